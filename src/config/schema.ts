@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { IANAZone } from 'luxon';
+
+/** Where a tree of AWS-delivered objects lives: an S3 prefix or a local copy of it. */
+export const treeLocation = z
+  .string()
+  .min(1)
+  .describe('an s3://bucket/prefix/ URL or a local folder');
+
+const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id');
+const timeZone = z
+  .string()
+  .refine((zone) => IANAZone.isValidZone(zone), 'an IANA time zone such as Europe/Berlin or UTC');
+
+export const ENCRYPTION_MODES = ['SSE-S3', 'SSE-KMS', 'DSSE-KMS'] as const;
+export type EncryptionMode = (typeof ENCRYPTION_MODES)[number];
+
+const expectation = z
+  .object({
+    /** Bucket name or glob (picomatch), e.g. "acme-prod-*". */
+    buckets: z.string().min(1),
+    requiredMode: z.enum(['any', ...ENCRYPTION_MODES]).default('any'),
+    /** KMS key ARNs allowed as the bucket's default key; empty means any key. */
+    allowedKmsKeys: z.array(z.string().startsWith('arn:')).default([]),
+  })
+  .strict();
+
+const tagFilter = z.object({ key: z.string().min(1), value: z.string().optional() }).strict();
+
+const bucketSelection = z
+  .object({
+    include: z.array(z.string().min(1)).default(['*']),
+    exclude: z.array(z.string().min(1)).default([]),
+    /** A bucket must carry every one of these tags (value optional). */
+    tags: z.array(tagFilter).default([]),
+  })
+  .strict();
+
+const account = z
+  .object({
+    id: accountId,
+    roleArn: z.string().startsWith('arn:').optional(),
+    externalId: z.string().min(2).optional(),
+    regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1')).min(1).default(['us-east-1']),
+    /** Offline evidence: a folder in the documented AWS CLI export layout (see README). */
+    offlineExport: z.string().min(1).optional(),
+  })
+  .strict();
+
+const evidenceSources = z
+  .object({
+    inventory: z.array(treeLocation).default([]),
+    accessLogs: z.array(treeLocation).default([]),
+    cloudTrail: z.array(treeLocation).default([]),
+  })
+  .strict();
+
+export const tenantSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes'),
+    displayName: z.string().min(1),
+    timeZone: timeZone.default('UTC'),
+    accounts: z.array(account).min(1),
+    buckets: bucketSelection.default({ include: ['*'], exclude: [], tags: [] }),
+    expectations: z.array(expectation).default([]),
+    sources: evidenceSources.default({ inventory: [], accessLogs: [], cloudTrail: [] }),
+    /** Extra customer-managed keys to report on, beyond those the buckets use. */
+    kmsKeys: z.array(z.string().startsWith('arn:')).default([]),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    version: z.literal(1),
+    operator: z.string().min(1).default('s3-evidence'),
+    pageSize: z.enum(['A4', 'LETTER']).default('A4'),
+    /** Time zone used for the default period when a tenant has none. */
+    timeZone: timeZone.default('UTC'),
+    /** How many findings the one-page PDF lists before "and N more". */
+    topFindings: z.number().int().min(1).max(12).default(6),
+    tenants: z.array(tenantSchema).min(1),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.tenants.forEach((t, i) => {
+      if (seen.has(t.id)) {
+        ctx.addIssue({ code: 'custom', path: ['tenants', i, 'id'], message: `duplicate tenant id "${t.id}"` });
+      }
+      seen.add(t.id);
+    });
+  });
+
+export type Config = z.infer<typeof configSchema>;
+export type TenantConfig = z.infer<typeof tenantSchema>;
+export type AccountConfig = TenantConfig['accounts'][number];
+export type Expectation = TenantConfig['expectations'][number];
+export type BucketSelection = TenantConfig['buckets'];

@@ -1,0 +1,87 @@
+import type { TenantConfig } from '../config/schema.js';
+import type { Period } from '../config/period.js';
+import type {
+  DescribeKeyOutput,
+  GetBucketEncryptionOutput,
+  GetBucketLocationOutput,
+  GetBucketPolicyOutput,
+  GetBucketTaggingOutput,
+  GetKeyPolicyOutput,
+  GetKeyRotationStatusOutput,
+  GetPublicAccessBlockOutput,
+  ListAliasesOutput,
+  ListBucketsOutput,
+} from './aws-shapes.js';
+import type { InventoryEvidence } from './inventory.js';
+import type { FiledRecord } from './record.js';
+
+/** Who collected the evidence, when and how. Analysis takes its clock from here, never the wall clock. */
+export interface RunInfo {
+  tool: { name: string; version: string };
+  /** ISO-8601 UTC; the packet's "generated" time. */
+  startedAt: string;
+  mode: 'offline' | 'live';
+  configSha256: string;
+  /** sts:GetCallerIdentity of the identity used (live), or the exporter's note (offline). */
+  identity?: { arn?: string; account?: string; note?: string };
+}
+
+export interface AccountEvidence {
+  id: string;
+  listBuckets: FiledRecord<ListBucketsOutput>;
+  /** kms:ListAliases per region, used to resolve alias references. */
+  aliases: Array<FiledRecord<ListAliasesOutput>>;
+}
+
+export interface BucketEvidence {
+  name: string;
+  account: string;
+  /** Region resolved from GetBucketLocation / ListBuckets; undefined when unreadable. */
+  region?: string;
+  location: FiledRecord<GetBucketLocationOutput>;
+  tagging: FiledRecord<GetBucketTaggingOutput>;
+  encryption: FiledRecord<GetBucketEncryptionOutput>;
+  policy: FiledRecord<GetBucketPolicyOutput>;
+  publicAccessBlock: FiledRecord<GetPublicAccessBlockOutput>;
+  inventory: InventoryEvidence & { file: string };
+}
+
+export interface KeyEvidence {
+  /** The key as it was referenced (ARN, key id, alias name or alias ARN). */
+  reference: string;
+  /** Who referenced it: bucket names, or "config". */
+  referencedBy: string[];
+  account: string;
+  region: string;
+  describe: FiledRecord<DescribeKeyOutput>;
+  /** Absent when DescribeKey failed, or for AWS-managed keys where rotation is AWS's. */
+  rotation?: FiledRecord<GetKeyRotationStatusOutput>;
+  policy?: FiledRecord<GetKeyPolicyOutput>;
+}
+
+export interface ExcludedBucket {
+  name: string;
+  account: string;
+  reason: string;
+}
+
+export interface EvidenceFile {
+  /** Relative to the packet folder, forward slashes. */
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+/** Everything analysis needs for one tenant and period, read back from the evidence folder. */
+export interface TenantEvidence {
+  run: RunInfo;
+  tenant: TenantConfig;
+  period: Period;
+  accounts: AccountEvidence[];
+  buckets: BucketEvidence[];
+  excludedBuckets: ExcludedBucket[];
+  keys: KeyEvidence[];
+  /** Problems that stopped a whole source (e.g. an offline export folder missing). */
+  collectionProblems: Array<{ scope: string; message: string }>;
+  files: EvidenceFile[];
+}
