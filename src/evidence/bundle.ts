@@ -22,6 +22,8 @@ export interface RunInfo {
   startedAt: string;
   mode: 'offline' | 'live';
   configSha256: string;
+  /** Who prepares the packet (config `operator`), printed on the page. */
+  operator: string;
   /** sts:GetCallerIdentity of the identity used (live), or the exporter's note (offline). */
   identity?: { arn?: string; account?: string; note?: string };
 }
@@ -44,6 +46,12 @@ export interface BucketEvidence {
   policy: FiledRecord<GetBucketPolicyOutput>;
   publicAccessBlock: FiledRecord<GetPublicAccessBlockOutput>;
   inventory: InventoryEvidence & { file: string };
+  /**
+   * Further reads keyed by API operation name: GetBucketPolicyStatus, GetBucketLogging,
+   * ListBucketInventoryConfigurations, GetBucketVersioning, GetObjectLockConfiguration.
+   * Absent in evidence collected before these were read.
+   */
+  extra?: Record<string, FiledRecord>;
 }
 
 export interface KeyEvidence {
@@ -57,6 +65,8 @@ export interface KeyEvidence {
   /** Absent when DescribeKey failed, or for AWS-managed keys where rotation is AWS's. */
   rotation?: FiledRecord<GetKeyRotationStatusOutput>;
   policy?: FiledRecord<GetKeyPolicyOutput>;
+  /** Further reads keyed by API operation name (ListResourceTags); customer-managed keys only. */
+  extra?: Record<string, FiledRecord>;
 }
 
 export interface ExcludedBucket {

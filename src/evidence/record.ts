@@ -12,7 +12,7 @@ export interface EvidenceError {
 }
 
 interface RecordBase {
-  /** "s3:GetBucketEncryption", "kms:DescribeKey" — the IAM action name of the call. */
+  /** "s3:GetBucketEncryption", "kms:DescribeKey": service and API operation name. */
   operation: string;
   parameters: Record<string, string>;
   account: string;

@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
+import { projectRoot } from '../project-root.js';
 
 /**
- * Every label and sentence a reader sees comes from templates/wording.yaml (Handlebars), so wording
+ * Every label and sentence a reader sees comes from templates/*.yaml (Handlebars), so wording
  * and branding change without code. Templates are compiled strict: an unknown placeholder throws.
  */
 export interface Wording {
@@ -14,20 +14,9 @@ export interface Wording {
   has(key: string): boolean;
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-/** templates/ at the project root, from src/render or dist/src/render. */
+/** templates/ at the project root. */
 export function defaultTemplatesDir(): string {
-  const candidates = [path.resolve(here, '../../templates'), path.resolve(here, '../../../templates')];
-  for (const dir of candidates) {
-    try {
-      readFileSync(path.join(dir, 'wording.yaml'));
-      return dir;
-    } catch {
-      continue; // try the next layout (source vs compiled)
-    }
-  }
-  throw new Error(`templates/wording.yaml not found near ${here}`);
+  return path.join(projectRoot(), 'templates');
 }
 
 function flatten(value: unknown, prefix: string, out: Map<string, string>, file: string): void {
@@ -47,28 +36,38 @@ hb.registerHelper('plural', (n: number, one: string, many: string) => (n === 1 ?
 hb.registerHelper('num', (n: number) => (typeof n === 'number' ? n.toLocaleString('en-US') : String(n)));
 
 export function wordingFromText(text: string, file = 'wording.yaml'): Wording {
-  const flat = new Map<string, string>();
-  flatten(parse(text), '', flat, file);
-  const compiled = new Map<string, Handlebars.TemplateDelegate>();
-  for (const [k, src] of flat) {
-    // noEscape: outputs are PDF/XLSX text, not HTML; strict: unknown placeholders throw.
-    compiled.set(k, hb.compile(src, { strict: true, noEscape: true }));
+  return wordingFromFiles([{ file, text }]);
+}
+
+/** Several YAML files make one wording; a key defined twice is an error, not a silent override. */
+export function wordingFromFiles(files: Array<{ file: string; text: string }>): Wording {
+  const compiled = new Map<string, { tpl: Handlebars.TemplateDelegate; file: string }>();
+  for (const { file, text } of files) {
+    const flat = new Map<string, string>();
+    flatten(parse(text), '', flat, file);
+    for (const [k, src] of flat) {
+      const prior = compiled.get(k);
+      if (prior) throw new Error(`${file}: template "${k}" is already defined in ${prior.file}`);
+      // noEscape: outputs are PDF/XLSX/CSV text, never HTML; strict: unknown placeholders throw.
+      compiled.set(k, { tpl: hb.compile(src, { strict: true, noEscape: true }), file });
+    }
   }
   return {
     has: (key) => compiled.has(key),
     t(key, context = {}) {
-      const tpl = compiled.get(key);
-      if (!tpl) throw new Error(`${file}: no template "${key}"`);
+      const entry = compiled.get(key);
+      if (!entry) throw new Error(`no template "${key}" in templates/*.yaml`);
       try {
-        return tpl(context);
+        return entry.tpl(context);
       } catch (err) {
-        throw new Error(`${file}: template "${key}": ${(err as Error).message}`);
+        throw new Error(`${entry.file}: template "${key}": ${(err as Error).message}`);
       }
     },
   };
 }
 
+/** Every templates/*.yaml file, merged. */
 export function loadWording(templatesDir = defaultTemplatesDir()): Wording {
-  const file = path.join(templatesDir, 'wording.yaml');
-  return wordingFromText(readFileSync(file, 'utf8'), file);
+  const names = readdirSync(templatesDir).filter((f) => f.endsWith('.yaml')).sort();
+  return wordingFromFiles(names.map((n) => ({ file: path.join(templatesDir, n), text: readFileSync(path.join(templatesDir, n), 'utf8') })));
 }

@@ -1,0 +1,90 @@
+import type { TenantEvidence } from '../evidence/bundle.js';
+import { ENCRYPTION_STATUSES } from '../evidence/inventory.js';
+import { PACKET_SCHEMA_VERSION, type MissingEvidence, type Packet, type SectionNotCollected } from '../model/packet.js';
+import type { Wording } from '../render/wording.js';
+import { bucketResult } from './buckets.js';
+import { missingEvidence } from './completeness.js';
+import { summariseCoverage } from './coverage.js';
+import { evaluateControls, type ControlCatalog } from './evaluate-controls.js';
+import { keyResult } from './keys.js';
+
+export interface AnalyzeInput {
+  evidence: TenantEvidence;
+  catalog: ControlCatalog;
+  wording: Wording;
+}
+
+function completenessText(missing: MissingEvidence[], wording: Wording, buckets: number, keys: number): string {
+  if (missing.length === 0) return wording.t('packet.completeness.complete', { buckets, keys });
+  const shown = missing.slice(0, 3).map((m) => `${m.scope} (${m.source}: ${m.reason.split(':')[0]})`);
+  const more = missing.length > 3 ? `; and ${missing.length - 3} more` : '';
+  return wording.t('packet.completeness.incomplete', { summary: `${shown.join('; ')}${more}` });
+}
+
+/** Evidence in, Packet out: pure, so `verify` can re-derive packet.json byte for byte. */
+export function buildPacket({ evidence: ev, catalog, wording }: AnalyzeInput): Packet {
+  const keys = ev.keys.map((k) => keyResult(k, ev.accounts));
+  const buckets = ev.buckets.map((b) => bucketResult(b, ev.tenant, keys));
+  const { controls, findings } = evaluateControls({ buckets, keys }, catalog, wording);
+  const missing = missingEvidence(
+    ev,
+    buckets.filter((b) => b.policyState === 'unparsable').map((b) => b.name),
+  );
+  const coverage = summariseCoverage(buckets.map((b) => b.coverage));
+  const failing = controls.filter((c) => c.verdict === 'fail').length;
+  const notEvaluated = controls.filter((c) => c.verdict === 'not_evaluated').length;
+  const complete = missing.length === 0 && notEvaluated === 0;
+  const status = failing > 0 ? 'attention' : complete ? 'compliant' : 'incomplete';
+  const headline = wording.t(`packet.headline.${status}`, { controls: controls.length, failing, notEvaluated });
+  const customerKeys = keys.filter((k) => k.manager !== 'AWS');
+  const reportDates = [...new Set(buckets.flatMap((b) => (b.coverage.state === 'measured' ? [b.coverage.reportDate.slice(0, 10)] : [])))].sort();
+  const notCollected: SectionNotCollected = { state: 'not_collected', reason: wording.t('packet.sectionNotCollected') };
+  return {
+    schemaVersion: PACKET_SCHEMA_VERSION,
+    tool: ev.run.tool,
+    tenant: { id: ev.tenant.id, displayName: ev.tenant.displayName, timeZone: ev.tenant.timeZone },
+    operator: ev.run.operator,
+    period: ev.period,
+    generatedAt: ev.run.startedAt,
+    collection: { mode: ev.run.mode, ...(ev.run.identity ? { identity: ev.run.identity } : {}), configSha256: ev.run.configSha256 },
+    status,
+    headline,
+    completeness: { complete, missing, text: completenessText(missing, wording, buckets.length, keys.length) },
+    kpis: {
+      objectsPct: coverage.objectsPct,
+      bytesPct: coverage.bytesPct,
+      coverageBasis:
+        coverage.measuredBuckets === 0
+          ? wording.t('packet.coverageBasis.none')
+          : wording.t('packet.coverageBasis.some', { measured: coverage.measuredBuckets, total: coverage.totalBuckets }),
+      defaultEncryption: { enabled: buckets.filter((b) => b.defaultEncryption.state === 'enabled').length, total: buckets.length },
+      sseEnforced: { yes: buckets.filter((b) => b.sseEnforcement.level === 'yes').length, total: buckets.length },
+      tlsEnforced: { yes: buckets.filter((b) => b.tlsEnforcement.level === 'yes').length, total: buckets.length },
+      keysRotating: { rotating: customerKeys.filter((k) => k.rotation.state === 'enabled').length, total: customerKeys.length },
+    },
+    coverage,
+    encryptionStatuses: ENCRYPTION_STATUSES,
+    buckets,
+    excludedBuckets: ev.excludedBuckets,
+    keys,
+    controls,
+    findings: findings.map((f, i) => ({ id: `F-${String(i + 1).padStart(3, '0')}`, ...f })),
+    sections: {
+      deniedUploads: notCollected,
+      keyUsage: notCollected,
+      drift: notCollected,
+      awsConfig: notCollected,
+      exceptions: notCollected,
+      trend: notCollected,
+    },
+    sources: {
+      inventory:
+        coverage.measuredBuckets === 0
+          ? wording.t('packet.sources.inventory.none')
+          : wording.t('packet.sources.inventory.some', { dates: reportDates.join(', '), measured: coverage.measuredBuckets, total: buckets.length }),
+      accessLogs: wording.t('packet.sources.notCollected'),
+      cloudTrail: wording.t('packet.sources.notCollected'),
+    },
+    evidence: ev.files,
+  };
+}

@@ -1,0 +1,30 @@
+import type { TenantEvidence } from '../evidence/bundle.js';
+import type { MissingEvidence } from '../model/packet.js';
+
+/**
+ * Everything the controls needed and could not read. A non-empty list makes the packet incomplete
+ * (exit code 3), whatever the verdicts say.
+ */
+export function missingEvidence(ev: TenantEvidence, unparsablePolicies: string[]): MissingEvidence[] {
+  const missing: MissingEvidence[] = ev.collectionProblems.map((p) => ({ scope: p.scope, source: 'collection', reason: p.message }));
+  for (const b of ev.buckets) {
+    const scope = `bucket ${b.name}`;
+    for (const rec of [b.encryption, b.policy, b.publicAccessBlock]) {
+      if (rec.outcome === 'access_denied' || rec.outcome === 'error') {
+        missing.push({ scope, source: rec.operation, reason: `${rec.error.code}: ${rec.error.message}` });
+      }
+    }
+    if (unparsablePolicies.includes(b.name)) missing.push({ scope, source: 's3:GetBucketPolicy', reason: 'bucket policy is not valid JSON' });
+    const inv = b.inventory;
+    if (inv.status === 'missing') missing.push({ scope, source: 'S3 Inventory', reason: inv.reason });
+    if (inv.status === 'unverified') missing.push({ scope, source: 'S3 Inventory', reason: inv.reason });
+  }
+  for (const k of ev.keys) {
+    const scope = `key ${k.reference}`;
+    if (k.describe.outcome !== 'ok') missing.push({ scope, source: 'kms:DescribeKey', reason: `${k.describe.error.code}: ${k.describe.error.message}` });
+    else if (k.rotation && k.rotation.outcome !== 'ok') {
+      missing.push({ scope, source: 'kms:GetKeyRotationStatus', reason: `${k.rotation.error.code}: ${k.rotation.error.message}` });
+    }
+  }
+  return missing;
+}

@@ -1,0 +1,25 @@
+import type { BucketResult, KeyResult, Verdict } from '../../model/packet.js';
+
+/** What controls judge: the per-bucket and per-key facts derived from evidence. */
+export interface ControlFacts {
+  buckets: BucketResult[];
+  keys: KeyResult[];
+}
+
+export interface Judgement {
+  resource: string;
+  verdict: Verdict;
+  /** One sentence; for not_evaluated it says what could not be read. */
+  reason: string;
+  evidence: string[];
+  /** Values the finding template may use (e.g. counts, sizes, dates). */
+  facts?: Record<string, unknown>;
+}
+
+export interface Control {
+  /** Equals the folder name and the `id` in control.yaml. */
+  id: string;
+  /** What the control is judged over, for the scope line: "buckets" or "keys". */
+  scope: 'buckets' | 'keys';
+  evaluate(facts: ControlFacts): Judgement[];
+}

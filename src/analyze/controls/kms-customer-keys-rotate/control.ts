@@ -1,0 +1,26 @@
+import type { Control } from '../control.js';
+
+export const control: Control = {
+  id: 'kms-customer-keys-rotate',
+  scope: 'keys',
+  evaluate: ({ keys }) =>
+    keys.map((k) => {
+      const resource = k.alias ?? k.arn ?? k.reference;
+      const evidence = k.evidence;
+      switch (k.rotation.state) {
+        case 'enabled':
+          return {
+            resource,
+            verdict: 'pass',
+            reason: `automatic rotation on${k.rotation.periodDays ? `, every ${k.rotation.periodDays} days` : ''}`,
+            evidence,
+          };
+        case 'disabled':
+          return { resource, verdict: 'fail', reason: 'automatic rotation is off for this customer-managed key', evidence };
+        case 'aws_managed':
+          return { resource, verdict: 'not_applicable', reason: 'AWS-managed key: AWS rotates it every year', evidence };
+        case 'unreadable':
+          return { resource, verdict: 'not_evaluated', reason: `key unreadable (${k.rotation.errorCode})`, evidence };
+      }
+    }),
+};

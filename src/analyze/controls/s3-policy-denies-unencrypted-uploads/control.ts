@@ -1,0 +1,8 @@
+import type { Control } from '../control.js';
+import { enforcementJudgement } from '../enforcement-judgement.js';
+
+export const control: Control = {
+  id: 's3-policy-denies-unencrypted-uploads',
+  scope: 'buckets',
+  evaluate: ({ buckets }) => buckets.map((b) => enforcementJudgement(b.name, b.sseEnforcement, b.evidence[1]!)),
+};

@@ -1,0 +1,86 @@
+import type { ControlResult, Finding, Severity, Verdict } from '../model/packet.js';
+import type { Wording } from '../render/wording.js';
+import { formatBytes } from '../format/bytes.js';
+import type { Control, ControlFacts, Judgement } from './controls/control.js';
+import type { ControlMetadata } from './controls/metadata.js';
+import { referencesFor, type Framework } from './controls/frameworks.js';
+
+export interface ControlCatalog {
+  controls: readonly Control[];
+  metadata: Map<string, ControlMetadata>;
+  frameworks: Framework[];
+}
+
+/** Any fail fails; otherwise anything unreadable leaves the control not evaluated; never a false pass. */
+export function aggregateVerdict(counts: Record<Verdict, number>, resources: number): Verdict {
+  if (resources === 0) return 'not_evaluated';
+  if (counts.fail > 0) return 'fail';
+  if (counts.not_evaluated > 0) return 'not_evaluated';
+  if (counts.pass > 0) return 'pass';
+  return 'not_applicable';
+}
+
+function runControl(control: Control, facts: ControlFacts): Judgement[] {
+  try {
+    return control.evaluate(facts);
+  } catch (err) {
+    // A control that throws is a visible finding, not a crash (and never a pass).
+    return [{ resource: '(control)', verdict: 'not_evaluated', reason: `control failed to run: ${(err as Error).message}`, evidence: [] }];
+  }
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
+export function evaluateControls(
+  facts: ControlFacts,
+  catalog: ControlCatalog,
+  wording: Wording,
+): { controls: ControlResult[]; findings: Omit<Finding, 'id'>[] } {
+  const controls: ControlResult[] = [];
+  const findings: Array<Omit<Finding, 'id'> & { order: number }> = [];
+  catalog.controls.forEach((control, order) => {
+    const meta = catalog.metadata.get(control.id);
+    if (!meta) throw new Error(`control ${control.id} has no metadata`);
+    const judgements = runControl(control, facts);
+    const counts: Record<Verdict, number> = { pass: 0, fail: 0, not_evaluated: 0, not_applicable: 0 };
+    for (const j of judgements) counts[j.verdict]++;
+    const applicable = counts.pass + counts.fail + counts.not_evaluated;
+    const summary =
+      judgements.length === 0
+        ? wording.t('packet.control.summaryNone', { scope: control.scope })
+        : wording.t('packet.control.summary', { pass: counts.pass, applicable, scope: control.scope, fail: counts.fail, notEvaluated: counts.not_evaluated });
+    controls.push({
+      id: control.id,
+      title: meta.title,
+      passes: meta.passes,
+      verdict: aggregateVerdict(counts, judgements.length),
+      summary,
+      counts,
+      resources: judgements.map(({ resource, verdict, reason, evidence }) => ({ resource, verdict, reason, evidence })),
+      references: referencesFor(control.id, catalog.frameworks),
+      remediation: meta.remediation,
+    });
+    for (const j of judgements) {
+      if (j.verdict !== 'fail' && j.verdict !== 'not_evaluated') continue;
+      const facts = j.facts ?? {};
+      const bytes = typeof facts.bytes === 'number' ? facts.bytes : 0;
+      findings.push({
+        order,
+        // What could not be read is reported one step below a failure of the same control.
+        severity: j.verdict === 'fail' ? meta.severity : meta.severity === 'critical' ? 'high' : 'medium',
+        controlId: control.id,
+        resource: j.resource,
+        text: wording.t(`findings.${control.id}.${j.verdict}`, { ...facts, resource: j.resource, reason: j.reason, bytesText: formatBytes(bytes) }),
+        evidence: j.evidence,
+      });
+    }
+  });
+  findings.sort(
+    (a, b) =>
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      a.order - b.order ||
+      a.resource.localeCompare(b.resource) ||
+      a.text.localeCompare(b.text),
+  );
+  return { controls, findings: findings.map(({ order: _order, ...f }) => f) };
+}

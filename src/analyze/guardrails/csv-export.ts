@@ -1,0 +1,81 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import type { KmsManagementRecord } from '../../collect/cloudtrail/scan-cloudtrail.js';
+import type { MergedDeniedUpload } from './merge-denied-uploads.js';
+import type { KeyUsageRow } from './key-usage.js';
+
+/**
+ * RFC 4180 cell. Log values come from requesters (keys, user agents), so a cell that a spreadsheet
+ * would run as a formula (leading = + - @ tab or CR) is prefixed with a single quote.
+ */
+export function csvCell(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  let s = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function csvLine(cells: ReadonlyArray<string | number | boolean | null | undefined>): string {
+  return `${cells.map(csvCell).join(',')}\r\n`;
+}
+
+export const DENIED_UPLOADS_COLUMNS = [
+  'time', 'day', 'bucket', 'key', 'operation', 'reason', 'seen_in', 'request_id', 'principal', 'principal_kind',
+  'source_ip', 'user_agent', 'sse_header', 'evidence',
+] as const;
+
+export function* deniedUploadsCsvLines(rows: Iterable<MergedDeniedUpload>): Generator<string> {
+  yield csvLine(DENIED_UPLOADS_COLUMNS);
+  for (const r of rows) {
+    yield csvLine([
+      r.time, r.day, r.bucket, r.key, r.operation, r.reason, r.seenIn, r.requestId, r.principal, r.principalKind,
+      r.sourceIp, r.userAgent, r.sseHeader === undefined ? '' : r.sseHeader === null ? '(none)' : r.sseHeader, r.evidence.join(' '),
+    ]);
+  }
+}
+
+export const KEY_USAGE_COLUMNS = [
+  'key_arn', 'principal', 'principal_kind', 'expected', 'operation', 'day', 'bucket', 'calls', 'failures', 'error_codes', 'via', 'first_seen', 'last_seen',
+] as const;
+
+export function* keyUsageCsvLines(rows: Iterable<KeyUsageRow>): Generator<string> {
+  yield csvLine(KEY_USAGE_COLUMNS);
+  for (const r of rows) {
+    const codes = Object.entries(r.errorCodes).sort(([a], [b]) => (a < b ? -1 : 1)).map(([c, n]) => `${c}=${n}`).join(' ');
+    yield csvLine([
+      r.keyArn, r.principal, r.kind, r.expected === null ? 'not configured' : r.expected ? 'yes' : 'no', r.operation, r.day, r.bucket,
+      r.calls, r.failures, codes, r.via.join(' '), r.firstSeen, r.lastSeen,
+    ]);
+  }
+}
+
+export const KEY_MANAGEMENT_COLUMNS = ['key_arn', 'time', 'event', 'principal', 'principal_kind', 'source_ip', 'error_code', 'detail', 'request_id', 'event_id'] as const;
+
+export function* keyManagementCsvLines(events: Iterable<KmsManagementRecord>): Generator<string> {
+  yield csvLine(KEY_MANAGEMENT_COLUMNS);
+  for (const e of events) {
+    yield csvLine([e.keyArn, e.time, e.eventName, e.principal, e.kind, e.sourceIp, e.errorCode, e.detail, e.requestId, e.eventId]);
+  }
+}
+
+/** Writes lines to `out`, waiting when it asks for it; resolves with the number of data rows (header excluded). */
+export async function writeLines(lines: Iterable<string>, out: Writable): Promise<number> {
+  let count = -1;
+  for (const line of lines) {
+    count++;
+    if (!out.write(line)) await once(out, 'drain');
+  }
+  return Math.max(count, 0);
+}
+
+export function writeDeniedUploadsCsv(rows: Iterable<MergedDeniedUpload>, out: Writable): Promise<number> {
+  return writeLines(deniedUploadsCsvLines(rows), out);
+}
+
+export function writeKeyUsageCsv(rows: Iterable<KeyUsageRow>, out: Writable): Promise<number> {
+  return writeLines(keyUsageCsvLines(rows), out);
+}
+
+export function writeKeyManagementCsv(events: Iterable<KmsManagementRecord>, out: Writable): Promise<number> {
+  return writeLines(keyManagementCsvLines(events), out);
+}

@@ -1,0 +1,41 @@
+import { DateTime } from 'luxon';
+
+/**
+ * Calendar day ("2026-10-05") of an instant in a time zone. Every zone offset is a multiple of
+ * 15 minutes, so the label is constant within a 15-minute UTC slot: cache per slot, which keeps
+ * luxon off the per-record hot path.
+ */
+export function zoneDayLabeler(timeZone: string): (epochMs: number) => string {
+  const SLOT = 15 * 60 * 1000;
+  const cache = new Map<number, string>();
+  return (epochMs: number) => {
+    const slot = Math.floor(epochMs / SLOT);
+    let label = cache.get(slot);
+    if (label === undefined) {
+      label = DateTime.fromMillis(slot * SLOT, { zone: timeZone }).toFormat('yyyy-MM-dd');
+      if (cache.size > 100_000) cache.clear();
+      cache.set(slot, label);
+    }
+    return label;
+  };
+}
+
+/** Every calendar day in [startUtc, endUtc) as seen in `timeZone`, in order. */
+export function daysInPeriod(startUtc: string, endUtc: string, timeZone: string): string[] {
+  const days: string[] = [];
+  const end = DateTime.fromISO(endUtc, { zone: timeZone });
+  for (let d = DateTime.fromISO(startUtc, { zone: timeZone }).startOf('day'); d < end; d = d.plus({ days: 1 })) {
+    days.push(d.toFormat('yyyy-MM-dd'));
+  }
+  return days;
+}
+
+/** UTC calendar days ("2026-10-05") from the day of `startUtc` minus `marginDays` to the day of the last instant before `endUtc` plus `marginDays`. */
+export function utcDaysAround(startUtc: string, endUtc: string, marginDays: number): string[] {
+  const DAY = 86_400_000;
+  const first = Math.floor(Date.parse(startUtc) / DAY) - marginDays;
+  const last = Math.floor((Date.parse(endUtc) - 1) / DAY) + marginDays;
+  const days: string[] = [];
+  for (let d = first; d <= last; d++) days.push(new Date(d * DAY).toISOString().slice(0, 10));
+  return days;
+}

@@ -1,0 +1,214 @@
+import path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError, loadConfig } from '../config/load.js';
+import { isPeriodLabel, periodFor, previousMonthLabel } from '../config/period.js';
+import type { Config } from '../config/schema.js';
+import { generateDemoExports, DEMO_PERIOD } from '../demo/generate-demo.js';
+import { analyzeFolder, PACKET_FILE, renderFolder } from '../pipeline/analyze-folder.js';
+import { runTenant, summarise, type TenantRunResult } from '../pipeline/run-tenant.js';
+import { verifyFolder } from '../pipeline/verify-folder.js';
+import { projectRoot } from '../project-root.js';
+import { TOOL } from '../tool.js';
+import { readFile } from 'node:fs/promises';
+import type { Packet } from '../model/packet.js';
+import { EXIT, UsageError } from './exit-codes.js';
+import { progressReporter } from './progress.js';
+
+interface CommonOptions {
+  config: string;
+  period?: string;
+  tenant?: string[];
+  out: string;
+  json?: boolean;
+}
+
+function selectTenants(config: Config, wanted: string[] | undefined): Config['tenants'] {
+  if (!wanted || wanted.length === 0) return config.tenants;
+  const unknown = wanted.filter((t) => !config.tenants.some((c) => c.id === t));
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown tenant ${unknown.map((u) => `"${u}"`).join(', ')}; the configuration has ${config.tenants.map((t) => t.id).join(', ')}`);
+  }
+  return config.tenants.filter((t) => wanted.includes(t.id));
+}
+
+function periodLabel(opt: string | undefined, config: Config, now: Date): string {
+  if (opt === undefined) return previousMonthLabel(now, config.timeZone);
+  if (!isPeriodLabel(opt)) throw new UsageError(`--period "${opt}" is not of the form YYYY-MM`);
+  return opt;
+}
+
+function exitCodeFor(results: Array<{ complete: boolean }>): number {
+  return results.every((r) => r.complete) ? EXIT.complete : EXIT.incomplete;
+}
+
+function report(results: TenantRunResult[], json: boolean | undefined, extra: Record<string, unknown> = {}): number {
+  const code = exitCodeFor(results);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ tool: TOOL, exitCode: code, ...extra, packets: results }, null, 2)}\n`);
+  } else {
+    for (const r of results) {
+      const state = r.complete ? 'complete' : `INCOMPLETE (${r.missing} missing)`;
+      process.stdout.write(`${r.tenant} ${r.period}: ${r.status.toUpperCase()}, ${r.failingControls} failing control(s), evidence ${state}\n  ${r.folder}\n`);
+    }
+  }
+  return code;
+}
+
+async function runCommand(opts: CommonOptions & { profile?: string }): Promise<number> {
+  const loaded = await loadConfig(opts.config);
+  const now = new Date();
+  const label = periodLabel(opts.period, loaded.config, now);
+  const tenants = selectTenants(loaded.config, opts.tenant);
+  const progress = progressReporter(process.stderr);
+  const results: TenantRunResult[] = [];
+  for (const tenant of tenants) {
+    results.push(
+      await runTenant({
+        config: loaded.config,
+        configSha256: loaded.sha256,
+        tenant,
+        period: periodFor(label, tenant.timeZone),
+        outDir: path.resolve(opts.out),
+        now,
+        onProgress: progress.update,
+      }),
+    );
+  }
+  progress.done();
+  return report(results, opts.json, { period: label });
+}
+
+async function foldersCommand(folders: string[], opts: { json?: boolean; config?: string }, action: 'analyze' | 'render'): Promise<number> {
+  if (folders.length === 0) throw new UsageError(`${action} needs at least one packet folder (output/<period>/<tenant>)`);
+  const config = opts.config ? (await loadConfig(opts.config)).config : undefined;
+  const renderOpts = { pageSize: config?.pageSize ?? 'A4', topFindings: config?.topFindings ?? 6 } as const;
+  const results: TenantRunResult[] = [];
+  for (const folder of folders) {
+    let packet: Packet;
+    if (action === 'analyze') packet = await analyzeFolder(folder, renderOpts);
+    else {
+      const text = await readFile(path.join(folder, PACKET_FILE), 'utf8');
+      packet = JSON.parse(text) as Packet;
+      await renderFolder(folder, packet, text, renderOpts);
+    }
+    results.push(summarise(packet, folder));
+  }
+  return report(results, opts.json);
+}
+
+async function verifyCommand(folders: string[], opts: { json?: boolean }): Promise<number> {
+  if (folders.length === 0) throw new UsageError('verify needs at least one packet folder');
+  const reports = [];
+  for (const f of folders) reports.push(await verifyFolder(f));
+  if (opts.json) process.stdout.write(`${JSON.stringify({ tool: TOOL, reports }, null, 2)}\n`);
+  else {
+    for (const r of reports) {
+      process.stdout.write(`${r.folder}: ${r.ok ? 'VERIFIED' : 'NOT VERIFIED'}\n`);
+      const bad = r.files.filter((f) => f.state !== 'ok');
+      process.stdout.write(`  files: ${r.files.length - bad.length} of ${r.files.length} match the manifest\n`);
+      for (const f of bad) process.stdout.write(`  ${f.state}: ${f.path}\n`);
+      process.stdout.write(`  packet.json ${r.packetReproduced ? 're-derived identically from evidence/' : 'differs from what evidence/ gives'}\n`);
+      for (const d of r.packetDifferences) process.stdout.write(`    ${d}\n`);
+      for (const p of r.problems) process.stdout.write(`  problem: ${p}\n`);
+    }
+  }
+  return reports.every((r) => r.ok) ? EXIT.complete : EXIT.unexpected;
+}
+
+async function demoCommand(opts: { out: string; json?: boolean }): Promise<number> {
+  const root = projectRoot();
+  const exportsDir = path.join(root, 'output', 'demo-export');
+  await generateDemoExports(exportsDir);
+  const code = await runCommand({ config: path.join(root, 'config', 'demo.yaml'), period: DEMO_PERIOD, out: opts.out, ...(opts.json ? { json: true } : {}) });
+  if (!opts.json) {
+    process.stdout.write(`\nDemo packets written under ${path.resolve(opts.out, DEMO_PERIOD)} (offline evidence generated in ${exportsDir}).\n`);
+    process.stdout.write('The demo includes tenants with missing evidence on purpose, so the exit code is 3 (incomplete).\n');
+  }
+  return code;
+}
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('s3-evidence')
+    .description('Monthly S3 encryption evidence packets per tenant: one-page PDF, auditor workbook, raw evidence, sha256 manifest.')
+    .version(TOOL.version)
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every packet complete · 3 at least one packet incomplete (evidence missing or unreadable) · 2 usage or configuration error · 1 unexpected failure (verify: a packet did not verify).',
+    )
+    .showHelpAfterError()
+    .exitOverride();
+
+  const common = (cmd: Command) =>
+    cmd
+      .option('-c, --config <file>', 'tenants configuration (YAML)', 'config/tenants.yaml')
+      .option('-p, --period <YYYY-MM>', 'reporting month (default: the previous full month in the configured time zone)')
+      .addOption(new Option('-t, --tenant <id>', 'only this tenant (repeatable)').argParser((v: string, prev: string[] = []) => [...prev, v]))
+      .option('-o, --out <dir>', 'output folder', 'output')
+      .option('--json', 'print a machine-readable run summary on stdout');
+
+  common(program.command('run').description('collect evidence, analyze it and render each tenant\'s packet'))
+    .option('--profile <name>', 'AWS shared-config profile for live collection')
+    .action(async (opts: CommonOptions) => {
+      process.exitCode = await runCommand(opts);
+    });
+
+  program
+    .command('analyze')
+    .description('re-derive packet.json from a packet folder\'s evidence/ and render it again')
+    .argument('<folders...>', 'packet folders, e.g. output/2026-10/acme')
+    .option('-c, --config <file>', 'take page size and finding count from this configuration')
+    .option('--json', 'print a machine-readable summary on stdout')
+    .action(async (folders: string[], opts: { json?: boolean; config?: string }) => {
+      process.exitCode = await foldersCommand(folders, opts, 'analyze');
+    });
+
+  program
+    .command('render')
+    .description('render PDF, XLSX and CSV exports again from a packet folder\'s packet.json')
+    .argument('<folders...>', 'packet folders')
+    .option('-c, --config <file>', 'take page size and finding count from this configuration')
+    .option('--json', 'print a machine-readable summary on stdout')
+    .action(async (folders: string[], opts: { json?: boolean; config?: string }) => {
+      process.exitCode = await foldersCommand(folders, opts, 'render');
+    });
+
+  program
+    .command('verify')
+    .description('recompute every hash in manifest.json and re-derive packet.json from evidence/; exit 0 only if nothing differs')
+    .argument('<folders...>', 'packet folders')
+    .option('--json', 'print the verification report as JSON')
+    .action(async (folders: string[], opts: { json?: boolean }) => {
+      process.exitCode = await verifyCommand(folders, opts);
+    });
+
+  program
+    .command('demo')
+    .description(`generate the bundled demo evidence (three tenants, ${DEMO_PERIOD}) and render their packets; no AWS account needed`)
+    .option('-o, --out <dir>', 'output folder', 'output')
+    .option('--json', 'print a machine-readable run summary on stdout')
+    .action(async (opts: { out: string; json?: boolean }) => {
+      process.exitCode = await demoCommand(opts);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.complete;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage mistakes with 2.
+      return err.exitCode === 0 ? EXIT.complete : EXIT.usage;
+    }
+    if (err instanceof ConfigError || err instanceof UsageError) {
+      process.stderr.write(`s3-evidence: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`s3-evidence: unexpected failure: ${(err as Error).stack ?? String(err)}\n`);
+    return EXIT.unexpected;
+  }
+}

@@ -1,0 +1,17 @@
+import type { LogProblem, SkippedSummary } from '../../model/log-sections.js';
+
+/** Counts every skipped line or record and keeps the first `maxSamples` with file and line. */
+export class SkippedLines {
+  count = 0;
+  readonly samples: LogProblem[] = [];
+  constructor(private readonly maxSamples = 50) {}
+
+  add(file: string, line: number, message: string): void {
+    this.count++;
+    if (this.samples.length < this.maxSamples) this.samples.push({ file, line, message });
+  }
+
+  summary(): SkippedSummary {
+    return { count: this.count, samples: [...this.samples] };
+  }
+}

@@ -1,0 +1,102 @@
+import type { CloudTrailRecord } from './cloudtrail-record.js';
+
+/** Calls that use a key's material: what "who used this key" counts. */
+export const KMS_CRYPTO_OPERATIONS: ReadonlySet<string> = new Set([
+  'Encrypt',
+  'Decrypt',
+  'ReEncrypt',
+  'GenerateDataKey',
+  'GenerateDataKeyWithoutPlaintext',
+  'GenerateDataKeyPair',
+  'GenerateDataKeyPairWithoutPlaintext',
+  'Sign',
+  'Verify',
+  'GenerateMac',
+  'VerifyMac',
+  'DeriveSharedSecret',
+]);
+
+/** Calls (and service events: RotateKey, DeleteKey) that change a key, its policy, grants, aliases or rotation. */
+export const KMS_MANAGEMENT_EVENTS: ReadonlySet<string> = new Set([
+  'CreateKey',
+  'EnableKey',
+  'DisableKey',
+  'ScheduleKeyDeletion',
+  'CancelKeyDeletion',
+  'DeleteKey',
+  'PutKeyPolicy',
+  'EnableKeyRotation',
+  'DisableKeyRotation',
+  'RotateKeyOnDemand',
+  'RotateKey',
+  'CreateGrant',
+  'RetireGrant',
+  'RevokeGrant',
+  'CreateAlias',
+  'UpdateAlias',
+  'DeleteAlias',
+  'ImportKeyMaterial',
+  'DeleteImportedKeyMaterial',
+  'UpdateKeyDescription',
+  'TagResource',
+  'UntagResource',
+  'ReplicateKey',
+  'UpdatePrimaryRegion',
+]);
+
+const KEY_ID = /^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/**
+ * The key ARNs a KMS record is about: resources[].ARN naming a key, else requestParameters.keyId
+ * (a key ARN as given, or a bare key id made into an ARN with the record's region and recipient
+ * account), else the new key of a CreateKey. Aliases are not resolved here.
+ */
+export function keyArnsOf(r: CloudTrailRecord): string[] {
+  const arns = new Set<string>();
+  for (const res of r.resources ?? []) {
+    if (res.ARN && res.ARN.includes(':key/')) arns.add(res.ARN);
+  }
+  if (arns.size > 0) return [...arns];
+  const keyId = r.requestParameters?.keyId ?? r.requestParameters?.targetKeyId;
+  if (typeof keyId === 'string') {
+    if (keyId.startsWith('arn:') && keyId.includes(':key/')) return [keyId];
+    const account = r.recipientAccountId ?? r.userIdentity?.accountId;
+    if (KEY_ID.test(keyId) && r.awsRegion && account) return [`arn:aws:kms:${r.awsRegion}:${account}:key/${keyId}`];
+  }
+  const created = (r.responseElements?.keyMetadata as { arn?: unknown } | undefined)?.arn;
+  if (typeof created === 'string') return [created];
+  return [];
+}
+
+/** Bucket named by the S3 encryption context (aws:s3:arn is the bucket ARN with Bucket Keys, else the object ARN). */
+export function bucketOfKmsEvent(r: CloudTrailRecord): string | null {
+  const context = r.requestParameters?.encryptionContext as Record<string, unknown> | undefined;
+  const arn = context?.['aws:s3:arn'];
+  if (typeof arn !== 'string') return null;
+  const m = /^arn:[^:]+:s3:::([^/]+)/.exec(arn);
+  return m ? m[1]! : null;
+}
+
+/** A short human detail for a management event, from its request parameters. */
+export function managementDetail(r: CloudTrailRecord): string | undefined {
+  const p = r.requestParameters ?? {};
+  switch (r.eventName) {
+    case 'CreateGrant': {
+      const ops = Array.isArray(p.operations) ? p.operations.join(',') : '';
+      return `grantee ${String(p.granteePrincipal ?? '?')}${ops ? `; operations ${ops}` : ''}`;
+    }
+    case 'RetireGrant':
+    case 'RevokeGrant':
+      return p.grantId ? `grant ${String(p.grantId)}` : undefined;
+    case 'ScheduleKeyDeletion':
+      return p.pendingWindowInDays !== undefined ? `pending window ${String(p.pendingWindowInDays)} days` : undefined;
+    case 'CreateAlias':
+    case 'UpdateAlias':
+    case 'DeleteAlias':
+      return p.aliasName ? `alias ${String(p.aliasName)}` : undefined;
+    case 'PutKeyPolicy':
+      return p.policyName ? `policy ${String(p.policyName)}` : undefined;
+    default:
+      return undefined;
+  }
+}

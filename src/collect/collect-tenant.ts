@@ -1,0 +1,266 @@
+import pLimit from 'p-limit';
+import type { Period } from '../config/period.js';
+import type { TenantConfig } from '../config/schema.js';
+import type { DescribeKeyOutput, GetBucketEncryptionOutput, GetKeyPolicyOutput, GetKeyRotationStatusOutput, ListBucketsOutput } from '../evidence/aws-shapes.js';
+import type { AccountEvidence, BucketEvidence, ExcludedBucket, KeyEvidence, RunInfo, TenantEvidence } from '../evidence/bundle.js';
+import type { InventoryEvidence } from '../evidence/inventory.js';
+import type { FiledRecord } from '../evidence/record.js';
+import { EvidenceWriter, evidencePaths, writeEvidenceIndex } from '../workspace/evidence-store.js';
+import { hashTree } from '../workspace/hash.js';
+import { parseKeyReference } from './key-reference.js';
+import { regionFromLocationConstraint, selectByName, selectByTags } from './select-buckets.js';
+import { BUCKET_EXTRA_OPERATIONS, type AccountSource, type BucketExtraOperation, type BucketOperation, type KeyExtraOperation, type KeyOperation } from './source.js';
+
+const CLI_FILE: Record<BucketOperation | BucketExtraOperation | KeyOperation | KeyExtraOperation, string> = {
+  GetBucketLocation: 'get-bucket-location.json',
+  GetBucketTagging: 'get-bucket-tagging.json',
+  GetBucketEncryption: 'get-bucket-encryption.json',
+  GetBucketPolicy: 'get-bucket-policy.json',
+  GetPublicAccessBlock: 'get-public-access-block.json',
+  GetBucketPolicyStatus: 'get-bucket-policy-status.json',
+  GetBucketLogging: 'get-bucket-logging.json',
+  ListBucketInventoryConfigurations: 'list-bucket-inventory-configurations.json',
+  GetBucketVersioning: 'get-bucket-versioning.json',
+  GetObjectLockConfiguration: 'get-object-lock-configuration.json',
+  DescribeKey: 'describe-key.json',
+  GetKeyRotationStatus: 'get-key-rotation-status.json',
+  GetKeyPolicy: 'get-key-policy.json',
+  ListResourceTags: 'list-resource-tags.json',
+};
+
+/** Reads one bucket's inventory; supplied by the caller so live and offline runs share this code. */
+export type InventoryReader = (args: {
+  bucket: string;
+  account: string;
+  unencryptedCsvPath: string;
+  unencryptedCsvRelative: string;
+}) => Promise<InventoryEvidence>;
+
+export interface CollectProgress {
+  phase: 'buckets' | 'keys' | 'inventory';
+  account: string;
+  done: number;
+  total: number;
+}
+
+export interface CollectTenantArgs {
+  tenant: TenantConfig;
+  period: Period;
+  run: RunInfo;
+  sources: AccountSource[];
+  readInventory: InventoryReader;
+  writer: EvidenceWriter;
+  /** Buckets processed at once per account (each bucket makes several calls). */
+  bucketConcurrency?: number;
+  onProgress?: (p: CollectProgress) => void;
+  /** Accounts of the tenant that had no usable source (e.g. no offline export configured). */
+  missingAccounts?: Array<{ account: string; message: string }>;
+}
+
+interface KeyWanted {
+  reference: string;
+  account: string;
+  /** The tenant account that referenced the key; keys in other accounts are read through it. */
+  via: string;
+  region: string;
+  referencedBy: Set<string>;
+}
+
+/** Collects every piece of S3/KMS evidence for one tenant and writes it to the evidence folder. */
+export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvidence> {
+  const { tenant, writer } = args;
+  const accounts: AccountEvidence[] = [];
+  const buckets: BucketEvidence[] = [];
+  const excluded: ExcludedBucket[] = [];
+  const problems = (args.missingAccounts ?? []).map((m) => ({ scope: `account ${m.account}`, message: m.message }));
+  const keysWanted = new Map<string, KeyWanted>();
+  const sourceByAccount = new Map(args.sources.map((s) => [s.account, s]));
+
+  const wantKey = (reference: string, account: string, region: string, by: string) => {
+    const ref = parseKeyReference(reference);
+    const owner = ref.account ?? account;
+    const keyRegion = ref.region ?? region;
+    const id = `${owner}|${keyRegion}|${reference}`;
+    const entry = keysWanted.get(id) ?? { reference, account: owner, via: account, region: keyRegion, referencedBy: new Set<string>() };
+    entry.referencedBy.add(by);
+    keysWanted.set(id, entry);
+  };
+
+  for (const source of args.sources) {
+    const account = source.account;
+    const listBuckets = await writer.writeRecord(`${evidencePaths.account(account)}/s3/list-buckets.json`, await source.listBuckets());
+    accounts.push({ id: account, listBuckets, aliases: [] });
+    if (listBuckets.outcome !== 'ok') {
+      problems.push({ scope: `account ${account}`, message: `cannot list buckets: ${listBuckets.error.code} ${listBuckets.error.message}` });
+      continue;
+    }
+    const listed = (listBuckets.response as ListBucketsOutput).Buckets ?? [];
+    const names = listed.map((b) => b.Name).filter((n): n is string => typeof n === 'string').sort();
+    const listedRegion = new Map(listed.map((b) => [b.Name, b.BucketRegion]));
+    const limit = pLimit(args.bucketConcurrency ?? 8);
+    let done = 0;
+    const results = await Promise.all(
+      names.map((name) =>
+        limit(async () => {
+          const r = await collectBucket(source, name, listedRegion.get(name), args);
+          args.onProgress?.({ phase: 'buckets', account, done: ++done, total: names.length });
+          return r;
+        }),
+      ),
+    );
+    for (const r of results) {
+      if (r.kind === 'excluded') {
+        excluded.push(r.excluded);
+        if (r.problem) problems.push(r.problem);
+        continue;
+      }
+      buckets.push(r.bucket);
+      const enc = r.bucket.encryption;
+      if (enc.outcome === 'ok') {
+        const rule = (enc.response as GetBucketEncryptionOutput).ServerSideEncryptionConfiguration?.Rules?.[0]
+          ?.ApplyServerSideEncryptionByDefault;
+        if (rule?.SSEAlgorithm?.startsWith('aws:kms')) {
+          wantKey(rule.KMSMasterKeyID ?? 'alias/aws/s3', account, r.bucket.region ?? 'us-east-1', r.bucket.name);
+        }
+      }
+    }
+  }
+  for (const arn of tenant.kmsKeys) {
+    const ref = parseKeyReference(arn);
+    wantKey(arn, ref.account ?? tenant.accounts[0]!.id, ref.region ?? 'us-east-1', 'config');
+  }
+
+  const keys = await collectKeys([...keysWanted.values()], sourceByAccount, accounts, args);
+  const evidence = {
+    run: args.run,
+    tenant,
+    period: args.period,
+    accounts,
+    buckets: buckets.sort((a, b) => a.account.localeCompare(b.account) || a.name.localeCompare(b.name)),
+    excludedBuckets: excluded.sort((a, b) => a.account.localeCompare(b.account) || a.name.localeCompare(b.name)),
+    keys,
+    collectionProblems: problems,
+  };
+  await writeEvidenceIndex(writer, evidence);
+  return { ...evidence, files: await hashTree(writer.packetDir, 'evidence') };
+}
+
+type BucketOutcome =
+  | { kind: 'selected'; bucket: BucketEvidence }
+  | { kind: 'excluded'; excluded: ExcludedBucket; problem?: { scope: string; message: string } };
+
+async function collectBucket(
+  source: AccountSource,
+  name: string,
+  listedRegion: string | undefined,
+  args: CollectTenantArgs,
+): Promise<BucketOutcome> {
+  const { writer, tenant } = args;
+  const account = source.account;
+  const byName = selectByName(name, tenant.buckets);
+  if (!byName.selected) return { kind: 'excluded', excluded: { name, account, reason: byName.reason } };
+
+  const dir = evidencePaths.bucket(account, name);
+  const call = async (op: BucketOperation | BucketExtraOperation, region: string | undefined) =>
+    writer.writeRecord(`${dir}/${CLI_FILE[op]}`, await source.bucketCall(op, name, region));
+
+  const location = await call('GetBucketLocation', listedRegion);
+  let region = listedRegion;
+  if (!region && location.outcome === 'ok') {
+    region = regionFromLocationConstraint((location.response as { LocationConstraint?: string | null }).LocationConstraint);
+  }
+  const tagging = await call('GetBucketTagging', region);
+  const byTags = selectByTags(tagging as FiledRecord<never>, tenant.buckets);
+  if (byTags.selected === false) return { kind: 'excluded', excluded: { name, account, reason: byTags.reason } };
+  if (byTags.selected === 'undecidable') {
+    return {
+      kind: 'excluded',
+      excluded: { name, account, reason: byTags.reason },
+      problem: { scope: `bucket ${name}`, message: byTags.reason },
+    };
+  }
+  const [encryption, policy, publicAccessBlock, ...extraRecords] = await Promise.all([
+    call('GetBucketEncryption', region),
+    call('GetBucketPolicy', region),
+    call('GetPublicAccessBlock', region),
+    ...BUCKET_EXTRA_OPERATIONS.map((op) => call(op, region)),
+  ]);
+  const extra = Object.fromEntries(BUCKET_EXTRA_OPERATIONS.map((op, i) => [op, extraRecords[i]!]));
+  const inventoryFile = `${dir}/inventory.json`;
+  const csvRelative = `${dir}/unencrypted-objects.csv`;
+  const inventory = await args.readInventory({
+    bucket: name,
+    account,
+    unencryptedCsvPath: writer.abs(csvRelative),
+    unencryptedCsvRelative: csvRelative,
+  });
+  await writer.writeJson(inventoryFile, inventory);
+  return {
+    kind: 'selected',
+    bucket: {
+      name,
+      account,
+      ...(region ? { region } : {}),
+      location,
+      tagging,
+      encryption,
+      policy,
+      publicAccessBlock,
+      inventory: { ...inventory, file: inventoryFile },
+      extra,
+    } as BucketEvidence,
+  };
+}
+
+async function collectKeys(
+  wanted: KeyWanted[],
+  sources: Map<string, AccountSource>,
+  accounts: AccountEvidence[],
+  args: CollectTenantArgs,
+): Promise<KeyEvidence[]> {
+  const { writer } = args;
+  const aliasCache = new Map<string, Promise<FiledRecord<{ Aliases?: Array<{ AliasName?: string; TargetKeyId?: string }> }>>>();
+  const keys: KeyEvidence[] = [];
+  wanted.sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || a.reference.localeCompare(b.reference));
+  let done = 0;
+  for (const w of wanted) {
+    // A key in an account the tenant does not list is read through the account that referenced it.
+    const source = sources.get(w.account) ?? sources.get(w.via);
+    if (!source) continue;
+    const ref = parseKeyReference(w.reference);
+    let keyId = w.reference;
+    if (ref.kind === 'alias' && source.account === w.account) {
+      const cacheKey = `${w.account}|${w.region}`;
+      let aliases = aliasCache.get(cacheKey);
+      if (!aliases) {
+        aliases = (async () => {
+          const rec = await writer.writeRecord(
+            `${evidencePaths.account(w.account)}/kms/${w.region}/list-aliases.json`,
+            await source.listAliases(w.region),
+          );
+          accounts.find((a) => a.id === w.account)?.aliases.push(rec);
+          return rec as FiledRecord<{ Aliases?: Array<{ AliasName?: string; TargetKeyId?: string }> }>;
+        })();
+        aliasCache.set(cacheKey, aliases);
+      }
+      const rec = await aliases;
+      const target = rec.outcome === 'ok' ? rec.response.Aliases?.find((a) => a.AliasName === ref.aliasName)?.TargetKeyId : undefined;
+      if (target) keyId = target;
+    }
+    const resolved = parseKeyReference(keyId);
+    const dir = evidencePaths.key(w.account, w.region, resolved.kind === 'key' ? resolved.keyId : resolved.aliasName);
+    const call = async <T>(op: KeyOperation | KeyExtraOperation) =>
+      (await writer.writeRecord(`${dir}/${CLI_FILE[op]}`, { ...(await source.keyCall(op, keyId, w.region)), account: w.account })) as FiledRecord<T>;
+    const describe = await call<DescribeKeyOutput>('DescribeKey');
+    const key: KeyEvidence = { reference: w.reference, referencedBy: [...w.referencedBy].sort(), account: w.account, region: w.region, describe };
+    if (describe.outcome === 'ok') {
+      const meta = (describe.response as { KeyMetadata?: { KeyManager?: string } }).KeyMetadata;
+      if (meta?.KeyManager === 'CUSTOMER') key.rotation = await call<GetKeyRotationStatusOutput>('GetKeyRotationStatus');
+      key.policy = await call<GetKeyPolicyOutput>('GetKeyPolicy');
+      if (meta?.KeyManager === 'CUSTOMER') key.extra = { ListResourceTags: await call('ListResourceTags') };
+    }
+    keys.push(key);
+    args.onProgress?.({ phase: 'keys', account: w.account, done: ++done, total: wanted.length });
+  }
+  return keys;
+}

@@ -1,0 +1,230 @@
+import { createHash } from 'node:crypto';
+import type { InventoryDataFile, InventoryEvidence, InventoryProblem } from '../../evidence/inventory.js';
+import { isTreeNotFound, type TreeReader } from '../tree/index.js';
+import { readDataFile } from './data-file.js';
+import { errorText } from './error-text.js';
+import { ExportFile } from './export-file.js';
+import {
+  latestPerConfig,
+  listReportFolders,
+  manifestChecksumPath,
+  manifestPath,
+  type ReportFolder,
+} from './find-report.js';
+import {
+  dataFileTreePath,
+  isCsvFormat,
+  parseCsvFileSchema,
+  parseManifest,
+  schemaHasEncryptionStatus,
+  type InventoryManifest,
+} from './manifest.js';
+import { columnLayout, InventoryTotals } from './tally.js';
+
+export interface CollectInventoryArgs {
+  /** The tenant's inventory locations (destination bucket + prefix, or local copies). */
+  trees: TreeReader[];
+  /** Source bucket. */
+  bucket: string;
+  /** Exclusive end of the period, ISO-8601. */
+  periodEndUtc: string;
+  /** Absolute path the full list of NOT-SSE objects is streamed to. */
+  unencryptedCsvPath: string;
+  /** The same path relative to the packet folder, as recorded in the evidence. */
+  unencryptedCsvRelative: string;
+  /** How many of the largest unencrypted objects to keep; default 20. */
+  largestN?: number;
+}
+
+type Unverified = Extract<InventoryEvidence, { status: 'unverified' }>;
+
+/**
+ * Finds the bucket's latest S3 Inventory report dated on or before the period end (among
+ * configurations that include EncryptionStatus), verifies it and counts objects and bytes per
+ * encryption status. Anything that cannot be fully read or verified makes the result
+ * 'unverified' with the problems named; counts are then not given at all.
+ */
+export async function collectInventory(args: CollectInventoryArgs): Promise<InventoryEvidence> {
+  const { trees, bucket, periodEndUtc } = args;
+  const { found, failures } = await listReportFolders(trees, bucket);
+  if (failures.length > 0) {
+    return {
+      bucket,
+      status: 'unverified',
+      reason: 'an inventory location could not be listed, so the latest report cannot be known',
+      problems: failures.map((f) => ({ file: f.location, message: f.message })),
+    };
+  }
+
+  const where = trees.length > 0 ? trees.map((t) => t.locate(`${bucket}/`)).join(', ') : 'no inventory location configured';
+  if (found.length === 0) {
+    return { bucket, status: 'missing', reason: `no S3 Inventory report for bucket ${bucket} (looked in ${where})` };
+  }
+
+  const end = Date.parse(periodEndUtc);
+  const allDates = uniqueSorted(found.map((r) => r.reportDate));
+  const laterDates = allDates.filter((d) => Date.parse(d) > end);
+  const candidates = latestPerConfig(found, trees, periodEndUtc);
+  if (candidates.length === 0) {
+    return {
+      bucket,
+      status: 'missing',
+      reason: `no S3 Inventory report for bucket ${bucket} dated on or before ${periodEndUtc}; the reports found are dated ${list(allDates)}`,
+      otherReportDates: allDates,
+    };
+  }
+
+  const withoutStatus: string[] = [];
+  for (const report of candidates) {
+    const read = await readManifest(bucket, report);
+    if ('problem' in read) {
+      return {
+        bucket,
+        configId: report.configId,
+        reportDate: report.reportDate,
+        manifestLocation: read.location,
+        ...(read.sha256 ? { manifestSha256: read.sha256 } : {}),
+        status: 'unverified',
+        reason: 'the report manifest could not be read or verified',
+        problems: [{ file: read.location, message: read.problem }],
+      };
+    }
+    if (!schemaHasEncryptionStatus(read.manifest)) {
+      withoutStatus.push(report.configId);
+      continue;
+    }
+    return readReport(args, report, read);
+  }
+
+  return {
+    bucket,
+    status: 'missing',
+    reason:
+      `the S3 Inventory configuration(s) ${list(uniqueSorted(withoutStatus))} for bucket ${bucket} do not include ` +
+      'the EncryptionStatus field, so they cannot show which objects are encrypted',
+    ...(laterDates.length > 0 ? { otherReportDates: laterDates } : {}),
+  };
+}
+
+interface ManifestRead {
+  manifest: InventoryManifest;
+  location: string;
+  sha256: string;
+}
+
+async function readManifest(
+  bucket: string,
+  report: ReportFolder,
+): Promise<ManifestRead | { problem: string; location: string; sha256?: string }> {
+  const path = manifestPath(bucket, report);
+  const location = report.tree.locate(path);
+  let bytes: Buffer;
+  try {
+    bytes = await readAll(await report.tree.open(path));
+  } catch (err) {
+    const problem = isTreeNotFound(err) ? `manifest.json is missing (${err.code})` : errorText(err);
+    return { problem, location };
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+
+  // manifest.checksum holds the MD5 of manifest.json; checked when it was delivered alongside.
+  const checksumPath = manifestChecksumPath(bucket, report);
+  try {
+    const expected = (await readAll(await report.tree.open(checksumPath))).toString('utf8').trim().toLowerCase();
+    const actual = createHash('md5').update(bytes).digest('hex');
+    if (expected !== actual) {
+      return { problem: `MD5 of manifest.json is ${actual}, manifest.checksum says ${expected}`, location, sha256 };
+    }
+  } catch (err) {
+    if (!isTreeNotFound(err)) return { problem: `manifest.checksum: ${errorText(err)}`, location, sha256 };
+  }
+
+  const parsed = parseManifest(bytes.toString('utf8'));
+  if ('error' in parsed) return { problem: parsed.error, location, sha256 };
+  if (parsed.manifest.sourceBucket !== bucket) {
+    return { problem: `manifest is for bucket ${parsed.manifest.sourceBucket}, not ${bucket}`, location, sha256 };
+  }
+  return { manifest: parsed.manifest, location, sha256 };
+}
+
+async function readReport(args: CollectInventoryArgs, report: ReportFolder, read: ManifestRead): Promise<InventoryEvidence> {
+  const { bucket } = args;
+  const { manifest } = read;
+  const csv = isCsvFormat(manifest.fileFormat);
+  const fileSchema = csv ? parseCsvFileSchema(manifest.fileSchema) : [manifest.fileSchema];
+  const ref = {
+    bucket,
+    configId: report.configId,
+    reportDate: report.reportDate,
+    manifestLocation: read.location,
+    manifestSha256: read.sha256,
+    fileFormat: manifest.fileFormat,
+    fileSchema,
+    ...(manifest.creationTimestamp !== undefined ? { creationTimestamp: String(manifest.creationTimestamp) } : {}),
+  };
+  const unverified = (reason: string, problems: InventoryProblem[]): Unverified => ({
+    ...ref,
+    status: 'unverified',
+    reason,
+    problems,
+  });
+
+  if (!csv) {
+    const reason = `format ${manifest.fileFormat} not supported yet`;
+    return unverified(reason, [{ file: read.location, message: `fileFormat is ${manifest.fileFormat}: ${reason}` }]);
+  }
+  const layout = columnLayout(fileSchema);
+  const absent = ['Key', 'Size'].filter((c) => !fileSchema.includes(c));
+  if (absent.length > 0) {
+    const reason = `the report has no ${absent.join(' or ')} column, so object and byte counts cannot be made`;
+    return unverified(reason, [{ file: read.location, message: `fileSchema lacks ${absent.join(', ')}` }]);
+  }
+
+  const exportFile = await ExportFile.create(args.unencryptedCsvPath);
+  try {
+    const totals = new InventoryTotals(exportFile, args.largestN ?? 20);
+    const files: InventoryDataFile[] = [];
+    const problems: InventoryProblem[] = [];
+    for (const file of manifest.files) {
+      const treePath = dataFileTreePath(file.key, bucket, report.configId);
+      const result = await readDataFile({ tree: report.tree, treePath, file, layout, totals });
+      files.push(result.record);
+      problems.push(...result.problems);
+    }
+    if (problems.length > 0) {
+      await exportFile.discard();
+      const badFiles = new Set(problems.map((p) => p.file)).size;
+      return unverified(`${problems.length} problem(s) in ${badFiles} file(s) of the report; its counts are not used`, problems);
+    }
+    await exportFile.commit();
+    return {
+      ...ref,
+      status: 'ok',
+      files,
+      tally: totals.tally(),
+      deleteMarkers: totals.deleteMarkers,
+      unknownStatus: { ...totals.unknownStatus },
+      includesVersions: fileSchema.includes('VersionId'),
+      unencryptedExport: { file: args.unencryptedCsvRelative, rows: exportFile.rows },
+      largestUnencrypted: totals.largest.list,
+      ...(totals.oldestUnencrypted ? { oldestUnencryptedLastModified: totals.oldestUnencrypted } : {}),
+    };
+  } catch (err) {
+    await exportFile.discard();
+    throw err;
+  }
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks);
+}
+
+function uniqueSorted(values: string[]): string[] {
+  return [...new Set(values)].sort();
+}
+
+function list(values: string[]): string {
+  return values.join(', ');
+}

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import type { InventoryDataFile, InventoryProblem } from '../../evidence/inventory.js';
+import { isTreeNotFound, type TreeReader } from '../tree/index.js';
+import { errorText } from './error-text.js';
+import { CsvScanError, InventoryCsvScanner } from './csv-scanner.js';
+import type { ManifestFile } from './manifest.js';
+import { DataFileRows, type ColumnLayout, type InventoryTotals } from './tally.js';
+
+const MAX_PROBLEMS_PER_FILE = 20;
+const GUNZIP_CHUNK = 256 * 1024;
+
+class TooManyProblems extends Error {}
+
+/**
+ * Reads one gzipped CSV data file in a single pass: the compressed bytes are hashed (MD5, checked
+ * against the manifest) on their way into gunzip, which runs on the libuv pool while the scanner
+ * works on the previous chunk here.
+ */
+export async function readDataFile(args: {
+  tree: TreeReader;
+  treePath: string;
+  file: ManifestFile;
+  layout: ColumnLayout;
+  totals: InventoryTotals;
+}): Promise<{ record: InventoryDataFile; problems: InventoryProblem[] }> {
+  const { tree, treePath, file, layout, totals } = args;
+  const location = tree.locate(treePath);
+  const record: InventoryDataFile = {
+    key: file.key,
+    location,
+    expectedMd5: file.MD5checksum.toLowerCase(),
+    rows: 0,
+    bytesCompressed: 0,
+  };
+
+  let source: NodeJS.ReadableStream;
+  try {
+    source = await tree.open(treePath);
+  } catch (err) {
+    const message = isTreeNotFound(err) ? `data file listed in the manifest is missing (${err.code})` : errorText(err);
+    return { record, problems: [{ file: location, message }] };
+  }
+
+  const md5 = createHash('md5');
+  let compressed = 0;
+  const hashing = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      md5.update(chunk);
+      compressed += chunk.length;
+      done(null, chunk);
+    },
+  });
+  const rows = new DataFileRows(location, layout, totals, MAX_PROBLEMS_PER_FILE);
+  const scanner = new InventoryCsvScanner(layout.count, rows);
+  const problems: InventoryProblem[] = [];
+  let complete = false;
+
+  try {
+    await pipeline(source, hashing, createGunzip({ chunkSize: GUNZIP_CHUNK }), async (csv: AsyncIterable<Buffer>) => {
+      for await (const chunk of csv) {
+        scanner.push(chunk);
+        if (rows.problemCount > MAX_PROBLEMS_PER_FILE) throw new TooManyProblems();
+        if (totals.unencrypted.needsFlush) await totals.unencrypted.flush();
+      }
+      scanner.end();
+    });
+    complete = true;
+  } catch (err) {
+    if (err instanceof TooManyProblems) {
+      // listed below; the rest of the file is not read
+    } else if (err instanceof CsvScanError) {
+      problems.push({ file: location, line: err.line, message: err.message });
+    } else {
+      problems.push({ file: location, message: `could not read the gzipped CSV: ${errorText(err)}` });
+    }
+  }
+
+  record.rows = rows.rows;
+  record.bytesCompressed = compressed;
+  problems.unshift(...rows.problems);
+  if (rows.unlistedProblems > 0) {
+    problems.push({
+      file: location,
+      message: `${rows.unlistedProblems} more problem(s) not listed; the file was not read to the end`,
+    });
+  }
+  if (complete) {
+    record.actualMd5 = md5.digest('hex');
+    if (record.actualMd5 !== record.expectedMd5) {
+      problems.push({
+        file: location,
+        message: `MD5 of the file is ${record.actualMd5}, the manifest says ${record.expectedMd5}`,
+      });
+    }
+    if (compressed !== file.size) {
+      problems.push({ file: location, message: `file is ${compressed} bytes, the manifest says ${file.size}` });
+    }
+  }
+  return { record, problems };
+}

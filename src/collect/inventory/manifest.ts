@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/** manifest.json as S3 Inventory writes it next to every report (AWS docs, "Inventory manifest"). */
+const manifestSchema = z.object({
+  sourceBucket: z.string().min(1),
+  destinationBucket: z.string().optional(),
+  version: z.string().optional(),
+  creationTimestamp: z.union([z.string(), z.number()]).optional(),
+  fileFormat: z.string().min(1),
+  fileSchema: z.string().min(1),
+  files: z.array(
+    z.object({
+      key: z.string().min(1),
+      size: z.number().int().nonnegative(),
+      MD5checksum: z.string().regex(/^[0-9a-fA-F]{32}$/, 'an MD5 hex digest'),
+    }),
+  ),
+});
+
+export type InventoryManifest = z.infer<typeof manifestSchema>;
+export type ManifestFile = InventoryManifest['files'][number];
+
+export function parseManifest(text: string): { manifest: InventoryManifest } | { error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return { error: `not valid JSON: ${(err as Error).message}` };
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    return { error: `not an S3 Inventory manifest: ${issues.join('; ')}` };
+  }
+  return { manifest: parsed.data };
+}
+
+/** CSV fileSchema: "Bucket, Key, Size" → ['Bucket', 'Key', 'Size']. */
+export function parseCsvFileSchema(fileSchema: string): string[] {
+  return fileSchema.split(',').map((c) => c.trim());
+}
+
+export function isCsvFormat(fileFormat: string): boolean {
+  return fileFormat.toUpperCase() === 'CSV';
+}
+
+/** CSV schemas name the column EncryptionStatus; ORC and Parquet schemas call it encryption_status. */
+export function schemaHasEncryptionStatus(manifest: InventoryManifest): boolean {
+  if (isCsvFormat(manifest.fileFormat)) return parseCsvFileSchema(manifest.fileSchema).includes('EncryptionStatus');
+  return /\bencryption_status\b/.test(manifest.fileSchema);
+}
+
+/** Report folder name, e.g. "2016-11-06T21-32Z": the time the report generation began scanning. */
+const REPORT_FOLDER = /^(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})Z$/;
+
+/** "2016-11-06T21-32Z" → "2016-11-06T21:32:00Z"; undefined for any other folder name. */
+export function reportFolderDate(folder: string): string | undefined {
+  const m = REPORT_FOLDER.exec(folder);
+  if (!m) return undefined;
+  const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:00Z`;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) || d.toISOString() !== `${iso.slice(0, -1)}.000Z` ? undefined : iso;
+}
+
+/**
+ * Where a manifest's data file lies relative to the tree root. The key is the full key in the
+ * destination bucket, which may carry a destination prefix the tree root already includes, so the
+ * path starts at "<source-bucket>/<config-id>/".
+ */
+export function dataFileTreePath(key: string, sourceBucket: string, configId: string): string {
+  const marker = `${sourceBucket}/${configId}/`;
+  const inData = key.lastIndexOf(`${marker}data/`);
+  if (inData >= 0) return key.slice(inData);
+  const anywhere = key.indexOf(marker);
+  return anywhere >= 0 ? key.slice(anywhere) : key;
+}

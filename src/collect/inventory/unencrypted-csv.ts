@@ -1,0 +1,137 @@
+import { createReadStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+
+/** The full list of NOT-SSE objects, one row per object (version), as the collector writes it. */
+export const UNENCRYPTED_CSV_HEADER = [
+  'bucket',
+  'key',
+  'version_id',
+  'is_latest',
+  'size',
+  'last_modified_date',
+  'storage_class',
+  'encryption_status',
+] as const;
+
+export interface UnencryptedRow {
+  bucket: string;
+  /** Decoded object key. */
+  key: string;
+  versionId?: string;
+  isLatest?: boolean;
+  size: number;
+  lastModified?: string;
+  storageClass?: string;
+  encryptionStatus: string;
+}
+
+/** RFC 4180 quoting: only fields holding a comma, quote or line break are quoted. */
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export function unencryptedCsvLine(row: UnencryptedRow): string {
+  return [
+    csvField(row.bucket),
+    csvField(row.key),
+    csvField(row.versionId ?? ''),
+    row.isLatest === undefined ? '' : String(row.isLatest),
+    String(row.size),
+    csvField(row.lastModified ?? ''),
+    csvField(row.storageClass ?? ''),
+    csvField(row.encryptionStatus),
+  ].join(',') + '\n';
+}
+
+/** Streams the rows of a file written by the inventory collector back, header checked. */
+export async function* readUnencryptedCsv(path: string): AsyncGenerator<UnencryptedRow> {
+  let header = true;
+  let line = 0;
+  for await (const record of csvRecords(createReadStream(path))) {
+    line++;
+    if (header) {
+      if (record.join(',') !== UNENCRYPTED_CSV_HEADER.join(',')) {
+        throw new Error(`${path}: header is not ${UNENCRYPTED_CSV_HEADER.join(',')}`);
+      }
+      header = false;
+      continue;
+    }
+    if (record.length !== UNENCRYPTED_CSV_HEADER.length) {
+      throw new Error(`${path}: record ${line} has ${record.length} fields, expected ${UNENCRYPTED_CSV_HEADER.length}`);
+    }
+    const [bucket, key, versionId, isLatest, size, lastModified, storageClass, encryptionStatus] = record as [
+      string, string, string, string, string, string, string, string,
+    ];
+    yield {
+      bucket,
+      key,
+      ...(versionId ? { versionId } : {}),
+      ...(isLatest ? { isLatest: isLatest === 'true' } : {}),
+      size: Number(size),
+      ...(lastModified ? { lastModified } : {}),
+      ...(storageClass ? { storageClass } : {}),
+      encryptionStatus,
+    };
+  }
+  if (header) throw new Error(`${path}: empty file, no header`);
+}
+
+/** General RFC 4180 record reader (quoted fields may hold commas, quotes and line breaks). */
+async function* csvRecords(stream: NodeJS.ReadableStream): AsyncGenerator<string[]> {
+  const decoder = new StringDecoder('utf8');
+  let record: string[] = [];
+  let field = '';
+  let inQuotes = false;
+  let quotePending = false; // saw a quote inside a quoted field: either "" or the closing quote
+  let fieldStarted = false;
+
+  for await (const chunk of stream) {
+    const text = decoder.write(chunk as Buffer);
+    const out: string[][] = [];
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i]!;
+      if (inQuotes) {
+        if (quotePending) {
+          quotePending = false;
+          if (ch === '"') {
+            field += '"';
+            continue;
+          }
+          inQuotes = false; // the quote closed the field; fall through to the separator handling
+        } else if (ch === '"') {
+          quotePending = true;
+          continue;
+        } else {
+          field += ch;
+          continue;
+        }
+      }
+      if (ch === ',') {
+        record.push(field);
+        field = '';
+        fieldStarted = false;
+      } else if (ch === '\n') {
+        record.push(field);
+        out.push(record);
+        record = [];
+        field = '';
+        fieldStarted = false;
+      } else if (ch === '\r') {
+        // CRLF: the LF ends the record
+      } else if (ch === '"' && !fieldStarted) {
+        inQuotes = true;
+        fieldStarted = true;
+      } else {
+        field += ch;
+        fieldStarted = true;
+      }
+    }
+    yield* out;
+  }
+  if (quotePending) inQuotes = false;
+  if (inQuotes) throw new Error('quoted field not closed before the end of the file');
+  if (fieldStarted || record.length > 0) {
+    record.push(field);
+    yield record;
+  }
+}

@@ -1,0 +1,69 @@
+import type { EvidenceRecord } from '../evidence/record.js';
+import type { ListAliasesOutput, ListBucketsOutput } from '../evidence/aws-shapes.js';
+
+/** Per-bucket reads; the names are the S3 API operation names. */
+export const BUCKET_OPERATIONS = [
+  'GetBucketLocation',
+  'GetBucketTagging',
+  'GetBucketEncryption',
+  'GetBucketPolicy',
+  'GetPublicAccessBlock',
+] as const;
+export type BucketOperation = (typeof BUCKET_OPERATIONS)[number];
+
+export const KEY_OPERATIONS = ['DescribeKey', 'GetKeyRotationStatus', 'GetKeyPolicy'] as const;
+export type KeyOperation = (typeof KEY_OPERATIONS)[number];
+
+/** Further per-bucket reads, filed under `BucketEvidence.extra` (keyed by operation name). */
+export const BUCKET_EXTRA_OPERATIONS = [
+  'GetBucketPolicyStatus',
+  'GetBucketLogging',
+  'ListBucketInventoryConfigurations',
+  'GetBucketVersioning',
+  'GetObjectLockConfiguration',
+] as const;
+export type BucketExtraOperation = (typeof BUCKET_EXTRA_OPERATIONS)[number];
+
+/** Further per-key reads, filed under `KeyEvidence.extra` (keyed by operation name). */
+export const KEY_EXTRA_OPERATIONS = ['ListResourceTags'] as const;
+export type KeyExtraOperation = (typeof KEY_EXTRA_OPERATIONS)[number];
+
+/**
+ * Where one account's S3 and KMS evidence comes from: live API calls or an AWS CLI export.
+ * Every method resolves to an evidence record, never throws for an AWS-side failure.
+ */
+export interface AccountSource {
+  readonly account: string;
+  readonly mode: 'offline' | 'live';
+  listBuckets(): Promise<EvidenceRecord<ListBucketsOutput>>;
+  bucketCall(operation: BucketOperation | BucketExtraOperation, bucket: string, region: string | undefined): Promise<EvidenceRecord>;
+  listAliases(region: string): Promise<EvidenceRecord<ListAliasesOutput>>;
+  /** `keyId` is a key id, key ARN, alias name or alias ARN; `region` the key's region. */
+  keyCall(operation: KeyOperation | KeyExtraOperation, keyId: string, region: string): Promise<EvidenceRecord>;
+}
+
+/** The IAM action recorded for an operation, e.g. GetBucketEncryption -> s3:GetEncryptionConfiguration. */
+export const IAM_ACTION: Record<
+  BucketOperation | BucketExtraOperation | KeyOperation | KeyExtraOperation | 'ListBuckets' | 'ListAliases' | 'ListObjectsV2' | 'GetObject',
+  string
+> = {
+  ListBuckets: 's3:ListAllMyBuckets',
+  GetBucketLocation: 's3:GetBucketLocation',
+  GetBucketTagging: 's3:GetBucketTagging',
+  GetBucketEncryption: 's3:GetEncryptionConfiguration',
+  GetBucketPolicy: 's3:GetBucketPolicy',
+  GetPublicAccessBlock: 's3:GetBucketPublicAccessBlock',
+  GetBucketPolicyStatus: 's3:GetBucketPolicyStatus',
+  GetBucketLogging: 's3:GetBucketLogging',
+  ListBucketInventoryConfigurations: 's3:GetInventoryConfiguration',
+  GetBucketVersioning: 's3:GetBucketVersioning',
+  GetObjectLockConfiguration: 's3:GetBucketObjectLockConfiguration',
+  // Inventory / log trees in their destination buckets.
+  ListObjectsV2: 's3:ListBucket',
+  GetObject: 's3:GetObject',
+  ListAliases: 'kms:ListAliases',
+  DescribeKey: 'kms:DescribeKey',
+  GetKeyRotationStatus: 'kms:GetKeyRotationStatus',
+  GetKeyPolicy: 'kms:GetKeyPolicy',
+  ListResourceTags: 'kms:ListResourceTags',
+};

@@ -1,0 +1,279 @@
+/**
+ * The bundled demo: three tenants' offline evidence, in exactly the layout `scripts/export-offline.sh`
+ * writes and `aws s3 sync` copies inventory reports in. Generated, not committed, because the
+ * inventory data files are binary; generation is deterministic (fixed seed, gzip mtime 0), so the
+ * demo packets are byte-identical from run to run.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+export const DEMO_PERIOD = '2026-10';
+const EXPORTED_AT = '2026-11-01T06:00:00Z';
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run writes the same bytes. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Sse = 'NOT-SSE' | 'SSE-S3' | 'SSE-KMS' | 'DSSE-KMS' | 'SSE-C';
+
+interface DemoKey {
+  id: string;
+  account: string;
+  region: string;
+  alias: string;
+  manager: 'CUSTOMER' | 'AWS';
+  rotation: boolean;
+  denied?: boolean;
+}
+
+interface DemoBucket {
+  name: string;
+  region: string;
+  created: string;
+  tags: Record<string, string>;
+  encryption: { algorithm: 'AES256' | 'aws:kms' | 'aws:kms:dsse'; key?: string; bucketKey?: boolean } | 'AccessDenied';
+  policy: 'sse+tls' | 'tls-only' | 'sse-only' | 'none' | 'AccessDenied' | 'tls-prefix-trap';
+  inventory?: { objects: number; mix: Array<[Sse, number]>; legacyUnencrypted?: number };
+}
+
+interface DemoAccount {
+  id: string;
+  buckets: DemoBucket[];
+  keys: DemoKey[];
+  /** Keys of other accounts this account can describe (the export ran describe-key on them). */
+  foreignKeys?: DemoKey[];
+}
+
+interface DemoTenant {
+  id: string;
+  accounts: DemoAccount[];
+}
+
+const kmsArn = (k: DemoKey) => `arn:aws:kms:${k.region}:${k.account}:key/${k.id}`;
+
+const NW_KEY: DemoKey = { id: '0b6c5e1a-7d3f-4c2e-9a41-5f8e2d7c1b90', account: '111111111111', region: 'us-east-2', alias: 'alias/northwind-records', manager: 'CUSTOMER', rotation: true };
+const NW_BACKUP_KEY: DemoKey = { id: '3e9d2a47-1c85-4b6f-a0d3-8f27c6e5b412', account: '111111111111', region: 'us-east-2', alias: 'alias/northwind-backups', manager: 'CUSTOMER', rotation: true };
+const ACME_KEY: DemoKey = { id: '7f4a1b2c-3d5e-4f60-8a9b-0c1d2e3f4a5b', account: '222222222222', region: 'us-east-1', alias: 'alias/acme-app', manager: 'CUSTOMER', rotation: false };
+const GLOBEX_KEY: DemoKey = { id: 'c81f0e2d-5a6b-4c7d-9e8f-1a2b3c4d5e6f', account: '333333333333', region: 'eu-central-1', alias: 'alias/globex-orders', manager: 'CUSTOMER', rotation: true };
+const GLOBEX_SHARED_KEY: DemoKey = { id: 'e2a4c6d8-0b1d-4e3f-a5b7-c9d1e3f5a7b9', account: '444444444444', region: 'eu-central-1', alias: 'alias/security-shared', manager: 'CUSTOMER', rotation: true, denied: true };
+
+const TENANTS: DemoTenant[] = [
+  {
+    id: 'northwind',
+    accounts: [
+      {
+        id: '111111111111',
+        keys: [NW_KEY, NW_BACKUP_KEY],
+        buckets: [
+          { name: 'northwind-prod-records', region: 'us-east-2', created: '2021-02-11T09:14:00+00:00', tags: { tenant: 'northwind', env: 'prod' }, encryption: { algorithm: 'aws:kms', key: kmsArn(NW_KEY), bucketKey: true }, policy: 'sse+tls', inventory: { objects: 42_000, mix: [['SSE-KMS', 1]] } },
+          { name: 'northwind-prod-imaging', region: 'us-east-2', created: '2022-06-01T12:00:00+00:00', tags: { tenant: 'northwind', env: 'prod' }, encryption: { algorithm: 'aws:kms:dsse', key: kmsArn(NW_KEY) }, policy: 'sse+tls', inventory: { objects: 18_500, mix: [['DSSE-KMS', 0.8], ['SSE-KMS', 0.2]] } },
+          { name: 'northwind-backups', region: 'us-west-2', created: '2020-11-20T08:30:00+00:00', tags: { tenant: 'northwind', env: 'backup' }, encryption: { algorithm: 'aws:kms', key: kmsArn(NW_BACKUP_KEY), bucketKey: true }, policy: 'sse+tls', inventory: { objects: 9_000, mix: [['SSE-KMS', 1]] } },
+          { name: 'scratch-build-cache', region: 'us-east-2', created: '2024-01-05T10:00:00+00:00', tags: { team: 'ci' }, encryption: { algorithm: 'AES256' }, policy: 'none' },
+        ],
+      },
+    ],
+  },
+  {
+    id: 'acme',
+    accounts: [
+      {
+        id: '222222222222',
+        keys: [ACME_KEY],
+        buckets: [
+          { name: 'acme-web-assets', region: 'us-east-1', created: '2019-01-15T16:20:00+00:00', tags: {}, encryption: { algorithm: 'AES256' }, policy: 'sse-only', inventory: { objects: 25_000, mix: [['SSE-S3', 1]] } },
+          { name: 'acme-legacy-archive', region: 'us-east-1', created: '2017-05-02T11:00:00+00:00', tags: {}, encryption: { algorithm: 'AES256' }, policy: 'none', inventory: { objects: 60_000, mix: [['SSE-S3', 1]], legacyUnencrypted: 1_204 } },
+          { name: 'acme-app-data', region: 'eu-west-1', created: '2023-03-09T07:45:00+00:00', tags: {}, encryption: { algorithm: 'aws:kms', key: kmsArn(ACME_KEY), bucketKey: true }, policy: 'tls-prefix-trap', inventory: { objects: 30_000, mix: [['SSE-KMS', 0.97], ['SSE-C', 0.03]] } },
+        ],
+      },
+    ],
+  },
+  {
+    id: 'globex',
+    accounts: [
+      {
+        id: '333333333333',
+        keys: [GLOBEX_KEY],
+        foreignKeys: [GLOBEX_SHARED_KEY],
+        buckets: [
+          { name: 'globex-orders', region: 'eu-central-1', created: '2021-09-30T13:00:00+00:00', tags: {}, encryption: { algorithm: 'aws:kms', key: kmsArn(GLOBEX_KEY), bucketKey: true }, policy: 'sse+tls', inventory: { objects: 35_000, mix: [['SSE-KMS', 1]] } },
+          { name: 'globex-payments', region: 'eu-central-1', created: '2022-02-14T09:00:00+00:00', tags: {}, encryption: 'AccessDenied', policy: 'AccessDenied', inventory: { objects: 12_000, mix: [['SSE-KMS', 1]] } },
+          { name: 'globex-analytics', region: 'eu-west-1', created: '2024-04-22T15:30:00+00:00', tags: {}, encryption: { algorithm: 'aws:kms', key: kmsArn(GLOBEX_SHARED_KEY) }, policy: 'sse+tls' },
+        ],
+      },
+    ],
+  },
+];
+
+async function put(file: string, data: string | Buffer): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, data);
+}
+
+const json = (v: unknown) => `${JSON.stringify(v, null, 4)}\n`;
+const cliError = (code: string, op: string, message: string) => `\nAn error occurred (${code}) when calling the ${op} operation: ${message}\n`;
+
+function bucketPolicy(b: DemoBucket): string | undefined {
+  const objects = `arn:aws:s3:::${b.name}/*`;
+  const bucketArn = `arn:aws:s3:::${b.name}`;
+  const wantValue = b.encryption !== 'AccessDenied' && b.encryption.algorithm !== 'AES256' ? b.encryption.algorithm : 'AES256';
+  const sse = [
+    { Sid: 'DenyWrongEncryptionHeader', Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: objects, Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': wantValue } } },
+    { Sid: 'DenyMissingEncryptionHeader', Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: objects, Condition: { Null: { 's3:x-amz-server-side-encryption': 'true' } } },
+  ];
+  const tls = [{ Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: [bucketArn, objects], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }];
+  const tlsTrap = [{ Sid: 'DenyInsecureTransportUploads', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `arn:aws:s3:::${b.name}/uploads/*`, Condition: { Bool: { 'aws:SecureTransport': false } } }];
+  const statements =
+    b.policy === 'sse+tls' ? [...sse, ...tls] : b.policy === 'tls-only' ? tls : b.policy === 'sse-only' ? sse : b.policy === 'tls-prefix-trap' ? [...sse, ...tlsTrap] : undefined;
+  return statements ? JSON.stringify({ Version: '2012-10-17', Statement: statements }) : undefined;
+}
+
+const SCHEMA = ['Bucket', 'Key', 'VersionId', 'IsLatest', 'IsDeleteMarker', 'Size', 'LastModifiedDate', 'StorageClass', 'EncryptionStatus', 'BucketKeyStatus'];
+const FOLDERS = ['reports', 'invoices', 'images/2025', 'exports/daily', 'customer data', 'logs/app'];
+
+function pick<T>(mix: Array<[T, number]>, r: number): T {
+  let acc = 0;
+  for (const [v, w] of mix) {
+    acc += w;
+    if (r < acc) return v;
+  }
+  return mix[mix.length - 1]![0];
+}
+
+/** Inventory CSV rows: every field quoted, keys URL-encoded, no header (the AWS format). */
+function inventoryRows(b: DemoBucket, seed: number, scale: number): string[] {
+  const inv = b.inventory!;
+  const rand = rng(seed);
+  const rows: string[] = [];
+  const n = Math.round(inv.objects * scale);
+  const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  for (let i = 0; i < n; i++) {
+    const folder = FOLDERS[Math.floor(rand() * FOLDERS.length)]!;
+    const key = encodeURIComponent(`${folder}/object-${String(i).padStart(6, '0')}.dat`).replace(/%2F/g, '/');
+    const size = Math.floor(rand() * 5_000_000) + 100;
+    const day = 1 + Math.floor(rand() * 27);
+    const status = pick(inv.mix, rand());
+    const modified = `2025-${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}-${String(day).padStart(2, '0')}T10:00:00.000Z`;
+    const bucketKey = status === 'SSE-KMS' && b.encryption !== 'AccessDenied' && b.encryption.bucketKey ? 'ENABLED' : 'DISABLED';
+    rows.push([b.name, key, '', 'true', 'false', String(size), modified, 'STANDARD', status, bucketKey].map(q).join(','));
+  }
+  for (let i = 0; i < Math.round((inv.legacyUnencrypted ?? 0) * scale); i++) {
+    const size = Math.floor(rand() * 3_000_000) + 1000;
+    const year = 2019 + Math.floor(rand() * 3);
+    const key = encodeURIComponent(`legacy/${year}/scan ${String(i).padStart(5, '0')}.tif`).replace(/%2F/g, '/');
+    const modified = `${year}-03-${String(2 + Math.floor(rand() * 20)).padStart(2, '0')}T08:00:00.000Z`;
+    rows.push([b.name, key, '', 'true', 'false', String(size), modified, 'STANDARD_IA', 'NOT-SSE', 'DISABLED'].map(q).join(','));
+  }
+  return rows;
+}
+
+async function writeInventory(root: string, tenant: string, b: DemoBucket, seed: number): Promise<void> {
+  const destBucket = `${tenant}-inventory`;
+  const configId = 'encryption-audit';
+  // A weekly report before, at and after the period: the tool must pick 2026-10-31.
+  const reports: Array<[string, number]> = [['2026-10-24T00-00Z', 0.98], ['2026-10-31T00-00Z', 1], ['2026-11-07T00-00Z', 1.01]];
+  for (const [folder, scale] of reports) {
+    const rows = inventoryRows(b, seed + Math.round(scale * 1000), scale);
+    const chunks = [rows.slice(0, Math.ceil(rows.length / 2)), rows.slice(Math.ceil(rows.length / 2))];
+    const files = [];
+    for (let i = 0; i < chunks.length; i++) {
+      const data = gzipSync(Buffer.from(`${chunks[i]!.join('\n')}\n`));
+      const name = createHash('sha256').update(`${b.name}/${folder}/${i}`).digest('hex').slice(0, 32);
+      const key = `inventory/${b.name}/${configId}/data/${name}.csv.gz`;
+      await put(path.join(root, b.name, configId, 'data', `${name}.csv.gz`), data);
+      files.push({ key, size: data.length, MD5checksum: createHash('md5').update(data).digest('hex') });
+    }
+    const manifest = {
+      sourceBucket: b.name,
+      destinationBucket: `arn:aws:s3:::${destBucket}`,
+      version: '2016-11-30',
+      creationTimestamp: String(Date.parse(folder.replace(/T(\d\d)-(\d\d)Z$/, 'T$1:$2:00Z'))),
+      fileFormat: 'CSV',
+      fileSchema: SCHEMA.join(', '),
+      files,
+    };
+    const text = json(manifest);
+    await put(path.join(root, b.name, configId, folder, 'manifest.json'), text);
+    await put(path.join(root, b.name, configId, folder, 'manifest.checksum'), `${createHash('md5').update(text).digest('hex')}\n`);
+  }
+}
+
+async function writeKey(dir: string, k: DemoKey): Promise<void> {
+  const kd = path.join(dir, 'kms', k.region, k.id);
+  if (k.denied) {
+    await put(path.join(kd, 'describe-key.error.txt'), cliError('AccessDeniedException', 'DescribeKey', `User: arn:aws:sts::333333333333:assumed-role/EvidenceReader/s3-evidence is not authorized to perform: kms:DescribeKey on resource: ${kmsArn(k)} because no resource-based policy allows the kms:DescribeKey action`));
+    return;
+  }
+  await put(
+    path.join(kd, 'describe-key.json'),
+    json({
+      KeyMetadata: {
+        AWSAccountId: k.account, KeyId: k.id, Arn: kmsArn(k), CreationDate: '2022-01-10T09:00:00.000000+00:00', Enabled: true,
+        Description: `${k.alias.slice(6)} data key`, KeyUsage: 'ENCRYPT_DECRYPT', KeyState: 'Enabled', Origin: 'AWS_KMS',
+        KeyManager: k.manager, CustomerMasterKeySpec: 'SYMMETRIC_DEFAULT', KeySpec: 'SYMMETRIC_DEFAULT', EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'], MultiRegion: false,
+      },
+    }),
+  );
+  await put(
+    path.join(kd, 'get-key-rotation-status.json'),
+    json(k.rotation ? { KeyRotationEnabled: true, KeyId: kmsArn(k), RotationPeriodInDays: 365, NextRotationDate: '2027-01-10T09:00:00+00:00' } : { KeyRotationEnabled: false, KeyId: kmsArn(k) }),
+  );
+  const keyPolicy = { Version: '2012-10-17', Id: 'key-default-1', Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${k.account}:root` }, Action: 'kms:*', Resource: '*' }] };
+  await put(path.join(kd, 'get-key-policy.json'), json({ Policy: JSON.stringify(keyPolicy, null, 4), PolicyName: 'default' }));
+}
+
+async function writeAccount(dir: string, a: DemoAccount): Promise<void> {
+  await put(path.join(dir, 'export.json'), json({ exportedAt: EXPORTED_AT, exportedBy: 'scripts/export-offline.sh (demo data)', account: a.id }));
+  await put(
+    path.join(dir, 's3api', 'list-buckets.json'),
+    json({ Buckets: a.buckets.map((b) => ({ Name: b.name, CreationDate: b.created })), Owner: { DisplayName: `owner-${a.id}`, ID: createHash('sha256').update(a.id).digest('hex') } }),
+  );
+  for (const b of a.buckets) {
+    const bd = path.join(dir, 's3api', b.name);
+    await put(path.join(bd, 'get-bucket-location.json'), json({ LocationConstraint: b.region === 'us-east-1' ? null : b.region }));
+    const tags = Object.entries(b.tags).map(([Key, Value]) => ({ Key, Value }));
+    if (tags.length > 0) await put(path.join(bd, 'get-bucket-tagging.json'), json({ TagSet: tags }));
+    else await put(path.join(bd, 'get-bucket-tagging.error.txt'), cliError('NoSuchTagSet', 'GetBucketTagging', 'The TagSet does not exist'));
+    if (b.encryption === 'AccessDenied') await put(path.join(bd, 'get-bucket-encryption.error.txt'), cliError('AccessDenied', 'GetBucketEncryption', 'Access Denied'));
+    else {
+      const byDefault = { SSEAlgorithm: b.encryption.algorithm, ...(b.encryption.key ? { KMSMasterKeyID: b.encryption.key } : {}) };
+      await put(path.join(bd, 'get-bucket-encryption.json'), json({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: byDefault, BucketKeyEnabled: b.encryption.bucketKey ?? false }] } }));
+    }
+    const policy = bucketPolicy(b);
+    if (b.policy === 'AccessDenied') await put(path.join(bd, 'get-bucket-policy.error.txt'), cliError('AccessDenied', 'GetBucketPolicy', 'Access Denied'));
+    else if (policy) await put(path.join(bd, 'get-bucket-policy.json'), json({ Policy: policy }));
+    else await put(path.join(bd, 'get-bucket-policy.error.txt'), cliError('NoSuchBucketPolicy', 'GetBucketPolicy', 'The bucket policy does not exist'));
+    await put(path.join(bd, 'get-public-access-block.json'), json({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }));
+  }
+  const regions = [...new Set(a.keys.map((k) => k.region))].sort();
+  for (const region of regions) {
+    const aliases = a.keys.filter((k) => k.region === region).map((k) => ({ AliasName: k.alias, AliasArn: `arn:aws:kms:${region}:${a.id}:${k.alias}`, TargetKeyId: k.id }));
+    aliases.push({ AliasName: 'alias/aws/s3', AliasArn: `arn:aws:kms:${region}:${a.id}:alias/aws/s3`, TargetKeyId: createHash('md5').update(`${a.id}${region}`).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5') });
+    await put(path.join(dir, 'kms', region, 'list-aliases.json'), json({ Aliases: aliases }));
+  }
+  for (const k of [...a.keys, ...(a.foreignKeys ?? [])]) await writeKey(dir, k);
+}
+
+/** Writes the demo's offline exports under `root` (replacing what was there). */
+export async function generateDemoExports(root: string): Promise<void> {
+  await rm(root, { recursive: true, force: true });
+  let seed = 20261031;
+  for (const t of TENANTS) {
+    for (const a of t.accounts) await writeAccount(path.join(root, 'accounts', a.id), a);
+    for (const a of t.accounts) {
+      for (const b of a.buckets) {
+        seed += 101;
+        if (b.inventory) await writeInventory(path.join(root, 'inventory', t.id), t.id, b, seed);
+      }
+    }
+  }
+}

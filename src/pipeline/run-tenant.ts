@@ -1,0 +1,135 @@
+import { mkdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Period } from '../config/period.js';
+import type { Config, TenantConfig } from '../config/schema.js';
+import { collectTenant, type CollectProgress, type InventoryReader } from '../collect/collect-tenant.js';
+import { collectInventory } from '../collect/inventory/collect-inventory.js';
+import { offlineAccountSource, readExportInfo } from '../collect/offline/offline-source.js';
+import type { AccountSource } from '../collect/source.js';
+import { treeFor } from '../collect/tree/index.js';
+import type { RunInfo } from '../evidence/bundle.js';
+import type { Packet } from '../model/packet.js';
+import { EvidenceWriter } from '../workspace/evidence-store.js';
+import { TOOL } from '../tool.js';
+import { analyzeFolder } from './analyze-folder.js';
+
+export interface TenantRunResult {
+  tenant: string;
+  period: string;
+  folder: string;
+  status: Packet['status'];
+  complete: boolean;
+  missing: number;
+  failingControls: number;
+}
+
+/** Live collection is supplied by the caller (CLI) so this module needs no AWS credentials. */
+export interface LiveCollection {
+  sources(tenant: TenantConfig): Promise<{ sources: AccountSource[]; identity?: RunInfo['identity']; problems: Array<{ account: string; message: string }> }>;
+  s3ForTrees(): S3Client;
+}
+
+export interface RunTenantArgs {
+  config: Config;
+  configSha256: string;
+  tenant: TenantConfig;
+  period: Period;
+  outDir: string;
+  /** Wall clock of the run, used only when no offline export states when it was made. */
+  now: Date;
+  live?: LiveCollection;
+  onProgress?: (p: CollectProgress & { tenant: string }) => void;
+}
+
+export function packetFolder(outDir: string, period: string, tenant: string): string {
+  return path.join(outDir, period, tenant);
+}
+
+function isoSeconds(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * collect → analyze → render → manifest for one tenant, built in a staging folder and moved into
+ * place only when every step succeeded: a failure leaves no half-written packet.
+ */
+export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
+  const { tenant, period, config } = args;
+  const finalDir = packetFolder(args.outDir, period.label, tenant.id);
+  const staging = path.join(args.outDir, period.label, `.${tenant.id}.staging-${process.pid}`);
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  try {
+    const sources: AccountSource[] = [];
+    const missingAccounts: Array<{ account: string; message: string }> = [];
+    const exportTimes: string[] = [];
+    const offlineAccounts = tenant.accounts.filter((a) => a.offlineExport);
+    const otherExports = new Map(offlineAccounts.map((a) => [a.id, a.offlineExport!]));
+    for (const a of offlineAccounts) {
+      const info = await readExportInfo(a.offlineExport!);
+      if (info.exportedAt) exportTimes.push(info.exportedAt);
+    }
+    const exportedAt = exportTimes.sort().at(-1);
+    const collectedAt = exportedAt ?? isoSeconds(args.now);
+    for (const a of offlineAccounts) {
+      sources.push(offlineAccountSource({ account: a.id, folder: a.offlineExport!, collectedAt, otherExports }));
+    }
+    let identity: RunInfo['identity'] = offlineAccounts.length > 0 ? { note: `offline export of ${offlineAccounts.length} account(s)` } : undefined;
+    const liveAccounts = tenant.accounts.filter((a) => !a.offlineExport);
+    if (liveAccounts.length > 0) {
+      if (!args.live) {
+        for (const a of liveAccounts) missingAccounts.push({ account: a.id, message: 'no offline export configured and live collection is not available' });
+      } else {
+        const live = await args.live.sources({ ...tenant, accounts: liveAccounts });
+        sources.push(...live.sources);
+        missingAccounts.push(...live.problems);
+        identity = live.identity ?? identity;
+      }
+    }
+    const run: RunInfo = {
+      tool: TOOL,
+      startedAt: liveAccounts.length > 0 ? isoSeconds(args.now) : collectedAt,
+      mode: liveAccounts.length > 0 ? 'live' : 'offline',
+      configSha256: args.configSha256,
+      operator: config.operator,
+      ...(identity ? { identity } : {}),
+    };
+    const writer = new EvidenceWriter(staging);
+    const needsS3 = tenant.sources.inventory.some((l) => l.startsWith('s3://'));
+    const trees = tenant.sources.inventory.map((loc) => treeFor(loc, needsS3 ? args.live?.s3ForTrees() : undefined));
+    const readInventory: InventoryReader = async ({ bucket, unencryptedCsvPath, unencryptedCsvRelative }) => {
+      if (trees.length === 0) return { bucket, status: 'missing', reason: 'no S3 Inventory location is configured for this tenant' };
+      return collectInventory({ trees, bucket, periodEndUtc: period.endUtc, unencryptedCsvPath, unencryptedCsvRelative });
+    };
+    await collectTenant({
+      tenant,
+      period,
+      run,
+      sources,
+      readInventory,
+      writer,
+      missingAccounts,
+      ...(args.onProgress ? { onProgress: (p: CollectProgress) => args.onProgress!({ ...p, tenant: tenant.id }) } : {}),
+    });
+    const packet = await analyzeFolder(staging, { pageSize: config.pageSize, topFindings: config.topFindings });
+    await rm(finalDir, { recursive: true, force: true });
+    await rename(staging, finalDir);
+    return summarise(packet, finalDir);
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+export function summarise(packet: Packet, folder: string): TenantRunResult {
+  return {
+    tenant: packet.tenant.id,
+    period: packet.period.label,
+    folder,
+    status: packet.status,
+    complete: packet.completeness.complete,
+    missing: packet.completeness.missing.length,
+    failingControls: packet.controls.filter((c) => c.verdict === 'fail').length,
+  };
+}

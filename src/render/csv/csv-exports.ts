@@ -1,0 +1,72 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename } from 'node:fs/promises';
+import { once } from 'node:events';
+import path from 'node:path';
+import { csvField, readUnencryptedCsv, UNENCRYPTED_CSV_HEADER } from '../../collect/inventory/unencrypted-csv.js';
+import type { Packet } from '../../model/packet.js';
+import type { Renderer } from '../renderer.js';
+
+// Exports are opened in spreadsheets: neutralise formula starts as the workbook does (OWASP).
+// The evidence copies under evidence/ keep the exact keys.
+const FORMULA_START = /^[=+\-@\t\r]/;
+const safe = (v: string) => csvField(FORMULA_START.test(v) ? `'${v}` : v);
+
+class CsvFile {
+  private readonly tmp: string;
+  private readonly out;
+  constructor(private readonly file: string) {
+    this.tmp = `${file}.tmp-${process.pid}`;
+    this.out = createWriteStream(this.tmp);
+  }
+  async row(values: Array<string | number>): Promise<void> {
+    const line = `${values.map((v) => (typeof v === 'number' ? String(v) : safe(v))).join(',')}\n`;
+    if (!this.out.write(line)) await once(this.out, 'drain');
+  }
+  async close(): Promise<void> {
+    this.out.end();
+    await once(this.out, 'finish');
+    await rename(this.tmp, this.file);
+  }
+}
+
+export const UNENCRYPTED_EXPORT = 'exports/unencrypted-objects.csv';
+
+/** exports/*.csv: the unencrypted objects of every bucket, the findings, the per-bucket table. */
+export const csvRenderer: Renderer = {
+  id: 'csv',
+  async render(packet: Packet, ctx) {
+    await mkdir(path.join(ctx.outDir, 'exports'), { recursive: true });
+    const written: string[] = [];
+
+    const unencrypted = new CsvFile(path.join(ctx.outDir, ...UNENCRYPTED_EXPORT.split('/')));
+    await unencrypted.row([...UNENCRYPTED_CSV_HEADER]);
+    for (const b of packet.buckets) {
+      if (b.coverage.state !== 'measured' || b.coverage.unencryptedExport.rows === 0) continue;
+      for await (const r of readUnencryptedCsv(path.join(ctx.packetDir, ...b.coverage.unencryptedExport.file.split('/')))) {
+        await unencrypted.row([r.bucket, r.key, r.versionId ?? '', r.isLatest === undefined ? '' : String(r.isLatest), r.size, r.lastModified ?? '', r.storageClass ?? '', r.encryptionStatus]);
+      }
+    }
+    await unencrypted.close();
+    written.push(UNENCRYPTED_EXPORT);
+
+    const findings = new CsvFile(path.join(ctx.outDir, 'exports', 'findings.csv'));
+    await findings.row(['id', 'severity', 'control', 'resource', 'text', 'evidence']);
+    for (const f of packet.findings) await findings.row([f.id, f.severity, f.controlId, f.resource, f.text, f.evidence.join(' ')]);
+    await findings.close();
+    written.push('exports/findings.csv');
+
+    const buckets = new CsvFile(path.join(ctx.outDir, 'exports', 'buckets.csv'));
+    await buckets.row(['account', 'region', 'bucket', 'default_encryption', 'kms_key', 'sse_enforcement', 'tls_enforcement', 'coverage_state', 'objects', 'unencrypted_objects', 'bytes', 'unencrypted_bytes']);
+    for (const b of packet.buckets) {
+      const enc = b.defaultEncryption;
+      const mode = enc.state === 'enabled' ? enc.mode : enc.state === 'unreadable' ? `unreadable (${enc.errorCode})` : 'none';
+      const key = enc.state === 'enabled' ? enc.kmsKeyArn ?? enc.kmsKeyId ?? '' : '';
+      const c = b.coverage;
+      const m = c.state === 'measured' ? c : undefined;
+      await buckets.row([b.account, b.region, b.name, mode, key, b.sseEnforcement.level, b.tlsEnforcement.level, c.state, m ? m.total.objects : '', m ? m.unencrypted.objects : '', m ? m.total.bytes : '', m ? m.unencrypted.bytes : '']);
+    }
+    await buckets.close();
+    written.push('exports/buckets.csv');
+    return written;
+  },
+};

@@ -1,0 +1,57 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { readUnencryptedCsv } from '../collect/inventory/unencrypted-csv.js';
+import type { Packet } from '../model/packet.js';
+import { csvRenderer, UNENCRYPTED_EXPORT } from './csv/csv-exports.js';
+import { renderPdf } from './pdf/render-pdf.js';
+import type { Renderer } from './renderer.js';
+import { renderXlsx, type UnencryptedRow } from './xlsx/index.js';
+
+export function packetBaseName(packet: Packet): string {
+  return `${packet.tenant.id}-${packet.period.label}`;
+}
+
+const pdfRenderer: Renderer = {
+  id: 'pdf',
+  async render(packet, ctx) {
+    const file = `${packetBaseName(packet)}.pdf`;
+    const pdf = await renderPdf(packet, { pageSize: ctx.pageSize, wording: ctx.wording, packetSha256: ctx.packetSha256, topFindings: ctx.topFindings });
+    await writeFile(path.join(ctx.outDir, file), pdf);
+    return [file];
+  },
+};
+
+async function* unencryptedRows(packet: Packet, packetDir: string): AsyncGenerator<UnencryptedRow> {
+  for (const b of packet.buckets) {
+    if (b.coverage.state !== 'measured' || b.coverage.unencryptedExport.rows === 0) continue;
+    for await (const r of readUnencryptedCsv(path.join(packetDir, ...b.coverage.unencryptedExport.file.split('/')))) {
+      yield {
+        bucket: r.bucket,
+        key: r.key,
+        version_id: r.versionId ?? '',
+        is_latest: r.isLatest === undefined ? '' : String(r.isLatest),
+        size: r.size,
+        last_modified_date: r.lastModified ?? '',
+        storage_class: r.storageClass ?? '',
+        encryption_status: r.encryptionStatus,
+      };
+    }
+  }
+}
+
+const xlsxRenderer: Renderer = {
+  id: 'xlsx',
+  async render(packet, ctx) {
+    const file = `${packetBaseName(packet)}.xlsx`;
+    const xlsx = await renderXlsx(packet, { wording: ctx.wording, unencryptedObjects: unencryptedRows(packet, ctx.packetDir), unencryptedCsv: UNENCRYPTED_EXPORT });
+    await writeFile(path.join(ctx.outDir, file), xlsx);
+    return [file];
+  },
+};
+
+/** Every output format, in the order they are produced. */
+export const RENDERERS: readonly Renderer[] = [csvRenderer, pdfRenderer, xlsxRenderer];
+
+export async function ensureDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+}

@@ -1,0 +1,128 @@
+/** Page geometry, the type scale and the palette. Every position on the page derives from here. */
+
+export type PageSize = 'A4' | 'LETTER';
+
+/** Points (1/72 in), portrait, as pdfkit defines them. */
+export const PAGE_SIZES: Record<PageSize, { width: number; height: number }> = {
+  A4: { width: 595.28, height: 841.89 },
+  LETTER: { width: 612, height: 792 },
+};
+
+export interface PageGeometry {
+  width: number;
+  height: number;
+  left: number;
+  right: number;
+  top: number;
+  /** Lowest y anything may reach. */
+  bottom: number;
+  contentWidth: number;
+}
+
+const MARGIN_X = 40;
+const MARGIN_Y = 36;
+
+export function pageGeometry(size: PageSize): PageGeometry {
+  const { width, height } = PAGE_SIZES[size];
+  return {
+    width,
+    height,
+    left: MARGIN_X,
+    right: width - MARGIN_X,
+    top: MARGIN_Y,
+    bottom: height - MARGIN_Y,
+    contentWidth: width - 2 * MARGIN_X,
+  };
+}
+
+export interface Column {
+  x: number;
+  width: number;
+}
+
+/** Splits [x, x+width] into columns by relative weights, with `gap` between neighbours. */
+export function columns(x: number, width: number, weights: number[], gap: number): Column[] {
+  const total = weights.reduce((a, b) => a + b, 0);
+  const usable = width - gap * (weights.length - 1);
+  const out: Column[] = [];
+  let cursor = x;
+  for (const w of weights) {
+    const colWidth = (usable * w) / total;
+    out.push({ x: cursor, width: colWidth });
+    cursor += colWidth + gap;
+  }
+  return out;
+}
+
+export type FontName = 'Helvetica' | 'Helvetica-Bold' | 'Helvetica-Oblique';
+
+export interface TextStyle {
+  font: FontName;
+  size: number;
+  color: string;
+}
+
+/** Greys and dark hues only: every colour also reads as a distinct grey on a mono printer. */
+export const PALETTE = {
+  ink: '#111111',
+  muted: '#4d4d4d',
+  faint: '#767676',
+  rule: '#9a9a9a',
+  hairline: '#cccccc',
+  zebra: '#f2f2f2',
+  tileFill: '#fafafa',
+  pass: '#1b5e20',
+  fail: '#b3261e',
+  warn: '#7a4f00',
+  neutral: '#4d4d4d',
+} as const;
+
+/** Status box fill and border: light tint behind black text, a dark border of the same hue. */
+export const STATUS_COLOURS = {
+  compliant: { fill: '#e3f1e4', border: PALETTE.pass },
+  attention: { fill: '#fdf0cf', border: PALETTE.warn },
+  incomplete: { fill: '#e6e6e6', border: '#333333' },
+} as const;
+
+export const TYPE = {
+  title: { font: 'Helvetica-Bold', size: 17, color: PALETTE.ink },
+  period: { font: 'Helvetica-Bold', size: 15, color: PALETTE.ink },
+  byline: { font: 'Helvetica', size: 8, color: PALETTE.muted },
+  statusLabel: { font: 'Helvetica-Bold', size: 7, color: PALETTE.muted },
+  statusWord: { font: 'Helvetica-Bold', size: 18, color: PALETTE.ink },
+  headline: { font: 'Helvetica-Bold', size: 12.5, color: PALETTE.ink },
+  completeness: { font: 'Helvetica', size: 9, color: PALETTE.ink },
+  tileLabel: { font: 'Helvetica-Bold', size: 7, color: PALETTE.muted },
+  tileValue: { font: 'Helvetica-Bold', size: 19, color: PALETTE.ink },
+  tileUnit: { font: 'Helvetica', size: 10, color: PALETTE.muted },
+  tilePair: { font: 'Helvetica-Bold', size: 12, color: PALETTE.ink },
+  tilePairLabel: { font: 'Helvetica', size: 8, color: PALETTE.muted },
+  tileNote: { font: 'Helvetica', size: 7, color: PALETTE.muted },
+  heading: { font: 'Helvetica-Bold', size: 10, color: PALETTE.ink },
+  headingNote: { font: 'Helvetica', size: 8, color: PALETTE.muted },
+  columnHead: { font: 'Helvetica-Bold', size: 7, color: PALETTE.muted },
+  cell: { font: 'Helvetica', size: 8.5, color: PALETTE.ink },
+  cellBold: { font: 'Helvetica-Bold', size: 8.5, color: PALETTE.ink },
+  more: { font: 'Helvetica-Oblique', size: 8, color: PALETTE.muted },
+  detailLabel: { font: 'Helvetica-Bold', size: 8, color: PALETTE.ink },
+  detail: { font: 'Helvetica', size: 8, color: PALETTE.ink },
+  footer: { font: 'Helvetica', size: 7, color: PALETTE.muted },
+} as const satisfies Record<string, TextStyle>;
+
+/** Vertical rhythm, in points. */
+export const SPACE = {
+  afterHeader: 14,
+  statusHeight: 52,
+  afterStatus: 14,
+  tileHeight: 68,
+  tileGap: 8,
+  afterTiles: 18,
+  headingHeight: 17,
+  columnHeadHeight: 13,
+  controlRow: 15,
+  findingRow: 14,
+  moreLine: 13,
+  afterSection: 14,
+  detailRow: 12.5,
+  footerHeight: 26,
+} as const;

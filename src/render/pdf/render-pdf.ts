@@ -1,0 +1,100 @@
+/**
+ * The one-page PDF: Packet in, PDF bytes out. One page whatever the packet size (lists are cut
+ * with "and N more", names shortened in the middle), built-in Helvetica only, every word from
+ * templates/wording.yaml, and byte-identical output for the same packet.
+ */
+import PDFDocument from 'pdfkit';
+import type { Packet } from '../../model/packet.js';
+import type { Wording } from '../wording.js';
+import { allocateRows } from './allocate-rows.js';
+import type { Doc } from './draw.js';
+import { pageGeometry, type PageSize } from './layout.js';
+import { pageContext, type PageContext } from './sections/context.js';
+import { controlsHeight, drawControls } from './sections/controls.js';
+import { detailsHeight, drawDetails, planDetails } from './sections/details.js';
+import { drawFindings, findingsHeight } from './sections/findings.js';
+import { drawFooter, footerTop } from './sections/footer.js';
+import { drawHeader } from './sections/header.js';
+import { drawStatus } from './sections/status.js';
+import { drawTiles } from './sections/tiles.js';
+import { formatInstant } from './format.js';
+
+export interface RenderPdfOptions {
+  pageSize: PageSize;
+  wording: Wording;
+  /** sha256 of packet.json, shown shortened in the footer. */
+  packetSha256: string;
+  /** PNG or JPEG, drawn at most 34 pt square in the header. */
+  logoPath?: string;
+  /** Findings listed before "and N more" (config `topFindings`); default 6. */
+  topFindings?: number;
+}
+
+/**
+ * Info dictionary with every field fixed by the packet: pdfkit derives the trailer /ID from
+ * these (an md5 of the info), so fixing them makes the whole file reproducible.
+ */
+function documentInfo(packet: Packet, wording: Wording): PDFKit.DocumentInfo {
+  const generated = new Date(packet.generatedAt);
+  if (Number.isNaN(generated.getTime())) throw new Error(`packet.generatedAt is not a date: "${packet.generatedAt}"`);
+  const month = formatInstant(packet.period.startUtc, packet.period.timeZone, wording.t('pdf.format.month'), wording.t('pdf.locale'));
+  const ctx = { tenant: packet.tenant.displayName, month, operator: packet.operator, tool: packet.tool.name, version: packet.tool.version };
+  return {
+    Title: wording.t('pdf.info.title', ctx),
+    Author: wording.t('pdf.info.author', ctx),
+    Subject: wording.t('pdf.info.subject', ctx),
+    Keywords: wording.t('pdf.info.keywords', ctx),
+    Creator: wording.t('pdf.info.creator', ctx),
+    Producer: wording.t('pdf.info.producer', ctx),
+    CreationDate: generated,
+    ModDate: generated,
+  };
+}
+
+function drawPage(ctx: PageContext, opts: RenderPdfOptions): void {
+  const { packet, geometry: g } = ctx;
+  let y = g.top;
+  y = drawHeader(ctx, y, opts.logoPath);
+  y = drawStatus(ctx, y);
+  y = drawTiles(ctx, y);
+  const details = planDetails(ctx);
+  const limit = footerTop(ctx);
+  const budget = allocateRows(
+    limit - y - detailsHeight(details),
+    { controls: packet.controls.length, findings: packet.findings.length },
+    opts.topFindings ?? 6,
+    { controls: controlsHeight, findings: findingsHeight },
+  );
+  y = drawControls(ctx, y, budget.controlRows);
+  y = drawFindings(ctx, y, budget.findingRows);
+  y = drawDetails(ctx, y, details);
+  if (y > limit + 0.01) throw new Error(`one-page layout overflow: content ends at ${y.toFixed(1)} pt, footer starts at ${limit.toFixed(1)} pt`);
+  drawFooter(ctx, opts.packetSha256);
+}
+
+export async function renderPdf(packet: Packet, opts: RenderPdfOptions): Promise<Buffer> {
+  const geometry = pageGeometry(opts.pageSize);
+  const doc: Doc = new PDFDocument({
+    size: opts.pageSize,
+    // Zero margins: our layout keeps its own; pdfkit must never decide a line ran off the page.
+    margin: 0,
+    compress: true,
+    info: documentInfo(packet, opts.wording),
+    lang: opts.wording.t('pdf.locale'),
+    displayTitle: true,
+  });
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  let extraPages = 0;
+  doc.on('pageAdded', () => {
+    extraPages++;
+  });
+  drawPage(pageContext(doc, packet, geometry, opts.wording), opts);
+  if (extraPages > 0) throw new Error(`one-page layout: pdfkit added ${extraPages} page(s)`);
+  doc.end();
+  return done;
+}

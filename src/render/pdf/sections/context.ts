@@ -1,0 +1,16 @@
+import type { Packet } from '../../../model/packet.js';
+import type { Wording } from '../../wording.js';
+import type { Doc } from '../draw.js';
+import type { PageGeometry } from '../layout.js';
+
+/** What every section draws with. `t` reads `pdf.<key>` from templates/wording.yaml. */
+export interface PageContext {
+  doc: Doc;
+  packet: Packet;
+  geometry: PageGeometry;
+  t(key: string, context?: Record<string, unknown>): string;
+}
+
+export function pageContext(doc: Doc, packet: Packet, geometry: PageGeometry, wording: Wording): PageContext {
+  return { doc, packet, geometry, t: (key, context) => wording.t(`pdf.${key}`, context) };
+}

@@ -1,0 +1,65 @@
+/** The controls table: title, result word, scope, framework references. Packet order. */
+import type { ControlResult, Verdict } from '../../../model/packet.js';
+import { box, drawText } from '../draw.js';
+import { columns, PALETTE, SPACE, TYPE } from '../layout.js';
+import type { PageContext } from './context.js';
+import { drawHeading } from './heading.js';
+
+export const VERDICT_COLOUR: Record<Verdict, string> = {
+  pass: PALETTE.pass,
+  fail: PALETTE.fail,
+  not_evaluated: PALETTE.warn,
+  not_applicable: PALETTE.neutral,
+};
+
+/** Framework requirement ids, each once, in reference order: "SC-28 · CBC-AWS-S3-1". */
+export function shortReferences(control: ControlResult, separator: string): string {
+  return [...new Set(control.references.map((r) => r.id))].join(separator);
+}
+
+export function controlsHeight(count: number, maxRows: number): number {
+  const rows = Math.min(count, maxRows);
+  const more = count > maxRows || count === 0 ? SPACE.moreLine : 0;
+  return SPACE.headingHeight + SPACE.columnHeadHeight + rows * SPACE.controlRow + more + SPACE.afterSection;
+}
+
+export function drawControls(ctx: PageContext, y: number, maxRows: number): number {
+  const { doc, packet, geometry: g } = ctx;
+  const controls = packet.controls;
+  const failing = controls.filter((c) => c.verdict === 'fail').length;
+  y = drawHeading(ctx, y, ctx.t('controls.heading'), ctx.t('controls.note', { total: controls.length, failing }));
+
+  const [title, result, scope, refs] = columns(g.left + 4, g.contentWidth - 8, [40, 15, 28, 17], 10);
+  if (!title || !result || !scope || !refs) throw new Error('controls table needs four columns');
+  const head = [
+    [title, 'controls.colControl'],
+    [result, 'controls.colResult'],
+    [scope, 'controls.colScope'],
+    [refs, 'controls.colRefs'],
+  ] as const;
+  for (const [col, key] of head) drawText(doc, ctx.t(key), col.x, y + 2, TYPE.columnHead, { width: col.width });
+  y += SPACE.columnHeadHeight;
+
+  if (controls.length === 0) {
+    drawText(doc, ctx.t('controls.none'), title.x, y + 2, TYPE.more, { width: g.contentWidth });
+    return y + SPACE.moreLine + SPACE.afterSection;
+  }
+  const shown = controls.slice(0, maxRows);
+  const separator = ctx.t('controls.refSeparator');
+  shown.forEach((c, i) => {
+    const rowY = y + i * SPACE.controlRow;
+    if (i % 2 === 0) box(doc, g.left, rowY, g.contentWidth, SPACE.controlRow, { fill: PALETTE.zebra });
+    const textY = rowY + (SPACE.controlRow - TYPE.cell.size) / 2;
+    drawText(doc, c.title, title.x, textY, TYPE.cell, { width: title.width });
+    drawText(doc, ctx.t(`verdict.${c.verdict}`), result.x, textY, { ...TYPE.cellBold, color: VERDICT_COLOUR[c.verdict] }, { width: result.width });
+    drawText(doc, c.summary, scope.x, textY, TYPE.cell, { width: scope.width });
+    const r = shortReferences(c, separator);
+    drawText(doc, r || ctx.t('controls.noRefs'), refs.x, textY, { ...TYPE.cell, color: PALETTE.muted }, { width: refs.width });
+  });
+  y += shown.length * SPACE.controlRow;
+  if (controls.length > shown.length) {
+    drawText(doc, ctx.t('controls.more', { count: controls.length - shown.length }), title.x, y + 3, TYPE.more, { width: g.contentWidth });
+    y += SPACE.moreLine;
+  }
+  return y + SPACE.afterSection;
+}

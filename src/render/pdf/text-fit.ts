@@ -1,0 +1,100 @@
+/**
+ * Making text fit a cell: WinAnsi cleaning (the built-in Helvetica fonts encode only WinAnsi),
+ * middle ellipsis for names, end ellipsis for sentences, greedy word wrap with a line cap.
+ * Pure: every function takes a `measure` so it is testable without pdfkit.
+ */
+
+/** Width of a string in points, in the font and size it will be drawn with. */
+export type Measure = (text: string) => number;
+
+export const ELLIPSIS = '\u2026';
+
+/** Code points above U+00FF that WinAnsiEncoding (cp1252) can still show. */
+const WIN_ANSI_EXTRA = new Set([
+  0x0152, 0x0153, 0x0160, 0x0161, 0x0178, 0x017d, 0x017e, 0x0192, 0x02c6, 0x02dc, 0x2013, 0x2014, 0x2018, 0x2019,
+  0x201a, 0x201c, 0x201d, 0x201e, 0x2020, 0x2021, 0x2022, 0x2026, 0x2030, 0x2039, 0x203a, 0x20ac, 0x2122,
+]);
+
+function isWinAnsi(cp: number): boolean {
+  return (cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa0 && cp <= 0xff) || WIN_ANSI_EXTRA.has(cp);
+}
+
+/** Replaces every character the standard fonts cannot encode with '?'; line breaks and tabs become spaces. */
+export function toWinAnsi(text: string): string {
+  let out = '';
+  // for..of walks code points, so an emoji (a surrogate pair) becomes a single '?'.
+  for (const ch of text.normalize('NFC')) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (cp === 0x09 || cp === 0x0a || cp === 0x0d) out += ' ';
+    else out += isWinAnsi(cp) ? ch : '?';
+  }
+  return out;
+}
+
+/**
+ * Keeps the start and the end, drops the middle: `acme-prod-…-archive`. The tail gets the odd
+ * character because the end of a name usually tells siblings apart. Returns '' when not even the
+ * ellipsis fits.
+ */
+export function fitMiddle(text: string, maxWidth: number, measure: Measure): string {
+  if (measure(text) <= maxWidth) return text;
+  const chars = Array.from(text);
+  for (let keep = chars.length - 1; keep > 0; keep--) {
+    const head = Math.floor(keep / 2);
+    const candidate = chars.slice(0, head).join('') + ELLIPSIS + chars.slice(chars.length - (keep - head)).join('');
+    if (measure(candidate) <= maxWidth) return candidate;
+  }
+  return measure(ELLIPSIS) <= maxWidth ? ELLIPSIS : '';
+}
+
+/** Keeps the start of a sentence and ends it with an ellipsis. */
+export function fitEnd(text: string, maxWidth: number, measure: Measure): string {
+  if (measure(text) <= maxWidth) return text;
+  const chars = Array.from(text);
+  for (let keep = chars.length - 1; keep > 0; keep--) {
+    const candidate = chars.slice(0, keep).join('').trimEnd() + ELLIPSIS;
+    if (measure(candidate) <= maxWidth) return candidate;
+  }
+  return measure(ELLIPSIS) <= maxWidth ? ELLIPSIS : '';
+}
+
+/**
+ * Greedy word wrap into at most `maxLines` lines; what does not fit ends the last line with an
+ * ellipsis. A single word wider than the line is cut with an ellipsis too.
+ */
+export function wrapLines(text: string, maxWidth: number, maxLines: number, measure: Measure): string[] {
+  const words = text.split(/\s+/).filter((w) => w.length > 0);
+  const lines: string[] = [];
+  let current = '';
+  let i = 0;
+  for (; i < words.length; i++) {
+    const word = words[i] ?? '';
+    const candidate = current ? `${current} ${word}` : word;
+    if (measure(candidate) <= maxWidth) {
+      current = candidate;
+      continue;
+    }
+    if (!current) {
+      // A lone word wider than the line.
+      lines.push(fitEnd(word, maxWidth, measure));
+      if (lines.length === maxLines) {
+        i++;
+        break;
+      }
+      continue;
+    }
+    lines.push(current);
+    current = word;
+    if (lines.length === maxLines) break;
+  }
+  if (lines.length < maxLines) {
+    if (current) lines.push(fitEnd(current, maxWidth, measure));
+    return lines;
+  }
+  if (i < words.length) {
+    // Out of lines with words left: the last line carries the rest, cut at the end.
+    const rest = [lines.pop() ?? '', ...words.slice(i)].join(' ');
+    lines.push(fitEnd(rest, maxWidth, measure));
+  }
+  return lines;
+}

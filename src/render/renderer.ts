@@ -1,0 +1,20 @@
+import type { Packet } from '../model/packet.js';
+import type { Wording } from './wording.js';
+
+export interface RenderContext {
+  /** Where to write outputs (a staging folder; the caller moves them into place). */
+  outDir: string;
+  /** The packet folder, for renderers that stream evidence files (e.g. the unencrypted-object list). */
+  packetDir: string;
+  wording: Wording;
+  pageSize: 'A4' | 'LETTER';
+  topFindings: number;
+  /** sha256 of packet.json, printed on the page so the PDF points at the exact data behind it. */
+  packetSha256: string;
+}
+
+/** One output format. Returns the paths it wrote, relative to outDir. */
+export interface Renderer {
+  id: 'pdf' | 'xlsx' | 'csv';
+  render(packet: Packet, ctx: RenderContext): Promise<string[]>;
+}

@@ -1,0 +1,61 @@
+import ExcelJS from 'exceljs';
+import type { Packet } from '../../model/packet.js';
+import type { Wording } from '../wording.js';
+import { addBucketsSheet } from './sheets/buckets.js';
+import { addControlsSheet } from './sheets/controls.js';
+import { addCoverageSheet } from './sheets/coverage.js';
+import { addEvidenceSheet } from './sheets/evidence.js';
+import { addFindingsSheet } from './sheets/findings.js';
+import { addKeysSheet } from './sheets/keys.js';
+import { addSectionsSheet } from './sheets/sections.js';
+import { addSummarySheet } from './sheets/summary.js';
+import { addUnencryptedSheet, type UnencryptedRow } from './sheets/unencrypted.js';
+import { stampZipEntries } from './zip-timestamps.js';
+
+export type { UnencryptedRow } from './sheets/unencrypted.js';
+export { neutraliseText } from './cells.js';
+
+export const DEFAULT_UNENCRYPTED_CAP = 10_000;
+
+export interface RenderXlsxOptions {
+  wording: Wording;
+  /** The full unencrypted-object list, streamed; without it the packet's samples are shown. */
+  unencryptedObjects?: AsyncIterable<UnencryptedRow>;
+  /** Most rows on the Unencrypted objects sheet; default 10,000. */
+  unencryptedCap?: number;
+  /** Relative path of the full CSV, e.g. exports/unencrypted-objects.csv. */
+  unencryptedCsv: string;
+}
+
+/**
+ * The auditor workbook. Deterministic: document properties and zip entry times come from
+ * packet.generatedAt, so the same packet renders to the same bytes.
+ */
+export async function renderXlsx(packet: Packet, opts: RenderXlsxOptions): Promise<Buffer> {
+  const w = opts.wording;
+  const cap = opts.unencryptedCap ?? DEFAULT_UNENCRYPTED_CAP;
+  if (!Number.isInteger(cap) || cap < 0) throw new Error(`unencryptedCap must be a whole number >= 0, got ${cap}`);
+  const generatedAt = new Date(packet.generatedAt);
+  if (Number.isNaN(generatedAt.getTime())) throw new Error(`packet.generatedAt is not a date: ${packet.generatedAt}`);
+
+  const wb = new ExcelJS.Workbook();
+  const author = `${packet.tool.name} ${packet.tool.version}`;
+  wb.creator = author;
+  wb.lastModifiedBy = author;
+  wb.created = generatedAt;
+  wb.modified = generatedAt;
+  wb.title = w.t('xlsx.title', { tenant: packet.tenant.displayName, period: packet.period.label });
+
+  addSummarySheet(wb, w, packet);
+  addControlsSheet(wb, w, packet);
+  addFindingsSheet(wb, w, packet);
+  addBucketsSheet(wb, w, packet);
+  addCoverageSheet(wb, w, packet);
+  await addUnencryptedSheet(wb, w, packet, { rows: opts.unencryptedObjects, cap, csv: opts.unencryptedCsv });
+  addKeysSheet(wb, w, packet);
+  addSectionsSheet(wb, w, packet);
+  addEvidenceSheet(wb, w, packet);
+
+  const written = await wb.xlsx.writeBuffer();
+  return stampZipEntries(Buffer.from(written as ArrayBuffer), generatedAt);
+}

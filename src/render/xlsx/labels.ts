@@ -1,0 +1,49 @@
+import type { Wording } from '../wording.js';
+import type { EnforcementLevel, OverallStatus, Severity, Verdict } from '../../model/packet.js';
+import type { CellInput, Tone } from './cells.js';
+
+/** Status words and their tones; the words come from templates/wording.yaml (xlsx.verdict.*, xlsx.status.*). */
+
+const VERDICT_TONE: Record<Verdict, Tone> = {
+  pass: 'good',
+  fail: 'bad',
+  not_evaluated: 'warn',
+  not_applicable: 'neutral',
+};
+
+const STATUS_TONE: Record<OverallStatus, Tone> = {
+  compliant: 'good',
+  attention: 'bad',
+  incomplete: 'warn',
+};
+
+export function verdictCell(w: Wording, verdict: Verdict): CellInput {
+  return { text: w.t(`xlsx.verdict.${verdict}`), tone: VERDICT_TONE[verdict] };
+}
+
+export function statusCell(w: Wording, status: OverallStatus): CellInput {
+  return { text: w.t(`xlsx.status.${status}`), tone: STATUS_TONE[status] };
+}
+
+export function completenessCell(w: Wording, complete: boolean): CellInput {
+  return complete
+    ? { text: w.t('xlsx.completeness.complete'), tone: 'good' }
+    : { text: w.t('xlsx.completeness.incomplete'), tone: 'warn' };
+}
+
+export function enforcementLabel(w: Wording, level: EnforcementLevel): string {
+  return w.t(`xlsx.enforcement.${level}`);
+}
+
+export function severityLabel(w: Wording, severity: Severity): string {
+  return w.t(`xlsx.severity.${severity}`);
+}
+
+export function yesNo(w: Wording, value: boolean): string {
+  return w.t(value ? 'xlsx.values.yes' : 'xlsx.values.no');
+}
+
+/** Evidence paths, one per line. */
+export function lines(items: readonly string[]): string {
+  return items.join('\n');
+}

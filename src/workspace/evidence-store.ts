@@ -1,0 +1,201 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Period } from '../config/period.js';
+import type { TenantConfig } from '../config/schema.js';
+import type { AccountEvidence, BucketEvidence, ExcludedBucket, KeyEvidence, RunInfo, TenantEvidence } from '../evidence/bundle.js';
+import type { InventoryEvidence } from '../evidence/inventory.js';
+import type { ListAliasesOutput } from '../evidence/aws-shapes.js';
+import type { EvidenceRecord, FiledRecord } from '../evidence/record.js';
+import { stableJson, writeFileAtomic } from './atomic-write.js';
+import { hashTree } from './hash.js';
+
+/**
+ * The evidence folder of one packet. Every record is its own file; `evidence/index.json` says which
+ * file holds what, so the loader never has to guess from file names.
+ */
+export const EVIDENCE_DIR = 'evidence';
+
+export class EvidenceWriter {
+  constructor(readonly packetDir: string) {}
+
+  /** Absolute path for a path relative to the packet folder. */
+  abs(relative: string): string {
+    return path.join(this.packetDir, ...relative.split('/'));
+  }
+
+  async writeJson(relative: string, value: unknown): Promise<string> {
+    await writeFileAtomic(this.abs(relative), stableJson(value));
+    return relative;
+  }
+
+  async writeRecord<T>(relative: string, record: EvidenceRecord<T>): Promise<FiledRecord<T>> {
+    await this.writeJson(relative, record);
+    return { ...record, file: relative } as FiledRecord<T>;
+  }
+}
+
+/** Folder-safe form of a name that may hold '/' or ':' (aliases, ARNs). */
+export function safeSegment(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+export const evidencePaths = {
+  run: `${EVIDENCE_DIR}/run.json`,
+  tenant: `${EVIDENCE_DIR}/tenant.json`,
+  index: `${EVIDENCE_DIR}/index.json`,
+  account: (a: string) => `${EVIDENCE_DIR}/accounts/${a}`,
+  bucket: (a: string, b: string) => `${EVIDENCE_DIR}/accounts/${a}/s3/${safeSegment(b)}`,
+  key: (a: string, region: string, id: string) => `${EVIDENCE_DIR}/accounts/${a}/kms/${region}/${safeSegment(id)}`,
+};
+
+interface EvidenceIndex {
+  accounts: Array<{ id: string; listBuckets: string; aliases: string[] }>;
+  buckets: Array<{
+    name: string;
+    account: string;
+    region?: string;
+    files: { location: string; tagging: string; encryption: string; policy: string; publicAccessBlock: string; inventory: string };
+    /** Operation name -> file, for BucketEvidence.extra. */
+    extra?: Record<string, string>;
+  }>;
+  excludedBuckets: ExcludedBucket[];
+  keys: Array<{
+    reference: string;
+    referencedBy: string[];
+    account: string;
+    region: string;
+    files: { describe: string; rotation?: string; policy?: string };
+    extra?: Record<string, string>;
+  }>;
+  collectionProblems: Array<{ scope: string; message: string }>;
+}
+
+function extraFiles(extra: Record<string, FiledRecord>): Record<string, string> {
+  return Object.fromEntries(Object.entries(extra).map(([op, r]) => [op, r.file]));
+}
+
+async function readExtra(packetDir: string, files: Record<string, string> | undefined): Promise<{ extra?: Record<string, FiledRecord> }> {
+  if (!files) return {};
+  const extra: Record<string, FiledRecord> = {};
+  for (const [op, file] of Object.entries(files)) extra[op] = await readRecord(packetDir, file);
+  return { extra };
+}
+
+/** Writes run.json, tenant.json and index.json for evidence whose records are already on disk. */
+export async function writeEvidenceIndex(writer: EvidenceWriter, ev: Omit<TenantEvidence, 'files'>): Promise<void> {
+  const index: EvidenceIndex = {
+    accounts: ev.accounts.map((a) => ({ id: a.id, listBuckets: a.listBuckets.file, aliases: a.aliases.map((r) => r.file) })),
+    buckets: ev.buckets.map((b) => ({
+      name: b.name,
+      account: b.account,
+      ...(b.region ? { region: b.region } : {}),
+      files: {
+        location: b.location.file,
+        tagging: b.tagging.file,
+        encryption: b.encryption.file,
+        policy: b.policy.file,
+        publicAccessBlock: b.publicAccessBlock.file,
+        inventory: b.inventory.file,
+      },
+      ...(b.extra ? { extra: extraFiles(b.extra) } : {}),
+    })),
+    excludedBuckets: ev.excludedBuckets,
+    keys: ev.keys.map((k) => ({
+      reference: k.reference,
+      referencedBy: k.referencedBy,
+      account: k.account,
+      region: k.region,
+      files: {
+        describe: k.describe.file,
+        ...(k.rotation ? { rotation: k.rotation.file } : {}),
+        ...(k.policy ? { policy: k.policy.file } : {}),
+      },
+      ...(k.extra ? { extra: extraFiles(k.extra) } : {}),
+    })),
+    collectionProblems: ev.collectionProblems,
+  };
+  await writer.writeJson(evidencePaths.run, ev.run);
+  await writer.writeJson(evidencePaths.tenant, { tenant: ev.tenant, period: ev.period });
+  await writer.writeJson(evidencePaths.index, index);
+}
+
+export class EvidenceReadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EvidenceReadError';
+  }
+}
+
+async function readJson<T>(packetDir: string, relative: string): Promise<T> {
+  const file = path.join(packetDir, ...relative.split('/'));
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new EvidenceReadError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new EvidenceReadError(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+async function readRecord<T>(packetDir: string, relative: string): Promise<FiledRecord<T>> {
+  return { ...(await readJson<EvidenceRecord<T>>(packetDir, relative)), file: relative } as FiledRecord<T>;
+}
+
+/** Reads a packet folder's evidence back into the bundle analysis takes. */
+export async function loadEvidence(packetDir: string): Promise<TenantEvidence> {
+  const run = await readJson<RunInfo>(packetDir, evidencePaths.run);
+  const { tenant, period } = await readJson<{ tenant: TenantConfig; period: Period }>(packetDir, evidencePaths.tenant);
+  const index = await readJson<EvidenceIndex>(packetDir, evidencePaths.index);
+  const accounts: AccountEvidence[] = [];
+  for (const a of index.accounts) {
+    accounts.push({
+      id: a.id,
+      listBuckets: await readRecord(packetDir, a.listBuckets),
+      aliases: await Promise.all(a.aliases.map((f) => readRecord<ListAliasesOutput>(packetDir, f))),
+    });
+  }
+  const buckets: BucketEvidence[] = [];
+  for (const b of index.buckets) {
+    buckets.push({
+      name: b.name,
+      account: b.account,
+      ...(b.region ? { region: b.region } : {}),
+      location: await readRecord(packetDir, b.files.location),
+      tagging: await readRecord(packetDir, b.files.tagging),
+      encryption: await readRecord(packetDir, b.files.encryption),
+      policy: await readRecord(packetDir, b.files.policy),
+      publicAccessBlock: await readRecord(packetDir, b.files.publicAccessBlock),
+      inventory: { ...(await readJson<InventoryEvidence>(packetDir, b.files.inventory)), file: b.files.inventory },
+      ...(await readExtra(packetDir, b.extra)),
+    });
+  }
+  const keys: KeyEvidence[] = [];
+  for (const k of index.keys) {
+    keys.push({
+      reference: k.reference,
+      referencedBy: k.referencedBy,
+      account: k.account,
+      region: k.region,
+      describe: await readRecord(packetDir, k.files.describe),
+      ...(k.files.rotation ? { rotation: await readRecord(packetDir, k.files.rotation) } : {}),
+      ...(k.files.policy ? { policy: await readRecord(packetDir, k.files.policy) } : {}),
+      ...(await readExtra(packetDir, k.extra)),
+    });
+  }
+  const files = await hashTree(packetDir, EVIDENCE_DIR);
+  return {
+    run,
+    tenant,
+    period,
+    accounts,
+    buckets,
+    excludedBuckets: index.excludedBuckets,
+    keys,
+    collectionProblems: index.collectionProblems,
+    files,
+  };
+}

@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { RunInfo } from '../evidence/bundle.js';
+import { stableJson, writeFileAtomic } from './atomic-write.js';
+import { hashTree, sha256File } from './hash.js';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const MANIFEST_VERSION = 1;
+
+export interface Manifest {
+  manifestVersion: typeof MANIFEST_VERSION;
+  tool: { name: string; version: string };
+  tenant: string;
+  period: { label: string; startUtc: string; endUtc: string; timeZone: string };
+  configSha256: string;
+  collection: { mode: RunInfo['mode']; startedAt: string; identity?: RunInfo['identity'] };
+  /** Where each kind of evidence came from (account export folders, inventory locations). */
+  sources: Array<{ kind: string; scope: string; location: string }>;
+  files: Array<{ path: string; sha256: string; size: number }>;
+}
+
+/** Hashes every file in the packet folder except the manifest itself. */
+export async function buildManifest(packetDir: string, meta: Omit<Manifest, 'manifestVersion' | 'files'>): Promise<Manifest> {
+  const files = (await hashTree(packetDir, '')).filter((f) => f.path !== MANIFEST_FILE);
+  return { manifestVersion: MANIFEST_VERSION, ...meta, files };
+}
+
+export async function writeManifest(packetDir: string, manifest: Manifest): Promise<string> {
+  const text = stableJson(manifest);
+  await writeFileAtomic(path.join(packetDir, MANIFEST_FILE), text);
+  return text;
+}
+
+export async function readManifest(packetDir: string): Promise<Manifest> {
+  const file = path.join(packetDir, MANIFEST_FILE);
+  return JSON.parse(await readFile(file, 'utf8')) as Manifest;
+}
+
+export type FileCheck =
+  | { path: string; state: 'ok' }
+  | { path: string; state: 'changed'; expected: string; actual: string }
+  | { path: string; state: 'missing' }
+  | { path: string; state: 'unlisted' };
+
+/** Recomputes every hash; also reports files present in the folder but absent from the manifest. */
+export async function checkFiles(packetDir: string, manifest: Manifest): Promise<FileCheck[]> {
+  const present = new Map((await hashTree(packetDir, '')).map((f) => [f.path, f]));
+  const checks: FileCheck[] = [];
+  for (const f of manifest.files) {
+    const actual = present.get(f.path);
+    if (!actual) checks.push({ path: f.path, state: 'missing' });
+    else if (actual.sha256 !== f.sha256) checks.push({ path: f.path, state: 'changed', expected: f.sha256, actual: actual.sha256 });
+    else checks.push({ path: f.path, state: 'ok' });
+    present.delete(f.path);
+  }
+  present.delete(MANIFEST_FILE);
+  for (const p of present.keys()) checks.push({ path: p, state: 'unlisted' });
+  return checks;
+}
+
+export { sha256File };

@@ -1,0 +1,345 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import ExcelJS from 'exceljs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Packet } from '../../../src/model/packet.js';
+import { loadWording } from '../../../src/render/wording.js';
+import { renderXlsx, type UnencryptedRow } from '../../../src/render/xlsx/index.js';
+import { cellAt, readWithOpenpyxl, sheetNamed, type OpenpyxlSheet, type OpenpyxlWorkbook } from '../../support/openpyxl.js';
+import { samplePacket } from '../../support/sample-packet.js';
+
+const wording = loadWording();
+const CSV = 'exports/unencrypted-objects.csv';
+const SHEETS = ['Summary', 'Controls', 'Findings', 'Buckets', 'Coverage', 'Unencrypted objects', 'Keys', 'Sections', 'Evidence'];
+const GREEN = 'FFC6EFCE';
+const RED = 'FFFFC7CE';
+const AMBER = 'FFFFEB9C';
+const GREY = 'FFD9D9D9';
+
+/** The sample packet plus per-resource verdicts on the first control. */
+function packetWithResources(): Packet {
+  const p = samplePacket();
+  p.controls[0]!.resources = [
+    { resource: 'acme-prod-data', verdict: 'pass', reason: 'SSE-S3 (AES256) default encryption', evidence: ['evidence/a.json'] },
+    { resource: 'acme-denied', verdict: 'not_evaluated', reason: 'GetBucketEncryption: AccessDenied', evidence: ['evidence/b.json', 'evidence/c.json'] },
+  ];
+  p.controls[1]!.resources = [{ resource: 'acme-archive', verdict: 'not_applicable', reason: 'bucket is empty', evidence: [] }];
+  return p;
+}
+
+function tempFile(name: string, bytes: Buffer): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'xlsx-render-')), name);
+  writeFileSync(file, bytes);
+  return file;
+}
+
+async function loadExcelJs(bytes: Buffer): Promise<ExcelJS.Workbook> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+  return wb;
+}
+
+function headerValues(sheet: OpenpyxlSheet, row = 1): Array<string | number | boolean | null> {
+  return sheet.rows[row - 1]!.map((c) => c.value);
+}
+
+async function* rowsOf(n: number): AsyncGenerator<UnencryptedRow> {
+  for (let i = 0; i < n; i += 1) {
+    yield {
+      bucket: 'acme-prod-data',
+      key: i === 0 ? '@cmd|calc' : `logs/${i}.gz`,
+      version_id: i === 1 ? 'v-1' : '',
+      is_latest: 'true',
+      size: 1000 * (i + 1),
+      last_modified_date: '2020-01-02T03:04:05.000Z',
+      storage_class: 'STANDARD',
+      encryption_status: 'NOT-SSE',
+    };
+  }
+}
+
+describe('renderXlsx on the sample packet', () => {
+  let bytes: Buffer;
+  let py: OpenpyxlWorkbook;
+  let xl: ExcelJS.Workbook;
+
+  beforeAll(async () => {
+    bytes = await renderXlsx(packetWithResources(), { wording, unencryptedCsv: CSV });
+    py = readWithOpenpyxl(tempFile('sample.xlsx', bytes));
+    xl = await loadExcelJs(bytes);
+  });
+
+  it('has the nine sheets in order, in both readers', () => {
+    expect(py.sheetNames).toEqual(SHEETS);
+    expect(xl.worksheets.map((s) => s.name)).toEqual(SHEETS);
+  });
+
+  it('stamps document properties from packet.generatedAt and the tool', () => {
+    expect(py.creator).toBe('s3-evidence 0.1.0');
+    expect(py.lastModifiedBy).toBe('s3-evidence 0.1.0');
+    expect(py.created).toBe('2026-11-01T11:00:00');
+    expect(py.modified).toBe('2026-11-01T11:00:00');
+    expect(xl.created.toISOString()).toBe('2026-11-01T11:00:00.000Z');
+    for (const t of py.zipTimes) expect(t).toEqual([2026, 11, 1, 11, 0, 0]);
+  });
+
+  it('freezes the header row and filters every table sheet', () => {
+    const expected: Record<string, [string, string]> = {
+      Controls: ['A2', 'A1:I6'],
+      Findings: ['A2', 'A1:F16'],
+      Buckets: ['A2', 'A1:AI3'],
+      Coverage: ['A2', 'A1:Q3'],
+      'Unencrypted objects': ['A3', 'A2:H3'],
+      Keys: ['A2', 'A1:N2'],
+      Sections: ['A2', 'A1:C7'],
+      Evidence: ['A2', 'A1:C2'],
+    };
+    for (const [title, [freeze, filter]] of Object.entries(expected)) {
+      const sheet = sheetNamed(py, title);
+      expect([title, sheet.freezePanes, sheet.autoFilter]).toEqual([title, freeze, filter]);
+    }
+    expect(sheetNamed(py, 'Summary').freezePanes).toBe('A2');
+    const buckets = xl.getWorksheet('Buckets')!;
+    expect(buckets.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+  });
+
+  it('Summary: tenant, period bounds in UTC, status, completeness, KPIs as fractions, missing evidence', () => {
+    const s = sheetNamed(py, 'Summary');
+    expect(headerValues(s)).toEqual(['Field', 'Value', 'Detail']);
+    expect([cellAt(s, 'A2').value, cellAt(s, 'B2').value, cellAt(s, 'C2').value]).toEqual(['Tenant', 'ACME Corp', 'acme']);
+    expect([cellAt(s, 'A5').value, cellAt(s, 'B5').value]).toEqual(['Period start (UTC)', '2026-10-01T04:00:00Z']);
+    expect([cellAt(s, 'A6').value, cellAt(s, 'B6').value]).toEqual(['Period end (UTC, exclusive)', '2026-11-01T04:00:00Z']);
+    expect([cellAt(s, 'A7').value, cellAt(s, 'B7').value]).toEqual(['Generated at (UTC)', '2026-11-01T11:00:00Z']);
+    expect(cellAt(s, 'B8')).toMatchObject({ value: 'ATTENTION', fill: RED, bold: true });
+    expect(cellAt(s, 'B9').value).toBe('3 controls failing');
+    expect(cellAt(s, 'B10')).toMatchObject({ value: 'INCOMPLETE', fill: AMBER });
+    expect(cellAt(s, 'C10').value).toBe('Evidence incomplete: 1 bucket unreadable (AccessDenied)');
+    expect(cellAt(s, 'B11')).toMatchObject({ value: 0.99982, type: 'n', numberFormat: '0.000%' });
+    expect(cellAt(s, 'B12')).toMatchObject({ value: 0.999, type: 'n', numberFormat: '0.000%' });
+    expect(cellAt(s, 'C11').value).toBe('1 of 2 buckets measured');
+    expect(cellAt(s, 'B13').value).toBe('1 of 2 buckets');
+    expect(cellAt(s, 'B14').value).toBe('0 of 2 buckets');
+    expect(cellAt(s, 'B17')).toMatchObject({ value: 1, type: 'n' });
+    expect(cellAt(s, 'A17').value).toBe('Packet schema version');
+    expect(cellAt(s, 'B22').value).toBe('inventory report 2026-10-31 for 1 of 2 buckets');
+    expect(cellAt(s, 'A26').value).toBe('Missing evidence');
+    expect(s.rows[27]!.map((c) => c.value)).toEqual(['bucket acme-denied', 's3:GetBucketEncryption', 'AccessDenied']);
+    expect(s.rows[31]!.map((c) => c.value)).toEqual(['other-team-bucket', '111122223333', 'excluded by name pattern "other-*"']);
+  });
+
+  it('Controls: a control row, then its resource verdicts with reason and evidence', () => {
+    const s = sheetNamed(py, 'Controls');
+    expect(headerValues(s)).toEqual([
+      'Control', 'Title', 'Resource', 'Verdict', 'Summary / reason', 'What passes', 'Framework references', 'Remediation', 'Evidence',
+    ]);
+    expect(s.rows[1]!.map((c) => c.value)).toEqual([
+      's3-default-encryption-enabled', 'Default encryption on every bucket', '(control)', 'NOT EVALUATED',
+      '1 of 2 buckets; 1 not evaluated', 'A default encryption rule exists',
+      'NIST SP 800-53 Rev. 5 SC-28 (Protection of information at rest)', 'Enable default encryption.', null,
+    ]);
+    expect(cellAt(s, 'D2').fill).toBe(AMBER);
+    expect([cellAt(s, 'C3').value, cellAt(s, 'D3').value, cellAt(s, 'D3').fill]).toEqual(['acme-prod-data', 'PASS', GREEN]);
+    expect([cellAt(s, 'E4').value, cellAt(s, 'I4').value]).toEqual(['GetBucketEncryption: AccessDenied', 'evidence/b.json\nevidence/c.json']);
+    expect([cellAt(s, 'D5').value, cellAt(s, 'D5').fill]).toEqual(['FAIL', RED]);
+    expect([cellAt(s, 'D6').value, cellAt(s, 'D6').fill]).toEqual(['N/A', GREY]);
+  });
+
+  it('Findings: severity word, control, resource, text, evidence', () => {
+    const s = sheetNamed(py, 'Findings');
+    expect(headerValues(s)).toEqual(['Finding', 'Severity', 'Control', 'Resource', 'Finding text', 'Evidence']);
+    expect(s.rows[1]!.map((c) => c.value)).toEqual([
+      'F-001', 'High', 's3-objects-encrypted', 'acme-prod-data', 'acme-prod-data: 1 unencrypted object (100 B), oldest 2019-03-02',
+      'evidence/accounts/111122223333/buckets/acme-prod-data/inventory.json',
+    ]);
+    expect(s.maxRow).toBe(16);
+  });
+
+  it('Buckets: encryption, enforcement, coverage numbers with formats; unmeasured stays blank', () => {
+    const s = sheetNamed(py, 'Buckets');
+    const header = headerValues(s);
+    expect(header.length).toBe(35);
+    expect(header.slice(0, 5)).toEqual(['Account', 'Region', 'Bucket', 'Default encryption', 'Mode']);
+    const col = (name: string) => header.indexOf(name);
+    const prod = s.rows[1]!;
+    const denied = s.rows[2]!;
+    expect(prod[col('Bucket')]!.value).toBe('acme-prod-data');
+    expect(prod[col('Algorithm')]!.value).toBe('AES256');
+    expect(prod[col('SSE enforced')]!.value).toBe('No');
+    expect(prod[col('TLS enforced')]!.value).toBe('Yes');
+    expect(prod[col('TLS statements')]!.value).toBe('DenyInsecureTransport');
+    expect(prod[col('Public access block')]!.value).toBe('all four settings on');
+    expect(prod[col('Objects')]).toMatchObject({ value: 10, numberFormat: '#,##0' });
+    expect(prod[col('Bytes')]).toMatchObject({ value: 1000, numberFormat: '#,##0' });
+    expect(prod[col('Unencrypted objects')]).toMatchObject({ value: 1, numberFormat: '#,##0' });
+    expect(prod[col('Objects encrypted')]).toMatchObject({ value: 0.9, numberFormat: '0.000%' });
+    expect(prod[col('Inventory report date')]!.value).toBe('2026-10-31T00:00:00Z');
+    expect(denied[col('Default encryption')]!.value).toBe('unreadable: AccessDenied');
+    expect(denied[col('SSE enforced')]!.value).toBe('Unknown');
+    expect(denied[col('Coverage')]!.value).toBe('no inventory');
+    expect(denied[col('Coverage note')]!.value).toBe('no inventory report delivered on or before 2026-11-01');
+    expect(denied[col('Objects')]!.value).toBeNull();
+    expect(denied[col('Objects encrypted')]!.value).toBeNull();
+  });
+
+  it('Coverage: bucket × EncryptionStatus objects and bytes, tenant total below the filter', () => {
+    const s = sheetNamed(py, 'Coverage');
+    expect(headerValues(s)).toEqual([
+      'Account', 'Region', 'Bucket', 'Coverage', 'Note',
+      'NOT-SSE objects', 'NOT-SSE bytes', 'SSE-S3 objects', 'SSE-S3 bytes', 'SSE-C objects', 'SSE-C bytes',
+      'SSE-KMS objects', 'SSE-KMS bytes', 'DSSE-KMS objects', 'DSSE-KMS bytes', 'Total objects', 'Total bytes',
+    ]);
+    expect(s.rows[1]!.slice(5).map((c) => c.value)).toEqual([1, 100, 9, 900, 0, 0, 0, 0, 0, 0, 10, 1000]);
+    expect(s.rows[2]!.slice(5).map((c) => c.value)).toEqual(Array(12).fill(null));
+    expect(s.rows[3]!.map((c) => c.value)).toEqual([
+      null, null, 'Tenant total (ACME Corp)', '1 of 2 buckets measured', null, 1, 100, 9, 900, 0, 0, 0, 0, 0, 0, 10, 1000,
+    ]);
+    expect(cellAt(s, 'C4').bold).toBe(true);
+    expect(cellAt(s, 'G4').numberFormat).toBe('#,##0');
+  });
+
+  it('Unencrypted objects: note above the table; the hostile key is text, never a formula', () => {
+    const s = sheetNamed(py, 'Unencrypted objects');
+    expect(cellAt(s, 'A1').value).toBe(
+      'Showing the 1 largest of 1 unencrypted objects (1 of 2 buckets measured) — full list: exports/unencrypted-objects.csv',
+    );
+    expect(headerValues(s, 2)).toEqual([
+      'Bucket', 'Key', 'Version id', 'Is latest', 'Size (bytes)', 'Last modified', 'Storage class', 'Encryption status',
+    ]);
+    expect(cellAt(s, 'B3')).toMatchObject({ value: `'=HYPERLINK("http://evil")`, type: 's' });
+    expect(cellAt(s, 'E3')).toMatchObject({ value: 100, numberFormat: '#,##0' });
+    const key = xl.getWorksheet('Unencrypted objects')!.getCell('B3');
+    expect(key.type).toBe(ExcelJS.ValueType.String);
+    expect(key.value).toBe(`'=HYPERLINK("http://evil")`);
+  });
+
+  it('Keys, Sections and Evidence', () => {
+    const keys = sheetNamed(py, 'Keys');
+    expect(cellAt(keys, 'D2').value).toBe('alias/app-data');
+    expect(cellAt(keys, 'F2').value).toBe('Customer managed');
+    expect(cellAt(keys, 'H2').value).toBe('enabled');
+    expect(cellAt(keys, 'I2')).toMatchObject({ value: 365, numberFormat: '#,##0' });
+    const sections = sheetNamed(py, 'Sections');
+    expect(sections.rows.slice(1).map((r) => r.map((c) => c.value))).toEqual(
+      ['Denied uploads', 'Key usage', 'Drift from baseline', 'AWS Config rules', 'Exceptions', 'Trend'].map((name) => [
+        name, 'not collected', 'not collected by this version',
+      ]),
+    );
+    const evidence = sheetNamed(py, 'Evidence');
+    expect(evidence.rows[1]!.map((c) => c.value)).toEqual(['evidence/run.json', 'cd'.repeat(32), 321]);
+    expect(cellAt(evidence, 'C2').numberFormat).toBe('#,##0');
+    expect(evidence.widths['B']).toBe(66);
+  });
+
+  it('holds no formula anywhere', () => {
+    for (const sheet of py.sheets) for (const row of sheet.rows) for (const cell of row) expect([cell.ref, cell.type]).not.toEqual([cell.ref, 'f']);
+    xl.eachSheet((sheet) =>
+      sheet.eachRow((row) => row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula))),
+    );
+  });
+
+  it('sizes columns within bounds', () => {
+    for (const sheet of py.sheets) {
+      for (const [letter, width] of Object.entries(sheet.widths)) {
+        expect([sheet.title, letter, width >= 8 && width <= 72]).toEqual([sheet.title, letter, true]);
+      }
+    }
+    // Buckets!C holds "acme-prod-data" (14) under the header "Bucket": 14 + 2 padding.
+    expect(sheetNamed(py, 'Buckets').widths['C']).toBe(16);
+  });
+});
+
+describe('renderXlsx: unencrypted object stream and cap', () => {
+  it('shows at most the cap, counts the whole stream, and neutralises a leading @', async () => {
+    const bytes = await renderXlsx(samplePacket(), { wording, unencryptedCsv: CSV, unencryptedObjects: rowsOf(5), unencryptedCap: 3 });
+    const s = sheetNamed(readWithOpenpyxl(tempFile('cap.xlsx', bytes)), 'Unencrypted objects');
+    expect(cellAt(s, 'A1').value).toBe(
+      'Showing 3 of 5 unencrypted objects (1 of 2 buckets measured) — full list: exports/unencrypted-objects.csv',
+    );
+    expect(s.maxRow).toBe(5);
+    expect(s.autoFilter).toBe('A2:H5');
+    expect(s.rows[2]!.map((c) => c.value)).toEqual([
+      'acme-prod-data', "'@cmd|calc", null, 'true', 1000, '2020-01-02T03:04:05.000Z', 'STANDARD', 'NOT-SSE',
+    ]);
+    expect(cellAt(s, 'C4').value).toBe('v-1');
+    expect(cellAt(s, 'E5').value).toBe(3000);
+  });
+
+  it('caps at 10,000 rows by default', async () => {
+    const bytes = await renderXlsx(samplePacket(), { wording, unencryptedCsv: CSV, unencryptedObjects: rowsOf(10_001) });
+    const sheet = (await loadExcelJs(bytes)).getWorksheet('Unencrypted objects')!;
+    expect(sheet.getCell('A1').value).toBe(
+      'Showing 10,000 of 10,001 unencrypted objects (1 of 2 buckets measured) — full list: exports/unencrypted-objects.csv',
+    );
+    expect(sheet.rowCount).toBe(10_002);
+    expect(sheet.getCell('B10002').value).toBe('logs/9999.gz');
+  });
+});
+
+describe('renderXlsx: packet variants', () => {
+  it('KMS keys, unverified and empty coverage, nothing measured, control characters in a key', async () => {
+    const p = samplePacket();
+    const [prod, denied] = [p.buckets[0]!, p.buckets[1]!];
+    prod.defaultEncryption = { state: 'enabled', mode: 'SSE-KMS', algorithm: 'aws:kms', bucketKeyEnabled: true, extraRules: 1 };
+    if (prod.coverage.state !== 'measured') throw new Error('sample changed');
+    prod.coverage = { ...prod.coverage, objectsPct: null, bytesPct: null, largestUnencrypted: [{ key: 'a\u0001b', size: 5 }] };
+    denied.defaultEncryption = {
+      state: 'enabled', mode: 'DSSE-KMS', algorithm: 'aws:kms:dsse', kmsKeyId: 'alias/x',
+      kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/k-1', keyManager: 'CUSTOMER', bucketKeyEnabled: false, extraRules: 0,
+    };
+    denied.coverage = { state: 'unverified', reason: 'MD5 mismatch', problems: ['data/a.csv.gz: MD5 mismatch'] };
+    denied.publicAccessBlock = { state: 'configured', allFour: false, settings: { BlockPublicAcls: true, IgnorePublicAcls: false, BlockPublicPolicy: true, RestrictPublicBuckets: false } };
+    p.kpis.objectsPct = null;
+    p.status = 'compliant';
+    p.completeness.complete = true;
+    p.coverage.measuredBuckets = 0;
+
+    const py = readWithOpenpyxl(tempFile('variants.xlsx', await renderXlsx(p, { wording, unencryptedCsv: CSV })));
+    const summary = sheetNamed(py, 'Summary');
+    expect(cellAt(summary, 'B8')).toMatchObject({ value: 'COMPLIANT', fill: GREEN });
+    expect(cellAt(summary, 'B10')).toMatchObject({ value: 'COMPLETE', fill: GREEN });
+    expect(cellAt(summary, 'B11')).toMatchObject({ value: 'not measured', type: 's' });
+
+    const b = sheetNamed(py, 'Buckets');
+    const header = headerValues(b);
+    const at = (row: number, name: string) => b.rows[row]![header.indexOf(name)]!.value;
+    expect([at(1, 'Mode'), at(1, 'KMS key'), at(1, 'Key manager'), at(1, 'Bucket Key'), at(1, 'Extra rules (ignored by S3)')]).toEqual([
+      'SSE-KMS', 'aws/s3 (AWS managed key)', 'AWS managed', 'Yes', 1,
+    ]);
+    expect(at(1, 'Objects encrypted')).toBe('no objects');
+    expect([at(2, 'Mode'), at(2, 'KMS key'), at(2, 'Key manager')]).toEqual([
+      'DSSE-KMS', 'arn:aws:kms:eu-west-1:111122223333:key/k-1', 'Customer managed',
+    ]);
+    expect(at(2, 'Public access block')).toBe('partial; off: IgnorePublicAcls, RestrictPublicBuckets');
+    expect(at(2, 'Coverage')).toBe('unverified');
+    expect(at(2, 'Coverage note')).toBe('MD5 mismatch\ndata/a.csv.gz: MD5 mismatch');
+
+    const coverage = sheetNamed(py, 'Coverage');
+    expect(coverage.rows[3]!.map((c) => c.value)).toEqual([
+      null, null, 'Tenant total (ACME Corp)', '0 of 2 buckets measured', ...Array(13).fill(null),
+    ]);
+    expect(cellAt(sheetNamed(py, 'Unencrypted objects'), 'B3').value).toBe('a\\u0001b');
+  });
+});
+
+describe('renderXlsx determinism', () => {
+  it('renders the same packet to identical bytes, even seconds apart', async () => {
+    const first = await renderXlsx(packetWithResources(), { wording, unencryptedCsv: CSV, unencryptedObjects: rowsOf(20) });
+    await sleep(2_100); // DOS times have two-second resolution
+    const second = await renderXlsx(packetWithResources(), { wording, unencryptedCsv: CSV, unencryptedObjects: rowsOf(20) });
+    expect(second.equals(first)).toBe(true);
+  });
+
+  it('a different generatedAt changes the bytes', async () => {
+    const p = samplePacket();
+    const a = await renderXlsx(p, { wording, unencryptedCsv: CSV });
+    const b = await renderXlsx({ ...p, generatedAt: '2026-11-02T11:00:00Z' }, { wording, unencryptedCsv: CSV });
+    expect(b.equals(a)).toBe(false);
+  });
+
+  it('rejects a bad cap and a bad generatedAt', async () => {
+    await expect(renderXlsx(samplePacket(), { wording, unencryptedCsv: CSV, unencryptedCap: -1 })).rejects.toThrow(/unencryptedCap/);
+    await expect(renderXlsx({ ...samplePacket(), generatedAt: 'soon' }, { wording, unencryptedCsv: CSV })).rejects.toThrow(/generatedAt/);
+  });
+});

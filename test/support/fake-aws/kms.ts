@@ -1,0 +1,154 @@
+/**
+ * AWS KMS, JSON 1.1 protocol: POST / with `X-Amz-Target: TrentService.<Operation>`, JSON bodies,
+ * errors as `{"__type": "...", "message": "..."}` (HTTP 400 for client errors and throttling).
+ */
+import { keyArn, type FakeAccount, type FakeKey, type Scenario } from './scenario.js';
+import { epochSeconds, type Identified, type WireAnswer, type WireRequest } from './wire.js';
+
+const JSON_TYPE = 'application/x-amz-json-1.1';
+
+export function identifyKms(req: WireRequest): Identified {
+  const target = String(req.headers['x-amz-target'] ?? '');
+  const operation = target.startsWith('TrentService.') ? target.slice('TrentService.'.length) : target || 'Unknown';
+  const keyId = parseBody(req).KeyId;
+  return { operation, ...(typeof keyId === 'string' ? { key: keyId } : {}) };
+}
+
+function parseBody(req: WireRequest): Record<string, unknown> {
+  try {
+    return JSON.parse(req.body.toString('utf8') || '{}') as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+export function kmsError(req: WireRequest, status: number, type: string, message: string): WireAnswer {
+  return {
+    status,
+    headers: { 'content-type': JSON_TYPE, 'x-amzn-requestid': req.requestId },
+    body: JSON.stringify({ __type: type, message }),
+  };
+}
+
+export function kmsThrottle(req: WireRequest): WireAnswer {
+  return kmsError(req, 400, 'ThrottlingException', 'Rate exceeded');
+}
+
+function ok(req: WireRequest, value: unknown): WireAnswer {
+  return { status: 200, headers: { 'content-type': JSON_TYPE, 'x-amzn-requestid': req.requestId }, body: JSON.stringify(value) };
+}
+
+const KEY_ARN = /^arn:aws:kms:([a-z0-9-]+):(\d{12}):key\/(.+)$/;
+const ALIAS_ARN = /^arn:aws:kms:([a-z0-9-]+):(\d{12}):(alias\/.+)$/;
+
+/** The key a KeyId names, as KMS resolves it: ARNs name their account and region, bare ids the caller's. */
+function resolveKey(world: Scenario, req: WireRequest, keyId: string): { owner: FakeAccount; key: FakeKey } | undefined {
+  let account = req.identity!.account;
+  let region = req.region;
+  let id: string | undefined;
+  let alias: string | undefined;
+  const k = KEY_ARN.exec(keyId);
+  const a = ALIAS_ARN.exec(keyId);
+  if (k) [region, account, id] = [k[1]!, k[2]!, k[3]!];
+  else if (a) [region, account, alias] = [a[1]!, a[2]!, a[3]!];
+  else if (keyId.startsWith('alias/')) alias = keyId;
+  else id = keyId;
+  if (region !== req.region) return undefined; // KMS only answers for keys of the endpoint's region
+  const owner = world.accounts.find((x) => x.id === account);
+  const key = owner?.keys?.find((x) => x.region === region && (id ? x.id === id : x.aliases?.includes(alias!)));
+  return owner && key ? { owner, key } : undefined;
+}
+
+const CROSS_ACCOUNT_OK = new Set(['DescribeKey', 'GetKeyRotationStatus']);
+
+export function answerKms(req: WireRequest, id: Identified, world: Scenario): WireAnswer {
+  const body = parseBody(req);
+  const caller = req.identity!;
+  if (id.operation === 'ListAliases') return listAliases(req, world.accounts.find((x) => x.id === caller.account), body);
+  const keyId = typeof body.KeyId === 'string' ? body.KeyId : '';
+  if (!keyId) return kmsError(req, 400, 'ValidationException', '1 validation error detected: Value null at \'keyId\' failed to satisfy constraint: Member must not be null');
+  const found = resolveKey(world, req, keyId);
+  if (!found) {
+    const message = keyId.includes('alias/') ? `Alias ${keyId} is not found.` : `Key '${keyId}' does not exist`;
+    return kmsError(req, 400, 'NotFoundException', message);
+  }
+  const { owner, key } = found;
+  const arn = keyArn(owner.id, key);
+  if (owner.id !== caller.account && !(CROSS_ACCOUNT_OK.has(id.operation) && key.grantedTo?.includes(caller.account))) {
+    return kmsError(
+      req,
+      400,
+      'AccessDeniedException',
+      `User: ${caller.arn} is not authorized to perform: kms:${id.operation} on resource: ${arn} because no resource-based policy allows the kms:${id.operation} action`,
+    );
+  }
+  switch (id.operation) {
+    case 'DescribeKey':
+      return ok(req, {
+        KeyMetadata: {
+          AWSAccountId: owner.id,
+          KeyId: key.id,
+          Arn: arn,
+          CreationDate: epochSeconds(key.createdAt ?? '2024-03-01T12:00:00Z'),
+          Enabled: (key.state ?? 'Enabled') === 'Enabled',
+          Description: key.description ?? '',
+          KeyUsage: 'ENCRYPT_DECRYPT',
+          KeyState: key.state ?? 'Enabled',
+          Origin: 'AWS_KMS',
+          KeyManager: key.manager ?? 'CUSTOMER',
+          CustomerMasterKeySpec: 'SYMMETRIC_DEFAULT',
+          KeySpec: 'SYMMETRIC_DEFAULT',
+          EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
+          MultiRegion: false,
+        },
+      });
+    case 'GetKeyRotationStatus': {
+      const r = key.rotation ?? { enabled: false };
+      return ok(req, {
+        KeyId: arn,
+        KeyRotationEnabled: r.enabled,
+        ...(r.enabled ? { RotationPeriodInDays: r.periodDays ?? 365 } : {}),
+        ...(r.enabled && r.nextRotationDate ? { NextRotationDate: epochSeconds(r.nextRotationDate) } : {}),
+      });
+    }
+    case 'GetKeyPolicy':
+      return ok(req, { Policy: key.policy ?? defaultKeyPolicy(owner.id), PolicyName: 'default' });
+    case 'ListResourceTags':
+      return ok(req, {
+        Tags: Object.entries(key.tags ?? {}).map(([TagKey, TagValue]) => ({ TagKey, TagValue })),
+        Truncated: false,
+      });
+    default:
+      return kmsError(req, 400, 'UnknownOperationException', `Unknown operation ${id.operation}`);
+  }
+}
+
+function defaultKeyPolicy(account: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Id: 'key-default-1',
+    Statement: [
+      { Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' },
+    ],
+  });
+}
+
+function listAliases(req: WireRequest, account: FakeAccount | undefined, body: Record<string, unknown>): WireAnswer {
+  const all = (account?.keys ?? [])
+    .filter((k) => k.region === req.region)
+    .flatMap((k) =>
+      (k.aliases ?? []).map((AliasName) => ({
+        AliasName,
+        AliasArn: `arn:aws:kms:${k.region}:${account!.id}:${AliasName}`,
+        TargetKeyId: k.id,
+        CreationDate: epochSeconds('2024-03-01T12:00:00Z'),
+        LastUpdatedDate: epochSeconds('2024-03-01T12:00:00Z'),
+      })),
+    )
+    .sort((a, b) => a.AliasName.localeCompare(b.AliasName));
+  const start = typeof body.Marker === 'string' ? Number(body.Marker) : 0;
+  const limit = typeof body.Limit === 'number' ? body.Limit : 100;
+  const page = all.slice(start, start + limit);
+  const more = start + limit < all.length;
+  return ok(req, { Aliases: page, Truncated: more, ...(more ? { NextMarker: String(start + limit) } : {}) });
+}

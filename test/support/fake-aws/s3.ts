@@ -1,0 +1,279 @@
+/**
+ * S3 REST-XML, path-style addressing (http://host/bucket/key?subresource), as documented in the
+ * Amazon S3 API reference: response bodies, error bodies and status codes.
+ */
+import { createHash } from 'node:crypto';
+import type { FakeAccount, FakeBucket, Scenario } from './scenario.js';
+import { el, S3_NS, XML_DECL, type Identified, type WireAnswer, type WireRequest } from './wire.js';
+
+const BUCKET_SUBRESOURCES: Record<string, string> = {
+  location: 'GetBucketLocation',
+  encryption: 'GetBucketEncryption',
+  policy: 'GetBucketPolicy',
+  policyStatus: 'GetBucketPolicyStatus',
+  publicAccessBlock: 'GetPublicAccessBlock',
+  logging: 'GetBucketLogging',
+  inventory: 'ListBucketInventoryConfigurations',
+  versioning: 'GetBucketVersioning',
+  'object-lock': 'GetObjectLockConfiguration',
+  tagging: 'GetBucketTagging',
+};
+
+function splitPath(path: string): { bucket?: string; key?: string } {
+  const rest = path.replace(/^\//, '');
+  if (rest === '') return {};
+  const slash = rest.indexOf('/');
+  if (slash < 0) return { bucket: decodeURIComponent(rest) };
+  const key = rest.slice(slash + 1);
+  return { bucket: decodeURIComponent(rest.slice(0, slash)), ...(key ? { key: decodeURIComponent(key) } : {}) };
+}
+
+export function identifyS3(req: WireRequest): Identified {
+  const { bucket, key } = splitPath(req.path);
+  const sub = [...req.query.keys()].find((k) => k in BUCKET_SUBRESOURCES);
+  const where = { ...(bucket ? { bucket } : {}), ...(key ? { key } : {}) };
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    if (!bucket) return { operation: 'ListBuckets' };
+    if (key) return { operation: req.method === 'GET' ? 'GetObject' : 'HeadObject', ...where };
+    if (sub === 'inventory' && req.query.has('id')) return { operation: 'GetBucketInventoryConfiguration', ...where };
+    if (sub) return { operation: BUCKET_SUBRESOURCES[sub]!, ...where };
+    if (req.method === 'HEAD') return { operation: 'HeadBucket', ...where };
+    return { operation: req.query.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects', ...where };
+  }
+  // Anything else would change state; named so a test can see it and fail.
+  return { operation: `${req.method} ${sub ?? (key ? 'object' : 'bucket')}`, ...where };
+}
+
+export function s3Error(req: WireRequest, status: number, code: string, message: string, extra: Record<string, string> = {}, headers: Record<string, string> = {}): WireAnswer {
+  const fields = Object.entries(extra)
+    .map(([k, v]) => el(k, v))
+    .join('');
+  return {
+    status,
+    headers: { 'content-type': 'application/xml', ...s3Headers(req), ...headers },
+    body: `${XML_DECL}<Error>${el('Code', code)}${el('Message', message)}${fields}${el('RequestId', req.requestId)}${el('HostId', hostId(req))}</Error>`,
+  };
+}
+
+export function s3Throttle(req: WireRequest): WireAnswer {
+  return s3Error(req, 503, 'SlowDown', 'Please reduce your request rate.');
+}
+
+function hostId(req: WireRequest): string {
+  return createHash('sha256').update(req.requestId).digest('base64');
+}
+
+function s3Headers(req: WireRequest): Record<string, string> {
+  return { 'x-amz-request-id': req.requestId, 'x-amz-id-2': hostId(req) };
+}
+
+function xml(req: WireRequest, body: string): WireAnswer {
+  return { status: 200, headers: { 'content-type': 'application/xml', ...s3Headers(req) }, body: `${XML_DECL}${body}` };
+}
+
+function findBucket(world: Scenario, name: string): { owner: FakeAccount; bucket: FakeBucket } | undefined {
+  for (const owner of world.accounts) {
+    const bucket = owner.buckets.find((b) => b.name === name);
+    if (bucket) return { owner, bucket };
+  }
+  return undefined;
+}
+
+const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+const unb64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
+const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+export function answerS3(req: WireRequest, id: Identified, world: Scenario): WireAnswer {
+  const caller = req.identity!;
+  if (id.operation === 'ListBuckets') return listBuckets(req, world.accounts.find((a) => a.id === caller.account));
+  if (!id.bucket) return s3Error(req, 400, 'InvalidRequest', 'no bucket');
+  const found = findBucket(world, id.bucket);
+  if (!found) return s3Error(req, 404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: id.bucket });
+  const { owner, bucket } = found;
+  const isReadOfObjects = ['ListObjectsV2', 'ListObjects', 'GetObject', 'HeadObject'].includes(id.operation);
+  if (owner.id !== caller.account && !(isReadOfObjects && bucket.readableBy?.includes(caller.account))) {
+    return s3Error(req, 403, 'AccessDenied', 'Access Denied');
+  }
+  if (id.operation !== 'GetBucketLocation' && req.region !== bucket.region) return wrongRegion(req, bucket);
+  const op = S3_ANSWERS[id.operation];
+  if (!op) return s3Error(req, 405, 'MethodNotAllowed', `The specified method is not allowed against this resource (${id.operation}).`);
+  return op(req, bucket, id);
+}
+
+function wrongRegion(req: WireRequest, bucket: FakeBucket): WireAnswer {
+  const header = { 'x-amz-bucket-region': bucket.region };
+  if (bucket.wrongRegionAnswer === 'AuthorizationHeaderMalformed') {
+    return s3Error(
+      req,
+      400,
+      'AuthorizationHeaderMalformed',
+      `The authorization header is malformed; the region '${req.region}' is wrong; expecting '${bucket.region}'`,
+      { Region: bucket.region },
+      header,
+    );
+  }
+  return s3Error(
+    req,
+    301,
+    'PermanentRedirect',
+    'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
+    { Endpoint: `${bucket.name}.s3.${bucket.region}.amazonaws.com`, Bucket: bucket.name },
+    header,
+  );
+}
+
+function listBuckets(req: WireRequest, account: FakeAccount | undefined): WireAnswer {
+  const all = [...(account?.buckets ?? [])].sort((a, b) => byteOrder(a.name, b.name));
+  const token = req.query.get('continuation-token');
+  const max = Number(req.query.get('max-buckets') ?? '10000');
+  const regionFilter = req.query.get('bucket-region');
+  const after = token ? unb64(token) : undefined;
+  const remaining = all.filter((b) => (after === undefined || byteOrder(b.name, after) > 0) && (!regionFilter || b.region === regionFilter));
+  const page = remaining.slice(0, max);
+  const next = remaining.length > page.length ? b64(page[page.length - 1]!.name) : undefined;
+  const buckets = page
+    .map((b) => {
+      const listed = b.listedRegion === undefined ? b.region : b.listedRegion;
+      return `<Bucket>${el('Name', b.name)}${el('CreationDate', b.creationDate ?? '2024-01-15T10:00:00.000Z')}${el('BucketRegion', listed ?? undefined)}</Bucket>`;
+    })
+    .join('');
+  return xml(
+    req,
+    `<ListAllMyBucketsResult xmlns="${S3_NS}"><Owner>${el('ID', `owner-${account?.id ?? 'none'}`)}</Owner><Buckets>${buckets}</Buckets>${el('ContinuationToken', next)}</ListAllMyBucketsResult>`,
+  );
+}
+
+type S3Answer = (req: WireRequest, bucket: FakeBucket, id: Identified) => WireAnswer;
+
+const S3_ANSWERS: Record<string, S3Answer> = {
+  GetBucketLocation: (req, b) => {
+    // us-east-1 answers an empty element; eu-west-1 buckets made long ago answer the legacy "EU".
+    const value = b.locationConstraint ?? (b.region === 'us-east-1' ? '' : b.region);
+    return xml(req, value ? `<LocationConstraint xmlns="${S3_NS}">${value}</LocationConstraint>` : `<LocationConstraint xmlns="${S3_NS}"/>`);
+  },
+  GetBucketEncryption: (req, b) => {
+    if (!b.encryption) {
+      return s3Error(req, 404, 'ServerSideEncryptionConfigurationNotFoundError', 'The server side encryption configuration was not found', { BucketName: b.name });
+    }
+    const e = b.encryption;
+    return xml(
+      req,
+      `<ServerSideEncryptionConfiguration xmlns="${S3_NS}"><Rule><ApplyServerSideEncryptionByDefault>${el('SSEAlgorithm', e.algorithm)}${el('KMSMasterKeyID', e.kmsKeyId)}</ApplyServerSideEncryptionByDefault>${el('BucketKeyEnabled', e.bucketKeyEnabled ?? false)}</Rule></ServerSideEncryptionConfiguration>`,
+    );
+  },
+  GetBucketPolicy: (req, b) => {
+    if (!b.policy) return s3Error(req, 404, 'NoSuchBucketPolicy', 'The bucket policy does not exist', { BucketName: b.name });
+    return { status: 200, headers: { 'content-type': 'application/json', 'x-amz-request-id': req.requestId }, body: b.policy };
+  },
+  GetBucketPolicyStatus: (req, b) => {
+    if (!b.policy) return s3Error(req, 404, 'NoSuchBucketPolicy', 'The bucket policy does not exist', { BucketName: b.name });
+    return xml(req, `<PolicyStatus xmlns="${S3_NS}">${el('IsPublic', b.policyIsPublic ?? false)}</PolicyStatus>`);
+  },
+  GetPublicAccessBlock: (req, b) => {
+    const p = b.publicAccessBlock;
+    if (!p) {
+      return s3Error(req, 404, 'NoSuchPublicAccessBlockConfiguration', 'The public access block configuration was not found', { BucketName: b.name });
+    }
+    return xml(
+      req,
+      `<PublicAccessBlockConfiguration xmlns="${S3_NS}">${el('BlockPublicAcls', p.BlockPublicAcls)}${el('IgnorePublicAcls', p.IgnorePublicAcls)}${el('BlockPublicPolicy', p.BlockPublicPolicy)}${el('RestrictPublicBuckets', p.RestrictPublicBuckets)}</PublicAccessBlockConfiguration>`,
+    );
+  },
+  GetBucketLogging: (req, b) => {
+    const l = b.logging;
+    const inner = l ? `<LoggingEnabled>${el('TargetBucket', l.targetBucket)}${el('TargetPrefix', l.targetPrefix)}</LoggingEnabled>` : '';
+    return xml(req, `<BucketLoggingStatus xmlns="${S3_NS}">${inner}</BucketLoggingStatus>`);
+  },
+  ListBucketInventoryConfigurations: (req, b) => {
+    const configs = (b.inventory ?? [])
+      .map((c) => {
+        const fields = (c.fields ?? ['Size', 'LastModifiedDate', 'EncryptionStatus']).map((f) => el('Field', f)).join('');
+        return (
+          `<InventoryConfiguration><Destination><S3BucketDestination>${el('Format', 'CSV')}${el('Bucket', `arn:aws:s3:::${c.destinationBucket}`)}${el('Prefix', c.prefix)}</S3BucketDestination></Destination>` +
+          `${el('IsEnabled', c.enabled ?? true)}${el('Id', c.id)}${el('IncludedObjectVersions', 'Current')}<OptionalFields>${fields}</OptionalFields><Schedule>${el('Frequency', c.frequency ?? 'Daily')}</Schedule></InventoryConfiguration>`
+        );
+      })
+      .join('');
+    return xml(req, `<ListInventoryConfigurationsResult xmlns="${S3_NS}">${configs}${el('IsTruncated', false)}</ListInventoryConfigurationsResult>`);
+  },
+  GetBucketVersioning: (req, b) =>
+    xml(req, `<VersioningConfiguration xmlns="${S3_NS}">${el('Status', b.versioning)}</VersioningConfiguration>`),
+  GetObjectLockConfiguration: (req, b) => {
+    const o = b.objectLock;
+    if (!o) {
+      return s3Error(req, 404, 'ObjectLockConfigurationNotFoundError', 'Object Lock configuration does not exist for this bucket', { BucketName: b.name });
+    }
+    const rule = o.mode ? `<Rule><DefaultRetention>${el('Mode', o.mode)}${el('Days', o.days)}</DefaultRetention></Rule>` : '';
+    return xml(req, `<ObjectLockConfiguration xmlns="${S3_NS}">${el('ObjectLockEnabled', 'Enabled')}${rule}</ObjectLockConfiguration>`);
+  },
+  GetBucketTagging: (req, b) => {
+    if (!b.tags || Object.keys(b.tags).length === 0) return s3Error(req, 404, 'NoSuchTagSet', 'The TagSet does not exist', { BucketName: b.name });
+    const tags = Object.entries(b.tags)
+      .map(([k, v]) => `<Tag>${el('Key', k)}${el('Value', v)}</Tag>`)
+      .join('');
+    return xml(req, `<Tagging xmlns="${S3_NS}"><TagSet>${tags}</TagSet></Tagging>`);
+  },
+  ListObjectsV2: listObjectsV2,
+  GetObject: (req, b, id) => {
+    const body = b.objects?.[id.key ?? ''];
+    if (body === undefined) return s3Error(req, 404, 'NoSuchKey', 'The specified key does not exist.', { Key: id.key ?? '' });
+    const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    return {
+      status: 200,
+      headers: {
+        'content-type': 'binary/octet-stream',
+        'content-length': String(buf.length),
+        etag: `"${createHash('md5').update(buf).digest('hex')}"`,
+        'last-modified': new Date('2026-11-01T06:00:00Z').toUTCString(),
+        ...s3Headers(req),
+      },
+      body: buf,
+    };
+  },
+};
+
+function listObjectsV2(req: WireRequest, b: FakeBucket): WireAnswer {
+  const prefix = req.query.get('prefix') ?? '';
+  const delimiter = req.query.get('delimiter') ?? '';
+  const maxKeys = Number(req.query.get('max-keys') ?? '1000');
+  const token = req.query.get('continuation-token');
+  const startAfter = req.query.get('start-after') ?? '';
+  const urlEncode = req.query.get('encoding-type') === 'url';
+  const after = token ? unb64(token) : startAfter;
+  const keys = Object.keys(b.objects ?? {})
+    .filter((k) => k.startsWith(prefix))
+    .sort(byteOrder);
+  // Keys and common prefixes in listing order; each counts once toward max-keys.
+  const entries: Array<{ kind: 'key' | 'prefix'; value: string }> = [];
+  for (const k of keys) {
+    const cut = delimiter ? k.indexOf(delimiter, prefix.length) : -1;
+    if (cut >= 0) {
+      const cp = k.slice(0, cut + delimiter.length);
+      if (entries[entries.length - 1]?.value !== cp) entries.push({ kind: 'prefix', value: cp });
+    } else entries.push({ kind: 'key', value: k });
+  }
+  const remaining = entries.filter((e) => !after || byteOrder(e.value, after) > 0);
+  const page = remaining.slice(0, maxKeys);
+  const truncated = remaining.length > page.length;
+  const enc = (s: string) => (urlEncode ? encodeURIComponent(s).replace(/%2F/g, '/') : s);
+  const contents = page
+    .filter((e) => e.kind === 'key')
+    .map((e) => {
+      const body = b.objects![e.value]!;
+      const size = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+      const etag = createHash('md5').update(body).digest('hex');
+      return `<Contents>${el('Key', enc(e.value))}${el('LastModified', '2026-11-01T06:00:00.000Z')}${el('ETag', `"${etag}"`)}${el('Size', size)}${el('StorageClass', 'STANDARD')}</Contents>`;
+    })
+    .join('');
+  const prefixes = page
+    .filter((e) => e.kind === 'prefix')
+    .map((e) => `<CommonPrefixes>${el('Prefix', enc(e.value))}</CommonPrefixes>`)
+    .join('');
+  return xml(
+    req,
+    `<ListBucketResult xmlns="${S3_NS}">${el('Name', b.name)}${el('Prefix', enc(prefix))}${el('KeyCount', page.length)}${el('MaxKeys', maxKeys)}` +
+      `${delimiter ? el('Delimiter', delimiter) : ''}${el('IsTruncated', truncated)}${contents}${prefixes}` +
+      `${token ? el('ContinuationToken', token) : ''}${truncated ? el('NextContinuationToken', b64(page[page.length - 1]!.value)) : ''}` +
+      `${urlEncode ? el('EncodingType', 'url') : ''}</ListBucketResult>`,
+  );
+}

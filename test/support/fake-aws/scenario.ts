@@ -1,0 +1,100 @@
+/**
+ * The declarative world the fake AWS endpoint serves: accounts with buckets and keys, the caller's
+ * identity, and faults injected per operation / bucket / key.
+ */
+
+export type Service = 's3' | 'kms' | 'sts';
+
+export interface FakeInventoryConfig {
+  id: string;
+  /** Destination bucket name (the fake writes it as an ARN, as S3 does). */
+  destinationBucket: string;
+  prefix?: string;
+  frequency?: 'Daily' | 'Weekly';
+  fields?: string[];
+  enabled?: boolean;
+}
+
+export interface FakeBucket {
+  name: string;
+  region: string;
+  /** What ListBuckets reports as BucketRegion: defaults to `region`; null leaves it out. */
+  listedRegion?: string | null;
+  /** What GetBucketLocation answers, when not derived from `region` (e.g. the legacy "EU"). */
+  locationConstraint?: string;
+  /** How a request signed for the wrong region is answered (S3 does both, depending on the call). */
+  wrongRegionAnswer?: 'PermanentRedirect' | 'AuthorizationHeaderMalformed';
+  creationDate?: string;
+  encryption?: { algorithm: 'AES256' | 'aws:kms' | 'aws:kms:dsse'; kmsKeyId?: string; bucketKeyEnabled?: boolean };
+  /** Bucket policy JSON text. */
+  policy?: string;
+  policyIsPublic?: boolean;
+  publicAccessBlock?: { BlockPublicAcls: boolean; IgnorePublicAcls: boolean; BlockPublicPolicy: boolean; RestrictPublicBuckets: boolean };
+  logging?: { targetBucket: string; targetPrefix: string };
+  inventory?: FakeInventoryConfig[];
+  /** Absent: versioning never enabled (S3 then answers an empty VersioningConfiguration). */
+  versioning?: 'Enabled' | 'Suspended';
+  objectLock?: { mode?: 'GOVERNANCE' | 'COMPLIANCE'; days?: number };
+  tags?: Record<string, string>;
+  /** Object key -> body. */
+  objects?: Record<string, string | Buffer>;
+  /** Other accounts allowed to list and read objects (an inventory destination, for example). */
+  readableBy?: string[];
+}
+
+export interface FakeKey {
+  /** Key id (a UUID in AWS). */
+  id: string;
+  region: string;
+  manager?: 'CUSTOMER' | 'AWS';
+  aliases?: string[];
+  state?: 'Enabled' | 'Disabled' | 'PendingDeletion';
+  description?: string;
+  /** ISO instant. */
+  createdAt?: string;
+  rotation?: { enabled: boolean; periodDays?: number; nextRotationDate?: string };
+  policy?: string;
+  tags?: Record<string, string>;
+  /** Accounts whose principals the key policy lets call DescribeKey / GetKeyRotationStatus. */
+  grantedTo?: string[];
+}
+
+export interface FakeAccount {
+  id: string;
+  buckets: FakeBucket[];
+  keys?: FakeKey[];
+  /** The role the tool assumes in this account; absent means AssumeRole is denied. */
+  role?: { name: string; externalId?: string };
+}
+
+export type FaultAction =
+  | { kind: 'error'; code: string; status: number; message?: string }
+  | { kind: 'throttle' }
+  | { kind: 'latency'; ms: number }
+  | { kind: 'hang' };
+
+export interface Fault {
+  service?: Service;
+  operation?: string;
+  /** The account the request is signed for. */
+  account?: string;
+  bucket?: string;
+  /** An object key, or a substring of a KMS KeyId parameter. */
+  key?: string;
+  /** How many matching requests the fault affects; unlimited when absent. */
+  times?: number;
+  action: FaultAction;
+}
+
+export interface Scenario {
+  /** The identity the base credentials belong to. */
+  caller: { accessKeyId: string; account: string; arn: string };
+  accounts: FakeAccount[];
+  faults?: Fault[];
+  /** Added to every answer, in ms. */
+  latencyMs?: number;
+}
+
+export function keyArn(account: string, key: FakeKey): string {
+  return `arn:aws:kms:${key.region}:${account}:key/${key.id}`;
+}

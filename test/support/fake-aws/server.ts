@@ -1,0 +1,147 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { answerKms, identifyKms, kmsError, kmsThrottle } from './kms.js';
+import { Recorder, type ReceivedCall } from './recorder.js';
+import { answerS3, identifyS3, s3Error, s3Throttle } from './s3.js';
+import type { Fault, Scenario, Service } from './scenario.js';
+import { answerSts, identifySts, stsError, stsThrottle } from './sts.js';
+import { credentialScope, type Identified, type WireAnswer, type WireRequest } from './wire.js';
+
+export interface FakeAws {
+  /** e.g. http://127.0.0.1:41234 — one endpoint for S3, KMS and STS (told apart by the SigV4 scope). */
+  endpoint: string;
+  recorder: Recorder;
+  /** Live: tests may change it between collections. */
+  scenario: Scenario;
+  /** Credentials of `scenario.caller`. */
+  callerCredentials: { accessKeyId: string; secretAccessKey: string };
+  close(): Promise<void>;
+}
+
+const SERVICES: ReadonlySet<string> = new Set(['s3', 'kms', 'sts']);
+
+const IDENTIFY: Record<Service, (r: WireRequest) => Identified> = { s3: identifyS3, kms: identifyKms, sts: identifySts };
+const THROTTLE: Record<Service, (r: WireRequest) => WireAnswer> = { s3: s3Throttle, kms: kmsThrottle, sts: stsThrottle };
+
+function errorFor(service: Service, req: WireRequest, status: number, code: string, message: string): WireAnswer {
+  if (service === 's3') return s3Error(req, status, code, message);
+  if (service === 'kms') return kmsError(req, status, code, message);
+  return stsError(req, status, code, message);
+}
+
+function matches(f: Fault, call: ReceivedCall): boolean {
+  if (f.times !== undefined && f.times <= 0) return false;
+  if (f.service && f.service !== call.service) return false;
+  if (f.operation && f.operation !== call.operation) return false;
+  if (f.account && f.account !== call.account) return false;
+  if (f.bucket && f.bucket !== call.bucket) return false;
+  if (f.key && !(call.key ?? '').includes(f.key)) return false;
+  return true;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts the fake AWS endpoint on 127.0.0.1 and a random port. */
+export async function startFakeAws(scenario: Scenario): Promise<FakeAws> {
+  const recorder = new Recorder();
+  const identities = new Map<string, { account: string; arn: string }>([
+    [scenario.caller.accessKeyId, { account: scenario.caller.account, arn: scenario.caller.arn }],
+  ]);
+  let seq = 0;
+  let issued = 0;
+  const issue = (identity: { account: string; arn: string }) => {
+    const n = String(++issued).padStart(8, '0');
+    const accessKeyId = `ASIAFAKE${n}`;
+    identities.set(accessKeyId, identity);
+    return { accessKeyId, secretAccessKey: `secret-${n}`, sessionToken: `token-${n}` };
+  };
+
+  const handle = async (http: IncomingMessage, res: ServerResponse) => {
+    const body = await readBody(http);
+    const url = new URL(http.url ?? '/', 'http://fake');
+    const scope = credentialScope(http.headers.authorization);
+    const service: Service = scope && SERVICES.has(scope.service) ? (scope.service as Service) : 's3';
+    const requestId = `FAKE${service.toUpperCase()}${String(++seq).padStart(8, '0')}`;
+    const identity = scope ? identities.get(scope.accessKeyId) : undefined;
+    const req: WireRequest = {
+      method: http.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: http.headers,
+      body,
+      service,
+      region: scope?.region ?? 'us-east-1',
+      accessKeyId: scope?.accessKeyId ?? '',
+      requestId,
+      ...(identity ? { identity } : {}),
+    };
+    const id = IDENTIFY[service](req);
+    const call: ReceivedCall = {
+      service,
+      operation: id.operation,
+      method: req.method,
+      region: req.region,
+      requestId,
+      ...(identity ? { account: identity.account } : {}),
+      ...(id.bucket ? { bucket: id.bucket } : {}),
+      ...(id.key ? { key: id.key } : {}),
+      ...(id.params ? { params: id.params } : {}),
+    };
+    const end = recorder.start(call);
+    res.on('close', end);
+
+    let latency = scenario.latencyMs ?? 0;
+    let answer: WireAnswer | undefined;
+    if (!scope) answer = errorFor(service, req, 403, 'AccessDenied', 'the request is not signed with SigV4');
+    else if (!identity) {
+      const [status, code] = service === 'kms' ? [400, 'UnrecognizedClientException'] : service === 'sts' ? [403, 'InvalidClientTokenId'] : [403, 'InvalidAccessKeyId'];
+      answer = errorFor(service, req, status, code, `The security token included in the request is invalid (${scope.accessKeyId}).`);
+    }
+    for (const f of scenario.faults ?? []) {
+      if (answer || !matches(f, call)) continue;
+      if (f.times !== undefined) f.times -= 1;
+      const a = f.action;
+      if (a.kind === 'hang') return; // never answered; the client gives up
+      if (a.kind === 'latency') latency += a.ms;
+      else if (a.kind === 'throttle') answer = THROTTLE[service](req);
+      else answer = errorFor(service, req, a.status, a.code, a.message ?? a.code);
+    }
+    if (!answer) {
+      if (service === 's3') answer = answerS3(req, id, scenario);
+      else if (service === 'kms') answer = answerKms(req, id, scenario);
+      else answer = answerSts(req, id, scenario, issue);
+    }
+    if (latency > 0) await sleep(latency);
+    call.status = answer.status;
+    const payload = typeof answer.body === 'string' ? Buffer.from(answer.body, 'utf8') : answer.body;
+    res.writeHead(answer.status, { 'content-length': String(payload.length), ...answer.headers });
+    res.end(req.method === 'HEAD' ? undefined : payload);
+  };
+
+  const server = createServer((http, res) => {
+    handle(http, res).catch((err: unknown) => {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(`fake-aws: ${String(err)}`);
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    recorder,
+    scenario,
+    callerCredentials: { accessKeyId: scenario.caller.accessKeyId, secretAccessKey: 'caller-secret' },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
