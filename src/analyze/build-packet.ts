@@ -14,11 +14,29 @@ export interface AnalyzeInput {
   wording: Wording;
 }
 
+/** Short reason for the page: the error code or the first clause, never a whole path. */
+function shortReason(reason: string): string {
+  const code = /^([A-Za-z]+(?:Exception|Error|Denied)?):/.exec(reason)?.[1];
+  if (code) return code;
+  const clause = reason.split(/[:(;]/)[0]!.trim();
+  return clause.length > 60 ? `${clause.slice(0, 57)}...` : clause;
+}
+
 function completenessText(missing: MissingEvidence[], wording: Wording, buckets: number, keys: number): string {
   if (missing.length === 0) return wording.t('packet.completeness.complete', { buckets, keys });
-  const shown = missing.slice(0, 3).map((m) => `${m.scope} (${m.source}: ${m.reason.split(':')[0]})`);
-  const more = missing.length > 3 ? `; and ${missing.length - 3} more` : '';
-  return wording.t('packet.completeness.incomplete', { summary: `${shown.join('; ')}${more}` });
+  // One phrase per resource, so "bucket x" with two denied calls reads as one problem.
+  const byScope = new Map<string, MissingEvidence[]>();
+  for (const m of missing) byScope.set(m.scope, [...(byScope.get(m.scope) ?? []), m]);
+  const groups = [...byScope.entries()].map(([scope, items]) =>
+    wording.t('packet.completeness.group', {
+      scope,
+      source: [...new Set(items.map((i) => i.source))].join(', '),
+      reason: [...new Set(items.map((i) => shortReason(i.reason)))].join(', '),
+    }),
+  );
+  const shown = groups.slice(0, 3);
+  if (groups.length > 3) shown.push(wording.t('packet.completeness.more', { count: groups.length - 3 }));
+  return wording.t('packet.completeness.incomplete', { summary: shown.join('; ') });
 }
 
 /** Evidence in, Packet out: pure, so `verify` can re-derive packet.json byte for byte. */

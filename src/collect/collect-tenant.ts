@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { Period } from '../config/period.js';
 import type { TenantConfig } from '../config/schema.js';
-import type { DescribeKeyOutput, GetBucketEncryptionOutput, GetKeyPolicyOutput, GetKeyRotationStatusOutput, ListBucketsOutput } from '../evidence/aws-shapes.js';
+import type { DescribeKeyOutput, GetBucketEncryptionOutput, GetKeyPolicyOutput, GetKeyRotationStatusOutput, ListAliasesOutput, ListBucketsOutput } from '../evidence/aws-shapes.js';
 import type { AccountEvidence, BucketEvidence, ExcludedBucket, KeyEvidence, RunInfo, TenantEvidence } from '../evidence/bundle.js';
 import type { InventoryEvidence } from '../evidence/inventory.js';
 import type { FiledRecord } from '../evidence/record.js';
@@ -219,9 +219,23 @@ async function collectKeys(
   args: CollectTenantArgs,
 ): Promise<KeyEvidence[]> {
   const { writer } = args;
-  const aliasCache = new Map<string, Promise<FiledRecord<{ Aliases?: Array<{ AliasName?: string; TargetKeyId?: string }> }>>>();
+  const aliasCache = new Map<string, Promise<FiledRecord<ListAliasesOutput>>>();
   const keys: KeyEvidence[] = [];
   wanted.sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || a.reference.localeCompare(b.reference));
+  const aliasesOf = (account: string, region: string) => {
+    const cacheKey = `${account}|${region}`;
+    let aliases = aliasCache.get(cacheKey);
+    if (!aliases) {
+      const source = sources.get(account)!;
+      aliases = (async () => {
+        const rec = await writer.writeRecord(`${evidencePaths.account(account)}/kms/${region}/list-aliases.json`, await source.listAliases(region));
+        accounts.find((a) => a.id === account)?.aliases.push(rec);
+        return rec as FiledRecord<ListAliasesOutput>;
+      })();
+      aliasCache.set(cacheKey, aliases);
+    }
+    return aliases;
+  };
   let done = 0;
   for (const w of wanted) {
     // A key in an account the tenant does not list is read through the account that referenced it.
@@ -229,22 +243,10 @@ async function collectKeys(
     if (!source) continue;
     const ref = parseKeyReference(w.reference);
     let keyId = w.reference;
-    if (ref.kind === 'alias' && source.account === w.account) {
-      const cacheKey = `${w.account}|${w.region}`;
-      let aliases = aliasCache.get(cacheKey);
-      if (!aliases) {
-        aliases = (async () => {
-          const rec = await writer.writeRecord(
-            `${evidencePaths.account(w.account)}/kms/${w.region}/list-aliases.json`,
-            await source.listAliases(w.region),
-          );
-          accounts.find((a) => a.id === w.account)?.aliases.push(rec);
-          return rec as FiledRecord<{ Aliases?: Array<{ AliasName?: string; TargetKeyId?: string }> }>;
-        })();
-        aliasCache.set(cacheKey, aliases);
-      }
-      const rec = await aliases;
-      const target = rec.outcome === 'ok' ? rec.response.Aliases?.find((a) => a.AliasName === ref.aliasName)?.TargetKeyId : undefined;
+    // Aliases are read for every region of an own account's keys: they name keys on the page.
+    const aliases = source.account === w.account ? await aliasesOf(w.account, w.region) : undefined;
+    if (ref.kind === 'alias' && aliases?.outcome === 'ok') {
+      const target = aliases.response.Aliases?.find((a) => a.AliasName === ref.aliasName)?.TargetKeyId;
       if (target) keyId = target;
     }
     const resolved = parseKeyReference(keyId);

@@ -38,7 +38,7 @@ function matchesSome(p: string, i: number, x: string, j: number): boolean {
   if (j === x.length) return true; // any remaining pattern matches some suffix
   if (i === p.length) return false;
   const c = p[i];
-  if (c === '*') return false; // the star can swallow the rest of the prefix
+  if (c === '*') return true; // the star can swallow the rest of the prefix
   return (c === '?' || c === x[j]) && matchesSome(p, i + 1, x, j + 1);
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { analyzeBucketPolicy } from '../../../src/analyze/policy/index.js';
+import type { Enforcement } from '../../../src/model/packet.js';
 
 const fixturesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/policies');
 const BUCKET = 'example-bucket';
@@ -42,7 +43,9 @@ function expectOptional(actual: unknown, expected: unknown): void {
   else expect(actual).toEqual(expected);
 }
 
-function checkEnforcement(actual: { level: string; reason: string; statements: string[] } & Record<string, unknown>, expected: ExpectedEnforcement): void {
+type AnyEnforcement = Enforcement & { allowedValues?: string[] | 'any'; requiredKmsKeys?: string[]; minimumTlsVersion?: string };
+
+function checkEnforcement(actual: AnyEnforcement, expected: ExpectedEnforcement): void {
   expect(actual.level).toBe(expected.level);
   expect(actual.statements).toEqual(expected.statements);
   for (const fragment of expected.reasonIncludes ?? []) expect(actual.reason).toContain(fragment);
@@ -51,9 +54,9 @@ function checkEnforcement(actual: { level: string; reason: string; statements: s
   if (expected.statements.length > 0) {
     expect(expected.statements.some((s) => actual.reason.includes(`"${s}"`))).toBe(true);
   }
-  expectOptional(actual['allowedValues'], expected.allowedValues);
-  expectOptional(actual['requiredKmsKeys'], expected.requiredKmsKeys);
-  expectOptional(actual['minimumTlsVersion'], expected.minimumTlsVersion);
+  expectOptional(actual.allowedValues, expected.allowedValues);
+  expectOptional(actual.requiredKmsKeys, expected.requiredKmsKeys);
+  expectOptional(actual.minimumTlsVersion, expected.minimumTlsVersion);
 }
 
 describe('policy fixtures', () => {

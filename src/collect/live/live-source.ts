@@ -1,0 +1,166 @@
+import {
+  DescribeKeyCommand,
+  GetKeyPolicyCommand,
+  GetKeyRotationStatusCommand,
+  ListAliasesCommand,
+  ListResourceTagsCommand,
+  type KMSClient,
+} from '@aws-sdk/client-kms';
+import {
+  GetBucketEncryptionCommand,
+  GetBucketLocationCommand,
+  GetBucketLoggingCommand,
+  GetBucketPolicyCommand,
+  GetBucketPolicyStatusCommand,
+  GetBucketTaggingCommand,
+  GetBucketVersioningCommand,
+  GetObjectLockConfigurationCommand,
+  GetPublicAccessBlockCommand,
+  ListBucketInventoryConfigurationsCommand,
+  ListBucketsCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { ListAliasesOutput, ListBucketsOutput } from '../../evidence/aws-shapes.js';
+import type { EvidenceRecord } from '../../evidence/record.js';
+import type { AccountSource, BucketExtraOperation, BucketOperation, KeyExtraOperation, KeyOperation } from '../source.js';
+import { asEvidence, attempt, toRecord, type CallResult } from './aws-call.js';
+import type { RegionalClients } from './clients.js';
+import type { CallLimiter } from './limiter.js';
+import type { ResolvedLiveOptions } from './options.js';
+import { redirectRegion } from './region-redirect.js';
+
+type Output = { $metadata?: { requestId?: string; httpStatusCode?: number } } & object;
+
+/** Every page of a paginated call; the first failing page fails the whole call (a partial list is not a list). */
+async function allPages<P extends Output>(
+  fetch: (token: string | undefined) => Promise<CallResult<P>>,
+  nextToken: (page: P) => string | undefined,
+): Promise<CallResult<P[]>> {
+  const pages: P[] = [];
+  const ids: string[] = [];
+  let token: string | undefined;
+  do {
+    const r = await fetch(token);
+    if (!r.ok) return r;
+    pages.push(r.output);
+    if (r.requestId) ids.push(r.requestId);
+    token = nextToken(r.output);
+  } while (token);
+  // One request id per page, comma-separated, so every page can be traced.
+  return { ok: true, output: pages, ...(ids.length ? { requestId: ids.join(',') } : {}) };
+}
+
+type BucketCall = (c: S3Client, Bucket: string) => Promise<Output>;
+
+const SINGLE_BUCKET_CALLS: Record<Exclude<BucketOperation | BucketExtraOperation, 'ListBucketInventoryConfigurations'>, BucketCall> = {
+  GetBucketLocation: (c, Bucket) => c.send(new GetBucketLocationCommand({ Bucket })),
+  GetBucketTagging: (c, Bucket) => c.send(new GetBucketTaggingCommand({ Bucket })),
+  GetBucketEncryption: (c, Bucket) => c.send(new GetBucketEncryptionCommand({ Bucket })),
+  GetBucketPolicy: (c, Bucket) => c.send(new GetBucketPolicyCommand({ Bucket })),
+  GetPublicAccessBlock: (c, Bucket) => c.send(new GetPublicAccessBlockCommand({ Bucket })),
+  GetBucketPolicyStatus: (c, Bucket) => c.send(new GetBucketPolicyStatusCommand({ Bucket })),
+  GetBucketLogging: (c, Bucket) => c.send(new GetBucketLoggingCommand({ Bucket })),
+  GetBucketVersioning: (c, Bucket) => c.send(new GetBucketVersioningCommand({ Bucket })),
+  GetObjectLockConfiguration: (c, Bucket) => c.send(new GetObjectLockConfigurationCommand({ Bucket })),
+};
+
+export interface LiveAccountSourceArgs {
+  account: string;
+  clients: RegionalClients;
+  limiter: CallLimiter;
+  opts: ResolvedLiveOptions;
+  now?: () => Date;
+}
+
+/** S3 and KMS evidence of one account, read from AWS with that account's credentials. */
+export function liveAccountSource(args: LiveAccountSourceArgs): AccountSource {
+  const { account, clients, limiter, opts } = args;
+  const now = args.now ?? (() => new Date());
+  // Regions learned from redirects, so later calls for the bucket go straight to the right place.
+  const learnedRegion = new Map<string, string>();
+
+  const s3 = <T extends Output>(region: string, fn: (c: S3Client) => Promise<T>) =>
+    attempt(() => limiter.run('s3', account, region, () => fn(clients.s3(region))));
+  const kms = <T extends Output>(region: string, fn: (c: KMSClient) => Promise<T>) =>
+    attempt(() => limiter.run('kms', account, region, () => fn(clients.kms(region))));
+
+  const bucketOnce = async (op: BucketOperation | BucketExtraOperation, bucket: string, region: string): Promise<CallResult<unknown>> => {
+    if (op === 'ListBucketInventoryConfigurations') {
+      const r = await allPages(
+        (token) => s3(region, (c) => c.send(new ListBucketInventoryConfigurationsCommand({ Bucket: bucket, ContinuationToken: token }))),
+        (p) => (p.IsTruncated ? p.NextContinuationToken : undefined),
+      );
+      if (!r.ok) return r;
+      const list = r.output.flatMap((p) => (asEvidence(p) as { InventoryConfigurationList?: unknown[] }).InventoryConfigurationList ?? []);
+      return { ...r, output: { InventoryConfigurationList: list, IsTruncated: false } };
+    }
+    const r = await s3(region, (c) => SINGLE_BUCKET_CALLS[op](c, bucket));
+    return r.ok ? { ...r, output: asEvidence(r.output) } : r;
+  };
+
+  return {
+    account,
+    mode: 'live',
+
+    async listBuckets(): Promise<EvidenceRecord<ListBucketsOutput>> {
+      const region = opts.defaultRegion;
+      const r = await allPages(
+        (token) => s3(region, (c) => c.send(new ListBucketsCommand({ MaxBuckets: opts.listBucketsPageSize, ContinuationToken: token }))),
+        (p) => p.ContinuationToken,
+      );
+      const meta = { operation: 's3:ListBuckets', parameters: {}, account, region };
+      return toRecord(meta, r, () => {
+        const pages = r.ok ? r.output.map((p) => asEvidence(p) as ListBucketsOutput) : [];
+        return { Buckets: pages.flatMap((p) => p.Buckets ?? []), ...(pages[0]?.Owner ? { Owner: pages[0].Owner } : {}) };
+      }, now().toISOString());
+    },
+
+    async bucketCall(operation, bucket, region): Promise<EvidenceRecord> {
+      // A region S3 named in a redirect beats the caller's guess (a stale ListBuckets region, say).
+      let at = learnedRegion.get(bucket) ?? region ?? opts.defaultRegion;
+      let r = await bucketOnce(operation, bucket, at);
+      const hint = r.ok ? undefined : redirectRegion(r.cause);
+      if (hint && hint !== at) {
+        learnedRegion.set(bucket, hint);
+        at = hint;
+        r = await bucketOnce(operation, bucket, at); // once: a second redirect is recorded as the failure it is
+      }
+      const meta = { operation: `s3:${operation}`, parameters: { Bucket: bucket }, account, region: at };
+      return toRecord(meta, r, () => (r.ok ? r.output : undefined), now().toISOString());
+    },
+
+    async listAliases(region: string): Promise<EvidenceRecord<ListAliasesOutput>> {
+      const r = await allPages(
+        (Marker) => kms(region, (c) => c.send(new ListAliasesCommand({ Marker }))),
+        (p) => (p.Truncated ? p.NextMarker : undefined),
+      );
+      const meta = { operation: 'kms:ListAliases', parameters: {}, account, region };
+      return toRecord(meta, r, () => ({
+        Aliases: r.ok ? r.output.flatMap((p) => (asEvidence(p) as ListAliasesOutput).Aliases ?? []) : [],
+        Truncated: false,
+      }) as ListAliasesOutput, now().toISOString());
+    },
+
+    async keyCall(operation: KeyOperation | KeyExtraOperation, keyId: string, region: string): Promise<EvidenceRecord> {
+      const parameters: Record<string, string> = { KeyId: keyId };
+      let r: CallResult<unknown>;
+      if (operation === 'ListResourceTags') {
+        const pages = await allPages(
+          (Marker) => kms(region, (c) => c.send(new ListResourceTagsCommand({ KeyId: keyId, Marker }))),
+          (p) => (p.Truncated ? p.NextMarker : undefined),
+        );
+        r = pages.ok ? { ...pages, output: { Tags: pages.output.flatMap((p) => (asEvidence(p) as { Tags?: unknown[] }).Tags ?? []), Truncated: false } } : pages;
+      } else {
+        if (operation === 'GetKeyPolicy') parameters.PolicyName = 'default';
+        const single = await kms(region, (c) => {
+          if (operation === 'DescribeKey') return c.send(new DescribeKeyCommand({ KeyId: keyId }));
+          if (operation === 'GetKeyRotationStatus') return c.send(new GetKeyRotationStatusCommand({ KeyId: keyId }));
+          return c.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }));
+        });
+        r = single.ok ? { ...single, output: asEvidence(single.output) } : single;
+      }
+      const meta = { operation: `kms:${operation}`, parameters, account, region };
+      return toRecord(meta, r, () => (r.ok ? r.output : undefined), now().toISOString());
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { TenantConfig } from '../../config/schema.js';
+import type { RunInfo } from '../../evidence/bundle.js';
+import type { AccountSource } from '../source.js';
+import { attempt, describeAwsError } from './aws-call.js';
+import { RegionalClients, s3ClientFor, stsClientFor } from './clients.js';
+import { assumedRoleCredentials, baseCredentials, roleSessionName } from './credentials.js';
+import { CallLimiter } from './limiter.js';
+import { liveAccountSource } from './live-source.js';
+import { resolveLiveOptions, type LiveOptions, type ResolvedLiveOptions } from './options.js';
+
+/** The identity each account's evidence was read with, from sts:GetCallerIdentity. */
+export interface AccountIdentity {
+  account: string;
+  arn: string;
+  roleArn?: string;
+  sessionName?: string;
+}
+
+export interface LiveSetup {
+  sources: AccountSource[];
+  /** The caller's identity (sts:GetCallerIdentity with the base credentials), for RunInfo. */
+  identity: NonNullable<RunInfo['identity']>;
+  accountIdentities: AccountIdentity[];
+  /** Accounts that cannot be read; hand to collectTenant as `missingAccounts`. */
+  problems: Array<{ account: string; message: string }>;
+  /** For treeFor(location, s3): the first reachable account's credentials, redirects followed. */
+  treeS3: S3Client;
+  options: ResolvedLiveOptions;
+  /** Closes every client's sockets. */
+  close(): void;
+}
+
+function runIdNow(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+function failureText(err: unknown): string {
+  const { error, requestId } = describeAwsError(err);
+  return `${error.code}${error.httpStatus ? ` (HTTP ${error.httpStatus})` : ''}: ${error.message}${requestId ? ` [request id ${requestId}]` : ''}`;
+}
+
+async function callerIdentity(sts: STSClient): Promise<{ arn: string; account: string }> {
+  const out = await sts.send(new GetCallerIdentityCommand({}));
+  return { arn: out.Arn ?? '', account: out.Account ?? '' };
+}
+
+/**
+ * Credentials and an AccountSource for every account of the tenant: the caller's identity from the
+ * default chain (or `--profile`), then per account the configured role (with its external ID).
+ * An account whose role cannot be assumed is a problem, not a stop.
+ */
+export async function liveSources(tenant: TenantConfig, options: LiveOptions): Promise<LiveSetup> {
+  const opts = resolveLiveOptions(options);
+  const runId = options.runId ?? runIdNow();
+  const base = baseCredentials(options);
+  const limiter = new CallLimiter(opts.limits);
+  const baseSts = stsClientFor(opts, opts.defaultRegion, base);
+  const toClose: Array<{ destroy(): void }> = [baseSts];
+  const problems: LiveSetup['problems'] = [];
+  const sources: AccountSource[] = [];
+  const accountIdentities: AccountIdentity[] = [];
+  let treeCredentials: AwsCredentialIdentityProvider = base;
+
+  const close = () => toClose.forEach((c) => c.destroy());
+  const caller = await attempt(() => limiter.run('sts', 'caller', opts.defaultRegion, () => baseSts.send(new GetCallerIdentityCommand({}))));
+  if (!caller.ok) {
+    const message = `the caller's credentials do not work (sts:GetCallerIdentity failed: ${failureText(caller.cause)})`;
+    const treeS3 = s3ClientFor(opts, opts.defaultRegion, base, { followRegionRedirects: true });
+    toClose.push(treeS3);
+    return {
+      sources,
+      identity: { note: message },
+      accountIdentities,
+      problems: tenant.accounts.map((a) => ({ account: a.id, message })),
+      treeS3,
+      options: opts,
+      close,
+    };
+  }
+  const identity = { arn: caller.output.Arn ?? '', account: caller.output.Account ?? '' };
+
+  for (const acct of tenant.accounts) {
+    let credentials: AwsCredentialIdentityProvider;
+    let sessionName: string | undefined;
+    if (acct.roleArn) {
+      sessionName = roleSessionName(tenant.id, runId);
+      const assumed = assumedRoleCredentials({
+        sts: baseSts,
+        roleArn: acct.roleArn,
+        ...(acct.externalId ? { externalId: acct.externalId } : {}),
+        sessionName,
+      });
+      try {
+        await limiter.run('sts', 'caller', opts.defaultRegion, () => assumed.first());
+      } catch (err) {
+        problems.push({ account: acct.id, message: `cannot assume ${acct.roleArn}: ${failureText(err)}` });
+        continue;
+      }
+      credentials = assumed.provider;
+    } else if (acct.id === identity.account) {
+      credentials = base;
+    } else {
+      problems.push({
+        account: acct.id,
+        message: `no roleArn configured, and the caller (${identity.arn}) is in account ${identity.account}, not ${acct.id}`,
+      });
+      continue;
+    }
+    const sts = stsClientFor(opts, opts.defaultRegion, credentials);
+    toClose.push(sts);
+    let used: { arn: string; account: string };
+    try {
+      used = await limiter.run('sts', acct.id, opts.defaultRegion, () => callerIdentity(sts));
+    } catch (err) {
+      problems.push({ account: acct.id, message: `credentials for ${acct.id} do not work (sts:GetCallerIdentity: ${failureText(err)})` });
+      continue;
+    }
+    if (used.account !== acct.id) {
+      problems.push({ account: acct.id, message: `credentials for ${acct.id} belong to account ${used.account} (${used.arn})` });
+      continue;
+    }
+    accountIdentities.push({ account: acct.id, arn: used.arn, ...(acct.roleArn ? { roleArn: acct.roleArn } : {}), ...(sessionName ? { sessionName } : {}) });
+    if (sources.length === 0) treeCredentials = credentials;
+    const clients = new RegionalClients(opts, credentials);
+    toClose.push(clients);
+    sources.push(liveAccountSource({ account: acct.id, clients, limiter, opts }));
+  }
+
+  const treeS3 = s3ClientFor(opts, opts.defaultRegion, treeCredentials, { followRegionRedirects: true });
+  toClose.push(treeS3);
+  const note = accountIdentities.length
+    ? `accounts read as: ${accountIdentities.map((a) => a.arn).join(', ')}`
+    : 'no account could be read';
+  return { sources, identity: { ...identity, note }, accountIdentities, problems, treeS3, options: opts, close };
+}
+
+/**
+ * An S3 client for reading inventory / log trees with `treeFor(location, s3)`: follows region
+ * redirects itself, since a destination bucket's region is not known in advance.
+ */
+export function treeS3Client(options: LiveOptions, credentials?: AwsCredentialIdentityProvider): S3Client {
+  const opts = resolveLiveOptions(options);
+  return s3ClientFor(opts, opts.defaultRegion, credentials ?? baseCredentials(options), { followRegionRedirects: true });
+}

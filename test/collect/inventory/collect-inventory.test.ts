@@ -1,0 +1,453 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { collectInventory, readUnencryptedCsv } from '../../../src/collect/inventory/index.js';
+import { localTree } from '../../../src/collect/tree/index.js';
+import type { InventoryEvidence } from '../../../src/evidence/inventory.js';
+import { CURRENT_SCHEMA, csvRow, row, writeReport } from './build-report.js';
+
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/inventory');
+const BASIC = path.join(FIXTURES, 'basic');
+const CONFIG_DIR = path.join(BASIC, 'example-source-bucket', 'daily-encryption');
+const PART_1 = path.join(CONFIG_DIR, 'data', '939c6d46-85a9-4ba8-87bd-9db705a579ce.csv.gz');
+const PART_2 = path.join(CONFIG_DIR, 'data', 'a1f0e2d3-0b9c-4c1e-9a7d-5e6f7a8b9c0d.csv.gz');
+
+let work: string;
+beforeEach(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'inventory-test-'));
+});
+afterEach(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+function collect(trees: string[], bucket: string, periodEndUtc: string, largestN?: number): Promise<InventoryEvidence> {
+  return collectInventory({
+    trees: trees.map((t) => localTree(t)),
+    bucket,
+    periodEndUtc,
+    unencryptedCsvPath: path.join(work, 'packet', 'exports', 'unencrypted.csv'),
+    unencryptedCsvRelative: 'exports/unencrypted.csv',
+    ...(largestN !== undefined ? { largestN } : {}),
+  });
+}
+
+function expectStatus<S extends InventoryEvidence['status']>(
+  e: InventoryEvidence,
+  status: S,
+): asserts e is Extract<InventoryEvidence, { status: S }> {
+  expect(e.status, JSON.stringify(e, null, 2)).toBe(status);
+}
+
+async function exportExists(): Promise<boolean> {
+  const dir = path.join(work, 'packet', 'exports');
+  return (await readdir(dir).catch(() => [] as string[])).length > 0;
+}
+
+describe('the fixture report (10 rows in two files, destination prefix "inventory")', () => {
+  it('fixture data files are exactly the reviewable CSVs under source/', async () => {
+    expect(gunzipSync(await readFile(PART_1)).toString('utf8')).toBe(await readFile(path.join(FIXTURES, 'source/part-1.csv'), 'utf8'));
+    expect(gunzipSync(await readFile(PART_2)).toString('utf8')).toBe(await readFile(path.join(FIXTURES, 'source/part-2.csv'), 'utf8'));
+  });
+
+  it('counts objects and bytes per encryption status, delete markers and empty statuses apart', async () => {
+    const e = await collect([BASIC], 'example-source-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'ok');
+    // part-1: SSE-S3 1000, NOT-SSE 5000, SSE-KMS 2500, NOT-SSE 700, DSSE-KMS 4000, SSE-C 300
+    // part-2: delete marker, NOT-SSE 12000, SSE-S3 0, (empty status) 123
+    expect(e.tally).toEqual({
+      'NOT-SSE': { objects: 3, bytes: 17700 },
+      'SSE-S3': { objects: 2, bytes: 1000 },
+      'SSE-C': { objects: 1, bytes: 300 },
+      'SSE-KMS': { objects: 1, bytes: 2500 },
+      'DSSE-KMS': { objects: 1, bytes: 4000 },
+    });
+    expect(e.deleteMarkers).toBe(1);
+    expect(e.unknownStatus).toEqual({ objects: 1, bytes: 123 });
+    expect(e.includesVersions).toBe(true);
+  });
+
+  it('records which report it read and how it verified it', async () => {
+    const e = await collect([BASIC], 'example-source-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'ok');
+    const manifestFile = path.join(CONFIG_DIR, '2026-10-31T00-00Z', 'manifest.json');
+    expect(e.bucket).toBe('example-source-bucket');
+    expect(e.configId).toBe('daily-encryption');
+    expect(e.reportDate).toBe('2026-10-31T00:00:00Z');
+    expect(e.manifestLocation).toBe(manifestFile);
+    expect(e.manifestSha256).toBe(createHash('sha256').update(await readFile(manifestFile)).digest('hex'));
+    expect(e.fileFormat).toBe('CSV');
+    expect(e.fileSchema).toHaveLength(18);
+    expect(e.fileSchema[11]).toBe('EncryptionStatus');
+    expect(e.creationTimestamp).toBe('1793404800000');
+    expect(e.files).toEqual([
+      {
+        key: 'inventory/example-source-bucket/daily-encryption/data/939c6d46-85a9-4ba8-87bd-9db705a579ce.csv.gz',
+        location: PART_1,
+        expectedMd5: createHash('md5').update(await readFile(PART_1)).digest('hex'),
+        actualMd5: createHash('md5').update(await readFile(PART_1)).digest('hex'),
+        rows: 6,
+        bytesCompressed: (await readFile(PART_1)).length,
+      },
+      {
+        key: 'inventory/example-source-bucket/daily-encryption/data/a1f0e2d3-0b9c-4c1e-9a7d-5e6f7a8b9c0d.csv.gz',
+        location: PART_2,
+        expectedMd5: createHash('md5').update(await readFile(PART_2)).digest('hex'),
+        actualMd5: createHash('md5').update(await readFile(PART_2)).digest('hex'),
+        rows: 4,
+        bytesCompressed: (await readFile(PART_2)).length,
+      },
+    ]);
+  });
+
+  it('decodes keys (+ is a space, %2B a plus, %C3%A9 é) and unescapes "" inside quoted fields', async () => {
+    const e = await collect([BASIC], 'example-source-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'ok');
+    expect(e.largestUnencrypted).toEqual([
+      { key: 'big/dump + more.bin', versionId: 'v8', size: 12000, lastModified: '2025-06-01T00:00:00.000Z' },
+      {
+        key: 'reports/annual report, 2025.pdf',
+        versionId: 'Q8z1JbN2rV0oMWD6p4kFh7TtsYcE9aLx',
+        size: 5000,
+        lastModified: '2024-02-10T08:00:00.000Z',
+      },
+      { key: 'logs/say "hi".txt', versionId: 'Kp3Lm5Nq7Rs9Tu1Vw3Xy5Za7Bc9De1Fg', size: 700, lastModified: '2023-11-05T12:30:00.000Z' },
+    ]);
+    expect(e.oldestUnencryptedLastModified).toBe('2023-11-05T12:30:00.000Z');
+  });
+
+  it('streams every NOT-SSE object to the unencrypted CSV, quoted where needed', async () => {
+    const e = await collect([BASIC], 'example-source-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'ok');
+    expect(e.unencryptedExport).toEqual({ file: 'exports/unencrypted.csv', rows: 3 });
+    expect(await readFile(path.join(work, 'packet', 'exports', 'unencrypted.csv'), 'utf8')).toBe(
+      'bucket,key,version_id,is_latest,size,last_modified_date,storage_class,encryption_status\n' +
+        'example-source-bucket,"reports/annual report, 2025.pdf",Q8z1JbN2rV0oMWD6p4kFh7TtsYcE9aLx,true,5000,2024-02-10T08:00:00.000Z,STANDARD,NOT-SSE\n' +
+        'example-source-bucket,"logs/say ""hi"".txt",Kp3Lm5Nq7Rs9Tu1Vw3Xy5Za7Bc9De1Fg,true,700,2023-11-05T12:30:00.000Z,STANDARD,NOT-SSE\n' +
+        'example-source-bucket,big/dump + more.bin,v8,false,12000,2025-06-01T00:00:00.000Z,GLACIER,NOT-SSE\n',
+    );
+    expect(await readdir(path.join(work, 'packet', 'exports'))).toEqual(['unencrypted.csv']);
+  });
+
+  it('reads the unencrypted CSV back for the workbook', async () => {
+    await collect([BASIC], 'example-source-bucket', '2026-11-01T00:00:00Z');
+    const rows = [];
+    for await (const r of readUnencryptedCsv(path.join(work, 'packet', 'exports', 'unencrypted.csv'))) rows.push(r);
+    expect(rows).toEqual([
+      {
+        bucket: 'example-source-bucket',
+        key: 'reports/annual report, 2025.pdf',
+        versionId: 'Q8z1JbN2rV0oMWD6p4kFh7TtsYcE9aLx',
+        isLatest: true,
+        size: 5000,
+        lastModified: '2024-02-10T08:00:00.000Z',
+        storageClass: 'STANDARD',
+        encryptionStatus: 'NOT-SSE',
+      },
+      {
+        bucket: 'example-source-bucket',
+        key: 'logs/say "hi".txt',
+        versionId: 'Kp3Lm5Nq7Rs9Tu1Vw3Xy5Za7Bc9De1Fg',
+        isLatest: true,
+        size: 700,
+        lastModified: '2023-11-05T12:30:00.000Z',
+        storageClass: 'STANDARD',
+        encryptionStatus: 'NOT-SSE',
+      },
+      {
+        bucket: 'example-source-bucket',
+        key: 'big/dump + more.bin',
+        versionId: 'v8',
+        isLatest: false,
+        size: 12000,
+        lastModified: '2025-06-01T00:00:00.000Z',
+        storageClass: 'GLACIER',
+        encryptionStatus: 'NOT-SSE',
+      },
+    ]);
+  });
+
+  it('keeps only the largest N unencrypted objects', async () => {
+    const e = await collect([BASIC], 'example-source-bucket', '2026-11-01T00:00:00Z', 1);
+    expectStatus(e, 'ok');
+    expect(e.largestUnencrypted.map((s) => s.size)).toEqual([12000]);
+    expect(e.unencryptedExport.rows).toBe(3);
+  });
+});
+
+describe('choosing the report', () => {
+  it('takes the latest report on or before the period end and ignores a later one', async () => {
+    // 2026-11-07 is after the end (its data file was never delivered, so reading it would fail);
+    // weekly-basic 2026-10-31T12-00Z is later than daily-encryption's but has no EncryptionStatus.
+    const e = await collect([BASIC], 'example-source-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'ok');
+    expect(e.configId).toBe('daily-encryption');
+    expect(e.reportDate).toBe('2026-10-31T00:00:00Z');
+  });
+
+  it('a report dated exactly at the period end counts', async () => {
+    const e = await collect([BASIC], 'example-source-bucket', '2026-10-31T00:00:00Z');
+    expectStatus(e, 'ok');
+    expect(e.reportDate).toBe('2026-10-31T00:00:00Z');
+  });
+
+  it('an earlier period gets the earlier report', async () => {
+    const e = await collect([BASIC], 'example-source-bucket', '2026-10-28T00:00:00Z');
+    expectStatus(e, 'ok');
+    expect(e.reportDate).toBe('2026-10-24T00:00:00Z');
+    expect(e.tally['SSE-S3']).toEqual({ objects: 1, bytes: 1000 });
+    expect(e.tally['NOT-SSE']).toEqual({ objects: 0, bytes: 0 });
+    expect(e.unencryptedExport.rows).toBe(0);
+    expect(await readFile(path.join(work, 'packet', 'exports', 'unencrypted.csv'), 'utf8')).toBe(
+      'bucket,key,version_id,is_latest,size,last_modified_date,storage_class,encryption_status\n',
+    );
+  });
+
+  it('missing when every report is after the period end, naming the dates that exist', async () => {
+    const e = await collect([BASIC], 'example-source-bucket', '2026-10-01T00:00:00Z');
+    expectStatus(e, 'missing');
+    expect(e.reason).toContain('on or before 2026-10-01T00:00:00Z');
+    expect(e.otherReportDates).toEqual([
+      '2026-10-24T00:00:00Z',
+      '2026-10-31T00:00:00Z',
+      '2026-10-31T12:00:00Z',
+      '2026-11-07T00:00:00Z',
+    ]);
+    expect(await exportExists()).toBe(false);
+  });
+
+  it('missing when no report exists for the bucket', async () => {
+    const e = await collect([BASIC], 'other-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'missing');
+    expect(e.bucket).toBe('other-bucket');
+    expect(e.reason).toBe(`no S3 Inventory report for bucket other-bucket (looked in ${path.join(BASIC, 'other-bucket')})`);
+  });
+
+  it('missing when no inventory location is configured', async () => {
+    const e = await collect([], 'example-source-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'missing');
+    expect(e.reason).toContain('no inventory location configured');
+  });
+
+  it('missing when the only configurations lack EncryptionStatus', async () => {
+    await writeReport({
+      root: work,
+      configId: 'sizes-only',
+      folder: '2026-10-30T00-00Z',
+      schema: ['Bucket', 'Key', 'Size'],
+      files: [{ name: 'a.csv.gz', csv: csvRow(['src-bucket', 'a', '1']) }],
+    });
+    const e = await collect([work], 'src-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'missing');
+    expect(e.reason).toContain('sizes-only');
+    expect(e.reason).toContain('EncryptionStatus');
+  });
+
+  it('finds the report in the second of several locations', async () => {
+    const empty = path.join(work, 'empty-location');
+    const second = path.join(work, 'second');
+    await writeReport({ root: empty, bucket: 'unrelated', folder: '2026-10-30T00-00Z', files: [] });
+    await writeReport({
+      root: second,
+      folder: '2026-10-30T00-00Z',
+      files: [{ name: 'a.csv.gz', csv: row('k', '10', 'SSE-KMS') }],
+    });
+    const e = await collect([empty, second], 'src-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'ok');
+    expect(e.tally['SSE-KMS']).toEqual({ objects: 1, bytes: 10 });
+    expect(e.manifestLocation).toBe(path.join(second, 'src-bucket', 'daily', '2026-10-30T00-00Z', 'manifest.json'));
+  });
+
+  it('unverified when the chosen report folder has no manifest.json', async () => {
+    await writeReport({ root: work, folder: '2026-10-30T00-00Z', noManifest: true, files: [] });
+    const e = await collect([work], 'src-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'unverified');
+    expect(e.reportDate).toBe('2026-10-30T00:00:00Z');
+    expect(e.problems).toEqual([
+      {
+        file: path.join(work, 'src-bucket', 'daily', '2026-10-30T00-00Z', 'manifest.json'),
+        message: 'manifest.json is missing (ENOENT)',
+      },
+    ]);
+  });
+
+  it('unverified when manifest.checksum does not match manifest.json', async () => {
+    await writeReport({
+      root: work,
+      folder: '2026-10-30T00-00Z',
+      checksum: 'wrong',
+      files: [{ name: 'a.csv.gz', csv: row('k', '10', 'SSE-S3') }],
+    });
+    const e = await collect([work], 'src-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'unverified');
+    expect(e.problems[0]?.message).toMatch(/^MD5 of manifest.json is [0-9a-f]{32}, manifest.checksum says 0123456789abcdef0123456789abcdef$/);
+  });
+
+  it('reads a report whose manifest.checksum was not copied', async () => {
+    await writeReport({
+      root: work,
+      folder: '2026-10-30T00-00Z',
+      checksum: 'none',
+      files: [{ name: 'a.csv.gz', csv: row('k', '10', 'SSE-S3') }],
+    });
+    expectStatus(await collect([work], 'src-bucket', '2026-11-01T00:00:00Z'), 'ok');
+  });
+});
+
+describe('destination prefix in manifest keys', () => {
+  it.each([
+    ['no prefix', ''],
+    ['one folder', 'inventory/'],
+    ['several folders, one named like the data folder', 'a/data/src-bucket/b/'],
+  ])('%s', async (_label, keyPrefix) => {
+    await writeReport({
+      root: work,
+      folder: '2026-10-30T00-00Z',
+      keyPrefix,
+      files: [{ name: 'x.csv.gz', csv: row('k', '42', 'SSE-S3') }],
+    });
+    const e = await collect([work], 'src-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'ok');
+    expect(e.files[0]?.key).toBe(`${keyPrefix}src-bucket/daily/data/x.csv.gz`);
+    expect(e.files[0]?.location).toBe(path.join(work, 'src-bucket', 'daily', 'data', 'x.csv.gz'));
+    expect(e.tally['SSE-S3']).toEqual({ objects: 1, bytes: 42 });
+  });
+});
+
+describe('a report that cannot be verified gives no counts', () => {
+  const dataFile = (name: string): string => path.join(work, 'src-bucket', 'daily', 'data', name);
+
+  it('MD5 of a data file differs from the manifest', async () => {
+    await writeReport({
+      root: work,
+      folder: '2026-10-30T00-00Z',
+      files: [
+        { name: 'good.csv.gz', csv: row('a', '1', 'SSE-S3') },
+        { name: 'bad.csv.gz', csv: row('b', '2', 'NOT-SSE'), manifestMd5: 'ffffffffffffffffffffffffffffffff' },
+      ],
+    });
+    const e = await collect([work], 'src-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'unverified');
+    expect(e).not.toHaveProperty('tally');
+    expect(e.problems).toHaveLength(1);
+    expect(e.problems[0]?.file).toBe(dataFile('bad.csv.gz'));
+    expect(e.problems[0]?.message).toMatch(/^MD5 of the file is [0-9a-f]{32}, the manifest says ffffffffffffffffffffffffffffffff$/);
+    expect(e.configId).toBe('daily');
+    expect(await exportExists()).toBe(false);
+  });
+
+  it('truncated gzip', async () => {
+    const gz = gzipSync(Buffer.from(row('a', '1', 'SSE-S3').repeat(200)));
+    await writeReport({
+      root: work,
+      folder: '2026-10-30T00-00Z',
+      files: [{ name: 'cut.csv.gz', bytes: gz.subarray(0, gz.length - 30) }],
+    });
+    const e = await collect([work], 'src-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'unverified');
+    expect(e.problems).toHaveLength(1);
+    expect(e.problems[0]?.file).toBe(dataFile('cut.csv.gz'));
+    expect(e.problems[0]?.message).toContain('unexpected end of file');
+    expect(await exportExists()).toBe(false);
+  });
+
+  it('a row with the wrong number of columns, named by file and line', async () => {
+    const csv = row('a', '1', 'SSE-S3') + csvRow(['src-bucket', 'b', '2', '2026-10-01T00:00:00.000Z', 'SSE-S3']) + row('c', '3', 'SSE-S3');
+    await writeReport({ root: work, folder: '2026-10-30T00-00Z', files: [{ name: 'cols.csv.gz', csv }] });
+    const e = await collect([work], 'src-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'unverified');
+    expect(e.problems).toEqual([
+      { file: dataFile('cols.csv.gz'), line: 2, message: '5 columns where the fileSchema has 6' },
+    ]);
+  });
+
+  it('an EncryptionStatus value the format does not define', async () => {
+    const csv = row('a', '1', 'SSE-S3') + row('b', '2', 'SSE-S3') + row('c', '3', 'AES256');
+    await writeReport({ root: work, folder: '2026-10-30T00-00Z', files: [{ name: 'status.csv.gz', csv }] });
+    const e = await collect([work], 'src-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'unverified');
+    expect(e.problems).toEqual([{ file: dataFile('status.csv.gz'), line: 3, message: 'unknown EncryptionStatus "AES256"' }]);
+  });
+
+  it('an object row with an empty Size', async () => {
+    await writeReport({ root: work, folder: '2026-10-30T00-00Z', files: [{ name: 's.csv.gz', csv: row('a', '', 'SSE-S3') }] });
+    const e = await collect([work], 'src-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'unverified');
+    expect(e.problems).toEqual([{ file: dataFile('s.csv.gz'), line: 1, message: 'Size "" is not a byte count' }]);
+  });
+
+  it('a data file listed in the manifest but not delivered', async () => {
+    await writeReport({
+      root: work,
+      folder: '2026-10-30T00-00Z',
+      files: [
+        { name: 'here.csv.gz', csv: row('a', '1', 'SSE-S3') },
+        { name: 'gone.csv.gz', csv: row('b', '1', 'SSE-S3'), notDelivered: true },
+      ],
+    });
+    const e = await collect([work], 'src-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'unverified');
+    expect(e.problems).toEqual([
+      { file: dataFile('gone.csv.gz'), message: 'data file listed in the manifest is missing (ENOENT)' },
+    ]);
+    expect(e.reason).toBe('1 problem(s) in 1 file(s) of the report; its counts are not used');
+  });
+
+  it('a Parquet report', async () => {
+    await writeReport({
+      root: work,
+      folder: '2026-10-30T00-00Z',
+      fileFormat: 'Parquet',
+      fileSchemaText:
+        'message s3.inventory { required binary bucket (UTF8); required binary key (UTF8); optional int64 size; optional binary encryption_status (UTF8); }',
+      files: [{ name: 'd754c470.parquet', bytes: Buffer.from('PAR1') }],
+    });
+    const e = await collect([work], 'src-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'unverified');
+    expect(e.reason).toBe('format Parquet not supported yet');
+    expect(e.fileFormat).toBe('Parquet');
+    expect(e.problems[0]?.file).toBe(path.join(work, 'src-bucket', 'daily', '2026-10-30T00-00Z', 'manifest.json'));
+  });
+
+  it('a report without a Size column', async () => {
+    await writeReport({
+      root: work,
+      folder: '2026-10-30T00-00Z',
+      schema: ['Bucket', 'Key', 'EncryptionStatus'],
+      files: [{ name: 'n.csv.gz', csv: csvRow(['src-bucket', 'a', 'SSE-S3']) }],
+    });
+    const e = await collect([work], 'src-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'unverified');
+    expect(e.reason).toContain('no Size column');
+  });
+});
+
+describe('delete markers and versions', () => {
+  it('counts delete markers apart, whatever their other columns hold', async () => {
+    const schema = ['Bucket', 'Key', 'VersionId', 'IsLatest', 'IsDeleteMarker', 'Size', 'EncryptionStatus'];
+    const csv =
+      csvRow(['src-bucket', 'a', 'v1', 'false', 'false', '10', 'NOT-SSE']) +
+      csvRow(['src-bucket', 'a', 'v2', 'true', 'true', '', '']) +
+      csvRow(['src-bucket', 'b', 'v3', 'true', 'TRUE', '', 'NOT-SSE']) +
+      csvRow(['src-bucket', 'c', 'v4', 'true', 'false', '20', 'SSE-KMS']);
+    await writeReport({ root: work, folder: '2026-10-30T00-00Z', schema, files: [{ name: 'v.csv.gz', csv }] });
+    const e = await collect([work], 'src-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'ok');
+    expect(e.deleteMarkers).toBe(2);
+    expect(e.includesVersions).toBe(true);
+    expect(e.tally['NOT-SSE']).toEqual({ objects: 1, bytes: 10 });
+    expect(e.tally['SSE-KMS']).toEqual({ objects: 1, bytes: 20 });
+    expect(e.unknownStatus).toEqual({ objects: 0, bytes: 0 });
+    expect(e.largestUnencrypted).toEqual([{ key: 'a', versionId: 'v1', size: 10 }]);
+  });
+
+  it('a current-versions-only report says so', async () => {
+    await writeReport({ root: work, folder: '2026-10-30T00-00Z', schema: CURRENT_SCHEMA, files: [{ name: 'c.csv.gz', csv: row('a', '1', 'SSE-S3') }] });
+    const e = await collect([work], 'src-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'ok');
+    expect(e.includesVersions).toBe(false);
+  });
+});

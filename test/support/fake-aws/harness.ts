@@ -1,0 +1,71 @@
+/** Runs a full live collection (liveSources + collectTenant) against the fake endpoint. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { collectTenant, type CollectProgress, type InventoryReader } from '../../../src/collect/collect-tenant.js';
+import { liveSources, type LiveOptions, type LiveSetup } from '../../../src/collect/live/index.js';
+import { periodFor } from '../../../src/config/period.js';
+import { tenantSchema, type TenantConfig } from '../../../src/config/schema.js';
+import type { TenantEvidence } from '../../../src/evidence/bundle.js';
+import { EvidenceWriter } from '../../../src/workspace/evidence-store.js';
+import type { FakeAws } from './server.js';
+
+export const noInventory: InventoryReader = async ({ bucket }) => ({ bucket, status: 'missing', reason: 'no inventory location configured' });
+
+export interface LiveRun {
+  evidence: TenantEvidence;
+  setup: LiveSetup;
+  /** The packet folder the evidence was written to. */
+  dir: string;
+  progress: CollectProgress[];
+  cleanup(): Promise<void>;
+}
+
+export function tenant(input: Record<string, unknown>): TenantConfig {
+  return tenantSchema.parse({ displayName: 'Test tenant', ...input });
+}
+
+/** Fast settings for tests: small timeouts, few attempts. */
+export function testOptions(fake: FakeAws, over: Partial<LiveOptions> = {}): LiveOptions {
+  return {
+    credentials: fake.callerCredentials,
+    endpoint: fake.endpoint,
+    runId: 'run1',
+    maxAttempts: 4,
+    timeoutMs: 2000,
+    ...over,
+  };
+}
+
+export async function collectLive(
+  fake: FakeAws,
+  config: TenantConfig,
+  over: Partial<LiveOptions> & { readInventory?: (setup: LiveSetup) => InventoryReader; bucketConcurrency?: number } = {},
+): Promise<LiveRun> {
+  const { readInventory, bucketConcurrency, ...liveOver } = over;
+  const setup = await liveSources(config, testOptions(fake, liveOver));
+  const dir = await mkdtemp(path.join(os.tmpdir(), 's3e-live-'));
+  const progress: CollectProgress[] = [];
+  try {
+    const evidence = await collectTenant({
+      tenant: config,
+      period: periodFor('2026-10', 'UTC'),
+      run: {
+        tool: { name: 's3-evidence', version: 'test' },
+        startedAt: '2026-11-02T08:00:00Z',
+        mode: 'live',
+        configSha256: '0'.repeat(64),
+        identity: setup.identity,
+      },
+      sources: setup.sources,
+      readInventory: readInventory ? readInventory(setup) : noInventory,
+      writer: new EvidenceWriter(dir),
+      missingAccounts: setup.problems,
+      ...(bucketConcurrency ? { bucketConcurrency } : {}),
+      onProgress: (p) => progress.push(p),
+    });
+    return { evidence, setup, dir, progress, cleanup: async () => rm(dir, { recursive: true, force: true }) };
+  } finally {
+    setup.close();
+  }
+}
