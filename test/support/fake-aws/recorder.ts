@@ -16,6 +16,8 @@ export interface ReceivedCall {
   /** Request parameters worth asserting on (STS form fields, for example). */
   params?: Record<string, string>;
   requestId: string;
+  /** ms since the fake started, when the request arrived. */
+  at?: number;
   /** HTTP status answered; undefined while in flight or when never answered. */
   status?: number;
 }
@@ -27,8 +29,10 @@ export class Recorder {
   /** Keyed "<service>|<account>|<region>". */
   readonly maxInFlightBy: Record<string, number> = {};
   private readonly inFlight = new Map<string, number>();
+  private readonly t0 = Date.now();
 
   start(call: ReceivedCall): () => void {
+    call.at = Date.now() - this.t0;
     this.calls.push(call);
     const keys = [call.service, `${call.service}|${call.account ?? '?'}|${call.region}`];
     for (const k of keys) {

@@ -1,0 +1,75 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseConfig } from '../../src/config/load.js';
+
+const minimal = `version: 1
+tenants:
+  - id: acme
+    displayName: ACME Corp
+    accounts:
+      - id: "111122223333"
+        offlineExport: exports/acme
+    sources:
+      inventory: [s3://acme-inventory/reports/, inventory/acme]
+`;
+
+describe('configuration', () => {
+  it('fills defaults and resolves local folders against the config file', () => {
+    const cfg = parseConfig(minimal, '/etc/s3-evidence/tenants.yaml');
+    const t = cfg.tenants[0]!;
+    expect(t.timeZone).toBe('UTC');
+    expect(t.buckets).toEqual({ include: ['*'], exclude: [], tags: [] });
+    expect(t.accounts[0]!.offlineExport).toBe('/etc/s3-evidence/exports/acme');
+    expect(t.sources.inventory).toEqual(['s3://acme-inventory/reports/', '/etc/s3-evidence/inventory/acme']);
+    expect(cfg.pageSize).toBe('A4');
+  });
+
+  it('names the file, the path of the bad field and what was expected', () => {
+    const bad = minimal.replace('"111122223333"', '"12345"');
+    expect(() => parseConfig(bad, 'tenants.yaml')).toThrow(ConfigError);
+    expect(() => parseConfig(bad, 'tenants.yaml')).toThrow(/tenants\.yaml: invalid configuration\n {2}tenants\[0\]\.accounts\[0\]\.id: a 12-digit AWS account id/);
+  });
+
+  it('rejects an unknown time zone and an unknown field', () => {
+    const bad = minimal.replace('displayName: ACME Corp', 'displayName: ACME Corp\n    timeZone: Mars/Olympus\n    colour: red');
+    const msg = (() => {
+      try {
+        parseConfig(bad, 'x.yaml');
+        return '';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(msg).toContain('tenants[0].timeZone: an IANA time zone');
+    expect(msg).toContain('tenants[0]: Unrecognized key: "colour"');
+  });
+
+  it('rejects duplicate tenant ids', () => {
+    const dup = `${minimal}  - id: acme\n    displayName: Again\n    accounts: [{ id: "111122223333" }]\n`;
+    expect(() => parseConfig(dup, 'x.yaml')).toThrow('tenants[1].id: duplicate tenant id "acme"');
+  });
+
+  it('reports YAML syntax errors with the file name', () => {
+    expect(() => parseConfig('version: 1\ntenants: [\n', 'broken.yaml')).toThrow(/^broken\.yaml: not valid YAML/);
+  });
+
+  it('a missing file is a configuration error naming it', async () => {
+    await expect(loadConfig('/nonexistent/tenants.yaml')).rejects.toThrow('/nonexistent/tenants.yaml: cannot read configuration (ENOENT)');
+  });
+
+  it('records the sha256 of the file bytes', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
+    const file = path.join(dir, 't.yaml');
+    writeFileSync(file, minimal);
+    // sha256 of the exact bytes, computed independently with node:crypto
+    const { createHash } = await import('node:crypto');
+    expect((await loadConfig(file)).sha256).toBe(createHash('sha256').update(minimal).digest('hex'));
+  });
+
+  it('the shipped example and demo configurations are valid', async () => {
+    await expect(loadConfig(path.resolve('config/tenants.example.yaml'))).resolves.toBeTruthy();
+    await expect(loadConfig(path.resolve('config/demo.yaml'))).resolves.toBeTruthy();
+  });
+});
