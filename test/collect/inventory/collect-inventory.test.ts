@@ -451,3 +451,15 @@ describe('delete markers and versions', () => {
     expect(e.includesVersions).toBe(false);
   });
 });
+
+describe('many bad rows', () => {
+  it('lists the first 20 problems of a file, says how many more, and stops reading it', async () => {
+    const csv = Array.from({ length: 30 }, (_, i) => row(`k${i}`, '1', 'AES256')).join('');
+    await writeReport({ root: work, folder: '2026-10-30T00-00Z', files: [{ name: 'm.csv.gz', csv }] });
+    const e = await collect([work], 'src-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'unverified');
+    expect(e.problems).toHaveLength(21);
+    expect(e.problems[19]).toEqual({ file: path.join(work, 'src-bucket/daily/data/m.csv.gz'), line: 20, message: 'unknown EncryptionStatus "AES256"' });
+    expect(e.problems[20]?.message).toBe('10 more problem(s) not listed; the file was not read to the end');
+  });
+});

@@ -1,0 +1,203 @@
+/**
+ * Log-reading benchmark: generates gzipped S3 server access logs and CloudTrail files
+ * deterministically, scans them with the real collectors, and times `gzip -dc` over the same
+ * files in the same run. Reports records/s, the speed ratio to gzip -dc and peak RSS.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { gzipSync } from 'node:zlib';
+import { scanAccessLogs } from '../src/collect/access-logs/scan-access-logs.js';
+import { scanCloudTrail } from '../src/collect/cloudtrail/scan-cloudtrail.js';
+import { localTree } from '../src/collect/tree/local.js';
+import { periodFor } from '../src/config/period.js';
+
+export interface LogBenchFigures {
+  records: number;
+  seconds: number;
+  recordsPerSecond: number;
+  /** `gzip -dc` over the same files, to /dev/null. */
+  gzipSeconds: number;
+  /** Our speed relative to gzip -dc (gzipSeconds / seconds): 1 means as fast. */
+  ratioToGzip: number;
+  /** Compressed bytes read. */
+  bytes: number;
+}
+
+export interface LogBenchResult {
+  accessLogs: LogBenchFigures;
+  cloudTrail: LogBenchFigures;
+  /** Highest resident set size sampled while scanning. */
+  peakRssMb: number;
+}
+
+const LINES_PER_ACCESS_LOG_FILE = 20_000;
+const RECORDS_PER_TRAIL_FILE = 2_000;
+const OWNER = '6e3f9b2c4a1d8e7f0b5c3a9d2e4f6a8b1c3d5e7f9a0b2c4d6e8f0a1b3c5d7e9f';
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** mulberry32: a small seeded PRNG, so every run writes the same files. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+function logTime(ms: number): string {
+  const d = new Date(ms);
+  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+}
+
+function accessLogLine(rand: () => number, ms: number, n: number): string {
+  const bucket = `bench-bucket-${Math.floor(rand() * 20)}`;
+  const denied = rand() < 0.01;
+  const plain = denied && rand() < 0.3;
+  const op = denied ? 'REST.PUT.OBJECT' : rand() < 0.7 ? 'REST.GET.OBJECT' : 'REST.PUT.OBJECT';
+  const key = `data/2026/part-${Math.floor(rand() * 100000)}%20v${n % 7}.parquet`;
+  const method = op === 'REST.GET.OBJECT' ? 'GET' : 'PUT';
+  const status = denied ? '403 AccessDenied' : '200 -';
+  const requester = `arn:aws:sts::111122223333:assumed-role/app-${Math.floor(rand() * 5)}/i-${n % 1000}`;
+  const tls = plain ? '- AuthHeader' : 'TLS_AES_128_GCM_SHA256 AuthHeader';
+  const tlsVersion = plain ? '-' : 'TLSv1.3';
+  return `${OWNER} ${bucket} [${logTime(ms)}] 192.0.2.${n % 250} ${requester} REQ${n.toString(16).toUpperCase().padStart(12, '0')} ${op} ${key} "${method} /${key} HTTP/1.1" ${status} ${Math.floor(rand() * 100000)} ${Math.floor(rand() * 1000000)} ${Math.floor(rand() * 200)} ${Math.floor(rand() * 50)} "-" "aws-sdk-java/2.25.1 Linux/6.1 OpenJDK_64-Bit_Server_VM" - aG9zdGlkZm9yYmVuY2htYXJraW5nMTIzNDU2Nzg5MA== SigV4 ${tls} ${bucket}.s3.eu-west-1.amazonaws.com ${tlsVersion} - - eu-west-1`;
+}
+
+function trailRecord(rand: () => number, ms: number, n: number): string {
+  const time = new Date(ms).toISOString().replace('.000', '');
+  const kind = rand();
+  const identity = `{"type":"AssumedRole","principalId":"AROAEXAMPLE:i-${n % 1000}","arn":"arn:aws:sts::111122223333:assumed-role/app-${n % 5}/i-${n % 1000}","accountId":"111122223333","accessKeyId":"ASIAEXAMPLE${n % 97}","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAEXAMPLE","arn":"arn:aws:iam::111122223333:role/apps/app-${n % 5}","accountId":"111122223333","userName":"app-${n % 5}"},"attributes":{"creationDate":"2026-10-01T00:00:00Z","mfaAuthenticated":"false"}}`;
+  const common = `"eventTime":"${time}","awsRegion":"eu-west-1","requestID":"REQ${n.toString(16).toUpperCase()}","eventID":"00000000-0000-4000-8000-${pad(n, 12)}","recipientAccountId":"111122223333"`;
+  if (kind < 0.45) {
+    const denied = rand() < 0.02;
+    const bucket = `bench-bucket-${Math.floor(rand() * 20)}`;
+    const name = denied ? 'PutObject' : rand() < 0.7 ? 'GetObject' : 'PutObject';
+    const sse = rand() < 0.5 ? ',"x-amz-server-side-encryption":"aws:kms"' : '';
+    return `{"eventVersion":"1.10","userIdentity":${identity}},${common},"eventSource":"s3.amazonaws.com","eventName":"${name}","sourceIPAddress":"192.0.2.${n % 250}","userAgent":"[aws-sdk-java/2.25.1 Linux/6.1]","requestParameters":{"bucketName":"${bucket}","Host":"${bucket}.s3.eu-west-1.amazonaws.com","key":"data/part-${n}.parquet"${sse}},"responseElements":null,"additionalEventData":{"SignatureVersion":"SigV4","CipherSuite":"TLS_AES_128_GCM_SHA256","bytesTransferredIn":0,"AuthenticationMethod":"AuthHeader","x-amz-id-2":"aG9zdGlk","bytesTransferredOut":${Math.floor(rand() * 100000)}}${denied ? ',"errorCode":"AccessDenied","errorMessage":"Access Denied"' : ''},"readOnly":${name === 'GetObject'},"resources":[{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::${bucket}/data/part-${n}.parquet"},{"accountId":"111122223333","type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::${bucket}"}],"eventType":"AwsApiCall","managementEvent":false,"eventCategory":"Data","tlsDetails":{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"${bucket}.s3.eu-west-1.amazonaws.com"}}`;
+  }
+  if (kind < 0.85) {
+    const key = `arn:aws:kms:eu-west-1:111122223333:key/0000000${n % 3}-12ab-34cd-56ef-1234567890ab`;
+    const op = rand() < 0.6 ? 'Decrypt' : 'GenerateDataKey';
+    return `{"eventVersion":"1.11","userIdentity":${identity},"invokedBy":"s3.amazonaws.com"},${common},"eventSource":"kms.amazonaws.com","eventName":"${op}","sourceIPAddress":"s3.amazonaws.com","userAgent":"s3.amazonaws.com","requestParameters":{"keyId":"${key}","encryptionContext":{"aws:s3:arn":"arn:aws:s3:::bench-bucket-${n % 20}"},"encryptionAlgorithm":"SYMMETRIC_DEFAULT"},"responseElements":null,"readOnly":true,"resources":[{"accountId":"111122223333","type":"AWS::KMS::Key","ARN":"${key}"}],"eventType":"AwsApiCall","managementEvent":true,"eventCategory":"Management","tlsDetails":{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_256_GCM_SHA384","clientProvidedHostHeader":"kms.eu-west-1.amazonaws.com"}}`;
+  }
+  return `{"eventVersion":"1.10","userIdentity":${identity}},${common},"eventSource":"ec2.amazonaws.com","eventName":"DescribeInstances","sourceIPAddress":"192.0.2.${n % 250}","userAgent":"aws-cli/2.17.0","requestParameters":{"instancesSet":{},"filterSet":{}},"responseElements":null,"readOnly":true,"eventType":"AwsApiCall","managementEvent":true,"eventCategory":"Management"}`;
+}
+
+async function generateAccessLogs(dir: string, lines: number, startMs: number, spanMs: number): Promise<{ files: string[]; bytes: number }> {
+  const rand = prng(1);
+  const files: string[] = [];
+  let bytes = 0;
+  await mkdir(path.join(dir, 'logs'), { recursive: true });
+  const fileCount = Math.max(1, Math.ceil(lines / LINES_PER_ACCESS_LOG_FILE));
+  let n = 0;
+  for (let f = 0; f < fileCount; f++) {
+    const count = Math.min(LINES_PER_ACCESS_LOG_FILE, lines - n);
+    const fileMs = startMs + Math.floor((spanMs * f) / fileCount);
+    const parts: string[] = [];
+    for (let i = 0; i < count; i++, n++) parts.push(accessLogLine(rand, fileMs - Math.floor(rand() * 3_600_000), n));
+    const d = new Date(fileMs);
+    const name = `logs/${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}-${pad(d.getUTCHours())}-${pad(d.getUTCMinutes())}-${pad(d.getUTCSeconds())}-${pad(f, 16)}`;
+    const gz = gzipSync(`${parts.join('\n')}\n`);
+    bytes += gz.length;
+    await writeFile(path.join(dir, name), gz);
+    files.push(path.join(dir, name));
+  }
+  return { files, bytes };
+}
+
+async function generateCloudTrail(dir: string, records: number, startMs: number, spanMs: number): Promise<{ files: string[]; bytes: number }> {
+  const rand = prng(2);
+  const files: string[] = [];
+  let bytes = 0;
+  const fileCount = Math.max(1, Math.ceil(records / RECORDS_PER_TRAIL_FILE));
+  let n = 0;
+  for (let f = 0; f < fileCount; f++) {
+    const count = Math.min(RECORDS_PER_TRAIL_FILE, records - n);
+    const fileMs = startMs + Math.floor((spanMs * f) / fileCount);
+    const parts: string[] = [];
+    for (let i = 0; i < count; i++, n++) parts.push(trailRecord(rand, fileMs - Math.floor(rand() * 600_000), n));
+    const d = new Date(fileMs);
+    const folder = `AWSLogs/111122223333/CloudTrail/eu-west-1/${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}`;
+    await mkdir(path.join(dir, folder), { recursive: true });
+    const stamp = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}T${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}Z`;
+    const name = `${folder}/111122223333_CloudTrail_eu-west-1_${stamp}_${pad(f, 16)}.json.gz`;
+    const gz = gzipSync(`{"Records":[${parts.join(',')}]}`);
+    bytes += gz.length;
+    await writeFile(path.join(dir, name), gz);
+    files.push(path.join(dir, name));
+  }
+  return { files, bytes };
+}
+
+/** Seconds `gzip -dc` takes over `files` (in batches, output to /dev/null). */
+function timeGzip(files: string[]): number {
+  const started = performance.now();
+  for (let i = 0; i < files.length; i += 200) {
+    execFileSync('sh', ['-c', 'gzip -dc "$@" > /dev/null', 'gzip-bench', ...files.slice(i, i + 200)]);
+  }
+  return (performance.now() - started) / 1000;
+}
+
+function figures(records: number, seconds: number, gzipSeconds: number, bytes: number): LogBenchFigures {
+  const round = (v: number, digits = 3) => Math.round(v * 10 ** digits) / 10 ** digits;
+  return { records, seconds: round(seconds), recordsPerSecond: Math.round(records / seconds), gzipSeconds: round(gzipSeconds), ratioToGzip: round(gzipSeconds / seconds), bytes };
+}
+
+export async function benchLogs(opts: { accessLogLines?: number; cloudTrailRecords?: number; workDir: string }): Promise<LogBenchResult> {
+  const accessLogLines = opts.accessLogLines ?? 2_000_000;
+  const cloudTrailRecords = opts.cloudTrailRecords ?? 1_000_000;
+  const period = periodFor('2026-10', 'UTC');
+  const startMs = Date.parse(period.startUtc) + 3_600_000;
+  const spanMs = Date.parse(period.endUtc) - startMs - 3_600_000;
+  const alDir = path.join(opts.workDir, 'access-logs');
+  const ctDir = path.join(opts.workDir, 'cloudtrail');
+  await rm(alDir, { recursive: true, force: true });
+  await rm(ctDir, { recursive: true, force: true });
+  const al = await generateAccessLogs(alDir, accessLogLines, startMs, spanMs);
+  const ct = await generateCloudTrail(ctDir, cloudTrailRecords, startMs, spanMs);
+
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  }, 20);
+  try {
+    const alGzip = timeGzip(al.files);
+    let started = performance.now();
+    const alScan = await scanAccessLogs(localTree(alDir), { period });
+    const alSeconds = (performance.now() - started) / 1000;
+    if (alScan.recordsRead !== accessLogLines) throw new Error(`access logs: read ${alScan.recordsRead} of ${accessLogLines} records`);
+
+    const ctGzip = timeGzip(ct.files);
+    started = performance.now();
+    const ctScan = await scanCloudTrail(localTree(ctDir), { period });
+    const ctSeconds = (performance.now() - started) / 1000;
+    if (ctScan.recordsRead !== cloudTrailRecords) throw new Error(`CloudTrail: read ${ctScan.recordsRead} of ${cloudTrailRecords} records`);
+
+    return {
+      accessLogs: figures(accessLogLines, alSeconds, alGzip, al.bytes),
+      cloudTrail: figures(cloudTrailRecords, ctSeconds, ctGzip, ct.bytes),
+      peakRssMb: Math.round(Math.max(peakRss, process.memoryUsage.rss()) / 1024 / 1024),
+    };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+if (process.argv[1] && path.basename(process.argv[1]) === 'logs.js') {
+  const [lines, records, workDir] = process.argv.slice(2);
+  benchLogs({ accessLogLines: lines ? Number(lines) : undefined, cloudTrailRecords: records ? Number(records) : undefined, workDir: workDir ?? path.join(process.cwd(), '.bench') })
+    .then((r) => console.log(JSON.stringify(r, null, 2)))
+    .catch((e: unknown) => {
+      console.error(e);
+      process.exitCode = 1;
+    });
+}
