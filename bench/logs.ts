@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { scanAccessLogs } from '../src/collect/access-logs/scan-access-logs.js';
 import { scanCloudTrail } from '../src/collect/cloudtrail/scan-cloudtrail.js';
@@ -165,34 +166,64 @@ export async function benchLogs(opts: { accessLogLines?: number; cloudTrailRecor
   const al = await generateAccessLogs(alDir, accessLogLines, startMs, spanMs);
   const ct = await generateCloudTrail(ctDir, cloudTrailRecords, startMs, spanMs);
 
+  const alGzip = timeGzip(al.files);
+  const ctGzip = timeGzip(ct.files);
+  // Scan in a fresh process so peak RSS measures the scan, not the generator's leftovers.
+  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), SCAN_FLAG, alDir, ctDir], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const scan = JSON.parse(out) as ScanTimes;
+  if (scan.accessLogRecords !== accessLogLines) throw new Error(`access logs: read ${scan.accessLogRecords} of ${accessLogLines} records`);
+  if (scan.cloudTrailRecords !== cloudTrailRecords) throw new Error(`CloudTrail: read ${scan.cloudTrailRecords} of ${cloudTrailRecords} records`);
+  return {
+    accessLogs: figures(accessLogLines, scan.accessLogSeconds, alGzip, al.bytes),
+    cloudTrail: figures(cloudTrailRecords, scan.cloudTrailSeconds, ctGzip, ct.bytes),
+    peakRssMb: scan.peakRssMb,
+  };
+}
+
+const SCAN_FLAG = '--scan-generated-logs';
+
+interface ScanTimes {
+  accessLogRecords: number;
+  accessLogSeconds: number;
+  cloudTrailRecords: number;
+  cloudTrailSeconds: number;
+  peakRssMb: number;
+}
+
+async function scanGenerated(alDir: string, ctDir: string): Promise<ScanTimes> {
+  const period = periodFor('2026-10', 'UTC');
   let peakRss = process.memoryUsage.rss();
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
-  }, 20);
+  }, 10);
   try {
-    const alGzip = timeGzip(al.files);
     let started = performance.now();
     const alScan = await scanAccessLogs(localTree(alDir), { period });
-    const alSeconds = (performance.now() - started) / 1000;
-    if (alScan.recordsRead !== accessLogLines) throw new Error(`access logs: read ${alScan.recordsRead} of ${accessLogLines} records`);
-
-    const ctGzip = timeGzip(ct.files);
+    const accessLogSeconds = (performance.now() - started) / 1000;
     started = performance.now();
     const ctScan = await scanCloudTrail(localTree(ctDir), { period });
-    const ctSeconds = (performance.now() - started) / 1000;
-    if (ctScan.recordsRead !== cloudTrailRecords) throw new Error(`CloudTrail: read ${ctScan.recordsRead} of ${cloudTrailRecords} records`);
-
+    const cloudTrailSeconds = (performance.now() - started) / 1000;
+    peakRss = Math.max(peakRss, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
     return {
-      accessLogs: figures(accessLogLines, alSeconds, alGzip, al.bytes),
-      cloudTrail: figures(cloudTrailRecords, ctSeconds, ctGzip, ct.bytes),
-      peakRssMb: Math.round(Math.max(peakRss, process.memoryUsage.rss()) / 1024 / 1024),
+      accessLogRecords: alScan.recordsRead,
+      accessLogSeconds,
+      cloudTrailRecords: ctScan.recordsRead,
+      cloudTrailSeconds,
+      peakRssMb: Math.round(peakRss / 1024 / 1024),
     };
   } finally {
     clearInterval(sampler);
   }
 }
 
-if (process.argv[1] && path.basename(process.argv[1]) === 'logs.js') {
+if (process.argv[2] === SCAN_FLAG) {
+  scanGenerated(process.argv[3]!, process.argv[4]!)
+    .then((r) => process.stdout.write(JSON.stringify(r)))
+    .catch((e: unknown) => {
+      console.error(e);
+      process.exitCode = 1;
+    });
+} else if (process.argv[1] && path.basename(process.argv[1]) === 'logs.js') {
   const [lines, records, workDir] = process.argv.slice(2);
   benchLogs({ accessLogLines: lines ? Number(lines) : undefined, cloudTrailRecords: records ? Number(records) : undefined, workDir: workDir ?? path.join(process.cwd(), '.bench') })
     .then((r) => console.log(JSON.stringify(r, null, 2)))

@@ -1,6 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodFor } from '../../src/config/period.js';
 import type { Packet } from '../../src/model/packet.js';
 import { runTenant, type TenantRunResult } from '../../src/pipeline/run-tenant.js';
@@ -29,6 +29,8 @@ beforeAll(async () => {
   ws = await demoWorkspace();
   await runAll(ws.out);
 }, 120_000);
+
+afterAll(() => rmSync(ws.root, { recursive: true, force: true }));
 
 describe('demo packets end to end', () => {
   it('northwind is compliant and complete; the untagged bucket is excluded by tag', () => {

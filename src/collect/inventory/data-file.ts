@@ -12,8 +12,6 @@ import { DataFileRows, type ColumnLayout, type InventoryTotals } from './tally.j
 const MAX_PROBLEMS_PER_FILE = 20;
 const GUNZIP_CHUNK = 256 * 1024;
 
-class TooManyProblems extends Error {}
-
 /**
  * Reads one gzipped CSV data file in a single pass: the compressed bytes are hashed (MD5, checked
  * against the manifest) on their way into gunzip, which runs on the libuv pool while the scanner
@@ -57,19 +55,31 @@ export async function readDataFile(args: {
   const scanner = new InventoryCsvScanner(layout.count, rows);
   const problems: InventoryProblem[] = [];
   let complete = false;
+  let stoppedEarly = false;
 
+  // pipeline() reports an error thrown by the last stage as an AbortError, so keep the original.
+  let sinkError: unknown;
   try {
     await pipeline(source, hashing, createGunzip({ chunkSize: GUNZIP_CHUNK }), async (csv: AsyncIterable<Buffer>) => {
-      for await (const chunk of csv) {
-        scanner.push(chunk);
-        if (rows.problemCount > MAX_PROBLEMS_PER_FILE) throw new TooManyProblems();
-        if (totals.unencrypted.needsFlush) await totals.unencrypted.flush();
+      try {
+        for await (const chunk of csv) {
+          scanner.push(chunk);
+          if (rows.problemCount > MAX_PROBLEMS_PER_FILE) {
+            stoppedEarly = true;
+            throw new Error('too many problems');
+          }
+          if (totals.unencrypted.needsFlush) await totals.unencrypted.flush();
+        }
+        scanner.end();
+      } catch (err) {
+        sinkError = err;
+        throw err;
       }
-      scanner.end();
     });
     complete = true;
-  } catch (err) {
-    if (err instanceof TooManyProblems) {
+  } catch (caught) {
+    const err = sinkError ?? caught;
+    if (stoppedEarly) {
       // listed below; the rest of the file is not read
     } else if (err instanceof CsvScanError) {
       problems.push({ file: location, line: err.line, message: err.message });

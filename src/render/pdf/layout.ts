@@ -114,7 +114,7 @@ export const SPACE = {
   afterHeader: 14,
   statusHeight: 52,
   afterStatus: 14,
-  tileHeight: 68,
+  tileHeight: 74,
   tileGap: 8,
   afterTiles: 18,
   headingHeight: 17,

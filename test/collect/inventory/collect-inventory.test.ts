@@ -463,3 +463,15 @@ describe('many bad rows', () => {
     expect(e.problems[20]?.message).toBe('10 more problem(s) not listed; the file was not read to the end');
   });
 });
+
+describe('malformed CSV inside a valid gzip', () => {
+  it('a quote left open at the end of a file names file and line', async () => {
+    const csv = row('a', '1', 'SSE-S3') + '"src-bucket","b","2","2026-10-01T00:00:00.000Z","STANDARD","SSE-S3';
+    await writeReport({ root: work, folder: '2026-10-30T00-00Z', files: [{ name: 'q.csv.gz', csv }] });
+    const e = await collect([work], 'src-bucket', '2026-11-01T00:00:00Z');
+    expectStatus(e, 'unverified');
+    expect(e.problems).toEqual([
+      { file: path.join(work, 'src-bucket/daily/data/q.csv.gz'), line: 2, message: 'quoted field not closed before the end of the file' },
+    ]);
+  });
+});

@@ -46,7 +46,7 @@ export function drawFindings(ctx: PageContext, y: number, maxRows: number): numb
     drawText(doc, ctx.t('findings.none'), g.left + 4, y + 2, TYPE.more, { width: g.contentWidth });
     return y + SPACE.moreLine + SPACE.afterSection;
   }
-  const [num, sev, text] = columns(g.left + 4, g.contentWidth - 4, [14, 52, g.contentWidth - 66], 6);
+  const [num, sev, text] = columns(g.left + 4, g.contentWidth - 4, [14, 44, g.contentWidth - 70], 6);
   if (!num || !sev || !text) throw new Error('findings list needs three columns');
   shown.forEach((f, i) => {
     const rowY = y + i * SPACE.findingRow + 2;

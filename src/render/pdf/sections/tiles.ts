@@ -2,9 +2,11 @@
 import { box, drawText, fitted, measurer, type Doc } from '../draw.js';
 import { formatPercent } from '../format.js';
 import { columns, PALETTE, SPACE, TYPE, type TextStyle } from '../layout.js';
+import { toWinAnsi, wrapLines } from '../text-fit.js';
 import type { PageContext } from './context.js';
 
 const PAD = 9;
+const NOTE_LEADING = 8.5;
 
 type TileBody =
   | { kind: 'value'; value: string; unit?: string; note: string }
@@ -93,7 +95,11 @@ export function drawTiles(ctx: PageContext, y: number): number {
     drawText(doc, fitted(doc, tile.label, TYPE.tileLabel, w), x, y + PAD, TYPE.tileLabel, { width: w });
     if (tile.body.kind === 'value') drawValue(doc, tile.body, x, y + 23, w);
     else drawPairs(doc, tile.body.pairs, x, y + 21, w);
-    drawText(doc, tile.body.note, x, y + h - PAD - 7, TYPE.tileNote, { width: w });
+    // Notes may take two lines; they sit on the tile's bottom edge so values stay aligned.
+    const note = wrapLines(toWinAnsi(tile.body.note), w, 2, measurer(doc, TYPE.tileNote));
+    note.forEach((line, j) => {
+      drawText(doc, line, x, y + h - PAD - TYPE.tileNote.size - (note.length - 1 - j) * NOTE_LEADING, TYPE.tileNote, { width: w });
+    });
   });
   return y + h + SPACE.afterTiles;
 }
