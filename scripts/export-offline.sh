@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Export one AWS account's S3 and KMS evidence in the offline layout s3-evidence reads
+# (README "Offline evidence"). Read-only: every command is a get/list/describe call.
+#
+#   scripts/export-offline.sh <out-folder> [region ...]
+#
+# Uses the AWS CLI's current credentials (AWS_PROFILE, SSO, instance role ...). For each command it
+# keeps what the CLI printed: stdout as <name>.json, or stderr as <name>.error.txt when it failed, so
+# AccessDenied, NoSuchBucketPolicy and friends become evidence instead of disappearing.
+set -uo pipefail
+out=${1:?usage: export-offline.sh <out-folder> [region ...]}
+shift
+regions=("$@")
+mkdir -p "$out/s3api"
+
+# run <folder> <name> <aws args...>: keep stdout or stderr, never both.
+run() {
+  local dir=$1 name=$2
+  shift 2
+  mkdir -p "$dir"
+  if aws "$@" --output json >"$dir/$name.json" 2>"$dir/$name.error.txt"; then
+    rm -f "$dir/$name.error.txt"
+  else
+    rm -f "$dir/$name.json"
+  fi
+}
+
+account=$(aws sts get-caller-identity --query Account --output text)
+printf '{"exportedAt": "%s", "exportedBy": "%s", "account": "%s"}\n' \
+  "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(aws sts get-caller-identity --query Arn --output text)" "$account" >"$out/export.json"
+
+run "$out/s3api" list-buckets s3api list-buckets
+for bucket in $(aws s3api list-buckets --query 'Buckets[].Name' --output text); do
+  d="$out/s3api/$bucket"
+  run "$d" get-bucket-location s3api get-bucket-location --bucket "$bucket"
+  run "$d" get-bucket-tagging s3api get-bucket-tagging --bucket "$bucket"
+  run "$d" get-bucket-encryption s3api get-bucket-encryption --bucket "$bucket"
+  run "$d" get-bucket-policy s3api get-bucket-policy --bucket "$bucket"
+  run "$d" get-public-access-block s3api get-public-access-block --bucket "$bucket"
+  run "$d" get-bucket-policy-status s3api get-bucket-policy-status --bucket "$bucket"
+  run "$d" get-bucket-logging s3api get-bucket-logging --bucket "$bucket"
+  run "$d" get-bucket-versioning s3api get-bucket-versioning --bucket "$bucket"
+  run "$d" get-object-lock-configuration s3api get-object-lock-configuration --bucket "$bucket"
+  run "$d" list-bucket-inventory-configurations s3api list-bucket-inventory-configurations --bucket "$bucket"
+done
+
+# Keys: every key a bucket uses as its default key, in that key's region, plus the aliases.
+keys=$(cat "$out"/s3api/*/get-bucket-encryption.json 2>/dev/null \
+  | grep -o '"KMSMasterKeyID": *"[^"]*"' | sed 's/.*: *"\(.*\)"/\1/' | sort -u)
+[ ${#regions[@]} -gt 0 ] || regions=($(aws configure get region || echo us-east-1))
+for region in "${regions[@]}"; do
+  run "$out/kms/$region" list-aliases kms list-aliases --region "$region"
+done
+for key in $keys; do
+  region=$(echo "$key" | awk -F: '/^arn:/ {print $4}')
+  region=${region:-${regions[0]}}
+  id=$(aws kms describe-key --key-id "$key" --region "$region" --query KeyMetadata.KeyId --output text 2>/dev/null || echo "${key##*/}")
+  d="$out/kms/$region/$id"
+  run "$d" describe-key kms describe-key --key-id "$key" --region "$region"
+  run "$d" get-key-rotation-status kms get-key-rotation-status --key-id "$id" --region "$region"
+  run "$d" get-key-policy kms get-key-policy --key-id "$id" --policy-name default --region "$region"
+done
+echo "exported account $account to $out"
