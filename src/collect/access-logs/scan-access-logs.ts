@@ -198,7 +198,8 @@ class AccessLogLineReader {
   }
 
   private keepDenied(file: string, lineNo: number, line: string): void {
-    const parsed = parseAccessLogLine(line, this.detailBounds);
+    // A slice keeps its whole file's text alive; a kept row must own a copy of its line.
+    const parsed = parseAccessLogLine(Buffer.from(line, 'utf8').toString('utf8'), this.detailBounds);
     if (!parsed.ok) {
       this.skipped.add(file, lineNo, parsed.message);
       return;

@@ -98,3 +98,24 @@ export function wrapLines(text: string, maxWidth: number, maxLines: number, meas
   }
   return lines;
 }
+
+/**
+ * Fits a sentence by shortening only its variable part: `template('')` is the fixed wording,
+ * `value` the name that gives way (in the middle or at its end). Falls back to cutting the whole
+ * sentence at its end when the fixed wording alone is too wide.
+ */
+export function fitInto(
+  template: (value: string) => string,
+  value: string,
+  maxWidth: number,
+  measure: Measure,
+  fit: 'middle' | 'end',
+): string {
+  const full = template(value);
+  if (measure(full) <= maxWidth) return full;
+  const room = maxWidth - measure(template(''));
+  const short = fit === 'middle' ? fitMiddle(value, room, measure) : fitEnd(value, room, measure);
+  const candidate = template(short);
+  // Kerning makes widths not quite additive; re-check rather than trust the sum.
+  return short && measure(candidate) <= maxWidth ? candidate : fitEnd(full, maxWidth, measure);
+}

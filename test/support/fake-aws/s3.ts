@@ -97,7 +97,7 @@ export function answerS3(req: WireRequest, id: Identified, world: Scenario): Wir
   if (id.operation !== 'GetBucketLocation' && req.region !== bucket.region) return wrongRegion(req, bucket);
   const op = S3_ANSWERS[id.operation];
   if (!op) return s3Error(req, 405, 'MethodNotAllowed', `The specified method is not allowed against this resource (${id.operation}).`);
-  return op(req, bucket, id);
+  return op(req, bucket, id, world);
 }
 
 function wrongRegion(req: WireRequest, bucket: FakeBucket): WireAnswer {
@@ -143,7 +143,7 @@ function listBuckets(req: WireRequest, account: FakeAccount | undefined): WireAn
   );
 }
 
-type S3Answer = (req: WireRequest, bucket: FakeBucket, id: Identified) => WireAnswer;
+type S3Answer = (req: WireRequest, bucket: FakeBucket, id: Identified, world: Scenario) => WireAnswer;
 
 const S3_ANSWERS: Record<string, S3Answer> = {
   GetBucketLocation: (req, b) => {
@@ -232,10 +232,10 @@ const S3_ANSWERS: Record<string, S3Answer> = {
   },
 };
 
-function listObjectsV2(req: WireRequest, b: FakeBucket): WireAnswer {
+function listObjectsV2(req: WireRequest, b: FakeBucket, _id: Identified, world: Scenario): WireAnswer {
   const prefix = req.query.get('prefix') ?? '';
   const delimiter = req.query.get('delimiter') ?? '';
-  const maxKeys = Number(req.query.get('max-keys') ?? '1000');
+  const maxKeys = Math.min(Number(req.query.get('max-keys') ?? '1000'), world.maxKeysCap ?? 1000);
   const token = req.query.get('continuation-token');
   const startAfter = req.query.get('start-after') ?? '';
   const urlEncode = req.query.get('encoding-type') === 'url';

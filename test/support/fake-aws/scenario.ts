@@ -93,6 +93,8 @@ export interface Scenario {
   faults?: Fault[];
   /** Added to every answer, in ms. */
   latencyMs?: number;
+  /** Largest ListObjectsV2 page the fake returns (S3's is 1000), to exercise pagination with few objects. */
+  maxKeysCap?: number;
 }
 
 export function keyArn(account: string, key: FakeKey): string {

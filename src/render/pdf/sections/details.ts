@@ -3,9 +3,9 @@
  * per later section saying whether it was collected and why not.
  */
 import type { Packet, SectionNotCollected } from '../../../model/packet.js';
-import { drawText, fitted, hline, measurer } from '../draw.js';
+import { drawText, hline, measurer } from '../draw.js';
 import { columns, PALETTE, SPACE, TYPE } from '../layout.js';
-import { toWinAnsi, wrapLines } from '../text-fit.js';
+import { fitInto, toWinAnsi, wrapLines } from '../text-fit.js';
 import type { PageContext } from './context.js';
 import { drawHeading } from './heading.js';
 
@@ -32,6 +32,7 @@ function keysText(ctx: PageContext): string {
     rotating: kpis.keysRotating.rotating,
     rotatingTotal: kpis.keysRotating.total,
     notRotating: notRotating.join(ctx.t('details.listSeparator')),
+    notRotatingCount: notRotating.length,
   });
 }
 
@@ -61,7 +62,16 @@ function missingText(ctx: PageContext, width: number): string {
     const line = toWinAnsi(items.slice(0, shown).join(separator) + suffix);
     if (measure(line) <= width) return line;
     if (shown === 1) {
-      return fitted(ctx.doc, toWinAnsi(items[0] ?? ''), TYPE.detail, width - measure(toWinAnsi(suffix)), 'middle') + toWinAnsi(suffix);
+      // Even one item is too long: shorten its scope (a bucket name) in the middle.
+      const first = missing[0];
+      if (!first) return '';
+      return fitInto(
+        (scope) => toWinAnsi(ctx.t('details.missingItem', { scope, source: first.source, reason: first.reason }) + suffix),
+        toWinAnsi(first.scope),
+        width,
+        measure,
+        'middle',
+      );
     }
   }
   return '';

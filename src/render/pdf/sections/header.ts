@@ -1,7 +1,8 @@
 /** Who, what and when: tenant, period with its zone, operator, generation time, schema version. */
-import { drawText } from '../draw.js';
+import { drawText, measurer } from '../draw.js';
 import { formatInstant } from '../format.js';
 import { SPACE, TYPE } from '../layout.js';
+import { fitInto, toWinAnsi } from '../text-fit.js';
 import type { PageContext } from './context.js';
 
 const LOGO_BOX = 34;
@@ -18,9 +19,23 @@ export function drawHeader(ctx: PageContext, y: number, logoPath?: string): numb
     x += LOGO_BOX + LOGO_GAP;
   }
   const leftWidth = g.right - RIGHT_BLOCK - 12 - x;
-  drawText(doc, ctx.t('header.title', { tenant: packet.tenant.displayName }), x, y + 1, TYPE.title, { width: leftWidth });
+  // Long tenant and operator names give way; the fixed wording, time and schema never do.
+  const title = fitInto(
+    (tenant) => toWinAnsi(ctx.t('header.title', { tenant })),
+    toWinAnsi(packet.tenant.displayName),
+    leftWidth,
+    measurer(doc, TYPE.title),
+    'end',
+  );
+  drawText(doc, title, x, y + 1, TYPE.title, { width: leftWidth });
   const generated = formatInstant(packet.generatedAt, packet.tenant.timeZone, ctx.t('format.dateTime'), locale);
-  const byline = ctx.t('header.byline', { operator: packet.operator, generated, schema: packet.schemaVersion });
+  const byline = fitInto(
+    (operator) => toWinAnsi(ctx.t('header.byline', { operator, generated, schema: packet.schemaVersion })),
+    toWinAnsi(packet.operator),
+    leftWidth,
+    measurer(doc, TYPE.byline),
+    'end',
+  );
   drawText(doc, byline, x, y + 24, TYPE.byline, { width: leftWidth });
 
   const month = formatInstant(packet.period.startUtc, packet.period.timeZone, ctx.t('format.month'), locale);

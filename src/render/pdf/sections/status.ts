@@ -5,6 +5,8 @@ import { toWinAnsi, wrapLines } from '../text-fit.js';
 import type { PageContext } from './context.js';
 
 const BOX_WIDTH = 150;
+const HEADLINE_LEADING = 15;
+const COMPLETENESS_LEADING = 11.5;
 
 export function drawStatus(ctx: PageContext, y: number): number {
   const { doc, packet, geometry: g } = ctx;
@@ -17,8 +19,11 @@ export function drawStatus(ctx: PageContext, y: number): number {
 
   const x = g.left + BOX_WIDTH + 16;
   const width = g.right - x;
-  drawText(doc, packet.headline, x, y + 4, TYPE.headline, { width });
-  const lines = wrapLines(toWinAnsi(packet.completeness.text), width, 2, measurer(doc, TYPE.completeness));
-  lines.forEach((line, i) => drawText(doc, line, x, y + 24 + i * 12, TYPE.completeness, { width }));
+  // Three lines of room: the headline takes two only when it needs them.
+  const headline = wrapLines(toWinAnsi(packet.headline), width, 2, measurer(doc, TYPE.headline));
+  headline.forEach((line, i) => drawText(doc, line, x, y + 3 + i * HEADLINE_LEADING, TYPE.headline, { width }));
+  const top = y + 3 + headline.length * HEADLINE_LEADING + 4;
+  const lines = wrapLines(toWinAnsi(packet.completeness.text), width, 3 - headline.length, measurer(doc, TYPE.completeness));
+  lines.forEach((line, i) => drawText(doc, line, x, top + i * COMPLETENESS_LEADING, TYPE.completeness, { width }));
   return y + h + SPACE.afterStatus;
 }

@@ -1,5 +1,5 @@
 /** Five KPI tiles: each figure with its denominator or unit, "—" where there is no data. */
-import { box, drawText, fitted, measurer, type Doc } from '../draw.js';
+import { box, drawText, measurer, type Doc } from '../draw.js';
 import { formatPercent } from '../format.js';
 import { columns, PALETTE, SPACE, TYPE, type TextStyle } from '../layout.js';
 import { toWinAnsi, wrapLines } from '../text-fit.js';
@@ -7,12 +7,16 @@ import type { PageContext } from './context.js';
 
 const PAD = 9;
 const NOTE_LEADING = 8.5;
+/** Helvetica's ascender (AFM units / 1000): pdfkit places a line's top this far above its baseline. */
+const ASCENT = 0.718;
+/** Values never shrink below this share of their size; past it they are cut with an ellipsis. */
+const MIN_SCALE = 0.45;
 
 type TileBody =
   | { kind: 'value'; value: string; unit?: string; note: string }
   | { kind: 'pairs'; pairs: Array<{ label: string; value: string }>; note: string };
 
-interface Tile {
+export interface Tile {
   label: string;
   body: TileBody;
 }
@@ -23,62 +27,58 @@ function percentTile(ctx: PageContext, label: string, pct: number | null, note: 
   return { label, body: { kind: 'value', value, unit: ctx.t('tiles.percentUnit'), note } };
 }
 
-function fraction(ctx: PageContext, n: number, total: number): string {
-  return ctx.t('tiles.fraction', { n, total });
+function fractionTile(ctx: PageContext, label: string, n: number, total: number, note: string): Tile {
+  return { label, body: { kind: 'value', value: ctx.t('tiles.fractionValue', { n }), unit: ctx.t('tiles.fractionUnit', { total }), note } };
 }
 
+/** The five tiles, in reading order. Exported for tests. */
 export function tilesFor(ctx: PageContext): Tile[] {
   const k = ctx.packet.kpis;
   return [
     percentTile(ctx, ctx.t('tiles.objects'), k.objectsPct, k.coverageBasis),
     percentTile(ctx, ctx.t('tiles.bytes'), k.bytesPct, k.coverageBasis),
-    {
-      label: ctx.t('tiles.defaultEncryption'),
-      body: { kind: 'value', value: fraction(ctx, k.defaultEncryption.enabled, k.defaultEncryption.total), note: ctx.t('tiles.defaultEncryptionNote') },
-    },
+    fractionTile(ctx, ctx.t('tiles.defaultEncryption'), k.defaultEncryption.enabled, k.defaultEncryption.total, ctx.t('tiles.defaultEncryptionNote')),
     {
       label: ctx.t('tiles.guardrails'),
       body: {
         kind: 'pairs',
         pairs: [
-          { label: ctx.t('tiles.sse'), value: fraction(ctx, k.sseEnforced.yes, k.sseEnforced.total) },
-          { label: ctx.t('tiles.tls'), value: fraction(ctx, k.tlsEnforced.yes, k.tlsEnforced.total) },
+          { label: ctx.t('tiles.sse'), value: ctx.t('tiles.fraction', { n: k.sseEnforced.yes, total: k.sseEnforced.total }) },
+          { label: ctx.t('tiles.tls'), value: ctx.t('tiles.fraction', { n: k.tlsEnforced.yes, total: k.tlsEnforced.total }) },
         ],
         note: ctx.t('tiles.guardrailsNote'),
       },
     },
-    {
-      label: ctx.t('tiles.keys'),
-      body: { kind: 'value', value: fraction(ctx, k.keysRotating.rotating, k.keysRotating.total), note: ctx.t('tiles.keysNote') },
-    },
+    fractionTile(ctx, ctx.t('tiles.keys'), k.keysRotating.rotating, k.keysRotating.total, ctx.t('tiles.keysNote')),
   ];
 }
 
-/** The largest size not above style.size (down to 60 %) at which `text` fits `width`. */
-function shrinkToFit(doc: Doc, text: string, style: TextStyle, width: number): TextStyle {
-  for (let size = style.size; size >= style.size * 0.6; size -= 0.5) {
-    const s = { ...style, size };
-    if (measurer(doc, s)(text) <= width) return s;
-  }
-  return { ...style, size: style.size * 0.6 };
+function scaled(style: TextStyle, scale: number): TextStyle {
+  return { ...style, size: style.size * scale };
 }
 
-function drawValue(doc: Doc, body: Extract<TileBody, { kind: 'value' }>, x: number, y: number, width: number): void {
-  const unitGap = 3;
-  const unitWidth = body.unit ? measurer(doc, TYPE.tileUnit)(body.unit) + unitGap : 0;
-  const style = shrinkToFit(doc, body.value, TYPE.tileValue, width - unitWidth);
-  const drawn = drawText(doc, body.value, x, y + (TYPE.tileValue.size - style.size) * 0.8, style, { width: width - unitWidth });
-  if (body.unit) drawText(doc, body.unit, x + drawn + unitGap, y + 6.5, TYPE.tileUnit, { width: unitWidth });
+/** Value and unit share one baseline and shrink together until both fit the tile. */
+function drawValue(doc: Doc, body: Extract<TileBody, { kind: 'value' }>, x: number, baseline: number, width: number): void {
+  const gap = 3;
+  const natural = measurer(doc, TYPE.tileValue)(toWinAnsi(body.value)) + (body.unit ? gap + measurer(doc, TYPE.tileUnit)(toWinAnsi(body.unit)) : 0);
+  const scale = Math.max(MIN_SCALE, Math.min(1, width / natural));
+  const valueStyle = scaled(TYPE.tileValue, scale);
+  const drawn = drawText(doc, body.value, x, baseline - ASCENT * valueStyle.size, valueStyle, { width });
+  if (!body.unit) return;
+  const unitStyle = scaled(TYPE.tileUnit, scale);
+  const unitX = x + drawn + gap * scale;
+  if (x + width - unitX > 0) drawText(doc, body.unit, unitX, baseline - ASCENT * unitStyle.size, unitStyle, { width: x + width - unitX });
 }
 
 function drawPairs(doc: Doc, pairs: Array<{ label: string; value: string }>, x: number, y: number, width: number): void {
-  const labelWidth = Math.max(...pairs.map((p) => measurer(doc, TYPE.tilePairLabel)(p.label))) + 5;
+  const labelWidth = Math.max(...pairs.map((p) => measurer(doc, TYPE.tilePairLabel)(toWinAnsi(p.label)))) + 5;
+  const valueWidth = width - labelWidth;
+  const natural = Math.max(...pairs.map((p) => measurer(doc, TYPE.tilePair)(toWinAnsi(p.value))));
+  const style = scaled(TYPE.tilePair, Math.max(MIN_SCALE, Math.min(1, valueWidth / natural)));
   pairs.forEach((p, i) => {
-    const rowY = y + i * 13;
-    drawText(doc, p.label, x, rowY + 2.5, TYPE.tilePairLabel, { width: labelWidth });
-    const valueWidth = width - labelWidth;
-    const style = shrinkToFit(doc, p.value, TYPE.tilePair, valueWidth);
-    drawText(doc, p.value, x + labelWidth, rowY, style, { width: valueWidth });
+    const baseline = y + i * 14 + ASCENT * TYPE.tilePair.size;
+    drawText(doc, p.label, x, baseline - ASCENT * TYPE.tilePairLabel.size, TYPE.tilePairLabel, { width: labelWidth });
+    drawText(doc, p.value, x + labelWidth, baseline - ASCENT * style.size, style, { width: valueWidth });
   });
 }
 
@@ -92,8 +92,8 @@ export function drawTiles(ctx: PageContext, y: number): number {
     box(doc, col.x, y, col.width, h, { fill: PALETTE.tileFill, stroke: PALETTE.hairline, lineWidth: 0.75, radius: 3 });
     const x = col.x + PAD;
     const w = col.width - 2 * PAD;
-    drawText(doc, fitted(doc, tile.label, TYPE.tileLabel, w), x, y + PAD, TYPE.tileLabel, { width: w });
-    if (tile.body.kind === 'value') drawValue(doc, tile.body, x, y + 23, w);
+    drawText(doc, tile.label, x, y + PAD, TYPE.tileLabel, { width: w });
+    if (tile.body.kind === 'value') drawValue(doc, tile.body, x, y + 22 + ASCENT * TYPE.tileValue.size, w);
     else drawPairs(doc, tile.body.pairs, x, y + 21, w);
     // Notes may take two lines; they sit on the tile's bottom edge so values stay aligned.
     const note = wrapLines(toWinAnsi(tile.body.note), w, 2, measurer(doc, TYPE.tileNote));

@@ -1,0 +1,126 @@
+/**
+ * The shipped IAM policy lists exactly the actions a full live collection uses. Every operation the
+ * fake endpoint receives is mapped to its IAM action; an action missing from the policy, or listed
+ * but never used, fails. sts:AssumeRole is the caller's permission (not the role's) and
+ * sts:GetCallerIdentity needs none; both are checked to come only from where they belong.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { collectInventory } from '../../src/collect/inventory/index.js';
+import { IAM_ACTION } from '../../src/collect/source.js';
+import { s3Tree } from '../../src/collect/tree/index.js';
+import { collectLive, tenant, type LiveRun } from '../support/fake-aws/harness.js';
+import { inventoryReportObjects } from '../support/fake-aws/inventory-report.js';
+import { startFakeAws, type FakeAws } from '../support/fake-aws/index.js';
+import { projectRoot } from '../../src/project-root.js';
+
+const A = '111111111111';
+const B = '222222222222';
+const CALLER = '999900000000';
+let fake: FakeAws;
+let run: LiveRun;
+
+beforeAll(async () => {
+  fake = await startFakeAws({
+    caller: { accessKeyId: 'AKIDCALLER', account: CALLER, arn: `arn:aws:iam::${CALLER}:user/auditor` },
+    maxKeysCap: 2,
+    accounts: [
+      {
+        id: A,
+        role: { name: 'EvidenceReader', externalId: 'ext-1' },
+        buckets: [
+          {
+            name: 'acme-data',
+            region: 'eu-west-1',
+            encryption: { algorithm: 'aws:kms', kmsKeyId: 'alias/acme-data', bucketKeyEnabled: true },
+            policy: '{"Version":"2012-10-17","Statement":[]}',
+            publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+            logging: { targetBucket: 'acme-inventory', targetPrefix: 'logs/' },
+            inventory: [{ id: 'daily', destinationBucket: 'acme-inventory', prefix: 'inv' }],
+            versioning: 'Enabled',
+            objectLock: { mode: 'COMPLIANCE', days: 7 },
+            tags: { tenant: 'acme' },
+          },
+          {
+            name: 'acme-inventory',
+            region: 'us-east-2',
+            tags: { tenant: 'acme' },
+            encryption: { algorithm: 'aws:kms', kmsKeyId: `arn:aws:kms:us-east-2:${B}:key/central-1` },
+            objects: inventoryReportObjects({
+              prefix: 'inv/',
+              sourceBucket: 'acme-data',
+              destinationBucket: 'acme-inventory',
+              configId: 'daily',
+              folder: '2026-10-31T00-00Z',
+              rows: [
+                { key: 'docs/a.txt', size: 100, status: 'SSE-KMS' },
+                { key: 'docs/b c.txt', size: 50, status: 'NOT-SSE' },
+                { key: 'img/x.png', size: 7, status: 'SSE-KMS' },
+              ],
+            }),
+          },
+        ],
+        keys: [{ id: 'k-data', region: 'eu-west-1', aliases: ['alias/acme-data'], rotation: { enabled: true }, tags: { team: 'data' } }],
+      },
+      { id: B, buckets: [], keys: [{ id: 'central-1', region: 'us-east-2', grantedTo: [A] }] },
+    ],
+  });
+  run = await collectLive(
+    fake,
+    tenant({
+      id: 'acme',
+      accounts: [{ id: A, roleArn: `arn:aws:iam::${A}:role/EvidenceReader`, externalId: 'ext-1' }],
+      buckets: { tags: [{ key: 'tenant', value: 'acme' }] },
+    }),
+    {
+      listBucketsPageSize: 1,
+      readInventory: (setup) => (a) =>
+        collectInventory({ trees: [s3Tree(setup.treeS3, 's3://acme-inventory/inv/')], periodEndUtc: '2026-11-01T00:00:00Z', ...a }),
+    },
+  );
+});
+afterAll(async () => {
+  await run?.cleanup();
+  await fake?.close();
+});
+
+async function policyActions(): Promise<string[]> {
+  const doc = JSON.parse(await readFile(path.join(projectRoot(), 'iam', 'evidence-reader-policy.json'), 'utf8')) as {
+    Statement: Array<{ Effect: string; Action: string | string[] }>;
+  };
+  return doc.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+}
+
+it('the collection exercised every read: buckets, keys, aliases, inventory listing and streaming', () => {
+  const inv = run.evidence.buckets.find((b) => b.name === 'acme-data')!.inventory;
+  expect(inv.status).toBe('ok');
+  expect(inv.status === 'ok' && inv.tally['SSE-KMS']).toEqual({ objects: 2, bytes: 107 });
+  expect(inv.status === 'ok' && inv.tally['NOT-SSE']).toEqual({ objects: 1, bytes: 50 });
+  const ops = new Set(fake.recorder.operations());
+  for (const op of Object.keys(IAM_ACTION)) expect(ops, op).toContain(op);
+});
+
+it('every S3 and KMS operation sent maps to an action in the policy, and every policy action was used', async () => {
+  const awsCalls = fake.recorder.calls.filter((c) => c.service !== 'sts');
+  const unmapped = [...new Set(awsCalls.map((c) => c.operation).filter((op) => !(op in IAM_ACTION)))];
+  expect(unmapped).toEqual([]);
+  const used = [...new Set(awsCalls.map((c) => IAM_ACTION[c.operation as keyof typeof IAM_ACTION]))].sort();
+  const listed = [...new Set(await policyActions())].sort();
+  expect(used.filter((a) => !listed.includes(a)), 'used but missing from the policy').toEqual([]);
+  expect(listed.filter((a) => !used.includes(a)), 'in the policy but never used').toEqual([]);
+  expect(listed).toHaveLength((await policyActions()).length); // no action listed twice
+});
+
+it('STS: AssumeRole only as the caller (the caller\'s permission), GetCallerIdentity (no permission needed), nothing else', () => {
+  const sts = fake.recorder.calls.filter((c) => c.service === 'sts');
+  expect([...new Set(sts.map((c) => c.operation))].sort()).toEqual(['AssumeRole', 'GetCallerIdentity']);
+  expect(sts.filter((c) => c.operation === 'AssumeRole').map((c) => c.account)).toEqual([CALLER]);
+});
+
+it('sends no write operation', () => {
+  const calls = fake.recorder.calls;
+  expect(calls.filter((c) => /^(Put|Delete|Create|Update)/.test(c.operation))).toEqual([]);
+  expect(calls.filter((c) => c.service === 's3' && !['GET', 'HEAD'].includes(c.method))).toEqual([]);
+  expect(calls.filter((c) => c.service !== 's3' && c.method !== 'POST')).toEqual([]);
+});
