@@ -7,15 +7,18 @@
  * code with every limit at 1, and extrapolated per call: serialSeconds = (sample seconds / sample
  * calls) * calls of the full run.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { collectTenant } from '../src/collect/collect-tenant.js';
 import { liveSources, resolveLiveOptions, type LiveService, type ServiceLimits } from '../src/collect/live/index.js';
 import { periodFor } from '../src/config/period.js';
 import { tenantSchema } from '../src/config/schema.js';
 import { EvidenceWriter } from '../src/workspace/evidence-store.js';
-import { startFakeAws, type FakeAws, type FakeBucket, type Scenario } from '../test/support/fake-aws/index.js';
+import { startFakeAws, type FakeBucket, type Scenario } from '../test/support/fake-aws/index.js';
 
 const REGION_POOL = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-west-2', 'eu-central-1', 'sa-east-1'];
 const ACCOUNT = '111111111111';
@@ -30,12 +33,15 @@ export interface CollectionBenchOptions {
   bucketConcurrency?: number;
   /** Buckets in the one-call-at-a-time sample. */
   serialSample?: number;
+  /** Where the fake endpoint runs; default: a worker thread when compiled, else this thread. */
+  endpoint?: 'worker' | 'in-process';
 }
 
 export interface CollectionBenchResult {
   buckets: number;
   regions: number;
   latencyMs: number;
+  endpoint: 'worker' | 'in-process';
   /** AWS calls the concurrent collection made (STS included). */
   calls: number;
   seconds: number;
@@ -77,8 +83,67 @@ function benchScenario(buckets: number, regions: string[], latencyMs: number): S
   };
 }
 
+/** The fake endpoint as the benchmark uses it, in this thread or in a worker thread. */
+interface BenchEndpoint {
+  endpoint: string;
+  callerCredentials: { accessKeyId: string; secretAccessKey: string };
+  reset(): Promise<void>;
+  stats(): Promise<{ calls: number; maxInFlight: Partial<Record<LiveService, number>>; maxInFlightBy: Record<string, number> }>;
+  close(): Promise<void>;
+}
+
+async function inProcessEndpoint(scenario: Scenario): Promise<BenchEndpoint> {
+  const fake = await startFakeAws(scenario);
+  return {
+    endpoint: fake.endpoint,
+    callerCredentials: fake.callerCredentials,
+    reset: async () => fake.recorder.reset(),
+    stats: async () => ({ calls: fake.recorder.calls.length, maxInFlight: { ...fake.recorder.maxInFlight }, maxInFlightBy: { ...fake.recorder.maxInFlightBy } }),
+    close: () => fake.close(),
+  };
+}
+
+/** Compiled (dist/) only: the worker entry must be JavaScript. */
+function workerEntry(): string | undefined {
+  const here = fileURLToPath(import.meta.url);
+  if (!here.endsWith('.js')) return undefined;
+  const file = path.join(path.dirname(here), '..', 'test', 'support', 'fake-aws', 'worker.js');
+  return existsSync(file) ? file : undefined;
+}
+
+async function workerEndpoint(file: string, scenario: Scenario): Promise<BenchEndpoint> {
+  const worker = new Worker(file, { workerData: scenario });
+  const next = (type: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const onMessage = (m: Record<string, unknown>) => {
+        if (m.type !== type) return;
+        worker.off('message', onMessage);
+        worker.off('error', reject);
+        resolve(m);
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+  const ready = (await next('ready')) as { endpoint: string; callerCredentials: BenchEndpoint['callerCredentials'] };
+  const ask = async (msg: string, reply: string) => {
+    const p = next(reply);
+    worker.postMessage(msg);
+    return p;
+  };
+  return {
+    endpoint: ready.endpoint,
+    callerCredentials: ready.callerCredentials,
+    reset: async () => void (await ask('reset', 'reset')),
+    stats: async () => (await ask('stats', 'stats')) as unknown as Awaited<ReturnType<BenchEndpoint['stats']>>,
+    close: async () => {
+      await ask('close', 'closed');
+      await worker.terminate();
+    },
+  };
+}
+
 async function timedCollection(
-  fake: FakeAws,
+  fake: BenchEndpoint,
   include: string[],
   concurrency: ServiceLimits,
   bucketConcurrency: number,
@@ -90,7 +155,7 @@ async function timedCollection(
     buckets: { include },
   });
   const dir = await mkdtemp(path.join(os.tmpdir(), 's3e-bench-'));
-  fake.recorder.reset();
+  await fake.reset();
   const started = performance.now();
   const setup = await liveSources(tenant, {
     credentials: fake.callerCredentials,
@@ -104,7 +169,7 @@ async function timedCollection(
     await collectTenant({
       tenant,
       period: periodFor('2026-10', 'UTC'),
-      run: { tool: { name: 's3-evidence', version: 'bench' }, startedAt: '2026-11-02T00:00:00Z', mode: 'live', configSha256: '0'.repeat(64), identity: setup.identity },
+      run: { tool: { name: 's3-evidence', version: 'bench' }, operator: 'bench', startedAt: '2026-11-02T00:00:00Z', mode: 'live', configSha256: '0'.repeat(64), identity: setup.identity },
       sources: setup.sources,
       readInventory: async ({ bucket }) => ({ bucket, status: 'missing', reason: 'not part of the benchmark' }),
       writer: new EvidenceWriter(dir),
@@ -116,7 +181,7 @@ async function timedCollection(
   }
   const seconds = (performance.now() - started) / 1000;
   await rm(dir, { recursive: true, force: true });
-  return { seconds, calls: fake.recorder.calls.length };
+  return { seconds, calls: (await fake.stats()).calls };
 }
 
 export async function benchCollection(opts: CollectionBenchOptions = {}): Promise<CollectionBenchResult> {
@@ -128,12 +193,16 @@ export async function benchCollection(opts: CollectionBenchOptions = {}): Promis
   const serialSample = Math.min(opts.serialSample ?? 20, buckets);
   const regions = REGION_POOL.slice(0, regionCount);
 
-  const fake = await startFakeAws(benchScenario(buckets, regions, latencyMs));
+  const scenario = benchScenario(buckets, regions, latencyMs);
+  const entry = opts.endpoint === 'in-process' ? undefined : workerEntry();
+  if (opts.endpoint === 'worker' && !entry) throw new Error('the worker endpoint needs the compiled benchmark (npm run bench)');
+  const fake = entry ? await workerEndpoint(entry, scenario) : await inProcessEndpoint(scenario);
   try {
     const full = await timedCollection(fake, ['*'], limits, bucketConcurrency);
-    const maxInFlight = { ...fake.recorder.maxInFlight };
+    const fullStats = await fake.stats();
+    const maxInFlight = fullStats.maxInFlight;
     const maxInFlightPerAccountRegion: Partial<Record<LiveService, number>> = {};
-    for (const [k, n] of Object.entries(fake.recorder.maxInFlightBy)) {
+    for (const [k, n] of Object.entries(fullStats.maxInFlightBy)) {
       const service = k.split('|')[0] as LiveService;
       maxInFlightPerAccountRegion[service] = Math.max(maxInFlightPerAccountRegion[service] ?? 0, n);
     }
@@ -149,6 +218,7 @@ export async function benchCollection(opts: CollectionBenchOptions = {}): Promis
       buckets,
       regions: regions.length,
       latencyMs,
+      endpoint: entry ? 'worker' : 'in-process',
       calls: full.calls,
       seconds: round(full.seconds),
       serialSeconds: round(serialSeconds),
@@ -168,7 +238,7 @@ const round = (n: number) => Math.round(n * 100) / 100;
 
 export function formatCollectionBench(r: CollectionBenchResult): string {
   return [
-    `collection: ${r.buckets} buckets in ${r.regions} regions, ${r.latencyMs} ms added per call, ${r.calls} calls`,
+    `collection: ${r.buckets} buckets in ${r.regions} regions, ${r.latencyMs} ms added per call, ${r.calls} calls (endpoint: ${r.endpoint})`,
     `  concurrent:       ${r.seconds.toFixed(2)} s`,
     `  one at a time:    ${r.serialSeconds.toFixed(2)} s (extrapolated per call from ${r.serialMeasured.calls} calls on ${r.serialMeasured.buckets} buckets in ${r.serialMeasured.seconds.toFixed(2)} s)`,
     `  speed-up:         ${r.ratio.toFixed(1)}x`,

@@ -54,7 +54,7 @@ export async function benchInventory(
   let peakRss = process.memoryUsage.rss();
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
-  }, 10);
+  }, 50);
   const started = process.hrtime.bigint();
   const evidence = await collectInventory({
     trees: [localTree(treeRoot)],

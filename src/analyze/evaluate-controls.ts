@@ -16,6 +16,7 @@ export function aggregateVerdict(counts: Record<Verdict, number>, resources: num
   if (resources === 0) return 'not_evaluated';
   if (counts.fail > 0) return 'fail';
   if (counts.not_evaluated > 0) return 'not_evaluated';
+  if (counts.exception > 0) return 'exception';
   if (counts.pass > 0) return 'pass';
   return 'not_applicable';
 }
@@ -42,7 +43,7 @@ export function evaluateControls(
     const meta = catalog.metadata.get(control.id);
     if (!meta) throw new Error(`control ${control.id} has no metadata`);
     const judgements = runControl(control, facts);
-    const counts: Record<Verdict, number> = { pass: 0, fail: 0, not_evaluated: 0, not_applicable: 0 };
+    const counts: Record<Verdict, number> = { pass: 0, fail: 0, not_evaluated: 0, not_applicable: 0, exception: 0 };
     for (const j of judgements) counts[j.verdict]++;
     const applicable = counts.pass + counts.fail + counts.not_evaluated;
     const summary =

@@ -7,8 +7,11 @@ import type { EvidenceFile } from '../evidence/bundle.js';
 
 export const PACKET_SCHEMA_VERSION = 1;
 
-/** Per resource and per control. `not_evaluated` always carries the reason. */
-export type Verdict = 'pass' | 'fail' | 'not_evaluated' | 'not_applicable';
+/**
+ * Per resource and per control. `not_evaluated` always carries the reason. `exception`: a FAIL
+ * covered by an active entry of the tenant's exceptions register (set only by applyExceptions).
+ */
+export type Verdict = 'pass' | 'fail' | 'not_evaluated' | 'not_applicable' | 'exception';
 
 export type OverallStatus = 'compliant' | 'attention' | 'incomplete';
 

@@ -52,17 +52,32 @@ export class InventoryCsvScanner {
   }
 
   push(chunk: Buffer): void {
-    const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
-    const used = this.scan(buf);
-    if (used >= buf.length) {
+    let buf = chunk;
+    if (this.carry) {
+      // Finish the carried row with the chunk's bytes up to a line end, then scan the rest in
+      // place, rather than copying every chunk behind the carry.
+      let end = chunk.indexOf(LF);
+      for (;;) {
+        if (end < 0) {
+          this.keep(Buffer.concat([this.carry, chunk]));
+          return;
+        }
+        const joined = Buffer.concat([this.carry, chunk.subarray(0, end + 1)]);
+        if (this.scan(joined) === joined.length) break;
+        end = chunk.indexOf(LF, end + 1); // the line end was inside a quoted field
+      }
       this.carry = null;
-      return;
+      buf = chunk.subarray(end + 1);
     }
-    if (buf.length - used > MAX_ROW_BYTES) {
+    const used = this.scan(buf);
+    if (used < buf.length) this.keep(Buffer.from(buf.subarray(used))); // a copy, so it does not pin the chunk
+  }
+
+  private keep(partialRow: Buffer): void {
+    if (partialRow.length > MAX_ROW_BYTES) {
       throw new CsvScanError(this.line + 1, `row longer than ${MAX_ROW_BYTES} bytes without a line end`);
     }
-    // Copy so the carried bytes do not pin the whole chunk.
-    this.carry = Buffer.from(buf.subarray(used));
+    this.carry = partialRow;
   }
 
   /** The last row may lack its line end; anything still unfinished after that is an open quote. */
@@ -79,6 +94,8 @@ export class InventoryCsvScanner {
     const starts = this.starts;
     const ends = this.ends;
     const escaped = this.escaped;
+    // Every quote search below stops at this quote at the latest, so it needs no bounds check.
+    const lastQuote = buf.lastIndexOf(QUOTE);
     let pos = 0;
     while (pos < n) {
       const rowStart = pos;
@@ -94,7 +111,8 @@ export class InventoryCsvScanner {
           s = pos + 1;
           let p = s;
           for (;;) {
-            while (p < n && buf[p] !== QUOTE) p++;
+            if (p > lastQuote) return rowStart;
+            while (buf[p] !== QUOTE) p++;
             // A quote as the last byte may be the first half of "": wait for more.
             if (p + 1 >= n) return rowStart;
             if (buf[p + 1] === QUOTE) {

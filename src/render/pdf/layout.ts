@@ -85,7 +85,7 @@ export const STATUS_COLOURS = {
 } as const;
 
 export const TYPE = {
-  title: { font: 'Helvetica-Bold', size: 17, color: PALETTE.ink },
+  title: { font: 'Helvetica-Bold', size: 16, color: PALETTE.ink },
   period: { font: 'Helvetica-Bold', size: 15, color: PALETTE.ink },
   byline: { font: 'Helvetica', size: 8, color: PALETTE.muted },
   statusLabel: { font: 'Helvetica-Bold', size: 7, color: PALETTE.muted },

@@ -14,9 +14,9 @@ import { controlsHeight, drawControls } from './sections/controls.js';
 import { detailsHeight, drawDetails, planDetails } from './sections/details.js';
 import { drawFindings, findingsHeight } from './sections/findings.js';
 import { drawFooter, footerTop } from './sections/footer.js';
-import { drawHeader } from './sections/header.js';
-import { drawStatus } from './sections/status.js';
-import { drawTiles } from './sections/tiles.js';
+import { drawHeader, headerHeight } from './sections/header.js';
+import { drawStatus, statusHeight } from './sections/status.js';
+import { drawTiles, tilesHeight } from './sections/tiles.js';
 import { formatInstant } from './format.js';
 
 export interface RenderPdfOptions {
@@ -51,24 +51,43 @@ function documentInfo(packet: Packet, wording: Wording): PDFKit.DocumentInfo {
   };
 }
 
+/** Leftover height is shared between the gaps, up to this much each; the rest stays at the bottom. */
+const MAX_EXTRA_GAP = 10;
+
+interface Block {
+  height: number;
+  draw(y: number): number;
+}
+
 function drawPage(ctx: PageContext, opts: RenderPdfOptions): void {
   const { packet, geometry: g } = ctx;
-  let y = g.top;
-  y = drawHeader(ctx, y, opts.logoPath);
-  y = drawStatus(ctx, y);
-  y = drawTiles(ctx, y);
   const details = planDetails(ctx);
   const limit = footerTop(ctx);
+  const fixed = headerHeight() + statusHeight() + tilesHeight() + detailsHeight(details);
   const budget = allocateRows(
-    limit - y - detailsHeight(details),
+    limit - g.top - fixed,
     { controls: packet.controls.length, findings: packet.findings.length },
     opts.topFindings ?? 6,
     { controls: controlsHeight, findings: findingsHeight },
   );
-  y = drawControls(ctx, y, budget.controlRows);
-  y = drawFindings(ctx, y, budget.findingRows);
-  y = drawDetails(ctx, y, details);
-  if (y > limit + 0.01) throw new Error(`one-page layout overflow: content ends at ${y.toFixed(1)} pt, footer starts at ${limit.toFixed(1)} pt`);
+  const blocks: Block[] = [
+    { height: headerHeight(), draw: (y) => drawHeader(ctx, y, opts.logoPath) },
+    { height: statusHeight(), draw: (y) => drawStatus(ctx, y) },
+    { height: tilesHeight(), draw: (y) => drawTiles(ctx, y) },
+    { height: controlsHeight(packet.controls.length, budget.controlRows), draw: (y) => drawControls(ctx, y, budget.controlRows) },
+    { height: findingsHeight(packet.findings.length, budget.findingRows), draw: (y) => drawFindings(ctx, y, budget.findingRows) },
+    { height: detailsHeight(details), draw: (y) => drawDetails(ctx, y, details) },
+  ];
+  const used = blocks.reduce((sum, b) => sum + b.height, 0);
+  const extra = Math.min(MAX_EXTRA_GAP, Math.max(0, (limit - g.top - used) / (blocks.length - 1)));
+  let y = g.top;
+  for (const block of blocks) {
+    const end = block.draw(y);
+    // A section that draws more than it declared would overlap the next one.
+    if (Math.abs(end - (y + block.height)) > 0.01) throw new Error(`one-page layout: a section drew ${end - y} pt, declared ${block.height} pt`);
+    y = end + extra;
+  }
+  if (y - extra > limit + 0.01) throw new Error(`one-page layout overflow: content ends at ${(y - extra).toFixed(1)} pt, footer starts at ${limit.toFixed(1)} pt`);
   drawFooter(ctx, opts.packetSha256);
 }
 

@@ -9,6 +9,7 @@ const VERDICT_TONE: Record<Verdict, Tone> = {
   fail: 'bad',
   not_evaluated: 'warn',
   not_applicable: 'neutral',
+  exception: 'warn',
 };
 
 const STATUS_TONE: Record<OverallStatus, Tone> = {

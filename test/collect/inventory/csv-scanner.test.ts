@@ -36,6 +36,7 @@ const SAMPLE =
   '"b","say ""hi"", twice","","SSE-S3"\r\n' +
   '"b","café","7",""\n' +
   'b,plain,3,SSE-KMS\n' +
+  '"b","two\nlines\nin a field","4","SSE-C"\n' +
   '"b","last, no line end","1","DSSE-KMS"';
 
 const EXPECTED = [
@@ -43,7 +44,8 @@ const EXPECTED = [
   { line: 2, fields: ['b', 'say "hi", twice', '', 'SSE-S3'] },
   { line: 3, fields: ['b', 'café', '7', ''] },
   { line: 4, fields: ['b', 'plain', '3', 'SSE-KMS'] },
-  { line: 5, fields: ['b', 'last, no line end', '1', 'DSSE-KMS'] },
+  { line: 5, fields: ['b', 'two\nlines\nin a field', '4', 'SSE-C'] },
+  { line: 6, fields: ['b', 'last, no line end', '1', 'DSSE-KMS'] },
 ];
 
 describe('InventoryCsvScanner', () => {
@@ -52,7 +54,7 @@ describe('InventoryCsvScanner', () => {
   });
 
   it('gives the same rows however the stream is cut into chunks', () => {
-    for (const step of [1, 2, 3, 5, 7, 13, 31]) {
+    for (const step of [1, 2, 3, 4, 5, 7, 13, 31, 64]) {
       expect(scan(SAMPLE, 4, step), `chunks of ${step}`).toEqual({ rows: EXPECTED, errors: [] });
     }
   });

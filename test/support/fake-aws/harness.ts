@@ -52,6 +52,7 @@ export async function collectLive(
       period: periodFor('2026-10', 'UTC'),
       run: {
         tool: { name: 's3-evidence', version: 'test' },
+        operator: 'test',
         startedAt: '2026-11-02T08:00:00Z',
         mode: 'live',
         configSha256: '0'.repeat(64),

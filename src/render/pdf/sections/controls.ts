@@ -10,6 +10,7 @@ export const VERDICT_COLOUR: Record<Verdict, string> = {
   fail: PALETTE.fail,
   not_evaluated: PALETTE.warn,
   not_applicable: PALETTE.neutral,
+  exception: PALETTE.warn,
 };
 
 /** Framework requirement ids, each once, in reference order: "SC-28 · CBC-AWS-S3-1". */

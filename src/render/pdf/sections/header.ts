@@ -7,7 +7,8 @@ import type { PageContext } from './context.js';
 
 const LOGO_BOX = 34;
 const LOGO_GAP = 10;
-const RIGHT_BLOCK = 170;
+const MAX_RIGHT_BLOCK = 200;
+const GUTTER = 16;
 
 /** Draws the header with its top at y; returns the y below it. */
 export function drawHeader(ctx: PageContext, y: number, logoPath?: string): number {
@@ -18,7 +19,12 @@ export function drawHeader(ctx: PageContext, y: number, logoPath?: string): numb
     doc.image(logoPath, g.left, y, { fit: [LOGO_BOX, LOGO_BOX], align: 'center', valign: 'center' });
     x += LOGO_BOX + LOGO_GAP;
   }
-  const leftWidth = g.right - RIGHT_BLOCK - 12 - x;
+  // The period block on the right takes what it needs (up to a cap); the title gets the rest.
+  const month = formatInstant(packet.period.startUtc, packet.period.timeZone, ctx.t('format.month'), locale);
+  const period = toWinAnsi(ctx.t('header.period', { month }));
+  const zone = toWinAnsi(ctx.t('header.zone', { zone: packet.period.timeZone }));
+  const rightWidth = Math.min(MAX_RIGHT_BLOCK, Math.max(measurer(doc, TYPE.period)(period), measurer(doc, TYPE.byline)(zone)));
+  const leftWidth = g.right - rightWidth - GUTTER - x;
   // Long tenant and operator names give way; the fixed wording, time and schema never do.
   const title = fitInto(
     (tenant) => toWinAnsi(ctx.t('header.title', { tenant })),
@@ -38,12 +44,12 @@ export function drawHeader(ctx: PageContext, y: number, logoPath?: string): numb
   );
   drawText(doc, byline, x, y + 24, TYPE.byline, { width: leftWidth });
 
-  const month = formatInstant(packet.period.startUtc, packet.period.timeZone, ctx.t('format.month'), locale);
-  const rightX = g.right - RIGHT_BLOCK;
-  drawText(doc, ctx.t('header.period', { month }), rightX, y + 2, TYPE.period, { width: RIGHT_BLOCK, align: 'right' });
-  drawText(doc, ctx.t('header.zone', { zone: packet.period.timeZone }), rightX, y + 24, TYPE.byline, {
-    width: RIGHT_BLOCK,
-    align: 'right',
-  });
-  return y + Math.max(LOGO_BOX, 34) + SPACE.afterHeader;
+  const rightX = g.right - rightWidth;
+  drawText(doc, period, rightX, y + 2, TYPE.period, { width: rightWidth, align: 'right' });
+  drawText(doc, zone, rightX, y + 24, TYPE.byline, { width: rightWidth, align: 'right' });
+  return y + headerHeight();
+}
+
+export function headerHeight(): number {
+  return LOGO_BOX + SPACE.afterHeader;
 }

@@ -25,5 +25,9 @@ export function drawStatus(ctx: PageContext, y: number): number {
   const top = y + 3 + headline.length * HEADLINE_LEADING + 4;
   const lines = wrapLines(toWinAnsi(packet.completeness.text), width, 3 - headline.length, measurer(doc, TYPE.completeness));
   lines.forEach((line, i) => drawText(doc, line, x, top + i * COMPLETENESS_LEADING, TYPE.completeness, { width }));
-  return y + h + SPACE.afterStatus;
+  return y + statusHeight();
+}
+
+export function statusHeight(): number {
+  return SPACE.statusHeight + SPACE.afterStatus;
 }

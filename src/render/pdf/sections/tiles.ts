@@ -60,7 +60,8 @@ function scaled(style: TextStyle, scale: number): TextStyle {
 /** Value and unit share one baseline and shrink together until both fit the tile. */
 function drawValue(doc: Doc, body: Extract<TileBody, { kind: 'value' }>, x: number, baseline: number, width: number): void {
   const gap = 3;
-  const natural = measurer(doc, TYPE.tileValue)(toWinAnsi(body.value)) + (body.unit ? gap + measurer(doc, TYPE.tileUnit)(toWinAnsi(body.unit)) : 0);
+  // +0.5: headroom so float rounding never makes the fitted unit one hair too wide.
+  const natural = 0.5 + measurer(doc, TYPE.tileValue)(toWinAnsi(body.value)) + (body.unit ? gap + measurer(doc, TYPE.tileUnit)(toWinAnsi(body.unit)) : 0);
   const scale = Math.max(MIN_SCALE, Math.min(1, width / natural));
   const valueStyle = scaled(TYPE.tileValue, scale);
   const drawn = drawText(doc, body.value, x, baseline - ASCENT * valueStyle.size, valueStyle, { width });
@@ -73,7 +74,7 @@ function drawValue(doc: Doc, body: Extract<TileBody, { kind: 'value' }>, x: numb
 function drawPairs(doc: Doc, pairs: Array<{ label: string; value: string }>, x: number, y: number, width: number): void {
   const labelWidth = Math.max(...pairs.map((p) => measurer(doc, TYPE.tilePairLabel)(toWinAnsi(p.label)))) + 5;
   const valueWidth = width - labelWidth;
-  const natural = Math.max(...pairs.map((p) => measurer(doc, TYPE.tilePair)(toWinAnsi(p.value))));
+  const natural = 0.5 + Math.max(...pairs.map((p) => measurer(doc, TYPE.tilePair)(toWinAnsi(p.value))));
   const style = scaled(TYPE.tilePair, Math.max(MIN_SCALE, Math.min(1, valueWidth / natural)));
   pairs.forEach((p, i) => {
     const baseline = y + i * 14 + ASCENT * TYPE.tilePair.size;
@@ -101,5 +102,9 @@ export function drawTiles(ctx: PageContext, y: number): number {
       drawText(doc, line, x, y + h - PAD - TYPE.tileNote.size - (note.length - 1 - j) * NOTE_LEADING, TYPE.tileNote, { width: w });
     });
   });
-  return y + h + SPACE.afterTiles;
+  return y + tilesHeight();
+}
+
+export function tilesHeight(): number {
+  return SPACE.tileHeight + SPACE.afterTiles;
 }

@@ -1,0 +1,221 @@
+import { readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { renderPdf } from '../../../src/render/pdf/render-pdf.js';
+import { defaultTemplatesDir, loadWording, wordingFromText, type Wording } from '../../../src/render/wording.js';
+import { samplePacket } from '../../support/sample-packet.js';
+import { pageObjects, pdfinfo, pdfinfoPages, pdfText, pdfWords, type Word } from './pdf-inspect.js';
+import { LONG_BUCKET, stressPacket } from './stress-packet.js';
+
+const SHA = `3f9a1c2b${'0'.repeat(52)}c21e`;
+const wording = loadWording();
+const render = (packet = samplePacket(), pageSize: 'A4' | 'LETTER' = 'A4', w: Wording = wording, logoPath?: string) =>
+  renderPdf(packet, { pageSize, wording: w, packetSha256: SHA, ...(logoPath ? { logoPath } : {}) });
+
+/** Collapses runs of spaces so assertions do not depend on pdftotext's column padding. */
+const squash = (text: string) => text.replace(/[ \t]+/g, ' ');
+
+/** The page's content box: 40 pt side margins, 36 pt top and bottom (layout.ts). */
+function outsideContentBox(words: Word[], width: number, height: number): Word[] {
+  const tolerance = 0.5;
+  return words.filter((w) => w.xMin < 40 - tolerance || w.xMax > width - 40 + tolerance || w.yMin < 36 - tolerance || w.yMax > height - 36 + tolerance);
+}
+
+/** Pairs of words whose boxes overlap by more than a sliver (pdftotext boxes include line gap, so allow 1.5 pt). */
+function overlapping(words: Word[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i < words.length; i++) {
+    for (let j = i + 1; j < words.length; j++) {
+      const a = words[i]!;
+      const b = words[j]!;
+      const dx = Math.min(a.xMax, b.xMax) - Math.max(a.xMin, b.xMin);
+      const dy = Math.min(a.yMax, b.yMax) - Math.max(a.yMin, b.yMin);
+      if (dx > 0.5 && dy > 1.5) out.push([a.text, b.text]);
+    }
+  }
+  return out;
+}
+
+describe('renderPdf: the sample packet', () => {
+  let pdf: Buffer;
+  let text: string;
+  beforeAll(async () => {
+    pdf = await render();
+    text = squash(pdfText(pdf));
+  });
+
+  it('is exactly one page', () => {
+    expect(pageObjects(pdf)).toBe(1);
+    expect(pdfinfoPages(pdf)).toBe(1);
+  });
+
+  it('names tenant, period with its zone, operator, generation time and schema', () => {
+    expect(text).toContain('ACME Corp — S3 encryption evidence');
+    expect(text).toContain('October 2026');
+    expect(text).toContain('times in America/New_York');
+    expect(text).toContain('Prepared by Example MSP · generated 2026-11-01 06:00 EST · packet schema v1');
+  });
+
+  it('shows the status word, the headline and the completeness text', () => {
+    expect(text).toMatch(/^ ?STATUS\b.*\n ?ATTENTION\b/m);
+    expect(text).toContain('3 controls failing');
+    expect(text).toContain('Evidence incomplete: 1 bucket unreadable (AccessDenied)');
+  });
+
+  it('shows the five KPI tiles with their figures and denominators', () => {
+    for (const label of ['OBJECTS ENCRYPTED', 'BYTES ENCRYPTED', 'DEFAULT ENCRYPTION', 'POLICY GUARDRAILS', 'KEY ROTATION']) {
+      expect(text).toContain(label);
+    }
+    expect(text).toMatch(/99\.982 %/);
+    expect(text).toMatch(/99\.900 %/);
+    // pdftotext may drop the space between a figure and its smaller "/ N".
+    expect(text).toMatch(/DEFAULT ENCRYPTION[^\n]*\n[^]*?\b1 ?\/ ?2\b/);
+    expect(text).toMatch(/SSE 0 ?\/ ?2/);
+    expect(text).toMatch(/TLS 1 ?\/ ?2/);
+    expect(text).toContain('1 of 2 buckets measured');
+  });
+
+  it('lists controls with result words and short framework refs', () => {
+    expect(text).toMatch(/Default encryption on every bucket NOT EVALUATED 1 of 2 buckets; 1 not evaluated SC-28/);
+    expect(text).toMatch(/Objects encrypted at rest FAIL 1 bucket with unencrypted objects CBC-AWS-S3-1/);
+  });
+
+  it('lists the first 6 findings in packet order, then how many more', () => {
+    expect(text).toContain('6 of 15 · full list: workbook sheet Findings');
+    expect(text).toMatch(/1 HIGH acme-prod-data: 1 unencrypted object \(100 B\), oldest 2019-03-02/);
+    expect(text).toMatch(/6 MEDIUM bucket-4: no bucket policy/);
+    expect(text).not.toContain('bucket-5:');
+    expect(text).toContain('and 9 more — see workbook sheet Findings');
+  });
+
+  it('states missing evidence, keys, scope, sources and every later section', () => {
+    expect(text).toContain('Missing evidence bucket acme-denied: s3:GetBucketEncryption (AccessDenied)');
+    expect(text).toContain('Keys 1 customer-managed, 1 of 1 rotating; 0 AWS-managed; 0 unreadable');
+    expect(text).toContain('2 buckets in 1 account, 1 region; 1 excluded');
+    expect(text).toContain('inventory: inventory report 2026-10-31 for 1 of 2 buckets');
+    for (const label of ['Denied uploads', 'Key usage', 'Changes vs baseline', 'AWS Config', 'Exceptions', '12-month trend']) {
+      expect(text).toContain(`${label} not collected — not collected by this version`);
+    }
+  });
+
+  it('ends with the packet hash, how to verify, and the page number', () => {
+    expect(text).toContain('packet.json sha256 3f9a1c2b…c21e · verify: s3-evidence verify <folder>');
+    expect(text).toContain('page 1/1');
+  });
+
+  it('keeps every word inside the margins, with no two words overlapping', () => {
+    const { width, height, words } = pdfWords(pdf);
+    expect(words.length).toBeGreaterThan(150);
+    expect(width).toBeCloseTo(595.28, 2);
+    expect(outsideContentBox(words, width, height)).toEqual([]);
+    expect(overlapping(words)).toEqual([]);
+  });
+
+  it('fixes the document info from the packet', () => {
+    const info = pdfinfo(pdf);
+    expect(info).toMatch(/^CreationDate:\s+2026-11-01T11:00:00Z$/m);
+    expect(info).toMatch(/^ModDate:\s+2026-11-01T11:00:00Z$/m);
+    expect(info).toMatch(/^Producer:\s+s3-evidence 0\.1\.0 \(pdfkit\)$/m);
+    expect(info).toMatch(/^Title:\s+ACME Corp — S3 encryption evidence — October 2026$/m);
+  });
+});
+
+describe('renderPdf: determinism', () => {
+  it('renders the same packet to identical bytes', async () => {
+    const [a, b] = await Promise.all([render(), render()]);
+    expect(a.equals(b)).toBe(true);
+  });
+  it('changes the bytes (and the trailer ID) when the generation time changes', async () => {
+    const a = await render();
+    const b = await render({ ...samplePacket(), generatedAt: '2026-11-02T11:00:00Z' });
+    const id = (pdf: Buffer) => /\/ID \[<([0-9a-f]+)>/.exec(pdf.toString('latin1'))?.[1];
+    expect(id(a)).toMatch(/^[0-9a-f]{32}$/);
+    expect(id(a)).not.toBe(id(b));
+  });
+});
+
+describe('renderPdf: page sizes', () => {
+  it('uses the A4 and US Letter media boxes', async () => {
+    expect((await render(samplePacket(), 'A4')).toString('latin1')).toContain('/MediaBox [0 0 595.28 841.89]');
+    expect((await render(samplePacket(), 'LETTER')).toString('latin1')).toContain('/MediaBox [0 0 612 792]');
+  });
+});
+
+describe('renderPdf: one page whatever the packet size', () => {
+  it.each(['A4', 'LETTER'] as const)('500 extra buckets on %s: one page, counts cut with "and N more"', async (size) => {
+    const pdf = await render(samplePacket({ manyBuckets: 500 }), size);
+    expect(pageObjects(pdf)).toBe(1);
+    const text = squash(pdfText(pdf));
+    expect(text).toContain('6 of 515');
+    expect(text).toContain('and 509 more — see workbook sheet Findings');
+    expect(text).toContain('502 buckets in 1 account');
+  });
+
+  it.each(['A4', 'LETTER'] as const)('the stress packet on %s: one page, nothing outside the margins or overlapping', async (size) => {
+    const pdf = await render(stressPacket(), size);
+    expect(pageObjects(pdf)).toBe(1);
+    expect(pdfinfoPages(pdf)).toBe(1);
+    const { width, height, words } = pdfWords(pdf);
+    expect(words.length).toBeGreaterThan(300);
+    expect(outsideContentBox(words, width, height)).toEqual([]);
+    expect(overlapping(words)).toEqual([]);
+    const text = squash(pdfText(pdf));
+    expect(text).toContain('INCOMPLETE');
+    expect(text).toContain('and 13 more — see workbook sheet Controls');
+    expect(text).toMatch(/and \d+ more — see workbook sheet Findings/);
+    expect(text).toContain('and 39 more — see workbook');
+  });
+
+  it('shortens a long bucket name in the middle, keeping its distinctive end', async () => {
+    const text = squash(pdfText(await render(stressPacket(), 'A4')));
+    expect(text).not.toContain(LONG_BUCKET);
+    const shortened = /(acme-very-long-[a-z-]*)…([a-z-]*-0042-archive): no bucket policy/.exec(text);
+    expect(shortened).not.toBeNull();
+    expect(shortened![1]!.length + shortened![2]!.length).toBeLessThan(LONG_BUCKET.length);
+  });
+
+  it('prints characters outside WinAnsi as "?" and shows "—" for a missing figure', async () => {
+    const text = squash(pdfText(await render(stressPacket(), 'A4')));
+    expect(text).toContain('Ünïcødé Œu');
+    expect(text).not.toContain('株');
+    expect(text).toMatch(/OBJECTS ENCRYPTED/);
+    expect(text).toContain('no inventory');
+    // 99.99999 % of bytes is not 100 %.
+    expect(text).toContain('99.999 %');
+    expect(text).not.toContain('100 %');
+  });
+});
+
+describe('renderPdf: wording and logo', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 's3e-pdf-logo-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('takes every label from the wording file', async () => {
+    const doc = parse(readFileSync(path.join(defaultTemplatesDir(), 'wording.yaml'), 'utf8')) as { pdf: Record<string, Record<string, unknown>> };
+    doc.pdf.status = { ...doc.pdf.status, attention: 'ACHTUNG' };
+    doc.pdf.controls = { ...doc.pdf.controls, heading: 'Kontrollen' };
+    doc.pdf.footer = { ...doc.pdf.footer, page: 'Seite {{page}} von {{pages}}' };
+    const text = squash(pdfText(await render(samplePacket(), 'A4', wordingFromText(stringify(doc)))));
+    expect(text).toContain('ACHTUNG');
+    expect(text).not.toContain('ATTENTION');
+    expect(text).toContain('Kontrollen');
+    expect(text).toContain('Seite 1 von 1');
+  });
+
+  it('draws a logo left of the title and stays on one page', async () => {
+    // A 1x1 PNG.
+    const logo = path.join(dir, 'logo.png');
+    writeFileSync(logo, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'));
+    const pdf = await render(samplePacket(), 'A4', wording, logo);
+    expect(pageObjects(pdf)).toBe(1);
+    expect(pdf.toString('latin1')).toContain('/Subtype /Image');
+    const acme = pdfWords(pdf).words.find((w) => w.text === 'ACME');
+    // Logo box 34 pt + 10 pt gap after the 40 pt margin.
+    expect(acme?.xMin).toBeCloseTo(84, 0);
+  });
+});

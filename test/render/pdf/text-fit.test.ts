@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { fitEnd, fitInto, fitMiddle, toWinAnsi, wrapLines } from '../../../src/render/pdf/text-fit.js';
+
+/** One point per character: widths are counted by hand. */
+const chars = (s: string) => Array.from(s).length;
+
+describe('toWinAnsi', () => {
+  it('keeps Latin-1 and the cp1252 extras', () => {
+    expect(toWinAnsi('Ünïcødé Œuvre — “quoted” … €5 · naïve')).toBe('Ünïcødé Œuvre — “quoted” … €5 · naïve');
+  });
+  it('replaces what the standard fonts cannot show with one ? per character', () => {
+    expect(toWinAnsi('株式会社 🚀 ok')).toBe('???? ? ok');
+  });
+  it('turns tabs and line breaks into spaces and composes accents first', () => {
+    expect(toWinAnsi('a\tb\nc\r\n')).toBe('a b c  ');
+    expect(toWinAnsi('e\u0301')).toBe('é');
+  });
+});
+
+describe('fitMiddle', () => {
+  it('returns text that fits unchanged', () => {
+    expect(fitMiddle('acme-prod-data', 14, chars)).toBe('acme-prod-data');
+  });
+  it('keeps both ends, giving the tail the odd character', () => {
+    // 10 columns: 9 characters kept, 4 from the start and 5 from the end.
+    expect(fitMiddle('acme-prod-archive', 10, chars)).toBe('acme…chive');
+  });
+  it('returns the ellipsis alone, or nothing, when the width is tiny', () => {
+    expect(fitMiddle('abcdef', 1, chars)).toBe('…');
+    expect(fitMiddle('abcdef', 0.5, chars)).toBe('');
+  });
+});
+
+describe('fitEnd', () => {
+  it('cuts at the end without a dangling space', () => {
+    expect(fitEnd('not collected by this version', 15, chars)).toBe('not collected…');
+    expect(fitEnd('short', 5, chars)).toBe('short');
+  });
+});
+
+describe('wrapLines', () => {
+  it('wraps greedily on spaces', () => {
+    expect(wrapLines('one two three four', 9, 3, chars)).toEqual(['one two', 'three', 'four']);
+  });
+  it('ends the last allowed line with an ellipsis when words are left over', () => {
+    // 9 columns: "three fo" (8) + the ellipsis.
+    expect(wrapLines('one two three four five', 9, 2, chars)).toEqual(['one two', 'three fo…']);
+  });
+  it('cuts a single word longer than the line', () => {
+    expect(wrapLines('abcdefghijkl mn', 5, 2, chars)).toEqual(['abcd…', 'mn']);
+  });
+  it('returns no lines for blank text', () => {
+    expect(wrapLines('   ', 10, 2, chars)).toEqual([]);
+  });
+});
+
+describe('fitInto', () => {
+  const template = (name: string) => `Prepared by ${name} · v1`;
+  it('shortens only the placeholder value', () => {
+    // Fixed part "Prepared by  · v1" is 17 columns; 25 leaves 8 for the name.
+    expect(fitInto(template, 'Example Managed Services', 25, chars, 'end')).toBe('Prepared by Example… · v1');
+    expect(fitInto(template, 'acme-prod-archive', 25, chars, 'middle')).toBe('Prepared by acm…hive · v1');
+  });
+  it('cuts the whole sentence when the fixed part alone is too wide', () => {
+    expect(fitInto(template, 'X', 10, chars, 'end')).toBe('Prepared…');
+  });
+});
