@@ -45,6 +45,10 @@ export interface CollectionBenchResult {
   /** AWS calls the concurrent collection made (STS included). */
   calls: number;
   seconds: number;
+  /** CPU time of this process (all threads, endpoint included) during the concurrent run: near `seconds` x cores means CPU-bound. */
+  cpuSeconds: number;
+  /** 1-minute load average when the run started, to read the figures against. */
+  loadAverage: number;
   /** One call at a time, extrapolated per call from `serialMeasured`. */
   serialSeconds: number;
   serialMeasured: { buckets: number; calls: number; seconds: number };
@@ -147,7 +151,7 @@ async function timedCollection(
   include: string[],
   concurrency: ServiceLimits,
   bucketConcurrency: number,
-): Promise<{ seconds: number; calls: number }> {
+): Promise<{ seconds: number; cpuSeconds: number; calls: number }> {
   const tenant = tenantSchema.parse({
     id: 'bench',
     displayName: 'Benchmark',
@@ -157,6 +161,7 @@ async function timedCollection(
   const dir = await mkdtemp(path.join(os.tmpdir(), 's3e-bench-'));
   await fake.reset();
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const setup = await liveSources(tenant, {
     credentials: fake.callerCredentials,
     endpoint: fake.endpoint,
@@ -180,8 +185,10 @@ async function timedCollection(
     setup.close();
   }
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
   await rm(dir, { recursive: true, force: true });
-  return { seconds, calls: (await fake.stats()).calls };
+  return { seconds, cpuSeconds, calls: (await fake.stats()).calls };
 }
 
 export async function benchCollection(opts: CollectionBenchOptions = {}): Promise<CollectionBenchResult> {
@@ -194,6 +201,7 @@ export async function benchCollection(opts: CollectionBenchOptions = {}): Promis
   const regions = REGION_POOL.slice(0, regionCount);
 
   const scenario = benchScenario(buckets, regions, latencyMs);
+  const loadAverage = round(os.loadavg()[0] ?? 0);
   const entry = opts.endpoint === 'in-process' ? undefined : workerEntry();
   if (opts.endpoint === 'worker' && !entry) throw new Error('the worker endpoint needs the compiled benchmark (npm run bench)');
   const fake = entry ? await workerEndpoint(entry, scenario) : await inProcessEndpoint(scenario);
@@ -221,6 +229,8 @@ export async function benchCollection(opts: CollectionBenchOptions = {}): Promis
       endpoint: entry ? 'worker' : 'in-process',
       calls: full.calls,
       seconds: round(full.seconds),
+      cpuSeconds: round(full.cpuSeconds),
+      loadAverage,
       serialSeconds: round(serialSeconds),
       serialMeasured: { buckets: serialSample, calls: serial.calls, seconds: round(serial.seconds) },
       ratio: round(serialSeconds / full.seconds),
@@ -239,7 +249,7 @@ const round = (n: number) => Math.round(n * 100) / 100;
 export function formatCollectionBench(r: CollectionBenchResult): string {
   return [
     `collection: ${r.buckets} buckets in ${r.regions} regions, ${r.latencyMs} ms added per call, ${r.calls} calls (endpoint: ${r.endpoint})`,
-    `  concurrent:       ${r.seconds.toFixed(2)} s`,
+    `  concurrent:       ${r.seconds.toFixed(2)} s (${r.cpuSeconds.toFixed(1)} s CPU; load average ${r.loadAverage} at start)`,
     `  one at a time:    ${r.serialSeconds.toFixed(2)} s (extrapolated per call from ${r.serialMeasured.calls} calls on ${r.serialMeasured.buckets} buckets in ${r.serialMeasured.seconds.toFixed(2)} s)`,
     `  speed-up:         ${r.ratio.toFixed(1)}x`,
     `  most in flight:   ${Object.entries(r.maxInFlight).map(([s, n]) => `${s} ${n}`).join(', ')} (configured per account+region: s3 ${r.configured.perAccountRegion.s3}, kms ${r.configured.perAccountRegion.kms}, sts ${r.configured.perAccountRegion.sts}; ${r.withinLimits ? 'within limits' : 'LIMIT EXCEEDED'})`,

@@ -66,6 +66,17 @@ export const tenantSchema = z
     sources: evidenceSources.default({ inventory: [], accessLogs: [], cloudTrail: [] }),
     /** Extra customer-managed keys to report on, beyond those the buckets use. */
     kmsKeys: z.array(z.string().startsWith('arn:')).default([]),
+    /**
+     * Principals expected to use the tenant's keys (globs: role/user ARNs, service names such as
+     * s3.amazonaws.com, account:<id>). Any other principal seen in CloudTrail is flagged.
+     */
+    keyPrincipals: z
+      .object({
+        expected: z.array(z.string().min(1)).default([]),
+        perKey: z.record(z.string().startsWith('arn:'), z.array(z.string().min(1))).default({}),
+      })
+      .strict()
+      .default({ expected: [], perKey: {} }),
   })
   .strict();
 

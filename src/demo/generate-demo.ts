@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { writeAccessLogs, writeCloudTrail, type DemoKmsCall, type DemoRequest } from './demo-logs.js';
 
 export const DEMO_PERIOD = '2026-10';
 const EXPORTED_AT = '2026-11-01T06:00:00Z';
@@ -62,10 +63,10 @@ interface DemoTenant {
 const kmsArn = (k: DemoKey) => `arn:aws:kms:${k.region}:${k.account}:key/${k.id}`;
 
 const NW_KEY: DemoKey = { id: '0b6c5e1a-7d3f-4c2e-9a41-5f8e2d7c1b90', account: '111111111111', region: 'us-east-2', alias: 'alias/northwind-records', manager: 'CUSTOMER', rotation: true };
-const NW_BACKUP_KEY: DemoKey = { id: '3e9d2a47-1c85-4b6f-a0d3-8f27c6e5b412', account: '111111111111', region: 'us-east-2', alias: 'alias/northwind-backups', manager: 'CUSTOMER', rotation: true };
-const ACME_KEY: DemoKey = { id: '7f4a1b2c-3d5e-4f60-8a9b-0c1d2e3f4a5b', account: '222222222222', region: 'us-east-1', alias: 'alias/acme-app', manager: 'CUSTOMER', rotation: false };
+const NW_BACKUP_KEY: DemoKey = { id: '3e9d2a47-1c85-4b6f-a0d3-8f27c6e5b412', account: '111111111111', region: 'us-west-2', alias: 'alias/northwind-backups', manager: 'CUSTOMER', rotation: true };
+const ACME_KEY: DemoKey = { id: '7f4a1b2c-3d5e-4f60-8a9b-0c1d2e3f4a5b', account: '222222222222', region: 'eu-west-1', alias: 'alias/acme-app', manager: 'CUSTOMER', rotation: false };
 const GLOBEX_KEY: DemoKey = { id: 'c81f0e2d-5a6b-4c7d-9e8f-1a2b3c4d5e6f', account: '333333333333', region: 'eu-central-1', alias: 'alias/globex-orders', manager: 'CUSTOMER', rotation: true };
-const GLOBEX_SHARED_KEY: DemoKey = { id: 'e2a4c6d8-0b1d-4e3f-a5b7-c9d1e3f5a7b9', account: '444444444444', region: 'eu-central-1', alias: 'alias/security-shared', manager: 'CUSTOMER', rotation: true, denied: true };
+const GLOBEX_SHARED_KEY: DemoKey = { id: 'e2a4c6d8-0b1d-4e3f-a5b7-c9d1e3f5a7b9', account: '444444444444', region: 'eu-west-1', alias: 'alias/security-shared', manager: 'CUSTOMER', rotation: true, denied: true };
 
 const TENANTS: DemoTenant[] = [
   {
@@ -277,4 +278,60 @@ export async function generateDemoExports(root: string): Promise<void> {
       }
     }
   }
+  await writeDemoLogs(path.join(root, 'logs'));
+}
+
+const iam = (account: string, name: string) => `arn:aws:iam::${account}:${name}`;
+
+/** Ordinary traffic plus the month's story: denied uploads, KMS use, one unexpected principal. */
+async function writeDemoLogs(root: string): Promise<void> {
+  const rand = rng(4242);
+  let seq = 0;
+  const at = (day: number, hour: number) => new Date(Date.UTC(2026, 9, day, hour, Math.floor(rand() * 60), Math.floor(rand() * 60)));
+  const req = (bucket: string, region: string, time: Date, roleArn: string, over: Partial<DemoRequest> = {}): DemoRequest => ({
+    bucket, region, time, roleArn, requestId: `${(++seq).toString(16).toUpperCase().padStart(8, '0')}${createHash('md5').update(`${bucket}${seq}`).digest('hex').slice(0, 8).toUpperCase()}`,
+    ip: `10.20.${seq % 7}.${seq % 200}`, operation: rand() < 0.6 ? 'REST.GET.OBJECT' : 'REST.PUT.OBJECT', key: `data/${2026}/${seq % 97}/object-${seq}.json`, denied: false, tls: true, ...over,
+  });
+  const traffic = (bucket: string, region: string, roleArn: string, sse: string | undefined, perDay: number) =>
+    Array.from({ length: 31 * perDay }, (_, i) => {
+      const r = req(bucket, region, at(1 + Math.floor(i / perDay), Math.floor(rand() * 24)), roleArn);
+      return r.operation === 'REST.PUT.OBJECT' && sse ? { ...r, sse } : r;
+    });
+
+  // acme: SSE-only policy on web assets refuses uploads without AES256; app-data refuses plain HTTP under uploads/.
+  const A = '222222222222';
+  const acmeKey = `arn:aws:kms:eu-west-1:${A}:key/${ACME_KEY.id}`;
+  const web = traffic('acme-web-assets', 'us-east-1', iam(A, 'role/web-deploy'), 'AES256', 12);
+  const archive = traffic('acme-legacy-archive', 'us-east-1', iam(A, 'role/archive-reader'), undefined, 6);
+  const app = traffic('acme-app-data', 'eu-west-1', iam(A, 'role/app-writer'), 'aws:kms', 10);
+  const acmeDenied = [
+    ...[3, 3, 7, 9, 14, 14, 14, 18, 22, 27, 29, 30].map((d) => req('acme-web-assets', 'us-east-1', at(d, 15), iam(A, 'role/web-deploy'), { operation: 'REST.PUT.OBJECT', key: `site/build-${d}/index.html`, denied: true, ip: '10.20.1.15' })),
+    ...[11, 25].map((d) => req('acme-web-assets', 'us-east-1', at(d, 9), iam(A, 'role/web-deploy'), { operation: 'REST.PUT.OBJECT', key: `site/assets/app-${d}.js`, denied: true, sse: 'aws:kms', ip: '10.20.1.15' })),
+    ...[6, 6, 13, 20, 21].map((d) => req('acme-app-data', 'eu-west-1', at(d, 20), iam(A, 'role/partner-upload'), { operation: 'REST.PUT.OBJECT', key: `uploads/partner/feed-${d}.csv`, denied: true, tls: false, ip: '198.51.100.23' })),
+  ];
+  const acmeAccess = [...web, ...archive, ...app, ...acmeDenied];
+  await writeAccessLogs(path.join(root, 'acme', 'access-logs'), acmeAccess);
+  const acmeKms: DemoKmsCall[] = [
+    ...app.filter((r) => r.operation === 'REST.PUT.OBJECT').map((r) => ({ time: r.time, keyArn: acmeKey, eventName: 'GenerateDataKey', principal: iam(A, 'role/app-writer'), viaS3Bucket: 'acme-app-data' })),
+    ...Array.from({ length: 31 * 8 }, (_, i) => ({ time: at(1 + Math.floor(i / 8), Math.floor(rand() * 24)), keyArn: acmeKey, eventName: 'Decrypt', principal: iam(A, 'role/analytics-reader'), viaS3Bucket: 'acme-app-data' })),
+    ...[20, 20, 20, 21, 21, 21, 21].map((d) => ({ time: at(d, 2), keyArn: acmeKey, eventName: 'Decrypt', principal: iam(A, 'user/contractor-jdoe') })),
+    { time: at(21, 3), keyArn: acmeKey, eventName: 'Decrypt', principal: iam(A, 'user/contractor-jdoe'), errorCode: 'AccessDeniedException' },
+    { time: at(12, 16), keyArn: acmeKey, eventName: 'DisableKeyRotation', principal: iam(A, 'role/platform-admin'), requestParameters: {} },
+  ];
+  // The trail records S3 data events for web assets and app data only (not the archive).
+  await writeCloudTrail(path.join(root, 'acme', 'cloudtrail'), A, [...web, ...app, ...acmeDenied].filter((r) => r.bucket !== 'acme-legacy-archive'), acmeKms);
+
+  // northwind: three uploads without SSE refused on the records bucket; every key used only by its roles.
+  const N = '111111111111';
+  const records = traffic('northwind-prod-records', 'us-east-2', iam(N, 'role/etl-loader'), 'aws:kms', 14);
+  const imaging = traffic('northwind-prod-imaging', 'us-east-2', iam(N, 'role/records-api'), 'aws:kms:dsse', 6);
+  const backups = traffic('northwind-backups', 'us-west-2', iam(N, 'role/backup-agent'), 'aws:kms', 4);
+  const nwDenied = [8, 16, 23].map((d) => req('northwind-prod-records', 'us-east-2', at(d, 11), iam(N, 'role/etl-loader'), { operation: 'REST.PUT.OBJECT', key: `ingest/batch-${d}.parquet`, denied: true, ip: '10.30.4.8' }));
+  const nwAll = [...records, ...imaging, ...backups, ...nwDenied];
+  await writeAccessLogs(path.join(root, 'northwind', 'access-logs'), nwAll);
+  const keyOf = (b: DemoRequest) => `arn:aws:kms:${b.region}:${N}:key/${b.bucket === 'northwind-backups' ? NW_BACKUP_KEY.id : NW_KEY.id}`;
+  const nwKms: DemoKmsCall[] = nwAll
+    .filter((r) => !r.denied)
+    .map((r) => ({ time: r.time, keyArn: keyOf(r), eventName: r.operation === 'REST.PUT.OBJECT' ? 'GenerateDataKey' : 'Decrypt', principal: r.roleArn, viaS3Bucket: r.bucket }));
+  await writeCloudTrail(path.join(root, 'northwind', 'cloudtrail'), N, nwAll, nwKms);
 }

@@ -13,6 +13,8 @@ import type { Packet } from '../model/packet.js';
 import { EvidenceWriter } from '../workspace/evidence-store.js';
 import { TOOL } from '../tool.js';
 import { analyzeFolder } from './analyze-folder.js';
+import { collectLogs } from './collect-logs.js';
+import { writeLogEvidence } from '../workspace/log-evidence.js';
 
 export interface TenantRunResult {
   tenant: string;
@@ -102,7 +104,7 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
       if (trees.length === 0) return { bucket, status: 'missing', reason: 'no S3 Inventory location is configured for this tenant' };
       return collectInventory({ trees, bucket, periodEndUtc: period.endUtc, unencryptedCsvPath, unencryptedCsvRelative });
     };
-    await collectTenant({
+    const evidence = await collectTenant({
       tenant,
       period,
       run,
@@ -112,6 +114,15 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
       missingAccounts,
       ...(args.onProgress ? { onProgress: (p: CollectProgress) => args.onProgress!({ ...p, tenant: tenant.id }) } : {}),
     });
+    await writeLogEvidence(
+      writer,
+      await collectLogs({
+        tenant,
+        period,
+        buckets: evidence.buckets.map((b) => b.name),
+        ...(args.live ? { s3: () => args.live!.s3ForTrees() } : {}),
+      }),
+    );
     const packet = await analyzeFolder(staging, { pageSize: config.pageSize, topFindings: config.topFindings });
     await rm(finalDir, { recursive: true, force: true });
     await rename(staging, finalDir);

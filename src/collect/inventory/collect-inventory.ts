@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import type { InventoryDataFile, InventoryEvidence, InventoryProblem } from '../../evidence/inventory.js';
 import { isTreeNotFound, type TreeReader } from '../tree/index.js';
 import { readDataFile } from './data-file.js';
@@ -45,7 +46,17 @@ type Unverified = Extract<InventoryEvidence, { status: 'unverified' }>;
  * 'unverified' with the problems named; counts are then not given at all.
  */
 export async function collectInventory(args: CollectInventoryArgs): Promise<InventoryEvidence> {
+  const evidence = await findAndReadReport(args);
+  // The export path belongs to this collector: never leave a list there that the evidence does not vouch for.
+  if (evidence.status !== 'ok') await rm(args.unencryptedCsvPath, { force: true });
+  return evidence;
+}
+
+async function findAndReadReport(args: CollectInventoryArgs): Promise<InventoryEvidence> {
   const { trees, bucket, periodEndUtc } = args;
+  if (trees.length === 0) {
+    return { bucket, status: 'missing', reason: 'no S3 Inventory location is configured for this tenant' };
+  }
   const { found, failures } = await listReportFolders(trees, bucket);
   if (failures.length > 0) {
     return {
@@ -56,8 +67,8 @@ export async function collectInventory(args: CollectInventoryArgs): Promise<Inve
     };
   }
 
-  const where = trees.length > 0 ? trees.map((t) => t.locate(`${bucket}/`)).join(', ') : 'no inventory location configured';
   if (found.length === 0) {
+    const where = trees.map((t) => t.locate(`${bucket}/`)).join(', ');
     return { bucket, status: 'missing', reason: `no S3 Inventory report for bucket ${bucket} (looked in ${where})` };
   }
 

@@ -85,8 +85,11 @@ async function* csvRecords(stream: NodeJS.ReadableStream): AsyncGenerator<string
   let quotePending = false; // saw a quote inside a quoted field: either "" or the closing quote
   let fieldStarted = false;
 
-  for await (const chunk of stream) {
-    const text = decoder.write(chunk as Buffer);
+  const chunks = async function* (): AsyncGenerator<string> {
+    for await (const chunk of stream) yield decoder.write(chunk as Buffer);
+    yield decoder.end();
+  };
+  for await (const text of chunks()) {
     const out: string[][] = [];
     for (let i = 0; i < text.length; i++) {
       const ch = text[i]!;

@@ -119,3 +119,36 @@ export function fitInto(
   // Kerning makes widths not quite additive; re-check rather than trust the sum.
   return short && measure(candidate) <= maxWidth ? candidate : fitEnd(full, maxWidth, measure);
 }
+
+/** True when greedy wrapping fits `text` into `maxLines` lines without cutting anything. */
+export function fitsInLines(text: string, maxWidth: number, maxLines: number, measure: Measure): boolean {
+  const words = text.split(/\s+/).filter((w) => w.length > 0);
+  let lines = 0;
+  let current = '';
+  for (const word of words) {
+    if (measure(word) > maxWidth) return false;
+    const candidate = current ? `${current} ${word}` : word;
+    if (measure(candidate) <= maxWidth) {
+      current = candidate;
+      continue;
+    }
+    lines++;
+    current = word;
+  }
+  if (current) lines++;
+  return lines <= maxLines;
+}
+
+/**
+ * Wraps `text` + `suffix` into at most `maxLines` lines, cutting `text` (with an ellipsis) so the
+ * suffix, e.g. "and 3 more — see workbook", always survives whole.
+ */
+export function wrapWithSuffix(text: string, suffix: string, maxWidth: number, maxLines: number, measure: Measure): string[] {
+  const chars = Array.from(text);
+  for (let keep = chars.length; keep >= 0; keep--) {
+    const head = keep === chars.length ? text : chars.slice(0, keep).join('').trimEnd() + ELLIPSIS;
+    const candidate = head + suffix;
+    if (fitsInLines(candidate, maxWidth, maxLines, measure)) return wrapLines(candidate, maxWidth, maxLines, measure);
+  }
+  return wrapLines(suffix, maxWidth, maxLines, measure);
+}

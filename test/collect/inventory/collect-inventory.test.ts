@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -229,7 +229,15 @@ describe('choosing the report', () => {
   it('missing when no inventory location is configured', async () => {
     const e = await collect([], 'example-source-bucket', '2026-11-01T00:00:00Z');
     expectStatus(e, 'missing');
-    expect(e.reason).toContain('no inventory location configured');
+    expect(e.reason).toBe('no S3 Inventory location is configured for this tenant');
+  });
+
+  it('removes an unencrypted list left at the export path by an earlier run when there is no report', async () => {
+    const stale = path.join(work, 'packet', 'exports', 'unencrypted.csv');
+    await mkdir(path.dirname(stale), { recursive: true });
+    await writeFile(stale, 'stale');
+    expectStatus(await collect([BASIC], 'example-source-bucket', '2026-10-01T00:00:00Z'), 'missing');
+    expect(await exportExists()).toBe(false);
   });
 
   it('missing when the only configurations lack EncryptionStatus', async () => {

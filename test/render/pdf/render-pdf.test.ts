@@ -163,6 +163,7 @@ describe('renderPdf: one page whatever the packet size', () => {
     expect(overlapping(words)).toEqual([]);
     const text = squash(pdfText(pdf));
     expect(text).toContain('INCOMPLETE');
+    expect(text).toContain('EXCEPTION');
     expect(text).toContain('and 13 more — see workbook sheet Controls');
     expect(text).toMatch(/and \d+ more — see workbook sheet Findings/);
     expect(text).toContain('and 39 more — see workbook');

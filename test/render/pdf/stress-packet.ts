@@ -14,9 +14,9 @@ export function stressPacket(): Packet {
     id: `control-${i}`,
     title: `Control number ${i} with a rather long descriptive title that cannot fit the column`,
     passes: 'n/a',
-    verdict: (['pass', 'fail', 'not_evaluated', 'not_applicable'] as const)[i % 4] ?? 'pass',
+    verdict: (['pass', 'fail', 'not_evaluated', 'not_applicable', 'exception'] as const)[i % 5] ?? 'pass',
     summary: `${100000 + i} of 123456 buckets evaluated, with a note that runs on and on`,
-    counts: { pass: 1, fail: 0, not_evaluated: 0, not_applicable: 0 },
+    counts: { pass: 1, fail: 0, not_evaluated: 0, not_applicable: 0, exception: 0 },
     resources: [],
     references: [
       { framework: 'NIST SP 800-53 Rev. 5', id: 'SC-28', title: 'Protection of information at rest' },

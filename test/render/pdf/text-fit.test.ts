@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitEnd, fitInto, fitMiddle, toWinAnsi, wrapLines } from '../../../src/render/pdf/text-fit.js';
+import { fitEnd, fitInto, fitMiddle, fitsInLines, toWinAnsi, wrapLines, wrapWithSuffix } from '../../../src/render/pdf/text-fit.js';
 
 /** One point per character: widths are counted by hand. */
 const chars = (s: string) => Array.from(s).length;
@@ -63,5 +63,21 @@ describe('fitInto', () => {
   });
   it('cuts the whole sentence when the fixed part alone is too wide', () => {
     expect(fitInto(template, 'X', 10, chars, 'end')).toBe('Prepared…');
+  });
+});
+
+describe('fitsInLines', () => {
+  it('counts greedy lines without cutting', () => {
+    expect(fitsInLines('one two three four', 9, 3, chars)).toBe(true);
+    expect(fitsInLines('one two three four', 9, 2, chars)).toBe(false);
+    expect(fitsInLines('abcdefghijkl', 9, 5, chars)).toBe(false);
+  });
+});
+
+describe('wrapWithSuffix', () => {
+  it('keeps the suffix whole and cuts the text before it', () => {
+    // 12 columns, 1 line: "; +3 more" is 9 columns, leaving "ab" + ellipsis.
+    expect(wrapWithSuffix('abcdefgh', '; +3 more', 12, 1, chars)).toEqual(['ab…; +3 more']);
+    expect(wrapWithSuffix('abc', '; +3 more', 12, 1, chars)).toEqual(['abc; +3 more']);
   });
 });

@@ -1,7 +1,8 @@
 /** The controls table: title, result word, scope, framework references. Packet order. */
-import type { ControlResult, Verdict } from '../../../model/packet.js';
-import { box, drawText } from '../draw.js';
+import type { Verdict } from '../../../model/packet.js';
+import { box, drawText, measurer } from '../draw.js';
 import { columns, PALETTE, SPACE, TYPE } from '../layout.js';
+import { fitMiddle, toWinAnsi, type Measure } from '../text-fit.js';
 import type { PageContext } from './context.js';
 import { drawHeading } from './heading.js';
 
@@ -13,9 +14,20 @@ export const VERDICT_COLOUR: Record<Verdict, string> = {
   exception: PALETTE.warn,
 };
 
-/** Framework requirement ids, each once, in reference order: "SC-28 · CBC-AWS-S3-1". */
-export function shortReferences(control: ControlResult, separator: string): string {
-  return [...new Set(control.references.map((r) => r.id))].join(separator);
+/**
+ * Framework requirement ids, each once, in reference order, as many as fit, then "+N" for the
+ * rest: "SC-28 · CBC-AWS-S3-1 +2". The workbook lists them all.
+ */
+export function shortReferences(ids: string[], separator: string, more: (count: number) => string, width: number, measure: Measure): string {
+  const unique = [...new Set(ids.map(toWinAnsi))];
+  for (let shown = unique.length; shown >= 1; shown--) {
+    const rest = unique.length - shown;
+    const text = unique.slice(0, shown).join(separator) + (rest > 0 ? ` ${more(rest)}` : '');
+    if (measure(text) <= width) return text;
+  }
+  const rest = unique.length - 1;
+  const tail = rest > 0 ? ` ${more(rest)}` : '';
+  return fitMiddle(unique[0] ?? '', width - measure(tail), measure) + tail;
 }
 
 export function controlsHeight(count: number, maxRows: number): number {
@@ -30,7 +42,7 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
   const failing = controls.filter((c) => c.verdict === 'fail').length;
   y = drawHeading(ctx, y, ctx.t('controls.heading'), ctx.t('controls.note', { total: controls.length, failing }));
 
-  const [title, result, scope, refs] = columns(g.left + 4, g.contentWidth - 8, [40, 15, 28, 17], 10);
+  const [title, result, scope, refs] = columns(g.left + 4, g.contentWidth - 8, [33, 15, 34, 18], 8);
   if (!title || !result || !scope || !refs) throw new Error('controls table needs four columns');
   const head = [
     [title, 'controls.colControl'],
@@ -54,8 +66,10 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
     drawText(doc, c.title, title.x, textY, TYPE.cell, { width: title.width });
     drawText(doc, ctx.t(`verdict.${c.verdict}`), result.x, textY, { ...TYPE.cellBold, color: VERDICT_COLOUR[c.verdict] }, { width: result.width });
     drawText(doc, c.summary, scope.x, textY, TYPE.cell, { width: scope.width });
-    const r = shortReferences(c, separator);
-    drawText(doc, r || ctx.t('controls.noRefs'), refs.x, textY, { ...TYPE.cell, color: PALETTE.muted }, { width: refs.width });
+    const refStyle = { ...TYPE.cell, color: PALETTE.muted };
+    const more = (count: number) => ctx.t('controls.refsMore', { count });
+    const r = shortReferences(c.references.map((ref) => ref.id), separator, more, refs.width, measurer(doc, refStyle));
+    drawText(doc, r || ctx.t('controls.noRefs'), refs.x, textY, refStyle, { width: refs.width });
   });
   y += shown.length * SPACE.controlRow;
   if (controls.length > shown.length) {

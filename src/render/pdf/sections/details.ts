@@ -5,11 +5,12 @@
 import type { Packet, SectionNotCollected } from '../../../model/packet.js';
 import { drawText, hline, measurer } from '../draw.js';
 import { columns, PALETTE, SPACE, TYPE } from '../layout.js';
-import { fitInto, toWinAnsi, wrapLines } from '../text-fit.js';
+import { fitsInLines, toWinAnsi, wrapLines, wrapWithSuffix } from '../text-fit.js';
 import type { PageContext } from './context.js';
 import { drawHeading } from './heading.js';
 
 const LABEL_WIDTH = 92;
+const MISSING_LINES = 2;
 
 interface DetailRow {
   label: string;
@@ -47,34 +48,22 @@ function scopeText(ctx: PageContext): string {
 }
 
 /**
- * As many missing-evidence items as fit one line, then "and N more". Each item names its scope
- * (bucket or source); a scope too long for the line is shortened in the middle.
+ * As many missing-evidence items as fit two lines, then "and N more". Each item names its scope
+ * (bucket or source), the source and the reason; when even one item is too long, it is cut and
+ * the "and N more" still shows.
  */
-function missingText(ctx: PageContext, width: number): string {
+function missingLines(ctx: PageContext, width: number): string[] {
   const missing = ctx.packet.completeness.missing;
-  if (missing.length === 0) return ctx.t('details.missingNone');
   const measure = measurer(ctx.doc, TYPE.detail);
+  if (missing.length === 0) return wrapLines(toWinAnsi(ctx.t('details.missingNone')), width, 1, measure);
   const separator = ctx.t('details.listSeparator');
   const items = missing.map((m) => ctx.t('details.missingItem', { scope: m.scope, source: m.source, reason: m.reason }));
+  const suffixFor = (shown: number) => (shown < items.length ? separator + ctx.t('details.missingMore', { count: items.length - shown }) : '');
   for (let shown = items.length; shown >= 1; shown--) {
-    const rest = items.length - shown;
-    const suffix = rest > 0 ? separator + ctx.t('details.missingMore', { count: rest }) : '';
-    const line = toWinAnsi(items.slice(0, shown).join(separator) + suffix);
-    if (measure(line) <= width) return line;
-    if (shown === 1) {
-      // Even one item is too long: shorten its scope (a bucket name) in the middle.
-      const first = missing[0];
-      if (!first) return '';
-      return fitInto(
-        (scope) => toWinAnsi(ctx.t('details.missingItem', { scope, source: first.source, reason: first.reason }) + suffix),
-        toWinAnsi(first.scope),
-        width,
-        measure,
-        'middle',
-      );
-    }
+    const text = toWinAnsi(items.slice(0, shown).join(separator) + suffixFor(shown));
+    if (fitsInLines(text, width, MISSING_LINES, measure)) return wrapLines(text, width, MISSING_LINES, measure);
   }
-  return '';
+  return wrapWithSuffix(toWinAnsi(items[0] ?? ''), toWinAnsi(suffixFor(1)), width, MISSING_LINES, measure);
 }
 
 function sourcesText(ctx: PageContext): string {
@@ -88,7 +77,7 @@ export function planDetails(ctx: PageContext): DetailRow[] {
   return [
     { label: ctx.t('details.keys'), lines: wrap(keysText(ctx), 1) },
     { label: ctx.t('details.scope'), lines: wrap(scopeText(ctx), 1) },
-    { label: ctx.t('details.missing'), lines: [missingText(ctx, width)] },
+    { label: ctx.t('details.missing'), lines: missingLines(ctx, width) },
     { label: ctx.t('details.sources'), lines: wrap(sourcesText(ctx), 2) },
   ];
 }

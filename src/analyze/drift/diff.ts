@@ -1,0 +1,54 @@
+/** Baseline snapshot vs current snapshot: every drift item, buckets then keys, each in name order. */
+import type { BaselineSnapshot, BucketSnapshot, KeySnapshot } from '../../baseline/snapshot.js';
+import type { DriftItem } from '../../model/governance-sections.js';
+import { bucketDrift } from './bucket-drift.js';
+import { keyDrift } from './key-drift.js';
+
+function bucketState(b: BucketSnapshot): unknown {
+  const { name: _name, ...state } = b;
+  return state;
+}
+
+/** A key is the same key when its id matches, or failing that when the two share a reference (ARN vs alias after a failed DescribeKey). */
+function pairKeys(before: KeySnapshot[], after: KeySnapshot[]): { pairs: Array<[KeySnapshot, KeySnapshot]>; removed: KeySnapshot[]; added: KeySnapshot[] } {
+  const left = new Set(after);
+  const pairs: Array<[KeySnapshot, KeySnapshot]> = [];
+  const removed: KeySnapshot[] = [];
+  const byId = (b: KeySnapshot) => [...left].find((a) => a.id === b.id);
+  const byReference = (b: KeySnapshot) => [...left].find((a) => a.references.some((r) => b.references.includes(r) || r === b.id) || b.references.includes(a.id));
+  for (const b of before) {
+    const a = byId(b) ?? byReference(b);
+    if (a) {
+      left.delete(a);
+      pairs.push([b, a]);
+    } else removed.push(b);
+  }
+  return { pairs, removed, added: [...left] };
+}
+
+export function diffSnapshots(baseline: BaselineSnapshot, current: BaselineSnapshot): DriftItem[] {
+  const items: DriftItem[] = [];
+  const keys = { before: baseline.keys, after: current.keys };
+  const names = [...new Set([...baseline.buckets.map((b) => b.name), ...current.buckets.map((b) => b.name)])].sort();
+  for (const name of names) {
+    const b = baseline.buckets.find((x) => x.name === name);
+    const a = current.buckets.find((x) => x.name === name);
+    if (b && a) items.push(...bucketDrift(b, a, keys));
+    else if (a) {
+      items.push({ resource: name, resourceType: 'bucket', kind: 'bucket_added', severity: 'warning', summary: `Bucket ${name} is in scope now but not in the baseline.`, before: null, after: bucketState(a) });
+    } else if (b) {
+      items.push({ resource: name, resourceType: 'bucket', kind: 'bucket_removed', severity: 'warning', summary: `Bucket ${name} is in the baseline but no longer in scope.`, before: bucketState(b), after: null });
+    }
+  }
+  const { pairs, removed, added } = pairKeys(baseline.keys, current.keys);
+  const keyItems: DriftItem[] = [];
+  for (const [b, a] of pairs) keyItems.push(...keyDrift(b, a));
+  for (const k of added) {
+    keyItems.push({ resource: k.id, resourceType: 'key', kind: 'key_added', severity: 'warning', summary: `Key ${k.id} is in use now but not in the baseline.`, before: null, after: k });
+  }
+  for (const k of removed) {
+    keyItems.push({ resource: k.id, resourceType: 'key', kind: 'key_removed', severity: 'warning', summary: `Key ${k.id} is in the baseline but no longer in use.`, before: k, after: null });
+  }
+  keyItems.sort((x, y) => (x.resource < y.resource ? -1 : x.resource > y.resource ? 1 : 0));
+  return [...items, ...keyItems];
+}

@@ -1,0 +1,44 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { AccessLogScan } from '../collect/access-logs/scan-access-logs.js';
+import type { CloudTrailScan } from '../collect/cloudtrail/scan-cloudtrail.js';
+import { EVIDENCE_DIR, type EvidenceWriter } from './evidence-store.js';
+
+/**
+ * Log summaries (what the access-log and CloudTrail scans kept: denied requests, per-day record
+ * counts, KMS call tallies, problems). null means "no location configured", which is not the same
+ * as "read and empty".
+ */
+export interface LogEvidence {
+  accessLogs: AccessLogScan[] | null;
+  cloudTrail: CloudTrailScan[] | null;
+}
+
+const LOG_INDEX = `${EVIDENCE_DIR}/logs/index.json`;
+
+export async function writeLogEvidence(writer: EvidenceWriter, logs: LogEvidence): Promise<void> {
+  const files = {
+    accessLogs: logs.accessLogs ? await Promise.all(logs.accessLogs.map((s, i) => writer.writeJson(`${EVIDENCE_DIR}/logs/access-logs-${i + 1}.json`, s))) : null,
+    cloudTrail: logs.cloudTrail ? await Promise.all(logs.cloudTrail.map((s, i) => writer.writeJson(`${EVIDENCE_DIR}/logs/cloudtrail-${i + 1}.json`, s))) : null,
+  };
+  await writer.writeJson(LOG_INDEX, files);
+}
+
+async function readJson<T>(packetDir: string, rel: string): Promise<T> {
+  return JSON.parse(await readFile(path.join(packetDir, ...rel.split('/')), 'utf8')) as T;
+}
+
+/** Packets collected before log evidence existed have no index: that reads as "not configured". */
+export async function loadLogEvidence(packetDir: string): Promise<LogEvidence> {
+  let index: { accessLogs: string[] | null; cloudTrail: string[] | null };
+  try {
+    index = await readJson(packetDir, LOG_INDEX);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { accessLogs: null, cloudTrail: null };
+    throw err;
+  }
+  return {
+    accessLogs: index.accessLogs ? await Promise.all(index.accessLogs.map((f) => readJson<AccessLogScan>(packetDir, f))) : null,
+    cloudTrail: index.cloudTrail ? await Promise.all(index.cloudTrail.map((f) => readJson<CloudTrailScan>(packetDir, f))) : null,
+  };
+}
