@@ -12,7 +12,9 @@ import { TOOL } from '../tool.js';
 import { readFile } from 'node:fs/promises';
 import type { Packet } from '../model/packet.js';
 import { EXIT, UsageError } from './exit-codes.js';
-import { progressReporter } from './progress.js';
+import { progressReporter } from '../collect/live/progress.js';
+import { liveSources, treeS3Client, type LiveOptions, type LiveSetup } from '../collect/live/index.js';
+import type { LiveCollection } from '../pipeline/run-tenant.js';
 
 interface CommonOptions {
   config: string;
@@ -54,27 +56,56 @@ function report(results: TenantRunResult[], json: boolean | undefined, extra: Re
   return code;
 }
 
-async function runCommand(opts: CommonOptions & { profile?: string }): Promise<number> {
+interface RunOptions extends CommonOptions {
+  profile?: string;
+  endpointUrl?: string;
+}
+
+/** Live collection for the tenants whose accounts have no offline export. */
+function liveCollection(config: Config, opts: RunOptions): LiveCollection {
+  const liveOptions: LiveOptions = {
+    ...(opts.profile ? { profile: opts.profile } : {}),
+    ...(opts.endpointUrl ? { endpoint: opts.endpointUrl } : {}),
+    concurrency: config.collection.concurrency,
+    maxAttempts: config.collection.maxAttempts,
+    timeoutMs: config.collection.timeoutMs,
+  };
+  let setup: LiveSetup | undefined;
+  return {
+    async sources(tenant) {
+      setup = await liveSources(tenant, liveOptions);
+      return { sources: setup.sources, identity: setup.identity, problems: setup.problems };
+    },
+    s3ForTrees: () => setup?.treeS3 ?? treeS3Client(liveOptions),
+    close: () => setup?.close(),
+  };
+}
+
+async function runCommand(opts: RunOptions): Promise<number> {
   const loaded = await loadConfig(opts.config);
   const now = new Date();
   const label = periodLabel(opts.period, loaded.config, now);
   const tenants = selectTenants(loaded.config, opts.tenant);
-  const progress = progressReporter(process.stderr);
   const results: TenantRunResult[] = [];
   for (const tenant of tenants) {
-    results.push(
-      await runTenant({
-        config: loaded.config,
-        configSha256: loaded.sha256,
-        tenant,
-        period: periodFor(label, tenant.timeZone),
-        outDir: path.resolve(opts.out),
-        now,
-        onProgress: progress.update,
-      }),
-    );
+    const progress = progressReporter(tenant.id);
+    try {
+      results.push(
+        await runTenant({
+          config: loaded.config,
+          configSha256: loaded.sha256,
+          tenant,
+          period: periodFor(label, tenant.timeZone),
+          outDir: path.resolve(opts.out),
+          now,
+          live: liveCollection(loaded.config, opts),
+          onProgress: progress.onProgress,
+        }),
+      );
+    } finally {
+      progress.finish();
+    }
   }
-  progress.done();
   return report(results, opts.json, { period: label });
 }
 
@@ -148,8 +179,9 @@ export function buildProgram(): Command {
       .option('--json', 'print a machine-readable run summary on stdout');
 
   common(program.command('run').description('collect evidence, analyze it and render each tenant\'s packet'))
-    .option('--profile <name>', 'AWS shared-config profile for live collection')
-    .action(async (opts: CommonOptions) => {
+    .option('--profile <name>', 'AWS shared-config profile for live collection (default: the SDK\'s credential chain)')
+    .option('--endpoint-url <url>', 'send every AWS call to this endpoint (path-style S3), e.g. a local test endpoint')
+    .action(async (opts: RunOptions) => {
       process.exitCode = await runCommand(opts);
     });
 

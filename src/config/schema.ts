@@ -89,6 +89,18 @@ export const configSchema = z
     timeZone: timeZone.default('UTC'),
     /** How many findings the one-page PDF lists before "and N more". */
     topFindings: z.number().int().min(1).max(12).default(6),
+    /** Live collection manners: requests in flight per account, region and service; retries; timeouts. */
+    collection: z
+      .object({
+        concurrency: z
+          .object({ s3: z.number().int().min(1).max(256).optional(), kms: z.number().int().min(1).max(64).optional(), sts: z.number().int().min(1).max(16).optional() })
+          .strict()
+          .default({}),
+        maxAttempts: z.number().int().min(1).max(20).default(5),
+        timeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
+      })
+      .strict()
+      .default({ concurrency: {}, maxAttempts: 5, timeoutMs: 30_000 }),
     tenants: z.array(tenantSchema).min(1),
   })
   .strict()

@@ -30,6 +30,8 @@ export interface TenantRunResult {
 export interface LiveCollection {
   sources(tenant: TenantConfig): Promise<{ sources: AccountSource[]; identity?: RunInfo['identity']; problems: Array<{ account: string; message: string }> }>;
   s3ForTrees(): S3Client;
+  /** Releases clients opened for the tenant. */
+  close?(): void;
 }
 
 export interface RunTenantArgs {
@@ -130,6 +132,8 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
     throw err;
+  } finally {
+    args.live?.close?.();
   }
 }
 

@@ -13,7 +13,7 @@ describe('shortReferences', () => {
     expect(shortReferences(['SC-28', 'SC-13', 'AC-3', 'SC-8'], ' · ', more, 20, chars)).toBe('SC-28 · SC-13 +2');
   });
   it('shortens a lone long id in the middle, keeping the count', () => {
-    // 10 columns: " +1" takes 3, leaving 7 for "CBC…S3-1"-style: 3 head + ellipsis + 3 tail.
+    // 10 columns: " +1" takes 3, leaving 7: 3 head characters, the ellipsis, 3 tail characters.
     expect(shortReferences(['CBC-AWS-S3-1', 'SC-28'], ' · ', more, 10, chars)).toBe('CBC…3-1 +1');
   });
 });

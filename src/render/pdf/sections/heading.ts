@@ -1,4 +1,4 @@
-import { drawText, hline, measurer } from '../draw.js';
+import { drawText, hline } from '../draw.js';
 import { PALETTE, SPACE, TYPE } from '../layout.js';
 import type { PageContext } from './context.js';
 
@@ -14,7 +14,3 @@ export function drawHeading(ctx: PageContext, y: number, title: string, note?: s
   return y + SPACE.headingHeight;
 }
 
-/** Width of a heading title, for callers that lay out beside it. */
-export function headingWidth(ctx: PageContext, title: string): number {
-  return measurer(ctx.doc, TYPE.heading)(title);
-}

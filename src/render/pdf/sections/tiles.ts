@@ -16,7 +16,7 @@ type TileBody =
   | { kind: 'value'; value: string; unit?: string; note: string }
   | { kind: 'pairs'; pairs: Array<{ label: string; value: string }>; note: string };
 
-export interface Tile {
+interface Tile {
   label: string;
   body: TileBody;
 }
@@ -31,8 +31,8 @@ function fractionTile(ctx: PageContext, label: string, n: number, total: number,
   return { label, body: { kind: 'value', value: ctx.t('tiles.fractionValue', { n }), unit: ctx.t('tiles.fractionUnit', { total }), note } };
 }
 
-/** The five tiles, in reading order. Exported for tests. */
-export function tilesFor(ctx: PageContext): Tile[] {
+/** The five tiles, in reading order. */
+function tilesFor(ctx: PageContext): Tile[] {
   const k = ctx.packet.kpis;
   return [
     percentTile(ctx, ctx.t('tiles.objects'), k.objectsPct, k.coverageBasis),
