@@ -28,6 +28,8 @@ export interface CanonicalStatement {
   sid?: string;
   /** The Sid, or "#<n>" by position: the label policy analysis uses in its verdicts. */
   label: string;
+  /** 1-based position in the document as written. */
+  position: number;
   content: CanonicalContent;
   /** Stable JSON of `content`: equal keys mean equivalent statements. */
   key: string;
@@ -132,7 +134,7 @@ export function canonicalStatement(entry: unknown, position: number): CanonicalS
   }
   const sid = typeof entry['Sid'] === 'string' && entry['Sid'].trim() !== '' ? entry['Sid'] : undefined;
   const sorted = sortKeys(content) as CanonicalContent;
-  return { ...(sid !== undefined ? { sid } : {}), label: statementLabel(sid, position), content: sorted, key: JSON.stringify(sorted), original: entry };
+  return { ...(sid !== undefined ? { sid } : {}), label: statementLabel(sid, position), position, content: sorted, key: JSON.stringify(sorted), original: entry };
 }
 
 /** Canonical statements, sorted by content; Version and Id do not take part. */

@@ -41,5 +41,7 @@ export function diffStatements(before: CanonicalStatement[], after: CanonicalSta
   }
   for (const b of leftBefore) changes.push({ kind: 'removed', before: b });
   for (const a of leftAfter) changes.push({ kind: 'added', after: a });
-  return changes;
+  // Document order: where the statement stands now, or stood before when it was removed.
+  const at = (c: StatementChange) => (c.kind === 'removed' ? c.before.position : c.after.position);
+  return changes.sort((x, y) => at(x) - at(y));
 }
