@@ -7,9 +7,13 @@ import { missingEvidence } from './completeness.js';
 import { summariseCoverage } from './coverage.js';
 import { evaluateControls, type ControlCatalog } from './evaluate-controls.js';
 import { keyResult } from './keys.js';
+import { guardrailSections } from './guardrail-sections.js';
+import type { LogEvidence } from '../workspace/log-evidence.js';
 
 export interface AnalyzeInput {
   evidence: TenantEvidence;
+  /** Access-log and CloudTrail summaries; null per source when no location is configured. */
+  logs: LogEvidence;
   catalog: ControlCatalog;
   wording: Wording;
 }
@@ -40,14 +44,18 @@ function completenessText(missing: MissingEvidence[], wording: Wording, buckets:
 }
 
 /** Evidence in, Packet out: pure, so `verify` can re-derive packet.json byte for byte. */
-export function buildPacket({ evidence: ev, catalog, wording }: AnalyzeInput): Packet {
+export function buildPacket({ evidence: ev, logs, catalog, wording }: AnalyzeInput): Packet {
   const keys = ev.keys.map((k) => keyResult(k, ev.accounts));
   const buckets = ev.buckets.map((b) => bucketResult(b, ev.tenant, keys));
   const { controls, findings } = evaluateControls({ buckets, keys }, catalog, wording);
-  const missing = missingEvidence(
-    ev,
-    buckets.filter((b) => b.policyState === 'unparsable').map((b) => b.name),
-  );
+  const guardrails = guardrailSections(ev, logs, keys, wording);
+  const missing = [
+    ...missingEvidence(
+      ev,
+      buckets.filter((b) => b.policyState === 'unparsable').map((b) => b.name),
+    ),
+    ...guardrails.missing,
+  ];
   const coverage = summariseCoverage(buckets.map((b) => b.coverage));
   const failing = controls.filter((c) => c.verdict === 'fail').length;
   const notEvaluated = controls.filter((c) => c.verdict === 'not_evaluated').length;
@@ -88,8 +96,8 @@ export function buildPacket({ evidence: ev, catalog, wording }: AnalyzeInput): P
     controls,
     findings: findings.map((f, i) => ({ id: `F-${String(i + 1).padStart(3, '0')}`, ...f })),
     sections: {
-      deniedUploads: notCollected,
-      keyUsage: notCollected,
+      deniedUploads: guardrails.deniedUploads,
+      keyUsage: guardrails.keyUsage,
       drift: notCollected,
       awsConfig: notCollected,
       exceptions: notCollected,
@@ -100,8 +108,8 @@ export function buildPacket({ evidence: ev, catalog, wording }: AnalyzeInput): P
         coverage.measuredBuckets === 0
           ? wording.t('packet.sources.inventory.none')
           : wording.t('packet.sources.inventory.some', { dates: reportDates.join(', '), measured: coverage.measuredBuckets, total: buckets.length }),
-      accessLogs: wording.t('packet.sources.notCollected'),
-      cloudTrail: wording.t('packet.sources.notCollected'),
+      accessLogs: guardrails.sources.accessLogs,
+      cloudTrail: guardrails.sources.cloudTrail,
     },
     evidence: ev.files,
   };

@@ -101,6 +101,16 @@ export const configSchema = z
       })
       .strict()
       .default({ concurrency: {}, maxAttempts: 5, timeoutMs: 30_000 }),
+    /** `run --publish s3://…`: SSE-KMS key for every uploaded object, optional Object Lock retention. */
+    publish: z
+      .object({
+        kmsKeyId: z.string().min(1),
+        /** Region of the publishing bucket; default: the collection's default region. */
+        region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1').optional(),
+        objectLock: z.object({ mode: z.enum(['GOVERNANCE', 'COMPLIANCE']), days: z.number().int().min(1).max(36_500) }).strict().optional(),
+      })
+      .strict()
+      .optional(),
     tenants: z.array(tenantSchema).min(1),
   })
   .strict()

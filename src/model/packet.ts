@@ -4,6 +4,7 @@
  */
 import type { EncryptionStatus, ObjectTally, TallyByStatus, UnencryptedObjectSample } from '../evidence/inventory.js';
 import type { EvidenceFile } from '../evidence/bundle.js';
+import type { DeniedUploadsSection, KeyUsageSection } from './log-sections.js';
 
 export const PACKET_SCHEMA_VERSION = 1;
 
@@ -190,8 +191,8 @@ export interface Packet {
   findings: Finding[];
   /** Filled by later capabilities; until then they say so. */
   sections: {
-    deniedUploads: SectionNotCollected;
-    keyUsage: SectionNotCollected;
+    deniedUploads: DeniedUploadsSection;
+    keyUsage: KeyUsageSection;
     drift: SectionNotCollected;
     awsConfig: SectionNotCollected;
     exceptions: SectionNotCollected;

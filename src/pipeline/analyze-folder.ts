@@ -8,6 +8,7 @@ import { RENDERERS } from '../render/index.js';
 import { loadWording, type Wording } from '../render/wording.js';
 import { stableJson, writeFileAtomic } from '../workspace/atomic-write.js';
 import { evidencePaths, loadEvidence } from '../workspace/evidence-store.js';
+import { loadLogEvidence } from '../workspace/log-evidence.js';
 import { sha256 } from '../workspace/hash.js';
 import { buildManifest, writeManifest, type Manifest } from '../workspace/manifest.js';
 
@@ -22,7 +23,8 @@ export interface RenderOptions {
 /** Re-derives packet.json from the folder's evidence: the pure analysis step, used by `verify` too. */
 export async function derivePacket(packetDir: string, wording: Wording = loadWording()): Promise<{ packet: Packet; text: string }> {
   const evidence = await loadEvidence(packetDir);
-  const packet = buildPacket({ evidence, catalog: loadCatalog(), wording });
+  const logs = await loadLogEvidence(packetDir);
+  const packet = buildPacket({ evidence, logs, catalog: loadCatalog(), wording });
   return { packet, text: stableJson(packet) };
 }
 

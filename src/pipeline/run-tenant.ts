@@ -15,6 +15,7 @@ import { TOOL } from '../tool.js';
 import { analyzeFolder } from './analyze-folder.js';
 import { collectLogs } from './collect-logs.js';
 import { writeLogEvidence } from '../workspace/log-evidence.js';
+import { keepRevision, planRevision, writeRevisionNote } from '../operate/revisions.js';
 
 export interface TenantRunResult {
   tenant: string;
@@ -24,6 +25,8 @@ export interface TenantRunResult {
   complete: boolean;
   missing: number;
   failingControls: number;
+  /** Where the packet this run replaced was kept, relative to the period folder. */
+  earlierRevision?: string;
 }
 
 /** Live collection is supplied by the caller (CLI) so this module needs no AWS credentials. */
@@ -125,10 +128,13 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
         ...(args.live ? { s3: () => args.live!.s3ForTrees() } : {}),
       }),
     );
+    // An earlier packet of the period is kept as a revision, and the new one says so (revision.json, in its manifest).
+    const superseded = await planRevision(finalDir, args.now);
+    if (superseded) await writeRevisionNote(staging, finalDir, superseded);
     const packet = await analyzeFolder(staging, { pageSize: config.pageSize, topFindings: config.topFindings });
-    await rm(finalDir, { recursive: true, force: true });
+    if (superseded) await keepRevision(finalDir, superseded);
     await rename(staging, finalDir);
-    return summarise(packet, finalDir);
+    return { ...summarise(packet, finalDir), ...(superseded ? { earlierRevision: superseded.movedTo } : {}) };
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
     throw err;

@@ -6,6 +6,8 @@ import { hashTree, sha256File } from './hash.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_VERSION = 1;
+/** Files made after the manifest and about it (signature, its public key, publish receipt): never hashed into it, never "unlisted". */
+export const MANIFEST_COMPANIONS: ReadonlySet<string> = new Set(['manifest.signature.json', 'manifest.public-key.der', 'publish-receipt.json']);
 
 export interface Manifest {
   manifestVersion: typeof MANIFEST_VERSION;
@@ -21,7 +23,7 @@ export interface Manifest {
 
 /** Hashes every file in the packet folder except the manifest itself. */
 export async function buildManifest(packetDir: string, meta: Omit<Manifest, 'manifestVersion' | 'files'>): Promise<Manifest> {
-  const files = (await hashTree(packetDir, '')).filter((f) => f.path !== MANIFEST_FILE);
+  const files = (await hashTree(packetDir, '')).filter((f) => f.path !== MANIFEST_FILE && !MANIFEST_COMPANIONS.has(f.path));
   return { manifestVersion: MANIFEST_VERSION, ...meta, files };
 }
 
@@ -54,6 +56,7 @@ export async function checkFiles(packetDir: string, manifest: Manifest): Promise
     present.delete(f.path);
   }
   present.delete(MANIFEST_FILE);
+  for (const c of MANIFEST_COMPANIONS) present.delete(c);
   for (const p of present.keys()) checks.push({ path: p, state: 'unlisted' });
   return checks;
 }

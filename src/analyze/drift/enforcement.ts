@@ -19,7 +19,13 @@ export interface Weakening {
 
 const RANK: Record<EnforcementLevel, number> = { yes: 3, partial: 2, no: 1, unknown: 0 };
 
+function hasNoStatements(document: unknown): boolean {
+  const statements = (document as { Statement?: unknown } | null)?.Statement;
+  return statements === undefined || statements === null || (Array.isArray(statements) && statements.length === 0);
+}
+
 export function enforcementOf(policy: PolicySnapshot, bucket: string): PolicyEnforcement {
+  if (policy.state === 'present' && hasNoStatements(policy.document)) return enforcementOf({ state: 'none' }, bucket);
   switch (policy.state) {
     case 'none': {
       const none = { level: 'no' as const, reason: 'no bucket policy', statements: [] };

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalPolicy, diffStatements, policiesEquivalent } from '../../../src/analyze/drift/index.js';
 import { editStatement, fixturePolicy } from './fixtures.js';
@@ -48,5 +50,38 @@ describe('canonical policy form', () => {
     const a = { Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] };
     const b = { Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/public/*' }] };
     expect(changes(a, b).map((c) => c.kind).sort()).toEqual(['added', 'removed']);
+  });
+});
+
+describe('canonical form over the policy-analysis fixtures', () => {
+  const dir = 'test/fixtures/policies';
+  const fixtures = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .flatMap((f) => {
+      try {
+        const parsed = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { policy?: { Statement?: unknown } };
+        const statements = parsed.policy?.Statement;
+        return Array.isArray(statements) && statements.every((x) => typeof x === 'object' && x !== null) ? [{ f, policy: parsed.policy as { Statement: Array<Record<string, unknown>> } }] : [];
+      } catch {
+        return [];
+      }
+    });
+
+  it('has fixtures to check', () => {
+    expect(fixtures.length).toBeGreaterThan(30);
+  });
+
+  it('finds every fixture equal to itself reversed, with strings wrapped in lists and actions upper-cased', () => {
+    const listify = (v: unknown) => (typeof v === 'string' ? [v] : v);
+    for (const { f, policy } of fixtures) {
+      const rewritten = {
+        Statement: [...policy.Statement].reverse().map((s) => ({
+          ...s,
+          ...(s['Action'] !== undefined ? { Action: (listify(s['Action']) as string[]).map((a) => a.toUpperCase()) } : {}),
+          ...(s['Resource'] !== undefined ? { Resource: listify(s['Resource']) } : {}),
+        })),
+      };
+      expect(policiesEquivalent(policy, rewritten), f).toBe(true);
+    }
   });
 });

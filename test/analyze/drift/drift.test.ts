@@ -72,6 +72,16 @@ describe('drift severity: critical for weakening', () => {
     expect(item.summary).toBe('The bucket policy of bucket acme-data was removed: SSE enforcement fell from yes to no; TLS enforcement fell from yes to no.');
   });
 
+  it('critical: every statement removed (an empty Statement list enforces nothing)', () => {
+    const items = diffSnapshots(snapshot(), snapshot([withPolicy({ Version: '2012-10-17', Statement: [] })]));
+    expect(items.map((i) => [i.statement, i.severity])).toEqual([
+      ['DenyIncorrectEncryptionHeader', 'critical'],
+      ['DenyUnEncryptedObjectUploads', 'critical'],
+      ['DenyInsecureTransport', 'critical'],
+      ['#4', 'warning'],
+    ]);
+  });
+
   it('critical: automatic key rotation turned off', () => {
     const item = only(diffSnapshots(snapshot(), snapshot(undefined, [key({ rotation: { state: 'disabled' } })])));
     expect(item).toMatchObject({ resource: KEY_ARN, resourceType: 'key', kind: 'key_rotation', severity: 'critical' });

@@ -2,8 +2,18 @@
  * AWS KMS, JSON 1.1 protocol: POST / with `X-Amz-Target: TrentService.<Operation>`, JSON bodies,
  * errors as `{"__type": "...", "message": "..."}` (HTTP 400 for client errors and throttling).
  */
+import { createHash } from 'node:crypto';
 import { keyArn, type FakeAccount, type FakeKey, type Scenario } from './scenario.js';
 import { epochSeconds, type Identified, type WireAnswer, type WireRequest } from './wire.js';
+import { makeKeyPair, signDigest, SIGNING_ALGORITHMS, type FakeKeyPair } from './signing.js';
+
+/** One real key pair per signing key, made on first use. */
+const keyPairs = new WeakMap<FakeKey, FakeKeyPair>();
+function keyPairOf(key: FakeKey): FakeKeyPair {
+  let pair = keyPairs.get(key);
+  if (!pair) keyPairs.set(key, (pair = makeKeyPair(key.signing!.spec)));
+  return pair;
+}
 
 const JSON_TYPE = 'application/x-amz-json-1.1';
 
@@ -92,13 +102,12 @@ export function answerKms(req: WireRequest, id: Identified, world: Scenario): Wi
           CreationDate: epochSeconds(key.createdAt ?? '2024-03-01T12:00:00Z'),
           Enabled: (key.state ?? 'Enabled') === 'Enabled',
           Description: key.description ?? '',
-          KeyUsage: 'ENCRYPT_DECRYPT',
           KeyState: key.state ?? 'Enabled',
           Origin: 'AWS_KMS',
           KeyManager: key.manager ?? 'CUSTOMER',
-          CustomerMasterKeySpec: 'SYMMETRIC_DEFAULT',
-          KeySpec: 'SYMMETRIC_DEFAULT',
-          EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
+          ...(key.signing
+            ? { KeyUsage: 'SIGN_VERIFY', CustomerMasterKeySpec: key.signing.spec, KeySpec: key.signing.spec, SigningAlgorithms: SIGNING_ALGORITHMS[key.signing.spec] }
+            : { KeyUsage: 'ENCRYPT_DECRYPT', CustomerMasterKeySpec: 'SYMMETRIC_DEFAULT', KeySpec: 'SYMMETRIC_DEFAULT', EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'] }),
           MultiRegion: false,
         },
       });
@@ -118,9 +127,32 @@ export function answerKms(req: WireRequest, id: Identified, world: Scenario): Wi
         Tags: Object.entries(key.tags ?? {}).map(([TagKey, TagValue]) => ({ TagKey, TagValue })),
         Truncated: false,
       });
+    case 'GetPublicKey':
+    case 'Sign':
+      return signingCall(req, id.operation, arn, key, body);
     default:
       return kmsError(req, 400, 'UnknownOperationException', `Unknown operation ${id.operation}`);
   }
+}
+
+/** kms:GetPublicKey and kms:Sign (MessageType RAW or DIGEST) for SIGN_VERIFY keys. */
+function signingCall(req: WireRequest, operation: string, arn: string, key: FakeKey, body: Record<string, unknown>): WireAnswer {
+  if (!key.signing) return kmsError(req, 400, 'InvalidKeyUsageException', `You cannot perform this operation on a ENCRYPT_DECRYPT key ${arn}`);
+  if ((key.state ?? 'Enabled') !== 'Enabled') return kmsError(req, 400, 'DisabledException', `${arn} is disabled.`);
+  const pair = keyPairOf(key);
+  const algorithms = SIGNING_ALGORITHMS[key.signing.spec];
+  if (operation === 'GetPublicKey') {
+    return ok(req, { KeyId: arn, PublicKey: pair.publicKeyDer.toString('base64'), KeySpec: key.signing.spec, CustomerMasterKeySpec: key.signing.spec, KeyUsage: 'SIGN_VERIFY', SigningAlgorithms: algorithms });
+  }
+  const algorithm = String(body.SigningAlgorithm ?? '');
+  if (!algorithms.includes(algorithm)) return kmsError(req, 400, 'InvalidKeyUsageException', `Signing algorithm ${algorithm} is not valid for key ${arn}`);
+  const message = Buffer.from(String(body.Message ?? ''), 'base64');
+  const type = body.MessageType ?? 'RAW';
+  if (type === 'DIGEST' && message.length !== 32) {
+    return kmsError(req, 400, 'ValidationException', 'Digest is invalid length for algorithm ' + algorithm);
+  }
+  const digest = type === 'DIGEST' ? message : createHash('sha256').update(message).digest();
+  return ok(req, { KeyId: arn, Signature: signDigest(pair, algorithm, digest).toString('base64'), SigningAlgorithm: algorithm });
 }
 
 function defaultKeyPolicy(account: string): string {

@@ -40,6 +40,7 @@ export function identifyS3(req: WireRequest): Identified {
     if (req.method === 'HEAD') return { operation: 'HeadBucket', ...where };
     return { operation: req.query.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects', ...where };
   }
+  if (req.method === 'PUT' && key && !sub && [...req.query.keys()].length === 0) return { operation: 'PutObject', ...where };
   // Anything else would change state; named so a test can see it and fail.
   return { operation: `${req.method} ${sub ?? (key ? 'object' : 'bucket')}`, ...where };
 }
@@ -91,7 +92,8 @@ export function answerS3(req: WireRequest, id: Identified, world: Scenario): Wir
   if (!found) return s3Error(req, 404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: id.bucket });
   const { owner, bucket } = found;
   const isReadOfObjects = ['ListObjectsV2', 'ListObjects', 'GetObject', 'HeadObject'].includes(id.operation);
-  if (owner.id !== caller.account && !(isReadOfObjects && bucket.readableBy?.includes(caller.account))) {
+  const isPut = id.operation === 'PutObject' && bucket.writableBy?.includes(caller.account);
+  if (owner.id !== caller.account && !(isReadOfObjects && bucket.readableBy?.includes(caller.account)) && !isPut) {
     return s3Error(req, 403, 'AccessDenied', 'Access Denied');
   }
   if (id.operation !== 'GetBucketLocation' && req.region !== bucket.region) return wrongRegion(req, bucket);
@@ -214,6 +216,7 @@ const S3_ANSWERS: Record<string, S3Answer> = {
     return xml(req, `<Tagging xmlns="${S3_NS}"><TagSet>${tags}</TagSet></Tagging>`);
   },
   ListObjectsV2: listObjectsV2,
+  PutObject: putObject,
   GetObject: (req, b, id) => {
     const body = b.objects?.[id.key ?? ''];
     if (body === undefined) return s3Error(req, 404, 'NoSuchKey', 'The specified key does not exist.', { Key: id.key ?? '' });
@@ -231,6 +234,64 @@ const S3_ANSWERS: Record<string, S3Answer> = {
     };
   },
 };
+
+const header = (req: WireRequest, name: string): string | undefined => {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+/**
+ * PutObject: verifies x-amz-checksum-sha256 against the body (400 BadDigest), honours
+ * `If-None-Match: *` (412 PreconditionFailed when the key exists), refuses Object Lock headers on a
+ * bucket without Object Lock, and keeps the SSE / checksum / retention headers it was sent.
+ */
+function putObject(req: WireRequest, b: FakeBucket, id: Identified): WireAnswer {
+  const key = id.key ?? '';
+  const sent = header(req, 'x-amz-checksum-sha256');
+  const actual = createHash('sha256').update(req.body).digest('base64');
+  if (sent !== undefined && sent !== actual) {
+    return s3Error(req, 400, 'BadDigest', 'The SHA256 you specified did not match the calculated checksum.');
+  }
+  if (header(req, 'if-none-match') === '*' && b.objects?.[key] !== undefined) {
+    return s3Error(req, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-None-Match' });
+  }
+  const lockMode = header(req, 'x-amz-object-lock-mode');
+  const retainUntil = header(req, 'x-amz-object-lock-retain-until-date');
+  if ((lockMode || retainUntil) && !b.objectLock) {
+    return s3Error(req, 400, 'InvalidRequest', 'Bucket is missing Object Lock Configuration');
+  }
+  if (Boolean(lockMode) !== Boolean(retainUntil)) {
+    return s3Error(req, 400, 'InvalidRequest', 'x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied');
+  }
+  const sse = header(req, 'x-amz-server-side-encryption');
+  const kmsKey = header(req, 'x-amz-server-side-encryption-aws-kms-key-id');
+  const versionId = b.versioning === 'Enabled' ? `v-${req.requestId}` : undefined;
+  b.objects = { ...(b.objects ?? {}), [key]: Buffer.from(req.body) };
+  b.uploads = {
+    ...(b.uploads ?? {}),
+    [key]: {
+      ...(sent ? { checksumSha256: sent } : {}),
+      ...(sse ? { sse } : {}),
+      ...(kmsKey ? { sseKmsKeyId: kmsKey } : {}),
+      ...(lockMode ? { objectLockMode: lockMode } : {}),
+      ...(retainUntil ? { objectLockRetainUntil: retainUntil } : {}),
+      ...(header(req, 'content-type') ? { contentType: header(req, 'content-type')! } : {}),
+      ...(versionId ? { versionId } : {}),
+    },
+  };
+  return {
+    status: 200,
+    headers: {
+      etag: `"${createHash('md5').update(req.body).digest('hex')}"`,
+      ...(sent ? { 'x-amz-checksum-sha256': sent } : {}),
+      ...(sse ? { 'x-amz-server-side-encryption': sse } : {}),
+      ...(kmsKey ? { 'x-amz-server-side-encryption-aws-kms-key-id': kmsKey } : {}),
+      ...(versionId ? { 'x-amz-version-id': versionId } : {}),
+      ...s3Headers(req),
+    },
+    body: '',
+  };
+}
 
 function listObjectsV2(req: WireRequest, b: FakeBucket, _id: Identified, world: Scenario): WireAnswer {
   const prefix = req.query.get('prefix') ?? '';

@@ -3,7 +3,7 @@
  * identity, and faults injected per operation / bucket / key.
  */
 
-export type Service = 's3' | 'kms' | 'sts';
+export type Service = 's3' | 'kms' | 'sts' | 'cloudtrail' | 'config';
 
 export interface FakeInventoryConfig {
   id: string;
@@ -40,6 +40,21 @@ export interface FakeBucket {
   objects?: Record<string, string | Buffer>;
   /** Other accounts allowed to list and read objects (an inventory destination, for example). */
   readableBy?: string[];
+  /** Other accounts allowed to PutObject (a publishing bucket, for example). */
+  writableBy?: string[];
+  /** Filled by PutObject: what each upload sent, keyed by object key. */
+  uploads?: Record<string, FakeUpload>;
+}
+
+/** The headers of one PutObject the fake accepted, as S3 would store them with the object. */
+export interface FakeUpload {
+  checksumSha256?: string;
+  sse?: string;
+  sseKmsKeyId?: string;
+  objectLockMode?: string;
+  objectLockRetainUntil?: string;
+  contentType?: string;
+  versionId?: string;
 }
 
 export interface FakeKey {
@@ -57,6 +72,58 @@ export interface FakeKey {
   tags?: Record<string, string>;
   /** Accounts whose principals the key policy lets call DescribeKey / GetKeyRotationStatus. */
   grantedTo?: string[];
+  /** An asymmetric SIGN_VERIFY key: the fake makes a real key pair and answers Sign / GetPublicKey. */
+  signing?: { spec: 'ECC_NIST_P256' | 'RSA_2048' };
+}
+
+/** A CloudTrail trail as DescribeTrails / GetEventSelectors / GetTrailStatus describe it. */
+export interface FakeTrail {
+  name: string;
+  homeRegion: string;
+  multiRegion?: boolean;
+  organizationTrail?: boolean;
+  /** Default true. */
+  logging?: boolean;
+  s3BucketName: string;
+  s3KeyPrefix?: string;
+  /** Basic selectors (the SDK's EventSelectors shape); default: management events, read and write. */
+  eventSelectors?: Array<{
+    ReadWriteType?: 'ReadOnly' | 'WriteOnly' | 'All';
+    IncludeManagementEvents?: boolean;
+    DataResources?: Array<{ Type: string; Values: string[] }>;
+    ExcludeManagementEventSources?: string[];
+  }>;
+  /** Advanced selectors; when present, basic ones are not returned (as in CloudTrail). */
+  advancedEventSelectors?: Array<{ Name?: string; FieldSelectors: Array<Record<string, string | string[]>> }>;
+}
+
+/** An AWS Config configuration recorder in one region. */
+export interface FakeConfigRecorder {
+  region: string;
+  name?: string;
+  recording: boolean;
+  allSupported?: boolean;
+  resourceTypes?: string[];
+  lastStatus?: 'SUCCESS' | 'FAILURE' | 'PENDING';
+}
+
+/** An AWS Config rule and its per-resource verdicts. */
+export interface FakeConfigRule {
+  region: string;
+  name: string;
+  /** Managed rule identifier, e.g. S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED. */
+  sourceIdentifier: string;
+  results?: Array<{ resourceType: string; resourceId: string; compliance: 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE'; recordedAt?: string; annotation?: string }>;
+}
+
+/** One configuration item of GetResourceConfigHistory. */
+export interface FakeConfigItem {
+  region: string;
+  resourceType: string;
+  resourceId: string;
+  captureTime: string;
+  status?: string;
+  configuration?: string;
 }
 
 export interface FakeAccount {
@@ -65,6 +132,10 @@ export interface FakeAccount {
   keys?: FakeKey[];
   /** The role the tool assumes in this account; absent means AssumeRole is denied. */
   role?: { name: string; externalId?: string };
+  trails?: FakeTrail[];
+  configRecorders?: FakeConfigRecorder[];
+  configRules?: FakeConfigRule[];
+  configHistory?: FakeConfigItem[];
 }
 
 export type FaultAction =

@@ -5,10 +5,13 @@ import { Recorder, type ReceivedCall } from './recorder.js';
 import { answerS3, identifyS3, s3Error, s3Throttle } from './s3.js';
 import type { Fault, Scenario, Service } from './scenario.js';
 import { answerSts, identifySts, stsError, stsThrottle } from './sts.js';
+import { answerCloudTrail } from './cloudtrail.js';
+import { answerConfig } from './config.js';
+import { identifyJson11, jsonError, jsonThrottle } from './json11.js';
 import { credentialScope, type Identified, type WireAnswer, type WireRequest } from './wire.js';
 
 export interface FakeAws {
-  /** e.g. http://127.0.0.1:41234 — one endpoint for S3, KMS and STS (told apart by the SigV4 scope). */
+  /** e.g. http://127.0.0.1:41234 — one endpoint for S3, KMS, STS, CloudTrail and Config (told apart by the SigV4 scope). */
   endpoint: string;
   recorder: Recorder;
   /** Live: tests may change it between collections. */
@@ -18,15 +21,28 @@ export interface FakeAws {
   close(): Promise<void>;
 }
 
-const SERVICES: ReadonlySet<string> = new Set(['s3', 'kms', 'sts']);
+const SERVICES: ReadonlySet<string> = new Set(['s3', 'kms', 'sts', 'cloudtrail', 'config']);
 
-const IDENTIFY: Record<Service, (r: WireRequest) => Identified> = { s3: identifyS3, kms: identifyKms, sts: identifySts };
-const THROTTLE: Record<Service, (r: WireRequest) => WireAnswer> = { s3: s3Throttle, kms: kmsThrottle, sts: stsThrottle };
+const IDENTIFY: Record<Service, (r: WireRequest) => Identified> = {
+  s3: identifyS3,
+  kms: identifyKms,
+  sts: identifySts,
+  cloudtrail: identifyJson11,
+  config: identifyJson11,
+};
+const THROTTLE: Record<Service, (r: WireRequest) => WireAnswer> = {
+  s3: s3Throttle,
+  kms: kmsThrottle,
+  sts: stsThrottle,
+  cloudtrail: jsonThrottle,
+  config: jsonThrottle,
+};
 
 function errorFor(service: Service, req: WireRequest, status: number, code: string, message: string): WireAnswer {
   if (service === 's3') return s3Error(req, status, code, message);
   if (service === 'kms') return kmsError(req, status, code, message);
-  return stsError(req, status, code, message);
+  if (service === 'sts') return stsError(req, status, code, message);
+  return jsonError(req, status, code, message);
 }
 
 function matches(f: Fault, call: ReceivedCall): boolean {
@@ -100,7 +116,8 @@ export async function startFakeAws(scenario: Scenario): Promise<FakeAws> {
     let answer: WireAnswer | undefined;
     if (!scope) answer = errorFor(service, req, 403, 'AccessDenied', 'the request is not signed with SigV4');
     else if (!identity) {
-      const [status, code] = service === 'kms' ? [400, 'UnrecognizedClientException'] : service === 'sts' ? [403, 'InvalidClientTokenId'] : [403, 'InvalidAccessKeyId'];
+      const [status, code] =
+        service === 's3' ? [403, 'InvalidAccessKeyId'] : service === 'sts' ? [403, 'InvalidClientTokenId'] : [400, 'UnrecognizedClientException'];
       answer = errorFor(service, req, status, code, `The security token included in the request is invalid (${scope.accessKeyId}).`);
     }
     for (const f of scenario.faults ?? []) {
@@ -115,6 +132,8 @@ export async function startFakeAws(scenario: Scenario): Promise<FakeAws> {
     if (!answer) {
       if (service === 's3') answer = answerS3(req, id, scenario);
       else if (service === 'kms') answer = answerKms(req, id, scenario);
+      else if (service === 'cloudtrail') answer = answerCloudTrail(req, id, scenario);
+      else if (service === 'config') answer = answerConfig(req, id, scenario);
       else answer = answerSts(req, id, scenario, issue);
     }
     if (latency > 0) await sleep(latency);

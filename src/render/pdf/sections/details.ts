@@ -1,13 +1,16 @@
 /**
- * The small print an auditor checks: keys, scope, missing evidence (named), sources, and one cell
- * per later section saying whether it was collected and why not.
+ * The small print an auditor checks: keys, key usage, denied uploads, scope, missing evidence
+ * (named), sources, and one cell per remaining later section saying whether it was collected and
+ * why not. A section gets a full row of its own once it has a summary (SECTION_ROWS); the rest
+ * share the two-column grid below.
  */
-import type { Packet, SectionNotCollected } from '../../../model/packet.js';
+import type { Packet } from '../../../model/packet.js';
 import { drawText, hline, measurer } from '../draw.js';
 import { columns, PALETTE, SPACE, TYPE } from '../layout.js';
 import { fitsInLines, toWinAnsi, wrapLines, wrapWithSuffix } from '../text-fit.js';
 import type { PageContext } from './context.js';
 import { drawHeading } from './heading.js';
+import { deniedUploadsLines, keyUsageLines, type Paragraph } from './log-lines.js';
 
 const LABEL_WIDTH = 92;
 const MISSING_LINES = 2;
@@ -17,9 +20,45 @@ interface DetailRow {
   lines: string[];
 }
 
-export const LATER_SECTIONS = ['deniedUploads', 'keyUsage', 'drift', 'awsConfig', 'exceptions', 'trend'] as const satisfies ReadonlyArray<
-  keyof Packet['sections']
->;
+type SectionKey = keyof Packet['sections'];
+
+/** Every later section, in the order the page and the workbook list them. */
+export const ALL_SECTIONS = ['deniedUploads', 'keyUsage', 'drift', 'awsConfig', 'exceptions', 'trend'] as const satisfies ReadonlyArray<SectionKey>;
+
+interface SectionRow {
+  key: SectionKey;
+  /**
+   * The row's paragraphs, each with at most `limit` names per list (the caller lowers `limit`
+   * paragraph by paragraph until it fits). A not-collected section gives its reason instead.
+   */
+  lines(ctx: PageContext, limit: number): Paragraph[] | { notCollected: string };
+}
+
+/** Sections summarised on rows of their own, in page order. */
+const SECTION_ROWS: readonly SectionRow[] = [
+  {
+    key: 'keyUsage',
+    lines(ctx, limit) {
+      const s = ctx.packet.sections.keyUsage;
+      return s.state === 'collected' ? keyUsageLines(ctx, s, limit) : { notCollected: s.reason };
+    },
+  },
+  {
+    key: 'deniedUploads',
+    lines(ctx, limit) {
+      const s = ctx.packet.sections.deniedUploads;
+      return s.state === 'collected' ? deniedUploadsLines(ctx, s, limit) : { notCollected: s.reason };
+    },
+  },
+];
+
+const NOT_COLLECTED_LINES = 2;
+
+/** Sections still shown as one grid cell each. */
+export const LATER_SECTIONS: readonly SectionKey[] = ALL_SECTIONS.filter((key) => !SECTION_ROWS.some((row) => row.key === key));
+
+/** Most names per list tried first; fewer until the row fits its lines. */
+const MAX_LIST_ITEMS = 3;
 
 function keysText(ctx: PageContext): string {
   const { keys, kpis } = ctx.packet;
@@ -66,9 +105,43 @@ function missingLines(ctx: PageContext, width: number): string[] {
   return wrapWithSuffix(toWinAnsi(items[0] ?? ''), toWinAnsi(suffixFor(1)), width, MISSING_LINES, measure);
 }
 
+/** "access logs: access logs: 883 records" reads as a stutter: the label goes when the text starts with it. */
+function labelled(ctx: PageContext, labelKey: string, text: string): string {
+  const label = ctx.t(labelKey);
+  return text.toLowerCase().startsWith(label.toLowerCase()) ? text : ctx.t('details.sourceItem', { label, text });
+}
+
 function sourcesText(ctx: PageContext): string {
   const s = ctx.packet.sources;
-  return ctx.t('details.sourcesValue', { inventory: s.inventory, accessLogs: s.accessLogs, cloudTrail: s.cloudTrail });
+  return ctx.t('details.sourcesValue', {
+    inventory: labelled(ctx, 'details.sourceInventory', s.inventory),
+    accessLogs: labelled(ctx, 'details.sourceAccessLogs', s.accessLogs),
+    cloudTrail: labelled(ctx, 'details.sourceCloudTrail', s.cloudTrail),
+  });
+}
+
+function sectionLines(ctx: PageContext, row: SectionRow, width: number): string[] {
+  const measure = measurer(ctx.doc, TYPE.detail);
+  const first = row.lines(ctx, MAX_LIST_ITEMS);
+  if (!Array.isArray(first)) {
+    return wrapLines(toWinAnsi(ctx.t('later.notCollected', { reason: first.notCollected })), width, NOT_COLLECTED_LINES, measure);
+  }
+  // Short paragraphs share one line ("744 calls to 2 keys · no unexpected principal · no key-management event").
+  const joined = toWinAnsi(first.map((p) => p.text).join(ctx.t('details.paragraphSeparator')));
+  if (first.length > 1 && measure(joined) <= width) return [joined];
+  const paragraphAt = (limit: number, i: number): Paragraph => {
+    const paragraphs = row.lines(ctx, limit);
+    return (Array.isArray(paragraphs) ? paragraphs[i] : undefined) ?? { text: '', maxLines: 1 };
+  };
+  return first.flatMap((_, i) => {
+    for (let limit = MAX_LIST_ITEMS; limit >= 1; limit--) {
+      const p = paragraphAt(limit, i);
+      const text = toWinAnsi(p.text);
+      if (fitsInLines(text, width, p.maxLines, measure)) return wrapLines(text, width, p.maxLines, measure);
+    }
+    const p = paragraphAt(1, i);
+    return wrapLines(toWinAnsi(p.text), width, p.maxLines, measure);
+  });
 }
 
 export function planDetails(ctx: PageContext): DetailRow[] {
@@ -76,17 +149,16 @@ export function planDetails(ctx: PageContext): DetailRow[] {
   const wrap = (text: string, maxLines: number) => wrapLines(toWinAnsi(text), width, maxLines, measurer(ctx.doc, TYPE.detail));
   return [
     { label: ctx.t('details.keys'), lines: wrap(keysText(ctx), 1) },
+    ...SECTION_ROWS.map((row) => ({ label: ctx.t(`later.${row.key}`), lines: sectionLines(ctx, row, width) })),
     { label: ctx.t('details.scope'), lines: wrap(scopeText(ctx), 1) },
     { label: ctx.t('details.missing'), lines: missingLines(ctx, width) },
     { label: ctx.t('details.sources'), lines: wrap(sourcesText(ctx), 2) },
   ];
 }
 
-function laterText(ctx: PageContext, section: SectionNotCollected): string {
-  switch (section.state) {
-    case 'not_collected':
-      return ctx.t('later.notCollected', { reason: section.reason });
-  }
+function laterText(ctx: PageContext, section: Packet['sections'][SectionKey]): string {
+  if (section.state === 'not_collected') return ctx.t('later.notCollected', { reason: section.reason });
+  return ctx.t('later.collected');
 }
 
 const LATER_COLUMNS = 2;

@@ -1,8 +1,13 @@
-/** Five KPI tiles: each figure with its denominator or unit, "—" where there is no data. */
+/**
+ * Five KPI tiles: each figure with its denominator or unit, "—" where there is no data. Key
+ * rotation has no tile of its own: a sixth tile leaves each label about 61 pt on A4 against the
+ * 68-79 pt the labels need, so rotation is read on the Keys line and the controls table instead.
+ */
+import { DENIAL_REASONS } from '../../../model/log-sections.js';
 import { box, drawText, measurer, type Doc } from '../draw.js';
 import { formatPercent } from '../format.js';
 import { columns, PALETTE, SPACE, TYPE, type TextStyle } from '../layout.js';
-import { toWinAnsi, wrapLines } from '../text-fit.js';
+import { fitEnd, toWinAnsi, wrapLines } from '../text-fit.js';
 import type { PageContext } from './context.js';
 
 const PAD = 9;
@@ -12,9 +17,12 @@ const ASCENT = 0.718;
 /** Values never shrink below this share of their size; past it they are cut with an ellipsis. */
 const MIN_SCALE = 0.45;
 
+/** A note is a sentence (word-wrapped) or a list whose items are never split across lines. */
+type Note = string | { items: string[]; separator: string };
+
 type TileBody =
-  | { kind: 'value'; value: string; unit?: string; note: string }
-  | { kind: 'pairs'; pairs: Array<{ label: string; value: string }>; note: string };
+  | { kind: 'value'; value: string; unit?: string; note: Note }
+  | { kind: 'pairs'; pairs: Array<{ label: string; value: string }>; note: Note };
 
 interface Tile {
   label: string;
@@ -29,6 +37,16 @@ function percentTile(ctx: PageContext, label: string, pct: number | null, note: 
 
 function fractionTile(ctx: PageContext, label: string, n: number, total: number, note: string): Tile {
   return { label, body: { kind: 'value', value: ctx.t('tiles.fractionValue', { n }), unit: ctx.t('tiles.fractionUnit', { total }), note } };
+}
+
+/** The month's merged count, split by reason; "—" and "not collected" when the logs were not read. */
+function deniedUploadsTile(ctx: PageContext): Tile {
+  const label = ctx.t('tiles.deniedUploads');
+  const s = ctx.packet.sections.deniedUploads;
+  if (s.state !== 'collected') return { label, body: { kind: 'value', value: ctx.t('tiles.noValue'), note: ctx.t('tiles.deniedNotCollected') } };
+  const reasons = DENIAL_REASONS.filter((r) => s.byReason[r] > 0).map((r) => ctx.t(`tiles.deniedReason.${r}`, { n: s.byReason[r] }));
+  const note = reasons.length > 0 ? { items: reasons, separator: ctx.t('tiles.deniedReasonSeparator') } : ctx.t('tiles.deniedNone');
+  return { label, body: { kind: 'value', value: ctx.t('tiles.fractionValue', { n: s.total }), unit: ctx.t('tiles.deniedUnit'), note } };
 }
 
 /** The five tiles, in reading order. */
@@ -49,8 +67,35 @@ function tilesFor(ctx: PageContext): Tile[] {
         note: ctx.t('tiles.guardrailsNote'),
       },
     },
-    fractionTile(ctx, ctx.t('tiles.keys'), k.keysRotating.rotating, k.keysRotating.total, ctx.t('tiles.keysNote')),
+    deniedUploadsTile(ctx),
   ];
+}
+
+/** Items packed greedily, whole, into at most `maxLines` lines; what is left ends the last line, cut. */
+function packItems(items: string[], separator: string, width: number, maxLines: number, measure: (s: string) => number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const [i, item] of items.entries()) {
+    const candidate = current ? current + separator.trimEnd() + ' ' + item : item;
+    if (!current || measure(candidate) <= width) {
+      current = candidate;
+      continue;
+    }
+    if (lines.length === maxLines - 1) {
+      lines.push(fitEnd(current + separator.trimEnd() + ' ' + items.slice(i).join(separator), width, measure));
+      return lines;
+    }
+    lines.push(current);
+    current = item;
+  }
+  if (current) lines.push(fitEnd(current, width, measure));
+  return lines;
+}
+
+function noteLines(doc: Doc, note: Note, width: number): string[] {
+  const measure = measurer(doc, TYPE.tileNote);
+  if (typeof note === 'string') return wrapLines(toWinAnsi(note), width, 2, measure);
+  return packItems(note.items.map(toWinAnsi), toWinAnsi(note.separator), width, 2, measure);
 }
 
 function scaled(style: TextStyle, scale: number): TextStyle {
@@ -97,7 +142,7 @@ export function drawTiles(ctx: PageContext, y: number): number {
     if (tile.body.kind === 'value') drawValue(doc, tile.body, x, y + 22 + ASCENT * TYPE.tileValue.size, w);
     else drawPairs(doc, tile.body.pairs, x, y + 21, w);
     // Notes may take two lines; they sit on the tile's bottom edge so values stay aligned.
-    const note = wrapLines(toWinAnsi(tile.body.note), w, 2, measurer(doc, TYPE.tileNote));
+    const note = noteLines(doc, tile.body.note, w);
     note.forEach((line, j) => {
       drawText(doc, line, x, y + h - PAD - TYPE.tileNote.size - (note.length - 1 - j) * NOTE_LEADING, TYPE.tileNote, { width: w });
     });

@@ -12,7 +12,7 @@ export function addSectionsSheet(wb: Workbook, w: Wording, p: Packet): void {
   const columns = columnsFor<SectionId>(w, 'sections', [
     { id: 'section', value: (id) => w.t(`xlsx.sections.${id}`) },
     { id: 'state', value: (id) => ({ text: w.t(`xlsx.sectionState.${p.sections[id].state}`), tone: 'neutral' }) },
-    { id: 'reason', wrap: true, value: (id) => p.sections[id].reason },
+    { id: 'reason', wrap: true, value: (id) => { const s = p.sections[id]; return s.state === 'not_collected' ? s.reason : ''; } },
   ]);
   writeTable(sheet, columns, SECTION_ORDER);
 }

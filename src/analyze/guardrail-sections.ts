@@ -1,0 +1,61 @@
+import type { TenantEvidence } from '../evidence/bundle.js';
+import type { DeniedUploadsSection, KeyUsageSection, LogProblem, SkippedSummary } from '../model/log-sections.js';
+import type { KeyResult, MissingEvidence } from '../model/packet.js';
+import type { Wording } from '../render/wording.js';
+import type { LogEvidence } from '../workspace/log-evidence.js';
+import { mergeDeniedUploads } from './guardrails/merge-denied-uploads.js';
+import { summarizeKeyUsage } from './guardrails/key-usage.js';
+
+export interface GuardrailSections {
+  deniedUploads: DeniedUploadsSection;
+  keyUsage: KeyUsageSection;
+  /** Lines or files of the logs that could not be read: the packet is then incomplete. */
+  missing: MissingEvidence[];
+  sources: { accessLogs: string; cloudTrail: string };
+}
+
+function problemsAsMissing(source: string, problems: LogProblem[], skipped: SkippedSummary): MissingEvidence[] {
+  const out = problems.map((p) => ({ scope: p.file, source, reason: p.line ? `line ${p.line}: ${p.message}` : p.message }));
+  if (skipped.count > 0) {
+    const first = skipped.samples[0];
+    out.push({
+      scope: first?.file ?? source,
+      source,
+      reason: `${skipped.count} malformed ${skipped.count === 1 ? 'record' : 'records'} skipped${first ? ` (first: line ${first.line ?? '?'}: ${first.message})` : ''}`,
+    });
+  }
+  return out;
+}
+
+/** The denied-uploads and key-usage sections from the log summaries in evidence/logs/. */
+export function guardrailSections(ev: TenantEvidence, logs: LogEvidence, keys: KeyResult[], wording: Wording): GuardrailSections {
+  const period = { startUtc: ev.period.startUtc, endUtc: ev.period.endUtc, timeZone: ev.period.timeZone };
+  const denied = mergeDeniedUploads({ period, accessLogs: logs.accessLogs, cloudTrail: logs.cloudTrail, buckets: ev.buckets.map((b) => b.name) });
+  const usage = summarizeKeyUsage({
+    period,
+    cloudTrail: logs.cloudTrail,
+    expectedPrincipals: { tenant: ev.tenant.keyPrincipals.expected, perKey: ev.tenant.keyPrincipals.perKey },
+    keys: keys.filter((k) => k.arn && k.manager !== 'AWS').map((k) => k.arn!),
+  });
+  const missing: MissingEvidence[] = [];
+  if (denied.section.state === 'collected') {
+    missing.push(...problemsAsMissing('access logs / CloudTrail', denied.section.problems, denied.section.skipped));
+  }
+  if (usage.section.state === 'collected' && denied.section.state !== 'collected') {
+    missing.push(...problemsAsMissing('CloudTrail', usage.section.problems, usage.section.skipped));
+  }
+  const describe = (scans: Array<{ location: string; filesRead: number; recordsInPeriod: number }> | null, kind: string) =>
+    scans === null
+      ? wording.t('packet.sources.logs.none', { kind })
+      : wording.t('packet.sources.logs.read', {
+          kind,
+          files: scans.reduce((n, s) => n + s.filesRead, 0),
+          records: scans.reduce((n, s) => n + s.recordsInPeriod, 0),
+        });
+  return {
+    deniedUploads: denied.section,
+    keyUsage: usage.section,
+    missing,
+    sources: { accessLogs: describe(logs.accessLogs, 'access logs'), cloudTrail: describe(logs.cloudTrail, 'CloudTrail') },
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * The 12-month trend from earlier packets: coverage, denied uploads, failing controls and critical
+ * drifts per month. A month without a packet is a gap (nulls), never interpolated; a value a
+ * month's packet did not collect is null, never 0.
+ */
+import { z } from 'zod';
+import type { TrendPoint, TrendSection } from '../../model/governance-sections.js';
+import { monthsEndingWith } from './months.js';
+import type { PacketFile } from './read-packets.js';
+
+/** Only the parts of a packet the trend reads; older and newer packets both satisfy it. */
+const packetView = z.looseObject({
+  tenant: z.looseObject({ id: z.string() }),
+  period: z.looseObject({ label: z.string() }),
+  kpis: z.looseObject({ objectsPct: z.number().nullable(), bytesPct: z.number().nullable() }),
+  controls: z.array(z.looseObject({ verdict: z.string() })),
+  sections: z
+    .looseObject({
+      deniedUploads: z.looseObject({ state: z.string(), total: z.number().optional() }).optional(),
+      drift: z.looseObject({ state: z.string(), counts: z.looseObject({ critical: z.number() }).optional() }).optional(),
+    })
+    .optional(),
+});
+
+const GAP = { objectsPct: null, bytesPct: null, deniedUploads: null, failingControls: null, criticalDrifts: null } as const;
+
+export function trendPoint(period: string, tenant: string, packet: unknown): TrendPoint {
+  const parsed = packetView.safeParse(packet);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { period, state: 'unreadable', ...GAP, problem: `packet.json of ${period} lacks ${issue.path.join('.') || 'its fields'} (${issue.message})` };
+  }
+  const p = parsed.data;
+  if (p.tenant.id !== tenant || p.period.label !== period) {
+    return { period, state: 'unreadable', ...GAP, problem: `packet.json found for ${period} is of tenant ${p.tenant.id}, period ${p.period.label}` };
+  }
+  const denied = p.sections?.deniedUploads;
+  const drift = p.sections?.drift;
+  return {
+    period,
+    state: 'present',
+    objectsPct: p.kpis.objectsPct,
+    bytesPct: p.kpis.bytesPct,
+    deniedUploads: denied?.state === 'collected' && denied.total !== undefined ? denied.total : null,
+    failingControls: p.controls.filter((c) => c.verdict === 'fail').length,
+    criticalDrifts: drift?.state === 'compared' && drift.counts ? drift.counts.critical : null,
+  };
+}
+
+export interface TrendInput {
+  tenant: string;
+  /** The packet's own period: the last of the 12 months. */
+  period: string;
+  /** From readPreviousPackets; months not listed are gaps. */
+  packets: PacketFile[];
+  /** The packet being built, which replaces whatever is on disk for its own month. */
+  current?: unknown;
+}
+
+export function buildTrend({ tenant, period, packets, current }: TrendInput): TrendSection {
+  const points = monthsEndingWith(period).map((month): TrendPoint => {
+    if (month === period && current !== undefined) return trendPoint(month, tenant, current);
+    const file = packets.find((f) => f.period === month);
+    if (!file || file.state === 'missing') return { period: month, state: 'missing', ...GAP };
+    if (file.state === 'unreadable') return { period: month, state: 'unreadable', ...GAP, problem: file.problem };
+    return trendPoint(month, tenant, file.packet);
+  });
+  return { state: 'collected', points };
+}

@@ -1,0 +1,154 @@
+/**
+ * Summaries of the log sections for the small print, two lines each: denied uploads (count, per
+ * source, top buckets; then which source covered which buckets) and key usage (calls and unexpected
+ * principals; then key-management events). Each line is built for a number of names per list, so
+ * the caller can shrink the lists until it fits, and every list that is cut says "+N more".
+ */
+import type { CoverageStatement, DeniedUploadsCollected, KeyManagementEvent, KeyUsageCollected, LogSourceId } from '../../../model/log-sections.js';
+import { measurer } from '../draw.js';
+import { formatInstant } from '../format.js';
+import { TYPE } from '../layout.js';
+import { shortKey, shortPrincipal } from '../names.js';
+import { fitMiddle, toWinAnsi } from '../text-fit.js';
+import type { PageContext } from './context.js';
+
+/** Text for the small print and the most lines it may wrap to. */
+export interface Paragraph {
+  text: string;
+  maxLines: number;
+}
+
+/** Widest a single name (bucket, principal) may be inside a summary: narrower as lists shrink. */
+const nameMaxWidth = (limit: number) => 60 + 25 * Math.min(3, Math.max(1, limit));
+
+/** Key changes that matter most come first; the rest follow in time order. */
+const EVENT_WEIGHT: Record<string, number> = {
+  ScheduleKeyDeletion: 0,
+  DeleteKey: 0,
+  DisableKey: 1,
+  DisableKeyRotation: 2,
+  PutKeyPolicy: 3,
+  DeleteImportedKeyMaterial: 3,
+  CreateGrant: 4,
+};
+
+function nameFitter(ctx: PageContext, limit: number): (name: string) => string {
+  const measure = measurer(ctx.doc, TYPE.detail);
+  return (name) => fitMiddle(toWinAnsi(name), nameMaxWidth(limit), measure);
+}
+
+/** "a, b +3 more" with at most `limit` items shown. */
+function listOf(ctx: PageContext, items: string[], limit: number): string {
+  const shown = items.slice(0, Math.max(1, limit));
+  const rest = items.length - shown.length;
+  const list = shown.join(ctx.t('logs.itemSeparator'));
+  return rest > 0 ? `${list} ${ctx.t('logs.more', { count: rest })}` : list;
+}
+
+export function ownAccounts(ctx: PageContext): Set<string> {
+  const { packet } = ctx;
+  return new Set([...packet.buckets.map((b) => b.account), ...packet.keys.map((k) => k.account)]);
+}
+
+function coverageOf(ctx: PageContext, source: LogSourceId, statements: CoverageStatement[], limit: number): string {
+  const label = ctx.t(`logs.source.${source}`);
+  const name = nameFitter(ctx, limit);
+  const mine = statements.filter((s) => s.source === source);
+  if (mine.length === 0) return ctx.t('logs.coverage.noBuckets', { source: label });
+  const days = mine[0]?.daysInPeriod ?? 0;
+  const full = mine.filter((s) => s.state === 'records_every_day').length;
+  const some = mine.filter((s) => s.state === 'records_some_days');
+  const none = mine.filter((s) => s.state === 'no_records');
+  const gaps: string[] = [];
+  if (some.length > 0) {
+    const items = some.map((s) => ctx.t('logs.coverage.someDays', { bucket: name(s.bucket), have: s.daysWithRecords, days: s.daysInPeriod }));
+    gaps.push(listOf(ctx, items, limit));
+  }
+  if (none.length > 0) gaps.push(ctx.t(`logs.coverage.noneFor.${source}`, { buckets: listOf(ctx, none.map((s) => name(s.bucket)), limit) }));
+  const gapText = gaps.join(ctx.t('logs.itemSeparator'));
+  if (full === mine.length) return ctx.t('logs.coverage.all', { source: label, days, buckets: mine.length });
+  if (full === 0) return ctx.t('logs.coverage.onlyGaps', { source: label, gaps: gapText });
+  return ctx.t('logs.coverage.partial', { source: label, days, full, buckets: mine.length, gaps: gapText });
+}
+
+/** Denied uploads: merged count, per-source counts and top buckets; then each source's coverage. */
+export function deniedUploadsLines(ctx: PageContext, s: DeniedUploadsCollected, limit: number): Paragraph[] {
+  const name = nameFitter(ctx, limit);
+  const sourceCounts: string[] = [];
+  if (s.sources.accessLogs.state === 'read') sourceCounts.push(ctx.t('logs.sourceCount', { source: ctx.t('logs.source.access_logs'), count: s.bySource.accessLogs }));
+  if (s.sources.cloudTrail.state === 'read') sourceCounts.push(ctx.t('logs.sourceCount', { source: ctx.t('logs.source.cloudtrail'), count: s.bySource.cloudTrail }));
+  if (s.sources.accessLogs.state === 'read' && s.sources.cloudTrail.state === 'read') sourceCounts.push(ctx.t('logs.bothCount', { count: s.bySource.both }));
+  const coverage: string[] = [];
+  const bothEveryDay =
+    s.sources.accessLogs.state === 'read' &&
+    s.sources.cloudTrail.state === 'read' &&
+    s.coverage.length > 0 &&
+    s.coverage.every((c) => c.state === 'records_every_day');
+  if (bothEveryDay) {
+    const buckets = s.coverage.filter((c) => c.source === 'cloudtrail').length;
+    coverage.push(ctx.t('logs.coverage.all', { source: ctx.t('logs.source.both'), days: s.coverage[0]?.daysInPeriod ?? 0, buckets }));
+  } else {
+    for (const [source, summary] of [['access_logs', s.sources.accessLogs], ['cloudtrail', s.sources.cloudTrail]] as const) {
+      coverage.push(summary.state === 'read' ? coverageOf(ctx, source, s.coverage, limit) : ctx.t('logs.coverage.notConfigured', { source: ctx.t(`logs.source.${source}`) }));
+    }
+  }
+  const buckets = s.byBucket.map((b) => ctx.t('logs.bucketCount', { bucket: name(b.bucket), count: b.count }));
+  return [
+    {
+      text: ctx.t(s.total === 0 ? 'details.deniedNone' : 'details.deniedValue', {
+        total: s.total,
+        // Two buckets at most: the page names where it happened, the workbook has the full list.
+        buckets: listOf(ctx, buckets, Math.min(limit, 2)),
+        sources: sourceCounts.join(ctx.t('logs.itemSeparator')),
+      }),
+      maxLines: 1,
+    },
+    // Gaps in coverage are missing evidence: they get a second line rather than an ellipsis.
+    { text: ctx.t('details.deniedCoverage', { coverage: coverage.join(ctx.t('logs.sourceSeparator')) }), maxLines: 2 },
+  ];
+}
+
+function sortedEvents(events: Array<KeyManagementEvent & { keyArn: string }>): Array<KeyManagementEvent & { keyArn: string }> {
+  const weight = (e: KeyManagementEvent) => EVENT_WEIGHT[e.eventName] ?? 9;
+  return [...events].sort((a, b) => weight(a) - weight(b) || (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+}
+
+/** Key usage: calls, failures and unexpected principals by name; then key-management events with who and when. */
+export function keyUsageLines(ctx: PageContext, s: KeyUsageCollected, limit: number): Paragraph[] {
+  const { packet } = ctx;
+  const own = ownAccounts(ctx);
+  const name = nameFitter(ctx, limit);
+  const aliases = new Map(packet.keys.filter((k) => k.arn && k.alias).map((k) => [k.arn!, k.alias!]));
+  const keyName = (arn: string) => name(shortKey(arn, aliases, own));
+  const who = (principal: string) => name(shortPrincipal(principal, own));
+
+  const unexpected = s.keys.flatMap((k) =>
+    k.unexpectedPrincipals.map((u) =>
+      ctx.t('logs.unexpectedItem', { principal: who(u.principal), key: keyName(k.keyArn), calls: u.calls, operations: u.operations.join('/') }),
+    ),
+  );
+  const unchecked = s.keys.filter((k) => !k.expectationConfigured).length;
+  let principals: string;
+  if (s.keys.length > 0 && unchecked === s.keys.length) principals = ctx.t('logs.unexpectedNotChecked');
+  else {
+    principals = unexpected.length > 0 ? ctx.t('logs.unexpected', { count: unexpected.length, list: listOf(ctx, unexpected, limit) }) : ctx.t('logs.unexpectedNone');
+    if (unchecked > 0) principals += ctx.t('logs.uncheckedKeys', { count: unchecked });
+  }
+
+  const events = sortedEvents(s.keys.flatMap((k) => k.managementEvents.map((e) => ({ ...e, keyArn: k.keyArn }))));
+  const locale = ctx.t('locale');
+  const eventItems = events.map((e) =>
+    ctx.t('logs.eventItem', {
+      event: e.eventName,
+      key: keyName(e.keyArn),
+      principal: who(e.principal),
+      day: formatInstant(e.time, packet.tenant.timeZone, ctx.t('format.day'), locale),
+      error: e.errorCode ?? '',
+    }),
+  );
+  const changes = eventItems.length > 0 ? ctx.t('logs.events', { count: eventItems.length, list: listOf(ctx, eventItems, limit) }) : ctx.t('logs.eventsNone');
+  return [
+    { text: ctx.t('details.keyUsageValue', { calls: s.totals.calls, keys: s.keys.length, failures: s.totals.failures, principals }), maxLines: 1 },
+    { text: changes, maxLines: 1 },
+  ];
+}

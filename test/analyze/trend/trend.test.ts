@@ -1,0 +1,89 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildTrend, monthsEndingWith, readPreviousPackets } from '../../../src/analyze/trend/index.js';
+
+const MONTHS = ['2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10'];
+
+/** The parts of packet.json the trend reads; month i has coverage 90 + i/2 % and i % 3 failing controls. */
+function packet(month: string, i: number, extra: Record<string, unknown> = {}) {
+  const verdicts = [...Array<string>(i % 3).fill('fail'), 'pass', 'not_evaluated'];
+  return {
+    schemaVersion: 1,
+    tenant: { id: 'acme', displayName: 'ACME', timeZone: 'Europe/Berlin' },
+    period: { label: month },
+    kpis: { objectsPct: 90 + i / 2, bytesPct: i === 0 ? null : 95 + i / 4 },
+    controls: verdicts.map((verdict, n) => ({ id: `c${n}`, verdict })),
+    sections: { deniedUploads: { state: 'not_collected', reason: 'x' }, drift: { state: 'not_collected', reason: 'x' } },
+    ...extra,
+  };
+}
+
+function writePacket(out: string, month: string, value: unknown): void {
+  const dir = path.join(out, month, 'acme');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'packet.json'), typeof value === 'string' ? value : JSON.stringify(value));
+}
+
+describe('trend months', () => {
+  it('lists the 12 months ending with the period, across a year boundary', () => {
+    expect(monthsEndingWith('2026-10')).toEqual(MONTHS);
+    expect(monthsEndingWith('2026-02', 3)).toEqual(['2025-12', '2026-01', '2026-02']);
+  });
+});
+
+describe('12-month trend with one missing month', () => {
+  it('reads the packets, shows March as a gap and never fills it in', async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 's3e-trend-'));
+    MONTHS.forEach((m, i) => {
+      if (m === '2026-03') return;
+      const extra =
+        m === '2026-09'
+          ? { sections: { deniedUploads: { state: 'collected', total: 17 }, drift: { state: 'compared', counts: { critical: 2, warning: 1, info: 0 } } } }
+          : m === '2026-08'
+            ? { sections: { deniedUploads: { state: 'collected', total: 0 }, drift: { state: 'no_baseline', command: 'x' } } }
+            : {};
+      writePacket(out, m, packet(m, i, extra));
+    });
+    const files = await readPreviousPackets(out, 'acme', '2026-10');
+    expect(files.map((f) => `${f.period}:${f.state}`)).toEqual(MONTHS.map((m) => `${m}:${m === '2026-03' ? 'missing' : 'present'}`));
+
+    const trend = buildTrend({ tenant: 'acme', period: '2026-10', packets: files });
+    if (trend.state !== 'collected') throw new Error(trend.state);
+    expect(trend.points).toHaveLength(12);
+    expect(trend.points.map((p) => [p.period, p.state, p.objectsPct, p.bytesPct, p.failingControls, p.deniedUploads, p.criticalDrifts])).toEqual([
+      ['2025-11', 'present', 90, null, 0, null, null],
+      ['2025-12', 'present', 90.5, 95.25, 1, null, null],
+      ['2026-01', 'present', 91, 95.5, 2, null, null],
+      ['2026-02', 'present', 91.5, 95.75, 0, null, null],
+      ['2026-03', 'missing', null, null, null, null, null],
+      ['2026-04', 'present', 92.5, 96.25, 2, null, null],
+      ['2026-05', 'present', 93, 96.5, 0, null, null],
+      ['2026-06', 'present', 93.5, 96.75, 1, null, null],
+      ['2026-07', 'present', 94, 97, 2, null, null],
+      ['2026-08', 'present', 94.5, 97.25, 0, 0, null],
+      ['2026-09', 'present', 95, 97.5, 1, 17, 2],
+      ['2026-10', 'present', 95.5, 97.75, 2, null, null],
+    ]);
+  });
+
+  it('lets the packet being built stand for its own month', () => {
+    const trend = buildTrend({ tenant: 'acme', period: '2026-10', packets: [], current: packet('2026-10', 11, { kpis: { objectsPct: 99.5, bytesPct: 99.9 } }) });
+    if (trend.state !== 'collected') throw new Error(trend.state);
+    expect(trend.points.filter((p) => p.state === 'missing')).toHaveLength(11);
+    expect(trend.points[11]).toEqual({ period: '2026-10', state: 'present', objectsPct: 99.5, bytesPct: 99.9, deniedUploads: null, failingControls: 2, criticalDrifts: null });
+  });
+
+  it('marks a month unreadable (not missing, not zero) when its packet.json is broken or of another tenant', async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 's3e-trend-'));
+    writePacket(out, '2026-09', '{"tenant":');
+    writePacket(out, '2026-08', { ...packet('2026-08', 9), tenant: { id: 'globex' } });
+    const trend = buildTrend({ tenant: 'acme', period: '2026-10', packets: await readPreviousPackets(out, 'acme', '2026-10') });
+    if (trend.state !== 'collected') throw new Error(trend.state);
+    const [aug, sep] = [trend.points[9]!, trend.points[10]!];
+    expect([aug.state, aug.objectsPct, aug.problem]).toEqual(['unreadable', null, 'packet.json found for 2026-08 is of tenant globex, period 2026-08']);
+    expect(sep.state).toBe('unreadable');
+    expect(sep.problem).toMatch(/2026-09.acme.packet\.json: not valid JSON/);
+  });
+});
