@@ -5,12 +5,16 @@ import type { Wording } from '../render/wording.js';
 import { bucketResult } from './buckets.js';
 import { missingEvidence } from './completeness.js';
 import { summariseCoverage } from './coverage.js';
-import { evaluateControls, type ControlCatalog } from './evaluate-controls.js';
+import { evaluateControls, SEVERITY_RANK, type ControlCatalog } from './evaluate-controls.js';
+import { governanceSections, trendSection } from './governance.js';
+import type { GovernanceEvidence } from '../workspace/governance-evidence.js';
 import { keyResult } from './keys.js';
 import { guardrailSections } from './guardrail-sections.js';
 import type { LogEvidence } from '../workspace/log-evidence.js';
 
 export interface AnalyzeInput {
+  /** Baseline, exceptions register and earlier months as frozen at collection; null for older packets. */
+  governance: GovernanceEvidence | null;
   evidence: TenantEvidence;
   /** Access-log and CloudTrail summaries; null per source when no location is configured. */
   logs: LogEvidence;
@@ -44,10 +48,13 @@ function completenessText(missing: MissingEvidence[], wording: Wording, buckets:
 }
 
 /** Evidence in, Packet out: pure, so `verify` can re-derive packet.json byte for byte. */
-export function buildPacket({ evidence: ev, logs, catalog, wording }: AnalyzeInput): Packet {
+export function buildPacket({ evidence: ev, logs, governance, catalog, wording }: AnalyzeInput): Packet {
   const keys = ev.keys.map((k) => keyResult(k, ev.accounts));
   const buckets = ev.buckets.map((b) => bucketResult(b, ev.tenant, keys));
-  const { controls, findings } = evaluateControls({ buckets, keys }, catalog, wording);
+  const evaluated = evaluateControls({ buckets, keys }, catalog, wording);
+  const gov = governanceSections(ev, governance, evaluated.controls, keys, wording);
+  const controls = gov.controls;
+  const findings = [...evaluated.findings, ...gov.findings].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
   const guardrails = guardrailSections(ev, logs, keys, wording);
   const missing = [
     ...missingEvidence(
@@ -65,7 +72,7 @@ export function buildPacket({ evidence: ev, logs, catalog, wording }: AnalyzeInp
   const customerKeys = keys.filter((k) => k.manager !== 'AWS');
   const reportDates = [...new Set(buckets.flatMap((b) => (b.coverage.state === 'measured' ? [b.coverage.reportDate.slice(0, 10)] : [])))].sort();
   const notCollected: SectionNotCollected = { state: 'not_collected', reason: wording.t('packet.sectionNotCollected') };
-  return {
+  const packet: Packet = {
     schemaVersion: PACKET_SCHEMA_VERSION,
     tool: ev.run.tool,
     tenant: { id: ev.tenant.id, displayName: ev.tenant.displayName, timeZone: ev.tenant.timeZone },
@@ -98,9 +105,9 @@ export function buildPacket({ evidence: ev, logs, catalog, wording }: AnalyzeInp
     sections: {
       deniedUploads: guardrails.deniedUploads,
       keyUsage: guardrails.keyUsage,
-      drift: notCollected,
+      drift: gov.drift,
       awsConfig: notCollected,
-      exceptions: notCollected,
+      exceptions: gov.exceptions,
       trend: notCollected,
     },
     sources: {
@@ -113,4 +120,7 @@ export function buildPacket({ evidence: ev, logs, catalog, wording }: AnalyzeInp
     },
     evidence: ev.files,
   };
+  // The trend needs this month's figures, so it is the last thing added.
+  packet.sections.trend = trendSection(governance, packet);
+  return packet;
 }

@@ -30,7 +30,14 @@ function runControl(control: Control, facts: ControlFacts): Judgement[] {
   }
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+/** "40 of 42 buckets pass · 2 fail"; used again after exceptions change the counts. */
+export function controlSummary(wording: Wording, scope: string, counts: Record<Verdict, number>, resources: number): string {
+  if (resources === 0) return wording.t('packet.control.summaryNone', { scope });
+  const applicable = counts.pass + counts.fail + counts.not_evaluated + counts.exception;
+  return wording.t('packet.control.summary', { pass: counts.pass, applicable, scope, fail: counts.fail, notEvaluated: counts.not_evaluated, exception: counts.exception });
+}
+
+export const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
 export function evaluateControls(
   facts: ControlFacts,
@@ -45,11 +52,7 @@ export function evaluateControls(
     const judgements = runControl(control, facts);
     const counts: Record<Verdict, number> = { pass: 0, fail: 0, not_evaluated: 0, not_applicable: 0, exception: 0 };
     for (const j of judgements) counts[j.verdict]++;
-    const applicable = counts.pass + counts.fail + counts.not_evaluated;
-    const summary =
-      judgements.length === 0
-        ? wording.t('packet.control.summaryNone', { scope: control.scope })
-        : wording.t('packet.control.summary', { pass: counts.pass, applicable, scope: control.scope, fail: counts.fail, notEvaluated: counts.not_evaluated });
+    const summary = controlSummary(wording, control.scope, counts, judgements.length);
     controls.push({
       id: control.id,
       title: meta.title,

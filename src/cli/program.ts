@@ -12,6 +12,7 @@ import { TOOL } from '../tool.js';
 import { readFile } from 'node:fs/promises';
 import type { Packet } from '../model/packet.js';
 import { EXIT, UsageError } from './exit-codes.js';
+import { registerBaselineCommands } from './baseline-command.js';
 import { progressReporter } from '../collect/live/progress.js';
 import { liveSources, treeS3Client, type LiveOptions, type LiveSetup } from '../collect/live/index.js';
 import type { LiveCollection } from '../pipeline/run-tenant.js';
@@ -222,6 +223,8 @@ export function buildProgram(): Command {
     .action(async (opts: { out: string; json?: boolean }) => {
       process.exitCode = await demoCommand(opts);
     });
+
+  registerBaselineCommands(program);
 
   return program;
 }

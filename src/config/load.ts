@@ -37,6 +37,8 @@ function resolvePaths(cfg: Config, baseDir: string): Config {
   const local = (loc: string) => (isRemote(loc) ? loc : path.resolve(baseDir, loc));
   return {
     ...cfg,
+    baselineDir: path.resolve(baseDir, cfg.baselineDir),
+    exceptionsDir: path.resolve(baseDir, cfg.exceptionsDir),
     tenants: cfg.tenants.map((t) => ({
       ...t,
       accounts: t.accounts.map((a) => (a.offlineExport ? { ...a, offlineExport: local(a.offlineExport) } : a)),

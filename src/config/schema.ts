@@ -87,6 +87,10 @@ export const configSchema = z
     pageSize: z.enum(['A4', 'LETTER']).default('A4'),
     /** Time zone used for the default period when a tenant has none. */
     timeZone: timeZone.default('UTC'),
+    /** Approved baselines, one folder per tenant (written only by `s3-evidence baseline approve`). */
+    baselineDir: z.string().min(1).default('baseline'),
+    /** Exceptions registers, one `<tenant>.yaml` per tenant. */
+    exceptionsDir: z.string().min(1).default('exceptions'),
     /** How many findings the one-page PDF lists before "and N more". */
     topFindings: z.number().int().min(1).max(12).default(6),
     /** Live collection manners: requests in flight per account, region and service; retries; timeouts. */

@@ -5,6 +5,7 @@
 import type { EncryptionStatus, ObjectTally, TallyByStatus, UnencryptedObjectSample } from '../evidence/inventory.js';
 import type { EvidenceFile } from '../evidence/bundle.js';
 import type { DeniedUploadsSection, KeyUsageSection } from './log-sections.js';
+import type { DriftSection, ExceptionsSection, TrendSection } from './governance-sections.js';
 
 export const PACKET_SCHEMA_VERSION = 1;
 
@@ -193,10 +194,10 @@ export interface Packet {
   sections: {
     deniedUploads: DeniedUploadsSection;
     keyUsage: KeyUsageSection;
-    drift: SectionNotCollected;
+    drift: DriftSection;
     awsConfig: SectionNotCollected;
-    exceptions: SectionNotCollected;
-    trend: SectionNotCollected;
+    exceptions: ExceptionsSection;
+    trend: TrendSection;
   };
   sources: { inventory: string; accessLogs: string; cloudTrail: string };
   evidence: EvidenceFile[];

@@ -9,6 +9,7 @@ import { loadWording, type Wording } from '../render/wording.js';
 import { stableJson, writeFileAtomic } from '../workspace/atomic-write.js';
 import { evidencePaths, loadEvidence } from '../workspace/evidence-store.js';
 import { loadLogEvidence } from '../workspace/log-evidence.js';
+import { loadGovernanceEvidence } from '../workspace/governance-evidence.js';
 import { sha256 } from '../workspace/hash.js';
 import { buildManifest, writeManifest, type Manifest } from '../workspace/manifest.js';
 
@@ -24,7 +25,8 @@ export interface RenderOptions {
 export async function derivePacket(packetDir: string, wording: Wording = loadWording()): Promise<{ packet: Packet; text: string }> {
   const evidence = await loadEvidence(packetDir);
   const logs = await loadLogEvidence(packetDir);
-  const packet = buildPacket({ evidence, logs, catalog: loadCatalog(), wording });
+  const governance = await loadGovernanceEvidence(packetDir);
+  const packet = buildPacket({ evidence, logs, governance, catalog: loadCatalog(), wording });
   return { packet, text: stableJson(packet) };
 }
 

@@ -14,6 +14,8 @@ import { EvidenceWriter } from '../workspace/evidence-store.js';
 import { TOOL } from '../tool.js';
 import { analyzeFolder } from './analyze-folder.js';
 import { collectLogs } from './collect-logs.js';
+import { collectGovernance } from './collect-governance.js';
+import { writeGovernanceEvidence } from '../workspace/governance-evidence.js';
 import { writeLogEvidence } from '../workspace/log-evidence.js';
 import { keepRevision, planRevision, writeRevisionNote } from '../operate/revisions.js';
 
@@ -131,6 +133,8 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
     // An earlier packet of the period is kept as a revision, and the new one says so (revision.json, in its manifest).
     const superseded = await planRevision(finalDir, args.now);
     if (superseded) await writeRevisionNote(staging, finalDir, superseded);
+    const governance = await collectGovernance({ config, tenant, period, outDir: args.outDir });
+    await writeGovernanceEvidence(writer, governance.evidence, governance.registerText);
     const packet = await analyzeFolder(staging, { pageSize: config.pageSize, topFindings: config.topFindings });
     if (superseded) await keepRevision(finalDir, superseded);
     await rename(staging, finalDir);

@@ -1,9 +1,11 @@
 /**
  * A hand-written Packet for renderer tests: values chosen by hand, not produced by the analyzer,
- * so renderer tests stay independent of analysis. `manyBuckets` stresses the one-page rule.
+ * so renderer tests stay independent of analysis. `manyBuckets` stresses the one-page rule; `logs`
+ * fills the denied-uploads and key-usage sections (test/support/sample-log-sections.ts).
  */
 import type { Packet, BucketResult } from '../../src/model/packet.js';
 import { ENCRYPTION_STATUSES, emptyTally } from '../../src/evidence/inventory.js';
+import { sampleDeniedUploads, sampleKeyUsage } from './sample-log-sections.js';
 
 const notCollected = { state: 'not_collected' as const, reason: 'not collected by this version' };
 
@@ -41,7 +43,7 @@ function bucket(name: string, over: Partial<BucketResult> = {}): BucketResult {
   };
 }
 
-export function samplePacket(opts: { manyBuckets?: number } = {}): Packet {
+export function samplePacket(opts: { manyBuckets?: number; logs?: boolean } = {}): Packet {
   const extra = Array.from({ length: opts.manyBuckets ?? 0 }, (_, i) =>
     bucket(`acme-very-long-bucket-name-for-the-one-page-rule-number-${String(i).padStart(4, '0')}-archive`),
   );
@@ -152,8 +154,8 @@ export function samplePacket(opts: { manyBuckets?: number } = {}): Packet {
     ],
     findings,
     sections: {
-      deniedUploads: notCollected,
-      keyUsage: notCollected,
+      deniedUploads: opts.logs ? sampleDeniedUploads(extra.map((b) => b.name)) : notCollected,
+      keyUsage: opts.logs ? sampleKeyUsage() : notCollected,
       drift: notCollected,
       awsConfig: notCollected,
       exceptions: notCollected,

@@ -13,6 +13,11 @@ export interface Column<R> {
   value: (row: R) => CellInput;
 }
 
+/** A "(key total)"-style row: bold, still inside the filtered range. */
+export interface AddOptions {
+  bold?: boolean;
+}
+
 export interface ColumnSpec<R> {
   /** Header label key under xlsx.columns.<sheet>. */
   id: string;
@@ -33,11 +38,11 @@ const MAX_WRAPPED_WIDTH = 64;
 const HEADER_FILL = 'FFDDEBF7';
 
 export interface TableWriter<R> {
-  add(row: R): void;
+  add(row: R, opts?: AddOptions): void;
   /** Write a row outside the filtered range (e.g. a total), bold. */
   addFooter(row: R): void;
-  /** Freeze the header, set the auto-filter over header and data rows, size the columns. */
-  finish(): void;
+  /** Freeze the header, set the auto-filter over header and data rows, size the columns. Returns the last row written. */
+  finish(): number;
 }
 
 /**
@@ -71,8 +76,8 @@ export function startTable<R>(sheet: Worksheet, columns: Array<Column<R>>, heade
   }
 
   return {
-    add(row) {
-      write(row, false);
+    add(row, opts) {
+      write(row, opts?.bold ?? false);
       lastDataRow = nextRow - 1;
     },
     addFooter(row) {
@@ -85,6 +90,7 @@ export function startTable<R>(sheet: Worksheet, columns: Array<Column<R>>, heade
         const max = column.wrap ? MAX_WRAPPED_WIDTH : MAX_WIDTH;
         sheet.getColumn(i + 1).width = column.width ?? Math.min(max, Math.max(MIN_WIDTH, (widths[i] ?? 0) + 2));
       });
+      return nextRow - 1;
     },
   };
 }

@@ -40,7 +40,8 @@ export function identifyS3(req: WireRequest): Identified {
     if (req.method === 'HEAD') return { operation: 'HeadBucket', ...where };
     return { operation: req.query.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects', ...where };
   }
-  if (req.method === 'PUT' && key && !sub && [...req.query.keys()].length === 0) return { operation: 'PutObject', ...where };
+  // The SDK adds ?x-id=PutObject; any other query parameter names a subresource this fake does not serve.
+  if (req.method === 'PUT' && key && [...req.query.keys()].every((k) => k === 'x-id')) return { operation: 'PutObject', ...where };
   // Anything else would change state; named so a test can see it and fail.
   return { operation: `${req.method} ${sub ?? (key ? 'object' : 'bucket')}`, ...where };
 }

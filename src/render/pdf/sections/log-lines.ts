@@ -120,11 +120,14 @@ export function keyUsageLines(ctx: PageContext, s: KeyUsageCollected, limit: num
   const name = nameFitter(ctx, limit);
   const aliases = new Map(packet.keys.filter((k) => k.arn && k.alias).map((k) => [k.arn!, k.alias!]));
   const keyName = (arn: string) => name(shortKey(arn, aliases, own));
+  // With one key, naming it once up front is enough; with several, each item says which.
+  const single = s.keys.length === 1 ? s.keys[0] : undefined;
+  const itemKey = (arn: string) => (single ? '' : keyName(arn));
   const who = (principal: string) => name(shortPrincipal(principal, own));
 
   const unexpected = s.keys.flatMap((k) =>
     k.unexpectedPrincipals.map((u) =>
-      ctx.t('logs.unexpectedItem', { principal: who(u.principal), key: keyName(k.keyArn), calls: u.calls, operations: u.operations.join('/') }),
+      ctx.t('logs.unexpectedItem', { principal: who(u.principal), key: itemKey(k.keyArn), calls: u.calls, operations: u.operations.join('/') }),
     ),
   );
   const unchecked = s.keys.filter((k) => !k.expectationConfigured).length;
@@ -140,7 +143,7 @@ export function keyUsageLines(ctx: PageContext, s: KeyUsageCollected, limit: num
   const eventItems = events.map((e) =>
     ctx.t('logs.eventItem', {
       event: e.eventName,
-      key: keyName(e.keyArn),
+      key: itemKey(e.keyArn),
       principal: who(e.principal),
       day: formatInstant(e.time, packet.tenant.timeZone, ctx.t('format.day'), locale),
       error: e.errorCode ?? '',
@@ -148,7 +151,15 @@ export function keyUsageLines(ctx: PageContext, s: KeyUsageCollected, limit: num
   );
   const changes = eventItems.length > 0 ? ctx.t('logs.events', { count: eventItems.length, list: listOf(ctx, eventItems, limit) }) : ctx.t('logs.eventsNone');
   return [
-    { text: ctx.t('details.keyUsageValue', { calls: s.totals.calls, keys: s.keys.length, failures: s.totals.failures, principals }), maxLines: 1 },
-    { text: changes, maxLines: 1 },
+    {
+      text: ctx.t('details.keyUsageValue', {
+        calls: s.totals.calls,
+        keys: single ? keyName(single.keyArn) : ctx.t('logs.keyCount', { count: s.keys.length }),
+        failures: s.totals.failures,
+        principals,
+      }),
+      maxLines: 1,
+    },
+    { text: changes, maxLines: 2 },
   ];
 }

@@ -1,0 +1,55 @@
+import type { TenantEvidence } from '../evidence/bundle.js';
+import type { DriftSection, ExceptionsSection, TrendSection } from '../model/governance-sections.js';
+import type { ControlResult, Finding, KeyResult, Packet } from '../model/packet.js';
+import type { Wording } from '../render/wording.js';
+import type { GovernanceEvidence } from '../workspace/governance-evidence.js';
+import { snapshotFromEvidence } from '../baseline/index.js';
+import { buildDriftSection } from './drift/index.js';
+import { applyExceptions } from './exceptions/index.js';
+import { trendPoint } from './trend/index.js';
+import { aggregateVerdict, controlSummary } from './evaluate-controls.js';
+import { CONTROLS } from './controls/index.js';
+
+export interface GovernanceResult {
+  controls: ControlResult[];
+  drift: DriftSection;
+  exceptions: ExceptionsSection;
+  findings: Array<Omit<Finding, 'id'>>;
+}
+
+/** Drift against the frozen baseline; the exceptions register applied to the control verdicts. */
+export function governanceSections(
+  ev: TenantEvidence,
+  gov: GovernanceEvidence | null,
+  controls: ControlResult[],
+  keys: KeyResult[],
+  wording: Wording,
+): GovernanceResult {
+  if (!gov) {
+    const none = { state: 'not_collected' as const, reason: wording.t('packet.governance.notFrozen') };
+    return { controls, drift: none, exceptions: none, findings: [] };
+  }
+  const drift = buildDriftSection(snapshotFromEvidence(ev), gov.baseline ?? undefined, ev.tenant.id, ev.period.label);
+  const applied = applyExceptions(controls, gov.exceptions, {
+    asOf: ev.run.startedAt,
+    timeZone: ev.tenant.timeZone,
+    keys,
+    summarise: (c) => controlSummary(wording, SCOPE.get(c.id) ?? 'resources', c.counts, c.resources.length),
+  });
+  const recounted = applied.controls.map((c) => ({ ...c, verdict: aggregateVerdict(c.counts, c.resources.length) }));
+  const driftFindings: Array<Omit<Finding, 'id'>> =
+    drift.state === 'compared'
+      ? drift.items
+          .filter((i) => i.severity === 'critical')
+          .map((i) => ({ severity: 'high' as const, controlId: 'baseline-drift', resource: i.resource, text: wording.t('findings.drift.critical', { summary: i.summary }), evidence: [] }))
+      : [];
+  return { controls: recounted, drift, exceptions: applied.section, findings: [...applied.findings, ...driftFindings] };
+}
+
+const SCOPE: ReadonlyMap<string, string> = new Map(CONTROLS.map((c) => [c.id, c.scope]));
+
+/** Twelve months ending with this packet's; a month without a packet stays a gap. */
+export function trendSection(gov: GovernanceEvidence | null, packet: Packet): TrendSection {
+  if (!gov) return { state: 'not_collected', reason: 'no earlier-month figures were frozen into this packet\'s evidence' };
+  return { state: 'collected', points: [...gov.previousMonths, trendPoint(packet.period.label, packet.tenant.id, packet)] };
+}

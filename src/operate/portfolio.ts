@@ -1,0 +1,154 @@
+import ExcelJS from 'exceljs';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Packet } from '../model/packet.js';
+import { neutraliseText } from '../render/xlsx/cells.js';
+import { stableJson, writeFileAtomic } from '../workspace/atomic-write.js';
+
+/** One tenant's line in the operator's cross-tenant review of a period. */
+export interface PortfolioRow {
+  tenant: string;
+  displayName: string;
+  status: Packet['status'] | 'unreadable';
+  /** % of objects / bytes encrypted; null when nothing was measured. */
+  objectsPct: number | null;
+  bytesPct: number | null;
+  measuredBuckets: number | null;
+  totalBuckets: number | null;
+  failingControls: number | null;
+  /** null when the section was not collected for this tenant. */
+  deniedUploads: number | null;
+  criticalDrifts: number | null;
+  openExceptions: number | null;
+  expiredExceptions: number | null;
+  complete: boolean;
+  missingEvidence: number | null;
+  generatedAt: string | null;
+  /** Why the packet could not be read (status "unreadable"). */
+  problem?: string;
+}
+
+export interface Portfolio {
+  portfolioVersion: 1;
+  period: string;
+  tenants: PortfolioRow[];
+}
+
+export const PORTFOLIO_JSON = 'portfolio.json';
+export const PORTFOLIO_XLSX = 'portfolio.xlsx';
+
+/** Sections the packet types may still describe as "not collected"; read by their state alone. */
+type LooseSection = { state?: string; total?: number; counts?: Record<string, number> } | undefined;
+
+const count = (c: Record<string, number> | undefined, ...keys: string[]) => keys.reduce((n, k) => n + (c?.[k] ?? 0), 0);
+
+export function portfolioRow(packet: Packet): PortfolioRow {
+  const sections = packet.sections as unknown as Record<string, LooseSection>;
+  const denied = sections.deniedUploads;
+  const drift = sections.drift;
+  const exceptions = sections.exceptions;
+  return {
+    tenant: packet.tenant.id,
+    displayName: packet.tenant.displayName,
+    status: packet.status,
+    objectsPct: packet.kpis.objectsPct,
+    bytesPct: packet.kpis.bytesPct,
+    measuredBuckets: packet.coverage.measuredBuckets,
+    totalBuckets: packet.coverage.totalBuckets,
+    failingControls: packet.controls.filter((c) => c.verdict === 'fail').length,
+    deniedUploads: denied?.state === 'collected' ? (denied.total ?? 0) : null,
+    criticalDrifts: drift?.state === 'compared' ? count(drift.counts, 'critical') : null,
+    // Open: entries that still cover something or could (active, expiring soon, unused); expired are listed apart.
+    openExceptions: exceptions?.state === 'evaluated' ? count(exceptions.counts, 'active', 'expiring_soon', 'unused') : null,
+    expiredExceptions: exceptions?.state === 'evaluated' ? count(exceptions.counts, 'expired') : null,
+    complete: packet.completeness.complete,
+    missingEvidence: packet.completeness.missing.length,
+    generatedAt: packet.generatedAt,
+  };
+}
+
+function unreadableRow(tenant: string, problem: string): PortfolioRow {
+  return {
+    tenant,
+    displayName: tenant,
+    status: 'unreadable',
+    objectsPct: null,
+    bytesPct: null,
+    measuredBuckets: null,
+    totalBuckets: null,
+    failingControls: null,
+    deniedUploads: null,
+    criticalDrifts: null,
+    openExceptions: null,
+    expiredExceptions: null,
+    complete: false,
+    missingEvidence: null,
+    generatedAt: null,
+    problem,
+  };
+}
+
+/** Every tenant packet of the period folder (dot-folders such as .revisions and staging are skipped). */
+export async function readPortfolio(periodDir: string, period: string): Promise<Portfolio> {
+  const entries = await readdir(periodDir, { withFileTypes: true });
+  const tenants: PortfolioRow[] = [];
+  for (const e of entries.filter((x) => x.isDirectory() && !x.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name))) {
+    try {
+      tenants.push(portfolioRow(JSON.parse(await readFile(path.join(periodDir, e.name, 'packet.json'), 'utf8')) as Packet));
+    } catch (err) {
+      tenants.push(unreadableRow(e.name, `packet.json unreadable: ${(err as Error).message}`));
+    }
+  }
+  return { portfolioVersion: 1, period, tenants };
+}
+
+const COLUMNS: Array<{ header: string; width: number; value: (r: PortfolioRow) => string | number | null; pct?: boolean }> = [
+  { header: 'Tenant', width: 16, value: (r) => r.tenant },
+  { header: 'Name', width: 24, value: (r) => r.displayName },
+  { header: 'Status', width: 12, value: (r) => r.status.toUpperCase() },
+  { header: 'Evidence complete', width: 10, value: (r) => (r.complete ? 'yes' : 'NO') },
+  { header: 'Missing evidence items', width: 10, value: (r) => r.missingEvidence },
+  { header: 'Objects encrypted', width: 11, value: (r) => (r.objectsPct === null ? null : r.objectsPct / 100), pct: true },
+  { header: 'Bytes encrypted', width: 11, value: (r) => (r.bytesPct === null ? null : r.bytesPct / 100), pct: true },
+  { header: 'Buckets measured', width: 10, value: (r) => (r.totalBuckets === null ? null : `${r.measuredBuckets} of ${r.totalBuckets}`) },
+  { header: 'Failing controls', width: 10, value: (r) => r.failingControls },
+  { header: 'Denied uploads', width: 10, value: (r) => r.deniedUploads ?? 'not collected' },
+  { header: 'Critical drifts', width: 10, value: (r) => r.criticalDrifts ?? 'not compared' },
+  { header: 'Open exceptions', width: 10, value: (r) => r.openExceptions ?? 'no register' },
+  { header: 'Expired exceptions', width: 10, value: (r) => r.expiredExceptions ?? 'no register' },
+  { header: 'Generated', width: 22, value: (r) => r.generatedAt ?? r.problem ?? '' },
+];
+
+/** The portfolio as a one-sheet workbook; every text cell neutralised (tenant names are user input). */
+export async function portfolioXlsx(p: Portfolio): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 's3-evidence';
+  const ws = wb.addWorksheet(`Portfolio ${p.period}`, { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = COLUMNS.map((c) => ({ header: c.header, width: c.width }));
+  ws.getRow(1).font = { bold: true };
+  for (const r of p.tenants) {
+    const row = ws.addRow([]);
+    COLUMNS.forEach((c, i) => {
+      const v = c.value(r);
+      const cell = row.getCell(i + 1);
+      if (v === null) cell.value = null;
+      else if (typeof v === 'number') {
+        cell.value = v;
+        if (c.pct) cell.numFmt = '0.00%';
+      } else cell.value = neutraliseText(v);
+    });
+  }
+  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: COLUMNS.length } };
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** Writes `<out>/<period>/portfolio.json` and `portfolio.xlsx` from every packet of the period. */
+export async function writePortfolio(outDir: string, period: string): Promise<{ json: string; xlsx: string; portfolio: Portfolio }> {
+  const periodDir = path.join(outDir, period);
+  const portfolio = await readPortfolio(periodDir, period);
+  const json = path.join(periodDir, PORTFOLIO_JSON);
+  const xlsx = path.join(periodDir, PORTFOLIO_XLSX);
+  await writeFileAtomic(json, stableJson(portfolio));
+  await writeFileAtomic(xlsx, await portfolioXlsx(portfolio));
+  return { json, xlsx, portfolio };
+}

@@ -1,0 +1,39 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { StoredBaseline } from '../baseline/index.js';
+import type { ExceptionsRegister } from '../analyze/exceptions/index.js';
+import type { TrendPoint } from '../model/governance-sections.js';
+import { EVIDENCE_DIR, type EvidenceWriter } from './evidence-store.js';
+
+/**
+ * What governance judges against, frozen into the evidence folder at collection time: the approved
+ * baseline then in force, the exceptions register as it stood, and the earlier months' figures. So a
+ * later approval or register edit never changes what `verify` re-derives for this packet.
+ */
+export interface GovernanceEvidence {
+  baseline: StoredBaseline | null;
+  /** Where the baseline store is, to name it when there is none. */
+  baselineLocation: string;
+  exceptions: ExceptionsRegister;
+  /** Earlier months (not the packet's own), oldest first. */
+  previousMonths: TrendPoint[];
+}
+
+const FILE = `${EVIDENCE_DIR}/governance.json`;
+
+export async function writeGovernanceEvidence(writer: EvidenceWriter, gov: GovernanceEvidence, registerText?: string): Promise<void> {
+  await writer.writeJson(FILE, gov);
+  if (registerText !== undefined) {
+    await writer.writeJson(`${EVIDENCE_DIR}/governance-register-source.json`, { file: gov.exceptions.file, text: registerText });
+  }
+}
+
+/** Packets from before governance evidence existed read as "nothing to compare with". */
+export async function loadGovernanceEvidence(packetDir: string): Promise<GovernanceEvidence | null> {
+  try {
+    return JSON.parse(await readFile(path.join(packetDir, ...FILE.split('/')), 'utf8')) as GovernanceEvidence;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
