@@ -16,6 +16,7 @@ import { registerBaselineCommands } from './baseline-command.js';
 import { progressReporter } from '../collect/live/progress.js';
 import { liveSources, treeS3Client, type LiveOptions, type LiveSetup } from '../collect/live/index.js';
 import type { LiveCollection } from '../pipeline/run-tenant.js';
+import { addRunOperationOptions, addVerifySignatureOptions, preparePacketOperations, registerOperateCommands, signatureCheck, withOutputLock, type RunOperationOptions, type VerifySignatureOptions } from './operate-commands.js';
 
 interface CommonOptions {
   config: string;
@@ -57,7 +58,7 @@ function report(results: TenantRunResult[], json: boolean | undefined, extra: Re
   return code;
 }
 
-interface RunOptions extends CommonOptions {
+interface RunOptions extends CommonOptions, RunOperationOptions {
   profile?: string;
   endpointUrl?: string;
 }
@@ -87,27 +88,34 @@ async function runCommand(opts: RunOptions): Promise<number> {
   const now = new Date();
   const label = periodLabel(opts.period, loaded.config, now);
   const tenants = selectTenants(loaded.config, opts.tenant);
-  const results: TenantRunResult[] = [];
-  for (const tenant of tenants) {
-    const progress = progressReporter(tenant.id);
-    try {
-      results.push(
-        await runTenant({
-          config: loaded.config,
-          configSha256: loaded.sha256,
-          tenant,
-          period: periodFor(label, tenant.timeZone),
-          outDir: path.resolve(opts.out),
-          now,
-          live: liveCollection(loaded.config, opts),
-          onProgress: progress.onProgress,
-        }),
-      );
-    } finally {
-      progress.finish();
+  const operations = await preparePacketOperations(loaded.config, opts);
+  return withOutputLock(path.resolve(opts.out), async () => {
+    const results: TenantRunResult[] = [];
+    for (const tenant of tenants) {
+      const progress = progressReporter(tenant.id);
+      try {
+        results.push(
+          await runTenant({
+            config: loaded.config,
+            configSha256: loaded.sha256,
+            tenant,
+            period: periodFor(label, tenant.timeZone),
+            outDir: path.resolve(opts.out),
+            now,
+            live: liveCollection(loaded.config, opts),
+            onProgress: progress.onProgress,
+          }),
+        );
+      } finally {
+        progress.finish();
+      }
+      await operations.afterPacket(results[results.length - 1]!);
     }
-  }
-  return report(results, opts.json, { period: label });
+    const after = await operations.finish(path.resolve(opts.out), label);
+    const code = report(results, opts.json, { period: label, ...after.summary });
+    if (!opts.json) for (const line of after.lines) process.stdout.write(`${line}\n`);
+    return after.failed ? EXIT.unexpected : code;
+  });
 }
 
 async function foldersCommand(folders: string[], opts: { json?: boolean; config?: string }, action: 'analyze' | 'render'): Promise<number> {
@@ -128,10 +136,16 @@ async function foldersCommand(folders: string[], opts: { json?: boolean; config?
   return report(results, opts.json);
 }
 
-async function verifyCommand(folders: string[], opts: { json?: boolean }): Promise<number> {
+async function verifyCommand(folders: string[], opts: { json?: boolean } & VerifySignatureOptions): Promise<number> {
   if (folders.length === 0) throw new UsageError('verify needs at least one packet folder');
   const reports = [];
-  for (const f of folders) reports.push(await verifyFolder(f));
+  const signatures = new Map<string, Awaited<ReturnType<typeof signatureCheck>>>();
+  for (const f of folders) {
+    const signature = await signatureCheck(f, opts);
+    signatures.set(f, signature);
+    const r = await verifyFolder(f);
+    reports.push({ ...r, ok: r.ok && signature.check.state !== 'failed', signature: signature.check });
+  }
   if (opts.json) process.stdout.write(`${JSON.stringify({ tool: TOOL, reports }, null, 2)}\n`);
   else {
     for (const r of reports) {
@@ -142,6 +156,7 @@ async function verifyCommand(folders: string[], opts: { json?: boolean }): Promi
       process.stdout.write(`  packet.json ${r.packetReproduced ? 're-derived identically from evidence/' : 'differs from what evidence/ gives'}\n`);
       for (const d of r.packetDifferences) process.stdout.write(`    ${d}\n`);
       for (const p of r.problems) process.stdout.write(`  problem: ${p}\n`);
+      for (const line of signatures.get(r.folder)?.lines ?? []) process.stdout.write(`${line}\n`);
     }
   }
   return reports.every((r) => r.ok) ? EXIT.complete : EXIT.unexpected;
@@ -179,7 +194,7 @@ export function buildProgram(): Command {
       .option('-o, --out <dir>', 'output folder', 'output')
       .option('--json', 'print a machine-readable run summary on stdout');
 
-  common(program.command('run').description('collect evidence, analyze it and render each tenant\'s packet'))
+  addRunOperationOptions(common(program.command('run').description('collect evidence, analyze it and render each tenant\'s packet')))
     .option('--profile <name>', 'AWS shared-config profile for live collection (default: the SDK\'s credential chain)')
     .option('--endpoint-url <url>', 'send every AWS call to this endpoint (path-style S3), e.g. a local test endpoint')
     .action(async (opts: RunOptions) => {
@@ -206,12 +221,12 @@ export function buildProgram(): Command {
       process.exitCode = await foldersCommand(folders, opts, 'render');
     });
 
-  program
+  addVerifySignatureOptions(program
     .command('verify')
-    .description('recompute every hash in manifest.json and re-derive packet.json from evidence/; exit 0 only if nothing differs')
+    .description('recompute every hash in manifest.json, re-derive packet.json from evidence/ and check the manifest signature if present; exit 0 only if nothing differs')
     .argument('<folders...>', 'packet folders')
-    .option('--json', 'print the verification report as JSON')
-    .action(async (folders: string[], opts: { json?: boolean }) => {
+    .option('--json', 'print the verification report as JSON'))
+    .action(async (folders: string[], opts: { json?: boolean } & VerifySignatureOptions) => {
       process.exitCode = await verifyCommand(folders, opts);
     });
 
@@ -226,6 +241,7 @@ export function buildProgram(): Command {
 
   registerBaselineCommands(program);
 
+  registerOperateCommands(program);
   return program;
 }
 

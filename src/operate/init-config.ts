@@ -1,5 +1,6 @@
 import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
+import { UsageError } from '../cli/exit-codes.js';
 
 /** A commented starter configuration; it validates as it stands (one tenant, one account). */
 export const STARTER_CONFIG = `# s3-evidence configuration. Every field is described in the README; this file validates as it is.
@@ -61,7 +62,7 @@ tenants:
       expected: []
 `;
 
-export class FileExistsError extends Error {
+export class FileExistsError extends UsageError {
   constructor(readonly file: string) {
     super(`${file} already exists; not overwriting it (move it away or choose another path)`);
     this.name = 'FileExistsError';

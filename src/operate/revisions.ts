@@ -1,12 +1,12 @@
 import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic, stableJson } from '../workspace/atomic-write.js';
-import { sha256 } from '../workspace/hash.js';
-import { MANIFEST_FILE } from '../workspace/manifest.js';
+import { stableJson, writeFileAtomic } from '../workspace/atomic-write.js';
+import { sha256, sha256File } from '../workspace/hash.js';
+import { MANIFEST_FILE, writeManifest, type Manifest } from '../workspace/manifest.js';
 
 /** Earlier packets of a period live in `<out>/<period>/.revisions/<tenant>-<UTC time>/`. */
 export const REVISIONS_DIR = '.revisions';
-/** Written into a packet that replaced an earlier one, so its manifest lists (and hashes) the fact. */
+/** Written into a packet that replaced a different earlier one, so its manifest lists (and hashes) the fact. */
 export const REVISION_NOTE = 'revision.json';
 
 export interface SupersededPacket {
@@ -15,7 +15,8 @@ export interface SupersededPacket {
   supersededAt: string;
   /** sha256 of the earlier packet's manifest.json; absent when it had none. */
   manifestSha256?: string;
-  generatedAt?: string;
+  /** The earlier packet's collection.startedAt. */
+  collectedAt?: string;
 }
 
 export interface RevisionNote {
@@ -23,6 +24,14 @@ export interface RevisionNote {
   /** What the earlier packet itself superseded, newest first. */
   earlier: SupersededPacket[];
 }
+
+export type RevisionOutcome =
+  /** No packet for the tenant and period yet. */
+  | { state: 'new' }
+  /** The existing packet has exactly the same content (same manifest): it stays, the new build is dropped. */
+  | { state: 'unchanged' }
+  /** The existing packet differs: it was moved into .revisions/ and the new one names it in revision.json. */
+  | { state: 'revised'; movedTo: string; note: RevisionNote };
 
 async function exists(p: string): Promise<boolean> {
   return stat(p).then(
@@ -35,43 +44,72 @@ function compactUtc(d: Date): string {
   return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** If `packetDir` holds a packet, where it will be kept and what identifies it; undefined otherwise. */
-export async function planRevision(packetDir: string, now: Date): Promise<SupersededPacket | undefined> {
-  if (!(await exists(packetDir))) return undefined;
-  const periodDir = path.dirname(packetDir);
-  const base = `${path.basename(packetDir)}-${compactUtc(now)}`;
-  let name = base;
-  for (let n = 2; await exists(path.join(periodDir, REVISIONS_DIR, name)); n++) name = `${base}-${n}`;
-  const plan: SupersededPacket = { movedTo: `${REVISIONS_DIR}/${name}`, supersededAt: now.toISOString() };
-  try {
-    const text = await readFile(path.join(packetDir, MANIFEST_FILE), 'utf8');
-    plan.manifestSha256 = sha256(text);
-    const startedAt = (JSON.parse(text) as { collection?: { startedAt?: string } }).collection?.startedAt;
-    if (startedAt) plan.generatedAt = startedAt;
-  } catch {
-    // a folder without a readable manifest is still kept, only less well described
-  }
-  return plan;
+async function readManifestText(dir: string): Promise<string | undefined> {
+  return readFile(path.join(dir, MANIFEST_FILE), 'utf8').catch(() => undefined);
 }
 
-/** Writes revision.json into the new packet (before its manifest is built). */
-export async function writeRevisionNote(newPacketDir: string, previousDir: string, superseded: SupersededPacket): Promise<RevisionNote> {
+/** The manifest without its revision note: what the packet's content is, whatever it superseded. */
+function contentOf(text: string): string {
+  const m = JSON.parse(text) as Manifest;
+  return JSON.stringify({ ...m, files: m.files.filter((f) => f.path !== REVISION_NOTE) });
+}
+
+async function revisionName(periodDir: string, tenant: string, now: Date): Promise<string> {
+  const base = `${tenant}-${compactUtc(now)}`;
+  let name = base;
+  for (let n = 2; await exists(path.join(periodDir, REVISIONS_DIR, name)); n++) name = `${base}-${n}`;
+  return name;
+}
+
+/** Adds one file of the folder to its manifest (hash and size), in the order buildManifest lists files. */
+async function addToManifest(dir: string, rel: string): Promise<void> {
+  const manifest = JSON.parse((await readManifestText(dir))!) as Manifest;
+  const { sha256: h, size } = await sha256File(path.join(dir, rel));
+  const files = [...manifest.files.filter((f) => f.path !== rel), { path: rel, sha256: h, size }].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  await writeManifest(dir, { ...manifest, files });
+}
+
+/**
+ * Decides what happens to the packet already at `finalDir` once the new one is built in `staging`
+ * (manifest included): nothing to keep, identical (keep it as is), or different (keep it as a
+ * revision and record that in the new packet's revision.json, listed in its manifest). Never deletes.
+ */
+export async function settleRevision(args: { staging: string; finalDir: string; now: Date }): Promise<RevisionOutcome> {
+  const { staging, finalDir, now } = args;
+  if (!(await exists(finalDir))) return { state: 'new' };
+  const previous = await readManifestText(finalDir);
+  const current = await readManifestText(staging);
+  if (previous !== undefined && current !== undefined) {
+    try {
+      if (contentOf(previous) === contentOf(current)) return { state: 'unchanged' };
+    } catch {
+      // an unparsable earlier manifest is a different packet: kept below
+    }
+  }
+  const periodDir = path.dirname(finalDir);
+  const movedTo = `${REVISIONS_DIR}/${await revisionName(periodDir, path.basename(finalDir), now)}`;
+  const supersedes: SupersededPacket = { movedTo, supersededAt: now.toISOString() };
+  if (previous !== undefined) {
+    supersedes.manifestSha256 = sha256(previous);
+    try {
+      const startedAt = (JSON.parse(previous) as Partial<Manifest>).collection?.startedAt;
+      if (startedAt) supersedes.collectedAt = startedAt;
+    } catch {
+      // described by its hash only
+    }
+  }
   let earlier: SupersededPacket[] = [];
   try {
-    const old = JSON.parse(await readFile(path.join(previousDir, REVISION_NOTE), 'utf8')) as RevisionNote;
+    const old = JSON.parse(await readFile(path.join(finalDir, REVISION_NOTE), 'utf8')) as RevisionNote;
     earlier = [old.supersedes, ...(old.earlier ?? [])];
   } catch {
     // the earlier packet was the first of its period
   }
-  const note: RevisionNote = { supersedes: superseded, earlier };
-  await writeFileAtomic(path.join(newPacketDir, REVISION_NOTE), stableJson(note));
-  return note;
-}
-
-/** Moves the earlier packet into .revisions/ (never deletes it). */
-export async function keepRevision(packetDir: string, superseded: SupersededPacket): Promise<string> {
-  const target = path.join(path.dirname(packetDir), ...superseded.movedTo.split('/'));
+  const note: RevisionNote = { supersedes, earlier };
+  await writeFileAtomic(path.join(staging, REVISION_NOTE), stableJson(note));
+  await addToManifest(staging, REVISION_NOTE);
+  const target = path.join(periodDir, ...movedTo.split('/'));
   await mkdir(path.dirname(target), { recursive: true });
-  await rename(packetDir, target);
-  return target;
+  await rename(finalDir, target);
+  return { state: 'revised', movedTo, note };
 }

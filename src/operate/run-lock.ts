@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { UsageError } from '../cli/exit-codes.js';
 
 export const LOCK_FILE = '.s3-evidence.lock';
 
@@ -14,7 +15,8 @@ export interface LockHolder {
   token: string;
 }
 
-export class RunLockedError extends Error {
+/** A usage-level refusal (exit 2): the scheduler sees that this run did nothing. */
+export class RunLockedError extends UsageError {
   constructor(
     readonly lockFile: string,
     readonly holder: LockHolder | undefined,

@@ -17,7 +17,7 @@ import { collectLogs } from './collect-logs.js';
 import { collectGovernance } from './collect-governance.js';
 import { writeGovernanceEvidence } from '../workspace/governance-evidence.js';
 import { writeLogEvidence } from '../workspace/log-evidence.js';
-import { keepRevision, planRevision, writeRevisionNote } from '../operate/revisions.js';
+import { settleRevision } from '../operate/revisions.js';
 
 export interface TenantRunResult {
   tenant: string;
@@ -130,15 +130,14 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
         ...(args.live ? { s3: () => args.live!.s3ForTrees() } : {}),
       }),
     );
-    // An earlier packet of the period is kept as a revision, and the new one says so (revision.json, in its manifest).
-    const superseded = await planRevision(finalDir, args.now);
-    if (superseded) await writeRevisionNote(staging, finalDir, superseded);
     const governance = await collectGovernance({ config, tenant, period, outDir: args.outDir });
     await writeGovernanceEvidence(writer, governance.evidence, governance.registerText);
     const packet = await analyzeFolder(staging, { pageSize: config.pageSize, topFindings: config.topFindings });
-    if (superseded) await keepRevision(finalDir, superseded);
-    await rename(staging, finalDir);
-    return { ...summarise(packet, finalDir), ...(superseded ? { earlierRevision: superseded.movedTo } : {}) };
+    // A different earlier packet of the period is kept as a revision (named in the new one's manifest); an identical one stays.
+    const revision = await settleRevision({ staging, finalDir, now: args.now });
+    if (revision.state === 'unchanged') await rm(staging, { recursive: true, force: true });
+    else await rename(staging, finalDir);
+    return { ...summarise(packet, finalDir), ...(revision.state === 'revised' ? { earlierRevision: revision.movedTo } : {}) };
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
     throw err;

@@ -9,6 +9,8 @@ const frameworkSchema = z
   .object({
     framework: z.string().min(1),
     short: z.string().min(1),
+    /** Position in reference lists (PDF, workbook): the framework readers look for first comes first. */
+    order: z.number().int().min(1),
     requirements: z
       .array(z.object({ id: z.string().min(1), title: z.string().min(1), controls: z.array(z.string().min(1)).min(1) }).strict())
       .min(1),
@@ -40,7 +42,7 @@ export function loadFrameworks(knownControls: ReadonlySet<string>, dir = framewo
       }
     }
     return { ...result.data, file: f };
-  });
+  }).sort((a, b) => a.order - b.order);
 }
 
 export function referencesFor(controlId: string, frameworks: Framework[]): FrameworkRef[] {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { csvField, readUnencryptedCsv, UNENCRYPTED_CSV_HEADER } from '../../collect/inventory/unencrypted-csv.js';
 import type { Packet } from '../../model/packet.js';
 import type { Renderer } from '../renderer.js';
+import { writeLogExports } from './log-exports.js';
 
 // Exports are opened in spreadsheets: neutralise formula starts as the workbook does (OWASP).
 // The evidence copies under evidence/ keep the exact keys.
@@ -31,7 +32,10 @@ class CsvFile {
 
 export const UNENCRYPTED_EXPORT = 'exports/unencrypted-objects.csv';
 
-/** exports/*.csv: the unencrypted objects of every bucket, the findings, the per-bucket table. */
+/**
+ * exports/*.csv: the unencrypted objects of every bucket, the findings, the per-bucket table, and
+ * (when collected) the denied uploads, key usage and key-management events.
+ */
 export const csvRenderer: Renderer = {
   id: 'csv',
   async render(packet: Packet, ctx) {
@@ -67,6 +71,7 @@ export const csvRenderer: Renderer = {
     }
     await buckets.close();
     written.push('exports/buckets.csv');
+    written.push(...(await writeLogExports(packet, ctx.packetDir, ctx.outDir)));
     return written;
   },
 };

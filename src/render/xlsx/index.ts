@@ -4,13 +4,17 @@ import type { Wording } from '../wording.js';
 import { addBucketsSheet } from './sheets/buckets.js';
 import { addControlsSheet } from './sheets/controls.js';
 import { addCoverageSheet } from './sheets/coverage.js';
+import { addDeniedUploadsSheet } from './sheets/denied-uploads.js';
 import { addEvidenceSheet } from './sheets/evidence.js';
 import { addFindingsSheet } from './sheets/findings.js';
+import { addKeyEventsSheet } from './sheets/key-events.js';
+import { addKeyUsageSheet } from './sheets/key-usage.js';
 import { addKeysSheet } from './sheets/keys.js';
 import { addSectionsSheet } from './sheets/sections.js';
 import { addSummarySheet } from './sheets/summary.js';
 import { addUnencryptedSheet, type UnencryptedRow } from './sheets/unencrypted.js';
 import { stampZipEntries } from './zip-timestamps.js';
+import { LOG_EXPORTS, type LogExportPaths } from '../csv/log-exports.js';
 
 export type { UnencryptedRow } from './sheets/unencrypted.js';
 export { neutraliseText } from './cells.js';
@@ -25,6 +29,8 @@ export interface RenderXlsxOptions {
   unencryptedCap?: number;
   /** Relative path of the full CSV, e.g. exports/unencrypted-objects.csv. */
   unencryptedCsv: string;
+  /** Relative paths of the log exports the sheets point to; default the csv renderer's. */
+  logCsv?: LogExportPaths;
 }
 
 /**
@@ -52,7 +58,11 @@ export async function renderXlsx(packet: Packet, opts: RenderXlsxOptions): Promi
   addBucketsSheet(wb, w, packet);
   addCoverageSheet(wb, w, packet);
   await addUnencryptedSheet(wb, w, packet, { rows: opts.unencryptedObjects, cap, csv: opts.unencryptedCsv });
+  const logCsv = opts.logCsv ?? LOG_EXPORTS;
+  addDeniedUploadsSheet(wb, w, packet, logCsv.deniedUploads);
   addKeysSheet(wb, w, packet);
+  addKeyUsageSheet(wb, w, packet, logCsv.keyUsage);
+  addKeyEventsSheet(wb, w, packet, logCsv.keyEvents);
   addSectionsSheet(wb, w, packet);
   addEvidenceSheet(wb, w, packet);
 

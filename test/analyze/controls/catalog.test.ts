@@ -43,13 +43,13 @@ describe('control catalog', () => {
 
   it('rejects a framework naming an unknown control', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'fw-'));
-    writeFileSync(path.join(dir, 'x.yaml'), 'framework: X\nshort: X\nrequirements:\n  - id: A-1\n    title: t\n    controls: [no-such-control]\n');
+    writeFileSync(path.join(dir, 'x.yaml'), 'framework: X\nshort: X\norder: 1\nrequirements:\n  - id: A-1\n    title: t\n    controls: [no-such-control]\n');
     expect(() => loadFrameworks(new Set(['s3-objects-encrypted']), dir)).toThrow('requirement A-1 names unknown control "no-such-control"');
   });
 
   it('rejects a control listed twice in one requirement', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'fw-'));
-    writeFileSync(path.join(dir, 'x.yaml'), 'framework: X\nshort: X\nrequirements:\n  - id: A-1\n    title: t\n    controls: [c1, c1]\n');
+    writeFileSync(path.join(dir, 'x.yaml'), 'framework: X\nshort: X\norder: 1\nrequirements:\n  - id: A-1\n    title: t\n    controls: [c1, c1]\n');
     expect(() => loadFrameworks(new Set(['c1']), dir)).toThrow('lists control "c1" twice');
   });
 

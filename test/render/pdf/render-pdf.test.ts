@@ -65,7 +65,8 @@ describe('renderPdf: the sample packet', () => {
   });
 
   it('shows the five KPI tiles with their figures and denominators', () => {
-    for (const label of ['OBJECTS ENCRYPTED', 'BYTES ENCRYPTED', 'DEFAULT ENCRYPTION', 'POLICY GUARDRAILS', 'KEY ROTATION']) {
+    // Key rotation has no tile since denied uploads took the fifth place: it is on the Keys line and in the controls.
+    for (const label of ['OBJECTS ENCRYPTED', 'BYTES ENCRYPTED', 'DEFAULT ENCRYPTION', 'POLICY GUARDRAILS', 'DENIED UPLOADS']) {
       expect(text).toContain(label);
     }
     expect(text).toMatch(/99\.982 %/);
@@ -75,6 +76,9 @@ describe('renderPdf: the sample packet', () => {
     expect(text).toMatch(/SSE 0 ?\/ ?2/);
     expect(text).toMatch(/TLS 1 ?\/ ?2/);
     expect(text).toContain('1 of 2 buckets measured');
+    expect(text).not.toContain('KEY ROTATION');
+    // Not collected: no figure, and the tile says where the reason is.
+    expect(text).toContain('not collected (reason');
   });
 
   it('lists controls with result words and short framework refs', () => {
@@ -94,7 +98,8 @@ describe('renderPdf: the sample packet', () => {
     expect(text).toContain('Missing evidence bucket acme-denied: s3:GetBucketEncryption (AccessDenied)');
     expect(text).toContain('Keys 1 customer-managed, 1 of 1 rotating; 0 AWS-managed; 0 unreadable');
     expect(text).toContain('2 buckets in 1 account, 1 region; 1 excluded');
-    expect(text).toContain('inventory: inventory report 2026-10-31 for 1 of 2 buckets');
+    // The label is not repeated when the source's own text starts with it; it is added when not.
+    expect(text).toContain('Sources inventory report 2026-10-31 for 1 of 2 buckets · access logs: not collected · CloudTrail: not collected');
     for (const label of ['Denied uploads', 'Key usage', 'Changes vs baseline', 'AWS Config', 'Exceptions', '12-month trend']) {
       expect(text).toContain(`${label} not collected — not collected by this version`);
     }

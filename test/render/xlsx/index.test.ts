@@ -12,7 +12,9 @@ import { samplePacket } from '../../support/sample-packet.js';
 
 const wording = loadWording();
 const CSV = 'exports/unencrypted-objects.csv';
-const SHEETS = ['Summary', 'Controls', 'Findings', 'Buckets', 'Coverage', 'Unencrypted objects', 'Keys', 'Sections', 'Evidence'];
+const SHEETS = [
+  'Summary', 'Controls', 'Findings', 'Buckets', 'Coverage', 'Unencrypted objects', 'Denied uploads', 'Keys', 'Key usage', 'Key events', 'Sections', 'Evidence',
+];
 const GREEN = 'FFC6EFCE';
 const RED = 'FFFFC7CE';
 const AMBER = 'FFFFEB9C';
@@ -71,7 +73,7 @@ describe('renderXlsx on the sample packet', () => {
     xl = await loadExcelJs(bytes);
   });
 
-  it('has the nine sheets in order, in both readers', () => {
+  it('has the twelve sheets in order, in both readers', () => {
     expect(py.sheetNames).toEqual(SHEETS);
     expect(xl.worksheets.map((s) => s.name)).toEqual(SHEETS);
   });
@@ -93,6 +95,10 @@ describe('renderXlsx on the sample packet', () => {
       Coverage: ['A2', 'A1:Q3'],
       'Unencrypted objects': ['A3', 'A2:H3'],
       Keys: ['A2', 'A1:N2'],
+      // Not collected: the sheets are still there (stable names), header frozen, nothing under it.
+      'Denied uploads': ['A3', 'A2:L2'],
+      'Key usage': ['A3', 'A2:M2'],
+      'Key events': ['A3', 'A2:K2'],
       Sections: ['A2', 'A1:C7'],
       Evidence: ['A2', 'A1:C2'],
     };
@@ -226,6 +232,11 @@ describe('renderXlsx on the sample packet', () => {
         name, 'not collected', 'not collected by this version',
       ]),
     );
+    for (const title of ['Denied uploads', 'Key usage', 'Key events']) {
+      const sheet = sheetNamed(py, title);
+      expect([title, cellAt(sheet, 'A1').value, sheet.maxRow]).toEqual([title, 'Not collected: not collected by this version', 2]);
+    }
+    expect(cellAt(sections, 'C1').value).toBe('Summary / reason');
     const evidence = sheetNamed(py, 'Evidence');
     expect(evidence.rows[1]!.map((c) => c.value)).toEqual(['evidence/run.json', 'cd'.repeat(32), 321]);
     expect(cellAt(evidence, 'C2').numberFormat).toBe('#,##0');

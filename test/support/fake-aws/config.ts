@@ -32,7 +32,7 @@ export function answerConfig(req: WireRequest, id: Identified, world: Scenario):
         ConfigurationRecordersStatus: recordersIn(owner, region).map((r) => ({
           name: r.name ?? 'default',
           recording: r.recording,
-          lastStatus: r.lastStatus ?? (r.recording ? 'SUCCESS' : 'PENDING'),
+          lastStatus: r.lastStatus ?? (r.recording ? 'Success' : 'Pending'),
           ...(r.recording ? { lastStartTime: epochSeconds('2024-01-01T00:00:00Z') } : { lastStopTime: epochSeconds('2026-09-01T00:00:00Z') }),
         })),
       });

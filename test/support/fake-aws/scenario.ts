@@ -104,7 +104,7 @@ export interface FakeConfigRecorder {
   recording: boolean;
   allSupported?: boolean;
   resourceTypes?: string[];
-  lastStatus?: 'SUCCESS' | 'FAILURE' | 'PENDING';
+  lastStatus?: 'Success' | 'Failure' | 'Pending';
 }
 
 /** An AWS Config rule and its per-resource verdicts. */

@@ -156,9 +156,10 @@ export function planDetails(ctx: PageContext): DetailRow[] {
   ];
 }
 
+/** Until a section has a row of its own, its cell names its state (e.g. "no baseline") and points to the workbook. */
 function laterText(ctx: PageContext, section: Packet['sections'][SectionKey]): string {
   if (section.state === 'not_collected') return ctx.t('later.notCollected', { reason: section.reason });
-  return ctx.t('later.collected');
+  return ctx.t('later.otherState', { state: section.state.replace(/_/g, ' ') });
 }
 
 const LATER_COLUMNS = 2;

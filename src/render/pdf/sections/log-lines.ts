@@ -158,7 +158,8 @@ export function keyUsageLines(ctx: PageContext, s: KeyUsageCollected, limit: num
         failures: s.totals.failures,
         principals,
       }),
-      maxLines: 1,
+      // Unexpected principals are the point of this row: a second line before any is cut.
+      maxLines: 2,
     },
     { text: changes, maxLines: 2 },
   ];

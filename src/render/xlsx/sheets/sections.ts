@@ -1,4 +1,5 @@
 import type { Workbook } from 'exceljs';
+import { DENIAL_REASONS } from '../../../model/log-sections.js';
 import type { Packet } from '../../../model/packet.js';
 import type { Wording } from '../../wording.js';
 import { columnsFor, writeTable } from '../table.js';
@@ -7,12 +8,52 @@ type SectionId = keyof Packet['sections'];
 // Fixed order, as the PDF lists them.
 const SECTION_ORDER: readonly SectionId[] = ['deniedUploads', 'keyUsage', 'drift', 'awsConfig', 'exceptions', 'trend'];
 
+/** The section's state in words; states without a word of their own read as themselves ("no baseline"). */
+function stateWord(w: Wording, state: string): string {
+  const key = `xlsx.sectionState.${state}`;
+  return w.has(key) ? w.t(key) : state.replace(/_/g, ' ');
+}
+
+/** One line per section: its figures when collected, the reason when not. */
+function summary(w: Wording, p: Packet, id: SectionId): string {
+  const section = p.sections[id];
+  if (section.state === 'not_collected') return section.reason;
+  const denied = p.sections.deniedUploads;
+  if (id === 'deniedUploads' && denied.state === 'collected') {
+    const reasons = DENIAL_REASONS.filter((r) => denied.byReason[r] > 0).map((r) => `${denied.byReason[r].toLocaleString('en-US')} ${w.t(`xlsx.denialReason.${r}`)}`);
+    const sources = [
+      ...(denied.sources.accessLogs.state === 'read' ? [`${w.t('xlsx.logs.source.access_logs')} ${denied.bySource.accessLogs.toLocaleString('en-US')}`] : []),
+      ...(denied.sources.cloudTrail.state === 'read' ? [`${w.t('xlsx.logs.source.cloudtrail')} ${denied.bySource.cloudTrail.toLocaleString('en-US')}`] : []),
+    ];
+    return w.t('xlsx.sectionSummary.deniedUploads', {
+      total: denied.total,
+      reasons: reasons.length > 0 ? reasons.join(', ') : w.t('xlsx.logs.none'),
+      buckets: denied.byBucket.length,
+      sources: sources.join(', '),
+    });
+  }
+  const usage = p.sections.keyUsage;
+  if (id === 'keyUsage' && usage.state === 'collected') {
+    return w.t('xlsx.sectionSummary.keyUsage', {
+      calls: usage.totals.calls,
+      keys: usage.keys.length,
+      failures: usage.totals.failures,
+      unexpected: usage.totals.unexpectedPrincipals,
+      events: usage.totals.managementEvents,
+    });
+  }
+  return w.t('xlsx.sectionSummary.other', { state: stateWord(w, section.state), id });
+}
+
 export function addSectionsSheet(wb: Workbook, w: Wording, p: Packet): void {
   const sheet = wb.addWorksheet(w.t('xlsx.sheets.sections'));
   const columns = columnsFor<SectionId>(w, 'sections', [
     { id: 'section', value: (id) => w.t(`xlsx.sections.${id}`) },
-    { id: 'state', value: (id) => ({ text: w.t(`xlsx.sectionState.${p.sections[id].state}`), tone: 'neutral' }) },
-    { id: 'reason', wrap: true, value: (id) => { const s = p.sections[id]; return s.state === 'not_collected' ? s.reason : ''; } },
+    {
+      id: 'state',
+      value: (id) => ({ text: stateWord(w, p.sections[id].state), tone: p.sections[id].state === 'collected' ? 'good' : 'neutral' }),
+    },
+    { id: 'reason', wrap: true, value: (id) => summary(w, p, id) },
   ]);
   writeTable(sheet, columns, SECTION_ORDER);
 }

@@ -1,0 +1,217 @@
+/**
+ * Operating the tool every month: `init`, `iam`, `doctor`, and what `run` does around each packet
+ * (output-folder lock, --sign-with, --publish, the portfolio) and what `verify` adds (the signature).
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { loadConfig } from '../config/load.js';
+import type { Config, TenantConfig } from '../config/schema.js';
+import { baseCredentials } from '../collect/live/credentials.js';
+import { kmsClientFor, s3ClientFor } from '../collect/live/clients.js';
+import { resolveLiveOptions, type LiveOptions } from '../collect/live/options.js';
+import { parseKeyReference } from '../collect/key-reference.js';
+import type { TenantRunResult } from '../pipeline/run-tenant.js';
+import { renderDoctor, runDoctor } from '../operate/doctor/index.js';
+import { writeIamFiles } from '../operate/iam-templates.js';
+import { writeStarterConfig } from '../operate/init-config.js';
+import { writePortfolio } from '../operate/portfolio.js';
+import { parsePublishUrl, publishPacket, type PublishReceipt, type PublishTarget } from '../operate/publish/index.js';
+import { withRunLock } from '../operate/run-lock.js';
+import { fetchSigningKey, signManifest, verifyManifestSignature, type ManifestSignature, type SignatureCheck, type SigningKey } from '../operate/sign/index.js';
+import { EXIT, UsageError } from './exit-codes.js';
+
+interface AwsOptions {
+  profile?: string;
+  endpointUrl?: string;
+}
+
+function liveOptions(config: Config | undefined, opts: AwsOptions, region?: string): LiveOptions {
+  return {
+    ...(opts.profile ? { profile: opts.profile } : {}),
+    ...(opts.endpointUrl ? { endpoint: opts.endpointUrl } : {}),
+    ...(config ? { concurrency: config.collection.concurrency, maxAttempts: config.collection.maxAttempts, timeoutMs: config.collection.timeoutMs } : {}),
+    ...(region ? { defaultRegion: region } : {}),
+  };
+}
+
+function pickTenants(config: Config, wanted: string[] | undefined): TenantConfig[] {
+  if (!wanted?.length) return config.tenants;
+  const unknown = wanted.filter((t) => !config.tenants.some((c) => c.id === t));
+  if (unknown.length) throw new UsageError(`unknown tenant ${unknown.map((u) => `"${u}"`).join(', ')}; the configuration has ${config.tenants.map((t) => t.id).join(', ')}`);
+  return config.tenants.filter((t) => wanted.includes(t.id));
+}
+
+// ---------------------------------------------------------------- init, iam, doctor
+
+export function registerOperateCommands(program: Command): void {
+  program
+    .command('init')
+    .description('write a commented starter configuration (never overwrites)')
+    .argument('[file]', 'where to write it', 'config/tenants.yaml')
+    .action(async (file: string) => {
+      await writeStarterConfig(file);
+      process.stdout.write(`Wrote ${file}. Edit the tenant, then run: s3-evidence doctor --config ${file}\n`);
+      process.exitCode = EXIT.complete;
+    });
+
+  program
+    .command('iam')
+    .description('write the read-only policy, a CloudFormation template for the cross-account reader role (StackSet-ready) and the publishing statement')
+    .option('-o, --out <dir>', 'folder to write into (must not hold the files already)', 's3-evidence-iam')
+    .action(async (opts: { out: string }) => {
+      const written = await writeIamFiles(opts.out);
+      process.stdout.write(`${written.map((f) => `Wrote ${f}`).join('\n')}\n`);
+      process.stdout.write(
+        `Deploy the role in each tenant account (or as a StackSet, in one region):\n  aws cloudformation deploy --stack-name s3-evidence-reader --template-file ${path.join(opts.out, 'reader-role.cfn.yaml')} --capabilities CAPABILITY_NAMED_IAM --parameter-overrides OperatorAccountId=<operator account> ExternalId=<tenant external id> DeliveryBucketArns=<arn:aws:s3:::bucket,arn:aws:s3:::bucket/*>\n`,
+      );
+      process.exitCode = EXIT.complete;
+    });
+
+  program
+    .command('doctor')
+    .description('check, per tenant and account, that a complete packet can be collected (role, reads, inventory, access logs, CloudTrail, AWS Config); prints the AWS CLI fix for every gap; read-only')
+    .option('-c, --config <file>', 'tenants configuration (YAML)', 'config/tenants.yaml')
+    .addOption(new Option('-t, --tenant <id>', 'only this tenant (repeatable)').argParser((v: string, prev: string[] = []) => [...prev, v]))
+    .option('--json', 'print the readiness report as JSON')
+    .option('--profile <name>', 'AWS shared-config profile (default: the SDK\'s credential chain)')
+    .option('--endpoint-url <url>', 'send every AWS call to this endpoint, e.g. a local test endpoint')
+    .action(async (opts: AwsOptions & { config: string; tenant?: string[]; json?: boolean }) => {
+      const { config } = await loadConfig(opts.config);
+      const report = await runDoctor({ tenants: pickTenants(config, opts.tenant), live: liveOptions(config, opts) });
+      process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderDoctor(report));
+      process.exitCode = report.ready ? EXIT.complete : EXIT.incomplete;
+    });
+}
+
+// ---------------------------------------------------------------- run: lock, sign, publish, portfolio
+
+export interface RunOperationOptions extends AwsOptions {
+  publish?: string;
+  signWith?: string;
+}
+
+/** `--publish` and `--sign-with` for `run`. */
+export function addRunOperationOptions(cmd: Command): Command {
+  return cmd
+    .option('--publish <s3-url>', 'upload each packet to s3://bucket/prefix/<period>/<tenant>/ (SSE-KMS with publish.kmsKeyId from the config, SHA-256 checksums, never overwriting)')
+    .option('--sign-with <kms-key>', 'sign each manifest with this asymmetric KMS key (kms:Sign over its SHA-256 digest); the signature and public key are stored beside it');
+}
+
+export interface PacketOperations {
+  /** Signs then publishes one packet, as asked; failures are reported, never thrown. */
+  afterPacket(result: TenantRunResult): Promise<void>;
+  /** Writes the portfolio; returns what to add to the run summary and whether anything failed. */
+  finish(outDir: string, period: string): Promise<{ summary: Record<string, unknown>; lines: string[]; failed: boolean }>;
+}
+
+/**
+ * Checks --publish / --sign-with before anything is collected (a bad URL, a missing publish key or a
+ * key that cannot sign stops the run up front), and returns the steps to run after each packet.
+ */
+export async function preparePacketOperations(config: Config, opts: RunOperationOptions): Promise<PacketOperations> {
+  let target: PublishTarget | undefined;
+  if (opts.publish) {
+    try {
+      target = parsePublishUrl(opts.publish);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    if (!config.publish) throw new UsageError('--publish needs `publish.kmsKeyId` in the configuration (the SSE-KMS key for the uploaded objects)');
+  }
+  const credentials = baseCredentials(liveOptions(config, opts));
+  let signing: { kms: KMSClient; key: SigningKey } | undefined;
+  if (opts.signWith) {
+    const region = parseKeyReference(opts.signWith).region ?? 'us-east-1';
+    const kms = kmsClientFor(resolveLiveOptions(liveOptions(config, opts, region)), region, credentials);
+    try {
+      signing = { kms, key: await fetchSigningKey(kms, opts.signWith) };
+    } catch (err) {
+      kms.destroy();
+      throw new UsageError(`--sign-with ${opts.signWith}: ${(err as Error).message}`);
+    }
+  }
+  const publishRegion = config.publish?.region ?? (config.publish ? parseKeyReference(config.publish.kmsKeyId).region : undefined) ?? 'us-east-1';
+  const s3 = target ? s3ClientFor(resolveLiveOptions(liveOptions(config, opts, publishRegion)), publishRegion, credentials, { followRegionRedirects: true }) : undefined;
+  const signatures: Array<{ tenant: string } & ({ signature: ManifestSignature } | { error: string })> = [];
+  const receipts: Array<{ tenant: string; receipt?: PublishReceipt; error?: string }> = [];
+  const revisions: string[] = [];
+
+  return {
+    async afterPacket(result) {
+      if (result.earlierRevision) revisions.push(`${result.tenant}: the period's earlier packet was kept as ${path.join(path.dirname(result.folder), result.earlierRevision)}`);
+      let signed = true;
+      if (signing) {
+        try {
+          signatures.push({ tenant: result.tenant, signature: await signManifest({ kms: signing.kms, key: signing.key, packetDir: result.folder }) });
+        } catch (err) {
+          signed = false;
+          signatures.push({ tenant: result.tenant, error: (err as Error).message });
+        }
+      }
+      if (target && s3 && config.publish) {
+        if (!signed) receipts.push({ tenant: result.tenant, error: 'not published: the manifest could not be signed' });
+        else {
+          receipts.push({
+            tenant: result.tenant,
+            receipt: await publishPacket({ s3, packetDir: result.folder, target, period: result.period, tenant: result.tenant, settings: config.publish }),
+          });
+        }
+      }
+    },
+    async finish(outDir, period) {
+      signing?.kms.destroy();
+      s3?.destroy();
+      const lines: string[] = [...revisions];
+      for (const s of signatures) lines.push('signature' in s ? `${s.tenant}: manifest signed with ${s.signature.keyId} (${s.signature.signingAlgorithm})` : `${s.tenant}: SIGNING FAILED: ${s.error}`);
+      for (const r of receipts) {
+        if (!r.receipt) lines.push(`${r.tenant}: PUBLISH FAILED: ${r.error}`);
+        else if (r.receipt.state === 'published') lines.push(`${r.tenant}: published ${r.receipt.uploaded.length} objects to s3://${r.receipt.bucket}/${r.receipt.keyPrefix}`);
+        else lines.push(`${r.tenant}: PUBLISH ${r.receipt.state === 'refused_existing' ? 'REFUSED (already published there; S3 did not overwrite)' : 'FAILED'}: ${r.receipt.failure?.key} ${r.receipt.failure?.code}: ${r.receipt.failure?.message}`);
+      }
+      const portfolio = await writePortfolio(outDir, period);
+      lines.push(`portfolio: ${portfolio.xlsx} (${portfolio.portfolio.tenants.length} tenants)`);
+      const failed = signatures.some((s) => 'error' in s) || receipts.some((r) => r.receipt?.state !== 'published');
+      return {
+        summary: {
+          portfolio: { json: portfolio.json, xlsx: portfolio.xlsx },
+          ...(signing ? { signatures } : {}),
+          ...(target ? { published: receipts } : {}),
+        },
+        lines,
+        failed,
+      };
+    },
+  };
+}
+
+/** Runs `fn` holding `<out>/.s3-evidence.lock`; a second run on the same folder is refused. */
+export function withOutputLock<T>(outDir: string, fn: () => Promise<T>): Promise<T> {
+  return withRunLock(outDir, fn, { command: process.argv.slice(1).join(' ') || 'run' });
+}
+
+// ---------------------------------------------------------------- verify: the signature
+
+export interface VerifySignatureOptions {
+  expectKey?: string;
+  trustedPublicKey?: string;
+}
+
+export function addVerifySignatureOptions(cmd: Command): Command {
+  return cmd
+    .option('--expect-key <kms-key-arn>', 'require the manifest to be signed by this KMS key')
+    .option('--trusted-public-key <file>', 'require the stored public key to equal this one (PEM or DER), e.g. exported once from kms:GetPublicKey');
+}
+
+/** The offline signature check of one folder, and the lines `verify` prints for it. */
+export async function signatureCheck(folder: string, opts: VerifySignatureOptions): Promise<{ check: SignatureCheck; lines: string[] }> {
+  const check = await verifyManifestSignature(folder, {
+    ...(opts.expectKey ? { expectKeyId: opts.expectKey } : {}),
+    ...(opts.trustedPublicKey ? { trustedPublicKey: await readFile(opts.trustedPublicKey) } : {}),
+  });
+  if (check.state === 'absent') return { check, lines: ['  signature: none (manifest.json is not signed)'] };
+  const head = `  signature: ${check.state === 'verified' ? 'VERIFIED' : 'FAILED'}: key ${check.keyId ?? '?'}, ${check.algorithm ?? '?'}, signed ${check.signedAt ?? '?'}`;
+  return { check, lines: [head, ...check.problems.map((p) => `    ${p}`)] };
+}
+

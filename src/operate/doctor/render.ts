@@ -1,0 +1,34 @@
+/** The readiness table for a terminal, and every gap with the commands that close it. */
+import type { DoctorReport } from './readiness.js';
+
+const MARK: Record<string, string> = { ok: 'ok', gap: 'GAP', unknown: 'UNKNOWN', skipped: 'skipped' };
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+export function renderDoctor(report: DoctorReport): string {
+  const lines: string[] = [];
+  if (report.caller) lines.push(`Checked as ${report.caller.arn} at ${report.checkedAt}`);
+  for (const t of report.tenants) {
+    lines.push('', `${t.tenant}: ${t.ready ? 'READY' : 'NOT READY'}`);
+    const rows = t.accounts.flatMap((a) => a.checks.map((c) => [a.account, c.area, c.scope, MARK[c.status] ?? c.status, c.detail]));
+    const widths = [12, 13, Math.min(40, Math.max(5, ...rows.map((r) => r[2]!.length))), 7];
+    lines.push(`  ${['account', 'check', 'scope', 'status'].map((h, i) => pad(h, widths[i]!)).join('  ')}  detail`);
+    for (const r of rows) lines.push(`  ${r.slice(0, 4).map((v, i) => pad(v!, widths[i]!)).join('  ')}  ${r[4]}`);
+    for (const a of t.accounts) {
+      const failed = a.calls.filter((c) => c.outcome === 'access_denied' || c.outcome === 'error');
+      if (a.calls.length) lines.push(`  ${a.account}: ${a.calls.length - failed.length} of ${a.calls.length} read calls answered${failed.length ? `; failed: ${failed.map((c) => `${c.operation} (${c.errorCode})`).join(', ')}` : ''}`);
+    }
+    const gaps = t.accounts.flatMap((a) => a.checks.filter((c) => c.fix?.length).map((c) => ({ a, c })));
+    if (gaps.length) {
+      lines.push('  To fix (run with credentials for the account named; s3-evidence itself changes nothing):');
+      for (const { a, c } of gaps) {
+        lines.push(`  # ${a.account} ${c.scope}: ${c.detail}`);
+        for (const cmd of c.fix!) lines.push(`    ${cmd}`);
+      }
+    }
+  }
+  lines.push('', report.ready ? 'All tenants ready.' : `Not ready: ${report.tenants.filter((t) => !t.ready).map((t) => t.tenant).join(', ')}.`);
+  return `${lines.join('\n')}\n`;
+}
