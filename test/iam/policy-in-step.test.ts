@@ -3,6 +3,7 @@
  * fake endpoint receives is mapped to its IAM action; an action missing from the policy, or listed
  * but never used, fails. sts:AssumeRole is the caller's permission (not the role's) and
  * sts:GetCallerIdentity needs none; both are checked to come only from where they belong.
+ * `doctor` runs against the same accounts afterwards, so its CloudTrail and Config reads count too.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,12 +15,17 @@ import { collectLive, tenant, type LiveRun } from '../support/fake-aws/harness.j
 import { inventoryReportObjects } from '../support/fake-aws/inventory-report.js';
 import { startFakeAws, type FakeAws } from '../support/fake-aws/index.js';
 import { projectRoot } from '../../src/project-root.js';
+import { DOCTOR_IAM_ACTION, runDoctor } from '../../src/operate/doctor/index.js';
+import { testOptions } from '../support/fake-aws/harness.js';
+
+const ACTION: Record<string, string> = { ...IAM_ACTION, ...DOCTOR_IAM_ACTION };
 
 const A = '111111111111';
 const B = '222222222222';
 const CALLER = '999900000000';
 let fake: FakeAws;
 let run: LiveRun;
+let doctorReady: boolean | undefined;
 
 beforeAll(async () => {
   fake = await startFakeAws({
@@ -62,6 +68,8 @@ beforeAll(async () => {
           },
         ],
         keys: [{ id: 'k-data', region: 'eu-west-1', aliases: ['alias/acme-data'], rotation: { enabled: true }, tags: { team: 'data' } }],
+        trails: [{ name: 'main', homeRegion: 'us-east-1', multiRegion: true, s3BucketName: 'acme-inventory' }],
+        configRecorders: [{ region: 'eu-west-1', recording: true }],
       },
       { id: B, buckets: [], keys: [{ id: 'central-1', region: 'us-east-2', grantedTo: [A] }] },
     ],
@@ -79,6 +87,12 @@ beforeAll(async () => {
         collectInventory({ trees: [s3Tree(setup.treeS3, 's3://acme-inventory/inv/')], periodEndUtc: '2026-11-01T00:00:00Z', ...a }),
     },
   );
+  const acme = tenant({
+    id: 'acme',
+    accounts: [{ id: A, roleArn: `arn:aws:iam::${A}:role/EvidenceReader`, externalId: 'ext-1', regions: ['eu-west-1'] }],
+    buckets: { tags: [{ key: 'tenant', value: 'acme' }] },
+  });
+  doctorReady = (await runDoctor({ tenants: [acme], live: testOptions(fake), now: new Date('2026-11-01T12:00:00Z') })).ready;
 });
 afterAll(async () => {
   await run?.cleanup();
@@ -101,11 +115,17 @@ it('the collection exercised every read: buckets, keys, aliases, inventory listi
   for (const op of Object.keys(IAM_ACTION)) expect(ops, op).toContain(op);
 });
 
-it('every S3 and KMS operation sent maps to an action in the policy, and every policy action was used', async () => {
+it('doctor exercised its CloudTrail and Config reads', () => {
+  expect(doctorReady).toBeTypeOf('boolean');
+  const ops = new Set(fake.recorder.operations());
+  for (const op of Object.keys(DOCTOR_IAM_ACTION)) expect(ops, op).toContain(op);
+});
+
+it('every S3, KMS, CloudTrail and Config operation sent maps to an action in the policy, and every policy action was used', async () => {
   const awsCalls = fake.recorder.calls.filter((c) => c.service !== 'sts');
-  const unmapped = [...new Set(awsCalls.map((c) => c.operation).filter((op) => !(op in IAM_ACTION)))];
+  const unmapped = [...new Set(awsCalls.map((c) => c.operation).filter((op) => !(op in ACTION)))];
   expect(unmapped).toEqual([]);
-  const used = [...new Set(awsCalls.map((c) => IAM_ACTION[c.operation as keyof typeof IAM_ACTION]))].sort();
+  const used = [...new Set(awsCalls.map((c) => ACTION[c.operation]!))].sort();
   const listed = [...new Set(await policyActions())].sort();
   expect(used.filter((a) => !listed.includes(a)), 'used but missing from the policy').toEqual([]);
   expect(listed.filter((a) => !used.includes(a)), 'in the policy but never used').toEqual([]);
@@ -115,7 +135,8 @@ it('every S3 and KMS operation sent maps to an action in the policy, and every p
 it('STS: AssumeRole only as the caller (the caller\'s permission), GetCallerIdentity (no permission needed), nothing else', () => {
   const sts = fake.recorder.calls.filter((c) => c.service === 'sts');
   expect([...new Set(sts.map((c) => c.operation))].sort()).toEqual(['AssumeRole', 'GetCallerIdentity']);
-  expect(sts.filter((c) => c.operation === 'AssumeRole').map((c) => c.account)).toEqual([CALLER]);
+  // one AssumeRole for the collection, one for doctor; both signed by the caller
+  expect(sts.filter((c) => c.operation === 'AssumeRole').map((c) => c.account)).toEqual([CALLER, CALLER]);
 });
 
 it('sends no write operation', () => {

@@ -99,10 +99,11 @@ describe('demo packets end to end', () => {
 
   it('the same evidence gives byte-identical packet.json, PDF and XLSX', async () => {
     const read = (t: string, f: string) => readFileSync(path.join(results[t]!.folder, f));
-    const before = ['packet.json', 'acme-2026-10.pdf', 'acme-2026-10.xlsx', 'manifest.json'].map((f) => read('acme', f));
+    const files = ['packet.json', 'acme-2026-10.pdf', 'acme-2026-10.xlsx', 'exports/unencrypted-objects.csv', 'exports/denied-uploads.csv'];
+    const before = files.map((f) => read('acme', f));
     await runAll(ws.out);
-    const after = ['packet.json', 'acme-2026-10.pdf', 'acme-2026-10.xlsx', 'manifest.json'].map((f) => read('acme', f));
-    after.forEach((buf, i) => expect(buf.equals(before[i]!)).toBe(true));
+    const after = files.map((f) => read('acme', f));
+    after.forEach((buf, i) => expect(buf.equals(before[i]!), files[i]).toBe(true));
   }, 60_000);
 
   it('verify names a changed file and a packet that no longer matches its evidence', async () => {

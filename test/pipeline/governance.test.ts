@@ -106,8 +106,8 @@ describe('baseline drift and trend', () => {
     expect(packet.sections.drift.baseline).toMatchObject({ version: 1, approvedBy: 'Jane Auditor', reason: 'October review', period: '2026-10' });
     expect(packet.sections.drift.counts.critical).toBeGreaterThanOrEqual(1);
     const critical = packet.sections.drift.items.filter((i) => i.severity === 'critical');
-    expect(critical.map((i) => i.resource)).toContain('bucket northwind-backups');
-    expect(packet.findings.some((f) => f.controlId === 'baseline-drift' && f.resource === 'bucket northwind-backups')).toBe(true);
+    expect(critical.map((i) => i.resource)).toContain('northwind-backups');
+    expect(packet.findings.some((f) => f.controlId === 'baseline-drift' && f.resource === 'northwind-backups')).toBe(true);
   }, 60_000);
 
   it('the trend covers 12 months: earlier packets present, missing months are gaps', async () => {

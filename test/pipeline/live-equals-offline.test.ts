@@ -60,7 +60,8 @@ function accountFromExport(dir: string, id: string, faults: Fault[]): { account:
   const keys: FakeKey[] = [];
   const foreign: Array<{ account: string; key: FakeKey }> = [];
   for (const region of readdirSync(path.join(dir, 'kms'))) {
-    const aliases = readJson(path.join(dir, 'kms', region, 'list-aliases.json')).Aliases as Array<{ AliasName: string; TargetKeyId: string }>;
+    const aliasFile = path.join(dir, 'kms', region, 'list-aliases.json');
+    const aliases = (existsSync(aliasFile) ? readJson(aliasFile).Aliases : []) as Array<{ AliasName: string; TargetKeyId: string }>;
     for (const keyId of readdirSync(path.join(dir, 'kms', region)).filter((n) => n !== 'list-aliases.json')) {
       const kd = path.join(dir, 'kms', region, keyId);
       if (!existsSync(path.join(kd, 'describe-key.json'))) {
@@ -115,12 +116,18 @@ function liveCollection(): LiveCollection {
   };
 }
 
-/** What a packet says about the tenant, without what is about the act of collecting. */
+/**
+ * What a packet says about the tenant, without what is about the act of collecting: when and by
+ * whom, the evidence hashes, and where the log trees were read from (a folder vs an s3:// URL).
+ */
 function substance(p: Packet): unknown {
   const { generatedAt: _g, collection: _c, evidence: _e, completeness, ...rest } = p;
+  // Where a tree was read appears in some reasons: name both roots alike.
+  const sameRoot = (text: string) => text.split(`${ws.exportsDir}/`).join('<root>/').split(`s3://${ARCHIVE}/`).join('<root>/').replace(/\/\)/g, ')');
+  const withoutLocations = JSON.parse(sameRoot(JSON.stringify(rest, (k, v: unknown) => (k === 'locations' ? undefined : v)))) as object;
   return {
-    ...rest,
-    completeness: { complete: completeness.complete, missing: completeness.missing.map((m) => [m.scope, m.source, m.reason.split(':')[0]]) },
+    ...withoutLocations,
+    completeness: { complete: completeness.complete, missing: completeness.missing.map((m) => [m.scope, m.source, sameRoot(m.reason).split(': ')[0]]) },
   };
 }
 
