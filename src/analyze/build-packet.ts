@@ -1,12 +1,12 @@
 import type { TenantEvidence } from '../evidence/bundle.js';
 import { ENCRYPTION_STATUSES } from '../evidence/inventory.js';
-import { PACKET_SCHEMA_VERSION, type MissingEvidence, type Packet, type SectionNotCollected } from '../model/packet.js';
+import { PACKET_SCHEMA_VERSION, type Finding, type MissingEvidence, type Packet, type SectionNotCollected } from '../model/packet.js';
 import type { Wording } from '../render/wording.js';
 import { bucketResult } from './buckets.js';
 import { missingEvidence } from './completeness.js';
 import { summariseCoverage } from './coverage.js';
 import { evaluateControls, SEVERITY_RANK, type ControlCatalog } from './evaluate-controls.js';
-import { governanceSections, trendSection } from './governance.js';
+import { governanceSections, trendSection, type GovernanceResult } from './governance.js';
 import type { GovernanceEvidence } from '../workspace/governance-evidence.js';
 import { keyResult } from './keys.js';
 import { guardrailSections } from './guardrail-sections.js';
@@ -47,6 +47,22 @@ function completenessText(missing: MissingEvidence[], wording: Wording, buckets:
   return wording.t('packet.completeness.incomplete', { summary: shown.join('; ') });
 }
 
+/**
+ * A failure covered by an active exception stays listed (auditors want to see it) but drops to
+ * info and names the exception, so it no longer crowds the page's top findings.
+ */
+function markExcepted(findings: Array<Omit<Finding, 'id'>>, gov: GovernanceResult, wording: Wording): Array<Omit<Finding, 'id'>> {
+  if (gov.exceptions.state !== 'evaluated') return findings;
+  const byScope = new Map<string, { id: string; expires: string }>();
+  for (const e of gov.exceptions.entries) {
+    for (const resource of e.appliedTo) byScope.set(`${e.control}|${resource}`, { id: e.id, expires: e.expires ?? '' });
+  }
+  return findings.map((f) => {
+    const ex = byScope.get(`${f.controlId}|${f.resource}`);
+    return ex ? { ...f, severity: 'info' as const, text: wording.t('findings.excepted', { text: f.text, id: ex.id, expires: ex.expires }) } : f;
+  });
+}
+
 /** Evidence in, Packet out: pure, so `verify` can re-derive packet.json byte for byte. */
 export function buildPacket({ evidence: ev, logs, governance, catalog, wording }: AnalyzeInput): Packet {
   const keys = ev.keys.map((k) => keyResult(k, ev.accounts));
@@ -54,8 +70,10 @@ export function buildPacket({ evidence: ev, logs, governance, catalog, wording }
   const evaluated = evaluateControls({ buckets, keys }, catalog, wording);
   const gov = governanceSections(ev, governance, evaluated.controls, keys, wording);
   const controls = gov.controls;
-  const findings = [...evaluated.findings, ...gov.findings].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
   const guardrails = guardrailSections(ev, logs, keys, wording);
+  const findings = [...markExcepted(evaluated.findings, gov, wording), ...gov.findings, ...guardrails.findings].sort(
+    (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],
+  );
   const missing = [
     ...missingEvidence(
       ev,

@@ -1,12 +1,17 @@
 import type { TenantEvidence } from '../evidence/bundle.js';
 import type { DeniedUploadsSection, KeyUsageSection, LogProblem, SkippedSummary } from '../model/log-sections.js';
-import type { KeyResult, MissingEvidence } from '../model/packet.js';
+import type { Finding, KeyResult, MissingEvidence } from '../model/packet.js';
 import type { Wording } from '../render/wording.js';
 import type { LogEvidence } from '../workspace/log-evidence.js';
 import { mergeDeniedUploads } from './guardrails/merge-denied-uploads.js';
 import { summarizeKeyUsage } from './guardrails/key-usage.js';
 
+/** Key-management events that can weaken encryption: each is worth a line among the findings. */
+const WEAKENING_KEY_EVENTS: ReadonlySet<string> = new Set(['DisableKeyRotation', 'DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy', 'CreateGrant', 'ImportKeyMaterial', 'DeleteImportedKeyMaterial']);
+
 export interface GuardrailSections {
+  /** Unexpected principals and weakening key events, as findings. */
+  findings: Array<Omit<Finding, 'id'>>;
   deniedUploads: DeniedUploadsSection;
   keyUsage: KeyUsageSection;
   /** Lines or files of the logs that could not be read: the packet is then incomplete. */
@@ -52,7 +57,32 @@ export function guardrailSections(ev: TenantEvidence, logs: LogEvidence, keys: K
           files: scans.reduce((n, s) => n + s.filesRead, 0),
           records: scans.reduce((n, s) => n + s.recordsInPeriod, 0),
         });
+  const findings: Array<Omit<Finding, 'id'>> = [];
+  if (usage.section.state === 'collected') {
+    const nameOf = (arn: string) => keys.find((k) => k.arn === arn)?.alias ?? arn;
+    for (const k of usage.section.keys) {
+      for (const u of k.unexpectedPrincipals) {
+        findings.push({
+          severity: 'high',
+          controlId: 'key-usage',
+          resource: nameOf(k.keyArn),
+          text: wording.t('findings.keyUsage.unexpected', { key: nameOf(k.keyArn), principal: u.principal, calls: u.calls, operations: u.operations.join(', ') }),
+          evidence: [],
+        });
+      }
+      for (const e of k.managementEvents.filter((m) => WEAKENING_KEY_EVENTS.has(m.eventName) && !m.errorCode)) {
+        findings.push({
+          severity: 'medium',
+          controlId: 'key-usage',
+          resource: nameOf(k.keyArn),
+          text: wording.t('findings.keyUsage.event', { key: nameOf(k.keyArn), event: e.eventName, principal: e.principal, time: e.time.slice(0, 16).replace('T', ' ') }),
+          evidence: [],
+        });
+      }
+    }
+  }
   return {
+    findings,
     deniedUploads: denied.section,
     keyUsage: usage.section,
     missing,

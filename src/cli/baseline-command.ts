@@ -11,15 +11,14 @@ import {
   BaselineExistsError,
   BaselineFileError,
   baselineStore,
-  evidenceHashOf,
   folderBackend,
-  snapshotFromEvidence,
   versionFileName,
   type BaselineStore,
 } from '../baseline/index.js';
 import { isPeriodLabel } from '../config/period.js';
 import { EvidenceReadError, evidencePaths, loadEvidence } from '../workspace/evidence-store.js';
 import { UsageError } from './exit-codes.js';
+import { approvePacketEvidence } from '../baseline/approve-packet.js';
 
 export const DEFAULT_BASELINE_DIR = path.join('config', 'baseline');
 
@@ -97,21 +96,11 @@ async function approve(opts: ApproveOptions, deps: BaselineCommandDeps): Promise
   if (evidence.tenant.id !== opts.tenant || evidence.period.label !== period) {
     throw new UsageError(`${packetDir} holds evidence of tenant "${evidence.tenant.id}" for ${evidence.period.label}, not "${opts.tenant}" for ${period}`);
   }
-  const snapshot = snapshotFromEvidence(evidence);
-  const hash = await evidenceHashOf(packetDir, evidence.files);
   const store = storeFor(deps, opts.baselineDir, opts.tenant);
   try {
     const previous = await store.latest();
-    const stored = await store.approve({
-      tenant: opts.tenant,
-      period,
-      by: opts.by,
-      reason: opts.reason,
-      evidenceSha256: hash.sha256,
-      evidenceBasis: hash.basis,
-      snapshot,
-      now: (deps.now ?? (() => new Date()))(),
-    });
+    const { stored, hash } = await approvePacketEvidence({ store, packetDir, evidence, by: opts.by, reason: opts.reason, now: (deps.now ?? (() => new Date()))() });
+    const snapshot = stored.snapshot;
     const changes = previous ? diffSnapshots(previous.snapshot, snapshot).length : undefined;
     if (opts.json) {
       const { snapshot: _s, ...summary } = stored;

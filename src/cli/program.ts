@@ -3,7 +3,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { isPeriodLabel, periodFor, previousMonthLabel } from '../config/period.js';
 import type { Config } from '../config/schema.js';
-import { generateDemoExports, DEMO_PERIOD } from '../demo/generate-demo.js';
+import { DEMO_PERIOD, DEMO_PREVIOUS_PERIOD } from '../demo/generate-demo.js';
+import { prepareDemoHistory } from '../demo/demo-history.js';
 import { analyzeFolder, PACKET_FILE, renderFolder } from '../pipeline/analyze-folder.js';
 import { runTenant, summarise, type TenantRunResult } from '../pipeline/run-tenant.js';
 import { verifyFolder } from '../pipeline/verify-folder.js';
@@ -165,11 +166,14 @@ async function verifyCommand(folders: string[], opts: { json?: boolean } & Verif
 async function demoCommand(opts: { out: string; json?: boolean }): Promise<number> {
   const root = projectRoot();
   const exportsDir = path.join(root, 'output', 'demo-export');
-  await generateDemoExports(exportsDir);
-  const code = await runCommand({ config: path.join(root, 'config', 'demo.yaml'), period: DEMO_PERIOD, out: opts.out, ...(opts.json ? { json: true } : {}) });
+  const configFile = path.join(root, 'config', 'demo.yaml');
+  const loaded = await loadConfig(configFile);
+  await prepareDemoHistory({ config: loaded.config, configSha256: loaded.sha256, exportsDir, outDir: path.resolve(opts.out) });
+  const code = await runCommand({ config: configFile, period: DEMO_PERIOD, out: opts.out, ...(opts.json ? { json: true } : {}) });
   if (!opts.json) {
-    process.stdout.write(`\nDemo packets written under ${path.resolve(opts.out, DEMO_PERIOD)} (offline evidence generated in ${exportsDir}).\n`);
-    process.stdout.write('The demo includes tenants with missing evidence on purpose, so the exit code is 3 (incomplete).\n');
+    process.stdout.write(`\nDemo packets written under ${path.resolve(opts.out, DEMO_PERIOD)} (offline evidence generated in ${exportsDir};\n`);
+    process.stdout.write(`September's packets in ${path.resolve(opts.out, DEMO_PREVIOUS_PERIOD)} were approved as each tenant's baseline).\n`);
+    process.stdout.write('The demo includes a tenant with missing evidence on purpose, so the exit code is 3 (incomplete).\n');
   }
   return code;
 }

@@ -11,7 +11,12 @@ import { gzipSync } from 'node:zlib';
 import { writeAccessLogs, writeCloudTrail, type DemoKmsCall, type DemoRequest } from './demo-logs.js';
 
 export const DEMO_PERIOD = '2026-10';
-const EXPORTED_AT = '2026-11-01T06:00:00Z';
+/** The demo's earlier month: its packet is approved as the baseline and starts the trend. */
+export const DEMO_PREVIOUS_PERIOD = '2026-09';
+export type DemoMonth = typeof DEMO_PERIOD | typeof DEMO_PREVIOUS_PERIOD;
+
+const EXPORTED_AT: Record<DemoMonth, string> = { '2026-09': '2026-10-01T06:00:00Z', '2026-10': '2026-11-01T06:00:00Z' };
+export const demoExportedAt = (month: DemoMonth) => EXPORTED_AT[month];
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run writes the same bytes. */
 function rng(seed: number): () => number {
@@ -65,10 +70,15 @@ const kmsArn = (k: DemoKey) => `arn:aws:kms:${k.region}:${k.account}:key/${k.id}
 const NW_KEY: DemoKey = { id: '0b6c5e1a-7d3f-4c2e-9a41-5f8e2d7c1b90', account: '111111111111', region: 'us-east-2', alias: 'alias/northwind-records', manager: 'CUSTOMER', rotation: true };
 const NW_BACKUP_KEY: DemoKey = { id: '3e9d2a47-1c85-4b6f-a0d3-8f27c6e5b412', account: '111111111111', region: 'us-west-2', alias: 'alias/northwind-backups', manager: 'CUSTOMER', rotation: true };
 const ACME_KEY: DemoKey = { id: '7f4a1b2c-3d5e-4f60-8a9b-0c1d2e3f4a5b', account: '222222222222', region: 'eu-west-1', alias: 'alias/acme-app', manager: 'CUSTOMER', rotation: false };
+// In September the app key still rotated; CloudTrail shows it being turned off on 12 October.
+const ACME_KEY_SEPTEMBER: DemoKey = { ...ACME_KEY, rotation: true };
 const GLOBEX_KEY: DemoKey = { id: 'c81f0e2d-5a6b-4c7d-9e8f-1a2b3c4d5e6f', account: '333333333333', region: 'eu-central-1', alias: 'alias/globex-orders', manager: 'CUSTOMER', rotation: true };
 const GLOBEX_SHARED_KEY: DemoKey = { id: 'e2a4c6d8-0b1d-4e3f-a5b7-c9d1e3f5a7b9', account: '444444444444', region: 'eu-west-1', alias: 'alias/security-shared', manager: 'CUSTOMER', rotation: true, denied: true };
 
-const TENANTS: DemoTenant[] = [
+/** The demo world in a month: September differs from October in a few deliberate ways. */
+function tenantsIn(month: DemoMonth): DemoTenant[] {
+  const september = month === DEMO_PREVIOUS_PERIOD;
+  return [
   {
     id: 'northwind',
     accounts: [
@@ -89,10 +99,12 @@ const TENANTS: DemoTenant[] = [
     accounts: [
       {
         id: '222222222222',
-        keys: [ACME_KEY],
+        keys: [september ? ACME_KEY_SEPTEMBER : ACME_KEY],
         buckets: [
-          { name: 'acme-web-assets', region: 'us-east-1', created: '2019-01-15T16:20:00+00:00', tags: {}, encryption: { algorithm: 'AES256' }, policy: 'sse-only', inventory: { objects: 25_000, mix: [['SSE-S3', 1]] } },
-          { name: 'acme-legacy-archive', region: 'us-east-1', created: '2017-05-02T11:00:00+00:00', tags: {}, encryption: { algorithm: 'AES256' }, policy: 'none', inventory: { objects: 60_000, mix: [['SSE-S3', 1]], legacyUnencrypted: 1_204 } },
+          // The TLS deny on web assets was dropped in a policy rewrite during October.
+          { name: 'acme-web-assets', region: 'us-east-1', created: '2019-01-15T16:20:00+00:00', tags: {}, encryption: { algorithm: 'AES256' }, policy: september ? 'sse+tls' : 'sse-only', inventory: { objects: 25_000, mix: [['SSE-S3', 1]] } },
+          // Re-encryption of the legacy archive is under way: 1,410 left in September, 1,204 in October.
+          { name: 'acme-legacy-archive', region: 'us-east-1', created: '2017-05-02T11:00:00+00:00', tags: {}, encryption: { algorithm: 'AES256' }, policy: 'none', inventory: { objects: 60_000, mix: [['SSE-S3', 1]], legacyUnencrypted: september ? 1_410 : 1_204 } },
           { name: 'acme-app-data', region: 'eu-west-1', created: '2023-03-09T07:45:00+00:00', tags: {}, encryption: { algorithm: 'aws:kms', key: kmsArn(ACME_KEY), bucketKey: true }, policy: 'tls-prefix-trap', inventory: { objects: 30_000, mix: [['SSE-KMS', 0.97], ['SSE-C', 0.03]] } },
         ],
       },
@@ -113,7 +125,8 @@ const TENANTS: DemoTenant[] = [
       },
     ],
   },
-];
+  ];
+}
 
 async function put(file: string, data: string | Buffer): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
@@ -177,12 +190,15 @@ function inventoryRows(b: DemoBucket, seed: number, scale: number): string[] {
   return rows;
 }
 
-async function writeInventory(root: string, tenant: string, b: DemoBucket, seed: number): Promise<void> {
+async function writeInventory(root: string, tenant: string, b: DemoBucket, seed: number, month: DemoMonth): Promise<void> {
   const destBucket = `${tenant}-inventory`;
   const configId = 'encryption-audit';
-  // Reports before, at and after the period: the tool must pick 2026-10-31. The others are kept
-  // small (a tenth of the rows): they exist to be skipped, and the demo must stay fast.
-  const reports: Array<[string, number]> = [['2026-10-24T00-00Z', 0.1], ['2026-10-31T00-00Z', 1], ['2026-11-07T00-00Z', 0.11]];
+  // Reports before, at and after the period: the tool must pick the month's last. The others are
+  // kept small (a tenth of the rows): they exist to be skipped, and the demo must stay fast.
+  const reports: Array<[string, number]> =
+    month === DEMO_PERIOD
+      ? [['2026-10-24T00-00Z', 0.1], ['2026-10-31T00-00Z', 1], ['2026-11-07T00-00Z', 0.11]]
+      : [['2026-09-30T00-00Z', 1], ['2026-10-07T00-00Z', 0.1]];
   for (const [folder, scale] of reports) {
     const rows = inventoryRows(b, seed + Math.round(scale * 1000), scale);
     const chunks = [rows.slice(0, Math.ceil(rows.length / 2)), rows.slice(Math.ceil(rows.length / 2))];
@@ -233,8 +249,8 @@ async function writeKey(dir: string, k: DemoKey): Promise<void> {
   await put(path.join(kd, 'get-key-policy.json'), json({ Policy: JSON.stringify(keyPolicy, null, 4), PolicyName: 'default' }));
 }
 
-async function writeAccount(dir: string, a: DemoAccount): Promise<void> {
-  await put(path.join(dir, 'export.json'), json({ exportedAt: EXPORTED_AT, exportedBy: 'scripts/export-offline.sh (demo data)', account: a.id }));
+async function writeAccount(dir: string, a: DemoAccount, month: DemoMonth): Promise<void> {
+  await put(path.join(dir, 'export.json'), json({ exportedAt: EXPORTED_AT[month], exportedBy: 'scripts/export-offline.sh (demo data)', account: a.id }));
   await put(
     path.join(dir, 's3api', 'list-buckets.json'),
     json({ Buckets: a.buckets.map((b) => ({ Name: b.name, CreationDate: b.created })), Owner: { DisplayName: `owner-${a.id}`, ID: createHash('sha256').update(a.id).digest('hex') } }),
@@ -265,35 +281,37 @@ async function writeAccount(dir: string, a: DemoAccount): Promise<void> {
   for (const k of [...a.keys, ...(a.foreignKeys ?? [])]) await writeKey(dir, k);
 }
 
-/** Writes the demo's offline exports under `root` (replacing what was there). */
-export async function generateDemoExports(root: string): Promise<void> {
+/** Writes the demo's offline exports of `month` under `root` (replacing what was there). */
+export async function generateDemoExports(root: string, month: DemoMonth = DEMO_PERIOD): Promise<void> {
   await rm(root, { recursive: true, force: true });
-  let seed = 20261031;
-  for (const t of TENANTS) {
-    for (const a of t.accounts) await writeAccount(path.join(root, 'accounts', a.id), a);
+  let seed = month === DEMO_PERIOD ? 20261031 : 20260930;
+  for (const t of tenantsIn(month)) {
+    for (const a of t.accounts) await writeAccount(path.join(root, 'accounts', a.id), a, month);
     for (const a of t.accounts) {
       for (const b of a.buckets) {
         seed += 101;
-        if (b.inventory) await writeInventory(path.join(root, 'inventory', t.id), t.id, b, seed);
+        if (b.inventory) await writeInventory(path.join(root, 'inventory', t.id), t.id, b, seed, month);
       }
     }
   }
-  await writeDemoLogs(path.join(root, 'logs'));
+  await writeDemoLogs(path.join(root, 'logs'), month);
 }
 
 const iam = (account: string, name: string) => `arn:aws:iam::${account}:${name}`;
 
 /** Ordinary traffic plus the month's story: denied uploads, KMS use, one unexpected principal. */
-async function writeDemoLogs(root: string): Promise<void> {
-  const rand = rng(4242);
+async function writeDemoLogs(root: string, month: DemoMonth): Promise<void> {
+  const rand = rng(month === DEMO_PERIOD ? 4242 : 4141);
   let seq = 0;
-  const at = (day: number, hour: number) => new Date(Date.UTC(2026, 9, day, hour, Math.floor(rand() * 60), Math.floor(rand() * 60)));
+  const monthIndex = month === DEMO_PERIOD ? 9 : 8;
+  const days = month === DEMO_PERIOD ? 31 : 30;
+  const at = (day: number, hour: number) => new Date(Date.UTC(2026, monthIndex, Math.min(day, days), hour, Math.floor(rand() * 60), Math.floor(rand() * 60)));
   const req = (bucket: string, region: string, time: Date, roleArn: string, over: Partial<DemoRequest> = {}): DemoRequest => ({
     bucket, region, time, roleArn, requestId: `${(++seq).toString(16).toUpperCase().padStart(8, '0')}${createHash('md5').update(`${bucket}${seq}`).digest('hex').slice(0, 8).toUpperCase()}`,
     ip: `10.20.${seq % 7}.${seq % 200}`, operation: rand() < 0.6 ? 'REST.GET.OBJECT' : 'REST.PUT.OBJECT', key: `data/${2026}/${seq % 97}/object-${seq}.json`, denied: false, tls: true, ...over,
   });
   const traffic = (bucket: string, region: string, roleArn: string, sse: string | undefined, perDay: number) =>
-    Array.from({ length: 31 * perDay }, (_, i) => {
+    Array.from({ length: days * perDay }, (_, i) => {
       const r = req(bucket, region, at(1 + Math.floor(i / perDay), Math.floor(rand() * 24)), roleArn);
       return r.operation === 'REST.PUT.OBJECT' && sse ? { ...r, sse } : r;
     });
@@ -313,10 +331,10 @@ async function writeDemoLogs(root: string): Promise<void> {
   await writeAccessLogs(path.join(root, 'acme', 'access-logs'), acmeAccess);
   const acmeKms: DemoKmsCall[] = [
     ...app.filter((r) => r.operation === 'REST.PUT.OBJECT').map((r) => ({ time: r.time, keyArn: acmeKey, eventName: 'GenerateDataKey', principal: iam(A, 'role/app-writer'), viaS3Bucket: 'acme-app-data' })),
-    ...Array.from({ length: 31 * 8 }, (_, i) => ({ time: at(1 + Math.floor(i / 8), Math.floor(rand() * 24)), keyArn: acmeKey, eventName: 'Decrypt', principal: iam(A, 'role/analytics-reader'), viaS3Bucket: 'acme-app-data' })),
+    ...Array.from({ length: days * 8 }, (_, i) => ({ time: at(1 + Math.floor(i / 8), Math.floor(rand() * 24)), keyArn: acmeKey, eventName: 'Decrypt', principal: iam(A, 'role/analytics-reader'), viaS3Bucket: 'acme-app-data' })),
     ...[20, 20, 20, 21, 21, 21, 21].map((d) => ({ time: at(d, 2), keyArn: acmeKey, eventName: 'Decrypt', principal: iam(A, 'user/contractor-jdoe') })),
     { time: at(21, 3), keyArn: acmeKey, eventName: 'Decrypt', principal: iam(A, 'user/contractor-jdoe'), errorCode: 'AccessDeniedException' },
-    { time: at(12, 16), keyArn: acmeKey, eventName: 'DisableKeyRotation', principal: iam(A, 'role/platform-admin'), requestParameters: {} },
+    ...(month === DEMO_PERIOD ? [{ time: at(12, 16), keyArn: acmeKey, eventName: 'DisableKeyRotation', principal: iam(A, 'role/platform-admin'), requestParameters: {} }] : []),
   ];
   // The trail records S3 data events for web assets and app data only (not the archive).
   await writeCloudTrail(path.join(root, 'acme', 'cloudtrail'), A, [...web, ...app, ...acmeDenied].filter((r) => r.bucket !== 'acme-legacy-archive'), acmeKms);
