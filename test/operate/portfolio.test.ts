@@ -57,7 +57,7 @@ describe('portfolio', () => {
   it('writes portfolio.json and portfolio.xlsx; text cells neutralised, percentages as fractions', async () => {
     expect(JSON.parse(await readFile(path.join(out, '2026-10', 'portfolio.json'), 'utf8'))).toEqual(portfolio);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(await readFile(path.join(out, '2026-10', 'portfolio.xlsx')));
+    await wb.xlsx.load((await readFile(path.join(out, '2026-10', 'portfolio.xlsx'))) as unknown as ArrayBuffer);
     const ws = wb.worksheets[0]!;
     expect(ws.name).toBe('Portfolio 2026-10');
     expect(ws.getRow(1).getCell(1).value).toBe('Tenant');

@@ -85,7 +85,7 @@ describe('baseline drift and trend', () => {
 
   it('approve, weaken a policy, run again: a critical drift names the removed TLS deny', async () => {
     await run('northwind');
-    const baselineDir = path.join(ws.root, 'config', 'baseline');
+    const baselineDir = ws.config.baselineDir;
     const out: string[] = [];
     const write = process.stdout.write;
     process.stdout.write = ((c: string) => (out.push(String(c)), true)) as typeof process.stdout.write;

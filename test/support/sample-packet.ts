@@ -1,10 +1,13 @@
 /**
  * A hand-written Packet for renderer tests: values chosen by hand, not produced by the analyzer,
  * so renderer tests stay independent of analysis. `manyBuckets` stresses the one-page rule; `logs`
- * fills the denied-uploads and key-usage sections (test/support/sample-log-sections.ts).
+ * fills the denied-uploads and key-usage sections (test/support/sample-log-sections.ts); `governance`
+ * fills drift, exceptions and trend and adds two controls with excepted resources
+ * (test/support/sample-governance-sections.ts).
  */
 import type { Packet, BucketResult } from '../../src/model/packet.js';
 import { ENCRYPTION_STATUSES, emptyTally } from '../../src/evidence/inventory.js';
+import { withGovernance } from './sample-governance-sections.js';
 import { sampleDeniedUploads, sampleKeyUsage } from './sample-log-sections.js';
 
 const notCollected = { state: 'not_collected' as const, reason: 'not collected by this version' };
@@ -43,7 +46,7 @@ function bucket(name: string, over: Partial<BucketResult> = {}): BucketResult {
   };
 }
 
-export function samplePacket(opts: { manyBuckets?: number; logs?: boolean } = {}): Packet {
+export function samplePacket(opts: { manyBuckets?: number; logs?: boolean; governance?: boolean } = {}): Packet {
   const extra = Array.from({ length: opts.manyBuckets ?? 0 }, (_, i) =>
     bucket(`acme-very-long-bucket-name-for-the-one-page-rule-number-${String(i).padStart(4, '0')}-archive`),
   );
@@ -76,7 +79,7 @@ export function samplePacket(opts: { manyBuckets?: number; logs?: boolean } = {}
       evidence: [],
     })),
   ];
-  return {
+  const packet: Packet = {
     schemaVersion: 1,
     tool: { name: 's3-evidence', version: '0.1.0' },
     tenant: { id: 'acme', displayName: 'ACME Corp', timeZone: 'America/New_York' },
@@ -164,4 +167,5 @@ export function samplePacket(opts: { manyBuckets?: number; logs?: boolean } = {}
     sources: { inventory: 'inventory report 2026-10-31 for 1 of 2 buckets', accessLogs: 'not collected', cloudTrail: 'not collected' },
     evidence: [{ path: 'evidence/run.json', sha256: 'cd'.repeat(32), size: 321 }],
   };
+  return opts.governance ? withGovernance(packet) : packet;
 }

@@ -28,3 +28,11 @@ export function formatInstant(isoUtc: string, zone: string, format: string, loca
   if (!dt.isValid) throw new Error(`not an ISO-8601 instant: "${isoUtc}"`);
   return dt.setZone(zone).setLocale(locale).toFormat(format);
 }
+
+/** A trend month (YYYY-MM) as a luxon format from the wording file, e.g. "Sep" or "Jan 2026". */
+export function formatMonth(period: string, format: string, locale: string): string {
+  const dt = DateTime.fromFormat(period, 'yyyy-MM', { zone: 'utc' });
+  if (!dt.isValid) throw new Error(`not a YYYY-MM month: "${period}"`);
+  return dt.setLocale(locale).toFormat(format);
+}
+

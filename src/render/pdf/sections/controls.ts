@@ -1,5 +1,5 @@
 /** The controls table: title, result word, scope, framework references. Packet order. */
-import type { Verdict } from '../../../model/packet.js';
+import type { ControlResult, Verdict } from '../../../model/packet.js';
 import { box, drawText, measurer } from '../draw.js';
 import { columns, PALETTE, SPACE, TYPE } from '../layout.js';
 import { fitMiddle, toWinAnsi, type Measure } from '../text-fit.js';
@@ -30,10 +30,24 @@ export function shortReferences(ids: string[], separator: string, more: (count: 
   return fitMiddle(unique[0] ?? '', width - measure(tail), measure) + tail;
 }
 
-export function controlsHeight(count: number, maxRows: number): number {
+/** Resources whose FAIL an active exception turned into EXCEPTION, over all controls. */
+export function exceptedResources(controls: readonly ControlResult[]): number {
+  return controls.reduce((n, c) => n + c.counts.exception, 0);
+}
+
+/** `footnote`: whether the table ends with the "* N resources covered by an exception" line. */
+export function controlsHeight(count: number, maxRows: number, footnote = false): number {
   const rows = Math.min(count, maxRows);
   const more = count > maxRows || count === 0 ? SPACE.moreLine : 0;
-  return SPACE.headingHeight + SPACE.columnHeadHeight + rows * SPACE.controlRow + more + SPACE.afterSection;
+  return SPACE.headingHeight + SPACE.columnHeadHeight + rows * SPACE.controlRow + more + (footnote ? SPACE.moreLine : 0) + SPACE.afterSection;
+}
+
+const FOOTNOTE_IDS = 4;
+
+/** Ids of the register entries that excepted something this month, as the footnote names them. */
+function appliedExceptionIds(ctx: PageContext): string[] {
+  const s = ctx.packet.sections.exceptions;
+  return s.state === 'evaluated' ? s.entries.filter((e) => e.appliedTo.length > 0).map((e) => e.id) : [];
 }
 
 export function drawControls(ctx: PageContext, y: number, maxRows: number): number {
@@ -64,7 +78,9 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
     if (i % 2 === 0) box(doc, g.left, rowY, g.contentWidth, SPACE.controlRow, { fill: PALETTE.zebra });
     const textY = rowY + (SPACE.controlRow - TYPE.cell.size) / 2;
     drawText(doc, c.title, title.x, textY, TYPE.cell, { width: title.width });
-    drawText(doc, ctx.t(`verdict.${c.verdict}`), result.x, textY, { ...TYPE.cellBold, color: VERDICT_COLOUR[c.verdict] }, { width: result.width });
+    // An asterisk marks a control with excepted resources, whatever its overall word (FAIL*, EXCEPTION*).
+    const word = ctx.t(`verdict.${c.verdict}`) + (c.counts.exception > 0 ? ctx.t('controls.exceptionMark') : '');
+    drawText(doc, word, result.x, textY, { ...TYPE.cellBold, color: VERDICT_COLOUR[c.verdict] }, { width: result.width });
     drawText(doc, c.summary, scope.x, textY, TYPE.cell, { width: scope.width });
     const refStyle = { ...TYPE.cell, color: PALETTE.muted };
     const more = (count: number) => ctx.t('controls.refsMore', { count });
@@ -74,6 +90,14 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
   y += shown.length * SPACE.controlRow;
   if (controls.length > shown.length) {
     drawText(doc, ctx.t('controls.more', { count: controls.length - shown.length }), title.x, y + 3, TYPE.more, { width: g.contentWidth });
+    y += SPACE.moreLine;
+  }
+  const excepted = exceptedResources(controls);
+  if (excepted > 0) {
+    const all = appliedExceptionIds(ctx);
+    const shownIds = all.slice(0, FOOTNOTE_IDS).join(ctx.t('controls.idSeparator'));
+    const ids = all.length > FOOTNOTE_IDS ? `${shownIds} ${ctx.t('controls.idsMore', { count: all.length - FOOTNOTE_IDS })}` : shownIds;
+    drawText(doc, ctx.t('controls.footnote', { count: excepted, ids }), title.x, y + 3, TYPE.more, { width: g.contentWidth - 8, fit: 'middle' });
     y += SPACE.moreLine;
   }
   return y + SPACE.afterSection;

@@ -1,8 +1,8 @@
 /**
- * The small print an auditor checks: keys, key usage, denied uploads, scope, missing evidence
- * (named), sources, and one cell per remaining later section saying whether it was collected and
- * why not. A section gets a full row of its own once it has a summary (SECTION_ROWS); the rest
- * share the two-column grid below.
+ * The small print an auditor checks: changes against the baseline, the exceptions register, keys,
+ * key usage, denied uploads, scope, missing evidence (named), sources. A section with something to
+ * say gets a row of its own; a section that was not collected (and AWS Config, until it has a
+ * summary) shares a two-column grid of one cell each saying why. The trend has its chart instead.
  */
 import type { Packet } from '../../../model/packet.js';
 import { drawText, hline, measurer } from '../draw.js';
@@ -10,7 +10,9 @@ import { columns, PALETTE, SPACE, TYPE } from '../layout.js';
 import { fitsInLines, toWinAnsi, wrapLines, wrapWithSuffix } from '../text-fit.js';
 import type { PageContext } from './context.js';
 import { drawHeading } from './heading.js';
+import { driftLines, exceptionLines } from './governance-lines.js';
 import { deniedUploadsLines, keyUsageLines, type Paragraph } from './log-lines.js';
+import { hasTrendChart } from './trend-chart.js';
 
 const LABEL_WIDTH = 92;
 const MISSING_LINES = 2;
@@ -53,9 +55,6 @@ const SECTION_ROWS: readonly SectionRow[] = [
 ];
 
 const NOT_COLLECTED_LINES = 2;
-
-/** Sections still shown as one grid cell each. */
-export const LATER_SECTIONS: readonly SectionKey[] = ALL_SECTIONS.filter((key) => !SECTION_ROWS.some((row) => row.key === key));
 
 /** Most names per list tried first; fewer until the row fits its lines. */
 const MAX_LIST_ITEMS = 3;
@@ -144,16 +143,43 @@ function sectionLines(ctx: PageContext, row: SectionRow, width: number): string[
   });
 }
 
-export function planDetails(ctx: PageContext): DetailRow[] {
+/** Drift and exceptions rows, when the packet has them (not collected: a grid cell instead). */
+function governanceRows(ctx: PageContext, width: number): DetailRow[] {
+  const { drift, exceptions } = ctx.packet.sections;
+  const rows: DetailRow[] = [];
+  if (drift.state !== 'not_collected') rows.push({ label: ctx.t('later.drift'), lines: driftLines(ctx, drift, width) });
+  if (exceptions.state !== 'not_collected') rows.push({ label: ctx.t('later.exceptions'), lines: exceptionLines(ctx, exceptions, width) });
+  return rows;
+}
+
+/** Sections shown as one grid cell each: those without a row or chart of their own on this page. */
+function gridSections(ctx: PageContext): SectionKey[] {
+  const { sections } = ctx.packet;
+  return ALL_SECTIONS.filter((key) => {
+    if (SECTION_ROWS.some((row) => row.key === key)) return false;
+    if (key === 'drift' || key === 'exceptions') return sections[key].state === 'not_collected';
+    if (key === 'trend') return !hasTrendChart(ctx);
+    return true;
+  });
+}
+
+export interface DetailsPlan {
+  rows: DetailRow[];
+  grid: SectionKey[];
+}
+
+export function planDetails(ctx: PageContext): DetailsPlan {
   const width = ctx.geometry.contentWidth - LABEL_WIDTH;
   const wrap = (text: string, maxLines: number) => wrapLines(toWinAnsi(text), width, maxLines, measurer(ctx.doc, TYPE.detail));
-  return [
+  const rows = [
+    ...governanceRows(ctx, width),
     { label: ctx.t('details.keys'), lines: wrap(keysText(ctx), 1) },
     ...SECTION_ROWS.map((row) => ({ label: ctx.t(`later.${row.key}`), lines: sectionLines(ctx, row, width) })),
     { label: ctx.t('details.scope'), lines: wrap(scopeText(ctx), 1) },
     { label: ctx.t('details.missing'), lines: missingLines(ctx, width) },
     { label: ctx.t('details.sources'), lines: wrap(sourcesText(ctx), 2) },
   ];
+  return { rows, grid: gridSections(ctx) };
 }
 
 /** Until a section has a row of its own, its cell names its state (e.g. "no baseline") and points to the workbook. */
@@ -163,14 +189,16 @@ function laterText(ctx: PageContext, section: Packet['sections'][SectionKey]): s
 }
 
 const LATER_COLUMNS = 2;
-const laterRows = Math.ceil(LATER_SECTIONS.length / LATER_COLUMNS);
+const gridRows = (plan: DetailsPlan) => Math.ceil(plan.grid.length / LATER_COLUMNS);
 
-export function detailsHeight(rows: DetailRow[]): number {
-  const lines = rows.reduce((n, r) => n + Math.max(1, r.lines.length), 0);
-  return SPACE.headingHeight + (lines + laterRows) * SPACE.detailRow + 6 + SPACE.afterSection;
+export function detailsHeight(plan: DetailsPlan): number {
+  const lines = plan.rows.reduce((n, r) => n + Math.max(1, r.lines.length), 0);
+  const grid = plan.grid.length > 0 ? gridRows(plan) * SPACE.detailRow + 6 : 0;
+  return SPACE.headingHeight + lines * SPACE.detailRow + grid + SPACE.afterSection;
 }
 
-export function drawDetails(ctx: PageContext, y: number, rows: DetailRow[]): number {
+export function drawDetails(ctx: PageContext, y: number, plan: DetailsPlan): number {
+  const { rows } = plan;
   const { doc, packet, geometry: g } = ctx;
   y = drawHeading(ctx, y, ctx.t('details.heading'));
   for (const row of rows) {
@@ -178,10 +206,11 @@ export function drawDetails(ctx: PageContext, y: number, rows: DetailRow[]): num
     row.lines.forEach((line, i) => drawText(doc, line, g.left + LABEL_WIDTH, y + i * SPACE.detailRow, TYPE.detail, { width: g.contentWidth - LABEL_WIDTH }));
     y += Math.max(1, row.lines.length) * SPACE.detailRow;
   }
+  if (plan.grid.length === 0) return y + SPACE.afterSection;
   hline(doc, g.left, g.right, y + 1, PALETTE.hairline, 0.5);
   y += 6;
   const cols = columns(g.left, g.contentWidth, Array.from({ length: LATER_COLUMNS }, () => 1), 16);
-  LATER_SECTIONS.forEach((key, i) => {
+  plan.grid.forEach((key, i) => {
     const col = cols[i % LATER_COLUMNS];
     if (!col) return;
     const rowY = y + Math.floor(i / LATER_COLUMNS) * SPACE.detailRow;
@@ -191,5 +220,5 @@ export function drawDetails(ctx: PageContext, y: number, rows: DetailRow[]): num
     const x = col.x + labelWidth + 5;
     drawText(doc, laterText(ctx, packet.sections[key]), x, rowY, { ...TYPE.detail, color: PALETTE.muted }, { width: col.x + col.width - x });
   });
-  return y + laterRows * SPACE.detailRow + SPACE.afterSection;
+  return y + gridRows(plan) * SPACE.detailRow + SPACE.afterSection;
 }

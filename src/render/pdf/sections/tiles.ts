@@ -5,10 +5,12 @@
  */
 import { DENIAL_REASONS } from '../../../model/log-sections.js';
 import { box, drawText, measurer, type Doc } from '../draw.js';
-import { formatPercent } from '../format.js';
+import { formatMonth, formatPercent } from '../format.js';
 import { columns, PALETTE, SPACE, TYPE, type TextStyle } from '../layout.js';
 import { fitEnd, toWinAnsi, wrapLines } from '../text-fit.js';
+import { countDelta, percentDelta, previousPoint, type Delta } from '../trend-model.js';
 import type { PageContext } from './context.js';
+import { hasTrendChart } from './trend-chart.js';
 
 const PAD = 9;
 const NOTE_LEADING = 8.5;
@@ -24,9 +26,31 @@ type TileBody =
   | { kind: 'value'; value: string; unit?: string; note: Note }
   | { kind: 'pairs'; pairs: Array<{ label: string; value: string }>; note: Note };
 
+/** A month-over-month change: a triangle drawn as a shape, and words that say the same. */
+interface TileDelta {
+  text: string;
+  direction: Delta['direction'];
+  colour: string;
+}
+
 interface Tile {
   label: string;
   body: TileBody;
+  delta?: TileDelta;
+}
+
+/** Coverage going up is good news, down is bad; colour only reinforces the sign and the triangle. */
+const COVERAGE_COLOUR: Record<Delta['direction'], string> = { up: PALETTE.pass, down: PALETTE.fail, same: PALETTE.muted };
+
+function previousMonth(ctx: PageContext): { point: NonNullable<ReturnType<typeof previousPoint>>; month: string } | undefined {
+  const point = previousPoint(ctx.packet.sections.trend, ctx.packet.period.label);
+  if (!point) return undefined;
+  return { point, month: formatMonth(point.period, ctx.t('format.trendMonth'), ctx.t('locale')) };
+}
+
+function deltaOf(ctx: PageContext, delta: Delta | null, key: 'tiles.delta' | 'tiles.countDelta', month: string, colours: Record<Delta['direction'], string>): TileDelta | undefined {
+  if (!delta) return undefined;
+  return { text: ctx.t(`${key}.${delta.direction}`, { delta: delta.magnitude, month }), direction: delta.direction, colour: colours[delta.direction] };
 }
 
 function percentTile(ctx: PageContext, label: string, pct: number | null, note: string): Tile {
@@ -49,12 +73,19 @@ function deniedUploadsTile(ctx: PageContext): Tile {
   return { label, body: { kind: 'value', value: ctx.t('tiles.fractionValue', { n: s.total }), unit: ctx.t('tiles.deniedUnit'), note } };
 }
 
-/** The five tiles, in reading order. */
+/** The five tiles, in reading order, with deltas against the previous month where its packet was read. */
 function tilesFor(ctx: PageContext): Tile[] {
   const k = ctx.packet.kpis;
+  const prev = previousMonth(ctx);
+  const withDelta = (tile: Tile, delta: TileDelta | undefined): Tile => (delta ? { ...tile, delta } : tile);
+  const pct = (current: number | null, previous: number | null | undefined) =>
+    prev ? deltaOf(ctx, percentDelta(current, previous ?? null), 'tiles.delta', prev.month, COVERAGE_COLOUR) : undefined;
+  const denied = ctx.packet.sections.deniedUploads;
+  const neutral = { up: PALETTE.muted, down: PALETTE.muted, same: PALETTE.muted };
+  const deniedDelta = prev && denied.state === 'collected' ? deltaOf(ctx, countDelta(denied.total, prev.point.deniedUploads), 'tiles.countDelta', prev.month, neutral) : undefined;
   return [
-    percentTile(ctx, ctx.t('tiles.objects'), k.objectsPct, k.coverageBasis),
-    percentTile(ctx, ctx.t('tiles.bytes'), k.bytesPct, k.coverageBasis),
+    withDelta(percentTile(ctx, ctx.t('tiles.objects'), k.objectsPct, k.coverageBasis), pct(k.objectsPct, prev?.point.objectsPct)),
+    withDelta(percentTile(ctx, ctx.t('tiles.bytes'), k.bytesPct, k.coverageBasis), pct(k.bytesPct, prev?.point.bytesPct)),
     fractionTile(ctx, ctx.t('tiles.defaultEncryption'), k.defaultEncryption.enabled, k.defaultEncryption.total, ctx.t('tiles.defaultEncryptionNote')),
     {
       label: ctx.t('tiles.guardrails'),
@@ -67,7 +98,7 @@ function tilesFor(ctx: PageContext): Tile[] {
         note: ctx.t('tiles.guardrailsNote'),
       },
     },
-    deniedUploadsTile(ctx),
+    withDelta(deniedUploadsTile(ctx), deniedDelta),
   ];
 }
 
@@ -128,6 +159,28 @@ function drawPairs(doc: Doc, pairs: Array<{ label: string; value: string }>, x: 
   });
 }
 
+const TRIANGLE = 5;
+
+/** A filled triangle pointing up or down, its box `TRIANGLE` wide with its top at y; nothing for "same". */
+function drawTriangle(doc: Doc, x: number, y: number, direction: Delta['direction'], colour: string): number {
+  if (direction === 'same') return 0;
+  const h = TRIANGLE * 0.85;
+  doc.save();
+  if (direction === 'up') doc.polygon([x, y + h], [x + TRIANGLE, y + h], [x + TRIANGLE / 2, y]);
+  else doc.polygon([x, y], [x + TRIANGLE, y], [x + TRIANGLE / 2, y + h]);
+  doc.fill(colour).restore();
+  return TRIANGLE + 2.5;
+}
+
+/** Top of the delta line, under the value's baseline. */
+const DELTA_TOP = 41;
+
+function drawDelta(doc: Doc, delta: TileDelta, x: number, y: number, width: number): void {
+  const style = { ...TYPE.tileDelta, color: delta.colour };
+  const shift = drawTriangle(doc, x, y + 1, delta.direction, delta.colour);
+  drawText(doc, delta.text, x + shift, y, style, { width: width - shift });
+}
+
 export function drawTiles(ctx: PageContext, y: number): number {
   const { doc, geometry: g } = ctx;
   const h = SPACE.tileHeight;
@@ -141,15 +194,16 @@ export function drawTiles(ctx: PageContext, y: number): number {
     drawText(doc, tile.label, x, y + PAD, TYPE.tileLabel, { width: w });
     if (tile.body.kind === 'value') drawValue(doc, tile.body, x, y + 22 + ASCENT * TYPE.tileValue.size, w);
     else drawPairs(doc, tile.body.pairs, x, y + 21, w);
+    if (tile.delta) drawDelta(doc, tile.delta, x, y + DELTA_TOP, w);
     // Notes may take two lines; they sit on the tile's bottom edge so values stay aligned.
     const note = noteLines(doc, tile.body.note, w);
     note.forEach((line, j) => {
       drawText(doc, line, x, y + h - PAD - TYPE.tileNote.size - (note.length - 1 - j) * NOTE_LEADING, TYPE.tileNote, { width: w });
     });
   });
-  return y + tilesHeight();
+  return y + tilesHeight(ctx);
 }
 
-export function tilesHeight(): number {
-  return SPACE.tileHeight + SPACE.afterTiles;
+export function tilesHeight(ctx: PageContext): number {
+  return SPACE.tileHeight + (hasTrendChart(ctx) ? SPACE.tilesToTrend : SPACE.afterTiles);
 }

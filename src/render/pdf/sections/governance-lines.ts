@@ -1,0 +1,154 @@
+/**
+ * The small-print lines for drift and the exceptions register. Drift: the counts against the
+ * named baseline, then the most severe items in their own sentences (the packet's summary, with a
+ * key shown by its alias and long names shortened in the middle); or, with no baseline, the exact
+ * command that approves one. Exceptions: what is open and whose, what expired or is invalid, and
+ * what expires within 30 days.
+ */
+import type { DriftItem, DriftSection, ExceptionRow, ExceptionsSection } from '../../../model/governance-sections.js';
+import { measurer } from '../draw.js';
+import { formatInstant, formatMonth } from '../format.js';
+import { TYPE } from '../layout.js';
+import { shortKey } from '../names.js';
+import { fitEnd, fitInto, fitMiddle, fitsInLines, toWinAnsi, wrapLines, type Measure } from '../text-fit.js';
+import type { PageContext } from './context.js';
+import { ownAccounts } from './log-lines.js';
+
+/** Drift items named on the page; the workbook has every one. */
+const DRIFT_ITEMS = 2;
+/** Share of a line a resource name may keep before the rest of its sentence. */
+const NAME_SHARE = 0.45;
+/** Widest an approver's name may be when the drift header needs the room. */
+const APPROVER_WIDTH = 110;
+/** Most names per list tried first; fewer until the line fits. */
+const MAX_LIST_ITEMS = 3;
+
+type Compared = Extract<DriftSection, { state: 'compared' }>;
+type Evaluated = Extract<ExceptionsSection, { state: 'evaluated' }>;
+
+function measure(ctx: PageContext): Measure {
+  return measurer(ctx.doc, TYPE.detail);
+}
+
+/** Text wrapped into `maxLines` if it fits whole; undefined if it would be cut. */
+function whole(text: string, width: number, maxLines: number, m: Measure): string[] | undefined {
+  const clean = toWinAnsi(text);
+  return fitsInLines(clean, width, maxLines, m) ? wrapLines(clean, width, maxLines, m) : undefined;
+}
+
+/** The name a drift item's resource goes by on the page: a key by its alias where the packet knows one. */
+function pageName(ctx: PageContext, item: DriftItem): string {
+  if (item.resourceType !== 'key') return item.resource;
+  const aliases = new Map(ctx.packet.keys.filter((k) => k.arn && k.alias).map((k) => [k.arn!, k.alias!]));
+  return shortKey(item.resource, aliases, ownAccounts(ctx));
+}
+
+/** "CRITICAL: <summary>" on one line, the resource name shortened in the middle before the sentence is cut. */
+function driftItemLine(ctx: PageContext, item: DriftItem, width: number): string {
+  const m = measure(ctx);
+  const name = toWinAnsi(pageName(ctx, item));
+  const summary = toWinAnsi(item.summary.split(item.resource).join(name));
+  const line = (n: string) => toWinAnsi(ctx.t('governance.driftItem', { severity: ctx.t(`governance.severity.${item.severity}`), summary: summary.split(name).join(n) }));
+  if (m(line(name)) <= width || !summary.includes(name)) return fitEnd(line(name), width, m);
+  const short = fitMiddle(name, Math.min(m(name), width * NAME_SHARE), m);
+  return fitEnd(line(short), width, m);
+}
+
+function comparedLines(ctx: PageContext, s: Compared, width: number): string[] {
+  const m = measure(ctx);
+  const { packet } = ctx;
+  const base = {
+    version: s.baseline.version,
+    period: formatMonth(s.baseline.period, ctx.t('format.trendMonthYear'), ctx.t('locale')),
+    date: formatInstant(s.baseline.approvedAt, packet.tenant.timeZone, ctx.t('format.date'), ctx.t('locale')),
+    ...s.counts,
+  };
+  const key = s.items.length === 0 ? 'governance.driftNoChange' : 'governance.driftCounts';
+  // Up to two lines; a long approver name gives way first, so the counts and the baseline stay whole.
+  const header = (by: string) => ctx.t(key, { ...base, by });
+  const by = toWinAnsi(s.baseline.approvedBy);
+  const headerLines = whole(header(by), width, 2, m) ?? wrapLines(toWinAnsi(header(fitEnd(by, APPROVER_WIDTH, m))), width, 2, m);
+  // The most severe items: critical ones, or warnings when nothing is critical; info stays in the workbook.
+  const worst = s.items.filter((i) => i.severity === 'critical');
+  const shown = (worst.length > 0 ? worst : s.items.filter((i) => i.severity === 'warning')).slice(0, DRIFT_ITEMS);
+  return [...headerLines, ...shown.map((item) => driftItemLine(ctx, item, width))];
+}
+
+function noBaselineLines(ctx: PageContext, command: string, width: number): string[] {
+  const m = measure(ctx);
+  const lead = wrapLines(toWinAnsi(ctx.t('governance.noBaseline')), width, 1, m);
+  // The exact command on a line of its own; only a very long one is shortened, in the middle.
+  return [...lead, fitMiddle(toWinAnsi(command), width, m)];
+}
+
+export function driftLines(ctx: PageContext, s: Exclude<DriftSection, { state: 'not_collected' }>, width: number): string[] {
+  return s.state === 'no_baseline' ? noBaselineLines(ctx, s.command, width) : comparedLines(ctx, s, width);
+}
+
+/** "a, b +2 more" with at most `limit` items. */
+function listOf(ctx: PageContext, items: string[], limit: number): string {
+  const shown = items.slice(0, Math.max(1, limit));
+  const list = shown.join(ctx.t('logs.itemSeparator'));
+  return items.length > shown.length ? `${list} ${ctx.t('logs.more', { count: items.length - shown.length })}` : list;
+}
+
+const OPEN: ReadonlySet<ExceptionRow['status']> = new Set(['active', 'expiring_soon', 'unused']);
+
+function unique(values: Array<string | undefined>): string[] {
+  return [...new Set(values.filter((v): v is string => v !== undefined && v !== ''))];
+}
+
+function registerStateText(ctx: PageContext, s: Evaluated, limit: number): string {
+  const open = s.entries.filter((e) => OPEN.has(e.status));
+  const of = (status: ExceptionRow['status']) => s.entries.filter((e) => e.status === status);
+  const withOwner = (e: ExceptionRow) => ctx.t('governance.exceptionWithOwner', { id: e.id, owner: e.owner ?? ctx.t('governance.noOwner') });
+  const parts: string[] = [];
+  if (open.length > 0 || s.entries.length === 0) {
+    const unused = of('unused');
+    parts.push(
+      ctx.t('governance.exceptionsOpen', {
+        count: open.length,
+        owners: listOf(ctx, unique(open.map((e) => e.owner)), limit),
+        unused: unused.length,
+        unusedIds: listOf(ctx, unused.map((e) => e.id), limit),
+      }),
+    );
+  }
+  const expired = of('expired');
+  if (expired.length > 0) parts.push(ctx.t('governance.exceptionsExpired', { count: expired.length, list: listOf(ctx, expired.map(withOwner), limit) }));
+  const invalid = of('invalid');
+  if (invalid.length > 0) parts.push(ctx.t('governance.exceptionsInvalid', { count: invalid.length, list: listOf(ctx, invalid.map((e) => e.id), limit) }));
+  return ctx.t('governance.exceptionsLine', { parts: parts.join(ctx.t('details.paragraphSeparator')) });
+}
+
+function expiringText(ctx: PageContext, s: Evaluated, limit: number): string {
+  const byId = new Map(s.entries.map((e) => [e.id, e]));
+  const items = s.expiringWithin30Days.flatMap((id) => {
+    const e = byId.get(id);
+    return e ? [ctx.t('governance.expiringItem', { id, expires: e.expires ?? '', owner: e.owner ?? ctx.t('governance.noOwner'), days: e.daysLeft ?? 0 })] : [];
+  });
+  return items.length > 0 ? ctx.t('governance.expiring', { count: items.length, list: listOf(ctx, items, limit) }) : ctx.t('governance.expiringNone');
+}
+
+/** Lines of text that fit `maxLines`, with lists shortened from MAX_LIST_ITEMS names down to one. */
+function fitted(ctx: PageContext, text: (limit: number) => string, width: number, maxLines: number): string[] {
+  const m = measure(ctx);
+  for (let limit = MAX_LIST_ITEMS; limit >= 1; limit--) {
+    const lines = whole(text(limit), width, maxLines, m);
+    if (lines) return lines;
+  }
+  return wrapLines(toWinAnsi(text(1)), width, maxLines, m);
+}
+
+export function exceptionLines(ctx: PageContext, s: Exclude<ExceptionsSection, { state: 'not_collected' }>, width: number): string[] {
+  const m = measure(ctx);
+  if (s.state === 'no_register') {
+    return [fitInto((file) => toWinAnsi(ctx.t('governance.noRegister', { file })), toWinAnsi(s.file), width, m, 'middle')];
+  }
+  if (s.entries.length === 0) return [fitInto((file) => toWinAnsi(ctx.t('governance.registerEmpty', { file })), toWinAnsi(s.file), width, m, 'middle')];
+  // State and expiries share one line when they fit it.
+  const joined = (limit: number) => `${registerStateText(ctx, s, limit)}${ctx.t('details.paragraphSeparator')}${expiringText(ctx, s, limit)}`;
+  const one = whole(joined(MAX_LIST_ITEMS), width, 1, m);
+  if (one) return one;
+  return [...fitted(ctx, (limit) => registerStateText(ctx, s, limit), width, 2), ...fitted(ctx, (limit) => expiringText(ctx, s, limit), width, 1)];
+}
