@@ -10,13 +10,14 @@ import { allocateRows } from './allocate-rows.js';
 import type { Doc } from './draw.js';
 import { pageGeometry, type PageSize } from './layout.js';
 import { pageContext, type PageContext } from './sections/context.js';
-import { controlsHeight, drawControls } from './sections/controls.js';
+import { controlsHeight, drawControls, exceptedResources } from './sections/controls.js';
 import { detailsHeight, drawDetails, planDetails } from './sections/details.js';
 import { drawFindings, findingsHeight } from './sections/findings.js';
 import { drawFooter, footerTop } from './sections/footer.js';
 import { drawHeader, headerHeight } from './sections/header.js';
 import { drawStatus, statusHeight } from './sections/status.js';
 import { drawTiles, tilesHeight } from './sections/tiles.js';
+import { drawTrend, trendHeight } from './sections/trend-chart.js';
 import { formatInstant } from './format.js';
 
 export interface RenderPdfOptions {
@@ -63,18 +64,21 @@ function drawPage(ctx: PageContext, opts: RenderPdfOptions): void {
   const { packet, geometry: g } = ctx;
   const details = planDetails(ctx);
   const limit = footerTop(ctx);
-  const fixed = headerHeight() + statusHeight() + tilesHeight() + detailsHeight(details);
+  const fixed = headerHeight() + statusHeight() + tilesHeight(ctx) + trendHeight(ctx) + detailsHeight(details);
+  const footnote = exceptedResources(packet.controls) > 0;
+  const controlsHeightOf = (count: number, rows: number) => controlsHeight(count, rows, footnote);
   const budget = allocateRows(
     limit - g.top - fixed,
     { controls: packet.controls.length, findings: packet.findings.length },
     opts.topFindings ?? 6,
-    { controls: controlsHeight, findings: findingsHeight },
+    { controls: controlsHeightOf, findings: findingsHeight },
   );
   const blocks: Block[] = [
     { height: headerHeight(), draw: (y) => drawHeader(ctx, y, opts.logoPath) },
     { height: statusHeight(), draw: (y) => drawStatus(ctx, y) },
-    { height: tilesHeight(), draw: (y) => drawTiles(ctx, y) },
-    { height: controlsHeight(packet.controls.length, budget.controlRows), draw: (y) => drawControls(ctx, y, budget.controlRows) },
+    { height: tilesHeight(ctx), draw: (y) => drawTiles(ctx, y) },
+    ...(trendHeight(ctx) > 0 ? [{ height: trendHeight(ctx), draw: (y: number) => drawTrend(ctx, y) }] : []),
+    { height: controlsHeightOf(packet.controls.length, budget.controlRows), draw: (y) => drawControls(ctx, y, budget.controlRows) },
     { height: findingsHeight(packet.findings.length, budget.findingRows), draw: (y) => drawFindings(ctx, y, budget.findingRows) },
     { height: detailsHeight(details), draw: (y) => drawDetails(ctx, y, details) },
   ];
