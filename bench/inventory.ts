@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { createGzip } from 'node:zlib';
 import { collectInventory } from '../src/collect/inventory/index.js';
 import { localTree } from '../src/collect/tree/index.js';
+import { seededRandom } from '../src/util/seeded-random.js';
 
 export interface InventoryBenchResult {
   rows: number;
@@ -97,7 +98,7 @@ async function ensureReport(treeRoot: string, rows: number, files: number): Prom
   await rm(treeRoot, { recursive: true, force: true });
   await mkdir(path.join(configDir, 'data'), { recursive: true });
   await mkdir(path.dirname(manifestFile), { recursive: true });
-  const random = mulberry32(20261031);
+  const random = seededRandom(20261031);
   const manifestFiles = [];
   let row = 0;
   for (let f = 0; f < files; f++) {
@@ -188,16 +189,6 @@ function randomText(length: number, alphabet: string, random: () => number): str
   return s;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function timeGzip(files: string[]): Promise<number> {
   const started = process.hrtime.bigint();

@@ -13,6 +13,7 @@ import { scanAccessLogs } from '../src/collect/access-logs/scan-access-logs.js';
 import { scanCloudTrail } from '../src/collect/cloudtrail/scan-cloudtrail.js';
 import { localTree } from '../src/collect/tree/local.js';
 import { periodFor } from '../src/config/period.js';
+import { seededRandom } from '../src/util/seeded-random.js';
 
 export interface LogBenchFigures {
   records: number;
@@ -38,17 +39,6 @@ const RECORDS_PER_TRAIL_FILE = 2_000;
 const OWNER = '6e3f9b2c4a1d8e7f0b5c3a9d2e4f6a8b1c3d5e7f9a0b2c4d6e8f0a1b3c5d7e9f';
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** mulberry32: a small seeded PRNG, so every run writes the same files. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
@@ -94,7 +84,7 @@ function trailRecord(rand: () => number, ms: number, n: number): string {
 }
 
 async function generateAccessLogs(dir: string, lines: number, startMs: number, spanMs: number): Promise<{ files: string[]; bytes: number }> {
-  const rand = prng(1);
+  const rand = seededRandom(1);
   const files: string[] = [];
   let bytes = 0;
   await mkdir(path.join(dir, 'logs'), { recursive: true });
@@ -116,7 +106,7 @@ async function generateAccessLogs(dir: string, lines: number, startMs: number, s
 }
 
 async function generateCloudTrail(dir: string, records: number, startMs: number, spanMs: number): Promise<{ files: string[]; bytes: number }> {
-  const rand = prng(2);
+  const rand = seededRandom(2);
   const files: string[] = [];
   let bytes = 0;
   const fileCount = Math.max(1, Math.ceil(records / RECORDS_PER_TRAIL_FILE));

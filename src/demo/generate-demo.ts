@@ -9,6 +9,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { writeAccessLogs, writeCloudTrail, type DemoKmsCall, type DemoRequest } from './demo-logs.js';
+import { seededRandom } from '../util/seeded-random.js';
 
 export const DEMO_PERIOD = '2026-10';
 /** The demo's earlier month: its packet is approved as the baseline and starts the trend. */
@@ -18,17 +19,6 @@ export type DemoMonth = typeof DEMO_PERIOD | typeof DEMO_PREVIOUS_PERIOD;
 const EXPORTED_AT: Record<DemoMonth, string> = { '2026-09': '2026-10-01T06:00:00Z', '2026-10': '2026-11-01T06:00:00Z' };
 export const demoExportedAt = (month: DemoMonth) => EXPORTED_AT[month];
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run writes the same bytes. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Sse = 'NOT-SSE' | 'SSE-S3' | 'SSE-KMS' | 'DSSE-KMS' | 'SSE-C';
 
@@ -166,7 +156,7 @@ function pick<T>(mix: Array<[T, number]>, r: number): T {
 /** Inventory CSV rows: every field quoted, keys URL-encoded, no header (the AWS format). */
 function inventoryRows(b: DemoBucket, seed: number, scale: number): string[] {
   const inv = b.inventory!;
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const rows: string[] = [];
   const n = Math.round(inv.objects * scale);
   const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
@@ -301,7 +291,7 @@ const iam = (account: string, name: string) => `arn:aws:iam::${account}:${name}`
 
 /** Ordinary traffic plus the month's story: denied uploads, KMS use, one unexpected principal. */
 async function writeDemoLogs(root: string, month: DemoMonth): Promise<void> {
-  const rand = rng(month === DEMO_PERIOD ? 4242 : 4141);
+  const rand = seededRandom(month === DEMO_PERIOD ? 4242 : 4141);
   let seq = 0;
   const monthIndex = month === DEMO_PERIOD ? 9 : 8;
   const days = month === DEMO_PERIOD ? 31 : 30;

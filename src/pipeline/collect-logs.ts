@@ -1,44 +1,17 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Period } from '../config/period.js';
 import type { TenantConfig } from '../config/schema.js';
-import { scanAccessLogs, type AccessLogScan } from '../collect/access-logs/scan-access-logs.js';
-import { scanCloudTrail, type CloudTrailScan } from '../collect/cloudtrail/scan-cloudtrail.js';
+import { emptyAccessLogScan, scanAccessLogs, type AccessLogScan } from '../collect/access-logs/scan-access-logs.js';
+import { emptyCloudTrailScan, scanCloudTrail, type CloudTrailScan } from '../collect/cloudtrail/scan-cloudtrail.js';
 import { treeFor } from '../collect/tree/index.js';
 import type { LogEvidence } from '../workspace/log-evidence.js';
 
 function failedAccessLogScan(location: string, err: unknown): AccessLogScan {
-  return {
-    location,
-    filesListed: 0,
-    filesRead: 0,
-    filesOutsidePeriod: 0,
-    filesWithoutDate: 0,
-    recordsRead: 0,
-    recordsInPeriod: 0,
-    byBucketDay: {},
-    denied: [],
-    skipped: { count: 0, samples: [] },
-    problems: [{ file: location, message: `access logs unreadable: ${(err as Error).message}` }],
-  };
+  return { ...emptyAccessLogScan(location), problems: [{ file: location, message: `access logs unreadable: ${(err as Error).message}` }] };
 }
 
 function failedCloudTrailScan(location: string, err: unknown): CloudTrailScan {
-  return {
-    location,
-    trails: [],
-    filesListed: 0,
-    filesRead: 0,
-    recordsRead: 0,
-    recordsInPeriod: 0,
-    s3DataEvents: 0,
-    s3DataEventsByBucketDay: {},
-    denied: [],
-    kmsEvents: 0,
-    kmsTallies: [],
-    kmsManagementEvents: [],
-    skipped: { count: 0, samples: [] },
-    problems: [{ file: location, message: `CloudTrail logs unreadable: ${(err as Error).message}` }],
-  };
+  return { ...emptyCloudTrailScan(location), problems: [{ file: location, message: `CloudTrail logs unreadable: ${(err as Error).message}` }] };
 }
 
 /**

@@ -7,9 +7,9 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/program.js';
 import { demoWorkspace } from '../support/demo-workspace.js';
 import { startFakeAws, type FakeAws } from '../support/fake-aws/index.js';
+import { captured, cli } from '../support/cli.js';
 
 const OPERATOR = '999900000000';
 const SIGNING_KEY = `arn:aws:kms:eu-west-1:${OPERATOR}:key/sign-1`;
@@ -17,24 +17,8 @@ const SSE_KEY = `arn:aws:kms:eu-west-1:${OPERATOR}:key/archive-1`;
 let ws: Awaited<ReturnType<typeof demoWorkspace>>;
 let fake: FakeAws;
 let cfg: string;
-let out = '';
-let err = '';
 const savedEnv = { ...process.env };
 
-async function cli(...args: string[]): Promise<number> {
-  out = '';
-  err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((out += String(c)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((err += String(c)), true));
-  process.exitCode = undefined;
-  try {
-    return await main(['node', 's3-evidence', ...args]);
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.exitCode = undefined;
-  }
-}
 
 beforeAll(async () => {
   ws = await demoWorkspace();
@@ -60,7 +44,7 @@ describe('run --sign-with --publish', () => {
   let summary: { exitCode: number; signatures: Array<{ tenant: string; signature: { keyId: string } }>; published: Array<{ tenant: string; receipt: { state: string; uploaded: unknown[]; keyPrefix: string } }>; portfolio: { json: string } };
   beforeAll(async () => {
     expect(await cli(...runArgs('--sign-with', SIGNING_KEY, '--publish', 's3://evidence-archive/packets/', '--json'))).toBe(0);
-    summary = JSON.parse(out);
+    summary = JSON.parse(captured.out);
   }, 60_000);
 
   it('signs the manifest and publishes every file of the packet under <prefix><period>/<tenant>/', () => {
@@ -84,14 +68,14 @@ describe('run --sign-with --publish', () => {
   it('verify checks the signature offline and reports key, algorithm and signing time; a changed byte fails', async () => {
     const folder = path.join(ws.out, '2026-10', 'northwind');
     expect(await cli('verify', folder, '--expect-key', SIGNING_KEY)).toBe(0);
-    expect(out).toMatch(new RegExp(`signature: VERIFIED: key ${SIGNING_KEY}, ECDSA_SHA_256, signed \\d{4}-\\d\\d-\\d\\dT`));
+    expect(captured.out).toMatch(new RegExp(`signature: VERIFIED: key ${SIGNING_KEY}, ECDSA_SHA_256, signed \\d{4}-\\d\\d-\\d\\dT`));
     expect(await cli('verify', folder, '--expect-key', `arn:aws:kms:eu-west-1:${OPERATOR}:key/other`)).toBe(1);
-    expect(out).toContain('signature: FAILED');
+    expect(captured.out).toContain('signature: FAILED');
     const m = path.join(folder, 'manifest.json');
     const text = readFileSync(m, 'utf8');
     writeFileSync(m, text.replace('"manifestVersion": 1', '"manifestVersion": 1 '));
     expect(await cli('verify', folder, '--json')).toBe(1);
-    const rep = JSON.parse(out) as { reports: Array<{ signature: { state: string; problems: string[] } }> };
+    const rep = JSON.parse(captured.out) as { reports: Array<{ signature: { state: string; problems: string[] } }> };
     expect(rep.reports[0]!.signature.state).toBe('failed');
     writeFileSync(m, text);
   });
@@ -99,7 +83,7 @@ describe('run --sign-with --publish', () => {
   it('a re-run whose packet differs keeps the earlier one as a revision; publishing it again is refused (exit 1)', async () => {
     writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('operator: Example Managed Services', 'operator: Example Managed Services Ltd'));
     const code = await cli(...runArgs('--publish', 's3://evidence-archive/packets/', '--json'));
-    const s = JSON.parse(out) as { packets: Array<{ earlierRevision?: string }>; published: Array<{ receipt: { state: string; failure: { code: string } } }> };
+    const s = JSON.parse(captured.out) as { packets: Array<{ earlierRevision?: string }>; published: Array<{ receipt: { state: string; failure: { code: string } } }> };
     expect(s.packets[0]!.earlierRevision).toMatch(/^\.revisions\/northwind-\d{8}T\d{6}Z$/);
     const kept = path.join(ws.out, '2026-10', s.packets[0]!.earlierRevision!);
     expect(existsSync(path.join(kept, 'manifest.signature.json'))).toBe(true);
@@ -114,7 +98,7 @@ describe('run: guards', () => {
   it('a second run on a locked output folder exits 2 and names the holder', async () => {
     writeFileSync(path.join(ws.out, '.s3-evidence.lock'), JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), command: 'run (other)', token: 'x' }));
     expect(await cli(...runArgs())).toBe(2);
-    expect(err).toContain(`is held by pid ${process.pid} on ${os.hostname()}`);
+    expect(captured.err).toContain(`is held by pid ${process.pid} on ${os.hostname()}`);
     rmSync(path.join(ws.out, '.s3-evidence.lock'));
   });
 
@@ -122,9 +106,9 @@ describe('run: guards', () => {
     const plain = path.join(ws.root, 'config', 'demo.yaml').replace('demo.yaml', 'plain.yaml');
     writeFileSync(plain, readFileSync(cfg, 'utf8').replace(/\npublish:[\s\S]*$/, '\n'));
     expect(await cli('run', '--config', plain, '--period', '2026-10', '--out', path.join(ws.root, 'out2'), '--publish', 's3://evidence-archive/x/')).toBe(2);
-    expect(err).toContain('--publish needs `publish.kmsKeyId`');
+    expect(captured.err).toContain('--publish needs `publish.kmsKeyId`');
     expect(await cli(...runArgs('--publish', 'evidence-archive/x'))).toBe(2);
-    expect(err).toContain('is not an s3://bucket/prefix/ URL');
+    expect(captured.err).toContain('is not an s3://bucket/prefix/ URL');
     expect(existsSync(path.join(ws.root, 'out2'))).toBe(false);
   });
 });
@@ -134,7 +118,7 @@ describe('init, iam, doctor', () => {
     const file = path.join(ws.root, 'new', 'tenants.yaml');
     expect(await cli('init', file)).toBe(0);
     expect(await cli('init', file)).toBe(2);
-    expect(err).toContain('already exists; not overwriting it');
+    expect(captured.err).toContain('already exists; not overwriting it');
   });
 
   it('iam writes the three files', async () => {
@@ -146,10 +130,10 @@ describe('init, iam, doctor', () => {
     const live = path.join(ws.root, 'config', 'live.yaml');
     writeFileSync(live, 'version: 1\ntenants:\n  - id: t1\n    displayName: T1\n    accounts:\n      - id: "123456789012"\n');
     expect(await cli('doctor', '--config', live, '--endpoint-url', fake.endpoint, '--json')).toBe(3);
-    const rep = JSON.parse(out) as { ready: boolean; tenants: Array<{ accounts: Array<{ checks: Array<{ area: string; status: string }> }> }> };
+    const rep = JSON.parse(captured.out) as { ready: boolean; tenants: Array<{ accounts: Array<{ checks: Array<{ area: string; status: string }> }> }> };
     expect(rep.ready).toBe(false);
     expect(rep.tenants[0]!.accounts[0]!.checks[0]).toMatchObject({ area: 'role', status: 'gap' });
     expect(await cli('doctor', '--config', cfg, '--tenant', 'acme', '--endpoint-url', fake.endpoint)).toBe(0);
-    expect(out).toContain('acme: READY');
+    expect(captured.out).toContain('acme: READY');
   });
 });

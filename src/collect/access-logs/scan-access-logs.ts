@@ -57,13 +57,10 @@ export interface ScanAccessLogsOptions {
   prefetch?: number;
 }
 
-/** Reads every access-log file of the tree that can hold records of the period. */
-export async function scanAccessLogs(tree: TreeReader, options: ScanAccessLogsOptions): Promise<AccessLogScan> {
-  const startMs = Date.parse(options.period.startUtc);
-  const endMs = Date.parse(options.period.endUtc);
-  const marginDays = options.marginDays ?? 1;
-  const scan: AccessLogScan = {
-    location: tree.description,
+/** A scan that has read nothing yet (also what an unreadable tree reports, with its problem). */
+export function emptyAccessLogScan(location: string): AccessLogScan {
+  return {
+    location,
     filesListed: 0,
     filesRead: 0,
     filesOutsidePeriod: 0,
@@ -75,6 +72,14 @@ export async function scanAccessLogs(tree: TreeReader, options: ScanAccessLogsOp
     skipped: { count: 0, samples: [] },
     problems: [],
   };
+}
+
+/** Reads every access-log file of the tree that can hold records of the period. */
+export async function scanAccessLogs(tree: TreeReader, options: ScanAccessLogsOptions): Promise<AccessLogScan> {
+  const startMs = Date.parse(options.period.startUtc);
+  const endMs = Date.parse(options.period.endUtc);
+  const marginDays = options.marginDays ?? 1;
+  const scan = emptyAccessLogScan(tree.description);
   const skipped = new SkippedLines();
   const lines = new AccessLogLineReader(startMs, endMs, options.period.timeZone, options.includeBucket, skipped, scan);
 

@@ -95,10 +95,10 @@ export interface ScanCloudTrailOptions {
   prefetch?: number;
 }
 
-/** Reads the trail files of the period's day folders and extracts denied uploads, S3 coverage and KMS usage. */
-export async function scanCloudTrail(tree: TreeReader, options: ScanCloudTrailOptions): Promise<CloudTrailScan> {
-  const scan: CloudTrailScan = {
-    location: tree.description,
+/** A scan that has read nothing yet (also what an unreadable tree reports, with its problem). */
+export function emptyCloudTrailScan(location: string): CloudTrailScan {
+  return {
+    location,
     trails: [],
     filesListed: 0,
     filesRead: 0,
@@ -113,6 +113,11 @@ export async function scanCloudTrail(tree: TreeReader, options: ScanCloudTrailOp
     skipped: { count: 0, samples: [] },
     problems: [],
   };
+}
+
+/** Reads the trail files of the period's day folders and extracts denied uploads, S3 coverage and KMS usage. */
+export async function scanCloudTrail(tree: TreeReader, options: ScanCloudTrailOptions): Promise<CloudTrailScan> {
+  const scan = emptyCloudTrailScan(tree.description);
   const days = utcDaysAround(options.period.startUtc, options.period.endUtc, options.marginDays ?? 1);
   const files: string[] = [];
   try {

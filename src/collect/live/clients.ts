@@ -1,3 +1,4 @@
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -40,6 +41,10 @@ export function s3ClientFor(
 
 export function kmsClientFor(opts: ResolvedLiveOptions, region: string, credentials: AwsCredentialIdentityProvider): KMSClient {
   return new KMSClient(commonConfig(opts, region, credentials, opts.limits.kms + 2));
+}
+
+export function configClientFor(opts: ResolvedLiveOptions, region: string, credentials: AwsCredentialIdentityProvider): ConfigServiceClient {
+  return new ConfigServiceClient(commonConfig(opts, region, credentials, opts.limits.config + 2));
 }
 
 export function stsClientFor(opts: ResolvedLiveOptions, region: string, credentials: AwsCredentialIdentityProvider): STSClient {

@@ -32,7 +32,7 @@ import { redirectRegion } from './region-redirect.js';
 type Output = { $metadata?: { requestId?: string; httpStatusCode?: number } } & object;
 
 /** Every page of a paginated call; the first failing page fails the whole call (a partial list is not a list). */
-async function allPages<P extends Output>(
+export async function allPages<P extends Output>(
   fetch: (token: string | undefined) => Promise<CallResult<P>>,
   nextToken: (page: P) => string | undefined,
 ): Promise<CallResult<P[]>> {

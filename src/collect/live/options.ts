@@ -1,11 +1,11 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 
-export type LiveService = 's3' | 'kms' | 'sts';
+export type LiveService = 's3' | 'kms' | 'sts' | 'config';
 
 /** Most calls in flight at once, per account, region and service. */
 export type ServiceLimits = Record<LiveService, number>;
 
-export const DEFAULT_LIMITS: ServiceLimits = { s3: 16, kms: 4, sts: 2 };
+export const DEFAULT_LIMITS: ServiceLimits = { s3: 16, kms: 4, sts: 2, config: 4 };
 
 export interface LiveOptions {
   /** A named profile (`--profile`), read with the SDK's shared-config provider. */

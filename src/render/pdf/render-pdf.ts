@@ -6,12 +6,12 @@
 import PDFDocument from 'pdfkit';
 import type { Packet } from '../../model/packet.js';
 import type { Wording } from '../wording.js';
-import { allocateRows } from './allocate-rows.js';
+import { allocateRows, MAX_CONTROL_ROWS, type RowBudget } from './allocate-rows.js';
 import type { Doc } from './draw.js';
 import { pageGeometry, type PageSize } from './layout.js';
 import { pageContext, type PageContext } from './sections/context.js';
 import { controlsHeight, drawControls, exceptedResources } from './sections/controls.js';
-import { detailsHeight, drawDetails, planDetails } from './sections/details.js';
+import { detailsHeight, drawDetails, planDetails, type DetailsPlan } from './sections/details.js';
 import { drawFindings, findingsHeight } from './sections/findings.js';
 import { drawFooter, footerTop } from './sections/footer.js';
 import { drawHeader, headerHeight } from './sections/header.js';
@@ -60,19 +60,38 @@ interface Block {
   draw(y: number): number;
 }
 
+/**
+ * The small print at full length, unless that costs the tables rows: then the compact plan, which
+ * keeps every control (up to MAX_CONTROL_ROWS) and at least three findings where the full one would not.
+ */
+function planPage(ctx: PageContext, opts: RenderPdfOptions): { details: DetailsPlan; budget: RowBudget } {
+  const { packet, geometry: g } = ctx;
+  const footnote = exceptedResources(packet.controls) > 0;
+  const limit = footerTop(ctx);
+  const plan = (compact: boolean) => {
+    const details = planDetails(ctx, compact);
+    const fixed = headerHeight() + statusHeight() + tilesHeight(ctx) + trendHeight(ctx) + detailsHeight(details);
+    const heights = { controls: (count: number, rows: number) => controlsHeight(count, rows, footnote), findings: findingsHeight };
+    const counts = { controls: packet.controls.length, findings: packet.findings.length };
+    return { details, budget: allocateRows(limit - g.top - fixed, counts, opts.topFindings ?? 6, heights) };
+  };
+  const wantControls = Math.min(packet.controls.length, MAX_CONTROL_ROWS);
+  const wantFindings = Math.min(packet.findings.length, 3);
+  try {
+    const full = plan(false);
+    if (full.budget.controlRows >= wantControls && full.budget.findingRows >= wantFindings) return full;
+  } catch {
+    // Not even one row of each fits at full length: the compact plan decides (and says so if it cannot).
+  }
+  return plan(true);
+}
+
 function drawPage(ctx: PageContext, opts: RenderPdfOptions): void {
   const { packet, geometry: g } = ctx;
-  const details = planDetails(ctx);
   const limit = footerTop(ctx);
-  const fixed = headerHeight() + statusHeight() + tilesHeight(ctx) + trendHeight(ctx) + detailsHeight(details);
+  const { details, budget } = planPage(ctx, opts);
   const footnote = exceptedResources(packet.controls) > 0;
   const controlsHeightOf = (count: number, rows: number) => controlsHeight(count, rows, footnote);
-  const budget = allocateRows(
-    limit - g.top - fixed,
-    { controls: packet.controls.length, findings: packet.findings.length },
-    opts.topFindings ?? 6,
-    { controls: controlsHeightOf, findings: findingsHeight },
-  );
   const blocks: Block[] = [
     { height: headerHeight(), draw: (y) => drawHeader(ctx, y, opts.logoPath) },
     { height: statusHeight(), draw: (y) => drawStatus(ctx, y) },

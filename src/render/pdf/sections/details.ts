@@ -119,9 +119,12 @@ function sourcesText(ctx: PageContext): string {
   });
 }
 
-function sectionLines(ctx: PageContext, row: SectionRow, width: number): string[] {
+/** `lineCap`: most lines any one paragraph may take (the compact plan allows one). */
+function sectionLines(ctx: PageContext, row: SectionRow, width: number, lineCap = Infinity): string[] {
   const measure = measurer(ctx.doc, TYPE.detail);
-  const first = row.lines(ctx, MAX_LIST_ITEMS);
+  const capped = (paragraphs: Paragraph[] | { notCollected: string }) =>
+    Array.isArray(paragraphs) ? paragraphs.map((p) => ({ ...p, maxLines: Math.min(p.maxLines, lineCap) })) : paragraphs;
+  const first = capped(row.lines(ctx, MAX_LIST_ITEMS));
   if (!Array.isArray(first)) {
     return wrapLines(toWinAnsi(ctx.t('later.notCollected', { reason: first.notCollected })), width, NOT_COLLECTED_LINES, measure);
   }
@@ -129,7 +132,7 @@ function sectionLines(ctx: PageContext, row: SectionRow, width: number): string[
   const joined = toWinAnsi(first.map((p) => p.text).join(ctx.t('details.paragraphSeparator')));
   if (first.length > 1 && measure(joined) <= width) return [joined];
   const paragraphAt = (limit: number, i: number): Paragraph => {
-    const paragraphs = row.lines(ctx, limit);
+    const paragraphs = capped(row.lines(ctx, limit));
     return (Array.isArray(paragraphs) ? paragraphs[i] : undefined) ?? { text: '', maxLines: 1 };
   };
   return first.flatMap((_, i) => {
@@ -144,11 +147,11 @@ function sectionLines(ctx: PageContext, row: SectionRow, width: number): string[
 }
 
 /** Drift and exceptions rows, when the packet has them (not collected: a grid cell instead). */
-function governanceRows(ctx: PageContext, width: number): DetailRow[] {
+function governanceRows(ctx: PageContext, width: number, compact: boolean): DetailRow[] {
   const { drift, exceptions } = ctx.packet.sections;
   const rows: DetailRow[] = [];
-  if (drift.state !== 'not_collected') rows.push({ label: ctx.t('later.drift'), lines: driftLines(ctx, drift, width) });
-  if (exceptions.state !== 'not_collected') rows.push({ label: ctx.t('later.exceptions'), lines: exceptionLines(ctx, exceptions, width) });
+  if (drift.state !== 'not_collected') rows.push({ label: ctx.t('later.drift'), lines: driftLines(ctx, drift, width, compact) });
+  if (exceptions.state !== 'not_collected') rows.push({ label: ctx.t('later.exceptions'), lines: exceptionLines(ctx, exceptions, width, compact) });
   return rows;
 }
 
@@ -166,20 +169,30 @@ function gridSections(ctx: PageContext): SectionKey[] {
 export interface DetailsPlan {
   rows: DetailRow[];
   grid: SectionKey[];
+  /** Line pitch: SPACE.detailRow, a little less when compact. */
+  leading: number;
 }
 
-export function planDetails(ctx: PageContext): DetailsPlan {
+/** Leading of the compact plan: 8 pt text still clears its neighbours at 11.5 pt. */
+const COMPACT_LEADING = 11.5;
+
+/**
+ * What the small print says. `compact` is for a full page: each log paragraph, the sources and
+ * the exceptions state keep to one line and drift names one item, so the controls and the top
+ * findings keep their rows. Missing evidence keeps its two lines either way.
+ */
+export function planDetails(ctx: PageContext, compact = false): DetailsPlan {
   const width = ctx.geometry.contentWidth - LABEL_WIDTH;
   const wrap = (text: string, maxLines: number) => wrapLines(toWinAnsi(text), width, maxLines, measurer(ctx.doc, TYPE.detail));
   const rows = [
-    ...governanceRows(ctx, width),
+    ...governanceRows(ctx, width, compact),
     { label: ctx.t('details.keys'), lines: wrap(keysText(ctx), 1) },
-    ...SECTION_ROWS.map((row) => ({ label: ctx.t(`later.${row.key}`), lines: sectionLines(ctx, row, width) })),
+    ...SECTION_ROWS.map((row) => ({ label: ctx.t(`later.${row.key}`), lines: sectionLines(ctx, row, width, compact ? 1 : Infinity) })),
     { label: ctx.t('details.scope'), lines: wrap(scopeText(ctx), 1) },
     { label: ctx.t('details.missing'), lines: missingLines(ctx, width) },
-    { label: ctx.t('details.sources'), lines: wrap(sourcesText(ctx), 2) },
+    { label: ctx.t('details.sources'), lines: wrap(sourcesText(ctx), compact ? 1 : 2) },
   ];
-  return { rows, grid: gridSections(ctx) };
+  return { rows, grid: gridSections(ctx), leading: compact ? COMPACT_LEADING : SPACE.detailRow };
 }
 
 /** Until a section has a row of its own, its cell names its state (e.g. "no baseline") and points to the workbook. */
@@ -193,8 +206,8 @@ const gridRows = (plan: DetailsPlan) => Math.ceil(plan.grid.length / LATER_COLUM
 
 export function detailsHeight(plan: DetailsPlan): number {
   const lines = plan.rows.reduce((n, r) => n + Math.max(1, r.lines.length), 0);
-  const grid = plan.grid.length > 0 ? gridRows(plan) * SPACE.detailRow + 6 : 0;
-  return SPACE.headingHeight + lines * SPACE.detailRow + grid + SPACE.afterSection;
+  const grid = plan.grid.length > 0 ? gridRows(plan) * plan.leading + 6 : 0;
+  return SPACE.headingHeight + lines * plan.leading + grid + SPACE.afterSection;
 }
 
 export function drawDetails(ctx: PageContext, y: number, plan: DetailsPlan): number {
@@ -203,8 +216,8 @@ export function drawDetails(ctx: PageContext, y: number, plan: DetailsPlan): num
   y = drawHeading(ctx, y, ctx.t('details.heading'));
   for (const row of rows) {
     drawText(doc, row.label, g.left, y, TYPE.detailLabel, { width: LABEL_WIDTH - 6 });
-    row.lines.forEach((line, i) => drawText(doc, line, g.left + LABEL_WIDTH, y + i * SPACE.detailRow, TYPE.detail, { width: g.contentWidth - LABEL_WIDTH }));
-    y += Math.max(1, row.lines.length) * SPACE.detailRow;
+    row.lines.forEach((line, i) => drawText(doc, line, g.left + LABEL_WIDTH, y + i * plan.leading, TYPE.detail, { width: g.contentWidth - LABEL_WIDTH }));
+    y += Math.max(1, row.lines.length) * plan.leading;
   }
   if (plan.grid.length === 0) return y + SPACE.afterSection;
   hline(doc, g.left, g.right, y + 1, PALETTE.hairline, 0.5);
@@ -213,12 +226,12 @@ export function drawDetails(ctx: PageContext, y: number, plan: DetailsPlan): num
   plan.grid.forEach((key, i) => {
     const col = cols[i % LATER_COLUMNS];
     if (!col) return;
-    const rowY = y + Math.floor(i / LATER_COLUMNS) * SPACE.detailRow;
+    const rowY = y + Math.floor(i / LATER_COLUMNS) * plan.leading;
     const label = ctx.t(`later.${key}`);
     const labelWidth = Math.min(measurer(doc, TYPE.detailLabel)(toWinAnsi(label)), col.width / 2);
     drawText(doc, label, col.x, rowY, TYPE.detailLabel, { width: labelWidth });
     const x = col.x + labelWidth + 5;
     drawText(doc, laterText(ctx, packet.sections[key]), x, rowY, { ...TYPE.detail, color: PALETTE.muted }, { width: col.x + col.width - x });
   });
-  return y + gridRows(plan) * SPACE.detailRow + SPACE.afterSection;
+  return y + gridRows(plan) * plan.leading + SPACE.afterSection;
 }

@@ -14,8 +14,10 @@ import { fitEnd, fitInto, fitMiddle, fitsInLines, toWinAnsi, wrapLines, type Mea
 import type { PageContext } from './context.js';
 import { ownAccounts } from './log-lines.js';
 
-/** Drift items named on the page; the workbook has every one. */
+/** Drift items named on the page (one when compact); the workbook has every one. */
 const DRIFT_ITEMS = 2;
+/** A drift item's sentence may wrap once: its end says what weakened. */
+const ITEM_LINES = 2;
 /** Share of a line a resource name may keep before the rest of its sentence. */
 const NAME_SHARE = 0.45;
 /** Widest an approver's name may be when the drift header needs the room. */
@@ -43,18 +45,22 @@ function pageName(ctx: PageContext, item: DriftItem): string {
   return shortKey(item.resource, aliases, ownAccounts(ctx));
 }
 
-/** "CRITICAL: <summary>" on one line, the resource name shortened in the middle before the sentence is cut. */
-function driftItemLine(ctx: PageContext, item: DriftItem, width: number): string {
+/**
+ * "CRITICAL: <summary>" in at most `maxLines` lines; when it does not fit whole, the resource name
+ * is shortened in the middle first, then the sentence is cut at its end.
+ */
+function driftItemLines(ctx: PageContext, item: DriftItem, width: number, maxLines: number): string[] {
   const m = measure(ctx);
   const name = toWinAnsi(pageName(ctx, item));
   const summary = toWinAnsi(item.summary.split(item.resource).join(name));
   const line = (n: string) => toWinAnsi(ctx.t('governance.driftItem', { severity: ctx.t(`governance.severity.${item.severity}`), summary: summary.split(name).join(n) }));
-  if (m(line(name)) <= width || !summary.includes(name)) return fitEnd(line(name), width, m);
-  const short = fitMiddle(name, Math.min(m(name), width * NAME_SHARE), m);
-  return fitEnd(line(short), width, m);
+  const full = whole(line(name), width, maxLines, m);
+  if (full) return full;
+  const short = summary.includes(name) ? fitMiddle(name, Math.min(m(name), width * NAME_SHARE), m) : name;
+  return wrapLines(line(short), width, maxLines, m);
 }
 
-function comparedLines(ctx: PageContext, s: Compared, width: number): string[] {
+function comparedLines(ctx: PageContext, s: Compared, width: number, compact: boolean): string[] {
   const m = measure(ctx);
   const { packet } = ctx;
   const base = {
@@ -64,14 +70,16 @@ function comparedLines(ctx: PageContext, s: Compared, width: number): string[] {
     ...s.counts,
   };
   const key = s.items.length === 0 ? 'governance.driftNoChange' : 'governance.driftCounts';
-  // Up to two lines; a long approver name gives way first, so the counts and the baseline stay whole.
-  const header = (by: string) => ctx.t(key, { ...base, by });
   const by = toWinAnsi(s.baseline.approvedBy);
-  const headerLines = whole(header(by), width, 2, m) ?? wrapLines(toWinAnsi(header(fitEnd(by, APPROVER_WIDTH, m))), width, 2, m);
+  const header = (name: string) => toWinAnsi(ctx.t(key, { ...base, by: name }));
+  const pointed = (name: string) => toWinAnsi(ctx.t('governance.driftPointer', { text: header(name) }));
+  // One line: with the pointer to the workbook if it fits, else without; a long approver name gives way first.
+  const headerLine =
+    whole(pointed(by), width, 1, m) ?? whole(header(by), width, 1, m) ?? whole(header(fitEnd(by, APPROVER_WIDTH, m)), width, 1, m) ?? wrapLines(header(by), width, 1, m);
   // The most severe items: critical ones, or warnings when nothing is critical; info stays in the workbook.
   const worst = s.items.filter((i) => i.severity === 'critical');
-  const shown = (worst.length > 0 ? worst : s.items.filter((i) => i.severity === 'warning')).slice(0, DRIFT_ITEMS);
-  return [...headerLines, ...shown.map((item) => driftItemLine(ctx, item, width))];
+  const shown = (worst.length > 0 ? worst : s.items.filter((i) => i.severity === 'warning')).slice(0, compact ? 1 : DRIFT_ITEMS);
+  return [...headerLine, ...shown.flatMap((item) => driftItemLines(ctx, item, width, ITEM_LINES))];
 }
 
 function noBaselineLines(ctx: PageContext, command: string, width: number): string[] {
@@ -81,8 +89,9 @@ function noBaselineLines(ctx: PageContext, command: string, width: number): stri
   return [...lead, fitMiddle(toWinAnsi(command), width, m)];
 }
 
-export function driftLines(ctx: PageContext, s: Exclude<DriftSection, { state: 'not_collected' }>, width: number): string[] {
-  return s.state === 'no_baseline' ? noBaselineLines(ctx, s.command, width) : comparedLines(ctx, s, width);
+/** `compact`: the page is tight, so one item instead of two. */
+export function driftLines(ctx: PageContext, s: Exclude<DriftSection, { state: 'not_collected' }>, width: number, compact = false): string[] {
+  return s.state === 'no_baseline' ? noBaselineLines(ctx, s.command, width) : comparedLines(ctx, s, width, compact);
 }
 
 /** "a, b +2 more" with at most `limit` items. */
@@ -130,25 +139,31 @@ function expiringText(ctx: PageContext, s: Evaluated, limit: number): string {
   return items.length > 0 ? ctx.t('governance.expiring', { count: items.length, list: listOf(ctx, items, limit) }) : ctx.t('governance.expiringNone');
 }
 
-/** Lines of text that fit `maxLines`, with lists shortened from MAX_LIST_ITEMS names down to one. */
-function fitted(ctx: PageContext, text: (limit: number) => string, width: number, maxLines: number): string[] {
+/**
+ * Lines of text that fit `maxLines`, with lists shortened from MAX_LIST_ITEMS names down to one;
+ * only when even one name per list does not fit is a second line (`orLines`) taken, then the end cut.
+ */
+function fitted(ctx: PageContext, text: (limit: number) => string, width: number, maxLines: number, orLines?: number): string[] {
   const m = measure(ctx);
-  for (let limit = MAX_LIST_ITEMS; limit >= 1; limit--) {
-    const lines = whole(text(limit), width, maxLines, m);
-    if (lines) return lines;
+  for (const lines of orLines ? [maxLines, orLines] : [maxLines]) {
+    for (let limit = MAX_LIST_ITEMS; limit >= 1; limit--) {
+      const out = whole(text(limit), width, lines, m);
+      if (out) return out;
+    }
   }
-  return wrapLines(toWinAnsi(text(1)), width, maxLines, m);
+  return wrapLines(toWinAnsi(text(1)), width, orLines ?? maxLines, m);
 }
 
-export function exceptionLines(ctx: PageContext, s: Exclude<ExceptionsSection, { state: 'not_collected' }>, width: number): string[] {
+export function exceptionLines(ctx: PageContext, s: Exclude<ExceptionsSection, { state: 'not_collected' }>, width: number, compact = false): string[] {
   const m = measure(ctx);
   if (s.state === 'no_register') {
     return [fitInto((file) => toWinAnsi(ctx.t('governance.noRegister', { file })), toWinAnsi(s.file), width, m, 'middle')];
   }
   if (s.entries.length === 0) return [fitInto((file) => toWinAnsi(ctx.t('governance.registerEmpty', { file })), toWinAnsi(s.file), width, m, 'middle')];
-  // State and expiries share one line when they fit it.
+  // State and expiries share one line when they fit it; otherwise one line each (two for the state when not compact).
   const joined = (limit: number) => `${registerStateText(ctx, s, limit)}${ctx.t('details.paragraphSeparator')}${expiringText(ctx, s, limit)}`;
   const one = whole(joined(MAX_LIST_ITEMS), width, 1, m);
   if (one) return one;
-  return [...fitted(ctx, (limit) => registerStateText(ctx, s, limit), width, 2), ...fitted(ctx, (limit) => expiringText(ctx, s, limit), width, 1)];
+  const state = fitted(ctx, (limit) => registerStateText(ctx, s, limit), width, 1, compact ? undefined : 2);
+  return [...state, ...fitted(ctx, (limit) => expiringText(ctx, s, limit), width, 1)];
 }

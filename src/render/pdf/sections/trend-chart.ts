@@ -14,15 +14,15 @@ import type { PageContext } from './context.js';
 
 const LABEL_WIDTH = 92;
 const PAD_X = 9;
-const PAD_TOP = 7;
-const CAPTION = 13;
+const PAD_TOP = 6;
+const CAPTION = 10;
 /** Headroom above the highest dot for its value label. */
-const VALUE_ROOM = 9;
-const PLOT = 24;
-const BELOW_PLOT = 5;
-const MONTHS = 10;
-const ROW = 9.5;
-const PAD_BOTTOM = 4;
+const VALUE_ROOM = 8.5;
+const PLOT = 22;
+const BELOW_PLOT = 4;
+const MONTHS = 9;
+const ROW = 8.5;
+const PAD_BOTTOM = 3.5;
 const DOT = 1.7;
 
 type RowKey = 'failingControls' | 'deniedUploads' | 'criticalDrifts';
@@ -52,6 +52,11 @@ export function hasTrendChart(ctx: PageContext): boolean {
   return pointsOf(ctx) !== undefined;
 }
 
+/** Axis ends are round numbers (AXIS_FLOORS): "95", "99.9", "100". */
+function axisLabel(value: number): string {
+  return String(value);
+}
+
 function centred(ctx: PageContext, text: string, cx: number, y: number, style: TextStyle, width: number): void {
   drawText(ctx.doc, text, cx - width / 2, y, style, { width, align: 'center' });
 }
@@ -77,7 +82,7 @@ export function drawTrend(ctx: PageContext, y: number): number {
   let top = y + PAD_TOP;
   const titleWidth = drawText(doc, ctx.t('trend.title'), left, top, TYPE.trendTitle, { width: LABEL_WIDTH + 60 });
   const note = axis
-    ? ctx.t('trend.note', { min: formatPercent(axis.min) ?? '', max: formatPercent(axis.max) ?? '' })
+    ? ctx.t('trend.note', { min: axisLabel(axis.min), max: axisLabel(axis.max) })
     : ctx.t('trend.noteNoCoverage');
   drawText(doc, note, left + titleWidth + 8, top, TYPE.trendNote, { width: g.right - PAD_X - (left + titleWidth + 8) });
   top += CAPTION;
@@ -93,7 +98,7 @@ export function drawTrend(ctx: PageContext, y: number): number {
   if (axis) {
     for (const [value, lineY] of [[axis.max, plotTop], [axis.min, plotBottom]] as const) {
       hline(doc, plotLeft, g.right - PAD_X, lineY, PALETTE.hairline, 0.5);
-      const label = ctx.t('trend.axis', { value: formatPercent(value) });
+      const label = ctx.t('trend.axis', { value: axisLabel(value) });
       drawText(doc, label, plotLeft - 32, lineY - TYPE.trendAxis.size / 2, TYPE.trendAxis, { width: 28, align: 'right' });
     }
     // The line joins consecutive months only: a gap breaks it.

@@ -1,0 +1,107 @@
+import {
+  DescribeConfigRulesCommand,
+  DescribeConfigurationRecordersCommand,
+  DescribeConfigurationRecorderStatusCommand,
+  GetComplianceDetailsByConfigRuleCommand,
+  GetResourceConfigHistoryCommand,
+  type ConfigServiceClient,
+  type ResourceType,
+} from '@aws-sdk/client-config-service';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { EvidenceRecord } from '../../evidence/record.js';
+import { asEvidence, attempt, toRecord, type CallResult } from '../live/aws-call.js';
+import { configClientFor } from '../live/clients.js';
+import type { CallLimiter } from '../live/limiter.js';
+import { allPages } from '../live/live-source.js';
+import type { ResolvedLiveOptions } from '../live/options.js';
+import { REQUESTED_COMPLIANCE_TYPES, type AwsConfigSource, type ConfigOperation } from './source.js';
+
+type Output = { $metadata?: { requestId?: string; httpStatusCode?: number } } & object;
+
+export interface LiveConfigSourceArgs {
+  account: string;
+  credentials: AwsCredentialIdentityProvider;
+  limiter: CallLimiter;
+  opts: ResolvedLiveOptions;
+  now?: () => Date;
+}
+
+/** Largest page sizes AWS Config accepts for these calls. */
+const COMPLIANCE_PAGE = 100;
+const HISTORY_PAGE = 100;
+
+/** Every page's list under `field`, merged into one response (pages themselves are not evidence). */
+function merged<P extends Output>(r: CallResult<P[]>, field: string): CallResult<unknown> {
+  if (!r.ok) return r;
+  return { ...r, output: { [field]: r.output.flatMap((p) => ((asEvidence(p) as Record<string, unknown[]>)[field] ?? [])) } };
+}
+
+/** AWS Config evidence of one account, read with that account's credentials. `destroy()` closes the clients. */
+export function liveConfigSource(args: LiveConfigSourceArgs): AwsConfigSource & { destroy(): void } {
+  const { account, limiter, opts } = args;
+  const now = args.now ?? (() => new Date());
+  const clients = new Map<string, ConfigServiceClient>();
+  const client = (region: string) => {
+    let c = clients.get(region);
+    if (!c) clients.set(region, (c = configClientFor(opts, region, args.credentials)));
+    return c;
+  };
+  const send = <T extends Output>(region: string, fn: (c: ConfigServiceClient) => Promise<T>) =>
+    attempt(() => limiter.run('config', account, region, () => fn(client(region))));
+  const record = <T>(op: ConfigOperation, region: string, parameters: Record<string, string>, r: CallResult<unknown>) =>
+    toRecord({ operation: `config:${op}`, parameters, account, region }, r, () => (r.ok ? r.output : undefined), now().toISOString()) as EvidenceRecord<T>;
+  const single = async (r: Promise<CallResult<Output>>): Promise<CallResult<unknown>> => {
+    const out = await r;
+    return out.ok ? { ...out, output: asEvidence(out.output) } : out;
+  };
+
+  return {
+    account,
+    mode: 'live',
+    async describeRecorders(region) {
+      return record('DescribeConfigurationRecorders', region, {}, await single(send(region, (c) => c.send(new DescribeConfigurationRecordersCommand({})))));
+    },
+    async describeRecorderStatus(region) {
+      return record('DescribeConfigurationRecorderStatus', region, {}, await single(send(region, (c) => c.send(new DescribeConfigurationRecorderStatusCommand({})))));
+    },
+    async describeRules(region) {
+      const pages = await allPages((NextToken) => send(region, (c) => c.send(new DescribeConfigRulesCommand({ NextToken }))), (p) => p.NextToken);
+      return record('DescribeConfigRules', region, {}, merged(pages, 'ConfigRules'));
+    },
+    async complianceDetails(region, ruleName) {
+      const pages = await allPages(
+        (NextToken) =>
+          send(region, (c) =>
+            c.send(new GetComplianceDetailsByConfigRuleCommand({ ConfigRuleName: ruleName, ComplianceTypes: [...REQUESTED_COMPLIANCE_TYPES], Limit: COMPLIANCE_PAGE, NextToken })),
+          ),
+        (p) => p.NextToken,
+      );
+      const parameters = { ConfigRuleName: ruleName, ComplianceTypes: REQUESTED_COMPLIANCE_TYPES.join(',') };
+      return record('GetComplianceDetailsByConfigRule', region, parameters, merged(pages, 'EvaluationResults'));
+    },
+    async resourceHistory(region, resourceType, resourceId, window) {
+      const pages = await allPages(
+        (nextToken) =>
+          send(region, (c) =>
+            c.send(
+              new GetResourceConfigHistoryCommand({
+                resourceType: resourceType as ResourceType,
+                resourceId,
+                earlierTime: new Date(window.earlierTime),
+                laterTime: new Date(window.laterTime),
+                limit: HISTORY_PAGE,
+                nextToken,
+              }),
+            ),
+          ),
+        (p) => p.nextToken,
+      );
+      const parameters = { resourceType, resourceId, earlierTime: window.earlierTime, laterTime: window.laterTime };
+      return record('GetResourceConfigHistory', region, parameters, merged(pages, 'configurationItems'));
+    },
+    destroy() {
+      for (const c of clients.values()) c.destroy();
+      clients.clear();
+    },
+  };
+}

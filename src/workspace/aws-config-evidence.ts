@@ -1,0 +1,117 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type {
+  DescribeConfigRulesOutput,
+  DescribeConfigurationRecordersOutput,
+  DescribeConfigurationRecorderStatusOutput,
+  GetComplianceDetailsByConfigRuleOutput,
+  GetResourceConfigHistoryOutput,
+  HistoryResourceType,
+} from '../collect/aws-config/shapes.js';
+import type { HistoryWindow } from '../collect/aws-config/source.js';
+import type { EvidenceRecord, FiledRecord } from '../evidence/record.js';
+import { EVIDENCE_DIR, type EvidenceWriter } from './evidence-store.js';
+
+/** What AWS Config answered in one region of one account. */
+export interface AwsConfigRegionEvidence {
+  region: string;
+  recorders: FiledRecord<DescribeConfigurationRecordersOutput>;
+  recorderStatus: FiledRecord<DescribeConfigurationRecorderStatusOutput>;
+  /** Absent when the region has no configuration recorder: there is nothing further to read. */
+  rules?: FiledRecord<DescribeConfigRulesOutput>;
+  /** One per rule read (covered managed rules and the tenant's named rules found in the region). */
+  compliance: Array<{ rule: string; record: FiledRecord<GetComplianceDetailsByConfigRuleOutput> }>;
+  /** One per bucket and key of the tenant in this account and region. */
+  history: Array<{ resourceType: HistoryResourceType; resourceId: string; record: FiledRecord<GetResourceConfigHistoryOutput> }>;
+}
+
+export interface AwsConfigAccountEvidence {
+  account: string;
+  /** Why no AWS Config evidence exists for this account (e.g. an export without configservice/); absent when read. */
+  notCollected?: string;
+  regions: AwsConfigRegionEvidence[];
+}
+
+/** AWS Config evidence of the tenant's accounts, frozen under evidence/aws-config/ so `verify` re-derives the same section. */
+export interface AwsConfigEvidence {
+  window: HistoryWindow;
+  /** Rule names from the tenant config (`awsConfigRules`), read beside the covered managed rules. */
+  extraRules: string[];
+  accounts: AwsConfigAccountEvidence[];
+}
+
+export const AWS_CONFIG_DIR = `${EVIDENCE_DIR}/aws-config`;
+const INDEX = `${AWS_CONFIG_DIR}/index.json`;
+
+interface RegionIndex {
+  region: string;
+  recorders: string;
+  recorderStatus: string;
+  rules?: string;
+  compliance: Array<{ rule: string; file: string }>;
+  history: Array<{ resourceType: HistoryResourceType; resourceId: string; file: string }>;
+}
+
+interface IndexFile {
+  window: HistoryWindow;
+  extraRules: string[];
+  accounts: Array<{ account: string; notCollected?: string; regions: RegionIndex[] }>;
+}
+
+/** Records are already on disk (the collector wrote each as it came); this writes the index naming them. */
+export async function writeAwsConfigEvidence(writer: EvidenceWriter, ev: AwsConfigEvidence): Promise<void> {
+  const index: IndexFile = {
+    window: ev.window,
+    extraRules: ev.extraRules,
+    accounts: ev.accounts.map((a) => ({
+      account: a.account,
+      ...(a.notCollected !== undefined ? { notCollected: a.notCollected } : {}),
+      regions: a.regions.map((r) => ({
+        region: r.region,
+        recorders: r.recorders.file,
+        recorderStatus: r.recorderStatus.file,
+        ...(r.rules ? { rules: r.rules.file } : {}),
+        compliance: r.compliance.map((c) => ({ rule: c.rule, file: c.record.file })),
+        history: r.history.map((h) => ({ resourceType: h.resourceType, resourceId: h.resourceId, file: h.record.file })),
+      })),
+    })),
+  };
+  await writer.writeJson(INDEX, index);
+}
+
+async function readJson<T>(packetDir: string, rel: string): Promise<T> {
+  return JSON.parse(await readFile(path.join(packetDir, ...rel.split('/')), 'utf8')) as T;
+}
+
+async function readRecord<T>(packetDir: string, file: string): Promise<FiledRecord<T>> {
+  return { ...(await readJson<EvidenceRecord<T>>(packetDir, file)), file } as FiledRecord<T>;
+}
+
+/** Packets collected before AWS Config evidence existed have no index: null ("not collected by this version"). */
+export async function loadAwsConfigEvidence(packetDir: string): Promise<AwsConfigEvidence | null> {
+  let index: IndexFile;
+  try {
+    index = await readJson<IndexFile>(packetDir, INDEX);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  const accounts: AwsConfigAccountEvidence[] = [];
+  for (const a of index.accounts) {
+    const regions: AwsConfigRegionEvidence[] = [];
+    for (const r of a.regions) {
+      regions.push({
+        region: r.region,
+        recorders: await readRecord(packetDir, r.recorders),
+        recorderStatus: await readRecord(packetDir, r.recorderStatus),
+        ...(r.rules ? { rules: await readRecord<DescribeConfigRulesOutput>(packetDir, r.rules) } : {}),
+        compliance: await Promise.all(r.compliance.map(async (c) => ({ rule: c.rule, record: await readRecord<GetComplianceDetailsByConfigRuleOutput>(packetDir, c.file) }))),
+        history: await Promise.all(
+          r.history.map(async (h) => ({ resourceType: h.resourceType, resourceId: h.resourceId, record: await readRecord<GetResourceConfigHistoryOutput>(packetDir, h.file) })),
+        ),
+      });
+    }
+    accounts.push({ account: a.account, ...(a.notCollected !== undefined ? { notCollected: a.notCollected } : {}), regions });
+  }
+  return { window: index.window, extraRules: index.extraRules, accounts };
+}
