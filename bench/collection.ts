@@ -216,9 +216,9 @@ export async function benchCollection(opts: CollectionBenchOptions = {}): Promis
     }
     // The sample takes buckets from every region, like the full run.
     const sampleNames = Array.from({ length: serialSample }, (_, i) => `bench-${String(i).padStart(5, '0')}`);
-    const serial = await timedCollection(fake, sampleNames, { s3: 1, kms: 1, sts: 1 }, 1);
+    const serial = await timedCollection(fake, sampleNames, { s3: 1, kms: 1, sts: 1, config: 1 }, 1);
     const serialSeconds = (serial.seconds / serial.calls) * full.calls;
-    const maxTotal = { s3: limits.s3 * regions.length, kms: limits.kms * regions.length, sts: limits.sts * 2 };
+    const maxTotal = { s3: limits.s3 * regions.length, kms: limits.kms * regions.length, sts: limits.sts * 2, config: limits.config * regions.length };
     const withinLimits = (Object.keys(maxTotal) as LiveService[]).every(
       (s) => (maxInFlightPerAccountRegion[s] ?? 0) <= limits[s] && (maxInFlight[s] ?? 0) <= maxTotal[s],
     );

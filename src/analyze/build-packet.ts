@@ -11,6 +11,8 @@ import type { GovernanceEvidence } from '../workspace/governance-evidence.js';
 import { keyResult } from './keys.js';
 import { guardrailSections } from './guardrail-sections.js';
 import type { LogEvidence } from '../workspace/log-evidence.js';
+import { awsConfigSection } from './aws-config/index.js';
+import type { AwsConfigEvidence } from '../workspace/aws-config-evidence.js';
 
 export interface AnalyzeInput {
   /** Baseline, exceptions register and earlier months as frozen at collection; null for older packets. */
@@ -20,6 +22,8 @@ export interface AnalyzeInput {
   logs: LogEvidence;
   catalog: ControlCatalog;
   wording: Wording;
+  /** AWS Config evidence from evidence/aws-config/; null or absent for packets collected before it existed. */
+  awsConfig?: AwsConfigEvidence | null;
 }
 
 /** Short reason for the page: the error code or the first clause, never a whole path. */
@@ -64,14 +68,16 @@ function markExcepted(findings: Array<Omit<Finding, 'id'>>, gov: GovernanceResul
 }
 
 /** Evidence in, Packet out: pure, so `verify` can re-derive packet.json byte for byte. */
-export function buildPacket({ evidence: ev, logs, governance, catalog, wording }: AnalyzeInput): Packet {
+export function buildPacket({ evidence: ev, logs, governance, catalog, wording, awsConfig: configEvidence }: AnalyzeInput): Packet {
   const keys = ev.keys.map((k) => keyResult(k, ev.accounts));
   const buckets = ev.buckets.map((b) => bucketResult(b, ev.tenant, keys));
   const evaluated = evaluateControls({ buckets, keys }, catalog, wording);
   const gov = governanceSections(ev, governance, evaluated.controls, keys, wording);
   const controls = gov.controls;
   const guardrails = guardrailSections(ev, logs, keys, wording);
-  const findings = [...markExcepted(evaluated.findings, gov, wording), ...gov.findings, ...guardrails.findings].sort(
+  // AWS Config's verdicts beside the controls' (after exceptions), and its configuration history.
+  const awsConfig = awsConfigSection({ config: configEvidence ?? null, tenant: ev.tenant, period: ev.period, buckets, keys, controls, cloudTrail: logs.cloudTrail, wording });
+  const findings = [...markExcepted(evaluated.findings, gov, wording), ...gov.findings, ...guardrails.findings, ...awsConfig.findings].sort(
     (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],
   );
   const missing = [
@@ -80,6 +86,7 @@ export function buildPacket({ evidence: ev, logs, governance, catalog, wording }
       buckets.filter((b) => b.policyState === 'unparsable').map((b) => b.name),
     ),
     ...guardrails.missing,
+    ...awsConfig.missing,
   ];
   const coverage = summariseCoverage(buckets.map((b) => b.coverage));
   const failing = controls.filter((c) => c.verdict === 'fail').length;
@@ -124,7 +131,7 @@ export function buildPacket({ evidence: ev, logs, governance, catalog, wording }
       deniedUploads: guardrails.deniedUploads,
       keyUsage: guardrails.keyUsage,
       drift: gov.drift,
-      awsConfig: notCollected,
+      awsConfig: awsConfig.section,
       exceptions: gov.exceptions,
       trend: notCollected,
     },

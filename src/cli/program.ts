@@ -77,7 +77,7 @@ function liveCollection(config: Config, opts: RunOptions): LiveCollection {
   return {
     async sources(tenant) {
       setup = await liveSources(tenant, liveOptions);
-      return { sources: setup.sources, identity: setup.identity, problems: setup.problems };
+      return { sources: setup.sources, configSources: setup.configSources, identity: setup.identity, problems: setup.problems };
     },
     s3ForTrees: () => setup?.treeS3 ?? treeS3Client(liveOptions),
     close: () => setup?.close(),

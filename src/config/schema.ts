@@ -77,6 +77,8 @@ export const tenantSchema = z
       })
       .strict()
       .default({ expected: [], perKey: {} }),
+    /** AWS Config rule names to report beside the managed rules found by identifier (names are user-chosen). */
+    awsConfigRules: z.array(z.string().min(1)).optional(),
   })
   .strict();
 

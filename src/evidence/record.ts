@@ -38,6 +38,7 @@ export const NOT_CONFIGURED_CODES: ReadonlySet<string> = new Set([
   'ObjectLockConfigurationNotFoundError',
   'NoSuchConfiguration',
   'NoSuchLifecycleConfiguration',
+  'NoSuchConfigurationRecorderException',
 ]);
 
 export const ACCESS_DENIED_CODES: ReadonlySet<string> = new Set([

@@ -6,6 +6,7 @@ import type { EncryptionStatus, ObjectTally, TallyByStatus, UnencryptedObjectSam
 import type { EvidenceFile } from '../evidence/bundle.js';
 import type { DeniedUploadsSection, KeyUsageSection } from './log-sections.js';
 import type { DriftSection, ExceptionsSection, TrendSection } from './governance-sections.js';
+import type { AwsConfigSection } from './config-sections.js';
 
 export const PACKET_SCHEMA_VERSION = 1;
 
@@ -195,7 +196,7 @@ export interface Packet {
     deniedUploads: DeniedUploadsSection;
     keyUsage: KeyUsageSection;
     drift: DriftSection;
-    awsConfig: SectionNotCollected;
+    awsConfig: AwsConfigSection;
     exceptions: ExceptionsSection;
     trend: TrendSection;
   };

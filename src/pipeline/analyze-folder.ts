@@ -10,6 +10,7 @@ import { stableJson, writeFileAtomic } from '../workspace/atomic-write.js';
 import { evidencePaths, loadEvidence } from '../workspace/evidence-store.js';
 import { loadLogEvidence } from '../workspace/log-evidence.js';
 import { loadGovernanceEvidence } from '../workspace/governance-evidence.js';
+import { loadAwsConfigEvidence } from '../workspace/aws-config-evidence.js';
 import { sha256 } from '../workspace/hash.js';
 import { buildManifest, writeManifest, type Manifest } from '../workspace/manifest.js';
 
@@ -26,7 +27,8 @@ export async function derivePacket(packetDir: string, wording: Wording = loadWor
   const evidence = await loadEvidence(packetDir);
   const logs = await loadLogEvidence(packetDir);
   const governance = await loadGovernanceEvidence(packetDir);
-  const packet = buildPacket({ evidence, logs, governance, catalog: loadCatalog(), wording });
+  const awsConfig = await loadAwsConfigEvidence(packetDir);
+  const packet = buildPacket({ evidence, logs, governance, awsConfig, catalog: loadCatalog(), wording });
   return { packet, text: stableJson(packet) };
 }
 

@@ -15,6 +15,9 @@ import { TOOL } from '../tool.js';
 import { analyzeFolder } from './analyze-folder.js';
 import { collectLogs } from './collect-logs.js';
 import { collectGovernance } from './collect-governance.js';
+import { collectAwsConfigEvidence } from './collect-aws-config.js';
+import type { AwsConfigSource } from '../collect/aws-config/index.js';
+import { writeAwsConfigEvidence } from '../workspace/aws-config-evidence.js';
 import { writeGovernanceEvidence } from '../workspace/governance-evidence.js';
 import { writeLogEvidence } from '../workspace/log-evidence.js';
 import { settleRevision } from '../operate/revisions.js';
@@ -33,7 +36,13 @@ export interface TenantRunResult {
 
 /** Live collection is supplied by the caller (CLI) so this module needs no AWS credentials. */
 export interface LiveCollection {
-  sources(tenant: TenantConfig): Promise<{ sources: AccountSource[]; identity?: RunInfo['identity']; problems: Array<{ account: string; message: string }> }>;
+  sources(tenant: TenantConfig): Promise<{
+    sources: AccountSource[];
+    /** AWS Config of the same accounts; without it, live accounts' Config section reads "not collected". */
+    configSources?: AwsConfigSource[];
+    identity?: RunInfo['identity'];
+    problems: Array<{ account: string; message: string }>;
+  }>;
   s3ForTrees(): S3Client;
   /** Releases clients opened for the tenant. */
   close?(): void;
@@ -72,6 +81,7 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
   try {
     const sources: AccountSource[] = [];
     const missingAccounts: Array<{ account: string; message: string }> = [];
+    let liveConfig: AwsConfigSource[] | undefined;
     const exportTimes: string[] = [];
     const offlineAccounts = tenant.accounts.filter((a) => a.offlineExport);
     const otherExports = new Map(offlineAccounts.map((a) => [a.id, a.offlineExport!]));
@@ -92,6 +102,7 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
       } else {
         const live = await args.live.sources({ ...tenant, accounts: liveAccounts });
         sources.push(...live.sources);
+        liveConfig = live.configSources;
         missingAccounts.push(...live.problems);
         identity = live.identity ?? identity;
       }
@@ -129,6 +140,10 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
         buckets: evidence.buckets.map((b) => b.name),
         ...(args.live ? { s3: () => args.live!.s3ForTrees() } : {}),
       }),
+    );
+    await writeAwsConfigEvidence(
+      writer,
+      await collectAwsConfigEvidence({ tenant, period, evidence, writer, collectedAt, ...(liveConfig ? { live: liveConfig } : {}), liveProblems: missingAccounts }),
     );
     const governance = await collectGovernance({ config, tenant, period, outDir: args.outDir });
     await writeGovernanceEvidence(writer, governance.evidence, governance.registerText);

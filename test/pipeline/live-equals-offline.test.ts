@@ -109,7 +109,7 @@ function liveCollection(): LiveCollection {
   return {
     async sources(tenant) {
       setup = await liveSources(tenant, testOptions(fake));
-      return { sources: setup.sources, identity: setup.identity, problems: setup.problems };
+      return { sources: setup.sources, configSources: setup.configSources, identity: setup.identity, problems: setup.problems };
     },
     s3ForTrees: () => setup!.treeS3,
     close: () => setup?.close(),
@@ -119,14 +119,18 @@ function liveCollection(): LiveCollection {
 /**
  * What a packet says about the tenant, without what is about the act of collecting: when and by
  * whom, the evidence hashes, and where the log trees were read from (a folder vs an s3:// URL).
+ * AWS Config is compared on its own below: the demo export holds no Config files, while live
+ * accounts answer that they have no recorder.
  */
 function substance(p: Packet): unknown {
-  const { generatedAt: _g, collection: _c, evidence: _e, completeness, ...rest } = p;
+  const { generatedAt: _g, collection: _c, evidence: _e, completeness, sections, ...rest } = p;
+  const { awsConfig: _a, ...otherSections } = sections;
   // Where a tree was read appears in some reasons: name both roots alike.
   const sameRoot = (text: string) => text.split(`${ws.exportsDir}/`).join('<root>/').split(`s3://${ARCHIVE}/`).join('<root>/').replace(/\/\)/g, ')');
   const withoutLocations = JSON.parse(sameRoot(JSON.stringify(rest, (k, v: unknown) => (k === 'locations' ? undefined : v)))) as object;
   return {
     ...withoutLocations,
+    sections: JSON.parse(sameRoot(JSON.stringify(otherSections, (k, v: unknown) => (k === 'locations' ? undefined : v)))) as object,
     completeness: { complete: completeness.complete, missing: completeness.missing.map((m) => [m.scope, m.source, sameRoot(m.reason).split(': ')[0]]) },
   };
 }
@@ -172,6 +176,20 @@ describe('live collection of the demo environment', () => {
     expect(live[tenant]!.collection.mode).toBe('live');
     expect(offline[tenant]!.collection.mode).toBe('offline');
     expect(substance(live[tenant]!)).toEqual(substance(offline[tenant]!));
+  });
+
+  it('AWS Config: the export has no Config files (not collected); live accounts have no recorder (not recording, not missing)', () => {
+    const off = offline.acme!.sections.awsConfig;
+    expect(off.state === 'not_collected' && off.reason).toBe('no AWS Config evidence (account 222222222222: the offline export ' + path.join(ws.exportsDir, 'accounts', '222222222222') + ' has no configservice/ folder)');
+    const on = live.acme!.sections.awsConfig;
+    expect(on.state).toBe('collected');
+    if (on.state !== 'collected') return;
+    expect(on.recorders.map((r) => [r.account, r.region, r.state, r.text])).toEqual([
+      ['222222222222', 'eu-west-1', 'not_recording', 'AWS Config is not recording in 222222222222/eu-west-1 (no configuration recorder)'],
+      ['222222222222', 'us-east-1', 'not_recording', 'AWS Config is not recording in 222222222222/us-east-1 (no configuration recorder)'],
+    ]);
+    expect(on.rules).toEqual([]);
+    expect(live.acme!.completeness.missing.filter((m) => m.source.startsWith('config:'))).toEqual([]);
   });
 
   it('the live packets record the identity that collected them', () => {

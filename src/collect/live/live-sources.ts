@@ -4,6 +4,8 @@ import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { TenantConfig } from '../../config/schema.js';
 import type { RunInfo } from '../../evidence/bundle.js';
 import type { AccountSource } from '../source.js';
+import { liveConfigSource } from '../aws-config/live-config-source.js';
+import type { AwsConfigSource } from '../aws-config/source.js';
 import { attempt, describeAwsError } from './aws-call.js';
 import { RegionalClients, s3ClientFor, stsClientFor } from './clients.js';
 import { assumedRoleCredentials, baseCredentials, roleSessionName } from './credentials.js';
@@ -21,6 +23,8 @@ export interface AccountIdentity {
 
 export interface LiveSetup {
   sources: AccountSource[];
+  /** AWS Config of the same accounts, with the same credentials, limiter and retry settings. */
+  configSources: AwsConfigSource[];
   /** The caller's identity (sts:GetCallerIdentity with the base credentials), for RunInfo. */
   identity: NonNullable<RunInfo['identity']>;
   accountIdentities: AccountIdentity[];
@@ -61,6 +65,7 @@ export async function liveSources(tenant: TenantConfig, options: LiveOptions): P
   const toClose: Array<{ destroy(): void }> = [baseSts];
   const problems: LiveSetup['problems'] = [];
   const sources: AccountSource[] = [];
+  const configSources: AwsConfigSource[] = [];
   const accountIdentities: AccountIdentity[] = [];
   let treeCredentials: AwsCredentialIdentityProvider = base;
 
@@ -72,6 +77,7 @@ export async function liveSources(tenant: TenantConfig, options: LiveOptions): P
     toClose.push(treeS3);
     return {
       sources,
+      configSources,
       identity: { note: message },
       accountIdentities,
       problems: tenant.accounts.map((a) => ({ account: a.id, message })),
@@ -127,6 +133,9 @@ export async function liveSources(tenant: TenantConfig, options: LiveOptions): P
     const clients = new RegionalClients(opts, credentials);
     toClose.push(clients);
     sources.push(liveAccountSource({ account: acct.id, clients, limiter, opts }));
+    const config = liveConfigSource({ account: acct.id, credentials, limiter, opts });
+    toClose.push(config);
+    configSources.push(config);
   }
 
   const treeS3 = s3ClientFor(opts, opts.defaultRegion, treeCredentials, { followRegionRedirects: true });
@@ -134,7 +143,7 @@ export async function liveSources(tenant: TenantConfig, options: LiveOptions): P
   const note = accountIdentities.length
     ? `accounts read as: ${accountIdentities.map((a) => a.arn).join(', ')}`
     : 'no account could be read';
-  return { sources, identity: { ...identity, note }, accountIdentities, problems, treeS3, options: opts, close };
+  return { sources, configSources, identity: { ...identity, note }, accountIdentities, problems, treeS3, options: opts, close };
 }
 
 /**

@@ -5,8 +5,11 @@ import type { Cell } from 'exceljs';
  * and no user-controlled text (object keys, policy Sids) can reach Excel un-neutralised.
  */
 
-/** How a status cell is coloured; the word stays in the cell so it reads in greyscale too. */
-export type Tone = 'good' | 'bad' | 'warn' | 'neutral';
+/**
+ * How a status cell is coloured; the word stays in the cell so it reads in greyscale too.
+ * `accepted`: a risk knowingly accepted (an EXCEPTION), apart from the amber of "not evaluated".
+ */
+export type Tone = 'good' | 'bad' | 'warn' | 'neutral' | 'accepted';
 
 export type CellInput = string | number | null | undefined | { text: string; tone: Tone };
 
@@ -23,6 +26,7 @@ const TONE_COLOURS: Record<Tone, { fill: string; font: string }> = {
   bad: { fill: 'FFFFC7CE', font: 'FF9C0006' },
   warn: { fill: 'FFFFEB9C', font: 'FF9C5700' },
   neutral: { fill: 'FFD9D9D9', font: 'FF404040' },
+  accepted: { fill: 'FFE4DFEC', font: 'FF3F3151' },
 };
 
 /** Excel's limit on the length of one cell's text. */

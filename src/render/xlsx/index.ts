@@ -5,6 +5,8 @@ import { addBucketsSheet } from './sheets/buckets.js';
 import { addControlsSheet } from './sheets/controls.js';
 import { addCoverageSheet } from './sheets/coverage.js';
 import { addDeniedUploadsSheet } from './sheets/denied-uploads.js';
+import { addDriftSheet } from './sheets/drift.js';
+import { addExceptionsSheet } from './sheets/exceptions.js';
 import { addEvidenceSheet } from './sheets/evidence.js';
 import { addFindingsSheet } from './sheets/findings.js';
 import { addKeyEventsSheet } from './sheets/key-events.js';
@@ -12,6 +14,7 @@ import { addKeyUsageSheet } from './sheets/key-usage.js';
 import { addKeysSheet } from './sheets/keys.js';
 import { addSectionsSheet } from './sheets/sections.js';
 import { addSummarySheet } from './sheets/summary.js';
+import { addTrendSheet } from './sheets/trend.js';
 import { addUnencryptedSheet, type UnencryptedRow } from './sheets/unencrypted.js';
 import { stampZipEntries } from './zip-timestamps.js';
 import { LOG_EXPORTS, type LogExportPaths } from '../csv/log-exports.js';
@@ -63,6 +66,9 @@ export async function renderXlsx(packet: Packet, opts: RenderXlsxOptions): Promi
   addKeysSheet(wb, w, packet);
   addKeyUsageSheet(wb, w, packet, logCsv.keyUsage);
   addKeyEventsSheet(wb, w, packet, logCsv.keyEvents);
+  addDriftSheet(wb, w, packet);
+  addExceptionsSheet(wb, w, packet);
+  addTrendSheet(wb, w, packet);
   addSectionsSheet(wb, w, packet);
   addEvidenceSheet(wb, w, packet);
 

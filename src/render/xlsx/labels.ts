@@ -9,7 +9,7 @@ const VERDICT_TONE: Record<Verdict, Tone> = {
   fail: 'bad',
   not_evaluated: 'warn',
   not_applicable: 'neutral',
-  exception: 'warn',
+  exception: 'accepted',
 };
 
 const STATUS_TONE: Record<OverallStatus, Tone> = {

@@ -13,7 +13,8 @@ import { samplePacket } from '../../support/sample-packet.js';
 const wording = loadWording();
 const CSV = 'exports/unencrypted-objects.csv';
 const SHEETS = [
-  'Summary', 'Controls', 'Findings', 'Buckets', 'Coverage', 'Unencrypted objects', 'Denied uploads', 'Keys', 'Key usage', 'Key events', 'Sections', 'Evidence',
+  'Summary', 'Controls', 'Findings', 'Buckets', 'Coverage', 'Unencrypted objects', 'Denied uploads', 'Keys', 'Key usage', 'Key events',
+  'Drift', 'Exceptions', 'Trend', 'Sections', 'Evidence',
 ];
 const GREEN = 'FFC6EFCE';
 const RED = 'FFFFC7CE';
@@ -73,7 +74,7 @@ describe('renderXlsx on the sample packet', () => {
     xl = await loadExcelJs(bytes);
   });
 
-  it('has the twelve sheets in order, in both readers', () => {
+  it('has the fifteen sheets in order, in both readers', () => {
     expect(py.sheetNames).toEqual(SHEETS);
     expect(xl.worksheets.map((s) => s.name)).toEqual(SHEETS);
   });
@@ -99,6 +100,9 @@ describe('renderXlsx on the sample packet', () => {
       'Denied uploads': ['A3', 'A2:L2'],
       'Key usage': ['A3', 'A2:M2'],
       'Key events': ['A3', 'A2:K2'],
+      Drift: ['A3', 'A2:I2'],
+      Exceptions: ['A3', 'A2:N2'],
+      Trend: ['A3', 'A2:H2'],
       Sections: ['A2', 'A1:C7'],
       Evidence: ['A2', 'A1:C2'],
     };
@@ -232,7 +236,7 @@ describe('renderXlsx on the sample packet', () => {
         name, 'not collected', 'not collected by this version',
       ]),
     );
-    for (const title of ['Denied uploads', 'Key usage', 'Key events']) {
+    for (const title of ['Denied uploads', 'Key usage', 'Key events', 'Drift', 'Exceptions', 'Trend']) {
       const sheet = sheetNamed(py, title);
       expect([title, cellAt(sheet, 'A1').value, sheet.maxRow]).toEqual([title, 'Not collected: not collected by this version', 2]);
     }

@@ -84,8 +84,11 @@ function comparedLines(ctx: PageContext, s: Compared, width: number, compact: bo
 
 function noBaselineLines(ctx: PageContext, command: string, width: number): string[] {
   const m = measure(ctx);
+  // The sentence and the exact command, whole, in two lines; only a very long command gets a line
+  // of its own, shortened in the middle (the workbook's Drift sheet holds it in full).
+  const both = whole(ctx.t('governance.noBaselineWith', { command }), width, 2, m);
+  if (both) return both;
   const lead = wrapLines(toWinAnsi(ctx.t('governance.noBaseline')), width, 1, m);
-  // The exact command on a line of its own; only a very long one is shortened, in the middle.
   return [...lead, fitMiddle(toWinAnsi(command), width, m)];
 }
 

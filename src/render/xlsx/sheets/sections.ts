@@ -2,6 +2,7 @@ import type { Workbook } from 'exceljs';
 import { DENIAL_REASONS } from '../../../model/log-sections.js';
 import type { Packet } from '../../../model/packet.js';
 import type { Wording } from '../../wording.js';
+import type { Tone } from '../cells.js';
 import { columnsFor, writeTable } from '../table.js';
 
 type SectionId = keyof Packet['sections'];
@@ -42,8 +43,38 @@ function summary(w: Wording, p: Packet, id: SectionId): string {
       events: usage.totals.managementEvents,
     });
   }
-  return w.t('xlsx.sectionSummary.other', { state: stateWord(w, section.state), id });
+  return governanceSummary(w, p, id) ?? w.t('xlsx.sectionSummary.other', { state: stateWord(w, section.state), id });
 }
+
+/** Drift, exceptions and trend in one line each, pointing at their sheets. */
+function governanceSummary(w: Wording, p: Packet, id: SectionId): string | undefined {
+  const { drift, exceptions, trend } = p.sections;
+  if (id === 'drift' && drift.state === 'compared') {
+    const b = drift.baseline;
+    return w.t('xlsx.sectionSummary.driftCompared', { ...drift.counts, version: b.version, period: b.period, approvedAt: b.approvedAt, approvedBy: b.approvedBy });
+  }
+  if (id === 'drift' && drift.state === 'no_baseline') return w.t('xlsx.sectionSummary.driftNoBaseline', { command: drift.command });
+  if (id === 'exceptions' && exceptions.state === 'evaluated') {
+    const excepted = p.controls.reduce((n, c) => n + c.counts.exception, 0);
+    return w.t('xlsx.sectionSummary.exceptionsEvaluated', { entries: exceptions.entries.length, ...exceptions.counts, excepted });
+  }
+  if (id === 'exceptions' && exceptions.state === 'no_register') return w.t('xlsx.sectionSummary.exceptionsNoRegister', { file: exceptions.file });
+  if (id === 'trend' && trend.state === 'collected') {
+    const count = (state: string) => trend.points.filter((pt) => pt.state === state).length;
+    return w.t('xlsx.sectionSummary.trend', {
+      months: trend.points.length,
+      first: trend.points[0]?.period ?? '',
+      last: trend.points[trend.points.length - 1]?.period ?? '',
+      present: count('present'),
+      missing: count('missing'),
+      unreadable: count('unreadable'),
+    });
+  }
+  return undefined;
+}
+
+/** Collected, compared and evaluated sections are green; a missing baseline or register is amber; not collected is grey. */
+const STATE_TONE: Record<string, Tone> = { collected: 'good', compared: 'good', evaluated: 'good', no_baseline: 'warn', no_register: 'warn' };
 
 export function addSectionsSheet(wb: Workbook, w: Wording, p: Packet): void {
   const sheet = wb.addWorksheet(w.t('xlsx.sheets.sections'));
@@ -51,7 +82,7 @@ export function addSectionsSheet(wb: Workbook, w: Wording, p: Packet): void {
     { id: 'section', value: (id) => w.t(`xlsx.sections.${id}`) },
     {
       id: 'state',
-      value: (id) => ({ text: stateWord(w, p.sections[id].state), tone: p.sections[id].state === 'collected' ? 'good' : 'neutral' }),
+      value: (id) => ({ text: stateWord(w, p.sections[id].state), tone: STATE_TONE[p.sections[id].state] ?? 'neutral' }),
     },
     { id: 'reason', wrap: true, value: (id) => summary(w, p, id) },
   ]);

@@ -1,0 +1,104 @@
+import type { TenantConfig } from '../../config/schema.js';
+import type { DescribeKeyOutput } from '../../evidence/aws-shapes.js';
+import type { BucketEvidence, KeyEvidence } from '../../evidence/bundle.js';
+import type { EvidenceRecord } from '../../evidence/record.js';
+import { safeSegment, type EvidenceWriter } from '../../workspace/evidence-store.js';
+import { AWS_CONFIG_DIR, type AwsConfigAccountEvidence, type AwsConfigEvidence, type AwsConfigRegionEvidence } from '../../workspace/aws-config-evidence.js';
+import { parseKeyReference } from '../key-reference.js';
+import { BUCKET_TYPE, COVERED_RULE_IDENTIFIERS, KEY_TYPE, type DescribeConfigRulesOutput, type HistoryResourceType } from './shapes.js';
+import type { AwsConfigSource, HistoryWindow } from './source.js';
+import { resourceTypeFolder } from './offline-config-source.js';
+import { hasNoRecorder } from './no-recorder.js';
+
+export interface CollectAwsConfigArgs {
+  tenant: TenantConfig;
+  window: HistoryWindow;
+  /** The tenant's selected buckets and its keys: whose configuration history is read. */
+  buckets: Array<Pick<BucketEvidence, 'name' | 'account' | 'region'>>;
+  keys: Array<Pick<KeyEvidence, 'reference' | 'account' | 'region' | 'describe'>>;
+  /** One source per tenant account that can be read. */
+  sources: AwsConfigSource[];
+  /** Tenant accounts without a source, and why (e.g. the export holds no configservice/ folder). */
+  notCollected: Array<{ account: string; reason: string }>;
+  writer: EvidenceWriter;
+}
+
+const covered: ReadonlySet<string> = new Set(COVERED_RULE_IDENTIFIERS);
+
+/** The rules to read: every rule built on a covered managed rule, and every rule the tenant names. */
+export function rulesToRead(rules: DescribeConfigRulesOutput, extraRules: readonly string[]): string[] {
+  const names = (rules.ConfigRules ?? [])
+    .filter((r) => covered.has(r.Source?.SourceIdentifier ?? '') || extraRules.includes(r.ConfigRuleName ?? ''))
+    .map((r) => r.ConfigRuleName)
+    .filter((n): n is string => typeof n === 'string' && n.length > 0);
+  return [...new Set(names)].sort();
+}
+
+/** The key id AWS Config records a key under: from DescribeKey, else from a key id or key ARN reference. */
+function keyIdOf(k: Pick<KeyEvidence, 'reference' | 'describe'>): string | undefined {
+  if (k.describe.outcome === 'ok') {
+    const id = (k.describe.response as DescribeKeyOutput).KeyMetadata?.KeyId;
+    if (id) return id;
+  }
+  const ref = parseKeyReference(k.reference);
+  return ref.kind === 'key' ? ref.keyId : undefined;
+}
+
+/** Resources of one account and region whose history is read, sorted, without duplicates. */
+export function historyTargets(args: Pick<CollectAwsConfigArgs, 'buckets' | 'keys'>, account: string, region: string): Array<{ resourceType: HistoryResourceType; resourceId: string }> {
+  const buckets = args.buckets.filter((b) => b.account === account && b.region === region).map((b) => b.name);
+  const keys = args.keys.filter((k) => k.account === account && k.region === region).map(keyIdOf).filter((id): id is string => id !== undefined);
+  return [
+    ...[...new Set(buckets)].sort().map((resourceId) => ({ resourceType: BUCKET_TYPE as HistoryResourceType, resourceId })),
+    ...[...new Set(keys)].sort().map((resourceId) => ({ resourceType: KEY_TYPE as HistoryResourceType, resourceId })),
+  ];
+}
+
+async function collectRegion(source: AwsConfigSource, region: string, args: CollectAwsConfigArgs): Promise<AwsConfigRegionEvidence> {
+  const dir = `${AWS_CONFIG_DIR}/${source.account}/${region}`;
+  const write = <T>(rel: string, rec: EvidenceRecord<T>) => args.writer.writeRecord(`${dir}/${rel}.json`, rec);
+  const recorders = await write('describe-configuration-recorders', await source.describeRecorders(region));
+  const recorderStatus = await write('describe-configuration-recorder-status', await source.describeRecorderStatus(region));
+  const evidence: AwsConfigRegionEvidence = { region, recorders, recorderStatus, compliance: [], history: [] };
+  // No recorder: Config holds neither rules' results nor history here; that state is the evidence.
+  if (hasNoRecorder(recorders)) return evidence;
+
+  const rules = await write('describe-config-rules', await source.describeRules(region));
+  evidence.rules = rules;
+  if (rules.outcome === 'ok') {
+    for (const rule of rulesToRead(rules.response, args.tenant.awsConfigRules ?? [])) {
+      const record = await write(`get-compliance-details-by-config-rule/${safeSegment(rule)}`, await source.complianceDetails(region, rule));
+      evidence.compliance.push({ rule, record });
+    }
+  }
+  for (const t of historyTargets(args, source.account, region)) {
+    const record = await write(
+      `get-resource-config-history/${resourceTypeFolder(t.resourceType)}/${safeSegment(t.resourceId)}`,
+      await source.resourceHistory(region, t.resourceType, t.resourceId, args.window),
+    );
+    evidence.history.push({ ...t, record });
+  }
+  return evidence;
+}
+
+/**
+ * Reads AWS Config in every configured region of every tenant account: recorder and its status,
+ * the rules that cover this tool's controls with their per-resource results, and the period's
+ * configuration history of each bucket and key. Every call becomes a record file; nothing is judged.
+ */
+export async function collectAwsConfig(args: CollectAwsConfigArgs): Promise<AwsConfigEvidence> {
+  const accounts: AwsConfigAccountEvidence[] = [];
+  const sourceOf = new Map(args.sources.map((s) => [s.account, s]));
+  const reasonOf = new Map(args.notCollected.map((n) => [n.account, n.reason]));
+  for (const acct of args.tenant.accounts) {
+    const source = sourceOf.get(acct.id);
+    if (!source) {
+      accounts.push({ account: acct.id, notCollected: reasonOf.get(acct.id) ?? 'no AWS Config source for this account', regions: [] });
+      continue;
+    }
+    const regions: AwsConfigRegionEvidence[] = [];
+    for (const region of [...new Set(acct.regions)].sort()) regions.push(await collectRegion(source, region, args));
+    accounts.push({ account: acct.id, regions });
+  }
+  return { window: args.window, extraRules: [...(args.tenant.awsConfigRules ?? [])], accounts };
+}

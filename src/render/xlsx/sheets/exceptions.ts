@@ -1,0 +1,55 @@
+import type { Workbook } from 'exceljs';
+import type { ExceptionRow, ExceptionScope, ExceptionStatus } from '../../../model/governance-sections.js';
+import type { Packet } from '../../../model/packet.js';
+import type { Wording } from '../../wording.js';
+import type { Tone } from '../cells.js';
+import { lines } from '../labels.js';
+import { columnsFor, startTable } from '../table.js';
+import { HEADER_ROW, writeNote } from './log-sheet.js';
+
+/** The whole register in file order, with each entry's status as judged this month, days left, what it excepted and its problems. */
+const STATUS_TONE: Record<ExceptionStatus, Tone> = { active: 'good', expiring_soon: 'warn', expired: 'bad', unused: 'neutral', invalid: 'bad' };
+
+function scopeParts(scope: ExceptionScope | undefined): { bucket?: string; prefix?: string; key?: string } {
+  if (!scope) return {};
+  return 'key' in scope ? { key: scope.key } : { bucket: scope.bucket, ...(scope.prefix !== undefined ? { prefix: scope.prefix } : {}) };
+}
+
+export function addExceptionsSheet(wb: Workbook, w: Wording, p: Packet): void {
+  const sheet = wb.addWorksheet(w.t('xlsx.sheets.exceptions'));
+  const s = p.sections.exceptions;
+  const columns = columnsFor<ExceptionRow>(w, 'exceptions', [
+    { id: 'id', value: (e) => e.id },
+    { id: 'status', value: (e) => ({ text: w.t(`xlsx.exceptionStatus.${e.status}`), tone: STATUS_TONE[e.status] }) },
+    { id: 'daysLeft', value: (e) => e.daysLeft },
+    { id: 'expires', value: (e) => e.expires },
+    { id: 'bucket', value: (e) => scopeParts(e.scope).bucket },
+    { id: 'prefix', value: (e) => scopeParts(e.scope).prefix },
+    { id: 'key', value: (e) => scopeParts(e.scope).key },
+    { id: 'control', value: (e) => e.control },
+    { id: 'owner', value: (e) => e.owner },
+    { id: 'ticket', value: (e) => e.ticket },
+    { id: 'approvedBy', value: (e) => e.approvedBy },
+    { id: 'reason', wrap: true, value: (e) => e.reason },
+    { id: 'appliedTo', wrap: true, value: (e) => lines(e.appliedTo) },
+    { id: 'problems', wrap: true, value: (e) => lines(e.problems) },
+  ]);
+  const table = startTable(sheet, columns, HEADER_ROW);
+  if (s.state === 'evaluated') for (const entry of s.entries) table.add(entry);
+  table.finish();
+  if (s.state === 'not_collected') writeNote(sheet, w.t('xlsx.logs.notCollected', { reason: s.reason }));
+  else if (s.state === 'no_register') writeNote(sheet, w.t('xlsx.exceptions.noRegister', { file: s.file }));
+  else {
+    writeNote(
+      sheet,
+      w.t('xlsx.exceptions.note', {
+        file: s.file,
+        asOf: s.asOf,
+        zone: s.timeZone,
+        entries: s.entries.length,
+        ...s.counts,
+        expiring: s.expiringWithin30Days.join(', '),
+      }),
+    );
+  }
+}

@@ -1,0 +1,46 @@
+import type { Workbook } from 'exceljs';
+import type { TrendPoint } from '../../../model/governance-sections.js';
+import type { Packet } from '../../../model/packet.js';
+import type { Wording } from '../../wording.js';
+import { pctFraction, type Tone } from '../cells.js';
+import { columnsFor, startTable } from '../table.js';
+import { HEADER_ROW, writeNote } from './log-sheet.js';
+
+/** Twelve months, oldest first. A figure a month does not have is a blank cell, never 0. */
+const STATE_TONE: Record<TrendPoint['state'], Tone> = { present: 'good', missing: 'neutral', unreadable: 'bad' };
+
+const pct = (v: number | null) => (v === null ? null : pctFraction(v));
+
+export function addTrendSheet(wb: Workbook, w: Wording, p: Packet): void {
+  const sheet = wb.addWorksheet(w.t('xlsx.sheets.trend'));
+  const s = p.sections.trend;
+  const columns = columnsFor<TrendPoint>(w, 'trend', [
+    { id: 'month', value: (r) => r.period },
+    { id: 'state', value: (r) => ({ text: w.t(`xlsx.trendState.${r.state}`), tone: STATE_TONE[r.state] }) },
+    { id: 'objectsPct', format: 'pct', value: (r) => pct(r.objectsPct) },
+    { id: 'bytesPct', format: 'pct', value: (r) => pct(r.bytesPct) },
+    { id: 'deniedUploads', format: 'count', value: (r) => r.deniedUploads },
+    { id: 'failingControls', format: 'count', value: (r) => r.failingControls },
+    { id: 'criticalDrifts', format: 'count', value: (r) => r.criticalDrifts },
+    { id: 'note', wrap: true, value: (r) => r.problem },
+  ]);
+  const table = startTable(sheet, columns, HEADER_ROW);
+  if (s.state === 'collected') for (const point of s.points) table.add(point);
+  table.finish();
+  if (s.state !== 'collected') {
+    writeNote(sheet, w.t('xlsx.logs.notCollected', { reason: s.reason }));
+    return;
+  }
+  const count = (state: TrendPoint['state']) => s.points.filter((pt) => pt.state === state).length;
+  writeNote(
+    sheet,
+    w.t('xlsx.trend.note', {
+      months: s.points.length,
+      first: s.points[0]?.period ?? '',
+      last: s.points[s.points.length - 1]?.period ?? '',
+      present: count('present'),
+      missing: count('missing'),
+      unreadable: count('unreadable'),
+    }),
+  );
+}
