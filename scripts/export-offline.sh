@@ -60,4 +60,45 @@ for key in $keys; do
   run "$d" get-key-rotation-status kms get-key-rotation-status --key-id "$id" --region "$region"
   run "$d" get-key-policy kms get-key-policy --key-id "$id" --policy-name default --region "$region"
 done
+
+# AWS Config, per region: the recorder and its status; where a recorder exists, the rules built on the
+# managed rules s3-evidence compares with (by Source.SourceIdentifier, since rule names are chosen
+# freely) plus those named in CONFIG_RULES, their per-resource results, and the history of every
+# exported bucket and key in the period (PERIOD_START / PERIOD_END, ISO-8601 UTC; default: last month).
+period_start=${PERIOD_START:-$(date -u -d "$(date -u +%Y-%m-01) -1 month" +%Y-%m-%dT00:00:00Z)}
+period_end=${PERIOD_END:-$(date -u +%Y-%m-01T00:00:00Z)}
+covered="['S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED','S3_BUCKET_SSL_REQUESTS_ONLY','S3_DEFAULT_ENCRYPTION_KMS','CMK_BACKING_KEY_ROTATION_ENABLED']"
+for region in "${regions[@]}"; do
+  d="$out/configservice/$region"
+  run "$d" describe-configuration-recorders configservice describe-configuration-recorders --region "$region"
+  run "$d" describe-configuration-recorder-status configservice describe-configuration-recorder-status --region "$region"
+  grep -q '"name"' "$d/describe-configuration-recorders.json" 2>/dev/null || continue # no recorder: nothing more to read
+  run "$d" describe-config-rules configservice describe-config-rules --region "$region"
+  rules=$(aws configservice describe-config-rules --region "$region" --output text \
+    --query "ConfigRules[?contains($covered, Source.SourceIdentifier)].ConfigRuleName" 2>/dev/null | tr '\t' '\n')
+  for rule in $rules ${CONFIG_RULES:-}; do
+    run "$d/get-compliance-details-by-config-rule" "${rule//[^A-Za-z0-9._-]/_}" configservice get-compliance-details-by-config-rule \
+      --config-rule-name "$rule" --compliance-types COMPLIANT NON_COMPLIANT NOT_APPLICABLE --region "$region"
+  done
+  for bd in "$out"/s3api/*/; do
+    bucket=$(basename "$bd")
+    loc=$(grep -o '"LocationConstraint": *"[^"]*"' "$bd/get-bucket-location.json" 2>/dev/null | sed 's/.*: *"\(.*\)"/\1/')
+    [ "$loc" = "EU" ] && loc=eu-west-1
+    [ "${loc:-us-east-1}" = "$region" ] || continue
+    h="$d/get-resource-config-history/AWS_S3_Bucket"
+    run "$h" "${bucket//[^A-Za-z0-9._-]/_}" configservice get-resource-config-history \
+      --resource-type AWS::S3::Bucket --resource-id "$bucket" --earlier-time "$period_start" --later-time "$period_end" --region "$region"
+    run "$h" "${bucket//[^A-Za-z0-9._-]/_}.before" configservice get-resource-config-history \
+      --resource-type AWS::S3::Bucket --resource-id "$bucket" --later-time "$period_start" --limit 1 --max-items 1 --region "$region"
+  done
+  for kd in "$out/kms/$region"/*/; do
+    [ -d "$kd" ] || continue
+    id=$(basename "$kd")
+    h="$d/get-resource-config-history/AWS_KMS_Key"
+    run "$h" "$id" configservice get-resource-config-history \
+      --resource-type AWS::KMS::Key --resource-id "$id" --earlier-time "$period_start" --later-time "$period_end" --region "$region"
+    run "$h" "$id.before" configservice get-resource-config-history \
+      --resource-type AWS::KMS::Key --resource-id "$id" --later-time "$period_start" --limit 1 --max-items 1 --region "$region"
+  done
+done
 echo "exported account $account to $out"

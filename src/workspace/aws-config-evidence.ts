@@ -22,7 +22,13 @@ export interface AwsConfigRegionEvidence {
   /** One per rule read (covered managed rules and the tenant's named rules found in the region). */
   compliance: Array<{ rule: string; record: FiledRecord<GetComplianceDetailsByConfigRuleOutput> }>;
   /** One per bucket and key of the tenant in this account and region. */
-  history: Array<{ resourceType: HistoryResourceType; resourceId: string; record: FiledRecord<GetResourceConfigHistoryOutput> }>;
+  history: Array<{
+    resourceType: HistoryResourceType;
+    resourceId: string;
+    record: FiledRecord<GetResourceConfigHistoryOutput>;
+    /** The newest item at or before the period's start: the state the period's first change is compared with. */
+    before: FiledRecord<GetResourceConfigHistoryOutput>;
+  }>;
 }
 
 export interface AwsConfigAccountEvidence {
@@ -49,7 +55,7 @@ interface RegionIndex {
   recorderStatus: string;
   rules?: string;
   compliance: Array<{ rule: string; file: string }>;
-  history: Array<{ resourceType: HistoryResourceType; resourceId: string; file: string }>;
+  history: Array<{ resourceType: HistoryResourceType; resourceId: string; file: string; before: string }>;
 }
 
 interface IndexFile {
@@ -72,7 +78,7 @@ export async function writeAwsConfigEvidence(writer: EvidenceWriter, ev: AwsConf
         recorderStatus: r.recorderStatus.file,
         ...(r.rules ? { rules: r.rules.file } : {}),
         compliance: r.compliance.map((c) => ({ rule: c.rule, file: c.record.file })),
-        history: r.history.map((h) => ({ resourceType: h.resourceType, resourceId: h.resourceId, file: h.record.file })),
+        history: r.history.map((h) => ({ resourceType: h.resourceType, resourceId: h.resourceId, file: h.record.file, before: h.before.file })),
       })),
     })),
   };
@@ -107,7 +113,12 @@ export async function loadAwsConfigEvidence(packetDir: string): Promise<AwsConfi
         ...(r.rules ? { rules: await readRecord<DescribeConfigRulesOutput>(packetDir, r.rules) } : {}),
         compliance: await Promise.all(r.compliance.map(async (c) => ({ rule: c.rule, record: await readRecord<GetComplianceDetailsByConfigRuleOutput>(packetDir, c.file) }))),
         history: await Promise.all(
-          r.history.map(async (h) => ({ resourceType: h.resourceType, resourceId: h.resourceId, record: await readRecord<GetResourceConfigHistoryOutput>(packetDir, h.file) })),
+          r.history.map(async (h) => ({
+            resourceType: h.resourceType,
+            resourceId: h.resourceId,
+            record: await readRecord<GetResourceConfigHistoryOutput>(packetDir, h.file),
+            before: await readRecord<GetResourceConfigHistoryOutput>(packetDir, h.before),
+          })),
         ),
       });
     }

@@ -16,9 +16,10 @@ import { inventoryReportObjects } from '../support/fake-aws/inventory-report.js'
 import { startFakeAws, type FakeAws } from '../support/fake-aws/index.js';
 import { projectRoot } from '../../src/project-root.js';
 import { DOCTOR_IAM_ACTION, runDoctor } from '../../src/operate/doctor/index.js';
+import { CONFIG_IAM_ACTION } from '../../src/collect/aws-config/index.js';
 import { testOptions } from '../support/fake-aws/harness.js';
 
-const ACTION: Record<string, string> = { ...IAM_ACTION, ...DOCTOR_IAM_ACTION };
+const ACTION: Record<string, string> = { ...IAM_ACTION, ...DOCTOR_IAM_ACTION, ...CONFIG_IAM_ACTION };
 
 const A = '111111111111';
 const B = '222222222222';
@@ -70,6 +71,8 @@ beforeAll(async () => {
         keys: [{ id: 'k-data', region: 'eu-west-1', aliases: ['alias/acme-data'], rotation: { enabled: true }, tags: { team: 'data' } }],
         trails: [{ name: 'main', homeRegion: 'us-east-1', multiRegion: true, s3BucketName: 'acme-inventory' }],
         configRecorders: [{ region: 'eu-west-1', recording: true }],
+        configRules: [{ region: 'eu-west-1', name: 'sse', sourceIdentifier: 'S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED', results: [{ resourceType: 'AWS::S3::Bucket', resourceId: 'acme-data', compliance: 'COMPLIANT' }] }],
+        configHistory: [{ region: 'eu-west-1', resourceType: 'AWS::S3::Bucket', resourceId: 'acme-data', captureTime: '2026-10-02T00:00:00Z' }],
       },
       { id: B, buckets: [], keys: [{ id: 'central-1', region: 'us-east-2', grantedTo: [A] }] },
     ],
@@ -78,11 +81,12 @@ beforeAll(async () => {
     fake,
     tenant({
       id: 'acme',
-      accounts: [{ id: A, roleArn: `arn:aws:iam::${A}:role/EvidenceReader`, externalId: 'ext-1' }],
+      accounts: [{ id: A, roleArn: `arn:aws:iam::${A}:role/EvidenceReader`, externalId: 'ext-1', regions: ['eu-west-1'] }],
       buckets: { tags: [{ key: 'tenant', value: 'acme' }] },
     }),
     {
       listBucketsPageSize: 1,
+      awsConfig: true,
       readInventory: (setup) => (a) =>
         collectInventory({ trees: [s3Tree(setup.treeS3, 's3://acme-inventory/inv/')], periodEndUtc: '2026-11-01T00:00:00Z', ...a }),
     },
@@ -113,6 +117,13 @@ it('the collection exercised every read: buckets, keys, aliases, inventory listi
   expect(inv.status === 'ok' && inv.tally['NOT-SSE']).toEqual({ objects: 1, bytes: 50 });
   const ops = new Set(fake.recorder.operations());
   for (const op of Object.keys(IAM_ACTION)) expect(ops, op).toContain(op);
+});
+
+it('the AWS Config collection exercised every Config read', () => {
+  const eu = run.awsConfig!.accounts[0]!.regions[0]!;
+  expect([eu.recorders.outcome, eu.recorderStatus.outcome, eu.rules?.outcome, eu.compliance.map((c) => c.record.outcome), eu.history[0]?.record.outcome]).toEqual(['ok', 'ok', 'ok', ['ok'], 'ok']);
+  const ops = new Set(fake.recorder.operations());
+  for (const op of Object.keys(CONFIG_IAM_ACTION)) expect(ops, op).toContain(op);
 });
 
 it('doctor exercised its CloudTrail and Config reads', () => {

@@ -104,17 +104,26 @@ export function changesInPeriod(items: ConfigurationItem[], period: { startUtc: 
   return changes;
 }
 
-/** One resource's history row from its GetResourceConfigHistory record. */
+type HistoryRecord = FiledRecord<{ configurationItems?: ConfigurationItem[] }>;
+
+/**
+ * One resource's history row from its GetResourceConfigHistory records: the period's items, and the
+ * newest item before the period (`before`), the state the first change is compared with. An
+ * unreadable `before` only loses that comparison: the first item then says there is nothing to compare.
+ */
 export function resourceHistory(
   target: { account: string; region: string; resourceType: string; resourceId: string; resource: string },
-  record: FiledRecord<{ configurationItems?: ConfigurationItem[] }>,
+  records: { record: HistoryRecord; before?: HistoryRecord },
   period: { startUtc: string; endUtc: string },
   events: Map<string, TrailEvent>,
   w: Wording,
 ): ResourceHistory {
-  const base = { ...target, evidence: [record.file] };
+  const { record, before } = records;
+  const base = { ...target, evidence: [record.file, ...(before ? [before.file] : [])] };
   if (record.outcome === 'ok') {
-    return { ...base, state: 'read', changes: changesInPeriod(record.response.configurationItems ?? [], period, events, w) };
+    const start = isoSeconds(period.startUtc)!;
+    const earlier = before?.outcome === 'ok' ? (before.response.configurationItems ?? []).filter((i) => captureTime(i) < start) : [];
+    return { ...base, state: 'read', changes: changesInPeriod([...earlier, ...(record.response.configurationItems ?? [])], period, events, w) };
   }
   if (record.outcome === 'not_configured' || NOT_RECORDED_CODES.has(record.error.code)) {
     return { ...base, state: 'not_recorded', reason: w.t('awsConfig.notRecorded', { code: record.error.code }), changes: [] };

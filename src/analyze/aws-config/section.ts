@@ -47,7 +47,9 @@ function missingOf(ev: AwsConfigEvidence, history: ResourceHistory[]): MissingEv
       for (const c of r.compliance) missing.push(...failed(c.record, `AWS Config rule ${c.rule} (${a.account}/${r.region})`));
       for (const h of r.history) {
         const name = history.find((x) => x.account === a.account && x.region === r.region && x.resourceType === h.resourceType && x.resourceId === h.resourceId)?.resource ?? h.resourceId;
-        missing.push(...failed(h.record, `${h.resourceType === BUCKET_TYPE ? 'bucket' : 'key'} ${name}`));
+        const scope = `${h.resourceType === BUCKET_TYPE ? 'bucket' : 'key'} ${name}`;
+        // `before` only tells what the period's first change changed from; without it that item says so.
+        missing.push(...failed(h.record, scope));
       }
     }
   }
@@ -69,7 +71,8 @@ export function awsConfigSection(input: AwsConfigInput): AwsConfigResult {
       for (const h of r.history) {
         const key = h.resourceType === BUCKET_TYPE ? undefined : keyByConfigId(input.keys, a.account, r.region, h.resourceId);
         const resource = key ? keyName(key) : h.resourceId;
-        history.push(resourceHistory({ account: a.account, region: r.region, resourceType: h.resourceType, resourceId: h.resourceId, resource }, h.record, input.period, events, w));
+        const target = { account: a.account, region: r.region, resourceType: h.resourceType, resourceId: h.resourceId, resource };
+        history.push(resourceHistory(target, { record: h.record, before: h.before }, input.period, events, w));
       }
     }
   }

@@ -72,11 +72,10 @@ async function collectRegion(source: AwsConfigSource, region: string, args: Coll
     }
   }
   for (const t of historyTargets(args, source.account, region)) {
-    const record = await write(
-      `get-resource-config-history/${resourceTypeFolder(t.resourceType)}/${safeSegment(t.resourceId)}`,
-      await source.resourceHistory(region, t.resourceType, t.resourceId, args.window),
-    );
-    evidence.history.push({ ...t, record });
+    const file = `get-resource-config-history/${resourceTypeFolder(t.resourceType)}/${safeSegment(t.resourceId)}`;
+    const record = await write(file, await source.resourceHistory(region, t.resourceType, t.resourceId, args.window));
+    const before = await write(`${file}.before`, await source.stateBefore(region, t.resourceType, t.resourceId, args.window.earlierTime));
+    evidence.history.push({ ...t, record, before });
   }
   return evidence;
 }

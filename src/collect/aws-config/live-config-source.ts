@@ -99,6 +99,14 @@ export function liveConfigSource(args: LiveConfigSourceArgs): AwsConfigSource & 
       const parameters = { resourceType, resourceId, earlierTime: window.earlierTime, laterTime: window.laterTime };
       return record('GetResourceConfigHistory', region, parameters, merged(pages, 'configurationItems'));
     },
+    async stateBefore(region, resourceType, resourceId, time) {
+      const r = await single(
+        send(region, (c) => c.send(new GetResourceConfigHistoryCommand({ resourceType: resourceType as ResourceType, resourceId, laterTime: new Date(time), limit: 1 }))),
+      );
+      // One item is all that is wanted: the page's nextToken is dropped, not followed.
+      const output = r.ok ? { ...r, output: { configurationItems: (r.output as { configurationItems?: unknown[] }).configurationItems ?? [] } } : r;
+      return record('GetResourceConfigHistory', region, { resourceType, resourceId, laterTime: time, limit: '1' }, output);
+    },
     destroy() {
       for (const c of clients.values()) c.destroy();
       clients.clear();

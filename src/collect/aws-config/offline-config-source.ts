@@ -41,5 +41,12 @@ export function offlineConfigSource(args: { account: string; folder: string; col
         earlierTime: window.earlierTime,
         laterTime: window.laterTime,
       }),
+    stateBefore: (region, resourceType, resourceId, time) =>
+      read(path.join(root, region, 'get-resource-config-history', resourceTypeFolder(resourceType)), `${safeSegment(resourceId)}.before`, 'GetResourceConfigHistory', region, {
+        resourceType,
+        resourceId,
+        laterTime: time,
+        limit: '1',
+      }),
   };
 }

@@ -44,4 +44,6 @@ export interface AwsConfigSource {
   describeRules(region: string): Promise<EvidenceRecord<DescribeConfigRulesOutput>>;
   complianceDetails(region: string, ruleName: string): Promise<EvidenceRecord<GetComplianceDetailsByConfigRuleOutput>>;
   resourceHistory(region: string, resourceType: HistoryResourceType, resourceId: string, window: HistoryWindow): Promise<EvidenceRecord<GetResourceConfigHistoryOutput>>;
+  /** The newest configuration item at or before `time` (one item, no pagination): what the period's first change changed from. */
+  stateBefore(region: string, resourceType: HistoryResourceType, resourceId: string, time: string): Promise<EvidenceRecord<GetResourceConfigHistoryOutput>>;
 }

@@ -8,6 +8,7 @@ import { addDeniedUploadsSheet } from './sheets/denied-uploads.js';
 import { addDriftSheet } from './sheets/drift.js';
 import { addExceptionsSheet } from './sheets/exceptions.js';
 import { addEvidenceSheet } from './sheets/evidence.js';
+import { addAwsConfigSheet } from './sheets/aws-config.js';
 import { addFindingsSheet } from './sheets/findings.js';
 import { addKeyEventsSheet } from './sheets/key-events.js';
 import { addKeyUsageSheet } from './sheets/key-usage.js';
@@ -71,6 +72,7 @@ export async function renderXlsx(packet: Packet, opts: RenderXlsxOptions): Promi
   addTrendSheet(wb, w, packet);
   addSectionsSheet(wb, w, packet);
   addEvidenceSheet(wb, w, packet);
+  addAwsConfigSheet(wb, w, packet);
 
   const written = await wb.xlsx.writeBuffer();
   return stampZipEntries(Buffer.from(written as ArrayBuffer), generatedAt);

@@ -14,7 +14,7 @@ const wording = loadWording();
 const CSV = 'exports/unencrypted-objects.csv';
 const SHEETS = [
   'Summary', 'Controls', 'Findings', 'Buckets', 'Coverage', 'Unencrypted objects', 'Denied uploads', 'Keys', 'Key usage', 'Key events',
-  'Drift', 'Exceptions', 'Trend', 'Sections', 'Evidence',
+  'Drift', 'Exceptions', 'Trend', 'Sections', 'Evidence', 'AWS Config',
 ];
 const GREEN = 'FFC6EFCE';
 const RED = 'FFFFC7CE';

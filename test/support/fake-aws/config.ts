@@ -58,7 +58,7 @@ export function answerConfig(req: WireRequest, id: Identified, world: Scenario):
       const types = Array.isArray(body.ComplianceTypes) ? (body.ComplianceTypes as string[]) : undefined;
       const all = (rule.results ?? []).filter((x) => !types || types.includes(x.compliance));
       const start = typeof body.NextToken === 'string' ? Number(body.NextToken) : 0;
-      const limit = typeof body.Limit === 'number' && body.Limit > 0 ? body.Limit : 100;
+      const limit = Math.min(typeof body.Limit === 'number' && body.Limit > 0 ? body.Limit : 100, world.configPageCap ?? Infinity);
       const page = all.slice(start, start + limit);
       const more = start + limit < all.length;
       return jsonOk(req, {
@@ -76,13 +76,16 @@ export function answerConfig(req: WireRequest, id: Identified, world: Scenario):
       });
     }
     case 'GetResourceConfigHistory': {
-      const items = (owner?.configHistory ?? [])
-        .filter((x) => x.region === region && x.resourceType === body.resourceType && x.resourceId === body.resourceId)
+      const known = (owner?.configHistory ?? []).filter((x) => x.region === region && x.resourceType === body.resourceType && x.resourceId === body.resourceId);
+      if (known.length === 0) {
+        return jsonError(req, 400, 'ResourceNotDiscoveredException', `Resource ${String(body.resourceId)} of resourceType:${String(body.resourceType)} is unknown or has not been discovered`);
+      }
+      const items = known
         .filter((x) => typeof body.laterTime !== 'number' || epochSeconds(x.captureTime) <= body.laterTime)
         .filter((x) => typeof body.earlierTime !== 'number' || epochSeconds(x.captureTime) >= body.earlierTime)
         .sort((a, b) => b.captureTime.localeCompare(a.captureTime)); // newest first, as Config answers by default
       const start = typeof body.nextToken === 'string' ? Number(body.nextToken) : 0;
-      const limit = typeof body.limit === 'number' && body.limit > 0 ? body.limit : 10;
+      const limit = Math.min(typeof body.limit === 'number' && body.limit > 0 ? body.limit : 10, world.configPageCap ?? Infinity);
       const page = items.slice(start, start + limit);
       const more = start + limit < items.length;
       return jsonOk(req, {
@@ -96,6 +99,8 @@ export function answerConfig(req: WireRequest, id: Identified, world: Scenario):
           resourceName: x.resourceId,
           awsRegion: region,
           ...(x.configuration !== undefined ? { configuration: x.configuration } : {}),
+          ...(x.supplementaryConfiguration ? { supplementaryConfiguration: x.supplementaryConfiguration } : {}),
+          ...(x.relatedEvents ? { relatedEvents: x.relatedEvents } : {}),
         })),
         ...(more ? { nextToken: String(start + limit) } : {}),
       });

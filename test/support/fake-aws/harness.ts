@@ -9,6 +9,8 @@ import { tenantSchema, type TenantConfig } from '../../../src/config/schema.js';
 import type { TenantEvidence } from '../../../src/evidence/bundle.js';
 import { EvidenceWriter } from '../../../src/workspace/evidence-store.js';
 import type { FakeAws } from './server.js';
+import { collectAwsConfig } from '../../../src/collect/aws-config/index.js';
+import type { AwsConfigEvidence } from '../../../src/workspace/aws-config-evidence.js';
 
 export const noInventory: InventoryReader = async ({ bucket }) => ({ bucket, status: 'missing', reason: 'no inventory location configured' });
 
@@ -18,6 +20,8 @@ export interface LiveRun {
   /** The packet folder the evidence was written to. */
   dir: string;
   progress: CollectProgress[];
+  /** AWS Config evidence, when asked for (`awsConfig: true`), read with the same sources before they close. */
+  awsConfig?: AwsConfigEvidence;
   cleanup(): Promise<void>;
 }
 
@@ -40,9 +44,9 @@ export function testOptions(fake: FakeAws, over: Partial<LiveOptions> = {}): Liv
 export async function collectLive(
   fake: FakeAws,
   config: TenantConfig,
-  over: Partial<LiveOptions> & { readInventory?: (setup: LiveSetup) => InventoryReader; bucketConcurrency?: number } = {},
+  over: Partial<LiveOptions> & { readInventory?: (setup: LiveSetup) => InventoryReader; bucketConcurrency?: number; awsConfig?: boolean } = {},
 ): Promise<LiveRun> {
-  const { readInventory, bucketConcurrency, ...liveOver } = over;
+  const { readInventory, bucketConcurrency, awsConfig: withConfig, ...liveOver } = over;
   const setup = await liveSources(config, testOptions(fake, liveOver));
   const dir = await mkdtemp(path.join(os.tmpdir(), 's3e-live-'));
   const progress: CollectProgress[] = [];
@@ -65,7 +69,19 @@ export async function collectLive(
       ...(bucketConcurrency ? { bucketConcurrency } : {}),
       onProgress: (p) => progress.push(p),
     });
-    return { evidence, setup, dir, progress, cleanup: async () => rm(dir, { recursive: true, force: true }) };
+    const period = periodFor('2026-10', 'UTC');
+    const awsConfig = withConfig
+      ? await collectAwsConfig({
+          tenant: config,
+          window: { earlierTime: period.startUtc, laterTime: period.endUtc },
+          buckets: evidence.buckets,
+          keys: evidence.keys,
+          sources: setup.configSources,
+          notCollected: [],
+          writer: new EvidenceWriter(dir),
+        })
+      : undefined;
+    return { evidence, setup, dir, progress, ...(awsConfig ? { awsConfig } : {}), cleanup: async () => rm(dir, { recursive: true, force: true }) };
   } finally {
     setup.close();
   }

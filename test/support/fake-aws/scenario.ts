@@ -113,7 +113,7 @@ export interface FakeConfigRule {
   name: string;
   /** Managed rule identifier, e.g. S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED. */
   sourceIdentifier: string;
-  results?: Array<{ resourceType: string; resourceId: string; compliance: 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE'; recordedAt?: string; annotation?: string }>;
+  results?: Array<{ resourceType: string; resourceId: string; compliance: 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE' | 'INSUFFICIENT_DATA'; recordedAt?: string; annotation?: string }>;
 }
 
 /** One configuration item of GetResourceConfigHistory. */
@@ -124,6 +124,10 @@ export interface FakeConfigItem {
   captureTime: string;
   status?: string;
   configuration?: string;
+  /** Attribute name -> JSON text, as Config records S3 buckets' policy, encryption, public access block. */
+  supplementaryConfiguration?: Record<string, string>;
+  /** CloudTrail event ids behind the change. */
+  relatedEvents?: string[];
 }
 
 export interface FakeAccount {
@@ -166,6 +170,8 @@ export interface Scenario {
   latencyMs?: number;
   /** Largest ListObjectsV2 page the fake returns (S3's is 1000), to exercise pagination with few objects. */
   maxKeysCap?: number;
+  /** Largest AWS Config page (compliance results, configuration items) the fake returns, to exercise pagination. */
+  configPageCap?: number;
 }
 
 export function keyArn(account: string, key: FakeKey): string {
