@@ -198,6 +198,8 @@ export function planDetails(ctx: PageContext, compact = false): DetailsPlan {
 /** Until a section has a row of its own, its cell names its state (e.g. "no baseline") and points to the workbook. */
 function laterText(ctx: PageContext, section: Packet['sections'][SectionKey]): string {
   if (section.state === 'not_collected') return ctx.t('later.notCollected', { reason: section.reason });
+  const config = ctx.packet.sections.awsConfig;
+  if (section === config && config.state === 'collected') return ctx.t('later.awsConfigSummary', config.counts);
   return ctx.t('later.otherState', { state: section.state.replace(/_/g, ' ') });
 }
 

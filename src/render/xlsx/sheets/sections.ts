@@ -43,6 +43,8 @@ function summary(w: Wording, p: Packet, id: SectionId): string {
       events: usage.totals.managementEvents,
     });
   }
+  const config = p.sections.awsConfig;
+  if (id === 'awsConfig' && config.state === 'collected') return w.t('xlsx.sectionSummary.awsConfig', config.counts);
   return governanceSummary(w, p, id) ?? w.t('xlsx.sectionSummary.other', { state: stateWord(w, section.state), id });
 }
 
