@@ -80,6 +80,7 @@ function liveCollection(config: Config, opts: RunOptions): LiveCollection {
       return { sources: setup.sources, configSources: setup.configSources, identity: setup.identity, problems: setup.problems };
     },
     s3ForTrees: () => setup?.treeS3 ?? treeS3Client(liveOptions),
+    lookupKmsEvents: async (period) => (setup ? setup.kmsEventLookup.lookup(period) : []),
     close: () => setup?.close(),
   };
 }

@@ -43,6 +43,7 @@ function resolvePaths(cfg: Config, baseDir: string): Config {
       ...t,
       accounts: t.accounts.map((a) => (a.offlineExport ? { ...a, offlineExport: local(a.offlineExport) } : a)),
       sources: {
+        ...t.sources,
         inventory: t.sources.inventory.map(local),
         accessLogs: t.sources.accessLogs.map(local),
         cloudTrail: t.sources.cloudTrail.map(local),

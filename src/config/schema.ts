@@ -52,6 +52,8 @@ const evidenceSources = z
     inventory: z.array(treeLocation).default([]),
     accessLogs: z.array(treeLocation).default([]),
     cloudTrail: z.array(treeLocation).default([]),
+    /** Live runs: also read KMS events with CloudTrail LookupEvents in every account and region (default false). */
+    cloudTrailLookup: z.boolean().optional(),
   })
   .strict();
 

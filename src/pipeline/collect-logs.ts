@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Period } from '../config/period.js';
 import type { TenantConfig } from '../config/schema.js';
 import { emptyAccessLogScan, scanAccessLogs, type AccessLogScan } from '../collect/access-logs/scan-access-logs.js';
+import { lookupScan, type LookedUpKmsEvents } from '../collect/cloudtrail/lookup-events.js';
 import { emptyCloudTrailScan, scanCloudTrail, type CloudTrailScan } from '../collect/cloudtrail/scan-cloudtrail.js';
 import { treeFor } from '../collect/tree/index.js';
 import type { LogEvidence } from '../workspace/log-evidence.js';
@@ -14,11 +15,22 @@ function failedCloudTrailScan(location: string, err: unknown): CloudTrailScan {
   return { ...emptyCloudTrailScan(location), problems: [{ file: location, message: `CloudTrail logs unreadable: ${(err as Error).message}` }] };
 }
 
+/** Fetches KMS events with LookupEvents for the tenant's live accounts (see LiveCollection). */
+export type KmsEventLookupFn = (period: { startUtc: string; endUtc: string }) => Promise<LookedUpKmsEvents[]>;
+
 /**
  * Scans the tenant's access-log and CloudTrail trees for the period. A tree that cannot be read at
- * all becomes a scan holding that problem, so the packet names it instead of losing it.
+ * all becomes a scan holding that problem, so the packet names it instead of losing it. With
+ * `sources.cloudTrailLookup` and a live lookup, LookupEvents' KMS events are added as scans of their
+ * own, leaving out events the trail files already hold (same eventID).
  */
-export async function collectLogs(args: { tenant: TenantConfig; period: Period; buckets: string[]; s3?: () => S3Client }): Promise<LogEvidence> {
+export async function collectLogs(args: {
+  tenant: TenantConfig;
+  period: Period;
+  buckets: string[];
+  s3?: () => S3Client;
+  lookupKmsEvents?: KmsEventLookupFn;
+}): Promise<LogEvidence> {
   const { tenant, period } = args;
   const window = { startUtc: period.startUtc, endUtc: period.endUtc, timeZone: period.timeZone };
   const tree = (loc: string) => treeFor(loc, loc.startsWith('s3://') ? args.s3?.() : undefined);
@@ -33,15 +45,19 @@ export async function collectLogs(args: { tenant: TenantConfig; period: Period; 
               .catch((err: unknown) => failedAccessLogScan(loc, err)),
           ),
         );
-  const cloudTrail =
+  const looked = tenant.sources.cloudTrailLookup && args.lookupKmsEvents ? await args.lookupKmsEvents(window) : null;
+  const watch = looked ? { eventIds: new Set(looked.flatMap((l) => l.events.flatMap((e) => (e.eventId ? [e.eventId] : [])))), seen: new Set<string>() } : undefined;
+  const trailScans =
     tenant.sources.cloudTrail.length === 0
       ? null
       : await Promise.all(
           tenant.sources.cloudTrail.map((loc) =>
             Promise.resolve()
-              .then(() => scanCloudTrail(tree(loc), { period: window, accounts: tenant.accounts.map((a) => a.id) }))
+              .then(() => scanCloudTrail(tree(loc), { period: window, accounts: tenant.accounts.map((a) => a.id), ...(watch ? { watchKmsEventIds: watch } : {}) }))
               .catch((err: unknown) => failedCloudTrailScan(loc, err)),
           ),
         );
+  const lookupScans = looked && watch ? looked.map((l) => lookupScan(l, window, watch.seen)) : null;
+  const cloudTrail = trailScans || lookupScans ? [...(trailScans ?? []), ...(lookupScans ?? [])] : null;
   return { accessLogs, cloudTrail };
 }

@@ -13,7 +13,7 @@ import type { Packet } from '../model/packet.js';
 import { EvidenceWriter } from '../workspace/evidence-store.js';
 import { TOOL } from '../tool.js';
 import { analyzeFolder } from './analyze-folder.js';
-import { collectLogs } from './collect-logs.js';
+import { collectLogs, type KmsEventLookupFn } from './collect-logs.js';
 import { collectGovernance } from './collect-governance.js';
 import { collectAwsConfigEvidence } from './collect-aws-config.js';
 import type { AwsConfigSource } from '../collect/aws-config/index.js';
@@ -44,6 +44,8 @@ export interface LiveCollection {
     problems: Array<{ account: string; message: string }>;
   }>;
   s3ForTrees(): S3Client;
+  /** CloudTrail LookupEvents for KMS events of the accounts `sources` opened (tenants with `sources.cloudTrailLookup`). */
+  lookupKmsEvents?: KmsEventLookupFn;
   /** Releases clients opened for the tenant. */
   close?(): void;
 }
@@ -139,6 +141,7 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
         period,
         buckets: evidence.buckets.map((b) => b.name),
         ...(args.live ? { s3: () => args.live!.s3ForTrees() } : {}),
+        ...(args.live?.lookupKmsEvents && liveAccounts.length > 0 ? { lookupKmsEvents: args.live.lookupKmsEvents } : {}),
       }),
     );
     await writeAwsConfigEvidence(

@@ -26,6 +26,12 @@ describe('configuration', () => {
     expect(cfg.pageSize).toBe('A4');
   });
 
+  it('keeps sources.cloudTrailLookup through path resolution; absent, it is off', () => {
+    const on = parseConfig(minimal.replace('    sources:\n', '    sources:\n      cloudTrailLookup: true\n'), '/etc/s3-evidence/tenants.yaml');
+    expect(on.tenants[0]!.sources.cloudTrailLookup).toBe(true);
+    expect(parseConfig(minimal, 'tenants.yaml').tenants[0]!.sources.cloudTrailLookup).toBeUndefined();
+  });
+
   it('names the file, the path of the bad field and what was expected', () => {
     const bad = minimal.replace('"111122223333"', '"12345"');
     expect(() => parseConfig(bad, 'tenants.yaml')).toThrow(ConfigError);

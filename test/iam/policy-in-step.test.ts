@@ -18,8 +18,9 @@ import { projectRoot } from '../../src/project-root.js';
 import { DOCTOR_IAM_ACTION, runDoctor } from '../../src/operate/doctor/index.js';
 import { CONFIG_IAM_ACTION } from '../../src/collect/aws-config/index.js';
 import { testOptions } from '../support/fake-aws/harness.js';
+import { LOOKUP_IAM_ACTION } from '../../src/collect/cloudtrail/lookup-events.js';
 
-const ACTION: Record<string, string> = { ...IAM_ACTION, ...DOCTOR_IAM_ACTION, ...CONFIG_IAM_ACTION };
+const ACTION: Record<string, string> = { ...IAM_ACTION, ...DOCTOR_IAM_ACTION, ...CONFIG_IAM_ACTION, ...LOOKUP_IAM_ACTION };
 
 const A = '111111111111';
 const B = '222222222222';
@@ -73,6 +74,12 @@ beforeAll(async () => {
         configRecorders: [{ region: 'eu-west-1', recording: true }],
         configRules: [{ region: 'eu-west-1', name: 'sse', sourceIdentifier: 'S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED', results: [{ resourceType: 'AWS::S3::Bucket', resourceId: 'acme-data', compliance: 'COMPLIANT' }] }],
         configHistory: [{ region: 'eu-west-1', resourceType: 'AWS::S3::Bucket', resourceId: 'acme-data', captureTime: '2026-10-02T00:00:00Z' }],
+        cloudTrailEvents: [
+          {
+            region: 'eu-west-1',
+            record: { eventID: 'ev-rot-1', eventTime: '2026-10-12T09:14:00Z', eventName: 'DisableKeyRotation', eventSource: 'kms.amazonaws.com', requestParameters: { keyId: `arn:aws:kms:eu-west-1:${A}:key/k-data` } },
+          },
+        ],
       },
       { id: B, buckets: [], keys: [{ id: 'central-1', region: 'us-east-2', grantedTo: [A] }] },
     ],
@@ -87,6 +94,7 @@ beforeAll(async () => {
     {
       listBucketsPageSize: 1,
       awsConfig: true,
+      kmsLookup: true,
       readInventory: (setup) => (a) =>
         collectInventory({ trees: [s3Tree(setup.treeS3, 's3://acme-inventory/inv/')], periodEndUtc: '2026-11-01T00:00:00Z', ...a }),
     },
@@ -124,6 +132,11 @@ it('the AWS Config collection exercised every Config read', () => {
   expect([eu.recorders.outcome, eu.recorderStatus.outcome, eu.rules?.outcome, eu.compliance.map((c) => c.record.outcome), eu.history[0]?.record.outcome]).toEqual(['ok', 'ok', 'ok', ['ok'], 'ok']);
   const ops = new Set(fake.recorder.operations());
   for (const op of Object.keys(CONFIG_IAM_ACTION)) expect(ops, op).toContain(op);
+});
+
+it('the KMS event lookup exercised CloudTrail LookupEvents', () => {
+  expect(run.kmsEvents!.map((l) => [l.account, l.region, l.events.map((e) => e.eventId), l.problems])).toEqual([[A, 'eu-west-1', ['ev-rot-1'], []]]);
+  expect(fake.recorder.operations('cloudtrail')).toContain('LookupEvents');
 });
 
 it('doctor exercised its CloudTrail and Config reads', () => {

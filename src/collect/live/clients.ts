@@ -1,3 +1,4 @@
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -45,6 +46,10 @@ export function kmsClientFor(opts: ResolvedLiveOptions, region: string, credenti
 
 export function configClientFor(opts: ResolvedLiveOptions, region: string, credentials: AwsCredentialIdentityProvider): ConfigServiceClient {
   return new ConfigServiceClient(commonConfig(opts, region, credentials, opts.limits.config + 2));
+}
+
+export function cloudTrailClientFor(opts: ResolvedLiveOptions, region: string, credentials: AwsCredentialIdentityProvider): CloudTrailClient {
+  return new CloudTrailClient(commonConfig(opts, region, credentials, 2));
 }
 
 export function stsClientFor(opts: ResolvedLiveOptions, region: string, credentials: AwsCredentialIdentityProvider): STSClient {

@@ -4,3 +4,5 @@ export { liveAccountSource, type LiveAccountSourceArgs } from './live-source.js'
 export { DEFAULT_LIMITS, resolveLiveOptions, type LiveOptions, type LiveService, type ServiceLimits } from './options.js';
 export { progressReporter } from './progress.js';
 export { roleSessionName } from './credentials.js';
+export { KmsEventLookup, LOOKUP_EVENTS_PER_SECOND, type LookupAccount } from './kms-lookup.js';
+export { paceClient, RequestPacer } from './request-pacer.js';

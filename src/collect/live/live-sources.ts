@@ -10,6 +10,7 @@ import { attempt, describeAwsError } from './aws-call.js';
 import { RegionalClients, s3ClientFor, stsClientFor } from './clients.js';
 import { assumedRoleCredentials, baseCredentials, roleSessionName } from './credentials.js';
 import { CallLimiter } from './limiter.js';
+import { KmsEventLookup, type LookupAccount } from './kms-lookup.js';
 import { liveAccountSource } from './live-source.js';
 import { resolveLiveOptions, type LiveOptions, type ResolvedLiveOptions } from './options.js';
 
@@ -33,6 +34,8 @@ export interface LiveSetup {
   /** For treeFor(location, s3): the first reachable account's credentials, redirects followed. */
   treeS3: S3Client;
   options: ResolvedLiveOptions;
+  /** CloudTrail LookupEvents (KMS events) in every readable account and its configured regions. */
+  kmsEventLookup: KmsEventLookup;
   /** Closes every client's sockets. */
   close(): void;
 }
@@ -67,6 +70,7 @@ export async function liveSources(tenant: TenantConfig, options: LiveOptions): P
   const sources: AccountSource[] = [];
   const configSources: AwsConfigSource[] = [];
   const accountIdentities: AccountIdentity[] = [];
+  const lookupAccounts: LookupAccount[] = [];
   let treeCredentials: AwsCredentialIdentityProvider = base;
 
   const close = () => toClose.forEach((c) => c.destroy());
@@ -83,6 +87,7 @@ export async function liveSources(tenant: TenantConfig, options: LiveOptions): P
       problems: tenant.accounts.map((a) => ({ account: a.id, message })),
       treeS3,
       options: opts,
+      kmsEventLookup: new KmsEventLookup(opts, []),
       close,
     };
   }
@@ -136,14 +141,17 @@ export async function liveSources(tenant: TenantConfig, options: LiveOptions): P
     const config = liveConfigSource({ account: acct.id, credentials, limiter, opts });
     toClose.push(config);
     configSources.push(config);
+    lookupAccounts.push({ account: acct.id, regions: acct.regions, credentials });
   }
+  const kmsEventLookup = new KmsEventLookup(opts, lookupAccounts);
+  toClose.push(kmsEventLookup);
 
   const treeS3 = s3ClientFor(opts, opts.defaultRegion, treeCredentials, { followRegionRedirects: true });
   toClose.push(treeS3);
   const note = accountIdentities.length
     ? `accounts read as: ${accountIdentities.map((a) => a.arn).join(', ')}`
     : 'no account could be read';
-  return { sources, configSources, identity: { ...identity, note }, accountIdentities, problems, treeS3, options: opts, close };
+  return { sources, configSources, identity: { ...identity, note }, accountIdentities, problems, treeS3, options: opts, kmsEventLookup, close };
 }
 
 /**

@@ -11,6 +11,7 @@ import { EvidenceWriter } from '../../../src/workspace/evidence-store.js';
 import type { FakeAws } from './server.js';
 import { collectAwsConfig } from '../../../src/collect/aws-config/index.js';
 import type { AwsConfigEvidence } from '../../../src/workspace/aws-config-evidence.js';
+import type { LookedUpKmsEvents } from '../../../src/collect/cloudtrail/lookup-events.js';
 
 export const noInventory: InventoryReader = async ({ bucket }) => ({ bucket, status: 'missing', reason: 'no inventory location configured' });
 
@@ -22,6 +23,8 @@ export interface LiveRun {
   progress: CollectProgress[];
   /** AWS Config evidence, when asked for (`awsConfig: true`), read with the same sources before they close. */
   awsConfig?: AwsConfigEvidence;
+  /** CloudTrail LookupEvents (KMS) for the period, when asked for (`kmsLookup: true`). */
+  kmsEvents?: LookedUpKmsEvents[];
   cleanup(): Promise<void>;
 }
 
@@ -44,9 +47,9 @@ export function testOptions(fake: FakeAws, over: Partial<LiveOptions> = {}): Liv
 export async function collectLive(
   fake: FakeAws,
   config: TenantConfig,
-  over: Partial<LiveOptions> & { readInventory?: (setup: LiveSetup) => InventoryReader; bucketConcurrency?: number; awsConfig?: boolean } = {},
+  over: Partial<LiveOptions> & { readInventory?: (setup: LiveSetup) => InventoryReader; bucketConcurrency?: number; awsConfig?: boolean; kmsLookup?: boolean } = {},
 ): Promise<LiveRun> {
-  const { readInventory, bucketConcurrency, awsConfig: withConfig, ...liveOver } = over;
+  const { readInventory, bucketConcurrency, awsConfig: withConfig, kmsLookup, ...liveOver } = over;
   const setup = await liveSources(config, testOptions(fake, liveOver));
   const dir = await mkdtemp(path.join(os.tmpdir(), 's3e-live-'));
   const progress: CollectProgress[] = [];
@@ -81,7 +84,8 @@ export async function collectLive(
           writer: new EvidenceWriter(dir),
         })
       : undefined;
-    return { evidence, setup, dir, progress, ...(awsConfig ? { awsConfig } : {}), cleanup: async () => rm(dir, { recursive: true, force: true }) };
+    const kmsEvents = kmsLookup ? await setup.kmsEventLookup.lookup(period, new Date('2026-11-02T08:00:00Z')) : undefined;
+    return { evidence, setup, dir, progress, ...(awsConfig ? { awsConfig } : {}), ...(kmsEvents ? { kmsEvents } : {}), cleanup: async () => rm(dir, { recursive: true, force: true }) };
   } finally {
     setup.close();
   }

@@ -140,6 +140,15 @@ export interface FakeAccount {
   configRecorders?: FakeConfigRecorder[];
   configRules?: FakeConfigRule[];
   configHistory?: FakeConfigItem[];
+  /** CloudTrail event history (what LookupEvents answers), per region; `record` is the full CloudTrail record. */
+  cloudTrailEvents?: FakeCloudTrailEvent[];
+}
+
+/** One event of an account's CloudTrail event history. */
+export interface FakeCloudTrailEvent {
+  region: string;
+  /** A CloudTrail record; eventID, eventTime, eventName and eventSource are required for LookupEvents. */
+  record: Record<string, unknown> & { eventID: string; eventTime: string; eventName: string; eventSource: string };
 }
 
 export type FaultAction =
@@ -172,6 +181,8 @@ export interface Scenario {
   maxKeysCap?: number;
   /** Largest AWS Config page (compliance results, configuration items) the fake returns, to exercise pagination. */
   configPageCap?: number;
+  /** Largest LookupEvents page the fake returns (CloudTrail's is 50). */
+  lookupPageCap?: number;
 }
 
 export function keyArn(account: string, key: FakeKey): string {
