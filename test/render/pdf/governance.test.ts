@@ -5,28 +5,12 @@ import { renderPdf } from '../../../src/render/pdf/render-pdf.js';
 import { loadWording } from '../../../src/render/wording.js';
 import { withGovernance } from '../../support/sample-governance-sections.js';
 import { samplePacket } from '../../support/sample-packet.js';
-import { pageObjects, pdfinfoPages, pdfText, pdfWords, type Word } from './pdf-inspect.js';
+import { type Word, outsideMargins, overlapping, pageObjects, pdfText, pdfWords, pdfinfoPages, squash } from './pdf-inspect.js';
 import { stressPacket } from './stress-packet.js';
 
 const SHA = `3f9a1c2b${'0'.repeat(52)}c21e`;
 const wording = loadWording();
 const render = (packet: Packet, pageSize: 'A4' | 'LETTER' = 'A4') => renderPdf(packet, { pageSize, wording, packetSha256: SHA });
-const squash = (text: string) => text.replace(/[ \t]+/g, ' ');
-
-function overlapping(words: Word[]): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (let i = 0; i < words.length; i++) {
-    for (let j = i + 1; j < words.length; j++) {
-      const a = words[i]!;
-      const b = words[j]!;
-      if (Math.min(a.xMax, b.xMax) - Math.max(a.xMin, b.xMin) > 0.5 && Math.min(a.yMax, b.yMax) - Math.max(a.yMin, b.yMin) > 1.5) out.push([a.text, b.text]);
-    }
-  }
-  return out;
-}
-
-const outside = (words: Word[], width: number, height: number) =>
-  words.filter((w) => w.xMin < 39.5 || w.xMax > width - 39.5 || w.yMin < 35.5 || w.yMax > height - 35.5);
 
 /** The stress packet with every section filled: logs, drift, exceptions, trend. */
 function stressWithEverything(): Packet {
@@ -98,7 +82,7 @@ describe('renderPdf: drift, exceptions and trend', () => {
   it('stays one page, inside the margins, without overlaps, and renders identically twice', async () => {
     expect(pageObjects(pdf)).toBe(1);
     const { width, height, words } = pdfWords(pdf);
-    expect(outside(words, width, height)).toEqual([]);
+    expect(outsideMargins(words, width, height)).toEqual([]);
     expect(overlapping(words)).toEqual([]);
     expect((await render(samplePacket({ governance: true, logs: true }))).equals(pdf)).toBe(true);
   });
@@ -177,7 +161,7 @@ describe('renderPdf: governance variants', () => {
     expect(pageObjects(pdf)).toBe(1);
     expect(pdfinfoPages(pdf)).toBe(1);
     const { width, height, words } = pdfWords(pdf);
-    expect(outside(words, width, height)).toEqual([]);
+    expect(outsideMargins(words, width, height)).toEqual([]);
     expect(overlapping(words)).toEqual([]);
     const t = squash(pdfText(pdf));
     expect(t).toContain('TREND, LAST 12 MONTHS');

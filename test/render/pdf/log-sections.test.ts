@@ -6,27 +6,11 @@ import { renderPdf } from '../../../src/render/pdf/render-pdf.js';
 import { loadWording } from '../../../src/render/wording.js';
 import { SAMPLE_KEY_ARN, sampleKeyUsage } from '../../support/sample-log-sections.js';
 import { samplePacket } from '../../support/sample-packet.js';
-import { pageObjects, pdfinfoPages, pdfText, pdfWords, type Word } from './pdf-inspect.js';
+import { type Word, outsideMargins, overlapping, pageObjects, pdfText, pdfWords, pdfinfoPages, squash } from './pdf-inspect.js';
 
 const SHA = `3f9a1c2b${'0'.repeat(52)}c21e`;
 const wording = loadWording();
 const render = (packet: Packet, pageSize: 'A4' | 'LETTER' = 'A4') => renderPdf(packet, { pageSize, wording, packetSha256: SHA });
-const squash = (text: string) => text.replace(/[ \t]+/g, ' ');
-
-function overlapping(words: Word[]): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (let i = 0; i < words.length; i++) {
-    for (let j = i + 1; j < words.length; j++) {
-      const a = words[i]!;
-      const b = words[j]!;
-      if (Math.min(a.xMax, b.xMax) - Math.max(a.xMin, b.xMin) > 0.5 && Math.min(a.yMax, b.yMax) - Math.max(a.yMin, b.yMin) > 1.5) out.push([a.text, b.text]);
-    }
-  }
-  return out;
-}
-
-const outside = (words: Word[], width: number, height: number) =>
-  words.filter((w) => w.xMin < 39.5 || w.xMax > width - 39.5 || w.yMin < 35.5 || w.yMax > height - 35.5);
 
 describe('renderPdf: collected denied uploads and key usage', () => {
   let pdf: Buffer;
@@ -67,7 +51,7 @@ describe('renderPdf: collected denied uploads and key usage', () => {
   it('stays one page with nothing outside the margins or overlapping, and renders identically twice', async () => {
     expect(pageObjects(pdf)).toBe(1);
     const { width, height, words } = pdfWords(pdf);
-    expect(outside(words, width, height)).toEqual([]);
+    expect(outsideMargins(words, width, height)).toEqual([]);
     expect(overlapping(words)).toEqual([]);
     expect((await render(samplePacket({ logs: true }))).equals(pdf)).toBe(true);
   });
@@ -83,7 +67,7 @@ describe('renderPdf: collected denied uploads and key usage', () => {
     // 501 buckets without CloudTrail data events: a few named (long names shortened in the middle), the rest counted.
     expect(t).toMatch(/no\s+data events for acme-denied, acme-very-[a-z-]*…[a-z0-9-]*-archive[^\n]*? \+49\d more/);
     const { width, height, words } = pdfWords(many);
-    expect(outside(words, width, height)).toEqual([]);
+    expect(outsideMargins(words, width, height)).toEqual([]);
     expect(overlapping(words)).toEqual([]);
   });
 });

@@ -58,3 +58,25 @@ export function pdfWords(pdf: Buffer): { width: number; height: number; words: W
   }));
   return { width: Number(page?.[1]), height: Number(page?.[2]), words };
 }
+
+/** Pairs of words whose boxes overlap by more than a sliver (pdftotext boxes include line gap, so allow 1.5 pt). */
+export function overlapping(words: Word[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i < words.length; i++) {
+    for (let j = i + 1; j < words.length; j++) {
+      const a = words[i]!;
+      const b = words[j]!;
+      const dx = Math.min(a.xMax, b.xMax) - Math.max(a.xMin, b.xMin);
+      const dy = Math.min(a.yMax, b.yMax) - Math.max(a.yMin, b.yMin);
+      if (dx > 0.5 && dy > 1.5) out.push([a.text, b.text]);
+    }
+  }
+  return out;
+}
+
+/** Words that cross the page's margins (40 pt sides, 36 pt top and bottom, half a point of slack). */
+export const outsideMargins = (words: Word[], width: number, height: number): Word[] =>
+  words.filter((w) => w.xMin < 39.5 || w.xMax > width - 39.5 || w.yMin < 35.5 || w.yMax > height - 35.5);
+
+/** Runs of spaces and tabs as one space, so layout text can be matched as prose. */
+export const squash = (text: string): string => text.replace(/[ \t]+/g, ' ');

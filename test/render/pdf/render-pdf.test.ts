@@ -6,7 +6,7 @@ import { parse, stringify } from 'yaml';
 import { renderPdf } from '../../../src/render/pdf/render-pdf.js';
 import { defaultTemplatesDir, loadWording, wordingFromText, type Wording } from '../../../src/render/wording.js';
 import { samplePacket } from '../../support/sample-packet.js';
-import { pageObjects, pdfinfo, pdfinfoPages, pdfText, pdfWords, type Word } from './pdf-inspect.js';
+import { type Word, outsideMargins, overlapping, pageObjects, pdfText, pdfWords, pdfinfo, pdfinfoPages, squash } from './pdf-inspect.js';
 import { LONG_BUCKET, stressPacket } from './stress-packet.js';
 
 const SHA = `3f9a1c2b${'0'.repeat(52)}c21e`;
@@ -15,27 +15,11 @@ const render = (packet = samplePacket(), pageSize: 'A4' | 'LETTER' = 'A4', w: Wo
   renderPdf(packet, { pageSize, wording: w, packetSha256: SHA, ...(logoPath ? { logoPath } : {}) });
 
 /** Collapses runs of spaces so assertions do not depend on pdftotext's column padding. */
-const squash = (text: string) => text.replace(/[ \t]+/g, ' ');
 
 /** The page's content box: 40 pt side margins, 36 pt top and bottom (layout.ts). */
 function outsideContentBox(words: Word[], width: number, height: number): Word[] {
   const tolerance = 0.5;
   return words.filter((w) => w.xMin < 40 - tolerance || w.xMax > width - 40 + tolerance || w.yMin < 36 - tolerance || w.yMax > height - 36 + tolerance);
-}
-
-/** Pairs of words whose boxes overlap by more than a sliver (pdftotext boxes include line gap, so allow 1.5 pt). */
-function overlapping(words: Word[]): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (let i = 0; i < words.length; i++) {
-    for (let j = i + 1; j < words.length; j++) {
-      const a = words[i]!;
-      const b = words[j]!;
-      const dx = Math.min(a.xMax, b.xMax) - Math.max(a.xMin, b.xMin);
-      const dy = Math.min(a.yMax, b.yMax) - Math.max(a.yMin, b.yMin);
-      if (dx > 0.5 && dy > 1.5) out.push([a.text, b.text]);
-    }
-  }
-  return out;
 }
 
 describe('renderPdf: the sample packet', () => {
