@@ -101,7 +101,7 @@ export const configSchema = z
     collection: z
       .object({
         concurrency: z
-          .object({ s3: z.number().int().min(1).max(256).optional(), kms: z.number().int().min(1).max(64).optional(), sts: z.number().int().min(1).max(16).optional() })
+          .object({ s3: z.number().int().min(1).max(256).optional(), kms: z.number().int().min(1).max(64).optional(), sts: z.number().int().min(1).max(16).optional(), config: z.number().int().min(1).max(16).optional() })
           .strict()
           .default({}),
         maxAttempts: z.number().int().min(1).max(20).default(5),
