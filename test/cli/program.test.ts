@@ -69,4 +69,16 @@ describe('s3-evidence CLI', () => {
     expect(await cli('render', folder, '--json')).toBe(0);
     expect(JSON.parse(captured.out).packets[0].tenant).toBe('northwind');
   }, 60_000);
+
+  it('demo renders the three demo tenants and exits 0 although globex is incomplete on purpose', async () => {
+    const out = path.join(ws.root, 'demo-out');
+    expect(await cli('demo', '--out', out, '--json')).toBe(0);
+    const summary = JSON.parse(captured.out) as { exitCode: number; packets: Array<{ tenant: string; status: string; complete: boolean }> };
+    expect(summary.packets.map((p) => [p.tenant, p.status, p.complete])).toEqual([
+      ['northwind', 'compliant', true],
+      ['acme', 'attention', true],
+      ['globex', 'incomplete', false],
+    ]);
+    expect(summary.exitCode).toBe(3);
+  }, 120_000);
 });
