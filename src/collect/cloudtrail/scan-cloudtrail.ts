@@ -1,4 +1,4 @@
-import type { LogProblem, PrincipalKind, SkippedSummary } from '../../model/log-sections.js';
+import type { KeyManagementEvent, LogProblem, PrincipalKind, SkippedSummary } from '../../model/log-sections.js';
 import type { TreeReader } from '../tree/tree.js';
 import { utcDaysAround } from '../../analyze/guardrails/zone-day.js';
 import { errorMessage, forEachPrefetched, readWholeLogFile } from '../access-logs/read-log-file.js';
@@ -49,18 +49,8 @@ export interface KmsCallTally {
   lastSeen: string;
 }
 
-export interface KmsManagementRecord {
-  keyArn: string;
-  time: string;
-  eventName: string;
-  principal: string;
-  kind: PrincipalKind;
-  sourceIp?: string;
-  errorCode?: string;
-  requestId?: string;
-  eventId?: string;
-  detail?: string;
-}
+/** A key-management event as the packet lists it, plus the key it concerns. */
+export type KmsManagementRecord = KeyManagementEvent & { keyArn: string };
 
 export interface CloudTrailScan {
   /** The tree read; `file` in skipped records and problems is relative to it. */
