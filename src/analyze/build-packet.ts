@@ -1,8 +1,9 @@
 import type { TenantEvidence } from '../evidence/bundle.js';
 import { ENCRYPTION_STATUSES } from '../evidence/inventory.js';
-import { PACKET_SCHEMA_VERSION, type Finding, type MissingEvidence, type Packet, type SectionNotCollected } from '../model/packet.js';
+import { PACKET_SCHEMA_VERSION, type ControlResult, type Finding, type KeyResult, type MissingEvidence, type Packet, type SectionNotCollected } from '../model/packet.js';
 import type { Wording } from '../render/wording.js';
 import { bucketResult } from './buckets.js';
+import { CONTROLS } from './controls/index.js';
 import { missingEvidence } from './completeness.js';
 import { summariseCoverage } from './coverage.js';
 import { evaluateControls, SEVERITY_RANK, type ControlCatalog } from './evaluate-controls.js';
@@ -52,6 +53,35 @@ function completenessText(missing: MissingEvidence[], wording: Wording, buckets:
 }
 
 /**
+ * Every NOT EVALUATED verdict must be explained on the page. Unreadable evidence already is; this
+ * adds what is left (rows without EncryptionStatus, no buckets in scope, a control that failed to
+ * run), so "incomplete" never comes with an empty missing-evidence list.
+ */
+function unexplainedNotEvaluated(controls: ControlResult[], missing: MissingEvidence[], keys: KeyResult[]): MissingEvidence[] {
+  const named = new Set(missing.map((m) => m.scope));
+  const scopeOf = (resource: string, controlId: string) => {
+    if (CONTROLS.find((c) => c.id === controlId)?.scope !== 'keys') return `bucket ${resource}`;
+    const key = keys.find((k) => k.alias === resource || k.arn === resource || k.reference === resource);
+    return `key ${key?.reference ?? resource}`;
+  };
+  const out: MissingEvidence[] = [];
+  for (const c of controls) {
+    if (c.resources.length === 0 && c.verdict === 'not_evaluated') {
+      const scope = `control ${c.id}`;
+      if (!named.has(scope)) out.push({ scope, source: c.id, reason: c.summary });
+      named.add(scope);
+    }
+    for (const r of c.resources.filter((x) => x.verdict === 'not_evaluated')) {
+      const scope = scopeOf(r.resource, c.id);
+      if (named.has(scope)) continue;
+      named.add(scope);
+      out.push({ scope, source: c.id, reason: r.reason });
+    }
+  }
+  return out;
+}
+
+/**
  * A failure covered by an active exception stays listed (auditors want to see it) but drops to
  * info and names the exception, so it no longer crowds the page's top findings.
  */
@@ -83,11 +113,12 @@ export function buildPacket({ evidence: ev, logs, governance, catalog, wording, 
   const missing = [
     ...missingEvidence(
       ev,
-      buckets.filter((b) => b.policyState === 'unparsable').map((b) => b.name),
+      new Map(buckets.filter((b) => b.policyState === 'unparsable').map((b) => [b.name, b.sseEnforcement.reason])),
     ),
     ...guardrails.missing,
     ...awsConfig.missing,
   ];
+  missing.push(...unexplainedNotEvaluated(controls, missing, keys));
   const coverage = summariseCoverage(buckets.map((b) => b.coverage));
   const failing = controls.filter((c) => c.verdict === 'fail').length;
   const notEvaluated = controls.filter((c) => c.verdict === 'not_evaluated').length;

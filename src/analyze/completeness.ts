@@ -5,7 +5,8 @@ import type { MissingEvidence } from '../model/packet.js';
  * Everything the controls needed and could not read. A non-empty list makes the packet incomplete
  * (exit code 3), whatever the verdicts say.
  */
-export function missingEvidence(ev: TenantEvidence, unparsablePolicies: string[]): MissingEvidence[] {
+/** `unparsablePolicies`: bucket name → why its policy could not be analysed. */
+export function missingEvidence(ev: TenantEvidence, unparsablePolicies: ReadonlyMap<string, string>): MissingEvidence[] {
   const missing: MissingEvidence[] = ev.collectionProblems.map((p) => ({ scope: p.scope, source: 'collection', reason: p.message }));
   for (const b of ev.buckets) {
     const scope = `bucket ${b.name}`;
@@ -14,7 +15,8 @@ export function missingEvidence(ev: TenantEvidence, unparsablePolicies: string[]
         missing.push({ scope, source: rec.operation, reason: `${rec.error.code}: ${rec.error.message}` });
       }
     }
-    if (unparsablePolicies.includes(b.name)) missing.push({ scope, source: 's3:GetBucketPolicy', reason: 'bucket policy is not valid JSON' });
+    const unparsable = unparsablePolicies.get(b.name);
+    if (unparsable !== undefined) missing.push({ scope, source: 's3:GetBucketPolicy', reason: unparsable });
     const inv = b.inventory;
     if (inv.status === 'missing') missing.push({ scope, source: 'S3 Inventory', reason: inv.reason });
     if (inv.status === 'unverified') missing.push({ scope, source: 'S3 Inventory', reason: inv.reason });

@@ -11,9 +11,13 @@ export interface ControlCatalog {
   frameworks: Framework[];
 }
 
-/** Any fail fails; otherwise anything unreadable leaves the control not evaluated; never a false pass. */
-export function aggregateVerdict(counts: Record<Verdict, number>, resources: number): Verdict {
-  if (resources === 0) return 'not_evaluated';
+/**
+ * Any fail fails; otherwise anything unreadable leaves the control not evaluated; never a false pass.
+ * Nothing to judge is `whenEmpty`: no bucket in scope is suspicious (not evaluated), while no
+ * customer-managed key is normal for a tenant on SSE-S3 (not applicable).
+ */
+export function aggregateVerdict(counts: Record<Verdict, number>, resources: number, whenEmpty: Verdict = 'not_evaluated'): Verdict {
+  if (resources === 0) return whenEmpty;
   if (counts.fail > 0) return 'fail';
   if (counts.not_evaluated > 0) return 'not_evaluated';
   if (counts.exception > 0) return 'exception';
@@ -57,7 +61,7 @@ export function evaluateControls(
       id: control.id,
       title: meta.title,
       passes: meta.passes,
-      verdict: aggregateVerdict(counts, judgements.length),
+      verdict: aggregateVerdict(counts, judgements.length, control.scope === 'keys' ? 'not_applicable' : 'not_evaluated'),
       summary,
       counts,
       resources: judgements.map(({ resource, verdict, reason, evidence }) => ({ resource, verdict, reason, evidence })),

@@ -36,7 +36,7 @@ export function governanceSections(
     keys,
     summarise: (c) => controlSummary(wording, SCOPE.get(c.id) ?? 'resources', c.counts, c.resources.length),
   });
-  const recounted = applied.controls.map((c) => ({ ...c, verdict: aggregateVerdict(c.counts, c.resources.length) }));
+  const recounted = applied.controls.map((c) => (c.resources.length === 0 ? c : { ...c, verdict: aggregateVerdict(c.counts, c.resources.length) }));
   const driftFindings: Array<Omit<Finding, 'id'>> =
     drift.state === 'compared'
       ? drift.items
