@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import type { KmsManagementRecord } from '../../collect/cloudtrail/scan-cloudtrail.js';
 import type { MergedDeniedUpload } from './merge-denied-uploads.js';
 import type { KeyUsageRow } from './key-usage.js';
+import { quoteFormulaStart } from '../../format/spreadsheet-safe.js';
 
 /**
  * RFC 4180 cell. Log values come from requesters (keys, user agents), so a cell that a spreadsheet
@@ -11,7 +12,7 @@ import type { KeyUsageRow } from './key-usage.js';
 export function csvCell(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';
   let s = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (typeof value === 'string') s = quoteFormulaStart(s);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -2,15 +2,15 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
-import { csvField, readUnencryptedCsv, UNENCRYPTED_CSV_HEADER } from '../../collect/inventory/unencrypted-csv.js';
+import { readUnencryptedCsv, UNENCRYPTED_CSV_HEADER } from '../../collect/inventory/unencrypted-csv.js';
 import type { Packet } from '../../model/packet.js';
 import type { Renderer } from '../renderer.js';
+import { csvCell } from '../../analyze/guardrails/csv-export.js';
 import { writeLogExports } from './log-exports.js';
 
 // Exports are opened in spreadsheets: neutralise formula starts as the workbook does (OWASP).
 // The evidence copies under evidence/ keep the exact keys.
-const FORMULA_START = /^[=+\-@\t\r]/;
-const safe = (v: string) => csvField(FORMULA_START.test(v) ? `'${v}` : v);
+const safe = csvCell;
 
 class CsvFile {
   private readonly tmp: string;

@@ -1,4 +1,5 @@
 import type { Cell } from 'exceljs';
+import { FORMULA_START, quoteFormulaStart } from '../../format/spreadsheet-safe.js';
 
 /**
  * Everything that puts a value into a cell goes through here, so no cell can become a formula
@@ -34,13 +35,11 @@ export const MAX_CELL_TEXT = 32_767;
 
 // Characters XML 1.0 cannot carry; exceljs would silently drop them and change an object key.
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/g;
-// OWASP CSV-injection guidance: a leading = + - @ tab or CR can start a formula.
-const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** Text as it may safely sit in a cell: control characters made visible, formula starts quoted. */
 export function neutraliseText(text: string): string {
   let out = text.replace(XML_INVALID, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
-  if (FORMULA_START.test(out)) out = `'${out}`;
+  out = quoteFormulaStart(out);
   if (out.length > MAX_CELL_TEXT) out = `${out.slice(0, MAX_CELL_TEXT - 1)}…`;
   return out;
 }
