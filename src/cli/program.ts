@@ -7,11 +7,12 @@ import { DEMO_PERIOD, DEMO_PREVIOUS_PERIOD } from '../demo/generate-demo.js';
 import { prepareDemoHistory } from '../demo/demo-history.js';
 import { analyzeFolder, PACKET_FILE, renderFolder } from '../pipeline/analyze-folder.js';
 import { runTenant, summarise, type TenantRunResult } from '../pipeline/run-tenant.js';
-import { verifyFolder } from '../pipeline/verify-folder.js';
+import { verifyFolder, verifyMessages } from '../pipeline/verify-folder.js';
 import { projectRoot } from '../project-root.js';
 import { TOOL } from '../tool.js';
 import { readFile } from 'node:fs/promises';
 import type { Packet } from '../model/packet.js';
+import { readManifest, type RenderSettings } from '../workspace/manifest.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { registerBaselineCommands } from './baseline-command.js';
 import { progressReporter } from '../collect/live/progress.js';
@@ -123,9 +124,14 @@ async function runCommand(opts: RunOptions): Promise<number> {
 async function foldersCommand(folders: string[], opts: { json?: boolean; config?: string }, action: 'analyze' | 'render'): Promise<number> {
   if (folders.length === 0) throw new UsageError(`${action} needs at least one packet folder (output/<period>/<tenant>)`);
   const config = opts.config ? (await loadConfig(opts.config)).config : undefined;
-  const renderOpts = { pageSize: config?.pageSize ?? 'A4', topFindings: config?.topFindings ?? 6 } as const;
   const results: TenantRunResult[] = [];
   for (const folder of folders) {
+    // Without --config, keep the settings the packet was rendered with (its manifest), else the defaults.
+    const previous = await readManifest(folder).then((m) => m.render as Partial<RenderSettings> | undefined, () => undefined);
+    const renderOpts: RenderSettings = {
+      pageSize: config?.pageSize ?? (previous?.pageSize === 'LETTER' ? 'LETTER' : 'A4'),
+      topFindings: config?.topFindings ?? (Number.isInteger(previous?.topFindings) ? previous!.topFindings! : 6),
+    };
     let packet: Packet;
     if (action === 'analyze') packet = await analyzeFolder(folder, renderOpts);
     else {
@@ -154,10 +160,12 @@ async function verifyCommand(folders: string[], opts: { json?: boolean } & Verif
       process.stdout.write(`${r.folder}: ${r.ok ? 'VERIFIED' : 'NOT VERIFIED'}\n`);
       const bad = r.files.filter((f) => f.state !== 'ok');
       process.stdout.write(`  files: ${r.files.length - bad.length} of ${r.files.length} match the manifest\n`);
-      for (const f of bad) process.stdout.write(`  ${f.state}: ${f.path}\n`);
       process.stdout.write(`  packet.json ${r.packetReproduced ? 're-derived identically from evidence/' : 'differs from what evidence/ gives'}\n`);
-      for (const d of r.packetDifferences) process.stdout.write(`    ${d}\n`);
-      for (const p of r.problems) process.stdout.write(`  problem: ${p}\n`);
+      const sameRendered = r.rendered.filter((c) => c.state === 'identical').length;
+      process.stdout.write(`  rendered files: ${sameRendered} of ${r.rendered.length} identical to a re-render of packet.json\n`);
+      process.stdout.write(`  manifest header: ${r.header.length === 0 ? 'every field agrees with packet.json and evidence/' : `${r.header.length} field(s) disagree`}\n`);
+      for (const line of verifyMessages(r)) process.stdout.write(`  ${line}\n`);
+      for (const n of r.notes) process.stdout.write(`  note: ${n}\n`);
       for (const line of signatures.get(r.folder)?.lines ?? []) process.stdout.write(`${line}\n`);
     }
   }
@@ -211,7 +219,7 @@ export function buildProgram(): Command {
     .command('analyze')
     .description('re-derive packet.json from a packet folder\'s evidence/ and render it again')
     .argument('<folders...>', 'packet folders, e.g. output/2026-10/acme')
-    .option('-c, --config <file>', 'take page size and finding count from this configuration')
+    .option('-c, --config <file>', 'take page size and finding count from this configuration (default: as the packet was rendered)')
     .option('--json', 'print a machine-readable summary on stdout')
     .action(async (folders: string[], opts: { json?: boolean; config?: string }) => {
       process.exitCode = await foldersCommand(folders, opts, 'analyze');
@@ -221,7 +229,7 @@ export function buildProgram(): Command {
     .command('render')
     .description('render PDF, XLSX and CSV exports again from a packet folder\'s packet.json')
     .argument('<folders...>', 'packet folders')
-    .option('-c, --config <file>', 'take page size and finding count from this configuration')
+    .option('-c, --config <file>', 'take page size and finding count from this configuration (default: as the packet was rendered)')
     .option('--json', 'print a machine-readable summary on stdout')
     .action(async (folders: string[], opts: { json?: boolean; config?: string }) => {
       process.exitCode = await foldersCommand(folders, opts, 'render');
@@ -229,7 +237,7 @@ export function buildProgram(): Command {
 
   addVerifySignatureOptions(program
     .command('verify')
-    .description('recompute every hash in manifest.json, re-derive packet.json from evidence/ and check the manifest signature if present; exit 0 only if nothing differs')
+    .description('recompute every hash in manifest.json, check its header against packet.json and evidence/, re-derive packet.json from evidence/, re-render PDF, XLSX and CSV from packet.json and compare bytes, flag extra and missing files, and check the manifest signature if present; exit 0 only if nothing differs')
     .argument('<folders...>', 'packet folders')
     .option('--json', 'print the verification report as JSON'))
     .action(async (folders: string[], opts: { json?: boolean } & VerifySignatureOptions) => {

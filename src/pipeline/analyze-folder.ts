@@ -12,7 +12,9 @@ import { loadLogEvidence } from '../workspace/log-evidence.js';
 import { loadGovernanceEvidence } from '../workspace/governance-evidence.js';
 import { loadAwsConfigEvidence } from '../workspace/aws-config-evidence.js';
 import { sha256 } from '../workspace/hash.js';
-import { buildManifest, writeManifest, type Manifest } from '../workspace/manifest.js';
+import { buildManifest, writeManifest } from '../workspace/manifest.js';
+import { manifestHeader } from './manifest-header.js';
+import type { Period } from '../config/period.js';
 
 export const PACKET_FILE = 'packet.json';
 
@@ -41,26 +43,32 @@ export async function analyzeFolder(packetDir: string, opts: RenderOptions): Pro
   return packet;
 }
 
+/** Runs every renderer into `outDir` (reading streamed evidence from `packetDir`); returns the paths written, relative to `outDir`. */
+export async function renderInto(outDir: string, packetDir: string, packet: Packet, packetText: string, opts: RenderOptions): Promise<string[]> {
+  const wording = opts.wording ?? loadWording();
+  const written: string[] = [];
+  for (const r of RENDERERS) {
+    written.push(
+      ...(await r.render(packet, {
+        outDir,
+        packetDir,
+        wording,
+        pageSize: opts.pageSize,
+        topFindings: opts.topFindings,
+        packetSha256: sha256(packetText),
+      })),
+    );
+  }
+  return written;
+}
+
 /** Renders every format into a staging folder, then moves the results into place. */
 export async function renderFolder(packetDir: string, packet: Packet, packetText: string, opts: RenderOptions): Promise<void> {
-  const wording = opts.wording ?? loadWording();
   const staging = path.join(packetDir, `.render-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
-  const written: string[] = [];
   try {
-    for (const r of RENDERERS) {
-      written.push(
-        ...(await r.render(packet, {
-          outDir: staging,
-          packetDir,
-          wording,
-          pageSize: opts.pageSize,
-          topFindings: opts.topFindings,
-          packetSha256: sha256(packetText),
-        })),
-      );
-    }
+    const written = await renderInto(staging, packetDir, packet, packetText, opts);
     for (const rel of written) {
       const dest = path.join(packetDir, ...rel.split('/'));
       await mkdir(path.dirname(dest), { recursive: true });
@@ -69,22 +77,12 @@ export async function renderFolder(packetDir: string, packet: Packet, packetText
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
-  await writeManifest(packetDir, await buildManifest(packetDir, await manifestMeta(packetDir, packet)));
+  const { tenant } = await readRecordedTenant(packetDir);
+  const header = manifestHeader(packet, tenant, { pageSize: opts.pageSize, topFindings: opts.topFindings });
+  await writeManifest(packetDir, await buildManifest(packetDir, header));
 }
 
-async function manifestMeta(packetDir: string, packet: Packet): Promise<Omit<Manifest, 'manifestVersion' | 'files'>> {
-  const { tenant } = JSON.parse(await readFile(path.join(packetDir, ...evidencePaths.tenant.split('/')), 'utf8')) as { tenant: TenantConfig };
-  const sources: Manifest['sources'] = [
-    ...tenant.accounts.map((a) => ({ kind: 's3+kms', scope: `account ${a.id}`, location: a.offlineExport ? `offline export ${a.offlineExport}` : `live AWS API${a.roleArn ? ` via ${a.roleArn}` : ''}` })),
-    ...tenant.sources.inventory.map((l) => ({ kind: 'inventory', scope: `tenant ${tenant.id}`, location: l })),
-  ];
-  return {
-    tool: packet.tool,
-    tenant: packet.tenant.id,
-    period: packet.period,
-    configSha256: packet.collection.configSha256,
-    collection: { mode: packet.collection.mode, startedAt: packet.generatedAt, ...(packet.collection.identity ? { identity: packet.collection.identity } : {}) },
-    sources,
-    files: [],
-  } as Omit<Manifest, 'manifestVersion' | 'files'>;
+/** evidence/tenant.json: the tenant's configuration and period as recorded at collection. */
+export async function readRecordedTenant(packetDir: string): Promise<{ tenant: TenantConfig; period: Period }> {
+  return JSON.parse(await readFile(path.join(packetDir, ...evidencePaths.tenant.split('/')), 'utf8')) as { tenant: TenantConfig; period: Period };
 }

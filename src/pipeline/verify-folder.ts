@@ -1,48 +1,253 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { checkFiles, readManifest, type FileCheck } from '../workspace/manifest.js';
-import { derivePacket, PACKET_FILE } from './analyze-folder.js';
+import type { RunInfo } from '../evidence/bundle.js';
+import type { Packet } from '../model/packet.js';
+import { REVISION_NOTE } from '../operate/revisions.js';
+import { TOOL } from '../tool.js';
+import { EVIDENCE_DIR, evidencePaths } from '../workspace/evidence-store.js';
+import { listFilesRecursive, sha256File } from '../workspace/hash.js';
+import { checkFiles, MANIFEST_COMPANIONS, MANIFEST_FILE, MANIFEST_VERSION, type FileCheck, type Manifest, type RenderSettings } from '../workspace/manifest.js';
+import { derivePacket, PACKET_FILE, readRecordedTenant, renderInto } from './analyze-folder.js';
+import { packetHeader, type ManifestHeader } from './manifest-header.js';
+import { describeDifference } from './verify/describe-difference.js';
+
+/** A manifest header field that does not say what packet.json and the evidence say. */
+export interface HeaderMismatch {
+  field: string;
+  message: string;
+}
+
+/** A rendered file (PDF, workbook, CSV export) compared with what re-rendering packet.json gives. */
+export type RenderedCheck =
+  | { path: string; state: 'identical' }
+  | { path: string; state: 'differs'; message: string }
+  | { path: string; state: 'missing'; message: string };
 
 export interface VerifyReport {
   folder: string;
   ok: boolean;
+  /** Every hash in manifest.json recomputed. */
   files: FileCheck[];
   /** packet.json as re-derived from evidence/ equals the stored one, byte for byte. */
   packetReproduced: boolean;
   packetDifferences: string[];
+  /** Header fields of manifest.json that disagree with packet.json / evidence/run.json / evidence/tenant.json. */
+  header: HeaderMismatch[];
+  /** PDF, XLSX and CSV exports re-rendered from packet.json (outside the folder) and compared byte for byte. */
+  rendered: RenderedCheck[];
+  /** Files in the folder that are neither evidence packet.json lists, nor packet.json, nor a rendered file. */
+  extra: string[];
+  /** Evidence files packet.json lists that the folder does not hold. */
+  missingEvidence: string[];
+  /** Facts that do not fail verification but explain a difference (e.g. another tool version). */
+  notes: string[];
   problems: string[];
 }
 
 /** Lists the JSON paths where two values differ (first 20), so a reviewer sees what changed. */
-function diffJson(a: unknown, b: unknown, at = '$', out: string[] = []): string[] {
+export function diffJson(a: unknown, b: unknown, at = '$', out: string[] = [], labels = { a: 'stored', b: 're-derived' }): string[] {
   if (out.length >= 20) return out;
   if (typeof a !== typeof b || Array.isArray(a) !== Array.isArray(b) || a === null || b === null || typeof a !== 'object') {
-    if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${at}: stored ${JSON.stringify(a)?.slice(0, 80)} ≠ re-derived ${JSON.stringify(b)?.slice(0, 80)}`);
+    if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${at}: ${labels.a} ${JSON.stringify(a)?.slice(0, 80)} ≠ ${labels.b} ${JSON.stringify(b)?.slice(0, 80)}`);
     return out;
   }
   const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
-  for (const k of keys) diffJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], Array.isArray(a) ? `${at}[${k}]` : `${at}.${k}`, out);
+  for (const k of keys) diffJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], Array.isArray(a) ? `${at}[${k}]` : `${at}.${k}`, out, labels);
   return out;
 }
 
+/** Which evidence file backs each header field, for the message. */
+const HEADER_SOURCE: Record<Exclude<keyof ManifestHeader, 'render'>, string> = {
+  tool: 'packet.json and evidence/run.json',
+  tenant: 'packet.json and evidence/tenant.json',
+  period: 'packet.json and evidence/tenant.json',
+  configSha256: 'packet.json and evidence/run.json',
+  collection: 'packet.json and evidence/run.json',
+  sources: 'evidence/tenant.json',
+};
+
+function short(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'nothing';
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
+}
+
+function isRenderSettings(value: unknown): value is RenderSettings {
+  const r = value as Partial<RenderSettings> | null;
+  return (
+    typeof r === 'object' && r !== null && (r.pageSize === 'A4' || r.pageSize === 'LETTER') && Number.isInteger(r.topFindings) && r.topFindings! >= 1 && r.topFindings! <= 12 && Object.keys(r).length === 2
+  );
+}
+
+/** Compares every header field of the stored manifest with the header packet.json and the evidence call for. */
+export function checkHeader(stored: Record<string, unknown>, expected: Omit<ManifestHeader, 'render'>): HeaderMismatch[] {
+  const out: HeaderMismatch[] = [];
+  if (stored.manifestVersion !== MANIFEST_VERSION) {
+    out.push({ field: 'manifestVersion', message: `manifest.json manifestVersion is ${short(stored.manifestVersion)}; this tool writes and reads ${MANIFEST_VERSION}` });
+  }
+  for (const field of Object.keys(HEADER_SOURCE) as Array<keyof typeof HEADER_SOURCE>) {
+    const want = expected[field];
+    const have = stored[field];
+    if (JSON.stringify(have) === JSON.stringify(want)) continue;
+    const whole = (JSON.stringify(have) ?? '').length <= 120 && (JSON.stringify(want) ?? '').length <= 120;
+    if (whole) {
+      out.push({ field, message: `manifest.json ${field} is ${short(have)} but ${HEADER_SOURCE[field]} say ${short(want)}` });
+    } else {
+      const where = diffJson(have, want, field, [], { a: 'manifest has', b: `${HEADER_SOURCE[field]} say` });
+      out.push({ field, message: `manifest.json ${field} disagrees with ${HEADER_SOURCE[field]}: ${where.slice(0, 3).join('; ')}${where.length > 3 ? ` and ${where.length - 3} more` : ''}` });
+    }
+  }
+  // `render` cannot be derived from evidence: it must be well formed, and the re-rendered files prove it.
+  if (!isRenderSettings(stored.render)) {
+    out.push({ field: 'render', message: `manifest.json render is ${short(stored.render)}; expected {"pageSize": "A4" or "LETTER", "topFindings": 1 to 12}` });
+  }
+  for (const field of Object.keys(stored)) {
+    if (field === 'manifestVersion' || field === 'files' || field === 'render' || field in HEADER_SOURCE) continue;
+    out.push({ field, message: `manifest.json has a field no packet explains: ${field} = ${short(stored[field])}` });
+  }
+  return out;
+}
+
+/** Renders packet.json again into a temporary folder outside the packet, and compares every output with the folder's copy. */
+async function checkRendered(folder: string, packet: Packet, packetText: string, render: RenderSettings): Promise<RenderedCheck[]> {
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 's3e-verify-'));
+  try {
+    const written = await renderInto(scratch, folder, packet, packetText, render);
+    const checks: RenderedCheck[] = [];
+    for (const rel of [...written].sort()) {
+      const mine = path.join(scratch, ...rel.split('/'));
+      const theirs = path.join(folder, ...rel.split('/'));
+      const stored = await sha256File(theirs).catch(() => undefined);
+      if (!stored) {
+        checks.push({ path: rel, state: 'missing', message: `${rel} is missing: re-rendering packet.json produces it` });
+        continue;
+      }
+      const fresh = await sha256File(mine);
+      if (stored.sha256 === fresh.sha256) {
+        checks.push({ path: rel, state: 'identical' });
+        continue;
+      }
+      // Files too large to hold twice are described by size alone.
+      const how =
+        stored.size + fresh.size < 256 * 1024 * 1024
+          ? describeDifference(rel, await readFile(theirs), await readFile(mine))
+          : `${stored.size} bytes stored, ${fresh.size} bytes re-rendered`;
+      checks.push({ path: rel, state: 'differs', message: `${rel} is not what packet.json renders to: ${how}` });
+    }
+    return checks;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Proves the whole folder: every hash in the manifest, every manifest header field, packet.json
+ * re-derived from evidence/, every rendered file re-rendered from packet.json, and no file that
+ * nothing accounts for. Each discrepancy gets its own message.
+ */
 export async function verifyFolder(folder: string): Promise<VerifyReport> {
-  const problems: string[] = [];
-  let files: FileCheck[] = [];
+  const report: VerifyReport = {
+    folder,
+    ok: false,
+    files: [],
+    packetReproduced: false,
+    packetDifferences: [],
+    header: [],
+    rendered: [],
+    extra: [],
+    missingEvidence: [],
+    notes: [],
+    problems: [],
+  };
+  let manifest: (Record<string, unknown> & Partial<Manifest>) | undefined;
   try {
-    files = await checkFiles(folder, await readManifest(folder));
+    manifest = JSON.parse(await readFile(path.join(folder, MANIFEST_FILE), 'utf8')) as Record<string, unknown>;
+    if (!Array.isArray(manifest.files)) throw new Error('it has no file list');
+    report.files = await checkFiles(folder, manifest as Manifest);
   } catch (err) {
-    problems.push(`manifest.json unreadable: ${(err as Error).message}`);
+    report.problems.push(`manifest.json unreadable: ${(err as Error).message}`);
   }
-  let packetReproduced = false;
-  let packetDifferences: string[] = [];
+
+  let stored: { packet: Packet; text: string } | undefined;
   try {
-    const stored = await readFile(path.join(folder, PACKET_FILE), 'utf8');
-    const { text } = await derivePacket(folder);
-    packetReproduced = stored === text;
-    if (!packetReproduced) packetDifferences = diffJson(JSON.parse(stored), JSON.parse(text));
+    const text = await readFile(path.join(folder, PACKET_FILE), 'utf8');
+    stored = { packet: JSON.parse(text) as Packet, text };
   } catch (err) {
-    problems.push(`packet could not be re-derived: ${(err as Error).message}`);
+    report.problems.push(`packet.json unreadable: ${(err as Error).message}`);
   }
-  const filesOk = files.length > 0 && files.every((f) => f.state === 'ok');
-  return { folder, ok: problems.length === 0 && filesOk && packetReproduced, files, packetReproduced, packetDifferences, problems };
+
+  let derived: Packet | undefined;
+  try {
+    const { packet, text } = await derivePacket(folder);
+    derived = packet;
+    if (stored) {
+      report.packetReproduced = stored.text === text;
+      if (!report.packetReproduced) report.packetDifferences = diffJson(stored.packet, packet);
+    }
+  } catch (err) {
+    report.problems.push(`packet could not be re-derived: ${(err as Error).message}`);
+  }
+
+  if (manifest) {
+    try {
+      const { tenant } = await readRecordedTenant(folder);
+      const run = JSON.parse(await readFile(path.join(folder, ...evidencePaths.run.split('/')), 'utf8')) as RunInfo;
+      const basis = derived ?? stored?.packet;
+      if (!basis) throw new Error('neither packet.json nor evidence/ gives a packet to compare with');
+      report.header = checkHeader(manifest, packetHeader(basis, tenant));
+      if (run.tool?.version !== TOOL.version || run.tool?.name !== TOOL.name) {
+        report.notes.push(`collected by ${run.tool?.name} ${run.tool?.version}, verified with ${TOOL.name} ${TOOL.version}: re-rendered files may differ for that reason alone`);
+      }
+    } catch (err) {
+      report.problems.push(`manifest header could not be checked: ${(err as Error).message}`);
+    }
+  }
+
+  if (stored && manifest && isRenderSettings(manifest.render)) {
+    try {
+      report.rendered = await checkRendered(folder, stored.packet, stored.text, manifest.render);
+    } catch (err) {
+      report.problems.push(`packet.json could not be re-rendered: ${(err as Error).message}`);
+    }
+  }
+
+  if (stored) {
+    const listed = new Set((stored.packet.evidence ?? []).map((f) => f.path));
+    const accounted = new Set([PACKET_FILE, REVISION_NOTE, MANIFEST_FILE, ...MANIFEST_COMPANIONS, ...listed, ...report.rendered.map((r) => r.path)]);
+    const present = await listFilesRecursive(folder);
+    report.extra = present.filter((p) => !accounted.has(p));
+    const here = new Set(present);
+    report.missingEvidence = [...listed].filter((p) => !here.has(p));
+    if (!listed.size && present.some((p) => p.startsWith(`${EVIDENCE_DIR}/`))) report.problems.push('packet.json lists no evidence files');
+  }
+
+  report.ok =
+    report.problems.length === 0 &&
+    report.files.length > 0 &&
+    report.files.every((f) => f.state === 'ok') &&
+    report.packetReproduced &&
+    report.header.length === 0 &&
+    report.rendered.length > 0 &&
+    report.rendered.every((r) => r.state === 'identical') &&
+    report.extra.length === 0 &&
+    report.missingEvidence.length === 0;
+  return report;
+}
+
+/** One line per discrepancy, in the order a reviewer should read them. */
+export function verifyMessages(r: VerifyReport): string[] {
+  const out: string[] = [];
+  for (const f of r.files) {
+    if (f.state === 'changed') out.push(`changed: ${f.path} (its sha256 is not the one manifest.json lists)`);
+    else if (f.state === 'missing') out.push(`missing: ${f.path} (listed in manifest.json, not in the folder)`);
+    else if (f.state === 'unlisted') out.push(`unlisted: ${f.path} (in the folder, not in manifest.json)`);
+  }
+  for (const h of r.header) out.push(`manifest header: ${h.message}`);
+  if (!r.packetReproduced) out.push('packet.json differs from what evidence/ gives');
+  for (const d of r.packetDifferences) out.push(`  ${d}`);
+  for (const c of r.rendered) if (c.state !== 'identical') out.push(`rendered: ${c.message}`);
+  for (const p of r.extra) out.push(`extra file: ${p} is neither evidence listed in packet.json, nor packet.json, nor a file packet.json renders to`);
+  for (const p of r.missingEvidence) out.push(`missing evidence: ${p} is listed in packet.json but not in the folder`);
+  for (const p of r.problems) out.push(`problem: ${p}`);
+  return out;
 }

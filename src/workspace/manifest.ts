@@ -9,6 +9,11 @@ export const MANIFEST_VERSION = 1;
 /** Files made after the manifest and about it (signature, its public key, publish receipt): never hashed into it, never "unlisted". */
 export const MANIFEST_COMPANIONS: ReadonlySet<string> = new Set(['manifest.signature.json', 'manifest.public-key.der', 'publish-receipt.json']);
 
+export interface RenderSettings {
+  pageSize: 'A4' | 'LETTER';
+  topFindings: number;
+}
+
 export interface Manifest {
   manifestVersion: typeof MANIFEST_VERSION;
   tool: { name: string; version: string };
@@ -18,6 +23,8 @@ export interface Manifest {
   collection: { mode: RunInfo['mode']; startedAt: string; identity?: RunInfo['identity'] };
   /** Where each kind of evidence came from (account export folders, inventory locations). */
   sources: Array<{ kind: string; scope: string; location: string }>;
+  /** The options the PDF, workbook and CSV were rendered with, so `verify` can render them again. */
+  render: RenderSettings;
   files: Array<{ path: string; sha256: string; size: number }>;
 }
 

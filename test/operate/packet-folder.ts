@@ -27,6 +27,7 @@ export async function packetFolder(): Promise<string> {
       configSha256: '0'.repeat(64),
       collection: { mode: 'live', startedAt: '2026-11-02T08:00:00Z' },
       sources: [],
+      render: { pageSize: 'A4', topFindings: 6 },
     }),
   );
   return dir;

@@ -1,0 +1,240 @@
+/**
+ * `verify` binds every file of a packet: tampering a dishonest operator could do while keeping the
+ * manifest's hashes consistent (recomputed after the edit) must still fail, each with its own message.
+ */
+import { createHash } from 'node:crypto';
+import { cpSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { periodFor } from '../../src/config/period.js';
+import { runTenant } from '../../src/pipeline/run-tenant.js';
+import { verifyFolder, verifyMessages, type VerifyReport } from '../../src/pipeline/verify-folder.js';
+import { demoWorkspace } from '../support/demo-workspace.js';
+import { kmsClientFor } from '../../src/collect/live/clients.js';
+import { resolveLiveOptions } from '../../src/collect/live/options.js';
+import { fetchSigningKey, signManifest, verifyManifestSignature } from '../../src/operate/sign/index.js';
+import { startFakeAws, type FakeAws } from '../support/fake-aws/index.js';
+
+let ws: Awaited<ReturnType<typeof demoWorkspace>>;
+const folders: Record<string, string> = {};
+let copies = 0;
+
+beforeAll(async () => {
+  ws = await demoWorkspace();
+  for (const tenant of ws.config.tenants.filter((t) => t.id !== 'globex')) {
+    const r = await runTenant({ config: ws.config, configSha256: 'f'.repeat(64), tenant, period: periodFor('2026-10', tenant.timeZone), outDir: ws.out, now: new Date('2030-01-01T00:00:00Z') });
+    folders[tenant.id] = r.folder;
+  }
+}, 180_000);
+
+afterAll(() => rmSync(ws.root, { recursive: true, force: true }));
+
+/** A fresh copy of northwind's packet to tamper with. */
+function copyOfNorthwind(): string {
+  const dir = path.join(ws.root, 'tampered', String(copies++), '2026-10', 'northwind');
+  cpSync(folders.northwind!, dir, { recursive: true });
+  return dir;
+}
+
+function walk(dir: string, base = dir): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? walk(full, base) : [path.relative(base, full).split(path.sep).join('/')];
+  });
+}
+
+/** What a careful forger does after editing: rewrite the manifest's file list with fresh sha256 and sizes (header untouched). */
+function recomputeHashes(dir: string, header?: (m: Record<string, unknown>) => void): void {
+  const file = path.join(dir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  header?.(manifest);
+  manifest.files = walk(dir)
+    .filter((p) => p !== 'manifest.json')
+    .sort()
+    .map((p) => {
+      const bytes = readFileSync(path.join(dir, p));
+      return { path: p, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
+    });
+  writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+function failuresOf(r: VerifyReport) {
+  return {
+    files: r.files.filter((f) => f.state !== 'ok').map((f) => `${f.state} ${f.path}`),
+    header: r.header.map((h) => h.field),
+    rendered: r.rendered.filter((c) => c.state !== 'identical').map((c) => `${c.state} ${c.path}`),
+    extra: r.extra,
+    missingEvidence: r.missingEvidence,
+    packetReproduced: r.packetReproduced,
+    problems: r.problems,
+  };
+}
+
+const CLEAN = { files: [], header: [], rendered: [], extra: [], missingEvidence: [], packetReproduced: true, problems: [] };
+
+describe('verify binds every file of the packet', () => {
+  it('the untouched packet verifies: hashes, header, packet.json, and every rendered file re-rendered identically', async () => {
+    const r = await verifyFolder(copyOfNorthwind());
+    expect(failuresOf(r)).toEqual(CLEAN);
+    expect(r.ok).toBe(true);
+    expect(r.rendered.map((c) => c.path)).toEqual([
+      'exports/buckets.csv',
+      'exports/denied-uploads.csv',
+      'exports/findings.csv',
+      'exports/key-management-events.csv',
+      'exports/key-usage.csv',
+      'exports/unencrypted-objects.csv',
+      'northwind-2026-10.pdf',
+      'northwind-2026-10.xlsx',
+    ]);
+    expect(verifyMessages(r)).toEqual([]);
+  });
+
+  it("another tenant's PDF copied in, hashes recomputed: the PDF is named as not what packet.json renders to", async () => {
+    const dir = copyOfNorthwind();
+    cpSync(path.join(folders.acme!, 'acme-2026-10.pdf'), path.join(dir, 'northwind-2026-10.pdf'));
+    recomputeHashes(dir);
+    const r = await verifyFolder(dir);
+    expect(r.ok).toBe(false);
+    expect(failuresOf(r)).toEqual({ ...CLEAN, rendered: ['differs northwind-2026-10.pdf'] });
+    const acmeSize = readFileSync(path.join(folders.acme!, 'acme-2026-10.pdf')).length;
+    const ownSize = readFileSync(path.join(folders.northwind!, 'northwind-2026-10.pdf')).length;
+    expect(verifyMessages(r)).toEqual([expect.stringMatching(new RegExp(`^rendered: northwind-2026-10\\.pdf is not what packet\\.json renders to: ${acmeSize} bytes stored, ${ownSize} bytes re-rendered, first difference at byte \\d+$`))]);
+  });
+
+  it('a swapped workbook, hashes recomputed: the XLSX is named with the workbook parts that differ', async () => {
+    const dir = copyOfNorthwind();
+    cpSync(path.join(folders.acme!, 'acme-2026-10.xlsx'), path.join(dir, 'northwind-2026-10.xlsx'));
+    recomputeHashes(dir);
+    const r = await verifyFolder(dir);
+    expect(r.ok).toBe(false);
+    expect(failuresOf(r)).toEqual({ ...CLEAN, rendered: ['differs northwind-2026-10.xlsx'] });
+    const message = verifyMessages(r)[0]!;
+    expect(message).toMatch(/^rendered: northwind-2026-10\.xlsx is not what packet\.json renders to: workbook parts differ: /);
+    expect(message).toContain('xl/worksheets/sheet1.xml');
+  });
+
+  it('an edited CSV export, hashes recomputed: the CSV is named with its first differing line', async () => {
+    const dir = copyOfNorthwind();
+    const csv = path.join(dir, 'exports', 'buckets.csv');
+    const lines = readFileSync(csv, 'utf8').split('\n');
+    const original = lines[1]!;
+    lines[1] = original.replace(',yes,yes,', ',no,no,');
+    expect(lines[1]).not.toBe(original);
+    writeFileSync(csv, lines.join('\n'));
+    recomputeHashes(dir);
+    const r = await verifyFolder(dir);
+    expect(failuresOf(r)).toEqual({ ...CLEAN, rendered: ['differs exports/buckets.csv'] });
+    expect(verifyMessages(r)).toEqual([`rendered: exports/buckets.csv is not what packet.json renders to: line 2 is ${JSON.stringify(lines[1]!.slice(0, 80) + (lines[1]!.length > 80 ? '…' : ''))}, re-rendering packet.json gives ${JSON.stringify(original.slice(0, 80) + (original.length > 80 ? '…' : ''))}`]);
+  });
+
+  const headerEdits: Array<[string, (m: Record<string, unknown>) => void, RegExp]> = [
+    ['tenant', (m) => (m.tenant = 'acme'), /^manifest header: manifest\.json tenant is "acme" but packet\.json and evidence\/tenant\.json say "northwind"$/],
+    ['period', (m) => ((m.period as { label: string }).label = '2026-09'), /^manifest header: manifest\.json period is \{"label":"2026-09",.*\} but packet\.json and evidence\/tenant\.json say \{"label":"2026-10",/],
+    ['configSha256', (m) => (m.configSha256 = 'a'.repeat(64)), new RegExp(`^manifest header: manifest\\.json configSha256 is "${'a'.repeat(64)}" but packet\\.json and evidence/run\\.json say "${'f'.repeat(64)}"$`)],
+    ['tool', (m) => ((m.tool as { version: string }).version = '9.9.9'), /^manifest header: manifest\.json tool is \{"name":"s3-evidence","version":"9\.9\.9"\} but packet\.json and evidence\/run\.json say \{"name":"s3-evidence","version":"0\.1\.0"\}$/],
+    ['sources', (m) => (m.sources as Array<{ location: string }>).pop(), /^manifest header: manifest\.json sources disagrees with evidence\/tenant\.json: sources\[1\]: manifest has undefined ≠ evidence\/tenant\.json say \{"kind":"inventory","scope":"tenant northwind","location":"/],
+    ['collection', (m) => ((m.collection as { startedAt: string }).startedAt = '2026-11-15T00:00:00Z'), /^manifest header: manifest\.json collection is \{"mode":"offline","startedAt":"2026-11-15T00:00:00Z",.*\} but packet\.json and evidence\/run\.json say \{"mode":"offline","startedAt":"2026-11-01T06:00:00Z",.*\}$/],
+  ];
+  for (const [field, edit, message] of headerEdits) {
+    it(`an edited manifest header field (${field}), hashes recomputed: that field is named`, async () => {
+      const dir = copyOfNorthwind();
+      recomputeHashes(dir, edit);
+      const r = await verifyFolder(dir);
+      expect(r.ok).toBe(false);
+      expect(failuresOf(r)).toEqual({ ...CLEAN, header: [field] });
+      expect(verifyMessages(r)).toEqual([expect.stringMatching(message)]);
+    });
+  }
+
+  it('a header field no packet explains, and malformed render settings, are each named', async () => {
+    const dir = copyOfNorthwind();
+    recomputeHashes(dir, (m) => {
+      m.approvedBy = 'the auditor';
+      m.render = { pageSize: 'A3', topFindings: 6 };
+    });
+    const r = await verifyFolder(dir);
+    expect(r.header.map((h) => h.message)).toEqual([
+      'manifest.json render is {"pageSize":"A3","topFindings":6}; expected {"pageSize": "A4" or "LETTER", "topFindings": 1 to 12}',
+      'manifest.json has a field no packet explains: approvedBy = "the auditor"',
+    ]);
+    expect(r.ok).toBe(false);
+  });
+
+  it('render settings other than those the files were rendered with: every rendered file that depends on them differs', async () => {
+    const dir = copyOfNorthwind();
+    recomputeHashes(dir, (m) => (m.render = { pageSize: 'LETTER', topFindings: 6 }));
+    const r = await verifyFolder(dir);
+    expect(failuresOf(r)).toEqual({ ...CLEAN, rendered: ['differs northwind-2026-10.pdf'] });
+  });
+
+  it('an extra file, hashes recomputed: named as extra', async () => {
+    const dir = copyOfNorthwind();
+    writeFileSync(path.join(dir, 'exports', 'approved-by-auditor.csv'), 'approved\nyes\n');
+    recomputeHashes(dir);
+    const r = await verifyFolder(dir);
+    expect(failuresOf(r)).toEqual({ ...CLEAN, extra: ['exports/approved-by-auditor.csv'] });
+    expect(verifyMessages(r)).toEqual(['extra file: exports/approved-by-auditor.csv is neither evidence listed in packet.json, nor packet.json, nor a file packet.json renders to']);
+  });
+
+  it('an extra file not even in the manifest: named as unlisted and as extra', async () => {
+    const dir = copyOfNorthwind();
+    writeFileSync(path.join(dir, 'README.txt'), 'hello\n');
+    const r = await verifyFolder(dir);
+    expect(failuresOf(r)).toEqual({ ...CLEAN, files: ['unlisted README.txt'], extra: ['README.txt'] });
+  });
+
+  it('a missing rendered file, hashes recomputed: named as missing', async () => {
+    const dir = copyOfNorthwind();
+    unlinkSync(path.join(dir, 'exports', 'findings.csv'));
+    recomputeHashes(dir);
+    const r = await verifyFolder(dir);
+    expect(failuresOf(r)).toEqual({ ...CLEAN, rendered: ['missing exports/findings.csv'] });
+    expect(verifyMessages(r)).toEqual(['rendered: exports/findings.csv is missing: re-rendering packet.json produces it']);
+  });
+
+  it('a missing file the manifest lists: named as missing', async () => {
+    const dir = copyOfNorthwind();
+    unlinkSync(path.join(dir, 'northwind-2026-10.xlsx'));
+    const r = await verifyFolder(dir);
+    expect(failuresOf(r)).toEqual({ ...CLEAN, files: ['missing northwind-2026-10.xlsx'], rendered: ['missing northwind-2026-10.xlsx'] });
+  });
+
+  it('a missing evidence file, hashes recomputed: named as missing evidence, and packet.json no longer re-derives', async () => {
+    const dir = copyOfNorthwind();
+    unlinkSync(path.join(dir, 'evidence', 'index.json'));
+    recomputeHashes(dir);
+    const r = await verifyFolder(dir);
+    expect(r.ok).toBe(false);
+    expect(r.missingEvidence).toEqual(['evidence/index.json']);
+    expect(r.packetReproduced).toBe(false);
+    expect(r.problems.some((p) => p.startsWith('packet could not be re-derived:') && p.includes('index.json'))).toBe(true);
+  });
+});
+
+describe('a signed manifest keeps verifying', () => {
+  let fake: FakeAws;
+  const SIGNER = '999900000000';
+  const KEY = `arn:aws:kms:eu-west-1:${SIGNER}:key/sign-ec`;
+  beforeAll(async () => {
+    fake = await startFakeAws({
+      caller: { accessKeyId: 'AKIDOPERATOR', account: SIGNER, arn: `arn:aws:iam::${SIGNER}:role/evidence-runner` },
+      accounts: [{ id: SIGNER, buckets: [], keys: [{ id: 'sign-ec', region: 'eu-west-1', signing: { spec: 'ECC_NIST_P256' } }] }],
+    });
+  });
+  afterAll(async () => fake?.close());
+
+  it('signature and public key beside the manifest are not extra files; the packet and its signature verify; a header edit still fails both', async () => {
+    const dir = copyOfNorthwind();
+    const kms = kmsClientFor(resolveLiveOptions({ endpoint: fake.endpoint, maxAttempts: 1, timeoutMs: 5000 }), 'eu-west-1', async () => fake.callerCredentials);
+    await signManifest({ kms, key: await fetchSigningKey(kms, KEY), packetDir: dir, now: () => new Date('2026-11-02T09:15:00Z') });
+    const r = await verifyFolder(dir);
+    expect(failuresOf(r)).toEqual(CLEAN);
+    expect(r.ok).toBe(true);
+    expect((await verifyManifestSignature(dir, { expectKeyId: KEY })).state).toBe('verified');
+
+    recomputeHashes(dir, (m) => (m.tenant = 'acme'));
+    expect(failuresOf(await verifyFolder(dir))).toEqual({ ...CLEAN, header: ['tenant'] });
+    expect((await verifyManifestSignature(dir, { expectKeyId: KEY })).state).toBe('failed');
+  });
+});
