@@ -14,28 +14,32 @@ export function globMatches(pattern: string, text: string, ignoreCase: boolean):
 }
 
 /**
- * How much of the set "every string that starts with `prefix`" the glob `pattern` matches:
- * 'all' of it, 'some' of it, or 'none'.
+ * How much of the set "`prefix` followed by at least one character" the glob `pattern` matches: 'all'
+ * of it, 'some' of it, or 'none'. What follows the prefix is an object key or an action name, never
+ * empty, so `arn:aws:s3:::bucket/?*` covers every object and `arn:aws:s3:::bucket/` none.
  */
 export function patternReachOverPrefix(pattern: string, prefix: string): Reach {
   if (coversAll(pattern, 0, prefix, 0)) return 'all';
   return matchesSome(pattern, 0, prefix, 0) ? 'some' : 'none';
 }
 
+/** Does the glob match every non-empty string? Only stars with at most one `?` among them do. */
+function matchesEveryNonEmpty(rest: string): boolean {
+  return /^[*?]*$/.test(rest) && rest.includes('*') && rest.split('?').length <= 2;
+}
+
 function coversAll(p: string, i: number, x: string, j: number): boolean {
-  // Once the prefix is consumed, what is left of the pattern must match every suffix: only stars do.
-  if (j === x.length) return /^\**$/.test(p.slice(i));
+  // Once the prefix is consumed, what is left of the pattern must match every non-empty suffix.
+  if (j === x.length) return matchesEveryNonEmpty(p.slice(i));
   if (i === p.length) return false;
   const c = p[i];
-  if (c === '*') {
-    for (let k = j; k <= x.length; k++) if (coversAll(p, i + 1, x, k)) return true;
-    return false;
-  }
+  // A star either ends here or swallows one more character of the prefix (and may go on into the suffix).
+  if (c === '*') return coversAll(p, i + 1, x, j) || coversAll(p, i, x, j + 1);
   return (c === '?' || c === x[j]) && coversAll(p, i + 1, x, j + 1);
 }
 
 function matchesSome(p: string, i: number, x: string, j: number): boolean {
-  if (j === x.length) return true; // any remaining pattern matches some suffix
+  if (j === x.length) return i < p.length; // a non-empty rest matches some non-empty suffix
   if (i === p.length) return false;
   const c = p[i];
   if (c === '*') return true; // the star can swallow the rest of the prefix

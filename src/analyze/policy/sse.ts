@@ -94,15 +94,30 @@ function valuesNamed(candidates: Candidate[], key: string): string[] {
   return [...new Set(values)].filter((v) => !/[*?]/.test(v));
 }
 
+/**
+ * Key ids to try: each one named, and one instance of each wildcard pattern (a StringNotLike "key/*"
+ * deny lets every key matching the pattern through, which neither a named nor an unlisted id shows).
+ * Maps the id tried to the words a sentence uses for it (the pattern, for an instance).
+ */
+function kmsKeysToTry(candidates: Candidate[]): Map<string, string> {
+  const written = candidates.flatMap((c) => c.statement.conditions.filter((cl) => cl.key === KMS_KEY_HEADER).flatMap((cl) => cl.values));
+  const keys = new Map<string, string>();
+  for (const value of written) {
+    if (/[*?]/.test(value)) keys.set(value.replace(/\*/g, '').replace(/\?/g, '0'), value);
+    else keys.set(value, value);
+  }
+  return keys;
+}
+
 export function analyzeSse(statements: PolicyStatement[], bucket: string): SseEnforcement {
   const candidates = statements.filter(mentionsSse).map((s) => toCandidate(s, bucket));
   const refusal = (upload: Upload): Outcome => strongest(candidates.map((c) => outcomeFor(c, upload)));
   const refusedFully = (upload: Upload): boolean => refusal(upload) === 'full';
 
-  const namedKeys = valuesNamed(candidates, KMS_KEY_HEADER);
+  const namedKeys = kmsKeysToTry(candidates);
   const uploadsWith = (value: string): Upload[] =>
     KMS_VALUES.has(value)
-      ? [undefined, ...namedKeys, UNLISTED].map((kmsKey) => ({ sse: value, kmsKey }))
+      ? [undefined, ...namedKeys.keys(), UNLISTED].map((kmsKey) => ({ sse: value, kmsKey }))
       : [{ sse: value, kmsKey: undefined }];
   const namedValues = [...new Set([...KNOWN_VALUES, ...valuesNamed(candidates, SSE_HEADER)])];
   const passes = (value: string): boolean => uploadsWith(value).some((u) => !refusedFully(u));
@@ -114,7 +129,7 @@ export function analyzeSse(statements: PolicyStatement[], bucket: string): SseEn
   if (level === 'full') {
     const tested = [noHeader, ...[...namedValues, UNLISTED].flatMap(uploadsWith)];
     const deciding = candidates.filter((c) => tested.some((u) => outcomeFor(c, u) === 'full'));
-    const requiredKmsKeys = keysRequired(allowedValues, uploadsWith, refusedFully);
+    const requiredKmsKeys = keysRequired(allowedValues, uploadsWith, refusedFully, namedKeys);
     const labels = deciding.map((c) => c.statement.label);
     const verb = labels.length === 1 ? 'denies' : 'deny';
     return {
@@ -154,12 +169,13 @@ function keysRequired(
   allowedValues: string[] | 'any',
   uploadsWith: (value: string) => Upload[],
   refusedFully: (upload: Upload) => boolean,
+  namedKeys: Map<string, string>,
 ): string[] | undefined {
   if (allowedValues === 'any') return undefined;
   const passingKmsUploads = allowedValues.filter((v) => KMS_VALUES.has(v)).flatMap(uploadsWith).filter((u) => !refusedFully(u));
   if (passingKmsUploads.length === 0) return undefined;
   if (passingKmsUploads.some((u) => u.kmsKey === undefined || u.kmsKey === UNLISTED)) return undefined;
-  return [...new Set(passingKmsUploads.map((u) => u.kmsKey as string))];
+  return [...new Set(passingKmsUploads.map((u) => namedKeys.get(u.kmsKey as string) ?? (u.kmsKey as string)))];
 }
 
 function passingPhrase(allowedValues: string[] | 'any', requiredKmsKeys: string[] | undefined): string {

@@ -95,7 +95,14 @@ function coveringSet(candidates: Candidate[], context: RequestContext): Candidat
   return complete.filter((c) => c.coversBucket || c.objects === 'all');
 }
 
-/** The highest NumericLessThan s3:TlsVersion threshold that is fully enforced for HTTPS requests. */
+/** The TLS versions an HTTPS request to S3 can carry in s3:TlsVersion. */
+const TLS_VERSIONS = ['1.0', '1.1', '1.2', '1.3'];
+
+/**
+ * The highest NumericLessThan s3:TlsVersion threshold that is fully enforced for HTTPS requests: every
+ * TLS version below it must be refused, not only the one just below (a NumericGreaterThanEquals deny can
+ * refuse 1.2 and let 1.0 through).
+ */
 function minimumTlsVersion(candidates: Candidate[]): { version: string; statements: string[] } | undefined {
   const thresholds = candidates
     .flatMap((c) => c.statement.conditions)
@@ -104,9 +111,11 @@ function minimumTlsVersion(candidates: Candidate[]): { version: string; statemen
     .filter((v) => !Number.isNaN(Number(v)))
     .sort((a, b) => Number(b) - Number(a));
   for (const threshold of thresholds) {
-    const justBelow = (Number(threshold) - 0.1).toFixed(1);
-    const set = coveringSet(candidates, { [SECURE_TRANSPORT]: 'true', [TLS_VERSION]: justBelow });
-    if (set) return { version: threshold, statements: set.map((c) => c.statement.label) };
+    const below = TLS_VERSIONS.filter((v) => Number(v) < Number(threshold));
+    const sets = below.map((version) => coveringSet(candidates, { [SECURE_TRANSPORT]: 'true', [TLS_VERSION]: version }));
+    if (below.length === 0 || sets.some((set) => set === undefined)) continue;
+    const deciding = candidates.filter((c) => sets.some((set) => set?.includes(c)));
+    return { version: threshold, statements: deciding.map((c) => c.statement.label) };
   }
   return undefined;
 }

@@ -29,6 +29,11 @@ describe('patternReachOverPrefix (does a Resource cover every object of example-
     ['arn:aws:s3:::example-bucket/logs/*', 'some'],
     ['arn:aws:s3:::example-bucket/report.csv', 'some'],
     ['arn:aws:s3:::example-bucket/?', 'some'],
+    // Object keys are never empty: one `?` and a star cover them all, the bare prefix none.
+    ['arn:aws:s3:::example-bucket/?*', 'all'],
+    ['arn:aws:s3:::example-bucket/*?', 'all'],
+    ['arn:aws:s3:::example-bucket/??*', 'some'],
+    ['arn:aws:s3:::example-bucket/', 'none'],
     ['arn:aws:s3:::*/logs/*', 'some'],
     ['arn:aws:s3:::example-*/logs/*', 'some'],
     ['arn:aws:s3:::example-bucket-other/*', 'none'],
