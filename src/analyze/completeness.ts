@@ -8,9 +8,12 @@ import type { MissingEvidence } from '../model/packet.js';
 /** `unparsablePolicies`: bucket name → why its policy could not be analysed. */
 export function missingEvidence(ev: TenantEvidence, unparsablePolicies: ReadonlyMap<string, string>): MissingEvidence[] {
   const missing: MissingEvidence[] = ev.collectionProblems.map((p) => ({ scope: p.scope, source: 'collection', reason: p.message }));
+  for (const b of ev.undeterminedBuckets) missing.push({ scope: `bucket ${b.name}`, source: 'bucket selection', reason: b.reason });
   for (const b of ev.buckets) {
     const scope = `bucket ${b.name}`;
-    for (const rec of [b.encryption, b.policy, b.publicAccessBlock]) {
+    // The location only matters when ListBuckets did not name the region; tags only when they select.
+    const needed = [b.encryption, b.policy, b.publicAccessBlock, ...(b.region === undefined ? [b.location] : [])];
+    for (const rec of needed) {
       if (rec.outcome === 'access_denied' || rec.outcome === 'error') {
         missing.push({ scope, source: rec.operation, reason: `${rec.error.code}: ${rec.error.message}` });
       }
@@ -24,8 +27,13 @@ export function missingEvidence(ev: TenantEvidence, unparsablePolicies: Readonly
   for (const k of ev.keys) {
     const scope = `key ${k.reference}`;
     if (k.describe.outcome !== 'ok') missing.push({ scope, source: 'kms:DescribeKey', reason: `${k.describe.error.code}: ${k.describe.error.message}` });
-    else if (k.rotation && k.rotation.outcome !== 'ok') {
-      missing.push({ scope, source: 'kms:GetKeyRotationStatus', reason: `${k.rotation.error.code}: ${k.rotation.error.message}` });
+    else {
+      if (k.rotation && k.rotation.outcome !== 'ok') {
+        missing.push({ scope, source: 'kms:GetKeyRotationStatus', reason: `${k.rotation.error.code}: ${k.rotation.error.message}` });
+      }
+      if (k.policy && (k.policy.outcome === 'error' || k.policy.outcome === 'access_denied')) {
+        missing.push({ scope, source: 'kms:GetKeyPolicy', reason: `${k.policy.error.code}: ${k.policy.error.message}` });
+      }
     }
   }
   return missing;

@@ -72,6 +72,7 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
   const accounts: AccountEvidence[] = [];
   const buckets: BucketEvidence[] = [];
   const excluded: ExcludedBucket[] = [];
+  const undetermined: ExcludedBucket[] = [];
   const problems = (args.missingAccounts ?? []).map((m) => ({ scope: `account ${m.account}`, message: m.message }));
   const keysWanted = new Map<string, KeyWanted>();
   const sourceByAccount = new Map(args.sources.map((s) => [s.account, s]));
@@ -95,7 +96,10 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
       continue;
     }
     const listed = (listBuckets.response as ListBucketsOutput).Buckets ?? [];
-    const names = listed.map((b) => b.Name).filter((n): n is string => typeof n === 'string').sort();
+    const names = [...new Set(listed.map((b) => b.Name).filter((n): n is string => typeof n === 'string'))].sort();
+    for (const dup of duplicates(listed.map((b) => b.Name ?? ''))) {
+      problems.push({ scope: `bucket ${dup.name}`, message: `${listBuckets.file}: s3:ListBuckets lists bucket ${dup.name} ${dup.times} times; it is counted once` });
+    }
     const listedRegion = new Map(listed.map((b) => [b.Name, b.BucketRegion]));
     const limit = pLimit(args.bucketConcurrency ?? 8);
     let done = 0;
@@ -111,7 +115,10 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
     for (const r of results) {
       if (r.kind === 'excluded') {
         excluded.push(r.excluded);
-        if (r.problem) problems.push(r.problem);
+        continue;
+      }
+      if (r.kind === 'undetermined') {
+        undetermined.push(r.bucket);
         continue;
       }
       buckets.push(r.bucket);
@@ -138,6 +145,7 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
     accounts,
     buckets: buckets.sort((a, b) => a.account.localeCompare(b.account) || a.name.localeCompare(b.name)),
     excludedBuckets: excluded.sort((a, b) => a.account.localeCompare(b.account) || a.name.localeCompare(b.name)),
+    undeterminedBuckets: undetermined.sort((a, b) => a.account.localeCompare(b.account) || a.name.localeCompare(b.name)),
     keys,
     collectionProblems: problems,
   };
@@ -147,7 +155,9 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
 
 type BucketOutcome =
   | { kind: 'selected'; bucket: BucketEvidence }
-  | { kind: 'excluded'; excluded: ExcludedBucket; problem?: { scope: string; message: string } };
+  | { kind: 'excluded'; excluded: ExcludedBucket }
+  /** Tags decide membership and could not be read: neither in scope nor out of it. */
+  | { kind: 'undetermined'; bucket: ExcludedBucket };
 
 async function collectBucket(
   source: AccountSource,
@@ -172,13 +182,7 @@ async function collectBucket(
   const tagging = await call('GetBucketTagging', region);
   const byTags = selectByTags(tagging as FiledRecord<never>, tenant.buckets);
   if (byTags.selected === false) return { kind: 'excluded', excluded: { name, account, reason: byTags.reason } };
-  if (byTags.selected === 'undecidable') {
-    return {
-      kind: 'excluded',
-      excluded: { name, account, reason: byTags.reason },
-      problem: { scope: `bucket ${name}`, message: byTags.reason },
-    };
-  }
+  if (byTags.selected === 'undecidable') return { kind: 'undetermined', bucket: { name, account, reason: byTags.reason } };
   const [encryption, policy, publicAccessBlock, ...extraRecords] = await Promise.all([
     call('GetBucketEncryption', region),
     call('GetBucketPolicy', region),
@@ -265,4 +269,11 @@ async function collectKeys(
     args.onProgress?.({ phase: 'keys', account: w.account, done: ++done, total: wanted.length });
   }
   return keys;
+}
+
+/** Names that occur more than once, with how often. */
+function duplicates(names: string[]): Array<{ name: string; times: number }> {
+  const counts = new Map<string, number>();
+  for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
+  return [...counts].filter(([, times]) => times > 1).map(([name, times]) => ({ name, times })).sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -21,7 +21,12 @@ export function selectByTags(tagging: EvidenceRecord<GetBucketTaggingOutput>, se
   let tags: Array<{ Key?: string; Value?: string }>;
   if (tagging.outcome === 'ok') tags = tagging.response.TagSet ?? [];
   else if (tagging.outcome === 'not_configured') tags = [];
-  else return { selected: 'undecidable', reason: `bucket tags unreadable (${tagging.error.code}); cannot tell whether the bucket belongs to the tenant` };
+  else {
+    return {
+      selected: 'undecidable',
+      reason: `scope undetermined: the bucket's tags could not be read (${tagging.error.code}: ${tagging.error.message}), so whether it belongs to the tenant is unknown`,
+    };
+  }
   for (const want of sel.tags) {
     const found = tags.find((t) => t.Key === want.key);
     if (!found) return { selected: false, reason: `lacks tag "${want.key}"` };

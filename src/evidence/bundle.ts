@@ -90,6 +90,8 @@ export interface TenantEvidence {
   accounts: AccountEvidence[];
   buckets: BucketEvidence[];
   excludedBuckets: ExcludedBucket[];
+  /** Buckets whose tags decide membership and could not be read: named, never excluded, never judged. */
+  undeterminedBuckets: ExcludedBucket[];
   keys: KeyEvidence[];
   /** Problems that stopped a whole source (e.g. an offline export folder missing). */
   collectionProblems: Array<{ scope: string; message: string }>;

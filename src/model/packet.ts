@@ -188,6 +188,8 @@ export interface Packet {
   encryptionStatuses: readonly EncryptionStatus[];
   buckets: BucketResult[];
   excludedBuckets: Array<{ name: string; account: string; reason: string }>;
+  /** Buckets whose membership depends on tags that could not be read: neither judged nor excluded. */
+  scopeUndetermined: Array<{ name: string; account: string; reason: string }>;
   keys: KeyResult[];
   controls: ControlResult[];
   findings: Finding[];

@@ -9,8 +9,8 @@ import type {
   HistoryResourceType,
 } from '../collect/aws-config/shapes.js';
 import type { HistoryWindow } from '../collect/aws-config/source.js';
-import type { EvidenceRecord, FiledRecord } from '../evidence/record.js';
-import { EVIDENCE_DIR, type EvidenceWriter } from './evidence-store.js';
+import type { FiledRecord } from '../evidence/record.js';
+import { EVIDENCE_DIR, readRecord, type EvidenceWriter } from './evidence-store.js';
 
 /** What AWS Config answered in one region of one account. */
 export interface AwsConfigRegionEvidence {
@@ -89,9 +89,6 @@ async function readJson<T>(packetDir: string, rel: string): Promise<T> {
   return JSON.parse(await readFile(path.join(packetDir, ...rel.split('/')), 'utf8')) as T;
 }
 
-async function readRecord<T>(packetDir: string, file: string): Promise<FiledRecord<T>> {
-  return { ...(await readJson<EvidenceRecord<T>>(packetDir, file)), file } as FiledRecord<T>;
-}
 
 /** Packets collected before AWS Config evidence existed have no index: null ("not collected by this version"). */
 export async function loadAwsConfigEvidence(packetDir: string): Promise<AwsConfigEvidence | null> {

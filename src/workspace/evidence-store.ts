@@ -6,6 +6,7 @@ import type { AccountEvidence, BucketEvidence, ExcludedBucket, KeyEvidence, RunI
 import type { InventoryEvidence } from '../evidence/inventory.js';
 import type { ListAliasesOutput } from '../evidence/aws-shapes.js';
 import type { EvidenceRecord, FiledRecord } from '../evidence/record.js';
+import { readAnswer, readStoredRecord } from '../evidence/answers.js';
 import { stableJson, writeFileAtomic } from './atomic-write.js';
 import { hashTree } from './hash.js';
 
@@ -28,9 +29,10 @@ export class EvidenceWriter {
     return relative;
   }
 
+  /** Writes the record as it was received; returns it as analysis reads it (answers checked against their shape). */
   async writeRecord<T>(relative: string, record: EvidenceRecord<T>): Promise<FiledRecord<T>> {
     await this.writeJson(relative, record);
-    return { ...record, file: relative } as FiledRecord<T>;
+    return readAnswer<T>({ ...record, file: relative } as FiledRecord<unknown>);
   }
 }
 
@@ -59,6 +61,8 @@ interface EvidenceIndex {
     extra?: Record<string, string>;
   }>;
   excludedBuckets: ExcludedBucket[];
+  /** Absent in evidence collected before scope could be undetermined. */
+  undeterminedBuckets?: ExcludedBucket[];
   keys: Array<{
     reference: string;
     referencedBy: string[];
@@ -100,6 +104,7 @@ export async function writeEvidenceIndex(writer: EvidenceWriter, ev: Omit<Tenant
       ...(b.extra ? { extra: extraFiles(b.extra) } : {}),
     })),
     excludedBuckets: ev.excludedBuckets,
+    undeterminedBuckets: ev.undeterminedBuckets,
     keys: ev.keys.map((k) => ({
       reference: k.reference,
       referencedBy: k.referencedBy,
@@ -141,8 +146,11 @@ async function readJson<T>(packetDir: string, relative: string): Promise<T> {
   }
 }
 
-async function readRecord<T>(packetDir: string, relative: string): Promise<FiledRecord<T>> {
-  return { ...(await readJson<EvidenceRecord<T>>(packetDir, relative)), file: relative } as FiledRecord<T>;
+/** One stored record, read through the shape of its answer (evidence/answers.ts). */
+export async function readRecord<T>(packetDir: string, relative: string): Promise<FiledRecord<T>> {
+  const read = readStoredRecord<T>(await readJson<unknown>(packetDir, relative), relative);
+  if ('problem' in read) throw new EvidenceReadError(read.problem);
+  return read.record;
 }
 
 /** Reads a packet folder's evidence back into the bundle analysis takes. */
@@ -194,6 +202,7 @@ export async function loadEvidence(packetDir: string): Promise<TenantEvidence> {
     accounts,
     buckets,
     excludedBuckets: index.excludedBuckets,
+    undeterminedBuckets: index.undeterminedBuckets ?? [],
     keys,
     collectionProblems: index.collectionProblems,
     files,

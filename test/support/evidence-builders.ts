@@ -75,6 +75,7 @@ export function tenantEvidence(buckets: BucketEvidence[], keys: KeyEvidence[] = 
     accounts: [{ id: '111122223333', listBuckets: ok('s3:ListBuckets', { Buckets: buckets.map((b) => ({ Name: b.name })) }), aliases: [] }],
     buckets,
     excludedBuckets: [],
+    undeterminedBuckets: [],
     keys,
     collectionProblems: [],
     files: [],

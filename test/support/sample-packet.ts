@@ -116,6 +116,7 @@ export function samplePacket(opts: { manyBuckets?: number; logs?: boolean; gover
     encryptionStatuses: ENCRYPTION_STATUSES,
     buckets,
     excludedBuckets: [{ name: 'other-team-bucket', account: '111122223333', reason: 'excluded by name pattern "other-*"' }],
+    scopeUndetermined: [],
     keys: [
       {
         reference: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',

@@ -138,7 +138,7 @@ async function readManifest(
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
 
-  // manifest.checksum holds the MD5 of manifest.json; checked when it was delivered alongside.
+  // manifest.checksum holds the MD5 of manifest.json.
   const checksumPath = manifestChecksumPath(bucket, report);
   try {
     const expected = (await readAll(await report.tree.open(checksumPath))).toString('utf8').trim().toLowerCase();
@@ -147,7 +147,11 @@ async function readManifest(
       return { problem: `MD5 of manifest.json is ${actual}, manifest.checksum says ${expected}`, location, sha256 };
     }
   } catch (err) {
-    if (!isTreeNotFound(err)) return { problem: `manifest.checksum: ${errorText(err)}`, location, sha256 };
+    // S3 Inventory always delivers manifest.checksum with manifest.json; without it the manifest is unchecked.
+    const problem = isTreeNotFound(err)
+      ? 'manifest.checksum is missing beside manifest.json, so the manifest cannot be checked'
+      : `manifest.checksum: ${errorText(err)}`;
+    return { problem, location, sha256 };
   }
 
   const parsed = parseManifest(bytes.toString('utf8'));
@@ -198,7 +202,7 @@ async function readReport(args: CollectInventoryArgs, report: ReportFolder, read
     const problems: InventoryProblem[] = [];
     for (const file of manifest.files) {
       const treePath = dataFileTreePath(file.key, bucket, report.configId);
-      const result = await readDataFile({ tree: report.tree, treePath, file, layout, totals });
+      const result = await readDataFile({ tree: report.tree, treePath, file, layout, totals, bucket });
       files.push(result.record);
       problems.push(...result.problems);
     }

@@ -22,9 +22,11 @@ export async function readDataFile(args: {
   treePath: string;
   file: ManifestFile;
   layout: ColumnLayout;
+  /** The bucket the report describes: rows naming another bucket are problems, not counts. */
+  bucket: string;
   totals: InventoryTotals;
 }): Promise<{ record: InventoryDataFile; problems: InventoryProblem[] }> {
-  const { tree, treePath, file, layout, totals } = args;
+  const { tree, treePath, file, layout, totals, bucket } = args;
   const location = tree.locate(treePath);
   const record: InventoryDataFile = {
     key: file.key,
@@ -51,7 +53,7 @@ export async function readDataFile(args: {
       done(null, chunk);
     },
   });
-  const rows = new DataFileRows(location, layout, totals, MAX_PROBLEMS_PER_FILE);
+  const rows = new DataFileRows(location, layout, totals, MAX_PROBLEMS_PER_FILE, bucket);
   const scanner = new InventoryCsvScanner(layout.count, rows);
   const problems: InventoryProblem[] = [];
   let complete = false;

@@ -1,23 +1,7 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { INVENTORY_MANIFEST, shapeProblem } from '../../evidence/answers.js';
 
-/** manifest.json as S3 Inventory writes it next to every report (AWS docs, "Inventory manifest"). */
-const manifestSchema = z.object({
-  sourceBucket: z.string().min(1),
-  destinationBucket: z.string().optional(),
-  version: z.string().optional(),
-  creationTimestamp: z.union([z.string(), z.number()]).optional(),
-  fileFormat: z.string().min(1),
-  fileSchema: z.string().min(1),
-  files: z.array(
-    z.object({
-      key: z.string().min(1),
-      size: z.number().int().nonnegative(),
-      MD5checksum: z.string().regex(/^[0-9a-fA-F]{32}$/, 'an MD5 hex digest'),
-    }),
-  ),
-});
-
-export type InventoryManifest = z.infer<typeof manifestSchema>;
+export type InventoryManifest = z.infer<typeof INVENTORY_MANIFEST>;
 export type ManifestFile = InventoryManifest['files'][number];
 
 export function parseManifest(text: string): { manifest: InventoryManifest } | { error: string } {
@@ -27,12 +11,9 @@ export function parseManifest(text: string): { manifest: InventoryManifest } | {
   } catch (err) {
     return { error: `not valid JSON: ${(err as Error).message}` };
   }
-  const parsed = manifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    return { error: `not an S3 Inventory manifest: ${issues.join('; ')}` };
-  }
-  return { manifest: parsed.data };
+  const problem = shapeProblem(INVENTORY_MANIFEST, json);
+  if (problem !== undefined) return { error: `not an S3 Inventory manifest: ${problem}` };
+  return { manifest: json as InventoryManifest };
 }
 
 /** CSV fileSchema: "Bucket, Key, Size" → ['Bucket', 'Key', 'Size']. */

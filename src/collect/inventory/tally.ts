@@ -129,7 +129,12 @@ export class DataFileRows implements RowSink {
     private readonly layout: ColumnLayout,
     private readonly totals: InventoryTotals,
     private readonly maxProblems: number,
-  ) {}
+    bucket: string,
+  ) {
+    this.bucket = Buffer.from(bucket, 'utf8');
+  }
+
+  private readonly bucket: Buffer;
 
   get problemCount(): number {
     return this.problems.length + this.unlistedProblems;
@@ -143,6 +148,10 @@ export class DataFileRows implements RowSink {
   row(buf: Buffer, starts: Int32Array, ends: Int32Array, escaped: Uint8Array, line: number): void {
     this.rows++;
     const L = this.layout;
+    if (L.bucket >= 0 && this.bucket.compare(buf, starts[L.bucket]!, ends[L.bucket]!) !== 0) {
+      this.problem(line, `Bucket "${text(buf, starts[L.bucket]!, ends[L.bucket]!, escaped[L.bucket]!)}" is not ${this.bucket.toString('utf8')}: a row of another bucket is not counted`);
+      return;
+    }
     if (L.isDeleteMarker >= 0 && isTrue(buf, starts[L.isDeleteMarker]!, ends[L.isDeleteMarker]!)) {
       this.totals.deleteMarkers++;
       return;

@@ -95,6 +95,11 @@ export function liveAccountSource(args: LiveAccountSourceArgs): AccountSource {
       return { ...r, output: { InventoryConfigurationList: list, IsTruncated: false } };
     }
     const r = await s3(region, (c) => SINGLE_BUCKET_CALLS[op](c, bucket));
+    if (r.ok && op === 'GetBucketLocation') {
+      // S3 answers us-east-1 with an empty <LocationConstraint/>, which the SDK leaves out; the CLI prints null.
+      const { LocationConstraint } = asEvidence(r.output) as { LocationConstraint?: string | null };
+      return { ...r, output: { LocationConstraint: LocationConstraint ?? null } };
+    }
     return r.ok ? { ...r, output: asEvidence(r.output) } : r;
   };
 

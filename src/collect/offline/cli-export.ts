@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { outcomeForErrorCode, type EvidenceRecord } from '../../evidence/record.js';
+import { UNREADABLE } from '../../evidence/answers.js';
 
 /**
  * Reads one AWS CLI output as evidence. The export layout keeps, for every command, either
@@ -27,9 +28,9 @@ async function readIfPresent(file: string): Promise<string | undefined> {
   }
 }
 
-export function parseCliError(text: string): { code: string; message: string } {
+export function parseCliError(text: string): { code: string; message: string; operation?: string } {
   const m = CLI_ERROR.exec(text);
-  if (m) return { code: m[1]!, message: m[3]!.trim() };
+  if (m) return { code: m[1]!, message: m[3]!.trim(), operation: m[2]! };
   const firstLine = text.trim().split('\n')[0] ?? '';
   return { code: 'CliError', message: firstLine || 'the AWS CLI reported an error without a message' };
 }
@@ -52,7 +53,13 @@ export async function readCliOutput(folder: string, name: string, call: CliCall)
     }
   }
   if (errorText !== undefined && errorText.trim() !== '') {
-    const { code, message } = parseCliError(errorText);
+    const { code, message, operation } = parseCliError(errorText);
+    // An error text from another call (a copy slip) says nothing about this one.
+    const expected = call.operation.split(':')[1];
+    if (operation !== undefined && operation !== expected) {
+      const why = `${path.basename(folder)}/${name}.error.txt: the error is from the ${operation} operation, not ${expected} (${code}: ${message})`;
+      return { ...base, sourcePath: errorPath, outcome: 'error', error: { code: UNREADABLE, message: why } };
+    }
     return { ...base, sourcePath: errorPath, outcome: outcomeForErrorCode(code), error: { code, message } };
   }
   return {

@@ -4,8 +4,8 @@ import type { AccountConfig, TenantConfig } from '../../config/schema.js';
 import { parseKeyReference } from '../../collect/key-reference.js';
 import { regionFromLocationConstraint, selectByName, selectByTags } from '../../collect/select-buckets.js';
 import type { AccountSource } from '../../collect/source.js';
-import type { GetBucketTaggingOutput } from '../../evidence/aws-shapes.js';
-import type { EvidenceRecord } from '../../evidence/record.js';
+import type { GetBucketTaggingOutput, ListBucketsOutput } from '../../evidence/aws-shapes.js';
+import { readAnswer } from '../../evidence/answers.js';
 import { accessLogCheck, bucketReads, callOf, configuredLocation, inventoryCheck, readCheck } from './check-buckets.js';
 import { configCheck } from './check-config.js';
 import { kmsEventsCheck, readTrails, s3DataCheck } from './check-trails.js';
@@ -28,7 +28,7 @@ function roleName(account: AccountConfig): string | undefined {
 
 async function bucketRegion(source: AccountSource, bucket: string, listed: string | undefined, calls: ReadCall[], checks: Check[], role: string | undefined): Promise<string | undefined> {
   if (listed) return listed;
-  const loc = await source.bucketCall('GetBucketLocation', bucket, undefined);
+  const loc = readAnswer(await source.bucketCall('GetBucketLocation', bucket, undefined), `GetBucketLocation of ${bucket}`);
   calls.push(callOf(loc, `bucket ${bucket}`));
   const gap = readCheck(loc, `bucket ${bucket}`, role);
   if (gap) checks.push(gap);
@@ -42,7 +42,7 @@ export async function checkAccount(args: AccountCheckArgs): Promise<{ checks: Ch
   const role = roleName(account);
   const acctScope = `account ${account.id}`;
 
-  const list = await source.listBuckets();
+  const list = readAnswer<ListBucketsOutput>(await source.listBuckets(), 'ListBuckets');
   calls.push(callOf(list, acctScope));
   const listGap = readCheck(list, acctScope, role);
   if (listGap || list.outcome !== 'ok') {
@@ -57,7 +57,7 @@ export async function checkAccount(args: AccountCheckArgs): Promise<{ checks: Ch
     const region = await bucketRegion(source, b.Name, b.BucketRegion, calls, checks, role);
     if (!region) continue;
     if (tenant.buckets.tags.length > 0) {
-      const tagging = (await source.bucketCall('GetBucketTagging', b.Name, region)) as EvidenceRecord<GetBucketTaggingOutput>;
+      const tagging = readAnswer<GetBucketTaggingOutput>(await source.bucketCall('GetBucketTagging', b.Name, region), `GetBucketTagging of ${b.Name}`);
       calls.push(callOf(tagging, `bucket ${b.Name}`));
       const decision = selectByTags(tagging, tenant.buckets);
       if (decision.selected === 'undecidable') {

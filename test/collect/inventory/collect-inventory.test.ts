@@ -294,14 +294,19 @@ describe('choosing the report', () => {
     expect(e.problems[0]?.message).toMatch(/^MD5 of manifest.json is [0-9a-f]{32}, manifest.checksum says 0123456789abcdef0123456789abcdef$/);
   });
 
-  it('reads a report whose manifest.checksum was not copied', async () => {
+  it('does not count a report whose manifest.checksum was not copied: the manifest is unchecked', async () => {
     await writeReport({
       root: work,
       folder: '2026-10-30T00-00Z',
       checksum: 'none',
       files: [{ name: 'a.csv.gz', csv: row('k', '10', 'SSE-S3') }],
     });
-    expectStatus(await collect([work], 'src-bucket', '2026-11-01T00:00:00Z'), 'ok');
+    const ev = await collect([work], 'src-bucket', '2026-11-01T00:00:00Z');
+    expect(ev).toMatchObject({
+      status: 'unverified',
+      reason: 'the report manifest could not be read or verified',
+      problems: [{ message: 'manifest.checksum is missing beside manifest.json, so the manifest cannot be checked' }],
+    });
   });
 });
 

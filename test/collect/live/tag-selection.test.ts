@@ -45,16 +45,16 @@ it('selects exactly the buckets carrying the tenant tag', () => {
   expect(run.evidence.buckets[0]!.encryption.outcome).toBe('ok');
 });
 
-it('says why each other bucket is out, and flags the one whose tags could not be read', () => {
+it('says why each other bucket is out; the one whose tags could not be read is neither in nor out', () => {
   expect(run.evidence.excludedBuckets).toEqual([
     { name: 'other-prefix', account: A, reason: 'not matched by include patterns "shared-*"' },
     { name: 'shared-globex', account: A, reason: 'tag "tenant" is "globex", not "acme"' },
-    { name: 'shared-secret', account: A, reason: 'bucket tags unreadable (AccessDenied); cannot tell whether the bucket belongs to the tenant' },
     { name: 'shared-untagged', account: A, reason: 'lacks tag "tenant"' },
   ]);
-  expect(run.evidence.collectionProblems).toEqual([
-    { scope: 'bucket shared-secret', message: 'bucket tags unreadable (AccessDenied); cannot tell whether the bucket belongs to the tenant' },
+  expect(run.evidence.undeterminedBuckets).toEqual([
+    { name: 'shared-secret', account: A, reason: expect.stringMatching(/^scope undetermined: the bucket's tags could not be read \(AccessDenied: .+\)/) },
   ]);
+  expect(run.evidence.buckets.map((b) => b.name)).not.toContain('shared-secret');
 });
 
 it("reads nothing more of a bucket that is not the tenant's", () => {

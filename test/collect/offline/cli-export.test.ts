@@ -21,6 +21,7 @@ describe('AWS CLI export reader', () => {
     expect(parseCliError('\nAn error occurred (NoSuchBucketPolicy) when calling the GetBucketPolicy operation: The bucket policy does not exist\n')).toEqual({
       code: 'NoSuchBucketPolicy',
       message: 'The bucket policy does not exist',
+      operation: 'GetBucketPolicy',
     });
   });
   it('parses the retry wording', () => {

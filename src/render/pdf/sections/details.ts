@@ -82,6 +82,7 @@ function scopeText(ctx: PageContext): string {
     accounts: new Set(buckets.map((b) => b.account)).size,
     regions: new Set(buckets.map((b) => b.region)).size,
     excluded: excludedBuckets.length,
+    undetermined: ctx.packet.scopeUndetermined.length,
   });
 }
 

@@ -83,6 +83,12 @@ export function addSummarySheet(wb: Workbook, w: Wording, p: Packet): Worksheet 
   if (p.excludedBuckets.length === 0) put([{ value: w.t('xlsx.values.none') }]);
   for (const b of p.excludedBuckets) put([{ value: b.name }, { value: b.account }, { value: b.reason }]);
 
+  if (p.scopeUndetermined.length > 0) {
+    heading('xlsx.summary.scopeUndetermined');
+    put(['bucket', 'account', 'reason'].map((k) => ({ value: w.t(`xlsx.columns.excluded.${k}`) })), true);
+    for (const b of p.scopeUndetermined) put([{ value: b.name }, { value: b.account }, { value: b.reason }]);
+  }
+
   sheet.views = [{ state: 'frozen', xSplit: 0, ySplit: 1 }];
   widths.forEach((width, i) => {
     sheet.getColumn(i + 1).width = Math.min(WIDTHS.max[i] ?? 48, Math.max(WIDTHS.min, width + 2));
