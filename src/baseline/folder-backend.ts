@@ -1,6 +1,7 @@
-import { link, mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BaselineExistsError, type BaselineBackend } from './store.js';
+import { isRefusedRead, readConfinedText } from '../util/confined-read.js';
+import { BaselineExistsError, BaselineFileError, type BaselineBackend } from './store.js';
 
 let counter = 0;
 
@@ -26,7 +27,17 @@ export function folderBackend(dir: string): BaselineBackend {
       }
     },
     async read(name) {
-      return readFile(path.join(dir, name), 'utf8');
+      // Only a regular file inside the tenant's baseline folder is a stored baseline.
+      const file = path.join(dir, name);
+      let text: string | undefined;
+      try {
+        text = await readConfinedText(dir, file);
+      } catch (err) {
+        if (isRefusedRead(err)) throw new BaselineFileError(err.message);
+        throw err;
+      }
+      if (text === undefined) throw Object.assign(new Error(`ENOENT: ${file} does not exist`), { code: 'ENOENT' });
+      return text;
     },
     async create(name, text) {
       await mkdir(dir, { recursive: true });

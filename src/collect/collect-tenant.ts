@@ -5,7 +5,7 @@ import type { DescribeKeyOutput, GetBucketEncryptionOutput, GetKeyPolicyOutput, 
 import type { AccountEvidence, BucketEvidence, ExcludedBucket, KeyEvidence, RunInfo, TenantEvidence } from '../evidence/bundle.js';
 import type { InventoryEvidence } from '../evidence/inventory.js';
 import type { FiledRecord } from '../evidence/record.js';
-import { EvidenceWriter, evidencePaths, writeEvidenceIndex } from '../workspace/evidence-store.js';
+import { EvidenceWriter, evidencePaths, safeSegment, writeEvidenceIndex } from '../workspace/evidence-store.js';
 import { hashTree } from '../workspace/hash.js';
 import { parseKeyReference } from './key-reference.js';
 import { regionFromLocationConstraint, selectByName, selectByTags } from './select-buckets.js';
@@ -232,7 +232,7 @@ async function collectKeys(
     if (!aliases) {
       const source = sources.get(account)!;
       aliases = (async () => {
-        const rec = await writer.writeRecord(`${evidencePaths.account(account)}/kms/${region}/list-aliases.json`, await source.listAliases(region));
+        const rec = await writer.writeRecord(`${evidencePaths.account(account)}/kms/${safeSegment(region)}/list-aliases.json`, await source.listAliases(region));
         accounts.find((a) => a.id === account)?.aliases.push(rec);
         return rec as FiledRecord<ListAliasesOutput>;
       })();

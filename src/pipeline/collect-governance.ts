@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { baselineStore, defaultBaselineDir, folderBackend } from '../baseline/index.js';
-import { exceptionsFileFor, loadExceptions } from '../analyze/exceptions/index.js';
+import { exceptionsFileFor, loadExceptions, readExceptionsText } from '../analyze/exceptions/index.js';
 import { readPreviousPackets, trendPoint } from '../analyze/trend/index.js';
 import { CONTROLS } from '../analyze/controls/index.js';
 import type { Period } from '../config/period.js';
@@ -14,7 +13,7 @@ export async function collectGovernance(args: { config: Config; tenant: TenantCo
   const baseline = (await baselineStore(folderBackend(baselineLocation)).latest()) ?? null;
   const file = exceptionsFileFor(tenant.id, config.exceptionsDir);
   const exceptions = await loadExceptions(file, { tenant: tenant.id, controlIds: CONTROLS.map((c) => c.id) });
-  const registerText = exceptions.exists ? await readFile(file, 'utf8') : undefined;
+  const registerText = exceptions.exists ? await readExceptionsText(file) : undefined;
   const previous = await readPreviousPackets(args.outDir, tenant.id, period.label);
   const previousMonths = previous
     .filter((p) => p.period !== period.label)

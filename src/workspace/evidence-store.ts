@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Period } from '../config/period.js';
 import type { TenantConfig } from '../config/schema.js';
@@ -9,6 +8,7 @@ import type { EvidenceRecord, FiledRecord } from '../evidence/record.js';
 import { readAnswer, readStoredRecord } from '../evidence/answers.js';
 import { stableJson, writeFileAtomic } from './atomic-write.js';
 import { hashTree } from './hash.js';
+import { isRefusedRead, readConfinedText } from '../util/confined-read.js';
 
 /**
  * The evidence folder of one packet. Every record is its own file; `evidence/index.json` says which
@@ -21,7 +21,10 @@ export class EvidenceWriter {
 
   /** Absolute path for a path relative to the packet folder. */
   abs(relative: string): string {
-    return path.join(this.packetDir, ...relative.split('/'));
+    const parts = relative.split('/');
+    // Evidence paths are built from names AWS returned; none may climb out of the packet folder.
+    if (path.isAbsolute(relative) || parts.some((p) => p === '..' || p === '.')) throw new Error(`evidence path "${relative}" is not inside the packet folder`);
+    return path.join(this.packetDir, ...parts);
   }
 
   async writeJson(relative: string, value: unknown): Promise<string> {
@@ -38,16 +41,18 @@ export class EvidenceWriter {
 
 /** Folder-safe form of a name that may hold '/' or ':' (aliases, ARNs). */
 export function safeSegment(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]/g, '_');
+  const safe = name.replace(/[^A-Za-z0-9._-]/g, '_');
+  // "." and ".." are names of folders that already exist: never one of ours.
+  return safe === '.' || safe === '..' || safe === '' ? safe.replace(/./g, '_') || '_' : safe;
 }
 
 export const evidencePaths = {
   run: `${EVIDENCE_DIR}/run.json`,
   tenant: `${EVIDENCE_DIR}/tenant.json`,
   index: `${EVIDENCE_DIR}/index.json`,
-  account: (a: string) => `${EVIDENCE_DIR}/accounts/${a}`,
-  bucket: (a: string, b: string) => `${EVIDENCE_DIR}/accounts/${a}/s3/${safeSegment(b)}`,
-  key: (a: string, region: string, id: string) => `${EVIDENCE_DIR}/accounts/${a}/kms/${region}/${safeSegment(id)}`,
+  account: (a: string) => `${EVIDENCE_DIR}/accounts/${safeSegment(a)}`,
+  bucket: (a: string, b: string) => `${EVIDENCE_DIR}/accounts/${safeSegment(a)}/s3/${safeSegment(b)}`,
+  key: (a: string, region: string, id: string) => `${EVIDENCE_DIR}/accounts/${safeSegment(a)}/kms/${safeSegment(region)}/${safeSegment(id)}`,
 };
 
 interface EvidenceIndex {
@@ -133,12 +138,15 @@ export class EvidenceReadError extends Error {
 
 async function readJson<T>(packetDir: string, relative: string): Promise<T> {
   const file = path.join(packetDir, ...relative.split('/'));
-  let text: string;
+  let text: string | undefined;
   try {
-    text = await readFile(file, 'utf8');
+    // index.json names the files: a packet folder from elsewhere must not point it outside itself.
+    text = await readConfinedText(packetDir, file);
   } catch (err) {
+    if (isRefusedRead(err)) throw new EvidenceReadError(err.message);
     throw new EvidenceReadError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
+  if (text === undefined) throw new EvidenceReadError(`${file}: cannot read (ENOENT)`);
   try {
     return JSON.parse(text) as T;
   } catch (err) {

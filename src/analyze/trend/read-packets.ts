@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { isRefusedRead, readConfinedText } from '../../util/confined-read.js';
 import path from 'node:path';
 import { monthsEndingWith } from './months.js';
 
@@ -18,12 +18,17 @@ export async function readPreviousPackets(outDir: string, tenant: string, period
   const out: PacketFile[] = [];
   for (const month of monthsEndingWith(period)) {
     const file = path.join(outDir, month, tenant, PACKET_FILE_NAME);
-    let text: string;
+    let text: string | undefined;
     try {
-      text = await readFile(file, 'utf8');
+      // Inside the output folder only: a packet.json linked to elsewhere is unreadable, not a month.
+      text = await readConfinedText(outDir, file);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      out.push(code === 'ENOENT' ? { period: month, state: 'missing' } : { period: month, state: 'unreadable', problem: `${file}: cannot read (${code ?? String(err)})` });
+      const problem = isRefusedRead(err) ? err.message : `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+      out.push({ period: month, state: 'unreadable', problem });
+      continue;
+    }
+    if (text === undefined) {
+      out.push({ period: month, state: 'missing' });
       continue;
     }
     try {

@@ -2,6 +2,8 @@ import path from 'node:path';
 import type { EvidenceRecord } from '../../evidence/record.js';
 import { safeSegment } from '../../workspace/evidence-store.js';
 import { isFolder, readCliOutput } from '../offline/cli-export.js';
+import { invalidIdentifierRecord } from '../offline/offline-source.js';
+import { identifierProblem } from '../../evidence/aws-identifiers.js';
 import { REQUESTED_COMPLIANCE_TYPES, type AwsConfigSource } from './source.js';
 
 /** The export's AWS Config folder: `configservice/<region>/…` (README "Offline evidence"). */
@@ -21,8 +23,17 @@ export async function hasConfigExport(folder: string): Promise<boolean> {
 export function offlineConfigSource(args: { account: string; folder: string; collectedAt: string }): AwsConfigSource {
   const { account, collectedAt } = args;
   const root = path.join(args.folder, CONFIG_EXPORT_DIR);
-  const read = <T>(dir: string, name: string, operation: string, region: string, parameters: Record<string, string> = {}) =>
-    readCliOutput(dir, name, { operation: `config:${operation}`, parameters, account, region, collectedAt }) as Promise<EvidenceRecord<T>>;
+  const read = async <T>(dir: string, name: string, operation: string, region: string, parameters: Record<string, string> = {}) => {
+    const call = { operation: `config:${operation}`, parameters, account, region, collectedAt };
+    // Resource ids come from evidence (bucket names, key ids): AWS's formats only, never a path of their own.
+    const resourceId = parameters.resourceId;
+    const problem =
+      identifierProblem('region', region) ??
+      (resourceId !== undefined && parameters.resourceType === 'AWS::S3::Bucket' ? identifierProblem('bucket', resourceId) : undefined) ??
+      (resourceId !== undefined && parameters.resourceType === 'AWS::KMS::Key' ? identifierProblem('kmsKey', resourceId) : undefined);
+    if (problem) return invalidIdentifierRecord(call, [problem]) as EvidenceRecord<T>;
+    return readCliOutput(dir, name, call, args.folder) as Promise<EvidenceRecord<T>>;
+  };
   return {
     account,
     mode: 'offline',

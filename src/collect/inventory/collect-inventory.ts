@@ -21,6 +21,7 @@ import {
   type InventoryManifest,
 } from './manifest.js';
 import { columnLayout, InventoryTotals } from './tally.js';
+import { WHOLE_FILE_MAX_BYTES } from '../../util/confined-read.js';
 
 export interface CollectInventoryArgs {
   /** The tenant's inventory locations (destination bucket + prefix, or local copies). */
@@ -230,9 +231,19 @@ async function readReport(args: CollectInventoryArgs, report: ReportFolder, read
   }
 }
 
+/** A manifest (or its checksum) is held whole: past WHOLE_FILE_MAX_BYTES it is refused, not buffered. */
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  let size = 0;
+  for await (const chunk of stream) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += buf.length;
+    if (size > WHOLE_FILE_MAX_BYTES) {
+      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      throw new Error(`larger than the ${WHOLE_FILE_MAX_BYTES}-byte limit for a manifest`);
+    }
+    chunks.push(buf);
+  }
   return Buffer.concat(chunks);
 }
 

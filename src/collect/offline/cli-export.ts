@@ -1,7 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { outcomeForErrorCode, type EvidenceRecord } from '../../evidence/record.js';
 import { UNREADABLE } from '../../evidence/answers.js';
+import { isRefusedRead, readConfinedText, type ReadLimits } from '../../util/confined-read.js';
 
 /**
  * Reads one AWS CLI output as evidence. The export layout keeps, for every command, either
@@ -19,11 +20,14 @@ export interface CliCall {
 // aws-cli v1 and v2 both print: "An error occurred (Code) when calling the Op operation: message"
 const CLI_ERROR = /An error occurred \(([A-Za-z0-9.]+)\)(?: \(reached max retries: \d+\))? when calling the (\w+) operation(?:[^:]*)?: ?(.*)/s;
 
-async function readIfPresent(file: string): Promise<string | undefined> {
+type Read = { text: string | undefined } | { refused: { code: string; message: string } };
+
+/** A file of the export, read only if it is a regular file inside the export (see util/confined-read). */
+async function readInExport(root: string, file: string, limits: ReadLimits | undefined): Promise<Read> {
   try {
-    return await readFile(file, 'utf8');
+    return { text: await readConfinedText(root, file, limits) };
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (isRefusedRead(err)) return { refused: { code: err.code, message: err.message } };
     throw err;
   }
 }
@@ -35,11 +39,20 @@ export function parseCliError(text: string): { code: string; message: string; op
   return { code: 'CliError', message: firstLine || 'the AWS CLI reported an error without a message' };
 }
 
-export async function readCliOutput(folder: string, name: string, call: CliCall): Promise<EvidenceRecord> {
+/**
+ * `root` is the account's export folder: nothing outside it is read, whatever links or names inside
+ * it say. A file that is refused (a link out of the export, a FIFO, device, oversized or hanging file)
+ * is an unreadable record with the reason, so every verdict that needs it is NOT EVALUATED.
+ */
+export async function readCliOutput(folder: string, name: string, call: CliCall, root: string = folder, limits?: ReadLimits): Promise<EvidenceRecord> {
   const base = { ...call, source: 'offline' as const };
   const jsonPath = path.join(folder, `${name}.json`);
   const errorPath = path.join(folder, `${name}.error.txt`);
-  const [json, errorText] = await Promise.all([readIfPresent(jsonPath), readIfPresent(errorPath)]);
+  const [jsonRead, errorRead] = await Promise.all([readInExport(root, jsonPath, limits), readInExport(root, errorPath, limits)]);
+  if ('refused' in jsonRead) return { ...base, sourcePath: jsonPath, outcome: 'error', error: jsonRead.refused };
+  const json = jsonRead.text;
+  if (json === undefined && 'refused' in errorRead) return { ...base, sourcePath: errorPath, outcome: 'error', error: errorRead.refused };
+  const errorText = 'text' in errorRead ? errorRead.text : undefined;
   if (json !== undefined && json.trim() !== '') {
     try {
       return { ...base, sourcePath: jsonPath, outcome: 'ok', response: JSON.parse(json) as unknown };

@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AccountSource, BucketExtraOperation, BucketOperation, KeyExtraOperation, KeyOperation } from '../source.js';
 import type { EvidenceRecord } from '../../evidence/record.js';
 import type { ListAliasesOutput, ListBucketsOutput } from '../../evidence/aws-shapes.js';
-import { readCliOutput } from './cli-export.js';
+import { readCliOutput, type CliCall } from './cli-export.js';
 import { parseKeyReference } from '../key-reference.js';
+import { identifierProblem, IDENTIFIER_FORMATS } from '../../evidence/aws-identifiers.js';
+import { readConfinedText } from '../../util/confined-read.js';
 
 /** AWS CLI command name for each API operation: the file name in the export layout. */
 const CLI_NAME: Record<BucketOperation | BucketExtraOperation | KeyOperation | KeyExtraOperation, string> = {
@@ -31,10 +32,28 @@ export interface ExportInfo {
 
 export async function readExportInfo(folder: string): Promise<ExportInfo> {
   try {
-    return JSON.parse(await readFile(path.join(folder, 'export.json'), 'utf8')) as ExportInfo;
+    const text = await readConfinedText(folder, path.join(folder, 'export.json'));
+    return text === undefined ? {} : (JSON.parse(text) as ExportInfo);
   } catch {
-    return {}; // export.json is optional; absence means "unknown exporter", not an error
+    return {}; // export.json is optional; absent or unreadable means "unknown exporter", not an error
   }
+}
+
+/**
+ * The record for a call whose identifiers (from evidence: list-buckets, a bucket's location or
+ * encryption) do not fit AWS's formats: they never become a path, and the call is unreadable evidence.
+ */
+export function invalidIdentifierRecord(call: CliCall, problems: string[]): EvidenceRecord {
+  return {
+    ...call,
+    source: 'offline',
+    outcome: 'error',
+    error: { code: 'InvalidIdentifier', message: `not read from the export: ${problems.join('; ')}` },
+  };
+}
+
+function problemsOf(checks: Array<[keyof typeof IDENTIFIER_FORMATS, string]>): string[] {
+  return checks.map(([kind, value]) => identifierProblem(kind, value)).filter((p): p is string => p !== undefined);
 }
 
 /**
@@ -48,7 +67,7 @@ export function offlineAccountSource(args: {
   otherExports?: Map<string, string>;
 }): AccountSource {
   const { account, folder, collectedAt } = args;
-  const call = (operation: string, parameters: Record<string, string>, region: string) => ({
+  const call = (operation: string, parameters: Record<string, string>, region: string): CliCall => ({
     operation,
     parameters,
     account,
@@ -59,26 +78,32 @@ export function offlineAccountSource(args: {
     account,
     mode: 'offline',
     listBuckets: () =>
-      readCliOutput(path.join(folder, 's3api'), 'list-buckets', call('s3:ListBuckets', {}, 'us-east-1')) as Promise<
+      readCliOutput(path.join(folder, 's3api'), 'list-buckets', call('s3:ListBuckets', {}, 'us-east-1'), folder) as Promise<
         EvidenceRecord<ListBucketsOutput>
       >,
-    bucketCall: (operation: BucketOperation | BucketExtraOperation, bucket: string, region: string | undefined) =>
-      readCliOutput(path.join(folder, 's3api', bucket), CLI_NAME[operation], call(`s3:${operation}`, { Bucket: bucket }, region ?? 'us-east-1')),
-    listAliases: (region: string) =>
-      readCliOutput(path.join(folder, 'kms', region), 'list-aliases', call('kms:ListAliases', {}, region)) as Promise<
-        EvidenceRecord<ListAliasesOutput>
-      >,
-    keyCall: (operation: KeyOperation | KeyExtraOperation, keyId: string, region: string) => {
+    bucketCall: async (operation: BucketOperation | BucketExtraOperation, bucket: string, region: string | undefined) => {
+      const c = call(`s3:${operation}`, { Bucket: bucket }, region ?? 'us-east-1');
+      const problems = problemsOf([['bucket', bucket]]);
+      if (problems.length > 0) return invalidIdentifierRecord(c, problems);
+      return readCliOutput(path.join(folder, 's3api', bucket), CLI_NAME[operation], c, folder);
+    },
+    listAliases: async (region: string) => {
+      const c = call('kms:ListAliases', {}, region);
+      const problems = problemsOf([['region', region]]);
+      if (problems.length > 0) return invalidIdentifierRecord(c, problems) as EvidenceRecord<ListAliasesOutput>;
+      return readCliOutput(path.join(folder, 'kms', region), 'list-aliases', c, folder) as Promise<EvidenceRecord<ListAliasesOutput>>;
+    },
+    keyCall: async (operation: KeyOperation | KeyExtraOperation, keyId: string, region: string) => {
       const ref = parseKeyReference(keyId);
       const owner = ref.account ?? account;
-      const base = owner !== account ? args.otherExports?.get(owner) ?? folder : folder;
-      const folderName = ref.kind === 'key' ? ref.keyId : ref.aliasName.replace(/\//g, '_');
       const parameters: Record<string, string> = { KeyId: keyId };
       if (operation === 'GetKeyPolicy') parameters.PolicyName = 'default';
-      return readCliOutput(path.join(base, 'kms', region, folderName), CLI_NAME[operation], {
-        ...call(`kms:${operation}`, parameters, region),
-        account: owner,
-      });
+      const c = { ...call(`kms:${operation}`, parameters, region), account: owner };
+      const problems = problemsOf([['kmsKey', keyId], ['region', region], ['account', owner]]);
+      if (problems.length > 0) return invalidIdentifierRecord(c, problems);
+      const base = owner !== account ? args.otherExports?.get(owner) ?? folder : folder;
+      const folderName = ref.kind === 'key' ? ref.keyId : ref.aliasName.replace(/\//g, '_');
+      return readCliOutput(path.join(base, 'kms', region, folderName), CLI_NAME[operation], c, base);
     },
   };
 }

@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TreeNotFoundError, localTree, type TreeReader } from '../../../src/collect/tree/index.js';
+import { makeFifo } from '../../support/special-files.js';
 
 let root: string;
 let tree: TreeReader;
@@ -90,5 +91,41 @@ describe('localTree', () => {
   it('refuses paths that climb out of the tree', async () => {
     await expect(tree.open('b/../../etc/passwd')).rejects.toThrow('is not inside the tree');
     expect(() => tree.locate('../x')).toThrow('is not inside the tree');
+  });
+
+  it('lists a link out of the tree, a FIFO and a link loop as entries whose open is refused with the reason', async () => {
+    const outside = await mkdtemp(path.join(os.tmpdir(), 'tree-outside-'));
+    try {
+      await writeFile(path.join(outside, 'secret.csv.gz'), 'SECRET');
+      await symlink(path.join(outside, 'secret.csv.gz'), path.join(root, 'b', 'c', 'data', 'out.csv.gz'));
+      await symlink(outside, path.join(root, 'b', 'c', 'data', 'outdir'));
+      await symlink(path.join(root, 'b', 'c'), path.join(root, 'b', 'c', 'data', 'loop'));
+      makeFifo(path.join(root, 'b', 'c', 'data', 'pipe.csv.gz'));
+      expect(await collect(tree.list('b/c/data/'))).toEqual([
+        { path: 'b/c/data/loop', size: 0 },
+        { path: 'b/c/data/out.csv.gz', size: 0 },
+        { path: 'b/c/data/outdir', size: 0 },
+        { path: 'b/c/data/pipe.csv.gz', size: 0 },
+        { path: 'b/c/data/x.csv.gz', size: 5 },
+      ]);
+      await expect(tree.open('b/c/data/out.csv.gz')).rejects.toThrow(`${path.join(root, 'b/c/data/out.csv.gz')}: is a symbolic link that leads outside ${root}`);
+      await expect(tree.open('b/c/data/outdir')).rejects.toThrow('is a symbolic link that leads outside');
+      await expect(tree.open('b/c/data/pipe.csv.gz')).rejects.toThrow('is a named pipe (FIFO), not a regular file');
+      await expect(tree.open('b/c/data/loop')).rejects.toThrow('is a folder, not a regular file');
+      // A folder reached through a link out of the tree is not listed from outside.
+      await expect(tree.listChildren('b/c/data/outdir/')).rejects.toThrow('leads outside');
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('follows a link that stays inside the tree', async () => {
+    await symlink(path.join(root, 'b', 'top.txt'), path.join(root, 'other', 'link.txt'));
+    expect(await text(await tree.open('other/link.txt'))).toBe('xy');
+    expect(await collect(tree.list('other/'))).toEqual([{ path: 'other/link.txt', size: 2 }, { path: 'other/z', size: 0 }]);
+  });
+
+  it('refuses a file over its size limit', async () => {
+    await expect(localTree(root, { maxBytes: 4 }).open('b/c/data/x.csv.gz')).rejects.toThrow('is 5 bytes, over the 4-byte limit');
   });
 });
