@@ -10,6 +10,7 @@ import { evaluateControls, SEVERITY_RANK, type ControlCatalog } from './evaluate
 import { governanceSections, trendSection, type GovernanceResult } from './governance.js';
 import type { GovernanceEvidence } from '../workspace/governance-evidence.js';
 import { keyResult } from './keys.js';
+import { decideStatus, unusableKeyFindings } from './status.js';
 import { guardrailSections } from './guardrail-sections.js';
 import type { LogEvidence } from '../workspace/log-evidence.js';
 import { awsConfigSection } from './aws-config/index.js';
@@ -107,7 +108,7 @@ export function buildPacket({ evidence: ev, logs, governance, catalog, wording, 
   const guardrails = guardrailSections(ev, logs, keys, wording);
   // AWS Config's verdicts beside the controls' (after exceptions), and its configuration history.
   const awsConfig = awsConfigSection({ config: configEvidence ?? null, tenant: ev.tenant, period: ev.period, buckets, keys, controls, cloudTrail: logs.cloudTrail, wording });
-  const findings = [...markExcepted(evaluated.findings, gov, wording), ...gov.findings, ...guardrails.findings, ...awsConfig.findings].sort(
+  const findings = [...markExcepted(evaluated.findings, gov, wording), ...unusableKeyFindings(keys, wording), ...gov.findings, ...guardrails.findings, ...awsConfig.findings].sort(
     (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],
   );
   const missing = [
@@ -120,11 +121,10 @@ export function buildPacket({ evidence: ev, logs, governance, catalog, wording, 
   ];
   missing.push(...unexplainedNotEvaluated(controls, missing, keys));
   const coverage = summariseCoverage(buckets.map((b) => b.coverage));
-  const failing = controls.filter((c) => c.verdict === 'fail').length;
-  const notEvaluated = controls.filter((c) => c.verdict === 'not_evaluated').length;
-  const complete = missing.length === 0 && notEvaluated === 0;
-  const status = failing > 0 ? 'attention' : complete ? 'compliant' : 'incomplete';
-  const headline = wording.t(`packet.headline.${status}`, { controls: controls.length, failing, notEvaluated });
+  const notEvaluatedControls = controls.filter((c) => c.verdict === 'not_evaluated').length;
+  const complete = missing.length === 0 && notEvaluatedControls === 0;
+  const { status, failing, notEvaluated, critical, reason: statusReason } = decideStatus({ controls, findings, complete, wording });
+  const headline = wording.t(`packet.headline.${status}`, { controls: controls.length, failing, notEvaluated, critical });
   const customerKeys = keys.filter((k) => k.manager !== 'AWS');
   const reportDates = [...new Set(buckets.flatMap((b) => (b.coverage.state === 'measured' ? [b.coverage.reportDate.slice(0, 10)] : [])))].sort();
   const notCollected: SectionNotCollected = { state: 'not_collected', reason: wording.t('packet.sectionNotCollected') };
@@ -137,6 +137,7 @@ export function buildPacket({ evidence: ev, logs, governance, catalog, wording, 
     generatedAt: ev.run.startedAt,
     collection: { mode: ev.run.mode, ...(ev.run.identity ? { identity: ev.run.identity } : {}), configSha256: ev.run.configSha256 },
     status,
+    statusReason,
     headline,
     completeness: { complete, missing, text: completenessText(missing, wording, buckets.length, keys.length) },
     kpis: {

@@ -41,7 +41,7 @@ export function governanceSections(
     drift.state === 'compared'
       ? drift.items
           .filter((i) => i.severity === 'critical')
-          .map((i) => ({ severity: 'high' as const, controlId: 'baseline-drift', resource: i.resource, text: wording.t('findings.drift.critical', { summary: i.summary }), evidence: [] }))
+          .map((i) => ({ severity: 'critical' as const, controlId: 'baseline-drift', resource: i.resource, text: wording.t('findings.drift.critical', { summary: i.summary }), evidence: [] }))
       : [];
   return { controls: recounted, drift, exceptions: applied.section, findings: [...applied.findings, ...driftFindings] };
 }

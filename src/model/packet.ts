@@ -173,6 +173,8 @@ export interface Packet {
   generatedAt: string;
   collection: { mode: 'offline' | 'live'; identity?: { arn?: string; account?: string; note?: string }; configSha256: string };
   status: OverallStatus;
+  /** Why: the rule of src/analyze/status.ts applied to this packet (Summary sheet). */
+  statusReason: string;
   headline: string;
   completeness: { complete: boolean; missing: MissingEvidence[]; text: string };
   kpis: {

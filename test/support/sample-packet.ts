@@ -88,6 +88,7 @@ export function samplePacket(opts: { manyBuckets?: number; logs?: boolean; gover
     generatedAt: '2026-11-01T11:00:00Z',
     collection: { mode: 'offline', configSha256: 'ab'.repeat(32) },
     status: 'attention',
+    statusReason: '3 controls fail: a failing control or an active critical finding is never COMPLIANT',
     headline: '3 controls failing',
     completeness: {
       complete: false,

@@ -28,7 +28,7 @@ function summaryLines(w: Wording, p: Packet): Line[] {
     { field: f('periodStartUtc'), value: p.period.startUtc },
     { field: f('periodEndUtc'), value: p.period.endUtc },
     { field: f('generatedAt'), value: p.generatedAt },
-    { field: f('status'), value: statusCell(w, p.status) },
+    { field: f('status'), value: statusCell(w, p.status), detail: p.statusReason },
     { field: f('headline'), value: p.headline },
     { field: f('completeness'), value: completenessCell(w, p.completeness.complete), detail: p.completeness.text },
     { field: f('objectsEncrypted'), ...pctOrNotMeasured(w, p.kpis.objectsPct), detail: p.kpis.coverageBasis },
