@@ -18,7 +18,7 @@ import { writeIamFiles } from '../operate/iam-templates.js';
 import { writeStarterConfig } from '../operate/init-config.js';
 import { writePortfolio } from '../operate/portfolio.js';
 import { parsePublishUrl, publishPacket, type PublishReceipt, type PublishTarget } from '../operate/publish/index.js';
-import { withRunLock } from '../operate/run-lock.js';
+import { withRunLock, type RunLock } from '../operate/run-lock.js';
 import { fetchSigningKey, signManifest, verifyManifestSignature, type ManifestSignature, type SignatureCheck, type SigningKey } from '../operate/sign/index.js';
 import { EXIT, UsageError } from './exit-codes.js';
 
@@ -187,7 +187,7 @@ export async function preparePacketOperations(config: Config, opts: RunOperation
 }
 
 /** Runs `fn` holding `<out>/.s3-evidence.lock`; a second run on the same folder is refused. */
-export function withOutputLock<T>(outDir: string, fn: () => Promise<T>): Promise<T> {
+export function withOutputLock<T>(outDir: string, fn: (lock: RunLock) => Promise<T>): Promise<T> {
   return withRunLock(outDir, fn, { command: process.argv.slice(1).join(' ') || 'run' });
 }
 

@@ -14,6 +14,9 @@ import { readFile } from 'node:fs/promises';
 import type { Packet } from '../model/packet.js';
 import { readManifest, type RenderSettings } from '../workspace/manifest.js';
 import { EXIT, UsageError } from './exit-codes.js';
+import { ExceptionsFileError } from '../analyze/exceptions/register.js';
+import { BaselineFileError } from '../baseline/store.js';
+import { removeStaleWorkFolders } from '../operate/stale-work.js';
 import { registerBaselineCommands } from './baseline-command.js';
 import { progressReporter } from '../collect/live/progress.js';
 import { liveSources, treeS3Client, type LiveOptions, type LiveSetup } from '../collect/live/index.js';
@@ -43,18 +46,43 @@ function periodLabel(opt: string | undefined, config: Config, now: Date): string
   return opt;
 }
 
-function exitCodeFor(results: Array<{ complete: boolean }>): number {
+/** A tenant whose packet could not be made; the others' packets are made all the same. */
+export interface TenantFailure {
+  tenant: string;
+  period: string;
+  /** expected: a file the operator keeps is wrong (register, baseline store, configuration): exit 2. */
+  kind: 'expected' | 'unexpected';
+  reason: string;
+}
+
+/** Errors that name a file and field the operator can fix; anything else is a bug or a broken machine. */
+function isExpectedError(err: unknown): err is Error {
+  return err instanceof ConfigError || err instanceof UsageError || err instanceof ExceptionsFileError || err instanceof BaselineFileError;
+}
+
+export function tenantFailure(tenant: string, period: string, err: unknown): TenantFailure {
+  if (isExpectedError(err)) return { tenant, period, kind: 'expected', reason: err.message };
+  const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return { tenant, period, kind: 'unexpected', reason };
+}
+
+function exitCodeFor(results: Array<{ complete: boolean }>, failures: TenantFailure[] = []): number {
+  if (failures.some((f) => f.kind === 'unexpected')) return EXIT.unexpected;
+  if (failures.length > 0) return EXIT.usage;
   return results.every((r) => r.complete) ? EXIT.complete : EXIT.incomplete;
 }
 
-function report(results: TenantRunResult[], json: boolean | undefined, extra: Record<string, unknown> = {}): number {
-  const code = exitCodeFor(results);
+function report(results: TenantRunResult[], json: boolean | undefined, extra: Record<string, unknown> = {}, failures: TenantFailure[] = []): number {
+  const code = exitCodeFor(results, failures);
   if (json) {
-    process.stdout.write(`${JSON.stringify({ tool: TOOL, exitCode: code, ...extra, packets: results }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ tool: TOOL, exitCode: code, ...extra, packets: results, ...(failures.length > 0 ? { failures } : {}) }, null, 2)}\n`);
   } else {
     for (const r of results) {
       const state = r.complete ? 'complete' : `INCOMPLETE (${r.missing} missing)`;
       process.stdout.write(`${r.tenant} ${r.period}: ${r.status.toUpperCase()}, ${r.failingControls} failing control(s), evidence ${state}\n  ${r.folder}\n`);
+    }
+    for (const f of failures) {
+      process.stdout.write(`${f.tenant} ${f.period}: FAILED, no packet (${f.kind === 'expected' ? 'fix the file named' : 'unexpected error'}): ${f.reason}\n`);
     }
   }
   return code;
@@ -92,13 +120,17 @@ async function runCommand(opts: RunOptions): Promise<number> {
   const label = periodLabel(opts.period, loaded.config, now);
   const tenants = selectTenants(loaded.config, opts.tenant);
   const operations = await preparePacketOperations(loaded.config, opts);
-  return withOutputLock(path.resolve(opts.out), async () => {
+  return withOutputLock(path.resolve(opts.out), async (lock) => {
+    const notes: string[] = [];
+    if (lock.replaced) notes.push(`took over the stale lock of pid ${lock.replaced.pid} on ${lock.replaced.host} (started ${lock.replaced.startedAt})`);
+    for (const stale of await removeStaleWorkFolders(path.resolve(opts.out))) notes.push(`removed ${stale.folder}, left by pid ${stale.pid}, which no longer runs`);
     const results: TenantRunResult[] = [];
+    const failures: TenantFailure[] = [];
     for (const tenant of tenants) {
       const progress = progressReporter(tenant.id);
+      let result: TenantRunResult;
       try {
-        results.push(
-          await runTenant({
+        result = await runTenant({
             config: loaded.config,
             configSha256: loaded.sha256,
             tenant,
@@ -107,16 +139,22 @@ async function runCommand(opts: RunOptions): Promise<number> {
             now,
             live: liveCollection(loaded.config, opts),
             onProgress: progress.onProgress,
-          }),
-        );
+          });
+      } catch (err) {
+        // One tenant's failure is that tenant's: the others' packets are still made.
+        const failure = tenantFailure(tenant.id, label, err);
+        failures.push(failure);
+        if (failure.kind === 'unexpected') process.stderr.write(`s3-evidence: ${tenant.id}: unexpected failure: ${(err as Error).stack ?? String(err)}\n`);
+        continue;
       } finally {
         progress.finish();
       }
-      await operations.afterPacket(results[results.length - 1]!);
+      results.push(result);
+      await operations.afterPacket(result);
     }
     const after = await operations.finish(path.resolve(opts.out), label);
-    const code = report(results, opts.json, { period: label, ...after.summary });
-    if (!opts.json) for (const line of after.lines) process.stdout.write(`${line}\n`);
+    const code = report(results, opts.json, { period: label, ...after.summary, ...(notes.length > 0 ? { notes } : {}) }, failures);
+    if (!opts.json) for (const line of [...notes, ...after.lines]) process.stdout.write(`${line}\n`);
     return after.failed ? EXIT.unexpected : code;
   });
 }
@@ -270,7 +308,7 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end here with exit code 0; usage mistakes with 2.
       return err.exitCode === 0 ? EXIT.complete : EXIT.usage;
     }
-    if (err instanceof ConfigError || err instanceof UsageError) {
+    if (isExpectedError(err)) {
       process.stderr.write(`s3-evidence: ${err.message}\n`);
       return EXIT.usage;
     }
