@@ -14,7 +14,7 @@ import type { Packet } from '../../src/model/packet.js';
 import { runTenant } from '../../src/pipeline/run-tenant.js';
 import { verifyFolder } from '../../src/pipeline/verify-folder.js';
 import { demoWorkspace } from '../support/demo-workspace.js';
-import { readWithOpenpyxl, sheetNamed } from '../support/openpyxl.js';
+import { readWorkbook, sheetNamed } from '../support/xlsx-reader.js';
 
 const ACME = '222222222222';
 const KEY_ID = '7f4a1b2c-3d5e-4f60-8a9b-0c1d2e3f4a5b';
@@ -108,7 +108,7 @@ describe('AWS Config in the acme packet', () => {
     const report = await verifyFolder(folder);
     expect([report.packetReproduced, report.problems]).toEqual([true, []]);
     expect(report.files.some((f) => f.path.startsWith('evidence/aws-config/') && f.state === 'ok')).toBe(true);
-    const xlsx = readWithOpenpyxl(path.join(folder, 'acme-2026-10.xlsx'), 5);
+    const xlsx = readWorkbook(path.join(folder, 'acme-2026-10.xlsx'), 5);
     expect(sheetNamed(xlsx, 'AWS Config').rows[1]![0]!.value).toBe('Section');
   });
 

@@ -1,35 +1,44 @@
-/** Reads a rendered PDF back with poppler-utils (pdftotext, pdfinfo), the way a reader's tools would. */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+/**
+ * Reads a rendered PDF back the way a reader's tools would, with PDF.js (test/support/pdf-reader.ts):
+ * text as it stands on the page, word boxes, fonts, document info and page count.
+ */
+import { isoDate, pageText, readPdf, type PdfFont, type Word } from '../../support/pdf-reader.js';
 
-function withFile<T>(pdf: Buffer, fn: (file: string) => T): T {
-  const dir = mkdtempSync(path.join(tmpdir(), 's3e-pdf-'));
-  try {
-    const file = path.join(dir, 'page.pdf');
-    writeFileSync(file, pdf);
-    return fn(file);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+export type { PdfFont, Word };
 
+/** The text of every page, line by line (pages separated by a form feed, as pdftotext does). */
 export function pdfText(pdf: Buffer, layout = true): string {
-  return withFile(pdf, (file) => execFileSync('pdftotext', [...(layout ? ['-layout'] : []), file, '-'], { encoding: 'utf8' }));
+  return readPdf(pdf)
+    .pages.map((page) => pageText(page, layout))
+    .join('\f');
 }
 
-/** pdfinfo's report, dates in ISO-8601. */
+const INFO_FIELDS = ['Title', 'Subject', 'Keywords', 'Author', 'Creator', 'Producer', 'CreationDate', 'ModDate'] as const;
+
+/** The document info as pdfinfo -isodates reports it ("Title:   …" lines, dates in ISO-8601, then "Pages:"). */
 export function pdfinfo(pdf: Buffer): string {
-  return withFile(pdf, (file) => execFileSync('pdfinfo', ['-isodates', file], { encoding: 'utf8' }));
+  const { info, pages } = readPdf(pdf);
+  const line = (label: string, value: string) => `${`${label}:`.padEnd(16)}${value}`;
+  const lines: string[] = [];
+  for (const field of INFO_FIELDS) {
+    const value = info[field];
+    if (typeof value !== 'string') continue;
+    lines.push(line(field, field.endsWith('Date') ? isoDate(value) : value));
+  }
+  lines.push(line('Pages', String(pages.length)));
+  const first = pages[0];
+  if (first) lines.push(line('Page size', `${+first.width.toFixed(2)} x ${+first.height.toFixed(2)} pts`));
+  return `${lines.join('\n')}\n`;
 }
 
-/** Page count as pdfinfo reports it. */
+/** Page count as the reader sees it. */
 export function pdfinfoPages(pdf: Buffer): number {
-  const out = pdfinfo(pdf);
-  const m = /^Pages:\s+(\d+)$/m.exec(out);
-  if (!m?.[1]) throw new Error(`pdfinfo gave no page count:\n${out}`);
-  return Number(m[1]);
+  return readPdf(pdf).pages.length;
+}
+
+/** Every font the pages use, with whether the file embeds it (what pdffonts lists). */
+export function pdfFonts(pdf: Buffer): PdfFont[] {
+  return readPdf(pdf).fonts;
 }
 
 /** `/Type /Page` dictionaries in the file (not `/Type /Pages`). pdfkit never compresses object dictionaries. */
@@ -37,29 +46,15 @@ export function pageObjects(pdf: Buffer): number {
   return (pdf.toString('latin1').match(/\/Type \/Page(?![a-zA-Z])/g) ?? []).length;
 }
 
-export interface Word {
-  text: string;
-  xMin: number;
-  yMin: number;
-  xMax: number;
-  yMax: number;
-}
-
-/** Every word with its box in points, top-left origin (pdftotext -bbox). */
+/** Every word with its box in points, top-left origin (as pdftotext -bbox gives it); the size is the first page's. */
 export function pdfWords(pdf: Buffer): { width: number; height: number; words: Word[] } {
-  const html = withFile(pdf, (file) => execFileSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8' }));
-  const page = /<page width="([\d.]+)" height="([\d.]+)">/.exec(html);
-  const words = [...html.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({
-    xMin: Number(m[1]),
-    yMin: Number(m[2]),
-    xMax: Number(m[3]),
-    yMax: Number(m[4]),
-    text: m[5] ?? '',
-  }));
-  return { width: Number(page?.[1]), height: Number(page?.[2]), words };
+  const { pages } = readPdf(pdf);
+  const first = pages[0];
+  if (!first) throw new Error('the PDF has no page');
+  return { width: first.width, height: first.height, words: pages.flatMap((p) => p.words) };
 }
 
-/** Pairs of words whose boxes overlap by more than a sliver (pdftotext boxes include line gap, so allow 1.5 pt). */
+/** Pairs of words whose boxes overlap by more than a sliver (boxes run from the font's ascent to its descent, which lines may share: allow 1.5 pt). */
 export function overlapping(words: Word[]): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (let i = 0; i < words.length; i++) {

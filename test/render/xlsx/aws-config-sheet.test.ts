@@ -1,4 +1,4 @@
-/** The "AWS Config" sheet, read back with openpyxl: recorders, rules × resources with both verdicts, changes. */
+/** The "AWS Config" sheet, read back with the independent workbook reader: recorders, rules × resources with both verdicts, changes. */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { awsConfigSection } from '../../../src/analyze/aws-config/index.js';
 import { loadWording } from '../../../src/render/wording.js';
 import { renderXlsx } from '../../../src/render/xlsx/index.js';
-import { cellAt, readWithOpenpyxl, sheetNamed, type OpenpyxlSheet, type OpenpyxlWorkbook } from '../../support/openpyxl.js';
+import { cellAt, readWorkbook, sheetNamed, type SheetDump, type WorkbookDump } from '../../support/xlsx-reader.js';
 import { samplePacket } from '../../support/sample-packet.js';
 import { A, B, BUCKETS, CLOUDTRAIL, CONTROLS, KEYS, PERIOD, TENANT, configEvidence } from '../../analyze/aws-config/fixture.js';
 
@@ -14,20 +14,20 @@ const wording = loadWording();
 const GREEN = 'FFC6EFCE';
 const RED = 'FFFFC7CE';
 const AMBER = 'FFFFEB9C';
-const values = (sheet: OpenpyxlSheet, row: number) => sheet.rows[row - 1]!.map((c) => c.value);
+const values = (sheet: SheetDump, row: number) => sheet.rows[row - 1]!.map((c) => c.value);
 
-async function workbook(collected: boolean): Promise<OpenpyxlWorkbook> {
+async function workbook(collected: boolean): Promise<WorkbookDump> {
   const packet = samplePacket();
   const config = configEvidence();
   if (!collected) config.accounts = [config.accounts[1]!];
   packet.sections.awsConfig = awsConfigSection({ config, tenant: TENANT, period: PERIOD, buckets: BUCKETS, keys: KEYS, controls: CONTROLS, cloudTrail: CLOUDTRAIL, wording }).section;
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'xlsx-config-')), 'config.xlsx');
   writeFileSync(file, await renderXlsx(packet, { wording, unencryptedCsv: 'exports/unencrypted-objects.csv' }));
-  return readWithOpenpyxl(file, 30);
+  return readWorkbook(file, 30);
 }
 
 describe('AWS Config sheet, collected', () => {
-  let s: OpenpyxlSheet;
+  let s: SheetDump;
   beforeAll(async () => {
     s = sheetNamed(await workbook(true), 'AWS Config');
   });

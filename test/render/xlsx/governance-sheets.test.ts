@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Packet } from '../../../src/model/packet.js';
 import { loadWording } from '../../../src/render/wording.js';
 import { renderXlsx } from '../../../src/render/xlsx/index.js';
-import { cellAt, readWithOpenpyxl, sheetNamed, type OpenpyxlSheet, type OpenpyxlWorkbook } from '../../support/openpyxl.js';
+import { cellAt, readWorkbook, sheetNamed, type SheetDump, type WorkbookDump } from '../../support/xlsx-reader.js';
 import { HOSTILE_REASON, HOSTILE_SID } from '../../support/sample-governance-sections.js';
 import { SAMPLE_KEY_ARN } from '../../support/sample-log-sections.js';
 import { samplePacket } from '../../support/sample-packet.js';
@@ -17,18 +17,18 @@ const AMBER = 'FFFFEB9C';
 const GREY = 'FFD9D9D9';
 const LAVENDER = 'FFE4DFEC';
 
-const values = (sheet: OpenpyxlSheet, row: number) => sheet.rows[row - 1]!.map((c) => c.value);
+const values = (sheet: SheetDump, row: number) => sheet.rows[row - 1]!.map((c) => c.value);
 const render = (p: Packet) => renderXlsx(p, { wording, unencryptedCsv: 'exports/unencrypted-objects.csv' });
 
-function read(bytes: Buffer): OpenpyxlWorkbook {
+function read(bytes: Buffer): WorkbookDump {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'xlsx-gov-')), 'gov.xlsx');
   writeFileSync(file, bytes);
-  return readWithOpenpyxl(file, 40);
+  return readWorkbook(file, 40);
 }
 
 describe('renderXlsx: drift, exceptions and trend sheets', () => {
   let bytes: Buffer;
-  let py: OpenpyxlWorkbook;
+  let py: WorkbookDump;
   beforeAll(async () => {
     bytes = await render(samplePacket({ governance: true, logs: true }));
     py = read(bytes);

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Packet } from '../../../src/model/packet.js';
 import { loadWording } from '../../../src/render/wording.js';
 import { renderXlsx, type UnencryptedRow } from '../../../src/render/xlsx/index.js';
-import { cellAt, readWithOpenpyxl, sheetNamed, type OpenpyxlSheet, type OpenpyxlWorkbook } from '../../support/openpyxl.js';
+import { cellAt, readWorkbook, sheetNamed, type SheetDump, type WorkbookDump } from '../../support/xlsx-reader.js';
 import { samplePacket } from '../../support/sample-packet.js';
 
 const wording = loadWording();
@@ -44,7 +44,7 @@ async function loadExcelJs(bytes: Buffer): Promise<ExcelJS.Workbook> {
   return wb;
 }
 
-function headerValues(sheet: OpenpyxlSheet, row = 1): Array<string | number | boolean | null> {
+function headerValues(sheet: SheetDump, row = 1): Array<string | number | boolean | null> {
   return sheet.rows[row - 1]!.map((c) => c.value);
 }
 
@@ -65,12 +65,12 @@ async function* rowsOf(n: number): AsyncGenerator<UnencryptedRow> {
 
 describe('renderXlsx on the sample packet', () => {
   let bytes: Buffer;
-  let py: OpenpyxlWorkbook;
+  let py: WorkbookDump;
   let xl: ExcelJS.Workbook;
 
   beforeAll(async () => {
     bytes = await renderXlsx(packetWithResources(), { wording, unencryptedCsv: CSV });
-    py = readWithOpenpyxl(tempFile('sample.xlsx', bytes));
+    py = readWorkbook(tempFile('sample.xlsx', bytes));
     xl = await loadExcelJs(bytes);
   });
 
@@ -268,7 +268,7 @@ describe('renderXlsx on the sample packet', () => {
 describe('renderXlsx: unencrypted object stream and cap', () => {
   it('shows at most the cap, counts the whole stream, and neutralises a leading @', async () => {
     const bytes = await renderXlsx(samplePacket(), { wording, unencryptedCsv: CSV, unencryptedObjects: rowsOf(5), unencryptedCap: 3 });
-    const s = sheetNamed(readWithOpenpyxl(tempFile('cap.xlsx', bytes)), 'Unencrypted objects');
+    const s = sheetNamed(readWorkbook(tempFile('cap.xlsx', bytes)), 'Unencrypted objects');
     expect(cellAt(s, 'A1').value).toBe(
       'Showing 3 of 5 unencrypted objects (1 of 2 buckets measured) — full list: exports/unencrypted-objects.csv',
     );
@@ -310,7 +310,7 @@ describe('renderXlsx: packet variants', () => {
     p.completeness.complete = true;
     p.coverage.measuredBuckets = 0;
 
-    const py = readWithOpenpyxl(tempFile('variants.xlsx', await renderXlsx(p, { wording, unencryptedCsv: CSV })));
+    const py = readWorkbook(tempFile('variants.xlsx', await renderXlsx(p, { wording, unencryptedCsv: CSV })));
     const summary = sheetNamed(py, 'Summary');
     expect(cellAt(summary, 'B8')).toMatchObject({ value: 'COMPLIANT', fill: GREEN });
     expect(cellAt(summary, 'B10')).toMatchObject({ value: 'COMPLETE', fill: GREEN });

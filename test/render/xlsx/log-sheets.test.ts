@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadWording } from '../../../src/render/wording.js';
 import { renderXlsx } from '../../../src/render/xlsx/index.js';
-import { cellAt, readWithOpenpyxl, sheetNamed, type OpenpyxlSheet, type OpenpyxlWorkbook } from '../../support/openpyxl.js';
+import { cellAt, readWorkbook, sheetNamed, type SheetDump, type WorkbookDump } from '../../support/xlsx-reader.js';
 import { CONTRACTOR, HOSTILE_DETAIL, SAMPLE_KEY_ARN } from '../../support/sample-log-sections.js';
 import { samplePacket } from '../../support/sample-packet.js';
 
@@ -13,15 +13,15 @@ const GREEN = 'FFC6EFCE';
 const RED = 'FFFFC7CE';
 const AMBER = 'FFFFEB9C';
 
-const values = (sheet: OpenpyxlSheet, row: number) => sheet.rows[row - 1]!.map((c) => c.value);
+const values = (sheet: SheetDump, row: number) => sheet.rows[row - 1]!.map((c) => c.value);
 
 describe('renderXlsx: collected denied uploads and key usage', () => {
-  let py: OpenpyxlWorkbook;
+  let py: WorkbookDump;
   beforeAll(async () => {
     const bytes = await renderXlsx(samplePacket({ logs: true }), { wording, unencryptedCsv: 'exports/unencrypted-objects.csv' });
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'xlsx-logs-')), 'logs.xlsx');
     writeFileSync(file, bytes);
-    py = readWithOpenpyxl(file, 70);
+    py = readWorkbook(file, 70);
   });
 
   it('Denied uploads: note, frozen header, filter over every row', () => {
