@@ -5,6 +5,7 @@
 #     -e AWS_REGION -e AWS_ACCESS_KEY_ID -e AWS_SECRET_ACCESS_KEY -e AWS_SESSION_TOKEN \
 #     s3-evidence run --config /config/tenants.yaml --out /data/output
 # NOTE: written without a Docker engine at hand; not built here. See docs/operations.md.
+# The test suite needs no image of its own: README "Tests" runs it in a bare node:20-alpine container.
 
 FROM node:20-alpine AS build
 WORKDIR /app

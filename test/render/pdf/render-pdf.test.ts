@@ -14,7 +14,7 @@ const wording = loadWording();
 const render = (packet = samplePacket(), pageSize: 'A4' | 'LETTER' = 'A4', w: Wording = wording, logoPath?: string) =>
   renderPdf(packet, { pageSize, wording: w, packetSha256: SHA, ...(logoPath ? { logoPath } : {}) });
 
-/** Collapses runs of spaces so assertions do not depend on pdftotext's column padding. */
+/** Text is squashed (see pdf-inspect.ts) so assertions do not depend on the reader's column padding. */
 
 /** The page's content box: 40 pt side margins, 36 pt top and bottom (layout.ts). */
 function outsideContentBox(words: Word[], width: number, height: number): Word[] {
@@ -55,7 +55,7 @@ describe('renderPdf: the sample packet', () => {
     }
     expect(text).toMatch(/99\.982 %/);
     expect(text).toMatch(/99\.900 %/);
-    // pdftotext may drop the space between a figure and its smaller "/ N".
+    // The reader may join a figure and its smaller "/ N" without a space.
     expect(text).toMatch(/DEFAULT ENCRYPTION[^\n]*\n[^]*?\b1 ?\/ ?2\b/);
     expect(text).toMatch(/SSE 0 ?\/ ?2/);
     expect(text).toMatch(/TLS 1 ?\/ ?2/);
