@@ -47,11 +47,29 @@ export function fitMiddle(text: string, maxWidth: number, measure: Measure): str
   return measure(ELLIPSIS) <= maxWidth ? ELLIPSIS : '';
 }
 
+/**
+ * The most leading characters of `chars` that can possibly matter for a box of `room` points: a
+ * prefix measured wider than twice the room cannot fit once cut (kerning never halves a width), so
+ * searches for the longest fitting cut start here instead of at the end of a long text. Binary
+ * search: a few measurements whatever the text's length.
+ */
+export function prefixBound(chars: readonly string[], room: number, measure: Measure): number {
+  const limit = 2 * Math.max(room, 0) + measure(ELLIPSIS);
+  let lo = 0;
+  let hi = chars.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (measure(chars.slice(0, mid).join('')) <= limit) lo = mid;
+    else hi = mid - 1;
+  }
+  return Math.min(chars.length, lo + 1);
+}
+
 /** Keeps the start of a sentence and ends it with an ellipsis. */
 export function fitEnd(text: string, maxWidth: number, measure: Measure): string {
   if (measure(text) <= maxWidth) return text;
   const chars = Array.from(text);
-  for (let keep = chars.length - 1; keep > 0; keep--) {
+  for (let keep = Math.min(chars.length - 1, prefixBound(chars, maxWidth, measure)); keep > 0; keep--) {
     const candidate = chars.slice(0, keep).join('').trimEnd() + ELLIPSIS;
     if (measure(candidate) <= maxWidth) return candidate;
   }
@@ -120,12 +138,15 @@ export function fitInto(
   return short && measure(candidate) <= maxWidth ? candidate : fitEnd(full, maxWidth, measure);
 }
 
-/** True when greedy wrapping fits `text` into `maxLines` lines without cutting anything. */
+/**
+ * True when greedy wrapping fits `text` into `maxLines` lines without cutting anything. Stops at
+ * the first line too many, so a long text costs no more than the lines it is allowed.
+ */
 export function fitsInLines(text: string, maxWidth: number, maxLines: number, measure: Measure): boolean {
-  const words = text.split(/\s+/).filter((w) => w.length > 0);
   let lines = 0;
   let current = '';
-  for (const word of words) {
+  for (const match of text.matchAll(/\S+/g)) {
+    const word = match[0];
     if (measure(word) > maxWidth) return false;
     const candidate = current ? `${current} ${word}` : word;
     if (measure(candidate) <= maxWidth) {
@@ -133,6 +154,7 @@ export function fitsInLines(text: string, maxWidth: number, maxLines: number, me
       continue;
     }
     lines++;
+    if (lines >= maxLines) return false;
     current = word;
   }
   if (current) lines++;
@@ -145,7 +167,7 @@ export function fitsInLines(text: string, maxWidth: number, maxLines: number, me
  */
 export function wrapWithSuffix(text: string, suffix: string, maxWidth: number, maxLines: number, measure: Measure): string[] {
   const chars = Array.from(text);
-  for (let keep = chars.length; keep >= 0; keep--) {
+  for (let keep = prefixBound(chars, maxWidth * maxLines, measure); keep >= 0; keep--) {
     const head = keep === chars.length ? text : chars.slice(0, keep).join('').trimEnd() + ELLIPSIS;
     const candidate = head + suffix;
     if (fitsInLines(candidate, maxWidth, maxLines, measure)) return wrapLines(candidate, maxWidth, maxLines, measure);

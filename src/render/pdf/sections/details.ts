@@ -96,8 +96,17 @@ function missingLines(ctx: PageContext, width: number): string[] {
   const measure = measurer(ctx.doc, TYPE.detail);
   if (missing.length === 0) return wrapLines(toWinAnsi(ctx.t('details.missingNone')), width, 1, measure);
   const separator = ctx.t('details.listSeparator');
-  const items = missing.map((m) => ctx.t('details.missingItem', { scope: m.scope, source: m.source, reason: m.reason }));
-  const suffixFor = (shown: number) => (shown < items.length ? separator + ctx.t('details.missingMore', { count: items.length - shown }) : '');
+  // Only the items whose joined width could fill the lines twice over are worded and tried: the
+  // rest can only be counted, so the cost stays the same for ten items or ten thousand.
+  const room = 2 * width * MISSING_LINES;
+  const items: string[] = [];
+  for (let used = 0, i = 0; i < missing.length && used <= room; i++) {
+    const m = missing[i]!;
+    const item = ctx.t('details.missingItem', { scope: m.scope, source: m.source, reason: m.reason });
+    items.push(item);
+    used += measure(toWinAnsi(item + separator));
+  }
+  const suffixFor = (shown: number) => (shown < missing.length ? separator + ctx.t('details.missingMore', { count: missing.length - shown }) : '');
   for (let shown = items.length; shown >= 1; shown--) {
     const text = toWinAnsi(items.slice(0, shown).join(separator) + suffixFor(shown));
     if (fitsInLines(text, width, MISSING_LINES, measure)) return wrapLines(text, width, MISSING_LINES, measure);

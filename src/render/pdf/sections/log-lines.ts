@@ -37,9 +37,9 @@ function nameFitter(ctx: PageContext, limit: number): (name: string) => string {
   return (name) => fitMiddle(toWinAnsi(name), nameMaxWidth(limit), measure);
 }
 
-/** "a, b +3 more" with at most `limit` items shown. */
-function listOf(ctx: PageContext, items: string[], limit: number): string {
-  const shown = items.slice(0, Math.max(1, limit));
+/** "a, b +3 more" with at most `limit` items shown; only those are worded, however long the list. */
+function listOf<T>(ctx: PageContext, items: readonly T[], limit: number, word: (item: T) => string): string {
+  const shown = items.slice(0, Math.max(1, limit)).map(word);
   const rest = items.length - shown.length;
   const list = shown.join(ctx.t('logs.itemSeparator'));
   return rest > 0 ? `${list} ${ctx.t('logs.more', { count: rest })}` : list;
@@ -61,10 +61,9 @@ function coverageOf(ctx: PageContext, source: LogSourceId, statements: CoverageS
   const none = mine.filter((s) => s.state === 'no_records');
   const gaps: string[] = [];
   if (some.length > 0) {
-    const items = some.map((s) => ctx.t('logs.coverage.someDays', { bucket: name(s.bucket), have: s.daysWithRecords, days: s.daysInPeriod }));
-    gaps.push(listOf(ctx, items, limit));
+    gaps.push(listOf(ctx, some, limit, (s) => ctx.t('logs.coverage.someDays', { bucket: name(s.bucket), have: s.daysWithRecords, days: s.daysInPeriod })));
   }
-  if (none.length > 0) gaps.push(ctx.t(`logs.coverage.noneFor.${source}`, { buckets: listOf(ctx, none.map((s) => name(s.bucket)), limit) }));
+  if (none.length > 0) gaps.push(ctx.t(`logs.coverage.noneFor.${source}`, { buckets: listOf(ctx, none, limit, (s) => name(s.bucket)) }));
   const gapText = gaps.join(ctx.t('logs.itemSeparator'));
   if (full === mine.length) return ctx.t('logs.coverage.all', { source: label, days, buckets: mine.length });
   if (full === 0) return ctx.t('logs.coverage.onlyGaps', { source: label, gaps: gapText });
@@ -92,13 +91,12 @@ export function deniedUploadsLines(ctx: PageContext, s: DeniedUploadsCollected, 
       coverage.push(summary.state === 'read' ? coverageOf(ctx, source, s.coverage, limit) : ctx.t('logs.coverage.notConfigured', { source: ctx.t(`logs.source.${source}`) }));
     }
   }
-  const buckets = s.byBucket.map((b) => ctx.t('logs.bucketCount', { bucket: name(b.bucket), count: b.count }));
   return [
     {
       text: ctx.t(s.total === 0 ? 'details.deniedNone' : 'details.deniedValue', {
         total: s.total,
         // Two buckets at most: the page names where it happened, the workbook has the full list.
-        buckets: listOf(ctx, buckets, Math.min(limit, 2)),
+        buckets: listOf(ctx, s.byBucket, Math.min(limit, 2), (b) => ctx.t('logs.bucketCount', { bucket: name(b.bucket), count: b.count })),
         sources: sourceCounts.join(ctx.t('logs.itemSeparator')),
       }),
       maxLines: 1,
@@ -125,31 +123,28 @@ export function keyUsageLines(ctx: PageContext, s: KeyUsageCollected, limit: num
   const itemKey = (arn: string) => (single ? '' : keyName(arn));
   const who = (principal: string) => name(shortPrincipal(principal, own));
 
-  const unexpected = s.keys.flatMap((k) =>
-    k.unexpectedPrincipals.map((u) =>
-      ctx.t('logs.unexpectedItem', { principal: who(u.principal), key: itemKey(k.keyArn), calls: u.calls, operations: u.operations.join('/') }),
-    ),
-  );
+  const unexpected = s.keys.flatMap((k) => k.unexpectedPrincipals.map((u) => ({ ...u, keyArn: k.keyArn })));
+  const unexpectedItem = (u: (typeof unexpected)[number]) =>
+    ctx.t('logs.unexpectedItem', { principal: who(u.principal), key: itemKey(u.keyArn), calls: u.calls, operations: u.operations.join('/') });
   const unchecked = s.keys.filter((k) => !k.expectationConfigured).length;
   let principals: string;
   if (s.keys.length > 0 && unchecked === s.keys.length) principals = ctx.t('logs.unexpectedNotChecked');
   else {
-    principals = unexpected.length > 0 ? ctx.t('logs.unexpected', { count: unexpected.length, list: listOf(ctx, unexpected, limit) }) : ctx.t('logs.unexpectedNone');
+    principals = unexpected.length > 0 ? ctx.t('logs.unexpected', { count: unexpected.length, list: listOf(ctx, unexpected, limit, unexpectedItem) }) : ctx.t('logs.unexpectedNone');
     if (unchecked > 0) principals += ctx.t('logs.uncheckedKeys', { count: unchecked });
   }
 
   const events = sortedEvents(s.keys.flatMap((k) => k.managementEvents.map((e) => ({ ...e, keyArn: k.keyArn }))));
   const locale = ctx.t('locale');
-  const eventItems = events.map((e) =>
+  const eventItem = (e: (typeof events)[number]) =>
     ctx.t('logs.eventItem', {
       event: e.eventName,
       key: itemKey(e.keyArn),
       principal: who(e.principal),
       day: formatInstant(e.time, packet.tenant.timeZone, ctx.t('format.day'), locale),
       error: e.errorCode ?? '',
-    }),
-  );
-  const changes = eventItems.length > 0 ? ctx.t('logs.events', { count: eventItems.length, list: listOf(ctx, eventItems, limit) }) : ctx.t('logs.eventsNone');
+    });
+  const changes = events.length > 0 ? ctx.t('logs.events', { count: events.length, list: listOf(ctx, events, limit, eventItem) }) : ctx.t('logs.eventsNone');
   return [
     {
       text: ctx.t('details.keyUsageValue', {
