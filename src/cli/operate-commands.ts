@@ -10,7 +10,7 @@ import { loadConfig } from '../config/load.js';
 import type { Config, TenantConfig } from '../config/schema.js';
 import { baseCredentials } from '../collect/live/credentials.js';
 import { kmsClientFor, s3ClientFor } from '../collect/live/clients.js';
-import { resolveLiveOptions, type LiveOptions } from '../collect/live/options.js';
+import { liveOptionsFromConfig, resolveLiveOptions, type LiveOptions } from '../collect/live/options.js';
 import { parseKeyReference } from '../collect/key-reference.js';
 import type { TenantRunResult } from '../pipeline/run-tenant.js';
 import { renderDoctor, runDoctor } from '../operate/doctor/index.js';
@@ -28,12 +28,11 @@ interface AwsOptions {
 }
 
 function liveOptions(config: Config | undefined, opts: AwsOptions, region?: string): LiveOptions {
-  return {
+  return liveOptionsFromConfig(config?.collection, {
     ...(opts.profile ? { profile: opts.profile } : {}),
     ...(opts.endpointUrl ? { endpoint: opts.endpointUrl } : {}),
-    ...(config ? { concurrency: config.collection.concurrency, maxAttempts: config.collection.maxAttempts, timeoutMs: config.collection.timeoutMs } : {}),
     ...(region ? { defaultRegion: region } : {}),
-  };
+  });
 }
 
 function pickTenants(config: Config, wanted: string[] | undefined): TenantConfig[] {

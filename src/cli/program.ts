@@ -7,6 +7,7 @@ import { DEMO_PERIOD, DEMO_PREVIOUS_PERIOD } from '../demo/generate-demo.js';
 import { prepareDemoHistory } from '../demo/demo-history.js';
 import { analyzeFolder, PACKET_FILE, renderFolder } from '../pipeline/analyze-folder.js';
 import { runTenant, summarise, type TenantRunResult } from '../pipeline/run-tenant.js';
+import { formatTimings } from '../pipeline/phase-times.js';
 import { verifyFolder, verifyMessages } from '../pipeline/verify-folder.js';
 import { projectRoot } from '../project-root.js';
 import { TOOL } from '../tool.js';
@@ -19,7 +20,7 @@ import { BaselineFileError } from '../baseline/store.js';
 import { removeStaleWorkFolders } from '../operate/stale-work.js';
 import { registerBaselineCommands } from './baseline-command.js';
 import { progressReporter } from '../collect/live/progress.js';
-import { liveSources, treeS3Client, type LiveOptions, type LiveSetup } from '../collect/live/index.js';
+import { liveOptionsFromConfig, liveSources, resolveLiveOptions, treeS3Client, type LiveOptions, type LiveSetup } from '../collect/live/index.js';
 import type { LiveCollection } from '../pipeline/run-tenant.js';
 import { addRunOperationOptions, addVerifySignatureOptions, preparePacketOperations, registerOperateCommands, signatureCheck, withOutputLock, type RunOperationOptions, type VerifySignatureOptions } from './operate-commands.js';
 
@@ -80,6 +81,7 @@ function report(results: TenantRunResult[], json: boolean | undefined, extra: Re
     for (const r of results) {
       const state = r.complete ? 'complete' : `INCOMPLETE (${r.missing} missing)`;
       process.stdout.write(`${r.tenant} ${r.period}: ${r.status.toUpperCase()}, ${r.failingControls} failing control(s), evidence ${state}\n  ${r.folder}\n`);
+      if (r.timings) process.stdout.write(`  time ${formatTimings(r.timings)}\n`);
     }
     for (const f of failures) {
       process.stdout.write(`${f.tenant} ${f.period}: FAILED, no packet (${f.kind === 'expected' ? 'fix the file named' : 'unexpected error'}): ${f.reason}\n`);
@@ -94,14 +96,15 @@ interface RunOptions extends CommonOptions, RunOperationOptions {
 }
 
 /** Live collection for the tenants whose accounts have no offline export. */
-function liveCollection(config: Config, opts: RunOptions): LiveCollection {
-  const liveOptions: LiveOptions = {
+function liveOptionsFor(config: Config, opts: RunOptions): LiveOptions {
+  return liveOptionsFromConfig(config.collection, {
     ...(opts.profile ? { profile: opts.profile } : {}),
     ...(opts.endpointUrl ? { endpoint: opts.endpointUrl } : {}),
-    concurrency: config.collection.concurrency,
-    maxAttempts: config.collection.maxAttempts,
-    timeoutMs: config.collection.timeoutMs,
-  };
+  });
+}
+
+function liveCollection(config: Config, opts: RunOptions): LiveCollection {
+  const liveOptions = liveOptionsFor(config, opts);
   let setup: LiveSetup | undefined;
   return {
     async sources(tenant) {
@@ -138,6 +141,7 @@ async function runCommand(opts: RunOptions): Promise<number> {
             outDir: path.resolve(opts.out),
             now,
             live: liveCollection(loaded.config, opts),
+            work: resolveLiveOptions(liveOptionsFor(loaded.config, opts)).work,
             onProgress: progress.onProgress,
           });
       } catch (err) {

@@ -8,6 +8,7 @@ import type { FiledRecord } from '../evidence/record.js';
 import { EvidenceWriter, evidencePaths, safeSegment, writeEvidenceIndex } from '../workspace/evidence-store.js';
 import { hashTree } from '../workspace/hash.js';
 import { parseKeyReference } from './key-reference.js';
+import { DEFAULT_WORK } from './live/options.js';
 import { regionFromLocationConstraint, selectByName, selectByTags } from './select-buckets.js';
 import { BUCKET_EXTRA_OPERATIONS, type AccountSource, type BucketExtraOperation, type BucketOperation, type KeyExtraOperation, type KeyOperation } from './source.js';
 
@@ -43,6 +44,21 @@ export interface CollectProgress {
   total: number;
 }
 
+/** Phases of collectTenant whose wall time is reported (never written into the evidence). */
+export type CollectPhase = 'buckets' | 'keys' | 'inventory';
+
+/** How much proceeds side by side; calls themselves are bounded by the sources' own limits. */
+export interface CollectWork {
+  /** Buckets read at once per account. */
+  buckets: number;
+  /** Keys read at once. */
+  keys: number;
+  /** Buckets whose inventory report is read at once. */
+  inventory: number;
+}
+
+export const DEFAULT_COLLECT_WORK: CollectWork = { buckets: DEFAULT_WORK.buckets, keys: DEFAULT_WORK.keys, inventory: DEFAULT_WORK.inventory };
+
 export interface CollectTenantArgs {
   tenant: TenantConfig;
   period: Period;
@@ -50,9 +66,12 @@ export interface CollectTenantArgs {
   sources: AccountSource[];
   readInventory: InventoryReader;
   writer: EvidenceWriter;
-  /** Buckets processed at once per account (each bucket makes several calls). */
+  /** Buckets processed at once per account (each bucket makes several calls); overrides `work.buckets`. */
   bucketConcurrency?: number;
+  work?: Partial<CollectWork>;
   onProgress?: (p: CollectProgress) => void;
+  /** Told each phase's wall time in ms, once it ends. */
+  onPhaseTime?: (phase: CollectPhase, ms: number) => void;
   /** Accounts of the tenant that had no usable source (e.g. no offline export configured). */
   missingAccounts?: Array<{ account: string; message: string }>;
 }
@@ -70,7 +89,6 @@ interface KeyWanted {
 export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvidence> {
   const { tenant, writer } = args;
   const accounts: AccountEvidence[] = [];
-  const buckets: BucketEvidence[] = [];
   const excluded: ExcludedBucket[] = [];
   const undetermined: ExcludedBucket[] = [];
   const problems = (args.missingAccounts ?? []).map((m) => ({ scope: `account ${m.account}`, message: m.message }));
@@ -87,31 +105,52 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
     keysWanted.set(id, entry);
   };
 
-  for (const source of args.sources) {
-    const account = source.account;
-    const listBuckets = await writer.writeRecord(`${evidencePaths.account(account)}/s3/list-buckets.json`, await source.listBuckets());
+  const work = { ...DEFAULT_COLLECT_WORK, ...args.work, ...(args.bucketConcurrency ? { buckets: args.bucketConcurrency } : {}) };
+  const timed = async <T>(phase: CollectPhase, fn: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await fn();
+    } finally {
+      args.onPhaseTime?.(phase, performance.now() - started);
+    }
+  };
+
+  // Accounts side by side (each has its own limits); their results are merged in the configured order.
+  const perAccount = await timed('buckets', () =>
+    Promise.all(
+      args.sources.map(async (source) => {
+        const account = source.account;
+        const listBuckets = await writer.writeRecord(`${evidencePaths.account(account)}/s3/list-buckets.json`, await source.listBuckets());
+        if (listBuckets.outcome !== 'ok') return { account, listBuckets, results: [] };
+        const listed = (listBuckets.response as ListBucketsOutput).Buckets ?? [];
+        const names = [...new Set(listed.map((b) => b.Name).filter((n): n is string => typeof n === 'string'))].sort();
+        const listedRegion = new Map(listed.map((b) => [b.Name, b.BucketRegion]));
+        const limit = pLimit(work.buckets);
+        let done = 0;
+        const results = await Promise.all(
+          names.map((name) =>
+            limit(async () => {
+              const r = await collectBucket(source, name, listedRegion.get(name), args);
+              args.onProgress?.({ phase: 'buckets', account, done: ++done, total: names.length });
+              return r;
+            }),
+          ),
+        );
+        return { account, listBuckets, results };
+      }),
+    ),
+  );
+  const selected: Array<Omit<BucketEvidence, 'inventory'>> = [];
+  for (const { account, listBuckets, results } of perAccount) {
     accounts.push({ id: account, listBuckets, aliases: [] });
     if (listBuckets.outcome !== 'ok') {
       problems.push({ scope: `account ${account}`, message: `cannot list buckets: ${listBuckets.error.code} ${listBuckets.error.message}` });
       continue;
     }
     const listed = (listBuckets.response as ListBucketsOutput).Buckets ?? [];
-    const names = [...new Set(listed.map((b) => b.Name).filter((n): n is string => typeof n === 'string'))].sort();
     for (const dup of duplicates(listed.map((b) => b.Name ?? ''))) {
       problems.push({ scope: `bucket ${dup.name}`, message: `${listBuckets.file}: s3:ListBuckets lists bucket ${dup.name} ${dup.times} times; it is counted once` });
     }
-    const listedRegion = new Map(listed.map((b) => [b.Name, b.BucketRegion]));
-    const limit = pLimit(args.bucketConcurrency ?? 8);
-    let done = 0;
-    const results = await Promise.all(
-      names.map((name) =>
-        limit(async () => {
-          const r = await collectBucket(source, name, listedRegion.get(name), args);
-          args.onProgress?.({ phase: 'buckets', account, done: ++done, total: names.length });
-          return r;
-        }),
-      ),
-    );
     for (const r of results) {
       if (r.kind === 'excluded') {
         excluded.push(r.excluded);
@@ -121,7 +160,7 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
         undetermined.push(r.bucket);
         continue;
       }
-      buckets.push(r.bucket);
+      selected.push(r.bucket);
       const enc = r.bucket.encryption;
       if (enc.outcome === 'ok') {
         const rule = (enc.response as GetBucketEncryptionOutput).ServerSideEncryptionConfiguration?.Rules?.[0]
@@ -137,7 +176,8 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
     wantKey(arn, ref.account ?? tenant.accounts[0]!.id, ref.region ?? 'us-east-1', 'config');
   }
 
-  const keys = await collectKeys([...keysWanted.values()], sourceByAccount, accounts, args);
+  const keys = await timed('keys', () => collectKeys([...keysWanted.values()], sourceByAccount, accounts, args, work.keys));
+  const buckets = await timed('inventory', () => readInventories(selected, args, work.inventory));
   const evidence = {
     run: args.run,
     tenant,
@@ -154,7 +194,7 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
 }
 
 type BucketOutcome =
-  | { kind: 'selected'; bucket: BucketEvidence }
+  | { kind: 'selected'; bucket: Omit<BucketEvidence, 'inventory'> }
   | { kind: 'excluded'; excluded: ExcludedBucket }
   /** Tags decide membership and could not be read: neither in scope nor out of it. */
   | { kind: 'undetermined'; bucket: ExcludedBucket };
@@ -190,15 +230,6 @@ async function collectBucket(
     ...BUCKET_EXTRA_OPERATIONS.map((op) => call(op, region)),
   ]);
   const extra = Object.fromEntries(BUCKET_EXTRA_OPERATIONS.map((op, i) => [op, extraRecords[i]!]));
-  const inventoryFile = `${dir}/inventory.json`;
-  const csvRelative = `${dir}/unencrypted-objects.csv`;
-  const inventory = await args.readInventory({
-    bucket: name,
-    account,
-    unencryptedCsvPath: writer.abs(csvRelative),
-    unencryptedCsvRelative: csvRelative,
-  });
-  await writer.writeJson(inventoryFile, inventory);
   return {
     kind: 'selected',
     bucket: {
@@ -210,10 +241,35 @@ async function collectBucket(
       encryption,
       policy,
       publicAccessBlock,
-      inventory: { ...inventory, file: inventoryFile },
       extra,
-    } as BucketEvidence,
+    } as Omit<BucketEvidence, 'inventory'>,
   };
+}
+
+/** Each selected bucket's S3 Inventory report, `limit` buckets at a time. */
+async function readInventories(selected: Array<Omit<BucketEvidence, 'inventory'>>, args: CollectTenantArgs, limit: number): Promise<BucketEvidence[]> {
+  const { writer } = args;
+  const run = pLimit(limit);
+  let done = 0;
+  return Promise.all(
+    selected.map((b) =>
+      run(async () => {
+        const dir = evidencePaths.bucket(b.account, b.name);
+        const inventoryFile = `${dir}/inventory.json`;
+        const csvRelative = `${dir}/unencrypted-objects.csv`;
+        const inventory = await args.readInventory({
+          bucket: b.name,
+          account: b.account,
+          unencryptedCsvPath: writer.abs(csvRelative),
+          unencryptedCsvRelative: csvRelative,
+        });
+        await writer.writeJson(inventoryFile, inventory);
+        args.onProgress?.({ phase: 'inventory', account: b.account, done: ++done, total: selected.length });
+        const { extra, ...read } = b;
+        return { ...read, inventory: { ...inventory, file: inventoryFile }, extra } as BucketEvidence;
+      }),
+    ),
+  );
 }
 
 async function collectKeys(
@@ -221,10 +277,10 @@ async function collectKeys(
   sources: Map<string, AccountSource>,
   accounts: AccountEvidence[],
   args: CollectTenantArgs,
+  concurrency: number,
 ): Promise<KeyEvidence[]> {
   const { writer } = args;
   const aliasCache = new Map<string, Promise<FiledRecord<ListAliasesOutput>>>();
-  const keys: KeyEvidence[] = [];
   wanted.sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || a.reference.localeCompare(b.reference));
   const aliasesOf = (account: string, region: string) => {
     const cacheKey = `${account}|${region}`;
@@ -233,7 +289,6 @@ async function collectKeys(
       const source = sources.get(account)!;
       aliases = (async () => {
         const rec = await writer.writeRecord(`${evidencePaths.account(account)}/kms/${safeSegment(region)}/list-aliases.json`, await source.listAliases(region));
-        accounts.find((a) => a.id === account)?.aliases.push(rec);
         return rec as FiledRecord<ListAliasesOutput>;
       })();
       aliasCache.set(cacheKey, aliases);
@@ -241,10 +296,11 @@ async function collectKeys(
     return aliases;
   };
   let done = 0;
-  for (const w of wanted) {
+  const limit = pLimit(concurrency);
+  const readKey = async (w: KeyWanted): Promise<KeyEvidence | undefined> => {
     // A key in an account the tenant does not list is read through the account that referenced it.
     const source = sources.get(w.account) ?? sources.get(w.via);
-    if (!source) continue;
+    if (!source) return undefined;
     const ref = parseKeyReference(w.reference);
     let keyId = w.reference;
     // Aliases are read for every region of an own account's keys: they name keys on the page.
@@ -260,13 +316,24 @@ async function collectKeys(
     const describe = await call<DescribeKeyOutput>('DescribeKey');
     const key: KeyEvidence = { reference: w.reference, referencedBy: [...w.referencedBy].sort(), account: w.account, region: w.region, describe };
     if (describe.outcome === 'ok') {
-      const meta = (describe.response as { KeyMetadata?: { KeyManager?: string } }).KeyMetadata;
-      if (meta?.KeyManager === 'CUSTOMER') key.rotation = await call<GetKeyRotationStatusOutput>('GetKeyRotationStatus');
-      key.policy = await call<GetKeyPolicyOutput>('GetKeyPolicy');
-      if (meta?.KeyManager === 'CUSTOMER') key.extra = { ListResourceTags: await call('ListResourceTags') };
+      const customer = (describe.response as { KeyMetadata?: { KeyManager?: string } }).KeyMetadata?.KeyManager === 'CUSTOMER';
+      const [rotation, policy, tags] = await Promise.all([
+        customer ? call<GetKeyRotationStatusOutput>('GetKeyRotationStatus') : undefined,
+        call<GetKeyPolicyOutput>('GetKeyPolicy'),
+        customer ? call('ListResourceTags') : undefined,
+      ]);
+      if (rotation) key.rotation = rotation;
+      key.policy = policy;
+      if (tags) key.extra = { ListResourceTags: tags };
     }
-    keys.push(key);
     args.onProgress?.({ phase: 'keys', account: w.account, done: ++done, total: wanted.length });
+    return key;
+  };
+  const keys = (await Promise.all(wanted.map((w) => limit(() => readKey(w))))).filter((k): k is KeyEvidence => k !== undefined);
+  // Alias lists in the order they were first needed (keys start in sorted order), whatever order they finished in.
+  for (const [cacheKey, rec] of aliasCache) {
+    const account = cacheKey.split('|')[0];
+    accounts.find((a) => a.id === account)?.aliases.push(await rec);
   }
   return keys;
 }

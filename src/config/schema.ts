@@ -84,6 +84,29 @@ export const tenantSchema = z
   })
   .strict();
 
+const positive = (max: number) => z.number().int().min(1).max(max).optional();
+
+export const collectionSchema = z
+  .object({
+    concurrency: z
+      .object({
+        s3: positive(512),
+        kms: positive(256),
+        sts: positive(16),
+        config: positive(64),
+        buckets: positive(10_000),
+        keys: positive(1_000),
+        configHistory: positive(256),
+        inventory: positive(256),
+        logFiles: positive(64),
+      })
+      .strict()
+      .optional(),
+    maxAttempts: positive(20),
+    timeoutMs: z.number().int().min(100).max(600_000).optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     version: z.literal(1),
@@ -97,18 +120,12 @@ export const configSchema = z
     exceptionsDir: z.string().min(1).default('exceptions'),
     /** How many findings the one-page PDF lists before "and N more". */
     topFindings: z.number().int().min(1).max(12).default(6),
-    /** Live collection manners: requests in flight per account, region and service; retries; timeouts. */
-    collection: z
-      .object({
-        concurrency: z
-          .object({ s3: z.number().int().min(1).max(256).optional(), kms: z.number().int().min(1).max(64).optional(), sts: z.number().int().min(1).max(16).optional(), config: z.number().int().min(1).max(16).optional() })
-          .strict()
-          .default({}),
-        maxAttempts: z.number().int().min(1).max(20).default(5),
-        timeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
-      })
-      .strict()
-      .default({ concurrency: {}, maxAttempts: 5, timeoutMs: 30_000 }),
+    /**
+     * Live collection manners: calls in flight per account, region and service (s3, kms, sts,
+     * config); work items side by side (buckets, keys, configHistory, inventory, logFiles); attempts
+     * per call; timeout per attempt. Unset values take the defaults in src/collect/live/options.ts.
+     */
+    collection: collectionSchema.default({}),
     /** `run --publish s3://…`: SSE-KMS key for every uploaded object, optional Object Lock retention. */
     publish: z
       .object({
@@ -134,6 +151,7 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 export type TenantConfig = z.infer<typeof tenantSchema>;
+export type CollectionConfig = z.infer<typeof collectionSchema>;
 export type AccountConfig = TenantConfig['accounts'][number];
 export type Expectation = TenantConfig['expectations'][number];
 export type BucketSelection = TenantConfig['buckets'];

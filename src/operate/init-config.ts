@@ -14,11 +14,12 @@ timeZone: UTC
 # Findings listed on the PDF before "and N more".
 topFindings: 6
 
-# Live collection manners: requests in flight per account, region and service; retries; timeout per call.
-collection:
-  concurrency: { s3: 16, kms: 4, sts: 2 }
-  maxAttempts: 5
-  timeoutMs: 30000
+# Live collection manners (defaults suit accounts of 1,000+ buckets; see README "Live collection"):
+# calls in flight per account, region and service; work side by side; attempts; timeout per attempt.
+# collection:
+#   concurrency: { s3: 64, kms: 16, sts: 2, config: 8, buckets: 256, keys: 64, configHistory: 16, inventory: 16, logFiles: 8 }
+#   maxAttempts: 5
+#   timeoutMs: 30000
 
 # Optional: \`run --publish s3://bucket/prefix/\` uploads each packet with SSE-KMS under this key,
 # a SHA-256 checksum per object and a conditional write that never overwrites. Uncomment to use.

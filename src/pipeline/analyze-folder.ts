@@ -22,6 +22,8 @@ export interface RenderOptions {
   pageSize: 'A4' | 'LETTER';
   topFindings: number;
   wording?: Wording;
+  /** Told the wall time (ms) of analysing, rendering and writing, as each ends; nothing of it is written. */
+  onPhaseTime?: (phase: 'analyze' | 'render' | 'write', ms: number) => void;
 }
 
 /** Re-derives packet.json from the folder's evidence: the pure analysis step, used by `verify` too. */
@@ -37,8 +39,12 @@ export async function derivePacket(packetDir: string, wording: Wording = loadWor
 /** evidence/ → packet.json → PDF, XLSX, CSV → manifest.json, all inside `packetDir`. */
 export async function analyzeFolder(packetDir: string, opts: RenderOptions): Promise<Packet> {
   const wording = opts.wording ?? loadWording();
+  const started = performance.now();
   const { packet, text } = await derivePacket(packetDir, wording);
+  const derived = performance.now();
+  opts.onPhaseTime?.('analyze', derived - started);
   await writeFileAtomic(path.join(packetDir, PACKET_FILE), text);
+  opts.onPhaseTime?.('write', performance.now() - derived);
   await renderFolder(packetDir, packet, text, { ...opts, wording });
   return packet;
 }
@@ -67,8 +73,15 @@ export async function renderFolder(packetDir: string, packet: Packet, packetText
   const staging = path.join(packetDir, `.render-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
+  let mark = performance.now();
+  const lap = (phase: 'render' | 'write') => {
+    const now = performance.now();
+    opts.onPhaseTime?.(phase, now - mark);
+    mark = now;
+  };
   try {
     const written = await renderInto(staging, packetDir, packet, packetText, opts);
+    lap('render');
     for (const rel of written) {
       const dest = path.join(packetDir, ...rel.split('/'));
       await mkdir(path.dirname(dest), { recursive: true });
@@ -80,6 +93,7 @@ export async function renderFolder(packetDir: string, packet: Packet, packetText
   const { tenant } = await readRecordedTenant(packetDir);
   const header = manifestHeader(packet, tenant, { pageSize: opts.pageSize, topFindings: opts.topFindings });
   await writeManifest(packetDir, await buildManifest(packetDir, header));
+  lap('write');
 }
 
 /** evidence/tenant.json: the tenant's configuration and period as recorded at collection. */

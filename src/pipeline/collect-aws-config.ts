@@ -19,6 +19,8 @@ export async function collectAwsConfigEvidence(args: {
   live?: AwsConfigSource[];
   /** Live accounts that could not be reached, and why. */
   liveProblems?: Array<{ account: string; message: string }>;
+  /** Resources whose history is read at once per account and region. */
+  historyConcurrency?: number;
 }): Promise<AwsConfigEvidence> {
   const sources: AwsConfigSource[] = [];
   const notCollected: Array<{ account: string; reason: string }> = [];
@@ -43,5 +45,6 @@ export async function collectAwsConfigEvidence(args: {
     sources,
     notCollected,
     writer: args.writer,
+    ...(args.historyConcurrency ? { historyConcurrency: args.historyConcurrency } : {}),
   });
 }

@@ -30,6 +30,8 @@ export async function collectLogs(args: {
   buckets: string[];
   s3?: () => S3Client;
   lookupKmsEvents?: KmsEventLookupFn;
+  /** Log files fetched ahead of the one being parsed, per location. */
+  prefetch?: number;
 }): Promise<LogEvidence> {
   const { tenant, period } = args;
   const window = { startUtc: period.startUtc, endUtc: period.endUtc, timeZone: period.timeZone };
@@ -41,7 +43,7 @@ export async function collectLogs(args: {
       : await Promise.all(
           tenant.sources.accessLogs.map((loc) =>
             Promise.resolve()
-              .then(() => scanAccessLogs(tree(loc), { period: window, includeBucket: (b) => selected.has(b) }))
+              .then(() => scanAccessLogs(tree(loc), { period: window, includeBucket: (b) => selected.has(b), ...(args.prefetch ? { prefetch: args.prefetch } : {}) }))
               .catch((err: unknown) => failedAccessLogScan(loc, err)),
           ),
         );
@@ -53,7 +55,7 @@ export async function collectLogs(args: {
       : await Promise.all(
           tenant.sources.cloudTrail.map((loc) =>
             Promise.resolve()
-              .then(() => scanCloudTrail(tree(loc), { period: window, accounts: tenant.accounts.map((a) => a.id), ...(watch ? { watchKmsEventIds: watch } : {}) }))
+              .then(() => scanCloudTrail(tree(loc), { period: window, accounts: tenant.accounts.map((a) => a.id), ...(watch ? { watchKmsEventIds: watch } : {}), ...(args.prefetch ? { prefetch: args.prefetch } : {}) }))
               .catch((err: unknown) => failedCloudTrailScan(loc, err)),
           ),
         );

@@ -21,6 +21,8 @@ import { writeAwsConfigEvidence } from '../workspace/aws-config-evidence.js';
 import { writeGovernanceEvidence } from '../workspace/governance-evidence.js';
 import { writeLogEvidence } from '../workspace/log-evidence.js';
 import { settleRevision } from '../operate/revisions.js';
+import { DEFAULT_WORK, type WorkLimits } from '../collect/live/options.js';
+import { PhaseClock, type PhaseTimings } from './phase-times.js';
 
 export interface TenantRunResult {
   tenant: string;
@@ -32,6 +34,8 @@ export interface TenantRunResult {
   failingControls: number;
   /** Where the packet this run replaced was kept, relative to the period folder. */
   earlierRevision?: string;
+  /** Wall time per phase (ms) of the run that made this packet; not part of the packet. */
+  timings?: PhaseTimings;
 }
 
 /** Live collection is supplied by the caller (CLI) so this module needs no AWS credentials. */
@@ -59,6 +63,8 @@ export interface RunTenantArgs {
   /** Wall clock of the run, used only when no offline export states when it was made. */
   now: Date;
   live?: LiveCollection;
+  /** Work side by side (buckets, keys, AWS Config history, inventory reports, log files); defaults otherwise. */
+  work?: Partial<WorkLimits>;
   onProgress?: (p: CollectProgress & { tenant: string }) => void;
 }
 
@@ -80,6 +86,8 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
   const staging = path.join(args.outDir, period.label, `.${tenant.id}.staging-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
+  const clock = new PhaseClock();
+  const work = { ...DEFAULT_WORK, ...args.work };
   try {
     const sources: AccountSource[] = [];
     const missingAccounts: Array<{ account: string; message: string }> = [];
@@ -102,7 +110,7 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
       if (!args.live) {
         for (const a of liveAccounts) missingAccounts.push({ account: a.id, message: 'no offline export configured and live collection is not available' });
       } else {
-        const live = await args.live.sources({ ...tenant, accounts: liveAccounts });
+        const live = await clock.time('connect', () => args.live!.sources({ ...tenant, accounts: liveAccounts }));
         sources.push(...live.sources);
         liveConfig = live.configSources;
         missingAccounts.push(...live.problems);
@@ -132,30 +140,51 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
       readInventory,
       writer,
       missingAccounts,
+      work,
       ...(args.onProgress ? { onProgress: (p: CollectProgress) => args.onProgress!({ ...p, tenant: tenant.id }) } : {}),
+      onPhaseTime: (phase, ms) => clock.add(phase === 'buckets' ? 'collectBuckets' : phase === 'keys' ? 'collectKeys' : 'collectInventory', ms),
     });
-    await writeLogEvidence(
-      writer,
-      await collectLogs({
-        tenant,
-        period,
-        buckets: evidence.buckets.map((b) => b.name),
-        ...(args.live ? { s3: () => args.live!.s3ForTrees() } : {}),
-        ...(args.live?.lookupKmsEvents && liveAccounts.length > 0 ? { lookupKmsEvents: args.live.lookupKmsEvents } : {}),
-      }),
+    await clock.time('collectLogs', async () =>
+      writeLogEvidence(
+        writer,
+        await collectLogs({
+          tenant,
+          period,
+          buckets: evidence.buckets.map((b) => b.name),
+          prefetch: work.logFiles,
+          ...(args.live ? { s3: () => args.live!.s3ForTrees() } : {}),
+          ...(args.live?.lookupKmsEvents && liveAccounts.length > 0 ? { lookupKmsEvents: args.live.lookupKmsEvents } : {}),
+        }),
+      ),
     );
-    await writeAwsConfigEvidence(
-      writer,
-      await collectAwsConfigEvidence({ tenant, period, evidence, writer, collectedAt, ...(liveConfig ? { live: liveConfig } : {}), liveProblems: missingAccounts }),
+    await clock.time('collectConfig', async () =>
+      writeAwsConfigEvidence(
+        writer,
+        await collectAwsConfigEvidence({
+          tenant,
+          period,
+          evidence,
+          writer,
+          collectedAt,
+          historyConcurrency: work.configHistory,
+          ...(liveConfig ? { live: liveConfig } : {}),
+          liveProblems: missingAccounts,
+        }),
+      ),
     );
-    const governance = await collectGovernance({ config, tenant, period, outDir: args.outDir });
-    await writeGovernanceEvidence(writer, governance.evidence, governance.registerText);
-    const packet = await analyzeFolder(staging, { pageSize: config.pageSize, topFindings: config.topFindings });
+    await clock.time('collectGovernance', async () => {
+      const governance = await collectGovernance({ config, tenant, period, outDir: args.outDir });
+      await writeGovernanceEvidence(writer, governance.evidence, governance.registerText);
+    });
+    const packet = await analyzeFolder(staging, { pageSize: config.pageSize, topFindings: config.topFindings, onPhaseTime: (phase, ms) => clock.add(phase, ms) });
     // A different earlier packet of the period is kept as a revision (named in the new one's manifest); an identical one stays.
-    const revision = await settleRevision({ staging, finalDir, now: args.now });
-    if (revision.state === 'unchanged') await rm(staging, { recursive: true, force: true });
-    else await rename(staging, finalDir);
-    return { ...summarise(packet, finalDir), ...(revision.state === 'revised' ? { earlierRevision: revision.movedTo } : {}) };
+    const revision = await clock.time('write', async () => {
+      const settled = await settleRevision({ staging, finalDir, now: args.now });
+      if (settled.state === 'unchanged') await rm(staging, { recursive: true, force: true });
+      else await rename(staging, finalDir);
+      return settled;
+    });
+    return { ...summarise(packet, finalDir), ...(revision.state === 'revised' ? { earlierRevision: revision.movedTo } : {}), timings: clock.timings() };
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
     throw err;

@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import type { TenantConfig } from '../../config/schema.js';
 import type { DescribeKeyOutput } from '../../evidence/aws-shapes.js';
 import type { BucketEvidence, KeyEvidence } from '../../evidence/bundle.js';
@@ -9,6 +10,7 @@ import { BUCKET_TYPE, COVERED_RULE_IDENTIFIERS, KEY_TYPE, type DescribeConfigRul
 import type { AwsConfigSource, HistoryWindow } from './source.js';
 import { resourceTypeFolder } from './offline-config-source.js';
 import { hasNoRecorder } from './no-recorder.js';
+import { DEFAULT_WORK } from '../live/options.js';
 
 export interface CollectAwsConfigArgs {
   tenant: TenantConfig;
@@ -21,7 +23,12 @@ export interface CollectAwsConfigArgs {
   /** Tenant accounts without a source, and why (e.g. the export holds no configservice/ folder). */
   notCollected: Array<{ account: string; reason: string }>;
   writer: EvidenceWriter;
+  /** Resources whose history is read at once per account and region (calls obey the source's own limits). */
+  historyConcurrency?: number;
 }
+
+/** Resources whose history is read at once per account and region, by default. */
+export const DEFAULT_HISTORY_CONCURRENCY = DEFAULT_WORK.configHistory;
 
 const covered: ReadonlySet<string> = new Set(COVERED_RULE_IDENTIFIERS);
 
@@ -57,26 +64,43 @@ export function historyTargets(args: Pick<CollectAwsConfigArgs, 'buckets' | 'key
 async function collectRegion(source: AwsConfigSource, region: string, args: CollectAwsConfigArgs): Promise<AwsConfigRegionEvidence> {
   const dir = `${AWS_CONFIG_DIR}/${source.account}/${region}`;
   const write = <T>(rel: string, rec: EvidenceRecord<T>) => args.writer.writeRecord(`${dir}/${rel}.json`, rec);
-  const recorders = await write('describe-configuration-recorders', await source.describeRecorders(region));
-  const recorderStatus = await write('describe-configuration-recorder-status', await source.describeRecorderStatus(region));
+  const [recorders, recorderStatus] = await Promise.all([
+    source.describeRecorders(region).then((r) => write('describe-configuration-recorders', r)),
+    source.describeRecorderStatus(region).then((r) => write('describe-configuration-recorder-status', r)),
+  ]);
   const evidence: AwsConfigRegionEvidence = { region, recorders, recorderStatus, compliance: [], history: [] };
   // No recorder: Config holds neither rules' results nor history here; that state is the evidence.
   if (hasNoRecorder(recorders)) return evidence;
 
   const rules = await write('describe-config-rules', await source.describeRules(region));
   evidence.rules = rules;
-  if (rules.outcome === 'ok') {
-    for (const rule of rulesToRead(rules.response, args.tenant.awsConfigRules ?? [])) {
-      const record = await write(`get-compliance-details-by-config-rule/${safeSegment(rule)}`, await source.complianceDetails(region, rule));
-      evidence.compliance.push({ rule, record });
-    }
-  }
-  for (const t of historyTargets(args, source.account, region)) {
-    const file = `get-resource-config-history/${resourceTypeFolder(t.resourceType)}/${safeSegment(t.resourceId)}`;
-    const record = await write(file, await source.resourceHistory(region, t.resourceType, t.resourceId, args.window));
-    const before = await write(`${file}.before`, await source.stateBefore(region, t.resourceType, t.resourceId, args.window.earlierTime));
-    evidence.history.push({ ...t, record, before });
-  }
+  const readRules =
+    rules.outcome === 'ok'
+      ? Promise.all(
+          rulesToRead(rules.response, args.tenant.awsConfigRules ?? []).map(async (rule) => ({
+            rule,
+            record: await write(`get-compliance-details-by-config-rule/${safeSegment(rule)}`, await source.complianceDetails(region, rule)),
+          })),
+        )
+      : Promise.resolve([]);
+  // History of many resources side by side; the source's limiter bounds the calls in flight, and a
+  // region given up on answers every remaining resource at once (NotAttempted), each on its own record.
+  const limit = pLimit(args.historyConcurrency ?? DEFAULT_HISTORY_CONCURRENCY);
+  const readHistory = Promise.all(
+    historyTargets(args, source.account, region).map((t) =>
+      limit(async () => {
+        const file = `get-resource-config-history/${resourceTypeFolder(t.resourceType)}/${safeSegment(t.resourceId)}`;
+        const [record, before] = await Promise.all([
+          source.resourceHistory(region, t.resourceType, t.resourceId, args.window).then((r) => write(file, r)),
+          source.stateBefore(region, t.resourceType, t.resourceId, args.window.earlierTime).then((r) => write(`${file}.before`, r)),
+        ]);
+        return { ...t, record, before };
+      }),
+    ),
+  );
+  const [compliance, history] = await Promise.all([readRules, readHistory]);
+  evidence.compliance.push(...compliance);
+  evidence.history.push(...history);
   return evidence;
 }
 
@@ -86,7 +110,8 @@ async function collectRegion(source: AwsConfigSource, region: string, args: Coll
  * configuration history of each bucket and key. Every call becomes a record file; nothing is judged.
  */
 export async function collectAwsConfig(args: CollectAwsConfigArgs): Promise<AwsConfigEvidence> {
-  const accounts: AwsConfigAccountEvidence[] = [];
+  // Accounts and regions side by side, kept in the configured (account) and sorted (region) order.
+  const accounts: Array<AwsConfigAccountEvidence | Promise<AwsConfigAccountEvidence>> = [];
   const sourceOf = new Map(args.sources.map((s) => [s.account, s]));
   const reasonOf = new Map(args.notCollected.map((n) => [n.account, n.reason]));
   for (const acct of args.tenant.accounts) {
@@ -95,9 +120,7 @@ export async function collectAwsConfig(args: CollectAwsConfigArgs): Promise<AwsC
       accounts.push({ account: acct.id, notCollected: reasonOf.get(acct.id) ?? 'no AWS Config source for this account', regions: [] });
       continue;
     }
-    const regions: AwsConfigRegionEvidence[] = [];
-    for (const region of [...new Set(acct.regions)].sort()) regions.push(await collectRegion(source, region, args));
-    accounts.push({ account: acct.id, regions });
+    accounts.push(Promise.all([...new Set(acct.regions)].sort().map((region) => collectRegion(source, region, args))).then((regions) => ({ account: acct.id, regions })));
   }
-  return { window: args.window, extraRules: [...(args.tenant.awsConfigRules ?? [])], accounts };
+  return { window: args.window, extraRules: [...(args.tenant.awsConfigRules ?? [])], accounts: await Promise.all(accounts) };
 }

@@ -1,9 +1,44 @@
 import pLimit, { type LimitFunction } from 'p-limit';
+import { describeAwsError } from './aws-call.js';
 import type { LiveService, ServiceLimits } from './options.js';
 
-/** Bounds the calls in flight per service, account and region. */
+/** Error codes that say "nothing answers there" (the endpoint, not the resource): timeouts and refused or broken connections. */
+const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
+  'TimeoutError',
+  'ETIMEDOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** The code under which a call skipped in a region given up on is recorded (outcome `error`: NOT EVALUATED). */
+export const NOT_ATTEMPTED = 'NotAttempted';
+
+/** Thrown instead of calling a region already given up on; recorded like any failed call. */
+export class NotAttemptedError extends Error {
+  override readonly name = NOT_ATTEMPTED;
+}
+
+/** True when an SDK or socket error says the endpoint did not answer at all (after the SDK's own retries). */
+export function isUnreachable(err: unknown): boolean {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as { name?: string; code?: string };
+  return UNREACHABLE_CODES.has(e.name ?? '') || UNREACHABLE_CODES.has(e.code ?? '');
+}
+
+/**
+ * Bounds the calls in flight per service, account and region, and gives a region up once: when a
+ * call there fails with a timeout or a refused connection after all its attempts, the region is
+ * marked with that reason and every later call to it (any service, any account) fails at once as
+ * NotAttempted, naming the first failure. A hung region then costs one call's timeout x attempts,
+ * not that times the number of resources in it.
+ */
 export class CallLimiter {
   private readonly limits = new Map<string, LimitFunction>();
+  private readonly givenUp = new Map<string, string>();
 
   constructor(private readonly perService: ServiceLimits) {}
 
@@ -11,6 +46,27 @@ export class CallLimiter {
     const id = `${service}|${account}|${region}`;
     let limit = this.limits.get(id);
     if (!limit) this.limits.set(id, (limit = pLimit(this.perService[service])));
-    return limit(fn);
+    return limit(async () => {
+      this.throwIfGivenUp(region);
+      try {
+        return await fn();
+      } catch (err) {
+        if (isUnreachable(err) && !this.givenUp.has(region)) {
+          const { error } = describeAwsError(err);
+          this.givenUp.set(region, `${service} in ${region} did not answer (${error.code}: ${error.message})`);
+        }
+        throw err;
+      }
+    });
+  }
+
+  /** Regions given up on in this run, with the first failure there. */
+  regionsGivenUp(): Array<{ region: string; reason: string }> {
+    return [...this.givenUp].map(([region, reason]) => ({ region, reason }));
+  }
+
+  private throwIfGivenUp(region: string): void {
+    const reason = this.givenUp.get(region);
+    if (reason) throw new NotAttemptedError(`not attempted: ${reason} earlier in this run, so no further call was made there`);
   }
 }

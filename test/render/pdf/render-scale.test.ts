@@ -34,7 +34,7 @@ function hugePacket(): Packet {
 /** Fastest of `runs` renders, in ms: the least disturbed by other work on the machine. */
 async function fastest(packet: Packet, runs: number): Promise<{ ms: number; pdf: Buffer }> {
   let best = Infinity;
-  let pdf = Buffer.alloc(0);
+  let pdf: Buffer = Buffer.alloc(0);
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
     pdf = await renderPdf(packet, { pageSize: 'A4', wording, packetSha256: SHA });

@@ -162,6 +162,8 @@ export interface Fault {
   operation?: string;
   /** The account the request is signed for. */
   account?: string;
+  /** The region the request is signed for. */
+  region?: string;
   bucket?: string;
   /** An object key, or a substring of a KMS KeyId parameter. */
   key?: string;

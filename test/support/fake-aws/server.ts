@@ -50,6 +50,7 @@ function matches(f: Fault, call: ReceivedCall): boolean {
   if (f.service && f.service !== call.service) return false;
   if (f.operation && f.operation !== call.operation) return false;
   if (f.account && f.account !== call.account) return false;
+  if (f.region && f.region !== call.region) return false;
   if (f.bucket && f.bucket !== call.bucket) return false;
   if (f.key && !(call.key ?? '').includes(f.key)) return false;
   return true;

@@ -1,0 +1,60 @@
+/**
+ * Wall time per phase of one tenant's run, for the operator (`run --json` and the summary): where
+ * a run goes. Never written into the packet or its evidence, which stay byte-identical run to run.
+ */
+export const PHASES = [
+  'connect',
+  'collectBuckets',
+  'collectKeys',
+  'collectInventory',
+  'collectLogs',
+  'collectConfig',
+  'collectGovernance',
+  'analyze',
+  'render',
+  'write',
+] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** Milliseconds per phase, rounded; phases that did not run are absent. */
+export type PhaseTimings = Partial<Record<Phase, number>>;
+
+export class PhaseClock {
+  private readonly ms = new Map<Phase, number>();
+
+  add(phase: Phase, ms: number): void {
+    this.ms.set(phase, (this.ms.get(phase) ?? 0) + ms);
+  }
+
+  async time<T>(phase: Phase, fn: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.add(phase, performance.now() - started);
+    }
+  }
+
+  timings(): PhaseTimings {
+    return Object.fromEntries(PHASES.filter((p) => this.ms.has(p)).map((p) => [p, Math.round(this.ms.get(p)!)]));
+  }
+}
+
+/** "collect buckets 3.1 s · keys 0.4 s · …" for the terminal summary. */
+export function formatTimings(t: PhaseTimings): string {
+  const label: Record<Phase, string> = {
+    connect: 'connect',
+    collectBuckets: 'buckets',
+    collectKeys: 'keys',
+    collectInventory: 'inventory',
+    collectLogs: 'logs',
+    collectConfig: 'AWS Config',
+    collectGovernance: 'baseline/exceptions/history',
+    analyze: 'analyze',
+    render: 'render',
+    write: 'write',
+  };
+  const total = PHASES.reduce((n, p) => n + (t[p] ?? 0), 0);
+  const parts = PHASES.filter((p) => t[p] !== undefined).map((p) => `${label[p]} ${(t[p]! / 1000).toFixed(1)} s`);
+  return `${(total / 1000).toFixed(1)} s: ${parts.join(' · ')}`;
+}

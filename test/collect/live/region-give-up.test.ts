@@ -1,0 +1,90 @@
+/**
+ * A region that does not answer is given up once: after one call's timeout x attempts, every
+ * remaining call there (S3, KMS, AWS Config; any resource) is recorded as not attempted, naming the
+ * first failure, instead of each resource waiting out its own timeouts. Other regions are unaffected.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectLive, tenant, type LiveRun } from '../../support/fake-aws/harness.js';
+import { startFakeAws, type FakeAws, type FakeBucket } from '../../support/fake-aws/index.js';
+
+const A = '111111111111';
+const HUNG = 'eu-west-1';
+const REGIONS = ['us-east-1', HUNG];
+const BUCKETS = 40;
+const TIMEOUT_MS = 400;
+const ATTEMPTS = 2;
+const S3_LIMIT = 4;
+let fake: FakeAws;
+let run: LiveRun;
+let seconds: number;
+
+beforeAll(async () => {
+  const buckets: FakeBucket[] = Array.from({ length: BUCKETS }, (_, i) => ({
+    name: `b-${String(i).padStart(2, '0')}`,
+    region: REGIONS[i % 2]!,
+    encryption: { algorithm: 'aws:kms', kmsKeyId: `arn:aws:kms:${REGIONS[i % 2]}:${A}:key/k-${i % 2}` },
+  }));
+  fake = await startFakeAws({
+    caller: { accessKeyId: 'AKIDCALLER', account: A, arn: `arn:aws:iam::${A}:user/auditor` },
+    accounts: [
+      {
+        id: A,
+        buckets,
+        keys: REGIONS.map((region, i) => ({ id: `k-${i}`, region })),
+        configRecorders: REGIONS.map((region) => ({ region, recording: true, allSupported: true })),
+      },
+    ],
+    faults: [{ region: HUNG, action: { kind: 'hang' } }],
+  });
+  const started = performance.now();
+  run = await collectLive(fake, tenant({ id: 'hung', accounts: [{ id: A, regions: REGIONS }], kmsKeys: [`arn:aws:kms:${HUNG}:${A}:key/k-1`] }), {
+    concurrency: { s3: S3_LIMIT, kms: 2, config: 2 },
+    timeoutMs: TIMEOUT_MS,
+    maxAttempts: ATTEMPTS,
+    awsConfig: true,
+  });
+  seconds = (performance.now() - started) / 1000;
+}, 60_000);
+afterAll(async () => {
+  await run?.cleanup();
+  await fake?.close();
+});
+
+describe('a hung region', () => {
+  const inHung = () => run.evidence.buckets.filter((b) => b.region === HUNG);
+
+  it('leaves every bucket of the other region read', () => {
+    const ok = run.evidence.buckets.filter((b) => b.region === 'us-east-1');
+    expect(ok).toHaveLength(BUCKETS / 2);
+    expect(ok.every((b) => b.encryption.outcome === 'ok' && b.policy.outcome !== 'error')).toBe(true);
+  });
+
+  it('records every call for its buckets as a failure: the first ones timed out, the rest not attempted, naming the timeout', () => {
+    const hung = inHung();
+    expect(hung).toHaveLength(BUCKETS / 2);
+    const records = hung.flatMap((b) => [b.location, b.tagging]);
+    expect(records.every((r) => r.outcome === 'error')).toBe(true);
+    const codes = records.map((r) => (r.outcome === 'ok' ? 'ok' : r.error.code));
+    expect(new Set(codes)).toEqual(new Set(['TimeoutError', 'NotAttempted']));
+    // Only the calls in flight when the region stopped answering waited for their timeout.
+    expect(codes.filter((c) => c === 'TimeoutError').length).toBeLessThanOrEqual(S3_LIMIT);
+    const skipped = records.find((r) => r.outcome !== 'ok' && r.error.code === 'NotAttempted');
+    expect(skipped?.outcome === 'error' && skipped.error.message).toMatch(/^not attempted: s3 in eu-west-1 did not answer \(TimeoutError/);
+  });
+
+  it('skips the key and AWS Config calls there without waiting again', () => {
+    const key = run.evidence.keys.find((k) => k.region === HUNG);
+    expect(key?.describe.outcome === 'error' && key.describe.error.code).toBe('NotAttempted');
+    const region = run.awsConfig?.accounts[0]?.regions.find((r) => r.region === HUNG);
+    expect(region?.recorders.outcome === 'error' && region.recorders.error.code).toBe('NotAttempted');
+    const other = run.awsConfig?.accounts[0]?.regions.find((r) => r.region === 'us-east-1');
+    expect(other?.recorders.outcome).toBe('ok');
+  });
+
+  it('costs about one call timeout x attempts, not that per resource', () => {
+    // Per resource would be 20 buckets x 2 sequential calls x 0.8 s = 32 s at the least.
+    expect(seconds).toBeLessThan((TIMEOUT_MS * ATTEMPTS) / 1000 + 4);
+    const hungCalls = fake.recorder.calls.filter((c) => c.region === HUNG);
+    expect(hungCalls.length).toBeLessThanOrEqual(S3_LIMIT * ATTEMPTS);
+  });
+});
