@@ -1,12 +1,12 @@
 /**
- * npm run bench [-- --json] [-- --scale 0.1] [-- --only inventory,logs,collection]
+ * npm run bench [-- --json] [-- --scale 0.1] [-- --rounds 3] [-- --only inventory,logs,product]
  * Every figure is a ratio against a reference measured in the same run (gzip -dc over the same
- * files; one call at a time against the same endpoint), because the machines are small and noisy.
+ * files; one call at a time against the same endpoint, interleaved), because the machines are small and noisy.
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CollectionBenchResult } from './collection.js';
+import { benchProduct, formatProductBench, type ProductBenchResult } from './product/product.js';
 import type { InventoryBenchResult } from './inventory.js';
 import type { LogBenchResult } from './logs.js';
 
@@ -15,7 +15,9 @@ const json = args.includes('--json');
 const scaleArg = args.indexOf('--scale');
 const scale = scaleArg >= 0 ? Number(args[scaleArg + 1]) : 1;
 const onlyArg = args.indexOf('--only');
-const only = onlyArg >= 0 ? args[onlyArg + 1]!.split(',') : ['inventory', 'logs', 'collection'];
+const only = onlyArg >= 0 ? args[onlyArg + 1]!.split(',') : ['inventory', 'logs', 'product'];
+const roundsArg = args.indexOf('--rounds');
+const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : 2;
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function runOne<T>(name: string): T {
@@ -24,10 +26,16 @@ function runOne<T>(name: string): T {
   return JSON.parse(out.trim().split('\n').at(-1)!) as T;
 }
 
-const results: { inventory?: InventoryBenchResult; logs?: LogBenchResult; collection?: CollectionBenchResult } = {};
+const results: { inventory?: InventoryBenchResult; logs?: LogBenchResult; product?: ProductBenchResult } = {};
 if (only.includes('inventory')) results.inventory = runOne<InventoryBenchResult>('inventory');
 if (only.includes('logs')) results.logs = runOne<LogBenchResult>('logs');
-if (only.includes('collection')) results.collection = runOne<CollectionBenchResult>('collection');
+if (only.includes('product')) {
+  if (!json) process.stderr.write('running product benchmark...\n');
+  results.product = await benchProduct(
+    { buckets: Math.max(30, Math.round(1000 * scale)), keys: Math.max(6, Math.round(300 * scale)), rounds, scaling: !args.includes('--no-scaling'), hungRegion: !args.includes('--no-hung-region') },
+    (line) => (json ? undefined : process.stderr.write(`  ${line}\n`)),
+  );
+}
 
 const fixed = (n: number, d = 2) => n.toFixed(d);
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -45,10 +53,6 @@ if (json) {
     lines.push(`access logs ${int(logs.accessLogs.records)} lines: ${int(logs.accessLogs.recordsPerSecond)} records/s, ${fixed(logs.accessLogs.ratioToGzip)}x gzip -dc (aim >= 0.3)`);
     lines.push(`cloudtrail  ${int(logs.cloudTrail.records)} records: ${int(logs.cloudTrail.recordsPerSecond)} records/s, ${fixed(logs.cloudTrail.ratioToGzip)}x gzip -dc (aim >= 0.2); peak RSS ${int(logs.peakRssMb)} MB`);
   }
-  const c = results.collection;
-  if (c) {
-    const inflight = Object.entries(c.maxInFlight).map(([s, n]) => `${s} ${n}/${c.configured.maxTotal[s as keyof typeof c.configured.maxTotal]}`).join(', ');
-    lines.push(`collection  ${int(c.buckets)} buckets, ${c.regions} regions, +${c.latencyMs} ms per call, ${int(c.calls)} calls: ${fixed(c.seconds, 1)} s vs ${fixed(c.serialSeconds, 1)} s one at a time = ${fixed(c.ratio, 1)}x (aim >= 15); most in flight ${inflight}; load average ${fixed(c.loadAverage)}`);
-  }
+  if (results.product) lines.push(...formatProductBench(results.product));
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -1,10 +1,9 @@
 /**
  * Runs one benchmark in this (fresh) process and prints its result as JSON, so each benchmark's
- * peak RSS is its own. Used by bench/main.ts: node dist/bench/run-one.js <inventory|logs|collection> [scale]
+ * peak RSS is its own. Used by bench/main.ts: node dist/bench/run-one.js <inventory|logs> [scale]
  */
 import os from 'node:os';
 import path from 'node:path';
-import { benchCollection } from './collection.js';
 import { benchInventory } from './inventory.js';
 import { benchLogs } from './logs.js';
 
@@ -18,10 +17,8 @@ async function run(): Promise<unknown> {
       return benchInventory({ rows: Math.round(5_000_000 * scale), workDir: path.join(workDir, 'inventory') });
     case 'logs':
       return benchLogs({ accessLogLines: Math.round(2_000_000 * scale), cloudTrailRecords: Math.round(1_000_000 * scale), workDir: path.join(workDir, 'logs') });
-    case 'collection':
-      return benchCollection({ buckets: Math.max(30, Math.round(1000 * scale)), regions: 3, latencyMs: 50 });
     default:
-      throw new Error(`unknown benchmark "${which}" (inventory, logs, collection)`);
+      throw new Error(`unknown benchmark "${which}" (inventory, logs)`);
   }
 }
 

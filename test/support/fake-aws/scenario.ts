@@ -165,6 +165,8 @@ export interface Fault {
   /** The region the request is signed for. */
   region?: string;
   bucket?: string;
+  /** Every bucket whose name starts with this. */
+  bucketPrefix?: string;
   /** An object key, or a substring of a KMS KeyId parameter. */
   key?: string;
   /** How many matching requests the fault affects; unlimited when absent. */

@@ -52,6 +52,7 @@ function matches(f: Fault, call: ReceivedCall): boolean {
   if (f.account && f.account !== call.account) return false;
   if (f.region && f.region !== call.region) return false;
   if (f.bucket && f.bucket !== call.bucket) return false;
+  if (f.bucketPrefix && !(call.bucket ?? '').startsWith(f.bucketPrefix)) return false;
   if (f.key && !(call.key ?? '').includes(f.key)) return false;
   return true;
 }

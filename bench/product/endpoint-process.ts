@@ -1,0 +1,30 @@
+/**
+ * The fake AWS endpoint as a process of its own (forked by the benchmark), so the CLI under test,
+ * the one-call-at-a-time client and the endpoint never share an event loop or a core.
+ * argv[2]: ScenarioSize as JSON. IPC in: {type: 'latency', ms} | 'reset' | 'stats' | 'close'.
+ */
+import { startFakeAws } from '../../test/support/fake-aws/index.js';
+import { benchScenario, type ScenarioSize } from './scenario.js';
+
+const scenario = benchScenario(JSON.parse(process.argv[2] ?? '{}') as ScenarioSize);
+const fake = await startFakeAws(scenario);
+const send = (m: unknown) => process.send!(m);
+send({ type: 'ready', endpoint: fake.endpoint });
+process.on('message', async (msg: { type: string; ms?: number }) => {
+  if (msg.type === 'latency') {
+    scenario.latencyMs = msg.ms ?? 0;
+    send({ type: 'latency' });
+  } else if (msg.type === 'reset') {
+    fake.recorder.reset();
+    send({ type: 'reset' });
+  } else if (msg.type === 'stats') {
+    const r = fake.recorder;
+    const byOperation: Record<string, number> = {};
+    for (const c of r.calls) byOperation[`${c.service}:${c.operation}`] = (byOperation[`${c.service}:${c.operation}`] ?? 0) + 1;
+    send({ type: 'stats', calls: r.calls.length, byOperation, maxInFlight: r.maxInFlight, maxInFlightBy: r.maxInFlightBy });
+  } else if (msg.type === 'close') {
+    await fake.close();
+    send({ type: 'closed' });
+    process.disconnect();
+  }
+});
