@@ -6,7 +6,8 @@ export const control: Control = {
   evaluate: ({ keys }) =>
     keys.map((k) => {
       const resource = k.alias ?? k.arn ?? k.reference;
-      const evidence = k.evidence;
+      // The verdict comes from DescribeKey and GetKeyRotationStatus; the key policy is not part of it.
+      const evidence = k.evidence.filter((f) => !f.endsWith('/get-key-policy.json'));
       switch (k.rotation.state) {
         case 'enabled':
           return {
