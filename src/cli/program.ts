@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config/load.js';
-import { isPeriodLabel, periodFor, previousMonthLabel } from '../config/period.js';
+import { isPeriodLabel, periodFor, periodRefusal, periodTiming, previousMonthLabel } from '../config/period.js';
 import type { Config } from '../config/schema.js';
-import { DEMO_PERIOD, DEMO_PREVIOUS_PERIOD } from '../demo/generate-demo.js';
+import { DEMO_PERIOD, DEMO_PREVIOUS_PERIOD, demoExportedAt } from '../demo/generate-demo.js';
 import { prepareDemoHistory } from '../demo/demo-history.js';
 import { analyzeFolder, PACKET_FILE, renderFolder } from '../pipeline/analyze-folder.js';
 import { runTenant, summarise, type TenantRunResult } from '../pipeline/run-tenant.js';
@@ -80,7 +80,7 @@ function report(results: TenantRunResult[], json: boolean | undefined, extra: Re
   } else {
     for (const r of results) {
       const state = r.complete ? 'complete' : `INCOMPLETE (${r.missing} missing)`;
-      process.stdout.write(`${r.tenant} ${r.period}: ${r.status.toUpperCase()}, ${r.failingControls} failing control(s), evidence ${state}\n  ${r.folder}\n`);
+      process.stdout.write(`${r.tenant} ${r.period}: ${r.provisional ? 'PROVISIONAL ' : ''}${r.status.toUpperCase()}, ${r.failingControls} failing control(s), evidence ${state}\n  ${r.folder}\n`);
       if (r.timings) process.stdout.write(`  time ${formatTimings(r.timings)}\n`);
     }
     for (const f of failures) {
@@ -91,6 +91,9 @@ function report(results: TenantRunResult[], json: boolean | undefined, extra: Re
 }
 
 interface RunOptions extends CommonOptions, RunOperationOptions {
+  provisional?: boolean;
+  /** The run's clock; the demo passes its own so that it runs the same in any year. */
+  now?: Date;
   profile?: string;
   endpointUrl?: string;
 }
@@ -119,9 +122,13 @@ function liveCollection(config: Config, opts: RunOptions): LiveCollection {
 
 async function runCommand(opts: RunOptions): Promise<number> {
   const loaded = await loadConfig(opts.config);
-  const now = new Date();
+  const now = opts.now ?? new Date();
   const label = periodLabel(opts.period, loaded.config, now);
   const tenants = selectTenants(loaded.config, opts.tenant);
+  // Closed periods only: an unfinished month needs --provisional; one not begun or too old never runs.
+  const periods = new Map(tenants.map((t) => [t.id, periodFor(label, t.timeZone)]));
+  const refusals = tenants.map((t) => periodRefusal(periods.get(t.id)!, now, { provisional: opts.provisional, ...(tenants.length > 1 ? { tenant: t.id } : {}) })).filter((r): r is string => r !== undefined);
+  if (refusals.length > 0) throw new UsageError([...new Set(refusals)].join('\n'));
   const operations = await preparePacketOperations(loaded.config, opts);
   return withOutputLock(path.resolve(opts.out), async (lock) => {
     const notes: string[] = [];
@@ -137,9 +144,10 @@ async function runCommand(opts: RunOptions): Promise<number> {
             config: loaded.config,
             configSha256: loaded.sha256,
             tenant,
-            period: periodFor(label, tenant.timeZone),
+            period: periods.get(tenant.id)!,
             outDir: path.resolve(opts.out),
             now,
+            ...(periodTiming(periods.get(tenant.id)!, now) === 'open' ? { provisional: true } : {}),
             live: liveCollection(loaded.config, opts),
             work: resolveLiveOptions(liveOptionsFor(loaded.config, opts)).work,
             onProgress: progress.onProgress,
@@ -220,7 +228,7 @@ async function demoCommand(opts: { out: string; json?: boolean; strict?: boolean
   const configFile = path.join(root, 'config', 'demo.yaml');
   const loaded = await loadConfig(configFile);
   await prepareDemoHistory({ config: loaded.config, configSha256: loaded.sha256, exportsDir, outDir: path.resolve(opts.out) });
-  const code = await runCommand({ config: configFile, period: DEMO_PERIOD, out: opts.out, ...(opts.json ? { json: true } : {}) });
+  const code = await runCommand({ config: configFile, period: DEMO_PERIOD, out: opts.out, now: new Date(demoExportedAt(DEMO_PERIOD)), ...(opts.json ? { json: true } : {}) });
   if (!opts.json) {
     process.stdout.write(`\nDemo packets written under ${path.resolve(opts.out, DEMO_PERIOD)} (offline evidence generated in ${exportsDir};\n`);
     process.stdout.write(`September's packets in ${path.resolve(opts.out, DEMO_PREVIOUS_PERIOD)} were approved as each tenant's baseline).\n`);
@@ -251,6 +259,7 @@ export function buildProgram(): Command {
       .option('--json', 'print a machine-readable run summary on stdout');
 
   addRunOperationOptions(common(program.command('run').description('collect evidence, analyze it and render each tenant\'s packet')))
+    .option('--provisional', 'allow a period that has not ended yet; every page, sheet and packet.json says PROVISIONAL')
     .option('--profile <name>', 'AWS shared-config profile for live collection (default: the SDK\'s credential chain)')
     .option('--endpoint-url <url>', 'send every AWS call to this endpoint (path-style S3), e.g. a local test endpoint')
     .action(async (opts: RunOptions) => {

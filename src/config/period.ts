@@ -40,3 +40,41 @@ export function periodContains(period: Period, instant: string | Date): boolean 
   const t = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
   return t >= Date.parse(period.startUtc) && t < Date.parse(period.endUtc);
 }
+
+/** `run` refuses a period that ended longer ago than this: evidence collected now cannot describe it. */
+export const MAX_PAST_MONTHS = 60;
+
+/** Where `now` stands against a period, in the period's own zone. */
+export type PeriodTiming = 'closed' | 'open' | 'not_begun' | 'too_old';
+
+export function periodTiming(period: Period, now: Date): PeriodTiming {
+  const t = now.getTime();
+  if (t < Date.parse(period.startUtc)) return 'not_begun';
+  if (t < Date.parse(period.endUtc)) return 'open';
+  const oldest = DateTime.fromJSDate(now, { zone: period.timeZone }).startOf('month').minus({ months: MAX_PAST_MONTHS });
+  return Date.parse(period.endUtc) <= oldest.toMillis() ? 'too_old' : 'closed';
+}
+
+function local(isoUtc: string, zone: string): string {
+  return DateTime.fromISO(isoUtc, { zone }).toFormat("yyyy-MM-dd HH:mm");
+}
+
+/**
+ * Why `run` must not make a packet for `period` at `now`, or undefined when it may. An open period
+ * (the month has not ended in the tenant's zone) is allowed only as a provisional packet.
+ */
+export function periodRefusal(period: Period, now: Date, opts: { provisional?: boolean; tenant?: string } = {}): string | undefined {
+  const who = opts.tenant ? ` for tenant ${opts.tenant}` : '';
+  switch (periodTiming(period, now)) {
+    case 'closed':
+      return undefined;
+    case 'open':
+      return opts.provisional
+        ? undefined
+        : `period ${period.label} has not ended${who} (it ends ${local(period.endUtc, period.timeZone)} ${period.timeZone}); a packet for an unfinished month is provisional: pass --provisional to make one, stamped PROVISIONAL`;
+    case 'not_begun':
+      return `period ${period.label} has not begun${who} (it starts ${local(period.startUtc, period.timeZone)} ${period.timeZone}); there is no evidence for it yet`;
+    case 'too_old':
+      return `period ${period.label} ended more than ${MAX_PAST_MONTHS} months ago${who}; evidence collected now cannot describe it (re-render a packet of that month with analyze/render instead)`;
+  }
+}

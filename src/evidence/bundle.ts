@@ -26,6 +26,8 @@ export interface RunInfo {
   operator: string;
   /** sts:GetCallerIdentity of the identity used (live), or the exporter's note (offline). */
   identity?: { arn?: string; account?: string; note?: string };
+  /** Made before the period ended (`run --provisional`): every page and sheet says PROVISIONAL. */
+  provisional?: true;
 }
 
 export interface AccountEvidence {

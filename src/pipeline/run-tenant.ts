@@ -32,6 +32,8 @@ export interface TenantRunResult {
   complete: boolean;
   missing: number;
   failingControls: number;
+  /** Made before the period ended (`--provisional`). */
+  provisional?: true;
   /** Where the packet this run replaced was kept, relative to the period folder. */
   earlierRevision?: string;
   /** Wall time per phase (ms) of the run that made this packet; not part of the packet. */
@@ -62,6 +64,8 @@ export interface RunTenantArgs {
   outDir: string;
   /** Wall clock of the run, used only when no offline export states when it was made. */
   now: Date;
+  /** The period has not ended: the packet is stamped PROVISIONAL (the caller decided it may be made). */
+  provisional?: boolean;
   live?: LiveCollection;
   /** Work side by side (buckets, keys, AWS Config history, inventory reports, log files); defaults otherwise. */
   work?: Partial<WorkLimits>;
@@ -124,6 +128,7 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
       configSha256: args.configSha256,
       operator: config.operator,
       ...(identity ? { identity } : {}),
+      ...(args.provisional ? { provisional: true as const } : {}),
     };
     const writer = new EvidenceWriter(staging);
     const needsS3 = tenant.sources.inventory.some((l) => l.startsWith('s3://'));
@@ -202,5 +207,6 @@ export function summarise(packet: Packet, folder: string): TenantRunResult {
     complete: packet.completeness.complete,
     missing: packet.completeness.missing.length,
     failingControls: packet.controls.filter((c) => c.verdict === 'fail').length,
+    ...(packet.provisional ? { provisional: true as const } : {}),
   };
 }

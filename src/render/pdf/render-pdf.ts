@@ -15,6 +15,7 @@ import { detailsHeight, drawDetails, planDetails, type DetailsPlan } from './sec
 import { drawFindings, findingsHeight } from './sections/findings.js';
 import { drawFooter, footerTop } from './sections/footer.js';
 import { drawHeader, headerHeight } from './sections/header.js';
+import { drawProvisionalStamp } from './sections/provisional.js';
 import { drawStatus, statusHeight } from './sections/status.js';
 import { drawTiles, tilesHeight } from './sections/tiles.js';
 import { drawTrend, trendHeight } from './sections/trend-chart.js';
@@ -112,6 +113,7 @@ function drawPage(ctx: PageContext, opts: RenderPdfOptions): void {
   }
   if (y - extra > limit + 0.01) throw new Error(`one-page layout overflow: content ends at ${(y - extra).toFixed(1)} pt, footer starts at ${limit.toFixed(1)} pt`);
   drawFooter(ctx, opts.packetSha256);
+  drawProvisionalStamp(ctx);
 }
 
 export async function renderPdf(packet: Packet, opts: RenderPdfOptions): Promise<Buffer> {

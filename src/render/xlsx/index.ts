@@ -18,6 +18,7 @@ import { addSummarySheet } from './sheets/summary.js';
 import { addTrendSheet } from './sheets/trend.js';
 import { addUnencryptedSheet, type UnencryptedRow } from './sheets/unencrypted.js';
 import { stampZipEntries } from './zip-timestamps.js';
+import { stampProvisional } from './provisional.js';
 import { LOG_EXPORTS, type LogExportPaths } from '../csv/log-exports.js';
 
 export type { UnencryptedRow } from './sheets/unencrypted.js';
@@ -73,6 +74,7 @@ export async function renderXlsx(packet: Packet, opts: RenderXlsxOptions): Promi
   addSectionsSheet(wb, w, packet);
   addEvidenceSheet(wb, w, packet);
   addAwsConfigSheet(wb, w, packet);
+  stampProvisional(wb, w, packet);
 
   const written = await wb.xlsx.writeBuffer();
   return stampZipEntries(Buffer.from(written as ArrayBuffer), generatedAt);
