@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -8,6 +8,7 @@ import { parseDocument } from 'yaml';
 import type { Packet } from '../../src/model/packet.js';
 import { cli, captured } from '../support/cli.js';
 import { demoWorkspace } from '../support/demo-workspace.js';
+import { makeDeviceOrSocket, makeFifo } from '../support/special-files.js';
 
 /**
  * The hostile-input corpus (test/fixtures/hostile/cases.json, described in its README): each case
@@ -29,6 +30,15 @@ interface Damage {
   removeChecksum?: boolean;
   foreignRow?: string;
   gzip?: string;
+  /** Replace the file by a symbolic link to this path ("outside": to a copy of it outside the export). */
+  symlink?: string;
+  fifo?: boolean;
+  /** A character device (root, as CI runs) or else a Unix socket. */
+  device?: boolean;
+  /** A sparse file of this many bytes (over the size limit without using the disk). */
+  sparse?: number;
+  /** Set the bucket encryption's KMSMasterKeyID. */
+  keyId?: string;
 }
 
 interface HostileCase {
@@ -90,10 +100,31 @@ function writeManifest(file: string, manifest: unknown): void {
   writeFileSync(path.join(path.dirname(file), 'manifest.checksum'), `${md5(text)}\n`);
 }
 
-function apply(exportsDir: string, c: HostileCase): void {
+async function apply(exportsDir: string, c: HostileCase): Promise<void> {
   const file = resolve(exportsDir, c.target);
   const d = c.damage;
-  if (d.json !== undefined) writeFileSync(file, JSON.stringify(d.json));
+  if (d.symlink !== undefined) {
+    let to = d.symlink;
+    if (to === 'outside') {
+      to = path.join(path.dirname(exportsDir), `outside-${c.id.replace(/[^a-z0-9]+/gi, '-')}`);
+      cpSync(file, to);
+    }
+    unlinkSync(file);
+    symlinkSync(to, file);
+  } else if (d.fifo) {
+    unlinkSync(file);
+    makeFifo(file);
+  } else if (d.device) {
+    unlinkSync(file);
+    await makeDeviceOrSocket(file);
+  } else if (d.sparse !== undefined) {
+    writeFileSync(file, '');
+    truncateSync(file, d.sparse);
+  } else if (d.keyId !== undefined) {
+    const enc = JSON.parse(readFileSync(file, 'utf8')) as { ServerSideEncryptionConfiguration: { Rules: Array<{ ApplyServerSideEncryptionByDefault: Record<string, string> }> } };
+    enc.ServerSideEncryptionConfiguration.Rules[0]!.ApplyServerSideEncryptionByDefault.KMSMasterKeyID = d.keyId;
+    writeFileSync(file, JSON.stringify(enc));
+  } else if (d.json !== undefined) writeFileSync(file, JSON.stringify(d.json));
   else if (d.text !== undefined) writeFileSync(file, d.text);
   else if (d.hex !== undefined) writeFileSync(file, Buffer.from(d.hex, 'hex'));
   else if (d.truncate !== undefined) truncateSync(file, Math.floor(statSync(file).size * d.truncate));
@@ -186,7 +217,7 @@ beforeAll(async () => {
   for (const round of rounds(CASES)) {
     rmSync(ws.exportsDir, { recursive: true, force: true });
     cpSync(pristine, ws.exportsDir, { recursive: true });
-    for (const c of round) apply(ws.exportsDir, c);
+    for (const c of round) await apply(ws.exportsDir, c);
     const roundOut = path.join(ws.root, `round-${++n}`);
     const exit = await runAll(roundOut);
     const witness = readPacket(roundOut, WITNESS);
