@@ -116,7 +116,10 @@ async function ensureReport(treeRoot: string, rows: number, files: number): Prom
     fileSchema: SCHEMA.join(', '),
     files: manifestFiles,
   };
-  await writeFile(manifestFile, JSON.stringify(manifest, null, 2));
+  const manifestText = JSON.stringify(manifest, null, 2);
+  await writeFile(manifestFile, manifestText);
+  // S3 Inventory delivers manifest.checksum (the manifest's MD5) beside it; the reader checks it.
+  await writeFile(path.join(path.dirname(manifestFile), 'manifest.checksum'), createHash('md5').update(manifestText).digest('hex'));
   await writeFile(stampFile, stamp);
   return dataFiles;
 }

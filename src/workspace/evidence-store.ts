@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import pLimit from 'p-limit';
 import path from 'node:path';
 import type { Period } from '../config/period.js';
 import type { TenantConfig } from '../config/schema.js';
@@ -17,7 +19,21 @@ import { isRefusedRead, readConfinedText } from '../util/confined-read.js';
 export const EVIDENCE_DIR = 'evidence';
 
 export class EvidenceWriter {
+  /** Folders made so far: a collection writes thousands of files into a few hundred folders. */
+  private readonly folders = new Map<string, Promise<unknown>>();
+
   constructor(readonly packetDir: string) {}
+
+  private folder(dir: string): Promise<unknown> {
+    let made = this.folders.get(dir);
+    if (!made) {
+      made = mkdir(dir, { recursive: true });
+      // A failure is not remembered: the next write tries again and reports its own error.
+      made.catch(() => this.folders.delete(dir));
+      this.folders.set(dir, made);
+    }
+    return made;
+  }
 
   /** Absolute path for a path relative to the packet folder. */
   abs(relative: string): string {
@@ -28,7 +44,8 @@ export class EvidenceWriter {
   }
 
   async writeJson(relative: string, value: unknown): Promise<string> {
-    await writeFileAtomic(this.abs(relative), stableJson(value));
+    const file = this.abs(relative);
+    await writeFileAtomic(file, stableJson(value), this.folder(path.dirname(file)));
     return relative;
   }
 
@@ -161,6 +178,15 @@ export async function readRecord<T>(packetDir: string, relative: string): Promis
   return read.record;
 }
 
+/** Files read at once while loading evidence. */
+const READS_AT_ONCE = 32;
+
+/** `fn` over every item, READS_AT_ONCE at a time; results in the items' order. */
+async function inOrder<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const limit = pLimit(READS_AT_ONCE);
+  return Promise.all(items.map((item) => limit(() => fn(item))));
+}
+
 /** Reads a packet folder's evidence back into the bundle analysis takes. */
 export async function loadEvidence(packetDir: string): Promise<TenantEvidence> {
   const run = await readJson<RunInfo>(packetDir, evidencePaths.run);
@@ -174,9 +200,8 @@ export async function loadEvidence(packetDir: string): Promise<TenantEvidence> {
       aliases: await Promise.all(a.aliases.map((f) => readRecord<ListAliasesOutput>(packetDir, f))),
     });
   }
-  const buckets: BucketEvidence[] = [];
-  for (const b of index.buckets) {
-    buckets.push({
+  // Buckets and keys are read side by side (their files are many and small), kept in index order.
+  const buckets: BucketEvidence[] = await inOrder(index.buckets, async (b) => ({
       name: b.name,
       account: b.account,
       ...(b.region ? { region: b.region } : {}),
@@ -187,11 +212,8 @@ export async function loadEvidence(packetDir: string): Promise<TenantEvidence> {
       publicAccessBlock: await readRecord(packetDir, b.files.publicAccessBlock),
       inventory: { ...(await readJson<InventoryEvidence>(packetDir, b.files.inventory)), file: b.files.inventory },
       ...(await readExtra(packetDir, b.extra)),
-    });
-  }
-  const keys: KeyEvidence[] = [];
-  for (const k of index.keys) {
-    keys.push({
+  }));
+  const keys: KeyEvidence[] = await inOrder(index.keys, async (k) => ({
       reference: k.reference,
       referencedBy: k.referencedBy,
       account: k.account,
@@ -200,8 +222,7 @@ export async function loadEvidence(packetDir: string): Promise<TenantEvidence> {
       ...(k.files.rotation ? { rotation: await readRecord(packetDir, k.files.rotation) } : {}),
       ...(k.files.policy ? { policy: await readRecord(packetDir, k.files.policy) } : {}),
       ...(await readExtra(packetDir, k.extra)),
-    });
-  }
+  }));
   const files = await hashTree(packetDir, EVIDENCE_DIR);
   return {
     run,
