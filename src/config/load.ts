@@ -37,6 +37,7 @@ function resolvePaths(cfg: Config, baseDir: string): Config {
   const local = (loc: string) => (isRemote(loc) ? loc : path.resolve(baseDir, loc));
   return {
     ...cfg,
+    configDir: baseDir,
     baselineDir: path.resolve(baseDir, cfg.baselineDir),
     exceptionsDir: path.resolve(baseDir, cfg.exceptionsDir),
     tenants: cfg.tenants.map((t) => ({

@@ -149,7 +149,10 @@ export const configSchema = z
     });
   });
 
-export type Config = z.infer<typeof configSchema>;
+export type Config = z.infer<typeof configSchema> & {
+  /** The configuration file's folder (absolute), set by the loader: locations are recorded relative to it. */
+  configDir?: string;
+};
 export type TenantConfig = z.infer<typeof tenantSchema>;
 export type CollectionConfig = z.infer<typeof collectionSchema>;
 export type AccountConfig = TenantConfig['accounts'][number];

@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Packet } from '../model/packet.js';
 import { neutraliseText } from '../render/xlsx/cells.js';
+import { stampZipEntries } from '../render/xlsx/zip-timestamps.js';
 import { stableJson, writeFileAtomic } from '../workspace/atomic-write.js';
 
 /** One tenant's line in the operator's cross-tenant review of a period. */
@@ -123,6 +124,11 @@ const COLUMNS: Array<{ header: string; width: number; value: (r: PortfolioRow) =
 export async function portfolioXlsx(p: Portfolio): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 's3-evidence';
+  // Dated by the newest packet, never the clock: the same packets give the same bytes.
+  const newest = p.tenants.map((t) => t.generatedAt).filter((g): g is string => g !== null).sort().at(-1);
+  const stamp = new Date(newest ?? `${p.period}-01T00:00:00Z`);
+  wb.created = stamp;
+  wb.modified = stamp;
   const ws = wb.addWorksheet(`Portfolio ${p.period}`, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = COLUMNS.map((c) => ({ header: c.header, width: c.width }));
   ws.getRow(1).font = { bold: true };
@@ -139,7 +145,7 @@ export async function portfolioXlsx(p: Portfolio): Promise<Buffer> {
     });
   }
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: COLUMNS.length } };
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return stampZipEntries(Buffer.from(await wb.xlsx.writeBuffer()), stamp);
 }
 
 /** Writes `<out>/<period>/portfolio.json` and `portfolio.xlsx` from every packet of the period. */

@@ -11,6 +11,7 @@ import { treeFor } from '../collect/tree/index.js';
 import type { RunInfo } from '../evidence/bundle.js';
 import type { Packet } from '../model/packet.js';
 import { EvidenceWriter } from '../workspace/evidence-store.js';
+import { configuredRoots, locationRecorder } from '../workspace/recorded-locations.js';
 import { TOOL } from '../tool.js';
 import { analyzeFolder } from './analyze-folder.js';
 import { collectLogs, type KmsEventLookupFn } from './collect-logs.js';
@@ -130,7 +131,7 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
       ...(identity ? { identity } : {}),
       ...(args.provisional ? { provisional: true as const } : {}),
     };
-    const writer = new EvidenceWriter(staging);
+    const writer = new EvidenceWriter(staging, config.configDir ? locationRecorder(config.configDir, configuredRoots(config, args.outDir)) : undefined);
     const needsS3 = tenant.sources.inventory.some((l) => l.startsWith('s3://'));
     const trees = tenant.sources.inventory.map((loc) => treeFor(loc, needsS3 ? args.live?.s3ForTrees() : undefined));
     const readInventory: InventoryReader = async ({ bucket, unencryptedCsvPath, unencryptedCsvRelative }) => {

@@ -9,6 +9,7 @@ import type { ListAliasesOutput } from '../evidence/aws-shapes.js';
 import type { EvidenceRecord, FiledRecord } from '../evidence/record.js';
 import { readAnswer, readStoredRecord } from '../evidence/answers.js';
 import { stableJson, writeFileAtomic } from './atomic-write.js';
+import { recordAsIs, recordValue, type RecordLocations } from './recorded-locations.js';
 import { hashTree } from './hash.js';
 import { isRefusedRead, readConfinedText } from '../util/confined-read.js';
 
@@ -22,7 +23,11 @@ export class EvidenceWriter {
   /** Folders made so far: a collection writes thousands of files into a few hundred folders. */
   private readonly folders = new Map<string, Promise<unknown>>();
 
-  constructor(readonly packetDir: string) {}
+  /** `record` rewrites absolute local locations into their recorded (config-relative) form. */
+  constructor(
+    readonly packetDir: string,
+    private readonly record: RecordLocations = recordAsIs,
+  ) {}
 
   private folder(dir: string): Promise<unknown> {
     let made = this.folders.get(dir);
@@ -45,7 +50,7 @@ export class EvidenceWriter {
 
   async writeJson(relative: string, value: unknown): Promise<string> {
     const file = this.abs(relative);
-    await writeFileAtomic(file, stableJson(value), this.folder(path.dirname(file)));
+    await writeFileAtomic(file, stableJson(recordValue(value, this.record)), this.folder(path.dirname(file)));
     return relative;
   }
 

@@ -78,7 +78,7 @@ const section = (p: Packet) => p.sections.awsConfig as AwsConfigCollected;
 
 describe('AWS Config in the acme packet', () => {
   it('without Config files in the export: not collected, and nothing missing on that account', () => {
-    expect(before.sections.awsConfig).toEqual({ state: 'not_collected', reason: `no AWS Config evidence (account ${ACME}: the offline export ${path.join(ws.exportsDir, 'accounts', ACME)} has no configservice/ folder)` });
+    expect(before.sections.awsConfig).toEqual({ state: 'not_collected', reason: `no AWS Config evidence (account ${ACME}: the offline export ../output/demo-export/accounts/${ACME} has no configservice/ folder)` });
   });
 
   it('recorders: recording in eu-west-1, not recording in us-east-1 (a state, the packet stays as complete as before)', () => {

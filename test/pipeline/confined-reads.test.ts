@@ -18,6 +18,8 @@ let elapsedMs: number;
 let deviceKind: string;
 const ACCOUNT = '111111111111';
 const s3api = (bucket: string, file: string) => path.join(ws.exportsDir, 'accounts', ACCOUNT, 's3api', bucket, file);
+/** How a packet records a local location: relative to the configuration file's folder. */
+const recorded = (abs: string) => path.relative(path.join(ws.root, 'config'), abs);
 const packetOf = (tenant: string) => JSON.parse(readFileSync(path.join(ws.out, '2026-10', tenant, 'packet.json'), 'utf8')) as Packet;
 const recordOf = (tenant: string, rel: string) => JSON.parse(readFileSync(path.join(ws.out, '2026-10', tenant, 'evidence', 'accounts', ACCOUNT, ...rel.split('/')), 'utf8')) as { outcome: string; error?: { code: string; message: string } };
 const inventoryDir = (bucket: string) => path.join(ws.exportsDir, 'inventory', 'northwind', bucket, 'encryption-audit');
@@ -97,7 +99,7 @@ describe('confined reads through `run`', () => {
   it('a link out of the export: encryption unreadable, naming the file and why', () => {
     const rec = recordOf('northwind', 's3/northwind-prod-records/get-bucket-encryption.json');
     expect(rec).toMatchObject({ outcome: 'error', error: { code: 'OutsideRoot' } });
-    expect(rec.error!.message).toBe(`${s3api('northwind-prod-records', 'get-bucket-encryption.json')}: is a symbolic link that leads outside ${path.join(ws.exportsDir, 'accounts', ACCOUNT)}`);
+    expect(rec.error!.message).toBe(`${recorded(s3api('northwind-prod-records', 'get-bucket-encryption.json'))}: is a symbolic link that leads outside ${recorded(path.join(ws.exportsDir, 'accounts', ACCOUNT))}`);
     const missing = packetOf('northwind').completeness.missing;
     expect(missing).toContainEqual({ scope: 'bucket northwind-prod-records', source: 's3:GetBucketEncryption', reason: `OutsideRoot: ${rec.error!.message}` });
   });
@@ -111,7 +113,7 @@ describe('confined reads through `run`', () => {
   it('a FIFO is refused as one', () => {
     expect(recordOf('northwind', 's3/northwind-backups/get-public-access-block.json')).toMatchObject({
       outcome: 'error',
-      error: { code: 'NotARegularFile', message: `${s3api('northwind-backups', 'get-public-access-block.json')}: is a named pipe (FIFO), not a regular file` },
+      error: { code: 'NotARegularFile', message: `${recorded(s3api('northwind-backups', 'get-public-access-block.json'))}: is a named pipe (FIFO), not a regular file` },
     });
   });
 
@@ -133,7 +135,7 @@ describe('confined reads through `run`', () => {
 
   it('an oversized tagging answer leaves the bucket\'s scope undecided, named, never silently out', () => {
     const rec = recordOf('northwind', 's3/scratch-build-cache/get-bucket-tagging.json');
-    expect(rec).toMatchObject({ outcome: 'error', error: { code: 'TooLarge', message: `${s3api('scratch-build-cache', 'get-bucket-tagging.json')}: is ${257 * 1024 * 1024} bytes, over the ${256 * 1024 * 1024}-byte limit` } });
+    expect(rec).toMatchObject({ outcome: 'error', error: { code: 'TooLarge', message: `${recorded(s3api('scratch-build-cache', 'get-bucket-tagging.json'))}: is ${257 * 1024 * 1024} bytes, over the ${256 * 1024 * 1024}-byte limit` } });
     expect(packetOf('northwind').completeness.missing.some((m) => m.scope === 'bucket scratch-build-cache')).toBe(true);
   });
 

@@ -126,7 +126,9 @@ function substance(p: Packet): unknown {
   const { generatedAt: _g, collection: _c, evidence: _e, completeness, sections, ...rest } = p;
   const { awsConfig: _a, ...otherSections } = sections;
   // Where a tree was read appears in some reasons: name both roots alike.
-  const sameRoot = (text: string) => text.split(`${ws.exportsDir}/`).join('<root>/').split(`s3://${ARCHIVE}/`).join('<root>/').replace(/\/\)/g, ')');
+  // Local locations are recorded relative to the configuration file's folder.
+  const exportsRecorded = path.relative(path.join(ws.root, 'config'), ws.exportsDir);
+  const sameRoot = (text: string) => text.split(`${exportsRecorded}/`).join('<root>/').split(`s3://${ARCHIVE}/`).join('<root>/').replace(/\/\)/g, ')');
   const withoutLocations = JSON.parse(sameRoot(JSON.stringify(rest, (k, v: unknown) => (k === 'locations' ? undefined : v)))) as object;
   return {
     ...withoutLocations,
@@ -180,7 +182,7 @@ describe('live collection of the demo environment', () => {
 
   it('AWS Config: the export has no Config files (not collected); live accounts have no recorder (not recording, not missing)', () => {
     const off = offline.acme!.sections.awsConfig;
-    expect(off.state === 'not_collected' && off.reason).toBe('no AWS Config evidence (account 222222222222: the offline export ' + path.join(ws.exportsDir, 'accounts', '222222222222') + ' has no configservice/ folder)');
+    expect(off.state === 'not_collected' && off.reason).toBe('no AWS Config evidence (account 222222222222: the offline export ../output/demo-export/accounts/222222222222 has no configservice/ folder)');
     const on = live.acme!.sections.awsConfig;
     expect(on.state).toBe('collected');
     if (on.state !== 'collected') return;
