@@ -4,7 +4,7 @@ import type { Finding, KeyResult, MissingEvidence } from '../model/packet.js';
 import type { Wording } from '../render/wording.js';
 import type { LogEvidence } from '../workspace/log-evidence.js';
 import { mergeDeniedUploads } from './guardrails/merge-denied-uploads.js';
-import { summarizeKeyUsage } from './guardrails/key-usage.js';
+import { aliasTargets, summarizeKeyUsage } from './guardrails/key-usage.js';
 
 /** Key-management events that can weaken encryption: each is worth a line among the findings. */
 const WEAKENING_KEY_EVENTS: ReadonlySet<string> = new Set(['DisableKeyRotation', 'DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy', 'CreateGrant', 'ImportKeyMaterial', 'DeleteImportedKeyMaterial']);
@@ -41,6 +41,7 @@ export function guardrailSections(ev: TenantEvidence, logs: LogEvidence, keys: K
     cloudTrail: logs.cloudTrail,
     expectedPrincipals: { tenant: ev.tenant.keyPrincipals.expected, perKey: ev.tenant.keyPrincipals.perKey },
     keys: keys.filter((k) => k.arn && k.manager !== 'AWS').map((k) => k.arn!),
+    aliases: aliasTargets(ev.accounts),
   });
   const missing: MissingEvidence[] = [];
   if (denied.section.state === 'collected') {

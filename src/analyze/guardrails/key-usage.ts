@@ -1,5 +1,6 @@
 import type { KeyManagementEvent, KeyPrincipalUsage, KeyUsage, KeyUsageSection, PrincipalKind } from '../../model/log-sections.js';
 import type { CloudTrailScan, KmsCallTally, KmsManagementRecord } from '../../collect/cloudtrail/scan-cloudtrail.js';
+import type { AccountEvidence } from '../../evidence/bundle.js';
 import { expectationFor, type ExpectedPrincipals } from './expected-principals.js';
 import { locatedIn, mergeSkipped } from './log-problems.js';
 import { cloudTrailSummary } from './merge-denied-uploads.js';
@@ -20,6 +21,48 @@ export interface SummarizeKeyUsageInput {
   keys: readonly string[];
   /** Length of each key's principal list in the section (the export has all). Default 20. */
   topN?: number;
+  /** Alias ARN → key ARN (aliasTargets): calls that named a key by alias count for the key. */
+  aliases?: ReadonlyMap<string, string>;
+}
+
+/** Alias ARN → the ARN of the key it targets, from every account's ListAliases answers in the evidence. */
+export function aliasTargets(accounts: readonly AccountEvidence[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const a of accounts) {
+    for (const rec of a.aliases) {
+      if (rec.outcome !== 'ok') continue;
+      for (const alias of rec.response.Aliases ?? []) {
+        if (!alias.TargetKeyId || !alias.AliasName) continue;
+        const aliasArn = alias.AliasArn ?? `arn:aws:kms:${rec.region}:${a.id}:${alias.AliasName}`;
+        const keyArn = alias.TargetKeyId.startsWith('arn:') ? alias.TargetKeyId : aliasArn.replace(/:alias\/.*$/, `:key/${alias.TargetKeyId}`);
+        out.set(aliasArn, keyArn);
+      }
+    }
+  }
+  return out;
+}
+
+/** Tallies with aliases resolved to their keys; two tallies that then name the same key, principal, operation, day and bucket become one. */
+function resolveTallies(tallies: KmsCallTally[], aliases: ReadonlyMap<string, string>): KmsCallTally[] {
+  if (aliases.size === 0) return tallies;
+  const merged = new Map<string, KmsCallTally>();
+  for (const t of tallies) {
+    const keyArn = aliases.get(t.keyArn) ?? t.keyArn;
+    const id = `${keyArn}\t${t.principal}\t${t.operation}\t${t.day}\t${t.bucket}`;
+    const m = merged.get(id);
+    if (!m) {
+      merged.set(id, { ...t, keyArn, errorCodes: { ...t.errorCodes }, via: [...t.via] });
+      continue;
+    }
+    m.calls += t.calls;
+    m.failures += t.failures;
+    for (const [code, n] of Object.entries(t.errorCodes)) m.errorCodes[code] = (m.errorCodes[code] ?? 0) + n;
+    m.via = [...new Set([...m.via, ...t.via])].sort();
+    if (t.firstSeen < m.firstSeen) m.firstSeen = t.firstSeen;
+    if (t.lastSeen > m.lastSeen) m.lastSeen = t.lastSeen;
+  }
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...merged.values()].sort((a, b) => cmp(a.keyArn, b.keyArn) || cmp(a.principal, b.principal) || cmp(a.operation, b.operation) || cmp(a.day, b.day) || cmp(a.bucket, b.bucket));
 }
 
 /** Per key: calls by operation, principal and bucket, failures, unexpected principals, management events. Pure. */
@@ -29,8 +72,12 @@ export function summarizeKeyUsage(input: SummarizeKeyUsageInput): { section: Key
   }
   const topN = input.topN ?? 20;
   const listed = input.keys.length > 0 ? new Set(input.keys) : null;
-  const tallies = input.cloudTrail.flatMap((s) => s.kmsTallies).filter((t) => !listed || listed.has(t.keyArn));
-  const management = input.cloudTrail.flatMap((s) => s.kmsManagementEvents).filter((e) => !listed || listed.has(e.keyArn));
+  const aliases = input.aliases ?? new Map<string, string>();
+  const tallies = resolveTallies(input.cloudTrail.flatMap((s) => s.kmsTallies), aliases).filter((t) => !listed || listed.has(t.keyArn));
+  const management = input.cloudTrail
+    .flatMap((s) => s.kmsManagementEvents)
+    .map((e) => (aliases.has(e.keyArn) ? { ...e, keyArn: aliases.get(e.keyArn)! } : e))
+    .filter((e) => !listed || listed.has(e.keyArn));
   const keyArns = [...new Set([...(listed ?? []), ...tallies.map((t) => t.keyArn), ...management.map((e) => e.keyArn)])].sort();
 
   const rows: KeyUsageRow[] = [];

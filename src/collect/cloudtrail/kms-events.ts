@@ -46,25 +46,35 @@ export const KMS_MANAGEMENT_EVENTS: ReadonlySet<string> = new Set([
 
 const KEY_ID = /^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
+const isKeyArn = (v: unknown): boolean => typeof v === 'string' && v.startsWith('arn:') && v.includes(':key/');
+
 /**
- * The key ARNs a KMS record is about: resources[].ARN naming a key, else requestParameters.keyId
- * (a key ARN as given, or a bare key id made into an ARN with the record's region and recipient
- * account), else the new key of a CreateKey. Aliases are not resolved here.
+ * The keys a KMS record is about, as ARNs: resources[].ARN naming a key; else the key ARN KMS
+ * answered with (responseElements.keyId, or keyMetadata.arn of a CreateKey) — a record whose
+ * `resources` is null can still name its key there, and the answer's ARN is authoritative where
+ * the record's awsRegion need not be; else requestParameters.keyId: a key ARN as given, a bare key
+ * id made into an ARN with the record's region and recipient account, or an alias as an alias ARN
+ * (`arn:aws:kms:<region>:<account>:alias/<name>`), which analysis resolves through the account's
+ * ListAliases (aliasTargets in analyze/guardrails/key-usage.ts).
  */
 export function keyArnsOf(r: CloudTrailRecord): string[] {
   const arns = new Set<string>();
   for (const res of r.resources ?? []) {
-    if (res.ARN && res.ARN.includes(':key/')) arns.add(res.ARN);
+    if (isKeyArn(res?.ARN)) arns.add(res.ARN!);
   }
   if (arns.size > 0) return [...arns];
+  const answered = r.responseElements?.keyId ?? (r.responseElements?.keyMetadata as { arn?: unknown } | undefined)?.arn;
+  if (isKeyArn(answered)) return [answered as string];
   const keyId = r.requestParameters?.keyId ?? r.requestParameters?.targetKeyId;
   if (typeof keyId === 'string') {
-    if (keyId.startsWith('arn:') && keyId.includes(':key/')) return [keyId];
+    if (isKeyArn(keyId)) return [keyId];
+    if (keyId.startsWith('arn:') && keyId.includes(':alias/')) return [keyId];
     const account = r.recipientAccountId ?? r.userIdentity?.accountId;
-    if (KEY_ID.test(keyId) && r.awsRegion && account) return [`arn:aws:kms:${r.awsRegion}:${account}:key/${keyId}`];
+    if (r.awsRegion && account) {
+      if (KEY_ID.test(keyId)) return [`arn:aws:kms:${r.awsRegion}:${account}:key/${keyId}`];
+      if (keyId.startsWith('alias/')) return [`arn:aws:kms:${r.awsRegion}:${account}:${keyId}`];
+    }
   }
-  const created = (r.responseElements?.keyMetadata as { arn?: unknown } | undefined)?.arn;
-  if (typeof created === 'string') return [created];
   return [];
 }
 

@@ -27,6 +27,8 @@ export class CloudTrailRecordReader {
   private readonly tallies = new Map<string, KmsCallTally & { viaSet: Set<string>; firstMs: number; lastMs: number }>();
   /** Denied uploads by eventID: the same event in two trails is one event. */
   private readonly deniedEventIds = new Set<string>();
+  /** KMS events by eventID: a record delivered twice (two trails, a file repeated) counts once. */
+  private readonly kmsEventIds = new Set<string>();
 
   constructor(
     period: { startUtc: string; endUtc: string; timeZone: string },
@@ -105,6 +107,10 @@ export class CloudTrailRecordReader {
     const name = r.eventName!;
     const crypto = KMS_CRYPTO_OPERATIONS.has(name);
     if (!crypto && !KMS_MANAGEMENT_EVENTS.has(name)) return;
+    if (r.eventID) {
+      if (this.kmsEventIds.has(r.eventID)) return;
+      this.kmsEventIds.add(r.eventID);
+    }
     this.scan.kmsEvents++;
     if (r.eventID && this.watch?.eventIds.has(r.eventID)) this.watch.seen.add(r.eventID);
     const keys = keyArnsOf(r);

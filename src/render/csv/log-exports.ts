@@ -10,7 +10,7 @@ import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { keyManagementCsvLines, deniedUploadsCsvLines, keyUsageCsvLines, writeLines } from '../../analyze/guardrails/csv-export.js';
 import { mergeDeniedUploads } from '../../analyze/guardrails/merge-denied-uploads.js';
-import { summarizeKeyUsage } from '../../analyze/guardrails/key-usage.js';
+import { aliasTargets, summarizeKeyUsage } from '../../analyze/guardrails/key-usage.js';
 import type { Packet } from '../../model/packet.js';
 import { loadEvidence } from '../../workspace/evidence-store.js';
 import { loadLogEvidence } from '../../workspace/log-evidence.js';
@@ -66,6 +66,7 @@ export async function writeLogExports(packet: Packet, packetDir: string, outDir:
       cloudTrail: logs.cloudTrail,
       expectedPrincipals: { tenant: keyPrincipals.expected, perKey: keyPrincipals.perKey },
       keys: packet.keys.filter((k) => k.arn && k.manager !== 'AWS').map((k) => k.arn!),
+      aliases: aliasTargets(ev.accounts),
     });
     const calls = rows.reduce((n, r) => n + r.calls, 0);
     if (calls !== usage.totals.calls || managementEvents.length !== usage.totals.managementEvents) {
