@@ -14,6 +14,8 @@ import { decideStatus, unusableKeyFindings } from './status.js';
 import { guardrailSections } from './guardrail-sections.js';
 import type { LogEvidence } from '../workspace/log-evidence.js';
 import { awsConfigSection } from './aws-config/index.js';
+import { frameworkResults, selectFrameworks } from './controls/frameworks.js';
+import { LEGACY_FRAMEWORKS } from '../config/frameworks.js';
 import type { AwsConfigEvidence } from '../workspace/aws-config-evidence.js';
 
 export interface AnalyzeInput {
@@ -102,7 +104,9 @@ function markExcepted(findings: Array<Omit<Finding, 'id'>>, gov: GovernanceResul
 export function buildPacket({ evidence: ev, logs, governance, catalog, wording, awsConfig: configEvidence }: AnalyzeInput): Packet {
   const keys = ev.keys.map((k) => keyResult(k, ev.accounts));
   const buckets = ev.buckets.map((b) => bucketResult(b, ev.tenant, keys));
-  const evaluated = evaluateControls({ buckets, keys }, catalog, wording);
+  // Evidence recorded before frameworks were selectable keeps the mapping its packet was issued with.
+  const frameworks = selectFrameworks(catalog.frameworks, ev.tenant.frameworks ?? LEGACY_FRAMEWORKS);
+  const evaluated = evaluateControls({ buckets, keys }, { ...catalog, frameworks }, wording);
   const gov = governanceSections(ev, governance, evaluated.controls, keys, wording);
   const controls = gov.controls;
   const guardrails = guardrailSections(ev, logs, keys, wording);
@@ -160,6 +164,7 @@ export function buildPacket({ evidence: ev, logs, governance, catalog, wording, 
     scopeUndetermined: ev.undeterminedBuckets,
     keys,
     controls,
+    frameworks: frameworkResults(frameworks, controls),
     findings: findings.map((f, i) => ({ id: `F-${String(i + 1).padStart(3, '0')}`, ...f })),
     sections: {
       deniedUploads: guardrails.deniedUploads,

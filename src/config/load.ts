@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config } from './schema.js';
+import { DEFAULT_FRAMEWORKS } from './frameworks.js';
 
 /** A configuration problem the user can fix; the CLI maps it to exit code 2. */
 export class ConfigError extends Error {
@@ -32,7 +33,10 @@ export function describeIssues(file: string, issues: z.core.$ZodIssue[]): string
 
 const isRemote = (loc: string) => loc.startsWith('s3://');
 
-/** Resolve local folders relative to the config file, so a config can travel with its evidence. */
+/**
+ * Resolve local folders relative to the config file, so a config can travel with its evidence, and
+ * give every tenant its framework selection (recorded in evidence/tenant.json with the rest).
+ */
 function resolvePaths(cfg: Config, baseDir: string): Config {
   const local = (loc: string) => (isRemote(loc) ? loc : path.resolve(baseDir, loc));
   return {
@@ -42,6 +46,7 @@ function resolvePaths(cfg: Config, baseDir: string): Config {
     exceptionsDir: path.resolve(baseDir, cfg.exceptionsDir),
     tenants: cfg.tenants.map((t) => ({
       ...t,
+      frameworks: t.frameworks ?? cfg.frameworks ?? [...DEFAULT_FRAMEWORKS],
       accounts: t.accounts.map((a) => (a.offlineExport ? { ...a, offlineExport: local(a.offlineExport) } : a)),
       sources: {
         ...t.sources,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
+import { FRAMEWORK_IDS, frameworkFamily } from './frameworks.js';
 
 /** Where a tree of AWS-delivered objects lives: an S3 prefix or a local copy of it. */
 export const treeLocation = z
@@ -14,6 +15,24 @@ const timeZone = z
 
 export const ENCRYPTION_MODES = ['SSE-S3', 'SSE-KMS', 'DSSE-KMS'] as const;
 export type EncryptionMode = (typeof ENCRYPTION_MODES)[number];
+
+/**
+ * Framework mappings the packet shows, in this order (ids of frameworks/*.yaml): no id twice and one
+ * version per framework, so a reference such as "CIS 3.6" names one requirement.
+ */
+export const frameworkSelection = z
+  .array(z.enum(FRAMEWORK_IDS, { error: (issue) => `unknown framework "${String(issue.input)}"; known: ${FRAMEWORK_IDS.join(', ')}` }))
+  .min(1)
+  .superRefine((ids, ctx) => {
+    const families = new Map<string, string>();
+    ids.forEach((id, i) => {
+      const family = frameworkFamily(id);
+      const earlier = families.get(family);
+      if (earlier === id) ctx.addIssue({ code: 'custom', path: [i], message: `framework "${id}" listed twice` });
+      else if (earlier) ctx.addIssue({ code: 'custom', path: [i], message: `"${id}" and "${earlier}" are two versions of one framework; choose one` });
+      families.set(family, id);
+    });
+  });
 
 const expectation = z
   .object({
@@ -81,6 +100,8 @@ export const tenantSchema = z
       .default({ expected: [], perKey: {} }),
     /** AWS Config rule names to report beside the managed rules found by identifier (names are user-chosen). */
     awsConfigRules: z.array(z.string().min(1)).optional(),
+    /** Framework mappings this tenant's packet shows; default the configuration's `frameworks`. */
+    frameworks: frameworkSelection.optional(),
   })
   .strict();
 
@@ -118,6 +139,8 @@ export const configSchema = z
     baselineDir: z.string().min(1).default('baseline'),
     /** Exceptions registers, one `<tenant>.yaml` per tenant. */
     exceptionsDir: z.string().min(1).default('exceptions'),
+    /** Framework mappings every tenant's packet shows unless the tenant names its own; default DEFAULT_FRAMEWORKS. */
+    frameworks: frameworkSelection.optional(),
     /** How many findings the one-page PDF lists before "and N more". */
     topFindings: z.number().int().min(1).max(12).default(6),
     /**

@@ -8,7 +8,8 @@ import type { DeniedUploadsSection, KeyUsageSection } from './log-sections.js';
 import type { DriftSection, ExceptionsSection, TrendSection } from './governance-sections.js';
 import type { AwsConfigSection } from './config-sections.js';
 
-export const PACKET_SCHEMA_VERSION = 1;
+/** 2: packets record the frameworks they were made with (`frameworks`) and references carry `short`. */
+export const PACKET_SCHEMA_VERSION = 2;
 
 /**
  * Per resource and per control. `not_evaluated` always carries the reason. `exception`: a FAIL
@@ -109,8 +110,32 @@ export interface KeyResult {
 
 export interface FrameworkRef {
   framework: string;
+  /** Prefix for compact lists ("CIS", "SOC 2"); absent in schema-1 packets, whose page shows bare ids. */
+  short?: string;
   id: string;
   title: string;
+}
+
+export interface FrameworkRequirementResult {
+  id: string;
+  title: string;
+  /** Ids of the controls mapped to it, in the framework file's order. */
+  controls: string[];
+  /** From the mapped controls' verdicts (after exceptions): any FAIL fails it, then NOT EVALUATED, EXCEPTION, PASS. */
+  status: Verdict;
+}
+
+/** A framework the packet was made with: what it is, where its ids come from, and each requirement's status. */
+export interface FrameworkResult {
+  /** The frameworks/*.yaml id, e.g. cis-aws-foundations-v7.0.0. */
+  id: string;
+  name: string;
+  short: string;
+  version: string;
+  /** Workbook sheet name; also names exports/compliance-<id>.csv's framework column. */
+  sheet: string;
+  source: string;
+  requirements: FrameworkRequirementResult[];
 }
 
 export interface ResourceVerdict {
@@ -165,7 +190,8 @@ export interface CoverageSummary {
 export type SectionNotCollected = { state: 'not_collected'; reason: string };
 
 export interface Packet {
-  schemaVersion: typeof PACKET_SCHEMA_VERSION;
+  /** 1 for packets made before frameworks were recorded; render reads both. */
+  schemaVersion: 1 | typeof PACKET_SCHEMA_VERSION;
   tool: { name: string; version: string };
   tenant: { id: string; displayName: string; timeZone: string };
   operator: string;
@@ -196,6 +222,11 @@ export interface Packet {
   scopeUndetermined: Array<{ name: string; account: string; reason: string }>;
   keys: KeyResult[];
   controls: ControlResult[];
+  /**
+   * The frameworks the tenant's packet shows, in the configured order, with their requirements. Absent in
+   * schema-1 packets: those re-render as they were (references on the controls only, no framework sheets).
+   */
+  frameworks?: FrameworkResult[];
   findings: Finding[];
   /** Filled by later capabilities; until then they say so. */
   sections: {

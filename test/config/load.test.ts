@@ -78,4 +78,29 @@ describe('configuration', () => {
     await expect(loadConfig(path.resolve('config/tenants.example.yaml'))).resolves.toBeTruthy();
     await expect(loadConfig(path.resolve('config/demo.yaml'))).resolves.toBeTruthy();
   });
+
+  it('gives every tenant its frameworks: its own list, else the configuration\'s, else the current CIS, NIST 800-53 and SOC 2', () => {
+    const two = minimal.replace('tenants:\n  - id: acme', 'tenants:\n  - id: acme') + minimal.split('tenants:\n')[1]!.replace('id: acme', 'id: globex').replace('    displayName: ACME Corp\n', '    displayName: Globex\n    frameworks: [pci-dss-v4.0.1, iso-27001-2022]\n');
+    expect(parseConfig(two, 'tenants.yaml').tenants.map((t) => [t.id, t.frameworks])).toEqual([
+      ['acme', ['cis-aws-foundations-v7.0.0', 'nist-800-53-r5', 'soc2-tsc-2017']],
+      ['globex', ['pci-dss-v4.0.1', 'iso-27001-2022']],
+    ]);
+    const topLevel = two.replace('version: 1\n', 'version: 1\nframeworks: [hipaa-security-rule, soc2-tsc-2017, cis-aws-foundations-v5.0.0]\n');
+    expect(parseConfig(topLevel, 'tenants.yaml').tenants.map((t) => t.frameworks)).toEqual([
+      ['hipaa-security-rule', 'soc2-tsc-2017', 'cis-aws-foundations-v5.0.0'],
+      ['pci-dss-v4.0.1', 'iso-27001-2022'],
+    ]);
+  });
+
+  it('rejects an unknown framework id, one listed twice, and two versions of one framework', () => {
+    const withList = (list: string) => minimal.replace('    displayName: ACME Corp\n', `    displayName: ACME Corp\n    frameworks: ${list}\n`);
+    expect(() => parseConfig(withList('[soc2-tsc-2017, cis-aws-foundations-v9.9.9]'), 'tenants.yaml')).toThrow(
+      /tenants\[0\]\.frameworks\[1\]: unknown framework "cis-aws-foundations-v9\.9\.9"; known: aws-fsbp-v1\.0\.0, /,
+    );
+    expect(() => parseConfig(withList('[soc2-tsc-2017, soc2-tsc-2017]'), 'tenants.yaml')).toThrow(/tenants\[0\]\.frameworks\[1\]: framework "soc2-tsc-2017" listed twice/);
+    expect(() => parseConfig(withList('[cis-aws-foundations-v1.4.0, cis-aws-foundations-v7.0.0]'), 'tenants.yaml')).toThrow(
+      /"cis-aws-foundations-v7\.0\.0" and "cis-aws-foundations-v1\.4\.0" are two versions of one framework; choose one/,
+    );
+    expect(() => parseConfig(withList('[]'), 'tenants.yaml')).toThrow(/tenants\[0\]\.frameworks/);
+  });
 });

@@ -7,6 +7,7 @@ import type { Packet } from '../../model/packet.js';
 import type { Renderer } from '../renderer.js';
 import { csvCell } from '../../analyze/guardrails/csv-export.js';
 import { writeLogExports } from './log-exports.js';
+import { complianceCsvPath, frameworkRows } from '../framework-rows.js';
 
 // Exports are opened in spreadsheets: neutralise formula starts as the workbook does (OWASP).
 // The evidence copies under evidence/ keep the exact keys.
@@ -32,9 +33,14 @@ class CsvFile {
 
 export const UNENCRYPTED_EXPORT = 'exports/unencrypted-objects.csv';
 
+export const COMPLIANCE_COLUMNS = [
+  'framework', 'framework_version', 'requirement', 'requirement_title', 'requirement_status', 'control', 'control_title', 'control_verdict', 'control_scope',
+] as const;
+
 /**
- * exports/*.csv: the unencrypted objects of every bucket, the findings, the per-bucket table, and
- * (when collected) the denied uploads, key usage and key-management events.
+ * exports/*.csv: the unencrypted objects of every bucket, the findings, the per-bucket table, one
+ * compliance-<framework>.csv per framework, and (when collected) the denied uploads, key usage and
+ * key-management events.
  */
 export const csvRenderer: Renderer = {
   id: 'csv',
@@ -71,6 +77,18 @@ export const csvRenderer: Renderer = {
     }
     await buckets.close();
     written.push('exports/buckets.csv');
+
+    // One compliance export per framework the packet was made with (none for schema-1 packets).
+    for (const fw of packet.frameworks ?? []) {
+      const rel = complianceCsvPath(fw);
+      const csv = new CsvFile(path.join(ctx.outDir, ...rel.split('/')));
+      await csv.row([...COMPLIANCE_COLUMNS]);
+      for (const { requirement: r, control: c } of frameworkRows(packet, fw)) {
+        await csv.row([fw.name, fw.version, r.id, r.title, r.status, c.id, c.title, c.verdict, c.summary]);
+      }
+      await csv.close();
+      written.push(rel);
+    }
     written.push(...(await writeLogExports(packet, ctx.packetDir, ctx.outDir)));
     return written;
   },

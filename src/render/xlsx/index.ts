@@ -10,6 +10,7 @@ import { addExceptionsSheet } from './sheets/exceptions.js';
 import { addEvidenceSheet } from './sheets/evidence.js';
 import { addAwsConfigSheet } from './sheets/aws-config.js';
 import { addFindingsSheet } from './sheets/findings.js';
+import { addFrameworkSheets } from './sheets/framework.js';
 import { addKeyEventsSheet } from './sheets/key-events.js';
 import { addKeyUsageSheet } from './sheets/key-usage.js';
 import { addKeysSheet } from './sheets/keys.js';
@@ -59,6 +60,7 @@ export async function renderXlsx(packet: Packet, opts: RenderXlsxOptions): Promi
 
   addSummarySheet(wb, w, packet);
   addControlsSheet(wb, w, packet);
+  addFrameworkSheets(wb, w, packet);
   addFindingsSheet(wb, w, packet);
   addBucketsSheet(wb, w, packet);
   addCoverageSheet(wb, w, packet);

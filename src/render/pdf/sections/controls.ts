@@ -30,6 +30,39 @@ export function shortReferences(ids: string[], separator: string, more: (count: 
   return fitMiddle(unique[0] ?? '', width - measure(tail), measure) + tail;
 }
 
+/**
+ * The references of one control, grouped by framework in reference order ("CIS 3.1.1 · NIST SC-8, SC-13"),
+ * as many groups as fit, then "+N" for the references left out. References without a short name
+ * (schema-1 packets) are bare ids, as they were printed then.
+ */
+export function groupedReferences(
+  refs: ReadonlyArray<{ short?: string; id: string }>,
+  separators: { group: string; id: string },
+  more: (count: number) => string,
+  width: number,
+  measure: Measure,
+): string {
+  if (refs.every((r) => r.short === undefined)) return shortReferences(refs.map((r) => r.id), separators.group, more, width, measure);
+  const groups: Array<{ short: string; ids: string[] }> = [];
+  for (const r of refs) {
+    const short = toWinAnsi(r.short ?? '');
+    const last = groups.at(-1);
+    if (last && last.short === short) {
+      if (!last.ids.includes(toWinAnsi(r.id))) last.ids.push(toWinAnsi(r.id));
+    } else groups.push({ short, ids: [toWinAnsi(r.id)] });
+  }
+  const label = (g: { short: string; ids: string[] }) => `${g.short ? `${g.short} ` : ''}${g.ids.join(separators.id)}`;
+  const total = groups.reduce((n, g) => n + g.ids.length, 0);
+  for (let shown = groups.length; shown >= 1; shown--) {
+    const rest = total - groups.slice(0, shown).reduce((n, g) => n + g.ids.length, 0);
+    const text = groups.slice(0, shown).map(label).join(separators.group) + (rest > 0 ? ` ${more(rest)}` : '');
+    if (measure(text) <= width) return text;
+  }
+  const rest = total - (groups[0]?.ids.length ?? 0);
+  const tail = rest > 0 ? ` ${more(rest)}` : '';
+  return fitMiddle(groups[0] ? label(groups[0]) : '', width - measure(tail), measure) + tail;
+}
+
 /** Resources whose FAIL an active exception turned into EXCEPTION, over all controls. */
 export function exceptedResources(controls: readonly ControlResult[]): number {
   return controls.reduce((n, c) => n + c.counts.exception, 0);
@@ -54,9 +87,18 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
   const { doc, packet, geometry: g } = ctx;
   const controls = packet.controls;
   const failing = controls.filter((c) => c.verdict === 'fail').length;
-  y = drawHeading(ctx, y, ctx.t('controls.heading'), ctx.t('controls.note', { total: controls.length, failing }));
+  // The heading names the frameworks the references belong to, by their workbook sheet names; schema-1
+  // packets recorded none and keep the heading they were issued with.
+  const frameworks = packet.frameworks ?? [];
+  const note =
+    frameworks.length > 0
+      ? ctx.t('controls.noteFrameworks', { total: controls.length, failing, frameworks: frameworks.map((fw) => fw.sheet).join(ctx.t('controls.refSeparator')) })
+      : ctx.t('controls.note', { total: controls.length, failing });
+  y = drawHeading(ctx, y, ctx.t('controls.heading'), note);
 
-  const [title, result, scope, refs] = columns(g.left + 4, g.contentWidth - 8, [33, 15, 34, 18], 8);
+  // Grouped references ("CIS 3.1.1 · SOC 2 CC6.7") need a wider column than schema-1's bare ids.
+  const widths = frameworks.length > 0 ? [30, 15, 29, 26] : [33, 15, 34, 18];
+  const [title, result, scope, refs] = columns(g.left + 4, g.contentWidth - 8, widths, 8);
   if (!title || !result || !scope || !refs) throw new Error('controls table needs four columns');
   const head = [
     [title, 'controls.colControl'],
@@ -72,7 +114,7 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
     return y + SPACE.moreLine + SPACE.afterSection;
   }
   const shown = controls.slice(0, maxRows);
-  const separator = ctx.t('controls.refSeparator');
+  const separators = { group: ctx.t('controls.refSeparator'), id: ctx.t('controls.refIdSeparator') };
   shown.forEach((c, i) => {
     const rowY = y + i * SPACE.controlRow;
     if (i % 2 === 0) box(doc, g.left, rowY, g.contentWidth, SPACE.controlRow, { fill: PALETTE.zebra });
@@ -84,7 +126,7 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
     drawText(doc, c.summary, scope.x, textY, TYPE.cell, { width: scope.width });
     const refStyle = { ...TYPE.cell, color: PALETTE.muted };
     const more = (count: number) => ctx.t('controls.refsMore', { count });
-    const r = shortReferences(c.references.map((ref) => ref.id), separator, more, refs.width, measurer(doc, refStyle));
+    const r = groupedReferences(c.references, separators, more, refs.width, measurer(doc, refStyle));
     drawText(doc, r || ctx.t('controls.noRefs'), refs.x, textY, refStyle, { width: refs.width });
   });
   y += shown.length * SPACE.controlRow;

@@ -37,6 +37,10 @@ function summaryLines(w: Wording, p: Packet): Line[] {
     { field: f('sseEnforced'), value: ofTotal(p.kpis.sseEnforced.yes, p.kpis.sseEnforced.total, 'buckets') },
     { field: f('tlsEnforced'), value: ofTotal(p.kpis.tlsEnforced.yes, p.kpis.tlsEnforced.total, 'buckets') },
     { field: f('keysRotating'), value: ofTotal(p.kpis.keysRotating.rotating, p.kpis.keysRotating.total, 'keys') },
+    // Schema-1 packets recorded no framework list; they re-render without this line.
+    ...(p.frameworks
+      ? [{ field: f('frameworks'), value: p.frameworks.map((fw) => fw.name).join('\n'), detail: p.frameworks.map((fw) => fw.source).join('\n') }]
+      : []),
     { field: f('schemaVersion'), value: p.schemaVersion },
     { field: f('tool'), value: `${p.tool.name} ${p.tool.version}` },
     { field: f('collectionMode'), value: p.collection.mode },

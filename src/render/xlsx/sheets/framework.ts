@@ -1,0 +1,30 @@
+import type { Workbook } from 'exceljs';
+import type { FrameworkResult, Packet } from '../../../model/packet.js';
+import type { Wording } from '../../wording.js';
+import { frameworkRows, type FrameworkRow } from '../../framework-rows.js';
+import { verdictCell } from '../labels.js';
+import { columnsFor, writeTable } from '../table.js';
+
+/**
+ * One sheet per framework the packet was made with: each requirement with every control mapped to it,
+ * that control's verdict and scope, and the requirement's overall status (repeated per row, for filtering).
+ */
+export function addFrameworkSheet(wb: Workbook, w: Wording, p: Packet, fw: FrameworkResult): void {
+  const sheet = wb.addWorksheet(fw.sheet);
+  const columns = columnsFor<FrameworkRow>(w, 'framework', [
+    { id: 'requirement', value: (r) => r.requirement.id },
+    { id: 'title', wrap: true, value: (r) => r.requirement.title },
+    { id: 'status', value: (r) => verdictCell(w, r.requirement.status) },
+    { id: 'control', value: (r) => r.control.id },
+    { id: 'controlTitle', wrap: true, value: (r) => r.control.title },
+    { id: 'verdict', value: (r) => verdictCell(w, r.control.verdict) },
+    { id: 'scope', wrap: true, value: (r) => r.control.summary },
+    { id: 'framework', value: () => `${fw.name} (${fw.source})` },
+  ]);
+  writeTable(sheet, columns, frameworkRows(p, fw));
+}
+
+/** The framework sheets, in the packet's order; none for schema-1 packets, which re-render as issued. */
+export function addFrameworkSheets(wb: Workbook, w: Wording, p: Packet): void {
+  for (const fw of p.frameworks ?? []) addFrameworkSheet(wb, w, p, fw);
+}
