@@ -14,6 +14,13 @@ timeZone: UTC
 # Findings listed on the PDF before "and N more".
 topFindings: 6
 
+# Framework mappings each packet shows (controls page refs, one workbook sheet and one
+# exports/compliance-<id>.csv each), unless a tenant lists its own. Ids of frameworks/*.yaml:
+#   aws-fsbp-v1.0.0, cbc-aws-s3, cis-aws-foundations-v1.4.0, -v3.0.0, -v4.0.1, -v5.0.0, -v7.0.0,
+#   hipaa-security-rule, iso-27001-2022, nist-800-53-r5, pci-dss-v4.0.1, soc2-tsc-2017
+# One version per framework. Default: the current CIS, NIST 800-53 and SOC 2, as below.
+frameworks: [cis-aws-foundations-v7.0.0, nist-800-53-r5, soc2-tsc-2017]
+
 # Live collection manners (defaults suit accounts of 1,000+ buckets; see README "Live collection"):
 # calls in flight per account, region and service; work side by side; attempts; timeout per attempt.
 # collection:
