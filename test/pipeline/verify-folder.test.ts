@@ -79,6 +79,10 @@ describe('verify binds every file of the packet', () => {
     expect(r.ok).toBe(true);
     expect(r.rendered.map((c) => c.path)).toEqual([
       'exports/buckets.csv',
+      // northwind's frameworks in the demo config: one compliance export each.
+      'exports/compliance-cis-aws-foundations-v7.0.0.csv',
+      'exports/compliance-hipaa-security-rule.csv',
+      'exports/compliance-soc2-tsc-2017.csv',
       'exports/denied-uploads.csv',
       'exports/findings.csv',
       'exports/key-management-events.csv',
