@@ -155,7 +155,11 @@ export type FaultAction =
   | { kind: 'error'; code: string; status: number; message?: string }
   | { kind: 'throttle' }
   | { kind: 'latency'; ms: number }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** The connection is dropped before any answer. */
+  | { kind: 'reset' }
+  /** The real answer's headers and half its body, then the connection is dropped. */
+  | { kind: 'truncate' };
 
 export interface Fault {
   service?: Service;

@@ -115,6 +115,7 @@ export async function startFakeAws(scenario: Scenario): Promise<FakeAws> {
     res.on('close', end);
 
     let latency = scenario.latencyMs ?? 0;
+    let truncate = false;
     let answer: WireAnswer | undefined;
     if (!scope) answer = errorFor(service, req, 403, 'AccessDenied', 'the request is not signed with SigV4');
     else if (!identity) {
@@ -127,7 +128,12 @@ export async function startFakeAws(scenario: Scenario): Promise<FakeAws> {
       if (f.times !== undefined) f.times -= 1;
       const a = f.action;
       if (a.kind === 'hang') return; // never answered; the client gives up
-      if (a.kind === 'latency') latency += a.ms;
+      if (a.kind === 'reset') {
+        http.socket.destroy();
+        return;
+      }
+      if (a.kind === 'truncate') truncate = true;
+      else if (a.kind === 'latency') latency += a.ms;
       else if (a.kind === 'throttle') answer = THROTTLE[service](req);
       else answer = errorFor(service, req, a.status, a.code, a.message ?? a.code);
     }
@@ -142,6 +148,10 @@ export async function startFakeAws(scenario: Scenario): Promise<FakeAws> {
     call.status = answer.status;
     const payload = typeof answer.body === 'string' ? Buffer.from(answer.body, 'utf8') : answer.body;
     res.writeHead(answer.status, { 'content-length': String(payload.length), ...answer.headers });
+    if (truncate) {
+      res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => http.socket.destroy());
+      return;
+    }
     res.end(req.method === 'HEAD' ? undefined : payload);
   };
 
