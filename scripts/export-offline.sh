@@ -59,6 +59,7 @@ for key in $keys; do
   run "$d" describe-key kms describe-key --key-id "$key" --region "$region"
   run "$d" get-key-rotation-status kms get-key-rotation-status --key-id "$id" --region "$region"
   run "$d" get-key-policy kms get-key-policy --key-id "$id" --policy-name default --region "$region"
+  run "$d" list-resource-tags kms list-resource-tags --key-id "$id" --region "$region"
 done
 
 # AWS Config, per region: the recorder and its status; where a recorder exists, the rules built on the

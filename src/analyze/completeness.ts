@@ -1,25 +1,41 @@
 import type { TenantEvidence } from '../evidence/bundle.js';
+import type { EvidenceRecord, FailedRecord } from '../evidence/record.js';
 import type { MissingEvidence } from '../model/packet.js';
 import type { FiledRecord } from '../evidence/record.js';
 import { UNREADABLE } from '../evidence/answers.js';
 
 /**
- * Everything the controls needed and could not read. A non-empty list makes the packet incomplete
- * (exit code 3), whatever the verdicts say.
+ * A read the tool made and could not complete: refused, failed, unreadable (wrong shape) or not
+ * attempted. `not_configured` (NoSuchBucketPolicy, ObjectLockConfigurationNotFoundError, …) is an
+ * answer about the resource's state, not missing evidence.
  */
-/** `unparsablePolicies`: bucket name → why its policy could not be analysed. */
+function failed(rec: EvidenceRecord | undefined): rec is FailedRecord {
+  return rec !== undefined && (rec.outcome === 'access_denied' || rec.outcome === 'error');
+}
+
+function item(scope: string, rec: FailedRecord): MissingEvidence {
+  return { scope, source: rec.operation, reason: `${rec.error.code}: ${rec.error.message}` };
+}
+
+/**
+ * Everything the tool read and could not read. Every failed read of collected evidence is listed,
+ * whether or not a verdict needs it: the packet claims to hold that evidence, so without it the
+ * packet is incomplete (exit code 3), whatever the verdicts say. Which verdicts turn NOT EVALUATED
+ * is each section's business (buckets, keys, drift).
+ *
+ * `unparsablePolicies`: bucket name → why its policy could not be analysed.
+ */
 export function missingEvidence(ev: TenantEvidence, unparsablePolicies: ReadonlyMap<string, string>): MissingEvidence[] {
   const missing: MissingEvidence[] = ev.collectionProblems.map((p) => ({ scope: p.scope, source: 'collection', reason: p.message }));
   for (const b of ev.undeterminedBuckets) missing.push({ scope: `bucket ${b.name}`, source: 'bucket selection', reason: b.reason });
+  for (const a of ev.accounts) {
+    if (failed(a.listBuckets)) missing.push(item(`account ${a.id}`, a.listBuckets));
+    for (const rec of a.aliases) if (failed(rec)) missing.push(item(`account ${a.id} ${rec.region}`, rec));
+  }
   for (const b of ev.buckets) {
     const scope = `bucket ${b.name}`;
-    // The location only matters when ListBuckets did not name the region; tags only when they select.
-    const needed = [b.encryption, b.policy, b.publicAccessBlock, ...(b.region === undefined ? [b.location] : [])];
-    for (const rec of needed) {
-      if (rec.outcome === 'access_denied' || rec.outcome === 'error') {
-        missing.push({ scope, source: rec.operation, reason: `${rec.error.code}: ${rec.error.message}` });
-      }
-    }
+    const records = [b.location, b.tagging, b.encryption, b.policy, b.publicAccessBlock, ...Object.values(b.extra ?? {})];
+    for (const rec of records) if (failed(rec)) missing.push(item(scope, rec));
     const unparsable = unparsablePolicies.get(b.name);
     if (unparsable !== undefined) missing.push({ scope, source: 's3:GetBucketPolicy', reason: unparsable });
     const inv = b.inventory;
@@ -32,15 +48,7 @@ export function missingEvidence(ev: TenantEvidence, unparsablePolicies: Readonly
   }
   for (const k of ev.keys) {
     const scope = `key ${k.reference}`;
-    if (k.describe.outcome !== 'ok') missing.push({ scope, source: 'kms:DescribeKey', reason: `${k.describe.error.code}: ${k.describe.error.message}` });
-    else {
-      if (k.rotation && k.rotation.outcome !== 'ok') {
-        missing.push({ scope, source: 'kms:GetKeyRotationStatus', reason: `${k.rotation.error.code}: ${k.rotation.error.message}` });
-      }
-      if (k.policy && (k.policy.outcome === 'error' || k.policy.outcome === 'access_denied')) {
-        missing.push({ scope, source: 'kms:GetKeyPolicy', reason: `${k.policy.error.code}: ${k.policy.error.message}` });
-      }
-    }
+    for (const rec of [k.describe, k.rotation, k.policy, ...Object.values(k.extra ?? {})]) if (failed(rec)) missing.push(item(scope, rec));
   }
   // Answers no verdict needs are still evidence: one that does not fit its shape is named.
   const named = new Set(missing.map((m) => m.reason));

@@ -143,10 +143,8 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
   const selected: Array<Omit<BucketEvidence, 'inventory'>> = [];
   for (const { account, listBuckets, results } of perAccount) {
     accounts.push({ id: account, listBuckets, aliases: [] });
-    if (listBuckets.outcome !== 'ok') {
-      problems.push({ scope: `account ${account}`, message: `cannot list buckets: ${listBuckets.error.code} ${listBuckets.error.message}` });
-      continue;
-    }
+    // A failed ListBuckets is missing evidence of the account (analyze/completeness.ts names it).
+    if (listBuckets.outcome !== 'ok') continue;
     const listed = (listBuckets.response as ListBucketsOutput).Buckets ?? [];
     for (const dup of duplicates(listed.map((b) => b.Name ?? ''))) {
       problems.push({ scope: `bucket ${dup.name}`, message: `${listBuckets.file}: s3:ListBuckets lists bucket ${dup.name} ${dup.times} times; it is counted once` });

@@ -238,9 +238,36 @@ async function writeKey(dir: string, k: DemoKey): Promise<void> {
   );
   const keyPolicy = { Version: '2012-10-17', Id: 'key-default-1', Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${k.account}:root` }, Action: 'kms:*', Resource: '*' }] };
   await put(path.join(kd, 'get-key-policy.json'), json({ Policy: JSON.stringify(keyPolicy, null, 4), PolicyName: 'default' }));
+  if (k.manager === 'CUSTOMER') await put(path.join(kd, 'list-resource-tags.json'), json({ Tags: [{ TagKey: 'purpose', TagValue: k.alias.slice(6) }], Truncated: false }));
 }
 
-async function writeAccount(dir: string, a: DemoAccount, month: DemoMonth): Promise<void> {
+/** The further bucket reads scripts/export-offline.sh exports, as the AWS CLI prints them. */
+async function writeBucketSettings(bd: string, b: DemoBucket, tenant: string, hasPolicy: boolean): Promise<void> {
+  if (hasPolicy) await put(path.join(bd, 'get-bucket-policy-status.json'), json({ PolicyStatus: { IsPublic: false } }));
+  else await put(path.join(bd, 'get-bucket-policy-status.error.txt'), cliError('NoSuchBucketPolicy', 'GetBucketPolicyStatus', 'The bucket policy does not exist'));
+  // Logging off and versioning never enabled print an empty answer.
+  await put(path.join(bd, 'get-bucket-logging.json'), json(b.inventory ? { LoggingEnabled: { TargetBucket: `${tenant}-access-logs`, TargetPrefix: `${b.name}/` } } : {}));
+  await put(path.join(bd, 'get-bucket-versioning.json'), json(b.inventory ? { Status: 'Enabled' } : {}));
+  await put(
+    path.join(bd, 'get-object-lock-configuration.error.txt'),
+    cliError('ObjectLockConfigurationNotFoundError', 'GetObjectLockConfiguration', 'Object Lock configuration does not exist for this bucket'),
+  );
+  const inventory = b.inventory
+    ? [
+        {
+          Id: 'encryption-audit',
+          IsEnabled: true,
+          Destination: { S3BucketDestination: { Bucket: `arn:aws:s3:::${tenant}-inventory`, Format: 'CSV', Prefix: 'inventory' } },
+          IncludedObjectVersions: 'Current',
+          OptionalFields: ['Size', 'LastModifiedDate', 'EncryptionStatus', 'BucketKeyStatus'],
+          Schedule: { Frequency: 'Daily' },
+        },
+      ]
+    : undefined;
+  await put(path.join(bd, 'list-bucket-inventory-configurations.json'), json({ ...(inventory ? { InventoryConfigurationList: inventory } : {}), IsTruncated: false }));
+}
+
+async function writeAccount(dir: string, a: DemoAccount, tenant: string, month: DemoMonth): Promise<void> {
   await put(path.join(dir, 'export.json'), json({ exportedAt: EXPORTED_AT[month], exportedBy: 'scripts/export-offline.sh (demo data)', account: a.id }));
   await put(
     path.join(dir, 's3api', 'list-buckets.json'),
@@ -262,6 +289,7 @@ async function writeAccount(dir: string, a: DemoAccount, month: DemoMonth): Prom
     else if (policy) await put(path.join(bd, 'get-bucket-policy.json'), json({ Policy: policy }));
     else await put(path.join(bd, 'get-bucket-policy.error.txt'), cliError('NoSuchBucketPolicy', 'GetBucketPolicy', 'The bucket policy does not exist'));
     await put(path.join(bd, 'get-public-access-block.json'), json({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }));
+    await writeBucketSettings(bd, b, tenant, policy !== undefined || b.policy === 'AccessDenied');
   }
   const regions = [...new Set(a.keys.map((k) => k.region))].sort();
   for (const region of regions) {
@@ -277,7 +305,7 @@ export async function generateDemoExports(root: string, month: DemoMonth = DEMO_
   await rm(root, { recursive: true, force: true });
   let seed = month === DEMO_PERIOD ? 20261031 : 20260930;
   for (const t of tenantsIn(month)) {
-    for (const a of t.accounts) await writeAccount(path.join(root, 'accounts', a.id), a, month);
+    for (const a of t.accounts) await writeAccount(path.join(root, 'accounts', a.id), a, t.id, month);
     for (const a of t.accounts) {
       for (const b of a.buckets) {
         seed += 101;

@@ -42,7 +42,8 @@ const S3_ANSWERS = {
       Rules: z
         .array(
           z.object({
-            ApplyServerSideEncryptionByDefault: z.object({ SSEAlgorithm: nonEmpty, KMSMasterKeyID: nonEmpty.optional() }).optional(),
+            // Every bucket has default encryption since January 2023: a rule always says which.
+            ApplyServerSideEncryptionByDefault: z.object({ SSEAlgorithm: nonEmpty, KMSMasterKeyID: nonEmpty.optional() }),
             BucketKeyEnabled: z.boolean().optional(),
           }),
         )

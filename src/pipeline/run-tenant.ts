@@ -92,96 +92,8 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
   const clock = new PhaseClock();
-  const work = { ...DEFAULT_WORK, ...args.work };
   try {
-    const sources: AccountSource[] = [];
-    const missingAccounts: Array<{ account: string; message: string }> = [];
-    let liveConfig: AwsConfigSource[] | undefined;
-    const exportTimes: string[] = [];
-    const offlineAccounts = tenant.accounts.filter((a) => a.offlineExport);
-    const otherExports = new Map(offlineAccounts.map((a) => [a.id, a.offlineExport!]));
-    for (const a of offlineAccounts) {
-      const info = await readExportInfo(a.offlineExport!);
-      if (info.exportedAt) exportTimes.push(info.exportedAt);
-    }
-    const exportedAt = exportTimes.sort().at(-1);
-    const collectedAt = exportedAt ?? isoSeconds(args.now);
-    for (const a of offlineAccounts) {
-      sources.push(offlineAccountSource({ account: a.id, folder: a.offlineExport!, collectedAt, otherExports }));
-    }
-    let identity: RunInfo['identity'] = offlineAccounts.length > 0 ? { note: `offline export of ${offlineAccounts.length} account(s)` } : undefined;
-    const liveAccounts = tenant.accounts.filter((a) => !a.offlineExport);
-    if (liveAccounts.length > 0) {
-      if (!args.live) {
-        for (const a of liveAccounts) missingAccounts.push({ account: a.id, message: 'no offline export configured and live collection is not available' });
-      } else {
-        const live = await clock.time('connect', () => args.live!.sources({ ...tenant, accounts: liveAccounts }));
-        sources.push(...live.sources);
-        liveConfig = live.configSources;
-        missingAccounts.push(...live.problems);
-        identity = live.identity ?? identity;
-      }
-    }
-    const run: RunInfo = {
-      tool: TOOL,
-      startedAt: liveAccounts.length > 0 ? isoSeconds(args.now) : collectedAt,
-      mode: liveAccounts.length > 0 ? 'live' : 'offline',
-      configSha256: args.configSha256,
-      operator: config.operator,
-      ...(identity ? { identity } : {}),
-      ...(args.provisional ? { provisional: true as const } : {}),
-    };
-    const writer = new EvidenceWriter(staging, config.configDir ? locationRecorder(config.configDir, configuredRoots(config, args.outDir)) : undefined);
-    const needsS3 = tenant.sources.inventory.some((l) => l.startsWith('s3://'));
-    const trees = tenant.sources.inventory.map((loc) => treeFor(loc, needsS3 ? args.live?.s3ForTrees() : undefined));
-    const readInventory: InventoryReader = async ({ bucket, unencryptedCsvPath, unencryptedCsvRelative }) => {
-      if (trees.length === 0) return { bucket, status: 'missing', reason: 'no S3 Inventory location is configured for this tenant' };
-      return collectInventory({ trees, bucket, periodEndUtc: period.endUtc, unencryptedCsvPath, unencryptedCsvRelative });
-    };
-    const evidence = await collectTenant({
-      tenant,
-      period,
-      run,
-      sources,
-      readInventory,
-      writer,
-      missingAccounts,
-      work,
-      ...(args.onProgress ? { onProgress: (p: CollectProgress) => args.onProgress!({ ...p, tenant: tenant.id }) } : {}),
-      onPhaseTime: (phase, ms) => clock.add(phase === 'buckets' ? 'collectBuckets' : phase === 'keys' ? 'collectKeys' : 'collectInventory', ms),
-    });
-    await clock.time('collectLogs', async () =>
-      writeLogEvidence(
-        writer,
-        await collectLogs({
-          tenant,
-          period,
-          buckets: evidence.buckets.map((b) => b.name),
-          prefetch: work.logFiles,
-          ...(args.live ? { s3: () => args.live!.s3ForTrees() } : {}),
-          ...(args.live?.lookupKmsEvents && liveAccounts.length > 0 ? { lookupKmsEvents: args.live.lookupKmsEvents } : {}),
-        }),
-      ),
-    );
-    await clock.time('collectConfig', async () =>
-      writeAwsConfigEvidence(
-        writer,
-        await collectAwsConfigEvidence({
-          tenant,
-          period,
-          evidence,
-          writer,
-          collectedAt,
-          historyConcurrency: work.configHistory,
-          ...(liveConfig ? { live: liveConfig } : {}),
-          liveProblems: missingAccounts,
-        }),
-      ),
-    );
-    await clock.time('collectGovernance', async () => {
-      const governance = await collectGovernance({ config, tenant, period, outDir: args.outDir });
-      await writeGovernanceEvidence(writer, governance.evidence, governance.registerText);
-    });
+    await collectTenantEvidence(args, staging, clock);
     const packet = await analyzeFolder(staging, { pageSize: config.pageSize, topFindings: config.topFindings, onPhaseTime: (phase, ms) => clock.add(phase, ms) });
     // A different earlier packet of the period is kept as a revision (named in the new one's manifest); an identical one stays.
     const revision = await clock.time('write', async () => {
@@ -197,6 +109,104 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
   } finally {
     args.live?.close?.();
   }
+}
+
+/**
+ * The collect stage of a run: every source of the tenant (live or offline S3 and KMS, inventory,
+ * logs, AWS Config, governance) written into `packetDir`'s evidence/, nothing analysed or rendered.
+ * The caller owns the folder and closes `args.live`.
+ */
+export async function collectTenantEvidence(args: RunTenantArgs, packetDir: string, clock: PhaseClock = new PhaseClock()): Promise<void> {
+  const { tenant, period, config } = args;
+  const work = { ...DEFAULT_WORK, ...args.work };
+  const sources: AccountSource[] = [];
+  const missingAccounts: Array<{ account: string; message: string }> = [];
+  let liveConfig: AwsConfigSource[] | undefined;
+  const exportTimes: string[] = [];
+  const offlineAccounts = tenant.accounts.filter((a) => a.offlineExport);
+  const otherExports = new Map(offlineAccounts.map((a) => [a.id, a.offlineExport!]));
+  for (const a of offlineAccounts) {
+    const info = await readExportInfo(a.offlineExport!);
+    if (info.exportedAt) exportTimes.push(info.exportedAt);
+  }
+  const exportedAt = exportTimes.sort().at(-1);
+  const collectedAt = exportedAt ?? isoSeconds(args.now);
+  for (const a of offlineAccounts) {
+    sources.push(offlineAccountSource({ account: a.id, folder: a.offlineExport!, collectedAt, otherExports }));
+  }
+  let identity: RunInfo['identity'] = offlineAccounts.length > 0 ? { note: `offline export of ${offlineAccounts.length} account(s)` } : undefined;
+  const liveAccounts = tenant.accounts.filter((a) => !a.offlineExport);
+  if (liveAccounts.length > 0) {
+    if (!args.live) {
+      for (const a of liveAccounts) missingAccounts.push({ account: a.id, message: 'no offline export configured and live collection is not available' });
+    } else {
+      const live = await clock.time('connect', () => args.live!.sources({ ...tenant, accounts: liveAccounts }));
+      sources.push(...live.sources);
+      liveConfig = live.configSources;
+      missingAccounts.push(...live.problems);
+      identity = live.identity ?? identity;
+    }
+  }
+  const run: RunInfo = {
+    tool: TOOL,
+    startedAt: liveAccounts.length > 0 ? isoSeconds(args.now) : collectedAt,
+    mode: liveAccounts.length > 0 ? 'live' : 'offline',
+    configSha256: args.configSha256,
+    operator: config.operator,
+    ...(identity ? { identity } : {}),
+    ...(args.provisional ? { provisional: true as const } : {}),
+  };
+  const writer = new EvidenceWriter(packetDir, config.configDir ? locationRecorder(config.configDir, configuredRoots(config, args.outDir)) : undefined);
+  const needsS3 = tenant.sources.inventory.some((l) => l.startsWith('s3://'));
+  const trees = tenant.sources.inventory.map((loc) => treeFor(loc, needsS3 ? args.live?.s3ForTrees() : undefined));
+  const readInventory: InventoryReader = async ({ bucket, unencryptedCsvPath, unencryptedCsvRelative }) => {
+    if (trees.length === 0) return { bucket, status: 'missing', reason: 'no S3 Inventory location is configured for this tenant' };
+    return collectInventory({ trees, bucket, periodEndUtc: period.endUtc, unencryptedCsvPath, unencryptedCsvRelative });
+  };
+  const evidence = await collectTenant({
+    tenant,
+    period,
+    run,
+    sources,
+    readInventory,
+    writer,
+    missingAccounts,
+    work,
+    ...(args.onProgress ? { onProgress: (p: CollectProgress) => args.onProgress!({ ...p, tenant: tenant.id }) } : {}),
+    onPhaseTime: (phase, ms) => clock.add(phase === 'buckets' ? 'collectBuckets' : phase === 'keys' ? 'collectKeys' : 'collectInventory', ms),
+  });
+  await clock.time('collectLogs', async () =>
+    writeLogEvidence(
+      writer,
+      await collectLogs({
+        tenant,
+        period,
+        buckets: evidence.buckets.map((b) => b.name),
+        prefetch: work.logFiles,
+        ...(args.live ? { s3: () => args.live!.s3ForTrees() } : {}),
+        ...(args.live?.lookupKmsEvents && liveAccounts.length > 0 ? { lookupKmsEvents: args.live.lookupKmsEvents } : {}),
+      }),
+    ),
+  );
+  await clock.time('collectConfig', async () =>
+    writeAwsConfigEvidence(
+      writer,
+      await collectAwsConfigEvidence({
+        tenant,
+        period,
+        evidence,
+        writer,
+        collectedAt,
+        historyConcurrency: work.configHistory,
+        ...(liveConfig ? { live: liveConfig } : {}),
+        liveProblems: missingAccounts,
+      }),
+    ),
+  );
+  await clock.time('collectGovernance', async () => {
+    const governance = await collectGovernance({ config, tenant, period, outDir: args.outDir });
+    await writeGovernanceEvidence(writer, governance.evidence, governance.registerText);
+  });
 }
 
 export function summarise(packet: Packet, folder: string): TenantRunResult {

@@ -37,6 +37,8 @@ export function describeAwsError(err: unknown): { error: EvidenceError; requestI
   // Service errors carry the AWS code as `name`; a timeout is named TimeoutError by the HTTP handler;
   // socket errors carry a Node code (ECONNREFUSED, ECONNRESET).
   let code = e.Code ?? (e.name && e.name !== 'Error' ? e.name : undefined) ?? e.code ?? 'UnknownError';
+  // The SDK could not read the answer's body (syntax or structure): the answer came, and is unreadable.
+  if (code === 'UnknownError' && /Deserialization error/.test(e.message ?? '')) code = 'DeserializationError';
   if (code === 'Unknown' && e.$metadata?.httpStatusCode) code = `Http${e.$metadata.httpStatusCode}`;
   const message = (e.message ?? String(err)).split('\n')[0]!;
   return {

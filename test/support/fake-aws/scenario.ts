@@ -159,7 +159,9 @@ export type FaultAction =
   /** The connection is dropped before any answer. */
   | { kind: 'reset' }
   /** The real answer's headers and half its body, then the connection is dropped. */
-  | { kind: 'truncate' };
+  | { kind: 'truncate' }
+  /** The real answer's status and headers with a body of valid syntax and the wrong structure (wrong-shape.ts). */
+  | { kind: 'wrong-shape' };
 
 export interface Fault {
   service?: Service;

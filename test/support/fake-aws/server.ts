@@ -9,6 +9,7 @@ import { answerCloudTrail } from './cloudtrail.js';
 import { answerConfig } from './config.js';
 import { identifyJson11, jsonError, jsonThrottle } from './json11.js';
 import { credentialScope, type Identified, type WireAnswer, type WireRequest } from './wire.js';
+import { wrongShape } from './wrong-shape.js';
 
 export interface FakeAws {
   /** e.g. http://127.0.0.1:41234 — one endpoint for S3, KMS, STS, CloudTrail and Config (told apart by the SigV4 scope). */
@@ -116,6 +117,7 @@ export async function startFakeAws(scenario: Scenario): Promise<FakeAws> {
 
     let latency = scenario.latencyMs ?? 0;
     let truncate = false;
+    let misshape = false;
     let answer: WireAnswer | undefined;
     if (!scope) answer = errorFor(service, req, 403, 'AccessDenied', 'the request is not signed with SigV4');
     else if (!identity) {
@@ -133,6 +135,7 @@ export async function startFakeAws(scenario: Scenario): Promise<FakeAws> {
         return;
       }
       if (a.kind === 'truncate') truncate = true;
+      else if (a.kind === 'wrong-shape') misshape = true;
       else if (a.kind === 'latency') latency += a.ms;
       else if (a.kind === 'throttle') answer = THROTTLE[service](req);
       else answer = errorFor(service, req, a.status, a.code, a.message ?? a.code);
@@ -146,7 +149,8 @@ export async function startFakeAws(scenario: Scenario): Promise<FakeAws> {
     }
     if (latency > 0) await sleep(latency);
     call.status = answer.status;
-    const payload = typeof answer.body === 'string' ? Buffer.from(answer.body, 'utf8') : answer.body;
+    const answered = typeof answer.body === 'string' ? Buffer.from(answer.body, 'utf8') : answer.body;
+    const payload = misshape && answer.status < 300 ? wrongShape(answered) : answered;
     res.writeHead(answer.status, { 'content-length': String(payload.length), ...answer.headers });
     if (truncate) {
       res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => http.socket.destroy());
