@@ -1,8 +1,6 @@
 import type { TenantEvidence } from '../evidence/bundle.js';
 import type { EvidenceRecord, FailedRecord } from '../evidence/record.js';
 import type { MissingEvidence } from '../model/packet.js';
-import type { FiledRecord } from '../evidence/record.js';
-import { UNREADABLE } from '../evidence/answers.js';
 
 /**
  * A read the tool made and could not complete: refused, failed, unreadable (wrong shape) or not
@@ -50,20 +48,5 @@ export function missingEvidence(ev: TenantEvidence, unparsablePolicies: Readonly
     const scope = `key ${k.reference}`;
     for (const rec of [k.describe, k.rotation, k.policy, ...Object.values(k.extra ?? {})]) if (failed(rec)) missing.push(item(scope, rec));
   }
-  // Answers no verdict needs are still evidence: one that does not fit its shape is named.
-  const named = new Set(missing.map((m) => m.reason));
-  for (const { scope, rec } of otherRecords(ev)) {
-    if (rec.outcome !== 'error' || rec.error.code !== UNREADABLE) continue;
-    const reason = `${rec.error.code}: ${rec.error.message}`;
-    if (!named.has(reason)) missing.push({ scope, source: rec.operation, reason });
-  }
   return missing;
-}
-
-function otherRecords(ev: TenantEvidence): Array<{ scope: string; rec: FiledRecord }> {
-  return [
-    ...ev.accounts.flatMap((a) => [a.listBuckets, ...a.aliases].map((rec) => ({ scope: `account ${a.id}`, rec: rec as FiledRecord }))),
-    ...ev.buckets.flatMap((b) => [b.location, b.tagging, ...Object.values(b.extra ?? {})].map((rec) => ({ scope: `bucket ${b.name}`, rec: rec as FiledRecord }))),
-    ...ev.keys.flatMap((k) => [k.policy, ...Object.values(k.extra ?? {})].filter((r) => r !== undefined).map((rec) => ({ scope: `key ${k.reference}`, rec: rec as FiledRecord }))),
-  ];
 }

@@ -167,6 +167,9 @@ const NAMED_AS: Record<string, RegExp> = {
   'sts:GetCallerIdentity': /GetCallerIdentity|caller identity/i,
   'sts:AssumeRole': /AssumeRole|assume/i,
   's3:GetBucketTagging': /tags could not be read/,
+  // A location that does not answer gives the region up for the run (NotAttempted after it): the
+  // bucket's scope is then undetermined, named with the region's failure.
+  's3:GetBucketLocation': /GetBucketLocation|did not answer/,
   's3:ListObjectsV2': /S3 Inventory/,
   's3:GetObject': /S3 Inventory/,
 };
@@ -304,12 +307,7 @@ const KNOWN_GAPS: Record<string, string> = {
   'sts:AssumeRole × wrong shape': 'named as UnknownError ("returned no credentials")',
   's3:ListBuckets × wrong shape': 'an unreadable ListBuckets is not named (the account reads as having no buckets in scope)',
   's3:GetBucketTagging × wrong shape': 'an unreadable tagging answer is not named',
-  ...Object.fromEntries(
-    (['AccessDenied', 'throttled', '500', 'reset', 'timeout', 'truncated', 'wrong shape'] as const).flatMap((k) => [
-      [`s3:ListObjectsV2 × ${k}`, 'the S3 Inventory reason ("could not be listed") carries no error code'],
-      [`s3:GetObject × ${k}`, 'the S3 Inventory reason ("manifest could not be read or verified") carries no error code'],
-    ]),
-  ),
+  's3:GetObject × wrong shape': 'a manifest of the wrong shape is named as unverified inventory without UnreadableEvidence or the field',
 };
 const gap = (c: Cell) => KNOWN_GAPS[`${id(c)} × ${c.kind}`] !== undefined;
 
