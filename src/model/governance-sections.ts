@@ -119,8 +119,12 @@ export interface ExceptionFinding {
 export interface TrendPoint {
   /** YYYY-MM */
   period: string;
-  /** present: a packet for the month was read. missing: no packet (a gap). unreadable: a packet exists but could not be read. */
-  state: 'present' | 'missing' | 'unreadable';
+  /**
+   * present: a packet for the month was read and verified. missing: no packet (a gap). unreadable: a
+   * packet exists but could not be read. unverified: a packet exists but did not pass `verify` (a gap:
+   * its figures are not used).
+   */
+  state: 'present' | 'missing' | 'unreadable' | 'unverified';
   objectsPct: number | null;
   bytesPct: number | null;
   /** null when the month's denied-uploads section was not collected. */
@@ -128,7 +132,7 @@ export interface TrendPoint {
   failingControls: number | null;
   /** null when the month had no drift comparison. */
   criticalDrifts: number | null;
-  /** Why the month is unreadable. */
+  /** Why the month is unreadable or unverified. */
   problem?: string;
 }
 

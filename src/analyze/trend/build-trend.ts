@@ -62,7 +62,7 @@ export function buildTrend({ tenant, period, packets, current }: TrendInput): Tr
     if (month === period && current !== undefined) return trendPoint(month, tenant, current);
     const file = packets.find((f) => f.period === month);
     if (!file || file.state === 'missing') return { period: month, state: 'missing', ...GAP };
-    if (file.state === 'unreadable') return { period: month, state: 'unreadable', ...GAP, problem: file.problem };
+    if (file.state === 'unreadable' || file.state === 'unverified') return { period: month, state: file.state, ...GAP, problem: file.problem };
     return trendPoint(month, tenant, file.packet);
   });
   return { state: 'collected', points };

@@ -8,7 +8,9 @@ export const PACKET_FILE_NAME = 'packet.json';
 export type PacketFile =
   | { period: string; state: 'present'; packet: unknown }
   | { period: string; state: 'missing' }
-  | { period: string; state: 'unreadable'; problem: string };
+  | { period: string; state: 'unreadable'; problem: string }
+  /** Present but did not pass `verify` (decided at collection, where I/O is allowed): a gap, never its figures. */
+  | { period: string; state: 'unverified'; problem: string };
 
 /**
  * Reads output/<month>/<tenant>/packet.json for the 12 months up to and including `period`.

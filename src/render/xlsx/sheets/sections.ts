@@ -70,6 +70,7 @@ function governanceSummary(w: Wording, p: Packet, id: SectionId): string | undef
       present: count('present'),
       missing: count('missing'),
       unreadable: count('unreadable'),
+      unverified: count('unverified'),
     });
   }
   return undefined;

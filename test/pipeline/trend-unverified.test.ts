@@ -1,0 +1,81 @@
+/**
+ * The trend uses an earlier month's packet only if it verifies: an edited September packet (hashes
+ * recomputed, so only `verify` can tell) is a gap labelled "unverified" in October's packet model,
+ * PDF chart and Trend sheet, never its figures frozen into October's evidence.
+ */
+import ExcelJS from 'exceljs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { periodFor } from '../../src/config/period.js';
+import type { Packet } from '../../src/model/packet.js';
+import { runTenant } from '../../src/pipeline/run-tenant.js';
+import { pdfText, squash } from '../render/pdf/pdf-inspect.js';
+import { demoWorkspace } from '../support/demo-workspace.js';
+
+let ws: Awaited<ReturnType<typeof demoWorkspace>>;
+
+async function run(period: string): Promise<{ packet: Packet; folder: string }> {
+  const tenant = ws.config.tenants.find((t) => t.id === 'acme')!;
+  const r = await runTenant({ config: ws.config, configSha256: 'f'.repeat(64), tenant, period: periodFor(period, tenant.timeZone), outDir: ws.out, now: new Date('2030-01-01T00:00:00Z') });
+  return { packet: JSON.parse(readFileSync(path.join(r.folder, 'packet.json'), 'utf8')) as Packet, folder: r.folder };
+}
+
+function walk(dir: string, base = dir): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name), base) : [path.relative(base, path.join(dir, e.name)).split(path.sep).join('/')]));
+}
+
+beforeAll(async () => {
+  ws = await demoWorkspace();
+}, 60_000);
+afterAll(() => rmSync(ws.root, { recursive: true, force: true }));
+
+describe('trend and earlier packets that do not verify', () => {
+  it('an untouched September packet is a month with figures', async () => {
+    const september = await run('2026-09');
+    const { packet } = await run('2026-10');
+    if (packet.sections.trend.state !== 'collected') throw new Error('trend not collected');
+    const point = packet.sections.trend.points.find((p) => p.period === '2026-09')!;
+    expect(point.state).toBe('present');
+    expect(point.objectsPct).toBe(september.packet.kpis.objectsPct);
+  }, 120_000);
+
+  it('an edited September packet (hashes recomputed) is an unverified gap on the page, in the workbook and in packet.json', async () => {
+    const folder = path.join(ws.out, '2026-09', 'acme');
+    const file = path.join(folder, 'packet.json');
+    const sept = JSON.parse(readFileSync(file, 'utf8')) as Packet;
+    sept.kpis.objectsPct = 100;
+    writeFileSync(file, `${JSON.stringify(sept, null, 2)}\n`);
+    const manifestFile = path.join(folder, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { files: Array<{ path: string; sha256: string; size: number }> };
+    manifest.files = walk(folder)
+      .filter((p) => p !== 'manifest.json')
+      .sort()
+      .map((p) => {
+        const bytes = readFileSync(path.join(folder, p));
+        return { path: p, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
+      });
+    writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+
+    const { packet, folder: october } = await run('2026-10');
+    if (packet.sections.trend.state !== 'collected') throw new Error('trend not collected');
+    const point = packet.sections.trend.points.find((p) => p.period === '2026-09')!;
+    expect(point).toMatchObject({ state: 'unverified', objectsPct: null, bytesPct: null, failingControls: null });
+    expect(point.problem).toBe('the 2026-09 packet did not verify: packet.json differs from what evidence/ gives');
+    // Frozen into October's evidence as a gap, not as 100 %.
+    const governance = readFileSync(path.join(october, 'evidence', 'governance.json'), 'utf8');
+    expect(governance).toContain('"state": "unverified"');
+
+    const text = squash(pdfText(readFileSync(path.join(october, 'acme-2026-10.pdf'))));
+    expect(text).toContain('unverified');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(readFileSync(path.join(october, 'acme-2026-10.xlsx')) as unknown as ArrayBuffer);
+    const sheet = wb.getWorksheet('Trend')!;
+    const values: string[] = [];
+    sheet.eachRow((row) => values.push(row.values ? JSON.stringify(row.values) : ''));
+    const septRow = values.find((v) => v.includes('"2026-09"'))!;
+    expect(septRow).toContain('unverified (did not pass verify)');
+    expect(septRow).toContain('did not verify');
+  }, 120_000);
+});
