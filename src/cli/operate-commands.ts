@@ -136,9 +136,11 @@ export async function preparePacketOperations(config: Config, opts: RunOperation
   const signatures: Array<{ tenant: string } & ({ signature: ManifestSignature } | { error: string })> = [];
   const receipts: Array<{ tenant: string; receipt?: PublishReceipt; error?: string }> = [];
   const revisions: string[] = [];
+  const written = new Set<string>();
 
   return {
     async afterPacket(result) {
+      written.add(result.tenant);
       if (result.earlierRevision) revisions.push(`${result.tenant}: the period's earlier packet was kept as ${path.join(path.dirname(result.folder), result.earlierRevision)}`);
       let signed = true;
       if (signing) {
@@ -169,7 +171,7 @@ export async function preparePacketOperations(config: Config, opts: RunOperation
         else if (r.receipt.state === 'published') lines.push(`${r.tenant}: published ${r.receipt.uploaded.length} objects to s3://${r.receipt.bucket}/${r.receipt.keyPrefix}`);
         else lines.push(`${r.tenant}: PUBLISH ${r.receipt.state === 'refused_existing' ? 'REFUSED (already published there; S3 did not overwrite)' : 'FAILED'}: ${r.receipt.failure?.key} ${r.receipt.failure?.code}: ${r.receipt.failure?.message}`);
       }
-      const portfolio = await writePortfolio(outDir, period);
+      const portfolio = await writePortfolio(outDir, period, { writtenThisRun: written });
       lines.push(`portfolio: ${portfolio.xlsx} (${portfolio.portfolio.tenants.length} tenants)`);
       const failed = signatures.some((s) => 'error' in s) || receipts.some((r) => r.receipt?.state !== 'published');
       return {

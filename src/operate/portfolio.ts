@@ -1,7 +1,10 @@
 import ExcelJS from 'exceljs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Packet } from '../model/packet.js';
+import { PACKET_FILE } from '../pipeline/analyze-folder.js';
+import { verifyFolder, verifyMessages } from '../pipeline/verify-folder.js';
+import { readConfinedText } from '../util/confined-read.js';
 import { neutraliseText } from '../render/xlsx/cells.js';
 import { stampZipEntries } from '../render/xlsx/zip-timestamps.js';
 import { stableJson, writeFileAtomic } from '../workspace/atomic-write.js';
@@ -10,7 +13,8 @@ import { stableJson, writeFileAtomic } from '../workspace/atomic-write.js';
 export interface PortfolioRow {
   tenant: string;
   displayName: string;
-  status: Packet['status'] | 'unreadable';
+  /** unreadable: no packet.json could be read; unverified: a packet from an earlier run that does not verify. */
+  status: Packet['status'] | 'unreadable' | 'unverified';
   /** % of objects / bytes encrypted; null when nothing was measured. */
   objectsPct: number | null;
   bytesPct: number | null;
@@ -25,7 +29,7 @@ export interface PortfolioRow {
   complete: boolean;
   missingEvidence: number | null;
   generatedAt: string | null;
-  /** Why the packet could not be read (status "unreadable"). */
+  /** Why the packet could not be read or used (status "unreadable" or "unverified"). */
   problem?: string;
 }
 
@@ -68,11 +72,11 @@ export function portfolioRow(packet: Packet): PortfolioRow {
   };
 }
 
-function unreadableRow(tenant: string, problem: string): PortfolioRow {
+function unusableRow(tenant: string, status: 'unreadable' | 'unverified', problem: string): PortfolioRow {
   return {
     tenant,
     displayName: tenant,
-    status: 'unreadable',
+    status,
     objectsPct: null,
     bytesPct: null,
     measuredBuckets: null,
@@ -89,16 +93,41 @@ function unreadableRow(tenant: string, problem: string): PortfolioRow {
   };
 }
 
-/** Every tenant packet of the period folder (dot-folders such as .revisions and staging are skipped). */
-export async function readPortfolio(periodDir: string, period: string): Promise<Portfolio> {
+/** Says why a packet folder does not verify, or nothing when it does. */
+export type PacketCheck = (folder: string) => Promise<string | undefined>;
+
+const verifyPacketFolder: PacketCheck = async (folder) => {
+  const report = await verifyFolder(folder);
+  return report.ok ? undefined : (verifyMessages(report)[0] ?? 'it does not verify');
+};
+
+export interface PortfolioOptions {
+  /** Tenants whose packets this run has just written and verified by construction; every other folder is verified first. */
+  writtenThisRun?: ReadonlySet<string>;
+  check?: PacketCheck;
+}
+
+/**
+ * Every tenant packet of the period folder (dot-folders such as .revisions and staging are skipped).
+ * A packet left by an earlier run is used only if it verifies: an edited one is listed as unverified, never counted.
+ */
+export async function readPortfolio(periodDir: string, period: string, opts: PortfolioOptions = {}): Promise<Portfolio> {
+  const check = opts.check ?? verifyPacketFolder;
   const entries = await readdir(periodDir, { withFileTypes: true });
   const tenants: PortfolioRow[] = [];
   for (const e of entries.filter((x) => x.isDirectory() && !x.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name))) {
+    const folder = path.join(periodDir, e.name);
+    let packet: Packet;
     try {
-      tenants.push(portfolioRow(JSON.parse(await readFile(path.join(periodDir, e.name, 'packet.json'), 'utf8')) as Packet));
+      const text = await readConfinedText(folder, path.join(folder, PACKET_FILE));
+      if (text === undefined) throw new Error('no such file');
+      packet = JSON.parse(text) as Packet;
     } catch (err) {
-      tenants.push(unreadableRow(e.name, `packet.json unreadable: ${(err as Error).message}`));
+      tenants.push(unusableRow(e.name, 'unreadable', `packet.json unreadable: ${(err as Error).message}`));
+      continue;
     }
+    const problem = opts.writtenThisRun?.has(e.name) ? undefined : await check(folder);
+    tenants.push(problem === undefined ? portfolioRow(packet) : unusableRow(e.name, 'unverified', `packet does not verify: ${problem}`));
   }
   return { portfolioVersion: 1, period, tenants };
 }
@@ -149,9 +178,13 @@ export async function portfolioXlsx(p: Portfolio): Promise<Buffer> {
 }
 
 /** Writes `<out>/<period>/portfolio.json` and `portfolio.xlsx` from every packet of the period. */
-export async function writePortfolio(outDir: string, period: string): Promise<{ json: string; xlsx: string; portfolio: Portfolio }> {
+export async function writePortfolio(
+  outDir: string,
+  period: string,
+  opts: PortfolioOptions = {},
+): Promise<{ json: string; xlsx: string; portfolio: Portfolio }> {
   const periodDir = path.join(outDir, period);
-  const portfolio = await readPortfolio(periodDir, period);
+  const portfolio = await readPortfolio(periodDir, period, opts);
   const json = path.join(periodDir, PORTFOLIO_JSON);
   const xlsx = path.join(periodDir, PORTFOLIO_XLSX);
   await writeFileAtomic(json, stableJson(portfolio));

@@ -45,7 +45,7 @@ describe('portfolio', () => {
     }
     await mkdir(path.join(out, '2026-10', '.revisions', 'alpha-20261101T000000Z'), { recursive: true });
     await mkdir(path.join(out, '2026-10', 'broken'), { recursive: true });
-    portfolio = (await writePortfolio(out, '2026-10')).portfolio;
+    portfolio = (await writePortfolio(out, '2026-10', { writtenThisRun: new Set(['alpha', 'evil']) })).portfolio;
   });
 
   it('one row per tenant folder (revisions skipped), with the section figures where collected', () => {
@@ -66,5 +66,38 @@ describe('portfolio', () => {
     expect(ws.getRow(2).getCell(10).value).toBe(14);
     expect(ws.getRow(4).getCell(2).value).toBe('\'=HYPERLINK("http://x")');
     expect(ws.getRow(4).getCell(10).value).toBe('not collected');
+  });
+});
+
+describe('portfolio: packets left by earlier runs', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 's3e-portfolio-earlier-'));
+    for (const id of ['fresh', 'kept', 'edited']) {
+      await mkdir(path.join(dir, '2026-10', id), { recursive: true });
+      await writeFile(path.join(dir, '2026-10', id, 'packet.json'), JSON.stringify(packet(id, { status: 'compliant' })));
+    }
+  });
+  afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+  it('uses an earlier packet only if it verifies; one that does not is listed unverified with the reason, its figures left out', async () => {
+    const checked: string[] = [];
+    const { portfolio } = await writePortfolio(dir, '2026-10', {
+      writtenThisRun: new Set(['fresh']),
+      check: async (folder) => {
+        checked.push(path.basename(folder));
+        return path.basename(folder) === 'edited' ? 'changed: packet.json (its sha256 is not the one manifest.json lists)' : undefined;
+      },
+    });
+    expect(checked).toEqual(['edited', 'kept']);
+    expect(portfolio.tenants.map((r) => [r.tenant, r.status])).toEqual([['edited', 'unverified'], ['fresh', 'compliant'], ['kept', 'compliant']]);
+    expect(portfolio.tenants[0]).toMatchObject({ objectsPct: null, failingControls: null, complete: false, problem: 'packet does not verify: changed: packet.json (its sha256 is not the one manifest.json lists)' });
+  });
+
+  it('by default runs verify: a folder holding only packet.json (no manifest, no evidence) is unverified', async () => {
+    const { portfolio } = await writePortfolio(dir, '2026-10', { writtenThisRun: new Set(['fresh', 'kept']) });
+    const edited = portfolio.tenants.find((r) => r.tenant === 'edited')!;
+    expect(edited.status).toBe('unverified');
+    expect(edited.problem).toBe('packet does not verify: packet.json differs from what evidence/ gives');
   });
 });
