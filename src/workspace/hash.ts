@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import pLimit from 'p-limit';
+
+const HASHES_AT_ONCE = 16;
 
 export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
@@ -29,7 +32,8 @@ export async function listFilesRecursive(dir: string, base = dir): Promise<strin
   }
   for (const e of entries) {
     const full = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await listFilesRecursive(full, base)));
+    // Not push(...list): a folder of 100,000+ files (10,000 buckets' evidence) overflows the call stack.
+    if (e.isDirectory()) for (const f of await listFilesRecursive(full, base)) out.push(f);
     else if (e.isFile()) out.push(path.relative(base, full).split(path.sep).join('/'));
   }
   return out.sort();
@@ -37,12 +41,9 @@ export async function listFilesRecursive(dir: string, base = dir): Promise<strin
 
 export async function hashTree(root: string, sub: string): Promise<Array<{ path: string; sha256: string; size: number }>> {
   const files = await listFilesRecursive(path.join(root, sub), root);
-  const out = [];
-  for (const f of files) {
-    const { sha256: h, size } = await sha256File(path.join(root, f));
-    out.push({ path: f, sha256: h, size });
-  }
-  return out;
+  // Many small files: hashed HASHES_AT_ONCE at a time, listed in path order.
+  const limit = pLimit(HASHES_AT_ONCE);
+  return Promise.all(files.map((f) => limit(async () => ({ path: f, ...(await sha256File(path.join(root, f))) }))));
 }
 
 export async function fileExists(p: string): Promise<boolean> {
