@@ -15,7 +15,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createGzip } from 'node:zlib';
 import { collectInventory } from '../src/collect/inventory/index.js';
+import { reportWindow } from '../src/collect/inventory/report-window.js';
 import { localTree } from '../src/collect/tree/index.js';
+import { periodFor } from '../src/config/period.js';
+import { DEFAULT_INVENTORY_MAX_DAYS_AFTER_PERIOD } from '../src/config/schema.js';
 import { seededRandom } from '../src/util/seeded-random.js';
 
 export interface InventoryBenchResult {
@@ -32,7 +35,8 @@ export interface InventoryBenchResult {
 
 const BUCKET = 'bench-source-bucket';
 const CONFIG = 'daily-encryption';
-const REPORT = '2026-10-31T00-00Z';
+/** The first report after October's end (UTC): the one that describes October. */
+const REPORT = '2026-11-01T00-00Z';
 const DESTINATION_PREFIX = 'inventory';
 const SCHEMA = [
   'Bucket', 'Key', 'VersionId', 'IsLatest', 'IsDeleteMarker', 'Size', 'LastModifiedDate', 'ETag',
@@ -60,7 +64,7 @@ export async function benchInventory(
   const evidence = await collectInventory({
     trees: [localTree(treeRoot)],
     bucket: BUCKET,
-    periodEndUtc: '2026-11-01T00:00:00Z',
+    window: reportWindow(periodFor('2026-10', 'UTC'), { maxDaysAfterPeriod: DEFAULT_INVENTORY_MAX_DAYS_AFTER_PERIOD }),
     unencryptedCsvPath: path.join(workDir, 'unencrypted.csv'),
     unencryptedCsvRelative: 'exports/unencrypted.csv',
   });
@@ -92,7 +96,7 @@ async function ensureReport(treeRoot: string, rows: number, files: number): Prom
   const names = Array.from({ length: files }, (_, i) => `bench-${String(i).padStart(4, '0')}.csv.gz`);
   const dataFiles = names.map((n) => path.join(configDir, 'data', n));
   const stampFile = path.join(configDir, 'bench-params.json');
-  const stamp = JSON.stringify({ rows, files, generator: 1 });
+  const stamp = JSON.stringify({ rows, files, generator: 2 });
   if ((await readFile(stampFile, 'utf8').catch(() => '')) === stamp) return dataFiles;
 
   await rm(treeRoot, { recursive: true, force: true });

@@ -73,8 +73,16 @@ const evidenceSources = z
     cloudTrail: z.array(treeLocation).default([]),
     /** Live runs: also read KMS events with CloudTrail LookupEvents in every account and region (default false). */
     cloudTrailLookup: z.boolean().optional(),
+    /**
+     * An inventory report describes a month when S3 began it at or after the month's end and at
+     * most this many days later (default DEFAULT_INVENTORY_MAX_DAYS_AFTER_PERIOD); any other is stale.
+     */
+    inventoryMaxDaysAfterPeriod: z.number().int().min(0).max(31).optional(),
   })
   .strict();
+
+/** Days after a period's end within which an inventory report still describes it: a weekly report always falls inside. */
+export const DEFAULT_INVENTORY_MAX_DAYS_AFTER_PERIOD = 7;
 
 export const tenantSchema = z
   .object({

@@ -74,8 +74,13 @@ export type InventoryEvidence =
       /** no report for the period exists */
       status: 'missing';
       reason: string;
-      /** Report dates that exist but fall outside the period, to make the gap concrete. */
+      /** Report dates that exist but were not used, to make the gap concrete. */
       otherReportDates?: string[];
+      /**
+       * When no report describes the period: the stale ones nearest it (the newest before, the
+       * first after), each with its manifest's location and why it does not count.
+       */
+      staleReports?: Array<{ configId: string; reportDate: string; location: string; why: string }>;
     })
   | (Partial<InventoryReportRef> & {
       bucket: string;

@@ -65,6 +65,7 @@ tenants:
       inventory: []               # e.g. s3://example-inventory/inventory/
       accessLogs: []              # e.g. s3://example-logs/s3-access/
       cloudTrail: []              # e.g. s3://example-trail/AWSLogs/
+      # inventoryMaxDaysAfterPeriod: 7   # a month's inventory report: the first begun after its end, within 7 days
     # Principals expected to use the tenant's keys; any other one seen in CloudTrail is flagged.
     keyPrincipals:
       expected: []

@@ -2,9 +2,10 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Period } from '../config/period.js';
-import type { Config, TenantConfig } from '../config/schema.js';
+import { DEFAULT_INVENTORY_MAX_DAYS_AFTER_PERIOD, type Config, type TenantConfig } from '../config/schema.js';
 import { collectTenant, type CollectProgress, type InventoryReader } from '../collect/collect-tenant.js';
 import { collectInventory } from '../collect/inventory/collect-inventory.js';
+import { reportWindow } from '../collect/inventory/report-window.js';
 import { offlineAccountSource, readExportInfo } from '../collect/offline/offline-source.js';
 import type { AccountSource } from '../collect/source.js';
 import { treeFor } from '../collect/tree/index.js';
@@ -159,9 +160,13 @@ export async function collectTenantEvidence(args: RunTenantArgs, packetDir: stri
   const writer = new EvidenceWriter(packetDir, config.configDir ? locationRecorder(config.configDir, configuredRoots(config, args.outDir)) : undefined);
   const needsS3 = tenant.sources.inventory.some((l) => l.startsWith('s3://'));
   const trees = tenant.sources.inventory.map((loc) => treeFor(loc, needsS3 ? args.live?.s3ForTrees() : undefined));
+  const inventoryWindow = reportWindow(period, {
+    maxDaysAfterPeriod: tenant.sources.inventoryMaxDaysAfterPeriod ?? DEFAULT_INVENTORY_MAX_DAYS_AFTER_PERIOD,
+    provisional: args.provisional === true,
+  });
   const readInventory: InventoryReader = async ({ bucket, unencryptedCsvPath, unencryptedCsvRelative }) => {
     if (trees.length === 0) return { bucket, status: 'missing', reason: 'no S3 Inventory location is configured for this tenant' };
-    return collectInventory({ trees, bucket, periodEndUtc: period.endUtc, unencryptedCsvPath, unencryptedCsvRelative });
+    return collectInventory({ trees, bucket, window: inventoryWindow, unencryptedCsvPath, unencryptedCsvRelative });
   };
   const evidence = await collectTenant({
     tenant,

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfig } from '../../src/config/load.js';
+import { DEFAULT_INVENTORY_MAX_DAYS_AFTER_PERIOD } from '../../src/config/schema.js';
 
 const minimal = `version: 1
 tenants:
@@ -30,6 +31,18 @@ describe('configuration', () => {
     const on = parseConfig(minimal.replace('    sources:\n', '    sources:\n      cloudTrailLookup: true\n'), '/etc/s3-evidence/tenants.yaml');
     expect(on.tenants[0]!.sources.cloudTrailLookup).toBe(true);
     expect(parseConfig(minimal, 'tenants.yaml').tenants[0]!.sources.cloudTrailLookup).toBeUndefined();
+  });
+
+  it('sources.inventoryMaxDaysAfterPeriod: whole days 0-31, kept through path resolution; absent, the run uses 7', () => {
+    const with3 = parseConfig(minimal.replace('    sources:\n', '    sources:\n      inventoryMaxDaysAfterPeriod: 3\n'), '/etc/s3-evidence/tenants.yaml');
+    expect(with3.tenants[0]!.sources.inventoryMaxDaysAfterPeriod).toBe(3);
+    expect(parseConfig(minimal, 'tenants.yaml').tenants[0]!.sources.inventoryMaxDaysAfterPeriod).toBeUndefined();
+    expect(DEFAULT_INVENTORY_MAX_DAYS_AFTER_PERIOD).toBe(7);
+    for (const bad of ['32', '1.5', '-1', '"7"']) {
+      expect(() => parseConfig(minimal.replace('    sources:\n', `    sources:\n      inventoryMaxDaysAfterPeriod: ${bad}\n`), 'tenants.yaml')).toThrow(
+        /tenants\[0\]\.sources\.inventoryMaxDaysAfterPeriod/,
+      );
+    }
   });
 
   it('names the file, the path of the bad field and what was expected', () => {

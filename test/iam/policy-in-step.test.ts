@@ -9,6 +9,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { collectInventory } from '../../src/collect/inventory/index.js';
+import { reportWindow } from '../../src/collect/inventory/report-window.js';
+import { periodFor } from '../../src/config/period.js';
 import { IAM_ACTION } from '../../src/collect/source.js';
 import { s3Tree } from '../../src/collect/tree/index.js';
 import { collectLive, tenant, type LiveRun } from '../support/fake-aws/harness.js';
@@ -60,7 +62,7 @@ beforeAll(async () => {
               sourceBucket: 'acme-data',
               destinationBucket: 'acme-inventory',
               configId: 'daily',
-              folder: '2026-10-31T00-00Z',
+              folder: '2026-11-01T00-00Z',
               rows: [
                 { key: 'docs/a.txt', size: 100, status: 'SSE-KMS' },
                 { key: 'docs/b c.txt', size: 50, status: 'NOT-SSE' },
@@ -96,7 +98,7 @@ beforeAll(async () => {
       awsConfig: true,
       kmsLookup: true,
       readInventory: (setup) => (a) =>
-        collectInventory({ trees: [s3Tree(setup.treeS3, 's3://acme-inventory/inv/')], periodEndUtc: '2026-11-01T00:00:00Z', ...a }),
+        collectInventory({ trees: [s3Tree(setup.treeS3, 's3://acme-inventory/inv/')], window: reportWindow(periodFor('2026-10', 'UTC'), { maxDaysAfterPeriod: 7 }), ...a }),
     },
   );
   const acme = tenant({

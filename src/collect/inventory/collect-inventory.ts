@@ -6,8 +6,9 @@ import { readDataFile } from './data-file.js';
 import { errorText } from './error-text.js';
 import { ExportFile } from './export-file.js';
 import {
-  latestPerConfig,
+  chooseReports,
   listReportFolders,
+  nearestStale,
   manifestChecksumPath,
   manifestPath,
   type ReportFolder,
@@ -20,6 +21,7 @@ import {
   schemaHasEncryptionStatus,
   type InventoryManifest,
 } from './manifest.js';
+import { describeWindow, staleBecause, type ReportWindow } from './report-window.js';
 import { columnLayout, InventoryTotals } from './tally.js';
 import { WHOLE_FILE_MAX_BYTES } from '../../util/confined-read.js';
 
@@ -28,8 +30,8 @@ export interface CollectInventoryArgs {
   trees: TreeReader[];
   /** Source bucket. */
   bucket: string;
-  /** Exclusive end of the period, ISO-8601. */
-  periodEndUtc: string;
+  /** Which report dates describe the period (report-window.ts). */
+  window: ReportWindow;
   /** Absolute path the full list of NOT-SSE objects is streamed to. */
   unencryptedCsvPath: string;
   /** The same path relative to the packet folder, as recorded in the evidence. */
@@ -41,9 +43,10 @@ export interface CollectInventoryArgs {
 type Unverified = Extract<InventoryEvidence, { status: 'unverified' }>;
 
 /**
- * Finds the bucket's latest S3 Inventory report dated on or before the period end (among
- * configurations that include EncryptionStatus), verifies it and counts objects and bytes per
- * encryption status. Anything that cannot be fully read or verified makes the result
+ * Finds the bucket's S3 Inventory report that describes the period (the first delivered at or
+ * after its end, within the window; among configurations that include EncryptionStatus), verifies
+ * it and counts objects and bytes per encryption status. No report in the window is 'missing' with
+ * the stale reports named; anything that cannot be fully read or verified makes the result
  * 'unverified' with the problems named; counts are then not given at all.
  */
 export async function collectInventory(args: CollectInventoryArgs): Promise<InventoryEvidence> {
@@ -54,7 +57,7 @@ export async function collectInventory(args: CollectInventoryArgs): Promise<Inve
 }
 
 async function findAndReadReport(args: CollectInventoryArgs): Promise<InventoryEvidence> {
-  const { trees, bucket, periodEndUtc } = args;
+  const { trees, bucket, window } = args;
   if (trees.length === 0) {
     return { bucket, status: 'missing', reason: 'no S3 Inventory location is configured for this tenant' };
   }
@@ -63,7 +66,7 @@ async function findAndReadReport(args: CollectInventoryArgs): Promise<InventoryE
     return {
       bucket,
       status: 'unverified',
-      reason: 'an inventory location could not be listed, so the latest report cannot be known',
+      reason: 'an inventory location could not be listed, so the report for the period cannot be known',
       problems: failures.map((f) => ({ file: f.location, message: f.message })),
     };
   }
@@ -73,15 +76,23 @@ async function findAndReadReport(args: CollectInventoryArgs): Promise<InventoryE
     return { bucket, status: 'missing', reason: `no S3 Inventory report for bucket ${bucket} (looked in ${where})` };
   }
 
-  const end = Date.parse(periodEndUtc);
   const allDates = uniqueSorted(found.map((r) => r.reportDate));
-  const laterDates = allDates.filter((d) => Date.parse(d) > end);
-  const candidates = latestPerConfig(found, trees, periodEndUtc);
+  const candidates = chooseReports(found, trees, window);
+  const staleOf = (reports: ReportFolder[]) =>
+    nearestStale(reports, trees, window).map((r) => ({
+      configId: r.configId,
+      reportDate: r.reportDate,
+      location: r.tree.locate(manifestPath(bucket, r)),
+      why: staleBecause(r.reportDate, window),
+    }));
+  const named = (stale: ReturnType<typeof staleOf>) => stale.map((r) => `${r.location} ${r.why}`).join('; ');
   if (candidates.length === 0) {
+    const stale = staleOf(found);
     return {
       bucket,
       status: 'missing',
-      reason: `no S3 Inventory report for bucket ${bucket} dated on or before ${periodEndUtc}; the reports found are dated ${list(allDates)}`,
+      reason: `no S3 Inventory report for bucket ${bucket} describes period ${window.period.label} (${describeWindow(window)}); stale: ${named(stale)}`,
+      staleReports: stale,
       otherReportDates: allDates,
     };
   }
@@ -108,13 +119,18 @@ async function findAndReadReport(args: CollectInventoryArgs): Promise<InventoryE
     return readReport(args, report, read);
   }
 
+  // Configurations with no report in the window may still have stale ones: name them too.
+  const stale = staleOf(found.filter((r) => !candidates.some((c) => c.tree === r.tree && c.configId === r.configId)));
+  const otherDates = allDates.filter((d) => !candidates.some((c) => c.reportDate === d));
   return {
     bucket,
     status: 'missing',
     reason:
       `the S3 Inventory configuration(s) ${list(uniqueSorted(withoutStatus))} for bucket ${bucket} do not include ` +
-      'the EncryptionStatus field, so they cannot show which objects are encrypted',
-    ...(laterDates.length > 0 ? { otherReportDates: laterDates } : {}),
+      'the EncryptionStatus field, so they cannot show which objects are encrypted' +
+      (stale.length > 0 ? `; no other report describes period ${window.period.label}, stale: ${named(stale)}` : ''),
+    ...(stale.length > 0 ? { staleReports: stale } : {}),
+    ...(otherDates.length > 0 ? { otherReportDates: otherDates } : {}),
   };
 }
 

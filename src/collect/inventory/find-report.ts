@@ -1,6 +1,7 @@
 import type { TreeReader } from '../tree/index.js';
 import { errorText } from './error-text.js';
 import { reportFolderDate } from './manifest.js';
+import { inWindow, type ReportWindow } from './report-window.js';
 
 /** One delivered report: <source-bucket>/<config-id>/<YYYY-MM-DDTHH-MMZ>/ in one tree. */
 export interface ReportFolder {
@@ -47,25 +48,35 @@ export async function listReportFolders(
 
 
 /**
- * For each configuration (per tree), its latest report dated on or before `periodEndUtc`, latest
- * first; ties keep tree order, then config id order.
+ * For each configuration (per tree), the report the window prefers (its first, or for a
+ * provisional window its newest); those reports in the same order, then tree order, then config id.
  */
-export function latestPerConfig(reports: ReportFolder[], trees: TreeReader[], periodEndUtc: string): ReportFolder[] {
-  const end = Date.parse(periodEndUtc);
-  if (Number.isNaN(end)) throw new Error(`periodEndUtc "${periodEndUtc}" is not an ISO-8601 instant`);
+export function chooseReports(reports: ReportFolder[], trees: TreeReader[], window: ReportWindow): ReportFolder[] {
+  const better = (a: ReportFolder, b: ReportFolder) => (window.prefer === 'earliest' ? a.reportDate < b.reportDate : a.reportDate > b.reportDate);
   const best = new Map<string, ReportFolder>();
   for (const r of reports) {
-    if (Date.parse(r.reportDate) > end) continue;
+    if (!inWindow(r.reportDate, window)) continue;
     const id = `${trees.indexOf(r.tree)}\u0000${r.configId}`;
     const current = best.get(id);
-    if (!current || r.reportDate > current.reportDate) best.set(id, r);
+    if (!current || better(r, current)) best.set(id, r);
   }
+  const byDate = (a: ReportFolder, b: ReportFolder) => (window.prefer === 'earliest' ? compare(a.reportDate, b.reportDate) : compare(b.reportDate, a.reportDate));
   return [...best.values()].sort(
-    (a, b) =>
-      compare(b.reportDate, a.reportDate) ||
-      trees.indexOf(a.tree) - trees.indexOf(b.tree) ||
-      compare(a.configId, b.configId),
+    (a, b) => byDate(a, b) || trees.indexOf(a.tree) - trees.indexOf(b.tree) || compare(a.configId, b.configId),
   );
+}
+
+/**
+ * The stale reports nearest the window: the newest before it and the first after it (any
+ * configuration; ties keep tree order, then config id), to name when no report is in the window.
+ */
+export function nearestStale(reports: ReportFolder[], trees: TreeReader[], window: ReportWindow): ReportFolder[] {
+  const from = Date.parse(window.fromUtc);
+  const order = (a: ReportFolder, b: ReportFolder) => trees.indexOf(a.tree) - trees.indexOf(b.tree) || compare(a.configId, b.configId);
+  const outside = reports.filter((r) => !inWindow(r.reportDate, window));
+  const before = outside.filter((r) => Date.parse(r.reportDate) < from).sort((a, b) => compare(b.reportDate, a.reportDate) || order(a, b));
+  const after = outside.filter((r) => Date.parse(r.reportDate) >= from).sort((a, b) => compare(a.reportDate, b.reportDate) || order(a, b));
+  return [before[0], after[0]].filter((r): r is ReportFolder => r !== undefined);
 }
 
 function compare(a: string, b: string): number {
