@@ -18,6 +18,8 @@ export type DemoMonth = typeof DEMO_PERIOD | typeof DEMO_PREVIOUS_PERIOD;
 
 const EXPORTED_AT: Record<DemoMonth, string> = { '2026-09': '2026-10-01T06:00:00Z', '2026-10': '2026-11-01T06:00:00Z' };
 export const demoExportedAt = (month: DemoMonth) => EXPORTED_AT[month];
+/** The inventory report folder each month's packets count (the first after the month's end in every demo zone). */
+export const DEMO_REPORT_FOLDER: Record<DemoMonth, string> = { '2026-09': '2026-10-01T05-30Z', '2026-10': '2026-11-01T05-30Z' };
 
 
 type Sse = 'NOT-SSE' | 'SSE-S3' | 'SSE-KMS' | 'DSSE-KMS' | 'SSE-C';
@@ -183,12 +185,14 @@ function inventoryRows(b: DemoBucket, seed: number, scale: number): string[] {
 async function writeInventory(root: string, tenant: string, b: DemoBucket, seed: number, month: DemoMonth): Promise<void> {
   const destBucket = `${tenant}-inventory`;
   const configId = 'encryption-audit';
-  // Reports before, at and after the period: the tool must pick the month's last. The others are
-  // kept small (a tenth of the rows): they exist to be skipped, and the demo must stay fast.
+  // The report that describes a month is the first begun at or after its end: the demo's is begun at
+  // 05:30 UTC on the 1st, after midnight in all three tenants' zones (Chicago's is 05:00 UTC). One
+  // before the end (stale) and one later in the week are kept small (a tenth of the rows): they exist
+  // to be skipped, and the demo must stay fast.
   const reports: Array<[string, number]> =
     month === DEMO_PERIOD
-      ? [['2026-10-24T00-00Z', 0.1], ['2026-10-31T00-00Z', 1], ['2026-11-07T00-00Z', 0.11]]
-      : [['2026-09-30T00-00Z', 1], ['2026-10-07T00-00Z', 0.1]];
+      ? [['2026-10-24T00-00Z', 0.1], [DEMO_REPORT_FOLDER[month], 1], ['2026-11-07T00-00Z', 0.11]]
+      : [[DEMO_REPORT_FOLDER[month], 1], ['2026-10-07T00-00Z', 0.1]];
   for (const [folder, scale] of reports) {
     const rows = inventoryRows(b, seed + Math.round(scale * 1000), scale);
     const chunks = [rows.slice(0, Math.ceil(rows.length / 2)), rows.slice(Math.ceil(rows.length / 2))];

@@ -16,7 +16,7 @@ async function run(tenantId: string): Promise<Packet> {
 
 function reportFiles(tenant: string, bucket: string): string[] {
   const dir = path.join(ws.exportsDir, 'inventory', tenant, bucket, 'encryption-audit');
-  const manifest = JSON.parse(readFileSync(path.join(dir, '2026-10-31T00-00Z', 'manifest.json'), 'utf8')) as { files: Array<{ key: string }> };
+  const manifest = JSON.parse(readFileSync(path.join(dir, '2026-11-01T05-30Z', 'manifest.json'), 'utf8')) as { files: Array<{ key: string }> };
   return manifest.files.map((f) => path.join(ws.exportsDir, 'inventory', tenant, f.key.replace(/^inventory\//, '')));
 }
 
@@ -25,7 +25,7 @@ beforeAll(async () => {
   // Damage northwind's evidence in four independent ways, one bucket or source each.
   const [records] = reportFiles('northwind', 'northwind-prod-records');
   truncateSync(records!, Math.floor(statSync(records!).size / 2));
-  rmSync(path.join(ws.exportsDir, 'inventory', 'northwind', 'northwind-backups', 'encryption-audit', '2026-10-31T00-00Z', 'manifest.json'));
+  rmSync(path.join(ws.exportsDir, 'inventory', 'northwind', 'northwind-backups', 'encryption-audit', '2026-11-01T05-30Z', 'manifest.json'));
   writeFileSync(path.join(ws.exportsDir, 'accounts', '111111111111', 's3api', 'northwind-prod-imaging', 'get-bucket-policy.json'), '{"Policy": "{\\"Version\\": \\"2012-10-17\\", \\"Statement\\": [ {"}\n');
 }, 60_000);
 

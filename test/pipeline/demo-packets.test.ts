@@ -43,13 +43,13 @@ describe('demo packets end to end', () => {
     expect(p.generatedAt).toBe('2026-11-01T06:00:00Z');
   });
 
-  it('coverage counts equal rows counted independently in the 2026-10-31 report', () => {
+  it('coverage counts equal rows counted independently in the first report after October (2026-11-01T05-30Z)', () => {
     const p = packets.acme!;
     const archive = p.buckets.find((b) => b.name === 'acme-legacy-archive')!;
-    const counted = countReport(ws.exportsDir, 'acme', 'acme-legacy-archive', '2026-10-31T00-00Z');
+    const counted = countReport(ws.exportsDir, 'acme', 'acme-legacy-archive', '2026-11-01T05-30Z');
     expect(archive.coverage.state).toBe('measured');
     if (archive.coverage.state !== 'measured') return;
-    expect(archive.coverage.reportDate).toBe('2026-10-31T00:00:00Z');
+    expect(archive.coverage.reportDate).toBe('2026-11-01T05:30:00Z');
     expect(archive.coverage.total.objects).toBe(counted.rows);
     expect(archive.coverage.unencrypted.objects).toBe(counted.byStatus['NOT-SSE']);
     expect(archive.coverage.unencrypted.bytes).toBe(counted.bytesByStatus['NOT-SSE']);
