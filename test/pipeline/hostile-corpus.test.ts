@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -39,6 +39,8 @@ interface Damage {
   sparse?: number;
   /** Set the bucket encryption's KMSMasterKeyID. */
   keyId?: string;
+  /** Rename report folders of the inventory configuration folder `target` (folder name → new folder name). */
+  redate?: Record<string, string>;
 }
 
 interface HostileCase {
@@ -120,6 +122,8 @@ async function apply(exportsDir: string, c: HostileCase): Promise<void> {
   } else if (d.sparse !== undefined) {
     writeFileSync(file, '');
     truncateSync(file, d.sparse);
+  } else if (d.redate !== undefined) {
+    for (const [from, to] of Object.entries(d.redate)) renameSync(path.join(file, from), path.join(file, to));
   } else if (d.keyId !== undefined) {
     const enc = JSON.parse(readFileSync(file, 'utf8')) as { ServerSideEncryptionConfiguration: { Rules: Array<{ ApplyServerSideEncryptionByDefault: Record<string, string> }> } };
     enc.ServerSideEncryptionConfiguration.Rules[0]!.ApplyServerSideEncryptionByDefault.KMSMasterKeyID = d.keyId;
