@@ -151,7 +151,8 @@ export async function startFakeAws(scenario: Scenario): Promise<FakeAws> {
     call.status = answer.status;
     const answered = typeof answer.body === 'string' ? Buffer.from(answer.body, 'utf8') : answer.body;
     const payload = misshape && answer.status < 300 ? wrongShape(answered) : answered;
-    res.writeHead(answer.status, { 'content-length': String(payload.length), ...answer.headers });
+    // The length is the payload's: a misshapen body is not as long as the answer it was made from.
+    res.writeHead(answer.status, { ...answer.headers, 'content-length': String(payload.length) });
     if (truncate) {
       res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => http.socket.destroy());
       return;
