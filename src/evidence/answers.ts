@@ -26,17 +26,20 @@ const jsonObjectText = nonEmpty.refine((text) => {
 const tag = z.object({ Key: z.string(), Value: z.string() });
 
 // GetBucketLocation: null (CLI) or "" for us-east-1, "EU" for eu-west-1, else a region code.
-const locationConstraint = z.union([z.null(), z.literal(''), z.literal('EU'), z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/)], {
-  error: 'expected null (us-east-1), "EU" or a region code',
+const LOCATION_EXPECTED = 'expected null (us-east-1), "EU" or a region code';
+const locationConstraint = z.union([z.null(), z.literal(''), z.literal('EU'), z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, LOCATION_EXPECTED)], {
+  error: LOCATION_EXPECTED,
 });
 
 const S3_ANSWERS = {
+  // The owner is in every answer, buckets or none: without it an empty list is no answer at all.
   's3:ListBuckets': z.object({
     Buckets: z.array(z.object({ Name: nonEmpty, CreationDate: timestamp.optional(), BucketRegion: z.string().optional() })),
-    Owner: z.object({ ID: z.string().optional(), DisplayName: z.string().optional() }).optional(),
+    Owner: z.object({ ID: nonEmpty, DisplayName: z.string().optional() }),
   }),
   's3:GetBucketLocation': z.object({ LocationConstraint: locationConstraint }),
-  's3:GetBucketTagging': z.object({ TagSet: z.array(tag) }),
+  // A bucket without tags is answered with the error NoSuchTagSet, never with an empty set.
+  's3:GetBucketTagging': z.object({ TagSet: z.array(tag).min(1, 'expected at least one tag (S3 answers NoSuchTagSet for a bucket without tags)') }),
   's3:GetBucketEncryption': z.object({
     ServerSideEncryptionConfiguration: z.object({
       Rules: z
@@ -183,6 +186,19 @@ const CONFIG_ANSWERS = {
   }),
 } as const;
 
+/** STS answers are used at once (whose credentials, which account), not kept; they are read all the same. */
+const STS_ANSWERS = {
+  'sts:GetCallerIdentity': z.object({
+    Account: z.string().regex(/^\d{12}$/, 'expected a 12-digit account id'),
+    Arn: nonEmpty,
+    UserId: z.string().optional(),
+  }),
+  'sts:AssumeRole': z.object({
+    Credentials: z.object({ AccessKeyId: nonEmpty, SecretAccessKey: nonEmpty, SessionToken: nonEmpty, Expiration: timestamp }),
+    AssumedRoleUser: z.object({ AssumedRoleId: nonEmpty, Arn: nonEmpty }).optional(),
+  }),
+} as const;
+
 /**
  * manifest.json as S3 Inventory writes it beside every report (S3 User Guide, "Inventory manifest").
  * A report always lists at least one data file: an empty list is no report, not "0 objects".
@@ -206,7 +222,7 @@ export const INVENTORY_MANIFEST = z.object({
 });
 
 /** The documented shape of every AWS answer the tool keeps, by "service:Operation". */
-export const AWS_ANSWER_SHAPES: Readonly<Record<string, z.ZodType>> = { ...S3_ANSWERS, ...KMS_ANSWERS, ...CONFIG_ANSWERS };
+export const AWS_ANSWER_SHAPES: Readonly<Record<string, z.ZodType>> = { ...S3_ANSWERS, ...KMS_ANSWERS, ...CONFIG_ANSWERS, ...STS_ANSWERS };
 
 /** The error code of an answer that does not fit its documented shape. */
 export const UNREADABLE = 'UnreadableEvidence';
@@ -259,15 +275,21 @@ export function readAnswer<T>(record: FiledRecord<unknown>): FiledRecord<T>;
 export function readAnswer<T>(record: EvidenceRecord<unknown>, file: string): EvidenceRecord<T>;
 export function readAnswer<T>(record: EvidenceRecord<unknown> & { file?: string }, file = record.file ?? ''): EvidenceRecord<T> {
   if (record.outcome !== 'ok') return record as EvidenceRecord<T>;
-  const schema = AWS_ANSWER_SHAPES[record.operation];
-  const problem = schema ? shapeProblem(schema, record.response) : `no documented shape is known for ${record.operation}`;
-  if (problem === undefined) return record as EvidenceRecord<T>;
+  const error = unreadableAnswer(record.operation, record.response, file);
+  if (error === undefined) return record as EvidenceRecord<T>;
   const { response: _dropped, ...rest } = record;
-  return {
-    ...rest,
-    outcome: 'error',
-    error: { code: UNREADABLE, message: `${file}: ${record.operation} answer does not have the documented shape: ${problem}` },
-  };
+  return { ...rest, outcome: 'error', error };
+}
+
+/**
+ * The UnreadableEvidence error of an answer (as JSON carries it) that does not fit its operation's
+ * documented shape, naming `where` it came from when given; undefined when it fits.
+ */
+export function unreadableAnswer(operation: string, response: unknown, where?: string): { code: string; message: string } | undefined {
+  const schema = AWS_ANSWER_SHAPES[operation];
+  const problem = schema ? shapeProblem(schema, response) : `no documented shape is known for ${operation}`;
+  if (problem === undefined) return undefined;
+  return { code: UNREADABLE, message: `${where ? `${where}: ` : ''}${operation} answer does not have the documented shape: ${problem}` };
 }
 
 /** The envelope this tool writes around every answer (record.ts); a file that lacks it is not evidence. */

@@ -39,6 +39,9 @@ describe('every AWS answer is read against its documented shape', () => {
     ['kms:GetKeyPolicy', { Policy: '{"Version":"2012-10-17","Statement":[]}', PolicyName: 'default' }],
     ['kms:DescribeKey', { KeyMetadata: { KeyId: 'k', KeyManager: 'CUSTOMER', KeyState: 'Enabled' } }],
     ['config:DescribeConfigurationRecorders', { ConfigurationRecorders: [] }],
+    ['s3:ListBuckets', { Buckets: [], Owner: { ID: 'owner-1' } }],
+    ['sts:GetCallerIdentity', { UserId: 'AIDAX', Account: '111122223333', Arn: 'arn:aws:iam::111122223333:user/a' }],
+    ['sts:AssumeRole', { Credentials: { AccessKeyId: 'ASIA1', SecretAccessKey: 's', SessionToken: 't', Expiration: '2026-11-01T01:00:00.000Z' }, AssumedRoleUser: { AssumedRoleId: 'AROA:x', Arn: 'arn:aws:sts::1:assumed-role/r/x' } }],
   ])('%s accepts %j', (op, response) => {
     expect(verdict(op, response)).toBe('fits');
   });
@@ -54,6 +57,7 @@ describe('every AWS answer is read against its documented shape', () => {
     ['s3:GetBucketPolicy', { Policy: 5 }, 'Policy: expected string, got a number'],
     ['s3:GetBucketPolicy', { Policy: '' }, 'Policy: expected a non-empty string, got an empty string'],
     ['s3:GetBucketLocation', {}, 'LocationConstraint: expected null (us-east-1), "EU" or a region code, got nothing'],
+    ['s3:GetBucketLocation', { LocationConstraint: 'wrong-shape' }, 'LocationConstraint: expected null (us-east-1), "EU" or a region code, got a string'],
     ['s3:GetPublicAccessBlock', { PublicAccessBlockConfiguration: { BlockPublicAcls: true } }, 'PublicAccessBlockConfiguration.IgnorePublicAcls: expected boolean, got nothing'],
     ['kms:GetKeyRotationStatus', [], '(the whole answer): expected object, got an empty array'],
     ['kms:GetKeyRotationStatus', { KeyRotationEnabled: 'true' }, 'KeyRotationEnabled: expected boolean, got a string'],
@@ -63,6 +67,14 @@ describe('every AWS answer is read against its documented shape', () => {
     ['kms:ListAliases', { Aliases: null }, 'Aliases: expected array, got null'],
     ['s3:ListBuckets', { Buckets: [{ Name: 7 }] }, 'Buckets[0].Name: expected string, got a number'],
     ['config:GetResourceConfigHistory', { configurationItems: {} }, 'configurationItems: expected array, got an empty object'],
+    ['config:GetResourceConfigHistory', { configurationItems: 'wrong-shape' }, 'configurationItems: expected array, got a string'],
+    // What the SDK makes of XML whose elements hold text instead of their content.
+    ['s3:GetBucketTagging', { TagSet: [] }, 'TagSet: expected at least one tag (S3 answers NoSuchTagSet for a bucket without tags), got an empty array'],
+    ['s3:ListBuckets', { Buckets: [], Owner: {} }, 'Owner.ID: expected string, got nothing'],
+    ['s3:ListBuckets', { Buckets: [] }, 'Owner: expected object, got nothing'],
+    ['sts:GetCallerIdentity', {}, 'Account: expected string, got nothing'],
+    ['sts:GetCallerIdentity', { Account: '', Arn: 'arn' }, 'Account: expected a 12-digit account id, got an empty string'],
+    ['sts:AssumeRole', { AssumedRoleUser: {} }, 'Credentials: expected object, got nothing'],
   ])('%s rejects %j, naming the file and field', (op, response, problem) => {
     const message = verdict(op, response);
     expect(message.startsWith(`${FILE}: ${op} answer does not have the documented shape: `)).toBe(true);

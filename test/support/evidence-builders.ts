@@ -72,7 +72,7 @@ export function tenantEvidence(buckets: BucketEvidence[], keys: KeyEvidence[] = 
     run: { tool: { name: 's3-evidence', version: '0.0.0-test' }, startedAt: '2026-11-01T06:00:00Z', mode: 'offline', configSha256: 'c'.repeat(64), operator: 'Test MSP' },
     tenant,
     period: { label: '2026-10', timeZone: 'UTC', startUtc: '2026-10-01T00:00:00Z', endUtc: '2026-11-01T00:00:00Z' },
-    accounts: [{ id: '111122223333', listBuckets: ok('s3:ListBuckets', { Buckets: buckets.map((b) => ({ Name: b.name })) }), aliases: [] }],
+    accounts: [{ id: '111122223333', listBuckets: ok('s3:ListBuckets', { Buckets: buckets.map((b) => ({ Name: b.name })), Owner: { ID: 'owner-111122223333' } }), aliases: [] }],
     buckets,
     excludedBuckets: [],
     undeterminedBuckets: [],

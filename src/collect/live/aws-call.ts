@@ -1,3 +1,4 @@
+import { unreadableAnswer } from '../../evidence/answers.js';
 import { outcomeForErrorCode, type EvidenceError, type EvidenceRecord } from '../../evidence/record.js';
 
 /** What one AWS call gave: the output, or the error as AWS (or the HTTP layer) reported it. */
@@ -45,6 +46,17 @@ export function describeAwsError(err: unknown): { error: EvidenceError; requestI
     error: { code, message, ...(e.$metadata?.httpStatusCode ? { httpStatus: e.$metadata.httpStatusCode } : {}) },
     ...(e.$metadata?.requestId ? { requestId: e.$metadata.requestId } : {}),
   };
+}
+
+/**
+ * An answer used at once rather than kept (STS) is read through its documented shape all the same:
+ * one that does not fit is thrown as an error whose name is the code (UnreadableEvidence), with the
+ * answer's request id, so it is reported like any failed call.
+ */
+export function checkedAnswer<T extends Metadata & object>(operation: string, output: T): T {
+  const error = unreadableAnswer(operation, asEvidence(output));
+  if (error === undefined) return output;
+  throw Object.assign(new Error(error.message), { name: error.code, $metadata: output.$metadata });
 }
 
 /** The response as the SDK returned it, as JSON would carry it (Dates become ISO strings), without $metadata. */

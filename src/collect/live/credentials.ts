@@ -2,6 +2,7 @@ import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { fromIni } from '@aws-sdk/credential-provider-ini';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { checkedAnswer } from './aws-call.js';
 import type { LiveOptions } from './options.js';
 
 /** The caller's credentials: explicit ones, a named profile, or the SDK's default chain. */
@@ -38,11 +39,10 @@ export function assumedRoleCredentials(args: {
         ...(args.externalId ? { ExternalId: args.externalId } : {}),
       }),
     );
-    const c = out.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`AssumeRole ${args.roleArn} returned no credentials`);
+    const c = checkedAnswer('sts:AssumeRole', out).Credentials!;
     const credentials: AwsCredentialIdentity = {
-      accessKeyId: c.AccessKeyId,
-      secretAccessKey: c.SecretAccessKey,
+      accessKeyId: c.AccessKeyId!,
+      secretAccessKey: c.SecretAccessKey!,
       ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
       ...(c.Expiration ? { expiration: c.Expiration } : {}),
     };

@@ -6,7 +6,7 @@ import type { RunInfo } from '../../evidence/bundle.js';
 import type { AccountSource } from '../source.js';
 import { liveConfigSource } from '../aws-config/live-config-source.js';
 import type { AwsConfigSource } from '../aws-config/source.js';
-import { attempt, describeAwsError } from './aws-call.js';
+import { attempt, checkedAnswer, describeAwsError } from './aws-call.js';
 import { RegionalClients, s3ClientFor, stsClientFor } from './clients.js';
 import { assumedRoleCredentials, baseCredentials, roleSessionName } from './credentials.js';
 import { CallLimiter } from './limiter.js';
@@ -50,8 +50,8 @@ function failureText(err: unknown): string {
 }
 
 async function callerIdentity(sts: STSClient): Promise<{ arn: string; account: string }> {
-  const out = await sts.send(new GetCallerIdentityCommand({}));
-  return { arn: out.Arn ?? '', account: out.Account ?? '' };
+  const out = checkedAnswer('sts:GetCallerIdentity', await sts.send(new GetCallerIdentityCommand({})));
+  return { arn: out.Arn!, account: out.Account! };
 }
 
 /**
@@ -74,7 +74,9 @@ export async function liveSources(tenant: TenantConfig, options: LiveOptions): P
   let treeCredentials: AwsCredentialIdentityProvider = base;
 
   const close = () => toClose.forEach((c) => c.destroy());
-  const caller = await attempt(() => limiter.run('sts', 'caller', opts.defaultRegion, () => baseSts.send(new GetCallerIdentityCommand({}))));
+  const caller = await attempt(async () =>
+    checkedAnswer('sts:GetCallerIdentity', await limiter.run('sts', 'caller', opts.defaultRegion, () => baseSts.send(new GetCallerIdentityCommand({})))),
+  );
   if (!caller.ok) {
     const message = `the caller's credentials do not work (sts:GetCallerIdentity failed: ${failureText(caller.cause)})`;
     const treeS3 = s3ClientFor(opts, opts.defaultRegion, base, { followRegionRedirects: true });
@@ -91,7 +93,7 @@ export async function liveSources(tenant: TenantConfig, options: LiveOptions): P
       close,
     };
   }
-  const identity = { arn: caller.output.Arn ?? '', account: caller.output.Account ?? '' };
+  const identity = { arn: caller.output.Arn!, account: caller.output.Account! };
 
   for (const acct of tenant.accounts) {
     let credentials: AwsCredentialIdentityProvider;

@@ -43,6 +43,48 @@ describe('liveSources', () => {
   });
 });
 
+describe('STS answers of the wrong shape are unreadable evidence, named with the operation and field', () => {
+  const misshapen = (operation: string) =>
+    startFakeAws({
+      caller: { accessKeyId: 'AKIDCALLER', account: '999900000000', arn: 'arn:aws:iam::999900000000:user/auditor' },
+      accounts: [{ id: '111111111111', role: { name: 'R' }, buckets: [] }],
+      faults: [{ service: 'sts', operation, action: { kind: 'wrong-shape' } }],
+    });
+  const t = tenant({ id: 't', accounts: [{ id: '111111111111', roleArn: 'arn:aws:iam::111111111111:role/R' }] });
+
+  it('GetCallerIdentity', async () => {
+    const wrong = await misshapen('GetCallerIdentity');
+    try {
+      const setup = await liveSources(t, testOptions(wrong));
+      setup.close();
+      expect(setup.sources).toEqual([]);
+      expect(setup.problems.map((p) => p.message)).toEqual([
+        expect.stringMatching(
+          /^the caller's credentials do not work \(sts:GetCallerIdentity failed: UnreadableEvidence \(HTTP 200\): sts:GetCallerIdentity answer does not have the documented shape: Account: expected string, got nothing; Arn: expected string, got nothing \[request id FAKESTS\d+\]\)$/,
+        ),
+      ]);
+    } finally {
+      await wrong.close();
+    }
+  });
+
+  it('AssumeRole', async () => {
+    const wrong = await misshapen('AssumeRole');
+    try {
+      const setup = await liveSources(t, testOptions(wrong));
+      setup.close();
+      expect(setup.sources).toEqual([]);
+      expect(setup.problems.map((p) => p.message)).toEqual([
+        expect.stringMatching(
+          /^cannot assume arn:aws:iam::111111111111:role\/R: UnreadableEvidence \(HTTP 200\): sts:AssumeRole answer does not have the documented shape: Credentials: expected object, got nothing/,
+        ),
+      ]);
+    } finally {
+      await wrong.close();
+    }
+  });
+});
+
 describe('roleSessionName', () => {
   it('names the tool, tenant and run within 64 allowed characters', () => {
     expect(roleSessionName('acme', '20261102T080000Z')).toBe('s3-evidence-acme-20261102T080000Z');
