@@ -30,10 +30,16 @@ export interface LiveConfigSourceArgs {
 const COMPLIANCE_PAGE = 100;
 const HISTORY_PAGE = 100;
 
-/** Every page's list under `field`, merged into one response (pages themselves are not evidence). */
+/**
+ * Every page's list under `field`, merged into one response (pages themselves are not evidence).
+ * A page without a list there is kept as it came, not read as an empty list: the evidence reading
+ * then names the field.
+ */
 function merged<P extends Output>(r: CallResult<P[]>, field: string): CallResult<unknown> {
   if (!r.ok) return r;
-  return { ...r, output: { [field]: r.output.flatMap((p) => ((asEvidence(p) as Record<string, unknown[]>)[field] ?? [])) } };
+  const pages = r.output.map((p) => asEvidence(p) as Record<string, unknown>);
+  const misshapen = pages.find((p) => !Array.isArray(p[field]));
+  return { ...r, output: misshapen ?? { [field]: pages.flatMap((p) => p[field] as unknown[]) } };
 }
 
 /** AWS Config evidence of one account, read with that account's credentials. `destroy()` closes the clients. */
@@ -103,8 +109,10 @@ export function liveConfigSource(args: LiveConfigSourceArgs): AwsConfigSource & 
       const r = await single(
         send(region, (c) => c.send(new GetResourceConfigHistoryCommand({ resourceType: resourceType as ResourceType, resourceId, laterTime: new Date(time), limit: 1 }))),
       );
-      // One item is all that is wanted: the page's nextToken is dropped, not followed.
-      const output = r.ok ? { ...r, output: { configurationItems: (r.output as { configurationItems?: unknown[] }).configurationItems ?? [] } } : r;
+      // One item is all that is wanted: the page's nextToken is dropped, not followed (an answer
+      // without its list is kept as it came, for the evidence reading to name).
+      const items = r.ok ? (r.output as { configurationItems?: unknown }).configurationItems : undefined;
+      const output = r.ok && Array.isArray(items) ? { ...r, output: { configurationItems: items } } : r;
       return record('GetResourceConfigHistory', region, { resourceType, resourceId, laterTime: time, limit: '1' }, output);
     },
     destroy() {

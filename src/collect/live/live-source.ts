@@ -20,6 +20,7 @@ import {
   ListBucketsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { UNREADABLE } from '../../evidence/answers.js';
 import type { ListAliasesOutput, ListBucketsOutput } from '../../evidence/aws-shapes.js';
 import type { EvidenceRecord } from '../../evidence/record.js';
 import type { AccountSource, BucketExtraOperation, BucketOperation, KeyExtraOperation, KeyOperation } from '../source.js';
@@ -44,7 +45,13 @@ export async function allPages<P extends Output>(
     if (!r.ok) return r;
     pages.push(r.output);
     if (r.requestId) ids.push(r.requestId);
-    token = nextToken(r.output);
+    const next: unknown = nextToken(r.output);
+    // A token that is not a string is not followed (nor read as "no more pages"): the list is unreadable.
+    if (next !== undefined && next !== null && typeof next !== 'string') {
+      const error = { code: UNREADABLE, message: `the answer's page token is ${Array.isArray(next) ? 'an array' : typeof next === 'object' ? 'an object' : `a ${typeof next}`}, not a string` };
+      return { ok: false, error, ...(r.requestId ? { requestId: r.requestId } : {}), cause: error };
+    }
+    token = next ?? undefined;
   } while (token);
   // One request id per page, comma-separated, so every page can be traced.
   return { ok: true, output: pages, ...(ids.length ? { requestId: ids.join(',') } : {}) };
