@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { InventoryDataFile, InventoryEvidence, InventoryProblem } from '../../evidence/inventory.js';
+import { UNREADABLE } from '../../evidence/answers.js';
 import { isTreeNotFound, type TreeReader } from '../tree/index.js';
 import { readDataFile } from './data-file.js';
 import { errorText } from './error-text.js';
@@ -100,7 +101,7 @@ async function findAndReadReport(args: CollectInventoryArgs): Promise<InventoryE
   const withoutStatus: string[] = [];
   for (const report of candidates) {
     const read = await readManifest(bucket, report);
-    if ('problem' in read) {
+    if ('problems' in read) {
       return {
         bucket,
         configId: report.configId,
@@ -109,7 +110,7 @@ async function findAndReadReport(args: CollectInventoryArgs): Promise<InventoryE
         ...(read.sha256 ? { manifestSha256: read.sha256 } : {}),
         status: 'unverified',
         reason: 'the report manifest could not be read or verified',
-        problems: [{ file: read.location, message: read.problem }],
+        problems: read.problems.map((message) => ({ file: read.location, message })),
       };
     }
     if (!schemaHasEncryptionStatus(read.manifest)) {
@@ -143,7 +144,7 @@ interface ManifestRead {
 async function readManifest(
   bucket: string,
   report: ReportFolder,
-): Promise<ManifestRead | { problem: string; location: string; sha256?: string }> {
+): Promise<ManifestRead | { problems: string[]; location: string; sha256?: string }> {
   const path = manifestPath(bucket, report);
   const location = report.tree.locate(path);
   let bytes: Buffer;
@@ -151,31 +152,28 @@ async function readManifest(
     bytes = await readAll(await report.tree.open(path));
   } catch (err) {
     const problem = isTreeNotFound(err) ? `manifest.json is missing (${err.code})` : errorText(err);
-    return { problem, location };
+    return { problems: [problem], location };
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
+  // Every problem of the manifest is named: one of the wrong shape whose checksum fails too is both.
+  const problems: string[] = [];
+  const parsed = parseManifest(bytes.toString('utf8'));
+  if ('error' in parsed) problems.push(`${UNREADABLE}: manifest.json is ${parsed.error}`);
+  else if (parsed.manifest.sourceBucket !== bucket) problems.push(`manifest is for bucket ${parsed.manifest.sourceBucket}, not ${bucket}`);
 
   // manifest.checksum holds the MD5 of manifest.json.
   const checksumPath = manifestChecksumPath(bucket, report);
   try {
     const expected = (await readAll(await report.tree.open(checksumPath))).toString('utf8').trim().toLowerCase();
     const actual = createHash('md5').update(bytes).digest('hex');
-    if (expected !== actual) {
-      return { problem: `MD5 of manifest.json is ${actual}, manifest.checksum says ${expected}`, location, sha256 };
-    }
+    if (expected !== actual) problems.push(`MD5 of manifest.json is ${actual}, manifest.checksum says ${expected}`);
   } catch (err) {
     // S3 Inventory always delivers manifest.checksum with manifest.json; without it the manifest is unchecked.
-    const problem = isTreeNotFound(err)
-      ? 'manifest.checksum is missing beside manifest.json, so the manifest cannot be checked'
-      : `manifest.checksum: ${errorText(err)}`;
-    return { problem, location, sha256 };
+    problems.push(
+      isTreeNotFound(err) ? 'manifest.checksum is missing beside manifest.json, so the manifest cannot be checked' : `manifest.checksum: ${errorText(err)}`,
+    );
   }
-
-  const parsed = parseManifest(bytes.toString('utf8'));
-  if ('error' in parsed) return { problem: parsed.error, location, sha256 };
-  if (parsed.manifest.sourceBucket !== bucket) {
-    return { problem: `manifest is for bucket ${parsed.manifest.sourceBucket}, not ${bucket}`, location, sha256 };
-  }
+  if (problems.length > 0 || 'error' in parsed) return { problems, location, sha256 };
   return { manifest: parsed.manifest, location, sha256 };
 }
 

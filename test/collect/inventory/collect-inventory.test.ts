@@ -401,6 +401,27 @@ describe('choosing the report: the first one delivered at or after the period en
     expect(e.problems[0]?.message).toMatch(/^MD5 of manifest.json is [0-9a-f]{32}, manifest.checksum says 0123456789abcdef0123456789abcdef$/);
   });
 
+  it('a manifest of the wrong shape is unreadable evidence naming the field, and its failed checksum is named too', async () => {
+    await writeReport({ root: work, folder: '2026-11-01T00-00Z', files: [{ name: 'a.csv.gz', csv: row('k', '10', 'SSE-S3') }] });
+    const folder = path.join(work, 'src-bucket', 'daily', '2026-11-01T00-00Z');
+    const manifest = JSON.parse(await readFile(path.join(folder, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    const misshapen = JSON.stringify({ ...manifest, files: 'wrong-shape' });
+    await writeFile(path.join(folder, 'manifest.json'), misshapen);
+    const unreadable = 'UnreadableEvidence: manifest.json is not an S3 Inventory manifest: files: expected array, got a string';
+
+    // Checksum made of the misshapen manifest: the shape alone is the problem.
+    await writeFile(path.join(folder, 'manifest.checksum'), createHash('md5').update(misshapen).digest('hex'));
+    let e = await collect([work], 'src-bucket');
+    expectStatus(e, 'unverified');
+    expect(e.problems.map((p) => p.message)).toEqual([unreadable]);
+
+    // The checksum of the manifest as delivered no longer matches: both are named, the shape first.
+    await writeFile(path.join(folder, 'manifest.checksum'), '0123456789abcdef0123456789abcdef');
+    e = await collect([work], 'src-bucket');
+    expectStatus(e, 'unverified');
+    expect(e.problems.map((p) => p.message)).toEqual([unreadable, expect.stringMatching(/^MD5 of manifest.json is [0-9a-f]{32}, manifest.checksum says 0123456789abcdef0123456789abcdef$/)]);
+  });
+
   it('does not count a report whose manifest.checksum was not copied: the manifest is unchecked', async () => {
     await writeReport({
       root: work,
