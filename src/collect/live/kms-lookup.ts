@@ -30,7 +30,7 @@ export class KmsEventLookup {
   private client(a: LookupAccount, region: string): CloudTrailClient {
     const id = `${a.account}|${region}`;
     let c = this.clients.get(id);
-    if (!c) this.clients.set(id, (c = paceClient(cloudTrailClientFor(this.opts, region, a.credentials), new RequestPacer(this.perSecond))));
+    if (!c) this.clients.set(id, (c = paceClient(cloudTrailClientFor(this.opts, region, a.credentials), new RequestPacer(this.perSecond, this.opts.pacerClock(a.account, region)))));
     return c;
   }
 

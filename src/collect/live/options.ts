@@ -1,5 +1,6 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { CollectionConfig } from '../../config/schema.js';
+import { systemClock, type PacerClock } from './request-pacer.js';
 
 export type LiveService = 's3' | 'kms' | 'sts' | 'config';
 
@@ -52,6 +53,8 @@ export interface LiveOptions {
   defaultRegion?: string;
   /** ListBuckets page size (max-buckets); default 1000. */
   listBucketsPageSize?: number;
+  /** The clock each account and region's LookupEvents pacing waits on; default the system clock (tests, embedding). */
+  pacerClock?: (account: string, region: string) => PacerClock;
 }
 
 export interface ResolvedLiveOptions {
@@ -63,6 +66,7 @@ export interface ResolvedLiveOptions {
   timeoutMs: number;
   defaultRegion: string;
   listBucketsPageSize: number;
+  pacerClock: (account: string, region: string) => PacerClock;
 }
 
 function defined<T extends object>(o: T | undefined): Partial<T> {
@@ -79,6 +83,7 @@ export function resolveLiveOptions(opts: LiveOptions): ResolvedLiveOptions {
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     defaultRegion: opts.defaultRegion ?? 'us-east-1',
     listBucketsPageSize: opts.listBucketsPageSize ?? 1000,
+    pacerClock: opts.pacerClock ?? (() => systemClock),
   };
 }
 

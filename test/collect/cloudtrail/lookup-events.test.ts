@@ -1,10 +1,12 @@
 /**
  * LookupEvents against the fake endpoint, through liveSources' paced CloudTrail clients: NextToken
- * paging, CloudTrail's limit of 2 requests per second per account and region (measured on the
- * fake's arrival times), a throttling burst the SDK retries, and AccessDenied as a problem.
+ * paging, CloudTrail's limit of 2 requests per second per account and region, a throttling burst the
+ * SDK retries, and AccessDenied as a problem. Pacing waits on a virtual clock per account and region,
+ * and the fake stamps each arrival with that clock: the times are exact, whatever the machine's load.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LookedUpKmsEvents } from '../../../src/collect/cloudtrail/lookup-events.js';
+import type { PacerClock } from '../../../src/collect/live/request-pacer.js';
 import { liveSources } from '../../../src/collect/live/index.js';
 import { tenant, testOptions } from '../../support/fake-aws/harness.js';
 import { startFakeAws, type FakeAws, type FakeCloudTrailEvent, type ReceivedCall } from '../../support/fake-aws/index.js';
@@ -36,7 +38,25 @@ function decrypts(account: string, region: string, prefix: string, n: number): F
 const role = { name: 'EvidenceReader', externalId: 'ext-1' };
 let fake: FakeAws;
 let results: LookedUpKmsEvents[];
-let elapsedMs: number;
+
+/** One virtual clock per account and region: sleeping moves it on at once. */
+const clocks = new Map<string, PacerClock>();
+function clockFor(account: string, region: string): PacerClock {
+  const key = `${account}|${region}`;
+  let clock = clocks.get(key);
+  if (!clock) {
+    let t = 0;
+    clock = {
+      now: () => t,
+      sleep: (ms) => {
+        t += ms;
+        return Promise.resolve();
+      },
+    };
+    clocks.set(key, clock);
+  }
+  return clock;
+}
 
 beforeAll(async () => {
   fake = await startFakeAws({
@@ -56,13 +76,12 @@ beforeAll(async () => {
   const account = (id: string, regions: string[]) => ({ id, roleArn: `arn:aws:iam::${id}:role/EvidenceReader`, externalId: 'ext-1', regions });
   const setup = await liveSources(
     tenant({ id: 'acme', accounts: [account(A, ['eu-west-1', 'us-east-1']), account(B, ['eu-west-1']), account(C, ['eu-west-1'])] }),
-    testOptions(fake),
+    { ...testOptions(fake), pacerClock: clockFor },
   );
+  fake.recorder.arrivedAt = (call) => (call.service === 'cloudtrail' && call.account ? clockFor(call.account, call.region).now() : -1);
   try {
     expect(setup.problems).toEqual([]);
-    const t0 = Date.now();
     results = await setup.kmsEventLookup.lookup({ startUtc: '2026-10-01T00:00:00Z', endUtc: '2026-11-01T00:00:00Z' }, new Date('2026-11-02T08:00:00Z'));
-    elapsedMs = Date.now() - t0;
   } finally {
     setup.close();
   }
@@ -85,31 +104,27 @@ describe('LookupEvents for KMS events', () => {
     expect(lookups(A, 'eu-west-1').map((c) => c.status)).toEqual([200, 200, 200, 200, 200, 200, 200]);
   });
 
-  it('sends at most 2 requests per rolling second per account and region: 7 requests span at least 2.8 s', () => {
+  it('sends at most 2 requests per rolling second per account and region: 7 requests 500 ms apart', () => {
     for (const region of ['eu-west-1', 'us-east-1']) {
       const at = lookups(A, region).map((c) => c.at!);
-      expect(at).toHaveLength(7);
-      expect(at[6]! - at[0]!, region).toBeGreaterThanOrEqual(2800);
-      // Any three consecutive requests are a second apart (less a little arrival jitter on the fake's side).
-      for (let i = 0; i + 2 < at.length; i++) expect(at[i + 2]! - at[i]!, `${region} #${i}`).toBeGreaterThanOrEqual(950);
+      expect(at, region).toEqual([0, 500, 1000, 1500, 2000, 2500, 3000]);
     }
   });
 
   it('paces each account and region on its own: the two regions of one account run side by side', () => {
-    const eu = lookups(A, 'eu-west-1').map((c) => c.at!);
-    const us = lookups(A, 'us-east-1').map((c) => c.at!);
-    expect(Math.abs(eu[0]! - us[0]!)).toBeLessThan(400);
-    expect(us[0]!).toBeLessThan(eu[6]!);
-    // 14 requests one after another would take 6.5 s at 2 per second.
-    expect(elapsedMs).toBeLessThan(5000);
+    // Each region's clock saw only its own 7 requests (one pacer for both would have spaced 14).
+    expect(clocks.get(`${A}|eu-west-1`)!.now()).toBe(3000);
+    expect(clocks.get(`${A}|us-east-1`)!.now()).toBe(3000);
+    // Side by side: both regions' first requests arrived before either region's second.
+    const order = fake.recorder.calls.filter((c) => c.service === 'cloudtrail' && c.account === A);
+    const second = Math.min(...['eu-west-1', 'us-east-1'].map((r) => order.filter((c) => c.region === r)[1]).map((c) => order.indexOf(c!)));
+    expect(order.slice(0, second).map((c) => c.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
   });
 
   it('retries a ThrottlingException burst (SDK retry), each retry paced too, and succeeds', () => {
     const calls = lookups(B, 'eu-west-1');
     expect(calls.map((c) => c.status)).toEqual([400, 400, 200]);
-    const at = calls.map((c) => c.at!);
-    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(480);
-    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(480);
+    expect(calls.map((c) => c.at!)).toEqual([0, 500, 1000]);
     const b = result(B, 'eu-west-1');
     expect([b.pages, b.events.map((e) => e.eventId), b.problems]).toEqual([1, ['b-02', 'b-01'], []]);
   });

@@ -30,9 +30,11 @@ export class Recorder {
   readonly maxInFlightBy: Record<string, number> = {};
   private readonly inFlight = new Map<string, number>();
   private readonly t0 = Date.now();
+  /** When a call arrived, in ms: since the fake started, unless a test gives its own (virtual) clock. */
+  arrivedAt: (call: ReceivedCall) => number = () => Date.now() - this.t0;
 
   start(call: ReceivedCall): () => void {
-    call.at = Date.now() - this.t0;
+    call.at = this.arrivedAt(call);
     this.calls.push(call);
     const keys = [call.service, `${call.service}|${call.account ?? '?'}|${call.region}`];
     for (const k of keys) {
