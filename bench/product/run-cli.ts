@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { ACCOUNT, CALLER, CALLER_SECRET, EXTERNAL_ID, REGIONS, ROLE_ARN } from './scenario.js';
+import { PACKET_FILE } from '../../src/packet-folder.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CLI = path.join(here, '..', '..', 'src', 'cli', 'main.js');
@@ -59,7 +60,7 @@ export async function runCli(endpoint: string, collection?: Record<string, unkno
     const seconds = (performance.now() - started) / 1000;
     const summary = JSON.parse(stdout) as { packets: Array<{ folder: string; missing: number; timings?: Record<string, number> }> };
     const packet = summary.packets[0]!;
-    const model = JSON.parse(await readFile(path.join(packet.folder, 'packet.json'), 'utf8')) as { buckets: unknown[] };
+    const model = JSON.parse(await readFile(path.join(packet.folder, PACKET_FILE), 'utf8')) as { buckets: unknown[] };
     const peakRssMb = Number(await readFile(rssFile, 'utf8')) / 1024 / 1024;
     return { seconds, exitCode: code, timings: packet.timings ?? {}, peakRssMb, bucketsInPacket: model.buckets.length, missing: packet.missing };
   } finally {
@@ -74,6 +75,6 @@ export async function runBaseline(endpoint: string): Promise<{ seconds: number; 
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
-    child.on('exit', (c) => (c === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`baseline client exited ${c}`))));
+    child.on('exit', (c) => (c === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!) as { seconds: number; calls: number; buckets: number; bucketsReported: number }) : reject(new Error(`baseline client exited ${c}`))));
   });
 }

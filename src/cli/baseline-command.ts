@@ -17,7 +17,7 @@ import {
 } from '../baseline/index.js';
 import { isPeriodLabel } from '../config/period.js';
 import { EvidenceReadError, evidencePaths, loadEvidence } from '../workspace/evidence-store.js';
-import { UsageError } from './exit-codes.js';
+import { UsageError } from '../errors.js';
 import { approvePacketEvidence } from '../baseline/approve-packet.js';
 
 export const DEFAULT_BASELINE_DIR = path.join('config', 'baseline');

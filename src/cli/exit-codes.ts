@@ -9,10 +9,3 @@ export const EXIT = {
   /** at least one packet incomplete: some evidence missing or unreadable */
   incomplete: 3,
 } as const;
-
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}

@@ -20,7 +20,8 @@ import { writePortfolio } from '../operate/portfolio.js';
 import { parsePublishUrl, publishPacket, type PublishReceipt, type PublishTarget } from '../operate/publish/index.js';
 import { withRunLock, type RunLock } from '../operate/run-lock.js';
 import { fetchSigningKey, signManifest, verifyManifestSignature, type ManifestSignature, type SignatureCheck, type SigningKey } from '../operate/sign/index.js';
-import { EXIT, UsageError } from './exit-codes.js';
+import { EXIT } from './exit-codes.js';
+import { UsageError } from '../errors.js';
 
 interface AwsOptions {
   profile?: string;
@@ -72,7 +73,7 @@ export function registerOperateCommands(program: Command): void {
     .command('doctor')
     .description('check, per tenant and account, that a complete packet can be collected (role, reads, inventory, access logs, CloudTrail, AWS Config); prints the AWS CLI fix for every gap; read-only')
     .option('-c, --config <file>', 'tenants configuration (YAML)', 'config/tenants.yaml')
-    .addOption(new Option('-t, --tenant <id>', 'only this tenant (repeatable)').argParser((v: string, prev: string[] = []) => [...prev, v]))
+    .addOption(new Option('-t, --tenant <id>', 'only this tenant (repeatable)').argParser((v: string, prev?: string[]) => [...(prev ?? []), v]))
     .option('--json', 'print the readiness report as JSON')
     .option('--profile <name>', 'AWS shared-config profile (default: the SDK\'s credential chain)')
     .option('--endpoint-url <url>', 'send every AWS call to this endpoint, e.g. a local test endpoint')

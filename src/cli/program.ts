@@ -5,7 +5,8 @@ import { isPeriodLabel, periodFor, periodRefusal, periodTiming, previousMonthLab
 import type { Config } from '../config/schema.js';
 import { DEMO_PERIOD, DEMO_PREVIOUS_PERIOD, demoExportedAt } from '../demo/generate-demo.js';
 import { prepareDemoHistory } from '../demo/demo-history.js';
-import { analyzeFolder, PACKET_FILE, renderFolder } from '../pipeline/analyze-folder.js';
+import { analyzeFolder, renderFolder } from '../pipeline/analyze-folder.js';
+import { PACKET_FILE } from '../packet-folder.js';
 import { runTenant, summarise, type TenantRunResult } from '../pipeline/run-tenant.js';
 import { formatTimings } from '../pipeline/phase-times.js';
 import { verifyFolder, verifyMessages } from '../pipeline/verify-folder.js';
@@ -14,7 +15,8 @@ import { TOOL } from '../tool.js';
 import { readFile } from 'node:fs/promises';
 import type { Packet } from '../model/packet.js';
 import { readManifest, type RenderSettings } from '../workspace/manifest.js';
-import { EXIT, UsageError } from './exit-codes.js';
+import { EXIT } from './exit-codes.js';
+import { UsageError } from '../errors.js';
 import { ExceptionsFileError } from '../analyze/exceptions/register.js';
 import { BaselineFileError } from '../baseline/store.js';
 import { removeStaleWorkFolders } from '../operate/stale-work.js';
@@ -254,7 +256,7 @@ export function buildProgram(): Command {
     cmd
       .option('-c, --config <file>', 'tenants configuration (YAML)', 'config/tenants.yaml')
       .option('-p, --period <YYYY-MM>', 'reporting month (default: the previous full month in the configured time zone)')
-      .addOption(new Option('-t, --tenant <id>', 'only this tenant (repeatable)').argParser((v: string, prev: string[] = []) => [...prev, v]))
+      .addOption(new Option('-t, --tenant <id>', 'only this tenant (repeatable)').argParser((v: string, prev?: string[]) => [...(prev ?? []), v]))
       .option('-o, --out <dir>', 'output folder', 'output')
       .option('--json', 'print a machine-readable run summary on stdout');
 

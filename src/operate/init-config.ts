@@ -1,6 +1,6 @@
 import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
-import { UsageError } from '../cli/exit-codes.js';
+import { UsageError } from '../errors.js';
 
 /** A commented starter configuration; it validates as it stands (one tenant, one account). */
 export const STARTER_CONFIG = `# s3-evidence configuration. Every field is described in the README; this file validates as it is.

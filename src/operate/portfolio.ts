@@ -2,12 +2,12 @@ import ExcelJS from 'exceljs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Packet } from '../model/packet.js';
-import { PACKET_FILE } from '../pipeline/analyze-folder.js';
 import { verifyFolder, verifyMessages } from '../pipeline/verify-folder.js';
 import { readConfinedText } from '../util/confined-read.js';
 import { neutraliseText } from '../render/xlsx/cells.js';
 import { stampZipEntries } from '../render/xlsx/zip-timestamps.js';
 import { stableJson, writeFileAtomic } from '../workspace/atomic-write.js';
+import { PACKET_FILE } from '../packet-folder.js';
 
 /** One tenant's line in the operator's cross-tenant review of a period. */
 export interface PortfolioRow {

@@ -14,9 +14,9 @@ import { loadAwsConfigEvidence } from '../workspace/aws-config-evidence.js';
 import { sha256 } from '../workspace/hash.js';
 import { buildManifest, writeManifest } from '../workspace/manifest.js';
 import { manifestHeader } from './manifest-header.js';
+import { PACKET_FILE } from '../packet-folder.js';
 import type { Period } from '../config/period.js';
 
-export const PACKET_FILE = 'packet.json';
 
 export interface RenderOptions {
   pageSize: 'A4' | 'LETTER';

@@ -8,7 +8,8 @@ import { TOOL } from '../tool.js';
 import { EVIDENCE_DIR, evidencePaths } from '../workspace/evidence-store.js';
 import { listFilesRecursive, sha256File } from '../workspace/hash.js';
 import { checkFiles, MANIFEST_COMPANIONS, MANIFEST_FILE, MANIFEST_VERSION, type FileCheck, type Manifest, type RenderSettings } from '../workspace/manifest.js';
-import { derivePacket, PACKET_FILE, readRecordedTenant, renderInto } from './analyze-folder.js';
+import { derivePacket, readRecordedTenant, renderInto } from './analyze-folder.js';
+import { PACKET_FILE } from '../packet-folder.js';
 import { packetHeader, type ManifestHeader } from './manifest-header.js';
 import { describeDifference } from './verify/describe-difference.js';
 
@@ -52,7 +53,7 @@ export function diffJson(a: unknown, b: unknown, at = '$', out: string[] = [], l
     if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${at}: ${labels.a} ${JSON.stringify(a)?.slice(0, 80)} ≠ ${labels.b} ${JSON.stringify(b)?.slice(0, 80)}`);
     return out;
   }
-  const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
+  const keys = new Set([...Object.keys(a), ...Object.keys(b as object)]);
   for (const k of keys) diffJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], Array.isArray(a) ? `${at}[${k}]` : `${at}.${k}`, out, labels);
   return out;
 }

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { buildDriftSection } from '../../src/analyze/drift/index.js';
 import { BaselineExistsError, BaselineFileError, baselineStore, folderBackend, snapshotFromEvidence, type BaselineBackend } from '../../src/baseline/index.js';
 import { registerBaselineCommands } from '../../src/cli/baseline-command.js';
-import { UsageError } from '../../src/cli/exit-codes.js';
+import { UsageError } from '../../src/errors.js';
 import { loadEvidence } from '../../src/workspace/evidence-store.js';
 import { bucketEvidence, kmsRule, tenantEvidence } from '../support/evidence-builders.js';
 import { customerKey, KEY_ARN, writePacketFolder } from './packet-folder.js';

@@ -1,8 +1,8 @@
 import { isRefusedRead, readConfinedText } from '../../util/confined-read.js';
 import path from 'node:path';
 import { monthsEndingWith } from './months.js';
+import { PACKET_FILE } from '../../packet-folder.js';
 
-export const PACKET_FILE_NAME = 'packet.json';
 
 /** One month's packet.json as found on disk: parsed JSON (not yet checked), absent, or unreadable. */
 export type PacketFile =
@@ -19,7 +19,7 @@ export type PacketFile =
 export async function readPreviousPackets(outDir: string, tenant: string, period: string): Promise<PacketFile[]> {
   const out: PacketFile[] = [];
   for (const month of monthsEndingWith(period)) {
-    const file = path.join(outDir, month, tenant, PACKET_FILE_NAME);
+    const file = path.join(outDir, month, tenant, PACKET_FILE);
     let text: string | undefined;
     try {
       // Inside the output folder only: a packet.json linked to elsewhere is unreadable, not a month.

@@ -5,24 +5,21 @@ import {
   GetComplianceDetailsByConfigRuleCommand,
   GetResourceConfigHistoryCommand,
   type ConfigServiceClient,
-  type ResourceType,
 } from '@aws-sdk/client-config-service';
-import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { EvidenceRecord } from '../../evidence/record.js';
 import { asEvidence, attempt, toRecord, type CallResult } from '../live/aws-call.js';
-import { configClientFor } from '../live/clients.js';
+import type { RegionalClients } from '../live/clients.js';
 import type { CallLimiter } from '../live/limiter.js';
 import { allPages } from '../live/live-source.js';
-import type { ResolvedLiveOptions } from '../live/options.js';
 import { REQUESTED_COMPLIANCE_TYPES, type AwsConfigSource, type ConfigOperation } from './source.js';
 
 type Output = { $metadata?: { requestId?: string; httpStatusCode?: number } } & object;
 
 export interface LiveConfigSourceArgs {
   account: string;
-  credentials: AwsCredentialIdentityProvider;
+  /** The account's client cache (closed by whoever made it). */
+  clients: RegionalClients;
   limiter: CallLimiter;
-  opts: ResolvedLiveOptions;
   now?: () => Date;
 }
 
@@ -42,16 +39,11 @@ function merged<P extends Output>(r: CallResult<P[]>, field: string): CallResult
   return { ...r, output: misshapen ?? { [field]: pages.flatMap((p) => p[field] as unknown[]) } };
 }
 
-/** AWS Config evidence of one account, read with that account's credentials. `destroy()` closes the clients. */
-export function liveConfigSource(args: LiveConfigSourceArgs): AwsConfigSource & { destroy(): void } {
-  const { account, limiter, opts } = args;
+/** AWS Config evidence of one account, read with that account's clients. */
+export function liveConfigSource(args: LiveConfigSourceArgs): AwsConfigSource {
+  const { account, limiter, clients } = args;
   const now = args.now ?? (() => new Date());
-  const clients = new Map<string, ConfigServiceClient>();
-  const client = (region: string) => {
-    let c = clients.get(region);
-    if (!c) clients.set(region, (c = configClientFor(opts, region, args.credentials)));
-    return c;
-  };
+  const client = (region: string) => clients.config(region);
   const send = <T extends Output>(region: string, fn: (c: ConfigServiceClient) => Promise<T>) =>
     attempt(() => limiter.run('config', account, region, () => fn(client(region))));
   const record = <T>(op: ConfigOperation, region: string, parameters: Record<string, string>, r: CallResult<unknown>) =>
@@ -91,7 +83,7 @@ export function liveConfigSource(args: LiveConfigSourceArgs): AwsConfigSource & 
           send(region, (c) =>
             c.send(
               new GetResourceConfigHistoryCommand({
-                resourceType: resourceType as ResourceType,
+                resourceType: resourceType,
                 resourceId,
                 earlierTime: new Date(window.earlierTime),
                 laterTime: new Date(window.laterTime),
@@ -107,17 +99,13 @@ export function liveConfigSource(args: LiveConfigSourceArgs): AwsConfigSource & 
     },
     async stateBefore(region, resourceType, resourceId, time) {
       const r = await single(
-        send(region, (c) => c.send(new GetResourceConfigHistoryCommand({ resourceType: resourceType as ResourceType, resourceId, laterTime: new Date(time), limit: 1 }))),
+        send(region, (c) => c.send(new GetResourceConfigHistoryCommand({ resourceType: resourceType, resourceId, laterTime: new Date(time), limit: 1 }))),
       );
       // One item is all that is wanted: the page's nextToken is dropped, not followed (an answer
       // without its list is kept as it came, for the evidence reading to name).
       const items = r.ok ? (r.output as { configurationItems?: unknown }).configurationItems : undefined;
       const output = r.ok && Array.isArray(items) ? { ...r, output: { configurationItems: items } } : r;
       return record('GetResourceConfigHistory', region, { resourceType, resourceId, laterTime: time, limit: '1' }, output);
-    },
-    destroy() {
-      for (const c of clients.values()) c.destroy();
-      clients.clear();
     },
   };
 }

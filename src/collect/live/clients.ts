@@ -56,31 +56,46 @@ export function stsClientFor(opts: ResolvedLiveOptions, region: string, credenti
   return new STSClient(commonConfig(opts, region, credentials, opts.limits.sts + 2));
 }
 
-/** One S3 and one KMS client per region for one set of credentials, made on first use. */
+type Service = 's3' | 'kms' | 'config' | 'cloudtrail';
+type Client = S3Client | KMSClient | ConfigServiceClient | CloudTrailClient;
+
+/**
+ * The one client cache: one client per service and region for one set of credentials, made on first
+ * use (collection, AWS Config and doctor all take theirs from here). `destroy()` closes them all.
+ */
 export class RegionalClients {
-  private readonly s3ByRegion = new Map<string, S3Client>();
-  private readonly kmsByRegion = new Map<string, KMSClient>();
+  private readonly made = new Map<string, Client>();
 
   constructor(
     private readonly opts: ResolvedLiveOptions,
     private readonly credentials: AwsCredentialIdentityProvider,
   ) {}
 
-  s3(region: string): S3Client {
-    let c = this.s3ByRegion.get(region);
-    if (!c) this.s3ByRegion.set(region, (c = s3ClientFor(this.opts, region, this.credentials)));
+  private get<T extends Client>(service: Service, region: string, make: () => T): T {
+    const key = `${service} ${region}`;
+    let c = this.made.get(key) as T | undefined;
+    if (!c) this.made.set(key, (c = make()));
     return c;
+  }
+
+  s3(region: string): S3Client {
+    return this.get('s3', region, () => s3ClientFor(this.opts, region, this.credentials));
   }
 
   kms(region: string): KMSClient {
-    let c = this.kmsByRegion.get(region);
-    if (!c) this.kmsByRegion.set(region, (c = kmsClientFor(this.opts, region, this.credentials)));
-    return c;
+    return this.get('kms', region, () => kmsClientFor(this.opts, region, this.credentials));
+  }
+
+  config(region: string): ConfigServiceClient {
+    return this.get('config', region, () => configClientFor(this.opts, region, this.credentials));
+  }
+
+  cloudtrail(region: string): CloudTrailClient {
+    return this.get('cloudtrail', region, () => cloudTrailClientFor(this.opts, region, this.credentials));
   }
 
   destroy(): void {
-    for (const c of [...this.s3ByRegion.values(), ...this.kmsByRegion.values()]) c.destroy();
-    this.s3ByRegion.clear();
-    this.kmsByRegion.clear();
+    for (const c of this.made.values()) c.destroy();
+    this.made.clear();
   }
 }

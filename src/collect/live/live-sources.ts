@@ -140,9 +140,7 @@ export async function liveSources(tenant: TenantConfig, options: LiveOptions): P
     const clients = new RegionalClients(opts, credentials);
     toClose.push(clients);
     sources.push(liveAccountSource({ account: acct.id, clients, limiter, opts }));
-    const config = liveConfigSource({ account: acct.id, credentials, limiter, opts });
-    toClose.push(config);
-    configSources.push(config);
+    configSources.push(liveConfigSource({ account: acct.id, clients, limiter }));
     lookupAccounts.push({ account: acct.id, regions: acct.regions, credentials });
   }
   const kmsEventLookup = new KmsEventLookup(opts, lookupAccounts);

@@ -9,7 +9,7 @@ import { readAnswer } from '../../evidence/answers.js';
 import { accessLogCheck, bucketReads, callOf, configuredLocation, inventoryCheck, readCheck } from './check-buckets.js';
 import { configCheck } from './check-config.js';
 import { kmsEventsCheck, readTrails, s3DataCheck } from './check-trails.js';
-import type { GovernanceClients } from './clients.js';
+import type { RegionalClients } from '../../collect/live/clients.js';
 import type { Check, ReadCall } from './readiness.js';
 
 export interface AccountCheckArgs {
@@ -18,7 +18,7 @@ export interface AccountCheckArgs {
   source: AccountSource;
   /** For listing inventory destinations: the account's credentials, region redirects followed. */
   treeS3: S3Client;
-  governance: GovernanceClients;
+  governance: RegionalClients;
   now: Date;
 }
 

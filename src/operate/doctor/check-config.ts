@@ -1,11 +1,11 @@
 /** AWS Config readiness per region: a recorder exists, is recording, and records S3 buckets. */
 import { DescribeConfigurationRecordersCommand, DescribeConfigurationRecorderStatusCommand } from '@aws-sdk/client-config-service';
 import { attempt } from '../../collect/live/aws-call.js';
-import type { GovernanceClients } from './clients.js';
+import type { RegionalClients } from '../../collect/live/clients.js';
 import { recordConfig } from './fixes.js';
 import type { Check, ReadCall } from './readiness.js';
 
-export async function configCheck(clients: GovernanceClients, account: string, region: string): Promise<{ check: Check; calls: ReadCall[] }> {
+export async function configCheck(clients: RegionalClients, account: string, region: string): Promise<{ check: Check; calls: ReadCall[] }> {
   const scope = `region ${region}`;
   const client = clients.config(region);
   const recorders = await attempt(() => client.send(new DescribeConfigurationRecordersCommand({})));
@@ -26,7 +26,7 @@ export async function configCheck(clients: GovernanceClients, account: string, r
   const group = recorder.recordingGroup;
   const recordsS3 = group?.allSupported !== false || (group.resourceTypes ?? []).includes('AWS::S3::Bucket');
   const recording = st?.recording === true;
-  const failing = String(st?.lastStatus ?? '').toUpperCase() === 'FAILURE';
+  const failing = (st?.lastStatus ?? '').toUpperCase() === 'FAILURE';
   if (recording && recordsS3 && !failing) {
     return { check: { area: 'config', scope, status: 'ok', detail: `recorder "${recorder.name}" recording${group?.allSupported !== false ? ' all supported types' : ` ${(group?.resourceTypes ?? []).join(', ')}`}` }, calls };
   }

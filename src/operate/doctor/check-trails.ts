@@ -1,7 +1,7 @@
 /** CloudTrail readiness: a logging trail records S3 data events (writes) per bucket and KMS management events per region. */
 import { DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
 import { attempt } from '../../collect/live/aws-call.js';
-import type { GovernanceClients } from './clients.js';
+import type { RegionalClients } from '../../collect/live/clients.js';
 import { addKmsManagementEvents, addS3DataEvents, createTrail, startTrailLogging } from './fixes.js';
 import type { Check, ReadCall } from './readiness.js';
 import { kmsCoverage, s3WriteCoverage, type CoverageVerdict, type TrailSelectors } from './trail-selectors.js';
@@ -22,7 +22,7 @@ function failed(operation: string, scope: string, r: { ok: false; error: { code:
 }
 
 /** DescribeTrails (with shadow trails) in each region, then status and selectors of each trail in its home region. */
-export async function readTrails(clients: GovernanceClients, regions: string[]): Promise<{ trails: TrailState[]; calls: ReadCall[]; unreadable: string[] }> {
+export async function readTrails(clients: RegionalClients, regions: string[]): Promise<{ trails: TrailState[]; calls: ReadCall[]; unreadable: string[] }> {
   const calls: ReadCall[] = [];
   const byArn = new Map<string, TrailState>();
   const unreadable: string[] = [];
@@ -51,7 +51,7 @@ export async function readTrails(clients: GovernanceClients, regions: string[]):
     }
     const sel = await attempt(() => client.send(new GetEventSelectorsCommand({ TrailName: t.arn })));
     if (sel.ok) {
-      t.selectors = { ...(sel.output.EventSelectors ? { EventSelectors: sel.output.EventSelectors } : {}), ...(sel.output.AdvancedEventSelectors ? { AdvancedEventSelectors: sel.output.AdvancedEventSelectors } : {}) } as TrailSelectors;
+      t.selectors = { ...(sel.output.EventSelectors ? { EventSelectors: sel.output.EventSelectors } : {}), ...(sel.output.AdvancedEventSelectors ? { AdvancedEventSelectors: sel.output.AdvancedEventSelectors } : {}) };
       calls.push({ operation: 'cloudtrail:GetEventSelectors', scope: `trail ${t.name}`, outcome: 'ok' });
     } else {
       calls.push(failed('cloudtrail:GetEventSelectors', `trail ${t.name}`, sel));

@@ -15,7 +15,7 @@ export function renderDoctor(report: DoctorReport): string {
     const rows = t.accounts.flatMap((a) => a.checks.map((c) => [a.account, c.area, c.scope, MARK[c.status] ?? c.status, c.detail]));
     const widths = [12, 13, Math.min(40, Math.max(5, ...rows.map((r) => r[2]!.length))), 7];
     lines.push(`  ${['account', 'check', 'scope', 'status'].map((h, i) => pad(h, widths[i]!)).join('  ')}  detail`);
-    for (const r of rows) lines.push(`  ${r.slice(0, 4).map((v, i) => pad(v!, widths[i]!)).join('  ')}  ${r[4]}`);
+    for (const r of rows) lines.push(`  ${r.slice(0, 4).map((v, i) => pad(v, widths[i]!)).join('  ')}  ${r[4]}`);
     for (const a of t.accounts) {
       const failed = a.calls.filter((c) => c.outcome === 'access_denied' || c.outcome === 'error');
       if (a.calls.length) lines.push(`  ${a.account}: ${a.calls.length - failed.length} of ${a.calls.length} read calls answered${failed.length ? `; failed: ${failed.map((c) => `${c.operation} (${c.errorCode})`).join(', ')}` : ''}`);

@@ -11,7 +11,6 @@ import { resolveLiveOptions, type LiveOptions, type ResolvedLiveOptions } from '
 import { TOOL } from '../../tool.js';
 import { checkAccount } from './check-account.js';
 import { configuredLocation } from './check-buckets.js';
-import { GovernanceClients } from './clients.js';
 import { deployReaderRole } from './fixes.js';
 import { isReady, type AccountReadiness, type Check, type DoctorReport, type TenantReadiness } from './readiness.js';
 
@@ -83,12 +82,11 @@ async function doctorAccount(args: {
       return notReadable(account, { area: 'role', scope: roleScope, status: 'gap', detail: `credentials for ${account.id} belong to account ${who.output.Account} (${who.output.Arn})` });
     }
     const clients = new RegionalClients(opts, credentials);
-    const governance = new GovernanceClients(opts, credentials);
     const treeS3 = s3ClientFor(opts, opts.defaultRegion, credentials, { followRegionRedirects: true });
-    toClose.push(clients, governance, treeS3);
+    toClose.push(clients, treeS3);
     const source = liveAccountSource({ account: account.id, clients, limiter: args.limiter, opts, now: () => args.now });
     const roleCheck: Check = { area: 'role', scope: roleScope, status: 'ok', detail: account.roleArn ? `assumed ${account.roleArn} as ${who.output.Arn}` : `read as ${who.output.Arn}` };
-    const { checks, calls } = await checkAccount({ tenant, account, source, treeS3, governance, now: args.now });
+    const { checks, calls } = await checkAccount({ tenant, account, source, treeS3, governance: clients, now: args.now });
     const all = [roleCheck, ...checks];
     return { account: account.id, ...(account.roleArn ? { roleArn: account.roleArn } : {}), identity: who.output.Arn ?? '', ready: isReady(all), checks: all, calls };
   } finally {
