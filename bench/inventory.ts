@@ -192,7 +192,7 @@ function inventoryRow(n: number, random: () => number): string {
 
 function randomText(length: number, alphabet: string, random: () => number): string {
   let s = '';
-  for (let i = 0; i < length; i++) s += alphabet[Math.floor(random() * alphabet.length)];
+  for (let i = 0; i < length; i++) s += alphabet[Math.floor(random() * alphabet.length)]!;
   return s;
 }
 

@@ -10,7 +10,8 @@ const scenario = benchScenario(JSON.parse(process.argv[2] ?? '{}') as ScenarioSi
 const fake = await startFakeAws(scenario);
 const send = (m: unknown) => process.send!(m);
 send({ type: 'ready', endpoint: fake.endpoint });
-process.on('message', async (msg: { type: string; ms?: number }) => {
+process.on('message', (msg: { type: string; ms?: number }) => void answer(msg));
+async function answer(msg: { type: string; ms?: number }): Promise<void> {
   if (msg.type === 'latency') {
     scenario.latencyMs = msg.ms ?? 0;
     send({ type: 'latency' });
@@ -27,4 +28,4 @@ process.on('message', async (msg: { type: string; ms?: number }) => {
     send({ type: 'closed' });
     process.disconnect();
   }
-});
+}

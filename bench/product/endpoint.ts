@@ -43,8 +43,12 @@ export async function startEndpoint(size: ScenarioSize): Promise<Endpoint> {
   };
   return {
     url: ready.endpoint as string,
-    setLatency: async (ms) => void (await ask({ type: 'latency', ms })),
-    reset: async () => void (await ask({ type: 'reset' })),
+    setLatency: async (ms) => {
+      await ask({ type: 'latency', ms });
+    },
+    reset: async () => {
+      await ask({ type: 'reset' });
+    },
     stats: async () => (await ask({ type: 'stats' })) as unknown as EndpointStats,
     close: async () => {
       await ask({ type: 'close' }).catch(() => undefined);

@@ -129,7 +129,7 @@ export async function benchProduct(opts: ProductBenchOptions, log: (line: string
       const run = await runCli(hung.url, collection);
       const extraSeconds = run.seconds - normal.seconds;
       result.hungRegion = {
-        region: region!,
+        region: region,
         ...collection,
         run,
         normal,

@@ -4,7 +4,7 @@ import type { Finding, KeyResult, MissingEvidence } from '../model/packet.js';
 import type { Wording } from '../render/wording.js';
 import type { LogEvidence } from '../workspace/log-evidence.js';
 import { mergeDeniedUploads } from './guardrails/merge-denied-uploads.js';
-import { aliasTargets, summarizeKeyUsage } from './guardrails/key-usage.js';
+import { aliasTargets, summariseKeyUsage } from './guardrails/key-usage.js';
 
 /** Key-management events that can weaken encryption: each is worth a line among the findings. */
 const WEAKENING_KEY_EVENTS: ReadonlySet<string> = new Set(['DisableKeyRotation', 'DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy', 'CreateGrant', 'ImportKeyMaterial', 'DeleteImportedKeyMaterial']);
@@ -36,7 +36,7 @@ function problemsAsMissing(source: string, problems: LogProblem[], skipped: Skip
 export function guardrailSections(ev: TenantEvidence, logs: LogEvidence, keys: KeyResult[], wording: Wording): GuardrailSections {
   const period = { startUtc: ev.period.startUtc, endUtc: ev.period.endUtc, timeZone: ev.period.timeZone };
   const denied = mergeDeniedUploads({ period, accessLogs: logs.accessLogs, cloudTrail: logs.cloudTrail, buckets: ev.buckets.map((b) => b.name) });
-  const usage = summarizeKeyUsage({
+  const usage = summariseKeyUsage({
     period,
     cloudTrail: logs.cloudTrail,
     expectedPrincipals: { tenant: ev.tenant.keyPrincipals.expected, perKey: ev.tenant.keyPrincipals.perKey },

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { Period } from '../config/period.js';
 import type { TenantConfig } from '../config/schema.js';
-import type { DescribeKeyOutput, GetBucketEncryptionOutput, GetKeyPolicyOutput, GetKeyRotationStatusOutput, ListAliasesOutput, ListBucketsOutput } from '../evidence/aws-shapes.js';
+import type { DescribeKeyOutput, GetKeyPolicyOutput, GetKeyRotationStatusOutput, ListAliasesOutput } from '../evidence/aws-shapes.js';
 import type { AccountEvidence, BucketEvidence, ExcludedBucket, KeyEvidence, RunInfo, TenantEvidence } from '../evidence/bundle.js';
 import type { InventoryEvidence } from '../evidence/inventory.js';
 import type { FiledRecord } from '../evidence/record.js';
@@ -122,7 +122,7 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
         const account = source.account;
         const listBuckets = await writer.writeRecord(`${evidencePaths.account(account)}/s3/list-buckets.json`, await source.listBuckets());
         if (listBuckets.outcome !== 'ok') return { account, listBuckets, results: [] };
-        const listed = (listBuckets.response as ListBucketsOutput).Buckets ?? [];
+        const listed = (listBuckets.response).Buckets ?? [];
         const names = [...new Set(listed.map((b) => b.Name).filter((n): n is string => typeof n === 'string'))].sort();
         const listedRegion = new Map(listed.map((b) => [b.Name, b.BucketRegion]));
         const limit = pLimit(work.buckets);
@@ -145,7 +145,7 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
     accounts.push({ id: account, listBuckets, aliases: [] });
     // A failed ListBuckets is missing evidence of the account (analyze/completeness.ts names it).
     if (listBuckets.outcome !== 'ok') continue;
-    const listed = (listBuckets.response as ListBucketsOutput).Buckets ?? [];
+    const listed = listBuckets.response.Buckets ?? [];
     for (const dup of duplicates(listed.map((b) => b.Name ?? ''))) {
       problems.push({ scope: `bucket ${dup.name}`, message: `${listBuckets.file}: s3:ListBuckets lists bucket ${dup.name} ${dup.times} times; it is counted once` });
     }
@@ -161,7 +161,7 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
       selected.push(r.bucket);
       const enc = r.bucket.encryption;
       if (enc.outcome === 'ok') {
-        const rule = (enc.response as GetBucketEncryptionOutput).ServerSideEncryptionConfiguration?.Rules?.[0]
+        const rule = (enc.response).ServerSideEncryptionConfiguration?.Rules?.[0]
           ?.ApplyServerSideEncryptionByDefault;
         if (rule?.SSEAlgorithm?.startsWith('aws:kms')) {
           wantKey(rule.KMSMasterKeyID ?? 'alias/aws/s3', account, r.bucket.region ?? 'us-east-1', r.bucket.name);
@@ -264,7 +264,7 @@ async function readInventories(selected: Array<Omit<BucketEvidence, 'inventory'>
         await writer.writeJson(inventoryFile, inventory);
         args.onProgress?.({ phase: 'inventory', account: b.account, done: ++done, total: selected.length });
         const { extra, ...read } = b;
-        return { ...read, inventory: { ...inventory, file: inventoryFile }, extra } as BucketEvidence;
+        return { ...read, inventory: { ...inventory, file: inventoryFile }, extra };
       }),
     ),
   );
@@ -287,7 +287,7 @@ async function collectKeys(
       const source = sources.get(account)!;
       aliases = (async () => {
         const rec = await writer.writeRecord(`${evidencePaths.account(account)}/kms/${safeSegment(region)}/list-aliases.json`, await source.listAliases(region));
-        return rec as FiledRecord<ListAliasesOutput>;
+        return rec;
       })();
       aliasCache.set(cacheKey, aliases);
     }
@@ -314,7 +314,7 @@ async function collectKeys(
     const describe = await call<DescribeKeyOutput>('DescribeKey');
     const key: KeyEvidence = { reference: w.reference, referencedBy: [...w.referencedBy].sort(), account: w.account, region: w.region, describe };
     if (describe.outcome === 'ok') {
-      const customer = (describe.response as { KeyMetadata?: { KeyManager?: string } }).KeyMetadata?.KeyManager === 'CUSTOMER';
+      const customer = (describe.response).KeyMetadata?.KeyManager === 'CUSTOMER';
       const [rotation, policy, tags] = await Promise.all([
         customer ? call<GetKeyRotationStatusOutput>('GetKeyRotationStatus') : undefined,
         call<GetKeyPolicyOutput>('GetKeyPolicy'),

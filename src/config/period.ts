@@ -26,8 +26,8 @@ export function periodFor(label: string, timeZone: string): Period {
   return {
     label,
     timeZone,
-    startUtc: start.toUTC().toISO({ suppressMilliseconds: true })!,
-    endUtc: end.toUTC().toISO({ suppressMilliseconds: true })!,
+    startUtc: start.toUTC().toISO({ suppressMilliseconds: true }),
+    endUtc: end.toUTC().toISO({ suppressMilliseconds: true }),
   };
 }
 

@@ -331,7 +331,7 @@ async function writeDemoLogs(root: string, month: DemoMonth): Promise<void> {
   const at = (day: number, hour: number) => new Date(Date.UTC(2026, monthIndex, Math.min(day, days), hour, Math.floor(rand() * 60), Math.floor(rand() * 60)));
   const req = (bucket: string, region: string, time: Date, roleArn: string, over: Partial<DemoRequest> = {}): DemoRequest => ({
     bucket, region, time, roleArn, requestId: `${(++seq).toString(16).toUpperCase().padStart(8, '0')}${createHash('md5').update(`${bucket}${seq}`).digest('hex').slice(0, 8).toUpperCase()}`,
-    ip: `10.20.${seq % 7}.${seq % 200}`, operation: rand() < 0.6 ? 'REST.GET.OBJECT' : 'REST.PUT.OBJECT', key: `data/${2026}/${seq % 97}/object-${seq}.json`, denied: false, tls: true, ...over,
+    ip: `10.20.${seq % 7}.${seq % 200}`, operation: rand() < 0.6 ? 'REST.GET.OBJECT' : 'REST.PUT.OBJECT', key: `data/2026/${seq % 97}/object-${seq}.json`, denied: false, tls: true, ...over,
   });
   const traffic = (bucket: string, region: string, roleArn: string, sse: string | undefined, perDay: number) =>
     Array.from({ length: days * perDay }, (_, i) => {

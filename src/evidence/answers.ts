@@ -311,5 +311,5 @@ const recordEnvelope = z.discriminatedUnion('outcome', [
 export function readStoredRecord<T>(value: unknown, file: string): { record: FiledRecord<T> } | { problem: string } {
   const envelope = shapeProblem(recordEnvelope, value);
   if (envelope !== undefined) return { problem: `${file}: not an evidence record: ${envelope}` };
-  return { record: readAnswer<T>({ ...(value as EvidenceRecord<unknown>), file }) };
+  return { record: readAnswer<T>({ ...(value as EvidenceRecord), file }) };
 }

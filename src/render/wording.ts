@@ -60,7 +60,7 @@ export function wordingFromFiles(files: Array<{ file: string; text: string }>): 
       try {
         return entry.tpl(context);
       } catch (err) {
-        throw new Error(`${entry.file}: template "${key}": ${(err as Error).message}`);
+        throw new Error(`${entry.file}: template "${key}": ${(err as Error).message}`, { cause: err });
       }
     },
   };

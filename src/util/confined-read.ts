@@ -46,7 +46,7 @@ function isInside(root: string, candidate: string): boolean {
 }
 
 function errCode(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
+  return typeof err === 'object' && err !== null && 'code' in err ? String((err).code) : undefined;
 }
 
 /** What a non-regular file is, in words. */

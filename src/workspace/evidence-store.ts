@@ -57,7 +57,7 @@ export class EvidenceWriter {
   /** Writes the record as it was received; returns it as analysis reads it (answers checked against their shape). */
   async writeRecord<T>(relative: string, record: EvidenceRecord<T>): Promise<FiledRecord<T>> {
     await this.writeJson(relative, record);
-    return readAnswer<T>({ ...record, file: relative } as FiledRecord<unknown>);
+    return readAnswer<T>({ ...record, file: relative } as FiledRecord);
   }
 }
 

@@ -64,7 +64,7 @@ function customerKey(state: string, policy: object = fixturePolicy('key-policy-a
     describe: ok('kms:DescribeKey', { KeyMetadata: { KeyId: '1111aaaa-2222-3333-4444-555566667777', Arn: KEY, KeyManager: 'CUSTOMER', KeyState: state, Enabled: state === 'Enabled' } }),
     rotation: ok('kms:GetKeyRotationStatus', { KeyRotationEnabled: true, RotationPeriodInDays: 365 }),
     policy: ok('kms:GetKeyPolicy', { Policy: JSON.stringify(policy), PolicyName: 'default' }),
-  } as KeyEvidence;
+  };
 }
 
 function evidenceWith(key: KeyEvidence): TenantEvidence {

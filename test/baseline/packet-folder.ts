@@ -31,7 +31,7 @@ export function deniedKey(reference: string): KeyEvidence {
 
 async function put<T>(writer: EvidenceWriter, file: string, record: FiledRecord<T>): Promise<FiledRecord<T>> {
   const { file: _old, ...rest } = record;
-  return writer.writeRecord(file, rest as FiledRecord<T>);
+  return writer.writeRecord(file, rest);
 }
 
 /** Rewrites every record to its own file under the folder and writes the index; returns the folder. */

@@ -31,7 +31,7 @@ interface Summary {
 
 /** A pid that ran on this host and has exited. */
 function deadPid(): number {
-  return spawnSync(process.execPath, ['-e', '0']).pid!;
+  return spawnSync(process.execPath, ['-e', '0']).pid;
 }
 
 beforeAll(async () => {

@@ -82,7 +82,7 @@ describe('every AWS answer is read against its documented shape', () => {
   });
 
   it('passes refusals through unchanged', () => {
-    const denied: FiledRecord = { ...ok('s3:GetBucketPolicy', undefined), outcome: 'access_denied', error: { code: 'AccessDenied', message: 'no' } } as FiledRecord;
+    const denied: FiledRecord = { ...ok('s3:GetBucketPolicy', undefined), outcome: 'access_denied', error: { code: 'AccessDenied', message: 'no' } };
     delete (denied as { response?: unknown }).response;
     expect(readAnswer(denied)).toBe(denied);
   });

@@ -15,7 +15,7 @@ afterAll(async () => rm(out, { recursive: true, force: true }));
 
 function packet(id: string, over: Record<string, unknown>): Packet {
   const p = structuredClone(samplePacket()) as unknown as Record<string, unknown> & Packet;
-  return { ...p, tenant: { ...p.tenant, id, displayName: id === 'evil' ? '=HYPERLINK("http://x")' : `Tenant ${id}` }, ...over } as Packet;
+  return { ...p, tenant: { ...p.tenant, id, displayName: id === 'evil' ? '=HYPERLINK("http://x")' : `Tenant ${id}` }, ...over };
 }
 
 describe('portfolio', () => {

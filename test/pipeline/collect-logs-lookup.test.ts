@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { summarizeKeyUsage } from '../../src/analyze/guardrails/key-usage.js';
+import { summariseKeyUsage } from '../../src/analyze/guardrails/key-usage.js';
 import { liveSources } from '../../src/collect/live/index.js';
 import { periodFor } from '../../src/config/period.js';
 import type { TenantConfig } from '../../src/config/schema.js';
@@ -119,7 +119,7 @@ describe('collectLogs with sources.cloudTrailLookup', () => {
 
   it('the key-usage section counts each event once: calls by principal and operation, and the DisableKeyRotation event', async () => {
     const { logs } = await collect(acme(true), true);
-    const { section } = summarizeKeyUsage({ period, cloudTrail: logs.cloudTrail, keys: [KEY] });
+    const { section } = summariseKeyUsage({ period, cloudTrail: logs.cloudTrail, keys: [KEY] });
     if (section.state !== 'collected') throw new Error(section.state);
     const key = section.keys[0]!;
     // trail: SHARED (app Decrypt) + TRAIL_ONLY (app GenerateDataKey via S3); lookup: 2 contractor Decrypts; SHARED not again
@@ -152,7 +152,7 @@ describe('collectLogs with sources.cloudTrailLookup', () => {
       const { logs, lookups } = await collect(acme(flag), live);
       expect(lookups, `${String(flag)} ${String(live)}`).toBe(0);
       expect(logs.cloudTrail!.map((s) => s.location)).toEqual([trailDir]);
-      const { section } = summarizeKeyUsage({ period, cloudTrail: logs.cloudTrail, keys: [KEY] });
+      const { section } = summariseKeyUsage({ period, cloudTrail: logs.cloudTrail, keys: [KEY] });
       expect(section.state === 'collected' && section.keys[0]!.calls).toBe(2);
     }
   });

@@ -88,7 +88,7 @@ describe('baseline drift and trend', () => {
     const baselineDir = ws.config.baselineDir;
     const out: string[] = [];
     const write = process.stdout.write;
-    process.stdout.write = ((c: string) => (out.push(String(c)), true)) as typeof process.stdout.write;
+    process.stdout.write = ((c: string) => (out.push(c), true));
     try {
       expect(await main(['node', 's3-evidence', 'baseline', 'approve', '--tenant', 'northwind', '--period', '2026-10', '--by', 'Jane Auditor', '--reason', 'October review', '--out', ws.out, '--baseline-dir', baselineDir])).toBe(0);
     } finally {

@@ -41,7 +41,7 @@ function pdfParts(pdf: Buffer): Buffer[] {
   const parts = [pdf];
   const text = pdf.toString('latin1');
   for (const m of text.matchAll(/stream\r?\n/g)) {
-    const start = m.index! + m[0].length;
+    const start = m.index + m[0].length;
     const end = text.indexOf('endstream', start);
     try {
       parts.push(inflateSync(pdf.subarray(start, end)));
@@ -65,7 +65,7 @@ async function checkout(root: string): Promise<string> {
   await generateDemoExports(path.join(root, 'output', 'demo-export'));
   const out = path.join(root, 'out');
   const write = process.stdout.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
+  process.stdout.write = (() => true);
   try {
     expect(await main(['node', 's3-evidence', 'run', '--config', path.join(root, 'config', 'demo.yaml'), '--period', '2026-10', '--out', out])).toBe(3);
   } finally {

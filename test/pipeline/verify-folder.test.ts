@@ -129,7 +129,7 @@ describe('verify binds every file of the packet', () => {
     recomputeHashes(dir);
     const r = await verifyFolder(dir);
     expect(failuresOf(r)).toEqual({ ...CLEAN, rendered: ['differs exports/buckets.csv'] });
-    expect(verifyMessages(r)).toEqual([`rendered: exports/buckets.csv is not what packet.json renders to: line 2 is ${JSON.stringify(lines[1]!.slice(0, 80) + (lines[1]!.length > 80 ? '…' : ''))}, re-rendering packet.json gives ${JSON.stringify(original.slice(0, 80) + (original.length > 80 ? '…' : ''))}`]);
+    expect(verifyMessages(r)).toEqual([`rendered: exports/buckets.csv is not what packet.json renders to: line 2 is ${JSON.stringify(lines[1].slice(0, 80) + (lines[1].length > 80 ? '…' : ''))}, re-rendering packet.json gives ${JSON.stringify(original.slice(0, 80) + (original.length > 80 ? '…' : ''))}`]);
   });
 
   const headerEdits: Array<[string, (m: Record<string, unknown>) => void, RegExp]> = [

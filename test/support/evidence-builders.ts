@@ -10,16 +10,16 @@ import { tenantSchema } from '../../src/config/schema.js';
 const base = { account: '111122223333', region: 'eu-west-1', collectedAt: '2026-11-01T06:00:00Z', source: 'offline' as const, parameters: {} };
 
 export function ok<T>(operation: string, response: T, file = `evidence/${operation}.json`): FiledRecord<T> {
-  return { ...base, operation, outcome: 'ok', response, file } as FiledRecord<T>;
+  return { ...base, operation, outcome: 'ok', response, file };
 }
 
 export function failed(operation: string, code: string, outcome: 'access_denied' | 'not_configured' | 'error', file = `evidence/${operation}.json`): FiledRecord<never> {
-  return { ...base, operation, outcome, error: { code, message: code }, file } as FiledRecord<never>;
+  return { ...base, operation, outcome, error: { code, message: code }, file };
 }
 
 export function measuredInventory(bucket: string, counts: Partial<Record<keyof ReturnType<typeof emptyTally>, [number, number]>>): InventoryEvidence {
   const tally = emptyTally();
-  for (const [k, v] of Object.entries(counts)) tally[k as keyof typeof tally] = { objects: v![0], bytes: v![1] };
+  for (const [k, v] of Object.entries(counts)) tally[k as keyof typeof tally] = { objects: v[0], bytes: v[1] };
   return {
     status: 'ok',
     bucket,
@@ -41,8 +41,8 @@ export function measuredInventory(bucket: string, counts: Partial<Record<keyof R
 
 export interface BucketSpec {
   name: string;
-  encryption?: FiledRecord<unknown>;
-  policy?: FiledRecord<unknown> | object;
+  encryption?: FiledRecord;
+  policy?: FiledRecord | object;
   inventory?: InventoryEvidence;
 }
 
@@ -50,8 +50,8 @@ export function bucketEvidence(spec: BucketSpec): BucketEvidence {
   const policy =
     spec.policy === undefined
       ? failed('s3:GetBucketPolicy', 'NoSuchBucketPolicy', 'not_configured')
-      : 'operation' in (spec.policy as object)
-        ? (spec.policy as FiledRecord<unknown>)
+      : 'operation' in (spec.policy)
+        ? (spec.policy)
         : ok('s3:GetBucketPolicy', { Policy: JSON.stringify(spec.policy) });
   return {
     name: spec.name,

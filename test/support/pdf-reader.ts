@@ -93,6 +93,8 @@ export function readPdf(pdf: Buffer): PdfReading {
  * character spacing and kerning); its vertical extent is the font's ascent to descent around the baseline.
  */
 function wordsOf(run: Run, pageHeight: number): PlacedWord[] {
+  // One entry per code point, as PDF.js gives one advance per glyph of the run.
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread
   const chars = [...run.text];
   const known = run.advances.filter((a): a is number => a !== null);
   const fallback = known.length ? known.reduce((s, a) => s + a, 0) / known.length : 1;

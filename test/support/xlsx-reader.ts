@@ -299,6 +299,7 @@ const relsPathOf = (partPath: string) => path.posix.join(path.posix.dirname(part
 function parseRef(ref: string): { row: number; column: number } {
   const m = /^([A-Z]+)(\d+)$/.exec(ref);
   if (!m) throw new Error(`not an A1 reference: ${ref}`);
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- column letters are A-Z
   const column = [...m[1]!].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
   return { row: Number(m[2]), column };
 }

@@ -6,7 +6,7 @@ export function localDate(instant: string, timeZone: string): string {
   if (!t.isValid) throw new Error(`"${instant}" is not an ISO-8601 instant`);
   const local = t.setZone(timeZone);
   if (!local.isValid) throw new Error(`"${timeZone}" is not an IANA time zone`);
-  return local.toISODate()!;
+  return local.toISODate();
 }
 
 /** Whole calendar days from `from` to `to` (both YYYY-MM-DD); negative when `to` is earlier. */

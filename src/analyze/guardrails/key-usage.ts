@@ -66,7 +66,7 @@ function resolveTallies(tallies: KmsCallTally[], aliases: ReadonlyMap<string, st
 }
 
 /** Per key: calls by operation, principal and bucket, failures, unexpected principals, management events. Pure. */
-export function summarizeKeyUsage(input: SummarizeKeyUsageInput): { section: KeyUsageSection; rows: KeyUsageRow[]; managementEvents: KmsManagementRecord[] } {
+export function summariseKeyUsage(input: SummarizeKeyUsageInput): { section: KeyUsageSection; rows: KeyUsageRow[]; managementEvents: KmsManagementRecord[] } {
   if (input.cloudTrail === null) {
     return { section: { state: 'not_collected', reason: 'no CloudTrail location is configured for this tenant' }, rows: [], managementEvents: [] };
   }

@@ -1,6 +1,5 @@
 import pLimit from 'p-limit';
 import type { TenantConfig } from '../../config/schema.js';
-import type { DescribeKeyOutput } from '../../evidence/aws-shapes.js';
 import type { BucketEvidence, KeyEvidence } from '../../evidence/bundle.js';
 import type { EvidenceRecord } from '../../evidence/record.js';
 import { safeSegment, type EvidenceWriter } from '../../workspace/evidence-store.js';
@@ -44,20 +43,25 @@ export function rulesToRead(rules: DescribeConfigRulesOutput, extraRules: readon
 /** The key id AWS Config records a key under: from DescribeKey, else from a key id or key ARN reference. */
 function keyIdOf(k: Pick<KeyEvidence, 'reference' | 'describe'>): string | undefined {
   if (k.describe.outcome === 'ok') {
-    const id = (k.describe.response as DescribeKeyOutput).KeyMetadata?.KeyId;
+    const id = k.describe.response.KeyMetadata?.KeyId;
     if (id) return id;
   }
   const ref = parseKeyReference(k.reference);
   return ref.kind === 'key' ? ref.keyId : undefined;
 }
 
+interface HistoryTarget {
+  resourceType: HistoryResourceType;
+  resourceId: string;
+}
+
 /** Resources of one account and region whose history is read, sorted, without duplicates. */
-export function historyTargets(args: Pick<CollectAwsConfigArgs, 'buckets' | 'keys'>, account: string, region: string): Array<{ resourceType: HistoryResourceType; resourceId: string }> {
+export function historyTargets(args: Pick<CollectAwsConfigArgs, 'buckets' | 'keys'>, account: string, region: string): HistoryTarget[] {
   const buckets = args.buckets.filter((b) => b.account === account && b.region === region).map((b) => b.name);
   const keys = args.keys.filter((k) => k.account === account && k.region === region).map(keyIdOf).filter((id): id is string => id !== undefined);
   return [
-    ...[...new Set(buckets)].sort().map((resourceId) => ({ resourceType: BUCKET_TYPE as HistoryResourceType, resourceId })),
-    ...[...new Set(keys)].sort().map((resourceId) => ({ resourceType: KEY_TYPE as HistoryResourceType, resourceId })),
+    ...[...new Set(buckets)].sort().map((resourceId): HistoryTarget => ({ resourceType: BUCKET_TYPE, resourceId })),
+    ...[...new Set(keys)].sort().map((resourceId): HistoryTarget => ({ resourceType: KEY_TYPE, resourceId })),
   ];
 }
 
@@ -111,13 +115,13 @@ async function collectRegion(source: AwsConfigSource, region: string, args: Coll
  */
 export async function collectAwsConfig(args: CollectAwsConfigArgs): Promise<AwsConfigEvidence> {
   // Accounts and regions side by side, kept in the configured (account) and sorted (region) order.
-  const accounts: Array<AwsConfigAccountEvidence | Promise<AwsConfigAccountEvidence>> = [];
+  const accounts: Array<Promise<AwsConfigAccountEvidence>> = [];
   const sourceOf = new Map(args.sources.map((s) => [s.account, s]));
   const reasonOf = new Map(args.notCollected.map((n) => [n.account, n.reason]));
   for (const acct of args.tenant.accounts) {
     const source = sourceOf.get(acct.id);
     if (!source) {
-      accounts.push({ account: acct.id, notCollected: reasonOf.get(acct.id) ?? 'no AWS Config source for this account', regions: [] });
+      accounts.push(Promise.resolve({ account: acct.id, notCollected: reasonOf.get(acct.id) ?? 'no AWS Config source for this account', regions: [] }));
       continue;
     }
     accounts.push(Promise.all([...new Set(acct.regions)].sort().map((region) => collectRegion(source, region, args))).then((regions) => ({ account: acct.id, regions })));

@@ -87,25 +87,30 @@ export function bucketOfKmsEvent(r: CloudTrailRecord): string | null {
   return m ? m[1]! : null;
 }
 
+/** A request parameter as text: scalars as themselves, anything else as JSON (never "[object Object]"). */
+function paramText(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : (JSON.stringify(v) ?? String(v));
+}
+
 /** A short human detail for a management event, from its request parameters. */
 export function managementDetail(r: CloudTrailRecord): string | undefined {
   const p = r.requestParameters ?? {};
   switch (r.eventName) {
     case 'CreateGrant': {
       const ops = Array.isArray(p.operations) ? p.operations.join(',') : '';
-      return `grantee ${String(p.granteePrincipal ?? '?')}${ops ? `; operations ${ops}` : ''}`;
+      return `grantee ${paramText(p.granteePrincipal ?? '?')}${ops ? `; operations ${ops}` : ''}`;
     }
     case 'RetireGrant':
     case 'RevokeGrant':
-      return p.grantId ? `grant ${String(p.grantId)}` : undefined;
+      return p.grantId ? `grant ${paramText(p.grantId)}` : undefined;
     case 'ScheduleKeyDeletion':
-      return p.pendingWindowInDays !== undefined ? `pending window ${String(p.pendingWindowInDays)} days` : undefined;
+      return p.pendingWindowInDays !== undefined ? `pending window ${paramText(p.pendingWindowInDays)} days` : undefined;
     case 'CreateAlias':
     case 'UpdateAlias':
     case 'DeleteAlias':
-      return p.aliasName ? `alias ${String(p.aliasName)}` : undefined;
+      return p.aliasName ? `alias ${paramText(p.aliasName)}` : undefined;
     case 'PutKeyPolicy':
-      return p.policyName ? `policy ${String(p.policyName)}` : undefined;
+      return p.policyName ? `policy ${paramText(p.policyName)}` : undefined;
     default:
       return undefined;
   }

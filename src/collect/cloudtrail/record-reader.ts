@@ -1,4 +1,3 @@
-import type { PrincipalKind } from '../../model/log-sections.js';
 import { zoneDayLabeler } from '../../analyze/guardrails/zone-day.js';
 import type { SkippedLines } from '../access-logs/skipped-lines.js';
 import type { CloudTrailRecord } from './cloudtrail-record.js';

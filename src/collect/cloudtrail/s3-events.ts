@@ -24,7 +24,7 @@ export const SSE_HEADER = 'x-amz-server-side-encryption';
 /** Whether an s3.amazonaws.com record is a data event (object-level), not a management event. */
 export function isS3DataEvent(r: CloudTrailRecord): boolean {
   if (r.eventCategory !== undefined) return r.eventCategory === 'Data';
-  if (r.managementEvent !== undefined) return r.managementEvent === false;
+  if (r.managementEvent !== undefined) return !r.managementEvent;
   return r.eventName !== undefined && OBJECT_LEVEL_EVENTS.has(r.eventName);
 }
 

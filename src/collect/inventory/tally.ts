@@ -148,7 +148,7 @@ export class DataFileRows implements RowSink {
   row(buf: Buffer, starts: Int32Array, ends: Int32Array, escaped: Uint8Array, line: number): void {
     this.rows++;
     const L = this.layout;
-    if (L.bucket >= 0 && this.bucket.compare(buf, starts[L.bucket]!, ends[L.bucket]!) !== 0) {
+    if (L.bucket >= 0 && this.bucket.compare(buf, starts[L.bucket], ends[L.bucket]) !== 0) {
       this.problem(line, `Bucket "${text(buf, starts[L.bucket]!, ends[L.bucket]!, escaped[L.bucket]!)}" is not ${this.bucket.toString('utf8')}: a row of another bucket is not counted`);
       return;
     }

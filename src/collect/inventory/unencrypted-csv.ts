@@ -86,7 +86,7 @@ async function* csvRecords(stream: NodeJS.ReadableStream): AsyncGenerator<string
   let fieldStarted = false;
 
   const chunks = async function* (): AsyncGenerator<string> {
-    for await (const chunk of stream) yield decoder.write(chunk as Buffer);
+    for await (const chunk of stream) yield decoder.write(chunk);
     yield decoder.end();
   };
   for await (const text of chunks()) {

@@ -8,7 +8,7 @@ import type { LiveOptions } from './options.js';
 /** The caller's credentials: explicit ones, a named profile, or the SDK's default chain. */
 export function baseCredentials(opts: Pick<LiveOptions, 'credentials' | 'profile'>): AwsCredentialIdentityProvider {
   const given = opts.credentials;
-  if (given) return typeof given === 'function' ? given : async () => given;
+  if (given) return typeof given === 'function' ? given : () => Promise.resolve(given);
   if (opts.profile) return fromIni({ profile: opts.profile });
   return defaultProvider();
 }

@@ -10,7 +10,7 @@ import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { keyManagementCsvLines, deniedUploadsCsvLines, keyUsageCsvLines, writeLines } from '../../analyze/guardrails/csv-export.js';
 import { mergeDeniedUploads } from '../../analyze/guardrails/merge-denied-uploads.js';
-import { aliasTargets, summarizeKeyUsage } from '../../analyze/guardrails/key-usage.js';
+import { aliasTargets, summariseKeyUsage } from '../../analyze/guardrails/key-usage.js';
 import type { Packet } from '../../model/packet.js';
 import { loadEvidence } from '../../workspace/evidence-store.js';
 import { loadLogEvidence } from '../../workspace/log-evidence.js';
@@ -61,7 +61,7 @@ export async function writeLogExports(packet: Packet, packetDir: string, outDir:
 
   if (usage.state === 'collected') {
     const keyPrincipals = ev.tenant.keyPrincipals ?? { expected: [], perKey: {} };
-    const { rows, managementEvents } = summarizeKeyUsage({
+    const { rows, managementEvents } = summariseKeyUsage({
       period,
       cloudTrail: logs.cloudTrail,
       expectedPrincipals: { tenant: keyPrincipals.expected, perKey: keyPrincipals.perKey },

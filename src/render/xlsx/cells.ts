@@ -34,6 +34,7 @@ const TONE_COLOURS: Record<Tone, { fill: string; font: string }> = {
 export const MAX_CELL_TEXT = 32_767;
 
 // Characters XML 1.0 cannot carry; exceljs would silently drop them and change an object key.
+// eslint-disable-next-line no-control-regex -- matching control characters is this expression's job
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/g;
 
 /** Text as it may safely sit in a cell: control characters made visible, formula starts quoted. */

@@ -79,5 +79,5 @@ export async function renderXlsx(packet: Packet, opts: RenderXlsxOptions): Promi
   stampProvisional(wb, w, packet);
 
   const written = await wb.xlsx.writeBuffer();
-  return stampZipEntries(Buffer.from(written as ArrayBuffer), generatedAt);
+  return stampZipEntries(Buffer.from(written), generatedAt);
 }

@@ -7,7 +7,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { agreementOf, awsConfigSection, changedAttributes, records } from '../../../src/analyze/aws-config/index.js';
-import type { AwsConfigCollected } from '../../../src/model/config-sections.js';
 import { loadWording } from '../../../src/render/wording.js';
 import { A, B, BUCKETS, CLOUDTRAIL, CONTROLS, KEYS, PERIOD, TENANT, configEvidence } from './fixture.js';
 
@@ -16,7 +15,7 @@ const run = (config = configEvidence()) => awsConfigSection({ config, tenant: TE
 const collected = () => {
   const s = run().section;
   if (s.state !== 'collected') throw new Error('expected collected');
-  return s as AwsConfigCollected;
+  return s;
 };
 
 describe('agreementOf', () => {

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { summarizeKeyUsage } from '../../../src/analyze/guardrails/key-usage.js';
+import { summariseKeyUsage } from '../../../src/analyze/guardrails/key-usage.js';
 import { scanCloudTrail, type CloudTrailScan } from '../../../src/collect/cloudtrail/scan-cloudtrail.js';
 import { localTree } from '../../../src/collect/tree/local.js';
 import { periodFor } from '../../../src/config/period.js';
@@ -21,9 +21,9 @@ beforeAll(async () => {
 });
 afterAll(async () => rm(tree, { recursive: true, force: true }));
 
-describe('summarizeKeyUsage', () => {
+describe('summariseKeyUsage', () => {
   it('reports each key with calls by operation, principal and bucket, and failures', () => {
-    const { section } = summarizeKeyUsage({ period, cloudTrail: scans, expectedPrincipals, keys: [] });
+    const { section } = summariseKeyUsage({ period, cloudTrail: scans, expectedPrincipals, keys: [] });
     if (section.state !== 'collected') throw new Error('collected');
     expect(section.keys.map((k) => [k.keyArn, k.calls])).toEqual([
       [K2, 1],
@@ -49,7 +49,7 @@ describe('summarizeKeyUsage', () => {
   });
 
   it('flags principals outside the expected list: an ad-hoc role, a service not listed for the key, another account', () => {
-    const { section } = summarizeKeyUsage({ period, cloudTrail: scans, expectedPrincipals, keys: [] });
+    const { section } = summariseKeyUsage({ period, cloudTrail: scans, expectedPrincipals, keys: [] });
     if (section.state !== 'collected') throw new Error('collected');
     expect(section.keys.map((k) => k.unexpectedPrincipals.map((u) => [u.principal, u.calls, u.operations]))).toEqual([
       [['cloudtrail.amazonaws.com', 1, ['GenerateDataKey']]],
@@ -61,7 +61,7 @@ describe('summarizeKeyUsage', () => {
 
   it('limits the report to the tenant keys, listing an unused key with zero calls', () => {
     const unused = 'arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555';
-    const { section, rows } = summarizeKeyUsage({ period, cloudTrail: scans, expectedPrincipals, keys: [K1, unused] });
+    const { section, rows } = summariseKeyUsage({ period, cloudTrail: scans, expectedPrincipals, keys: [K1, unused] });
     if (section.state !== 'collected') throw new Error('collected');
     expect(section.keys.map((k) => [k.keyArn, k.calls, k.managementEvents.length])).toEqual([
       [unused, 0, 0],
@@ -75,7 +75,7 @@ describe('summarizeKeyUsage', () => {
   });
 
   it('flags nobody when no expectation is configured, and says so', () => {
-    const { section } = summarizeKeyUsage({ period, cloudTrail: scans, keys: [K1] });
+    const { section } = summariseKeyUsage({ period, cloudTrail: scans, keys: [K1] });
     if (section.state !== 'collected') throw new Error('collected');
     expect(section.keys[0]!.expectationConfigured).toBe(false);
     expect(section.keys[0]!.unexpectedPrincipals).toEqual([]);
@@ -83,7 +83,7 @@ describe('summarizeKeyUsage', () => {
   });
 
   it('is not collected without a CloudTrail location', () => {
-    expect(summarizeKeyUsage({ period, cloudTrail: null, keys: [] }).section).toEqual({
+    expect(summariseKeyUsage({ period, cloudTrail: null, keys: [] }).section).toEqual({
       state: 'not_collected',
       reason: 'no CloudTrail location is configured for this tenant',
     });

@@ -147,7 +147,7 @@ describe('the reference agrees with the hand-written policy fixtures', () => {
     .map((file) => ({ file, ...(JSON.parse(readFileSync(path.join(fixturesDir, file), 'utf8')) as FixtureExpectation) }))
     .filter((f) => f.policy !== undefined && f.sse && f.tls);
   for (const fixture of fixtures) {
-    it(`${fixture.file}`, () => {
+    it(fixture.file, () => {
       // A policy AWS would refuse (Effect "deny", operator "stringnotequals") passes nowhere.
       const expected = (level: string | undefined): string => (level === 'yes' ? 'pass' : 'not pass');
       const outcome = (v: ReferenceVerdict | 'invalid'): string => (v !== 'invalid' && v.pass ? 'pass' : 'not pass');

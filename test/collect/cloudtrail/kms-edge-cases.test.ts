@@ -6,7 +6,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aliasTargets, summarizeKeyUsage } from '../../../src/analyze/guardrails/key-usage.js';
+import { aliasTargets, summariseKeyUsage } from '../../../src/analyze/guardrails/key-usage.js';
 import { keyArnsOf } from '../../../src/collect/cloudtrail/kms-events.js';
 import { scanCloudTrail, type CloudTrailScan } from '../../../src/collect/cloudtrail/scan-cloudtrail.js';
 import { localTree } from '../../../src/collect/tree/local.js';
@@ -53,7 +53,7 @@ describe('KMS record edge cases', () => {
       aliases: [{ ...ok('kms:ListAliases', { Aliases: [{ AliasName: 'alias/ExampleAlias', AliasArn: ALIAS, TargetKeyId: '1234abcd-12ab-34cd-56ef-1234567890ab' }, { AliasName: 'alias/aws/s3', AliasArn: 'arn:aws:kms:us-west-2:111122223333:alias/aws/s3' }] }), region: 'us-west-2' }],
     };
     expect([...aliasTargets([account])]).toEqual([[ALIAS, KEY]]);
-    const { section, rows } = summarizeKeyUsage({ period, cloudTrail: [scan], keys: [KEY], aliases: aliasTargets([account]) });
+    const { section, rows } = summariseKeyUsage({ period, cloudTrail: [scan], keys: [KEY], aliases: aliasTargets([account]) });
     if (section.state !== 'collected') throw new Error(section.state);
     expect(section.keys.map((k) => [k.keyArn, k.calls, k.byOperation, k.managementEvents.map((e) => e.eventName)])).toEqual([
       [KEY, 2, [{ name: 'Decrypt', count: 1 }, { name: 'GenerateDataKey', count: 1 }], ['ScheduleKeyDeletion']],

@@ -5,7 +5,7 @@ import { renderPdf } from '../../../src/render/pdf/render-pdf.js';
 import { loadWording } from '../../../src/render/wording.js';
 import { withGovernance } from '../../support/sample-governance-sections.js';
 import { samplePacket } from '../../support/sample-packet.js';
-import { type Word, outsideMargins, overlapping, pageObjects, pdfText, pdfWords, pdfinfoPages, squash } from './pdf-inspect.js';
+import { outsideMargins, overlapping, pageObjects, pdfText, pdfWords, pdfinfoPages, squash } from './pdf-inspect.js';
 import { stressPacket } from './stress-packet.js';
 
 const SHA = `3f9a1c2b${'0'.repeat(52)}c21e`;

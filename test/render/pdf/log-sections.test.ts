@@ -6,7 +6,7 @@ import { renderPdf } from '../../../src/render/pdf/render-pdf.js';
 import { loadWording } from '../../../src/render/wording.js';
 import { SAMPLE_KEY_ARN, sampleKeyUsage } from '../../support/sample-log-sections.js';
 import { samplePacket } from '../../support/sample-packet.js';
-import { type Word, outsideMargins, overlapping, pageObjects, pdfText, pdfWords, pdfinfoPages, squash } from './pdf-inspect.js';
+import { outsideMargins, overlapping, pageObjects, pdfText, pdfWords, pdfinfoPages, squash } from './pdf-inspect.js';
 
 const SHA = `3f9a1c2b${'0'.repeat(52)}c21e`;
 const wording = loadWording();

@@ -6,7 +6,7 @@ import { parse, stringify } from 'yaml';
 import { renderPdf } from '../../../src/render/pdf/render-pdf.js';
 import { defaultTemplatesDir, loadWording, wordingFromText, type Wording } from '../../../src/render/wording.js';
 import { samplePacket } from '../../support/sample-packet.js';
-import { type Word, outsideMargins, overlapping, pageObjects, pdfText, pdfWords, pdfinfo, pdfinfoPages, squash } from './pdf-inspect.js';
+import { type Word, overlapping, pageObjects, pdfText, pdfWords, pdfinfo, pdfinfoPages, squash } from './pdf-inspect.js';
 import { LONG_BUCKET, stressPacket } from './stress-packet.js';
 
 const SHA = `3f9a1c2b${'0'.repeat(52)}c21e`;
