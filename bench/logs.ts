@@ -15,7 +15,7 @@ import { localTree } from '../src/collect/tree/local.js';
 import { periodFor } from '../src/config/period.js';
 import { seededRandom } from '../src/util/seeded-random.js';
 
-export interface LogBenchFigures {
+interface LogBenchFigures {
   records: number;
   seconds: number;
   recordsPerSecond: number;

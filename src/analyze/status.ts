@@ -9,7 +9,7 @@ import type { ControlResult, Finding, KeyResult, OverallStatus } from '../model/
 import type { Wording } from '../render/wording.js';
 
 /** KMS KeyState values in which data under the key can no longer be decrypted (or soon will not be). */
-export const UNUSABLE_KEY_STATES: ReadonlySet<string> = new Set(['Disabled', 'PendingDeletion', 'PendingReplicaDeletion', 'Unavailable']);
+const UNUSABLE_KEY_STATES: ReadonlySet<string> = new Set(['Disabled', 'PendingDeletion', 'PendingReplicaDeletion', 'Unavailable']);
 
 export interface StatusDecision {
   status: OverallStatus;

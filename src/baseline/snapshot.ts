@@ -9,7 +9,7 @@ import type { FiledRecord } from '../evidence/record.js';
 
 export const SNAPSHOT_VERSION = 1;
 
-export interface Unreadable {
+interface Unreadable {
   state: 'unreadable';
   errorCode: string;
   message: string;
@@ -82,7 +82,7 @@ function unreadable(record: FiledRecord): Unreadable | undefined {
 }
 
 /** A policy string from GetBucketPolicy / GetKeyPolicy, parsed if it is JSON. */
-export function policySnapshotOf(record: FiledRecord<{ Policy?: string }>): PolicySnapshot {
+function policySnapshotOf(record: FiledRecord<{ Policy?: string }>): PolicySnapshot {
   if (record.outcome === 'not_configured') return { state: 'none' };
   const failed = unreadable(record);
   if (failed || record.outcome !== 'ok') return failed!;
@@ -109,7 +109,7 @@ function publicAccessBlockOf(record: BucketEvidence['publicAccessBlock']): Publi
   return configuration ? { state: 'configured', configuration } : { state: 'not_configured' };
 }
 
-export function bucketSnapshot(b: BucketEvidence): BucketSnapshot {
+function bucketSnapshot(b: BucketEvidence): BucketSnapshot {
   return {
     name: b.name,
     account: b.account,
@@ -129,7 +129,7 @@ function rotationOf(k: KeyEvidence, manager: KeySnapshot['manager']): RotationSn
   return { state: 'enabled', ...(r.RotationPeriodInDays !== undefined ? { periodDays: r.RotationPeriodInDays } : {}) };
 }
 
-export function keySnapshot(k: KeyEvidence): KeySnapshot {
+function keySnapshot(k: KeyEvidence): KeySnapshot {
   const base = { references: [k.reference], account: k.account, region: k.region };
   if (k.describe.outcome !== 'ok') {
     const failed: Unreadable = { state: 'unreadable', errorCode: k.describe.error.code, message: k.describe.error.message };

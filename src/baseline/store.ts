@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { sha256 } from '../workspace/hash.js';
 import { SNAPSHOT_VERSION, type BaselineSnapshot } from './snapshot.js';
 
-export const BASELINE_FORMAT_VERSION = 1;
+const BASELINE_FORMAT_VERSION = 1;
 
 export interface StoredBaseline {
   formatVersion: typeof BASELINE_FORMAT_VERSION;
@@ -29,7 +29,7 @@ export interface StoredBaseline {
   snapshot: BaselineSnapshot;
 }
 
-export type BaselineSummary = Omit<StoredBaseline, 'snapshot'>;
+type BaselineSummary = Omit<StoredBaseline, 'snapshot'>;
 
 /** Where the version files live. `create` must fail with BaselineExistsError when the name is taken. */
 export interface BaselineBackend {
@@ -54,7 +54,7 @@ export class BaselineFileError extends Error {
   }
 }
 
-export interface ApproveArgs {
+interface ApproveArgs {
   tenant: string;
   period: string;
   by: string;
@@ -109,7 +109,7 @@ function isoSeconds(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export function parseStoredBaseline(text: string, where: string, expectedVersion?: number): StoredBaseline {
+function parseStoredBaseline(text: string, where: string, expectedVersion?: number): StoredBaseline {
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -20,7 +20,7 @@ import { EvidenceReadError, evidencePaths, loadEvidence } from '../workspace/evi
 import { UsageError } from '../errors.js';
 import { approvePacketEvidence } from '../baseline/approve-packet.js';
 
-export const DEFAULT_BASELINE_DIR = path.join('config', 'baseline');
+const DEFAULT_BASELINE_DIR = path.join('config', 'baseline');
 
 export interface BaselineCommandDeps {
   /** Wall clock for the approval time. */

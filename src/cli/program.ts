@@ -50,7 +50,7 @@ function periodLabel(opt: string | undefined, config: Config, now: Date): string
 }
 
 /** A tenant whose packet could not be made; the others' packets are made all the same. */
-export interface TenantFailure {
+interface TenantFailure {
   tenant: string;
   period: string;
   /** expected: a file the operator keeps is wrong (register, baseline store, configuration): exit 2. */
@@ -63,7 +63,7 @@ function isExpectedError(err: unknown): err is Error {
   return err instanceof ConfigError || err instanceof UsageError || err instanceof ExceptionsFileError || err instanceof BaselineFileError;
 }
 
-export function tenantFailure(tenant: string, period: string, err: unknown): TenantFailure {
+function tenantFailure(tenant: string, period: string, err: unknown): TenantFailure {
   if (isExpectedError(err)) return { tenant, period, kind: 'expected', reason: err.message };
   const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   return { tenant, period, kind: 'unexpected', reason };
@@ -240,7 +240,7 @@ async function demoCommand(opts: { out: string; json?: boolean; strict?: boolean
   return opts.strict || code !== EXIT.incomplete ? code : EXIT.complete;
 }
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   const program = new Command()
     .name('s3-evidence')
     .description('Monthly S3 encryption evidence packets per tenant: one-page PDF, auditor workbook, raw evidence, sha256 manifest.')

@@ -45,10 +45,10 @@ export interface CollectProgress {
 }
 
 /** Phases of collectTenant whose wall time is reported (never written into the evidence). */
-export type CollectPhase = 'buckets' | 'keys' | 'inventory';
+type CollectPhase = 'buckets' | 'keys' | 'inventory';
 
 /** How much proceeds side by side; calls themselves are bounded by the sources' own limits. */
-export interface CollectWork {
+interface CollectWork {
   /** Buckets read at once per account. */
   buckets: number;
   /** Keys read at once. */
@@ -57,7 +57,7 @@ export interface CollectWork {
   inventory: number;
 }
 
-export const DEFAULT_COLLECT_WORK: CollectWork = { buckets: DEFAULT_WORK.buckets, keys: DEFAULT_WORK.keys, inventory: DEFAULT_WORK.inventory };
+const DEFAULT_COLLECT_WORK: CollectWork = { buckets: DEFAULT_WORK.buckets, keys: DEFAULT_WORK.keys, inventory: DEFAULT_WORK.inventory };
 
 export interface CollectTenantArgs {
   tenant: TenantConfig;

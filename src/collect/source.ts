@@ -2,17 +2,9 @@ import type { EvidenceRecord } from '../evidence/record.js';
 import type { ListAliasesOutput, ListBucketsOutput } from '../evidence/aws-shapes.js';
 
 /** Per-bucket reads; the names are the S3 API operation names. */
-export const BUCKET_OPERATIONS = [
-  'GetBucketLocation',
-  'GetBucketTagging',
-  'GetBucketEncryption',
-  'GetBucketPolicy',
-  'GetPublicAccessBlock',
-] as const;
-export type BucketOperation = (typeof BUCKET_OPERATIONS)[number];
+export type BucketOperation = 'GetBucketLocation' | 'GetBucketTagging' | 'GetBucketEncryption' | 'GetBucketPolicy' | 'GetPublicAccessBlock';
 
-export const KEY_OPERATIONS = ['DescribeKey', 'GetKeyRotationStatus', 'GetKeyPolicy'] as const;
-export type KeyOperation = (typeof KEY_OPERATIONS)[number];
+export type KeyOperation = 'DescribeKey' | 'GetKeyRotationStatus' | 'GetKeyPolicy';
 
 /** Further per-bucket reads, filed under `BucketEvidence.extra` (keyed by operation name). */
 export const BUCKET_EXTRA_OPERATIONS = [
@@ -25,8 +17,7 @@ export const BUCKET_EXTRA_OPERATIONS = [
 export type BucketExtraOperation = (typeof BUCKET_EXTRA_OPERATIONS)[number];
 
 /** Further per-key reads, filed under `KeyEvidence.extra` (keyed by operation name). */
-export const KEY_EXTRA_OPERATIONS = ['ListResourceTags'] as const;
-export type KeyExtraOperation = (typeof KEY_EXTRA_OPERATIONS)[number];
+export type KeyExtraOperation = 'ListResourceTags';
 
 /**
  * Where one account's S3 and KMS evidence comes from: live API calls or an AWS CLI export.

@@ -26,7 +26,7 @@ function formatPath(p: ReadonlyArray<PropertyKey>): string {
   return p.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? String(s) : `.${String(s)}`)).join('');
 }
 
-export function describeIssues(file: string, issues: z.core.$ZodIssue[]): string {
+function describeIssues(file: string, issues: z.core.$ZodIssue[]): string {
   const lines = issues.map((issue) => `  ${formatPath(issue.path)}: ${issue.message}`);
   return `${file}: invalid configuration\n${lines.join('\n')}`;
 }

@@ -3,7 +3,7 @@ import { IANAZone } from 'luxon';
 import { FRAMEWORK_IDS, frameworkFamily } from './frameworks.js';
 
 /** Where a tree of AWS-delivered objects lives: an S3 prefix or a local copy of it. */
-export const treeLocation = z
+const treeLocation = z
   .string()
   .min(1)
   .describe('an s3://bucket/prefix/ URL or a local folder');
@@ -13,8 +13,7 @@ const timeZone = z
   .string()
   .refine((zone) => IANAZone.isValidZone(zone), 'an IANA time zone such as Europe/Berlin or UTC');
 
-export const ENCRYPTION_MODES = ['SSE-S3', 'SSE-KMS', 'DSSE-KMS'] as const;
-export type EncryptionMode = (typeof ENCRYPTION_MODES)[number];
+const ENCRYPTION_MODES = ['SSE-S3', 'SSE-KMS', 'DSSE-KMS'] as const;
 
 /**
  * Framework mappings the packet shows, in this order (ids of frameworks/*.yaml): no id twice and one
@@ -115,7 +114,7 @@ export const tenantSchema = z
 
 const positive = (max: number) => z.number().int().min(1).max(max).optional();
 
-export const collectionSchema = z
+const collectionSchema = z
   .object({
     concurrency: z
       .object({
@@ -187,5 +186,4 @@ export type Config = z.infer<typeof configSchema> & {
 export type TenantConfig = z.infer<typeof tenantSchema>;
 export type CollectionConfig = z.infer<typeof collectionSchema>;
 export type AccountConfig = TenantConfig['accounts'][number];
-export type Expectation = TenantConfig['expectations'][number];
 export type BucketSelection = TenantConfig['buckets'];

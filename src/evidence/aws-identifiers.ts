@@ -29,7 +29,7 @@ export function isRegion(region: string): boolean {
   return REGION.test(region);
 }
 
-export function isAccountId(account: string): boolean {
+function isAccountId(account: string): boolean {
   return ACCOUNT.test(account);
 }
 
@@ -39,7 +39,7 @@ export function isKmsKeyReference(ref: string): boolean {
 }
 
 /** Shortened and JSON-quoted, so a hostile value cannot forge lines or run on in a message. */
-export function quoteIdentifier(value: string): string {
+function quoteIdentifier(value: string): string {
   return JSON.stringify(value.length > 120 ? `${value.slice(0, 117)}...` : value);
 }
 

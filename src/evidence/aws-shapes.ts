@@ -16,7 +16,7 @@ export interface GetBucketLocationOutput {
   LocationConstraint?: string | null;
 }
 
-export interface SseByDefault {
+interface SseByDefault {
   SSEAlgorithm?: string;
   KMSMasterKeyID?: string;
 }
@@ -45,7 +45,7 @@ export interface GetBucketTaggingOutput {
   TagSet?: Array<{ Key?: string; Value?: string }>;
 }
 
-export interface KeyMetadata {
+interface KeyMetadata {
   AWSAccountId?: string;
   KeyId?: string;
   Arn?: string;

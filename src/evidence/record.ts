@@ -25,12 +25,12 @@ interface RecordBase {
   sourcePath?: string;
 }
 
-export type OkRecord<T> = RecordBase & { outcome: 'ok'; response: T };
+type OkRecord<T> = RecordBase & { outcome: 'ok'; response: T };
 export type FailedRecord = RecordBase & { outcome: Exclude<Outcome, 'ok'>; error: EvidenceError };
 export type EvidenceRecord<T = unknown> = OkRecord<T> | FailedRecord;
 
 /** Error codes that mean "this thing is not set up", which is a state, not a failure to read. */
-export const NOT_CONFIGURED_CODES: ReadonlySet<string> = new Set([
+const NOT_CONFIGURED_CODES: ReadonlySet<string> = new Set([
   'ServerSideEncryptionConfigurationNotFoundError',
   'NoSuchBucketPolicy',
   'NoSuchPublicAccessBlockConfiguration',
@@ -41,7 +41,7 @@ export const NOT_CONFIGURED_CODES: ReadonlySet<string> = new Set([
   'NoSuchConfigurationRecorderException',
 ]);
 
-export const ACCESS_DENIED_CODES: ReadonlySet<string> = new Set([
+const ACCESS_DENIED_CODES: ReadonlySet<string> = new Set([
   'AccessDenied',
   'AccessDeniedException',
   'AllAccessDisabled',

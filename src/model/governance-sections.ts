@@ -8,7 +8,7 @@ import type { SectionNotCollected, Severity } from './packet.js';
 
 export type DriftSeverity = 'critical' | 'warning' | 'info';
 
-export type DriftKind =
+type DriftKind =
   | 'bucket_added'
   | 'bucket_removed'
   | 'key_added'
@@ -43,7 +43,7 @@ export interface DriftItem {
   after: unknown;
 }
 
-export interface DriftBaselineRef {
+interface DriftBaselineRef {
   version: number;
   approvedBy: string;
   approvedAt: string;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 
 /** A commented starter configuration; it validates as it stands (one tenant, one account). */
-export const STARTER_CONFIG = `# s3-evidence configuration. Every field is described in the README; this file validates as it is.
+const STARTER_CONFIG = `# s3-evidence configuration. Every field is described in the README; this file validates as it is.
 version: 1
 # Named in every packet and manifest.
 operator: Example Managed Services

@@ -5,11 +5,11 @@ import { sha256, sha256File } from '../workspace/hash.js';
 import { MANIFEST_FILE, writeManifest, type Manifest } from '../workspace/manifest.js';
 
 /** Earlier packets of a period live in `<out>/<period>/.revisions/<tenant>-<UTC time>/`. */
-export const REVISIONS_DIR = '.revisions';
+const REVISIONS_DIR = '.revisions';
 /** Written into a packet that replaced a different earlier one, so its manifest lists (and hashes) the fact. */
 export const REVISION_NOTE = 'revision.json';
 
-export interface SupersededPacket {
+interface SupersededPacket {
   /** Relative to the period folder, e.g. ".revisions/acme-20261102T080000Z". */
   movedTo: string;
   supersededAt: string;

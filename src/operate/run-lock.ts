@@ -70,7 +70,7 @@ async function readHolder(file: string): Promise<LockHolder | undefined> {
  * Why a lock is stale, or undefined when its holder may still be running: a dead pid on this host,
  * or older than maxAge (a pid on another host cannot be checked).
  */
-export function staleReason(holder: LockHolder, opts: Required<Pick<LockOptions, 'maxAgeMs' | 'host' | 'isAlive'>> & { now: Date }): string | undefined {
+function staleReason(holder: LockHolder, opts: Required<Pick<LockOptions, 'maxAgeMs' | 'host' | 'isAlive'>> & { now: Date }): string | undefined {
   if (holder.host === opts.host && !opts.isAlive(holder.pid)) return `pid ${holder.pid} no longer runs on ${holder.host}`;
   const age = opts.now.getTime() - Date.parse(holder.startedAt);
   if (!(age <= opts.maxAgeMs)) return `started ${holder.startedAt}, more than ${Math.round(opts.maxAgeMs / 60_000)} minutes ago`;

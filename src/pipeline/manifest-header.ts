@@ -6,7 +6,7 @@ import type { Manifest, RenderSettings } from '../workspace/manifest.js';
 export type ManifestHeader = Omit<Manifest, 'manifestVersion' | 'files'>;
 
 /** Where each kind of evidence came from, as the tenant's recorded configuration (evidence/tenant.json) names it. */
-export function manifestSources(tenant: TenantConfig): Manifest['sources'] {
+function manifestSources(tenant: TenantConfig): Manifest['sources'] {
   return [
     ...tenant.accounts.map((a) => ({
       kind: 's3+kms',

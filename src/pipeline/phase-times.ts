@@ -2,7 +2,7 @@
  * Wall time per phase of one tenant's run, for the operator (`run --json` and the summary): where
  * a run goes. Never written into the packet or its evidence, which stay byte-identical run to run.
  */
-export const PHASES = [
+const PHASES = [
   'connect',
   'collectBuckets',
   'collectKeys',

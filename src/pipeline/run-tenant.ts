@@ -74,7 +74,7 @@ export interface RunTenantArgs {
   onProgress?: (p: CollectProgress & { tenant: string }) => void;
 }
 
-export function packetFolder(outDir: string, period: string, tenant: string): string {
+function packetFolder(outDir: string, period: string, tenant: string): string {
   return path.join(outDir, period, tenant);
 }
 

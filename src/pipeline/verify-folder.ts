@@ -14,13 +14,13 @@ import { packetHeader, type ManifestHeader } from './manifest-header.js';
 import { describeDifference } from './verify/describe-difference.js';
 
 /** A manifest header field that does not say what packet.json and the evidence say. */
-export interface HeaderMismatch {
+interface HeaderMismatch {
   field: string;
   message: string;
 }
 
 /** A rendered file (PDF, workbook, CSV export) compared with what re-rendering packet.json gives. */
-export type RenderedCheck =
+type RenderedCheck =
   | { path: string; state: 'identical' }
   | { path: string; state: 'differs'; message: string }
   | { path: string; state: 'missing'; message: string };
@@ -47,7 +47,7 @@ export interface VerifyReport {
 }
 
 /** Lists the JSON paths where two values differ (first 20), so a reviewer sees what changed. */
-export function diffJson(a: unknown, b: unknown, at = '$', out: string[] = [], labels = { a: 'stored', b: 're-derived' }): string[] {
+function diffJson(a: unknown, b: unknown, at = '$', out: string[] = [], labels = { a: 'stored', b: 're-derived' }): string[] {
   if (out.length >= 20) return out;
   if (typeof a !== typeof b || Array.isArray(a) !== Array.isArray(b) || a === null || b === null || typeof a !== 'object') {
     if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${at}: ${labels.a} ${JSON.stringify(a)?.slice(0, 80)} ≠ ${labels.b} ${JSON.stringify(b)?.slice(0, 80)}`);
@@ -81,7 +81,7 @@ function isRenderSettings(value: unknown): value is RenderSettings {
 }
 
 /** Compares every header field of the stored manifest with the header packet.json and the evidence call for. */
-export function checkHeader(stored: Record<string, unknown>, expected: Omit<ManifestHeader, 'render'>): HeaderMismatch[] {
+function checkHeader(stored: Record<string, unknown>, expected: Omit<ManifestHeader, 'render'>): HeaderMismatch[] {
   const out: HeaderMismatch[] = [];
   if (stored.manifestVersion !== MANIFEST_VERSION) {
     out.push({ field: 'manifestVersion', message: `manifest.json manifestVersion is ${short(stored.manifestVersion)}; this tool writes and reads ${MANIFEST_VERSION}` });

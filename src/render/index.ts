@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readUnencryptedCsv } from '../collect/inventory/unencrypted-csv.js';
 import type { Packet } from '../model/packet.js';
@@ -7,7 +7,7 @@ import { renderPdf } from './pdf/render-pdf.js';
 import type { Renderer } from './renderer.js';
 import { renderXlsx, type UnencryptedRow } from './xlsx/index.js';
 
-export function packetBaseName(packet: Packet): string {
+function packetBaseName(packet: Packet): string {
   return `${packet.tenant.id}-${packet.period.label}`;
 }
 
@@ -52,6 +52,3 @@ const xlsxRenderer: Renderer = {
 /** Every output format, in the order they are produced. */
 export const RENDERERS: readonly Renderer[] = [csvRenderer, pdfRenderer, xlsxRenderer];
 
-export async function ensureDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
-}

@@ -1,7 +1,7 @@
 import type { Packet } from '../model/packet.js';
 import type { Wording } from './wording.js';
 
-export interface RenderContext {
+interface RenderContext {
   /** Where to write outputs (a staging folder; the caller moves them into place). */
   outDir: string;
   /** The packet folder, for renderers that stream evidence files (e.g. the unencrypted-object list). */

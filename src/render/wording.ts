@@ -40,7 +40,7 @@ export function wordingFromText(text: string, file = 'wording.yaml'): Wording {
 }
 
 /** Several YAML files make one wording; a key defined twice is an error, not a silent override. */
-export function wordingFromFiles(files: Array<{ file: string; text: string }>): Wording {
+function wordingFromFiles(files: Array<{ file: string; text: string }>): Wording {
   const compiled = new Map<string, { tpl: Handlebars.TemplateDelegate; file: string }>();
   for (const { file, text } of files) {
     const flat = new Map<string, string>();

@@ -13,9 +13,9 @@ import { Readable } from 'node:stream';
 /** Files read whole into memory (CLI outputs, manifests, registers, packets): 256 MiB. */
 export const WHOLE_FILE_MAX_BYTES = 256 * 1024 * 1024;
 /** Files streamed (inventory data, logs): 16 GiB; memory stays bounded, this bounds the time. */
-export const STREAMED_FILE_MAX_BYTES = 16 * 1024 * 1024 * 1024;
+const STREAMED_FILE_MAX_BYTES = 16 * 1024 * 1024 * 1024;
 /** A read (or, for a stream, a wait between two chunks) that takes longer is abandoned. */
-export const READ_TIMEOUT_MS = 30_000;
+const READ_TIMEOUT_MS = 30_000;
 
 export interface ReadLimits {
   maxBytes?: number;
@@ -50,7 +50,7 @@ function errCode(err: unknown): string | undefined {
 }
 
 /** What a non-regular file is, in words. */
-export function kindOf(info: Stats): string {
+function kindOf(info: Stats): string {
   if (info.isDirectory()) return 'a folder';
   if (info.isFIFO()) return 'a named pipe (FIFO)';
   if (info.isSocket()) return 'a socket';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
 
@@ -46,11 +46,3 @@ export async function hashTree(root: string, sub: string): Promise<Array<{ path:
   return Promise.all(files.map((f) => limit(async () => ({ path: f, ...(await sha256File(path.join(root, f))) }))));
 }
 
-export async function fileExists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}

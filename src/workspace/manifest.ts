@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunInfo } from '../evidence/bundle.js';
 import { stableJson, writeFileAtomic } from './atomic-write.js';
-import { hashTree, sha256File } from './hash.js';
+import { hashTree } from './hash.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_VERSION = 1;
@@ -68,4 +68,4 @@ export async function checkFiles(packetDir: string, manifest: Manifest): Promise
   return checks;
 }
 
-export { sha256File };
+;

@@ -21,7 +21,7 @@ interface Run {
   advances: Array<number | null>;
 }
 
-export interface PdfFont {
+interface PdfFont {
   /** The font's PostScript name, with its subset tag (`ABCDEF+`) if any. */
   name: string;
   /** PDF font type as PDF.js reports it (Type1, TrueType, Type0 / CIDFontType2, Type3). */
@@ -49,7 +49,7 @@ export interface PdfPage {
   placed: PlacedWord[];
 }
 
-export interface PlacedWord extends Word {
+interface PlacedWord extends Word {
   size: number;
   baseline: number;
 }

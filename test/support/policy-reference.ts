@@ -8,7 +8,7 @@
  * of the policy apply to this request?".
  */
 
-export type Principal =
+type Principal =
   | { kind: 'anonymous' }
   | { kind: 'aws'; arn: string; account: string }
   | { kind: 'service'; name: string };
@@ -214,7 +214,7 @@ function statementDenies(statement: Json, request: Request): boolean {
   return isDeny && principal && action && resource && condition;
 }
 
-export function statementsOf(policy: Json): Json[] {
+function statementsOf(policy: Json): Json[] {
   if (!isObject(policy)) throw new InvalidPolicy('a policy is an object');
   const statements = asList(policy['Statement']);
   if (policy['Statement'] === undefined || statements.length === 0) throw new InvalidPolicy('no statements');
@@ -222,7 +222,7 @@ export function statementsOf(policy: Json): Json[] {
 }
 
 /** Does some Deny statement of the policy apply to the request? Throws InvalidPolicy for a policy AWS refuses. */
-export function denies(policy: Json, request: Request): boolean {
+function denies(policy: Json, request: Request): boolean {
   let denied = false;
   for (const statement of statementsOf(policy)) denied = statementDenies(statement, request) || denied;
   return denied;
@@ -237,7 +237,7 @@ export const KMS_KEY_B = 'arn:aws:kms:us-east-1:111122223333:key/0987dcba-09fe-8
 const KMS_KEY_UNLISTED = 'arn:aws:kms:us-east-1:444455556666:key/ffffffff-ffff-ffff-ffff-ffffffffffff';
 export const SSE_VALUES = ['AES256', 'aws:kms', 'aws:kms:dsse'] as const;
 
-export const PRINCIPALS: Principal[] = [
+const PRINCIPALS: Principal[] = [
   { kind: 'anonymous' },
   { kind: 'aws', arn: `arn:aws:iam::${OWNER_ACCOUNT}:role/Admin`, account: OWNER_ACCOUNT },
   { kind: 'aws', arn: `arn:aws:iam::${OWNER_ACCOUNT}:user/alice`, account: OWNER_ACCOUNT },
@@ -246,7 +246,7 @@ export const PRINCIPALS: Principal[] = [
 ];
 
 /** Real S3 actions, bucket-level and object-level; every one is tried on the bucket and on every object. */
-export const S3_ACTIONS = [
+const S3_ACTIONS = [
   's3:PutObject',
   's3:GetObject',
   's3:DeleteObject',
@@ -259,7 +259,7 @@ export const S3_ACTIONS = [
   's3:GetBucketLocation',
 ];
 
-export const OBJECT_KEYS = ['report.csv', 'logs/2026/01/app.log', 'logs', 'private/secret.txt', 'public/index.html', 'x', 'a/b/c'];
+const OBJECT_KEYS = ['report.csv', 'logs/2026/01/app.log', 'logs', 'private/secret.txt', 'public/index.html', 'x', 'a/b/c'];
 const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`;
 const OBJECT_ARNS = OBJECT_KEYS.map((k) => `${BUCKET_ARN}/${k}`);
 

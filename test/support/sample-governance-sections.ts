@@ -26,7 +26,7 @@ const TLS_STATEMENT = {
   Condition: { Bool: { 'aws:SecureTransport': 'false' } },
 };
 
-export const SAMPLE_DRIFT_ITEMS: DriftItem[] = [
+const SAMPLE_DRIFT_ITEMS: DriftItem[] = [
   {
     resource: 'acme-web-assets',
     resourceType: 'bucket',
@@ -69,7 +69,7 @@ export const SAMPLE_DRIFT_ITEMS: DriftItem[] = [
   },
 ];
 
-export function sampleDrift(): DriftSection {
+function sampleDrift(): DriftSection {
   return {
     state: 'compared',
     baseline: { version: 1, approvedBy: 'Jane Doe', approvedAt: '2026-09-30T18:00:00Z', reason: 'State after the September remediation', period: '2026-09' },
@@ -78,9 +78,9 @@ export function sampleDrift(): DriftSection {
   };
 }
 
-export const REGISTER_FILE = 'config/exceptions/acme.yaml';
+const REGISTER_FILE = 'config/exceptions/acme.yaml';
 
-export function sampleExceptions(): ExceptionsSection {
+function sampleExceptions(): ExceptionsSection {
   return {
     state: 'evaluated',
     file: REGISTER_FILE,
@@ -164,7 +164,7 @@ export function sampleExceptions(): ExceptionsSection {
 const GAP = { objectsPct: null, bytesPct: null, deniedUploads: null, failingControls: null, criticalDrifts: null };
 
 /** `deniedThisMonth`: October's denied uploads (null when the packet did not collect them). */
-export function sampleTrend(deniedThisMonth: number | null): TrendSection {
+function sampleTrend(deniedThisMonth: number | null): TrendSection {
   const present = (period: string, o: number, b: number, denied: number | null, failing: number, critical: number | null): TrendPoint => ({
     period,
     state: 'present',

@@ -5,7 +5,7 @@
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 
 /** What the worker posts back for every request. */
-export type WorkerAnswer<T> = { ok: true; value: T } | { ok: false; error: string };
+type WorkerAnswer<T> = { ok: true; value: T } | { ok: false; error: string };
 
 interface Started {
   worker: Worker;

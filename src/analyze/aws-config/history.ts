@@ -9,7 +9,7 @@ import { isoSeconds } from './rule-controls.js';
 const NOT_RECORDED_CODES: ReadonlySet<string> = new Set(['ResourceNotDiscoveredException']);
 
 /** What a changed attribute is about, for the reader: S3 supplementary configuration and KMS key fields. */
-export function attributeLabel(name: string): string {
+function attributeLabel(name: string): string {
   const n = name.toLowerCase();
   if (n.includes('encryption')) return 'encryption';
   if (n.includes('publicaccessblock')) return 'public access block';
@@ -65,7 +65,7 @@ function captureTime(i: ConfigurationItem): string {
  * returned one) is the state the first change is compared with; otherwise the first item has nothing
  * before it to compare.
  */
-export function changesInPeriod(items: ConfigurationItem[], period: { startUtc: string; endUtc: string }, events: Map<string, TrailEvent>, w: Wording): ConfigChange[] {
+function changesInPeriod(items: ConfigurationItem[], period: { startUtc: string; endUtc: string }, events: Map<string, TrailEvent>, w: Wording): ConfigChange[] {
   const start = isoSeconds(period.startUtc)!;
   const end = isoSeconds(period.endUtc)!;
   const sorted = [...items].sort((a, b) => captureTime(a).localeCompare(captureTime(b)) || Number(a.configurationStateId ?? 0) - Number(b.configurationStateId ?? 0));

@@ -37,7 +37,7 @@ function defaultEncryptionIsKms(bucket: string, buckets: BucketResult[]): OurVer
 }
 
 /** Which control each covered managed rule corresponds to, and where our verdict comes from. */
-export const RULE_CONTROLS: Record<CoveredRuleIdentifier, RuleCorrespondence> = {
+const RULE_CONTROLS: Record<CoveredRuleIdentifier, RuleCorrespondence> = {
   S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED: { controlId: 's3-default-encryption-enabled', resourceType: BUCKET_TYPE, ours: fromControl('s3-default-encryption-enabled') },
   S3_BUCKET_SSL_REQUESTS_ONLY: { controlId: 's3-policy-denies-insecure-transport', resourceType: BUCKET_TYPE, ours: fromControl('s3-policy-denies-insecure-transport') },
   S3_DEFAULT_ENCRYPTION_KMS: {

@@ -112,7 +112,7 @@ function stringList(value: unknown, field: string): Values | { error: string } {
   return list;
 }
 
-export function canonicalStatement(entry: unknown, position: number): CanonicalStatement | { error: string } {
+function canonicalStatement(entry: unknown, position: number): CanonicalStatement | { error: string } {
   if (!isPlainObject(entry)) return { error: `statement #${position} is not a JSON object` };
   const content: CanonicalContent = { Effect: typeof entry['Effect'] === 'string' ? entry['Effect'] : scalarText(entry['Effect']) };
   for (const [field, value] of Object.entries(entry)) {

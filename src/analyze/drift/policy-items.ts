@@ -37,7 +37,7 @@ function stateIdentity(p: PolicyState): string {
   return p.state;
 }
 
-export function sameState(a: PolicyState, b: PolicyState): boolean {
+function sameState(a: PolicyState, b: PolicyState): boolean {
   return stateIdentity(a) === stateIdentity(b);
 }
 

@@ -6,12 +6,12 @@ import { diffSnapshots } from './diff.js';
 const RANK: Record<DriftSeverity, number> = { critical: 0, warning: 1, info: 2 };
 
 /** The command that approves a tenant's period, as the packet prints it when there is no baseline yet. */
-export function approveCommand(tenantId: string, period: string): string {
+function approveCommand(tenantId: string, period: string): string {
   return `s3-evidence baseline approve --tenant ${tenantId} --period ${period} --by "<your name>" --reason "<why this state is approved>"`;
 }
 
 /** Most severe first; within a severity, the diff's order (buckets, then keys, by name). */
-export function sortDriftItems(items: DriftItem[]): DriftItem[] {
+function sortDriftItems(items: DriftItem[]): DriftItem[] {
   return items.map((item, i) => ({ item, i })).sort((a, b) => RANK[a.item.severity] - RANK[b.item.severity] || a.i - b.i).map((x) => x.item);
 }
 

@@ -12,7 +12,7 @@ export type StatementChange =
 
 const FIELD_ORDER = ['Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition'];
 
-export function changedFields(a: CanonicalContent, b: CanonicalContent): string[] {
+function changedFields(a: CanonicalContent, b: CanonicalContent): string[] {
   const fields = [...new Set([...Object.keys(a), ...Object.keys(b)])];
   const rank = (f: string) => (FIELD_ORDER.includes(f) ? FIELD_ORDER.indexOf(f) : FIELD_ORDER.length);
   return fields

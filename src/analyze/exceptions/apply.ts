@@ -10,7 +10,7 @@ import { aggregateVerdict } from '../evaluate-controls.js';
 import { daysLeft } from './dates.js';
 import type { ExceptionEntry, ExceptionsRegister, RegisterEntry } from './register.js';
 
-export const EXPIRING_WITHIN_DAYS = 30;
+const EXPIRING_WITHIN_DAYS = 30;
 
 export interface ApplyOptions {
   /** ISO-8601 instant the register is judged at (the run's time, for reproducible packets). */
@@ -36,7 +36,7 @@ export interface AppliedExceptions {
   findings: ExceptionFinding[];
 }
 
-export const REGISTER_CONTROL_ID = 'exceptions-register';
+const REGISTER_CONTROL_ID = 'exceptions-register';
 
 function scopeText(scope: ExceptionScope | undefined): string {
   if (!scope) return '(unknown scope)';

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
-export function localDate(instant: string, timeZone: string): string {
+function localDate(instant: string, timeZone: string): string {
   const t = DateTime.fromISO(instant, { zone: 'utc' });
   if (!t.isValid) throw new Error(`"${instant}" is not an ISO-8601 instant`);
   const local = t.setZone(timeZone);
@@ -10,7 +10,7 @@ export function localDate(instant: string, timeZone: string): string {
 }
 
 /** Whole calendar days from `from` to `to` (both YYYY-MM-DD); negative when `to` is earlier. */
-export function daysBetween(from: string, to: string): number {
+function daysBetween(from: string, to: string): number {
   return Math.round(DateTime.fromISO(to, { zone: 'utc' }).diff(DateTime.fromISO(from, { zone: 'utc' }), 'days').days);
 }
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { isRefusedRead, readConfinedText } from '../../util/confined-read.js';
 import { ExceptionsFileError, parseExceptions, type ExceptionsRegister } from './register.js';
 
-export const DEFAULT_EXCEPTIONS_DIR = path.join('config', 'exceptions');
+const DEFAULT_EXCEPTIONS_DIR = path.join('config', 'exceptions');
 
 /** config/exceptions/<tenant>.yaml */
 export function exceptionsFileFor(tenant: string, dir = DEFAULT_EXCEPTIONS_DIR): string {

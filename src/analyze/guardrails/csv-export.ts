@@ -16,11 +16,11 @@ export function csvCell(value: string | number | boolean | null | undefined): st
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function csvLine(cells: ReadonlyArray<string | number | boolean | null | undefined>): string {
+function csvLine(cells: ReadonlyArray<string | number | boolean | null | undefined>): string {
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 
-export const DENIED_UPLOADS_COLUMNS = [
+const DENIED_UPLOADS_COLUMNS = [
   'time', 'day', 'bucket', 'key', 'operation', 'reason', 'seen_in', 'request_id', 'principal', 'principal_kind',
   'source_ip', 'user_agent', 'sse_header', 'evidence',
 ] as const;
@@ -35,7 +35,7 @@ export function* deniedUploadsCsvLines(rows: Iterable<MergedDeniedUpload>): Gene
   }
 }
 
-export const KEY_USAGE_COLUMNS = [
+const KEY_USAGE_COLUMNS = [
   'key_arn', 'principal', 'principal_kind', 'expected', 'operation', 'day', 'bucket', 'calls', 'failures', 'error_codes', 'via', 'first_seen', 'last_seen',
 ] as const;
 
@@ -50,7 +50,7 @@ export function* keyUsageCsvLines(rows: Iterable<KeyUsageRow>): Generator<string
   }
 }
 
-export const KEY_MANAGEMENT_COLUMNS = ['key_arn', 'time', 'event', 'principal', 'principal_kind', 'source_ip', 'error_code', 'detail', 'request_id', 'event_id'] as const;
+const KEY_MANAGEMENT_COLUMNS = ['key_arn', 'time', 'event', 'principal', 'principal_kind', 'source_ip', 'error_code', 'detail', 'request_id', 'event_id'] as const;
 
 export function* keyManagementCsvLines(events: Iterable<KmsManagementRecord>): Generator<string> {
   yield csvLine(KEY_MANAGEMENT_COLUMNS);
@@ -71,12 +71,4 @@ export async function writeLines(lines: Iterable<string>, out: Writable): Promis
 
 export function writeDeniedUploadsCsv(rows: Iterable<MergedDeniedUpload>, out: Writable): Promise<number> {
   return writeLines(deniedUploadsCsvLines(rows), out);
-}
-
-export function writeKeyUsageCsv(rows: Iterable<KeyUsageRow>, out: Writable): Promise<number> {
-  return writeLines(keyUsageCsvLines(rows), out);
-}
-
-export function writeKeyManagementCsv(events: Iterable<KmsManagementRecord>, out: Writable): Promise<number> {
-  return writeLines(keyManagementCsvLines(events), out);
 }

@@ -215,7 +215,7 @@ function accessLogEvidence(scan: AccessLogScan, d: AccessLogDeniedUpload): strin
   return `${locateFile(scan.location, d.file)}:${d.line}`;
 }
 
-export function accessLogSummary(scans: AccessLogScan[] | null): LogSourceSummary {
+function accessLogSummary(scans: AccessLogScan[] | null): LogSourceSummary {
   if (scans === null) return { state: 'not_configured', locations: [], filesRead: 0, filesOutsidePeriod: 0, recordsInPeriod: 0 };
   return {
     state: 'read',

@@ -180,12 +180,6 @@ export function describeClause(clause: ConditionClause): string {
   return op.ifExists && !negated ? `${key} is absent or ${verb} ${quoteList(clause.values, negated)}${setNote}` : phrase + setNote;
 }
 
-/** True when this analysis knows how the operator behaves on a single-valued key. */
-export function isEvaluableOperator(operator: string): boolean {
-  const op = splitOperator(operator);
-  return (op.name === 'Null' && !op.set && !op.ifExists) || op.name in BASE_OPERATORS;
-}
-
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

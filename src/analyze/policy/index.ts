@@ -18,4 +18,4 @@ export function analyzeBucketPolicy(policyText: string, bucket: string): PolicyA
 
 export type { SseEnforcement } from './sse.js';
 export type { TlsEnforcement } from './tls.js';
-export { parsePolicyDocument, type PolicyStatement } from './document.js';
+;

@@ -85,7 +85,7 @@ function toAwsPartition(pattern: string): string {
   return pattern.replace(/^arn:aws-(cn|us-gov|iso|iso-b):/, 'arn:aws:');
 }
 
-export function bucketArn(bucket: string): string {
+function bucketArn(bucket: string): string {
   return `arn:aws:s3:::${bucket}`;
 }
 

@@ -1,4 +1,4 @@
-export { buildTrend, trendPoint, type TrendInput } from './build-trend.js';
-export { readPreviousPackets, type PacketFile } from './read-packets.js';
-export { monthsEndingWith, TREND_MONTHS } from './months.js';
-export type { TrendPoint, TrendSection } from '../../model/governance-sections.js';
+export { buildTrend, trendPoint,  } from './build-trend.js';
+export { readPreviousPackets,  } from './read-packets.js';
+export { monthsEndingWith,  } from './months.js';
+;

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { isPeriodLabel } from '../../config/period.js';
 
-export const TREND_MONTHS = 12;
+const TREND_MONTHS = 12;
 
 /** The `count` period labels ending with `period`, oldest first. */
 export function monthsEndingWith(period: string, count = TREND_MONTHS): string[] {

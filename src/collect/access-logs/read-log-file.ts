@@ -9,7 +9,7 @@ const gunzipAsync = promisify(zlib.gunzip);
 /** Log files at most this large are read whole (and gunzipped off the main thread); larger ones are streamed. */
 export const WHOLE_FILE_LIMIT = 64 * 1024 * 1024;
 
-export function isGzip(head: Uint8Array): boolean {
+function isGzip(head: Uint8Array): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 

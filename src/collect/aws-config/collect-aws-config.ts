@@ -27,12 +27,12 @@ export interface CollectAwsConfigArgs {
 }
 
 /** Resources whose history is read at once per account and region, by default. */
-export const DEFAULT_HISTORY_CONCURRENCY = DEFAULT_WORK.configHistory;
+const DEFAULT_HISTORY_CONCURRENCY = DEFAULT_WORK.configHistory;
 
 const covered: ReadonlySet<string> = new Set(COVERED_RULE_IDENTIFIERS);
 
 /** The rules to read: every rule built on a covered managed rule, and every rule the tenant names. */
-export function rulesToRead(rules: DescribeConfigRulesOutput, extraRules: readonly string[]): string[] {
+function rulesToRead(rules: DescribeConfigRulesOutput, extraRules: readonly string[]): string[] {
   const names = (rules.ConfigRules ?? [])
     .filter((r) => covered.has(r.Source?.SourceIdentifier ?? '') || extraRules.includes(r.ConfigRuleName ?? ''))
     .map((r) => r.ConfigRuleName)
@@ -56,7 +56,7 @@ interface HistoryTarget {
 }
 
 /** Resources of one account and region whose history is read, sorted, without duplicates. */
-export function historyTargets(args: Pick<CollectAwsConfigArgs, 'buckets' | 'keys'>, account: string, region: string): HistoryTarget[] {
+function historyTargets(args: Pick<CollectAwsConfigArgs, 'buckets' | 'keys'>, account: string, region: string): HistoryTarget[] {
   const buckets = args.buckets.filter((b) => b.account === account && b.region === region).map((b) => b.name);
   const keys = args.keys.filter((k) => k.account === account && k.region === region).map(keyIdOf).filter((id): id is string => id !== undefined);
   return [

@@ -41,9 +41,6 @@ export interface DescribeConfigRulesOutput {
   ConfigRules?: ConfigRule[];
 }
 
-export const COMPLIANCE_TYPES = ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA'] as const;
-export type ComplianceType = (typeof COMPLIANCE_TYPES)[number];
-
 export interface EvaluationResult {
   EvaluationResultIdentifier?: {
     EvaluationResultQualifier?: { ConfigRuleName?: string; ResourceType?: string; ResourceId?: string };

@@ -9,7 +9,7 @@ import type {
 } from './shapes.js';
 
 /** AWS Config API operations read, with their IAM actions (the same names: config:<Operation>). */
-export const CONFIG_OPERATIONS = [
+const CONFIG_OPERATIONS = [
   'DescribeConfigurationRecorders',
   'DescribeConfigurationRecorderStatus',
   'DescribeConfigRules',

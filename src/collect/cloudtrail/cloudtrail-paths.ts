@@ -21,7 +21,7 @@ const ORG = /^o-[a-z0-9]{10,32}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /** Child folder names of `prefix`, whether the tree answers with names or with full prefixes. */
-export async function childNames(tree: TreeReader, prefix: string): Promise<string[]> {
+async function childNames(tree: TreeReader, prefix: string): Promise<string[]> {
   const children = await tree.listChildren(prefix);
   return children
     .map((c) => (c.startsWith(prefix) ? c.slice(prefix.length) : c))

@@ -14,7 +14,7 @@ const HISTORY_DAYS = 90;
 const PAGE_SIZE = 50;
 
 /** One event of a LookupEvents page: its `CloudTrailEvent` parsed, or why it could not be. */
-export interface LookedUpEvent {
+interface LookedUpEvent {
   page: number;
   /** 1-based index in its page. */
   index: number;
@@ -34,7 +34,7 @@ export interface LookedUpKmsEvents {
   problems: LogProblem[];
 }
 
-export function lookupLocation(account: string, region: string): string {
+function lookupLocation(account: string, region: string): string {
   return `cloudtrail:LookupEvents ${account}/${region}`;
 }
 

@@ -44,7 +44,7 @@ export function principalOf(identity: CloudTrailUserIdentity | undefined): Resol
 }
 
 /** Principal of an ARN as logged (CloudTrail userIdentity.arn, or the access log's Requester field). */
-export function principalFromArn(arn: string | null | undefined): ResolvedPrincipal {
+function principalFromArn(arn: string | null | undefined): ResolvedPrincipal {
   if (!arn) return { principal: 'unknown', kind: 'unknown' };
   const role = ASSUMED_ROLE.exec(arn);
   // The session ARN does not carry the role's path; a role with a path is named without it here.

@@ -19,7 +19,7 @@ const OBJECT_LEVEL_EVENTS: ReadonlySet<string> = new Set([
   'GetObjectAttributes', 'PutObjectRetention', 'PutObjectLegalHold', 'GetObjectRetention', 'GetObjectLegalHold',
 ]);
 
-export const SSE_HEADER = 'x-amz-server-side-encryption';
+const SSE_HEADER = 'x-amz-server-side-encryption';
 
 /** Whether an s3.amazonaws.com record is a data event (object-level), not a management event. */
 export function isS3DataEvent(r: CloudTrailRecord): boolean {
@@ -68,7 +68,7 @@ export function transportOf(r: CloudTrailRecord): 'tls' | 'plain' | 'unknown' {
   return eventVersionAtLeast(r.eventVersion, 1, 8) ? 'plain' : 'unknown';
 }
 
-export function eventVersionAtLeast(version: string | undefined, major: number, minor: number): boolean {
+function eventVersionAtLeast(version: string | undefined, major: number, minor: number): boolean {
   if (!version) return false;
   const [ma, mi] = version.split('.').map(Number);
   if (ma === undefined || mi === undefined || Number.isNaN(ma) || Number.isNaN(mi)) return false;

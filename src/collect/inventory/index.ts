@@ -1,3 +1,3 @@
-export { collectInventory, type CollectInventoryArgs } from './collect-inventory.js';
-export { readUnencryptedCsv, UNENCRYPTED_CSV_HEADER, type UnencryptedRow } from './unencrypted-csv.js';
-export { decodeInventoryKey } from './tally.js';
+export { collectInventory,  } from './collect-inventory.js';
+export { readUnencryptedCsv,   } from './unencrypted-csv.js';
+;

@@ -210,7 +210,7 @@ export class DataFileRows implements RowSink {
 }
 
 /** Inventory CSV keys are URL-encoded with spaces as '+' (a literal '+' arrives as %2B). */
-export function decodeInventoryKey(raw: string): string {
+function decodeInventoryKey(raw: string): string {
   return decodeURIComponent(raw.replace(/\+/g, ' '));
 }
 

@@ -44,7 +44,7 @@ export function kmsClientFor(opts: ResolvedLiveOptions, region: string, credenti
   return new KMSClient(commonConfig(opts, region, credentials, opts.limits.kms + 2));
 }
 
-export function configClientFor(opts: ResolvedLiveOptions, region: string, credentials: AwsCredentialIdentityProvider): ConfigServiceClient {
+function configClientFor(opts: ResolvedLiveOptions, region: string, credentials: AwsCredentialIdentityProvider): ConfigServiceClient {
   return new ConfigServiceClient(commonConfig(opts, region, credentials, opts.limits.config + 2));
 }
 

@@ -6,7 +6,7 @@ import type { ResolvedLiveOptions } from './options.js';
 import { paceClient, RequestPacer } from './request-pacer.js';
 
 /** CloudTrail's documented LookupEvents limit, per account and region. */
-export const LOOKUP_EVENTS_PER_SECOND = 2;
+const LOOKUP_EVENTS_PER_SECOND = 2;
 
 export interface LookupAccount {
   account: string;

@@ -16,15 +16,15 @@ const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /** The code under which a call skipped in a region given up on is recorded (outcome `error`: NOT EVALUATED). */
-export const NOT_ATTEMPTED = 'NotAttempted';
+const NOT_ATTEMPTED = 'NotAttempted';
 
 /** Thrown instead of calling a region already given up on; recorded like any failed call. */
-export class NotAttemptedError extends Error {
+class NotAttemptedError extends Error {
   override readonly name = NOT_ATTEMPTED;
 }
 
 /** True when an SDK or socket error says the endpoint did not answer at all (after the SDK's own retries). */
-export function isUnreachable(err: unknown): boolean {
+function isUnreachable(err: unknown): boolean {
   const e = (typeof err === 'object' && err !== null ? err : {}) as { name?: string; code?: string };
   return UNREACHABLE_CODES.has(e.name ?? '') || UNREACHABLE_CODES.has(e.code ?? '');
 }

@@ -15,7 +15,7 @@ import { liveAccountSource } from './live-source.js';
 import { resolveLiveOptions, type LiveOptions, type ResolvedLiveOptions } from './options.js';
 
 /** The identity each account's evidence was read with, from sts:GetCallerIdentity. */
-export interface AccountIdentity {
+interface AccountIdentity {
   account: string;
   arn: string;
   roleArn?: string;

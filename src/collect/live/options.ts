@@ -29,8 +29,8 @@ export interface WorkLimits {
  */
 export const DEFAULT_LIMITS: ServiceLimits = { s3: 64, kms: 16, sts: 2, config: 8 };
 export const DEFAULT_WORK: WorkLimits = { buckets: 256, keys: 64, configHistory: 16, inventory: 16, logFiles: 8 };
-export const DEFAULT_MAX_ATTEMPTS = 5;
-export const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_ATTEMPTS = 5;
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface LiveOptions {
   /** A named profile (`--profile`), read with the SDK's shared-config provider. */

@@ -8,7 +8,7 @@ import type { EvidenceRecord } from '../../evidence/record.js';
 import { enableAccessLogging, enableInventory, attachReaderPolicy } from './fixes.js';
 import type { Check, ReadCall } from './readiness.js';
 
-export const BUCKET_READS: Array<BucketOperation | BucketExtraOperation> = [
+const BUCKET_READS: Array<BucketOperation | BucketExtraOperation> = [
   'GetBucketEncryption',
   'GetBucketPolicy',
   'GetBucketPolicyStatus',

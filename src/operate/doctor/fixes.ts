@@ -2,8 +2,8 @@
 import { command, json } from './shell.js';
 import type { AdvancedSelector, BasicSelector } from './trail-selectors.js';
 
-export const INVENTORY_ID = 's3-evidence-encryption';
-export const INVENTORY_FIELDS = ['Size', 'LastModifiedDate', 'EncryptionStatus', 'BucketKeyStatus'];
+const INVENTORY_ID = 's3-evidence-encryption';
+const INVENTORY_FIELDS = ['Size', 'LastModifiedDate', 'EncryptionStatus', 'BucketKeyStatus'];
 
 /** Deploy the reader role in the tenant account (run with that account's credentials). */
 export function deployReaderRole(args: { operatorAccount: string; externalId?: string; deliveryBuckets: string[]; region: string }): string[] {

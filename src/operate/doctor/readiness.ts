@@ -1,9 +1,9 @@
 /** What `s3-evidence doctor` reports: per tenant and account, checks that are ok, gaps (with their fix) or unknown. */
 
 /** skipped: not checked live (an offline export); it neither passes nor blocks. */
-export type CheckStatus = 'ok' | 'gap' | 'unknown' | 'skipped';
+type CheckStatus = 'ok' | 'gap' | 'unknown' | 'skipped';
 
-export type CheckArea = 'role' | 'read' | 'inventory' | 'access-logs' | 'trail-s3-data' | 'trail-kms' | 'config';
+type CheckArea = 'role' | 'read' | 'inventory' | 'access-logs' | 'trail-s3-data' | 'trail-kms' | 'config';
 
 export interface Check {
   area: CheckArea;

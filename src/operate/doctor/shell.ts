@@ -1,5 +1,5 @@
 /** A POSIX-shell single-quoted word. */
-export function shQuote(s: string): string {
+function shQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -11,7 +11,7 @@ export interface BasicSelector {
   ExcludeManagementEventSources?: string[];
 }
 
-export interface FieldSelector {
+interface FieldSelector {
   Field?: string;
   Equals?: string[];
   StartsWith?: string[];
@@ -31,7 +31,7 @@ export interface TrailSelectors {
   AdvancedEventSelectors?: AdvancedSelector[];
 }
 
-export type Coverage = 'full' | 'partial' | 'none';
+type Coverage = 'full' | 'partial' | 'none';
 
 export interface CoverageVerdict {
   coverage: Coverage;

@@ -1,3 +1,3 @@
-export { publishPacket, uploadOrder, type PublishSettings } from './publish-packet.js';
-export { parsePublishUrl, packetKeyPrefix, type PublishTarget } from './target.js';
-export { RECEIPT_FILE, type PublishReceipt, type PublishedObject } from './receipt.js';
+export { publishPacket, uploadOrder,  } from './publish-packet.js';
+export { parsePublishUrl,  type PublishTarget } from './target.js';
+export { RECEIPT_FILE, type PublishReceipt,  } from './receipt.js';

@@ -8,7 +8,7 @@ import { MANIFEST_FILE } from '../../workspace/manifest.js';
 import { PUBLIC_KEY_FILE, SIGNATURE_FILE, SIGNING_ALGORITHMS, type ManifestSignature, type SigningAlgorithm } from './signature-file.js';
 import { signatureValid } from './verify-signature.js';
 
-export class SigningError extends Error {
+class SigningError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'SigningError';

@@ -3,7 +3,7 @@
 export type PageSize = 'A4' | 'LETTER';
 
 /** Points (1/72 in), portrait, as pdfkit defines them. */
-export const PAGE_SIZES: Record<PageSize, { width: number; height: number }> = {
+const PAGE_SIZES: Record<PageSize, { width: number; height: number }> = {
   A4: { width: 595.28, height: 841.89 },
   LETTER: { width: 612, height: 792 },
 };
@@ -54,7 +54,7 @@ export function columns(x: number, width: number, weights: number[], gap: number
   return out;
 }
 
-export type FontName = 'Helvetica' | 'Helvetica-Bold' | 'Helvetica-Oblique';
+type FontName = 'Helvetica' | 'Helvetica-Bold' | 'Helvetica-Oblique';
 
 export interface TextStyle {
   font: FontName;

@@ -7,7 +7,7 @@
 /** Width of a string in points, in the font and size it will be drawn with. */
 export type Measure = (text: string) => number;
 
-export const ELLIPSIS = '\u2026';
+const ELLIPSIS = '\u2026';
 
 /** Code points above U+00FF that WinAnsiEncoding (cp1252) can still show. */
 const WIN_ANSI_EXTRA = new Set([
@@ -53,7 +53,7 @@ export function fitMiddle(text: string, maxWidth: number, measure: Measure): str
  * searches for the longest fitting cut start here instead of at the end of a long text. Binary
  * search: a few measurements whatever the text's length.
  */
-export function prefixBound(chars: readonly string[], room: number, measure: Measure): number {
+function prefixBound(chars: readonly string[], room: number, measure: Measure): number {
   const limit = 2 * Math.max(room, 0) + measure(ELLIPSIS);
   let lo = 0;
   let hi = chars.length;

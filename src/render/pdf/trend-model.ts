@@ -5,7 +5,7 @@
  */
 import type { TrendPoint, TrendSection } from '../../model/governance-sections.js';
 
-export type Direction = 'up' | 'down' | 'same';
+type Direction = 'up' | 'down' | 'same';
 
 export interface Delta {
   direction: Direction;
@@ -55,7 +55,7 @@ function delta(difference: number, decimals: number): Delta {
  * Lower ends the y-axis may start at, tightest first. The axis always ends at 100 % and its
  * range is printed on the chart, so a zoomed axis is stated, never implied.
  */
-export const AXIS_FLOORS = [99.9, 99, 95, 90, 75, 50, 0] as const;
+const AXIS_FLOORS = [99.9, 99, 95, 90, 75, 50, 0] as const;
 
 /** The tightest axis [floor, 100] that holds every value; null when there is no value. */
 export function axisRange(values: number[]): { min: number; max: number } | null {

@@ -16,7 +16,7 @@ export type CellInput = string | number | null | undefined | { text: string; ton
 
 export type NumberFormat = 'count' | 'bytes' | 'pct';
 
-export const NUMBER_FORMATS: Record<NumberFormat, string> = {
+const NUMBER_FORMATS: Record<NumberFormat, string> = {
   count: '#,##0',
   bytes: '#,##0',
   pct: '0.000%',
@@ -31,7 +31,7 @@ const TONE_COLOURS: Record<Tone, { fill: string; font: string }> = {
 };
 
 /** Excel's limit on the length of one cell's text. */
-export const MAX_CELL_TEXT = 32_767;
+const MAX_CELL_TEXT = 32_767;
 
 // Characters XML 1.0 cannot carry; exceljs would silently drop them and change an object key.
 // eslint-disable-next-line no-control-regex -- matching control characters is this expression's job

@@ -23,9 +23,9 @@ import { stampProvisional } from './provisional.js';
 import { LOG_EXPORTS, type LogExportPaths } from '../csv/log-exports.js';
 
 export type { UnencryptedRow } from './sheets/unencrypted.js';
-export { neutraliseText } from './cells.js';
+;
 
-export const DEFAULT_UNENCRYPTED_CAP = 10_000;
+const DEFAULT_UNENCRYPTED_CAP = 10_000;
 
 export interface RenderXlsxOptions {
   wording: Wording;

@@ -14,7 +14,7 @@ export interface Column<R> {
 }
 
 /** A "(key total)"-style row: bold, still inside the filtered range. */
-export interface AddOptions {
+interface AddOptions {
   bold?: boolean;
 }
 

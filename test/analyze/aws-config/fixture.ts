@@ -6,14 +6,14 @@ import type { AwsConfigEvidence } from '../../../src/workspace/aws-config-eviden
 
 export const A = '111111111111';
 export const B = '222222222222';
-export const KEY_ARN = `arn:aws:kms:eu-west-1:${A}:key/k-1`;
+const KEY_ARN = `arn:aws:kms:eu-west-1:${A}:key/k-1`;
 export const PERIOD = { startUtc: '2026-10-01T00:00:00Z', endUtc: '2026-11-01T00:00:00Z' };
 
 let n = 0;
-export function ok<T>(operation: string, response: T, region = 'eu-west-1'): FiledRecord<T> {
+function ok<T>(operation: string, response: T, region = 'eu-west-1'): FiledRecord<T> {
   return { operation: `config:${operation}`, parameters: {}, account: A, region, collectedAt: '2026-11-01T06:00:00Z', source: 'offline', outcome: 'ok', response, file: `evidence/aws-config/f${++n}.json` };
 }
-export function failed(operation: string, outcome: 'access_denied' | 'error', code: string, region = 'eu-west-1'): FiledRecord<never> {
+function failed(operation: string, outcome: 'access_denied' | 'error', code: string, region = 'eu-west-1'): FiledRecord<never> {
   return { operation: `config:${operation}`, parameters: {}, account: A, region, collectedAt: '2026-11-01T06:00:00Z', source: 'offline', outcome, error: { code, message: 'denied' }, file: `evidence/aws-config/f${++n}.json` };
 }
 

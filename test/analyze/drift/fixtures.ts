@@ -9,7 +9,7 @@ export function fixturePolicy(name: string): Record<string, unknown> {
 }
 
 export const KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1111aaaa-2222-3333-4444-555566667777';
-export const AWS_S3_KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/9999ffff-0000-1111-2222-333344445555';
+const AWS_S3_KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/9999ffff-0000-1111-2222-333344445555';
 
 export function bucket(overrides: Partial<BucketSnapshot> = {}): BucketSnapshot {
   return {

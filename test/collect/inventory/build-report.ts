@@ -4,12 +4,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-export const FULL_SCHEMA = [
-  'Bucket', 'Key', 'VersionId', 'IsLatest', 'IsDeleteMarker', 'Size', 'LastModifiedDate', 'ETag', 'StorageClass',
-  'IsMultipartUploaded', 'ReplicationStatus', 'EncryptionStatus', 'ObjectLockRetainUntilDate', 'ObjectLockMode',
-  'ObjectLockLegalHoldStatus', 'IntelligentTieringAccessTier', 'BucketKeyStatus', 'ChecksumAlgorithm',
-];
-
 /** A CSV-format schema as the example manifest in the AWS docs has it, without versions. */
 export const CURRENT_SCHEMA = ['Bucket', 'Key', 'Size', 'LastModifiedDate', 'StorageClass', 'EncryptionStatus'];
 
@@ -23,7 +17,7 @@ export function row(key: string, size: string, status: string, lastModified = '2
   return csvRow(['src-bucket', key, size, lastModified, 'STANDARD', status]);
 }
 
-export interface DataFileSpec {
+interface DataFileSpec {
   name: string;
   /** Uncompressed CSV; gzipped on write. */
   csv?: string;
@@ -93,6 +87,6 @@ export async function writeReport(spec: ReportSpec): Promise<void> {
   }
 }
 
-export function md5(bytes: Buffer): string {
+function md5(bytes: Buffer): string {
   return createHash('md5').update(bytes).digest('hex');
 }

@@ -2,9 +2,9 @@
  * Reads a rendered PDF back the way a reader's tools would, with PDF.js (test/support/pdf-reader.ts):
  * text as it stands on the page, word boxes, fonts, document info and page count.
  */
-import { isoDate, pageText, readPdf, type PdfFont, type Word } from '../../support/pdf-reader.js';
+import { isoDate, pageText, readPdf, type Word } from '../../support/pdf-reader.js';
 
-export type { PdfFont, Word };
+export type {  Word };
 
 /** The text of every page, line by line (pages separated by a form feed, as pdftotext does). */
 export function pdfText(pdf: Buffer, layout = true): string {
@@ -36,10 +36,6 @@ export function pdfinfoPages(pdf: Buffer): number {
   return readPdf(pdf).pages.length;
 }
 
-/** Every font the pages use, with whether the file embeds it (what pdffonts lists). */
-export function pdfFonts(pdf: Buffer): PdfFont[] {
-  return readPdf(pdf).fonts;
-}
 
 /** `/Type /Page` dictionaries in the file (not `/Type /Pages`). pdfkit never compresses object dictionaries. */
 export function pageObjects(pdf: Buffer): number {

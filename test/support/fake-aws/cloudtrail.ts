@@ -9,7 +9,7 @@ import type { FakeAccount, FakeTrail, Scenario } from './scenario.js';
 import { epochSeconds, type Identified, type WireAnswer, type WireRequest } from './wire.js';
 import { jsonError, jsonOk, parseJsonBody } from './json11.js';
 
-export function trailArn(account: string, t: FakeTrail): string {
+function trailArn(account: string, t: FakeTrail): string {
   return `arn:aws:cloudtrail:${t.homeRegion}:${account}:trail/${t.name}`;
 }
 

@@ -13,7 +13,7 @@ import { collectAwsConfig } from '../../../src/collect/aws-config/index.js';
 import type { AwsConfigEvidence } from '../../../src/workspace/aws-config-evidence.js';
 import type { LookedUpKmsEvents } from '../../../src/collect/cloudtrail/lookup-events.js';
 
-export const noInventory: InventoryReader = async ({ bucket }) => ({ bucket, status: 'missing', reason: 'no inventory location configured' });
+const noInventory: InventoryReader = async ({ bucket }) => ({ bucket, status: 'missing', reason: 'no inventory location configured' });
 
 export interface LiveRun {
   evidence: TenantEvidence;

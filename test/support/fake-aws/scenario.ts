@@ -5,7 +5,7 @@
 
 export type Service = 's3' | 'kms' | 'sts' | 'cloudtrail' | 'config';
 
-export interface FakeInventoryConfig {
+interface FakeInventoryConfig {
   id: string;
   /** Destination bucket name (the fake writes it as an ARN, as S3 does). */
   destinationBucket: string;
@@ -47,7 +47,7 @@ export interface FakeBucket {
 }
 
 /** The headers of one PutObject the fake accepted, as S3 would store them with the object. */
-export interface FakeUpload {
+interface FakeUpload {
   checksumSha256?: string;
   sse?: string;
   sseKmsKeyId?: string;
@@ -98,7 +98,7 @@ export interface FakeTrail {
 }
 
 /** An AWS Config configuration recorder in one region. */
-export interface FakeConfigRecorder {
+interface FakeConfigRecorder {
   region: string;
   name?: string;
   recording: boolean;
@@ -151,7 +151,7 @@ export interface FakeCloudTrailEvent {
   record: Record<string, unknown> & { eventID: string; eventTime: string; eventName: string; eventSource: string };
 }
 
-export type FaultAction =
+type FaultAction =
   | { kind: 'error'; code: string; status: number; message?: string }
   | { kind: 'throttle' }
   | { kind: 'latency'; ms: number }

@@ -37,7 +37,7 @@ export function credentialScope(authorization: string | undefined): { accessKeyI
   return { accessKeyId: m[1]!, region: m[3]!, service: m[4]! };
 }
 
-export function xmlEscape(s: string): string {
+function xmlEscape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 

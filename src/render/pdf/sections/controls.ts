@@ -6,7 +6,7 @@ import { fitMiddle, toWinAnsi, type Measure } from '../text-fit.js';
 import type { PageContext } from './context.js';
 import { drawHeading } from './heading.js';
 
-export const VERDICT_COLOUR: Record<Verdict, string> = {
+const VERDICT_COLOUR: Record<Verdict, string> = {
   pass: PALETTE.pass,
   fail: PALETTE.fail,
   not_evaluated: PALETTE.warn,

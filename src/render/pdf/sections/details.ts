@@ -25,7 +25,7 @@ interface DetailRow {
 type SectionKey = keyof Packet['sections'];
 
 /** Every later section, in the order the page and the workbook list them. */
-export const ALL_SECTIONS = ['deniedUploads', 'keyUsage', 'drift', 'awsConfig', 'exceptions', 'trend'] as const satisfies ReadonlyArray<SectionKey>;
+const ALL_SECTIONS = ['deniedUploads', 'keyUsage', 'drift', 'awsConfig', 'exceptions', 'trend'] as const satisfies ReadonlyArray<SectionKey>;
 
 interface SectionRow {
   key: SectionKey;

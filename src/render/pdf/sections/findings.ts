@@ -21,7 +21,7 @@ const NAME_SHARE = 0.45;
  * The finding sentence fitted to one line. When it starts with its resource name (the usual
  * "bucket: what is wrong"), the name is shortened in the middle so the sentence stays readable.
  */
-export function findingLine(doc: Doc, finding: Finding, style: TextStyle, width: number): string {
+function findingLine(doc: Doc, finding: Finding, style: TextStyle, width: number): string {
   const text = toWinAnsi(finding.text);
   const name = toWinAnsi(finding.resource);
   const measure = measurer(doc, style);

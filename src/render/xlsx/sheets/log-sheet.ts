@@ -3,7 +3,7 @@ import type { Wording } from '../../wording.js';
 import { setCell } from '../cells.js';
 
 /** The log sheets put a note on row 1 (what the sheet holds, or why it is empty) and their table from row 2. */
-export const NOTE_ROW = 1;
+const NOTE_ROW = 1;
 export const HEADER_ROW = 2;
 
 export function addLogSheet(wb: Workbook, w: Wording, sheetKey: string): Worksheet {
