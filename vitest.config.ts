@@ -10,6 +10,7 @@ export const E2E_TESTS = [
   'test/pipeline/**/*.test.ts',
   'test/cli/**/*.test.ts',
   'test/collect/live/faults.test.ts',
+  'test/collect/live/fault-matrix.test.ts',
   'test/collect/live/region-give-up.test.ts',
   'test/analyze/policy/differential.test.ts',
 ];

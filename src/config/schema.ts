@@ -19,7 +19,7 @@ const ENCRYPTION_MODES = ['SSE-S3', 'SSE-KMS', 'DSSE-KMS'] as const;
  * Framework mappings the packet shows, in this order (ids of frameworks/*.yaml): no id twice and one
  * version per framework, so a reference such as "CIS 3.6" names one requirement.
  */
-export const frameworkSelection = z
+const frameworkSelection = z
   .array(z.enum(FRAMEWORK_IDS, { error: (issue) => `unknown framework "${String(issue.input)}"; known: ${FRAMEWORK_IDS.join(', ')}` }))
   .min(1)
   .superRefine((ids, ctx) => {

@@ -19,7 +19,7 @@ export type DemoMonth = typeof DEMO_PERIOD | typeof DEMO_PREVIOUS_PERIOD;
 const EXPORTED_AT: Record<DemoMonth, string> = { '2026-09': '2026-10-01T06:00:00Z', '2026-10': '2026-11-01T06:00:00Z' };
 export const demoExportedAt = (month: DemoMonth) => EXPORTED_AT[month];
 /** The inventory report folder each month's packets count (the first after the month's end in every demo zone). */
-export const DEMO_REPORT_FOLDER: Record<DemoMonth, string> = { '2026-09': '2026-10-01T05-30Z', '2026-10': '2026-11-01T05-30Z' };
+const DEMO_REPORT_FOLDER: Record<DemoMonth, string> = { '2026-09': '2026-10-01T05-30Z', '2026-10': '2026-11-01T05-30Z' };
 
 
 type Sse = 'NOT-SSE' | 'SSE-S3' | 'SSE-KMS' | 'DSSE-KMS' | 'SSE-C';

@@ -10,7 +10,7 @@ import { stableJson, writeFileAtomic } from '../workspace/atomic-write.js';
 import { PACKET_FILE } from '../packet-folder.js';
 
 /** One tenant's line in the operator's cross-tenant review of a period. */
-export interface PortfolioRow {
+interface PortfolioRow {
   tenant: string;
   displayName: string;
   /** unreadable: no packet.json could be read; unverified: a packet from an earlier run that does not verify. */
@@ -39,15 +39,15 @@ export interface Portfolio {
   tenants: PortfolioRow[];
 }
 
-export const PORTFOLIO_JSON = 'portfolio.json';
-export const PORTFOLIO_XLSX = 'portfolio.xlsx';
+const PORTFOLIO_JSON = 'portfolio.json';
+const PORTFOLIO_XLSX = 'portfolio.xlsx';
 
 /** Sections the packet types may still describe as "not collected"; read by their state alone. */
 type LooseSection = { state?: string; total?: number; counts?: Record<string, number> } | undefined;
 
 const count = (c: Record<string, number> | undefined, ...keys: string[]) => keys.reduce((n, k) => n + (c?.[k] ?? 0), 0);
 
-export function portfolioRow(packet: Packet): PortfolioRow {
+function portfolioRow(packet: Packet): PortfolioRow {
   const sections = packet.sections as unknown as Record<string, LooseSection>;
   const denied = sections.deniedUploads;
   const drift = sections.drift;
@@ -94,7 +94,7 @@ function unusableRow(tenant: string, status: 'unreadable' | 'unverified', proble
 }
 
 /** Says why a packet folder does not verify, or nothing when it does. */
-export type PacketCheck = (folder: string) => Promise<string | undefined>;
+type PacketCheck = (folder: string) => Promise<string | undefined>;
 
 const verifyPacketFolder: PacketCheck = async (folder) => {
   const report = await verifyFolder(folder);
@@ -111,7 +111,7 @@ export interface PortfolioOptions {
  * Every tenant packet of the period folder (dot-folders such as .revisions and staging are skipped).
  * A packet left by an earlier run is used only if it verifies: an edited one is listed as unverified, never counted.
  */
-export async function readPortfolio(periodDir: string, period: string, opts: PortfolioOptions = {}): Promise<Portfolio> {
+async function readPortfolio(periodDir: string, period: string, opts: PortfolioOptions = {}): Promise<Portfolio> {
   const check = opts.check ?? verifyPacketFolder;
   const entries = await readdir(periodDir, { withFileTypes: true });
   const tenants: PortfolioRow[] = [];
@@ -150,7 +150,7 @@ const COLUMNS: Array<{ header: string; width: number; value: (r: PortfolioRow) =
 ];
 
 /** The portfolio as a one-sheet workbook; every text cell neutralised (tenant names are user input). */
-export async function portfolioXlsx(p: Portfolio): Promise<Buffer> {
+async function portfolioXlsx(p: Portfolio): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 's3-evidence';
   // Dated by the newest packet, never the clock: the same packets give the same bytes.

@@ -19,7 +19,7 @@ let packet: Packet;
 
 /** A framework file read straight from frameworks/, not through the tool's loader. */
 function frameworkFile(id: string): { framework: string; version: string; requirements: Array<{ id: string; title: string; controls: string[] }> } {
-  return parse(readFileSync(path.resolve('frameworks', `${id}.yaml`), 'utf8'));
+  return parse(readFileSync(path.resolve('frameworks', `${id}.yaml`), 'utf8')) as ReturnType<typeof frameworkFile>;
 }
 
 /** RFC 4180 lines as the exports write them (quoted fields may hold commas, no newlines in these files). */
@@ -121,7 +121,7 @@ describe('frameworks chosen by the configuration', () => {
   });
 
   it('the page names the frameworks in the controls heading and prefixes each reference with its framework', async () => {
-    const text = pageText((await readPdf(readFileSync(path.join(folder, 'acme-2026-10.pdf')))).pages[0]!, false);
+    const text = pageText(readPdf(readFileSync(path.join(folder, 'acme-2026-10.pdf'))).pages[0]!, false);
     expect(text).toContain('refs: CIS 7.0.0 · NIST 800-53 r5 · SOC 2');
     expect(text).toContain('CIS 3.1.1 · NIST SC-8');
     expect(text).toContain('CIS 4.6 · NIST SC-12');
@@ -183,7 +183,7 @@ describe('packets issued before frameworks were selectable', () => {
         'CIS AWS Foundations Benchmark v1.4.0 2.1.2 (Ensure S3 Bucket Policy is set to deny HTTP requests)',
         'CIS AWS Foundations Benchmark v1.4.0 3.8 (Ensure rotation for customer created symmetric CMKs is enabled)',
       ]);
-      const page = pageText((await readPdf(readFileSync(path.join(scratch, 'acme-2026-10.pdf')))).pages[0]!, false);
+      const page = pageText(readPdf(readFileSync(path.join(scratch, 'acme-2026-10.pdf'))).pages[0]!, false);
       expect(page).toContain('full detail: workbook sheet Controls');
       expect(page).not.toContain('refs: ');
       for (const id of ['2.1.1', '2.1.2', '3.8']) expect(page).toContain(id);

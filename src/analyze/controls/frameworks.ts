@@ -28,7 +28,7 @@ const frameworkSchema = z
 
 export type Framework = z.infer<typeof frameworkSchema> & { file: string };
 
-function frameworksDir(): string {
+export function frameworksDir(): string {
   return path.join(projectRoot(), 'frameworks');
 }
 

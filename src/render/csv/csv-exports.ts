@@ -33,7 +33,7 @@ class CsvFile {
 
 export const UNENCRYPTED_EXPORT = 'exports/unencrypted-objects.csv';
 
-export const COMPLIANCE_COLUMNS = [
+const COMPLIANCE_COLUMNS = [
   'framework', 'framework_version', 'requirement', 'requirement_title', 'requirement_status', 'control', 'control_title', 'control_verdict', 'control_scope',
 ] as const;
 

@@ -151,7 +151,7 @@ export interface FakeCloudTrailEvent {
   record: Record<string, unknown> & { eventID: string; eventTime: string; eventName: string; eventSource: string };
 }
 
-type FaultAction =
+export type FaultAction =
   | { kind: 'error'; code: string; status: number; message?: string }
   | { kind: 'throttle' }
   | { kind: 'latency'; ms: number }

@@ -35,7 +35,7 @@ export function shortReferences(ids: string[], separator: string, more: (count: 
  * as many groups as fit, then "+N" for the references left out. References without a short name
  * (schema-1 packets) are bare ids, as they were printed then.
  */
-export function groupedReferences(
+function groupedReferences(
   refs: ReadonlyArray<{ short?: string; id: string }>,
   separators: { group: string; id: string },
   more: (count: number) => string,

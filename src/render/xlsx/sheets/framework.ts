@@ -9,7 +9,7 @@ import { columnsFor, writeTable } from '../table.js';
  * One sheet per framework the packet was made with: each requirement with every control mapped to it,
  * that control's verdict and scope, and the requirement's overall status (repeated per row, for filtering).
  */
-export function addFrameworkSheet(wb: Workbook, w: Wording, p: Packet, fw: FrameworkResult): void {
+function addFrameworkSheet(wb: Workbook, w: Wording, p: Packet, fw: FrameworkResult): void {
   const sheet = wb.addWorksheet(fw.sheet);
   const columns = columnsFor<FrameworkRow>(w, 'framework', [
     { id: 'requirement', value: (r) => r.requirement.id },
