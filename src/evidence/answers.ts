@@ -271,10 +271,10 @@ export function shapeProblem(schema: z.ZodType, value: unknown): string | undefi
  * shape becomes an `error` record (code UnreadableEvidence) whose message names the file and field;
  * its response is dropped so nothing downstream can read it. Refusals and failures pass unchanged.
  */
-export function readAnswer<T>(record: FiledRecord<unknown>): FiledRecord<T>;
-export function readAnswer<T>(record: EvidenceRecord<unknown>, file: string): EvidenceRecord<T>;
-export function readAnswer<T>(record: EvidenceRecord<unknown> & { file?: string }, file = record.file ?? ''): EvidenceRecord<T> {
-  if (record.outcome !== 'ok') return record as EvidenceRecord<T>;
+export function readAnswer<T>(record: FiledRecord): FiledRecord<T>;
+export function readAnswer<T>(record: EvidenceRecord, file: string): EvidenceRecord<T>;
+export function readAnswer<T>(record: EvidenceRecord & { file?: string }, file = record.file ?? ''): EvidenceRecord<T> {
+  if (record.outcome !== 'ok') return record;
   const error = unreadableAnswer(record.operation, record.response, file);
   if (error === undefined) return record as EvidenceRecord<T>;
   const { response: _dropped, ...rest } = record;
