@@ -1,9 +1,11 @@
 /**
  * npm run bench [-- --json] [-- --scale 0.1] [-- --rounds 3] [-- --only inventory,logs,product]
+ * npm run bench -- --from result.json: the text form of a result saved with --json (no new run).
  * Every figure is a ratio against a reference measured in the same run (gzip -dc over the same
  * files; one call at a time against the same endpoint, interleaved), because the machines are small and noisy.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchProduct, formatProductBench, type ProductBenchResult } from './product/product.js';
@@ -15,7 +17,7 @@ const json = args.includes('--json');
 const scaleArg = args.indexOf('--scale');
 const scale = scaleArg >= 0 ? Number(args[scaleArg + 1]) : 1;
 const onlyArg = args.indexOf('--only');
-const only = onlyArg >= 0 ? args[onlyArg + 1]!.split(',') : ['inventory', 'logs', 'product'];
+const only: string[] = onlyArg >= 0 ? args[onlyArg + 1]!.split(',') : ['inventory', 'logs', 'product'];
 const roundsArg = args.indexOf('--rounds');
 const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : 2;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -26,7 +28,10 @@ function runOne<T>(name: string): T {
   return JSON.parse(out.trim().split('\n').at(-1)!) as T;
 }
 
-const results: { inventory?: InventoryBenchResult; logs?: LogBenchResult; product?: ProductBenchResult } = {};
+const fromArg = args.indexOf('--from');
+const saved = fromArg >= 0 ? (JSON.parse(readFileSync(args[fromArg + 1]!, 'utf8')) as typeof results & { scale: number }) : undefined;
+const results: { inventory?: InventoryBenchResult; logs?: LogBenchResult; product?: ProductBenchResult } = saved ?? {};
+if (saved) only.length = 0;
 if (only.includes('inventory')) results.inventory = runOne<InventoryBenchResult>('inventory');
 if (only.includes('logs')) results.logs = runOne<LogBenchResult>('logs');
 if (only.includes('product')) {
