@@ -1,22 +1,23 @@
 import type { TenantEvidence } from '../evidence/bundle.js';
 import { ENCRYPTION_STATUSES } from '../evidence/inventory.js';
-import { PACKET_SCHEMA_VERSION, type ControlResult, type Finding, type KeyResult, type MissingEvidence, type Packet, type SectionNotCollected } from '../model/packet.js';
-import type { Wording } from '../render/wording.js';
+import { PACKET_SCHEMA_VERSION, type ControlResult, type Finding, type KeyResult, type MissingEvidence, type Packet } from '../model/packet.js';
+import { type SectionNotCollected } from '../model/shared.js';
+import type { Wording } from '../wording/wording.js';
 import { bucketResult } from './buckets.js';
 import { CONTROLS } from './controls/index.js';
 import { missingEvidence } from './completeness.js';
 import { summariseCoverage } from './coverage.js';
 import { evaluateControls, SEVERITY_RANK, type ControlCatalog } from './evaluate-controls.js';
 import { governanceSections, trendSection, type GovernanceResult } from './governance.js';
-import type { GovernanceEvidence } from '../workspace/governance-evidence.js';
+import type { GovernanceEvidence } from '../evidence/governance-evidence.js';
 import { keyResult } from './keys.js';
 import { decideStatus, unusableKeyFindings } from './status.js';
 import { guardrailSections } from './guardrail-sections.js';
-import type { LogEvidence } from '../workspace/log-evidence.js';
+import type { LogEvidence } from '../evidence/log-evidence.js';
 import { awsConfigSection } from './aws-config/index.js';
 import { frameworkResults, selectFrameworks } from './controls/frameworks.js';
 import { LEGACY_FRAMEWORKS } from '../config/frameworks.js';
-import type { AwsConfigEvidence } from '../workspace/aws-config-evidence.js';
+import type { AwsConfigEvidence } from '../evidence/aws-config-evidence.js';
 
 export interface AnalyzeInput {
   /** Baseline, exceptions register and earlier months as frozen at collection; null for older packets. */

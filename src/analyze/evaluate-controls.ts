@@ -1,5 +1,6 @@
-import type { ControlResult, Finding, Severity, Verdict } from '../model/packet.js';
-import type { Wording } from '../render/wording.js';
+import type { ControlResult, Finding } from '../model/packet.js';
+import type { Severity, Verdict } from '../model/shared.js';
+import type { Wording } from '../wording/wording.js';
 import { formatBytes } from '../format/bytes.js';
 import type { Control, ControlFacts, Judgement } from './controls/control.js';
 import type { ControlMetadata } from './controls/metadata.js';

@@ -1,9 +1,9 @@
 import type { TenantEvidence } from '../evidence/bundle.js';
 import type { DriftSection, ExceptionsSection, TrendSection } from '../model/governance-sections.js';
 import type { ControlResult, Finding, KeyResult, Packet } from '../model/packet.js';
-import type { Wording } from '../render/wording.js';
-import type { GovernanceEvidence } from '../workspace/governance-evidence.js';
-import { snapshotFromEvidence } from '../baseline/index.js';
+import type { Wording } from '../wording/wording.js';
+import type { GovernanceEvidence } from '../evidence/governance-evidence.js';
+import { snapshotFromEvidence } from '../evidence/baseline-snapshot.js';
 import { buildDriftSection } from './drift/index.js';
 import { applyExceptions } from './exceptions/index.js';
 import { trendPoint } from './trend/index.js';

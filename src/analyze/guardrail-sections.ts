@@ -1,8 +1,9 @@
 import type { TenantEvidence } from '../evidence/bundle.js';
-import type { DeniedUploadsSection, KeyUsageSection, LogProblem, SkippedSummary } from '../model/log-sections.js';
+import type { DeniedUploadsSection, KeyUsageSection } from '../model/log-sections.js';
+import type { LogProblem, SkippedSummary } from '../evidence/log-scans.js';
 import type { Finding, KeyResult, MissingEvidence } from '../model/packet.js';
-import type { Wording } from '../render/wording.js';
-import type { LogEvidence } from '../workspace/log-evidence.js';
+import type { Wording } from '../wording/wording.js';
+import type { LogEvidence } from '../evidence/log-evidence.js';
 import { mergeDeniedUploads } from './guardrails/merge-denied-uploads.js';
 import { aliasTargets, summariseKeyUsage } from './guardrails/key-usage.js';
 

@@ -6,7 +6,7 @@
  * A critical finding covered by an active exception has already dropped to info: it is not active.
  */
 import type { ControlResult, Finding, KeyResult, OverallStatus } from '../model/packet.js';
-import type { Wording } from '../render/wording.js';
+import type { Wording } from '../wording/wording.js';
 
 /** KMS KeyState values in which data under the key can no longer be decrypted (or soon will not be). */
 const UNUSABLE_KEY_STATES: ReadonlySet<string> = new Set(['Disabled', 'PendingDeletion', 'PendingReplicaDeletion', 'Unavailable']);

@@ -1,7 +1,8 @@
 import type { TenantEvidence } from '../evidence/bundle.js';
 import { evidenceHashOf } from './evidence-hash.js';
-import { snapshotFromEvidence } from './snapshot.js';
-import type { BaselineStore, StoredBaseline } from './store.js';
+import { snapshotFromEvidence } from '../evidence/baseline-snapshot.js';
+import type { BaselineStore } from './store.js';
+import type { StoredBaseline } from '../evidence/baseline-snapshot.js';
 
 /** Approves the governed state of a packet folder's evidence as the store's next version. */
 export async function approvePacketEvidence(args: {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EvidenceFile } from '../evidence/bundle.js';
-import { sha256 } from '../workspace/hash.js';
+import { sha256 } from '../util/hash.js';
 
 export interface EvidenceHash {
   sha256: string;

@@ -5,29 +5,8 @@
  * s3:// prefix later (PutObject with If-None-Match: *) serve the same store.
  */
 import { z } from 'zod';
-import { sha256 } from '../workspace/hash.js';
-import { SNAPSHOT_VERSION, type BaselineSnapshot } from './snapshot.js';
-
-const BASELINE_FORMAT_VERSION = 1;
-
-export interface StoredBaseline {
-  formatVersion: typeof BASELINE_FORMAT_VERSION;
-  version: number;
-  tenant: string;
-  /** The period whose evidence was approved. */
-  period: string;
-  approvedBy: string;
-  /** ISO-8601 UTC. */
-  approvedAt: string;
-  reason: string;
-  /** sha256 of the approved evidence (the packet's manifest.json, or its evidence file list). */
-  evidenceSha256: string;
-  /** What evidenceSha256 is the hash of. */
-  evidenceBasis?: string;
-  /** sha256 of the snapshot as stored (compact JSON), so a later edit of the file shows. */
-  snapshotSha256: string;
-  snapshot: BaselineSnapshot;
-}
+import { sha256 } from '../util/hash.js';
+import { BASELINE_FORMAT_VERSION, SNAPSHOT_VERSION, type BaselineSnapshot, type StoredBaseline } from '../evidence/baseline-snapshot.js';
 
 type BaselineSummary = Omit<StoredBaseline, 'snapshot'>;
 

@@ -16,7 +16,7 @@ import {
   type BaselineStore,
 } from '../baseline/index.js';
 import { isPeriodLabel } from '../config/period.js';
-import { EvidenceReadError, evidencePaths, loadEvidence } from '../workspace/evidence-store.js';
+import { EvidenceReadError, evidencePaths, loadEvidence } from '../evidence/evidence-store.js';
 import { UsageError } from '../errors.js';
 import { approvePacketEvidence } from '../baseline/approve-packet.js';
 

@@ -5,8 +5,8 @@ import type { DescribeKeyOutput, GetKeyPolicyOutput, GetKeyRotationStatusOutput,
 import type { AccountEvidence, BucketEvidence, ExcludedBucket, KeyEvidence, RunInfo, TenantEvidence } from '../evidence/bundle.js';
 import type { InventoryEvidence } from '../evidence/inventory.js';
 import type { FiledRecord } from '../evidence/record.js';
-import { EvidenceWriter, evidencePaths, safeSegment, writeEvidenceIndex } from '../workspace/evidence-store.js';
-import { hashTree } from '../workspace/hash.js';
+import { EvidenceWriter, evidencePaths, safeSegment, writeEvidenceIndex } from '../evidence/evidence-store.js';
+import { hashTree } from '../util/hash.js';
 import { parseKeyReference } from './key-reference.js';
 import { DEFAULT_WORK } from './live/options.js';
 import { regionFromLocationConstraint, selectByName, selectByTags } from './select-buckets.js';

@@ -5,7 +5,7 @@ import { baselineStore, defaultBaselineDir, folderBackend } from '../baseline/in
 import { periodFor } from '../config/period.js';
 import type { Config } from '../config/schema.js';
 import { runTenant } from '../pipeline/run-tenant.js';
-import { loadEvidence } from '../workspace/evidence-store.js';
+import { loadEvidence } from '../evidence/evidence-store.js';
 import { DEMO_PERIOD, DEMO_PREVIOUS_PERIOD, demoExportedAt, generateDemoExports } from './generate-demo.js';
 
 /**

@@ -2,7 +2,7 @@
  * The AWS Config section: AWS's own verdicts beside this packet's, and the configuration history of
  * each bucket and key in the period. `not_collected` when no tenant account had Config evidence.
  */
-import type { SectionNotCollected, Verdict } from './packet.js';
+import type { SectionNotCollected, Verdict } from './shared.js';
 
 /** What GetComplianceDetailsByConfigRule says of a resource; NO_RESULT: the rule has no result for it. */
 export type AwsVerdict = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE' | 'INSUFFICIENT_DATA' | 'NO_RESULT';

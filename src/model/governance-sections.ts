@@ -2,7 +2,7 @@
  * Packet sections for governance over time: drift against the approved baseline, the exceptions
  * register, and the 12-month trend. Each may also be `not_collected` (from packet.ts).
  */
-import type { SectionNotCollected, Severity } from './packet.js';
+import type { SectionNotCollected, Severity } from './shared.js';
 
 // ---------------------------------------------------------------- drift
 

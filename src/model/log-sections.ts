@@ -4,27 +4,13 @@
  * Each is `not_collected` (with the reason) or `collected`; a collected section still carries
  * its skipped lines and problems, so a partial read is never shown as a clean one.
  */
+import type { LogProblem, SkippedSummary, PrincipalKind, KeyManagementEvent } from '../evidence/log-scans.js';
 
 /** Why an upload was refused. `undetermined`: only the access log saw it, and it does not record request headers. */
 export const DENIAL_REASONS = ['sse_header_missing', 'sse_value_not_allowed', 'plain_http', 'other', 'undetermined'] as const;
 export type DenialReason = (typeof DENIAL_REASONS)[number];
 
 export type LogSourceId = 'access_logs' | 'cloudtrail';
-
-/** A line or file that could not be read as what it claims to be. */
-export interface LogProblem {
-  /** Path inside the tree, or the tree's location for tree-level problems. */
-  file: string;
-  /** 1-based line number (access logs) or record index (CloudTrail, 1-based). */
-  line?: number;
-  message: string;
-}
-
-export interface SkippedSummary {
-  count: number;
-  /** The first few, in reading order; `count` is the full number. */
-  samples: LogProblem[];
-}
 
 export interface CountedName {
   name: string;
@@ -61,8 +47,6 @@ export interface LogSourceSummary {
   /** Records whose time falls inside the period. */
   recordsInPeriod: number;
 }
-
-export type PrincipalKind = 'role' | 'user' | 'root' | 'federated' | 'aws_service' | 'aws_account' | 'anonymous' | 'unknown';
 
 export interface DeniedUploadsCollected {
   state: 'collected';
@@ -102,19 +86,6 @@ export interface KeyPrincipalUsage {
   via: string[];
   /** null: no expectation configured for this key. */
   expected: boolean | null;
-}
-
-export interface KeyManagementEvent {
-  time: string;
-  eventName: string;
-  principal: string;
-  kind: PrincipalKind;
-  sourceIp?: string;
-  errorCode?: string;
-  requestId?: string;
-  eventId?: string;
-  /** Short detail, e.g. "grantee arn:…; operations Decrypt" or "pending window 7 days". */
-  detail?: string;
 }
 
 export interface KeyUsage {

@@ -4,6 +4,7 @@
  */
 import type { EncryptionStatus, ObjectTally, TallyByStatus, UnencryptedObjectSample } from '../evidence/inventory.js';
 import type { EvidenceFile } from '../evidence/bundle.js';
+import type { Verdict, Severity } from './shared.js';
 import type { DeniedUploadsSection, KeyUsageSection } from './log-sections.js';
 import type { DriftSection, ExceptionsSection, TrendSection } from './governance-sections.js';
 import type { AwsConfigSection } from './config-sections.js';
@@ -11,15 +12,7 @@ import type { AwsConfigSection } from './config-sections.js';
 /** 2: packets record the frameworks they were made with (`frameworks`) and references carry `short`. */
 export const PACKET_SCHEMA_VERSION = 2;
 
-/**
- * Per resource and per control. `not_evaluated` always carries the reason. `exception`: a FAIL
- * covered by an active entry of the tenant's exceptions register (set only by applyExceptions).
- */
-export type Verdict = 'pass' | 'fail' | 'not_evaluated' | 'not_applicable' | 'exception';
-
 export type OverallStatus = 'compliant' | 'attention' | 'incomplete';
-
-export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 
 /** yes: a statement denies every case. partial: some cases or some objects only. no: nothing does. */
 export type EnforcementLevel = 'yes' | 'partial' | 'no' | 'unknown';
@@ -186,8 +179,6 @@ export interface CoverageSummary {
   objectsPct: number | null;
   bytesPct: number | null;
 }
-
-export type SectionNotCollected = { state: 'not_collected'; reason: string };
 
 export interface Packet {
   /** 1 for packets made before frameworks were recorded; render reads both. */

@@ -6,7 +6,7 @@ import { verifyFolder, verifyMessages } from '../pipeline/verify-folder.js';
 import { readConfinedText } from '../util/confined-read.js';
 import { neutraliseText } from '../render/xlsx/cells.js';
 import { stampZipEntries } from '../render/xlsx/zip-timestamps.js';
-import { stableJson, writeFileAtomic } from '../workspace/atomic-write.js';
+import { stableJson, writeFileAtomic } from '../util/atomic-write.js';
 import { PACKET_FILE } from '../packet-folder.js';
 
 /** One tenant's line in the operator's cross-tenant review of a period. */

@@ -2,8 +2,8 @@ import { collectAwsConfig, CONFIG_EXPORT_DIR, hasConfigExport, offlineConfigSour
 import type { Period } from '../config/period.js';
 import type { TenantConfig } from '../config/schema.js';
 import type { TenantEvidence } from '../evidence/bundle.js';
-import type { AwsConfigEvidence } from '../workspace/aws-config-evidence.js';
-import type { EvidenceWriter } from '../workspace/evidence-store.js';
+import type { AwsConfigEvidence } from '../evidence/aws-config-evidence.js';
+import type { EvidenceWriter } from '../evidence/evidence-store.js';
 
 /**
  * AWS Config for every tenant account: from its offline export when it has one (an export without a

@@ -7,7 +7,7 @@ import { verifyFolder, verifyMessages } from './verify-folder.js';
 import { CONTROLS } from '../analyze/controls/index.js';
 import type { Period } from '../config/period.js';
 import type { Config, TenantConfig } from '../config/schema.js';
-import type { GovernanceEvidence } from '../workspace/governance-evidence.js';
+import type { GovernanceEvidence } from '../evidence/governance-evidence.js';
 
 /**
  * An earlier month's packet counts only if it verifies (hashes, manifest header, packet.json

@@ -1,11 +1,13 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Period } from '../config/period.js';
 import type { TenantConfig } from '../config/schema.js';
-import { emptyAccessLogScan, scanAccessLogs, type AccessLogScan } from '../collect/access-logs/scan-access-logs.js';
+import { emptyAccessLogScan, scanAccessLogs } from '../collect/access-logs/scan-access-logs.js';
+import { type AccessLogScan } from '../evidence/log-scans.js';
 import { lookupScan, type LookedUpKmsEvents } from '../collect/cloudtrail/lookup-events.js';
-import { emptyCloudTrailScan, scanCloudTrail, type CloudTrailScan } from '../collect/cloudtrail/scan-cloudtrail.js';
+import { emptyCloudTrailScan, scanCloudTrail } from '../collect/cloudtrail/scan-cloudtrail.js';
+import { type CloudTrailScan } from '../evidence/log-scans.js';
 import { treeFor } from '../collect/tree/index.js';
-import type { LogEvidence } from '../workspace/log-evidence.js';
+import type { LogEvidence } from '../evidence/log-evidence.js';
 
 function failedAccessLogScan(location: string, err: unknown): AccessLogScan {
   return { ...emptyAccessLogScan(location), problems: [{ file: location, message: `access logs unreadable: ${(err as Error).message}` }] };

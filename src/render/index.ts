@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readUnencryptedCsv } from '../collect/inventory/unencrypted-csv.js';
+import { readUnencryptedCsv } from '../evidence/unencrypted-csv.js';
 import type { Packet } from '../model/packet.js';
 import { csvRenderer, UNENCRYPTED_EXPORT } from './csv/csv-exports.js';
 import { renderPdf } from './pdf/render-pdf.js';

@@ -1,5 +1,5 @@
 import type { Packet } from '../model/packet.js';
-import type { Wording } from './wording.js';
+import type { Wording } from '../wording/wording.js';
 
 interface RenderContext {
   /** Where to write outputs (a staging folder; the caller moves them into place). */

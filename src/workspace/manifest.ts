@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunInfo } from '../evidence/bundle.js';
-import { stableJson, writeFileAtomic } from './atomic-write.js';
-import { hashTree } from './hash.js';
+import { stableJson, writeFileAtomic } from '../util/atomic-write.js';
+import { hashTree } from '../util/hash.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_VERSION = 1;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPacket } from '../../src/analyze/build-packet.js';
 import { loadCatalog } from '../../src/analyze/catalog.js';
-import { loadWording } from '../../src/render/wording.js';
+import { loadWording } from '../../src/wording/wording.js';
 import { bucketEvidence, measuredInventory, tenantEvidence } from '../support/evidence-builders.js';
 
 const catalog = loadCatalog();

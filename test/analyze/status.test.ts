@@ -6,11 +6,11 @@ import { pdfText, squash } from '../render/pdf/pdf-inspect.js';
 import { buildPacket } from '../../src/analyze/build-packet.js';
 import { loadCatalog } from '../../src/analyze/catalog.js';
 import { decideStatus } from '../../src/analyze/status.js';
-import { snapshotFromEvidence } from '../../src/baseline/snapshot.js';
+import { snapshotFromEvidence } from '../../src/evidence/baseline-snapshot.js';
 import type { KeyEvidence, TenantEvidence } from '../../src/evidence/bundle.js';
 import type { ControlResult } from '../../src/model/packet.js';
-import { loadWording } from '../../src/render/wording.js';
-import type { GovernanceEvidence } from '../../src/workspace/governance-evidence.js';
+import { loadWording } from '../../src/wording/wording.js';
+import type { GovernanceEvidence } from '../../src/evidence/governance-evidence.js';
 import { bucketEvidence, kmsRule, measuredInventory, ok, tenantEvidence } from '../support/evidence-builders.js';
 import { fixturePolicy, stored } from './drift/fixtures.js';
 

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { BucketEvidence, KeyEvidence, TenantEvidence } from '../../src/evidence/bundle.js';
 import type { FiledRecord } from '../../src/evidence/record.js';
-import { EvidenceWriter, evidencePaths, writeEvidenceIndex } from '../../src/workspace/evidence-store.js';
+import { EvidenceWriter, evidencePaths, writeEvidenceIndex } from '../../src/evidence/evidence-store.js';
 import { failed, ok } from '../support/evidence-builders.js';
 
 export const KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1111aaaa-2222-3333-4444-555566667777';

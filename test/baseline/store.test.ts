@@ -4,10 +4,11 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildDriftSection } from '../../src/analyze/drift/index.js';
-import { BaselineExistsError, BaselineFileError, baselineStore, folderBackend, snapshotFromEvidence, type BaselineBackend } from '../../src/baseline/index.js';
+import { BaselineExistsError, BaselineFileError, baselineStore, folderBackend, type BaselineBackend } from '../../src/baseline/index.js';
+import { snapshotFromEvidence } from '../../src/evidence/baseline-snapshot.js';
 import { registerBaselineCommands } from '../../src/cli/baseline-command.js';
 import { UsageError } from '../../src/errors.js';
-import { loadEvidence } from '../../src/workspace/evidence-store.js';
+import { loadEvidence } from '../../src/evidence/evidence-store.js';
 import { bucketEvidence, kmsRule, tenantEvidence } from '../support/evidence-builders.js';
 import { customerKey, KEY_ARN, writePacketFolder } from './packet-folder.js';
 

@@ -12,7 +12,7 @@ import { liveSources } from '../../src/collect/live/index.js';
 import { periodFor } from '../../src/config/period.js';
 import type { TenantConfig } from '../../src/config/schema.js';
 import { collectLogs } from '../../src/pipeline/collect-logs.js';
-import type { LogEvidence } from '../../src/workspace/log-evidence.js';
+import type { LogEvidence } from '../../src/evidence/log-evidence.js';
 import { tenant, testOptions } from '../support/fake-aws/harness.js';
 import { startFakeAws, type FakeAws } from '../support/fake-aws/index.js';
 

@@ -8,7 +8,7 @@ import type { FrameworkRef, Packet } from '../../src/model/packet.js';
 import { derivePacket, renderInto } from '../../src/pipeline/analyze-folder.js';
 import { runTenant } from '../../src/pipeline/run-tenant.js';
 import { verifyFolder } from '../../src/pipeline/verify-folder.js';
-import { stableJson } from '../../src/workspace/atomic-write.js';
+import { stableJson } from '../../src/util/atomic-write.js';
 import { demoWorkspace } from '../support/demo-workspace.js';
 import { pageText, readPdf } from '../support/pdf-reader.js';
 import { readWorkbook, sheetNamed } from '../support/xlsx-reader.js';

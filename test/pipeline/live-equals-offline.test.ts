@@ -12,7 +12,7 @@ import type { Config, TenantConfig } from '../../src/config/schema.js';
 import { liveSources, type LiveSetup } from '../../src/collect/live/index.js';
 import type { Packet } from '../../src/model/packet.js';
 import { runTenant, type LiveCollection } from '../../src/pipeline/run-tenant.js';
-import { listFilesRecursive } from '../../src/workspace/hash.js';
+import { listFilesRecursive } from '../../src/util/hash.js';
 import { testOptions } from '../support/fake-aws/harness.js';
 import { startFakeAws, type FakeAccount, type FakeAws, type FakeBucket, type FakeKey, type Fault, type Scenario } from '../support/fake-aws/index.js';
 import { demoWorkspace } from '../support/demo-workspace.js';

@@ -1,4 +1,4 @@
-import type { CloudTrailScan } from '../../collect/cloudtrail/scan-cloudtrail.js';
+import type { CloudTrailScan } from '../../evidence/log-scans.js';
 
 export interface TrailEvent {
   principal: string;

@@ -1,8 +1,9 @@
-import { BUCKET_TYPE, COVERED_RULE_IDENTIFIERS, KEY_TYPE, type ConfigRule, type EvaluationResult } from '../../collect/aws-config/shapes.js';
+import { BUCKET_TYPE, COVERED_RULE_IDENTIFIERS, KEY_TYPE, type ConfigRule, type EvaluationResult } from '../../evidence/aws-config-shapes.js';
 import type { Agreement, AwsVerdict, ConfigRuleRow, ResourceHistory, RuleResourceRow } from '../../model/config-sections.js';
-import type { BucketResult, ControlResult, KeyResult, Verdict } from '../../model/packet.js';
-import type { Wording } from '../../render/wording.js';
-import type { AwsConfigEvidence, AwsConfigRegionEvidence } from '../../workspace/aws-config-evidence.js';
+import type { BucketResult, ControlResult, KeyResult } from '../../model/packet.js';
+import type { Verdict } from '../../model/shared.js';
+import type { Wording } from '../../wording/wording.js';
+import type { AwsConfigEvidence, AwsConfigRegionEvidence } from '../../evidence/aws-config-evidence.js';
 import { correspondenceOf, isoSeconds, keyByConfigId, keyName, type OurVerdict, type RuleCorrespondence } from './rule-controls.js';
 
 const AWS_VERDICTS: ReadonlySet<string> = new Set(['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA']);

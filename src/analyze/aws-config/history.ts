@@ -1,7 +1,7 @@
-import type { ConfigurationItem } from '../../collect/aws-config/shapes.js';
+import type { ConfigurationItem } from '../../evidence/aws-config-shapes.js';
 import type { FiledRecord } from '../../evidence/record.js';
 import type { ConfigChange, ResourceHistory } from '../../model/config-sections.js';
-import type { Wording } from '../../render/wording.js';
+import type { Wording } from '../../wording/wording.js';
 import type { TrailEvent } from './authors.js';
 import { isoSeconds } from './rule-controls.js';
 

@@ -1,9 +1,9 @@
-import { hasNoRecorder } from '../../collect/aws-config/no-recorder.js';
-import { BUCKET_TYPE, KEY_TYPE, type RecordingGroup } from '../../collect/aws-config/shapes.js';
+import { hasNoRecorder } from '../../evidence/aws-config-no-recorder.js';
+import { BUCKET_TYPE, KEY_TYPE, type RecordingGroup } from '../../evidence/aws-config-shapes.js';
 import type { TenantConfig } from '../../config/schema.js';
 import type { RecorderRow } from '../../model/config-sections.js';
-import type { Wording } from '../../render/wording.js';
-import type { AwsConfigEvidence, AwsConfigRegionEvidence } from '../../workspace/aws-config-evidence.js';
+import type { Wording } from '../../wording/wording.js';
+import type { AwsConfigEvidence, AwsConfigRegionEvidence } from '../../evidence/aws-config-evidence.js';
 
 /** Whether a recording group records `type`: all supported types, a listed type, or every type not excluded. */
 export function records(group: RecordingGroup | undefined, type: string): boolean {

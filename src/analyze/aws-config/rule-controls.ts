@@ -1,5 +1,6 @@
-import type { BucketResult, ControlResult, KeyResult, Verdict } from '../../model/packet.js';
-import { BUCKET_TYPE, KEY_TYPE, type CoveredRuleIdentifier } from '../../collect/aws-config/shapes.js';
+import type { BucketResult, ControlResult, KeyResult } from '../../model/packet.js';
+import type { Verdict } from '../../model/shared.js';
+import { BUCKET_TYPE, KEY_TYPE, type CoveredRuleIdentifier } from '../../evidence/aws-config-shapes.js';
 
 /** This packet's verdict on one resource, for comparison with AWS's. */
 export interface OurVerdict {

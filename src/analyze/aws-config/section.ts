@@ -1,11 +1,11 @@
-import { BUCKET_TYPE } from '../../collect/aws-config/shapes.js';
-import type { CloudTrailScan } from '../../collect/cloudtrail/scan-cloudtrail.js';
+import { BUCKET_TYPE } from '../../evidence/aws-config-shapes.js';
+import type { CloudTrailScan } from '../../evidence/log-scans.js';
 import type { TenantConfig } from '../../config/schema.js';
 import type { FiledRecord } from '../../evidence/record.js';
 import type { AwsConfigSection, ResourceHistory } from '../../model/config-sections.js';
 import type { BucketResult, ControlResult, Finding, KeyResult, MissingEvidence } from '../../model/packet.js';
-import type { Wording } from '../../render/wording.js';
-import type { AwsConfigEvidence } from '../../workspace/aws-config-evidence.js';
+import type { Wording } from '../../wording/wording.js';
+import type { AwsConfigEvidence } from '../../evidence/aws-config-evidence.js';
 import { trailEventsById } from './authors.js';
 import { ruleRows } from './compliance.js';
 import { isNotRecorded, resourceHistory } from './history.js';

@@ -1,4 +1,5 @@
-import type { BucketResult, KeyResult, Verdict } from '../../model/packet.js';
+import type { BucketResult, KeyResult } from '../../model/packet.js';
+import type { Verdict } from '../../model/shared.js';
 
 /** What controls judge: the per-bucket and per-key facts derived from evidence. */
 export interface ControlFacts {

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import type { ControlResult, FrameworkRef, FrameworkResult, Verdict } from '../../model/packet.js';
+import type { ControlResult, FrameworkRef, FrameworkResult } from '../../model/packet.js';
+import type { Verdict } from '../../model/shared.js';
 import { projectRoot } from '../../project-root.js';
 
 /** Characters a workbook sheet name may not hold (ECMA-376), and its length limit. */

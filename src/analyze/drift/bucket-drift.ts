@@ -9,7 +9,7 @@
  *           lesser downgrade, a policy statement added / changed / removed, a side unreadable).
  * info:     improvements (upgrade to a stronger mode, a block turned on, a Deny added) and Bucket Key.
  */
-import type { BucketSnapshot, EncryptionSnapshot, KeySnapshot, PublicAccessBlockSnapshot } from '../../baseline/snapshot.js';
+import type { BucketSnapshot, EncryptionSnapshot, KeySnapshot, PublicAccessBlockSnapshot } from '../../evidence/baseline-snapshot.js';
 import type { DriftItem, DriftSeverity } from '../../model/governance-sections.js';
 import { modeForAlgorithm } from '../default-encryption.js';
 import { stableStringify } from './canonical.js';

@@ -1,5 +1,5 @@
 /** Baseline snapshot vs current snapshot: every drift item, buckets then keys, each in name order. */
-import type { BaselineSnapshot, BucketSnapshot, KeySnapshot } from '../../baseline/snapshot.js';
+import type { BaselineSnapshot, BucketSnapshot, KeySnapshot } from '../../evidence/baseline-snapshot.js';
 import type { DriftItem } from '../../model/governance-sections.js';
 import { bucketDrift } from './bucket-drift.js';
 import { keyDrift } from './key-drift.js';

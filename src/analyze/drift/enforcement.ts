@@ -3,7 +3,7 @@
  * current policy and the verdicts are compared: a lower level (yes > partial > no), more SSE
  * values or KMS keys let through, or a lower minimum TLS version.
  */
-import type { PolicySnapshot } from '../../baseline/snapshot.js';
+import type { PolicySnapshot } from '../../evidence/baseline-snapshot.js';
 import type { EnforcementLevel } from '../../model/packet.js';
 import { analyzeBucketPolicy, type SseEnforcement, type TlsEnforcement } from '../policy/index.js';
 

@@ -6,7 +6,7 @@
  * warning:  other policy changes, a longer rotation period, a side unreadable.
  * info:     rotation turned on or made more frequent, a Deny statement added.
  */
-import type { KeySnapshot, RotationSnapshot } from '../../baseline/snapshot.js';
+import type { KeySnapshot, RotationSnapshot } from '../../evidence/baseline-snapshot.js';
 import type { DriftItem } from '../../model/governance-sections.js';
 import { canonicalPolicy, type CanonicalContent } from './canonical.js';
 import { named, notComparable, statementChanges, statementItem, type Subject } from './policy-items.js';

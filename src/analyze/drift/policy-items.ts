@@ -1,5 +1,5 @@
 /** Drift items shared by bucket and key policies: unreadable sides, and one item per statement change. */
-import type { PolicySnapshot } from '../../baseline/snapshot.js';
+import type { PolicySnapshot } from '../../evidence/baseline-snapshot.js';
 import type { DriftItem, DriftSeverity } from '../../model/governance-sections.js';
 import { canonicalPolicy, stableStringify, type CanonicalStatement } from './canonical.js';
 import { diffStatements, type StatementChange } from './statements.js';

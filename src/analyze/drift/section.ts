@@ -1,5 +1,5 @@
-import type { BaselineSnapshot } from '../../baseline/snapshot.js';
-import type { StoredBaseline } from '../../baseline/store.js';
+import type { BaselineSnapshot } from '../../evidence/baseline-snapshot.js';
+import type { StoredBaseline } from '../../evidence/baseline-snapshot.js';
 import type { DriftItem, DriftSection, DriftSeverity } from '../../model/governance-sections.js';
 import { diffSnapshots } from './diff.js';
 

@@ -3,7 +3,8 @@
  * into EXCEPTION; an expired, ownerless or invalid entry excuses nothing and is a finding itself.
  * Pure: the as-of instant and the tenant's zone are passed in.
  */
-import type { ControlResult, KeyResult, ResourceVerdict, Verdict } from '../../model/packet.js';
+import type { ControlResult, KeyResult, ResourceVerdict } from '../../model/packet.js';
+import type { Verdict } from '../../model/shared.js';
 import type { ExceptionFinding, ExceptionRow, ExceptionScope, ExceptionsSection, ExceptionStatus } from '../../model/governance-sections.js';
 import { CONTROLS } from '../controls/index.js';
 import { aggregateVerdict } from '../evaluate-controls.js';

@@ -1,6 +1,6 @@
 import type { DenialReason } from '../../model/log-sections.js';
-import type { AccessLogDeniedUpload } from '../../collect/access-logs/scan-access-logs.js';
-import type { CloudTrailDeniedUpload } from '../../collect/cloudtrail/scan-cloudtrail.js';
+import type { AccessLogDeniedUpload } from '../../evidence/log-scans.js';
+import type { CloudTrailDeniedUpload } from '../../evidence/log-scans.js';
 
 /**
  * Parts of a multipart upload never carry the SSE header (it is given once, on

@@ -1,5 +1,6 @@
-import type { KeyManagementEvent, KeyPrincipalUsage, KeyUsage, KeyUsageSection, PrincipalKind } from '../../model/log-sections.js';
-import type { CloudTrailScan, KmsCallTally, KmsManagementRecord } from '../../collect/cloudtrail/scan-cloudtrail.js';
+import type { KeyPrincipalUsage, KeyUsage, KeyUsageSection } from '../../model/log-sections.js';
+import type { KeyManagementEvent, PrincipalKind } from '../../evidence/log-scans.js';
+import type { CloudTrailScan, KmsCallTally, KmsManagementRecord } from '../../evidence/log-scans.js';
 import type { AccountEvidence } from '../../evidence/bundle.js';
 import { expectationFor, type ExpectedPrincipals } from './expected-principals.js';
 import { locatedIn, mergeSkipped } from './log-problems.js';

@@ -1,4 +1,4 @@
-import type { LogProblem, SkippedSummary } from '../../model/log-sections.js';
+import type { LogProblem, SkippedSummary } from '../../evidence/log-scans.js';
 
 /** `file` made absolute against the tree it came from (several trees may feed one section). */
 export function locatedIn(location: string, problem: LogProblem): LogProblem {

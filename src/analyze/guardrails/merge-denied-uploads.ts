@@ -1,13 +1,14 @@
-import { DENIAL_REASONS, type DeniedUploadsSection, type DenialReason, type LogSourceSummary, type PrincipalKind } from '../../model/log-sections.js';
-import type { AccessLogDeniedUpload, AccessLogScan } from '../../collect/access-logs/scan-access-logs.js';
-import type { CloudTrailScan } from '../../collect/cloudtrail/scan-cloudtrail.js';
-import { UPLOAD_EVENT_NAME } from '../../collect/access-logs/upload-operations.js';
-import { principalFromRequester } from '../../collect/cloudtrail/principal.js';
+import { DENIAL_REASONS, type DeniedUploadsSection, type DenialReason, type LogSourceSummary } from '../../model/log-sections.js';
+import { type PrincipalKind } from '../../evidence/log-scans.js';
+import type { AccessLogDeniedUpload, AccessLogScan } from '../../evidence/log-scans.js';
+import type { CloudTrailScan } from '../../evidence/log-scans.js';
+import { UPLOAD_EVENT_NAME } from '../../evidence/upload-operations.js';
+import { principalFromRequester } from '../../evidence/principal.js';
 import { coverageStatement, unionBucketDays } from './coverage.js';
 import { mergedReason, reasonFromAccessLog, reasonFromCloudTrail } from './denial-reason.js';
 import { locatedIn, locateFile, mergeSkipped } from './log-problems.js';
 import { Tally } from './tally.js';
-import { daysInPeriod, zoneDayLabeler } from './zone-day.js';
+import { daysInPeriod, zoneDayLabeler } from '../../format/zone-day.js';
 
 /** One refused upload after merging the sources: a row of the denied-uploads export. */
 export interface MergedDeniedUpload {

@@ -1,51 +1,12 @@
-import type { LogProblem, SkippedSummary } from '../../model/log-sections.js';
+import type { AccessLogScan } from '../../evidence/log-scans.js';
 import type { TreeReader } from '../tree/tree.js';
-import { zoneDayLabeler } from '../../analyze/guardrails/zone-day.js';
+import { zoneDayLabeler } from '../../format/zone-day.js';
 import { CIPHER_SUITE_FIELD, TLS_VERSION_FIELD } from './access-log-record.js';
 import { fileMayHoldPeriod, parseAccessLogKey } from './access-log-keys.js';
 import { FieldBounds, parseAccessLogLine, parseLogTime, splitAccessLogLine } from './parse-access-log-line.js';
 import { WHOLE_FILE_LIMIT, errorMessage, forEachPrefetched, readWholeLogFile, streamLogFileText } from './read-log-file.js';
 import { SkippedLines } from './skipped-lines.js';
-import { UPLOAD_OPERATIONS } from './upload-operations.js';
-
-/** One upload the access log shows refused with 403 AccessDenied. */
-export interface AccessLogDeniedUpload {
-  requestId: string;
-  time: string;
-  epochMs: number;
-  bucket: string;
-  key: string | null;
-  operation: string;
-  /** As logged: canonical user ID or IAM ARN; null for unauthenticated requests. */
-  requester: string | null;
-  remoteIp: string | null;
-  userAgent: string | null;
-  /** null when the line predates the Cipher Suite / TLS version fields. */
-  cipherSuite: string | null;
-  tlsVersion: string | null;
-  /** Whether the line has the Cipher Suite and TLS version fields at all. */
-  hasTlsFields: boolean;
-  file: string;
-  line: number;
-}
-
-export interface AccessLogScan {
-  /** The tree read; `file` in skipped lines and problems is relative to it. */
-  location: string;
-  filesListed: number;
-  filesRead: number;
-  /** Files whose name dates them clearly outside the period (plus margin): not read. */
-  filesOutsidePeriod: number;
-  /** Files whose name has no delivery date: read, records filtered by their own time. */
-  filesWithoutDate: number;
-  recordsRead: number;
-  recordsInPeriod: number;
-  /** Records in the period per bucket and day (tenant's zone). */
-  byBucketDay: Record<string, Record<string, number>>;
-  denied: AccessLogDeniedUpload[];
-  skipped: SkippedSummary;
-  problems: LogProblem[];
-}
+import { UPLOAD_OPERATIONS } from '../../evidence/upload-operations.js';
 
 export interface ScanAccessLogsOptions {
   period: { startUtc: string; endUtc: string; timeZone: string };

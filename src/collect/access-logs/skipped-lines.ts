@@ -1,4 +1,4 @@
-import type { LogProblem, SkippedSummary } from '../../model/log-sections.js';
+import type { LogProblem, SkippedSummary } from '../../evidence/log-scans.js';
 
 /** Counts every skipped line or record and keeps the first `maxSamples` with file and line. */
 export class SkippedLines {

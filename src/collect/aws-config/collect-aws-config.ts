@@ -2,13 +2,14 @@ import pLimit from 'p-limit';
 import type { TenantConfig } from '../../config/schema.js';
 import type { BucketEvidence, KeyEvidence } from '../../evidence/bundle.js';
 import type { EvidenceRecord } from '../../evidence/record.js';
-import { safeSegment, type EvidenceWriter } from '../../workspace/evidence-store.js';
-import { AWS_CONFIG_DIR, type AwsConfigAccountEvidence, type AwsConfigEvidence, type AwsConfigRegionEvidence } from '../../workspace/aws-config-evidence.js';
+import { safeSegment, type EvidenceWriter } from '../../evidence/evidence-store.js';
+import { AWS_CONFIG_DIR, type AwsConfigAccountEvidence, type AwsConfigEvidence, type AwsConfigRegionEvidence } from '../../evidence/aws-config-evidence.js';
 import { parseKeyReference } from '../key-reference.js';
-import { BUCKET_TYPE, COVERED_RULE_IDENTIFIERS, KEY_TYPE, type DescribeConfigRulesOutput, type HistoryResourceType } from './shapes.js';
-import type { AwsConfigSource, HistoryWindow } from './source.js';
+import { BUCKET_TYPE, COVERED_RULE_IDENTIFIERS, KEY_TYPE, type DescribeConfigRulesOutput, type HistoryResourceType } from '../../evidence/aws-config-shapes.js';
+import type { AwsConfigSource } from './source.js';
+import type { HistoryWindow } from '../../evidence/aws-config-shapes.js';
 import { resourceTypeFolder } from './offline-config-source.js';
-import { hasNoRecorder } from './no-recorder.js';
+import { hasNoRecorder } from '../../evidence/aws-config-no-recorder.js';
 import { DEFAULT_WORK } from '../live/options.js';
 
 export interface CollectAwsConfigArgs {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { EvidenceRecord } from '../../evidence/record.js';
-import { safeSegment } from '../../workspace/evidence-store.js';
+import { safeSegment } from '../../evidence/evidence-store.js';
 import { isFolder, readCliOutput } from '../offline/cli-export.js';
 import { invalidIdentifierRecord } from '../offline/offline-source.js';
 import { identifierProblem } from '../../evidence/aws-identifiers.js';

@@ -6,7 +6,8 @@ import type {
   GetComplianceDetailsByConfigRuleOutput,
   GetResourceConfigHistoryOutput,
   HistoryResourceType,
-} from './shapes.js';
+  HistoryWindow,
+} from '../../evidence/aws-config-shapes.js';
 
 /** AWS Config API operations read, with their IAM actions (the same names: config:<Operation>). */
 const CONFIG_OPERATIONS = [
@@ -24,12 +25,6 @@ export const CONFIG_IAM_ACTION: Record<ConfigOperation, string> = Object.fromEnt
 
 /** The compliance types asked for: without NOT_APPLICABLE in the filter, AWS leaves those results out. */
 export const REQUESTED_COMPLIANCE_TYPES = ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE'] as const;
-
-/** The period whose configuration history is read (ISO-8601 UTC; end exclusive in the packet, inclusive for Config). */
-export interface HistoryWindow {
-  earlierTime: string;
-  laterTime: string;
-}
 
 /**
  * Where one account's AWS Config evidence comes from: live API calls or an AWS CLI export. Every

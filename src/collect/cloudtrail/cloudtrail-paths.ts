@@ -1,20 +1,5 @@
 import type { TreeReader } from '../tree/tree.js';
-
-/**
- * Trail log files live at
- *   [KeyPrefix/]AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/<file>.json.gz
- * and, for an organization trail,
- *   [KeyPrefix/]AWSLogs/<org-id>/<account>/CloudTrail/<region>/YYYY/MM/DD/<file>.json.gz
- * The day folders are the (UTC) day of delivery. Digest and Insights files live in sibling
- * folders (CloudTrail-Digest, CloudTrail-Insight) and are not read.
- */
-export interface TrailFolder {
-  /** e.g. AWSLogs/o-a1b2c3d4e5/111122223333/CloudTrail/eu-west-1/ */
-  prefix: string;
-  organizationId?: string;
-  account: string;
-  region: string;
-}
+import type { TrailFolder } from '../../evidence/log-scans.js';
 
 const ACCOUNT = /^\d{12}$/;
 const ORG = /^o-[a-z0-9]{10,32}$/;

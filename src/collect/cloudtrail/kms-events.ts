@@ -1,4 +1,4 @@
-import type { CloudTrailRecord } from './cloudtrail-record.js';
+import type { CloudTrailRecord } from '../../evidence/cloudtrail-record.js';
 
 /** Calls that use a key's material: what "who used this key" counts. */
 export const KMS_CRYPTO_OPERATIONS: ReadonlySet<string> = new Set([

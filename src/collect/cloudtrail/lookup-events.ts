@@ -1,9 +1,10 @@
 import { LookupEventsCommand, type CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import type { LogProblem } from '../../model/log-sections.js';
+import type { LogProblem } from '../../evidence/log-scans.js';
 import { SkippedLines } from '../access-logs/skipped-lines.js';
 import { attempt } from '../live/aws-call.js';
 import { CloudTrailRecordReader } from './record-reader.js';
-import { emptyCloudTrailScan, type CloudTrailScan } from './scan-cloudtrail.js';
+import { emptyCloudTrailScan } from './scan-cloudtrail.js';
+import { type CloudTrailScan } from '../../evidence/log-scans.js';
 
 /** The IAM action of the CloudTrail operation this module sends. */
 export const LOOKUP_IAM_ACTION = { LookupEvents: 'cloudtrail:LookupEvents' } as const;

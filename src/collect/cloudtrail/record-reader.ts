@@ -1,10 +1,10 @@
-import { zoneDayLabeler } from '../../analyze/guardrails/zone-day.js';
+import { zoneDayLabeler } from '../../format/zone-day.js';
 import type { SkippedLines } from '../access-logs/skipped-lines.js';
-import type { CloudTrailRecord } from './cloudtrail-record.js';
+import type { CloudTrailRecord } from '../../evidence/cloudtrail-record.js';
 import { bucketOfKmsEvent, keyArnsOf, KMS_CRYPTO_OPERATIONS, KMS_MANAGEMENT_EVENTS, managementDetail } from './kms-events.js';
-import { principalOf } from './principal.js';
+import { principalOf } from '../../evidence/principal.js';
 import { bucketOfS3Event, isS3DataEvent, keyOfS3Event, sseHeaderOf, transportOf, UPLOAD_EVENT_NAMES } from './s3-events.js';
-import type { CloudTrailScan, KmsCallTally } from './scan-cloudtrail.js';
+import type { CloudTrailScan, KmsCallTally } from '../../evidence/log-scans.js';
 
 /**
  * KMS event ids fetched another way (LookupEvents): those this reader counts are added to `seen`, so

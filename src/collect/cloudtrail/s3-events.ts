@@ -1,4 +1,4 @@
-import type { CloudTrailRecord } from './cloudtrail-record.js';
+import type { CloudTrailRecord } from '../../evidence/cloudtrail-record.js';
 
 /** CloudTrail eventNames that write an object or a part of one (the kin of REST.PUT.OBJECT in the access log). */
 export const UPLOAD_EVENT_NAMES: ReadonlySet<string> = new Set([

@@ -1,78 +1,10 @@
-import type { KeyManagementEvent, LogProblem, PrincipalKind, SkippedSummary } from '../../model/log-sections.js';
+import type { CloudTrailScan, TrailFolder } from '../../evidence/log-scans.js';
 import type { TreeReader } from '../tree/tree.js';
-import { utcDaysAround } from '../../analyze/guardrails/zone-day.js';
+import { utcDaysAround } from '../../format/zone-day.js';
 import { errorMessage, forEachPrefetched, readWholeLogFile } from '../access-logs/read-log-file.js';
 import { SkippedLines } from '../access-logs/skipped-lines.js';
-import { dayFolder, findTrailFolders, isTrailLogFile, type TrailFolder } from './cloudtrail-paths.js';
+import { dayFolder, findTrailFolders, isTrailLogFile } from './cloudtrail-paths.js';
 import { CloudTrailRecordReader, type KmsEventIdWatch } from './record-reader.js';
-
-/** One upload CloudTrail shows refused with AccessDenied. */
-export interface CloudTrailDeniedUpload {
-  /** The S3 request ID, shared with the access log; null if the record has none. */
-  requestId: string | null;
-  eventId: string | null;
-  time: string;
-  epochMs: number;
-  bucket: string | null;
-  key: string | null;
-  eventName: string;
-  principal: string;
-  principalKind: PrincipalKind;
-  sourceIp: string | null;
-  userAgent: string | null;
-  errorCode: string;
-  errorMessage: string | null;
-  /** The x-amz-server-side-encryption header sent; null when the request had none. */
-  sseHeader: string | null;
-  transport: 'tls' | 'plain' | 'unknown';
-  account: string | null;
-  region: string | null;
-  file: string;
-  /** 1-based index of the record in the file's Records array. */
-  record: number;
-}
-
-/** KMS calls aggregated per key, principal, operation, day (tenant's zone) and bucket. */
-export interface KmsCallTally {
-  keyArn: string;
-  principal: string;
-  kind: PrincipalKind;
-  operation: string;
-  day: string;
-  /** From the aws:s3:arn encryption context; '' when the call names no bucket. */
-  bucket: string;
-  calls: number;
-  failures: number;
-  errorCodes: Record<string, number>;
-  via: string[];
-  firstSeen: string;
-  lastSeen: string;
-}
-
-/** A key-management event as the packet lists it, plus the key it concerns. */
-export type KmsManagementRecord = KeyManagementEvent & { keyArn: string };
-
-export interface CloudTrailScan {
-  /** The tree read; `file` in skipped records and problems is relative to it. */
-  location: string;
-  trails: Array<TrailFolder & { dayFoldersRead: number; dayFoldersWithFiles: number }>;
-  filesListed: number;
-  filesRead: number;
-  recordsRead: number;
-  /** S3 and KMS records whose eventTime lies inside the period. */
-  recordsInPeriod: number;
-  s3DataEvents: number;
-  /** S3 data events in the period per bucket and day (tenant's zone): which buckets CloudTrail covers. */
-  s3DataEventsByBucketDay: Record<string, Record<string, number>>;
-  denied: CloudTrailDeniedUpload[];
-  kmsEvents: number;
-  kmsTallies: KmsCallTally[];
-  kmsManagementEvents: KmsManagementRecord[];
-  /** LookupEvents scans only: KMS events left out because the trail files (or another lookup) already counted them. */
-  duplicatesLeftOut?: number;
-  skipped: SkippedSummary;
-  problems: LogProblem[];
-}
 
 export interface ScanCloudTrailOptions {
   period: { startUtc: string; endUtc: string; timeZone: string };

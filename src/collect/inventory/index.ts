@@ -1,3 +1,3 @@
 export { collectInventory,  } from './collect-inventory.js';
-export { readUnencryptedCsv,   } from './unencrypted-csv.js';
+export { readUnencryptedCsv,   } from '../../evidence/unencrypted-csv.js';
 ;

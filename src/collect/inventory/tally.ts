@@ -8,7 +8,7 @@ import {
 } from '../../evidence/inventory.js';
 import type { RowSink } from './csv-scanner.js';
 import type { ExportFile } from './export-file.js';
-import { unencryptedCsvLine, type UnencryptedRow } from './unencrypted-csv.js';
+import { unencryptedCsvLine, type UnencryptedRow } from '../../evidence/unencrypted-csv.js';
 
 /** Where the columns this collector reads sit in the fileSchema; -1 when the report lacks one. */
 export interface ColumnLayout {

@@ -2,8 +2,8 @@ import { GetPublicKeyCommand, SignCommand, type KMSClient } from '@aws-sdk/clien
 import { createHash, createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { stableJson, writeFileAtomic } from '../../workspace/atomic-write.js';
-import { sha256 } from '../../workspace/hash.js';
+import { stableJson, writeFileAtomic } from '../../util/atomic-write.js';
+import { sha256 } from '../../util/hash.js';
 import { MANIFEST_FILE } from '../../workspace/manifest.js';
 import { PUBLIC_KEY_FILE, SIGNATURE_FILE, SIGNING_ALGORITHMS, type ManifestSignature, type SigningAlgorithm } from './signature-file.js';
 import { signatureValid } from './verify-signature.js';

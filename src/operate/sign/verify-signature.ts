@@ -1,7 +1,7 @@
 import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { sha256 } from '../../workspace/hash.js';
+import { sha256 } from '../../util/hash.js';
 import { MANIFEST_FILE } from '../../workspace/manifest.js';
 import { isSigningAlgorithm, PUBLIC_KEY_FILE, SIGNATURE_FILE, type ManifestSignature, type SigningAlgorithm } from './signature-file.js';
 

@@ -2,10 +2,10 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
-import { readUnencryptedCsv, UNENCRYPTED_CSV_HEADER } from '../../collect/inventory/unencrypted-csv.js';
+import { readUnencryptedCsv, UNENCRYPTED_CSV_HEADER } from '../../evidence/unencrypted-csv.js';
 import type { Packet } from '../../model/packet.js';
 import type { Renderer } from '../renderer.js';
-import { csvCell } from '../../analyze/guardrails/csv-export.js';
+import { csvCell } from './csv-lines.js';
 import { writeLogExports } from './log-exports.js';
 import { complianceCsvPath, frameworkRows } from '../framework-rows.js';
 

@@ -8,12 +8,12 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
-import { keyManagementCsvLines, deniedUploadsCsvLines, keyUsageCsvLines, writeLines } from '../../analyze/guardrails/csv-export.js';
+import { keyManagementCsvLines, deniedUploadsCsvLines, keyUsageCsvLines, writeLines } from './csv-lines.js';
 import { mergeDeniedUploads } from '../../analyze/guardrails/merge-denied-uploads.js';
 import { aliasTargets, summariseKeyUsage } from '../../analyze/guardrails/key-usage.js';
 import type { Packet } from '../../model/packet.js';
-import { loadEvidence } from '../../workspace/evidence-store.js';
-import { loadLogEvidence } from '../../workspace/log-evidence.js';
+import { loadEvidence } from '../../evidence/evidence-store.js';
+import { loadLogEvidence } from '../../evidence/log-evidence.js';
 
 export interface LogExportPaths {
   deniedUploads: string;

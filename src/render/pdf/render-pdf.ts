@@ -5,7 +5,7 @@
  */
 import PDFDocument from 'pdfkit';
 import type { Packet } from '../../model/packet.js';
-import type { Wording } from '../wording.js';
+import type { Wording } from '../../wording/wording.js';
 import { allocateRows, MAX_CONTROL_ROWS, type RowBudget } from './allocate-rows.js';
 import type { Doc } from './draw.js';
 import { pageGeometry, type PageSize } from './layout.js';

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { Packet } from '../../model/packet.js';
-import type { Wording } from '../wording.js';
+import type { Wording } from '../../wording/wording.js';
 import { addBucketsSheet } from './sheets/buckets.js';
 import { addControlsSheet } from './sheets/controls.js';
 import { addCoverageSheet } from './sheets/coverage.js';

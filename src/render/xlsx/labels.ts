@@ -1,5 +1,6 @@
-import type { Wording } from '../wording.js';
-import type { EnforcementLevel, OverallStatus, Severity, Verdict } from '../../model/packet.js';
+import type { Wording } from '../../wording/wording.js';
+import type { EnforcementLevel, OverallStatus } from '../../model/packet.js';
+import type { Severity, Verdict } from '../../model/shared.js';
 import type { CellInput, Tone } from './cells.js';
 
 /** Status words and their tones; the words come from templates/wording.yaml (xlsx.verdict.*, xlsx.status.*). */

@@ -1,6 +1,6 @@
 import type ExcelJS from 'exceljs';
 import type { Packet } from '../../model/packet.js';
-import type { Wording } from '../wording.js';
+import type { Wording } from '../../wording/wording.js';
 
 /**
  * A provisional packet says so on every sheet: in row 1, right of the sheet's own columns (no cell

@@ -1,5 +1,5 @@
 import type { Worksheet } from 'exceljs';
-import type { Wording } from '../wording.js';
+import type { Wording } from '../../wording/wording.js';
 import { displayLength, setCell, type CellInput, type NumberFormat } from './cells.js';
 
 /** One column of a table sheet: its header, how its numbers are formatted and where its value comes from. */

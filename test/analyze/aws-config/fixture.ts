@@ -1,8 +1,9 @@
 /** A hand-built AWS Config evidence set and the packet facts it is compared with (see section.test.ts for the expected figures). */
-import type { CloudTrailScan } from '../../../src/collect/cloudtrail/scan-cloudtrail.js';
+import type { CloudTrailScan } from '../../../src/evidence/log-scans.js';
 import type { FiledRecord } from '../../../src/evidence/record.js';
-import type { BucketResult, ControlResult, KeyResult, Verdict } from '../../../src/model/packet.js';
-import type { AwsConfigEvidence } from '../../../src/workspace/aws-config-evidence.js';
+import type { BucketResult, ControlResult, KeyResult } from '../../../src/model/packet.js';
+import type { Verdict } from '../../../src/model/shared.js';
+import type { AwsConfigEvidence } from '../../../src/evidence/aws-config-evidence.js';
 
 export const A = '111111111111';
 export const B = '222222222222';

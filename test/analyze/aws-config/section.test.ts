@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { agreementOf, awsConfigSection, changedAttributes, records } from '../../../src/analyze/aws-config/index.js';
-import { loadWording } from '../../../src/render/wording.js';
+import { loadWording } from '../../../src/wording/wording.js';
 import { A, B, BUCKETS, CLOUDTRAIL, CONTROLS, KEYS, PERIOD, TENANT, configEvidence } from './fixture.js';
 
 const wording = loadWording();

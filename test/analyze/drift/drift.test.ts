@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildDriftSection, diffSnapshots } from '../../../src/analyze/drift/index.js';
-import type { BucketSnapshot } from '../../../src/baseline/snapshot.js';
+import type { BucketSnapshot } from '../../../src/evidence/baseline-snapshot.js';
 import { awsS3Key, bucket, editStatement, fixturePolicy, key, KEY_ARN, snapshot, stored } from './fixtures.js';
 
 const approvedPolicy = fixturePolicy('bucket-policy-approved.json');

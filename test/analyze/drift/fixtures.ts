@@ -1,8 +1,8 @@
 /** Hand-written snapshots and the governance policy fixtures, for the drift tests. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BaselineSnapshot, BucketSnapshot, KeySnapshot } from '../../../src/baseline/snapshot.js';
-import type { StoredBaseline } from '../../../src/baseline/store.js';
+import type { BaselineSnapshot, BucketSnapshot, KeySnapshot } from '../../../src/evidence/baseline-snapshot.js';
+import type { StoredBaseline } from '../../../src/evidence/baseline-snapshot.js';
 
 export function fixturePolicy(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path.resolve('test/fixtures/governance', name), 'utf8')) as Record<string, unknown>;

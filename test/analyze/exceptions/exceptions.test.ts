@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyExceptions, ExceptionsFileError, loadExceptions, parseExceptions } from '../../../src/analyze/exceptions/index.js';
-import type { ControlResult, KeyResult, ResourceVerdict, Verdict } from '../../../src/model/packet.js';
+import type { ControlResult, KeyResult, ResourceVerdict } from '../../../src/model/packet.js';
+import type { Verdict } from '../../../src/model/shared.js';
 
 const DIR = 'test/fixtures/governance/exceptions';
 const FILE = path.join(DIR, 'acme.yaml');

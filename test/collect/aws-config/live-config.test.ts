@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectAwsConfig, hasNoRecorder } from '../../../src/collect/aws-config/index.js';
 import { liveSources } from '../../../src/collect/live/index.js';
 import type { FiledRecord } from '../../../src/evidence/record.js';
-import { EvidenceWriter } from '../../../src/workspace/evidence-store.js';
-import { loadAwsConfigEvidence, writeAwsConfigEvidence, type AwsConfigEvidence } from '../../../src/workspace/aws-config-evidence.js';
+import { EvidenceWriter } from '../../../src/evidence/evidence-store.js';
+import { loadAwsConfigEvidence, writeAwsConfigEvidence, type AwsConfigEvidence } from '../../../src/evidence/aws-config-evidence.js';
 import { tenant, testOptions } from '../../support/fake-aws/harness.js';
 import { startFakeAws, type FakeAws } from '../../support/fake-aws/index.js';
 

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodFor } from '../../../src/config/period.js';
 import { collectAwsConfigEvidence } from '../../../src/pipeline/collect-aws-config.js';
-import { EvidenceWriter } from '../../../src/workspace/evidence-store.js';
-import type { AwsConfigEvidence } from '../../../src/workspace/aws-config-evidence.js';
+import { EvidenceWriter } from '../../../src/evidence/evidence-store.js';
+import type { AwsConfigEvidence } from '../../../src/evidence/aws-config-evidence.js';
 import { tenant } from '../../support/fake-aws/harness.js';
 
 const A = '111111111111';

@@ -1,7 +1,8 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanCloudTrail, type CloudTrailScan } from '../../../src/collect/cloudtrail/scan-cloudtrail.js';
+import { scanCloudTrail } from '../../../src/collect/cloudtrail/scan-cloudtrail.js';
+import { type CloudTrailScan } from '../../../src/evidence/log-scans.js';
 import { localTree } from '../../../src/collect/tree/local.js';
 import { periodFor } from '../../../src/config/period.js';
 import { gzippedCopy } from './gzip-tree.js';

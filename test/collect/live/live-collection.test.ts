@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantEvidence } from '../../../src/evidence/bundle.js';
 import type { FailedRecord, FiledRecord } from '../../../src/evidence/record.js';
-import { loadEvidence } from '../../../src/workspace/evidence-store.js';
+import { loadEvidence } from '../../../src/evidence/evidence-store.js';
 import { collectLive, tenant, type LiveRun } from '../../support/fake-aws/harness.js';
 import { startFakeAws, type FakeAws, type Scenario } from '../../support/fake-aws/index.js';
 

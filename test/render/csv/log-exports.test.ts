@@ -6,7 +6,7 @@ import { periodFor } from '../../../src/config/period.js';
 import type { Packet } from '../../../src/model/packet.js';
 import { runTenant } from '../../../src/pipeline/run-tenant.js';
 import { csvRenderer } from '../../../src/render/csv/csv-exports.js';
-import { loadWording } from '../../../src/render/wording.js';
+import { loadWording } from '../../../src/wording/wording.js';
 import { demoWorkspace } from '../../support/demo-workspace.js';
 
 /** RFC 4180 rows, read independently of the tool's writer. */

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { TrendPoint } from '../../../src/model/governance-sections.js';
 import type { Packet } from '../../../src/model/packet.js';
 import { renderPdf } from '../../../src/render/pdf/render-pdf.js';
-import { loadWording } from '../../../src/render/wording.js';
+import { loadWording } from '../../../src/wording/wording.js';
 import { withGovernance } from '../../support/sample-governance-sections.js';
 import { samplePacket } from '../../support/sample-packet.js';
 import { outsideMargins, overlapping, pageObjects, pdfText, pdfWords, pdfinfoPages, squash } from './pdf-inspect.js';

@@ -3,7 +3,7 @@ import type { KeyUsageCollected } from '../../../src/model/log-sections.js';
 import type { Packet } from '../../../src/model/packet.js';
 import { shortKey, shortPrincipal } from '../../../src/render/pdf/names.js';
 import { renderPdf } from '../../../src/render/pdf/render-pdf.js';
-import { loadWording } from '../../../src/render/wording.js';
+import { loadWording } from '../../../src/wording/wording.js';
 import { SAMPLE_KEY_ARN, sampleKeyUsage } from '../../support/sample-log-sections.js';
 import { samplePacket } from '../../support/sample-packet.js';
 import { outsideMargins, overlapping, pageObjects, pdfText, pdfWords, pdfinfoPages, squash } from './pdf-inspect.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { renderPdf } from '../../../src/render/pdf/render-pdf.js';
-import { defaultTemplatesDir, loadWording, wordingFromText, type Wording } from '../../../src/render/wording.js';
+import { defaultTemplatesDir, loadWording, wordingFromText, type Wording } from '../../../src/wording/wording.js';
 import { samplePacket } from '../../support/sample-packet.js';
 import { type Word, overlapping, pageObjects, pdfText, pdfWords, pdfinfo, pdfinfoPages, squash } from './pdf-inspect.js';
 import { LONG_BUCKET, stressPacket } from './stress-packet.js';

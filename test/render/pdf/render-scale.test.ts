@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Packet } from '../../../src/model/packet.js';
 import { renderPdf } from '../../../src/render/pdf/render-pdf.js';
-import { loadWording } from '../../../src/render/wording.js';
+import { loadWording } from '../../../src/wording/wording.js';
 import { samplePacket } from '../../support/sample-packet.js';
 import { pdfText, squash } from './pdf-inspect.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Packet } from '../../../src/model/packet.js';
-import { loadWording } from '../../../src/render/wording.js';
+import { loadWording } from '../../../src/wording/wording.js';
 import { renderXlsx } from '../../../src/render/xlsx/index.js';
 import { cellAt, readWorkbook, sheetNamed, type SheetDump, type WorkbookDump } from '../../support/xlsx-reader.js';
 import { HOSTILE_REASON, HOSTILE_SID } from '../../support/sample-governance-sections.js';

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Packet } from '../../../src/model/packet.js';
-import { loadWording } from '../../../src/render/wording.js';
+import { loadWording } from '../../../src/wording/wording.js';
 import { renderXlsx, type UnencryptedRow } from '../../../src/render/xlsx/index.js';
 import { cellAt, readWorkbook, sheetNamed, type SheetDump, type WorkbookDump } from '../../support/xlsx-reader.js';
 import { samplePacket } from '../../support/sample-packet.js';

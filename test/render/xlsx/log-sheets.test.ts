@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadWording } from '../../../src/render/wording.js';
+import { loadWording } from '../../../src/wording/wording.js';
 import { renderXlsx } from '../../../src/render/xlsx/index.js';
 import { cellAt, readWorkbook, sheetNamed, type SheetDump, type WorkbookDump } from '../../support/xlsx-reader.js';
 import { CONTRACTOR, HOSTILE_DETAIL, SAMPLE_KEY_ARN } from '../../support/sample-log-sections.js';

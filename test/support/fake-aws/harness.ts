@@ -7,10 +7,10 @@ import { liveSources, type LiveOptions, type LiveSetup } from '../../../src/coll
 import { periodFor } from '../../../src/config/period.js';
 import { tenantSchema, type TenantConfig } from '../../../src/config/schema.js';
 import type { TenantEvidence } from '../../../src/evidence/bundle.js';
-import { EvidenceWriter } from '../../../src/workspace/evidence-store.js';
+import { EvidenceWriter } from '../../../src/evidence/evidence-store.js';
 import type { FakeAws } from './server.js';
 import { collectAwsConfig } from '../../../src/collect/aws-config/index.js';
-import type { AwsConfigEvidence } from '../../../src/workspace/aws-config-evidence.js';
+import type { AwsConfigEvidence } from '../../../src/evidence/aws-config-evidence.js';
 import type { LookedUpKmsEvents } from '../../../src/collect/cloudtrail/lookup-events.js';
 
 const noInventory: InventoryReader = async ({ bucket }) => ({ bucket, status: 'missing', reason: 'no inventory location configured' });

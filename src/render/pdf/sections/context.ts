@@ -1,5 +1,5 @@
 import type { Packet } from '../../../model/packet.js';
-import type { Wording } from '../../wording.js';
+import type { Wording } from '../../../wording/wording.js';
 import type { Doc } from '../draw.js';
 import type { PageGeometry } from '../layout.js';
 

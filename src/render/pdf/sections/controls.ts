@@ -1,5 +1,6 @@
 /** The controls table: title, result word, scope, framework references. Packet order. */
-import type { ControlResult, Verdict } from '../../../model/packet.js';
+import type { ControlResult } from '../../../model/packet.js';
+import type { Verdict } from '../../../model/shared.js';
 import { box, drawText, measurer } from '../draw.js';
 import { columns, PALETTE, SPACE, TYPE } from '../layout.js';
 import { fitMiddle, toWinAnsi, type Measure } from '../text-fit.js';

@@ -1,5 +1,6 @@
 /** Top findings in packet order, then "and M more" pointing at the workbook. */
-import type { Finding, Severity } from '../../../model/packet.js';
+import type { Finding } from '../../../model/packet.js';
+import type { Severity } from '../../../model/shared.js';
 import { drawText, fitted, measurer, type Doc } from '../draw.js';
 import { columns, PALETTE, SPACE, TYPE, type TextStyle } from '../layout.js';
 import { toWinAnsi } from '../text-fit.js';

@@ -4,7 +4,8 @@
  * principals; then key-management events). Each line is built for a number of names per list, so
  * the caller can shrink the lists until it fits, and every list that is cut says "+N more".
  */
-import type { CoverageStatement, DeniedUploadsCollected, KeyManagementEvent, KeyUsageCollected, LogSourceId } from '../../../model/log-sections.js';
+import type { CoverageStatement, DeniedUploadsCollected, KeyUsageCollected, LogSourceId } from '../../../model/log-sections.js';
+import type { KeyManagementEvent } from '../../../evidence/log-scans.js';
 import { measurer } from '../draw.js';
 import { formatInstant } from '../format.js';
 import { TYPE } from '../layout.js';

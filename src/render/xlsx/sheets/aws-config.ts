@@ -1,7 +1,8 @@
 import type { Workbook } from 'exceljs';
 import type { Agreement, AwsVerdict, RecorderRow } from '../../../model/config-sections.js';
-import type { Packet, Verdict } from '../../../model/packet.js';
-import type { Wording } from '../../wording.js';
+import type { Packet } from '../../../model/packet.js';
+import type { Verdict } from '../../../model/shared.js';
+import type { Wording } from '../../../wording/wording.js';
 import type { CellInput, Tone } from '../cells.js';
 import { verdictCell } from '../labels.js';
 import { columnsFor, startTable } from '../table.js';

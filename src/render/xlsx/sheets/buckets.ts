@@ -1,6 +1,6 @@
 import type { Workbook } from 'exceljs';
 import type { BucketResult, Packet } from '../../../model/packet.js';
-import type { Wording } from '../../wording.js';
+import type { Wording } from '../../../wording/wording.js';
 import { pctFraction, type CellInput } from '../cells.js';
 import { enforcementLabel, lines, yesNo } from '../labels.js';
 import { columnsFor, writeTable, type ColumnSpec } from '../table.js';

@@ -1,6 +1,6 @@
 import type { Workbook } from 'exceljs';
 import type { ControlResult, FrameworkRef, Packet, ResourceVerdict } from '../../../model/packet.js';
-import type { Wording } from '../../wording.js';
+import type { Wording } from '../../../wording/wording.js';
 import { lines, verdictCell } from '../labels.js';
 import { columnsFor, writeTable } from '../table.js';
 

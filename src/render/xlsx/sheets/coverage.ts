@@ -1,7 +1,7 @@
 import type { Workbook } from 'exceljs';
 import type { ObjectTally, TallyByStatus } from '../../../evidence/inventory.js';
 import type { Packet } from '../../../model/packet.js';
-import type { Wording } from '../../wording.js';
+import type { Wording } from '../../../wording/wording.js';
 import { columnsFor, startTable, type Column } from '../table.js';
 
 /** Per bucket × EncryptionStatus objects and bytes; a tenant total row under the filtered range. */

@@ -1,7 +1,7 @@
 import type { Workbook } from 'exceljs';
 import { DENIAL_REASONS, type CoverageStatement, type DeniedUploadsCollected, type DenialReason } from '../../../model/log-sections.js';
 import type { Packet } from '../../../model/packet.js';
-import type { Wording } from '../../wording.js';
+import type { Wording } from '../../../wording/wording.js';
 import type { CellInput, Tone } from '../cells.js';
 import { columnsFor, startTable, type Column } from '../table.js';
 import { addLogSheet, HEADER_ROW, periodContext, writeNote } from './log-sheet.js';

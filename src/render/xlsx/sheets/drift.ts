@@ -1,7 +1,7 @@
 import type { Workbook, Worksheet } from 'exceljs';
 import type { DriftItem, DriftSeverity } from '../../../model/governance-sections.js';
 import type { Packet } from '../../../model/packet.js';
-import type { Wording } from '../../wording.js';
+import type { Wording } from '../../../wording/wording.js';
 import { displayLength, setCell, type CellInput, type Tone } from '../cells.js';
 import { columnsFor, startTable } from '../table.js';
 import { prettyJson } from './governance-json.js';

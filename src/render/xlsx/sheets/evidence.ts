@@ -1,7 +1,7 @@
 import type { Workbook } from 'exceljs';
 import type { EvidenceFile } from '../../../evidence/bundle.js';
 import type { Packet } from '../../../model/packet.js';
-import type { Wording } from '../../wording.js';
+import type { Wording } from '../../../wording/wording.js';
 import { columnsFor, writeTable } from '../table.js';
 
 export function addEvidenceSheet(wb: Workbook, w: Wording, p: Packet): void {

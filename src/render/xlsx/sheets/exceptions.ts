@@ -1,7 +1,7 @@
 import type { Workbook } from 'exceljs';
 import type { ExceptionRow, ExceptionScope, ExceptionStatus } from '../../../model/governance-sections.js';
 import type { Packet } from '../../../model/packet.js';
-import type { Wording } from '../../wording.js';
+import type { Wording } from '../../../wording/wording.js';
 import type { Tone } from '../cells.js';
 import { lines } from '../labels.js';
 import { columnsFor, startTable } from '../table.js';

@@ -1,6 +1,6 @@
 import type { Workbook } from 'exceljs';
 import type { FrameworkResult, Packet } from '../../../model/packet.js';
-import type { Wording } from '../../wording.js';
+import type { Wording } from '../../../wording/wording.js';
 import { frameworkRows, type FrameworkRow } from '../../framework-rows.js';
 import { verdictCell } from '../labels.js';
 import { columnsFor, writeTable } from '../table.js';

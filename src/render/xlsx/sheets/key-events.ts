@@ -1,7 +1,7 @@
 import type { Workbook } from 'exceljs';
-import type { KeyManagementEvent } from '../../../model/log-sections.js';
+import type { KeyManagementEvent } from '../../../evidence/log-scans.js';
 import type { Packet } from '../../../model/packet.js';
-import type { Wording } from '../../wording.js';
+import type { Wording } from '../../../wording/wording.js';
 import { columnsFor, startTable } from '../table.js';
 import { kindLabel } from './key-usage.js';
 import { addLogSheet, HEADER_ROW, periodContext, writeNote } from './log-sheet.js';

@@ -1,7 +1,8 @@
 import type { Workbook } from 'exceljs';
-import type { CountedName, KeyUsage, PrincipalKind } from '../../../model/log-sections.js';
+import type { CountedName, KeyUsage } from '../../../model/log-sections.js';
+import type { PrincipalKind } from '../../../evidence/log-scans.js';
 import type { Packet } from '../../../model/packet.js';
-import type { Wording } from '../../wording.js';
+import type { Wording } from '../../../wording/wording.js';
 import { setCell, type CellInput } from '../cells.js';
 import { lines } from '../labels.js';
 import { columnsFor, startTable } from '../table.js';

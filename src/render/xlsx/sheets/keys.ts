@@ -1,6 +1,6 @@
 import type { Workbook } from 'exceljs';
 import type { KeyResult, Packet } from '../../../model/packet.js';
-import type { Wording } from '../../wording.js';
+import type { Wording } from '../../../wording/wording.js';
 import { lines, yesNo } from '../labels.js';
 import { columnsFor, writeTable } from '../table.js';
 

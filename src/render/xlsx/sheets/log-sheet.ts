@@ -1,5 +1,5 @@
 import type { Workbook, Worksheet } from 'exceljs';
-import type { Wording } from '../../wording.js';
+import type { Wording } from '../../../wording/wording.js';
 import { setCell } from '../cells.js';
 
 /** The log sheets put a note on row 1 (what the sheet holds, or why it is empty) and their table from row 2. */

@@ -1,7 +1,7 @@
 import type { Workbook } from 'exceljs';
 import { DENIAL_REASONS } from '../../../model/log-sections.js';
 import type { Packet } from '../../../model/packet.js';
-import type { Wording } from '../../wording.js';
+import type { Wording } from '../../../wording/wording.js';
 import type { Tone } from '../cells.js';
 import { columnsFor, writeTable } from '../table.js';
 

@@ -1,6 +1,6 @@
 import type { Workbook, Worksheet } from 'exceljs';
 import type { Packet } from '../../../model/packet.js';
-import type { Wording } from '../../wording.js';
+import type { Wording } from '../../../wording/wording.js';
 import { displayLength, pctFraction, setCell, type CellInput, type NumberFormat } from '../cells.js';
 import { completenessCell, statusCell } from '../labels.js';
 

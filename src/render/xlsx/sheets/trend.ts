@@ -1,7 +1,7 @@
 import type { Workbook } from 'exceljs';
 import type { TrendPoint } from '../../../model/governance-sections.js';
 import type { Packet } from '../../../model/packet.js';
-import type { Wording } from '../../wording.js';
+import type { Wording } from '../../../wording/wording.js';
 import { pctFraction, type Tone } from '../cells.js';
 import { columnsFor, startTable } from '../table.js';
 import { HEADER_ROW, writeNote } from './log-sheet.js';

@@ -1,6 +1,6 @@
 import type { Workbook } from 'exceljs';
 import type { Packet } from '../../../model/packet.js';
-import type { Wording } from '../../wording.js';
+import type { Wording } from '../../../wording/wording.js';
 import { setCell } from '../cells.js';
 import { columnsFor, startTable } from '../table.js';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { locationRecorder, recordAsIs, recordValue } from '../../src/workspace/recorded-locations.js';
+import { locationRecorder, recordAsIs, recordValue } from '../../src/evidence/recorded-locations.js';
 
 describe('locationRecorder', () => {
   const record = locationRecorder('/home/ops/evidence/config', ['/home/ops/evidence/output/export', '/home/ops/evidence/config/exceptions', '/home/ops/evidence/output/export/inventory/acme']);

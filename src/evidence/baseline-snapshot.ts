@@ -3,9 +3,9 @@
  * and public access block; per key its policy and rotation. Taken from evidence as AWS returned
  * it. What could not be read is recorded as unreadable, never as absent.
  */
-import type { BucketEvidence, KeyEvidence, TenantEvidence } from '../evidence/bundle.js';
-import type { GetBucketEncryptionOutput, GetPublicAccessBlockOutput } from '../evidence/aws-shapes.js';
-import type { FiledRecord } from '../evidence/record.js';
+import type { BucketEvidence, KeyEvidence, TenantEvidence } from './bundle.js';
+import type { GetBucketEncryptionOutput, GetPublicAccessBlockOutput } from './aws-shapes.js';
+import type { FiledRecord } from './record.js';
 
 export const SNAPSHOT_VERSION = 1;
 
@@ -175,4 +175,25 @@ export function snapshotFromEvidence(ev: TenantEvidence): BaselineSnapshot {
     buckets: ev.buckets.map(bucketSnapshot).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     keys: mergeKeys(ev.keys.map(keySnapshot)),
   };
+}
+
+export const BASELINE_FORMAT_VERSION = 1;
+
+export interface StoredBaseline {
+  formatVersion: typeof BASELINE_FORMAT_VERSION;
+  version: number;
+  tenant: string;
+  /** The period whose evidence was approved. */
+  period: string;
+  approvedBy: string;
+  /** ISO-8601 UTC. */
+  approvedAt: string;
+  reason: string;
+  /** sha256 of the approved evidence (the packet's manifest.json, or its evidence file list). */
+  evidenceSha256: string;
+  /** What evidenceSha256 is the hash of. */
+  evidenceBasis?: string;
+  /** sha256 of the snapshot as stored (compact JSON), so a later edit of the file shows. */
+  snapshotSha256: string;
+  snapshot: BaselineSnapshot;
 }

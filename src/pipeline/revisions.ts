@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { stableJson, writeFileAtomic } from '../workspace/atomic-write.js';
-import { sha256, sha256File } from '../workspace/hash.js';
+import { stableJson, writeFileAtomic } from '../util/atomic-write.js';
+import { sha256, sha256File } from '../util/hash.js';
 import { MANIFEST_FILE, writeManifest, type Manifest } from '../workspace/manifest.js';
 
 /** Earlier packets of a period live in `<out>/<period>/.revisions/<tenant>-<UTC time>/`. */

@@ -1,4 +1,4 @@
-import type { PrincipalKind } from '../../model/log-sections.js';
+import type { PrincipalKind } from './log-scans.js';
 import type { CloudTrailUserIdentity } from './cloudtrail-record.js';
 
 /**

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { cp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REVISION_NOTE, settleRevision, type RevisionNote } from '../../src/operate/revisions.js';
+import { REVISION_NOTE, settleRevision, type RevisionNote } from '../../src/pipeline/revisions.js';
 import { buildManifest, checkFiles, readManifest, writeManifest } from '../../src/workspace/manifest.js';
-import { packetFolder } from './packet-folder.js';
+import { packetFolder } from '../operate/packet-folder.js';
 
 const roots: string[] = [];
 afterAll(async () => {

@@ -3,14 +3,14 @@ import pLimit from 'p-limit';
 import path from 'node:path';
 import type { Period } from '../config/period.js';
 import type { TenantConfig } from '../config/schema.js';
-import type { AccountEvidence, BucketEvidence, ExcludedBucket, KeyEvidence, RunInfo, TenantEvidence } from '../evidence/bundle.js';
-import type { InventoryEvidence } from '../evidence/inventory.js';
-import type { ListAliasesOutput } from '../evidence/aws-shapes.js';
-import type { EvidenceRecord, FiledRecord } from '../evidence/record.js';
-import { readAnswer, readStoredRecord } from '../evidence/answers.js';
-import { stableJson, writeFileAtomic } from './atomic-write.js';
+import type { AccountEvidence, BucketEvidence, ExcludedBucket, KeyEvidence, RunInfo, TenantEvidence } from './bundle.js';
+import type { InventoryEvidence } from './inventory.js';
+import type { ListAliasesOutput } from './aws-shapes.js';
+import type { EvidenceRecord, FiledRecord } from './record.js';
+import { readAnswer, readStoredRecord } from './answers.js';
+import { stableJson, writeFileAtomic } from '../util/atomic-write.js';
 import { recordAsIs, recordValue, type RecordLocations } from './recorded-locations.js';
-import { hashTree } from './hash.js';
+import { hashTree } from '../util/hash.js';
 import { isRefusedRead, readConfinedText } from '../util/confined-read.js';
 
 /**

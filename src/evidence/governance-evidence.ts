@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { StoredBaseline } from '../baseline/index.js';
+import type { StoredBaseline } from './baseline-snapshot.js';
 import type { ExceptionsRegister } from '../analyze/exceptions/index.js';
 import type { TrendPoint } from '../model/governance-sections.js';
 import { EVIDENCE_DIR, type EvidenceWriter } from './evidence-store.js';

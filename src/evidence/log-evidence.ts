@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { AccessLogScan } from '../collect/access-logs/scan-access-logs.js';
-import type { CloudTrailScan } from '../collect/cloudtrail/scan-cloudtrail.js';
+import type { AccessLogScan } from './log-scans.js';
+import type { CloudTrailScan } from './log-scans.js';
 import { EVIDENCE_DIR, type EvidenceWriter } from './evidence-store.js';
 
 /**

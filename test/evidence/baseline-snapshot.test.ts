@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { snapshotFromEvidence } from '../../src/baseline/index.js';
+import { snapshotFromEvidence } from '../../src/evidence/baseline-snapshot.js';
 import { bucketEvidence, failed, kmsRule, ok, tenantEvidence } from '../support/evidence-builders.js';
-import { customerKey, deniedKey, KEY_ARN } from './packet-folder.js';
+import { customerKey, deniedKey, KEY_ARN } from '../baseline/packet-folder.js';
 
 const policy = { Version: '2012-10-17', Statement: [{ Sid: 'DenyHttp', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: 'arn:aws:s3:::b/*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] };
 

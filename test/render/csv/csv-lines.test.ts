@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { csvCell, writeDeniedUploadsCsv } from '../../../src/analyze/guardrails/csv-export.js';
+import { csvCell, writeDeniedUploadsCsv } from '../../../src/render/csv/csv-lines.js';
 
 describe('csv export', () => {
   it('quotes commas and quotes, and defuses cells a spreadsheet would run as formulas', () => {

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import type { KmsManagementRecord } from '../../collect/cloudtrail/scan-cloudtrail.js';
-import type { MergedDeniedUpload } from './merge-denied-uploads.js';
-import type { KeyUsageRow } from './key-usage.js';
+import type { KmsManagementRecord } from '../../evidence/log-scans.js';
+import type { MergedDeniedUpload } from '../../analyze/guardrails/merge-denied-uploads.js';
+import type { KeyUsageRow } from '../../analyze/guardrails/key-usage.js';
 import { quoteFormulaStart } from '../../format/spreadsheet-safe.js';
 
 /**

@@ -8,7 +8,7 @@ import {
   unencryptedCsvLine,
   UNENCRYPTED_CSV_HEADER,
   type UnencryptedRow,
-} from '../../../src/collect/inventory/unencrypted-csv.js';
+} from '../../src/evidence/unencrypted-csv.js';
 
 let dir: string;
 beforeEach(async () => {

@@ -2,7 +2,7 @@
  * The parts of AWS Config responses this tool reads, as the AWS CLI prints them and as the v3 SDK
  * returns them once serialised to JSON (timestamps as ISO strings, or epoch seconds from old CLIs).
  */
-import type { Timestamp } from '../../evidence/aws-shapes.js';
+import type { Timestamp } from './aws-shapes.js';
 
 export interface RecordingGroup {
   allSupported?: boolean;
@@ -95,3 +95,9 @@ export const COVERED_RULE_IDENTIFIERS = [
   'CMK_BACKING_KEY_ROTATION_ENABLED',
 ] as const;
 export type CoveredRuleIdentifier = (typeof COVERED_RULE_IDENTIFIERS)[number];
+
+/** The period whose configuration history is read (ISO-8601 UTC; end exclusive in the packet, inclusive for Config). */
+export interface HistoryWindow {
+  earlierTime: string;
+  laterTime: string;
+}

@@ -7,9 +7,9 @@ import type {
   GetComplianceDetailsByConfigRuleOutput,
   GetResourceConfigHistoryOutput,
   HistoryResourceType,
-} from '../collect/aws-config/shapes.js';
-import type { HistoryWindow } from '../collect/aws-config/source.js';
-import type { FiledRecord } from '../evidence/record.js';
+} from './aws-config-shapes.js';
+import type { HistoryWindow } from './aws-config-shapes.js';
+import type { FiledRecord } from './record.js';
 import { EVIDENCE_DIR, readRecord, type EvidenceWriter } from './evidence-store.js';
 
 /** What AWS Config answered in one region of one account. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { principalFromRequester, principalOf } from '../../../src/collect/cloudtrail/principal.js';
+import { principalFromRequester, principalOf } from '../../src/evidence/principal.js';
 
 describe('principalOf', () => {
   it('names an assumed-role session by its role ARN (with path) and keeps the service that acted for it', () => {

@@ -1,5 +1,5 @@
-import type { EvidenceRecord } from '../../evidence/record.js';
-import type { DescribeConfigurationRecordersOutput } from './shapes.js';
+import type { EvidenceRecord } from './record.js';
+import type { DescribeConfigurationRecordersOutput } from './aws-config-shapes.js';
 
 /** No recorder at all in the region: the recorders call answered and named none, or said there is none. */
 export function hasNoRecorder(rec: EvidenceRecord<DescribeConfigurationRecordersOutput>): boolean {

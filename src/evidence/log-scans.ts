@@ -1,0 +1,157 @@
+/**
+ * What the log scans keep of S3 server access logs and CloudTrail (the log evidence analyze reads):
+ * denied uploads, KMS call tallies and management events, per-day counts, skipped lines and problems.
+ */
+
+/** A line or file that could not be read as what it claims to be. */
+export interface LogProblem {
+  /** Path inside the tree, or the tree's location for tree-level problems. */
+  file: string;
+  /** 1-based line number (access logs) or record index (CloudTrail, 1-based). */
+  line?: number;
+  message: string;
+}
+
+export interface SkippedSummary {
+  count: number;
+  /** The first few, in reading order; `count` is the full number. */
+  samples: LogProblem[];
+}
+
+export type PrincipalKind = 'role' | 'user' | 'root' | 'federated' | 'aws_service' | 'aws_account' | 'anonymous' | 'unknown';
+
+export interface KeyManagementEvent {
+  time: string;
+  eventName: string;
+  principal: string;
+  kind: PrincipalKind;
+  sourceIp?: string;
+  errorCode?: string;
+  requestId?: string;
+  eventId?: string;
+  /** Short detail, e.g. "grantee arn:…; operations Decrypt" or "pending window 7 days". */
+  detail?: string;
+}
+
+/** One upload CloudTrail shows refused with AccessDenied. */
+export interface CloudTrailDeniedUpload {
+  /** The S3 request ID, shared with the access log; null if the record has none. */
+  requestId: string | null;
+  eventId: string | null;
+  time: string;
+  epochMs: number;
+  bucket: string | null;
+  key: string | null;
+  eventName: string;
+  principal: string;
+  principalKind: PrincipalKind;
+  sourceIp: string | null;
+  userAgent: string | null;
+  errorCode: string;
+  errorMessage: string | null;
+  /** The x-amz-server-side-encryption header sent; null when the request had none. */
+  sseHeader: string | null;
+  transport: 'tls' | 'plain' | 'unknown';
+  account: string | null;
+  region: string | null;
+  file: string;
+  /** 1-based index of the record in the file's Records array. */
+  record: number;
+}
+
+/** KMS calls aggregated per key, principal, operation, day (tenant's zone) and bucket. */
+export interface KmsCallTally {
+  keyArn: string;
+  principal: string;
+  kind: PrincipalKind;
+  operation: string;
+  day: string;
+  /** From the aws:s3:arn encryption context; '' when the call names no bucket. */
+  bucket: string;
+  calls: number;
+  failures: number;
+  errorCodes: Record<string, number>;
+  via: string[];
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** A key-management event as the packet lists it, plus the key it concerns. */
+export type KmsManagementRecord = KeyManagementEvent & { keyArn: string };
+
+export interface CloudTrailScan {
+  /** The tree read; `file` in skipped records and problems is relative to it. */
+  location: string;
+  trails: Array<TrailFolder & { dayFoldersRead: number; dayFoldersWithFiles: number }>;
+  filesListed: number;
+  filesRead: number;
+  recordsRead: number;
+  /** S3 and KMS records whose eventTime lies inside the period. */
+  recordsInPeriod: number;
+  s3DataEvents: number;
+  /** S3 data events in the period per bucket and day (tenant's zone): which buckets CloudTrail covers. */
+  s3DataEventsByBucketDay: Record<string, Record<string, number>>;
+  denied: CloudTrailDeniedUpload[];
+  kmsEvents: number;
+  kmsTallies: KmsCallTally[];
+  kmsManagementEvents: KmsManagementRecord[];
+  /** LookupEvents scans only: KMS events left out because the trail files (or another lookup) already counted them. */
+  duplicatesLeftOut?: number;
+  skipped: SkippedSummary;
+  problems: LogProblem[];
+}
+
+/** One upload the access log shows refused with 403 AccessDenied. */
+export interface AccessLogDeniedUpload {
+  requestId: string;
+  time: string;
+  epochMs: number;
+  bucket: string;
+  key: string | null;
+  operation: string;
+  /** As logged: canonical user ID or IAM ARN; null for unauthenticated requests. */
+  requester: string | null;
+  remoteIp: string | null;
+  userAgent: string | null;
+  /** null when the line predates the Cipher Suite / TLS version fields. */
+  cipherSuite: string | null;
+  tlsVersion: string | null;
+  /** Whether the line has the Cipher Suite and TLS version fields at all. */
+  hasTlsFields: boolean;
+  file: string;
+  line: number;
+}
+
+export interface AccessLogScan {
+  /** The tree read; `file` in skipped lines and problems is relative to it. */
+  location: string;
+  filesListed: number;
+  filesRead: number;
+  /** Files whose name dates them clearly outside the period (plus margin): not read. */
+  filesOutsidePeriod: number;
+  /** Files whose name has no delivery date: read, records filtered by their own time. */
+  filesWithoutDate: number;
+  recordsRead: number;
+  recordsInPeriod: number;
+  /** Records in the period per bucket and day (tenant's zone). */
+  byBucketDay: Record<string, Record<string, number>>;
+  denied: AccessLogDeniedUpload[];
+  skipped: SkippedSummary;
+  problems: LogProblem[];
+}
+
+/**
+ * Trail log files live at
+ *   [KeyPrefix/]AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/<file>.json.gz
+ * and, for an organization trail,
+ *   [KeyPrefix/]AWSLogs/<org-id>/<account>/CloudTrail/<region>/YYYY/MM/DD/<file>.json.gz
+ * The day folders are the (UTC) day of delivery. Digest and Insights files live in sibling
+ * folders (CloudTrail-Digest, CloudTrail-Insight) and are not read.
+ */
+export interface TrailFolder {
+  /** e.g. AWSLogs/o-a1b2c3d4e5/111122223333/CloudTrail/eu-west-1/ */
+  prefix: string;
+  organizationId?: string;
+  account: string;
+  region: string;
+}
