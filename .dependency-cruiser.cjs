@@ -23,8 +23,6 @@
 //   operate/, demo/  on top of the pipeline (doctor, publish, sign, lock, portfolio, the demo).
 //   cli/      on top of everything; nothing imports it.
 
-// While the folders are being moved into place the rules warn; then they become errors.
-const STAGE_SEVERITY = 'warn';
 
 const LEAF = '^src/(format|wording|util)/|^src/(errors|packet-folder|project-root|tool)\\.ts$';
 const leavesAnd = (...folders) => `^src/(${folders.join('|')})/|${LEAF}`;
@@ -33,7 +31,7 @@ const leavesAnd = (...folders) => `^src/(${folders.join('|')})/|${LEAF}`;
 const stage = (name, from, allowed, comment) => ({
   name,
   comment,
-  severity: STAGE_SEVERITY,
+  severity: 'error',
   from: { path: from },
   to: { path: '^src/', pathNot: allowed },
 });
@@ -42,7 +40,7 @@ const stage = (name, from, allowed, comment) => ({
 const above = (name, from, forbidden, comment) => ({
   name,
   comment,
-  severity: STAGE_SEVERITY,
+  severity: 'error',
   from: { path: from },
   to: { path: forbidden },
 });
@@ -52,21 +50,21 @@ module.exports = {
     {
       name: 'no-circular',
       comment: 'No import cycles, type-only ones included: a cycle means two modules are one.',
-      severity: STAGE_SEVERITY,
+      severity: 'error',
       from: {},
       to: { circular: true },
     },
     {
       name: 'no-orphans',
       comment: 'A module nothing imports is dead code (entry points excepted).',
-      severity: STAGE_SEVERITY,
+      severity: 'error',
       from: { orphan: true, path: '^src/', pathNot: '^src/cli/main\\.ts$|\\.d\\.ts$' },
       to: {},
     },
     {
       name: 'not-to-test',
       comment: 'Production code never imports test code.',
-      severity: STAGE_SEVERITY,
+      severity: 'error',
       from: { path: '^src/' },
       to: { path: '^test/' },
     },
@@ -77,7 +75,7 @@ module.exports = {
     {
       name: 'model-cites-evidence-types-only',
       comment: 'The packet schema may name evidence types, never evidence code.',
-      severity: STAGE_SEVERITY,
+      severity: 'error',
       from: { path: '^src/model/' },
       to: { path: '^src/evidence/', dependencyTypesNot: ['type-only'] },
     },
@@ -87,7 +85,7 @@ module.exports = {
     {
       name: 'analyze-never-loads-config',
       comment: 'analyze receives configuration as data (types, vocabularies, periods); it never reads the file.',
-      severity: STAGE_SEVERITY,
+      severity: 'error',
       from: { path: '^src/analyze/' },
       to: { path: '^src/config/load\\.ts$' },
     },

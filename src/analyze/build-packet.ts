@@ -12,6 +12,7 @@ import { governanceSections, trendSection, type GovernanceResult } from './gover
 import type { GovernanceEvidence } from '../evidence/governance-evidence.js';
 import { keyResult } from './keys.js';
 import { decideStatus, unusableKeyFindings } from './status.js';
+import type { LogExportRows } from '../model/export-rows.js';
 import { guardrailSections } from './guardrail-sections.js';
 import type { LogEvidence } from '../evidence/log-evidence.js';
 import { awsConfigSection } from './aws-config/index.js';
@@ -102,7 +103,12 @@ function markExcepted(findings: Array<Omit<Finding, 'id'>>, gov: GovernanceResul
 }
 
 /** Evidence in, Packet out: pure, so `verify` can re-derive packet.json byte for byte. */
-export function buildPacket({ evidence: ev, logs, governance, catalog, wording, awsConfig: configEvidence }: AnalyzeInput): Packet {
+export function buildPacket(input: AnalyzeInput): Packet {
+  return analyzeEvidence(input).packet;
+}
+
+/** The Packet and the rows behind its log sections (for the exports), from one pass of the analysis. */
+export function analyzeEvidence({ evidence: ev, logs, governance, catalog, wording, awsConfig: configEvidence }: AnalyzeInput): { packet: Packet; rows: LogExportRows } {
   const keys = ev.keys.map((k) => keyResult(k, ev.accounts));
   const buckets = ev.buckets.map((b) => bucketResult(b, ev.tenant, keys));
   // Evidence recorded before frameworks were selectable keeps the mapping its packet was issued with.
@@ -187,5 +193,5 @@ export function buildPacket({ evidence: ev, logs, governance, catalog, wording, 
   };
   // The trend needs this month's figures, so it is the last thing added.
   packet.sections.trend = trendSection(governance, packet);
-  return packet;
+  return { packet, rows: guardrails.rows };
 }

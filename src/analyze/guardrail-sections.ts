@@ -4,6 +4,7 @@ import type { LogProblem, SkippedSummary } from '../evidence/log-scans.js';
 import type { Finding, KeyResult, MissingEvidence } from '../model/packet.js';
 import type { Wording } from '../wording/wording.js';
 import type { LogEvidence } from '../evidence/log-evidence.js';
+import type { LogExportRows } from '../model/export-rows.js';
 import { mergeDeniedUploads } from './guardrails/merge-denied-uploads.js';
 import { aliasTargets, summariseKeyUsage } from './guardrails/key-usage.js';
 
@@ -18,6 +19,8 @@ export interface GuardrailSections {
   /** Lines or files of the logs that could not be read: the packet is then incomplete. */
   missing: MissingEvidence[];
   sources: { accessLogs: string; cloudTrail: string };
+  /** Every row behind the two sections, for the exports (empty for a section not collected). */
+  rows: LogExportRows;
 }
 
 function problemsAsMissing(source: string, problems: LogProblem[], skipped: SkippedSummary): MissingEvidence[] {
@@ -89,5 +92,10 @@ export function guardrailSections(ev: TenantEvidence, logs: LogEvidence, keys: K
     keyUsage: usage.section,
     missing,
     sources: { accessLogs: describe(logs.accessLogs, 'access logs'), cloudTrail: describe(logs.cloudTrail, 'CloudTrail') },
+    rows: {
+      deniedUploads: denied.section.state === 'collected' ? denied.rows : [],
+      keyUsage: usage.section.state === 'collected' ? usage.rows : [],
+      keyEvents: usage.section.state === 'collected' ? usage.managementEvents : [],
+    },
   };
 }

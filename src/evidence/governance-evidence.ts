@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { StoredBaseline } from './baseline-snapshot.js';
-import type { ExceptionsRegister } from '../analyze/exceptions/index.js';
-import type { TrendPoint } from '../model/governance-sections.js';
+import type { ExceptionsRegister } from './exceptions-register.js';
 import { EVIDENCE_DIR, type EvidenceWriter } from './evidence-store.js';
 
 /**
@@ -36,4 +35,24 @@ export async function loadGovernanceEvidence(packetDir: string): Promise<Governa
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
+}
+
+export interface TrendPoint {
+  /** YYYY-MM */
+  period: string;
+  /**
+   * present: a packet for the month was read and verified. missing: no packet (a gap). unreadable: a
+   * packet exists but could not be read. unverified: a packet exists but did not pass `verify` (a gap:
+   * its figures are not used).
+   */
+  state: 'present' | 'missing' | 'unreadable' | 'unverified';
+  objectsPct: number | null;
+  bytesPct: number | null;
+  /** null when the month's denied-uploads section was not collected. */
+  deniedUploads: number | null;
+  failingControls: number | null;
+  /** null when the month had no drift comparison. */
+  criticalDrifts: number | null;
+  /** Why the month is unreadable or unverified. */
+  problem?: string;
 }

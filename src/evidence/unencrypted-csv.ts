@@ -1,17 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-
-/** The full list of NOT-SSE objects, one row per object (version), as the collector writes it. */
-export const UNENCRYPTED_CSV_HEADER = [
-  'bucket',
-  'key',
-  'version_id',
-  'is_latest',
-  'size',
-  'last_modified_date',
-  'storage_class',
-  'encryption_status',
-] as const;
+import { UNENCRYPTED_CSV_HEADER } from '../format/unencrypted-columns.js';
 
 export interface UnencryptedRow {
   bucket: string;

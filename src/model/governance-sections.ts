@@ -3,6 +3,11 @@
  * register, and the 12-month trend. Each may also be `not_collected` (from packet.ts).
  */
 import type { SectionNotCollected, Severity } from './shared.js';
+import type { ExceptionScope } from '../evidence/exceptions-register.js';
+import type { TrendPoint } from '../evidence/governance-evidence.js';
+
+// The sections carry these evidence shapes as they are.
+export type { ExceptionScope, TrendPoint };
 
 // ---------------------------------------------------------------- drift
 
@@ -67,8 +72,6 @@ export type DriftSection =
 
 export type ExceptionStatus = 'active' | 'expired' | 'expiring_soon' | 'unused' | 'invalid';
 
-export type ExceptionScope = { bucket: string; prefix?: string } | { key: string };
-
 export interface ExceptionRow {
   id: string;
   /** Absent only for entries too broken to read (status invalid). */
@@ -115,26 +118,6 @@ export interface ExceptionFinding {
 }
 
 // ---------------------------------------------------------------- trend
-
-export interface TrendPoint {
-  /** YYYY-MM */
-  period: string;
-  /**
-   * present: a packet for the month was read and verified. missing: no packet (a gap). unreadable: a
-   * packet exists but could not be read. unverified: a packet exists but did not pass `verify` (a gap:
-   * its figures are not used).
-   */
-  state: 'present' | 'missing' | 'unreadable' | 'unverified';
-  objectsPct: number | null;
-  bytesPct: number | null;
-  /** null when the month's denied-uploads section was not collected. */
-  deniedUploads: number | null;
-  failingControls: number | null;
-  /** null when the month had no drift comparison. */
-  criticalDrifts: number | null;
-  /** Why the month is unreadable or unverified. */
-  problem?: string;
-}
 
 export type TrendSection =
   | SectionNotCollected

@@ -4,7 +4,10 @@
  * Each is `not_collected` (with the reason) or `collected`; a collected section still carries
  * its skipped lines and problems, so a partial read is never shown as a clean one.
  */
-import type { LogProblem, SkippedSummary, PrincipalKind, KeyManagementEvent } from '../evidence/log-scans.js';
+import type { KeyManagementEvent, LogProblem, PrincipalKind, SkippedSummary } from '../evidence/log-scans.js';
+
+// The log sections carry these evidence shapes as they are.
+export type { KeyManagementEvent, LogProblem, PrincipalKind, SkippedSummary };
 
 /** Why an upload was refused. `undetermined`: only the access log saw it, and it does not record request headers. */
 export const DENIAL_REASONS = ['sse_header_missing', 'sse_value_not_allowed', 'plain_http', 'other', 'undetermined'] as const;

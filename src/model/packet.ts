@@ -4,6 +4,9 @@
  */
 import type { EncryptionStatus, ObjectTally, TallyByStatus, UnencryptedObjectSample } from '../evidence/inventory.js';
 import type { EvidenceFile } from '../evidence/bundle.js';
+
+// The packet carries these evidence shapes as they are.
+export type { EvidenceFile, ObjectTally, TallyByStatus };
 import type { Verdict, Severity } from './shared.js';
 import type { DeniedUploadsSection, KeyUsageSection } from './log-sections.js';
 import type { DriftSection, ExceptionsSection, TrendSection } from './governance-sections.js';

@@ -1,9 +1,11 @@
 import { readFile, rename, rm, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { buildPacket } from '../analyze/build-packet.js';
+import { analyzeEvidence } from '../analyze/build-packet.js';
 import { loadCatalog } from '../analyze/catalog.js';
 import type { TenantConfig } from '../config/schema.js';
+import type { ExportRows, LogExportRows } from '../model/export-rows.js';
 import type { Packet } from '../model/packet.js';
+import { readUnencryptedCsv } from '../evidence/unencrypted-csv.js';
 import { RENDERERS } from '../render/index.js';
 import { loadWording, type Wording } from '../wording/wording.js';
 import { stableJson, writeFileAtomic } from '../util/atomic-write.js';
@@ -26,38 +28,60 @@ export interface RenderOptions {
   onPhaseTime?: (phase: 'analyze' | 'render' | 'write', ms: number) => void;
 }
 
-/** Re-derives packet.json from the folder's evidence: the pure analysis step, used by `verify` too. */
-export async function derivePacket(packetDir: string, wording: Wording = loadWording()): Promise<{ packet: Packet; text: string }> {
+/** The rows the renderers need beside the packet: the analysis's log rows, and the unencrypted-object lists of `packetDir`. */
+function exportRows(packetDir: string, rows: LogExportRows): ExportRows {
+  return { ...rows, unencryptedObjects: (file) => readUnencryptedCsv(path.join(packetDir, ...file.split('/'))) };
+}
+
+/**
+ * Re-derives packet.json from the folder's evidence: the pure analysis step, used by `verify` too.
+ * The export rows come from the same pass, so every fact is computed once.
+ */
+export async function derivePacket(packetDir: string, wording: Wording = loadWording()): Promise<{ packet: Packet; text: string; exports: ExportRows }> {
   const evidence = await loadEvidence(packetDir);
   const logs = await loadLogEvidence(packetDir);
   const governance = await loadGovernanceEvidence(packetDir);
   const awsConfig = await loadAwsConfigEvidence(packetDir);
-  const packet = buildPacket({ evidence, logs, governance, awsConfig, catalog: loadCatalog(), wording });
-  return { packet, text: stableJson(packet) };
+  const { packet, rows } = analyzeEvidence({ evidence, logs, governance, awsConfig, catalog: loadCatalog(), wording });
+  return { packet, text: stableJson(packet), exports: exportRows(packetDir, rows) };
+}
+
+/**
+ * The export rows for a packet read from packet.json (render, verify): derived from the folder's
+ * evidence when a log section was collected, the renderers then check them against the packet's totals.
+ */
+async function exportsFor(packetDir: string, packet: Packet, wording: Wording): Promise<ExportRows> {
+  const logsCollected = packet.sections.deniedUploads.state === 'collected' || packet.sections.keyUsage.state === 'collected';
+  if (logsCollected) return (await derivePacket(packetDir, wording)).exports;
+  return exportRows(packetDir, { deniedUploads: [], keyUsage: [], keyEvents: [] });
 }
 
 /** evidence/ → packet.json → PDF, XLSX, CSV → manifest.json, all inside `packetDir`. */
 export async function analyzeFolder(packetDir: string, opts: RenderOptions): Promise<Packet> {
   const wording = opts.wording ?? loadWording();
   const started = performance.now();
-  const { packet, text } = await derivePacket(packetDir, wording);
+  const { packet, text, exports } = await derivePacket(packetDir, wording);
   const derived = performance.now();
   opts.onPhaseTime?.('analyze', derived - started);
   await writeFileAtomic(path.join(packetDir, PACKET_FILE), text);
   opts.onPhaseTime?.('write', performance.now() - derived);
-  await renderFolder(packetDir, packet, text, { ...opts, wording });
+  await renderFolder(packetDir, packet, text, { ...opts, wording }, exports);
   return packet;
 }
 
-/** Runs every renderer into `outDir` (reading streamed evidence from `packetDir`); returns the paths written, relative to `outDir`. */
-export async function renderInto(outDir: string, packetDir: string, packet: Packet, packetText: string, opts: RenderOptions): Promise<string[]> {
+/**
+ * Runs every renderer into `outDir`; returns the paths written, relative to `outDir`. The export rows
+ * are the analysis's when the caller has them, else derived from `packetDir`'s evidence.
+ */
+export async function renderInto(outDir: string, packetDir: string, packet: Packet, packetText: string, opts: RenderOptions, given?: ExportRows): Promise<string[]> {
   const wording = opts.wording ?? loadWording();
+  const exports = given ?? (await exportsFor(packetDir, packet, wording));
   const written: string[] = [];
   for (const r of RENDERERS) {
     written.push(
       ...(await r.render(packet, {
         outDir,
-        packetDir,
+        exports,
         wording,
         pageSize: opts.pageSize,
         topFindings: opts.topFindings,
@@ -69,7 +93,7 @@ export async function renderInto(outDir: string, packetDir: string, packet: Pack
 }
 
 /** Renders every format into a staging folder, then moves the results into place. */
-export async function renderFolder(packetDir: string, packet: Packet, packetText: string, opts: RenderOptions): Promise<void> {
+export async function renderFolder(packetDir: string, packet: Packet, packetText: string, opts: RenderOptions, exports?: ExportRows): Promise<void> {
   const staging = path.join(packetDir, `.render-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
@@ -80,7 +104,7 @@ export async function renderFolder(packetDir: string, packet: Packet, packetText
     mark = now;
   };
   try {
-    const written = await renderInto(staging, packetDir, packet, packetText, opts);
+    const written = await renderInto(staging, packetDir, packet, packetText, opts, exports);
     lap('render');
     for (const rel of written) {
       const dest = path.join(packetDir, ...rel.split('/'));

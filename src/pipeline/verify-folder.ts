@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunInfo } from '../evidence/bundle.js';
+import type { ExportRows } from '../model/export-rows.js';
 import type { Packet } from '../model/packet.js';
 import { REVISION_NOTE } from './revisions.js';
 import { TOOL } from '../tool.js';
@@ -110,10 +111,10 @@ function checkHeader(stored: Record<string, unknown>, expected: Omit<ManifestHea
 }
 
 /** Renders packet.json again into a temporary folder outside the packet, and compares every output with the folder's copy. */
-async function checkRendered(folder: string, packet: Packet, packetText: string, render: RenderSettings): Promise<RenderedCheck[]> {
+async function checkRendered(folder: string, packet: Packet, packetText: string, render: RenderSettings, exports?: ExportRows): Promise<RenderedCheck[]> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 's3e-verify-'));
   try {
-    const written = await renderInto(scratch, folder, packet, packetText, render);
+    const written = await renderInto(scratch, folder, packet, packetText, render, exports);
     const checks: RenderedCheck[] = [];
     for (const rel of [...written].sort()) {
       const mine = path.join(scratch, ...rel.split('/'));
@@ -178,9 +179,11 @@ export async function verifyFolder(folder: string): Promise<VerifyReport> {
   }
 
   let derived: Packet | undefined;
+  let exports: ExportRows | undefined;
   try {
-    const { packet, text } = await derivePacket(folder);
+    const { packet, text, exports: rows } = await derivePacket(folder);
     derived = packet;
+    exports = rows;
     if (stored) {
       report.packetReproduced = stored.text === text;
       if (!report.packetReproduced) report.packetDifferences = diffJson(stored.packet, packet);
@@ -206,7 +209,7 @@ export async function verifyFolder(folder: string): Promise<VerifyReport> {
 
   if (stored && manifest && isRenderSettings(manifest.render)) {
     try {
-      report.rendered = await checkRendered(folder, stored.packet, stored.text, manifest.render);
+      report.rendered = await checkRendered(folder, stored.packet, stored.text, manifest.render, exports);
     } catch (err) {
       report.problems.push(`packet.json could not be re-rendered: ${(err as Error).message}`);
     }

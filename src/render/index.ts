@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readUnencryptedCsv } from '../evidence/unencrypted-csv.js';
+import type { ExportRows } from '../model/export-rows.js';
 import type { Packet } from '../model/packet.js';
 import { csvRenderer, UNENCRYPTED_EXPORT } from './csv/csv-exports.js';
 import { renderPdf } from './pdf/render-pdf.js';
@@ -21,10 +21,10 @@ const pdfRenderer: Renderer = {
   },
 };
 
-async function* unencryptedRows(packet: Packet, packetDir: string): AsyncGenerator<UnencryptedRow> {
+async function* unencryptedRows(packet: Packet, exports: ExportRows): AsyncGenerator<UnencryptedRow> {
   for (const b of packet.buckets) {
     if (b.coverage.state !== 'measured' || b.coverage.unencryptedExport.rows === 0) continue;
-    for await (const r of readUnencryptedCsv(path.join(packetDir, ...b.coverage.unencryptedExport.file.split('/')))) {
+    for await (const r of exports.unencryptedObjects(b.coverage.unencryptedExport.file)) {
       yield {
         bucket: r.bucket,
         key: r.key,
@@ -43,7 +43,7 @@ const xlsxRenderer: Renderer = {
   id: 'xlsx',
   async render(packet, ctx) {
     const file = `${packetBaseName(packet)}.xlsx`;
-    const xlsx = await renderXlsx(packet, { wording: ctx.wording, unencryptedObjects: unencryptedRows(packet, ctx.packetDir), unencryptedCsv: UNENCRYPTED_EXPORT });
+    const xlsx = await renderXlsx(packet, { wording: ctx.wording, unencryptedObjects: unencryptedRows(packet, ctx.exports), unencryptedCsv: UNENCRYPTED_EXPORT });
     await writeFile(path.join(ctx.outDir, file), xlsx);
     return [file];
   },

@@ -1,11 +1,12 @@
+import type { ExportRows } from '../model/export-rows.js';
 import type { Packet } from '../model/packet.js';
 import type { Wording } from '../wording/wording.js';
 
 interface RenderContext {
   /** Where to write outputs (a staging folder; the caller moves them into place). */
   outDir: string;
-  /** The packet folder, for renderers that stream evidence files (e.g. the unencrypted-object list). */
-  packetDir: string;
+  /** The rows behind the packet's summaries, from the analysis that made it. */
+  exports: ExportRows;
   wording: Wording;
   pageSize: 'A4' | 'LETTER';
   topFindings: number;

@@ -2,13 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  csvField,
-  readUnencryptedCsv,
-  unencryptedCsvLine,
-  UNENCRYPTED_CSV_HEADER,
-  type UnencryptedRow,
-} from '../../src/evidence/unencrypted-csv.js';
+import { csvField, readUnencryptedCsv, unencryptedCsvLine, type UnencryptedRow } from '../../src/evidence/unencrypted-csv.js';
+import { UNENCRYPTED_CSV_HEADER } from '../../src/format/unencrypted-columns.js';
 
 let dir: string;
 beforeEach(async () => {

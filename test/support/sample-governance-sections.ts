@@ -10,7 +10,8 @@
  *   gives the deltas: objects 99.972 -> 99.982 (+0.010 pt), bytes 99.91 -> 99.9 (-0.010 pt),
  *   denied uploads 12 -> 17 (+5, when the sample has logs).
  */
-import type { DriftItem, DriftSection, ExceptionsSection, TrendPoint, TrendSection } from '../../src/model/governance-sections.js';
+import type { DriftItem, DriftSection, ExceptionsSection, TrendSection } from '../../src/model/governance-sections.js';
+import type { TrendPoint } from '../../src/evidence/governance-evidence.js';
 import type { ControlResult, Packet } from '../../src/model/packet.js';
 import { SAMPLE_KEY_ARN } from './sample-log-sections.js';
 

@@ -5,11 +5,14 @@
  */
 import type { ControlResult, KeyResult, ResourceVerdict } from '../../model/packet.js';
 import type { Verdict } from '../../model/shared.js';
-import type { ExceptionFinding, ExceptionRow, ExceptionScope, ExceptionsSection, ExceptionStatus } from '../../model/governance-sections.js';
+import type { ExceptionFinding, ExceptionRow, ExceptionsSection, ExceptionStatus } from '../../model/governance-sections.js';
+import type { ExceptionScope } from '../../evidence/exceptions-register.js';
 import { CONTROLS } from '../controls/index.js';
 import { aggregateVerdict } from '../evaluate-controls.js';
 import { daysLeft } from './dates.js';
-import type { ExceptionEntry, ExceptionsRegister, RegisterEntry } from './register.js';
+import type { ExceptionsRegister } from '../../evidence/exceptions-register.js';
+import type { RegisterEntry } from '../../evidence/exceptions-register.js';
+import type { ExceptionEntry } from '../../evidence/exceptions-register.js';
 
 const EXPIRING_WITHIN_DAYS = 30;
 

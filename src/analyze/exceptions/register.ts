@@ -22,40 +22,8 @@ import { DateTime } from 'luxon';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { CONTROLS } from '../controls/index.js';
-import type { ExceptionScope } from '../../model/governance-sections.js';
-
-export interface ExceptionEntry {
-  id: string;
-  scope: ExceptionScope;
-  control: string;
-  reason: string;
-  /** Absent or blank: the entry is ownerless (invalid). */
-  owner?: string;
-  ticket: string;
-  approvedBy: string;
-  /** YYYY-MM-DD */
-  expires: string;
-}
-
-export interface RegisterEntry {
-  /** 0-based position in the file's list. */
-  index: number;
-  id: string;
-  /** What could be read of the entry, for the register listing. */
-  fields: Partial<ExceptionEntry>;
-  /** Present when the entry satisfies the schema. */
-  entry?: ExceptionEntry;
-  /** "<file>: exceptions[2].control: unknown control id …"; empty for a valid entry. */
-  problems: string[];
-  ownerless: boolean;
-}
-
-export interface ExceptionsRegister {
-  file: string;
-  /** false: no register file for this tenant (nothing is excepted). */
-  exists: boolean;
-  entries: RegisterEntry[];
-}
+import type { ExceptionScope } from '../../evidence/exceptions-register.js';
+import type { ExceptionEntry, ExceptionsRegister, RegisterEntry } from '../../evidence/exceptions-register.js';
 
 export class ExceptionsFileError extends Error {
   constructor(message: string) {

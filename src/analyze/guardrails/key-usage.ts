@@ -1,17 +1,13 @@
 import type { KeyPrincipalUsage, KeyUsage, KeyUsageSection } from '../../model/log-sections.js';
 import type { KeyManagementEvent, PrincipalKind } from '../../evidence/log-scans.js';
-import type { CloudTrailScan, KmsCallTally, KmsManagementRecord } from '../../evidence/log-scans.js';
+import type { CloudTrailScan, KmsCallTally } from '../../evidence/log-scans.js';
+import type { KmsManagementRecord } from '../../evidence/log-scans.js';
 import type { AccountEvidence } from '../../evidence/bundle.js';
 import { expectationFor, type ExpectedPrincipals } from './expected-principals.js';
 import { locatedIn, mergeSkipped } from './log-problems.js';
 import { cloudTrailSummary } from './merge-denied-uploads.js';
 import { Tally } from './tally.js';
-
-/** A row of the key-usage export: calls per key, principal, operation, day and bucket. */
-export interface KeyUsageRow extends KmsCallTally {
-  /** null: no expectation configured for the key. */
-  expected: boolean | null;
-}
+import type { KeyUsageRow } from '../../model/export-rows.js';
 
 export interface SummarizeKeyUsageInput {
   period: { startUtc: string; endUtc: string; timeZone: string };

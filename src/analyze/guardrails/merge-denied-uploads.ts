@@ -9,30 +9,7 @@ import { mergedReason, reasonFromAccessLog, reasonFromCloudTrail } from './denia
 import { locatedIn, locateFile, mergeSkipped } from './log-problems.js';
 import { Tally } from './tally.js';
 import { daysInPeriod, zoneDayLabeler } from '../../format/zone-day.js';
-
-/** One refused upload after merging the sources: a row of the denied-uploads export. */
-export interface MergedDeniedUpload {
-  /** S3 request ID; null only for a CloudTrail record without one (then it cannot be matched). */
-  requestId: string | null;
-  time: string;
-  epochMs: number;
-  /** Day in the tenant's zone. */
-  day: string;
-  bucket: string;
-  key: string | null;
-  /** In CloudTrail's vocabulary (PutObject, CreateMultipartUpload, …). */
-  operation: string;
-  principal: string;
-  principalKind: PrincipalKind;
-  sourceIp: string | null;
-  userAgent: string | null;
-  reason: DenialReason;
-  seenIn: 'access_logs' | 'cloudtrail' | 'both';
-  /** The SSE header CloudTrail recorded; undefined when only the access log saw the request. */
-  sseHeader?: string | null;
-  /** file:line (access log) and file#record (CloudTrail) it was read from. */
-  evidence: string[];
-}
+import type { MergedDeniedUpload } from '../../model/export-rows.js';
 
 export interface MergeDeniedUploadsInput {
   period: { startUtc: string; endUtc: string; timeZone: string };

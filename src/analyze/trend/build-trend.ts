@@ -4,7 +4,8 @@
  * month's packet did not collect is null, never 0.
  */
 import { z } from 'zod';
-import type { TrendPoint, TrendSection } from '../../model/governance-sections.js';
+import type { TrendSection } from '../../model/governance-sections.js';
+import type { TrendPoint } from '../../evidence/governance-evidence.js';
 import { monthsEndingWith } from './months.js';
 import type { PacketFile } from './read-packets.js';
 

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { UNENCRYPTED_CSV_HEADER } from '../../evidence/unencrypted-csv.js';
+import { UNENCRYPTED_CSV_HEADER } from '../../format/unencrypted-columns.js';
 
 const FLUSH_AT = 256 * 1024;
 

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
-import { readUnencryptedCsv, UNENCRYPTED_CSV_HEADER } from '../../evidence/unencrypted-csv.js';
+import { UNENCRYPTED_CSV_HEADER } from '../../format/unencrypted-columns.js';
 import type { Packet } from '../../model/packet.js';
 import type { Renderer } from '../renderer.js';
 import { csvCell } from './csv-lines.js';
@@ -52,7 +52,7 @@ export const csvRenderer: Renderer = {
     await unencrypted.row([...UNENCRYPTED_CSV_HEADER]);
     for (const b of packet.buckets) {
       if (b.coverage.state !== 'measured' || b.coverage.unencryptedExport.rows === 0) continue;
-      for await (const r of readUnencryptedCsv(path.join(ctx.packetDir, ...b.coverage.unencryptedExport.file.split('/')))) {
+      for await (const r of ctx.exports.unencryptedObjects(b.coverage.unencryptedExport.file)) {
         await unencrypted.row([r.bucket, r.key, r.versionId ?? '', r.isLatest === undefined ? '' : String(r.isLatest), r.size, r.lastModified ?? '', r.storageClass ?? '', r.encryptionStatus]);
       }
     }
@@ -89,7 +89,7 @@ export const csvRenderer: Renderer = {
       await csv.close();
       written.push(rel);
     }
-    written.push(...(await writeLogExports(packet, ctx.packetDir, ctx.outDir)));
+    written.push(...(await writeLogExports(packet, ctx.exports, ctx.outDir)));
     return written;
   },
 };

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import type { KmsManagementRecord } from '../../evidence/log-scans.js';
-import type { MergedDeniedUpload } from '../../analyze/guardrails/merge-denied-uploads.js';
-import type { KeyUsageRow } from '../../analyze/guardrails/key-usage.js';
+import type { KmsManagementRecord } from '../../model/export-rows.js';
+import type { MergedDeniedUpload } from '../../model/export-rows.js';
+import type { KeyUsageRow } from '../../model/export-rows.js';
 import { quoteFormulaStart } from '../../format/spreadsheet-safe.js';
 
 /**

@@ -3,7 +3,8 @@
  * can be tested by hand: which month is "previous", how a delta is rounded, which y-axis range
  * is honest for the values shown.
  */
-import type { TrendPoint, TrendSection } from '../../model/governance-sections.js';
+import type { TrendSection } from '../../model/governance-sections.js';
+import type { TrendPoint } from '../../model/governance-sections.js';
 
 type Direction = 'up' | 'down' | 'same';
 

@@ -1,7 +1,8 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mergeDeniedUploads, type MergedDeniedUpload } from '../../../src/analyze/guardrails/merge-denied-uploads.js';
+import { mergeDeniedUploads } from '../../../src/analyze/guardrails/merge-denied-uploads.js';
+import { type MergedDeniedUpload } from '../../../src/model/export-rows.js';
 import { scanAccessLogs } from '../../../src/collect/access-logs/scan-access-logs.js';
 import { type AccessLogScan } from '../../../src/evidence/log-scans.js';
 import { scanCloudTrail } from '../../../src/collect/cloudtrail/scan-cloudtrail.js';

@@ -8,6 +8,7 @@ import { runTenant } from '../../../src/pipeline/run-tenant.js';
 import { csvRenderer } from '../../../src/render/csv/csv-exports.js';
 import { loadWording } from '../../../src/wording/wording.js';
 import { demoWorkspace } from '../../support/demo-workspace.js';
+import { derivePacket } from '../../../src/pipeline/analyze-folder.js';
 
 /** RFC 4180 rows, read independently of the tool's writer. */
 function parseCsv(text: string): string[][] {
@@ -113,7 +114,8 @@ describe('log CSV exports of the demo acme packet', () => {
       for (const d of scan.denied) d.key = '=HYPERLINK("http://evil","x")';
       writeFileSync(logFile, JSON.stringify(scan));
       const out = path.join(dir, 'render');
-      const written = await csvRenderer.render(packets.acme!, { outDir: out, packetDir, wording: loadWording(), pageSize: 'A4', topFindings: 6, packetSha256: '0'.repeat(64) });
+      const { exports } = await derivePacket(packetDir);
+      const written = await csvRenderer.render(packets.acme!, { outDir: out, exports, wording: loadWording(), pageSize: 'A4', topFindings: 6, packetSha256: '0'.repeat(64) });
       expect(written).toContain('exports/denied-uploads.csv');
       const text = readFileSync(path.join(out, 'exports', 'denied-uploads.csv'), 'utf8');
       const keys = readCsv(path.join(out, 'exports', 'denied-uploads.csv')).map((r) => r.key);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { TrendPoint } from '../../../src/model/governance-sections.js';
+import type { TrendPoint } from '../../../src/evidence/governance-evidence.js';
 import type { Packet } from '../../../src/model/packet.js';
 import { renderPdf } from '../../../src/render/pdf/render-pdf.js';
 import { loadWording } from '../../../src/wording/wording.js';

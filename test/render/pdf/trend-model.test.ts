@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TrendPoint, TrendSection } from '../../../src/model/governance-sections.js';
+import type { TrendSection } from '../../../src/model/governance-sections.js';
+import type { TrendPoint } from '../../../src/evidence/governance-evidence.js';
 import { axisPosition, axisRange, countDelta, percentDelta, presentRuns, previousPoint } from '../../../src/render/pdf/trend-model.js';
 
 const point = (period: string, state: TrendPoint['state'], objectsPct: number | null = null): TrendPoint => ({

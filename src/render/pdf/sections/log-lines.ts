@@ -5,7 +5,7 @@
  * the caller can shrink the lists until it fits, and every list that is cut says "+N more".
  */
 import type { CoverageStatement, DeniedUploadsCollected, KeyUsageCollected, LogSourceId } from '../../../model/log-sections.js';
-import type { KeyManagementEvent } from '../../../evidence/log-scans.js';
+import type { KeyManagementEvent } from '../../../model/log-sections.js';
 import { measurer } from '../draw.js';
 import { formatInstant } from '../format.js';
 import { TYPE } from '../layout.js';

@@ -1,5 +1,5 @@
 import type { Workbook } from 'exceljs';
-import type { ObjectTally, TallyByStatus } from '../../../evidence/inventory.js';
+import type { ObjectTally, TallyByStatus } from '../../../model/packet.js';
 import type { Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
 import { columnsFor, startTable, type Column } from '../table.js';

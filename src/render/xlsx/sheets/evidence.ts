@@ -1,5 +1,5 @@
 import type { Workbook } from 'exceljs';
-import type { EvidenceFile } from '../../../evidence/bundle.js';
+import type { EvidenceFile } from '../../../model/packet.js';
 import type { Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
 import { columnsFor, writeTable } from '../table.js';

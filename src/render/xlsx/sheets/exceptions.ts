@@ -1,5 +1,6 @@
 import type { Workbook } from 'exceljs';
-import type { ExceptionRow, ExceptionScope, ExceptionStatus } from '../../../model/governance-sections.js';
+import type { ExceptionRow, ExceptionStatus } from '../../../model/governance-sections.js';
+import type { ExceptionScope } from '../../../model/governance-sections.js';
 import type { Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
 import type { Tone } from '../cells.js';

@@ -1,5 +1,5 @@
 import type { Workbook } from 'exceljs';
-import type { KeyManagementEvent } from '../../../evidence/log-scans.js';
+import type { KeyManagementEvent } from '../../../model/log-sections.js';
 import type { Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
 import { columnsFor, startTable } from '../table.js';

@@ -1,6 +1,6 @@
 import type { Workbook } from 'exceljs';
 import type { CountedName, KeyUsage } from '../../../model/log-sections.js';
-import type { PrincipalKind } from '../../../evidence/log-scans.js';
+import type { PrincipalKind } from '../../../model/log-sections.js';
 import type { Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
 import { setCell, type CellInput } from '../cells.js';
