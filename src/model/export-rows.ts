@@ -6,7 +6,7 @@ import type { KmsCallTally, KmsManagementRecord, PrincipalKind } from '../eviden
 import type { UnencryptedRow } from '../evidence/unencrypted-csv.js';
 import type { DenialReason } from './log-sections.js';
 
-export type { KmsManagementRecord, UnencryptedRow };
+export type { KmsManagementRecord };
 
 /** One refused upload after merging the sources: a row of the denied-uploads export. */
 export interface MergedDeniedUpload {

@@ -7,7 +7,7 @@
 import type { KeyManagementEvent, LogProblem, PrincipalKind, SkippedSummary } from '../evidence/log-scans.js';
 
 // The log sections carry these evidence shapes as they are.
-export type { KeyManagementEvent, LogProblem, PrincipalKind, SkippedSummary };
+export type { KeyManagementEvent, PrincipalKind };
 
 /** Why an upload was refused. `undetermined`: only the access log saw it, and it does not record request headers. */
 export const DENIAL_REASONS = ['sse_header_missing', 'sse_value_not_allowed', 'plain_http', 'other', 'undetermined'] as const;

@@ -1,6 +1,5 @@
 export { loadExceptions, readExceptionsText, exceptionsFileFor,  } from './load.js';
 export { parseExceptions, ExceptionsFileError } from './register.js';
-export { type ExceptionsRegister } from '../../evidence/exceptions-register.js';
 export { applyExceptions,     } from './apply.js';
 ;
 ;

@@ -1,5 +1,4 @@
 import { DENIAL_REASONS, type DeniedUploadsSection, type DenialReason, type LogSourceSummary } from '../../model/log-sections.js';
-import { type PrincipalKind } from '../../evidence/log-scans.js';
 import type { AccessLogDeniedUpload, AccessLogScan } from '../../evidence/log-scans.js';
 import type { CloudTrailScan } from '../../evidence/log-scans.js';
 import { UPLOAD_EVENT_NAME } from '../../evidence/upload-operations.js';

@@ -1,4 +1,4 @@
-import type { CloudTrailScan, TrailFolder } from '../../evidence/log-scans.js';
+import type { CloudTrailScan } from '../../evidence/log-scans.js';
 import type { TreeReader } from '../tree/tree.js';
 import { utcDaysAround } from '../../format/zone-day.js';
 import { errorMessage, forEachPrefetched, readWholeLogFile } from '../access-logs/read-log-file.js';
