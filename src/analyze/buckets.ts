@@ -5,6 +5,7 @@ import { bucketCoverage } from './coverage.js';
 import { defaultEncryptionOf } from './default-encryption.js';
 import { expectationFor } from './expectations.js';
 import { analyzeBucketPolicy } from './policy/index.js';
+import { bucketEvidenceFiles } from './bucket-evidence.js';
 
 type PolicyView = Pick<BucketResult, 'sseEnforcement' | 'tlsEnforcement' | 'policyState'>;
 
@@ -68,6 +69,6 @@ export function bucketResult(b: BucketEvidence, tenant: TenantConfig, keys: KeyR
     ...policyView(b),
     publicAccessBlock: publicAccessBlockOf(b),
     coverage: bucketCoverage(b.inventory),
-    evidence: [b.encryption.file, b.policy.file, b.publicAccessBlock.file, b.inventory.file, b.location.file, b.tagging.file],
+    evidence: bucketEvidenceFiles(b),
   };
 }

@@ -1,4 +1,5 @@
 import type { Control } from '../control.js';
+import { bucketEvidence } from '../../bucket-evidence.js';
 
 export const control: Control = {
   id: 's3-default-encryption-enabled',
@@ -6,7 +7,7 @@ export const control: Control = {
   evaluate: ({ buckets }) =>
     buckets.map((b) => {
       const enc = b.defaultEncryption;
-      const evidence = [b.evidence[0]!];
+      const evidence = [bucketEvidence(b, 'encryption')];
       if (enc.state === 'enabled') {
         const key = enc.mode === 'SSE-S3' ? '' : ` with ${enc.kmsKeyArn ?? enc.kmsKeyId ?? 'the AWS-managed key aws/s3'}`;
         return { resource: b.name, verdict: 'pass', reason: `default encryption ${enc.mode} (${enc.algorithm})${key}`, evidence };

@@ -1,5 +1,6 @@
 import type { DefaultEncryptionMode } from '../../../model/packet.js';
 import type { Control } from '../control.js';
+import { bucketEvidence } from '../../bucket-evidence.js';
 
 /** Modes ordered by strength; a requirement is a minimum. */
 const STRENGTH: Record<DefaultEncryptionMode, number> = { 'SSE-S3': 1, 'SSE-KMS': 2, 'DSSE-KMS': 3 };
@@ -11,7 +12,7 @@ export const control: Control = {
     buckets.map((b) => {
       const enc = b.defaultEncryption;
       const want = b.expectation;
-      const evidence = [b.evidence[0]!];
+      const evidence = [bucketEvidence(b, 'encryption')];
       if (enc.state === 'unreadable') {
         return { resource: b.name, verdict: 'not_evaluated', reason: `GetBucketEncryption failed: ${enc.errorCode}`, evidence };
       }

@@ -1,4 +1,5 @@
 import type { Control } from '../control.js';
+import { bucketEvidence } from '../../bucket-evidence.js';
 
 export const control: Control = {
   id: 's3-objects-encrypted',
@@ -6,7 +7,7 @@ export const control: Control = {
   evaluate: ({ buckets }) =>
     buckets.map((b) => {
       const c = b.coverage;
-      const evidence = [b.evidence[3]!];
+      const evidence = [bucketEvidence(b, 'inventory')];
       if (c.state === 'no_inventory') return { resource: b.name, verdict: 'not_evaluated', reason: `no inventory: ${c.reason}`, evidence };
       if (c.state === 'unverified') return { resource: b.name, verdict: 'not_evaluated', reason: `inventory unverified: ${c.reason}`, evidence };
       if (c.unencrypted.objects > 0) {

@@ -1,8 +1,9 @@
 import type { Control } from '../control.js';
 import { enforcementJudgement } from '../enforcement-judgement.js';
+import { bucketEvidence } from '../../bucket-evidence.js';
 
 export const control: Control = {
   id: 's3-policy-denies-insecure-transport',
   scope: 'buckets',
-  evaluate: ({ buckets }) => buckets.map((b) => enforcementJudgement(b.name, b.tlsEnforcement, b.evidence[1]!)),
+  evaluate: ({ buckets }) => buckets.map((b) => enforcementJudgement(b.name, b.tlsEnforcement, bucketEvidence(b, 'policy'))),
 };
