@@ -23,7 +23,6 @@
 //   operate/, demo/  on top of the pipeline (doctor, publish, sign, lock, portfolio, the demo).
 //   cli/      on top of everything; nothing imports it.
 
-
 const LEAF = '^src/(format|wording|util)/|^src/(errors|packet-folder|project-root|tool)\\.ts$';
 const leavesAnd = (...folders) => `^src/(${folders.join('|')})/|${LEAF}`;
 
@@ -79,9 +78,24 @@ module.exports = {
       from: { path: '^src/model/' },
       to: { path: '^src/evidence/', dependencyTypesNot: ['type-only'] },
     },
-    stage('workspace', '^src/workspace/', leavesAnd('workspace', 'evidence', 'config'), 'workspace imports evidence, config and leaves.'),
-    stage('collect', '^src/collect/', leavesAnd('collect', 'config', 'evidence', 'workspace'), 'collect records; it never judges (no analyze) and never renders.'),
-    stage('analyze', '^src/analyze/', leavesAnd('analyze', 'evidence', 'model', 'config'), 'analyze is pure: evidence and model in, no collect, workspace or render.'),
+    stage(
+      'workspace',
+      '^src/workspace/',
+      leavesAnd('workspace', 'evidence', 'config'),
+      'workspace imports evidence, config and leaves.',
+    ),
+    stage(
+      'collect',
+      '^src/collect/',
+      leavesAnd('collect', 'config', 'evidence', 'workspace'),
+      'collect records; it never judges (no analyze) and never renders.',
+    ),
+    stage(
+      'analyze',
+      '^src/analyze/',
+      leavesAnd('analyze', 'evidence', 'model', 'config'),
+      'analyze is pure: evidence and model in, no collect, workspace or render.',
+    ),
     {
       name: 'analyze-never-loads-config',
       comment: 'analyze receives configuration as data (types, vocabularies, periods); it never reads the file.',
@@ -89,9 +103,24 @@ module.exports = {
       from: { path: '^src/analyze/' },
       to: { path: '^src/config/load\\.ts$' },
     },
-    stage('render', '^src/render/', '^src/(render|model|format|wording)/', 'render reads the packet only: model, format, wording.'),
-    stage('baseline', '^src/baseline/', leavesAnd('baseline', 'evidence', 'workspace', 'analyze', 'config', 'model'), 'baseline stores approved states; it sits beside the pipeline, under it.'),
-    above('pipeline', '^src/pipeline/', '^src/(cli|operate|demo)/', 'pipeline ties stages together; operate, demo and cli sit on top of it.'),
+    stage(
+      'render',
+      '^src/render/',
+      '^src/(render|model|format|wording)/',
+      'render reads the packet only: model, format, wording.',
+    ),
+    stage(
+      'baseline',
+      '^src/baseline/',
+      leavesAnd('baseline', 'evidence', 'workspace', 'analyze', 'config', 'model'),
+      'baseline stores approved states; it sits beside the pipeline, under it.',
+    ),
+    above(
+      'pipeline',
+      '^src/pipeline/',
+      '^src/(cli|operate|demo)/',
+      'pipeline ties stages together; operate, demo and cli sit on top of it.',
+    ),
     above('operate', '^src/(operate|demo)/', '^src/cli/', 'operate and demo never import the command line.'),
   ],
   options: {
@@ -99,7 +128,11 @@ module.exports = {
     includeOnly: '^(src|bench|test)/',
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.test.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js'],
+    },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

@@ -27,7 +27,10 @@ export default tseslint.config(
       // data-file's stoppedEarly) and flags the defensive reads of parsed JSON and of JSON.stringify
       // (which returns undefined for undefined, whatever lib.d.ts says). Both are deliberate here.
       '@typescript-eslint/no-unnecessary-condition': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   {

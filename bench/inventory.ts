@@ -39,9 +39,24 @@ const CONFIG = 'daily-encryption';
 const REPORT = '2026-11-01T00-00Z';
 const DESTINATION_PREFIX = 'inventory';
 const SCHEMA = [
-  'Bucket', 'Key', 'VersionId', 'IsLatest', 'IsDeleteMarker', 'Size', 'LastModifiedDate', 'ETag',
-  'StorageClass', 'IsMultipartUploaded', 'ReplicationStatus', 'EncryptionStatus', 'ObjectLockRetainUntilDate',
-  'ObjectLockMode', 'ObjectLockLegalHoldStatus', 'IntelligentTieringAccessTier', 'BucketKeyStatus', 'ChecksumAlgorithm',
+  'Bucket',
+  'Key',
+  'VersionId',
+  'IsLatest',
+  'IsDeleteMarker',
+  'Size',
+  'LastModifiedDate',
+  'ETag',
+  'StorageClass',
+  'IsMultipartUploaded',
+  'ReplicationStatus',
+  'EncryptionStatus',
+  'ObjectLockRetainUntilDate',
+  'ObjectLockMode',
+  'ObjectLockLegalHoldStatus',
+  'IntelligentTieringAccessTier',
+  'BucketKeyStatus',
+  'ChecksumAlgorithm',
 ];
 
 export async function benchInventory(
@@ -72,9 +87,12 @@ export async function benchInventory(
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
 
-  if (evidence.status !== 'ok') throw new Error(`bench report did not read cleanly: ${JSON.stringify(evidence).slice(0, 2000)}`);
+  if (evidence.status !== 'ok')
+    throw new Error(`bench report did not read cleanly: ${JSON.stringify(evidence).slice(0, 2000)}`);
   const counted =
-    Object.values(evidence.tally).reduce((n, t) => n + t.objects, 0) + evidence.deleteMarkers + evidence.unknownStatus.objects;
+    Object.values(evidence.tally).reduce((n, t) => n + t.objects, 0) +
+    evidence.deleteMarkers +
+    evidence.unknownStatus.objects;
   if (counted !== rows) throw new Error(`counted ${counted} rows, generated ${rows}`);
 
   return {
@@ -123,7 +141,10 @@ async function ensureReport(treeRoot: string, rows: number, files: number): Prom
   const manifestText = JSON.stringify(manifest, null, 2);
   await writeFile(manifestFile, manifestText);
   // S3 Inventory delivers manifest.checksum (the manifest's MD5) beside it; the reader checks it.
-  await writeFile(path.join(path.dirname(manifestFile), 'manifest.checksum'), createHash('md5').update(manifestText).digest('hex'));
+  await writeFile(
+    path.join(path.dirname(manifestFile), 'manifest.checksum'),
+    createHash('md5').update(manifestText).digest('hex'),
+  );
   await writeFile(stampFile, stamp);
   return dataFiles;
 }
@@ -196,7 +217,6 @@ function randomText(length: number, alphabet: string, random: () => number): str
   return s;
 }
 
-
 async function timeGzip(files: string[]): Promise<number> {
   const started = process.hrtime.bigint();
   const child = spawn('gzip', ['-dc', ...files], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -216,5 +236,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     ...(files ? { files: Number(files) } : {}),
     ...(workDir ? { workDir } : {}),
   });
-  console.log(JSON.stringify({ ...result, maxRssMbWholeProcess: Math.round(process.resourceUsage().maxRSS / 1024) }, null, 2));
+  console.log(
+    JSON.stringify({ ...result, maxRssMbWholeProcess: Math.round(process.resourceUsage().maxRSS / 1024) }, null, 2),
+  );
 }

@@ -39,7 +39,6 @@ const RECORDS_PER_TRAIL_FILE = 2_000;
 const OWNER = '6e3f9b2c4a1d8e7f0b5c3a9d2e4f6a8b1c3d5e7f9a0b2c4d6e8f0a1b3c5d7e9f';
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-
 function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
@@ -83,7 +82,12 @@ function trailRecord(rand: () => number, ms: number, n: number): string {
   return `{"eventVersion":"1.10","userIdentity":${identity}},${common},"eventSource":"ec2.amazonaws.com","eventName":"DescribeInstances","sourceIPAddress":"192.0.2.${n % 250}","userAgent":"aws-cli/2.17.0","requestParameters":{"instancesSet":{},"filterSet":{}},"responseElements":null,"readOnly":true,"eventType":"AwsApiCall","managementEvent":true,"eventCategory":"Management"}`;
 }
 
-async function generateAccessLogs(dir: string, lines: number, startMs: number, spanMs: number): Promise<{ files: string[]; bytes: number }> {
+async function generateAccessLogs(
+  dir: string,
+  lines: number,
+  startMs: number,
+  spanMs: number,
+): Promise<{ files: string[]; bytes: number }> {
   const rand = seededRandom(1);
   const files: string[] = [];
   let bytes = 0;
@@ -105,7 +109,12 @@ async function generateAccessLogs(dir: string, lines: number, startMs: number, s
   return { files, bytes };
 }
 
-async function generateCloudTrail(dir: string, records: number, startMs: number, spanMs: number): Promise<{ files: string[]; bytes: number }> {
+async function generateCloudTrail(
+  dir: string,
+  records: number,
+  startMs: number,
+  spanMs: number,
+): Promise<{ files: string[]; bytes: number }> {
   const rand = seededRandom(2);
   const files: string[] = [];
   let bytes = 0;
@@ -140,10 +149,21 @@ function timeGzip(files: string[]): number {
 
 function figures(records: number, seconds: number, gzipSeconds: number, bytes: number): LogBenchFigures {
   const round = (v: number, digits = 3) => Math.round(v * 10 ** digits) / 10 ** digits;
-  return { records, seconds: round(seconds), recordsPerSecond: Math.round(records / seconds), gzipSeconds: round(gzipSeconds), ratioToGzip: round(gzipSeconds / seconds), bytes };
+  return {
+    records,
+    seconds: round(seconds),
+    recordsPerSecond: Math.round(records / seconds),
+    gzipSeconds: round(gzipSeconds),
+    ratioToGzip: round(gzipSeconds / seconds),
+    bytes,
+  };
 }
 
-export async function benchLogs(opts: { accessLogLines?: number; cloudTrailRecords?: number; workDir: string }): Promise<LogBenchResult> {
+export async function benchLogs(opts: {
+  accessLogLines?: number;
+  cloudTrailRecords?: number;
+  workDir: string;
+}): Promise<LogBenchResult> {
   const accessLogLines = opts.accessLogLines ?? 2_000_000;
   const cloudTrailRecords = opts.cloudTrailRecords ?? 1_000_000;
   const period = periodFor('2026-10', 'UTC');
@@ -159,10 +179,15 @@ export async function benchLogs(opts: { accessLogLines?: number; cloudTrailRecor
   const alGzip = timeGzip(al.files);
   const ctGzip = timeGzip(ct.files);
   // Scan in a fresh process so peak RSS measures the scan, not the generator's leftovers.
-  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), SCAN_FLAG, alDir, ctDir], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), SCAN_FLAG, alDir, ctDir], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   const scan = JSON.parse(out) as ScanTimes;
-  if (scan.accessLogRecords !== accessLogLines) throw new Error(`access logs: read ${scan.accessLogRecords} of ${accessLogLines} records`);
-  if (scan.cloudTrailRecords !== cloudTrailRecords) throw new Error(`CloudTrail: read ${scan.cloudTrailRecords} of ${cloudTrailRecords} records`);
+  if (scan.accessLogRecords !== accessLogLines)
+    throw new Error(`access logs: read ${scan.accessLogRecords} of ${accessLogLines} records`);
+  if (scan.cloudTrailRecords !== cloudTrailRecords)
+    throw new Error(`CloudTrail: read ${scan.cloudTrailRecords} of ${cloudTrailRecords} records`);
   return {
     accessLogs: figures(accessLogLines, scan.accessLogSeconds, alGzip, al.bytes),
     cloudTrail: figures(cloudTrailRecords, scan.cloudTrailSeconds, ctGzip, ct.bytes),
@@ -215,7 +240,11 @@ if (process.argv[2] === SCAN_FLAG) {
     });
 } else if (process.argv[1] && path.basename(process.argv[1]) === 'logs.js') {
   const [lines, records, workDir] = process.argv.slice(2);
-  benchLogs({ accessLogLines: lines ? Number(lines) : undefined, cloudTrailRecords: records ? Number(records) : undefined, workDir: workDir ?? path.join(process.cwd(), '.bench') })
+  benchLogs({
+    accessLogLines: lines ? Number(lines) : undefined,
+    cloudTrailRecords: records ? Number(records) : undefined,
+    workDir: workDir ?? path.join(process.cwd(), '.bench'),
+  })
     .then((r) => console.log(JSON.stringify(r, null, 2)))
     .catch((e: unknown) => {
       console.error(e);

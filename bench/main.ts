@@ -24,12 +24,19 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 function runOne<T>(name: string): T {
   if (!json) process.stderr.write(`running ${name} benchmark...\n`);
-  const out = execFileSync(process.execPath, [path.join(here, 'run-one.js'), name, String(scale)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
+  const out = execFileSync(process.execPath, [path.join(here, 'run-one.js'), name, String(scale)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return JSON.parse(out.trim().split('\n').at(-1)!) as T;
 }
 
 const fromArg = args.indexOf('--from');
-const saved = fromArg >= 0 ? (JSON.parse(readFileSync(args[fromArg + 1]!, 'utf8')) as typeof results & { scale: number }) : undefined;
+const saved =
+  fromArg >= 0
+    ? (JSON.parse(readFileSync(args[fromArg + 1]!, 'utf8')) as typeof results & { scale: number })
+    : undefined;
 const results: { inventory?: InventoryBenchResult; logs?: LogBenchResult; product?: ProductBenchResult } = saved ?? {};
 if (saved) only.length = 0;
 if (only.includes('inventory')) results.inventory = runOne<InventoryBenchResult>('inventory');
@@ -37,7 +44,13 @@ if (only.includes('logs')) results.logs = runOne<LogBenchResult>('logs');
 if (only.includes('product')) {
   if (!json) process.stderr.write('running product benchmark...\n');
   results.product = await benchProduct(
-    { buckets: Math.max(30, Math.round(1000 * scale)), keys: Math.max(6, Math.round(300 * scale)), rounds, scaling: !args.includes('--no-scaling'), hungRegion: !args.includes('--no-hung-region') },
+    {
+      buckets: Math.max(30, Math.round(1000 * scale)),
+      keys: Math.max(6, Math.round(300 * scale)),
+      rounds,
+      scaling: !args.includes('--no-scaling'),
+      hungRegion: !args.includes('--no-hung-region'),
+    },
     (line) => (json ? undefined : process.stderr.write(`  ${line}\n`)),
   );
 }
@@ -51,12 +64,18 @@ if (json) {
   const lines: string[] = [];
   const inv = results.inventory;
   if (inv) {
-    lines.push(`inventory   ${int(inv.rows)} rows in ${inv.files} gzipped CSV files: ${int(inv.rowsPerSecond)} rows/s, ${fixed(inv.ratioToGzip)}x the speed of gzip -dc (aim >= 0.5), peak RSS ${int(inv.peakRssMb)} MB (aim < 300)`);
+    lines.push(
+      `inventory   ${int(inv.rows)} rows in ${inv.files} gzipped CSV files: ${int(inv.rowsPerSecond)} rows/s, ${fixed(inv.ratioToGzip)}x the speed of gzip -dc (aim >= 0.5), peak RSS ${int(inv.peakRssMb)} MB (aim < 300)`,
+    );
   }
   const logs = results.logs;
   if (logs) {
-    lines.push(`access logs ${int(logs.accessLogs.records)} lines: ${int(logs.accessLogs.recordsPerSecond)} records/s, ${fixed(logs.accessLogs.ratioToGzip)}x gzip -dc (aim >= 0.3)`);
-    lines.push(`cloudtrail  ${int(logs.cloudTrail.records)} records: ${int(logs.cloudTrail.recordsPerSecond)} records/s, ${fixed(logs.cloudTrail.ratioToGzip)}x gzip -dc (aim >= 0.2); peak RSS ${int(logs.peakRssMb)} MB`);
+    lines.push(
+      `access logs ${int(logs.accessLogs.records)} lines: ${int(logs.accessLogs.recordsPerSecond)} records/s, ${fixed(logs.accessLogs.ratioToGzip)}x gzip -dc (aim >= 0.3)`,
+    );
+    lines.push(
+      `cloudtrail  ${int(logs.cloudTrail.records)} records: ${int(logs.cloudTrail.recordsPerSecond)} records/s, ${fixed(logs.cloudTrail.ratioToGzip)}x gzip -dc (aim >= 0.2); peak RSS ${int(logs.peakRssMb)} MB`,
+    );
   }
   if (results.product) lines.push(...formatProductBench(results.product));
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -16,7 +16,11 @@ async function run(): Promise<unknown> {
     case 'inventory':
       return benchInventory({ rows: Math.round(5_000_000 * scale), workDir: path.join(workDir, 'inventory') });
     case 'logs':
-      return benchLogs({ accessLogLines: Math.round(2_000_000 * scale), cloudTrailRecords: Math.round(1_000_000 * scale), workDir: path.join(workDir, 'logs') });
+      return benchLogs({
+        accessLogLines: Math.round(2_000_000 * scale),
+        cloudTrailRecords: Math.round(1_000_000 * scale),
+        workDir: path.join(workDir, 'logs'),
+      });
     default:
       throw new Error(`unknown benchmark "${which}" (inventory, logs)`);
   }

@@ -6,7 +6,13 @@
  * those buckets). argv: endpoint URL. Prints {seconds, calls, buckets, bucketsReported} as JSON.
  */
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { GetBucketEncryptionCommand, GetBucketLocationCommand, ListBucketsCommand, S3Client, type Bucket } from '@aws-sdk/client-s3';
+import {
+  GetBucketEncryptionCommand,
+  GetBucketLocationCommand,
+  ListBucketsCommand,
+  S3Client,
+  type Bucket,
+} from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { CALLER, CALLER_SECRET, EXTERNAL_ID, ROLE_ARN } from './scenario.js';
 
@@ -18,8 +24,14 @@ const counted = async <T>(p: Promise<T>): Promise<T> => {
   return p;
 };
 
-const sts = new STSClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: CALLER.accessKeyId, secretAccessKey: CALLER_SECRET } });
-const assumed = await counted(sts.send(new AssumeRoleCommand({ RoleArn: ROLE_ARN, RoleSessionName: 'baseline', ExternalId: EXTERNAL_ID })));
+const sts = new STSClient({
+  region: 'us-east-1',
+  endpoint,
+  credentials: { accessKeyId: CALLER.accessKeyId, secretAccessKey: CALLER_SECRET },
+});
+const assumed = await counted(
+  sts.send(new AssumeRoleCommand({ RoleArn: ROLE_ARN, RoleSessionName: 'baseline', ExternalId: EXTERNAL_ID })),
+);
 const credentials = {
   accessKeyId: assumed.Credentials!.AccessKeyId!,
   secretAccessKey: assumed.Credentials!.SecretAccessKey!,
@@ -41,7 +53,9 @@ const kms = (region: string) => {
 const buckets: Bucket[] = [];
 let token: string | undefined;
 do {
-  const page = await counted(s3('us-east-1').send(new ListBucketsCommand({ ContinuationToken: token, MaxBuckets: 1000 })));
+  const page = await counted(
+    s3('us-east-1').send(new ListBucketsCommand({ ContinuationToken: token, MaxBuckets: 1000 })),
+  );
   buckets.push(...(page.Buckets ?? []));
   token = page.ContinuationToken;
 } while (token);
@@ -76,5 +90,7 @@ for (const arn of keyArns) {
     // left out
   }
 }
-process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - started) / 1000, calls, buckets: buckets.length, bucketsReported: reported })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ seconds: (performance.now() - started) / 1000, calls, buckets: buckets.length, bucketsReported: reported })}\n`,
+);
 for (const c of [sts, ...s3Clients.values(), ...kmsClients.values()]) c.destroy();

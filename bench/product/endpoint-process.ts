@@ -21,8 +21,15 @@ async function answer(msg: { type: string; ms?: number }): Promise<void> {
   } else if (msg.type === 'stats') {
     const r = fake.recorder;
     const byOperation: Record<string, number> = {};
-    for (const c of r.calls) byOperation[`${c.service}:${c.operation}`] = (byOperation[`${c.service}:${c.operation}`] ?? 0) + 1;
-    send({ type: 'stats', calls: r.calls.length, byOperation, maxInFlight: r.maxInFlight, maxInFlightBy: r.maxInFlightBy });
+    for (const c of r.calls)
+      byOperation[`${c.service}:${c.operation}`] = (byOperation[`${c.service}:${c.operation}`] ?? 0) + 1;
+    send({
+      type: 'stats',
+      calls: r.calls.length,
+      byOperation,
+      maxInFlight: r.maxInFlight,
+      maxInFlightBy: r.maxInFlightBy,
+    });
   } else if (msg.type === 'close') {
     await fake.close();
     send({ type: 'closed' });

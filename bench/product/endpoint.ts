@@ -22,7 +22,9 @@ export interface Endpoint {
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 export async function startEndpoint(size: ScenarioSize): Promise<Endpoint> {
-  const child: ChildProcess = fork(path.join(here, 'endpoint-process.js'), [JSON.stringify(size)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(path.join(here, 'endpoint-process.js'), [JSON.stringify(size)], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const next = (type: string) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
       const onMessage = (m: Record<string, unknown>) => {
@@ -31,7 +33,8 @@ export async function startEndpoint(size: ScenarioSize): Promise<Endpoint> {
         child.off('exit', onExit);
         resolve(m);
       };
-      const onExit = (code: number | null) => reject(new Error(`the endpoint process exited (${code}) before answering ${type}`));
+      const onExit = (code: number | null) =>
+        reject(new Error(`the endpoint process exited (${code}) before answering ${type}`));
       child.on('message', onMessage);
       child.once('exit', onExit);
     });

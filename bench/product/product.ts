@@ -41,7 +41,16 @@ export interface ProductBenchResult {
   maxInFlightPerAccountRegion: Record<string, number>;
   bucketsMissing: number;
   scaling?: { buckets: number; run: CliRun; ratioTo1000: number };
-  hungRegion?: { region: string; timeoutMs: number; maxAttempts: number; run: CliRun; normal: CliRun; extraSeconds: number; boundSeconds: number; bucketsInPacket: number };
+  hungRegion?: {
+    region: string;
+    timeoutMs: number;
+    maxAttempts: number;
+    run: CliRun;
+    normal: CliRun;
+    extraSeconds: number;
+    boundSeconds: number;
+    bucketsInPacket: number;
+  };
 }
 
 const median = (xs: number[]) => {
@@ -60,7 +69,10 @@ function perAccountRegion(stats: EndpointStats): Record<string, number> {
   return out;
 }
 
-export async function benchProduct(opts: ProductBenchOptions, log: (line: string) => void): Promise<ProductBenchResult> {
+export async function benchProduct(
+  opts: ProductBenchOptions,
+  log: (line: string) => void,
+): Promise<ProductBenchResult> {
   const loadAverage = round2(os.loadavg()[0] ?? 0);
   const endpoint = await startEndpoint({ buckets: opts.buckets, keys: opts.keys, latencyMs: 50 });
   const run50: CliRun[] = [];
@@ -113,7 +125,11 @@ export async function benchProduct(opts: ProductBenchOptions, log: (line: string
     try {
       log(`scaling: run of ${opts.buckets * 10} buckets at 50 ms`);
       const run = await runCli(big.url);
-      result.scaling = { buckets: opts.buckets * 10, run, ratioTo1000: round2(run.seconds / median(run50.map((r) => r.seconds))) };
+      result.scaling = {
+        buckets: opts.buckets * 10,
+        run,
+        ratioTo1000: round2(run.seconds / median(run50.map((r) => r.seconds))),
+      };
     } finally {
       await big.close();
     }
@@ -124,7 +140,9 @@ export async function benchProduct(opts: ProductBenchOptions, log: (line: string
     const hung = await startEndpoint({ buckets: opts.buckets, keys: opts.keys, latencyMs: 50, hungRegion: region });
     const healthy = await startEndpoint({ buckets: opts.buckets, keys: opts.keys, latencyMs: 50 });
     try {
-      log(`hung region: ${region} never answers (timeout ${collection.timeoutMs} ms x ${collection.maxAttempts} attempts)`);
+      log(
+        `hung region: ${region} never answers (timeout ${collection.timeoutMs} ms x ${collection.maxAttempts} attempts)`,
+      );
       const normal = await runCli(healthy.url, collection);
       const run = await runCli(hung.url, collection);
       const extraSeconds = run.seconds - normal.seconds;
@@ -148,23 +166,37 @@ export async function benchProduct(opts: ProductBenchOptions, log: (line: string
 export function formatProductBench(r: ProductBenchResult): string[] {
   const s = (n: number) => `${n.toFixed(1)} s`;
   const med = (rs: CliRun[]) => median(rs.map((x) => x.seconds));
-  const phases = (t: Record<string, number>) => Object.entries(t).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`).join(', ');
+  const phases = (t: Record<string, number>) =>
+    Object.entries(t)
+      .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`)
+      .join(', ');
   const lines = [
     `product     s3-evidence run (built CLI, shipped defaults) vs one call at a time; ${r.buckets} buckets in ${r.regions} regions, ${r.customerKeys} customer keys, 10% AccessDenied, AWS Config recording; ${r.rounds} interleaved round(s); load average ${r.loadAverage} on ${r.cores} cores`,
     `  at 50 ms:  run ${s(med(r.run50))} (${r.calls} calls) vs one at a time ${s(median(r.baseline50.map((b) => b.seconds)))} (${r.baselineCalls} calls, ${r.baseline50[0]?.bucketsReported ?? 0} of ${r.buckets} buckets reported) = ${r.speedup.toFixed(1)}x (aim >= 15); buckets missing from the packet: ${r.bucketsMissing}`,
     `  latency:   run at 50 ms / run at 1 ms = ${r.latencyRatio.toFixed(2)} (aim <= 1.5); at 1 ms ${s(med(r.run1))}`,
     `  phases at 50 ms (s): ${phases(r.run50[0]?.timings ?? {})}`,
     `  phases at 1 ms (s):  ${phases(r.run1[0]?.timings ?? {})}`,
-    `  calls: ${Object.entries(r.callsPerApi).sort().map(([k, v]) => `${k} ${v}`).join(', ')}`,
-    `  most in flight: ${Object.entries(r.maxInFlight).map(([k, v]) => `${k} ${v}`).join(', ')}; per account and region: ${Object.entries(r.maxInFlightPerAccountRegion).map(([k, v]) => `${k} ${v}`).join(', ')}; peak RSS ${Math.round(Math.max(...r.run50.map((x) => x.peakRssMb)))} MB`,
+    `  calls: ${Object.entries(r.callsPerApi)
+      .sort()
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+    `  most in flight: ${Object.entries(r.maxInFlight)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}; per account and region: ${Object.entries(r.maxInFlightPerAccountRegion)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}; peak RSS ${Math.round(Math.max(...r.run50.map((x) => x.peakRssMb)))} MB`,
   ];
   if (r.scaling) {
-    lines.push(`  scaling:   ${r.scaling.buckets} buckets ${s(r.scaling.run.seconds)} = ${r.scaling.ratioTo1000.toFixed(1)}x the ${r.buckets}-bucket run (aim <= 11); peak RSS ${Math.round(r.scaling.run.peakRssMb)} MB (aim < 250); buckets missing ${r.scaling.buckets - r.scaling.run.bucketsInPacket}`);
+    lines.push(
+      `  scaling:   ${r.scaling.buckets} buckets ${s(r.scaling.run.seconds)} = ${r.scaling.ratioTo1000.toFixed(1)}x the ${r.buckets}-bucket run (aim <= 11); peak RSS ${Math.round(r.scaling.run.peakRssMb)} MB (aim < 250); buckets missing ${r.scaling.buckets - r.scaling.run.bucketsInPacket}`,
+    );
     lines.push(`  phases (s): ${phases(r.scaling.run.timings)}`);
   }
   if (r.hungRegion) {
     const h = r.hungRegion;
-    lines.push(`  hung region ${h.region}: ${s(h.run.seconds)} vs ${s(h.normal.seconds)} with every region answering = +${h.extraSeconds.toFixed(1)} s (bound: timeout x attempts = ${h.boundSeconds} s); ${h.bucketsInPacket} buckets in the packet, ${h.run.missing} items missing`);
+    lines.push(
+      `  hung region ${h.region}: ${s(h.run.seconds)} vs ${s(h.normal.seconds)} with every region answering = +${h.extraSeconds.toFixed(1)} s (bound: timeout x attempts = ${h.boundSeconds} s); ${h.bucketsInPacket} buckets in the packet, ${h.run.missing} items missing`,
+    );
   }
   return lines;
 }

@@ -27,7 +27,13 @@ export async function runCli(endpoint: string, collection?: Record<string, unkno
     const config = {
       version: 1,
       ...(collection ? { collection } : {}),
-      tenants: [{ id: 'bench', displayName: 'Benchmark', accounts: [{ id: ACCOUNT, roleArn: ROLE_ARN, externalId: EXTERNAL_ID, regions: [...REGIONS] }] }],
+      tenants: [
+        {
+          id: 'bench',
+          displayName: 'Benchmark',
+          accounts: [{ id: ACCOUNT, roleArn: ROLE_ARN, externalId: EXTERNAL_ID, regions: [...REGIONS] }],
+        },
+      ],
     };
     const configFile = path.join(dir, 'tenants.yaml');
     await writeFile(configFile, JSON.stringify(config));
@@ -36,7 +42,21 @@ export async function runCli(endpoint: string, collection?: Record<string, unkno
     const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve, reject) => {
       const child = spawn(
         process.execPath,
-        ['--import', pathToFileURL(path.join(here, 'rss-on-exit.js')).href, CLI, 'run', '-c', configFile, '-p', '2026-10', '-o', path.join(dir, 'out'), '--endpoint-url', endpoint, '--json'],
+        [
+          '--import',
+          pathToFileURL(path.join(here, 'rss-on-exit.js')).href,
+          CLI,
+          'run',
+          '-c',
+          configFile,
+          '-p',
+          '2026-10',
+          '-o',
+          path.join(dir, 'out'),
+          '--endpoint-url',
+          endpoint,
+          '--json',
+        ],
         {
           stdio: ['ignore', 'pipe', 'pipe'],
           env: {
@@ -55,26 +75,54 @@ export async function runCli(endpoint: string, collection?: Record<string, unkno
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
       child.on('error', reject);
-      child.on('exit', (c) => (c === 0 || c === 3 ? resolve({ code: c, stdout: out }) : reject(new Error(`s3-evidence run exited ${c}: ${err}`))));
+      child.on('exit', (c) =>
+        c === 0 || c === 3
+          ? resolve({ code: c, stdout: out })
+          : reject(new Error(`s3-evidence run exited ${c}: ${err}`)),
+      );
     });
     const seconds = (performance.now() - started) / 1000;
-    const summary = JSON.parse(stdout) as { packets: Array<{ folder: string; missing: number; timings?: Record<string, number> }> };
+    const summary = JSON.parse(stdout) as {
+      packets: Array<{ folder: string; missing: number; timings?: Record<string, number> }>;
+    };
     const packet = summary.packets[0]!;
     const model = JSON.parse(await readFile(path.join(packet.folder, PACKET_FILE), 'utf8')) as { buckets: unknown[] };
     const peakRssMb = Number(await readFile(rssFile, 'utf8')) / 1024 / 1024;
-    return { seconds, exitCode: code, timings: packet.timings ?? {}, peakRssMb, bucketsInPacket: model.buckets.length, missing: packet.missing };
+    return {
+      seconds,
+      exitCode: code,
+      timings: packet.timings ?? {},
+      peakRssMb,
+      bucketsInPacket: model.buckets.length,
+      missing: packet.missing,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
 /** The one-call-at-a-time client (baseline-client.ts) as a process of its own. */
-export async function runBaseline(endpoint: string): Promise<{ seconds: number; calls: number; buckets: number; bucketsReported: number }> {
+export async function runBaseline(
+  endpoint: string,
+): Promise<{ seconds: number; calls: number; buckets: number; bucketsReported: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(here, 'baseline-client.js'), endpoint], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [path.join(here, 'baseline-client.js'), endpoint], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
-    child.on('exit', (c) => (c === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!) as { seconds: number; calls: number; buckets: number; bucketsReported: number }) : reject(new Error(`baseline client exited ${c}`))));
+    child.on('exit', (c) =>
+      c === 0
+        ? resolve(
+            JSON.parse(out.trim().split('\n').at(-1)!) as {
+              seconds: number;
+              calls: number;
+              buckets: number;
+              bucketsReported: number;
+            },
+          )
+        : reject(new Error(`baseline client exited ${c}`)),
+    );
   });
 }

@@ -16,12 +16,20 @@ function policyView(b: BucketEvidence): PolicyView {
     return { policyState: 'none', sseEnforcement: none, tlsEnforcement: none };
   }
   if (rec.outcome !== 'ok') {
-    const unknown: Enforcement = { level: 'unknown', reason: `bucket policy unreadable (${rec.error.code})`, statements: [] };
+    const unknown: Enforcement = {
+      level: 'unknown',
+      reason: `bucket policy unreadable (${rec.error.code})`,
+      statements: [],
+    };
     return { policyState: 'unreadable', sseEnforcement: unknown, tlsEnforcement: unknown };
   }
   const analysis = analyzeBucketPolicy(rec.response.Policy ?? '', b.name);
   if (analysis.state === 'unparsable') {
-    const unknown: Enforcement = { level: 'unknown', reason: `bucket policy unparsable: ${analysis.error}`, statements: [] };
+    const unknown: Enforcement = {
+      level: 'unknown',
+      reason: `bucket policy unparsable: ${analysis.error}`,
+      statements: [],
+    };
     return { policyState: 'unparsable', sseEnforcement: unknown, tlsEnforcement: unknown };
   }
   const { level, reason, statements } = analysis.sse;
@@ -54,7 +62,7 @@ function publicAccessBlockOf(b: BucketEvidence): BucketResult['publicAccessBlock
 /** Adds what DescribeKey told about the bucket's default key. */
 function withKey(enc: DefaultEncryption, bucket: string, keys: KeyResult[]): DefaultEncryption {
   if (enc.state !== 'enabled' || enc.mode === 'SSE-S3') return enc;
-  const key = keys.find((k) => k.usedBy.includes(bucket) && (k.reference === (enc.kmsKeyId ?? 'alias/aws/s3')));
+  const key = keys.find((k) => k.usedBy.includes(bucket) && k.reference === (enc.kmsKeyId ?? 'alias/aws/s3'));
   if (!key) return { ...enc, keyManager: 'unknown' };
   return { ...enc, ...(key.arn ? { kmsKeyArn: key.arn } : {}), keyManager: key.readable ? key.manager : 'unknown' };
 }

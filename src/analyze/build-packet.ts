@@ -1,6 +1,13 @@
 import type { TenantEvidence } from '../evidence/bundle.js';
 import { ENCRYPTION_STATUSES } from '../evidence/inventory.js';
-import { PACKET_SCHEMA_VERSION, type ControlResult, type Finding, type KeyResult, type MissingEvidence, type Packet } from '../model/packet.js';
+import {
+  PACKET_SCHEMA_VERSION,
+  type ControlResult,
+  type Finding,
+  type KeyResult,
+  type MissingEvidence,
+  type Packet,
+} from '../model/packet.js';
 import { type SectionNotCollected } from '../model/shared.js';
 import type { Wording } from '../wording/wording.js';
 import { bucketResult } from './buckets.js';
@@ -62,7 +69,11 @@ function completenessText(missing: MissingEvidence[], wording: Wording, buckets:
  * adds what is left (rows without EncryptionStatus, no buckets in scope, a control that failed to
  * run), so "incomplete" never comes with an empty missing-evidence list.
  */
-function unexplainedNotEvaluated(controls: ControlResult[], missing: MissingEvidence[], keys: KeyResult[]): MissingEvidence[] {
+function unexplainedNotEvaluated(
+  controls: ControlResult[],
+  missing: MissingEvidence[],
+  keys: KeyResult[],
+): MissingEvidence[] {
   const named = new Set(missing.map((m) => m.scope));
   const scopeOf = (resource: string, controlId: string) => {
     if (CONTROLS.find((c) => c.id === controlId)?.scope !== 'keys') return `bucket ${resource}`;
@@ -90,7 +101,11 @@ function unexplainedNotEvaluated(controls: ControlResult[], missing: MissingEvid
  * A failure covered by an active exception stays listed (auditors want to see it) but drops to
  * info and names the exception, so it no longer crowds the page's top findings.
  */
-function markExcepted(findings: Array<Omit<Finding, 'id'>>, gov: GovernanceResult, wording: Wording): Array<Omit<Finding, 'id'>> {
+function markExcepted(
+  findings: Array<Omit<Finding, 'id'>>,
+  gov: GovernanceResult,
+  wording: Wording,
+): Array<Omit<Finding, 'id'>> {
   if (gov.exceptions.state !== 'evaluated') return findings;
   const byScope = new Map<string, { id: string; expires: string }>();
   for (const e of gov.exceptions.entries) {
@@ -98,7 +113,13 @@ function markExcepted(findings: Array<Omit<Finding, 'id'>>, gov: GovernanceResul
   }
   return findings.map((f) => {
     const ex = byScope.get(`${f.controlId}|${f.resource}`);
-    return ex ? { ...f, severity: 'info' as const, text: wording.t('findings.excepted', { text: f.text, id: ex.id, expires: ex.expires }) } : f;
+    return ex
+      ? {
+          ...f,
+          severity: 'info' as const,
+          text: wording.t('findings.excepted', { text: f.text, id: ex.id, expires: ex.expires }),
+        }
+      : f;
   });
 }
 
@@ -108,7 +129,14 @@ export function buildPacket(input: AnalyzeInput): Packet {
 }
 
 /** The Packet and the rows behind its log sections (for the exports), from one pass of the analysis. */
-export function analyzeEvidence({ evidence: ev, logs, governance, catalog, wording, awsConfig: configEvidence }: AnalyzeInput): { packet: Packet; rows: LogExportRows } {
+export function analyzeEvidence({
+  evidence: ev,
+  logs,
+  governance,
+  catalog,
+  wording,
+  awsConfig: configEvidence,
+}: AnalyzeInput): { packet: Packet; rows: LogExportRows } {
   const keys = ev.keys.map((k) => keyResult(k, ev.accounts));
   const buckets = ev.buckets.map((b) => bucketResult(b, ev.tenant, keys));
   // Evidence recorded before frameworks were selectable keeps the mapping its packet was issued with.
@@ -118,10 +146,23 @@ export function analyzeEvidence({ evidence: ev, logs, governance, catalog, wordi
   const controls = gov.controls;
   const guardrails = guardrailSections(ev, logs, keys, wording);
   // AWS Config's verdicts beside the controls' (after exceptions), and its configuration history.
-  const awsConfig = awsConfigSection({ config: configEvidence ?? null, tenant: ev.tenant, period: ev.period, buckets, keys, controls, cloudTrail: logs.cloudTrail, wording });
-  const findings = [...markExcepted(evaluated.findings, gov, wording), ...unusableKeyFindings(keys, wording), ...gov.findings, ...guardrails.findings, ...awsConfig.findings].sort(
-    (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],
-  );
+  const awsConfig = awsConfigSection({
+    config: configEvidence ?? null,
+    tenant: ev.tenant,
+    period: ev.period,
+    buckets,
+    keys,
+    controls,
+    cloudTrail: logs.cloudTrail,
+    wording,
+  });
+  const findings = [
+    ...markExcepted(evaluated.findings, gov, wording),
+    ...unusableKeyFindings(keys, wording),
+    ...gov.findings,
+    ...guardrails.findings,
+    ...awsConfig.findings,
+  ].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
   const missing = [
     ...missingEvidence(
       ev,
@@ -134,10 +175,23 @@ export function analyzeEvidence({ evidence: ev, logs, governance, catalog, wordi
   const coverage = summariseCoverage(buckets.map((b) => b.coverage));
   const notEvaluatedControls = controls.filter((c) => c.verdict === 'not_evaluated').length;
   const complete = missing.length === 0 && notEvaluatedControls === 0;
-  const { status, failing, notEvaluated, critical, reason: statusReason } = decideStatus({ controls, findings, complete, wording });
-  const headline = wording.t(`packet.headline.${status}`, { controls: controls.length, failing, notEvaluated, critical });
+  const {
+    status,
+    failing,
+    notEvaluated,
+    critical,
+    reason: statusReason,
+  } = decideStatus({ controls, findings, complete, wording });
+  const headline = wording.t(`packet.headline.${status}`, {
+    controls: controls.length,
+    failing,
+    notEvaluated,
+    critical,
+  });
   const customerKeys = keys.filter((k) => k.manager !== 'AWS');
-  const reportDates = [...new Set(buckets.flatMap((b) => (b.coverage.state === 'measured' ? [b.coverage.reportDate.slice(0, 10)] : [])))].sort();
+  const reportDates = [
+    ...new Set(buckets.flatMap((b) => (b.coverage.state === 'measured' ? [b.coverage.reportDate.slice(0, 10)] : []))),
+  ].sort();
   const notCollected: SectionNotCollected = { state: 'not_collected', reason: wording.t('packet.sectionNotCollected') };
   const packet: Packet = {
     schemaVersion: PACKET_SCHEMA_VERSION,
@@ -147,7 +201,11 @@ export function analyzeEvidence({ evidence: ev, logs, governance, catalog, wordi
     period: ev.period,
     generatedAt: ev.run.startedAt,
     ...(ev.run.provisional ? { provisional: true as const } : {}),
-    collection: { mode: ev.run.mode, ...(ev.run.identity ? { identity: ev.run.identity } : {}), configSha256: ev.run.configSha256 },
+    collection: {
+      mode: ev.run.mode,
+      ...(ev.run.identity ? { identity: ev.run.identity } : {}),
+      configSha256: ev.run.configSha256,
+    },
     status,
     statusReason,
     headline,
@@ -158,11 +216,20 @@ export function analyzeEvidence({ evidence: ev, logs, governance, catalog, wordi
       coverageBasis:
         coverage.measuredBuckets === 0
           ? wording.t('packet.coverageBasis.none')
-          : wording.t('packet.coverageBasis.some', { measured: coverage.measuredBuckets, total: coverage.totalBuckets }),
-      defaultEncryption: { enabled: buckets.filter((b) => b.defaultEncryption.state === 'enabled').length, total: buckets.length },
+          : wording.t('packet.coverageBasis.some', {
+              measured: coverage.measuredBuckets,
+              total: coverage.totalBuckets,
+            }),
+      defaultEncryption: {
+        enabled: buckets.filter((b) => b.defaultEncryption.state === 'enabled').length,
+        total: buckets.length,
+      },
       sseEnforced: { yes: buckets.filter((b) => b.sseEnforcement.level === 'yes').length, total: buckets.length },
       tlsEnforced: { yes: buckets.filter((b) => b.tlsEnforcement.level === 'yes').length, total: buckets.length },
-      keysRotating: { rotating: customerKeys.filter((k) => k.rotation.state === 'enabled').length, total: customerKeys.length },
+      keysRotating: {
+        rotating: customerKeys.filter((k) => k.rotation.state === 'enabled').length,
+        total: customerKeys.length,
+      },
     },
     coverage,
     encryptionStatuses: ENCRYPTION_STATUSES,
@@ -185,7 +252,11 @@ export function analyzeEvidence({ evidence: ev, logs, governance, catalog, wordi
       inventory:
         coverage.measuredBuckets === 0
           ? wording.t('packet.sources.inventory.none')
-          : wording.t('packet.sources.inventory.some', { dates: reportDates.join(', '), measured: coverage.measuredBuckets, total: buckets.length }),
+          : wording.t('packet.sources.inventory.some', {
+              dates: reportDates.join(', '),
+              measured: coverage.measuredBuckets,
+              total: buckets.length,
+            }),
       accessLogs: guardrails.sources.accessLogs,
       cloudTrail: guardrails.sources.cloudTrail,
     },

@@ -23,16 +23,31 @@ function item(scope: string, rec: FailedRecord): MissingEvidence {
  *
  * `unparsablePolicies`: bucket name → why its policy could not be analysed.
  */
-export function missingEvidence(ev: TenantEvidence, unparsablePolicies: ReadonlyMap<string, string>): MissingEvidence[] {
-  const missing: MissingEvidence[] = ev.collectionProblems.map((p) => ({ scope: p.scope, source: 'collection', reason: p.message }));
-  for (const b of ev.undeterminedBuckets) missing.push({ scope: `bucket ${b.name}`, source: 'bucket selection', reason: b.reason });
+export function missingEvidence(
+  ev: TenantEvidence,
+  unparsablePolicies: ReadonlyMap<string, string>,
+): MissingEvidence[] {
+  const missing: MissingEvidence[] = ev.collectionProblems.map((p) => ({
+    scope: p.scope,
+    source: 'collection',
+    reason: p.message,
+  }));
+  for (const b of ev.undeterminedBuckets)
+    missing.push({ scope: `bucket ${b.name}`, source: 'bucket selection', reason: b.reason });
   for (const a of ev.accounts) {
     if (failed(a.listBuckets)) missing.push(item(`account ${a.id}`, a.listBuckets));
     for (const rec of a.aliases) if (failed(rec)) missing.push(item(`account ${a.id} ${rec.region}`, rec));
   }
   for (const b of ev.buckets) {
     const scope = `bucket ${b.name}`;
-    const records = [b.location, b.tagging, b.encryption, b.policy, b.publicAccessBlock, ...Object.values(b.extra ?? {})];
+    const records = [
+      b.location,
+      b.tagging,
+      b.encryption,
+      b.policy,
+      b.publicAccessBlock,
+      ...Object.values(b.extra ?? {}),
+    ];
     for (const rec of records) if (failed(rec)) missing.push(item(scope, rec));
     const unparsable = unparsablePolicies.get(b.name);
     if (unparsable !== undefined) missing.push({ scope, source: 's3:GetBucketPolicy', reason: unparsable });
@@ -40,13 +55,16 @@ export function missingEvidence(ev: TenantEvidence, unparsablePolicies: Readonly
     if (inv.status === 'missing') missing.push({ scope, source: 'S3 Inventory', reason: inv.reason });
     if (inv.status === 'unverified') {
       const first = inv.problems[0];
-      const detail = first ? `: ${first.file}${first.line !== undefined ? ` line ${first.line}` : ''}: ${first.message}${inv.problems.length > 1 ? ` (and ${inv.problems.length - 1} more)` : ''}` : '';
+      const detail = first
+        ? `: ${first.file}${first.line !== undefined ? ` line ${first.line}` : ''}: ${first.message}${inv.problems.length > 1 ? ` (and ${inv.problems.length - 1} more)` : ''}`
+        : '';
       missing.push({ scope, source: 'S3 Inventory', reason: `${inv.reason}${detail}` });
     }
   }
   for (const k of ev.keys) {
     const scope = `key ${k.reference}`;
-    for (const rec of [k.describe, k.rotation, k.policy, ...Object.values(k.extra ?? {})]) if (failed(rec)) missing.push(item(scope, rec));
+    for (const rec of [k.describe, k.rotation, k.policy, ...Object.values(k.extra ?? {})])
+      if (failed(rec)) missing.push(item(scope, rec));
   }
   return missing;
 }

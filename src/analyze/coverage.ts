@@ -1,4 +1,10 @@
-import { ENCRYPTION_STATUSES, emptyTally, type InventoryEvidence, type ObjectTally, type TallyByStatus } from '../evidence/inventory.js';
+import {
+  ENCRYPTION_STATUSES,
+  emptyTally,
+  type InventoryEvidence,
+  type ObjectTally,
+  type TallyByStatus,
+} from '../evidence/inventory.js';
 import type { BucketCoverage, CoverageSummary } from '../model/packet.js';
 
 /** SSE-C objects are encrypted (with the customer's key); only NOT-SSE is unencrypted. */
@@ -24,7 +30,11 @@ function totals(tally: TallyByStatus): { total: ObjectTally; encrypted: ObjectTa
 export function bucketCoverage(inv: InventoryEvidence): BucketCoverage {
   if (inv.status === 'missing') return { state: 'no_inventory', reason: inv.reason };
   if (inv.status === 'unverified') {
-    return { state: 'unverified', reason: inv.reason, problems: inv.problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`) };
+    return {
+      state: 'unverified',
+      reason: inv.reason,
+      problems: inv.problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`),
+    };
   }
   const { total, encrypted, unencrypted } = totals(inv.tally);
   return {

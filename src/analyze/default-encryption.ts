@@ -22,14 +22,19 @@ export function modeForAlgorithm(algorithm: string): DefaultEncryptionMode | und
  */
 export function defaultEncryptionOf(record: EvidenceRecord<GetBucketEncryptionOutput>): DefaultEncryption {
   if (record.outcome === 'not_configured') return { state: 'not_configured' };
-  if (record.outcome !== 'ok') return { state: 'unreadable', errorCode: record.error.code, message: record.error.message };
+  if (record.outcome !== 'ok')
+    return { state: 'unreadable', errorCode: record.error.code, message: record.error.message };
   const rules = record.response.ServerSideEncryptionConfiguration?.Rules ?? [];
   const first = rules[0];
   const byDefault = first?.ApplyServerSideEncryptionByDefault;
   if (!byDefault?.SSEAlgorithm) return { state: 'not_configured' };
   const mode = modeForAlgorithm(byDefault.SSEAlgorithm);
   if (!mode) {
-    return { state: 'unreadable', errorCode: 'UnknownAlgorithm', message: `unknown SSEAlgorithm "${byDefault.SSEAlgorithm}"` };
+    return {
+      state: 'unreadable',
+      errorCode: 'UnknownAlgorithm',
+      message: `unknown SSEAlgorithm "${byDefault.SSEAlgorithm}"`,
+    };
   }
   return {
     state: 'enabled',

@@ -17,7 +17,11 @@ export interface ControlCatalog {
  * Nothing to judge is `whenEmpty`: no bucket in scope is suspicious (not evaluated), while no
  * customer-managed key is normal for a tenant on SSE-S3 (not applicable).
  */
-export function aggregateVerdict(counts: Record<Verdict, number>, resources: number, whenEmpty: Verdict = 'not_evaluated'): Verdict {
+export function aggregateVerdict(
+  counts: Record<Verdict, number>,
+  resources: number,
+  whenEmpty: Verdict = 'not_evaluated',
+): Verdict {
   if (resources === 0) return whenEmpty;
   if (counts.fail > 0) return 'fail';
   if (counts.not_evaluated > 0) return 'not_evaluated';
@@ -31,15 +35,34 @@ function runControl(control: Control, facts: ControlFacts): Judgement[] {
     return control.evaluate(facts);
   } catch (err) {
     // A control that throws is a visible finding, not a crash (and never a pass).
-    return [{ resource: '(control)', verdict: 'not_evaluated', reason: `control failed to run: ${(err as Error).message}`, evidence: [] }];
+    return [
+      {
+        resource: '(control)',
+        verdict: 'not_evaluated',
+        reason: `control failed to run: ${(err as Error).message}`,
+        evidence: [],
+      },
+    ];
   }
 }
 
 /** "40 of 42 buckets pass · 2 fail"; used again after exceptions change the counts. */
-export function controlSummary(wording: Wording, scope: string, counts: Record<Verdict, number>, resources: number): string {
+export function controlSummary(
+  wording: Wording,
+  scope: string,
+  counts: Record<Verdict, number>,
+  resources: number,
+): string {
   if (resources === 0) return wording.t('packet.control.summaryNone', { scope });
   const applicable = counts.pass + counts.fail + counts.not_evaluated + counts.exception;
-  return wording.t('packet.control.summary', { pass: counts.pass, applicable, scope, fail: counts.fail, notEvaluated: counts.not_evaluated, exception: counts.exception });
+  return wording.t('packet.control.summary', {
+    pass: counts.pass,
+    applicable,
+    scope,
+    fail: counts.fail,
+    notEvaluated: counts.not_evaluated,
+    exception: counts.exception,
+  });
 }
 
 export const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
@@ -62,7 +85,11 @@ export function evaluateControls(
       id: control.id,
       title: meta.title,
       passes: meta.passes,
-      verdict: aggregateVerdict(counts, judgements.length, control.scope === 'keys' ? 'not_applicable' : 'not_evaluated'),
+      verdict: aggregateVerdict(
+        counts,
+        judgements.length,
+        control.scope === 'keys' ? 'not_applicable' : 'not_evaluated',
+      ),
       summary,
       counts,
       resources: judgements.map(({ resource, verdict, reason, evidence }) => ({ resource, verdict, reason, evidence })),
@@ -79,7 +106,12 @@ export function evaluateControls(
         severity: j.verdict === 'fail' ? meta.severity : meta.severity === 'critical' ? 'high' : 'medium',
         controlId: control.id,
         resource: j.resource,
-        text: wording.t(`findings.${control.id}.${j.verdict}`, { ...facts, resource: j.resource, reason: j.reason, bytesText: formatBytes(bytes) }),
+        text: wording.t(`findings.${control.id}.${j.verdict}`, {
+          ...facts,
+          resource: j.resource,
+          reason: j.reason,
+          bytesText: formatBytes(bytes),
+        }),
         evidence: j.evidence,
       });
     }

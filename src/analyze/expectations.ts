@@ -6,5 +6,9 @@ import type { BucketResult } from '../model/packet.js';
 export function expectationFor(tenant: TenantConfig, bucket: string): BucketResult['expectation'] {
   const found = tenant.expectations.find((e) => picomatch.isMatch(bucket, e.buckets));
   if (!found) return { requiredMode: 'any', allowedKmsKeys: [], source: 'none configured' };
-  return { requiredMode: found.requiredMode, allowedKmsKeys: found.allowedKmsKeys, source: `expectation "${found.buckets}"` };
+  return {
+    requiredMode: found.requiredMode,
+    allowedKmsKeys: found.allowedKmsKeys,
+    source: `expectation "${found.buckets}"`,
+  };
 }

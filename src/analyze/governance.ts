@@ -36,12 +36,20 @@ export function governanceSections(
     keys,
     summarise: (c) => controlSummary(wording, SCOPE.get(c.id) ?? 'resources', c.counts, c.resources.length),
   });
-  const recounted = applied.controls.map((c) => (c.resources.length === 0 ? c : { ...c, verdict: aggregateVerdict(c.counts, c.resources.length) }));
+  const recounted = applied.controls.map((c) =>
+    c.resources.length === 0 ? c : { ...c, verdict: aggregateVerdict(c.counts, c.resources.length) },
+  );
   const driftFindings: Array<Omit<Finding, 'id'>> =
     drift.state === 'compared'
       ? drift.items
           .filter((i) => i.severity === 'critical')
-          .map((i) => ({ severity: 'critical' as const, controlId: 'baseline-drift', resource: i.resource, text: wording.t('findings.drift.critical', { summary: i.summary }), evidence: [] }))
+          .map((i) => ({
+            severity: 'critical' as const,
+            controlId: 'baseline-drift',
+            resource: i.resource,
+            text: wording.t('findings.drift.critical', { summary: i.summary }),
+            evidence: [],
+          }))
       : [];
   return { controls: recounted, drift, exceptions: applied.section, findings: [...applied.findings, ...driftFindings] };
 }
@@ -50,6 +58,10 @@ const SCOPE: ReadonlyMap<string, string> = new Map(CONTROLS.map((c) => [c.id, c.
 
 /** Twelve months ending with this packet's; a month without a packet stays a gap. */
 export function trendSection(gov: GovernanceEvidence | null, packet: Packet): TrendSection {
-  if (!gov) return { state: 'not_collected', reason: 'no earlier-month figures were frozen into this packet\'s evidence' };
-  return { state: 'collected', points: [...gov.previousMonths, trendPoint(packet.period.label, packet.tenant.id, packet)] };
+  if (!gov)
+    return { state: 'not_collected', reason: "no earlier-month figures were frozen into this packet's evidence" };
+  return {
+    state: 'collected',
+    points: [...gov.previousMonths, trendPoint(packet.period.label, packet.tenant.id, packet)],
+  };
 }

@@ -9,7 +9,15 @@ import { mergeDeniedUploads } from './guardrails/merge-denied-uploads.js';
 import { aliasTargets, summariseKeyUsage } from './guardrails/key-usage.js';
 
 /** Key-management events that can weaken encryption: each is worth a line among the findings. */
-const WEAKENING_KEY_EVENTS: ReadonlySet<string> = new Set(['DisableKeyRotation', 'DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy', 'CreateGrant', 'ImportKeyMaterial', 'DeleteImportedKeyMaterial']);
+const WEAKENING_KEY_EVENTS: ReadonlySet<string> = new Set([
+  'DisableKeyRotation',
+  'DisableKey',
+  'ScheduleKeyDeletion',
+  'PutKeyPolicy',
+  'CreateGrant',
+  'ImportKeyMaterial',
+  'DeleteImportedKeyMaterial',
+]);
 
 export interface GuardrailSections {
   /** Unexpected principals and weakening key events, as findings. */
@@ -24,7 +32,11 @@ export interface GuardrailSections {
 }
 
 function problemsAsMissing(source: string, problems: LogProblem[], skipped: SkippedSummary): MissingEvidence[] {
-  const out = problems.map((p) => ({ scope: p.file, source, reason: p.line ? `line ${p.line}: ${p.message}` : p.message }));
+  const out = problems.map((p) => ({
+    scope: p.file,
+    source,
+    reason: p.line ? `line ${p.line}: ${p.message}` : p.message,
+  }));
   if (skipped.count > 0) {
     const first = skipped.samples[0];
     out.push({
@@ -37,9 +49,19 @@ function problemsAsMissing(source: string, problems: LogProblem[], skipped: Skip
 }
 
 /** The denied-uploads and key-usage sections from the log summaries in evidence/logs/. */
-export function guardrailSections(ev: TenantEvidence, logs: LogEvidence, keys: KeyResult[], wording: Wording): GuardrailSections {
+export function guardrailSections(
+  ev: TenantEvidence,
+  logs: LogEvidence,
+  keys: KeyResult[],
+  wording: Wording,
+): GuardrailSections {
   const period = { startUtc: ev.period.startUtc, endUtc: ev.period.endUtc, timeZone: ev.period.timeZone };
-  const denied = mergeDeniedUploads({ period, accessLogs: logs.accessLogs, cloudTrail: logs.cloudTrail, buckets: ev.buckets.map((b) => b.name) });
+  const denied = mergeDeniedUploads({
+    period,
+    accessLogs: logs.accessLogs,
+    cloudTrail: logs.cloudTrail,
+    buckets: ev.buckets.map((b) => b.name),
+  });
   const usage = summariseKeyUsage({
     period,
     cloudTrail: logs.cloudTrail,
@@ -54,7 +76,10 @@ export function guardrailSections(ev: TenantEvidence, logs: LogEvidence, keys: K
   if (usage.section.state === 'collected' && denied.section.state !== 'collected') {
     missing.push(...problemsAsMissing('CloudTrail', usage.section.problems, usage.section.skipped));
   }
-  const describe = (scans: Array<{ location: string; filesRead: number; recordsInPeriod: number }> | null, kind: string) =>
+  const describe = (
+    scans: Array<{ location: string; filesRead: number; recordsInPeriod: number }> | null,
+    kind: string,
+  ) =>
     scans === null
       ? wording.t('packet.sources.logs.none', { kind })
       : wording.t('packet.sources.logs.read', {
@@ -71,7 +96,12 @@ export function guardrailSections(ev: TenantEvidence, logs: LogEvidence, keys: K
           severity: 'high',
           controlId: 'key-usage',
           resource: nameOf(k.keyArn),
-          text: wording.t('findings.keyUsage.unexpected', { key: nameOf(k.keyArn), principal: u.principal, calls: u.calls, operations: u.operations.join(', ') }),
+          text: wording.t('findings.keyUsage.unexpected', {
+            key: nameOf(k.keyArn),
+            principal: u.principal,
+            calls: u.calls,
+            operations: u.operations.join(', '),
+          }),
           evidence: [],
         });
       }
@@ -80,7 +110,12 @@ export function guardrailSections(ev: TenantEvidence, logs: LogEvidence, keys: K
           severity: 'medium',
           controlId: 'key-usage',
           resource: nameOf(k.keyArn),
-          text: wording.t('findings.keyUsage.event', { key: nameOf(k.keyArn), event: e.eventName, principal: e.principal, time: e.time.slice(0, 16).replace('T', ' ') }),
+          text: wording.t('findings.keyUsage.event', {
+            key: nameOf(k.keyArn),
+            event: e.eventName,
+            principal: e.principal,
+            time: e.time.slice(0, 16).replace('T', ' '),
+          }),
           evidence: [],
         });
       }
@@ -91,7 +126,10 @@ export function guardrailSections(ev: TenantEvidence, logs: LogEvidence, keys: K
     deniedUploads: denied.section,
     keyUsage: usage.section,
     missing,
-    sources: { accessLogs: describe(logs.accessLogs, 'access logs'), cloudTrail: describe(logs.cloudTrail, 'CloudTrail') },
+    sources: {
+      accessLogs: describe(logs.accessLogs, 'access logs'),
+      cloudTrail: describe(logs.cloudTrail, 'CloudTrail'),
+    },
     rows: {
       deniedUploads: denied.section.state === 'collected' ? denied.rows : [],
       keyUsage: usage.section.state === 'collected' ? usage.rows : [],

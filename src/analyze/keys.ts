@@ -7,7 +7,12 @@ function iso(t: string | number | undefined): string | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString().replace('.000Z', 'Z');
 }
 
-function aliasFor(keyId: string | undefined, account: string, region: string, accounts: AccountEvidence[]): string | undefined {
+function aliasFor(
+  keyId: string | undefined,
+  account: string,
+  region: string,
+  accounts: AccountEvidence[],
+): string | undefined {
   if (!keyId) return undefined;
   const acct = accounts.find((a) => a.id === account);
   for (const rec of acct?.aliases ?? []) {
@@ -40,11 +45,15 @@ export function keyResult(k: KeyEvidence, accounts: AccountEvidence[]): KeyResul
     const next = iso(k.rotation.response.NextRotationDate);
     rotation = {
       state: 'enabled',
-      ...(k.rotation.response.RotationPeriodInDays !== undefined ? { periodDays: k.rotation.response.RotationPeriodInDays } : {}),
+      ...(k.rotation.response.RotationPeriodInDays !== undefined
+        ? { periodDays: k.rotation.response.RotationPeriodInDays }
+        : {}),
       ...(next ? { nextRotation: next } : {}),
     };
   } else rotation = { state: 'disabled' };
-  const alias = aliasFor(meta.KeyId, k.account, k.region, accounts) ?? (k.reference.includes('alias/') ? k.reference.slice(k.reference.indexOf('alias/')) : undefined);
+  const alias =
+    aliasFor(meta.KeyId, k.account, k.region, accounts) ??
+    (k.reference.includes('alias/') ? k.reference.slice(k.reference.indexOf('alias/')) : undefined);
   return {
     ...base,
     ...(meta.Arn ? { arn: meta.Arn } : {}),

@@ -9,7 +9,12 @@ import type { ControlResult, Finding, KeyResult, OverallStatus } from '../model/
 import type { Wording } from '../wording/wording.js';
 
 /** KMS KeyState values in which data under the key can no longer be decrypted (or soon will not be). */
-const UNUSABLE_KEY_STATES: ReadonlySet<string> = new Set(['Disabled', 'PendingDeletion', 'PendingReplicaDeletion', 'Unavailable']);
+const UNUSABLE_KEY_STATES: ReadonlySet<string> = new Set([
+  'Disabled',
+  'PendingDeletion',
+  'PendingReplicaDeletion',
+  'Unavailable',
+]);
 
 export interface StatusDecision {
   status: OverallStatus;
@@ -20,13 +25,23 @@ export interface StatusDecision {
   reason: string;
 }
 
-export function decideStatus(args: { controls: ControlResult[]; findings: Array<Pick<Finding, 'severity' | 'text'>>; complete: boolean; wording: Wording }): StatusDecision {
+export function decideStatus(args: {
+  controls: ControlResult[];
+  findings: Array<Pick<Finding, 'severity' | 'text'>>;
+  complete: boolean;
+  wording: Wording;
+}): StatusDecision {
   const failing = args.controls.filter((c) => c.verdict === 'fail').length;
   const notEvaluated = args.controls.filter((c) => c.verdict === 'not_evaluated').length;
   const criticals = args.findings.filter((f) => f.severity === 'critical');
   const critical = criticals.length;
   const status: OverallStatus = failing > 0 || critical > 0 ? 'attention' : args.complete ? 'compliant' : 'incomplete';
-  const reason = args.wording.t(`packet.status.reason.${status}`, { failing, critical, notEvaluated, first: criticals[0]?.text ?? '' });
+  const reason = args.wording.t(`packet.status.reason.${status}`, {
+    failing,
+    critical,
+    notEvaluated,
+    first: criticals[0]?.text ?? '',
+  });
   return { status, failing, notEvaluated, critical, reason };
 }
 
@@ -38,7 +53,11 @@ export function unusableKeyFindings(keys: KeyResult[], wording: Wording): Array<
       severity: 'critical' as const,
       controlId: 'kms-key-state',
       resource: k.alias ?? k.arn ?? k.reference,
-      text: wording.t('findings.keyState.unusable', { key: k.alias ?? k.arn ?? k.reference, state: wording.t(`findings.keyState.states.${k.state}`), usedBy: k.usedBy.join(', ') }),
+      text: wording.t('findings.keyState.unusable', {
+        key: k.alias ?? k.arn ?? k.reference,
+        state: wording.t(`findings.keyState.states.${k.state}`),
+        usedBy: k.usedBy.join(', '),
+      }),
       evidence: k.evidence,
     }));
 }

@@ -11,7 +11,9 @@ export interface EvidenceHash {
 
 /** One line per evidence file ("<sha256>  <path>"), sorted by path: a hash of the whole evidence set. */
 function evidenceListHash(files: readonly EvidenceFile[]): string {
-  const lines = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((f) => `${f.sha256}  ${f.path}\n`);
+  const lines = [...files]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((f) => `${f.sha256}  ${f.path}\n`);
   return sha256(lines.join(''));
 }
 

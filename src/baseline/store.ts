@@ -6,7 +6,12 @@
  */
 import { z } from 'zod';
 import { sha256 } from '../util/hash.js';
-import { BASELINE_FORMAT_VERSION, SNAPSHOT_VERSION, type BaselineSnapshot, type StoredBaseline } from '../evidence/baseline-snapshot.js';
+import {
+  BASELINE_FORMAT_VERSION,
+  SNAPSHOT_VERSION,
+  type BaselineSnapshot,
+  type StoredBaseline,
+} from '../evidence/baseline-snapshot.js';
 
 type BaselineSummary = Omit<StoredBaseline, 'snapshot'>;
 
@@ -105,7 +110,9 @@ function parseStoredBaseline(text: string, where: string, expectedVersion?: numb
     throw new BaselineFileError(`${where}: holds version ${stored.version}, its name says ${expectedVersion}`);
   }
   if (snapshotHash(stored.snapshot) !== stored.snapshotSha256) {
-    throw new BaselineFileError(`${where}: the snapshot does not match its recorded sha256; the file was changed after approval`);
+    throw new BaselineFileError(
+      `${where}: the snapshot does not match its recorded sha256; the file was changed after approval`,
+    );
   }
   return stored;
 }
@@ -144,7 +151,8 @@ export function baselineStore(backend: BaselineBackend): BaselineStore {
       if (args.snapshot.tenant !== args.tenant) {
         throw new BaselineFileError(`the snapshot is of tenant "${args.snapshot.tenant}", not "${args.tenant}"`);
       }
-      if (args.by.trim() === '' || args.reason.trim() === '') throw new BaselineFileError('an approval needs who (--by) and why (--reason)');
+      if (args.by.trim() === '' || args.reason.trim() === '')
+        throw new BaselineFileError('an approval needs who (--by) and why (--reason)');
       const version = ((await versions()).at(-1) ?? 0) + 1;
       const stored: StoredBaseline = {
         formatVersion: BASELINE_FORMAT_VERSION,

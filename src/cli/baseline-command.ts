@@ -43,7 +43,8 @@ interface ApproveOptions {
 const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 function checkTenant(tenant: string): void {
-  if (!TENANT_ID.test(tenant)) throw new UsageError(`--tenant "${tenant}" is not a tenant id (lower-case letters, digits and dashes)`);
+  if (!TENANT_ID.test(tenant))
+    throw new UsageError(`--tenant "${tenant}" is not a tenant id (lower-case letters, digits and dashes)`);
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -79,37 +80,63 @@ async function approve(opts: ApproveOptions, deps: BaselineCommandDeps): Promise
   const write = deps.write ?? ((t: string) => process.stdout.write(t));
   checkTenant(opts.tenant);
   const out = path.resolve(opts.out);
-  if (opts.period !== undefined && !isPeriodLabel(opts.period)) throw new UsageError(`--period "${opts.period}" is not of the form YYYY-MM`);
+  if (opts.period !== undefined && !isPeriodLabel(opts.period))
+    throw new UsageError(`--period "${opts.period}" is not of the form YYYY-MM`);
   const period = opts.period ?? (await latestPeriodWithEvidence(out, opts.tenant));
-  if (!period) throw new UsageError(`no packet with evidence for tenant "${opts.tenant}" under ${out}; run the tenant's packet first`);
+  if (!period)
+    throw new UsageError(
+      `no packet with evidence for tenant "${opts.tenant}" under ${out}; run the tenant's packet first`,
+    );
   const packetDir = path.join(out, period, opts.tenant);
   if (!(await exists(path.join(packetDir, ...evidencePaths.index.split('/'))))) {
-    throw new UsageError(`no evidence for tenant "${opts.tenant}" in period ${period} (${packetDir}); run the tenant's packet for that period first`);
+    throw new UsageError(
+      `no evidence for tenant "${opts.tenant}" in period ${period} (${packetDir}); run the tenant's packet for that period first`,
+    );
   }
   let evidence;
   try {
     evidence = await loadEvidence(packetDir);
   } catch (err) {
-    if (err instanceof EvidenceReadError) throw new UsageError(`cannot read the evidence in ${packetDir}: ${err.message}`);
+    if (err instanceof EvidenceReadError)
+      throw new UsageError(`cannot read the evidence in ${packetDir}: ${err.message}`);
     throw err;
   }
   if (evidence.tenant.id !== opts.tenant || evidence.period.label !== period) {
-    throw new UsageError(`${packetDir} holds evidence of tenant "${evidence.tenant.id}" for ${evidence.period.label}, not "${opts.tenant}" for ${period}`);
+    throw new UsageError(
+      `${packetDir} holds evidence of tenant "${evidence.tenant.id}" for ${evidence.period.label}, not "${opts.tenant}" for ${period}`,
+    );
   }
   const store = storeFor(deps, opts.baselineDir, opts.tenant);
   try {
     const previous = await store.latest();
-    const { stored, hash } = await approvePacketEvidence({ store, packetDir, evidence, by: opts.by, reason: opts.reason, now: (deps.now ?? (() => new Date()))() });
+    const { stored, hash } = await approvePacketEvidence({
+      store,
+      packetDir,
+      evidence,
+      by: opts.by,
+      reason: opts.reason,
+      now: (deps.now ?? (() => new Date()))(),
+    });
     const snapshot = stored.snapshot;
     const changes = previous ? diffSnapshots(previous.snapshot, snapshot).length : undefined;
     if (opts.json) {
       const { snapshot: _s, ...summary } = stored;
-      write(`${JSON.stringify({ ...summary, file: path.join(store.location, versionFileName(stored.version)), changesSincePrevious: changes ?? null }, null, 2)}\n`);
+      write(
+        `${JSON.stringify({ ...summary, file: path.join(store.location, versionFileName(stored.version)), changesSincePrevious: changes ?? null }, null, 2)}\n`,
+      );
       return;
     }
-    write(`baseline v${String(stored.version).padStart(4, '0')} of ${opts.tenant} approved by ${stored.approvedBy} at ${stored.approvedAt}\n`);
-    write(`  period ${period}: ${snapshot.buckets.length} bucket(s), ${snapshot.keys.length} key(s); evidence sha256 ${hash.sha256} (${hash.basis})\n`);
-    write(previous ? `  ${changes} change(s) since v${String(previous.version).padStart(4, '0')}\n` : '  first baseline of this tenant\n');
+    write(
+      `baseline v${String(stored.version).padStart(4, '0')} of ${opts.tenant} approved by ${stored.approvedBy} at ${stored.approvedAt}\n`,
+    );
+    write(
+      `  period ${period}: ${snapshot.buckets.length} bucket(s), ${snapshot.keys.length} key(s); evidence sha256 ${hash.sha256} (${hash.basis})\n`,
+    );
+    write(
+      previous
+        ? `  ${changes} change(s) since v${String(previous.version).padStart(4, '0')}\n`
+        : '  first baseline of this tenant\n',
+    );
     write(`  ${path.join(store.location, versionFileName(stored.version))}\n`);
   } catch (err) {
     if (err instanceof BaselineExistsError || err instanceof BaselineFileError) throw new UsageError(err.message);
@@ -117,7 +144,10 @@ async function approve(opts: ApproveOptions, deps: BaselineCommandDeps): Promise
   }
 }
 
-async function list(opts: { tenant: string; baselineDir: string; json?: boolean }, deps: BaselineCommandDeps): Promise<void> {
+async function list(
+  opts: { tenant: string; baselineDir: string; json?: boolean },
+  deps: BaselineCommandDeps,
+): Promise<void> {
   const write = deps.write ?? ((t: string) => process.stdout.write(t));
   checkTenant(opts.tenant);
   const store = storeFor(deps, opts.baselineDir, opts.tenant);
@@ -143,7 +173,9 @@ async function list(opts: { tenant: string; baselineDir: string; json?: boolean 
 
 /** Adds `baseline approve` and `baseline list` to the program. */
 export function registerBaselineCommands(program: Command, deps: BaselineCommandDeps = {}): Command {
-  const baseline = program.command('baseline').description("approve and list a tenant's baseline: the approved state drift is measured against");
+  const baseline = program
+    .command('baseline')
+    .description("approve and list a tenant's baseline: the approved state drift is measured against");
   baseline
     .command('approve')
     .description("approve the governed state in a packet folder's evidence as the tenant's next baseline version")

@@ -19,7 +19,14 @@ import { writeStarterConfig } from '../operate/init-config.js';
 import { writePortfolio } from '../operate/portfolio.js';
 import { parsePublishUrl, publishPacket, type PublishReceipt, type PublishTarget } from '../operate/publish/index.js';
 import { withRunLock, type RunLock } from '../operate/run-lock.js';
-import { fetchSigningKey, signManifest, verifyManifestSignature, type ManifestSignature, type SignatureCheck, type SigningKey } from '../operate/sign/index.js';
+import {
+  fetchSigningKey,
+  signManifest,
+  verifyManifestSignature,
+  type ManifestSignature,
+  type SignatureCheck,
+  type SigningKey,
+} from '../operate/sign/index.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError } from '../errors.js';
 
@@ -39,7 +46,10 @@ function liveOptions(config: Config | undefined, opts: AwsOptions, region?: stri
 function pickTenants(config: Config, wanted: string[] | undefined): TenantConfig[] {
   if (!wanted?.length) return config.tenants;
   const unknown = wanted.filter((t) => !config.tenants.some((c) => c.id === t));
-  if (unknown.length) throw new UsageError(`unknown tenant ${unknown.map((u) => `"${u}"`).join(', ')}; the configuration has ${config.tenants.map((t) => t.id).join(', ')}`);
+  if (unknown.length)
+    throw new UsageError(
+      `unknown tenant ${unknown.map((u) => `"${u}"`).join(', ')}; the configuration has ${config.tenants.map((t) => t.id).join(', ')}`,
+    );
   return config.tenants.filter((t) => wanted.includes(t.id));
 }
 
@@ -58,7 +68,9 @@ export function registerOperateCommands(program: Command): void {
 
   program
     .command('iam')
-    .description('write the read-only policy, a CloudFormation template for the cross-account reader role (StackSet-ready) and the publishing statement')
+    .description(
+      'write the read-only policy, a CloudFormation template for the cross-account reader role (StackSet-ready) and the publishing statement',
+    )
     .option('-o, --out <dir>', 'folder to write into (must not hold the files already)', 's3-evidence-iam')
     .action(async (opts: { out: string }) => {
       const written = await writeIamFiles(opts.out);
@@ -71,11 +83,18 @@ export function registerOperateCommands(program: Command): void {
 
   program
     .command('doctor')
-    .description('check, per tenant and account, that a complete packet can be collected (role, reads, inventory, access logs, CloudTrail, AWS Config); prints the AWS CLI fix for every gap; read-only')
+    .description(
+      'check, per tenant and account, that a complete packet can be collected (role, reads, inventory, access logs, CloudTrail, AWS Config); prints the AWS CLI fix for every gap; read-only',
+    )
     .option('-c, --config <file>', 'tenants configuration (YAML)', 'config/tenants.yaml')
-    .addOption(new Option('-t, --tenant <id>', 'only this tenant (repeatable)').argParser((v: string, prev?: string[]) => [...(prev ?? []), v]))
+    .addOption(
+      new Option('-t, --tenant <id>', 'only this tenant (repeatable)').argParser((v: string, prev?: string[]) => [
+        ...(prev ?? []),
+        v,
+      ]),
+    )
     .option('--json', 'print the readiness report as JSON')
-    .option('--profile <name>', 'AWS shared-config profile (default: the SDK\'s credential chain)')
+    .option('--profile <name>', "AWS shared-config profile (default: the SDK's credential chain)")
     .option('--endpoint-url <url>', 'send every AWS call to this endpoint, e.g. a local test endpoint')
     .action(async (opts: AwsOptions & { config: string; tenant?: string[]; json?: boolean }) => {
       const { config } = await loadConfig(opts.config);
@@ -95,15 +114,24 @@ export interface RunOperationOptions extends AwsOptions {
 /** `--publish` and `--sign-with` for `run`. */
 export function addRunOperationOptions(cmd: Command): Command {
   return cmd
-    .option('--publish <s3-url>', 'upload each packet to s3://bucket/prefix/<period>/<tenant>/ (SSE-KMS with publish.kmsKeyId from the config, SHA-256 checksums, never overwriting)')
-    .option('--sign-with <kms-key>', 'sign each manifest with this asymmetric KMS key (kms:Sign over its SHA-256 digest); the signature and public key are stored beside it');
+    .option(
+      '--publish <s3-url>',
+      'upload each packet to s3://bucket/prefix/<period>/<tenant>/ (SSE-KMS with publish.kmsKeyId from the config, SHA-256 checksums, never overwriting)',
+    )
+    .option(
+      '--sign-with <kms-key>',
+      'sign each manifest with this asymmetric KMS key (kms:Sign over its SHA-256 digest); the signature and public key are stored beside it',
+    );
 }
 
 export interface PacketOperations {
   /** Signs then publishes one packet, as asked; failures are reported, never thrown. */
   afterPacket(result: TenantRunResult): Promise<void>;
   /** Writes the portfolio; returns what to add to the run summary and whether anything failed. */
-  finish(outDir: string, period: string): Promise<{ summary: Record<string, unknown>; lines: string[]; failed: boolean }>;
+  finish(
+    outDir: string,
+    period: string,
+  ): Promise<{ summary: Record<string, unknown>; lines: string[]; failed: boolean }>;
 }
 
 /**
@@ -118,7 +146,10 @@ export async function preparePacketOperations(config: Config, opts: RunOperation
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    if (!config.publish) throw new UsageError('--publish needs `publish.kmsKeyId` in the configuration (the SSE-KMS key for the uploaded objects)');
+    if (!config.publish)
+      throw new UsageError(
+        '--publish needs `publish.kmsKeyId` in the configuration (the SSE-KMS key for the uploaded objects)',
+      );
   }
   const credentials = baseCredentials(liveOptions(config, opts));
   let signing: { kms: KMSClient; key: SigningKey } | undefined;
@@ -132,8 +163,15 @@ export async function preparePacketOperations(config: Config, opts: RunOperation
       throw new UsageError(`--sign-with ${opts.signWith}: ${(err as Error).message}`);
     }
   }
-  const publishRegion = config.publish?.region ?? (config.publish ? parseKeyReference(config.publish.kmsKeyId).region : undefined) ?? 'us-east-1';
-  const s3 = target ? s3ClientFor(resolveLiveOptions(liveOptions(config, opts, publishRegion)), publishRegion, credentials, { followRegionRedirects: true }) : undefined;
+  const publishRegion =
+    config.publish?.region ??
+    (config.publish ? parseKeyReference(config.publish.kmsKeyId).region : undefined) ??
+    'us-east-1';
+  const s3 = target
+    ? s3ClientFor(resolveLiveOptions(liveOptions(config, opts, publishRegion)), publishRegion, credentials, {
+        followRegionRedirects: true,
+      })
+    : undefined;
   const signatures: Array<{ tenant: string } & ({ signature: ManifestSignature } | { error: string })> = [];
   const receipts: Array<{ tenant: string; receipt?: PublishReceipt; error?: string }> = [];
   const revisions: string[] = [];
@@ -142,11 +180,17 @@ export async function preparePacketOperations(config: Config, opts: RunOperation
   return {
     async afterPacket(result) {
       written.add(result.tenant);
-      if (result.earlierRevision) revisions.push(`${result.tenant}: the period's earlier packet was kept as ${path.join(path.dirname(result.folder), result.earlierRevision)}`);
+      if (result.earlierRevision)
+        revisions.push(
+          `${result.tenant}: the period's earlier packet was kept as ${path.join(path.dirname(result.folder), result.earlierRevision)}`,
+        );
       let signed = true;
       if (signing) {
         try {
-          signatures.push({ tenant: result.tenant, signature: await signManifest({ kms: signing.kms, key: signing.key, packetDir: result.folder }) });
+          signatures.push({
+            tenant: result.tenant,
+            signature: await signManifest({ kms: signing.kms, key: signing.key, packetDir: result.folder }),
+          });
         } catch (err) {
           signed = false;
           signatures.push({ tenant: result.tenant, error: (err as Error).message });
@@ -157,7 +201,14 @@ export async function preparePacketOperations(config: Config, opts: RunOperation
         else {
           receipts.push({
             tenant: result.tenant,
-            receipt: await publishPacket({ s3, packetDir: result.folder, target, period: result.period, tenant: result.tenant, settings: config.publish }),
+            receipt: await publishPacket({
+              s3,
+              packetDir: result.folder,
+              target,
+              period: result.period,
+              tenant: result.tenant,
+              settings: config.publish,
+            }),
           });
         }
       }
@@ -166,11 +217,22 @@ export async function preparePacketOperations(config: Config, opts: RunOperation
       signing?.kms.destroy();
       s3?.destroy();
       const lines: string[] = [...revisions];
-      for (const s of signatures) lines.push('signature' in s ? `${s.tenant}: manifest signed with ${s.signature.keyId} (${s.signature.signingAlgorithm})` : `${s.tenant}: SIGNING FAILED: ${s.error}`);
+      for (const s of signatures)
+        lines.push(
+          'signature' in s
+            ? `${s.tenant}: manifest signed with ${s.signature.keyId} (${s.signature.signingAlgorithm})`
+            : `${s.tenant}: SIGNING FAILED: ${s.error}`,
+        );
       for (const r of receipts) {
         if (!r.receipt) lines.push(`${r.tenant}: PUBLISH FAILED: ${r.error}`);
-        else if (r.receipt.state === 'published') lines.push(`${r.tenant}: published ${r.receipt.uploaded.length} objects to s3://${r.receipt.bucket}/${r.receipt.keyPrefix}`);
-        else lines.push(`${r.tenant}: PUBLISH ${r.receipt.state === 'refused_existing' ? 'REFUSED (already published there; S3 did not overwrite)' : 'FAILED'}: ${r.receipt.failure?.key} ${r.receipt.failure?.code}: ${r.receipt.failure?.message}`);
+        else if (r.receipt.state === 'published')
+          lines.push(
+            `${r.tenant}: published ${r.receipt.uploaded.length} objects to s3://${r.receipt.bucket}/${r.receipt.keyPrefix}`,
+          );
+        else
+          lines.push(
+            `${r.tenant}: PUBLISH ${r.receipt.state === 'refused_existing' ? 'REFUSED (already published there; S3 did not overwrite)' : 'FAILED'}: ${r.receipt.failure?.key} ${r.receipt.failure?.code}: ${r.receipt.failure?.message}`,
+          );
       }
       const portfolio = await writePortfolio(outDir, period, { writtenThisRun: written });
       lines.push(`portfolio: ${portfolio.xlsx} (${portfolio.portfolio.tenants.length} tenants)`);
@@ -203,11 +265,17 @@ export interface VerifySignatureOptions {
 export function addVerifySignatureOptions(cmd: Command): Command {
   return cmd
     .option('--expect-key <kms-key-arn>', 'require the manifest to be signed by this KMS key')
-    .option('--trusted-public-key <file>', 'require the stored public key to equal this one (PEM or DER), e.g. exported once from kms:GetPublicKey');
+    .option(
+      '--trusted-public-key <file>',
+      'require the stored public key to equal this one (PEM or DER), e.g. exported once from kms:GetPublicKey',
+    );
 }
 
 /** The offline signature check of one folder, and the lines `verify` prints for it. */
-export async function signatureCheck(folder: string, opts: VerifySignatureOptions): Promise<{ check: SignatureCheck; lines: string[] }> {
+export async function signatureCheck(
+  folder: string,
+  opts: VerifySignatureOptions,
+): Promise<{ check: SignatureCheck; lines: string[] }> {
   const check = await verifyManifestSignature(folder, {
     ...(opts.expectKey ? { expectKeyId: opts.expectKey } : {}),
     ...(opts.trustedPublicKey ? { trustedPublicKey: await readFile(opts.trustedPublicKey) } : {}),
@@ -216,4 +284,3 @@ export async function signatureCheck(folder: string, opts: VerifySignatureOption
   const head = `  signature: ${check.state === 'verified' ? 'VERIFIED' : 'FAILED'}: key ${check.keyId ?? '?'}, ${check.algorithm ?? '?'}, signed ${check.signedAt ?? '?'}`;
   return { check, lines: [head, ...check.problems.map((p) => `    ${p}`)] };
 }
-

@@ -22,9 +22,25 @@ import { BaselineFileError } from '../baseline/store.js';
 import { removeStaleWorkFolders } from '../operate/stale-work.js';
 import { registerBaselineCommands } from './baseline-command.js';
 import { progressReporter } from '../collect/live/progress.js';
-import { liveOptionsFromConfig, liveSources, resolveLiveOptions, treeS3Client, type LiveOptions, type LiveSetup } from '../collect/live/index.js';
+import {
+  liveOptionsFromConfig,
+  liveSources,
+  resolveLiveOptions,
+  treeS3Client,
+  type LiveOptions,
+  type LiveSetup,
+} from '../collect/live/index.js';
 import type { LiveCollection } from '../pipeline/run-tenant.js';
-import { addRunOperationOptions, addVerifySignatureOptions, preparePacketOperations, registerOperateCommands, signatureCheck, withOutputLock, type RunOperationOptions, type VerifySignatureOptions } from './operate-commands.js';
+import {
+  addRunOperationOptions,
+  addVerifySignatureOptions,
+  preparePacketOperations,
+  registerOperateCommands,
+  signatureCheck,
+  withOutputLock,
+  type RunOperationOptions,
+  type VerifySignatureOptions,
+} from './operate-commands.js';
 
 interface CommonOptions {
   config: string;
@@ -38,7 +54,9 @@ function selectTenants(config: Config, wanted: string[] | undefined): Config['te
   if (!wanted || wanted.length === 0) return config.tenants;
   const unknown = wanted.filter((t) => !config.tenants.some((c) => c.id === t));
   if (unknown.length > 0) {
-    throw new UsageError(`unknown tenant ${unknown.map((u) => `"${u}"`).join(', ')}; the configuration has ${config.tenants.map((t) => t.id).join(', ')}`);
+    throw new UsageError(
+      `unknown tenant ${unknown.map((u) => `"${u}"`).join(', ')}; the configuration has ${config.tenants.map((t) => t.id).join(', ')}`,
+    );
   }
   return config.tenants.filter((t) => wanted.includes(t.id));
 }
@@ -60,7 +78,12 @@ interface TenantFailure {
 
 /** Errors that name a file and field the operator can fix; anything else is a bug or a broken machine. */
 function isExpectedError(err: unknown): err is Error {
-  return err instanceof ConfigError || err instanceof UsageError || err instanceof ExceptionsFileError || err instanceof BaselineFileError;
+  return (
+    err instanceof ConfigError ||
+    err instanceof UsageError ||
+    err instanceof ExceptionsFileError ||
+    err instanceof BaselineFileError
+  );
 }
 
 function tenantFailure(tenant: string, period: string, err: unknown): TenantFailure {
@@ -75,18 +98,29 @@ function exitCodeFor(results: Array<{ complete: boolean }>, failures: TenantFail
   return results.every((r) => r.complete) ? EXIT.complete : EXIT.incomplete;
 }
 
-function report(results: TenantRunResult[], json: boolean | undefined, extra: Record<string, unknown> = {}, failures: TenantFailure[] = []): number {
+function report(
+  results: TenantRunResult[],
+  json: boolean | undefined,
+  extra: Record<string, unknown> = {},
+  failures: TenantFailure[] = [],
+): number {
   const code = exitCodeFor(results, failures);
   if (json) {
-    process.stdout.write(`${JSON.stringify({ tool: TOOL, exitCode: code, ...extra, packets: results, ...(failures.length > 0 ? { failures } : {}) }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ tool: TOOL, exitCode: code, ...extra, packets: results, ...(failures.length > 0 ? { failures } : {}) }, null, 2)}\n`,
+    );
   } else {
     for (const r of results) {
       const state = r.complete ? 'complete' : `INCOMPLETE (${r.missing} missing)`;
-      process.stdout.write(`${r.tenant} ${r.period}: ${r.provisional ? 'PROVISIONAL ' : ''}${r.status.toUpperCase()}, ${r.failingControls} failing control(s), evidence ${state}\n  ${r.folder}\n`);
+      process.stdout.write(
+        `${r.tenant} ${r.period}: ${r.provisional ? 'PROVISIONAL ' : ''}${r.status.toUpperCase()}, ${r.failingControls} failing control(s), evidence ${state}\n  ${r.folder}\n`,
+      );
       if (r.timings) process.stdout.write(`  time ${formatTimings(r.timings)}\n`);
     }
     for (const f of failures) {
-      process.stdout.write(`${f.tenant} ${f.period}: FAILED, no packet (${f.kind === 'expected' ? 'fix the file named' : 'unexpected error'}): ${f.reason}\n`);
+      process.stdout.write(
+        `${f.tenant} ${f.period}: FAILED, no packet (${f.kind === 'expected' ? 'fix the file named' : 'unexpected error'}): ${f.reason}\n`,
+      );
     }
   }
   return code;
@@ -114,7 +148,12 @@ function liveCollection(config: Config, opts: RunOptions): LiveCollection {
   return {
     async sources(tenant) {
       setup = await liveSources(tenant, liveOptions);
-      return { sources: setup.sources, configSources: setup.configSources, identity: setup.identity, problems: setup.problems };
+      return {
+        sources: setup.sources,
+        configSources: setup.configSources,
+        identity: setup.identity,
+        problems: setup.problems,
+      };
     },
     s3ForTrees: () => setup?.treeS3 ?? treeS3Client(liveOptions),
     lookupKmsEvents: async (period) => (setup ? setup.kmsEventLookup.lookup(period) : []),
@@ -129,13 +168,24 @@ async function runCommand(opts: RunOptions): Promise<number> {
   const tenants = selectTenants(loaded.config, opts.tenant);
   // Closed periods only: an unfinished month needs --provisional; one not begun or too old never runs.
   const periods = new Map(tenants.map((t) => [t.id, periodFor(label, t.timeZone)]));
-  const refusals = tenants.map((t) => periodRefusal(periods.get(t.id)!, now, { provisional: opts.provisional, ...(tenants.length > 1 ? { tenant: t.id } : {}) })).filter((r): r is string => r !== undefined);
+  const refusals = tenants
+    .map((t) =>
+      periodRefusal(periods.get(t.id)!, now, {
+        provisional: opts.provisional,
+        ...(tenants.length > 1 ? { tenant: t.id } : {}),
+      }),
+    )
+    .filter((r): r is string => r !== undefined);
   if (refusals.length > 0) throw new UsageError([...new Set(refusals)].join('\n'));
   const operations = await preparePacketOperations(loaded.config, opts);
   return withOutputLock(path.resolve(opts.out), async (lock) => {
     const notes: string[] = [];
-    if (lock.replaced) notes.push(`took over the stale lock of pid ${lock.replaced.pid} on ${lock.replaced.host} (started ${lock.replaced.startedAt})`);
-    for (const stale of await removeStaleWorkFolders(path.resolve(opts.out))) notes.push(`removed ${stale.folder}, left by pid ${stale.pid}, which no longer runs`);
+    if (lock.replaced)
+      notes.push(
+        `took over the stale lock of pid ${lock.replaced.pid} on ${lock.replaced.host} (started ${lock.replaced.startedAt})`,
+      );
+    for (const stale of await removeStaleWorkFolders(path.resolve(opts.out)))
+      notes.push(`removed ${stale.folder}, left by pid ${stale.pid}, which no longer runs`);
     const results: TenantRunResult[] = [];
     const failures: TenantFailure[] = [];
     for (const tenant of tenants) {
@@ -143,22 +193,25 @@ async function runCommand(opts: RunOptions): Promise<number> {
       let result: TenantRunResult;
       try {
         result = await runTenant({
-            config: loaded.config,
-            configSha256: loaded.sha256,
-            tenant,
-            period: periods.get(tenant.id)!,
-            outDir: path.resolve(opts.out),
-            now,
-            ...(periodTiming(periods.get(tenant.id)!, now) === 'open' ? { provisional: true } : {}),
-            live: liveCollection(loaded.config, opts),
-            work: resolveLiveOptions(liveOptionsFor(loaded.config, opts)).work,
-            onProgress: progress.onProgress,
-          });
+          config: loaded.config,
+          configSha256: loaded.sha256,
+          tenant,
+          period: periods.get(tenant.id)!,
+          outDir: path.resolve(opts.out),
+          now,
+          ...(periodTiming(periods.get(tenant.id)!, now) === 'open' ? { provisional: true } : {}),
+          live: liveCollection(loaded.config, opts),
+          work: resolveLiveOptions(liveOptionsFor(loaded.config, opts)).work,
+          onProgress: progress.onProgress,
+        });
       } catch (err) {
         // One tenant's failure is that tenant's: the others' packets are still made.
         const failure = tenantFailure(tenant.id, label, err);
         failures.push(failure);
-        if (failure.kind === 'unexpected') process.stderr.write(`s3-evidence: ${tenant.id}: unexpected failure: ${(err as Error).stack ?? String(err)}\n`);
+        if (failure.kind === 'unexpected')
+          process.stderr.write(
+            `s3-evidence: ${tenant.id}: unexpected failure: ${(err as Error).stack ?? String(err)}\n`,
+          );
         continue;
       } finally {
         progress.finish();
@@ -167,19 +220,32 @@ async function runCommand(opts: RunOptions): Promise<number> {
       await operations.afterPacket(result);
     }
     const after = await operations.finish(path.resolve(opts.out), label);
-    const code = report(results, opts.json, { period: label, ...after.summary, ...(notes.length > 0 ? { notes } : {}) }, failures);
+    const code = report(
+      results,
+      opts.json,
+      { period: label, ...after.summary, ...(notes.length > 0 ? { notes } : {}) },
+      failures,
+    );
     if (!opts.json) for (const line of [...notes, ...after.lines]) process.stdout.write(`${line}\n`);
     return after.failed ? EXIT.unexpected : code;
   });
 }
 
-async function foldersCommand(folders: string[], opts: { json?: boolean; config?: string }, action: 'analyze' | 'render'): Promise<number> {
-  if (folders.length === 0) throw new UsageError(`${action} needs at least one packet folder (output/<period>/<tenant>)`);
+async function foldersCommand(
+  folders: string[],
+  opts: { json?: boolean; config?: string },
+  action: 'analyze' | 'render',
+): Promise<number> {
+  if (folders.length === 0)
+    throw new UsageError(`${action} needs at least one packet folder (output/<period>/<tenant>)`);
   const config = opts.config ? (await loadConfig(opts.config)).config : undefined;
   const results: TenantRunResult[] = [];
   for (const folder of folders) {
     // Without --config, keep the settings the packet was rendered with (its manifest), else the defaults.
-    const previous = await readManifest(folder).then((m) => m.render as Partial<RenderSettings> | undefined, () => undefined);
+    const previous = await readManifest(folder).then(
+      (m) => m.render as Partial<RenderSettings> | undefined,
+      () => undefined,
+    );
     const renderOpts: RenderSettings = {
       pageSize: config?.pageSize ?? (previous?.pageSize === 'LETTER' ? 'LETTER' : 'A4'),
       topFindings: config?.topFindings ?? (Number.isInteger(previous?.topFindings) ? previous!.topFindings! : 6),
@@ -212,10 +278,16 @@ async function verifyCommand(folders: string[], opts: { json?: boolean } & Verif
       process.stdout.write(`${r.folder}: ${r.ok ? 'VERIFIED' : 'NOT VERIFIED'}\n`);
       const bad = r.files.filter((f) => f.state !== 'ok');
       process.stdout.write(`  files: ${r.files.length - bad.length} of ${r.files.length} match the manifest\n`);
-      process.stdout.write(`  packet.json ${r.packetReproduced ? 're-derived identically from evidence/' : 'differs from what evidence/ gives'}\n`);
+      process.stdout.write(
+        `  packet.json ${r.packetReproduced ? 're-derived identically from evidence/' : 'differs from what evidence/ gives'}\n`,
+      );
       const sameRendered = r.rendered.filter((c) => c.state === 'identical').length;
-      process.stdout.write(`  rendered files: ${sameRendered} of ${r.rendered.length} identical to a re-render of packet.json\n`);
-      process.stdout.write(`  manifest header: ${r.header.length === 0 ? 'every field agrees with packet.json and evidence/' : `${r.header.length} field(s) disagree`}\n`);
+      process.stdout.write(
+        `  rendered files: ${sameRendered} of ${r.rendered.length} identical to a re-render of packet.json\n`,
+      );
+      process.stdout.write(
+        `  manifest header: ${r.header.length === 0 ? 'every field agrees with packet.json and evidence/' : `${r.header.length} field(s) disagree`}\n`,
+      );
       for (const line of verifyMessages(r)) process.stdout.write(`  ${line}\n`);
       for (const n of r.notes) process.stdout.write(`  note: ${n}\n`);
       for (const line of signatures.get(r.folder)?.lines ?? []) process.stdout.write(`${line}\n`);
@@ -229,12 +301,29 @@ async function demoCommand(opts: { out: string; json?: boolean; strict?: boolean
   const exportsDir = path.join(root, 'output', 'demo-export');
   const configFile = path.join(root, 'config', 'demo.yaml');
   const loaded = await loadConfig(configFile);
-  await prepareDemoHistory({ config: loaded.config, configSha256: loaded.sha256, exportsDir, outDir: path.resolve(opts.out) });
-  const code = await runCommand({ config: configFile, period: DEMO_PERIOD, out: opts.out, now: new Date(demoExportedAt(DEMO_PERIOD)), ...(opts.json ? { json: true } : {}) });
+  await prepareDemoHistory({
+    config: loaded.config,
+    configSha256: loaded.sha256,
+    exportsDir,
+    outDir: path.resolve(opts.out),
+  });
+  const code = await runCommand({
+    config: configFile,
+    period: DEMO_PERIOD,
+    out: opts.out,
+    now: new Date(demoExportedAt(DEMO_PERIOD)),
+    ...(opts.json ? { json: true } : {}),
+  });
   if (!opts.json) {
-    process.stdout.write(`\nDemo packets written under ${path.resolve(opts.out, DEMO_PERIOD)} (offline evidence generated in ${exportsDir};\n`);
-    process.stdout.write(`September's packets in ${path.resolve(opts.out, DEMO_PREVIOUS_PERIOD)} were approved as each tenant's baseline).\n`);
-    process.stdout.write('globex is incomplete on purpose: `run` would exit 3 for it; the demo exits 0 once every packet is rendered (--strict: exit as `run`).\n');
+    process.stdout.write(
+      `\nDemo packets written under ${path.resolve(opts.out, DEMO_PERIOD)} (offline evidence generated in ${exportsDir};\n`,
+    );
+    process.stdout.write(
+      `September's packets in ${path.resolve(opts.out, DEMO_PREVIOUS_PERIOD)} were approved as each tenant's baseline).\n`,
+    );
+    process.stdout.write(
+      'globex is incomplete on purpose: `run` would exit 3 for it; the demo exits 0 once every packet is rendered (--strict: exit as `run`).\n',
+    );
   }
   // The demo's incompleteness is its point; only a real failure (or --strict) makes it exit non-zero.
   return opts.strict || code !== EXIT.incomplete ? code : EXIT.complete;
@@ -243,7 +332,9 @@ async function demoCommand(opts: { out: string; json?: boolean; strict?: boolean
 function buildProgram(): Command {
   const program = new Command()
     .name('s3-evidence')
-    .description('Monthly S3 encryption evidence packets per tenant: one-page PDF, auditor workbook, raw evidence, sha256 manifest.')
+    .description(
+      'Monthly S3 encryption evidence packets per tenant: one-page PDF, auditor workbook, raw evidence, sha256 manifest.',
+    )
     .version(TOOL.version)
     .addHelpText(
       'after',
@@ -255,14 +346,27 @@ function buildProgram(): Command {
   const common = (cmd: Command) =>
     cmd
       .option('-c, --config <file>', 'tenants configuration (YAML)', 'config/tenants.yaml')
-      .option('-p, --period <YYYY-MM>', 'reporting month (default: the previous full month in the configured time zone)')
-      .addOption(new Option('-t, --tenant <id>', 'only this tenant (repeatable)').argParser((v: string, prev?: string[]) => [...(prev ?? []), v]))
+      .option(
+        '-p, --period <YYYY-MM>',
+        'reporting month (default: the previous full month in the configured time zone)',
+      )
+      .addOption(
+        new Option('-t, --tenant <id>', 'only this tenant (repeatable)').argParser((v: string, prev?: string[]) => [
+          ...(prev ?? []),
+          v,
+        ]),
+      )
       .option('-o, --out <dir>', 'output folder', 'output')
       .option('--json', 'print a machine-readable run summary on stdout');
 
-  addRunOperationOptions(common(program.command('run').description('collect evidence, analyze it and render each tenant\'s packet')))
-    .option('--provisional', 'allow a period that has not ended yet; every page, sheet and packet.json says PROVISIONAL')
-    .option('--profile <name>', 'AWS shared-config profile for live collection (default: the SDK\'s credential chain)')
+  addRunOperationOptions(
+    common(program.command('run').description("collect evidence, analyze it and render each tenant's packet")),
+  )
+    .option(
+      '--provisional',
+      'allow a period that has not ended yet; every page, sheet and packet.json says PROVISIONAL',
+    )
+    .option('--profile <name>', "AWS shared-config profile for live collection (default: the SDK's credential chain)")
     .option('--endpoint-url <url>', 'send every AWS call to this endpoint (path-style S3), e.g. a local test endpoint')
     .action(async (opts: RunOptions) => {
       process.exitCode = await runCommand(opts);
@@ -270,9 +374,12 @@ function buildProgram(): Command {
 
   program
     .command('analyze')
-    .description('re-derive packet.json from a packet folder\'s evidence/ and render it again')
+    .description("re-derive packet.json from a packet folder's evidence/ and render it again")
     .argument('<folders...>', 'packet folders, e.g. output/2026-10/acme')
-    .option('-c, --config <file>', 'take page size and finding count from this configuration (default: as the packet was rendered)')
+    .option(
+      '-c, --config <file>',
+      'take page size and finding count from this configuration (default: as the packet was rendered)',
+    )
     .option('--json', 'print a machine-readable summary on stdout')
     .action(async (folders: string[], opts: { json?: boolean; config?: string }) => {
       process.exitCode = await foldersCommand(folders, opts, 'analyze');
@@ -280,26 +387,34 @@ function buildProgram(): Command {
 
   program
     .command('render')
-    .description('render PDF, XLSX and CSV exports again from a packet folder\'s packet.json')
+    .description("render PDF, XLSX and CSV exports again from a packet folder's packet.json")
     .argument('<folders...>', 'packet folders')
-    .option('-c, --config <file>', 'take page size and finding count from this configuration (default: as the packet was rendered)')
+    .option(
+      '-c, --config <file>',
+      'take page size and finding count from this configuration (default: as the packet was rendered)',
+    )
     .option('--json', 'print a machine-readable summary on stdout')
     .action(async (folders: string[], opts: { json?: boolean; config?: string }) => {
       process.exitCode = await foldersCommand(folders, opts, 'render');
     });
 
-  addVerifySignatureOptions(program
-    .command('verify')
-    .description('recompute every hash in manifest.json, check its header against packet.json and evidence/, re-derive packet.json from evidence/, re-render PDF, XLSX and CSV from packet.json and compare bytes, flag extra and missing files, and check the manifest signature if present; exit 0 only if nothing differs')
-    .argument('<folders...>', 'packet folders')
-    .option('--json', 'print the verification report as JSON'))
-    .action(async (folders: string[], opts: { json?: boolean } & VerifySignatureOptions) => {
-      process.exitCode = await verifyCommand(folders, opts);
-    });
+  addVerifySignatureOptions(
+    program
+      .command('verify')
+      .description(
+        'recompute every hash in manifest.json, check its header against packet.json and evidence/, re-derive packet.json from evidence/, re-render PDF, XLSX and CSV from packet.json and compare bytes, flag extra and missing files, and check the manifest signature if present; exit 0 only if nothing differs',
+      )
+      .argument('<folders...>', 'packet folders')
+      .option('--json', 'print the verification report as JSON'),
+  ).action(async (folders: string[], opts: { json?: boolean } & VerifySignatureOptions) => {
+    process.exitCode = await verifyCommand(folders, opts);
+  });
 
   program
     .command('demo')
-    .description(`generate the bundled demo evidence (three tenants, ${DEMO_PERIOD}) and render their packets; no AWS account needed`)
+    .description(
+      `generate the bundled demo evidence (three tenants, ${DEMO_PERIOD}) and render their packets; no AWS account needed`,
+    )
     .option('-o, --out <dir>', 'output folder', 'output')
     .option('--json', 'print a machine-readable run summary on stdout')
     .option('--strict', 'exit as `run` does: 3, since one demo tenant is incomplete on purpose')

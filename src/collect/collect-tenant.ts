@@ -1,8 +1,20 @@
 import pLimit from 'p-limit';
 import type { Period } from '../config/period.js';
 import type { TenantConfig } from '../config/schema.js';
-import type { DescribeKeyOutput, GetKeyPolicyOutput, GetKeyRotationStatusOutput, ListAliasesOutput } from '../evidence/aws-shapes.js';
-import type { AccountEvidence, BucketEvidence, ExcludedBucket, KeyEvidence, RunInfo, TenantEvidence } from '../evidence/bundle.js';
+import type {
+  DescribeKeyOutput,
+  GetKeyPolicyOutput,
+  GetKeyRotationStatusOutput,
+  ListAliasesOutput,
+} from '../evidence/aws-shapes.js';
+import type {
+  AccountEvidence,
+  BucketEvidence,
+  ExcludedBucket,
+  KeyEvidence,
+  RunInfo,
+  TenantEvidence,
+} from '../evidence/bundle.js';
 import type { InventoryEvidence } from '../evidence/inventory.js';
 import type { FiledRecord } from '../evidence/record.js';
 import { EvidenceWriter, evidencePaths, safeSegment, writeEvidenceIndex } from '../evidence/evidence-store.js';
@@ -10,7 +22,14 @@ import { hashTree } from '../util/hash.js';
 import { parseKeyReference } from './key-reference.js';
 import { DEFAULT_WORK } from './live/options.js';
 import { regionFromLocationConstraint, selectByName, selectByTags } from './select-buckets.js';
-import { BUCKET_EXTRA_OPERATIONS, type AccountSource, type BucketExtraOperation, type BucketOperation, type KeyExtraOperation, type KeyOperation } from './source.js';
+import {
+  BUCKET_EXTRA_OPERATIONS,
+  type AccountSource,
+  type BucketExtraOperation,
+  type BucketOperation,
+  type KeyExtraOperation,
+  type KeyOperation,
+} from './source.js';
 
 const CLI_FILE: Record<BucketOperation | BucketExtraOperation | KeyOperation | KeyExtraOperation, string> = {
   GetBucketLocation: 'get-bucket-location.json',
@@ -57,7 +76,11 @@ interface CollectWork {
   inventory: number;
 }
 
-const DEFAULT_COLLECT_WORK: CollectWork = { buckets: DEFAULT_WORK.buckets, keys: DEFAULT_WORK.keys, inventory: DEFAULT_WORK.inventory };
+const DEFAULT_COLLECT_WORK: CollectWork = {
+  buckets: DEFAULT_WORK.buckets,
+  keys: DEFAULT_WORK.keys,
+  inventory: DEFAULT_WORK.inventory,
+};
 
 export interface CollectTenantArgs {
   tenant: TenantConfig;
@@ -100,12 +123,22 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
     const owner = ref.account ?? account;
     const keyRegion = ref.region ?? region;
     const id = `${owner}|${keyRegion}|${reference}`;
-    const entry = keysWanted.get(id) ?? { reference, account: owner, via: account, region: keyRegion, referencedBy: new Set<string>() };
+    const entry = keysWanted.get(id) ?? {
+      reference,
+      account: owner,
+      via: account,
+      region: keyRegion,
+      referencedBy: new Set<string>(),
+    };
     entry.referencedBy.add(by);
     keysWanted.set(id, entry);
   };
 
-  const work = { ...DEFAULT_COLLECT_WORK, ...args.work, ...(args.bucketConcurrency ? { buckets: args.bucketConcurrency } : {}) };
+  const work = {
+    ...DEFAULT_COLLECT_WORK,
+    ...args.work,
+    ...(args.bucketConcurrency ? { buckets: args.bucketConcurrency } : {}),
+  };
   const timed = async <T>(phase: CollectPhase, fn: () => Promise<T>): Promise<T> => {
     const started = performance.now();
     try {
@@ -120,9 +153,12 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
     Promise.all(
       args.sources.map(async (source) => {
         const account = source.account;
-        const listBuckets = await writer.writeRecord(`${evidencePaths.account(account)}/s3/list-buckets.json`, await source.listBuckets());
+        const listBuckets = await writer.writeRecord(
+          `${evidencePaths.account(account)}/s3/list-buckets.json`,
+          await source.listBuckets(),
+        );
         if (listBuckets.outcome !== 'ok') return { account, listBuckets, results: [] };
-        const listed = (listBuckets.response).Buckets ?? [];
+        const listed = listBuckets.response.Buckets ?? [];
         const names = [...new Set(listed.map((b) => b.Name).filter((n): n is string => typeof n === 'string'))].sort();
         const listedRegion = new Map(listed.map((b) => [b.Name, b.BucketRegion]));
         const limit = pLimit(work.buckets);
@@ -147,7 +183,10 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
     if (listBuckets.outcome !== 'ok') continue;
     const listed = listBuckets.response.Buckets ?? [];
     for (const dup of duplicates(listed.map((b) => b.Name ?? ''))) {
-      problems.push({ scope: `bucket ${dup.name}`, message: `${listBuckets.file}: s3:ListBuckets lists bucket ${dup.name} ${dup.times} times; it is counted once` });
+      problems.push({
+        scope: `bucket ${dup.name}`,
+        message: `${listBuckets.file}: s3:ListBuckets lists bucket ${dup.name} ${dup.times} times; it is counted once`,
+      });
     }
     for (const r of results) {
       if (r.kind === 'excluded') {
@@ -161,8 +200,7 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
       selected.push(r.bucket);
       const enc = r.bucket.encryption;
       if (enc.outcome === 'ok') {
-        const rule = (enc.response).ServerSideEncryptionConfiguration?.Rules?.[0]
-          ?.ApplyServerSideEncryptionByDefault;
+        const rule = enc.response.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault;
         if (rule?.SSEAlgorithm?.startsWith('aws:kms')) {
           wantKey(rule.KMSMasterKeyID ?? 'alias/aws/s3', account, r.bucket.region ?? 'us-east-1', r.bucket.name);
         }
@@ -174,7 +212,9 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
     wantKey(arn, ref.account ?? tenant.accounts[0]!.id, ref.region ?? 'us-east-1', 'config');
   }
 
-  const keys = await timed('keys', () => collectKeys([...keysWanted.values()], sourceByAccount, accounts, args, work.keys));
+  const keys = await timed('keys', () =>
+    collectKeys([...keysWanted.values()], sourceByAccount, accounts, args, work.keys),
+  );
   const buckets = await timed('inventory', () => readInventories(selected, args, work.inventory));
   const evidence = {
     run: args.run,
@@ -183,7 +223,9 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
     accounts,
     buckets: buckets.sort((a, b) => a.account.localeCompare(b.account) || a.name.localeCompare(b.name)),
     excludedBuckets: excluded.sort((a, b) => a.account.localeCompare(b.account) || a.name.localeCompare(b.name)),
-    undeterminedBuckets: undetermined.sort((a, b) => a.account.localeCompare(b.account) || a.name.localeCompare(b.name)),
+    undeterminedBuckets: undetermined.sort(
+      (a, b) => a.account.localeCompare(b.account) || a.name.localeCompare(b.name),
+    ),
     keys,
     collectionProblems: problems,
   };
@@ -215,12 +257,15 @@ async function collectBucket(
   const location = await call('GetBucketLocation', listedRegion);
   let region = listedRegion;
   if (!region && location.outcome === 'ok') {
-    region = regionFromLocationConstraint((location.response as { LocationConstraint?: string | null }).LocationConstraint);
+    region = regionFromLocationConstraint(
+      (location.response as { LocationConstraint?: string | null }).LocationConstraint,
+    );
   }
   const tagging = await call('GetBucketTagging', region);
   const byTags = selectByTags(tagging as FiledRecord<never>, tenant.buckets);
   if (byTags.selected === false) return { kind: 'excluded', excluded: { name, account, reason: byTags.reason } };
-  if (byTags.selected === 'undecidable') return { kind: 'undetermined', bucket: { name, account, reason: byTags.reason } };
+  if (byTags.selected === 'undecidable')
+    return { kind: 'undetermined', bucket: { name, account, reason: byTags.reason } };
   const [encryption, policy, publicAccessBlock, ...extraRecords] = await Promise.all([
     call('GetBucketEncryption', region),
     call('GetBucketPolicy', region),
@@ -245,7 +290,11 @@ async function collectBucket(
 }
 
 /** Each selected bucket's S3 Inventory report, `limit` buckets at a time. */
-async function readInventories(selected: Array<Omit<BucketEvidence, 'inventory'>>, args: CollectTenantArgs, limit: number): Promise<BucketEvidence[]> {
+async function readInventories(
+  selected: Array<Omit<BucketEvidence, 'inventory'>>,
+  args: CollectTenantArgs,
+  limit: number,
+): Promise<BucketEvidence[]> {
   const { writer } = args;
   const run = pLimit(limit);
   let done = 0;
@@ -279,14 +328,20 @@ async function collectKeys(
 ): Promise<KeyEvidence[]> {
   const { writer } = args;
   const aliasCache = new Map<string, Promise<FiledRecord<ListAliasesOutput>>>();
-  wanted.sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || a.reference.localeCompare(b.reference));
+  wanted.sort(
+    (a, b) =>
+      a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || a.reference.localeCompare(b.reference),
+  );
   const aliasesOf = (account: string, region: string) => {
     const cacheKey = `${account}|${region}`;
     let aliases = aliasCache.get(cacheKey);
     if (!aliases) {
       const source = sources.get(account)!;
       aliases = (async () => {
-        const rec = await writer.writeRecord(`${evidencePaths.account(account)}/kms/${safeSegment(region)}/list-aliases.json`, await source.listAliases(region));
+        const rec = await writer.writeRecord(
+          `${evidencePaths.account(account)}/kms/${safeSegment(region)}/list-aliases.json`,
+          await source.listAliases(region),
+        );
         return rec;
       })();
       aliasCache.set(cacheKey, aliases);
@@ -310,11 +365,20 @@ async function collectKeys(
     const resolved = parseKeyReference(keyId);
     const dir = evidencePaths.key(w.account, w.region, resolved.kind === 'key' ? resolved.keyId : resolved.aliasName);
     const call = async <T>(op: KeyOperation | KeyExtraOperation) =>
-      (await writer.writeRecord(`${dir}/${CLI_FILE[op]}`, { ...(await source.keyCall(op, keyId, w.region)), account: w.account })) as FiledRecord<T>;
+      (await writer.writeRecord(`${dir}/${CLI_FILE[op]}`, {
+        ...(await source.keyCall(op, keyId, w.region)),
+        account: w.account,
+      })) as FiledRecord<T>;
     const describe = await call<DescribeKeyOutput>('DescribeKey');
-    const key: KeyEvidence = { reference: w.reference, referencedBy: [...w.referencedBy].sort(), account: w.account, region: w.region, describe };
+    const key: KeyEvidence = {
+      reference: w.reference,
+      referencedBy: [...w.referencedBy].sort(),
+      account: w.account,
+      region: w.region,
+      describe,
+    };
     if (describe.outcome === 'ok') {
-      const customer = (describe.response).KeyMetadata?.KeyManager === 'CUSTOMER';
+      const customer = describe.response.KeyMetadata?.KeyManager === 'CUSTOMER';
       const [rotation, policy, tags] = await Promise.all([
         customer ? call<GetKeyRotationStatusOutput>('GetKeyRotationStatus') : undefined,
         call<GetKeyPolicyOutput>('GetKeyPolicy'),
@@ -327,7 +391,9 @@ async function collectKeys(
     args.onProgress?.({ phase: 'keys', account: w.account, done: ++done, total: wanted.length });
     return key;
   };
-  const keys = (await Promise.all(wanted.map((w) => limit(() => readKey(w))))).filter((k): k is KeyEvidence => k !== undefined);
+  const keys = (await Promise.all(wanted.map((w) => limit(() => readKey(w))))).filter(
+    (k): k is KeyEvidence => k !== undefined,
+  );
   // Alias lists in the order they were first needed (keys start in sorted order), whatever order they finished in.
   for (const [cacheKey, rec] of aliasCache) {
     const account = cacheKey.split('|')[0];
@@ -340,5 +406,8 @@ async function collectKeys(
 function duplicates(names: string[]): Array<{ name: string; times: number }> {
   const counts = new Map<string, number>();
   for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
-  return [...counts].filter(([, times]) => times > 1).map(([name, times]) => ({ name, times })).sort((a, b) => a.name.localeCompare(b.name));
+  return [...counts]
+    .filter(([, times]) => times > 1)
+    .map(([name, times]) => ({ name, times }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -7,7 +7,11 @@ export type NameDecision = { selected: true } | { selected: false; reason: strin
 
 export function selectByName(name: string, sel: BucketSelection): NameDecision {
   const included = sel.include.some((g) => picomatch.isMatch(name, g));
-  if (!included) return { selected: false, reason: `not matched by include patterns ${sel.include.map((g) => `"${g}"`).join(', ')}` };
+  if (!included)
+    return {
+      selected: false,
+      reason: `not matched by include patterns ${sel.include.map((g) => `"${g}"`).join(', ')}`,
+    };
   const exclusion = sel.exclude.find((g) => picomatch.isMatch(name, g));
   if (exclusion) return { selected: false, reason: `excluded by name pattern "${exclusion}"` };
   return { selected: true };

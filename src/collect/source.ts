@@ -2,7 +2,8 @@ import type { EvidenceRecord } from '../evidence/record.js';
 import type { ListAliasesOutput, ListBucketsOutput } from '../evidence/aws-shapes.js';
 
 /** Per-bucket reads; the names are the S3 API operation names. */
-export type BucketOperation = 'GetBucketLocation' | 'GetBucketTagging' | 'GetBucketEncryption' | 'GetBucketPolicy' | 'GetPublicAccessBlock';
+export type BucketOperation =
+  'GetBucketLocation' | 'GetBucketTagging' | 'GetBucketEncryption' | 'GetBucketPolicy' | 'GetPublicAccessBlock';
 
 export type KeyOperation = 'DescribeKey' | 'GetKeyRotationStatus' | 'GetKeyPolicy';
 
@@ -27,7 +28,11 @@ export interface AccountSource {
   readonly account: string;
   readonly mode: 'offline' | 'live';
   listBuckets(): Promise<EvidenceRecord<ListBucketsOutput>>;
-  bucketCall(operation: BucketOperation | BucketExtraOperation, bucket: string, region: string | undefined): Promise<EvidenceRecord>;
+  bucketCall(
+    operation: BucketOperation | BucketExtraOperation,
+    bucket: string,
+    region: string | undefined,
+  ): Promise<EvidenceRecord>;
   listAliases(region: string): Promise<EvidenceRecord<ListAliasesOutput>>;
   /** `keyId` is a key id, key ARN, alias name or alias ARN; `region` the key's region. */
   keyCall(operation: KeyOperation | KeyExtraOperation, keyId: string, region: string): Promise<EvidenceRecord>;
@@ -35,7 +40,14 @@ export interface AccountSource {
 
 /** The IAM action recorded for an operation, e.g. GetBucketEncryption -> s3:GetEncryptionConfiguration. */
 export const IAM_ACTION: Record<
-  BucketOperation | BucketExtraOperation | KeyOperation | KeyExtraOperation | 'ListBuckets' | 'ListAliases' | 'ListObjectsV2' | 'GetObject',
+  | BucketOperation
+  | BucketExtraOperation
+  | KeyOperation
+  | KeyExtraOperation
+  | 'ListBuckets'
+  | 'ListAliases'
+  | 'ListObjectsV2'
+  | 'GetObject',
   string
 > = {
   ListBuckets: 's3:ListAllMyBuckets',

@@ -14,11 +14,17 @@ import { DEMO_PERIOD, DEMO_PREVIOUS_PERIOD, demoExportedAt, generateDemoExports 
  * the October packets show drift against an approved state and a trend with more than one month.
  * Everything is rebuilt from scratch each time, so repeated demos give identical packets.
  */
-export async function prepareDemoHistory(args: { config: Config; configSha256: string; exportsDir: string; outDir: string }): Promise<void> {
+export async function prepareDemoHistory(args: {
+  config: Config;
+  configSha256: string;
+  exportsDir: string;
+  outDir: string;
+}): Promise<void> {
   const { config } = args;
   await rm(config.baselineDir, { recursive: true, force: true });
   for (const t of config.tenants) {
-    for (const month of [DEMO_PREVIOUS_PERIOD, DEMO_PERIOD]) await rm(path.join(args.outDir, month, t.id), { recursive: true, force: true });
+    for (const month of [DEMO_PREVIOUS_PERIOD, DEMO_PERIOD])
+      await rm(path.join(args.outDir, month, t.id), { recursive: true, force: true });
   }
   await generateDemoExports(args.exportsDir, DEMO_PREVIOUS_PERIOD);
   for (const tenant of config.tenants) {

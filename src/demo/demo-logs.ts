@@ -49,10 +49,31 @@ function accessLogLine(r: DemoRequest): string {
   const cipher = r.tls ? 'TLS_AES_128_GCM_SHA256' : '-';
   const tlsVersion = r.tls ? 'TLSv1.3' : '-';
   return [
-    OWNER, r.bucket, `[${logTime(r.time)}]`, r.ip, requesterOf(r.roleArn), r.requestId, r.operation, encodedKey,
-    `"${method} /${encodedKey} HTTP/1.1"`, status, bytes, r.denied ? '-' : '51234', '21', '9', '"-"',
-    '"aws-cli/2.17.0 Python/3.11 Linux/6.1 exe/x86_64"', '-', hex(`${r.requestId}host`, 44), 'SigV4', cipher, 'AuthHeader',
-    `${r.bucket}.s3.${r.region}.amazonaws.com`, tlsVersion, '-', '-',
+    OWNER,
+    r.bucket,
+    `[${logTime(r.time)}]`,
+    r.ip,
+    requesterOf(r.roleArn),
+    r.requestId,
+    r.operation,
+    encodedKey,
+    `"${method} /${encodedKey} HTTP/1.1"`,
+    status,
+    bytes,
+    r.denied ? '-' : '51234',
+    '21',
+    '9',
+    '"-"',
+    '"aws-cli/2.17.0 Python/3.11 Linux/6.1 exe/x86_64"',
+    '-',
+    hex(`${r.requestId}host`, 44),
+    'SigV4',
+    cipher,
+    'AuthHeader',
+    `${r.bucket}.s3.${r.region}.amazonaws.com`,
+    tlsVersion,
+    '-',
+    '-',
   ].join(' ');
 }
 
@@ -81,7 +102,13 @@ function sessionIdentity(roleArn: string, invokedBy?: string): Record<string, un
     accountId: account,
     accessKeyId: `ASIA${hex(`${roleArn}key`, 16)}`,
     sessionContext: {
-      sessionIssuer: { type: 'Role', principalId: `AROA${hex(roleArn, 17)}`, arn: roleArn, accountId: account, userName: roleName },
+      sessionIssuer: {
+        type: 'Role',
+        principalId: `AROA${hex(roleArn, 17)}`,
+        arn: roleArn,
+        accountId: account,
+        userName: roleName,
+      },
       attributes: { creationDate: '2026-10-01T00:00:00Z', mfaAuthenticated: 'false' },
     },
     ...(invokedBy ? { invokedBy } : {}),
@@ -90,7 +117,14 @@ function sessionIdentity(roleArn: string, invokedBy?: string): Record<string, un
 
 function userIdentity(userArn: string): Record<string, unknown> {
   const account = userArn.split(':')[4]!;
-  return { type: 'IAMUser', principalId: `AIDA${hex(userArn, 17)}`, arn: userArn, accountId: account, accessKeyId: `AKIA${hex(userArn, 16)}`, userName: userArn.replace(/^.*:user\//, '') };
+  return {
+    type: 'IAMUser',
+    principalId: `AIDA${hex(userArn, 17)}`,
+    arn: userArn,
+    accountId: account,
+    accessKeyId: `AKIA${hex(userArn, 16)}`,
+    userName: userArn.replace(/^.*:user\//, ''),
+  };
 }
 
 /** An S3 data event for a PutObject/GetObject, as a trail with S3 data events records it. */
@@ -105,9 +139,20 @@ function s3Event(r: DemoRequest, account: string): Record<string, unknown> {
     awsRegion: r.region,
     sourceIPAddress: r.ip,
     userAgent: '[aws-cli/2.17.0 Python/3.11 Linux/6.1 exe/x86_64]',
-    requestParameters: { bucketName: r.bucket, Host: `${r.bucket}.s3.${r.region}.amazonaws.com`, key: r.key, ...(r.sse ? { 'x-amz-server-side-encryption': r.sse } : {}) },
+    requestParameters: {
+      bucketName: r.bucket,
+      Host: `${r.bucket}.s3.${r.region}.amazonaws.com`,
+      key: r.key,
+      ...(r.sse ? { 'x-amz-server-side-encryption': r.sse } : {}),
+    },
     responseElements: r.denied ? null : r.sse ? { 'x-amz-server-side-encryption': r.sse } : null,
-    additionalEventData: { SignatureVersion: 'SigV4', AuthenticationMethod: 'AuthHeader', bytesTransferredIn: r.denied ? 0 : 51234, bytesTransferredOut: r.denied ? 243 : 0, ...(r.tls ? { CipherSuite: 'TLS_AES_128_GCM_SHA256' } : {}) },
+    additionalEventData: {
+      SignatureVersion: 'SigV4',
+      AuthenticationMethod: 'AuthHeader',
+      bytesTransferredIn: r.denied ? 0 : 51234,
+      bytesTransferredOut: r.denied ? 243 : 0,
+      ...(r.tls ? { CipherSuite: 'TLS_AES_128_GCM_SHA256' } : {}),
+    },
     requestID: r.requestId,
     eventID: `${hex(`${r.requestId}evt`, 8)}-0000-4000-8000-${hex(r.requestId, 12)}`.toLowerCase(),
     readOnly: eventName === 'GetObject',
@@ -120,7 +165,15 @@ function s3Event(r: DemoRequest, account: string): Record<string, unknown> {
     recipientAccountId: account,
     eventCategory: 'Data',
     ...(r.denied ? { errorCode: 'AccessDenied', errorMessage: 'Access Denied' } : {}),
-    ...(r.tls ? { tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: `${r.bucket}.s3.${r.region}.amazonaws.com` } } : {}),
+    ...(r.tls
+      ? {
+          tlsDetails: {
+            tlsVersion: 'TLSv1.3',
+            cipherSuite: 'TLS_AES_128_GCM_SHA256',
+            clientProvidedHostHeader: `${r.bucket}.s3.${r.region}.amazonaws.com`,
+          },
+        }
+      : {}),
   };
 }
 
@@ -138,8 +191,12 @@ export interface DemoKmsCall {
 
 function kmsEvent(c: DemoKmsCall, n: number): Record<string, unknown> {
   const [, , , region, account] = c.keyArn.split(':');
-  const identity = c.principal.includes(':user/') ? userIdentity(c.principal) : sessionIdentity(c.principal, c.viaS3Bucket ? 's3.amazonaws.com' : undefined);
-  const usage = ['Encrypt', 'Decrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'ReEncrypt'].includes(c.eventName);
+  const identity = c.principal.includes(':user/')
+    ? userIdentity(c.principal)
+    : sessionIdentity(c.principal, c.viaS3Bucket ? 's3.amazonaws.com' : undefined);
+  const usage = ['Encrypt', 'Decrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'ReEncrypt'].includes(
+    c.eventName,
+  );
   return {
     eventVersion: '1.09',
     userIdentity: identity,
@@ -151,24 +208,40 @@ function kmsEvent(c: DemoKmsCall, n: number): Record<string, unknown> {
     userAgent: c.viaS3Bucket ? 's3.amazonaws.com' : 'aws-cli/2.17.0',
     requestParameters: {
       keyId: c.keyArn,
-      ...(usage && c.viaS3Bucket ? { encryptionContext: { 'aws:s3:arn': `arn:aws:s3:::${c.viaS3Bucket}` }, ...(c.eventName.startsWith('GenerateDataKey') ? { keySpec: 'AES_256' } : { encryptionAlgorithm: 'SYMMETRIC_DEFAULT' }) } : {}),
+      ...(usage && c.viaS3Bucket
+        ? {
+            encryptionContext: { 'aws:s3:arn': `arn:aws:s3:::${c.viaS3Bucket}` },
+            ...(c.eventName.startsWith('GenerateDataKey')
+              ? { keySpec: 'AES_256' }
+              : { encryptionAlgorithm: 'SYMMETRIC_DEFAULT' }),
+          }
+        : {}),
       ...(c.requestParameters ?? {}),
     },
     responseElements: null,
-    requestID: `${hex(`${c.keyArn}${n}`, 8)}-${hex(`${n}r`, 4)}-4${hex(`${n}s`, 3)}-8${hex(`${n}t`, 3)}-${hex(`${n}u`, 12)}`.toLowerCase(),
-    eventID: `${hex(`${c.keyArn}${n}e`, 8)}-${hex(`${n}f`, 4)}-4${hex(`${n}g`, 3)}-9${hex(`${n}h`, 3)}-${hex(`${n}i`, 12)}`.toLowerCase(),
+    requestID:
+      `${hex(`${c.keyArn}${n}`, 8)}-${hex(`${n}r`, 4)}-4${hex(`${n}s`, 3)}-8${hex(`${n}t`, 3)}-${hex(`${n}u`, 12)}`.toLowerCase(),
+    eventID:
+      `${hex(`${c.keyArn}${n}e`, 8)}-${hex(`${n}f`, 4)}-4${hex(`${n}g`, 3)}-9${hex(`${n}h`, 3)}-${hex(`${n}i`, 12)}`.toLowerCase(),
     readOnly: usage,
     resources: [{ accountId: account, type: 'AWS::KMS::Key', ARN: c.keyArn }],
     eventType: 'AwsApiCall',
     managementEvent: true,
     recipientAccountId: account,
     eventCategory: 'Management',
-    ...(c.errorCode ? { errorCode: c.errorCode, errorMessage: 'User is not authorized to perform this operation' } : {}),
+    ...(c.errorCode
+      ? { errorCode: c.errorCode, errorMessage: 'User is not authorized to perform this operation' }
+      : {}),
   };
 }
 
 /** Writes one gzipped trail file per account, region and day. */
-export async function writeCloudTrail(root: string, account: string, s3: DemoRequest[], kms: DemoKmsCall[]): Promise<void> {
+export async function writeCloudTrail(
+  root: string,
+  account: string,
+  s3: DemoRequest[],
+  kms: DemoKmsCall[],
+): Promise<void> {
   const records: Array<{ region: string; time: Date; record: Record<string, unknown> }> = [
     ...s3.map((r) => ({ region: r.region, time: r.time, record: s3Event(r, account) })),
     ...kms.map((c, i) => ({ region: c.keyArn.split(':')[3]!, time: c.time, record: kmsEvent(c, i) })),

@@ -11,7 +11,9 @@ import type { EvidenceRecord, FiledRecord } from './record.js';
  * The schemas check what AWS guarantees and what this tool reads; other fields pass through untouched.
  */
 
-const timestamp = z.union([z.string().min(1), z.number()], { error: 'expected a timestamp (ISO string or epoch seconds)' });
+const timestamp = z.union([z.string().min(1), z.number()], {
+  error: 'expected a timestamp (ISO string or epoch seconds)',
+});
 const nonEmpty = z.string().min(1, 'expected a non-empty string');
 /** A JSON policy document carried as a string (GetKeyPolicy, GetBucketPolicy). */
 const jsonObjectText = nonEmpty.refine((text) => {
@@ -27,26 +29,36 @@ const tag = z.object({ Key: z.string(), Value: z.string() });
 
 // GetBucketLocation: null (CLI) or "" for us-east-1, "EU" for eu-west-1, else a region code.
 const LOCATION_EXPECTED = 'expected null (us-east-1), "EU" or a region code';
-const locationConstraint = z.union([z.null(), z.literal(''), z.literal('EU'), z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, LOCATION_EXPECTED)], {
-  error: LOCATION_EXPECTED,
-});
+const locationConstraint = z.union(
+  [z.null(), z.literal(''), z.literal('EU'), z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, LOCATION_EXPECTED)],
+  {
+    error: LOCATION_EXPECTED,
+  },
+);
 
 const S3_ANSWERS = {
   // The owner is in every answer, buckets or none: without it an empty list is no answer at all.
   's3:ListBuckets': z.object({
-    Buckets: z.array(z.object({ Name: nonEmpty, CreationDate: timestamp.optional(), BucketRegion: z.string().optional() })),
+    Buckets: z.array(
+      z.object({ Name: nonEmpty, CreationDate: timestamp.optional(), BucketRegion: z.string().optional() }),
+    ),
     Owner: z.object({ ID: nonEmpty, DisplayName: z.string().optional() }),
   }),
   's3:GetBucketLocation': z.object({ LocationConstraint: locationConstraint }),
   // A bucket without tags is answered with the error NoSuchTagSet, never with an empty set.
-  's3:GetBucketTagging': z.object({ TagSet: z.array(tag).min(1, 'expected at least one tag (S3 answers NoSuchTagSet for a bucket without tags)') }),
+  's3:GetBucketTagging': z.object({
+    TagSet: z.array(tag).min(1, 'expected at least one tag (S3 answers NoSuchTagSet for a bucket without tags)'),
+  }),
   's3:GetBucketEncryption': z.object({
     ServerSideEncryptionConfiguration: z.object({
       Rules: z
         .array(
           z.object({
             // Every bucket has default encryption since January 2023: a rule always says which.
-            ApplyServerSideEncryptionByDefault: z.object({ SSEAlgorithm: nonEmpty, KMSMasterKeyID: nonEmpty.optional() }),
+            ApplyServerSideEncryptionByDefault: z.object({
+              SSEAlgorithm: nonEmpty,
+              KMSMasterKeyID: nonEmpty.optional(),
+            }),
             BucketKeyEnabled: z.boolean().optional(),
           }),
         )
@@ -65,7 +77,9 @@ const S3_ANSWERS = {
   }),
   's3:GetBucketPolicyStatus': z.object({ PolicyStatus: z.object({ IsPublic: z.boolean() }) }),
   // Logging off and versioning never enabled are answered with an empty body: `{}` is their shape.
-  's3:GetBucketLogging': z.object({ LoggingEnabled: z.object({ TargetBucket: nonEmpty, TargetPrefix: z.string() }).optional() }),
+  's3:GetBucketLogging': z.object({
+    LoggingEnabled: z.object({ TargetBucket: nonEmpty, TargetPrefix: z.string() }).optional(),
+  }),
   's3:GetBucketVersioning': z.object({
     Status: z.enum(['Enabled', 'Suspended']).optional(),
     MFADelete: z.enum(['Enabled', 'Disabled']).optional(),
@@ -76,7 +90,9 @@ const S3_ANSWERS = {
         z.object({
           Id: nonEmpty,
           IsEnabled: z.boolean(),
-          Destination: z.object({ S3BucketDestination: z.object({ Bucket: nonEmpty, Format: nonEmpty, Prefix: z.string().optional() }) }),
+          Destination: z.object({
+            S3BucketDestination: z.object({ Bucket: nonEmpty, Format: nonEmpty, Prefix: z.string().optional() }),
+          }),
           OptionalFields: z.array(z.string()).optional(),
         }),
       )
@@ -84,7 +100,10 @@ const S3_ANSWERS = {
     IsTruncated: z.boolean().optional(),
   }),
   's3:GetObjectLockConfiguration': z.object({
-    ObjectLockConfiguration: z.object({ ObjectLockEnabled: z.literal('Enabled').optional(), Rule: z.object({}).optional() }),
+    ObjectLockConfiguration: z.object({
+      ObjectLockEnabled: z.literal('Enabled').optional(),
+      Rule: z.object({}).optional(),
+    }),
   }),
 } as const;
 
@@ -110,7 +129,9 @@ const KMS_ANSWERS = {
   }),
   'kms:GetKeyPolicy': z.object({ Policy: jsonObjectText, PolicyName: z.string().optional() }),
   'kms:ListAliases': z.object({
-    Aliases: z.array(z.object({ AliasName: nonEmpty, AliasArn: z.string().optional(), TargetKeyId: z.string().optional() })),
+    Aliases: z.array(
+      z.object({ AliasName: nonEmpty, AliasArn: z.string().optional(), TargetKeyId: z.string().optional() }),
+    ),
   }),
   'kms:ListResourceTags': z.object({ Tags: z.array(z.object({ TagKey: z.string(), TagValue: z.string() })) }),
 } as const;
@@ -160,7 +181,11 @@ const CONFIG_ANSWERS = {
         EvaluationResultIdentifier: z
           .object({
             EvaluationResultQualifier: z
-              .object({ ConfigRuleName: z.string().optional(), ResourceType: z.string().optional(), ResourceId: z.string().optional() })
+              .object({
+                ConfigRuleName: z.string().optional(),
+                ResourceType: z.string().optional(),
+                ResourceId: z.string().optional(),
+              })
               .optional(),
             OrderingTimestamp: timestamp.optional(),
           })
@@ -194,7 +219,12 @@ const STS_ANSWERS = {
     UserId: z.string().optional(),
   }),
   'sts:AssumeRole': z.object({
-    Credentials: z.object({ AccessKeyId: nonEmpty, SecretAccessKey: nonEmpty, SessionToken: nonEmpty, Expiration: timestamp }),
+    Credentials: z.object({
+      AccessKeyId: nonEmpty,
+      SecretAccessKey: nonEmpty,
+      SessionToken: nonEmpty,
+      Expiration: timestamp,
+    }),
     AssumedRoleUser: z.object({ AssumedRoleId: nonEmpty, Arn: nonEmpty }).optional(),
   }),
 } as const;
@@ -222,7 +252,12 @@ export const INVENTORY_MANIFEST = z.object({
 });
 
 /** The documented shape of every AWS answer the tool keeps, by "service:Operation". */
-export const AWS_ANSWER_SHAPES: Readonly<Record<string, z.ZodType>> = { ...S3_ANSWERS, ...KMS_ANSWERS, ...CONFIG_ANSWERS, ...STS_ANSWERS };
+export const AWS_ANSWER_SHAPES: Readonly<Record<string, z.ZodType>> = {
+  ...S3_ANSWERS,
+  ...KMS_ANSWERS,
+  ...CONFIG_ANSWERS,
+  ...STS_ANSWERS,
+};
 
 /** The error code of an answer that does not fit its documented shape. */
 export const UNREADABLE = 'UnreadableEvidence';
@@ -259,7 +294,8 @@ export function shapeProblem(schema: z.ZodType, value: unknown): string | undefi
   const issues = parsed.error.issues;
   const described = issues.slice(0, LISTED_ISSUES).map((issue) => {
     const got = valueAt(value, issue.path);
-    const expected = issue.code === 'invalid_type' ? `expected ${issue.expected}` : issue.message.replace(/^Invalid input: /, '');
+    const expected =
+      issue.code === 'invalid_type' ? `expected ${issue.expected}` : issue.message.replace(/^Invalid input: /, '');
     return `${fieldPath(issue.path)}: ${expected}, got ${issue.path.length > 0 && got === undefined ? 'nothing' : typeName(got)}`;
   });
   if (issues.length > LISTED_ISSUES) described.push(`${issues.length - LISTED_ISSUES} more`);
@@ -285,16 +321,29 @@ export function readAnswer<T>(record: EvidenceRecord & { file?: string }, file =
  * The UnreadableEvidence error of an answer (as JSON carries it) that does not fit its operation's
  * documented shape, naming `where` it came from when given; undefined when it fits.
  */
-export function unreadableAnswer(operation: string, response: unknown, where?: string): { code: string; message: string } | undefined {
+export function unreadableAnswer(
+  operation: string,
+  response: unknown,
+  where?: string,
+): { code: string; message: string } | undefined {
   const schema = AWS_ANSWER_SHAPES[operation];
   const problem = schema ? shapeProblem(schema, response) : `no documented shape is known for ${operation}`;
   if (problem === undefined) return undefined;
-  return { code: UNREADABLE, message: `${where ? `${where}: ` : ''}${operation} answer does not have the documented shape: ${problem}` };
+  return {
+    code: UNREADABLE,
+    message: `${where ? `${where}: ` : ''}${operation} answer does not have the documented shape: ${problem}`,
+  };
 }
 
 /** The envelope this tool writes around every answer (record.ts); a file that lacks it is not evidence. */
 const recordEnvelope = z.discriminatedUnion('outcome', [
-  z.object({ outcome: z.literal('ok'), operation: nonEmpty, account: z.string(), region: z.string(), response: z.unknown() }),
+  z.object({
+    outcome: z.literal('ok'),
+    operation: nonEmpty,
+    account: z.string(),
+    region: z.string(),
+    response: z.unknown(),
+  }),
   z.object({
     outcome: z.enum(['not_configured', 'access_denied', 'error']),
     operation: nonEmpty,

@@ -78,7 +78,12 @@ export async function writeAwsConfigEvidence(writer: EvidenceWriter, ev: AwsConf
         recorderStatus: r.recorderStatus.file,
         ...(r.rules ? { rules: r.rules.file } : {}),
         compliance: r.compliance.map((c) => ({ rule: c.rule, file: c.record.file })),
-        history: r.history.map((h) => ({ resourceType: h.resourceType, resourceId: h.resourceId, file: h.record.file, before: h.before.file })),
+        history: r.history.map((h) => ({
+          resourceType: h.resourceType,
+          resourceId: h.resourceId,
+          file: h.record.file,
+          before: h.before.file,
+        })),
       })),
     })),
   };
@@ -88,7 +93,6 @@ export async function writeAwsConfigEvidence(writer: EvidenceWriter, ev: AwsConf
 async function readJson<T>(packetDir: string, rel: string): Promise<T> {
   return JSON.parse(await readFile(path.join(packetDir, ...rel.split('/')), 'utf8')) as T;
 }
-
 
 /** Packets collected before AWS Config evidence existed have no index: null ("not collected by this version"). */
 export async function loadAwsConfigEvidence(packetDir: string): Promise<AwsConfigEvidence | null> {
@@ -108,7 +112,12 @@ export async function loadAwsConfigEvidence(packetDir: string): Promise<AwsConfi
         recorders: await readRecord(packetDir, r.recorders),
         recorderStatus: await readRecord(packetDir, r.recorderStatus),
         ...(r.rules ? { rules: await readRecord<DescribeConfigRulesOutput>(packetDir, r.rules) } : {}),
-        compliance: await Promise.all(r.compliance.map(async (c) => ({ rule: c.rule, record: await readRecord<GetComplianceDetailsByConfigRuleOutput>(packetDir, c.file) }))),
+        compliance: await Promise.all(
+          r.compliance.map(async (c) => ({
+            rule: c.rule,
+            record: await readRecord<GetComplianceDetailsByConfigRuleOutput>(packetDir, c.file),
+          })),
+        ),
         history: await Promise.all(
           r.history.map(async (h) => ({
             resourceType: h.resourceType,
@@ -119,7 +128,11 @@ export async function loadAwsConfigEvidence(packetDir: string): Promise<AwsConfi
         ),
       });
     }
-    accounts.push({ account: a.account, ...(a.notCollected !== undefined ? { notCollected: a.notCollected } : {}), regions });
+    accounts.push({
+      account: a.account,
+      ...(a.notCollected !== undefined ? { notCollected: a.notCollected } : {}),
+      regions,
+    });
   }
   return { window: index.window, extraRules: index.extraRules, accounts };
 }

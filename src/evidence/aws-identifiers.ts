@@ -13,7 +13,8 @@ const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 const ACCOUNT = /^\d{12}$/;
 const PARTITION = 'aws(?:-[a-z]+)*';
 // A key id is a UUID, or mrk- and 32 hex digits for a multi-Region key.
-const KEY_ID_BODY = '(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|mrk-[0-9a-fA-F]{32})';
+const KEY_ID_BODY =
+  '(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|mrk-[0-9a-fA-F]{32})';
 const KEY_ID = new RegExp(`^${KEY_ID_BODY}$`);
 // Alias names: "alias/" then 1–250 of letters, digits, '/', '_' and '-' (256 characters in all).
 const ALIAS_BODY = 'alias/[A-Za-z0-9/_-]{1,250}';
@@ -44,7 +45,8 @@ function quoteIdentifier(value: string): string {
 }
 
 export const IDENTIFIER_FORMATS = {
-  bucket: 'an S3 bucket name (3-63 characters of a-z, 0-9, "." and "-"; legacy us-east-1 names up to 255 with A-Z and "_")',
+  bucket:
+    'an S3 bucket name (3-63 characters of a-z, 0-9, "." and "-"; legacy us-east-1 names up to 255 with A-Z and "_")',
   region: 'an AWS Region code such as eu-west-1',
   account: 'a 12-digit AWS account id',
   kmsKey: 'a KMS key id (UUID or mrk-…), key ARN, alias name (alias/…) or alias ARN',
@@ -54,7 +56,13 @@ export const IDENTIFIER_FORMATS = {
 export function identifierProblem(kind: keyof typeof IDENTIFIER_FORMATS, value: unknown): string | undefined {
   const ok =
     typeof value === 'string' &&
-    (kind === 'bucket' ? isBucketName(value) : kind === 'region' ? isRegion(value) : kind === 'account' ? isAccountId(value) : isKmsKeyReference(value));
+    (kind === 'bucket'
+      ? isBucketName(value)
+      : kind === 'region'
+        ? isRegion(value)
+        : kind === 'account'
+          ? isAccountId(value)
+          : isKmsKeyReference(value));
   if (ok) return undefined;
   const shown = typeof value === 'string' ? quoteIdentifier(value) : `a ${value === null ? 'null' : typeof value}`;
   return `${shown} is not ${IDENTIFIER_FORMATS[kind]}`;

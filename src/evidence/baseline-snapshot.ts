@@ -123,7 +123,14 @@ function bucketSnapshot(b: BucketEvidence): BucketSnapshot {
 function rotationOf(k: KeyEvidence, manager: KeySnapshot['manager']): RotationSnapshot {
   if (manager === 'AWS') return { state: 'aws_managed' };
   if (!k.rotation) return { state: 'not_collected' };
-  if (k.rotation.outcome !== 'ok') return unreadable(k.rotation) ?? { state: 'unreadable', errorCode: k.rotation.error.code, message: k.rotation.error.message };
+  if (k.rotation.outcome !== 'ok')
+    return (
+      unreadable(k.rotation) ?? {
+        state: 'unreadable',
+        errorCode: k.rotation.error.code,
+        message: k.rotation.error.message,
+      }
+    );
   const r = k.rotation.response;
   if (r.KeyRotationEnabled !== true) return { state: 'disabled' };
   return { state: 'enabled', ...(r.RotationPeriodInDays !== undefined ? { periodDays: r.RotationPeriodInDays } : {}) };
@@ -132,7 +139,11 @@ function rotationOf(k: KeyEvidence, manager: KeySnapshot['manager']): RotationSn
 function keySnapshot(k: KeyEvidence): KeySnapshot {
   const base = { references: [k.reference], account: k.account, region: k.region };
   if (k.describe.outcome !== 'ok') {
-    const failed: Unreadable = { state: 'unreadable', errorCode: k.describe.error.code, message: k.describe.error.message };
+    const failed: Unreadable = {
+      state: 'unreadable',
+      errorCode: k.describe.error.code,
+      message: k.describe.error.message,
+    };
     return {
       id: k.reference,
       ...base,

@@ -3,7 +3,14 @@ import pLimit from 'p-limit';
 import path from 'node:path';
 import type { Period } from '../config/period.js';
 import type { TenantConfig } from '../config/schema.js';
-import type { AccountEvidence, BucketEvidence, ExcludedBucket, KeyEvidence, RunInfo, TenantEvidence } from './bundle.js';
+import type {
+  AccountEvidence,
+  BucketEvidence,
+  ExcludedBucket,
+  KeyEvidence,
+  RunInfo,
+  TenantEvidence,
+} from './bundle.js';
 import type { InventoryEvidence } from './inventory.js';
 import type { ListAliasesOutput } from './aws-shapes.js';
 import type { EvidenceRecord, FiledRecord } from './record.js';
@@ -44,7 +51,8 @@ export class EvidenceWriter {
   abs(relative: string): string {
     const parts = relative.split('/');
     // Evidence paths are built from names AWS returned; none may climb out of the packet folder.
-    if (path.isAbsolute(relative) || parts.some((p) => p === '..' || p === '.')) throw new Error(`evidence path "${relative}" is not inside the packet folder`);
+    if (path.isAbsolute(relative) || parts.some((p) => p === '..' || p === '.'))
+      throw new Error(`evidence path "${relative}" is not inside the packet folder`);
     return path.join(this.packetDir, ...parts);
   }
 
@@ -74,7 +82,8 @@ export const evidencePaths = {
   index: `${EVIDENCE_DIR}/index.json`,
   account: (a: string) => `${EVIDENCE_DIR}/accounts/${safeSegment(a)}`,
   bucket: (a: string, b: string) => `${EVIDENCE_DIR}/accounts/${safeSegment(a)}/s3/${safeSegment(b)}`,
-  key: (a: string, region: string, id: string) => `${EVIDENCE_DIR}/accounts/${safeSegment(a)}/kms/${safeSegment(region)}/${safeSegment(id)}`,
+  key: (a: string, region: string, id: string) =>
+    `${EVIDENCE_DIR}/accounts/${safeSegment(a)}/kms/${safeSegment(region)}/${safeSegment(id)}`,
 };
 
 interface EvidenceIndex {
@@ -83,7 +92,14 @@ interface EvidenceIndex {
     name: string;
     account: string;
     region?: string;
-    files: { location: string; tagging: string; encryption: string; policy: string; publicAccessBlock: string; inventory: string };
+    files: {
+      location: string;
+      tagging: string;
+      encryption: string;
+      policy: string;
+      publicAccessBlock: string;
+      inventory: string;
+    };
     /** Operation name -> file, for BucketEvidence.extra. */
     extra?: Record<string, string>;
   }>;
@@ -105,7 +121,10 @@ function extraFiles(extra: Record<string, FiledRecord>): Record<string, string> 
   return Object.fromEntries(Object.entries(extra).map(([op, r]) => [op, r.file]));
 }
 
-async function readExtra(packetDir: string, files: Record<string, string> | undefined): Promise<{ extra?: Record<string, FiledRecord> }> {
+async function readExtra(
+  packetDir: string,
+  files: Record<string, string> | undefined,
+): Promise<{ extra?: Record<string, FiledRecord> }> {
   if (!files) return {};
   const extra: Record<string, FiledRecord> = {};
   for (const [op, file] of Object.entries(files)) extra[op] = await readRecord(packetDir, file);
@@ -115,7 +134,11 @@ async function readExtra(packetDir: string, files: Record<string, string> | unde
 /** Writes run.json, tenant.json and index.json for evidence whose records are already on disk. */
 export async function writeEvidenceIndex(writer: EvidenceWriter, ev: Omit<TenantEvidence, 'files'>): Promise<void> {
   const index: EvidenceIndex = {
-    accounts: ev.accounts.map((a) => ({ id: a.id, listBuckets: a.listBuckets.file, aliases: a.aliases.map((r) => r.file) })),
+    accounts: ev.accounts.map((a) => ({
+      id: a.id,
+      listBuckets: a.listBuckets.file,
+      aliases: a.aliases.map((r) => r.file),
+    })),
     buckets: ev.buckets.map((b) => ({
       name: b.name,
       account: b.account,
@@ -207,26 +230,26 @@ export async function loadEvidence(packetDir: string): Promise<TenantEvidence> {
   }
   // Buckets and keys are read side by side (their files are many and small), kept in index order.
   const buckets: BucketEvidence[] = await inOrder(index.buckets, async (b) => ({
-      name: b.name,
-      account: b.account,
-      ...(b.region ? { region: b.region } : {}),
-      location: await readRecord(packetDir, b.files.location),
-      tagging: await readRecord(packetDir, b.files.tagging),
-      encryption: await readRecord(packetDir, b.files.encryption),
-      policy: await readRecord(packetDir, b.files.policy),
-      publicAccessBlock: await readRecord(packetDir, b.files.publicAccessBlock),
-      inventory: { ...(await readJson<InventoryEvidence>(packetDir, b.files.inventory)), file: b.files.inventory },
-      ...(await readExtra(packetDir, b.extra)),
+    name: b.name,
+    account: b.account,
+    ...(b.region ? { region: b.region } : {}),
+    location: await readRecord(packetDir, b.files.location),
+    tagging: await readRecord(packetDir, b.files.tagging),
+    encryption: await readRecord(packetDir, b.files.encryption),
+    policy: await readRecord(packetDir, b.files.policy),
+    publicAccessBlock: await readRecord(packetDir, b.files.publicAccessBlock),
+    inventory: { ...(await readJson<InventoryEvidence>(packetDir, b.files.inventory)), file: b.files.inventory },
+    ...(await readExtra(packetDir, b.extra)),
   }));
   const keys: KeyEvidence[] = await inOrder(index.keys, async (k) => ({
-      reference: k.reference,
-      referencedBy: k.referencedBy,
-      account: k.account,
-      region: k.region,
-      describe: await readRecord(packetDir, k.files.describe),
-      ...(k.files.rotation ? { rotation: await readRecord(packetDir, k.files.rotation) } : {}),
-      ...(k.files.policy ? { policy: await readRecord(packetDir, k.files.policy) } : {}),
-      ...(await readExtra(packetDir, k.extra)),
+    reference: k.reference,
+    referencedBy: k.referencedBy,
+    account: k.account,
+    region: k.region,
+    describe: await readRecord(packetDir, k.files.describe),
+    ...(k.files.rotation ? { rotation: await readRecord(packetDir, k.files.rotation) } : {}),
+    ...(k.files.policy ? { policy: await readRecord(packetDir, k.files.policy) } : {}),
+    ...(await readExtra(packetDir, k.extra)),
   }));
   const files = await hashTree(packetDir, EVIDENCE_DIR);
   return {

@@ -20,10 +20,17 @@ export interface GovernanceEvidence {
 
 const FILE = `${EVIDENCE_DIR}/governance.json`;
 
-export async function writeGovernanceEvidence(writer: EvidenceWriter, gov: GovernanceEvidence, registerText?: string): Promise<void> {
+export async function writeGovernanceEvidence(
+  writer: EvidenceWriter,
+  gov: GovernanceEvidence,
+  registerText?: string,
+): Promise<void> {
   await writer.writeJson(FILE, gov);
   if (registerText !== undefined) {
-    await writer.writeJson(`${EVIDENCE_DIR}/governance-register-source.json`, { file: gov.exceptions.file, text: registerText });
+    await writer.writeJson(`${EVIDENCE_DIR}/governance-register-source.json`, {
+      file: gov.exceptions.file,
+      text: registerText,
+    });
   }
 }
 

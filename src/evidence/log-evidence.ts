@@ -18,8 +18,16 @@ const LOG_INDEX = `${EVIDENCE_DIR}/logs/index.json`;
 
 export async function writeLogEvidence(writer: EvidenceWriter, logs: LogEvidence): Promise<void> {
   const files = {
-    accessLogs: logs.accessLogs ? await Promise.all(logs.accessLogs.map((s, i) => writer.writeJson(`${EVIDENCE_DIR}/logs/access-logs-${i + 1}.json`, s))) : null,
-    cloudTrail: logs.cloudTrail ? await Promise.all(logs.cloudTrail.map((s, i) => writer.writeJson(`${EVIDENCE_DIR}/logs/cloudtrail-${i + 1}.json`, s))) : null,
+    accessLogs: logs.accessLogs
+      ? await Promise.all(
+          logs.accessLogs.map((s, i) => writer.writeJson(`${EVIDENCE_DIR}/logs/access-logs-${i + 1}.json`, s)),
+        )
+      : null,
+    cloudTrail: logs.cloudTrail
+      ? await Promise.all(
+          logs.cloudTrail.map((s, i) => writer.writeJson(`${EVIDENCE_DIR}/logs/cloudtrail-${i + 1}.json`, s)),
+        )
+      : null,
   };
   await writer.writeJson(LOG_INDEX, files);
 }
@@ -38,7 +46,11 @@ export async function loadLogEvidence(packetDir: string): Promise<LogEvidence> {
     throw err;
   }
   return {
-    accessLogs: index.accessLogs ? await Promise.all(index.accessLogs.map((f) => readJson<AccessLogScan>(packetDir, f))) : null,
-    cloudTrail: index.cloudTrail ? await Promise.all(index.cloudTrail.map((f) => readJson<CloudTrailScan>(packetDir, f))) : null,
+    accessLogs: index.accessLogs
+      ? await Promise.all(index.accessLogs.map((f) => readJson<AccessLogScan>(packetDir, f)))
+      : null,
+    cloudTrail: index.cloudTrail
+      ? await Promise.all(index.cloudTrail.map((f) => readJson<CloudTrailScan>(packetDir, f)))
+      : null,
   };
 }

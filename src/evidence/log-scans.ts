@@ -18,7 +18,8 @@ export interface SkippedSummary {
   samples: LogProblem[];
 }
 
-export type PrincipalKind = 'role' | 'user' | 'root' | 'federated' | 'aws_service' | 'aws_account' | 'anonymous' | 'unknown';
+export type PrincipalKind =
+  'role' | 'user' | 'root' | 'federated' | 'aws_service' | 'aws_account' | 'anonymous' | 'unknown';
 
 export interface KeyManagementEvent {
   time: string;

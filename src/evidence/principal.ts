@@ -33,9 +33,15 @@ export function principalOf(identity: CloudTrailUserIdentity | undefined): Resol
     case 'IAMUser':
       return withVia({ principal: identity.arn ?? `user:${identity.userName ?? 'unknown'}`, kind: 'user' });
     case 'Root':
-      return withVia({ principal: identity.arn ?? `arn:aws:iam::${identity.accountId ?? 'unknown'}:root`, kind: 'root' });
+      return withVia({
+        principal: identity.arn ?? `arn:aws:iam::${identity.accountId ?? 'unknown'}:root`,
+        kind: 'root',
+      });
     case 'FederatedUser':
-      return withVia({ principal: identity.sessionContext?.sessionIssuer?.arn ?? identity.arn ?? 'unknown', kind: 'federated' });
+      return withVia({
+        principal: identity.sessionContext?.sessionIssuer?.arn ?? identity.arn ?? 'unknown',
+        kind: 'federated',
+      });
     case 'AWSAccount':
       return withVia({ principal: `account:${identity.accountId ?? 'unknown'}`, kind: 'aws_account' });
     default:

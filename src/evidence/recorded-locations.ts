@@ -69,7 +69,9 @@ export function recordValue(value: unknown, record: RecordLocations): unknown {
   if (typeof value === 'string') return record(value);
   if (Array.isArray(value)) return value.map((v) => recordValue(v, record));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [record(k), recordValue(v, record)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [record(k), recordValue(v, record)]),
+    );
   }
   return value;
 }

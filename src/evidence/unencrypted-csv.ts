@@ -20,16 +20,18 @@ export function csvField(value: string): string {
 }
 
 export function unencryptedCsvLine(row: UnencryptedRow): string {
-  return [
-    csvField(row.bucket),
-    csvField(row.key),
-    csvField(row.versionId ?? ''),
-    row.isLatest === undefined ? '' : String(row.isLatest),
-    String(row.size),
-    csvField(row.lastModified ?? ''),
-    csvField(row.storageClass ?? ''),
-    csvField(row.encryptionStatus),
-  ].join(',') + '\n';
+  return (
+    [
+      csvField(row.bucket),
+      csvField(row.key),
+      csvField(row.versionId ?? ''),
+      row.isLatest === undefined ? '' : String(row.isLatest),
+      String(row.size),
+      csvField(row.lastModified ?? ''),
+      csvField(row.storageClass ?? ''),
+      csvField(row.encryptionStatus),
+    ].join(',') + '\n'
+  );
 }
 
 /** Streams the rows of a file written by the inventory collector back, header checked. */
@@ -49,7 +51,14 @@ export async function* readUnencryptedCsv(path: string): AsyncGenerator<Unencryp
       throw new Error(`${path}: record ${line} has ${record.length} fields, expected ${UNENCRYPTED_CSV_HEADER.length}`);
     }
     const [bucket, key, versionId, isLatest, size, lastModified, storageClass, encryptionStatus] = record as [
-      string, string, string, string, string, string, string, string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
     ];
     yield {
       bucket,

@@ -102,7 +102,15 @@ export interface AwsConfigCollected {
   recorders: RecorderRow[];
   rules: ConfigRuleRow[];
   history: ResourceHistory[];
-  counts: { rules: number; evaluations: number; agree: number; disagree: number; notComparable: number; changes: number; notRecording: number };
+  counts: {
+    rules: number;
+    evaluations: number;
+    agree: number;
+    disagree: number;
+    notComparable: number;
+    changes: number;
+    notRecording: number;
+  };
 }
 
 export type AwsConfigSection = SectionNotCollected | AwsConfigCollected;

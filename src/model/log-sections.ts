@@ -10,7 +10,13 @@ import type { KeyManagementEvent, LogProblem, PrincipalKind, SkippedSummary } fr
 export type { KeyManagementEvent, PrincipalKind };
 
 /** Why an upload was refused. `undetermined`: only the access log saw it, and it does not record request headers. */
-export const DENIAL_REASONS = ['sse_header_missing', 'sse_value_not_allowed', 'plain_http', 'other', 'undetermined'] as const;
+export const DENIAL_REASONS = [
+  'sse_header_missing',
+  'sse_value_not_allowed',
+  'plain_http',
+  'other',
+  'undetermined',
+] as const;
 export type DenialReason = (typeof DENIAL_REASONS)[number];
 
 export type LogSourceId = 'access_logs' | 'cloudtrail';

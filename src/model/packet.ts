@@ -193,7 +193,11 @@ export interface Packet {
   generatedAt: string;
   /** The period had not ended when the evidence was collected: figures may still change. */
   provisional?: true;
-  collection: { mode: 'offline' | 'live'; identity?: { arn?: string; account?: string; note?: string }; configSha256: string };
+  collection: {
+    mode: 'offline' | 'live';
+    identity?: { arn?: string; account?: string; note?: string };
+    configSha256: string;
+  };
   status: OverallStatus;
   /** Why: the rule of src/analyze/status.ts applied to this packet (Summary sheet). */
   statusReason: string;

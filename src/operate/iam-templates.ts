@@ -35,17 +35,35 @@ export function readerPolicy(): PolicyDocument {
  * (AWS::AccountId and parameters only), so one template serves a StackSet across an organization.
  */
 function readerRoleTemplate(policy: PolicyDocument = readerPolicy()): Record<string, unknown> {
-  const statements = policy.Statement.map((s) => (s.Sid === DELIVERY_SID ? { ...s, Resource: { Ref: 'DeliveryBucketArns' } } : s));
+  const statements = policy.Statement.map((s) =>
+    s.Sid === DELIVERY_SID ? { ...s, Resource: { Ref: 'DeliveryBucketArns' } } : s,
+  );
   return {
     AWSTemplateFormatVersion: '2010-09-09',
-    Description: 's3-evidence: read-only role the operator assumes (with an external ID) to collect S3 encryption evidence. Deploy once per account, or as a StackSet.',
+    Description:
+      's3-evidence: read-only role the operator assumes (with an external ID) to collect S3 encryption evidence. Deploy once per account, or as a StackSet.',
     Parameters: {
-      OperatorAccountId: { Type: 'String', AllowedPattern: '^\\d{12}$', Description: 'The account whose identity runs s3-evidence.' },
-      ExternalId: { Type: 'String', MinLength: 2, MaxLength: 1224, NoEcho: true, Description: "The tenant's external ID (the same value as externalId in the s3-evidence config)." },
-      RoleName: { Type: 'String', Default: 'S3EvidenceReader', Description: 'Same name in every account, so roleArn differs by account id only.' },
+      OperatorAccountId: {
+        Type: 'String',
+        AllowedPattern: '^\\d{12}$',
+        Description: 'The account whose identity runs s3-evidence.',
+      },
+      ExternalId: {
+        Type: 'String',
+        MinLength: 2,
+        MaxLength: 1224,
+        NoEcho: true,
+        Description: "The tenant's external ID (the same value as externalId in the s3-evidence config).",
+      },
+      RoleName: {
+        Type: 'String',
+        Default: 'S3EvidenceReader',
+        Description: 'Same name in every account, so roleArn differs by account id only.',
+      },
       DeliveryBucketArns: {
         Type: 'CommaDelimitedList',
-        Description: 'Buckets that receive S3 Inventory reports and access / CloudTrail logs, as ARNs and ARN/* (for example arn:aws:s3:::acme-inventory,arn:aws:s3:::acme-inventory/*).',
+        Description:
+          'Buckets that receive S3 Inventory reports and access / CloudTrail logs, as ARNs and ARN/* (for example arn:aws:s3:::acme-inventory,arn:aws:s3:::acme-inventory/*).',
       },
       MaxSessionDuration: { Type: 'Number', Default: 3600, MinValue: 3600, MaxValue: 43200 },
     },
@@ -68,13 +86,18 @@ function readerRoleTemplate(policy: PolicyDocument = readerPolicy()): Record<str
               },
             ],
           },
-          Policies: [{ PolicyName: 's3-evidence-reader', PolicyDocument: { Version: policy.Version, Statement: statements } }],
+          Policies: [
+            { PolicyName: 's3-evidence-reader', PolicyDocument: { Version: policy.Version, Statement: statements } },
+          ],
           Tags: [{ Key: 'managed-by', Value: 's3-evidence' }],
         },
       },
     },
     Outputs: {
-      RoleArn: { Description: 'roleArn for the s3-evidence config', Value: { 'Fn::GetAtt': ['EvidenceReaderRole', 'Arn'] } },
+      RoleArn: {
+        Description: 'roleArn for the s3-evidence config',
+        Value: { 'Fn::GetAtt': ['EvidenceReaderRole', 'Arn'] },
+      },
     },
   };
 }
@@ -89,7 +112,9 @@ function readerRoleTemplateYaml(): string {
  * (not the tenant roles): conditional PutObject with retention under the prefix, the SSE-KMS data
  * key, and Sign / GetPublicKey on the signing key.
  */
-function publisherPolicy(args: { bucket?: string; prefix?: string; sseKmsKeyArn?: string; signingKeyArn?: string } = {}): PolicyDocument {
+function publisherPolicy(
+  args: { bucket?: string; prefix?: string; sseKmsKeyArn?: string; signingKeyArn?: string } = {},
+): PolicyDocument {
   const bucket = args.bucket ?? 'REPLACE-WITH-PUBLISH-BUCKET';
   const prefix = args.prefix ?? '';
   return {
@@ -106,7 +131,11 @@ function publisherPolicy(args: { bucket?: string; prefix?: string; sseKmsKeyArn?
         Effect: 'Allow',
         Action: ['kms:GenerateDataKey'],
         Resource: args.sseKmsKeyArn ?? 'arn:aws:kms:REPLACE-REGION:REPLACE-ACCOUNT:key/REPLACE-WITH-SSE-KMS-KEY-ID',
-        Condition: { StringEquals: { 'kms:ViaService': `s3.${args.sseKmsKeyArn?.split(':')[3] ?? 'REPLACE-REGION'}.amazonaws.com` } },
+        Condition: {
+          StringEquals: {
+            'kms:ViaService': `s3.${args.sseKmsKeyArn?.split(':')[3] ?? 'REPLACE-REGION'}.amazonaws.com`,
+          },
+        },
       },
       {
         Sid: 'SignManifests',
@@ -131,7 +160,10 @@ export function iamFiles(): Record<string, string> {
 export async function writeIamFiles(dir: string): Promise<string[]> {
   const files = iamFiles();
   for (const name of Object.keys(files)) {
-    const exists = await stat(path.join(dir, name)).then(() => true, () => false);
+    const exists = await stat(path.join(dir, name)).then(
+      () => true,
+      () => false,
+    );
     if (exists) throw new FileExistsError(path.join(dir, name));
   }
   const written: string[] = [];

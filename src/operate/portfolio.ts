@@ -64,7 +64,8 @@ function portfolioRow(packet: Packet): PortfolioRow {
     deniedUploads: denied?.state === 'collected' ? (denied.total ?? 0) : null,
     criticalDrifts: drift?.state === 'compared' ? count(drift.counts, 'critical') : null,
     // Open: entries that still cover something or could (active, expiring soon, unused); expired are listed apart.
-    openExceptions: exceptions?.state === 'evaluated' ? count(exceptions.counts, 'active', 'expiring_soon', 'unused') : null,
+    openExceptions:
+      exceptions?.state === 'evaluated' ? count(exceptions.counts, 'active', 'expiring_soon', 'unused') : null,
     expiredExceptions: exceptions?.state === 'evaluated' ? count(exceptions.counts, 'expired') : null,
     complete: packet.completeness.complete,
     missingEvidence: packet.completeness.missing.length,
@@ -115,7 +116,9 @@ async function readPortfolio(periodDir: string, period: string, opts: PortfolioO
   const check = opts.check ?? verifyPacketFolder;
   const entries = await readdir(periodDir, { withFileTypes: true });
   const tenants: PortfolioRow[] = [];
-  for (const e of entries.filter((x) => x.isDirectory() && !x.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const e of entries
+    .filter((x) => x.isDirectory() && !x.name.startsWith('.'))
+    .sort((a, b) => a.name.localeCompare(b.name))) {
     const folder = path.join(periodDir, e.name);
     let packet: Packet;
     try {
@@ -127,20 +130,38 @@ async function readPortfolio(periodDir: string, period: string, opts: PortfolioO
       continue;
     }
     const problem = opts.writtenThisRun?.has(e.name) ? undefined : await check(folder);
-    tenants.push(problem === undefined ? portfolioRow(packet) : unusableRow(e.name, 'unverified', `packet does not verify: ${problem}`));
+    tenants.push(
+      problem === undefined
+        ? portfolioRow(packet)
+        : unusableRow(e.name, 'unverified', `packet does not verify: ${problem}`),
+    );
   }
   return { portfolioVersion: 1, period, tenants };
 }
 
-const COLUMNS: Array<{ header: string; width: number; value: (r: PortfolioRow) => string | number | null; pct?: boolean }> = [
+const COLUMNS: Array<{
+  header: string;
+  width: number;
+  value: (r: PortfolioRow) => string | number | null;
+  pct?: boolean;
+}> = [
   { header: 'Tenant', width: 16, value: (r) => r.tenant },
   { header: 'Name', width: 24, value: (r) => r.displayName },
   { header: 'Status', width: 12, value: (r) => r.status.toUpperCase() },
   { header: 'Evidence complete', width: 10, value: (r) => (r.complete ? 'yes' : 'NO') },
   { header: 'Missing evidence items', width: 10, value: (r) => r.missingEvidence },
-  { header: 'Objects encrypted', width: 11, value: (r) => (r.objectsPct === null ? null : r.objectsPct / 100), pct: true },
+  {
+    header: 'Objects encrypted',
+    width: 11,
+    value: (r) => (r.objectsPct === null ? null : r.objectsPct / 100),
+    pct: true,
+  },
   { header: 'Bytes encrypted', width: 11, value: (r) => (r.bytesPct === null ? null : r.bytesPct / 100), pct: true },
-  { header: 'Buckets measured', width: 10, value: (r) => (r.totalBuckets === null ? null : `${r.measuredBuckets} of ${r.totalBuckets}`) },
+  {
+    header: 'Buckets measured',
+    width: 10,
+    value: (r) => (r.totalBuckets === null ? null : `${r.measuredBuckets} of ${r.totalBuckets}`),
+  },
   { header: 'Failing controls', width: 10, value: (r) => r.failingControls },
   { header: 'Denied uploads', width: 10, value: (r) => r.deniedUploads ?? 'not collected' },
   { header: 'Critical drifts', width: 10, value: (r) => r.criticalDrifts ?? 'not compared' },
@@ -154,7 +175,11 @@ async function portfolioXlsx(p: Portfolio): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 's3-evidence';
   // Dated by the newest packet, never the clock: the same packets give the same bytes.
-  const newest = p.tenants.map((t) => t.generatedAt).filter((g): g is string => g !== null).sort().at(-1);
+  const newest = p.tenants
+    .map((t) => t.generatedAt)
+    .filter((g): g is string => g !== null)
+    .sort()
+    .at(-1);
   const stamp = new Date(newest ?? `${p.period}-01T00:00:00Z`);
   wb.created = stamp;
   wb.modified = stamp;

@@ -59,7 +59,8 @@ export function pidIsAlive(pid: number): boolean {
 async function readHolder(file: string): Promise<LockHolder | undefined> {
   try {
     const h = JSON.parse(await readFile(file, 'utf8')) as Partial<LockHolder>;
-    if (typeof h.pid === 'number' && typeof h.host === 'string' && typeof h.startedAt === 'string') return h as LockHolder;
+    if (typeof h.pid === 'number' && typeof h.host === 'string' && typeof h.startedAt === 'string')
+      return h as LockHolder;
   } catch {
     // unreadable or half-written: judged by the file's age below
   }
@@ -70,10 +71,15 @@ async function readHolder(file: string): Promise<LockHolder | undefined> {
  * Why a lock is stale, or undefined when its holder may still be running: a dead pid on this host,
  * or older than maxAge (a pid on another host cannot be checked).
  */
-function staleReason(holder: LockHolder, opts: Required<Pick<LockOptions, 'maxAgeMs' | 'host' | 'isAlive'>> & { now: Date }): string | undefined {
-  if (holder.host === opts.host && !opts.isAlive(holder.pid)) return `pid ${holder.pid} no longer runs on ${holder.host}`;
+function staleReason(
+  holder: LockHolder,
+  opts: Required<Pick<LockOptions, 'maxAgeMs' | 'host' | 'isAlive'>> & { now: Date },
+): string | undefined {
+  if (holder.host === opts.host && !opts.isAlive(holder.pid))
+    return `pid ${holder.pid} no longer runs on ${holder.host}`;
   const age = opts.now.getTime() - Date.parse(holder.startedAt);
-  if (!(age <= opts.maxAgeMs)) return `started ${holder.startedAt}, more than ${Math.round(opts.maxAgeMs / 60_000)} minutes ago`;
+  if (!(age <= opts.maxAgeMs))
+    return `started ${holder.startedAt}, more than ${Math.round(opts.maxAgeMs / 60_000)} minutes ago`;
   return undefined;
 }
 
@@ -84,8 +90,18 @@ function staleReason(holder: LockHolder, opts: Required<Pick<LockOptions, 'maxAg
 export async function acquireRunLock(outDir: string, options: LockOptions = {}): Promise<RunLock> {
   const file = path.join(outDir, LOCK_FILE);
   const now = options.now ?? (() => new Date());
-  const judge = { maxAgeMs: options.maxAgeMs ?? 12 * 3600_000, host: options.host ?? os.hostname(), isAlive: options.isAlive ?? pidIsAlive };
-  const me: LockHolder = { pid: process.pid, host: judge.host, startedAt: now().toISOString(), command: options.command ?? 'run', token: randomUUID() };
+  const judge = {
+    maxAgeMs: options.maxAgeMs ?? 12 * 3600_000,
+    host: options.host ?? os.hostname(),
+    isAlive: options.isAlive ?? pidIsAlive,
+  };
+  const me: LockHolder = {
+    pid: process.pid,
+    host: judge.host,
+    startedAt: now().toISOString(),
+    command: options.command ?? 'run',
+    token: randomUUID(),
+  };
   await mkdir(outDir, { recursive: true });
 
   const create = async (): Promise<boolean> => {
@@ -127,7 +143,11 @@ export async function acquireRunLock(outDir: string, options: LockOptions = {}):
 }
 
 /** Runs `fn` holding the output folder's lock; the lock is released however `fn` ends. */
-export async function withRunLock<T>(outDir: string, fn: (lock: RunLock) => Promise<T>, options: LockOptions = {}): Promise<T> {
+export async function withRunLock<T>(
+  outDir: string,
+  fn: (lock: RunLock) => Promise<T>,
+  options: LockOptions = {},
+): Promise<T> {
   const lock = await acquireRunLock(outDir, options);
   try {
     return await fn(lock);

@@ -17,7 +17,8 @@ async function folders(dir: string): Promise<string[]> {
   try {
     return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return [];
     throw err;
   }
 }
@@ -27,7 +28,10 @@ async function folders(dir: string): Promise<string[]> {
  * was killed never reaches its clean-up). Folders of a live process are left alone. Call it holding
  * the output folder's lock.
  */
-export async function removeStaleWorkFolders(outDir: string, isAlive: (pid: number) => boolean = pidIsAlive): Promise<StaleWorkFolder[]> {
+export async function removeStaleWorkFolders(
+  outDir: string,
+  isAlive: (pid: number) => boolean = pidIsAlive,
+): Promise<StaleWorkFolder[]> {
   const removed: StaleWorkFolder[] = [];
   const consider = async (rel: string[], pattern: RegExp, name: string) => {
     const m = pattern.exec(name);
@@ -40,7 +44,9 @@ export async function removeStaleWorkFolders(outDir: string, isAlive: (pid: numb
   for (const period of (await folders(outDir)).filter((n) => PERIOD.test(n)).sort()) {
     for (const name of (await folders(path.join(outDir, period))).sort()) {
       if (name.startsWith('.')) await consider([period], STAGING, name);
-      else for (const inner of (await folders(path.join(outDir, period, name))).sort()) await consider([period, name], RENDER, inner);
+      else
+        for (const inner of (await folders(path.join(outDir, period, name))).sort())
+          await consider([period, name], RENDER, inner);
     }
   }
   return removed;

@@ -19,7 +19,6 @@ import { manifestHeader } from './manifest-header.js';
 import { PACKET_FILE } from '../packet-folder.js';
 import type { Period } from '../config/period.js';
 
-
 export interface RenderOptions {
   pageSize: 'A4' | 'LETTER';
   topFindings: number;
@@ -37,7 +36,10 @@ function exportRows(packetDir: string, rows: LogExportRows): ExportRows {
  * Re-derives packet.json from the folder's evidence: the pure analysis step, used by `verify` too.
  * The export rows come from the same pass, so every fact is computed once.
  */
-export async function derivePacket(packetDir: string, wording: Wording = loadWording()): Promise<{ packet: Packet; text: string; exports: ExportRows }> {
+export async function derivePacket(
+  packetDir: string,
+  wording: Wording = loadWording(),
+): Promise<{ packet: Packet; text: string; exports: ExportRows }> {
   const evidence = await loadEvidence(packetDir);
   const logs = await loadLogEvidence(packetDir);
   const governance = await loadGovernanceEvidence(packetDir);
@@ -51,7 +53,8 @@ export async function derivePacket(packetDir: string, wording: Wording = loadWor
  * evidence when a log section was collected, the renderers then check them against the packet's totals.
  */
 async function exportsFor(packetDir: string, packet: Packet, wording: Wording): Promise<ExportRows> {
-  const logsCollected = packet.sections.deniedUploads.state === 'collected' || packet.sections.keyUsage.state === 'collected';
+  const logsCollected =
+    packet.sections.deniedUploads.state === 'collected' || packet.sections.keyUsage.state === 'collected';
   if (logsCollected) return (await derivePacket(packetDir, wording)).exports;
   return exportRows(packetDir, { deniedUploads: [], keyUsage: [], keyEvents: [] });
 }
@@ -73,7 +76,14 @@ export async function analyzeFolder(packetDir: string, opts: RenderOptions): Pro
  * Runs every renderer into `outDir`; returns the paths written, relative to `outDir`. The export rows
  * are the analysis's when the caller has them, else derived from `packetDir`'s evidence.
  */
-export async function renderInto(outDir: string, packetDir: string, packet: Packet, packetText: string, opts: RenderOptions, given?: ExportRows): Promise<string[]> {
+export async function renderInto(
+  outDir: string,
+  packetDir: string,
+  packet: Packet,
+  packetText: string,
+  opts: RenderOptions,
+  given?: ExportRows,
+): Promise<string[]> {
   const wording = opts.wording ?? loadWording();
   const exports = given ?? (await exportsFor(packetDir, packet, wording));
   const written: string[] = [];
@@ -93,7 +103,13 @@ export async function renderInto(outDir: string, packetDir: string, packet: Pack
 }
 
 /** Renders every format into a staging folder, then moves the results into place. */
-export async function renderFolder(packetDir: string, packet: Packet, packetText: string, opts: RenderOptions, exports?: ExportRows): Promise<void> {
+export async function renderFolder(
+  packetDir: string,
+  packet: Packet,
+  packetText: string,
+  opts: RenderOptions,
+  exports?: ExportRows,
+): Promise<void> {
   const staging = path.join(packetDir, `.render-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
@@ -122,5 +138,8 @@ export async function renderFolder(packetDir: string, packet: Packet, packetText
 
 /** evidence/tenant.json: the tenant's configuration and period as recorded at collection. */
 export async function readRecordedTenant(packetDir: string): Promise<{ tenant: TenantConfig; period: Period }> {
-  return JSON.parse(await readFile(path.join(packetDir, ...evidencePaths.tenant.split('/')), 'utf8')) as { tenant: TenantConfig; period: Period };
+  return JSON.parse(await readFile(path.join(packetDir, ...evidencePaths.tenant.split('/')), 'utf8')) as {
+    tenant: TenantConfig;
+    period: Period;
+  };
 }

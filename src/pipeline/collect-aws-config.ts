@@ -1,4 +1,10 @@
-import { collectAwsConfig, CONFIG_EXPORT_DIR, hasConfigExport, offlineConfigSource, type AwsConfigSource } from '../collect/aws-config/index.js';
+import {
+  collectAwsConfig,
+  CONFIG_EXPORT_DIR,
+  hasConfigExport,
+  offlineConfigSource,
+  type AwsConfigSource,
+} from '../collect/aws-config/index.js';
 import type { Period } from '../config/period.js';
 import type { TenantConfig } from '../config/schema.js';
 import type { TenantEvidence } from '../evidence/bundle.js';
@@ -26,8 +32,13 @@ export async function collectAwsConfigEvidence(args: {
   const notCollected: Array<{ account: string; reason: string }> = [];
   for (const a of args.tenant.accounts) {
     if (a.offlineExport) {
-      if (await hasConfigExport(a.offlineExport)) sources.push(offlineConfigSource({ account: a.id, folder: a.offlineExport, collectedAt: args.collectedAt }));
-      else notCollected.push({ account: a.id, reason: `the offline export ${a.offlineExport} has no ${CONFIG_EXPORT_DIR}/ folder` });
+      if (await hasConfigExport(a.offlineExport))
+        sources.push(offlineConfigSource({ account: a.id, folder: a.offlineExport, collectedAt: args.collectedAt }));
+      else
+        notCollected.push({
+          account: a.id,
+          reason: `the offline export ${a.offlineExport} has no ${CONFIG_EXPORT_DIR}/ folder`,
+        });
       continue;
     }
     const live = args.live?.find((s) => s.account === a.id);

@@ -23,26 +23,52 @@ async function verifiedPackets(outDir: string, tenant: string, files: PacketFile
     }
     const report = await verifyFolder(path.join(outDir, f.period, tenant));
     if (report.ok) out.push(f);
-    else out.push({ period: f.period, state: 'unverified', problem: `the ${f.period} packet did not verify: ${verifyMessages(report)[0] ?? 'unknown reason'}` });
+    else
+      out.push({
+        period: f.period,
+        state: 'unverified',
+        problem: `the ${f.period} packet did not verify: ${verifyMessages(report)[0] ?? 'unknown reason'}`,
+      });
   }
   return out;
 }
 
 /** Reads the baseline in force, the exceptions register and the earlier months' packets. */
-export async function collectGovernance(args: { config: Config; tenant: TenantConfig; period: Period; outDir: string }): Promise<{ evidence: GovernanceEvidence; registerText?: string }> {
+export async function collectGovernance(args: {
+  config: Config;
+  tenant: TenantConfig;
+  period: Period;
+  outDir: string;
+}): Promise<{ evidence: GovernanceEvidence; registerText?: string }> {
   const { config, tenant, period } = args;
   const baselineLocation = defaultBaselineDir(config.baselineDir, tenant.id);
   const baseline = (await baselineStore(folderBackend(baselineLocation)).latest()) ?? null;
   const file = exceptionsFileFor(tenant.id, config.exceptionsDir);
   const exceptions = await loadExceptions(file, { tenant: tenant.id, controlIds: CONTROLS.map((c) => c.id) });
   const registerText = exceptions.exists ? await readExceptionsText(file) : undefined;
-  const previous = await verifiedPackets(args.outDir, tenant.id, await readPreviousPackets(args.outDir, tenant.id, period.label));
+  const previous = await verifiedPackets(
+    args.outDir,
+    tenant.id,
+    await readPreviousPackets(args.outDir, tenant.id, period.label),
+  );
   const previousMonths = previous
     .filter((p) => p.period !== period.label)
     .map((p) =>
       p.state === 'present'
         ? trendPoint(p.period, tenant.id, p.packet)
-        : { period: p.period, state: p.state, objectsPct: null, bytesPct: null, deniedUploads: null, failingControls: null, criticalDrifts: null, ...(p.state !== 'missing' ? { problem: p.problem } : {}) },
+        : {
+            period: p.period,
+            state: p.state,
+            objectsPct: null,
+            bytesPct: null,
+            deniedUploads: null,
+            failingControls: null,
+            criticalDrifts: null,
+            ...(p.state !== 'missing' ? { problem: p.problem } : {}),
+          },
     );
-  return { evidence: { baseline, baselineLocation, exceptions, previousMonths }, ...(registerText !== undefined ? { registerText } : {}) };
+  return {
+    evidence: { baseline, baselineLocation, exceptions, previousMonths },
+    ...(registerText !== undefined ? { registerText } : {}),
+  };
 }

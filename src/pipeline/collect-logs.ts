@@ -10,11 +10,17 @@ import { treeFor } from '../collect/tree/index.js';
 import type { LogEvidence } from '../evidence/log-evidence.js';
 
 function failedAccessLogScan(location: string, err: unknown): AccessLogScan {
-  return { ...emptyAccessLogScan(location), problems: [{ file: location, message: `access logs unreadable: ${(err as Error).message}` }] };
+  return {
+    ...emptyAccessLogScan(location),
+    problems: [{ file: location, message: `access logs unreadable: ${(err as Error).message}` }],
+  };
 }
 
 function failedCloudTrailScan(location: string, err: unknown): CloudTrailScan {
-  return { ...emptyCloudTrailScan(location), problems: [{ file: location, message: `CloudTrail logs unreadable: ${(err as Error).message}` }] };
+  return {
+    ...emptyCloudTrailScan(location),
+    problems: [{ file: location, message: `CloudTrail logs unreadable: ${(err as Error).message}` }],
+  };
 }
 
 /** Fetches KMS events with LookupEvents for the tenant's live accounts (see LiveCollection). */
@@ -45,19 +51,37 @@ export async function collectLogs(args: {
       : await Promise.all(
           tenant.sources.accessLogs.map((loc) =>
             Promise.resolve()
-              .then(() => scanAccessLogs(tree(loc), { period: window, includeBucket: (b) => selected.has(b), ...(args.prefetch ? { prefetch: args.prefetch } : {}) }))
+              .then(() =>
+                scanAccessLogs(tree(loc), {
+                  period: window,
+                  includeBucket: (b) => selected.has(b),
+                  ...(args.prefetch ? { prefetch: args.prefetch } : {}),
+                }),
+              )
               .catch((err: unknown) => failedAccessLogScan(loc, err)),
           ),
         );
   const looked = tenant.sources.cloudTrailLookup && args.lookupKmsEvents ? await args.lookupKmsEvents(window) : null;
-  const watch = looked ? { eventIds: new Set(looked.flatMap((l) => l.events.flatMap((e) => (e.eventId ? [e.eventId] : [])))), seen: new Set<string>() } : undefined;
+  const watch = looked
+    ? {
+        eventIds: new Set(looked.flatMap((l) => l.events.flatMap((e) => (e.eventId ? [e.eventId] : [])))),
+        seen: new Set<string>(),
+      }
+    : undefined;
   const trailScans =
     tenant.sources.cloudTrail.length === 0
       ? null
       : await Promise.all(
           tenant.sources.cloudTrail.map((loc) =>
             Promise.resolve()
-              .then(() => scanCloudTrail(tree(loc), { period: window, accounts: tenant.accounts.map((a) => a.id), ...(watch ? { watchKmsEventIds: watch } : {}), ...(args.prefetch ? { prefetch: args.prefetch } : {}) }))
+              .then(() =>
+                scanCloudTrail(tree(loc), {
+                  period: window,
+                  accounts: tenant.accounts.map((a) => a.id),
+                  ...(watch ? { watchKmsEventIds: watch } : {}),
+                  ...(args.prefetch ? { prefetch: args.prefetch } : {}),
+                }),
+              )
               .catch((err: unknown) => failedCloudTrailScan(loc, err)),
           ),
         );

@@ -11,7 +11,9 @@ function manifestSources(tenant: TenantConfig): Manifest['sources'] {
     ...tenant.accounts.map((a) => ({
       kind: 's3+kms',
       scope: `account ${a.id}`,
-      location: a.offlineExport ? `offline export ${a.offlineExport}` : `live AWS API${a.roleArn ? ` via ${a.roleArn}` : ''}`,
+      location: a.offlineExport
+        ? `offline export ${a.offlineExport}`
+        : `live AWS API${a.roleArn ? ` via ${a.roleArn}` : ''}`,
     })),
     ...tenant.sources.inventory.map((l) => ({ kind: 'inventory', scope: `tenant ${tenant.id}`, location: l })),
   ];
@@ -33,7 +35,11 @@ export function packetHeader(packet: Packet, tenant: TenantConfig): Omit<Manifes
     tenant: packet.tenant.id,
     period: packet.period,
     configSha256: packet.collection.configSha256,
-    collection: { mode: packet.collection.mode, startedAt: packet.generatedAt, ...(packet.collection.identity ? { identity: packet.collection.identity } : {}) },
+    collection: {
+      mode: packet.collection.mode,
+      startedAt: packet.generatedAt,
+      ...(packet.collection.identity ? { identity: packet.collection.identity } : {}),
+    },
     sources: manifestSources(tenant),
   };
 }

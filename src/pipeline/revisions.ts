@@ -41,7 +41,10 @@ async function exists(p: string): Promise<boolean> {
 }
 
 function compactUtc(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 async function readManifestText(dir: string): Promise<string | undefined> {
@@ -65,7 +68,9 @@ async function revisionName(periodDir: string, tenant: string, now: Date): Promi
 async function addToManifest(dir: string, rel: string): Promise<void> {
   const manifest = JSON.parse((await readManifestText(dir))!) as Manifest;
   const { sha256: h, size } = await sha256File(path.join(dir, rel));
-  const files = [...manifest.files.filter((f) => f.path !== rel), { path: rel, sha256: h, size }].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files = [...manifest.files.filter((f) => f.path !== rel), { path: rel, sha256: h, size }].sort((a, b) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+  );
   await writeManifest(dir, { ...manifest, files });
 }
 

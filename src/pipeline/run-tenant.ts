@@ -95,7 +95,11 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
   const clock = new PhaseClock();
   try {
     await collectTenantEvidence(args, staging, clock);
-    const packet = await analyzeFolder(staging, { pageSize: config.pageSize, topFindings: config.topFindings, onPhaseTime: (phase, ms) => clock.add(phase, ms) });
+    const packet = await analyzeFolder(staging, {
+      pageSize: config.pageSize,
+      topFindings: config.topFindings,
+      onPhaseTime: (phase, ms) => clock.add(phase, ms),
+    });
     // A different earlier packet of the period is kept as a revision (named in the new one's manifest); an identical one stays.
     const revision = await clock.time('write', async () => {
       const settled = await settleRevision({ staging, finalDir, now: args.now });
@@ -103,7 +107,11 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
       else await rename(staging, finalDir);
       return settled;
     });
-    return { ...summarise(packet, finalDir), ...(revision.state === 'revised' ? { earlierRevision: revision.movedTo } : {}), timings: clock.timings() };
+    return {
+      ...summarise(packet, finalDir),
+      ...(revision.state === 'revised' ? { earlierRevision: revision.movedTo } : {}),
+      timings: clock.timings(),
+    };
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
     throw err;
@@ -117,7 +125,11 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
  * logs, AWS Config, governance) written into `packetDir`'s evidence/, nothing analysed or rendered.
  * The caller owns the folder and closes `args.live`.
  */
-export async function collectTenantEvidence(args: RunTenantArgs, packetDir: string, clock: PhaseClock = new PhaseClock()): Promise<void> {
+export async function collectTenantEvidence(
+  args: RunTenantArgs,
+  packetDir: string,
+  clock: PhaseClock = new PhaseClock(),
+): Promise<void> {
   const { tenant, period, config } = args;
   const work = { ...DEFAULT_WORK, ...args.work };
   const sources: AccountSource[] = [];
@@ -135,11 +147,16 @@ export async function collectTenantEvidence(args: RunTenantArgs, packetDir: stri
   for (const a of offlineAccounts) {
     sources.push(offlineAccountSource({ account: a.id, folder: a.offlineExport!, collectedAt, otherExports }));
   }
-  let identity: RunInfo['identity'] = offlineAccounts.length > 0 ? { note: `offline export of ${offlineAccounts.length} account(s)` } : undefined;
+  let identity: RunInfo['identity'] =
+    offlineAccounts.length > 0 ? { note: `offline export of ${offlineAccounts.length} account(s)` } : undefined;
   const liveAccounts = tenant.accounts.filter((a) => !a.offlineExport);
   if (liveAccounts.length > 0) {
     if (!args.live) {
-      for (const a of liveAccounts) missingAccounts.push({ account: a.id, message: 'no offline export configured and live collection is not available' });
+      for (const a of liveAccounts)
+        missingAccounts.push({
+          account: a.id,
+          message: 'no offline export configured and live collection is not available',
+        });
     } else {
       const live = await clock.time('connect', () => args.live!.sources({ ...tenant, accounts: liveAccounts }));
       sources.push(...live.sources);
@@ -157,7 +174,10 @@ export async function collectTenantEvidence(args: RunTenantArgs, packetDir: stri
     ...(identity ? { identity } : {}),
     ...(args.provisional ? { provisional: true as const } : {}),
   };
-  const writer = new EvidenceWriter(packetDir, config.configDir ? locationRecorder(config.configDir, configuredRoots(config, args.outDir)) : undefined);
+  const writer = new EvidenceWriter(
+    packetDir,
+    config.configDir ? locationRecorder(config.configDir, configuredRoots(config, args.outDir)) : undefined,
+  );
   const needsS3 = tenant.sources.inventory.some((l) => l.startsWith('s3://'));
   const trees = tenant.sources.inventory.map((loc) => treeFor(loc, needsS3 ? args.live?.s3ForTrees() : undefined));
   const inventoryWindow = reportWindow(period, {
@@ -165,7 +185,8 @@ export async function collectTenantEvidence(args: RunTenantArgs, packetDir: stri
     provisional: args.provisional === true,
   });
   const readInventory: InventoryReader = async ({ bucket, unencryptedCsvPath, unencryptedCsvRelative }) => {
-    if (trees.length === 0) return { bucket, status: 'missing', reason: 'no S3 Inventory location is configured for this tenant' };
+    if (trees.length === 0)
+      return { bucket, status: 'missing', reason: 'no S3 Inventory location is configured for this tenant' };
     return collectInventory({ trees, bucket, window: inventoryWindow, unencryptedCsvPath, unencryptedCsvRelative });
   };
   const evidence = await collectTenant({
@@ -178,7 +199,8 @@ export async function collectTenantEvidence(args: RunTenantArgs, packetDir: stri
     missingAccounts,
     work,
     ...(args.onProgress ? { onProgress: (p: CollectProgress) => args.onProgress!({ ...p, tenant: tenant.id }) } : {}),
-    onPhaseTime: (phase, ms) => clock.add(phase === 'buckets' ? 'collectBuckets' : phase === 'keys' ? 'collectKeys' : 'collectInventory', ms),
+    onPhaseTime: (phase, ms) =>
+      clock.add(phase === 'buckets' ? 'collectBuckets' : phase === 'keys' ? 'collectKeys' : 'collectInventory', ms),
   });
   await clock.time('collectLogs', async () =>
     writeLogEvidence(
@@ -189,7 +211,9 @@ export async function collectTenantEvidence(args: RunTenantArgs, packetDir: stri
         buckets: evidence.buckets.map((b) => b.name),
         prefetch: work.logFiles,
         ...(args.live ? { s3: () => args.live!.s3ForTrees() } : {}),
-        ...(args.live?.lookupKmsEvents && liveAccounts.length > 0 ? { lookupKmsEvents: args.live.lookupKmsEvents } : {}),
+        ...(args.live?.lookupKmsEvents && liveAccounts.length > 0
+          ? { lookupKmsEvents: args.live.lookupKmsEvents }
+          : {}),
       }),
     ),
   );

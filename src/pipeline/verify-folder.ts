@@ -8,7 +8,15 @@ import { REVISION_NOTE } from './revisions.js';
 import { TOOL } from '../tool.js';
 import { EVIDENCE_DIR, evidencePaths } from '../evidence/evidence-store.js';
 import { listFilesRecursive, sha256File } from '../util/hash.js';
-import { checkFiles, MANIFEST_COMPANIONS, MANIFEST_FILE, MANIFEST_VERSION, type FileCheck, type Manifest, type RenderSettings } from '../workspace/manifest.js';
+import {
+  checkFiles,
+  MANIFEST_COMPANIONS,
+  MANIFEST_FILE,
+  MANIFEST_VERSION,
+  type FileCheck,
+  type Manifest,
+  type RenderSettings,
+} from '../workspace/manifest.js';
 import { derivePacket, readRecordedTenant, renderInto } from './analyze-folder.js';
 import { PACKET_FILE } from '../packet-folder.js';
 import { packetHeader, type ManifestHeader } from './manifest-header.js';
@@ -48,14 +56,36 @@ export interface VerifyReport {
 }
 
 /** Lists the JSON paths where two values differ (first 20), so a reviewer sees what changed. */
-function diffJson(a: unknown, b: unknown, at = '$', out: string[] = [], labels = { a: 'stored', b: 're-derived' }): string[] {
+function diffJson(
+  a: unknown,
+  b: unknown,
+  at = '$',
+  out: string[] = [],
+  labels = { a: 'stored', b: 're-derived' },
+): string[] {
   if (out.length >= 20) return out;
-  if (typeof a !== typeof b || Array.isArray(a) !== Array.isArray(b) || a === null || b === null || typeof a !== 'object') {
-    if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${at}: ${labels.a} ${JSON.stringify(a)?.slice(0, 80)} ≠ ${labels.b} ${JSON.stringify(b)?.slice(0, 80)}`);
+  if (
+    typeof a !== typeof b ||
+    Array.isArray(a) !== Array.isArray(b) ||
+    a === null ||
+    b === null ||
+    typeof a !== 'object'
+  ) {
+    if (JSON.stringify(a) !== JSON.stringify(b))
+      out.push(
+        `${at}: ${labels.a} ${JSON.stringify(a)?.slice(0, 80)} ≠ ${labels.b} ${JSON.stringify(b)?.slice(0, 80)}`,
+      );
     return out;
   }
   const keys = new Set([...Object.keys(a), ...Object.keys(b as object)]);
-  for (const k of keys) diffJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], Array.isArray(a) ? `${at}[${k}]` : `${at}.${k}`, out, labels);
+  for (const k of keys)
+    diffJson(
+      (a as Record<string, unknown>)[k],
+      (b as Record<string, unknown>)[k],
+      Array.isArray(a) ? `${at}[${k}]` : `${at}.${k}`,
+      out,
+      labels,
+    );
   return out;
 }
 
@@ -77,7 +107,13 @@ function short(value: unknown): string {
 function isRenderSettings(value: unknown): value is RenderSettings {
   const r = value as Partial<RenderSettings> | null;
   return (
-    typeof r === 'object' && r !== null && (r.pageSize === 'A4' || r.pageSize === 'LETTER') && Number.isInteger(r.topFindings) && r.topFindings! >= 1 && r.topFindings! <= 12 && Object.keys(r).length === 2
+    typeof r === 'object' &&
+    r !== null &&
+    (r.pageSize === 'A4' || r.pageSize === 'LETTER') &&
+    Number.isInteger(r.topFindings) &&
+    r.topFindings! >= 1 &&
+    r.topFindings! <= 12 &&
+    Object.keys(r).length === 2
   );
 }
 
@@ -85,7 +121,10 @@ function isRenderSettings(value: unknown): value is RenderSettings {
 function checkHeader(stored: Record<string, unknown>, expected: Omit<ManifestHeader, 'render'>): HeaderMismatch[] {
   const out: HeaderMismatch[] = [];
   if (stored.manifestVersion !== MANIFEST_VERSION) {
-    out.push({ field: 'manifestVersion', message: `manifest.json manifestVersion is ${short(stored.manifestVersion)}; this tool writes and reads ${MANIFEST_VERSION}` });
+    out.push({
+      field: 'manifestVersion',
+      message: `manifest.json manifestVersion is ${short(stored.manifestVersion)}; this tool writes and reads ${MANIFEST_VERSION}`,
+    });
   }
   for (const field of Object.keys(HEADER_SOURCE) as Array<keyof typeof HEADER_SOURCE>) {
     const want = expected[field];
@@ -93,15 +132,24 @@ function checkHeader(stored: Record<string, unknown>, expected: Omit<ManifestHea
     if (JSON.stringify(have) === JSON.stringify(want)) continue;
     const whole = (JSON.stringify(have) ?? '').length <= 120 && (JSON.stringify(want) ?? '').length <= 120;
     if (whole) {
-      out.push({ field, message: `manifest.json ${field} is ${short(have)} but ${HEADER_SOURCE[field]} say ${short(want)}` });
+      out.push({
+        field,
+        message: `manifest.json ${field} is ${short(have)} but ${HEADER_SOURCE[field]} say ${short(want)}`,
+      });
     } else {
       const where = diffJson(have, want, field, [], { a: 'manifest has', b: `${HEADER_SOURCE[field]} say` });
-      out.push({ field, message: `manifest.json ${field} disagrees with ${HEADER_SOURCE[field]}: ${where.slice(0, 3).join('; ')}${where.length > 3 ? ` and ${where.length - 3} more` : ''}` });
+      out.push({
+        field,
+        message: `manifest.json ${field} disagrees with ${HEADER_SOURCE[field]}: ${where.slice(0, 3).join('; ')}${where.length > 3 ? ` and ${where.length - 3} more` : ''}`,
+      });
     }
   }
   // `render` cannot be derived from evidence: it must be well formed, and the re-rendered files prove it.
   if (!isRenderSettings(stored.render)) {
-    out.push({ field: 'render', message: `manifest.json render is ${short(stored.render)}; expected {"pageSize": "A4" or "LETTER", "topFindings": 1 to 12}` });
+    out.push({
+      field: 'render',
+      message: `manifest.json render is ${short(stored.render)}; expected {"pageSize": "A4" or "LETTER", "topFindings": 1 to 12}`,
+    });
   }
   for (const field of Object.keys(stored)) {
     if (field === 'manifestVersion' || field === 'files' || field === 'render' || field in HEADER_SOURCE) continue;
@@ -111,7 +159,13 @@ function checkHeader(stored: Record<string, unknown>, expected: Omit<ManifestHea
 }
 
 /** Renders packet.json again into a temporary folder outside the packet, and compares every output with the folder's copy. */
-async function checkRendered(folder: string, packet: Packet, packetText: string, render: RenderSettings, exports?: ExportRows): Promise<RenderedCheck[]> {
+async function checkRendered(
+  folder: string,
+  packet: Packet,
+  packetText: string,
+  render: RenderSettings,
+  exports?: ExportRows,
+): Promise<RenderedCheck[]> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 's3e-verify-'));
   try {
     const written = await renderInto(scratch, folder, packet, packetText, render, exports);
@@ -121,7 +175,11 @@ async function checkRendered(folder: string, packet: Packet, packetText: string,
       const theirs = path.join(folder, ...rel.split('/'));
       const stored = await sha256File(theirs).catch(() => undefined);
       if (!stored) {
-        checks.push({ path: rel, state: 'missing', message: `${rel} is missing: re-rendering packet.json produces it` });
+        checks.push({
+          path: rel,
+          state: 'missing',
+          message: `${rel} is missing: re-rendering packet.json produces it`,
+        });
         continue;
       }
       const fresh = await sha256File(mine);
@@ -200,7 +258,9 @@ export async function verifyFolder(folder: string): Promise<VerifyReport> {
       if (!basis) throw new Error('neither packet.json nor evidence/ gives a packet to compare with');
       report.header = checkHeader(manifest, packetHeader(basis, tenant));
       if (run.tool?.version !== TOOL.version || run.tool?.name !== TOOL.name) {
-        report.notes.push(`collected by ${run.tool?.name} ${run.tool?.version}, verified with ${TOOL.name} ${TOOL.version}: re-rendered files may differ for that reason alone`);
+        report.notes.push(
+          `collected by ${run.tool?.name} ${run.tool?.version}, verified with ${TOOL.name} ${TOOL.version}: re-rendered files may differ for that reason alone`,
+        );
       }
     } catch (err) {
       report.problems.push(`manifest header could not be checked: ${(err as Error).message}`);
@@ -217,12 +277,20 @@ export async function verifyFolder(folder: string): Promise<VerifyReport> {
 
   if (stored) {
     const listed = new Set((stored.packet.evidence ?? []).map((f) => f.path));
-    const accounted = new Set([PACKET_FILE, REVISION_NOTE, MANIFEST_FILE, ...MANIFEST_COMPANIONS, ...listed, ...report.rendered.map((r) => r.path)]);
+    const accounted = new Set([
+      PACKET_FILE,
+      REVISION_NOTE,
+      MANIFEST_FILE,
+      ...MANIFEST_COMPANIONS,
+      ...listed,
+      ...report.rendered.map((r) => r.path),
+    ]);
     const present = await listFilesRecursive(folder);
     report.extra = present.filter((p) => !accounted.has(p));
     const here = new Set(present);
     report.missingEvidence = [...listed].filter((p) => !here.has(p));
-    if (!listed.size && present.some((p) => p.startsWith(`${EVIDENCE_DIR}/`))) report.problems.push('packet.json lists no evidence files');
+    if (!listed.size && present.some((p) => p.startsWith(`${EVIDENCE_DIR}/`)))
+      report.problems.push('packet.json lists no evidence files');
   }
 
   report.ok =
@@ -250,7 +318,10 @@ export function verifyMessages(r: VerifyReport): string[] {
   if (!r.packetReproduced) out.push('packet.json differs from what evidence/ gives');
   for (const d of r.packetDifferences) out.push(`  ${d}`);
   for (const c of r.rendered) if (c.state !== 'identical') out.push(`rendered: ${c.message}`);
-  for (const p of r.extra) out.push(`extra file: ${p} is neither evidence listed in packet.json, nor packet.json, nor a file packet.json renders to`);
+  for (const p of r.extra)
+    out.push(
+      `extra file: ${p} is neither evidence listed in packet.json, nor packet.json, nor a file packet.json renders to`,
+    );
   for (const p of r.missingEvidence) out.push(`missing evidence: ${p} is listed in packet.json but not in the folder`);
   for (const p of r.problems) out.push(`problem: ${p}`);
   return out;

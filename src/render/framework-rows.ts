@@ -10,7 +10,10 @@ export function frameworkRows(packet: Packet, framework: FrameworkResult): Frame
   return framework.requirements.flatMap((requirement) =>
     requirement.controls.map((id) => {
       const control = packet.controls.find((c) => c.id === id);
-      if (!control) throw new Error(`packet.json: framework ${framework.id} requirement ${requirement.id} maps control ${id}, which the packet does not hold`);
+      if (!control)
+        throw new Error(
+          `packet.json: framework ${framework.id} requirement ${requirement.id} maps control ${id}, which the packet does not hold`,
+        );
       return { requirement, control };
     }),
   );

@@ -15,7 +15,12 @@ const pdfRenderer: Renderer = {
   id: 'pdf',
   async render(packet, ctx) {
     const file = `${packetBaseName(packet)}.pdf`;
-    const pdf = await renderPdf(packet, { pageSize: ctx.pageSize, wording: ctx.wording, packetSha256: ctx.packetSha256, topFindings: ctx.topFindings });
+    const pdf = await renderPdf(packet, {
+      pageSize: ctx.pageSize,
+      wording: ctx.wording,
+      packetSha256: ctx.packetSha256,
+      topFindings: ctx.topFindings,
+    });
     await writeFile(path.join(ctx.outDir, file), pdf);
     return [file];
   },
@@ -43,7 +48,11 @@ const xlsxRenderer: Renderer = {
   id: 'xlsx',
   async render(packet, ctx) {
     const file = `${packetBaseName(packet)}.xlsx`;
-    const xlsx = await renderXlsx(packet, { wording: ctx.wording, unencryptedObjects: unencryptedRows(packet, ctx.exports), unencryptedCsv: UNENCRYPTED_EXPORT });
+    const xlsx = await renderXlsx(packet, {
+      wording: ctx.wording,
+      unencryptedObjects: unencryptedRows(packet, ctx.exports),
+      unencryptedCsv: UNENCRYPTED_EXPORT,
+    });
     await writeFile(path.join(ctx.outDir, file), xlsx);
     return [file];
   },
@@ -51,4 +60,3 @@ const xlsxRenderer: Renderer = {
 
 /** Every output format, in the order they are produced. */
 export const RENDERERS: readonly Renderer[] = [csvRenderer, pdfRenderer, xlsxRenderer];
-

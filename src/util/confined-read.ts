@@ -46,7 +46,7 @@ function isInside(root: string, candidate: string): boolean {
 }
 
 function errCode(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err ? String((err).code) : undefined;
+  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;
 }
 
 /** What a non-regular file is, in words. */
@@ -87,7 +87,8 @@ export async function confinedPath(root: string, target: string): Promise<string
     if (link?.isSymbolicLink()) throw new RefusedReadError('OutsideRoot', target, 'is a symbolic link to nothing');
     return undefined;
   }
-  if (!isInside(realRoot, real)) throw new RefusedReadError('OutsideRoot', target, `is a symbolic link that leads outside ${absRoot}`);
+  if (!isInside(realRoot, real))
+    throw new RefusedReadError('OutsideRoot', target, `is a symbolic link that leads outside ${absRoot}`);
   return real;
 }
 
@@ -95,7 +96,8 @@ export async function confinedPath(root: string, target: string): Promise<string
 async function regularFile(real: string, target: string, maxBytes: number): Promise<Stats> {
   const info = await lstat(real);
   if (!info.isFile()) throw new RefusedReadError('NotARegularFile', target, `is ${kindOf(info)}, not a regular file`);
-  if (info.size > maxBytes) throw new RefusedReadError('TooLarge', target, `is ${info.size} bytes, over the ${maxBytes}-byte limit`);
+  if (info.size > maxBytes)
+    throw new RefusedReadError('TooLarge', target, `is ${info.size} bytes, over the ${maxBytes}-byte limit`);
   return info;
 }
 
@@ -134,7 +136,11 @@ async function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Err
  * a path or link leaving the root, a FIFO, socket, device or folder, a file over the limit, and a
  * read that does not finish within the timeout.
  */
-export async function readConfinedFile(root: string, target: string, limits: ReadLimits = {}): Promise<Buffer | undefined> {
+export async function readConfinedFile(
+  root: string,
+  target: string,
+  limits: ReadLimits = {},
+): Promise<Buffer | undefined> {
   const maxBytes = limits.maxBytes ?? WHOLE_FILE_MAX_BYTES;
   const timeoutMs = limits.timeoutMs ?? READ_TIMEOUT_MS;
   const timedOut = () => new RefusedReadError('ReadTimeout', target, `could not be read within ${timeoutMs} ms`);
@@ -169,7 +175,11 @@ export async function readConfinedFile(root: string, target: string, limits: Rea
 }
 
 /** readConfinedFile as UTF-8 text. */
-export async function readConfinedText(root: string, target: string, limits: ReadLimits = {}): Promise<string | undefined> {
+export async function readConfinedText(
+  root: string,
+  target: string,
+  limits: ReadLimits = {},
+): Promise<string | undefined> {
   return (await readConfinedFile(root, target, limits))?.toString('utf8');
 }
 
@@ -186,7 +196,11 @@ export async function openConfinedStream(root: string, target: string, limits: R
     const info = await regularFile(real, target, maxBytes);
     return { handle: await openChecked(real, target, info), info };
   };
-  const { handle } = await withTimeout(opened(), timeoutMs, () => new RefusedReadError('ReadTimeout', target, `could not be opened within ${timeoutMs} ms`));
+  const { handle } = await withTimeout(
+    opened(),
+    timeoutMs,
+    () => new RefusedReadError('ReadTimeout', target, `could not be opened within ${timeoutMs} ms`),
+  );
   const source = handle.createReadStream({ highWaterMark: 1 << 20 });
   let total = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -195,7 +209,10 @@ export async function openConfinedStream(root: string, target: string, limits: R
     highWaterMark: 1 << 20,
     read() {
       clearTimeout(timer);
-      timer = setTimeout(() => out.destroy(new RefusedReadError('ReadTimeout', target, `sent no data for ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => out.destroy(new RefusedReadError('ReadTimeout', target, `sent no data for ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       timer.unref();
       source.resume();
     },
@@ -208,7 +225,8 @@ export async function openConfinedStream(root: string, target: string, limits: R
   source.on('data', (chunk: Buffer | string) => {
     clearTimeout(timer);
     total += chunk.length;
-    if (total > maxBytes) out.destroy(new RefusedReadError('TooLarge', target, `grew past the ${maxBytes}-byte limit while being read`));
+    if (total > maxBytes)
+      out.destroy(new RefusedReadError('TooLarge', target, `grew past the ${maxBytes}-byte limit while being read`));
     else if (!out.push(chunk)) source.pause();
   });
   source.once('end', () => {

@@ -39,10 +39,12 @@ export async function listFilesRecursive(dir: string, base = dir): Promise<strin
   return out.sort();
 }
 
-export async function hashTree(root: string, sub: string): Promise<Array<{ path: string; sha256: string; size: number }>> {
+export async function hashTree(
+  root: string,
+  sub: string,
+): Promise<Array<{ path: string; sha256: string; size: number }>> {
   const files = await listFilesRecursive(path.join(root, sub), root);
   // Many small files: hashed HASHES_AT_ONCE at a time, listed in path order.
   const limit = pLimit(HASHES_AT_ONCE);
   return Promise.all(files.map((f) => limit(async () => ({ path: f, ...(await sha256File(path.join(root, f))) }))));
 }
-

@@ -68,6 +68,10 @@ function wordingFromFiles(files: Array<{ file: string; text: string }>): Wording
 
 /** Every templates/*.yaml file, merged. */
 export function loadWording(templatesDir = defaultTemplatesDir()): Wording {
-  const names = readdirSync(templatesDir).filter((f) => f.endsWith('.yaml')).sort();
-  return wordingFromFiles(names.map((n) => ({ file: path.join(templatesDir, n), text: readFileSync(path.join(templatesDir, n), 'utf8') })));
+  const names = readdirSync(templatesDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
+  return wordingFromFiles(
+    names.map((n) => ({ file: path.join(templatesDir, n), text: readFileSync(path.join(templatesDir, n), 'utf8') })),
+  );
 }

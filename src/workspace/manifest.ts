@@ -7,7 +7,11 @@ import { hashTree } from '../util/hash.js';
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_VERSION = 1;
 /** Files made after the manifest and about it (signature, its public key, publish receipt): never hashed into it, never "unlisted". */
-export const MANIFEST_COMPANIONS: ReadonlySet<string> = new Set(['manifest.signature.json', 'manifest.public-key.der', 'publish-receipt.json']);
+export const MANIFEST_COMPANIONS: ReadonlySet<string> = new Set([
+  'manifest.signature.json',
+  'manifest.public-key.der',
+  'publish-receipt.json',
+]);
 
 export interface RenderSettings {
   pageSize: 'A4' | 'LETTER';
@@ -29,8 +33,13 @@ export interface Manifest {
 }
 
 /** Hashes every file in the packet folder except the manifest itself. */
-export async function buildManifest(packetDir: string, meta: Omit<Manifest, 'manifestVersion' | 'files'>): Promise<Manifest> {
-  const files = (await hashTree(packetDir, '')).filter((f) => f.path !== MANIFEST_FILE && !MANIFEST_COMPANIONS.has(f.path));
+export async function buildManifest(
+  packetDir: string,
+  meta: Omit<Manifest, 'manifestVersion' | 'files'>,
+): Promise<Manifest> {
+  const files = (await hashTree(packetDir, '')).filter(
+    (f) => f.path !== MANIFEST_FILE && !MANIFEST_COMPANIONS.has(f.path),
+  );
   return { manifestVersion: MANIFEST_VERSION, ...meta, files };
 }
 
@@ -58,7 +67,8 @@ export async function checkFiles(packetDir: string, manifest: Manifest): Promise
   for (const f of manifest.files) {
     const actual = present.get(f.path);
     if (!actual) checks.push({ path: f.path, state: 'missing' });
-    else if (actual.sha256 !== f.sha256) checks.push({ path: f.path, state: 'changed', expected: f.sha256, actual: actual.sha256 });
+    else if (actual.sha256 !== f.sha256)
+      checks.push({ path: f.path, state: 'changed', expected: f.sha256, actual: actual.sha256 });
     else checks.push({ path: f.path, state: 'ok' });
     present.delete(f.path);
   }
@@ -67,5 +77,3 @@ export async function checkFiles(packetDir: string, manifest: Manifest): Promise
   for (const p of present.keys()) checks.push({ path: p, state: 'unlisted' });
   return checks;
 }
-
-;

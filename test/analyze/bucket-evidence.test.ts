@@ -14,12 +14,24 @@ const ev = {
 
 describe('bucket evidence by name', () => {
   it('lists the files in the packet order: encryption, policy, public access block, inventory, location, tagging', () => {
-    expect(bucketEvidenceFiles(ev)).toEqual(['evidence/e.json', 'evidence/p.json', 'evidence/s3:GetPublicAccessBlock.json', 'evidence/data/inventory.json', 'evidence/l.json', 'evidence/s3:GetBucketTagging.json']);
+    expect(bucketEvidenceFiles(ev)).toEqual([
+      'evidence/e.json',
+      'evidence/p.json',
+      'evidence/s3:GetPublicAccessBlock.json',
+      'evidence/data/inventory.json',
+      'evidence/l.json',
+      'evidence/s3:GetBucketTagging.json',
+    ]);
   });
 
   it("gives a bucket result's file by the answer's name", () => {
     const b = bucketResult(ev, tenant, []);
-    expect([bucketEvidence(b, 'encryption'), bucketEvidence(b, 'policy'), bucketEvidence(b, 'inventory'), bucketEvidence(b, 'tagging')]).toEqual([
+    expect([
+      bucketEvidence(b, 'encryption'),
+      bucketEvidence(b, 'policy'),
+      bucketEvidence(b, 'inventory'),
+      bucketEvidence(b, 'tagging'),
+    ]).toEqual([
       'evidence/e.json',
       'evidence/p.json',
       'evidence/data/inventory.json',

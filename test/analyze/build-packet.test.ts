@@ -10,14 +10,36 @@ const noLogs = { accessLogs: null, cloudTrail: null };
 const TLS_AND_SSE = {
   Version: '2012-10-17',
   Statement: [
-    { Sid: 'NoSse', Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: 'arn:aws:s3:::b/*', Condition: { Null: { 's3:x-amz-server-side-encryption': 'true' } } },
-    { Sid: 'NoHttp', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+    {
+      Sid: 'NoSse',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:PutObject',
+      Resource: 'arn:aws:s3:::b/*',
+      Condition: { Null: { 's3:x-amz-server-side-encryption': 'true' } },
+    },
+    {
+      Sid: 'NoHttp',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*'],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
   ],
 };
 
 describe('buildPacket: incompleteness is always explained', () => {
   it('a fully readable, fully encrypted bucket gives a complete, compliant packet', () => {
-    const p = buildPacket({ evidence: tenantEvidence([bucketEvidence({ name: 'b', policy: TLS_AND_SSE, inventory: measuredInventory('b', { 'SSE-S3': [3, 30] }) })]), logs: noLogs, governance: null, catalog, wording });
+    const p = buildPacket({
+      evidence: tenantEvidence([
+        bucketEvidence({ name: 'b', policy: TLS_AND_SSE, inventory: measuredInventory('b', { 'SSE-S3': [3, 30] }) }),
+      ]),
+      logs: noLogs,
+      governance: null,
+      catalog,
+      wording,
+    });
     expect(p.status).toBe('compliant');
     expect(p.completeness).toMatchObject({ complete: true, missing: [] });
   });
@@ -25,9 +47,17 @@ describe('buildPacket: incompleteness is always explained', () => {
   it('inventory rows without EncryptionStatus make the packet incomplete and are named', () => {
     const inventory = measuredInventory('b', { 'SSE-S3': [3, 30] });
     if (inventory.status === 'ok') inventory.unknownStatus = { objects: 2, bytes: 20 };
-    const p = buildPacket({ evidence: tenantEvidence([bucketEvidence({ name: 'b', policy: TLS_AND_SSE, inventory })]), logs: noLogs, governance: null, catalog, wording });
+    const p = buildPacket({
+      evidence: tenantEvidence([bucketEvidence({ name: 'b', policy: TLS_AND_SSE, inventory })]),
+      logs: noLogs,
+      governance: null,
+      catalog,
+      wording,
+    });
     expect(p.status).toBe('incomplete');
-    expect(p.completeness.missing).toEqual([{ scope: 'bucket b', source: 's3-objects-encrypted', reason: '2 inventory rows carry no EncryptionStatus' }]);
+    expect(p.completeness.missing).toEqual([
+      { scope: 'bucket b', source: 's3-objects-encrypted', reason: '2 inventory rows carry no EncryptionStatus' },
+    ]);
     expect(p.completeness.text).toContain('bucket b (s3-objects-encrypted');
   });
 
@@ -41,13 +71,33 @@ describe('buildPacket: incompleteness is always explained', () => {
 
 describe('buildPacket: empty scopes', () => {
   it('a tenant on SSE-S3 only has no customer keys: rotation is not applicable, the packet stays complete', () => {
-    const p = buildPacket({ evidence: tenantEvidence([bucketEvidence({ name: 'b', policy: TLS_AND_SSE, inventory: measuredInventory('b', { 'SSE-S3': [1, 1] }) })]), logs: noLogs, governance: null, catalog, wording });
+    const p = buildPacket({
+      evidence: tenantEvidence([
+        bucketEvidence({ name: 'b', policy: TLS_AND_SSE, inventory: measuredInventory('b', { 'SSE-S3': [1, 1] }) }),
+      ]),
+      logs: noLogs,
+      governance: null,
+      catalog,
+      wording,
+    });
     expect(p.controls.find((c) => c.id === 'kms-customer-keys-rotate')!.verdict).toBe('not_applicable');
     expect(p.completeness.complete).toBe(true);
   });
 
   it("a policy without statements is named with the analyzer's reason, not called invalid JSON", () => {
-    const p = buildPacket({ evidence: tenantEvidence([bucketEvidence({ name: 'b', policy: { Version: '2012-10-17', Statement: [] }, inventory: measuredInventory('b', { 'SSE-S3': [1, 1] }) })]), logs: noLogs, governance: null, catalog, wording });
+    const p = buildPacket({
+      evidence: tenantEvidence([
+        bucketEvidence({
+          name: 'b',
+          policy: { Version: '2012-10-17', Statement: [] },
+          inventory: measuredInventory('b', { 'SSE-S3': [1, 1] }),
+        }),
+      ]),
+      logs: noLogs,
+      governance: null,
+      catalog,
+      wording,
+    });
     const m = p.completeness.missing.find((x) => x.source === 's3:GetBucketPolicy')!;
     expect(m.scope).toBe('bucket b');
     expect(m.reason).not.toContain('not valid JSON');

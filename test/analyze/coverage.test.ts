@@ -31,11 +31,19 @@ describe('object coverage', () => {
   });
 
   it('a bucket without inventory is "no inventory", never a number', () => {
-    expect(bucketCoverage({ bucket: 'b', status: 'missing', reason: 'no report for the period' })).toEqual({ state: 'no_inventory', reason: 'no report for the period' });
+    expect(bucketCoverage({ bucket: 'b', status: 'missing', reason: 'no report for the period' })).toEqual({
+      state: 'no_inventory',
+      reason: 'no report for the period',
+    });
   });
 
   it('an unverified report carries its problems with file and line', () => {
-    const c = bucketCoverage({ bucket: 'b', status: 'unverified', reason: 'MD5 mismatch', problems: [{ file: 'data/x.csv.gz', line: 4, message: 'bad' }] });
+    const c = bucketCoverage({
+      bucket: 'b',
+      status: 'unverified',
+      reason: 'MD5 mismatch',
+      problems: [{ file: 'data/x.csv.gz', line: 4, message: 'bad' }],
+    });
     expect(c).toEqual({ state: 'unverified', reason: 'MD5 mismatch', problems: ['data/x.csv.gz:4: bad'] });
   });
 

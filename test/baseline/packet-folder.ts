@@ -13,8 +13,18 @@ export function customerKey(rotationEnabled: boolean, policy: object, reference 
     referencedBy: ['acme-data'],
     account: '111122223333',
     region: 'eu-west-1',
-    describe: ok('kms:DescribeKey', { KeyMetadata: { Arn: KEY_ARN, KeyId: '1111aaaa-2222-3333-4444-555566667777', KeyManager: 'CUSTOMER', KeyState: 'Enabled' } }),
-    rotation: ok('kms:GetKeyRotationStatus', { KeyRotationEnabled: rotationEnabled, ...(rotationEnabled ? { RotationPeriodInDays: 365 } : {}) }),
+    describe: ok('kms:DescribeKey', {
+      KeyMetadata: {
+        Arn: KEY_ARN,
+        KeyId: '1111aaaa-2222-3333-4444-555566667777',
+        KeyManager: 'CUSTOMER',
+        KeyState: 'Enabled',
+      },
+    }),
+    rotation: ok('kms:GetKeyRotationStatus', {
+      KeyRotationEnabled: rotationEnabled,
+      ...(rotationEnabled ? { RotationPeriodInDays: 365 } : {}),
+    }),
     policy: ok('kms:GetKeyPolicy', { Policy: JSON.stringify(policy), PolicyName: 'default' }),
   };
 }
@@ -64,7 +74,10 @@ export async function writePacketFolder(out: string, ev: TenantEvidence): Promis
     });
   }
   const accounts = await Promise.all(
-    ev.accounts.map(async (a) => ({ ...a, listBuckets: await put(writer, `${evidencePaths.account(a.id)}/list-buckets.json`, a.listBuckets) })),
+    ev.accounts.map(async (a) => ({
+      ...a,
+      listBuckets: await put(writer, `${evidencePaths.account(a.id)}/list-buckets.json`, a.listBuckets),
+    })),
   );
   await writeEvidenceIndex(writer, { ...ev, accounts, buckets, keys });
   return dir;

@@ -4,7 +4,13 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildDriftSection } from '../../src/analyze/drift/index.js';
-import { BaselineExistsError, BaselineFileError, baselineStore, folderBackend, type BaselineBackend } from '../../src/baseline/index.js';
+import {
+  BaselineExistsError,
+  BaselineFileError,
+  baselineStore,
+  folderBackend,
+  type BaselineBackend,
+} from '../../src/baseline/index.js';
 import { snapshotFromEvidence } from '../../src/evidence/baseline-snapshot.js';
 import { registerBaselineCommands } from '../../src/cli/baseline-command.js';
 import { UsageError } from '../../src/errors.js';
@@ -12,15 +18,51 @@ import { loadEvidence } from '../../src/evidence/evidence-store.js';
 import { bucketEvidence, kmsRule, tenantEvidence } from '../support/evidence-builders.js';
 import { customerKey, KEY_ARN, writePacketFolder } from './packet-folder.js';
 
-const TLS = { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::acme-data', 'arn:aws:s3:::acme-data/*'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
-const READ = { Sid: 'AppRead', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/app' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-data/*' };
-const KEY_POLICY = { Version: '2012-10-17', Statement: [{ Sid: 'Root', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' }] };
+const TLS = {
+  Sid: 'DenyInsecureTransport',
+  Effect: 'Deny',
+  Principal: '*',
+  Action: 's3:*',
+  Resource: ['arn:aws:s3:::acme-data', 'arn:aws:s3:::acme-data/*'],
+  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+};
+const READ = {
+  Sid: 'AppRead',
+  Effect: 'Allow',
+  Principal: { AWS: 'arn:aws:iam::111122223333:role/app' },
+  Action: 's3:GetObject',
+  Resource: 'arn:aws:s3:::acme-data/*',
+};
+const KEY_POLICY = {
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Sid: 'Root',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+      Action: 'kms:*',
+      Resource: '*',
+    },
+  ],
+};
 
 function evidenceFor(period: string, statements: object[]) {
-  const ev = tenantEvidence([bucketEvidence({ name: 'acme-data', encryption: kmsRule('aws:kms', KEY_ARN), policy: { Version: '2012-10-17', Statement: statements } })], [customerKey(true, KEY_POLICY)]);
+  const ev = tenantEvidence(
+    [
+      bucketEvidence({
+        name: 'acme-data',
+        encryption: kmsRule('aws:kms', KEY_ARN),
+        policy: { Version: '2012-10-17', Statement: statements },
+      }),
+    ],
+    [customerKey(true, KEY_POLICY)],
+  );
   const [y, m] = period.split('-').map(Number) as [number, number];
   const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
-  return { ...ev, period: { label: period, timeZone: 'UTC', startUtc: `${period}-01T00:00:00Z`, endUtc: `${next}-01T00:00:00Z` } };
+  return {
+    ...ev,
+    period: { label: period, timeZone: 'UTC', startUtc: `${period}-01T00:00:00Z`, endUtc: `${next}-01T00:00:00Z` },
+  };
 }
 
 let root: string;
@@ -46,7 +88,22 @@ describe('baseline approve → change → diff → approve again', () => {
   it('keeps v0001 and v0002, and drift is measured against the latest', async () => {
     const octDir = await writePacketFolder(out, evidenceFor('2026-10', [TLS, READ]));
     writeFileSync(path.join(octDir, 'manifest.json'), 'hello');
-    await cli('baseline', 'approve', '--tenant', 'acme', '--period', '2026-10', '--by', 'Dana Auditor', '--reason', 'initial review', '--out', out, '--baseline-dir', baselineDir);
+    await cli(
+      'baseline',
+      'approve',
+      '--tenant',
+      'acme',
+      '--period',
+      '2026-10',
+      '--by',
+      'Dana Auditor',
+      '--reason',
+      'initial review',
+      '--out',
+      out,
+      '--baseline-dir',
+      baselineDir,
+    );
 
     const tenantDir = path.join(baselineDir, 'acme');
     const v1Text = readFileSync(path.join(tenantDir, 'v0001.json'), 'utf8');
@@ -75,15 +132,38 @@ describe('baseline approve → change → diff → approve again', () => {
     expect(drift.items[0]).toMatchObject({ kind: 'policy_statement_removed', statement: 'DenyInsecureTransport' });
 
     printed = [];
-    await cli('baseline', 'approve', '--tenant', 'acme', '--by', 'Dana Auditor', '--reason', 'TLS deny moved to an SCP (CHG-42)', '--out', out, '--baseline-dir', baselineDir);
+    await cli(
+      'baseline',
+      'approve',
+      '--tenant',
+      'acme',
+      '--by',
+      'Dana Auditor',
+      '--reason',
+      'TLS deny moved to an SCP (CHG-42)',
+      '--out',
+      out,
+      '--baseline-dir',
+      baselineDir,
+    );
     expect(printed.join('')).toContain('1 change(s) since v0001');
 
     expect(readdirSync(tenantDir).sort()).toEqual(['v0001.json', 'v0002.json']);
     expect(readFileSync(path.join(tenantDir, 'v0001.json'), 'utf8')).toBe(v1Text);
     const latest = await store.latest();
     // No --period: the latest period with evidence (2026-11) was approved; no manifest there, so the evidence files were hashed.
-    expect(latest).toMatchObject({ version: 2, period: '2026-11', reason: 'TLS deny moved to an SCP (CHG-42)', evidenceBasis: 'evidence files', approvedAt: '2026-11-02T10:00:00Z' });
-    expect(buildDriftSection(nov, latest, 'acme', '2026-11')).toMatchObject({ state: 'compared', counts: { critical: 0, warning: 0, info: 0 }, items: [] });
+    expect(latest).toMatchObject({
+      version: 2,
+      period: '2026-11',
+      reason: 'TLS deny moved to an SCP (CHG-42)',
+      evidenceBasis: 'evidence files',
+      approvedAt: '2026-11-02T10:00:00Z',
+    });
+    expect(buildDriftSection(nov, latest, 'acme', '2026-11')).toMatchObject({
+      state: 'compared',
+      counts: { critical: 0, warning: 0, info: 0 },
+      items: [],
+    });
     expect((await store.list()).map((v) => [v.version, v.period, v.reason])).toEqual([
       [1, '2026-10', 'initial review'],
       [2, '2026-11', 'TLS deny moved to an SCP (CHG-42)'],
@@ -112,7 +192,15 @@ describe('baseline store', () => {
     const dir = path.join(root, 'race');
     const real = folderBackend(dir);
     const snapshot = snapshotFromEvidence(evidenceFor('2026-10', [TLS, READ]));
-    const args = { tenant: 'acme', period: '2026-10', by: 'A', reason: 'r', evidenceSha256: 'a'.repeat(64), snapshot, now: new Date('2026-11-02T09:00:00Z') };
+    const args = {
+      tenant: 'acme',
+      period: '2026-10',
+      by: 'A',
+      reason: 'r',
+      evidenceSha256: 'a'.repeat(64),
+      snapshot,
+      now: new Date('2026-11-02T09:00:00Z'),
+    };
     await baselineStore(real).approve(args);
     const stale: BaselineBackend = { ...real, listNames: async () => [] };
     await expect(baselineStore(stale).approve({ ...args, by: 'B' })).rejects.toBeInstanceOf(BaselineExistsError);
@@ -122,7 +210,15 @@ describe('baseline store', () => {
   it('rejects a stored version whose snapshot was edited after approval', async () => {
     const dir = path.join(root, 'tamper');
     const snapshot = snapshotFromEvidence(evidenceFor('2026-10', [TLS, READ]));
-    await baselineStore(folderBackend(dir)).approve({ tenant: 'acme', period: '2026-10', by: 'A', reason: 'r', evidenceSha256: 'a'.repeat(64), snapshot, now: new Date() });
+    await baselineStore(folderBackend(dir)).approve({
+      tenant: 'acme',
+      period: '2026-10',
+      by: 'A',
+      reason: 'r',
+      evidenceSha256: 'a'.repeat(64),
+      snapshot,
+      now: new Date(),
+    });
     const file = path.join(dir, 'v0001.json');
     writeFileSync(file, readFileSync(file, 'utf8').replace('"DenyInsecureTransport"', '"Renamed"'));
     await expect(baselineStore(folderBackend(dir)).latest()).rejects.toThrow(BaselineFileError);
@@ -138,9 +234,26 @@ describe('baseline store', () => {
 
 describe('baseline CLI errors', () => {
   it('names the missing packet folder', async () => {
-    const err = await cli('baseline', 'approve', '--tenant', 'acme', '--period', '2026-09', '--by', 'A', '--reason', 'r', '--out', out, '--baseline-dir', baselineDir).catch((e: unknown) => e);
+    const err = await cli(
+      'baseline',
+      'approve',
+      '--tenant',
+      'acme',
+      '--period',
+      '2026-09',
+      '--by',
+      'A',
+      '--reason',
+      'r',
+      '--out',
+      out,
+      '--baseline-dir',
+      baselineDir,
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
-    expect((err as Error).message).toBe(`no evidence for tenant "acme" in period 2026-09 (${path.join(out, '2026-09', 'acme')}); run the tenant's packet for that period first`);
+    expect((err as Error).message).toBe(
+      `no evidence for tenant "acme" in period 2026-09 (${path.join(out, '2026-09', 'acme')}); run the tenant's packet for that period first`,
+    );
   });
 
   it('says when no baseline exists yet', async () => {

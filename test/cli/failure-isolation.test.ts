@@ -13,7 +13,8 @@ vi.mock('../../src/analyze/build-packet.js', async (importOriginal) => {
   return {
     ...real,
     buildPacket: (input: Parameters<typeof real.buildPacket>[0]) => {
-      if (input.evidence.tenant.id === 'acme' && process.env.S3E_TEST_BREAK_ACME === '1') return (null as unknown as { x: () => never }).x();
+      if (input.evidence.tenant.id === 'acme' && process.env.S3E_TEST_BREAK_ACME === '1')
+        return (null as unknown as { x: () => never }).x();
       return real.buildPacket(input);
     },
   };
@@ -40,7 +41,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => rmSync(ws.root, { recursive: true, force: true }));
 
-describe('one tenant\'s failure is that tenant\'s', () => {
+describe("one tenant's failure is that tenant's", () => {
   it('an unexpected error analyzing one tenant fails it, exit 1; the others are made', async () => {
     const out = path.join(ws.root, 'out-unexpected');
     process.env.S3E_TEST_BREAK_ACME = '1';
@@ -62,19 +63,43 @@ describe('one tenant\'s failure is that tenant\'s', () => {
     // Nothing half-made is left: no staging folder, no lock.
     expect(existsSync(path.join(out, LOCK_FILE))).toBe(false);
     expect(existsSync(path.join(out, '2026-10', 'acme'))).toBe(false);
-    expect(readdirSync(path.join(out, '2026-10'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()).toEqual(['globex', 'northwind']);
+    expect(
+      readdirSync(path.join(out, '2026-10'), { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(['globex', 'northwind']);
   }, 120_000);
 
   it('a broken exceptions register fails its tenant with the file and field, exit 2, no stack trace; the terminal summary says so', async () => {
     const out = path.join(ws.root, 'out-register');
     const register = path.join(ws.root, 'config', 'exceptions', 'acme.yaml');
     mkdirSync(path.dirname(register), { recursive: true });
-    writeFileSync(register, 'tenant: acme\nexceptions:\n  - id: EX-1\n    control: s3-objects-encrypted\n    scope: [unclosed\n');
+    writeFileSync(
+      register,
+      'tenant: acme\nexceptions:\n  - id: EX-1\n    control: s3-objects-encrypted\n    scope: [unclosed\n',
+    );
     try {
-      const code = await cli('run', '--config', cfg, '--period', '2026-10', '--tenant', 'acme', '--tenant', 'northwind', '--out', out);
+      const code = await cli(
+        'run',
+        '--config',
+        cfg,
+        '--period',
+        '2026-10',
+        '--tenant',
+        'acme',
+        '--tenant',
+        'northwind',
+        '--out',
+        out,
+      );
       expect(code).toBe(2);
       expect(captured.out).toContain('northwind 2026-10: COMPLIANT');
-      expect(captured.out).toMatch(new RegExp(`acme 2026-10: FAILED, no packet \\(fix the file named\\): ${register.replace(/[.]/g, '\\.')}: not valid YAML`));
+      expect(captured.out).toMatch(
+        new RegExp(
+          `acme 2026-10: FAILED, no packet \\(fix the file named\\): ${register.replace(/[.]/g, '\\.')}: not valid YAML`,
+        ),
+      );
       expect(captured.err).not.toContain('unexpected failure');
       expect(captured.err).not.toMatch(/\n\s+at /);
       expect(existsSync(path.join(out, '2026-10', 'acme'))).toBe(false);
@@ -89,11 +114,31 @@ describe('one tenant\'s failure is that tenant\'s', () => {
     mkdirSync(store, { recursive: true });
     writeFileSync(path.join(store, 'v0001.json'), '{"version": 1, "snapshot": ');
     try {
-      const code = await cli('run', '--config', cfg, '--period', '2026-10', '--tenant', 'northwind', '--tenant', 'globex', '--out', out, '--json');
+      const code = await cli(
+        'run',
+        '--config',
+        cfg,
+        '--period',
+        '2026-10',
+        '--tenant',
+        'northwind',
+        '--tenant',
+        'globex',
+        '--out',
+        out,
+        '--json',
+      );
       expect(code).toBe(2);
       const s = JSON.parse(captured.out) as Summary;
       expect(s.packets.map((p) => p.tenant)).toEqual(['globex']);
-      expect(s.failures).toEqual([{ tenant: 'northwind', period: '2026-10', kind: 'expected', reason: expect.stringContaining(`${store}/v0001.json: not valid JSON`) as unknown }]);
+      expect(s.failures).toEqual([
+        {
+          tenant: 'northwind',
+          period: '2026-10',
+          kind: 'expected',
+          reason: expect.stringContaining(`${store}/v0001.json: not valid JSON`) as unknown,
+        },
+      ]);
     } finally {
       rmSync(store, { recursive: true, force: true });
     }
@@ -106,12 +151,28 @@ describe('what a killed run left behind', () => {
     const pid = deadPid();
     mkdirSync(path.join(out, '2026-10', `.northwind.staging-${pid}`), { recursive: true });
     mkdirSync(path.join(out, '2026-09', 'northwind', `.render-${pid}`), { recursive: true });
-    writeFileSync(path.join(out, LOCK_FILE), JSON.stringify({ pid, host: os.hostname(), startedAt: new Date().toISOString(), command: 'run', token: 'old' }));
-    const code = await cli('run', '--config', cfg, '--period', '2026-10', '--tenant', 'northwind', '--out', out, '--json');
+    writeFileSync(
+      path.join(out, LOCK_FILE),
+      JSON.stringify({ pid, host: os.hostname(), startedAt: new Date().toISOString(), command: 'run', token: 'old' }),
+    );
+    const code = await cli(
+      'run',
+      '--config',
+      cfg,
+      '--period',
+      '2026-10',
+      '--tenant',
+      'northwind',
+      '--out',
+      out,
+      '--json',
+    );
     expect(code).toBe(0);
     const s = JSON.parse(captured.out) as Summary;
     expect(s.notes).toEqual([
-      expect.stringMatching(new RegExp(`^took over the stale lock of pid ${pid} on ${os.hostname()} \\(started `)) as unknown,
+      expect.stringMatching(
+        new RegExp(`^took over the stale lock of pid ${pid} on ${os.hostname()} \\(started `),
+      ) as unknown,
       `removed 2026-09/northwind/.render-${pid}, left by pid ${pid}, which no longer runs`,
       `removed 2026-10/.northwind.staging-${pid}, left by pid ${pid}, which no longer runs`,
     ]);

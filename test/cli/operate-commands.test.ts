@@ -19,17 +19,31 @@ let fake: FakeAws;
 let cfg: string;
 const savedEnv = { ...process.env };
 
-
 beforeAll(async () => {
   ws = await demoWorkspace();
   fake = await startFakeAws({
     caller: { accessKeyId: 'AKIDOPERATOR', account: OPERATOR, arn: `arn:aws:iam::${OPERATOR}:role/evidence-runner` },
-    accounts: [{ id: OPERATOR, buckets: [{ name: 'evidence-archive', region: 'eu-west-1', versioning: 'Enabled', objectLock: { mode: 'COMPLIANCE' } }], keys: [{ id: 'sign-1', region: 'eu-west-1', signing: { spec: 'ECC_NIST_P256' } }] }],
+    accounts: [
+      {
+        id: OPERATOR,
+        buckets: [
+          { name: 'evidence-archive', region: 'eu-west-1', versioning: 'Enabled', objectLock: { mode: 'COMPLIANCE' } },
+        ],
+        keys: [{ id: 'sign-1', region: 'eu-west-1', signing: { spec: 'ECC_NIST_P256' } }],
+      },
+    ],
   });
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDOPERATOR', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'eu-west-1' });
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: 'AKIDOPERATOR',
+    AWS_SECRET_ACCESS_KEY: 'x',
+    AWS_REGION: 'eu-west-1',
+  });
   delete process.env.AWS_PROFILE;
   cfg = path.join(ws.root, 'config', 'demo.yaml');
-  writeFileSync(cfg, `${readFileSync(cfg, 'utf8')}\npublish:\n  kmsKeyId: ${SSE_KEY}\n  objectLock: { mode: COMPLIANCE, days: 365 }\n`);
+  writeFileSync(
+    cfg,
+    `${readFileSync(cfg, 'utf8')}\npublish:\n  kmsKeyId: ${SSE_KEY}\n  objectLock: { mode: COMPLIANCE, days: 365 }\n`,
+  );
 }, 60_000);
 afterAll(async () => {
   process.env = savedEnv;
@@ -38,28 +52,58 @@ afterAll(async () => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-const runArgs = (...extra: string[]) => ['run', '--config', cfg, '--period', '2026-10', '--tenant', 'northwind', '--out', ws.out, '--endpoint-url', fake.endpoint, ...extra];
+const runArgs = (...extra: string[]) => [
+  'run',
+  '--config',
+  cfg,
+  '--period',
+  '2026-10',
+  '--tenant',
+  'northwind',
+  '--out',
+  ws.out,
+  '--endpoint-url',
+  fake.endpoint,
+  ...extra,
+];
 
 describe('run --sign-with --publish', () => {
-  let summary: { exitCode: number; signatures: Array<{ tenant: string; signature: { keyId: string } }>; published: Array<{ tenant: string; receipt: { state: string; uploaded: unknown[]; keyPrefix: string } }>; portfolio: { json: string } };
+  let summary: {
+    exitCode: number;
+    signatures: Array<{ tenant: string; signature: { keyId: string } }>;
+    published: Array<{ tenant: string; receipt: { state: string; uploaded: unknown[]; keyPrefix: string } }>;
+    portfolio: { json: string };
+  };
   beforeAll(async () => {
-    expect(await cli(...runArgs('--sign-with', SIGNING_KEY, '--publish', 's3://evidence-archive/packets/', '--json'))).toBe(0);
+    expect(
+      await cli(...runArgs('--sign-with', SIGNING_KEY, '--publish', 's3://evidence-archive/packets/', '--json')),
+    ).toBe(0);
     summary = JSON.parse(captured.out);
   }, 60_000);
 
   it('signs the manifest and publishes every file of the packet under <prefix><period>/<tenant>/', () => {
-    expect(summary.signatures).toEqual([{ tenant: 'northwind', signature: expect.objectContaining({ keyId: SIGNING_KEY, signingAlgorithm: 'ECDSA_SHA_256' }) }]);
+    expect(summary.signatures).toEqual([
+      {
+        tenant: 'northwind',
+        signature: expect.objectContaining({ keyId: SIGNING_KEY, signingAlgorithm: 'ECDSA_SHA_256' }),
+      },
+    ]);
     const r = summary.published[0]!.receipt;
     expect(r.state).toBe('published');
     expect(r.keyPrefix).toBe('packets/2026-10/northwind/');
     const keys = Object.keys(fake.scenario.accounts[0]!.buckets[0]!.objects!);
-    const local = readdirSync(path.join(ws.out, '2026-10', 'northwind'), { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).length;
+    const local = readdirSync(path.join(ws.out, '2026-10', 'northwind'), {
+      recursive: true,
+      withFileTypes: true,
+    }).filter((d) => d.isFile()).length;
     expect(keys.length).toBe(local - 1); // everything but publish-receipt.json
     expect(keys).toContain('packets/2026-10/northwind/manifest.signature.json');
   });
 
   it('writes the portfolio beside the packets and releases the lock', () => {
-    const p = JSON.parse(readFileSync(path.join(ws.out, '2026-10', 'portfolio.json'), 'utf8')) as { tenants: Array<{ tenant: string; status: string; complete: boolean }> };
+    const p = JSON.parse(readFileSync(path.join(ws.out, '2026-10', 'portfolio.json'), 'utf8')) as {
+      tenants: Array<{ tenant: string; status: string; complete: boolean }>;
+    };
     expect(p.tenants.map((t) => [t.tenant, t.status, t.complete])).toEqual([['northwind', 'compliant', true]]);
     expect(existsSync(path.join(ws.out, '2026-10', 'portfolio.xlsx'))).toBe(true);
     expect(existsSync(path.join(ws.out, '.s3-evidence.lock'))).toBe(false);
@@ -68,7 +112,9 @@ describe('run --sign-with --publish', () => {
   it('verify checks the signature offline and reports key, algorithm and signing time; a changed byte fails', async () => {
     const folder = path.join(ws.out, '2026-10', 'northwind');
     expect(await cli('verify', folder, '--expect-key', SIGNING_KEY)).toBe(0);
-    expect(captured.out).toMatch(new RegExp(`signature: VERIFIED: key ${SIGNING_KEY}, ECDSA_SHA_256, signed \\d{4}-\\d\\d-\\d\\dT`));
+    expect(captured.out).toMatch(
+      new RegExp(`signature: VERIFIED: key ${SIGNING_KEY}, ECDSA_SHA_256, signed \\d{4}-\\d\\d-\\d\\dT`),
+    );
     expect(await cli('verify', folder, '--expect-key', `arn:aws:kms:eu-west-1:${OPERATOR}:key/other`)).toBe(1);
     expect(captured.out).toContain('signature: FAILED');
     const m = path.join(folder, 'manifest.json');
@@ -81,22 +127,42 @@ describe('run --sign-with --publish', () => {
   });
 
   it('a re-run whose packet differs keeps the earlier one as a revision; publishing it again is refused (exit 1)', async () => {
-    writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('operator: Example Managed Services', 'operator: Example Managed Services Ltd'));
+    writeFileSync(
+      cfg,
+      readFileSync(cfg, 'utf8').replace('operator: Example Managed Services', 'operator: Example Managed Services Ltd'),
+    );
     const code = await cli(...runArgs('--publish', 's3://evidence-archive/packets/', '--json'));
-    const s = JSON.parse(captured.out) as { packets: Array<{ earlierRevision?: string }>; published: Array<{ receipt: { state: string; failure: { code: string } } }> };
+    const s = JSON.parse(captured.out) as {
+      packets: Array<{ earlierRevision?: string }>;
+      published: Array<{ receipt: { state: string; failure: { code: string } } }>;
+    };
     expect(s.packets[0]!.earlierRevision).toMatch(/^\.revisions\/northwind-\d{8}T\d{6}Z$/);
     const kept = path.join(ws.out, '2026-10', s.packets[0]!.earlierRevision!);
     expect(existsSync(path.join(kept, 'manifest.signature.json'))).toBe(true);
-    const manifest = JSON.parse(readFileSync(path.join(ws.out, '2026-10', 'northwind', 'manifest.json'), 'utf8')) as { files: Array<{ path: string }> };
+    const manifest = JSON.parse(readFileSync(path.join(ws.out, '2026-10', 'northwind', 'manifest.json'), 'utf8')) as {
+      files: Array<{ path: string }>;
+    };
     expect(manifest.files.map((f) => f.path)).toContain('revision.json');
-    expect(s.published[0]!.receipt).toMatchObject({ state: 'refused_existing', failure: { code: 'PreconditionFailed' } });
+    expect(s.published[0]!.receipt).toMatchObject({
+      state: 'refused_existing',
+      failure: { code: 'PreconditionFailed' },
+    });
     expect(code).toBe(1);
   }, 60_000);
 });
 
 describe('run: guards', () => {
   it('a second run on a locked output folder exits 2 and names the holder', async () => {
-    writeFileSync(path.join(ws.out, '.s3-evidence.lock'), JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), command: 'run (other)', token: 'x' }));
+    writeFileSync(
+      path.join(ws.out, '.s3-evidence.lock'),
+      JSON.stringify({
+        pid: process.pid,
+        host: os.hostname(),
+        startedAt: new Date().toISOString(),
+        command: 'run (other)',
+        token: 'x',
+      }),
+    );
     expect(await cli(...runArgs())).toBe(2);
     expect(captured.err).toContain(`is held by pid ${process.pid} on ${os.hostname()}`);
     rmSync(path.join(ws.out, '.s3-evidence.lock'));
@@ -105,7 +171,19 @@ describe('run: guards', () => {
   it('--publish without publish.kmsKeyId in the config, or a bad URL, stops before anything is collected (exit 2)', async () => {
     const plain = path.join(ws.root, 'config', 'demo.yaml').replace('demo.yaml', 'plain.yaml');
     writeFileSync(plain, readFileSync(cfg, 'utf8').replace(/\npublish:[\s\S]*$/, '\n'));
-    expect(await cli('run', '--config', plain, '--period', '2026-10', '--out', path.join(ws.root, 'out2'), '--publish', 's3://evidence-archive/x/')).toBe(2);
+    expect(
+      await cli(
+        'run',
+        '--config',
+        plain,
+        '--period',
+        '2026-10',
+        '--out',
+        path.join(ws.root, 'out2'),
+        '--publish',
+        's3://evidence-archive/x/',
+      ),
+    ).toBe(2);
     expect(captured.err).toContain('--publish needs `publish.kmsKeyId`');
     expect(await cli(...runArgs('--publish', 'evidence-archive/x'))).toBe(2);
     expect(captured.err).toContain('is not an s3://bucket/prefix/ URL');
@@ -123,14 +201,24 @@ describe('init, iam, doctor', () => {
 
   it('iam writes the three files', async () => {
     expect(await cli('iam', '--out', path.join(ws.root, 'iam'))).toBe(0);
-    expect(readdirSync(path.join(ws.root, 'iam')).sort()).toEqual(['evidence-reader-policy.json', 'publisher-policy.json', 'reader-role.cfn.yaml']);
+    expect(readdirSync(path.join(ws.root, 'iam')).sort()).toEqual([
+      'evidence-reader-policy.json',
+      'publisher-policy.json',
+      'reader-role.cfn.yaml',
+    ]);
   });
 
   it('doctor exits 3 when a tenant is not ready (no role in an account the caller is not in) and 0 for offline-only tenants', async () => {
     const live = path.join(ws.root, 'config', 'live.yaml');
-    writeFileSync(live, 'version: 1\ntenants:\n  - id: t1\n    displayName: T1\n    accounts:\n      - id: "123456789012"\n');
+    writeFileSync(
+      live,
+      'version: 1\ntenants:\n  - id: t1\n    displayName: T1\n    accounts:\n      - id: "123456789012"\n',
+    );
     expect(await cli('doctor', '--config', live, '--endpoint-url', fake.endpoint, '--json')).toBe(3);
-    const rep = JSON.parse(captured.out) as { ready: boolean; tenants: Array<{ accounts: Array<{ checks: Array<{ area: string; status: string }> }> }> };
+    const rep = JSON.parse(captured.out) as {
+      ready: boolean;
+      tenants: Array<{ accounts: Array<{ checks: Array<{ area: string; status: string }> }> }>;
+    };
     expect(rep.ready).toBe(false);
     expect(rep.tenants[0]!.accounts[0]!.checks[0]).toMatchObject({ area: 'role', status: 'gap' });
     expect(await cli('doctor', '--config', cfg, '--tenant', 'acme', '--endpoint-url', fake.endpoint)).toBe(0);

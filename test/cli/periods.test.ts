@@ -27,7 +27,9 @@ afterEach(() => {
 describe('closed periods only', () => {
   it('a period that has not begun (2099-01) is refused, exit 2, even as provisional; nothing is written', async () => {
     expect(await cli('run', '--config', cfg, '--period', '2099-01', '--out', ws.out, '--provisional')).toBe(2);
-    expect(captured.err).toContain('period 2099-01 has not begun for tenant northwind (it starts 2099-01-01 00:00 America/Chicago); there is no evidence for it yet');
+    expect(captured.err).toContain(
+      'period 2099-01 has not begun for tenant northwind (it starts 2099-01-01 00:00 America/Chicago); there is no evidence for it yet',
+    );
     expect(existsSync(path.join(ws.out, '2099-01'))).toBe(false);
   });
 
@@ -45,19 +47,34 @@ describe('closed periods only', () => {
   });
 
   it('--provisional makes the packet, stamped PROVISIONAL in packet.json, the status line, the PDF and every sheet', async () => {
-    const code = await cli('run', '--config', cfg, '--period', '2026-12', '--tenant', 'northwind', '--out', ws.out, '--provisional');
+    const code = await cli(
+      'run',
+      '--config',
+      cfg,
+      '--period',
+      '2026-12',
+      '--tenant',
+      'northwind',
+      '--out',
+      ws.out,
+      '--provisional',
+    );
     expect([0, 3]).toContain(code);
     expect(captured.out).toMatch(/^northwind 2026-12: PROVISIONAL [A-Z]+, /);
     const dir = path.join(ws.out, '2026-12', 'northwind');
     const packet = JSON.parse(readFileSync(path.join(dir, 'packet.json'), 'utf8')) as Packet;
     expect(packet.provisional).toBe(true);
     const text = pdfText(readFileSync(path.join(dir, 'northwind-2026-12.pdf')));
-    expect(text).toContain('PROVISIONAL — 2026-12 had not ended when this evidence was collected; figures may still change');
+    expect(text).toContain(
+      'PROVISIONAL — 2026-12 had not ended when this evidence was collected; figures may still change',
+    );
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(readFileSync(path.join(dir, 'northwind-2026-12.xlsx')) as unknown as ArrayBuffer);
     expect(wb.worksheets.length).toBeGreaterThan(10);
     for (const sheet of wb.worksheets) {
-      const stamped = (sheet.getRow(1).values as unknown[]).some((v) => typeof v === 'string' && v.startsWith('PROVISIONAL — 2026-12 had not ended'));
+      const stamped = (sheet.getRow(1).values as unknown[]).some(
+        (v) => typeof v === 'string' && v.startsWith('PROVISIONAL — 2026-12 had not ended'),
+      );
       expect(stamped, sheet.name).toBe(true);
     }
     // verify re-derives the same provisional packet from the frozen evidence.
@@ -66,7 +83,18 @@ describe('closed periods only', () => {
   }, 120_000);
 
   it('a closed month (2026-11) runs without --provisional and is not stamped', async () => {
-    const code = await cli('run', '--config', cfg, '--period', '2026-11', '--tenant', 'northwind', '--out', ws.out, '--json');
+    const code = await cli(
+      'run',
+      '--config',
+      cfg,
+      '--period',
+      '2026-11',
+      '--tenant',
+      'northwind',
+      '--out',
+      ws.out,
+      '--json',
+    );
     expect([0, 3]).toContain(code);
     const packet = JSON.parse(readFileSync(path.join(ws.out, '2026-11', 'northwind', 'packet.json'), 'utf8')) as Packet;
     expect(packet.provisional).toBeUndefined();

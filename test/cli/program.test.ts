@@ -6,7 +6,6 @@ import { captured, cli } from '../support/cli.js';
 
 let ws: Awaited<ReturnType<typeof demoWorkspace>>;
 
-
 beforeAll(async () => {
   ws = await demoWorkspace();
 }, 60_000);
@@ -22,7 +21,10 @@ describe('s3-evidence CLI', () => {
 
   it('a configuration error exits 2 and names the file and the field', async () => {
     const bad = path.join(ws.root, 'config', 'bad.yaml');
-    writeFileSync(bad, readFileSync(path.join(ws.root, 'config', 'demo.yaml'), 'utf8').replace('pageSize: A4', 'pageSize: A3'));
+    writeFileSync(
+      bad,
+      readFileSync(path.join(ws.root, 'config', 'demo.yaml'), 'utf8').replace('pageSize: A4', 'pageSize: A3'),
+    );
     expect(await cli('run', '--config', bad, '--period', '2026-10', '--out', ws.out)).toBe(2);
     expect(captured.err).toContain(`${bad}: invalid configuration`);
     expect(captured.err).toContain('pageSize:');
@@ -38,8 +40,27 @@ describe('s3-evidence CLI', () => {
 
   it('run --json: exit 3 when one packet is incomplete, 0 when all selected are complete', async () => {
     const cfg = path.join(ws.root, 'config', 'demo.yaml');
-    expect(await cli('run', '--config', cfg, '--period', '2026-10', '--tenant', 'northwind', '--tenant', 'globex', '--out', ws.out, '--json')).toBe(3);
-    const summary = JSON.parse(captured.out) as { exitCode: number; period: string; packets: Array<{ tenant: string; complete: boolean; status: string }> };
+    expect(
+      await cli(
+        'run',
+        '--config',
+        cfg,
+        '--period',
+        '2026-10',
+        '--tenant',
+        'northwind',
+        '--tenant',
+        'globex',
+        '--out',
+        ws.out,
+        '--json',
+      ),
+    ).toBe(3);
+    const summary = JSON.parse(captured.out) as {
+      exitCode: number;
+      period: string;
+      packets: Array<{ tenant: string; complete: boolean; status: string }>;
+    };
     expect(summary.exitCode).toBe(3);
     expect(summary.period).toBe('2026-10');
     expect(summary.packets.map((p) => [p.tenant, p.status, p.complete])).toEqual([
@@ -73,7 +94,10 @@ describe('s3-evidence CLI', () => {
   it('demo renders the three demo tenants and exits 0 although globex is incomplete on purpose', async () => {
     const out = path.join(ws.root, 'demo-out');
     expect(await cli('demo', '--out', out, '--json')).toBe(0);
-    const summary = JSON.parse(captured.out) as { exitCode: number; packets: Array<{ tenant: string; status: string; complete: boolean }> };
+    const summary = JSON.parse(captured.out) as {
+      exitCode: number;
+      packets: Array<{ tenant: string; status: string; complete: boolean }>;
+    };
     expect(summary.packets.map((p) => [p.tenant, p.status, p.complete])).toEqual([
       ['northwind', 'compliant', true],
       ['acme', 'attention', true],

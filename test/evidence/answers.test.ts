@@ -1,12 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { AWS_ANSWER_SHAPES, INVENTORY_MANIFEST, readAnswer, readStoredRecord, shapeProblem, UNREADABLE } from '../../src/evidence/answers.js';
+import {
+  AWS_ANSWER_SHAPES,
+  INVENTORY_MANIFEST,
+  readAnswer,
+  readStoredRecord,
+  shapeProblem,
+  UNREADABLE,
+} from '../../src/evidence/answers.js';
 import type { FiledRecord } from '../../src/evidence/record.js';
 import { IAM_ACTION } from '../../src/collect/source.js';
 
 const FILE = 'evidence/accounts/111122223333/s3/b/answer.json';
 
 function ok(operation: string, response: unknown): FiledRecord {
-  return { operation, parameters: {}, account: '111122223333', region: 'us-east-1', collectedAt: '2026-11-01T00:00:00Z', source: 'offline', outcome: 'ok', response, file: FILE };
+  return {
+    operation,
+    parameters: {},
+    account: '111122223333',
+    region: 'us-east-1',
+    collectedAt: '2026-11-01T00:00:00Z',
+    source: 'offline',
+    outcome: 'ok',
+    response,
+    file: FILE,
+  };
 }
 
 /** The message of the record readAnswer makes of `response`, or 'fits' when it passes unchanged. */
@@ -32,7 +49,19 @@ describe('every AWS answer is read against its documented shape', () => {
     ['s3:GetBucketLocation', { LocationConstraint: null }],
     ['s3:GetBucketLocation', { LocationConstraint: 'EU' }],
     ['s3:GetBucketLocation', { LocationConstraint: 'us-gov-west-1' }],
-    ['s3:GetBucketEncryption', { ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'k' }, BucketKeyEnabled: true }] } }],
+    [
+      's3:GetBucketEncryption',
+      {
+        ServerSideEncryptionConfiguration: {
+          Rules: [
+            {
+              ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'k' },
+              BucketKeyEnabled: true,
+            },
+          ],
+        },
+      },
+    ],
     ['s3:GetBucketLogging', {}],
     ['s3:GetBucketVersioning', {}],
     ['kms:GetKeyRotationStatus', { KeyRotationEnabled: false }],
@@ -41,7 +70,18 @@ describe('every AWS answer is read against its documented shape', () => {
     ['config:DescribeConfigurationRecorders', { ConfigurationRecorders: [] }],
     ['s3:ListBuckets', { Buckets: [], Owner: { ID: 'owner-1' } }],
     ['sts:GetCallerIdentity', { UserId: 'AIDAX', Account: '111122223333', Arn: 'arn:aws:iam::111122223333:user/a' }],
-    ['sts:AssumeRole', { Credentials: { AccessKeyId: 'ASIA1', SecretAccessKey: 's', SessionToken: 't', Expiration: '2026-11-01T01:00:00.000Z' }, AssumedRoleUser: { AssumedRoleId: 'AROA:x', Arn: 'arn:aws:sts::1:assumed-role/r/x' } }],
+    [
+      'sts:AssumeRole',
+      {
+        Credentials: {
+          AccessKeyId: 'ASIA1',
+          SecretAccessKey: 's',
+          SessionToken: 't',
+          Expiration: '2026-11-01T01:00:00.000Z',
+        },
+        AssumedRoleUser: { AssumedRoleId: 'AROA:x', Arn: 'arn:aws:sts::1:assumed-role/r/x' },
+      },
+    ],
   ])('%s accepts %j', (op, response) => {
     expect(verdict(op, response)).toBe('fits');
   });
@@ -53,27 +93,59 @@ describe('every AWS answer is read against its documented shape', () => {
     ['s3:GetBucketTagging', null, '(the whole answer): expected object, got null'],
     ['s3:GetBucketTagging', { TagSet: [{ Key: 'tenant' }] }, 'TagSet[0].Value: expected string, got nothing'],
     ['s3:GetBucketEncryption', {}, 'ServerSideEncryptionConfiguration: expected object, got nothing'],
-    ['s3:GetBucketEncryption', { ServerSideEncryptionConfiguration: { Rules: [] } }, 'ServerSideEncryptionConfiguration.Rules: expected at least one rule, got an empty array'],
+    [
+      's3:GetBucketEncryption',
+      { ServerSideEncryptionConfiguration: { Rules: [] } },
+      'ServerSideEncryptionConfiguration.Rules: expected at least one rule, got an empty array',
+    ],
     ['s3:GetBucketPolicy', { Policy: 5 }, 'Policy: expected string, got a number'],
     ['s3:GetBucketPolicy', { Policy: '' }, 'Policy: expected a non-empty string, got an empty string'],
     ['s3:GetBucketLocation', {}, 'LocationConstraint: expected null (us-east-1), "EU" or a region code, got nothing'],
-    ['s3:GetBucketLocation', { LocationConstraint: 'wrong-shape' }, 'LocationConstraint: expected null (us-east-1), "EU" or a region code, got a string'],
-    ['s3:GetPublicAccessBlock', { PublicAccessBlockConfiguration: { BlockPublicAcls: true } }, 'PublicAccessBlockConfiguration.IgnorePublicAcls: expected boolean, got nothing'],
+    [
+      's3:GetBucketLocation',
+      { LocationConstraint: 'wrong-shape' },
+      'LocationConstraint: expected null (us-east-1), "EU" or a region code, got a string',
+    ],
+    [
+      's3:GetPublicAccessBlock',
+      { PublicAccessBlockConfiguration: { BlockPublicAcls: true } },
+      'PublicAccessBlockConfiguration.IgnorePublicAcls: expected boolean, got nothing',
+    ],
     ['kms:GetKeyRotationStatus', [], '(the whole answer): expected object, got an empty array'],
     ['kms:GetKeyRotationStatus', { KeyRotationEnabled: 'true' }, 'KeyRotationEnabled: expected boolean, got a string'],
     ['kms:GetKeyPolicy', { Policy: '' }, 'Policy: expected a non-empty string, got an empty string'],
-    ['kms:GetKeyPolicy', { Policy: '{"Statement": [' }, 'Policy: expected a JSON policy document (an object) as a string, got a string'],
+    [
+      'kms:GetKeyPolicy',
+      { Policy: '{"Statement": [' },
+      'Policy: expected a JSON policy document (an object) as a string, got a string',
+    ],
     ['kms:DescribeKey', { KeyMetadata: { KeyId: 'k', KeyManager: 'SOMEONE' } }, 'KeyMetadata.KeyManager:'],
     ['kms:ListAliases', { Aliases: null }, 'Aliases: expected array, got null'],
     ['s3:ListBuckets', { Buckets: [{ Name: 7 }] }, 'Buckets[0].Name: expected string, got a number'],
-    ['config:GetResourceConfigHistory', { configurationItems: {} }, 'configurationItems: expected array, got an empty object'],
-    ['config:GetResourceConfigHistory', { configurationItems: 'wrong-shape' }, 'configurationItems: expected array, got a string'],
+    [
+      'config:GetResourceConfigHistory',
+      { configurationItems: {} },
+      'configurationItems: expected array, got an empty object',
+    ],
+    [
+      'config:GetResourceConfigHistory',
+      { configurationItems: 'wrong-shape' },
+      'configurationItems: expected array, got a string',
+    ],
     // What the SDK makes of XML whose elements hold text instead of their content.
-    ['s3:GetBucketTagging', { TagSet: [] }, 'TagSet: expected at least one tag (S3 answers NoSuchTagSet for a bucket without tags), got an empty array'],
+    [
+      's3:GetBucketTagging',
+      { TagSet: [] },
+      'TagSet: expected at least one tag (S3 answers NoSuchTagSet for a bucket without tags), got an empty array',
+    ],
     ['s3:ListBuckets', { Buckets: [], Owner: {} }, 'Owner.ID: expected string, got nothing'],
     ['s3:ListBuckets', { Buckets: [] }, 'Owner: expected object, got nothing'],
     ['sts:GetCallerIdentity', {}, 'Account: expected string, got nothing'],
-    ['sts:GetCallerIdentity', { Account: '', Arn: 'arn' }, 'Account: expected a 12-digit account id, got an empty string'],
+    [
+      'sts:GetCallerIdentity',
+      { Account: '', Arn: 'arn' },
+      'Account: expected a 12-digit account id, got an empty string',
+    ],
     ['sts:AssumeRole', { AssumedRoleUser: {} }, 'Credentials: expected object, got nothing'],
   ])('%s rejects %j, naming the file and field', (op, response, problem) => {
     const message = verdict(op, response);
@@ -82,7 +154,11 @@ describe('every AWS answer is read against its documented shape', () => {
   });
 
   it('passes refusals through unchanged', () => {
-    const denied: FiledRecord = { ...ok('s3:GetBucketPolicy', undefined), outcome: 'access_denied', error: { code: 'AccessDenied', message: 'no' } };
+    const denied: FiledRecord = {
+      ...ok('s3:GetBucketPolicy', undefined),
+      outcome: 'access_denied',
+      error: { code: 'AccessDenied', message: 'no' },
+    };
     delete (denied as { response?: unknown }).response;
     expect(readAnswer(denied)).toBe(denied);
   });
@@ -92,12 +168,18 @@ describe('every AWS answer is read against its documented shape', () => {
   });
 
   it('refuses a stored file that is not an evidence record', () => {
-    expect(readStoredRecord(null, FILE)).toEqual({ problem: `${FILE}: not an evidence record: (the whole answer): expected object, got null` });
-    expect(readStoredRecord({ outcome: 'ok' }, FILE)).toMatchObject({ problem: expect.stringContaining('operation: expected string, got nothing') });
+    expect(readStoredRecord(null, FILE)).toEqual({
+      problem: `${FILE}: not an evidence record: (the whole answer): expected object, got null`,
+    });
+    expect(readStoredRecord({ outcome: 'ok' }, FILE)).toMatchObject({
+      problem: expect.stringContaining('operation: expected string, got nothing'),
+    });
   });
 
   it('an inventory manifest lists at least one data file', () => {
     const manifest = { sourceBucket: 'b', fileFormat: 'CSV', fileSchema: 'Bucket, Key', files: [] };
-    expect(shapeProblem(INVENTORY_MANIFEST, manifest)).toBe('files: expected at least one data file, got an empty array');
+    expect(shapeProblem(INVENTORY_MANIFEST, manifest)).toBe(
+      'files: expected at least one data file, got an empty array',
+    );
   });
 });

@@ -3,12 +3,35 @@ import { identifierProblem, isBucketName, isKmsKeyReference, isRegion } from '..
 
 describe('AWS identifier formats', () => {
   it('bucket names: the documented rules, legacy us-east-1 names, never a path', () => {
-    for (const ok of ['acme-prod-data', 'a.b.c', 'abc', 'x'.repeat(63), 'my-bucket--usw2-az1--x-s3', 'Legacy_Bucket.Name']) expect(isBucketName(ok), ok).toBe(true);
-    for (const bad of ['..', '.', '', 'ab', '../etc', 'a/b', 'a..b', '-abc', 'abc-', 'x'.repeat(256), 'a\u0000b', 'bucket ']) expect(isBucketName(bad), bad).toBe(false);
+    for (const ok of [
+      'acme-prod-data',
+      'a.b.c',
+      'abc',
+      'x'.repeat(63),
+      'my-bucket--usw2-az1--x-s3',
+      'Legacy_Bucket.Name',
+    ])
+      expect(isBucketName(ok), ok).toBe(true);
+    for (const bad of [
+      '..',
+      '.',
+      '',
+      'ab',
+      '../etc',
+      'a/b',
+      'a..b',
+      '-abc',
+      'abc-',
+      'x'.repeat(256),
+      'a\u0000b',
+      'bucket ',
+    ])
+      expect(isBucketName(bad), bad).toBe(false);
   });
 
   it('regions', () => {
-    for (const ok of ['eu-west-1', 'us-gov-west-1', 'cn-north-1', 'ap-southeast-5', 'us-isob-east-1']) expect(isRegion(ok), ok).toBe(true);
+    for (const ok of ['eu-west-1', 'us-gov-west-1', 'cn-north-1', 'ap-southeast-5', 'us-isob-east-1'])
+      expect(isRegion(ok), ok).toBe(true);
     for (const bad of ['..', 'eu-west', 'EU', '../../x', 'eu-west-1/..', '']) expect(isRegion(bad), bad).toBe(false);
   });
 
@@ -21,7 +44,8 @@ describe('AWS identifier formats', () => {
       'alias/aws/s3',
       'alias/acme/app_key-1',
       'arn:aws:kms:eu-west-1:111122223333:alias/acme-app',
-    ]) expect(isKmsKeyReference(ok), ok).toBe(true);
+    ])
+      expect(isKmsKeyReference(ok), ok).toBe(true);
     for (const bad of [
       'key/../../../../outside',
       '../../../../outside',
@@ -31,14 +55,17 @@ describe('AWS identifier formats', () => {
       'alias/',
       'k-1',
       '',
-    ]) expect(isKmsKeyReference(bad), bad).toBe(false);
+    ])
+      expect(isKmsKeyReference(bad), bad).toBe(false);
   });
 
   it('says what was found and what was expected, quoted', () => {
     expect(identifierProblem('kmsKey', 'key/../../../../outside')).toBe(
       '"key/../../../../outside" is not a KMS key id (UUID or mrk-…), key ARN, alias name (alias/…) or alias ARN',
     );
-    expect(identifierProblem('bucket', null)).toBe('a null is not an S3 bucket name (3-63 characters of a-z, 0-9, "." and "-"; legacy us-east-1 names up to 255 with A-Z and "_")');
+    expect(identifierProblem('bucket', null)).toBe(
+      'a null is not an S3 bucket name (3-63 characters of a-z, 0-9, "." and "-"; legacy us-east-1 names up to 255 with A-Z and "_")',
+    );
     expect(identifierProblem('region', 'eu-west-1')).toBeUndefined();
     expect(identifierProblem('bucket', 'line\nbreak')).toContain('"line\\nbreak"');
   });

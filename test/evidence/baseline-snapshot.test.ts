@@ -3,16 +3,39 @@ import { snapshotFromEvidence } from '../../src/evidence/baseline-snapshot.js';
 import { bucketEvidence, failed, kmsRule, ok, tenantEvidence } from '../support/evidence-builders.js';
 import { customerKey, deniedKey, KEY_ARN } from '../baseline/packet-folder.js';
 
-const policy = { Version: '2012-10-17', Statement: [{ Sid: 'DenyHttp', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: 'arn:aws:s3:::b/*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] };
+const policy = {
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Sid: 'DenyHttp',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: 'arn:aws:s3:::b/*',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
+  ],
+};
 
 describe('snapshotFromEvidence', () => {
   const ev = tenantEvidence(
     [
-      { ...bucketEvidence({ name: 'zeta-logs', encryption: kmsRule('aws:kms', KEY_ARN), policy }), publicAccessBlock: failed('s3:GetPublicAccessBlock', 'NoSuchPublicAccessBlockConfiguration', 'not_configured') },
-      bucketEvidence({ name: 'alpha-denied', encryption: failed('s3:GetBucketEncryption', 'AccessDenied', 'access_denied'), policy: failed('s3:GetBucketPolicy', 'AccessDenied', 'access_denied') }),
+      {
+        ...bucketEvidence({ name: 'zeta-logs', encryption: kmsRule('aws:kms', KEY_ARN), policy }),
+        publicAccessBlock: failed('s3:GetPublicAccessBlock', 'NoSuchPublicAccessBlockConfiguration', 'not_configured'),
+      },
+      bucketEvidence({
+        name: 'alpha-denied',
+        encryption: failed('s3:GetBucketEncryption', 'AccessDenied', 'access_denied'),
+        policy: failed('s3:GetBucketPolicy', 'AccessDenied', 'access_denied'),
+      }),
       bucketEvidence({ name: 'mid-nopolicy', policy: ok('s3:GetBucketPolicy', { Policy: '{"Statement": [' }) }),
     ],
-    [customerKey(true, { Statement: [] }), customerKey(true, { Statement: [] }, 'alias/acme-data'), deniedKey('alias/lost')],
+    [
+      customerKey(true, { Statement: [] }),
+      customerKey(true, { Statement: [] }, 'alias/acme-data'),
+      deniedKey('alias/lost'),
+    ],
   );
   const snap = snapshotFromEvidence(ev);
 
@@ -25,7 +48,14 @@ describe('snapshotFromEvidence', () => {
     const zeta = snap.buckets[2]!;
     expect(zeta.encryption).toEqual({
       state: 'configured',
-      configuration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY_ARN }, BucketKeyEnabled: true }] },
+      configuration: {
+        Rules: [
+          {
+            ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY_ARN },
+            BucketKeyEnabled: true,
+          },
+        ],
+      },
     });
     expect(zeta.policy).toEqual({ state: 'present', document: policy });
     expect(zeta.publicAccessBlock).toEqual({ state: 'not_configured' });
@@ -48,6 +78,10 @@ describe('snapshotFromEvidence', () => {
       [KEY_ARN, ['alias/acme-data', KEY_ARN], 'enabled'],
     ]);
     expect(snap.keys[1]!.rotation).toEqual({ state: 'enabled', periodDays: 365 });
-    expect(snap.keys[0]!.describe).toEqual({ state: 'unreadable', errorCode: 'AccessDeniedException', message: 'AccessDeniedException' });
+    expect(snap.keys[0]!.describe).toEqual({
+      state: 'unreadable',
+      errorCode: 'AccessDeniedException',
+      message: 'AccessDeniedException',
+    });
   });
 });

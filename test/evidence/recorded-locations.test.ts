@@ -3,12 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { locationRecorder, recordAsIs, recordValue } from '../../src/evidence/recorded-locations.js';
 
 describe('locationRecorder', () => {
-  const record = locationRecorder('/home/ops/evidence/config', ['/home/ops/evidence/output/export', '/home/ops/evidence/config/exceptions', '/home/ops/evidence/output/export/inventory/acme']);
+  const record = locationRecorder('/home/ops/evidence/config', [
+    '/home/ops/evidence/output/export',
+    '/home/ops/evidence/config/exceptions',
+    '/home/ops/evidence/output/export/inventory/acme',
+  ]);
 
   it('rewrites a configured root, and paths under it, relative to the config folder', () => {
     expect(record('/home/ops/evidence/output/export')).toBe('../output/export');
-    expect(record('looked in /home/ops/evidence/output/export/inventory/acme/b1)')).toBe('looked in ../output/export/inventory/acme/b1)');
-    expect(record('no register (/home/ops/evidence/config/exceptions/acme.yaml): none')).toBe('no register (exceptions/acme.yaml): none');
+    expect(record('looked in /home/ops/evidence/output/export/inventory/acme/b1)')).toBe(
+      'looked in ../output/export/inventory/acme/b1)',
+    );
+    expect(record('no register (/home/ops/evidence/config/exceptions/acme.yaml): none')).toBe(
+      'no register (exceptions/acme.yaml): none',
+    );
   });
 
   it('only whole path segments: a sibling with the same prefix is left alone', () => {
@@ -21,7 +29,12 @@ describe('locationRecorder', () => {
   });
 
   it('applies to every string of a JSON value, keys included', () => {
-    expect(recordValue({ sourcePath: '/home/ops/evidence/output/export/a.json', list: ['/home/ops/evidence/output/export'], n: 3 }, record)).toEqual({
+    expect(
+      recordValue(
+        { sourcePath: '/home/ops/evidence/output/export/a.json', list: ['/home/ops/evidence/output/export'], n: 3 },
+        record,
+      ),
+    ).toEqual({
       sourcePath: '../output/export/a.json',
       list: ['../output/export'],
       n: 3,

@@ -2,7 +2,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { csvField, readUnencryptedCsv, unencryptedCsvLine, type UnencryptedRow } from '../../src/evidence/unencrypted-csv.js';
+import {
+  csvField,
+  readUnencryptedCsv,
+  unencryptedCsvLine,
+  type UnencryptedRow,
+} from '../../src/evidence/unencrypted-csv.js';
 import { UNENCRYPTED_CSV_HEADER } from '../../src/format/unencrypted-columns.js';
 
 let dir: string;
@@ -28,12 +33,23 @@ describe('unencrypted objects CSV', () => {
   });
 
   it('writes a row in header order, empty where the report had no column', () => {
-    expect(unencryptedCsvLine({ bucket: 'b', key: 'k', size: 5, encryptionStatus: 'NOT-SSE' })).toBe('b,k,,,5,,,NOT-SSE\n');
+    expect(unencryptedCsvLine({ bucket: 'b', key: 'k', size: 5, encryptionStatus: 'NOT-SSE' })).toBe(
+      'b,k,,,5,,,NOT-SSE\n',
+    );
   });
 
   it('reads back what it wrote, including keys with commas, quotes, line breaks and unicode', async () => {
     const rows: UnencryptedRow[] = [
-      { bucket: 'b', key: 'a,b "c"\nd', versionId: 'v1', isLatest: false, size: 0, lastModified: '2026-01-01T00:00:00.000Z', storageClass: 'STANDARD', encryptionStatus: 'NOT-SSE' },
+      {
+        bucket: 'b',
+        key: 'a,b "c"\nd',
+        versionId: 'v1',
+        isLatest: false,
+        size: 0,
+        lastModified: '2026-01-01T00:00:00.000Z',
+        storageClass: 'STANDARD',
+        encryptionStatus: 'NOT-SSE',
+      },
       { bucket: 'b', key: 'café/ø', size: 123456789012, encryptionStatus: 'NOT-SSE' },
     ];
     const file = path.join(dir, 'u.csv');

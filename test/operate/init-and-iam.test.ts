@@ -22,7 +22,11 @@ describe('init', () => {
     expect(text.split('\n').filter((l) => l.trimStart().startsWith('#')).length).toBeGreaterThan(10);
     const { config } = await loadConfig(file);
     expect(config.tenants.map((t) => t.id)).toEqual(['example']);
-    expect(config.tenants[0]!.accounts[0]).toMatchObject({ id: '123456789012', roleArn: 'arn:aws:iam::123456789012:role/S3EvidenceReader', externalId: 'REPLACE-WITH-EXTERNAL-ID' });
+    expect(config.tenants[0]!.accounts[0]).toMatchObject({
+      id: '123456789012',
+      roleArn: 'arn:aws:iam::123456789012:role/S3EvidenceReader',
+      externalId: 'REPLACE-WITH-EXTERNAL-ID',
+    });
     expect(config.publish).toBeUndefined();
   });
 
@@ -41,8 +45,17 @@ interface Template {
     EvidenceReaderRole: {
       Type: string;
       Properties: {
-        AssumeRolePolicyDocument: { Statement: Array<{ Effect: string; Principal: { AWS: { 'Fn::Sub': string } }; Action: string; Condition: Record<string, Record<string, unknown>> }> };
-        Policies: Array<{ PolicyDocument: { Version: string; Statement: Array<{ Sid: string; Action: string[]; Resource: unknown }> } }>;
+        AssumeRolePolicyDocument: {
+          Statement: Array<{
+            Effect: string;
+            Principal: { AWS: { 'Fn::Sub': string } };
+            Action: string;
+            Condition: Record<string, Record<string, unknown>>;
+          }>;
+        };
+        Policies: Array<{
+          PolicyDocument: { Version: string; Statement: Array<{ Sid: string; Action: string[]; Resource: unknown }> };
+        }>;
       };
     };
   };
@@ -57,7 +70,11 @@ describe('iam', () => {
   });
 
   it('writes the read-only policy, the role template and the publishing statement', () => {
-    expect(written.map((f) => path.basename(f))).toEqual(['evidence-reader-policy.json', 'reader-role.cfn.yaml', 'publisher-policy.json']);
+    expect(written.map((f) => path.basename(f))).toEqual([
+      'evidence-reader-policy.json',
+      'reader-role.cfn.yaml',
+      'publisher-policy.json',
+    ]);
   });
 
   it('the CloudFormation template parses and trusts only the operator account, with the external ID', () => {
@@ -85,12 +102,22 @@ describe('iam', () => {
     const doc = template.Resources.EvidenceReaderRole.Properties.Policies[0]!.PolicyDocument;
     expect(doc.Version).toBe('2012-10-17');
     expect(doc.Statement.flatMap((s) => s.Action)).toEqual(readerPolicy().Statement.flatMap((s) => s.Action));
-    expect(doc.Statement.find((s) => s.Sid === 'ReadInventoryAndLogDeliveriesOnly')!.Resource).toEqual({ Ref: 'DeliveryBucketArns' });
+    expect(doc.Statement.find((s) => s.Sid === 'ReadInventoryAndLogDeliveriesOnly')!.Resource).toEqual({
+      Ref: 'DeliveryBucketArns',
+    });
   });
 
   it('the publishing statement allows conditional PutObject with retention, SSE-KMS data keys, Sign and GetPublicKey', async () => {
-    const pub = JSON.parse(await readFile(path.join(dir, 'iam', 'publisher-policy.json'), 'utf8')) as { Statement: Array<{ Action: string[] }> };
-    expect(pub.Statement.flatMap((s) => s.Action)).toEqual(['s3:PutObject', 's3:PutObjectRetention', 'kms:GenerateDataKey', 'kms:GetPublicKey', 'kms:Sign']);
+    const pub = JSON.parse(await readFile(path.join(dir, 'iam', 'publisher-policy.json'), 'utf8')) as {
+      Statement: Array<{ Action: string[] }>;
+    };
+    expect(pub.Statement.flatMap((s) => s.Action)).toEqual([
+      's3:PutObject',
+      's3:PutObjectRetention',
+      'kms:GenerateDataKey',
+      'kms:GetPublicKey',
+      'kms:Sign',
+    ]);
   });
 
   it('refuses to overwrite, writing nothing', async () => {

@@ -15,7 +15,11 @@ afterAll(async () => rm(out, { recursive: true, force: true }));
 
 function packet(id: string, over: Record<string, unknown>): Packet {
   const p = structuredClone(samplePacket()) as unknown as Record<string, unknown> & Packet;
-  return { ...p, tenant: { ...p.tenant, id, displayName: id === 'evil' ? '=HYPERLINK("http://x")' : `Tenant ${id}` }, ...over };
+  return {
+    ...p,
+    tenant: { ...p.tenant, id, displayName: id === 'evil' ? '=HYPERLINK("http://x")' : `Tenant ${id}` },
+    ...over,
+  };
 }
 
 describe('portfolio', () => {
@@ -30,14 +34,30 @@ describe('portfolio', () => {
         ...base.sections,
         deniedUploads: { ...(base.sections.deniedUploads as object), state: 'collected', total: 14 },
         drift: { state: 'compared', counts: { critical: 2, warning: 1, info: 0 }, items: [] },
-        exceptions: { state: 'evaluated', counts: { active: 1, expiring_soon: 1, unused: 1, expired: 2, invalid: 0 }, entries: [] },
+        exceptions: {
+          state: 'evaluated',
+          counts: { active: 1, expiring_soon: 1, unused: 1, expired: 2, invalid: 0 },
+          entries: [],
+        },
       },
     });
     const b = packet('evil', {
       status: 'incomplete',
       kpis: { ...base.kpis, objectsPct: null, bytesPct: null },
-      completeness: { complete: false, missing: [{ scope: 's', source: 'inventory', reason: 'r' }, { scope: 't', source: 'inventory', reason: 'r' }], text: '' },
-      sections: { ...base.sections, deniedUploads: { state: 'not_collected', reason: 'no logs' }, drift: { state: 'not_collected', reason: 'x' }, exceptions: { state: 'no_register', file: 'x' } },
+      completeness: {
+        complete: false,
+        missing: [
+          { scope: 's', source: 'inventory', reason: 'r' },
+          { scope: 't', source: 'inventory', reason: 'r' },
+        ],
+        text: '',
+      },
+      sections: {
+        ...base.sections,
+        deniedUploads: { state: 'not_collected', reason: 'no logs' },
+        drift: { state: 'not_collected', reason: 'x' },
+        exceptions: { state: 'no_register', file: 'x' },
+      },
     });
     for (const p of [a, b]) {
       await mkdir(path.join(out, '2026-10', p.tenant.id), { recursive: true });
@@ -49,9 +69,30 @@ describe('portfolio', () => {
   });
 
   it('one row per tenant folder (revisions skipped), with the section figures where collected', () => {
-    expect(portfolio.tenants.map((r) => [r.tenant, r.status])).toEqual([['alpha', 'attention'], ['broken', 'unreadable'], ['evil', 'incomplete']]);
-    expect(portfolio.tenants[0]).toMatchObject({ objectsPct: 97.5, bytesPct: 99.25, deniedUploads: 14, criticalDrifts: 2, openExceptions: 3, expiredExceptions: 2, complete: true, missingEvidence: 0 });
-    expect(portfolio.tenants[2]).toMatchObject({ objectsPct: null, deniedUploads: null, criticalDrifts: null, openExceptions: null, expiredExceptions: null, complete: false, missingEvidence: 2 });
+    expect(portfolio.tenants.map((r) => [r.tenant, r.status])).toEqual([
+      ['alpha', 'attention'],
+      ['broken', 'unreadable'],
+      ['evil', 'incomplete'],
+    ]);
+    expect(portfolio.tenants[0]).toMatchObject({
+      objectsPct: 97.5,
+      bytesPct: 99.25,
+      deniedUploads: 14,
+      criticalDrifts: 2,
+      openExceptions: 3,
+      expiredExceptions: 2,
+      complete: true,
+      missingEvidence: 0,
+    });
+    expect(portfolio.tenants[2]).toMatchObject({
+      objectsPct: null,
+      deniedUploads: null,
+      criticalDrifts: null,
+      openExceptions: null,
+      expiredExceptions: null,
+      complete: false,
+      missingEvidence: 2,
+    });
   });
 
   it('writes portfolio.json and portfolio.xlsx; text cells neutralised, percentages as fractions', async () => {
@@ -75,7 +116,10 @@ describe('portfolio: packets left by earlier runs', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 's3e-portfolio-earlier-'));
     for (const id of ['fresh', 'kept', 'edited']) {
       await mkdir(path.join(dir, '2026-10', id), { recursive: true });
-      await writeFile(path.join(dir, '2026-10', id, 'packet.json'), JSON.stringify(packet(id, { status: 'compliant' })));
+      await writeFile(
+        path.join(dir, '2026-10', id, 'packet.json'),
+        JSON.stringify(packet(id, { status: 'compliant' })),
+      );
     }
   });
   afterAll(async () => rm(dir, { recursive: true, force: true }));
@@ -86,12 +130,23 @@ describe('portfolio: packets left by earlier runs', () => {
       writtenThisRun: new Set(['fresh']),
       check: async (folder) => {
         checked.push(path.basename(folder));
-        return path.basename(folder) === 'edited' ? 'changed: packet.json (its sha256 is not the one manifest.json lists)' : undefined;
+        return path.basename(folder) === 'edited'
+          ? 'changed: packet.json (its sha256 is not the one manifest.json lists)'
+          : undefined;
       },
     });
     expect(checked).toEqual(['edited', 'kept']);
-    expect(portfolio.tenants.map((r) => [r.tenant, r.status])).toEqual([['edited', 'unverified'], ['fresh', 'compliant'], ['kept', 'compliant']]);
-    expect(portfolio.tenants[0]).toMatchObject({ objectsPct: null, failingControls: null, complete: false, problem: 'packet does not verify: changed: packet.json (its sha256 is not the one manifest.json lists)' });
+    expect(portfolio.tenants.map((r) => [r.tenant, r.status])).toEqual([
+      ['edited', 'unverified'],
+      ['fresh', 'compliant'],
+      ['kept', 'compliant'],
+    ]);
+    expect(portfolio.tenants[0]).toMatchObject({
+      objectsPct: null,
+      failingControls: null,
+      complete: false,
+      problem: 'packet does not verify: changed: packet.json (its sha256 is not the one manifest.json lists)',
+    });
   });
 
   it('by default runs verify: a folder holding only packet.json (no manifest, no evidence) is unverified', async () => {

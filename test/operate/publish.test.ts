@@ -9,7 +9,13 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3ClientFor } from '../../src/collect/live/clients.js';
 import { resolveLiveOptions } from '../../src/collect/live/options.js';
-import { parsePublishUrl, publishPacket, RECEIPT_FILE, uploadOrder, type PublishReceipt } from '../../src/operate/publish/index.js';
+import {
+  parsePublishUrl,
+  publishPacket,
+  RECEIPT_FILE,
+  uploadOrder,
+  type PublishReceipt,
+} from '../../src/operate/publish/index.js';
 import { checkFiles, readManifest } from '../../src/workspace/manifest.js';
 import { startFakeAws, type FakeAws, type FakeBucket } from '../support/fake-aws/index.js';
 import { packetFolder, PACKET_FILES } from './packet-folder.js';
@@ -21,9 +27,14 @@ let dir: string;
 
 const bucket = (name: string): FakeBucket => fake.scenario.accounts[0]!.buckets.find((b) => b.name === name)!;
 const client = () =>
-  s3ClientFor(resolveLiveOptions({ endpoint: fake.endpoint, maxAttempts: 1, timeoutMs: 2000, defaultRegion: 'eu-west-1' }), 'eu-west-1', async () => fake.callerCredentials, {
-    followRegionRedirects: true,
-  });
+  s3ClientFor(
+    resolveLiveOptions({ endpoint: fake.endpoint, maxAttempts: 1, timeoutMs: 2000, defaultRegion: 'eu-west-1' }),
+    'eu-west-1',
+    async () => fake.callerCredentials,
+    {
+      followRegionRedirects: true,
+    },
+  );
 const sha256b64 = (text: string) => createHash('sha256').update(text).digest('base64');
 
 beforeAll(async () => {
@@ -33,7 +44,12 @@ beforeAll(async () => {
       {
         id: OPERATOR,
         buckets: [
-          { name: 'evidence-archive', region: 'eu-west-1', versioning: 'Enabled', objectLock: { mode: 'COMPLIANCE', days: 1 } },
+          {
+            name: 'evidence-archive',
+            region: 'eu-west-1',
+            versioning: 'Enabled',
+            objectLock: { mode: 'COMPLIANCE', days: 1 },
+          },
           { name: 'plain-archive', region: 'eu-west-1' },
         ],
       },
@@ -48,20 +64,26 @@ afterAll(async () => {
 
 describe('parsePublishUrl', () => {
   it('normalises the prefix to end in one slash; rejects what is not an s3:// bucket URL', () => {
-    expect(parsePublishUrl('s3://evidence-archive/packets')).toEqual({ bucket: 'evidence-archive', prefix: 'packets/' });
+    expect(parsePublishUrl('s3://evidence-archive/packets')).toEqual({
+      bucket: 'evidence-archive',
+      prefix: 'packets/',
+    });
     expect(parsePublishUrl('s3://evidence-archive/')).toEqual({ bucket: 'evidence-archive', prefix: '' });
     expect(parsePublishUrl('s3://evidence-archive')).toEqual({ bucket: 'evidence-archive', prefix: '' });
     expect(() => parsePublishUrl('https://evidence-archive/x')).toThrow('is not an s3://bucket/prefix/ URL');
     expect(() => parsePublishUrl('s3://Evidence_Archive/x')).toThrow();
   });
   it('uploads the manifest after every file it lists, its signature last, never the receipt', () => {
-    expect(uploadOrder(['a.pdf', 'manifest.json', 'manifest.public-key.der', 'manifest.signature.json', 'publish-receipt.json', 'z/e.json'])).toEqual([
-      'a.pdf',
-      'z/e.json',
-      'manifest.json',
-      'manifest.signature.json',
-      'manifest.public-key.der',
-    ]);
+    expect(
+      uploadOrder([
+        'a.pdf',
+        'manifest.json',
+        'manifest.public-key.der',
+        'manifest.signature.json',
+        'publish-receipt.json',
+        'z/e.json',
+      ]),
+    ).toEqual(['a.pdf', 'z/e.json', 'manifest.json', 'manifest.signature.json', 'manifest.public-key.der']);
   });
 });
 
@@ -104,14 +126,23 @@ describe('publishPacket', () => {
     expect(new Date(csv.objectLockRetainUntil!).toISOString()).toBe('2033-10-31T09:00:00.000Z');
     expect(receipt.objectLock).toEqual({ mode: 'COMPLIANCE', retainUntil: '2033-10-31T09:00:00.000Z' });
     expect(Object.values(up).every((u) => u.sse === 'aws:kms' && u.checksumSha256)).toBe(true);
-    expect(bucket('evidence-archive').objects!['packets/2026-10/acme/packet.json']!.toString()).toBe(PACKET_FILES['packet.json']);
+    expect(bucket('evidence-archive').objects!['packets/2026-10/acme/packet.json']!.toString()).toBe(
+      PACKET_FILES['packet.json'],
+    );
   });
 
   it('records the upload in publish-receipt.json beside the manifest, which still verifies', async () => {
     const stored = JSON.parse(await readFile(path.join(dir, RECEIPT_FILE), 'utf8')) as PublishReceipt;
     expect(stored.uploaded).toHaveLength(5);
-    expect(stored.uploaded.find((u) => u.path === 'packet.json')).toMatchObject({ checksumSha256: sha256b64(PACKET_FILES['packet.json']!), versionId: expect.stringMatching(/^v-FAKES3/) });
-    expect(stored.manifestSha256).toBe(createHash('sha256').update(await readFile(path.join(dir, 'manifest.json'))).digest('hex'));
+    expect(stored.uploaded.find((u) => u.path === 'packet.json')).toMatchObject({
+      checksumSha256: sha256b64(PACKET_FILES['packet.json']!),
+      versionId: expect.stringMatching(/^v-FAKES3/),
+    });
+    expect(stored.manifestSha256).toBe(
+      createHash('sha256')
+        .update(await readFile(path.join(dir, 'manifest.json')))
+        .digest('hex'),
+    );
     const checks = await checkFiles(dir, await readManifest(dir));
     expect(checks.every((c) => c.state === 'ok')).toBe(true);
     expect(checks.map((c) => c.path)).not.toContain(RECEIPT_FILE);
@@ -135,7 +166,14 @@ describe('publishPacket', () => {
 
   it('the endpoint checks the checksum against the body: a wrong one is refused with BadDigest', async () => {
     const err = await client()
-      .send(new PutObjectCommand({ Bucket: 'plain-archive', Key: 'k', Body: Buffer.from('abc'), ChecksumSHA256: sha256b64('abd') }))
+      .send(
+        new PutObjectCommand({
+          Bucket: 'plain-archive',
+          Key: 'k',
+          Body: Buffer.from('abc'),
+          ChecksumSHA256: sha256b64('abd'),
+        }),
+      )
       .catch((e: unknown) => e as { name: string; $metadata: { httpStatusCode: number } });
     expect(err).toMatchObject({ name: 'BadDigest', $metadata: { httpStatusCode: 400 } });
     expect(bucket('plain-archive').objects ?? {}).toEqual({});

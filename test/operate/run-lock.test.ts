@@ -10,7 +10,15 @@ beforeAll(async () => {
 });
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 
-const holder = (over: Record<string, unknown>) => JSON.stringify({ pid: 4242, host: 'box-1', startedAt: '2026-11-02T07:00:00.000Z', command: 'run', token: 't', ...over });
+const holder = (over: Record<string, unknown>) =>
+  JSON.stringify({
+    pid: 4242,
+    host: 'box-1',
+    startedAt: '2026-11-02T07:00:00.000Z',
+    command: 'run',
+    token: 't',
+    ...over,
+  });
 const now = () => new Date('2026-11-02T08:00:00Z');
 
 describe('run lock', () => {
@@ -28,7 +36,11 @@ describe('run lock', () => {
 
   it('withRunLock releases the lock when the work throws', async () => {
     const out = path.join(dir, 'b');
-    await expect(withRunLock(out, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      withRunLock(out, async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     await expect(readFile(path.join(out, LOCK_FILE))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
@@ -45,10 +57,14 @@ describe('run lock', () => {
     const out = path.join(dir, 'd');
     await acquireRunLock(out).then((l) => l.release());
     await writeFile(path.join(out, LOCK_FILE), holder({ host: 'box-1' }));
-    await expect(acquireRunLock(out, { host: 'box-1', isAlive: () => true, now })).rejects.toBeInstanceOf(RunLockedError);
+    await expect(acquireRunLock(out, { host: 'box-1', isAlive: () => true, now })).rejects.toBeInstanceOf(
+      RunLockedError,
+    );
     await writeFile(path.join(out, LOCK_FILE), holder({ host: 'container-9' }));
     // one hour old, max age two hours: another host's run may still be going
-    await expect(acquireRunLock(out, { host: 'box-1', isAlive: () => false, now, maxAgeMs: 2 * 3600_000 })).rejects.toBeInstanceOf(RunLockedError);
+    await expect(
+      acquireRunLock(out, { host: 'box-1', isAlive: () => false, now, maxAgeMs: 2 * 3600_000 }),
+    ).rejects.toBeInstanceOf(RunLockedError);
     // max age 30 minutes: stale
     const lock = await acquireRunLock(out, { host: 'box-1', now, maxAgeMs: 30 * 60_000 });
     expect(lock.replaced?.host).toBe('container-9');

@@ -8,7 +8,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kmsClientFor } from '../../src/collect/live/clients.js';
 import { resolveLiveOptions } from '../../src/collect/live/options.js';
-import { fetchSigningKey, PUBLIC_KEY_FILE, SIGNATURE_FILE, signManifest, verifyManifestSignature, type ManifestSignature } from '../../src/operate/sign/index.js';
+import {
+  fetchSigningKey,
+  PUBLIC_KEY_FILE,
+  SIGNATURE_FILE,
+  signManifest,
+  verifyManifestSignature,
+  type ManifestSignature,
+} from '../../src/operate/sign/index.js';
 import { checkFiles, readManifest } from '../../src/workspace/manifest.js';
 import { startFakeAws, type FakeAws } from '../support/fake-aws/index.js';
 import { packetFolder } from './packet-folder.js';
@@ -19,13 +26,26 @@ const RSA_KEY = `arn:aws:kms:eu-west-1:${OPERATOR}:key/sign-rsa`;
 let fake: FakeAws;
 const folders: string[] = [];
 
-const kms = () => kmsClientFor(resolveLiveOptions({ endpoint: fake.endpoint, maxAttempts: 1, timeoutMs: 5000 }), 'eu-west-1', async () => fake.callerCredentials);
+const kms = () =>
+  kmsClientFor(
+    resolveLiveOptions({ endpoint: fake.endpoint, maxAttempts: 1, timeoutMs: 5000 }),
+    'eu-west-1',
+    async () => fake.callerCredentials,
+  );
 
-async function signedFolder(keyId: string, at = '2026-11-02T09:15:00Z'): Promise<{ dir: string; sig: ManifestSignature }> {
+async function signedFolder(
+  keyId: string,
+  at = '2026-11-02T09:15:00Z',
+): Promise<{ dir: string; sig: ManifestSignature }> {
   const dir = await packetFolder();
   folders.push(path.dirname(path.dirname(dir)));
   const client = kms();
-  const sig = await signManifest({ kms: client, key: await fetchSigningKey(client, keyId), packetDir: dir, now: () => new Date(at) });
+  const sig = await signManifest({
+    kms: client,
+    key: await fetchSigningKey(client, keyId),
+    packetDir: dir,
+    now: () => new Date(at),
+  });
   return { dir, sig };
 }
 
@@ -60,7 +80,12 @@ describe('signManifest (ECDSA P-256)', () => {
 
   it('asks KMS for the public key, then signs the 32-byte SHA-256 digest with MessageType DIGEST', () => {
     expect(fake.recorder.operations('kms')).toEqual(['GetPublicKey', 'Sign']);
-    expect(sig).toMatchObject({ keyId: EC_KEY, signingAlgorithm: 'ECDSA_SHA_256', messageType: 'DIGEST', signedAt: '2026-11-02T09:15:00.000Z' });
+    expect(sig).toMatchObject({
+      keyId: EC_KEY,
+      signingAlgorithm: 'ECDSA_SHA_256',
+      messageType: 'DIGEST',
+      signedAt: '2026-11-02T09:15:00.000Z',
+    });
   });
 
   it('stores the signature and the DER public key beside the manifest; the manifest still verifies', async () => {
@@ -74,7 +99,13 @@ describe('signManifest (ECDSA P-256)', () => {
   it('verifies offline and reports key id, algorithm and signing time', async () => {
     fake.recorder.reset();
     const check = await verifyManifestSignature(dir, { expectKeyId: EC_KEY });
-    expect(check).toMatchObject({ state: 'verified', keyId: EC_KEY, algorithm: 'ECDSA_SHA_256', signedAt: '2026-11-02T09:15:00.000Z', problems: [] });
+    expect(check).toMatchObject({
+      state: 'verified',
+      keyId: EC_KEY,
+      algorithm: 'ECDSA_SHA_256',
+      signedAt: '2026-11-02T09:15:00.000Z',
+      problems: [],
+    });
     expect(fake.recorder.calls).toEqual([]); // offline: no AWS call
   });
 
@@ -84,7 +115,9 @@ describe('signManifest (ECDSA P-256)', () => {
     await writeFile(path.join(d, 'manifest.json'), text.replace('"tenant": "acme"', '"tenant": "acmf"'));
     const check = await verifyManifestSignature(d);
     expect(check.state).toBe('failed');
-    expect(check.state === 'failed' && check.problems.join('\n')).toContain('manifest.json has changed since it was signed');
+    expect(check.state === 'failed' && check.problems.join('\n')).toContain(
+      'manifest.json has changed since it was signed',
+    );
     expect(check.state === 'failed' && check.problems.join('\n')).toContain('the signature does not verify');
   });
 
@@ -93,10 +126,14 @@ describe('signManifest (ECDSA P-256)', () => {
     await appendFile(path.join(d, 'manifest.json'), ' ');
     const s = JSON.parse(await readFile(path.join(d, SIGNATURE_FILE), 'utf8')) as ManifestSignature;
     const { createHash } = await import('node:crypto');
-    s.manifestSha256 = createHash('sha256').update(await readFile(path.join(d, 'manifest.json'))).digest('hex');
+    s.manifestSha256 = createHash('sha256')
+      .update(await readFile(path.join(d, 'manifest.json')))
+      .digest('hex');
     await writeFile(path.join(d, SIGNATURE_FILE), JSON.stringify(s));
     const check = await verifyManifestSignature(d);
-    expect(check.state === 'failed' && check.problems).toEqual(['the signature does not verify over manifest.json with the stored public key']);
+    expect(check.state === 'failed' && check.problems).toEqual([
+      'the signature does not verify over manifest.json with the stored public key',
+    ]);
   });
 
   it('a wrong key fails: another key pair swapped in, an unexpected key id, a different trusted key', async () => {
@@ -104,7 +141,9 @@ describe('signManifest (ECDSA P-256)', () => {
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'der', type: 'spki' });
     // pinned key id / trusted public key
     const byId = await verifyManifestSignature(d, { expectKeyId: RSA_KEY });
-    expect(byId.state === 'failed' && byId.problems).toEqual([`signed with ${EC_KEY}, not the expected key ${RSA_KEY}`]);
+    expect(byId.state === 'failed' && byId.problems).toEqual([
+      `signed with ${EC_KEY}, not the expected key ${RSA_KEY}`,
+    ]);
     const byKey = await verifyManifestSignature(d, { trustedPublicKey: other });
     expect(byKey.state === 'failed' && byKey.problems).toEqual(['the stored public key is not the trusted public key']);
     // the stored public key replaced (and its recorded hash with it): the signature no longer verifies
@@ -114,7 +153,9 @@ describe('signManifest (ECDSA P-256)', () => {
     s.publicKeySha256 = createHash('sha256').update(other).digest('hex');
     await writeFile(path.join(d, SIGNATURE_FILE), JSON.stringify(s));
     const swapped = await verifyManifestSignature(d);
-    expect(swapped.state === 'failed' && swapped.problems).toEqual(['the signature does not verify over manifest.json with the stored public key']);
+    expect(swapped.state === 'failed' && swapped.problems).toEqual([
+      'the signature does not verify over manifest.json with the stored public key',
+    ]);
   });
 
   it('no signature file: absent, unless a key was required', async () => {
@@ -129,11 +170,17 @@ describe('signManifest (RSA 2048)', () => {
   it('prefers RSASSA_PSS_SHA_256 and verifies offline', async () => {
     const { dir, sig } = await signedFolder(RSA_KEY);
     expect(sig.signingAlgorithm).toBe('RSASSA_PSS_SHA_256');
-    expect(await verifyManifestSignature(dir)).toMatchObject({ state: 'verified', keyId: RSA_KEY, algorithm: 'RSASSA_PSS_SHA_256' });
+    expect(await verifyManifestSignature(dir)).toMatchObject({
+      state: 'verified',
+      keyId: RSA_KEY,
+      algorithm: 'RSASSA_PSS_SHA_256',
+    });
   });
 
   it('a symmetric key is refused before anything is signed', async () => {
     const client = kms();
-    await expect(fetchSigningKey(client, `arn:aws:kms:eu-west-1:${OPERATOR}:key/data-key`)).rejects.toMatchObject({ name: 'InvalidKeyUsageException' });
+    await expect(fetchSigningKey(client, `arn:aws:kms:eu-west-1:${OPERATOR}:key/data-key`)).rejects.toMatchObject({
+      name: 'InvalidKeyUsageException',
+    });
   });
 });

@@ -36,7 +36,14 @@ describe('removeStaleWorkFolders', () => {
       { folder: '2026-10/northwind/.render-998', pid: 998 },
     ]);
     for (const gone of removed) expect(existsSync(path.join(out, gone.folder))).toBe(false);
-    for (const kept of ['2026-10/.acme.staging-111', `2026-10/.globex.staging-${process.pid}`, '2026-10/northwind/.render-111', '2026-10/northwind/evidence', '2026-10/.revisions/northwind', 'notes/.x.staging-996']) {
+    for (const kept of [
+      '2026-10/.acme.staging-111',
+      `2026-10/.globex.staging-${process.pid}`,
+      '2026-10/northwind/.render-111',
+      '2026-10/northwind/evidence',
+      '2026-10/.revisions/northwind',
+      'notes/.x.staging-996',
+    ]) {
       expect(existsSync(path.join(out, kept)), kept).toBe(true);
     }
   });

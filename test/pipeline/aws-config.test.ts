@@ -26,7 +26,14 @@ let denied: Packet;
 
 async function run(): Promise<{ packet: Packet; folder: string }> {
   const tenant = ws.config.tenants.find((t) => t.id === 'acme')!;
-  const r = await runTenant({ config: ws.config, configSha256: 'f'.repeat(64), tenant, period: periodFor('2026-10', tenant.timeZone), outDir: ws.out, now: new Date('2030-01-01T00:00:00Z') });
+  const r = await runTenant({
+    config: ws.config,
+    configSha256: 'f'.repeat(64),
+    tenant,
+    period: periodFor('2026-10', tenant.timeZone),
+    outDir: ws.out,
+    now: new Date('2030-01-01T00:00:00Z'),
+  });
   return { packet: JSON.parse(readFileSync(path.join(r.folder, 'packet.json'), 'utf8')) as Packet, folder: r.folder };
 }
 
@@ -38,28 +45,63 @@ function put(file: string, value: unknown): void {
 beforeAll(async () => {
   ws = await demoWorkspace();
   before = (await run()).packet;
-  const disable = before.sections.keyUsage.state === 'collected' ? before.sections.keyUsage.keys.flatMap((k) => k.managementEvents).find((e) => e.eventName === 'DisableKeyRotation') : undefined;
+  const disable =
+    before.sections.keyUsage.state === 'collected'
+      ? before.sections.keyUsage.keys
+          .flatMap((k) => k.managementEvents)
+          .find((e) => e.eventName === 'DisableKeyRotation')
+      : undefined;
   const cs = path.join(ws.exportsDir, 'accounts', ACME, 'configservice');
   put(path.join(cs, 'us-east-1', 'describe-configuration-recorders.json'), { ConfigurationRecorders: [] });
   put(path.join(cs, 'us-east-1', 'describe-configuration-recorder-status.json'), { ConfigurationRecordersStatus: [] });
   const eu = path.join(cs, 'eu-west-1');
-  put(path.join(eu, 'describe-configuration-recorders.json'), { ConfigurationRecorders: [{ name: 'default', recordingGroup: { allSupported: true } }] });
-  put(path.join(eu, 'describe-configuration-recorder-status.json'), { ConfigurationRecordersStatus: [{ name: 'default', recording: true, lastStatus: 'SUCCESS' }] });
+  put(path.join(eu, 'describe-configuration-recorders.json'), {
+    ConfigurationRecorders: [{ name: 'default', recordingGroup: { allSupported: true } }],
+  });
+  put(path.join(eu, 'describe-configuration-recorder-status.json'), {
+    ConfigurationRecordersStatus: [{ name: 'default', recording: true, lastStatus: 'SUCCESS' }],
+  });
   put(path.join(eu, 'describe-config-rules.json'), {
     ConfigRules: [
       { ConfigRuleName: 'ssl-only', Source: { Owner: 'AWS', SourceIdentifier: 'S3_BUCKET_SSL_REQUESTS_ONLY' } },
-      { ConfigRuleName: 'key-rotation', Source: { Owner: 'AWS', SourceIdentifier: 'CMK_BACKING_KEY_ROTATION_ENABLED' } },
+      {
+        ConfigRuleName: 'key-rotation',
+        Source: { Owner: 'AWS', SourceIdentifier: 'CMK_BACKING_KEY_ROTATION_ENABLED' },
+      },
     ],
   });
-  const result = (rule: string, type: string, id: string, c: string) => ({ EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: rule, ResourceType: type, ResourceId: id } }, ComplianceType: c, ResultRecordedTime: '2026-10-02T00:00:00+00:00' });
+  const result = (rule: string, type: string, id: string, c: string) => ({
+    EvaluationResultIdentifier: {
+      EvaluationResultQualifier: { ConfigRuleName: rule, ResourceType: type, ResourceId: id },
+    },
+    ComplianceType: c,
+    ResultRecordedTime: '2026-10-02T00:00:00+00:00',
+  });
   // AWS's managed rule accepts the prefix-limited TLS deny of acme-app-data; this packet does not.
-  put(path.join(eu, 'get-compliance-details-by-config-rule', 'ssl-only.json'), { EvaluationResults: [result('ssl-only', 'AWS::S3::Bucket', 'acme-app-data', 'COMPLIANT')] });
-  put(path.join(eu, 'get-compliance-details-by-config-rule', 'key-rotation.json'), { EvaluationResults: [result('key-rotation', 'AWS::KMS::Key', KEY_ID, 'NON_COMPLIANT')] });
+  put(path.join(eu, 'get-compliance-details-by-config-rule', 'ssl-only.json'), {
+    EvaluationResults: [result('ssl-only', 'AWS::S3::Bucket', 'acme-app-data', 'COMPLIANT')],
+  });
+  put(path.join(eu, 'get-compliance-details-by-config-rule', 'key-rotation.json'), {
+    EvaluationResults: [result('key-rotation', 'AWS::KMS::Key', KEY_ID, 'NON_COMPLIANT')],
+  });
   const hist = path.join(eu, 'get-resource-config-history');
-  put(path.join(hist, 'AWS_KMS_Key', `${KEY_ID}.before.json`), { configurationItems: [{ configurationItemCaptureTime: '2026-09-01T00:00:00+00:00', configurationItemStatus: 'OK', configuration: '{"keyState":"Enabled","keyRotationEnabled":true}' }] });
+  put(path.join(hist, 'AWS_KMS_Key', `${KEY_ID}.before.json`), {
+    configurationItems: [
+      {
+        configurationItemCaptureTime: '2026-09-01T00:00:00+00:00',
+        configurationItemStatus: 'OK',
+        configuration: '{"keyState":"Enabled","keyRotationEnabled":true}',
+      },
+    ],
+  });
   put(path.join(hist, 'AWS_KMS_Key', `${KEY_ID}.json`), {
     configurationItems: [
-      { configurationItemCaptureTime: '2026-10-12T16:05:00+00:00', configurationItemStatus: 'OK', configuration: '{"keyState":"Enabled","keyRotationEnabled":false}', relatedEvents: disable?.eventId ? [disable.eventId] : [] },
+      {
+        configurationItemCaptureTime: '2026-10-12T16:05:00+00:00',
+        configurationItemStatus: 'OK',
+        configuration: '{"keyState":"Enabled","keyRotationEnabled":false}',
+        relatedEvents: disable?.eventId ? [disable.eventId] : [],
+      },
     ],
   });
   put(path.join(hist, 'AWS_S3_Bucket', 'acme-app-data.json'), { configurationItems: [] });
@@ -67,7 +109,10 @@ beforeAll(async () => {
   const second = await run();
   after = second.packet;
   folder = second.folder;
-  put(path.join(eu, 'describe-config-rules.error.txt'), 'An error occurred (AccessDeniedException) when calling the DescribeConfigRules operation: not authorized');
+  put(
+    path.join(eu, 'describe-config-rules.error.txt'),
+    'An error occurred (AccessDeniedException) when calling the DescribeConfigRules operation: not authorized',
+  );
   rmSync(path.join(eu, 'describe-config-rules.json'));
   denied = (await run()).packet;
 }, 120_000);
@@ -78,7 +123,10 @@ const section = (p: Packet) => p.sections.awsConfig as AwsConfigCollected;
 
 describe('AWS Config in the acme packet', () => {
   it('without Config files in the export: not collected, and nothing missing on that account', () => {
-    expect(before.sections.awsConfig).toEqual({ state: 'not_collected', reason: `no AWS Config evidence (account ${ACME}: the offline export ../output/demo-export/accounts/${ACME} has no configservice/ folder)` });
+    expect(before.sections.awsConfig).toEqual({
+      state: 'not_collected',
+      reason: `no AWS Config evidence (account ${ACME}: the offline export ../output/demo-export/accounts/${ACME} has no configservice/ folder)`,
+    });
   });
 
   it('recorders: recording in eu-west-1, not recording in us-east-1 (a state, the packet stays as complete as before)', () => {
@@ -90,18 +138,24 @@ describe('AWS Config in the acme packet', () => {
   });
 
   it('verdicts beside ours: the TLS rule disagrees (a medium finding), the rotation rule agrees', () => {
-    expect(section(after).rules.map((r) => [r.name, r.resources.map((x) => [x.resource, x.aws, x.ours, x.agreement])])).toEqual([
+    expect(
+      section(after).rules.map((r) => [r.name, r.resources.map((x) => [x.resource, x.aws, x.ours, x.agreement])]),
+    ).toEqual([
       ['key-rotation', [['alias/acme-app', 'NON_COMPLIANT', 'fail', 'agree']]],
       ['ssl-only', [['acme-app-data', 'COMPLIANT', 'fail', 'disagree']]],
     ]);
     const f = after.findings.filter((x) => x.controlId === 'aws-config');
     expect(f.map((x) => [x.severity, x.resource])).toEqual([['medium', 'acme-app-data']]);
-    expect(f[0]!.text).toMatch(/^acme-app-data: AWS Config rule ssl-only \(222222222222\/eu-west-1\) says COMPLIANT as of 2026-10-02 00:00 UTC, but .+ fails: /);
+    expect(f[0]!.text).toMatch(
+      /^acme-app-data: AWS Config rule ssl-only \(222222222222\/eu-west-1\) says COMPLIANT as of 2026-10-02 00:00 UTC, but .+ fails: /,
+    );
   });
 
   it("history: rotation turned off on 12 October, by the principal of CloudTrail's DisableKeyRotation", () => {
     const key = section(after).history.find((h) => h.resourceType === 'AWS::KMS::Key')!;
-    expect(key.changes.map((c) => [c.time, c.changed, c.author, c.authorEvent])).toEqual([['2026-10-12T16:05:00Z', ['rotation'], `arn:aws:iam::${ACME}:role/platform-admin`, 'DisableKeyRotation']]);
+    expect(key.changes.map((c) => [c.time, c.changed, c.author, c.authorEvent])).toEqual([
+      ['2026-10-12T16:05:00Z', ['rotation'], `arn:aws:iam::${ACME}:role/platform-admin`, 'DisableKeyRotation'],
+    ]);
   });
 
   it('verify re-derives the packet from the frozen evidence; the workbook has the sheet', async () => {
@@ -115,7 +169,11 @@ describe('AWS Config in the acme packet', () => {
   it('AccessDenied on the rules: the packet is incomplete and says which call', () => {
     expect(denied.completeness.complete).toBe(false);
     expect(denied.completeness.missing.filter((m) => m.source.startsWith('config:'))).toEqual([
-      { scope: `AWS Config ${ACME}/eu-west-1`, source: 'config:DescribeConfigRules', reason: 'AccessDeniedException: not authorized' },
+      {
+        scope: `AWS Config ${ACME}/eu-west-1`,
+        source: 'config:DescribeConfigRules',
+        reason: 'AccessDeniedException: not authorized',
+      },
     ]);
   });
 });

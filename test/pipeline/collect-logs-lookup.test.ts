@@ -25,10 +25,22 @@ const ADMIN = `arn:aws:iam::${A}:user/admin`;
 const period = periodFor('2026-10', 'UTC');
 
 function assumed(roleName: string, extra: Record<string, unknown> = {}) {
-  return { type: 'AssumedRole', arn: `arn:aws:sts::${A}:assumed-role/${roleName}/s1`, accountId: A, sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${A}:role/${roleName}` } }, ...extra };
+  return {
+    type: 'AssumedRole',
+    arn: `arn:aws:sts::${A}:assumed-role/${roleName}/s1`,
+    accountId: A,
+    sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${A}:role/${roleName}` } },
+    ...extra,
+  };
 }
 
-function kmsRecord(eventID: string, eventTime: string, eventName: string, userIdentity: Record<string, unknown>, requestParameters: Record<string, unknown> = {}) {
+function kmsRecord(
+  eventID: string,
+  eventTime: string,
+  eventName: string,
+  userIdentity: Record<string, unknown>,
+  requestParameters: Record<string, unknown> = {},
+) {
   return {
     eventVersion: '1.08',
     eventID,
@@ -48,13 +60,35 @@ function kmsRecord(eventID: string, eventTime: string, eventName: string, userId
 // In the trail file and in the event history.
 const SHARED = kmsRecord('e0000001-0000-4000-8000-000000000001', '2026-10-05T09:00:00Z', 'Decrypt', assumed('app'));
 // Trail file only: S3 asking for a data key on the app role's behalf.
-const TRAIL_ONLY = kmsRecord('e0000002-0000-4000-8000-000000000002', '2026-10-05T09:05:00Z', 'GenerateDataKey', assumed('app', { invokedBy: 's3.amazonaws.com' }), {
-  encryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::acme-data' },
-});
+const TRAIL_ONLY = kmsRecord(
+  'e0000002-0000-4000-8000-000000000002',
+  '2026-10-05T09:05:00Z',
+  'GenerateDataKey',
+  assumed('app', { invokedBy: 's3.amazonaws.com' }),
+  {
+    encryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::acme-data' },
+  },
+);
 // Event history only.
-const CONTRACTOR_1 = kmsRecord('e0000003-0000-4000-8000-000000000003', '2026-10-07T14:00:00Z', 'Decrypt', assumed('contractor'));
-const CONTRACTOR_2 = kmsRecord('e0000004-0000-4000-8000-000000000004', '2026-10-08T14:00:00Z', 'Decrypt', assumed('contractor'));
-const ROTATION_OFF = kmsRecord('e0000005-0000-4000-8000-000000000005', '2026-10-12T09:14:00Z', 'DisableKeyRotation', { type: 'IAMUser', arn: ADMIN, accountId: A, userName: 'admin' }, { keyId: KEY });
+const CONTRACTOR_1 = kmsRecord(
+  'e0000003-0000-4000-8000-000000000003',
+  '2026-10-07T14:00:00Z',
+  'Decrypt',
+  assumed('contractor'),
+);
+const CONTRACTOR_2 = kmsRecord(
+  'e0000004-0000-4000-8000-000000000004',
+  '2026-10-08T14:00:00Z',
+  'Decrypt',
+  assumed('contractor'),
+);
+const ROTATION_OFF = kmsRecord(
+  'e0000005-0000-4000-8000-000000000005',
+  '2026-10-12T09:14:00Z',
+  'DisableKeyRotation',
+  { type: 'IAMUser', arn: ADMIN, accountId: A, userName: 'admin' },
+  { keyId: KEY },
+);
 
 let fake: FakeAws;
 let trailDir: string;
@@ -63,7 +97,10 @@ beforeAll(async () => {
   trailDir = await mkdtemp(path.join(os.tmpdir(), 'ct-lookup-'));
   const day = path.join(trailDir, 'AWSLogs', A, 'CloudTrail', 'eu-west-1', '2026', '10', '05');
   await mkdir(day, { recursive: true });
-  await writeFile(path.join(day, `${A}_CloudTrail_eu-west-1_20261005T0910Z_TGtUcmFpbA.json.gz`), gzipSync(JSON.stringify({ Records: [SHARED, TRAIL_ONLY] })));
+  await writeFile(
+    path.join(day, `${A}_CloudTrail_eu-west-1_20261005T0910Z_TGtUcmFpbA.json.gz`),
+    gzipSync(JSON.stringify({ Records: [SHARED, TRAIL_ONLY] })),
+  );
   fake = await startFakeAws({
     caller: { accessKeyId: 'AKIDCALLER', account: CALLER, arn: `arn:aws:iam::${CALLER}:user/auditor` },
     accounts: [
@@ -71,7 +108,10 @@ beforeAll(async () => {
         id: A,
         role: { name: 'EvidenceReader' },
         buckets: [],
-        cloudTrailEvents: [SHARED, CONTRACTOR_1, CONTRACTOR_2, ROTATION_OFF].map((record) => ({ region: 'eu-west-1', record })),
+        cloudTrailEvents: [SHARED, CONTRACTOR_1, CONTRACTOR_2, ROTATION_OFF].map((record) => ({
+          region: 'eu-west-1',
+          record,
+        })),
       },
     ],
   });
@@ -97,7 +137,12 @@ async function collect(config: TenantConfig, live: boolean): Promise<{ logs: Log
       tenant: config,
       period,
       buckets: ['acme-data'],
-      ...(live ? { lookupKmsEvents: (p: { startUtc: string; endUtc: string }) => setup.kmsEventLookup.lookup(p, new Date('2026-11-02T08:00:00Z')) } : {}),
+      ...(live
+        ? {
+            lookupKmsEvents: (p: { startUtc: string; endUtc: string }) =>
+              setup.kmsEventLookup.lookup(p, new Date('2026-11-02T08:00:00Z')),
+          }
+        : {}),
     });
     return { logs, lookups: fake.recorder.find((c) => c.operation === 'LookupEvents').length - before };
   } finally {
@@ -114,7 +159,13 @@ describe('collectLogs with sources.cloudTrailLookup', () => {
     expect(trail!.location).toBe(trailDir);
     expect(lookup!.location).toBe(`cloudtrail:LookupEvents ${A}/eu-west-1`);
     // 4 events returned: 1 already in the trail file, 3 read (2 Decrypt, 1 DisableKeyRotation)
-    expect([lookup!.recordsRead, lookup!.duplicatesLeftOut, lookup!.recordsInPeriod, lookup!.kmsEvents, lookup!.problems]).toEqual([4, 1, 3, 3, []]);
+    expect([
+      lookup!.recordsRead,
+      lookup!.duplicatesLeftOut,
+      lookup!.recordsInPeriod,
+      lookup!.kmsEvents,
+      lookup!.problems,
+    ]).toEqual([4, 1, 3, 3, []]);
   });
 
   it('the key-usage section counts each event once: calls by principal and operation, and the DisableKeyRotation event', async () => {
@@ -148,7 +199,11 @@ describe('collectLogs with sources.cloudTrailLookup', () => {
   });
 
   it('without the flag, or without live collection (offline), only the trail files are read', async () => {
-    for (const [flag, live] of [[undefined, true], [false, true], [true, false]] as const) {
+    for (const [flag, live] of [
+      [undefined, true],
+      [false, true],
+      [true, false],
+    ] as const) {
       const { logs, lookups } = await collect(acme(flag), live);
       expect(lookups, `${String(flag)} ${String(live)}`).toBe(0);
       expect(logs.cloudTrail!.map((s) => s.location)).toEqual([trailDir]);

@@ -1,4 +1,14 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Packet } from '../../src/model/packet.js';
@@ -20,12 +30,18 @@ const ACCOUNT = '111111111111';
 const s3api = (bucket: string, file: string) => path.join(ws.exportsDir, 'accounts', ACCOUNT, 's3api', bucket, file);
 /** How a packet records a local location: relative to the configuration file's folder. */
 const recorded = (abs: string) => path.relative(path.join(ws.root, 'config'), abs);
-const packetOf = (tenant: string) => JSON.parse(readFileSync(path.join(ws.out, '2026-10', tenant, 'packet.json'), 'utf8')) as Packet;
-const recordOf = (tenant: string, rel: string) => JSON.parse(readFileSync(path.join(ws.out, '2026-10', tenant, 'evidence', 'accounts', ACCOUNT, ...rel.split('/')), 'utf8')) as { outcome: string; error?: { code: string; message: string } };
+const packetOf = (tenant: string) =>
+  JSON.parse(readFileSync(path.join(ws.out, '2026-10', tenant, 'packet.json'), 'utf8')) as Packet;
+const recordOf = (tenant: string, rel: string) =>
+  JSON.parse(
+    readFileSync(path.join(ws.out, '2026-10', tenant, 'evidence', 'accounts', ACCOUNT, ...rel.split('/')), 'utf8'),
+  ) as { outcome: string; error?: { code: string; message: string } };
 const inventoryDir = (bucket: string) => path.join(ws.exportsDir, 'inventory', 'northwind', bucket, 'encryption-audit');
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)],
+  );
 }
 
 beforeAll(async () => {
@@ -33,7 +49,10 @@ beforeAll(async () => {
   const outside = path.join(ws.root, 'outside');
   mkdirSync(outside);
   // 1. A link out of the export to a well-formed, passing encryption answer.
-  writeFileSync(path.join(outside, 'enc.json'), readFileSync(s3api('northwind-prod-records', 'get-bucket-encryption.json')));
+  writeFileSync(
+    path.join(outside, 'enc.json'),
+    readFileSync(s3api('northwind-prod-records', 'get-bucket-encryption.json')),
+  );
   unlinkSync(s3api('northwind-prod-records', 'get-bucket-encryption.json'));
   symlinkSync(path.join(outside, 'enc.json'), s3api('northwind-prod-records', 'get-bucket-encryption.json'));
   // 2. A link to /etc/passwd as a bucket policy.
@@ -43,12 +62,20 @@ beforeAll(async () => {
   unlinkSync(s3api('northwind-backups', 'get-public-access-block.json'));
   makeFifo(s3api('northwind-backups', 'get-public-access-block.json'));
   // 4. A key id that climbs out of kms/<region>/ to a decoy of a perfect customer key.
-  const enc = JSON.parse(readFileSync(s3api('northwind-backups', 'get-bucket-encryption.json'), 'utf8')) as { ServerSideEncryptionConfiguration: { Rules: Array<{ ApplyServerSideEncryptionByDefault: { KMSMasterKeyID: string } }> } };
-  enc.ServerSideEncryptionConfiguration.Rules[0]!.ApplyServerSideEncryptionByDefault.KMSMasterKeyID = 'key/../../../../outside';
+  const enc = JSON.parse(readFileSync(s3api('northwind-backups', 'get-bucket-encryption.json'), 'utf8')) as {
+    ServerSideEncryptionConfiguration: {
+      Rules: Array<{ ApplyServerSideEncryptionByDefault: { KMSMasterKeyID: string } }>;
+    };
+  };
+  enc.ServerSideEncryptionConfiguration.Rules[0]!.ApplyServerSideEncryptionByDefault.KMSMasterKeyID =
+    'key/../../../../outside';
   writeFileSync(s3api('northwind-backups', 'get-bucket-encryption.json'), JSON.stringify(enc));
   const decoy = path.join(ws.exportsDir, 'accounts', 'outside');
   mkdirSync(decoy);
-  writeFileSync(path.join(decoy, 'describe-key.json'), JSON.stringify({ KeyMetadata: { KeyId: 'DECOY-KEY', KeyManager: 'CUSTOMER', KeyState: 'Enabled', Enabled: true } }));
+  writeFileSync(
+    path.join(decoy, 'describe-key.json'),
+    JSON.stringify({ KeyMetadata: { KeyId: 'DECOY-KEY', KeyManager: 'CUSTOMER', KeyState: 'Enabled', Enabled: true } }),
+  );
   writeFileSync(path.join(decoy, 'get-key-rotation-status.json'), JSON.stringify({ KeyRotationEnabled: true }));
   // 5. Every inventory data file of one bucket is a device (endless bytes) or a socket.
   for (const file of filesUnder(path.join(inventoryDir('northwind-prod-imaging'), 'data'))) {
@@ -69,7 +96,20 @@ beforeAll(async () => {
   symlinkSync('/etc/passwd', logs[0]!);
 
   const started = Date.now();
-  code = await cli('run', '--config', path.join(ws.root, 'config', 'demo.yaml'), '--period', '2026-10', '--tenant', 'northwind', '--tenant', 'acme', '--out', ws.out, '--json');
+  code = await cli(
+    'run',
+    '--config',
+    path.join(ws.root, 'config', 'demo.yaml'),
+    '--period',
+    '2026-10',
+    '--tenant',
+    'northwind',
+    '--tenant',
+    'acme',
+    '--out',
+    ws.out,
+    '--json',
+  );
   elapsedMs = Date.now() - started;
   summary = JSON.parse(captured.out) as typeof summary;
 }, 240_000);
@@ -99,13 +139,22 @@ describe('confined reads through `run`', () => {
   it('a link out of the export: encryption unreadable, naming the file and why', () => {
     const rec = recordOf('northwind', 's3/northwind-prod-records/get-bucket-encryption.json');
     expect(rec).toMatchObject({ outcome: 'error', error: { code: 'OutsideRoot' } });
-    expect(rec.error!.message).toBe(`${recorded(s3api('northwind-prod-records', 'get-bucket-encryption.json'))}: is a symbolic link that leads outside ${recorded(path.join(ws.exportsDir, 'accounts', ACCOUNT))}`);
+    expect(rec.error!.message).toBe(
+      `${recorded(s3api('northwind-prod-records', 'get-bucket-encryption.json'))}: is a symbolic link that leads outside ${recorded(path.join(ws.exportsDir, 'accounts', ACCOUNT))}`,
+    );
     const missing = packetOf('northwind').completeness.missing;
-    expect(missing).toContainEqual({ scope: 'bucket northwind-prod-records', source: 's3:GetBucketEncryption', reason: `OutsideRoot: ${rec.error!.message}` });
+    expect(missing).toContainEqual({
+      scope: 'bucket northwind-prod-records',
+      source: 's3:GetBucketEncryption',
+      reason: `OutsideRoot: ${rec.error!.message}`,
+    });
   });
 
   it('a link to /etc/passwd as a policy: unreadable, the TLS and SSE verdicts are not a pass', () => {
-    expect(recordOf('northwind', 's3/northwind-prod-imaging/get-bucket-policy.json')).toMatchObject({ outcome: 'error', error: { code: 'OutsideRoot' } });
+    expect(recordOf('northwind', 's3/northwind-prod-imaging/get-bucket-policy.json')).toMatchObject({
+      outcome: 'error',
+      error: { code: 'OutsideRoot' },
+    });
     const imaging = packetOf('northwind').buckets.find((b) => b.name === 'northwind-prod-imaging')!;
     expect(imaging.sseEnforcement.level).toBe('unknown');
   });
@@ -113,14 +162,21 @@ describe('confined reads through `run`', () => {
   it('a FIFO is refused as one', () => {
     expect(recordOf('northwind', 's3/northwind-backups/get-public-access-block.json')).toMatchObject({
       outcome: 'error',
-      error: { code: 'NotARegularFile', message: `${recorded(s3api('northwind-backups', 'get-public-access-block.json'))}: is a named pipe (FIFO), not a regular file` },
+      error: {
+        code: 'NotARegularFile',
+        message: `${recorded(s3api('northwind-backups', 'get-public-access-block.json'))}: is a named pipe (FIFO), not a regular file`,
+      },
     });
   });
 
   it('a ../ key id is never read: the key is unreadable with the id and the expected format', () => {
     const p = packetOf('northwind');
-    const m = p.completeness.missing.find((x) => x.source === 'kms:DescribeKey' && x.reason.includes('key/../../../../outside'));
-    expect(m?.reason).toBe('InvalidIdentifier: not read from the export: "key/../../../../outside" is not a KMS key id (UUID or mrk-…), key ARN, alias name (alias/…) or alias ARN');
+    const m = p.completeness.missing.find(
+      (x) => x.source === 'kms:DescribeKey' && x.reason.includes('key/../../../../outside'),
+    );
+    expect(m?.reason).toBe(
+      'InvalidIdentifier: not read from the export: "key/../../../../outside" is not a KMS key id (UUID or mrk-…), key ARN, alias name (alias/…) or alias ARN',
+    );
   });
 
   it('device or socket data files and FIFO manifests leave coverage unverified, naming the kind', () => {
@@ -133,9 +189,15 @@ describe('confined reads through `run`', () => {
     expect(JSON.stringify(backups.coverage)).toContain('is a named pipe (FIFO), not a regular file');
   });
 
-  it('an oversized tagging answer leaves the bucket\'s scope undecided, named, never silently out', () => {
+  it("an oversized tagging answer leaves the bucket's scope undecided, named, never silently out", () => {
     const rec = recordOf('northwind', 's3/scratch-build-cache/get-bucket-tagging.json');
-    expect(rec).toMatchObject({ outcome: 'error', error: { code: 'TooLarge', message: `${recorded(s3api('scratch-build-cache', 'get-bucket-tagging.json'))}: is ${257 * 1024 * 1024} bytes, over the ${256 * 1024 * 1024}-byte limit` } });
+    expect(rec).toMatchObject({
+      outcome: 'error',
+      error: {
+        code: 'TooLarge',
+        message: `${recorded(s3api('scratch-build-cache', 'get-bucket-tagging.json'))}: is ${257 * 1024 * 1024} bytes, over the ${256 * 1024 * 1024}-byte limit`,
+      },
+    });
     expect(packetOf('northwind').completeness.missing.some((m) => m.scope === 'bucket scratch-build-cache')).toBe(true);
   });
 

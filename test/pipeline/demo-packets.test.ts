@@ -21,7 +21,9 @@ async function runAll(out: string) {
       outDir: out,
       now: new Date('2030-01-01T00:00:00Z'),
     });
-    packets[tenant.id] = JSON.parse(readFileSync(path.join(results[tenant.id]!.folder, 'packet.json'), 'utf8')) as Packet;
+    packets[tenant.id] = JSON.parse(
+      readFileSync(path.join(results[tenant.id]!.folder, 'packet.json'), 'utf8'),
+    ) as Packet;
   }
 }
 
@@ -38,7 +40,9 @@ describe('demo packets end to end', () => {
     expect(p.status).toBe('compliant');
     expect(p.completeness.complete).toBe(true);
     expect(p.controls.every((c) => c.verdict === 'pass')).toBe(true);
-    expect(p.excludedBuckets).toEqual([{ name: 'scratch-build-cache', account: '111111111111', reason: 'lacks tag "tenant"' }]);
+    expect(p.excludedBuckets).toEqual([
+      { name: 'scratch-build-cache', account: '111111111111', reason: 'lacks tag "tenant"' },
+    ]);
     // Document time comes from the export, not the wall clock.
     expect(p.generatedAt).toBe('2026-11-01T06:00:00Z');
   });
@@ -71,7 +75,9 @@ describe('demo packets end to end', () => {
     expect(p.kpis.tlsEnforced).toEqual({ yes: 0, total: 3 });
     const appData = p.buckets.find((b) => b.name === 'acme-app-data')!;
     expect(appData.tlsEnforcement.level).toBe('partial');
-    expect(p.findings[0]!.text).toMatch(/^acme-legacy-archive: 1,204 unencrypted objects \(\d+\.\d [MG]B\), oldest 2019-03-\d\d$/);
+    expect(p.findings[0]!.text).toMatch(
+      /^acme-legacy-archive: 1,204 unencrypted objects \(\d+\.\d [MG]B\), oldest 2019-03-\d\d$/,
+    );
   });
 
   it('globex is incomplete and says exactly what is missing', () => {
@@ -99,7 +105,13 @@ describe('demo packets end to end', () => {
 
   it('the same evidence gives byte-identical packet.json, PDF and XLSX', async () => {
     const read = (t: string, f: string) => readFileSync(path.join(results[t]!.folder, f));
-    const files = ['packet.json', 'acme-2026-10.pdf', 'acme-2026-10.xlsx', 'exports/unencrypted-objects.csv', 'exports/denied-uploads.csv'];
+    const files = [
+      'packet.json',
+      'acme-2026-10.pdf',
+      'acme-2026-10.xlsx',
+      'exports/unencrypted-objects.csv',
+      'exports/denied-uploads.csv',
+    ];
     const before = files.map((f) => read('acme', f));
     await runAll(ws.out);
     const after = files.map((f) => read('acme', f));
@@ -114,7 +126,9 @@ describe('demo packets end to end', () => {
     writeFileSync(inv, `${JSON.stringify(doc, null, 2)}\n`);
     const v = await verifyFolder(folder);
     expect(v.ok).toBe(false);
-    expect(v.files.filter((f) => f.state !== 'ok').map((f) => `${f.state} ${f.path}`)).toEqual(['changed evidence/accounts/111111111111/s3/northwind-backups/inventory.json']);
+    expect(v.files.filter((f) => f.state !== 'ok').map((f) => `${f.state} ${f.path}`)).toEqual([
+      'changed evidence/accounts/111111111111/s3/northwind-backups/inventory.json',
+    ]);
     expect(v.packetReproduced).toBe(false);
     expect(v.packetDifferences.some((d) => d.startsWith('$.status'))).toBe(true);
   });

@@ -18,26 +18,37 @@ let folder: string;
 let packet: Packet;
 
 /** A framework file read straight from frameworks/, not through the tool's loader. */
-function frameworkFile(id: string): { framework: string; version: string; requirements: Array<{ id: string; title: string; controls: string[] }> } {
+function frameworkFile(id: string): {
+  framework: string;
+  version: string;
+  requirements: Array<{ id: string; title: string; controls: string[] }>;
+} {
   return parse(readFileSync(path.resolve('frameworks', `${id}.yaml`), 'utf8')) as ReturnType<typeof frameworkFile>;
 }
 
 /** RFC 4180 lines as the exports write them (quoted fields may hold commas, no newlines in these files). */
 function csvRows(text: string): string[][] {
-  return text.trimEnd().split('\n').map((line) => {
-    const cells: string[] = [];
-    let cell = '';
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-      const ch = line[i]!;
-      if (quoted && ch === '"' && line[i + 1] === '"') { cell += '"'; i++; }
-      else if (ch === '"') quoted = !quoted;
-      else if (ch === ',' && !quoted) { cells.push(cell); cell = ''; }
-      else cell += ch;
-    }
-    cells.push(cell);
-    return cells;
-  });
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((line) => {
+      const cells: string[] = [];
+      let cell = '';
+      let quoted = false;
+      for (let i = 0; i < line.length; i++) {
+        const ch = line[i]!;
+        if (quoted && ch === '"' && line[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else if (ch === '"') quoted = !quoted;
+        else if (ch === ',' && !quoted) {
+          cells.push(cell);
+          cell = '';
+        } else cell += ch;
+      }
+      cells.push(cell);
+      return cells;
+    });
 }
 
 beforeAll(async () => {
@@ -58,7 +69,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(ws.root, { recursive: true, force: true }));
 
 describe('frameworks chosen by the configuration', () => {
-  it('the demo config gives each tenant three frameworks, and acme\'s packet records them in that order', () => {
+  it("the demo config gives each tenant three frameworks, and acme's packet records them in that order", () => {
     expect(ws.config.tenants.map((t) => [t.id, t.frameworks])).toEqual([
       ['northwind', ['cis-aws-foundations-v7.0.0', 'soc2-tsc-2017', 'hipaa-security-rule']],
       ['acme', ['cis-aws-foundations-v7.0.0', 'nist-800-53-r5', 'soc2-tsc-2017']],
@@ -81,12 +92,25 @@ describe('frameworks chosen by the configuration', () => {
     const wb = readWorkbook(path.join(folder, 'acme-2026-10.xlsx'), 200);
     const at = wb.sheetNames.indexOf('Controls');
     expect(wb.sheetNames.slice(at, at + 4)).toEqual(['Controls', 'CIS 7.0.0', 'NIST 800-53 r5', 'SOC 2']);
-    const words: Record<string, string> = { pass: 'PASS', fail: 'FAIL', not_evaluated: 'NOT EVALUATED', not_applicable: 'N/A', exception: 'EXCEPTION' };
+    const words: Record<string, string> = {
+      pass: 'PASS',
+      fail: 'FAIL',
+      not_evaluated: 'NOT EVALUATED',
+      not_applicable: 'N/A',
+      exception: 'EXCEPTION',
+    };
     for (const fw of packet.frameworks!) {
       const file = frameworkFile(fw.id);
       const sheet = sheetNamed(wb, fw.sheet);
       expect(sheet.rows[0]!.map((c) => c.value)).toEqual([
-        'Requirement', 'Requirement title', 'Requirement status', 'Control', 'Control title', 'Control verdict', 'Control scope', 'Framework (source)',
+        'Requirement',
+        'Requirement title',
+        'Requirement status',
+        'Control',
+        'Control title',
+        'Control verdict',
+        'Control scope',
+        'Framework (source)',
       ]);
       expect(sheet.freezePanes).toBe('A2');
       const expected = file.requirements.flatMap((r) =>
@@ -101,21 +125,43 @@ describe('frameworks chosen by the configuration', () => {
     }
     // acme breaks TLS, SSE enforcement and rotation: every SOC 2 and CIS requirement fails.
     expect(packet.frameworks!.flatMap((f) => f.requirements.map((r) => `${f.short} ${r.id} ${r.status}`))).toEqual([
-      'CIS 3.1.1 fail', 'CIS 4.6 fail', 'NIST SC-8 fail', 'NIST SC-12 fail', 'NIST SC-13 fail', 'NIST SC-28 fail', 'SOC 2 CC6.1 fail', 'SOC 2 CC6.7 fail',
+      'CIS 3.1.1 fail',
+      'CIS 4.6 fail',
+      'NIST SC-8 fail',
+      'NIST SC-12 fail',
+      'NIST SC-13 fail',
+      'NIST SC-28 fail',
+      'SOC 2 CC6.1 fail',
+      'SOC 2 CC6.7 fail',
     ]);
   });
 
   it('one exports/compliance-<framework>.csv per framework with the same rows', () => {
     for (const fw of packet.frameworks!) {
       const rows = csvRows(readFileSync(path.join(folder, 'exports', `compliance-${fw.id}.csv`), 'utf8'));
-      expect(rows[0]).toEqual(['framework', 'framework_version', 'requirement', 'requirement_title', 'requirement_status', 'control', 'control_title', 'control_verdict', 'control_scope']);
+      expect(rows[0]).toEqual([
+        'framework',
+        'framework_version',
+        'requirement',
+        'requirement_title',
+        'requirement_status',
+        'control',
+        'control_title',
+        'control_verdict',
+        'control_scope',
+      ]);
       const file = frameworkFile(fw.id);
       expect(rows.slice(1).map((r) => [r[0], r[1], r[2], r[3], r[5]])).toEqual(
         file.requirements.flatMap((r) => r.controls.map((c) => [file.framework, fw.version, r.id, r.title, c])),
       );
       for (const r of rows.slice(1)) {
         const c = packet.controls.find((x) => x.id === r[5])!;
-        expect([r[4], r[6], r[7], r[8]]).toEqual([fw.requirements.find((q) => q.id === r[2])!.status, c.title, c.verdict, c.summary]);
+        expect([r[4], r[6], r[7], r[8]]).toEqual([
+          fw.requirements.find((q) => q.id === r[2])!.status,
+          c.title,
+          c.verdict,
+          c.summary,
+        ]);
       }
     }
   });
@@ -129,7 +175,9 @@ describe('frameworks chosen by the configuration', () => {
 
   it('verify re-renders the framework sheets and CSVs byte for byte', async () => {
     const report = await verifyFolder(folder);
-    expect(report.rendered.filter((r) => r.path.startsWith('exports/compliance-')).map((r) => [r.path, r.state])).toEqual([
+    expect(
+      report.rendered.filter((r) => r.path.startsWith('exports/compliance-')).map((r) => [r.path, r.state]),
+    ).toEqual([
       ['exports/compliance-cis-aws-foundations-v7.0.0.csv', 'identical'],
       ['exports/compliance-nist-800-53-r5.csv', 'identical'],
       ['exports/compliance-soc2-tsc-2017.csv', 'identical'],
@@ -150,9 +198,21 @@ describe('packets issued before frameworks were selectable', () => {
       const { packet: p } = await derivePacket(old);
       expect(p.frameworks!.map((f) => f.id)).toEqual(['cis-aws-foundations-v1.4.0', 'nist-800-53-r5', 'cbc-aws-s3']);
       const refs = (id: string) => p.controls.find((c) => c.id === id)!.references.map((r) => `${r.framework} ${r.id}`);
-      expect(refs('s3-policy-denies-insecure-transport')).toEqual(['CIS AWS Foundations Benchmark v1.4.0 2.1.2', 'NIST SP 800-53 Rev. 5 SC-8', 'CBC AWS S3 encryption policy CBC-AWS-S3-1']);
-      expect(refs('s3-default-encryption-enabled')).toEqual(['CIS AWS Foundations Benchmark v1.4.0 2.1.1', 'NIST SP 800-53 Rev. 5 SC-28', 'CBC AWS S3 encryption policy CBC-AWS-S3-1']);
-      expect(refs('kms-customer-keys-rotate')).toEqual(['CIS AWS Foundations Benchmark v1.4.0 3.8', 'NIST SP 800-53 Rev. 5 SC-12', 'CBC AWS S3 encryption policy CBC-AWS-S3-1']);
+      expect(refs('s3-policy-denies-insecure-transport')).toEqual([
+        'CIS AWS Foundations Benchmark v1.4.0 2.1.2',
+        'NIST SP 800-53 Rev. 5 SC-8',
+        'CBC AWS S3 encryption policy CBC-AWS-S3-1',
+      ]);
+      expect(refs('s3-default-encryption-enabled')).toEqual([
+        'CIS AWS Foundations Benchmark v1.4.0 2.1.1',
+        'NIST SP 800-53 Rev. 5 SC-28',
+        'CBC AWS S3 encryption policy CBC-AWS-S3-1',
+      ]);
+      expect(refs('kms-customer-keys-rotate')).toEqual([
+        'CIS AWS Foundations Benchmark v1.4.0 3.8',
+        'NIST SP 800-53 Rev. 5 SC-12',
+        'CBC AWS S3 encryption policy CBC-AWS-S3-1',
+      ]);
     } finally {
       rmSync(old, { recursive: true, force: true });
     }
@@ -160,9 +220,21 @@ describe('packets issued before frameworks were selectable', () => {
 
   it('a schema-1 packet.json re-renders with its own CIS v1.4.0 references, no framework sheets and no compliance CSVs', async () => {
     const v14: Record<string, FrameworkRef> = {
-      's3-default-encryption-enabled': { framework: 'CIS AWS Foundations Benchmark v1.4.0', id: '2.1.1', title: 'Ensure all S3 buckets employ encryption-at-rest' },
-      's3-policy-denies-insecure-transport': { framework: 'CIS AWS Foundations Benchmark v1.4.0', id: '2.1.2', title: 'Ensure S3 Bucket Policy is set to deny HTTP requests' },
-      'kms-customer-keys-rotate': { framework: 'CIS AWS Foundations Benchmark v1.4.0', id: '3.8', title: 'Ensure rotation for customer created symmetric CMKs is enabled' },
+      's3-default-encryption-enabled': {
+        framework: 'CIS AWS Foundations Benchmark v1.4.0',
+        id: '2.1.1',
+        title: 'Ensure all S3 buckets employ encryption-at-rest',
+      },
+      's3-policy-denies-insecure-transport': {
+        framework: 'CIS AWS Foundations Benchmark v1.4.0',
+        id: '2.1.2',
+        title: 'Ensure S3 Bucket Policy is set to deny HTTP requests',
+      },
+      'kms-customer-keys-rotate': {
+        framework: 'CIS AWS Foundations Benchmark v1.4.0',
+        id: '3.8',
+        title: 'Ensure rotation for customer created symmetric CMKs is enabled',
+      },
     };
     const old = JSON.parse(JSON.stringify(packet)) as Packet;
     old.schemaVersion = 1;
@@ -177,7 +249,10 @@ describe('packets issued before frameworks were selectable', () => {
       expect(wb.sheetNames.filter((n) => /CIS|NIST|SOC/.test(n))).toEqual([]);
       const controls = sheetNamed(wb, 'Controls');
       const refColumn = controls.rows[0]!.findIndex((c) => c.value === 'Framework references');
-      const refs = controls.rows.slice(1).map((r) => r[refColumn]!.value).filter((v) => v);
+      const refs = controls.rows
+        .slice(1)
+        .map((r) => r[refColumn]!.value)
+        .filter((v) => v);
       expect(refs).toEqual([
         'CIS AWS Foundations Benchmark v1.4.0 2.1.1 (Ensure all S3 buckets employ encryption-at-rest)',
         'CIS AWS Foundations Benchmark v1.4.0 2.1.2 (Ensure S3 Bucket Policy is set to deny HTTP requests)',

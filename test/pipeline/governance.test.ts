@@ -18,7 +18,14 @@ let ws: Awaited<ReturnType<typeof demoWorkspace>>;
 
 async function run(tenantId: string, period = '2026-10'): Promise<{ packet: Packet; folder: string }> {
   const tenant = ws.config.tenants.find((t) => t.id === tenantId)!;
-  const r = await runTenant({ config: ws.config, configSha256: 'f'.repeat(64), tenant, period: periodFor(period, tenant.timeZone), outDir: ws.out, now: new Date('2030-01-01T00:00:00Z') });
+  const r = await runTenant({
+    config: ws.config,
+    configSha256: 'f'.repeat(64),
+    tenant,
+    period: periodFor(period, tenant.timeZone),
+    outDir: ws.out,
+    now: new Date('2030-01-01T00:00:00Z'),
+  });
   return { packet: JSON.parse(readFileSync(path.join(r.folder, 'packet.json'), 'utf8')) as Packet, folder: r.folder };
 }
 
@@ -50,7 +57,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(ws.root, { recursive: true, force: true }));
 
 describe('exceptions register in the packet', () => {
-  it('an active exception turns that bucket\'s FAIL into EXCEPTION; an expired one is a finding', async () => {
+  it("an active exception turns that bucket's FAIL into EXCEPTION; an expired one is a finding", async () => {
     const { packet } = await run('acme');
     const objects = packet.controls.find((c) => c.id === 's3-objects-encrypted')!;
     expect(objects.resources.find((r) => r.resource === 'acme-legacy-archive')!.verdict).toBe('exception');
@@ -80,7 +87,10 @@ describe('exceptions register in the packet', () => {
 describe('baseline drift and trend', () => {
   it('no baseline yet: the packet says so and gives the command that creates one', async () => {
     const { packet } = await run('northwind');
-    expect(packet.sections.drift).toEqual({ state: 'no_baseline', command: expect.stringContaining('s3-evidence baseline approve --tenant northwind') });
+    expect(packet.sections.drift).toEqual({
+      state: 'no_baseline',
+      command: expect.stringContaining('s3-evidence baseline approve --tenant northwind'),
+    });
   }, 60_000);
 
   it('approve, weaken a policy, run again: a critical drift names the removed TLS deny', async () => {
@@ -88,14 +98,40 @@ describe('baseline drift and trend', () => {
     const baselineDir = ws.config.baselineDir;
     const out: string[] = [];
     const write = process.stdout.write;
-    process.stdout.write = ((c: string) => (out.push(c), true));
+    process.stdout.write = (c: string) => (out.push(c), true);
     try {
-      expect(await main(['node', 's3-evidence', 'baseline', 'approve', '--tenant', 'northwind', '--period', '2026-10', '--by', 'Jane Auditor', '--reason', 'October review', '--out', ws.out, '--baseline-dir', baselineDir])).toBe(0);
+      expect(
+        await main([
+          'node',
+          's3-evidence',
+          'baseline',
+          'approve',
+          '--tenant',
+          'northwind',
+          '--period',
+          '2026-10',
+          '--by',
+          'Jane Auditor',
+          '--reason',
+          'October review',
+          '--out',
+          ws.out,
+          '--baseline-dir',
+          baselineDir,
+        ]),
+      ).toBe(0);
     } finally {
       process.stdout.write = write;
     }
     // Remove the TLS deny from one bucket's policy in the export.
-    const file = path.join(ws.exportsDir, 'accounts', '111111111111', 's3api', 'northwind-backups', 'get-bucket-policy.json');
+    const file = path.join(
+      ws.exportsDir,
+      'accounts',
+      '111111111111',
+      's3api',
+      'northwind-backups',
+      'get-bucket-policy.json',
+    );
     const doc = JSON.parse(readFileSync(file, 'utf8'));
     const policy = JSON.parse(doc.Policy);
     policy.Statement = policy.Statement.filter((s: { Sid: string }) => s.Sid !== 'DenyInsecureTransport');
@@ -103,11 +139,18 @@ describe('baseline drift and trend', () => {
     const { packet } = await run('northwind');
     expect(packet.sections.drift.state).toBe('compared');
     if (packet.sections.drift.state !== 'compared') return;
-    expect(packet.sections.drift.baseline).toMatchObject({ version: 1, approvedBy: 'Jane Auditor', reason: 'October review', period: '2026-10' });
+    expect(packet.sections.drift.baseline).toMatchObject({
+      version: 1,
+      approvedBy: 'Jane Auditor',
+      reason: 'October review',
+      period: '2026-10',
+    });
     expect(packet.sections.drift.counts.critical).toBeGreaterThanOrEqual(1);
     const critical = packet.sections.drift.items.filter((i) => i.severity === 'critical');
     expect(critical.map((i) => i.resource)).toContain('northwind-backups');
-    expect(packet.findings.some((f) => f.controlId === 'baseline-drift' && f.resource === 'northwind-backups')).toBe(true);
+    expect(packet.findings.some((f) => f.controlId === 'baseline-drift' && f.resource === 'northwind-backups')).toBe(
+      true,
+    );
   }, 60_000);
 
   it('the trend covers 12 months: earlier packets present, missing months are gaps', async () => {

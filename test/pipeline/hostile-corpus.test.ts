@@ -1,5 +1,18 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -54,10 +67,15 @@ interface HostileCase {
   expect?: 'undetermined' | 'inventory';
 }
 
-const CASES = (JSON.parse(readFileSync(path.resolve('test/fixtures/hostile/cases.json'), 'utf8')) as { cases: HostileCase[] }).cases;
+const CASES = (
+  JSON.parse(readFileSync(path.resolve('test/fixtures/hostile/cases.json'), 'utf8')) as { cases: HostileCase[] }
+).cases;
 const PERIOD = '2026-10';
 const KEYS = {
-  northwind: ['arn:aws:kms:us-east-2:111111111111:key/0b6c5e1a-7d3f-4c2e-9a41-5f8e2d7c1b90', 'arn:aws:kms:us-west-2:111111111111:key/3e9d2a47-1c85-4b6f-a0d3-8f27c6e5b412'],
+  northwind: [
+    'arn:aws:kms:us-east-2:111111111111:key/0b6c5e1a-7d3f-4c2e-9a41-5f8e2d7c1b90',
+    'arn:aws:kms:us-west-2:111111111111:key/3e9d2a47-1c85-4b6f-a0d3-8f27c6e5b412',
+  ],
   acme: ['arn:aws:kms:eu-west-1:222222222222:key/7f4a1b2c-3d5e-4f60-8a9b-0c1d2e3f4a5b'],
 };
 const WITNESS = 'globex';
@@ -125,7 +143,11 @@ async function apply(exportsDir: string, c: HostileCase): Promise<void> {
   } else if (d.redate !== undefined) {
     for (const [from, to] of Object.entries(d.redate)) renameSync(path.join(file, from), path.join(file, to));
   } else if (d.keyId !== undefined) {
-    const enc = JSON.parse(readFileSync(file, 'utf8')) as { ServerSideEncryptionConfiguration: { Rules: Array<{ ApplyServerSideEncryptionByDefault: Record<string, string> }> } };
+    const enc = JSON.parse(readFileSync(file, 'utf8')) as {
+      ServerSideEncryptionConfiguration: {
+        Rules: Array<{ ApplyServerSideEncryptionByDefault: Record<string, string> }>;
+      };
+    };
     enc.ServerSideEncryptionConfiguration.Rules[0]!.ApplyServerSideEncryptionByDefault.KMSMasterKeyID = d.keyId;
     writeFileSync(file, JSON.stringify(enc));
   } else if (d.json !== undefined) writeFileSync(file, JSON.stringify(d.json));
@@ -133,16 +155,22 @@ async function apply(exportsDir: string, c: HostileCase): Promise<void> {
   else if (d.hex !== undefined) writeFileSync(file, Buffer.from(d.hex, 'hex'));
   else if (d.truncate !== undefined) truncateSync(file, Math.floor(statSync(file).size * d.truncate));
   else if (d.remove) unlinkSync(file);
-  else if (d.huge !== undefined) writeFileSync(file, `{"TagSet": [${'{"Key": "k", "Value": "v"}, '.repeat(Math.ceil(d.huge / 26))}`);
-  else if (d.invalidUtf8) writeFileSync(file, Buffer.concat([Buffer.from([0xc3, 0x28, 0xff, 0xfe]), readFileSync(file)]));
+  else if (d.huge !== undefined)
+    writeFileSync(file, `{"TagSet": [${'{"Key": "k", "Value": "v"}, '.repeat(Math.ceil(d.huge / 26))}`);
+  else if (d.invalidUtf8)
+    writeFileSync(file, Buffer.concat([Buffer.from([0xc3, 0x28, 0xff, 0xfe]), readFileSync(file)]));
   else if (d.errorText !== undefined) {
     unlinkSync(file);
     writeFileSync(file.replace(/\.json$/, '.error.txt'), d.errorText);
-  } else if (d.manifest !== undefined) writeManifest(file, { ...JSON.parse(readFileSync(file, 'utf8')), ...d.manifest });
+  } else if (d.manifest !== undefined)
+    writeManifest(file, { ...JSON.parse(readFileSync(file, 'utf8')), ...d.manifest });
   else if (d.removeChecksum) unlinkSync(file);
   else if (d.foreignRow !== undefined) {
     // Rewrite the first data file with its first row naming another bucket; keep MD5s consistent.
-    const manifest = JSON.parse(readFileSync(file, 'utf8')) as { sourceBucket: string; files: Array<{ key: string; size: number; MD5checksum: string }> };
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
+      sourceBucket: string;
+      files: Array<{ key: string; size: number; MD5checksum: string }>;
+    };
     const first = manifest.files[0]!;
     const dataFile = path.join(path.dirname(path.dirname(file)), 'data', path.basename(first.key));
     const rows = gunzipSync(readFileSync(dataFile)).toString('utf8');
@@ -182,10 +210,26 @@ async function runAll(out: string): Promise<number> {
 
 function judge(c: HostileCase, exit: number, packet: Packet | undefined, root: string): Row {
   const problems: string[] = [];
-  if (!packet) return { id: c.id, exit, verdict: 'no packet', message: captured.err.split('\n')[0] ?? '', crashed: true, falseGreens: [], named: false, problems: ['no packet'] };
+  if (!packet)
+    return {
+      id: c.id,
+      exit,
+      verdict: 'no packet',
+      message: captured.err.split('\n')[0] ?? '',
+      crashed: true,
+      falseGreens: [],
+      named: false,
+      problems: ['no packet'],
+    };
   const packetDir = path.join(root, PERIOD, c.tenant);
-  const evidence = c.evidence.includes('*') ? path.relative(packetDir, resolve(packetDir, c.evidence)).split(path.sep).join('/') : c.evidence;
-  const falseGreens = packet.controls.flatMap((ctl) => ctl.resources.filter((r) => r.verdict === 'pass' && r.evidence.includes(evidence)).map((r) => `${ctl.id} ${r.resource}`));
+  const evidence = c.evidence.includes('*')
+    ? path.relative(packetDir, resolve(packetDir, c.evidence)).split(path.sep).join('/')
+    : c.evidence;
+  const falseGreens = packet.controls.flatMap((ctl) =>
+    ctl.resources
+      .filter((r) => r.verdict === 'pass' && r.evidence.includes(evidence))
+      .map((r) => `${ctl.id} ${r.resource}`),
+  );
   const hit = packet.completeness.missing.find((m) => `${m.scope} ${m.source} ${m.reason}`.includes(c.names));
   if (packet.completeness.complete) problems.push('packet complete');
   if (packet.status === 'compliant') problems.push('status compliant');
@@ -193,14 +237,27 @@ function judge(c: HostileCase, exit: number, packet: Packet | undefined, root: s
   if (c.expect === 'undetermined') {
     const bucket = c.unit.replace(/^bucket /, '');
     if (!packet.scopeUndetermined.some((b) => b.name === bucket)) problems.push('bucket not scope-undetermined');
-    if (packet.buckets.some((b) => b.name === bucket) || packet.excludedBuckets.some((b) => b.name === bucket)) problems.push('bucket judged or excluded');
+    if (packet.buckets.some((b) => b.name === bucket) || packet.excludedBuckets.some((b) => b.name === bucket))
+      problems.push('bucket judged or excluded');
   }
   if (c.expect === 'inventory') {
     const bucket = packet.buckets.find((b) => b.name === c.unit.replace(/^bucket /, ''));
     if (bucket?.coverage.state === 'measured') problems.push('coverage measured');
   }
-  const verdict = packet.status === 'incomplete' || !packet.completeness.complete ? `${packet.status === 'incomplete' ? '' : `${packet.status}, `}incomplete` : packet.status;
-  return { id: c.id, exit, verdict, message: hit ? `${hit.scope}: ${hit.reason}` : '', crashed: exit !== 0 && exit !== 3, falseGreens, named: Boolean(hit), problems };
+  const verdict =
+    packet.status === 'incomplete' || !packet.completeness.complete
+      ? `${packet.status === 'incomplete' ? '' : `${packet.status}, `}incomplete`
+      : packet.status;
+  return {
+    id: c.id,
+    exit,
+    verdict,
+    message: hit ? `${hit.scope}: ${hit.reason}` : '',
+    crashed: exit !== 0 && exit !== 3,
+    falseGreens,
+    named: Boolean(hit),
+    problems,
+  };
 }
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
@@ -227,16 +284,27 @@ beforeAll(async () => {
     const witness = readPacket(roundOut, WITNESS);
     for (const c of round) {
       const row = judge(c, exit, readPacket(roundOut, c.tenant), roundOut);
-      if (JSON.stringify(witness?.completeness) !== JSON.stringify(clean.completeness) || witness?.status !== clean.status) row.problems.push(`${WITNESS} differs from a clean run`);
+      if (
+        JSON.stringify(witness?.completeness) !== JSON.stringify(clean.completeness) ||
+        witness?.status !== clean.status
+      )
+        row.problems.push(`${WITNESS} differs from a clean run`);
       rows.set(c.id, row);
     }
     rmSync(roundOut, { recursive: true, force: true });
   }
-  const table = [...rows.values()].map((r) => `${clip(r.id, 38).padEnd(38)} ${String(r.exit).padStart(4)}  ${clip(r.verdict, 24).padEnd(24)} ${clip(r.message, 150)}`);
+  const table = [...rows.values()].map(
+    (r) =>
+      `${clip(r.id, 38).padEnd(38)} ${String(r.exit).padStart(4)}  ${clip(r.verdict, 24).padEnd(24)} ${clip(r.message, 150)}`,
+  );
   const crashes = [...rows.values()].filter((r) => r.crashed).length;
   const greens = [...rows.values()].reduce((n, r) => n + r.falseGreens.length, 0);
   console.log(
-    [`hostile corpus: ${rows.size} cases in ${n} runs; crashes ${crashes}, false greens ${greens}`, `${'case'.padEnd(38)} exit  ${'verdict'.padEnd(24)} message`, ...table].join('\n'),
+    [
+      `hostile corpus: ${rows.size} cases in ${n} runs; crashes ${crashes}, false greens ${greens}`,
+      `${'case'.padEnd(38)} exit  ${'verdict'.padEnd(24)} message`,
+      ...table,
+    ].join('\n'),
   );
 }, 300_000);
 

@@ -14,7 +14,15 @@ import type { Packet } from '../../src/model/packet.js';
 import { runTenant, type LiveCollection } from '../../src/pipeline/run-tenant.js';
 import { listFilesRecursive } from '../../src/util/hash.js';
 import { testOptions } from '../support/fake-aws/harness.js';
-import { startFakeAws, type FakeAccount, type FakeAws, type FakeBucket, type FakeKey, type Fault, type Scenario } from '../support/fake-aws/index.js';
+import {
+  startFakeAws,
+  type FakeAccount,
+  type FakeAws,
+  type FakeBucket,
+  type FakeKey,
+  type Fault,
+  type Scenario,
+} from '../support/fake-aws/index.js';
 import { demoWorkspace } from '../support/demo-workspace.js';
 
 const ARCHIVE_ACCOUNT = '999999999999';
@@ -35,25 +43,47 @@ const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Rec
 const cliErrorCode = (file: string) => /An error occurred \((\w+)\)/.exec(readFileSync(file, 'utf8'))?.[1];
 
 /** One tenant account of the demo export, as the fake endpoint's declarative account. */
-function accountFromExport(dir: string, id: string, faults: Fault[]): { account: FakeAccount; foreign: Array<{ account: string; key: FakeKey }> } {
+function accountFromExport(
+  dir: string,
+  id: string,
+  faults: Fault[],
+): { account: FakeAccount; foreign: Array<{ account: string; key: FakeKey }> } {
   const buckets: FakeBucket[] = [];
-  for (const b of readJson(path.join(dir, 's3api', 'list-buckets.json')).Buckets as Array<{ Name: string; CreationDate: string }>) {
+  for (const b of readJson(path.join(dir, 's3api', 'list-buckets.json')).Buckets as Array<{
+    Name: string;
+    CreationDate: string;
+  }>) {
     const bd = path.join(dir, 's3api', b.Name);
     const location = readJson(path.join(bd, 'get-bucket-location.json')).LocationConstraint as string | null;
     const bucket: FakeBucket = { name: b.Name, region: location ?? 'us-east-1', creationDate: b.CreationDate };
     const enc = path.join(bd, 'get-bucket-encryption.json');
     if (existsSync(enc)) {
       const rule = readJson(enc).ServerSideEncryptionConfiguration.Rules[0];
-      bucket.encryption = { algorithm: rule.ApplyServerSideEncryptionByDefault.SSEAlgorithm, bucketKeyEnabled: rule.BucketKeyEnabled, ...(rule.ApplyServerSideEncryptionByDefault.KMSMasterKeyID ? { kmsKeyId: rule.ApplyServerSideEncryptionByDefault.KMSMasterKeyID } : {}) };
+      bucket.encryption = {
+        algorithm: rule.ApplyServerSideEncryptionByDefault.SSEAlgorithm,
+        bucketKeyEnabled: rule.BucketKeyEnabled,
+        ...(rule.ApplyServerSideEncryptionByDefault.KMSMasterKeyID
+          ? { kmsKeyId: rule.ApplyServerSideEncryptionByDefault.KMSMasterKeyID }
+          : {}),
+      };
     }
     const policy = path.join(bd, 'get-bucket-policy.json');
     if (existsSync(policy)) bucket.policy = readJson(policy).Policy;
     const tags = path.join(bd, 'get-bucket-tagging.json');
-    if (existsSync(tags)) bucket.tags = Object.fromEntries((readJson(tags).TagSet as Array<{ Key: string; Value: string }>).map((t) => [t.Key, t.Value]));
+    if (existsSync(tags))
+      bucket.tags = Object.fromEntries(
+        (readJson(tags).TagSet as Array<{ Key: string; Value: string }>).map((t) => [t.Key, t.Value]),
+      );
     bucket.publicAccessBlock = readJson(path.join(bd, 'get-public-access-block.json')).PublicAccessBlockConfiguration;
     for (const f of readdirSync(bd).filter((n) => n.endsWith('.error.txt'))) {
       const code = cliErrorCode(path.join(bd, f));
-      if (code === 'AccessDenied') faults.push({ service: 's3', operation: OPERATION_OF[f.replace('.error.txt', '')]!, bucket: b.Name, action: { kind: 'error', code, status: 403, message: 'Access Denied' } });
+      if (code === 'AccessDenied')
+        faults.push({
+          service: 's3',
+          operation: OPERATION_OF[f.replace('.error.txt', '')]!,
+          bucket: b.Name,
+          action: { kind: 'error', code, status: 403, message: 'Access Denied' },
+        });
     }
     buckets.push(bucket);
   }
@@ -61,7 +91,10 @@ function accountFromExport(dir: string, id: string, faults: Fault[]): { account:
   const foreign: Array<{ account: string; key: FakeKey }> = [];
   for (const region of readdirSync(path.join(dir, 'kms'))) {
     const aliasFile = path.join(dir, 'kms', region, 'list-aliases.json');
-    const aliases = (existsSync(aliasFile) ? readJson(aliasFile).Aliases : []) as Array<{ AliasName: string; TargetKeyId: string }>;
+    const aliases = (existsSync(aliasFile) ? readJson(aliasFile).Aliases : []) as Array<{
+      AliasName: string;
+      TargetKeyId: string;
+    }>;
     for (const keyId of readdirSync(path.join(dir, 'kms', region)).filter((n) => n !== 'list-aliases.json')) {
       const kd = path.join(dir, 'kms', region, keyId);
       if (!existsSync(path.join(kd, 'describe-key.json'))) {
@@ -78,7 +111,12 @@ function accountFromExport(dir: string, id: string, faults: Fault[]): { account:
         description: meta.Description,
         createdAt: '2022-01-10T09:00:00Z',
         aliases: aliases.filter((a) => a.TargetKeyId === keyId).map((a) => a.AliasName),
-        rotation: { enabled: rotation.KeyRotationEnabled, ...(rotation.RotationPeriodInDays ? { periodDays: rotation.RotationPeriodInDays, nextRotationDate: '2027-01-10T09:00:00Z' } : {}) },
+        rotation: {
+          enabled: rotation.KeyRotationEnabled,
+          ...(rotation.RotationPeriodInDays
+            ? { periodDays: rotation.RotationPeriodInDays, nextRotationDate: '2027-01-10T09:00:00Z' }
+            : {}),
+        },
         policy: readJson(path.join(kd, 'get-key-policy.json')).Policy,
       });
     }
@@ -90,7 +128,8 @@ function accountFromExport(dir: string, id: string, faults: Fault[]): { account:
 async function archiveObjects(): Promise<Record<string, Buffer>> {
   const objects: Record<string, Buffer> = {};
   for (const top of ['inventory', 'logs']) {
-    for (const rel of await listFilesRecursive(path.join(ws.exportsDir, top))) objects[`${top}/${rel}`] = readFileSync(path.join(ws.exportsDir, top, rel));
+    for (const rel of await listFilesRecursive(path.join(ws.exportsDir, top)))
+      objects[`${top}/${rel}`] = readFileSync(path.join(ws.exportsDir, top, rel));
   }
   return objects;
 }
@@ -99,8 +138,16 @@ function liveTenant(t: TenantConfig): TenantConfig {
   const rel = (loc: string) => `s3://${ARCHIVE}/${path.relative(ws.exportsDir, loc).split(path.sep).join('/')}/`;
   return {
     ...t,
-    accounts: t.accounts.map((a) => ({ id: a.id, regions: a.regions, roleArn: `arn:aws:iam::${a.id}:role/EvidenceReader` })),
-    sources: { inventory: t.sources.inventory.map(rel), accessLogs: t.sources.accessLogs.map(rel), cloudTrail: t.sources.cloudTrail.map(rel) },
+    accounts: t.accounts.map((a) => ({
+      id: a.id,
+      regions: a.regions,
+      roleArn: `arn:aws:iam::${a.id}:role/EvidenceReader`,
+    })),
+    sources: {
+      inventory: t.sources.inventory.map(rel),
+      accessLogs: t.sources.accessLogs.map(rel),
+      cloudTrail: t.sources.cloudTrail.map(rel),
+    },
   };
 }
 
@@ -109,7 +156,12 @@ function liveCollection(): LiveCollection {
   return {
     async sources(tenant) {
       setup = await liveSources(tenant, testOptions(fake));
-      return { sources: setup.sources, configSources: setup.configSources, identity: setup.identity, problems: setup.problems };
+      return {
+        sources: setup.sources,
+        configSources: setup.configSources,
+        identity: setup.identity,
+        problems: setup.problems,
+      };
     },
     s3ForTrees: () => setup!.treeS3,
     close: () => setup?.close(),
@@ -128,12 +180,20 @@ function substance(p: Packet): unknown {
   // Where a tree was read appears in some reasons: name both roots alike.
   // Local locations are recorded relative to the configuration file's folder.
   const exportsRecorded = path.relative(path.join(ws.root, 'config'), ws.exportsDir);
-  const sameRoot = (text: string) => text.split(`${exportsRecorded}/`).join('<root>/').split(`s3://${ARCHIVE}/`).join('<root>/').replace(/\/\)/g, ')');
-  const withoutLocations = JSON.parse(sameRoot(JSON.stringify(rest, (k, v: unknown) => (k === 'locations' ? undefined : v)))) as object;
+  const sameRoot = (text: string) =>
+    text.split(`${exportsRecorded}/`).join('<root>/').split(`s3://${ARCHIVE}/`).join('<root>/').replace(/\/\)/g, ')');
+  const withoutLocations = JSON.parse(
+    sameRoot(JSON.stringify(rest, (k, v: unknown) => (k === 'locations' ? undefined : v))),
+  ) as object;
   return {
     ...withoutLocations,
-    sections: JSON.parse(sameRoot(JSON.stringify(otherSections, (k, v: unknown) => (k === 'locations' ? undefined : v)))) as object,
-    completeness: { complete: completeness.complete, missing: completeness.missing.map((m) => [m.scope, m.source, sameRoot(m.reason).split(': ')[0]]) },
+    sections: JSON.parse(
+      sameRoot(JSON.stringify(otherSections, (k, v: unknown) => (k === 'locations' ? undefined : v))),
+    ) as object,
+    completeness: {
+      complete: completeness.complete,
+      missing: completeness.missing.map((m) => [m.scope, m.source, sameRoot(m.reason).split(': ')[0]]),
+    },
   };
 }
 
@@ -152,18 +212,43 @@ beforeAll(async () => {
   for (const [id, keys] of foreign) accounts.push({ id, buckets: [], keys });
   accounts.push({
     id: ARCHIVE_ACCOUNT,
-    buckets: [{ name: ARCHIVE, region: 'us-east-1', objects: await archiveObjects(), readableBy: ws.config.tenants.flatMap((t) => t.accounts.map((a) => a.id)) }],
+    buckets: [
+      {
+        name: ARCHIVE,
+        region: 'us-east-1',
+        objects: await archiveObjects(),
+        readableBy: ws.config.tenants.flatMap((t) => t.accounts.map((a) => a.id)),
+      },
+    ],
   });
-  const scenario: Scenario = { caller: { accessKeyId: 'AKIDDEMOCALLER', account: '123456789012', arn: 'arn:aws:iam::123456789012:user/msp-auditor' }, accounts, faults };
+  const scenario: Scenario = {
+    caller: {
+      accessKeyId: 'AKIDDEMOCALLER',
+      account: '123456789012',
+      arn: 'arn:aws:iam::123456789012:user/msp-auditor',
+    },
+    accounts,
+    faults,
+  };
   fake = await startFakeAws(scenario);
 
   const liveConfig: Config = { ...ws.config, tenants: ws.config.tenants.map(liveTenant) };
   for (const t of ws.config.tenants) {
-    const args = { configSha256: 'f'.repeat(64), period: periodFor('2026-10', t.timeZone), now: new Date('2026-11-01T06:00:00Z') };
+    const args = {
+      configSha256: 'f'.repeat(64),
+      period: periodFor('2026-10', t.timeZone),
+      now: new Date('2026-11-01T06:00:00Z'),
+    };
     const off = await runTenant({ ...args, config: ws.config, tenant: t, outDir: path.join(ws.root, 'offline') });
     offline[t.id] = JSON.parse(readFileSync(path.join(off.folder, 'packet.json'), 'utf8')) as Packet;
     const lt = liveConfig.tenants.find((x) => x.id === t.id)!;
-    const on = await runTenant({ ...args, config: liveConfig, tenant: lt, outDir: path.join(ws.root, 'live'), live: liveCollection() });
+    const on = await runTenant({
+      ...args,
+      config: liveConfig,
+      tenant: lt,
+      outDir: path.join(ws.root, 'live'),
+      live: liveCollection(),
+    });
     live[t.id] = JSON.parse(readFileSync(path.join(on.folder, 'packet.json'), 'utf8')) as Packet;
   }
 }, 180_000);
@@ -182,13 +267,25 @@ describe('live collection of the demo environment', () => {
 
   it('AWS Config: the export has no Config files (not collected); live accounts have no recorder (not recording, not missing)', () => {
     const off = offline.acme!.sections.awsConfig;
-    expect(off.state === 'not_collected' && off.reason).toBe('no AWS Config evidence (account 222222222222: the offline export ../output/demo-export/accounts/222222222222 has no configservice/ folder)');
+    expect(off.state === 'not_collected' && off.reason).toBe(
+      'no AWS Config evidence (account 222222222222: the offline export ../output/demo-export/accounts/222222222222 has no configservice/ folder)',
+    );
     const on = live.acme!.sections.awsConfig;
     expect(on.state).toBe('collected');
     if (on.state !== 'collected') return;
     expect(on.recorders.map((r) => [r.account, r.region, r.state, r.text])).toEqual([
-      ['222222222222', 'eu-west-1', 'not_recording', 'AWS Config is not recording in 222222222222/eu-west-1 (no configuration recorder)'],
-      ['222222222222', 'us-east-1', 'not_recording', 'AWS Config is not recording in 222222222222/us-east-1 (no configuration recorder)'],
+      [
+        '222222222222',
+        'eu-west-1',
+        'not_recording',
+        'AWS Config is not recording in 222222222222/eu-west-1 (no configuration recorder)',
+      ],
+      [
+        '222222222222',
+        'us-east-1',
+        'not_recording',
+        'AWS Config is not recording in 222222222222/us-east-1 (no configuration recorder)',
+      ],
     ]);
     expect(on.rules).toEqual([]);
     expect(live.acme!.completeness.missing.filter((m) => m.source.startsWith('config:'))).toEqual([]);

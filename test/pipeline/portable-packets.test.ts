@@ -65,9 +65,21 @@ async function checkout(root: string): Promise<string> {
   await generateDemoExports(path.join(root, 'output', 'demo-export'));
   const out = path.join(root, 'out');
   const write = process.stdout.write;
-  process.stdout.write = (() => true);
+  process.stdout.write = () => true;
   try {
-    expect(await main(['node', 's3-evidence', 'run', '--config', path.join(root, 'config', 'demo.yaml'), '--period', '2026-10', '--out', out])).toBe(3);
+    expect(
+      await main([
+        'node',
+        's3-evidence',
+        'run',
+        '--config',
+        path.join(root, 'config', 'demo.yaml'),
+        '--period',
+        '2026-10',
+        '--out',
+        out,
+      ]),
+    ).toBe(3);
   } finally {
     process.stdout.write = write;
   }
@@ -94,7 +106,9 @@ describe('portable packets', () => {
     expect(packetFiles.filter((f) => f.endsWith('.pdf'))).toHaveLength(3);
     expect(packetFiles.filter((f) => f.endsWith('.xlsx'))).toHaveLength(3);
     expect(packetFiles.length).toBeGreaterThan(150);
-    const differing = files.filter((f) => !readFileSync(path.join(first, f)).equals(readFileSync(path.join(second, f))));
+    const differing = files.filter(
+      (f) => !readFileSync(path.join(first, f)).equals(readFileSync(path.join(second, f))),
+    );
     console.log(`portable packets: ${files.length} files compared across two checkouts, ${differing.length} differing`);
     expect(differing).toEqual([]);
   });
@@ -104,7 +118,9 @@ describe('portable packets', () => {
       [first, roots[0]!],
       [second, roots[1]!],
     ] as const) {
-      const naming = walk(dir).filter((f) => readable(f, readFileSync(path.join(dir, f))).some((part) => part.includes(root) || part.includes(base)));
+      const naming = walk(dir).filter((f) =>
+        readable(f, readFileSync(path.join(dir, f))).some((part) => part.includes(root) || part.includes(base)),
+      );
       expect(naming).toEqual([]);
     }
   });
@@ -112,11 +128,18 @@ describe('portable packets', () => {
   it('locations are recorded relative to the configuration file: offline exports, "looked in" reasons, the exceptions file', () => {
     const tenantJson = readFileSync(path.join(first, 'northwind', 'evidence', 'tenant.json'), 'utf8');
     expect(JSON.parse(tenantJson).tenant.accounts[0].offlineExport).toBe('../output/demo-export/accounts/111111111111');
-    const manifest = JSON.parse(readFileSync(path.join(first, 'northwind', 'manifest.json'), 'utf8')) as { sources: Array<{ location: string }> };
-    expect(manifest.sources.map((s) => s.location)).toEqual(['offline export ../output/demo-export/accounts/111111111111', '../output/demo-export/inventory/northwind']);
+    const manifest = JSON.parse(readFileSync(path.join(first, 'northwind', 'manifest.json'), 'utf8')) as {
+      sources: Array<{ location: string }>;
+    };
+    expect(manifest.sources.map((s) => s.location)).toEqual([
+      'offline export ../output/demo-export/accounts/111111111111',
+      '../output/demo-export/inventory/northwind',
+    ]);
     const globex = readFileSync(path.join(first, 'globex', 'packet.json'), 'utf8');
     expect(globex).toContain('looked in ../output/demo-export/inventory/globex/globex-analytics');
-    const governance = JSON.parse(readFileSync(path.join(first, 'acme', 'evidence', 'governance.json'), 'utf8')) as { exceptions: { file: string } };
+    const governance = JSON.parse(readFileSync(path.join(first, 'acme', 'evidence', 'governance.json'), 'utf8')) as {
+      exceptions: { file: string };
+    };
     expect(governance.exceptions.file).toBe('exceptions/acme.yaml');
   });
 });

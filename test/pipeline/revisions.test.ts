@@ -31,21 +31,32 @@ async function staging(finalDir: string, name: string, change?: string): Promise
   return dir;
 }
 
-const sha = async (f: string) => createHash('sha256').update(await readFile(f)).digest('hex');
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const sha = async (f: string) =>
+  createHash('sha256')
+    .update(await readFile(f))
+    .digest('hex');
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 describe('settleRevision', () => {
   it('no earlier packet: new', async () => {
     const { finalDir } = await setup();
     const s = await staging(finalDir, '.acme.staging-1');
     await rm(finalDir, { recursive: true });
-    expect(await settleRevision({ staging: s, finalDir, now: new Date('2026-11-02T08:00:00Z') })).toEqual({ state: 'new' });
+    expect(await settleRevision({ staging: s, finalDir, now: new Date('2026-11-02T08:00:00Z') })).toEqual({
+      state: 'new',
+    });
   });
 
   it('an identical earlier packet stays where it is; nothing is moved', async () => {
     const { finalDir, periodDir } = await setup();
     const s = await staging(finalDir, '.acme.staging-1');
-    expect(await settleRevision({ staging: s, finalDir, now: new Date('2026-11-02T08:00:00Z') })).toEqual({ state: 'unchanged' });
+    expect(await settleRevision({ staging: s, finalDir, now: new Date('2026-11-02T08:00:00Z') })).toEqual({
+      state: 'unchanged',
+    });
     expect(await exists(finalDir)).toBe(true);
     expect(await exists(path.join(periodDir, '.revisions'))).toBe(false);
   });
@@ -62,7 +73,12 @@ describe('settleRevision', () => {
     expect((await checkFiles(kept, await readManifest(kept))).every((c) => c.state === 'ok')).toBe(true);
     const note = JSON.parse(await readFile(path.join(s, REVISION_NOTE), 'utf8')) as RevisionNote;
     expect(note).toEqual({
-      supersedes: { movedTo: '.revisions/acme-20261102T080000Z', supersededAt: '2026-11-02T08:00:00.000Z', manifestSha256: oldManifestSha, collectedAt: '2026-11-02T08:00:00Z' },
+      supersedes: {
+        movedTo: '.revisions/acme-20261102T080000Z',
+        supersededAt: '2026-11-02T08:00:00.000Z',
+        manifestSha256: oldManifestSha,
+        collectedAt: '2026-11-02T08:00:00Z',
+      },
       earlier: [],
     });
     const checks = await checkFiles(s, await readManifest(s));

@@ -18,12 +18,23 @@ let ws: Awaited<ReturnType<typeof demoWorkspace>>;
 
 async function run(period: string): Promise<{ packet: Packet; folder: string }> {
   const tenant = ws.config.tenants.find((t) => t.id === 'acme')!;
-  const r = await runTenant({ config: ws.config, configSha256: 'f'.repeat(64), tenant, period: periodFor(period, tenant.timeZone), outDir: ws.out, now: new Date('2030-01-01T00:00:00Z') });
+  const r = await runTenant({
+    config: ws.config,
+    configSha256: 'f'.repeat(64),
+    tenant,
+    period: periodFor(period, tenant.timeZone),
+    outDir: ws.out,
+    now: new Date('2030-01-01T00:00:00Z'),
+  });
   return { packet: JSON.parse(readFileSync(path.join(r.folder, 'packet.json'), 'utf8')) as Packet, folder: r.folder };
 }
 
 function walk(dir: string, base = dir): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name), base) : [path.relative(base, path.join(dir, e.name)).split(path.sep).join('/')]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? walk(path.join(dir, e.name), base)
+      : [path.relative(base, path.join(dir, e.name)).split(path.sep).join('/')],
+  );
 }
 
 beforeAll(async () => {
@@ -48,7 +59,9 @@ describe('trend and earlier packets that do not verify', () => {
     sept.kpis.objectsPct = 100;
     writeFileSync(file, `${JSON.stringify(sept, null, 2)}\n`);
     const manifestFile = path.join(folder, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { files: Array<{ path: string; sha256: string; size: number }> };
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
+      files: Array<{ path: string; sha256: string; size: number }>;
+    };
     manifest.files = walk(folder)
       .filter((p) => p !== 'manifest.json')
       .sort()

@@ -22,7 +22,14 @@ let copies = 0;
 beforeAll(async () => {
   ws = await demoWorkspace();
   for (const tenant of ws.config.tenants.filter((t) => t.id !== 'globex')) {
-    const r = await runTenant({ config: ws.config, configSha256: 'f'.repeat(64), tenant, period: periodFor('2026-10', tenant.timeZone), outDir: ws.out, now: new Date('2030-01-01T00:00:00Z') });
+    const r = await runTenant({
+      config: ws.config,
+      configSha256: 'f'.repeat(64),
+      tenant,
+      period: periodFor('2026-10', tenant.timeZone),
+      outDir: ws.out,
+      now: new Date('2030-01-01T00:00:00Z'),
+    });
     folders[tenant.id] = r.folder;
   }
 }, 180_000);
@@ -70,7 +77,15 @@ function failuresOf(r: VerifyReport) {
   };
 }
 
-const CLEAN = { files: [], header: [], rendered: [], extra: [], missingEvidence: [], packetReproduced: true, problems: [] };
+const CLEAN = {
+  files: [],
+  header: [],
+  rendered: [],
+  extra: [],
+  missingEvidence: [],
+  packetReproduced: true,
+  problems: [],
+};
 
 describe('verify binds every file of the packet', () => {
   it('the untouched packet verifies: hashes, header, packet.json, and every rendered file re-rendered identically', async () => {
@@ -103,7 +118,13 @@ describe('verify binds every file of the packet', () => {
     expect(failuresOf(r)).toEqual({ ...CLEAN, rendered: ['differs northwind-2026-10.pdf'] });
     const acmeSize = readFileSync(path.join(folders.acme!, 'acme-2026-10.pdf')).length;
     const ownSize = readFileSync(path.join(folders.northwind!, 'northwind-2026-10.pdf')).length;
-    expect(verifyMessages(r)).toEqual([expect.stringMatching(new RegExp(`^rendered: northwind-2026-10\\.pdf is not what packet\\.json renders to: ${acmeSize} bytes stored, ${ownSize} bytes re-rendered, first difference at byte \\d+$`))]);
+    expect(verifyMessages(r)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^rendered: northwind-2026-10\\.pdf is not what packet\\.json renders to: ${acmeSize} bytes stored, ${ownSize} bytes re-rendered, first difference at byte \\d+$`,
+        ),
+      ),
+    ]);
   });
 
   it('a swapped workbook, hashes recomputed: the XLSX is named with the workbook parts that differ', async () => {
@@ -114,7 +135,9 @@ describe('verify binds every file of the packet', () => {
     expect(r.ok).toBe(false);
     expect(failuresOf(r)).toEqual({ ...CLEAN, rendered: ['differs northwind-2026-10.xlsx'] });
     const message = verifyMessages(r)[0]!;
-    expect(message).toMatch(/^rendered: northwind-2026-10\.xlsx is not what packet\.json renders to: workbook parts differ: /);
+    expect(message).toMatch(
+      /^rendered: northwind-2026-10\.xlsx is not what packet\.json renders to: workbook parts differ: /,
+    );
     expect(message).toContain('xl/worksheets/sheet1.xml');
   });
 
@@ -129,16 +152,44 @@ describe('verify binds every file of the packet', () => {
     recomputeHashes(dir);
     const r = await verifyFolder(dir);
     expect(failuresOf(r)).toEqual({ ...CLEAN, rendered: ['differs exports/buckets.csv'] });
-    expect(verifyMessages(r)).toEqual([`rendered: exports/buckets.csv is not what packet.json renders to: line 2 is ${JSON.stringify(lines[1].slice(0, 80) + (lines[1].length > 80 ? '…' : ''))}, re-rendering packet.json gives ${JSON.stringify(original.slice(0, 80) + (original.length > 80 ? '…' : ''))}`]);
+    expect(verifyMessages(r)).toEqual([
+      `rendered: exports/buckets.csv is not what packet.json renders to: line 2 is ${JSON.stringify(lines[1].slice(0, 80) + (lines[1].length > 80 ? '…' : ''))}, re-rendering packet.json gives ${JSON.stringify(original.slice(0, 80) + (original.length > 80 ? '…' : ''))}`,
+    ]);
   });
 
   const headerEdits: Array<[string, (m: Record<string, unknown>) => void, RegExp]> = [
-    ['tenant', (m) => (m.tenant = 'acme'), /^manifest header: manifest\.json tenant is "acme" but packet\.json and evidence\/tenant\.json say "northwind"$/],
-    ['period', (m) => ((m.period as { label: string }).label = '2026-09'), /^manifest header: manifest\.json period is \{"label":"2026-09",.*\} but packet\.json and evidence\/tenant\.json say \{"label":"2026-10",/],
-    ['configSha256', (m) => (m.configSha256 = 'a'.repeat(64)), new RegExp(`^manifest header: manifest\\.json configSha256 is "${'a'.repeat(64)}" but packet\\.json and evidence/run\\.json say "${'f'.repeat(64)}"$`)],
-    ['tool', (m) => ((m.tool as { version: string }).version = '9.9.9'), /^manifest header: manifest\.json tool is \{"name":"s3-evidence","version":"9\.9\.9"\} but packet\.json and evidence\/run\.json say \{"name":"s3-evidence","version":"0\.1\.0"\}$/],
-    ['sources', (m) => (m.sources as Array<{ location: string }>).pop(), /^manifest header: manifest\.json sources disagrees with evidence\/tenant\.json: sources\[1\]: manifest has undefined ≠ evidence\/tenant\.json say \{"kind":"inventory","scope":"tenant northwind","location":"/],
-    ['collection', (m) => ((m.collection as { startedAt: string }).startedAt = '2026-11-15T00:00:00Z'), /^manifest header: manifest\.json collection is \{"mode":"offline","startedAt":"2026-11-15T00:00:00Z",.*\} but packet\.json and evidence\/run\.json say \{"mode":"offline","startedAt":"2026-11-01T06:00:00Z",.*\}$/],
+    [
+      'tenant',
+      (m) => (m.tenant = 'acme'),
+      /^manifest header: manifest\.json tenant is "acme" but packet\.json and evidence\/tenant\.json say "northwind"$/,
+    ],
+    [
+      'period',
+      (m) => ((m.period as { label: string }).label = '2026-09'),
+      /^manifest header: manifest\.json period is \{"label":"2026-09",.*\} but packet\.json and evidence\/tenant\.json say \{"label":"2026-10",/,
+    ],
+    [
+      'configSha256',
+      (m) => (m.configSha256 = 'a'.repeat(64)),
+      new RegExp(
+        `^manifest header: manifest\\.json configSha256 is "${'a'.repeat(64)}" but packet\\.json and evidence/run\\.json say "${'f'.repeat(64)}"$`,
+      ),
+    ],
+    [
+      'tool',
+      (m) => ((m.tool as { version: string }).version = '9.9.9'),
+      /^manifest header: manifest\.json tool is \{"name":"s3-evidence","version":"9\.9\.9"\} but packet\.json and evidence\/run\.json say \{"name":"s3-evidence","version":"0\.1\.0"\}$/,
+    ],
+    [
+      'sources',
+      (m) => (m.sources as Array<{ location: string }>).pop(),
+      /^manifest header: manifest\.json sources disagrees with evidence\/tenant\.json: sources\[1\]: manifest has undefined ≠ evidence\/tenant\.json say \{"kind":"inventory","scope":"tenant northwind","location":"/,
+    ],
+    [
+      'collection',
+      (m) => ((m.collection as { startedAt: string }).startedAt = '2026-11-15T00:00:00Z'),
+      /^manifest header: manifest\.json collection is \{"mode":"offline","startedAt":"2026-11-15T00:00:00Z",.*\} but packet\.json and evidence\/run\.json say \{"mode":"offline","startedAt":"2026-11-01T06:00:00Z",.*\}$/,
+    ],
   ];
   for (const [field, edit, message] of headerEdits) {
     it(`an edited manifest header field (${field}), hashes recomputed: that field is named`, async () => {
@@ -178,7 +229,9 @@ describe('verify binds every file of the packet', () => {
     recomputeHashes(dir);
     const r = await verifyFolder(dir);
     expect(failuresOf(r)).toEqual({ ...CLEAN, extra: ['exports/approved-by-auditor.csv'] });
-    expect(verifyMessages(r)).toEqual(['extra file: exports/approved-by-auditor.csv is neither evidence listed in packet.json, nor packet.json, nor a file packet.json renders to']);
+    expect(verifyMessages(r)).toEqual([
+      'extra file: exports/approved-by-auditor.csv is neither evidence listed in packet.json, nor packet.json, nor a file packet.json renders to',
+    ]);
   });
 
   it('an extra file not even in the manifest: named as unlisted and as extra', async () => {
@@ -194,14 +247,20 @@ describe('verify binds every file of the packet', () => {
     recomputeHashes(dir);
     const r = await verifyFolder(dir);
     expect(failuresOf(r)).toEqual({ ...CLEAN, rendered: ['missing exports/findings.csv'] });
-    expect(verifyMessages(r)).toEqual(['rendered: exports/findings.csv is missing: re-rendering packet.json produces it']);
+    expect(verifyMessages(r)).toEqual([
+      'rendered: exports/findings.csv is missing: re-rendering packet.json produces it',
+    ]);
   });
 
   it('a missing file the manifest lists: named as missing', async () => {
     const dir = copyOfNorthwind();
     unlinkSync(path.join(dir, 'northwind-2026-10.xlsx'));
     const r = await verifyFolder(dir);
-    expect(failuresOf(r)).toEqual({ ...CLEAN, files: ['missing northwind-2026-10.xlsx'], rendered: ['missing northwind-2026-10.xlsx'] });
+    expect(failuresOf(r)).toEqual({
+      ...CLEAN,
+      files: ['missing northwind-2026-10.xlsx'],
+      rendered: ['missing northwind-2026-10.xlsx'],
+    });
   });
 
   it('a missing evidence file, hashes recomputed: named as missing evidence, and packet.json no longer re-derives', async () => {
@@ -212,7 +271,9 @@ describe('verify binds every file of the packet', () => {
     expect(r.ok).toBe(false);
     expect(r.missingEvidence).toEqual(['evidence/index.json']);
     expect(r.packetReproduced).toBe(false);
-    expect(r.problems.some((p) => p.startsWith('packet could not be re-derived:') && p.includes('index.json'))).toBe(true);
+    expect(r.problems.some((p) => p.startsWith('packet could not be re-derived:') && p.includes('index.json'))).toBe(
+      true,
+    );
   });
 });
 
@@ -223,15 +284,26 @@ describe('a signed manifest keeps verifying', () => {
   beforeAll(async () => {
     fake = await startFakeAws({
       caller: { accessKeyId: 'AKIDOPERATOR', account: SIGNER, arn: `arn:aws:iam::${SIGNER}:role/evidence-runner` },
-      accounts: [{ id: SIGNER, buckets: [], keys: [{ id: 'sign-ec', region: 'eu-west-1', signing: { spec: 'ECC_NIST_P256' } }] }],
+      accounts: [
+        { id: SIGNER, buckets: [], keys: [{ id: 'sign-ec', region: 'eu-west-1', signing: { spec: 'ECC_NIST_P256' } }] },
+      ],
     });
   });
   afterAll(async () => fake?.close());
 
   it('signature and public key beside the manifest are not extra files; the packet and its signature verify; a header edit still fails both', async () => {
     const dir = copyOfNorthwind();
-    const kms = kmsClientFor(resolveLiveOptions({ endpoint: fake.endpoint, maxAttempts: 1, timeoutMs: 5000 }), 'eu-west-1', async () => fake.callerCredentials);
-    await signManifest({ kms, key: await fetchSigningKey(kms, KEY), packetDir: dir, now: () => new Date('2026-11-02T09:15:00Z') });
+    const kms = kmsClientFor(
+      resolveLiveOptions({ endpoint: fake.endpoint, maxAttempts: 1, timeoutMs: 5000 }),
+      'eu-west-1',
+      async () => fake.callerCredentials,
+    );
+    await signManifest({
+      kms,
+      key: await fetchSigningKey(kms, KEY),
+      packetDir: dir,
+      now: () => new Date('2026-11-02T09:15:00Z'),
+    });
     const r = await verifyFolder(dir);
     expect(failuresOf(r)).toEqual(CLEAN);
     expect(r.ok).toBe(true);

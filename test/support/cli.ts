@@ -8,8 +8,12 @@ export const captured = { out: '', err: '' };
 export async function cli(...args: string[]): Promise<number> {
   captured.out = '';
   captured.err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((captured.out += String(c)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((captured.err += String(c)), true));
+  const o = vi
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((c: string | Uint8Array) => ((captured.out += String(c)), true));
+  const e = vi
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((c: string | Uint8Array) => ((captured.err += String(c)), true));
   process.exitCode = undefined;
   try {
     return await main(['node', 's3-evidence', ...args]);

@@ -21,8 +21,18 @@ export async function demoWorkspace(): Promise<{ root: string; exportsDir: strin
  * Counts rows of an inventory report straight from its gzipped CSV files, independently of the
  * tool's parser: the EncryptionStatus column is the 9th of the demo's fileSchema.
  */
-export function countReport(exportsDir: string, tenant: string, bucket: string, reportFolder: string): { rows: number; byStatus: Record<string, number>; bytesByStatus: Record<string, number> } {
-  const manifest = JSON.parse(readFileSync(path.join(exportsDir, 'inventory', tenant, bucket, 'encryption-audit', reportFolder, 'manifest.json'), 'utf8')) as { files: Array<{ key: string }> };
+export function countReport(
+  exportsDir: string,
+  tenant: string,
+  bucket: string,
+  reportFolder: string,
+): { rows: number; byStatus: Record<string, number>; bytesByStatus: Record<string, number> } {
+  const manifest = JSON.parse(
+    readFileSync(
+      path.join(exportsDir, 'inventory', tenant, bucket, 'encryption-audit', reportFolder, 'manifest.json'),
+      'utf8',
+    ),
+  ) as { files: Array<{ key: string }> };
   const byStatus: Record<string, number> = {};
   const bytesByStatus: Record<string, number> = {};
   let rows = 0;

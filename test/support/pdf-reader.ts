@@ -67,7 +67,9 @@ interface WorkerReading {
   info: Record<string, unknown>;
 }
 
-const readInWorker = syncWorker<{ pdf: Uint8Array }, WorkerReading>(new URL('./pdf-reader.worker.mjs', import.meta.url));
+const readInWorker = syncWorker<{ pdf: Uint8Array }, WorkerReading>(
+  new URL('./pdf-reader.worker.mjs', import.meta.url),
+);
 const cache = new WeakMap<Buffer, PdfReading>();
 
 /** Read every page of `pdf` (cached per buffer: tests ask the same file for text, words and info). */
@@ -78,7 +80,12 @@ export function readPdf(pdf: Buffer): PdfReading {
   const reading: PdfReading = {
     pages: raw.pages.map((p) => {
       const placed = p.runs.flatMap((run) => wordsOf(run, p.height));
-      return { width: p.width, height: p.height, placed, words: placed.map(({ text, xMin, yMin, xMax, yMax }) => ({ text, xMin, yMin, xMax, yMax })) };
+      return {
+        width: p.width,
+        height: p.height,
+        placed,
+        words: placed.map(({ text, xMin, yMin, xMax, yMax }) => ({ text, xMin, yMin, xMax, yMax })),
+      };
     }),
     fonts: raw.fonts.map((f) => ({ ...f, subset: /^[A-Z]{6}\+/.test(f.name) })),
     info: raw.info,
@@ -112,7 +119,15 @@ function wordsOf(run: Run, pageHeight: number): PlacedWord[] {
       current = undefined;
     } else {
       if (!current) {
-        current = { text: '', xMin: x, xMax: x, yMin: top, yMax: bottom, size: run.size, baseline: pageHeight - run.baseline };
+        current = {
+          text: '',
+          xMin: x,
+          xMax: x,
+          yMin: top,
+          yMax: bottom,
+          size: run.size,
+          baseline: pageHeight - run.baseline,
+        };
         words.push(current);
       }
       current.text += c;
@@ -174,6 +189,7 @@ export function isoDate(pdfDate: string): string {
   const m = /^D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(Z|[+-]\d{2}'?\d{2}'?)?/.exec(pdfDate);
   if (!m) return pdfDate;
   const [, y, mo = '01', d = '01', h = '00', mi = '00', s = '00', zone] = m;
-  const offset = !zone || zone === 'Z' ? (zone ? 'Z' : '') : `${zone.slice(0, 3)}:${zone.replace(/'/g, '').slice(3, 5)}`;
+  const offset =
+    !zone || zone === 'Z' ? (zone ? 'Z' : '') : `${zone.slice(0, 3)}:${zone.replace(/'/g, '').slice(3, 5)}`;
   return `${y}-${mo}-${d}T${h}:${mi}:${s}${offset}`;
 }

@@ -17,7 +17,10 @@ parentPort.on('message', async (message) => {
   try {
     answer = { ok: true, value: await read(message.request.pdf) };
   } catch (e) {
-    answer = { ok: false, error: `PDF.js could not read the file: ${e instanceof Error ? e.stack ?? e.message : String(e)}` };
+    answer = {
+      ok: false,
+      error: `PDF.js could not read the file: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+    };
   }
   port.postMessage(answer);
   Atomics.store(flag, 0, 1);
@@ -50,7 +53,12 @@ async function read(bytes) {
       for (const id of Object.keys(content.styles)) {
         const font = fontOf(id);
         if (font && !fonts.has(font.name)) {
-          fonts.set(font.name, { name: font.name, type: font.type ?? null, subtype: font.subtype ?? null, embedded: font.missingFile !== true });
+          fonts.set(font.name, {
+            name: font.name,
+            type: font.type ?? null,
+            subtype: font.subtype ?? null,
+            embedded: font.missingFile !== true,
+          });
         }
       }
       const [x0, y0, x1, y1] = page.view;

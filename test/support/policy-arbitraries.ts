@@ -218,11 +218,16 @@ const anyClause = fc.oneof(
 );
 
 /** Clauses grouped as IAM writes them: operator → key → value(s); a repeated operator/key keeps the last. */
-const conditionBlock = fc.oneof({ weight: 1, arbitrary: fc.constant([]) }, { weight: 9, arbitrary: fc.array(anyClause, { minLength: 1, maxLength: 3 }) }).map((clauses) => {
-  const block: Record<string, Record<string, unknown>> = {};
-  for (const c of clauses) (block[c.operator] ??= {})[c.key] = c.value;
-  return block;
-});
+const conditionBlock = fc
+  .oneof(
+    { weight: 1, arbitrary: fc.constant([]) },
+    { weight: 9, arbitrary: fc.array(anyClause, { minLength: 1, maxLength: 3 }) },
+  )
+  .map((clauses) => {
+    const block: Record<string, Record<string, unknown>> = {};
+    for (const c of clauses) (block[c.operator] ??= {})[c.key] = c.value;
+    return block;
+  });
 
 const statement = fc
   .record({
@@ -253,6 +258,7 @@ const statement = fc
     ...(Object.keys(s.condition).length > 0 ? { Condition: s.condition } : {}),
   }));
 
-export const bucketPolicy = fc
-  .array(statement, { minLength: 1, maxLength: 4 })
-  .map((statements) => ({ Version: '2012-10-17', Statement: statements.length === 1 && statements[0] ? statements[0] : statements }));
+export const bucketPolicy = fc.array(statement, { minLength: 1, maxLength: 4 }).map((statements) => ({
+  Version: '2012-10-17',
+  Statement: statements.length === 1 && statements[0] ? statements[0] : statements,
+}));

@@ -9,9 +9,7 @@
  */
 
 type Principal =
-  | { kind: 'anonymous' }
-  | { kind: 'aws'; arn: string; account: string }
-  | { kind: 'service'; name: string };
+  { kind: 'anonymous' } | { kind: 'aws'; arn: string; account: string } | { kind: 'service'; name: string };
 
 export interface Request {
   principal: Principal;
@@ -83,7 +81,9 @@ function principalEntryMatches(type: string, value: string, who: Principal): boo
 function principalElementMatches(element: Json, who: Principal): boolean {
   if (element === '*') return true;
   if (!isObject(element)) throw new InvalidPolicy('Principal must be "*" or an object');
-  return Object.entries(element).some(([type, values]) => asList(values).some((v) => principalEntryMatches(type, String(v), who)));
+  return Object.entries(element).some(([type, values]) =>
+    asList(values).some((v) => principalEntryMatches(type, String(v), who)),
+  );
 }
 
 function principalApplies(statement: Record<string, Json>, who: Principal): boolean {
@@ -94,7 +94,12 @@ function principalApplies(statement: Record<string, Json>, who: Principal): bool
 
 // ---- Action / NotAction, Resource / NotResource ------------------------------------------------------
 
-function listElementApplies(statement: Record<string, Json>, name: string, value: string, ignoreCase: boolean): boolean {
+function listElementApplies(
+  statement: Record<string, Json>,
+  name: string,
+  value: string,
+  ignoreCase: boolean,
+): boolean {
   const notName = `Not${name}`;
   if (name in statement && notName in statement) throw new InvalidPolicy(`both ${name} and ${notName}`);
   if (notName in statement) return !asList(statement[notName]).some((p) => wildcardMatch(String(p), value, ignoreCase));
@@ -116,7 +121,8 @@ function inCidr(ip: string, cidr: string): boolean {
   const network = ipv4ToNumber(base ?? '');
   const bits = Number(bitsText);
   if (address === undefined) return false;
-  if (network === undefined || !Number.isInteger(bits) || bits < 0 || bits > 32) throw new InvalidPolicy(`bad CIDR ${cidr}`);
+  if (network === undefined || !Number.isInteger(bits) || bits < 0 || bits > 32)
+    throw new InvalidPolicy(`bad CIDR ${cidr}`);
   const size = 2 ** (32 - bits);
   return Math.floor(address / size) === Math.floor(network / size);
 }
@@ -158,7 +164,12 @@ function conditionValue(v: Json): string {
 }
 
 /** One operator, one key: is it true for this request? */
-function clauseHolds(operatorAsWritten: string, key: string, policyValues: string[], context: Record<string, string>): boolean {
+function clauseHolds(
+  operatorAsWritten: string,
+  key: string,
+  policyValues: string[],
+  context: Record<string, string>,
+): boolean {
   let operator = operatorAsWritten;
   let set: 'any' | 'all' | undefined;
   if (operator.startsWith('ForAnyValue:')) [set, operator] = ['any', operator.slice('ForAnyValue:'.length)];
@@ -196,7 +207,9 @@ function conditionsHold(condition: Json, context: Record<string, string>): boole
   // Every operator, and every key under it, must hold (AND); the values of one key are ORed above.
   return Object.entries(condition).every(([operator, keys]) => {
     if (!isObject(keys)) throw new InvalidPolicy('Condition operator maps keys to values');
-    return Object.entries(keys).every(([key, values]) => clauseHolds(operator, key.toLowerCase(), asList(values).map(conditionValue), context));
+    return Object.entries(keys).every(([key, values]) =>
+      clauseHolds(operator, key.toLowerCase(), asList(values).map(conditionValue), context),
+    );
   });
 }
 
@@ -206,7 +219,8 @@ function statementDenies(statement: Json, request: Request): boolean {
   if (!isObject(statement)) throw new InvalidPolicy('a statement is an object');
   // Evaluate every element first, so an invalid statement is invalid whatever the request.
   const isDeny = statement['Effect'] === 'Deny';
-  if (statement['Effect'] !== 'Deny' && statement['Effect'] !== 'Allow') throw new InvalidPolicy('Effect is Allow or Deny');
+  if (statement['Effect'] !== 'Deny' && statement['Effect'] !== 'Allow')
+    throw new InvalidPolicy('Effect is Allow or Deny');
   const principal = principalApplies(statement, request.principal);
   const action = listElementApplies(statement, 'Action', request.action, true);
   const resource = listElementApplies(statement, 'Resource', request.resource, false);
@@ -259,7 +273,15 @@ const S3_ACTIONS = [
   's3:GetBucketLocation',
 ];
 
-const OBJECT_KEYS = ['report.csv', 'logs/2026/01/app.log', 'logs', 'private/secret.txt', 'public/index.html', 'x', 'a/b/c'];
+const OBJECT_KEYS = [
+  'report.csv',
+  'logs/2026/01/app.log',
+  'logs',
+  'private/secret.txt',
+  'public/index.html',
+  'x',
+  'a/b/c',
+];
 const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`;
 const OBJECT_ARNS = OBJECT_KEYS.map((k) => `${BUCKET_ARN}/${k}`);
 
@@ -279,7 +301,9 @@ function clausesOf(policy: Json): [string, string, string[]][] {
     const condition = isObject(statement) ? statement['Condition'] : undefined;
     if (!isObject(condition)) continue;
     for (const [operator, block] of Object.entries(condition)) {
-      if (isObject(block)) for (const [key, values] of Object.entries(block)) clauses.push([key.toLowerCase(), operator, asList(values).map(String)]);
+      if (isObject(block))
+        for (const [key, values] of Object.entries(block))
+          clauses.push([key.toLowerCase(), operator, asList(values).map(String)]);
     }
   }
   return clauses;
@@ -297,7 +321,9 @@ function otherKeyDimensions(policy: Json): Dimension[] {
   const values = new Map<string, Set<string | undefined>>();
   for (const [key, operator, written] of clausesOf(policy)) {
     if (BUILT_IN_KEYS.has(key)) continue;
-    const set = values.get(key) ?? new Set<string | undefined>([undefined, key === 'aws:sourceip' ? '0.0.0.1' : 'value-named-nowhere']);
+    const set =
+      values.get(key) ??
+      new Set<string | undefined>([undefined, key === 'aws:sourceip' ? '0.0.0.1' : 'value-named-nowhere']);
     if (operator !== 'Null') for (const v of written) set.add(/IpAddress/.test(operator) ? (v.split('/')[0] ?? v) : v);
     values.set(key, set);
   }
@@ -331,15 +357,27 @@ function principalContext(who: Principal): Record<string, string> {
 
 type Dimension = [string, (string | undefined)[]];
 
-const PLAIN_HTTP: Dimension[] = [[SECURE_TRANSPORT, ['false']], [TLS_VERSION, [undefined]]];
-const ANY_TRANSPORT: Dimension[] = [[SECURE_TRANSPORT, ['true', 'false']], [TLS_VERSION, [undefined, ...TLS_VERSIONS]]];
+const PLAIN_HTTP: Dimension[] = [
+  [SECURE_TRANSPORT, ['false']],
+  [TLS_VERSION, [undefined]],
+];
+const ANY_TRANSPORT: Dimension[] = [
+  [SECURE_TRANSPORT, ['true', 'false']],
+  [TLS_VERSION, [undefined, ...TLS_VERSIONS]],
+];
 
 /** The upload headers an action can carry: the SSE header and KMS key id exist on uploads only. */
 function uploadDimensions(action: string, sse: (string | undefined)[]): Dimension[][] {
   if (action.toLowerCase() !== 's3:putobject') return [[]];
   return sse.map((value) => {
-    const kmsKeys = value === 'aws:kms' || value === 'aws:kms:dsse' ? [undefined, KMS_KEY_A, KMS_KEY_B, KMS_KEY_UNLISTED] : [undefined];
-    return [[SSE, [value]], [KMS_KEY, kmsKeys]];
+    const kmsKeys =
+      value === 'aws:kms' || value === 'aws:kms:dsse'
+        ? [undefined, KMS_KEY_A, KMS_KEY_B, KMS_KEY_UNLISTED]
+        : [undefined];
+    return [
+      [SSE, [value]],
+      [KMS_KEY, kmsKeys],
+    ];
   });
 }
 
@@ -349,13 +387,23 @@ function uploadDimensions(action: string, sse: (string | undefined)[]): Dimensio
  */
 function* requests(
   policy: Json,
-  scope: { actions: string[]; resources: string[]; transport: Dimension[]; reducibleTransport?: boolean; sse: (string | undefined)[] },
+  scope: {
+    actions: string[];
+    resources: string[];
+    transport: Dimension[];
+    reducibleTransport?: boolean;
+    sse: (string | undefined)[];
+  },
 ): Generator<Request> {
   const mentioned = mentionedKeys(policy);
   for (const principal of PRINCIPALS) {
     for (const action of scope.actions) {
       for (const upload of uploadDimensions(action, scope.sse)) {
-        const reducible = [...(scope.reducibleTransport ? scope.transport : []), ...upload, ...otherKeyDimensions(policy)];
+        const reducible = [
+          ...(scope.reducibleTransport ? scope.transport : []),
+          ...upload,
+          ...otherKeyDimensions(policy),
+        ];
         const dimensions = [...(scope.reducibleTransport ? [] : scope.transport), ...reduce(reducible, mentioned)];
         for (const context of contexts(dimensions)) {
           for (const resource of scope.resources) {
@@ -381,18 +429,36 @@ function everyDenied(policy: Json, all: Iterable<Request>): ReferenceVerdict {
 /** TLS passes when every S3 action over plain HTTP, on the bucket and on every object, is denied for every principal. */
 export function referenceTlsVerdict(policy: Json): ReferenceVerdict {
   const sse = [undefined, ...SSE_VALUES];
-  return everyDenied(policy, requests(policy, { actions: S3_ACTIONS, resources: [BUCKET_ARN, ...OBJECT_ARNS], transport: PLAIN_HTTP, sse }));
+  return everyDenied(
+    policy,
+    requests(policy, { actions: S3_ACTIONS, resources: [BUCKET_ARN, ...OBJECT_ARNS], transport: PLAIN_HTTP, sse }),
+  );
 }
 
 /** SSE passes when every PutObject without the x-amz-server-side-encryption header, to every object, is denied for every principal. */
 export function referenceSseVerdict(policy: Json): ReferenceVerdict {
-  return everyDenied(policy, requests(policy, { actions: ['s3:PutObject'], resources: OBJECT_ARNS, transport: ANY_TRANSPORT, reducibleTransport: true, sse: [undefined] }));
+  return everyDenied(
+    policy,
+    requests(policy, {
+      actions: ['s3:PutObject'],
+      resources: OBJECT_ARNS,
+      transport: ANY_TRANSPORT,
+      reducibleTransport: true,
+      sse: [undefined],
+    }),
+  );
 }
 
 /** The uploads with this SSE value that some principal can make to some object (none denied). */
 export function acceptedUploads(policy: Json, sseValue: string): Request[] {
   const accepted: Request[] = [];
-  for (const request of requests(policy, { actions: ['s3:PutObject'], resources: OBJECT_ARNS, transport: ANY_TRANSPORT, reducibleTransport: true, sse: [sseValue] })) {
+  for (const request of requests(policy, {
+    actions: ['s3:PutObject'],
+    resources: OBJECT_ARNS,
+    transport: ANY_TRANSPORT,
+    reducibleTransport: true,
+    sse: [sseValue],
+  })) {
     if (!denies(policy, request)) accepted.push(request);
   }
   return accepted;
@@ -401,11 +467,23 @@ export function acceptedUploads(policy: Json, sseValue: string): Request[] {
 /** Is every HTTPS request below this TLS version denied (any action, principal, resource)? */
 export function referenceRefusesTlsBelow(policy: Json, version: string): ReferenceVerdict {
   const below = TLS_VERSIONS.filter((v) => Number(v) < Number(version));
-  const transport: Dimension[] = [[SECURE_TRANSPORT, ['true']], [TLS_VERSION, below]];
-  return everyDenied(policy, requests(policy, { actions: S3_ACTIONS, resources: [BUCKET_ARN, ...OBJECT_ARNS], transport, sse: [undefined, ...SSE_VALUES] }));
+  const transport: Dimension[] = [
+    [SECURE_TRANSPORT, ['true']],
+    [TLS_VERSION, below],
+  ];
+  return everyDenied(
+    policy,
+    requests(policy, {
+      actions: S3_ACTIONS,
+      resources: [BUCKET_ARN, ...OBJECT_ARNS],
+      transport,
+      sse: [undefined, ...SSE_VALUES],
+    }),
+  );
 }
 
 export function describeRequest(r: Request): string {
-  const who = r.principal.kind === 'anonymous' ? 'anonymous' : r.principal.kind === 'aws' ? r.principal.arn : r.principal.name;
+  const who =
+    r.principal.kind === 'anonymous' ? 'anonymous' : r.principal.kind === 'aws' ? r.principal.arn : r.principal.name;
   return `${who} ${r.action} ${r.resource} ${JSON.stringify(r.context)}`;
 }

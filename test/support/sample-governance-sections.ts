@@ -55,8 +55,18 @@ const SAMPLE_DRIFT_ITEMS: DriftItem[] = [
     summary: `Bucket policy of bucket acme-prod-data: statement "${HOSTILE_SID}" changed (Principal, Action).`,
     statement: HOSTILE_SID,
     changedFields: ['Principal', 'Action'],
-    before: { Sid: HOSTILE_SID, Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/app-writer' }, Action: 's3:PutObject' },
-    after: { Sid: HOSTILE_SID, Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/app-writer' }, Action: ['s3:PutObject', 's3:DeleteObject'] },
+    before: {
+      Sid: HOSTILE_SID,
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111122223333:role/app-writer' },
+      Action: 's3:PutObject',
+    },
+    after: {
+      Sid: HOSTILE_SID,
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111122223333:role/app-writer' },
+      Action: ['s3:PutObject', 's3:DeleteObject'],
+    },
   },
   {
     resource: 'acme-new-bucket',
@@ -73,7 +83,13 @@ const SAMPLE_DRIFT_ITEMS: DriftItem[] = [
 function sampleDrift(): DriftSection {
   return {
     state: 'compared',
-    baseline: { version: 1, approvedBy: 'Jane Doe', approvedAt: '2026-09-30T18:00:00Z', reason: 'State after the September remediation', period: '2026-09' },
+    baseline: {
+      version: 1,
+      approvedBy: 'Jane Doe',
+      approvedAt: '2026-09-30T18:00:00Z',
+      reason: 'State after the September remediation',
+      period: '2026-09',
+    },
     counts: { critical: 2, warning: 1, info: 1 },
     items: SAMPLE_DRIFT_ITEMS,
   };
@@ -166,7 +182,14 @@ const GAP = { objectsPct: null, bytesPct: null, deniedUploads: null, failingCont
 
 /** `deniedThisMonth`: October's denied uploads (null when the packet did not collect them). */
 function sampleTrend(deniedThisMonth: number | null): TrendSection {
-  const present = (period: string, o: number, b: number, denied: number | null, failing: number, critical: number | null): TrendPoint => ({
+  const present = (
+    period: string,
+    o: number,
+    b: number,
+    denied: number | null,
+    failing: number,
+    critical: number | null,
+  ): TrendPoint => ({
     period,
     state: 'present',
     objectsPct: o,
@@ -205,7 +228,12 @@ function exceptedControls(): ControlResult[] {
       summary: '0 of 2 buckets pass · 1 fail · 1 exception',
       counts: { pass: 0, fail: 1, not_evaluated: 0, not_applicable: 0, exception: 1 },
       resources: [
-        { resource: 'acme-prod-data', verdict: 'exception', reason: 'SSE-S3, expected SSE-KMS — excepted by EX-1 (owner data-team, ticket SEC-101, until 2027-03-31)', evidence: [] },
+        {
+          resource: 'acme-prod-data',
+          verdict: 'exception',
+          reason: 'SSE-S3, expected SSE-KMS — excepted by EX-1 (owner data-team, ticket SEC-101, until 2027-03-31)',
+          evidence: [],
+        },
         { resource: 'acme-web-assets', verdict: 'fail', reason: 'SSE-S3, expected SSE-KMS', evidence: [] },
       ],
       references: [{ framework: 'NIST SP 800-53 Rev. 5', id: 'SC-13', title: 'Cryptographic protection' }],
@@ -218,8 +246,17 @@ function exceptedControls(): ControlResult[] {
       verdict: 'exception',
       summary: '0 of 1 keys pass · 1 exception',
       counts: { pass: 0, fail: 0, not_evaluated: 0, not_applicable: 0, exception: 1 },
-      resources: [{ resource: 'alias/app-data', verdict: 'exception', reason: 'rotation disabled — excepted by EX-3', evidence: [] }],
-      references: [{ framework: 'NIST SP 800-53 Rev. 5', id: 'SC-12', title: 'Cryptographic key establishment and management' }],
+      resources: [
+        {
+          resource: 'alias/app-data',
+          verdict: 'exception',
+          reason: 'rotation disabled — excepted by EX-3',
+          evidence: [],
+        },
+      ],
+      references: [
+        { framework: 'NIST SP 800-53 Rev. 5', id: 'SC-12', title: 'Cryptographic key establishment and management' },
+      ],
       remediation: 'Enable automatic key rotation.',
     },
   ];

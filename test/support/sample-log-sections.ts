@@ -17,12 +17,28 @@ const DENIED_PER_DAY: Record<string, number> = { '2026-10-03': 3, '2026-10-14': 
 
 function everyDay(source: CoverageStatement['source'], bucket: string): CoverageStatement {
   const what = source === 'access_logs' ? 'access-log records' : 'CloudTrail data events';
-  return { source, bucket, state: 'records_every_day', daysWithRecords: 31, daysInPeriod: 31, daysWithout: [], text: `${what} for bucket ${bucket} on every day of the period` };
+  return {
+    source,
+    bucket,
+    state: 'records_every_day',
+    daysWithRecords: 31,
+    daysInPeriod: 31,
+    daysWithout: [],
+    text: `${what} for bucket ${bucket} on every day of the period`,
+  };
 }
 
 function noRecords(source: CoverageStatement['source'], bucket: string): CoverageStatement {
   const what = source === 'access_logs' ? 'access-log records' : 'CloudTrail data events';
-  return { source, bucket, state: 'no_records', daysWithRecords: 0, daysInPeriod: 31, daysWithout: [], text: `no ${what} for bucket ${bucket} in the period` };
+  return {
+    source,
+    bucket,
+    state: 'no_records',
+    daysWithRecords: 0,
+    daysInPeriod: 31,
+    daysWithout: [],
+    text: `no ${what} for bucket ${bucket} in the period`,
+  };
 }
 
 /** `extraBuckets`: the sample's many-bucket names; logged every day by access logs, never by CloudTrail. */
@@ -34,8 +50,16 @@ export function sampleDeniedUploads(extraBuckets: string[] = []): DeniedUploadsC
     bySource: { accessLogs: 15, cloudTrail: 14, both: 12, accessLogsOnly: 3, cloudTrailOnly: 2 },
     byReason: { sse_header_missing: 10, sse_value_not_allowed: 0, plain_http: 4, other: 0, undetermined: 3 },
     byBucket: [
-      { bucket: 'acme-prod-data', count: 13, byReason: { sse_header_missing: 8, sse_value_not_allowed: 0, plain_http: 4, other: 0, undetermined: 1 } },
-      { bucket: 'acme-denied', count: 4, byReason: { sse_header_missing: 2, sse_value_not_allowed: 0, plain_http: 0, other: 0, undetermined: 2 } },
+      {
+        bucket: 'acme-prod-data',
+        count: 13,
+        byReason: { sse_header_missing: 8, sse_value_not_allowed: 0, plain_http: 4, other: 0, undetermined: 1 },
+      },
+      {
+        bucket: 'acme-denied',
+        count: 4,
+        byReason: { sse_header_missing: 2, sse_value_not_allowed: 0, plain_http: 0, other: 0, undetermined: 2 },
+      },
     ],
     topPrincipals: {
       top: [
@@ -45,11 +69,30 @@ export function sampleDeniedUploads(extraBuckets: string[] = []): DeniedUploadsC
       others: 0,
       distinct: 2,
     },
-    topSourceIps: { top: [{ name: '10.0.0.5', count: 12 }, { name: '198.51.100.7', count: 4 }], others: 1, distinct: 3 },
+    topSourceIps: {
+      top: [
+        { name: '10.0.0.5', count: 12 },
+        { name: '198.51.100.7', count: 4 },
+      ],
+      others: 1,
+      distinct: 3,
+    },
     perDay: days.map((day) => ({ day, count: DENIED_PER_DAY[day] ?? 0 })),
     sources: {
-      accessLogs: { state: 'read', locations: ['s3://acme-logs/access/'], filesRead: 744, filesOutsidePeriod: 3, recordsInPeriod: 52_000 },
-      cloudTrail: { state: 'read', locations: ['s3://acme-trail/AWSLogs/'], filesRead: 2_976, filesOutsidePeriod: 0, recordsInPeriod: 81_000 },
+      accessLogs: {
+        state: 'read',
+        locations: ['s3://acme-logs/access/'],
+        filesRead: 744,
+        filesOutsidePeriod: 3,
+        recordsInPeriod: 52_000,
+      },
+      cloudTrail: {
+        state: 'read',
+        locations: ['s3://acme-trail/AWSLogs/'],
+        filesRead: 2_976,
+        filesOutsidePeriod: 0,
+        recordsInPeriod: 81_000,
+      },
     },
     coverage: [
       everyDay('access_logs', 'acme-prod-data'),
@@ -69,11 +112,20 @@ export function sampleDeniedUploads(extraBuckets: string[] = []): DeniedUploadsC
     skipped: {
       count: 2,
       samples: [
-        { file: 's3://acme-logs/access/2026-10-05-10-15-22-1A2B3C4D5E6F7A8B', line: 7, message: 'unterminated quoted field' },
+        {
+          file: 's3://acme-logs/access/2026-10-05-10-15-22-1A2B3C4D5E6F7A8B',
+          line: 7,
+          message: 'unterminated quoted field',
+        },
         { file: 's3://acme-logs/access/2026-10-09-01-00-00-FFEE', line: 1, message: 'not an access-log record' },
       ],
     },
-    problems: [{ file: 's3://acme-trail/AWSLogs/111122223333/CloudTrail/eu-west-1/2026/10/07/broken.json.gz', message: 'not gzip' }],
+    problems: [
+      {
+        file: 's3://acme-trail/AWSLogs/111122223333/CloudTrail/eu-west-1/2026/10/07/broken.json.gz',
+        message: 'not gzip',
+      },
+    ],
   };
 }
 
@@ -81,7 +133,13 @@ export function sampleKeyUsage(): KeyUsageCollected {
   return {
     state: 'collected',
     period,
-    source: { state: 'read', locations: ['s3://acme-trail/AWSLogs/'], filesRead: 2_976, filesOutsidePeriod: 0, recordsInPeriod: 81_000 },
+    source: {
+      state: 'read',
+      locations: ['s3://acme-trail/AWSLogs/'],
+      filesRead: 2_976,
+      filesOutsidePeriod: 0,
+      recordsInPeriod: 81_000,
+    },
     keys: [
       {
         keyArn: SAMPLE_KEY_ARN,
@@ -91,14 +149,28 @@ export function sampleKeyUsage(): KeyUsageCollected {
           { name: 'GenerateDataKey', count: 434 },
         ],
         byPrincipal: [
-          { principal: 'arn:aws:iam::111122223333:role/app-writer', kind: 'role', calls: 1200, failures: 0, via: ['s3.amazonaws.com'], expected: true },
+          {
+            principal: 'arn:aws:iam::111122223333:role/app-writer',
+            kind: 'role',
+            calls: 1200,
+            failures: 0,
+            via: ['s3.amazonaws.com'],
+            expected: true,
+          },
           { principal: CONTRACTOR, kind: 'user', calls: 30, failures: 2, via: [], expected: false },
           { principal: 's3.amazonaws.com', kind: 'aws_service', calls: 4, failures: 0, via: [], expected: true },
         ],
         byBucket: [{ name: 'acme-prod-data', count: 1204 }],
         failures: { total: 2, byErrorCode: [{ name: 'AccessDeniedException', count: 2 }] },
         unexpectedPrincipals: [
-          { principal: CONTRACTOR, kind: 'user', calls: 30, operations: ['Decrypt'], firstSeen: '2026-10-20T02:11:45.000Z', lastSeen: '2026-10-21T03:11:15.000Z' },
+          {
+            principal: CONTRACTOR,
+            kind: 'user',
+            calls: 30,
+            operations: ['Decrypt'],
+            firstSeen: '2026-10-20T02:11:45.000Z',
+            lastSeen: '2026-10-21T03:11:15.000Z',
+          },
         ],
         expectationConfigured: true,
         managementEvents: [

@@ -20,12 +20,26 @@ function bucket(name: string, over: Partial<BucketResult> = {}): BucketResult {
     name,
     account: '111122223333',
     region: 'eu-west-1',
-    defaultEncryption: { state: 'enabled', mode: 'SSE-S3', algorithm: 'AES256', bucketKeyEnabled: false, extraRules: 0 },
+    defaultEncryption: {
+      state: 'enabled',
+      mode: 'SSE-S3',
+      algorithm: 'AES256',
+      bucketKeyEnabled: false,
+      extraRules: 0,
+    },
     expectation: { requiredMode: 'any', allowedKmsKeys: [], source: 'default' },
     sseEnforcement: { level: 'no', reason: 'no statement denies PutObject without an SSE header', statements: [] },
-    tlsEnforcement: { level: 'yes', reason: 'statement DenyInsecureTransport denies s3:* when aws:SecureTransport is false', statements: ['DenyInsecureTransport'] },
+    tlsEnforcement: {
+      level: 'yes',
+      reason: 'statement DenyInsecureTransport denies s3:* when aws:SecureTransport is false',
+      statements: ['DenyInsecureTransport'],
+    },
     policyState: 'present',
-    publicAccessBlock: { state: 'configured', allFour: true, settings: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } },
+    publicAccessBlock: {
+      state: 'configured',
+      allFour: true,
+      settings: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+    },
     coverage: {
       state: 'measured',
       reportDate: '2026-10-31T00:00:00Z',
@@ -84,7 +98,12 @@ export function samplePacket(opts: { manyBuckets?: number; logs?: boolean; gover
     tool: { name: 's3-evidence', version: '0.1.0' },
     tenant: { id: 'acme', displayName: 'ACME Corp', timeZone: 'America/New_York' },
     operator: 'Example MSP',
-    period: { label: '2026-10', timeZone: 'America/New_York', startUtc: '2026-10-01T04:00:00Z', endUtc: '2026-11-01T04:00:00Z' },
+    period: {
+      label: '2026-10',
+      timeZone: 'America/New_York',
+      startUtc: '2026-10-01T04:00:00Z',
+      endUtc: '2026-11-01T04:00:00Z',
+    },
     generatedAt: '2026-11-01T11:00:00Z',
     collection: { mode: 'offline', configSha256: 'ab'.repeat(32) },
     status: 'attention',
@@ -116,7 +135,9 @@ export function samplePacket(opts: { manyBuckets?: number; logs?: boolean; gover
     },
     encryptionStatuses: ENCRYPTION_STATUSES,
     buckets,
-    excludedBuckets: [{ name: 'other-team-bucket', account: '111122223333', reason: 'excluded by name pattern "other-*"' }],
+    excludedBuckets: [
+      { name: 'other-team-bucket', account: '111122223333', reason: 'excluded by name pattern "other-*"' },
+    ],
     scopeUndetermined: [],
     keys: [
       {
@@ -166,7 +187,11 @@ export function samplePacket(opts: { manyBuckets?: number; logs?: boolean; gover
       exceptions: notCollected,
       trend: notCollected,
     },
-    sources: { inventory: 'inventory report 2026-10-31 for 1 of 2 buckets', accessLogs: 'not collected', cloudTrail: 'not collected' },
+    sources: {
+      inventory: 'inventory report 2026-10-31 for 1 of 2 buckets',
+      accessLogs: 'not collected',
+      cloudTrail: 'not collected',
+    },
     evidence: [{ path: 'evidence/run.json', sha256: 'cd'.repeat(32), size: 321 }],
   };
   return opts.governance ? withGovernance(packet) : packet;

@@ -59,17 +59,47 @@ const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 
 /** ECMA-376 Part 1 §18.8.30: the number formats every reader knows by id. */
 const BUILTIN_FORMATS: Record<number, string> = {
-  0: 'General', 1: '0', 2: '0.00', 3: '#,##0', 4: '#,##0.00', 9: '0%', 10: '0.00%', 11: '0.00E+00',
-  12: '# ?/?', 13: '# ??/??', 14: 'mm-dd-yy', 15: 'd-mmm-yy', 16: 'd-mmm', 17: 'mmm-yy', 18: 'h:mm AM/PM',
-  19: 'h:mm:ss AM/PM', 20: 'h:mm', 21: 'h:mm:ss', 22: 'm/d/yy h:mm', 37: '#,##0 ;(#,##0)', 38: '#,##0 ;[Red](#,##0)',
-  39: '#,##0.00;(#,##0.00)', 40: '#,##0.00;[Red](#,##0.00)', 45: 'mm:ss', 46: '[h]:mm:ss', 47: 'mmss.0',
-  48: '##0.0E+0', 49: '@',
+  0: 'General',
+  1: '0',
+  2: '0.00',
+  3: '#,##0',
+  4: '#,##0.00',
+  9: '0%',
+  10: '0.00%',
+  11: '0.00E+00',
+  12: '# ?/?',
+  13: '# ??/??',
+  14: 'mm-dd-yy',
+  15: 'd-mmm-yy',
+  16: 'd-mmm',
+  17: 'mmm-yy',
+  18: 'h:mm AM/PM',
+  19: 'h:mm:ss AM/PM',
+  20: 'h:mm',
+  21: 'h:mm:ss',
+  22: 'm/d/yy h:mm',
+  37: '#,##0 ;(#,##0)',
+  38: '#,##0 ;[Red](#,##0)',
+  39: '#,##0.00;(#,##0.00)',
+  40: '#,##0.00;[Red](#,##0.00)',
+  45: 'mm:ss',
+  46: '[h]:mm:ss',
+  47: 'mmss.0',
+  48: '##0.0E+0',
+  49: '@',
 };
 
 type ZipTime = [number, number, number, number, number, number];
 
 /** An entry's stored DOS time: adm-zip decodes the fields into a local-time Date, whose local getters return them. */
-const zipTime = (d: Date): ZipTime => [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()];
+const zipTime = (d: Date): ZipTime => [
+  d.getFullYear(),
+  d.getMonth() + 1,
+  d.getDate(),
+  d.getHours(),
+  d.getMinutes(),
+  d.getSeconds(),
+];
 
 /** Entry times, and the first entry whose data fails its CRC (what Python's ZipFile.testzip reports). */
 export function readZip(file: string): ZipDump {
@@ -178,12 +208,14 @@ function readSheet(title: string, ws: Element, shared: string[], styles: Style[]
   }
 
   const pane = descendants(ws, 'pane')[0];
-  const frozen = pane && /^frozen/.test(pane.getAttribute('state') ?? '') ? (pane.getAttribute('topLeftCell') ?? null) : null;
+  const frozen =
+    pane && /^frozen/.test(pane.getAttribute('state') ?? '') ? (pane.getAttribute('topLeftCell') ?? null) : null;
   const widths: Record<string, number> = {};
   for (const col of descendants(ws, 'col')) {
     const width = col.getAttribute('width');
     if (!width) continue;
-    for (let i = Number(col.getAttribute('min')); i <= Number(col.getAttribute('max')); i++) widths[columnLetter(i)] = Number(width);
+    for (let i = Number(col.getAttribute('min')); i <= Number(col.getAttribute('max')); i++)
+      widths[columnLetter(i)] = Number(width);
   }
   return {
     title,
@@ -230,7 +262,8 @@ function readCell(ref: string, c: Element, shared: string[], styles: Style[]): C
 
 function readStyles(styleSheet: Element): Style[] {
   const custom = new Map<number, string>();
-  for (const f of children(first(styleSheet, 'numFmts'), 'numFmt')) custom.set(Number(f.getAttribute('numFmtId')), f.getAttribute('formatCode') ?? '');
+  for (const f of children(first(styleSheet, 'numFmts'), 'numFmt'))
+    custom.set(Number(f.getAttribute('numFmtId')), f.getAttribute('formatCode') ?? '');
   const fonts = children(first(styleSheet, 'fonts'), 'font').map((font) => {
     const b = children(font, 'b')[0];
     return b !== undefined && !['0', 'false'].includes(b.getAttribute('val') ?? '1');
@@ -260,7 +293,8 @@ function stringItem(si: Element): string {
 }
 
 /** SpreadsheetML writes characters XML cannot hold as _xHHHH_ (§22.9.2.19). */
-const unescapeText = (s: string): string => s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+const unescapeText = (s: string): string =>
+  s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 
 function isDateFormat(format: string): boolean {
   if (format === 'General' || format === '@') return false;
@@ -294,7 +328,8 @@ function relationships(rels: Element | null, baseDir: string): Array<{ id: strin
   });
 }
 
-const relsPathOf = (partPath: string) => path.posix.join(path.posix.dirname(partPath), '_rels', `${path.posix.basename(partPath)}.rels`);
+const relsPathOf = (partPath: string) =>
+  path.posix.join(path.posix.dirname(partPath), '_rels', `${path.posix.basename(partPath)}.rels`);
 
 function parseRef(ref: string): { row: number; column: number } {
   const m = /^([A-Z]+)(\d+)$/.exec(ref);
@@ -313,7 +348,8 @@ function columnLetter(n: number): string {
 function children(el: Element | undefined | null, localName: string): Element[] {
   if (!el) return [];
   const out: Element[] = [];
-  for (let n = el.firstChild; n; n = n.nextSibling) if (n.nodeType === 1 && (n as Element).localName === localName) out.push(n as Element);
+  for (let n = el.firstChild; n; n = n.nextSibling)
+    if (n.nodeType === 1 && (n as Element).localName === localName) out.push(n as Element);
   return out;
 }
 

@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { confinedPath, openConfinedStream, readConfinedFile, readConfinedText, RefusedReadError } from '../../src/util/confined-read.js';
+import {
+  confinedPath,
+  openConfinedStream,
+  readConfinedFile,
+  readConfinedText,
+  RefusedReadError,
+} from '../../src/util/confined-read.js';
 import { makeDeviceOrSocket, makeFifo } from '../support/special-files.js';
 
 let base: string;
@@ -88,7 +94,10 @@ describe('readConfinedFile', () => {
 
   it('refuses a device or socket', async () => {
     const kind = await makeDeviceOrSocket(path.join(root, 'dev.json'));
-    expect(await refusal(readConfinedFile(root, at('dev.json')))).toMatchObject({ code: 'NotARegularFile', reason: `is ${kind}, not a regular file` });
+    expect(await refusal(readConfinedFile(root, at('dev.json')))).toMatchObject({
+      code: 'NotARegularFile',
+      reason: `is ${kind}, not a regular file`,
+    });
   });
 
   it('refuses a folder', async () => {
@@ -98,7 +107,10 @@ describe('readConfinedFile', () => {
   it('refuses a file over the size limit without reading it', async () => {
     writeFileSync(path.join(root, 'big.json'), '');
     truncateSync(path.join(root, 'big.json'), 1025);
-    expect(await refusal(readConfinedFile(root, at('big.json'), { maxBytes: 1024 }))).toMatchObject({ code: 'TooLarge', reason: 'is 1025 bytes, over the 1024-byte limit' });
+    expect(await refusal(readConfinedFile(root, at('big.json'), { maxBytes: 1024 }))).toMatchObject({
+      code: 'TooLarge',
+      reason: 'is 1025 bytes, over the 1024-byte limit',
+    });
     expect((await readConfinedFile(root, at('big.json'), { maxBytes: 1025 }))?.length).toBe(1025);
   });
 });
@@ -106,7 +118,9 @@ describe('readConfinedFile', () => {
 describe('confinedPath', () => {
   it('gives the real path inside the root', async () => {
     symlinkSync('sub', path.join(root, 'linked'));
-    expect(await confinedPath(root, at('linked/inside.json'))).toBe(path.join(await import('node:fs/promises').then((f) => f.realpath(root)), 'sub', 'inside.json'));
+    expect(await confinedPath(root, at('linked/inside.json'))).toBe(
+      path.join(await import('node:fs/promises').then((f) => f.realpath(root)), 'sub', 'inside.json'),
+    );
   });
 });
 

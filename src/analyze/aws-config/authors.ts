@@ -12,8 +12,10 @@ export interface TrailEvent {
 export function trailEventsById(cloudTrail: CloudTrailScan[] | null): Map<string, TrailEvent> {
   const byId = new Map<string, TrailEvent>();
   for (const scan of cloudTrail ?? []) {
-    for (const e of scan.kmsManagementEvents) if (e.eventId && !byId.has(e.eventId)) byId.set(e.eventId, { principal: e.principal, eventName: e.eventName });
-    for (const d of scan.denied) if (d.eventId && !byId.has(d.eventId)) byId.set(d.eventId, { principal: d.principal, eventName: d.eventName });
+    for (const e of scan.kmsManagementEvents)
+      if (e.eventId && !byId.has(e.eventId)) byId.set(e.eventId, { principal: e.principal, eventName: e.eventName });
+    for (const d of scan.denied)
+      if (d.eventId && !byId.has(d.eventId)) byId.set(d.eventId, { principal: d.principal, eventName: d.eventName });
   }
   return byId;
 }

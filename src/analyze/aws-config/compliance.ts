@@ -1,12 +1,36 @@
-import { BUCKET_TYPE, COVERED_RULE_IDENTIFIERS, KEY_TYPE, type ConfigRule, type EvaluationResult } from '../../evidence/aws-config-shapes.js';
-import type { Agreement, AwsVerdict, ConfigRuleRow, ResourceHistory, RuleResourceRow } from '../../model/config-sections.js';
+import {
+  BUCKET_TYPE,
+  COVERED_RULE_IDENTIFIERS,
+  KEY_TYPE,
+  type ConfigRule,
+  type EvaluationResult,
+} from '../../evidence/aws-config-shapes.js';
+import type {
+  Agreement,
+  AwsVerdict,
+  ConfigRuleRow,
+  ResourceHistory,
+  RuleResourceRow,
+} from '../../model/config-sections.js';
 import type { BucketResult, ControlResult, KeyResult } from '../../model/packet.js';
 import type { Verdict } from '../../model/shared.js';
 import type { Wording } from '../../wording/wording.js';
 import type { AwsConfigEvidence, AwsConfigRegionEvidence } from '../../evidence/aws-config-evidence.js';
-import { correspondenceOf, isoSeconds, keyByConfigId, keyName, type OurVerdict, type RuleCorrespondence } from './rule-controls.js';
+import {
+  correspondenceOf,
+  isoSeconds,
+  keyByConfigId,
+  keyName,
+  type OurVerdict,
+  type RuleCorrespondence,
+} from './rule-controls.js';
 
-const AWS_VERDICTS: ReadonlySet<string> = new Set(['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA']);
+const AWS_VERDICTS: ReadonlySet<string> = new Set([
+  'COMPLIANT',
+  'NON_COMPLIANT',
+  'NOT_APPLICABLE',
+  'INSUFFICIENT_DATA',
+]);
 const covered: ReadonlySet<string> = new Set(COVERED_RULE_IDENTIFIERS);
 
 /** Both sides must give a pass-or-fail verdict to agree or disagree; an excepted FAIL is still a FAIL. */
@@ -36,14 +60,27 @@ interface InScope {
 
 function inScopeResources(facts: RuleFacts, account: string, region: string): InScope[] {
   return [
-    ...facts.buckets.filter((b) => b.account === account && b.region === region).map((b) => ({ resourceType: BUCKET_TYPE, resourceId: b.name, resource: b.name })),
+    ...facts.buckets
+      .filter((b) => b.account === account && b.region === region)
+      .map((b) => ({ resourceType: BUCKET_TYPE, resourceId: b.name, resource: b.name })),
     ...facts.keys
       .filter((k) => k.account === account && k.region === region && k.arn)
-      .map((k) => ({ resourceType: KEY_TYPE, resourceId: k.arn!.slice(k.arn!.lastIndexOf('/') + 1), resource: keyName(k) })),
+      .map((k) => ({
+        resourceType: KEY_TYPE,
+        resourceId: k.arn!.slice(k.arn!.lastIndexOf('/') + 1),
+        resource: keyName(k),
+      })),
   ];
 }
 
-function resolve(facts: RuleFacts, scope: InScope[], account: string, region: string, type: string, id: string): InScope | undefined {
+function resolve(
+  facts: RuleFacts,
+  scope: InScope[],
+  account: string,
+  region: string,
+  type: string,
+  id: string,
+): InScope | undefined {
   const direct = scope.find((s) => s.resourceType === type && s.resourceId === id);
   if (direct) return direct;
   if (type !== KEY_TYPE) return undefined;
@@ -59,7 +96,8 @@ function latestResults(results: EvaluationResult[]): Map<string, EvaluationResul
     if (!q?.ResourceType || !q.ResourceId) continue;
     const id = `${q.ResourceType}|${q.ResourceId}`;
     const prior = byResource.get(id);
-    if (!prior || (isoSeconds(r.ResultRecordedTime) ?? '') > (isoSeconds(prior.ResultRecordedTime) ?? '')) byResource.set(id, r);
+    if (!prior || (isoSeconds(r.ResultRecordedTime) ?? '') > (isoSeconds(prior.ResultRecordedTime) ?? ''))
+      byResource.set(id, r);
   }
   return byResource;
 }
@@ -87,26 +125,50 @@ function emptyCounts(): Record<Agreement, number> {
   return { agree: 0, disagree: 0, not_comparable: 0, no_control: 0 };
 }
 
-function ruleRow(rule: ConfigRule, account: string, r: AwsConfigRegionEvidence, facts: RuleFacts, w: Wording): ConfigRuleRow {
+function ruleRow(
+  rule: ConfigRule,
+  account: string,
+  r: AwsConfigRegionEvidence,
+  facts: RuleFacts,
+  w: Wording,
+): ConfigRuleRow {
   const name = rule.ConfigRuleName!;
   const identifier = rule.Source?.SourceIdentifier ?? null;
   const corr: RuleCorrespondence | undefined = rule.Source?.Owner === 'AWS' ? correspondenceOf(identifier) : undefined;
   const compliance = r.compliance.find((c) => c.rule === name)?.record;
-  const base = { account, region: r.region, name, identifier, controlId: corr?.controlId ?? null, outOfScope: 0, evidence: [...(r.rules ? [r.rules.file] : []), ...(compliance ? [compliance.file] : [])] };
+  const base = {
+    account,
+    region: r.region,
+    name,
+    identifier,
+    controlId: corr?.controlId ?? null,
+    outOfScope: 0,
+    evidence: [...(r.rules ? [r.rules.file] : []), ...(compliance ? [compliance.file] : [])],
+  };
   if (!compliance || compliance.outcome !== 'ok') {
-    const reason = compliance ? w.t('awsConfig.unreadable', { code: compliance.error.code, message: compliance.error.message }) : 'not read';
+    const reason = compliance
+      ? w.t('awsConfig.unreadable', { code: compliance.error.code, message: compliance.error.message })
+      : 'not read';
     return { ...base, state: 'unreadable', reason, resources: [], counts: emptyCounts() };
   }
   const scope = inScopeResources(facts, account, r.region);
   const results = latestResults(compliance.response.EvaluationResults ?? []);
-  const control = corr ? facts.controls.find((c) => c.id === corr.controlId)?.title ?? corr.controlId : '';
+  const control = corr ? (facts.controls.find((c) => c.id === corr.controlId)?.title ?? corr.controlId) : '';
   const rows: RuleResourceRow[] = [];
   let outOfScope = 0;
   const seen = new Set<string>();
   const addRow = (target: InScope, result: EvaluationResult | undefined) => {
     seen.add(`${target.resourceType}|${target.resourceId}`);
-    const aws: AwsVerdict = result && AWS_VERDICTS.has(result.ComplianceType ?? '') ? (result.ComplianceType as AwsVerdict) : result ? 'INSUFFICIENT_DATA' : 'NO_RESULT';
-    const ours: OurVerdict | undefined = corr?.ours(target.resource, { controls: facts.controls, buckets: facts.buckets });
+    const aws: AwsVerdict =
+      result && AWS_VERDICTS.has(result.ComplianceType ?? '')
+        ? (result.ComplianceType as AwsVerdict)
+        : result
+          ? 'INSUFFICIENT_DATA'
+          : 'NO_RESULT';
+    const ours: OurVerdict | undefined = corr?.ours(target.resource, {
+      controls: facts.controls,
+      buckets: facts.buckets,
+    });
     const recordedAt = isoSeconds(result?.ResultRecordedTime);
     const row: Omit<RuleResourceRow, 'agreement' | 'explanation'> = {
       ...target,
@@ -121,9 +183,25 @@ function ruleRow(rule: ConfigRule, account: string, r: AwsConfigRegionEvidence, 
       rows.push({ ...row, agreement });
       return;
     }
-    const history = facts.history.find((h) => h.account === account && h.region === r.region && h.resourceType === target.resourceType && h.resourceId === target.resourceId);
+    const history = facts.history.find(
+      (h) =>
+        h.account === account &&
+        h.region === r.region &&
+        h.resourceType === target.resourceType &&
+        h.resourceId === target.resourceId,
+    );
     const laterChange = recordedAt ? history?.changes.find((c) => c.time > recordedAt)?.time : undefined;
-    rows.push({ ...row, agreement, explanation: explanation(w, row, { rule: name, account, region: r.region, control, ...(laterChange ? { laterChange } : {}) }) });
+    rows.push({
+      ...row,
+      agreement,
+      explanation: explanation(w, row, {
+        rule: name,
+        account,
+        region: r.region,
+        control,
+        ...(laterChange ? { laterChange } : {}),
+      }),
+    });
   };
   for (const [id, result] of results) {
     const sep = id.indexOf('|');
@@ -132,7 +210,11 @@ function ruleRow(rule: ConfigRule, account: string, r: AwsConfigRegionEvidence, 
     else outOfScope++;
   }
   // A resource the rule should judge but has no result for is shown: "AWS has not evaluated it" is a fact too.
-  if (corr) for (const target of scope.filter((s) => s.resourceType === corr.resourceType && !seen.has(`${s.resourceType}|${s.resourceId}`))) addRow(target, undefined);
+  if (corr)
+    for (const target of scope.filter(
+      (s) => s.resourceType === corr.resourceType && !seen.has(`${s.resourceType}|${s.resourceId}`),
+    ))
+      addRow(target, undefined);
   rows.sort((a, b) => a.resource.localeCompare(b.resource));
   const counts = emptyCounts();
   for (const row of rows) counts[row.agreement]++;
@@ -175,5 +257,7 @@ export function ruleRows(ev: AwsConfigEvidence, facts: RuleFacts, w: Wording): C
       });
     }
   }
-  return rows.sort((x, y) => x.account.localeCompare(y.account) || x.region.localeCompare(y.region) || x.name.localeCompare(y.name));
+  return rows.sort(
+    (x, y) => x.account.localeCompare(y.account) || x.region.localeCompare(y.region) || x.name.localeCompare(y.name),
+  );
 }

@@ -33,9 +33,13 @@ function parsed(text: string | undefined): unknown {
 
 /** JSON with keys sorted, so a re-ordered but equal document compares equal. */
 function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
-  ) ?? 'undefined';
+  return (
+    JSON.stringify(value, (_k, v: unknown) =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+        : v,
+    ) ?? 'undefined'
+  );
 }
 
 /** Attribute names whose value differs between two items: top-level configuration fields and supplementary entries. */
@@ -46,13 +50,15 @@ export function changedAttributes(before: ConfigurationItem, after: Configuratio
   if (a && b && typeof a === 'object' && typeof b === 'object') {
     const ao = a as Record<string, unknown>;
     const bo = b as Record<string, unknown>;
-    for (const k of new Set([...Object.keys(ao), ...Object.keys(bo)])) if (canonical(ao[k]) !== canonical(bo[k])) names.push(k);
+    for (const k of new Set([...Object.keys(ao), ...Object.keys(bo)]))
+      if (canonical(ao[k]) !== canonical(bo[k])) names.push(k);
   } else if (canonical(a) !== canonical(b)) {
     names.push('configuration');
   }
   const sa = before.supplementaryConfiguration ?? {};
   const sb = after.supplementaryConfiguration ?? {};
-  for (const k of new Set([...Object.keys(sa), ...Object.keys(sb)])) if (canonical(parsed(sa[k])) !== canonical(parsed(sb[k]))) names.push(k);
+  for (const k of new Set([...Object.keys(sa), ...Object.keys(sb)]))
+    if (canonical(parsed(sa[k])) !== canonical(parsed(sb[k]))) names.push(k);
   return [...new Set(names.map(attributeLabel))].sort();
 }
 
@@ -65,10 +71,19 @@ function captureTime(i: ConfigurationItem): string {
  * returned one) is the state the first change is compared with; otherwise the first item has nothing
  * before it to compare.
  */
-function changesInPeriod(items: ConfigurationItem[], period: { startUtc: string; endUtc: string }, events: Map<string, TrailEvent>, w: Wording): ConfigChange[] {
+function changesInPeriod(
+  items: ConfigurationItem[],
+  period: { startUtc: string; endUtc: string },
+  events: Map<string, TrailEvent>,
+  w: Wording,
+): ConfigChange[] {
   const start = isoSeconds(period.startUtc)!;
   const end = isoSeconds(period.endUtc)!;
-  const sorted = [...items].sort((a, b) => captureTime(a).localeCompare(captureTime(b)) || Number(a.configurationStateId ?? 0) - Number(b.configurationStateId ?? 0));
+  const sorted = [...items].sort(
+    (a, b) =>
+      captureTime(a).localeCompare(captureTime(b)) ||
+      Number(a.configurationStateId ?? 0) - Number(b.configurationStateId ?? 0),
+  );
   const changes: ConfigChange[] = [];
   let previous: ConfigurationItem | undefined;
   for (const item of sorted) {
@@ -86,7 +101,10 @@ function changesInPeriod(items: ConfigurationItem[], period: { startUtc: string;
     else if (!previous) summary = w.t('awsConfig.change.first');
     else {
       changed = changedAttributes(previous, item);
-      summary = changed.length > 0 ? w.t('awsConfig.change.changed', { what: changed.join(', ') }) : w.t('awsConfig.change.same');
+      summary =
+        changed.length > 0
+          ? w.t('awsConfig.change.changed', { what: changed.join(', ') })
+          : w.t('awsConfig.change.same');
     }
     const eventIds = [...(item.relatedEvents ?? [])];
     const matched = eventIds.map((id) => events.get(id)).find((e) => e !== undefined);
@@ -122,13 +140,28 @@ export function resourceHistory(
   const base = { ...target, evidence: [record.file, ...(before ? [before.file] : [])] };
   if (record.outcome === 'ok') {
     const start = isoSeconds(period.startUtc)!;
-    const earlier = before?.outcome === 'ok' ? (before.response.configurationItems ?? []).filter((i) => captureTime(i) < start) : [];
-    return { ...base, state: 'read', changes: changesInPeriod([...earlier, ...(record.response.configurationItems ?? [])], period, events, w) };
+    const earlier =
+      before?.outcome === 'ok' ? (before.response.configurationItems ?? []).filter((i) => captureTime(i) < start) : [];
+    return {
+      ...base,
+      state: 'read',
+      changes: changesInPeriod([...earlier, ...(record.response.configurationItems ?? [])], period, events, w),
+    };
   }
   if (record.outcome === 'not_configured' || NOT_RECORDED_CODES.has(record.error.code)) {
-    return { ...base, state: 'not_recorded', reason: w.t('awsConfig.notRecorded', { code: record.error.code }), changes: [] };
+    return {
+      ...base,
+      state: 'not_recorded',
+      reason: w.t('awsConfig.notRecorded', { code: record.error.code }),
+      changes: [],
+    };
   }
-  return { ...base, state: 'unreadable', reason: w.t('awsConfig.unreadable', { code: record.error.code, message: record.error.message }), changes: [] };
+  return {
+    ...base,
+    state: 'unreadable',
+    reason: w.t('awsConfig.unreadable', { code: record.error.code, message: record.error.message }),
+    changes: [],
+  };
 }
 
 export function isNotRecorded(record: FiledRecord): boolean {

@@ -31,22 +31,39 @@ function defaultEncryptionIsKms(bucket: string, buckets: BucketResult[]): OurVer
   const b = buckets.find((x) => x.name === bucket);
   if (!b) return undefined;
   const enc = b.defaultEncryption;
-  if (enc.state === 'unreadable') return { verdict: 'not_evaluated', reason: `GetBucketEncryption failed: ${enc.errorCode}` };
+  if (enc.state === 'unreadable')
+    return { verdict: 'not_evaluated', reason: `GetBucketEncryption failed: ${enc.errorCode}` };
   if (enc.state === 'not_configured') return { verdict: 'fail', reason: 'no default encryption configuration' };
-  if (enc.mode === 'SSE-S3') return { verdict: 'fail', reason: `default encryption SSE-S3 (${enc.algorithm}), not a KMS key` };
-  return { verdict: 'pass', reason: `default encryption ${enc.mode} with ${enc.kmsKeyArn ?? enc.kmsKeyId ?? 'the AWS-managed key aws/s3'}` };
+  if (enc.mode === 'SSE-S3')
+    return { verdict: 'fail', reason: `default encryption SSE-S3 (${enc.algorithm}), not a KMS key` };
+  return {
+    verdict: 'pass',
+    reason: `default encryption ${enc.mode} with ${enc.kmsKeyArn ?? enc.kmsKeyId ?? 'the AWS-managed key aws/s3'}`,
+  };
 }
 
 /** Which control each covered managed rule corresponds to, and where our verdict comes from. */
 const RULE_CONTROLS: Record<CoveredRuleIdentifier, RuleCorrespondence> = {
-  S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED: { controlId: 's3-default-encryption-enabled', resourceType: BUCKET_TYPE, ours: fromControl('s3-default-encryption-enabled') },
-  S3_BUCKET_SSL_REQUESTS_ONLY: { controlId: 's3-policy-denies-insecure-transport', resourceType: BUCKET_TYPE, ours: fromControl('s3-policy-denies-insecure-transport') },
+  S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED: {
+    controlId: 's3-default-encryption-enabled',
+    resourceType: BUCKET_TYPE,
+    ours: fromControl('s3-default-encryption-enabled'),
+  },
+  S3_BUCKET_SSL_REQUESTS_ONLY: {
+    controlId: 's3-policy-denies-insecure-transport',
+    resourceType: BUCKET_TYPE,
+    ours: fromControl('s3-policy-denies-insecure-transport'),
+  },
   S3_DEFAULT_ENCRYPTION_KMS: {
     controlId: 's3-default-encryption-matches-expectation',
     resourceType: BUCKET_TYPE,
     ours: (resource, { buckets }) => defaultEncryptionIsKms(resource, buckets),
   },
-  CMK_BACKING_KEY_ROTATION_ENABLED: { controlId: 'kms-customer-keys-rotate', resourceType: KEY_TYPE, ours: fromControl('kms-customer-keys-rotate') },
+  CMK_BACKING_KEY_ROTATION_ENABLED: {
+    controlId: 'kms-customer-keys-rotate',
+    resourceType: KEY_TYPE,
+    ours: fromControl('kms-customer-keys-rotate'),
+  },
 };
 
 export function correspondenceOf(identifier: string | null): RuleCorrespondence | undefined {
@@ -59,8 +76,18 @@ export function keyName(k: KeyResult): string {
 }
 
 /** The key AWS Config records under `keyId` (a key id), among the packet's keys of that account and region. */
-export function keyByConfigId(keys: KeyResult[], account: string, region: string, keyId: string): KeyResult | undefined {
-  return keys.find((k) => k.account === account && k.region === region && (k.arn?.endsWith(`:key/${keyId}`) || k.reference === keyId || k.reference.endsWith(`:key/${keyId}`)));
+export function keyByConfigId(
+  keys: KeyResult[],
+  account: string,
+  region: string,
+  keyId: string,
+): KeyResult | undefined {
+  return keys.find(
+    (k) =>
+      k.account === account &&
+      k.region === region &&
+      (k.arn?.endsWith(`:key/${keyId}`) || k.reference === keyId || k.reference.endsWith(`:key/${keyId}`)),
+  );
 }
 
 /** ISO-8601 UTC to the second, from an ISO string or epoch seconds (older CLIs); undefined when neither. */

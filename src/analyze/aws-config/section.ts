@@ -44,9 +44,17 @@ function missingOf(ev: AwsConfigEvidence, history: ResourceHistory[]): MissingEv
     for (const r of a.regions) {
       const scope = `AWS Config ${a.account}/${r.region}`;
       missing.push(...failed(r.recorders, scope), ...failed(r.recorderStatus, scope), ...failed(r.rules, scope));
-      for (const c of r.compliance) missing.push(...failed(c.record, `AWS Config rule ${c.rule} (${a.account}/${r.region})`));
+      for (const c of r.compliance)
+        missing.push(...failed(c.record, `AWS Config rule ${c.rule} (${a.account}/${r.region})`));
       for (const h of r.history) {
-        const name = history.find((x) => x.account === a.account && x.region === r.region && x.resourceType === h.resourceType && x.resourceId === h.resourceId)?.resource ?? h.resourceId;
+        const name =
+          history.find(
+            (x) =>
+              x.account === a.account &&
+              x.region === r.region &&
+              x.resourceType === h.resourceType &&
+              x.resourceId === h.resourceId,
+          )?.resource ?? h.resourceId;
         const scope = `${h.resourceType === BUCKET_TYPE ? 'bucket' : 'key'} ${name}`;
         // `before` only tells what the period's first change changed from; without it that item says so.
         missing.push(...failed(h.record, scope));
@@ -59,24 +67,48 @@ function missingOf(ev: AwsConfigEvidence, history: ResourceHistory[]): MissingEv
 /** The AWS Config section, its disagreement findings and its missing evidence. Pure. */
 export function awsConfigSection(input: AwsConfigInput): AwsConfigResult {
   const { config: ev, wording: w } = input;
-  if (!ev) return { section: { state: 'not_collected', reason: w.t('packet.sectionNotCollected') }, findings: [], missing: [] };
+  if (!ev)
+    return {
+      section: { state: 'not_collected', reason: w.t('packet.sectionNotCollected') },
+      findings: [],
+      missing: [],
+    };
   if (ev.accounts.every((a) => a.notCollected !== undefined)) {
-    const reasons = ev.accounts.map((a) => w.t('awsConfig.accountReason', { account: a.account, reason: a.notCollected })).join('; ');
-    return { section: { state: 'not_collected', reason: w.t('awsConfig.notCollected', { reasons }) }, findings: [], missing: [] };
+    const reasons = ev.accounts
+      .map((a) => w.t('awsConfig.accountReason', { account: a.account, reason: a.notCollected }))
+      .join('; ');
+    return {
+      section: { state: 'not_collected', reason: w.t('awsConfig.notCollected', { reasons }) },
+      findings: [],
+      missing: [],
+    };
   }
   const events = trailEventsById(input.cloudTrail);
   const history: ResourceHistory[] = [];
   for (const a of ev.accounts) {
     for (const r of a.regions) {
       for (const h of r.history) {
-        const key = h.resourceType === BUCKET_TYPE ? undefined : keyByConfigId(input.keys, a.account, r.region, h.resourceId);
+        const key =
+          h.resourceType === BUCKET_TYPE ? undefined : keyByConfigId(input.keys, a.account, r.region, h.resourceId);
         const resource = key ? keyName(key) : h.resourceId;
-        const target = { account: a.account, region: r.region, resourceType: h.resourceType, resourceId: h.resourceId, resource };
+        const target = {
+          account: a.account,
+          region: r.region,
+          resourceType: h.resourceType,
+          resourceId: h.resourceId,
+          resource,
+        };
         history.push(resourceHistory(target, { record: h.record, before: h.before }, input.period, events, w));
       }
     }
   }
-  history.sort((x, y) => x.account.localeCompare(y.account) || x.region.localeCompare(y.region) || x.resourceType.localeCompare(y.resourceType) || x.resource.localeCompare(y.resource));
+  history.sort(
+    (x, y) =>
+      x.account.localeCompare(y.account) ||
+      x.region.localeCompare(y.region) ||
+      x.resourceType.localeCompare(y.resourceType) ||
+      x.resource.localeCompare(y.resource),
+  );
   const recorders = recorderRows(ev, input.tenant, w);
   const rules = ruleRows(ev, { buckets: input.buckets, keys: input.keys, controls: input.controls, history }, w);
   const findings: Array<Omit<Finding, 'id'>> = rules.flatMap((rule) =>

@@ -22,7 +22,11 @@ const frameworkSchema = z
     /** The published text the ids and titles were checked against. */
     source: z.string().min(1),
     requirements: z
-      .array(z.object({ id: z.string().min(1), title: z.string().min(1), controls: z.array(z.string().min(1)).min(1) }).strict())
+      .array(
+        z
+          .object({ id: z.string().min(1), title: z.string().min(1), controls: z.array(z.string().min(1)).min(1) })
+          .strict(),
+      )
       .min(1),
   })
   .strict();
@@ -38,11 +42,14 @@ export function frameworksDir(): string {
  * control ids, and duplicates (requirements, or controls within one).
  */
 export function loadFrameworks(knownControls: ReadonlySet<string>, dir = frameworksDir()): Framework[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
   return files.map((f) => {
     const file = path.join(dir, f);
     const result = frameworkSchema.safeParse(parse(readFileSync(file, 'utf8')));
-    if (!result.success) throw new Error(`${file}: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!result.success)
+      throw new Error(`${file}: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     if (`${result.data.id}.yaml` !== f) throw new Error(`${file}: id "${result.data.id}" does not match its file name`);
     const seenReq = new Set<string>();
     for (const r of result.data.requirements) {
@@ -63,14 +70,19 @@ export function loadFrameworks(knownControls: ReadonlySet<string>, dir = framewo
 export function selectFrameworks(all: readonly Framework[], ids: readonly string[]): Framework[] {
   return ids.map((id) => {
     const fw = all.find((f) => f.id === id);
-    if (!fw) throw new Error(`framework "${id}" is not defined (frameworks/${id}.yaml); known: ${all.map((f) => f.id).join(', ')}`);
+    if (!fw)
+      throw new Error(
+        `framework "${id}" is not defined (frameworks/${id}.yaml); known: ${all.map((f) => f.id).join(', ')}`,
+      );
     return fw;
   });
 }
 
 export function referencesFor(controlId: string, frameworks: readonly Framework[]): FrameworkRef[] {
   return frameworks.flatMap((fw) =>
-    fw.requirements.filter((r) => r.controls.includes(controlId)).map((r) => ({ framework: fw.framework, short: fw.short, id: r.id, title: r.title })),
+    fw.requirements
+      .filter((r) => r.controls.includes(controlId))
+      .map((r) => ({ framework: fw.framework, short: fw.short, id: r.id, title: r.title })),
   );
 }
 
@@ -88,7 +100,10 @@ export function requirementStatus(verdicts: readonly Verdict[]): Verdict {
 }
 
 /** Each selected framework's requirements with the controls mapped to them and the resulting status. */
-export function frameworkResults(frameworks: readonly Framework[], controls: readonly ControlResult[]): FrameworkResult[] {
+export function frameworkResults(
+  frameworks: readonly Framework[],
+  controls: readonly ControlResult[],
+): FrameworkResult[] {
   return frameworks.map((fw) => ({
     id: fw.id,
     name: fw.framework,
@@ -100,8 +115,16 @@ export function frameworkResults(frameworks: readonly Framework[], controls: rea
       const mapped = r.controls.map((id) => controls.find((c) => c.id === id));
       const missing = r.controls.filter((_, i) => !mapped[i]);
       // A mapped control that was not evaluated at all cannot support the requirement.
-      if (missing.length > 0) throw new Error(`framework ${fw.id} requirement ${r.id} maps control(s) the packet does not hold: ${missing.join(', ')}`);
-      return { id: r.id, title: r.title, controls: [...r.controls], status: requirementStatus(mapped.map((c) => c!.verdict)) };
+      if (missing.length > 0)
+        throw new Error(
+          `framework ${fw.id} requirement ${r.id} maps control(s) the packet does not hold: ${missing.join(', ')}`,
+        );
+      return {
+        id: r.id,
+        title: r.title,
+        controls: [...r.controls],
+        status: requirementStatus(mapped.map((c) => c!.verdict)),
+      };
     }),
   }));
 }

@@ -26,7 +26,9 @@ export function loadControlMetadata(id: string, dir = controlsDir()): ControlMet
   const file = path.join(dir, id, 'control.yaml');
   const result = metadataSchema.safeParse(parse(readFileSync(file, 'utf8')));
   if (!result.success) {
-    throw new Error(`${file}: ${result.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `${file}: ${result.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`,
+    );
   }
   if (result.data.id !== id) throw new Error(`${file}: id "${result.data.id}" does not match its folder "${id}"`);
   return result.data;

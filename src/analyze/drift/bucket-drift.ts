@@ -9,7 +9,12 @@
  *           lesser downgrade, a policy statement added / changed / removed, a side unreadable).
  * info:     improvements (upgrade to a stronger mode, a block turned on, a Deny added) and Bucket Key.
  */
-import type { BucketSnapshot, EncryptionSnapshot, KeySnapshot, PublicAccessBlockSnapshot } from '../../evidence/baseline-snapshot.js';
+import type {
+  BucketSnapshot,
+  EncryptionSnapshot,
+  KeySnapshot,
+  PublicAccessBlockSnapshot,
+} from '../../evidence/baseline-snapshot.js';
 import type { DriftItem, DriftSeverity } from '../../model/governance-sections.js';
 import { modeForAlgorithm } from '../default-encryption.js';
 import { stableStringify } from './canonical.js';
@@ -43,7 +48,10 @@ function isAwsManagedKey(keyId: string | undefined, keys: KeySnapshot[]): boolea
   return keyFor(keyId, keys)?.manager === 'AWS';
 }
 
-function encryptionView(e: Extract<EncryptionSnapshot, { state: 'configured' | 'not_configured' }>, keys: KeySnapshot[]): EncryptionView {
+function encryptionView(
+  e: Extract<EncryptionSnapshot, { state: 'configured' | 'not_configured' }>,
+  keys: KeySnapshot[],
+): EncryptionView {
   const rules = e.state === 'configured' ? (e.configuration.Rules ?? []) : [];
   const first = rules[0];
   const algorithm = first?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm;
@@ -71,26 +79,51 @@ function describeMode(v: EncryptionView): string {
 function encryptionJudgement(b: EncryptionView, a: EncryptionView): { severity: DriftSeverity; text: string } {
   const from = describeMode(b);
   const to = describeMode(a);
-  if (KMS_MODES.has(b.mode) && a.rank < MODE_RANK['SSE-KMS']!) return { severity: 'critical', text: `downgraded from ${from} to ${to}` };
+  if (KMS_MODES.has(b.mode) && a.rank < MODE_RANK['SSE-KMS']!)
+    return { severity: 'critical', text: `downgraded from ${from} to ${to}` };
   if (KMS_MODES.has(b.mode) && KMS_MODES.has(a.mode) && !b.awsManagedKey && a.awsManagedKey) {
-    return { severity: 'critical', text: `KMS key changed from customer-managed key ${b.kmsKeyId} to the AWS-managed aws/s3 key` };
+    return {
+      severity: 'critical',
+      text: `KMS key changed from customer-managed key ${b.kmsKeyId} to the AWS-managed aws/s3 key`,
+    };
   }
-  if (a.rank < b.rank || (a.mode !== b.mode && !(a.mode in MODE_RANK))) return { severity: 'warning', text: `changed from ${from} to ${to}` };
+  if (a.rank < b.rank || (a.mode !== b.mode && !(a.mode in MODE_RANK)))
+    return { severity: 'warning', text: `changed from ${from} to ${to}` };
   if (a.rank > b.rank) return { severity: 'info', text: `upgraded from ${from} to ${to}` };
-  if (a.keyIdentity !== b.keyIdentity || a.awsManagedKey !== b.awsManagedKey) return { severity: 'warning', text: `changed from ${from} to ${to}` };
-  if (a.rules !== b.rules) return { severity: 'info', text: `now has ${a.rules} encryption rule(s), had ${b.rules} (S3 applies the first)` };
+  if (a.keyIdentity !== b.keyIdentity || a.awsManagedKey !== b.awsManagedKey)
+    return { severity: 'warning', text: `changed from ${from} to ${to}` };
+  if (a.rules !== b.rules)
+    return { severity: 'info', text: `now has ${a.rules} encryption rule(s), had ${b.rules} (S3 applies the first)` };
   return { severity: 'info', text: `S3 Bucket Key turned ${a.bucketKeyEnabled ? 'on' : 'off'}` };
 }
 
-function encryptionDrift(subject: Subject, before: BucketSnapshot, after: BucketSnapshot, keys: { before: KeySnapshot[]; after: KeySnapshot[] }): DriftItem[] {
+function encryptionDrift(
+  subject: Subject,
+  before: BucketSnapshot,
+  after: BucketSnapshot,
+  keys: { before: KeySnapshot[]; after: KeySnapshot[] },
+): DriftItem[] {
   const b = before.encryption;
   const a = after.encryption;
-  const identity = (e: EncryptionSnapshot) => (e.state === 'unreadable' ? `unreadable:${e.errorCode}` : stableStringify(e));
+  const identity = (e: EncryptionSnapshot) =>
+    e.state === 'unreadable' ? `unreadable:${e.errorCode}` : stableStringify(e);
   if (identity(b) === identity(a)) return [];
   const value = (e: EncryptionSnapshot) => (e.state === 'configured' ? e.configuration : e);
   if (b.state === 'unreadable' || a.state === 'unreadable') {
-    const side = a.state === 'unreadable' ? `is unreadable now (${a.errorCode})` : `was unreadable when the baseline was approved (${(b as { errorCode: string }).errorCode})`;
-    return [{ ...subject, kind: 'not_comparable', severity: 'warning', summary: `The default encryption of ${named(subject)} cannot be compared with the baseline: it ${side}.`, before: value(b), after: value(a) }];
+    const side =
+      a.state === 'unreadable'
+        ? `is unreadable now (${a.errorCode})`
+        : `was unreadable when the baseline was approved (${(b as { errorCode: string }).errorCode})`;
+    return [
+      {
+        ...subject,
+        kind: 'not_comparable',
+        severity: 'warning',
+        summary: `The default encryption of ${named(subject)} cannot be compared with the baseline: it ${side}.`,
+        before: value(b),
+        after: value(a),
+      },
+    ];
   }
   const bv = encryptionView(b, keys.before);
   const av = encryptionView(a, keys.after);
@@ -98,24 +131,52 @@ function encryptionDrift(subject: Subject, before: BucketSnapshot, after: Bucket
   const { kmsKeyId: _a, ...aSame } = av;
   if (stableStringify(bSame) === stableStringify(aSame)) return [];
   const { severity, text } = encryptionJudgement(bv, av);
-  return [{ ...subject, kind: 'default_encryption', severity, summary: `Default encryption of ${named(subject)} ${text}.`, before: value(b), after: value(a) }];
+  return [
+    {
+      ...subject,
+      kind: 'default_encryption',
+      severity,
+      summary: `Default encryption of ${named(subject)} ${text}.`,
+      before: value(b),
+      after: value(a),
+    },
+  ];
 }
 
 // ---------------------------------------------------------------- public access block
 
 const BLOCK_SETTINGS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
 
-function blockFlags(p: Extract<PublicAccessBlockSnapshot, { state: 'configured' | 'not_configured' }>): Record<string, boolean> {
+function blockFlags(
+  p: Extract<PublicAccessBlockSnapshot, { state: 'configured' | 'not_configured' }>,
+): Record<string, boolean> {
   const c = p.state === 'configured' ? p.configuration : {};
   return Object.fromEntries(BLOCK_SETTINGS.map((s) => [s, c[s] === true]));
 }
 
-function publicAccessBlockDrift(subject: Subject, before: PublicAccessBlockSnapshot, after: PublicAccessBlockSnapshot): DriftItem[] {
+function publicAccessBlockDrift(
+  subject: Subject,
+  before: PublicAccessBlockSnapshot,
+  after: PublicAccessBlockSnapshot,
+): DriftItem[] {
   const value = (p: PublicAccessBlockSnapshot) => (p.state === 'configured' ? p.configuration : p);
   if (before.state === 'unreadable' || after.state === 'unreadable') {
-    if (before.state === 'unreadable' && after.state === 'unreadable' && before.errorCode === after.errorCode) return [];
-    const side = after.state === 'unreadable' ? `is unreadable now (${after.errorCode})` : 'was unreadable when the baseline was approved';
-    return [{ ...subject, kind: 'not_comparable', severity: 'warning', summary: `The public access block of ${named(subject)} cannot be compared with the baseline: it ${side}.`, before: value(before), after: value(after) }];
+    if (before.state === 'unreadable' && after.state === 'unreadable' && before.errorCode === after.errorCode)
+      return [];
+    const side =
+      after.state === 'unreadable'
+        ? `is unreadable now (${after.errorCode})`
+        : 'was unreadable when the baseline was approved';
+    return [
+      {
+        ...subject,
+        kind: 'not_comparable',
+        severity: 'warning',
+        summary: `The public access block of ${named(subject)} cannot be compared with the baseline: it ${side}.`,
+        before: value(before),
+        after: value(after),
+      },
+    ];
   }
   const b = blockFlags(before);
   const a = blockFlags(after);
@@ -140,7 +201,12 @@ function publicAccessBlockDrift(subject: Subject, before: PublicAccessBlockSnaps
 
 // ---------------------------------------------------------------- bucket policy
 
-function policyDrift(subject: Subject, bucket: string, before: BucketSnapshot['policy'], after: BucketSnapshot['policy']): DriftItem[] {
+function policyDrift(
+  subject: Subject,
+  bucket: string,
+  before: BucketSnapshot['policy'],
+  after: BucketSnapshot['policy'],
+): DriftItem[] {
   const unknown = notComparable(subject, 'bucket policy', before, after);
   if (unknown) return [unknown];
   const eb = enforcementOf(before, bucket);
@@ -149,12 +215,30 @@ function policyDrift(subject: Subject, bucket: string, before: BucketSnapshot['p
   const weakText = (ws: Weakening[]) => ws.map((w) => w.description).join('; ');
 
   if (before.state === 'none' && after.state === 'present') {
-    return [{ ...subject, kind: 'policy_added', severity: strengthened(eb, ea) ? 'info' : 'warning', summary: `A bucket policy was added to ${named(subject)}.`, before: null, after: after.document }];
+    return [
+      {
+        ...subject,
+        kind: 'policy_added',
+        severity: strengthened(eb, ea) ? 'info' : 'warning',
+        summary: `A bucket policy was added to ${named(subject)}.`,
+        before: null,
+        after: after.document,
+      },
+    ];
   }
   if (before.state === 'present' && after.state === 'none') {
     const severity = weak.length > 0 ? 'critical' : 'warning';
     const tail = weak.length > 0 ? `: ${weakText(weak)}` : '';
-    return [{ ...subject, kind: 'policy_removed', severity, summary: `The bucket policy of ${named(subject)} was removed${tail}.`, before: before.document, after: null }];
+    return [
+      {
+        ...subject,
+        kind: 'policy_removed',
+        severity,
+        summary: `The bucket policy of ${named(subject)} was removed${tail}.`,
+        before: before.document,
+        after: null,
+      },
+    ];
   }
   if (before.state !== 'present' || after.state !== 'present') return [];
 
@@ -186,7 +270,11 @@ function policyDrift(subject: Subject, bucket: string, before: BucketSnapshot['p
   return items;
 }
 
-export function bucketDrift(before: BucketSnapshot, after: BucketSnapshot, keys: { before: KeySnapshot[]; after: KeySnapshot[] }): DriftItem[] {
+export function bucketDrift(
+  before: BucketSnapshot,
+  after: BucketSnapshot,
+  keys: { before: KeySnapshot[]; after: KeySnapshot[] },
+): DriftItem[] {
   const subject: Subject = { resource: after.name, resourceType: 'bucket' };
   return [
     ...encryptionDrift(subject, before, after, keys),

@@ -114,7 +114,9 @@ function stringList(value: unknown, field: string): Values | { error: string } {
 
 function canonicalStatement(entry: unknown, position: number): CanonicalStatement | { error: string } {
   if (!isPlainObject(entry)) return { error: `statement #${position} is not a JSON object` };
-  const content: CanonicalContent = { Effect: typeof entry['Effect'] === 'string' ? entry['Effect'] : scalarText(entry['Effect']) };
+  const content: CanonicalContent = {
+    Effect: typeof entry['Effect'] === 'string' ? entry['Effect'] : scalarText(entry['Effect']),
+  };
   for (const [field, value] of Object.entries(entry)) {
     if (field === 'Sid' || field === 'Effect' || value === undefined) continue;
     if (field === 'Principal' || field === 'NotPrincipal') content[field] = canonicalPrincipal(value);
@@ -134,7 +136,14 @@ function canonicalStatement(entry: unknown, position: number): CanonicalStatemen
   }
   const sid = typeof entry['Sid'] === 'string' && entry['Sid'].trim() !== '' ? entry['Sid'] : undefined;
   const sorted = sortKeys(content) as CanonicalContent;
-  return { ...(sid !== undefined ? { sid } : {}), label: statementLabel(sid, position), position, content: sorted, key: JSON.stringify(sorted), original: entry };
+  return {
+    ...(sid !== undefined ? { sid } : {}),
+    label: statementLabel(sid, position),
+    position,
+    content: sorted,
+    key: JSON.stringify(sorted),
+    original: entry,
+  };
 }
 
 /** Canonical statements, sorted by content; Version and Id do not take part. */
@@ -157,5 +166,7 @@ export function policiesEquivalent(a: unknown, b: unknown): boolean {
   const ca = canonicalPolicy(a);
   const cb = canonicalPolicy(b);
   if (!ca.ok || !cb.ok) return stableStringify(a) === stableStringify(b);
-  return ca.statements.length === cb.statements.length && ca.statements.every((s, i) => s.key === cb.statements[i]!.key);
+  return (
+    ca.statements.length === cb.statements.length && ca.statements.every((s, i) => s.key === cb.statements[i]!.key)
+  );
 }

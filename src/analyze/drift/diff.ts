@@ -10,12 +10,18 @@ function bucketState(b: BucketSnapshot): unknown {
 }
 
 /** A key is the same key when its id matches, or failing that when the two share a reference (ARN vs alias after a failed DescribeKey). */
-function pairKeys(before: KeySnapshot[], after: KeySnapshot[]): { pairs: Array<[KeySnapshot, KeySnapshot]>; removed: KeySnapshot[]; added: KeySnapshot[] } {
+function pairKeys(
+  before: KeySnapshot[],
+  after: KeySnapshot[],
+): { pairs: Array<[KeySnapshot, KeySnapshot]>; removed: KeySnapshot[]; added: KeySnapshot[] } {
   const left = new Set(after);
   const pairs: Array<[KeySnapshot, KeySnapshot]> = [];
   const removed: KeySnapshot[] = [];
   const byId = (b: KeySnapshot) => [...left].find((a) => a.id === b.id);
-  const byReference = (b: KeySnapshot) => [...left].find((a) => a.references.some((r) => b.references.includes(r) || r === b.id) || b.references.includes(a.id));
+  const byReference = (b: KeySnapshot) =>
+    [...left].find(
+      (a) => a.references.some((r) => b.references.includes(r) || r === b.id) || b.references.includes(a.id),
+    );
   for (const b of before) {
     const a = byId(b) ?? byReference(b);
     if (a) {
@@ -35,19 +41,51 @@ export function diffSnapshots(baseline: BaselineSnapshot, current: BaselineSnaps
     const a = current.buckets.find((x) => x.name === name);
     if (b && a) items.push(...bucketDrift(b, a, keys));
     else if (a) {
-      items.push({ resource: name, resourceType: 'bucket', kind: 'bucket_added', severity: 'warning', summary: `Bucket ${name} is in scope now but not in the baseline.`, before: null, after: bucketState(a) });
+      items.push({
+        resource: name,
+        resourceType: 'bucket',
+        kind: 'bucket_added',
+        severity: 'warning',
+        summary: `Bucket ${name} is in scope now but not in the baseline.`,
+        before: null,
+        after: bucketState(a),
+      });
     } else if (b) {
-      items.push({ resource: name, resourceType: 'bucket', kind: 'bucket_removed', severity: 'warning', summary: `Bucket ${name} is in the baseline but no longer in scope.`, before: bucketState(b), after: null });
+      items.push({
+        resource: name,
+        resourceType: 'bucket',
+        kind: 'bucket_removed',
+        severity: 'warning',
+        summary: `Bucket ${name} is in the baseline but no longer in scope.`,
+        before: bucketState(b),
+        after: null,
+      });
     }
   }
   const { pairs, removed, added } = pairKeys(baseline.keys, current.keys);
   const keyItems: DriftItem[] = [];
   for (const [b, a] of pairs) keyItems.push(...keyDrift(b, a));
   for (const k of added) {
-    keyItems.push({ resource: k.id, resourceType: 'key', kind: 'key_added', severity: 'warning', summary: `Key ${k.id} is in use now but not in the baseline.`, before: null, after: k });
+    keyItems.push({
+      resource: k.id,
+      resourceType: 'key',
+      kind: 'key_added',
+      severity: 'warning',
+      summary: `Key ${k.id} is in use now but not in the baseline.`,
+      before: null,
+      after: k,
+    });
   }
   for (const k of removed) {
-    keyItems.push({ resource: k.id, resourceType: 'key', kind: 'key_removed', severity: 'warning', summary: `Key ${k.id} is in the baseline but no longer in use.`, before: k, after: null });
+    keyItems.push({
+      resource: k.id,
+      resourceType: 'key',
+      kind: 'key_removed',
+      severity: 'warning',
+      summary: `Key ${k.id} is in the baseline but no longer in use.`,
+      before: k,
+      after: null,
+    });
   }
   keyItems.sort((x, y) => (x.resource < y.resource ? -1 : x.resource > y.resource ? 1 : 0));
   return [...items, ...keyItems];

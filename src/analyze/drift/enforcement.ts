@@ -7,7 +7,8 @@ import type { PolicySnapshot } from '../../evidence/baseline-snapshot.js';
 import type { EnforcementLevel } from '../../model/packet.js';
 import { analyzeBucketPolicy, type SseEnforcement, type TlsEnforcement } from '../policy/index.js';
 
-export type PolicyEnforcement = { state: 'known'; sse: SseEnforcement; tls: TlsEnforcement } | { state: 'unknown'; reason: string };
+export type PolicyEnforcement =
+  { state: 'known'; sse: SseEnforcement; tls: TlsEnforcement } | { state: 'unknown'; reason: string };
 
 export interface Weakening {
   guardrail: 'SSE' | 'TLS';
@@ -66,7 +67,8 @@ function sseWeakening(before: SseEnforcement, after: SseEnforcement): string | u
 function tlsWeakening(before: TlsEnforcement, after: TlsEnforcement): string | undefined {
   if (RANK[after.level] < RANK[before.level]) return `TLS enforcement fell from ${before.level} to ${after.level}`;
   if (before.minimumTlsVersion !== undefined) {
-    if (after.minimumTlsVersion === undefined) return `a minimum TLS version (${before.minimumTlsVersion}) is no longer enforced`;
+    if (after.minimumTlsVersion === undefined)
+      return `a minimum TLS version (${before.minimumTlsVersion}) is no longer enforced`;
     if (Number(after.minimumTlsVersion) < Number(before.minimumTlsVersion)) {
       return `the minimum TLS version fell from ${before.minimumTlsVersion} to ${after.minimumTlsVersion}`;
     }

@@ -15,7 +15,11 @@ import { named, notComparable, statementChanges, statementItem, type Subject } f
 function grantees(content: CanonicalContent): string[] {
   if (content.Effect !== 'Allow') return [];
   if (content.NotPrincipal) {
-    return [`everyone except ${Object.entries(content.NotPrincipal).flatMap(([t, vs]) => vs.map((v) => `${t}:${v}`)).join(', ')}`];
+    return [
+      `everyone except ${Object.entries(content.NotPrincipal)
+        .flatMap(([t, vs]) => vs.map((v) => `${t}:${v}`))
+        .join(', ')}`,
+    ];
   }
   return Object.entries(content.Principal ?? {}).flatMap(([type, values]) => values.map((v) => `${type}:${v}`));
 }
@@ -49,7 +53,8 @@ function keyPolicyDrift(subject: Subject, before: KeySnapshot['policy'], after: 
     statementItem(subject, 'key policy', change, (c) => {
       if (c.kind !== 'removed') {
         const fresh = grantees(c.after.content).filter((g) => !approved.has(g));
-        if (fresh.length > 0) return { severity: 'critical', note: `grants ${fresh.join(', ')}, which the baseline did not` };
+        if (fresh.length > 0)
+          return { severity: 'critical', note: `grants ${fresh.join(', ')}, which the baseline did not` };
         if (c.kind === 'added' && c.after.content.Effect === 'Deny') return { severity: 'info' };
       }
       return { severity: 'warning' };
@@ -79,22 +84,39 @@ function rotationDrift(subject: Subject, before: RotationSnapshot, after: Rotati
   const item = (kind: DriftItem['kind'], severity: DriftItem['severity'], summary: string): DriftItem[] => [
     { ...subject, kind, severity, summary, before, after },
   ];
-  const comparable = (r: RotationSnapshot) => r.state === 'enabled' || r.state === 'disabled' || r.state === 'aws_managed';
+  const comparable = (r: RotationSnapshot) =>
+    r.state === 'enabled' || r.state === 'disabled' || r.state === 'aws_managed';
   if (!comparable(before) || !comparable(after)) {
-    return item('not_comparable', 'warning', `Rotation of ${named(subject)} cannot be compared with the baseline: it was ${from}, it is ${to}.`);
+    return item(
+      'not_comparable',
+      'warning',
+      `Rotation of ${named(subject)} cannot be compared with the baseline: it was ${from}, it is ${to}.`,
+    );
   }
   if (before.state === 'enabled' && after.state !== 'enabled') {
-    return item('key_rotation', after.state === 'disabled' ? 'critical' : 'warning', `Automatic rotation of ${named(subject)} turned ${after.state === 'disabled' ? 'off' : to}.`);
+    return item(
+      'key_rotation',
+      after.state === 'disabled' ? 'critical' : 'warning',
+      `Automatic rotation of ${named(subject)} turned ${after.state === 'disabled' ? 'off' : to}.`,
+    );
   }
-  if (before.state !== 'enabled' && after.state === 'enabled') return item('key_rotation', 'info', `Automatic rotation of ${named(subject)} turned ${to}.`);
+  if (before.state !== 'enabled' && after.state === 'enabled')
+    return item('key_rotation', 'info', `Automatic rotation of ${named(subject)} turned ${to}.`);
   if (before.state === 'enabled' && after.state === 'enabled') {
     const longer = (after.periodDays ?? 365) > (before.periodDays ?? 365);
-    return item('key_rotation', longer ? 'warning' : 'info', `Rotation period of ${named(subject)} changed from ${from} to ${to}.`);
+    return item(
+      'key_rotation',
+      longer ? 'warning' : 'info',
+      `Rotation period of ${named(subject)} changed from ${from} to ${to}.`,
+    );
   }
   return item('key_rotation', 'warning', `Rotation of ${named(subject)} changed from ${from} to ${to}.`);
 }
 
 export function keyDrift(before: KeySnapshot, after: KeySnapshot): DriftItem[] {
   const subject: Subject = { resource: after.id, resourceType: 'key' };
-  return [...rotationDrift(subject, before.rotation, after.rotation), ...keyPolicyDrift(subject, before.policy, after.policy)];
+  return [
+    ...rotationDrift(subject, before.rotation, after.rotation),
+    ...keyPolicyDrift(subject, before.policy, after.policy),
+  ];
 }

@@ -48,11 +48,18 @@ function valueOf(p: PolicyState): unknown {
 }
 
 /** An item saying the two sides cannot be compared, or undefined when both are readable policies (or both absent). */
-export function notComparable(subject: Subject, what: string, before: PolicyState, after: PolicyState): DriftItem | undefined {
+export function notComparable(
+  subject: Subject,
+  what: string,
+  before: PolicyState,
+  after: PolicyState,
+): DriftItem | undefined {
   const readable = (p: PolicyState) => p.state === 'present' || p.state === 'none';
   if (readable(before) && readable(after)) return undefined;
   if (sameState(before, after)) return undefined;
-  const side = readable(after) ? `was ${describeState(before)} when the baseline was approved` : `is ${describeState(after)} now`;
+  const side = readable(after)
+    ? `was ${describeState(before)} when the baseline was approved`
+    : `is ${describeState(after)} now`;
   return {
     ...subject,
     kind: 'not_comparable',

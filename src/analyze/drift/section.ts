@@ -12,10 +12,18 @@ function approveCommand(tenantId: string, period: string): string {
 
 /** Most severe first; within a severity, the diff's order (buckets, then keys, by name). */
 function sortDriftItems(items: DriftItem[]): DriftItem[] {
-  return items.map((item, i) => ({ item, i })).sort((a, b) => RANK[a.item.severity] - RANK[b.item.severity] || a.i - b.i).map((x) => x.item);
+  return items
+    .map((item, i) => ({ item, i }))
+    .sort((a, b) => RANK[a.item.severity] - RANK[b.item.severity] || a.i - b.i)
+    .map((x) => x.item);
 }
 
-export function buildDriftSection(current: BaselineSnapshot, baseline: StoredBaseline | undefined, tenantId: string, period: string): DriftSection {
+export function buildDriftSection(
+  current: BaselineSnapshot,
+  baseline: StoredBaseline | undefined,
+  tenantId: string,
+  period: string,
+): DriftSection {
   if (!baseline) return { state: 'no_baseline', command: approveCommand(tenantId, period) };
   if (baseline.tenant !== tenantId || baseline.snapshot.tenant !== tenantId) {
     throw new Error(`baseline v${baseline.version} is of tenant "${baseline.tenant}", not "${tenantId}"`);
@@ -25,7 +33,13 @@ export function buildDriftSection(current: BaselineSnapshot, baseline: StoredBas
   for (const item of items) counts[item.severity]++;
   return {
     state: 'compared',
-    baseline: { version: baseline.version, approvedBy: baseline.approvedBy, approvedAt: baseline.approvedAt, reason: baseline.reason, period: baseline.period },
+    baseline: {
+      version: baseline.version,
+      approvedBy: baseline.approvedBy,
+      approvedAt: baseline.approvedAt,
+      reason: baseline.reason,
+      period: baseline.period,
+    },
     counts,
     items,
   };

@@ -10,7 +10,16 @@ export type StatementChange =
   | { kind: 'removed'; before: CanonicalStatement }
   | { kind: 'changed'; before: CanonicalStatement; after: CanonicalStatement; changedFields: string[] };
 
-const FIELD_ORDER = ['Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition'];
+const FIELD_ORDER = [
+  'Effect',
+  'Principal',
+  'NotPrincipal',
+  'Action',
+  'NotAction',
+  'Resource',
+  'NotResource',
+  'Condition',
+];
 
 function changedFields(a: CanonicalContent, b: CanonicalContent): string[] {
   const fields = [...new Set([...Object.keys(a), ...Object.keys(b)])];
@@ -31,7 +40,8 @@ export function diffStatements(before: CanonicalStatement[], after: CanonicalSta
     if (!a) continue;
     leftBefore.delete(b);
     leftAfter.delete(a);
-    if (a.key !== b.key) changes.push({ kind: 'changed', before: b, after: a, changedFields: changedFields(b.content, a.content) });
+    if (a.key !== b.key)
+      changes.push({ kind: 'changed', before: b, after: a, changedFields: changedFields(b.content, a.content) });
   }
   for (const b of [...leftBefore]) {
     const a = [...leftAfter].find((x) => x.key === b.key);

@@ -5,7 +5,12 @@
  */
 import type { ControlResult, KeyResult, ResourceVerdict } from '../../model/packet.js';
 import type { Verdict } from '../../model/shared.js';
-import type { ExceptionFinding, ExceptionRow, ExceptionsSection, ExceptionStatus } from '../../model/governance-sections.js';
+import type {
+  ExceptionFinding,
+  ExceptionRow,
+  ExceptionsSection,
+  ExceptionStatus,
+} from '../../model/governance-sections.js';
 import type { ExceptionScope } from '../../evidence/exceptions-register.js';
 import { CONTROLS } from '../controls/index.js';
 import { aggregateVerdict } from '../evaluate-controls.js';
@@ -65,7 +70,11 @@ function namesOfKey(arn: string, keys: KeyResult[]): Set<string> {
   return names;
 }
 
-function recount(control: ControlResult, resources: ResourceVerdict[], summarise?: (c: ControlResult) => string): ControlResult {
+function recount(
+  control: ControlResult,
+  resources: ResourceVerdict[],
+  summarise?: (c: ControlResult) => string,
+): ControlResult {
   const counts: Record<Verdict, number> = { pass: 0, fail: 0, not_evaluated: 0, not_applicable: 0, exception: 0 };
   for (const r of resources) counts[r.verdict]++;
   const updated = { ...control, resources, counts, verdict: aggregateVerdict(counts, resources.length) };
@@ -85,9 +94,13 @@ function judge(e: RegisterEntry, opts: ApplyOptions, scopes: ReadonlyMap<string,
   if (entry) {
     const judges = scopes.get(entry.control);
     const names = 'key' in entry.scope ? 'keys' : 'buckets';
-    if (judges && judges !== names) problems.push(`control ${entry.control} judges ${judges}, but the scope names a ${names === 'keys' ? 'key' : 'bucket'}`);
+    if (judges && judges !== names)
+      problems.push(
+        `control ${entry.control} judges ${judges}, but the scope names a ${names === 'keys' ? 'key' : 'bucket'}`,
+      );
   }
-  const left = f.expires && /^\d{4}-\d{2}-\d{2}$/.test(f.expires) ? daysLeft(f.expires, opts.asOf, opts.timeZone) : undefined;
+  const left =
+    f.expires && /^\d{4}-\d{2}-\d{2}$/.test(f.expires) ? daysLeft(f.expires, opts.asOf, opts.timeZone) : undefined;
   const row: ExceptionRow = {
     id: e.id,
     ...(f.scope ? { scope: f.scope } : {}),
@@ -120,18 +133,34 @@ function statusOf(j: Judged): ExceptionStatus {
 function findingFor(j: Judged, file: string): ExceptionFinding | undefined {
   const { row } = j;
   const subject = `Exception ${row.id}${row.control ? ` for ${row.control}` : ''} on ${scopeText(row.scope)}`;
-  const base = { controlId: j.entry ? j.entry.control : REGISTER_CONTROL_ID, resource: resourceName(row.scope, file), evidence: [file] };
+  const base = {
+    controlId: j.entry ? j.entry.control : REGISTER_CONTROL_ID,
+    resource: resourceName(row.scope, file),
+    evidence: [file],
+  };
   if (row.status === 'expired') {
-    return { ...base, severity: 'high', text: `${subject} expired on ${row.expires} (owner ${row.owner}, ticket ${row.ticket}); it no longer excuses anything.` };
+    return {
+      ...base,
+      severity: 'high',
+      text: `${subject} expired on ${row.expires} (owner ${row.owner}, ticket ${row.ticket}); it no longer excuses anything.`,
+    };
   }
   if (row.status !== 'invalid') return undefined;
   const ownerless = row.owner === undefined;
   const why = ownerless ? 'has no owner' : 'is invalid';
   const detail = row.problems.filter((p) => !/\.owner: missing/.test(p)).join('; ');
-  return { ...base, severity: 'medium', text: `${subject} ${why}${ownerless && detail ? ' and is invalid' : ''}, so it excuses nothing${detail ? `: ${detail}` : ''}.` };
+  return {
+    ...base,
+    severity: 'medium',
+    text: `${subject} ${why}${ownerless && detail ? ' and is invalid' : ''}, so it excuses nothing${detail ? `: ${detail}` : ''}.`,
+  };
 }
 
-export function applyExceptions(controls: ControlResult[], register: ExceptionsRegister, opts: ApplyOptions): AppliedExceptions {
+export function applyExceptions(
+  controls: ControlResult[],
+  register: ExceptionsRegister,
+  opts: ApplyOptions,
+): AppliedExceptions {
   if (!register.exists) return { controls, section: { state: 'no_register', file: register.file }, findings: [] };
   const scopes = opts.controlScopes ?? new Map(CONTROLS.map((c) => [c.id, c.scope]));
   const judged = register.entries.map((e) => judge(e, opts, scopes));
@@ -147,7 +176,10 @@ export function applyExceptions(controls: ControlResult[], register: ExceptionsR
           if (!namesOfKey(e.scope.key, opts.keys ?? []).has(r.resource)) continue;
         } else {
           if (e.scope.bucket !== r.resource) continue;
-          if (e.scope.prefix !== undefined && opts.failureWithinPrefix?.(control.id, e.scope.bucket, e.scope.prefix) !== true) {
+          if (
+            e.scope.prefix !== undefined &&
+            opts.failureWithinPrefix?.(control.id, e.scope.bucket, e.scope.prefix) !== true
+          ) {
             const note = `${PREFIX_NOTE}${e.scope.prefix} only; the FAIL of ${r.resource} is not shown to lie within it, so it stands`;
             if (!j.row.problems.includes(note)) j.row.problems.push(note);
             continue;
@@ -171,13 +203,29 @@ export function applyExceptions(controls: ControlResult[], register: ExceptionsR
   const counts: Record<ExceptionStatus, number> = { active: 0, expired: 0, expiring_soon: 0, unused: 0, invalid: 0 };
   for (const r of rows) counts[r.status]++;
   const expiring = rows
-    .filter((r) => r.status !== 'invalid' && r.status !== 'expired' && r.daysLeft !== undefined && r.daysLeft <= EXPIRING_WITHIN_DAYS)
+    .filter(
+      (r) =>
+        r.status !== 'invalid' &&
+        r.status !== 'expired' &&
+        r.daysLeft !== undefined &&
+        r.daysLeft <= EXPIRING_WITHIN_DAYS,
+    )
     .sort((a, b) => a.daysLeft! - b.daysLeft! || a.id.localeCompare(b.id))
     .map((r) => r.id);
-  const findings = judged.map((j) => findingFor(j, register.file)).filter((f): f is ExceptionFinding => f !== undefined);
+  const findings = judged
+    .map((j) => findingFor(j, register.file))
+    .filter((f): f is ExceptionFinding => f !== undefined);
   return {
     controls: updated,
-    section: { state: 'evaluated', file: register.file, asOf: opts.asOf, timeZone: opts.timeZone, counts, entries: rows, expiringWithin30Days: expiring },
+    section: {
+      state: 'evaluated',
+      file: register.file,
+      asOf: opts.asOf,
+      timeZone: opts.timeZone,
+      counts,
+      entries: rows,
+      expiringWithin30Days: expiring,
+    },
     findings,
   };
 }

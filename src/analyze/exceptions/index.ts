@@ -1,5 +1,3 @@
-export { loadExceptions, readExceptionsText, exceptionsFileFor,  } from './load.js';
+export { loadExceptions, readExceptionsText, exceptionsFileFor } from './load.js';
 export { parseExceptions, ExceptionsFileError } from './register.js';
-export { applyExceptions,     } from './apply.js';
-;
-;
+export { applyExceptions } from './apply.js';

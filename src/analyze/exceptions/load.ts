@@ -24,7 +24,10 @@ export async function readExceptionsText(file: string): Promise<string | undefin
 }
 
 /** Reads a tenant's register; a missing file is an empty register marked `exists: false`. */
-export async function loadExceptions(file: string, opts: { tenant?: string; controlIds?: readonly string[] } = {}): Promise<ExceptionsRegister> {
+export async function loadExceptions(
+  file: string,
+  opts: { tenant?: string; controlIds?: readonly string[] } = {},
+): Promise<ExceptionsRegister> {
   const source = await readExceptionsText(file);
   if (source === undefined) return { file, exists: false, entries: [] };
   return parseExceptions(source, file, opts);

@@ -37,12 +37,22 @@ const text = z.string().trim().min(1, 'must be a non-empty string');
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const scopeSchema = z
-  .strictObject({ bucket: text.optional(), prefix: z.string().min(1, 'must be a non-empty string').optional(), key: text.optional() })
+  .strictObject({
+    bucket: text.optional(),
+    prefix: z.string().min(1, 'must be a non-empty string').optional(),
+    key: text.optional(),
+  })
   .superRefine((s, ctx) => {
-    if ((s.bucket === undefined) === (s.key === undefined)) ctx.addIssue({ code: 'custom', message: 'must name exactly one of bucket or key' });
-    if (s.prefix !== undefined && s.bucket === undefined) ctx.addIssue({ code: 'custom', path: ['prefix'], message: 'is only allowed with a bucket' });
+    if ((s.bucket === undefined) === (s.key === undefined))
+      ctx.addIssue({ code: 'custom', message: 'must name exactly one of bucket or key' });
+    if (s.prefix !== undefined && s.bucket === undefined)
+      ctx.addIssue({ code: 'custom', path: ['prefix'], message: 'is only allowed with a bucket' });
     if (s.key !== undefined && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/.test(s.key)) {
-      ctx.addIssue({ code: 'custom', path: ['key'], message: 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['key'],
+        message: 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
+      });
     }
   });
 
@@ -51,7 +61,8 @@ function entrySchema(controlIds: readonly string[]) {
     id: text.optional(),
     scope: scopeSchema,
     control: z.string().superRefine((c, ctx) => {
-      if (!controlIds.includes(c)) ctx.addIssue({ code: 'custom', message: `unknown control id "${c}" (known: ${controlIds.join(', ')})` });
+      if (!controlIds.includes(c))
+        ctx.addIssue({ code: 'custom', message: `unknown control id "${c}" (known: ${controlIds.join(', ')})` });
     }),
     reason: text,
     owner: z.string().optional(),
@@ -59,7 +70,10 @@ function entrySchema(controlIds: readonly string[]) {
     approvedBy: text,
     expires: z
       .string('must be a date YYYY-MM-DD')
-      .refine((d) => DATE.test(d) && DateTime.fromISO(d, { zone: 'UTC' }).isValid, 'must be a calendar date YYYY-MM-DD'),
+      .refine(
+        (d) => DATE.test(d) && DateTime.fromISO(d, { zone: 'UTC' }).isValid,
+        'must be a calendar date YYYY-MM-DD',
+      ),
   });
 }
 
@@ -69,7 +83,9 @@ const fileSchema = z.strictObject({
 });
 
 function issuePath(index: number, path: ReadonlyArray<PropertyKey>): string {
-  return [`exceptions[${index}]`, ...path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))].join('.').replace(/\.\[/g, '[');
+  return [`exceptions[${index}]`, ...path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))]
+    .join('.')
+    .replace(/\.\[/g, '[');
 }
 
 /** Display fields of a broken entry: whatever is a string in it. */
@@ -86,11 +102,24 @@ function readableFields(raw: unknown): Partial<ExceptionEntry> {
           ? { scope: { bucket: String((scope as Record<string, unknown>)['bucket']) } }
           : {}
       : {};
-  return { ...str('id'), ...str('control'), ...str('reason'), ...str('owner'), ...str('ticket'), ...str('approvedBy'), ...str('expires'), ...scopeFields };
+  return {
+    ...str('id'),
+    ...str('control'),
+    ...str('reason'),
+    ...str('owner'),
+    ...str('ticket'),
+    ...str('approvedBy'),
+    ...str('expires'),
+    ...scopeFields,
+  };
 }
 
 /** Pure: the register text of `file` in, entries out. */
-export function parseExceptions(source: string, file: string, opts: { tenant?: string; controlIds?: readonly string[] } = {}): ExceptionsRegister {
+export function parseExceptions(
+  source: string,
+  file: string,
+  opts: { tenant?: string; controlIds?: readonly string[] } = {},
+): ExceptionsRegister {
   let doc: unknown;
   try {
     doc = parse(source);
@@ -101,10 +130,14 @@ export function parseExceptions(source: string, file: string, opts: { tenant?: s
   const top = fileSchema.safeParse(doc);
   if (!top.success) {
     const issue = top.error.issues[0]!;
-    throw new ExceptionsFileError(`${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}; expected a map with an "exceptions" list`);
+    throw new ExceptionsFileError(
+      `${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}; expected a map with an "exceptions" list`,
+    );
   }
   if (opts.tenant !== undefined && top.data.tenant !== undefined && top.data.tenant !== opts.tenant) {
-    throw new ExceptionsFileError(`${file}: tenant: the register is of tenant "${top.data.tenant}", not "${opts.tenant}"`);
+    throw new ExceptionsFileError(
+      `${file}: tenant: the register is of tenant "${top.data.tenant}", not "${opts.tenant}"`,
+    );
   }
   const schema = entrySchema(opts.controlIds ?? CONTROLS.map((c) => c.id));
   const seen = new Set<string>();
@@ -122,7 +155,10 @@ export function parseExceptions(source: string, file: string, opts: { tenant?: s
       };
     }
     const d = parsed.data;
-    const scope: ExceptionScope = d.scope.key !== undefined ? { key: d.scope.key } : { bucket: d.scope.bucket!, ...(d.scope.prefix !== undefined ? { prefix: d.scope.prefix } : {}) };
+    const scope: ExceptionScope =
+      d.scope.key !== undefined
+        ? { key: d.scope.key }
+        : { bucket: d.scope.bucket!, ...(d.scope.prefix !== undefined ? { prefix: d.scope.prefix } : {}) };
     const owner = d.owner?.trim();
     const entry: ExceptionEntry = {
       id: d.id ?? fallbackId,
@@ -135,7 +171,8 @@ export function parseExceptions(source: string, file: string, opts: { tenant?: s
       expires: d.expires,
     };
     const problems: string[] = [];
-    if (seen.has(entry.id)) problems.push(`${file}: ${issuePath(index, ['id'])}: "${entry.id}" is used by an earlier entry`);
+    if (seen.has(entry.id))
+      problems.push(`${file}: ${issuePath(index, ['id'])}: "${entry.id}" is used by an earlier entry`);
     seen.add(entry.id);
     if (!owner) problems.push(`${file}: ${issuePath(index, ['owner'])}: missing; an exception needs an owner`);
     return { index, id: entry.id, fields: entry, entry, problems, ownerless: !owner };

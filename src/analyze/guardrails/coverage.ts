@@ -20,10 +20,20 @@ export function coverageStatement(
   const withRecords = periodDays.length - without.length;
   const base = { source, bucket, daysWithRecords: withRecords, daysInPeriod: periodDays.length };
   if (withRecords === 0) {
-    return { ...base, state: 'no_records', daysWithout: [], text: `no ${WHAT[source]} for bucket ${bucket} in the period` };
+    return {
+      ...base,
+      state: 'no_records',
+      daysWithout: [],
+      text: `no ${WHAT[source]} for bucket ${bucket} in the period`,
+    };
   }
   if (without.length === 0) {
-    return { ...base, state: 'records_every_day', daysWithout: [], text: `${WHAT[source]} for bucket ${bucket} on every day of the period` };
+    return {
+      ...base,
+      state: 'records_every_day',
+      daysWithout: [],
+      text: `${WHAT[source]} for bucket ${bucket} on every day of the period`,
+    };
   }
   const shown = without.slice(0, 10);
   const more = without.length > shown.length ? `, and ${without.length - shown.length} more` : '';
@@ -36,7 +46,9 @@ export function coverageStatement(
 }
 
 /** Adds each scan's per-bucket day counts into one map. */
-export function unionBucketDays(parts: Array<Record<string, Record<string, number>>>): Record<string, Record<string, number>> {
+export function unionBucketDays(
+  parts: Array<Record<string, Record<string, number>>>,
+): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
   for (const part of parts) {
     for (const [bucket, days] of Object.entries(part)) {

@@ -6,7 +6,11 @@ import type { CloudTrailDeniedUpload } from '../../evidence/log-scans.js';
  * Parts of a multipart upload never carry the SSE header (it is given once, on
  * CreateMultipartUpload), so a refused part says nothing about the header.
  */
-const NO_SSE_HEADER_EXPECTED: ReadonlySet<string> = new Set(['UploadPart', 'UploadPartCopy', 'CompleteMultipartUpload']);
+const NO_SSE_HEADER_EXPECTED: ReadonlySet<string> = new Set([
+  'UploadPart',
+  'UploadPartCopy',
+  'CompleteMultipartUpload',
+]);
 
 /**
  * Why CloudTrail's refused upload was refused. Plain HTTP comes first: a TLS-only statement
@@ -30,7 +34,10 @@ export function reasonFromAccessLog(denied: AccessLogDeniedUpload): DenialReason
 }
 
 /** One request seen by both: plain HTTP from either wins, then CloudTrail's finer reason. */
-export function mergedReason(fromAccessLog: DenialReason | undefined, fromCloudTrail: DenialReason | undefined): DenialReason {
+export function mergedReason(
+  fromAccessLog: DenialReason | undefined,
+  fromCloudTrail: DenialReason | undefined,
+): DenialReason {
   if (fromAccessLog === 'plain_http' || fromCloudTrail === 'plain_http') return 'plain_http';
   return fromCloudTrail ?? fromAccessLog ?? 'undetermined';
 }

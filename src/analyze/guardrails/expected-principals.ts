@@ -16,7 +16,8 @@ export interface ExpectedPrincipals {
   perKey: Record<string, string[]>;
 }
 
-export type PrincipalExpectation = { configured: false } | { configured: true; matches: (principal: string) => boolean };
+export type PrincipalExpectation =
+  { configured: false } | { configured: true; matches: (principal: string) => boolean };
 
 export function expectationFor(expected: ExpectedPrincipals | undefined, keyArn: string): PrincipalExpectation {
   const patterns = [...(expected?.tenant ?? []), ...(expected?.perKey[keyArn] ?? [])];

@@ -31,7 +31,9 @@ export function aliasTargets(accounts: readonly AccountEvidence[]): Map<string, 
       for (const alias of rec.response.Aliases ?? []) {
         if (!alias.TargetKeyId || !alias.AliasName) continue;
         const aliasArn = alias.AliasArn ?? `arn:aws:kms:${rec.region}:${a.id}:${alias.AliasName}`;
-        const keyArn = alias.TargetKeyId.startsWith('arn:') ? alias.TargetKeyId : aliasArn.replace(/:alias\/.*$/, `:key/${alias.TargetKeyId}`);
+        const keyArn = alias.TargetKeyId.startsWith('arn:')
+          ? alias.TargetKeyId
+          : aliasArn.replace(/:alias\/.*$/, `:key/${alias.TargetKeyId}`);
         out.set(aliasArn, keyArn);
       }
     }
@@ -59,23 +61,43 @@ function resolveTallies(tallies: KmsCallTally[], aliases: ReadonlyMap<string, st
     if (t.lastSeen > m.lastSeen) m.lastSeen = t.lastSeen;
   }
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return [...merged.values()].sort((a, b) => cmp(a.keyArn, b.keyArn) || cmp(a.principal, b.principal) || cmp(a.operation, b.operation) || cmp(a.day, b.day) || cmp(a.bucket, b.bucket));
+  return [...merged.values()].sort(
+    (a, b) =>
+      cmp(a.keyArn, b.keyArn) ||
+      cmp(a.principal, b.principal) ||
+      cmp(a.operation, b.operation) ||
+      cmp(a.day, b.day) ||
+      cmp(a.bucket, b.bucket),
+  );
 }
 
 /** Per key: calls by operation, principal and bucket, failures, unexpected principals, management events. Pure. */
-export function summariseKeyUsage(input: SummarizeKeyUsageInput): { section: KeyUsageSection; rows: KeyUsageRow[]; managementEvents: KmsManagementRecord[] } {
+export function summariseKeyUsage(input: SummarizeKeyUsageInput): {
+  section: KeyUsageSection;
+  rows: KeyUsageRow[];
+  managementEvents: KmsManagementRecord[];
+} {
   if (input.cloudTrail === null) {
-    return { section: { state: 'not_collected', reason: 'no CloudTrail location is configured for this tenant' }, rows: [], managementEvents: [] };
+    return {
+      section: { state: 'not_collected', reason: 'no CloudTrail location is configured for this tenant' },
+      rows: [],
+      managementEvents: [],
+    };
   }
   const topN = input.topN ?? 20;
   const listed = input.keys.length > 0 ? new Set(input.keys) : null;
   const aliases = input.aliases ?? new Map<string, string>();
-  const tallies = resolveTallies(input.cloudTrail.flatMap((s) => s.kmsTallies), aliases).filter((t) => !listed || listed.has(t.keyArn));
+  const tallies = resolveTallies(
+    input.cloudTrail.flatMap((s) => s.kmsTallies),
+    aliases,
+  ).filter((t) => !listed || listed.has(t.keyArn));
   const management = input.cloudTrail
     .flatMap((s) => s.kmsManagementEvents)
     .map((e) => (aliases.has(e.keyArn) ? { ...e, keyArn: aliases.get(e.keyArn)! } : e))
     .filter((e) => !listed || listed.has(e.keyArn));
-  const keyArns = [...new Set([...(listed ?? []), ...tallies.map((t) => t.keyArn), ...management.map((e) => e.keyArn)])].sort();
+  const keyArns = [
+    ...new Set([...(listed ?? []), ...tallies.map((t) => t.keyArn), ...management.map((e) => e.keyArn)]),
+  ].sort();
 
   const rows: KeyUsageRow[] = [];
   const keys: KeyUsage[] = [];
@@ -85,7 +107,18 @@ export function summariseKeyUsage(input: SummarizeKeyUsageInput): { section: Key
     const operations = new Tally();
     const buckets = new Tally();
     const errorCodes = new Tally();
-    const principals = new Map<string, { kind: PrincipalKind; calls: number; failures: number; via: Set<string>; ops: Set<string>; first: string; last: string }>();
+    const principals = new Map<
+      string,
+      {
+        kind: PrincipalKind;
+        calls: number;
+        failures: number;
+        via: Set<string>;
+        ops: Set<string>;
+        first: string;
+        last: string;
+      }
+    >();
     let calls = 0;
     let failures = 0;
     for (const t of tallies) {
@@ -97,7 +130,19 @@ export function summariseKeyUsage(input: SummarizeKeyUsageInput): { section: Key
       if (t.bucket) buckets.add(t.bucket, t.calls);
       for (const [code, n] of Object.entries(t.errorCodes)) errorCodes.add(code, n);
       let p = principals.get(t.principal);
-      if (!p) principals.set(t.principal, (p = { kind: t.kind, calls: 0, failures: 0, via: new Set(), ops: new Set(), first: t.firstSeen, last: t.lastSeen }));
+      if (!p)
+        principals.set(
+          t.principal,
+          (p = {
+            kind: t.kind,
+            calls: 0,
+            failures: 0,
+            via: new Set(),
+            ops: new Set(),
+            first: t.firstSeen,
+            last: t.lastSeen,
+          }),
+        );
       p.calls += t.calls;
       p.failures += t.failures;
       t.via.forEach((v) => p.via.add(v));
@@ -106,15 +151,27 @@ export function summariseKeyUsage(input: SummarizeKeyUsageInput): { section: Key
       if (t.lastSeen > p.last) p.last = t.lastSeen;
     }
     const byPrincipal: KeyPrincipalUsage[] = [...principals.entries()]
-      .map(([principal, p]) => ({ principal, kind: p.kind, calls: p.calls, failures: p.failures, via: [...p.via].sort(), expected: isExpected(principal) }))
+      .map(([principal, p]) => ({
+        principal,
+        kind: p.kind,
+        calls: p.calls,
+        failures: p.failures,
+        via: [...p.via].sort(),
+        expected: isExpected(principal),
+      }))
       .sort((a, b) => b.calls - a.calls || (a.principal < b.principal ? -1 : 1));
     const unexpected = [...principals.entries()]
       .filter(([principal]) => isExpected(principal) === false)
-      .map(([principal, p]) => ({ principal, kind: p.kind, calls: p.calls, operations: [...p.ops].sort(), firstSeen: p.first, lastSeen: p.last }))
+      .map(([principal, p]) => ({
+        principal,
+        kind: p.kind,
+        calls: p.calls,
+        operations: [...p.ops].sort(),
+        firstSeen: p.first,
+        lastSeen: p.last,
+      }))
       .sort((a, b) => b.calls - a.calls || (a.principal < b.principal ? -1 : 1));
-    const events: KeyManagementEvent[] = management
-      .filter((e) => e.keyArn === keyArn)
-      .map(({ keyArn: _k, ...e }) => e);
+    const events: KeyManagementEvent[] = management.filter((e) => e.keyArn === keyArn).map(({ keyArn: _k, ...e }) => e);
     keys.push({
       keyArn,
       calls,

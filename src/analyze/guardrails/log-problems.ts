@@ -11,7 +11,10 @@ export function locateFile(location: string, file: string): string {
   return location.endsWith('/') ? `${location}${file}` : `${location}/${file}`;
 }
 
-export function mergeSkipped(parts: Array<{ location: string; skipped: SkippedSummary }>, maxSamples = 50): SkippedSummary {
+export function mergeSkipped(
+  parts: Array<{ location: string; skipped: SkippedSummary }>,
+  maxSamples = 50,
+): SkippedSummary {
   const samples: LogProblem[] = [];
   let count = 0;
   for (const p of parts) {

@@ -1,4 +1,9 @@
-import { DENIAL_REASONS, type DeniedUploadsSection, type DenialReason, type LogSourceSummary } from '../../model/log-sections.js';
+import {
+  DENIAL_REASONS,
+  type DeniedUploadsSection,
+  type DenialReason,
+  type LogSourceSummary,
+} from '../../model/log-sections.js';
 import type { AccessLogDeniedUpload, AccessLogScan } from '../../evidence/log-scans.js';
 import type { CloudTrailScan } from '../../evidence/log-scans.js';
 import { UPLOAD_EVENT_NAME } from '../../evidence/upload-operations.js';
@@ -27,9 +32,15 @@ export interface MergeDeniedUploadsInput {
  * requestID are the same value for the same S3 request, so rows are merged on it. Pure.
  * Memory grows with the number of refused uploads, not with the volume of logs read.
  */
-export function mergeDeniedUploads(input: MergeDeniedUploadsInput): { section: DeniedUploadsSection; rows: MergedDeniedUpload[] } {
+export function mergeDeniedUploads(input: MergeDeniedUploadsInput): {
+  section: DeniedUploadsSection;
+  rows: MergedDeniedUpload[];
+} {
   if (input.accessLogs === null && input.cloudTrail === null) {
-    return { section: { state: 'not_collected', reason: 'no access-log or CloudTrail location is configured for this tenant' }, rows: [] };
+    return {
+      section: { state: 'not_collected', reason: 'no access-log or CloudTrail location is configured for this tenant' },
+      rows: [],
+    };
   }
   const { period } = input;
   const dayOf = zoneDayLabeler(period.timeZone);
@@ -140,7 +151,10 @@ export function mergeDeniedUploads(input: MergeDeniedUploadsInput): { section: D
   const periodDays = daysInPeriod(period.startUtc, period.endUtc, period.timeZone);
   const alDays = unionBucketDays((input.accessLogs ?? []).map((s) => s.byBucketDay));
   const ctDays = unionBucketDays((input.cloudTrail ?? []).map((s) => s.s3DataEventsByBucketDay));
-  const coverageBuckets = input.buckets.length > 0 ? [...input.buckets].sort() : [...new Set([...Object.keys(alDays), ...Object.keys(ctDays)])].sort();
+  const coverageBuckets =
+    input.buckets.length > 0
+      ? [...input.buckets].sort()
+      : [...new Set([...Object.keys(alDays), ...Object.keys(ctDays)])].sort();
   const coverage = [];
   for (const bucket of coverageBuckets) {
     if (input.accessLogs !== null) coverage.push(coverageStatement('access_logs', bucket, periodDays, alDays[bucket]));
@@ -193,7 +207,8 @@ function accessLogEvidence(scan: AccessLogScan, d: AccessLogDeniedUpload): strin
 }
 
 function accessLogSummary(scans: AccessLogScan[] | null): LogSourceSummary {
-  if (scans === null) return { state: 'not_configured', locations: [], filesRead: 0, filesOutsidePeriod: 0, recordsInPeriod: 0 };
+  if (scans === null)
+    return { state: 'not_configured', locations: [], filesRead: 0, filesOutsidePeriod: 0, recordsInPeriod: 0 };
   return {
     state: 'read',
     locations: scans.map((s) => s.location),
@@ -204,7 +219,8 @@ function accessLogSummary(scans: AccessLogScan[] | null): LogSourceSummary {
 }
 
 export function cloudTrailSummary(scans: CloudTrailScan[] | null): LogSourceSummary {
-  if (scans === null) return { state: 'not_configured', locations: [], filesRead: 0, filesOutsidePeriod: 0, recordsInPeriod: 0 };
+  if (scans === null)
+    return { state: 'not_configured', locations: [], filesRead: 0, filesOutsidePeriod: 0, recordsInPeriod: 0 };
   return {
     state: 'read',
     locations: scans.map((s) => s.location),

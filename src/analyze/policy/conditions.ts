@@ -177,7 +177,9 @@ export function describeClause(clause: ConditionClause): string {
   const negated = base?.negated ?? /Not/.test(op.name);
   const phrase = `${key} ${verb} ${quoteList(clause.values, negated)}`;
   const setNote = op.set ? ` (${op.set})` : '';
-  return op.ifExists && !negated ? `${key} is absent or ${verb} ${quoteList(clause.values, negated)}${setNote}` : phrase + setNote;
+  return op.ifExists && !negated
+    ? `${key} is absent or ${verb} ${quoteList(clause.values, negated)}${setNote}`
+    : phrase + setNote;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -37,7 +37,8 @@ export function parsePolicyDocument(policyText: string): ParsedPolicy {
   const statements: PolicyStatement[] = [];
   for (const [index, entry] of list.entries()) {
     const fallback = `#${index + 1}`;
-    if (!isPlainObject(entry)) return { ok: false, error: `Statement ${fallback} of the bucket policy is not a JSON object.` };
+    if (!isPlainObject(entry))
+      return { ok: false, error: `Statement ${fallback} of the bucket policy is not a JSON object.` };
     const label = statementLabel(entry['Sid'], index + 1);
     const result = normaliseStatement(entry, label);
     if ('error' in result) return { ok: false, error: `Statement "${label}" of the bucket policy ${result.error}.` };
@@ -65,7 +66,11 @@ function normaliseStatement(entry: Record<string, unknown>, label: string): Poli
 }
 
 /** Read an X / NotX pair (Action/NotAction, Resource/NotResource): a string or a list of strings. */
-function element(entry: Record<string, unknown>, name: string, notName: string): { negated: boolean; patterns: string[] } | { error: string } {
+function element(
+  entry: Record<string, unknown>,
+  name: string,
+  notName: string,
+): { negated: boolean; patterns: string[] } | { error: string } {
   const negated = entry[name] === undefined && entry[notName] !== undefined;
   const value = negated ? entry[notName] : entry[name];
   if (value === undefined) return { negated: false, patterns: [] };

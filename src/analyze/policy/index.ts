@@ -7,8 +7,7 @@ import { analyzeSse, type SseEnforcement } from './sse.js';
 import { analyzeTls, type TlsEnforcement } from './tls.js';
 
 export type PolicyAnalysis =
-  | { state: 'parsed'; sse: SseEnforcement; tls: TlsEnforcement }
-  | { state: 'unparsable'; error: string };
+  { state: 'parsed'; sse: SseEnforcement; tls: TlsEnforcement } | { state: 'unparsable'; error: string };
 
 export function analyzeBucketPolicy(policyText: string, bucket: string): PolicyAnalysis {
   const parsed = parsePolicyDocument(policyText);
@@ -18,4 +17,3 @@ export function analyzeBucketPolicy(policyText: string, bucket: string): PolicyA
 
 export type { SseEnforcement } from './sse.js';
 export type { TlsEnforcement } from './tls.js';
-;

@@ -95,10 +95,18 @@ export function bucketReach(element: ResourceElement, bucket: string): BucketRea
   const patterns = element.patterns.map((p) => ({ written: p, pattern: toAwsPartition(p) }));
   const matchesBucket = patterns.some((p) => globMatches(p.pattern, arn, false));
   const reaches = patterns.map((p) => ({ ...p, reach: patternReachOverPrefix(p.pattern, objectPrefix) }));
-  const best: Reach = reaches.some((r) => r.reach === 'all') ? 'all' : reaches.some((r) => r.reach === 'some') ? 'some' : 'none';
+  const best: Reach = reaches.some((r) => r.reach === 'all')
+    ? 'all'
+    : reaches.some((r) => r.reach === 'some')
+      ? 'some'
+      : 'none';
   const touching = reaches.filter((r) => r.reach !== 'none').map((r) => r.written);
   if (!element.negated) {
-    return { bucket: matchesBucket, objects: best, limitingPatterns: best === 'all' ? [] : best === 'some' ? touching : element.patterns };
+    return {
+      bucket: matchesBucket,
+      objects: best,
+      limitingPatterns: best === 'all' ? [] : best === 'some' ? touching : element.patterns,
+    };
   }
   const objects: Reach = best === 'all' ? 'none' : best === 'some' ? 'some' : 'all';
   return { bucket: !matchesBucket, objects, limitingPatterns: touching };
@@ -111,7 +119,8 @@ export function principalScope(principal: unknown, notPrincipal: unknown): Princ
   if (notPrincipal !== undefined) {
     return { everyone: false, description: `everyone except ${principalNames(notPrincipal).join(', ')}` };
   }
-  if (principal === undefined) return { everyone: false, description: 'no principal at all (the statement names none)' };
+  if (principal === undefined)
+    return { everyone: false, description: 'no principal at all (the statement names none)' };
   if (principal === '*') return { everyone: true };
   if (typeof principal === 'object' && principal !== null && !Array.isArray(principal)) {
     const aws = (principal as Record<string, unknown>)['AWS'];

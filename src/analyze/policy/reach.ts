@@ -44,7 +44,9 @@ export function narrowingConditions(conditions: ConditionClause[], knownKeys: re
 export function effectBlocker(statement: PolicyStatement): string | undefined {
   if (statement.effect === 'Deny') return undefined;
   if (statement.effect === 'Allow') return 'is an Allow statement, which grants access and cannot block anything';
-  return statement.effect === '' ? 'has no Effect' : `has Effect "${statement.effect}" rather than "Deny" (the value is case-sensitive)`;
+  return statement.effect === ''
+    ? 'has no Effect'
+    : `has Effect "${statement.effect}" rather than "Deny" (the value is case-sensitive)`;
 }
 
 export function principalNarrowing(statement: PolicyStatement): string | undefined {

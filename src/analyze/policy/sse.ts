@@ -51,7 +51,8 @@ function mentionsSse(statement: PolicyStatement): boolean {
 
 function toCandidate(statement: PolicyStatement, bucket: string): Candidate {
   const narrowings: string[] = [];
-  const blocker = effectBlocker(statement) ?? actionBlocker(statement) ?? resourceBlocker(statement, bucket, narrowings);
+  const blocker =
+    effectBlocker(statement) ?? actionBlocker(statement) ?? resourceBlocker(statement, bucket, narrowings);
   const principal = principalNarrowing(statement);
   if (principal) narrowings.push(principal);
   narrowings.push(...narrowingConditions(statement.conditions, SSE_KEYS));
@@ -76,7 +77,8 @@ function resourceBlocker(statement: PolicyStatement, bucket: string, narrowings:
     if (resources.patterns.length === 0) return 'names no resource';
     return `applies to ${limits}, not to the objects of ${bucket}`;
   }
-  if (reach.objects === 'some') narrowings.push(resources.negated ? `for objects outside ${limits}` : `for objects matching ${limits}`);
+  if (reach.objects === 'some')
+    narrowings.push(resources.negated ? `for objects outside ${limits}` : `for objects matching ${limits}`);
   return undefined;
 }
 
@@ -90,7 +92,9 @@ function outcomeFor(candidate: Candidate, upload: Upload): Outcome {
 }
 
 function valuesNamed(candidates: Candidate[], key: string): string[] {
-  const values = candidates.flatMap((c) => c.statement.conditions.filter((cl) => cl.key === key).flatMap((cl) => cl.values));
+  const values = candidates.flatMap((c) =>
+    c.statement.conditions.filter((cl) => cl.key === key).flatMap((cl) => cl.values),
+  );
   return [...new Set(values)].filter((v) => !/[*?]/.test(v));
 }
 
@@ -100,7 +104,9 @@ function valuesNamed(candidates: Candidate[], key: string): string[] {
  * Maps the id tried to the words a sentence uses for it (the pattern, for an instance).
  */
 function kmsKeysToTry(candidates: Candidate[]): Map<string, string> {
-  const written = candidates.flatMap((c) => c.statement.conditions.filter((cl) => cl.key === KMS_KEY_HEADER).flatMap((cl) => cl.values));
+  const written = candidates.flatMap((c) =>
+    c.statement.conditions.filter((cl) => cl.key === KMS_KEY_HEADER).flatMap((cl) => cl.values),
+  );
   const keys = new Map<string, string>();
   for (const value of written) {
     if (/[*?]/.test(value)) keys.set(value.replace(/\*/g, '').replace(/\?/g, '0'), value);
@@ -153,7 +159,10 @@ export function analyzeSse(statements: PolicyStatement[], bucket: string): SseEn
   if (level === 'unknown') {
     const unsure = candidates.filter((c) => outcomeFor(c, noHeader) === 'unknown');
     const first = unsure[0] as Candidate;
-    const clause = evaluateKnownClauses(first.statement.conditions, { [SSE_HEADER]: undefined, [KMS_KEY_HEADER]: undefined }).decisive;
+    const clause = evaluateKnownClauses(first.statement.conditions, {
+      [SSE_HEADER]: undefined,
+      [KMS_KEY_HEADER]: undefined,
+    }).decisive;
     return {
       level: 'unknown',
       reason: `Statement ${quoted(first.statement.label)} uses the condition operator ${clause?.operator ?? '(unknown)'}, which this analysis cannot evaluate, so it is not known whether uploads without the x-amz-server-side-encryption header are denied.`,
@@ -161,7 +170,12 @@ export function analyzeSse(statements: PolicyStatement[], bucket: string): SseEn
       allowedValues,
     };
   }
-  return { level: 'no', reason: noReason(candidates), statements: candidates.map((c) => c.statement.label), allowedValues };
+  return {
+    level: 'no',
+    reason: noReason(candidates),
+    statements: candidates.map((c) => c.statement.label),
+    allowedValues,
+  };
 }
 
 /** The KMS key ids an upload must name, when every passing KMS upload names one listed in the policy. */
@@ -172,7 +186,10 @@ function keysRequired(
   namedKeys: Map<string, string>,
 ): string[] | undefined {
   if (allowedValues === 'any') return undefined;
-  const passingKmsUploads = allowedValues.filter((v) => KMS_VALUES.has(v)).flatMap(uploadsWith).filter((u) => !refusedFully(u));
+  const passingKmsUploads = allowedValues
+    .filter((v) => KMS_VALUES.has(v))
+    .flatMap(uploadsWith)
+    .filter((u) => !refusedFully(u));
   if (passingKmsUploads.length === 0) return undefined;
   if (passingKmsUploads.some((u) => u.kmsKey === undefined || u.kmsKey === UNLISTED)) return undefined;
   return [...new Set(passingKmsUploads.map((u) => namedKeys.get(u.kmsKey as string) ?? (u.kmsKey as string)))];
@@ -187,10 +204,15 @@ function passingPhrase(allowedValues: string[] | 'any', requiredKmsKeys: string[
 
 function noReason(candidates: Candidate[]): string {
   const first = candidates[0];
-  if (!first) return 'No statement in the bucket policy denies uploads that lack the x-amz-server-side-encryption header.';
+  if (!first)
+    return 'No statement in the bucket policy denies uploads that lack the x-amz-server-side-encryption header.';
   const label = quoted(first.statement.label);
-  if (first.blocker) return `Statement ${label} ${first.blocker}, so uploads without the x-amz-server-side-encryption header are not denied.`;
-  const verdict = evaluateKnownClauses(first.statement.conditions, { [SSE_HEADER]: undefined, [KMS_KEY_HEADER]: undefined });
+  if (first.blocker)
+    return `Statement ${label} ${first.blocker}, so uploads without the x-amz-server-side-encryption header are not denied.`;
+  const verdict = evaluateKnownClauses(first.statement.conditions, {
+    [SSE_HEADER]: undefined,
+    [KMS_KEY_HEADER]: undefined,
+  });
   const clause = verdict.decisive ? describeClause(verdict.decisive) : 'its conditions hold';
   return `Statement ${label} denies only uploads where ${clause}, which an upload without the x-amz-server-side-encryption header never matches.`;
 }

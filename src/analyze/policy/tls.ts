@@ -39,11 +39,18 @@ interface Candidate {
 function toCandidate(statement: PolicyStatement, bucket: string): Candidate {
   const narrowings: string[] = [];
   const reach = bucketReach(statement.resources, bucket);
-  const blocker = effectBlocker(statement) ?? actionBlocker(statement, narrowings) ?? resourceBlocker(statement, bucket, reach);
+  const blocker =
+    effectBlocker(statement) ?? actionBlocker(statement, narrowings) ?? resourceBlocker(statement, bucket, reach);
   const principal = principalNarrowing(statement);
   if (principal) narrowings.push(principal);
   narrowings.push(...narrowingConditions(statement.conditions, TLS_KEYS));
-  const resourceNarrowing = describeResourceGap(reach.bucket, reach.objects, reach.limitingPatterns, statement.resources.negated, bucket);
+  const resourceNarrowing = describeResourceGap(
+    reach.bucket,
+    reach.objects,
+    reach.limitingPatterns,
+    statement.resources.negated,
+    bucket,
+  );
   return {
     statement,
     ...(blocker ? { blocker } : {}),
@@ -60,21 +67,35 @@ function actionBlocker(statement: PolicyStatement, narrowings: string[]): string
   const listed = actions.patterns.join(', ');
   if (reach === 'none') {
     if (actions.negated) return `excludes every S3 action through NotAction (${listed})`;
-    return actions.patterns.length === 0 ? 'names no action' : `does not apply to any S3 action (its actions are ${listed})`;
+    return actions.patterns.length === 0
+      ? 'names no action'
+      : `does not apply to any S3 action (its actions are ${listed})`;
   }
-  if (reach === 'some') narrowings.push(actions.negated ? `for S3 actions other than ${listed}` : `for some S3 actions (${listed})`);
+  if (reach === 'some')
+    narrowings.push(actions.negated ? `for S3 actions other than ${listed}` : `for some S3 actions (${listed})`);
   return undefined;
 }
 
-function resourceBlocker(statement: PolicyStatement, bucket: string, reach: { bucket: boolean; objects: Reach }): string | undefined {
+function resourceBlocker(
+  statement: PolicyStatement,
+  bucket: string,
+  reach: { bucket: boolean; objects: Reach },
+): string | undefined {
   if (reach.bucket || reach.objects !== 'none') return undefined;
   const { resources } = statement;
-  if (resources.negated) return `excludes ${bucket} and its objects through NotResource (${resources.patterns.join(', ')})`;
+  if (resources.negated)
+    return `excludes ${bucket} and its objects through NotResource (${resources.patterns.join(', ')})`;
   if (resources.patterns.length === 0) return 'names no resource';
   return `applies to ${resources.patterns.join(', ')}, not to ${bucket} or its objects`;
 }
 
-function describeResourceGap(coversBucket: boolean, objects: Reach, limiting: string[], negated: boolean, bucket: string): string | undefined {
+function describeResourceGap(
+  coversBucket: boolean,
+  objects: Reach,
+  limiting: string[],
+  negated: boolean,
+  bucket: string,
+): string | undefined {
   const matching = `objects ${negated ? 'outside' : 'matching'} ${limiting.join(', ')}`;
   if (coversBucket && objects === 'all') return undefined;
   if (coversBucket && objects === 'some') return `for the bucket and ${matching}`;
@@ -85,7 +106,11 @@ function describeResourceGap(coversBucket: boolean, objects: Reach, limiting: st
 
 /** Fires for everyone with nothing but the analysed keys deciding. */
 function isComplete(candidate: Candidate, context: RequestContext): boolean {
-  return !candidate.blocker && candidate.narrowings.length === 0 && evaluateKnownClauses(candidate.statement.conditions, context).truth === true;
+  return (
+    !candidate.blocker &&
+    candidate.narrowings.length === 0 &&
+    evaluateKnownClauses(candidate.statement.conditions, context).truth === true
+  );
 }
 
 /** The complete statements that, together, cover the bucket and all its objects; undefined if they don't. */
@@ -112,7 +137,9 @@ function minimumTlsVersion(candidates: Candidate[]): { version: string; statemen
     .sort((a, b) => Number(b) - Number(a));
   for (const threshold of thresholds) {
     const below = TLS_VERSIONS.filter((v) => Number(v) < Number(threshold));
-    const sets = below.map((version) => coveringSet(candidates, { [SECURE_TRANSPORT]: 'true', [TLS_VERSION]: version }));
+    const sets = below.map((version) =>
+      coveringSet(candidates, { [SECURE_TRANSPORT]: 'true', [TLS_VERSION]: version }),
+    );
     if (below.length === 0 || sets.some((set) => set === undefined)) continue;
     const deciding = candidates.filter((c) => sets.some((set) => set?.includes(c)));
     return { version: threshold, statements: deciding.map((c) => c.statement.label) };
@@ -139,7 +166,9 @@ export function analyzeTls(statements: PolicyStatement[], bucket: string): TlsEn
     };
   }
 
-  const firing = candidates.filter((c) => !c.blocker && evaluateKnownClauses(c.statement.conditions, PLAIN_HTTP).truth === true);
+  const firing = candidates.filter(
+    (c) => !c.blocker && evaluateKnownClauses(c.statement.conditions, PLAIN_HTTP).truth === true,
+  );
   const first = firing[0];
   if (first) {
     const limits = [...first.narrowings, ...(first.resourceNarrowing ? [first.resourceNarrowing] : [])];
@@ -151,7 +180,9 @@ export function analyzeTls(statements: PolicyStatement[], bucket: string): TlsEn
     };
   }
 
-  const unsure = candidates.filter((c) => !c.blocker && evaluateKnownClauses(c.statement.conditions, PLAIN_HTTP).truth === 'unknown');
+  const unsure = candidates.filter(
+    (c) => !c.blocker && evaluateKnownClauses(c.statement.conditions, PLAIN_HTTP).truth === 'unknown',
+  );
   const firstUnsure = unsure[0];
   if (firstUnsure) {
     const clause = evaluateKnownClauses(firstUnsure.statement.conditions, PLAIN_HTTP).decisive;
@@ -163,7 +194,12 @@ export function analyzeTls(statements: PolicyStatement[], bucket: string): TlsEn
     };
   }
 
-  return { level: 'no', reason: noReason(candidates, minimum), statements: candidates.map((c) => c.statement.label), ...withMinimum };
+  return {
+    level: 'no',
+    reason: noReason(candidates, minimum),
+    statements: candidates.map((c) => c.statement.label),
+    ...withMinimum,
+  };
 }
 
 function noReason(candidates: Candidate[], minimum: { version: string; statements: string[] } | undefined): string {
@@ -172,7 +208,8 @@ function noReason(candidates: Candidate[], minimum: { version: string; statement
     return `${statementsPhrase(minimum.statements)} ${minimum.statements.length === 1 ? 'refuses' : 'refuse'} HTTPS below TLS ${minimum.version}, but no statement denies plain-HTTP requests, which carry no TLS version at all.`;
   }
   const first = onTransport[0] ?? candidates[0];
-  if (!first) return 'No statement in the bucket policy denies requests made over plain HTTP (aws:SecureTransport false).';
+  if (!first)
+    return 'No statement in the bucket policy denies requests made over plain HTTP (aws:SecureTransport false).';
   const label = quoted(first.statement.label);
   if (first.blocker) return `Statement ${label} ${first.blocker}, so requests over plain HTTP are not denied.`;
   const clause = evaluateKnownClauses(first.statement.conditions, PLAIN_HTTP).decisive;

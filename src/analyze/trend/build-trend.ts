@@ -18,22 +18,40 @@ const packetView = z.looseObject({
   sections: z
     .looseObject({
       deniedUploads: z.looseObject({ state: z.string(), total: z.number().optional() }).optional(),
-      drift: z.looseObject({ state: z.string(), counts: z.looseObject({ critical: z.number() }).optional() }).optional(),
+      drift: z
+        .looseObject({ state: z.string(), counts: z.looseObject({ critical: z.number() }).optional() })
+        .optional(),
     })
     .optional(),
 });
 
-const GAP = { objectsPct: null, bytesPct: null, deniedUploads: null, failingControls: null, criticalDrifts: null } as const;
+const GAP = {
+  objectsPct: null,
+  bytesPct: null,
+  deniedUploads: null,
+  failingControls: null,
+  criticalDrifts: null,
+} as const;
 
 export function trendPoint(period: string, tenant: string, packet: unknown): TrendPoint {
   const parsed = packetView.safeParse(packet);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    return { period, state: 'unreadable', ...GAP, problem: `packet.json of ${period} lacks ${issue.path.join('.') || 'its fields'} (${issue.message})` };
+    return {
+      period,
+      state: 'unreadable',
+      ...GAP,
+      problem: `packet.json of ${period} lacks ${issue.path.join('.') || 'its fields'} (${issue.message})`,
+    };
   }
   const p = parsed.data;
   if (p.tenant.id !== tenant || p.period.label !== period) {
-    return { period, state: 'unreadable', ...GAP, problem: `packet.json found for ${period} is of tenant ${p.tenant.id}, period ${p.period.label}` };
+    return {
+      period,
+      state: 'unreadable',
+      ...GAP,
+      problem: `packet.json found for ${period} is of tenant ${p.tenant.id}, period ${p.period.label}`,
+    };
   }
   const denied = p.sections?.deniedUploads;
   const drift = p.sections?.drift;
@@ -63,7 +81,8 @@ export function buildTrend({ tenant, period, packets, current }: TrendInput): Tr
     if (month === period && current !== undefined) return trendPoint(month, tenant, current);
     const file = packets.find((f) => f.period === month);
     if (!file || file.state === 'missing') return { period: month, state: 'missing', ...GAP };
-    if (file.state === 'unreadable' || file.state === 'unverified') return { period: month, state: file.state, ...GAP, problem: file.problem };
+    if (file.state === 'unreadable' || file.state === 'unverified')
+      return { period: month, state: file.state, ...GAP, problem: file.problem };
     return trendPoint(month, tenant, file.packet);
   });
   return { state: 'collected', points };

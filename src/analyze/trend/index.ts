@@ -1,4 +1,3 @@
-export { buildTrend, trendPoint,  } from './build-trend.js';
-export { readPreviousPackets,  } from './read-packets.js';
-export { monthsEndingWith,  } from './months.js';
-;
+export { buildTrend, trendPoint } from './build-trend.js';
+export { readPreviousPackets } from './read-packets.js';
+export { monthsEndingWith } from './months.js';

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { monthsEndingWith } from './months.js';
 import { PACKET_FILE } from '../../packet-folder.js';
 
-
 /** One month's packet.json as found on disk: parsed JSON (not yet checked), absent, or unreadable. */
 export type PacketFile =
   | { period: string; state: 'present'; packet: unknown }
@@ -25,7 +24,9 @@ export async function readPreviousPackets(outDir: string, tenant: string, period
       // Inside the output folder only: a packet.json linked to elsewhere is unreadable, not a month.
       text = await readConfinedText(outDir, file);
     } catch (err) {
-      const problem = isRefusedRead(err) ? err.message : `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+      const problem = isRefusedRead(err)
+        ? err.message
+        : `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
       out.push({ period: month, state: 'unreadable', problem });
       continue;
     }

@@ -24,8 +24,19 @@ export function parseAccessLogKey(path: string): AccessLogKey | null {
   if (Number.isNaN(fileTimeMs) || mo < 1 || mo > 12 || d < 1 || d > 31) return null;
   const parts = path.split('/');
   if (parts.length >= 7) {
-    const [account, region, bucket, yyyy, mm, dd] = parts.slice(-7, -1) as [string, string, string, string, string, string];
-    if (/^\d{12}$/.test(account) && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) && `${yyyy}-${mm}-${dd}` === `${m[1]}-${m[2]}-${m[3]}`) {
+    const [account, region, bucket, yyyy, mm, dd] = parts.slice(-7, -1) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    if (
+      /^\d{12}$/.test(account) &&
+      /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) &&
+      `${yyyy}-${mm}-${dd}` === `${m[1]}-${m[2]}-${m[3]}`
+    ) {
       return { layout: 'partitioned', fileTimeMs, sourceAccount: account, sourceRegion: region, sourceBucket: bucket };
     }
   }

@@ -67,7 +67,18 @@ function fail(bounds: FieldBounds, message: string): false {
 }
 
 const MONTHS: Readonly<Record<string, number>> = {
-  Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
+  Jan: 0,
+  Feb: 1,
+  Mar: 2,
+  Apr: 3,
+  May: 4,
+  Jun: 5,
+  Jul: 6,
+  Aug: 7,
+  Sep: 8,
+  Oct: 9,
+  Nov: 10,
+  Dec: 11,
 };
 
 function twoDigits(s: string, at: number): number {
@@ -131,11 +142,16 @@ export function parseAccessLogLine(rawLine: string, bounds: FieldBounds = new Fi
     return n;
   };
   const epochMs = parseLogTime(line, bounds.start[2]!, bounds.end[2]!);
-  if (Number.isNaN(epochMs)) return { ok: false, message: `time "${line.slice(bounds.start[2], bounds.end[2])}" is not [dd/Mon/yyyy:HH:MM:SS ±hhmm]` };
+  if (Number.isNaN(epochMs))
+    return {
+      ok: false,
+      message: `time "${line.slice(bounds.start[2], bounds.end[2])}" is not [dd/Mon/yyyy:HH:MM:SS ±hhmm]`,
+    };
   const bucket = text(1);
   const requestId = text(5);
   const operation = text(6);
-  if (bucket === null || requestId === null || operation === null) return { ok: false, message: 'bucket, request ID or operation is "-"' };
+  if (bucket === null || requestId === null || operation === null)
+    return { ok: false, message: 'bucket, request ID or operation is "-"' };
   const rawKey = text(7);
   const record: AccessLogRecord = {
     bucketOwner: text(0),
@@ -169,7 +185,8 @@ export function parseAccessLogLine(rawLine: string, bounds: FieldBounds = new Fi
     extraFields: [],
     fieldCount: bounds.count,
   };
-  for (let i = ACCESS_LOG_FIELDS.length; i < bounds.count; i++) record.extraFields.push(line.slice(bounds.start[i], bounds.end[i]));
+  for (let i = ACCESS_LOG_FIELDS.length; i < bounds.count; i++)
+    record.extraFields.push(line.slice(bounds.start[i], bounds.end[i]));
   if (badNumber) return { ok: false, message: badNumber };
   return { ok: true, record };
 }

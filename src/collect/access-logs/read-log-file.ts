@@ -32,7 +32,8 @@ export async function* streamLogFileText(tree: TreeReader, path: string): AsyncG
   const head = typeof first.value === 'string' ? Buffer.from(first.value) : first.value;
   async function* all(): AsyncGenerator<Buffer> {
     yield head;
-    for (let r = await it.next(); !r.done; r = await it.next()) yield typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+    for (let r = await it.next(); !r.done; r = await it.next())
+      yield typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
   }
   const decoder = new StringDecoder('utf8');
   if (isGzip(head)) {
@@ -72,6 +73,9 @@ export async function forEachPrefetched<T, L>(
 }
 
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return (error as NodeJS.ErrnoException).code ? `${(error as NodeJS.ErrnoException).code}: ${error.message}` : error.message;
+  if (error instanceof Error)
+    return (error as NodeJS.ErrnoException).code
+      ? `${(error as NodeJS.ErrnoException).code}: ${error.message}`
+      : error.message;
   return String(error);
 }

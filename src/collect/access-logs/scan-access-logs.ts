@@ -4,7 +4,13 @@ import { zoneDayLabeler } from '../../format/zone-day.js';
 import { CIPHER_SUITE_FIELD, TLS_VERSION_FIELD } from './access-log-record.js';
 import { fileMayHoldPeriod, parseAccessLogKey } from './access-log-keys.js';
 import { FieldBounds, parseAccessLogLine, parseLogTime, splitAccessLogLine } from './parse-access-log-line.js';
-import { WHOLE_FILE_LIMIT, errorMessage, forEachPrefetched, readWholeLogFile, streamLogFileText } from './read-log-file.js';
+import {
+  WHOLE_FILE_LIMIT,
+  errorMessage,
+  forEachPrefetched,
+  readWholeLogFile,
+  streamLogFileText,
+} from './read-log-file.js';
 import { SkippedLines } from './skipped-lines.js';
 import { UPLOAD_OPERATIONS } from '../../evidence/upload-operations.js';
 
@@ -92,7 +98,10 @@ export async function scanAccessLogs(tree: TreeReader, options: ScanAccessLogsOp
       if (carry) lines.readText(f.path, carry, lineNo);
       scan.filesRead++;
     } catch (error) {
-      scan.problems.push({ file: f.path, message: `unreadable (records before the fault were counted): ${errorMessage(error)}` });
+      scan.problems.push({
+        file: f.path,
+        message: `unreadable (records before the fault were counted): ${errorMessage(error)}`,
+      });
     }
   }
   scan.skipped = skipped.summary();
@@ -141,7 +150,11 @@ class AccessLogLineReader {
       }
       const ms = parseLogTime(line, b.start[2]!, b.end[2]!);
       if (Number.isNaN(ms)) {
-        this.skipped.add(file, lineNo, `time "${line.slice(b.start[2], b.end[2])}" is not [dd/Mon/yyyy:HH:MM:SS ±hhmm]`);
+        this.skipped.add(
+          file,
+          lineNo,
+          `time "${line.slice(b.start[2], b.end[2])}" is not [dd/Mon/yyyy:HH:MM:SS ±hhmm]`,
+        );
         continue;
       }
       this.scan.recordsRead++;

@@ -3,9 +3,20 @@ import type { TenantConfig } from '../../config/schema.js';
 import type { BucketEvidence, KeyEvidence } from '../../evidence/bundle.js';
 import type { EvidenceRecord } from '../../evidence/record.js';
 import { safeSegment, type EvidenceWriter } from '../../evidence/evidence-store.js';
-import { AWS_CONFIG_DIR, type AwsConfigAccountEvidence, type AwsConfigEvidence, type AwsConfigRegionEvidence } from '../../evidence/aws-config-evidence.js';
+import {
+  AWS_CONFIG_DIR,
+  type AwsConfigAccountEvidence,
+  type AwsConfigEvidence,
+  type AwsConfigRegionEvidence,
+} from '../../evidence/aws-config-evidence.js';
 import { parseKeyReference } from '../key-reference.js';
-import { BUCKET_TYPE, COVERED_RULE_IDENTIFIERS, KEY_TYPE, type DescribeConfigRulesOutput, type HistoryResourceType } from '../../evidence/aws-config-shapes.js';
+import {
+  BUCKET_TYPE,
+  COVERED_RULE_IDENTIFIERS,
+  KEY_TYPE,
+  type DescribeConfigRulesOutput,
+  type HistoryResourceType,
+} from '../../evidence/aws-config-shapes.js';
 import type { AwsConfigSource } from './source.js';
 import type { HistoryWindow } from '../../evidence/aws-config-shapes.js';
 import { resourceTypeFolder } from './offline-config-source.js';
@@ -57,16 +68,27 @@ interface HistoryTarget {
 }
 
 /** Resources of one account and region whose history is read, sorted, without duplicates. */
-function historyTargets(args: Pick<CollectAwsConfigArgs, 'buckets' | 'keys'>, account: string, region: string): HistoryTarget[] {
+function historyTargets(
+  args: Pick<CollectAwsConfigArgs, 'buckets' | 'keys'>,
+  account: string,
+  region: string,
+): HistoryTarget[] {
   const buckets = args.buckets.filter((b) => b.account === account && b.region === region).map((b) => b.name);
-  const keys = args.keys.filter((k) => k.account === account && k.region === region).map(keyIdOf).filter((id): id is string => id !== undefined);
+  const keys = args.keys
+    .filter((k) => k.account === account && k.region === region)
+    .map(keyIdOf)
+    .filter((id): id is string => id !== undefined);
   return [
     ...[...new Set(buckets)].sort().map((resourceId): HistoryTarget => ({ resourceType: BUCKET_TYPE, resourceId })),
     ...[...new Set(keys)].sort().map((resourceId): HistoryTarget => ({ resourceType: KEY_TYPE, resourceId })),
   ];
 }
 
-async function collectRegion(source: AwsConfigSource, region: string, args: CollectAwsConfigArgs): Promise<AwsConfigRegionEvidence> {
+async function collectRegion(
+  source: AwsConfigSource,
+  region: string,
+  args: CollectAwsConfigArgs,
+): Promise<AwsConfigRegionEvidence> {
   const dir = `${AWS_CONFIG_DIR}/${source.account}/${region}`;
   const write = <T>(rel: string, rec: EvidenceRecord<T>) => args.writer.writeRecord(`${dir}/${rel}.json`, rec);
   const [recorders, recorderStatus] = await Promise.all([
@@ -84,7 +106,10 @@ async function collectRegion(source: AwsConfigSource, region: string, args: Coll
       ? Promise.all(
           rulesToRead(rules.response, args.tenant.awsConfigRules ?? []).map(async (rule) => ({
             rule,
-            record: await write(`get-compliance-details-by-config-rule/${safeSegment(rule)}`, await source.complianceDetails(region, rule)),
+            record: await write(
+              `get-compliance-details-by-config-rule/${safeSegment(rule)}`,
+              await source.complianceDetails(region, rule),
+            ),
           })),
         )
       : Promise.resolve([]);
@@ -97,7 +122,9 @@ async function collectRegion(source: AwsConfigSource, region: string, args: Coll
         const file = `get-resource-config-history/${resourceTypeFolder(t.resourceType)}/${safeSegment(t.resourceId)}`;
         const [record, before] = await Promise.all([
           source.resourceHistory(region, t.resourceType, t.resourceId, args.window).then((r) => write(file, r)),
-          source.stateBefore(region, t.resourceType, t.resourceId, args.window.earlierTime).then((r) => write(`${file}.before`, r)),
+          source
+            .stateBefore(region, t.resourceType, t.resourceId, args.window.earlierTime)
+            .then((r) => write(`${file}.before`, r)),
         ]);
         return { ...t, record, before };
       }),
@@ -122,10 +149,24 @@ export async function collectAwsConfig(args: CollectAwsConfigArgs): Promise<AwsC
   for (const acct of args.tenant.accounts) {
     const source = sourceOf.get(acct.id);
     if (!source) {
-      accounts.push(Promise.resolve({ account: acct.id, notCollected: reasonOf.get(acct.id) ?? 'no AWS Config source for this account', regions: [] }));
+      accounts.push(
+        Promise.resolve({
+          account: acct.id,
+          notCollected: reasonOf.get(acct.id) ?? 'no AWS Config source for this account',
+          regions: [],
+        }),
+      );
       continue;
     }
-    accounts.push(Promise.all([...new Set(acct.regions)].sort().map((region) => collectRegion(source, region, args))).then((regions) => ({ account: acct.id, regions })));
+    accounts.push(
+      Promise.all([...new Set(acct.regions)].sort().map((region) => collectRegion(source, region, args))).then(
+        (regions) => ({ account: acct.id, regions }),
+      ),
+    );
   }
-  return { window: args.window, extraRules: [...(args.tenant.awsConfigRules ?? [])], accounts: await Promise.all(accounts) };
+  return {
+    window: args.window,
+    extraRules: [...(args.tenant.awsConfigRules ?? [])],
+    accounts: await Promise.all(accounts),
+  };
 }

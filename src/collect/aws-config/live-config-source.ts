@@ -47,7 +47,12 @@ export function liveConfigSource(args: LiveConfigSourceArgs): AwsConfigSource {
   const send = <T extends Output>(region: string, fn: (c: ConfigServiceClient) => Promise<T>) =>
     attempt(() => limiter.run('config', account, region, () => fn(client(region))));
   const record = <T>(op: ConfigOperation, region: string, parameters: Record<string, string>, r: CallResult<unknown>) =>
-    toRecord({ operation: `config:${op}`, parameters, account, region }, r, () => (r.ok ? r.output : undefined), now().toISOString()) as EvidenceRecord<T>;
+    toRecord(
+      { operation: `config:${op}`, parameters, account, region },
+      r,
+      () => (r.ok ? r.output : undefined),
+      now().toISOString(),
+    ) as EvidenceRecord<T>;
   const single = async (r: Promise<CallResult<Output>>): Promise<CallResult<unknown>> => {
     const out = await r;
     return out.ok ? { ...out, output: asEvidence(out.output) } : out;
@@ -57,20 +62,40 @@ export function liveConfigSource(args: LiveConfigSourceArgs): AwsConfigSource {
     account,
     mode: 'live',
     async describeRecorders(region) {
-      return record('DescribeConfigurationRecorders', region, {}, await single(send(region, (c) => c.send(new DescribeConfigurationRecordersCommand({})))));
+      return record(
+        'DescribeConfigurationRecorders',
+        region,
+        {},
+        await single(send(region, (c) => c.send(new DescribeConfigurationRecordersCommand({})))),
+      );
     },
     async describeRecorderStatus(region) {
-      return record('DescribeConfigurationRecorderStatus', region, {}, await single(send(region, (c) => c.send(new DescribeConfigurationRecorderStatusCommand({})))));
+      return record(
+        'DescribeConfigurationRecorderStatus',
+        region,
+        {},
+        await single(send(region, (c) => c.send(new DescribeConfigurationRecorderStatusCommand({})))),
+      );
     },
     async describeRules(region) {
-      const pages = await allPages((NextToken) => send(region, (c) => c.send(new DescribeConfigRulesCommand({ NextToken }))), (p) => p.NextToken);
+      const pages = await allPages(
+        (NextToken) => send(region, (c) => c.send(new DescribeConfigRulesCommand({ NextToken }))),
+        (p) => p.NextToken,
+      );
       return record('DescribeConfigRules', region, {}, merged(pages, 'ConfigRules'));
     },
     async complianceDetails(region, ruleName) {
       const pages = await allPages(
         (NextToken) =>
           send(region, (c) =>
-            c.send(new GetComplianceDetailsByConfigRuleCommand({ ConfigRuleName: ruleName, ComplianceTypes: [...REQUESTED_COMPLIANCE_TYPES], Limit: COMPLIANCE_PAGE, NextToken })),
+            c.send(
+              new GetComplianceDetailsByConfigRuleCommand({
+                ConfigRuleName: ruleName,
+                ComplianceTypes: [...REQUESTED_COMPLIANCE_TYPES],
+                Limit: COMPLIANCE_PAGE,
+                NextToken,
+              }),
+            ),
           ),
         (p) => p.NextToken,
       );
@@ -99,13 +124,27 @@ export function liveConfigSource(args: LiveConfigSourceArgs): AwsConfigSource {
     },
     async stateBefore(region, resourceType, resourceId, time) {
       const r = await single(
-        send(region, (c) => c.send(new GetResourceConfigHistoryCommand({ resourceType: resourceType, resourceId, laterTime: new Date(time), limit: 1 }))),
+        send(region, (c) =>
+          c.send(
+            new GetResourceConfigHistoryCommand({
+              resourceType: resourceType,
+              resourceId,
+              laterTime: new Date(time),
+              limit: 1,
+            }),
+          ),
+        ),
       );
       // One item is all that is wanted: the page's nextToken is dropped, not followed (an answer
       // without its list is kept as it came, for the evidence reading to name).
       const items = r.ok ? (r.output as { configurationItems?: unknown }).configurationItems : undefined;
       const output = r.ok && Array.isArray(items) ? { ...r, output: { configurationItems: items } } : r;
-      return record('GetResourceConfigHistory', region, { resourceType, resourceId, laterTime: time, limit: '1' }, output);
+      return record(
+        'GetResourceConfigHistory',
+        region,
+        { resourceType, resourceId, laterTime: time, limit: '1' },
+        output,
+      );
     },
   };
 }

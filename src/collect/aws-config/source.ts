@@ -38,7 +38,17 @@ export interface AwsConfigSource {
   describeRecorderStatus(region: string): Promise<EvidenceRecord<DescribeConfigurationRecorderStatusOutput>>;
   describeRules(region: string): Promise<EvidenceRecord<DescribeConfigRulesOutput>>;
   complianceDetails(region: string, ruleName: string): Promise<EvidenceRecord<GetComplianceDetailsByConfigRuleOutput>>;
-  resourceHistory(region: string, resourceType: HistoryResourceType, resourceId: string, window: HistoryWindow): Promise<EvidenceRecord<GetResourceConfigHistoryOutput>>;
+  resourceHistory(
+    region: string,
+    resourceType: HistoryResourceType,
+    resourceId: string,
+    window: HistoryWindow,
+  ): Promise<EvidenceRecord<GetResourceConfigHistoryOutput>>;
   /** The newest configuration item at or before `time` (one item, no pagination): what the period's first change changed from. */
-  stateBefore(region: string, resourceType: HistoryResourceType, resourceId: string, time: string): Promise<EvidenceRecord<GetResourceConfigHistoryOutput>>;
+  stateBefore(
+    region: string,
+    resourceType: HistoryResourceType,
+    resourceId: string,
+    time: string,
+  ): Promise<EvidenceRecord<GetResourceConfigHistoryOutput>>;
 }

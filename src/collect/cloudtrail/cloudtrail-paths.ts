@@ -15,20 +15,28 @@ async function childNames(tree: TreeReader, prefix: string): Promise<string[]> {
 }
 
 /** Every account/region trail folder in the tree. The tree may be rooted above AWSLogs/ or at it. */
-export async function findTrailFolders(tree: TreeReader, accounts?: readonly string[]): Promise<{ folders: TrailFolder[]; problems: string[] }> {
+export async function findTrailFolders(
+  tree: TreeReader,
+  accounts?: readonly string[],
+): Promise<{ folders: TrailFolder[]; problems: string[] }> {
   const problems: string[] = [];
   const rootChildren = await childNames(tree, '');
   let awsLogs: string;
   if (rootChildren.includes('AWSLogs')) awsLogs = 'AWSLogs/';
   else if (rootChildren.some((c) => ACCOUNT.test(c) || ORG.test(c))) awsLogs = '';
-  else return { folders: [], problems: [`no AWSLogs/ folder (and no account or organization folders) in ${tree.description}`] };
+  else
+    return {
+      folders: [],
+      problems: [`no AWSLogs/ folder (and no account or organization folders) in ${tree.description}`],
+    };
 
   const accountRoots: Array<{ prefix: string; account: string; organizationId?: string }> = [];
   for (const child of await childNames(tree, awsLogs)) {
     if (ACCOUNT.test(child)) accountRoots.push({ prefix: `${awsLogs}${child}/`, account: child });
     else if (ORG.test(child)) {
       for (const acct of await childNames(tree, `${awsLogs}${child}/`)) {
-        if (ACCOUNT.test(acct)) accountRoots.push({ prefix: `${awsLogs}${child}/${acct}/`, account: acct, organizationId: child });
+        if (ACCOUNT.test(acct))
+          accountRoots.push({ prefix: `${awsLogs}${child}/${acct}/`, account: acct, organizationId: child });
       }
     }
   }
@@ -50,7 +58,10 @@ export async function findTrailFolders(tree: TreeReader, accounts?: readonly str
   for (const f of folders) {
     const id = `${f.account}/${f.region}`;
     const other = seen.get(id);
-    if (other) problems.push(`account ${f.account} region ${f.region} is delivered by two trails (${other.prefix}, ${f.prefix}); an event in both is counted once only for denied uploads`);
+    if (other)
+      problems.push(
+        `account ${f.account} region ${f.region} is delivered by two trails (${other.prefix}, ${f.prefix}); an event in both is counted once only for denied uploads`,
+      );
     else seen.set(id, f);
   }
   return { folders, problems };

@@ -89,7 +89,9 @@ export function bucketOfKmsEvent(r: CloudTrailRecord): string | null {
 
 /** A request parameter as text: scalars as themselves, anything else as JSON (never "[object Object]"). */
 function paramText(v: unknown): string {
-  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : (JSON.stringify(v) ?? String(v));
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+    ? String(v)
+    : (JSON.stringify(v) ?? String(v));
 }
 
 /** A short human detail for a management event, from its request parameters. */
@@ -104,7 +106,9 @@ export function managementDetail(r: CloudTrailRecord): string | undefined {
     case 'RevokeGrant':
       return p.grantId ? `grant ${paramText(p.grantId)}` : undefined;
     case 'ScheduleKeyDeletion':
-      return p.pendingWindowInDays !== undefined ? `pending window ${paramText(p.pendingWindowInDays)} days` : undefined;
+      return p.pendingWindowInDays !== undefined
+        ? `pending window ${paramText(p.pendingWindowInDays)} days`
+        : undefined;
     case 'CreateAlias':
     case 'UpdateAlias':
     case 'DeleteAlias':

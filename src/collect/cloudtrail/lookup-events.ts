@@ -53,11 +53,21 @@ export async function lookupKmsEvents(args: {
   now?: Date;
 }): Promise<LookedUpKmsEvents> {
   const location = lookupLocation(args.account, args.region);
-  const out: LookedUpKmsEvents = { account: args.account, region: args.region, location, pages: 0, events: [], problems: [] };
+  const out: LookedUpKmsEvents = {
+    account: args.account,
+    region: args.region,
+    location,
+    pages: 0,
+    events: [],
+    problems: [],
+  };
   const now = args.now ?? new Date();
   const historyStart = new Date(now.getTime() - HISTORY_DAYS * 86_400_000);
   if (Date.parse(args.period.startUtc) < historyStart.getTime()) {
-    out.problems.push({ file: location, message: `LookupEvents keeps ${HISTORY_DAYS} days of history: events before ${historyStart.toISOString()} are not available from it` });
+    out.problems.push({
+      file: location,
+      message: `LookupEvents keeps ${HISTORY_DAYS} days of history: events before ${historyStart.toISOString()} are not available from it`,
+    });
   }
   let token: string | undefined;
   do {
@@ -77,7 +87,10 @@ export async function lookupKmsEvents(args: {
       const status = r.error.httpStatus ? ` (HTTP ${r.error.httpStatus})` : '';
       const id = r.requestId ? ` [request id ${r.requestId}]` : '';
       const kept = out.pages > 0 ? `; the ${out.pages} page(s) before it are kept` : '';
-      out.problems.push({ file: location, message: `LookupEvents page ${page} failed: ${r.error.code}${status}: ${r.error.message}${id}${kept}` });
+      out.problems.push({
+        file: location,
+        message: `LookupEvents page ${page} failed: ${r.error.code}${status}: ${r.error.message}${id}${kept}`,
+      });
       break;
     }
     out.pages = page;
@@ -101,8 +114,16 @@ function parseEvent(page: number, index: number, eventId: string | undefined, te
  * The looked-up events as a scan, read by the same record reader as trail files. Events whose id is
  * in `counted` (already in the trail files or another lookup) are left out; the rest are added to it.
  */
-export function lookupScan(fetched: LookedUpKmsEvents, period: { startUtc: string; endUtc: string; timeZone: string }, counted: Set<string>): CloudTrailScan {
-  const scan: CloudTrailScan = { ...emptyCloudTrailScan(fetched.location), problems: [...fetched.problems], duplicatesLeftOut: 0 };
+export function lookupScan(
+  fetched: LookedUpKmsEvents,
+  period: { startUtc: string; endUtc: string; timeZone: string },
+  counted: Set<string>,
+): CloudTrailScan {
+  const scan: CloudTrailScan = {
+    ...emptyCloudTrailScan(fetched.location),
+    problems: [...fetched.problems],
+    duplicatesLeftOut: 0,
+  };
   const skipped = new SkippedLines();
   const reader = new CloudTrailRecordReader(period, skipped, scan);
   for (const e of fetched.events) {

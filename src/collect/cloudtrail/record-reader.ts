@@ -1,9 +1,22 @@
 import { zoneDayLabeler } from '../../format/zone-day.js';
 import type { SkippedLines } from '../access-logs/skipped-lines.js';
 import type { CloudTrailRecord } from '../../evidence/cloudtrail-record.js';
-import { bucketOfKmsEvent, keyArnsOf, KMS_CRYPTO_OPERATIONS, KMS_MANAGEMENT_EVENTS, managementDetail } from './kms-events.js';
+import {
+  bucketOfKmsEvent,
+  keyArnsOf,
+  KMS_CRYPTO_OPERATIONS,
+  KMS_MANAGEMENT_EVENTS,
+  managementDetail,
+} from './kms-events.js';
 import { principalOf } from '../../evidence/principal.js';
-import { bucketOfS3Event, isS3DataEvent, keyOfS3Event, sseHeaderOf, transportOf, UPLOAD_EVENT_NAMES } from './s3-events.js';
+import {
+  bucketOfS3Event,
+  isS3DataEvent,
+  keyOfS3Event,
+  sseHeaderOf,
+  transportOf,
+  UPLOAD_EVENT_NAMES,
+} from './s3-events.js';
 import type { CloudTrailScan, KmsCallTally } from '../../evidence/log-scans.js';
 
 /**
@@ -138,7 +151,23 @@ export class CloudTrailRecordReader {
       const id = `${keyArn}\t${who.principal}\t${name}\t${day}\t${bucket}`;
       let t = this.tallies.get(id);
       if (!t) {
-        t = { keyArn, principal: who.principal, kind: who.kind, operation: name, day, bucket, calls: 0, failures: 0, errorCodes: {}, via: [], firstSeen: '', lastSeen: '', viaSet: new Set(), firstMs: ms, lastMs: ms };
+        t = {
+          keyArn,
+          principal: who.principal,
+          kind: who.kind,
+          operation: name,
+          day,
+          bucket,
+          calls: 0,
+          failures: 0,
+          errorCodes: {},
+          via: [],
+          firstSeen: '',
+          lastSeen: '',
+          viaSet: new Set(),
+          firstMs: ms,
+          lastMs: ms,
+        };
         this.tallies.set(id, t);
       }
       t.calls++;
@@ -162,8 +191,17 @@ export class CloudTrailRecordReader {
         firstSeen: new Date(firstMs).toISOString(),
         lastSeen: new Date(lastMs).toISOString(),
       }))
-      .sort((a, b) => cmp(a.keyArn, b.keyArn) || cmp(a.principal, b.principal) || cmp(a.operation, b.operation) || cmp(a.day, b.day) || cmp(a.bucket, b.bucket));
-    this.scan.kmsManagementEvents.sort((a, b) => cmp(a.keyArn, b.keyArn) || cmp(a.time, b.time) || cmp(a.eventId ?? '', b.eventId ?? ''));
+      .sort(
+        (a, b) =>
+          cmp(a.keyArn, b.keyArn) ||
+          cmp(a.principal, b.principal) ||
+          cmp(a.operation, b.operation) ||
+          cmp(a.day, b.day) ||
+          cmp(a.bucket, b.bucket),
+      );
+    this.scan.kmsManagementEvents.sort(
+      (a, b) => cmp(a.keyArn, b.keyArn) || cmp(a.time, b.time) || cmp(a.eventId ?? '', b.eventId ?? ''),
+    );
   }
 }
 

@@ -14,9 +14,24 @@ export const UPLOAD_EVENT_NAMES: ReadonlySet<string> = new Set([
 /** Object-level S3 calls, for records older than the eventCategory / managementEvent fields. */
 const OBJECT_LEVEL_EVENTS: ReadonlySet<string> = new Set([
   ...UPLOAD_EVENT_NAMES,
-  'GetObject', 'HeadObject', 'DeleteObject', 'DeleteObjects', 'GetObjectAcl', 'PutObjectAcl', 'GetObjectTagging',
-  'PutObjectTagging', 'DeleteObjectTagging', 'AbortMultipartUpload', 'ListParts', 'RestoreObject', 'SelectObjectContent',
-  'GetObjectAttributes', 'PutObjectRetention', 'PutObjectLegalHold', 'GetObjectRetention', 'GetObjectLegalHold',
+  'GetObject',
+  'HeadObject',
+  'DeleteObject',
+  'DeleteObjects',
+  'GetObjectAcl',
+  'PutObjectAcl',
+  'GetObjectTagging',
+  'PutObjectTagging',
+  'DeleteObjectTagging',
+  'AbortMultipartUpload',
+  'ListParts',
+  'RestoreObject',
+  'SelectObjectContent',
+  'GetObjectAttributes',
+  'PutObjectRetention',
+  'PutObjectLegalHold',
+  'GetObjectRetention',
+  'GetObjectLegalHold',
 ]);
 
 const SSE_HEADER = 'x-amz-server-side-encryption';

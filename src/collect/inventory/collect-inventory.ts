@@ -159,7 +159,8 @@ async function readManifest(
   const problems: string[] = [];
   const parsed = parseManifest(bytes.toString('utf8'));
   if ('error' in parsed) problems.push(`${UNREADABLE}: manifest.json is ${parsed.error}`);
-  else if (parsed.manifest.sourceBucket !== bucket) problems.push(`manifest is for bucket ${parsed.manifest.sourceBucket}, not ${bucket}`);
+  else if (parsed.manifest.sourceBucket !== bucket)
+    problems.push(`manifest is for bucket ${parsed.manifest.sourceBucket}, not ${bucket}`);
 
   // manifest.checksum holds the MD5 of manifest.json.
   const checksumPath = manifestChecksumPath(bucket, report);
@@ -170,14 +171,20 @@ async function readManifest(
   } catch (err) {
     // S3 Inventory always delivers manifest.checksum with manifest.json; without it the manifest is unchecked.
     problems.push(
-      isTreeNotFound(err) ? 'manifest.checksum is missing beside manifest.json, so the manifest cannot be checked' : `manifest.checksum: ${errorText(err)}`,
+      isTreeNotFound(err)
+        ? 'manifest.checksum is missing beside manifest.json, so the manifest cannot be checked'
+        : `manifest.checksum: ${errorText(err)}`,
     );
   }
   if (problems.length > 0 || 'error' in parsed) return { problems, location, sha256 };
   return { manifest: parsed.manifest, location, sha256 };
 }
 
-async function readReport(args: CollectInventoryArgs, report: ReportFolder, read: ManifestRead): Promise<InventoryEvidence> {
+async function readReport(
+  args: CollectInventoryArgs,
+  report: ReportFolder,
+  read: ManifestRead,
+): Promise<InventoryEvidence> {
   const { bucket } = args;
   const { manifest } = read;
   const csv = isCsvFormat(manifest.fileFormat);
@@ -224,7 +231,10 @@ async function readReport(args: CollectInventoryArgs, report: ReportFolder, read
     if (problems.length > 0) {
       await exportFile.discard();
       const badFiles = new Set(problems.map((p) => p.file)).size;
-      return unverified(`${problems.length} problem(s) in ${badFiles} file(s) of the report; its counts are not used`, problems);
+      return unverified(
+        `${problems.length} problem(s) in ${badFiles} file(s) of the report; its counts are not used`,
+        problems,
+      );
     }
     await exportFile.commit();
     return {

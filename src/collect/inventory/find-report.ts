@@ -46,13 +46,13 @@ export async function listReportFolders(
   return { found, failures };
 }
 
-
 /**
  * For each configuration (per tree), the report the window prefers (its first, or for a
  * provisional window its newest); those reports in the same order, then tree order, then config id.
  */
 export function chooseReports(reports: ReportFolder[], trees: TreeReader[], window: ReportWindow): ReportFolder[] {
-  const better = (a: ReportFolder, b: ReportFolder) => (window.prefer === 'earliest' ? a.reportDate < b.reportDate : a.reportDate > b.reportDate);
+  const better = (a: ReportFolder, b: ReportFolder) =>
+    window.prefer === 'earliest' ? a.reportDate < b.reportDate : a.reportDate > b.reportDate;
   const best = new Map<string, ReportFolder>();
   for (const r of reports) {
     if (!inWindow(r.reportDate, window)) continue;
@@ -60,7 +60,8 @@ export function chooseReports(reports: ReportFolder[], trees: TreeReader[], wind
     const current = best.get(id);
     if (!current || better(r, current)) best.set(id, r);
   }
-  const byDate = (a: ReportFolder, b: ReportFolder) => (window.prefer === 'earliest' ? compare(a.reportDate, b.reportDate) : compare(b.reportDate, a.reportDate));
+  const byDate = (a: ReportFolder, b: ReportFolder) =>
+    window.prefer === 'earliest' ? compare(a.reportDate, b.reportDate) : compare(b.reportDate, a.reportDate);
   return [...best.values()].sort(
     (a, b) => byDate(a, b) || trees.indexOf(a.tree) - trees.indexOf(b.tree) || compare(a.configId, b.configId),
   );
@@ -72,10 +73,15 @@ export function chooseReports(reports: ReportFolder[], trees: TreeReader[], wind
  */
 export function nearestStale(reports: ReportFolder[], trees: TreeReader[], window: ReportWindow): ReportFolder[] {
   const from = Date.parse(window.fromUtc);
-  const order = (a: ReportFolder, b: ReportFolder) => trees.indexOf(a.tree) - trees.indexOf(b.tree) || compare(a.configId, b.configId);
+  const order = (a: ReportFolder, b: ReportFolder) =>
+    trees.indexOf(a.tree) - trees.indexOf(b.tree) || compare(a.configId, b.configId);
   const outside = reports.filter((r) => !inWindow(r.reportDate, window));
-  const before = outside.filter((r) => Date.parse(r.reportDate) < from).sort((a, b) => compare(b.reportDate, a.reportDate) || order(a, b));
-  const after = outside.filter((r) => Date.parse(r.reportDate) >= from).sort((a, b) => compare(a.reportDate, b.reportDate) || order(a, b));
+  const before = outside
+    .filter((r) => Date.parse(r.reportDate) < from)
+    .sort((a, b) => compare(b.reportDate, a.reportDate) || order(a, b));
+  const after = outside
+    .filter((r) => Date.parse(r.reportDate) >= from)
+    .sort((a, b) => compare(a.reportDate, b.reportDate) || order(a, b));
   return [before[0], after[0]].filter((r): r is ReportFolder => r !== undefined);
 }
 

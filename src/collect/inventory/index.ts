@@ -1,3 +1,2 @@
-export { collectInventory,  } from './collect-inventory.js';
-export { readUnencryptedCsv,   } from '../../evidence/unencrypted-csv.js';
-;
+export { collectInventory } from './collect-inventory.js';
+export { readUnencryptedCsv } from '../../evidence/unencrypted-csv.js';

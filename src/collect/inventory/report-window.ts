@@ -26,7 +26,10 @@ export interface ReportWindow {
 
 const DAY_MS = 86_400_000;
 
-export function reportWindow(period: Period, opts: { maxDaysAfterPeriod: number; provisional?: boolean }): ReportWindow {
+export function reportWindow(
+  period: Period,
+  opts: { maxDaysAfterPeriod: number; provisional?: boolean },
+): ReportWindow {
   const { maxDaysAfterPeriod } = opts;
   if (!Number.isInteger(maxDaysAfterPeriod) || maxDaysAfterPeriod < 0) {
     throw new Error(`maxDaysAfterPeriod must be a whole number of days, not ${maxDaysAfterPeriod}`);
@@ -60,7 +63,8 @@ export function staleBecause(reportDate: string, w: ReportWindow): string {
       ? `${delivered}, before the period's start ${boundary(w.period.startUtc, w.period.timeZone)}; a provisional packet uses a report delivered within the period`
       : `${delivered}, after the period's end ${boundary(w.period.endUtc, w.period.timeZone)}`;
   }
-  if (t < Date.parse(w.fromUtc)) return `${delivered}, before the period's end ${boundary(w.period.endUtc, w.period.timeZone)}`;
+  if (t < Date.parse(w.fromUtc))
+    return `${delivered}, before the period's end ${boundary(w.period.endUtc, w.period.timeZone)}`;
   const after = duration(t - Date.parse(w.period.endUtc));
   return `${delivered}, ${after} after the period's end; the limit is ${w.maxDaysAfterPeriod} ${w.maxDaysAfterPeriod === 1 ? 'day' : 'days'}`;
 }

@@ -149,7 +149,10 @@ export class DataFileRows implements RowSink {
     this.rows++;
     const L = this.layout;
     if (L.bucket >= 0 && this.bucket.compare(buf, starts[L.bucket], ends[L.bucket]) !== 0) {
-      this.problem(line, `Bucket "${text(buf, starts[L.bucket]!, ends[L.bucket]!, escaped[L.bucket]!)}" is not ${this.bucket.toString('utf8')}: a row of another bucket is not counted`);
+      this.problem(
+        line,
+        `Bucket "${text(buf, starts[L.bucket]!, ends[L.bucket]!, escaped[L.bucket]!)}" is not ${this.bucket.toString('utf8')}: a row of another bucket is not counted`,
+      );
       return;
     }
     if (L.isDeleteMarker >= 0 && isTrue(buf, starts[L.isDeleteMarker]!, ends[L.isDeleteMarker]!)) {
@@ -176,7 +179,14 @@ export class DataFileRows implements RowSink {
     }
   }
 
-  private unencrypted(buf: Buffer, starts: Int32Array, ends: Int32Array, escaped: Uint8Array, line: number, size: number): void {
+  private unencrypted(
+    buf: Buffer,
+    starts: Int32Array,
+    ends: Int32Array,
+    escaped: Uint8Array,
+    line: number,
+    size: number,
+  ): void {
     const L = this.layout;
     const field = (i: number): string => (i < 0 ? '' : text(buf, starts[i]!, ends[i]!, escaped[i]!));
     const rawKey = field(L.key);

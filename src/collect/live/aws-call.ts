@@ -73,8 +73,18 @@ export interface CallMeta {
   region: string;
 }
 
-export function toRecord<T>(meta: CallMeta, result: CallResult<unknown>, response: () => T, collectedAt: string): EvidenceRecord<T> {
-  const base = { ...meta, collectedAt, source: 'live' as const, ...(result.requestId ? { requestId: result.requestId } : {}) };
+export function toRecord<T>(
+  meta: CallMeta,
+  result: CallResult<unknown>,
+  response: () => T,
+  collectedAt: string,
+): EvidenceRecord<T> {
+  const base = {
+    ...meta,
+    collectedAt,
+    source: 'live' as const,
+    ...(result.requestId ? { requestId: result.requestId } : {}),
+  };
   if (result.ok) return { ...base, outcome: 'ok', response: response() };
   return { ...base, outcome: outcomeForErrorCode(result.error.code), error: result.error };
 }

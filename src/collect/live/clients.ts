@@ -7,7 +7,12 @@ import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { ResolvedLiveOptions } from './options.js';
 
 /** Settings every client shares: adaptive retry with bounded attempts, a timeout per attempt. */
-function commonConfig(opts: ResolvedLiveOptions, region: string, credentials: AwsCredentialIdentityProvider, maxSockets: number) {
+function commonConfig(
+  opts: ResolvedLiveOptions,
+  region: string,
+  credentials: AwsCredentialIdentityProvider,
+  maxSockets: number,
+) {
   return {
     region,
     credentials,
@@ -40,19 +45,35 @@ export function s3ClientFor(
   });
 }
 
-export function kmsClientFor(opts: ResolvedLiveOptions, region: string, credentials: AwsCredentialIdentityProvider): KMSClient {
+export function kmsClientFor(
+  opts: ResolvedLiveOptions,
+  region: string,
+  credentials: AwsCredentialIdentityProvider,
+): KMSClient {
   return new KMSClient(commonConfig(opts, region, credentials, opts.limits.kms + 2));
 }
 
-function configClientFor(opts: ResolvedLiveOptions, region: string, credentials: AwsCredentialIdentityProvider): ConfigServiceClient {
+function configClientFor(
+  opts: ResolvedLiveOptions,
+  region: string,
+  credentials: AwsCredentialIdentityProvider,
+): ConfigServiceClient {
   return new ConfigServiceClient(commonConfig(opts, region, credentials, opts.limits.config + 2));
 }
 
-export function cloudTrailClientFor(opts: ResolvedLiveOptions, region: string, credentials: AwsCredentialIdentityProvider): CloudTrailClient {
+export function cloudTrailClientFor(
+  opts: ResolvedLiveOptions,
+  region: string,
+  credentials: AwsCredentialIdentityProvider,
+): CloudTrailClient {
   return new CloudTrailClient(commonConfig(opts, region, credentials, 2));
 }
 
-export function stsClientFor(opts: ResolvedLiveOptions, region: string, credentials: AwsCredentialIdentityProvider): STSClient {
+export function stsClientFor(
+  opts: ResolvedLiveOptions,
+  region: string,
+  credentials: AwsCredentialIdentityProvider,
+): STSClient {
   return new STSClient(commonConfig(opts, region, credentials, opts.limits.sts + 2));
 }
 

@@ -29,7 +29,10 @@ export function assumedRoleCredentials(args: {
   roleArn: string;
   externalId?: string;
   sessionName: string;
-}): { provider: AwsCredentialIdentityProvider; first: () => Promise<{ credentials: AwsCredentialIdentity; assumedRoleArn?: string }> } {
+}): {
+  provider: AwsCredentialIdentityProvider;
+  first: () => Promise<{ credentials: AwsCredentialIdentity; assumedRoleArn?: string }>;
+} {
   let current: Promise<AwsCredentialIdentity> | undefined;
   const assume = async () => {
     const out = await args.sts.send(

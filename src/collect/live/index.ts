@@ -1,8 +1,3 @@
 /** Live collection from AWS: credentials, per-account sources, clients for trees, progress. */
-export { liveSources, treeS3Client,  type LiveSetup } from './live-sources.js';
-;
-export {   liveOptionsFromConfig, resolveLiveOptions, type LiveOptions,     } from './options.js';
-;
-;
-;
-;
+export { liveSources, treeS3Client, type LiveSetup } from './live-sources.js';
+export { liveOptionsFromConfig, resolveLiveOptions, type LiveOptions } from './options.js';

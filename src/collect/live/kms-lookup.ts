@@ -30,14 +30,29 @@ export class KmsEventLookup {
   private client(a: LookupAccount, region: string): CloudTrailClient {
     const id = `${a.account}|${region}`;
     let c = this.clients.get(id);
-    if (!c) this.clients.set(id, (c = paceClient(cloudTrailClientFor(this.opts, region, a.credentials), new RequestPacer(this.perSecond, this.opts.pacerClock(a.account, region)))));
+    if (!c)
+      this.clients.set(
+        id,
+        (c = paceClient(
+          cloudTrailClientFor(this.opts, region, a.credentials),
+          new RequestPacer(this.perSecond, this.opts.pacerClock(a.account, region)),
+        )),
+      );
     return c;
   }
 
   lookup(period: { startUtc: string; endUtc: string }, now?: Date): Promise<LookedUpKmsEvents[]> {
     return Promise.all(
       this.accounts.flatMap((a) =>
-        a.regions.map((region) => lookupKmsEvents({ client: this.client(a, region), account: a.account, region, period, ...(now ? { now } : {}) })),
+        a.regions.map((region) =>
+          lookupKmsEvents({
+            client: this.client(a, region),
+            account: a.account,
+            region,
+            period,
+            ...(now ? { now } : {}),
+          }),
+        ),
       ),
     );
   }

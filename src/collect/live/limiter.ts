@@ -67,6 +67,7 @@ export class CallLimiter {
 
   private throwIfGivenUp(region: string): void {
     const reason = this.givenUp.get(region);
-    if (reason) throw new NotAttemptedError(`not attempted: ${reason} earlier in this run, so no further call was made there`);
+    if (reason)
+      throw new NotAttemptedError(`not attempted: ${reason} earlier in this run, so no further call was made there`);
   }
 }

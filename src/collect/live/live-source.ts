@@ -23,7 +23,13 @@ import {
 import { UNREADABLE } from '../../evidence/answers.js';
 import type { ListAliasesOutput, ListBucketsOutput } from '../../evidence/aws-shapes.js';
 import type { EvidenceRecord } from '../../evidence/record.js';
-import type { AccountSource, BucketExtraOperation, BucketOperation, KeyExtraOperation, KeyOperation } from '../source.js';
+import type {
+  AccountSource,
+  BucketExtraOperation,
+  BucketOperation,
+  KeyExtraOperation,
+  KeyOperation,
+} from '../source.js';
 import { asEvidence, attempt, toRecord, type CallResult } from './aws-call.js';
 import type { RegionalClients } from './clients.js';
 import type { CallLimiter } from './limiter.js';
@@ -48,7 +54,10 @@ export async function allPages<P extends Output>(
     const next: unknown = nextToken(r.output);
     // A token that is not a string is not followed (nor read as "no more pages"): the list is unreadable.
     if (next !== undefined && next !== null && typeof next !== 'string') {
-      const error = { code: UNREADABLE, message: `the answer's page token is ${Array.isArray(next) ? 'an array' : typeof next === 'object' ? 'an object' : `a ${typeof next}`}, not a string` };
+      const error = {
+        code: UNREADABLE,
+        message: `the answer's page token is ${Array.isArray(next) ? 'an array' : typeof next === 'object' ? 'an object' : `a ${typeof next}`}, not a string`,
+      };
       return { ok: false, error, ...(r.requestId ? { requestId: r.requestId } : {}), cause: error };
     }
     token = next ?? undefined;
@@ -59,7 +68,10 @@ export async function allPages<P extends Output>(
 
 type BucketCall = (c: S3Client, Bucket: string) => Promise<Output>;
 
-const SINGLE_BUCKET_CALLS: Record<Exclude<BucketOperation | BucketExtraOperation, 'ListBucketInventoryConfigurations'>, BucketCall> = {
+const SINGLE_BUCKET_CALLS: Record<
+  Exclude<BucketOperation | BucketExtraOperation, 'ListBucketInventoryConfigurations'>,
+  BucketCall
+> = {
   GetBucketLocation: (c, Bucket) => c.send(new GetBucketLocationCommand({ Bucket })),
   GetBucketTagging: (c, Bucket) => c.send(new GetBucketTaggingCommand({ Bucket })),
   GetBucketEncryption: (c, Bucket) => c.send(new GetBucketEncryptionCommand({ Bucket })),
@@ -91,14 +103,23 @@ export function liveAccountSource(args: LiveAccountSourceArgs): AccountSource {
   const kms = <T extends Output>(region: string, fn: (c: KMSClient) => Promise<T>) =>
     attempt(() => limiter.run('kms', account, region, () => fn(clients.kms(region))));
 
-  const bucketOnce = async (op: BucketOperation | BucketExtraOperation, bucket: string, region: string): Promise<CallResult<unknown>> => {
+  const bucketOnce = async (
+    op: BucketOperation | BucketExtraOperation,
+    bucket: string,
+    region: string,
+  ): Promise<CallResult<unknown>> => {
     if (op === 'ListBucketInventoryConfigurations') {
       const r = await allPages(
-        (token) => s3(region, (c) => c.send(new ListBucketInventoryConfigurationsCommand({ Bucket: bucket, ContinuationToken: token }))),
+        (token) =>
+          s3(region, (c) =>
+            c.send(new ListBucketInventoryConfigurationsCommand({ Bucket: bucket, ContinuationToken: token })),
+          ),
         (p) => (p.IsTruncated ? p.NextContinuationToken : undefined),
       );
       if (!r.ok) return r;
-      const list = r.output.flatMap((p) => (asEvidence(p) as { InventoryConfigurationList?: unknown[] }).InventoryConfigurationList ?? []);
+      const list = r.output.flatMap(
+        (p) => (asEvidence(p) as { InventoryConfigurationList?: unknown[] }).InventoryConfigurationList ?? [],
+      );
       return { ...r, output: { InventoryConfigurationList: list, IsTruncated: false } };
     }
     const r = await s3(region, (c) => SINGLE_BUCKET_CALLS[op](c, bucket));
@@ -117,14 +138,25 @@ export function liveAccountSource(args: LiveAccountSourceArgs): AccountSource {
     async listBuckets(): Promise<EvidenceRecord<ListBucketsOutput>> {
       const region = opts.defaultRegion;
       const r = await allPages(
-        (token) => s3(region, (c) => c.send(new ListBucketsCommand({ MaxBuckets: opts.listBucketsPageSize, ContinuationToken: token }))),
+        (token) =>
+          s3(region, (c) =>
+            c.send(new ListBucketsCommand({ MaxBuckets: opts.listBucketsPageSize, ContinuationToken: token })),
+          ),
         (p) => p.ContinuationToken,
       );
       const meta = { operation: 's3:ListBuckets', parameters: {}, account, region };
-      return toRecord(meta, r, () => {
-        const pages = r.ok ? r.output.map((p) => asEvidence(p) as ListBucketsOutput) : [];
-        return { Buckets: pages.flatMap((p) => p.Buckets ?? []), ...(pages[0]?.Owner ? { Owner: pages[0].Owner } : {}) };
-      }, now().toISOString());
+      return toRecord(
+        meta,
+        r,
+        () => {
+          const pages = r.ok ? r.output.map((p) => asEvidence(p) as ListBucketsOutput) : [];
+          return {
+            Buckets: pages.flatMap((p) => p.Buckets ?? []),
+            ...(pages[0]?.Owner ? { Owner: pages[0].Owner } : {}),
+          };
+        },
+        now().toISOString(),
+      );
     },
 
     async bucketCall(operation, bucket, region): Promise<EvidenceRecord> {
@@ -147,10 +179,16 @@ export function liveAccountSource(args: LiveAccountSourceArgs): AccountSource {
         (p) => (p.Truncated ? p.NextMarker : undefined),
       );
       const meta = { operation: 'kms:ListAliases', parameters: {}, account, region };
-      return toRecord(meta, r, () => ({
-        Aliases: r.ok ? r.output.flatMap((p) => (asEvidence(p) as ListAliasesOutput).Aliases ?? []) : [],
-        Truncated: false,
-      }) as ListAliasesOutput, now().toISOString());
+      return toRecord(
+        meta,
+        r,
+        () =>
+          ({
+            Aliases: r.ok ? r.output.flatMap((p) => (asEvidence(p) as ListAliasesOutput).Aliases ?? []) : [],
+            Truncated: false,
+          }) as ListAliasesOutput,
+        now().toISOString(),
+      );
     },
 
     async keyCall(operation: KeyOperation | KeyExtraOperation, keyId: string, region: string): Promise<EvidenceRecord> {
@@ -161,7 +199,15 @@ export function liveAccountSource(args: LiveAccountSourceArgs): AccountSource {
           (Marker) => kms(region, (c) => c.send(new ListResourceTagsCommand({ KeyId: keyId, Marker }))),
           (p) => (p.Truncated ? p.NextMarker : undefined),
         );
-        r = pages.ok ? { ...pages, output: { Tags: pages.output.flatMap((p) => (asEvidence(p) as { Tags?: unknown[] }).Tags ?? []), Truncated: false } } : pages;
+        r = pages.ok
+          ? {
+              ...pages,
+              output: {
+                Tags: pages.output.flatMap((p) => (asEvidence(p) as { Tags?: unknown[] }).Tags ?? []),
+                Truncated: false,
+              },
+            }
+          : pages;
       } else {
         if (operation === 'GetKeyPolicy') parameters.PolicyName = 'default';
         const single = await kms(region, (c) => {

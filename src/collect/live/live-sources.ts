@@ -41,7 +41,10 @@ export interface LiveSetup {
 }
 
 function runIdNow(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 function failureText(err: unknown): string {
@@ -75,7 +78,10 @@ export async function liveSources(tenant: TenantConfig, options: LiveOptions): P
 
   const close = () => toClose.forEach((c) => c.destroy());
   const caller = await attempt(async () =>
-    checkedAnswer('sts:GetCallerIdentity', await limiter.run('sts', 'caller', opts.defaultRegion, () => baseSts.send(new GetCallerIdentityCommand({})))),
+    checkedAnswer(
+      'sts:GetCallerIdentity',
+      await limiter.run('sts', 'caller', opts.defaultRegion, () => baseSts.send(new GetCallerIdentityCommand({}))),
+    ),
   );
   if (!caller.ok) {
     const message = `the caller's credentials do not work (sts:GetCallerIdentity failed: ${failureText(caller.cause)})`;
@@ -128,14 +134,25 @@ export async function liveSources(tenant: TenantConfig, options: LiveOptions): P
     try {
       used = await limiter.run('sts', acct.id, opts.defaultRegion, () => callerIdentity(sts));
     } catch (err) {
-      problems.push({ account: acct.id, message: `credentials for ${acct.id} do not work (sts:GetCallerIdentity: ${failureText(err)})` });
+      problems.push({
+        account: acct.id,
+        message: `credentials for ${acct.id} do not work (sts:GetCallerIdentity: ${failureText(err)})`,
+      });
       continue;
     }
     if (used.account !== acct.id) {
-      problems.push({ account: acct.id, message: `credentials for ${acct.id} belong to account ${used.account} (${used.arn})` });
+      problems.push({
+        account: acct.id,
+        message: `credentials for ${acct.id} belong to account ${used.account} (${used.arn})`,
+      });
       continue;
     }
-    accountIdentities.push({ account: acct.id, arn: used.arn, ...(acct.roleArn ? { roleArn: acct.roleArn } : {}), ...(sessionName ? { sessionName } : {}) });
+    accountIdentities.push({
+      account: acct.id,
+      arn: used.arn,
+      ...(acct.roleArn ? { roleArn: acct.roleArn } : {}),
+      ...(sessionName ? { sessionName } : {}),
+    });
     if (sources.length === 0) treeCredentials = credentials;
     const clients = new RegionalClients(opts, credentials);
     toClose.push(clients);
@@ -151,7 +168,17 @@ export async function liveSources(tenant: TenantConfig, options: LiveOptions): P
   const note = accountIdentities.length
     ? `accounts read as: ${accountIdentities.map((a) => a.arn).join(', ')}`
     : 'no account could be read';
-  return { sources, configSources, identity: { ...identity, note }, accountIdentities, problems, treeS3, options: opts, kmsEventLookup, close };
+  return {
+    sources,
+    configSources,
+    identity: { ...identity, note },
+    accountIdentities,
+    problems,
+    treeS3,
+    options: opts,
+    kmsEventLookup,
+    close,
+  };
 }
 
 /**
@@ -160,5 +187,7 @@ export async function liveSources(tenant: TenantConfig, options: LiveOptions): P
  */
 export function treeS3Client(options: LiveOptions, credentials?: AwsCredentialIdentityProvider): S3Client {
   const opts = resolveLiveOptions(options);
-  return s3ClientFor(opts, opts.defaultRegion, credentials ?? baseCredentials(options), { followRegionRedirects: true });
+  return s3ClientFor(opts, opts.defaultRegion, credentials ?? baseCredentials(options), {
+    followRegionRedirects: true,
+  });
 }

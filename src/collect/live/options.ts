@@ -97,7 +97,12 @@ export function liveOptionsFromConfig(
   extra: Pick<LiveOptions, 'profile' | 'endpoint' | 'defaultRegion' | 'credentials' | 'runId'> = {},
 ): LiveOptions {
   const c = collection ?? {};
-  const concurrency = defined({ s3: c.concurrency?.s3, kms: c.concurrency?.kms, sts: c.concurrency?.sts, config: c.concurrency?.config });
+  const concurrency = defined({
+    s3: c.concurrency?.s3,
+    kms: c.concurrency?.kms,
+    sts: c.concurrency?.sts,
+    config: c.concurrency?.config,
+  });
   const work = defined({
     buckets: c.concurrency?.buckets,
     keys: c.concurrency?.keys,

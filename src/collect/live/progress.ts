@@ -30,7 +30,9 @@ export function progressReporter(
       stream.write(`\r\x1b[2K${tenant}: ${p.phase} ${p.done}/${p.total} (account ${p.account})`);
       lineOpen = true;
     } else {
-      stream.write(`${JSON.stringify({ event: 'progress', tenant, phase: p.phase, done: p.done, total: p.total, account: p.account })}\n`);
+      stream.write(
+        `${JSON.stringify({ event: 'progress', tenant, phase: p.phase, done: p.done, total: p.total, account: p.account })}\n`,
+      );
     }
   };
   const finish = () => {

@@ -29,7 +29,8 @@ export class RequestPacer {
     const slot = Math.max(this.clock.now(), this.nextAt);
     this.nextAt = slot + this.intervalMs;
     // setTimeout may fire a millisecond early: wait until the slot has really come.
-    for (let left = slot - this.clock.now(); left > 0; left = slot - this.clock.now()) await this.clock.sleep(Math.ceil(left));
+    for (let left = slot - this.clock.now(); left > 0; left = slot - this.clock.now())
+      await this.clock.sleep(Math.ceil(left));
   }
 }
 

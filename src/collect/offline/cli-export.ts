@@ -18,7 +18,8 @@ export interface CliCall {
 }
 
 // aws-cli v1 and v2 both print: "An error occurred (Code) when calling the Op operation: message"
-const CLI_ERROR = /An error occurred \(([A-Za-z0-9.]+)\)(?: \(reached max retries: \d+\))? when calling the (\w+) operation(?:[^:]*)?: ?(.*)/s;
+const CLI_ERROR =
+  /An error occurred \(([A-Za-z0-9.]+)\)(?: \(reached max retries: \d+\))? when calling the (\w+) operation(?:[^:]*)?: ?(.*)/s;
 
 type Read = { text: string | undefined } | { refused: { code: string; message: string } };
 
@@ -44,14 +45,24 @@ export function parseCliError(text: string): { code: string; message: string; op
  * it say. A file that is refused (a link out of the export, a FIFO, device, oversized or hanging file)
  * is an unreadable record with the reason, so every verdict that needs it is NOT EVALUATED.
  */
-export async function readCliOutput(folder: string, name: string, call: CliCall, root: string = folder, limits?: ReadLimits): Promise<EvidenceRecord> {
+export async function readCliOutput(
+  folder: string,
+  name: string,
+  call: CliCall,
+  root: string = folder,
+  limits?: ReadLimits,
+): Promise<EvidenceRecord> {
   const base = { ...call, source: 'offline' as const };
   const jsonPath = path.join(folder, `${name}.json`);
   const errorPath = path.join(folder, `${name}.error.txt`);
-  const [jsonRead, errorRead] = await Promise.all([readInExport(root, jsonPath, limits), readInExport(root, errorPath, limits)]);
+  const [jsonRead, errorRead] = await Promise.all([
+    readInExport(root, jsonPath, limits),
+    readInExport(root, errorPath, limits),
+  ]);
   if ('refused' in jsonRead) return { ...base, sourcePath: jsonPath, outcome: 'error', error: jsonRead.refused };
   const json = jsonRead.text;
-  if (json === undefined && 'refused' in errorRead) return { ...base, sourcePath: errorPath, outcome: 'error', error: errorRead.refused };
+  if (json === undefined && 'refused' in errorRead)
+    return { ...base, sourcePath: errorPath, outcome: 'error', error: errorRead.refused };
   const errorText = 'text' in errorRead ? errorRead.text : undefined;
   if (json !== undefined && json.trim() !== '') {
     try {

@@ -1,5 +1,11 @@
 import path from 'node:path';
-import type { AccountSource, BucketExtraOperation, BucketOperation, KeyExtraOperation, KeyOperation } from '../source.js';
+import type {
+  AccountSource,
+  BucketExtraOperation,
+  BucketOperation,
+  KeyExtraOperation,
+  KeyOperation,
+} from '../source.js';
 import type { EvidenceRecord } from '../../evidence/record.js';
 import type { ListAliasesOutput, ListBucketsOutput } from '../../evidence/aws-shapes.js';
 import { readCliOutput, type CliCall } from './cli-export.js';
@@ -78,10 +84,17 @@ export function offlineAccountSource(args: {
     account,
     mode: 'offline',
     listBuckets: () =>
-      readCliOutput(path.join(folder, 's3api'), 'list-buckets', call('s3:ListBuckets', {}, 'us-east-1'), folder) as Promise<
-        EvidenceRecord<ListBucketsOutput>
-      >,
-    bucketCall: async (operation: BucketOperation | BucketExtraOperation, bucket: string, region: string | undefined) => {
+      readCliOutput(
+        path.join(folder, 's3api'),
+        'list-buckets',
+        call('s3:ListBuckets', {}, 'us-east-1'),
+        folder,
+      ) as Promise<EvidenceRecord<ListBucketsOutput>>,
+    bucketCall: async (
+      operation: BucketOperation | BucketExtraOperation,
+      bucket: string,
+      region: string | undefined,
+    ) => {
       const c = call(`s3:${operation}`, { Bucket: bucket }, region ?? 'us-east-1');
       const problems = problemsOf([['bucket', bucket]]);
       if (problems.length > 0) return invalidIdentifierRecord(c, problems);
@@ -91,7 +104,9 @@ export function offlineAccountSource(args: {
       const c = call('kms:ListAliases', {}, region);
       const problems = problemsOf([['region', region]]);
       if (problems.length > 0) return invalidIdentifierRecord(c, problems) as EvidenceRecord<ListAliasesOutput>;
-      return readCliOutput(path.join(folder, 'kms', region), 'list-aliases', c, folder) as Promise<EvidenceRecord<ListAliasesOutput>>;
+      return readCliOutput(path.join(folder, 'kms', region), 'list-aliases', c, folder) as Promise<
+        EvidenceRecord<ListAliasesOutput>
+      >;
     },
     keyCall: async (operation: KeyOperation | KeyExtraOperation, keyId: string, region: string) => {
       const ref = parseKeyReference(keyId);
@@ -99,9 +114,13 @@ export function offlineAccountSource(args: {
       const parameters: Record<string, string> = { KeyId: keyId };
       if (operation === 'GetKeyPolicy') parameters.PolicyName = 'default';
       const c = { ...call(`kms:${operation}`, parameters, region), account: owner };
-      const problems = problemsOf([['kmsKey', keyId], ['region', region], ['account', owner]]);
+      const problems = problemsOf([
+        ['kmsKey', keyId],
+        ['region', region],
+        ['account', owner],
+      ]);
       if (problems.length > 0) return invalidIdentifierRecord(c, problems);
-      const base = owner !== account ? args.otherExports?.get(owner) ?? folder : folder;
+      const base = owner !== account ? (args.otherExports?.get(owner) ?? folder) : folder;
       const folderName = ref.kind === 'key' ? ref.keyId : ref.aliasName.replace(/\//g, '_');
       return readCliOutput(path.join(base, 'kms', region, folderName), CLI_NAME[operation], c, base);
     },

@@ -35,7 +35,10 @@ export function localTree(folder: string, limits: ReadLimits = {}): TreeReader {
     async listChildren(prefix: string): Promise<string[]> {
       const folder = asFolderPrefix(prefix);
       const children = await readFolder(root, resolve(folder), assertRootExists);
-      return children.filter((c) => c.isDir).map((c) => c.name).sort(compareUtf8);
+      return children
+        .filter((c) => c.isDir)
+        .map((c) => c.name)
+        .sort(compareUtf8);
     },
 
     list(prefix: string): AsyncIterable<TreeEntry> {
@@ -74,7 +77,8 @@ async function readFolder(root: string, abs: string, assertRootExists: () => Pro
   let dir;
   try {
     // A folder reached through a link must still be inside the tree (refusals name the reason).
-    if ((await confinedPath(root, abs)) === undefined) throw Object.assign(new Error(`${abs} does not exist`), { code: 'ENOENT' });
+    if ((await confinedPath(root, abs)) === undefined)
+      throw Object.assign(new Error(`${abs} does not exist`), { code: 'ENOENT' });
     dir = await opendir(abs);
   } catch (err) {
     if (errCode(err) === 'ENOENT' || errCode(err) === 'ENOTDIR') {
@@ -97,7 +101,12 @@ async function readFolder(root: string, abs: string, assertRootExists: () => Pro
         throw err;
       });
       const info = real === undefined ? undefined : await stat(real);
-      children.push({ name: dirent.name, isDir: info?.isDirectory() ?? false, size: info?.isFile() ? info.size : 0, ...(real ? { real } : {}) });
+      children.push({
+        name: dirent.name,
+        isDir: info?.isDirectory() ?? false,
+        size: info?.isFile() ? info.size : 0,
+        ...(real ? { real } : {}),
+      });
     } else {
       // FIFOs, sockets and devices: listed, and refused with their kind when opened.
       children.push({ name: dirent.name, isDir: false, size: 0 });
@@ -144,5 +153,5 @@ function isWithin(inner: string, outer: string): boolean {
 }
 
 function errCode(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err ? String((err).code) : undefined;
+  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;
 }

@@ -26,13 +26,25 @@ function roleName(account: AccountConfig): string | undefined {
   return account.roleArn ? /:role\/(?:.*\/)?([^/]+)$/.exec(account.roleArn)?.[1] : undefined;
 }
 
-async function bucketRegion(source: AccountSource, bucket: string, listed: string | undefined, calls: ReadCall[], checks: Check[], role: string | undefined): Promise<string | undefined> {
+async function bucketRegion(
+  source: AccountSource,
+  bucket: string,
+  listed: string | undefined,
+  calls: ReadCall[],
+  checks: Check[],
+  role: string | undefined,
+): Promise<string | undefined> {
   if (listed) return listed;
-  const loc = readAnswer(await source.bucketCall('GetBucketLocation', bucket, undefined), `GetBucketLocation of ${bucket}`);
+  const loc = readAnswer(
+    await source.bucketCall('GetBucketLocation', bucket, undefined),
+    `GetBucketLocation of ${bucket}`,
+  );
   calls.push(callOf(loc, `bucket ${bucket}`));
   const gap = readCheck(loc, `bucket ${bucket}`, role);
   if (gap) checks.push(gap);
-  return loc.outcome === 'ok' ? regionFromLocationConstraint((loc.response as { LocationConstraint?: string | null }).LocationConstraint) : undefined;
+  return loc.outcome === 'ok'
+    ? regionFromLocationConstraint((loc.response as { LocationConstraint?: string | null }).LocationConstraint)
+    : undefined;
 }
 
 export async function checkAccount(args: AccountCheckArgs): Promise<{ checks: Check[]; calls: ReadCall[] }> {
@@ -46,7 +58,14 @@ export async function checkAccount(args: AccountCheckArgs): Promise<{ checks: Ch
   calls.push(callOf(list, acctScope));
   const listGap = readCheck(list, acctScope, role);
   if (listGap || list.outcome !== 'ok') {
-    checks.push(listGap ?? { area: 'read', scope: `s3:ListBuckets on ${acctScope}`, status: 'unknown', detail: 'ListBuckets gave no list' });
+    checks.push(
+      listGap ?? {
+        area: 'read',
+        scope: `s3:ListBuckets on ${acctScope}`,
+        status: 'unknown',
+        detail: 'ListBuckets gave no list',
+      },
+    );
     return { checks, calls };
   }
 
@@ -57,11 +76,21 @@ export async function checkAccount(args: AccountCheckArgs): Promise<{ checks: Ch
     const region = await bucketRegion(source, b.Name, b.BucketRegion, calls, checks, role);
     if (!region) continue;
     if (tenant.buckets.tags.length > 0) {
-      const tagging = readAnswer<GetBucketTaggingOutput>(await source.bucketCall('GetBucketTagging', b.Name, region), `GetBucketTagging of ${b.Name}`);
+      const tagging = readAnswer<GetBucketTaggingOutput>(
+        await source.bucketCall('GetBucketTagging', b.Name, region),
+        `GetBucketTagging of ${b.Name}`,
+      );
       calls.push(callOf(tagging, `bucket ${b.Name}`));
       const decision = selectByTags(tagging, tenant.buckets);
       if (decision.selected === 'undecidable') {
-        checks.push(readCheck(tagging, `bucket ${b.Name}`, role) ?? { area: 'read', scope: `bucket ${b.Name}`, status: 'unknown', detail: decision.reason });
+        checks.push(
+          readCheck(tagging, `bucket ${b.Name}`, role) ?? {
+            area: 'read',
+            scope: `bucket ${b.Name}`,
+            status: 'unknown',
+            detail: decision.reason,
+          },
+        );
         continue;
       }
       if (!decision.selected) continue;
@@ -69,7 +98,12 @@ export async function checkAccount(args: AccountCheckArgs): Promise<{ checks: Ch
     selected.push({ name: b.Name, region });
   }
   if (selected.length === 0) {
-    checks.push({ area: 'read', scope: acctScope, status: 'unknown', detail: 'no bucket of the account matches the tenant\'s selection (names / tags): nothing to report on' });
+    checks.push({
+      area: 'read',
+      scope: acctScope,
+      status: 'unknown',
+      detail: "no bucket of the account matches the tenant's selection (names / tags): nothing to report on",
+    });
   }
 
   // Per bucket: the collection's reads, inventory, access logging; keys named by default encryption.
@@ -81,11 +115,28 @@ export async function checkAccount(args: AccountCheckArgs): Promise<{ checks: Ch
       const gap = readCheck(r, `bucket ${b.name}`, role);
       if (gap) checks.push(gap);
     }
-    checks.push(await inventoryCheck({ record: reads.get('ListBucketInventoryConfigurations')!, bucket: b.name, region: b.region, account: account.id, tenant, s3: args.treeS3, now }));
+    checks.push(
+      await inventoryCheck({
+        record: reads.get('ListBucketInventoryConfigurations')!,
+        bucket: b.name,
+        region: b.region,
+        account: account.id,
+        tenant,
+        s3: args.treeS3,
+        now,
+      }),
+    );
     checks.push(accessLogCheck({ record: reads.get('GetBucketLogging')!, bucket: b.name, region: b.region, tenant }));
     const enc = reads.get('GetBucketEncryption')!;
     if (enc.outcome === 'ok') {
-      const rules = (enc.response as { ServerSideEncryptionConfiguration?: { Rules?: Array<{ ApplyServerSideEncryptionByDefault?: { KMSMasterKeyID?: string } }> } }).ServerSideEncryptionConfiguration?.Rules ?? [];
+      const rules =
+        (
+          enc.response as {
+            ServerSideEncryptionConfiguration?: {
+              Rules?: Array<{ ApplyServerSideEncryptionByDefault?: { KMSMasterKeyID?: string } }>;
+            };
+          }
+        ).ServerSideEncryptionConfiguration?.Rules ?? [];
       for (const rule of rules) {
         const key = rule.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID;
         if (key && !keyRegions.has(key)) keyRegions.set(key, parseKeyReference(key).region ?? b.region);
@@ -106,7 +157,8 @@ export async function checkAccount(args: AccountCheckArgs): Promise<{ checks: Ch
   const { trails, calls: trailCalls, unreadable } = await readTrails(args.governance, regions);
   calls.push(...trailCalls);
   const logBucket = configuredLocation(tenant.sources.cloudTrail)?.bucket ?? 'REPLACE-WITH-TRAIL-BUCKET';
-  for (const b of selected) checks.push(s3DataCheck({ bucket: b.name, region: b.region, trails, unreadable, logBucket }));
+  for (const b of selected)
+    checks.push(s3DataCheck({ bucket: b.name, region: b.region, trails, unreadable, logBucket }));
   for (const region of regions) checks.push(kmsEventsCheck({ region, trails, unreadable, logBucket }));
   for (const region of regions) {
     const { check, calls: c } = await configCheck(args.governance, account.id, region);

@@ -3,7 +3,12 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { TenantConfig } from '../../config/schema.js';
 import { reportFolderDate } from '../../collect/inventory/manifest.js';
 import { s3Tree } from '../../collect/tree/index.js';
-import { IAM_ACTION, type AccountSource, type BucketExtraOperation, type BucketOperation } from '../../collect/source.js';
+import {
+  IAM_ACTION,
+  type AccountSource,
+  type BucketExtraOperation,
+  type BucketOperation,
+} from '../../collect/source.js';
 import type { EvidenceRecord } from '../../evidence/record.js';
 import { enableAccessLogging, enableInventory, attachReaderPolicy } from './fixes.js';
 import type { Check, ReadCall } from './readiness.js';
@@ -28,7 +33,12 @@ interface InventoryConfig {
 }
 
 export function callOf(record: EvidenceRecord, scope: string): ReadCall {
-  return { operation: record.operation, scope, outcome: record.outcome, ...(record.outcome === 'access_denied' || record.outcome === 'error' ? { errorCode: record.error.code } : {}) };
+  return {
+    operation: record.operation,
+    scope,
+    outcome: record.outcome,
+    ...(record.outcome === 'access_denied' || record.outcome === 'error' ? { errorCode: record.error.code } : {}),
+  };
 }
 
 /** A read that failed is a gap: the collection would record AccessDenied there. */
@@ -55,17 +65,25 @@ export function configuredLocation(locations: string[]): { bucket: string; prefi
 
 const MAX_AGE_HOURS: Record<string, number> = { Daily: 48, Weekly: 8 * 24 };
 
-async function latestDelivery(s3: S3Client, cfg: InventoryConfig, bucket: string): Promise<{ folder?: string; date?: string; manifest: boolean; location: string }> {
+async function latestDelivery(
+  s3: S3Client,
+  cfg: InventoryConfig,
+  bucket: string,
+): Promise<{ folder?: string; date?: string; manifest: boolean; location: string }> {
   const dest = cfg.Destination!.S3BucketDestination!;
   const destBucket = (dest.Bucket ?? '').replace(/^arn:aws[a-z-]*:s3:::/, '');
   const prefix = dest.Prefix ? `${dest.Prefix.replace(/\/$/, '')}/` : '';
   const tree = s3Tree(s3, `s3://${destBucket}/${prefix}`);
   const base = `${bucket}/${cfg.Id}/`;
-  const dated = (await tree.listChildren(base)).map((f) => ({ folder: f, date: reportFolderDate(f) })).filter((x) => x.date).sort((a, b) => a.date!.localeCompare(b.date!));
+  const dated = (await tree.listChildren(base))
+    .map((f) => ({ folder: f, date: reportFolderDate(f) }))
+    .filter((x) => x.date)
+    .sort((a, b) => a.date!.localeCompare(b.date!));
   const last = dated.at(-1);
   if (!last) return { manifest: false, location: tree.locate(base) };
   let manifest = false;
-  for await (const e of tree.list(`${base}${last.folder}/manifest.json`)) if (e.path.endsWith('/manifest.json')) manifest = true;
+  for await (const e of tree.list(`${base}${last.folder}/manifest.json`))
+    if (e.path.endsWith('/manifest.json')) manifest = true;
   return { folder: last.folder, date: last.date!, manifest, location: tree.locate(`${base}${last.folder}/`) };
 }
 
@@ -80,8 +98,16 @@ export async function inventoryCheck(args: {
 }): Promise<Check> {
   const { record, bucket, region, account } = args;
   const scope = `bucket ${bucket}`;
-  if (record.outcome !== 'ok') return { area: 'inventory', scope, status: 'unknown', detail: `inventory configuration unreadable (${record.outcome === 'not_configured' ? 'not configured' : record.error.code})` };
-  const configs = ((record.response as { InventoryConfigurationList?: InventoryConfig[] }).InventoryConfigurationList ?? []).filter((c) => c.IsEnabled !== false);
+  if (record.outcome !== 'ok')
+    return {
+      area: 'inventory',
+      scope,
+      status: 'unknown',
+      detail: `inventory configuration unreadable (${record.outcome === 'not_configured' ? 'not configured' : record.error.code})`,
+    };
+  const configs = (
+    (record.response as { InventoryConfigurationList?: InventoryConfig[] }).InventoryConfigurationList ?? []
+  ).filter((c) => c.IsEnabled !== false);
   const target = configuredLocation(args.tenant.sources.inventory);
   const withStatus = configs.filter((c) => c.OptionalFields?.includes('EncryptionStatus'));
   if (withStatus.length === 0) {
@@ -91,14 +117,23 @@ export async function inventoryCheck(args: {
       area: 'inventory',
       scope,
       status: 'gap',
-      detail: existing ? `inventory "${existing.Id}" does not include the EncryptionStatus field` : 'no enabled S3 Inventory configuration',
+      detail: existing
+        ? `inventory "${existing.Id}" does not include the EncryptionStatus field`
+        : 'no enabled S3 Inventory configuration',
       fix: enableInventory({
         bucket,
         region,
         account,
-        destinationBucket: dest?.Bucket?.replace(/^arn:aws[a-z-]*:s3:::/, '') ?? target?.bucket ?? 'REPLACE-WITH-INVENTORY-BUCKET',
+        destinationBucket:
+          dest?.Bucket?.replace(/^arn:aws[a-z-]*:s3:::/, '') ?? target?.bucket ?? 'REPLACE-WITH-INVENTORY-BUCKET',
         prefix: dest ? (dest.Prefix ?? '') : (target?.prefix ?? 'inventory'),
-        ...(existing?.Id ? { id: existing.Id, extraFields: existing.OptionalFields ?? [], frequency: existing.Schedule?.Frequency ?? 'Daily' } : {}),
+        ...(existing?.Id
+          ? {
+              id: existing.Id,
+              extraFields: existing.OptionalFields ?? [],
+              frequency: existing.Schedule?.Frequency ?? 'Daily',
+            }
+          : {}),
       }),
     };
   }
@@ -112,9 +147,19 @@ export async function inventoryCheck(args: {
         continue;
       }
       const ageHours = (args.now.getTime() - Date.parse(d.date)) / 3600_000;
-      if (!d.manifest) problems.push(`inventory "${cfg.Id}": latest report ${d.folder} has no manifest.json (${d.location})`);
-      else if (ageHours > (MAX_AGE_HOURS[frequency] ?? 48)) problems.push(`inventory "${cfg.Id}" (${frequency}): latest report ${d.folder} is ${Math.floor(ageHours / 24)} days old (${d.location})`);
-      else return { area: 'inventory', scope, status: 'ok', detail: `inventory "${cfg.Id}" (${frequency}) with EncryptionStatus; latest report ${d.folder} at ${d.location}` };
+      if (!d.manifest)
+        problems.push(`inventory "${cfg.Id}": latest report ${d.folder} has no manifest.json (${d.location})`);
+      else if (ageHours > (MAX_AGE_HOURS[frequency] ?? 48))
+        problems.push(
+          `inventory "${cfg.Id}" (${frequency}): latest report ${d.folder} is ${Math.floor(ageHours / 24)} days old (${d.location})`,
+        );
+      else
+        return {
+          area: 'inventory',
+          scope,
+          status: 'ok',
+          detail: `inventory "${cfg.Id}" (${frequency}) with EncryptionStatus; latest report ${d.folder} at ${d.location}`,
+        };
     } catch (err) {
       return {
         area: 'inventory',
@@ -124,28 +169,60 @@ export async function inventoryCheck(args: {
       };
     }
   }
-  return { area: 'inventory', scope, status: 'gap', detail: `${problems.join('; ')}. A new configuration delivers its first report within 48 hours; check the destination bucket policy allows s3.amazonaws.com to write.` };
+  return {
+    area: 'inventory',
+    scope,
+    status: 'gap',
+    detail: `${problems.join('; ')}. A new configuration delivers its first report within 48 hours; check the destination bucket policy allows s3.amazonaws.com to write.`,
+  };
 }
 
-export function accessLogCheck(args: { record: EvidenceRecord; bucket: string; region: string; tenant: TenantConfig }): Check {
+export function accessLogCheck(args: {
+  record: EvidenceRecord;
+  bucket: string;
+  region: string;
+  tenant: TenantConfig;
+}): Check {
   const { record, bucket, region } = args;
   const scope = `bucket ${bucket}`;
-  if (record.outcome !== 'ok') return { area: 'access-logs', scope, status: 'unknown', detail: `logging configuration unreadable (${record.outcome === 'not_configured' ? 'not configured' : record.error.code})` };
-  const enabled = (record.response as { LoggingEnabled?: { TargetBucket?: string; TargetPrefix?: string } }).LoggingEnabled;
+  if (record.outcome !== 'ok')
+    return {
+      area: 'access-logs',
+      scope,
+      status: 'unknown',
+      detail: `logging configuration unreadable (${record.outcome === 'not_configured' ? 'not configured' : record.error.code})`,
+    };
+  const enabled = (record.response as { LoggingEnabled?: { TargetBucket?: string; TargetPrefix?: string } })
+    .LoggingEnabled;
   if (enabled?.TargetBucket) {
-    return { area: 'access-logs', scope, status: 'ok', detail: `server access logs to s3://${enabled.TargetBucket}/${enabled.TargetPrefix ?? ''}` };
+    return {
+      area: 'access-logs',
+      scope,
+      status: 'ok',
+      detail: `server access logs to s3://${enabled.TargetBucket}/${enabled.TargetPrefix ?? ''}`,
+    };
   }
   const target = configuredLocation(args.tenant.sources.accessLogs);
   return {
     area: 'access-logs',
     scope,
     status: 'gap',
-    detail: 'server access logging is off: denied uploads over plain HTTP and by anonymous callers are only in these logs',
-    fix: enableAccessLogging({ bucket, region, targetBucket: target?.bucket ?? 'REPLACE-WITH-LOG-BUCKET', targetPrefix: `${target?.prefix ? `${target.prefix}/` : ''}${bucket}/` }),
+    detail:
+      'server access logging is off: denied uploads over plain HTTP and by anonymous callers are only in these logs',
+    fix: enableAccessLogging({
+      bucket,
+      region,
+      targetBucket: target?.bucket ?? 'REPLACE-WITH-LOG-BUCKET',
+      targetPrefix: `${target?.prefix ? `${target.prefix}/` : ''}${bucket}/`,
+    }),
   };
 }
 
-export async function bucketReads(source: AccountSource, bucket: string, region: string): Promise<Map<string, EvidenceRecord>> {
+export async function bucketReads(
+  source: AccountSource,
+  bucket: string,
+  region: string,
+): Promise<Map<string, EvidenceRecord>> {
   const records = await Promise.all(BUCKET_READS.map((op) => source.bucketCall(op, bucket, region)));
   return new Map(BUCKET_READS.map((op, i) => [op, records[i]!]));
 }

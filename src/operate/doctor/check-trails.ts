@@ -16,18 +16,28 @@ export interface TrailState {
   problem?: string;
 }
 
-function failed(operation: string, scope: string, r: { ok: false; error: { code: string } }, outcome: ReadCall['outcome'] = 'error'): ReadCall {
+function failed(
+  operation: string,
+  scope: string,
+  r: { ok: false; error: { code: string } },
+  outcome: ReadCall['outcome'] = 'error',
+): ReadCall {
   const denied = /AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(r.error.code);
   return { operation, scope, outcome: denied ? 'access_denied' : outcome, errorCode: r.error.code };
 }
 
 /** DescribeTrails (with shadow trails) in each region, then status and selectors of each trail in its home region. */
-export async function readTrails(clients: RegionalClients, regions: string[]): Promise<{ trails: TrailState[]; calls: ReadCall[]; unreadable: string[] }> {
+export async function readTrails(
+  clients: RegionalClients,
+  regions: string[],
+): Promise<{ trails: TrailState[]; calls: ReadCall[]; unreadable: string[] }> {
   const calls: ReadCall[] = [];
   const byArn = new Map<string, TrailState>();
   const unreadable: string[] = [];
   for (const region of regions) {
-    const r = await attempt(() => clients.cloudtrail(region).send(new DescribeTrailsCommand({ includeShadowTrails: true })));
+    const r = await attempt(() =>
+      clients.cloudtrail(region).send(new DescribeTrailsCommand({ includeShadowTrails: true })),
+    );
     if (!r.ok) {
       calls.push(failed('cloudtrail:DescribeTrails', `region ${region}`, r));
       unreadable.push(`${region}: ${r.error.code}`);
@@ -36,7 +46,13 @@ export async function readTrails(clients: RegionalClients, regions: string[]): P
     calls.push({ operation: 'cloudtrail:DescribeTrails', scope: `region ${region}`, outcome: 'ok' });
     for (const t of r.output.trailList ?? []) {
       if (!t.TrailARN || byArn.has(t.TrailARN)) continue;
-      byArn.set(t.TrailARN, { arn: t.TrailARN, name: t.Name ?? t.TrailARN, homeRegion: t.HomeRegion ?? region, multiRegion: t.IsMultiRegionTrail ?? false, logging: 'unknown' });
+      byArn.set(t.TrailARN, {
+        arn: t.TrailARN,
+        name: t.Name ?? t.TrailARN,
+        homeRegion: t.HomeRegion ?? region,
+        multiRegion: t.IsMultiRegionTrail ?? false,
+        logging: 'unknown',
+      });
     }
   }
   for (const t of byArn.values()) {
@@ -51,7 +67,10 @@ export async function readTrails(clients: RegionalClients, regions: string[]): P
     }
     const sel = await attempt(() => client.send(new GetEventSelectorsCommand({ TrailName: t.arn })));
     if (sel.ok) {
-      t.selectors = { ...(sel.output.EventSelectors ? { EventSelectors: sel.output.EventSelectors } : {}), ...(sel.output.AdvancedEventSelectors ? { AdvancedEventSelectors: sel.output.AdvancedEventSelectors } : {}) };
+      t.selectors = {
+        ...(sel.output.EventSelectors ? { EventSelectors: sel.output.EventSelectors } : {}),
+        ...(sel.output.AdvancedEventSelectors ? { AdvancedEventSelectors: sel.output.AdvancedEventSelectors } : {}),
+      };
       calls.push({ operation: 'cloudtrail:GetEventSelectors', scope: `trail ${t.name}`, outcome: 'ok' });
     } else {
       calls.push(failed('cloudtrail:GetEventSelectors', `trail ${t.name}`, sel));
@@ -85,17 +104,32 @@ function judge(
   const full = verdicts.find((x) => x.v.coverage === 'full');
   if (full) return { area, scope, status: 'ok', detail: `trail ${full.t.name} records ${what} (${full.v.reason})` };
   if (found.length === 0) {
-    if (unreadable.length) return { area, scope, status: 'unknown', detail: `trails unreadable (${unreadable.join(', ')})` };
+    if (unreadable.length)
+      return { area, scope, status: 'unknown', detail: `trails unreadable (${unreadable.join(', ')})` };
     return { area, scope, status: 'gap', detail: `no trail covers ${region}`, fix: noTrailFix() };
   }
   const unknown = found.find((t) => t.problem && t.logging !== false);
-  if (logging.length === 0 && unknown) return { area, scope, status: 'unknown', detail: `trail ${unknown.name}: ${unknown.problem}` };
+  if (logging.length === 0 && unknown)
+    return { area, scope, status: 'unknown', detail: `trail ${unknown.name}: ${unknown.problem}` };
   const partial = verdicts.find((x) => x.v.coverage === 'partial');
   const stopped = found.find((t) => t.logging === false);
-  if (partial) return { area, scope, status: 'gap', detail: `trail ${partial.t.name} records ${what} only partly: ${partial.v.reason}`, fix: fixFor(partial.t) };
+  if (partial)
+    return {
+      area,
+      scope,
+      status: 'gap',
+      detail: `trail ${partial.t.name} records ${what} only partly: ${partial.v.reason}`,
+      fix: fixFor(partial.t),
+    };
   if (logging.length > 0) {
     const t = logging[0]!;
-    return { area, scope, status: 'gap', detail: `trail ${t.name} does not record ${what} (${verdictOf(t).reason})`, fix: fixFor(t) };
+    return {
+      area,
+      scope,
+      status: 'gap',
+      detail: `trail ${t.name} does not record ${what} (${verdictOf(t).reason})`,
+      fix: fixFor(t),
+    };
   }
   const t = stopped ?? found[0]!;
   const needsSelectors = t.selectors && verdictOf(t).coverage !== 'full';
@@ -108,7 +142,13 @@ function judge(
   };
 }
 
-export function s3DataCheck(args: { bucket: string; region: string; trails: TrailState[]; unreadable: string[]; logBucket: string }): Check {
+export function s3DataCheck(args: {
+  bucket: string;
+  region: string;
+  trails: TrailState[];
+  unreadable: string[];
+  logBucket: string;
+}): Check {
   const { bucket, region } = args;
   return judge(
     'trail-s3-data',
@@ -117,13 +157,25 @@ export function s3DataCheck(args: { bucket: string; region: string; trails: Trai
     args.trails,
     args.unreadable,
     (t) => s3WriteCoverage(t.selectors ?? {}, bucket),
-    (t) => addS3DataEvents({ trailArn: t.arn, homeRegion: t.homeRegion, bucket, basic: t.selectors?.EventSelectors ?? [], advanced: t.selectors?.AdvancedEventSelectors ?? [] }),
+    (t) =>
+      addS3DataEvents({
+        trailArn: t.arn,
+        homeRegion: t.homeRegion,
+        bucket,
+        basic: t.selectors?.EventSelectors ?? [],
+        advanced: t.selectors?.AdvancedEventSelectors ?? [],
+      }),
     () => createTrail({ region, logBucket: args.logBucket, buckets: [bucket] }),
     'S3 data events (writes) for the bucket',
   );
 }
 
-export function kmsEventsCheck(args: { region: string; trails: TrailState[]; unreadable: string[]; logBucket: string }): Check {
+export function kmsEventsCheck(args: {
+  region: string;
+  trails: TrailState[];
+  unreadable: string[];
+  logBucket: string;
+}): Check {
   const { region } = args;
   return judge(
     'trail-kms',
@@ -132,7 +184,13 @@ export function kmsEventsCheck(args: { region: string; trails: TrailState[]; unr
     args.trails,
     args.unreadable,
     (t) => kmsCoverage(t.selectors ?? {}),
-    (t) => addKmsManagementEvents({ trailArn: t.arn, homeRegion: t.homeRegion, basic: t.selectors?.EventSelectors ?? [], advanced: t.selectors?.AdvancedEventSelectors ?? [] }),
+    (t) =>
+      addKmsManagementEvents({
+        trailArn: t.arn,
+        homeRegion: t.homeRegion,
+        basic: t.selectors?.EventSelectors ?? [],
+        advanced: t.selectors?.AdvancedEventSelectors ?? [],
+      }),
     () => createTrail({ region, logBucket: args.logBucket, buckets: [] }),
     'KMS management events',
   );

@@ -6,23 +6,51 @@ const INVENTORY_ID = 's3-evidence-encryption';
 const INVENTORY_FIELDS = ['Size', 'LastModifiedDate', 'EncryptionStatus', 'BucketKeyStatus'];
 
 /** Deploy the reader role in the tenant account (run with that account's credentials). */
-export function deployReaderRole(args: { operatorAccount: string; externalId?: string; deliveryBuckets: string[]; region: string }): string[] {
-  const arns = args.deliveryBuckets.length ? args.deliveryBuckets.flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]).join(',') : 'arn:aws:s3:::REPLACE-WITH-DELIVERY-BUCKET,arn:aws:s3:::REPLACE-WITH-DELIVERY-BUCKET/*';
+export function deployReaderRole(args: {
+  operatorAccount: string;
+  externalId?: string;
+  deliveryBuckets: string[];
+  region: string;
+}): string[] {
+  const arns = args.deliveryBuckets.length
+    ? args.deliveryBuckets.flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]).join(',')
+    : 'arn:aws:s3:::REPLACE-WITH-DELIVERY-BUCKET,arn:aws:s3:::REPLACE-WITH-DELIVERY-BUCKET/*';
   return [
     command(
-      'aws', 'cloudformation', 'deploy',
-      '--region', args.region,
-      '--stack-name', 's3-evidence-reader',
-      '--template-file', 'iam/reader-role.cfn.yaml',
-      '--capabilities', 'CAPABILITY_NAMED_IAM',
-      '--parameter-overrides', `OperatorAccountId=${args.operatorAccount}`, `ExternalId=${args.externalId ?? 'REPLACE-WITH-EXTERNAL-ID'}`, `DeliveryBucketArns=${arns}`,
+      'aws',
+      'cloudformation',
+      'deploy',
+      '--region',
+      args.region,
+      '--stack-name',
+      's3-evidence-reader',
+      '--template-file',
+      'iam/reader-role.cfn.yaml',
+      '--capabilities',
+      'CAPABILITY_NAMED_IAM',
+      '--parameter-overrides',
+      `OperatorAccountId=${args.operatorAccount}`,
+      `ExternalId=${args.externalId ?? 'REPLACE-WITH-EXTERNAL-ID'}`,
+      `DeliveryBucketArns=${arns}`,
     ),
   ];
 }
 
 /** Re-apply the shipped read-only policy to the role (it lists every action the tool calls). */
 export function attachReaderPolicy(roleName: string): string[] {
-  return [command('aws', 'iam', 'put-role-policy', '--role-name', roleName, '--policy-name', 's3-evidence-reader', '--policy-document', 'file://iam/evidence-reader-policy.json')];
+  return [
+    command(
+      'aws',
+      'iam',
+      'put-role-policy',
+      '--role-name',
+      roleName,
+      '--policy-name',
+      's3-evidence-reader',
+      '--policy-document',
+      'file://iam/evidence-reader-policy.json',
+    ),
+  ];
 }
 
 export function enableInventory(args: {
@@ -37,21 +65,54 @@ export function enableInventory(args: {
 }): string[] {
   const id = args.id ?? INVENTORY_ID;
   const config = {
-    Destination: { S3BucketDestination: { AccountId: args.account, Bucket: `arn:aws:s3:::${args.destinationBucket}`, Format: 'CSV', ...(args.prefix ? { Prefix: args.prefix } : {}) } },
+    Destination: {
+      S3BucketDestination: {
+        AccountId: args.account,
+        Bucket: `arn:aws:s3:::${args.destinationBucket}`,
+        Format: 'CSV',
+        ...(args.prefix ? { Prefix: args.prefix } : {}),
+      },
+    },
     IsEnabled: true,
     Id: id,
     IncludedObjectVersions: 'Current',
     OptionalFields: [...new Set([...(args.extraFields ?? []), ...INVENTORY_FIELDS])],
     Schedule: { Frequency: args.frequency ?? 'Daily' },
   };
-  return [command('aws', 's3api', 'put-bucket-inventory-configuration', '--region', args.region, '--bucket', args.bucket, '--id', id, '--inventory-configuration', json(config))];
-}
-
-export function enableAccessLogging(args: { bucket: string; region: string; targetBucket: string; targetPrefix: string }): string[] {
   return [
     command(
-      'aws', 's3api', 'put-bucket-logging', '--region', args.region, '--bucket', args.bucket,
-      '--bucket-logging-status', json({ LoggingEnabled: { TargetBucket: args.targetBucket, TargetPrefix: args.targetPrefix } }),
+      'aws',
+      's3api',
+      'put-bucket-inventory-configuration',
+      '--region',
+      args.region,
+      '--bucket',
+      args.bucket,
+      '--id',
+      id,
+      '--inventory-configuration',
+      json(config),
+    ),
+  ];
+}
+
+export function enableAccessLogging(args: {
+  bucket: string;
+  region: string;
+  targetBucket: string;
+  targetPrefix: string;
+}): string[] {
+  return [
+    command(
+      'aws',
+      's3api',
+      'put-bucket-logging',
+      '--region',
+      args.region,
+      '--bucket',
+      args.bucket,
+      '--bucket-logging-status',
+      json({ LoggingEnabled: { TargetBucket: args.targetBucket, TargetPrefix: args.targetPrefix } }),
     ),
   ];
 }
@@ -70,67 +131,207 @@ const S3_WRITE_SELECTOR = (bucket: string): AdvancedSelector => ({
   ],
 });
 
-const KMS_MANAGEMENT_SELECTOR: AdvancedSelector = { Name: 's3-evidence: management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] };
+const KMS_MANAGEMENT_SELECTOR: AdvancedSelector = {
+  Name: 's3-evidence: management events',
+  FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }],
+};
 
 /**
  * put-event-selectors replaces a trail's selectors, so the command carries the existing ones plus
  * the one needed: a data resource added to basic selectors, or a selector appended to advanced ones.
  */
-export function addS3DataEvents(args: { trailArn: string; homeRegion: string; bucket: string; basic?: BasicSelector[]; advanced?: AdvancedSelector[] }): string[] {
+export function addS3DataEvents(args: {
+  trailArn: string;
+  homeRegion: string;
+  bucket: string;
+  basic?: BasicSelector[];
+  advanced?: AdvancedSelector[];
+}): string[] {
   if (args.advanced?.length) {
-    return [command('aws', 'cloudtrail', 'put-event-selectors', '--region', args.homeRegion, '--trail-name', args.trailArn, '--advanced-event-selectors', json([...args.advanced, S3_WRITE_SELECTOR(args.bucket)]))];
+    return [
+      command(
+        'aws',
+        'cloudtrail',
+        'put-event-selectors',
+        '--region',
+        args.homeRegion,
+        '--trail-name',
+        args.trailArn,
+        '--advanced-event-selectors',
+        json([...args.advanced, S3_WRITE_SELECTOR(args.bucket)]),
+      ),
+    ];
   }
-  const basic = args.basic?.length ? args.basic : [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }];
+  const basic = args.basic?.length
+    ? args.basic
+    : [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }];
   const [first, ...rest] = basic;
   const widened: BasicSelector = {
     ...first,
     ReadWriteType: first!.ReadWriteType === 'ReadOnly' ? 'All' : (first!.ReadWriteType ?? 'All'),
-    DataResources: [...(first!.DataResources ?? []).filter((d) => d.Type !== 'AWS::S3::Object'), {
-      Type: 'AWS::S3::Object',
-      Values: [...new Set([...(first!.DataResources ?? []).filter((d) => d.Type === 'AWS::S3::Object').flatMap((d) => d.Values ?? []), `arn:aws:s3:::${args.bucket}/`])],
-    }],
+    DataResources: [
+      ...(first!.DataResources ?? []).filter((d) => d.Type !== 'AWS::S3::Object'),
+      {
+        Type: 'AWS::S3::Object',
+        Values: [
+          ...new Set([
+            ...(first!.DataResources ?? []).filter((d) => d.Type === 'AWS::S3::Object').flatMap((d) => d.Values ?? []),
+            `arn:aws:s3:::${args.bucket}/`,
+          ]),
+        ],
+      },
+    ],
   };
-  return [command('aws', 'cloudtrail', 'put-event-selectors', '--region', args.homeRegion, '--trail-name', args.trailArn, '--event-selectors', json([widened, ...rest]))];
+  return [
+    command(
+      'aws',
+      'cloudtrail',
+      'put-event-selectors',
+      '--region',
+      args.homeRegion,
+      '--trail-name',
+      args.trailArn,
+      '--event-selectors',
+      json([widened, ...rest]),
+    ),
+  ];
 }
 
-export function addKmsManagementEvents(args: { trailArn: string; homeRegion: string; basic?: BasicSelector[]; advanced?: AdvancedSelector[] }): string[] {
+export function addKmsManagementEvents(args: {
+  trailArn: string;
+  homeRegion: string;
+  basic?: BasicSelector[];
+  advanced?: AdvancedSelector[];
+}): string[] {
   if (args.advanced?.length) {
-    return [command('aws', 'cloudtrail', 'put-event-selectors', '--region', args.homeRegion, '--trail-name', args.trailArn, '--advanced-event-selectors', json([...args.advanced, KMS_MANAGEMENT_SELECTOR]))];
+    return [
+      command(
+        'aws',
+        'cloudtrail',
+        'put-event-selectors',
+        '--region',
+        args.homeRegion,
+        '--trail-name',
+        args.trailArn,
+        '--advanced-event-selectors',
+        json([...args.advanced, KMS_MANAGEMENT_SELECTOR]),
+      ),
+    ];
   }
   const basic = (args.basic?.length ? args.basic : [{}]).map((s, i) =>
-    i === 0 ? { ...s, ReadWriteType: 'All', IncludeManagementEvents: true, ExcludeManagementEventSources: (s.ExcludeManagementEventSources ?? []).filter((x) => x !== 'kms.amazonaws.com') } : s,
+    i === 0
+      ? {
+          ...s,
+          ReadWriteType: 'All',
+          IncludeManagementEvents: true,
+          ExcludeManagementEventSources: (s.ExcludeManagementEventSources ?? []).filter(
+            (x) => x !== 'kms.amazonaws.com',
+          ),
+        }
+      : s,
   );
-  return [command('aws', 'cloudtrail', 'put-event-selectors', '--region', args.homeRegion, '--trail-name', args.trailArn, '--event-selectors', json(basic))];
+  return [
+    command(
+      'aws',
+      'cloudtrail',
+      'put-event-selectors',
+      '--region',
+      args.homeRegion,
+      '--trail-name',
+      args.trailArn,
+      '--event-selectors',
+      json(basic),
+    ),
+  ];
 }
 
 /** No trail at all: a multi-region trail with management events and the buckets' write data events. */
 export function createTrail(args: { region: string; logBucket: string; buckets: string[] }): string[] {
   const selectors: AdvancedSelector[] = [KMS_MANAGEMENT_SELECTOR, ...args.buckets.map(S3_WRITE_SELECTOR)];
   return [
-    command('aws', 'cloudtrail', 'create-trail', '--region', args.region, '--name', 's3-evidence', '--s3-bucket-name', args.logBucket, '--is-multi-region-trail', '--enable-log-file-validation'),
-    command('aws', 'cloudtrail', 'put-event-selectors', '--region', args.region, '--trail-name', 's3-evidence', '--advanced-event-selectors', json(selectors)),
+    command(
+      'aws',
+      'cloudtrail',
+      'create-trail',
+      '--region',
+      args.region,
+      '--name',
+      's3-evidence',
+      '--s3-bucket-name',
+      args.logBucket,
+      '--is-multi-region-trail',
+      '--enable-log-file-validation',
+    ),
+    command(
+      'aws',
+      'cloudtrail',
+      'put-event-selectors',
+      '--region',
+      args.region,
+      '--trail-name',
+      's3-evidence',
+      '--advanced-event-selectors',
+      json(selectors),
+    ),
     command('aws', 'cloudtrail', 'start-logging', '--region', args.region, '--name', 's3-evidence'),
   ];
 }
 
 const CONFIG_TYPES = ['AWS::S3::Bucket', 'AWS::KMS::Key'];
 
-export function recordConfig(args: { account: string; region: string; recorderName?: string; recording?: boolean; resourceTypes?: string[]; exists: boolean }): string[] {
+export function recordConfig(args: {
+  account: string;
+  region: string;
+  recorderName?: string;
+  recording?: boolean;
+  resourceTypes?: string[];
+  exists: boolean;
+}): string[] {
   const name = args.recorderName ?? 'default';
   const out: string[] = [];
   if (!args.exists || args.resourceTypes) {
     const types = [...new Set([...(args.resourceTypes ?? []), ...CONFIG_TYPES])];
     out.push(
       command(
-        'aws', 'configservice', 'put-configuration-recorder', '--region', args.region,
-        '--configuration-recorder', json({ name, roleARN: `arn:aws:iam::${args.account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig` }),
-        '--recording-group', json({ allSupported: false, includeGlobalResourceTypes: false, resourceTypes: types }),
+        'aws',
+        'configservice',
+        'put-configuration-recorder',
+        '--region',
+        args.region,
+        '--configuration-recorder',
+        json({
+          name,
+          roleARN: `arn:aws:iam::${args.account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
+        }),
+        '--recording-group',
+        json({ allSupported: false, includeGlobalResourceTypes: false, resourceTypes: types }),
       ),
     );
   }
   if (!args.exists) {
-    out.push(command('aws', 'configservice', 'put-delivery-channel', '--region', args.region, '--delivery-channel', json({ name: 'default', s3BucketName: 'REPLACE-WITH-CONFIG-BUCKET' })));
+    out.push(
+      command(
+        'aws',
+        'configservice',
+        'put-delivery-channel',
+        '--region',
+        args.region,
+        '--delivery-channel',
+        json({ name: 'default', s3BucketName: 'REPLACE-WITH-CONFIG-BUCKET' }),
+      ),
+    );
   }
-  if (!args.recording) out.push(command('aws', 'configservice', 'start-configuration-recorder', '--region', args.region, '--configuration-recorder-name', name));
+  if (!args.recording)
+    out.push(
+      command(
+        'aws',
+        'configservice',
+        'start-configuration-recorder',
+        '--region',
+        args.region,
+        '--configuration-recorder-name',
+        name,
+      ),
+    );
   return out;
 }

@@ -1,5 +1,4 @@
-export { runDoctor,  } from './run-doctor.js';
+export { runDoctor } from './run-doctor.js';
 export { renderDoctor } from './render.js';
 export { DOCTOR_IAM_ACTION } from './clients.js';
-;
-export type { Check,   DoctorReport,    } from './readiness.js';
+export type { Check, DoctorReport } from './readiness.js';

@@ -12,13 +12,24 @@ export function renderDoctor(report: DoctorReport): string {
   if (report.caller) lines.push(`Checked as ${report.caller.arn} at ${report.checkedAt}`);
   for (const t of report.tenants) {
     lines.push('', `${t.tenant}: ${t.ready ? 'READY' : 'NOT READY'}`);
-    const rows = t.accounts.flatMap((a) => a.checks.map((c) => [a.account, c.area, c.scope, MARK[c.status] ?? c.status, c.detail]));
+    const rows = t.accounts.flatMap((a) =>
+      a.checks.map((c) => [a.account, c.area, c.scope, MARK[c.status] ?? c.status, c.detail]),
+    );
     const widths = [12, 13, Math.min(40, Math.max(5, ...rows.map((r) => r[2]!.length))), 7];
     lines.push(`  ${['account', 'check', 'scope', 'status'].map((h, i) => pad(h, widths[i]!)).join('  ')}  detail`);
-    for (const r of rows) lines.push(`  ${r.slice(0, 4).map((v, i) => pad(v, widths[i]!)).join('  ')}  ${r[4]}`);
+    for (const r of rows)
+      lines.push(
+        `  ${r
+          .slice(0, 4)
+          .map((v, i) => pad(v, widths[i]!))
+          .join('  ')}  ${r[4]}`,
+      );
     for (const a of t.accounts) {
       const failed = a.calls.filter((c) => c.outcome === 'access_denied' || c.outcome === 'error');
-      if (a.calls.length) lines.push(`  ${a.account}: ${a.calls.length - failed.length} of ${a.calls.length} read calls answered${failed.length ? `; failed: ${failed.map((c) => `${c.operation} (${c.errorCode})`).join(', ')}` : ''}`);
+      if (a.calls.length)
+        lines.push(
+          `  ${a.account}: ${a.calls.length - failed.length} of ${a.calls.length} read calls answered${failed.length ? `; failed: ${failed.map((c) => `${c.operation} (${c.errorCode})`).join(', ')}` : ''}`,
+        );
     }
     const gaps = t.accounts.flatMap((a) => a.checks.filter((c) => c.fix?.length).map((c) => ({ a, c })));
     if (gaps.length) {
@@ -29,6 +40,14 @@ export function renderDoctor(report: DoctorReport): string {
       }
     }
   }
-  lines.push('', report.ready ? 'All tenants ready.' : `Not ready: ${report.tenants.filter((t) => !t.ready).map((t) => t.tenant).join(', ')}.`);
+  lines.push(
+    '',
+    report.ready
+      ? 'All tenants ready.'
+      : `Not ready: ${report.tenants
+          .filter((t) => !t.ready)
+          .map((t) => t.tenant)
+          .join(', ')}.`,
+  );
   return `${lines.join('\n')}\n`;
 }

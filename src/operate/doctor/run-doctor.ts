@@ -31,7 +31,13 @@ function deliveryBuckets(tenant: TenantConfig): string[] {
 }
 
 function notReadable(account: AccountConfig, check: Check): AccountReadiness {
-  return { account: account.id, ...(account.roleArn ? { roleArn: account.roleArn } : {}), ready: false, checks: [check], calls: [] };
+  return {
+    account: account.id,
+    ...(account.roleArn ? { roleArn: account.roleArn } : {}),
+    ready: false,
+    checks: [check],
+    calls: [],
+  };
 }
 
 async function doctorAccount(args: {
@@ -52,7 +58,12 @@ async function doctorAccount(args: {
     if (account.roleArn) {
       const sts = stsClientFor(opts, opts.defaultRegion, args.base);
       toClose.push(sts);
-      const assumed = assumedRoleCredentials({ sts, roleArn: account.roleArn, ...(account.externalId ? { externalId: account.externalId } : {}), sessionName: roleSessionName(tenant.id, args.runId) });
+      const assumed = assumedRoleCredentials({
+        sts,
+        roleArn: account.roleArn,
+        ...(account.externalId ? { externalId: account.externalId } : {}),
+        sessionName: roleSessionName(tenant.id, args.runId),
+      });
       try {
         await assumed.first();
       } catch (err) {
@@ -61,7 +72,12 @@ async function doctorAccount(args: {
           scope: roleScope,
           status: 'gap',
           detail: `cannot assume ${account.roleArn} as ${caller.arn}: ${failureText(err)}. The role must trust account ${caller.account} with the tenant's external ID, and the caller needs sts:AssumeRole on it. Deploy it in account ${account.id}:`,
-          fix: deployReaderRole({ operatorAccount: caller.account, ...(account.externalId ? { externalId: account.externalId } : {}), deliveryBuckets: deliveryBuckets(tenant), region: account.regions[0] ?? opts.defaultRegion }),
+          fix: deployReaderRole({
+            operatorAccount: caller.account,
+            ...(account.externalId ? { externalId: account.externalId } : {}),
+            deliveryBuckets: deliveryBuckets(tenant),
+            region: account.regions[0] ?? opts.defaultRegion,
+          }),
         });
       }
       credentials = assumed.provider;
@@ -71,24 +87,64 @@ async function doctorAccount(args: {
         scope: roleScope,
         status: 'gap',
         detail: `no roleArn configured, and the caller (${caller.arn}) is in account ${caller.account}, not ${account.id}: add roleArn and externalId to the account in the config, after deploying the role:`,
-        fix: deployReaderRole({ operatorAccount: caller.account, deliveryBuckets: deliveryBuckets(tenant), region: account.regions[0] ?? opts.defaultRegion }),
+        fix: deployReaderRole({
+          operatorAccount: caller.account,
+          deliveryBuckets: deliveryBuckets(tenant),
+          region: account.regions[0] ?? opts.defaultRegion,
+        }),
       });
     }
     const sts = stsClientFor(opts, opts.defaultRegion, credentials);
     toClose.push(sts);
     const who = await attempt(() => sts.send(new GetCallerIdentityCommand({})));
-    if (!who.ok) return notReadable(account, { area: 'role', scope: roleScope, status: 'gap', detail: `credentials for ${account.id} do not work: ${failureText(who.cause)}` });
+    if (!who.ok)
+      return notReadable(account, {
+        area: 'role',
+        scope: roleScope,
+        status: 'gap',
+        detail: `credentials for ${account.id} do not work: ${failureText(who.cause)}`,
+      });
     if (who.output.Account !== account.id) {
-      return notReadable(account, { area: 'role', scope: roleScope, status: 'gap', detail: `credentials for ${account.id} belong to account ${who.output.Account} (${who.output.Arn})` });
+      return notReadable(account, {
+        area: 'role',
+        scope: roleScope,
+        status: 'gap',
+        detail: `credentials for ${account.id} belong to account ${who.output.Account} (${who.output.Arn})`,
+      });
     }
     const clients = new RegionalClients(opts, credentials);
     const treeS3 = s3ClientFor(opts, opts.defaultRegion, credentials, { followRegionRedirects: true });
     toClose.push(clients, treeS3);
-    const source = liveAccountSource({ account: account.id, clients, limiter: args.limiter, opts, now: () => args.now });
-    const roleCheck: Check = { area: 'role', scope: roleScope, status: 'ok', detail: account.roleArn ? `assumed ${account.roleArn} as ${who.output.Arn}` : `read as ${who.output.Arn}` };
-    const { checks, calls } = await checkAccount({ tenant, account, source, treeS3, governance: clients, now: args.now });
+    const source = liveAccountSource({
+      account: account.id,
+      clients,
+      limiter: args.limiter,
+      opts,
+      now: () => args.now,
+    });
+    const roleCheck: Check = {
+      area: 'role',
+      scope: roleScope,
+      status: 'ok',
+      detail: account.roleArn ? `assumed ${account.roleArn} as ${who.output.Arn}` : `read as ${who.output.Arn}`,
+    };
+    const { checks, calls } = await checkAccount({
+      tenant,
+      account,
+      source,
+      treeS3,
+      governance: clients,
+      now: args.now,
+    });
     const all = [roleCheck, ...checks];
-    return { account: account.id, ...(account.roleArn ? { roleArn: account.roleArn } : {}), identity: who.output.Arn ?? '', ready: isReady(all), checks: all, calls };
+    return {
+      account: account.id,
+      ...(account.roleArn ? { roleArn: account.roleArn } : {}),
+      identity: who.output.Arn ?? '',
+      ready: isReady(all),
+      checks: all,
+      calls,
+    };
   } finally {
     toClose.forEach((c) => c.destroy());
   }
@@ -98,25 +154,57 @@ export async function runDoctor(args: DoctorArgs): Promise<DoctorReport> {
   const now = args.now ?? new Date();
   const opts = resolveLiveOptions(args.live);
   const base = baseCredentials(args.live);
-  const runId = args.live.runId ?? `doctor-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+  const runId =
+    args.live.runId ??
+    `doctor-${now
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z')}`;
   const limiter = new CallLimiter(opts.limits);
   const sts = stsClientFor(opts, opts.defaultRegion, base);
   const callerCall = await attempt(() => sts.send(new GetCallerIdentityCommand({})));
   sts.destroy();
   const tenants: TenantReadiness[] = [];
-  const caller = callerCall.ok ? { arn: callerCall.output.Arn ?? '', account: callerCall.output.Account ?? '' } : undefined;
+  const caller = callerCall.ok
+    ? { arn: callerCall.output.Arn ?? '', account: callerCall.output.Account ?? '' }
+    : undefined;
   for (const tenant of args.tenants) {
     const accounts: AccountReadiness[] = [];
     for (const account of tenant.accounts) {
       if (account.offlineExport) {
-        accounts.push({ account: account.id, ready: true, checks: [{ area: 'read', scope: `account ${account.id}`, status: 'skipped', detail: `offline export ${account.offlineExport}: not checked live` }], calls: [] });
+        accounts.push({
+          account: account.id,
+          ready: true,
+          checks: [
+            {
+              area: 'read',
+              scope: `account ${account.id}`,
+              status: 'skipped',
+              detail: `offline export ${account.offlineExport}: not checked live`,
+            },
+          ],
+          calls: [],
+        });
       } else if (!caller) {
-        accounts.push(notReadable(account, { area: 'role', scope: `account ${account.id}`, status: 'gap', detail: `the caller's credentials do not work (sts:GetCallerIdentity: ${failureText((callerCall as { cause: unknown }).cause)})` }));
+        accounts.push(
+          notReadable(account, {
+            area: 'role',
+            scope: `account ${account.id}`,
+            status: 'gap',
+            detail: `the caller's credentials do not work (sts:GetCallerIdentity: ${failureText((callerCall as { cause: unknown }).cause)})`,
+          }),
+        );
       } else {
         accounts.push(await doctorAccount({ tenant, account, opts, base, caller, limiter, runId, now }));
       }
     }
     tenants.push({ tenant: tenant.id, ready: accounts.every((a) => a.ready), accounts });
   }
-  return { tool: TOOL, checkedAt: now.toISOString(), ...(caller ? { caller } : {}), ready: tenants.every((t) => t.ready), tenants };
+  return {
+    tool: TOOL,
+    checkedAt: now.toISOString(),
+    ...(caller ? { caller } : {}),
+    ready: tenants.every((t) => t.ready),
+    tenants,
+  };
 }

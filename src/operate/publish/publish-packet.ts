@@ -74,7 +74,12 @@ export async function publishPacket(args: {
         }),
       );
       if (out.ChecksumSHA256 && out.ChecksumSHA256 !== checksum) {
-        failure = { path: rel, key, code: 'ChecksumMismatch', message: `S3 answered checksum ${out.ChecksumSHA256}, sent ${checksum}` };
+        failure = {
+          path: rel,
+          key,
+          code: 'ChecksumMismatch',
+          message: `S3 answered checksum ${out.ChecksumSHA256}, sent ${checksum}`,
+        };
         break;
       }
       uploaded.push({
@@ -88,7 +93,14 @@ export async function publishPacket(args: {
       });
     } catch (err) {
       const { error, requestId } = describeAwsError(err);
-      failure = { path: rel, key, code: error.code, message: error.message, ...(error.httpStatus ? { httpStatus: error.httpStatus } : {}), ...(requestId ? { requestId } : {}) };
+      failure = {
+        path: rel,
+        key,
+        code: error.code,
+        message: error.message,
+        ...(error.httpStatus ? { httpStatus: error.httpStatus } : {}),
+        ...(requestId ? { requestId } : {}),
+      };
       break;
     }
   }

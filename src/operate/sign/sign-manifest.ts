@@ -5,7 +5,13 @@ import path from 'node:path';
 import { stableJson, writeFileAtomic } from '../../util/atomic-write.js';
 import { sha256 } from '../../util/hash.js';
 import { MANIFEST_FILE } from '../../workspace/manifest.js';
-import { PUBLIC_KEY_FILE, SIGNATURE_FILE, SIGNING_ALGORITHMS, type ManifestSignature, type SigningAlgorithm } from './signature-file.js';
+import {
+  PUBLIC_KEY_FILE,
+  SIGNATURE_FILE,
+  SIGNING_ALGORITHMS,
+  type ManifestSignature,
+  type SigningAlgorithm,
+} from './signature-file.js';
 import { signatureValid } from './verify-signature.js';
 
 class SigningError extends Error {
@@ -25,10 +31,14 @@ export interface SigningKey {
 /** kms:GetPublicKey once per run: the key must be SIGN_VERIFY and offer a SHA-256 algorithm. */
 export async function fetchSigningKey(kms: KMSClient, keyId: string): Promise<SigningKey> {
   const out = await kms.send(new GetPublicKeyCommand({ KeyId: keyId }));
-  if (out.KeyUsage && out.KeyUsage !== 'SIGN_VERIFY') throw new SigningError(`${keyId} is a ${out.KeyUsage} key; --sign-with needs an asymmetric SIGN_VERIFY key`);
+  if (out.KeyUsage && out.KeyUsage !== 'SIGN_VERIFY')
+    throw new SigningError(`${keyId} is a ${out.KeyUsage} key; --sign-with needs an asymmetric SIGN_VERIFY key`);
   const offered = out.SigningAlgorithms ?? [];
   const algorithm = SIGNING_ALGORITHMS.find((a) => offered.includes(a));
-  if (!algorithm) throw new SigningError(`${keyId} offers ${offered.join(', ') || 'no signing algorithm'}; the tool signs SHA-256 digests (${SIGNING_ALGORITHMS.join(', ')})`);
+  if (!algorithm)
+    throw new SigningError(
+      `${keyId} offers ${offered.join(', ') || 'no signing algorithm'}; the tool signs SHA-256 digests (${SIGNING_ALGORITHMS.join(', ')})`,
+    );
   if (!out.PublicKey) throw new SigningError(`kms:GetPublicKey returned no public key for ${keyId}`);
   return { keyId: out.KeyId ?? keyId, publicKeyDer: Buffer.from(out.PublicKey), algorithm };
 }
@@ -38,11 +48,18 @@ export async function fetchSigningKey(kms: KMSClient, keyId: string): Promise<Si
  * the signature locally with the public key, and writes manifest.signature.json and the public key
  * beside the manifest.
  */
-export async function signManifest(args: { kms: KMSClient; key: SigningKey; packetDir: string; now?: () => Date }): Promise<ManifestSignature> {
+export async function signManifest(args: {
+  kms: KMSClient;
+  key: SigningKey;
+  packetDir: string;
+  now?: () => Date;
+}): Promise<ManifestSignature> {
   const { kms, key, packetDir } = args;
   const manifest = await readFile(path.join(packetDir, MANIFEST_FILE));
   const digest = createHash('sha256').update(manifest).digest();
-  const out = await kms.send(new SignCommand({ KeyId: key.keyId, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: key.algorithm }));
+  const out = await kms.send(
+    new SignCommand({ KeyId: key.keyId, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: key.algorithm }),
+  );
   const signedAt = (args.now ?? (() => new Date()))().toISOString();
   if (!out.Signature) throw new SigningError(`kms:Sign returned no signature for ${key.keyId}`);
   const signature = Buffer.from(out.Signature);
@@ -66,4 +83,3 @@ export async function signManifest(args: { kms: KMSClient; key: SigningKey; pack
   await writeFileAtomic(path.join(packetDir, SIGNATURE_FILE), stableJson(record));
   return record;
 }
-

@@ -3,7 +3,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256 } from '../../util/hash.js';
 import { MANIFEST_FILE } from '../../workspace/manifest.js';
-import { isSigningAlgorithm, PUBLIC_KEY_FILE, SIGNATURE_FILE, type ManifestSignature, type SigningAlgorithm } from './signature-file.js';
+import {
+  isSigningAlgorithm,
+  PUBLIC_KEY_FILE,
+  SIGNATURE_FILE,
+  type ManifestSignature,
+  type SigningAlgorithm,
+} from './signature-file.js';
 
 export type SignatureCheck =
   | { state: 'absent' }
@@ -27,7 +33,9 @@ export interface TrustAnchors {
 
 function publicKeyFrom(bytes: Buffer): KeyObject {
   const pem = bytes.toString('utf8');
-  return pem.includes('-----BEGIN') ? createPublicKey(pem) : createPublicKey({ key: bytes, format: 'der', type: 'spki' });
+  return pem.includes('-----BEGIN')
+    ? createPublicKey(pem)
+    : createPublicKey({ key: bytes, format: 'der', type: 'spki' });
 }
 
 function spkiDer(key: KeyObject): Buffer {
@@ -42,7 +50,12 @@ function verifyKey(key: KeyObject, algorithm: SigningAlgorithm) {
 }
 
 /** True when `signature` is a valid signature of `message` (hashed with SHA-256) under `key`. */
-export function signatureValid(message: Buffer, signature: Buffer, key: KeyObject, algorithm: SigningAlgorithm): boolean {
+export function signatureValid(
+  message: Buffer,
+  signature: Buffer,
+  key: KeyObject,
+  algorithm: SigningAlgorithm,
+): boolean {
   try {
     return verify('sha256', message, verifyKey(key, algorithm), signature);
   } catch {
@@ -60,24 +73,37 @@ export async function verifyManifestSignature(packetDir: string, trust: TrustAnc
     sig = JSON.parse(await readFile(path.join(packetDir, SIGNATURE_FILE), 'utf8')) as ManifestSignature;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      return trust.expectKeyId || trust.trustedPublicKey ? { state: 'failed', problems: [`${SIGNATURE_FILE} is missing but a signature was required`] } : { state: 'absent' };
+      return trust.expectKeyId || trust.trustedPublicKey
+        ? { state: 'failed', problems: [`${SIGNATURE_FILE} is missing but a signature was required`] }
+        : { state: 'absent' };
     }
     return { state: 'failed', problems: [`${SIGNATURE_FILE} unreadable: ${(err as Error).message}`] };
   }
   const problems: string[] = [];
-  const base = { keyId: sig.keyId, algorithm: sig.signingAlgorithm, signedAt: sig.signedAt, manifestSha256: sig.manifestSha256, publicKeySha256: sig.publicKeySha256 };
+  const base = {
+    keyId: sig.keyId,
+    algorithm: sig.signingAlgorithm,
+    signedAt: sig.signedAt,
+    manifestSha256: sig.manifestSha256,
+    publicKeySha256: sig.publicKeySha256,
+  };
   const manifest = await readFile(path.join(packetDir, MANIFEST_FILE)).catch(() => undefined);
   if (!manifest) return { state: 'failed', ...base, problems: [`${MANIFEST_FILE} is missing`] };
-  if (sha256(manifest) !== sig.manifestSha256) problems.push(`${MANIFEST_FILE} has changed since it was signed (sha256 ${sha256(manifest)}, signed ${sig.manifestSha256})`);
+  if (sha256(manifest) !== sig.manifestSha256)
+    problems.push(
+      `${MANIFEST_FILE} has changed since it was signed (sha256 ${sha256(manifest)}, signed ${sig.manifestSha256})`,
+    );
   let key: KeyObject | undefined;
   try {
     const stored = await readFile(path.join(packetDir, PUBLIC_KEY_FILE));
-    if (sha256(stored) !== sig.publicKeySha256) problems.push(`${PUBLIC_KEY_FILE} is not the public key recorded in ${SIGNATURE_FILE}`);
+    if (sha256(stored) !== sig.publicKeySha256)
+      problems.push(`${PUBLIC_KEY_FILE} is not the public key recorded in ${SIGNATURE_FILE}`);
     key = publicKeyFrom(stored);
   } catch (err) {
     problems.push(`${PUBLIC_KEY_FILE} unreadable: ${(err as Error).message}`);
   }
-  if (trust.expectKeyId && trust.expectKeyId !== sig.keyId) problems.push(`signed with ${sig.keyId}, not the expected key ${trust.expectKeyId}`);
+  if (trust.expectKeyId && trust.expectKeyId !== sig.keyId)
+    problems.push(`signed with ${sig.keyId}, not the expected key ${trust.expectKeyId}`);
   if (key && trust.trustedPublicKey) {
     let trusted: KeyObject | undefined;
     try {
@@ -85,9 +111,11 @@ export async function verifyManifestSignature(packetDir: string, trust: TrustAnc
     } catch (err) {
       problems.push(`the trusted public key cannot be read: ${(err as Error).message}`);
     }
-    if (trusted && !spkiDer(trusted).equals(spkiDer(key))) problems.push('the stored public key is not the trusted public key');
+    if (trusted && !spkiDer(trusted).equals(spkiDer(key)))
+      problems.push('the stored public key is not the trusted public key');
   }
-  if (!isSigningAlgorithm(sig.signingAlgorithm)) problems.push(`unsupported signing algorithm ${String(sig.signingAlgorithm)}`);
+  if (!isSigningAlgorithm(sig.signingAlgorithm))
+    problems.push(`unsupported signing algorithm ${String(sig.signingAlgorithm)}`);
   else if (key && !signatureValid(manifest, Buffer.from(sig.signature ?? '', 'base64'), key, sig.signingAlgorithm)) {
     problems.push(`the signature does not verify over ${MANIFEST_FILE} with the stored public key`);
   }

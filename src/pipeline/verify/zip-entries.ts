@@ -27,10 +27,15 @@ export function zipEntries(zip: Buffer): Map<string, ZipEntry> {
   let at = zip.readUInt32LE(eocd + 16);
   const entries = new Map<string, ZipEntry>();
   for (let i = 0; i < count; i += 1) {
-    if (at + 46 > zip.length || zip.readUInt32LE(at) !== CENTRAL_SIGNATURE) throw new Error(`bad central directory entry at byte ${at}`);
+    if (at + 46 > zip.length || zip.readUInt32LE(at) !== CENTRAL_SIGNATURE)
+      throw new Error(`bad central directory entry at byte ${at}`);
     const nameLength = zip.readUInt16LE(at + 28);
     const name = zip.subarray(at + 46, at + 46 + nameLength).toString('utf8');
-    entries.set(name, { crc32: zip.readUInt32LE(at + 16), compressedSize: zip.readUInt32LE(at + 20), size: zip.readUInt32LE(at + 24) });
+    entries.set(name, {
+      crc32: zip.readUInt32LE(at + 16),
+      compressedSize: zip.readUInt32LE(at + 20),
+      size: zip.readUInt32LE(at + 24),
+    });
     at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
   }
   return entries;

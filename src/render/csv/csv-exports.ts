@@ -34,7 +34,15 @@ class CsvFile {
 export const UNENCRYPTED_EXPORT = 'exports/unencrypted-objects.csv';
 
 const COMPLIANCE_COLUMNS = [
-  'framework', 'framework_version', 'requirement', 'requirement_title', 'requirement_status', 'control', 'control_title', 'control_verdict', 'control_scope',
+  'framework',
+  'framework_version',
+  'requirement',
+  'requirement_title',
+  'requirement_status',
+  'control',
+  'control_title',
+  'control_verdict',
+  'control_scope',
 ] as const;
 
 /**
@@ -53,7 +61,16 @@ export const csvRenderer: Renderer = {
     for (const b of packet.buckets) {
       if (b.coverage.state !== 'measured' || b.coverage.unencryptedExport.rows === 0) continue;
       for await (const r of ctx.exports.unencryptedObjects(b.coverage.unencryptedExport.file)) {
-        await unencrypted.row([r.bucket, r.key, r.versionId ?? '', r.isLatest === undefined ? '' : String(r.isLatest), r.size, r.lastModified ?? '', r.storageClass ?? '', r.encryptionStatus]);
+        await unencrypted.row([
+          r.bucket,
+          r.key,
+          r.versionId ?? '',
+          r.isLatest === undefined ? '' : String(r.isLatest),
+          r.size,
+          r.lastModified ?? '',
+          r.storageClass ?? '',
+          r.encryptionStatus,
+        ]);
       }
     }
     await unencrypted.close();
@@ -61,19 +78,47 @@ export const csvRenderer: Renderer = {
 
     const findings = new CsvFile(path.join(ctx.outDir, 'exports', 'findings.csv'));
     await findings.row(['id', 'severity', 'control', 'resource', 'text', 'evidence']);
-    for (const f of packet.findings) await findings.row([f.id, f.severity, f.controlId, f.resource, f.text, f.evidence.join(' ')]);
+    for (const f of packet.findings)
+      await findings.row([f.id, f.severity, f.controlId, f.resource, f.text, f.evidence.join(' ')]);
     await findings.close();
     written.push('exports/findings.csv');
 
     const buckets = new CsvFile(path.join(ctx.outDir, 'exports', 'buckets.csv'));
-    await buckets.row(['account', 'region', 'bucket', 'default_encryption', 'kms_key', 'sse_enforcement', 'tls_enforcement', 'coverage_state', 'objects', 'unencrypted_objects', 'bytes', 'unencrypted_bytes']);
+    await buckets.row([
+      'account',
+      'region',
+      'bucket',
+      'default_encryption',
+      'kms_key',
+      'sse_enforcement',
+      'tls_enforcement',
+      'coverage_state',
+      'objects',
+      'unencrypted_objects',
+      'bytes',
+      'unencrypted_bytes',
+    ]);
     for (const b of packet.buckets) {
       const enc = b.defaultEncryption;
-      const mode = enc.state === 'enabled' ? enc.mode : enc.state === 'unreadable' ? `unreadable (${enc.errorCode})` : 'none';
-      const key = enc.state === 'enabled' ? enc.kmsKeyArn ?? enc.kmsKeyId ?? '' : '';
+      const mode =
+        enc.state === 'enabled' ? enc.mode : enc.state === 'unreadable' ? `unreadable (${enc.errorCode})` : 'none';
+      const key = enc.state === 'enabled' ? (enc.kmsKeyArn ?? enc.kmsKeyId ?? '') : '';
       const c = b.coverage;
       const m = c.state === 'measured' ? c : undefined;
-      await buckets.row([b.account, b.region, b.name, mode, key, b.sseEnforcement.level, b.tlsEnforcement.level, c.state, m ? m.total.objects : '', m ? m.unencrypted.objects : '', m ? m.total.bytes : '', m ? m.unencrypted.bytes : '']);
+      await buckets.row([
+        b.account,
+        b.region,
+        b.name,
+        mode,
+        key,
+        b.sseEnforcement.level,
+        b.tlsEnforcement.level,
+        c.state,
+        m ? m.total.objects : '',
+        m ? m.unencrypted.objects : '',
+        m ? m.total.bytes : '',
+        m ? m.unencrypted.bytes : '',
+      ]);
     }
     await buckets.close();
     written.push('exports/buckets.csv');

@@ -47,7 +47,10 @@ export async function writeLogExports(packet: Packet, rows: LogExportRows, outDi
   const written: string[] = [];
 
   if (denied.state === 'collected') {
-    if (rows.deniedUploads.length !== denied.total) throw new Error(`denied-uploads export: evidence gives ${rows.deniedUploads.length} rows, packet.json says ${denied.total}`);
+    if (rows.deniedUploads.length !== denied.total)
+      throw new Error(
+        `denied-uploads export: evidence gives ${rows.deniedUploads.length} rows, packet.json says ${denied.total}`,
+      );
     await writeCsv(outDir, LOG_EXPORTS.deniedUploads, deniedUploadsCsvLines(rows.deniedUploads));
     written.push(LOG_EXPORTS.deniedUploads);
   }

@@ -23,13 +23,15 @@ export function allocateRows(
 ): RowBudget {
   let controlRows = Math.min(counts.controls, MAX_CONTROL_ROWS);
   let findingRows = Math.min(counts.findings, topFindings);
-  const fits = () => heights.controls(counts.controls, controlRows) + heights.findings(counts.findings, findingRows) <= available;
+  const fits = () =>
+    heights.controls(counts.controls, controlRows) + heights.findings(counts.findings, findingRows) <= available;
   while (!fits()) {
     if (findingRows > 3) findingRows--;
     else if (controlRows > 4) controlRows--;
     else if (findingRows > 1) findingRows--;
     else if (controlRows > 1) controlRows--;
-    else throw new Error(`one-page layout: ${available.toFixed(1)} pt left is not enough for one control and one finding`);
+    else
+      throw new Error(`one-page layout: ${available.toFixed(1)} pt left is not enough for one control and one finding`);
   }
   return { controlRows, findingRows };
 }

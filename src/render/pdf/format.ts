@@ -35,4 +35,3 @@ export function formatMonth(period: string, format: string, locale: string): str
   if (!dt.isValid) throw new Error(`not a YYYY-MM month: "${period}"`);
   return dt.setLocale(locale).toFormat(format);
 }
-

@@ -17,7 +17,11 @@ export function shortPrincipal(principal: string, ownAccounts: ReadonlySet<strin
 }
 
 /** A key by its alias when the packet knows one, else `key/<id>` (with the account when foreign). */
-export function shortKey(keyArn: string, aliases: ReadonlyMap<string, string>, ownAccounts: ReadonlySet<string>): string {
+export function shortKey(
+  keyArn: string,
+  aliases: ReadonlyMap<string, string>,
+  ownAccounts: ReadonlySet<string>,
+): string {
   const alias = aliases.get(keyArn);
   if (alias) return alias;
   const m = KMS_KEY_ARN.exec(keyArn);

@@ -39,8 +39,19 @@ export interface RenderPdfOptions {
 function documentInfo(packet: Packet, wording: Wording): PDFKit.DocumentInfo {
   const generated = new Date(packet.generatedAt);
   if (Number.isNaN(generated.getTime())) throw new Error(`packet.generatedAt is not a date: "${packet.generatedAt}"`);
-  const month = formatInstant(packet.period.startUtc, packet.period.timeZone, wording.t('pdf.format.month'), wording.t('pdf.locale'));
-  const ctx = { tenant: packet.tenant.displayName, month, operator: packet.operator, tool: packet.tool.name, version: packet.tool.version };
+  const month = formatInstant(
+    packet.period.startUtc,
+    packet.period.timeZone,
+    wording.t('pdf.format.month'),
+    wording.t('pdf.locale'),
+  );
+  const ctx = {
+    tenant: packet.tenant.displayName,
+    month,
+    operator: packet.operator,
+    tool: packet.tool.name,
+    version: packet.tool.version,
+  };
   return {
     Title: wording.t('pdf.info.title', ctx),
     Author: wording.t('pdf.info.author', ctx),
@@ -72,7 +83,10 @@ function planPage(ctx: PageContext, opts: RenderPdfOptions): { details: DetailsP
   const plan = (compact: boolean) => {
     const details = planDetails(ctx, compact);
     const fixed = headerHeight() + statusHeight() + tilesHeight(ctx) + trendHeight(ctx) + detailsHeight(details);
-    const heights = { controls: (count: number, rows: number) => controlsHeight(count, rows, footnote), findings: findingsHeight };
+    const heights = {
+      controls: (count: number, rows: number) => controlsHeight(count, rows, footnote),
+      findings: findingsHeight,
+    };
     const counts = { controls: packet.controls.length, findings: packet.findings.length };
     return { details, budget: allocateRows(limit - g.top - fixed, counts, opts.topFindings ?? 6, heights) };
   };
@@ -98,8 +112,14 @@ function drawPage(ctx: PageContext, opts: RenderPdfOptions): void {
     { height: statusHeight(), draw: (y) => drawStatus(ctx, y) },
     { height: tilesHeight(ctx), draw: (y) => drawTiles(ctx, y) },
     ...(trendHeight(ctx) > 0 ? [{ height: trendHeight(ctx), draw: (y: number) => drawTrend(ctx, y) }] : []),
-    { height: controlsHeightOf(packet.controls.length, budget.controlRows), draw: (y) => drawControls(ctx, y, budget.controlRows) },
-    { height: findingsHeight(packet.findings.length, budget.findingRows), draw: (y) => drawFindings(ctx, y, budget.findingRows) },
+    {
+      height: controlsHeightOf(packet.controls.length, budget.controlRows),
+      draw: (y) => drawControls(ctx, y, budget.controlRows),
+    },
+    {
+      height: findingsHeight(packet.findings.length, budget.findingRows),
+      draw: (y) => drawFindings(ctx, y, budget.findingRows),
+    },
     { height: detailsHeight(details), draw: (y) => drawDetails(ctx, y, details) },
   ];
   const used = blocks.reduce((sum, b) => sum + b.height, 0);
@@ -108,10 +128,14 @@ function drawPage(ctx: PageContext, opts: RenderPdfOptions): void {
   for (const block of blocks) {
     const end = block.draw(y);
     // A section that draws more than it declared would overlap the next one.
-    if (Math.abs(end - (y + block.height)) > 0.01) throw new Error(`one-page layout: a section drew ${end - y} pt, declared ${block.height} pt`);
+    if (Math.abs(end - (y + block.height)) > 0.01)
+      throw new Error(`one-page layout: a section drew ${end - y} pt, declared ${block.height} pt`);
     y = end + extra;
   }
-  if (y - extra > limit + 0.01) throw new Error(`one-page layout overflow: content ends at ${(y - extra).toFixed(1)} pt, footer starts at ${limit.toFixed(1)} pt`);
+  if (y - extra > limit + 0.01)
+    throw new Error(
+      `one-page layout overflow: content ends at ${(y - extra).toFixed(1)} pt, footer starts at ${limit.toFixed(1)} pt`,
+    );
   drawFooter(ctx, opts.packetSha256);
   drawProvisionalStamp(ctx);
 }

@@ -165,7 +165,13 @@ export function fitsInLines(text: string, maxWidth: number, maxLines: number, me
  * Wraps `text` + `suffix` into at most `maxLines` lines, cutting `text` (with an ellipsis) so the
  * suffix, e.g. "and 3 more — see workbook", always survives whole.
  */
-export function wrapWithSuffix(text: string, suffix: string, maxWidth: number, maxLines: number, measure: Measure): string[] {
+export function wrapWithSuffix(
+  text: string,
+  suffix: string,
+  maxWidth: number,
+  maxLines: number,
+  measure: Measure,
+): string[] {
   const chars = Array.from(text);
   for (let keep = prefixBound(chars, maxWidth * maxLines, measure); keep >= 0; keep--) {
     const head = keep === chars.length ? text : chars.slice(0, keep).join('').trimEnd() + ELLIPSIS;

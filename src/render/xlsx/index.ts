@@ -23,8 +23,6 @@ import { stampProvisional } from './provisional.js';
 import { LOG_EXPORTS, type LogExportPaths } from '../csv/log-exports.js';
 
 export type { UnencryptedRow } from './sheets/unencrypted.js';
-;
-
 const DEFAULT_UNENCRYPTED_CAP = 10_000;
 
 export interface RenderXlsxOptions {

@@ -37,7 +37,8 @@ export function stampZipEntries(zip: Buffer, instant: Date): Buffer {
   if (entries === 0xffff || at === 0xffffffff) throw new Error('zip timestamp: ZIP64 archives are not supported');
 
   for (let i = 0; i < entries; i += 1) {
-    if (out.readUInt32LE(at) !== CENTRAL_SIGNATURE) throw new Error(`zip timestamp: bad central directory entry at ${at}`);
+    if (out.readUInt32LE(at) !== CENTRAL_SIGNATURE)
+      throw new Error(`zip timestamp: bad central directory entry at ${at}`);
     out.writeUInt16LE(time, at + 12);
     out.writeUInt16LE(date, at + 14);
     const local = out.readUInt32LE(at + 42);

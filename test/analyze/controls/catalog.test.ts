@@ -15,7 +15,9 @@ function fw(id: string, requirement: string, controls: string): string {
 
 describe('control catalog', () => {
   it('lists every control folder in the static index, and nothing else', () => {
-    const folders = readdirSync(controlsDir()).filter((f) => statSync(path.join(controlsDir(), f)).isDirectory()).sort();
+    const folders = readdirSync(controlsDir())
+      .filter((f) => statSync(path.join(controlsDir(), f)).isDirectory())
+      .sort();
     expect(CONTROLS.map((c) => c.id).sort()).toEqual(folders);
   });
 
@@ -24,8 +26,15 @@ describe('control catalog', () => {
   });
 
   it('pins every framework file: its requirement ids and the controls mapped to each', () => {
-    const pinned = Object.fromEntries(loadCatalog().frameworks.map((f) => [f.file, Object.fromEntries(f.requirements.map((r) => [r.id, r.controls]))]));
-    const atRest = ['s3-default-encryption-enabled', 's3-default-encryption-matches-expectation', 's3-objects-encrypted', 's3-policy-denies-unencrypted-uploads'];
+    const pinned = Object.fromEntries(
+      loadCatalog().frameworks.map((f) => [f.file, Object.fromEntries(f.requirements.map((r) => [r.id, r.controls]))]),
+    );
+    const atRest = [
+      's3-default-encryption-enabled',
+      's3-default-encryption-matches-expectation',
+      's3-objects-encrypted',
+      's3-policy-denies-unencrypted-uploads',
+    ];
     const tls = ['s3-policy-denies-insecure-transport'];
     const rotate = ['kms-customer-keys-rotate'];
     expect(pinned).toEqual({
@@ -50,14 +59,24 @@ describe('control catalog', () => {
   });
 
   it('since CIS v2.0 no CIS version maps an S3 encryption-at-rest control', () => {
-    const atRest = new Set(['s3-default-encryption-enabled', 's3-default-encryption-matches-expectation', 's3-objects-encrypted', 's3-policy-denies-unencrypted-uploads']);
-    const current = loadCatalog().frameworks.filter((f) => f.id.startsWith('cis-') && f.id !== 'cis-aws-foundations-v1.4.0');
+    const atRest = new Set([
+      's3-default-encryption-enabled',
+      's3-default-encryption-matches-expectation',
+      's3-objects-encrypted',
+      's3-policy-denies-unencrypted-uploads',
+    ]);
+    const current = loadCatalog().frameworks.filter(
+      (f) => f.id.startsWith('cis-') && f.id !== 'cis-aws-foundations-v1.4.0',
+    );
     expect(current.map((f) => f.version)).toEqual(['3.0.0', '4.0.1', '5.0.0', '7.0.0']);
     for (const f of current) expect(f.requirements.flatMap((r) => r.controls).filter((c) => atRest.has(c))).toEqual([]);
   });
 
-  it('the configuration\'s list of framework ids is the folder, and every file names its source and version', () => {
-    const files = readdirSync(frameworksDir()).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort();
+  it("the configuration's list of framework ids is the folder, and every file names its source and version", () => {
+    const files = readdirSync(frameworksDir())
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => f.slice(0, -'.yaml'.length))
+      .sort();
     expect([...FRAMEWORK_IDS]).toEqual(files);
     for (const id of [...DEFAULT_FRAMEWORKS, ...LEGACY_FRAMEWORKS]) expect(files).toContain(id);
     for (const f of loadCatalog().frameworks) {
@@ -66,7 +85,8 @@ describe('control catalog', () => {
       expect(readFileSync(path.join(frameworksDir(), f.file), 'utf8')).toMatch(/^# .+\n/);
     }
     // Versioned frameworks say their version in the name the packet prints.
-    for (const f of loadCatalog().frameworks.filter((x) => /-v\d/.test(x.id))) expect(f.framework).toContain(`v${f.version}`);
+    for (const f of loadCatalog().frameworks.filter((x) => /-v\d/.test(x.id)))
+      expect(f.framework).toContain(`v${f.version}`);
     const sheets = loadCatalog().frameworks.map((f) => f.sheet);
     expect(new Set(sheets).size).toBe(sheets.length);
   });
@@ -86,7 +106,9 @@ describe('control catalog', () => {
   it('rejects a framework naming an unknown control', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'fw-'));
     writeFileSync(path.join(dir, 'x.yaml'), fw('x', 'A-1', '[no-such-control]'));
-    expect(() => loadFrameworks(new Set(['s3-objects-encrypted']), dir)).toThrow('requirement A-1 names unknown control "no-such-control"');
+    expect(() => loadFrameworks(new Set(['s3-objects-encrypted']), dir)).toThrow(
+      'requirement A-1 names unknown control "no-such-control"',
+    );
   });
 
   it('rejects a control listed twice in one requirement', () => {
@@ -99,7 +121,10 @@ describe('control catalog', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ctl-'));
     const folder = path.join(dir, 'my-control');
     mkdirSync(folder);
-    writeFileSync(path.join(folder, 'control.yaml'), 'id: other\ntitle: t\npasses: p\nrationale: r\nremediation: m\nseverity: high\n');
+    writeFileSync(
+      path.join(folder, 'control.yaml'),
+      'id: other\ntitle: t\npasses: p\nrationale: r\nremediation: m\nseverity: high\n',
+    );
     expect(() => loadControlMetadata('my-control', dir)).toThrow('does not match its folder "my-control"');
   });
 });

@@ -17,7 +17,14 @@ function judge(control: typeof enabled, encryption: ReturnType<typeof ok>, tenan
 
 describe('default encryption parsing', () => {
   it('aws:kms with a key id is SSE-KMS with that key and Bucket Key', () => {
-    expect(defaultEncryptionOf(kmsRule('aws:kms', KEY))).toEqual({ state: 'enabled', mode: 'SSE-KMS', algorithm: 'aws:kms', kmsKeyId: KEY, bucketKeyEnabled: true, extraRules: 0 });
+    expect(defaultEncryptionOf(kmsRule('aws:kms', KEY))).toEqual({
+      state: 'enabled',
+      mode: 'SSE-KMS',
+      algorithm: 'aws:kms',
+      kmsKeyId: KEY,
+      bucketKeyEnabled: true,
+      extraRules: 0,
+    });
   });
   it('aws:kms:dsse is DSSE-KMS', () => {
     expect(defaultEncryptionOf(kmsRule('aws:kms:dsse', KEY))).toMatchObject({ mode: 'DSSE-KMS', kmsKeyId: KEY });
@@ -33,10 +40,17 @@ describe('default encryption parsing', () => {
     expect(defaultEncryptionOf(kmsRule('aws:kms', KEY, 2))).toMatchObject({ mode: 'SSE-KMS', extraRules: 2 });
   });
   it('ServerSideEncryptionConfigurationNotFoundError is "not configured"', () => {
-    expect(defaultEncryptionOf(failed('s3:GetBucketEncryption', 'ServerSideEncryptionConfigurationNotFoundError', 'not_configured'))).toEqual({ state: 'not_configured' });
+    expect(
+      defaultEncryptionOf(
+        failed('s3:GetBucketEncryption', 'ServerSideEncryptionConfigurationNotFoundError', 'not_configured'),
+      ),
+    ).toEqual({ state: 'not_configured' });
   });
   it('AccessDenied is unreadable, never "not encrypted"', () => {
-    expect(defaultEncryptionOf(failed('s3:GetBucketEncryption', 'AccessDenied', 'access_denied'))).toMatchObject({ state: 'unreadable', errorCode: 'AccessDenied' });
+    expect(defaultEncryptionOf(failed('s3:GetBucketEncryption', 'AccessDenied', 'access_denied'))).toMatchObject({
+      state: 'unreadable',
+      errorCode: 'AccessDenied',
+    });
   });
 });
 
@@ -50,34 +64,63 @@ describe('s3-default-encryption-enabled', () => {
     expect(j.reason).toContain('aws/s3');
   });
   it('fails: no configuration', () => {
-    expect(judge(enabled, failed('s3:GetBucketEncryption', 'ServerSideEncryptionConfigurationNotFoundError', 'not_configured')).verdict).toBe('fail');
+    expect(
+      judge(
+        enabled,
+        failed('s3:GetBucketEncryption', 'ServerSideEncryptionConfigurationNotFoundError', 'not_configured'),
+      ).verdict,
+    ).toBe('fail');
   });
   it('not evaluated: access denied, with the code as reason and the evidence file', () => {
-    const j = judge(enabled, failed('s3:GetBucketEncryption', 'AccessDenied', 'access_denied', 'evidence/x/get-bucket-encryption.json'));
-    expect(j).toMatchObject({ verdict: 'not_evaluated', reason: 'GetBucketEncryption failed: AccessDenied', evidence: ['evidence/x/get-bucket-encryption.json'] });
+    const j = judge(
+      enabled,
+      failed('s3:GetBucketEncryption', 'AccessDenied', 'access_denied', 'evidence/x/get-bucket-encryption.json'),
+    );
+    expect(j).toMatchObject({
+      verdict: 'not_evaluated',
+      reason: 'GetBucketEncryption failed: AccessDenied',
+      evidence: ['evidence/x/get-bucket-encryption.json'],
+    });
   });
 });
 
 describe('s3-default-encryption-matches-expectation', () => {
-  const expect_ = (requiredMode: string, allowedKmsKeys: string[] = []) => ({ expectations: [{ buckets: 'data-*', requiredMode, allowedKmsKeys }] });
+  const expect_ = (requiredMode: string, allowedKmsKeys: string[] = []) => ({
+    expectations: [{ buckets: 'data-*', requiredMode, allowedKmsKeys }],
+  });
   it('passes: no expectation accepts any mode', () => expect(judge(matches, kmsRule('AES256')).verdict).toBe('pass'));
   it('fails: SSE-S3 where SSE-KMS is required', () => {
     const j = judge(matches, kmsRule('AES256'), expect_('SSE-KMS'));
     expect(j.verdict).toBe('fail');
     expect(j.reason).toBe('default encryption is SSE-S3; expectation "data-*" requires at least SSE-KMS');
   });
-  it('passes: DSSE-KMS satisfies an SSE-KMS requirement', () => expect(judge(matches, kmsRule('aws:kms:dsse', KEY), expect_('SSE-KMS')).verdict).toBe('pass'));
-  it('fails: SSE-KMS where DSSE-KMS is required', () => expect(judge(matches, kmsRule('aws:kms', KEY), expect_('DSSE-KMS')).verdict).toBe('fail'));
-  it('passes: the key is in the allowed list', () => expect(judge(matches, kmsRule('aws:kms', KEY), expect_('SSE-KMS', [KEY])).verdict).toBe('pass'));
-  it('fails: the key is not in the allowed list', () => expect(judge(matches, kmsRule('aws:kms', OTHER_KEY), expect_('SSE-KMS', [KEY])).verdict).toBe('fail'));
-  it('fails: no key id means aws/s3, never an allowed key', () => expect(judge(matches, kmsRule('aws:kms'), expect_('SSE-KMS', [KEY])).verdict).toBe('fail'));
+  it('passes: DSSE-KMS satisfies an SSE-KMS requirement', () =>
+    expect(judge(matches, kmsRule('aws:kms:dsse', KEY), expect_('SSE-KMS')).verdict).toBe('pass'));
+  it('fails: SSE-KMS where DSSE-KMS is required', () =>
+    expect(judge(matches, kmsRule('aws:kms', KEY), expect_('DSSE-KMS')).verdict).toBe('fail'));
+  it('passes: the key is in the allowed list', () =>
+    expect(judge(matches, kmsRule('aws:kms', KEY), expect_('SSE-KMS', [KEY])).verdict).toBe('pass'));
+  it('fails: the key is not in the allowed list', () =>
+    expect(judge(matches, kmsRule('aws:kms', OTHER_KEY), expect_('SSE-KMS', [KEY])).verdict).toBe('fail'));
+  it('fails: no key id means aws/s3, never an allowed key', () =>
+    expect(judge(matches, kmsRule('aws:kms'), expect_('SSE-KMS', [KEY])).verdict).toBe('fail'));
   it('not evaluated: a bare key id that DescribeKey could not resolve', () => {
-    expect(judge(matches, kmsRule('aws:kms', '1234abcd-12ab-34cd-56ef-1234567890ab'), expect_('SSE-KMS', [KEY])).verdict).toBe('not_evaluated');
+    expect(
+      judge(matches, kmsRule('aws:kms', '1234abcd-12ab-34cd-56ef-1234567890ab'), expect_('SSE-KMS', [KEY])).verdict,
+    ).toBe('not_evaluated');
   });
   it('not evaluated: access denied', () => {
-    expect(judge(matches, failed('s3:GetBucketEncryption', 'AccessDenied', 'access_denied'), expect_('SSE-KMS')).verdict).toBe('not_evaluated');
+    expect(
+      judge(matches, failed('s3:GetBucketEncryption', 'AccessDenied', 'access_denied'), expect_('SSE-KMS')).verdict,
+    ).toBe('not_evaluated');
   });
   it('fails: no configuration at all', () => {
-    expect(judge(matches, failed('s3:GetBucketEncryption', 'ServerSideEncryptionConfigurationNotFoundError', 'not_configured'), expect_('SSE-S3')).verdict).toBe('fail');
+    expect(
+      judge(
+        matches,
+        failed('s3:GetBucketEncryption', 'ServerSideEncryptionConfigurationNotFoundError', 'not_configured'),
+        expect_('SSE-S3'),
+      ).verdict,
+    ).toBe('fail');
   });
 });

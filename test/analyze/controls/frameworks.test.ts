@@ -14,7 +14,12 @@ describe('requirement status from its controls', () => {
 
   it('selects frameworks in the order given and names an id no file defines', () => {
     const all = loadCatalog().frameworks;
-    expect(selectFrameworks(all, ['soc2-tsc-2017', 'cis-aws-foundations-v7.0.0']).map((f) => f.sheet)).toEqual(['SOC 2', 'CIS 7.0.0']);
-    expect(() => selectFrameworks(all, ['soc2-tsc-2017', 'cis-aws-foundations-v2.0.0'])).toThrow('framework "cis-aws-foundations-v2.0.0" is not defined (frameworks/cis-aws-foundations-v2.0.0.yaml)');
+    expect(selectFrameworks(all, ['soc2-tsc-2017', 'cis-aws-foundations-v7.0.0']).map((f) => f.sheet)).toEqual([
+      'SOC 2',
+      'CIS 7.0.0',
+    ]);
+    expect(() => selectFrameworks(all, ['soc2-tsc-2017', 'cis-aws-foundations-v2.0.0'])).toThrow(
+      'framework "cis-aws-foundations-v2.0.0" is not defined (frameworks/cis-aws-foundations-v2.0.0.yaml)',
+    );
   });
 });

@@ -28,18 +28,53 @@ describe('canonical policy form', () => {
   });
 
   it('treats a single Statement object like a one-element list, and {"AWS":["*","arn…"]} like "*"', () => {
-    const statement = { Sid: 'S', Effect: 'Deny', Principal: { AWS: ['*', 'arn:aws:iam::111122223333:root'] }, Action: 's3:*', Resource: '*' };
-    expect(policiesEquivalent({ Statement: statement }, { Version: '2012-10-17', Statement: [{ ...statement, Principal: '*' }] })).toBe(true);
+    const statement = {
+      Sid: 'S',
+      Effect: 'Deny',
+      Principal: { AWS: ['*', 'arn:aws:iam::111122223333:root'] },
+      Action: 's3:*',
+      Resource: '*',
+    };
+    expect(
+      policiesEquivalent(
+        { Statement: statement },
+        { Version: '2012-10-17', Statement: [{ ...statement, Principal: '*' }] },
+      ),
+    ).toBe(true);
   });
 
   it('keeps meaning-bearing case: Effect "deny", an ARN in other case, an operator name in other case', () => {
-    expect(policiesEquivalent(approved, editStatement(approved, 'DenyInsecureTransport', (s) => ({ ...s, Effect: 'deny' })))).toBe(false);
-    expect(policiesEquivalent(approved, editStatement(approved, 'DenyInsecureTransport', (s) => ({ ...s, Resource: ['arn:aws:s3:::ACME-data', 'arn:aws:s3:::acme-data/*'] })))).toBe(false);
-    expect(policiesEquivalent(approved, editStatement(approved, 'DenyInsecureTransport', (s) => ({ ...s, Condition: { bool: { 'aws:SecureTransport': 'false' } } })))).toBe(false);
+    expect(
+      policiesEquivalent(
+        approved,
+        editStatement(approved, 'DenyInsecureTransport', (s) => ({ ...s, Effect: 'deny' })),
+      ),
+    ).toBe(false);
+    expect(
+      policiesEquivalent(
+        approved,
+        editStatement(approved, 'DenyInsecureTransport', (s) => ({
+          ...s,
+          Resource: ['arn:aws:s3:::ACME-data', 'arn:aws:s3:::acme-data/*'],
+        })),
+      ),
+    ).toBe(false);
+    expect(
+      policiesEquivalent(
+        approved,
+        editStatement(approved, 'DenyInsecureTransport', (s) => ({
+          ...s,
+          Condition: { bool: { 'aws:SecureTransport': 'false' } },
+        })),
+      ),
+    ).toBe(false);
   });
 
   it('reports a Sid-matched statement whose Resource changed as changed, naming the field', () => {
-    const narrowed = editStatement(approved, 'DenyInsecureTransport', (s) => ({ ...s, Resource: 'arn:aws:s3:::acme-data/uploads/*' }));
+    const narrowed = editStatement(approved, 'DenyInsecureTransport', (s) => ({
+      ...s,
+      Resource: 'arn:aws:s3:::acme-data/uploads/*',
+    }));
     const diff = changes(approved, narrowed);
     expect(diff).toHaveLength(1);
     expect(diff[0]!.kind).toBe('changed');
@@ -47,9 +82,17 @@ describe('canonical policy form', () => {
   });
 
   it('reports a changed Sid-less statement as one removed and one added', () => {
-    const a = { Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] };
-    const b = { Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/public/*' }] };
-    expect(changes(a, b).map((c) => c.kind).sort()).toEqual(['added', 'removed']);
+    const a = {
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }],
+    };
+    const b = {
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/public/*' }],
+    };
+    expect(
+      changes(a, b)
+        .map((c) => c.kind)
+        .sort(),
+    ).toEqual(['added', 'removed']);
   });
 });
 
@@ -61,7 +104,9 @@ describe('canonical form over the policy-analysis fixtures', () => {
       try {
         const parsed = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { policy?: { Statement?: unknown } };
         const statements = parsed.policy?.Statement;
-        return Array.isArray(statements) && statements.every((x) => typeof x === 'object' && x !== null) ? [{ f, policy: parsed.policy as { Statement: Array<Record<string, unknown>> } }] : [];
+        return Array.isArray(statements) && statements.every((x) => typeof x === 'object' && x !== null)
+          ? [{ f, policy: parsed.policy as { Statement: Array<Record<string, unknown>> } }]
+          : [];
       } catch {
         return [];
       }
@@ -77,7 +122,9 @@ describe('canonical form over the policy-analysis fixtures', () => {
       const rewritten = {
         Statement: [...policy.Statement].reverse().map((s) => ({
           ...s,
-          ...(s['Action'] !== undefined ? { Action: (listify(s['Action']) as string[]).map((a) => a.toUpperCase()) } : {}),
+          ...(s['Action'] !== undefined
+            ? { Action: (listify(s['Action']) as string[]).map((a) => a.toUpperCase()) }
+            : {}),
           ...(s['Resource'] !== undefined ? { Resource: listify(s['Resource']) } : {}),
         })),
       };

@@ -30,7 +30,14 @@ describe('drift severity: critical for weakening', () => {
     const before = editStatement(approvedPolicy, 'DenyIncorrectEncryptionHeader', () => undefined);
     const after = editStatement(before, 'DenyUnEncryptedObjectUploads', () => undefined);
     const item = only(diffSnapshots(snapshot([withPolicy(before)]), snapshot([withPolicy(after)])));
-    expect(item).toMatchObject({ resource: 'acme-data', resourceType: 'bucket', kind: 'policy_statement_removed', severity: 'critical', statement: 'DenyUnEncryptedObjectUploads', after: null });
+    expect(item).toMatchObject({
+      resource: 'acme-data',
+      resourceType: 'bucket',
+      kind: 'policy_statement_removed',
+      severity: 'critical',
+      statement: 'DenyUnEncryptedObjectUploads',
+      after: null,
+    });
     expect(item.summary).toBe(
       'Bucket policy of bucket acme-data: statement "DenyUnEncryptedObjectUploads" removed: SSE enforcement fell from yes to no.',
     );
@@ -40,7 +47,11 @@ describe('drift severity: critical for weakening', () => {
   it('critical: the SSE value deny removed, so any header value passes', () => {
     const after = editStatement(approvedPolicy, 'DenyIncorrectEncryptionHeader', () => undefined);
     const item = only(diffSnapshots(snapshot(), snapshot([withPolicy(after)])));
-    expect(item).toMatchObject({ kind: 'policy_statement_removed', severity: 'critical', statement: 'DenyIncorrectEncryptionHeader' });
+    expect(item).toMatchObject({
+      kind: 'policy_statement_removed',
+      severity: 'critical',
+      statement: 'DenyIncorrectEncryptionHeader',
+    });
     expect(item.summary).toContain('uploads with any x-amz-server-side-encryption value are now accepted');
   });
 
@@ -50,9 +61,17 @@ describe('drift severity: critical for weakening', () => {
   });
 
   it('critical: the TLS deny narrowed to one prefix', () => {
-    const after = editStatement(approvedPolicy, 'DenyInsecureTransport', (s) => ({ ...s, Resource: 'arn:aws:s3:::acme-data/uploads/*' }));
+    const after = editStatement(approvedPolicy, 'DenyInsecureTransport', (s) => ({
+      ...s,
+      Resource: 'arn:aws:s3:::acme-data/uploads/*',
+    }));
     const item = only(diffSnapshots(snapshot(), snapshot([withPolicy(after)])));
-    expect(item).toMatchObject({ kind: 'policy_statement_changed', severity: 'critical', statement: 'DenyInsecureTransport', changedFields: ['Resource'] });
+    expect(item).toMatchObject({
+      kind: 'policy_statement_changed',
+      severity: 'critical',
+      statement: 'DenyInsecureTransport',
+      changedFields: ['Resource'],
+    });
     expect(item.summary).toContain('TLS enforcement fell from yes to partial');
   });
 
@@ -62,14 +81,20 @@ describe('drift severity: critical for weakening', () => {
       Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': ['aws:kms', 'AES256'] } },
     }));
     const item = only(diffSnapshots(snapshot(), snapshot([withPolicy(after)])));
-    expect(item).toMatchObject({ kind: 'policy_statement_changed', severity: 'critical', changedFields: ['Condition'] });
+    expect(item).toMatchObject({
+      kind: 'policy_statement_changed',
+      severity: 'critical',
+      changedFields: ['Condition'],
+    });
     expect(item.summary).toContain('uploads with AES256 are now accepted');
   });
 
   it('critical: the whole bucket policy removed', () => {
     const item = only(diffSnapshots(snapshot(), snapshot([bucket({ policy: { state: 'none' } })])));
     expect(item).toMatchObject({ kind: 'policy_removed', severity: 'critical', after: null });
-    expect(item.summary).toBe('The bucket policy of bucket acme-data was removed: SSE enforcement fell from yes to no; TLS enforcement fell from yes to no.');
+    expect(item.summary).toBe(
+      'The bucket policy of bucket acme-data was removed: SSE enforcement fell from yes to no; TLS enforcement fell from yes to no.',
+    );
   });
 
   it('critical: every statement removed (an empty Statement list enforces nothing)', () => {
@@ -89,61 +114,136 @@ describe('drift severity: critical for weakening', () => {
   });
 
   it('critical: default encryption SSE-KMS → SSE-S3', () => {
-    const after = bucket({ encryption: { state: 'configured', configuration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } } });
+    const after = bucket({
+      encryption: {
+        state: 'configured',
+        configuration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      },
+    });
     const item = only(diffSnapshots(snapshot(), snapshot([after])));
     expect(item).toMatchObject({ kind: 'default_encryption', severity: 'critical' });
-    expect(item.summary).toBe(`Default encryption of bucket acme-data downgraded from SSE-KMS with key ${KEY_ARN} to SSE-S3.`);
+    expect(item.summary).toBe(
+      `Default encryption of bucket acme-data downgraded from SSE-KMS with key ${KEY_ARN} to SSE-S3.`,
+    );
   });
 
   it('critical: default encryption DSSE-KMS → SSE-S3', () => {
-    const dsse = bucket({ encryption: { state: 'configured', configuration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms:dsse', KMSMasterKeyID: KEY_ARN } }] } } });
-    const s3 = bucket({ encryption: { state: 'configured', configuration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } } });
+    const dsse = bucket({
+      encryption: {
+        state: 'configured',
+        configuration: {
+          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms:dsse', KMSMasterKeyID: KEY_ARN } }],
+        },
+      },
+    });
+    const s3 = bucket({
+      encryption: {
+        state: 'configured',
+        configuration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      },
+    });
     expect(only(diffSnapshots(snapshot([dsse]), snapshot([s3]))).severity).toBe('critical');
   });
 
   it('critical: KMS key changed from the customer key to aws/s3 (by alias, and by the AWS-managed key ARN)', () => {
     for (const keyId of ['alias/aws/s3', awsS3Key.id, undefined]) {
       const after = bucket({
-        encryption: { state: 'configured', configuration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', ...(keyId ? { KMSMasterKeyID: keyId } : {}) }, BucketKeyEnabled: true }] } },
+        encryption: {
+          state: 'configured',
+          configuration: {
+            Rules: [
+              {
+                ApplyServerSideEncryptionByDefault: {
+                  SSEAlgorithm: 'aws:kms',
+                  ...(keyId ? { KMSMasterKeyID: keyId } : {}),
+                },
+                BucketKeyEnabled: true,
+              },
+            ],
+          },
+        },
       });
       const items = diffSnapshots(snapshot([bucket()], [key(), awsS3Key]), snapshot([after], [key(), awsS3Key]));
       const item = only(items);
       expect(item.severity).toBe('critical');
-      expect(item.summary).toBe(`Default encryption of bucket acme-data KMS key changed from customer-managed key ${KEY_ARN} to the AWS-managed aws/s3 key.`);
+      expect(item.summary).toBe(
+        `Default encryption of bucket acme-data KMS key changed from customer-managed key ${KEY_ARN} to the AWS-managed aws/s3 key.`,
+      );
     }
   });
 
   it('critical: a key policy grants a new principal', () => {
-    const after = editStatement(approvedKeyPolicy, 'AllowS3Use', (s) => ({ ...s, Principal: { AWS: ['arn:aws:iam::111122223333:role/app', 'arn:aws:iam::999988887777:root'] } }));
-    const item = only(diffSnapshots(snapshot(), snapshot(undefined, [key({ policy: { state: 'present', document: after } })])));
-    expect(item).toMatchObject({ resourceType: 'key', kind: 'policy_statement_changed', severity: 'critical', changedFields: ['Principal'] });
-    expect(item.summary).toBe(`Key policy of key ${KEY_ARN}: statement "AllowS3Use" changed (Principal): grants AWS:arn:aws:iam::999988887777:root, which the baseline did not.`);
+    const after = editStatement(approvedKeyPolicy, 'AllowS3Use', (s) => ({
+      ...s,
+      Principal: { AWS: ['arn:aws:iam::111122223333:role/app', 'arn:aws:iam::999988887777:root'] },
+    }));
+    const item = only(
+      diffSnapshots(snapshot(), snapshot(undefined, [key({ policy: { state: 'present', document: after } })])),
+    );
+    expect(item).toMatchObject({
+      resourceType: 'key',
+      kind: 'policy_statement_changed',
+      severity: 'critical',
+      changedFields: ['Principal'],
+    });
+    expect(item.summary).toBe(
+      `Key policy of key ${KEY_ARN}: statement "AllowS3Use" changed (Principal): grants AWS:arn:aws:iam::999988887777:root, which the baseline did not.`,
+    );
   });
 
   it('critical: a public-access-block setting relaxed', () => {
-    const after = bucket({ publicAccessBlock: { state: 'configured', configuration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: false, RestrictPublicBuckets: true } } });
+    const after = bucket({
+      publicAccessBlock: {
+        state: 'configured',
+        configuration: {
+          BlockPublicAcls: true,
+          IgnorePublicAcls: true,
+          BlockPublicPolicy: false,
+          RestrictPublicBuckets: true,
+        },
+      },
+    });
     const item = only(diffSnapshots(snapshot(), snapshot([after])));
     expect(item).toMatchObject({ kind: 'public_access_block', severity: 'critical' });
     expect(item.summary).toBe('Public access block of bucket acme-data relaxed: BlockPublicPolicy turned off.');
   });
 
   it('critical: the public access block deleted altogether', () => {
-    expect(only(diffSnapshots(snapshot(), snapshot([bucket({ publicAccessBlock: { state: 'not_configured' } })]))).severity).toBe('critical');
+    expect(
+      only(diffSnapshots(snapshot(), snapshot([bucket({ publicAccessBlock: { state: 'not_configured' } })]))).severity,
+    ).toBe('critical');
   });
 });
 
 describe('drift severity: warning and info', () => {
   it('warning: a key policy statement narrowed without a new principal', () => {
     const after = editStatement(approvedKeyPolicy, 'AllowS3Use', (s) => ({ ...s, Action: 'kms:Decrypt' }));
-    const item = only(diffSnapshots(snapshot(), snapshot(undefined, [key({ policy: { state: 'present', document: after } })])));
+    const item = only(
+      diffSnapshots(snapshot(), snapshot(undefined, [key({ policy: { state: 'present', document: after } })])),
+    );
     expect(item).toMatchObject({ kind: 'policy_statement_changed', severity: 'warning', changedFields: ['Action'] });
   });
 
   it('warning: an Allow statement added to the bucket policy; info: a Deny statement added', () => {
-    const allow = { Sid: 'AllowPartner', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-data/*' };
-    const deny = { Sid: 'DenyDelete', Effect: 'Deny', Principal: '*', Action: 's3:DeleteObject', Resource: 'arn:aws:s3:::acme-data/*' };
+    const allow = {
+      Sid: 'AllowPartner',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::444455556666:root' },
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::acme-data/*',
+    };
+    const deny = {
+      Sid: 'DenyDelete',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:DeleteObject',
+      Resource: 'arn:aws:s3:::acme-data/*',
+    };
     const statements = (approvedPolicy as { Statement: unknown[] }).Statement;
-    const items = diffSnapshots(snapshot(), snapshot([withPolicy({ ...approvedPolicy, Statement: [...statements, allow, deny] })]));
+    const items = diffSnapshots(
+      snapshot(),
+      snapshot([withPolicy({ ...approvedPolicy, Statement: [...statements, allow, deny] })]),
+    );
     expect(items.map((i) => [i.kind, i.statement, i.severity])).toEqual([
       ['policy_statement_added', 'AllowPartner', 'warning'],
       ['policy_statement_added', 'DenyDelete', 'info'],
@@ -152,23 +252,57 @@ describe('drift severity: warning and info', () => {
 
   it('warning: default encryption moved to another customer key; info: SSE-S3 → SSE-KMS; info: Bucket Key off', () => {
     const other = 'arn:aws:kms:eu-west-1:111122223333:key/aaaa0000-bbbb-cccc-dddd-eeeeffff0000';
-    const kms = (keyId: string, bucketKey = true) => bucket({ encryption: { state: 'configured', configuration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyId }, BucketKeyEnabled: bucketKey }] } } });
-    const s3 = bucket({ encryption: { state: 'configured', configuration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } } });
+    const kms = (keyId: string, bucketKey = true) =>
+      bucket({
+        encryption: {
+          state: 'configured',
+          configuration: {
+            Rules: [
+              {
+                ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyId },
+                BucketKeyEnabled: bucketKey,
+              },
+            ],
+          },
+        },
+      });
+    const s3 = bucket({
+      encryption: {
+        state: 'configured',
+        configuration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      },
+    });
     expect(only(diffSnapshots(snapshot(), snapshot([kms(other)]))).severity).toBe('warning');
     expect(only(diffSnapshots(snapshot([s3]), snapshot([kms(KEY_ARN)]))).severity).toBe('info');
-    expect(only(diffSnapshots(snapshot(), snapshot([kms(KEY_ARN, false)]))).summary).toBe('Default encryption of bucket acme-data S3 Bucket Key turned off.');
+    expect(only(diffSnapshots(snapshot(), snapshot([kms(KEY_ARN, false)]))).summary).toBe(
+      'Default encryption of bucket acme-data S3 Bucket Key turned off.',
+    );
   });
 
   it('no drift: the same key named by its key id instead of its ARN', () => {
     const keyId = '1111aaaa-2222-3333-4444-555566667777';
-    const byId = bucket({ encryption: { state: 'configured', configuration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyId }, BucketKeyEnabled: true }] } } });
+    const byId = bucket({
+      encryption: {
+        state: 'configured',
+        configuration: {
+          Rules: [
+            {
+              ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyId },
+              BucketKeyEnabled: true,
+            },
+          ],
+        },
+      },
+    });
     expect(diffSnapshots(snapshot(), snapshot([byId], [key({ references: [KEY_ARN, keyId] })]))).toEqual([]);
   });
 
   it('info: a public-access-block setting turned on; info: rotation turned on', () => {
     const before = bucket({ publicAccessBlock: { state: 'not_configured' } });
     expect(only(diffSnapshots(snapshot([before]), snapshot())).severity).toBe('info');
-    expect(only(diffSnapshots(snapshot(undefined, [key({ rotation: { state: 'disabled' } })]), snapshot())).severity).toBe('info');
+    expect(
+      only(diffSnapshots(snapshot(undefined, [key({ rotation: { state: 'disabled' } })]), snapshot())).severity,
+    ).toBe('info');
   });
 
   it('warning: buckets and keys added or removed', () => {
@@ -184,12 +318,20 @@ describe('drift severity: warning and info', () => {
     const after = bucket({ policy: { state: 'unreadable', errorCode: 'AccessDenied', message: 'Access Denied' } });
     const item = only(diffSnapshots(snapshot(), snapshot([after])));
     expect(item).toMatchObject({ kind: 'not_comparable', severity: 'warning' });
-    expect(item.summary).toBe('The bucket policy of bucket acme-data cannot be compared with the baseline: it is unreadable (AccessDenied) now.');
+    expect(item.summary).toBe(
+      'The bucket policy of bucket acme-data cannot be compared with the baseline: it is unreadable (AccessDenied) now.',
+    );
   });
 
   it('matches a key whose DescribeKey failed now to its baseline entry by reference', () => {
     const failed = { state: 'unreadable' as const, errorCode: 'AccessDeniedException', message: 'denied' };
-    const after = key({ id: KEY_ARN, references: [KEY_ARN], describe: failed, rotation: failed, policy: { state: 'present', document: approvedKeyPolicy } });
+    const after = key({
+      id: KEY_ARN,
+      references: [KEY_ARN],
+      describe: failed,
+      rotation: failed,
+      policy: { state: 'present', document: approvedKeyPolicy },
+    });
     delete after.arn;
     const item = only(diffSnapshots(snapshot(), snapshot(undefined, [after])));
     expect(item).toMatchObject({ kind: 'not_comparable', resourceType: 'key', severity: 'warning' });
@@ -200,7 +342,8 @@ describe('buildDriftSection', () => {
   it('without a baseline, states it and gives the exact approve command', () => {
     expect(buildDriftSection(snapshot(), undefined, 'acme', '2026-10')).toEqual({
       state: 'no_baseline',
-      command: 's3-evidence baseline approve --tenant acme --period 2026-10 --by "<your name>" --reason "<why this state is approved>"',
+      command:
+        's3-evidence baseline approve --tenant acme --period 2026-10 --by "<your name>" --reason "<why this state is approved>"',
     });
   });
 
@@ -212,7 +355,13 @@ describe('buildDriftSection', () => {
     );
     const section = buildDriftSection(current, stored(snapshot(), 3), 'acme', '2026-11');
     if (section.state !== 'compared') throw new Error(section.state);
-    expect(section.baseline).toEqual({ version: 3, approvedBy: 'Dana Auditor', approvedAt: '2026-11-02T09:00:00Z', reason: 'initial review', period: '2026-10' });
+    expect(section.baseline).toEqual({
+      version: 3,
+      approvedBy: 'Dana Auditor',
+      approvedAt: '2026-11-02T09:00:00Z',
+      reason: 'initial review',
+      period: '2026-10',
+    });
     expect(section.counts).toEqual({ critical: 1, warning: 1, info: 1 });
     expect(section.items.map((i) => [i.severity, i.kind, i.resource])).toEqual([
       ['critical', 'public_access_block', 'acme-data'],

@@ -18,12 +18,24 @@ export function bucket(overrides: Partial<BucketSnapshot> = {}): BucketSnapshot 
     region: 'eu-west-1',
     encryption: {
       state: 'configured',
-      configuration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY_ARN }, BucketKeyEnabled: true }] },
+      configuration: {
+        Rules: [
+          {
+            ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY_ARN },
+            BucketKeyEnabled: true,
+          },
+        ],
+      },
     },
     policy: { state: 'present', document: fixturePolicy('bucket-policy-approved.json') },
     publicAccessBlock: {
       state: 'configured',
-      configuration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+      configuration: {
+        BlockPublicAcls: true,
+        IgnorePublicAcls: true,
+        BlockPublicPolicy: true,
+        RestrictPublicBuckets: true,
+      },
     },
     ...overrides,
   };
@@ -56,7 +68,11 @@ export const awsS3Key: KeySnapshot = {
   rotation: { state: 'aws_managed' },
 };
 
-export function snapshot(buckets: BucketSnapshot[] = [bucket()], keys: KeySnapshot[] = [key()], period = '2026-10'): BaselineSnapshot {
+export function snapshot(
+  buckets: BucketSnapshot[] = [bucket()],
+  keys: KeySnapshot[] = [key()],
+  period = '2026-10',
+): BaselineSnapshot {
   return { snapshotVersion: 1, tenant: 'acme', period, collectedAt: '2026-11-01T06:00:00Z', buckets, keys };
 }
 
@@ -76,7 +92,11 @@ export function stored(snap: BaselineSnapshot, version = 1): StoredBaseline {
 }
 
 /** A deep copy with one statement of a policy document edited. */
-export function editStatement(doc: Record<string, unknown>, sid: string, edit: (s: Record<string, unknown>) => Record<string, unknown> | undefined): Record<string, unknown> {
+export function editStatement(
+  doc: Record<string, unknown>,
+  sid: string,
+  edit: (s: Record<string, unknown>) => Record<string, unknown> | undefined,
+): Record<string, unknown> {
   const copy = structuredClone(doc) as { Statement: Array<Record<string, unknown>> };
   copy.Statement = copy.Statement.flatMap((s) => (s['Sid'] === sid ? (edit(s) ? [edit(s)!] : []) : [s]));
   return copy;

@@ -1,6 +1,11 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyExceptions, ExceptionsFileError, loadExceptions, parseExceptions } from '../../../src/analyze/exceptions/index.js';
+import {
+  applyExceptions,
+  ExceptionsFileError,
+  loadExceptions,
+  parseExceptions,
+} from '../../../src/analyze/exceptions/index.js';
 import type { ControlResult, KeyResult, ResourceVerdict } from '../../../src/model/packet.js';
 import type { Verdict } from '../../../src/model/shared.js';
 
@@ -19,30 +24,62 @@ function control(id: string, resources: Array<[string, Verdict]>): ControlResult
     verdict: counts.fail > 0 ? 'fail' : 'pass',
     summary: 'as evaluated',
     counts,
-    resources: resources.map(([resource, verdict]): ResourceVerdict => ({ resource, verdict, reason: `${verdict} reason`, evidence: [] })),
+    resources: resources.map(([resource, verdict]): ResourceVerdict => ({
+      resource,
+      verdict,
+      reason: `${verdict} reason`,
+      evidence: [],
+    })),
     references: [],
     remediation: '',
   };
 }
 
 const controls = [
-  control('s3-objects-encrypted', [['acme-app-data', 'fail'], ['acme-legacy-archive', 'fail'], ['acme-web-assets', 'pass']]),
+  control('s3-objects-encrypted', [
+    ['acme-app-data', 'fail'],
+    ['acme-legacy-archive', 'fail'],
+    ['acme-web-assets', 'pass'],
+  ]),
   control('s3-policy-denies-unencrypted-uploads', [['acme-app-data', 'pass']]),
-  control('s3-policy-denies-insecure-transport', [['acme-app-data', 'pass'], ['acme-web-assets', 'fail']]),
+  control('s3-policy-denies-insecure-transport', [
+    ['acme-app-data', 'pass'],
+    ['acme-web-assets', 'fail'],
+  ]),
   control('kms-customer-keys-rotate', [['alias/acme-app', 'fail']]),
 ];
 
 const keys: KeyResult[] = [
-  { reference: KEY_ARN, arn: KEY_ARN, alias: 'alias/acme-app', account: '222222222222', region: 'us-east-1', manager: 'CUSTOMER', rotation: { state: 'disabled' }, readable: true, usedBy: ['acme-app-data'], evidence: [] },
+  {
+    reference: KEY_ARN,
+    arn: KEY_ARN,
+    alias: 'alias/acme-app',
+    account: '222222222222',
+    region: 'us-east-1',
+    manager: 'CUSTOMER',
+    rotation: { state: 'disabled' },
+    readable: true,
+    usedBy: ['acme-app-data'],
+    evidence: [],
+  },
 ];
 
-const verdicts = (cs: ControlResult[]) => Object.fromEntries(cs.map((c) => [c.id, [c.verdict, ...c.resources.map((r) => `${r.resource}:${r.verdict}`)]]));
+const verdicts = (cs: ControlResult[]) =>
+  Object.fromEntries(cs.map((c) => [c.id, [c.verdict, ...c.resources.map((r) => `${r.resource}:${r.verdict}`)]]));
 
 describe('exceptions register: loading', () => {
   it('reads dates as written and keeps every entry, valid or not, in file order', async () => {
     const register = await loadExceptions(FILE, { tenant: 'acme' });
     expect(register.exists).toBe(true);
-    expect(register.entries.map((e) => e.id)).toEqual(['EX-001', 'EX-002', 'EX-003', 'EX-004', 'EX-005', 'EX-006', 'EX-007']);
+    expect(register.entries.map((e) => e.id)).toEqual([
+      'EX-001',
+      'EX-002',
+      'EX-003',
+      'EX-004',
+      'EX-005',
+      'EX-006',
+      'EX-007',
+    ]);
     expect(register.entries[0]!.entry).toEqual({
       id: 'EX-001',
       scope: { bucket: 'acme-legacy-archive' },
@@ -64,17 +101,25 @@ describe('exceptions register: loading', () => {
   });
 
   it('rejects a date that is not YYYY-MM-DD, naming the field', async () => {
-    expect((await loadExceptions(FILE)).entries[6]!.problems).toEqual([`${FILE}: exceptions[6].expires: must be a calendar date YYYY-MM-DD`]);
+    expect((await loadExceptions(FILE)).entries[6]!.problems).toEqual([
+      `${FILE}: exceptions[6].expires: must be a calendar date YYYY-MM-DD`,
+    ]);
   });
 
   it('is an error naming the file when the file is not YAML or not a map with an exceptions list', async () => {
     await expect(loadExceptions(path.join(DIR, 'bad-yaml.yaml'))).rejects.toThrow(ExceptionsFileError);
-    await expect(loadExceptions(path.join(DIR, 'bad-yaml.yaml'))).rejects.toThrow(new RegExp(`^${path.join(DIR, 'bad-yaml.yaml').replace(/[.]/g, '\\.')}: not valid YAML`));
-    await expect(loadExceptions(path.join(DIR, 'not-a-map.yaml'))).rejects.toThrow(`${path.join(DIR, 'not-a-map.yaml')}: (top level): `);
+    await expect(loadExceptions(path.join(DIR, 'bad-yaml.yaml'))).rejects.toThrow(
+      new RegExp(`^${path.join(DIR, 'bad-yaml.yaml').replace(/[.]/g, '\\.')}: not valid YAML`),
+    );
+    await expect(loadExceptions(path.join(DIR, 'not-a-map.yaml'))).rejects.toThrow(
+      `${path.join(DIR, 'not-a-map.yaml')}: (top level): `,
+    );
   });
 
   it('refuses a register of another tenant', () => {
-    expect(() => parseExceptions('tenant: globex\nexceptions: []\n', 'x.yaml', { tenant: 'acme' })).toThrow('x.yaml: tenant: the register is of tenant "globex", not "acme"');
+    expect(() => parseExceptions('tenant: globex\nexceptions: []\n', 'x.yaml', { tenant: 'acme' })).toThrow(
+      'x.yaml: tenant: the register is of tenant "globex", not "acme"',
+    );
   });
 
   it('a missing file is no register, and changes nothing', async () => {
@@ -88,15 +133,27 @@ describe('exceptions register: loading', () => {
 
 describe('exceptions applied around a time-zone boundary', () => {
   it('New York: 31 Oct still, so EX-001 (expires 2026-10-31) is active and turns the FAIL into EXCEPTION', async () => {
-    const applied = applyExceptions(controls, await loadExceptions(FILE), { asOf: AS_OF, timeZone: 'America/New_York', keys });
+    const applied = applyExceptions(controls, await loadExceptions(FILE), {
+      asOf: AS_OF,
+      timeZone: 'America/New_York',
+      keys,
+    });
     expect(verdicts(applied.controls)).toEqual({
       's3-objects-encrypted': ['fail', 'acme-app-data:fail', 'acme-legacy-archive:exception', 'acme-web-assets:pass'],
       's3-policy-denies-unencrypted-uploads': ['pass', 'acme-app-data:pass'],
       's3-policy-denies-insecure-transport': ['fail', 'acme-app-data:pass', 'acme-web-assets:fail'],
       'kms-customer-keys-rotate': ['exception', 'alias/acme-app:exception'],
     });
-    expect(applied.controls[0]!.counts).toEqual({ pass: 1, fail: 1, not_evaluated: 0, not_applicable: 0, exception: 1 });
-    expect(applied.controls[0]!.resources[1]!.reason).toBe('fail reason — excepted by EX-001 (owner jane.doe@acme.example, ticket SEC-101, until 2026-10-31)');
+    expect(applied.controls[0]!.counts).toEqual({
+      pass: 1,
+      fail: 1,
+      not_evaluated: 0,
+      not_applicable: 0,
+      exception: 1,
+    });
+    expect(applied.controls[0]!.resources[1]!.reason).toBe(
+      'fail reason — excepted by EX-001 (owner jane.doe@acme.example, ticket SEC-101, until 2026-10-31)',
+    );
     if (applied.section.state !== 'evaluated') throw new Error(applied.section.state);
     expect(applied.section.entries.map((e) => [e.id, e.status, e.daysLeft, e.appliedTo])).toEqual([
       ['EX-001', 'expiring_soon', 0, ['acme-legacy-archive']],
@@ -112,8 +169,17 @@ describe('exceptions applied around a time-zone boundary', () => {
   });
 
   it('Berlin: already 1 Nov, so EX-001 has expired, the FAIL stands and the expiry is a finding', async () => {
-    const applied = applyExceptions(controls, await loadExceptions(FILE), { asOf: AS_OF, timeZone: 'Europe/Berlin', keys });
-    expect(verdicts(applied.controls)['s3-objects-encrypted']).toEqual(['fail', 'acme-app-data:fail', 'acme-legacy-archive:fail', 'acme-web-assets:pass']);
+    const applied = applyExceptions(controls, await loadExceptions(FILE), {
+      asOf: AS_OF,
+      timeZone: 'Europe/Berlin',
+      keys,
+    });
+    expect(verdicts(applied.controls)['s3-objects-encrypted']).toEqual([
+      'fail',
+      'acme-app-data:fail',
+      'acme-legacy-archive:fail',
+      'acme-web-assets:pass',
+    ]);
     if (applied.section.state !== 'evaluated') throw new Error(applied.section.state);
     expect(applied.section.entries.map((e) => [e.id, e.status, e.daysLeft])).toEqual([
       ['EX-001', 'expired', -1],
@@ -137,8 +203,16 @@ describe('exceptions applied around a time-zone boundary', () => {
 
 describe('exceptions that excuse nothing', () => {
   it('an ownerless exception is a finding and leaves the FAIL', async () => {
-    const applied = applyExceptions(controls, await loadExceptions(FILE), { asOf: AS_OF, timeZone: 'America/New_York', keys });
-    expect(verdicts(applied.controls)['s3-policy-denies-insecure-transport']).toEqual(['fail', 'acme-app-data:pass', 'acme-web-assets:fail']);
+    const applied = applyExceptions(controls, await loadExceptions(FILE), {
+      asOf: AS_OF,
+      timeZone: 'America/New_York',
+      keys,
+    });
+    expect(verdicts(applied.controls)['s3-policy-denies-insecure-transport']).toEqual([
+      'fail',
+      'acme-app-data:pass',
+      'acme-web-assets:fail',
+    ]);
     expect(applied.findings.find((f) => f.resource === 'acme-web-assets')).toEqual({
       severity: 'medium',
       controlId: 's3-policy-denies-insecure-transport',
@@ -149,7 +223,11 @@ describe('exceptions that excuse nothing', () => {
   });
 
   it('an unknown control, a bucket scope on a key control and a bad date are findings too', async () => {
-    const applied = applyExceptions(controls, await loadExceptions(FILE), { asOf: AS_OF, timeZone: 'America/New_York', keys });
+    const applied = applyExceptions(controls, await loadExceptions(FILE), {
+      asOf: AS_OF,
+      timeZone: 'America/New_York',
+      keys,
+    });
     expect(applied.findings.map((f) => [f.severity, f.controlId, f.resource])).toEqual([
       ['medium', 'exceptions-register', 'acme-legacy-archive'],
       ['medium', 's3-policy-denies-insecure-transport', 'acme-web-assets'],
@@ -165,14 +243,17 @@ describe('exceptions that excuse nothing', () => {
     const register = await loadExceptions(FILE);
     const plain = applyExceptions(controls, register, { asOf: AS_OF, timeZone: 'UTC', keys });
     if (plain.section.state !== 'evaluated') throw new Error('not evaluated');
-    expect(plain.section.entries[4]!.problems).toEqual(['covers prefix tmp/ only; the FAIL of acme-app-data is not shown to lie within it, so it stands']);
+    expect(plain.section.entries[4]!.problems).toEqual([
+      'covers prefix tmp/ only; the FAIL of acme-app-data is not shown to lie within it, so it stands',
+    ]);
     expect(verdicts(plain.controls)['s3-objects-encrypted']![1]).toBe('acme-app-data:fail');
 
     const told = applyExceptions(controls, register, {
       asOf: AS_OF,
       timeZone: 'UTC',
       keys,
-      failureWithinPrefix: (controlId, bucket, prefix) => controlId === 's3-objects-encrypted' && bucket === 'acme-app-data' && prefix === 'tmp/',
+      failureWithinPrefix: (controlId, bucket, prefix) =>
+        controlId === 's3-objects-encrypted' && bucket === 'acme-app-data' && prefix === 'tmp/',
     });
     expect(verdicts(told.controls)['s3-objects-encrypted']![1]).toBe('acme-app-data:exception');
   });
@@ -184,6 +265,11 @@ describe('exceptions that excuse nothing', () => {
       keys,
       summarise: (c) => `${c.counts.pass} pass, ${c.counts.fail} fail, ${c.counts.exception} excepted`,
     });
-    expect(applied.controls.map((c) => c.summary)).toEqual(['1 pass, 1 fail, 1 excepted', 'as evaluated', 'as evaluated', '0 pass, 0 fail, 1 excepted']);
+    expect(applied.controls.map((c) => c.summary)).toEqual([
+      '1 pass, 1 fail, 1 excepted',
+      'as evaluated',
+      'as evaluated',
+      '0 pass, 0 fail, 1 excepted',
+    ]);
   });
 });

@@ -12,7 +12,10 @@ const period = periodFor('2026-10', 'Europe/Berlin');
 const K1 = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const K2 = 'arn:aws:kms:eu-west-1:111122223333:key/0987dcba-09ba-43dc-65fe-0987654321ba';
 const K3 = 'arn:aws:kms:us-east-1:444455556666:key/mrk-1234567890abcdef1234567890abcdef';
-const expectedPrincipals = { tenant: ['arn:aws:iam::111122223333:role/apps/*'], perKey: { [K1]: ['s3.amazonaws.com'] } };
+const expectedPrincipals = {
+  tenant: ['arn:aws:iam::111122223333:role/apps/*'],
+  perKey: { [K1]: ['s3.amazonaws.com'] },
+};
 
 let tree: string;
 let scans: CloudTrailScan[];
@@ -37,8 +40,22 @@ describe('summariseKeyUsage', () => {
       { name: 'GenerateDataKey', count: 2 },
     ]);
     expect(k1.byPrincipal).toEqual([
-      { principal: 'arn:aws:iam::111122223333:role/apps/app-writer', kind: 'role', calls: 2, failures: 0, via: ['s3.amazonaws.com'], expected: true },
-      { principal: 'arn:aws:iam::111122223333:role/data-science-adhoc', kind: 'role', calls: 1, failures: 1, via: [], expected: false },
+      {
+        principal: 'arn:aws:iam::111122223333:role/apps/app-writer',
+        kind: 'role',
+        calls: 2,
+        failures: 0,
+        via: ['s3.amazonaws.com'],
+        expected: true,
+      },
+      {
+        principal: 'arn:aws:iam::111122223333:role/data-science-adhoc',
+        kind: 'role',
+        calls: 1,
+        failures: 1,
+        via: [],
+        expected: false,
+      },
       { principal: 's3.amazonaws.com', kind: 'aws_service', calls: 1, failures: 0, via: [], expected: true },
     ]);
     expect(k1.byBucket).toEqual([
@@ -46,7 +63,9 @@ describe('summariseKeyUsage', () => {
       { name: 'acme-archive', count: 1 },
     ]);
     expect(k1.failures).toEqual({ total: 1, byErrorCode: [{ name: 'AccessDeniedException', count: 1 }] });
-    expect(k1.managementEvents.map((e) => [e.eventName, e.principal])).toEqual([['DisableKeyRotation', 'arn:aws:iam::111122223333:user/kms-admin']]);
+    expect(k1.managementEvents.map((e) => [e.eventName, e.principal])).toEqual([
+      ['DisableKeyRotation', 'arn:aws:iam::111122223333:user/kms-admin'],
+    ]);
   });
 
   it('flags principals outside the expected list: an ad-hoc role, a service not listed for the key, another account', () => {

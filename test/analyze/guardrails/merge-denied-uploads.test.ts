@@ -43,7 +43,13 @@ describe('mergeDeniedUploads', () => {
   });
 
   it('attributes reasons: header missing, value not allowed, plain HTTP (from either source), other, undetermined', () => {
-    expect(section.byReason).toEqual({ sse_header_missing: 3, sse_value_not_allowed: 1, plain_http: 2, other: 1, undetermined: 3 });
+    expect(section.byReason).toEqual({
+      sse_header_missing: 3,
+      sse_value_not_allowed: 1,
+      plain_http: 2,
+      other: 1,
+      undetermined: 3,
+    });
     const reason = Object.fromEntries(rows.map((r) => [r.requestId, r.reason]));
     expect(reason).toEqual({
       DENY0001: 'sse_header_missing',
@@ -65,7 +71,13 @@ describe('mergeDeniedUploads', () => {
       ['acme-archive', 2],
       ['acme-eu-data', 1],
     ]);
-    expect(section.byBucket[1]!.byReason).toEqual({ sse_header_missing: 1, sse_value_not_allowed: 0, plain_http: 1, other: 0, undetermined: 0 });
+    expect(section.byBucket[1]!.byReason).toEqual({
+      sse_header_missing: 1,
+      sse_value_not_allowed: 0,
+      plain_http: 1,
+      other: 0,
+      undetermined: 0,
+    });
     expect(section.perDay).toHaveLength(31);
     expect(section.perDay.filter((d) => d.count > 0)).toEqual([
       { day: '2026-10-01', count: 2 },
@@ -108,7 +120,11 @@ describe('mergeDeniedUploads', () => {
       `${simple}/logs/2026-10-05-10-15-22-1A2B3C4D5E6F7A8B:9`,
       `${ctTree}/AWSLogs/111122223333/CloudTrail/eu-west-1/2026/10/05/111122223333_CloudTrail_eu-west-1_20261005T0920Z_Qm9vZ2xlMTIzNDU2.json.gz#1`,
     ]);
-    expect([first.principal, first.sseHeader, first.operation]).toEqual(['arn:aws:iam::111122223333:role/apps/app-writer', null, 'PutObject']);
+    expect([first.principal, first.sseHeader, first.operation]).toEqual([
+      'arn:aws:iam::111122223333:role/apps/app-writer',
+      null,
+      'PutObject',
+    ]);
   });
 
   it('states which source covered which bucket on which days', () => {
@@ -131,7 +147,12 @@ describe('mergeDeniedUploads', () => {
       ['stray-file', 1],
       ['111122223333_CloudTrail_eu-west-1_20261005T0920Z_Qm9vZ2xlMTIzNDU2.json.gz', 14],
     ]);
-    expect(section.sources.accessLogs).toMatchObject({ state: 'read', filesRead: 4, filesOutsidePeriod: 2, recordsInPeriod: 11 });
+    expect(section.sources.accessLogs).toMatchObject({
+      state: 'read',
+      filesRead: 4,
+      filesOutsidePeriod: 2,
+      recordsInPeriod: 11,
+    });
   });
 
   it('is not collected when no source is configured, and says so per source when one is', () => {

@@ -31,7 +31,10 @@ interface PolicyFixture {
 const fixtures: PolicyFixture[] = readdirSync(fixturesDir)
   .filter((f) => f.endsWith('.json'))
   .sort()
-  .map((file) => ({ file, ...(JSON.parse(readFileSync(path.join(fixturesDir, file), 'utf8')) as Omit<PolicyFixture, 'file'>) }));
+  .map((file) => ({
+    file,
+    ...(JSON.parse(readFileSync(path.join(fixturesDir, file), 'utf8')) as Omit<PolicyFixture, 'file'>),
+  }));
 
 function policyTextOf(fixture: PolicyFixture): string {
   return fixture.policyText ?? JSON.stringify(fixture.policy, null, 2);
@@ -43,7 +46,11 @@ function expectOptional(actual: unknown, expected: unknown): void {
   else expect(actual).toEqual(expected);
 }
 
-type AnyEnforcement = Enforcement & { allowedValues?: string[] | 'any'; requiredKmsKeys?: string[]; minimumTlsVersion?: string };
+type AnyEnforcement = Enforcement & {
+  allowedValues?: string[] | 'any';
+  requiredKmsKeys?: string[];
+  minimumTlsVersion?: string;
+};
 
 function checkEnforcement(actual: AnyEnforcement, expected: ExpectedEnforcement): void {
   expect(actual.level).toBe(expected.level);
@@ -110,7 +117,9 @@ describe('analyzeBucketPolicy', () => {
   });
 
   it('writes the full reason sentences for the classic pair', () => {
-    const policy = JSON.parse(readFileSync(path.join(fixturesDir, 'ok-classic-kms-pair.json'), 'utf8')) as { policy: unknown };
+    const policy = JSON.parse(readFileSync(path.join(fixturesDir, 'ok-classic-kms-pair.json'), 'utf8')) as {
+      policy: unknown;
+    };
     const result = analyzeBucketPolicy(JSON.stringify(policy.policy), BUCKET);
     expect(result).toEqual({
       state: 'parsed',
@@ -131,7 +140,9 @@ describe('analyzeBucketPolicy', () => {
   });
 
   it('writes the partial reason for a prefix-limited TLS deny', () => {
-    const policy = JSON.parse(readFileSync(path.join(fixturesDir, 'trap-tls-prefix-only.json'), 'utf8')) as { policy: unknown };
+    const policy = JSON.parse(readFileSync(path.join(fixturesDir, 'trap-tls-prefix-only.json'), 'utf8')) as {
+      policy: unknown;
+    };
     const result = analyzeBucketPolicy(JSON.stringify(policy.policy), BUCKET);
     expect(result.state === 'parsed' && result.tls.reason).toBe(
       'Statement "DenyInsecureTransport" denies plain-HTTP requests only for the bucket and objects matching arn:aws:s3:::example-bucket/logs/*.',
@@ -140,13 +151,31 @@ describe('analyzeBucketPolicy', () => {
 
   it('reports a policy without any relevant statement as no/no with no statements', () => {
     const result = analyzeBucketPolicy(
-      JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::example-bucket/*' }] }),
+      JSON.stringify({
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+            Action: 's3:GetObject',
+            Resource: 'arn:aws:s3:::example-bucket/*',
+          },
+        ],
+      }),
       BUCKET,
     );
     expect(result).toEqual({
       state: 'parsed',
-      sse: { level: 'no', reason: 'No statement in the bucket policy denies uploads that lack the x-amz-server-side-encryption header.', statements: [], allowedValues: 'any' },
-      tls: { level: 'no', reason: 'No statement in the bucket policy denies requests made over plain HTTP (aws:SecureTransport false).', statements: [] },
+      sse: {
+        level: 'no',
+        reason: 'No statement in the bucket policy denies uploads that lack the x-amz-server-side-encryption header.',
+        statements: [],
+        allowedValues: 'any',
+      },
+      tls: {
+        level: 'no',
+        reason: 'No statement in the bucket policy denies requests made over plain HTTP (aws:SecureTransport false).',
+        statements: [],
+      },
     });
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { describeClause, evaluateClause, parseConditionBlock, type ConditionClause } from '../../../src/analyze/policy/conditions.js';
+import {
+  describeClause,
+  evaluateClause,
+  parseConditionBlock,
+  type ConditionClause,
+} from '../../../src/analyze/policy/conditions.js';
 
 const SSE = 's3:x-amz-server-side-encryption';
 
@@ -9,13 +14,17 @@ function clause(operator: string, values: string[], key = SSE): ConditionClause 
 
 describe('parseConditionBlock', () => {
   it('splits operators and keys into clauses, lower-casing keys and stringifying values', () => {
-    expect(parseConditionBlock({ Bool: { 'aws:SecureTransport': false }, NumericLessThan: { 's3:TlsVersion': 1.2 } })).toEqual({
+    expect(
+      parseConditionBlock({ Bool: { 'aws:SecureTransport': false }, NumericLessThan: { 's3:TlsVersion': 1.2 } }),
+    ).toEqual({
       clauses: [
         { operator: 'Bool', key: 'aws:securetransport', keyAsWritten: 'aws:SecureTransport', values: ['false'] },
         { operator: 'NumericLessThan', key: 's3:tlsversion', keyAsWritten: 's3:TlsVersion', values: ['1.2'] },
       ],
     });
-    const two = parseConditionBlock({ StringNotEquals: { [SSE]: ['AES256', 'aws:kms'], 'aws:PrincipalAccount': '111122223333' } });
+    const two = parseConditionBlock({
+      StringNotEquals: { [SSE]: ['AES256', 'aws:kms'], 'aws:PrincipalAccount': '111122223333' },
+    });
     expect('clauses' in two && two.clauses.map((c) => [c.key, c.values])).toEqual([
       [SSE, ['AES256', 'aws:kms']],
       ['aws:principalaccount', ['111122223333']],
@@ -26,7 +35,9 @@ describe('parseConditionBlock', () => {
   });
   it('rejects malformed blocks', () => {
     expect(parseConditionBlock('Bool')).toEqual({ error: 'has a Condition that is not a JSON object' });
-    expect(parseConditionBlock({ Bool: 'false' })).toEqual({ error: 'has a Condition operator Bool whose value is not a JSON object' });
+    expect(parseConditionBlock({ Bool: 'false' })).toEqual({
+      error: 'has a Condition operator Bool whose value is not a JSON object',
+    });
     expect(parseConditionBlock({ Bool: { 'aws:SecureTransport': { x: 1 } } })).toEqual({
       error: 'has a Condition value for aws:SecureTransport that is not a string, number or boolean',
     });
@@ -89,12 +100,22 @@ describe('evaluateClause', () => {
 describe('describeClause', () => {
   it('writes readable phrases', () => {
     expect(describeClause(clause('StringNotEquals', ['aws:kms']))).toBe(`${SSE} does not equal "aws:kms"`);
-    expect(describeClause(clause('StringNotEquals', ['AES256', 'aws:kms']))).toBe(`${SSE} does not equal any of "AES256", "aws:kms"`);
-    expect(describeClause(clause('StringEquals', ['AES256', 'aws:kms']))).toBe(`${SSE} equals one of "AES256", "aws:kms"`);
+    expect(describeClause(clause('StringNotEquals', ['AES256', 'aws:kms']))).toBe(
+      `${SSE} does not equal any of "AES256", "aws:kms"`,
+    );
+    expect(describeClause(clause('StringEquals', ['AES256', 'aws:kms']))).toBe(
+      `${SSE} equals one of "AES256", "aws:kms"`,
+    );
     expect(describeClause(clause('Null', ['true']))).toBe(`${SSE} is absent`);
     expect(describeClause(clause('Null', ['false']))).toBe(`${SSE} is present`);
-    expect(describeClause(clause('BoolIfExists', ['false'], 'aws:SecureTransport'))).toBe('aws:SecureTransport is absent or is "false"');
-    expect(describeClause(clause('NotIpAddress', ['192.0.2.0/24'], 'aws:SourceIp'))).toBe('aws:SourceIp is not in "192.0.2.0/24"');
-    expect(describeClause(clause('NumericLessThan', ['1.2'], 's3:TlsVersion'))).toBe('s3:TlsVersion is less than "1.2"');
+    expect(describeClause(clause('BoolIfExists', ['false'], 'aws:SecureTransport'))).toBe(
+      'aws:SecureTransport is absent or is "false"',
+    );
+    expect(describeClause(clause('NotIpAddress', ['192.0.2.0/24'], 'aws:SourceIp'))).toBe(
+      'aws:SourceIp is not in "192.0.2.0/24"',
+    );
+    expect(describeClause(clause('NumericLessThan', ['1.2'], 's3:TlsVersion'))).toBe(
+      's3:TlsVersion is less than "1.2"',
+    );
   });
 });

@@ -81,7 +81,10 @@ const DOCUMENTED_CAUTIONS = [
 
 function cautionClass(part: 'tls' | 'sse', policy: unknown): string {
   const verdict = part === 'tls' ? referenceTlsVerdict : referenceSseVerdict;
-  const asPolicy = (statements: Record<string, unknown>[]): unknown => ({ Version: '2012-10-17', Statement: statements });
+  const asPolicy = (statements: Record<string, unknown>[]): unknown => ({
+    Version: '2012-10-17',
+    Statement: statements,
+  });
   const relevant = statementList(policy).filter((s) => conditionKeys(s).some((k) => ANALYSED_KEYS[part].includes(k)));
   if (relevant.length === 0 || !verdict(asPolicy(relevant)).pass) return DOCUMENTED_CAUTIONS[0];
   const alone = relevant.filter((s) => verdict(asPolicy([s])).pass);
@@ -101,40 +104,71 @@ function compare(policy: unknown, tally: Tally): void {
     tally.invalid++;
     return;
   }
-  if (analysis.state !== 'parsed') throw new Error(`analyzer could not parse a policy the reference evaluates: ${analysis.error}`);
+  if (analysis.state !== 'parsed')
+    throw new Error(`analyzer could not parse a policy the reference evaluates: ${analysis.error}`);
 
   countInto(tally.tls, `${analysis.tls.level}/${tls.pass ? 'pass' : 'fail'}`);
   countInto(tally.sse, `${analysis.sse.level}/${sse.pass ? 'pass' : 'fail'}`);
 
   if (analysis.tls.level === 'yes' && !tls.pass) {
-    throw new Error(`TLS: analyzer says yes, but this plain-HTTP request is not denied: ${describeRequest(tls.witness)}`);
+    throw new Error(
+      `TLS: analyzer says yes, but this plain-HTTP request is not denied: ${describeRequest(tls.witness)}`,
+    );
   }
   if (analysis.sse.level === 'yes' && !sse.pass) {
-    throw new Error(`SSE: analyzer says yes, but this upload without the header is not denied: ${describeRequest(sse.witness)}`);
+    throw new Error(
+      `SSE: analyzer says yes, but this upload without the header is not denied: ${describeRequest(sse.witness)}`,
+    );
   }
-  if (tls.pass && analysis.tls.level !== 'yes') tally.cautious.push({ part: 'tls', level: analysis.tls.level, policy, reason: analysis.tls.reason, why: cautionClass('tls', policy) });
-  if (sse.pass && analysis.sse.level !== 'yes') tally.cautious.push({ part: 'sse', level: analysis.sse.level, policy, reason: analysis.sse.reason, why: cautionClass('sse', policy) });
+  if (tls.pass && analysis.tls.level !== 'yes')
+    tally.cautious.push({
+      part: 'tls',
+      level: analysis.tls.level,
+      policy,
+      reason: analysis.tls.reason,
+      why: cautionClass('tls', policy),
+    });
+  if (sse.pass && analysis.sse.level !== 'yes')
+    tally.cautious.push({
+      part: 'sse',
+      level: analysis.sse.level,
+      policy,
+      reason: analysis.sse.reason,
+      why: cautionClass('sse', policy),
+    });
 
   // The facts the packet states beside the verdict must be true as well.
   const { allowedValues, requiredKmsKeys } = analysis.sse;
   if (analysis.sse.level === 'yes' && allowedValues !== 'any') {
     for (const value of SSE_VALUES.filter((v) => !allowedValues.includes(v))) {
       const accepted = acceptedUploads(policy, value);
-      if (accepted[0]) throw new Error(`SSE: analyzer says ${value} uploads are refused, but this one is not: ${describeRequest(accepted[0])}`);
+      if (accepted[0])
+        throw new Error(
+          `SSE: analyzer says ${value} uploads are refused, but this one is not: ${describeRequest(accepted[0])}`,
+        );
     }
   }
   if (requiredKmsKeys) {
     for (const value of ['aws:kms', 'aws:kms:dsse']) {
       // A listed key may be a pattern ("key/*") when every key matching it passes.
-      const listed = (key: string | undefined): boolean => key !== undefined && requiredKmsKeys.some((k) => wildcardMatch(k, key, false));
-      const stray = acceptedUploads(policy, value).find((r) => !listed(r.context['s3:x-amz-server-side-encryption-aws-kms-key-id']));
-      if (stray) throw new Error(`SSE: analyzer says KMS uploads need ${requiredKmsKeys.join(' or ')}, but this one passes: ${describeRequest(stray)}`);
+      const listed = (key: string | undefined): boolean =>
+        key !== undefined && requiredKmsKeys.some((k) => wildcardMatch(k, key, false));
+      const stray = acceptedUploads(policy, value).find(
+        (r) => !listed(r.context['s3:x-amz-server-side-encryption-aws-kms-key-id']),
+      );
+      if (stray)
+        throw new Error(
+          `SSE: analyzer says KMS uploads need ${requiredKmsKeys.join(' or ')}, but this one passes: ${describeRequest(stray)}`,
+        );
     }
   }
   const minimum = analysis.tls.minimumTlsVersion;
   if (minimum) {
     const below = referenceRefusesTlsBelow(policy, minimum);
-    if (!below.pass) throw new Error(`TLS: analyzer says HTTPS below ${minimum} is refused, but this request is not: ${describeRequest(below.witness)}`);
+    if (!below.pass)
+      throw new Error(
+        `TLS: analyzer says HTTPS below ${minimum} is refused, but this request is not: ${describeRequest(below.witness)}`,
+      );
   }
 }
 
@@ -144,7 +178,10 @@ describe('the reference agrees with the hand-written policy fixtures', () => {
   const fixtures = readdirSync(fixturesDir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((file) => ({ file, ...(JSON.parse(readFileSync(path.join(fixturesDir, file), 'utf8')) as FixtureExpectation) }))
+    .map((file) => ({
+      file,
+      ...(JSON.parse(readFileSync(path.join(fixturesDir, file), 'utf8')) as FixtureExpectation),
+    }))
     .filter((f) => f.policy !== undefined && f.sse && f.tls);
   for (const fixture of fixtures) {
     it(fixture.file, () => {
@@ -168,14 +205,17 @@ describe('policy analyzer against the brute-force reference', () => {
       { seed: SEED, numRuns: RUNS },
     );
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    console.log(`differential: ${tally.policies} policies (seed ${SEED}, ${tally.invalid} refused by the reference as invalid) in ${seconds} s`);
+    console.log(
+      `differential: ${tally.policies} policies (seed ${SEED}, ${tally.invalid} refused by the reference as invalid) in ${seconds} s`,
+    );
     console.log(`  TLS analyzer/reference: ${JSON.stringify(tally.tls)}`);
     console.log(`  SSE analyzer/reference: ${JSON.stringify(tally.sse)}`);
     const classes: Record<string, number> = {};
     for (const c of tally.cautious) countInto(classes, `${c.part}: ${c.why}`);
     console.log(`  cautious: ${JSON.stringify(classes)}`);
     const undocumented = tally.cautious.filter((c) => !(DOCUMENTED_CAUTIONS as readonly string[]).includes(c.why));
-    for (const c of undocumented.slice(0, 5)) console.log(`  undocumented caution ${c.part} ${c.level}: ${c.reason}\n    ${JSON.stringify(c.policy)}`);
+    for (const c of undocumented.slice(0, 5))
+      console.log(`  undocumented caution ${c.part} ${c.level}: ${c.reason}\n    ${JSON.stringify(c.policy)}`);
     expect(tally.policies).toBeGreaterThanOrEqual(RUNS);
     expect(undocumented.map((c) => JSON.stringify(c.policy))).toEqual([]);
     // The comparison means something only if both verdicts occur often.

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { actionCovers, bucketReach, globMatches, patternReachOverPrefix, principalScope, s3ActionReach } from '../../../src/analyze/policy/match.js';
+import {
+  actionCovers,
+  bucketReach,
+  globMatches,
+  patternReachOverPrefix,
+  principalScope,
+  s3ActionReach,
+} from '../../../src/analyze/policy/match.js';
 
 const B = 'arn:aws:s3:::example-bucket';
 const O = `${B}/*`;
@@ -78,10 +85,26 @@ describe('s3ActionReach', () => {
 
 describe('bucketReach', () => {
   it('Resource forms', () => {
-    expect(bucketReach({ negated: false, patterns: [B, O] }, 'example-bucket')).toEqual({ bucket: true, objects: 'all', limitingPatterns: [] });
-    expect(bucketReach({ negated: false, patterns: [O] }, 'example-bucket')).toEqual({ bucket: false, objects: 'all', limitingPatterns: [] });
-    expect(bucketReach({ negated: false, patterns: [B] }, 'example-bucket')).toEqual({ bucket: true, objects: 'none', limitingPatterns: [B] });
-    expect(bucketReach({ negated: false, patterns: ['*'] }, 'example-bucket')).toEqual({ bucket: true, objects: 'all', limitingPatterns: [] });
+    expect(bucketReach({ negated: false, patterns: [B, O] }, 'example-bucket')).toEqual({
+      bucket: true,
+      objects: 'all',
+      limitingPatterns: [],
+    });
+    expect(bucketReach({ negated: false, patterns: [O] }, 'example-bucket')).toEqual({
+      bucket: false,
+      objects: 'all',
+      limitingPatterns: [],
+    });
+    expect(bucketReach({ negated: false, patterns: [B] }, 'example-bucket')).toEqual({
+      bucket: true,
+      objects: 'none',
+      limitingPatterns: [B],
+    });
+    expect(bucketReach({ negated: false, patterns: ['*'] }, 'example-bucket')).toEqual({
+      bucket: true,
+      objects: 'all',
+      limitingPatterns: [],
+    });
     expect(bucketReach({ negated: false, patterns: [B, `${B}/logs/*`] }, 'example-bucket')).toEqual({
       bucket: true,
       objects: 'some',
@@ -89,17 +112,31 @@ describe('bucketReach', () => {
     });
   });
   it('NotResource forms', () => {
-    expect(bucketReach({ negated: true, patterns: [O] }, 'example-bucket')).toEqual({ bucket: true, objects: 'none', limitingPatterns: [O] });
+    expect(bucketReach({ negated: true, patterns: [O] }, 'example-bucket')).toEqual({
+      bucket: true,
+      objects: 'none',
+      limitingPatterns: [O],
+    });
     expect(bucketReach({ negated: true, patterns: [`${B}/public/*`] }, 'example-bucket')).toEqual({
       bucket: true,
       objects: 'some',
       limitingPatterns: [`${B}/public/*`],
     });
-    expect(bucketReach({ negated: true, patterns: ['arn:aws:s3:::scratch/*'] }, 'example-bucket')).toEqual({ bucket: true, objects: 'all', limitingPatterns: [] });
-    expect(bucketReach({ negated: true, patterns: [B] }, 'example-bucket')).toEqual({ bucket: false, objects: 'all', limitingPatterns: [] });
+    expect(bucketReach({ negated: true, patterns: ['arn:aws:s3:::scratch/*'] }, 'example-bucket')).toEqual({
+      bucket: true,
+      objects: 'all',
+      limitingPatterns: [],
+    });
+    expect(bucketReach({ negated: true, patterns: [B] }, 'example-bucket')).toEqual({
+      bucket: false,
+      objects: 'all',
+      limitingPatterns: [],
+    });
   });
   it('reads ARNs of the other partitions', () => {
-    expect(bucketReach({ negated: false, patterns: ['arn:aws-cn:s3:::example-bucket/*'] }, 'example-bucket').objects).toBe('all');
+    expect(
+      bucketReach({ negated: false, patterns: ['arn:aws-cn:s3:::example-bucket/*'] }, 'example-bucket').objects,
+    ).toBe('all');
   });
 });
 
@@ -115,8 +152,14 @@ describe('principalScope', () => {
       everyone: false,
       description: 'principal arn:aws:iam::111122223333:root',
     });
-    expect(principalScope({ AWS: ['111122223333', '444455556666'] }, undefined)).toEqual({ everyone: false, description: 'principals 111122223333, 444455556666' });
-    expect(principalScope({ Service: 'logging.s3.amazonaws.com' }, undefined)).toEqual({ everyone: false, description: 'principal logging.s3.amazonaws.com' });
+    expect(principalScope({ AWS: ['111122223333', '444455556666'] }, undefined)).toEqual({
+      everyone: false,
+      description: 'principals 111122223333, 444455556666',
+    });
+    expect(principalScope({ Service: 'logging.s3.amazonaws.com' }, undefined)).toEqual({
+      everyone: false,
+      description: 'principal logging.s3.amazonaws.com',
+    });
     expect(principalScope(undefined, { AWS: 'arn:aws:iam::111122223333:role/Admin' })).toEqual({
       everyone: false,
       description: 'everyone except arn:aws:iam::111122223333:role/Admin',

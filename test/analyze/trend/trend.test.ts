@@ -4,7 +4,20 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTrend, monthsEndingWith, readPreviousPackets } from '../../../src/analyze/trend/index.js';
 
-const MONTHS = ['2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10'];
+const MONTHS = [
+  '2025-11',
+  '2025-12',
+  '2026-01',
+  '2026-02',
+  '2026-03',
+  '2026-04',
+  '2026-05',
+  '2026-06',
+  '2026-07',
+  '2026-08',
+  '2026-09',
+  '2026-10',
+];
 
 /** The parts of packet.json the trend reads; month i has coverage 90 + i/2 % and i % 3 failing controls. */
 function packet(month: string, i: number, extra: Record<string, unknown> = {}) {
@@ -15,7 +28,10 @@ function packet(month: string, i: number, extra: Record<string, unknown> = {}) {
     period: { label: month },
     kpis: { objectsPct: 90 + i / 2, bytesPct: i === 0 ? null : 95 + i / 4 },
     controls: verdicts.map((verdict, n) => ({ id: `c${n}`, verdict })),
-    sections: { deniedUploads: { state: 'not_collected', reason: 'x' }, drift: { state: 'not_collected', reason: 'x' } },
+    sections: {
+      deniedUploads: { state: 'not_collected', reason: 'x' },
+      drift: { state: 'not_collected', reason: 'x' },
+    },
     ...extra,
   };
 }
@@ -40,19 +56,41 @@ describe('12-month trend with one missing month', () => {
       if (m === '2026-03') return;
       const extra =
         m === '2026-09'
-          ? { sections: { deniedUploads: { state: 'collected', total: 17 }, drift: { state: 'compared', counts: { critical: 2, warning: 1, info: 0 } } } }
+          ? {
+              sections: {
+                deniedUploads: { state: 'collected', total: 17 },
+                drift: { state: 'compared', counts: { critical: 2, warning: 1, info: 0 } },
+              },
+            }
           : m === '2026-08'
-            ? { sections: { deniedUploads: { state: 'collected', total: 0 }, drift: { state: 'no_baseline', command: 'x' } } }
+            ? {
+                sections: {
+                  deniedUploads: { state: 'collected', total: 0 },
+                  drift: { state: 'no_baseline', command: 'x' },
+                },
+              }
             : {};
       writePacket(out, m, packet(m, i, extra));
     });
     const files = await readPreviousPackets(out, 'acme', '2026-10');
-    expect(files.map((f) => `${f.period}:${f.state}`)).toEqual(MONTHS.map((m) => `${m}:${m === '2026-03' ? 'missing' : 'present'}`));
+    expect(files.map((f) => `${f.period}:${f.state}`)).toEqual(
+      MONTHS.map((m) => `${m}:${m === '2026-03' ? 'missing' : 'present'}`),
+    );
 
     const trend = buildTrend({ tenant: 'acme', period: '2026-10', packets: files });
     if (trend.state !== 'collected') throw new Error(trend.state);
     expect(trend.points).toHaveLength(12);
-    expect(trend.points.map((p) => [p.period, p.state, p.objectsPct, p.bytesPct, p.failingControls, p.deniedUploads, p.criticalDrifts])).toEqual([
+    expect(
+      trend.points.map((p) => [
+        p.period,
+        p.state,
+        p.objectsPct,
+        p.bytesPct,
+        p.failingControls,
+        p.deniedUploads,
+        p.criticalDrifts,
+      ]),
+    ).toEqual([
       ['2025-11', 'present', 90, null, 0, null, null],
       ['2025-12', 'present', 90.5, 95.25, 1, null, null],
       ['2026-01', 'present', 91, 95.5, 2, null, null],
@@ -69,20 +107,41 @@ describe('12-month trend with one missing month', () => {
   });
 
   it('lets the packet being built stand for its own month', () => {
-    const trend = buildTrend({ tenant: 'acme', period: '2026-10', packets: [], current: packet('2026-10', 11, { kpis: { objectsPct: 99.5, bytesPct: 99.9 } }) });
+    const trend = buildTrend({
+      tenant: 'acme',
+      period: '2026-10',
+      packets: [],
+      current: packet('2026-10', 11, { kpis: { objectsPct: 99.5, bytesPct: 99.9 } }),
+    });
     if (trend.state !== 'collected') throw new Error(trend.state);
     expect(trend.points.filter((p) => p.state === 'missing')).toHaveLength(11);
-    expect(trend.points[11]).toEqual({ period: '2026-10', state: 'present', objectsPct: 99.5, bytesPct: 99.9, deniedUploads: null, failingControls: 2, criticalDrifts: null });
+    expect(trend.points[11]).toEqual({
+      period: '2026-10',
+      state: 'present',
+      objectsPct: 99.5,
+      bytesPct: 99.9,
+      deniedUploads: null,
+      failingControls: 2,
+      criticalDrifts: null,
+    });
   });
 
   it('marks a month unreadable (not missing, not zero) when its packet.json is broken or of another tenant', async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 's3e-trend-'));
     writePacket(out, '2026-09', '{"tenant":');
     writePacket(out, '2026-08', { ...packet('2026-08', 9), tenant: { id: 'globex' } });
-    const trend = buildTrend({ tenant: 'acme', period: '2026-10', packets: await readPreviousPackets(out, 'acme', '2026-10') });
+    const trend = buildTrend({
+      tenant: 'acme',
+      period: '2026-10',
+      packets: await readPreviousPackets(out, 'acme', '2026-10'),
+    });
     if (trend.state !== 'collected') throw new Error(trend.state);
     const [aug, sep] = [trend.points[9]!, trend.points[10]!];
-    expect([aug.state, aug.objectsPct, aug.problem]).toEqual(['unreadable', null, 'packet.json found for 2026-08 is of tenant globex, period 2026-08']);
+    expect([aug.state, aug.objectsPct, aug.problem]).toEqual([
+      'unreadable',
+      null,
+      'packet.json found for 2026-08 is of tenant globex, period 2026-08',
+    ]);
     expect(sep.state).toBe('unreadable');
     expect(sep.problem).toMatch(/2026-09.acme.packet\.json: not valid JSON/);
   });

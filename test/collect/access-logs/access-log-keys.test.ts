@@ -3,11 +3,16 @@ import { fileMayHoldPeriod, parseAccessLogKey } from '../../../src/collect/acces
 
 describe('parseAccessLogKey', () => {
   it('reads the simple-prefix format', () => {
-    expect(parseAccessLogKey('logs/acme-2026-10-05-10-15-22-1A2B3C4D5E6F7A8B')).toEqual({ layout: 'simple', fileTimeMs: Date.UTC(2026, 9, 5, 10, 15, 22) });
+    expect(parseAccessLogKey('logs/acme-2026-10-05-10-15-22-1A2B3C4D5E6F7A8B')).toEqual({
+      layout: 'simple',
+      fileTimeMs: Date.UTC(2026, 9, 5, 10, 15, 22),
+    });
   });
 
   it('reads the date-partitioned format with account, region and source bucket', () => {
-    expect(parseAccessLogKey('dest/111122223333/eu-west-1/acme-data/2026/10/31/2026-10-31-00-00-00-9F8E7D6C5B4A3921')).toEqual({
+    expect(
+      parseAccessLogKey('dest/111122223333/eu-west-1/acme-data/2026/10/31/2026-10-31-00-00-00-9F8E7D6C5B4A3921'),
+    ).toEqual({
       layout: 'partitioned',
       fileTimeMs: Date.UTC(2026, 9, 31),
       sourceAccount: '111122223333',

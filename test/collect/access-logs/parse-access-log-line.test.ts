@@ -67,12 +67,21 @@ describe('parseAccessLogLine', () => {
   });
 
   it('rejects a line cut inside a quoted field, a short line and a bad time, saying why', () => {
-    expect(parseAccessLogLine(`${OWNER} b [01/Oct/2026:00:00:00 +0000] 1.2.3.4 - R1 REST.PUT.OBJECT k "PUT /k HTTP/1.1" 403 AccessDenied 1 - 1 - "-" "ua`)).toEqual({
+    expect(
+      parseAccessLogLine(
+        `${OWNER} b [01/Oct/2026:00:00:00 +0000] 1.2.3.4 - R1 REST.PUT.OBJECT k "PUT /k HTTP/1.1" 403 AccessDenied 1 - 1 - "-" "ua`,
+      ),
+    ).toEqual({
       ok: false,
       message: 'unterminated quoted field 17',
     });
-    expect(parseAccessLogLine('this is not a log line')).toEqual({ ok: false, message: '6 fields, a record has at least 17' });
-    const badTime = parseAccessLogLine(`${OWNER} b [01/Okt/2026:00:00:00 +0000] 1.2.3.4 - R1 REST.PUT.OBJECT k "PUT /k HTTP/1.1" 403 AccessDenied 1 - 1 - "-" "ua" -`);
+    expect(parseAccessLogLine('this is not a log line')).toEqual({
+      ok: false,
+      message: '6 fields, a record has at least 17',
+    });
+    const badTime = parseAccessLogLine(
+      `${OWNER} b [01/Okt/2026:00:00:00 +0000] 1.2.3.4 - R1 REST.PUT.OBJECT k "PUT /k HTTP/1.1" 403 AccessDenied 1 - 1 - "-" "ua" -`,
+    );
     expect(badTime.ok).toBe(false);
   });
 

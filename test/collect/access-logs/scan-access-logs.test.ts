@@ -40,9 +40,18 @@ describe('scanAccessLogs: simple-prefix tree', async () => {
       ['DENY0004', 'REST.PUT.OBJECT', 'acme-data', 'old/client.dat'],
     ]);
     const plain = scan.denied.find((d) => d.requestId === 'DENY0002')!;
-    expect([plain.cipherSuite, plain.tlsVersion, plain.hasTlsFields, plain.userAgent]).toEqual([null, null, true, 'Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101']);
+    expect([plain.cipherSuite, plain.tlsVersion, plain.hasTlsFields, plain.userAgent]).toEqual([
+      null,
+      null,
+      true,
+      'Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101',
+    ]);
     const oldest = scan.denied.find((d) => d.requestId === 'DENY0004')!;
-    expect([oldest.hasTlsFields, oldest.file, oldest.line]).toEqual([false, 'logs/2026-10-05-10-15-22-1A2B3C4D5E6F7A8B', 5]);
+    expect([oldest.hasTlsFields, oldest.file, oldest.line]).toEqual([
+      false,
+      'logs/2026-10-05-10-15-22-1A2B3C4D5E6F7A8B',
+      5,
+    ]);
   });
 
   it('counts the malformed lines as skipped with file and line', () => {
@@ -57,7 +66,10 @@ describe('scanAccessLogs: simple-prefix tree', async () => {
   });
 
   it('counts only the selected buckets when asked', async () => {
-    const only = await scanAccessLogs(localTree(path.join(FIXTURES, 'simple')), { period, includeBucket: (b) => b === 'acme-archive' });
+    const only = await scanAccessLogs(localTree(path.join(FIXTURES, 'simple')), {
+      period,
+      includeBucket: (b) => b === 'acme-archive',
+    });
     expect(only.recordsInPeriod).toBe(1);
     expect(only.denied.map((d) => d.requestId)).toEqual(['DENY0005']);
     expect(Object.keys(only.byBucketDay)).toEqual(['acme-archive']);
@@ -86,7 +98,10 @@ describe('scanAccessLogs: gzipped files', () => {
     const text = await readFile(path.join(FIXTURES, 'simple/logs/2026-10-05-10-15-22-1A2B3C4D5E6F7A8B'));
     const gz = gzipSync(text);
     await writeFile(path.join(dir, 'logs/2026-10-05-10-15-22-1A2B3C4D5E6F7A8B.gz'), gz);
-    await writeFile(path.join(dir, 'logs/2026-10-06-10-15-22-FFFF0000FFFF0000.gz'), gz.subarray(0, Math.floor(gz.length / 2)));
+    await writeFile(
+      path.join(dir, 'logs/2026-10-06-10-15-22-FFFF0000FFFF0000.gz'),
+      gz.subarray(0, Math.floor(gz.length / 2)),
+    );
     const scan = await scanAccessLogs(localTree(dir), { period });
     expect(scan.filesRead).toBe(1);
     expect(scan.recordsInPeriod).toBe(8);

@@ -11,21 +11,33 @@ import { collectAwsConfig, hasNoRecorder } from '../../../src/collect/aws-config
 import { liveSources } from '../../../src/collect/live/index.js';
 import type { FiledRecord } from '../../../src/evidence/record.js';
 import { EvidenceWriter } from '../../../src/evidence/evidence-store.js';
-import { loadAwsConfigEvidence, writeAwsConfigEvidence, type AwsConfigEvidence } from '../../../src/evidence/aws-config-evidence.js';
+import {
+  loadAwsConfigEvidence,
+  writeAwsConfigEvidence,
+  type AwsConfigEvidence,
+} from '../../../src/evidence/aws-config-evidence.js';
 import { tenant, testOptions } from '../../support/fake-aws/harness.js';
 import { startFakeAws, type FakeAws } from '../../support/fake-aws/index.js';
 
 const A = '111111111111';
 const B = '222222222222';
-const sse = (algorithm: string) => JSON.stringify({ rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: algorithm } }] });
+const sse = (algorithm: string) =>
+  JSON.stringify({ rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: algorithm } }] });
 
 let fake: FakeAws;
 let dir: string;
 let ev: AwsConfigEvidence;
 
 const okDescribe = (keyId: string): FiledRecord => ({
-  operation: 'kms:DescribeKey', parameters: { KeyId: keyId }, account: A, region: 'eu-west-1', collectedAt: '2026-11-01T00:00:00Z',
-  source: 'live', outcome: 'ok', response: { KeyMetadata: { KeyId: keyId } }, file: 'evidence/x.json',
+  operation: 'kms:DescribeKey',
+  parameters: { KeyId: keyId },
+  account: A,
+  region: 'eu-west-1',
+  collectedAt: '2026-11-01T00:00:00Z',
+  source: 'live',
+  outcome: 'ok',
+  response: { KeyMetadata: { KeyId: keyId } },
+  file: 'evidence/x.json',
 });
 
 beforeAll(async () => {
@@ -49,20 +61,63 @@ beforeAll(async () => {
               { resourceType: 'AWS::S3::Bucket', resourceId: 'someone-else', compliance: 'COMPLIANT' },
             ],
           },
-          { region: 'eu-west-1', name: 'cmk-rotation', sourceIdentifier: 'CMK_BACKING_KEY_ROTATION_ENABLED', results: [{ resourceType: 'AWS::KMS::Key', resourceId: 'k-1', compliance: 'COMPLIANT' }] },
+          {
+            region: 'eu-west-1',
+            name: 'cmk-rotation',
+            sourceIdentifier: 'CMK_BACKING_KEY_ROTATION_ENABLED',
+            results: [{ resourceType: 'AWS::KMS::Key', resourceId: 'k-1', compliance: 'COMPLIANT' }],
+          },
           { region: 'eu-west-1', name: 'team-tagging', sourceIdentifier: 'REQUIRED_TAGS' },
           { region: 'eu-west-1', name: 'iam-password', sourceIdentifier: 'IAM_PASSWORD_POLICY' },
         ],
         configHistory: [
-          { region: 'eu-west-1', resourceType: 'AWS::S3::Bucket', resourceId: 'acme-data', captureTime: '2026-09-20T08:00:00Z', supplementaryConfiguration: { ServerSideEncryptionConfiguration: sse('aws:kms') } },
-          { region: 'eu-west-1', resourceType: 'AWS::S3::Bucket', resourceId: 'acme-data', captureTime: '2026-10-05T10:00:00Z', supplementaryConfiguration: { ServerSideEncryptionConfiguration: sse('AES256') }, relatedEvents: ['ev-1'] },
-          { region: 'eu-west-1', resourceType: 'AWS::S3::Bucket', resourceId: 'acme-data', captureTime: '2026-10-20T10:00:00Z', supplementaryConfiguration: { ServerSideEncryptionConfiguration: sse('AES256'), BucketPolicy: '{"policyText":"{}"}' } },
-          { region: 'eu-west-1', resourceType: 'AWS::S3::Bucket', resourceId: 'acme-data', captureTime: '2026-11-03T10:00:00Z' },
+          {
+            region: 'eu-west-1',
+            resourceType: 'AWS::S3::Bucket',
+            resourceId: 'acme-data',
+            captureTime: '2026-09-20T08:00:00Z',
+            supplementaryConfiguration: { ServerSideEncryptionConfiguration: sse('aws:kms') },
+          },
+          {
+            region: 'eu-west-1',
+            resourceType: 'AWS::S3::Bucket',
+            resourceId: 'acme-data',
+            captureTime: '2026-10-05T10:00:00Z',
+            supplementaryConfiguration: { ServerSideEncryptionConfiguration: sse('AES256') },
+            relatedEvents: ['ev-1'],
+          },
+          {
+            region: 'eu-west-1',
+            resourceType: 'AWS::S3::Bucket',
+            resourceId: 'acme-data',
+            captureTime: '2026-10-20T10:00:00Z',
+            supplementaryConfiguration: {
+              ServerSideEncryptionConfiguration: sse('AES256'),
+              BucketPolicy: '{"policyText":"{}"}',
+            },
+          },
+          {
+            region: 'eu-west-1',
+            resourceType: 'AWS::S3::Bucket',
+            resourceId: 'acme-data',
+            captureTime: '2026-11-03T10:00:00Z',
+          },
         ],
       },
       { id: B, role: { name: 'EvidenceReader' }, buckets: [] },
     ],
-    faults: [{ service: 'config', account: B, action: { kind: 'error', code: 'AccessDeniedException', status: 400, message: 'User is not authorized to perform: config:Describe*' } }],
+    faults: [
+      {
+        service: 'config',
+        account: B,
+        action: {
+          kind: 'error',
+          code: 'AccessDeniedException',
+          status: 400,
+          message: 'User is not authorized to perform: config:Describe*',
+        },
+      },
+    ],
   });
   const t = tenant({
     id: 'acme',
@@ -85,7 +140,14 @@ beforeAll(async () => {
         { name: 'acme-us', account: A, region: 'us-east-1' },
         { name: 'bee-data', account: B, region: 'eu-west-1' },
       ],
-      keys: [{ reference: `arn:aws:kms:eu-west-1:${A}:alias/acme`, account: A, region: 'eu-west-1', describe: okDescribe('k-1') as never }],
+      keys: [
+        {
+          reference: `arn:aws:kms:eu-west-1:${A}:alias/acme`,
+          account: A,
+          region: 'eu-west-1',
+          describe: okDescribe('k-1') as never,
+        },
+      ],
       sources: setup.configSources,
       notCollected: [],
       writer,
@@ -101,7 +163,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const region = (account: string, name: string) => ev.accounts.find((a) => a.account === account)!.regions.find((r) => r.region === name)!;
+const region = (account: string, name: string) =>
+  ev.accounts.find((a) => a.account === account)!.regions.find((r) => r.region === name)!;
 
 describe('AWS Config over the wire', () => {
   it('reads every configured region of every account, in order', () => {
@@ -113,19 +176,30 @@ describe('AWS Config over the wire', () => {
 
   it('a region without a recorder is "not recording": recorders answered with none, nothing further read', () => {
     const us = region(A, 'us-east-1');
-    expect(us.recorders).toMatchObject({ outcome: 'ok', operation: 'config:DescribeConfigurationRecorders', response: { ConfigurationRecorders: [] }, region: 'us-east-1', account: A });
+    expect(us.recorders).toMatchObject({
+      outcome: 'ok',
+      operation: 'config:DescribeConfigurationRecorders',
+      response: { ConfigurationRecorders: [] },
+      region: 'us-east-1',
+      account: A,
+    });
     expect(hasNoRecorder(us.recorders)).toBe(true);
     expect(us.rules).toBeUndefined();
     expect([us.compliance, us.history]).toEqual([[], []]);
-    expect(fake.recorder.calls.filter((c) => c.service === 'config' && c.region === 'us-east-1').map((c) => c.operation).sort()).toEqual([
-      'DescribeConfigurationRecorderStatus',
-      'DescribeConfigurationRecorders',
-    ]);
+    expect(
+      fake.recorder.calls
+        .filter((c) => c.service === 'config' && c.region === 'us-east-1')
+        .map((c) => c.operation)
+        .sort(),
+    ).toEqual(['DescribeConfigurationRecorderStatus', 'DescribeConfigurationRecorders']);
   });
 
   it('reads the recorder, its status, and the rules covering the controls plus the named ones, by identifier', () => {
     const eu = region(A, 'eu-west-1');
-    expect(eu.recorderStatus).toMatchObject({ outcome: 'ok', response: { ConfigurationRecordersStatus: [{ name: 'default', recording: true, lastStatus: 'Success' }] } });
+    expect(eu.recorderStatus).toMatchObject({
+      outcome: 'ok',
+      response: { ConfigurationRecordersStatus: [{ name: 'default', recording: true, lastStatus: 'Success' }] },
+    });
     expect(eu.rules?.outcome).toBe('ok');
     // iam-password is neither a covered managed rule nor named in the config; not-deployed does not exist.
     expect(eu.compliance.map((c) => c.rule)).toEqual(['cmk-rotation', 'org-s3-sse', 'team-tagging']);
@@ -135,14 +209,24 @@ describe('AWS Config over the wire', () => {
     const rec = region(A, 'eu-west-1').compliance.find((c) => c.rule === 'org-s3-sse')!.record;
     expect(rec.outcome).toBe('ok');
     if (rec.outcome !== 'ok') return;
-    expect(rec.response.EvaluationResults?.map((r) => [r.EvaluationResultIdentifier?.EvaluationResultQualifier?.ResourceId, r.ComplianceType])).toEqual([
+    expect(
+      rec.response.EvaluationResults?.map((r) => [
+        r.EvaluationResultIdentifier?.EvaluationResultQualifier?.ResourceId,
+        r.ComplianceType,
+      ]),
+    ).toEqual([
       ['acme-data', 'COMPLIANT'],
       ['acme-logs', 'NON_COMPLIANT'],
       ['someone-else', 'COMPLIANT'],
     ]);
     expect(rec.requestId?.split(',')).toHaveLength(3);
-    expect(rec.parameters).toEqual({ ConfigRuleName: 'org-s3-sse', ComplianceTypes: 'COMPLIANT,NON_COMPLIANT,NOT_APPLICABLE' });
-    const sent = fake.recorder.calls.filter((c) => c.operation === 'GetComplianceDetailsByConfigRule' && c.account === A);
+    expect(rec.parameters).toEqual({
+      ConfigRuleName: 'org-s3-sse',
+      ComplianceTypes: 'COMPLIANT,NON_COMPLIANT,NOT_APPLICABLE',
+    });
+    const sent = fake.recorder.calls.filter(
+      (c) => c.operation === 'GetComplianceDetailsByConfigRule' && c.account === A,
+    );
     expect(sent).toHaveLength(3 + 1 + 1); // org-s3-sse over 3 pages, cmk-rotation 1, team-tagging 1 (empty)
   });
 
@@ -154,31 +238,59 @@ describe('AWS Config over the wire', () => {
       ['AWS::KMS::Key', 'k-1'],
     ]);
     const data = eu.history[0]!;
-    expect(data.record.outcome === 'ok' && data.record.response.configurationItems?.map((i) => [i.configurationItemCaptureTime, i.relatedEvents ?? []])).toEqual([
+    expect(
+      data.record.outcome === 'ok' &&
+        data.record.response.configurationItems?.map((i) => [i.configurationItemCaptureTime, i.relatedEvents ?? []]),
+    ).toEqual([
       ['2026-10-20T10:00:00.000Z', []],
       ['2026-10-05T10:00:00.000Z', ['ev-1']],
     ]);
-    expect(data.record.parameters).toEqual({ resourceType: 'AWS::S3::Bucket', resourceId: 'acme-data', earlierTime: '2026-10-01T00:00:00Z', laterTime: '2026-11-01T00:00:00Z' });
-    expect(data.before.outcome === 'ok' && data.before.response.configurationItems?.map((i) => i.configurationItemCaptureTime)).toEqual(['2026-09-20T08:00:00.000Z']);
-    expect(data.record.file).toBe(`evidence/aws-config/${A}/eu-west-1/get-resource-config-history/AWS_S3_Bucket/acme-data.json`);
-    expect(data.before.file).toBe(`evidence/aws-config/${A}/eu-west-1/get-resource-config-history/AWS_S3_Bucket/acme-data.before.json`);
+    expect(data.record.parameters).toEqual({
+      resourceType: 'AWS::S3::Bucket',
+      resourceId: 'acme-data',
+      earlierTime: '2026-10-01T00:00:00Z',
+      laterTime: '2026-11-01T00:00:00Z',
+    });
+    expect(
+      data.before.outcome === 'ok' &&
+        data.before.response.configurationItems?.map((i) => i.configurationItemCaptureTime),
+    ).toEqual(['2026-09-20T08:00:00.000Z']);
+    expect(data.record.file).toBe(
+      `evidence/aws-config/${A}/eu-west-1/get-resource-config-history/AWS_S3_Bucket/acme-data.json`,
+    );
+    expect(data.before.file).toBe(
+      `evidence/aws-config/${A}/eu-west-1/get-resource-config-history/AWS_S3_Bucket/acme-data.before.json`,
+    );
     // Config has no record of acme-logs: an error code the analysis reads as "not recorded".
-    expect(eu.history[1]!.record).toMatchObject({ outcome: 'error', error: { code: 'ResourceNotDiscoveredException' } });
+    expect(eu.history[1]!.record).toMatchObject({
+      outcome: 'error',
+      error: { code: 'ResourceNotDiscoveredException' },
+    });
   });
 
   it('AccessDenied: every call of the refusing account is an access_denied record, and collection goes on', () => {
     const b = region(B, 'eu-west-1');
-    expect(b.recorders).toMatchObject({ outcome: 'access_denied', error: { code: 'AccessDeniedException', httpStatus: 400 } });
+    expect(b.recorders).toMatchObject({
+      outcome: 'access_denied',
+      error: { code: 'AccessDeniedException', httpStatus: 400 },
+    });
     expect(b.recorderStatus.outcome).toBe('access_denied');
     expect(b.rules?.outcome).toBe('access_denied');
     expect(b.compliance).toEqual([]);
-    expect(b.history.map((h) => [h.resourceId, h.record.outcome, h.before.outcome])).toEqual([['bee-data', 'access_denied', 'access_denied']]);
+    expect(b.history.map((h) => [h.resourceId, h.record.outcome, h.before.outcome])).toEqual([
+      ['bee-data', 'access_denied', 'access_denied'],
+    ]);
   });
 
   it('the evidence folder holds every record and an index that loads back to the same evidence', async () => {
     const loaded = await loadAwsConfigEvidence(dir);
     expect(loaded).toEqual(JSON.parse(JSON.stringify(ev)));
-    const onDisk = JSON.parse(await readFile(path.join(dir, 'evidence', 'aws-config', A, 'us-east-1', 'describe-configuration-recorders.json'), 'utf8')) as { source: string };
+    const onDisk = JSON.parse(
+      await readFile(
+        path.join(dir, 'evidence', 'aws-config', A, 'us-east-1', 'describe-configuration-recorders.json'),
+        'utf8',
+      ),
+    ) as { source: string };
     expect(onDisk.source).toBe('live');
   });
 });

@@ -24,8 +24,14 @@ beforeAll(async () => {
   const a = path.join(root, 'a');
   const eu = path.join(a, 'configservice', 'eu-west-1');
   // As the CLI prints them: PascalCase lists, camelCase recorder fields, ISO timestamps.
-  await put(path.join(eu, 'describe-configuration-recorders.json'), JSON.stringify({ ConfigurationRecorders: [{ name: 'default', recordingGroup: { allSupported: true } }] }));
-  await put(path.join(eu, 'describe-configuration-recorder-status.json'), JSON.stringify({ ConfigurationRecordersStatus: [{ name: 'default', recording: true, lastStatus: 'SUCCESS' }] }));
+  await put(
+    path.join(eu, 'describe-configuration-recorders.json'),
+    JSON.stringify({ ConfigurationRecorders: [{ name: 'default', recordingGroup: { allSupported: true } }] }),
+  );
+  await put(
+    path.join(eu, 'describe-configuration-recorder-status.json'),
+    JSON.stringify({ ConfigurationRecordersStatus: [{ name: 'default', recording: true, lastStatus: 'SUCCESS' }] }),
+  );
   await put(
     path.join(eu, 'describe-config-rules.json'),
     JSON.stringify({
@@ -37,7 +43,20 @@ beforeAll(async () => {
   );
   await put(
     path.join(eu, 'get-compliance-details-by-config-rule', 'tls-only.json'),
-    JSON.stringify({ EvaluationResults: [{ EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: 'tls-only', ResourceType: 'AWS::S3::Bucket', ResourceId: 'acme-data' } }, ComplianceType: 'NON_COMPLIANT' }] }),
+    JSON.stringify({
+      EvaluationResults: [
+        {
+          EvaluationResultIdentifier: {
+            EvaluationResultQualifier: {
+              ConfigRuleName: 'tls-only',
+              ResourceType: 'AWS::S3::Bucket',
+              ResourceId: 'acme-data',
+            },
+          },
+          ComplianceType: 'NON_COMPLIANT',
+        },
+      ],
+    }),
   );
   await put(
     path.join(eu, 'get-compliance-details-by-config-rule', 'kms-default.error.txt'),
@@ -45,11 +64,26 @@ beforeAll(async () => {
   );
   await put(
     path.join(eu, 'get-resource-config-history', 'AWS_S3_Bucket', 'acme-data.json'),
-    JSON.stringify({ configurationItems: [{ configurationItemCaptureTime: '2026-10-07T09:30:00+00:00', configurationItemStatus: 'OK', resourceType: 'AWS::S3::Bucket', resourceId: 'acme-data' }] }),
+    JSON.stringify({
+      configurationItems: [
+        {
+          configurationItemCaptureTime: '2026-10-07T09:30:00+00:00',
+          configurationItemStatus: 'OK',
+          resourceType: 'AWS::S3::Bucket',
+          resourceId: 'acme-data',
+        },
+      ],
+    }),
   );
   // acme-data.before.json left out: read as NotExported. us-east-1 has no recorder.
-  await put(path.join(a, 'configservice', 'us-east-1', 'describe-configuration-recorders.json'), JSON.stringify({ ConfigurationRecorders: [] }));
-  await put(path.join(a, 'configservice', 'us-east-1', 'describe-configuration-recorder-status.json'), JSON.stringify({ ConfigurationRecordersStatus: [] }));
+  await put(
+    path.join(a, 'configservice', 'us-east-1', 'describe-configuration-recorders.json'),
+    JSON.stringify({ ConfigurationRecorders: [] }),
+  );
+  await put(
+    path.join(a, 'configservice', 'us-east-1', 'describe-configuration-recorder-status.json'),
+    JSON.stringify({ ConfigurationRecordersStatus: [] }),
+  );
   await mkdir(path.join(root, 'b', 's3api'), { recursive: true }); // an export from before AWS Config was read
 
   const t = tenant({
@@ -74,17 +108,36 @@ afterAll(async () => {
 
 describe('AWS Config from an offline export', () => {
   it('an export without configservice/ leaves its account "not collected", with the reason', () => {
-    expect(ev.accounts.find((x) => x.account === B)).toEqual({ account: B, notCollected: `the offline export ${path.join(root, 'b')} has no configservice/ folder`, regions: [] });
+    expect(ev.accounts.find((x) => x.account === B)).toEqual({
+      account: B,
+      notCollected: `the offline export ${path.join(root, 'b')} has no configservice/ folder`,
+      regions: [],
+    });
   });
 
   it('reads <name>.json as the response, with the operation, parameters and export time', () => {
     const eu = ev.accounts[0]!.regions.find((r) => r.region === 'eu-west-1')!;
-    expect(eu.recorderStatus).toMatchObject({ outcome: 'ok', source: 'offline', operation: 'config:DescribeConfigurationRecorderStatus', collectedAt: '2026-11-01T06:00:00Z', account: A, region: 'eu-west-1' });
+    expect(eu.recorderStatus).toMatchObject({
+      outcome: 'ok',
+      source: 'offline',
+      operation: 'config:DescribeConfigurationRecorderStatus',
+      collectedAt: '2026-11-01T06:00:00Z',
+      account: A,
+      region: 'eu-west-1',
+    });
     expect(eu.compliance.map((c) => [c.rule, c.record.outcome])).toEqual([
       ['kms-default', 'access_denied'],
       ['tls-only', 'ok'],
     ]);
-    expect(eu.history[0]!.record).toMatchObject({ outcome: 'ok', parameters: { resourceType: 'AWS::S3::Bucket', resourceId: 'acme-data', earlierTime: '2026-10-01T00:00:00Z', laterTime: '2026-11-01T00:00:00Z' } });
+    expect(eu.history[0]!.record).toMatchObject({
+      outcome: 'ok',
+      parameters: {
+        resourceType: 'AWS::S3::Bucket',
+        resourceId: 'acme-data',
+        earlierTime: '2026-10-01T00:00:00Z',
+        laterTime: '2026-11-01T00:00:00Z',
+      },
+    });
   });
 
   it('<name>.error.txt becomes the error the CLI printed; a file in neither form is NotExported', () => {

@@ -15,7 +15,10 @@ export async function gzippedCopy(source: string): Promise<string> {
       } else {
         const bytes = await readFile(path.join(source, relPath));
         const isTrailFile = entry.name.endsWith('.json') && !relPath.includes('CloudTrail-Digest');
-        await writeFile(path.join(target, isTrailFile ? `${relPath}.gz` : relPath), isTrailFile ? gzipSync(bytes) : bytes);
+        await writeFile(
+          path.join(target, isTrailFile ? `${relPath}.gz` : relPath),
+          isTrailFile ? gzipSync(bytes) : bytes,
+        );
       }
     }
   }

@@ -9,7 +9,12 @@ import type { LookedUpKmsEvents } from '../../../src/collect/cloudtrail/lookup-e
 import type { PacerClock } from '../../../src/collect/live/request-pacer.js';
 import { liveSources } from '../../../src/collect/live/index.js';
 import { tenant, testOptions } from '../../support/fake-aws/harness.js';
-import { startFakeAws, type FakeAws, type FakeCloudTrailEvent, type ReceivedCall } from '../../support/fake-aws/index.js';
+import {
+  startFakeAws,
+  type FakeAws,
+  type FakeCloudTrailEvent,
+  type ReceivedCall,
+} from '../../support/fake-aws/index.js';
 
 const A = '111111111111';
 const B = '222222222222';
@@ -29,7 +34,11 @@ function decrypts(account: string, region: string, prefix: string, n: number): F
       eventName: 'Decrypt',
       awsRegion: region,
       recipientAccountId: account,
-      userIdentity: { type: 'AssumedRole', arn: `arn:aws:sts::${account}:assumed-role/app/i-1`, sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${account}:role/app` } } },
+      userIdentity: {
+        type: 'AssumedRole',
+        arn: `arn:aws:sts::${account}:assumed-role/app/i-1`,
+        sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${account}:role/app` } },
+      },
       resources: [{ ARN: `arn:aws:kms:${region}:${account}:key/k-1`, accountId: account, type: 'AWS::KMS::Key' }],
     },
   }));
@@ -64,24 +73,46 @@ beforeAll(async () => {
     lookupPageCap: 2,
     accounts: [
       // 13 events per region: 7 pages of at most 2
-      { id: A, role, buckets: [], cloudTrailEvents: [...decrypts(A, 'eu-west-1', 'eu', 13), ...decrypts(A, 'us-east-1', 'us', 13)] },
+      {
+        id: A,
+        role,
+        buckets: [],
+        cloudTrailEvents: [...decrypts(A, 'eu-west-1', 'eu', 13), ...decrypts(A, 'us-east-1', 'us', 13)],
+      },
       { id: B, role, buckets: [], cloudTrailEvents: decrypts(B, 'eu-west-1', 'b', 2) },
       { id: C, role, buckets: [], cloudTrailEvents: decrypts(C, 'eu-west-1', 'c', 1) },
     ],
     faults: [
       { service: 'cloudtrail', operation: 'LookupEvents', account: B, times: 2, action: { kind: 'throttle' } },
-      { service: 'cloudtrail', operation: 'LookupEvents', account: C, action: { kind: 'error', status: 400, code: 'AccessDeniedException', message: DENIED } },
+      {
+        service: 'cloudtrail',
+        operation: 'LookupEvents',
+        account: C,
+        action: { kind: 'error', status: 400, code: 'AccessDeniedException', message: DENIED },
+      },
     ],
   });
-  const account = (id: string, regions: string[]) => ({ id, roleArn: `arn:aws:iam::${id}:role/EvidenceReader`, externalId: 'ext-1', regions });
+  const account = (id: string, regions: string[]) => ({
+    id,
+    roleArn: `arn:aws:iam::${id}:role/EvidenceReader`,
+    externalId: 'ext-1',
+    regions,
+  });
   const setup = await liveSources(
-    tenant({ id: 'acme', accounts: [account(A, ['eu-west-1', 'us-east-1']), account(B, ['eu-west-1']), account(C, ['eu-west-1'])] }),
+    tenant({
+      id: 'acme',
+      accounts: [account(A, ['eu-west-1', 'us-east-1']), account(B, ['eu-west-1']), account(C, ['eu-west-1'])],
+    }),
     { ...testOptions(fake), pacerClock: clockFor },
   );
-  fake.recorder.arrivedAt = (call) => (call.service === 'cloudtrail' && call.account ? clockFor(call.account, call.region).now() : -1);
+  fake.recorder.arrivedAt = (call) =>
+    call.service === 'cloudtrail' && call.account ? clockFor(call.account, call.region).now() : -1;
   try {
     expect(setup.problems).toEqual([]);
-    results = await setup.kmsEventLookup.lookup({ startUtc: '2026-10-01T00:00:00Z', endUtc: '2026-11-01T00:00:00Z' }, new Date('2026-11-02T08:00:00Z'));
+    results = await setup.kmsEventLookup.lookup(
+      { startUtc: '2026-10-01T00:00:00Z', endUtc: '2026-11-01T00:00:00Z' },
+      new Date('2026-11-02T08:00:00Z'),
+    );
   } finally {
     setup.close();
   }
@@ -89,7 +120,9 @@ beforeAll(async () => {
 afterAll(async () => fake?.close());
 
 const lookups = (account: string, region: string): ReceivedCall[] =>
-  fake.recorder.find((c) => c.service === 'cloudtrail' && c.operation === 'LookupEvents' && c.account === account && c.region === region);
+  fake.recorder.find(
+    (c) => c.service === 'cloudtrail' && c.operation === 'LookupEvents' && c.account === account && c.region === region,
+  );
 const result = (account: string, region: string) => results.find((r) => r.account === account && r.region === region)!;
 
 describe('LookupEvents for KMS events', () => {
@@ -98,8 +131,14 @@ describe('LookupEvents for KMS events', () => {
     expect(eu.location).toBe(`cloudtrail:LookupEvents ${A}/eu-west-1`);
     expect(eu.pages).toBe(7);
     expect(eu.problems).toEqual([]);
-    expect(eu.events.map((e) => e.eventId)).toEqual(['13', '12', '11', '10', '09', '08', '07', '06', '05', '04', '03', '02', '01'].map((n) => `eu-${n}`));
-    expect(eu.events.map((e) => [e.page, e.index]).slice(0, 3)).toEqual([[1, 1], [1, 2], [2, 1]]);
+    expect(eu.events.map((e) => e.eventId)).toEqual(
+      ['13', '12', '11', '10', '09', '08', '07', '06', '05', '04', '03', '02', '01'].map((n) => `eu-${n}`),
+    );
+    expect(eu.events.map((e) => [e.page, e.index]).slice(0, 3)).toEqual([
+      [1, 1],
+      [1, 2],
+      [2, 1],
+    ]);
     expect((eu.events[12]!.record as { eventTime: string }).eventTime).toBe('2026-10-03T00:00:00Z');
     expect(lookups(A, 'eu-west-1').map((c) => c.status)).toEqual([200, 200, 200, 200, 200, 200, 200]);
   });
@@ -117,8 +156,15 @@ describe('LookupEvents for KMS events', () => {
     expect(clocks.get(`${A}|us-east-1`)!.now()).toBe(3000);
     // Side by side: both regions' first requests arrived before either region's second.
     const order = fake.recorder.calls.filter((c) => c.service === 'cloudtrail' && c.account === A);
-    const second = Math.min(...['eu-west-1', 'us-east-1'].map((r) => order.filter((c) => c.region === r)[1]).map((c) => order.indexOf(c!)));
-    expect(order.slice(0, second).map((c) => c.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
+    const second = Math.min(
+      ...['eu-west-1', 'us-east-1'].map((r) => order.filter((c) => c.region === r)[1]).map((c) => order.indexOf(c!)),
+    );
+    expect(
+      order
+        .slice(0, second)
+        .map((c) => c.region)
+        .sort(),
+    ).toEqual(['eu-west-1', 'us-east-1']);
   });
 
   it('retries a ThrottlingException burst (SDK retry), each retry paced too, and succeeds', () => {

@@ -12,7 +12,8 @@ const period = periodFor('2026-10', 'Europe/Berlin');
 const K1 = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const K2 = 'arn:aws:kms:eu-west-1:111122223333:key/0987dcba-09ba-43dc-65fe-0987654321ba';
 const K3 = 'arn:aws:kms:us-east-1:444455556666:key/mrk-1234567890abcdef1234567890abcdef';
-const OCT5 = 'AWSLogs/111122223333/CloudTrail/eu-west-1/2026/10/05/111122223333_CloudTrail_eu-west-1_20261005T0920Z_Qm9vZ2xlMTIzNDU2.json.gz';
+const OCT5 =
+  'AWSLogs/111122223333/CloudTrail/eu-west-1/2026/10/05/111122223333_CloudTrail_eu-west-1_20261005T0920Z_Qm9vZ2xlMTIzNDU2.json.gz';
 
 let tree: string;
 let scan: CloudTrailScan;
@@ -24,7 +25,16 @@ afterAll(async () => rm(tree, { recursive: true, force: true }));
 
 describe('scanCloudTrail', () => {
   it('finds the account trail and the organization trail, reading only day folders of the period ± 1 day', () => {
-    expect(scan.trails.map((t) => [t.prefix, t.organizationId ?? null, t.account, t.region, t.dayFoldersRead, t.dayFoldersWithFiles])).toEqual([
+    expect(
+      scan.trails.map((t) => [
+        t.prefix,
+        t.organizationId ?? null,
+        t.account,
+        t.region,
+        t.dayFoldersRead,
+        t.dayFoldersWithFiles,
+      ]),
+    ).toEqual([
       ['AWSLogs/111122223333/CloudTrail/eu-west-1/', null, '111122223333', 'eu-west-1', 34, 2],
       ['AWSLogs/o-exampleorg1/444455556666/CloudTrail/us-east-1/', 'o-exampleorg1', '444455556666', 'us-east-1', 34, 1],
     ]);
@@ -44,21 +54,52 @@ describe('scanCloudTrail', () => {
   });
 
   it('keeps the refused uploads with the SSE header and transport CloudTrail recorded', () => {
-    expect(scan.denied.map((d) => [d.requestId, d.eventName, d.bucket, d.principal, d.sseHeader, d.transport])).toEqual([
-      ['DENY0011', 'CreateMultipartUpload', 'acme-archive', 'arn:aws:iam::111122223333:user/legacy-uploader', null, 'tls'],
-      ['DENY0001', 'PutObject', 'acme-data', 'arn:aws:iam::111122223333:role/apps/app-writer', null, 'tls'],
-      ['DENY0002', 'PutObject', 'acme-data', 'arn:aws:iam::111122223333:role/apps/app-writer', 'AES256', 'plain'],
-      ['DENY0010', 'PutObject', 'acme-data', 'arn:aws:iam::111122223333:user/legacy-uploader', 'AES256', 'tls'],
-      ['DENY0012', 'UploadPart', 'acme-data', 'arn:aws:iam::111122223333:role/apps/app-writer', null, 'tls'],
-      ['DENY0013', 'PutObject', 'acme-eu-data', 'arn:aws:iam::444455556666:role/partner-sync', null, 'tls'],
-    ]);
+    expect(scan.denied.map((d) => [d.requestId, d.eventName, d.bucket, d.principal, d.sseHeader, d.transport])).toEqual(
+      [
+        [
+          'DENY0011',
+          'CreateMultipartUpload',
+          'acme-archive',
+          'arn:aws:iam::111122223333:user/legacy-uploader',
+          null,
+          'tls',
+        ],
+        ['DENY0001', 'PutObject', 'acme-data', 'arn:aws:iam::111122223333:role/apps/app-writer', null, 'tls'],
+        ['DENY0002', 'PutObject', 'acme-data', 'arn:aws:iam::111122223333:role/apps/app-writer', 'AES256', 'plain'],
+        ['DENY0010', 'PutObject', 'acme-data', 'arn:aws:iam::111122223333:user/legacy-uploader', 'AES256', 'tls'],
+        ['DENY0012', 'UploadPart', 'acme-data', 'arn:aws:iam::111122223333:role/apps/app-writer', null, 'tls'],
+        ['DENY0013', 'PutObject', 'acme-eu-data', 'arn:aws:iam::444455556666:role/partner-sync', null, 'tls'],
+      ],
+    );
   });
 
   it('tallies KMS calls per key, principal, operation, day and bucket; a service acting for a role is the role', () => {
     expect(scan.kmsEvents).toBe(8);
-    expect(scan.kmsTallies.map((t) => [t.keyArn, t.principal, t.kind, t.operation, t.day, t.bucket, t.calls, t.failures, t.via])).toEqual([
+    expect(
+      scan.kmsTallies.map((t) => [
+        t.keyArn,
+        t.principal,
+        t.kind,
+        t.operation,
+        t.day,
+        t.bucket,
+        t.calls,
+        t.failures,
+        t.via,
+      ]),
+    ).toEqual([
       [K2, 'cloudtrail.amazonaws.com', 'aws_service', 'GenerateDataKey', '2026-10-05', '', 1, 0, []],
-      [K1, 'arn:aws:iam::111122223333:role/apps/app-writer', 'role', 'GenerateDataKey', '2026-10-05', 'acme-data', 2, 0, ['s3.amazonaws.com']],
+      [
+        K1,
+        'arn:aws:iam::111122223333:role/apps/app-writer',
+        'role',
+        'GenerateDataKey',
+        '2026-10-05',
+        'acme-data',
+        2,
+        0,
+        ['s3.amazonaws.com'],
+      ],
       [K1, 'arn:aws:iam::111122223333:role/data-science-adhoc', 'role', 'Decrypt', '2026-10-05', 'acme-data', 1, 1, []],
       [K1, 's3.amazonaws.com', 'aws_service', 'Decrypt', '2026-10-05', 'acme-archive', 1, 0, []],
       [K3, 'arn:aws:iam::444455556666:role/apps/batch', 'role', 'Encrypt', '2026-10-20', '', 1, 0, []],
@@ -109,7 +150,8 @@ describe('scanCloudTrail', () => {
       const target = path.join(broken, OCT5);
       const gz = await readFile(target);
       await writeFile(target, gz.subarray(0, gz.length - 40));
-      const org = 'AWSLogs/o-exampleorg1/444455556666/CloudTrail/us-east-1/2026/10/20/444455556666_CloudTrail_us-east-1_20261020T1205Z_T3JnVHJhaWwwMDAx.json.gz';
+      const org =
+        'AWSLogs/o-exampleorg1/444455556666/CloudTrail/us-east-1/2026/10/20/444455556666_CloudTrail_us-east-1_20261020T1205Z_T3JnVHJhaWwwMDAx.json.gz';
       const { gzipSync } = await import('node:zlib');
       await writeFile(path.join(broken, org), gzipSync('{"records": []}'));
       const result = await scanCloudTrail(localTree(broken), { period });

@@ -29,7 +29,12 @@ afterEach(async () => {
 /** October 2026 in UTC (ends 2026-11-01T00:00Z), reports accepted up to 7 days after. */
 const OCTOBER = reportWindow(periodFor('2026-10', 'UTC'), { maxDaysAfterPeriod: 7 });
 
-function collect(trees: string[], bucket: string, window: ReportWindow = OCTOBER, largestN?: number): Promise<InventoryEvidence> {
+function collect(
+  trees: string[],
+  bucket: string,
+  window: ReportWindow = OCTOBER,
+  largestN?: number,
+): Promise<InventoryEvidence> {
   return collectInventory({
     trees: trees.map((t) => localTree(t)),
     bucket,
@@ -54,8 +59,12 @@ async function exportExists(): Promise<boolean> {
 
 describe('the fixture report (10 rows in two files, destination prefix "inventory")', () => {
   it('fixture data files are exactly the reviewable CSVs under source/', async () => {
-    expect(gunzipSync(await readFile(PART_1)).toString('utf8')).toBe(await readFile(path.join(FIXTURES, 'source/part-1.csv'), 'utf8'));
-    expect(gunzipSync(await readFile(PART_2)).toString('utf8')).toBe(await readFile(path.join(FIXTURES, 'source/part-2.csv'), 'utf8'));
+    expect(gunzipSync(await readFile(PART_1)).toString('utf8')).toBe(
+      await readFile(path.join(FIXTURES, 'source/part-1.csv'), 'utf8'),
+    );
+    expect(gunzipSync(await readFile(PART_2)).toString('utf8')).toBe(
+      await readFile(path.join(FIXTURES, 'source/part-2.csv'), 'utf8'),
+    );
   });
 
   it('counts objects and bytes per encryption status, delete markers and empty statuses apart', async () => {
@@ -83,7 +92,11 @@ describe('the fixture report (10 rows in two files, destination prefix "inventor
     expect(e.configId).toBe('daily-encryption');
     expect(e.reportDate).toBe('2026-11-01T06:00:00Z');
     expect(e.manifestLocation).toBe(manifestFile);
-    expect(e.manifestSha256).toBe(createHash('sha256').update(await readFile(manifestFile)).digest('hex'));
+    expect(e.manifestSha256).toBe(
+      createHash('sha256')
+        .update(await readFile(manifestFile))
+        .digest('hex'),
+    );
     expect(e.fileFormat).toBe('CSV');
     expect(e.fileSchema).toHaveLength(18);
     expect(e.fileSchema[11]).toBe('EncryptionStatus');
@@ -92,16 +105,24 @@ describe('the fixture report (10 rows in two files, destination prefix "inventor
       {
         key: 'inventory/example-source-bucket/daily-encryption/data/939c6d46-85a9-4ba8-87bd-9db705a579ce.csv.gz',
         location: PART_1,
-        expectedMd5: createHash('md5').update(await readFile(PART_1)).digest('hex'),
-        actualMd5: createHash('md5').update(await readFile(PART_1)).digest('hex'),
+        expectedMd5: createHash('md5')
+          .update(await readFile(PART_1))
+          .digest('hex'),
+        actualMd5: createHash('md5')
+          .update(await readFile(PART_1))
+          .digest('hex'),
         rows: 6,
         bytesCompressed: (await readFile(PART_1)).length,
       },
       {
         key: 'inventory/example-source-bucket/daily-encryption/data/a1f0e2d3-0b9c-4c1e-9a7d-5e6f7a8b9c0d.csv.gz',
         location: PART_2,
-        expectedMd5: createHash('md5').update(await readFile(PART_2)).digest('hex'),
-        actualMd5: createHash('md5').update(await readFile(PART_2)).digest('hex'),
+        expectedMd5: createHash('md5')
+          .update(await readFile(PART_2))
+          .digest('hex'),
+        actualMd5: createHash('md5')
+          .update(await readFile(PART_2))
+          .digest('hex'),
         rows: 4,
         bytesCompressed: (await readFile(PART_2)).length,
       },
@@ -119,7 +140,12 @@ describe('the fixture report (10 rows in two files, destination prefix "inventor
         size: 5000,
         lastModified: '2024-02-10T08:00:00.000Z',
       },
-      { key: 'logs/say "hi".txt', versionId: 'Kp3Lm5Nq7Rs9Tu1Vw3Xy5Za7Bc9De1Fg', size: 700, lastModified: '2023-11-05T12:30:00.000Z' },
+      {
+        key: 'logs/say "hi".txt',
+        versionId: 'Kp3Lm5Nq7Rs9Tu1Vw3Xy5Za7Bc9De1Fg',
+        size: 700,
+        lastModified: '2023-11-05T12:30:00.000Z',
+      },
     ]);
     expect(e.oldestUnencryptedLastModified).toBe('2023-11-05T12:30:00.000Z');
   });
@@ -188,7 +214,8 @@ describe('choosing the report: the first one delivered at or after the period en
     reportWindow(periodFor(label, zone), { maxDaysAfterPeriod, provisional });
   /** One-row reports of config "daily" for src-bucket, one per folder. */
   async function reports(...folders: string[]): Promise<void> {
-    for (const folder of folders) await writeReport({ root: work, folder, files: [{ name: `${folder}.csv.gz`, csv: row('a', '1', 'SSE-S3') }] });
+    for (const folder of folders)
+      await writeReport({ root: work, folder, files: [{ name: `${folder}.csv.gz`, csv: row('a', '1', 'SSE-S3') }] });
   }
 
   it('takes the first report after the end, passing over a configuration without EncryptionStatus and a later report', async () => {
@@ -228,7 +255,7 @@ describe('choosing the report: the first one delivered at or after the period en
       },
     ]);
     expect(e.reason).toBe(
-      'no S3 Inventory report for bucket src-bucket describes period 2026-10 (a report must be delivered from the period\'s end ' +
+      "no S3 Inventory report for bucket src-bucket describes period 2026-10 (a report must be delivered from the period's end " +
         '2026-11-01 04:00 UTC (2026-11-01 00:00 America/New_York) to 7 days after it); stale: ' +
         `${where} delivered 2026-11-01 00:00 UTC, before the period's end 2026-11-01 04:00 UTC (2026-11-01 00:00 America/New_York)`,
     );
@@ -257,7 +284,9 @@ describe('choosing the report: the first one delivered at or after the period en
     await reports('2026-11-05T06-00Z');
     const e = await collect([work], 'src-bucket', month('2026-10', 'UTC', 3));
     expectStatus(e, 'missing');
-    expect(e.staleReports?.[0]?.why).toBe("delivered 2026-11-05 06:00 UTC, 4 days 6 hours after the period's end; the limit is 3 days");
+    expect(e.staleReports?.[0]?.why).toBe(
+      "delivered 2026-11-05 06:00 UTC, 4 days 6 hours after the period's end; the limit is 3 days",
+    );
     expectStatus(await collect([work], 'src-bucket', month('2026-10', 'UTC', 5)), 'ok');
   });
 
@@ -283,20 +312,36 @@ describe('choosing the report: the first one delivered at or after the period en
     expect(e.staleReports?.map((r) => `${r.configId} ${r.why}`)).toEqual([
       "daily-encryption delivered 2026-10-24 00:00 UTC, 23 days after the period's end; the limit is 7 days",
     ]);
-    expect(e.otherReportDates).toEqual(['2026-10-24T00:00:00Z', '2026-11-01T00:00:00Z', '2026-11-01T06:00:00Z', '2026-11-07T00:00:00Z']);
+    expect(e.otherReportDates).toEqual([
+      '2026-10-24T00:00:00Z',
+      '2026-11-01T00:00:00Z',
+      '2026-11-01T06:00:00Z',
+      '2026-11-07T00:00:00Z',
+    ]);
     expect(await exportExists()).toBe(false);
   });
 
   it('several reports in the window, in two configurations: the earliest is read', async () => {
     await reports('2026-11-04T00-00Z', '2026-11-02T00-00Z', '2026-11-06T00-00Z');
-    await writeReport({ root: work, configId: 'another', folder: '2026-11-03T00-00Z', files: [{ name: 'x.csv.gz', csv: row('a', '1', 'SSE-S3') }] });
+    await writeReport({
+      root: work,
+      configId: 'another',
+      folder: '2026-11-03T00-00Z',
+      files: [{ name: 'x.csv.gz', csv: row('a', '1', 'SSE-S3') }],
+    });
     const e = await collect([work], 'src-bucket', month('2026-10', 'UTC'));
     expectStatus(e, 'ok');
     expect([e.configId, e.reportDate]).toEqual(['daily', '2026-11-02T00:00:00Z']);
   });
 
   it('a configuration without EncryptionStatus in the window, the other one only stale: both said', async () => {
-    await writeReport({ root: work, configId: 'sizes-only', folder: '2026-11-02T00-00Z', schema: ['Bucket', 'Key', 'Size'], files: [{ name: 's.csv.gz', csv: csvRow(['src-bucket', 'a', '1']) }] });
+    await writeReport({
+      root: work,
+      configId: 'sizes-only',
+      folder: '2026-11-02T00-00Z',
+      schema: ['Bucket', 'Key', 'Size'],
+      files: [{ name: 's.csv.gz', csv: csvRow(['src-bucket', 'a', '1']) }],
+    });
     await reports('2026-10-30T00-00Z');
     const e = await collect([work], 'src-bucket', month('2026-10', 'UTC'));
     expectStatus(e, 'missing');
@@ -330,7 +375,9 @@ describe('choosing the report: the first one delivered at or after the period en
     const e = await collect([BASIC], 'other-bucket');
     expectStatus(e, 'missing');
     expect(e.bucket).toBe('other-bucket');
-    expect(e.reason).toBe(`no S3 Inventory report for bucket other-bucket (looked in ${path.join(BASIC, 'other-bucket')})`);
+    expect(e.reason).toBe(
+      `no S3 Inventory report for bucket other-bucket (looked in ${path.join(BASIC, 'other-bucket')})`,
+    );
   });
 
   it('missing when no inventory location is configured', async () => {
@@ -343,7 +390,14 @@ describe('choosing the report: the first one delivered at or after the period en
     const stale = path.join(work, 'packet', 'exports', 'unencrypted.csv');
     await mkdir(path.dirname(stale), { recursive: true });
     await writeFile(stale, 'stale');
-    expectStatus(await collect([BASIC], 'example-source-bucket', reportWindow(periodFor('2026-09', 'UTC'), { maxDaysAfterPeriod: 7 })), 'missing');
+    expectStatus(
+      await collect(
+        [BASIC],
+        'example-source-bucket',
+        reportWindow(periodFor('2026-09', 'UTC'), { maxDaysAfterPeriod: 7 }),
+      ),
+      'missing',
+    );
     expect(await exportExists()).toBe(false);
   });
 
@@ -398,16 +452,23 @@ describe('choosing the report: the first one delivered at or after the period en
     });
     const e = await collect([work], 'src-bucket');
     expectStatus(e, 'unverified');
-    expect(e.problems[0]?.message).toMatch(/^MD5 of manifest.json is [0-9a-f]{32}, manifest.checksum says 0123456789abcdef0123456789abcdef$/);
+    expect(e.problems[0]?.message).toMatch(
+      /^MD5 of manifest.json is [0-9a-f]{32}, manifest.checksum says 0123456789abcdef0123456789abcdef$/,
+    );
   });
 
   it('a manifest of the wrong shape is unreadable evidence naming the field, and its failed checksum is named too', async () => {
-    await writeReport({ root: work, folder: '2026-11-01T00-00Z', files: [{ name: 'a.csv.gz', csv: row('k', '10', 'SSE-S3') }] });
+    await writeReport({
+      root: work,
+      folder: '2026-11-01T00-00Z',
+      files: [{ name: 'a.csv.gz', csv: row('k', '10', 'SSE-S3') }],
+    });
     const folder = path.join(work, 'src-bucket', 'daily', '2026-11-01T00-00Z');
     const manifest = JSON.parse(await readFile(path.join(folder, 'manifest.json'), 'utf8')) as Record<string, unknown>;
     const misshapen = JSON.stringify({ ...manifest, files: 'wrong-shape' });
     await writeFile(path.join(folder, 'manifest.json'), misshapen);
-    const unreadable = 'UnreadableEvidence: manifest.json is not an S3 Inventory manifest: files: expected array, got a string';
+    const unreadable =
+      'UnreadableEvidence: manifest.json is not an S3 Inventory manifest: files: expected array, got a string';
 
     // Checksum made of the misshapen manifest: the shape alone is the problem.
     await writeFile(path.join(folder, 'manifest.checksum'), createHash('md5').update(misshapen).digest('hex'));
@@ -419,7 +480,12 @@ describe('choosing the report: the first one delivered at or after the period en
     await writeFile(path.join(folder, 'manifest.checksum'), '0123456789abcdef0123456789abcdef');
     e = await collect([work], 'src-bucket');
     expectStatus(e, 'unverified');
-    expect(e.problems.map((p) => p.message)).toEqual([unreadable, expect.stringMatching(/^MD5 of manifest.json is [0-9a-f]{32}, manifest.checksum says 0123456789abcdef0123456789abcdef$/)]);
+    expect(e.problems.map((p) => p.message)).toEqual([
+      unreadable,
+      expect.stringMatching(
+        /^MD5 of manifest.json is [0-9a-f]{32}, manifest.checksum says 0123456789abcdef0123456789abcdef$/,
+      ),
+    ]);
   });
 
   it('does not count a report whose manifest.checksum was not copied: the manifest is unchecked', async () => {
@@ -475,7 +541,9 @@ describe('a report that cannot be verified gives no counts', () => {
     expect(e).not.toHaveProperty('tally');
     expect(e.problems).toHaveLength(1);
     expect(e.problems[0]?.file).toBe(dataFile('bad.csv.gz'));
-    expect(e.problems[0]?.message).toMatch(/^MD5 of the file is [0-9a-f]{32}, the manifest says ffffffffffffffffffffffffffffffff$/);
+    expect(e.problems[0]?.message).toMatch(
+      /^MD5 of the file is [0-9a-f]{32}, the manifest says ffffffffffffffffffffffffffffffff$/,
+    );
     expect(e.configId).toBe('daily');
     expect(await exportExists()).toBe(false);
   });
@@ -496,7 +564,10 @@ describe('a report that cannot be verified gives no counts', () => {
   });
 
   it('a row with the wrong number of columns, named by file and line', async () => {
-    const csv = row('a', '1', 'SSE-S3') + csvRow(['src-bucket', 'b', '2', '2026-10-01T00:00:00.000Z', 'SSE-S3']) + row('c', '3', 'SSE-S3');
+    const csv =
+      row('a', '1', 'SSE-S3') +
+      csvRow(['src-bucket', 'b', '2', '2026-10-01T00:00:00.000Z', 'SSE-S3']) +
+      row('c', '3', 'SSE-S3');
     await writeReport({ root: work, folder: '2026-11-01T00-00Z', files: [{ name: 'cols.csv.gz', csv }] });
     const e = await collect([work], 'src-bucket');
     expectStatus(e, 'unverified');
@@ -510,11 +581,17 @@ describe('a report that cannot be verified gives no counts', () => {
     await writeReport({ root: work, folder: '2026-11-01T00-00Z', files: [{ name: 'status.csv.gz', csv }] });
     const e = await collect([work], 'src-bucket');
     expectStatus(e, 'unverified');
-    expect(e.problems).toEqual([{ file: dataFile('status.csv.gz'), line: 3, message: 'unknown EncryptionStatus "AES256"' }]);
+    expect(e.problems).toEqual([
+      { file: dataFile('status.csv.gz'), line: 3, message: 'unknown EncryptionStatus "AES256"' },
+    ]);
   });
 
   it('an object row with an empty Size', async () => {
-    await writeReport({ root: work, folder: '2026-11-01T00-00Z', files: [{ name: 's.csv.gz', csv: row('a', '', 'SSE-S3') }] });
+    await writeReport({
+      root: work,
+      folder: '2026-11-01T00-00Z',
+      files: [{ name: 's.csv.gz', csv: row('a', '', 'SSE-S3') }],
+    });
     const e = await collect([work], 'src-bucket');
     expectStatus(e, 'unverified');
     expect(e.problems).toEqual([{ file: dataFile('s.csv.gz'), line: 1, message: 'Size "" is not a byte count' }]);
@@ -586,7 +663,12 @@ describe('delete markers and versions', () => {
   });
 
   it('a current-versions-only report says so', async () => {
-    await writeReport({ root: work, folder: '2026-11-01T00-00Z', schema: CURRENT_SCHEMA, files: [{ name: 'c.csv.gz', csv: row('a', '1', 'SSE-S3') }] });
+    await writeReport({
+      root: work,
+      folder: '2026-11-01T00-00Z',
+      schema: CURRENT_SCHEMA,
+      files: [{ name: 'c.csv.gz', csv: row('a', '1', 'SSE-S3') }],
+    });
     const e = await collect([work], 'src-bucket');
     expectStatus(e, 'ok');
     expect(e.includesVersions).toBe(false);
@@ -600,7 +682,11 @@ describe('many bad rows', () => {
     const e = await collect([work], 'src-bucket');
     expectStatus(e, 'unverified');
     expect(e.problems).toHaveLength(21);
-    expect(e.problems[19]).toEqual({ file: path.join(work, 'src-bucket/daily/data/m.csv.gz'), line: 20, message: 'unknown EncryptionStatus "AES256"' });
+    expect(e.problems[19]).toEqual({
+      file: path.join(work, 'src-bucket/daily/data/m.csv.gz'),
+      line: 20,
+      message: 'unknown EncryptionStatus "AES256"',
+    });
     expect(e.problems[20]?.message).toBe('10 more problem(s) not listed; the file was not read to the end');
   });
 });
@@ -612,7 +698,11 @@ describe('malformed CSV inside a valid gzip', () => {
     const e = await collect([work], 'src-bucket');
     expectStatus(e, 'unverified');
     expect(e.problems).toEqual([
-      { file: path.join(work, 'src-bucket/daily/data/q.csv.gz'), line: 2, message: 'quoted field not closed before the end of the file' },
+      {
+        file: path.join(work, 'src-bucket/daily/data/q.csv.gz'),
+        line: 2,
+        message: 'quoted field not closed before the end of the file',
+      },
     ]);
   });
 });

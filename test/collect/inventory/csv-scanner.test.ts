@@ -75,7 +75,9 @@ describe('InventoryCsvScanner', () => {
   });
 
   it('a blank line is a one-column row, hence an error', () => {
-    expect(scan('"a","b"\n\n"c","d"\n', 2).errors).toEqual([{ line: 2, message: '1 columns where the fileSchema has 2' }]);
+    expect(scan('"a","b"\n\n"c","d"\n', 2).errors).toEqual([
+      { line: 2, message: '1 columns where the fileSchema has 2' },
+    ]);
   });
 
   it('throws on a quote left open at the end of the file', () => {

@@ -35,7 +35,12 @@ describe('manifest.json', () => {
   });
 
   it('splits fileSchema on commas with or without spaces', () => {
-    expect(parseCsvFileSchema('Bucket, Key,Size ,  EncryptionStatus')).toEqual(['Bucket', 'Key', 'Size', 'EncryptionStatus']);
+    expect(parseCsvFileSchema('Bucket, Key,Size ,  EncryptionStatus')).toEqual([
+      'Bucket',
+      'Key',
+      'Size',
+      'EncryptionStatus',
+    ]);
   });
 
   it('reads report folder names as UTC instants', () => {
@@ -50,6 +55,8 @@ describe('manifest.json', () => {
     expect(dataFileTreePath('inv/b/c/data/x.csv.gz', 'b', 'c')).toBe('b/c/data/x.csv.gz');
     expect(dataFileTreePath('b/c/data/x.csv.gz', 'b', 'c')).toBe('b/c/data/x.csv.gz');
     expect(dataFileTreePath('b/c/data/b/c/data/x.csv.gz', 'b', 'c')).toBe('b/c/data/x.csv.gz');
-    expect(dataFileTreePath('Inventory/b/c/2016-11-06T21-32Z/files/x.csv.gz', 'b', 'c')).toBe('b/c/2016-11-06T21-32Z/files/x.csv.gz');
+    expect(dataFileTreePath('Inventory/b/c/2016-11-06T21-32Z/files/x.csv.gz', 'b', 'c')).toBe(
+      'b/c/2016-11-06T21-32Z/files/x.csv.gz',
+    );
   });
 });

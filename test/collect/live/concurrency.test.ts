@@ -24,7 +24,17 @@ beforeAll(async () => {
     bucketConcurrency: 24,
   });
 });
-afterAll(async () => { const c = fake.recorder.calls; console.log(c.length, c[0]?.at, c[c.length-1]?.at, c.filter((_,i)=>i%20===0).map(x=>`${x.at} ${x.operation} ${x.region}`).join("\n"));
+afterAll(async () => {
+  const c = fake.recorder.calls;
+  console.log(
+    c.length,
+    c[0]?.at,
+    c[c.length - 1]?.at,
+    c
+      .filter((_, i) => i % 20 === 0)
+      .map((x) => `${x.at} ${x.operation} ${x.region}`)
+      .join('\n'),
+  );
   await run?.cleanup();
   await fake?.close();
 });

@@ -15,17 +15,22 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 describe('liveSources', () => {
-  it('an account without a role that is not the caller\'s is a problem, never read with the wrong credentials', async () => {
+  it("an account without a role that is not the caller's is a problem, never read with the wrong credentials", async () => {
     const setup = await liveSources(tenant({ id: 't', accounts: [{ id: '111111111111' }] }), testOptions(fake));
     setup.close();
     expect(setup.sources).toEqual([]);
     expect(setup.problems).toEqual([
       {
         account: '111111111111',
-        message: 'no roleArn configured, and the caller (arn:aws:iam::999900000000:user/auditor) is in account 999900000000, not 111111111111',
+        message:
+          'no roleArn configured, and the caller (arn:aws:iam::999900000000:user/auditor) is in account 999900000000, not 111111111111',
       },
     ]);
-    expect(setup.identity).toEqual({ arn: 'arn:aws:iam::999900000000:user/auditor', account: '999900000000', note: 'no account could be read' });
+    expect(setup.identity).toEqual({
+      arn: 'arn:aws:iam::999900000000:user/auditor',
+      account: '999900000000',
+      note: 'no account could be read',
+    });
   });
 
   it('credentials that do not work make every account a problem, with the AWS error', async () => {

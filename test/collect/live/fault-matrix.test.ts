@@ -27,12 +27,36 @@ const KEY = 'k-data-0001';
 const POLICY = JSON.stringify({
   Version: '2012-10-17',
   Statement: [
-    { Sid: 'DenyHttp', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::acme-data', 'arn:aws:s3:::acme-data/*'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
-    { Sid: 'DenyNoSse', Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: 'arn:aws:s3:::acme-data/*', Condition: { Null: { 's3:x-amz-server-side-encryption': 'true' } } },
+    {
+      Sid: 'DenyHttp',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: ['arn:aws:s3:::acme-data', 'arn:aws:s3:::acme-data/*'],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
+    {
+      Sid: 'DenyNoSse',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:PutObject',
+      Resource: 'arn:aws:s3:::acme-data/*',
+      Condition: { Null: { 's3:x-amz-server-side-encryption': 'true' } },
+    },
   ],
 });
 
-const BUCKET_SSE = JSON.stringify({ rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyID: `arn:aws:kms:eu-west-1:${A}:key/${KEY}` }, bucketKeyEnabled: true }] });
+const BUCKET_SSE = JSON.stringify({
+  rules: [
+    {
+      applyServerSideEncryptionByDefault: {
+        sseAlgorithm: 'aws:kms',
+        kmsMasterKeyID: `arn:aws:kms:eu-west-1:${A}:key/${KEY}`,
+      },
+      bucketKeyEnabled: true,
+    },
+  ],
+});
 
 function scenario(faults: Fault[]): Scenario {
   return {
@@ -47,9 +71,18 @@ function scenario(faults: Fault[]): Scenario {
             region: 'eu-west-1',
             // ListBuckets does not name the region, so GetBucketLocation is what finds it.
             listedRegion: null,
-            encryption: { algorithm: 'aws:kms', kmsKeyId: `arn:aws:kms:eu-west-1:${A}:key/${KEY}`, bucketKeyEnabled: true },
+            encryption: {
+              algorithm: 'aws:kms',
+              kmsKeyId: `arn:aws:kms:eu-west-1:${A}:key/${KEY}`,
+              bucketKeyEnabled: true,
+            },
             policy: POLICY,
-            publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+            publicAccessBlock: {
+              BlockPublicAcls: true,
+              IgnorePublicAcls: true,
+              BlockPublicPolicy: true,
+              RestrictPublicBuckets: true,
+            },
             tags: { tenant: 'acme' },
             inventory: [{ id: 'daily', destinationBucket: 'acme-inventory', prefix: 'inv' }],
             // Every further read answers with content, so a wrong shape cannot pass for "not set".
@@ -76,16 +109,56 @@ function scenario(faults: Fault[]): Scenario {
             }),
           },
         ],
-        keys: [{ id: KEY, region: 'eu-west-1', aliases: ['alias/acme-data'], rotation: { enabled: true }, tags: { tenant: 'acme' } }],
+        keys: [
+          {
+            id: KEY,
+            region: 'eu-west-1',
+            aliases: ['alias/acme-data'],
+            rotation: { enabled: true },
+            tags: { tenant: 'acme' },
+          },
+        ],
         configRecorders: [{ region: 'eu-west-1', recording: true }],
-        configRules: [{ region: 'eu-west-1', name: 'sse', sourceIdentifier: 'S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED', results: [{ resourceType: 'AWS::S3::Bucket', resourceId: 'acme-data', compliance: 'COMPLIANT' }] }],
+        configRules: [
+          {
+            region: 'eu-west-1',
+            name: 'sse',
+            sourceIdentifier: 'S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED',
+            results: [{ resourceType: 'AWS::S3::Bucket', resourceId: 'acme-data', compliance: 'COMPLIANT' }],
+          },
+        ],
         // Recorded history for both resources, so every GetResourceConfigHistory answers with items
         // (a fault that alters an answer's body needs an answer: "not discovered" is an error).
         configHistory: [
-          { region: 'eu-west-1', resourceType: 'AWS::S3::Bucket', resourceId: 'acme-data', captureTime: '2026-09-20T08:00:00Z', supplementaryConfiguration: { ServerSideEncryptionConfiguration: BUCKET_SSE } },
-          { region: 'eu-west-1', resourceType: 'AWS::S3::Bucket', resourceId: 'acme-data', captureTime: '2026-10-05T10:00:00Z', supplementaryConfiguration: { ServerSideEncryptionConfiguration: BUCKET_SSE }, relatedEvents: ['ev-1'] },
-          { region: 'eu-west-1', resourceType: 'AWS::KMS::Key', resourceId: KEY, captureTime: '2026-09-01T00:00:00Z', configuration: JSON.stringify({ keyId: KEY, keyState: 'Enabled' }) },
-          { region: 'eu-west-1', resourceType: 'AWS::KMS::Key', resourceId: KEY, captureTime: '2026-10-12T00:00:00Z', configuration: JSON.stringify({ keyId: KEY, keyState: 'Enabled' }) },
+          {
+            region: 'eu-west-1',
+            resourceType: 'AWS::S3::Bucket',
+            resourceId: 'acme-data',
+            captureTime: '2026-09-20T08:00:00Z',
+            supplementaryConfiguration: { ServerSideEncryptionConfiguration: BUCKET_SSE },
+          },
+          {
+            region: 'eu-west-1',
+            resourceType: 'AWS::S3::Bucket',
+            resourceId: 'acme-data',
+            captureTime: '2026-10-05T10:00:00Z',
+            supplementaryConfiguration: { ServerSideEncryptionConfiguration: BUCKET_SSE },
+            relatedEvents: ['ev-1'],
+          },
+          {
+            region: 'eu-west-1',
+            resourceType: 'AWS::KMS::Key',
+            resourceId: KEY,
+            captureTime: '2026-09-01T00:00:00Z',
+            configuration: JSON.stringify({ keyId: KEY, keyState: 'Enabled' }),
+          },
+          {
+            region: 'eu-west-1',
+            resourceType: 'AWS::KMS::Key',
+            resourceId: KEY,
+            captureTime: '2026-10-12T00:00:00Z',
+            configuration: JSON.stringify({ keyId: KEY, keyState: 'Enabled' }),
+          },
         ],
       },
     ],
@@ -108,8 +181,18 @@ const config: Config = configSchema.parse({
 });
 const tenant = config.tenants[0]!;
 
-type FaultKind = 'AccessDenied' | 'throttle burst' | 'throttled' | '500' | 'reset' | 'timeout' | 'truncated' | 'wrong shape';
-const FAULT_KINDS: FaultKind[] = ['AccessDenied', 'throttle burst', 'throttled', '500', 'reset', 'timeout', 'truncated', 'wrong shape'];
+type FaultKind =
+  'AccessDenied' | 'throttle burst' | 'throttled' | '500' | 'reset' | 'timeout' | 'truncated' | 'wrong shape';
+const FAULT_KINDS: FaultKind[] = [
+  'AccessDenied',
+  'throttle burst',
+  'throttled',
+  '500',
+  'reset',
+  'timeout',
+  'truncated',
+  'wrong shape',
+];
 
 const ACCESS_DENIED: Record<Service, { code: string; status: number }> = {
   s3: { code: 'AccessDenied', status: 403 },
@@ -118,7 +201,13 @@ const ACCESS_DENIED: Record<Service, { code: string; status: number }> = {
   cloudtrail: { code: 'AccessDeniedException', status: 400 },
   config: { code: 'AccessDeniedException', status: 400 },
 };
-const INTERNAL: Record<Service, string> = { s3: 'InternalError', sts: 'InternalFailure', kms: 'KMSInternalException', cloudtrail: 'InternalFailure', config: 'InternalFailure' };
+const INTERNAL: Record<Service, string> = {
+  s3: 'InternalError',
+  sts: 'InternalFailure',
+  kms: 'KMSInternalException',
+  cloudtrail: 'InternalFailure',
+  config: 'InternalFailure',
+};
 
 function faultFor(service: Service, operation: string, kind: FaultKind): Fault {
   const at = { service, operation };
@@ -126,7 +215,9 @@ function faultFor(service: Service, operation: string, kind: FaultKind): Fault {
     AccessDenied: { action: { kind: 'error', ...ACCESS_DENIED[service], message: 'Access Denied' } },
     'throttle burst': { action: { kind: 'throttle' }, times: 1 },
     throttled: { action: { kind: 'throttle' } },
-    '500': { action: { kind: 'error', code: INTERNAL[service], status: 500, message: 'We encountered an internal error.' } },
+    '500': {
+      action: { kind: 'error', code: INTERNAL[service], status: 500, message: 'We encountered an internal error.' },
+    },
     reset: { action: { kind: 'reset' } },
     timeout: { action: { kind: 'hang' } },
     truncated: { action: { kind: 'truncate' } },
@@ -151,7 +242,13 @@ const EXPECTED_ERROR: Record<Exclude<FaultKind, 'throttle burst'>, RegExp> = {
 
 const BUCKET = 'acme-data';
 const KEY_NAMES = ['alias/acme-data', `arn:aws:kms:eu-west-1:${A}:key/${KEY}`];
-const BUCKET_CONTROLS = ['s3-default-encryption-enabled', 's3-default-encryption-matches-expectation', 's3-objects-encrypted', 's3-policy-denies-insecure-transport', 's3-policy-denies-unencrypted-uploads'];
+const BUCKET_CONTROLS = [
+  's3-default-encryption-enabled',
+  's3-default-encryption-matches-expectation',
+  's3-objects-encrypted',
+  's3-policy-denies-insecure-transport',
+  's3-policy-denies-unencrypted-uploads',
+];
 const EVERYTHING = [...BUCKET_CONTROLS, 'kms-customer-keys-rotate'];
 
 /**
@@ -164,7 +261,11 @@ const NEEDED_BY: Record<string, string[]> = {
   'sts:AssumeRole': EVERYTHING,
   's3:ListBuckets': EVERYTHING,
   's3:GetBucketTagging': EVERYTHING,
-  's3:GetBucketEncryption': ['s3-default-encryption-enabled', 's3-default-encryption-matches-expectation', 'kms-customer-keys-rotate'],
+  's3:GetBucketEncryption': [
+    's3-default-encryption-enabled',
+    's3-default-encryption-matches-expectation',
+    'kms-customer-keys-rotate',
+  ],
   's3:GetBucketPolicy': ['s3-policy-denies-insecure-transport', 's3-policy-denies-unencrypted-uploads'],
   's3:ListObjectsV2': ['s3-objects-encrypted'],
   's3:GetObject': ['s3-objects-encrypted'],
@@ -201,8 +302,16 @@ async function runOnce(faults: Fault[]): Promise<{ packet: Packet; calls: { serv
   let setup: LiveSetup | undefined;
   const live: LiveCollection = {
     async sources(t) {
-      setup = await liveSources(t, testOptions(fake, { maxAttempts: config.collection.maxAttempts, timeoutMs: config.collection.timeoutMs }));
-      return { sources: setup.sources, configSources: setup.configSources, identity: setup.identity, problems: setup.problems };
+      setup = await liveSources(
+        t,
+        testOptions(fake, { maxAttempts: config.collection.maxAttempts, timeoutMs: config.collection.timeoutMs }),
+      );
+      return {
+        sources: setup.sources,
+        configSources: setup.configSources,
+        identity: setup.identity,
+        problems: setup.problems,
+      };
     },
     s3ForTrees: () => setup!.treeS3,
   };
@@ -241,7 +350,11 @@ function substance(p: Packet): unknown {
 function namedItems(c: Cell): MissingEvidence[] {
   const op = id(c);
   const named = NAMED_AS[op];
-  return c.packet!.completeness.missing.filter((m) => m.source === op || (named ? named.test(`${m.source} ${m.reason}`) : `${m.source} ${m.reason}`.includes(c.operation)));
+  return c.packet!.completeness.missing.filter(
+    (m) =>
+      m.source === op ||
+      (named ? named.test(`${m.source} ${m.reason}`) : `${m.source} ${m.reason}`.includes(c.operation)),
+  );
 }
 
 let clean: Packet;
@@ -255,7 +368,8 @@ beforeAll(async () => {
   clean = first.packet;
   const seen = new Map(first.calls.map((c) => [id(c), c]));
   operations = [...seen.values()];
-  for (const { service, operation } of operations) for (const kind of FAULT_KINDS) cells.push({ service, operation, kind });
+  for (const { service, operation } of operations)
+    for (const kind of FAULT_KINDS) cells.push({ service, operation, kind });
   // A retried-through burst changes nothing, so every operation gets its burst in one run together.
   const burst = await runOnce(operations.map((o) => faultFor(o.service, o.operation, 'throttle burst')));
   for (const cell of cells.filter((c) => c.kind === 'throttle burst')) {
@@ -287,14 +401,17 @@ function outcome(c: Cell): string {
   const p = c.packet;
   const state = p.status === 'compliant' ? 'COMPLIANT' : p.completeness.complete ? `complete ${p.status}` : p.status;
   if (c.kind === 'throttle burst') return `${state} (retried)`;
-  const code = namedItems(c)[0]?.reason.match(/^([A-Za-z]+):/)?.[1] ?? (namedItems(c).length > 0 ? 'named' : 'NOT NAMED');
+  const code =
+    namedItems(c)[0]?.reason.match(/^([A-Za-z]+):/)?.[1] ?? (namedItems(c).length > 0 ? 'named' : 'NOT NAMED');
   return `${state} ${code}`;
 }
 
 afterAll(() => {
   const width = Math.max(...operations.map((o) => id(o).length));
   const col = Math.max(16, ...cells.map((c) => outcome(c).length + 6));
-  const lines = [`fault matrix: ${operations.length} operations × ${FAULT_KINDS.length} faults = ${cells.length} cells in ${seconds.toFixed(1)} s`];
+  const lines = [
+    `fault matrix: ${operations.length} operations × ${FAULT_KINDS.length} faults = ${cells.length} cells in ${seconds.toFixed(1)} s`,
+  ];
   lines.push(`${''.padEnd(width)} | ${FAULT_KINDS.map((k) => k.padEnd(col)).join(' | ')}`);
   for (const o of operations) {
     const row = FAULT_KINDS.map((k) => {
@@ -314,7 +431,10 @@ describe('fault matrix', () => {
     expect([...new Set(operations.map((o) => o.service))].sort()).toEqual(['config', 'kms', 's3', 'sts']);
     for (const control of EVERYTHING) {
       const resources = clean.controls.find((c) => c.id === control)!.resources;
-      expect(resources.map((r) => [r.resource, r.verdict]), control).toEqual([[control.startsWith('kms') ? 'alias/acme-data' : BUCKET, 'pass']]);
+      expect(
+        resources.map((r) => [r.resource, r.verdict]),
+        control,
+      ).toEqual([[control.startsWith('kms') ? 'alias/acme-data' : BUCKET, 'pass']]);
     }
     // Every operation the matrix expects verdicts of is one the run really sends.
     for (const op of Object.keys(NEEDED_BY)) expect(operations.map(id), op).toContain(op);
@@ -341,7 +461,8 @@ describe('fault matrix', () => {
     const wrong: string[] = [];
     for (const c of faulted()) {
       const items = namedItems(c);
-      if (items.length === 0) wrong.push(`${id(c)} × ${c.kind}: not named; missing: ${JSON.stringify(c.packet!.completeness.missing)}`);
+      if (items.length === 0)
+        wrong.push(`${id(c)} × ${c.kind}: not named; missing: ${JSON.stringify(c.packet!.completeness.missing)}`);
       else if (!items.some((m) => EXPECTED_ERROR[c.kind as Exclude<FaultKind, 'throttle burst'>].test(m.reason))) {
         wrong.push(`${id(c)} × ${c.kind}: named with ${JSON.stringify(items.map((m) => m.reason))}`);
       }
@@ -358,7 +479,8 @@ describe('fault matrix', () => {
         const row = control.resources.find((r) => names.includes(r.resource));
         // A resource whose scope could not be read is not judged at all; then the control must not pass.
         const verdict = row ? row.verdict : `absent, control ${control.verdict}`;
-        if (row ? row.verdict !== 'not_evaluated' : control.verdict === 'pass') wrong.push(`${id(c)} × ${c.kind}: ${controlId} ${verdict}`);
+        if (row ? row.verdict !== 'not_evaluated' : control.verdict === 'pass')
+          wrong.push(`${id(c)} × ${c.kind}: ${controlId} ${verdict}`);
       }
     }
     expect(wrong).toEqual([]);
@@ -371,7 +493,13 @@ describe('fault matrix', () => {
     for (const c of faulted().filter((x) => x.kind === 'wrong shape' && id(x) !== 's3:GetBucketPolicy')) {
       // "<field>: expected …, got …" as answers.ts words it; a wire-level failure (Deserialization) names none.
       const reasons = namedItems(c).map((m) => m.reason);
-      if (!reasons.some((r) => /UnreadableEvidence\b.*\b[\w.[\]]+: expected .+, got /.test(r) || /Deserializ|SerializationException/.test(r))) {
+      if (
+        !reasons.some(
+          (r) =>
+            /UnreadableEvidence\b.*\b[\w.[\]]+: expected .+, got /.test(r) ||
+            /Deserializ|SerializationException/.test(r),
+        )
+      ) {
         wrong.push(`${id(c)}: ${JSON.stringify(reasons)}`);
       }
     }
@@ -388,7 +516,8 @@ describe('fault matrix', () => {
     const wrong: string[] = [];
     for (const c of faulted().filter((x) => id(x) === 'config:GetResourceConfigHistory')) {
       for (const h of history(c.packet!)) {
-        if (h.state !== 'unreadable' || h.changes.length > 0) wrong.push(`${c.kind}: ${h.resourceId} ${h.state}, ${h.changes.length} changes`);
+        if (h.state !== 'unreadable' || h.changes.length > 0)
+          wrong.push(`${c.kind}: ${h.resourceId} ${h.state}, ${h.changes.length} changes`);
       }
       if (history(c.packet!).length !== 2) wrong.push(`${c.kind}: ${history(c.packet!).length} history rows`);
     }
@@ -400,7 +529,8 @@ describe('fault matrix', () => {
     for (const c of faulted()) {
       for (const control of c.packet!.controls) {
         const before = clean.controls.find((x) => x.id === control.id)?.counts.pass ?? 0;
-        if (control.counts.pass > before) wrong.push(`${id(c)} × ${c.kind}: ${control.id} passes ${control.counts.pass} (clean: ${before})`);
+        if (control.counts.pass > before)
+          wrong.push(`${id(c)} × ${c.kind}: ${control.id} passes ${control.counts.pass} (clean: ${before})`);
       }
     }
     expect(wrong).toEqual([]);

@@ -18,22 +18,46 @@ beforeAll(async () => {
       {
         id: A,
         buckets: [
-          { name: 'throttled', region: 'eu-west-1', encryption: { algorithm: 'aws:kms', kmsKeyId: `arn:aws:kms:eu-west-1:${A}:key/k-thr` } },
+          {
+            name: 'throttled',
+            region: 'eu-west-1',
+            encryption: { algorithm: 'aws:kms', kmsKeyId: `arn:aws:kms:eu-west-1:${A}:key/k-thr` },
+          },
           { name: 'throttled-long', region: 'eu-west-1', encryption: { algorithm: 'AES256' } },
-          { name: 'hanging', region: 'us-east-1', encryption: { algorithm: 'AES256' }, policy: '{"Version":"2012-10-17","Statement":[]}' },
+          {
+            name: 'hanging',
+            region: 'us-east-1',
+            encryption: { algorithm: 'AES256' },
+            policy: '{"Version":"2012-10-17","Statement":[]}',
+          },
         ],
         keys: [{ id: 'k-thr', region: 'eu-west-1' }],
       },
     ],
     faults: [
-      { service: 's3', operation: 'GetBucketEncryption', bucket: 'throttled', times: MAX_ATTEMPTS - 1, action: { kind: 'throttle' } },
-      { service: 's3', operation: 'GetBucketEncryption', bucket: 'throttled-long', times: MAX_ATTEMPTS + 5, action: { kind: 'throttle' } },
+      {
+        service: 's3',
+        operation: 'GetBucketEncryption',
+        bucket: 'throttled',
+        times: MAX_ATTEMPTS - 1,
+        action: { kind: 'throttle' },
+      },
+      {
+        service: 's3',
+        operation: 'GetBucketEncryption',
+        bucket: 'throttled-long',
+        times: MAX_ATTEMPTS + 5,
+        action: { kind: 'throttle' },
+      },
       { service: 'kms', operation: 'DescribeKey', key: 'k-thr', times: MAX_ATTEMPTS - 1, action: { kind: 'throttle' } },
       { service: 's3', operation: 'GetBucketPolicy', bucket: 'hanging', action: { kind: 'hang' } },
     ],
   });
   // No roleArn: the caller's own account is read with the caller's credentials.
-  run = await collectLive(fake, tenant({ id: 'solo', accounts: [{ id: A }] }), { maxAttempts: MAX_ATTEMPTS, timeoutMs: TIMEOUT_MS });
+  run = await collectLive(fake, tenant({ id: 'solo', accounts: [{ id: A }] }), {
+    maxAttempts: MAX_ATTEMPTS,
+    timeoutMs: TIMEOUT_MS,
+  });
 }, 30_000);
 afterAll(async () => {
   await run?.cleanup();
@@ -42,7 +66,9 @@ afterAll(async () => {
 
 const bucket = (name: string) => run.evidence.buckets.find((b) => b.name === name)!;
 const sent = (op: string, bucketName?: string, key?: string) =>
-  fake.recorder.find((c) => c.operation === op && (!bucketName || c.bucket === bucketName) && (!key || (c.key ?? '').includes(key)));
+  fake.recorder.find(
+    (c) => c.operation === op && (!bucketName || c.bucket === bucketName) && (!key || (c.key ?? '').includes(key)),
+  );
 
 describe('throttling', () => {
   it('a 503 SlowDown burst shorter than the attempt budget succeeds after retries', () => {

@@ -27,12 +27,25 @@ function scenario(): Scenario {
         id: A,
         role: { name: 'EvidenceReader', externalId: 'ext-acme' },
         buckets: [
-          { name: 'acme-logs', region: 'us-east-1', publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } },
+          {
+            name: 'acme-logs',
+            region: 'us-east-1',
+            publicAccessBlock: {
+              BlockPublicAcls: true,
+              IgnorePublicAcls: true,
+              BlockPublicPolicy: true,
+              RestrictPublicBuckets: true,
+            },
+          },
           {
             name: 'acme-data-eu',
             region: 'eu-west-1',
             locationConstraint: 'EU',
-            encryption: { algorithm: 'aws:kms', kmsKeyId: `arn:aws:kms:eu-west-1:${A}:key/eu-1`, bucketKeyEnabled: true },
+            encryption: {
+              algorithm: 'aws:kms',
+              kmsKeyId: `arn:aws:kms:eu-west-1:${A}:key/eu-1`,
+              bucketKeyEnabled: true,
+            },
             versioning: 'Enabled',
             objectLock: { mode: 'GOVERNANCE', days: 30 },
             logging: { targetBucket: 'acme-logs', targetPrefix: 'eu/' },
@@ -45,23 +58,66 @@ function scenario(): Scenario {
             policy: JSON.stringify({ Version: '2012-10-17', Statement: [] }),
           },
           { name: 'acme-moved', region: 'eu-central-1', listedRegion: null, encryption: { algorithm: 'AES256' } },
-          { name: 'acme-stale', region: 'ap-southeast-2', listedRegion: 'us-east-1', wrongRegionAnswer: 'AuthorizationHeaderMalformed', encryption: { algorithm: 'AES256' } },
+          {
+            name: 'acme-stale',
+            region: 'ap-southeast-2',
+            listedRegion: 'us-east-1',
+            wrongRegionAnswer: 'AuthorizationHeaderMalformed',
+            encryption: { algorithm: 'AES256' },
+          },
           { name: 'acme-shared-key', region: 'us-west-2', encryption: { algorithm: 'aws:kms', kmsKeyId: SHARED_KEY } },
-          { name: 'acme-denied-key', region: 'eu-west-1', encryption: { algorithm: 'aws:kms', kmsKeyId: `arn:aws:kms:eu-west-1:${A}:key/locked-1` } },
+          {
+            name: 'acme-denied-key',
+            region: 'eu-west-1',
+            encryption: { algorithm: 'aws:kms', kmsKeyId: `arn:aws:kms:eu-west-1:${A}:key/locked-1` },
+          },
         ],
         keys: [
-          { id: 'eu-1', region: 'eu-west-1', aliases: ['alias/acme-eu'], rotation: { enabled: true, periodDays: 180, nextRotationDate: '2026-12-15T00:00:00Z' }, tags: { owner: 'sec' } },
+          {
+            id: 'eu-1',
+            region: 'eu-west-1',
+            aliases: ['alias/acme-eu'],
+            rotation: { enabled: true, periodDays: 180, nextRotationDate: '2026-12-15T00:00:00Z' },
+            tags: { owner: 'sec' },
+          },
           { id: 'locked-1', region: 'eu-west-1' },
         ],
       },
-      { id: B, buckets: [], keys: [{ id: 'shared-1', region: 'us-west-2', grantedTo: [A], rotation: { enabled: false } }] },
-      { id: DENIED, role: { name: 'EvidenceReader', externalId: 'something-else' }, buckets: [{ name: 'denied-b', region: 'us-east-1' }] },
-      { id: C, role: { name: 'EvidenceReader' }, buckets: [{ name: 'cee-one', region: 'us-east-1', encryption: { algorithm: 'AES256' } }] },
+      {
+        id: B,
+        buckets: [],
+        keys: [{ id: 'shared-1', region: 'us-west-2', grantedTo: [A], rotation: { enabled: false } }],
+      },
+      {
+        id: DENIED,
+        role: { name: 'EvidenceReader', externalId: 'something-else' },
+        buckets: [{ name: 'denied-b', region: 'us-east-1' }],
+      },
+      {
+        id: C,
+        role: { name: 'EvidenceReader' },
+        buckets: [{ name: 'cee-one', region: 'us-east-1', encryption: { algorithm: 'AES256' } }],
+      },
     ],
     faults: [
-      { service: 's3', operation: 'GetBucketPolicy', bucket: 'acme-data-us2', action: { kind: 'error', code: 'AccessDenied', status: 403, message: 'Access Denied' } },
-      { service: 's3', operation: 'GetBucketLocation', bucket: 'acme-moved', action: { kind: 'error', code: 'AccessDenied', status: 403, message: 'Access Denied' } },
-      { service: 'kms', operation: 'DescribeKey', key: 'locked-1', action: { kind: 'error', code: 'AccessDeniedException', status: 400, message: 'not authorized' } },
+      {
+        service: 's3',
+        operation: 'GetBucketPolicy',
+        bucket: 'acme-data-us2',
+        action: { kind: 'error', code: 'AccessDenied', status: 403, message: 'Access Denied' },
+      },
+      {
+        service: 's3',
+        operation: 'GetBucketLocation',
+        bucket: 'acme-moved',
+        action: { kind: 'error', code: 'AccessDenied', status: 403, message: 'Access Denied' },
+      },
+      {
+        service: 'kms',
+        operation: 'DescribeKey',
+        key: 'locked-1',
+        action: { kind: 'error', code: 'AccessDeniedException', status: 400, message: 'not authorized' },
+      },
     ],
   };
 }
@@ -99,8 +155,16 @@ describe('credentials', () => {
   it('assumes each account role with the external id and a session name naming tool, tenant and run', () => {
     const assumes = calls((c) => c.operation === 'AssumeRole').map((c) => c.params);
     expect(assumes).toEqual([
-      { RoleArn: `arn:aws:iam::${A}:role/EvidenceReader`, RoleSessionName: 's3-evidence-acme-run1', ExternalId: 'ext-acme' },
-      { RoleArn: `arn:aws:iam::${DENIED}:role/EvidenceReader`, RoleSessionName: 's3-evidence-acme-run1', ExternalId: 'ext-acme' },
+      {
+        RoleArn: `arn:aws:iam::${A}:role/EvidenceReader`,
+        RoleSessionName: 's3-evidence-acme-run1',
+        ExternalId: 'ext-acme',
+      },
+      {
+        RoleArn: `arn:aws:iam::${DENIED}:role/EvidenceReader`,
+        RoleSessionName: 's3-evidence-acme-run1',
+        ExternalId: 'ext-acme',
+      },
       { RoleArn: `arn:aws:iam::${C}:role/EvidenceReader`, RoleSessionName: 's3-evidence-acme-run1' },
     ]);
   });
@@ -116,7 +180,9 @@ describe('credentials', () => {
 
   it('one account failing to assume its role does not stop the others', () => {
     const problem = ev.collectionProblems.find((p) => p.scope === `account ${DENIED}`);
-    expect(problem?.message).toMatch(/^cannot assume arn:aws:iam::333333333333:role\/EvidenceReader: AccessDenied \(HTTP 403\): User: arn:aws:iam::999900000000:user\/auditor is not authorized to perform: sts:AssumeRole/);
+    expect(problem?.message).toMatch(
+      /^cannot assume arn:aws:iam::333333333333:role\/EvidenceReader: AccessDenied \(HTTP 403\): User: arn:aws:iam::999900000000:user\/auditor is not authorized to perform: sts:AssumeRole/,
+    );
     expect(problem?.message).toMatch(/\[request id FAKESTS\d+\]$/);
     expect(ev.accounts.map((a) => a.id)).toEqual([A, C]);
     expect(bucket('cee-one').encryption.outcome).toBe('ok');
@@ -131,7 +197,9 @@ describe('buckets', () => {
     const list = ev.accounts.find((a) => a.id === A)!.listBuckets;
     expect(list.outcome).toBe('ok');
     expect(list.requestId).toBe(pages.map((p) => p.requestId).join(','));
-    const names = (list.outcome === 'ok' ? list.response.Buckets ?? [] : []).map((b) => `${b.Name}@${b.BucketRegion ?? '-'}`);
+    const names = (list.outcome === 'ok' ? (list.response.Buckets ?? []) : []).map(
+      (b) => `${b.Name}@${b.BucketRegion ?? '-'}`,
+    );
     expect(names).toEqual([
       'acme-data-eu@eu-west-1',
       'acme-data-us2@us-west-2',
@@ -144,7 +212,9 @@ describe('buckets', () => {
   });
 
   it('calls each bucket in its own region (three regions seen, plus the redirected ones)', () => {
-    const regionsOf = (name: string) => [...new Set(calls((c) => c.bucket === name && c.status === 200).map((c) => c.region))];
+    const regionsOf = (name: string) => [
+      ...new Set(calls((c) => c.bucket === name && c.status === 200).map((c) => c.region)),
+    ];
     expect(regionsOf('acme-data-eu')).toEqual(['eu-west-1']);
     expect(regionsOf('acme-data-us2')).toEqual(['us-west-2']);
     expect(regionsOf('acme-logs')).toEqual(['us-east-1']);
@@ -157,7 +227,11 @@ describe('buckets', () => {
     const redirects = moved.filter((c) => c.status === 301);
     expect(redirects).toHaveLength(1);
     expect(redirects[0]!.region).toBe('us-east-1');
-    expect(moved.filter((c) => c.status !== 301 && c.operation !== 'GetBucketLocation').every((c) => c.region === 'eu-central-1')).toBe(true);
+    expect(
+      moved
+        .filter((c) => c.status !== 301 && c.operation !== 'GetBucketLocation')
+        .every((c) => c.region === 'eu-central-1'),
+    ).toBe(true);
     const enc = bucket('acme-moved').encryption;
     expect(enc.outcome).toBe('ok');
     expect(enc.region).toBe('eu-central-1');
@@ -205,10 +279,19 @@ describe('buckets', () => {
     expect(ok('GetBucketVersioning')).toEqual({ Status: 'Enabled' });
     expect(ok('GetBucketLogging')).toEqual({ LoggingEnabled: { TargetBucket: 'acme-logs', TargetPrefix: 'eu/' } });
     expect(ok('GetObjectLockConfiguration')).toEqual({
-      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 30 } } },
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 30 } },
+      },
     });
     expect(ok('ListBucketInventoryConfigurations')).toMatchObject({
-      InventoryConfigurationList: [{ Id: 'daily', IsEnabled: true, Destination: { S3BucketDestination: { Bucket: 'arn:aws:s3:::acme-inventory', Format: 'CSV', Prefix: 'inv' } } }],
+      InventoryConfigurationList: [
+        {
+          Id: 'daily',
+          IsEnabled: true,
+          Destination: { S3BucketDestination: { Bucket: 'arn:aws:s3:::acme-inventory', Format: 'CSV', Prefix: 'inv' } },
+        },
+      ],
     });
     expect(failed(x.GetBucketPolicyStatus!).error.code).toBe('NoSuchBucketPolicy');
     expect(bucket('acme-data-us2').extra!.GetBucketPolicyStatus!.outcome).toBe('ok');
@@ -229,15 +312,26 @@ describe('keys', () => {
     });
     const describeResp = k.describe.outcome === 'ok' ? k.describe.response : undefined;
     expect(describeResp?.KeyMetadata?.CreationDate).toBe('2024-03-01T12:00:00.000Z');
-    expect(k.extra?.ListResourceTags?.outcome === 'ok' && k.extra.ListResourceTags.response).toEqual({ Tags: [{ TagKey: 'owner', TagValue: 'sec' }], Truncated: false });
-    expect(calls((c) => c.service === 'kms' && c.key === `arn:aws:kms:eu-west-1:${A}:key/eu-1`).every((c) => c.region === 'eu-west-1')).toBe(true);
+    expect(k.extra?.ListResourceTags?.outcome === 'ok' && k.extra.ListResourceTags.response).toEqual({
+      Tags: [{ TagKey: 'owner', TagValue: 'sec' }],
+      Truncated: false,
+    });
+    expect(
+      calls((c) => c.service === 'kms' && c.key === `arn:aws:kms:eu-west-1:${A}:key/eu-1`).every(
+        (c) => c.region === 'eu-west-1',
+      ),
+    ).toBe(true);
   });
 
   it('records AccessDenied on a key as such and reads nothing more of it', () => {
     const k = key(`arn:aws:kms:eu-west-1:${A}:key/locked-1`);
     const sent = calls((c) => c.operation === 'DescribeKey' && (c.key ?? '').includes('locked-1'));
     expect(failed(k.describe).outcome).toBe('access_denied');
-    expect(failed(k.describe).error).toEqual({ code: 'AccessDeniedException', message: 'not authorized', httpStatus: 400 });
+    expect(failed(k.describe).error).toEqual({
+      code: 'AccessDeniedException',
+      message: 'not authorized',
+      httpStatus: 400,
+    });
     expect(k.describe.requestId).toBe(sent[0]!.requestId);
     expect(k.rotation).toBeUndefined();
     expect(k.policy).toBeUndefined();
@@ -274,7 +368,15 @@ describe('evidence folder', () => {
       outcome: 'ok',
       response: {
         ServerSideEncryptionConfiguration: {
-          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: `arn:aws:kms:eu-west-1:${A}:key/eu-1` }, BucketKeyEnabled: true }],
+          Rules: [
+            {
+              ApplyServerSideEncryptionByDefault: {
+                SSEAlgorithm: 'aws:kms',
+                KMSMasterKeyID: `arn:aws:kms:eu-west-1:${A}:key/eu-1`,
+              },
+              BucketKeyEnabled: true,
+            },
+          ],
         },
       },
     });
@@ -284,12 +386,18 @@ describe('evidence folder', () => {
   it('loads back with the further reads', async () => {
     const loaded = await loadEvidence(run.dir);
     const b = loaded.buckets.find((x) => x.name === 'acme-data-eu')!;
-    expect(b.extra?.GetBucketVersioning?.file).toBe(`evidence/accounts/${A}/s3/acme-data-eu/get-bucket-versioning.json`);
+    expect(b.extra?.GetBucketVersioning?.file).toBe(
+      `evidence/accounts/${A}/s3/acme-data-eu/get-bucket-versioning.json`,
+    );
     expect(loaded.buckets.map((x) => x.name)).toEqual(ev.buckets.map((x) => x.name));
     expect(loaded.keys.find((k) => k.reference === SHARED_KEY)?.extra?.ListResourceTags?.outcome).toBe('access_denied');
   });
 
   it('sent no write operation', () => {
-    expect(fake.recorder.calls.filter((c) => /^(Put|Delete|Create|Update)/.test(c.operation) || !['GET', 'HEAD', 'POST'].includes(c.method))).toEqual([]);
+    expect(
+      fake.recorder.calls.filter(
+        (c) => /^(Put|Delete|Create|Update)/.test(c.operation) || !['GET', 'HEAD', 'POST'].includes(c.method),
+      ),
+    ).toEqual([]);
   });
 });

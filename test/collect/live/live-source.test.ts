@@ -31,7 +31,11 @@ describe('allPages', () => {
       { items: [2], $metadata: { requestId: 'r1' } },
     ]);
     const r = await allPages(fetch, (p) => p.next as string | undefined);
-    expect(r).toMatchObject({ ok: false, requestId: 'r0', error: { code: 'UnreadableEvidence', message: "the answer's page token is an object, not a string" } });
+    expect(r).toMatchObject({
+      ok: false,
+      requestId: 'r0',
+      error: { code: 'UnreadableEvidence', message: "the answer's page token is an object, not a string" },
+    });
     expect(sent).toEqual([undefined]);
   });
 });

@@ -37,12 +37,16 @@ beforeAll(async () => {
     faults: [{ region: HUNG, action: { kind: 'hang' } }],
   });
   const started = performance.now();
-  run = await collectLive(fake, tenant({ id: 'hung', accounts: [{ id: A, regions: REGIONS }], kmsKeys: [`arn:aws:kms:${HUNG}:${A}:key/k-1`] }), {
-    concurrency: { s3: S3_LIMIT, kms: 2, config: 2 },
-    timeoutMs: TIMEOUT_MS,
-    maxAttempts: ATTEMPTS,
-    awsConfig: true,
-  });
+  run = await collectLive(
+    fake,
+    tenant({ id: 'hung', accounts: [{ id: A, regions: REGIONS }], kmsKeys: [`arn:aws:kms:${HUNG}:${A}:key/k-1`] }),
+    {
+      concurrency: { s3: S3_LIMIT, kms: 2, config: 2 },
+      timeoutMs: TIMEOUT_MS,
+      maxAttempts: ATTEMPTS,
+      awsConfig: true,
+    },
+  );
   seconds = (performance.now() - started) / 1000;
 }, 60_000);
 afterAll(async () => {
@@ -69,7 +73,9 @@ describe('a hung region', () => {
     // Only the calls in flight when the region stopped answering waited for their timeout.
     expect(codes.filter((c) => c === 'TimeoutError').length).toBeLessThanOrEqual(S3_LIMIT);
     const skipped = records.find((r) => r.outcome !== 'ok' && r.error.code === 'NotAttempted');
-    expect(skipped?.outcome === 'error' && skipped.error.message).toMatch(/^not attempted: s3 in eu-west-1 did not answer \(TimeoutError/);
+    expect(skipped?.outcome === 'error' && skipped.error.message).toMatch(
+      /^not attempted: s3 in eu-west-1 did not answer \(TimeoutError/,
+    );
   });
 
   it('skips the key and AWS Config calls there without waiting again', () => {

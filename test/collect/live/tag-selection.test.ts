@@ -15,7 +15,12 @@ beforeAll(async () => {
         id: A,
         role: { name: 'Reader' },
         buckets: [
-          { name: 'shared-acme-1', region: 'us-east-1', tags: { tenant: 'acme', env: 'prod' }, encryption: { algorithm: 'AES256' } },
+          {
+            name: 'shared-acme-1',
+            region: 'us-east-1',
+            tags: { tenant: 'acme', env: 'prod' },
+            encryption: { algorithm: 'AES256' },
+          },
           { name: 'shared-acme-2', region: 'eu-west-1', tags: { tenant: 'acme' } },
           { name: 'shared-globex', region: 'us-east-1', tags: { tenant: 'globex' } },
           { name: 'shared-untagged', region: 'us-east-1' },
@@ -24,7 +29,14 @@ beforeAll(async () => {
         ],
       },
     ],
-    faults: [{ service: 's3', operation: 'GetBucketTagging', bucket: 'shared-secret', action: { kind: 'error', code: 'AccessDenied', status: 403 } }],
+    faults: [
+      {
+        service: 's3',
+        operation: 'GetBucketTagging',
+        bucket: 'shared-secret',
+        action: { kind: 'error', code: 'AccessDenied', status: 403 },
+      },
+    ],
   });
   run = await collectLive(
     fake,
@@ -52,7 +64,11 @@ it('says why each other bucket is out; the one whose tags could not be read is n
     { name: 'shared-untagged', account: A, reason: 'lacks tag "tenant"' },
   ]);
   expect(run.evidence.undeterminedBuckets).toEqual([
-    { name: 'shared-secret', account: A, reason: expect.stringMatching(/^scope undetermined: the bucket's tags could not be read \(AccessDenied: .+\)/) },
+    {
+      name: 'shared-secret',
+      account: A,
+      reason: expect.stringMatching(/^scope undetermined: the bucket's tags could not be read \(AccessDenied: .+\)/),
+    },
   ]);
   expect(run.evidence.buckets.map((b) => b.name)).not.toContain('shared-secret');
 });

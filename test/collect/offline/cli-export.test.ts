@@ -6,7 +6,13 @@ import { parseCliError, readCliOutput } from '../../../src/collect/offline/cli-e
 import { offlineAccountSource } from '../../../src/collect/offline/offline-source.js';
 import { makeFifo } from '../../support/special-files.js';
 
-const call = { operation: 's3:GetBucketPolicy', parameters: { Bucket: 'b' }, account: '111122223333', region: 'eu-west-1', collectedAt: '2026-11-01T06:00:00Z' };
+const call = {
+  operation: 's3:GetBucketPolicy',
+  parameters: { Bucket: 'b' },
+  account: '111122223333',
+  region: 'eu-west-1',
+  collectedAt: '2026-11-01T06:00:00Z',
+};
 
 function folder(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'export-'));
@@ -19,14 +25,22 @@ function folder(files: Record<string, string>): string {
 
 describe('AWS CLI export reader', () => {
   it('parses the CLI error line (v2 wording)', () => {
-    expect(parseCliError('\nAn error occurred (NoSuchBucketPolicy) when calling the GetBucketPolicy operation: The bucket policy does not exist\n')).toEqual({
+    expect(
+      parseCliError(
+        '\nAn error occurred (NoSuchBucketPolicy) when calling the GetBucketPolicy operation: The bucket policy does not exist\n',
+      ),
+    ).toEqual({
       code: 'NoSuchBucketPolicy',
       message: 'The bucket policy does not exist',
       operation: 'GetBucketPolicy',
     });
   });
   it('parses the retry wording', () => {
-    expect(parseCliError('An error occurred (SlowDown) (reached max retries: 4) when calling the GetBucketPolicy operation: Please reduce your request rate.').code).toBe('SlowDown');
+    expect(
+      parseCliError(
+        'An error occurred (SlowDown) (reached max retries: 4) when calling the GetBucketPolicy operation: Please reduce your request rate.',
+      ).code,
+    ).toBe('SlowDown');
   });
   it('JSON output is an ok record holding the response as printed', async () => {
     const dir = folder({ 'get-bucket-policy.json': '{"Policy": "{\\"Version\\":\\"2012-10-17\\"}"}' });
@@ -34,12 +48,24 @@ describe('AWS CLI export reader', () => {
     expect(rec).toMatchObject({ outcome: 'ok', response: { Policy: '{"Version":"2012-10-17"}' }, source: 'offline' });
   });
   it('NoSuchBucketPolicy is "not configured", a state and not an error', async () => {
-    const dir = folder({ 'get-bucket-policy.error.txt': 'An error occurred (NoSuchBucketPolicy) when calling the GetBucketPolicy operation: The bucket policy does not exist' });
-    expect(await readCliOutput(dir, 'get-bucket-policy', call)).toMatchObject({ outcome: 'not_configured', error: { code: 'NoSuchBucketPolicy' } });
+    const dir = folder({
+      'get-bucket-policy.error.txt':
+        'An error occurred (NoSuchBucketPolicy) when calling the GetBucketPolicy operation: The bucket policy does not exist',
+    });
+    expect(await readCliOutput(dir, 'get-bucket-policy', call)).toMatchObject({
+      outcome: 'not_configured',
+      error: { code: 'NoSuchBucketPolicy' },
+    });
   });
   it('AccessDenied is access_denied', async () => {
-    const dir = folder({ 'get-bucket-policy.error.txt': 'An error occurred (AccessDenied) when calling the GetBucketPolicy operation: Access Denied' });
-    expect(await readCliOutput(dir, 'get-bucket-policy', call)).toMatchObject({ outcome: 'access_denied', error: { code: 'AccessDenied', message: 'Access Denied' } });
+    const dir = folder({
+      'get-bucket-policy.error.txt':
+        'An error occurred (AccessDenied) when calling the GetBucketPolicy operation: Access Denied',
+    });
+    expect(await readCliOutput(dir, 'get-bucket-policy', call)).toMatchObject({
+      outcome: 'access_denied',
+      error: { code: 'AccessDenied', message: 'Access Denied' },
+    });
   });
   it('a file that is not JSON is an error naming the file', async () => {
     const dir = folder({ 'get-bucket-policy.json': '{"Policy": ' });
@@ -49,14 +75,33 @@ describe('AWS CLI export reader', () => {
     expect(rec.outcome !== 'ok' && rec.error.message).toContain(path.join(dir, 'get-bucket-policy.json'));
   });
   it('neither file is "not exported", an error', async () => {
-    expect(await readCliOutput(folder({}), 'get-bucket-policy', call)).toMatchObject({ outcome: 'error', error: { code: 'NotExported' } });
+    expect(await readCliOutput(folder({}), 'get-bucket-policy', call)).toMatchObject({
+      outcome: 'error',
+      error: { code: 'NotExported' },
+    });
   });
-  it('reads a key of another account from that account\'s export', async () => {
+  it("reads a key of another account from that account's export", async () => {
     const mine = folder({});
-    const theirs = folder({ 'kms/eu-west-1/0b1c2d3e-0000-4000-8000-0000000000f2/describe-key.json': '{"KeyMetadata": {"KeyId": "0b1c2d3e-0000-4000-8000-0000000000f2", "KeyManager": "CUSTOMER"}}' });
-    const src = offlineAccountSource({ account: '111122223333', folder: mine, collectedAt: call.collectedAt, otherExports: new Map([['444455556666', theirs]]) });
-    const rec = await src.keyCall('DescribeKey', 'arn:aws:kms:eu-west-1:444455556666:key/0b1c2d3e-0000-4000-8000-0000000000f2', 'eu-west-1');
-    expect(rec).toMatchObject({ outcome: 'ok', account: '444455556666', response: { KeyMetadata: { KeyId: '0b1c2d3e-0000-4000-8000-0000000000f2' } } });
+    const theirs = folder({
+      'kms/eu-west-1/0b1c2d3e-0000-4000-8000-0000000000f2/describe-key.json':
+        '{"KeyMetadata": {"KeyId": "0b1c2d3e-0000-4000-8000-0000000000f2", "KeyManager": "CUSTOMER"}}',
+    });
+    const src = offlineAccountSource({
+      account: '111122223333',
+      folder: mine,
+      collectedAt: call.collectedAt,
+      otherExports: new Map([['444455556666', theirs]]),
+    });
+    const rec = await src.keyCall(
+      'DescribeKey',
+      'arn:aws:kms:eu-west-1:444455556666:key/0b1c2d3e-0000-4000-8000-0000000000f2',
+      'eu-west-1',
+    );
+    expect(rec).toMatchObject({
+      outcome: 'ok',
+      account: '444455556666',
+      response: { KeyMetadata: { KeyId: '0b1c2d3e-0000-4000-8000-0000000000f2' } },
+    });
   });
 });
 
@@ -64,8 +109,10 @@ describe('offline export reads stay inside the export', () => {
   const KEY = '1234abcd-12ab-34cd-56ef-1234567890ab';
   const collectedAt = call.collectedAt;
 
-  it('a key id with ../ from a bucket\'s encryption is never a path: unreadable, with the reason', async () => {
-    const parent = folder({ 'outside/describe-key.json': '{"KeyMetadata": {"KeyId": "stolen", "KeyManager": "CUSTOMER"}}' });
+  it("a key id with ../ from a bucket's encryption is never a path: unreadable, with the reason", async () => {
+    const parent = folder({
+      'outside/describe-key.json': '{"KeyMetadata": {"KeyId": "stolen", "KeyManager": "CUSTOMER"}}',
+    });
     const dir = path.join(parent, 'export');
     mkdirSync(dir);
     const src = offlineAccountSource({ account: '111122223333', folder: dir, collectedAt });
@@ -73,24 +120,50 @@ describe('offline export reads stay inside the export', () => {
     const rec = await src.keyCall('DescribeKey', 'key/../../../../outside', 'eu-west-1');
     expect(rec).toMatchObject({
       outcome: 'error',
-      error: { code: 'InvalidIdentifier', message: 'not read from the export: "key/../../../../outside" is not a KMS key id (UUID or mrk-…), key ARN, alias name (alias/…) or alias ARN' },
+      error: {
+        code: 'InvalidIdentifier',
+        message:
+          'not read from the export: "key/../../../../outside" is not a KMS key id (UUID or mrk-…), key ARN, alias name (alias/…) or alias ARN',
+      },
     });
     expect(JSON.stringify(rec)).not.toContain('stolen');
   });
 
-  it('a bucket name or region that is not AWS\'s format is unreadable, not a path', async () => {
+  it("a bucket name or region that is not AWS's format is unreadable, not a path", async () => {
     const src = offlineAccountSource({ account: '111122223333', folder: folder({}), collectedAt });
-    expect(await src.bucketCall('GetBucketPolicy', '../../etc', 'eu-west-1')).toMatchObject({ outcome: 'error', error: { code: 'InvalidIdentifier' } });
-    expect(await src.listAliases('../..')).toMatchObject({ outcome: 'error', error: { code: 'InvalidIdentifier', message: 'not read from the export: "../.." is not an AWS Region code such as eu-west-1' } });
-    expect(await src.keyCall('DescribeKey', KEY, '../x')).toMatchObject({ outcome: 'error', error: { code: 'InvalidIdentifier' } });
+    expect(await src.bucketCall('GetBucketPolicy', '../../etc', 'eu-west-1')).toMatchObject({
+      outcome: 'error',
+      error: { code: 'InvalidIdentifier' },
+    });
+    expect(await src.listAliases('../..')).toMatchObject({
+      outcome: 'error',
+      error: {
+        code: 'InvalidIdentifier',
+        message: 'not read from the export: "../.." is not an AWS Region code such as eu-west-1',
+      },
+    });
+    expect(await src.keyCall('DescribeKey', KEY, '../x')).toMatchObject({
+      outcome: 'error',
+      error: { code: 'InvalidIdentifier' },
+    });
   });
 
   it('a symlink to /etc/passwd is refused without reading it', async () => {
     const dir = folder({});
     mkdirSync(path.join(dir, 's3api', 'b-1'), { recursive: true });
     symlinkSync('/etc/passwd', path.join(dir, 's3api', 'b-1', 'get-bucket-policy.json'));
-    const rec = await offlineAccountSource({ account: '111122223333', folder: dir, collectedAt }).bucketCall('GetBucketPolicy', 'b-1', 'eu-west-1');
-    expect(rec).toMatchObject({ outcome: 'error', error: { code: 'OutsideRoot', message: `${path.join(dir, 's3api', 'b-1', 'get-bucket-policy.json')}: is a symbolic link that leads outside ${dir}` } });
+    const rec = await offlineAccountSource({ account: '111122223333', folder: dir, collectedAt }).bucketCall(
+      'GetBucketPolicy',
+      'b-1',
+      'eu-west-1',
+    );
+    expect(rec).toMatchObject({
+      outcome: 'error',
+      error: {
+        code: 'OutsideRoot',
+        message: `${path.join(dir, 's3api', 'b-1', 'get-bucket-policy.json')}: is a symbolic link that leads outside ${dir}`,
+      },
+    });
     expect(JSON.stringify(rec)).not.toContain('root:');
   });
 
@@ -99,7 +172,11 @@ describe('offline export reads stay inside the export', () => {
     const dir = folder({});
     mkdirSync(path.join(dir, 's3api'));
     symlinkSync(outside, path.join(dir, 's3api', 'b-1'));
-    const rec = await offlineAccountSource({ account: '111122223333', folder: dir, collectedAt }).bucketCall('GetBucketPolicy', 'b-1', 'eu-west-1');
+    const rec = await offlineAccountSource({ account: '111122223333', folder: dir, collectedAt }).bucketCall(
+      'GetBucketPolicy',
+      'b-1',
+      'eu-west-1',
+    );
     expect(rec).toMatchObject({ outcome: 'error', error: { code: 'OutsideRoot' } });
   });
 
@@ -107,12 +184,28 @@ describe('offline export reads stay inside the export', () => {
     const dir = folder({});
     makeFifo(path.join(dir, 'get-bucket-policy.json'));
     const rec = await readCliOutput(dir, 'get-bucket-policy', call);
-    expect(rec).toMatchObject({ outcome: 'error', error: { code: 'NotARegularFile', message: `${path.join(dir, 'get-bucket-policy.json')}: is a named pipe (FIFO), not a regular file` } });
+    expect(rec).toMatchObject({
+      outcome: 'error',
+      error: {
+        code: 'NotARegularFile',
+        message: `${path.join(dir, 'get-bucket-policy.json')}: is a named pipe (FIFO), not a regular file`,
+      },
+    });
   });
 
   it('a file over the size limit is refused, an error.txt beside it does not stand in', async () => {
-    const dir = folder({ 'get-bucket-policy.json': `{"Policy": "${'x'.repeat(100)}"}`, 'get-bucket-policy.error.txt': 'An error occurred (NoSuchBucketPolicy) when calling the GetBucketPolicy operation: none' });
+    const dir = folder({
+      'get-bucket-policy.json': `{"Policy": "${'x'.repeat(100)}"}`,
+      'get-bucket-policy.error.txt':
+        'An error occurred (NoSuchBucketPolicy) when calling the GetBucketPolicy operation: none',
+    });
     const rec = await readCliOutput(dir, 'get-bucket-policy', call, dir, { maxBytes: 64 });
-    expect(rec).toMatchObject({ outcome: 'error', error: { code: 'TooLarge', message: `${path.join(dir, 'get-bucket-policy.json')}: is 114 bytes, over the 64-byte limit` } });
+    expect(rec).toMatchObject({
+      outcome: 'error',
+      error: {
+        code: 'TooLarge',
+        message: `${path.join(dir, 'get-bucket-policy.json')}: is 114 bytes, over the 64-byte limit`,
+      },
+    });
   });
 });

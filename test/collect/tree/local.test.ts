@@ -108,7 +108,9 @@ describe('localTree', () => {
         { path: 'b/c/data/pipe.csv.gz', size: 0 },
         { path: 'b/c/data/x.csv.gz', size: 5 },
       ]);
-      await expect(tree.open('b/c/data/out.csv.gz')).rejects.toThrow(`${path.join(root, 'b/c/data/out.csv.gz')}: is a symbolic link that leads outside ${root}`);
+      await expect(tree.open('b/c/data/out.csv.gz')).rejects.toThrow(
+        `${path.join(root, 'b/c/data/out.csv.gz')}: is a symbolic link that leads outside ${root}`,
+      );
       await expect(tree.open('b/c/data/outdir')).rejects.toThrow('is a symbolic link that leads outside');
       await expect(tree.open('b/c/data/pipe.csv.gz')).rejects.toThrow('is a named pipe (FIFO), not a regular file');
       await expect(tree.open('b/c/data/loop')).rejects.toThrow('is a folder, not a regular file');
@@ -122,10 +124,15 @@ describe('localTree', () => {
   it('follows a link that stays inside the tree', async () => {
     await symlink(path.join(root, 'b', 'top.txt'), path.join(root, 'other', 'link.txt'));
     expect(await text(await tree.open('other/link.txt'))).toBe('xy');
-    expect(await collect(tree.list('other/'))).toEqual([{ path: 'other/link.txt', size: 2 }, { path: 'other/z', size: 0 }]);
+    expect(await collect(tree.list('other/'))).toEqual([
+      { path: 'other/link.txt', size: 2 },
+      { path: 'other/z', size: 0 },
+    ]);
   });
 
   it('refuses a file over its size limit', async () => {
-    await expect(localTree(root, { maxBytes: 4 }).open('b/c/data/x.csv.gz')).rejects.toThrow('is 5 bytes, over the 4-byte limit');
+    await expect(localTree(root, { maxBytes: 4 }).open('b/c/data/x.csv.gz')).rejects.toThrow(
+      'is 5 bytes, over the 4-byte limit',
+    );
   });
 });

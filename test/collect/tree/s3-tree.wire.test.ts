@@ -38,9 +38,22 @@ beforeAll(async () => {
       },
     ],
     // Armed by the AccessDenied test (times: 0 means "not yet").
-    faults: [{ service: 's3', operation: 'ListObjectsV2', bucket: 'dest', action: { kind: 'error', code: 'AccessDenied', status: 403 }, times: 0 }],
+    faults: [
+      {
+        service: 's3',
+        operation: 'ListObjectsV2',
+        bucket: 'dest',
+        action: { kind: 'error', code: 'AccessDenied', status: 403 },
+        times: 0,
+      },
+    ],
   });
-  client = treeS3Client({ endpoint: fake.endpoint, credentials: fake.callerCredentials, maxAttempts: 2, timeoutMs: 5000 });
+  client = treeS3Client({
+    endpoint: fake.endpoint,
+    credentials: fake.callerCredentials,
+    maxAttempts: 2,
+    timeoutMs: 5000,
+  });
 });
 afterAll(async () => {
   client?.destroy();
@@ -97,14 +110,18 @@ describe('s3Tree over the wire', () => {
   });
 
   it('a missing object rejects with TreeNotFoundError (NoSuchKey) naming its s3:// location', async () => {
-    const err = await tree().open('nope.txt').catch((e: unknown) => e);
+    const err = await tree()
+      .open('nope.txt')
+      .catch((e: unknown) => e);
     expect(isTreeNotFound(err)).toBe(true);
     expect(err).toMatchObject({ code: 'NoSuchKey', location: 's3://dest/root/nope.txt' });
   });
 
   it('AccessDenied on listing is thrown, not taken for an empty tree', async () => {
     fake.scenario.faults![0]!.times = 1;
-    const err = await tree().listChildren('').catch((e: unknown) => e);
+    const err = await tree()
+      .listChildren('')
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
   });
 

@@ -1,4 +1,10 @@
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  S3Client,
+  type GetObjectCommandOutput,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Readable } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -65,13 +71,15 @@ describe('s3Tree', () => {
   });
 
   it('lists folder names from CommonPrefixes across pages', async () => {
-    s3.on(ListObjectsV2Command).callsFake((input: { Prefix?: string; Delimiter?: string; ContinuationToken?: string }) => {
-      expect(input.Prefix).toBe('inventory/b/');
-      expect(input.Delimiter).toBe('/');
-      return input.ContinuationToken
-        ? { IsTruncated: false, CommonPrefixes: [{ Prefix: 'inventory/b/weekly/' }] }
-        : { IsTruncated: true, NextContinuationToken: 't', CommonPrefixes: [{ Prefix: 'inventory/b/daily/' }] };
-    });
+    s3.on(ListObjectsV2Command).callsFake(
+      (input: { Prefix?: string; Delimiter?: string; ContinuationToken?: string }) => {
+        expect(input.Prefix).toBe('inventory/b/');
+        expect(input.Delimiter).toBe('/');
+        return input.ContinuationToken
+          ? { IsTruncated: false, CommonPrefixes: [{ Prefix: 'inventory/b/weekly/' }] }
+          : { IsTruncated: true, NextContinuationToken: 't', CommonPrefixes: [{ Prefix: 'inventory/b/daily/' }] };
+      },
+    );
     expect(await s3Tree(client, 's3://dest/inventory/').listChildren('b')).toEqual(['daily', 'weekly']);
   });
 
@@ -88,7 +96,9 @@ describe('s3Tree', () => {
 
   it('NoSuchKey becomes a TreeNotFoundError naming the s3:// location', async () => {
     s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }));
-    const err = await s3Tree(client, 's3://dest/inventory/').open('b/gone.csv.gz').catch((e: unknown) => e);
+    const err = await s3Tree(client, 's3://dest/inventory/')
+      .open('b/gone.csv.gz')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TreeNotFoundError);
     expect((err as TreeNotFoundError).code).toBe('NoSuchKey');
     expect((err as Error).message).toBe('NoSuchKey: s3://dest/inventory/b/gone.csv.gz does not exist');

@@ -56,7 +56,14 @@ const packets: Record<string, Packet> = {};
 beforeAll(async () => {
   ws = await demoWorkspace();
   for (const tenant of ws.config.tenants.filter((t) => t.id === 'acme' || t.id === 'globex')) {
-    const r = await runTenant({ config: ws.config, configSha256: 'f'.repeat(64), tenant, period: periodFor('2026-10', tenant.timeZone), outDir: ws.out, now: new Date('2030-01-01T00:00:00Z') });
+    const r = await runTenant({
+      config: ws.config,
+      configSha256: 'f'.repeat(64),
+      tenant,
+      period: periodFor('2026-10', tenant.timeZone),
+      outDir: ws.out,
+      now: new Date('2030-01-01T00:00:00Z'),
+    });
     folders[tenant.id] = r.folder;
     packets[tenant.id] = JSON.parse(readFileSync(path.join(r.folder, 'packet.json'), 'utf8')) as Packet;
   }
@@ -73,7 +80,9 @@ describe('log CSV exports of the demo acme packet', () => {
     expect(rows.length).toBe(s.total);
     expect(new Set(rows.map((r) => r.request_id)).size).toBe(19);
     const byReason = (reason: string) => rows.filter((r) => r.reason === reason).length;
-    expect([byReason('sse_header_missing'), byReason('sse_value_not_allowed'), byReason('plain_http')]).toEqual([12, 2, 5]);
+    expect([byReason('sse_header_missing'), byReason('sse_value_not_allowed'), byReason('plain_http')]).toEqual([
+      12, 2, 5,
+    ]);
     expect(rows.filter((r) => r.bucket === 'acme-web-assets').length).toBe(14);
     expect(rows.every((r) => r.seen_in === 'both')).toBe(true);
   });
@@ -100,7 +109,8 @@ describe('log CSV exports of the demo acme packet', () => {
 
   it('are listed in the manifest', () => {
     const manifest = readFileSync(path.join(folders.acme!, 'manifest.json'), 'utf8');
-    for (const f of ['exports/denied-uploads.csv', 'exports/key-usage.csv', 'exports/key-management-events.csv']) expect(manifest).toContain(f);
+    for (const f of ['exports/denied-uploads.csv', 'exports/key-usage.csv', 'exports/key-management-events.csv'])
+      expect(manifest).toContain(f);
   });
 
   it('neutralise a requester-controlled value that a spreadsheet would run as a formula', async () => {
@@ -115,7 +125,14 @@ describe('log CSV exports of the demo acme packet', () => {
       writeFileSync(logFile, JSON.stringify(scan));
       const out = path.join(dir, 'render');
       const { exports } = await derivePacket(packetDir);
-      const written = await csvRenderer.render(packets.acme!, { outDir: out, exports, wording: loadWording(), pageSize: 'A4', topFindings: 6, packetSha256: '0'.repeat(64) });
+      const written = await csvRenderer.render(packets.acme!, {
+        outDir: out,
+        exports,
+        wording: loadWording(),
+        pageSize: 'A4',
+        topFindings: 6,
+        packetSha256: '0'.repeat(64),
+      });
       expect(written).toContain('exports/denied-uploads.csv');
       const text = readFileSync(path.join(out, 'exports', 'denied-uploads.csv'), 'utf8');
       const keys = readCsv(path.join(out, 'exports', 'denied-uploads.csv')).map((r) => r.key);
@@ -130,7 +147,8 @@ describe('log CSV exports of the demo acme packet', () => {
 describe('log CSV exports when the sections are not collected', () => {
   it('globex: no log export is written', () => {
     expect(packets.globex!.sections.deniedUploads.state).toBe('not_collected');
-    for (const f of ['denied-uploads.csv', 'key-usage.csv', 'key-management-events.csv']) expect(existsSync(path.join(folders.globex!, 'exports', f))).toBe(false);
+    for (const f of ['denied-uploads.csv', 'key-usage.csv', 'key-management-events.csv'])
+      expect(existsSync(path.join(folders.globex!, 'exports', f))).toBe(false);
     expect(existsSync(path.join(folders.globex!, 'exports', 'findings.csv'))).toBe(true);
   });
 });

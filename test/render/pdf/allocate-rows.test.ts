@@ -10,7 +10,10 @@ const heights = {
 describe('allocateRows', () => {
   it('shows everything up to the caps when there is room', () => {
     expect(allocateRows(1000, { controls: 5, findings: 20 }, 6, heights)).toEqual({ controlRows: 5, findingRows: 6 });
-    expect(allocateRows(1000, { controls: 40, findings: 2 }, 6, heights)).toEqual({ controlRows: MAX_CONTROL_ROWS, findingRows: 2 });
+    expect(allocateRows(1000, { controls: 40, findings: 2 }, 6, heights)).toEqual({
+      controlRows: MAX_CONTROL_ROWS,
+      findingRows: 2,
+    });
   });
   it('cuts findings to 3 first, then controls to 4', () => {
     // 12 controls + 6 findings need 40 + 180 = 220. 190 fits 12 + 3; 160 fits 9 + 3; 110 fits 4 + 3.

@@ -28,7 +28,9 @@ describe('formatPercent', () => {
 describe('formatInstant', () => {
   it('shows the instant in the tenant zone with its abbreviation', () => {
     // 11:00 UTC on 1 Nov 2026 is after the US switch back to standard time (06:00 UTC that day).
-    expect(formatInstant('2026-11-01T11:00:00Z', 'America/New_York', 'yyyy-MM-dd HH:mm ZZZZ', 'en-US')).toBe('2026-11-01 06:00 EST');
+    expect(formatInstant('2026-11-01T11:00:00Z', 'America/New_York', 'yyyy-MM-dd HH:mm ZZZZ', 'en-US')).toBe(
+      '2026-11-01 06:00 EST',
+    );
     expect(formatInstant('2026-10-01T04:00:00Z', 'America/New_York', 'LLLL yyyy', 'en-US')).toBe('October 2026');
     expect(formatInstant('2026-10-01T04:00:00Z', 'UTC', 'yyyy-MM-dd HH:mm', 'en-US')).toBe('2026-10-01 04:00');
   });

@@ -10,13 +10,17 @@ import { stressPacket } from './stress-packet.js';
 
 const SHA = `3f9a1c2b${'0'.repeat(52)}c21e`;
 const wording = loadWording();
-const render = (packet: Packet, pageSize: 'A4' | 'LETTER' = 'A4') => renderPdf(packet, { pageSize, wording, packetSha256: SHA });
+const render = (packet: Packet, pageSize: 'A4' | 'LETTER' = 'A4') =>
+  renderPdf(packet, { pageSize, wording, packetSha256: SHA });
 
 /** The stress packet with every section filled: logs, drift, exceptions, trend. */
 function stressWithEverything(): Packet {
   const p = withGovernance(stressPacket());
   const logs = samplePacket({ logs: true, manyBuckets: 500 });
-  return { ...p, sections: { ...p.sections, deniedUploads: logs.sections.deniedUploads, keyUsage: logs.sections.keyUsage } };
+  return {
+    ...p,
+    sections: { ...p.sections, deniedUploads: logs.sections.deniedUploads, keyUsage: logs.sections.keyUsage },
+  };
 }
 
 describe('renderPdf: drift, exceptions and trend', () => {
@@ -34,7 +38,8 @@ describe('renderPdf: drift, exceptions and trend', () => {
     expect(text).toMatch(/Nov 2025 Dec Jan 2026 Feb Mar Apr May Jun Jul Aug Sep Oct/);
     expect(text).toMatch(/\b100 %/);
     expect(text).toMatch(/\b95 %/);
-    for (const value of ['97.5', '98.1', '98.9', '99.2', '99.5', '99.7', '99.900', '99.950', '99.972', '99.982']) expect(text).toContain(value);
+    for (const value of ['97.5', '98.1', '98.9', '99.2', '99.5', '99.7', '99.900', '99.950', '99.972', '99.982'])
+      expect(text).toContain(value);
   });
 
   it('leaves the missing month a named gap, and the unreadable one too, with no number under either', () => {
@@ -57,26 +62,39 @@ describe('renderPdf: drift, exceptions and trend', () => {
   it('marks controls with excepted resources and explains the mark under the table', () => {
     expect(text).toMatch(/Encryption mode and key as expected FAIL\* 0 of 2 buckets pass · 1 fail · 1 exception SC-13/);
     expect(text).toMatch(/Customer-managed keys rotate EXCEPTION\* 0 of 1 keys pass · 1 exception SC-12/);
-    expect(text).toContain('* 2 failing resources covered by an active exception (EX-1, EX-3), counted as EXCEPTION — workbook sheet Exceptions');
+    expect(text).toContain(
+      '* 2 failing resources covered by an active exception (EX-1, EX-3), counted as EXCEPTION — workbook sheet Exceptions',
+    );
   });
 
   it('states the drift against the named baseline and its critical items in their own sentences, keys by alias', () => {
     // Approved 2026-09-30T18:00Z: 14:00 in New York, still the 30th.
-    expect(text).toContain('Changes vs baseline 2 critical, 1 warning, 1 info since baseline v1 of Sep 2026, approved 2026-09-30 by Jane Doe — workbook sheet Drift');
-    expect(text).toContain('CRITICAL: Bucket policy of bucket acme-web-assets: statement "DenyInsecureTransport" removed: TLS deny removed.');
+    expect(text).toContain(
+      'Changes vs baseline 2 critical, 1 warning, 1 info since baseline v1 of Sep 2026, approved 2026-09-30 by Jane Doe — workbook sheet Drift',
+    );
+    expect(text).toContain(
+      'CRITICAL: Bucket policy of bucket acme-web-assets: statement "DenyInsecureTransport" removed: TLS deny removed.',
+    );
     expect(text).toContain('CRITICAL: Automatic rotation of key alias/app-data turned off.');
     // Warnings stay in the workbook when there are critical items.
     expect(text).not.toContain('WARNING:');
   });
 
   it('states open exceptions with owners, the expired and invalid ones, and what expires within 30 days', () => {
-    expect(text).toContain('Exceptions 3 open (owners: data-team, platform-team; 1 unused: EX-4) · 1 expired: EX-2 (web-team) · 1 invalid: EX-5');
+    expect(text).toContain(
+      'Exceptions 3 open (owners: data-team, platform-team; 1 unused: EX-4) · 1 expired: EX-2 (web-team) · 1 invalid: EX-5',
+    );
     expect(text).toContain('expiring within 30 days: EX-3 on 2026-11-20 (platform-team) — workbook sheet Exceptions');
   });
 
   it('keeps AWS Config in the grid and no longer lists drift, exceptions or trend as not collected', () => {
     expect(text).toContain('AWS Config not collected — not collected by this version');
-    for (const label of ['Changes vs baseline not collected', 'Exceptions not collected', '12-month trend not collected']) expect(text).not.toContain(label);
+    for (const label of [
+      'Changes vs baseline not collected',
+      'Exceptions not collected',
+      '12-month trend not collected',
+    ])
+      expect(text).not.toContain(label);
   });
 
   it('stays one page, inside the margins, without overlaps, and renders identically twice', async () => {
@@ -91,23 +109,31 @@ describe('renderPdf: drift, exceptions and trend', () => {
 describe('renderPdf: governance variants', () => {
   it('no baseline: says changes cannot be judged and prints the exact approve command, whole', async () => {
     const p = samplePacket({ governance: true });
-    const command = 's3-evidence baseline approve --tenant acme --period 2026-10 --by "<your name>" --reason "<why this state is approved>"';
+    const command =
+      's3-evidence baseline approve --tenant acme --period 2026-10 --by "<your name>" --reason "<why this state is approved>"';
     p.sections.drift = { state: 'no_baseline', command };
     for (const size of ['A4', 'LETTER'] as const) {
       const t = squash(pdfText(await render(p, size)));
       // Two lines may split the command at a space; joined again it is exactly the command.
       const row = /Changes vs baseline (no approved baseline[^\n]*)\n +([^\n]*)\n/.exec(t);
       expect(row).not.toBeNull();
-      expect(`${row![1]!.trimEnd()} ${row![2]!.trim()}`).toBe(`no approved baseline yet, so changes cannot be judged; approve this month's state with: ${command}`);
+      expect(`${row![1]!.trimEnd()} ${row![2]!.trim()}`).toBe(
+        `no approved baseline yet, so changes cannot be judged; approve this month's state with: ${command}`,
+      );
     }
   });
 
   it('no baseline with a very long tenant id: the command gets a line of its own, shortened in the middle', async () => {
     const p = samplePacket({ governance: true });
     const tenant = 'a-tenant-id-that-is-far-too-long-for-one-line-of-small-print-'.repeat(3);
-    p.sections.drift = { state: 'no_baseline', command: `s3-evidence baseline approve --tenant ${tenant} --period 2026-10 --by "<your name>" --reason "<why>"` };
+    p.sections.drift = {
+      state: 'no_baseline',
+      command: `s3-evidence baseline approve --tenant ${tenant} --period 2026-10 --by "<your name>" --reason "<why>"`,
+    };
     const t = squash(pdfText(await render(p)));
-    expect(t).toContain("Changes vs baseline no approved baseline yet, so changes cannot be judged. To approve this month's state, run:");
+    expect(t).toContain(
+      "Changes vs baseline no approved baseline yet, so changes cannot be judged. To approve this month's state, run:",
+    );
     expect(t).toMatch(/\n s3-evidence baseline approve --tenant a-tenant-id[^\n]*…[^\n]*--reason "<why>"\n/);
   });
 
@@ -121,17 +147,31 @@ describe('renderPdf: governance variants', () => {
     expect(t).toContain('Exceptions no register (config/exceptions/acme.yaml): no exception applies');
     expect(t).toContain('Changes vs baseline no change since baseline v1 of Sep 2026, approved 2026-09-30 by Jane Doe');
 
-    p.sections.drift = { ...drift, counts: { critical: 0, warning: 1, info: 1 }, items: drift.items.filter((i) => i.severity !== 'critical') };
+    p.sections.drift = {
+      ...drift,
+      counts: { critical: 0, warning: 1, info: 1 },
+      items: drift.items.filter((i) => i.severity !== 'critical'),
+    };
     t = squash(pdfText(await render(p)));
     expect(t).toContain('0 critical, 1 warning, 1 info since baseline v1');
-    expect(t).toContain('WARNING: Bucket policy of bucket acme-prod-data: statement "=SUM(A1:A9)" changed (Principal, Action).');
+    expect(t).toContain(
+      'WARNING: Bucket policy of bucket acme-prod-data: statement "=SUM(A1:A9)" changed (Principal, Action).',
+    );
   });
 
   it('no delta when the previous month has no packet; the trend still ends with this month', async () => {
     const p = samplePacket({ governance: true, logs: true });
     const trend = p.sections.trend;
     if (trend.state !== 'collected') throw new Error('sample changed');
-    const gap: TrendPoint = { period: '2026-09', state: 'missing', objectsPct: null, bytesPct: null, deniedUploads: null, failingControls: null, criticalDrifts: null };
+    const gap: TrendPoint = {
+      period: '2026-09',
+      state: 'missing',
+      objectsPct: null,
+      bytesPct: null,
+      deniedUploads: null,
+      failingControls: null,
+      criticalDrifts: null,
+    };
     p.sections.trend = { ...trend, points: trend.points.map((pt) => (pt.period === '2026-09' ? gap : pt)) };
     const t = squash(pdfText(await render(p)));
     expect(t).not.toContain('vs Sep');
@@ -145,7 +185,15 @@ describe('renderPdf: governance variants', () => {
     if (trend.state !== 'collected') throw new Error('sample changed');
     p.sections.trend = {
       ...trend,
-      points: trend.points.map((pt) => (pt.state === 'present' ? { ...pt, objectsPct: Math.max(pt.objectsPct ?? 0, 99.95), deniedUploads: pt.period === '2026-09' ? 20 : pt.deniedUploads } : pt)),
+      points: trend.points.map((pt) =>
+        pt.state === 'present'
+          ? {
+              ...pt,
+              objectsPct: Math.max(pt.objectsPct ?? 0, 99.95),
+              deniedUploads: pt.period === '2026-09' ? 20 : pt.deniedUploads,
+            }
+          : pt,
+      ),
     };
     p.kpis = { ...p.kpis, objectsPct: 99.95 };
     const t = squash(pdfText(await render(p)));
@@ -156,20 +204,23 @@ describe('renderPdf: governance variants', () => {
     expect(t).toContain('–3 vs Sep');
   });
 
-  it.each(['A4', 'LETTER'] as const)('the stress packet with every section on %s: one page, nothing outside the margins or overlapping', async (size) => {
-    const pdf = await render(stressWithEverything(), size);
-    expect(pageObjects(pdf)).toBe(1);
-    expect(pdfinfoPages(pdf)).toBe(1);
-    const { width, height, words } = pdfWords(pdf);
-    expect(outsideMargins(words, width, height)).toEqual([]);
-    expect(overlapping(words)).toEqual([]);
-    const t = squash(pdfText(pdf));
-    expect(t).toContain('TREND, LAST 12 MONTHS');
-    expect(t).toContain('Changes vs baseline 2 critical');
-    expect(t).toContain('Exceptions 3 open');
-    expect(t).toMatch(/and \d+ more — see workbook sheet Controls/);
-    // Lists are cut, and say so, rather than overflowing the page.
-    expect(t).toMatch(/\b[1-3] of 515 · full list: workbook sheet Findings/);
-    expect(t).toMatch(/and 51\d more — see workbook sheet Findings/);
-  });
+  it.each(['A4', 'LETTER'] as const)(
+    'the stress packet with every section on %s: one page, nothing outside the margins or overlapping',
+    async (size) => {
+      const pdf = await render(stressWithEverything(), size);
+      expect(pageObjects(pdf)).toBe(1);
+      expect(pdfinfoPages(pdf)).toBe(1);
+      const { width, height, words } = pdfWords(pdf);
+      expect(outsideMargins(words, width, height)).toEqual([]);
+      expect(overlapping(words)).toEqual([]);
+      const t = squash(pdfText(pdf));
+      expect(t).toContain('TREND, LAST 12 MONTHS');
+      expect(t).toContain('Changes vs baseline 2 critical');
+      expect(t).toContain('Exceptions 3 open');
+      expect(t).toMatch(/and \d+ more — see workbook sheet Controls/);
+      // Lists are cut, and say so, rather than overflowing the page.
+      expect(t).toMatch(/\b[1-3] of 515 · full list: workbook sheet Findings/);
+      expect(t).toMatch(/and 51\d more — see workbook sheet Findings/);
+    },
+  );
 });

@@ -10,7 +10,8 @@ import { outsideMargins, overlapping, pageObjects, pdfText, pdfWords, pdfinfoPag
 
 const SHA = `3f9a1c2b${'0'.repeat(52)}c21e`;
 const wording = loadWording();
-const render = (packet: Packet, pageSize: 'A4' | 'LETTER' = 'A4') => renderPdf(packet, { pageSize, wording, packetSha256: SHA });
+const render = (packet: Packet, pageSize: 'A4' | 'LETTER' = 'A4') =>
+  renderPdf(packet, { pageSize, wording, packetSha256: SHA });
 
 describe('renderPdf: collected denied uploads and key usage', () => {
   let pdf: Buffer;
@@ -30,20 +31,27 @@ describe('renderPdf: collected denied uploads and key usage', () => {
   });
 
   it('summarises key usage: calls, the unexpected principal by short name, key changes with who and when', () => {
-    expect(text).toContain('Key usage 1,234 calls to alias/app-data (2 failed) · unexpected principal: user/contractor-jdoe (30 Decrypt)');
+    expect(text).toContain(
+      'Key usage 1,234 calls to alias/app-data (2 failed) · unexpected principal: user/contractor-jdoe (30 Decrypt)',
+    );
     // 2026-10-20T03:00Z is the evening of 19 October in New York: days are the tenant's.
     expect(text).toMatch(
       /key changes: DisableKeyRotation by role\/platform-admin on 12 Oct, UpdateKeyDescription by user\/contractor-jdoe on\s+19 Oct \(failed: AccessDeniedException\)/,
     );
   });
 
-  it('summarises denied uploads: per source, top buckets, and each source\'s coverage with its gaps named', () => {
-    expect(text).toContain('Denied uploads 17 distinct requests refused (access logs 15, CloudTrail 14, 12 in both): acme-prod-data 13, acme-denied 4');
-    expect(text).toMatch(/coverage: access logs 31\/31 days on 1\/2 buckets, acme-denied 20\/31 days; CloudTrail 31\/31 days on 1\/2 buckets, no\s+data events for acme-denied/);
+  it("summarises denied uploads: per source, top buckets, and each source's coverage with its gaps named", () => {
+    expect(text).toContain(
+      'Denied uploads 17 distinct requests refused (access logs 15, CloudTrail 14, 12 in both): acme-prod-data 13, acme-denied 4',
+    );
+    expect(text).toMatch(
+      /coverage: access logs 31\/31 days on 1\/2 buckets, acme-denied 20\/31 days; CloudTrail 31\/31 days on 1\/2 buckets, no\s+data events for acme-denied/,
+    );
   });
 
   it('keeps the remaining later sections in the grid, and no longer lists these two as not collected', () => {
-    for (const label of ['Changes vs baseline', 'AWS Config', 'Exceptions', '12-month trend']) expect(text).toContain(`${label} not collected`);
+    for (const label of ['Changes vs baseline', 'AWS Config', 'Exceptions', '12-month trend'])
+      expect(text).toContain(`${label} not collected`);
     expect(text).not.toContain('Denied uploads not collected');
     expect(text).not.toContain('Key usage not collected');
   });
@@ -56,20 +64,23 @@ describe('renderPdf: collected denied uploads and key usage', () => {
     expect((await render(samplePacket({ logs: true }))).equals(pdf)).toBe(true);
   });
 
-  it.each(['A4', 'LETTER'] as const)('500 extra buckets with logs on %s: one page, bucket lists cut with "+N more"', async (size) => {
-    const many = await render(samplePacket({ logs: true, manyBuckets: 500 }), size);
-    expect(pageObjects(many)).toBe(1);
-    expect(pdfinfoPages(many)).toBe(1);
-    const t = squash(pdfText(many));
-    expect(t).toMatch(/\b17 ?this month/);
-    expect(t).toContain('unexpected principal: user/contractor-jdoe');
-    expect(t).toContain('access logs 31/31 days on 501/502 buckets');
-    // 501 buckets without CloudTrail data events: a few named (long names shortened in the middle), the rest counted.
-    expect(t).toMatch(/no\s+data events for acme-denied, acme-very-[a-z-]*…[a-z0-9-]*-archive[^\n]*? \+49\d more/);
-    const { width, height, words } = pdfWords(many);
-    expect(outsideMargins(words, width, height)).toEqual([]);
-    expect(overlapping(words)).toEqual([]);
-  });
+  it.each(['A4', 'LETTER'] as const)(
+    '500 extra buckets with logs on %s: one page, bucket lists cut with "+N more"',
+    async (size) => {
+      const many = await render(samplePacket({ logs: true, manyBuckets: 500 }), size);
+      expect(pageObjects(many)).toBe(1);
+      expect(pdfinfoPages(many)).toBe(1);
+      const t = squash(pdfText(many));
+      expect(t).toMatch(/\b17 ?this month/);
+      expect(t).toContain('unexpected principal: user/contractor-jdoe');
+      expect(t).toContain('access logs 31/31 days on 501/502 buckets');
+      // 501 buckets without CloudTrail data events: a few named (long names shortened in the middle), the rest counted.
+      expect(t).toMatch(/no\s+data events for acme-denied, acme-very-[a-z-]*…[a-z0-9-]*-archive[^\n]*? \+49\d more/);
+      const { width, height, words } = pdfWords(many);
+      expect(outsideMargins(words, width, height)).toEqual([]);
+      expect(overlapping(words)).toEqual([]);
+    },
+  );
 });
 
 describe('renderPdf: log section variants', () => {
@@ -112,16 +123,22 @@ describe('renderPdf: log section variants', () => {
     );
     expect(t).toContain('DisableKeyRotation on alias/app-data by role/platform-admin on 12 Oct');
 
-    p.sections.keyUsage = { ...usage, keys: [second], totals: { calls: 5, failures: 0, unexpectedPrincipals: 0, managementEvents: 0 } };
+    p.sections.keyUsage = {
+      ...usage,
+      keys: [second],
+      totals: { calls: 5, failures: 0, unexpectedPrincipals: 0, managementEvents: 0 },
+    };
     const only = squash(pdfText(await render(p)));
     // A long key id is shortened in the middle, keeping the account and the distinctive end.
-    expect(only).toMatch(/Key usage 5 calls to 444455556666:k[^ ]*…[^ ]*-000000000000 · expected principals not configured · no key-management event/);
+    expect(only).toMatch(
+      /Key usage 5 calls to 444455556666:k[^ ]*…[^ ]*-000000000000 · expected principals not configured · no key-management event/,
+    );
   });
 });
 
 describe('short names', () => {
   const own = new Set(['111122223333']);
-  it('drops the ARN prefix of the tenant\'s own principals and keeps a foreign account', () => {
+  it("drops the ARN prefix of the tenant's own principals and keeps a foreign account", () => {
     expect(shortPrincipal('arn:aws:iam::111122223333:user/contractor-jdoe', own)).toBe('user/contractor-jdoe');
     expect(shortPrincipal('arn:aws:iam::111122223333:role/path/app', own)).toBe('role/path/app');
     expect(shortPrincipal('arn:aws:iam::444455556666:root', own)).toBe('444455556666:root');

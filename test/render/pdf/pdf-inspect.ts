@@ -4,7 +4,7 @@
  */
 import { isoDate, pageText, readPdf, type Word } from '../../support/pdf-reader.js';
 
-export type {  Word };
+export type { Word };
 
 /** The text of every page, line by line (pages separated by a form feed, as pdftotext does). */
 export function pdfText(pdf: Buffer, layout = true): string {
@@ -13,7 +13,16 @@ export function pdfText(pdf: Buffer, layout = true): string {
     .join('\f');
 }
 
-const INFO_FIELDS = ['Title', 'Subject', 'Keywords', 'Author', 'Creator', 'Producer', 'CreationDate', 'ModDate'] as const;
+const INFO_FIELDS = [
+  'Title',
+  'Subject',
+  'Keywords',
+  'Author',
+  'Creator',
+  'Producer',
+  'CreationDate',
+  'ModDate',
+] as const;
 
 /** The document info as pdfinfo -isodates reports it ("Title:   …" lines, dates in ISO-8601, then "Pages:"). */
 export function pdfinfo(pdf: Buffer): string {
@@ -35,7 +44,6 @@ export function pdfinfo(pdf: Buffer): string {
 export function pdfinfoPages(pdf: Buffer): number {
   return readPdf(pdf).pages.length;
 }
-
 
 /** `/Type /Page` dictionaries in the file (not `/Type /Pages`). pdfkit never compresses object dictionaries. */
 export function pageObjects(pdf: Buffer): number {

@@ -6,7 +6,16 @@ import { parse, stringify } from 'yaml';
 import { renderPdf } from '../../../src/render/pdf/render-pdf.js';
 import { defaultTemplatesDir, loadWording, wordingFromText, type Wording } from '../../../src/wording/wording.js';
 import { samplePacket } from '../../support/sample-packet.js';
-import { type Word, overlapping, pageObjects, pdfText, pdfWords, pdfinfo, pdfinfoPages, squash } from './pdf-inspect.js';
+import {
+  type Word,
+  overlapping,
+  pageObjects,
+  pdfText,
+  pdfWords,
+  pdfinfo,
+  pdfinfoPages,
+  squash,
+} from './pdf-inspect.js';
 import { LONG_BUCKET, stressPacket } from './stress-packet.js';
 
 const SHA = `3f9a1c2b${'0'.repeat(52)}c21e`;
@@ -19,7 +28,13 @@ const render = (packet = samplePacket(), pageSize: 'A4' | 'LETTER' = 'A4', w: Wo
 /** The page's content box: 40 pt side margins, 36 pt top and bottom (layout.ts). */
 function outsideContentBox(words: Word[], width: number, height: number): Word[] {
   const tolerance = 0.5;
-  return words.filter((w) => w.xMin < 40 - tolerance || w.xMax > width - 40 + tolerance || w.yMin < 36 - tolerance || w.yMax > height - 36 + tolerance);
+  return words.filter(
+    (w) =>
+      w.xMin < 40 - tolerance ||
+      w.xMax > width - 40 + tolerance ||
+      w.yMin < 36 - tolerance ||
+      w.yMax > height - 36 + tolerance,
+  );
 }
 
 describe('renderPdf: the sample packet', () => {
@@ -50,7 +65,13 @@ describe('renderPdf: the sample packet', () => {
 
   it('shows the five KPI tiles with their figures and denominators', () => {
     // Key rotation has no tile since denied uploads took the fifth place: it is on the Keys line and in the controls.
-    for (const label of ['OBJECTS ENCRYPTED', 'BYTES ENCRYPTED', 'DEFAULT ENCRYPTION', 'POLICY GUARDRAILS', 'DENIED UPLOADS']) {
+    for (const label of [
+      'OBJECTS ENCRYPTED',
+      'BYTES ENCRYPTED',
+      'DEFAULT ENCRYPTION',
+      'POLICY GUARDRAILS',
+      'DENIED UPLOADS',
+    ]) {
       expect(text).toContain(label);
     }
     expect(text).toMatch(/99\.982 %/);
@@ -83,8 +104,17 @@ describe('renderPdf: the sample packet', () => {
     expect(text).toContain('Keys 1 customer-managed, 1 of 1 rotating; 0 AWS-managed; 0 unreadable');
     expect(text).toContain('2 buckets in 1 account, 1 region; 1 excluded');
     // The label is not repeated when the source's own text starts with it; it is added when not.
-    expect(text).toContain('Sources inventory report 2026-10-31 for 1 of 2 buckets · access logs: not collected · CloudTrail: not collected');
-    for (const label of ['Denied uploads', 'Key usage', 'Changes vs baseline', 'AWS Config', 'Exceptions', '12-month trend']) {
+    expect(text).toContain(
+      'Sources inventory report 2026-10-31 for 1 of 2 buckets · access logs: not collected · CloudTrail: not collected',
+    );
+    for (const label of [
+      'Denied uploads',
+      'Key usage',
+      'Changes vs baseline',
+      'AWS Config',
+      'Exceptions',
+      '12-month trend',
+    ]) {
       expect(text).toContain(`${label} not collected — not collected by this version`);
     }
   });
@@ -133,30 +163,36 @@ describe('renderPdf: page sizes', () => {
 });
 
 describe('renderPdf: one page whatever the packet size', () => {
-  it.each(['A4', 'LETTER'] as const)('500 extra buckets on %s: one page, counts cut with "and N more"', async (size) => {
-    const pdf = await render(samplePacket({ manyBuckets: 500 }), size);
-    expect(pageObjects(pdf)).toBe(1);
-    const text = squash(pdfText(pdf));
-    expect(text).toContain('6 of 515');
-    expect(text).toContain('and 509 more — see workbook sheet Findings');
-    expect(text).toContain('502 buckets in 1 account');
-  });
+  it.each(['A4', 'LETTER'] as const)(
+    '500 extra buckets on %s: one page, counts cut with "and N more"',
+    async (size) => {
+      const pdf = await render(samplePacket({ manyBuckets: 500 }), size);
+      expect(pageObjects(pdf)).toBe(1);
+      const text = squash(pdfText(pdf));
+      expect(text).toContain('6 of 515');
+      expect(text).toContain('and 509 more — see workbook sheet Findings');
+      expect(text).toContain('502 buckets in 1 account');
+    },
+  );
 
-  it.each(['A4', 'LETTER'] as const)('the stress packet on %s: one page, nothing outside the margins or overlapping', async (size) => {
-    const pdf = await render(stressPacket(), size);
-    expect(pageObjects(pdf)).toBe(1);
-    expect(pdfinfoPages(pdf)).toBe(1);
-    const { width, height, words } = pdfWords(pdf);
-    expect(words.length).toBeGreaterThan(300);
-    expect(outsideContentBox(words, width, height)).toEqual([]);
-    expect(overlapping(words)).toEqual([]);
-    const text = squash(pdfText(pdf));
-    expect(text).toContain('INCOMPLETE');
-    expect(text).toContain('EXCEPTION');
-    expect(text).toContain('and 13 more — see workbook sheet Controls');
-    expect(text).toMatch(/and \d+ more — see workbook sheet Findings/);
-    expect(text).toContain('and 39 more — see workbook');
-  });
+  it.each(['A4', 'LETTER'] as const)(
+    'the stress packet on %s: one page, nothing outside the margins or overlapping',
+    async (size) => {
+      const pdf = await render(stressPacket(), size);
+      expect(pageObjects(pdf)).toBe(1);
+      expect(pdfinfoPages(pdf)).toBe(1);
+      const { width, height, words } = pdfWords(pdf);
+      expect(words.length).toBeGreaterThan(300);
+      expect(outsideContentBox(words, width, height)).toEqual([]);
+      expect(overlapping(words)).toEqual([]);
+      const text = squash(pdfText(pdf));
+      expect(text).toContain('INCOMPLETE');
+      expect(text).toContain('EXCEPTION');
+      expect(text).toContain('and 13 more — see workbook sheet Controls');
+      expect(text).toMatch(/and \d+ more — see workbook sheet Findings/);
+      expect(text).toContain('and 39 more — see workbook');
+    },
+  );
 
   it('shortens a long bucket name in the middle, keeping its distinctive end', async () => {
     const text = squash(pdfText(await render(stressPacket(), 'A4')));
@@ -186,7 +222,9 @@ describe('renderPdf: wording and logo', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('takes every label from the wording file', async () => {
-    const doc = parse(readFileSync(path.join(defaultTemplatesDir(), 'wording.yaml'), 'utf8')) as { pdf: Record<string, Record<string, unknown>> };
+    const doc = parse(readFileSync(path.join(defaultTemplatesDir(), 'wording.yaml'), 'utf8')) as {
+      pdf: Record<string, Record<string, unknown>>;
+    };
     doc.pdf.status = { ...doc.pdf.status, attention: 'ACHTUNG' };
     doc.pdf.controls = { ...doc.pdf.controls, heading: 'Kontrollen' };
     doc.pdf.footer = { ...doc.pdf.footer, page: 'Seite {{page}} von {{pages}}' };
@@ -200,7 +238,13 @@ describe('renderPdf: wording and logo', () => {
   it('draws a logo left of the title and stays on one page', async () => {
     // A 1x1 PNG.
     const logo = path.join(dir, 'logo.png');
-    writeFileSync(logo, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'));
+    writeFileSync(
+      logo,
+      Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+        'base64',
+      ),
+    );
     const pdf = await render(samplePacket(), 'A4', wording, logo);
     expect(pageObjects(pdf)).toBe(1);
     expect(pdf.toString('latin1')).toContain('/Subtype /Image');

@@ -18,14 +18,21 @@ function hugePacket(): Packet {
   const p = samplePacket({ manyBuckets: N, logs: true, governance: true });
   const exceptions = p.sections.exceptions;
   if (exceptions.state !== 'evaluated') throw new Error('the governance sample has an evaluated exceptions register');
-  const entries = Array.from({ length: N }, (_, i) => ({ ...exceptions.entries[i % exceptions.entries.length]!, id: `EX-${i + 1}` }));
+  const entries = Array.from({ length: N }, (_, i) => ({
+    ...exceptions.entries[i % exceptions.entries.length]!,
+    id: `EX-${i + 1}`,
+  }));
   return {
     ...p,
     status: 'incomplete',
     completeness: {
       ...p.completeness,
       complete: false,
-      missing: Array.from({ length: N }, (_, i) => ({ scope: `bucket bench-${String(i).padStart(5, '0')}`, source: 'inventory', reason: 'no S3 Inventory location is configured for this tenant' })),
+      missing: Array.from({ length: N }, (_, i) => ({
+        scope: `bucket bench-${String(i).padStart(5, '0')}`,
+        source: 'inventory',
+        reason: 'no S3 Inventory location is configured for this tenant',
+      })),
     },
     sections: { ...p.sections, exceptions: { ...exceptions, entries } },
   };

@@ -27,10 +27,14 @@ export function stressPacket(): Packet {
   });
   return {
     ...p,
-    tenant: { ...p.tenant, displayName: 'Ünïcødé Œuvre 株式会社 Holdings International Limited Partnership of Everything 🚀' },
+    tenant: {
+      ...p.tenant,
+      displayName: 'Ünïcødé Œuvre 株式会社 Holdings International Limited Partnership of Everything 🚀',
+    },
     operator: 'A Managed Service Provider With An Exceptionally Long Legal Name GmbH & Co. KG',
     status: 'incomplete',
-    headline: 'Evidence incomplete for 37 buckets and 12 keys; 19 controls failing, 4 not evaluated, exceptions expiring',
+    headline:
+      'Evidence incomplete for 37 buckets and 12 keys; 19 controls failing, 4 not evaluated, exceptions expiring',
     completeness: {
       complete: false,
       missing: Array.from({ length: 40 }, (_, i) => ({
@@ -58,9 +62,12 @@ export function stressPacket(): Packet {
       rotation: { state: 'disabled' as const },
     })),
     controls: Array.from({ length: 25 }, (_, i) => control(i)),
-    findings: p.findings.map((f, i) => (i < 12 ? { ...f, resource: LONG_BUCKET, text: `${LONG_BUCKET}: ${f.text.split(': ')[1] ?? ''}` } : f)),
+    findings: p.findings.map((f, i) =>
+      i < 12 ? { ...f, resource: LONG_BUCKET, text: `${LONG_BUCKET}: ${f.text.split(': ')[1] ?? ''}` } : f,
+    ),
     sources: {
-      inventory: 'inventory reports 2026-10-31 for 0 of 123,456 buckets; 250 buckets have no inventory configuration at all',
+      inventory:
+        'inventory reports 2026-10-31 for 0 of 123,456 buckets; 250 buckets have no inventory configuration at all',
       accessLogs: 'access logs for 39 of 123,456 buckets, delivered late for 12 of them',
       cloudTrail: 'CloudTrail data events from trail org-trail (o-abc123) for 1-31 October, 3 days missing',
     },

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { fitEnd, fitInto, fitMiddle, fitsInLines, toWinAnsi, wrapLines, wrapWithSuffix } from '../../../src/render/pdf/text-fit.js';
+import {
+  fitEnd,
+  fitInto,
+  fitMiddle,
+  fitsInLines,
+  toWinAnsi,
+  wrapLines,
+  wrapWithSuffix,
+} from '../../../src/render/pdf/text-fit.js';
 
 /** One point per character: widths are counted by hand. */
 const chars = (s: string) => Array.from(s).length;

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { TrendSection } from '../../../src/model/governance-sections.js';
 import type { TrendPoint } from '../../../src/evidence/governance-evidence.js';
-import { axisPosition, axisRange, countDelta, percentDelta, presentRuns, previousPoint } from '../../../src/render/pdf/trend-model.js';
+import {
+  axisPosition,
+  axisRange,
+  countDelta,
+  percentDelta,
+  presentRuns,
+  previousPoint,
+} from '../../../src/render/pdf/trend-model.js';
 
 const point = (period: string, state: TrendPoint['state'], objectsPct: number | null = null): TrendPoint => ({
   period,
@@ -44,14 +51,22 @@ describe('countDelta', () => {
 
 describe('previousPoint', () => {
   const trend = (points: TrendPoint[]): TrendSection => ({ state: 'collected', points });
-  it('is the month before the packet\'s own, when its packet was read', () => {
+  it("is the month before the packet's own, when its packet was read", () => {
     const sep = point('2026-09', 'present', 99.5);
-    expect(previousPoint(trend([point('2026-08', 'missing'), sep, point('2026-10', 'present', 99.6)]), '2026-10')).toBe(sep);
+    expect(previousPoint(trend([point('2026-08', 'missing'), sep, point('2026-10', 'present', 99.6)]), '2026-10')).toBe(
+      sep,
+    );
   });
   it('is undefined after a gap or an unreadable month, or when the trend ends elsewhere', () => {
-    expect(previousPoint(trend([point('2026-09', 'missing'), point('2026-10', 'present', 99)]), '2026-10')).toBeUndefined();
-    expect(previousPoint(trend([point('2026-09', 'unreadable'), point('2026-10', 'present', 99)]), '2026-10')).toBeUndefined();
-    expect(previousPoint(trend([point('2026-08', 'present', 99), point('2026-09', 'present', 99)]), '2026-10')).toBeUndefined();
+    expect(
+      previousPoint(trend([point('2026-09', 'missing'), point('2026-10', 'present', 99)]), '2026-10'),
+    ).toBeUndefined();
+    expect(
+      previousPoint(trend([point('2026-09', 'unreadable'), point('2026-10', 'present', 99)]), '2026-10'),
+    ).toBeUndefined();
+    expect(
+      previousPoint(trend([point('2026-08', 'present', 99), point('2026-09', 'present', 99)]), '2026-10'),
+    ).toBeUndefined();
     expect(previousPoint({ state: 'not_collected', reason: 'x' }, '2026-10')).toBeUndefined();
   });
 });

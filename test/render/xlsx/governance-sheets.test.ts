@@ -41,7 +41,8 @@ describe('renderXlsx: drift, exceptions and trend sheets', () => {
   it('Drift: a note, the baseline block, then one row per item under a frozen, filtered header', () => {
     const s = sheetNamed(py, 'Drift');
     expect(cellAt(s, 'A1')).toMatchObject({
-      value: '4 changes against baseline v1: 2 critical, 1 warning, 1 info. Before and after are the approved and the current state, as JSON.',
+      value:
+        '4 changes against baseline v1: 2 critical, 1 warning, 1 info. Before and after are the approved and the current state, as JSON.',
       bold: true,
     });
     expect([2, 3, 4, 5, 6, 7].map((r) => values(s, r).slice(0, 2))).toEqual([
@@ -52,14 +53,29 @@ describe('renderXlsx: drift, exceptions and trend sheets', () => {
       ['Reason', 'State after the September remediation'],
       ['Changes', '2 critical, 1 warning, 1 info'],
     ]);
-    expect(values(s, 9)).toEqual(['Severity', 'Type', 'Resource', 'Change', 'Statement', 'Changed fields', 'Summary', 'Before (baseline)', 'After (this period)']);
+    expect(values(s, 9)).toEqual([
+      'Severity',
+      'Type',
+      'Resource',
+      'Change',
+      'Statement',
+      'Changed fields',
+      'Summary',
+      'Before (baseline)',
+      'After (this period)',
+    ]);
     expect([s.freezePanes, s.autoFilter, s.maxRow]).toEqual(['A10', 'A9:I13', 13]);
   });
 
   it('Drift: severity coloured, statement and changed fields, JSON pretty-printed, absent sides named', () => {
     const s = sheetNamed(py, 'Drift');
     expect(values(s, 10).slice(0, 7)).toEqual([
-      'CRITICAL', 'bucket', 'acme-web-assets', 'statement removed', 'DenyInsecureTransport', null,
+      'CRITICAL',
+      'bucket',
+      'acme-web-assets',
+      'statement removed',
+      'DenyInsecureTransport',
+      null,
       'Bucket policy of bucket acme-web-assets: statement "DenyInsecureTransport" removed: TLS deny removed.',
     ]);
     expect(cellAt(s, 'A10').fill).toBe(RED);
@@ -84,8 +100,15 @@ describe('renderXlsx: drift, exceptions and trend sheets', () => {
     );
     expect(cellAt(s, 'I10').value).toBe('(absent)');
     expect(values(s, 11).slice(0, 4)).toEqual(['CRITICAL', 'key', SAMPLE_KEY_ARN, 'key rotation']);
-    expect([cellAt(s, 'H11').value, cellAt(s, 'I11').value]).toEqual(['{\n  "state": "enabled",\n  "periodDays": 365\n}', '{\n  "state": "disabled"\n}']);
-    expect([cellAt(s, 'A12').value, cellAt(s, 'A12').fill, cellAt(s, 'F12').value]).toEqual(['WARNING', AMBER, 'Principal, Action']);
+    expect([cellAt(s, 'H11').value, cellAt(s, 'I11').value]).toEqual([
+      '{\n  "state": "enabled",\n  "periodDays": 365\n}',
+      '{\n  "state": "disabled"\n}',
+    ]);
+    expect([cellAt(s, 'A12').value, cellAt(s, 'A12').fill, cellAt(s, 'F12').value]).toEqual([
+      'WARNING',
+      AMBER,
+      'Principal, Action',
+    ]);
     expect([cellAt(s, 'A13').value, cellAt(s, 'A13').fill]).toEqual(['INFO', GREY]);
   });
 
@@ -102,11 +125,38 @@ describe('renderXlsx: drift, exceptions and trend sheets', () => {
     expect(cellAt(s, 'A1').value).toBe(
       'Register config/exceptions/acme.yaml, judged at 2026-11-01T11:00:00Z (dates in America/New_York): 5 entries — 1 active, 1 expiring within 30 days, 1 expired, 1 unused, 1 invalid. Expiring within 30 days: EX-3.',
     );
-    expect(values(s, 2)).toEqual(['Id', 'Status', 'Days left', 'Expires', 'Bucket', 'Prefix', 'Key', 'Control', 'Owner', 'Ticket', 'Approved by', 'Reason', 'Applied to', 'Problems']);
+    expect(values(s, 2)).toEqual([
+      'Id',
+      'Status',
+      'Days left',
+      'Expires',
+      'Bucket',
+      'Prefix',
+      'Key',
+      'Control',
+      'Owner',
+      'Ticket',
+      'Approved by',
+      'Reason',
+      'Applied to',
+      'Problems',
+    ]);
     expect([s.freezePanes, s.autoFilter, s.maxRow]).toEqual(['A3', 'A2:N7', 7]);
     expect(values(s, 3)).toEqual([
-      'EX-1', 'ACTIVE', 150, '2027-03-31', 'acme-prod-data', null, null, 's3-default-encryption-matches-expectation', 'data-team', 'SEC-101', 'CISO',
-      'Legacy writer needs SSE-S3 until the Q1 migration', 'acme-prod-data', null,
+      'EX-1',
+      'ACTIVE',
+      150,
+      '2027-03-31',
+      'acme-prod-data',
+      null,
+      null,
+      's3-default-encryption-matches-expectation',
+      'data-team',
+      'SEC-101',
+      'CISO',
+      'Legacy writer needs SSE-S3 until the Q1 migration',
+      'acme-prod-data',
+      null,
     ]);
     expect(s.rows.slice(2, 7).map((r) => [r[0]!.value, r[1]!.value, r[1]!.fill, r[2]!.value])).toEqual([
       ['EX-1', 'ACTIVE', GREEN, 150],
@@ -118,9 +168,15 @@ describe('renderXlsx: drift, exceptions and trend sheets', () => {
     expect(cellAt(s, 'C4').type).toBe('n');
     expect([cellAt(s, 'G5').value, cellAt(s, 'M5').value]).toEqual([SAMPLE_KEY_ARN, 'alias/app-data']);
     expect([cellAt(s, 'E6').value, cellAt(s, 'F6').value]).toEqual(['acme-archive', 'legacy/']);
-    expect(cellAt(s, 'N6').value).toBe('covers prefix legacy/ only; the FAIL of acme-archive is not shown to lie within it, so it stands');
+    expect(cellAt(s, 'N6').value).toBe(
+      'covers prefix legacy/ only; the FAIL of acme-archive is not shown to lie within it, so it stands',
+    );
     // No owner: blank; a reason starting with "-" is quoted text.
-    expect([cellAt(s, 'I7').value, cellAt(s, 'L7').value, cellAt(s, 'L7').type]).toEqual([null, `'${HOSTILE_REASON}`, 's']);
+    expect([cellAt(s, 'I7').value, cellAt(s, 'L7').value, cellAt(s, 'L7').type]).toEqual([
+      null,
+      `'${HOSTILE_REASON}`,
+      's',
+    ]);
   });
 
   it('Trend: twelve months; gaps are blank, never 0; percentages are real fractions', () => {
@@ -128,14 +184,43 @@ describe('renderXlsx: drift, exceptions and trend sheets', () => {
     expect(cellAt(s, 'A1').value).toBe(
       "12 months, 2025-11 to 2026-10, from the tenant's earlier packets: 10 with a packet, 1 without, 1 unreadable. A month without a figure is blank, never 0.",
     );
-    expect(values(s, 2)).toEqual(['Month', 'State', 'Objects encrypted', 'Bytes encrypted', 'Denied uploads', 'Failing controls', 'Critical drifts', 'Note']);
+    expect(values(s, 2)).toEqual([
+      'Month',
+      'State',
+      'Objects encrypted',
+      'Bytes encrypted',
+      'Denied uploads',
+      'Failing controls',
+      'Critical drifts',
+      'Note',
+    ]);
     expect([s.freezePanes, s.autoFilter, s.maxRow]).toEqual(['A3', 'A2:H14', 14]);
     expect(s.rows.slice(2, 14).map((r) => r[0]!.value)).toEqual([
-      '2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10',
+      '2025-11',
+      '2025-12',
+      '2026-01',
+      '2026-02',
+      '2026-03',
+      '2026-04',
+      '2026-05',
+      '2026-06',
+      '2026-07',
+      '2026-08',
+      '2026-09',
+      '2026-10',
     ]);
     expect(values(s, 5)).toEqual(['2026-01', 'no packet', null, null, null, null, null, null]);
     expect(cellAt(s, 'B5').fill).toBe(GREY);
-    expect(values(s, 8)).toEqual(['2026-04', 'unreadable', null, null, null, null, null, 'packet.json of 2026-04 lacks kpis (Invalid input)']);
+    expect(values(s, 8)).toEqual([
+      '2026-04',
+      'unreadable',
+      null,
+      null,
+      null,
+      null,
+      null,
+      'packet.json of 2026-04 lacks kpis (Invalid input)',
+    ]);
     expect(cellAt(s, 'B8').fill).toBe(RED);
     // August: read, but denied uploads not collected that month.
     expect(values(s, 12)).toEqual(['2026-08', 'packet read', 0.9995, 0.9997, null, 3, null, null]);
@@ -147,14 +232,20 @@ describe('renderXlsx: drift, exceptions and trend sheets', () => {
   it('Sections: one line each for drift, exceptions and trend', () => {
     const s = sheetNamed(py, 'Sections');
     expect(values(s, 4)).toEqual([
-      'Drift from baseline', 'compared',
+      'Drift from baseline',
+      'compared',
       '2 critical, 1 warning, 1 info against baseline v1 (period 2026-09, approved 2026-09-30T18:00:00Z by Jane Doe) — sheet Drift',
     ]);
     expect(values(s, 6)).toEqual([
-      'Exceptions', 'evaluated',
+      'Exceptions',
+      'evaluated',
       '5 entries: 1 active, 1 expiring within 30 days, 1 expired, 1 unused, 1 invalid; 2 failing resources excepted — sheet Exceptions',
     ]);
-    expect(values(s, 7)).toEqual(['Trend', 'collected', '12 months, 2025-11 to 2026-10: 10 with a packet, 1 without, 1 unreadable — sheet Trend']);
+    expect(values(s, 7)).toEqual([
+      'Trend',
+      'collected',
+      '12 months, 2025-11 to 2026-10: 10 with a packet, 1 without, 1 unreadable — sheet Trend',
+    ]);
     expect([cellAt(s, 'B4').fill, cellAt(s, 'B5').fill, cellAt(s, 'B6').fill]).toEqual([GREEN, GREY, GREEN]);
   });
 
@@ -170,7 +261,9 @@ describe('renderXlsx: drift, exceptions and trend sheets', () => {
   });
 
   it('holds no formula, and renders to identical bytes twice', async () => {
-    for (const sheet of py.sheets) for (const row of sheet.rows) for (const cell of row) expect([sheet.title, cell.ref, cell.type]).not.toEqual([sheet.title, cell.ref, 'f']);
+    for (const sheet of py.sheets)
+      for (const row of sheet.rows)
+        for (const cell of row) expect([sheet.title, cell.ref, cell.type]).not.toEqual([sheet.title, cell.ref, 'f']);
     expect((await render(samplePacket({ governance: true, logs: true }))).equals(bytes)).toBe(true);
   });
 });
@@ -178,19 +271,33 @@ describe('renderXlsx: drift, exceptions and trend sheets', () => {
 describe('renderXlsx: governance states without data', () => {
   it('no baseline and no register: the sheets stay, saying why, with the approve command', async () => {
     const p = samplePacket({ governance: true });
-    const command = 's3-evidence baseline approve --tenant acme --period 2026-10 --by "<your name>" --reason "<why this state is approved>"';
+    const command =
+      's3-evidence baseline approve --tenant acme --period 2026-10 --by "<your name>" --reason "<why this state is approved>"';
     p.sections.drift = { state: 'no_baseline', command };
     p.sections.exceptions = { state: 'no_register', file: 'config/exceptions/acme.yaml' };
     const py = read(await render(p));
     const drift = sheetNamed(py, 'Drift');
-    expect(cellAt(drift, 'A1').value).toBe("No approved baseline yet: changes cannot be judged. Approve this period's state with the command below.");
+    expect(cellAt(drift, 'A1').value).toBe(
+      "No approved baseline yet: changes cannot be judged. Approve this period's state with the command below.",
+    );
     expect(values(drift, 2).slice(0, 2)).toEqual(['Approve with', command]);
     expect([drift.freezePanes, drift.autoFilter, drift.maxRow]).toEqual(['A5', 'A4:I4', 4]);
     const exceptions = sheetNamed(py, 'Exceptions');
-    expect([cellAt(exceptions, 'A1').value, exceptions.maxRow]).toEqual(['No register at config/exceptions/acme.yaml: no exception applies.', 2]);
+    expect([cellAt(exceptions, 'A1').value, exceptions.maxRow]).toEqual([
+      'No register at config/exceptions/acme.yaml: no exception applies.',
+      2,
+    ]);
     const sections = sheetNamed(py, 'Sections');
-    expect(values(sections, 4)).toEqual(['Drift from baseline', 'no baseline', `no approved baseline; approve this period's state with: ${command}`]);
+    expect(values(sections, 4)).toEqual([
+      'Drift from baseline',
+      'no baseline',
+      `no approved baseline; approve this period's state with: ${command}`,
+    ]);
     expect(cellAt(sections, 'B4').fill).toBe(AMBER);
-    expect(values(sections, 6)).toEqual(['Exceptions', 'no register', 'no register at config/exceptions/acme.yaml: no exception applies']);
+    expect(values(sections, 6)).toEqual([
+      'Exceptions',
+      'no register',
+      'no register at config/exceptions/acme.yaml: no exception applies',
+    ]);
   });
 });

@@ -13,8 +13,22 @@ import { samplePacket } from '../../support/sample-packet.js';
 const wording = loadWording();
 const CSV = 'exports/unencrypted-objects.csv';
 const SHEETS = [
-  'Summary', 'Controls', 'Findings', 'Buckets', 'Coverage', 'Unencrypted objects', 'Denied uploads', 'Keys', 'Key usage', 'Key events',
-  'Drift', 'Exceptions', 'Trend', 'Sections', 'Evidence', 'AWS Config',
+  'Summary',
+  'Controls',
+  'Findings',
+  'Buckets',
+  'Coverage',
+  'Unencrypted objects',
+  'Denied uploads',
+  'Keys',
+  'Key usage',
+  'Key events',
+  'Drift',
+  'Exceptions',
+  'Trend',
+  'Sections',
+  'Evidence',
+  'AWS Config',
 ];
 const GREEN = 'FFC6EFCE';
 const RED = 'FFFFC7CE';
@@ -25,10 +39,22 @@ const GREY = 'FFD9D9D9';
 function packetWithResources(): Packet {
   const p = samplePacket();
   p.controls[0]!.resources = [
-    { resource: 'acme-prod-data', verdict: 'pass', reason: 'SSE-S3 (AES256) default encryption', evidence: ['evidence/a.json'] },
-    { resource: 'acme-denied', verdict: 'not_evaluated', reason: 'GetBucketEncryption: AccessDenied', evidence: ['evidence/b.json', 'evidence/c.json'] },
+    {
+      resource: 'acme-prod-data',
+      verdict: 'pass',
+      reason: 'SSE-S3 (AES256) default encryption',
+      evidence: ['evidence/a.json'],
+    },
+    {
+      resource: 'acme-denied',
+      verdict: 'not_evaluated',
+      reason: 'GetBucketEncryption: AccessDenied',
+      evidence: ['evidence/b.json', 'evidence/c.json'],
+    },
   ];
-  p.controls[1]!.resources = [{ resource: 'acme-archive', verdict: 'not_applicable', reason: 'bucket is empty', evidence: [] }];
+  p.controls[1]!.resources = [
+    { resource: 'acme-archive', verdict: 'not_applicable', reason: 'bucket is empty', evidence: [] },
+  ];
   return p;
 }
 
@@ -118,9 +144,16 @@ describe('renderXlsx on the sample packet', () => {
   it('Summary: tenant, period bounds in UTC, status, completeness, KPIs as fractions, missing evidence', () => {
     const s = sheetNamed(py, 'Summary');
     expect(headerValues(s)).toEqual(['Field', 'Value', 'Detail']);
-    expect([cellAt(s, 'A2').value, cellAt(s, 'B2').value, cellAt(s, 'C2').value]).toEqual(['Tenant', 'ACME Corp', 'acme']);
+    expect([cellAt(s, 'A2').value, cellAt(s, 'B2').value, cellAt(s, 'C2').value]).toEqual([
+      'Tenant',
+      'ACME Corp',
+      'acme',
+    ]);
     expect([cellAt(s, 'A5').value, cellAt(s, 'B5').value]).toEqual(['Period start (UTC)', '2026-10-01T04:00:00Z']);
-    expect([cellAt(s, 'A6').value, cellAt(s, 'B6').value]).toEqual(['Period end (UTC, exclusive)', '2026-11-01T04:00:00Z']);
+    expect([cellAt(s, 'A6').value, cellAt(s, 'B6').value]).toEqual([
+      'Period end (UTC, exclusive)',
+      '2026-11-01T04:00:00Z',
+    ]);
     expect([cellAt(s, 'A7').value, cellAt(s, 'B7').value]).toEqual(['Generated at (UTC)', '2026-11-01T11:00:00Z']);
     expect(cellAt(s, 'B8')).toMatchObject({ value: 'ATTENTION', fill: RED, bold: true });
     expect(cellAt(s, 'B9').value).toBe('3 controls failing');
@@ -136,22 +169,47 @@ describe('renderXlsx on the sample packet', () => {
     expect(cellAt(s, 'B22').value).toBe('inventory report 2026-10-31 for 1 of 2 buckets');
     expect(cellAt(s, 'A26').value).toBe('Missing evidence');
     expect(s.rows[27]!.map((c) => c.value)).toEqual(['bucket acme-denied', 's3:GetBucketEncryption', 'AccessDenied']);
-    expect(s.rows[31]!.map((c) => c.value)).toEqual(['other-team-bucket', '111122223333', 'excluded by name pattern "other-*"']);
+    expect(s.rows[31]!.map((c) => c.value)).toEqual([
+      'other-team-bucket',
+      '111122223333',
+      'excluded by name pattern "other-*"',
+    ]);
   });
 
   it('Controls: a control row, then its resource verdicts with reason and evidence', () => {
     const s = sheetNamed(py, 'Controls');
     expect(headerValues(s)).toEqual([
-      'Control', 'Title', 'Resource', 'Verdict', 'Summary / reason', 'What passes', 'Framework references', 'Remediation', 'Evidence',
+      'Control',
+      'Title',
+      'Resource',
+      'Verdict',
+      'Summary / reason',
+      'What passes',
+      'Framework references',
+      'Remediation',
+      'Evidence',
     ]);
     expect(s.rows[1]!.map((c) => c.value)).toEqual([
-      's3-default-encryption-enabled', 'Default encryption on every bucket', '(control)', 'NOT EVALUATED',
-      '1 of 2 buckets; 1 not evaluated', 'A default encryption rule exists',
-      'NIST SP 800-53 Rev. 5 SC-28 (Protection of information at rest)', 'Enable default encryption.', null,
+      's3-default-encryption-enabled',
+      'Default encryption on every bucket',
+      '(control)',
+      'NOT EVALUATED',
+      '1 of 2 buckets; 1 not evaluated',
+      'A default encryption rule exists',
+      'NIST SP 800-53 Rev. 5 SC-28 (Protection of information at rest)',
+      'Enable default encryption.',
+      null,
     ]);
     expect(cellAt(s, 'D2').fill).toBe(AMBER);
-    expect([cellAt(s, 'C3').value, cellAt(s, 'D3').value, cellAt(s, 'D3').fill]).toEqual(['acme-prod-data', 'PASS', GREEN]);
-    expect([cellAt(s, 'E4').value, cellAt(s, 'I4').value]).toEqual(['GetBucketEncryption: AccessDenied', 'evidence/b.json\nevidence/c.json']);
+    expect([cellAt(s, 'C3').value, cellAt(s, 'D3').value, cellAt(s, 'D3').fill]).toEqual([
+      'acme-prod-data',
+      'PASS',
+      GREEN,
+    ]);
+    expect([cellAt(s, 'E4').value, cellAt(s, 'I4').value]).toEqual([
+      'GetBucketEncryption: AccessDenied',
+      'evidence/b.json\nevidence/c.json',
+    ]);
     expect([cellAt(s, 'D5').value, cellAt(s, 'D5').fill]).toEqual(['FAIL', RED]);
     expect([cellAt(s, 'D6').value, cellAt(s, 'D6').fill]).toEqual(['N/A', GREY]);
   });
@@ -160,7 +218,11 @@ describe('renderXlsx on the sample packet', () => {
     const s = sheetNamed(py, 'Findings');
     expect(headerValues(s)).toEqual(['Finding', 'Severity', 'Control', 'Resource', 'Finding text', 'Evidence']);
     expect(s.rows[1]!.map((c) => c.value)).toEqual([
-      'F-001', 'High', 's3-objects-encrypted', 'acme-prod-data', 'acme-prod-data: 1 unencrypted object (100 B), oldest 2019-03-02',
+      'F-001',
+      'High',
+      's3-objects-encrypted',
+      'acme-prod-data',
+      'acme-prod-data: 1 unencrypted object (100 B), oldest 2019-03-02',
       'evidence/accounts/111122223333/buckets/acme-prod-data/inventory.json',
     ]);
     expect(s.maxRow).toBe(16);
@@ -196,14 +258,44 @@ describe('renderXlsx on the sample packet', () => {
   it('Coverage: bucket × EncryptionStatus objects and bytes, tenant total below the filter', () => {
     const s = sheetNamed(py, 'Coverage');
     expect(headerValues(s)).toEqual([
-      'Account', 'Region', 'Bucket', 'Coverage', 'Note',
-      'NOT-SSE objects', 'NOT-SSE bytes', 'SSE-S3 objects', 'SSE-S3 bytes', 'SSE-C objects', 'SSE-C bytes',
-      'SSE-KMS objects', 'SSE-KMS bytes', 'DSSE-KMS objects', 'DSSE-KMS bytes', 'Total objects', 'Total bytes',
+      'Account',
+      'Region',
+      'Bucket',
+      'Coverage',
+      'Note',
+      'NOT-SSE objects',
+      'NOT-SSE bytes',
+      'SSE-S3 objects',
+      'SSE-S3 bytes',
+      'SSE-C objects',
+      'SSE-C bytes',
+      'SSE-KMS objects',
+      'SSE-KMS bytes',
+      'DSSE-KMS objects',
+      'DSSE-KMS bytes',
+      'Total objects',
+      'Total bytes',
     ]);
     expect(s.rows[1]!.slice(5).map((c) => c.value)).toEqual([1, 100, 9, 900, 0, 0, 0, 0, 0, 0, 10, 1000]);
     expect(s.rows[2]!.slice(5).map((c) => c.value)).toEqual(Array(12).fill(null));
     expect(s.rows[3]!.map((c) => c.value)).toEqual([
-      null, null, 'Tenant total (ACME Corp)', '1 of 2 buckets measured', null, 1, 100, 9, 900, 0, 0, 0, 0, 0, 0, 10, 1000,
+      null,
+      null,
+      'Tenant total (ACME Corp)',
+      '1 of 2 buckets measured',
+      null,
+      1,
+      100,
+      9,
+      900,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      10,
+      1000,
     ]);
     expect(cellAt(s, 'C4').bold).toBe(true);
     expect(cellAt(s, 'G4').numberFormat).toBe('#,##0');
@@ -215,7 +307,14 @@ describe('renderXlsx on the sample packet', () => {
       'Showing the 1 largest of 1 unencrypted objects (1 of 2 buckets measured) — full list: exports/unencrypted-objects.csv',
     );
     expect(headerValues(s, 2)).toEqual([
-      'Bucket', 'Key', 'Version id', 'Is latest', 'Size (bytes)', 'Last modified', 'Storage class', 'Encryption status',
+      'Bucket',
+      'Key',
+      'Version id',
+      'Is latest',
+      'Size (bytes)',
+      'Last modified',
+      'Storage class',
+      'Encryption status',
     ]);
     expect(cellAt(s, 'B3')).toMatchObject({ value: `'=HYPERLINK("http://evil")`, type: 's' });
     expect(cellAt(s, 'E3')).toMatchObject({ value: 100, numberFormat: '#,##0' });
@@ -233,12 +332,18 @@ describe('renderXlsx on the sample packet', () => {
     const sections = sheetNamed(py, 'Sections');
     expect(sections.rows.slice(1).map((r) => r.map((c) => c.value))).toEqual(
       ['Denied uploads', 'Key usage', 'Drift from baseline', 'AWS Config rules', 'Exceptions', 'Trend'].map((name) => [
-        name, 'not collected', 'not collected by this version',
+        name,
+        'not collected',
+        'not collected by this version',
       ]),
     );
     for (const title of ['Denied uploads', 'Key usage', 'Key events', 'Drift', 'Exceptions', 'Trend']) {
       const sheet = sheetNamed(py, title);
-      expect([title, cellAt(sheet, 'A1').value, sheet.maxRow]).toEqual([title, 'Not collected: not collected by this version', 2]);
+      expect([title, cellAt(sheet, 'A1').value, sheet.maxRow]).toEqual([
+        title,
+        'Not collected: not collected by this version',
+        2,
+      ]);
     }
     expect(cellAt(sections, 'C1').value).toBe('Summary / reason');
     const evidence = sheetNamed(py, 'Evidence');
@@ -248,7 +353,8 @@ describe('renderXlsx on the sample packet', () => {
   });
 
   it('holds no formula anywhere', () => {
-    for (const sheet of py.sheets) for (const row of sheet.rows) for (const cell of row) expect([cell.ref, cell.type]).not.toEqual([cell.ref, 'f']);
+    for (const sheet of py.sheets)
+      for (const row of sheet.rows) for (const cell of row) expect([cell.ref, cell.type]).not.toEqual([cell.ref, 'f']);
     xl.eachSheet((sheet) =>
       sheet.eachRow((row) => row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula))),
     );
@@ -267,7 +373,12 @@ describe('renderXlsx on the sample packet', () => {
 
 describe('renderXlsx: unencrypted object stream and cap', () => {
   it('shows at most the cap, counts the whole stream, and neutralises a leading @', async () => {
-    const bytes = await renderXlsx(samplePacket(), { wording, unencryptedCsv: CSV, unencryptedObjects: rowsOf(5), unencryptedCap: 3 });
+    const bytes = await renderXlsx(samplePacket(), {
+      wording,
+      unencryptedCsv: CSV,
+      unencryptedObjects: rowsOf(5),
+      unencryptedCap: 3,
+    });
     const s = sheetNamed(readWorkbook(tempFile('cap.xlsx', bytes)), 'Unencrypted objects');
     expect(cellAt(s, 'A1').value).toBe(
       'Showing 3 of 5 unencrypted objects (1 of 2 buckets measured) — full list: exports/unencrypted-objects.csv',
@@ -275,14 +386,25 @@ describe('renderXlsx: unencrypted object stream and cap', () => {
     expect(s.maxRow).toBe(5);
     expect(s.autoFilter).toBe('A2:H5');
     expect(s.rows[2]!.map((c) => c.value)).toEqual([
-      'acme-prod-data', "'@cmd|calc", null, 'true', 1000, '2020-01-02T03:04:05.000Z', 'STANDARD', 'NOT-SSE',
+      'acme-prod-data',
+      "'@cmd|calc",
+      null,
+      'true',
+      1000,
+      '2020-01-02T03:04:05.000Z',
+      'STANDARD',
+      'NOT-SSE',
     ]);
     expect(cellAt(s, 'C4').value).toBe('v-1');
     expect(cellAt(s, 'E5').value).toBe(3000);
   });
 
   it('caps at 10,000 rows by default', async () => {
-    const bytes = await renderXlsx(samplePacket(), { wording, unencryptedCsv: CSV, unencryptedObjects: rowsOf(10_001) });
+    const bytes = await renderXlsx(samplePacket(), {
+      wording,
+      unencryptedCsv: CSV,
+      unencryptedObjects: rowsOf(10_001),
+    });
     const sheet = (await loadExcelJs(bytes)).getWorksheet('Unencrypted objects')!;
     expect(sheet.getCell('A1').value).toBe(
       'Showing 10,000 of 10,001 unencrypted objects (1 of 2 buckets measured) — full list: exports/unencrypted-objects.csv',
@@ -296,15 +418,41 @@ describe('renderXlsx: packet variants', () => {
   it('KMS keys, unverified and empty coverage, nothing measured, control characters in a key', async () => {
     const p = samplePacket();
     const [prod, denied] = [p.buckets[0]!, p.buckets[1]!];
-    prod.defaultEncryption = { state: 'enabled', mode: 'SSE-KMS', algorithm: 'aws:kms', bucketKeyEnabled: true, extraRules: 1 };
+    prod.defaultEncryption = {
+      state: 'enabled',
+      mode: 'SSE-KMS',
+      algorithm: 'aws:kms',
+      bucketKeyEnabled: true,
+      extraRules: 1,
+    };
     if (prod.coverage.state !== 'measured') throw new Error('sample changed');
-    prod.coverage = { ...prod.coverage, objectsPct: null, bytesPct: null, largestUnencrypted: [{ key: 'a\u0001b', size: 5 }] };
+    prod.coverage = {
+      ...prod.coverage,
+      objectsPct: null,
+      bytesPct: null,
+      largestUnencrypted: [{ key: 'a\u0001b', size: 5 }],
+    };
     denied.defaultEncryption = {
-      state: 'enabled', mode: 'DSSE-KMS', algorithm: 'aws:kms:dsse', kmsKeyId: 'alias/x',
-      kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/k-1', keyManager: 'CUSTOMER', bucketKeyEnabled: false, extraRules: 0,
+      state: 'enabled',
+      mode: 'DSSE-KMS',
+      algorithm: 'aws:kms:dsse',
+      kmsKeyId: 'alias/x',
+      kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/k-1',
+      keyManager: 'CUSTOMER',
+      bucketKeyEnabled: false,
+      extraRules: 0,
     };
     denied.coverage = { state: 'unverified', reason: 'MD5 mismatch', problems: ['data/a.csv.gz: MD5 mismatch'] };
-    denied.publicAccessBlock = { state: 'configured', allFour: false, settings: { BlockPublicAcls: true, IgnorePublicAcls: false, BlockPublicPolicy: true, RestrictPublicBuckets: false } };
+    denied.publicAccessBlock = {
+      state: 'configured',
+      allFour: false,
+      settings: {
+        BlockPublicAcls: true,
+        IgnorePublicAcls: false,
+        BlockPublicPolicy: true,
+        RestrictPublicBuckets: false,
+      },
+    };
     p.kpis.objectsPct = null;
     p.status = 'compliant';
     p.completeness.complete = true;
@@ -319,12 +467,18 @@ describe('renderXlsx: packet variants', () => {
     const b = sheetNamed(py, 'Buckets');
     const header = headerValues(b);
     const at = (row: number, name: string) => b.rows[row]![header.indexOf(name)]!.value;
-    expect([at(1, 'Mode'), at(1, 'KMS key'), at(1, 'Key manager'), at(1, 'Bucket Key'), at(1, 'Extra rules (ignored by S3)')]).toEqual([
-      'SSE-KMS', 'aws/s3 (AWS managed key)', 'AWS managed', 'Yes', 1,
-    ]);
+    expect([
+      at(1, 'Mode'),
+      at(1, 'KMS key'),
+      at(1, 'Key manager'),
+      at(1, 'Bucket Key'),
+      at(1, 'Extra rules (ignored by S3)'),
+    ]).toEqual(['SSE-KMS', 'aws/s3 (AWS managed key)', 'AWS managed', 'Yes', 1]);
     expect(at(1, 'Objects encrypted')).toBe('no objects');
     expect([at(2, 'Mode'), at(2, 'KMS key'), at(2, 'Key manager')]).toEqual([
-      'DSSE-KMS', 'arn:aws:kms:eu-west-1:111122223333:key/k-1', 'Customer managed',
+      'DSSE-KMS',
+      'arn:aws:kms:eu-west-1:111122223333:key/k-1',
+      'Customer managed',
     ]);
     expect(at(2, 'Public access block')).toBe('partial; off: IgnorePublicAcls, RestrictPublicBuckets');
     expect(at(2, 'Coverage')).toBe('unverified');
@@ -332,7 +486,11 @@ describe('renderXlsx: packet variants', () => {
 
     const coverage = sheetNamed(py, 'Coverage');
     expect(coverage.rows[3]!.map((c) => c.value)).toEqual([
-      null, null, 'Tenant total (ACME Corp)', '0 of 2 buckets measured', ...Array(13).fill(null),
+      null,
+      null,
+      'Tenant total (ACME Corp)',
+      '0 of 2 buckets measured',
+      ...Array(13).fill(null),
     ]);
     expect(cellAt(sheetNamed(py, 'Unencrypted objects'), 'B3').value).toBe('a\\u0001b');
   });
@@ -340,9 +498,17 @@ describe('renderXlsx: packet variants', () => {
 
 describe('renderXlsx determinism', () => {
   it('renders the same packet to identical bytes, even seconds apart', async () => {
-    const first = await renderXlsx(packetWithResources(), { wording, unencryptedCsv: CSV, unencryptedObjects: rowsOf(20) });
+    const first = await renderXlsx(packetWithResources(), {
+      wording,
+      unencryptedCsv: CSV,
+      unencryptedObjects: rowsOf(20),
+    });
     await sleep(2_100); // DOS times have two-second resolution
-    const second = await renderXlsx(packetWithResources(), { wording, unencryptedCsv: CSV, unencryptedObjects: rowsOf(20) });
+    const second = await renderXlsx(packetWithResources(), {
+      wording,
+      unencryptedCsv: CSV,
+      unencryptedObjects: rowsOf(20),
+    });
     expect(second.equals(first)).toBe(true);
   });
 
@@ -354,7 +520,11 @@ describe('renderXlsx determinism', () => {
   });
 
   it('rejects a bad cap and a bad generatedAt', async () => {
-    await expect(renderXlsx(samplePacket(), { wording, unencryptedCsv: CSV, unencryptedCap: -1 })).rejects.toThrow(/unencryptedCap/);
-    await expect(renderXlsx({ ...samplePacket(), generatedAt: 'soon' }, { wording, unencryptedCsv: CSV })).rejects.toThrow(/generatedAt/);
+    await expect(renderXlsx(samplePacket(), { wording, unencryptedCsv: CSV, unencryptedCap: -1 })).rejects.toThrow(
+      /unencryptedCap/,
+    );
+    await expect(
+      renderXlsx({ ...samplePacket(), generatedAt: 'soon' }, { wording, unencryptedCsv: CSV }),
+    ).rejects.toThrow(/generatedAt/);
   });
 });

@@ -26,7 +26,7 @@ describe('stampZipEntries', () => {
   it('sets every entry time, as an independent zip reader reads it, and keeps the archive valid', async () => {
     const wb = new ExcelJS.Workbook();
     wb.addWorksheet('one').getCell('A1').value = 'hello';
-    const raw = Buffer.from((await wb.xlsx.writeBuffer()));
+    const raw = Buffer.from(await wb.xlsx.writeBuffer());
     const stamped = stampZipEntries(raw, new Date('2024-02-29T13:14:16Z'));
     expect(stamped.length).toBe(raw.length);
 

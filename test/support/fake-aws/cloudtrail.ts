@@ -31,7 +31,9 @@ function describe(account: string, t: FakeTrail) {
 
 /** A trail named by name (in its home region) or by ARN (anywhere). */
 function findTrail(owner: FakeAccount | undefined, name: string, region: string): FakeTrail | undefined {
-  return owner?.trails?.find((t) => (name.startsWith('arn:') ? trailArn(owner.id, t) === name : t.name === name && t.homeRegion === region));
+  return owner?.trails?.find((t) =>
+    name.startsWith('arn:') ? trailArn(owner.id, t) === name : t.name === name && t.homeRegion === region,
+  );
 }
 
 export function answerCloudTrail(req: WireRequest, id: Identified, world: Scenario): WireAnswer {
@@ -46,9 +48,16 @@ export function answerCloudTrail(req: WireRequest, id: Identified, world: Scenar
     }
     case 'GetEventSelectors': {
       const t = findTrail(owner, String(body.TrailName ?? ''), req.region);
-      if (!t) return jsonError(req, 400, 'TrailNotFoundException', `Unknown trail: ${String(body.TrailName)} for the user: ${owner?.id ?? '?'}`);
+      if (!t)
+        return jsonError(
+          req,
+          400,
+          'TrailNotFoundException',
+          `Unknown trail: ${String(body.TrailName)} for the user: ${owner?.id ?? '?'}`,
+        );
       const arn = trailArn(owner!.id, t);
-      if (t.advancedEventSelectors) return jsonOk(req, { TrailARN: arn, AdvancedEventSelectors: t.advancedEventSelectors });
+      if (t.advancedEventSelectors)
+        return jsonOk(req, { TrailARN: arn, AdvancedEventSelectors: t.advancedEventSelectors });
       const basic = (t.eventSelectors ?? [{ ReadWriteType: 'All', IncludeManagementEvents: true }]).map((s) => ({
         ReadWriteType: s.ReadWriteType ?? 'All',
         IncludeManagementEvents: s.IncludeManagementEvents ?? true,
@@ -59,11 +68,22 @@ export function answerCloudTrail(req: WireRequest, id: Identified, world: Scenar
     }
     case 'GetTrailStatus': {
       const t = findTrail(owner, String(body.Name ?? ''), req.region);
-      if (!t) return jsonError(req, 400, 'TrailNotFoundException', `Unknown trail: ${String(body.Name)} for the user: ${owner?.id ?? '?'}`);
+      if (!t)
+        return jsonError(
+          req,
+          400,
+          'TrailNotFoundException',
+          `Unknown trail: ${String(body.Name)} for the user: ${owner?.id ?? '?'}`,
+        );
       const logging = t.logging ?? true;
       return jsonOk(req, {
         IsLogging: logging,
-        ...(logging ? { LatestDeliveryTime: epochSeconds('2026-11-01T05:55:00Z'), StartLoggingTime: epochSeconds('2024-01-01T00:00:00Z') } : { StopLoggingTime: epochSeconds('2026-09-01T00:00:00Z') }),
+        ...(logging
+          ? {
+              LatestDeliveryTime: epochSeconds('2026-11-01T05:55:00Z'),
+              StartLoggingTime: epochSeconds('2024-01-01T00:00:00Z'),
+            }
+          : { StopLoggingTime: epochSeconds('2026-09-01T00:00:00Z') }),
       });
     }
     case 'LookupEvents':
@@ -80,12 +100,30 @@ function epochMs(value: unknown): number | undefined {
   return typeof value === 'number' ? value * 1000 : undefined;
 }
 
-function lookupEvents(req: WireRequest, body: Record<string, unknown>, owner: FakeAccount | undefined, world: Scenario): WireAnswer {
-  const attributes = (body.LookupAttributes as Array<{ AttributeKey?: string; AttributeValue?: string }> | undefined) ?? [];
-  if (attributes.length > 1) return jsonError(req, 400, 'InvalidLookupAttributesException', 'You cannot specify more than one lookup attribute.');
+function lookupEvents(
+  req: WireRequest,
+  body: Record<string, unknown>,
+  owner: FakeAccount | undefined,
+  world: Scenario,
+): WireAnswer {
+  const attributes =
+    (body.LookupAttributes as Array<{ AttributeKey?: string; AttributeValue?: string }> | undefined) ?? [];
+  if (attributes.length > 1)
+    return jsonError(
+      req,
+      400,
+      'InvalidLookupAttributesException',
+      'You cannot specify more than one lookup attribute.',
+    );
   const attribute = attributes[0];
   const field = attribute ? LOOKUP_KEYS[attribute.AttributeKey ?? ''] : undefined;
-  if (attribute && !field) return jsonError(req, 400, 'InvalidLookupAttributesException', `Unsupported attribute key ${String(attribute.AttributeKey)}`);
+  if (attribute && !field)
+    return jsonError(
+      req,
+      400,
+      'InvalidLookupAttributesException',
+      `Unsupported attribute key ${String(attribute.AttributeKey)}`,
+    );
   const start = epochMs(body.StartTime) ?? -Infinity;
   const end = epochMs(body.EndTime) ?? Infinity;
   const events = (owner?.cloudTrailEvents ?? [])
@@ -95,9 +133,14 @@ function lookupEvents(req: WireRequest, body: Record<string, unknown>, owner: Fa
       const t = Date.parse(e.record.eventTime);
       return t >= start && t <= end;
     })
-    .sort((a, b) => Date.parse(b.record.eventTime) - Date.parse(a.record.eventTime) || (a.record.eventID < b.record.eventID ? -1 : 1));
+    .sort(
+      (a, b) =>
+        Date.parse(b.record.eventTime) - Date.parse(a.record.eventTime) ||
+        (a.record.eventID < b.record.eventID ? -1 : 1),
+    );
   const offset = body.NextToken === undefined ? 0 : Number(String(body.NextToken).replace(/^page-/, ''));
-  if (!Number.isInteger(offset) || offset < 0 || offset > events.length) return jsonError(req, 400, 'InvalidNextTokenException', 'Invalid NextToken');
+  if (!Number.isInteger(offset) || offset < 0 || offset > events.length)
+    return jsonError(req, 400, 'InvalidNextTokenException', 'Invalid NextToken');
   const size = Math.min(typeof body.MaxResults === 'number' ? body.MaxResults : 50, world.lookupPageCap ?? 50);
   const page = events.slice(offset, offset + size);
   const next = offset + size < events.length ? `page-${offset + size}` : undefined;

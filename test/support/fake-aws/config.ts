@@ -33,14 +33,23 @@ export function answerConfig(req: WireRequest, id: Identified, world: Scenario):
           name: r.name ?? 'default',
           recording: r.recording,
           lastStatus: r.lastStatus ?? (r.recording ? 'Success' : 'Pending'),
-          ...(r.recording ? { lastStartTime: epochSeconds('2024-01-01T00:00:00Z') } : { lastStopTime: epochSeconds('2026-09-01T00:00:00Z') }),
+          ...(r.recording
+            ? { lastStartTime: epochSeconds('2024-01-01T00:00:00Z') }
+            : { lastStopTime: epochSeconds('2026-09-01T00:00:00Z') }),
         })),
       });
     case 'DescribeConfigRules': {
       const wanted = Array.isArray(body.ConfigRuleNames) ? (body.ConfigRuleNames as string[]) : undefined;
-      const rules = (owner?.configRules ?? []).filter((r) => r.region === region && (!wanted || wanted.includes(r.name)));
+      const rules = (owner?.configRules ?? []).filter(
+        (r) => r.region === region && (!wanted || wanted.includes(r.name)),
+      );
       if (wanted && rules.length < wanted.length) {
-        return jsonError(req, 400, 'NoSuchConfigRuleException', `The ConfigRule '${wanted.find((w) => !rules.some((r) => r.name === w))}' provided in the request is invalid.`);
+        return jsonError(
+          req,
+          400,
+          'NoSuchConfigRuleException',
+          `The ConfigRule '${wanted.find((w) => !rules.some((r) => r.name === w))}' provided in the request is invalid.`,
+        );
       }
       return jsonOk(req, {
         ConfigRules: rules.map((r) => ({
@@ -54,17 +63,30 @@ export function answerConfig(req: WireRequest, id: Identified, world: Scenario):
     }
     case 'GetComplianceDetailsByConfigRule': {
       const rule = (owner?.configRules ?? []).find((r) => r.region === region && r.name === body.ConfigRuleName);
-      if (!rule) return jsonError(req, 400, 'NoSuchConfigRuleException', `The ConfigRule '${String(body.ConfigRuleName)}' provided in the request is invalid.`);
+      if (!rule)
+        return jsonError(
+          req,
+          400,
+          'NoSuchConfigRuleException',
+          `The ConfigRule '${String(body.ConfigRuleName)}' provided in the request is invalid.`,
+        );
       const types = Array.isArray(body.ComplianceTypes) ? (body.ComplianceTypes as string[]) : undefined;
       const all = (rule.results ?? []).filter((x) => !types || types.includes(x.compliance));
       const start = typeof body.NextToken === 'string' ? Number(body.NextToken) : 0;
-      const limit = Math.min(typeof body.Limit === 'number' && body.Limit > 0 ? body.Limit : 100, world.configPageCap ?? Infinity);
+      const limit = Math.min(
+        typeof body.Limit === 'number' && body.Limit > 0 ? body.Limit : 100,
+        world.configPageCap ?? Infinity,
+      );
       const page = all.slice(start, start + limit);
       const more = start + limit < all.length;
       return jsonOk(req, {
         EvaluationResults: page.map((x) => ({
           EvaluationResultIdentifier: {
-            EvaluationResultQualifier: { ConfigRuleName: rule.name, ResourceType: x.resourceType, ResourceId: x.resourceId },
+            EvaluationResultQualifier: {
+              ConfigRuleName: rule.name,
+              ResourceType: x.resourceType,
+              ResourceId: x.resourceId,
+            },
             OrderingTimestamp: epochSeconds(x.recordedAt ?? '2026-10-31T12:00:00Z'),
           },
           ComplianceType: x.compliance,
@@ -76,16 +98,26 @@ export function answerConfig(req: WireRequest, id: Identified, world: Scenario):
       });
     }
     case 'GetResourceConfigHistory': {
-      const known = (owner?.configHistory ?? []).filter((x) => x.region === region && x.resourceType === body.resourceType && x.resourceId === body.resourceId);
+      const known = (owner?.configHistory ?? []).filter(
+        (x) => x.region === region && x.resourceType === body.resourceType && x.resourceId === body.resourceId,
+      );
       if (known.length === 0) {
-        return jsonError(req, 400, 'ResourceNotDiscoveredException', `Resource ${String(body.resourceId)} of resourceType:${String(body.resourceType)} is unknown or has not been discovered`);
+        return jsonError(
+          req,
+          400,
+          'ResourceNotDiscoveredException',
+          `Resource ${String(body.resourceId)} of resourceType:${String(body.resourceType)} is unknown or has not been discovered`,
+        );
       }
       const items = known
         .filter((x) => typeof body.laterTime !== 'number' || epochSeconds(x.captureTime) <= body.laterTime)
         .filter((x) => typeof body.earlierTime !== 'number' || epochSeconds(x.captureTime) >= body.earlierTime)
         .sort((a, b) => b.captureTime.localeCompare(a.captureTime)); // newest first, as Config answers by default
       const start = typeof body.nextToken === 'string' ? Number(body.nextToken) : 0;
-      const limit = Math.min(typeof body.limit === 'number' && body.limit > 0 ? body.limit : 10, world.configPageCap ?? Infinity);
+      const limit = Math.min(
+        typeof body.limit === 'number' && body.limit > 0 ? body.limit : 10,
+        world.configPageCap ?? Infinity,
+      );
       const page = items.slice(start, start + limit);
       const more = start + limit < items.length;
       return jsonOk(req, {

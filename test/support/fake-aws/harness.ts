@@ -13,7 +13,11 @@ import { collectAwsConfig } from '../../../src/collect/aws-config/index.js';
 import type { AwsConfigEvidence } from '../../../src/evidence/aws-config-evidence.js';
 import type { LookedUpKmsEvents } from '../../../src/collect/cloudtrail/lookup-events.js';
 
-const noInventory: InventoryReader = async ({ bucket }) => ({ bucket, status: 'missing', reason: 'no inventory location configured' });
+const noInventory: InventoryReader = async ({ bucket }) => ({
+  bucket,
+  status: 'missing',
+  reason: 'no inventory location configured',
+});
 
 export interface LiveRun {
   evidence: TenantEvidence;
@@ -47,7 +51,12 @@ export function testOptions(fake: FakeAws, over: Partial<LiveOptions> = {}): Liv
 export async function collectLive(
   fake: FakeAws,
   config: TenantConfig,
-  over: Partial<LiveOptions> & { readInventory?: (setup: LiveSetup) => InventoryReader; bucketConcurrency?: number; awsConfig?: boolean; kmsLookup?: boolean } = {},
+  over: Partial<LiveOptions> & {
+    readInventory?: (setup: LiveSetup) => InventoryReader;
+    bucketConcurrency?: number;
+    awsConfig?: boolean;
+    kmsLookup?: boolean;
+  } = {},
 ): Promise<LiveRun> {
   const { readInventory, bucketConcurrency, awsConfig: withConfig, kmsLookup, ...liveOver } = over;
   const setup = await liveSources(config, testOptions(fake, liveOver));
@@ -84,8 +93,18 @@ export async function collectLive(
           writer: new EvidenceWriter(dir),
         })
       : undefined;
-    const kmsEvents = kmsLookup ? await setup.kmsEventLookup.lookup(period, new Date('2026-11-02T08:00:00Z')) : undefined;
-    return { evidence, setup, dir, progress, ...(awsConfig ? { awsConfig } : {}), ...(kmsEvents ? { kmsEvents } : {}), cleanup: async () => rm(dir, { recursive: true, force: true }) };
+    const kmsEvents = kmsLookup
+      ? await setup.kmsEventLookup.lookup(period, new Date('2026-11-02T08:00:00Z'))
+      : undefined;
+    return {
+      evidence,
+      setup,
+      dir,
+      progress,
+      ...(awsConfig ? { awsConfig } : {}),
+      ...(kmsEvents ? { kmsEvents } : {}),
+      cleanup: async () => rm(dir, { recursive: true, force: true }),
+    };
   } finally {
     setup.close();
   }

@@ -1,5 +1,14 @@
 /** A local endpoint that answers in AWS's wire formats (S3 REST-XML, KMS / CloudTrail / Config JSON 1.1, STS query). */
 export { startFakeAws, type FakeAws } from './server.js';
-export {  type ReceivedCall } from './recorder.js';
-export { type Fault, type FakeAccount, type FakeBucket, type FakeKey, type FakeConfigRule, type FakeConfigItem, type FakeCloudTrailEvent, type Scenario, type Service } from './scenario.js';
-;
+export { type ReceivedCall } from './recorder.js';
+export {
+  type Fault,
+  type FakeAccount,
+  type FakeBucket,
+  type FakeKey,
+  type FakeConfigRule,
+  type FakeConfigItem,
+  type FakeCloudTrailEvent,
+  type Scenario,
+  type Service,
+} from './scenario.js';

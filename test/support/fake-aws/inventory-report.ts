@@ -12,7 +12,9 @@ export function inventoryReportObjects(args: {
   rows: Array<{ key: string; size: number; status: string }>;
 }): Record<string, Buffer> {
   const { prefix, sourceBucket, configId, folder } = args;
-  const csv = args.rows.map((r) => `"${sourceBucket}","${encodeURIComponent(r.key)}","${r.size}","${r.status}"\n`).join('');
+  const csv = args.rows
+    .map((r) => `"${sourceBucket}","${encodeURIComponent(r.key)}","${r.size}","${r.status}"\n`)
+    .join('');
   const data = gzipSync(Buffer.from(csv, 'utf8'));
   const dataKey = `${prefix}${sourceBucket}/${configId}/data/0f1e2d3c-report.csv.gz`;
   const manifest = Buffer.from(

@@ -18,11 +18,19 @@ export function identifyJson11(req: WireRequest): Identified {
 }
 
 export function jsonError(req: WireRequest, status: number, type: string, message: string): WireAnswer {
-  return { status, headers: { 'content-type': JSON_TYPE, 'x-amzn-requestid': req.requestId }, body: JSON.stringify({ __type: type, message }) };
+  return {
+    status,
+    headers: { 'content-type': JSON_TYPE, 'x-amzn-requestid': req.requestId },
+    body: JSON.stringify({ __type: type, message }),
+  };
 }
 
 export function jsonOk(req: WireRequest, value: unknown): WireAnswer {
-  return { status: 200, headers: { 'content-type': JSON_TYPE, 'x-amzn-requestid': req.requestId }, body: JSON.stringify(value) };
+  return {
+    status: 200,
+    headers: { 'content-type': JSON_TYPE, 'x-amzn-requestid': req.requestId },
+    body: JSON.stringify(value),
+  };
 }
 
 export function jsonThrottle(req: WireRequest): WireAnswer {

@@ -45,14 +45,22 @@ export function kmsThrottle(req: WireRequest): WireAnswer {
 }
 
 function ok(req: WireRequest, value: unknown): WireAnswer {
-  return { status: 200, headers: { 'content-type': JSON_TYPE, 'x-amzn-requestid': req.requestId }, body: JSON.stringify(value) };
+  return {
+    status: 200,
+    headers: { 'content-type': JSON_TYPE, 'x-amzn-requestid': req.requestId },
+    body: JSON.stringify(value),
+  };
 }
 
 const KEY_ARN = /^arn:aws:kms:([a-z0-9-]+):(\d{12}):key\/(.+)$/;
 const ALIAS_ARN = /^arn:aws:kms:([a-z0-9-]+):(\d{12}):(alias\/.+)$/;
 
 /** The key a KeyId names, as KMS resolves it: ARNs name their account and region, bare ids the caller's. */
-function resolveKey(world: Scenario, req: WireRequest, keyId: string): { owner: FakeAccount; key: FakeKey } | undefined {
+function resolveKey(
+  world: Scenario,
+  req: WireRequest,
+  keyId: string,
+): { owner: FakeAccount; key: FakeKey } | undefined {
   let account = req.identity!.account;
   let region = req.region;
   let id: string | undefined;
@@ -74,9 +82,20 @@ const CROSS_ACCOUNT_OK = new Set(['DescribeKey', 'GetKeyRotationStatus']);
 export function answerKms(req: WireRequest, id: Identified, world: Scenario): WireAnswer {
   const body = parseBody(req);
   const caller = req.identity!;
-  if (id.operation === 'ListAliases') return listAliases(req, world.accounts.find((x) => x.id === caller.account), body);
+  if (id.operation === 'ListAliases')
+    return listAliases(
+      req,
+      world.accounts.find((x) => x.id === caller.account),
+      body,
+    );
   const keyId = typeof body.KeyId === 'string' ? body.KeyId : '';
-  if (!keyId) return kmsError(req, 400, 'ValidationException', '1 validation error detected: Value null at \'keyId\' failed to satisfy constraint: Member must not be null');
+  if (!keyId)
+    return kmsError(
+      req,
+      400,
+      'ValidationException',
+      "1 validation error detected: Value null at 'keyId' failed to satisfy constraint: Member must not be null",
+    );
   const found = resolveKey(world, req, keyId);
   if (!found) {
     const message = keyId.includes('alias/') ? `Alias ${keyId} is not found.` : `Key '${keyId}' does not exist`;
@@ -106,8 +125,18 @@ export function answerKms(req: WireRequest, id: Identified, world: Scenario): Wi
           Origin: 'AWS_KMS',
           KeyManager: key.manager ?? 'CUSTOMER',
           ...(key.signing
-            ? { KeyUsage: 'SIGN_VERIFY', CustomerMasterKeySpec: key.signing.spec, KeySpec: key.signing.spec, SigningAlgorithms: SIGNING_ALGORITHMS[key.signing.spec] }
-            : { KeyUsage: 'ENCRYPT_DECRYPT', CustomerMasterKeySpec: 'SYMMETRIC_DEFAULT', KeySpec: 'SYMMETRIC_DEFAULT', EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'] }),
+            ? {
+                KeyUsage: 'SIGN_VERIFY',
+                CustomerMasterKeySpec: key.signing.spec,
+                KeySpec: key.signing.spec,
+                SigningAlgorithms: SIGNING_ALGORITHMS[key.signing.spec],
+              }
+            : {
+                KeyUsage: 'ENCRYPT_DECRYPT',
+                CustomerMasterKeySpec: 'SYMMETRIC_DEFAULT',
+                KeySpec: 'SYMMETRIC_DEFAULT',
+                EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
+              }),
           MultiRegion: false,
         },
       });
@@ -136,23 +165,47 @@ export function answerKms(req: WireRequest, id: Identified, world: Scenario): Wi
 }
 
 /** kms:GetPublicKey and kms:Sign (MessageType RAW or DIGEST) for SIGN_VERIFY keys. */
-function signingCall(req: WireRequest, operation: string, arn: string, key: FakeKey, body: Record<string, unknown>): WireAnswer {
-  if (!key.signing) return kmsError(req, 400, 'InvalidKeyUsageException', `You cannot perform this operation on a ENCRYPT_DECRYPT key ${arn}`);
+function signingCall(
+  req: WireRequest,
+  operation: string,
+  arn: string,
+  key: FakeKey,
+  body: Record<string, unknown>,
+): WireAnswer {
+  if (!key.signing)
+    return kmsError(
+      req,
+      400,
+      'InvalidKeyUsageException',
+      `You cannot perform this operation on a ENCRYPT_DECRYPT key ${arn}`,
+    );
   if ((key.state ?? 'Enabled') !== 'Enabled') return kmsError(req, 400, 'DisabledException', `${arn} is disabled.`);
   const pair = keyPairOf(key);
   const algorithms = SIGNING_ALGORITHMS[key.signing.spec];
   if (operation === 'GetPublicKey') {
-    return ok(req, { KeyId: arn, PublicKey: pair.publicKeyDer.toString('base64'), KeySpec: key.signing.spec, CustomerMasterKeySpec: key.signing.spec, KeyUsage: 'SIGN_VERIFY', SigningAlgorithms: algorithms });
+    return ok(req, {
+      KeyId: arn,
+      PublicKey: pair.publicKeyDer.toString('base64'),
+      KeySpec: key.signing.spec,
+      CustomerMasterKeySpec: key.signing.spec,
+      KeyUsage: 'SIGN_VERIFY',
+      SigningAlgorithms: algorithms,
+    });
   }
   const algorithm = String(body.SigningAlgorithm ?? '');
-  if (!algorithms.includes(algorithm)) return kmsError(req, 400, 'InvalidKeyUsageException', `Signing algorithm ${algorithm} is not valid for key ${arn}`);
+  if (!algorithms.includes(algorithm))
+    return kmsError(req, 400, 'InvalidKeyUsageException', `Signing algorithm ${algorithm} is not valid for key ${arn}`);
   const message = Buffer.from(String(body.Message ?? ''), 'base64');
   const type = body.MessageType ?? 'RAW';
   if (type === 'DIGEST' && message.length !== 32) {
     return kmsError(req, 400, 'ValidationException', 'Digest is invalid length for algorithm ' + algorithm);
   }
   const digest = type === 'DIGEST' ? message : createHash('sha256').update(message).digest();
-  return ok(req, { KeyId: arn, Signature: signDigest(pair, algorithm, digest).toString('base64'), SigningAlgorithm: algorithm });
+  return ok(req, {
+    KeyId: arn,
+    Signature: signDigest(pair, algorithm, digest).toString('base64'),
+    SigningAlgorithm: algorithm,
+  });
 }
 
 function defaultKeyPolicy(account: string): string {
@@ -160,7 +213,13 @@ function defaultKeyPolicy(account: string): string {
     Version: '2012-10-17',
     Id: 'key-default-1',
     Statement: [
-      { Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' },
+      {
+        Sid: 'Enable IAM User Permissions',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${account}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      },
     ],
   });
 }

@@ -41,12 +41,20 @@ export function identifyS3(req: WireRequest): Identified {
     return { operation: req.query.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects', ...where };
   }
   // The SDK adds ?x-id=PutObject; any other query parameter names a subresource this fake does not serve.
-  if (req.method === 'PUT' && key && [...req.query.keys()].every((k) => k === 'x-id')) return { operation: 'PutObject', ...where };
+  if (req.method === 'PUT' && key && [...req.query.keys()].every((k) => k === 'x-id'))
+    return { operation: 'PutObject', ...where };
   // Anything else would change state; named so a test can see it and fail.
   return { operation: `${req.method} ${sub ?? (key ? 'object' : 'bucket')}`, ...where };
 }
 
-export function s3Error(req: WireRequest, status: number, code: string, message: string, extra: Record<string, string> = {}, headers: Record<string, string> = {}): WireAnswer {
+export function s3Error(
+  req: WireRequest,
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, string> = {},
+  headers: Record<string, string> = {},
+): WireAnswer {
   const fields = Object.entries(extra)
     .map(([k, v]) => el(k, v))
     .join('');
@@ -87,10 +95,15 @@ const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'
 
 export function answerS3(req: WireRequest, id: Identified, world: Scenario): WireAnswer {
   const caller = req.identity!;
-  if (id.operation === 'ListBuckets') return listBuckets(req, world.accounts.find((a) => a.id === caller.account));
+  if (id.operation === 'ListBuckets')
+    return listBuckets(
+      req,
+      world.accounts.find((a) => a.id === caller.account),
+    );
   if (!id.bucket) return s3Error(req, 400, 'InvalidRequest', 'no bucket');
   const found = findBucket(world, id.bucket);
-  if (!found) return s3Error(req, 404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: id.bucket });
+  if (!found)
+    return s3Error(req, 404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: id.bucket });
   const { owner, bucket } = found;
   const isReadOfObjects = ['ListObjectsV2', 'ListObjects', 'GetObject', 'HeadObject'].includes(id.operation);
   const isPut = id.operation === 'PutObject' && bucket.writableBy?.includes(caller.account);
@@ -99,7 +112,13 @@ export function answerS3(req: WireRequest, id: Identified, world: Scenario): Wir
   }
   if (id.operation !== 'GetBucketLocation' && req.region !== bucket.region) return wrongRegion(req, bucket);
   const op = S3_ANSWERS[id.operation];
-  if (!op) return s3Error(req, 405, 'MethodNotAllowed', `The specified method is not allowed against this resource (${id.operation}).`);
+  if (!op)
+    return s3Error(
+      req,
+      405,
+      'MethodNotAllowed',
+      `The specified method is not allowed against this resource (${id.operation}).`,
+    );
   return op(req, bucket, id, world);
 }
 
@@ -131,7 +150,9 @@ function listBuckets(req: WireRequest, account: FakeAccount | undefined): WireAn
   const max = Number(req.query.get('max-buckets') ?? '10000');
   const regionFilter = req.query.get('bucket-region');
   const after = token ? unb64(token) : undefined;
-  const remaining = all.filter((b) => (after === undefined || byteOrder(b.name, after) > 0) && (!regionFilter || b.region === regionFilter));
+  const remaining = all.filter(
+    (b) => (after === undefined || byteOrder(b.name, after) > 0) && (!regionFilter || b.region === regionFilter),
+  );
   const page = remaining.slice(0, max);
   const next = remaining.length > page.length ? b64(page[page.length - 1]!.name) : undefined;
   const buckets = page
@@ -152,11 +173,22 @@ const S3_ANSWERS: Record<string, S3Answer> = {
   GetBucketLocation: (req, b) => {
     // us-east-1 answers an empty element; eu-west-1 buckets made long ago answer the legacy "EU".
     const value = b.locationConstraint ?? (b.region === 'us-east-1' ? '' : b.region);
-    return xml(req, value ? `<LocationConstraint xmlns="${S3_NS}">${value}</LocationConstraint>` : `<LocationConstraint xmlns="${S3_NS}"/>`);
+    return xml(
+      req,
+      value
+        ? `<LocationConstraint xmlns="${S3_NS}">${value}</LocationConstraint>`
+        : `<LocationConstraint xmlns="${S3_NS}"/>`,
+    );
   },
   GetBucketEncryption: (req, b) => {
     if (!b.encryption) {
-      return s3Error(req, 404, 'ServerSideEncryptionConfigurationNotFoundError', 'The server side encryption configuration was not found', { BucketName: b.name });
+      return s3Error(
+        req,
+        404,
+        'ServerSideEncryptionConfigurationNotFoundError',
+        'The server side encryption configuration was not found',
+        { BucketName: b.name },
+      );
     }
     const e = b.encryption;
     return xml(
@@ -165,17 +197,29 @@ const S3_ANSWERS: Record<string, S3Answer> = {
     );
   },
   GetBucketPolicy: (req, b) => {
-    if (!b.policy) return s3Error(req, 404, 'NoSuchBucketPolicy', 'The bucket policy does not exist', { BucketName: b.name });
-    return { status: 200, headers: { 'content-type': 'application/json', 'x-amz-request-id': req.requestId }, body: b.policy };
+    if (!b.policy)
+      return s3Error(req, 404, 'NoSuchBucketPolicy', 'The bucket policy does not exist', { BucketName: b.name });
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/json', 'x-amz-request-id': req.requestId },
+      body: b.policy,
+    };
   },
   GetBucketPolicyStatus: (req, b) => {
-    if (!b.policy) return s3Error(req, 404, 'NoSuchBucketPolicy', 'The bucket policy does not exist', { BucketName: b.name });
+    if (!b.policy)
+      return s3Error(req, 404, 'NoSuchBucketPolicy', 'The bucket policy does not exist', { BucketName: b.name });
     return xml(req, `<PolicyStatus xmlns="${S3_NS}">${el('IsPublic', b.policyIsPublic ?? false)}</PolicyStatus>`);
   },
   GetPublicAccessBlock: (req, b) => {
     const p = b.publicAccessBlock;
     if (!p) {
-      return s3Error(req, 404, 'NoSuchPublicAccessBlockConfiguration', 'The public access block configuration was not found', { BucketName: b.name });
+      return s3Error(
+        req,
+        404,
+        'NoSuchPublicAccessBlockConfiguration',
+        'The public access block configuration was not found',
+        { BucketName: b.name },
+      );
     }
     return xml(
       req,
@@ -184,33 +228,52 @@ const S3_ANSWERS: Record<string, S3Answer> = {
   },
   GetBucketLogging: (req, b) => {
     const l = b.logging;
-    const inner = l ? `<LoggingEnabled>${el('TargetBucket', l.targetBucket)}${el('TargetPrefix', l.targetPrefix)}</LoggingEnabled>` : '';
+    const inner = l
+      ? `<LoggingEnabled>${el('TargetBucket', l.targetBucket)}${el('TargetPrefix', l.targetPrefix)}</LoggingEnabled>`
+      : '';
     return xml(req, `<BucketLoggingStatus xmlns="${S3_NS}">${inner}</BucketLoggingStatus>`);
   },
   ListBucketInventoryConfigurations: (req, b) => {
     const configs = (b.inventory ?? [])
       .map((c) => {
-        const fields = (c.fields ?? ['Size', 'LastModifiedDate', 'EncryptionStatus']).map((f) => el('Field', f)).join('');
+        const fields = (c.fields ?? ['Size', 'LastModifiedDate', 'EncryptionStatus'])
+          .map((f) => el('Field', f))
+          .join('');
         return (
           `<InventoryConfiguration><Destination><S3BucketDestination>${el('Format', 'CSV')}${el('Bucket', `arn:aws:s3:::${c.destinationBucket}`)}${el('Prefix', c.prefix)}</S3BucketDestination></Destination>` +
           `${el('IsEnabled', c.enabled ?? true)}${el('Id', c.id)}${el('IncludedObjectVersions', 'Current')}<OptionalFields>${fields}</OptionalFields><Schedule>${el('Frequency', c.frequency ?? 'Daily')}</Schedule></InventoryConfiguration>`
         );
       })
       .join('');
-    return xml(req, `<ListInventoryConfigurationsResult xmlns="${S3_NS}">${configs}${el('IsTruncated', false)}</ListInventoryConfigurationsResult>`);
+    return xml(
+      req,
+      `<ListInventoryConfigurationsResult xmlns="${S3_NS}">${configs}${el('IsTruncated', false)}</ListInventoryConfigurationsResult>`,
+    );
   },
   GetBucketVersioning: (req, b) =>
     xml(req, `<VersioningConfiguration xmlns="${S3_NS}">${el('Status', b.versioning)}</VersioningConfiguration>`),
   GetObjectLockConfiguration: (req, b) => {
     const o = b.objectLock;
     if (!o) {
-      return s3Error(req, 404, 'ObjectLockConfigurationNotFoundError', 'Object Lock configuration does not exist for this bucket', { BucketName: b.name });
+      return s3Error(
+        req,
+        404,
+        'ObjectLockConfigurationNotFoundError',
+        'Object Lock configuration does not exist for this bucket',
+        { BucketName: b.name },
+      );
     }
-    const rule = o.mode ? `<Rule><DefaultRetention>${el('Mode', o.mode)}${el('Days', o.days)}</DefaultRetention></Rule>` : '';
-    return xml(req, `<ObjectLockConfiguration xmlns="${S3_NS}">${el('ObjectLockEnabled', 'Enabled')}${rule}</ObjectLockConfiguration>`);
+    const rule = o.mode
+      ? `<Rule><DefaultRetention>${el('Mode', o.mode)}${el('Days', o.days)}</DefaultRetention></Rule>`
+      : '';
+    return xml(
+      req,
+      `<ObjectLockConfiguration xmlns="${S3_NS}">${el('ObjectLockEnabled', 'Enabled')}${rule}</ObjectLockConfiguration>`,
+    );
   },
   GetBucketTagging: (req, b) => {
-    if (!b.tags || Object.keys(b.tags).length === 0) return s3Error(req, 404, 'NoSuchTagSet', 'The TagSet does not exist', { BucketName: b.name });
+    if (!b.tags || Object.keys(b.tags).length === 0)
+      return s3Error(req, 404, 'NoSuchTagSet', 'The TagSet does not exist', { BucketName: b.name });
     const tags = Object.entries(b.tags)
       .map(([k, v]) => `<Tag>${el('Key', k)}${el('Value', v)}</Tag>`)
       .join('');
@@ -220,7 +283,8 @@ const S3_ANSWERS: Record<string, S3Answer> = {
   PutObject: putObject,
   GetObject: (req, b, id) => {
     const body = b.objects?.[id.key ?? ''];
-    if (body === undefined) return s3Error(req, 404, 'NoSuchKey', 'The specified key does not exist.', { Key: id.key ?? '' });
+    if (body === undefined)
+      return s3Error(req, 404, 'NoSuchKey', 'The specified key does not exist.', { Key: id.key ?? '' });
     const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     return {
       status: 200,
@@ -254,7 +318,9 @@ function putObject(req: WireRequest, b: FakeBucket, id: Identified): WireAnswer 
     return s3Error(req, 400, 'BadDigest', 'The SHA256 you specified did not match the calculated checksum.');
   }
   if (header(req, 'if-none-match') === '*' && b.objects?.[key] !== undefined) {
-    return s3Error(req, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-None-Match' });
+    return s3Error(req, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {
+      Condition: 'If-None-Match',
+    });
   }
   const lockMode = header(req, 'x-amz-object-lock-mode');
   const retainUntil = header(req, 'x-amz-object-lock-retain-until-date');
@@ -262,7 +328,12 @@ function putObject(req: WireRequest, b: FakeBucket, id: Identified): WireAnswer 
     return s3Error(req, 400, 'InvalidRequest', 'Bucket is missing Object Lock Configuration');
   }
   if (Boolean(lockMode) !== Boolean(retainUntil)) {
-    return s3Error(req, 400, 'InvalidRequest', 'x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied');
+    return s3Error(
+      req,
+      400,
+      'InvalidRequest',
+      'x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied',
+    );
   }
   const sse = header(req, 'x-amz-server-side-encryption');
   const kmsKey = header(req, 'x-amz-server-side-encryption-aws-kms-key-id');

@@ -29,7 +29,12 @@ export interface FakeBucket {
   /** Bucket policy JSON text. */
   policy?: string;
   policyIsPublic?: boolean;
-  publicAccessBlock?: { BlockPublicAcls: boolean; IgnorePublicAcls: boolean; BlockPublicPolicy: boolean; RestrictPublicBuckets: boolean };
+  publicAccessBlock?: {
+    BlockPublicAcls: boolean;
+    IgnorePublicAcls: boolean;
+    BlockPublicPolicy: boolean;
+    RestrictPublicBuckets: boolean;
+  };
   logging?: { targetBucket: string; targetPrefix: string };
   inventory?: FakeInventoryConfig[];
   /** Absent: versioning never enabled (S3 then answers an empty VersioningConfiguration). */
@@ -113,7 +118,13 @@ export interface FakeConfigRule {
   name: string;
   /** Managed rule identifier, e.g. S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED. */
   sourceIdentifier: string;
-  results?: Array<{ resourceType: string; resourceId: string; compliance: 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE' | 'INSUFFICIENT_DATA'; recordedAt?: string; annotation?: string }>;
+  results?: Array<{
+    resourceType: string;
+    resourceId: string;
+    compliance: 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE' | 'INSUFFICIENT_DATA';
+    recordedAt?: string;
+    annotation?: string;
+  }>;
 }
 
 /** One configuration item of GetResourceConfigHistory. */

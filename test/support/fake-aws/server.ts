@@ -122,8 +122,18 @@ export async function startFakeAws(scenario: Scenario): Promise<FakeAws> {
     if (!scope) answer = errorFor(service, req, 403, 'AccessDenied', 'the request is not signed with SigV4');
     else if (!identity) {
       const [status, code] =
-        service === 's3' ? [403, 'InvalidAccessKeyId'] : service === 'sts' ? [403, 'InvalidClientTokenId'] : [400, 'UnrecognizedClientException'];
-      answer = errorFor(service, req, status, code, `The security token included in the request is invalid (${scope.accessKeyId}).`);
+        service === 's3'
+          ? [403, 'InvalidAccessKeyId']
+          : service === 'sts'
+            ? [403, 'InvalidClientTokenId']
+            : [400, 'UnrecognizedClientException'];
+      answer = errorFor(
+        service,
+        req,
+        status,
+        code,
+        `The security token included in the request is invalid (${scope.accessKeyId}).`,
+      );
     }
     for (const f of scenario.faults ?? []) {
       if (answer || !matches(f, call)) continue;

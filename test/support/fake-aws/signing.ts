@@ -3,7 +3,15 @@
  * cannot make directly: ECDSA P-256 by hand with BigInt, RSASSA-PSS and PKCS#1 v1.5 by encoding
  * the message representative here and applying the raw RSA private operation.
  */
-import { createHash, generateKeyPairSync, privateDecrypt, privateEncrypt, randomBytes, constants, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  generateKeyPairSync,
+  privateDecrypt,
+  privateEncrypt,
+  randomBytes,
+  constants,
+  type KeyObject,
+} from 'node:crypto';
 
 export type FakeKeySpec = 'ECC_NIST_P256' | 'RSA_2048';
 
@@ -20,7 +28,10 @@ export const SIGNING_ALGORITHMS: Record<FakeKeySpec, string[]> = {
 };
 
 export function makeKeyPair(spec: FakeKeySpec): FakeKeyPair {
-  const pair = spec === 'ECC_NIST_P256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pair =
+    spec === 'ECC_NIST_P256'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      : generateKeyPairSync('rsa', { modulusLength: 2048 });
   return { spec, privateKey: pair.privateKey, publicKeyDer: pair.publicKey.export({ format: 'der', type: 'spki' }) };
 }
 
@@ -47,7 +58,8 @@ function add(p: Point, q: Point): Point {
   if (!p) return q;
   if (!q) return p;
   if (p.x === q.x && mod(p.y + q.y, P) === 0n) return null;
-  const l = p.x === q.x ? mod(3n * p.x * p.x - 3n, P) * inv(2n * p.y, P) : mod(q.y - p.y, P) * inv(mod(q.x - p.x, P), P);
+  const l =
+    p.x === q.x ? mod(3n * p.x * p.x - 3n, P) * inv(2n * p.y, P) : mod(q.y - p.y, P) * inv(mod(q.x - p.x, P), P);
   const x = mod(l * l - p.x - q.x, P);
   return { x, y: mod(l * (p.x - x) - p.y, P) };
 }
@@ -105,7 +117,10 @@ const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420',
 export function signDigest(pair: FakeKeyPair, algorithm: string, digest: Buffer): Buffer {
   if (algorithm === 'ECDSA_SHA_256') return ecdsaSign(pair.privateKey, digest);
   if (algorithm === 'RSASSA_PKCS1_V1_5_SHA_256') {
-    return privateEncrypt({ key: pair.privateKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([SHA256_DIGEST_INFO, digest]));
+    return privateEncrypt(
+      { key: pair.privateKey, padding: constants.RSA_PKCS1_PADDING },
+      Buffer.concat([SHA256_DIGEST_INFO, digest]),
+    );
   }
   if (algorithm === 'RSASSA_PSS_SHA_256') {
     return privateDecrypt({ key: pair.privateKey, padding: constants.RSA_NO_PADDING }, pssEncode(digest, 2047));

@@ -38,25 +38,44 @@ function ok(req: WireRequest, action: string, result: string): WireAnswer {
 }
 
 /** Issues temporary credentials; the fake remembers which account each access key belongs to. */
-export type IssueCredentials = (identity: { account: string; arn: string }) => { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+export type IssueCredentials = (identity: { account: string; arn: string }) => {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+};
 
 export function answerSts(req: WireRequest, id: Identified, world: Scenario, issue: IssueCredentials): WireAnswer {
   const caller = req.identity!;
   if (id.operation === 'GetCallerIdentity') {
-    return ok(req, 'GetCallerIdentity', `${el('Arn', caller.arn)}${el('UserId', `AIDA${caller.account}`)}${el('Account', caller.account)}`);
+    return ok(
+      req,
+      'GetCallerIdentity',
+      `${el('Arn', caller.arn)}${el('UserId', `AIDA${caller.account}`)}${el('Account', caller.account)}`,
+    );
   }
-  if (id.operation !== 'AssumeRole') return stsError(req, 400, 'InvalidAction', `Could not find operation ${id.operation} for version 2011-06-15`);
+  if (id.operation !== 'AssumeRole')
+    return stsError(req, 400, 'InvalidAction', `Could not find operation ${id.operation} for version 2011-06-15`);
   const roleArn = id.params?.RoleArn ?? '';
   const session = id.params?.RoleSessionName ?? '';
   const m = /^arn:aws:iam::(\d{12}):role\/(.+)$/.exec(roleArn);
   const account = m ? world.accounts.find((a) => a.id === m[1]) : undefined;
   const role = account?.role;
   const denied = () =>
-    stsError(req, 403, 'AccessDenied', `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+    stsError(
+      req,
+      403,
+      'AccessDenied',
+      `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+    );
   if (!m || !account || !role || role.name !== m[2]) return denied();
   if (role.externalId !== undefined && role.externalId !== id.params?.ExternalId) return denied();
   if (!/^[\w+=,.@-]{2,64}$/.test(session)) {
-    return stsError(req, 400, 'ValidationError', `1 validation error detected: Value '${session}' at 'roleSessionName' failed to satisfy constraint`);
+    return stsError(
+      req,
+      400,
+      'ValidationError',
+      `1 validation error detected: Value '${session}' at 'roleSessionName' failed to satisfy constraint`,
+    );
   }
   const arn = `arn:aws:sts::${account.id}:assumed-role/${role.name}/${session}`;
   const creds = issue({ account: account.id, arn });

@@ -31,14 +31,21 @@ export interface Identified {
 const CREDENTIAL = /Credential=([^/]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/;
 
 /** Access key, region and service from `Authorization: AWS4-HMAC-SHA256 Credential=AKID/date/region/service/aws4_request, ...`. */
-export function credentialScope(authorization: string | undefined): { accessKeyId: string; region: string; service: string } | undefined {
+export function credentialScope(
+  authorization: string | undefined,
+): { accessKeyId: string; region: string; service: string } | undefined {
   const m = authorization ? CREDENTIAL.exec(authorization) : null;
   if (!m) return undefined;
   return { accessKeyId: m[1]!, region: m[3]!, service: m[4]! };
 }
 
 function xmlEscape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 /** `<name>text</name>` with the text escaped; `undefined` gives nothing. */

@@ -11,7 +11,9 @@ const WRONG = 'wrong-shape';
 function wrongJson(doc: unknown): unknown {
   if (typeof doc !== 'object' || doc === null) return { [WRONG]: doc };
   if (Array.isArray(doc)) return { [WRONG]: doc.length };
-  return Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, typeof v === 'object' && v !== null ? WRONG : { [WRONG]: v }]));
+  return Object.fromEntries(
+    Object.entries(doc).map(([k, v]) => [k, typeof v === 'object' && v !== null ? WRONG : { [WRONG]: v }]),
+  );
 }
 
 /** The root's direct child elements, in order, once each, and whether each held a boolean. */
@@ -38,7 +40,10 @@ function wrongXml(text: string): string | undefined {
   const end = selfClosing ? start : text.lastIndexOf(`</${root}>`);
   const kids = end > start ? children(text.slice(start, end)) : [];
   // The SDK reads any word where a boolean belongs as false, so a boolean's place holds an element.
-  const inner = kids.length > 0 ? kids.map((c) => `<${c.name}>${c.boolean ? `<${WRONG}>1</${WRONG}>` : WRONG}</${c.name}>`).join('') : WRONG;
+  const inner =
+    kids.length > 0
+      ? kids.map((c) => `<${c.name}>${c.boolean ? `<${WRONG}>1</${WRONG}>` : WRONG}</${c.name}>`).join('')
+      : WRONG;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<${root}${attrs}>${inner}</${root}>`;
 }
 

@@ -17,9 +17,19 @@ export const control: Control = {
             evidence,
           };
         case 'disabled':
-          return { resource, verdict: 'fail', reason: 'automatic rotation is off for this customer-managed key', evidence };
+          return {
+            resource,
+            verdict: 'fail',
+            reason: 'automatic rotation is off for this customer-managed key',
+            evidence,
+          };
         case 'aws_managed':
-          return { resource, verdict: 'not_applicable', reason: 'AWS-managed key: AWS rotates it every year', evidence };
+          return {
+            resource,
+            verdict: 'not_applicable',
+            reason: 'AWS-managed key: AWS rotates it every year',
+            evidence,
+          };
         case 'unreadable':
           return { resource, verdict: 'not_evaluated', reason: `key unreadable (${k.rotation.errorCode})`, evidence };
       }

@@ -9,12 +9,24 @@ export const control: Control = {
       const enc = b.defaultEncryption;
       const evidence = [bucketEvidence(b, 'encryption')];
       if (enc.state === 'enabled') {
-        const key = enc.mode === 'SSE-S3' ? '' : ` with ${enc.kmsKeyArn ?? enc.kmsKeyId ?? 'the AWS-managed key aws/s3'}`;
-        return { resource: b.name, verdict: 'pass', reason: `default encryption ${enc.mode} (${enc.algorithm})${key}`, evidence };
+        const key =
+          enc.mode === 'SSE-S3' ? '' : ` with ${enc.kmsKeyArn ?? enc.kmsKeyId ?? 'the AWS-managed key aws/s3'}`;
+        return {
+          resource: b.name,
+          verdict: 'pass',
+          reason: `default encryption ${enc.mode} (${enc.algorithm})${key}`,
+          evidence,
+        };
       }
       if (enc.state === 'not_configured') {
         return { resource: b.name, verdict: 'fail', reason: 'no default encryption configuration', evidence };
       }
-      return { resource: b.name, verdict: 'not_evaluated', reason: `GetBucketEncryption failed: ${enc.errorCode}`, evidence, facts: { errorCode: enc.errorCode } };
+      return {
+        resource: b.name,
+        verdict: 'not_evaluated',
+        reason: `GetBucketEncryption failed: ${enc.errorCode}`,
+        evidence,
+        facts: { errorCode: enc.errorCode },
+      };
     }),
 };

@@ -8,8 +8,10 @@ export const control: Control = {
     buckets.map((b) => {
       const c = b.coverage;
       const evidence = [bucketEvidence(b, 'inventory')];
-      if (c.state === 'no_inventory') return { resource: b.name, verdict: 'not_evaluated', reason: `no inventory: ${c.reason}`, evidence };
-      if (c.state === 'unverified') return { resource: b.name, verdict: 'not_evaluated', reason: `inventory unverified: ${c.reason}`, evidence };
+      if (c.state === 'no_inventory')
+        return { resource: b.name, verdict: 'not_evaluated', reason: `no inventory: ${c.reason}`, evidence };
+      if (c.state === 'unverified')
+        return { resource: b.name, verdict: 'not_evaluated', reason: `inventory unverified: ${c.reason}`, evidence };
       if (c.unencrypted.objects > 0) {
         return {
           resource: b.name,
@@ -26,9 +28,20 @@ export const control: Control = {
         };
       }
       if (c.unknownStatus.objects > 0) {
-        return { resource: b.name, verdict: 'not_evaluated', reason: `${c.unknownStatus.objects} inventory rows carry no EncryptionStatus`, evidence };
+        return {
+          resource: b.name,
+          verdict: 'not_evaluated',
+          reason: `${c.unknownStatus.objects} inventory rows carry no EncryptionStatus`,
+          evidence,
+        };
       }
-      if (c.total.objects === 0) return { resource: b.name, verdict: 'not_applicable', reason: 'the inventory lists no objects', evidence };
-      return { resource: b.name, verdict: 'pass', reason: `all ${c.total.objects} objects encrypted (inventory of ${c.reportDate.slice(0, 10)})`, evidence };
+      if (c.total.objects === 0)
+        return { resource: b.name, verdict: 'not_applicable', reason: 'the inventory lists no objects', evidence };
+      return {
+        resource: b.name,
+        verdict: 'pass',
+        reason: `all ${c.total.objects} objects encrypted (inventory of ${c.reportDate.slice(0, 10)})`,
+        evidence,
+      };
     }),
 };

@@ -5,5 +5,6 @@ import { bucketEvidence } from '../../bucket-evidence.js';
 export const control: Control = {
   id: 's3-policy-denies-insecure-transport',
   scope: 'buckets',
-  evaluate: ({ buckets }) => buckets.map((b) => enforcementJudgement(b.name, b.tlsEnforcement, bucketEvidence(b, 'policy'))),
+  evaluate: ({ buckets }) =>
+    buckets.map((b) => enforcementJudgement(b.name, b.tlsEnforcement, bucketEvidence(b, 'policy'))),
 };

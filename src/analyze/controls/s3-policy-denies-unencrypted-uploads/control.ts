@@ -5,5 +5,6 @@ import { bucketEvidence } from '../../bucket-evidence.js';
 export const control: Control = {
   id: 's3-policy-denies-unencrypted-uploads',
   scope: 'buckets',
-  evaluate: ({ buckets }) => buckets.map((b) => enforcementJudgement(b.name, b.sseEnforcement, bucketEvidence(b, 'policy'))),
+  evaluate: ({ buckets }) =>
+    buckets.map((b) => enforcementJudgement(b.name, b.sseEnforcement, bucketEvidence(b, 'policy'))),
 };

@@ -19,7 +19,13 @@ const VERDICT_COLOUR: Record<Verdict, string> = {
  * Framework requirement ids, each once, in reference order, as many as fit, then "+N" for the
  * rest: "SC-28 · CBC-AWS-S3-1 +2". The workbook lists them all.
  */
-export function shortReferences(ids: string[], separator: string, more: (count: number) => string, width: number, measure: Measure): string {
+export function shortReferences(
+  ids: string[],
+  separator: string,
+  more: (count: number) => string,
+  width: number,
+  measure: Measure,
+): string {
   const unique = [...new Set(ids.map(toWinAnsi))];
   for (let shown = unique.length; shown >= 1; shown--) {
     const rest = unique.length - shown;
@@ -43,7 +49,14 @@ function groupedReferences(
   width: number,
   measure: Measure,
 ): string {
-  if (refs.every((r) => r.short === undefined)) return shortReferences(refs.map((r) => r.id), separators.group, more, width, measure);
+  if (refs.every((r) => r.short === undefined))
+    return shortReferences(
+      refs.map((r) => r.id),
+      separators.group,
+      more,
+      width,
+      measure,
+    );
   const groups: Array<{ short: string; ids: string[] }> = [];
   for (const r of refs) {
     const short = toWinAnsi(r.short ?? '');
@@ -73,7 +86,14 @@ export function exceptedResources(controls: readonly ControlResult[]): number {
 export function controlsHeight(count: number, maxRows: number, footnote = false): number {
   const rows = Math.min(count, maxRows);
   const more = count > maxRows || count === 0 ? SPACE.moreLine : 0;
-  return SPACE.headingHeight + SPACE.columnHeadHeight + rows * SPACE.controlRow + more + (footnote ? SPACE.moreLine : 0) + SPACE.afterSection;
+  return (
+    SPACE.headingHeight +
+    SPACE.columnHeadHeight +
+    rows * SPACE.controlRow +
+    more +
+    (footnote ? SPACE.moreLine : 0) +
+    SPACE.afterSection
+  );
 }
 
 const FOOTNOTE_IDS = 4;
@@ -93,7 +113,11 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
   const frameworks = packet.frameworks ?? [];
   const note =
     frameworks.length > 0
-      ? ctx.t('controls.noteFrameworks', { total: controls.length, failing, frameworks: frameworks.map((fw) => fw.sheet).join(ctx.t('controls.refSeparator')) })
+      ? ctx.t('controls.noteFrameworks', {
+          total: controls.length,
+          failing,
+          frameworks: frameworks.map((fw) => fw.sheet).join(ctx.t('controls.refSeparator')),
+        })
       : ctx.t('controls.note', { total: controls.length, failing });
   y = drawHeading(ctx, y, ctx.t('controls.heading'), note);
 
@@ -123,7 +147,14 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
     drawText(doc, c.title, title.x, textY, TYPE.cell, { width: title.width });
     // An asterisk marks a control with excepted resources, whatever its overall word (FAIL*, EXCEPTION*).
     const word = ctx.t(`verdict.${c.verdict}`) + (c.counts.exception > 0 ? ctx.t('controls.exceptionMark') : '');
-    drawText(doc, word, result.x, textY, { ...TYPE.cellBold, color: VERDICT_COLOUR[c.verdict] }, { width: result.width });
+    drawText(
+      doc,
+      word,
+      result.x,
+      textY,
+      { ...TYPE.cellBold, color: VERDICT_COLOUR[c.verdict] },
+      { width: result.width },
+    );
     drawText(doc, c.summary, scope.x, textY, TYPE.cell, { width: scope.width });
     const refStyle = { ...TYPE.cell, color: PALETTE.muted };
     const more = (count: number) => ctx.t('controls.refsMore', { count });
@@ -132,15 +163,23 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
   });
   y += shown.length * SPACE.controlRow;
   if (controls.length > shown.length) {
-    drawText(doc, ctx.t('controls.more', { count: controls.length - shown.length }), title.x, y + 3, TYPE.more, { width: g.contentWidth });
+    drawText(doc, ctx.t('controls.more', { count: controls.length - shown.length }), title.x, y + 3, TYPE.more, {
+      width: g.contentWidth,
+    });
     y += SPACE.moreLine;
   }
   const excepted = exceptedResources(controls);
   if (excepted > 0) {
     const all = appliedExceptionIds(ctx);
     const shownIds = all.slice(0, FOOTNOTE_IDS).join(ctx.t('controls.idSeparator'));
-    const ids = all.length > FOOTNOTE_IDS ? `${shownIds} ${ctx.t('controls.idsMore', { count: all.length - FOOTNOTE_IDS })}` : shownIds;
-    drawText(doc, ctx.t('controls.footnote', { count: excepted, ids }), title.x, y + 3, TYPE.more, { width: g.contentWidth - 8, fit: 'middle' });
+    const ids =
+      all.length > FOOTNOTE_IDS
+        ? `${shownIds} ${ctx.t('controls.idsMore', { count: all.length - FOOTNOTE_IDS })}`
+        : shownIds;
+    drawText(doc, ctx.t('controls.footnote', { count: excepted, ids }), title.x, y + 3, TYPE.more, {
+      width: g.contentWidth - 8,
+      fit: 'middle',
+    });
     y += SPACE.moreLine;
   }
   return y + SPACE.afterSection;

@@ -25,7 +25,14 @@ interface DetailRow {
 type SectionKey = keyof Packet['sections'];
 
 /** Every later section, in the order the page and the workbook list them. */
-const ALL_SECTIONS = ['deniedUploads', 'keyUsage', 'drift', 'awsConfig', 'exceptions', 'trend'] as const satisfies ReadonlyArray<SectionKey>;
+const ALL_SECTIONS = [
+  'deniedUploads',
+  'keyUsage',
+  'drift',
+  'awsConfig',
+  'exceptions',
+  'trend',
+] as const satisfies ReadonlyArray<SectionKey>;
 
 interface SectionRow {
   key: SectionKey;
@@ -106,7 +113,8 @@ function missingLines(ctx: PageContext, width: number): string[] {
     items.push(item);
     used += measure(toWinAnsi(item + separator));
   }
-  const suffixFor = (shown: number) => (shown < missing.length ? separator + ctx.t('details.missingMore', { count: missing.length - shown }) : '');
+  const suffixFor = (shown: number) =>
+    shown < missing.length ? separator + ctx.t('details.missingMore', { count: missing.length - shown }) : '';
   for (let shown = items.length; shown >= 1; shown--) {
     const text = toWinAnsi(items.slice(0, shown).join(separator) + suffixFor(shown));
     if (fitsInLines(text, width, MISSING_LINES, measure)) return wrapLines(text, width, MISSING_LINES, measure);
@@ -136,7 +144,12 @@ function sectionLines(ctx: PageContext, row: SectionRow, width: number, lineCap 
     Array.isArray(paragraphs) ? paragraphs.map((p) => ({ ...p, maxLines: Math.min(p.maxLines, lineCap) })) : paragraphs;
   const first = capped(row.lines(ctx, MAX_LIST_ITEMS));
   if (!Array.isArray(first)) {
-    return wrapLines(toWinAnsi(ctx.t('later.notCollected', { reason: first.notCollected })), width, NOT_COLLECTED_LINES, measure);
+    return wrapLines(
+      toWinAnsi(ctx.t('later.notCollected', { reason: first.notCollected })),
+      width,
+      NOT_COLLECTED_LINES,
+      measure,
+    );
   }
   // Short paragraphs share one line ("744 calls to 2 keys · no unexpected principal · no key-management event").
   const joined = toWinAnsi(first.map((p) => p.text).join(ctx.t('details.paragraphSeparator')));
@@ -160,8 +173,10 @@ function sectionLines(ctx: PageContext, row: SectionRow, width: number, lineCap 
 function governanceRows(ctx: PageContext, width: number, compact: boolean): DetailRow[] {
   const { drift, exceptions } = ctx.packet.sections;
   const rows: DetailRow[] = [];
-  if (drift.state !== 'not_collected') rows.push({ label: ctx.t('later.drift'), lines: driftLines(ctx, drift, width, compact) });
-  if (exceptions.state !== 'not_collected') rows.push({ label: ctx.t('later.exceptions'), lines: exceptionLines(ctx, exceptions, width, compact) });
+  if (drift.state !== 'not_collected')
+    rows.push({ label: ctx.t('later.drift'), lines: driftLines(ctx, drift, width, compact) });
+  if (exceptions.state !== 'not_collected')
+    rows.push({ label: ctx.t('later.exceptions'), lines: exceptionLines(ctx, exceptions, width, compact) });
   return rows;
 }
 
@@ -193,11 +208,15 @@ const COMPACT_LEADING = 11.5;
  */
 export function planDetails(ctx: PageContext, compact = false): DetailsPlan {
   const width = ctx.geometry.contentWidth - LABEL_WIDTH;
-  const wrap = (text: string, maxLines: number) => wrapLines(toWinAnsi(text), width, maxLines, measurer(ctx.doc, TYPE.detail));
+  const wrap = (text: string, maxLines: number) =>
+    wrapLines(toWinAnsi(text), width, maxLines, measurer(ctx.doc, TYPE.detail));
   const rows = [
     ...governanceRows(ctx, width, compact),
     { label: ctx.t('details.keys'), lines: wrap(keysText(ctx), 1) },
-    ...SECTION_ROWS.map((row) => ({ label: ctx.t(`later.${row.key}`), lines: sectionLines(ctx, row, width, compact ? 1 : Infinity) })),
+    ...SECTION_ROWS.map((row) => ({
+      label: ctx.t(`later.${row.key}`),
+      lines: sectionLines(ctx, row, width, compact ? 1 : Infinity),
+    })),
     { label: ctx.t('details.scope'), lines: wrap(scopeText(ctx), 1) },
     { label: ctx.t('details.missing'), lines: missingLines(ctx, width) },
     { label: ctx.t('details.sources'), lines: wrap(sourcesText(ctx), compact ? 1 : 2) },
@@ -228,13 +247,22 @@ export function drawDetails(ctx: PageContext, y: number, plan: DetailsPlan): num
   y = drawHeading(ctx, y, ctx.t('details.heading'));
   for (const row of rows) {
     drawText(doc, row.label, g.left, y, TYPE.detailLabel, { width: LABEL_WIDTH - 6 });
-    row.lines.forEach((line, i) => drawText(doc, line, g.left + LABEL_WIDTH, y + i * plan.leading, TYPE.detail, { width: g.contentWidth - LABEL_WIDTH }));
+    row.lines.forEach((line, i) =>
+      drawText(doc, line, g.left + LABEL_WIDTH, y + i * plan.leading, TYPE.detail, {
+        width: g.contentWidth - LABEL_WIDTH,
+      }),
+    );
     y += Math.max(1, row.lines.length) * plan.leading;
   }
   if (plan.grid.length === 0) return y + SPACE.afterSection;
   hline(doc, g.left, g.right, y + 1, PALETTE.hairline, 0.5);
   y += 6;
-  const cols = columns(g.left, g.contentWidth, Array.from({ length: LATER_COLUMNS }, () => 1), 16);
+  const cols = columns(
+    g.left,
+    g.contentWidth,
+    Array.from({ length: LATER_COLUMNS }, () => 1),
+    16,
+  );
   plan.grid.forEach((key, i) => {
     const col = cols[i % LATER_COLUMNS];
     if (!col) return;
@@ -243,7 +271,14 @@ export function drawDetails(ctx: PageContext, y: number, plan: DetailsPlan): num
     const labelWidth = Math.min(measurer(doc, TYPE.detailLabel)(toWinAnsi(label)), col.width / 2);
     drawText(doc, label, col.x, rowY, TYPE.detailLabel, { width: labelWidth });
     const x = col.x + labelWidth + 5;
-    drawText(doc, laterText(ctx, packet.sections[key]), x, rowY, { ...TYPE.detail, color: PALETTE.muted }, { width: col.x + col.width - x });
+    drawText(
+      doc,
+      laterText(ctx, packet.sections[key]),
+      x,
+      rowY,
+      { ...TYPE.detail, color: PALETTE.muted },
+      { width: col.x + col.width - x },
+    );
   });
   return y + gridRows(plan) * plan.leading + SPACE.afterSection;
 }

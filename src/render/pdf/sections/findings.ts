@@ -42,7 +42,12 @@ export function drawFindings(ctx: PageContext, y: number, maxRows: number): numb
   const { doc, packet, geometry: g } = ctx;
   const findings = packet.findings;
   const shown = findings.slice(0, maxRows);
-  y = drawHeading(ctx, y, ctx.t('findings.heading'), ctx.t('findings.note', { shown: shown.length, total: findings.length }));
+  y = drawHeading(
+    ctx,
+    y,
+    ctx.t('findings.heading'),
+    ctx.t('findings.note', { shown: shown.length, total: findings.length }),
+  );
   if (findings.length === 0) {
     drawText(doc, ctx.t('findings.none'), g.left + 4, y + 2, TYPE.more, { width: g.contentWidth });
     return y + SPACE.moreLine + SPACE.afterSection;
@@ -51,13 +56,29 @@ export function drawFindings(ctx: PageContext, y: number, maxRows: number): numb
   if (!num || !sev || !text) throw new Error('findings list needs three columns');
   shown.forEach((f, i) => {
     const rowY = y + i * SPACE.findingRow + 2;
-    drawText(doc, String(i + 1), num.x, rowY, { ...TYPE.cell, color: PALETTE.muted }, { width: num.width, align: 'right' });
-    drawText(doc, ctx.t(`severity.${f.severity}`), sev.x, rowY, { ...TYPE.cellBold, color: SEVERITY_COLOUR[f.severity] }, { width: sev.width });
+    drawText(
+      doc,
+      String(i + 1),
+      num.x,
+      rowY,
+      { ...TYPE.cell, color: PALETTE.muted },
+      { width: num.width, align: 'right' },
+    );
+    drawText(
+      doc,
+      ctx.t(`severity.${f.severity}`),
+      sev.x,
+      rowY,
+      { ...TYPE.cellBold, color: SEVERITY_COLOUR[f.severity] },
+      { width: sev.width },
+    );
     drawText(doc, findingLine(doc, f, TYPE.cell, text.width), text.x, rowY, TYPE.cell, { width: text.width });
   });
   y += shown.length * SPACE.findingRow;
   if (findings.length > shown.length) {
-    drawText(doc, ctx.t('findings.more', { count: findings.length - shown.length }), text.x, y + 3, TYPE.more, { width: text.width });
+    drawText(doc, ctx.t('findings.more', { count: findings.length - shown.length }), text.x, y + 3, TYPE.more, {
+      width: text.width,
+    });
     y += SPACE.moreLine;
   }
   return y + SPACE.afterSection;

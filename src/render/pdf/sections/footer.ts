@@ -16,8 +16,14 @@ export function drawFooter(ctx: PageContext, packetSha256: string): void {
   const pageWidth = 60;
   const leftWidth = g.contentWidth - pageWidth - 8;
   const hash = ctx.t('footer.hash', hashParts(packetSha256));
-  drawText(doc, ctx.t('footer.line', { hash, verify: ctx.t('footer.verify') }), g.left, top + 6, TYPE.footer, { width: leftWidth });
+  drawText(doc, ctx.t('footer.line', { hash, verify: ctx.t('footer.verify') }), g.left, top + 6, TYPE.footer, {
+    width: leftWidth,
+  });
   drawText(doc, pageLabel, g.right - pageWidth, top + 6, TYPE.footer, { width: pageWidth, align: 'right' });
-  const tool = ctx.t('footer.tool', { tool: packet.tool.name, version: packet.tool.version, mode: ctx.t(`footer.mode.${packet.collection.mode}`) });
+  const tool = ctx.t('footer.tool', {
+    tool: packet.tool.name,
+    version: packet.tool.version,
+    mode: ctx.t(`footer.mode.${packet.collection.mode}`),
+  });
   drawText(doc, tool, g.left, top + 16, TYPE.footer, { width: leftWidth });
 }

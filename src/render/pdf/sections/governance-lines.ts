@@ -53,7 +53,13 @@ function driftItemLines(ctx: PageContext, item: DriftItem, width: number, maxLin
   const m = measure(ctx);
   const name = toWinAnsi(pageName(ctx, item));
   const summary = toWinAnsi(item.summary.split(item.resource).join(name));
-  const line = (n: string) => toWinAnsi(ctx.t('governance.driftItem', { severity: ctx.t(`governance.severity.${item.severity}`), summary: summary.split(name).join(n) }));
+  const line = (n: string) =>
+    toWinAnsi(
+      ctx.t('governance.driftItem', {
+        severity: ctx.t(`governance.severity.${item.severity}`),
+        summary: summary.split(name).join(n),
+      }),
+    );
   const full = whole(line(name), width, maxLines, m);
   if (full) return full;
   const short = summary.includes(name) ? fitMiddle(name, Math.min(m(name), width * NAME_SHARE), m) : name;
@@ -75,10 +81,16 @@ function comparedLines(ctx: PageContext, s: Compared, width: number, compact: bo
   const pointed = (name: string) => toWinAnsi(ctx.t('governance.driftPointer', { text: header(name) }));
   // One line: with the pointer to the workbook if it fits, else without; a long approver name gives way first.
   const headerLine =
-    whole(pointed(by), width, 1, m) ?? whole(header(by), width, 1, m) ?? whole(header(fitEnd(by, APPROVER_WIDTH, m)), width, 1, m) ?? wrapLines(header(by), width, 1, m);
+    whole(pointed(by), width, 1, m) ??
+    whole(header(by), width, 1, m) ??
+    whole(header(fitEnd(by, APPROVER_WIDTH, m)), width, 1, m) ??
+    wrapLines(header(by), width, 1, m);
   // The most severe items: critical ones, or warnings when nothing is critical; info stays in the workbook.
   const worst = s.items.filter((i) => i.severity === 'critical');
-  const shown = (worst.length > 0 ? worst : s.items.filter((i) => i.severity === 'warning')).slice(0, compact ? 1 : DRIFT_ITEMS);
+  const shown = (worst.length > 0 ? worst : s.items.filter((i) => i.severity === 'warning')).slice(
+    0,
+    compact ? 1 : DRIFT_ITEMS,
+  );
   return [...headerLine, ...shown.flatMap((item) => driftItemLines(ctx, item, width, ITEM_LINES))];
 }
 
@@ -93,7 +105,12 @@ function noBaselineLines(ctx: PageContext, command: string, width: number): stri
 }
 
 /** `compact`: the page is tight, so one item instead of two. */
-export function driftLines(ctx: PageContext, s: Exclude<DriftSection, { state: 'not_collected' }>, width: number, compact = false): string[] {
+export function driftLines(
+  ctx: PageContext,
+  s: Exclude<DriftSection, { state: 'not_collected' }>,
+  width: number,
+  compact = false,
+): string[] {
   return s.state === 'no_baseline' ? noBaselineLines(ctx, s.command, width) : comparedLines(ctx, s, width, compact);
 }
 
@@ -113,7 +130,8 @@ function unique(values: Array<string | undefined>): string[] {
 function registerStateText(ctx: PageContext, s: Evaluated, limit: number): string {
   const open = s.entries.filter((e) => OPEN.has(e.status));
   const of = (status: ExceptionRow['status']) => s.entries.filter((e) => e.status === status);
-  const withOwner = (e: ExceptionRow) => ctx.t('governance.exceptionWithOwner', { id: e.id, owner: e.owner ?? ctx.t('governance.noOwner') });
+  const withOwner = (e: ExceptionRow) =>
+    ctx.t('governance.exceptionWithOwner', { id: e.id, owner: e.owner ?? ctx.t('governance.noOwner') });
   const parts: string[] = [];
   if (open.length > 0 || s.entries.length === 0) {
     const unused = of('unused');
@@ -122,14 +140,34 @@ function registerStateText(ctx: PageContext, s: Evaluated, limit: number): strin
         count: open.length,
         owners: listOf(ctx, unique(open.map((e) => e.owner)), limit),
         unused: unused.length,
-        unusedIds: listOf(ctx, unused.map((e) => e.id), limit),
+        unusedIds: listOf(
+          ctx,
+          unused.map((e) => e.id),
+          limit,
+        ),
       }),
     );
   }
   const expired = of('expired');
-  if (expired.length > 0) parts.push(ctx.t('governance.exceptionsExpired', { count: expired.length, list: listOf(ctx, expired.map(withOwner), limit) }));
+  if (expired.length > 0)
+    parts.push(
+      ctx.t('governance.exceptionsExpired', {
+        count: expired.length,
+        list: listOf(ctx, expired.map(withOwner), limit),
+      }),
+    );
   const invalid = of('invalid');
-  if (invalid.length > 0) parts.push(ctx.t('governance.exceptionsInvalid', { count: invalid.length, list: listOf(ctx, invalid.map((e) => e.id), limit) }));
+  if (invalid.length > 0)
+    parts.push(
+      ctx.t('governance.exceptionsInvalid', {
+        count: invalid.length,
+        list: listOf(
+          ctx,
+          invalid.map((e) => e.id),
+          limit,
+        ),
+      }),
+    );
   return ctx.t('governance.exceptionsLine', { parts: parts.join(ctx.t('details.paragraphSeparator')) });
 }
 
@@ -137,16 +175,33 @@ function expiringText(ctx: PageContext, s: Evaluated, limit: number): string {
   const byId = new Map(s.entries.map((e) => [e.id, e]));
   const items = s.expiringWithin30Days.flatMap((id) => {
     const e = byId.get(id);
-    return e ? [ctx.t('governance.expiringItem', { id, expires: e.expires ?? '', owner: e.owner ?? ctx.t('governance.noOwner'), days: e.daysLeft ?? 0 })] : [];
+    return e
+      ? [
+          ctx.t('governance.expiringItem', {
+            id,
+            expires: e.expires ?? '',
+            owner: e.owner ?? ctx.t('governance.noOwner'),
+            days: e.daysLeft ?? 0,
+          }),
+        ]
+      : [];
   });
-  return items.length > 0 ? ctx.t('governance.expiring', { count: items.length, list: listOf(ctx, items, limit) }) : ctx.t('governance.expiringNone');
+  return items.length > 0
+    ? ctx.t('governance.expiring', { count: items.length, list: listOf(ctx, items, limit) })
+    : ctx.t('governance.expiringNone');
 }
 
 /**
  * Lines of text that fit `maxLines`, with lists shortened from MAX_LIST_ITEMS names down to one;
  * only when even one name per list does not fit is a second line (`orLines`) taken, then the end cut.
  */
-function fitted(ctx: PageContext, text: (limit: number) => string, width: number, maxLines: number, orLines?: number): string[] {
+function fitted(
+  ctx: PageContext,
+  text: (limit: number) => string,
+  width: number,
+  maxLines: number,
+  orLines?: number,
+): string[] {
   const m = measure(ctx);
   for (const lines of orLines ? [maxLines, orLines] : [maxLines]) {
     for (let limit = MAX_LIST_ITEMS; limit >= 1; limit--) {
@@ -157,14 +212,25 @@ function fitted(ctx: PageContext, text: (limit: number) => string, width: number
   return wrapLines(toWinAnsi(text(1)), width, orLines ?? maxLines, m);
 }
 
-export function exceptionLines(ctx: PageContext, s: Exclude<ExceptionsSection, { state: 'not_collected' }>, width: number, compact = false): string[] {
+export function exceptionLines(
+  ctx: PageContext,
+  s: Exclude<ExceptionsSection, { state: 'not_collected' }>,
+  width: number,
+  compact = false,
+): string[] {
   const m = measure(ctx);
   if (s.state === 'no_register') {
-    return [fitInto((file) => toWinAnsi(ctx.t('governance.noRegister', { file })), toWinAnsi(s.file), width, m, 'middle')];
+    return [
+      fitInto((file) => toWinAnsi(ctx.t('governance.noRegister', { file })), toWinAnsi(s.file), width, m, 'middle'),
+    ];
   }
-  if (s.entries.length === 0) return [fitInto((file) => toWinAnsi(ctx.t('governance.registerEmpty', { file })), toWinAnsi(s.file), width, m, 'middle')];
+  if (s.entries.length === 0)
+    return [
+      fitInto((file) => toWinAnsi(ctx.t('governance.registerEmpty', { file })), toWinAnsi(s.file), width, m, 'middle'),
+    ];
   // State and expiries share one line when they fit it; otherwise one line each (two for the state when not compact).
-  const joined = (limit: number) => `${registerStateText(ctx, s, limit)}${ctx.t('details.paragraphSeparator')}${expiringText(ctx, s, limit)}`;
+  const joined = (limit: number) =>
+    `${registerStateText(ctx, s, limit)}${ctx.t('details.paragraphSeparator')}${expiringText(ctx, s, limit)}`;
   const one = whole(joined(MAX_LIST_ITEMS), width, 1, m);
   if (one) return one;
   const state = fitted(ctx, (limit) => registerStateText(ctx, s, limit), width, 1, compact ? undefined : 2);

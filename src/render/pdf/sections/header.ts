@@ -23,7 +23,10 @@ export function drawHeader(ctx: PageContext, y: number, logoPath?: string): numb
   const month = formatInstant(packet.period.startUtc, packet.period.timeZone, ctx.t('format.month'), locale);
   const period = toWinAnsi(ctx.t('header.period', { month }));
   const zone = toWinAnsi(ctx.t('header.zone', { zone: packet.period.timeZone }));
-  const rightWidth = Math.min(MAX_RIGHT_BLOCK, Math.max(measurer(doc, TYPE.period)(period), measurer(doc, TYPE.byline)(zone)));
+  const rightWidth = Math.min(
+    MAX_RIGHT_BLOCK,
+    Math.max(measurer(doc, TYPE.period)(period), measurer(doc, TYPE.byline)(zone)),
+  );
   const leftWidth = g.right - rightWidth - GUTTER - x;
   // Long tenant and operator names give way; the fixed wording, time and schema never do.
   const title = fitInto(

@@ -8,9 +8,10 @@ export function drawHeading(ctx: PageContext, y: number, title: string, note?: s
   const w = drawText(doc, title, g.left, y, TYPE.heading, { width: g.contentWidth });
   if (note) {
     const x = g.left + w + 8;
-    drawText(doc, note, x, y + (TYPE.heading.size - TYPE.headingNote.size) * 0.75, TYPE.headingNote, { width: g.right - x });
+    drawText(doc, note, x, y + (TYPE.heading.size - TYPE.headingNote.size) * 0.75, TYPE.headingNote, {
+      width: g.right - x,
+    });
   }
   hline(doc, g.left, g.right, y + TYPE.heading.size + 3.5, PALETTE.rule, 0.75);
   return y + SPACE.headingHeight;
 }
-

@@ -4,7 +4,12 @@
  * principals; then key-management events). Each line is built for a number of names per list, so
  * the caller can shrink the lists until it fits, and every list that is cut says "+N more".
  */
-import type { CoverageStatement, DeniedUploadsCollected, KeyUsageCollected, LogSourceId } from '../../../model/log-sections.js';
+import type {
+  CoverageStatement,
+  DeniedUploadsCollected,
+  KeyUsageCollected,
+  LogSourceId,
+} from '../../../model/log-sections.js';
 import type { KeyManagementEvent } from '../../../model/log-sections.js';
 import { measurer } from '../draw.js';
 import { formatInstant } from '../format.js';
@@ -62,9 +67,14 @@ function coverageOf(ctx: PageContext, source: LogSourceId, statements: CoverageS
   const none = mine.filter((s) => s.state === 'no_records');
   const gaps: string[] = [];
   if (some.length > 0) {
-    gaps.push(listOf(ctx, some, limit, (s) => ctx.t('logs.coverage.someDays', { bucket: name(s.bucket), have: s.daysWithRecords, days: s.daysInPeriod })));
+    gaps.push(
+      listOf(ctx, some, limit, (s) =>
+        ctx.t('logs.coverage.someDays', { bucket: name(s.bucket), have: s.daysWithRecords, days: s.daysInPeriod }),
+      ),
+    );
   }
-  if (none.length > 0) gaps.push(ctx.t(`logs.coverage.noneFor.${source}`, { buckets: listOf(ctx, none, limit, (s) => name(s.bucket)) }));
+  if (none.length > 0)
+    gaps.push(ctx.t(`logs.coverage.noneFor.${source}`, { buckets: listOf(ctx, none, limit, (s) => name(s.bucket)) }));
   const gapText = gaps.join(ctx.t('logs.itemSeparator'));
   if (full === mine.length) return ctx.t('logs.coverage.all', { source: label, days, buckets: mine.length });
   if (full === 0) return ctx.t('logs.coverage.onlyGaps', { source: label, gaps: gapText });
@@ -75,9 +85,16 @@ function coverageOf(ctx: PageContext, source: LogSourceId, statements: CoverageS
 export function deniedUploadsLines(ctx: PageContext, s: DeniedUploadsCollected, limit: number): Paragraph[] {
   const name = nameFitter(ctx, limit);
   const sourceCounts: string[] = [];
-  if (s.sources.accessLogs.state === 'read') sourceCounts.push(ctx.t('logs.sourceCount', { source: ctx.t('logs.source.access_logs'), count: s.bySource.accessLogs }));
-  if (s.sources.cloudTrail.state === 'read') sourceCounts.push(ctx.t('logs.sourceCount', { source: ctx.t('logs.source.cloudtrail'), count: s.bySource.cloudTrail }));
-  if (s.sources.accessLogs.state === 'read' && s.sources.cloudTrail.state === 'read') sourceCounts.push(ctx.t('logs.bothCount', { count: s.bySource.both }));
+  if (s.sources.accessLogs.state === 'read')
+    sourceCounts.push(
+      ctx.t('logs.sourceCount', { source: ctx.t('logs.source.access_logs'), count: s.bySource.accessLogs }),
+    );
+  if (s.sources.cloudTrail.state === 'read')
+    sourceCounts.push(
+      ctx.t('logs.sourceCount', { source: ctx.t('logs.source.cloudtrail'), count: s.bySource.cloudTrail }),
+    );
+  if (s.sources.accessLogs.state === 'read' && s.sources.cloudTrail.state === 'read')
+    sourceCounts.push(ctx.t('logs.bothCount', { count: s.bySource.both }));
   const coverage: string[] = [];
   const bothEveryDay =
     s.sources.accessLogs.state === 'read' &&
@@ -86,10 +103,23 @@ export function deniedUploadsLines(ctx: PageContext, s: DeniedUploadsCollected, 
     s.coverage.every((c) => c.state === 'records_every_day');
   if (bothEveryDay) {
     const buckets = s.coverage.filter((c) => c.source === 'cloudtrail').length;
-    coverage.push(ctx.t('logs.coverage.all', { source: ctx.t('logs.source.both'), days: s.coverage[0]?.daysInPeriod ?? 0, buckets }));
+    coverage.push(
+      ctx.t('logs.coverage.all', {
+        source: ctx.t('logs.source.both'),
+        days: s.coverage[0]?.daysInPeriod ?? 0,
+        buckets,
+      }),
+    );
   } else {
-    for (const [source, summary] of [['access_logs', s.sources.accessLogs], ['cloudtrail', s.sources.cloudTrail]] as const) {
-      coverage.push(summary.state === 'read' ? coverageOf(ctx, source, s.coverage, limit) : ctx.t('logs.coverage.notConfigured', { source: ctx.t(`logs.source.${source}`) }));
+    for (const [source, summary] of [
+      ['access_logs', s.sources.accessLogs],
+      ['cloudtrail', s.sources.cloudTrail],
+    ] as const) {
+      coverage.push(
+        summary.state === 'read'
+          ? coverageOf(ctx, source, s.coverage, limit)
+          : ctx.t('logs.coverage.notConfigured', { source: ctx.t(`logs.source.${source}`) }),
+      );
     }
   }
   return [
@@ -97,7 +127,9 @@ export function deniedUploadsLines(ctx: PageContext, s: DeniedUploadsCollected, 
       text: ctx.t(s.total === 0 ? 'details.deniedNone' : 'details.deniedValue', {
         total: s.total,
         // Two buckets at most: the page names where it happened, the workbook has the full list.
-        buckets: listOf(ctx, s.byBucket, Math.min(limit, 2), (b) => ctx.t('logs.bucketCount', { bucket: name(b.bucket), count: b.count })),
+        buckets: listOf(ctx, s.byBucket, Math.min(limit, 2), (b) =>
+          ctx.t('logs.bucketCount', { bucket: name(b.bucket), count: b.count }),
+        ),
         sources: sourceCounts.join(ctx.t('logs.itemSeparator')),
       }),
       maxLines: 1,
@@ -107,7 +139,9 @@ export function deniedUploadsLines(ctx: PageContext, s: DeniedUploadsCollected, 
   ];
 }
 
-function sortedEvents(events: Array<KeyManagementEvent & { keyArn: string }>): Array<KeyManagementEvent & { keyArn: string }> {
+function sortedEvents(
+  events: Array<KeyManagementEvent & { keyArn: string }>,
+): Array<KeyManagementEvent & { keyArn: string }> {
   const weight = (e: KeyManagementEvent) => EVENT_WEIGHT[e.eventName] ?? 9;
   return [...events].sort((a, b) => weight(a) - weight(b) || (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
 }
@@ -126,12 +160,20 @@ export function keyUsageLines(ctx: PageContext, s: KeyUsageCollected, limit: num
 
   const unexpected = s.keys.flatMap((k) => k.unexpectedPrincipals.map((u) => ({ ...u, keyArn: k.keyArn })));
   const unexpectedItem = (u: (typeof unexpected)[number]) =>
-    ctx.t('logs.unexpectedItem', { principal: who(u.principal), key: itemKey(u.keyArn), calls: u.calls, operations: u.operations.join('/') });
+    ctx.t('logs.unexpectedItem', {
+      principal: who(u.principal),
+      key: itemKey(u.keyArn),
+      calls: u.calls,
+      operations: u.operations.join('/'),
+    });
   const unchecked = s.keys.filter((k) => !k.expectationConfigured).length;
   let principals: string;
   if (s.keys.length > 0 && unchecked === s.keys.length) principals = ctx.t('logs.unexpectedNotChecked');
   else {
-    principals = unexpected.length > 0 ? ctx.t('logs.unexpected', { count: unexpected.length, list: listOf(ctx, unexpected, limit, unexpectedItem) }) : ctx.t('logs.unexpectedNone');
+    principals =
+      unexpected.length > 0
+        ? ctx.t('logs.unexpected', { count: unexpected.length, list: listOf(ctx, unexpected, limit, unexpectedItem) })
+        : ctx.t('logs.unexpectedNone');
     if (unchecked > 0) principals += ctx.t('logs.uncheckedKeys', { count: unchecked });
   }
 
@@ -145,7 +187,10 @@ export function keyUsageLines(ctx: PageContext, s: KeyUsageCollected, limit: num
       day: formatInstant(e.time, packet.tenant.timeZone, ctx.t('format.day'), locale),
       error: e.errorCode ?? '',
     });
-  const changes = events.length > 0 ? ctx.t('logs.events', { count: events.length, list: listOf(ctx, events, limit, eventItem) }) : ctx.t('logs.eventsNone');
+  const changes =
+    events.length > 0
+      ? ctx.t('logs.events', { count: events.length, list: listOf(ctx, events, limit, eventItem) })
+      : ctx.t('logs.eventsNone');
   return [
     {
       text: ctx.t('details.keyUsageValue', {

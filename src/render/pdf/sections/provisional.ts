@@ -10,7 +10,11 @@ export function drawProvisionalStamp(ctx: PageContext): void {
   const width = g.right - g.left;
   doc.save();
   doc.font('Helvetica-Bold').fontSize(9).fillColor('#C00000');
-  doc.text(ctx.t('provisionalNote', { period: packet.period.label }), g.left, 6, { width, align: 'center', lineBreak: false });
+  doc.text(ctx.t('provisionalNote', { period: packet.period.label }), g.left, 6, {
+    width,
+    align: 'center',
+    lineBreak: false,
+  });
   const cx = (g.left + g.right) / 2;
   const cy = doc.page.height / 2;
   doc.rotate(-35, { origin: [cx, cy] });

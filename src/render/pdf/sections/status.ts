@@ -23,7 +23,12 @@ export function drawStatus(ctx: PageContext, y: number): number {
   const headline = wrapLines(toWinAnsi(packet.headline), width, 2, measurer(doc, TYPE.headline));
   headline.forEach((line, i) => drawText(doc, line, x, y + 3 + i * HEADLINE_LEADING, TYPE.headline, { width }));
   const top = y + 3 + headline.length * HEADLINE_LEADING + 4;
-  const lines = wrapLines(toWinAnsi(packet.completeness.text), width, 3 - headline.length, measurer(doc, TYPE.completeness));
+  const lines = wrapLines(
+    toWinAnsi(packet.completeness.text),
+    width,
+    3 - headline.length,
+    measurer(doc, TYPE.completeness),
+  );
   lines.forEach((line, i) => drawText(doc, line, x, top + i * COMPLETENESS_LEADING, TYPE.completeness, { width }));
   return y + statusHeight();
 }

@@ -40,37 +40,71 @@ interface Tile {
 }
 
 /** Coverage going up is good news, down is bad; colour only reinforces the sign and the triangle. */
-const COVERAGE_COLOUR: Record<Delta['direction'], string> = { up: PALETTE.pass, down: PALETTE.fail, same: PALETTE.muted };
+const COVERAGE_COLOUR: Record<Delta['direction'], string> = {
+  up: PALETTE.pass,
+  down: PALETTE.fail,
+  same: PALETTE.muted,
+};
 
-function previousMonth(ctx: PageContext): { point: NonNullable<ReturnType<typeof previousPoint>>; month: string } | undefined {
+function previousMonth(
+  ctx: PageContext,
+): { point: NonNullable<ReturnType<typeof previousPoint>>; month: string } | undefined {
   const point = previousPoint(ctx.packet.sections.trend, ctx.packet.period.label);
   if (!point) return undefined;
   return { point, month: formatMonth(point.period, ctx.t('format.trendMonth'), ctx.t('locale')) };
 }
 
-function deltaOf(ctx: PageContext, delta: Delta | null, key: 'tiles.delta' | 'tiles.countDelta', month: string, colours: Record<Delta['direction'], string>): TileDelta | undefined {
+function deltaOf(
+  ctx: PageContext,
+  delta: Delta | null,
+  key: 'tiles.delta' | 'tiles.countDelta',
+  month: string,
+  colours: Record<Delta['direction'], string>,
+): TileDelta | undefined {
   if (!delta) return undefined;
-  return { text: ctx.t(`${key}.${delta.direction}`, { delta: delta.magnitude, month }), direction: delta.direction, colour: colours[delta.direction] };
+  return {
+    text: ctx.t(`${key}.${delta.direction}`, { delta: delta.magnitude, month }),
+    direction: delta.direction,
+    colour: colours[delta.direction],
+  };
 }
 
 function percentTile(ctx: PageContext, label: string, pct: number | null, note: string): Tile {
   const value = formatPercent(pct);
-  if (value === null) return { label, body: { kind: 'value', value: ctx.t('tiles.noValue'), note: ctx.t('tiles.noInventory') } };
+  if (value === null)
+    return { label, body: { kind: 'value', value: ctx.t('tiles.noValue'), note: ctx.t('tiles.noInventory') } };
   return { label, body: { kind: 'value', value, unit: ctx.t('tiles.percentUnit'), note } };
 }
 
 function fractionTile(ctx: PageContext, label: string, n: number, total: number, note: string): Tile {
-  return { label, body: { kind: 'value', value: ctx.t('tiles.fractionValue', { n }), unit: ctx.t('tiles.fractionUnit', { total }), note } };
+  return {
+    label,
+    body: {
+      kind: 'value',
+      value: ctx.t('tiles.fractionValue', { n }),
+      unit: ctx.t('tiles.fractionUnit', { total }),
+      note,
+    },
+  };
 }
 
 /** The month's merged count, split by reason; "—" and "not collected" when the logs were not read. */
 function deniedUploadsTile(ctx: PageContext): Tile {
   const label = ctx.t('tiles.deniedUploads');
   const s = ctx.packet.sections.deniedUploads;
-  if (s.state !== 'collected') return { label, body: { kind: 'value', value: ctx.t('tiles.noValue'), note: ctx.t('tiles.deniedNotCollected') } };
-  const reasons = DENIAL_REASONS.filter((r) => s.byReason[r] > 0).map((r) => ctx.t(`tiles.deniedReason.${r}`, { n: s.byReason[r] }));
-  const note = reasons.length > 0 ? { items: reasons, separator: ctx.t('tiles.deniedReasonSeparator') } : ctx.t('tiles.deniedNone');
-  return { label, body: { kind: 'value', value: ctx.t('tiles.fractionValue', { n: s.total }), unit: ctx.t('tiles.deniedUnit'), note } };
+  if (s.state !== 'collected')
+    return { label, body: { kind: 'value', value: ctx.t('tiles.noValue'), note: ctx.t('tiles.deniedNotCollected') } };
+  const reasons = DENIAL_REASONS.filter((r) => s.byReason[r] > 0).map((r) =>
+    ctx.t(`tiles.deniedReason.${r}`, { n: s.byReason[r] }),
+  );
+  const note =
+    reasons.length > 0
+      ? { items: reasons, separator: ctx.t('tiles.deniedReasonSeparator') }
+      : ctx.t('tiles.deniedNone');
+  return {
+    label,
+    body: { kind: 'value', value: ctx.t('tiles.fractionValue', { n: s.total }), unit: ctx.t('tiles.deniedUnit'), note },
+  };
 }
 
 /** The five tiles, in reading order, with deltas against the previous month where its packet was read. */
@@ -79,21 +113,44 @@ function tilesFor(ctx: PageContext): Tile[] {
   const prev = previousMonth(ctx);
   const withDelta = (tile: Tile, delta: TileDelta | undefined): Tile => (delta ? { ...tile, delta } : tile);
   const pct = (current: number | null, previous: number | null | undefined) =>
-    prev ? deltaOf(ctx, percentDelta(current, previous ?? null), 'tiles.delta', prev.month, COVERAGE_COLOUR) : undefined;
+    prev
+      ? deltaOf(ctx, percentDelta(current, previous ?? null), 'tiles.delta', prev.month, COVERAGE_COLOUR)
+      : undefined;
   const denied = ctx.packet.sections.deniedUploads;
   const neutral = { up: PALETTE.muted, down: PALETTE.muted, same: PALETTE.muted };
-  const deniedDelta = prev && denied.state === 'collected' ? deltaOf(ctx, countDelta(denied.total, prev.point.deniedUploads), 'tiles.countDelta', prev.month, neutral) : undefined;
+  const deniedDelta =
+    prev && denied.state === 'collected'
+      ? deltaOf(ctx, countDelta(denied.total, prev.point.deniedUploads), 'tiles.countDelta', prev.month, neutral)
+      : undefined;
   return [
-    withDelta(percentTile(ctx, ctx.t('tiles.objects'), k.objectsPct, k.coverageBasis), pct(k.objectsPct, prev?.point.objectsPct)),
-    withDelta(percentTile(ctx, ctx.t('tiles.bytes'), k.bytesPct, k.coverageBasis), pct(k.bytesPct, prev?.point.bytesPct)),
-    fractionTile(ctx, ctx.t('tiles.defaultEncryption'), k.defaultEncryption.enabled, k.defaultEncryption.total, ctx.t('tiles.defaultEncryptionNote')),
+    withDelta(
+      percentTile(ctx, ctx.t('tiles.objects'), k.objectsPct, k.coverageBasis),
+      pct(k.objectsPct, prev?.point.objectsPct),
+    ),
+    withDelta(
+      percentTile(ctx, ctx.t('tiles.bytes'), k.bytesPct, k.coverageBasis),
+      pct(k.bytesPct, prev?.point.bytesPct),
+    ),
+    fractionTile(
+      ctx,
+      ctx.t('tiles.defaultEncryption'),
+      k.defaultEncryption.enabled,
+      k.defaultEncryption.total,
+      ctx.t('tiles.defaultEncryptionNote'),
+    ),
     {
       label: ctx.t('tiles.guardrails'),
       body: {
         kind: 'pairs',
         pairs: [
-          { label: ctx.t('tiles.sse'), value: ctx.t('tiles.fraction', { n: k.sseEnforced.yes, total: k.sseEnforced.total }) },
-          { label: ctx.t('tiles.tls'), value: ctx.t('tiles.fraction', { n: k.tlsEnforced.yes, total: k.tlsEnforced.total }) },
+          {
+            label: ctx.t('tiles.sse'),
+            value: ctx.t('tiles.fraction', { n: k.sseEnforced.yes, total: k.sseEnforced.total }),
+          },
+          {
+            label: ctx.t('tiles.tls'),
+            value: ctx.t('tiles.fraction', { n: k.tlsEnforced.yes, total: k.tlsEnforced.total }),
+          },
         ],
         note: ctx.t('tiles.guardrailsNote'),
       },
@@ -103,7 +160,13 @@ function tilesFor(ctx: PageContext): Tile[] {
 }
 
 /** Items packed greedily, whole, into at most `maxLines` lines; what is left ends the last line, cut. */
-function packItems(items: string[], separator: string, width: number, maxLines: number, measure: (s: string) => number): string[] {
+function packItems(
+  items: string[],
+  separator: string,
+  width: number,
+  maxLines: number,
+  measure: (s: string) => number,
+): string[] {
   const lines: string[] = [];
   let current = '';
   for (const [i, item] of items.entries()) {
@@ -134,20 +197,36 @@ function scaled(style: TextStyle, scale: number): TextStyle {
 }
 
 /** Value and unit share one baseline and shrink together until both fit the tile. */
-function drawValue(doc: Doc, body: Extract<TileBody, { kind: 'value' }>, x: number, baseline: number, width: number): void {
+function drawValue(
+  doc: Doc,
+  body: Extract<TileBody, { kind: 'value' }>,
+  x: number,
+  baseline: number,
+  width: number,
+): void {
   const gap = 3;
   // +0.5: headroom so float rounding never makes the fitted unit one hair too wide.
-  const natural = 0.5 + measurer(doc, TYPE.tileValue)(toWinAnsi(body.value)) + (body.unit ? gap + measurer(doc, TYPE.tileUnit)(toWinAnsi(body.unit)) : 0);
+  const natural =
+    0.5 +
+    measurer(doc, TYPE.tileValue)(toWinAnsi(body.value)) +
+    (body.unit ? gap + measurer(doc, TYPE.tileUnit)(toWinAnsi(body.unit)) : 0);
   const scale = Math.max(MIN_SCALE, Math.min(1, width / natural));
   const valueStyle = scaled(TYPE.tileValue, scale);
   const drawn = drawText(doc, body.value, x, baseline - ASCENT * valueStyle.size, valueStyle, { width });
   if (!body.unit) return;
   const unitStyle = scaled(TYPE.tileUnit, scale);
   const unitX = x + drawn + gap * scale;
-  if (x + width - unitX > 0) drawText(doc, body.unit, unitX, baseline - ASCENT * unitStyle.size, unitStyle, { width: x + width - unitX });
+  if (x + width - unitX > 0)
+    drawText(doc, body.unit, unitX, baseline - ASCENT * unitStyle.size, unitStyle, { width: x + width - unitX });
 }
 
-function drawPairs(doc: Doc, pairs: Array<{ label: string; value: string }>, x: number, y: number, width: number): void {
+function drawPairs(
+  doc: Doc,
+  pairs: Array<{ label: string; value: string }>,
+  x: number,
+  y: number,
+  width: number,
+): void {
   const labelWidth = Math.max(...pairs.map((p) => measurer(doc, TYPE.tilePairLabel)(toWinAnsi(p.label)))) + 5;
   const valueWidth = width - labelWidth;
   const natural = 0.5 + Math.max(...pairs.map((p) => measurer(doc, TYPE.tilePair)(toWinAnsi(p.value))));
@@ -198,7 +277,9 @@ export function drawTiles(ctx: PageContext, y: number): number {
     // Notes may take two lines; they sit on the tile's bottom edge so values stay aligned.
     const note = noteLines(doc, tile.body.note, w);
     note.forEach((line, j) => {
-      drawText(doc, line, x, y + h - PAD - TYPE.tileNote.size - (note.length - 1 - j) * NOTE_LEADING, TYPE.tileNote, { width: w });
+      drawText(doc, line, x, y + h - PAD - TYPE.tileNote.size - (note.length - 1 - j) * NOTE_LEADING, TYPE.tileNote, {
+        width: w,
+      });
     });
   });
   return y + tilesHeight(ctx);

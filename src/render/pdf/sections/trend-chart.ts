@@ -67,7 +67,12 @@ export function drawTrend(ctx: PageContext, y: number): number {
   const { doc, geometry: g } = ctx;
   const locale = ctx.t('locale');
   const h = boxHeight(points);
-  box(doc, g.left, y, g.contentWidth, h, { fill: PALETTE.tileFill, stroke: PALETTE.hairline, lineWidth: 0.75, radius: 3 });
+  box(doc, g.left, y, g.contentWidth, h, {
+    fill: PALETTE.tileFill,
+    stroke: PALETTE.hairline,
+    lineWidth: 0.75,
+    radius: 3,
+  });
 
   const left = g.left + PAD_X;
   const plotLeft = g.left + LABEL_WIDTH;
@@ -94,12 +99,20 @@ export function drawTrend(ctx: PageContext, y: number): number {
   const plotTop = top + VALUE_ROOM;
   const plotBottom = plotTop + PLOT;
   const yOf = (v: number) => (axis ? plotBottom - axisPosition(v, axis) * PLOT : plotBottom);
-  drawText(doc, ctx.t('trend.objects'), left, plotTop + PLOT / 2 - TYPE.trendLabel.size / 2, TYPE.trendLabel, { width: LABEL_WIDTH - 34 });
+  drawText(doc, ctx.t('trend.objects'), left, plotTop + PLOT / 2 - TYPE.trendLabel.size / 2, TYPE.trendLabel, {
+    width: LABEL_WIDTH - 34,
+  });
   if (axis) {
-    for (const [value, lineY] of [[axis.max, plotTop], [axis.min, plotBottom]] as const) {
+    for (const [value, lineY] of [
+      [axis.max, plotTop],
+      [axis.min, plotBottom],
+    ] as const) {
       hline(doc, plotLeft, g.right - PAD_X, lineY, PALETTE.hairline, 0.5);
       const label = ctx.t('trend.axis', { value: axisLabel(value) });
-      drawText(doc, label, plotLeft - 32, lineY - TYPE.trendAxis.size / 2, TYPE.trendAxis, { width: 28, align: 'right' });
+      drawText(doc, label, plotLeft - 32, lineY - TYPE.trendAxis.size / 2, TYPE.trendAxis, {
+        width: 28,
+        align: 'right',
+      });
     }
     // The line joins consecutive months only: a gap breaks it.
     doc.save().lineWidth(0.9).strokeColor(PALETTE.ink);
@@ -117,7 +130,11 @@ export function drawTrend(ctx: PageContext, y: number): number {
   points.forEach((p, i) => {
     const v = values[i];
     if (v !== null && v !== undefined) {
-      doc.save().circle(cx(i), yOf(v), i === lastIndex ? DOT + 0.6 : DOT).fill(PALETTE.ink).restore();
+      doc
+        .save()
+        .circle(cx(i), yOf(v), i === lastIndex ? DOT + 0.6 : DOT)
+        .fill(PALETTE.ink)
+        .restore();
       const style = i === lastIndex ? { ...TYPE.trendValue, font: 'Helvetica-Bold' as const } : TYPE.trendValue;
       centred(ctx, formatPercent(v) ?? '', cx(i), yOf(v) - DOT - 2 - style.size, style, slot - 2);
       return;
@@ -142,7 +159,14 @@ export function drawTrend(ctx: PageContext, y: number): number {
       if (p.state !== 'present') return;
       const v = p[key];
       const text = v === null ? ctx.t('trend.notCollected') : ctx.t('trend.count', { n: v });
-      centred(ctx, text, cx(i), rowTop, i === lastIndex ? { ...TYPE.trendCell, font: 'Helvetica-Bold' } : TYPE.trendCell, slot - 2);
+      centred(
+        ctx,
+        text,
+        cx(i),
+        rowTop,
+        i === lastIndex ? { ...TYPE.trendCell, font: 'Helvetica-Bold' } : TYPE.trendCell,
+        slot - 2,
+      );
     });
     rowTop += ROW;
   }

@@ -25,10 +25,26 @@ interface Row {
   detail?: string;
 }
 
-const RECORDER_TONE: Record<RecorderRow['state'], Tone> = { recording: 'good', not_recording: 'warn', unreadable: 'warn', not_collected: 'neutral' };
-const AWS_TONE: Record<AwsVerdict, Tone> = { COMPLIANT: 'good', NON_COMPLIANT: 'bad', NOT_APPLICABLE: 'neutral', INSUFFICIENT_DATA: 'warn', NO_RESULT: 'neutral' };
+const RECORDER_TONE: Record<RecorderRow['state'], Tone> = {
+  recording: 'good',
+  not_recording: 'warn',
+  unreadable: 'warn',
+  not_collected: 'neutral',
+};
+const AWS_TONE: Record<AwsVerdict, Tone> = {
+  COMPLIANT: 'good',
+  NON_COMPLIANT: 'bad',
+  NOT_APPLICABLE: 'neutral',
+  INSUFFICIENT_DATA: 'warn',
+  NO_RESULT: 'neutral',
+};
 // A disagreement is what an auditor looks for first: the only red in the column.
-const AGREEMENT_TONE: Record<Agreement, Tone> = { agree: 'good', disagree: 'bad', not_comparable: 'neutral', no_control: 'neutral' };
+const AGREEMENT_TONE: Record<Agreement, Tone> = {
+  agree: 'good',
+  disagree: 'bad',
+  not_comparable: 'neutral',
+  no_control: 'neutral',
+};
 
 function resourceLabel(w: Wording, type: string, resource: string): string {
   const key = `xlsx.awsConfig.resourceType.${type}`;
@@ -48,7 +64,13 @@ export function addAwsConfigSheet(wb: Workbook, w: Wording, p: Packet): void {
     { id: 'resource', value: (r) => r.resource },
     { id: 'aws', value: (r) => r.aws },
     { id: 'ours', value: (r) => (r.ours ? verdictCell(w, r.ours) : undefined) },
-    { id: 'agreement', value: (r) => (r.agreement ? { text: w.t(`xlsx.awsConfig.agreement.${r.agreement}`), tone: AGREEMENT_TONE[r.agreement] } : undefined) },
+    {
+      id: 'agreement',
+      value: (r) =>
+        r.agreement
+          ? { text: w.t(`xlsx.awsConfig.agreement.${r.agreement}`), tone: AGREEMENT_TONE[r.agreement] }
+          : undefined,
+    },
     { id: 'time', value: (r) => r.time },
     { id: 'author', value: (r) => r.author },
     { id: 'detail', wrap: true, value: (r) => r.detail },
@@ -71,9 +93,20 @@ export function addAwsConfigSheet(wb: Workbook, w: Wording, p: Packet): void {
     });
   }
   for (const rule of s.rules) {
-    const head = { section: 'rule' as const, account: rule.account, region: rule.region, rule: rule.name, identifier: rule.identifier, control: rule.controlId };
+    const head = {
+      section: 'rule' as const,
+      account: rule.account,
+      region: rule.region,
+      rule: rule.name,
+      identifier: rule.identifier,
+      control: rule.controlId,
+    };
     if (rule.state !== 'evaluated') {
-      table.add({ ...head, aws: { text: w.t(`xlsx.awsConfig.ruleState.${rule.state}`), tone: 'warn' }, ...(rule.reason ? { detail: rule.reason } : {}) });
+      table.add({
+        ...head,
+        aws: { text: w.t(`xlsx.awsConfig.ruleState.${rule.state}`), tone: 'warn' },
+        ...(rule.reason ? { detail: rule.reason } : {}),
+      });
       continue;
     }
     for (const x of rule.resources) {
@@ -88,17 +121,33 @@ export function addAwsConfigSheet(wb: Workbook, w: Wording, p: Packet): void {
       });
     }
     if (rule.resources.length === 0 || rule.outOfScope > 0) {
-      table.add({ ...head, detail: rule.resources.length === 0 && rule.outOfScope === 0 ? w.t('xlsx.awsConfig.ruleState.evaluated') : w.t('xlsx.awsConfig.outOfScope', { count: rule.outOfScope }) });
+      table.add({
+        ...head,
+        detail:
+          rule.resources.length === 0 && rule.outOfScope === 0
+            ? w.t('xlsx.awsConfig.ruleState.evaluated')
+            : w.t('xlsx.awsConfig.outOfScope', { count: rule.outOfScope }),
+      });
     }
   }
   for (const h of s.history) {
-    const head = { section: 'change' as const, account: h.account, region: h.region, resource: resourceLabel(w, h.resourceType, h.resource) };
+    const head = {
+      section: 'change' as const,
+      account: h.account,
+      region: h.region,
+      resource: resourceLabel(w, h.resourceType, h.resource),
+    };
     if (h.state !== 'read') {
       table.add({ ...head, ...(h.reason ? { detail: h.reason } : {}) });
       continue;
     }
     for (const c of h.changes) {
-      table.add({ ...head, time: c.time, author: c.authorEvent ? `${c.author} (${c.authorEvent})` : c.author, detail: c.summary });
+      table.add({
+        ...head,
+        time: c.time,
+        author: c.authorEvent ? `${c.author} (${c.authorEvent})` : c.author,
+        detail: c.summary,
+      });
     }
   }
   table.finish();

@@ -43,7 +43,9 @@ function coverageNote(b: BucketResult): string | undefined {
 }
 
 /** A measured-coverage number, blank when the bucket was not measured (never a zero that reads as fine). */
-function measured(pick: (c: Extract<BucketResult['coverage'], { state: 'measured' }>) => number): (b: BucketResult) => CellInput {
+function measured(
+  pick: (c: Extract<BucketResult['coverage'], { state: 'measured' }>) => number,
+): (b: BucketResult) => CellInput {
   return (b) => (b.coverage.state === 'measured' ? pick(b.coverage) : null);
 }
 
@@ -67,9 +69,18 @@ export function addBucketsSheet(wb: Workbook, w: Wording, p: Packet): void {
     { id: 'algorithm', value: (b) => enabled(b)?.algorithm },
     { id: 'kmsKey', value: (b) => kmsKey(w, b) },
     { id: 'keyManager', value: (b) => keyManager(w, b) },
-    { id: 'bucketKey', value: (b) => { const e = enabled(b); return e ? yesNo(w, e.bucketKeyEnabled) : undefined; } },
+    {
+      id: 'bucketKey',
+      value: (b) => {
+        const e = enabled(b);
+        return e ? yesNo(w, e.bucketKeyEnabled) : undefined;
+      },
+    },
     { id: 'extraRules', format: 'count', value: (b) => enabled(b)?.extraRules },
-    { id: 'expectedMode', value: (b) => (b.expectation.requiredMode === 'any' ? w.t('xlsx.buckets.anyMode') : b.expectation.requiredMode) },
+    {
+      id: 'expectedMode',
+      value: (b) => (b.expectation.requiredMode === 'any' ? w.t('xlsx.buckets.anyMode') : b.expectation.requiredMode),
+    },
     { id: 'allowedKmsKeys', wrap: true, value: (b) => lines(b.expectation.allowedKmsKeys) },
     { id: 'expectationSource', value: (b) => b.expectation.source },
     { id: 'policyState', value: (b) => w.t(`xlsx.buckets.policyState.${b.policyState}`) },

@@ -24,6 +24,9 @@ export function addControlsSheet(wb: Workbook, w: Wording, p: Packet): void {
     { id: 'remediation', wrap: true, value: (r) => (r.resource ? null : r.control.remediation) },
     { id: 'evidence', wrap: true, value: (r) => (r.resource ? lines(r.resource.evidence) : null) },
   ]);
-  const rows = p.controls.flatMap((control): Row[] => [{ control }, ...control.resources.map((resource) => ({ control, resource }))]);
+  const rows = p.controls.flatMap((control): Row[] => [
+    { control },
+    ...control.resources.map((resource) => ({ control, resource })),
+  ]);
   writeTable(sheet, columns, rows);
 }

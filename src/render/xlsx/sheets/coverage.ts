@@ -19,8 +19,16 @@ interface Row {
 export function addCoverageSheet(wb: Workbook, w: Wording, p: Packet): void {
   const sheet = wb.addWorksheet(w.t('xlsx.sheets.coverage'));
   const perStatus: Array<Column<Row>> = p.encryptionStatuses.flatMap((status): Array<Column<Row>> => [
-    { header: w.t('xlsx.columns.coverage.statusObjects', { status }), format: 'count', value: (r) => r.tally?.[status].objects },
-    { header: w.t('xlsx.columns.coverage.statusBytes', { status }), format: 'bytes', value: (r) => r.tally?.[status].bytes },
+    {
+      header: w.t('xlsx.columns.coverage.statusObjects', { status }),
+      format: 'count',
+      value: (r) => r.tally?.[status].objects,
+    },
+    {
+      header: w.t('xlsx.columns.coverage.statusBytes', { status }),
+      format: 'bytes',
+      value: (r) => r.tally?.[status].bytes,
+    },
   ]);
   const columns: Array<Column<Row>> = [
     ...columnsFor<Row>(w, 'coverage', [
@@ -40,7 +48,12 @@ export function addCoverageSheet(wb: Workbook, w: Wording, p: Packet): void {
   const table = startTable(sheet, columns);
   for (const b of p.buckets) {
     const c = b.coverage;
-    const base = { account: b.account, region: b.region, bucket: b.name, state: w.t(`xlsx.buckets.coverageState.${c.state}`) };
+    const base = {
+      account: b.account,
+      region: b.region,
+      bucket: b.name,
+      state: w.t(`xlsx.buckets.coverageState.${c.state}`),
+    };
     if (c.state === 'measured') table.add({ ...base, tally: c.tally, total: c.total });
     else table.add({ ...base, note: c.reason });
   }

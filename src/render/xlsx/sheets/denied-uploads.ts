@@ -1,5 +1,10 @@
 import type { Workbook } from 'exceljs';
-import { DENIAL_REASONS, type CoverageStatement, type DeniedUploadsCollected, type DenialReason } from '../../../model/log-sections.js';
+import {
+  DENIAL_REASONS,
+  type CoverageStatement,
+  type DeniedUploadsCollected,
+  type DenialReason,
+} from '../../../model/log-sections.js';
 import type { Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
 import type { CellInput, Tone } from '../cells.js';
@@ -39,7 +44,11 @@ function columns(w: Wording): Array<Column<Row>> {
     ...columnsFor<Row>(
       w,
       'deniedUploads',
-      DENIAL_REASONS.map((reason) => ({ id: reason, format: 'count' as const, value: (r: Row) => r.byReason?.[reason] })),
+      DENIAL_REASONS.map((reason) => ({
+        id: reason,
+        format: 'count' as const,
+        value: (r: Row) => r.byReason?.[reason],
+      })),
     ),
     ...columnsFor<Row>(w, 'deniedUploads', [
       { id: 'daysWithRecords', format: 'count', value: (r) => r.daysWithRecords },
@@ -57,25 +66,43 @@ function* rowsOf(w: Wording, s: DeniedUploadsCollected): Generator<Row> {
   yield { section: section('total'), item: t('totalItem'), denied: s.total, byReason: s.byReason, bold: true };
 
   for (const key of ['accessLogs', 'cloudTrail', 'both', 'accessLogsOnly', 'cloudTrailOnly'] as const) {
-    const summary = key === 'accessLogs' ? s.sources.accessLogs : key === 'cloudTrail' ? s.sources.cloudTrail : undefined;
+    const summary =
+      key === 'accessLogs' ? s.sources.accessLogs : key === 'cloudTrail' ? s.sources.cloudTrail : undefined;
     let detail: string | undefined;
     if (summary) {
       const source = t(`source.${key === 'accessLogs' ? 'access_logs' : 'cloudtrail'}`);
       detail =
         summary.state === 'read'
-          ? t('sourceRead', { source, files: summary.filesRead, records: summary.recordsInPeriod, outside: summary.filesOutsidePeriod, locations: summary.locations.join(', ') })
+          ? t('sourceRead', {
+              source,
+              files: summary.filesRead,
+              records: summary.recordsInPeriod,
+              outside: summary.filesOutsidePeriod,
+              locations: summary.locations.join(', '),
+            })
           : t('sourceNotConfigured', { source });
     }
     yield { section: section('source'), item: t(`bySource.${key}`), denied: s.bySource[key], detail };
   }
 
-  for (const reason of DENIAL_REASONS) yield { section: section('reason'), item: w.t(`xlsx.denialReason.${reason}`), denied: s.byReason[reason] };
-  for (const b of s.byBucket) yield { section: section('bucket'), item: b.bucket, denied: b.count, byReason: b.byReason };
+  for (const reason of DENIAL_REASONS)
+    yield { section: section('reason'), item: w.t(`xlsx.denialReason.${reason}`), denied: s.byReason[reason] };
+  for (const b of s.byBucket)
+    yield { section: section('bucket'), item: b.bucket, denied: b.count, byReason: b.byReason };
   for (const d of s.perDay) yield { section: section('day'), item: d.day, denied: d.count };
 
-  for (const [key, list] of [['principal', s.topPrincipals], ['sourceIp', s.topSourceIps]] as const) {
+  for (const [key, list] of [
+    ['principal', s.topPrincipals],
+    ['sourceIp', s.topSourceIps],
+  ] as const) {
     for (const n of list.top) yield { section: section(key), item: n.name, denied: n.count };
-    if (list.others > 0) yield { section: section(key), item: t('others'), denied: list.others, detail: t('othersDetail', { distinct: list.distinct }) };
+    if (list.others > 0)
+      yield {
+        section: section(key),
+        item: t('others'),
+        denied: list.others,
+        detail: t('othersDetail', { distinct: list.distinct }),
+      };
   }
 
   for (const c of s.coverage) {
@@ -90,13 +117,27 @@ function* rowsOf(w: Wording, s: DeniedUploadsCollected): Generator<Row> {
   }
 
   if (s.skipped.count > 0) {
-    yield { section: section('skipped'), item: t('skippedCount', { count: s.skipped.count }), state: { text: t('skippedState'), tone: 'warn' } };
+    yield {
+      section: section('skipped'),
+      item: t('skippedCount', { count: s.skipped.count }),
+      state: { text: t('skippedState'), tone: 'warn' },
+    };
     for (const p of s.skipped.samples) {
-      yield { section: section('skipped'), item: t('skippedSample', { file: p.file, line: p.line ?? '' }), state: { text: t('skippedState'), tone: 'warn' }, detail: p.message };
+      yield {
+        section: section('skipped'),
+        item: t('skippedSample', { file: p.file, line: p.line ?? '' }),
+        state: { text: t('skippedState'), tone: 'warn' },
+        detail: p.message,
+      };
     }
   }
   for (const p of s.problems) {
-    yield { section: section('problem'), item: t('skippedSample', { file: p.file, line: p.line ?? '' }), state: { text: t('problemState'), tone: 'bad' }, detail: p.message };
+    yield {
+      section: section('problem'),
+      item: t('skippedSample', { file: p.file, line: p.line ?? '' }),
+      state: { text: t('problemState'), tone: 'bad' },
+      detail: p.message,
+    };
   }
 }
 

@@ -48,7 +48,10 @@ export function addDriftSheet(wb: Workbook, w: Wording, p: Packet): void {
   }
   const absent = t('absent');
   const columns = columnsFor<DriftItem>(w, 'drift', [
-    { id: 'severity', value: (i) => ({ text: w.t(`xlsx.driftSeverity.${i.severity}`), tone: SEVERITY_TONE[i.severity] }) },
+    {
+      id: 'severity',
+      value: (i) => ({ text: w.t(`xlsx.driftSeverity.${i.severity}`), tone: SEVERITY_TONE[i.severity] }),
+    },
     { id: 'resourceType', value: (i) => w.t(`xlsx.drift.resourceType.${i.resourceType}`) },
     { id: 'resource', value: (i) => i.resource },
     { id: 'kind', value: (i) => w.t(`xlsx.driftKind.${i.kind}`) },
@@ -62,7 +65,10 @@ export function addDriftSheet(wb: Workbook, w: Wording, p: Packet): void {
   if (s.state === 'compared') for (const item of s.items) table.add(item);
   table.finish();
   // The block's labels sit in column A: keep it wide enough to read them.
-  const labels = s.state === 'compared' ? ['version', 'period', 'approvedAt', 'approvedBy', 'reason', 'counts'].map((k) => t(`baseline.${k}`)) : [];
+  const labels =
+    s.state === 'compared'
+      ? ['version', 'period', 'approvedAt', 'approvedBy', 'reason', 'counts'].map((k) => t(`baseline.${k}`))
+      : [];
   const widest = Math.max(0, ...labels.map((l) => displayLength(l)));
   const colA = sheet.getColumn(1);
   colA.width = Math.max(colA.width ?? 0, widest + 2);

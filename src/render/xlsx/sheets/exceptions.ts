@@ -9,11 +9,19 @@ import { columnsFor, startTable } from '../table.js';
 import { HEADER_ROW, writeNote } from './log-sheet.js';
 
 /** The whole register in file order, with each entry's status as judged this month, days left, what it excepted and its problems. */
-const STATUS_TONE: Record<ExceptionStatus, Tone> = { active: 'good', expiring_soon: 'warn', expired: 'bad', unused: 'neutral', invalid: 'bad' };
+const STATUS_TONE: Record<ExceptionStatus, Tone> = {
+  active: 'good',
+  expiring_soon: 'warn',
+  expired: 'bad',
+  unused: 'neutral',
+  invalid: 'bad',
+};
 
 function scopeParts(scope: ExceptionScope | undefined): { bucket?: string; prefix?: string; key?: string } {
   if (!scope) return {};
-  return 'key' in scope ? { key: scope.key } : { bucket: scope.bucket, ...(scope.prefix !== undefined ? { prefix: scope.prefix } : {}) };
+  return 'key' in scope
+    ? { key: scope.key }
+    : { bucket: scope.bucket, ...(scope.prefix !== undefined ? { prefix: scope.prefix } : {}) };
 }
 
 export function addExceptionsSheet(wb: Workbook, w: Wording, p: Packet): void {

@@ -35,7 +35,9 @@ export function addKeyEventsSheet(wb: Workbook, w: Wording, p: Packet, csv: stri
   const aliases = new Map(p.keys.filter((k) => k.arn && k.alias).map((k) => [k.arn!, k.alias!]));
   const events: Row[] = s.keys
     .flatMap((k) => k.managementEvents.map((e) => ({ ...e, keyArn: k.keyArn, alias: aliases.get(k.keyArn) })))
-    .sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.keyArn < b.keyArn ? -1 : a.keyArn > b.keyArn ? 1 : 0));
+    .sort((a, b) =>
+      a.time < b.time ? -1 : a.time > b.time ? 1 : a.keyArn < b.keyArn ? -1 : a.keyArn > b.keyArn ? 1 : 0,
+    );
   for (const e of events) table.add(e);
   table.finish();
   writeNote(sheet, w.t('xlsx.logs.keyEventsNote', { count: events.length, csv, ...periodContext(s.period) }));

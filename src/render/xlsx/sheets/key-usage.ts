@@ -37,7 +37,9 @@ export function kindLabel(w: Wording, kind: PrincipalKind): string {
 
 function expectedCell(w: Wording, expected: boolean | null): CellInput {
   if (expected === null) return { text: w.t('xlsx.logs.expected.notConfigured'), tone: 'neutral' };
-  return expected ? { text: w.t('xlsx.logs.expected.yes'), tone: 'good' } : { text: w.t('xlsx.logs.expected.no'), tone: 'bad' };
+  return expected
+    ? { text: w.t('xlsx.logs.expected.yes'), tone: 'good' }
+    : { text: w.t('xlsx.logs.expected.no'), tone: 'bad' };
 }
 
 function* rowsOf(w: Wording, key: KeyUsage, alias: string | undefined): Generator<{ row: Row; bold: boolean }> {
@@ -103,18 +105,25 @@ export function addKeyUsageSheet(wb: Workbook, w: Wording, p: Packet, csv: strin
   const table = startTable(sheet, columns, HEADER_ROW);
   if (s.state === 'collected') {
     const aliases = new Map(p.keys.filter((k) => k.arn && k.alias).map((k) => [k.arn!, k.alias!]));
-    for (const key of s.keys) for (const { row, bold } of rowsOf(w, key, aliases.get(key.keyArn))) table.add(row, { bold });
+    for (const key of s.keys)
+      for (const { row, bold } of rowsOf(w, key, aliases.get(key.keyArn))) table.add(row, { bold });
   }
   const last = table.finish();
   if (s.state !== 'collected') {
     writeNote(sheet, w.t('xlsx.logs.notCollected', { reason: s.reason }));
     return;
   }
-  writeNote(sheet, w.t('xlsx.logs.keyUsageNote', { calls: s.totals.calls, keys: s.keys.length, csv, ...periodContext(s.period) }));
+  writeNote(
+    sheet,
+    w.t('xlsx.logs.keyUsageNote', { calls: s.totals.calls, keys: s.keys.length, csv, ...periodContext(s.period) }),
+  );
   // Unread CloudTrail records under the table, outside the filter: a partial read is never shown as a clean one.
   if (s.skipped.count > 0 || s.problems.length > 0) {
     let row = last + 2;
-    setCell(sheet.getCell(row, 1), w.t('xlsx.logs.keyProblems', { skipped: s.skipped.count, problems: s.problems.length }));
+    setCell(
+      sheet.getCell(row, 1),
+      w.t('xlsx.logs.keyProblems', { skipped: s.skipped.count, problems: s.problems.length }),
+    );
     sheet.getCell(row, 1).font = { bold: true };
     for (const pr of [...s.skipped.samples, ...s.problems]) {
       row += 1;

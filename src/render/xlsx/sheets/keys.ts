@@ -20,7 +20,11 @@ export function addKeysSheet(wb: Workbook, w: Wording, p: Packet): void {
     { id: 'manager', value: (k) => w.t(`xlsx.keyManager.${k.manager}`) },
     { id: 'state', value: (k) => k.state },
     { id: 'rotation', value: (k) => rotationText(w, k.rotation) },
-    { id: 'rotationPeriodDays', format: 'count', value: (k) => (k.rotation.state === 'enabled' ? k.rotation.periodDays : undefined) },
+    {
+      id: 'rotationPeriodDays',
+      format: 'count',
+      value: (k) => (k.rotation.state === 'enabled' ? k.rotation.periodDays : undefined),
+    },
     { id: 'nextRotation', value: (k) => (k.rotation.state === 'enabled' ? k.rotation.nextRotation : undefined) },
     { id: 'readable', value: (k) => yesNo(w, k.readable) },
     { id: 'errorCode', value: (k) => k.errorCode },

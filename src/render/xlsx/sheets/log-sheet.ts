@@ -17,6 +17,10 @@ export function writeNote(sheet: Worksheet, text: string): void {
 }
 
 /** Period bounds as the workbook shows them: UTC, end exclusive. */
-export function periodContext(period: { startUtc: string; endUtc: string; timeZone: string }): { start: string; end: string; zone: string } {
+export function periodContext(period: { startUtc: string; endUtc: string; timeZone: string }): {
+  start: string;
+  end: string;
+  zone: string;
+} {
   return { start: period.startUtc, end: period.endUtc, zone: period.timeZone };
 }

@@ -21,10 +21,16 @@ function summary(w: Wording, p: Packet, id: SectionId): string {
   if (section.state === 'not_collected') return section.reason;
   const denied = p.sections.deniedUploads;
   if (id === 'deniedUploads' && denied.state === 'collected') {
-    const reasons = DENIAL_REASONS.filter((r) => denied.byReason[r] > 0).map((r) => `${denied.byReason[r].toLocaleString('en-US')} ${w.t(`xlsx.denialReason.${r}`)}`);
+    const reasons = DENIAL_REASONS.filter((r) => denied.byReason[r] > 0).map(
+      (r) => `${denied.byReason[r].toLocaleString('en-US')} ${w.t(`xlsx.denialReason.${r}`)}`,
+    );
     const sources = [
-      ...(denied.sources.accessLogs.state === 'read' ? [`${w.t('xlsx.logs.source.access_logs')} ${denied.bySource.accessLogs.toLocaleString('en-US')}`] : []),
-      ...(denied.sources.cloudTrail.state === 'read' ? [`${w.t('xlsx.logs.source.cloudtrail')} ${denied.bySource.cloudTrail.toLocaleString('en-US')}`] : []),
+      ...(denied.sources.accessLogs.state === 'read'
+        ? [`${w.t('xlsx.logs.source.access_logs')} ${denied.bySource.accessLogs.toLocaleString('en-US')}`]
+        : []),
+      ...(denied.sources.cloudTrail.state === 'read'
+        ? [`${w.t('xlsx.logs.source.cloudtrail')} ${denied.bySource.cloudTrail.toLocaleString('en-US')}`]
+        : []),
     ];
     return w.t('xlsx.sectionSummary.deniedUploads', {
       total: denied.total,
@@ -53,14 +59,26 @@ function governanceSummary(w: Wording, p: Packet, id: SectionId): string | undef
   const { drift, exceptions, trend } = p.sections;
   if (id === 'drift' && drift.state === 'compared') {
     const b = drift.baseline;
-    return w.t('xlsx.sectionSummary.driftCompared', { ...drift.counts, version: b.version, period: b.period, approvedAt: b.approvedAt, approvedBy: b.approvedBy });
+    return w.t('xlsx.sectionSummary.driftCompared', {
+      ...drift.counts,
+      version: b.version,
+      period: b.period,
+      approvedAt: b.approvedAt,
+      approvedBy: b.approvedBy,
+    });
   }
-  if (id === 'drift' && drift.state === 'no_baseline') return w.t('xlsx.sectionSummary.driftNoBaseline', { command: drift.command });
+  if (id === 'drift' && drift.state === 'no_baseline')
+    return w.t('xlsx.sectionSummary.driftNoBaseline', { command: drift.command });
   if (id === 'exceptions' && exceptions.state === 'evaluated') {
     const excepted = p.controls.reduce((n, c) => n + c.counts.exception, 0);
-    return w.t('xlsx.sectionSummary.exceptionsEvaluated', { entries: exceptions.entries.length, ...exceptions.counts, excepted });
+    return w.t('xlsx.sectionSummary.exceptionsEvaluated', {
+      entries: exceptions.entries.length,
+      ...exceptions.counts,
+      excepted,
+    });
   }
-  if (id === 'exceptions' && exceptions.state === 'no_register') return w.t('xlsx.sectionSummary.exceptionsNoRegister', { file: exceptions.file });
+  if (id === 'exceptions' && exceptions.state === 'no_register')
+    return w.t('xlsx.sectionSummary.exceptionsNoRegister', { file: exceptions.file });
   if (id === 'trend' && trend.state === 'collected') {
     const count = (state: string) => trend.points.filter((pt) => pt.state === state).length;
     return w.t('xlsx.sectionSummary.trend', {
@@ -77,7 +95,13 @@ function governanceSummary(w: Wording, p: Packet, id: SectionId): string | undef
 }
 
 /** Collected, compared and evaluated sections are green; a missing baseline or register is amber; not collected is grey. */
-const STATE_TONE: Record<string, Tone> = { collected: 'good', compared: 'good', evaluated: 'good', no_baseline: 'warn', no_register: 'warn' };
+const STATE_TONE: Record<string, Tone> = {
+  collected: 'good',
+  compared: 'good',
+  evaluated: 'good',
+  no_baseline: 'warn',
+  no_register: 'warn',
+};
 
 export function addSectionsSheet(wb: Workbook, w: Wording, p: Packet): void {
   const sheet = wb.addWorksheet(w.t('xlsx.sheets.sections'));
@@ -85,7 +109,10 @@ export function addSectionsSheet(wb: Workbook, w: Wording, p: Packet): void {
     { id: 'section', value: (id) => w.t(`xlsx.sections.${id}`) },
     {
       id: 'state',
-      value: (id) => ({ text: stateWord(w, p.sections[id].state), tone: STATE_TONE[p.sections[id].state] ?? 'neutral' }),
+      value: (id) => ({
+        text: stateWord(w, p.sections[id].state),
+        tone: STATE_TONE[p.sections[id].state] ?? 'neutral',
+      }),
     },
     { id: 'reason', wrap: true, value: (id) => summary(w, p, id) },
   ]);

@@ -19,7 +19,8 @@ function pctOrNotMeasured(w: Wording, pct: number | null): Pick<Line, 'value' | 
 
 function summaryLines(w: Wording, p: Packet): Line[] {
   const f = (key: string) => w.t(`xlsx.summary.${key}`);
-  const ofTotal = (n: number, total: number, unit: string) => w.t(`xlsx.summary.ofTotal`, { n, total, unit: w.t(`xlsx.summary.units.${unit}`) });
+  const ofTotal = (n: number, total: number, unit: string) =>
+    w.t(`xlsx.summary.ofTotal`, { n, total, unit: w.t(`xlsx.summary.units.${unit}`) });
   const identity = p.collection.identity;
   return [
     { field: f('tenant'), value: p.tenant.displayName, detail: p.tenant.id },
@@ -33,18 +34,31 @@ function summaryLines(w: Wording, p: Packet): Line[] {
     { field: f('completeness'), value: completenessCell(w, p.completeness.complete), detail: p.completeness.text },
     { field: f('objectsEncrypted'), ...pctOrNotMeasured(w, p.kpis.objectsPct), detail: p.kpis.coverageBasis },
     { field: f('bytesEncrypted'), ...pctOrNotMeasured(w, p.kpis.bytesPct), detail: p.kpis.coverageBasis },
-    { field: f('defaultEncryption'), value: ofTotal(p.kpis.defaultEncryption.enabled, p.kpis.defaultEncryption.total, 'buckets') },
+    {
+      field: f('defaultEncryption'),
+      value: ofTotal(p.kpis.defaultEncryption.enabled, p.kpis.defaultEncryption.total, 'buckets'),
+    },
     { field: f('sseEnforced'), value: ofTotal(p.kpis.sseEnforced.yes, p.kpis.sseEnforced.total, 'buckets') },
     { field: f('tlsEnforced'), value: ofTotal(p.kpis.tlsEnforced.yes, p.kpis.tlsEnforced.total, 'buckets') },
     { field: f('keysRotating'), value: ofTotal(p.kpis.keysRotating.rotating, p.kpis.keysRotating.total, 'keys') },
     // Schema-1 packets recorded no framework list; they re-render without this line.
     ...(p.frameworks
-      ? [{ field: f('frameworks'), value: p.frameworks.map((fw) => fw.name).join('\n'), detail: p.frameworks.map((fw) => fw.source).join('\n') }]
+      ? [
+          {
+            field: f('frameworks'),
+            value: p.frameworks.map((fw) => fw.name).join('\n'),
+            detail: p.frameworks.map((fw) => fw.source).join('\n'),
+          },
+        ]
       : []),
     { field: f('schemaVersion'), value: p.schemaVersion },
     { field: f('tool'), value: `${p.tool.name} ${p.tool.version}` },
     { field: f('collectionMode'), value: p.collection.mode },
-    { field: f('identity'), value: identity?.arn ?? identity?.account ?? w.t('xlsx.values.none'), detail: identity?.note },
+    {
+      field: f('identity'),
+      value: identity?.arn ?? identity?.account ?? w.t('xlsx.values.none'),
+      detail: identity?.note,
+    },
     { field: f('configSha256'), value: p.collection.configSha256 },
     { field: f('sourceInventory'), value: p.sources.inventory },
     { field: f('sourceAccessLogs'), value: p.sources.accessLogs },
@@ -74,22 +88,35 @@ export function addSummarySheet(wb: Workbook, w: Wording, p: Packet): Worksheet 
     put([{ value: w.t(key) }], true);
   };
 
-  put(['field', 'value', 'detail'].map((k) => ({ value: w.t(`xlsx.columns.summary.${k}`) })), true);
-  for (const line of summaryLines(w, p)) put([{ value: line.field }, { value: line.value, format: line.format }, { value: line.detail }]);
+  put(
+    ['field', 'value', 'detail'].map((k) => ({ value: w.t(`xlsx.columns.summary.${k}`) })),
+    true,
+  );
+  for (const line of summaryLines(w, p))
+    put([{ value: line.field }, { value: line.value, format: line.format }, { value: line.detail }]);
 
   heading('xlsx.summary.missingEvidence');
-  put(['scope', 'source', 'reason'].map((k) => ({ value: w.t(`xlsx.columns.missing.${k}`) })), true);
+  put(
+    ['scope', 'source', 'reason'].map((k) => ({ value: w.t(`xlsx.columns.missing.${k}`) })),
+    true,
+  );
   if (p.completeness.missing.length === 0) put([{ value: w.t('xlsx.values.none') }]);
   for (const m of p.completeness.missing) put([{ value: m.scope }, { value: m.source }, { value: m.reason }]);
 
   heading('xlsx.summary.excludedBuckets');
-  put(['bucket', 'account', 'reason'].map((k) => ({ value: w.t(`xlsx.columns.excluded.${k}`) })), true);
+  put(
+    ['bucket', 'account', 'reason'].map((k) => ({ value: w.t(`xlsx.columns.excluded.${k}`) })),
+    true,
+  );
   if (p.excludedBuckets.length === 0) put([{ value: w.t('xlsx.values.none') }]);
   for (const b of p.excludedBuckets) put([{ value: b.name }, { value: b.account }, { value: b.reason }]);
 
   if (p.scopeUndetermined.length > 0) {
     heading('xlsx.summary.scopeUndetermined');
-    put(['bucket', 'account', 'reason'].map((k) => ({ value: w.t(`xlsx.columns.excluded.${k}`) })), true);
+    put(
+      ['bucket', 'account', 'reason'].map((k) => ({ value: w.t(`xlsx.columns.excluded.${k}`) })),
+      true,
+    );
     for (const b of p.scopeUndetermined) put([{ value: b.name }, { value: b.account }, { value: b.reason }]);
   }
 

@@ -7,7 +7,12 @@ import { columnsFor, startTable } from '../table.js';
 import { HEADER_ROW, writeNote } from './log-sheet.js';
 
 /** Twelve months, oldest first. A figure a month does not have is a blank cell, never 0. */
-const STATE_TONE: Record<TrendPoint['state'], Tone> = { present: 'good', missing: 'neutral', unreadable: 'bad', unverified: 'bad' };
+const STATE_TONE: Record<TrendPoint['state'], Tone> = {
+  present: 'good',
+  missing: 'neutral',
+  unreadable: 'bad',
+  unverified: 'bad',
+};
 
 const pct = (v: number | null) => (v === null ? null : pctFraction(v));
 

@@ -56,7 +56,12 @@ const HEADER_ROW = 2;
  * At most `cap` rows; the stream is read to its end so the note can say how many exist in all.
  * Row 1 holds the note "showing N of M — full list: <csv>", the table starts on row 2.
  */
-export async function addUnencryptedSheet(wb: Workbook, w: Wording, p: Packet, source: UnencryptedSource): Promise<void> {
+export async function addUnencryptedSheet(
+  wb: Workbook,
+  w: Wording,
+  p: Packet,
+  source: UnencryptedSource,
+): Promise<void> {
   const sheet = wb.addWorksheet(w.t('xlsx.sheets.unencrypted'));
   const columns = columnsFor<UnencryptedRow>(w, 'unencrypted', [
     { id: 'bucket', value: (r) => r.bucket },
@@ -90,7 +95,13 @@ export async function addUnencryptedSheet(wb: Workbook, w: Wording, p: Packet, s
   const note = sheet.getCell(NOTE_ROW, 1);
   setCell(
     note,
-    w.t(noteKey, { shown, total, csv: source.csv, measured: p.coverage.measuredBuckets, buckets: p.coverage.totalBuckets }),
+    w.t(noteKey, {
+      shown,
+      total,
+      csv: source.csv,
+      measured: p.coverage.measuredBuckets,
+      buckets: p.coverage.totalBuckets,
+    }),
   );
   note.font = { bold: true };
 }
