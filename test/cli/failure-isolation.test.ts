@@ -12,10 +12,10 @@ vi.mock('../../src/analyze/build-packet.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/analyze/build-packet.js')>();
   return {
     ...real,
-    buildPacket: (input: Parameters<typeof real.buildPacket>[0]) => {
+    analyzeEvidence: (input: Parameters<typeof real.analyzeEvidence>[0]) => {
       if (input.evidence.tenant.id === 'acme' && process.env.S3E_TEST_BREAK_ACME === '1')
         return (null as unknown as { x: () => never }).x();
-      return real.buildPacket(input);
+      return real.analyzeEvidence(input);
     },
   };
 });
