@@ -97,6 +97,14 @@ module.exports = {
       'analyze is pure: evidence and model in, no collect, workspace or render.',
     ),
     {
+      name: 'analyze-reads-no-files',
+      comment:
+        "analyze is pure: evidence, registers and earlier packets are read by evidence/ or pipeline/ and passed in. (The controls' shipped YAML metadata is read once through project-root, not through the confined reader of other people's files.)",
+      severity: 'error',
+      from: { path: '^src/analyze/' },
+      to: { path: '^src/util/confined-read\\.ts$' },
+    },
+    {
       name: 'analyze-never-loads-config',
       comment: 'analyze receives configuration as data (types, vocabularies, periods); it never reads the file.',
       severity: 'error',

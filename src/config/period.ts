@@ -78,3 +78,12 @@ export function periodRefusal(period: Period, now: Date, opts: { provisional?: b
       return `period ${period.label} ended more than ${MAX_PAST_MONTHS} months ago${who}; evidence collected now cannot describe it (re-render a packet of that month with analyze/render instead)`;
   }
 }
+
+const TREND_MONTHS = 12;
+
+/** The `count` period labels ending with `period`, oldest first. */
+export function monthsEndingWith(period: string, count = TREND_MONTHS): string[] {
+  if (!isPeriodLabel(period)) throw new Error(`period "${period}" is not of the form YYYY-MM`);
+  const end = DateTime.fromFormat(period, 'yyyy-MM', { zone: 'utc' });
+  return Array.from({ length: count }, (_, i) => end.minus({ months: count - 1 - i }).toFormat('yyyy-MM'));
+}

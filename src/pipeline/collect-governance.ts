@@ -1,8 +1,9 @@
 import { baselineStore, defaultBaselineDir, folderBackend } from '../baseline/index.js';
-import { exceptionsFileFor, loadExceptions, readExceptionsText } from '../analyze/exceptions/index.js';
+import { exceptionsFileFor, loadExceptions, readExceptionsText } from './read-exceptions.js';
 import path from 'node:path';
-import { readPreviousPackets, trendPoint } from '../analyze/trend/index.js';
-import type { PacketFile } from '../analyze/trend/read-packets.js';
+import { trendPoint } from '../analyze/trend/index.js';
+import { readPreviousPackets } from '../evidence/earlier-packets.js';
+import type { PacketFile } from '../evidence/earlier-packets.js';
 import { verifyFolder, verifyMessages } from './verify-folder.js';
 import { CONTROLS } from '../analyze/controls/index.js';
 import type { Period } from '../config/period.js';

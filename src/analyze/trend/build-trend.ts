@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import type { TrendSection } from '../../model/governance-sections.js';
 import type { TrendPoint } from '../../evidence/governance-evidence.js';
-import { monthsEndingWith } from './months.js';
-import type { PacketFile } from './read-packets.js';
+import { monthsEndingWith } from '../../config/period.js';
+import type { PacketFile } from '../../evidence/earlier-packets.js';
 
 /** Only the parts of a packet the trend reads; older and newer packets both satisfy it. */
 const packetView = z.looseObject({

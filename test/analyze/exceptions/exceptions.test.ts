@@ -1,11 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  applyExceptions,
-  ExceptionsFileError,
-  loadExceptions,
-  parseExceptions,
-} from '../../../src/analyze/exceptions/index.js';
+import { applyExceptions, ExceptionsFileError, parseExceptions } from '../../../src/analyze/exceptions/index.js';
+import { loadExceptions } from '../../../src/pipeline/read-exceptions.js';
 import type { ControlResult, KeyResult, ResourceVerdict } from '../../../src/model/packet.js';
 import type { Verdict } from '../../../src/model/shared.js';
 

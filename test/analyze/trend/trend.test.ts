@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildTrend, monthsEndingWith, readPreviousPackets } from '../../../src/analyze/trend/index.js';
+import { buildTrend } from '../../../src/analyze/trend/index.js';
+import { monthsEndingWith } from '../../../src/config/period.js';
+import { readPreviousPackets } from '../../../src/evidence/earlier-packets.js';
 
 const MONTHS = [
   '2025-11',

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { isRefusedRead, readConfinedText } from '../../util/confined-read.js';
-import { ExceptionsFileError, parseExceptions } from './register.js';
-import { type ExceptionsRegister } from '../../evidence/exceptions-register.js';
+import { isRefusedRead, readConfinedText } from '../util/confined-read.js';
+import { ExceptionsFileError, parseExceptions } from '../analyze/exceptions/register.js';
+import { type ExceptionsRegister } from '../evidence/exceptions-register.js';
 
 const DEFAULT_EXCEPTIONS_DIR = path.join('config', 'exceptions');
 

@@ -1,7 +1,7 @@
-import { isRefusedRead, readConfinedText } from '../../util/confined-read.js';
+import { isRefusedRead, readConfinedText } from '../util/confined-read.js';
 import path from 'node:path';
-import { monthsEndingWith } from './months.js';
-import { PACKET_FILE } from '../../packet-folder.js';
+import { monthsEndingWith } from '../config/period.js';
+import { PACKET_FILE } from '../packet-folder.js';
 
 /** One month's packet.json as found on disk: parsed JSON (not yet checked), absent, or unreadable. */
 export type PacketFile =
