@@ -77,6 +77,19 @@ export interface KmsCallTally {
   lastSeen: string;
 }
 
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The one order of KMS tallies (key, principal, operation, day, bucket), so scans and merges list them alike. */
+export function compareKmsTallies(a: KmsCallTally, b: KmsCallTally): number {
+  return (
+    byText(a.keyArn, b.keyArn) ||
+    byText(a.principal, b.principal) ||
+    byText(a.operation, b.operation) ||
+    byText(a.day, b.day) ||
+    byText(a.bucket, b.bucket)
+  );
+}
+
 /** A key-management event as the packet lists it, plus the key it concerns. */
 export type KmsManagementRecord = KeyManagementEvent & { keyArn: string };
 

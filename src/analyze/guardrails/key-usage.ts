@@ -2,6 +2,7 @@ import type { KeyPrincipalUsage, KeyUsage, KeyUsageSection } from '../../model/l
 import type { KeyManagementEvent, PrincipalKind } from '../../evidence/log-scans.js';
 import type { CloudTrailScan, KmsCallTally } from '../../evidence/log-scans.js';
 import type { KmsManagementRecord } from '../../evidence/log-scans.js';
+import { compareKmsTallies } from '../../evidence/log-scans.js';
 import type { AccountEvidence } from '../../evidence/bundle.js';
 import { expectationFor, type ExpectedPrincipals } from './expected-principals.js';
 import { locatedIn, mergeSkipped } from './log-problems.js';
@@ -60,15 +61,7 @@ function resolveTallies(tallies: KmsCallTally[], aliases: ReadonlyMap<string, st
     if (t.firstSeen < m.firstSeen) m.firstSeen = t.firstSeen;
     if (t.lastSeen > m.lastSeen) m.lastSeen = t.lastSeen;
   }
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return [...merged.values()].sort(
-    (a, b) =>
-      cmp(a.keyArn, b.keyArn) ||
-      cmp(a.principal, b.principal) ||
-      cmp(a.operation, b.operation) ||
-      cmp(a.day, b.day) ||
-      cmp(a.bucket, b.bucket),
-  );
+  return [...merged.values()].sort(compareKmsTallies);
 }
 
 /** Per key: calls by operation, principal and bucket, failures, unexpected principals, management events. Pure. */

@@ -18,6 +18,7 @@ import {
   UPLOAD_EVENT_NAMES,
 } from './s3-events.js';
 import type { CloudTrailScan, KmsCallTally } from '../../evidence/log-scans.js';
+import { compareKmsTallies } from '../../evidence/log-scans.js';
 
 /**
  * KMS event ids fetched another way (LookupEvents): those this reader counts are added to `seen`, so
@@ -191,14 +192,7 @@ export class CloudTrailRecordReader {
         firstSeen: new Date(firstMs).toISOString(),
         lastSeen: new Date(lastMs).toISOString(),
       }))
-      .sort(
-        (a, b) =>
-          cmp(a.keyArn, b.keyArn) ||
-          cmp(a.principal, b.principal) ||
-          cmp(a.operation, b.operation) ||
-          cmp(a.day, b.day) ||
-          cmp(a.bucket, b.bucket),
-      );
+      .sort(compareKmsTallies);
     this.scan.kmsManagementEvents.sort(
       (a, b) => cmp(a.keyArn, b.keyArn) || cmp(a.time, b.time) || cmp(a.eventId ?? '', b.eventId ?? ''),
     );
