@@ -10,7 +10,7 @@ import type { EvidenceRecord } from '../../evidence/record.js';
 import { asEvidence, attempt, toRecord, type CallResult } from '../live/aws-call.js';
 import type { RegionalClients } from '../live/clients.js';
 import type { CallLimiter } from '../live/limiter.js';
-import { allPages } from '../live/live-source.js';
+import { allPages, mergedPages } from '../live/live-source.js';
 import { REQUESTED_COMPLIANCE_TYPES, type AwsConfigSource, type ConfigOperation } from './source.js';
 
 type Output = { $metadata?: { requestId?: string; httpStatusCode?: number } } & object;
@@ -26,18 +26,6 @@ export interface LiveConfigSourceArgs {
 /** Largest page sizes AWS Config accepts for these calls. */
 const COMPLIANCE_PAGE = 100;
 const HISTORY_PAGE = 100;
-
-/**
- * Every page's list under `field`, merged into one response (pages themselves are not evidence).
- * A page without a list there is kept as it came, not read as an empty list: the evidence reading
- * then names the field.
- */
-function merged<P extends Output>(r: CallResult<P[]>, field: string): CallResult<unknown> {
-  if (!r.ok) return r;
-  const pages = r.output.map((p) => asEvidence(p) as Record<string, unknown>);
-  const misshapen = pages.find((p) => !Array.isArray(p[field]));
-  return { ...r, output: misshapen ?? { [field]: pages.flatMap((p) => p[field] as unknown[]) } };
-}
 
 /** AWS Config evidence of one account, read with that account's clients. */
 export function liveConfigSource(args: LiveConfigSourceArgs): AwsConfigSource {
@@ -82,7 +70,7 @@ export function liveConfigSource(args: LiveConfigSourceArgs): AwsConfigSource {
         (NextToken) => send(region, (c) => c.send(new DescribeConfigRulesCommand({ NextToken }))),
         (p) => p.NextToken,
       );
-      return record('DescribeConfigRules', region, {}, merged(pages, 'ConfigRules'));
+      return record('DescribeConfigRules', region, {}, mergedPages(pages, 'ConfigRules'));
     },
     async complianceDetails(region, ruleName) {
       const pages = await allPages(
@@ -100,7 +88,7 @@ export function liveConfigSource(args: LiveConfigSourceArgs): AwsConfigSource {
         (p) => p.NextToken,
       );
       const parameters = { ConfigRuleName: ruleName, ComplianceTypes: REQUESTED_COMPLIANCE_TYPES.join(',') };
-      return record('GetComplianceDetailsByConfigRule', region, parameters, merged(pages, 'EvaluationResults'));
+      return record('GetComplianceDetailsByConfigRule', region, parameters, mergedPages(pages, 'EvaluationResults'));
     },
     async resourceHistory(region, resourceType, resourceId, window) {
       const pages = await allPages(
@@ -120,7 +108,7 @@ export function liveConfigSource(args: LiveConfigSourceArgs): AwsConfigSource {
         (p) => p.nextToken,
       );
       const parameters = { resourceType, resourceId, earlierTime: window.earlierTime, laterTime: window.laterTime };
-      return record('GetResourceConfigHistory', region, parameters, merged(pages, 'configurationItems'));
+      return record('GetResourceConfigHistory', region, parameters, mergedPages(pages, 'configurationItems'));
     },
     async stateBefore(region, resourceType, resourceId, time) {
       const r = await single(

@@ -66,6 +66,22 @@ export async function allPages<P extends Output>(
   return { ok: true, output: pages, ...(ids.length ? { requestId: ids.join(',') } : {}) };
 }
 
+/**
+ * Every page's list under `field`, merged into one response (pages themselves are not evidence). A page
+ * without a list there is kept as it came, never read as an empty list: the evidence reading then names the
+ * field. (Only for JSON services, which always send the list; S3's XML leaves an empty list out.)
+ */
+export function mergedPages<P extends Output>(
+  r: CallResult<P[]>,
+  field: string,
+  rest: Record<string, unknown> = {},
+): CallResult<unknown> {
+  if (!r.ok) return r;
+  const pages = r.output.map((p) => asEvidence(p) as Record<string, unknown>);
+  const misshapen = pages.find((p) => !Array.isArray(p[field]));
+  return { ...r, output: misshapen ?? { [field]: pages.flatMap((p) => p[field] as unknown[]), ...rest } };
+}
+
 type BucketCall = (c: S3Client, Bucket: string) => Promise<Output>;
 
 const SINGLE_BUCKET_CALLS: Record<
@@ -179,16 +195,13 @@ export function liveAccountSource(args: LiveAccountSourceArgs): AccountSource {
         (p) => (p.Truncated ? p.NextMarker : undefined),
       );
       const meta = { operation: 'kms:ListAliases', parameters: {}, account, region };
+      const list = mergedPages(r, 'Aliases', { Truncated: false });
       return toRecord(
         meta,
-        r,
-        () =>
-          ({
-            Aliases: r.ok ? r.output.flatMap((p) => (asEvidence(p) as ListAliasesOutput).Aliases ?? []) : [],
-            Truncated: false,
-          }) as ListAliasesOutput,
+        list,
+        () => (list.ok ? list.output : undefined),
         now().toISOString(),
-      );
+      ) as EvidenceRecord<ListAliasesOutput>;
     },
 
     async keyCall(operation: KeyOperation | KeyExtraOperation, keyId: string, region: string): Promise<EvidenceRecord> {
@@ -199,15 +212,7 @@ export function liveAccountSource(args: LiveAccountSourceArgs): AccountSource {
           (Marker) => kms(region, (c) => c.send(new ListResourceTagsCommand({ KeyId: keyId, Marker }))),
           (p) => (p.Truncated ? p.NextMarker : undefined),
         );
-        r = pages.ok
-          ? {
-              ...pages,
-              output: {
-                Tags: pages.output.flatMap((p) => (asEvidence(p) as { Tags?: unknown[] }).Tags ?? []),
-                Truncated: false,
-              },
-            }
-          : pages;
+        r = mergedPages(pages, 'Tags', { Truncated: false });
       } else {
         if (operation === 'GetKeyPolicy') parameters.PolicyName = 'default';
         const single = await kms(region, (c) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allPages } from '../../../src/collect/live/live-source.js';
+import { allPages, mergedPages } from '../../../src/collect/live/live-source.js';
 
 type Page = { items: number[]; next?: unknown; $metadata: { requestId: string } };
 
@@ -37,5 +37,53 @@ describe('allPages', () => {
       error: { code: 'UnreadableEvidence', message: "the answer's page token is an object, not a string" },
     });
     expect(sent).toEqual([undefined]);
+  });
+});
+
+describe('mergedPages', () => {
+  const page = (body: Record<string, unknown>, requestId: string) => ({ ...body, $metadata: { requestId } });
+
+  it('merges every page list under the field into one answer', () => {
+    const r = mergedPages(
+      {
+        ok: true,
+        output: [
+          page({ Tags: [{ TagKey: 'a', TagValue: '1' }] }, 'r0'),
+          page({ Tags: [{ TagKey: 'b', TagValue: '2' }] }, 'r1'),
+        ],
+        requestId: 'r0,r1',
+      },
+      'Tags',
+      { Truncated: false },
+    );
+    expect(r).toEqual({
+      ok: true,
+      requestId: 'r0,r1',
+      output: {
+        Tags: [
+          { TagKey: 'a', TagValue: '1' },
+          { TagKey: 'b', TagValue: '2' },
+        ],
+        Truncated: false,
+      },
+    });
+  });
+
+  it('a page without its list is kept as it came (for the evidence reading to name), never read as an empty list', () => {
+    const r = mergedPages(
+      { ok: true, output: [page({ Aliases: [] }, 'r0'), page({ Truncated: false }, 'r1')], requestId: 'r0,r1' },
+      'Aliases',
+      { Truncated: false },
+    );
+    expect(r).toEqual({ ok: true, requestId: 'r0,r1', output: { Truncated: false } });
+  });
+
+  it('a failed call stays the failure', () => {
+    const failed = {
+      ok: false as const,
+      error: { code: 'AccessDeniedException', message: 'no' },
+      cause: new Error('no'),
+    };
+    expect(mergedPages(failed, 'Aliases')).toBe(failed);
   });
 });
