@@ -2,7 +2,7 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { AccountConfig, TenantConfig } from '../../config/schema.js';
-import { attempt, describeAwsError } from '../../collect/live/aws-call.js';
+import { attempt, checkedAnswer, describeAwsError } from '../../collect/live/aws-call.js';
 import { RegionalClients, s3ClientFor, stsClientFor } from '../../collect/live/clients.js';
 import { assumedRoleCredentials, baseCredentials, roleSessionName } from '../../collect/live/credentials.js';
 import { CallLimiter } from '../../collect/live/limiter.js';
@@ -96,7 +96,9 @@ async function doctorAccount(args: {
     }
     const sts = stsClientFor(opts, opts.defaultRegion, credentials);
     toClose.push(sts);
-    const who = await attempt(() => sts.send(new GetCallerIdentityCommand({})));
+    const who = await attempt(async () =>
+      checkedAnswer('sts:GetCallerIdentity', await sts.send(new GetCallerIdentityCommand({}))),
+    );
     if (!who.ok)
       return notReadable(account, {
         area: 'role',
@@ -162,7 +164,9 @@ export async function runDoctor(args: DoctorArgs): Promise<DoctorReport> {
       .replace(/\.\d+Z$/, 'Z')}`;
   const limiter = new CallLimiter(opts.limits);
   const sts = stsClientFor(opts, opts.defaultRegion, base);
-  const callerCall = await attempt(() => sts.send(new GetCallerIdentityCommand({})));
+  const callerCall = await attempt(async () =>
+    checkedAnswer('sts:GetCallerIdentity', await sts.send(new GetCallerIdentityCommand({}))),
+  );
   sts.destroy();
   const tenants: TenantReadiness[] = [];
   const caller = callerCall.ok
