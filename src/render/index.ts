@@ -1,9 +1,10 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExportRows } from '../model/export-rows.js';
 import type { Packet } from '../model/packet.js';
 import { csvRenderer, UNENCRYPTED_EXPORT } from './csv/csv-exports.js';
 import { renderPdf } from './pdf/render-pdf.js';
+import { complianceFindingLines, OCSF_EXPORT } from './ocsf/compliance-findings.js';
 import type { Renderer } from './renderer.js';
 import { renderXlsx, type UnencryptedRow } from './xlsx/index.js';
 
@@ -58,5 +59,15 @@ const xlsxRenderer: Renderer = {
   },
 };
 
+/** exports/ocsf-compliance-findings.jsonl: the control results as OCSF Compliance Finding events. */
+const ocsfRenderer: Renderer = {
+  id: 'ocsf',
+  async render(packet, ctx) {
+    await mkdir(path.join(ctx.outDir, 'exports'), { recursive: true });
+    await writeFile(path.join(ctx.outDir, ...OCSF_EXPORT.split('/')), complianceFindingLines(packet));
+    return [OCSF_EXPORT];
+  },
+};
+
 /** Every output format, in the order they are produced. */
-export const RENDERERS: readonly Renderer[] = [csvRenderer, pdfRenderer, xlsxRenderer];
+export const RENDERERS: readonly Renderer[] = [csvRenderer, ocsfRenderer, pdfRenderer, xlsxRenderer];

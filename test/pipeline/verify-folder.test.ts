@@ -14,6 +14,7 @@ import { kmsClientFor } from '../../src/collect/live/clients.js';
 import { resolveLiveOptions } from '../../src/collect/live/options.js';
 import { fetchSigningKey, signManifest, verifyManifestSignature } from '../../src/operate/sign/index.js';
 import { startFakeAws, type FakeAws } from '../support/fake-aws/index.js';
+import { validateComplianceFinding } from '../support/ocsf-validator.js';
 
 let ws: Awaited<ReturnType<typeof demoWorkspace>>;
 const folders: Record<string, string> = {};
@@ -102,11 +103,33 @@ describe('verify binds every file of the packet', () => {
       'exports/findings.csv',
       'exports/key-management-events.csv',
       'exports/key-usage.csv',
+      'exports/ocsf-compliance-findings.jsonl',
       'exports/unencrypted-objects.csv',
       'northwind-2026-10.pdf',
       'northwind-2026-10.xlsx',
     ]);
     expect(verifyMessages(r)).toEqual([]);
+  });
+
+  it('the OCSF export is part of the packet: every line a valid Compliance Finding, one per control and resource, and an edited line is named', async () => {
+    for (const folder of Object.values(folders)) {
+      const packet = JSON.parse(readFileSync(path.join(folder, 'packet.json'), 'utf8')) as {
+        controls: Array<{ resources: unknown[] }>;
+      };
+      const expected = packet.controls.reduce((n, c) => n + Math.max(1, c.resources.length), 0);
+      const lines = readFileSync(path.join(folder, 'exports', 'ocsf-compliance-findings.jsonl'), 'utf8')
+        .trimEnd()
+        .split('\n');
+      expect(lines).toHaveLength(expected);
+      for (const line of lines) expect(validateComplianceFinding(JSON.parse(line))).toEqual([]);
+    }
+    const dir = copyOfNorthwind();
+    const file = path.join(dir, 'exports', 'ocsf-compliance-findings.jsonl');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"status":"Pass"', '"status":"Fail"'));
+    recomputeHashes(dir);
+    const r = await verifyFolder(dir);
+    expect(r.ok).toBe(false);
+    expect(failuresOf(r)).toEqual({ ...CLEAN, rendered: ['differs exports/ocsf-compliance-findings.jsonl'] });
   });
 
   it("another tenant's PDF copied in, hashes recomputed: the PDF is named as not what packet.json renders to", async () => {
