@@ -5,9 +5,9 @@
 #     -e AWS_REGION -e AWS_ACCESS_KEY_ID -e AWS_SECRET_ACCESS_KEY -e AWS_SESSION_TOKEN \
 #     s3-evidence run --config /config/tenants.yaml --out /data/output
 # NOTE: written without a Docker engine at hand; not built here. See docs/operations.md.
-# The test suite needs no image of its own: README "Tests" runs it in a bare node:20-alpine container.
+# The test suite needs no image of its own: README "Tests" runs it in a bare node:22-alpine container.
 
-FROM node:20-alpine AS build
+FROM node:22-alpine AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -17,7 +17,7 @@ COPY src ./src
 RUN npx tsc -p tsconfig.json
 RUN npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-alpine
+FROM node:22-alpine
 # tini as PID 1: forwards SIGTERM from cron / ECS to node, so a stopped run releases its lock.
 RUN apk add --no-cache tini
 ENV NODE_ENV=production \
@@ -30,6 +30,8 @@ COPY package.json ./
 COPY templates ./templates
 COPY frameworks ./frameworks
 COPY iam ./iam
+# `init` writes this file as the starter configuration.
+COPY config/tenants.example.yaml ./config/tenants.example.yaml
 COPY src/analyze/controls ./src/analyze/controls
 USER node
 WORKDIR /data

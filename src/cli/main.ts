@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { main } from './program.js';
+import { endQuietlyOnClosedPipe } from './closed-pipe.js';
 
+endQuietlyOnClosedPipe(process.stdout);
+endQuietlyOnClosedPipe(process.stderr);
 void main(process.argv).then((code) => {
   process.exitCode = code;
 });

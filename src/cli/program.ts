@@ -21,6 +21,8 @@ import { ExceptionsFileError } from '../analyze/exceptions/register.js';
 import { BaselineFileError } from '../baseline/store.js';
 import { removeStaleWorkFolders } from '../operate/stale-work.js';
 import { registerBaselineCommands } from './baseline-command.js';
+import { requirePacketFolder } from './packet-folders.js';
+import { EvidenceReadError } from '../evidence/evidence-store.js';
 import { progressReporter } from '../collect/live/progress.js';
 import {
   liveOptionsFromConfig,
@@ -103,8 +105,9 @@ function report(
   json: boolean | undefined,
   extra: Record<string, unknown> = {},
   failures: TenantFailure[] = [],
+  exitPolicy: (code: number) => number = (code) => code,
 ): number {
-  const code = exitCodeFor(results, failures);
+  const code = exitPolicy(exitCodeFor(results, failures));
   if (json) {
     process.stdout.write(
       `${JSON.stringify({ tool: TOOL, exitCode: code, ...extra, packets: results, ...(failures.length > 0 ? { failures } : {}) }, null, 2)}\n`,
@@ -130,6 +133,8 @@ interface RunOptions extends CommonOptions, RunOperationOptions {
   provisional?: boolean;
   /** The run's clock; the demo passes its own so that it runs the same in any year. */
   now?: Date;
+  /** Maps the run's exit code to the command's (the demo's incompleteness is its point); --json reports the result. */
+  exitPolicy?: (code: number) => number;
   profile?: string;
   endpointUrl?: string;
 }
@@ -225,9 +230,10 @@ async function runCommand(opts: RunOptions): Promise<number> {
       opts.json,
       { period: label, ...after.summary, ...(notes.length > 0 ? { notes } : {}) },
       failures,
+      (c) => (after.failed ? EXIT.unexpected : (opts.exitPolicy ?? ((x: number) => x))(c)),
     );
     if (!opts.json) for (const line of [...notes, ...after.lines]) process.stdout.write(`${line}\n`);
-    return after.failed ? EXIT.unexpected : code;
+    return code;
   });
 }
 
@@ -240,6 +246,7 @@ async function foldersCommand(
     throw new UsageError(`${action} needs at least one packet folder (output/<period>/<tenant>)`);
   const config = opts.config ? (await loadConfig(opts.config)).config : undefined;
   const results: TenantRunResult[] = [];
+  for (const folder of folders) await requirePacketFolder(folder, action);
   for (const folder of folders) {
     // Without --config, keep the settings the packet was rendered with (its manifest), else the defaults.
     const previous = await readManifest(folder).then(
@@ -251,10 +258,21 @@ async function foldersCommand(
       topFindings: config?.topFindings ?? (Number.isInteger(previous?.topFindings) ? previous!.topFindings! : 6),
     };
     let packet: Packet;
-    if (action === 'analyze') packet = await analyzeFolder(folder, renderOpts);
-    else {
+    if (action === 'analyze') {
+      try {
+        packet = await analyzeFolder(folder, renderOpts);
+      } catch (err) {
+        // A folder without its run/tenant/index files is not a packet's evidence: say which file.
+        if (err instanceof EvidenceReadError) throw new UsageError(`analyze: ${err.message}`);
+        throw err;
+      }
+    } else {
       const text = await readFile(path.join(folder, PACKET_FILE), 'utf8');
-      packet = JSON.parse(text) as Packet;
+      try {
+        packet = JSON.parse(text) as Packet;
+      } catch (err) {
+        throw new UsageError(`render: ${path.join(folder, PACKET_FILE)} is not valid JSON (${(err as Error).message})`);
+      }
       await renderFolder(folder, packet, text, renderOpts);
     }
     results.push(summarise(packet, folder));
@@ -264,6 +282,7 @@ async function foldersCommand(
 
 async function verifyCommand(folders: string[], opts: { json?: boolean } & VerifySignatureOptions): Promise<number> {
   if (folders.length === 0) throw new UsageError('verify needs at least one packet folder');
+  for (const f of folders) await requirePacketFolder(f, 'verify');
   const reports = [];
   const signatures = new Map<string, Awaited<ReturnType<typeof signatureCheck>>>();
   for (const f of folders) {
@@ -313,6 +332,8 @@ async function demoCommand(opts: { out: string; json?: boolean; strict?: boolean
     out: opts.out,
     now: new Date(demoExportedAt(DEMO_PERIOD)),
     ...(opts.json ? { json: true } : {}),
+    // The demo's incompleteness is its point; only a real failure (or --strict) makes it exit non-zero.
+    exitPolicy: (c) => (opts.strict || c !== EXIT.incomplete ? c : EXIT.complete),
   });
   if (!opts.json) {
     process.stdout.write(
@@ -325,8 +346,7 @@ async function demoCommand(opts: { out: string; json?: boolean; strict?: boolean
       'globex is incomplete on purpose: `run` would exit 3 for it; the demo exits 0 once every packet is rendered (--strict: exit as `run`).\n',
     );
   }
-  // The demo's incompleteness is its point; only a real failure (or --strict) makes it exit non-zero.
-  return opts.strict || code !== EXIT.incomplete ? code : EXIT.complete;
+  return code;
 }
 
 function buildProgram(): Command {

@@ -15,19 +15,22 @@ beforeAll(async () => {
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 
 describe('init', () => {
-  it('writes a commented starter config that validates as it stands', async () => {
+  it('writes config/tenants.example.yaml byte for byte (one starter config), and it validates as it stands', async () => {
     const file = path.join(dir, 'config', 'tenants.yaml');
     await writeStarterConfig(file);
-    const text = await readFile(file, 'utf8');
+    const written = await readFile(file);
+    expect(written.equals(await readFile(path.join(projectRoot(), 'config', 'tenants.example.yaml')))).toBe(true);
+    const text = written.toString('utf8');
     expect(text.split('\n').filter((l) => l.trimStart().startsWith('#')).length).toBeGreaterThan(10);
     const { config } = await loadConfig(file);
-    expect(config.tenants.map((t) => t.id)).toEqual(['example']);
+    expect(config.tenants.map((t) => t.id)).toEqual(['acme']);
     expect(config.tenants[0]!.accounts[0]).toMatchObject({
-      id: '123456789012',
-      roleArn: 'arn:aws:iam::123456789012:role/S3EvidenceReader',
-      externalId: 'REPLACE-WITH-EXTERNAL-ID',
+      id: '111122223333',
+      roleArn: 'arn:aws:iam::111122223333:role/S3EvidenceReader',
+      externalId: 'acme-7f3c91',
     });
-    expect(config.publish).toBeUndefined();
+    // Relative folders are the written file's, not the example's.
+    expect(config.tenants[0]!.accounts[1]!.offlineExport).toBe(path.join(dir, 'exports', '444455556666'));
   });
 
   it('refuses to overwrite an existing file, which stays as it was', async () => {

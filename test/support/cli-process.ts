@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { build } from 'esbuild';
+
+/**
+ * The CLI as one ESM file, bundled from src/ with esbuild (dependencies stay external), so tests can
+ * run it as a process of its own (a pseudo-terminal, a closed pipe) without `npm run build`. It sits
+ * under node_modules/.cache/ so that the tool finds the project root (package.json) and its packages
+ * from there as it does from dist/.
+ */
+export async function bundledCli(): Promise<string> {
+  const dir = path.resolve('node_modules', '.cache', 's3e-cli-process', String(process.pid));
+  mkdirSync(dir, { recursive: true });
+  const outfile = path.join(dir, 'main.mjs');
+  await build({
+    entryPoints: [path.resolve('src', 'cli', 'main.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile,
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
+/**
+ * Runs the bundled CLI with stdout piped to a reader that has already gone away (what `head` leaves
+ * behind once it has its lines): the reader's end is closed before the CLI writes anything.
+ */
+export function runIntoClosedPipe(
+  cli: string,
+  args: string[],
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.stdout.destroy();
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stderr }));
+  });
+}
