@@ -14,7 +14,8 @@ import { bucketResult } from './buckets.js';
 import { CONTROLS } from './controls/index.js';
 import { missingEvidence } from './completeness.js';
 import { summariseCoverage } from './coverage.js';
-import { evaluateControls, SEVERITY_RANK, type ControlCatalog } from './evaluate-controls.js';
+import { evaluateControls, type ControlCatalog } from './evaluate-controls.js';
+import { bySeverity } from '../model/severity.js';
 import { governanceSections, trendSection, type GovernanceResult } from './governance.js';
 import type { GovernanceEvidence } from '../evidence/governance-evidence.js';
 import { keyResult } from './keys.js';
@@ -142,7 +143,8 @@ export function analyzeEvidence({
   // Evidence recorded before frameworks were selectable keeps the mapping its packet was issued with.
   const frameworks = selectFrameworks(catalog.frameworks, ev.tenant.frameworks ?? LEGACY_FRAMEWORKS);
   const evaluated = evaluateControls({ buckets, keys }, { ...catalog, frameworks }, wording);
-  const gov = governanceSections(ev, governance, evaluated.controls, keys, wording);
+  const controlSeverity = new Map([...catalog.metadata].map(([id, meta]) => [id, meta.severity] as const));
+  const gov = governanceSections(ev, governance, evaluated.controls, keys, wording, controlSeverity);
   const controls = gov.controls;
   const guardrails = guardrailSections(ev, logs, keys, wording);
   // AWS Config's verdicts beside the controls' (after exceptions), and its configuration history.
@@ -162,7 +164,7 @@ export function analyzeEvidence({
     ...gov.findings,
     ...guardrails.findings,
     ...awsConfig.findings,
-  ].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+  ].sort((a, b) => bySeverity(a.severity, b.severity));
   const missing = [
     ...missingEvidence(
       ev,

@@ -1,5 +1,6 @@
 import type { ControlResult, Finding } from '../model/packet.js';
-import type { Severity, Verdict } from '../model/shared.js';
+import type { Verdict } from '../model/shared.js';
+import { bySeverity } from '../model/severity.js';
 import type { Wording } from '../wording/wording.js';
 import { formatBytes } from '../format/bytes.js';
 import type { Control, ControlFacts, Judgement } from './controls/control.js';
@@ -65,8 +66,6 @@ export function controlSummary(
   });
 }
 
-export const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
-
 export function evaluateControls(
   facts: ControlFacts,
   catalog: ControlCatalog,
@@ -118,7 +117,7 @@ export function evaluateControls(
   });
   findings.sort(
     (a, b) =>
-      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      bySeverity(a.severity, b.severity) ||
       a.order - b.order ||
       a.resource.localeCompare(b.resource) ||
       a.text.localeCompare(b.text),

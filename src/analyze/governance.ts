@@ -2,6 +2,7 @@ import type { TenantEvidence } from '../evidence/bundle.js';
 import type { DriftSection, ExceptionsSection, TrendSection } from '../model/governance-sections.js';
 import type { ControlResult, Finding, KeyResult, Packet } from '../model/packet.js';
 import type { Wording } from '../wording/wording.js';
+import type { Severity } from '../model/severity.js';
 import type { GovernanceEvidence } from '../evidence/governance-evidence.js';
 import { snapshotFromEvidence } from '../evidence/baseline-snapshot.js';
 import { buildDriftSection } from './drift/index.js';
@@ -24,12 +25,19 @@ export function governanceSections(
   controls: ControlResult[],
   keys: KeyResult[],
   wording: Wording,
+  controlSeverity: ReadonlyMap<string, Severity> = new Map(),
 ): GovernanceResult {
   if (!gov) {
     const none = { state: 'not_collected' as const, reason: wording.t('packet.governance.notFrozen') };
     return { controls, drift: none, exceptions: none, findings: [] };
   }
-  const drift = buildDriftSection(snapshotFromEvidence(ev), gov.baseline ?? undefined, ev.tenant.id, ev.period.label);
+  const drift = buildDriftSection(
+    snapshotFromEvidence(ev),
+    gov.baseline ?? undefined,
+    ev.tenant.id,
+    ev.period.label,
+    controlSeverity,
+  );
   const applied = applyExceptions(controls, gov.exceptions, {
     asOf: ev.run.startedAt,
     timeZone: ev.tenant.timeZone,
@@ -39,12 +47,13 @@ export function governanceSections(
   const recounted = applied.controls.map((c) =>
     c.resources.length === 0 ? c : { ...c, verdict: aggregateVerdict(c.counts, c.resources.length) },
   );
+  // Every weakening is a finding at the item's own severity: one grade for one change, wherever it is read.
   const driftFindings: Array<Omit<Finding, 'id'>> =
     drift.state === 'compared'
       ? drift.items
-          .filter((i) => i.severity === 'critical')
+          .filter((i) => i.severity === 'critical' || (i.weakens?.length ?? 0) > 0)
           .map((i) => ({
-            severity: 'critical' as const,
+            severity: i.severity,
             controlId: 'baseline-drift',
             resource: i.resource,
             text: wording.t('findings.drift.critical', { summary: i.summary }),

@@ -11,8 +11,6 @@ export type { ExceptionScope, TrendPoint };
 
 // ---------------------------------------------------------------- drift
 
-export type DriftSeverity = 'critical' | 'warning' | 'info';
-
 type DriftKind =
   | 'bucket_added'
   | 'bucket_removed'
@@ -36,7 +34,15 @@ export interface DriftItem {
   resource: string;
   resourceType: 'bucket' | 'key';
   kind: DriftKind;
-  severity: DriftSeverity;
+  /**
+   * On the packet's one scale: a weakening of a guardrail a control judges takes that control's
+   * severity (the same item is never CRITICAL here and HIGH among the findings); a weakening no control
+   * judges (public access block relaxed, a key policy granting new principals) is critical; any other
+   * unapproved change is medium; a tightening or a neutral change is info.
+   */
+  severity: Severity;
+  /** Ids of the controls judging the guardrail this change weakens (their severity is the item's). */
+  weakens?: string[];
   /** One sentence for the PDF and the workbook. */
   summary: string;
   /** Policy statements: the Sid, or "#<n>" (1-based position) when it has none. */
@@ -63,7 +69,7 @@ export type DriftSection =
   | {
       state: 'compared';
       baseline: DriftBaselineRef;
-      counts: Record<DriftSeverity, number>;
+      counts: Record<Severity, number>;
       /** Most severe first. */
       items: DriftItem[];
     };

@@ -6,6 +6,6 @@
  */
 export type Verdict = 'pass' | 'fail' | 'not_evaluated' | 'not_applicable' | 'exception';
 
-export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export type { Severity } from './severity.js';
 
 export type SectionNotCollected = { state: 'not_collected'; reason: string };

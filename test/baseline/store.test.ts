@@ -128,7 +128,7 @@ describe('baseline approve → change → diff → approve again', () => {
     const drift = buildDriftSection(nov, await store.latest(), 'acme', '2026-11');
     if (drift.state !== 'compared') throw new Error(drift.state);
     expect(drift.baseline.version).toBe(1);
-    expect(drift.counts).toEqual({ critical: 1, warning: 0, info: 0 });
+    expect(drift.counts).toEqual({ critical: 1, high: 0, medium: 0, low: 0, info: 0 });
     expect(drift.items[0]).toMatchObject({ kind: 'policy_statement_removed', statement: 'DenyInsecureTransport' });
 
     printed = [];
@@ -161,7 +161,7 @@ describe('baseline approve → change → diff → approve again', () => {
     });
     expect(buildDriftSection(nov, latest, 'acme', '2026-11')).toMatchObject({
       state: 'compared',
-      counts: { critical: 0, warning: 0, info: 0 },
+      counts: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
       items: [],
     });
     expect((await store.list()).map((v) => [v.version, v.period, v.reason])).toEqual([

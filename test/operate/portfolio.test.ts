@@ -33,7 +33,7 @@ describe('portfolio', () => {
       sections: {
         ...base.sections,
         deniedUploads: { ...(base.sections.deniedUploads as object), state: 'collected', total: 14 },
-        drift: { state: 'compared', counts: { critical: 2, warning: 1, info: 0 }, items: [] },
+        drift: { state: 'compared', counts: { critical: 2, high: 0, medium: 1, low: 0, info: 0 }, items: [] },
         exceptions: {
           state: 'evaluated',
           counts: { active: 1, expiring_soon: 1, unused: 1, expired: 2, invalid: 0 },

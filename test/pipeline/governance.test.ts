@@ -93,7 +93,7 @@ describe('baseline drift and trend', () => {
     });
   }, 60_000);
 
-  it('approve, weaken a policy, run again: a critical drift names the removed TLS deny', async () => {
+  it('approve, weaken a policy, run again: the removed TLS deny is HIGH in drift and findings alike', async () => {
     await run('northwind');
     const baselineDir = ws.config.baselineDir;
     const out: string[] = [];
@@ -145,12 +145,20 @@ describe('baseline drift and trend', () => {
       reason: 'October review',
       period: '2026-10',
     });
-    expect(packet.sections.drift.counts.critical).toBeGreaterThanOrEqual(1);
-    const critical = packet.sections.drift.items.filter((i) => i.severity === 'critical');
-    expect(critical.map((i) => i.resource)).toContain('northwind-backups');
-    expect(packet.findings.some((f) => f.controlId === 'baseline-drift' && f.resource === 'northwind-backups')).toBe(
-      true,
+    // One scale: the removed TLS deny is HIGH in the drift list, as its drift finding and as the TLS control's finding.
+    const tls = packet.sections.drift.items.filter(
+      (i) => i.resource === 'northwind-backups' && i.weakens?.includes('s3-policy-denies-insecure-transport'),
     );
+    expect(tls.map((i) => i.severity)).toEqual(['high']);
+    expect(packet.sections.drift.counts.high).toBeGreaterThanOrEqual(1);
+    const driftFinding = packet.findings.find(
+      (f) => f.controlId === 'baseline-drift' && f.resource === 'northwind-backups',
+    );
+    const controlFinding = packet.findings.find(
+      (f) => f.controlId === 's3-policy-denies-insecure-transport' && f.resource === 'northwind-backups',
+    );
+    expect([driftFinding?.severity, controlFinding?.severity]).toEqual(['high', 'high']);
+    expect(packet.status).toBe('attention');
   }, 60_000);
 
   it('the trend covers 12 months: earlier packets present, missing months are gaps', async () => {

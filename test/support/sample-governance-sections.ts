@@ -51,7 +51,7 @@ const SAMPLE_DRIFT_ITEMS: DriftItem[] = [
     resource: 'acme-prod-data',
     resourceType: 'bucket',
     kind: 'policy_statement_changed',
-    severity: 'warning',
+    severity: 'medium',
     summary: `Bucket policy of bucket acme-prod-data: statement "${HOSTILE_SID}" changed (Principal, Action).`,
     statement: HOSTILE_SID,
     changedFields: ['Principal', 'Action'],
@@ -90,7 +90,7 @@ function sampleDrift(): DriftSection {
       reason: 'State after the September remediation',
       period: '2026-09',
     },
-    counts: { critical: 2, warning: 1, info: 1 },
+    counts: { critical: 2, high: 0, medium: 1, low: 0, info: 1 },
     items: SAMPLE_DRIFT_ITEMS,
   };
 }

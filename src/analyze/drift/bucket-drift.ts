@@ -5,9 +5,11 @@
  *           KMS key moved from a customer key to the AWS-managed aws/s3 key; a public-access-block
  *           setting relaxed; the SSE or TLS guardrail of the policy weakened (statement removed or
  *           narrowed, the policy removed).
- * warning:  other changes that affect who may do what or how data is encrypted (another key, a
+ * medium:   other changes that affect who may do what or how data is encrypted (another key, a
  *           lesser downgrade, a policy statement added / changed / removed, a side unreadable).
  * info:     improvements (upgrade to a stronger mode, a block turned on, a Deny added) and Bucket Key.
+ * A critical item that weakens a guardrail a control judges names that control (`weakens`); the
+ * analysis then gives it the control's severity (regradeDrift), the scale the findings use.
  */
 import type {
   BucketSnapshot,
@@ -15,7 +17,8 @@ import type {
   KeySnapshot,
   PublicAccessBlockSnapshot,
 } from '../../evidence/baseline-snapshot.js';
-import type { DriftItem, DriftSeverity } from '../../model/governance-sections.js';
+import type { DriftItem } from '../../model/governance-sections.js';
+import type { Severity } from '../../model/severity.js';
 import { modeForAlgorithm } from '../default-encryption.js';
 import { stableStringify } from './canonical.js';
 import { enforcementOf, strengthened, weakenings, type Weakening } from './enforcement.js';
@@ -76,22 +79,46 @@ function describeMode(v: EncryptionView): string {
   return `${v.mode} with ${v.awsManagedKey ? 'the AWS-managed aws/s3 key' : `key ${v.kmsKeyId}`}`;
 }
 
-function encryptionJudgement(b: EncryptionView, a: EncryptionView): { severity: DriftSeverity; text: string } {
+/** The controls that judge a bucket's default encryption: enabled at all, and as the tenant expects. */
+const ENCRYPTION_CONTROLS = {
+  removed: ['s3-default-encryption-enabled', 's3-default-encryption-matches-expectation'],
+  weakened: ['s3-default-encryption-matches-expectation'],
+};
+
+/** The control that judges each policy guardrail. */
+const GUARDRAIL_CONTROL: Record<Weakening['guardrail'], string> = {
+  SSE: 's3-policy-denies-unencrypted-uploads',
+  TLS: 's3-policy-denies-insecure-transport',
+};
+
+function guardrailControls(ws: readonly Weakening[]): string[] {
+  return [...new Set(ws.map((w) => GUARDRAIL_CONTROL[w.guardrail]))];
+}
+
+function encryptionJudgement(
+  b: EncryptionView,
+  a: EncryptionView,
+): { severity: Severity; text: string; weakens?: string[] } {
   const from = describeMode(b);
   const to = describeMode(a);
   if (KMS_MODES.has(b.mode) && a.rank < MODE_RANK['SSE-KMS']!)
-    return { severity: 'critical', text: `downgraded from ${from} to ${to}` };
+    return {
+      severity: 'critical',
+      text: `downgraded from ${from} to ${to}`,
+      weakens: a.mode === 'none' ? ENCRYPTION_CONTROLS.removed : ENCRYPTION_CONTROLS.weakened,
+    };
   if (KMS_MODES.has(b.mode) && KMS_MODES.has(a.mode) && !b.awsManagedKey && a.awsManagedKey) {
     return {
       severity: 'critical',
+      weakens: ENCRYPTION_CONTROLS.weakened,
       text: `KMS key changed from customer-managed key ${b.kmsKeyId} to the AWS-managed aws/s3 key`,
     };
   }
   if (a.rank < b.rank || (a.mode !== b.mode && !(a.mode in MODE_RANK)))
-    return { severity: 'warning', text: `changed from ${from} to ${to}` };
+    return { severity: 'medium', text: `changed from ${from} to ${to}` };
   if (a.rank > b.rank) return { severity: 'info', text: `upgraded from ${from} to ${to}` };
   if (a.keyIdentity !== b.keyIdentity || a.awsManagedKey !== b.awsManagedKey)
-    return { severity: 'warning', text: `changed from ${from} to ${to}` };
+    return { severity: 'medium', text: `changed from ${from} to ${to}` };
   if (a.rules !== b.rules)
     return { severity: 'info', text: `now has ${a.rules} encryption rule(s), had ${b.rules} (S3 applies the first)` };
   return { severity: 'info', text: `S3 Bucket Key turned ${a.bucketKeyEnabled ? 'on' : 'off'}` };
@@ -118,7 +145,7 @@ function encryptionDrift(
       {
         ...subject,
         kind: 'not_comparable',
-        severity: 'warning',
+        severity: 'medium',
         summary: `The default encryption of ${named(subject)} cannot be compared with the baseline: it ${side}.`,
         before: value(b),
         after: value(a),
@@ -130,12 +157,13 @@ function encryptionDrift(
   const { kmsKeyId: _b, ...bSame } = bv;
   const { kmsKeyId: _a, ...aSame } = av;
   if (stableStringify(bSame) === stableStringify(aSame)) return [];
-  const { severity, text } = encryptionJudgement(bv, av);
+  const { severity, text, weakens } = encryptionJudgement(bv, av);
   return [
     {
       ...subject,
       kind: 'default_encryption',
       severity,
+      ...(weakens ? { weakens } : {}),
       summary: `Default encryption of ${named(subject)} ${text}.`,
       before: value(b),
       after: value(a),
@@ -171,7 +199,7 @@ function publicAccessBlockDrift(
       {
         ...subject,
         kind: 'not_comparable',
-        severity: 'warning',
+        severity: 'medium',
         summary: `The public access block of ${named(subject)} cannot be compared with the baseline: it ${side}.`,
         before: value(before),
         after: value(after),
@@ -219,7 +247,7 @@ function policyDrift(
       {
         ...subject,
         kind: 'policy_added',
-        severity: strengthened(eb, ea) ? 'info' : 'warning',
+        severity: strengthened(eb, ea) ? 'info' : 'medium',
         summary: `A bucket policy was added to ${named(subject)}.`,
         before: null,
         after: after.document,
@@ -227,13 +255,14 @@ function policyDrift(
     ];
   }
   if (before.state === 'present' && after.state === 'none') {
-    const severity = weak.length > 0 ? 'critical' : 'warning';
+    const severity = weak.length > 0 ? 'critical' : 'medium';
     const tail = weak.length > 0 ? `: ${weakText(weak)}` : '';
     return [
       {
         ...subject,
         kind: 'policy_removed',
         severity,
+        ...(weak.length > 0 ? { weakens: guardrailControls(weak) } : {}),
         summary: `The bucket policy of ${named(subject)} was removed${tail}.`,
         before: before.document,
         after: null,
@@ -250,10 +279,10 @@ function policyDrift(
       if (c.kind !== 'added') {
         const hits = weak.filter((w) => w.statements.includes(c.before.label));
         hits.forEach((w) => attributed.add(w));
-        if (hits.length > 0) return { severity: 'critical', note: weakText(hits) };
+        if (hits.length > 0) return { severity: 'critical', note: weakText(hits), weakens: guardrailControls(hits) };
       }
       if (c.kind === 'added' && c.after.content.Effect === 'Deny') return { severity: 'info' };
-      return { severity: 'warning' };
+      return { severity: 'medium' };
     }),
   );
   const unattributed = weak.filter((w) => !attributed.has(w));
@@ -262,6 +291,7 @@ function policyDrift(
       ...subject,
       kind: 'policy_enforcement',
       severity: 'critical',
+      weakens: guardrailControls(unattributed),
       summary: `The bucket policy of ${named(subject)} enforces less than the baseline: ${weakText(unattributed)}.`,
       before: before.document,
       after: after.document,

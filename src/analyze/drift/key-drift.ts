@@ -1,9 +1,9 @@
 /**
  * Drift of one KMS key: its key policy and its rotation.
  *
- * critical: rotation turned off; an Allow statement (added or changed) grants a principal no Allow
- *           statement of the approved policy granted.
- * warning:  other policy changes, a longer rotation period, a side unreadable.
+ * critical: rotation turned off (then graded as the rotation control, which judges it); an Allow
+ *           statement (added or changed) grants a principal no Allow statement of the approved policy granted.
+ * medium:   other policy changes, a longer rotation period, a side unreadable.
  * info:     rotation turned on or made more frequent, a Deny statement added.
  */
 import type { KeySnapshot, RotationSnapshot } from '../../evidence/baseline-snapshot.js';
@@ -39,7 +39,7 @@ function keyPolicyDrift(subject: Subject, before: KeySnapshot['policy'], after: 
       {
         ...subject,
         kind: added ? 'policy_added' : 'policy_removed',
-        severity: 'warning',
+        severity: 'medium',
         summary: `The key policy of ${named(subject)} is ${added ? 'present now but was absent' : 'absent now but was present'} when the baseline was approved.`,
         before: before.state === 'present' ? before.document : null,
         after: after.state === 'present' ? after.document : null,
@@ -57,7 +57,7 @@ function keyPolicyDrift(subject: Subject, before: KeySnapshot['policy'], after: 
           return { severity: 'critical', note: `grants ${fresh.join(', ')}, which the baseline did not` };
         if (c.kind === 'added' && c.after.content.Effect === 'Deny') return { severity: 'info' };
       }
-      return { severity: 'warning' };
+      return { severity: 'medium' };
     }),
   );
 }
@@ -81,23 +81,27 @@ function rotationDrift(subject: Subject, before: RotationSnapshot, after: Rotati
   const from = describeRotation(before);
   const to = describeRotation(after);
   if (from === to) return [];
-  const item = (kind: DriftItem['kind'], severity: DriftItem['severity'], summary: string): DriftItem[] => [
-    { ...subject, kind, severity, summary, before, after },
-  ];
+  const item = (
+    kind: DriftItem['kind'],
+    severity: DriftItem['severity'],
+    summary: string,
+    weakens?: string[],
+  ): DriftItem[] => [{ ...subject, kind, severity, ...(weakens ? { weakens } : {}), summary, before, after }];
   const comparable = (r: RotationSnapshot) =>
     r.state === 'enabled' || r.state === 'disabled' || r.state === 'aws_managed';
   if (!comparable(before) || !comparable(after)) {
     return item(
       'not_comparable',
-      'warning',
+      'medium',
       `Rotation of ${named(subject)} cannot be compared with the baseline: it was ${from}, it is ${to}.`,
     );
   }
   if (before.state === 'enabled' && after.state !== 'enabled') {
     return item(
       'key_rotation',
-      after.state === 'disabled' ? 'critical' : 'warning',
+      after.state === 'disabled' ? 'critical' : 'medium',
       `Automatic rotation of ${named(subject)} turned ${after.state === 'disabled' ? 'off' : to}.`,
+      after.state === 'disabled' ? ['kms-customer-keys-rotate'] : undefined,
     );
   }
   if (before.state !== 'enabled' && after.state === 'enabled')
@@ -106,11 +110,11 @@ function rotationDrift(subject: Subject, before: RotationSnapshot, after: Rotati
     const longer = (after.periodDays ?? 365) > (before.periodDays ?? 365);
     return item(
       'key_rotation',
-      longer ? 'warning' : 'info',
+      longer ? 'medium' : 'info',
       `Rotation period of ${named(subject)} changed from ${from} to ${to}.`,
     );
   }
-  return item('key_rotation', 'warning', `Rotation of ${named(subject)} changed from ${from} to ${to}.`);
+  return item('key_rotation', 'medium', `Rotation of ${named(subject)} changed from ${from} to ${to}.`);
 }
 
 export function keyDrift(before: KeySnapshot, after: KeySnapshot): DriftItem[] {

@@ -1,6 +1,7 @@
 /** Drift items shared by bucket and key policies: unreadable sides, and one item per statement change. */
 import type { PolicySnapshot } from '../../evidence/baseline-snapshot.js';
-import type { DriftItem, DriftSeverity } from '../../model/governance-sections.js';
+import type { DriftItem } from '../../model/governance-sections.js';
+import type { Severity } from '../../model/severity.js';
 import { canonicalPolicy, stableStringify, type CanonicalStatement } from './canonical.js';
 import { diffStatements, type StatementChange } from './statements.js';
 
@@ -12,7 +13,7 @@ export interface Subject {
 }
 
 /** Severity of one statement change, with a clause saying why when it matters. */
-export type Classify = (change: StatementChange) => { severity: DriftSeverity; note?: string };
+export type Classify = (change: StatementChange) => { severity: Severity; note?: string; weakens?: string[] };
 
 function describeState(p: PolicyState): string {
   switch (p.state) {
@@ -63,7 +64,7 @@ export function notComparable(
   return {
     ...subject,
     kind: 'not_comparable',
-    severity: 'warning',
+    severity: 'medium',
     summary: `The ${what} of ${named(subject)} cannot be compared with the baseline: it ${side}.`,
     before: valueOf(before),
     after: valueOf(after),
@@ -83,14 +84,15 @@ function label(s: CanonicalStatement): string {
 }
 
 export function statementItem(subject: Subject, what: string, change: StatementChange, classify: Classify): DriftItem {
-  const { severity, note } = classify(change);
+  const { severity: judged, note, weakens } = classify(change);
+  const severity = { severity: judged, ...(weakens ? { weakens } : {}) };
   const tail = note ? `: ${note}` : '';
   switch (change.kind) {
     case 'added':
       return {
         ...subject,
         kind: 'policy_statement_added',
-        severity,
+        ...severity,
         summary: `${capitalise(what)} of ${named(subject)}: statement ${label(change.after)} added${tail}.`,
         statement: change.after.label,
         before: null,
@@ -100,7 +102,7 @@ export function statementItem(subject: Subject, what: string, change: StatementC
       return {
         ...subject,
         kind: 'policy_statement_removed',
-        severity,
+        ...severity,
         summary: `${capitalise(what)} of ${named(subject)}: statement ${label(change.before)} removed${tail}.`,
         statement: change.before.label,
         before: change.before.original,
@@ -110,7 +112,7 @@ export function statementItem(subject: Subject, what: string, change: StatementC
       return {
         ...subject,
         kind: 'policy_statement_changed',
-        severity,
+        ...severity,
         summary: `${capitalise(what)} of ${named(subject)}: statement ${label(change.after)} changed (${change.changedFields.join(', ')})${tail}.`,
         statement: change.after.label,
         changedFields: change.changedFields,
@@ -139,7 +141,7 @@ export function statementChanges(
     item: {
       ...subject,
       kind: 'not_comparable',
-      severity: 'warning',
+      severity: 'medium',
       summary: `The ${what} of ${named(subject)} changed but cannot be compared statement by statement: ${problem}.`,
       before,
       after,

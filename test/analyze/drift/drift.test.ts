@@ -55,9 +55,9 @@ describe('drift severity: critical for weakening', () => {
     expect(item.summary).toContain('uploads with any x-amz-server-side-encryption value are now accepted');
   });
 
-  it('warning, not critical: the Null deny removed while StringNotEquals aws:kms still refuses a missing header', () => {
+  it('medium, not critical: the Null deny removed while StringNotEquals aws:kms still refuses a missing header', () => {
     const after = editStatement(approvedPolicy, 'DenyUnEncryptedObjectUploads', () => undefined);
-    expect(only(diffSnapshots(snapshot(), snapshot([withPolicy(after)]))).severity).toBe('warning');
+    expect(only(diffSnapshots(snapshot(), snapshot([withPolicy(after)]))).severity).toBe('medium');
   });
 
   it('critical: the TLS deny narrowed to one prefix', () => {
@@ -103,7 +103,7 @@ describe('drift severity: critical for weakening', () => {
       ['DenyIncorrectEncryptionHeader', 'critical'],
       ['DenyUnEncryptedObjectUploads', 'critical'],
       ['DenyInsecureTransport', 'critical'],
-      ['#4', 'warning'],
+      ['#4', 'medium'],
     ]);
   });
 
@@ -215,16 +215,16 @@ describe('drift severity: critical for weakening', () => {
   });
 });
 
-describe('drift severity: warning and info', () => {
-  it('warning: a key policy statement narrowed without a new principal', () => {
+describe('drift severity: medium and info', () => {
+  it('medium: a key policy statement narrowed without a new principal', () => {
     const after = editStatement(approvedKeyPolicy, 'AllowS3Use', (s) => ({ ...s, Action: 'kms:Decrypt' }));
     const item = only(
       diffSnapshots(snapshot(), snapshot(undefined, [key({ policy: { state: 'present', document: after } })])),
     );
-    expect(item).toMatchObject({ kind: 'policy_statement_changed', severity: 'warning', changedFields: ['Action'] });
+    expect(item).toMatchObject({ kind: 'policy_statement_changed', severity: 'medium', changedFields: ['Action'] });
   });
 
-  it('warning: an Allow statement added to the bucket policy; info: a Deny statement added', () => {
+  it('medium: an Allow statement added to the bucket policy; info: a Deny statement added', () => {
     const allow = {
       Sid: 'AllowPartner',
       Effect: 'Allow',
@@ -245,12 +245,12 @@ describe('drift severity: warning and info', () => {
       snapshot([withPolicy({ ...approvedPolicy, Statement: [...statements, allow, deny] })]),
     );
     expect(items.map((i) => [i.kind, i.statement, i.severity])).toEqual([
-      ['policy_statement_added', 'AllowPartner', 'warning'],
+      ['policy_statement_added', 'AllowPartner', 'medium'],
       ['policy_statement_added', 'DenyDelete', 'info'],
     ]);
   });
 
-  it('warning: default encryption moved to another customer key; info: SSE-S3 → SSE-KMS; info: Bucket Key off', () => {
+  it('medium: default encryption moved to another customer key; info: SSE-S3 → SSE-KMS; info: Bucket Key off', () => {
     const other = 'arn:aws:kms:eu-west-1:111122223333:key/aaaa0000-bbbb-cccc-dddd-eeeeffff0000';
     const kms = (keyId: string, bucketKey = true) =>
       bucket({
@@ -272,7 +272,7 @@ describe('drift severity: warning and info', () => {
         configuration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
       },
     });
-    expect(only(diffSnapshots(snapshot(), snapshot([kms(other)]))).severity).toBe('warning');
+    expect(only(diffSnapshots(snapshot(), snapshot([kms(other)]))).severity).toBe('medium');
     expect(only(diffSnapshots(snapshot([s3]), snapshot([kms(KEY_ARN)]))).severity).toBe('info');
     expect(only(diffSnapshots(snapshot(), snapshot([kms(KEY_ARN, false)]))).summary).toBe(
       'Default encryption of bucket acme-data S3 Bucket Key turned off.',
@@ -305,19 +305,19 @@ describe('drift severity: warning and info', () => {
     ).toBe('info');
   });
 
-  it('warning: buckets and keys added or removed', () => {
+  it('medium: buckets and keys added or removed', () => {
     const other = bucket({ name: 'acme-new' });
     const items = diffSnapshots(snapshot([bucket()], [key()]), snapshot([bucket(), other], []));
     expect(items.map((i) => [i.kind, i.resource, i.severity])).toEqual([
-      ['bucket_added', 'acme-new', 'warning'],
-      ['key_removed', KEY_ARN, 'warning'],
+      ['bucket_added', 'acme-new', 'medium'],
+      ['key_removed', KEY_ARN, 'medium'],
     ]);
   });
 
-  it('warning, never "removed": a policy that is unreadable now is reported as not comparable', () => {
+  it('medium, never "removed": a policy that is unreadable now is reported as not comparable', () => {
     const after = bucket({ policy: { state: 'unreadable', errorCode: 'AccessDenied', message: 'Access Denied' } });
     const item = only(diffSnapshots(snapshot(), snapshot([after])));
-    expect(item).toMatchObject({ kind: 'not_comparable', severity: 'warning' });
+    expect(item).toMatchObject({ kind: 'not_comparable', severity: 'medium' });
     expect(item.summary).toBe(
       'The bucket policy of bucket acme-data cannot be compared with the baseline: it is unreadable (AccessDenied) now.',
     );
@@ -334,7 +334,7 @@ describe('drift severity: warning and info', () => {
     });
     delete after.arn;
     const item = only(diffSnapshots(snapshot(), snapshot(undefined, [after])));
-    expect(item).toMatchObject({ kind: 'not_comparable', resourceType: 'key', severity: 'warning' });
+    expect(item).toMatchObject({ kind: 'not_comparable', resourceType: 'key', severity: 'medium' });
   });
 });
 
@@ -362,11 +362,82 @@ describe('buildDriftSection', () => {
       reason: 'initial review',
       period: '2026-10',
     });
-    expect(section.counts).toEqual({ critical: 1, warning: 1, info: 1 });
+    expect(section.counts).toEqual({ critical: 1, high: 0, medium: 1, low: 0, info: 1 });
     expect(section.items.map((i) => [i.severity, i.kind, i.resource])).toEqual([
       ['critical', 'public_access_block', 'acme-data'],
-      ['warning', 'bucket_added', 'acme-new'],
+      ['medium', 'bucket_added', 'acme-new'],
       ['info', 'key_rotation', KEY_ARN],
+    ]);
+  });
+});
+
+describe('drift on the one severity scale: a weakening a control judges takes that control severity', () => {
+  const CONTROL_SEVERITY = new Map([
+    ['s3-policy-denies-insecure-transport', 'high' as const],
+    ['s3-policy-denies-unencrypted-uploads', 'medium' as const],
+    ['s3-default-encryption-enabled', 'high' as const],
+    ['s3-default-encryption-matches-expectation', 'high' as const],
+    ['kms-customer-keys-rotate', 'medium' as const],
+  ]);
+
+  it('names the controls whose guardrail it weakens', () => {
+    const removed = only(diffSnapshots(snapshot(), snapshot([bucket({ policy: { state: 'none' } })])));
+    expect(removed.weakens).toEqual(['s3-policy-denies-unencrypted-uploads', 's3-policy-denies-insecure-transport']);
+    const tls = editStatement(approvedPolicy, 'DenyInsecureTransport', () => undefined);
+    expect(only(diffSnapshots(snapshot(), snapshot([withPolicy(tls)]))).weakens).toEqual([
+      's3-policy-denies-insecure-transport',
+    ]);
+  });
+
+  it('TLS deny removed: HIGH as the TLS control, not CRITICAL; SSE deny removed: MEDIUM as the SSE control', () => {
+    const tls = editStatement(approvedPolicy, 'DenyInsecureTransport', () => undefined);
+    const s1 = buildDriftSection(
+      snapshot([withPolicy(tls)], [key()], '2026-11'),
+      stored(snapshot(), 1),
+      'acme',
+      '2026-11',
+      CONTROL_SEVERITY,
+    );
+    if (s1.state !== 'compared') throw new Error(s1.state);
+    expect(s1.items.map((i) => [i.kind, i.severity])).toEqual([['policy_statement_removed', 'high']]);
+    expect(s1.counts).toEqual({ critical: 0, high: 1, medium: 0, low: 0, info: 0 });
+
+    const before = editStatement(approvedPolicy, 'DenyIncorrectEncryptionHeader', () => undefined);
+    const sse = editStatement(before, 'DenyUnEncryptedObjectUploads', () => undefined);
+    const s2 = buildDriftSection(
+      snapshot([withPolicy(sse)], [key()], '2026-11'),
+      stored(snapshot([withPolicy(before)]), 1),
+      'acme',
+      '2026-11',
+      CONTROL_SEVERITY,
+    );
+    if (s2.state !== 'compared') throw new Error(s2.state);
+    expect(s2.items.map((i) => i.severity)).toEqual(['medium']);
+  });
+
+  it('a whole policy removed weakens both guardrails: the worse of the two controls (high)', () => {
+    const s = buildDriftSection(
+      snapshot([bucket({ policy: { state: 'none' } })], [key()], '2026-11'),
+      stored(snapshot(), 1),
+      'acme',
+      '2026-11',
+      CONTROL_SEVERITY,
+    );
+    if (s.state !== 'compared') throw new Error(s.state);
+    expect(s.items.map((i) => [i.kind, i.severity])).toEqual([['policy_removed', 'high']]);
+  });
+
+  it('a weakening no control judges stays critical (public access block relaxed)', () => {
+    const s = buildDriftSection(
+      snapshot([bucket({ publicAccessBlock: { state: 'not_configured' } })], [key()], '2026-11'),
+      stored(snapshot(), 1),
+      'acme',
+      '2026-11',
+      CONTROL_SEVERITY,
+    );
+    if (s.state !== 'compared') throw new Error(s.state);
+    expect(s.items.map((i) => [i.kind, i.severity, i.weakens])).toEqual([
+      ['public_access_block', 'critical', undefined],
     ]);
   });
 });

@@ -61,7 +61,7 @@ describe('12-month trend with one missing month', () => {
           ? {
               sections: {
                 deniedUploads: { state: 'collected', total: 17 },
-                drift: { state: 'compared', counts: { critical: 2, warning: 1, info: 0 } },
+                drift: { state: 'compared', counts: { critical: 2, high: 0, medium: 1, low: 0, info: 0 } },
               },
             }
           : m === '2026-08'

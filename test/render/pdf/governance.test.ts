@@ -70,14 +70,14 @@ describe('renderPdf: drift, exceptions and trend', () => {
   it('states the drift against the named baseline and its critical items in their own sentences, keys by alias', () => {
     // Approved 2026-09-30T18:00Z: 14:00 in New York, still the 30th.
     expect(text).toContain(
-      'Changes vs baseline 2 critical, 1 warning, 1 info since baseline v1 of Sep 2026, approved 2026-09-30 by Jane Doe — workbook sheet Drift',
+      'Changes vs baseline 2 critical, 1 medium, 1 info since baseline v1 of Sep 2026, approved 2026-09-30 by Jane Doe — workbook sheet Drift',
     );
     expect(text).toContain(
       'CRITICAL: Bucket policy of bucket acme-web-assets: statement "DenyInsecureTransport" removed: TLS deny removed.',
     );
     expect(text).toContain('CRITICAL: Automatic rotation of key alias/app-data turned off.');
     // Warnings stay in the workbook when there are critical items.
-    expect(text).not.toContain('WARNING:');
+    expect(text).not.toContain('MEDIUM:');
   });
 
   it('states open exceptions with owners, the expired and invalid ones, and what expires within 30 days', () => {
@@ -142,20 +142,20 @@ describe('renderPdf: governance variants', () => {
     p.sections.exceptions = { state: 'no_register', file: 'config/exceptions/acme.yaml' };
     const drift = p.sections.drift;
     if (drift.state !== 'compared') throw new Error('sample changed');
-    p.sections.drift = { ...drift, counts: { critical: 0, warning: 0, info: 0 }, items: [] };
+    p.sections.drift = { ...drift, counts: { critical: 0, high: 0, medium: 0, low: 0, info: 0 }, items: [] };
     let t = squash(pdfText(await render(p)));
     expect(t).toContain('Exceptions no register (config/exceptions/acme.yaml): no exception applies');
     expect(t).toContain('Changes vs baseline no change since baseline v1 of Sep 2026, approved 2026-09-30 by Jane Doe');
 
     p.sections.drift = {
       ...drift,
-      counts: { critical: 0, warning: 1, info: 1 },
+      counts: { critical: 0, high: 0, medium: 1, low: 0, info: 1 },
       items: drift.items.filter((i) => i.severity !== 'critical'),
     };
     t = squash(pdfText(await render(p)));
-    expect(t).toContain('0 critical, 1 warning, 1 info since baseline v1');
+    expect(t).toContain('1 medium, 1 info since baseline v1');
     expect(t).toContain(
-      'WARNING: Bucket policy of bucket acme-prod-data: statement "=SUM(A1:A9)" changed (Principal, Action).',
+      'MEDIUM: Bucket policy of bucket acme-prod-data: statement "=SUM(A1:A9)" changed (Principal, Action).',
     );
   });
 

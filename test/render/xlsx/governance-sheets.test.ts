@@ -42,7 +42,7 @@ describe('renderXlsx: drift, exceptions and trend sheets', () => {
     const s = sheetNamed(py, 'Drift');
     expect(cellAt(s, 'A1')).toMatchObject({
       value:
-        '4 changes against baseline v1: 2 critical, 1 warning, 1 info. Before and after are the approved and the current state, as JSON.',
+        '4 changes against baseline v1: 2 critical, 1 medium, 1 info. Before and after are the approved and the current state, as JSON.',
       bold: true,
     });
     expect([2, 3, 4, 5, 6, 7].map((r) => values(s, r).slice(0, 2))).toEqual([
@@ -51,7 +51,7 @@ describe('renderXlsx: drift, exceptions and trend sheets', () => {
       ['Approved at (UTC)', '2026-09-30T18:00:00Z'],
       ['Approved by', 'Jane Doe'],
       ['Reason', 'State after the September remediation'],
-      ['Changes', '2 critical, 1 warning, 1 info'],
+      ['Changes', '2 critical, 1 medium, 1 info'],
     ]);
     expect(values(s, 9)).toEqual([
       'Severity',
@@ -70,7 +70,7 @@ describe('renderXlsx: drift, exceptions and trend sheets', () => {
   it('Drift: severity coloured, statement and changed fields, JSON pretty-printed, absent sides named', () => {
     const s = sheetNamed(py, 'Drift');
     expect(values(s, 10).slice(0, 7)).toEqual([
-      'CRITICAL',
+      'Critical',
       'bucket',
       'acme-web-assets',
       'statement removed',
@@ -99,17 +99,17 @@ describe('renderXlsx: drift, exceptions and trend sheets', () => {
       ].join('\n'),
     );
     expect(cellAt(s, 'I10').value).toBe('(absent)');
-    expect(values(s, 11).slice(0, 4)).toEqual(['CRITICAL', 'key', SAMPLE_KEY_ARN, 'key rotation']);
+    expect(values(s, 11).slice(0, 4)).toEqual(['Critical', 'key', SAMPLE_KEY_ARN, 'key rotation']);
     expect([cellAt(s, 'H11').value, cellAt(s, 'I11').value]).toEqual([
       '{\n  "state": "enabled",\n  "periodDays": 365\n}',
       '{\n  "state": "disabled"\n}',
     ]);
     expect([cellAt(s, 'A12').value, cellAt(s, 'A12').fill, cellAt(s, 'F12').value]).toEqual([
-      'WARNING',
+      'Medium',
       AMBER,
       'Principal, Action',
     ]);
-    expect([cellAt(s, 'A13').value, cellAt(s, 'A13').fill]).toEqual(['INFO', GREY]);
+    expect([cellAt(s, 'A13').value, cellAt(s, 'A13').fill]).toEqual(['Info', GREY]);
   });
 
   it('Drift: a Sid or a JSON value that starts like a formula is text, quoted', () => {
@@ -234,7 +234,7 @@ describe('renderXlsx: drift, exceptions and trend sheets', () => {
     expect(values(s, 4)).toEqual([
       'Drift from baseline',
       'compared',
-      '2 critical, 1 warning, 1 info against baseline v1 (period 2026-09, approved 2026-09-30T18:00:00Z by Jane Doe) — sheet Drift',
+      '2 critical, 1 medium, 1 info against baseline v1 (period 2026-09, approved 2026-09-30T18:00:00Z by Jane Doe) — sheet Drift',
     ]);
     expect(values(s, 6)).toEqual([
       'Exceptions',

@@ -56,7 +56,7 @@ function driftItemLines(ctx: PageContext, item: DriftItem, width: number, maxLin
   const line = (n: string) =>
     toWinAnsi(
       ctx.t('governance.driftItem', {
-        severity: ctx.t(`governance.severity.${item.severity}`),
+        severity: ctx.t(`severity.${item.severity}`),
         summary: summary.split(name).join(n),
       }),
     );
@@ -85,12 +85,8 @@ function comparedLines(ctx: PageContext, s: Compared, width: number, compact: bo
     whole(header(by), width, 1, m) ??
     whole(header(fitEnd(by, APPROVER_WIDTH, m)), width, 1, m) ??
     wrapLines(header(by), width, 1, m);
-  // The most severe items: critical ones, or warnings when nothing is critical; info stays in the workbook.
-  const worst = s.items.filter((i) => i.severity === 'critical');
-  const shown = (worst.length > 0 ? worst : s.items.filter((i) => i.severity === 'warning')).slice(
-    0,
-    compact ? 1 : DRIFT_ITEMS,
-  );
+  // The most severe items (the section lists them most severe first); info stays in the workbook.
+  const shown = s.items.filter((i) => i.severity !== 'info').slice(0, compact ? 1 : DRIFT_ITEMS);
   return [...headerLine, ...shown.flatMap((item) => driftItemLines(ctx, item, width, ITEM_LINES))];
 }
 

@@ -1,18 +1,26 @@
 import type { Workbook, Worksheet } from 'exceljs';
-import type { DriftItem, DriftSeverity } from '../../../model/governance-sections.js';
+import type { DriftItem } from '../../../model/governance-sections.js';
+import type { Severity } from '../../../model/severity.js';
 import type { Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
 import { displayLength, setCell, type CellInput, type Tone } from '../cells.js';
 import { columnsFor, startTable } from '../table.js';
 import { prettyJson } from './governance-json.js';
 import { HEADER_ROW, writeNote } from './log-sheet.js';
+import { severityLabel } from '../labels.js';
 
 /**
  * Row 1: one sentence on the comparison (or why there is none; then the table header is on row 2,
  * as on the log sheets). With no baseline, the approve command; when compared, the baseline block (version, period, when, who, why, counts) as label/value rows; then one row per drift item,
  * most severe first, with the approved and the current state as pretty-printed JSON.
  */
-const SEVERITY_TONE: Record<DriftSeverity, Tone> = { critical: 'bad', warning: 'warn', info: 'neutral' };
+const SEVERITY_TONE: Record<Severity, Tone> = {
+  critical: 'bad',
+  high: 'bad',
+  medium: 'warn',
+  low: 'neutral',
+  info: 'neutral',
+};
 
 function block(sheet: Worksheet, first: number, lines: Array<[string, CellInput]>): number {
   lines.forEach(([label, value], i) => {
@@ -50,7 +58,7 @@ export function addDriftSheet(wb: Workbook, w: Wording, p: Packet): void {
   const columns = columnsFor<DriftItem>(w, 'drift', [
     {
       id: 'severity',
-      value: (i) => ({ text: w.t(`xlsx.driftSeverity.${i.severity}`), tone: SEVERITY_TONE[i.severity] }),
+      value: (i) => ({ text: severityLabel(w, i.severity), tone: SEVERITY_TONE[i.severity] }),
     },
     { id: 'resourceType', value: (i) => w.t(`xlsx.drift.resourceType.${i.resourceType}`) },
     { id: 'resource', value: (i) => i.resource },
