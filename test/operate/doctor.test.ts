@@ -131,6 +131,12 @@ function scenario(): Scenario {
             inventory: [{ id: 'daily', destinationBucket: 'c-data', prefix: 'inv' }],
             objects: report('c-data', 'c-data', '2026-11-01T00-00Z'),
           },
+          {
+            name: 'c-orc',
+            region: 'us-west-2',
+            logging: { targetBucket: 'c-logs', targetPrefix: 'orc/' },
+            inventory: [{ id: 'columnar', destinationBucket: 'c-data', prefix: 'inv', format: 'ORC' }],
+          },
         ],
         trails: [{ name: 'stopped', homeRegion: 'eu-central-1', s3BucketName: 'c-trail', logging: false }],
       },
@@ -263,6 +269,18 @@ describe('doctor: each not-ready case, with its fix', () => {
     expect(c.detail).toContain(
       'inventory "daily" (Daily): latest report 2026-10-20T00-00Z is 13 days old (s3://b-inv/inv/b-stale/daily/2026-10-20T00-00Z/)',
     );
+  });
+
+  it('an ORC inventory: named as such, and the same configuration again as CSV', () => {
+    const c = find('gaps', C, 'inventory', 'bucket c-orc')!;
+    expect(c).toMatchObject({
+      status: 'gap',
+      detail:
+        'inventory "columnar": ORC inventory: read it with `engine: athena`, or switch the inventory to CSV or Parquet',
+    });
+    expect(c.fix).toEqual([
+      `aws s3api put-bucket-inventory-configuration --region us-west-2 --bucket c-orc --id columnar --inventory-configuration '{"Destination":{"S3BucketDestination":{"AccountId":"${C}","Bucket":"arn:aws:s3:::c-data","Format":"CSV","Prefix":"inv"}},"IsEnabled":true,"Id":"columnar","IncludedObjectVersions":"Current","OptionalFields":["Size","LastModifiedDate","EncryptionStatus","BucketKeyStatus"],"Schedule":{"Frequency":"Daily"}}'`,
+    ]);
   });
 
   it('access logging off: put-bucket-logging into the configured log bucket', () => {

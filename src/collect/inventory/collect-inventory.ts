@@ -17,11 +17,16 @@ import {
 import {
   dataFileTreePath,
   isCsvFormat,
+  isOrcFormat,
+  isParquetFormat,
+  ORC_INVENTORY,
   parseCsvFileSchema,
   parseManifest,
+  parseTypedFileSchema,
   schemaHasEncryptionStatus,
   type InventoryManifest,
 } from './manifest.js';
+import { readParquetDataFile } from './parquet-data-file.js';
 import { describeWindow, staleBecause, type ReportWindow } from './report-window.js';
 import { columnLayout, InventoryTotals } from './tally.js';
 import { WHOLE_FILE_MAX_BYTES } from '../../util/confined-read.js';
@@ -188,7 +193,10 @@ async function readReport(
   const { bucket } = args;
   const { manifest } = read;
   const csv = isCsvFormat(manifest.fileFormat);
-  const fileSchema = csv ? parseCsvFileSchema(manifest.fileSchema) : [manifest.fileSchema];
+  const parquet = isParquetFormat(manifest.fileFormat);
+  const fileSchema = csv
+    ? parseCsvFileSchema(manifest.fileSchema)
+    : (parseTypedFileSchema(manifest.fileSchema) ?? [manifest.fileSchema]);
   const ref = {
     bucket,
     configId: report.configId,
@@ -206,12 +214,16 @@ async function readReport(
     problems,
   });
 
-  if (!csv) {
-    const reason = `format ${manifest.fileFormat} not supported yet`;
-    return unverified(reason, [{ file: read.location, message: `fileFormat is ${manifest.fileFormat}: ${reason}` }]);
+  if (isOrcFormat(manifest.fileFormat)) {
+    return unverified(ORC_INVENTORY, [{ file: read.location, message: `fileFormat is ORC: ${ORC_INVENTORY}` }]);
+  }
+  if (!csv && !parquet) {
+    const reason = `fileFormat ${manifest.fileFormat} is not an S3 Inventory format (CSV, Parquet or ORC)`;
+    return unverified(reason, [{ file: read.location, message: reason }]);
   }
   const layout = columnLayout(fileSchema);
-  const absent = ['Key', 'Size'].filter((c) => !fileSchema.includes(c));
+  const needed = csv ? ['Key', 'Size'] : ['key', 'size'];
+  const absent = needed.filter((c) => !fileSchema.includes(c));
   if (absent.length > 0) {
     const reason = `the report has no ${absent.join(' or ')} column, so object and byte counts cannot be made`;
     return unverified(reason, [{ file: read.location, message: `fileSchema lacks ${absent.join(', ')}` }]);
@@ -224,7 +236,9 @@ async function readReport(
     const problems: InventoryProblem[] = [];
     for (const file of manifest.files) {
       const treePath = dataFileTreePath(file.key, bucket, report.configId);
-      const result = await readDataFile({ tree: report.tree, treePath, file, layout, totals, bucket });
+      const result = parquet
+        ? await readParquetDataFile({ tree: report.tree, treePath, file, totals, bucket })
+        : await readDataFile({ tree: report.tree, treePath, file, layout, totals, bucket });
       files.push(result.record);
       problems.push(...result.problems);
     }
@@ -244,7 +258,7 @@ async function readReport(
       tally: totals.tally(),
       deleteMarkers: totals.deleteMarkers,
       unknownStatus: { ...totals.unknownStatus },
-      includesVersions: fileSchema.includes('VersionId'),
+      includesVersions: fileSchema.includes(csv ? 'VersionId' : 'version_id'),
       unencryptedExport: { file: args.unencryptedCsvRelative, rows: exportFile.rows },
       largestUnencrypted: totals.largest.list,
       ...(totals.oldestUnencrypted ? { oldestUnencryptedLastModified: totals.oldestUnencrypted } : {}),

@@ -7,9 +7,10 @@ import { isTreeNotFound, type TreeReader } from '../tree/index.js';
 import { errorText } from './error-text.js';
 import { CsvScanError, InventoryCsvScanner } from './csv-scanner.js';
 import type { ManifestFile } from './manifest.js';
+import { CsvRows } from './csv-rows.js';
 import { DataFileRows, type ColumnLayout, type InventoryTotals } from './tally.js';
 
-const MAX_PROBLEMS_PER_FILE = 20;
+export const MAX_PROBLEMS_PER_FILE = 20;
 const GUNZIP_CHUNK = 256 * 1024;
 
 /**
@@ -53,8 +54,8 @@ export async function readDataFile(args: {
       done(null, chunk);
     },
   });
-  const rows = new DataFileRows(location, layout, totals, MAX_PROBLEMS_PER_FILE, bucket);
-  const scanner = new InventoryCsvScanner(layout.count, rows);
+  const rows = new DataFileRows(location, totals, MAX_PROBLEMS_PER_FILE, bucket);
+  const scanner = new InventoryCsvScanner(layout.count, new CsvRows(layout, rows));
   const problems: InventoryProblem[] = [];
   let complete = false;
   let stoppedEarly = false;

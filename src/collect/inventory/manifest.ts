@@ -25,6 +25,40 @@ export function isCsvFormat(fileFormat: string): boolean {
   return fileFormat.toUpperCase() === 'CSV';
 }
 
+export function isParquetFormat(fileFormat: string): boolean {
+  return fileFormat.toUpperCase() === 'PARQUET';
+}
+
+export function isOrcFormat(fileFormat: string): boolean {
+  return fileFormat.toUpperCase() === 'ORC';
+}
+
+/** What an operator is told wherever an ORC inventory is met: no maintained JavaScript reader exists. */
+export const ORC_INVENTORY = 'ORC inventory: read it with `engine: athena`, or switch the inventory to CSV or Parquet';
+
+/**
+ * The column names of a Parquet or ORC fileSchema, e.g. "message s3.inventory { required binary
+ * bucket (UTF8); optional int64 size; }" → ['bucket', 'size'] (ORC's "struct<bucket:string,size:bigint>"
+ * → the same); undefined when it is neither.
+ */
+export function parseTypedFileSchema(fileSchema: string): string[] | undefined {
+  const message = /^\s*message\s+[\w.]+\s*\{(.*)\}\s*$/s.exec(fileSchema);
+  if (message) {
+    const names = message[1]!
+      .split(';')
+      .map((f) => f.trim())
+      .filter((f) => f !== '')
+      .map((f) => /^(?:required|optional|repeated)\s+\w+\s+(\w+)/.exec(f)?.[1]);
+    return names.every((n) => n !== undefined) ? names : undefined;
+  }
+  const struct = /^\s*struct<(.*)>\s*$/s.exec(fileSchema);
+  if (struct) {
+    const names = struct[1]!.split(',').map((f) => /^\s*(\w+)\s*:/.exec(f)?.[1]);
+    return names.every((n) => n !== undefined) ? names : undefined;
+  }
+  return undefined;
+}
+
 /** CSV schemas name the column EncryptionStatus; ORC and Parquet schemas call it encryption_status. */
 export function schemaHasEncryptionStatus(manifest: InventoryManifest): boolean {
   if (isCsvFormat(manifest.fileFormat)) return parseCsvFileSchema(manifest.fileSchema).includes('EncryptionStatus');

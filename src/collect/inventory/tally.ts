@@ -6,8 +6,6 @@ import {
   type TallyByStatus,
   type UnencryptedObjectSample,
 } from '../../evidence/inventory.js';
-import type { RowSink } from './csv-scanner.js';
-import type { ExportFile } from './export-file.js';
 import { unencryptedCsvLine, type UnencryptedRow } from '../../evidence/unencrypted-csv.js';
 
 /** Where the columns this collector reads sit in the fileSchema; -1 when the report lacks one. */
@@ -73,9 +71,16 @@ function before(a: UnencryptedObjectSample, b: UnencryptedObjectSample): boolean
 }
 
 const NOT_SSE = ENCRYPTION_STATUSES.indexOf('NOT-SSE');
-const STATUS_BYTES = ENCRYPTION_STATUSES.map((s) => Buffer.from(s, 'latin1'));
-const EMPTY_STATUS = -1;
-const UNKNOWN_STATUS = -2;
+/** A row's EncryptionStatus as an index into ENCRYPTION_STATUSES, or one of these. */
+export const STATUS_EMPTY = -1;
+export const STATUS_UNKNOWN = -2;
+
+/** Where the NOT-SSE rows go, as CSV lines; the collector's export file, or a part of it. */
+export interface UnencryptedSink {
+  add(line: string): void;
+  readonly needsFlush: boolean;
+  flush(): Promise<void>;
+}
 
 /** Counts across every data file of one report. */
 export class InventoryTotals {
@@ -87,7 +92,7 @@ export class InventoryTotals {
   readonly largest: LargestN;
 
   constructor(
-    readonly unencrypted: ExportFile,
+    readonly unencrypted: UnencryptedSink,
     largestN: number,
   ) {
     this.largest = new LargestN(largestN);
@@ -117,149 +122,97 @@ export class InventoryTotals {
   }
 }
 
-/** Turns the scanner's rows of one data file into counts; rows it cannot read become problems. */
-export class DataFileRows implements RowSink {
+/**
+ * One inventory row as a format's reader decoded it. The counting needs only the flags and numbers;
+ * texts are asked for when a row becomes a problem or a listed unencrypted object.
+ */
+export interface RowDetails {
+  text(field: 'Bucket' | 'Size' | 'EncryptionStatus'): string;
+  /** The NOT-SSE row to list, or why it cannot be listed. */
+  unencrypted(size: number): UnencryptedRow | { problem: string };
+}
+
+/**
+ * Counts the rows of one data file into the report's totals, whatever the file's format; rows it
+ * cannot count become problems (the first `maxProblems` listed, the rest counted).
+ */
+export class DataFileRows {
   rows = 0;
   readonly problems: InventoryProblem[] = [];
-  /** Problems beyond `maxProblems` are counted, not listed. */
   unlistedProblems = 0;
 
   constructor(
     private readonly file: string,
-    private readonly layout: ColumnLayout,
     private readonly totals: InventoryTotals,
     private readonly maxProblems: number,
-    bucket: string,
-  ) {
-    this.bucket = Buffer.from(bucket, 'utf8');
-  }
-
-  private readonly bucket: Buffer;
+    readonly bucket: string,
+  ) {}
 
   get problemCount(): number {
     return this.problems.length + this.unlistedProblems;
   }
 
+  /** A row the format's reader could not split into fields. */
   error(line: number, message: string): void {
     this.rows++;
     this.problem(line, message);
   }
 
-  row(buf: Buffer, starts: Int32Array, ends: Int32Array, escaped: Uint8Array, line: number): void {
+  /**
+   * One row. `size` is the byte count, or negative when the field is not one; `status` an index
+   * into ENCRYPTION_STATUSES, STATUS_EMPTY or STATUS_UNKNOWN.
+   */
+  count(
+    line: number,
+    otherBucket: boolean,
+    deleteMarker: boolean,
+    size: number,
+    status: number,
+    row: RowDetails,
+  ): void {
     this.rows++;
-    const L = this.layout;
-    if (L.bucket >= 0 && this.bucket.compare(buf, starts[L.bucket], ends[L.bucket]) !== 0) {
+    if (otherBucket) {
       this.problem(
         line,
-        `Bucket "${text(buf, starts[L.bucket]!, ends[L.bucket]!, escaped[L.bucket]!)}" is not ${this.bucket.toString('utf8')}: a row of another bucket is not counted`,
+        `Bucket "${row.text('Bucket')}" is not ${this.bucket}: a row of another bucket is not counted`,
       );
       return;
     }
-    if (L.isDeleteMarker >= 0 && isTrue(buf, starts[L.isDeleteMarker]!, ends[L.isDeleteMarker]!)) {
+    if (deleteMarker) {
       this.totals.deleteMarkers++;
       return;
     }
-    const size = escaped[L.size] ? -1 : parseSize(buf, starts[L.size]!, ends[L.size]!);
     if (size < 0) {
-      this.problem(line, `Size "${text(buf, starts[L.size]!, ends[L.size]!, escaped[L.size]!)}" is not a byte count`);
+      this.problem(line, `Size "${row.text('Size')}" is not a byte count`);
       return;
     }
-    const s = starts[L.encryptionStatus]!;
-    const e = ends[L.encryptionStatus]!;
-    const status = statusIndex(buf, s, e);
+    const totals = this.totals;
     if (status >= 0) {
-      this.totals.objects[status]! += 1;
-      this.totals.bytes[status]! += size;
-      if (status === NOT_SSE) this.unencrypted(buf, starts, ends, escaped, line, size);
-    } else if (status === EMPTY_STATUS) {
-      this.totals.unknownStatus.objects++;
-      this.totals.unknownStatus.bytes += size;
+      totals.objects[status]! += 1;
+      totals.bytes[status]! += size;
+      if (status === NOT_SSE) {
+        const listed = row.unencrypted(size);
+        if ('problem' in listed) this.problem(line, listed.problem);
+        else totals.addUnencrypted(listed);
+      }
+    } else if (status === STATUS_EMPTY) {
+      totals.unknownStatus.objects++;
+      totals.unknownStatus.bytes += size;
     } else {
-      this.problem(line, `unknown EncryptionStatus "${text(buf, s, e, escaped[L.encryptionStatus]!)}"`);
+      this.problem(line, `unknown EncryptionStatus "${row.text('EncryptionStatus')}"`);
     }
   }
 
-  private unencrypted(
-    buf: Buffer,
-    starts: Int32Array,
-    ends: Int32Array,
-    escaped: Uint8Array,
-    line: number,
-    size: number,
-  ): void {
-    const L = this.layout;
-    const field = (i: number): string => (i < 0 ? '' : text(buf, starts[i]!, ends[i]!, escaped[i]!));
-    const rawKey = field(L.key);
-    let key: string;
-    try {
-      key = decodeInventoryKey(rawKey);
-    } catch {
-      this.problem(line, `Key "${rawKey}" is not valid URL encoding`);
-      return;
-    }
-    const versionId = field(L.versionId);
-    const isLatest = field(L.isLatest).toLowerCase();
-    const lastModified = field(L.lastModified);
-    const storageClass = field(L.storageClass);
-    this.totals.addUnencrypted({
-      bucket: field(L.bucket),
-      key,
-      ...(versionId ? { versionId } : {}),
-      ...(isLatest === 'true' || isLatest === 'false' ? { isLatest: isLatest === 'true' } : {}),
-      size,
-      ...(lastModified ? { lastModified } : {}),
-      ...(storageClass ? { storageClass } : {}),
-      encryptionStatus: 'NOT-SSE',
-    });
-  }
-
-  private problem(line: number, message: string): void {
-    if (this.problems.length < this.maxProblems) this.problems.push({ file: this.file, line, message });
+  problem(line: number | undefined, message: string): void {
+    if (this.problems.length < this.maxProblems)
+      this.problems.push({ file: this.file, ...(line !== undefined ? { line } : {}), message });
     else this.unlistedProblems++;
   }
 }
 
-/** Inventory CSV keys are URL-encoded with spaces as '+' (a literal '+' arrives as %2B). */
-function decodeInventoryKey(raw: string): string {
-  return decodeURIComponent(raw.replace(/\+/g, ' '));
-}
-
-function text(buf: Buffer, s: number, e: number, escaped: number): string {
-  const v = buf.toString('utf8', s, e);
-  return escaped ? v.replace(/""/g, '"') : v;
-}
-
-/** Digits only; -1 for empty or anything else. */
-function parseSize(buf: Buffer, s: number, e: number): number {
-  if (s >= e) return -1;
-  let v = 0;
-  for (let i = s; i < e; i++) {
-    const d = buf[i]! - 48;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
-}
-
-function isTrue(buf: Buffer, s: number, e: number): boolean {
-  return (
-    e - s === 4 &&
-    (buf[s]! | 0x20) === 0x74 &&
-    (buf[s + 1]! | 0x20) === 0x72 &&
-    (buf[s + 2]! | 0x20) === 0x75 &&
-    (buf[s + 3]! | 0x20) === 0x65
-  );
-}
-
-function statusIndex(buf: Buffer, s: number, e: number): number {
-  const len = e - s;
-  if (len === 0) return EMPTY_STATUS;
-  for (let i = 0; i < STATUS_BYTES.length; i++) {
-    const p = STATUS_BYTES[i]!;
-    if (p.length !== len) continue;
-    let j = 0;
-    while (j < len && buf[s + j] === p[j]) j++;
-    if (j === len) return i;
-  }
-  return UNKNOWN_STATUS;
+/** The index of a status text, STATUS_EMPTY for none (an older report's empty field), else STATUS_UNKNOWN. */
+export function statusIndexOf(value: string | null | undefined): number {
+  if (value === null || value === undefined || value === '') return STATUS_EMPTY;
+  const i = (ENCRYPTION_STATUSES as readonly string[]).indexOf(value);
+  return i >= 0 ? i : STATUS_UNKNOWN;
 }

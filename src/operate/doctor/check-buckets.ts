@@ -1,7 +1,7 @@
 /** Per-bucket readiness: the reads the collection makes, S3 Inventory with EncryptionStatus and a recent report, access logging. */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { TenantConfig } from '../../config/schema.js';
-import { reportFolderDate } from '../../collect/inventory/manifest.js';
+import { isOrcFormat, ORC_INVENTORY, reportFolderDate } from '../../collect/inventory/manifest.js';
 import { s3Tree } from '../../collect/tree/index.js';
 import {
   IAM_ACTION,
@@ -29,7 +29,7 @@ interface InventoryConfig {
   IsEnabled?: boolean;
   OptionalFields?: string[];
   Schedule?: { Frequency?: string };
-  Destination?: { S3BucketDestination?: { Bucket?: string; Prefix?: string; AccountId?: string } };
+  Destination?: { S3BucketDestination?: { Bucket?: string; Prefix?: string; AccountId?: string; Format?: string } };
 }
 
 export function callOf(record: EvidenceRecord, scope: string): ReadCall {
@@ -137,8 +137,29 @@ export async function inventoryCheck(args: {
       }),
     };
   }
+  const readable = withStatus.filter((c) => !isOrcFormat(c.Destination?.S3BucketDestination?.Format ?? ''));
+  if (readable.length === 0) {
+    const orc = withStatus[0]!;
+    const dest = orc.Destination?.S3BucketDestination;
+    return {
+      area: 'inventory',
+      scope,
+      status: 'gap',
+      detail: `inventory "${orc.Id}": ${ORC_INVENTORY}`,
+      fix: enableInventory({
+        bucket,
+        region,
+        account,
+        destinationBucket: dest?.Bucket?.replace(/^arn:aws[a-z-]*:s3:::/, '') ?? 'REPLACE-WITH-INVENTORY-BUCKET',
+        prefix: dest?.Prefix ?? '',
+        id: orc.Id ?? 's3-evidence-encryption',
+        extraFields: orc.OptionalFields ?? [],
+        frequency: orc.Schedule?.Frequency ?? 'Daily',
+      }),
+    };
+  }
   const problems: string[] = [];
-  for (const cfg of withStatus) {
+  for (const cfg of readable) {
     const frequency = cfg.Schedule?.Frequency ?? 'Daily';
     try {
       const d = await latestDelivery(args.s3, cfg, bucket);

@@ -614,19 +614,18 @@ describe('a report that cannot be verified gives no counts', () => {
     expect(e.reason).toBe('1 problem(s) in 1 file(s) of the report; its counts are not used');
   });
 
-  it('a Parquet report', async () => {
+  it('a fileFormat S3 Inventory does not write', async () => {
     await writeReport({
       root: work,
       folder: '2026-11-01T00-00Z',
-      fileFormat: 'Parquet',
-      fileSchemaText:
-        'message s3.inventory { required binary bucket (UTF8); required binary key (UTF8); optional int64 size; optional binary encryption_status (UTF8); }',
-      files: [{ name: 'd754c470.parquet', bytes: Buffer.from('PAR1') }],
+      fileFormat: 'Avro',
+      fileSchemaText: 'record s3.inventory { string bucket; string key; long size; string encryption_status; }',
+      files: [{ name: 'd754c470.avro', bytes: Buffer.from('Obj') }],
     });
     const e = await collect([work], 'src-bucket');
     expectStatus(e, 'unverified');
-    expect(e.reason).toBe('format Parquet not supported yet');
-    expect(e.fileFormat).toBe('Parquet');
+    expect(e.reason).toBe('fileFormat Avro is not an S3 Inventory format (CSV, Parquet or ORC)');
+    expect(e.fileFormat).toBe('Avro');
     expect(e.problems[0]?.file).toBe(path.join(work, 'src-bucket', 'daily', '2026-11-01T00-00Z', 'manifest.json'));
   });
 

@@ -3,6 +3,7 @@ import {
   dataFileTreePath,
   parseCsvFileSchema,
   parseManifest,
+  parseTypedFileSchema,
   reportFolderDate,
 } from '../../../src/collect/inventory/manifest.js';
 
@@ -58,5 +59,30 @@ describe('manifest.json', () => {
     expect(dataFileTreePath('Inventory/b/c/2016-11-06T21-32Z/files/x.csv.gz', 'b', 'c')).toBe(
       'b/c/2016-11-06T21-32Z/files/x.csv.gz',
     );
+  });
+});
+
+describe('parseTypedFileSchema', () => {
+  it('reads the column names of the Parquet message S3 writes', () => {
+    expect(
+      parseTypedFileSchema(
+        'message s3.inventory { required binary bucket (UTF8); required binary key (UTF8); optional int64 size; ' +
+          'optional int64 last_modified_date (TIMESTAMP_MILLIS); optional binary encryption_status (UTF8);}',
+      ),
+    ).toEqual(['bucket', 'key', 'size', 'last_modified_date', 'encryption_status']);
+  });
+
+  it('reads the column names of the ORC struct S3 writes', () => {
+    expect(parseTypedFileSchema('struct<bucket:string,key:string,size:bigint,last_modified_date:timestamp>')).toEqual([
+      'bucket',
+      'key',
+      'size',
+      'last_modified_date',
+    ]);
+  });
+
+  it('gives nothing for a schema of neither form', () => {
+    expect(parseTypedFileSchema('Bucket, Key, Size')).toBeUndefined();
+    expect(parseTypedFileSchema('message s3.inventory { this is not a field; }')).toBeUndefined();
   });
 });

@@ -240,7 +240,7 @@ const S3_ANSWERS: Record<string, S3Answer> = {
           .map((f) => el('Field', f))
           .join('');
         return (
-          `<InventoryConfiguration><Destination><S3BucketDestination>${el('Format', 'CSV')}${el('Bucket', `arn:aws:s3:::${c.destinationBucket}`)}${el('Prefix', c.prefix)}</S3BucketDestination></Destination>` +
+          `<InventoryConfiguration><Destination><S3BucketDestination>${el('Format', c.format ?? 'CSV')}${el('Bucket', `arn:aws:s3:::${c.destinationBucket}`)}${el('Prefix', c.prefix)}</S3BucketDestination></Destination>` +
           `${el('IsEnabled', c.enabled ?? true)}${el('Id', c.id)}${el('IncludedObjectVersions', 'Current')}<OptionalFields>${fields}</OptionalFields><Schedule>${el('Frequency', c.frequency ?? 'Daily')}</Schedule></InventoryConfiguration>`
         );
       })

@@ -13,6 +13,8 @@ interface FakeInventoryConfig {
   frequency?: 'Daily' | 'Weekly';
   fields?: string[];
   enabled?: boolean;
+  /** The report format; CSV unless set. */
+  format?: 'CSV' | 'Parquet' | 'ORC';
 }
 
 export interface FakeBucket {

@@ -1,0 +1,118 @@
+import { ENCRYPTION_STATUSES } from '../../evidence/inventory.js';
+import type { UnencryptedRow } from '../../evidence/unencrypted-csv.js';
+import type { RowSink } from './csv-scanner.js';
+import { STATUS_EMPTY, STATUS_UNKNOWN, type ColumnLayout, type DataFileRows, type RowDetails } from './tally.js';
+
+const STATUS_BYTES = ENCRYPTION_STATUSES.map((s) => Buffer.from(s, 'latin1'));
+
+/**
+ * Reads the fields of the scanner's CSV rows straight from its bytes and hands each row to the
+ * shared counting; strings are only made for problems and unencrypted objects.
+ */
+export class CsvRows implements RowSink, RowDetails {
+  private readonly bucket: Buffer;
+  private buf: Buffer = Buffer.alloc(0);
+  private starts: Int32Array = new Int32Array(0);
+  private ends: Int32Array = new Int32Array(0);
+  private escaped: Uint8Array = new Uint8Array(0);
+
+  constructor(
+    private readonly layout: ColumnLayout,
+    readonly counter: DataFileRows,
+  ) {
+    this.bucket = Buffer.from(counter.bucket, 'utf8');
+  }
+
+  error(line: number, message: string): void {
+    this.counter.error(line, message);
+  }
+
+  row(buf: Buffer, starts: Int32Array, ends: Int32Array, escaped: Uint8Array, line: number): void {
+    this.buf = buf;
+    this.starts = starts;
+    this.ends = ends;
+    this.escaped = escaped;
+    const L = this.layout;
+    const otherBucket = L.bucket >= 0 && this.bucket.compare(buf, starts[L.bucket], ends[L.bucket]) !== 0;
+    const deleteMarker = L.isDeleteMarker >= 0 && isTrue(buf, starts[L.isDeleteMarker]!, ends[L.isDeleteMarker]!);
+    const size = escaped[L.size] ? -1 : parseSize(buf, starts[L.size]!, ends[L.size]!);
+    const status = statusIndex(buf, starts[L.encryptionStatus]!, ends[L.encryptionStatus]!);
+    this.counter.count(line, otherBucket, deleteMarker, size, status, this);
+  }
+
+  text(field: 'Bucket' | 'Size' | 'EncryptionStatus'): string {
+    const L = this.layout;
+    return this.field(field === 'Bucket' ? L.bucket : field === 'Size' ? L.size : L.encryptionStatus);
+  }
+
+  unencrypted(size: number): UnencryptedRow | { problem: string } {
+    const L = this.layout;
+    const rawKey = this.field(L.key);
+    let key: string;
+    try {
+      key = decodeInventoryKey(rawKey);
+    } catch {
+      return { problem: `Key "${rawKey}" is not valid URL encoding` };
+    }
+    const versionId = this.field(L.versionId);
+    const isLatest = this.field(L.isLatest).toLowerCase();
+    const lastModified = this.field(L.lastModified);
+    const storageClass = this.field(L.storageClass);
+    return {
+      bucket: this.field(L.bucket),
+      key,
+      ...(versionId ? { versionId } : {}),
+      ...(isLatest === 'true' || isLatest === 'false' ? { isLatest: isLatest === 'true' } : {}),
+      size,
+      ...(lastModified ? { lastModified } : {}),
+      ...(storageClass ? { storageClass } : {}),
+      encryptionStatus: 'NOT-SSE',
+    };
+  }
+
+  private field(i: number): string {
+    if (i < 0) return '';
+    const v = this.buf.toString('utf8', this.starts[i], this.ends[i]);
+    return this.escaped[i] ? v.replace(/""/g, '"') : v;
+  }
+}
+
+/** Inventory CSV keys are URL-encoded with spaces as '+' (a literal '+' arrives as %2B). */
+function decodeInventoryKey(raw: string): string {
+  return decodeURIComponent(raw.replace(/\+/g, ' '));
+}
+
+/** Digits only; -1 for empty or anything else. */
+function parseSize(buf: Buffer, s: number, e: number): number {
+  if (s >= e) return -1;
+  let v = 0;
+  for (let i = s; i < e; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+function isTrue(buf: Buffer, s: number, e: number): boolean {
+  return (
+    e - s === 4 &&
+    (buf[s]! | 0x20) === 0x74 &&
+    (buf[s + 1]! | 0x20) === 0x72 &&
+    (buf[s + 2]! | 0x20) === 0x75 &&
+    (buf[s + 3]! | 0x20) === 0x65
+  );
+}
+
+function statusIndex(buf: Buffer, s: number, e: number): number {
+  const len = e - s;
+  if (len === 0) return STATUS_EMPTY;
+  for (let i = 0; i < STATUS_BYTES.length; i++) {
+    const p = STATUS_BYTES[i]!;
+    if (p.length !== len) continue;
+    let j = 0;
+    while (j < len && buf[s + j] === p[j]) j++;
+    if (j === len) return i;
+  }
+  return STATUS_UNKNOWN;
+}

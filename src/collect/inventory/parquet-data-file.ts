@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { InventoryDataFile, InventoryProblem } from '../../evidence/inventory.js';
+import { isTreeNotFound, type TreeReader } from '../tree/index.js';
+import { MAX_PROBLEMS_PER_FILE } from './data-file.js';
+import { errorText } from './error-text.js';
+import type { ManifestFile } from './manifest.js';
+import { countParquetFile } from './parquet-rows.js';
+import { DataFileRows, type InventoryTotals } from './tally.js';
+
+/**
+ * Reads one Parquet data file. Parquet keeps its schema and row-group index in a footer at the
+ * end, so the file is first copied to a private temporary file (hashed on the way, MD5 and size
+ * checked against the manifest) and then read a row group at a time from there: memory holds one
+ * row group's columns, whatever the file's size.
+ */
+export async function readParquetDataFile(args: {
+  tree: TreeReader;
+  treePath: string;
+  file: ManifestFile;
+  bucket: string;
+  totals: InventoryTotals;
+}): Promise<{ record: InventoryDataFile; problems: InventoryProblem[] }> {
+  const { tree, treePath, file, totals, bucket } = args;
+  const location = tree.locate(treePath);
+  const record: InventoryDataFile = {
+    key: file.key,
+    location,
+    expectedMd5: file.MD5checksum.toLowerCase(),
+    rows: 0,
+    bytesCompressed: 0,
+  };
+
+  let source: NodeJS.ReadableStream;
+  try {
+    source = await tree.open(treePath);
+  } catch (err) {
+    const message = isTreeNotFound(err) ? `data file listed in the manifest is missing (${err.code})` : errorText(err);
+    return { record, problems: [{ file: location, message }] };
+  }
+
+  const dir = await mkdtemp(path.join(os.tmpdir(), 's3-evidence-parquet-'));
+  try {
+    const copy = path.join(dir, 'data.parquet');
+    const md5 = createHash('md5');
+    let size = 0;
+    const hashing = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        md5.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(source, hashing, createWriteStream(copy));
+    } catch (err) {
+      record.bytesCompressed = size;
+      return { record, problems: [{ file: location, message: `could not read the Parquet file: ${errorText(err)}` }] };
+    }
+    record.bytesCompressed = size;
+    record.actualMd5 = md5.digest('hex');
+    const problems: InventoryProblem[] = [];
+    if (record.actualMd5 !== record.expectedMd5) {
+      problems.push({
+        file: location,
+        message: `MD5 of the file is ${record.actualMd5}, the manifest says ${record.expectedMd5}`,
+      });
+    }
+    if (size !== file.size) {
+      problems.push({ file: location, message: `file is ${size} bytes, the manifest says ${file.size}` });
+    }
+    // A file that is not the one the manifest lists is not read at all: its rows would not count.
+    if (problems.length > 0) return { record, problems };
+
+    const rows = new DataFileRows(location, totals, MAX_PROBLEMS_PER_FILE, bucket);
+    const handle = await open(copy, 'r');
+    try {
+      const fileProblem = await countParquetFile(fileBuffer(handle, size), rows, () =>
+        totals.unencrypted.needsFlush ? totals.unencrypted.flush() : undefined,
+      );
+      if (fileProblem !== undefined) rows.problem(undefined, fileProblem);
+    } finally {
+      await handle.close();
+    }
+    record.rows = rows.rows;
+    problems.push(...rows.problems);
+    if (rows.unlistedProblems > 0) {
+      problems.push({
+        file: location,
+        message: `${rows.unlistedProblems} more problem(s) not listed; the file was not read to the end`,
+      });
+    }
+    return { record, problems };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** hyparquet's view of a file: its length and byte ranges, read on demand. */
+function fileBuffer(handle: FileHandle, byteLength: number) {
+  return {
+    byteLength,
+    async slice(start: number, end = byteLength): Promise<ArrayBuffer> {
+      const length = Math.max(0, Math.min(end, byteLength) - start);
+      const out = new ArrayBuffer(length);
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await handle.read(new Uint8Array(out, done), 0, length - done, start + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return out;
+    },
+  };
+}
