@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { KMSClient } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig } from '../config/load.js';
 import type { Config, TenantConfig } from '../config/schema.js';
 import { baseCredentials } from '../collect/live/credentials.js';
@@ -30,7 +31,7 @@ import {
 import { EXIT } from './exit-codes.js';
 import { UsageError } from '../errors.js';
 
-interface AwsOptions {
+export interface AwsOptions {
   profile?: string;
   endpointUrl?: string;
 }
@@ -124,6 +125,53 @@ export function addRunOperationOptions(cmd: Command): Command {
     );
 }
 
+export interface Signing {
+  kms: KMSClient;
+  key: SigningKey;
+}
+
+/** The KMS key `keyRef` names, checked for signing (GetPublicKey) before any packet is touched. */
+export async function openSigning(
+  config: Config | undefined,
+  opts: AwsOptions,
+  keyRef: string,
+  flag: string,
+): Promise<Signing> {
+  const region = parseKeyReference(keyRef).region ?? 'us-east-1';
+  const live = liveOptions(config, opts, region);
+  const kms = kmsClientFor(resolveLiveOptions(live), region, baseCredentials(live));
+  try {
+    return { kms, key: await fetchSigningKey(kms, keyRef) };
+  } catch (err) {
+    kms.destroy();
+    throw new UsageError(`${flag} ${keyRef}: ${(err as Error).message}`);
+  }
+}
+
+export interface Publishing {
+  target: PublishTarget;
+  s3: S3Client;
+  settings: NonNullable<Config['publish']>;
+}
+
+/** The publish target `url` names and an S3 client for it; needs `publish.kmsKeyId` in the configuration. */
+export function openPublishing(config: Config, opts: AwsOptions, url: string, flag: string): Publishing {
+  let target: PublishTarget;
+  try {
+    target = parsePublishUrl(url);
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace('--publish', flag));
+  }
+  if (!config.publish)
+    throw new UsageError(
+      `${flag} needs \`publish.kmsKeyId\` in the configuration (the SSE-KMS key for the uploaded objects)`,
+    );
+  const region = config.publish.region ?? parseKeyReference(config.publish.kmsKeyId).region ?? 'us-east-1';
+  const live = liveOptions(config, opts, region);
+  const s3 = s3ClientFor(resolveLiveOptions(live), region, baseCredentials(live), { followRegionRedirects: true });
+  return { target, s3, settings: config.publish };
+}
+
 export interface PacketOperations {
   /** Signs then publishes one packet, as asked; failures are reported, never thrown. */
   afterPacket(result: TenantRunResult): Promise<void>;
@@ -139,39 +187,16 @@ export interface PacketOperations {
  * key that cannot sign stops the run up front), and returns the steps to run after each packet.
  */
 export async function preparePacketOperations(config: Config, opts: RunOperationOptions): Promise<PacketOperations> {
-  let target: PublishTarget | undefined;
-  if (opts.publish) {
-    try {
-      target = parsePublishUrl(opts.publish);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    if (!config.publish)
-      throw new UsageError(
-        '--publish needs `publish.kmsKeyId` in the configuration (the SSE-KMS key for the uploaded objects)',
-      );
+  const publishing = opts.publish ? openPublishing(config, opts, opts.publish, '--publish') : undefined;
+  let signing: Signing | undefined;
+  try {
+    signing = opts.signWith ? await openSigning(config, opts, opts.signWith, '--sign-with') : undefined;
+  } catch (err) {
+    publishing?.s3.destroy();
+    throw err;
   }
-  const credentials = baseCredentials(liveOptions(config, opts));
-  let signing: { kms: KMSClient; key: SigningKey } | undefined;
-  if (opts.signWith) {
-    const region = parseKeyReference(opts.signWith).region ?? 'us-east-1';
-    const kms = kmsClientFor(resolveLiveOptions(liveOptions(config, opts, region)), region, credentials);
-    try {
-      signing = { kms, key: await fetchSigningKey(kms, opts.signWith) };
-    } catch (err) {
-      kms.destroy();
-      throw new UsageError(`--sign-with ${opts.signWith}: ${(err as Error).message}`);
-    }
-  }
-  const publishRegion =
-    config.publish?.region ??
-    (config.publish ? parseKeyReference(config.publish.kmsKeyId).region : undefined) ??
-    'us-east-1';
-  const s3 = target
-    ? s3ClientFor(resolveLiveOptions(liveOptions(config, opts, publishRegion)), publishRegion, credentials, {
-        followRegionRedirects: true,
-      })
-    : undefined;
+  const target = publishing?.target;
+  const s3 = publishing?.s3;
   const signatures: Array<{ tenant: string } & ({ signature: ManifestSignature } | { error: string })> = [];
   const receipts: Array<{ tenant: string; receipt?: PublishReceipt; error?: string }> = [];
   const revisions: string[] = [];
@@ -196,7 +221,7 @@ export async function preparePacketOperations(config: Config, opts: RunOperation
           signatures.push({ tenant: result.tenant, error: (err as Error).message });
         }
       }
-      if (target && s3 && config.publish) {
+      if (target && s3 && publishing) {
         if (!signed) receipts.push({ tenant: result.tenant, error: 'not published: the manifest could not be signed' });
         else {
           receipts.push({
@@ -207,7 +232,7 @@ export async function preparePacketOperations(config: Config, opts: RunOperation
               target,
               period: result.period,
               tenant: result.tenant,
-              settings: config.publish,
+              settings: publishing.settings,
             }),
           });
         }

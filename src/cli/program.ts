@@ -22,6 +22,8 @@ import { BaselineFileError } from '../baseline/store.js';
 import { removeStaleWorkFolders } from '../operate/stale-work.js';
 import { registerBaselineCommands } from './baseline-command.js';
 import { requirePacketFolder } from './packet-folders.js';
+import { registerSealCommands } from './seal-commands.js';
+import { describeSeal, reviseSealedPacket, SealedPacketError, sealOf, type Seal } from '../operate/sealed-packet.js';
 import { EvidenceReadError } from '../evidence/evidence-store.js';
 import { progressReporter } from '../collect/live/progress.js';
 import {
@@ -237,16 +239,26 @@ async function runCommand(opts: RunOptions): Promise<number> {
   });
 }
 
-async function foldersCommand(
-  folders: string[],
-  opts: { json?: boolean; config?: string },
-  action: 'analyze' | 'render',
-): Promise<number> {
+interface FoldersOptions {
+  json?: boolean;
+  config?: string;
+  revise?: boolean;
+}
+
+async function foldersCommand(folders: string[], opts: FoldersOptions, action: 'analyze' | 'render'): Promise<number> {
   if (folders.length === 0)
     throw new UsageError(`${action} needs at least one packet folder (output/<period>/<tenant>)`);
+  for (const folder of folders) await requirePacketFolder(folder, action);
+  // A signed or published packet is never changed in place; refused before any folder is touched.
+  const seals = new Map<string, Seal>();
+  for (const folder of folders) {
+    const seal = await sealOf(folder);
+    if (seal && !opts.revise) throw new SealedPacketError(folder, action, seal);
+    if (seal) seals.set(folder, seal);
+  }
   const config = opts.config ? (await loadConfig(opts.config)).config : undefined;
   const results: TenantRunResult[] = [];
-  for (const folder of folders) await requirePacketFolder(folder, action);
+  const lines: string[] = [];
   for (const folder of folders) {
     // Without --config, keep the settings the packet was rendered with (its manifest), else the defaults.
     const previous = await readManifest(folder).then(
@@ -257,27 +269,49 @@ async function foldersCommand(
       pageSize: config?.pageSize ?? (previous?.pageSize === 'LETTER' ? 'LETTER' : 'A4'),
       topFindings: config?.topFindings ?? (Number.isInteger(previous?.topFindings) ? previous!.topFindings! : 6),
     };
-    let packet: Packet;
-    if (action === 'analyze') {
-      try {
-        packet = await analyzeFolder(folder, renderOpts);
-      } catch (err) {
-        // A folder without its run/tenant/index files is not a packet's evidence: say which file.
-        if (err instanceof EvidenceReadError) throw new UsageError(`analyze: ${err.message}`);
-        throw err;
-      }
-    } else {
-      const text = await readFile(path.join(folder, PACKET_FILE), 'utf8');
-      try {
-        packet = JSON.parse(text) as Packet;
-      } catch (err) {
-        throw new UsageError(`render: ${path.join(folder, PACKET_FILE)} is not valid JSON (${(err as Error).message})`);
-      }
-      await renderFolder(folder, packet, text, renderOpts);
+    const remake = (dir: string) => remakePacket(dir, action, renderOpts);
+    const seal = seals.get(folder);
+    if (!seal) {
+      results.push(summarise(await remake(folder), folder));
+      continue;
     }
-    results.push(summarise(packet, folder));
+    const { result: packet, revision } = await reviseSealedPacket(folder, new Date(), remake);
+    const revisedAt = revision.state === 'revised' ? path.join(path.dirname(folder), revision.movedTo) : undefined;
+    results.push({
+      ...summarise(packet, folder),
+      ...(revision.state === 'revised' ? { earlierRevision: revision.movedTo } : {}),
+    });
+    lines.push(
+      revisedAt
+        ? `${folder}: the ${describeSeal(seal)} packet was kept as ${revisedAt}; the new one is neither signed nor published`
+        : `${folder}: ${action} gave the same packet; the ${describeSeal(seal)} packet stays as it was`,
+    );
   }
-  return report(results, opts.json);
+  const code = report(results, opts.json);
+  if (!opts.json) for (const line of lines) process.stdout.write(`${line}\n`);
+  return code;
+}
+
+/** analyze: evidence/ → packet.json → rendered files; render: packet.json → rendered files; both in `folder`. */
+async function remakePacket(folder: string, action: 'analyze' | 'render', renderOpts: RenderSettings): Promise<Packet> {
+  if (action === 'analyze') {
+    try {
+      return await analyzeFolder(folder, renderOpts);
+    } catch (err) {
+      // A folder without its run/tenant/index files is not a packet's evidence: say which file.
+      if (err instanceof EvidenceReadError) throw new UsageError(`analyze: ${err.message}`);
+      throw err;
+    }
+  }
+  const text = await readFile(path.join(folder, PACKET_FILE), 'utf8');
+  let packet: Packet;
+  try {
+    packet = JSON.parse(text) as Packet;
+  } catch (err) {
+    throw new UsageError(`render: ${path.join(folder, PACKET_FILE)} is not valid JSON (${(err as Error).message})`);
+  }
+  await renderFolder(folder, packet, text, renderOpts);
+  return packet;
 }
 
 async function verifyCommand(folders: string[], opts: { json?: boolean } & VerifySignatureOptions): Promise<number> {
@@ -401,7 +435,11 @@ function buildProgram(): Command {
       'take page size and finding count from this configuration (default: as the packet was rendered)',
     )
     .option('--json', 'print a machine-readable summary on stdout')
-    .action(async (folders: string[], opts: { json?: boolean; config?: string }) => {
+    .option(
+      '--revise',
+      'also a signed or published packet: keep it under <period>/.revisions/ and write a new (unsigned, unpublished) one',
+    )
+    .action(async (folders: string[], opts: FoldersOptions) => {
       process.exitCode = await foldersCommand(folders, opts, 'analyze');
     });
 
@@ -414,7 +452,11 @@ function buildProgram(): Command {
       'take page size and finding count from this configuration (default: as the packet was rendered)',
     )
     .option('--json', 'print a machine-readable summary on stdout')
-    .action(async (folders: string[], opts: { json?: boolean; config?: string }) => {
+    .option(
+      '--revise',
+      'also a signed or published packet: keep it under <period>/.revisions/ and write a new (unsigned, unpublished) one',
+    )
+    .action(async (folders: string[], opts: FoldersOptions) => {
       process.exitCode = await foldersCommand(folders, opts, 'render');
     });
 
@@ -445,6 +487,7 @@ function buildProgram(): Command {
   registerBaselineCommands(program);
 
   registerOperateCommands(program);
+  registerSealCommands(program);
   return program;
 }
 

@@ -127,6 +127,13 @@ function publisherPolicy(
         Resource: `arn:aws:s3:::${bucket}/${prefix}*`,
       },
       {
+        // HeadObject (checksum mode) on a key S3 refused to overwrite: same bytes make a re-publish succeed.
+        Sid: 'CompareAlreadyPublishedObjects',
+        Effect: 'Allow',
+        Action: ['s3:GetObject'],
+        Resource: `arn:aws:s3:::${bucket}/${prefix}*`,
+      },
+      {
         Sid: 'EncryptPublishedObjects',
         Effect: 'Allow',
         Action: ['kms:GenerateDataKey'],

@@ -110,13 +110,14 @@ describe('iam', () => {
     });
   });
 
-  it('the publishing statement allows conditional PutObject with retention, SSE-KMS data keys, Sign and GetPublicKey', async () => {
+  it('the publishing statement allows conditional PutObject with retention, HeadObject to compare what is there, SSE-KMS data keys, Sign and GetPublicKey', async () => {
     const pub = JSON.parse(await readFile(path.join(dir, 'iam', 'publisher-policy.json'), 'utf8')) as {
       Statement: Array<{ Action: string[] }>;
     };
     expect(pub.Statement.flatMap((s) => s.Action)).toEqual([
       's3:PutObject',
       's3:PutObjectRetention',
+      's3:GetObject',
       'kms:GenerateDataKey',
       'kms:GetPublicKey',
       'kms:Sign',

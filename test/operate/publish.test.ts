@@ -3,7 +3,7 @@
  * a SHA-256 checksum S3 verifies, `If-None-Match: *` refusing to overwrite, Object Lock retention.
  */
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -148,8 +148,9 @@ describe('publishPacket', () => {
     expect(checks.map((c) => c.path)).not.toContain(RECEIPT_FILE);
   });
 
-  it('refuses to overwrite: a second publish to the same place stops at the first object with 412', async () => {
+  it('is idempotent: a second publish of the same bytes finds every object already there (HeadObject checksum) and overwrites nothing', async () => {
     fake.recorder.reset();
+    const before = { ...bucket('evidence-archive').uploads! };
     const again = await publishPacket({
       s3: client(),
       packetDir: dir,
@@ -158,10 +159,74 @@ describe('publishPacket', () => {
       tenant: 'acme',
       settings: { kmsKeyId: KMS_KEY },
     });
-    expect(again.state).toBe('refused_existing');
-    expect(again.failure).toMatchObject({ path: 'acme-2026-10.pdf', code: 'PreconditionFailed', httpStatus: 412 });
-    expect(again.uploaded).toEqual([]);
-    expect(fake.recorder.find((c) => c.operation === 'PutObject').map((c) => c.status)).toEqual([412]);
+    expect(again.failure).toBeUndefined();
+    expect(again.state).toBe('published');
+    expect(again.failure).toBeUndefined();
+    expect(again.uploaded.map((u) => [u.path, u.alreadyThere])).toEqual([
+      ['acme-2026-10.pdf', true],
+      ['evidence/run.json', true],
+      ['exports/unencrypted-objects.csv', true],
+      ['packet.json', true],
+      ['manifest.json', true],
+    ]);
+    expect(fake.recorder.find((c) => c.operation === 'PutObject').map((c) => c.status)).toEqual([
+      412, 412, 412, 412, 412,
+    ]);
+    expect(fake.recorder.find((c) => c.operation === 'HeadObject')).toHaveLength(5);
+    expect(bucket('evidence-archive').uploads).toEqual(before);
+  });
+
+  it('different bytes at a key are refused and named; nothing is overwritten and nothing after it is sent', async () => {
+    const other = path.join(path.dirname(dir), 'changed');
+    await cp(dir, other, { recursive: true });
+    await writeFile(path.join(other, 'packet.json'), '{"changed":true}\n');
+    fake.recorder.reset();
+    const refused = await publishPacket({
+      s3: client(),
+      packetDir: other,
+      target: parsePublishUrl('s3://evidence-archive/packets/'),
+      period: '2026-10',
+      tenant: 'acme',
+      settings: { kmsKeyId: KMS_KEY },
+    });
+    expect(refused.state).toBe('refused_existing');
+    expect(refused.failure).toMatchObject({
+      path: 'packet.json',
+      key: 'packets/2026-10/acme/packet.json',
+      code: 'PreconditionFailed',
+      httpStatus: 412,
+    });
+    expect(refused.failure!.message).toBe(
+      `s3://evidence-archive/packets/2026-10/acme/packet.json already exists with different bytes (sha256 ${sha256b64(PACKET_FILES['packet.json']!)}, this packet's ${sha256b64('{"changed":true}\n')})`,
+    );
+    expect(refused.uploaded.map((u) => u.path)).toEqual([
+      'acme-2026-10.pdf',
+      'evidence/run.json',
+      'exports/unencrypted-objects.csv',
+    ]);
+    expect(fake.recorder.find((c) => c.operation === 'PutObject')).toHaveLength(4);
+    expect(bucket('evidence-archive').objects!['packets/2026-10/acme/packet.json']!.toString()).toBe(
+      PACKET_FILES['packet.json'],
+    );
+  });
+
+  it('an object there without a SHA-256 checksum cannot be shown equal: refused, named', async () => {
+    bucket('plain-archive').objects = {
+      'y/2026-10/acme/acme-2026-10.pdf': Buffer.from(PACKET_FILES['acme-2026-10.pdf']!),
+    };
+    const refused = await publishPacket({
+      s3: client(),
+      packetDir: dir,
+      target: parsePublishUrl('s3://plain-archive/y/'),
+      period: '2026-10',
+      tenant: 'acme',
+      settings: { kmsKeyId: KMS_KEY },
+    });
+    expect(refused.state).toBe('refused_existing');
+    expect(refused.failure!.message).toBe(
+      's3://plain-archive/y/2026-10/acme/acme-2026-10.pdf already exists without a SHA-256 checksum, so it cannot be shown to hold the same bytes',
+    );
+    bucket('plain-archive').objects = {};
   });
 
   it('the endpoint checks the checksum against the body: a wrong one is refused with BadDigest', async () => {

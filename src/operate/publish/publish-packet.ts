@@ -1,4 +1,4 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -31,9 +31,30 @@ export function uploadOrder(files: string[]): string[] {
 }
 
 /**
+ * S3 refused to overwrite `key`: is what is there the same bytes? HeadObject with checksum mode
+ * returns the SHA-256 S3 verified when the object was written (needs s3:GetObject, no download and
+ * no kms:Decrypt). An object without that checksum cannot be shown equal, so it counts as different.
+ */
+async function existingObjectDiffers(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  checksum: string,
+): Promise<string | undefined> {
+  const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
+  if (!head.ChecksumSHA256)
+    return `s3://${bucket}/${key} already exists without a SHA-256 checksum, so it cannot be shown to hold the same bytes`;
+  if (head.ChecksumSHA256 !== checksum)
+    return `s3://${bucket}/${key} already exists with different bytes (sha256 ${head.ChecksumSHA256}, this packet's ${checksum})`;
+  return undefined;
+}
+
+/**
  * Uploads one packet folder: SSE-KMS with the configured key, a SHA-256 checksum S3 verifies,
  * `If-None-Match: *` so nothing already there is overwritten, optional Object Lock retention.
- * Stops at the first refusal; writes publish-receipt.json beside the manifest either way.
+ * Idempotent: an object S3 refuses to overwrite that holds the same bytes (same SHA-256) counts as
+ * published (`alreadyThere`), so publishing a packet again, or after a failed upload, completes it;
+ * one with different bytes stops the upload, named. Writes publish-receipt.json either way.
  */
 export async function publishPacket(args: {
   s3: S3Client;
@@ -93,6 +114,21 @@ export async function publishPacket(args: {
       });
     } catch (err) {
       const { error, requestId } = describeAwsError(err);
+      if (error.code === 'PreconditionFailed' || error.httpStatus === 412) {
+        let differs: string | undefined;
+        try {
+          differs = await existingObjectDiffers(args.s3, args.target.bucket, key, checksum);
+        } catch (headErr) {
+          const head = describeAwsError(headErr);
+          differs = `s3://${args.target.bucket}/${key} already exists and could not be compared (HeadObject ${head.error.code}: ${head.error.message})`;
+        }
+        if (!differs) {
+          uploaded.push({ path: rel, key, size: body.length, checksumSha256: checksum, alreadyThere: true });
+          continue;
+        }
+        failure = { path: rel, key, code: 'PreconditionFailed', message: differs, httpStatus: 412 };
+        break;
+      }
       failure = {
         path: rel,
         key,

@@ -11,6 +11,8 @@ export interface PublishedObject {
   etag?: string;
   versionId?: string;
   requestId?: string;
+  /** S3 refused to overwrite the key and the object there holds these same bytes (an earlier publish). */
+  alreadyThere?: true;
 }
 
 export interface PublishReceipt {
@@ -28,6 +30,6 @@ export interface PublishReceipt {
   startedAt: string;
   finishedAt: string;
   uploaded: PublishedObject[];
-  /** The object S3 refused or failed to take, and why; nothing after it was sent. */
+  /** The object S3 refused (different bytes already there) or failed to take, and why; nothing after it was sent. */
   failure?: { path: string; key: string; code: string; message: string; httpStatus?: number; requestId?: string };
 }

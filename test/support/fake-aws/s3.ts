@@ -281,6 +281,7 @@ const S3_ANSWERS: Record<string, S3Answer> = {
   },
   ListObjectsV2: listObjectsV2,
   PutObject: putObject,
+  HeadObject: headObject,
   GetObject: (req, b, id) => {
     const body = b.objects?.[id.key ?? ''];
     if (body === undefined)
@@ -359,6 +360,24 @@ function putObject(req: WireRequest, b: FakeBucket, id: Identified): WireAnswer 
       ...(sse ? { 'x-amz-server-side-encryption': sse } : {}),
       ...(kmsKey ? { 'x-amz-server-side-encryption-aws-kms-key-id': kmsKey } : {}),
       ...(versionId ? { 'x-amz-version-id': versionId } : {}),
+      ...s3Headers(req),
+    },
+    body: '',
+  };
+}
+
+/** HeadObject: metadata only; the SHA-256 checksum a PutObject was sent, when asked (x-amz-checksum-mode: ENABLED). */
+function headObject(req: WireRequest, b: FakeBucket, id: Identified): WireAnswer {
+  const body = b.objects?.[id.key ?? ''];
+  if (body === undefined) return { status: 404, headers: s3Headers(req), body: '' };
+  const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  const checksum = b.uploads?.[id.key ?? '']?.checksumSha256;
+  return {
+    status: 200,
+    headers: {
+      'content-length': String(buf.length),
+      etag: `"${createHash('md5').update(buf).digest('hex')}"`,
+      ...(checksum && header(req, 'x-amz-checksum-mode') === 'ENABLED' ? { 'x-amz-checksum-sha256': checksum } : {}),
       ...s3Headers(req),
     },
     body: '',
