@@ -25,6 +25,7 @@ import { requirePacketFolder } from './packet-folders.js';
 import { registerSealCommands } from './seal-commands.js';
 import { describeSeal, reviseSealedPacket, SealedPacketError, sealOf, type Seal } from '../operate/sealed-packet.js';
 import { EvidenceReadError } from '../evidence/evidence-store.js';
+import { deliverAfterRun, registerDeliverCommand } from './deliver-command.js';
 import { progressReporter } from '../collect/live/progress.js';
 import {
   liveOptionsFromConfig,
@@ -227,14 +228,27 @@ async function runCommand(opts: RunOptions): Promise<number> {
       await operations.afterPacket(result);
     }
     const after = await operations.finish(path.resolve(opts.out), label);
+    // Deliveries come after every packet is sealed; their failures are reported, never part of the exit code.
+    const delivered = await deliverAfterRun(
+      loaded.config,
+      results.map((r) => r.folder),
+      path.join(path.resolve(opts.out), label),
+    );
     const code = report(
       results,
       opts.json,
-      { period: label, ...after.summary, ...(notes.length > 0 ? { notes } : {}) },
+      {
+        period: label,
+        ...after.summary,
+        ...(delivered ? { deliveries: delivered.outcomes } : {}),
+        ...(delivered?.problems.length ? { deliveryProblems: delivered.problems } : {}),
+        ...(notes.length > 0 ? { notes } : {}),
+      },
       failures,
       (c) => (after.failed ? EXIT.unexpected : (opts.exitPolicy ?? ((x: number) => x))(c)),
     );
-    if (!opts.json) for (const line of [...notes, ...after.lines]) process.stdout.write(`${line}\n`);
+    if (!opts.json)
+      for (const line of [...notes, ...after.lines, ...(delivered?.lines ?? [])]) process.stdout.write(`${line}\n`);
     return code;
   });
 }
@@ -488,6 +502,7 @@ function buildProgram(): Command {
 
   registerOperateCommands(program);
   registerSealCommands(program);
+  registerDeliverCommand(program);
   return program;
 }
 

@@ -44,6 +44,16 @@ function resolvePaths(cfg: Config, baseDir: string): Config {
     configDir: baseDir,
     baselineDir: path.resolve(baseDir, cfg.baselineDir),
     exceptionsDir: path.resolve(baseDir, cfg.exceptionsDir),
+    ...(cfg.deliveries
+      ? {
+          deliveries: {
+            ...cfg.deliveries,
+            destinations: cfg.deliveries.destinations.map((d) =>
+              d.caFile ? { ...d, caFile: path.resolve(baseDir, d.caFile) } : d,
+            ),
+          },
+        }
+      : {}),
     tenants: cfg.tenants.map((t) => ({
       ...t,
       frameworks: t.frameworks ?? cfg.frameworks ?? [...DEFAULT_FRAMEWORKS],

@@ -135,6 +135,74 @@ const collectionSchema = z
   })
   .strict();
 
+/** An environment variable's name: secrets (webhook URLs, SMTP passwords) are never written in the file. */
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the name of an environment variable (the secret itself is never in this file)');
+
+/** Which summaries a destination receives: one per tenant packet, the period's portfolio, or both. */
+const deliverySend = z.enum(['tenants', 'portfolio', 'both']).default('tenants');
+
+const deliveryCommon = {
+  /** Names the destination in the terminal, --json and deliveries.json (never its URL or address list). */
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes'),
+  send: deliverySend,
+  /** Only these tenants (default: every tenant of the run). */
+  tenants: z.array(z.string().min(1)).optional(),
+  /** A PEM file of certificate authorities to trust for this destination, besides the system's (relative to this file). */
+  caFile: z.string().min(1).optional(),
+};
+
+const webhookDestination = z
+  .object({
+    ...deliveryCommon,
+    type: z.literal('webhook'),
+    /** slack: Slack incoming webhook; teams: Teams Workflows webhook (Adaptive Card); json: the summary as it is. */
+    format: z.enum(['slack', 'teams', 'json']),
+    /** Environment variable holding the https:// URL (a Slack or Teams webhook URL is itself a secret). */
+    urlEnv: envName,
+  })
+  .strict();
+
+const emailDestination = z
+  .object({
+    ...deliveryCommon,
+    type: z.literal('email'),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65_535),
+    /** starttls: upgrade required (port 587); implicit: TLS from the first byte (465); none: a local relay only. */
+    tls: z.enum(['starttls', 'implicit', 'none']).default('starttls'),
+    userEnv: envName.optional(),
+    passwordEnv: envName.optional(),
+    from: z.string().min(3),
+    to: z.array(z.string().min(3)).min(1),
+  })
+  .strict()
+  .refine((d) => (d.userEnv === undefined) === (d.passwordEnv === undefined), {
+    error: 'userEnv and passwordEnv go together',
+    path: ['passwordEnv'],
+  });
+
+const deliveriesSchema = z
+  .object({
+    /** Links in summaries: <linkBase><period>/<tenant>/<file>; without it, paths relative to the output folder. */
+    linkBase: z.url().optional(),
+    /** Attempts per destination (transient failures only: timeouts, refused connections, HTTP 429/5xx, SMTP 4xx). */
+    attempts: z.number().int().min(1).max(10).default(3),
+    /** Time allowed for one attempt. */
+    timeoutMs: z.number().int().min(100).max(300_000).default(15_000),
+    destinations: z.array(z.discriminatedUnion('type', [webhookDestination, emailDestination])).min(1),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    const seen = new Set<string>();
+    d.destinations.forEach((x, i) => {
+      if (seen.has(x.id))
+        ctx.addIssue({ code: 'custom', path: ['destinations', i, 'id'], message: `duplicate destination id "${x.id}"` });
+      seen.add(x.id);
+    });
+  });
+
 export const configSchema = z
   .object({
     version: z.literal(1),
@@ -166,10 +234,21 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    /** Where each run's summaries go after the packets are sealed (webhooks, e-mail); see README "Deliveries". */
+    deliveries: deliveriesSchema.optional(),
     tenants: z.array(tenantSchema).min(1),
   })
   .strict()
   .superRefine((cfg, ctx) => {
+    cfg.deliveries?.destinations.forEach((d, i) => {
+      for (const t of d.tenants ?? [])
+        if (!cfg.tenants.some((x) => x.id === t))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['deliveries', 'destinations', i, 'tenants'],
+            message: `unknown tenant "${t}"`,
+          });
+    });
     const seen = new Set<string>();
     cfg.tenants.forEach((t, i) => {
       if (seen.has(t.id)) {
@@ -185,5 +264,7 @@ export type Config = z.infer<typeof configSchema> & {
 };
 export type TenantConfig = z.infer<typeof tenantSchema>;
 export type CollectionConfig = z.infer<typeof collectionSchema>;
+export type DeliveriesConfig = z.infer<typeof deliveriesSchema>;
+export type DeliveryDestination = DeliveriesConfig['destinations'][number];
 export type AccountConfig = TenantConfig['accounts'][number];
 export type BucketSelection = TenantConfig['buckets'];

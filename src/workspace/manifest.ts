@@ -6,11 +6,16 @@ import { hashTree } from '../util/hash.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_VERSION = 1;
-/** Files made after the manifest and about it (signature, its public key, publish receipt): never hashed into it, never "unlisted". */
+/**
+ * Files made after the manifest and about it (signature, its public key, publish receipt, the record of
+ * deliveries): never hashed into it, never "unlisted", so signing, publishing or delivering never changes
+ * what verify checks.
+ */
 export const MANIFEST_COMPANIONS: ReadonlySet<string> = new Set([
   'manifest.signature.json',
   'manifest.public-key.der',
   'publish-receipt.json',
+  'deliveries.json',
 ]);
 
 export interface RenderSettings {

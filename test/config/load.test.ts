@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -115,5 +115,42 @@ describe('configuration', () => {
       /"cis-aws-foundations-v7\.0\.0" and "cis-aws-foundations-v1\.4\.0" are two versions of one framework; choose one/,
     );
     expect(() => parseConfig(withList('[]'), 'tenants.yaml')).toThrow(/tenants\[0\]\.frameworks/);
+  });
+
+  it('the example deliveries block, uncommented, is a valid configuration that names secrets only by variable', async () => {
+    const text = readFileSync(path.resolve('config/tenants.example.yaml'), 'utf8');
+    const lines = text.split('\n');
+    const start = lines.indexOf('# deliveries:');
+    expect(start).toBeGreaterThan(0);
+    let end = start;
+    while (lines[end]!.startsWith('#')) end++;
+    const block = lines.slice(start, end).map((l) => l.replace(/^# ?/, ''));
+    const cfg = parseConfig([...lines.slice(0, start), ...block, ...lines.slice(end)].join('\n'), '/etc/s3e/tenants.yaml');
+    expect(cfg.deliveries?.destinations.map((d) => [d.id, d.type, d.send])).toEqual([
+      ['ops-slack', 'webhook', 'both'],
+      ['acme-security', 'email', 'tenants'],
+    ]);
+    expect(cfg.deliveries).toMatchObject({ attempts: 3, timeoutMs: 15000 });
+  });
+
+  it('deliveries: a secret written in place of a variable name, an unknown tenant, a duplicate id, a lone userEnv are named', () => {
+    const cfg = (deliveries: string) => () => parseConfig(`${minimal}deliveries:\n${deliveries}`, '/etc/s3e/t.yaml');
+    expect(cfg('  destinations:\n    - { id: a, type: webhook, format: slack, urlEnv: "https://hooks.slack.com/services/T/B/x" }\n')).toThrow(
+      /deliveries\.destinations\[0\]\.urlEnv: the name of an environment variable/,
+    );
+    expect(cfg('  destinations:\n    - { id: a, type: webhook, format: teams, urlEnv: X, tenants: [nobody] }\n')).toThrow(
+      /deliveries\.destinations\[0\]\.tenants: unknown tenant "nobody"/,
+    );
+    expect(
+      cfg('  destinations:\n    - { id: a, type: webhook, format: json, urlEnv: X }\n    - { id: a, type: webhook, format: json, urlEnv: Y }\n'),
+    ).toThrow(/deliveries\.destinations\[1\]\.id: duplicate destination id "a"/);
+    expect(
+      cfg('  destinations:\n    - { id: m, type: email, host: h, port: 25, from: a@b.c, to: [d@e.f], userEnv: U }\n'),
+    ).toThrow(/deliveries\.destinations\[0\]\.passwordEnv: userEnv and passwordEnv go together/);
+    const ok = parseConfig(
+      `${minimal}deliveries:\n  destinations:\n    - { id: m, type: email, host: h, port: 25, from: a@b.c, to: [d@e.f], caFile: ca.pem }\n`,
+      '/etc/s3e/t.yaml',
+    );
+    expect(ok.deliveries?.destinations[0]).toMatchObject({ tls: 'starttls', send: 'tenants', caFile: '/etc/s3e/ca.pem' });
   });
 });
