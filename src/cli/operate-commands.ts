@@ -199,16 +199,11 @@ export async function preparePacketOperations(config: Config, opts: RunOperation
   const s3 = publishing?.s3;
   const signatures: Array<{ tenant: string } & ({ signature: ManifestSignature } | { error: string })> = [];
   const receipts: Array<{ tenant: string; receipt?: PublishReceipt; error?: string }> = [];
-  const revisions: string[] = [];
   const written = new Set<string>();
 
   return {
     async afterPacket(result) {
       written.add(result.tenant);
-      if (result.earlierRevision)
-        revisions.push(
-          `${result.tenant}: the period's earlier packet was kept as ${path.join(path.dirname(result.folder), result.earlierRevision)}`,
-        );
       let signed = true;
       if (signing) {
         try {
@@ -241,7 +236,8 @@ export async function preparePacketOperations(config: Config, opts: RunOperation
     async finish(outDir, period) {
       signing?.kms.destroy();
       s3?.destroy();
-      const lines: string[] = [...revisions];
+      // Each tenant's summary line names a kept earlier revision; these lines are the steps after it.
+      const lines: string[] = [];
       for (const s of signatures)
         lines.push(
           'signature' in s
@@ -260,7 +256,6 @@ export async function preparePacketOperations(config: Config, opts: RunOperation
           );
       }
       const portfolio = await writePortfolio(outDir, period, { writtenThisRun: written });
-      lines.push(`portfolio: ${portfolio.xlsx} (${portfolio.portfolio.tenants.length} tenants)`);
       const failed = signatures.some((s) => 'error' in s) || receipts.some((r) => r.receipt?.state !== 'published');
       return {
         summary: {

@@ -8,7 +8,6 @@ import { prepareDemoHistory } from '../demo/demo-history.js';
 import { analyzeFolder, renderFolder } from '../pipeline/analyze-folder.js';
 import { PACKET_FILE } from '../packet-folder.js';
 import { runTenant, summarise, type TenantRunResult } from '../pipeline/run-tenant.js';
-import { formatTimings } from '../pipeline/phase-times.js';
 import { verifyFolder, verifyMessages } from '../pipeline/verify-folder.js';
 import { projectRoot } from '../project-root.js';
 import { TOOL } from '../tool.js';
@@ -26,7 +25,7 @@ import { registerSealCommands } from './seal-commands.js';
 import { describeSeal, reviseSealedPacket, SealedPacketError, sealOf, type Seal } from '../operate/sealed-packet.js';
 import { EvidenceReadError } from '../evidence/evidence-store.js';
 import { deliverAfterRun, registerDeliverCommand } from './deliver-command.js';
-import { progressReporter } from '../collect/live/progress.js';
+import { parseProgressMode, progressOutput, type ProgressMode, type ProgressOutput } from './progress-output.js';
 import {
   liveOptionsFromConfig,
   liveSources,
@@ -103,37 +102,53 @@ function exitCodeFor(results: Array<{ complete: boolean }>, failures: TenantFail
   return results.every((r) => r.complete) ? EXIT.complete : EXIT.incomplete;
 }
 
+/** The one line a tenant's packet gets in the text summary. */
+function summaryLine(r: TenantRunResult): string {
+  const state = r.complete ? 'complete' : `INCOMPLETE (${r.missing} missing)`;
+  const total = r.timings ? Object.values(r.timings).reduce((n, ms) => n + ms, 0) : undefined;
+  return (
+    `${r.tenant} ${r.period}: ${r.provisional ? 'PROVISIONAL ' : ''}${r.status.toUpperCase()}, ` +
+    `${r.failingControls} failing control(s), evidence ${state}, ${r.folder}` +
+    (r.earlierRevision ? `, earlier packet kept as ${r.earlierRevision}` : '') +
+    (total !== undefined ? ` (${(total / 1000).toFixed(1)} s)` : '')
+  );
+}
+
+function failureLine(f: TenantFailure): string {
+  return `${f.tenant} ${f.period}: FAILED, no packet (${f.kind === 'expected' ? 'fix the file named' : 'unexpected error'}): ${f.reason}`;
+}
+
+/** A packet that needs no one's attention: --quiet prints nothing for it. */
+function needsNoAttention(r: TenantRunResult): boolean {
+  return r.complete && r.status === 'compliant' && !r.provisional;
+}
+
 function report(
   results: TenantRunResult[],
-  json: boolean | undefined,
+  opts: { json?: boolean; quiet?: boolean },
   extra: Record<string, unknown> = {},
   failures: TenantFailure[] = [],
   exitPolicy: (code: number) => number = (code) => code,
 ): number {
   const code = exitPolicy(exitCodeFor(results, failures));
-  if (json) {
+  if (opts.json) {
     process.stdout.write(
       `${JSON.stringify({ tool: TOOL, exitCode: code, ...extra, packets: results, ...(failures.length > 0 ? { failures } : {}) }, null, 2)}\n`,
     );
   } else {
-    for (const r of results) {
-      const state = r.complete ? 'complete' : `INCOMPLETE (${r.missing} missing)`;
-      process.stdout.write(
-        `${r.tenant} ${r.period}: ${r.provisional ? 'PROVISIONAL ' : ''}${r.status.toUpperCase()}, ${r.failingControls} failing control(s), evidence ${state}\n  ${r.folder}\n`,
-      );
-      if (r.timings) process.stdout.write(`  time ${formatTimings(r.timings)}\n`);
-    }
-    for (const f of failures) {
-      process.stdout.write(
-        `${f.tenant} ${f.period}: FAILED, no packet (${f.kind === 'expected' ? 'fix the file named' : 'unexpected error'}): ${f.reason}\n`,
-      );
-    }
+    for (const r of results) if (!opts.quiet || !needsNoAttention(r)) process.stdout.write(`${summaryLine(r)}\n`);
+    for (const f of failures) process.stdout.write(`${failureLine(f)}\n`);
   }
   return code;
 }
 
 interface RunOptions extends CommonOptions, RunOperationOptions {
   provisional?: boolean;
+  progress?: ProgressMode;
+  /** Nothing for packets that need no attention; no progress. */
+  quiet?: boolean;
+  /** The demo's own progress output, already open (it reports its preparation too). */
+  progressOutput?: ProgressOutput;
   /** The run's clock; the demo passes its own so that it runs the same in any year. */
   now?: Date;
   /** Maps the run's exit code to the command's (the demo's incompleteness is its point); --json reports the result. */
@@ -196,8 +211,8 @@ async function runCommand(opts: RunOptions): Promise<number> {
       notes.push(`removed ${stale.folder}, left by pid ${stale.pid}, which no longer runs`);
     const results: TenantRunResult[] = [];
     const failures: TenantFailure[] = [];
+    const progress = opts.progressOutput ?? progressOutput(opts.quiet ? 'none' : (opts.progress ?? 'auto'));
     for (const tenant of tenants) {
-      const progress = progressReporter(tenant.id);
       let result: TenantRunResult;
       try {
         result = await runTenant({
@@ -210,7 +225,7 @@ async function runCommand(opts: RunOptions): Promise<number> {
           ...(periodTiming(periods.get(tenant.id)!, now) === 'open' ? { provisional: true } : {}),
           live: liveCollection(loaded.config, opts),
           work: resolveLiveOptions(liveOptionsFor(loaded.config, opts)).work,
-          onProgress: progress.onProgress,
+          ...(progress ? { onProgress: progress.sink } : {}),
         });
       } catch (err) {
         // One tenant's failure is that tenant's: the others' packets are still made.
@@ -221,13 +236,12 @@ async function runCommand(opts: RunOptions): Promise<number> {
             `s3-evidence: ${tenant.id}: unexpected failure: ${(err as Error).stack ?? String(err)}\n`,
           );
         continue;
-      } finally {
-        progress.finish();
       }
       results.push(result);
       await operations.afterPacket(result);
     }
     const after = await operations.finish(path.resolve(opts.out), label);
+    progress?.close();
     // Deliveries come after every packet is sealed; their failures are reported, never part of the exit code.
     const delivered = await deliverAfterRun(
       loaded.config,
@@ -236,7 +250,7 @@ async function runCommand(opts: RunOptions): Promise<number> {
     );
     const code = report(
       results,
-      opts.json,
+      opts,
       {
         period: label,
         ...after.summary,
@@ -247,8 +261,12 @@ async function runCommand(opts: RunOptions): Promise<number> {
       failures,
       (c) => (after.failed ? EXIT.unexpected : (opts.exitPolicy ?? ((x: number) => x))(c)),
     );
-    if (!opts.json)
-      for (const line of [...notes, ...after.lines, ...(delivered?.lines ?? [])]) process.stdout.write(`${line}\n`);
+    // Lock take-overs, signing/publishing and delivery outcomes; --quiet keeps them only when something failed.
+    if (!opts.json) {
+      if (!opts.quiet || after.failed) for (const line of [...notes, ...after.lines]) process.stdout.write(`${line}\n`);
+      if (!opts.quiet || delivered?.problems.length)
+        for (const line of delivered?.lines ?? []) process.stdout.write(`${line}\n`);
+    }
     return code;
   });
 }
@@ -301,7 +319,7 @@ async function foldersCommand(folders: string[], opts: FoldersOptions, action: '
         : `${folder}: ${action} gave the same packet; the ${describeSeal(seal)} packet stays as it was`,
     );
   }
-  const code = report(results, opts.json);
+  const code = report(results, opts);
   if (!opts.json) for (const line of lines) process.stdout.write(`${line}\n`);
   return code;
 }
@@ -363,16 +381,27 @@ async function verifyCommand(folders: string[], opts: { json?: boolean } & Verif
   return reports.every((r) => r.ok) ? EXIT.complete : EXIT.unexpected;
 }
 
-async function demoCommand(opts: { out: string; json?: boolean; strict?: boolean }): Promise<number> {
+interface DemoOptions {
+  out: string;
+  json?: boolean;
+  strict?: boolean;
+  progress?: ProgressMode;
+  quiet?: boolean;
+}
+
+async function demoCommand(opts: DemoOptions): Promise<number> {
   const root = projectRoot();
   const exportsDir = path.join(root, 'output', 'demo-export');
   const configFile = path.join(root, 'config', 'demo.yaml');
   const loaded = await loadConfig(configFile);
+  // One progress display for the preparation (September's packets) and October's run.
+  const progress = progressOutput(opts.quiet ? 'none' : (opts.progress ?? 'auto'));
   await prepareDemoHistory({
     config: loaded.config,
     configSha256: loaded.sha256,
     exportsDir,
     outDir: path.resolve(opts.out),
+    ...(progress ? { onProgress: progress.sink } : {}),
   });
   const code = await runCommand({
     config: configFile,
@@ -380,10 +409,12 @@ async function demoCommand(opts: { out: string; json?: boolean; strict?: boolean
     out: opts.out,
     now: new Date(demoExportedAt(DEMO_PERIOD)),
     ...(opts.json ? { json: true } : {}),
+    ...(opts.quiet ? { quiet: true } : {}),
+    ...(progress ? { progressOutput: progress } : { progress: 'none' }),
     // The demo's incompleteness is its point; only a real failure (or --strict) makes it exit non-zero.
     exitPolicy: (c) => (opts.strict || c !== EXIT.incomplete ? c : EXIT.complete),
   });
-  if (!opts.json) {
+  if (!opts.json && !opts.quiet) {
     process.stdout.write(
       `\nDemo packets written under ${path.resolve(opts.out, DEMO_PERIOD)} (offline evidence generated in ${exportsDir};\n`,
     );
@@ -427,8 +458,26 @@ function buildProgram(): Command {
       .option('-o, --out <dir>', 'output folder', 'output')
       .option('--json', 'print a machine-readable run summary on stdout');
 
+  /** What a run prints while it works, and how much it says at the end. */
+  const outputPolicy = (cmd: Command) =>
+    cmd
+      .addOption(
+        new Option(
+          '--progress <mode>',
+          'progress on stderr: auto (bars on a terminal, nothing otherwise), tty (bars), json (one timestamped JSON line per change), none',
+        )
+          .default('auto')
+          .argParser(parseProgressMode),
+      )
+      .option(
+        '-q, --quiet',
+        'no progress, and summary lines only for packets that need attention (not compliant, incomplete, provisional, failed)',
+      );
+
   addRunOperationOptions(
-    common(program.command('run').description("collect evidence, analyze it and render each tenant's packet")),
+    outputPolicy(
+      common(program.command('run').description("collect evidence, analyze it and render each tenant's packet")),
+    ),
   )
     .option(
       '--provisional',
@@ -486,15 +535,14 @@ function buildProgram(): Command {
     process.exitCode = await verifyCommand(folders, opts);
   });
 
-  program
-    .command('demo')
+  outputPolicy(program.command('demo'))
     .description(
       `generate the bundled demo evidence (three tenants, ${DEMO_PERIOD}) and render their packets; no AWS account needed`,
     )
     .option('-o, --out <dir>', 'output folder', 'output')
     .option('--json', 'print a machine-readable run summary on stdout')
     .option('--strict', 'exit as `run` does: 3, since one demo tenant is incomplete on purpose')
-    .action(async (opts: { out: string; json?: boolean; strict?: boolean }) => {
+    .action(async (opts: DemoOptions) => {
       process.exitCode = await demoCommand(opts);
     });
 

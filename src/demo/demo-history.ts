@@ -5,6 +5,7 @@ import { baselineStore, defaultBaselineDir, folderBackend } from '../baseline/in
 import { periodFor } from '../config/period.js';
 import type { Config } from '../config/schema.js';
 import { runTenant } from '../pipeline/run-tenant.js';
+import type { ProgressEvent, ProgressSink } from '../pipeline/progress.js';
 import { loadEvidence } from '../evidence/evidence-store.js';
 import { DEMO_PERIOD, DEMO_PREVIOUS_PERIOD, demoExportedAt, generateDemoExports } from './generate-demo.js';
 
@@ -19,15 +20,28 @@ export async function prepareDemoHistory(args: {
   configSha256: string;
   exportsDir: string;
   outDir: string;
+  /** Told what the preparation does as it goes, so the demo is never silent at its start. */
+  onProgress?: ProgressSink;
 }): Promise<void> {
   const { config } = args;
+  const prepare = (state: ProgressEvent['state'], detail: string, done?: number, total?: number) =>
+    args.onProgress?.({
+      tenant: 'demo',
+      period: DEMO_PREVIOUS_PERIOD,
+      phase: 'prepare',
+      state,
+      detail,
+      ...(done !== undefined ? { done, total } : {}),
+    });
+  prepare('start', `writing the ${DEMO_PREVIOUS_PERIOD} offline exports`);
   await rm(config.baselineDir, { recursive: true, force: true });
   for (const t of config.tenants) {
     for (const month of [DEMO_PREVIOUS_PERIOD, DEMO_PERIOD])
       await rm(path.join(args.outDir, month, t.id), { recursive: true, force: true });
   }
   await generateDemoExports(args.exportsDir, DEMO_PREVIOUS_PERIOD);
-  for (const tenant of config.tenants) {
+  for (const [i, tenant] of config.tenants.entries()) {
+    prepare('update', `${DEMO_PREVIOUS_PERIOD} packets, approved as baselines`, i, config.tenants.length);
     const result = await runTenant({
       config,
       configSha256: args.configSha256,
@@ -35,6 +49,7 @@ export async function prepareDemoHistory(args: {
       period: periodFor(DEMO_PREVIOUS_PERIOD, tenant.timeZone),
       outDir: args.outDir,
       now: new Date(demoExportedAt(DEMO_PREVIOUS_PERIOD)),
+      ...(args.onProgress ? { onProgress: args.onProgress } : {}),
     });
     await approvePacketEvidence({
       store: baselineStore(folderBackend(defaultBaselineDir(config.baselineDir, tenant.id))),
@@ -45,5 +60,7 @@ export async function prepareDemoHistory(args: {
       now: new Date('2026-10-02T09:00:00Z'),
     });
   }
+  prepare('update', `writing the ${DEMO_PERIOD} offline exports`, config.tenants.length, config.tenants.length);
   await generateDemoExports(args.exportsDir, DEMO_PERIOD);
+  prepare('end', 'ready');
 }

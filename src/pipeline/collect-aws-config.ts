@@ -27,6 +27,8 @@ export async function collectAwsConfigEvidence(args: {
   liveProblems?: Array<{ account: string; message: string }>;
   /** Resources whose history is read at once per account and region. */
   historyConcurrency?: number;
+  /** Told each time an account's region has been read: regions done of all to read. */
+  onRegion?: (done: number, total: number) => void;
 }): Promise<AwsConfigEvidence> {
   const sources: AwsConfigSource[] = [];
   const notCollected: Array<{ account: string; reason: string }> = [];
@@ -57,5 +59,6 @@ export async function collectAwsConfigEvidence(args: {
     notCollected,
     writer: args.writer,
     ...(args.historyConcurrency ? { historyConcurrency: args.historyConcurrency } : {}),
+    ...(args.onRegion ? { onRegion: args.onRegion } : {}),
   });
 }

@@ -6,7 +6,7 @@ import { type AccessLogScan } from '../evidence/log-scans.js';
 import { lookupScan, type LookedUpKmsEvents } from '../collect/cloudtrail/lookup-events.js';
 import { emptyCloudTrailScan, scanCloudTrail } from '../collect/cloudtrail/scan-cloudtrail.js';
 import { type CloudTrailScan } from '../evidence/log-scans.js';
-import { treeFor } from '../collect/tree/index.js';
+import { treeFor, type TreeReader } from '../collect/tree/index.js';
 import type { LogEvidence } from '../evidence/log-evidence.js';
 
 function failedAccessLogScan(location: string, err: unknown): AccessLogScan {
@@ -40,10 +40,13 @@ export async function collectLogs(args: {
   lookupKmsEvents?: KmsEventLookupFn;
   /** Log files fetched ahead of the one being parsed, per location. */
   prefetch?: number;
+  /** Wraps each tree read (progress counts files and bytes through it). */
+  countTree?: (tree: TreeReader) => TreeReader;
 }): Promise<LogEvidence> {
   const { tenant, period } = args;
   const window = { startUtc: period.startUtc, endUtc: period.endUtc, timeZone: period.timeZone };
-  const tree = (loc: string) => treeFor(loc, loc.startsWith('s3://') ? args.s3?.() : undefined);
+  const count = args.countTree ?? ((t: TreeReader) => t);
+  const tree = (loc: string) => count(treeFor(loc, loc.startsWith('s3://') ? args.s3?.() : undefined));
   const selected = new Set(args.buckets);
   const accessLogs =
     tenant.sources.accessLogs.length === 0

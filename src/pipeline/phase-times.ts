@@ -39,22 +39,3 @@ export class PhaseClock {
     return Object.fromEntries(PHASES.filter((p) => this.ms.has(p)).map((p) => [p, Math.round(this.ms.get(p)!)]));
   }
 }
-
-/** "collect buckets 3.1 s · keys 0.4 s · …" for the terminal summary. */
-export function formatTimings(t: PhaseTimings): string {
-  const label: Record<Phase, string> = {
-    connect: 'connect',
-    collectBuckets: 'buckets',
-    collectKeys: 'keys',
-    collectInventory: 'inventory',
-    collectLogs: 'logs',
-    collectConfig: 'AWS Config',
-    collectGovernance: 'baseline/exceptions/history',
-    analyze: 'analyze',
-    render: 'render',
-    write: 'write',
-  };
-  const total = PHASES.reduce((n, p) => n + (t[p] ?? 0), 0);
-  const parts = PHASES.filter((p) => t[p] !== undefined).map((p) => `${label[p]} ${(t[p]! / 1000).toFixed(1)} s`);
-  return `${(total / 1000).toFixed(1)} s: ${parts.join(' · ')}`;
-}

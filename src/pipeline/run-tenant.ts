@@ -25,6 +25,30 @@ import { writeLogEvidence } from '../evidence/log-evidence.js';
 import { settleRevision } from './revisions.js';
 import { DEFAULT_WORK, type WorkLimits } from '../collect/live/options.js';
 import { PhaseClock, type PhaseTimings } from './phase-times.js';
+import { countingTree, type ProgressEvent, type ProgressPhase, type ProgressSink } from './progress.js';
+
+/** The events of one tenant's run: `emit` fills in tenant and period. */
+function progressOf(args: RunTenantArgs): (...events: Array<Omit<ProgressEvent, 'tenant' | 'period'>>) => void {
+  const sink = args.onProgress;
+  return sink
+    ? (...events) => {
+        for (const e of events) sink({ tenant: args.tenant.id, period: args.period.label, ...e });
+      }
+    : () => undefined;
+}
+
+/** Runs `fn` as `phase`: its start and end reported, its wall time added to the clock. */
+async function inPhase<T>(
+  emit: ReturnType<typeof progressOf>,
+  phase: ProgressPhase,
+  fn: () => Promise<T>,
+  end: () => Omit<ProgressEvent, 'tenant' | 'period' | 'phase' | 'state'> = () => ({}),
+): Promise<T> {
+  emit({ phase, state: 'start' });
+  const result = await fn();
+  emit({ phase, state: 'end', ...end() });
+  return result;
+}
 
 export interface TenantRunResult {
   tenant: string;
@@ -71,7 +95,8 @@ export interface RunTenantArgs {
   live?: LiveCollection;
   /** Work side by side (buckets, keys, AWS Config history, inventory reports, log files); defaults otherwise. */
   work?: Partial<WorkLimits>;
-  onProgress?: (p: CollectProgress & { tenant: string }) => void;
+  /** Told of every phase's start, counts and end (see progress.ts); nothing of it enters the packet. */
+  onProgress?: ProgressSink;
 }
 
 function packetFolder(outDir: string, period: string, tenant: string): string {
@@ -93,12 +118,23 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
   const clock = new PhaseClock();
+  const emit = progressOf(args);
   try {
     await collectTenantEvidence(args, staging, clock);
+    emit({ phase: 'analyze', state: 'start' });
+    let rendered = false;
     const packet = await analyzeFolder(staging, {
       pageSize: config.pageSize,
       topFindings: config.topFindings,
-      onPhaseTime: (phase, ms) => clock.add(phase, ms),
+      onPhaseTime: (phase, ms) => {
+        clock.add(phase, ms);
+        // analyze, then render, then the files and manifest are written (packet.json's own write is not a phase of its own here).
+        if (phase === 'analyze') emit({ phase: 'analyze', state: 'end' }, { phase: 'render', state: 'start' });
+        else if (phase === 'render') {
+          rendered = true;
+          emit({ phase: 'render', state: 'end' }, { phase: 'write', state: 'start' });
+        } else if (rendered) emit({ phase: 'write', state: 'end' });
+      },
     });
     // A different earlier packet of the period is kept as a revision (named in the new one's manifest); an identical one stays.
     const revision = await clock.time('write', async () => {
@@ -132,6 +168,7 @@ export async function collectTenantEvidence(
 ): Promise<void> {
   const { tenant, period, config } = args;
   const work = { ...DEFAULT_WORK, ...args.work };
+  const emit = progressOf(args);
   const sources: AccountSource[] = [];
   const missingAccounts: Array<{ account: string; message: string }> = [];
   let liveConfig: AwsConfigSource[] | undefined;
@@ -158,7 +195,9 @@ export async function collectTenantEvidence(
           message: 'no offline export configured and live collection is not available',
         });
     } else {
-      const live = await clock.time('connect', () => args.live!.sources({ ...tenant, accounts: liveAccounts }));
+      const live = await clock.time('connect', () =>
+        inPhase(emit, 'connect', () => args.live!.sources({ ...tenant, accounts: liveAccounts })),
+      );
       sources.push(...live.sources);
       liveConfig = live.configSources;
       missingAccounts.push(...live.problems);
@@ -179,7 +218,14 @@ export async function collectTenantEvidence(
     config.configDir ? locationRecorder(config.configDir, configuredRoots(config, args.outDir)) : undefined,
   );
   const needsS3 = tenant.sources.inventory.some((l) => l.startsWith('s3://'));
-  const trees = tenant.sources.inventory.map((loc) => treeFor(loc, needsS3 ? args.live?.s3ForTrees() : undefined));
+  const inventoryRead = { files: 0, bytes: 0 };
+  const trees = tenant.sources.inventory.map((loc) =>
+    countingTree(treeFor(loc, needsS3 ? args.live?.s3ForTrees() : undefined), (bytes, opened) => {
+      inventoryRead.bytes += bytes;
+      if (opened) inventoryRead.files++;
+      emit({ phase: 'inventory', state: 'update', bytes: inventoryRead.bytes });
+    }),
+  );
   const inventoryWindow = reportWindow(period, {
     maxDaysAfterPeriod: tenant.sources.inventoryMaxDaysAfterPeriod ?? DEFAULT_INVENTORY_MAX_DAYS_AFTER_PERIOD,
     provisional: args.provisional === true,
@@ -198,44 +244,65 @@ export async function collectTenantEvidence(
     writer,
     missingAccounts,
     work,
-    ...(args.onProgress ? { onProgress: (p: CollectProgress) => args.onProgress!({ ...p, tenant: tenant.id }) } : {}),
-    onPhaseTime: (phase, ms) =>
-      clock.add(phase === 'buckets' ? 'collectBuckets' : phase === 'keys' ? 'collectKeys' : 'collectInventory', ms),
+    onProgress: (p: CollectProgress) =>
+      emit({ phase: p.phase, state: p.done === 1 ? 'start' : 'update', done: p.done, total: p.total }),
+    onPhaseTime: (phase, ms) => {
+      clock.add(phase === 'buckets' ? 'collectBuckets' : phase === 'keys' ? 'collectKeys' : 'collectInventory', ms);
+      emit({ phase, state: 'end', ...(phase === 'inventory' ? { bytes: inventoryRead.bytes } : {}) });
+    },
   });
+  const logsRead = { files: 0, bytes: 0 };
   await clock.time('collectLogs', async () =>
-    writeLogEvidence(
-      writer,
-      await collectLogs({
-        tenant,
-        period,
-        buckets: evidence.buckets.map((b) => b.name),
-        prefetch: work.logFiles,
-        ...(args.live ? { s3: () => args.live!.s3ForTrees() } : {}),
-        ...(args.live?.lookupKmsEvents && liveAccounts.length > 0
-          ? { lookupKmsEvents: args.live.lookupKmsEvents }
-          : {}),
-      }),
+    inPhase(
+      emit,
+      'logs',
+      async () =>
+        writeLogEvidence(
+          writer,
+          await collectLogs({
+            tenant,
+            period,
+            buckets: evidence.buckets.map((b) => b.name),
+            prefetch: work.logFiles,
+            ...(args.live ? { s3: () => args.live!.s3ForTrees() } : {}),
+            ...(args.live?.lookupKmsEvents && liveAccounts.length > 0
+              ? { lookupKmsEvents: args.live.lookupKmsEvents }
+              : {}),
+            countTree: (tree) =>
+              countingTree(tree, (bytes, opened) => {
+                logsRead.bytes += bytes;
+                if (opened) logsRead.files++;
+                emit({ phase: 'logs', state: 'update', done: logsRead.files, bytes: logsRead.bytes });
+              }),
+          }),
+        ),
+      () => ({ done: logsRead.files, bytes: logsRead.bytes }),
     ),
   );
   await clock.time('collectConfig', async () =>
-    writeAwsConfigEvidence(
-      writer,
-      await collectAwsConfigEvidence({
-        tenant,
-        period,
-        evidence,
+    inPhase(emit, 'awsConfig', async () =>
+      writeAwsConfigEvidence(
         writer,
-        collectedAt,
-        historyConcurrency: work.configHistory,
-        ...(liveConfig ? { live: liveConfig } : {}),
-        liveProblems: missingAccounts,
-      }),
+        await collectAwsConfigEvidence({
+          tenant,
+          period,
+          evidence,
+          writer,
+          collectedAt,
+          historyConcurrency: work.configHistory,
+          ...(liveConfig ? { live: liveConfig } : {}),
+          liveProblems: missingAccounts,
+          onRegion: (done, total) => emit({ phase: 'awsConfig', state: 'update', done, total }),
+        }),
+      ),
     ),
   );
-  await clock.time('collectGovernance', async () => {
-    const governance = await collectGovernance({ config, tenant, period, outDir: args.outDir });
-    await writeGovernanceEvidence(writer, governance.evidence, governance.registerText);
-  });
+  await clock.time('collectGovernance', async () =>
+    inPhase(emit, 'governance', async () => {
+      const governance = await collectGovernance({ config, tenant, period, outDir: args.outDir });
+      await writeGovernanceEvidence(writer, governance.evidence, governance.registerText);
+    }),
+  );
 }
 
 export function summarise(packet: Packet, folder: string): TenantRunResult {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -24,6 +24,24 @@ export async function bundledCli(): Promise<string> {
     logLevel: 'silent',
   });
   return outfile;
+}
+
+/** Runs the bundled CLI under a pseudo-terminal (util-linux `script`); returns what the terminal showed. */
+export function runUnderPty(
+  cli: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): SpawnSyncReturns<string> {
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, cli, ...args].map(quote).join(' ');
+  // -q: no start/end banner; -e: the command's exit code; -c: the command; /dev/null: no typescript file.
+  return spawnSync('script', ['-qec', command, '/dev/null'], {
+    encoding: 'utf8',
+    cwd: opts.cwd,
+    env: { ...process.env, TERM: 'xterm-256color', COLUMNS: '120', ...opts.env },
+    timeout: opts.timeoutMs ?? 120_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /**

@@ -36,6 +36,8 @@ export interface CollectAwsConfigArgs {
   writer: EvidenceWriter;
   /** Resources whose history is read at once per account and region (calls obey the source's own limits). */
   historyConcurrency?: number;
+  /** Told each time one account's region has been read: regions done of all to read (progress). */
+  onRegion?: (done: number, total: number) => void;
 }
 
 /** Resources whose history is read at once per account and region, by default. */
@@ -146,6 +148,12 @@ export async function collectAwsConfig(args: CollectAwsConfigArgs): Promise<AwsC
   const accounts: Array<Promise<AwsConfigAccountEvidence>> = [];
   const sourceOf = new Map(args.sources.map((s) => [s.account, s]));
   const reasonOf = new Map(args.notCollected.map((n) => [n.account, n.reason]));
+  const total = args.tenant.accounts.filter((a) => sourceOf.has(a.id)).reduce((n, a) => n + new Set(a.regions).size, 0);
+  let done = 0;
+  const regionRead = (r: AwsConfigRegionEvidence) => {
+    args.onRegion?.(++done, total);
+    return r;
+  };
   for (const acct of args.tenant.accounts) {
     const source = sourceOf.get(acct.id);
     if (!source) {
@@ -159,9 +167,9 @@ export async function collectAwsConfig(args: CollectAwsConfigArgs): Promise<AwsC
       continue;
     }
     accounts.push(
-      Promise.all([...new Set(acct.regions)].sort().map((region) => collectRegion(source, region, args))).then(
-        (regions) => ({ account: acct.id, regions }),
-      ),
+      Promise.all(
+        [...new Set(acct.regions)].sort().map((region) => collectRegion(source, region, args).then(regionRead)),
+      ).then((regions) => ({ account: acct.id, regions })),
     );
   }
   return {
