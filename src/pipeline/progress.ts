@@ -6,20 +6,18 @@
 import { pipeline, Transform } from 'node:stream';
 import type { TreeReader } from '../collect/tree/index.js';
 
-const PROGRESS_PHASES = [
-  'prepare',
-  'connect',
-  'buckets',
-  'keys',
-  'inventory',
-  'logs',
-  'awsConfig',
-  'governance',
-  'analyze',
-  'render',
-  'write',
-] as const;
-export type ProgressPhase = (typeof PROGRESS_PHASES)[number];
+export type ProgressPhase =
+  | 'prepare'
+  | 'connect'
+  | 'buckets'
+  | 'keys'
+  | 'inventory'
+  | 'logs'
+  | 'awsConfig'
+  | 'governance'
+  | 'analyze'
+  | 'render'
+  | 'write';
 
 export interface ProgressEvent {
   tenant: string;
