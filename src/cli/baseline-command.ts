@@ -19,6 +19,7 @@ import { isPeriodLabel } from '../config/period.js';
 import { EvidenceReadError, evidencePaths, loadEvidence } from '../evidence/evidence-store.js';
 import { UsageError } from '../errors.js';
 import { approvePacketEvidence } from '../baseline/approve-packet.js';
+import { loadConfig } from '../config/load.js';
 
 const DEFAULT_BASELINE_DIR = path.join('config', 'baseline');
 
@@ -38,6 +39,27 @@ interface ApproveOptions {
   out: string;
   baselineDir: string;
   json?: boolean;
+}
+
+interface FolderOptions {
+  config?: string;
+  baselineDir?: string;
+}
+
+const DEFAULT_CONFIG = path.join('config', 'tenants.yaml');
+
+/**
+ * The baseline folder: --baseline-dir when given, else the configuration's `baselineDir` (the default
+ * configuration when it exists), else config/baseline/. A tenant the configuration does not name is refused.
+ */
+async function baselineDirFor(opts: FolderOptions, tenant: string): Promise<string> {
+  if (opts.baselineDir !== undefined) return opts.baselineDir;
+  const file = opts.config ?? DEFAULT_CONFIG;
+  if (opts.config === undefined && !(await exists(file))) return DEFAULT_BASELINE_DIR;
+  const { config } = await loadConfig(file);
+  if (!config.tenants.some((t) => t.id === tenant))
+    throw new UsageError(`unknown tenant "${tenant}"; ${file} has ${config.tenants.map((t) => t.id).join(', ')}`);
+  return config.baselineDir;
 }
 
 const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -184,15 +206,33 @@ export function registerBaselineCommands(program: Command, deps: BaselineCommand
     .requiredOption('--by <name>', 'who approves')
     .requiredOption('--reason <text>', 'why this state is approved')
     .option('-o, --out <dir>', 'output folder holding <period>/<tenant>/evidence', 'output')
-    .option('--baseline-dir <dir>', 'folder of per-tenant baseline folders', DEFAULT_BASELINE_DIR)
+    .option(
+      '-c, --config <file>',
+      `tenants configuration whose baselineDir to use (default: ${DEFAULT_CONFIG} if it exists)`,
+    )
+    .option(
+      '--baseline-dir <dir>',
+      `folder of per-tenant baseline folders (default: the configuration's baselineDir, else ${DEFAULT_BASELINE_DIR})`,
+    )
     .option('--json', 'print the approval as JSON')
-    .action(async (opts: ApproveOptions) => approve(opts, deps));
+    .action(async (opts: Omit<ApproveOptions, 'baselineDir'> & FolderOptions) =>
+      approve({ ...opts, baselineDir: await baselineDirFor(opts, opts.tenant) }, deps),
+    );
   baseline
     .command('list')
     .description("list a tenant's approved baseline versions, oldest first")
     .requiredOption('--tenant <id>', 'tenant id')
-    .option('--baseline-dir <dir>', 'folder of per-tenant baseline folders', DEFAULT_BASELINE_DIR)
+    .option(
+      '-c, --config <file>',
+      `tenants configuration whose baselineDir to use (default: ${DEFAULT_CONFIG} if it exists)`,
+    )
+    .option(
+      '--baseline-dir <dir>',
+      `folder of per-tenant baseline folders (default: the configuration's baselineDir, else ${DEFAULT_BASELINE_DIR})`,
+    )
     .option('--json', 'print the versions as JSON')
-    .action(async (opts: { tenant: string; baselineDir: string; json?: boolean }) => list(opts, deps));
+    .action(async (opts: { tenant: string; json?: boolean } & FolderOptions) =>
+      list({ ...opts, baselineDir: await baselineDirFor(opts, opts.tenant) }, deps),
+    );
   return baseline;
 }
