@@ -25,6 +25,7 @@ import { registerSealCommands } from './seal-commands.js';
 import { describeSeal, reviseSealedPacket, SealedPacketError, sealOf, type Seal } from '../operate/sealed-packet.js';
 import { EvidenceReadError } from '../evidence/evidence-store.js';
 import { deliverAfterRun, registerDeliverCommand } from './deliver-command.js';
+import { runtimeNotice } from './runtime.js';
 import { parseProgressMode, progressOutput, type ProgressMode, type ProgressOutput } from './progress-output.js';
 import {
   liveOptionsFromConfig,
@@ -131,11 +132,14 @@ function report(
   exitPolicy: (code: number) => number = (code) => code,
 ): number {
   const code = exitPolicy(exitCodeFor(results, failures));
+  const notice = runtimeNotice();
   if (opts.json) {
     process.stdout.write(
-      `${JSON.stringify({ tool: TOOL, exitCode: code, ...extra, packets: results, ...(failures.length > 0 ? { failures } : {}) }, null, 2)}\n`,
+      `${JSON.stringify({ tool: TOOL, exitCode: code, ...(notice ? { runtime: { node: process.version, notice } } : {}), ...extra, packets: results, ...(failures.length > 0 ? { failures } : {}) }, null, 2)}\n`,
     );
   } else {
+    // On a terminal only: a scheduled run's output stays its summary lines.
+    if (notice && process.stderr.isTTY && !opts.quiet) process.stderr.write(`s3-evidence: note: ${notice}\n`);
     for (const r of results) if (!opts.quiet || !needsNoAttention(r)) process.stdout.write(`${summaryLine(r)}\n`);
     for (const f of failures) process.stdout.write(`${failureLine(f)}\n`);
   }
