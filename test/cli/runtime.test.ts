@@ -46,7 +46,12 @@ describe('a live command as a process, on the Node running the tests', () => {
       cfg,
       'version: 1\ntenants:\n  - id: t1\n    displayName: T1\n    accounts:\n      - id: "123456789012"\n',
     );
-    const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDX', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'eu-west-1' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: 'AKIDX',
+      AWS_SECRET_ACCESS_KEY: 'x',
+      AWS_REGION: 'eu-west-1',
+    };
     delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
     delete env.AWS_PROFILE;
     // Port 9 (discard) refuses: every call fails fast; what matters is what the process printed.
