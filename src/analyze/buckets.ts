@@ -6,6 +6,7 @@ import { defaultEncryptionOf } from './default-encryption.js';
 import { expectationFor } from './expectations.js';
 import { analyzeBucketPolicy } from './policy/index.js';
 import { bucketEvidenceFiles } from './bucket-evidence.js';
+import { firstByKey, joinKey } from './lookup.js';
 
 type PolicyView = Pick<BucketResult, 'sseEnforcement' | 'tlsEnforcement' | 'policyState'>;
 
@@ -62,7 +63,8 @@ function publicAccessBlockOf(b: BucketEvidence): BucketResult['publicAccessBlock
 /** Adds what DescribeKey told about the bucket's default key. */
 function withKey(enc: DefaultEncryption, bucket: string, keys: KeyResult[]): DefaultEncryption {
   if (enc.state !== 'enabled' || enc.mode === 'SSE-S3') return enc;
-  const key = keys.find((k) => k.usedBy.includes(bucket) && k.reference === (enc.kmsKeyId ?? 'alias/aws/s3'));
+  const byUse = firstByKey(keys, 'bucket+reference', (k) => k.usedBy.map((b) => joinKey(b, k.reference)));
+  const key = byUse.get(joinKey(bucket, enc.kmsKeyId ?? 'alias/aws/s3'));
   if (!key) return { ...enc, keyManager: 'unknown' };
   return { ...enc, ...(key.arn ? { kmsKeyArn: key.arn } : {}), keyManager: key.readable ? key.manager : 'unknown' };
 }

@@ -22,6 +22,7 @@ import { keyResult } from './keys.js';
 import { decideStatus, unusableKeyFindings } from './status.js';
 import type { LogExportRows } from '../model/export-rows.js';
 import { guardrailSections } from './guardrail-sections.js';
+import { firstByKey } from './lookup.js';
 import type { LogEvidence } from '../evidence/log-evidence.js';
 import { awsConfigSection } from './aws-config/index.js';
 import { frameworkResults, selectFrameworks } from './controls/frameworks.js';
@@ -78,7 +79,9 @@ function unexplainedNotEvaluated(
   const named = new Set(missing.map((m) => m.scope));
   const scopeOf = (resource: string, controlId: string) => {
     if (CONTROLS.find((c) => c.id === controlId)?.scope !== 'keys') return `bucket ${resource}`;
-    const key = keys.find((k) => k.alias === resource || k.arn === resource || k.reference === resource);
+    const key = firstByKey(keys, 'name', (k) => [k.alias, k.arn, k.reference].filter((n) => n !== undefined)).get(
+      resource,
+    );
     return `key ${key?.reference ?? resource}`;
   };
   const out: MissingEvidence[] = [];

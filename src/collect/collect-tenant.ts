@@ -230,7 +230,7 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
     collectionProblems: problems,
   };
   await writeEvidenceIndex(writer, evidence);
-  return { ...evidence, files: await hashTree(writer.packetDir, 'evidence') };
+  return { ...evidence, files: await hashTree(writer.packetDir, 'evidence', writer.written.fileHashes()) };
 }
 
 type BucketOutcome =

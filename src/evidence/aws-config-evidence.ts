@@ -10,6 +10,7 @@ import type {
 } from './aws-config-shapes.js';
 import type { HistoryWindow } from './aws-config-shapes.js';
 import type { FiledRecord } from './record.js';
+import type { WrittenEvidence } from './written-evidence.js';
 import { EVIDENCE_DIR, readRecord, type EvidenceWriter } from './evidence-store.js';
 
 /** What AWS Config answered in one region of one account. */
@@ -90,15 +91,24 @@ export async function writeAwsConfigEvidence(writer: EvidenceWriter, ev: AwsConf
   await writer.writeJson(INDEX, index);
 }
 
-async function readJson<T>(packetDir: string, rel: string): Promise<T> {
+async function readJson<T>(packetDir: string, rel: string, written?: WrittenEvidence): Promise<T> {
+  const kept = written?.json(rel);
+  if (kept) return kept.value as T;
   return JSON.parse(await readFile(path.join(packetDir, ...rel.split('/')), 'utf8')) as T;
 }
 
-/** Packets collected before AWS Config evidence existed have no index: null ("not collected by this version"). */
-export async function loadAwsConfigEvidence(packetDir: string): Promise<AwsConfigEvidence | null> {
+/**
+ * Packets collected before AWS Config evidence existed have no index: null ("not collected by this
+ * version"). `written`: what this run wrote into the folder, taken from memory instead of read back.
+ */
+export async function loadAwsConfigEvidence(
+  packetDir: string,
+  written?: WrittenEvidence,
+): Promise<AwsConfigEvidence | null> {
+  const readRecordOf = <T>(relative: string) => readRecord<T>(packetDir, relative, written);
   let index: IndexFile;
   try {
-    index = await readJson<IndexFile>(packetDir, INDEX);
+    index = await readJson<IndexFile>(packetDir, INDEX, written);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
@@ -109,21 +119,21 @@ export async function loadAwsConfigEvidence(packetDir: string): Promise<AwsConfi
     for (const r of a.regions) {
       regions.push({
         region: r.region,
-        recorders: await readRecord(packetDir, r.recorders),
-        recorderStatus: await readRecord(packetDir, r.recorderStatus),
-        ...(r.rules ? { rules: await readRecord<DescribeConfigRulesOutput>(packetDir, r.rules) } : {}),
+        recorders: await readRecordOf(r.recorders),
+        recorderStatus: await readRecordOf(r.recorderStatus),
+        ...(r.rules ? { rules: await readRecordOf<DescribeConfigRulesOutput>(r.rules) } : {}),
         compliance: await Promise.all(
           r.compliance.map(async (c) => ({
             rule: c.rule,
-            record: await readRecord<GetComplianceDetailsByConfigRuleOutput>(packetDir, c.file),
+            record: await readRecordOf<GetComplianceDetailsByConfigRuleOutput>(c.file),
           })),
         ),
         history: await Promise.all(
           r.history.map(async (h) => ({
             resourceType: h.resourceType,
             resourceId: h.resourceId,
-            record: await readRecord<GetResourceConfigHistoryOutput>(packetDir, h.file),
-            before: await readRecord<GetResourceConfigHistoryOutput>(packetDir, h.before),
+            record: await readRecordOf<GetResourceConfigHistoryOutput>(h.file),
+            before: await readRecordOf<GetResourceConfigHistoryOutput>(h.before),
           })),
         ),
       });

@@ -18,6 +18,7 @@ import { readAnswer, readStoredRecord } from './answers.js';
 import { stableJson, writeFileAtomic } from '../util/atomic-write.js';
 import { recordAsIs, recordValue, type RecordLocations } from './recorded-locations.js';
 import { hashTree } from '../util/hash.js';
+import { WrittenEvidence } from './written-evidence.js';
 import { isRefusedRead, readConfinedText } from '../util/confined-read.js';
 
 /**
@@ -29,6 +30,8 @@ export const EVIDENCE_DIR = 'evidence';
 export class EvidenceWriter {
   /** Folders made so far: a collection writes thousands of files into a few hundred folders. */
   private readonly folders = new Map<string, Promise<unknown>>();
+  /** Every file written, with its hash and (until analysed) its content. */
+  readonly written = new WrittenEvidence();
 
   /** `record` rewrites absolute local locations into their recorded (config-relative) form. */
   constructor(
@@ -56,16 +59,27 @@ export class EvidenceWriter {
     return path.join(this.packetDir, ...parts);
   }
 
-  async writeJson(relative: string, value: unknown): Promise<string> {
+  private async write(relative: string, value: unknown): Promise<string> {
     const file = this.abs(relative);
-    await writeFileAtomic(file, stableJson(recordValue(value, this.record)), this.folder(path.dirname(file)));
+    const text = stableJson(recordValue(value, this.record));
+    await writeFileAtomic(file, text, this.folder(path.dirname(file)));
+    return text;
+  }
+
+  async writeJson(relative: string, value: unknown): Promise<string> {
+    this.written.noteJson(relative, await this.write(relative, value));
     return relative;
   }
 
-  /** Writes the record as it was received; returns it as analysis reads it (answers checked against their shape). */
+  /**
+   * Writes the record as it was received; returns it as analysis reads it (the file read back,
+   * answers checked against their shape), so the collector and the analysis share one copy.
+   */
   async writeRecord<T>(relative: string, record: EvidenceRecord<T>): Promise<FiledRecord<T>> {
-    await this.writeJson(relative, record);
-    return readAnswer<T>({ ...record, file: relative } as FiledRecord);
+    const read = this.written.noteRecord(relative, await this.write(relative, record));
+    // Not an evidence record at all: analysis refuses the file when it reads it (loadEvidence).
+    if ('problem' in read) return readAnswer<T>({ ...record, file: relative } as FiledRecord);
+    return read.record as FiledRecord<T>;
   }
 }
 
@@ -124,10 +138,11 @@ function extraFiles(extra: Record<string, FiledRecord>): Record<string, string> 
 async function readExtra(
   packetDir: string,
   files: Record<string, string> | undefined,
+  written?: WrittenEvidence,
 ): Promise<{ extra?: Record<string, FiledRecord> }> {
   if (!files) return {};
   const extra: Record<string, FiledRecord> = {};
-  for (const [op, file] of Object.entries(files)) extra[op] = await readRecord(packetDir, file);
+  for (const [op, file] of Object.entries(files)) extra[op] = await readRecord(packetDir, file, written);
   return { extra };
 }
 
@@ -181,7 +196,10 @@ export class EvidenceReadError extends Error {
   }
 }
 
-async function readJson<T>(packetDir: string, relative: string): Promise<T> {
+/** `written`: what this run wrote into the folder, taken from memory instead of read back. */
+async function readJson<T>(packetDir: string, relative: string, written?: WrittenEvidence): Promise<T> {
+  const kept = written?.json(relative);
+  if (kept) return kept.value as T;
   const file = path.join(packetDir, ...relative.split('/'));
   let text: string | undefined;
   try {
@@ -200,8 +218,14 @@ async function readJson<T>(packetDir: string, relative: string): Promise<T> {
 }
 
 /** One stored record, read through the shape of its answer (evidence/answers.ts). */
-export async function readRecord<T>(packetDir: string, relative: string): Promise<FiledRecord<T>> {
-  const read = readStoredRecord<T>(await readJson<unknown>(packetDir, relative), relative);
+export async function readRecord<T>(
+  packetDir: string,
+  relative: string,
+  written?: WrittenEvidence,
+): Promise<FiledRecord<T>> {
+  const read =
+    (written?.record(relative) as { record: FiledRecord<T> } | { problem: string } | undefined) ??
+    readStoredRecord<T>(await readJson<unknown>(packetDir, relative), relative);
   if ('problem' in read) throw new EvidenceReadError(read.problem);
   return read.record;
 }
@@ -215,17 +239,22 @@ async function inOrder<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): 
   return Promise.all(items.map((item) => limit(() => fn(item))));
 }
 
-/** Reads a packet folder's evidence back into the bundle analysis takes. */
-export async function loadEvidence(packetDir: string): Promise<TenantEvidence> {
-  const run = await readJson<RunInfo>(packetDir, evidencePaths.run);
-  const { tenant, period } = await readJson<{ tenant: TenantConfig; period: Period }>(packetDir, evidencePaths.tenant);
-  const index = await readJson<EvidenceIndex>(packetDir, evidencePaths.index);
+/**
+ * Reads a packet folder's evidence back into the bundle analysis takes. `written`: what this run's
+ * writer put there, taken from memory (the same values a read gives) instead of read back.
+ */
+export async function loadEvidence(packetDir: string, written?: WrittenEvidence): Promise<TenantEvidence> {
+  const readJsonOf = <T>(relative: string) => readJson<T>(packetDir, relative, written);
+  const readRecordOf = <T>(relative: string) => readRecord<T>(packetDir, relative, written);
+  const run = await readJsonOf<RunInfo>(evidencePaths.run);
+  const { tenant, period } = await readJsonOf<{ tenant: TenantConfig; period: Period }>(evidencePaths.tenant);
+  const index = await readJsonOf<EvidenceIndex>(evidencePaths.index);
   const accounts: AccountEvidence[] = [];
   for (const a of index.accounts) {
     accounts.push({
       id: a.id,
-      listBuckets: await readRecord(packetDir, a.listBuckets),
-      aliases: await Promise.all(a.aliases.map((f) => readRecord<ListAliasesOutput>(packetDir, f))),
+      listBuckets: await readRecordOf(a.listBuckets),
+      aliases: await Promise.all(a.aliases.map((f) => readRecordOf<ListAliasesOutput>(f))),
     });
   }
   // Buckets and keys are read side by side (their files are many and small), kept in index order.
@@ -233,25 +262,25 @@ export async function loadEvidence(packetDir: string): Promise<TenantEvidence> {
     name: b.name,
     account: b.account,
     ...(b.region ? { region: b.region } : {}),
-    location: await readRecord(packetDir, b.files.location),
-    tagging: await readRecord(packetDir, b.files.tagging),
-    encryption: await readRecord(packetDir, b.files.encryption),
-    policy: await readRecord(packetDir, b.files.policy),
-    publicAccessBlock: await readRecord(packetDir, b.files.publicAccessBlock),
-    inventory: { ...(await readJson<InventoryEvidence>(packetDir, b.files.inventory)), file: b.files.inventory },
-    ...(await readExtra(packetDir, b.extra)),
+    location: await readRecordOf(b.files.location),
+    tagging: await readRecordOf(b.files.tagging),
+    encryption: await readRecordOf(b.files.encryption),
+    policy: await readRecordOf(b.files.policy),
+    publicAccessBlock: await readRecordOf(b.files.publicAccessBlock),
+    inventory: { ...(await readJsonOf<InventoryEvidence>(b.files.inventory)), file: b.files.inventory },
+    ...(await readExtra(packetDir, b.extra, written)),
   }));
   const keys: KeyEvidence[] = await inOrder(index.keys, async (k) => ({
     reference: k.reference,
     referencedBy: k.referencedBy,
     account: k.account,
     region: k.region,
-    describe: await readRecord(packetDir, k.files.describe),
-    ...(k.files.rotation ? { rotation: await readRecord(packetDir, k.files.rotation) } : {}),
-    ...(k.files.policy ? { policy: await readRecord(packetDir, k.files.policy) } : {}),
-    ...(await readExtra(packetDir, k.extra)),
+    describe: await readRecordOf(k.files.describe),
+    ...(k.files.rotation ? { rotation: await readRecordOf(k.files.rotation) } : {}),
+    ...(k.files.policy ? { policy: await readRecordOf(k.files.policy) } : {}),
+    ...(await readExtra(packetDir, k.extra, written)),
   }));
-  const files = await hashTree(packetDir, EVIDENCE_DIR);
+  const files = await hashTree(packetDir, EVIDENCE_DIR, written?.fileHashes());
   return {
     run,
     tenant,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { StoredBaseline } from './baseline-snapshot.js';
 import type { ExceptionsRegister } from './exceptions-register.js';
 import { EVIDENCE_DIR, type EvidenceWriter } from './evidence-store.js';
+import type { WrittenEvidence } from './written-evidence.js';
 
 /**
  * What governance judges against, frozen into the evidence folder at collection time: the approved
@@ -34,8 +35,16 @@ export async function writeGovernanceEvidence(
   }
 }
 
-/** Packets from before governance evidence existed read as "nothing to compare with". */
-export async function loadGovernanceEvidence(packetDir: string): Promise<GovernanceEvidence | null> {
+/**
+ * Packets from before governance evidence existed read as "nothing to compare with". `written`: what
+ * this run wrote into the folder, taken from memory instead of read back.
+ */
+export async function loadGovernanceEvidence(
+  packetDir: string,
+  written?: WrittenEvidence,
+): Promise<GovernanceEvidence | null> {
+  const kept = written?.json(FILE);
+  if (kept) return kept.value as GovernanceEvidence;
   try {
     return JSON.parse(await readFile(path.join(packetDir, ...FILE.split('/')), 'utf8')) as GovernanceEvidence;
   } catch (err) {

@@ -18,6 +18,7 @@ import { buildManifest, writeManifest } from '../workspace/manifest.js';
 import { manifestHeader } from './manifest-header.js';
 import { PACKET_FILE } from '../packet-folder.js';
 import type { Period } from '../config/period.js';
+import type { WrittenEvidence } from '../evidence/written-evidence.js';
 
 export interface RenderOptions {
   pageSize: 'A4' | 'LETTER';
@@ -25,6 +26,11 @@ export interface RenderOptions {
   wording?: Wording;
   /** Told the wall time (ms) of analysing, rendering and writing, as each ends; nothing of it is written. */
   onPhaseTime?: (phase: 'analyze' | 'render' | 'write', ms: number) => void;
+  /**
+   * What this process wrote into the folder (a `run`): analysed and hashed from memory instead of
+   * read back; its contents are let go once analysed.
+   */
+  written?: WrittenEvidence;
 }
 
 /** The rows the renderers need beside the packet: the analysis's log rows, and the unencrypted-object lists of `packetDir`. */
@@ -39,11 +45,12 @@ function exportRows(packetDir: string, rows: LogExportRows): ExportRows {
 export async function derivePacket(
   packetDir: string,
   wording: Wording = loadWording(),
+  written?: WrittenEvidence,
 ): Promise<{ packet: Packet; text: string; exports: ExportRows }> {
-  const evidence = await loadEvidence(packetDir);
-  const logs = await loadLogEvidence(packetDir);
-  const governance = await loadGovernanceEvidence(packetDir);
-  const awsConfig = await loadAwsConfigEvidence(packetDir);
+  const evidence = await loadEvidence(packetDir, written);
+  const logs = await loadLogEvidence(packetDir, written);
+  const governance = await loadGovernanceEvidence(packetDir, written);
+  const awsConfig = await loadAwsConfigEvidence(packetDir, written);
   const { packet, rows } = analyzeEvidence({ evidence, logs, governance, awsConfig, catalog: loadCatalog(), wording });
   return { packet, text: stableJson(packet), exports: exportRows(packetDir, rows) };
 }
@@ -63,7 +70,8 @@ async function exportsFor(packetDir: string, packet: Packet, wording: Wording): 
 export async function analyzeFolder(packetDir: string, opts: RenderOptions): Promise<Packet> {
   const wording = opts.wording ?? loadWording();
   const started = performance.now();
-  const { packet, text, exports } = await derivePacket(packetDir, wording);
+  const { packet, text, exports } = await derivePacket(packetDir, wording, opts.written);
+  opts.written?.dropContents();
   const derived = performance.now();
   opts.onPhaseTime?.('analyze', derived - started);
   await writeFileAtomic(path.join(packetDir, PACKET_FILE), text);
@@ -86,6 +94,7 @@ export async function renderInto(
 ): Promise<string[]> {
   const wording = opts.wording ?? loadWording();
   const exports = given ?? (await exportsFor(packetDir, packet, wording));
+  const packetSha256 = sha256(packetText);
   const written: string[] = [];
   for (const r of RENDERERS) {
     written.push(
@@ -95,7 +104,7 @@ export async function renderInto(
         wording,
         pageSize: opts.pageSize,
         topFindings: opts.topFindings,
-        packetSha256: sha256(packetText),
+        packetSha256,
       })),
     );
   }
@@ -132,7 +141,7 @@ export async function renderFolder(
   }
   const { tenant } = await readRecordedTenant(packetDir);
   const header = manifestHeader(packet, tenant, { pageSize: opts.pageSize, topFindings: opts.topFindings });
-  await writeManifest(packetDir, await buildManifest(packetDir, header));
+  await writeManifest(packetDir, await buildManifest(packetDir, header, opts.written?.fileHashes()));
   lap('write');
 }
 

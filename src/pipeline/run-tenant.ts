@@ -12,6 +12,7 @@ import { treeFor } from '../collect/tree/index.js';
 import type { RunInfo } from '../evidence/bundle.js';
 import type { Packet } from '../model/packet.js';
 import { EvidenceWriter } from '../evidence/evidence-store.js';
+import type { WrittenEvidence } from '../evidence/written-evidence.js';
 import { configuredRoots, locationRecorder } from '../evidence/recorded-locations.js';
 import { TOOL } from '../tool.js';
 import { analyzeFolder } from './analyze-folder.js';
@@ -120,12 +121,13 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
   const clock = new PhaseClock();
   const emit = progressOf(args);
   try {
-    await collectTenantEvidence(args, staging, clock);
+    const written = await collectTenantEvidence(args, staging, clock);
     emit({ phase: 'analyze', state: 'start' });
     let rendered = false;
     const packet = await analyzeFolder(staging, {
       pageSize: config.pageSize,
       topFindings: config.topFindings,
+      written,
       onPhaseTime: (phase, ms) => {
         clock.add(phase, ms);
         // analyze, then render, then the files and manifest are written (packet.json's own write is not a phase of its own here).
@@ -159,13 +161,13 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
 /**
  * The collect stage of a run: every source of the tenant (live or offline S3 and KMS, inventory,
  * logs, AWS Config, governance) written into `packetDir`'s evidence/, nothing analysed or rendered.
- * The caller owns the folder and closes `args.live`.
+ * The caller owns the folder and closes `args.live`. Returns what was written, for the analysis.
  */
 export async function collectTenantEvidence(
   args: RunTenantArgs,
   packetDir: string,
   clock: PhaseClock = new PhaseClock(),
-): Promise<void> {
+): Promise<WrittenEvidence> {
   const { tenant, period, config } = args;
   const work = { ...DEFAULT_WORK, ...args.work };
   const emit = progressOf(args);
@@ -303,6 +305,7 @@ export async function collectTenantEvidence(
       await writeGovernanceEvidence(writer, governance.evidence, governance.registerText);
     }),
   );
+  return writer.written;
 }
 
 export function summarise(packet: Packet, folder: string): TenantRunResult {

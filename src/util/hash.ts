@@ -39,12 +39,29 @@ export async function listFilesRecursive(dir: string, base = dir): Promise<strin
   return out.sort();
 }
 
+export interface FileHash {
+  sha256: string;
+  size: number;
+}
+
+/**
+ * sha256 and size of every file under `root/sub`, listed in path order. `known`: hashes of files this
+ * process wrote itself (by path relative to `root`), taken as they are instead of reading the file back.
+ */
 export async function hashTree(
   root: string,
   sub: string,
-): Promise<Array<{ path: string; sha256: string; size: number }>> {
+  known?: ReadonlyMap<string, FileHash>,
+): Promise<Array<{ path: string } & FileHash>> {
   const files = await listFilesRecursive(path.join(root, sub), root);
   // Many small files: hashed HASHES_AT_ONCE at a time, listed in path order.
   const limit = pLimit(HASHES_AT_ONCE);
-  return Promise.all(files.map((f) => limit(async () => ({ path: f, ...(await sha256File(path.join(root, f))) }))));
+  return Promise.all(
+    files.map((f) => {
+      const hash = known?.get(f);
+      return hash
+        ? Promise.resolve({ path: f, ...hash })
+        : limit(async () => ({ path: f, ...(await sha256File(path.join(root, f))) }));
+    }),
+  );
 }

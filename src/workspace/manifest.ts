@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunInfo } from '../evidence/bundle.js';
 import { stableJson, writeFileAtomic } from '../util/atomic-write.js';
-import { hashTree } from '../util/hash.js';
+import { hashTree, type FileHash } from '../util/hash.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_VERSION = 1;
@@ -37,12 +37,16 @@ export interface Manifest {
   files: Array<{ path: string; sha256: string; size: number }>;
 }
 
-/** Hashes every file in the packet folder except the manifest itself. */
+/**
+ * Hashes every file in the packet folder except the manifest itself. `known`: hashes of files this
+ * process wrote (relative paths), taken instead of reading those files back.
+ */
 export async function buildManifest(
   packetDir: string,
   meta: Omit<Manifest, 'manifestVersion' | 'files'>,
+  known?: ReadonlyMap<string, FileHash>,
 ): Promise<Manifest> {
-  const files = (await hashTree(packetDir, '')).filter(
+  const files = (await hashTree(packetDir, '', known)).filter(
     (f) => f.path !== MANIFEST_FILE && !MANIFEST_COMPANIONS.has(f.path),
   );
   return { manifestVersion: MANIFEST_VERSION, ...meta, files };

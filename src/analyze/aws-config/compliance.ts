@@ -24,6 +24,8 @@ import {
   type OurVerdict,
   type RuleCorrespondence,
 } from './rule-controls.js';
+import { historyByResource } from './history.js';
+import { firstByKey, joinKey } from '../lookup.js';
 
 const AWS_VERDICTS: ReadonlySet<string> = new Set([
   'COMPLIANT',
@@ -81,7 +83,7 @@ function resolve(
   type: string,
   id: string,
 ): InScope | undefined {
-  const direct = scope.find((s) => s.resourceType === type && s.resourceId === id);
+  const direct = firstByKey(scope, 'resource', (s) => [joinKey(s.resourceType, s.resourceId)]).get(joinKey(type, id));
   if (direct) return direct;
   if (type !== KEY_TYPE) return undefined;
   const k = keyByConfigId(facts.keys, account, region, id);
@@ -183,12 +185,8 @@ function ruleRow(
       rows.push({ ...row, agreement });
       return;
     }
-    const history = facts.history.find(
-      (h) =>
-        h.account === account &&
-        h.region === r.region &&
-        h.resourceType === target.resourceType &&
-        h.resourceId === target.resourceId,
+    const history = historyByResource(facts.history).get(
+      joinKey(account, r.region, target.resourceType, target.resourceId),
     );
     const laterChange = recordedAt ? history?.changes.find((c) => c.time > recordedAt)?.time : undefined;
     rows.push({

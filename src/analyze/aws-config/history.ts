@@ -4,6 +4,7 @@ import type { ConfigChange, ResourceHistory } from '../../model/config-sections.
 import type { Wording } from '../../wording/wording.js';
 import type { TrailEvent } from './authors.js';
 import { isoSeconds } from './rule-controls.js';
+import { firstByKey, joinKey } from '../lookup.js';
 
 /** Codes with which Config says "I have no record of this resource": a state, not a failure to read. */
 const NOT_RECORDED_CODES: ReadonlySet<string> = new Set(['ResourceNotDiscoveredException']);
@@ -162,6 +163,11 @@ export function resourceHistory(
     reason: w.t('awsConfig.unreadable', { code: record.error.code, message: record.error.message }),
     changes: [],
   };
+}
+
+/** The first history per account, region, resource type and resource id (keyed by joinKey of the four). */
+export function historyByResource(history: readonly ResourceHistory[]): ReadonlyMap<string, ResourceHistory> {
+  return firstByKey(history, 'resource', (h) => [joinKey(h.account, h.region, h.resourceType, h.resourceId)]);
 }
 
 export function isNotRecorded(record: FiledRecord): boolean {

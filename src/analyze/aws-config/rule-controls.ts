@@ -1,6 +1,7 @@
 import type { BucketResult, ControlResult, KeyResult } from '../../model/packet.js';
 import type { Verdict } from '../../model/shared.js';
 import { BUCKET_TYPE, KEY_TYPE, type CoveredRuleIdentifier } from '../../evidence/aws-config-shapes.js';
+import { firstByKey, joinKey } from '../lookup.js';
 
 /** This packet's verdict on one resource, for comparison with AWS's. */
 export interface OurVerdict {
@@ -17,7 +18,8 @@ export interface RuleCorrespondence {
 
 function fromControl(controlId: string): RuleCorrespondence['ours'] {
   return (resource, { controls }) => {
-    const r = controls.find((c) => c.id === controlId)?.resources.find((x) => x.resource === resource);
+    const control = controls.find((c) => c.id === controlId);
+    const r = control && firstByKey(control.resources, 'resource', (x) => [x.resource]).get(resource);
     return r ? { verdict: r.verdict, reason: r.reason } : undefined;
   };
 }
@@ -28,7 +30,7 @@ function fromControl(controlId: string): RuleCorrespondence['ours'] {
  * SSE-S3), so the comparison uses our reading of the same fact: SSE-KMS or DSSE-KMS passes.
  */
 function defaultEncryptionIsKms(bucket: string, buckets: BucketResult[]): OurVerdict | undefined {
-  const b = buckets.find((x) => x.name === bucket);
+  const b = firstByKey(buckets, 'name', (x) => [x.name]).get(bucket);
   if (!b) return undefined;
   const enc = b.defaultEncryption;
   if (enc.state === 'unreadable')
@@ -82,12 +84,19 @@ export function keyByConfigId(
   region: string,
   keyId: string,
 ): KeyResult | undefined {
-  return keys.find(
-    (k) =>
-      k.account === account &&
-      k.region === region &&
-      (k.arn?.endsWith(`:key/${keyId}`) || k.reference === keyId || k.reference.endsWith(`:key/${keyId}`)),
+  return firstByKey(keys, 'config id', (k) => configIdsOf(k).map((id) => joinKey(k.account, k.region, id))).get(
+    joinKey(account, region, keyId),
   );
+}
+
+/** Every key id under which AWS Config could record `k`: its reference, and what follows each ":key/" of its ARN or reference. */
+function configIdsOf(k: KeyResult): string[] {
+  const ids = [k.reference];
+  for (const s of [k.arn, k.reference]) {
+    if (s === undefined) continue;
+    for (let at = s.indexOf(':key/'); at >= 0; at = s.indexOf(':key/', at + 1)) ids.push(s.slice(at + ':key/'.length));
+  }
+  return ids;
 }
 
 /** ISO-8601 UTC to the second, from an ISO string or epoch seconds (older CLIs); undefined when neither. */

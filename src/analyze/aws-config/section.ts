@@ -8,7 +8,8 @@ import type { Wording } from '../../wording/wording.js';
 import type { AwsConfigEvidence } from '../../evidence/aws-config-evidence.js';
 import { trailEventsById } from './authors.js';
 import { ruleRows } from './compliance.js';
-import { isNotRecorded, resourceHistory } from './history.js';
+import { historyByResource, isNotRecorded, resourceHistory } from './history.js';
+import { joinKey } from '../lookup.js';
 import { recorderRows } from './recorders.js';
 import { keyByConfigId, keyName } from './rule-controls.js';
 
@@ -48,13 +49,8 @@ function missingOf(ev: AwsConfigEvidence, history: ResourceHistory[]): MissingEv
         missing.push(...failed(c.record, `AWS Config rule ${c.rule} (${a.account}/${r.region})`));
       for (const h of r.history) {
         const name =
-          history.find(
-            (x) =>
-              x.account === a.account &&
-              x.region === r.region &&
-              x.resourceType === h.resourceType &&
-              x.resourceId === h.resourceId,
-          )?.resource ?? h.resourceId;
+          historyByResource(history).get(joinKey(a.account, r.region, h.resourceType, h.resourceId))?.resource ??
+          h.resourceId;
         const scope = `${h.resourceType === BUCKET_TYPE ? 'bucket' : 'key'} ${name}`;
         // `before` only tells what the period's first change changed from; without it that item says so.
         missing.push(...failed(h.record, scope));
