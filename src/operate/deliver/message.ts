@@ -80,7 +80,7 @@ export function slackPayload(m: DeliveryMessage): unknown {
   return {
     text: slackEscape(m.text),
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: clip(m.title, 150) } },
+      { type: 'header', text: { type: 'plain_text', text: clip(slackEscape(m.title), 150) } },
       {
         type: 'section',
         fields: m.facts
