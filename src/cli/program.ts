@@ -268,7 +268,7 @@ async function runCommand(opts: RunOptions): Promise<number> {
     // Lock take-overs, signing/publishing and delivery outcomes; --quiet keeps them only when something failed.
     if (!opts.json) {
       if (!opts.quiet || after.failed) for (const line of [...notes, ...after.lines]) process.stdout.write(`${line}\n`);
-      if (!opts.quiet || delivered?.problems.length)
+      if (!opts.quiet || delivered?.failed)
         for (const line of delivered?.lines ?? []) process.stdout.write(`${line}\n`);
     }
     return code;

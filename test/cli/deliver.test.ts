@@ -160,6 +160,24 @@ describe('deliveries after run, and deliver', () => {
     }
   }, 120_000);
 
+  it('run --quiet still prints a failed delivery, and nothing for deliveries that arrived', async () => {
+    hook.script = [{ status: 502, body: 'bad gateway' }];
+    const out = path.join(ws.root, 'out-quiet');
+    expect(
+      await cli('run', '--config', cfg, '--period', '2026-10', '--tenant', 'northwind', '--out', out, '--quiet'),
+    ).toBe(0);
+    expect(captured.out).toContain(
+      'northwind 2026-10: DELIVERY FAILED to ops-hook (webhook) after 2 attempt(s): HTTP 502: bad gateway',
+    );
+    hook.script = [];
+    expect(await cli('deliver', path.join(out, '2026-10'), '--config', cfg)).toBe(0);
+    const quiet = path.join(ws.root, 'out-quiet-ok');
+    expect(
+      await cli('run', '--config', cfg, '--period', '2026-10', '--tenant', 'northwind', '--out', quiet, '--quiet'),
+    ).toBe(0);
+    expect(captured.out).not.toContain('deliver');
+  }, 120_000);
+
   it('deliver without `deliveries` in the configuration, or on a folder without packets, is a usage error', async () => {
     expect(
       await cli('deliver', path.join(ws.out, '2026-10'), '--config', path.join(ws.root, 'config', 'missing.yaml')),
