@@ -208,7 +208,7 @@ describe('init, iam, doctor', () => {
     ]);
   });
 
-  it('doctor exits 3 when a tenant is not ready (no role in an account the caller is not in) and 0 for offline-only tenants', async () => {
+  it('doctor exits 3 when a tenant is not ready (no role in an account the caller is not in) and for offline-only tenants, which are not checked', async () => {
     const live = path.join(ws.root, 'config', 'live.yaml');
     writeFileSync(
       live,
@@ -221,7 +221,9 @@ describe('init, iam, doctor', () => {
     };
     expect(rep.ready).toBe(false);
     expect(rep.tenants[0]!.accounts[0]!.checks[0]).toMatchObject({ area: 'role', status: 'gap' });
-    expect(await cli('doctor', '--config', cfg, '--tenant', 'acme', '--endpoint-url', fake.endpoint)).toBe(0);
-    expect(captured.out).toContain('acme: READY');
+    // An offline-only tenant is not checked: never said to be ready (exit 3).
+    expect(await cli('doctor', '--config', cfg, '--tenant', 'acme', '--endpoint-url', fake.endpoint)).toBe(3);
+    expect(captured.out).toContain('acme: NOT CHECKED');
+    expect(captured.out).not.toContain('All tenants ready');
   });
 });

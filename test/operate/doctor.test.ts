@@ -363,10 +363,14 @@ describe('doctor: each not-ready case, with its fix', () => {
     ]);
   });
 
-  it('an offline-export account is skipped, neither green nor blocking', () => {
+  it('an offline-export account is not checked, and never counted as ready', () => {
     const t = doc.tenants.find((x) => x.tenant === 'offline')!;
     expect(t.accounts[0]!.checks.map((c) => c.status)).toEqual(['skipped']);
-    expect(t.ready).toBe(true);
+    expect(t.ready).toBe(false);
+    expect(renderDoctor(doc)).toContain('offline: NOT CHECKED');
+    expect(renderDoctor(doc)).toContain(
+      "Not checked (offline exports): offline; not counted as ready. Run them (s3-evidence run --tenant ...) and read each packet's completeness.",
+    );
   });
 
   it("the table names every tenant's state and prints each gap's commands", () => {
@@ -399,5 +403,32 @@ describe('doctor: a stopped trail', () => {
       `aws cloudtrail start-logging --region us-west-2 --name arn:aws:cloudtrail:us-west-2:${C}:trail/stopped`,
     );
     expect(c.fix![1]).toContain('put-event-selectors');
+  });
+});
+
+describe('doctor: no working credentials', () => {
+  it('is a gap whose fix names the SSO profile to set up and how to use it', async () => {
+    const rep = await runDoctor({
+      now: NOW,
+      // Port 9 refuses: sts:GetCallerIdentity cannot answer, as with no or expired credentials.
+      live: {
+        endpoint: 'http://127.0.0.1:9',
+        maxAttempts: 1,
+        timeoutMs: 2000,
+        defaultRegion: REGION,
+        credentials: async () => ({ accessKeyId: 'AKIDEXPIRED', secretAccessKey: 'x' }),
+      },
+      tenants: [tenant({ id: 'nocreds', accounts: [{ id: A, regions: [REGION] }] })],
+    });
+    expect(rep.ready).toBe(false);
+    const c = rep.tenants[0]!.accounts[0]!.checks[0]!;
+    expect(c).toMatchObject({ area: 'role', status: 'gap' });
+    expect(c.detail).toMatch(/^the caller's credentials do not work \(sts:GetCallerIdentity: /);
+    expect(c.fix).toEqual([
+      'aws configure sso --profile s3-evidence   # once: SSO start URL, the operator account, a permission set with sts:AssumeRole on the reader roles',
+      'aws sso login --profile s3-evidence',
+      's3-evidence doctor --profile s3-evidence   # or export AWS_PROFILE=s3-evidence; on EC2, ECS or Lambda give the instance or task role sts:AssumeRole on arn:aws:iam::*:role/S3EvidenceReader instead',
+    ]);
+    expect(renderDoctor(rep)).toContain('    aws sso login --profile s3-evidence');
   });
 });

@@ -335,3 +335,15 @@ export function recordConfig(args: {
     );
   return out;
 }
+
+/**
+ * No working credentials at all: the operator identity (an SSO profile, a named profile, or the role of
+ * the machine it runs on) that may assume the tenants' reader roles.
+ */
+export function callerCredentialsFix(profile = 's3-evidence'): string[] {
+  return [
+    `aws configure sso --profile ${profile}   # once: SSO start URL, the operator account, a permission set with sts:AssumeRole on the reader roles`,
+    `aws sso login --profile ${profile}`,
+    `s3-evidence doctor --profile ${profile}   # or export AWS_PROFILE=${profile}; on EC2, ECS or Lambda give the instance or task role sts:AssumeRole on arn:aws:iam::*:role/S3EvidenceReader instead`,
+  ];
+}

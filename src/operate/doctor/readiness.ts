@@ -1,6 +1,6 @@
 /** What `s3-evidence doctor` reports: per tenant and account, checks that are ok, gaps (with their fix) or unknown. */
 
-/** skipped: not checked live (an offline export); it neither passes nor blocks. */
+/** skipped: not checked (an offline export): never counted as ready, since nothing was confirmed. */
 type CheckStatus = 'ok' | 'gap' | 'unknown' | 'skipped';
 
 type CheckArea = 'role' | 'read' | 'inventory' | 'access-logs' | 'trail-s3-data' | 'trail-kms' | 'config';
@@ -47,7 +47,7 @@ export interface DoctorReport {
   tenants: TenantReadiness[];
 }
 
-/** Unknown is not ready: what cannot be confirmed is not green. */
+/** Unknown and skipped are not ready: what was not confirmed is never green. */
 export function isReady(checks: Check[]): boolean {
-  return checks.every((c) => c.status === 'ok' || c.status === 'skipped');
+  return checks.every((c) => c.status === 'ok');
 }

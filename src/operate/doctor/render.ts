@@ -1,5 +1,15 @@
 /** The readiness table for a terminal, and every gap with the commands that close it. */
-import type { DoctorReport } from './readiness.js';
+import type { DoctorReport, TenantReadiness } from './readiness.js';
+
+/** Nothing failed, but something was not checked (an offline export): not ready, and said so plainly. */
+function notChecked(t: TenantReadiness): boolean {
+  const checks = t.accounts.flatMap((a) => a.checks);
+  return (
+    !t.ready &&
+    checks.some((c) => c.status === 'skipped') &&
+    checks.every((c) => c.status === 'ok' || c.status === 'skipped')
+  );
+}
 
 const MARK: Record<string, string> = { ok: 'ok', gap: 'GAP', unknown: 'UNKNOWN', skipped: 'skipped' };
 
@@ -11,7 +21,7 @@ export function renderDoctor(report: DoctorReport): string {
   const lines: string[] = [];
   if (report.caller) lines.push(`Checked as ${report.caller.arn} at ${report.checkedAt}`);
   for (const t of report.tenants) {
-    lines.push('', `${t.tenant}: ${t.ready ? 'READY' : 'NOT READY'}`);
+    lines.push('', `${t.tenant}: ${t.ready ? 'READY' : notChecked(t) ? 'NOT CHECKED' : 'NOT READY'}`);
     const rows = t.accounts.flatMap((a) =>
       a.checks.map((c) => [a.account, c.area, c.scope, MARK[c.status] ?? c.status, c.detail]),
     );
@@ -40,14 +50,14 @@ export function renderDoctor(report: DoctorReport): string {
       }
     }
   }
-  lines.push(
-    '',
-    report.ready
-      ? 'All tenants ready.'
-      : `Not ready: ${report.tenants
-          .filter((t) => !t.ready)
-          .map((t) => t.tenant)
-          .join(', ')}.`,
-  );
+  const notReady = report.tenants.filter((t) => !t.ready && !notChecked(t)).map((t) => t.tenant);
+  const unchecked = report.tenants.filter((t) => !t.ready && notChecked(t)).map((t) => t.tenant);
+  lines.push('');
+  if (report.ready) lines.push('All tenants ready.');
+  if (notReady.length) lines.push(`Not ready: ${notReady.join(', ')}.`);
+  if (unchecked.length)
+    lines.push(
+      `Not checked (offline exports): ${unchecked.join(', ')}; not counted as ready. Run them (s3-evidence run --tenant ...) and read each packet's completeness.`,
+    );
   return `${lines.join('\n')}\n`;
 }

@@ -11,7 +11,7 @@ import { resolveLiveOptions, type LiveOptions, type ResolvedLiveOptions } from '
 import { TOOL } from '../../tool.js';
 import { checkAccount } from './check-account.js';
 import { configuredLocation } from './check-buckets.js';
-import { deployReaderRole } from './fixes.js';
+import { callerCredentialsFix, deployReaderRole } from './fixes.js';
 import { isReady, type AccountReadiness, type Check, type DoctorReport, type TenantReadiness } from './readiness.js';
 
 export interface DoctorArgs {
@@ -178,13 +178,13 @@ export async function runDoctor(args: DoctorArgs): Promise<DoctorReport> {
       if (account.offlineExport) {
         accounts.push({
           account: account.id,
-          ready: true,
+          ready: false,
           checks: [
             {
               area: 'read',
               scope: `account ${account.id}`,
               status: 'skipped',
-              detail: `offline export ${account.offlineExport}: not checked live`,
+              detail: `offline export ${account.offlineExport}: not checked; a run reads it and its packet names every file it could not read`,
             },
           ],
           calls: [],
@@ -195,7 +195,8 @@ export async function runDoctor(args: DoctorArgs): Promise<DoctorReport> {
             area: 'role',
             scope: `account ${account.id}`,
             status: 'gap',
-            detail: `the caller's credentials do not work (sts:GetCallerIdentity: ${failureText((callerCall as { cause: unknown }).cause)})`,
+            detail: `the caller's credentials do not work (sts:GetCallerIdentity: ${failureText((callerCall as { cause: unknown }).cause)}). Give the tool the operator identity that may assume the tenants' reader roles:`,
+            fix: callerCredentialsFix(),
           }),
         );
       } else {
