@@ -1,11 +1,9 @@
-import ExcelJS from 'exceljs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Packet } from '../model/packet.js';
 import { verifyFolder, verifyMessages } from '../pipeline/verify-folder.js';
 import { readConfinedText } from '../util/confined-read.js';
-import { neutraliseText } from '../render/xlsx/cells.js';
-import { stampZipEntries } from '../render/xlsx/zip-timestamps.js';
+import { bookBytes, openBook } from '../render/xlsx/book.js';
 import { stableJson, writeFileAtomic } from '../util/atomic-write.js';
 import { PACKET_FILE } from '../packet-folder.js';
 
@@ -170,10 +168,8 @@ const COLUMNS: Array<{
   { header: 'Generated', width: 22, value: (r) => r.generatedAt ?? r.problem ?? '' },
 ];
 
-/** The portfolio as a one-sheet workbook; every text cell neutralised (tenant names are user input). */
-async function portfolioXlsx(p: Portfolio): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 's3-evidence';
+/** The portfolio as a one-sheet workbook, streamed; every text cell neutralised (tenant names are user input). */
+function portfolioXlsx(p: Portfolio): Promise<Buffer> {
   // Dated by the newest packet, never the clock: the same packets give the same bytes.
   const newest = p.tenants
     .map((t) => t.generatedAt)
@@ -181,25 +177,25 @@ async function portfolioXlsx(p: Portfolio): Promise<Buffer> {
     .sort()
     .at(-1);
   const stamp = new Date(newest ?? `${p.period}-01T00:00:00Z`);
-  wb.created = stamp;
-  wb.modified = stamp;
-  const ws = wb.addWorksheet(`Portfolio ${p.period}`, { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = COLUMNS.map((c) => ({ header: c.header, width: c.width }));
-  ws.getRow(1).font = { bold: true };
-  for (const r of p.tenants) {
-    const row = ws.addRow([]);
-    COLUMNS.forEach((c, i) => {
-      const v = c.value(r);
-      const cell = row.getCell(i + 1);
-      if (v === null) cell.value = null;
-      else if (typeof v === 'number') {
-        cell.value = v;
-        if (c.pct) cell.numFmt = '0.00%';
-      } else cell.value = neutraliseText(v);
+  return bookBytes(stamp, async (out) => {
+    const book = openBook(out, { author: 's3-evidence', title: `Portfolio ${p.period}`, date: stamp });
+    const sheet = book.addSheet(`Portfolio ${p.period}`, {
+      columns: COLUMNS.map((c) => ({ width: c.width })),
+      frozenRows: 1,
     });
-  }
-  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: COLUMNS.length } };
-  return stampZipEntries(Buffer.from(await wb.xlsx.writeBuffer()), stamp);
+    await sheet.row(COLUMNS.map((c) => ({ value: c.header, bold: true })));
+    for (const r of p.tenants) {
+      await sheet.row(
+        COLUMNS.map((c) => {
+          const v = c.value(r);
+          return typeof v === 'number' && c.pct ? { value: v, format: 'pct2' as const } : { value: v };
+        }),
+      );
+    }
+    sheet.filter(1, 1);
+    await sheet.finish();
+    await book.finish();
+  });
 }
 
 /** Writes `<out>/<period>/portfolio.json` and `portfolio.xlsx` from every packet of the period. */

@@ -6,7 +6,7 @@ import { csvRenderer, UNENCRYPTED_EXPORT } from './csv/csv-exports.js';
 import { renderPdf } from './pdf/render-pdf.js';
 import { complianceFindingLines, OCSF_EXPORT } from './ocsf/compliance-findings.js';
 import type { Renderer } from './renderer.js';
-import { renderXlsx, type UnencryptedRow } from './xlsx/index.js';
+import { renderXlsxFile, type UnencryptedRow } from './xlsx/index.js';
 
 function packetBaseName(packet: Packet): string {
   return `${packet.tenant.id}-${packet.period.label}`;
@@ -49,12 +49,15 @@ const xlsxRenderer: Renderer = {
   id: 'xlsx',
   async render(packet, ctx) {
     const file = `${packetBaseName(packet)}.xlsx`;
-    const xlsx = await renderXlsx(packet, {
-      wording: ctx.wording,
-      unencryptedObjects: unencryptedRows(packet, ctx.exports),
-      unencryptedCsv: UNENCRYPTED_EXPORT,
-    });
-    await writeFile(path.join(ctx.outDir, file), xlsx);
+    await renderXlsxFile(
+      packet,
+      {
+        wording: ctx.wording,
+        unencryptedObjects: unencryptedRows(packet, ctx.exports),
+        unencryptedCsv: UNENCRYPTED_EXPORT,
+      },
+      path.join(ctx.outDir, file),
+    );
     return [file];
   },
 };

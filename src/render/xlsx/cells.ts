@@ -14,12 +14,13 @@ export type Tone = 'good' | 'bad' | 'warn' | 'neutral' | 'accepted';
 
 export type CellInput = string | number | null | undefined | { text: string; tone: Tone };
 
-export type NumberFormat = 'count' | 'bytes' | 'pct';
+export type NumberFormat = 'count' | 'bytes' | 'pct' | 'pct2';
 
 const NUMBER_FORMATS: Record<NumberFormat, string> = {
   count: '#,##0',
   bytes: '#,##0',
   pct: '0.000%',
+  pct2: '0.00%',
 };
 
 const TONE_COLOURS: Record<Tone, { fill: string; font: string }> = {
@@ -74,7 +75,7 @@ export function setCell(cell: Cell, input: CellInput, format?: NumberFormat): vo
 export function displayLength(input: CellInput, format?: NumberFormat): number {
   if (input === null || input === undefined) return 0;
   if (typeof input === 'number') {
-    if (format === 'pct') return 8;
+    if (format === 'pct' || format === 'pct2') return 8;
     return Math.round(input).toLocaleString('en-US').length;
   }
   const text = typeof input === 'string' ? input : input.text;

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type { Writable } from 'node:stream';
 import type { Packet } from '../../model/packet.js';
 import type { Wording } from '../../wording/wording.js';
 import { addBucketsSheet } from './sheets/buckets.js';
@@ -18,8 +18,8 @@ import { addSectionsSheet } from './sheets/sections.js';
 import { addSummarySheet } from './sheets/summary.js';
 import { addTrendSheet } from './sheets/trend.js';
 import { addUnencryptedSheet, type UnencryptedRow } from './sheets/unencrypted.js';
-import { stampZipEntries } from './zip-timestamps.js';
-import { stampProvisional } from './provisional.js';
+import { provisionalBanner } from './provisional.js';
+import { bookBytes, openBook, writeBookFile } from './book.js';
 import { LOG_EXPORTS, type LogExportPaths } from '../csv/log-exports.js';
 
 export type { UnencryptedRow } from './sheets/unencrypted.js';
@@ -38,44 +38,57 @@ export interface RenderXlsxOptions {
 }
 
 /**
- * The auditor workbook. Deterministic: document properties and zip entry times come from
- * packet.generatedAt, so the same packet renders to the same bytes.
+ * The auditor workbook, streamed to `out` sheet by sheet. Document properties come from
+ * packet.generatedAt; the zip entry times are stamped by the callers below.
  */
-export async function renderXlsx(packet: Packet, opts: RenderXlsxOptions): Promise<Buffer> {
+async function writeXlsx(packet: Packet, opts: RenderXlsxOptions, out: Writable): Promise<void> {
   const w = opts.wording;
   const cap = opts.unencryptedCap ?? DEFAULT_UNENCRYPTED_CAP;
   if (!Number.isInteger(cap) || cap < 0) throw new Error(`unencryptedCap must be a whole number >= 0, got ${cap}`);
+  const generatedAt = documentDate(packet);
+
+  const book = openBook(out, {
+    author: `${packet.tool.name} ${packet.tool.version}`,
+    title: w.t('xlsx.title', { tenant: packet.tenant.displayName, period: packet.period.label }),
+    date: generatedAt,
+    banner: provisionalBanner(w, packet),
+  });
+  await addSummarySheet(book, w, packet);
+  await addControlsSheet(book, w, packet);
+  await addFrameworkSheets(book, w, packet);
+  await addFindingsSheet(book, w, packet);
+  await addBucketsSheet(book, w, packet);
+  await addCoverageSheet(book, w, packet);
+  await addUnencryptedSheet(book, w, packet, { rows: opts.unencryptedObjects, cap, csv: opts.unencryptedCsv });
+  const logCsv = opts.logCsv ?? LOG_EXPORTS;
+  await addDeniedUploadsSheet(book, w, packet, logCsv.deniedUploads);
+  await addKeysSheet(book, w, packet);
+  await addKeyUsageSheet(book, w, packet, logCsv.keyUsage);
+  await addKeyEventsSheet(book, w, packet, logCsv.keyEvents);
+  await addDriftSheet(book, w, packet);
+  await addExceptionsSheet(book, w, packet);
+  await addTrendSheet(book, w, packet);
+  await addSectionsSheet(book, w, packet);
+  await addEvidenceSheet(book, w, packet);
+  await addAwsConfigSheet(book, w, packet);
+  await book.finish();
+}
+
+function documentDate(packet: Packet): Date {
   const generatedAt = new Date(packet.generatedAt);
   if (Number.isNaN(generatedAt.getTime())) throw new Error(`packet.generatedAt is not a date: ${packet.generatedAt}`);
+  return generatedAt;
+}
 
-  const wb = new ExcelJS.Workbook();
-  const author = `${packet.tool.name} ${packet.tool.version}`;
-  wb.creator = author;
-  wb.lastModifiedBy = author;
-  wb.created = generatedAt;
-  wb.modified = generatedAt;
-  wb.title = w.t('xlsx.title', { tenant: packet.tenant.displayName, period: packet.period.label });
+/**
+ * Writes the workbook to `file`. Deterministic: the same packet gives the same bytes (zip entries
+ * dated packet.generatedAt).
+ */
+export async function renderXlsxFile(packet: Packet, opts: RenderXlsxOptions, file: string): Promise<void> {
+  await writeBookFile(file, documentDate(packet), (out) => writeXlsx(packet, opts, out));
+}
 
-  addSummarySheet(wb, w, packet);
-  addControlsSheet(wb, w, packet);
-  addFrameworkSheets(wb, w, packet);
-  addFindingsSheet(wb, w, packet);
-  addBucketsSheet(wb, w, packet);
-  addCoverageSheet(wb, w, packet);
-  await addUnencryptedSheet(wb, w, packet, { rows: opts.unencryptedObjects, cap, csv: opts.unencryptedCsv });
-  const logCsv = opts.logCsv ?? LOG_EXPORTS;
-  addDeniedUploadsSheet(wb, w, packet, logCsv.deniedUploads);
-  addKeysSheet(wb, w, packet);
-  addKeyUsageSheet(wb, w, packet, logCsv.keyUsage);
-  addKeyEventsSheet(wb, w, packet, logCsv.keyEvents);
-  addDriftSheet(wb, w, packet);
-  addExceptionsSheet(wb, w, packet);
-  addTrendSheet(wb, w, packet);
-  addSectionsSheet(wb, w, packet);
-  addEvidenceSheet(wb, w, packet);
-  addAwsConfigSheet(wb, w, packet);
-  stampProvisional(wb, w, packet);
-
-  const written = await wb.xlsx.writeBuffer();
-  return stampZipEntries(Buffer.from(written), generatedAt);
+/** The workbook as bytes. */
+export async function renderXlsx(packet: Packet, opts: RenderXlsxOptions): Promise<Buffer> {
+  return await bookBytes(documentDate(packet), (out) => writeXlsx(packet, opts, out));
 }

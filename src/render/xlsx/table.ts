@@ -1,6 +1,6 @@
-import type { Worksheet } from 'exceljs';
 import type { Wording } from '../../wording/wording.js';
-import { displayLength, setCell, type CellInput, type NumberFormat } from './cells.js';
+import type { Book, CellSpec, Link, SheetLayout, SheetOut } from './book.js';
+import type { CellInput, NumberFormat } from './cells.js';
 
 /** One column of a table sheet: its header, how its numbers are formatted and where its value comes from. */
 export interface Column<R> {
@@ -8,9 +8,11 @@ export interface Column<R> {
   format?: NumberFormat;
   /** Long prose (reasons, remediation, evidence lists): wrapped, and wider. */
   wrap?: boolean;
-  /** Fixed width, for values of known length (hashes). */
+  /** Fixed width, for values of known length (hashes) or streamed lists. */
   width?: number;
   value: (row: R) => CellInput;
+  /** Where the cell links (evidence inside the packet, a row of another sheet). */
+  link?: (row: R) => Link | undefined;
 }
 
 /** A "(key total)"-style row: bold, still inside the filtered range. */
@@ -18,13 +20,9 @@ interface AddOptions {
   bold?: boolean;
 }
 
-export interface ColumnSpec<R> {
+export interface ColumnSpec<R> extends Omit<Column<R>, 'header'> {
   /** Header label key under xlsx.columns.<sheet>. */
   id: string;
-  format?: NumberFormat;
-  wrap?: boolean;
-  width?: number;
-  value: (row: R) => CellInput;
 }
 
 /** Resolve headers from templates/wording.yaml: xlsx.columns.<sheet>.<id>. */
@@ -32,72 +30,71 @@ export function columnsFor<R>(w: Wording, sheet: string, specs: Array<ColumnSpec
   return specs.map(({ id, ...rest }) => ({ header: w.t(`xlsx.columns.${sheet}.${id}`), ...rest }));
 }
 
-const MIN_WIDTH = 8;
-const MAX_WIDTH = 48;
-const MAX_WRAPPED_WIDTH = 64;
-const HEADER_FILL = 'FFDDEBF7';
+/** The sheet layout a table needs: its columns' widths, the rows down to its header frozen. */
+export function tableLayout<R>(columns: ReadonlyArray<Column<R>>, headerRow: number): SheetLayout {
+  return { columns: columns.map((c) => ({ width: c.width, wrap: c.wrap })), frozenRows: headerRow };
+}
 
 export interface TableWriter<R> {
-  add(row: R, opts?: AddOptions): void;
+  add(row: R, opts?: AddOptions): Promise<void>;
   /** Write a row outside the filtered range (e.g. a total), bold. */
-  addFooter(row: R): void;
-  /** Freeze the header, set the auto-filter over header and data rows, size the columns. Returns the last row written. */
+  addFooter(row: R): Promise<void>;
+  /** Set the auto-filter over header and data rows. Returns the last row written. */
   finish(): number;
 }
 
 /**
- * A table on `sheet` whose header sits at `headerRow` (1-based). Rows are written as they come so a
- * long list never needs a second copy in memory; widths are tracked on the way.
+ * A table on `sheet` whose header is the sheet's next row (or row `at`). Rows are written as they
+ * come, so a long list never needs a second copy in memory.
  */
-export function startTable<R>(sheet: Worksheet, columns: Array<Column<R>>, headerRow = 1): TableWriter<R> {
-  const widths = columns.map((c) => c.header.length);
+export async function startTable<R>(
+  sheet: SheetOut,
+  columns: ReadonlyArray<Column<R>>,
+  at?: number,
+): Promise<TableWriter<R>> {
+  const headerRow = await sheet.row(
+    columns.map((c) => ({ value: c.header, header: true })),
+    at,
+  );
   let lastDataRow = headerRow;
-  let nextRow = headerRow + 1;
 
-  columns.forEach((column, i) => {
-    const cell = sheet.getCell(headerRow, i + 1);
-    setCell(cell, column.header);
-    cell.font = { bold: true };
-    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: HEADER_FILL } };
-    cell.border = { bottom: { style: 'thin' } };
-    cell.alignment = { vertical: 'top', wrapText: true };
-  });
-
-  function write(row: R, bold: boolean): void {
-    const rowNumber = nextRow++;
-    columns.forEach((column, i) => {
-      const value = column.value(row);
-      const cell = sheet.getCell(rowNumber, i + 1);
-      setCell(cell, value, column.format);
-      if (column.wrap) cell.alignment = { vertical: 'top', wrapText: true };
-      if (bold && !cell.font?.bold) cell.font = { bold: true };
-      widths[i] = Math.max(widths[i] ?? 0, displayLength(value, column.format));
-    });
-  }
+  const write = (row: R, bold: boolean): Promise<number> =>
+    sheet.row(
+      columns.map((column): CellSpec => ({
+        value: column.value(row),
+        format: column.format,
+        wrap: column.wrap,
+        bold,
+        link: column.link?.(row),
+      })),
+    );
 
   return {
-    add(row, opts) {
-      write(row, opts?.bold ?? false);
-      lastDataRow = nextRow - 1;
+    async add(row, opts) {
+      lastDataRow = await write(row, opts?.bold ?? false);
     },
-    addFooter(row) {
-      write(row, true);
+    async addFooter(row) {
+      await write(row, true);
     },
     finish() {
-      sheet.views = [{ state: 'frozen', xSplit: 0, ySplit: headerRow }];
-      sheet.autoFilter = { from: { row: headerRow, column: 1 }, to: { row: lastDataRow, column: columns.length } };
-      columns.forEach((column, i) => {
-        const max = column.wrap ? MAX_WRAPPED_WIDTH : MAX_WIDTH;
-        sheet.getColumn(i + 1).width = column.width ?? Math.min(max, Math.max(MIN_WIDTH, (widths[i] ?? 0) + 2));
-      });
-      return nextRow - 1;
+      sheet.filter(headerRow, lastDataRow);
+      return sheet.next - 1;
     },
   };
 }
 
-/** Write all rows of a table at once. */
-export function writeTable<R>(sheet: Worksheet, columns: Array<Column<R>>, rows: Iterable<R>, headerRow = 1): void {
-  const table = startTable(sheet, columns, headerRow);
-  for (const row of rows) table.add(row);
+/** A sheet holding one table (after an optional note on row 1), every row written at once. */
+export async function writeTable<R>(
+  book: Book,
+  name: string,
+  columns: ReadonlyArray<Column<R>>,
+  rows: Iterable<R>,
+  note?: string,
+): Promise<void> {
+  const sheet = book.addSheet(name, tableLayout(columns, note === undefined ? 1 : 2));
+  if (note !== undefined) await sheet.row([{ value: note, bold: true, spill: true }]);
+  const table = await startTable(sheet, columns);
+  for (const row of rows) await table.add(row);
   table.finish();
+  await sheet.finish();
 }

@@ -74,6 +74,14 @@ function headerValues(sheet: SheetDump, row = 1): Array<string | number | boolea
   return sheet.rows[row - 1]!.map((c) => c.value);
 }
 
+/** A packet whose export holds `n` unencrypted objects (the sample's measured bucket lists them all). */
+function exporting<P extends Packet>(p: P, n: number): P {
+  const c = p.buckets[0]!.coverage;
+  if (c.state !== 'measured') throw new Error('sample changed');
+  c.unencryptedExport = { ...c.unencryptedExport, rows: n };
+  return p;
+}
+
 async function* rowsOf(n: number): AsyncGenerator<UnencryptedRow> {
   for (let i = 0; i < n; i += 1) {
     yield {
@@ -373,7 +381,7 @@ describe('renderXlsx on the sample packet', () => {
 
 describe('renderXlsx: unencrypted object stream and cap', () => {
   it('shows at most the cap, counts the whole stream, and neutralises a leading @', async () => {
-    const bytes = await renderXlsx(samplePacket(), {
+    const bytes = await renderXlsx(exporting(samplePacket(), 5), {
       wording,
       unencryptedCsv: CSV,
       unencryptedObjects: rowsOf(5),
@@ -399,8 +407,14 @@ describe('renderXlsx: unencrypted object stream and cap', () => {
     expect(cellAt(s, 'E5').value).toBe(3000);
   });
 
+  it('refuses a stream that gives another count than packet.json (the sheet would not head the CSV)', async () => {
+    await expect(
+      renderXlsx(exporting(samplePacket(), 4), { wording, unencryptedCsv: CSV, unencryptedObjects: rowsOf(5) }),
+    ).rejects.toThrow('the export rows give 5 objects, packet.json says 4');
+  });
+
   it('caps at 10,000 rows by default', async () => {
-    const bytes = await renderXlsx(samplePacket(), {
+    const bytes = await renderXlsx(exporting(samplePacket(), 10_001), {
       wording,
       unencryptedCsv: CSV,
       unencryptedObjects: rowsOf(10_001),
@@ -498,13 +512,13 @@ describe('renderXlsx: packet variants', () => {
 
 describe('renderXlsx determinism', () => {
   it('renders the same packet to identical bytes, even seconds apart', async () => {
-    const first = await renderXlsx(packetWithResources(), {
+    const first = await renderXlsx(exporting(packetWithResources(), 20), {
       wording,
       unencryptedCsv: CSV,
       unencryptedObjects: rowsOf(20),
     });
     await sleep(2_100); // DOS times have two-second resolution
-    const second = await renderXlsx(packetWithResources(), {
+    const second = await renderXlsx(exporting(packetWithResources(), 20), {
       wording,
       unencryptedCsv: CSV,
       unencryptedObjects: rowsOf(20),

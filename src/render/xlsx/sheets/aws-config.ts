@@ -1,12 +1,12 @@
-import type { Workbook } from 'exceljs';
-import type { Agreement, AwsVerdict, RecorderRow } from '../../../model/config-sections.js';
+import type { Book } from '../book.js';
+import type { Agreement, AwsConfigCollected, AwsVerdict, RecorderRow } from '../../../model/config-sections.js';
 import type { Packet } from '../../../model/packet.js';
 import type { Verdict } from '../../../model/shared.js';
 import type { Wording } from '../../../wording/wording.js';
 import type { CellInput, Tone } from '../cells.js';
 import { verdictCell } from '../labels.js';
-import { columnsFor, startTable } from '../table.js';
-import { HEADER_ROW, writeNote } from './log-sheet.js';
+import { columnsFor } from '../table.js';
+import { openNotedTable } from './log-sheet.js';
 
 /** One line of the sheet: a recorder, a rule × resource verdict pair, or a configuration change. */
 interface Row {
@@ -52,8 +52,7 @@ function resourceLabel(w: Wording, type: string, resource: string): string {
 }
 
 /** AWS Config: recorder state per account and region, AWS's verdicts beside ours, then the period's changes. */
-export function addAwsConfigSheet(wb: Workbook, w: Wording, p: Packet): void {
-  const sheet = wb.addWorksheet(w.t('xlsx.sheets.awsConfig'));
+export async function addAwsConfigSheet(book: Book, w: Wording, p: Packet): Promise<void> {
   const columns = columnsFor<Row>(w, 'awsConfig', [
     { id: 'section', value: (r) => w.t(`xlsx.awsConfig.section.${r.section}`) },
     { id: 'account', value: (r) => r.account },
@@ -75,22 +74,27 @@ export function addAwsConfigSheet(wb: Workbook, w: Wording, p: Packet): void {
     { id: 'author', value: (r) => r.author },
     { id: 'detail', wrap: true, value: (r) => r.detail },
   ]);
-  const table = startTable(sheet, columns, HEADER_ROW);
   const s = p.sections.awsConfig;
-  if (s.state !== 'collected') {
-    table.finish();
-    writeNote(sheet, w.t('xlsx.awsConfig.notCollected', { reason: s.reason }));
-    return;
-  }
+  const note =
+    s.state !== 'collected'
+      ? w.t('xlsx.awsConfig.notCollected', { reason: s.reason })
+      : w.t('xlsx.awsConfig.note', { start: s.period.startUtc, end: s.period.endUtc, ...s.counts });
+  const { sheet, table } = await openNotedTable(book, w.t('xlsx.sheets.awsConfig'), columns, note);
+  if (s.state === 'collected') for (const row of rowsOf(w, s)) await table.add(row);
+  table.finish();
+  await sheet.finish();
+}
+
+function* rowsOf(w: Wording, s: AwsConfigCollected): Generator<Row> {
   for (const r of s.recorders) {
-    table.add({
+    yield {
       section: 'recorder',
       account: r.account,
       region: r.region,
       ...(r.recorder ? { rule: r.recorder } : {}),
       aws: { text: w.t(`xlsx.awsConfig.recorderState.${r.state}`), tone: RECORDER_TONE[r.state] },
       detail: r.text,
-    });
+    };
   }
   for (const rule of s.rules) {
     const head = {
@@ -102,15 +106,15 @@ export function addAwsConfigSheet(wb: Workbook, w: Wording, p: Packet): void {
       control: rule.controlId,
     };
     if (rule.state !== 'evaluated') {
-      table.add({
+      yield {
         ...head,
         aws: { text: w.t(`xlsx.awsConfig.ruleState.${rule.state}`), tone: 'warn' },
         ...(rule.reason ? { detail: rule.reason } : {}),
-      });
+      };
       continue;
     }
     for (const x of rule.resources) {
-      table.add({
+      yield {
         ...head,
         resource: resourceLabel(w, x.resourceType, x.resource),
         aws: { text: w.t(`xlsx.awsConfig.aws.${x.aws}`), tone: AWS_TONE[x.aws] },
@@ -118,16 +122,16 @@ export function addAwsConfigSheet(wb: Workbook, w: Wording, p: Packet): void {
         agreement: x.agreement,
         ...(x.awsRecordedAt ? { time: x.awsRecordedAt } : {}),
         detail: x.explanation ?? [x.oursReason, x.annotation].filter(Boolean).join(' · '),
-      });
+      };
     }
     if (rule.resources.length === 0 || rule.outOfScope > 0) {
-      table.add({
+      yield {
         ...head,
         detail:
           rule.resources.length === 0 && rule.outOfScope === 0
             ? w.t('xlsx.awsConfig.ruleState.evaluated')
             : w.t('xlsx.awsConfig.outOfScope', { count: rule.outOfScope }),
-      });
+      };
     }
   }
   for (const h of s.history) {
@@ -138,18 +142,16 @@ export function addAwsConfigSheet(wb: Workbook, w: Wording, p: Packet): void {
       resource: resourceLabel(w, h.resourceType, h.resource),
     };
     if (h.state !== 'read') {
-      table.add({ ...head, ...(h.reason ? { detail: h.reason } : {}) });
+      yield { ...head, ...(h.reason ? { detail: h.reason } : {}) };
       continue;
     }
     for (const c of h.changes) {
-      table.add({
+      yield {
         ...head,
         time: c.time,
         author: c.authorEvent ? `${c.author} (${c.authorEvent})` : c.author,
         detail: c.summary,
-      });
+      };
     }
   }
-  table.finish();
-  writeNote(sheet, w.t('xlsx.awsConfig.note', { start: s.period.startUtc, end: s.period.endUtc, ...s.counts }));
 }

@@ -1,4 +1,4 @@
-import type { Workbook } from 'exceljs';
+import type { Book } from '../book.js';
 import type { BucketResult, Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
 import { pctFraction, type CellInput } from '../cells.js';
@@ -57,8 +57,7 @@ function measuredPct(w: Wording, key: 'objectsPct' | 'bytesPct'): (b: BucketResu
   };
 }
 
-export function addBucketsSheet(wb: Workbook, w: Wording, p: Packet): void {
-  const sheet = wb.addWorksheet(w.t('xlsx.sheets.buckets'));
+export async function addBucketsSheet(book: Book, w: Wording, p: Packet): Promise<void> {
   const enabled = (b: BucketResult) => (b.defaultEncryption.state === 'enabled' ? b.defaultEncryption : undefined);
   const specs: Array<ColumnSpec<BucketResult>> = [
     { id: 'account', value: (b) => b.account },
@@ -106,5 +105,5 @@ export function addBucketsSheet(wb: Workbook, w: Wording, p: Packet): void {
     { id: 'reportDate', value: (b) => (b.coverage.state === 'measured' ? b.coverage.reportDate : undefined) },
     { id: 'evidence', wrap: true, value: (b) => lines(b.evidence) },
   ];
-  writeTable(sheet, columnsFor(w, 'buckets', specs), p.buckets);
+  await writeTable(book, w.t('xlsx.sheets.buckets'), columnsFor(w, 'buckets', specs), p.buckets);
 }

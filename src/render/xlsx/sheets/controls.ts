@@ -1,4 +1,4 @@
-import type { Workbook } from 'exceljs';
+import type { Book } from '../book.js';
 import type { ControlResult, FrameworkRef, Packet, ResourceVerdict } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
 import { lines, verdictCell } from '../labels.js';
@@ -11,8 +11,8 @@ function reference(ref: FrameworkRef): string {
   return `${ref.framework} ${ref.id} (${ref.title})`;
 }
 
-export function addControlsSheet(wb: Workbook, w: Wording, p: Packet): void {
-  const sheet = wb.addWorksheet(w.t('xlsx.sheets.controls'));
+export async function addControlsSheet(book: Book, w: Wording, p: Packet): Promise<void> {
+  const name = w.t('xlsx.sheets.controls');
   const columns = columnsFor<Row>(w, 'controls', [
     { id: 'control', value: (r) => r.control.id },
     { id: 'title', value: (r) => r.control.title },
@@ -28,5 +28,5 @@ export function addControlsSheet(wb: Workbook, w: Wording, p: Packet): void {
     { control },
     ...control.resources.map((resource) => ({ control, resource })),
   ]);
-  writeTable(sheet, columns, rows);
+  await writeTable(book, name, columns, rows);
 }

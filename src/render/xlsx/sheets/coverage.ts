@@ -1,8 +1,8 @@
-import type { Workbook } from 'exceljs';
+import type { Book } from '../book.js';
 import type { ObjectTally, TallyByStatus } from '../../../model/packet.js';
 import type { Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
-import { columnsFor, startTable, type Column } from '../table.js';
+import { columnsFor, startTable, tableLayout, type Column } from '../table.js';
 
 /** Per bucket × EncryptionStatus objects and bytes; a tenant total row under the filtered range. */
 interface Row {
@@ -16,8 +16,7 @@ interface Row {
   total?: ObjectTally;
 }
 
-export function addCoverageSheet(wb: Workbook, w: Wording, p: Packet): void {
-  const sheet = wb.addWorksheet(w.t('xlsx.sheets.coverage'));
+export async function addCoverageSheet(book: Book, w: Wording, p: Packet): Promise<void> {
   const perStatus: Array<Column<Row>> = p.encryptionStatuses.flatMap((status): Array<Column<Row>> => [
     {
       header: w.t('xlsx.columns.coverage.statusObjects', { status }),
@@ -45,7 +44,8 @@ export function addCoverageSheet(wb: Workbook, w: Wording, p: Packet): void {
     ]),
   ];
 
-  const table = startTable(sheet, columns);
+  const sheet = book.addSheet(w.t('xlsx.sheets.coverage'), tableLayout(columns, 1));
+  const table = await startTable(sheet, columns);
   for (const b of p.buckets) {
     const c = b.coverage;
     const base = {
@@ -54,16 +54,17 @@ export function addCoverageSheet(wb: Workbook, w: Wording, p: Packet): void {
       bucket: b.name,
       state: w.t(`xlsx.buckets.coverageState.${c.state}`),
     };
-    if (c.state === 'measured') table.add({ ...base, tally: c.tally, total: c.total });
-    else table.add({ ...base, note: c.reason });
+    if (c.state === 'measured') await table.add({ ...base, tally: c.tally, total: c.total });
+    else await table.add({ ...base, note: c.reason });
   }
   // Nothing measured: the total stays blank rather than a row of zeros.
   const anyMeasured = p.coverage.measuredBuckets > 0;
-  table.addFooter({
+  await table.addFooter({
     bucket: w.t('xlsx.coverage.tenantTotal', { tenant: p.tenant.displayName }),
     state: w.t('xlsx.coverage.measuredOf', { measured: p.coverage.measuredBuckets, total: p.coverage.totalBuckets }),
     tally: anyMeasured ? p.coverage.tally : undefined,
     total: anyMeasured ? p.coverage.total : undefined,
   });
   table.finish();
+  await sheet.finish();
 }

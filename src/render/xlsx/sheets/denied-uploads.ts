@@ -1,4 +1,4 @@
-import type { Workbook } from 'exceljs';
+import type { Book } from '../book.js';
 import {
   DENIAL_REASONS,
   type CoverageStatement,
@@ -8,8 +8,8 @@ import {
 import type { Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
 import type { CellInput, Tone } from '../cells.js';
-import { columnsFor, startTable, type Column } from '../table.js';
-import { addLogSheet, HEADER_ROW, periodContext, writeNote } from './log-sheet.js';
+import { columnsFor, type Column } from '../table.js';
+import { openNotedTable, periodContext } from './log-sheet.js';
 
 /**
  * One filterable table, read top to bottom: the total, per source, per reason, per bucket (with its
@@ -141,16 +141,14 @@ function* rowsOf(w: Wording, s: DeniedUploadsCollected): Generator<Row> {
   }
 }
 
-export function addDeniedUploadsSheet(wb: Workbook, w: Wording, p: Packet, csv: string): void {
-  const sheet = addLogSheet(wb, w, 'deniedUploads');
+export async function addDeniedUploadsSheet(book: Book, w: Wording, p: Packet, csv: string): Promise<void> {
   const s = p.sections.deniedUploads;
-  const table = startTable(sheet, columns(w), HEADER_ROW);
-  if (s.state === 'collected') for (const row of rowsOf(w, s)) table.add(row, { bold: row.bold });
-  table.finish();
-  writeNote(
-    sheet,
+  const note =
     s.state === 'collected'
       ? w.t('xlsx.logs.deniedNote', { total: s.total, csv, ...periodContext(s.period) })
-      : w.t('xlsx.logs.notCollected', { reason: s.reason }),
-  );
+      : w.t('xlsx.logs.notCollected', { reason: s.reason });
+  const { sheet, table } = await openNotedTable(book, w.t('xlsx.sheets.deniedUploads'), columns(w), note);
+  if (s.state === 'collected') for (const row of rowsOf(w, s)) await table.add(row, { bold: row.bold });
+  table.finish();
+  await sheet.finish();
 }

@@ -1,12 +1,12 @@
-import type { Workbook, Worksheet } from 'exceljs';
+import type { Book } from '../book.js';
 import type { DriftItem } from '../../../model/governance-sections.js';
 import type { Severity } from '../../../model/severity.js';
 import type { Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
-import { displayLength, setCell, type CellInput, type Tone } from '../cells.js';
-import { columnsFor, startTable } from '../table.js';
+import type { CellInput, Tone } from '../cells.js';
+import { columnsFor, startTable, tableLayout } from '../table.js';
 import { prettyJson } from './governance-json.js';
-import { HEADER_ROW, writeNote } from './log-sheet.js';
+import { HEADER_ROW } from './log-sheet.js';
 import { severityLabel } from '../labels.js';
 
 /**
@@ -22,37 +22,26 @@ const SEVERITY_TONE: Record<Severity, Tone> = {
   info: 'neutral',
 };
 
-function block(sheet: Worksheet, first: number, lines: Array<[string, CellInput]>): number {
-  lines.forEach(([label, value], i) => {
-    const labelCell = sheet.getCell(first + i, 1);
-    setCell(labelCell, label);
-    labelCell.font = { bold: true };
-    setCell(sheet.getCell(first + i, 2), value);
-  });
-  return first + lines.length;
-}
-
-export function addDriftSheet(wb: Workbook, w: Wording, p: Packet): void {
-  const sheet = wb.addWorksheet(w.t('xlsx.sheets.drift'));
+export async function addDriftSheet(book: Book, w: Wording, p: Packet): Promise<void> {
   const s = p.sections.drift;
   const t = (key: string, ctx?: Record<string, unknown>) => w.t(`xlsx.drift.${key}`, ctx);
-  let headerRow = HEADER_ROW;
-  if (s.state === 'not_collected') writeNote(sheet, w.t('xlsx.logs.notCollected', { reason: s.reason }));
+  let note: string;
+  let block: Array<[string, CellInput]> = [];
+  if (s.state === 'not_collected') note = w.t('xlsx.logs.notCollected', { reason: s.reason });
   else if (s.state === 'no_baseline') {
-    writeNote(sheet, t('noBaseline'));
-    headerRow = block(sheet, 2, [[t('approveWith'), s.command]]) + 1;
+    note = t('noBaseline');
+    block = [[t('approveWith'), s.command]];
   } else {
-    writeNote(sheet, t('note', { ...s.counts, version: s.baseline.version, total: s.items.length }));
+    note = t('note', { ...s.counts, version: s.baseline.version, total: s.items.length });
     const b = s.baseline;
-    headerRow =
-      block(sheet, 2, [
-        [t('baseline.version'), b.version],
-        [t('baseline.period'), b.period],
-        [t('baseline.approvedAt'), b.approvedAt],
-        [t('baseline.approvedBy'), b.approvedBy],
-        [t('baseline.reason'), b.reason],
-        [t('baseline.counts'), t('counts', s.counts)],
-      ]) + 1;
+    block = [
+      [t('baseline.version'), b.version],
+      [t('baseline.period'), b.period],
+      [t('baseline.approvedAt'), b.approvedAt],
+      [t('baseline.approvedBy'), b.approvedBy],
+      [t('baseline.reason'), b.reason],
+      [t('baseline.counts'), t('counts', s.counts)],
+    ];
   }
   const absent = t('absent');
   const columns = columnsFor<DriftItem>(w, 'drift', [
@@ -69,15 +58,17 @@ export function addDriftSheet(wb: Workbook, w: Wording, p: Packet): void {
     { id: 'before', wrap: true, value: (i) => prettyJson(i.before, absent) },
     { id: 'after', wrap: true, value: (i) => prettyJson(i.after, absent) },
   ]);
-  const table = startTable(sheet, columns, headerRow);
-  if (s.state === 'compared') for (const item of s.items) table.add(item);
+  // Row 1 the note, then the block (label/value), then the table.
+  const headerRow = block.length > 0 ? 2 + block.length + 1 : HEADER_ROW;
+  const sheet = book.addSheet(w.t('xlsx.sheets.drift'), tableLayout(columns, headerRow));
+  await sheet.row([{ value: note, bold: true, spill: true }]);
+  for (const [label, value] of block)
+    await sheet.row([
+      { value: label, bold: true },
+      { value, spill: true },
+    ]);
+  const table = await startTable(sheet, columns, headerRow);
+  if (s.state === 'compared') for (const item of s.items) await table.add(item);
   table.finish();
-  // The block's labels sit in column A: keep it wide enough to read them.
-  const labels =
-    s.state === 'compared'
-      ? ['version', 'period', 'approvedAt', 'approvedBy', 'reason', 'counts'].map((k) => t(`baseline.${k}`))
-      : [];
-  const widest = Math.max(0, ...labels.map((l) => displayLength(l)));
-  const colA = sheet.getColumn(1);
-  colA.width = Math.max(colA.width ?? 0, widest + 2);
+  await sheet.finish();
 }

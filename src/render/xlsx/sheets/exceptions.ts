@@ -1,12 +1,12 @@
-import type { Workbook } from 'exceljs';
+import type { Book } from '../book.js';
 import type { ExceptionRow, ExceptionStatus } from '../../../model/governance-sections.js';
 import type { ExceptionScope } from '../../../model/governance-sections.js';
 import type { Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
 import type { Tone } from '../cells.js';
 import { lines } from '../labels.js';
-import { columnsFor, startTable } from '../table.js';
-import { HEADER_ROW, writeNote } from './log-sheet.js';
+import { columnsFor } from '../table.js';
+import { openNotedTable } from './log-sheet.js';
 
 /** The whole register in file order, with each entry's status as judged this month, days left, what it excepted and its problems. */
 const STATUS_TONE: Record<ExceptionStatus, Tone> = {
@@ -24,8 +24,7 @@ function scopeParts(scope: ExceptionScope | undefined): { bucket?: string; prefi
     : { bucket: scope.bucket, ...(scope.prefix !== undefined ? { prefix: scope.prefix } : {}) };
 }
 
-export function addExceptionsSheet(wb: Workbook, w: Wording, p: Packet): void {
-  const sheet = wb.addWorksheet(w.t('xlsx.sheets.exceptions'));
+export async function addExceptionsSheet(book: Book, w: Wording, p: Packet): Promise<void> {
   const s = p.sections.exceptions;
   const columns = columnsFor<ExceptionRow>(w, 'exceptions', [
     { id: 'id', value: (e) => e.id },
@@ -43,22 +42,21 @@ export function addExceptionsSheet(wb: Workbook, w: Wording, p: Packet): void {
     { id: 'appliedTo', wrap: true, value: (e) => lines(e.appliedTo) },
     { id: 'problems', wrap: true, value: (e) => lines(e.problems) },
   ]);
-  const table = startTable(sheet, columns, HEADER_ROW);
-  if (s.state === 'evaluated') for (const entry of s.entries) table.add(entry);
+  const note =
+    s.state === 'not_collected'
+      ? w.t('xlsx.logs.notCollected', { reason: s.reason })
+      : s.state === 'no_register'
+        ? w.t('xlsx.exceptions.noRegister', { file: s.file })
+        : w.t('xlsx.exceptions.note', {
+            file: s.file,
+            asOf: s.asOf,
+            zone: s.timeZone,
+            entries: s.entries.length,
+            ...s.counts,
+            expiring: s.expiringWithin30Days.join(', '),
+          });
+  const { sheet, table } = await openNotedTable(book, w.t('xlsx.sheets.exceptions'), columns, note);
+  if (s.state === 'evaluated') for (const entry of s.entries) await table.add(entry);
   table.finish();
-  if (s.state === 'not_collected') writeNote(sheet, w.t('xlsx.logs.notCollected', { reason: s.reason }));
-  else if (s.state === 'no_register') writeNote(sheet, w.t('xlsx.exceptions.noRegister', { file: s.file }));
-  else {
-    writeNote(
-      sheet,
-      w.t('xlsx.exceptions.note', {
-        file: s.file,
-        asOf: s.asOf,
-        zone: s.timeZone,
-        entries: s.entries.length,
-        ...s.counts,
-        expiring: s.expiringWithin30Days.join(', '),
-      }),
-    );
-  }
+  await sheet.finish();
 }

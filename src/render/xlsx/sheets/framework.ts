@@ -1,4 +1,4 @@
-import type { Workbook } from 'exceljs';
+import type { Book } from '../book.js';
 import type { FrameworkResult, Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
 import { frameworkRows, type FrameworkRow } from '../../framework-rows.js';
@@ -9,8 +9,7 @@ import { columnsFor, writeTable } from '../table.js';
  * One sheet per framework the packet was made with: each requirement with every control mapped to it,
  * that control's verdict and scope, and the requirement's overall status (repeated per row, for filtering).
  */
-function addFrameworkSheet(wb: Workbook, w: Wording, p: Packet, fw: FrameworkResult): void {
-  const sheet = wb.addWorksheet(fw.sheet);
+function addFrameworkSheet(book: Book, w: Wording, p: Packet, fw: FrameworkResult): Promise<void> {
   const columns = columnsFor<FrameworkRow>(w, 'framework', [
     { id: 'requirement', value: (r) => r.requirement.id },
     { id: 'title', wrap: true, value: (r) => r.requirement.title },
@@ -21,10 +20,10 @@ function addFrameworkSheet(wb: Workbook, w: Wording, p: Packet, fw: FrameworkRes
     { id: 'scope', wrap: true, value: (r) => r.control.summary },
     { id: 'framework', value: () => `${fw.name} (${fw.source})` },
   ]);
-  writeTable(sheet, columns, frameworkRows(p, fw));
+  return writeTable(book, fw.sheet, columns, frameworkRows(p, fw));
 }
 
 /** The framework sheets, in the packet's order; none for schema-1 packets, which re-render as issued. */
-export function addFrameworkSheets(wb: Workbook, w: Wording, p: Packet): void {
-  for (const fw of p.frameworks ?? []) addFrameworkSheet(wb, w, p, fw);
+export async function addFrameworkSheets(book: Book, w: Wording, p: Packet): Promise<void> {
+  for (const fw of p.frameworks ?? []) await addFrameworkSheet(book, w, p, fw);
 }

@@ -1,16 +1,16 @@
-import type { Workbook } from 'exceljs';
+import type { Book } from '../book.js';
 import type { KeyManagementEvent } from '../../../model/log-sections.js';
 import type { Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
-import { columnsFor, startTable } from '../table.js';
+import { columnsFor } from '../table.js';
 import { kindLabel } from './key-usage.js';
-import { addLogSheet, HEADER_ROW, periodContext, writeNote } from './log-sheet.js';
+import { openNotedTable, periodContext } from './log-sheet.js';
 
 type Row = KeyManagementEvent & { keyArn: string; alias?: string };
 
 /** Key-management events (DisableKey, PutKeyPolicy, CreateGrant, …) of every key, in time order. */
-export function addKeyEventsSheet(wb: Workbook, w: Wording, p: Packet, csv: string): void {
-  const sheet = addLogSheet(wb, w, 'keyEvents');
+export async function addKeyEventsSheet(book: Book, w: Wording, p: Packet, csv: string): Promise<void> {
+  const name = w.t('xlsx.sheets.keyEvents');
   const s = p.sections.keyUsage;
   const columns = columnsFor<Row>(w, 'keyEvents', [
     { id: 'key', value: (e) => e.keyArn },
@@ -26,10 +26,15 @@ export function addKeyEventsSheet(wb: Workbook, w: Wording, p: Packet, csv: stri
     { id: 'requestId', value: (e) => e.requestId },
     { id: 'eventId', value: (e) => e.eventId },
   ]);
-  const table = startTable(sheet, columns, HEADER_ROW);
   if (s.state !== 'collected') {
+    const { sheet, table } = await openNotedTable(
+      book,
+      name,
+      columns,
+      w.t('xlsx.logs.notCollected', { reason: s.reason }),
+    );
     table.finish();
-    writeNote(sheet, w.t('xlsx.logs.notCollected', { reason: s.reason }));
+    await sheet.finish();
     return;
   }
   const aliases = new Map(p.keys.filter((k) => k.arn && k.alias).map((k) => [k.arn!, k.alias!]));
@@ -38,7 +43,9 @@ export function addKeyEventsSheet(wb: Workbook, w: Wording, p: Packet, csv: stri
     .sort((a, b) =>
       a.time < b.time ? -1 : a.time > b.time ? 1 : a.keyArn < b.keyArn ? -1 : a.keyArn > b.keyArn ? 1 : 0,
     );
-  for (const e of events) table.add(e);
+  const note = w.t('xlsx.logs.keyEventsNote', { count: events.length, csv, ...periodContext(s.period) });
+  const { sheet, table } = await openNotedTable(book, name, columns, note);
+  for (const e of events) await table.add(e);
   table.finish();
-  writeNote(sheet, w.t('xlsx.logs.keyEventsNote', { count: events.length, csv, ...periodContext(s.period) }));
+  await sheet.finish();
 }

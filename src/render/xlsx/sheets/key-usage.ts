@@ -1,12 +1,12 @@
-import type { Workbook } from 'exceljs';
+import type { Book } from '../book.js';
 import type { CountedName, KeyUsage } from '../../../model/log-sections.js';
 import type { PrincipalKind } from '../../../model/log-sections.js';
 import type { Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
-import { setCell, type CellInput } from '../cells.js';
+import type { CellInput } from '../cells.js';
 import { lines } from '../labels.js';
-import { columnsFor, startTable } from '../table.js';
-import { addLogSheet, HEADER_ROW, periodContext, writeNote } from './log-sheet.js';
+import { columnsFor } from '../table.js';
+import { openNotedTable, periodContext } from './log-sheet.js';
 
 /**
  * Per key a total row "(all principals)" with calls by operation, bucket and error code, then one
@@ -84,8 +84,7 @@ function* rowsOf(w: Wording, key: KeyUsage, alias: string | undefined): Generato
   }
 }
 
-export function addKeyUsageSheet(wb: Workbook, w: Wording, p: Packet, csv: string): void {
-  const sheet = addLogSheet(wb, w, 'keyUsage');
+export async function addKeyUsageSheet(book: Book, w: Wording, p: Packet, csv: string): Promise<void> {
   const s = p.sections.keyUsage;
   const columns = columnsFor<Row>(w, 'keyUsage', [
     { id: 'key', value: (r) => r.keyArn },
@@ -102,33 +101,36 @@ export function addKeyUsageSheet(wb: Workbook, w: Wording, p: Packet, csv: strin
     { id: 'firstSeen', value: (r) => r.firstSeen },
     { id: 'lastSeen', value: (r) => r.lastSeen },
   ]);
-  const table = startTable(sheet, columns, HEADER_ROW);
+  const note =
+    s.state === 'collected'
+      ? w.t('xlsx.logs.keyUsageNote', { calls: s.totals.calls, keys: s.keys.length, csv, ...periodContext(s.period) })
+      : w.t('xlsx.logs.notCollected', { reason: s.reason });
+  const { sheet, table } = await openNotedTable(book, w.t('xlsx.sheets.keyUsage'), columns, note);
   if (s.state === 'collected') {
     const aliases = new Map(p.keys.filter((k) => k.arn && k.alias).map((k) => [k.arn!, k.alias!]));
     for (const key of s.keys)
-      for (const { row, bold } of rowsOf(w, key, aliases.get(key.keyArn))) table.add(row, { bold });
+      for (const { row, bold } of rowsOf(w, key, aliases.get(key.keyArn))) await table.add(row, { bold });
   }
   const last = table.finish();
-  if (s.state !== 'collected') {
-    writeNote(sheet, w.t('xlsx.logs.notCollected', { reason: s.reason }));
-    return;
-  }
-  writeNote(
-    sheet,
-    w.t('xlsx.logs.keyUsageNote', { calls: s.totals.calls, keys: s.keys.length, csv, ...periodContext(s.period) }),
-  );
   // Unread CloudTrail records under the table, outside the filter: a partial read is never shown as a clean one.
-  if (s.skipped.count > 0 || s.problems.length > 0) {
-    let row = last + 2;
-    setCell(
-      sheet.getCell(row, 1),
-      w.t('xlsx.logs.keyProblems', { skipped: s.skipped.count, problems: s.problems.length }),
+  if (s.state === 'collected' && (s.skipped.count > 0 || s.problems.length > 0)) {
+    await sheet.row(
+      [
+        {
+          value: w.t('xlsx.logs.keyProblems', { skipped: s.skipped.count, problems: s.problems.length }),
+          bold: true,
+          spill: true,
+        },
+      ],
+      last + 2,
     );
-    sheet.getCell(row, 1).font = { bold: true };
     for (const pr of [...s.skipped.samples, ...s.problems]) {
-      row += 1;
-      setCell(sheet.getCell(row, 1), w.t('xlsx.logs.skippedSample', { file: pr.file, line: pr.line ?? '' }));
-      setCell(sheet.getCell(row, 3), pr.message);
+      await sheet.row([
+        { value: w.t('xlsx.logs.skippedSample', { file: pr.file, line: pr.line ?? '' }), spill: true },
+        undefined,
+        { value: pr.message, spill: true },
+      ]);
     }
   }
+  await sheet.finish();
 }

@@ -1,4 +1,4 @@
-import type { Workbook } from 'exceljs';
+import type { Book } from '../book.js';
 import type { KeyResult, Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
 import { lines, yesNo } from '../labels.js';
@@ -9,8 +9,8 @@ function rotationText(w: Wording, rotation: KeyResult['rotation']): string {
   return w.t(`xlsx.keys.rotation.${rotation.state}`);
 }
 
-export function addKeysSheet(wb: Workbook, w: Wording, p: Packet): void {
-  const sheet = wb.addWorksheet(w.t('xlsx.sheets.keys'));
+export async function addKeysSheet(book: Book, w: Wording, p: Packet): Promise<void> {
+  const name = w.t('xlsx.sheets.keys');
   const columns = columnsFor<KeyResult>(w, 'keys', [
     { id: 'account', value: (k) => k.account },
     { id: 'region', value: (k) => k.region },
@@ -31,5 +31,5 @@ export function addKeysSheet(wb: Workbook, w: Wording, p: Packet): void {
     { id: 'usedBy', wrap: true, value: (k) => lines(k.usedBy) },
     { id: 'evidence', wrap: true, value: (k) => lines(k.evidence) },
   ]);
-  writeTable(sheet, columns, p.keys);
+  await writeTable(book, name, columns, p.keys);
 }

@@ -1,19 +1,19 @@
-import type { Workbook, Worksheet } from 'exceljs';
-import type { Wording } from '../../../wording/wording.js';
-import { setCell } from '../cells.js';
+import type { Book, SheetOut } from '../book.js';
+import { startTable, tableLayout, type Column, type TableWriter } from '../table.js';
 
 /** The log sheets put a note on row 1 (what the sheet holds, or why it is empty) and their table from row 2. */
-const NOTE_ROW = 1;
 export const HEADER_ROW = 2;
 
-export function addLogSheet(wb: Workbook, w: Wording, sheetKey: string): Worksheet {
-  return wb.addWorksheet(w.t(`xlsx.sheets.${sheetKey}`));
-}
-
-export function writeNote(sheet: Worksheet, text: string): void {
-  const cell = sheet.getCell(NOTE_ROW, 1);
-  setCell(cell, text);
-  cell.font = { bold: true };
+/** A sheet whose row 1 is `note` and whose table header is row 2. */
+export async function openNotedTable<R>(
+  book: Book,
+  name: string,
+  columns: ReadonlyArray<Column<R>>,
+  note: string,
+): Promise<{ sheet: SheetOut; table: TableWriter<R> }> {
+  const sheet = book.addSheet(name, tableLayout(columns, HEADER_ROW));
+  await sheet.row([{ value: note, bold: true, spill: true }]);
+  return { sheet, table: await startTable(sheet, columns) };
 }
 
 /** Period bounds as the workbook shows them: UTC, end exclusive. */

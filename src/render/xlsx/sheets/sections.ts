@@ -1,4 +1,4 @@
-import type { Workbook } from 'exceljs';
+import type { Book } from '../book.js';
 import { DENIAL_REASONS } from '../../../model/log-sections.js';
 import type { Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
@@ -103,8 +103,8 @@ const STATE_TONE: Record<string, Tone> = {
   no_register: 'warn',
 };
 
-export function addSectionsSheet(wb: Workbook, w: Wording, p: Packet): void {
-  const sheet = wb.addWorksheet(w.t('xlsx.sheets.sections'));
+export async function addSectionsSheet(book: Book, w: Wording, p: Packet): Promise<void> {
+  const name = w.t('xlsx.sheets.sections');
   const columns = columnsFor<SectionId>(w, 'sections', [
     { id: 'section', value: (id) => w.t(`xlsx.sections.${id}`) },
     {
@@ -116,5 +116,5 @@ export function addSectionsSheet(wb: Workbook, w: Wording, p: Packet): void {
     },
     { id: 'reason', wrap: true, value: (id) => summary(w, p, id) },
   ]);
-  writeTable(sheet, columns, SECTION_ORDER);
+  await writeTable(book, name, columns, SECTION_ORDER);
 }

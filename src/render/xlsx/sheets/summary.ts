@@ -1,7 +1,7 @@
-import type { Workbook, Worksheet } from 'exceljs';
+import type { Book } from '../book.js';
 import type { Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
-import { displayLength, pctFraction, setCell, type CellInput, type NumberFormat } from '../cells.js';
+import { pctFraction, type CellInput, type NumberFormat } from '../cells.js';
 import { completenessCell, statusCell } from '../labels.js';
 
 /** A key/value sheet (Field, Value, Detail) followed by the missing-evidence and excluded-bucket lists. */
@@ -66,63 +66,45 @@ function summaryLines(w: Wording, p: Packet): Line[] {
   ];
 }
 
-const WIDTHS = { min: 12, max: [32, 56, 72] };
+/** Field, Value, Detail: the detail and value columns wrap, the field column does not. */
+const LAYOUT = {
+  columns: [
+    { min: 12, max: 32 },
+    { min: 12, max: 56, wrap: true },
+    { min: 12, max: 72, wrap: true },
+  ],
+  frozenRows: 1,
+};
 
-export function addSummarySheet(wb: Workbook, w: Wording, p: Packet): Worksheet {
-  const sheet = wb.addWorksheet(w.t('xlsx.sheets.summary'));
-  const widths = [0, 0, 0];
-  let rowNumber = 0;
-
-  const put = (cells: Array<{ value: CellInput; format?: NumberFormat }>, bold = false) => {
-    rowNumber += 1;
-    cells.forEach(({ value, format }, i) => {
-      const cell = sheet.getCell(rowNumber, i + 1);
-      setCell(cell, value, format);
-      if (bold) cell.font = { bold: true };
-      if (i === 2 || i === 1) cell.alignment = { vertical: 'top', wrapText: true };
-      widths[i] = Math.max(widths[i] ?? 0, displayLength(value, format));
-    });
-  };
-  const heading = (key: string) => {
-    rowNumber += 1; // blank spacer row
-    put([{ value: w.t(key) }], true);
-  };
-
-  put(
-    ['field', 'value', 'detail'].map((k) => ({ value: w.t(`xlsx.columns.summary.${k}`) })),
-    true,
-  );
-  for (const line of summaryLines(w, p))
-    put([{ value: line.field }, { value: line.value, format: line.format }, { value: line.detail }]);
-
-  heading('xlsx.summary.missingEvidence');
-  put(
-    ['scope', 'source', 'reason'].map((k) => ({ value: w.t(`xlsx.columns.missing.${k}`) })),
-    true,
-  );
-  if (p.completeness.missing.length === 0) put([{ value: w.t('xlsx.values.none') }]);
-  for (const m of p.completeness.missing) put([{ value: m.scope }, { value: m.source }, { value: m.reason }]);
-
-  heading('xlsx.summary.excludedBuckets');
-  put(
-    ['bucket', 'account', 'reason'].map((k) => ({ value: w.t(`xlsx.columns.excluded.${k}`) })),
-    true,
-  );
-  if (p.excludedBuckets.length === 0) put([{ value: w.t('xlsx.values.none') }]);
-  for (const b of p.excludedBuckets) put([{ value: b.name }, { value: b.account }, { value: b.reason }]);
-
-  if (p.scopeUndetermined.length > 0) {
-    heading('xlsx.summary.scopeUndetermined');
+export async function addSummarySheet(book: Book, w: Wording, p: Packet): Promise<void> {
+  const sheet = book.addSheet(w.t('xlsx.sheets.summary'), LAYOUT);
+  const put = (cells: Array<{ value: CellInput; format?: NumberFormat }>, bold = false) =>
+    sheet.row(cells.map(({ value, format }, i) => ({ value, format, bold, wrap: i > 0 })));
+  const heading = (key: string) => sheet.row([{ value: w.t(key), bold: true }], sheet.next + 1);
+  const headerRow = (section: string, keys: string[]) =>
     put(
-      ['bucket', 'account', 'reason'].map((k) => ({ value: w.t(`xlsx.columns.excluded.${k}`) })),
+      keys.map((k) => ({ value: w.t(`xlsx.columns.${section}.${k}`) })),
       true,
     );
-    for (const b of p.scopeUndetermined) put([{ value: b.name }, { value: b.account }, { value: b.reason }]);
-  }
 
-  sheet.views = [{ state: 'frozen', xSplit: 0, ySplit: 1 }];
-  widths.forEach((width, i) => {
-    sheet.getColumn(i + 1).width = Math.min(WIDTHS.max[i] ?? 48, Math.max(WIDTHS.min, width + 2));
-  });
-  return sheet;
+  await headerRow('summary', ['field', 'value', 'detail']);
+  for (const line of summaryLines(w, p))
+    await put([{ value: line.field }, { value: line.value, format: line.format }, { value: line.detail }]);
+
+  await heading('xlsx.summary.missingEvidence');
+  await headerRow('missing', ['scope', 'source', 'reason']);
+  if (p.completeness.missing.length === 0) await put([{ value: w.t('xlsx.values.none') }]);
+  for (const m of p.completeness.missing) await put([{ value: m.scope }, { value: m.source }, { value: m.reason }]);
+
+  await heading('xlsx.summary.excludedBuckets');
+  await headerRow('excluded', ['bucket', 'account', 'reason']);
+  if (p.excludedBuckets.length === 0) await put([{ value: w.t('xlsx.values.none') }]);
+  for (const b of p.excludedBuckets) await put([{ value: b.name }, { value: b.account }, { value: b.reason }]);
+
+  if (p.scopeUndetermined.length > 0) {
+    await heading('xlsx.summary.scopeUndetermined');
+    await headerRow('excluded', ['bucket', 'account', 'reason']);
+    for (const b of p.scopeUndetermined) await put([{ value: b.name }, { value: b.account }, { value: b.reason }]);
+  }
+  await sheet.finish();
 }

@@ -1,10 +1,10 @@
-import type { Workbook } from 'exceljs';
+import type { Book } from '../book.js';
 import type { TrendPoint } from '../../../model/governance-sections.js';
 import type { Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
 import { pctFraction, type Tone } from '../cells.js';
-import { columnsFor, startTable } from '../table.js';
-import { HEADER_ROW, writeNote } from './log-sheet.js';
+import { columnsFor } from '../table.js';
+import { openNotedTable } from './log-sheet.js';
 
 /** Twelve months, oldest first. A figure a month does not have is a blank cell, never 0. */
 const STATE_TONE: Record<TrendPoint['state'], Tone> = {
@@ -16,8 +16,7 @@ const STATE_TONE: Record<TrendPoint['state'], Tone> = {
 
 const pct = (v: number | null) => (v === null ? null : pctFraction(v));
 
-export function addTrendSheet(wb: Workbook, w: Wording, p: Packet): void {
-  const sheet = wb.addWorksheet(w.t('xlsx.sheets.trend'));
+export async function addTrendSheet(book: Book, w: Wording, p: Packet): Promise<void> {
   const s = p.sections.trend;
   const columns = columnsFor<TrendPoint>(w, 'trend', [
     { id: 'month', value: (r) => r.period },
@@ -29,24 +28,22 @@ export function addTrendSheet(wb: Workbook, w: Wording, p: Packet): void {
     { id: 'criticalDrifts', format: 'count', value: (r) => r.criticalDrifts },
     { id: 'note', wrap: true, value: (r) => r.problem },
   ]);
-  const table = startTable(sheet, columns, HEADER_ROW);
-  if (s.state === 'collected') for (const point of s.points) table.add(point);
+  const count = (state: TrendPoint['state']) =>
+    s.state === 'collected' ? s.points.filter((pt) => pt.state === state).length : 0;
+  const note =
+    s.state !== 'collected'
+      ? w.t('xlsx.logs.notCollected', { reason: s.reason })
+      : w.t('xlsx.trend.note', {
+          months: s.points.length,
+          first: s.points[0]?.period ?? '',
+          last: s.points[s.points.length - 1]?.period ?? '',
+          present: count('present'),
+          missing: count('missing'),
+          unreadable: count('unreadable'),
+          unverified: count('unverified'),
+        });
+  const { sheet, table } = await openNotedTable(book, w.t('xlsx.sheets.trend'), columns, note);
+  if (s.state === 'collected') for (const point of s.points) await table.add(point);
   table.finish();
-  if (s.state !== 'collected') {
-    writeNote(sheet, w.t('xlsx.logs.notCollected', { reason: s.reason }));
-    return;
-  }
-  const count = (state: TrendPoint['state']) => s.points.filter((pt) => pt.state === state).length;
-  writeNote(
-    sheet,
-    w.t('xlsx.trend.note', {
-      months: s.points.length,
-      first: s.points[0]?.period ?? '',
-      last: s.points[s.points.length - 1]?.period ?? '',
-      present: count('present'),
-      missing: count('missing'),
-      unreadable: count('unreadable'),
-      unverified: count('unverified'),
-    }),
-  );
+  await sheet.finish();
 }

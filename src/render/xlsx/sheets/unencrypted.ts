@@ -1,8 +1,8 @@
-import type { Workbook } from 'exceljs';
+import type { Book } from '../book.js';
 import type { Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
-import { setCell } from '../cells.js';
-import { columnsFor, startTable } from '../table.js';
+import { columnsFor } from '../table.js';
+import { openNotedTable } from './log-sheet.js';
 
 /** One row of the full unencrypted-objects export (the CSV's columns). */
 export interface UnencryptedRow {
@@ -49,59 +49,54 @@ function exportedRows(p: Packet): number {
   return rows;
 }
 
-const NOTE_ROW = 1;
-const HEADER_ROW = 2;
+/** Widths for a list that is streamed (too long to measure first). */
+const WIDTHS = {
+  bucket: 40,
+  key: 64,
+  versionId: 34,
+  isLatest: 9,
+  size: 14,
+  lastModified: 26,
+  storageClass: 18,
+  encryptionStatus: 12,
+};
 
 /**
- * At most `cap` rows; the stream is read to its end so the note can say how many exist in all.
- * Row 1 holds the note "showing N of M — full list: <csv>", the table starts on row 2.
+ * At most `cap` rows. Row 1 holds the note "showing N of M — full list: <csv>", the table starts on
+ * row 2. The note is written first, so M is the packet's count of exported rows; the stream is read
+ * to its end and must give as many rows, or the sheet would not be the head of the CSV beside it.
  */
-export async function addUnencryptedSheet(
-  wb: Workbook,
-  w: Wording,
-  p: Packet,
-  source: UnencryptedSource,
-): Promise<void> {
-  const sheet = wb.addWorksheet(w.t('xlsx.sheets.unencrypted'));
+export async function addUnencryptedSheet(book: Book, w: Wording, p: Packet, source: UnencryptedSource): Promise<void> {
   const columns = columnsFor<UnencryptedRow>(w, 'unencrypted', [
-    { id: 'bucket', value: (r) => r.bucket },
-    { id: 'key', value: (r) => r.key },
-    { id: 'versionId', value: (r) => r.version_id || undefined },
-    { id: 'isLatest', value: (r) => r.is_latest || undefined },
-    { id: 'size', format: 'bytes', value: (r) => r.size },
-    { id: 'lastModified', value: (r) => r.last_modified_date || undefined },
-    { id: 'storageClass', value: (r) => r.storage_class || undefined },
-    { id: 'encryptionStatus', value: (r) => r.encryption_status || undefined },
+    { id: 'bucket', width: WIDTHS.bucket, value: (r) => r.bucket },
+    { id: 'key', width: WIDTHS.key, value: (r) => r.key },
+    { id: 'versionId', width: WIDTHS.versionId, value: (r) => r.version_id || undefined },
+    { id: 'isLatest', width: WIDTHS.isLatest, value: (r) => r.is_latest || undefined },
+    { id: 'size', width: WIDTHS.size, format: 'bytes', value: (r) => r.size },
+    { id: 'lastModified', width: WIDTHS.lastModified, value: (r) => r.last_modified_date || undefined },
+    { id: 'storageClass', width: WIDTHS.storageClass, value: (r) => r.storage_class || undefined },
+    { id: 'encryptionStatus', width: WIDTHS.encryptionStatus, value: (r) => r.encryption_status || undefined },
   ]);
-  const table = startTable(sheet, columns, HEADER_ROW);
-  let shown = 0;
-  let total = 0;
-  const take = (row: UnencryptedRow) => {
-    total += 1;
-    if (shown < source.cap) {
-      table.add(row);
-      shown += 1;
-    }
-  };
-  if (source.rows) {
-    for await (const row of source.rows) take(row);
-  } else {
-    for (const row of packetSamples(p)) take(row);
-    total = Math.max(total, exportedRows(p));
-  }
-  table.finish();
-
+  const exported = exportedRows(p);
+  const samples = source.rows ? [] : [...packetSamples(p)];
+  const total = source.rows ? exported : Math.max(samples.length, exported);
+  const shown = Math.min(source.cap, source.rows ? exported : samples.length);
   const noteKey = source.rows ? 'xlsx.unencrypted.note' : 'xlsx.unencrypted.noteSamples';
-  const note = sheet.getCell(NOTE_ROW, 1);
-  setCell(
-    note,
-    w.t(noteKey, {
-      shown,
-      total,
-      csv: source.csv,
-      measured: p.coverage.measuredBuckets,
-      buckets: p.coverage.totalBuckets,
-    }),
-  );
-  note.font = { bold: true };
+  const note = w.t(noteKey, {
+    shown,
+    total,
+    csv: source.csv,
+    measured: p.coverage.measuredBuckets,
+    buckets: p.coverage.totalBuckets,
+  });
+  const { sheet, table } = await openNotedTable(book, w.t('xlsx.sheets.unencrypted'), columns, note);
+  let seen = 0;
+  for await (const row of source.rows ?? samples) {
+    seen += 1;
+    if (seen <= source.cap) await table.add(row);
+  }
+  if (source.rows && seen !== exported)
+    throw new Error(`unencrypted objects: the export rows give ${seen} objects, packet.json says ${exported}`);
+  table.finish();
+  await sheet.finish();
 }

@@ -1,0 +1,112 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bookBytes, openBook, writeBookFile } from '../../../src/render/xlsx/book.js';
+import { cellAt, readWorkbook, readZip, sheetNamed } from '../../support/xlsx-reader.js';
+
+const DATE = new Date('2026-11-01T11:00:00Z');
+const tempFile = () => path.join(mkdtempSync(path.join(tmpdir(), 'book-')), 'b.xlsx');
+
+async function oneSheet(rows: number): Promise<Buffer> {
+  return bookBytes(DATE, async (out) => {
+    const book = openBook(out, { author: 'a', title: 't', date: DATE });
+    const sheet = book.addSheet('List', { columns: [{}, { width: 20 }, { wrap: true }], frozenRows: 1 });
+    await sheet.row([
+      { value: 'Name', header: true },
+      { value: 'Fixed', header: true },
+      { value: 'Prose', header: true },
+    ]);
+    for (let i = 0; i < rows; i++)
+      await sheet.row([
+        { value: i === rows - 1 ? 'x'.repeat(40) : `name-${i}` },
+        { value: i },
+        { value: 'y'.repeat(100), wrap: true },
+      ]);
+    sheet.filter(1, rows + 1);
+    await sheet.finish();
+    await book.finish();
+  });
+}
+
+describe('streamed workbook', () => {
+  it('writes every row in order, widths from the first rows, filter and frozen header', async () => {
+    const file = tempFile();
+    await writeBookFile(file, DATE, async (out) => {
+      const book = openBook(out, { author: 'a', title: 't', date: DATE });
+      const sheet = book.addSheet('List', { columns: [{}, { width: 20 }, { wrap: true }], frozenRows: 1 });
+      await sheet.row([
+        { value: 'Name', header: true },
+        { value: 'Fixed', header: true },
+        { value: 'Prose', header: true },
+      ]);
+      for (let i = 0; i < 2500; i++)
+        await sheet.row([{ value: `name-${i}` }, { value: i }, { value: 'y'.repeat(100), wrap: true }]);
+      sheet.filter(1, 2501);
+      await sheet.finish();
+      await book.finish();
+    });
+    const s = sheetNamed(readWorkbook(file, 3), 'List');
+    expect(s.maxRow).toBe(2501);
+    expect(s.autoFilter).toBe('A1:C2501');
+    expect(s.freezePanes).toBe('A2');
+    // "name-999" is the longest of the first 1,000 rows: 8 + 2; the fixed column keeps 20; prose stops at 64.
+    expect(s.widths).toEqual({ A: 10, B: 20, C: 64 });
+    expect(cellAt(s, 'A1')).toMatchObject({ value: 'Name', bold: true, fill: 'FFDDEBF7' });
+    expect(readZip(file).bad).toBeNull();
+    expect(new Set(readZip(file).times.map((t) => t.join(' ')))).toEqual(new Set(['2026 11 1 11 0 0']));
+  });
+
+  it('widths come from the first 1,000 rows only: a longer value after them does not widen the column', async () => {
+    const s = sheetNamed(readWorkbook(writeTemp(await oneSheet(1_200)), 2), 'List');
+    expect(s.widths.A).toBe(10); // "name-999" + 2, not the 40 x's of the last row
+  });
+
+  it('the same content gives the same bytes', async () => {
+    expect((await oneSheet(300)).equals(await oneSheet(300))).toBe(true);
+  });
+
+  it('puts the banner on row 1 right of the columns, even on a sheet with no rows', async () => {
+    const bytes = await bookBytes(DATE, async (out) => {
+      const book = openBook(out, { author: 'a', title: 't', date: DATE, banner: 'PROVISIONAL' });
+      const sheet = book.addSheet('Empty', { columns: [{}, {}], frozenRows: 0 });
+      await sheet.finish();
+      await book.finish();
+    });
+    const s = sheetNamed(readWorkbook(writeTemp(bytes)), 'Empty');
+    expect(cellAt(s, 'D1')).toMatchObject({ value: 'PROVISIONAL', bold: true });
+  });
+
+  it('refuses rows out of order, a second open sheet, and links that leave the packet', async () => {
+    await expect(
+      bookBytes(DATE, async (out) => {
+        const book = openBook(out, { author: 'a', title: 't', date: DATE });
+        const sheet = book.addSheet('S', { columns: [{}], frozenRows: 0 });
+        await sheet.row([{ value: 'a' }], 3);
+        await sheet.row([{ value: 'b' }], 2);
+      }),
+    ).rejects.toThrow('row 2 comes after row 3');
+    await expect(
+      bookBytes(DATE, async (out) => {
+        const book = openBook(out, { author: 'a', title: 't', date: DATE });
+        book.addSheet('S', { columns: [{}], frozenRows: 0 });
+        book.addSheet('T', { columns: [{}], frozenRows: 0 });
+      }),
+    ).rejects.toThrow('sheet "S" is still being written');
+    for (const file of ['/etc/passwd', '../x.json', 'evidence/../../x', 'file:///x', 'C:/x'])
+      await expect(
+        bookBytes(DATE, async (out) => {
+          const book = openBook(out, { author: 'a', title: 't', date: DATE });
+          const sheet = book.addSheet('S', { columns: [{}], frozenRows: 0 });
+          await sheet.row([{ value: 'x', link: { file } }]);
+          await sheet.finish();
+        }),
+      ).rejects.toThrow('workbook link outside the packet');
+  });
+});
+
+function writeTemp(bytes: Buffer): string {
+  const file = tempFile();
+  writeFileSync(file, bytes);
+  return file;
+}
