@@ -6,6 +6,7 @@ import type { Config } from '../config/schema.js';
 import { DEMO_PERIOD, DEMO_PREVIOUS_PERIOD, demoExportedAt } from '../demo/generate-demo.js';
 import { prepareDemoHistory } from '../demo/demo-history.js';
 import { analyzeFolder, renderFolder } from '../pipeline/analyze-folder.js';
+import { sha256 } from '../util/hash.js';
 import { PACKET_FILE } from '../packet-folder.js';
 import { runTenant, summarise, type TenantRunResult } from '../pipeline/run-tenant.js';
 import { verifyFolder, verifyMessages } from '../pipeline/verify-folder.js';
@@ -346,7 +347,7 @@ async function remakePacket(folder: string, action: 'analyze' | 'render', render
   } catch (err) {
     throw new UsageError(`render: ${path.join(folder, PACKET_FILE)} is not valid JSON (${(err as Error).message})`);
   }
-  await renderFolder(folder, packet, text, renderOpts);
+  await renderFolder(folder, packet, sha256(text), renderOpts);
   return packet;
 }
 

@@ -66,17 +66,31 @@ async function exportsFor(packetDir: string, packet: Packet, wording: Wording): 
   return exportRows(packetDir, { deniedUploads: [], keyUsage: [], keyEvents: [] });
 }
 
-/** evidence/ → packet.json → PDF, XLSX, CSV → manifest.json, all inside `packetDir`. */
-export async function analyzeFolder(packetDir: string, opts: RenderOptions): Promise<Packet> {
-  const wording = opts.wording ?? loadWording();
+/**
+ * packet.json derived and written; only its hash is kept for the renderers, so its text (some 100 MB
+ * at 10,000 buckets) is not held while they run.
+ */
+async function deriveAndWrite(
+  packetDir: string,
+  wording: Wording,
+  opts: RenderOptions,
+): Promise<{ packet: Packet; packetSha256: string; exports: ExportRows }> {
   const started = performance.now();
   const { packet, text, exports } = await derivePacket(packetDir, wording, opts.written);
   opts.written?.dropContents();
   const derived = performance.now();
   opts.onPhaseTime?.('analyze', derived - started);
   await writeFileAtomic(path.join(packetDir, PACKET_FILE), text);
+  const packetSha256 = sha256(text);
   opts.onPhaseTime?.('write', performance.now() - derived);
-  await renderFolder(packetDir, packet, text, { ...opts, wording }, exports);
+  return { packet, packetSha256, exports };
+}
+
+/** evidence/ → packet.json → PDF, XLSX, CSV → manifest.json, all inside `packetDir`. */
+export async function analyzeFolder(packetDir: string, opts: RenderOptions): Promise<Packet> {
+  const wording = opts.wording ?? loadWording();
+  const { packet, packetSha256, exports } = await deriveAndWrite(packetDir, wording, opts);
+  await renderFolder(packetDir, packet, packetSha256, { ...opts, wording }, exports);
   return packet;
 }
 
@@ -88,13 +102,12 @@ export async function renderInto(
   outDir: string,
   packetDir: string,
   packet: Packet,
-  packetText: string,
+  packetSha256: string,
   opts: RenderOptions,
   given?: ExportRows,
 ): Promise<string[]> {
   const wording = opts.wording ?? loadWording();
   const exports = given ?? (await exportsFor(packetDir, packet, wording));
-  const packetSha256 = sha256(packetText);
   const written: string[] = [];
   for (const r of RENDERERS) {
     written.push(
@@ -115,7 +128,7 @@ export async function renderInto(
 export async function renderFolder(
   packetDir: string,
   packet: Packet,
-  packetText: string,
+  packetSha256: string,
   opts: RenderOptions,
   exports?: ExportRows,
 ): Promise<void> {
@@ -129,7 +142,7 @@ export async function renderFolder(
     mark = now;
   };
   try {
-    const written = await renderInto(staging, packetDir, packet, packetText, opts, exports);
+    const written = await renderInto(staging, packetDir, packet, packetSha256, opts, exports);
     lap('render');
     for (const rel of written) {
       const dest = path.join(packetDir, ...rel.split('/'));

@@ -7,7 +7,7 @@ import type { Packet } from '../model/packet.js';
 import { REVISION_NOTE } from './revisions.js';
 import { TOOL } from '../tool.js';
 import { EVIDENCE_DIR, evidencePaths } from '../evidence/evidence-store.js';
-import { listFilesRecursive, sha256File } from '../util/hash.js';
+import { listFilesRecursive, sha256, sha256File } from '../util/hash.js';
 import {
   checkFiles,
   MANIFEST_COMPANIONS,
@@ -168,7 +168,7 @@ async function checkRendered(
 ): Promise<RenderedCheck[]> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 's3e-verify-'));
   try {
-    const written = await renderInto(scratch, folder, packet, packetText, render, exports);
+    const written = await renderInto(scratch, folder, packet, sha256(packetText), render, exports);
     const checks: RenderedCheck[] = [];
     for (const rel of [...written].sort()) {
       const mine = path.join(scratch, ...rel.split('/'));

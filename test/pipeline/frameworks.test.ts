@@ -12,6 +12,7 @@ import { stableJson } from '../../src/util/atomic-write.js';
 import { demoWorkspace } from '../support/demo-workspace.js';
 import { pageText, readPdf } from '../support/pdf-reader.js';
 import { readWorkbook, sheetNamed } from '../support/xlsx-reader.js';
+import { sha256 } from '../../src/util/hash.js';
 
 let ws: Awaited<ReturnType<typeof demoWorkspace>>;
 let folder: string;
@@ -243,7 +244,7 @@ describe('packets issued before frameworks were selectable', () => {
     const text = stableJson(old);
     const scratch = mkdtempSync(path.join(os.tmpdir(), 's3e-rerender-'));
     try {
-      const written = await renderInto(scratch, folder, old, text, { pageSize: 'A4', topFindings: 6 });
+      const written = await renderInto(scratch, folder, old, sha256(text), { pageSize: 'A4', topFindings: 6 });
       expect(written.filter((f) => f.startsWith('exports/compliance-'))).toEqual([]);
       const wb = readWorkbook(path.join(scratch, 'acme-2026-10.xlsx'), 200);
       expect(wb.sheetNames.filter((n) => /CIS|NIST|SOC/.test(n))).toEqual([]);
