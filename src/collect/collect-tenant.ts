@@ -319,6 +319,28 @@ async function readInventories(
   );
 }
 
+/** One key as read: the records every reference that resolves to it shares. */
+type KeyReads = Pick<KeyEvidence, 'describe' | 'rotation' | 'policy' | 'extra'>;
+
+/** A wanted reference with the key it names, as far as the account's aliases tell. */
+interface ResolvedWant {
+  want: KeyWanted;
+  source: AccountSource;
+  /** What KMS is asked with for this reference: the reference, or the key id its alias targets. */
+  keyId: string;
+  /** The key (or, unresolved, the alias) the reference names, in its account and region. */
+  identity: string;
+  /** Folder segment of the key's records. */
+  folder: string;
+}
+
+/**
+ * Reads every wanted key once: references are first resolved (aliases through ListAliases, key ARNs
+ * and bare key ids to their key id), and all references to one key in one account and region share
+ * one set of reads (DescribeKey, rotation, policy, tags), asked by the key ARN when one of them gives
+ * it (cross-account keys can only be read by ARN), else by key id. Each reference keeps its own
+ * KeyEvidence, pointing at the shared records.
+ */
 async function collectKeys(
   wanted: KeyWanted[],
   sources: Map<string, AccountSource>,
@@ -337,20 +359,16 @@ async function collectKeys(
     let aliases = aliasCache.get(cacheKey);
     if (!aliases) {
       const source = sources.get(account)!;
-      aliases = (async () => {
-        const rec = await writer.writeRecord(
+      aliases = (async () =>
+        writer.writeRecord(
           `${evidencePaths.account(account)}/kms/${safeSegment(region)}/list-aliases.json`,
           await source.listAliases(region),
-        );
-        return rec;
-      })();
+        ))();
       aliasCache.set(cacheKey, aliases);
     }
     return aliases;
   };
-  let done = 0;
-  const limit = pLimit(concurrency);
-  const readKey = async (w: KeyWanted): Promise<KeyEvidence | undefined> => {
+  const resolve = async (w: KeyWanted): Promise<ResolvedWant | undefined> => {
     // A key in an account the tenant does not list is read through the account that referenced it.
     const source = sources.get(w.account) ?? sources.get(w.via);
     if (!source) return undefined;
@@ -363,20 +381,29 @@ async function collectKeys(
       if (target) keyId = target;
     }
     const resolved = parseKeyReference(keyId);
-    const dir = evidencePaths.key(w.account, w.region, resolved.kind === 'key' ? resolved.keyId : resolved.aliasName);
+    const folder = resolved.kind === 'key' ? resolved.keyId : resolved.aliasName;
+    return { want: w, source, keyId, identity: `${w.account}|${w.region}|${resolved.kind}|${folder}`, folder };
+  };
+  // Alias lists are asked for in the wanted (sorted) order, all at once.
+  const resolved = (await Promise.all(wanted.map(resolve))).filter((r): r is ResolvedWant => r !== undefined);
+  const groups = new Map<string, ResolvedWant[]>();
+  for (const r of resolved) groups.set(r.identity, [...(groups.get(r.identity) ?? []), r]);
+
+  let done = 0;
+  const limit = pLimit(concurrency);
+  const readOnce = async (members: ResolvedWant[]): Promise<KeyReads> => {
+    const first = members[0]!;
+    const { source, folder } = first;
+    const { account, region } = first.want;
+    const keyId = members.find((m) => m.keyId.startsWith('arn:'))?.keyId ?? first.keyId;
+    const dir = evidencePaths.key(account, region, folder);
     const call = async <T>(op: KeyOperation | KeyExtraOperation) =>
       (await writer.writeRecord(`${dir}/${CLI_FILE[op]}`, {
-        ...(await source.keyCall(op, keyId, w.region)),
-        account: w.account,
+        ...(await source.keyCall(op, keyId, region)),
+        account,
       })) as FiledRecord<T>;
     const describe = await call<DescribeKeyOutput>('DescribeKey');
-    const key: KeyEvidence = {
-      reference: w.reference,
-      referencedBy: [...w.referencedBy].sort(),
-      account: w.account,
-      region: w.region,
-      describe,
-    };
+    const reads: KeyReads = { describe };
     if (describe.outcome === 'ok') {
       const customer = describe.response.KeyMetadata?.KeyManager === 'CUSTOMER';
       const [rotation, policy, tags] = await Promise.all([
@@ -384,16 +411,25 @@ async function collectKeys(
         call<GetKeyPolicyOutput>('GetKeyPolicy'),
         customer ? call('ListResourceTags') : undefined,
       ]);
-      if (rotation) key.rotation = rotation;
-      key.policy = policy;
-      if (tags) key.extra = { ListResourceTags: tags };
+      if (rotation) reads.rotation = rotation;
+      reads.policy = policy;
+      if (tags) reads.extra = { ListResourceTags: tags };
     }
-    args.onProgress?.({ phase: 'keys', account: w.account, done: ++done, total: wanted.length });
-    return key;
+    args.onProgress?.({ phase: 'keys', account, done: ++done, total: groups.size });
+    return reads;
   };
-  const keys = (await Promise.all(wanted.map((w) => limit(() => readKey(w))))).filter(
-    (k): k is KeyEvidence => k !== undefined,
-  );
+  const reads = new Map([...groups].map(([identity, members]) => [identity, limit(() => readOnce(members))] as const));
+  const keys: KeyEvidence[] = [];
+  for (const r of resolved) {
+    const read = await reads.get(r.identity)!;
+    keys.push({
+      reference: r.want.reference,
+      referencedBy: [...r.want.referencedBy].sort(),
+      account: r.want.account,
+      region: r.want.region,
+      ...read,
+    });
+  }
   // Alias lists in the order they were first needed (keys start in sorted order), whatever order they finished in.
   for (const [cacheKey, rec] of aliasCache) {
     const account = cacheKey.split('|')[0];

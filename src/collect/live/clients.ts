@@ -18,6 +18,8 @@ function commonConfig(
     credentials,
     maxAttempts: opts.maxAttempts,
     retryMode: 'adaptive',
+    // The handler chain is built once per command class, not on every call (each call paid for it).
+    cacheMiddleware: true,
     requestHandler: {
       requestTimeout: opts.timeoutMs,
       throwOnRequestTimeout: true,

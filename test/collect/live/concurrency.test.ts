@@ -25,16 +25,6 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  const c = fake.recorder.calls;
-  console.log(
-    c.length,
-    c[0]?.at,
-    c[c.length - 1]?.at,
-    c
-      .filter((_, i) => i % 20 === 0)
-      .map((x) => `${x.at} ${x.operation} ${x.region}`)
-      .join('\n'),
-  );
   await run?.cleanup();
   await fake?.close();
 });
