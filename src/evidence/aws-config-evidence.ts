@@ -27,8 +27,11 @@ export interface AwsConfigRegionEvidence {
     resourceType: HistoryResourceType;
     resourceId: string;
     record: FiledRecord<GetResourceConfigHistoryOutput>;
-    /** The newest item at or before the period's start: the state the period's first change is compared with. */
-    before: FiledRecord<GetResourceConfigHistoryOutput>;
+    /**
+     * The newest item at or before the period's start: the state the period's first change is compared
+     * with. Read only when the period's history lists an item (absent otherwise: nothing to compare).
+     */
+    before?: FiledRecord<GetResourceConfigHistoryOutput>;
   }>;
 }
 
@@ -56,7 +59,7 @@ interface RegionIndex {
   recorderStatus: string;
   rules?: string;
   compliance: Array<{ rule: string; file: string }>;
-  history: Array<{ resourceType: HistoryResourceType; resourceId: string; file: string; before: string }>;
+  history: Array<{ resourceType: HistoryResourceType; resourceId: string; file: string; before?: string }>;
 }
 
 interface IndexFile {
@@ -83,7 +86,7 @@ export async function writeAwsConfigEvidence(writer: EvidenceWriter, ev: AwsConf
           resourceType: h.resourceType,
           resourceId: h.resourceId,
           file: h.record.file,
-          before: h.before.file,
+          ...(h.before ? { before: h.before.file } : {}),
         })),
       })),
     })),
@@ -133,7 +136,7 @@ export async function loadAwsConfigEvidence(
             resourceType: h.resourceType,
             resourceId: h.resourceId,
             record: await readRecordOf<GetResourceConfigHistoryOutput>(h.file),
-            before: await readRecordOf<GetResourceConfigHistoryOutput>(h.before),
+            ...(h.before ? { before: await readRecordOf<GetResourceConfigHistoryOutput>(h.before) } : {}),
           })),
         ),
       });

@@ -94,7 +94,15 @@ export function awsConfigSection(input: AwsConfigInput): AwsConfigResult {
           resourceId: h.resourceId,
           resource,
         };
-        history.push(resourceHistory(target, { record: h.record, before: h.before }, input.period, events, w));
+        history.push(
+          resourceHistory(
+            target,
+            { record: h.record, ...(h.before ? { before: h.before } : {}) },
+            input.period,
+            events,
+            w,
+          ),
+        );
       }
     }
   }

@@ -122,12 +122,17 @@ async function collectRegion(
     historyTargets(args, source.account, region).map((t) =>
       limit(async () => {
         const file = `get-resource-config-history/${resourceTypeFolder(t.resourceType)}/${safeSegment(t.resourceId)}`;
-        const [record, before] = await Promise.all([
-          source.resourceHistory(region, t.resourceType, t.resourceId, args.window).then((r) => write(file, r)),
-          source
-            .stateBefore(region, t.resourceType, t.resourceId, args.window.earlierTime)
-            .then((r) => write(`${file}.before`, r)),
-        ]);
+        const record = await write(
+          file,
+          await source.resourceHistory(region, t.resourceType, t.resourceId, args.window),
+        );
+        // The state before the period only says what the period's first change changed from: it is
+        // read when the period's history lists an item, and nowhere else (most resources do not change).
+        if (record.outcome !== 'ok' || (record.response.configurationItems ?? []).length === 0) return { ...t, record };
+        const before = await write(
+          `${file}.before`,
+          await source.stateBefore(region, t.resourceType, t.resourceId, args.window.earlierTime),
+        );
         return { ...t, record, before };
       }),
     ),

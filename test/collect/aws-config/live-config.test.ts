@@ -102,6 +102,13 @@ beforeAll(async () => {
             resourceId: 'acme-data',
             captureTime: '2026-11-03T10:00:00Z',
           },
+          // Recorded, but unchanged in the period: its history is read (empty), the state before it is not.
+          {
+            region: 'eu-west-1',
+            resourceType: 'AWS::KMS::Key',
+            resourceId: 'k-1',
+            captureTime: '2026-08-01T00:00:00Z',
+          },
         ],
       },
       { id: B, role: { name: 'EvidenceReader' }, buckets: [] },
@@ -252,13 +259,13 @@ describe('AWS Config over the wire', () => {
       laterTime: '2026-11-01T00:00:00Z',
     });
     expect(
-      data.before.outcome === 'ok' &&
+      data.before?.outcome === 'ok' &&
         data.before.response.configurationItems?.map((i) => i.configurationItemCaptureTime),
     ).toEqual(['2026-09-20T08:00:00.000Z']);
     expect(data.record.file).toBe(
       `evidence/aws-config/${A}/eu-west-1/get-resource-config-history/AWS_S3_Bucket/acme-data.json`,
     );
-    expect(data.before.file).toBe(
+    expect(data.before?.file).toBe(
       `evidence/aws-config/${A}/eu-west-1/get-resource-config-history/AWS_S3_Bucket/acme-data.before.json`,
     );
     // Config has no record of acme-logs: an error code the analysis reads as "not recorded".
@@ -266,6 +273,22 @@ describe('AWS Config over the wire', () => {
       outcome: 'error',
       error: { code: 'ResourceNotDiscoveredException' },
     });
+  });
+
+  it('reads the state before the period only for a resource the period changed', () => {
+    const eu = region(A, 'eu-west-1');
+    const k1 = eu.history[2]!;
+    expect(k1.record.outcome === 'ok' && k1.record.response.configurationItems).toEqual([]);
+    expect(eu.history.map((h) => [h.resourceId, h.before === undefined])).toEqual([
+      ['acme-data', false],
+      ['acme-logs', true],
+      ['k-1', true],
+    ]);
+    // acme-data: its period in 2 pages (one item per page) and the state before it; acme-logs and k-1: one call each.
+    const sent = fake.recorder.calls.filter(
+      (c) => c.operation === 'GetResourceConfigHistory' && c.account === A && c.region === 'eu-west-1',
+    );
+    expect(sent).toHaveLength(5);
   });
 
   it('AccessDenied: every call of the refusing account is an access_denied record, and collection goes on', () => {
@@ -277,8 +300,8 @@ describe('AWS Config over the wire', () => {
     expect(b.recorderStatus.outcome).toBe('access_denied');
     expect(b.rules?.outcome).toBe('access_denied');
     expect(b.compliance).toEqual([]);
-    expect(b.history.map((h) => [h.resourceId, h.record.outcome, h.before.outcome])).toEqual([
-      ['bee-data', 'access_denied', 'access_denied'],
+    expect(b.history.map((h) => [h.resourceId, h.record.outcome, h.before])).toEqual([
+      ['bee-data', 'access_denied', undefined],
     ]);
   });
 
