@@ -2,24 +2,18 @@ import pLimit from 'p-limit';
 import type { Period } from '../config/period.js';
 import type { TenantConfig } from '../config/schema.js';
 import type {
-  DescribeKeyOutput,
-  GetKeyPolicyOutput,
-  GetKeyRotationStatusOutput,
-  ListAliasesOutput,
-} from '../evidence/aws-shapes.js';
-import type {
   AccountEvidence,
   BucketEvidence,
   ExcludedBucket,
-  KeyEvidence,
   RunInfo,
   TenantEvidence,
 } from '../evidence/bundle.js';
 import type { InventoryEvidence } from '../evidence/inventory.js';
 import type { FiledRecord } from '../evidence/record.js';
-import { EvidenceWriter, evidencePaths, safeSegment, writeEvidenceIndex } from '../evidence/evidence-store.js';
+import { EvidenceWriter, evidencePaths, writeEvidenceIndex } from '../evidence/evidence-store.js';
 import { hashTree } from '../util/hash.js';
 import { parseKeyReference } from './key-reference.js';
+import { KeyReads } from './key-reads.js';
 import { DEFAULT_WORK } from './live/options.js';
 import { regionFromLocationConstraint, selectByName, selectByTags } from './select-buckets.js';
 import {
@@ -27,11 +21,9 @@ import {
   type AccountSource,
   type BucketExtraOperation,
   type BucketOperation,
-  type KeyExtraOperation,
-  type KeyOperation,
 } from './source.js';
 
-const CLI_FILE: Record<BucketOperation | BucketExtraOperation | KeyOperation | KeyExtraOperation, string> = {
+const CLI_FILE: Record<BucketOperation | BucketExtraOperation, string> = {
   GetBucketLocation: 'get-bucket-location.json',
   GetBucketTagging: 'get-bucket-tagging.json',
   GetBucketEncryption: 'get-bucket-encryption.json',
@@ -42,10 +34,6 @@ const CLI_FILE: Record<BucketOperation | BucketExtraOperation | KeyOperation | K
   ListBucketInventoryConfigurations: 'list-bucket-inventory-configurations.json',
   GetBucketVersioning: 'get-bucket-versioning.json',
   GetObjectLockConfiguration: 'get-object-lock-configuration.json',
-  DescribeKey: 'describe-key.json',
-  GetKeyRotationStatus: 'get-key-rotation-status.json',
-  GetKeyPolicy: 'get-key-policy.json',
-  ListResourceTags: 'list-resource-tags.json',
 };
 
 /** Reads one bucket's inventory; supplied by the caller so live and offline runs share this code. */
@@ -99,15 +87,6 @@ export interface CollectTenantArgs {
   missingAccounts?: Array<{ account: string; message: string }>;
 }
 
-interface KeyWanted {
-  reference: string;
-  account: string;
-  /** The tenant account that referenced the key; keys in other accounts are read through it. */
-  via: string;
-  region: string;
-  referencedBy: Set<string>;
-}
-
 /** Collects every piece of S3/KMS evidence for one tenant and writes it to the evidence folder. */
 export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvidence> {
   const { tenant, writer } = args;
@@ -115,30 +94,18 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
   const excluded: ExcludedBucket[] = [];
   const undetermined: ExcludedBucket[] = [];
   const problems = (args.missingAccounts ?? []).map((m) => ({ scope: `account ${m.account}`, message: m.message }));
-  const keysWanted = new Map<string, KeyWanted>();
   const sourceByAccount = new Map(args.sources.map((s) => [s.account, s]));
-
-  const wantKey = (reference: string, account: string, region: string, by: string) => {
-    const ref = parseKeyReference(reference);
-    const owner = ref.account ?? account;
-    const keyRegion = ref.region ?? region;
-    const id = `${owner}|${keyRegion}|${reference}`;
-    const entry = keysWanted.get(id) ?? {
-      reference,
-      account: owner,
-      via: account,
-      region: keyRegion,
-      referencedBy: new Set<string>(),
-    };
-    entry.referencedBy.add(by);
-    keysWanted.set(id, entry);
-  };
-
   const work = {
     ...DEFAULT_COLLECT_WORK,
     ...args.work,
     ...(args.bucketConcurrency ? { buckets: args.bucketConcurrency } : {}),
   };
+  // Keys are read while buckets still are: each as soon as a bucket (or the config) names it.
+  const keyReads = new KeyReads(sourceByAccount, writer, work.keys, (p) => args.onProgress?.({ phase: 'keys', ...p }));
+  for (const arn of tenant.kmsKeys) {
+    const ref = parseKeyReference(arn);
+    keyReads.want(arn, ref.account ?? tenant.accounts[0]!.id, ref.region ?? 'us-east-1', 'config');
+  }
   const timed = async <T>(phase: CollectPhase, fn: () => Promise<T>): Promise<T> => {
     const started = performance.now();
     try {
@@ -167,6 +134,7 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
           names.map((name) =>
             limit(async () => {
               const r = await collectBucket(source, name, listedRegion.get(name), args);
+              if (r.kind === 'selected') wantBucketKey(keyReads, r.bucket);
               args.onProgress?.({ phase: 'buckets', account, done: ++done, total: names.length });
               return r;
             }),
@@ -198,23 +166,9 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
         continue;
       }
       selected.push(r.bucket);
-      const enc = r.bucket.encryption;
-      if (enc.outcome === 'ok') {
-        const rule = enc.response.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault;
-        if (rule?.SSEAlgorithm?.startsWith('aws:kms')) {
-          wantKey(rule.KMSMasterKeyID ?? 'alias/aws/s3', account, r.bucket.region ?? 'us-east-1', r.bucket.name);
-        }
-      }
     }
   }
-  for (const arn of tenant.kmsKeys) {
-    const ref = parseKeyReference(arn);
-    wantKey(arn, ref.account ?? tenant.accounts[0]!.id, ref.region ?? 'us-east-1', 'config');
-  }
-
-  const keys = await timed('keys', () =>
-    collectKeys([...keysWanted.values()], sourceByAccount, accounts, args, work.keys),
-  );
+  const keys = await timed('keys', () => keyReads.gather(accounts));
   const buckets = await timed('inventory', () => readInventories(selected, args, work.inventory));
   const evidence = {
     run: args.run,
@@ -231,6 +185,15 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
   };
   await writeEvidenceIndex(writer, evidence);
   return { ...evidence, files: await hashTree(writer.packetDir, 'evidence', writer.written.fileHashes()) };
+}
+
+/** The KMS key a selected bucket's default encryption names (alias/aws/s3 when it names none). */
+function wantBucketKey(keyReads: KeyReads, bucket: Omit<BucketEvidence, 'inventory'>): void {
+  const enc = bucket.encryption;
+  if (enc.outcome !== 'ok') return;
+  const rule = enc.response.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault;
+  if (rule?.SSEAlgorithm?.startsWith('aws:kms'))
+    keyReads.want(rule.KMSMasterKeyID ?? 'alias/aws/s3', bucket.account, bucket.region ?? 'us-east-1', bucket.name);
 }
 
 type BucketOutcome =
@@ -317,125 +280,6 @@ async function readInventories(
       }),
     ),
   );
-}
-
-/** One key as read: the records every reference that resolves to it shares. */
-type KeyReads = Pick<KeyEvidence, 'describe' | 'rotation' | 'policy' | 'extra'>;
-
-/** A wanted reference with the key it names, as far as the account's aliases tell. */
-interface ResolvedWant {
-  want: KeyWanted;
-  source: AccountSource;
-  /** What KMS is asked with for this reference: the reference, or the key id its alias targets. */
-  keyId: string;
-  /** The key (or, unresolved, the alias) the reference names, in its account and region. */
-  identity: string;
-  /** Folder segment of the key's records. */
-  folder: string;
-}
-
-/**
- * Reads every wanted key once: references are first resolved (aliases through ListAliases, key ARNs
- * and bare key ids to their key id), and all references to one key in one account and region share
- * one set of reads (DescribeKey, rotation, policy, tags), asked by the key ARN when one of them gives
- * it (cross-account keys can only be read by ARN), else by key id. Each reference keeps its own
- * KeyEvidence, pointing at the shared records.
- */
-async function collectKeys(
-  wanted: KeyWanted[],
-  sources: Map<string, AccountSource>,
-  accounts: AccountEvidence[],
-  args: CollectTenantArgs,
-  concurrency: number,
-): Promise<KeyEvidence[]> {
-  const { writer } = args;
-  const aliasCache = new Map<string, Promise<FiledRecord<ListAliasesOutput>>>();
-  wanted.sort(
-    (a, b) =>
-      a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || a.reference.localeCompare(b.reference),
-  );
-  const aliasesOf = (account: string, region: string) => {
-    const cacheKey = `${account}|${region}`;
-    let aliases = aliasCache.get(cacheKey);
-    if (!aliases) {
-      const source = sources.get(account)!;
-      aliases = (async () =>
-        writer.writeRecord(
-          `${evidencePaths.account(account)}/kms/${safeSegment(region)}/list-aliases.json`,
-          await source.listAliases(region),
-        ))();
-      aliasCache.set(cacheKey, aliases);
-    }
-    return aliases;
-  };
-  const resolve = async (w: KeyWanted): Promise<ResolvedWant | undefined> => {
-    // A key in an account the tenant does not list is read through the account that referenced it.
-    const source = sources.get(w.account) ?? sources.get(w.via);
-    if (!source) return undefined;
-    const ref = parseKeyReference(w.reference);
-    let keyId = w.reference;
-    // Aliases are read for every region of an own account's keys: they name keys on the page.
-    const aliases = source.account === w.account ? await aliasesOf(w.account, w.region) : undefined;
-    if (ref.kind === 'alias' && aliases?.outcome === 'ok') {
-      const target = aliases.response.Aliases?.find((a) => a.AliasName === ref.aliasName)?.TargetKeyId;
-      if (target) keyId = target;
-    }
-    const resolved = parseKeyReference(keyId);
-    const folder = resolved.kind === 'key' ? resolved.keyId : resolved.aliasName;
-    return { want: w, source, keyId, identity: `${w.account}|${w.region}|${resolved.kind}|${folder}`, folder };
-  };
-  // Alias lists are asked for in the wanted (sorted) order, all at once.
-  const resolved = (await Promise.all(wanted.map(resolve))).filter((r): r is ResolvedWant => r !== undefined);
-  const groups = new Map<string, ResolvedWant[]>();
-  for (const r of resolved) groups.set(r.identity, [...(groups.get(r.identity) ?? []), r]);
-
-  let done = 0;
-  const limit = pLimit(concurrency);
-  const readOnce = async (members: ResolvedWant[]): Promise<KeyReads> => {
-    const first = members[0]!;
-    const { source, folder } = first;
-    const { account, region } = first.want;
-    const keyId = members.find((m) => m.keyId.startsWith('arn:'))?.keyId ?? first.keyId;
-    const dir = evidencePaths.key(account, region, folder);
-    const call = async <T>(op: KeyOperation | KeyExtraOperation) =>
-      (await writer.writeRecord(`${dir}/${CLI_FILE[op]}`, {
-        ...(await source.keyCall(op, keyId, region)),
-        account,
-      })) as FiledRecord<T>;
-    const describe = await call<DescribeKeyOutput>('DescribeKey');
-    const reads: KeyReads = { describe };
-    if (describe.outcome === 'ok') {
-      const customer = describe.response.KeyMetadata?.KeyManager === 'CUSTOMER';
-      const [rotation, policy, tags] = await Promise.all([
-        customer ? call<GetKeyRotationStatusOutput>('GetKeyRotationStatus') : undefined,
-        call<GetKeyPolicyOutput>('GetKeyPolicy'),
-        customer ? call('ListResourceTags') : undefined,
-      ]);
-      if (rotation) reads.rotation = rotation;
-      reads.policy = policy;
-      if (tags) reads.extra = { ListResourceTags: tags };
-    }
-    args.onProgress?.({ phase: 'keys', account, done: ++done, total: groups.size });
-    return reads;
-  };
-  const reads = new Map([...groups].map(([identity, members]) => [identity, limit(() => readOnce(members))] as const));
-  const keys: KeyEvidence[] = [];
-  for (const r of resolved) {
-    const read = await reads.get(r.identity)!;
-    keys.push({
-      reference: r.want.reference,
-      referencedBy: [...r.want.referencedBy].sort(),
-      account: r.want.account,
-      region: r.want.region,
-      ...read,
-    });
-  }
-  // Alias lists in the order they were first needed (keys start in sorted order), whatever order they finished in.
-  for (const [cacheKey, rec] of aliasCache) {
-    const account = cacheKey.split('|')[0];
-    accounts.find((a) => a.id === account)?.aliases.push(await rec);
-  }
-  return keys;
 }
 
 /** Names that occur more than once, with how often. */

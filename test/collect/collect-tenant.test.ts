@@ -53,8 +53,8 @@ const kmsCalls = (operation: string) =>
     .map((c) => `${c.region} ${c.key}`);
 
 describe('key reads', () => {
-  it('reads each key once per account and region, by its ARN when a reference gives it', () => {
-    expect(kmsCalls('DescribeKey').sort()).toEqual([`eu-west-1 ${OTHER}`, `eu-west-1 ${ARN}`, `us-east-1 ${KEY}`]);
+  it('reads each key once per account and region, by its key id in its own account', () => {
+    expect(kmsCalls('DescribeKey').sort()).toEqual([`eu-west-1 ${KEY}`, `eu-west-1 ${OTHER}`, `us-east-1 ${KEY}`]);
     expect(kmsCalls('GetKeyPolicy')).toHaveLength(3);
     expect(kmsCalls('GetKeyRotationStatus')).toHaveLength(3);
     expect(kmsCalls('ListResourceTags')).toHaveLength(3);
@@ -80,6 +80,15 @@ describe('key reads', () => {
 
   it('reports progress once per key read', () => {
     const keys = run.progress.filter((p) => p.phase === 'keys');
-    expect(keys.map((p) => `${p.done}/${p.total}`)).toEqual(['1/3', '2/3', '3/3']);
+    expect(keys.map((p) => p.done)).toEqual([1, 2, 3]);
+    expect(keys.at(-1)?.total).toBe(3);
+  });
+
+  it('lists each alias list once, under its account', () => {
+    expect(run.evidence.accounts[0]!.aliases.map((a) => a.file)).toEqual([
+      `evidence/accounts/${A}/kms/eu-west-1/list-aliases.json`,
+      `evidence/accounts/${A}/kms/us-east-1/list-aliases.json`,
+    ]);
+    expect(fake.recorder.calls.filter((c) => c.operation === 'ListAliases')).toHaveLength(2);
   });
 });
