@@ -1,13 +1,7 @@
 import pLimit from 'p-limit';
 import type { Period } from '../config/period.js';
 import type { TenantConfig } from '../config/schema.js';
-import type {
-  AccountEvidence,
-  BucketEvidence,
-  ExcludedBucket,
-  RunInfo,
-  TenantEvidence,
-} from '../evidence/bundle.js';
+import type { AccountEvidence, BucketEvidence, ExcludedBucket, RunInfo, TenantEvidence } from '../evidence/bundle.js';
 import type { InventoryEvidence } from '../evidence/inventory.js';
 import type { FiledRecord } from '../evidence/record.js';
 import { EvidenceWriter, evidencePaths, writeEvidenceIndex } from '../evidence/evidence-store.js';
@@ -85,6 +79,8 @@ export interface CollectTenantArgs {
   onPhaseTime?: (phase: CollectPhase, ms: number) => void;
   /** Accounts of the tenant that had no usable source (e.g. no offline export configured). */
   missingAccounts?: Array<{ account: string; message: string }>;
+  /** Told of each bucket as soon as it is selected (so later phases can start reading it). */
+  onBucketSelected?: (bucket: { account: string; name: string; region?: string }) => void;
 }
 
 /** Collects every piece of S3/KMS evidence for one tenant and writes it to the evidence folder. */
@@ -134,7 +130,10 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
           names.map((name) =>
             limit(async () => {
               const r = await collectBucket(source, name, listedRegion.get(name), args);
-              if (r.kind === 'selected') wantBucketKey(keyReads, r.bucket);
+              if (r.kind === 'selected') {
+                wantBucketKey(keyReads, r.bucket);
+                args.onBucketSelected?.(r.bucket);
+              }
               args.onProgress?.({ phase: 'buckets', account, done: ++done, total: names.length });
               return r;
             }),

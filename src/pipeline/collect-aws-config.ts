@@ -4,12 +4,18 @@ import {
   hasConfigExport,
   offlineConfigSource,
   type AwsConfigSource,
+  type HistoryWindow,
 } from '../collect/aws-config/index.js';
 import type { Period } from '../config/period.js';
 import type { TenantConfig } from '../config/schema.js';
 import type { TenantEvidence } from '../evidence/bundle.js';
 import type { AwsConfigEvidence } from '../evidence/aws-config-evidence.js';
 import type { EvidenceWriter } from '../evidence/evidence-store.js';
+
+/** The configuration history read for a period: the period itself. */
+export function historyWindow(period: Period): HistoryWindow {
+  return { earlierTime: period.startUtc, laterTime: period.endUtc };
+}
 
 /**
  * AWS Config for every tenant account: from its offline export when it has one (an export without a
@@ -52,7 +58,7 @@ export async function collectAwsConfigEvidence(args: {
   }
   return collectAwsConfig({
     tenant: args.tenant,
-    window: { earlierTime: args.period.startUtc, laterTime: args.period.endUtc },
+    window: historyWindow(args.period),
     buckets: args.evidence.buckets,
     keys: args.evidence.keys,
     sources,

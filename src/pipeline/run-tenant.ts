@@ -18,7 +18,8 @@ import { TOOL } from '../tool.js';
 import { analyzeFolder } from './analyze-folder.js';
 import { collectLogs, type KmsEventLookupFn } from './collect-logs.js';
 import { collectGovernance } from './collect-governance.js';
-import { collectAwsConfigEvidence } from './collect-aws-config.js';
+import { collectAwsConfigEvidence, historyWindow } from './collect-aws-config.js';
+import { prefetchingConfigSource, type PrefetchingConfigSource } from '../collect/aws-config/prefetching-source.js';
 import type { AwsConfigSource } from '../collect/aws-config/index.js';
 import { writeAwsConfigEvidence } from '../evidence/aws-config-evidence.js';
 import { writeGovernanceEvidence } from '../evidence/governance-evidence.js';
@@ -173,7 +174,7 @@ export async function collectTenantEvidence(
   const emit = progressOf(args);
   const sources: AccountSource[] = [];
   const missingAccounts: Array<{ account: string; message: string }> = [];
-  let liveConfig: AwsConfigSource[] | undefined;
+  let liveConfig: PrefetchingConfigSource[] | undefined;
   const exportTimes: string[] = [];
   const offlineAccounts = tenant.accounts.filter((a) => a.offlineExport);
   const otherExports = new Map(offlineAccounts.map((a) => [a.id, a.offlineExport!]));
@@ -201,7 +202,8 @@ export async function collectTenantEvidence(
         inPhase(emit, 'connect', () => args.live!.sources({ ...tenant, accounts: liveAccounts })),
       );
       sources.push(...live.sources);
-      liveConfig = live.configSources;
+      // Each selected bucket's AWS Config history is read while the buckets still are (see onBucketSelected).
+      liveConfig = live.configSources?.map((c) => prefetchingConfigSource(c, historyWindow(period)));
       missingAccounts.push(...live.problems);
       identity = live.identity ?? identity;
     }
@@ -248,6 +250,12 @@ export async function collectTenantEvidence(
     work,
     onProgress: (p: CollectProgress) =>
       emit({ phase: p.phase, state: p.done === 1 ? 'start' : 'update', done: p.done, total: p.total }),
+    onBucketSelected: (b) => {
+      // Only where the AWS Config phase reads: the account's configured regions.
+      const regions = tenant.accounts.find((a) => a.id === b.account)?.regions ?? [];
+      if (b.region && regions.includes(b.region))
+        liveConfig?.find((c) => c.account === b.account)?.prefetchBucket(b.region, b.name);
+    },
     onPhaseTime: (phase, ms) => {
       clock.add(phase === 'buckets' ? 'collectBuckets' : phase === 'keys' ? 'collectKeys' : 'collectInventory', ms);
       emit({ phase, state: 'end', ...(phase === 'inventory' ? { bytes: inventoryRead.bytes } : {}) });
