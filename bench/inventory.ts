@@ -1,36 +1,73 @@
 /**
  * Inventory reader throughput: generates a deterministic S3 Inventory report (gzipped CSV data files
- * and a manifest, as AWS lays them out), times `gzip -dc` over the same files as the yardstick,
- * then times collectInventory over them and samples its memory.
+ * and a manifest, as AWS lays them out) and the same rows as Parquet (written by DuckDB), then times,
+ * in interleaved rounds: Node's own gunzip of the CSV files (the floor: the reader cannot be faster
+ * than gunzipping), `gzip -dc`, collectInventory with one and with two worker threads over each
+ * report, and DuckDB reading the Parquet files; medians are compared, and memory is sampled.
  *
- *   node dist/bench/inventory.js [rows] [files] [workDir]
+ *   node dist/bench/inventory.js [rows] [files] [workDir] [rounds]
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { createGzip } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createGunzip, createGzip } from 'node:zlib';
 import { collectInventory } from '../src/collect/inventory/index.js';
 import { reportWindow } from '../src/collect/inventory/report-window.js';
 import { localTree } from '../src/collect/tree/index.js';
+import { createScanPool } from '../src/collect/workers/pool.js';
 import { periodFor } from '../src/config/period.js';
 import { DEFAULT_INVENTORY_MAX_DAYS_AFTER_PERIOD } from '../src/config/schema.js';
 import { seededRandom } from '../src/util/seeded-random.js';
+
+/** Medians of interleaved rounds, in seconds. */
+interface Timed {
+  seconds: number;
+  rounds: number[];
+}
 
 export interface InventoryBenchResult {
   rows: number;
   files: number;
   compressedBytes: number;
-  seconds: number;
-  rowsPerSecond: number;
-  gzipSeconds: number;
-  /** gzipSeconds / seconds: 1 means as fast as `gzip -dc`. */
-  ratioToGzip: number;
+  rounds: number;
+  /** os.loadavg() (1, 5, 15 minutes) before and after: the machine is shared. */
+  loadAverage: { before: number[]; after: number[] };
+  csv: {
+    /** Node's own gunzip (zlib streams, one file after another) of the same files, output discarded: the floor. */
+    nodeGunzip: Timed;
+    /** `gzip -dc` over the same files, output discarded. */
+    gzip: Timed;
+    oneWorker: Timed;
+    twoWorkers: Timed;
+    /** nodeGunzip / oneWorker: 1 means as fast as gunzipping alone. Aim >= 0.8. */
+    ratioOneWorkerToNodeGunzip: number;
+    /** nodeGunzip / twoWorkers. Aim >= 1.5. */
+    ratioTwoWorkersToNodeGunzip: number;
+    ratioTwoWorkersToGzip: number;
+    rowsPerSecondTwoWorkers: number;
+  };
+  parquet: {
+    compressedBytes: number;
+    compression: string;
+    oneWorker: Timed;
+    twoWorkers: Timed;
+    /** DuckDB (its own threads, 2 here) reading the same files: the same counts and the NOT-SSE list written to CSV. */
+    duckdb: Timed;
+    rowsPerSecondTwoWorkers: number;
+    rowsPerSecondDuckdb: number;
+    /** duckdb / twoWorkers. Aim >= 0.5. */
+    ratioTwoWorkersToDuckdb: number;
+  };
+  /** Highest RSS of this process (main thread and its workers) while the tool read the reports. */
   peakRssMb: number;
+  /** The same, per way of reading (MB). */
+  peakRssMbBy: Record<string, number>;
 }
 
 const BUCKET = 'bench-source-bucket';
@@ -60,51 +97,209 @@ const SCHEMA = [
 ];
 
 export async function benchInventory(
-  opts: { rows?: number; files?: number; workDir?: string } = {},
+  opts: { rows?: number; files?: number; workDir?: string; rounds?: number } = {},
 ): Promise<InventoryBenchResult> {
   const rows = opts.rows ?? 5_000_000;
   const files = opts.files ?? 8;
+  const rounds = Math.max(1, opts.rounds ?? 3);
   const workDir = opts.workDir ?? path.join(os.tmpdir(), 's3-evidence-bench-inventory');
   const treeRoot = path.join(workDir, 'tree');
+  const parquetRoot = path.join(workDir, 'parquet-tree');
   const dataFiles = await ensureReport(treeRoot, rows, files);
-  const compressedBytes = (await Promise.all(dataFiles.map((f) => stat(f)))).reduce((n, s) => n + s.size, 0);
+  const parquetFiles = await ensureParquetReport(parquetRoot, dataFiles, rows);
+  const sizeOf = async (list: string[]) =>
+    (await Promise.all(list.map((f) => stat(f)))).reduce((n, s) => n + s.size, 0);
+  const compressedBytes = await sizeOf(dataFiles);
+  const before = os.loadavg().map((n) => round(n));
 
-  const gzipSeconds = await timeGzip(dataFiles);
+  const peakBy: Record<string, number> = {};
+  const collect = async (name: string, root: string, workers: number): Promise<number> => {
+    const pool = createScanPool(workers);
+    let peakRss = process.memoryUsage.rss();
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    }, 20);
+    try {
+      const started = process.hrtime.bigint();
+      const evidence = await collectInventory({
+        trees: [localTree(root)],
+        bucket: BUCKET,
+        window: reportWindow(periodFor('2026-10', 'UTC'), {
+          maxDaysAfterPeriod: DEFAULT_INVENTORY_MAX_DAYS_AFTER_PERIOD,
+        }),
+        unencryptedCsvPath: path.join(workDir, 'unencrypted.csv'),
+        unencryptedCsvRelative: 'exports/unencrypted.csv',
+        workers: pool,
+        workersFromBytes: 0,
+      });
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+      if (evidence.status !== 'ok')
+        throw new Error(`bench report did not read cleanly: ${JSON.stringify(evidence).slice(0, 2000)}`);
+      const counted =
+        Object.values(evidence.tally).reduce((n, t) => n + t.objects, 0) +
+        evidence.deleteMarkers +
+        evidence.unknownStatus.objects;
+      if (counted !== rows) throw new Error(`counted ${counted} rows, generated ${rows}`);
+      peakBy[name] = Math.max(peakBy[name] ?? 0, Math.round(peakRss / (1024 * 1024)));
+      return seconds;
+    } finally {
+      clearInterval(sampler);
+      await pool.close();
+    }
+  };
 
-  let peakRss = process.memoryUsage.rss();
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
-  }, 50);
-  const started = process.hrtime.bigint();
-  const evidence = await collectInventory({
-    trees: [localTree(treeRoot)],
-    bucket: BUCKET,
-    window: reportWindow(periodFor('2026-10', 'UTC'), { maxDaysAfterPeriod: DEFAULT_INVENTORY_MAX_DAYS_AFTER_PERIOD }),
-    unencryptedCsvPath: path.join(workDir, 'unencrypted.csv'),
-    unencryptedCsvRelative: 'exports/unencrypted.csv',
-  });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  clearInterval(sampler);
-  peakRss = Math.max(peakRss, process.memoryUsage.rss());
-
-  if (evidence.status !== 'ok')
-    throw new Error(`bench report did not read cleanly: ${JSON.stringify(evidence).slice(0, 2000)}`);
-  const counted =
-    Object.values(evidence.tally).reduce((n, t) => n + t.objects, 0) +
-    evidence.deleteMarkers +
-    evidence.unknownStatus.objects;
-  if (counted !== rows) throw new Error(`counted ${counted} rows, generated ${rows}`);
-
+  // Interleaved: each round runs every contender once, in an order that rotates, so a burst of load
+  // from the machine's other users falls on all of them alike; the medians are compared.
+  const contenders: Record<string, () => Promise<number>> = {
+    nodeGunzip: () => timeNodeGunzip(dataFiles),
+    gzip: () => timeGzip(dataFiles),
+    csvOneWorker: () => collect('csvOneWorker', treeRoot, 1),
+    csvTwoWorkers: () => collect('csvTwoWorkers', treeRoot, 2),
+    parquetOneWorker: () => collect('parquetOneWorker', parquetRoot, 1),
+    parquetTwoWorkers: () => collect('parquetTwoWorkers', parquetRoot, 2),
+    duckdb: () => timeDuckdb(parquetFiles, path.join(workDir, 'duckdb-unencrypted.csv')),
+  };
+  const names = Object.keys(contenders);
+  const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(i + r) % names.length]!;
+      times[name]!.push(round(await contenders[name]!()));
+    }
+  }
+  const timed = (name: string): Timed => ({ seconds: median(times[name]!), rounds: times[name]! });
+  const csv = {
+    nodeGunzip: timed('nodeGunzip'),
+    gzip: timed('gzip'),
+    oneWorker: timed('csvOneWorker'),
+    twoWorkers: timed('csvTwoWorkers'),
+  };
+  const parquet = {
+    oneWorker: timed('parquetOneWorker'),
+    twoWorkers: timed('parquetTwoWorkers'),
+    duckdb: timed('duckdb'),
+  };
   return {
     rows,
     files,
     compressedBytes,
-    seconds: round(seconds),
-    rowsPerSecond: Math.round(rows / seconds),
-    gzipSeconds: round(gzipSeconds),
-    ratioToGzip: round(gzipSeconds / seconds),
-    peakRssMb: Math.round(peakRss / (1024 * 1024)),
+    rounds,
+    loadAverage: { before, after: os.loadavg().map((n) => round(n)) },
+    csv: {
+      ...csv,
+      ratioOneWorkerToNodeGunzip: round(csv.nodeGunzip.seconds / csv.oneWorker.seconds),
+      ratioTwoWorkersToNodeGunzip: round(csv.nodeGunzip.seconds / csv.twoWorkers.seconds),
+      ratioTwoWorkersToGzip: round(csv.gzip.seconds / csv.twoWorkers.seconds),
+      rowsPerSecondTwoWorkers: Math.round(rows / csv.twoWorkers.seconds),
+    },
+    parquet: {
+      compressedBytes: await sizeOf(parquetFiles),
+      compression: PARQUET_COMPRESSION,
+      ...parquet,
+      rowsPerSecondTwoWorkers: Math.round(rows / parquet.twoWorkers.seconds),
+      rowsPerSecondDuckdb: Math.round(rows / parquet.duckdb.seconds),
+      ratioTwoWorkersToDuckdb: round(parquet.duckdb.seconds / parquet.twoWorkers.seconds),
+    },
+    peakRssMb: Math.max(...Object.values(peakBy)),
+    peakRssMbBy: peakBy,
   };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return round(sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2);
+}
+
+/** Node's gunzip of each file in turn (as the reader streams them), output discarded. */
+async function timeNodeGunzip(files: string[]): Promise<number> {
+  const started = process.hrtime.bigint();
+  let bytes = 0;
+  for (const file of files) {
+    await pipeline(
+      createReadStream(file),
+      createGunzip({ chunkSize: 256 * 1024 }),
+      async (out: AsyncIterable<Buffer>) => {
+        for await (const chunk of out) bytes += chunk.length;
+      },
+    );
+  }
+  if (bytes === 0) throw new Error('gunzip produced nothing');
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+const PARQUET_COMPRESSION = 'snappy';
+
+/**
+ * The same rows as Parquet, one file per CSV file, written by DuckDB from the CSV files with S3's
+ * Parquet types (size int64, last_modified_date a millisecond timestamp), and a Parquet manifest.
+ */
+async function ensureParquetReport(treeRoot: string, csvFiles: string[], rows: number): Promise<string[]> {
+  const configDir = path.join(treeRoot, BUCKET, CONFIG);
+  const stampFile = path.join(configDir, 'bench-params.json');
+  const names = csvFiles.map((f) => path.basename(f).replace(/\.csv\.gz$/, '.parquet'));
+  const out = names.map((n) => path.join(configDir, 'data', n));
+  const stamp = JSON.stringify({ rows, files: csvFiles.length, compression: PARQUET_COMPRESSION, generator: 1 });
+  if ((await readFile(stampFile, 'utf8').catch(() => '')) === stamp) return out;
+
+  await rm(treeRoot, { recursive: true, force: true });
+  await mkdir(path.join(configDir, 'data'), { recursive: true });
+  await mkdir(path.join(configDir, REPORT), { recursive: true });
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await DuckDBInstance.create(':memory:');
+  const c = await db.connect();
+  const columns = SCHEMA.map((name) => `'${name}': 'VARCHAR'`).join(', ');
+  const manifestFiles = [];
+  for (const [i, csvFile] of csvFiles.entries()) {
+    await c.run(
+      `COPY (SELECT Bucket AS bucket, Key AS key, VersionId AS version_id, IsLatest::BOOLEAN AS is_latest,
+              IsDeleteMarker::BOOLEAN AS is_delete_marker, NULLIF(Size, '')::BIGINT AS size,
+              NULLIF(LastModifiedDate, '')::TIMESTAMP_MS AS last_modified_date, NULLIF(ETag, '') AS e_tag,
+              NULLIF(StorageClass, '') AS storage_class, NULLIF(IsMultipartUploaded, '')::BOOLEAN AS is_multipart_uploaded,
+              NULLIF(EncryptionStatus, '') AS encryption_status, NULLIF(BucketKeyStatus, '') AS bucket_key_status,
+              NULLIF(ChecksumAlgorithm, '') AS checksum_algorithm
+            FROM read_csv('${csvFile}', header = false, quote = '"', columns = {${columns}}))
+       TO '${out[i]}' (FORMAT parquet, COMPRESSION ${PARQUET_COMPRESSION})`,
+    );
+    const bytes = await readFile(out[i]!);
+    manifestFiles.push({
+      key: `${DESTINATION_PREFIX}/${BUCKET}/${CONFIG}/data/${names[i]}`,
+      size: bytes.length,
+      MD5checksum: createHash('md5').update(bytes).digest('hex'),
+    });
+  }
+  c.closeSync();
+  const manifest = {
+    sourceBucket: BUCKET,
+    destinationBucket: 'arn:aws:s3:::bench-inventory-destination',
+    version: '2016-11-30',
+    creationTimestamp: String(Date.parse('2026-10-31T00:00:00Z')),
+    fileFormat: 'Parquet',
+    fileSchema:
+      'message s3.inventory { required binary bucket (UTF8); required binary key (UTF8); optional binary version_id (UTF8); ' +
+      'optional boolean is_latest; optional boolean is_delete_marker; optional int64 size; ' +
+      'optional int64 last_modified_date (TIMESTAMP_MILLIS); optional binary e_tag (UTF8); optional binary storage_class (UTF8); ' +
+      'optional boolean is_multipart_uploaded; optional binary encryption_status (UTF8); optional binary bucket_key_status (UTF8); ' +
+      'optional binary checksum_algorithm (UTF8);}',
+    files: manifestFiles,
+  };
+  const text = JSON.stringify(manifest, null, 2);
+  await writeFile(path.join(configDir, REPORT, 'manifest.json'), text);
+  await writeFile(path.join(configDir, REPORT, 'manifest.checksum'), createHash('md5').update(text).digest('hex'));
+  await writeFile(stampFile, stamp);
+  return out;
+}
+
+/** DuckDB, in a process of its own, doing what the reader does with the Parquet files; its own timing. */
+async function timeDuckdb(files: string[], outCsv: string): Promise<number> {
+  const script = fileURLToPath(new URL('./duckdb-read.js', import.meta.url));
+  const child = spawn(process.execPath, [script, outCsv, ...files], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`duckdb-read exited with ${code}`);
+  return (JSON.parse(out) as { seconds: number }).seconds;
 }
 
 /** Writes the report unless an identical one (same rows and files) is already there. */
@@ -230,13 +425,12 @@ function round(n: number): number {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [rows, files, workDir] = process.argv.slice(2);
+  const [rows, files, workDir, rounds] = process.argv.slice(2);
   const result = await benchInventory({
     ...(rows ? { rows: Number(rows) } : {}),
     ...(files ? { files: Number(files) } : {}),
     ...(workDir ? { workDir } : {}),
+    ...(rounds ? { rounds: Number(rounds) } : {}),
   });
-  console.log(
-    JSON.stringify({ ...result, maxRssMbWholeProcess: Math.round(process.resourceUsage().maxRSS / 1024) }, null, 2),
-  );
+  console.log(JSON.stringify(result, null, 2));
 }

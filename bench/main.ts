@@ -24,11 +24,15 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 function runOne<T>(name: string): T {
   if (!json) process.stderr.write(`running ${name} benchmark...\n`);
-  const out = execFileSync(process.execPath, [path.join(here, 'run-one.js'), name, String(scale)], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const out = execFileSync(
+    process.execPath,
+    [path.join(here, 'run-one.js'), name, String(scale), String(Math.max(3, rounds))],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   return JSON.parse(out.trim().split('\n').at(-1)!) as T;
 }
 
@@ -64,8 +68,15 @@ if (json) {
   const lines: string[] = [];
   const inv = results.inventory;
   if (inv) {
+    const c = inv.csv;
+    const p = inv.parquet;
     lines.push(
-      `inventory   ${int(inv.rows)} rows in ${inv.files} gzipped CSV files: ${int(inv.rowsPerSecond)} rows/s, ${fixed(inv.ratioToGzip)}x the speed of gzip -dc (aim >= 0.5), peak RSS ${int(inv.peakRssMb)} MB (aim < 300)`,
+      `inventory   ${int(inv.rows)} rows in ${inv.files} files, medians of ${inv.rounds} interleaved rounds; load average ${inv.loadAverage.before.join(' ')} before, ${inv.loadAverage.after.join(' ')} after`,
+      `  CSV       Node gunzip floor ${fixed(c.nodeGunzip.seconds)} s, gzip -dc ${fixed(c.gzip.seconds)} s; one worker ${fixed(c.oneWorker.seconds)} s = ${fixed(c.ratioOneWorkerToNodeGunzip)}x the floor (aim >= 0.8); two workers ${fixed(c.twoWorkers.seconds)} s = ${fixed(c.ratioTwoWorkersToNodeGunzip)}x the floor (aim >= 1.5), ${fixed(c.ratioTwoWorkersToGzip)}x gzip -dc, ${int(c.rowsPerSecondTwoWorkers)} rows/s`,
+      `  Parquet   (${p.compression}) one worker ${fixed(p.oneWorker.seconds)} s, two workers ${fixed(p.twoWorkers.seconds)} s = ${int(p.rowsPerSecondTwoWorkers)} rows/s; DuckDB ${fixed(p.duckdb.seconds)} s = ${int(p.rowsPerSecondDuckdb)} rows/s; ${fixed(p.ratioTwoWorkersToDuckdb)}x DuckDB (aim >= 0.5)`,
+      `  peak RSS  ${int(inv.peakRssMb)} MB (aim < 250): ${Object.entries(inv.peakRssMbBy)
+        .map(([k, v]) => `${k} ${int(v)}`)
+        .join(', ')}`,
     );
   }
   const logs = results.logs;

@@ -27,6 +27,8 @@ import {
   type InventoryManifest,
 } from './manifest.js';
 import { readParquetDataFile } from './parquet-data-file.js';
+import { readDataFilesInWorkers } from './read-in-workers.js';
+import { sharedScanPool, type ScanPool } from '../workers/pool.js';
 import { describeWindow, staleBecause, type ReportWindow } from './report-window.js';
 import { columnLayout, InventoryTotals } from './tally.js';
 import { WHOLE_FILE_MAX_BYTES } from '../../util/confined-read.js';
@@ -44,7 +46,16 @@ export interface CollectInventoryArgs {
   unencryptedCsvRelative: string;
   /** How many of the largest unencrypted objects to keep; default 20. */
   largestN?: number;
+  /**
+   * Worker threads that read the data files (of a local tree) side by side; default the process's
+   * shared pool, 'in-process' to read them one after another on this thread.
+   */
+  workers?: ScanPool | 'in-process';
+  /** Reports smaller than this (compressed bytes, all files) are read in-process: starting workers costs more. */
+  workersFromBytes?: number;
 }
+
+const WORKERS_FROM_BYTES = 8 * 1024 * 1024;
 
 type Unverified = Extract<InventoryEvidence, { status: 'unverified' }>;
 
@@ -231,16 +242,32 @@ async function readReport(
 
   const exportFile = await ExportFile.create(args.unencryptedCsvPath);
   try {
-    const totals = new InventoryTotals(exportFile, args.largestN ?? 20);
+    const largestN = args.largestN ?? 20;
+    const totals = new InventoryTotals(exportFile, largestN);
     const files: InventoryDataFile[] = [];
     const problems: InventoryProblem[] = [];
-    for (const file of manifest.files) {
-      const treePath = dataFileTreePath(file.key, bucket, report.configId);
-      const result = parquet
-        ? await readParquetDataFile({ tree: report.tree, treePath, file, totals, bucket })
-        : await readDataFile({ tree: report.tree, treePath, file, layout, totals, bucket });
-      files.push(result.record);
-      problems.push(...result.problems);
+    const pool = args.workers === 'in-process' ? undefined : (args.workers ?? sharedScanPool());
+    const local = report.tree.local;
+    const reportBytes = manifest.files.reduce((n, f) => n + f.size, 0);
+    if (pool && local && reportBytes >= (args.workersFromBytes ?? WORKERS_FROM_BYTES)) {
+      const read = await readDataFilesInWorkers({
+        pool,
+        exportFile,
+        totals,
+        files: manifest.files.map((file) => ({ file, treePath: dataFileTreePath(file.key, bucket, report.configId) })),
+        task: { format: parquet ? 'parquet' : 'csv', tree: local, layout, bucket, largestN },
+      });
+      files.push(...read.records);
+      problems.push(...read.problems);
+    } else {
+      for (const file of manifest.files) {
+        const treePath = dataFileTreePath(file.key, bucket, report.configId);
+        const result = parquet
+          ? await readParquetDataFile({ tree: report.tree, treePath, file, totals, bucket })
+          : await readDataFile({ tree: report.tree, treePath, file, layout, totals, bucket });
+        files.push(result.record);
+        problems.push(...result.problems);
+      }
     }
     if (problems.length > 0) {
       await exportFile.discard();

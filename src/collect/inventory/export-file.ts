@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UNENCRYPTED_CSV_HEADER } from '../../format/unencrypted-columns.js';
@@ -44,6 +44,15 @@ export class ExportFile {
     const data = this.pending;
     this.pending = '';
     if (!this.out.write(data)) await once(this.out, 'drain');
+  }
+
+  /** Appends a data file's part (lines without a header), written elsewhere, after what is here so far. */
+  async appendPart(partPath: string, rows: number): Promise<void> {
+    await this.flush();
+    for await (const chunk of createReadStream(partPath)) {
+      if (!this.out.write(chunk as Buffer)) await once(this.out, 'drain');
+    }
+    this.rows += rows;
   }
 
   async commit(): Promise<void> {

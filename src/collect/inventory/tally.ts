@@ -82,7 +82,16 @@ export interface UnencryptedSink {
   flush(): Promise<void>;
 }
 
-/** Counts across every data file of one report. */
+export interface TotalsPart {
+  objects: number[];
+  bytes: number[];
+  unknownStatus: ObjectTally;
+  deleteMarkers: number;
+  oldestUnencrypted?: string;
+  largest: UnencryptedObjectSample[];
+}
+
+/** Counts across every data file of one report (or, in a worker, of one data file). */
 export class InventoryTotals {
   readonly objects = new Float64Array(ENCRYPTION_STATUSES.length);
   readonly bytes = new Float64Array(ENCRYPTION_STATUSES.length);
@@ -111,6 +120,31 @@ export class InventoryTotals {
     if (row.lastModified && (this.oldestUnencrypted === undefined || row.lastModified < this.oldestUnencrypted)) {
       this.oldestUnencrypted = row.lastModified;
     }
+  }
+
+  /** What this hold of counts adds to another: plain data, so it can cross from a worker thread. */
+  part(): TotalsPart {
+    return {
+      objects: [...this.objects],
+      bytes: [...this.bytes],
+      unknownStatus: { ...this.unknownStatus },
+      deleteMarkers: this.deleteMarkers,
+      ...(this.oldestUnencrypted !== undefined ? { oldestUnencrypted: this.oldestUnencrypted } : {}),
+      largest: this.largest.list,
+    };
+  }
+
+  /** Adds a part (sums, the older oldest, the larger largest): the result does not depend on the order parts come in. */
+  add(part: TotalsPart): void {
+    part.objects.forEach((n, i) => (this.objects[i]! += n));
+    part.bytes.forEach((n, i) => (this.bytes[i]! += n));
+    this.unknownStatus.objects += part.unknownStatus.objects;
+    this.unknownStatus.bytes += part.unknownStatus.bytes;
+    this.deleteMarkers += part.deleteMarkers;
+    const oldest = part.oldestUnencrypted;
+    if (oldest !== undefined && (this.oldestUnencrypted === undefined || oldest < this.oldestUnencrypted))
+      this.oldestUnencrypted = oldest;
+    for (const sample of part.largest) this.largest.offer(sample);
   }
 
   tally(): TallyByStatus {

@@ -31,6 +31,7 @@ export function localTree(folder: string, limits: ReadLimits = {}): TreeReader {
 
   return {
     description: root,
+    local: { root, limits },
 
     async listChildren(prefix: string): Promise<string[]> {
       const folder = asFolderPrefix(prefix);

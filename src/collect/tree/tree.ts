@@ -1,4 +1,5 @@
 /** A tree of objects AWS delivered into a bucket, read from S3 or from a local copy of it. */
+import type { ReadLimits } from '../../util/confined-read.js';
 
 export interface TreeEntry {
   /** Relative to the tree root, '/' separated. */
@@ -17,6 +18,8 @@ export interface TreeReader {
   open(path: string): Promise<NodeJS.ReadableStream>;
   /** s3:// URL or absolute local path of `path`, for evidence. */
   locate(path: string): string;
+  /** A local folder's root and limits, so a worker thread can open the same tree itself. */
+  readonly local?: { root: string; limits: ReadLimits };
 }
 
 /** A path that does not exist in the tree. `code` is what the underlying store said. */

@@ -1,0 +1,113 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * A bounded pool of worker threads for the CPU-heavy scans (inventory data files, log files):
+ * tasks queue, each worker runs one at a time, results come back in whatever order they finish
+ * and the caller puts them back in file order, so the output never depends on which ran first.
+ * Workers are started on first use and, while idle, do not keep the process alive.
+ */
+export interface ScanPool {
+  readonly size: number;
+  run<T>(task: unknown): Promise<T>;
+  close(): Promise<void>;
+}
+
+type Answer = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+
+interface Pending {
+  id: number;
+  task: unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  busy?: Pending;
+}
+
+/** The compiled worker entry beside this module (dist/src/collect/workers/scan-worker.js). */
+const SCAN_WORKER_URL = new URL('./scan-worker.js', import.meta.url);
+
+export function createScanPool(size: number, workerUrl: URL = SCAN_WORKER_URL): ScanPool {
+  if (!Number.isInteger(size) || size < 1) throw new Error(`a scan pool needs at least one worker, not ${size}`);
+  const slots: Slot[] = [];
+  const queue: Pending[] = [];
+  let nextId = 1;
+  let closed = false;
+
+  function start(): Slot {
+    const slot: Slot = { worker: new Worker(workerUrl) };
+    slot.worker.unref();
+    slot.worker.on('message', (answer: Answer) => {
+      const job = slot.busy;
+      if (!job || job.id !== answer.id) return;
+      slot.busy = undefined;
+      slot.worker.unref();
+      if (answer.ok) job.resolve(answer.value);
+      else job.reject(new Error(answer.error));
+      dispatch();
+    });
+    const fail = (error: Error) => {
+      const job = slot.busy;
+      slot.busy = undefined;
+      slots.splice(slots.indexOf(slot), 1);
+      job?.reject(new Error(`scan worker stopped: ${error.message}`));
+      dispatch();
+    };
+    slot.worker.on('error', fail);
+    slot.worker.on('exit', (code) => {
+      if (slots.includes(slot)) fail(new Error(`exited with code ${code}`));
+    });
+    slots.push(slot);
+    return slot;
+  }
+
+  function dispatch(): void {
+    while (queue.length > 0 && !closed) {
+      const slot = slots.find((s) => !s.busy) ?? (slots.length < size ? start() : undefined);
+      if (!slot) return;
+      const job = queue.shift()!;
+      slot.busy = job;
+      slot.worker.ref();
+      slot.worker.postMessage({ id: job.id, task: job.task });
+    }
+  }
+
+  return {
+    size,
+    run<T>(task: unknown): Promise<T> {
+      if (closed) return Promise.reject(new Error('the scan pool is closed'));
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ id: nextId++, task, resolve: resolve as (v: unknown) => void, reject });
+        dispatch();
+      });
+    },
+    async close(): Promise<void> {
+      closed = true;
+      for (const job of queue.splice(0)) job.reject(new Error('the scan pool is closed'));
+      const all = slots.splice(0);
+      for (const slot of all) slot.busy?.reject(new Error('the scan pool is closed'));
+      await Promise.all(all.map((s) => s.worker.terminate()));
+    },
+  };
+}
+
+let shared: ScanPool | null | undefined;
+
+/**
+ * The process's pool: S3_EVIDENCE_SCAN_WORKERS workers, by default one per core up to 4. None when
+ * the compiled worker is not there (the sources run without a build, as under the test runner):
+ * the scans then run on the main thread, with the same results.
+ */
+export function sharedScanPool(): ScanPool | undefined {
+  if (shared === undefined) {
+    const fromEnv = Number(process.env.S3_EVIDENCE_SCAN_WORKERS);
+    const size = Number.isInteger(fromEnv) && fromEnv >= 1 ? fromEnv : Math.min(4, os.availableParallelism());
+    shared = existsSync(fileURLToPath(SCAN_WORKER_URL)) ? createScanPool(size) : null;
+  }
+  return shared ?? undefined;
+}

@@ -1,0 +1,27 @@
+/**
+ * The entry of a scan worker thread (see pool.ts): runs each task it is sent and posts the result
+ * back with the task's id. A task that throws is answered with its error, never dropped.
+ */
+import { parentPort } from 'node:worker_threads';
+import { runDataFileTask, type DataFileTask } from '../inventory/data-file-task.js';
+
+type Task = DataFileTask;
+
+async function run(task: Task): Promise<unknown> {
+  switch (task.kind) {
+    case 'inventory-data-file':
+      return runDataFileTask(task);
+  }
+}
+
+parentPort?.on('message', ({ id, task }: { id: number; task: Task }) => {
+  run(task).then(
+    (value) => parentPort!.postMessage({ id, ok: true, value }),
+    (err: unknown) =>
+      parentPort!.postMessage({
+        id,
+        ok: false,
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      }),
+  );
+});

@@ -1,0 +1,70 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScanPool } from '../../../src/collect/workers/pool.js';
+
+/** A worker speaking the pool's protocol: echoes, throws, or exits, as the task asks. */
+const WORKER = `
+import { parentPort, threadId } from 'node:worker_threads';
+parentPort.on('message', async ({ id, task }) => {
+  if (task.exit) process.exit(3);
+  await new Promise((r) => setTimeout(r, task.ms ?? 0));
+  if (task.fail) parentPort.postMessage({ id, ok: false, error: 'asked to fail' });
+  else parentPort.postMessage({ id, ok: true, value: { echo: task.n, threadId } });
+});
+`;
+
+let dir: string;
+let url: URL;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'scan-pool-'));
+  await writeFile(path.join(dir, 'worker.mjs'), WORKER);
+  url = pathToFileURL(path.join(dir, 'worker.mjs'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('scan pool', () => {
+  it('answers every task with its own result and never runs more workers than its size', async () => {
+    const pool = createScanPool(2, url);
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, n) => pool.run<{ echo: number; threadId: number }>({ n, ms: 20 })),
+    );
+    expect(answers.map((a) => a.echo)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(new Set(answers.map((a) => a.threadId)).size).toBe(2);
+    await pool.close();
+  });
+
+  it('a task that fails rejects alone', async () => {
+    const pool = createScanPool(1, url);
+    const [a, b, c] = await Promise.allSettled([
+      pool.run({ n: 1 }),
+      pool.run({ n: 2, fail: true }),
+      pool.run<{ echo: number }>({ n: 3 }),
+    ]);
+    expect(a.status).toBe('fulfilled');
+    expect(b).toMatchObject({ status: 'rejected', reason: new Error('asked to fail') });
+    expect(c).toMatchObject({ status: 'fulfilled', value: { echo: 3 } });
+    await pool.close();
+  });
+
+  it('a worker that dies rejects its task; the next task gets a new worker', async () => {
+    const pool = createScanPool(1, url);
+    const died = pool.run({ exit: true });
+    const next = pool.run<{ echo: number }>({ n: 9 });
+    await expect(died).rejects.toThrow('scan worker stopped: exited with code 3');
+    await expect(next).resolves.toMatchObject({ echo: 9 });
+    await pool.close();
+  });
+
+  it('closing rejects what is still queued', async () => {
+    const pool = createScanPool(1, url);
+    const running = pool.run({ n: 1, ms: 200 }).catch((e: unknown) => e);
+    const queued = pool.run({ n: 2 }).catch((e: unknown) => e);
+    await pool.close();
+    expect(await queued).toEqual(new Error('the scan pool is closed'));
+    expect(await running).toEqual(new Error('the scan pool is closed'));
+    await expect(pool.run({ n: 3 })).rejects.toThrow('the scan pool is closed');
+  });
+});
