@@ -64,7 +64,7 @@ export interface InventoryBenchResult {
     /** duckdb / twoWorkers. Aim >= 0.5. */
     ratioTwoWorkersToDuckdb: number;
   };
-  /** Highest RSS of this process (main thread and its workers) while the tool read the reports. */
+  /** Highest RSS (main thread and its workers) of the processes that read the reports. */
   peakRssMb: number;
   /** The same, per way of reading (MB). */
   peakRssMbBy: Record<string, number>;
@@ -113,40 +113,23 @@ export async function benchInventory(
   const before = os.loadavg().map((n) => round(n));
 
   const peakBy: Record<string, number> = {};
+  // Each read runs in a fresh process (as a user's run would), so its peak RSS is its own and not
+  // the generator's or DuckDB's leftovers in this one.
   const collect = async (name: string, root: string, workers: number): Promise<number> => {
-    const pool = createScanPool(workers);
-    let peakRss = process.memoryUsage.rss();
-    const sampler = setInterval(() => {
-      peakRss = Math.max(peakRss, process.memoryUsage.rss());
-    }, 20);
-    try {
-      const started = process.hrtime.bigint();
-      const evidence = await collectInventory({
-        trees: [localTree(root)],
-        bucket: BUCKET,
-        window: reportWindow(periodFor('2026-10', 'UTC'), {
-          maxDaysAfterPeriod: DEFAULT_INVENTORY_MAX_DAYS_AFTER_PERIOD,
-        }),
-        unencryptedCsvPath: path.join(workDir, 'unencrypted.csv'),
-        unencryptedCsvRelative: 'exports/unencrypted.csv',
-        workers: pool,
-        workersFromBytes: 0,
-      });
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      peakRss = Math.max(peakRss, process.memoryUsage.rss());
-      if (evidence.status !== 'ok')
-        throw new Error(`bench report did not read cleanly: ${JSON.stringify(evidence).slice(0, 2000)}`);
-      const counted =
-        Object.values(evidence.tally).reduce((n, t) => n + t.objects, 0) +
-        evidence.deleteMarkers +
-        evidence.unknownStatus.objects;
-      if (counted !== rows) throw new Error(`counted ${counted} rows, generated ${rows}`);
-      peakBy[name] = Math.max(peakBy[name] ?? 0, Math.round(peakRss / (1024 * 1024)));
-      return seconds;
-    } finally {
-      clearInterval(sampler);
-      await pool.close();
-    }
+    const child = spawn(
+      process.execPath,
+      [fileURLToPath(import.meta.url), READ_FLAG, root, String(workers), String(rows)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    if (code !== 0) throw new Error(`reading ${root} with ${workers} worker(s) exited with ${code}`);
+    const read = JSON.parse(out) as { seconds: number; peakRssMb: number };
+    peakBy[name] = Math.max(peakBy[name] ?? 0, read.peakRssMb);
+    return read.seconds;
   };
 
   // Interleaved: each round runs every contender once, in an order that rotates, so a burst of load
@@ -424,7 +407,42 @@ function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+const READ_FLAG = '--read-report';
+
+/** One read of a generated report in this process: its time and the process's peak RSS (all threads). */
+async function readOnce(root: string, workers: number, rows: number): Promise<{ seconds: number; peakRssMb: number }> {
+  const pool = createScanPool(workers);
+  try {
+    const started = process.hrtime.bigint();
+    const evidence = await collectInventory({
+      trees: [localTree(root)],
+      bucket: BUCKET,
+      window: reportWindow(periodFor('2026-10', 'UTC'), {
+        maxDaysAfterPeriod: DEFAULT_INVENTORY_MAX_DAYS_AFTER_PERIOD,
+      }),
+      unencryptedCsvPath: path.join(path.dirname(root), `unencrypted-${path.basename(root)}.csv`),
+      unencryptedCsvRelative: 'exports/unencrypted.csv',
+      workers: pool,
+      workersFromBytes: 0,
+    });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (evidence.status !== 'ok')
+      throw new Error(`bench report did not read cleanly: ${JSON.stringify(evidence).slice(0, 2000)}`);
+    const counted =
+      Object.values(evidence.tally).reduce((n, t) => n + t.objects, 0) +
+      evidence.deleteMarkers +
+      evidence.unknownStatus.objects;
+    if (counted !== rows) throw new Error(`counted ${counted} rows, generated ${rows}`);
+    return { seconds: round(seconds), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  } finally {
+    await pool.close();
+  }
+}
+
+if (process.argv[2] === READ_FLAG) {
+  const [root, workers, rows] = process.argv.slice(3);
+  process.stdout.write(JSON.stringify(await readOnce(root!, Number(workers), Number(rows))));
+} else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [rows, files, workDir, rounds] = process.argv.slice(2);
   const result = await benchInventory({
     ...(rows ? { rows: Number(rows) } : {}),

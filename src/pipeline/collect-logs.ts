@@ -47,7 +47,6 @@ export async function collectLogs(args: {
   const window = { startUtc: period.startUtc, endUtc: period.endUtc, timeZone: period.timeZone };
   const count = args.countTree ?? ((t: TreeReader) => t);
   const tree = (loc: string) => count(treeFor(loc, loc.startsWith('s3://') ? args.s3?.() : undefined));
-  const selected = new Set(args.buckets);
   const accessLogs =
     tenant.sources.accessLogs.length === 0
       ? null
@@ -57,7 +56,7 @@ export async function collectLogs(args: {
               .then(() =>
                 scanAccessLogs(tree(loc), {
                   period: window,
-                  includeBucket: (b) => selected.has(b),
+                  buckets: args.buckets,
                   ...(args.prefetch ? { prefetch: args.prefetch } : {}),
                 }),
               )

@@ -45,6 +45,8 @@ export function countingTree(tree: TreeReader, onRead: (bytes: number, opened: b
     listChildren: (prefix) => tree.listChildren(prefix),
     list: (prefix) => tree.list(prefix),
     locate: (p) => tree.locate(p),
+    // Worker threads open a local tree's files themselves (collect/workers/): those reads are not counted here.
+    ...(tree.local ? { local: tree.local } : {}),
     async open(p) {
       const source = await tree.open(p);
       onRead(0, true);

@@ -13,16 +13,46 @@ import {
 } from './read-log-file.js';
 import { SkippedLines } from './skipped-lines.js';
 import { UPLOAD_OPERATIONS } from '../../evidence/upload-operations.js';
+import { sharedScanPool, type ScanPool } from '../workers/pool.js';
+import type { ReadLimits } from '../../util/confined-read.js';
 
 export interface ScanAccessLogsOptions {
   period: { startUtc: string; endUtc: string; timeZone: string };
   /** Days either side of the period whose files are still read (late delivery). Default 1. */
   marginDays?: number;
-  /** Only records of buckets this accepts are counted; default all. */
-  includeBucket?: (bucket: string) => boolean;
+  /** Only records of these buckets are counted; default all. */
+  buckets?: readonly string[];
   /** Files loaded ahead of the one being parsed. Default 3. */
   prefetch?: number;
+  /**
+   * Worker threads that read batches of files (of a local tree) side by side; default the process's
+   * shared pool, 'in-process' to read every file on this thread.
+   */
+  workers?: ScanPool | 'in-process';
+  /** Trees with fewer bytes to read than this are read in-process: starting workers costs more. */
+  workersFromBytes?: number;
+  /** About how many bytes of files one worker task reads; default 4 MiB. */
+  workerBatchBytes?: number;
 }
+
+const WORKERS_FROM_BYTES = 8 * 1024 * 1024;
+/** A worker's batch: about this many bytes of files, read in a row. */
+const BATCH_BYTES = 4 * 1024 * 1024;
+
+/** A batch of files to read in a worker thread (access-log-task.ts): plain data, the tree named by its local root. */
+export interface AccessLogFilesTask {
+  kind: 'access-log-files';
+  tree: { root: string; limits: ReadLimits };
+  files: Array<{ path: string; size: number }>;
+  period: { startUtc: string; endUtc: string; timeZone: string };
+  buckets?: string[];
+}
+
+/** What reading some of the tree's files adds to the scan; batches are added up in reading order. */
+export type AccessLogPart = Pick<
+  AccessLogScan,
+  'filesRead' | 'recordsRead' | 'recordsInPeriod' | 'byBucketDay' | 'denied' | 'skipped' | 'problems'
+>;
 
 /** A scan that has read nothing yet (also what an unreadable tree reports, with its problem). */
 export function emptyAccessLogScan(location: string): AccessLogScan {
@@ -47,8 +77,6 @@ export async function scanAccessLogs(tree: TreeReader, options: ScanAccessLogsOp
   const endMs = Date.parse(options.period.endUtc);
   const marginDays = options.marginDays ?? 1;
   const scan = emptyAccessLogScan(tree.description);
-  const skipped = new SkippedLines();
-  const lines = new AccessLogLineReader(startMs, endMs, options.period.timeZone, options.includeBucket, skipped, scan);
 
   const toRead: Array<{ path: string; size: number }> = [];
   try {
@@ -66,22 +94,109 @@ export async function scanAccessLogs(tree: TreeReader, options: ScanAccessLogsOp
     scan.problems.push({ file: tree.description, message: `listing failed: ${errorMessage(error)}` });
   }
   toRead.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // Files read whole come first, then the large ones streamed; batches keep that order.
+  const ordered = [
+    ...toRead.filter((f) => f.size <= WHOLE_FILE_LIMIT),
+    ...toRead.filter((f) => f.size > WHOLE_FILE_LIMIT),
+  ];
 
-  const whole = toRead.filter((f) => f.size <= WHOLE_FILE_LIMIT);
+  const skipped = new SkippedLines();
+  const pool = options.workers === 'in-process' ? undefined : (options.workers ?? sharedScanPool());
+  const bytes = ordered.reduce((n, f) => n + f.size, 0);
+  const parts: AccessLogPart[] = [];
+  if (pool && tree.local && bytes >= (options.workersFromBytes ?? WORKERS_FROM_BYTES)) {
+    const local = tree.local;
+    const read = await Promise.all(
+      batches(ordered, options.workerBatchBytes ?? BATCH_BYTES).map((files) =>
+        pool
+          .run<AccessLogPart>({
+            kind: 'access-log-files',
+            tree: local,
+            files,
+            period: options.period,
+            ...(options.buckets ? { buckets: [...options.buckets] } : {}),
+          } satisfies AccessLogFilesTask)
+          .catch((err: unknown): AccessLogPart => {
+            const part = emptyAccessLogScan(tree.description);
+            part.problems.push(...files.map((f) => ({ file: f.path, message: `unreadable: ${errorMessage(err)}` })));
+            return part;
+          }),
+      ),
+    );
+    parts.push(...read);
+  } else {
+    parts.push(await readAccessLogFiles(tree, ordered, options));
+  }
+  for (const part of parts) {
+    scan.filesRead += part.filesRead;
+    scan.recordsRead += part.recordsRead;
+    scan.recordsInPeriod += part.recordsInPeriod;
+    for (const [bucket, days] of Object.entries(part.byBucketDay)) {
+      const into = (scan.byBucketDay[bucket] ??= {});
+      for (const [day, n] of Object.entries(days)) into[day] = (into[day] ?? 0) + n;
+    }
+    for (const d of part.denied) scan.denied.push(d);
+    skipped.addAll(part.skipped);
+    scan.problems.push(...part.problems);
+  }
+  scan.skipped = skipped.summary();
+  scan.denied.sort((a, b) => a.epochMs - b.epochMs || (a.requestId < b.requestId ? -1 : 1));
+  return scan;
+}
+
+/** Consecutive runs of files of about `limit` bytes each (a larger file alone). */
+function batches(
+  files: Array<{ path: string; size: number }>,
+  limit: number,
+): Array<Array<{ path: string; size: number }>> {
+  const out: Array<Array<{ path: string; size: number }>> = [];
+  let current: Array<{ path: string; size: number }> = [];
+  let size = 0;
+  for (const f of files) {
+    if (current.length > 0 && size + f.size > limit) {
+      out.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(f);
+    size += f.size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+/** Reads `files` in the order given (whole files loaded ahead, large ones streamed): what they add to a scan. */
+export async function readAccessLogFiles(
+  tree: TreeReader,
+  files: Array<{ path: string; size: number }>,
+  options: Pick<ScanAccessLogsOptions, 'period' | 'buckets' | 'prefetch'>,
+): Promise<AccessLogPart> {
+  const part = emptyAccessLogScan(tree.description);
+  const skipped = new SkippedLines();
+  const selected = options.buckets ? new Set(options.buckets) : undefined;
+  const lines = new AccessLogLineReader(
+    Date.parse(options.period.startUtc),
+    Date.parse(options.period.endUtc),
+    options.period.timeZone,
+    selected ? (b) => selected.has(b) : undefined,
+    skipped,
+    part,
+  );
+  const whole = files.filter((f) => f.size <= WHOLE_FILE_LIMIT);
   await forEachPrefetched(
     whole,
     options.prefetch ?? 3,
     (f) => readWholeLogFile(tree, f.path),
     (f, loaded) => {
       if (loaded.status === 'rejected') {
-        scan.problems.push({ file: f.path, message: `unreadable: ${errorMessage(loaded.reason)}` });
+        part.problems.push({ file: f.path, message: `unreadable: ${errorMessage(loaded.reason)}` });
         return;
       }
-      scan.filesRead++;
+      part.filesRead++;
       lines.readText(f.path, loaded.value.toString('utf8'));
     },
   );
-  for (const f of toRead.filter((e) => e.size > WHOLE_FILE_LIMIT)) {
+  for (const f of files.filter((e) => e.size > WHOLE_FILE_LIMIT)) {
     try {
       let carry = '';
       let lineNo = 0;
@@ -96,17 +211,16 @@ export async function scanAccessLogs(tree: TreeReader, options: ScanAccessLogsOp
         carry = chunk.slice(lastNl + 1);
       }
       if (carry) lines.readText(f.path, carry, lineNo);
-      scan.filesRead++;
+      part.filesRead++;
     } catch (error) {
-      scan.problems.push({
+      part.problems.push({
         file: f.path,
         message: `unreadable (records before the fault were counted): ${errorMessage(error)}`,
       });
     }
   }
-  scan.skipped = skipped.summary();
-  scan.denied.sort((a, b) => a.epochMs - b.epochMs || (a.requestId < b.requestId ? -1 : 1));
-  return scan;
+  part.skipped = skipped.summary();
+  return part;
 }
 
 /** The per-line hot path: split, filter by time and bucket, count, and keep the denied uploads. */

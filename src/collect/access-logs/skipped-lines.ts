@@ -11,6 +11,12 @@ export class SkippedLines {
     if (this.samples.length < this.maxSamples) this.samples.push({ file, line, message });
   }
 
+  /** Another reader's skipped lines, read after these: counted, its samples kept while there is room. */
+  addAll(other: SkippedSummary): void {
+    this.count += other.count;
+    for (const sample of other.samples) if (this.samples.length < this.maxSamples) this.samples.push(sample);
+  }
+
   summary(): SkippedSummary {
     return { count: this.count, samples: [...this.samples] };
   }

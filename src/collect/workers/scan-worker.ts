@@ -3,14 +3,18 @@
  * back with the task's id. A task that throws is answered with its error, never dropped.
  */
 import { parentPort } from 'node:worker_threads';
+import { runAccessLogTask } from '../access-logs/access-log-task.js';
+import type { AccessLogFilesTask } from '../access-logs/scan-access-logs.js';
 import { runDataFileTask, type DataFileTask } from '../inventory/data-file-task.js';
 
-type Task = DataFileTask;
+type Task = DataFileTask | AccessLogFilesTask;
 
 async function run(task: Task): Promise<unknown> {
   switch (task.kind) {
     case 'inventory-data-file':
       return runDataFileTask(task);
+    case 'access-log-files':
+      return runAccessLogTask(task);
   }
 }
 

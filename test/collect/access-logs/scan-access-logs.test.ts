@@ -68,7 +68,7 @@ describe('scanAccessLogs: simple-prefix tree', async () => {
   it('counts only the selected buckets when asked', async () => {
     const only = await scanAccessLogs(localTree(path.join(FIXTURES, 'simple')), {
       period,
-      includeBucket: (b) => b === 'acme-archive',
+      buckets: ['acme-archive'],
     });
     expect(only.recordsInPeriod).toBe(1);
     expect(only.denied.map((d) => d.requestId)).toEqual(['DENY0005']);

@@ -1,0 +1,10 @@
+import { localTree } from '../tree/local.js';
+import { readAccessLogFiles, type AccessLogFilesTask, type AccessLogPart } from './scan-access-logs.js';
+
+/** Reads a batch of access-log files in a worker thread. */
+export function runAccessLogTask(task: AccessLogFilesTask): Promise<AccessLogPart> {
+  return readAccessLogFiles(localTree(task.tree.root, task.tree.limits), task.files, {
+    period: task.period,
+    ...(task.buckets ? { buckets: task.buckets } : {}),
+  });
+}

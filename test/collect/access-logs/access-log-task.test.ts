@@ -1,0 +1,65 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanAccessLogs } from '../../../src/collect/access-logs/scan-access-logs.js';
+import { localTree } from '../../../src/collect/tree/local.js';
+import { createScanPool, type ScanPool } from '../../../src/collect/workers/pool.js';
+import { periodFor } from '../../../src/config/period.js';
+import { bundledScanWorker } from '../../support/scan-worker-bundle.js';
+
+const FIXTURES = path.resolve(__dirname, '../../fixtures/access-logs/simple/logs');
+const period = periodFor('2026-10', 'Europe/Berlin');
+
+let pool: ScanPool;
+let root: string;
+beforeAll(async () => {
+  pool = createScanPool(2, await bundledScanWorker());
+  root = await mkdtemp(path.join(os.tmpdir(), 'access-log-workers-'));
+  // 60 files (some gzipped, one undated, one garbled gzip) made of the fixture files' lines, a
+  // garbled line in each: batches of files in two workers must add up to one thread's reading.
+  const lines = (
+    await Promise.all((await readdir(FIXTURES)).sort().map((f) => readFile(path.join(FIXTURES, f), 'utf8')))
+  )
+    .join('\n')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+  await mkdir(path.join(root, 'logs'), { recursive: true });
+  for (let f = 0; f < 60; f++) {
+    const body = [...lines.slice(f % lines.length), `garbled line ${f}`, ...lines.slice(0, f % lines.length)];
+    const name = `2026-10-${String(1 + (f % 28)).padStart(2, '0')}-10-00-00-${String(f).padStart(16, '0')}`;
+    const text = `${body.join('\n')}\n`;
+    await writeFile(path.join(root, 'logs', name), f % 3 === 0 ? gzipSync(text) : text);
+  }
+  await writeFile(path.join(root, 'logs', 'undated-file'), `${lines.join('\n')}\n`);
+  await writeFile(
+    path.join(root, 'logs', '2026-10-09-00-00-00-BROKENGZIP000000'),
+    gzipSync('x'.repeat(5000)).subarray(0, 30),
+  );
+}, 60_000);
+afterAll(async () => {
+  await pool.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('access logs read in worker threads', () => {
+  it('give exactly the scan of one thread: counts, denied uploads, skipped lines and problems in reading order', async () => {
+    const oneThread = await scanAccessLogs(localTree(root), { period, workers: 'in-process', buckets: ['acme-data'] });
+    const workers = await scanAccessLogs(localTree(root), {
+      period,
+      workers: pool,
+      workersFromBytes: 0,
+      workerBatchBytes: 3000,
+      buckets: ['acme-data'],
+    });
+    expect(workers).toEqual(oneThread);
+    expect(workers.filesRead).toBe(61);
+    expect(workers.denied.length).toBeGreaterThan(60);
+    expect(workers.skipped.count).toBeGreaterThanOrEqual(61);
+    expect(workers.skipped.samples).toHaveLength(50);
+    expect(workers.problems).toHaveLength(1);
+    expect(workers.problems[0]!.file).toBe('logs/2026-10-09-00-00-00-BROKENGZIP000000');
+    expect(Object.keys(workers.byBucketDay)).toEqual(['acme-data']);
+  });
+});
