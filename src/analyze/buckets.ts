@@ -7,6 +7,7 @@ import { expectationFor } from './expectations.js';
 import { analyzeBucketPolicy } from './policy/index.js';
 import { bucketEvidenceFiles } from './bucket-evidence.js';
 import { firstByKey, joinKey } from './lookup.js';
+import { sseCBlockingOf } from './sse-c-blocking.js';
 
 type PolicyView = Pick<BucketResult, 'sseEnforcement' | 'tlsEnforcement' | 'policyState'>;
 
@@ -76,6 +77,7 @@ export function bucketResult(b: BucketEvidence, tenant: TenantConfig, keys: KeyR
     region: b.region ?? 'unknown',
     defaultEncryption: withKey(defaultEncryptionOf(b.encryption), b.name, keys),
     expectation: expectationFor(tenant, b.name),
+    sseC: sseCBlockingOf(b.encryption),
     ...policyView(b),
     publicAccessBlock: publicAccessBlockOf(b),
     coverage: bucketCoverage(b.inventory),

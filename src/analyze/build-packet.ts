@@ -19,6 +19,7 @@ import { bySeverity } from '../model/severity.js';
 import { governanceSections, trendSection, type GovernanceResult } from './governance.js';
 import type { GovernanceEvidence } from '../evidence/governance-evidence.js';
 import { keyResult } from './keys.js';
+import { importedMaterialFindings } from './key-custody.js';
 import { decideStatus, unusableKeyFindings } from './status.js';
 import type { LogExportRows } from '../model/export-rows.js';
 import { guardrailSections } from './guardrail-sections.js';
@@ -164,6 +165,7 @@ export function analyzeEvidence({
   const findings = [
     ...markExcepted(evaluated.findings, gov, wording),
     ...unusableKeyFindings(keys, wording),
+    ...importedMaterialFindings(keys, ev.period.endUtc, wording),
     ...gov.findings,
     ...guardrails.findings,
     ...awsConfig.findings,
@@ -193,7 +195,8 @@ export function analyzeEvidence({
     notEvaluated,
     critical,
   });
-  const customerKeys = keys.filter((k) => k.manager !== 'AWS');
+  // Keys whose material KMS cannot rotate automatically (imported, custom key store) are not counted.
+  const customerKeys = keys.filter((k) => k.manager !== 'AWS' && k.rotation.state !== 'not_supported');
   const reportDates = [
     ...new Set(buckets.flatMap((b) => (b.coverage.state === 'measured' ? [b.coverage.reportDate.slice(0, 10)] : []))),
   ].sort();

@@ -10,5 +10,6 @@ export function expectationFor(tenant: TenantConfig, bucket: string): BucketResu
     requiredMode: found.requiredMode,
     allowedKmsKeys: found.allowedKmsKeys,
     source: `expectation "${found.buckets}"`,
+    ...(found.allowSseC ? { allowSseC: true as const } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { KeyEvidence, AccountEvidence } from '../evidence/bundle.js';
 import type { KeyResult } from '../model/packet.js';
+import { keyCustodyOf } from './key-custody.js';
 
 function iso(t: string | number | undefined): string | undefined {
   if (t === undefined) return undefined;
@@ -37,8 +38,11 @@ export function keyResult(k: KeyEvidence, accounts: AccountEvidence[]): KeyResul
   }
   const meta = k.describe.response.KeyMetadata ?? {};
   const manager = meta.KeyManager === 'AWS' ? 'AWS' : meta.KeyManager === 'CUSTOMER' ? 'CUSTOMER' : 'unknown';
+  const custody = keyCustodyOf(meta);
   let rotation: KeyResult['rotation'];
   if (manager === 'AWS') rotation = { state: 'aws_managed' };
+  else if (!k.rotation && custody.origin !== 'AWS_KMS' && custody.origin !== 'not_reported')
+    rotation = { state: 'not_supported', origin: custody.origin };
   else if (!k.rotation) rotation = { state: 'unreadable', errorCode: 'NotCollected' };
   else if (k.rotation.outcome !== 'ok') rotation = { state: 'unreadable', errorCode: k.rotation.error.code };
   else if (k.rotation.response.KeyRotationEnabled === true) {
@@ -62,5 +66,6 @@ export function keyResult(k: KeyEvidence, accounts: AccountEvidence[]): KeyResul
     ...(meta.KeyState ? { state: meta.KeyState } : {}),
     rotation,
     readable: true,
+    custody,
   };
 }

@@ -14,6 +14,7 @@ const UNUSABLE_KEY_STATES: ReadonlySet<string> = new Set([
   'PendingDeletion',
   'PendingReplicaDeletion',
   'Unavailable',
+  'PendingImport',
 ]);
 
 export interface StatusDecision {

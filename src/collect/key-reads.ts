@@ -161,8 +161,12 @@ export class KeyReads {
     const records: KeyRecords = { describe };
     if (describe.outcome === 'ok') {
       const customer = describe.response.KeyMetadata?.KeyManager === 'CUSTOMER';
+      // KMS rotates automatically only material it generated: for imported or custom-key-store material
+      // GetKeyRotationStatus answers UnsupportedOperationException, so it is not asked.
+      const origin = describe.response.KeyMetadata?.Origin;
+      const rotates = origin === undefined || origin === 'AWS_KMS';
       const [rotation, policy, tags] = await Promise.all([
-        customer ? call<GetKeyRotationStatusOutput>('GetKeyRotationStatus') : undefined,
+        customer && rotates ? call<GetKeyRotationStatusOutput>('GetKeyRotationStatus') : undefined,
         call<GetKeyPolicyOutput>('GetKeyPolicy'),
         customer ? call('ListResourceTags') : undefined,
       ]);

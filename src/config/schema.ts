@@ -40,6 +40,8 @@ const expectation = z
     requiredMode: z.enum(['any', ...ENCRYPTION_MODES]).default('any'),
     /** KMS key ARNs allowed as the bucket's default key; empty means any key. */
     allowedKmsKeys: z.array(z.string().startsWith('arn:')).default([]),
+    /** SSE-C uploads are accepted on purpose: the SSE-C blocking control is not applicable to these buckets. */
+    allowSseC: z.boolean().default(false),
   })
   .strict();
 

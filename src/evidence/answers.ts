@@ -60,6 +60,10 @@ const S3_ANSWERS = {
               KMSMasterKeyID: nonEmpty.optional(),
             }),
             BucketKeyEnabled: z.boolean().optional(),
+            // Absent on buckets that accept every encryption type (API reference, BlockedEncryptionTypes).
+            BlockedEncryptionTypes: z
+              .object({ EncryptionType: z.array(z.enum(['SSE-C', 'NONE'])).optional() })
+              .optional(),
           }),
         )
         .min(1, 'expected at least one rule'),
@@ -118,6 +122,19 @@ const KMS_ANSWERS = {
       Enabled: z.boolean().optional(),
       CreationDate: timestamp.optional(),
       DeletionDate: timestamp.optional(),
+      Origin: z.enum(['AWS_KMS', 'EXTERNAL', 'AWS_CLOUDHSM', 'EXTERNAL_KEY_STORE']).optional(),
+      ValidTo: timestamp.optional(),
+      ExpirationModel: z.enum(['KEY_MATERIAL_EXPIRES', 'KEY_MATERIAL_DOES_NOT_EXPIRE']).optional(),
+      CustomKeyStoreId: nonEmpty.optional(),
+      CloudHsmClusterId: nonEmpty.optional(),
+      KeySpec: nonEmpty.optional(),
+      MultiRegion: z.boolean().optional(),
+      MultiRegionConfiguration: z
+        .object({
+          MultiRegionKeyType: z.enum(['PRIMARY', 'REPLICA']),
+          PrimaryKey: z.object({ Arn: nonEmpty.optional(), Region: nonEmpty.optional() }).optional(),
+        })
+        .optional(),
     }),
   }),
   'kms:GetKeyRotationStatus': z.object({

@@ -23,7 +23,12 @@ interface SseByDefault {
 
 export interface GetBucketEncryptionOutput {
   ServerSideEncryptionConfiguration?: {
-    Rules?: Array<{ ApplyServerSideEncryptionByDefault?: SseByDefault; BucketKeyEnabled?: boolean }>;
+    Rules?: Array<{
+      ApplyServerSideEncryptionByDefault?: SseByDefault;
+      BucketKeyEnabled?: boolean;
+      /** Encryption types S3 refuses for new objects ("SSE-C", or "NONE"); absent: none refused. */
+      BlockedEncryptionTypes?: { EncryptionType?: string[] };
+    }>;
   };
 }
 
@@ -60,6 +65,12 @@ interface KeyMetadata {
   KeyManager?: string;
   KeySpec?: string;
   MultiRegion?: boolean;
+  MultiRegionConfiguration?: { MultiRegionKeyType?: string; PrimaryKey?: { Arn?: string; Region?: string } };
+  /** Imported key material (Origin EXTERNAL): when it expires. */
+  ValidTo?: Timestamp;
+  ExpirationModel?: string;
+  CustomKeyStoreId?: string;
+  CloudHsmClusterId?: string;
 }
 
 export interface DescribeKeyOutput {

@@ -53,6 +53,7 @@ describe('snapshotFromEvidence', () => {
           {
             ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY_ARN },
             BucketKeyEnabled: true,
+            BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] },
           },
         ],
       },

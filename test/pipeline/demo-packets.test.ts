@@ -69,8 +69,34 @@ describe('demo packets end to end', () => {
       's3-objects-encrypted': 'fail',
       's3-policy-denies-unencrypted-uploads': 'fail',
       's3-policy-denies-insecure-transport': 'fail',
+      's3-sse-c-uploads-blocked': 'fail',
       'kms-customer-keys-rotate': 'fail',
     });
+    // acme-app-data predates SSE-C blocking by default and still accepts it; the inventory counts its SSE-C objects.
+    const sseC = p.controls.find((c) => c.id === 's3-sse-c-uploads-blocked')!;
+    expect(sseC.resources.map((r) => [r.resource, r.verdict])).toEqual([
+      ['acme-app-data', 'fail'],
+      ['acme-legacy-archive', 'pass'],
+      ['acme-web-assets', 'pass'],
+    ]);
+    const sseCObjects = p.buckets.find((b) => b.name === 'acme-app-data')!.coverage;
+    expect(sseCObjects.state === 'measured' && sseCObjects.tally['SSE-C'].objects).toBeGreaterThan(0);
+    expect(sseC.resources[0]!.reason).toContain(
+      `${(sseCObjects.state === 'measured' ? sseCObjects.tally['SSE-C'].objects : -1).toLocaleString('en-US')} SSE-C objects in the inventory`,
+    );
+    // The payments key holds imported material expiring 20 November: custody recorded, a high finding,
+    // rotation not applicable (KMS cannot rotate imported material).
+    const byok = p.keys.find((k) => k.alias === 'alias/acme-payments-byok')!;
+    expect(byok.custody).toEqual({
+      origin: 'EXTERNAL',
+      keySpec: 'SYMMETRIC_DEFAULT',
+      materialExpires: '2026-11-20T00:00:00Z',
+    });
+    expect(byok.rotation).toEqual({ state: 'not_supported', origin: 'EXTERNAL' });
+    expect(p.findings.filter((f) => f.controlId === 'kms-key-custody').map((f) => [f.severity, f.resource])).toEqual([
+      ['high', 'alias/acme-payments-byok'],
+    ]);
+    expect(p.kpis.keysRotating).toEqual({ rotating: 0, total: 1 });
     expect(p.kpis.sseEnforced).toEqual({ yes: 2, total: 3 });
     expect(p.kpis.tlsEnforced).toEqual({ yes: 0, total: 3 });
     const appData = p.buckets.find((b) => b.name === 'acme-app-data')!;

@@ -79,7 +79,13 @@ export function bucketEvidence(spec: BucketSpec): BucketEvidence {
     encryption: (spec.encryption ??
       ok('s3:GetBucketEncryption', {
         ServerSideEncryptionConfiguration: {
-          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+          // Buckets created since April 2026 block SSE-C by default.
+          Rules: [
+            {
+              ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' },
+              BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] },
+            },
+          ],
         },
       })) as BucketEvidence['encryption'],
     policy: policy as BucketEvidence['policy'],
@@ -145,6 +151,7 @@ export const kmsRule = (algorithm: string, keyId?: string, extraRules = 0) =>
         {
           ApplyServerSideEncryptionByDefault: { SSEAlgorithm: algorithm, ...(keyId ? { KMSMasterKeyID: keyId } : {}) },
           BucketKeyEnabled: true,
+          BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] },
         },
         ...Array.from({ length: extraRules }, () => ({
           ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' },

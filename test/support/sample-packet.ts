@@ -65,7 +65,8 @@ export function samplePacket(opts: { manyBuckets?: number; logs?: boolean; gover
     bucket(`acme-very-long-bucket-name-for-the-one-page-rule-number-${String(i).padStart(4, '0')}-archive`),
   );
   const buckets: BucketResult[] = [
-    bucket('acme-prod-data'),
+    bucket('acme-prod-data', { sseC: { state: 'accepted' } }),
+    // No sseC: as in packets made before SSE-C blocking was read.
     bucket('acme-denied', {
       defaultEncryption: { state: 'unreadable', errorCode: 'AccessDenied', message: 'Access Denied' },
       sseEnforcement: { level: 'unknown', reason: 'bucket policy unreadable: AccessDenied', statements: [] },
@@ -150,6 +151,7 @@ export function samplePacket(opts: { manyBuckets?: number; logs?: boolean; gover
         state: 'Enabled',
         rotation: { state: 'enabled', periodDays: 365, nextRotation: '2027-03-01T00:00:00Z' },
         readable: true,
+        custody: { origin: 'AWS_KMS', keySpec: 'SYMMETRIC_DEFAULT', multiRegion: 'primary' },
         usedBy: ['acme-prod-data'],
         evidence: [],
       },

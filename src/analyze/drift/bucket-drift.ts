@@ -4,7 +4,7 @@
  * critical: default encryption downgraded from SSE-KMS / DSSE-KMS to SSE-S3 (or to none), or its
  *           KMS key moved from a customer key to the AWS-managed aws/s3 key; a public-access-block
  *           setting relaxed; the SSE or TLS guardrail of the policy weakened (statement removed or
- *           narrowed, the policy removed).
+ *           narrowed, the policy removed); SSE-C blocking removed.
  * medium:   other changes that affect who may do what or how data is encrypted (another key, a
  *           lesser downgrade, a policy statement added / changed / removed, a side unreadable).
  * info:     improvements (upgrade to a stronger mode, a block turned on, a Deny added) and Bucket Key.
@@ -37,6 +37,8 @@ interface EncryptionView {
   awsManagedKey: boolean;
   bucketKeyEnabled: boolean;
   rules: number;
+  /** The first rule lists SSE-C in BlockedEncryptionTypes. */
+  sseCBlocked: boolean;
 }
 
 const MODE_RANK: Record<string, number> = { 'DSSE-KMS': 3, 'SSE-KMS': 2, 'SSE-S3': 1, none: 0 };
@@ -70,6 +72,7 @@ function encryptionView(
     awsManagedKey: kms && isAwsManagedKey(kmsKeyId, keys),
     bucketKeyEnabled: first?.BucketKeyEnabled === true,
     rules: rules.length,
+    sseCBlocked: (first?.BlockedEncryptionTypes?.EncryptionType ?? []).includes('SSE-C'),
   };
 }
 
@@ -119,6 +122,14 @@ function encryptionJudgement(
   if (a.rank > b.rank) return { severity: 'info', text: `upgraded from ${from} to ${to}` };
   if (a.keyIdentity !== b.keyIdentity || a.awsManagedKey !== b.awsManagedKey)
     return { severity: 'medium', text: `changed from ${from} to ${to}` };
+  // Accepting uploads under keys the tenant does not hold again weakens what the SSE-C control judges.
+  if (b.sseCBlocked && !a.sseCBlocked)
+    return {
+      severity: 'critical',
+      text: 'no longer blocks SSE-C uploads (BlockedEncryptionTypes SSE-C removed)',
+      weakens: ['s3-sse-c-uploads-blocked'],
+    };
+  if (!b.sseCBlocked && a.sseCBlocked) return { severity: 'info', text: 'now blocks SSE-C uploads' };
   if (a.rules !== b.rules)
     return { severity: 'info', text: `now has ${a.rules} encryption rule(s), had ${b.rules} (S3 applies the first)` };
   return { severity: 'info', text: `S3 Bucket Key turned ${a.bucketKeyEnabled ? 'on' : 'off'}` };

@@ -279,6 +279,30 @@ describe('drift severity: medium and info', () => {
     );
   });
 
+  it('critical: SSE-C blocking removed since the baseline; info: SSE-C blocked since', () => {
+    const s3 = (blocked: string[] | undefined) =>
+      bucket({
+        encryption: {
+          state: 'configured',
+          configuration: {
+            Rules: [
+              {
+                ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' },
+                ...(blocked ? { BlockedEncryptionTypes: { EncryptionType: blocked } } : {}),
+              },
+            ],
+          },
+        },
+      });
+    const removed = only(diffSnapshots(snapshot([s3(['SSE-C'])]), snapshot([s3(undefined)])));
+    expect([removed.severity, removed.summary]).toEqual([
+      'critical',
+      'Default encryption of bucket acme-data no longer blocks SSE-C uploads (BlockedEncryptionTypes SSE-C removed).',
+    ]);
+    expect(only(diffSnapshots(snapshot([s3(['NONE'])]), snapshot([s3(['SSE-C'])]))).severity).toBe('info');
+    expect(diffSnapshots(snapshot([s3(['SSE-C'])]), snapshot([s3(['SSE-C'])]))).toEqual([]);
+  });
+
   it('no drift: the same key named by its key id instead of its ARN', () => {
     const keyId = '1111aaaa-2222-3333-4444-555566667777';
     const byId = bucket({

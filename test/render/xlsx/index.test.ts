@@ -126,10 +126,10 @@ describe('renderXlsx on the sample packet', () => {
     const expected: Record<string, [string, string]> = {
       Controls: ['A2', 'A1:I6'],
       Findings: ['A2', 'A1:F16'],
-      Buckets: ['A2', 'A1:AI3'],
+      Buckets: ['A2', 'A1:AK3'],
       Coverage: ['A2', 'A1:Q3'],
       'Unencrypted objects': ['A3', 'A2:H3'],
-      Keys: ['A2', 'A1:N2'],
+      Keys: ['A2', 'A1:O2'],
       // Not collected: the sheets are still there (stable names), header frozen, nothing under it.
       'Denied uploads': ['A3', 'A2:L2'],
       'Key usage': ['A3', 'A2:M2'],
@@ -239,7 +239,7 @@ describe('renderXlsx on the sample packet', () => {
   it('Buckets: encryption, enforcement, coverage numbers with formats; unmeasured stays blank', () => {
     const s = sheetNamed(py, 'Buckets');
     const header = headerValues(s);
-    expect(header.length).toBe(35);
+    expect(header.length).toBe(37);
     expect(header.slice(0, 5)).toEqual(['Account', 'Region', 'Bucket', 'Default encryption', 'Mode']);
     const col = (name: string) => header.indexOf(name);
     const prod = s.rows[1]!;
@@ -261,6 +261,10 @@ describe('renderXlsx on the sample packet', () => {
     expect(denied[col('Coverage note')]!.value).toBe('no inventory report delivered on or before 2026-11-01');
     expect(denied[col('Objects')]!.value).toBeNull();
     expect(denied[col('Objects encrypted')]!.value).toBeNull();
+    expect(prod[col('SSE-C uploads')]!.value).toBe('accepted (no BlockedEncryptionTypes SSE-C)');
+    expect(prod[col('SSE-C objects (inventory)')]).toMatchObject({ value: 0, numberFormat: '#,##0' });
+    expect(denied[col('SSE-C uploads')]!.value).toBe('not read (packet made before SSE-C blocking was recorded)');
+    expect(denied[col('SSE-C objects (inventory)')]!.value).toBeNull();
   });
 
   it('Coverage: bucket × EncryptionStatus objects and bytes, tenant total below the filter', () => {
@@ -337,6 +341,10 @@ describe('renderXlsx on the sample packet', () => {
     expect(cellAt(keys, 'F2').value).toBe('Customer managed');
     expect(cellAt(keys, 'H2').value).toBe('enabled');
     expect(cellAt(keys, 'I2')).toMatchObject({ value: 365, numberFormat: '#,##0' });
+    const keyHeader = headerValues(keys);
+    expect(keys.rows[1]![keyHeader.indexOf('Key custody')]!.value).toBe(
+      'AWS KMS · multi-Region primary · SYMMETRIC_DEFAULT',
+    );
     const sections = sheetNamed(py, 'Sections');
     expect(sections.rows.slice(1).map((r) => r.map((c) => c.value))).toEqual(
       ['Denied uploads', 'Key usage', 'Drift from baseline', 'AWS Config rules', 'Exceptions', 'Trend'].map((name) => [

@@ -122,7 +122,13 @@ export function answerKms(req: WireRequest, id: Identified, world: Scenario): Wi
           Enabled: (key.state ?? 'Enabled') === 'Enabled',
           Description: key.description ?? '',
           KeyState: key.state ?? 'Enabled',
-          Origin: 'AWS_KMS',
+          Origin: key.origin ?? 'AWS_KMS',
+          ...(key.validTo
+            ? { ValidTo: epochSeconds(key.validTo), ExpirationModel: 'KEY_MATERIAL_EXPIRES' }
+            : key.origin === 'EXTERNAL'
+              ? { ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' }
+              : {}),
+          ...(key.customKeyStoreId ? { CustomKeyStoreId: key.customKeyStoreId } : {}),
           KeyManager: key.manager ?? 'CUSTOMER',
           ...(key.signing
             ? {
@@ -137,10 +143,25 @@ export function answerKms(req: WireRequest, id: Identified, world: Scenario): Wi
                 KeySpec: 'SYMMETRIC_DEFAULT',
                 EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
               }),
-          MultiRegion: false,
+          MultiRegion: key.multiRegion !== undefined,
+          ...(key.multiRegion
+            ? {
+                MultiRegionConfiguration: {
+                  MultiRegionKeyType: key.multiRegion.type,
+                  PrimaryKey: {
+                    Arn: `arn:aws:kms:${key.multiRegion.primaryRegion}:${owner.id}:key/${key.id}`,
+                    Region: key.multiRegion.primaryRegion,
+                  },
+                  ReplicaKeys: [],
+                },
+              }
+            : {}),
         },
       });
     case 'GetKeyRotationStatus': {
+      // KMS rotates only material it generated.
+      if ((key.origin ?? 'AWS_KMS') !== 'AWS_KMS')
+        return kmsError(req, 400, 'UnsupportedOperationException', `${arn} origin is ${key.origin}`);
       const r = key.rotation ?? { enabled: false };
       return ok(req, {
         KeyId: arn,

@@ -181,6 +181,11 @@ const S3_ANSWERS: Record<string, S3Answer> = {
     );
   },
   GetBucketEncryption: (req, b) => {
+    // BlockedEncryptionTypes holds a flattened list of EncryptionType elements (S3 API reference).
+    const blockedTypes = (types: string[] | undefined) =>
+      types
+        ? `<BlockedEncryptionTypes>${types.map((t) => el('EncryptionType', t)).join('')}</BlockedEncryptionTypes>`
+        : '';
     if (!b.encryption) {
       return s3Error(
         req,
@@ -193,7 +198,7 @@ const S3_ANSWERS: Record<string, S3Answer> = {
     const e = b.encryption;
     return xml(
       req,
-      `<ServerSideEncryptionConfiguration xmlns="${S3_NS}"><Rule><ApplyServerSideEncryptionByDefault>${el('SSEAlgorithm', e.algorithm)}${el('KMSMasterKeyID', e.kmsKeyId)}</ApplyServerSideEncryptionByDefault>${el('BucketKeyEnabled', e.bucketKeyEnabled ?? false)}</Rule></ServerSideEncryptionConfiguration>`,
+      `<ServerSideEncryptionConfiguration xmlns="${S3_NS}"><Rule><ApplyServerSideEncryptionByDefault>${el('SSEAlgorithm', e.algorithm)}${el('KMSMasterKeyID', e.kmsKeyId)}</ApplyServerSideEncryptionByDefault>${el('BucketKeyEnabled', e.bucketKeyEnabled ?? false)}${blockedTypes(e.blockedEncryptionTypes)}</Rule></ServerSideEncryptionConfiguration>`,
     );
   },
   GetBucketPolicy: (req, b) => {

@@ -27,7 +27,13 @@ export interface FakeBucket {
   /** How a request signed for the wrong region is answered (S3 does both, depending on the call). */
   wrongRegionAnswer?: 'PermanentRedirect' | 'AuthorizationHeaderMalformed';
   creationDate?: string;
-  encryption?: { algorithm: 'AES256' | 'aws:kms' | 'aws:kms:dsse'; kmsKeyId?: string; bucketKeyEnabled?: boolean };
+  encryption?: {
+    algorithm: 'AES256' | 'aws:kms' | 'aws:kms:dsse';
+    kmsKeyId?: string;
+    bucketKeyEnabled?: boolean;
+    /** BlockedEncryptionTypes of the rule, e.g. ['SSE-C']; absent: the element is left out (SSE-C accepted). */
+    blockedEncryptionTypes?: string[];
+  };
   /** Bucket policy JSON text. */
   policy?: string;
   policyIsPublic?: boolean;
@@ -79,6 +85,12 @@ export interface FakeKey {
   tags?: Record<string, string>;
   /** Accounts whose principals the key policy lets call DescribeKey / GetKeyRotationStatus. */
   grantedTo?: string[];
+  /** Where the key material lives (DescribeKey Origin); default AWS_KMS. */
+  origin?: 'AWS_KMS' | 'EXTERNAL' | 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
+  /** Imported material: when it expires (ISO instant). */
+  validTo?: string;
+  customKeyStoreId?: string;
+  multiRegion?: { type: 'PRIMARY' | 'REPLICA'; primaryRegion: string };
   /** An asymmetric SIGN_VERIFY key: the fake makes a real key pair and answers Sign / GetPublicKey. */
   signing?: { spec: 'ECC_NIST_P256' | 'RSA_2048' };
 }

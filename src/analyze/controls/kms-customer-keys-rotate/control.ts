@@ -30,6 +30,13 @@ export const control: Control = {
             reason: 'AWS-managed key: AWS rotates it every year',
             evidence,
           };
+        case 'not_supported':
+          return {
+            resource,
+            verdict: 'not_applicable',
+            reason: `key material of origin ${k.rotation.origin} is not rotated automatically by KMS (on-demand rotation or a new key instead)`,
+            evidence,
+          };
         case 'unreadable':
           return { resource, verdict: 'not_evaluated', reason: `key unreadable (${k.rotation.errorCode})`, evidence };
       }

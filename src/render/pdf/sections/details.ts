@@ -13,6 +13,7 @@ import { drawHeading } from './heading.js';
 import { driftLines, exceptionLines } from './governance-lines.js';
 import { deniedUploadsLines, keyUsageLines, type Paragraph } from './log-lines.js';
 import { hasTrendChart } from './trend-chart.js';
+import { custodyText } from '../../key-custody-text.js';
 
 const LABEL_WIDTH = 92;
 const MISSING_LINES = 2;
@@ -80,6 +81,27 @@ function keysText(ctx: PageContext): string {
     notRotating: notRotating.join(ctx.t('details.listSeparator')),
     notRotatingCount: notRotating.length,
   });
+}
+
+/**
+ * Keys whose material is not generated and held by AWS KMS (imported, CloudHSM, external key store),
+ * one phrase each; undefined when every readable key is AWS_KMS (then the page has no custody line).
+ */
+function custodyLine(ctx: PageContext): string | undefined {
+  const held = ctx.packet.keys.filter((k) => k.custody && k.custody.origin !== 'AWS_KMS');
+  if (held.length === 0) return undefined;
+  const phrase = (key: string, c?: Record<string, unknown>) => ctx.t(`details.custodyPhrase.${key}`, c);
+  return held
+    .map((k) =>
+      ctx.t('details.custodyItem', {
+        key: k.alias ?? k.arn ?? k.reference,
+        text: custodyText(phrase, k.custody!)
+          .split(phrase('separator'))
+          .filter((p) => p !== '')
+          .join(phrase('separator')),
+      }),
+    )
+    .join(ctx.t('details.listSeparator'));
 }
 
 function scopeText(ctx: PageContext): string {
@@ -191,6 +213,11 @@ function gridSections(ctx: PageContext): SectionKey[] {
   });
 }
 
+function custodyRows(ctx: PageContext, wrap: (text: string, maxLines: number) => string[]): DetailRow[] {
+  const line = custodyLine(ctx);
+  return line === undefined ? [] : [{ label: ctx.t('details.custody'), lines: wrap(line, 1) }];
+}
+
 export interface DetailsPlan {
   rows: DetailRow[];
   grid: SectionKey[];
@@ -213,6 +240,7 @@ export function planDetails(ctx: PageContext, compact = false): DetailsPlan {
   const rows = [
     ...governanceRows(ctx, width, compact),
     { label: ctx.t('details.keys'), lines: wrap(keysText(ctx), 1) },
+    ...custodyRows(ctx, wrap),
     ...SECTION_ROWS.map((row) => ({
       label: ctx.t(`later.${row.key}`),
       lines: sectionLines(ctx, row, width, compact ? 1 : Infinity),

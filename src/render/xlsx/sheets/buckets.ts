@@ -35,6 +35,15 @@ function publicAccessBlock(w: Wording, b: BucketResult): string {
   return w.t('xlsx.buckets.publicAccessBlock.partial', { off: off.join(', ') });
 }
 
+function sseCText(w: Wording, b: BucketResult): string {
+  const s = b.sseC;
+  if (!s) return w.t('xlsx.buckets.sseC.notRead');
+  if (s.state === 'unreadable') return w.t('xlsx.buckets.unreadable', { errorCode: s.errorCode });
+  if (s.state === 'accepted' && b.expectation.allowSseC)
+    return w.t('xlsx.buckets.sseC.allowed', { source: b.expectation.source });
+  return w.t(`xlsx.buckets.sseC.${s.state}`);
+}
+
 function coverageNote(b: BucketResult): string | undefined {
   const c = b.coverage;
   if (c.state === 'no_inventory') return c.reason;
@@ -103,6 +112,8 @@ export async function addBucketsSheet(book: Book, w: Wording, p: Packet): Promis
     { id: 'objectsPct', format: 'pct', value: measuredPct(w, 'objectsPct') },
     { id: 'bytesPct', format: 'pct', value: measuredPct(w, 'bytesPct') },
     { id: 'reportDate', value: (b) => (b.coverage.state === 'measured' ? b.coverage.reportDate : undefined) },
+    { id: 'sseC', value: (b) => sseCText(w, b) },
+    { id: 'sseCObjects', format: 'count', value: measured((c) => c.tally['SSE-C'].objects) },
     { id: 'evidence', wrap: true, value: (b) => lines(b.evidence) },
   ];
   await writeTable(book, w.t('xlsx.sheets.buckets'), columnsFor(w, 'buckets', specs), p.buckets);

@@ -3,6 +3,7 @@ import type { KeyResult, Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
 import { lines, yesNo } from '../labels.js';
 import { columnsFor, writeTable } from '../table.js';
+import { custodyText } from '../../key-custody-text.js';
 
 function rotationText(w: Wording, rotation: KeyResult['rotation']): string {
   if (rotation.state === 'unreadable') return w.t('xlsx.keys.rotationUnreadable', { errorCode: rotation.errorCode });
@@ -28,6 +29,11 @@ export async function addKeysSheet(book: Book, w: Wording, p: Packet): Promise<v
     { id: 'nextRotation', value: (k) => (k.rotation.state === 'enabled' ? k.rotation.nextRotation : undefined) },
     { id: 'readable', value: (k) => yesNo(w, k.readable) },
     { id: 'errorCode', value: (k) => k.errorCode },
+    {
+      id: 'custody',
+      wrap: true,
+      value: (k) => (k.custody ? custodyText((key, c) => w.t(`xlsx.keys.custody.${key}`, c), k.custody) : undefined),
+    },
     { id: 'usedBy', wrap: true, value: (k) => lines(k.usedBy) },
     { id: 'evidence', wrap: true, value: (k) => lines(k.evidence) },
   ]);
