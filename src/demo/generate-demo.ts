@@ -94,7 +94,7 @@ const ACME_KEY: DemoKey = {
 const ACME_BYOK_KEY: DemoKey = {
   id: '5c2e8f14-a9b3-4d67-8e01-2f3a4b5c6d7e',
   account: '222222222222',
-  region: 'eu-west-1',
+  region: 'us-east-1',
   alias: 'alias/acme-payments-byok',
   manager: 'CUSTOMER',
   rotation: false,

@@ -65,6 +65,7 @@ function accountFromExport(
         ...(rule.ApplyServerSideEncryptionByDefault.KMSMasterKeyID
           ? { kmsKeyId: rule.ApplyServerSideEncryptionByDefault.KMSMasterKeyID }
           : {}),
+        ...(rule.BlockedEncryptionTypes ? { blockedEncryptionTypes: rule.BlockedEncryptionTypes.EncryptionType } : {}),
       };
     }
     const policy = path.join(bd, 'get-bucket-policy.json');
@@ -103,11 +104,16 @@ function accountFromExport(
         continue;
       }
       const meta = readJson(path.join(kd, 'describe-key.json')).KeyMetadata;
-      const rotation = readJson(path.join(kd, 'get-key-rotation-status.json'));
+      // Imported key material has no rotation status (KMS does not rotate it): the export did not ask.
+      const rotationFile = path.join(kd, 'get-key-rotation-status.json');
+      const rotation = existsSync(rotationFile) ? readJson(rotationFile) : { KeyRotationEnabled: false };
       keys.push({
         id: keyId,
         region,
         manager: meta.KeyManager,
+        ...(meta.Origin !== 'AWS_KMS'
+          ? { origin: meta.Origin, ...(meta.ValidTo ? { validTo: meta.ValidTo } : {}) }
+          : {}),
         description: meta.Description,
         createdAt: '2022-01-10T09:00:00Z',
         aliases: aliases.filter((a) => a.TargetKeyId === keyId).map((a) => a.AliasName),

@@ -75,6 +75,7 @@ function scenario(faults: Fault[]): Scenario {
               algorithm: 'aws:kms',
               kmsKeyId: `arn:aws:kms:eu-west-1:${A}:key/${KEY}`,
               bucketKeyEnabled: true,
+              blockedEncryptionTypes: ['SSE-C'],
             },
             policy: POLICY,
             publicAccessBlock: {
