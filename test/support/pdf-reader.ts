@@ -94,6 +94,9 @@ export function readPdf(pdf: Buffer): PdfReading {
   return reading;
 }
 
+const MAX_ASCENT = 0.76;
+const MAX_DESCENT = -0.22;
+
 /**
  * Splits a run at white space into words. A word's horizontal extent comes from the font's advance
  * widths, scaled so the run's advances add up to the width PDF.js measured (which includes the size,
@@ -108,8 +111,11 @@ function wordsOf(run: Run, pageHeight: number): PlacedWord[] {
   const units = run.advances.map((a) => a ?? fallback);
   const total = units.reduce((s, a) => s + a, 0);
   const scale = total > 0 ? run.width / total : 0;
-  const top = pageHeight - (run.baseline + run.ascent * run.size);
-  const bottom = pageHeight - (run.baseline + run.descent * run.size);
+  // The box a glyph can fill, not the font's line box: Noto declares 1.069 em above the baseline and
+  // 0.293 below (room for stacked accents the page never prints), where capitals and most descenders
+  // keep within about 0.76 and 0.22 em, close to Helvetica's own box (0.718 / 0.207).
+  const top = pageHeight - (run.baseline + Math.min(run.ascent, MAX_ASCENT) * run.size);
+  const bottom = pageHeight - (run.baseline + Math.max(run.descent, MAX_DESCENT) * run.size);
   const words: PlacedWord[] = [];
   let x = run.x;
   let current: PlacedWord | undefined;

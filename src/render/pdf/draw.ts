@@ -1,14 +1,22 @@
 /**
- * The only place that puts text on the page. Every string is cleaned to WinAnsi, fitted to its
- * width and drawn with lineBreak:false at an explicit position, so pdfkit never wraps a line and
- * never adds a page on its own.
+ * The only place that puts text on the page. Every string is cleaned, fitted to its width and drawn
+ * with lineBreak:false at an explicit position, so pdfkit never wraps a line and never adds a page
+ * on its own. A line is drawn as runs of one font face each (fonts.ts), on one baseline.
  */
+import { documentFonts, textWidth, type DocFonts } from './fonts.js';
 import type { TextStyle } from './layout.js';
-import { fitEnd, fitMiddle, toWinAnsi, type Measure } from './text-fit.js';
+import { cleanText, fitEnd, fitMiddle, type Measure } from './text-fit.js';
 
 export type Doc = PDFKit.PDFDocument;
 
 export type Fit = 'end' | 'middle';
+
+/**
+ * A line's baseline sits this share of its font size below the line's top, whatever face draws it:
+ * one baseline for Latin, CJK and Arabic runs side by side, and the positions of the original
+ * Helvetica layout (its ascender, 718/1000) kept for every section.
+ */
+export const BASELINE = 0.718;
 
 export interface TextOptions {
   /** Width the text must stay within; fitted with an ellipsis. */
@@ -17,13 +25,26 @@ export interface TextOptions {
   fit?: Fit;
 }
 
-export function measurer(doc: Doc, style: TextStyle): Measure {
-  return (text) => doc.font(style.font).fontSize(style.size).widthOfString(text);
+const fontsOf = new WeakMap<Doc, DocFonts>();
+
+/** The document's fonts, registered with it on first use. */
+function fonts(doc: Doc): DocFonts {
+  let f = fontsOf.get(doc);
+  if (!f) {
+    f = documentFonts(doc);
+    fontsOf.set(doc, f);
+  }
+  return f;
+}
+
+/** Widths come from the fonts' advance tables (fonts.ts), the same for every document. */
+export function measurer(_doc: Doc, style: TextStyle): Measure {
+  return (text) => textWidth(text, style.font) * style.size;
 }
 
 /** Cleans and fits `text`, as drawText would, without drawing it. */
 export function fitted(doc: Doc, text: string, style: TextStyle, width: number, fit: Fit = 'end'): string {
-  const clean = toWinAnsi(text);
+  const clean = cleanText(text);
   const measure = measurer(doc, style);
   return fit === 'middle' ? fitMiddle(clean, width, measure) : fitEnd(clean, width, measure);
 }
@@ -37,8 +58,17 @@ export function drawText(doc: Doc, text: string, x: number, y: number, style: Te
   const measure = measurer(doc, style);
   const w = measure(line);
   const dx = opts.align === 'right' ? opts.width - w : opts.align === 'center' ? (opts.width - w) / 2 : 0;
-  doc.font(style.font).fontSize(style.size).fillColor(style.color);
-  doc.text(line, x + dx, y, { lineBreak: false });
+  let cursor = x + dx;
+  for (const run of fonts(doc).runs(line, style.font)) {
+    doc.font(run.face).fontSize(style.size).fillColor(style.color);
+    doc.text(run.text, cursor, y + BASELINE * style.size, {
+      lineBreak: false,
+      baseline: 'alphabetic',
+      // pdfkit hands `features` to fontkit, which takes an object of on/off flags as well as a list.
+      features: run.features as unknown as PDFKit.Mixins.OpenTypeFeatures[],
+    });
+    cursor += run.width * style.size;
+  }
   return w;
 }
 

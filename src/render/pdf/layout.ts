@@ -1,4 +1,5 @@
 /** Page geometry, the type scale and the palette. Every position on the page derives from here. */
+import type { Weight } from './fonts.js';
 
 export type PageSize = 'A4' | 'LETTER';
 
@@ -54,10 +55,9 @@ export function columns(x: number, width: number, weights: number[], gap: number
   return out;
 }
 
-type FontName = 'Helvetica' | 'Helvetica-Bold' | 'Helvetica-Oblique';
-
 export interface TextStyle {
-  font: FontName;
+  /** Weight of the Noto faces (fonts.ts) that draw it. */
+  font: Weight;
   size: number;
   color: string;
 }
@@ -84,40 +84,52 @@ export const STATUS_COLOURS = {
   incomplete: { fill: '#e6e6e6', border: '#333333' },
 } as const;
 
-export const TYPE = {
-  title: { font: 'Helvetica-Bold', size: 16, color: PALETTE.ink },
-  period: { font: 'Helvetica-Bold', size: 15, color: PALETTE.ink },
-  byline: { font: 'Helvetica', size: 8, color: PALETTE.muted },
-  statusLabel: { font: 'Helvetica-Bold', size: 7, color: PALETTE.muted },
-  statusWord: { font: 'Helvetica-Bold', size: 18, color: PALETTE.ink },
-  headline: { font: 'Helvetica-Bold', size: 12.5, color: PALETTE.ink },
-  completeness: { font: 'Helvetica', size: 9, color: PALETTE.ink },
-  tileLabel: { font: 'Helvetica-Bold', size: 7, color: PALETTE.muted },
-  tileValue: { font: 'Helvetica-Bold', size: 19, color: PALETTE.ink },
-  tileUnit: { font: 'Helvetica', size: 10, color: PALETTE.muted },
-  tilePair: { font: 'Helvetica-Bold', size: 12, color: PALETTE.ink },
-  tilePairLabel: { font: 'Helvetica', size: 8, color: PALETTE.muted },
-  tileNote: { font: 'Helvetica', size: 7, color: PALETTE.muted },
-  tileDelta: { font: 'Helvetica-Bold', size: 7, color: PALETTE.muted },
-  trendTitle: { font: 'Helvetica-Bold', size: 7, color: PALETTE.muted },
-  trendNote: { font: 'Helvetica', size: 7, color: PALETTE.muted },
-  trendLabel: { font: 'Helvetica', size: 7, color: PALETTE.ink },
-  trendAxis: { font: 'Helvetica', size: 6, color: PALETTE.muted },
-  trendValue: { font: 'Helvetica', size: 6, color: PALETTE.ink },
-  trendGap: { font: 'Helvetica-Oblique', size: 6, color: PALETTE.faint },
-  trendMonth: { font: 'Helvetica', size: 6.5, color: PALETTE.muted },
-  trendMonthNow: { font: 'Helvetica-Bold', size: 6.5, color: PALETTE.ink },
-  trendCell: { font: 'Helvetica', size: 7, color: PALETTE.ink },
-  heading: { font: 'Helvetica-Bold', size: 10, color: PALETTE.ink },
-  headingNote: { font: 'Helvetica', size: 8, color: PALETTE.muted },
-  columnHead: { font: 'Helvetica-Bold', size: 7, color: PALETTE.muted },
-  cell: { font: 'Helvetica', size: 8.5, color: PALETTE.ink },
-  cellBold: { font: 'Helvetica-Bold', size: 8.5, color: PALETTE.ink },
-  more: { font: 'Helvetica-Oblique', size: 8, color: PALETTE.muted },
-  detailLabel: { font: 'Helvetica-Bold', size: 8, color: PALETTE.ink },
-  detail: { font: 'Helvetica', size: 8, color: PALETTE.ink },
-  footer: { font: 'Helvetica', size: 7, color: PALETTE.muted },
-} as const satisfies Record<string, TextStyle>;
+/**
+ * Noto Sans sets about 3 % wider than the Helvetica the layout was drawn for: every size is 3 %
+ * smaller, so lines carry the same words (Noto's taller x-height still reads at least as large).
+ */
+const SCALE = 0.97;
+
+function scaledType<T extends Record<string, TextStyle>>(styles: T): { [K in keyof T]: TextStyle } {
+  return Object.fromEntries(
+    Object.entries(styles).map(([k, v]) => [k, { ...v, size: Math.round(v.size * SCALE * 100) / 100 }]),
+  ) as { [K in keyof T]: TextStyle };
+}
+
+export const TYPE = scaledType({
+  title: { font: 'bold', size: 16, color: PALETTE.ink },
+  period: { font: 'bold', size: 15, color: PALETTE.ink },
+  byline: { font: 'regular', size: 8, color: PALETTE.muted },
+  statusLabel: { font: 'bold', size: 7, color: PALETTE.muted },
+  statusWord: { font: 'bold', size: 18, color: PALETTE.ink },
+  headline: { font: 'bold', size: 12.5, color: PALETTE.ink },
+  completeness: { font: 'regular', size: 9, color: PALETTE.ink },
+  tileLabel: { font: 'bold', size: 7, color: PALETTE.muted },
+  tileValue: { font: 'bold', size: 19, color: PALETTE.ink },
+  tileUnit: { font: 'regular', size: 10, color: PALETTE.muted },
+  tilePair: { font: 'bold', size: 12, color: PALETTE.ink },
+  tilePairLabel: { font: 'regular', size: 8, color: PALETTE.muted },
+  tileNote: { font: 'regular', size: 7, color: PALETTE.muted },
+  tileDelta: { font: 'bold', size: 7, color: PALETTE.muted },
+  trendTitle: { font: 'bold', size: 7, color: PALETTE.muted },
+  trendNote: { font: 'regular', size: 7, color: PALETTE.muted },
+  trendLabel: { font: 'regular', size: 7, color: PALETTE.ink },
+  trendAxis: { font: 'regular', size: 6, color: PALETTE.muted },
+  trendValue: { font: 'regular', size: 6, color: PALETTE.ink },
+  trendGap: { font: 'italic', size: 6, color: PALETTE.faint },
+  trendMonth: { font: 'regular', size: 6.5, color: PALETTE.muted },
+  trendMonthNow: { font: 'bold', size: 6.5, color: PALETTE.ink },
+  trendCell: { font: 'regular', size: 7, color: PALETTE.ink },
+  heading: { font: 'bold', size: 10, color: PALETTE.ink },
+  headingNote: { font: 'regular', size: 8, color: PALETTE.muted },
+  columnHead: { font: 'bold', size: 7, color: PALETTE.muted },
+  cell: { font: 'regular', size: 8.5, color: PALETTE.ink },
+  cellBold: { font: 'bold', size: 8.5, color: PALETTE.ink },
+  more: { font: 'italic', size: 8, color: PALETTE.muted },
+  detailLabel: { font: 'bold', size: 8, color: PALETTE.ink },
+  detail: { font: 'regular', size: 8, color: PALETTE.ink },
+  footer: { font: 'regular', size: 7, color: PALETTE.muted },
+} as const satisfies Record<string, TextStyle>);
 
 /** Vertical rhythm, in points. */
 export const SPACE = {

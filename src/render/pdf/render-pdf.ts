@@ -1,7 +1,8 @@
 /**
  * The one-page PDF: Packet in, PDF bytes out. One page whatever the packet size (lists are cut
- * with "and N more", names shortened in the middle), built-in Helvetica only, every word from
- * templates/wording.yaml, and byte-identical output for the same packet.
+ * with "and N more", names shortened in the middle), every word from templates/wording.yaml,
+ * byte-identical output for the same packet, and archive grade: PDF/A-2b with XMP metadata and
+ * embedded, subsetted Noto fonts (fonts.ts).
  */
 import PDFDocument from 'pdfkit';
 import type { Packet } from '../../model/packet.js';
@@ -20,6 +21,7 @@ import { drawStatus, statusHeight } from './sections/status.js';
 import { drawTiles, tilesHeight } from './sections/tiles.js';
 import { drawTrend, trendHeight } from './sections/trend-chart.js';
 import { formatInstant } from './format.js';
+import { baseFont } from './fonts.js';
 
 export interface RenderPdfOptions {
   pageSize: PageSize;
@@ -140,17 +142,70 @@ function drawPage(ctx: PageContext, opts: RenderPdfOptions): void {
   drawProvisionalStamp(ctx);
 }
 
+const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+function xml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => XML_ENTITIES[c] ?? c);
+}
+
+function xmpDate(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * The XMP packet's document fields, equal to the Info dictionary as PDF/A asks. Written here
+ * because pdfkit's own writes the values unescaped: a tenant called "AT&T" would make the metadata
+ * invalid XML and the file not PDF/A.
+ */
+function xmpInfo(info: PDFKit.DocumentInfo): string {
+  const created = info.CreationDate ?? new Date(0);
+  const modified = info.ModDate ?? created;
+  return `
+        <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+            <xmp:CreateDate>${xmpDate(created)}</xmp:CreateDate>
+            <xmp:ModifyDate>${xmpDate(modified)}</xmp:ModifyDate>
+            <xmp:MetadataDate>${xmpDate(modified)}</xmp:MetadataDate>
+            <xmp:CreatorTool>${xml(info.Creator ?? '')}</xmp:CreatorTool>
+        </rdf:Description>
+        <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+            <dc:format>application/pdf</dc:format>
+            <dc:title><rdf:Alt><rdf:li xml:lang="x-default">${xml(info.Title ?? '')}</rdf:li></rdf:Alt></dc:title>
+            <dc:creator><rdf:Seq><rdf:li>${xml(info.Author ?? '')}</rdf:li></rdf:Seq></dc:creator>
+            <dc:description><rdf:Alt><rdf:li xml:lang="x-default">${xml(info.Subject ?? '')}</rdf:li></rdf:Alt></dc:description>
+        </rdf:Description>
+        <rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+            <pdf:Producer>${xml(info.Producer ?? '')}</pdf:Producer>
+            <pdf:Keywords>${xml(info.Keywords ?? '')}</pdf:Keywords>
+        </rdf:Description>
+        `;
+}
+
+/** pdfkit's metadata hooks (not in its published types). */
+interface MetadataHooks {
+  appendXML(xml: string, newline?: boolean): void;
+  _addInfo(): void;
+}
+
 export async function renderPdf(packet: Packet, opts: RenderPdfOptions): Promise<Buffer> {
   const geometry = pageGeometry(opts.pageSize);
+  const info = documentInfo(packet, opts.wording);
   const doc: Doc = new PDFDocument({
     size: opts.pageSize,
     // Zero margins: our layout keeps its own; pdfkit must never decide a line ran off the page.
     margin: 0,
     compress: true,
-    info: documentInfo(packet, opts.wording),
+    info,
     lang: opts.wording.t('pdf.locale'),
     displayTitle: true,
+    // PDF/A-2 is PDF 1.7; pdfkit adds the sRGB output intent and the pdfaid identification.
+    pdfVersion: '1.7',
+    subset: 'PDF/A-2b',
+    // The default font is an embedded Noto face: no standard-14 font is ever loaded.
+    // (pdfkit takes a parsed fontkit font where its types say a file name.)
+    font: baseFont() as unknown as string,
   });
+  const hooks = doc as unknown as MetadataHooks;
+  hooks._addInfo = () => hooks.appendXML(xmpInfo(info));
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));

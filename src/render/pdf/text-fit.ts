@@ -1,7 +1,6 @@
 /**
- * Making text fit a cell: WinAnsi cleaning (the built-in Helvetica fonts encode only WinAnsi),
- * middle ellipsis for names, end ellipsis for sentences, greedy word wrap with a line cap.
- * Pure: every function takes a `measure` so it is testable without pdfkit.
+ * Making text fit a cell: cleaning, middle ellipsis for names, end ellipsis for sentences, greedy
+ * word wrap with a line cap. Pure: every function takes a `measure` so it is testable without pdfkit.
  */
 
 /** Width of a string in points, in the font and size it will be drawn with. */
@@ -9,24 +8,18 @@ export type Measure = (text: string) => number;
 
 const ELLIPSIS = '\u2026';
 
-/** Code points above U+00FF that WinAnsiEncoding (cp1252) can still show. */
-const WIN_ANSI_EXTRA = new Set([
-  0x0152, 0x0153, 0x0160, 0x0161, 0x0178, 0x017d, 0x017e, 0x0192, 0x02c6, 0x02dc, 0x2013, 0x2014, 0x2018, 0x2019,
-  0x201a, 0x201c, 0x201d, 0x201e, 0x2020, 0x2021, 0x2022, 0x2026, 0x2030, 0x2039, 0x203a, 0x20ac, 0x2122,
-]);
-
-function isWinAnsi(cp: number): boolean {
-  return (cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa0 && cp <= 0xff) || WIN_ANSI_EXTRA.has(cp);
-}
-
-/** Replaces every character the standard fonts cannot encode with '?'; line breaks and tabs become spaces. */
-export function toWinAnsi(text: string): string {
+/**
+ * One line of text as the page draws it: NFC (so "ó" is one character, as the fonts have it), line
+ * breaks and tabs as spaces, other control characters and unpaired surrogates as "?". Every script
+ * passes: the fonts decide what they can draw (fonts.ts).
+ */
+export function cleanText(text: string): string {
   let out = '';
-  // for..of walks code points, so an emoji (a surrogate pair) becomes a single '?'.
   for (const ch of text.normalize('NFC')) {
     const cp = ch.codePointAt(0) ?? 0;
     if (cp === 0x09 || cp === 0x0a || cp === 0x0d) out += ' ';
-    else out += isWinAnsi(cp) ? ch : '?';
+    else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || (cp >= 0xd800 && cp <= 0xdfff)) out += '?';
+    else out += ch;
   }
   return out;
 }

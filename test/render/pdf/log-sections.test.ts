@@ -36,7 +36,7 @@ describe('renderPdf: collected denied uploads and key usage', () => {
     );
     // 2026-10-20T03:00Z is the evening of 19 October in New York: days are the tenant's.
     expect(text).toMatch(
-      /key changes: DisableKeyRotation by role\/platform-admin on 12 Oct, UpdateKeyDescription by user\/contractor-jdoe on\s+19 Oct \(failed: AccessDeniedException\)/,
+      /key changes: DisableKeyRotation by role\/platform-admin on 12 Oct, UpdateKeyDescription by user\/contractor-jdoe\s+on\s+19 Oct \(failed: AccessDeniedException\)/,
     );
   });
 

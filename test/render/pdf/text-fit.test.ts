@@ -4,7 +4,7 @@ import {
   fitInto,
   fitMiddle,
   fitsInLines,
-  toWinAnsi,
+  cleanText,
   wrapLines,
   wrapWithSuffix,
 } from '../../../src/render/pdf/text-fit.js';
@@ -12,16 +12,17 @@ import {
 /** One point per character: widths are counted by hand. */
 const chars = (s: string) => Array.from(s).length;
 
-describe('toWinAnsi', () => {
+describe('cleanText', () => {
   it('keeps Latin-1 and the cp1252 extras', () => {
-    expect(toWinAnsi('Ünïcødé Œuvre — “quoted” … €5 · naïve')).toBe('Ünïcødé Œuvre — “quoted” … €5 · naïve');
+    expect(cleanText('Ünïcødé Œuvre — “quoted” … €5 · naïve')).toBe('Ünïcødé Œuvre — “quoted” … €5 · naïve');
   });
-  it('replaces what the standard fonts cannot show with one ? per character', () => {
-    expect(toWinAnsi('株式会社 🚀 ok')).toBe('???? ? ok');
+  it('keeps every script (the fonts decide what they draw); control characters and lone surrogates become ?', () => {
+    expect(cleanText('株式会社 Łódź Αθήνα Москва عربي 🚀 ok')).toBe('株式会社 Łódź Αθήνα Москва عربي 🚀 ok');
+    expect(cleanText('a\u0007b\u009fc\ud800d')).toBe('a?b?c?d');
   });
   it('turns tabs and line breaks into spaces and composes accents first', () => {
-    expect(toWinAnsi('a\tb\nc\r\n')).toBe('a b c  ');
-    expect(toWinAnsi('e\u0301')).toBe('é');
+    expect(cleanText('a\tb\nc\r\n')).toBe('a b c  ');
+    expect(cleanText('e\u0301')).toBe('é');
   });
 });
 

@@ -3,7 +3,7 @@ import type { ControlResult } from '../../../model/packet.js';
 import type { Verdict } from '../../../model/shared.js';
 import { box, drawText, measurer } from '../draw.js';
 import { columns, PALETTE, SPACE, TYPE } from '../layout.js';
-import { fitMiddle, toWinAnsi, type Measure } from '../text-fit.js';
+import { fitMiddle, cleanText, type Measure } from '../text-fit.js';
 import type { PageContext } from './context.js';
 import { drawHeading } from './heading.js';
 
@@ -26,7 +26,7 @@ export function shortReferences(
   width: number,
   measure: Measure,
 ): string {
-  const unique = [...new Set(ids.map(toWinAnsi))];
+  const unique = [...new Set(ids.map(cleanText))];
   for (let shown = unique.length; shown >= 1; shown--) {
     const rest = unique.length - shown;
     const text = unique.slice(0, shown).join(separator) + (rest > 0 ? ` ${more(rest)}` : '');
@@ -59,11 +59,11 @@ function groupedReferences(
     );
   const groups: Array<{ short: string; ids: string[] }> = [];
   for (const r of refs) {
-    const short = toWinAnsi(r.short ?? '');
+    const short = cleanText(r.short ?? '');
     const last = groups.at(-1);
     if (last && last.short === short) {
-      if (!last.ids.includes(toWinAnsi(r.id))) last.ids.push(toWinAnsi(r.id));
-    } else groups.push({ short, ids: [toWinAnsi(r.id)] });
+      if (!last.ids.includes(cleanText(r.id))) last.ids.push(cleanText(r.id));
+    } else groups.push({ short, ids: [cleanText(r.id)] });
   }
   const label = (g: { short: string; ids: string[] }) => `${g.short ? `${g.short} ` : ''}${g.ids.join(separators.id)}`;
   const total = groups.reduce((n, g) => n + g.ids.length, 0);

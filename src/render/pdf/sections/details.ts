@@ -7,7 +7,7 @@
 import type { Packet } from '../../../model/packet.js';
 import { drawText, hline, measurer } from '../draw.js';
 import { columns, PALETTE, SPACE, TYPE } from '../layout.js';
-import { fitsInLines, toWinAnsi, wrapLines, wrapWithSuffix } from '../text-fit.js';
+import { fitsInLines, cleanText, wrapLines, wrapWithSuffix } from '../text-fit.js';
 import type { PageContext } from './context.js';
 import { drawHeading } from './heading.js';
 import { driftLines, exceptionLines } from './governance-lines.js';
@@ -123,7 +123,7 @@ function scopeText(ctx: PageContext): string {
 function missingLines(ctx: PageContext, width: number): string[] {
   const missing = ctx.packet.completeness.missing;
   const measure = measurer(ctx.doc, TYPE.detail);
-  if (missing.length === 0) return wrapLines(toWinAnsi(ctx.t('details.missingNone')), width, 1, measure);
+  if (missing.length === 0) return wrapLines(cleanText(ctx.t('details.missingNone')), width, 1, measure);
   const separator = ctx.t('details.listSeparator');
   // Only the items whose joined width could fill the lines twice over are worded and tried: the
   // rest can only be counted, so the cost stays the same for ten items or ten thousand.
@@ -133,15 +133,15 @@ function missingLines(ctx: PageContext, width: number): string[] {
     const m = missing[i]!;
     const item = ctx.t('details.missingItem', { scope: m.scope, source: m.source, reason: m.reason });
     items.push(item);
-    used += measure(toWinAnsi(item + separator));
+    used += measure(cleanText(item + separator));
   }
   const suffixFor = (shown: number) =>
     shown < missing.length ? separator + ctx.t('details.missingMore', { count: missing.length - shown }) : '';
   for (let shown = items.length; shown >= 1; shown--) {
-    const text = toWinAnsi(items.slice(0, shown).join(separator) + suffixFor(shown));
+    const text = cleanText(items.slice(0, shown).join(separator) + suffixFor(shown));
     if (fitsInLines(text, width, MISSING_LINES, measure)) return wrapLines(text, width, MISSING_LINES, measure);
   }
-  return wrapWithSuffix(toWinAnsi(items[0] ?? ''), toWinAnsi(suffixFor(1)), width, MISSING_LINES, measure);
+  return wrapWithSuffix(cleanText(items[0] ?? ''), cleanText(suffixFor(1)), width, MISSING_LINES, measure);
 }
 
 /** "access logs: access logs: 883 records" reads as a stutter: the label goes when the text starts with it. */
@@ -167,14 +167,14 @@ function sectionLines(ctx: PageContext, row: SectionRow, width: number, lineCap 
   const first = capped(row.lines(ctx, MAX_LIST_ITEMS));
   if (!Array.isArray(first)) {
     return wrapLines(
-      toWinAnsi(ctx.t('later.notCollected', { reason: first.notCollected })),
+      cleanText(ctx.t('later.notCollected', { reason: first.notCollected })),
       width,
       NOT_COLLECTED_LINES,
       measure,
     );
   }
   // Short paragraphs share one line ("744 calls to 2 keys · no unexpected principal · no key-management event").
-  const joined = toWinAnsi(first.map((p) => p.text).join(ctx.t('details.paragraphSeparator')));
+  const joined = cleanText(first.map((p) => p.text).join(ctx.t('details.paragraphSeparator')));
   if (first.length > 1 && measure(joined) <= width) return [joined];
   const paragraphAt = (limit: number, i: number): Paragraph => {
     const paragraphs = capped(row.lines(ctx, limit));
@@ -183,11 +183,11 @@ function sectionLines(ctx: PageContext, row: SectionRow, width: number, lineCap 
   return first.flatMap((_, i) => {
     for (let limit = MAX_LIST_ITEMS; limit >= 1; limit--) {
       const p = paragraphAt(limit, i);
-      const text = toWinAnsi(p.text);
+      const text = cleanText(p.text);
       if (fitsInLines(text, width, p.maxLines, measure)) return wrapLines(text, width, p.maxLines, measure);
     }
     const p = paragraphAt(1, i);
-    return wrapLines(toWinAnsi(p.text), width, p.maxLines, measure);
+    return wrapLines(cleanText(p.text), width, p.maxLines, measure);
   });
 }
 
@@ -236,7 +236,7 @@ const COMPACT_LEADING = 11.5;
 export function planDetails(ctx: PageContext, compact = false): DetailsPlan {
   const width = ctx.geometry.contentWidth - LABEL_WIDTH;
   const wrap = (text: string, maxLines: number) =>
-    wrapLines(toWinAnsi(text), width, maxLines, measurer(ctx.doc, TYPE.detail));
+    wrapLines(cleanText(text), width, maxLines, measurer(ctx.doc, TYPE.detail));
   const rows = [
     ...governanceRows(ctx, width, compact),
     { label: ctx.t('details.keys'), lines: wrap(keysText(ctx), 1) },
@@ -296,7 +296,7 @@ export function drawDetails(ctx: PageContext, y: number, plan: DetailsPlan): num
     if (!col) return;
     const rowY = y + Math.floor(i / LATER_COLUMNS) * plan.leading;
     const label = ctx.t(`later.${key}`);
-    const labelWidth = Math.min(measurer(doc, TYPE.detailLabel)(toWinAnsi(label)), col.width / 2);
+    const labelWidth = Math.min(measurer(doc, TYPE.detailLabel)(cleanText(label)), col.width / 2);
     drawText(doc, label, col.x, rowY, TYPE.detailLabel, { width: labelWidth });
     const x = col.x + labelWidth + 5;
     drawText(

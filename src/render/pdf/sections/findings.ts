@@ -3,7 +3,7 @@ import type { Finding } from '../../../model/packet.js';
 import type { Severity } from '../../../model/shared.js';
 import { drawText, fitted, measurer, type Doc } from '../draw.js';
 import { columns, PALETTE, SPACE, TYPE, type TextStyle } from '../layout.js';
-import { toWinAnsi } from '../text-fit.js';
+import { cleanText } from '../text-fit.js';
 import type { PageContext } from './context.js';
 import { drawHeading } from './heading.js';
 
@@ -23,8 +23,8 @@ const NAME_SHARE = 0.45;
  * "bucket: what is wrong"), the name is shortened in the middle so the sentence stays readable.
  */
 function findingLine(doc: Doc, finding: Finding, style: TextStyle, width: number): string {
-  const text = toWinAnsi(finding.text);
-  const name = toWinAnsi(finding.resource);
+  const text = cleanText(finding.text);
+  const name = cleanText(finding.resource);
   const measure = measurer(doc, style);
   if (measure(text) <= width || !name || !text.startsWith(name)) return fitted(doc, text, style, width);
   const shortName = fitted(doc, name, style, Math.min(measure(name), width * NAME_SHARE), 'middle');

@@ -10,7 +10,7 @@ import { measurer } from '../draw.js';
 import { formatInstant, formatMonth } from '../format.js';
 import { TYPE } from '../layout.js';
 import { shortKey } from '../names.js';
-import { fitEnd, fitInto, fitMiddle, fitsInLines, toWinAnsi, wrapLines, type Measure } from '../text-fit.js';
+import { fitEnd, fitInto, fitMiddle, fitsInLines, cleanText, wrapLines, type Measure } from '../text-fit.js';
 import type { PageContext } from './context.js';
 import { ownAccounts } from './log-lines.js';
 
@@ -34,7 +34,7 @@ function measure(ctx: PageContext): Measure {
 
 /** Text wrapped into `maxLines` if it fits whole; undefined if it would be cut. */
 function whole(text: string, width: number, maxLines: number, m: Measure): string[] | undefined {
-  const clean = toWinAnsi(text);
+  const clean = cleanText(text);
   return fitsInLines(clean, width, maxLines, m) ? wrapLines(clean, width, maxLines, m) : undefined;
 }
 
@@ -51,10 +51,10 @@ function pageName(ctx: PageContext, item: DriftItem): string {
  */
 function driftItemLines(ctx: PageContext, item: DriftItem, width: number, maxLines: number): string[] {
   const m = measure(ctx);
-  const name = toWinAnsi(pageName(ctx, item));
-  const summary = toWinAnsi(item.summary.split(item.resource).join(name));
+  const name = cleanText(pageName(ctx, item));
+  const summary = cleanText(item.summary.split(item.resource).join(name));
   const line = (n: string) =>
-    toWinAnsi(
+    cleanText(
       ctx.t('governance.driftItem', {
         severity: ctx.t(`severity.${item.severity}`),
         summary: summary.split(name).join(n),
@@ -76,9 +76,9 @@ function comparedLines(ctx: PageContext, s: Compared, width: number, compact: bo
     ...s.counts,
   };
   const key = s.items.length === 0 ? 'governance.driftNoChange' : 'governance.driftCounts';
-  const by = toWinAnsi(s.baseline.approvedBy);
-  const header = (name: string) => toWinAnsi(ctx.t(key, { ...base, by: name }));
-  const pointed = (name: string) => toWinAnsi(ctx.t('governance.driftPointer', { text: header(name) }));
+  const by = cleanText(s.baseline.approvedBy);
+  const header = (name: string) => cleanText(ctx.t(key, { ...base, by: name }));
+  const pointed = (name: string) => cleanText(ctx.t('governance.driftPointer', { text: header(name) }));
   // One line: with the pointer to the workbook if it fits, else without; a long approver name gives way first.
   const headerLine =
     whole(pointed(by), width, 1, m) ??
@@ -96,8 +96,8 @@ function noBaselineLines(ctx: PageContext, command: string, width: number): stri
   // of its own, shortened in the middle (the workbook's Drift sheet holds it in full).
   const both = whole(ctx.t('governance.noBaselineWith', { command }), width, 2, m);
   if (both) return both;
-  const lead = wrapLines(toWinAnsi(ctx.t('governance.noBaseline')), width, 1, m);
-  return [...lead, fitMiddle(toWinAnsi(command), width, m)];
+  const lead = wrapLines(cleanText(ctx.t('governance.noBaseline')), width, 1, m);
+  return [...lead, fitMiddle(cleanText(command), width, m)];
 }
 
 /** `compact`: the page is tight, so one item instead of two. */
@@ -205,7 +205,7 @@ function fitted(
       if (out) return out;
     }
   }
-  return wrapLines(toWinAnsi(text(1)), width, orLines ?? maxLines, m);
+  return wrapLines(cleanText(text(1)), width, orLines ?? maxLines, m);
 }
 
 export function exceptionLines(
@@ -217,12 +217,12 @@ export function exceptionLines(
   const m = measure(ctx);
   if (s.state === 'no_register') {
     return [
-      fitInto((file) => toWinAnsi(ctx.t('governance.noRegister', { file })), toWinAnsi(s.file), width, m, 'middle'),
+      fitInto((file) => cleanText(ctx.t('governance.noRegister', { file })), cleanText(s.file), width, m, 'middle'),
     ];
   }
   if (s.entries.length === 0)
     return [
-      fitInto((file) => toWinAnsi(ctx.t('governance.registerEmpty', { file })), toWinAnsi(s.file), width, m, 'middle'),
+      fitInto((file) => cleanText(ctx.t('governance.registerEmpty', { file })), cleanText(s.file), width, m, 'middle'),
     ];
   // State and expiries share one line when they fit it; otherwise one line each (two for the state when not compact).
   const joined = (limit: number) =>

@@ -2,7 +2,7 @@
 import { drawText, measurer } from '../draw.js';
 import { formatInstant } from '../format.js';
 import { SPACE, TYPE } from '../layout.js';
-import { fitInto, toWinAnsi } from '../text-fit.js';
+import { fitInto, cleanText } from '../text-fit.js';
 import type { PageContext } from './context.js';
 
 const LOGO_BOX = 34;
@@ -21,8 +21,8 @@ export function drawHeader(ctx: PageContext, y: number, logoPath?: string): numb
   }
   // The period block on the right takes what it needs (up to a cap); the title gets the rest.
   const month = formatInstant(packet.period.startUtc, packet.period.timeZone, ctx.t('format.month'), locale);
-  const period = toWinAnsi(ctx.t('header.period', { month }));
-  const zone = toWinAnsi(ctx.t('header.zone', { zone: packet.period.timeZone }));
+  const period = cleanText(ctx.t('header.period', { month }));
+  const zone = cleanText(ctx.t('header.zone', { zone: packet.period.timeZone }));
   const rightWidth = Math.min(
     MAX_RIGHT_BLOCK,
     Math.max(measurer(doc, TYPE.period)(period), measurer(doc, TYPE.byline)(zone)),
@@ -30,8 +30,8 @@ export function drawHeader(ctx: PageContext, y: number, logoPath?: string): numb
   const leftWidth = g.right - rightWidth - GUTTER - x;
   // Long tenant and operator names give way; the fixed wording, time and schema never do.
   const title = fitInto(
-    (tenant) => toWinAnsi(ctx.t('header.title', { tenant })),
-    toWinAnsi(packet.tenant.displayName),
+    (tenant) => cleanText(ctx.t('header.title', { tenant })),
+    cleanText(packet.tenant.displayName),
     leftWidth,
     measurer(doc, TYPE.title),
     'end',
@@ -39,8 +39,8 @@ export function drawHeader(ctx: PageContext, y: number, logoPath?: string): numb
   drawText(doc, title, x, y + 1, TYPE.title, { width: leftWidth });
   const generated = formatInstant(packet.generatedAt, packet.tenant.timeZone, ctx.t('format.dateTime'), locale);
   const byline = fitInto(
-    (operator) => toWinAnsi(ctx.t('header.byline', { operator, generated, schema: packet.schemaVersion })),
-    toWinAnsi(packet.operator),
+    (operator) => cleanText(ctx.t('header.byline', { operator, generated, schema: packet.schemaVersion })),
+    cleanText(packet.operator),
     leftWidth,
     measurer(doc, TYPE.byline),
     'end',

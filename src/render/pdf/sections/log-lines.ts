@@ -15,7 +15,7 @@ import { measurer } from '../draw.js';
 import { formatInstant } from '../format.js';
 import { TYPE } from '../layout.js';
 import { shortKey, shortPrincipal } from '../names.js';
-import { fitMiddle, toWinAnsi } from '../text-fit.js';
+import { fitMiddle, cleanText } from '../text-fit.js';
 import type { PageContext } from './context.js';
 
 /** Text for the small print and the most lines it may wrap to. */
@@ -40,7 +40,7 @@ const EVENT_WEIGHT: Record<string, number> = {
 
 function nameFitter(ctx: PageContext, limit: number): (name: string) => string {
   const measure = measurer(ctx.doc, TYPE.detail);
-  return (name) => fitMiddle(toWinAnsi(name), nameMaxWidth(limit), measure);
+  return (name) => fitMiddle(cleanText(name), nameMaxWidth(limit), measure);
 }
 
 /** "a, b +3 more" with at most `limit` items shown; only those are worded, however long the list. */

@@ -1,3 +1,4 @@
+import { drawText, measurer } from '../draw.js';
 import type { PageContext } from './context.js';
 
 /**
@@ -9,18 +10,15 @@ export function drawProvisionalStamp(ctx: PageContext): void {
   if (!packet.provisional) return;
   const width = g.right - g.left;
   doc.save();
-  doc.font('Helvetica-Bold').fontSize(9).fillColor('#C00000');
-  doc.text(ctx.t('provisionalNote', { period: packet.period.label }), g.left, 6, {
-    width,
-    align: 'center',
-    lineBreak: false,
-  });
+  const note = { font: 'bold', size: 9, color: '#C00000' } as const;
+  drawText(doc, ctx.t('provisionalNote', { period: packet.period.label }), g.left, 6, note, { width, align: 'center' });
   const cx = (g.left + g.right) / 2;
   const cy = doc.page.height / 2;
   doc.rotate(-35, { origin: [cx, cy] });
-  doc.fillOpacity(0.12).fontSize(96);
+  doc.fillOpacity(0.12);
+  const stamp = { font: 'bold', size: 96, color: '#C00000' } as const;
   const word = ctx.t('provisional');
-  const wordWidth = doc.widthOfString(word);
-  doc.text(word, cx - wordWidth / 2, cy - 48, { lineBreak: false });
+  const wordWidth = measurer(doc, stamp)(word);
+  drawText(doc, word, cx - wordWidth / 2, cy - 48, stamp, { width: wordWidth + 1 });
   doc.restore();
 }

@@ -1,7 +1,7 @@
 /** The verdict an executive reads first: a status word in a box, the headline, completeness. */
 import { box, drawText, measurer } from '../draw.js';
 import { SPACE, STATUS_COLOURS, TYPE } from '../layout.js';
-import { toWinAnsi, wrapLines } from '../text-fit.js';
+import { cleanText, wrapLines } from '../text-fit.js';
 import type { PageContext } from './context.js';
 
 const BOX_WIDTH = 150;
@@ -20,11 +20,11 @@ export function drawStatus(ctx: PageContext, y: number): number {
   const x = g.left + BOX_WIDTH + 16;
   const width = g.right - x;
   // Three lines of room: the headline takes two only when it needs them.
-  const headline = wrapLines(toWinAnsi(packet.headline), width, 2, measurer(doc, TYPE.headline));
+  const headline = wrapLines(cleanText(packet.headline), width, 2, measurer(doc, TYPE.headline));
   headline.forEach((line, i) => drawText(doc, line, x, y + 3 + i * HEADLINE_LEADING, TYPE.headline, { width }));
   const top = y + 3 + headline.length * HEADLINE_LEADING + 4;
   const lines = wrapLines(
-    toWinAnsi(packet.completeness.text),
+    cleanText(packet.completeness.text),
     width,
     3 - headline.length,
     measurer(doc, TYPE.completeness),

@@ -4,18 +4,16 @@
  * 68-79 pt the labels need, so rotation is read on the Keys line and the controls table instead.
  */
 import { DENIAL_REASONS } from '../../../model/log-sections.js';
-import { box, drawText, measurer, type Doc } from '../draw.js';
+import { BASELINE, box, drawText, measurer, type Doc } from '../draw.js';
 import { formatMonth, formatPercent } from '../format.js';
 import { columns, PALETTE, SPACE, TYPE, type TextStyle } from '../layout.js';
-import { fitEnd, toWinAnsi, wrapLines } from '../text-fit.js';
+import { fitEnd, cleanText, wrapLines } from '../text-fit.js';
 import { countDelta, percentDelta, previousPoint, type Delta } from '../trend-model.js';
 import type { PageContext } from './context.js';
 import { hasTrendChart } from './trend-chart.js';
 
 const PAD = 9;
 const NOTE_LEADING = 8.5;
-/** Helvetica's ascender (AFM units / 1000): pdfkit places a line's top this far above its baseline. */
-const ASCENT = 0.718;
 /** Values never shrink below this share of their size; past it they are cut with an ellipsis. */
 const MIN_SCALE = 0.45;
 
@@ -188,8 +186,8 @@ function packItems(
 
 function noteLines(doc: Doc, note: Note, width: number): string[] {
   const measure = measurer(doc, TYPE.tileNote);
-  if (typeof note === 'string') return wrapLines(toWinAnsi(note), width, 2, measure);
-  return packItems(note.items.map(toWinAnsi), toWinAnsi(note.separator), width, 2, measure);
+  if (typeof note === 'string') return wrapLines(cleanText(note), width, 2, measure);
+  return packItems(note.items.map(cleanText), cleanText(note.separator), width, 2, measure);
 }
 
 function scaled(style: TextStyle, scale: number): TextStyle {
@@ -208,16 +206,16 @@ function drawValue(
   // +0.5: headroom so float rounding never makes the fitted unit one hair too wide.
   const natural =
     0.5 +
-    measurer(doc, TYPE.tileValue)(toWinAnsi(body.value)) +
-    (body.unit ? gap + measurer(doc, TYPE.tileUnit)(toWinAnsi(body.unit)) : 0);
+    measurer(doc, TYPE.tileValue)(cleanText(body.value)) +
+    (body.unit ? gap + measurer(doc, TYPE.tileUnit)(cleanText(body.unit)) : 0);
   const scale = Math.max(MIN_SCALE, Math.min(1, width / natural));
   const valueStyle = scaled(TYPE.tileValue, scale);
-  const drawn = drawText(doc, body.value, x, baseline - ASCENT * valueStyle.size, valueStyle, { width });
+  const drawn = drawText(doc, body.value, x, baseline - BASELINE * valueStyle.size, valueStyle, { width });
   if (!body.unit) return;
   const unitStyle = scaled(TYPE.tileUnit, scale);
   const unitX = x + drawn + gap * scale;
   if (x + width - unitX > 0)
-    drawText(doc, body.unit, unitX, baseline - ASCENT * unitStyle.size, unitStyle, { width: x + width - unitX });
+    drawText(doc, body.unit, unitX, baseline - BASELINE * unitStyle.size, unitStyle, { width: x + width - unitX });
 }
 
 function drawPairs(
@@ -227,14 +225,14 @@ function drawPairs(
   y: number,
   width: number,
 ): void {
-  const labelWidth = Math.max(...pairs.map((p) => measurer(doc, TYPE.tilePairLabel)(toWinAnsi(p.label)))) + 5;
+  const labelWidth = Math.max(...pairs.map((p) => measurer(doc, TYPE.tilePairLabel)(cleanText(p.label)))) + 5;
   const valueWidth = width - labelWidth;
-  const natural = 0.5 + Math.max(...pairs.map((p) => measurer(doc, TYPE.tilePair)(toWinAnsi(p.value))));
+  const natural = 0.5 + Math.max(...pairs.map((p) => measurer(doc, TYPE.tilePair)(cleanText(p.value))));
   const style = scaled(TYPE.tilePair, Math.max(MIN_SCALE, Math.min(1, valueWidth / natural)));
   pairs.forEach((p, i) => {
-    const baseline = y + i * 14 + ASCENT * TYPE.tilePair.size;
-    drawText(doc, p.label, x, baseline - ASCENT * TYPE.tilePairLabel.size, TYPE.tilePairLabel, { width: labelWidth });
-    drawText(doc, p.value, x + labelWidth, baseline - ASCENT * style.size, style, { width: valueWidth });
+    const baseline = y + i * 14 + BASELINE * TYPE.tilePair.size;
+    drawText(doc, p.label, x, baseline - BASELINE * TYPE.tilePairLabel.size, TYPE.tilePairLabel, { width: labelWidth });
+    drawText(doc, p.value, x + labelWidth, baseline - BASELINE * style.size, style, { width: valueWidth });
   });
 }
 
@@ -271,7 +269,7 @@ export function drawTiles(ctx: PageContext, y: number): number {
     const x = col.x + PAD;
     const w = col.width - 2 * PAD;
     drawText(doc, tile.label, x, y + PAD, TYPE.tileLabel, { width: w });
-    if (tile.body.kind === 'value') drawValue(doc, tile.body, x, y + 22 + ASCENT * TYPE.tileValue.size, w);
+    if (tile.body.kind === 'value') drawValue(doc, tile.body, x, y + 22 + BASELINE * TYPE.tileValue.size, w);
     else drawPairs(doc, tile.body.pairs, x, y + 21, w);
     if (tile.delta) drawDelta(doc, tile.delta, x, y + DELTA_TOP, w);
     // Notes may take two lines; they sit on the tile's bottom edge so values stay aligned.

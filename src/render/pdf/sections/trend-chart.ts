@@ -135,7 +135,7 @@ export function drawTrend(ctx: PageContext, y: number): number {
         .circle(cx(i), yOf(v), i === lastIndex ? DOT + 0.6 : DOT)
         .fill(PALETTE.ink)
         .restore();
-      const style = i === lastIndex ? { ...TYPE.trendValue, font: 'Helvetica-Bold' as const } : TYPE.trendValue;
+      const style = i === lastIndex ? { ...TYPE.trendValue, font: 'bold' as const } : TYPE.trendValue;
       centred(ctx, formatPercent(v) ?? '', cx(i), yOf(v) - DOT - 2 - style.size, style, slot - 2);
       return;
     }
@@ -164,7 +164,7 @@ export function drawTrend(ctx: PageContext, y: number): number {
         text,
         cx(i),
         rowTop,
-        i === lastIndex ? { ...TYPE.trendCell, font: 'Helvetica-Bold' } : TYPE.trendCell,
+        i === lastIndex ? { ...TYPE.trendCell, font: 'bold' } : TYPE.trendCell,
         slot - 2,
       );
     });

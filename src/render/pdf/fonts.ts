@@ -1,0 +1,217 @@
+/**
+ * The page's fonts: Noto, embedded and subsetted (pdfkit subsets through fontkit), so every name
+ * prints in an archive reader seven years on, whatever its script. Noto Sans covers Latin, Greek and
+ * Cyrillic; Noto Sans JP the CJK ideographs and kana; Noto Sans Arabic Arabic. A line is split into
+ * runs, each drawn in the first face that has all its characters; a character no face has prints as
+ * "?". The CJK and Arabic faces (5 MB and 200 KB) are read only when a text needs them, once per
+ * process, and embedded only in the documents that use them; pdfkit receives the parsed fonts.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as fontkit from 'fontkit';
+
+export type Weight = 'regular' | 'bold' | 'italic';
+
+type Family = 'base' | 'cjk' | 'arabic';
+
+/** Fallback order: the first family with a glyph for a character draws it. */
+const FAMILIES: readonly Family[] = ['base', 'cjk', 'arabic'];
+
+/** Package-relative font files. Neither CJK nor Arabic Noto has an italic: those runs print upright. */
+const FILES: Record<Family, Record<Weight, string>> = {
+  base: {
+    regular: '@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf',
+    bold: '@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf',
+    italic: '@expo-google-fonts/noto-sans/400Regular_Italic/NotoSans_400Regular_Italic.ttf',
+  },
+  cjk: {
+    regular: '@expo-google-fonts/noto-sans-jp/400Regular/NotoSansJP_400Regular.ttf',
+    bold: '@expo-google-fonts/noto-sans-jp/700Bold/NotoSansJP_700Bold.ttf',
+    italic: '@expo-google-fonts/noto-sans-jp/400Regular/NotoSansJP_400Regular.ttf',
+  },
+  arabic: {
+    regular: '@expo-google-fonts/noto-sans-arabic/400Regular/NotoSansArabic_400Regular.ttf',
+    bold: '@expo-google-fonts/noto-sans-arabic/700Bold/NotoSansArabic_700Bold.ttf',
+    italic: '@expo-google-fonts/noto-sans-arabic/400Regular/NotoSansArabic_400Regular.ttf',
+  },
+};
+
+const require = createRequire(import.meta.url);
+const bytes = new Map<string, Buffer>();
+
+function fontBytes(file: string): Buffer {
+  let b = bytes.get(file);
+  if (!b) {
+    b = readFileSync(require.resolve(file));
+    bytes.set(file, b);
+  }
+  return b;
+}
+
+/** The regular face of each family, opened for its character map only (coverage is per family). */
+const cmaps = new Map<Family, fontkit.Font>();
+
+function cmapOf(family: Family): fontkit.Font {
+  let f = cmaps.get(family);
+  if (!f) {
+    const opened = fontkit.create(fontBytes(FILES[family].regular));
+    if (!('hasGlyphForCodePoint' in opened)) throw new Error(`${FILES[family].regular} is a font collection`);
+    f = opened;
+    cmaps.set(family, f);
+  }
+  return f;
+}
+
+/** Family per code point, cached: measuring a line many times while fitting it looks each one up once. */
+const familyOf = new Map<number, Family | null>();
+
+function familyFor(cp: number): Family | null {
+  const known = familyOf.get(cp);
+  if (known !== undefined) return known;
+  const found = FAMILIES.find((f) => cmapOf(f).hasGlyphForCodePoint(cp)) ?? null;
+  familyOf.set(cp, found);
+  return found;
+}
+
+interface Run {
+  /** The pdfkit font name registered for this document. */
+  face: string;
+  text: string;
+  /** Width in points at size 1. */
+  width: number;
+  /** OpenType features to draw it with (pdfkit hands them to fontkit). */
+  features: Record<string, boolean>;
+}
+
+/** Which faces a document has registered with pdfkit. */
+export interface DocFonts {
+  runs(text: string, weight: Weight): Run[];
+}
+
+const MISSING = '?';
+
+/**
+ * OpenType features the page turns off for Latin, Greek, Cyrillic and CJK: no kerning, ligatures or
+ * contextual forms, so a line's width is the sum of its characters' advances, read from a table
+ * instead of shaping every candidate string while fitting (10,000 names would otherwise take
+ * minutes), and drawing skips the layout tables' lookups. Arabic keeps its shaping (joining forms)
+ * and loses only kerning and optional ligatures.
+ */
+const PLAIN_FEATURES = {
+  kern: false,
+  liga: false,
+  clig: false,
+  calt: false,
+  dlig: false,
+  ccmp: false,
+  locl: false,
+  mark: false,
+  mkmk: false,
+  rclt: false,
+  rlig: false,
+  curs: false,
+} as const;
+const ARABIC_FEATURES = { kern: false, liga: false, dlig: false } as const;
+
+function featuresOf(family: Family): Record<string, boolean> {
+  return { ...(family === 'arabic' ? ARABIC_FEATURES : PLAIN_FEATURES) };
+}
+
+const faces = new Map<string, fontkit.Font>();
+
+function faceOf(file: string): fontkit.Font {
+  let f = faces.get(file);
+  if (!f) {
+    const opened = fontkit.create(fontBytes(file));
+    if (!('layout' in opened)) throw new Error(`${file} is a font collection`);
+    f = opened;
+    faces.set(file, f);
+  }
+  return f;
+}
+
+const advances = new Map<string, Map<number, number>>();
+
+/** Width of a run at size 1: advances per character, or shaped as a whole for Arabic. */
+function widthOf(family: Family, weight: Weight, text: string): number {
+  const file = FILES[family][weight];
+  const font = faceOf(file);
+  if (family === 'arabic') return font.layout(text, featuresOf(family)).advanceWidth / font.unitsPerEm;
+  let table = advances.get(file);
+  if (!table) {
+    table = new Map();
+    advances.set(file, table);
+  }
+  let width = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) ?? 0;
+    let a = table.get(cp);
+    if (a === undefined) {
+      a = font.glyphForCodePoint(cp).advanceWidth / font.unitsPerEm;
+      table.set(cp, a);
+    }
+    width += a;
+  }
+  return width;
+}
+
+/** Splits text into runs of one family each and registers the faces the runs need with `doc`. */
+export function documentFonts(doc: PDFKit.PDFDocument): DocFonts {
+  const registered = new Set<string>();
+  const face = (family: Family, weight: Weight): string => {
+    const name = `${family}-${weight}`;
+    if (!registered.has(name)) {
+      // The parsed font is shared by every document of the process: parsing Noto's layout tables
+      // anew per page cost more than the rest of the render. Each document still makes its own subset.
+      doc.registerFont(name, faceOf(FILES[family][weight]) as unknown as Buffer);
+      registered.add(name);
+    }
+    return name;
+  };
+  return {
+    runs(text, weight) {
+      return splitRuns(text).map((r) => ({
+        face: face(r.family, weight),
+        text: r.text,
+        width: widthOf(r.family, weight, r.text),
+        features: featuresOf(r.family),
+      }));
+    },
+  };
+}
+
+/** Runs of one family each; a character no family has becomes "?". */
+function splitRuns(text: string): Array<{ family: Family; text: string }> {
+  const out: Array<{ family: Family; text: string }> = [];
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) ?? 0;
+    const family = familyFor(cp);
+    const last = out.at(-1);
+    // A CJK run keeps the characters its face also has (spaces, digits, Latin), so a name is drawn
+    // in one piece rather than hopping between faces. An Arabic run keeps only the spaces between its
+    // words: it is laid out right to left, which would reverse any Latin inside it.
+    const absorbs =
+      last?.family === 'cjk'
+        ? family !== null && cmapOf('cjk').hasGlyphForCodePoint(cp)
+        : last?.family === 'arabic' && cp === 0x20;
+    if (last && absorbs) {
+      last.text += ch;
+      continue;
+    }
+    const into = family ?? 'base';
+    const glyph = family === null ? MISSING : ch;
+    if (last && last.family === into) last.text += glyph;
+    else out.push({ family: into, text: glyph });
+  }
+  return out;
+}
+
+/** Width of `text` at size 1 in `weight`, without a document (for measuring before drawing). */
+export function textWidth(text: string, weight: Weight): number {
+  return splitRuns(text).reduce((sum, r) => sum + widthOf(r.family, weight, r.text), 0);
+}
+
+/** The regular base face, parsed: the document's default font, so pdfkit never loads a standard-14 font. */
+export function baseFont(): fontkit.Font {
+  return faceOf(FILES.base.regular);
+}
