@@ -1,7 +1,8 @@
 /**
  * How many control and finding rows the page has room for. Findings give way first (down to 3),
- * then controls (down to 4), then findings again (down to 1): a cut list always ends with
- * "and N more", so shortening is honest; overflowing the page is not.
+ * then controls (down to 4, never below `mustShowControls`: every FAIL and NOT EVALUATED control),
+ * then findings again (down to 1): a cut list always ends with "and N more", so shortening is
+ * honest; overflowing the page is not.
  */
 export interface RowBudget {
   controlRows: number;
@@ -20,16 +21,18 @@ export function allocateRows(
   counts: { controls: number; findings: number },
   topFindings: number,
   heights: RowHeights,
+  mustShowControls = 0,
 ): RowBudget {
-  let controlRows = Math.min(counts.controls, MAX_CONTROL_ROWS);
+  const floor = Math.max(1, mustShowControls);
+  let controlRows = Math.max(Math.min(counts.controls, MAX_CONTROL_ROWS), Math.min(counts.controls, mustShowControls));
   let findingRows = Math.min(counts.findings, topFindings);
   const fits = () =>
     heights.controls(counts.controls, controlRows) + heights.findings(counts.findings, findingRows) <= available;
   while (!fits()) {
     if (findingRows > 3) findingRows--;
-    else if (controlRows > 4) controlRows--;
+    else if (controlRows > Math.max(4, floor)) controlRows--;
     else if (findingRows > 1) findingRows--;
-    else if (controlRows > 1) controlRows--;
+    else if (controlRows > floor) controlRows--;
     else
       throw new Error(`one-page layout: ${available.toFixed(1)} pt left is not enough for one control and one finding`);
   }

@@ -5,7 +5,7 @@
  */
 import { documentFonts, textWidth, type DocFonts } from './fonts.js';
 import type { TextStyle } from './layout.js';
-import { cleanText, fitEnd, fitMiddle, type Measure } from './text-fit.js';
+import { cleanText, fitEnd, fitMiddle, withoutLocalPaths, type Measure } from './text-fit.js';
 
 export type Doc = PDFKit.PDFDocument;
 
@@ -44,7 +44,7 @@ export function measurer(_doc: Doc, style: TextStyle): Measure {
 
 /** Cleans and fits `text`, as drawText would, without drawing it. */
 export function fitted(doc: Doc, text: string, style: TextStyle, width: number, fit: Fit = 'end'): string {
-  const clean = cleanText(text);
+  const clean = withoutLocalPaths(cleanText(text));
   const measure = measurer(doc, style);
   return fit === 'middle' ? fitMiddle(clean, width, measure) : fitEnd(clean, width, measure);
 }

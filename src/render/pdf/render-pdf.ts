@@ -75,14 +75,23 @@ interface Block {
 }
 
 /**
- * The small print at full length, unless that costs the tables rows: then the compact plan, which
- * keeps every control (up to MAX_CONTROL_ROWS) and at least three findings where the full one would not.
+ * Space by importance: the status and its reason, the tiles, every FAIL and NOT EVALUATED control
+ * (never cut, on A4 or Letter), then the configured number of findings, then the small print and the
+ * trend. Plans from the fullest to the leanest (full small print; compact small print; compact and
+ * the trend chart left to the workbook); the first that shows every control and the configured
+ * findings wins, else the one that shows the most (controls first, then findings).
  */
-function planPage(ctx: PageContext, opts: RenderPdfOptions): { details: DetailsPlan; budget: RowBudget } {
-  const { packet, geometry: g } = ctx;
+function planPage(
+  base: PageContext,
+  opts: RenderPdfOptions,
+): { ctx: PageContext; details: DetailsPlan; budget: RowBudget } {
+  const { packet, geometry: g } = base;
   const footnote = exceptedResources(packet.controls) > 0;
-  const limit = footerTop(ctx);
-  const plan = (compact: boolean) => {
+  const limit = footerTop(base);
+  const mustShow = packet.controls.filter((c) => c.verdict === 'fail' || c.verdict === 'not_evaluated').length;
+  const topFindings = opts.topFindings ?? 6;
+  const plan = (compact: boolean, withoutTrendChart: boolean, must = mustShow) => {
+    const ctx = withoutTrendChart ? { ...base, withoutTrendChart } : base;
     const details = planDetails(ctx, compact);
     const fixed = headerHeight() + statusHeight() + tilesHeight(ctx) + trendHeight(ctx) + detailsHeight(details);
     const heights = {
@@ -90,23 +99,45 @@ function planPage(ctx: PageContext, opts: RenderPdfOptions): { details: DetailsP
       findings: findingsHeight,
     };
     const counts = { controls: packet.controls.length, findings: packet.findings.length };
-    return { details, budget: allocateRows(limit - g.top - fixed, counts, opts.topFindings ?? 6, heights) };
+    return { ctx, details, budget: allocateRows(limit - g.top - fixed, counts, topFindings, heights, must) };
   };
-  const wantControls = Math.min(packet.controls.length, MAX_CONTROL_ROWS);
-  const wantFindings = Math.min(packet.findings.length, 3);
-  try {
-    const full = plan(false);
-    if (full.budget.controlRows >= wantControls && full.budget.findingRows >= wantFindings) return full;
-  } catch {
-    // Not even one row of each fits at full length: the compact plan decides (and says so if it cannot).
+  const wantControls = Math.min(packet.controls.length, Math.max(MAX_CONTROL_ROWS, mustShow));
+  const wantFindings = Math.min(packet.findings.length, topFindings);
+  const plans: Array<ReturnType<typeof plan>> = [];
+  let lastError: unknown;
+  for (const [compact, withoutTrend] of [
+    [false, false],
+    [true, false],
+    [true, true],
+  ] as const) {
+    try {
+      const p = plan(compact, withoutTrend);
+      if (p.budget.controlRows >= wantControls && p.budget.findingRows >= wantFindings) return p;
+      plans.push(p);
+    } catch (e) {
+      // Not even the must-show rows fit this plan: a leaner one decides (and says so if it cannot).
+      lastError = e;
+    }
   }
-  return plan(true);
+  const best = plans.reduce<ReturnType<typeof plan> | undefined>((a, b) => {
+    if (!a) return b;
+    const score = (p: ReturnType<typeof plan>) => p.budget.controlRows * 1000 + p.budget.findingRows;
+    return score(b) > score(a) ? b : a;
+  }, undefined);
+  if (best) return best;
+  // More FAIL and NOT EVALUATED controls than a page holds (dozens of controls): the leanest plan cuts
+  // them too, and its "and N more" counts them; the workbook's Controls sheet lists every one.
+  try {
+    return plan(true, true, 0);
+  } catch {
+    throw lastError instanceof Error ? lastError : new Error('one-page layout: no plan fits');
+  }
 }
 
-function drawPage(ctx: PageContext, opts: RenderPdfOptions): void {
-  const { packet, geometry: g } = ctx;
-  const limit = footerTop(ctx);
-  const { details, budget } = planPage(ctx, opts);
+function drawPage(base: PageContext, opts: RenderPdfOptions): void {
+  const { packet, geometry: g } = base;
+  const limit = footerTop(base);
+  const { ctx, details, budget } = planPage(base, opts);
   const footnote = exceptedResources(packet.controls) > 0;
   const controlsHeightOf = (count: number, rows: number) => controlsHeight(count, rows, footnote);
   const blocks: Block[] = [

@@ -24,6 +24,19 @@ export function cleanText(text: string): string {
   return out;
 }
 
+/** "(looked in ../output/…)" and any other parenthesis that holds a local path. */
+const PATH_ASIDE = /\s*\((?:looked in |in |at )?(?:\.{1,2}|~)?\/[^()\s]*\/[^()]*\)/g;
+/** A token that is a local path: starts with /, ./, ../ or ~/ and has at least two segments. */
+const PATH_TOKEN = /(^|[\s(:"'])(?:\.{1,2}|~)?\/[^\s/]+\/\S*/g;
+
+/**
+ * Client-safe text: the page is read by the tenant, so where the operator's files lie on the
+ * operator's machine is not said on it (the workbook and the terminal keep the full reason).
+ */
+export function withoutLocalPaths(text: string): string {
+  return text.replace(PATH_ASIDE, '').replace(PATH_TOKEN, '$1(local path)');
+}
+
 /**
  * Keeps the start and the end, drops the middle: `acme-prod-…-archive`. The tail gets the odd
  * character because the end of a name usually tells siblings apart. Returns '' when not even the
@@ -58,15 +71,20 @@ function prefixBound(chars: readonly string[], room: number, measure: Measure): 
   return Math.min(chars.length, lo + 1);
 }
 
-/** Keeps the start of a sentence and ends it with an ellipsis. */
+/**
+ * Keeps the start of a sentence and ends it with an ellipsis, after a whole word: an identifier is
+ * never cut in its middle ("s3:GetB…"). A text that is one long word keeps both its ends instead.
+ */
 export function fitEnd(text: string, maxWidth: number, measure: Measure): string {
   if (measure(text) <= maxWidth) return text;
   const chars = Array.from(text);
   for (let keep = Math.min(chars.length - 1, prefixBound(chars, maxWidth, measure)); keep > 0; keep--) {
+    // Only cuts at a word's end: the next character is a space.
+    if (!/\s/.test(chars[keep] ?? ' ')) continue;
     const candidate = chars.slice(0, keep).join('').trimEnd() + ELLIPSIS;
     if (measure(candidate) <= maxWidth) return candidate;
   }
-  return measure(ELLIPSIS) <= maxWidth ? ELLIPSIS : '';
+  return fitMiddle(text, maxWidth, measure);
 }
 
 /**

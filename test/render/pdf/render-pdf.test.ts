@@ -80,7 +80,11 @@ describe('renderPdf: the sample packet', () => {
     expect(text).toMatch(/DEFAULT ENCRYPTION[^\n]*\n[^]*?\b1 ?\/ ?2\b/);
     expect(text).toMatch(/SSE 0 ?\/ ?2/);
     expect(text).toMatch(/TLS 1 ?\/ ?2/);
-    expect(text).toContain('1 of 2 buckets measured');
+    // An incomplete packet's coverage tile says what its figure covers.
+    // (the note wraps inside its tile: two tiles side by side share the lines)
+    expect(text).toContain('of 1 measured bucket; 1');
+    expect(text).toContain('not measured');
+    expect(text).not.toContain('1 of 2 buckets measured');
     expect(text).not.toContain('KEY ROTATION');
     // Not collected: no figure, and the tile says where the reason is.
     expect(text).toContain('not collected (reason');
@@ -119,8 +123,11 @@ describe('renderPdf: the sample packet', () => {
     }
   });
 
-  it('ends with the packet hash, how to verify, and the page number', () => {
-    expect(text).toContain('packet.json sha256 3f9a1c2b…c21e · verify: s3-evidence verify <folder>');
+  it("ends with the packet hash, how to verify (no command: the page is the client's), and the page number", () => {
+    expect(text).toContain(
+      'packet.json sha256 3f9a1c2b…c21e · every file of the packet is listed with its sha256 in manifest.json',
+    );
+    expect(text).not.toContain('s3-evidence verify');
     expect(text).toContain('page 1/1');
   });
 
@@ -187,8 +194,10 @@ describe('renderPdf: one page whatever the packet size', () => {
       expect(overlapping(words)).toEqual([]);
       const text = squash(pdfText(pdf));
       expect(text).toContain('INCOMPLETE');
-      expect(text).toContain('EXCEPTION');
-      expect(text).toContain('and 13 more — see workbook sheet Controls');
+      // Rows are cut from the controls that neither fail nor lack evidence: FAIL and NOT EVALUATED stay.
+      expect(text).toContain('FAIL');
+      expect(text).toContain('NOT EVALUATED');
+      expect(text).toMatch(/and \d+ more — see workbook sheet Controls/);
       expect(text).toMatch(/and \d+ more — see workbook sheet Findings/);
       expect(text).toContain('and 39 more — see workbook');
     },

@@ -52,11 +52,12 @@ describe('wrapLines', () => {
     expect(wrapLines('one two three four', 9, 3, chars)).toEqual(['one two', 'three', 'four']);
   });
   it('ends the last allowed line with an ellipsis when words are left over', () => {
-    // 9 columns: "three fo" (8) + the ellipsis.
-    expect(wrapLines('one two three four five', 9, 2, chars)).toEqual(['one two', 'three fo…']);
+    // 9 columns: "three fo…" would cut a word; the cut falls after the last whole word.
+    expect(wrapLines('one two three four five', 9, 2, chars)).toEqual(['one two', 'three…']);
   });
   it('cuts a single word longer than the line', () => {
-    expect(wrapLines('abcdefghijkl mn', 5, 2, chars)).toEqual(['abcd…', 'mn']);
+    // One word wider than the line keeps both its ends (an identifier is never cut at its end only).
+    expect(wrapLines('abcdefghijkl mn', 5, 2, chars)).toEqual(['ab…kl', 'mn']);
   });
   it('returns no lines for blank text', () => {
     expect(wrapLines('   ', 10, 2, chars)).toEqual([]);

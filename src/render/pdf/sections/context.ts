@@ -9,6 +9,8 @@ export interface PageContext {
   packet: Packet;
   geometry: PageGeometry;
   t(key: string, context?: Record<string, unknown>): string;
+  /** The page gave the trend chart's room to controls and findings (the workbook's Trend sheet has it). */
+  withoutTrendChart?: boolean;
 }
 
 export function pageContext(doc: Doc, packet: Packet, geometry: PageGeometry, wording: Wording): PageContext {

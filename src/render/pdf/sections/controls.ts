@@ -108,6 +108,8 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
   const { doc, packet, geometry: g } = ctx;
   const controls = packet.controls;
   const failing = controls.filter((c) => c.verdict === 'fail').length;
+  // A control NOT EVALUATED for missing evidence is not counted as evaluated: "0 of 6 evaluated", never "6 evaluated".
+  const evaluated = controls.filter((c) => c.verdict !== 'not_evaluated').length;
   // The heading names the frameworks the references belong to, by their workbook sheet names; schema-1
   // packets recorded none and keep the heading they were issued with.
   const frameworks = packet.frameworks ?? [];
@@ -115,10 +117,11 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
     frameworks.length > 0
       ? ctx.t('controls.noteFrameworks', {
           total: controls.length,
+          evaluated,
           failing,
           frameworks: frameworks.map((fw) => fw.sheet).join(ctx.t('controls.refSeparator')),
         })
-      : ctx.t('controls.note', { total: controls.length, failing });
+      : ctx.t('controls.note', { total: controls.length, evaluated, failing });
   y = drawHeading(ctx, y, ctx.t('controls.heading'), note);
 
   // Grouped references ("CIS 3.1.1 · SOC 2 CC6.7") need a wider column than schema-1's bare ids.
@@ -138,7 +141,14 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
     drawText(doc, ctx.t('controls.none'), title.x, y + 2, TYPE.more, { width: g.contentWidth });
     return y + SPACE.moreLine + SPACE.afterSection;
   }
-  const shown = controls.slice(0, maxRows);
+  // When rows are cut, every FAIL and NOT EVALUATED control stays (the allocation leaves room for
+  // them); the rows that give way are the others, from the end, and "and N more" counts them.
+  const must = (c: ControlResult) => c.verdict === 'fail' || c.verdict === 'not_evaluated';
+  const musts = controls.filter(must).length;
+  let others = Math.max(0, maxRows - musts);
+  let kept = maxRows;
+  const shown =
+    musts > maxRows ? controls.filter((c) => must(c) && kept-- > 0) : controls.filter((c) => must(c) || others-- > 0);
   const separators = { group: ctx.t('controls.refSeparator'), id: ctx.t('controls.refIdSeparator') };
   shown.forEach((c, i) => {
     const rowY = y + i * SPACE.controlRow;
@@ -170,16 +180,19 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
   }
   const excepted = exceptedResources(controls);
   if (excepted > 0) {
+    // Exception ids whole, as many as fit, then "+N": an id is never cut ("EX-2026-10…X-2026-104").
     const all = appliedExceptionIds(ctx);
-    const shownIds = all.slice(0, FOOTNOTE_IDS).join(ctx.t('controls.idSeparator'));
-    const ids =
-      all.length > FOOTNOTE_IDS
-        ? `${shownIds} ${ctx.t('controls.idsMore', { count: all.length - FOOTNOTE_IDS })}`
-        : shownIds;
-    drawText(doc, ctx.t('controls.footnote', { count: excepted, ids }), title.x, y + 3, TYPE.more, {
-      width: g.contentWidth - 8,
-      fit: 'middle',
-    });
+    const width = g.contentWidth - 8;
+    const m = measurer(doc, TYPE.more);
+    const textFor = (shown: number) => {
+      const list = all.slice(0, shown).join(ctx.t('controls.idSeparator'));
+      const rest = all.length - shown;
+      const ids = rest > 0 ? `${list}${shown > 0 ? ' ' : ''}${ctx.t('controls.idsMore', { count: rest })}` : list;
+      return cleanText(ctx.t('controls.footnote', { count: excepted, ids }));
+    };
+    let shown = Math.min(all.length, FOOTNOTE_IDS);
+    while (shown > 0 && m(textFor(shown)) > width) shown--;
+    drawText(doc, textFor(shown), title.x, y + 3, TYPE.more, { width });
     y += SPACE.moreLine;
   }
   return y + SPACE.afterSection;

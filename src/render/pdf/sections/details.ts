@@ -7,7 +7,7 @@
 import type { Packet } from '../../../model/packet.js';
 import { drawText, hline, measurer } from '../draw.js';
 import { columns, PALETTE, SPACE, TYPE } from '../layout.js';
-import { fitsInLines, cleanText, wrapLines, wrapWithSuffix } from '../text-fit.js';
+import { fitsInLines, cleanText, withoutLocalPaths, wrapLines, wrapWithSuffix } from '../text-fit.js';
 import type { PageContext } from './context.js';
 import { drawHeading } from './heading.js';
 import { driftLines, exceptionLines } from './governance-lines.js';
@@ -131,7 +131,9 @@ function missingLines(ctx: PageContext, width: number): string[] {
   const items: string[] = [];
   for (let used = 0, i = 0; i < missing.length && used <= room; i++) {
     const m = missing[i]!;
-    const item = ctx.t('details.missingItem', { scope: m.scope, source: m.source, reason: m.reason });
+    const item = withoutLocalPaths(
+      ctx.t('details.missingItem', { scope: m.scope, source: m.source, reason: m.reason }),
+    );
     items.push(item);
     used += measure(cleanText(item + separator));
   }

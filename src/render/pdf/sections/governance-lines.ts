@@ -10,7 +10,7 @@ import { measurer } from '../draw.js';
 import { formatInstant, formatMonth } from '../format.js';
 import { TYPE } from '../layout.js';
 import { shortKey } from '../names.js';
-import { fitEnd, fitInto, fitMiddle, fitsInLines, cleanText, wrapLines, type Measure } from '../text-fit.js';
+import { fitEnd, fitMiddle, fitsInLines, cleanText, wrapLines, type Measure } from '../text-fit.js';
 import type { PageContext } from './context.js';
 import { ownAccounts } from './log-lines.js';
 
@@ -90,14 +90,12 @@ function comparedLines(ctx: PageContext, s: Compared, width: number, compact: bo
   return [...headerLine, ...shown.flatMap((item) => driftItemLines(ctx, item, width, ITEM_LINES))];
 }
 
-function noBaselineLines(ctx: PageContext, command: string, width: number): string[] {
-  const m = measure(ctx);
-  // The sentence and the exact command, whole, in two lines; only a very long command gets a line
-  // of its own, shortened in the middle (the workbook's Drift sheet holds it in full).
-  const both = whole(ctx.t('governance.noBaselineWith', { command }), width, 2, m);
-  if (both) return both;
-  const lead = wrapLines(cleanText(ctx.t('governance.noBaseline')), width, 1, m);
-  return [...lead, fitMiddle(cleanText(command), width, m)];
+/**
+ * The client reads that there is no baseline, not how an operator approves one: the command is in the
+ * workbook's Drift sheet and the terminal.
+ */
+function noBaselineLines(ctx: PageContext, width: number): string[] {
+  return wrapLines(cleanText(ctx.t('governance.noBaseline')), width, 1, measure(ctx));
 }
 
 /** `compact`: the page is tight, so one item instead of two. */
@@ -107,7 +105,7 @@ export function driftLines(
   width: number,
   compact = false,
 ): string[] {
-  return s.state === 'no_baseline' ? noBaselineLines(ctx, s.command, width) : comparedLines(ctx, s, width, compact);
+  return s.state === 'no_baseline' ? noBaselineLines(ctx, width) : comparedLines(ctx, s, width, compact);
 }
 
 /** "a, b +2 more" with at most `limit` items. */
@@ -135,6 +133,8 @@ function registerStateText(ctx: PageContext, s: Evaluated, limit: number): strin
       ctx.t('governance.exceptionsOpen', {
         count: open.length,
         owners: listOf(ctx, unique(open.map((e) => e.owner)), limit),
+        // Entries without an owner are counted, never left out of the owners' list silently.
+        ownerless: open.filter((e) => !e.owner).length,
         unused: unused.length,
         unusedIds: listOf(
           ctx,
@@ -215,15 +215,9 @@ export function exceptionLines(
   compact = false,
 ): string[] {
   const m = measure(ctx);
-  if (s.state === 'no_register') {
-    return [
-      fitInto((file) => cleanText(ctx.t('governance.noRegister', { file })), cleanText(s.file), width, m, 'middle'),
-    ];
-  }
-  if (s.entries.length === 0)
-    return [
-      fitInto((file) => cleanText(ctx.t('governance.registerEmpty', { file })), cleanText(s.file), width, m, 'middle'),
-    ];
+  // The register's file is the operator's: the page says whether there is one, not where it lives.
+  if (s.state === 'no_register') return wrapLines(cleanText(ctx.t('governance.noRegister')), width, 1, m);
+  if (s.entries.length === 0) return wrapLines(cleanText(ctx.t('governance.registerEmpty')), width, 1, m);
   // State and expiries share one line when they fit it; otherwise one line each (two for the state when not compact).
   const joined = (limit: number) =>
     `${registerStateText(ctx, s, limit)}${ctx.t('details.paragraphSeparator')}${expiringText(ctx, s, limit)}`;

@@ -1,5 +1,5 @@
 /** Who, what and when: tenant, period with its zone, operator, generation time, schema version. */
-import { drawText, measurer } from '../draw.js';
+import { BASELINE, drawText, measurer } from '../draw.js';
 import { formatInstant } from '../format.js';
 import { SPACE, TYPE } from '../layout.js';
 import { fitInto, cleanText } from '../text-fit.js';
@@ -9,6 +9,8 @@ const LOGO_BOX = 34;
 const LOGO_GAP = 10;
 const MAX_RIGHT_BLOCK = 200;
 const GUTTER = 16;
+/** A 108-character tenant name fits A4 whole at this share of the title size. */
+const MIN_TITLE_SCALE = 0.55;
 
 /** Draws the header with its top at y; returns the y below it. */
 export function drawHeader(ctx: PageContext, y: number, logoPath?: string): number {
@@ -29,14 +31,19 @@ export function drawHeader(ctx: PageContext, y: number, logoPath?: string): numb
   );
   const leftWidth = g.right - rightWidth - GUTTER - x;
   // Long tenant and operator names give way; the fixed wording, time and schema never do.
+  // A long tenant name shrinks the title (down to MIN_TITLE_SCALE) before anything is cut.
+  const fullTitle = cleanText(ctx.t('header.title', { tenant: packet.tenant.displayName }));
+  const scale = Math.max(MIN_TITLE_SCALE, Math.min(1, leftWidth / measurer(doc, TYPE.title)(fullTitle)));
+  const titleStyle = { ...TYPE.title, size: TYPE.title.size * scale };
   const title = fitInto(
     (tenant) => cleanText(ctx.t('header.title', { tenant })),
     cleanText(packet.tenant.displayName),
     leftWidth,
-    measurer(doc, TYPE.title),
+    measurer(doc, titleStyle),
     'end',
   );
-  drawText(doc, title, x, y + 1, TYPE.title, { width: leftWidth });
+  // Smaller type sits lower, on the full-size title's baseline.
+  drawText(doc, title, x, y + 1 + BASELINE * (TYPE.title.size - titleStyle.size), titleStyle, { width: leftWidth });
   const generated = formatInstant(packet.generatedAt, packet.tenant.timeZone, ctx.t('format.dateTime'), locale);
   const byline = fitInto(
     (operator) => cleanText(ctx.t('header.byline', { operator, generated, schema: packet.schemaVersion })),

@@ -1,7 +1,7 @@
 /** The verdict an executive reads first: a status word in a box, the headline, completeness. */
 import { box, drawText, measurer } from '../draw.js';
 import { SPACE, STATUS_COLOURS, TYPE } from '../layout.js';
-import { cleanText, wrapLines } from '../text-fit.js';
+import { cleanText, fitsInLines, withoutLocalPaths, wrapLines } from '../text-fit.js';
 import type { PageContext } from './context.js';
 
 const BOX_WIDTH = 150;
@@ -23,14 +23,28 @@ export function drawStatus(ctx: PageContext, y: number): number {
   const headline = wrapLines(cleanText(packet.headline), width, 2, measurer(doc, TYPE.headline));
   headline.forEach((line, i) => drawText(doc, line, x, y + 3 + i * HEADLINE_LEADING, TYPE.headline, { width }));
   const top = y + 3 + headline.length * HEADLINE_LEADING + 4;
-  const lines = wrapLines(
-    cleanText(packet.completeness.text),
-    width,
-    3 - headline.length,
-    measurer(doc, TYPE.completeness),
-  );
+  const lines = completenessLines(ctx, width, 3 - headline.length);
   lines.forEach((line, i) => drawText(doc, line, x, top + i * COMPLETENESS_LEADING, TYPE.completeness, { width }));
   return y + statusHeight();
+}
+
+/**
+ * The completeness sentence whole if it fits, else as many whole items ("; "-separated, after the
+ * lead "Evidence incomplete:") as fit, then how many more: what is missing is never cut mid-name.
+ */
+function completenessLines(ctx: PageContext, width: number, maxLines: number): string[] {
+  const measure = measurer(ctx.doc, TYPE.completeness);
+  const text = cleanText(withoutLocalPaths(ctx.packet.completeness.text));
+  if (fitsInLines(text, width, maxLines, measure)) return wrapLines(text, width, maxLines, measure);
+  const colon = text.indexOf(': ');
+  const lead = colon >= 0 ? text.slice(0, colon + 2) : '';
+  const items = (colon >= 0 ? text.slice(colon + 2) : text).split('; ');
+  for (let shown = items.length - 1; shown >= 0; shown--) {
+    const more = ctx.t('status.completenessMore', { count: items.length - shown });
+    const candidate = cleanText(lead + [...items.slice(0, shown), more].join('; '));
+    if (fitsInLines(candidate, width, maxLines, measure)) return wrapLines(candidate, width, maxLines, measure);
+  }
+  return wrapLines(text, width, maxLines, measure);
 }
 
 export function statusHeight(): number {

@@ -105,9 +105,32 @@ function deniedUploadsTile(ctx: PageContext): Tile {
   };
 }
 
+/**
+ * What a tile's figure covers, on a packet whose evidence is incomplete: "of 2 measured buckets; 1 not
+ * measured" under a coverage figure, "1 not read" under a bucket count, so 100 % never stands for all.
+ */
+function coverageNote(ctx: PageContext): string {
+  const { measuredBuckets, totalBuckets } = ctx.packet.coverage;
+  if (measuredBuckets >= totalBuckets || measuredBuckets === 0) return ctx.packet.kpis.coverageBasis;
+  return ctx.t('tiles.coveragePartial', { measured: measuredBuckets, missing: totalBuckets - measuredBuckets });
+}
+
+function defaultEncryptionNote(ctx: PageContext): string {
+  const missing = ctx.packet.buckets.filter((b) => b.defaultEncryption.state === 'unreadable').length;
+  return missing > 0 ? ctx.t('tiles.defaultEncryptionPartial', { missing }) : ctx.t('tiles.defaultEncryptionNote');
+}
+
+function guardrailsNote(ctx: PageContext): string {
+  const missing = ctx.packet.buckets.filter(
+    (b) => b.sseEnforcement.level === 'unknown' || b.tlsEnforcement.level === 'unknown',
+  ).length;
+  return missing > 0 ? ctx.t('tiles.guardrailsPartial', { missing }) : ctx.t('tiles.guardrailsNote');
+}
+
 /** The five tiles, in reading order, with deltas against the previous month where its packet was read. */
 function tilesFor(ctx: PageContext): Tile[] {
   const k = ctx.packet.kpis;
+  const basis = coverageNote(ctx);
   const prev = previousMonth(ctx);
   const withDelta = (tile: Tile, delta: TileDelta | undefined): Tile => (delta ? { ...tile, delta } : tile);
   const pct = (current: number | null, previous: number | null | undefined) =>
@@ -121,20 +144,14 @@ function tilesFor(ctx: PageContext): Tile[] {
       ? deltaOf(ctx, countDelta(denied.total, prev.point.deniedUploads), 'tiles.countDelta', prev.month, neutral)
       : undefined;
   return [
-    withDelta(
-      percentTile(ctx, ctx.t('tiles.objects'), k.objectsPct, k.coverageBasis),
-      pct(k.objectsPct, prev?.point.objectsPct),
-    ),
-    withDelta(
-      percentTile(ctx, ctx.t('tiles.bytes'), k.bytesPct, k.coverageBasis),
-      pct(k.bytesPct, prev?.point.bytesPct),
-    ),
+    withDelta(percentTile(ctx, ctx.t('tiles.objects'), k.objectsPct, basis), pct(k.objectsPct, prev?.point.objectsPct)),
+    withDelta(percentTile(ctx, ctx.t('tiles.bytes'), k.bytesPct, basis), pct(k.bytesPct, prev?.point.bytesPct)),
     fractionTile(
       ctx,
       ctx.t('tiles.defaultEncryption'),
       k.defaultEncryption.enabled,
       k.defaultEncryption.total,
-      ctx.t('tiles.defaultEncryptionNote'),
+      defaultEncryptionNote(ctx),
     ),
     {
       label: ctx.t('tiles.guardrails'),
@@ -150,7 +167,7 @@ function tilesFor(ctx: PageContext): Tile[] {
             value: ctx.t('tiles.fraction', { n: k.tlsEnforced.yes, total: k.tlsEnforced.total }),
           },
         ],
-        note: ctx.t('tiles.guardrailsNote'),
+        note: guardrailsNote(ctx),
       },
     },
     withDelta(deniedUploadsTile(ctx), deniedDelta),

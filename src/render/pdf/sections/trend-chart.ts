@@ -44,12 +44,12 @@ function boxHeight(points: TrendPoint[]): number {
 
 /** 0 when the packet has no trend (the small print then says why). */
 export function trendHeight(ctx: PageContext): number {
-  const points = pointsOf(ctx);
+  const points = ctx.withoutTrendChart ? undefined : pointsOf(ctx);
   return points ? boxHeight(points) + SPACE.afterSection : 0;
 }
 
 export function hasTrendChart(ctx: PageContext): boolean {
-  return pointsOf(ctx) !== undefined;
+  return !ctx.withoutTrendChart && pointsOf(ctx) !== undefined;
 }
 
 /** Axis ends are round numbers (AXIS_FLOORS): "95", "99.9", "100". */

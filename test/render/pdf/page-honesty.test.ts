@@ -1,0 +1,172 @@
+/**
+ * The page's "Seen" list (issue 12), one case each: what an executive reads is never cut mid-name,
+ * never hides a failing control, says what was evaluated and what a figure covers, and keeps the
+ * operator's paths and commands off the client's page.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ControlResult, Packet } from '../../../src/model/packet.js';
+import { renderPdf } from '../../../src/render/pdf/render-pdf.js';
+import { loadWording } from '../../../src/wording/wording.js';
+import { samplePacket } from '../../support/sample-packet.js';
+import { pdfText, pdfWords, squash } from './pdf-inspect.js';
+
+const wording = loadWording();
+const render = async (p: Packet, pageSize: 'A4' | 'LETTER' = 'A4', topFindings = 6) =>
+  squash(pdfText(await renderPdf(p, { pageSize, wording, packetSha256: 'ef'.repeat(32), topFindings })));
+
+function control(id: string, title: string, verdict: ControlResult['verdict']): ControlResult {
+  return {
+    id,
+    title,
+    passes: 'n/a',
+    verdict,
+    summary: verdict === 'fail' ? '2 of 3 buckets pass · 1 fail' : '3 of 3 buckets pass',
+    counts: { pass: 2, fail: verdict === 'fail' ? 1 : 0, not_evaluated: 0, not_applicable: 0, exception: 0 },
+    resources: [],
+    references: [],
+    remediation: 'n/a',
+  };
+}
+
+/** Six controls, the two failing ones last (as acme's were), eleven findings, every section filled. */
+function fullPage(): Packet {
+  const p = samplePacket({ logs: true, governance: true });
+  const controls = [
+    control('c1', 'Default encryption on every bucket', 'pass'),
+    control('c2', 'Encryption mode and key as expected', 'pass'),
+    control('c3', 'Objects encrypted at rest', 'pass'),
+    control('c4', 'Uploads without SSE denied by policy', 'pass'),
+    control('c5', 'Non-TLS requests denied by policy', 'fail'),
+    control('c6', 'Customer-managed keys rotate', 'fail'),
+  ];
+  const findings = Array.from({ length: 11 }, (_, i) => ({
+    ...p.findings[0]!,
+    id: `F-${i + 1}`,
+    resource: `bucket-${i}`,
+    text: `bucket-${i}: finding number ${i + 1}`,
+  }));
+  return { ...p, controls, findings };
+}
+
+describe('the page never hides a failure', () => {
+  for (const size of ['A4', 'LETTER'] as const) {
+    it(`${size}: every FAIL control is on the page, and the configured six findings`, async () => {
+      const t = await render(fullPage(), size);
+      expect(t).toContain('Non-TLS requests denied by policy FAIL');
+      expect(t).toContain('Customer-managed keys rotate FAIL');
+      expect(t).not.toMatch(/and \d+ more — see workbook sheet Controls/);
+      expect(t).toContain('6 of 11 · full list: workbook sheet Findings');
+    });
+  }
+
+  it('with fewer rows than controls, the passing ones give way and are counted', async () => {
+    const p = fullPage();
+    const many = Array.from({ length: 20 }, (_, i) => control(`p${i}`, `Passing control ${i}`, 'pass'));
+    const t = await render({ ...p, controls: [...many, ...p.controls] }, 'LETTER');
+    expect(t).toContain('Non-TLS requests denied by policy FAIL');
+    expect(t).toContain('Customer-managed keys rotate FAIL');
+    expect(t).toMatch(/and \d+ more — see workbook sheet Controls/);
+  });
+});
+
+describe('honest headers and tiles', () => {
+  it('"0 of 6 evaluated" over six NOT EVALUATED rows, never "6 evaluated"', async () => {
+    const p = fullPage();
+    const t = await render({ ...p, controls: p.controls.map((c) => ({ ...c, verdict: 'not_evaluated' as const })) });
+    expect(t).toContain('0 of 6 evaluated · 0 failing');
+    expect(t).not.toMatch(/(^|[^f] )6 evaluated/);
+  });
+});
+
+describe('cut lists say what they leave out, never mid-identifier', () => {
+  it('missing evidence beside the status: whole items, then how many more', async () => {
+    const p = samplePacket();
+    const items = ['globex-analytics', 'globex-payments', 'globex-archive', 'globex-logs', 'globex-media'].map(
+      (b) => `bucket ${b} (s3:GetBucketEncryption: AccessDenied)`,
+    );
+    const text = `Evidence incomplete: ${items.join('; ')}`;
+    const pdf = await renderPdf(
+      { ...p, completeness: { ...p.completeness, text } },
+      { pageSize: 'A4', wording, packetSha256: 'ef'.repeat(32) },
+    );
+    // Word by word: the status word beside the two lines makes a reader interleave them.
+    const words = pdfWords(pdf).words.map((w) => w.text);
+    expect(words.filter((w) => w.endsWith('…') && /[A-Za-z]…$/.test(w) && w.includes(':'))).toEqual([]);
+    expect(squash(pdfText(pdf))).not.toMatch(/s3:GetB[a-zA-Z]*…/);
+    for (const w of ['(s3:GetBucketEncryption:', 'AccessDenied);', 'more', 'Missing', 'below'])
+      expect(words).toContain(w);
+    expect(words.some((w) => /^[1-4]$/.test(w))).toBe(true);
+  });
+
+  it('a 108-character tenant name shrinks the title, then gives way only after a whole word', async () => {
+    const name =
+      'Contoso Global Logistics and Maritime Shipping Holdings International Limited Partnership of Europe and Asia';
+    expect(name.length).toBe(108);
+    const p = samplePacket();
+    const t = await render({ ...p, tenant: { ...p.tenant, displayName: name } });
+    // Seven words where "Contoso Global Logisti…" showed two and a half; the fixed wording stays whole.
+    expect(t).toContain('Contoso Global Logistics and Maritime Shipping Holdings… — S3 encryption evidence');
+  });
+
+  it('exception ids in the footnote are whole: as many as fit, then "+N"', async () => {
+    const p = samplePacket({ governance: true });
+    const ex = p.sections.exceptions;
+    if (ex.state !== 'evaluated') throw new Error('sample changed');
+    const entries = Array.from({ length: 44 }, (_, i) => ({
+      ...ex.entries[0]!,
+      id: `EX-2026-${101 + i}`,
+      appliedTo: ['acme-prod-data'],
+    }));
+    const t = await render({ ...p, sections: { ...p.sections, exceptions: { ...ex, entries } } });
+    const footnote = /\* \d+ failing resources? covered by an active exception \(([^)]*)\)/.exec(t);
+    expect(footnote).not.toBeNull();
+    const ids = footnote![1]!.split(/,\s*/);
+    const last = ids.pop()!;
+    for (const id of ids) expect(id).toMatch(/^EX-2026-1\d\d$/);
+    expect(last).toMatch(/^EX-2026-1\d\d \+\d+$/);
+    expect(t).not.toContain('…X-2026');
+  });
+
+  it('entries without an owner are counted with the owners, not left off', async () => {
+    const p = samplePacket({ governance: true });
+    const ex = p.sections.exceptions;
+    if (ex.state !== 'evaluated') throw new Error('sample changed');
+    const ownerless = Array.from({ length: 6 }, (_, i) => {
+      const { owner: _owner, ...rest } = ex.entries[0]!;
+      return { ...rest, id: `EX-NO-${i}`, status: 'active' as const };
+    });
+    const t = await render({
+      ...p,
+      sections: { ...p.sections, exceptions: { ...ex, entries: [...ex.entries, ...ownerless] } },
+    });
+    expect(t).toMatch(/\b6 without an owner/);
+  });
+});
+
+describe('client-safe text', () => {
+  it('no local path and no operator command on the page', async () => {
+    const p = samplePacket({ governance: true });
+    const t = await render({
+      ...p,
+      completeness: {
+        ...p.completeness,
+        missing: [
+          {
+            scope: 'bucket acme-denied',
+            source: 'S3 Inventory',
+            reason: 'no S3 Inventory report (looked in ../output/demo-export/inventory/acme/acme-denied)',
+          },
+        ],
+      },
+      sections: {
+        ...p.sections,
+        drift: { state: 'no_baseline', command: 's3-evidence baseline approve --tenant acme --period 2026-10' },
+      },
+    });
+    expect(t).not.toContain('demo-export');
+    expect(t).not.toContain('../');
+    expect(t).not.toContain('s3-evidence baseline');
+    expect(t).not.toContain('s3-evidence verify');
+    expect(t).toContain('no S3 Inventory report');
+  });
+});
