@@ -3,7 +3,9 @@
  * CRC) and reads the SpreadsheetML parts with @xmldom/xmldom as ECMA-376 Part 1 defines them, sharing no
  * code with exceljs, which writes them. It reports what a spreadsheet user sees, in openpyxl's terms, which
  * the tests were first written against: cell values and types (s, n, b, e, f, d), number formats, bold,
- * solid fills, frozen panes, auto-filters, column widths, sheet names, document properties, zip entry times.
+ * solid fills, frozen panes, auto-filters, column widths, hyperlinks (relationship targets and in-workbook
+ * locations), defined names, sheet names, document properties, zip entry times. Date cells (a date number
+ * format) are read as ISO-8601 text.
  */
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import AdmZip from 'adm-zip';
@@ -30,6 +32,8 @@ export interface SheetDump {
   maxColumn: number;
   /** Width of every column that has one, by letter. */
   widths: Record<string, number>;
+  /** Hyperlinks by cell: `file` for a relationship target (external or relative), `location` for a cell of the workbook. */
+  links: Record<string, { file?: string; location?: string }>;
   /** Rows 1..min(maxRow, maxRows), each with a cell for every column up to maxColumn. */
   rows: CellDump[][];
 }
@@ -43,6 +47,8 @@ export interface WorkbookDump {
   modified: string | null;
   /** Every zip entry's modification time as (y, m, d, H, M, S), the DOS fields as stored. */
   zipTimes: Array<[number, number, number, number, number, number]>;
+  /** Workbook-level defined names and what they refer to (e.g. 'Summary'!$B$5). */
+  definedNames: Record<string, string>;
   sheets: SheetDump[];
 }
 
@@ -145,8 +151,12 @@ export function readWorkbook(file: string, maxRows = 60): WorkbookDump {
     const id = sheet.getAttributeNS(REL_NS, 'id') ?? '';
     const rel = workbookRels.find((r) => r.id === id);
     if (!rel) throw new Error(`${file}: sheet "${sheet.getAttribute('name')}" has no relationship ${id}`);
-    return readSheet(sheet.getAttribute('name') ?? '', need(rel.target), shared, styles, maxRows);
+    const sheetRels = relationships(part(relsPathOf(rel.target)), '');
+    return readSheet(sheet.getAttribute('name') ?? '', need(rel.target), shared, styles, maxRows, sheetRels);
   });
+  const definedNames: Record<string, string> = {};
+  for (const d of descendants(workbook, 'definedName'))
+    definedNames[d.getAttribute('name') ?? ''] = d.textContent ?? '';
 
   const corePath = rootRels.find((r) => r.type === REL_CORE)?.target;
   const core = corePath ? part(corePath) : null;
@@ -158,6 +168,7 @@ export function readWorkbook(file: string, maxRows = 60): WorkbookDump {
     created: utcWithoutZone(prop('created')),
     modified: utcWithoutZone(prop('modified')),
     zipTimes: zip.getEntries().map((e) => zipTime(e.header.time)),
+    definedNames,
     sheets,
   };
 }
@@ -182,7 +193,14 @@ interface Style {
 
 const DEFAULT_STYLE: Style = { numberFormat: 'General', bold: false, fill: null };
 
-function readSheet(title: string, ws: Element, shared: string[], styles: Style[], maxRows: number): SheetDump {
+function readSheet(
+  title: string,
+  ws: Element,
+  shared: string[],
+  styles: Style[],
+  maxRows: number,
+  rels: Array<{ id: string; raw: string }>,
+): SheetDump {
   const cells = new Map<string, CellDump>();
   let maxRow = 0;
   let maxColumn = 0;
@@ -217,9 +235,21 @@ function readSheet(title: string, ws: Element, shared: string[], styles: Style[]
     for (let i = Number(col.getAttribute('min')); i <= Number(col.getAttribute('max')); i++)
       widths[columnLetter(i)] = Number(width);
   }
+  // Hyperlink targets are kept as written (relative to the workbook), not resolved against the sheet's folder.
+  const rawTargets = new Map(rels.map((r) => [r.id, r.raw]));
+  const links: SheetDump['links'] = {};
+  for (const h of descendants(ws, 'hyperlink')) {
+    const id = h.getAttributeNS(REL_NS, 'id');
+    const location = h.getAttribute('location');
+    links[h.getAttribute('ref') ?? ''] = {
+      ...(id ? { file: rawTargets.get(id) ?? `(no relationship ${id})` } : {}),
+      ...(location ? { location } : {}),
+    };
+  }
   return {
     title,
     freezePanes: frozen,
+    links,
     autoFilter: children(ws, 'autoFilter')[0]?.getAttribute('ref') ?? null,
     maxRow,
     maxColumn,
@@ -316,13 +346,17 @@ function utcWithoutZone(w3cdtf: string | null): string | null {
   return d.toISOString().replace(/\.000Z$|Z$/, '');
 }
 
-function relationships(rels: Element | null, baseDir: string): Array<{ id: string; type: string; target: string }> {
+function relationships(
+  rels: Element | null,
+  baseDir: string,
+): Array<{ id: string; type: string; target: string; raw: string }> {
   if (!rels) return [];
   return children(rels, 'Relationship').map((r) => {
     const target = r.getAttribute('Target') ?? '';
     return {
       id: r.getAttribute('Id') ?? '',
       type: r.getAttribute('Type') ?? '',
+      raw: target,
       target: target.startsWith('/') ? target.slice(1) : path.posix.normalize(path.posix.join(baseDir, target)),
     };
   });

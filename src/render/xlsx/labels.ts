@@ -1,6 +1,7 @@
 import type { Wording } from '../../wording/wording.js';
 import type { EnforcementLevel, OverallStatus } from '../../model/packet.js';
 import type { Severity, Verdict } from '../../model/shared.js';
+import type { Link } from './book.js';
 import type { CellInput, Tone } from './cells.js';
 
 /** Status words and their tones; the words come from templates/wording.yaml (xlsx.verdict.*, xlsx.status.*). */
@@ -43,6 +44,25 @@ export function severityLabel(w: Wording, severity: Severity): string {
 
 export function yesNo(w: Wording, value: boolean): string {
   return w.t(value ? 'xlsx.values.yes' : 'xlsx.values.no');
+}
+
+/**
+ * The link of a cell that cites evidence: the first file it names, relative to the packet folder
+ * (where the workbook sits). A path that does not stay inside the packet gets no link.
+ */
+export function evidenceLink(paths: readonly string[]): Link | undefined {
+  const inside = paths.find((p) => insidePacket(p));
+  return inside === undefined ? undefined : { file: inside };
+}
+
+function insidePacket(p: string): boolean {
+  return (
+    p !== '' &&
+    !p.startsWith('/') &&
+    !p.includes('\\') &&
+    !/^[a-z][a-z0-9+.-]*:/i.test(p) &&
+    !p.split('/').includes('..')
+  );
 }
 
 /** Evidence paths, one per line. */

@@ -550,3 +550,58 @@ describe('renderXlsx determinism', () => {
     ).rejects.toThrow(/generatedAt/);
   });
 });
+
+describe('renderXlsx: traceable to the rows and files behind it', () => {
+  let py: WorkbookDump;
+  beforeAll(async () => {
+    py = readWorkbook(
+      tempFile('trace.xlsx', await renderXlsx(packetWithResources(), { wording, unencryptedCsv: CSV })),
+      80,
+    );
+  });
+
+  it('every number of the page is a named number cell on Summary, linked to the sheet row it is counted from', () => {
+    const s = sheetNamed(py, 'Summary');
+    const named = (name: string) => {
+      const ref = py.definedNames[name];
+      if (!ref) throw new Error(`no defined name ${name}: ${Object.keys(py.definedNames).join(', ')}`);
+      const m = /^'?Summary'?!\$([A-Z]+)\$(\d+)$/.exec(ref);
+      if (!m) throw new Error(`${name} -> ${ref}`);
+      const cell = cellAt(s, `${m[1]}${m[2]}`);
+      return { cell, link: s.links[`C${m[2]}`] };
+    };
+    // The sample: 2 buckets (1 measured), 99.982 % of objects, 1 of 2 with default encryption, 15 findings.
+    expect(named('ObjectsEncrypted')).toMatchObject({
+      cell: { value: 0.99982, type: 'n', numberFormat: '0.000%' },
+      link: { location: "'Coverage'!A4" },
+    });
+    expect(named('BucketsMeasured').cell).toMatchObject({ value: 1, type: 'n' });
+    expect(named('BucketsInScope')).toMatchObject({
+      cell: { value: 2, type: 'n' },
+      link: { location: "'Buckets'!A1" },
+    });
+    expect(named('BucketsDefaultEncryption').cell.value).toBe(1);
+    expect(named('Findings')).toMatchObject({ cell: { value: 15, type: 'n' }, link: { location: "'Findings'!A1" } });
+    expect(named('ControlsFailing').cell.value).toBe(1); // the sample's one failing control
+    expect(named('MissingEvidence').cell.value).toBe(1);
+    // The Coverage row linked to is the tenant total row.
+    expect(cellAt(sheetNamed(py, 'Coverage'), 'C4').value).toBe('Tenant total (ACME Corp)');
+    // A link names no file: it stays inside the workbook.
+    for (const name of Object.keys(py.definedNames)) expect(named(name).link?.file).toBeUndefined();
+  });
+
+  it('rows that cite evidence link to the file inside the packet, relatively', () => {
+    const buckets = sheetNamed(py, 'Buckets');
+    // Evidence is the 37th column, AK.
+    expect(headerValues(buckets).indexOf('Evidence')).toBe(36);
+    expect(buckets.links.AK2).toEqual({
+      file: 'evidence/accounts/111122223333/buckets/acme-prod-data/get-bucket-encryption.json',
+    });
+    const controls = sheetNamed(py, 'Controls');
+    expect(controls.links.I3).toEqual({ file: 'evidence/a.json' });
+    // No link of any sheet leaves the packet.
+    for (const sheet of py.sheets)
+      for (const link of Object.values(sheet.links))
+        if (link.file !== undefined) expect(link.file).toMatch(/^(evidence|exports)\/[^:]*$/);
+  });
+});

@@ -2,7 +2,7 @@ import type { Book } from '../book.js';
 import type { BucketResult, Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
 import { pctFraction, type CellInput } from '../cells.js';
-import { enforcementLabel, lines, yesNo } from '../labels.js';
+import { enforcementLabel, evidenceLink, lines, yesNo } from '../labels.js';
 import { columnsFor, writeTable, type ColumnSpec } from '../table.js';
 
 function defaultEncryptionState(w: Wording, b: BucketResult): string {
@@ -114,7 +114,7 @@ export async function addBucketsSheet(book: Book, w: Wording, p: Packet): Promis
     { id: 'reportDate', value: (b) => (b.coverage.state === 'measured' ? b.coverage.reportDate : undefined) },
     { id: 'sseC', value: (b) => sseCText(w, b) },
     { id: 'sseCObjects', format: 'count', value: measured((c) => c.tally['SSE-C'].objects) },
-    { id: 'evidence', wrap: true, value: (b) => lines(b.evidence) },
+    { id: 'evidence', wrap: true, value: (b) => lines(b.evidence), link: (b) => evidenceLink(b.evidence) },
   ];
   await writeTable(book, w.t('xlsx.sheets.buckets'), columnsFor(w, 'buckets', specs), p.buckets);
 }

@@ -1,7 +1,7 @@
 import type { Book } from '../book.js';
 import type { ControlResult, FrameworkRef, Packet, ResourceVerdict } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
-import { lines, verdictCell } from '../labels.js';
+import { evidenceLink, lines, verdictCell } from '../labels.js';
 import { columnsFor, writeTable } from '../table.js';
 
 /** One row per control, each followed by one row per resource verdict (same control id, for filtering). */
@@ -22,7 +22,12 @@ export async function addControlsSheet(book: Book, w: Wording, p: Packet): Promi
     { id: 'passes', wrap: true, value: (r) => (r.resource ? null : r.control.passes) },
     { id: 'references', wrap: true, value: (r) => (r.resource ? null : lines(r.control.references.map(reference))) },
     { id: 'remediation', wrap: true, value: (r) => (r.resource ? null : r.control.remediation) },
-    { id: 'evidence', wrap: true, value: (r) => (r.resource ? lines(r.resource.evidence) : null) },
+    {
+      id: 'evidence',
+      wrap: true,
+      value: (r) => (r.resource ? lines(r.resource.evidence) : null),
+      link: (r) => (r.resource ? evidenceLink(r.resource.evidence) : undefined),
+    },
   ]);
   const rows = p.controls.flatMap((control): Row[] => [
     { control },

@@ -1,7 +1,7 @@
 import type { Book } from '../book.js';
 import type { Finding, Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
-import { lines, severityLabel } from '../labels.js';
+import { evidenceLink, lines, severityLabel } from '../labels.js';
 import { columnsFor, writeTable } from '../table.js';
 
 export async function addFindingsSheet(book: Book, w: Wording, p: Packet): Promise<void> {
@@ -12,7 +12,7 @@ export async function addFindingsSheet(book: Book, w: Wording, p: Packet): Promi
     { id: 'control', value: (f) => f.controlId },
     { id: 'resource', value: (f) => f.resource },
     { id: 'text', wrap: true, value: (f) => f.text },
-    { id: 'evidence', wrap: true, value: (f) => lines(f.evidence) },
+    { id: 'evidence', wrap: true, value: (f) => lines(f.evidence), link: (f) => evidenceLink(f.evidence) },
   ]);
   await writeTable(book, name, columns, p.findings);
 }

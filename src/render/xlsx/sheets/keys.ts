@@ -1,7 +1,7 @@
 import type { Book } from '../book.js';
 import type { KeyResult, Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
-import { lines, yesNo } from '../labels.js';
+import { evidenceLink, lines, yesNo } from '../labels.js';
 import { columnsFor, writeTable } from '../table.js';
 import { custodyText } from '../../key-custody-text.js';
 
@@ -35,7 +35,7 @@ export async function addKeysSheet(book: Book, w: Wording, p: Packet): Promise<v
       value: (k) => (k.custody ? custodyText((key, c) => w.t(`xlsx.keys.custody.${key}`, c), k.custody) : undefined),
     },
     { id: 'usedBy', wrap: true, value: (k) => lines(k.usedBy) },
-    { id: 'evidence', wrap: true, value: (k) => lines(k.evidence) },
+    { id: 'evidence', wrap: true, value: (k) => lines(k.evidence), link: (k) => evidenceLink(k.evidence) },
   ]);
   await writeTable(book, name, columns, p.keys);
 }

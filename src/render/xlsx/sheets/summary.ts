@@ -66,6 +66,59 @@ function summaryLines(w: Wording, p: Packet): Line[] {
   ];
 }
 
+/** One number of the page: its defined name and the sheet row it is counted from (row 0: the missing-evidence list). */
+interface Figure {
+  name: string;
+  key: string;
+  value: number | null;
+  format?: NumberFormat;
+  from: { sheet: string; row: number };
+}
+
+/**
+ * Where the page's numbers come from. Table sheets hold their header on row 1 (the log sheets on
+ * row 2, under their note); the Coverage total sits under the last bucket.
+ */
+function pageFigures(w: Wording, p: Packet): Figure[] {
+  const sheet = (key: string) => w.t(`xlsx.sheets.${key}`);
+  const coverageTotal = { sheet: sheet('coverage'), row: p.buckets.length + 2 };
+  const buckets = { sheet: sheet('buckets'), row: 1 };
+  const keys = { sheet: sheet('keys'), row: 1 };
+  const controls = { sheet: sheet('controls'), row: 1 };
+  const count = (verdict: string) => p.controls.filter((c) => c.verdict === verdict).length;
+  const pct = (v: number | null) => (v === null ? null : pctFraction(v));
+  const denied = p.sections.deniedUploads;
+  const k = p.kpis;
+  return [
+    { name: 'ObjectsEncrypted', key: 'objectsEncrypted', value: pct(k.objectsPct), format: 'pct', from: coverageTotal },
+    { name: 'BytesEncrypted', key: 'bytesEncrypted', value: pct(k.bytesPct), format: 'pct', from: coverageTotal },
+    { name: 'BucketsMeasured', key: 'measuredBuckets', value: p.coverage.measuredBuckets, from: coverageTotal },
+    { name: 'BucketsInScope', key: 'totalBuckets', value: p.coverage.totalBuckets, from: buckets },
+    { name: 'BucketsDefaultEncryption', key: 'defaultEncryption', value: k.defaultEncryption.enabled, from: buckets },
+    { name: 'BucketsEnforcingSse', key: 'sseEnforced', value: k.sseEnforced.yes, from: buckets },
+    { name: 'BucketsEnforcingTls', key: 'tlsEnforced', value: k.tlsEnforced.yes, from: buckets },
+    { name: 'KeysRotating', key: 'keysRotating', value: k.keysRotating.rotating, from: keys },
+    { name: 'Keys', key: 'keys', value: k.keysRotating.total, from: keys },
+    { name: 'ControlsFailing', key: 'controlsFailing', value: count('fail'), from: controls },
+    { name: 'ControlsNotEvaluated', key: 'controlsNotEvaluated', value: count('not_evaluated'), from: controls },
+    { name: 'Controls', key: 'controls', value: p.controls.length, from: controls },
+    { name: 'Findings', key: 'findings', value: p.findings.length, from: { sheet: sheet('findings'), row: 1 } },
+    // The total row of the Denied uploads table: row 3, under the note and the header.
+    {
+      name: 'DeniedUploads',
+      key: 'deniedUploads',
+      value: denied.state === 'collected' ? denied.total : null,
+      from: { sheet: sheet('deniedUploads'), row: denied.state === 'collected' ? 3 : 1 },
+    },
+    {
+      name: 'MissingEvidence',
+      key: 'missingEvidence',
+      value: p.completeness.missing.length,
+      from: { sheet: sheet('summary'), row: 0 },
+    },
+  ];
+}
+
 /** Field, Value, Detail: the detail and value columns wrap, the field column does not. */
 const LAYOUT = {
   columns: [
@@ -92,6 +145,7 @@ export async function addSummarySheet(book: Book, w: Wording, p: Packet): Promis
     await put([{ value: line.field }, { value: line.value, format: line.format }, { value: line.detail }]);
 
   await heading('xlsx.summary.missingEvidence');
+  const missingHeader = sheet.next;
   await headerRow('missing', ['scope', 'source', 'reason']);
   if (p.completeness.missing.length === 0) await put([{ value: w.t('xlsx.values.none') }]);
   for (const m of p.completeness.missing) await put([{ value: m.scope }, { value: m.source }, { value: m.reason }]);
@@ -105,6 +159,22 @@ export async function addSummarySheet(book: Book, w: Wording, p: Packet): Promis
     await heading('xlsx.summary.scopeUndetermined');
     await headerRow('excluded', ['bucket', 'account', 'reason']);
     for (const b of p.scopeUndetermined) await put([{ value: b.name }, { value: b.account }, { value: b.reason }]);
+  }
+
+  // Every number of the page, as a number in a named cell, linked to the rows it is counted from.
+  await heading('xlsx.summary.pageFigures');
+  const name = w.t('xlsx.sheets.summary');
+  for (const f of pageFigures(w, p)) {
+    const from = f.from.row === 0 ? { sheet: name, row: missingHeader } : f.from;
+    const row = await sheet.row([
+      { value: w.t(`xlsx.summary.figure.${f.key}`) },
+      { value: f.value ?? w.t('xlsx.values.notMeasured'), format: f.format },
+      {
+        value: w.t('xlsx.summary.source', { sheet: from.sheet, row: from.row }),
+        link: { sheet: from.sheet, cell: `A${from.row}` },
+      },
+    ]);
+    book.defineName(f.name, name, `B${row}`);
   }
   await sheet.finish();
 }
