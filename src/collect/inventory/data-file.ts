@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import type { InventoryDataFile, InventoryProblem } from '../../evidence/inventory.js';
-import { isTreeNotFound, type TreeReader } from '../tree/index.js';
+import type { TreeReader } from '../tree/index.js';
+import { checkAgainstManifest, manifestHashing, openDataFile, unlistedProblems } from './data-file-source.js';
 import { errorText } from './error-text.js';
 import { CsvScanError, InventoryCsvScanner } from './csv-scanner.js';
 import type { ManifestFile } from './manifest.js';
@@ -28,32 +27,12 @@ export async function readDataFile(args: {
   totals: InventoryTotals;
 }): Promise<{ record: InventoryDataFile; problems: InventoryProblem[] }> {
   const { tree, treePath, file, layout, totals, bucket } = args;
-  const location = tree.locate(treePath);
-  const record: InventoryDataFile = {
-    key: file.key,
-    location,
-    expectedMd5: file.MD5checksum.toLowerCase(),
-    rows: 0,
-    bytesCompressed: 0,
-  };
+  const opened = await openDataFile(tree, treePath, file);
+  if ('unopened' in opened) return opened.unopened;
+  const { record, source } = opened;
+  const location = record.location;
 
-  let source: NodeJS.ReadableStream;
-  try {
-    source = await tree.open(treePath);
-  } catch (err) {
-    const message = isTreeNotFound(err) ? `data file listed in the manifest is missing (${err.code})` : errorText(err);
-    return { record, problems: [{ file: location, message }] };
-  }
-
-  const md5 = createHash('md5');
-  let compressed = 0;
-  const hashing = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      md5.update(chunk);
-      compressed += chunk.length;
-      done(null, chunk);
-    },
-  });
+  const hashing = manifestHashing();
   const rows = new DataFileRows(location, totals, MAX_PROBLEMS_PER_FILE, bucket);
   const scanner = new InventoryCsvScanner(layout.count, new CsvRows(layout, rows));
   const problems: InventoryProblem[] = [];
@@ -63,22 +42,27 @@ export async function readDataFile(args: {
   // pipeline() reports an error thrown by the last stage as an AbortError, so keep the original.
   let sinkError: unknown;
   try {
-    await pipeline(source, hashing, createGunzip({ chunkSize: GUNZIP_CHUNK }), async (csv: AsyncIterable<Buffer>) => {
-      try {
-        for await (const chunk of csv) {
-          scanner.push(chunk);
-          if (rows.problemCount > MAX_PROBLEMS_PER_FILE) {
-            stoppedEarly = true;
-            throw new Error('too many problems');
+    await pipeline(
+      source,
+      hashing.transform,
+      createGunzip({ chunkSize: GUNZIP_CHUNK }),
+      async (csv: AsyncIterable<Buffer>) => {
+        try {
+          for await (const chunk of csv) {
+            scanner.push(chunk);
+            if (rows.problemCount > MAX_PROBLEMS_PER_FILE) {
+              stoppedEarly = true;
+              throw new Error('too many problems');
+            }
+            if (totals.unencrypted.needsFlush) await totals.unencrypted.flush();
           }
-          if (totals.unencrypted.needsFlush) await totals.unencrypted.flush();
+          scanner.end();
+        } catch (err) {
+          sinkError = err;
+          throw err;
         }
-        scanner.end();
-      } catch (err) {
-        sinkError = err;
-        throw err;
-      }
-    });
+      },
+    );
     complete = true;
   } catch (caught) {
     const err = sinkError ?? caught;
@@ -92,25 +76,9 @@ export async function readDataFile(args: {
   }
 
   record.rows = rows.rows;
-  record.bytesCompressed = compressed;
+  record.bytesCompressed = hashing.size;
   problems.unshift(...rows.problems);
-  if (rows.unlistedProblems > 0) {
-    problems.push({
-      file: location,
-      message: `${rows.unlistedProblems} more problem(s) not listed; the file was not read to the end`,
-    });
-  }
-  if (complete) {
-    record.actualMd5 = md5.digest('hex');
-    if (record.actualMd5 !== record.expectedMd5) {
-      problems.push({
-        file: location,
-        message: `MD5 of the file is ${record.actualMd5}, the manifest says ${record.expectedMd5}`,
-      });
-    }
-    if (compressed !== file.size) {
-      problems.push({ file: location, message: `file is ${compressed} bytes, the manifest says ${file.size}` });
-    }
-  }
+  problems.push(...unlistedProblems(location, rows.unlistedProblems));
+  if (complete) problems.push(...checkAgainstManifest(record, file, hashing));
   return { record, problems };
 }

@@ -2,23 +2,21 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { BufferedLines } from './buffered-lines.js';
 import { UNENCRYPTED_CSV_HEADER } from '../../format/unencrypted-columns.js';
-
-const FLUSH_AT = 256 * 1024;
 
 /**
  * The unencrypted-objects CSV, written to a temporary file beside its final path and renamed into
  * place only on commit, so a failed or unverified read never leaves a partial list behind.
  */
-export class ExportFile {
-  rows = 0;
-  private pending = '';
-
+export class ExportFile extends BufferedLines {
   private constructor(
     private readonly finalPath: string,
     private readonly tempPath: string,
-    private readonly out: WriteStream,
-  ) {}
+    out: WriteStream,
+  ) {
+    super(out);
+  }
 
   static async create(finalPath: string): Promise<ExportFile> {
     await mkdir(path.dirname(finalPath), { recursive: true });
@@ -28,22 +26,6 @@ export class ExportFile {
     const file = new ExportFile(finalPath, tempPath, out);
     file.pending = `${UNENCRYPTED_CSV_HEADER.join(',')}\n`;
     return file;
-  }
-
-  add(line: string): void {
-    this.pending += line;
-    this.rows++;
-  }
-
-  get needsFlush(): boolean {
-    return this.pending.length >= FLUSH_AT;
-  }
-
-  async flush(): Promise<void> {
-    if (this.pending === '') return;
-    const data = this.pending;
-    this.pending = '';
-    if (!this.out.write(data)) await once(this.out, 'drain');
   }
 
   /** Appends a data file's part (lines without a header), written elsewhere, after what is here so far. */
@@ -56,8 +38,7 @@ export class ExportFile {
   }
 
   async commit(): Promise<void> {
-    await this.flush();
-    await new Promise<void>((resolve, reject) => this.out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await this.end();
     await rename(this.tempPath, this.finalPath);
   }
 

@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { InventoryDataFile, InventoryProblem } from '../../evidence/inventory.js';
-import { isTreeNotFound, type TreeReader } from '../tree/index.js';
+import type { TreeReader } from '../tree/index.js';
+import { checkAgainstManifest, manifestHashing, openDataFile, unlistedProblems } from './data-file-source.js';
 import { MAX_PROBLEMS_PER_FILE } from './data-file.js';
 import { errorText } from './error-text.js';
 import type { ManifestFile } from './manifest.js';
@@ -27,60 +26,29 @@ export async function readParquetDataFile(args: {
   totals: InventoryTotals;
 }): Promise<{ record: InventoryDataFile; problems: InventoryProblem[] }> {
   const { tree, treePath, file, totals, bucket } = args;
-  const location = tree.locate(treePath);
-  const record: InventoryDataFile = {
-    key: file.key,
-    location,
-    expectedMd5: file.MD5checksum.toLowerCase(),
-    rows: 0,
-    bytesCompressed: 0,
-  };
-
-  let source: NodeJS.ReadableStream;
-  try {
-    source = await tree.open(treePath);
-  } catch (err) {
-    const message = isTreeNotFound(err) ? `data file listed in the manifest is missing (${err.code})` : errorText(err);
-    return { record, problems: [{ file: location, message }] };
-  }
+  const opened = await openDataFile(tree, treePath, file);
+  if ('unopened' in opened) return opened.unopened;
+  const { record, source } = opened;
+  const location = record.location;
 
   const dir = await mkdtemp(path.join(os.tmpdir(), 's3-evidence-parquet-'));
   try {
     const copy = path.join(dir, 'data.parquet');
-    const md5 = createHash('md5');
-    let size = 0;
-    const hashing = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        md5.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
+    const hashing = manifestHashing();
     try {
-      await pipeline(source, hashing, createWriteStream(copy));
+      await pipeline(source, hashing.transform, createWriteStream(copy));
     } catch (err) {
-      record.bytesCompressed = size;
+      record.bytesCompressed = hashing.size;
       return { record, problems: [{ file: location, message: `could not read the Parquet file: ${errorText(err)}` }] };
     }
-    record.bytesCompressed = size;
-    record.actualMd5 = md5.digest('hex');
-    const problems: InventoryProblem[] = [];
-    if (record.actualMd5 !== record.expectedMd5) {
-      problems.push({
-        file: location,
-        message: `MD5 of the file is ${record.actualMd5}, the manifest says ${record.expectedMd5}`,
-      });
-    }
-    if (size !== file.size) {
-      problems.push({ file: location, message: `file is ${size} bytes, the manifest says ${file.size}` });
-    }
+    const problems = checkAgainstManifest(record, file, hashing);
     // A file that is not the one the manifest lists is not read at all: its rows would not count.
     if (problems.length > 0) return { record, problems };
 
     const rows = new DataFileRows(location, totals, MAX_PROBLEMS_PER_FILE, bucket);
     const handle = await open(copy, 'r');
     try {
-      const fileProblem = await countParquetFile(fileBuffer(handle, size), rows, () =>
+      const fileProblem = await countParquetFile(fileBuffer(handle, hashing.size), rows, () =>
         totals.unencrypted.needsFlush ? totals.unencrypted.flush() : undefined,
       );
       if (fileProblem !== undefined) rows.problem(undefined, fileProblem);
@@ -89,12 +57,7 @@ export async function readParquetDataFile(args: {
     }
     record.rows = rows.rows;
     problems.push(...rows.problems);
-    if (rows.unlistedProblems > 0) {
-      problems.push({
-        file: location,
-        message: `${rows.unlistedProblems} more problem(s) not listed; the file was not read to the end`,
-      });
-    }
+    problems.push(...unlistedProblems(location, rows.unlistedProblems));
     return { record, problems };
   } finally {
     await rm(dir, { recursive: true, force: true });
