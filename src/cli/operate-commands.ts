@@ -30,6 +30,7 @@ import {
 } from '../operate/sign/index.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError } from '../errors.js';
+import { isPeriodLabel } from '../config/period.js';
 
 export interface AwsOptions {
   profile?: string;
@@ -94,12 +95,22 @@ export function registerOperateCommands(program: Command): void {
         v,
       ]),
     )
+    .option(
+      '-p, --period <YYYY-MM>',
+      "the month offline exports are checked for (inventory report, log days); default: each tenant's last full month",
+    )
     .option('--json', 'print the readiness report as JSON')
     .option('--profile <name>', "AWS shared-config profile (default: the SDK's credential chain)")
     .option('--endpoint-url <url>', 'send every AWS call to this endpoint, e.g. a local test endpoint')
-    .action(async (opts: AwsOptions & { config: string; tenant?: string[]; json?: boolean }) => {
+    .action(async (opts: AwsOptions & { config: string; tenant?: string[]; json?: boolean; period?: string }) => {
+      if (opts.period !== undefined && !isPeriodLabel(opts.period))
+        throw new UsageError(`--period "${opts.period}" is not of the form YYYY-MM`);
       const { config } = await loadConfig(opts.config);
-      const report = await runDoctor({ tenants: pickTenants(config, opts.tenant), live: liveOptions(config, opts) });
+      const report = await runDoctor({
+        tenants: pickTenants(config, opts.tenant),
+        live: liveOptions(config, opts),
+        offline: { config, ...(opts.period ? { period: opts.period } : {}) },
+      });
       process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderDoctor(report));
       process.exitCode = report.ready ? EXIT.complete : EXIT.incomplete;
     });

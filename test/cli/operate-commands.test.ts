@@ -208,7 +208,7 @@ describe('init, iam, doctor', () => {
     ]);
   });
 
-  it('doctor exits 3 when a tenant is not ready (no role in an account the caller is not in) and for offline-only tenants, which are not checked', async () => {
+  it('doctor exits 3 when a tenant is not ready (no role in an account the caller is not in); offline-only tenants are checked from their export for the period', async () => {
     const live = path.join(ws.root, 'config', 'live.yaml');
     writeFileSync(
       live,
@@ -221,9 +221,16 @@ describe('init, iam, doctor', () => {
     };
     expect(rep.ready).toBe(false);
     expect(rep.tenants[0]!.accounts[0]!.checks[0]).toMatchObject({ area: 'role', status: 'gap' });
-    // An offline-only tenant is not checked: never said to be ready (exit 3).
-    expect(await cli('doctor', '--config', cfg, '--tenant', 'acme', '--endpoint-url', fake.endpoint)).toBe(3);
-    expect(captured.out).toContain('acme: NOT CHECKED');
+    // An offline-only tenant is checked from its export for the period: the demo's acme is complete for
+    // 2026-10 (exit 0); for 2026-11 the export holds no inventory report and no log day, so not ready (exit 3).
+    expect(await cli('doctor', '--config', cfg, '--tenant', 'acme', '--period', '2026-10')).toBe(0);
+    expect(captured.out).toContain('acme: READY');
+    expect(captured.out).toContain('All tenants ready');
+    expect(await cli('doctor', '--config', cfg, '--tenant', 'acme', '--period', '2026-11')).toBe(3);
+    expect(captured.out).toContain('acme: NOT READY');
+    expect(captured.out).toContain('bucket acme-app-data');
+    expect(captured.out).toContain('access logs cover 0 of 30 days of 2026-11');
     expect(captured.out).not.toContain('All tenants ready');
+    expect(await cli('doctor', '--config', cfg, '--period', '2026-13')).toBe(2);
   });
 });

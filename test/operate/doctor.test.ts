@@ -363,13 +363,13 @@ describe('doctor: each not-ready case, with its fix', () => {
     ]);
   });
 
-  it('an offline-export account is not checked, and never counted as ready', () => {
+  it('an offline-export account given no configuration is not checked, and never counted as ready', () => {
     const t = doc.tenants.find((x) => x.tenant === 'offline')!;
     expect(t.accounts[0]!.checks.map((c) => c.status)).toEqual(['skipped']);
     expect(t.ready).toBe(false);
     expect(renderDoctor(doc)).toContain('offline: NOT CHECKED');
     expect(renderDoctor(doc)).toContain(
-      "Not checked (offline exports): offline; not counted as ready. Run them (s3-evidence run --tenant ...) and read each packet's completeness.",
+      'Not checked (offline exports): offline; not counted as ready. Check them with s3-evidence doctor --config <file>.',
     );
   });
 

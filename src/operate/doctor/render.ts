@@ -57,7 +57,7 @@ export function renderDoctor(report: DoctorReport): string {
   if (notReady.length) lines.push(`Not ready: ${notReady.join(', ')}.`);
   if (unchecked.length)
     lines.push(
-      `Not checked (offline exports): ${unchecked.join(', ')}; not counted as ready. Run them (s3-evidence run --tenant ...) and read each packet's completeness.`,
+      `Not checked (offline exports): ${unchecked.join(', ')}; not counted as ready. Check them with s3-evidence doctor --config <file>.`,
     );
   return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,8 @@
 /** `s3-evidence doctor`: per tenant and account, can the tool collect a complete packet? Read-only. */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import type { AccountConfig, TenantConfig } from '../../config/schema.js';
+import type { AccountConfig, Config, TenantConfig } from '../../config/schema.js';
+import { periodFor, previousMonthLabel } from '../../config/period.js';
 import { attempt, checkedAnswer, describeAwsError } from '../../collect/live/aws-call.js';
 import { RegionalClients, s3ClientFor, stsClientFor } from '../../collect/live/clients.js';
 import { assumedRoleCredentials, baseCredentials, roleSessionName } from '../../collect/live/credentials.js';
@@ -10,6 +11,7 @@ import { liveAccountSource } from '../../collect/live/live-source.js';
 import { resolveLiveOptions, type LiveOptions, type ResolvedLiveOptions } from '../../collect/live/options.js';
 import { TOOL } from '../../tool.js';
 import { checkAccount } from './check-account.js';
+import { checkOfflineAccounts } from './check-offline.js';
 import { configuredLocation } from './check-buckets.js';
 import { callerCredentialsFix, deployReaderRole } from './fixes.js';
 import { isReady, type AccountReadiness, type Check, type DoctorReport, type TenantReadiness } from './readiness.js';
@@ -18,6 +20,8 @@ export interface DoctorArgs {
   tenants: TenantConfig[];
   live: LiveOptions;
   now?: Date;
+  /** For offline-export accounts: the config and period (YYYY-MM; default: each tenant's last full month) to check. */
+  offline?: { config: Config; period?: string };
 }
 
 function failureText(err: unknown): string {
@@ -163,19 +167,34 @@ export async function runDoctor(args: DoctorArgs): Promise<DoctorReport> {
       .replace(/[-:]/g, '')
       .replace(/\.\d+Z$/, 'Z')}`;
   const limiter = new CallLimiter(opts.limits);
-  const sts = stsClientFor(opts, opts.defaultRegion, base);
-  const callerCall = await attempt(async () =>
-    checkedAnswer('sts:GetCallerIdentity', await sts.send(new GetCallerIdentityCommand({}))),
-  );
-  sts.destroy();
+  // Only live accounts need the caller: an offline-only config is checked without credentials.
+  const anyLive = args.tenants.some((t) => t.accounts.some((a) => !a.offlineExport));
+  const sts = anyLive ? stsClientFor(opts, opts.defaultRegion, base) : undefined;
+  const callerCall = sts
+    ? await attempt(async () =>
+        checkedAnswer('sts:GetCallerIdentity', await sts.send(new GetCallerIdentityCommand({}))),
+      )
+    : ({ ok: false, cause: undefined } as const);
+  sts?.destroy();
   const tenants: TenantReadiness[] = [];
   const caller = callerCall.ok
     ? { arn: callerCall.output.Arn ?? '', account: callerCall.output.Account ?? '' }
     : undefined;
   for (const tenant of args.tenants) {
     const accounts: AccountReadiness[] = [];
+    const offline =
+      args.offline && tenant.accounts.some((a) => a.offlineExport)
+        ? await checkOfflineAccounts({
+            config: args.offline.config,
+            tenant,
+            period: periodFor(args.offline.period ?? previousMonthLabel(now, tenant.timeZone), tenant.timeZone),
+            now,
+          })
+        : [];
     for (const account of tenant.accounts) {
-      if (account.offlineExport) {
+      const checked = offline.find((a) => a.account === account.id);
+      if (checked) accounts.push(checked);
+      else if (account.offlineExport) {
         accounts.push({
           account: account.id,
           ready: false,
@@ -184,7 +203,7 @@ export async function runDoctor(args: DoctorArgs): Promise<DoctorReport> {
               area: 'read',
               scope: `account ${account.id}`,
               status: 'skipped',
-              detail: `offline export ${account.offlineExport}: not checked; a run reads it and its packet names every file it could not read`,
+              detail: `offline export ${account.offlineExport}: not checked (no configuration given to doctor)`,
             },
           ],
           calls: [],
