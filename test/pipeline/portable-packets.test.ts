@@ -6,7 +6,8 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { inflateRawSync, inflateSync } from 'node:zlib';
+import { inflateSync } from 'node:zlib';
+import AdmZip from 'adm-zip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/program.js';
 import { generateDemoExports } from '../../src/demo/generate-demo.js';
@@ -21,19 +22,9 @@ function walk(dir: string, base = dir): string[] {
   });
 }
 
-/** Every stored or deflated entry of a zip, inflated (read from the local headers). */
+/** Every entry of a zip, inflated; read from the central directory, as a streamed zip's local headers carry no sizes. */
 function zipParts(zip: Buffer): Buffer[] {
-  const parts: Buffer[] = [];
-  let at = 0;
-  while (at + 30 <= zip.length && zip.readUInt32LE(at) === 0x04034b50) {
-    const method = zip.readUInt16LE(at + 8);
-    const size = zip.readUInt32LE(at + 18);
-    const start = at + 30 + zip.readUInt16LE(at + 26) + zip.readUInt16LE(at + 28);
-    const data = zip.subarray(start, start + size);
-    parts.push(method === 8 ? inflateRawSync(data) : data);
-    at = start + size;
-  }
-  return parts;
+  return new AdmZip(zip).getEntries().map((entry) => entry.getData());
 }
 
 /** The PDF's bytes plus every FlateDecode stream inflated. */

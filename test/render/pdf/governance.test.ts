@@ -208,7 +208,8 @@ describe('renderPdf: governance variants', () => {
       const t = squash(pdfText(pdf));
       // With every FAIL and NOT EVALUATED control kept whole, the trend chart gives way to a grid cell.
       expect(t).not.toContain('TREND, LAST 12 MONTHS');
-      expect(t).toContain('12-month trend collected — see workbook sheet');
+      // The cell still names the chart's gaps: withGovernance's 12 months hold 2026-01 missing, 2026-04 unreadable.
+      expect(t).toContain('12-month trend 10 of 12 months with a packet · 1 unreadable');
       expect(t).toContain('Changes vs baseline 2 critical');
       expect(t).toContain('Exceptions 3 open');
       expect(t).toMatch(/and \d+ more — see workbook sheet Controls/);

@@ -259,6 +259,17 @@ function laterText(ctx: PageContext, section: Packet['sections'][SectionKey]): s
   if (section.state === 'not_collected') return ctx.t('later.notCollected', { reason: section.reason });
   const config = ctx.packet.sections.awsConfig;
   if (section === config && config.state === 'collected') return ctx.t('later.awsConfigSummary', config.counts);
+  const trend = ctx.packet.sections.trend;
+  if (section === trend && trend.state === 'collected') {
+    // Off the page the chart's gaps must still be seen: an unverified or unreadable month is named here.
+    const count = (state: string) => trend.points.filter((pt) => pt.state === state).length;
+    return ctx.t('later.trendSummary', {
+      months: trend.points.length,
+      present: count('present'),
+      unverified: count('unverified'),
+      unreadable: count('unreadable'),
+    });
+  }
   return ctx.t('later.otherState', { state: section.state.replace(/_/g, ' ') });
 }
 
