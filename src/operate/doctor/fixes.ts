@@ -136,6 +136,25 @@ const KMS_MANAGEMENT_SELECTOR: AdvancedSelector = {
   FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }],
 };
 
+/** put-event-selectors on a trail, in its home region, with one kind of selectors (it replaces what the trail had). */
+function putEventSelectors(
+  trail: { trailArn: string; homeRegion: string },
+  flag: '--event-selectors' | '--advanced-event-selectors',
+  selectors: unknown[],
+): string {
+  return command(
+    'aws',
+    'cloudtrail',
+    'put-event-selectors',
+    '--region',
+    trail.homeRegion,
+    '--trail-name',
+    trail.trailArn,
+    flag,
+    json(selectors),
+  );
+}
+
 /**
  * put-event-selectors replaces a trail's selectors, so the command carries the existing ones plus
  * the one needed: a data resource added to basic selectors, or a selector appended to advanced ones.
@@ -148,19 +167,7 @@ export function addS3DataEvents(args: {
   advanced?: AdvancedSelector[];
 }): string[] {
   if (args.advanced?.length) {
-    return [
-      command(
-        'aws',
-        'cloudtrail',
-        'put-event-selectors',
-        '--region',
-        args.homeRegion,
-        '--trail-name',
-        args.trailArn,
-        '--advanced-event-selectors',
-        json([...args.advanced, S3_WRITE_SELECTOR(args.bucket)]),
-      ),
-    ];
+    return [putEventSelectors(args, '--advanced-event-selectors', [...args.advanced, S3_WRITE_SELECTOR(args.bucket)])];
   }
   const basic = args.basic?.length
     ? args.basic
@@ -182,19 +189,7 @@ export function addS3DataEvents(args: {
       },
     ],
   };
-  return [
-    command(
-      'aws',
-      'cloudtrail',
-      'put-event-selectors',
-      '--region',
-      args.homeRegion,
-      '--trail-name',
-      args.trailArn,
-      '--event-selectors',
-      json([widened, ...rest]),
-    ),
-  ];
+  return [putEventSelectors(args, '--event-selectors', [widened, ...rest])];
 }
 
 export function addKmsManagementEvents(args: {
@@ -204,19 +199,7 @@ export function addKmsManagementEvents(args: {
   advanced?: AdvancedSelector[];
 }): string[] {
   if (args.advanced?.length) {
-    return [
-      command(
-        'aws',
-        'cloudtrail',
-        'put-event-selectors',
-        '--region',
-        args.homeRegion,
-        '--trail-name',
-        args.trailArn,
-        '--advanced-event-selectors',
-        json([...args.advanced, KMS_MANAGEMENT_SELECTOR]),
-      ),
-    ];
+    return [putEventSelectors(args, '--advanced-event-selectors', [...args.advanced, KMS_MANAGEMENT_SELECTOR])];
   }
   const basic = (args.basic?.length ? args.basic : [{}]).map((s, i) =>
     i === 0
@@ -230,19 +213,7 @@ export function addKmsManagementEvents(args: {
         }
       : s,
   );
-  return [
-    command(
-      'aws',
-      'cloudtrail',
-      'put-event-selectors',
-      '--region',
-      args.homeRegion,
-      '--trail-name',
-      args.trailArn,
-      '--event-selectors',
-      json(basic),
-    ),
-  ];
+  return [putEventSelectors(args, '--event-selectors', basic)];
 }
 
 /** No trail at all: a multi-region trail with management events and the buckets' write data events. */
