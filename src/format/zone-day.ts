@@ -39,3 +39,22 @@ export function utcDaysAround(startUtc: string, endUtc: string, marginDays: numb
   for (let d = first; d <= last; d++) days.push(new Date(d * DAY).toISOString().slice(0, 10));
   return days;
 }
+
+/**
+ * An instant as a spreadsheet date: the wall-clock time in `timeZone`, carried in the Date's UTC
+ * fields (a spreadsheet date has no zone; the column header names it). undefined when `iso` is not
+ * an instant, so the caller keeps the text instead of inventing a date.
+ */
+export function wallClock(iso: string, timeZone: string): Date | undefined {
+  const t = DateTime.fromISO(iso, { zone: 'utc' });
+  if (!t.isValid) return undefined;
+  const local = t.setZone(timeZone);
+  if (!local.isValid) return undefined;
+  return new Date(Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second));
+}
+
+/** A calendar day ("2026-10-05") as a spreadsheet date; undefined when it is not one. */
+export function calendarDay(day: string): Date | undefined {
+  const t = DateTime.fromFormat(day, 'yyyy-MM-dd', { zone: 'utc' });
+  return t.isValid ? new Date(t.toMillis()) : undefined;
+}

@@ -1,14 +1,30 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Packet } from '../model/packet.js';
 import { verifyFolder, verifyMessages } from '../pipeline/verify-folder.js';
 import { readConfinedText } from '../util/confined-read.js';
-import { bookBytes, openBook } from '../render/xlsx/book.js';
 import { stableJson, writeFileAtomic } from '../util/atomic-write.js';
 import { PACKET_FILE } from '../packet-folder.js';
+import { portfolioXlsx } from './portfolio-book.js';
+
+/**
+ * The month before, as the tenant's own packet recorded it (its trend section holds the earlier
+ * months' figures, each from a packet that verified when this one was made).
+ */
+export interface PreviousMonth {
+  period: string;
+  /** present: figures compared; missing: no packet; unreadable/unverified: one exists but is not used; not_collected: no trend. */
+  state: 'present' | 'missing' | 'unreadable' | 'unverified' | 'not_collected';
+  objectsPct: number | null;
+  bytesPct: number | null;
+  failingControls: number | null;
+  criticalDrifts: number | null;
+  deniedUploads: number | null;
+  problem?: string;
+}
 
 /** One tenant's line in the operator's cross-tenant review of a period. */
-interface PortfolioRow {
+export interface PortfolioRow {
   tenant: string;
   displayName: string;
   /** unreadable: no packet.json could be read; unverified: a packet from an earlier run that does not verify. */
@@ -29,10 +45,14 @@ interface PortfolioRow {
   generatedAt: string | null;
   /** Why the packet could not be read or used (status "unreadable" or "unverified"). */
   problem?: string;
+  /** The tenant's PDF and workbook, relative to the period folder; null when the file is not there. */
+  pdf: string | null;
+  workbook: string | null;
+  previous: PreviousMonth | null;
 }
 
 export interface Portfolio {
-  portfolioVersion: 1;
+  portfolioVersion: 2;
   period: string;
   tenants: PortfolioRow[];
 }
@@ -45,7 +65,38 @@ type LooseSection = { state?: string; total?: number; counts?: Record<string, nu
 
 const count = (c: Record<string, number> | undefined, ...keys: string[]) => keys.reduce((n, k) => n + (c?.[k] ?? 0), 0);
 
-function portfolioRow(packet: Packet): PortfolioRow {
+/** The trend point of the month before the packet's own, as the packet recorded it. */
+function previousMonth(packet: Packet): PreviousMonth {
+  const label = monthBefore(packet.period.label);
+  const trend = (packet.sections as unknown as Record<string, LooseTrend>).trend;
+  const blank = { objectsPct: null, bytesPct: null, failingControls: null, criticalDrifts: null, deniedUploads: null };
+  if (trend?.state !== 'collected' || !Array.isArray(trend.points))
+    return { period: label, state: 'not_collected', ...blank };
+  const point = trend.points.find((p) => p.period === label);
+  if (!point) return { period: label, state: 'missing', ...blank };
+  if (point.state !== 'present')
+    return { period: label, state: point.state, ...blank, ...(point.problem ? { problem: point.problem } : {}) };
+  return {
+    period: label,
+    state: 'present',
+    objectsPct: point.objectsPct,
+    bytesPct: point.bytesPct,
+    failingControls: point.failingControls,
+    criticalDrifts: point.criticalDrifts,
+    deniedUploads: point.deniedUploads,
+  };
+}
+
+/** "2026-10" → "2026-09". */
+function monthBefore(period: string): string {
+  const [y, m] = period.split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+type LooseTrend =
+  { state?: string; points?: Array<Omit<PreviousMonth, 'state'> & { state: PreviousMonth['state'] }> } | undefined;
+
+function portfolioRow(packet: Packet, files: { pdf: string | null; workbook: string | null }): PortfolioRow {
   const sections = packet.sections as unknown as Record<string, LooseSection>;
   const denied = sections.deniedUploads;
   const drift = sections.drift;
@@ -68,6 +119,8 @@ function portfolioRow(packet: Packet): PortfolioRow {
     complete: packet.completeness.complete,
     missingEvidence: packet.completeness.missing.length,
     generatedAt: packet.generatedAt,
+    ...files,
+    previous: previousMonth(packet),
   };
 }
 
@@ -89,7 +142,46 @@ function unusableRow(tenant: string, status: 'unreadable' | 'unverified', proble
     missingEvidence: null,
     generatedAt: null,
     problem,
+    pdf: null,
+    workbook: null,
+    previous: null,
   };
+}
+
+const STATUS_RISK: Record<PortfolioRow['status'], number> = {
+  unreadable: 0,
+  unverified: 1,
+  attention: 2,
+  incomplete: 3,
+  compliant: 4,
+};
+
+const desc = (a: number | null, b: number | null) => (b ?? -1) - (a ?? -1);
+const asc = (a: number | null, b: number | null) => (a ?? 101) - (b ?? 101);
+
+/**
+ * Riskiest first: packets that cannot be used, then by status, failing controls, critical drifts,
+ * expired exceptions, missing evidence, then the lowest share of objects encrypted; tenant id last.
+ */
+function byRisk(a: PortfolioRow, b: PortfolioRow): number {
+  return (
+    STATUS_RISK[a.status] - STATUS_RISK[b.status] ||
+    desc(a.failingControls, b.failingControls) ||
+    desc(a.criticalDrifts, b.criticalDrifts) ||
+    desc(a.expiredExceptions, b.expiredExceptions) ||
+    desc(a.missingEvidence, b.missingEvidence) ||
+    asc(a.objectsPct, b.objectsPct) ||
+    (a.tenant < b.tenant ? -1 : a.tenant > b.tenant ? 1 : 0)
+  );
+}
+
+/** The rendered file's path relative to the period folder, when it is there. */
+async function renderedFile(periodDir: string, tenant: string, name: string): Promise<string | null> {
+  try {
+    return (await stat(path.join(periodDir, tenant, name))).isFile() ? `${tenant}/${name}` : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Says why a packet folder does not verify, or nothing when it does. */
@@ -128,74 +220,17 @@ async function readPortfolio(periodDir: string, period: string, opts: PortfolioO
       continue;
     }
     const problem = opts.writtenThisRun?.has(e.name) ? undefined : await check(folder);
+    const base = `${packet.tenant.id}-${packet.period.label}`;
     tenants.push(
       problem === undefined
-        ? portfolioRow(packet)
+        ? portfolioRow(packet, {
+            pdf: await renderedFile(periodDir, e.name, `${base}.pdf`),
+            workbook: await renderedFile(periodDir, e.name, `${base}.xlsx`),
+          })
         : unusableRow(e.name, 'unverified', `packet does not verify: ${problem}`),
     );
   }
-  return { portfolioVersion: 1, period, tenants };
-}
-
-const COLUMNS: Array<{
-  header: string;
-  width: number;
-  value: (r: PortfolioRow) => string | number | null;
-  pct?: boolean;
-}> = [
-  { header: 'Tenant', width: 16, value: (r) => r.tenant },
-  { header: 'Name', width: 24, value: (r) => r.displayName },
-  { header: 'Status', width: 12, value: (r) => r.status.toUpperCase() },
-  { header: 'Evidence complete', width: 10, value: (r) => (r.complete ? 'yes' : 'NO') },
-  { header: 'Missing evidence items', width: 10, value: (r) => r.missingEvidence },
-  {
-    header: 'Objects encrypted',
-    width: 11,
-    value: (r) => (r.objectsPct === null ? null : r.objectsPct / 100),
-    pct: true,
-  },
-  { header: 'Bytes encrypted', width: 11, value: (r) => (r.bytesPct === null ? null : r.bytesPct / 100), pct: true },
-  {
-    header: 'Buckets measured',
-    width: 10,
-    value: (r) => (r.totalBuckets === null ? null : `${r.measuredBuckets} of ${r.totalBuckets}`),
-  },
-  { header: 'Failing controls', width: 10, value: (r) => r.failingControls },
-  { header: 'Denied uploads', width: 10, value: (r) => r.deniedUploads ?? 'not collected' },
-  { header: 'Critical drifts', width: 10, value: (r) => r.criticalDrifts ?? 'not compared' },
-  { header: 'Open exceptions', width: 10, value: (r) => r.openExceptions ?? 'no register' },
-  { header: 'Expired exceptions', width: 10, value: (r) => r.expiredExceptions ?? 'no register' },
-  { header: 'Generated', width: 22, value: (r) => r.generatedAt ?? r.problem ?? '' },
-];
-
-/** The portfolio as a one-sheet workbook, streamed; every text cell neutralised (tenant names are user input). */
-function portfolioXlsx(p: Portfolio): Promise<Buffer> {
-  // Dated by the newest packet, never the clock: the same packets give the same bytes.
-  const newest = p.tenants
-    .map((t) => t.generatedAt)
-    .filter((g): g is string => g !== null)
-    .sort()
-    .at(-1);
-  const stamp = new Date(newest ?? `${p.period}-01T00:00:00Z`);
-  return bookBytes(stamp, async (out) => {
-    const book = openBook(out, { author: 's3-evidence', title: `Portfolio ${p.period}`, date: stamp });
-    const sheet = book.addSheet(`Portfolio ${p.period}`, {
-      columns: COLUMNS.map((c) => ({ width: c.width })),
-      frozenRows: 1,
-    });
-    await sheet.row(COLUMNS.map((c) => ({ value: c.header, bold: true })));
-    for (const r of p.tenants) {
-      await sheet.row(
-        COLUMNS.map((c) => {
-          const v = c.value(r);
-          return typeof v === 'number' && c.pct ? { value: v, format: 'pct2' as const } : { value: v };
-        }),
-      );
-    }
-    sheet.filter(1, 1);
-    await sheet.finish();
-    await book.finish();
-  });
+  return { portfolioVersion: 2, period, tenants: tenants.sort(byRisk) };
 }
 
 /** Writes `<out>/<period>/portfolio.json` and `portfolio.xlsx` from every packet of the period. */

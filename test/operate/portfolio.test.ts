@@ -13,6 +13,16 @@ beforeAll(async () => {
 });
 afterAll(async () => rm(out, { recursive: true, force: true }));
 
+function trendPoint(
+  period: string,
+  state: string,
+  objectsPct: number | null,
+  failingControls: number | null,
+  criticalDrifts: number | null,
+) {
+  return { period, state, objectsPct, bytesPct: objectsPct, deniedUploads: null, failingControls, criticalDrifts };
+}
+
 function packet(id: string, over: Record<string, unknown>): Packet {
   const p = structuredClone(samplePacket()) as unknown as Record<string, unknown> & Packet;
   return {
@@ -39,6 +49,14 @@ describe('portfolio', () => {
           counts: { active: 1, expiring_soon: 1, unused: 1, expired: 2, invalid: 0 },
           entries: [],
         },
+        trend: {
+          state: 'collected',
+          points: [
+            trendPoint('2026-08', 'present', 90, 5, 0),
+            trendPoint('2026-09', 'present', 95.25, 4, 3),
+            trendPoint('2026-10', 'present', 97.5, 3, 2),
+          ],
+        },
       },
     });
     const b = packet('evil', {
@@ -57,24 +75,44 @@ describe('portfolio', () => {
         deniedUploads: { state: 'not_collected', reason: 'no logs' },
         drift: { state: 'not_collected', reason: 'x' },
         exceptions: { state: 'no_register', file: 'x' },
+        trend: {
+          state: 'collected',
+          points: [trendPoint('2026-09', 'missing', null, null, null), trendPoint('2026-10', 'present', null, 3, null)],
+        },
       },
     });
-    for (const p of [a, b]) {
+    // Compliant and complete: the lowest risk, listed last although its id sorts first.
+    const c = packet('aaa-calm', {
+      status: 'compliant',
+      completeness: { complete: true, missing: [], text: '' },
+      sections: {
+        ...base.sections,
+        trend: {
+          state: 'collected',
+          points: [{ ...trendPoint('2026-09', 'unverified', null, null, null), problem: 'changed: packet.json' }],
+        },
+      },
+    });
+    for (const p of [a, b, c]) {
       await mkdir(path.join(out, '2026-10', p.tenant.id), { recursive: true });
       await writeFile(path.join(out, '2026-10', p.tenant.id, 'packet.json'), JSON.stringify(p));
     }
+    await writeFile(path.join(out, '2026-10', 'alpha', 'alpha-2026-10.pdf'), 'pdf');
+    await writeFile(path.join(out, '2026-10', 'alpha', 'alpha-2026-10.xlsx'), 'xlsx');
     await mkdir(path.join(out, '2026-10', '.revisions', 'alpha-20261101T000000Z'), { recursive: true });
     await mkdir(path.join(out, '2026-10', 'broken'), { recursive: true });
-    portfolio = (await writePortfolio(out, '2026-10', { writtenThisRun: new Set(['alpha', 'evil']) })).portfolio;
+    portfolio = (await writePortfolio(out, '2026-10', { writtenThisRun: new Set(['alpha', 'evil', 'aaa-calm']) }))
+      .portfolio;
   });
 
-  it('one row per tenant folder (revisions skipped), with the section figures where collected', () => {
+  it('one row per tenant folder (revisions skipped), riskiest first, with the section figures where collected', () => {
     expect(portfolio.tenants.map((r) => [r.tenant, r.status])).toEqual([
-      ['alpha', 'attention'],
       ['broken', 'unreadable'],
+      ['alpha', 'attention'],
       ['evil', 'incomplete'],
+      ['aaa-calm', 'compliant'],
     ]);
-    expect(portfolio.tenants[0]).toMatchObject({
+    expect(portfolio.tenants[1]).toMatchObject({
       objectsPct: 97.5,
       bytesPct: 99.25,
       deniedUploads: 14,
@@ -83,6 +121,9 @@ describe('portfolio', () => {
       expiredExceptions: 2,
       complete: true,
       missingEvidence: 0,
+      pdf: 'alpha/alpha-2026-10.pdf',
+      workbook: 'alpha/alpha-2026-10.xlsx',
+      previous: { period: '2026-09', state: 'present', objectsPct: 95.25, failingControls: 4, criticalDrifts: 3 },
     });
     expect(portfolio.tenants[2]).toMatchObject({
       objectsPct: null,
@@ -92,21 +133,53 @@ describe('portfolio', () => {
       expiredExceptions: null,
       complete: false,
       missingEvidence: 2,
+      pdf: null,
+      workbook: null,
+      previous: { period: '2026-09', state: 'missing' },
     });
+    expect(portfolio.tenants[3]!.previous).toMatchObject({ state: 'unverified', problem: 'changed: packet.json' });
   });
 
-  it('writes portfolio.json and portfolio.xlsx; text cells neutralised, percentages as fractions', async () => {
+  it('writes portfolio.json and portfolio.xlsx: numbers only in numeric columns, links, change since last month', async () => {
     expect(JSON.parse(await readFile(path.join(out, '2026-10', 'portfolio.json'), 'utf8'))).toEqual(portfolio);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await readFile(path.join(out, '2026-10', 'portfolio.xlsx'))) as unknown as ArrayBuffer);
     const ws = wb.worksheets[0]!;
     expect(ws.name).toBe('Portfolio 2026-10');
-    expect(ws.getRow(1).getCell(1).value).toBe('Tenant');
-    expect(ws.getRow(2).getCell(6).value).toBe(0.975);
-    expect(ws.getRow(2).getCell(6).numFmt).toBe('0.00%');
-    expect(ws.getRow(2).getCell(10).value).toBe(14);
-    expect(ws.getRow(4).getCell(2).value).toBe('\'=HYPERLINK("http://x")');
-    expect(ws.getRow(4).getCell(10).value).toBe('not collected');
+    const headers = (ws.getRow(1).values as unknown[]).slice(1) as string[];
+    const col = (h: string) => headers.indexOf(h) + 1;
+    const at = (row: number, h: string) => ws.getRow(row).getCell(col(h)).value;
+    expect(headers.slice(0, 4)).toEqual(['Risk rank', 'Tenant', 'Name', 'Status']);
+    // Row 3 is alpha (rank 2): 97.5 % now, 95.25 % in September.
+    expect(at(3, 'Tenant')).toBe('alpha');
+    expect(at(3, 'Risk rank')).toBe(2);
+    expect(at(3, 'Objects encrypted')).toBe(0.975);
+    expect(ws.getRow(3).getCell(col('Objects encrypted')).numFmt).toBe('0.00%');
+    expect(at(3, 'Objects encrypted: change since last month')).toBe(0.0225);
+    expect(at(3, 'Failing controls: change since last month')).toBe((at(3, 'Failing controls') as number) - 4);
+    expect(at(3, 'Critical drifts: change since last month')).toBe(-1);
+    expect(at(3, 'Denied uploads')).toBe(14);
+    expect(at(3, 'Previous month')).toBe('compared with 2026-09');
+    expect(at(3, 'Page (PDF)')).toEqual({ text: 'PDF', hyperlink: 'alpha/alpha-2026-10.pdf' });
+    expect(at(3, 'Workbook (XLSX)')).toEqual({ text: 'XLSX', hyperlink: 'alpha/alpha-2026-10.xlsx' });
+    expect(at(3, 'Generated (UTC)')).toEqual(new Date(samplePacket().generatedAt.replace(/\.\d+Z$/, 'Z')));
+    // evil: no figures, so empty numeric cells and the reason beside them; no previous packet.
+    expect(at(4, 'Name')).toBe('\'=HYPERLINK("http://x")');
+    expect(at(4, 'Denied uploads')).toBeNull();
+    expect(at(4, 'Objects encrypted')).toBeNull();
+    expect(at(4, 'Not measured / problem')).toBe(
+      'encryption coverage not measured; denied uploads not collected; drift not compared; no exceptions register',
+    );
+    expect(at(4, 'Previous month')).toBe('no previous packet (2026-09)');
+    expect(at(4, 'Page (PDF)')).toBe('not in folder');
+    expect(at(5, 'Previous month')).toBe('previous packet unverified (2026-09): changed: packet.json');
+    // Every numeric column holds a number or nothing, on every row.
+    const numeric = headers.filter((h) => /rank|Missing|encrypted|Buckets|controls|uploads|drifts|exceptions/.test(h));
+    expect(numeric).toHaveLength(14);
+    for (let row = 2; row <= 5; row++)
+      for (const h of numeric) expect(['number', 'object'].includes(typeof at(row, h)), `${h} row ${row}`).toBe(true);
+    for (let row = 2; row <= 5; row++)
+      for (const h of numeric) expect(typeof at(row, h) === 'object' ? at(row, h) : null).toBeNull();
   });
 });
 
@@ -141,6 +214,7 @@ describe('portfolio: packets left by earlier runs', () => {
       ['fresh', 'compliant'],
       ['kept', 'compliant'],
     ]);
+    expect(portfolio.tenants[1]!.previous).toMatchObject({ period: '2026-09', state: 'not_collected' });
     expect(portfolio.tenants[0]).toMatchObject({
       objectsPct: null,
       failingControls: null,

@@ -12,16 +12,21 @@ import { FORMULA_START, quoteFormulaStart } from '../../format/spreadsheet-safe.
  */
 export type Tone = 'good' | 'bad' | 'warn' | 'neutral' | 'accepted';
 
-export type CellInput = string | number | null | undefined | { text: string; tone: Tone };
+/** A Date is a wall-clock time (its UTC fields are what the cell shows): see `wallClock`. */
+export type CellInput = string | number | Date | null | undefined | { text: string; tone: Tone };
 
-export type NumberFormat = 'count' | 'bytes' | 'pct' | 'pct2';
+export type NumberFormat = 'count' | 'bytes' | 'pct' | 'pct2' | 'date' | 'datetime';
 
 const NUMBER_FORMATS: Record<NumberFormat, string> = {
   count: '#,##0',
   bytes: '#,##0',
   pct: '0.000%',
   pct2: '0.00%',
+  date: 'yyyy-mm-dd',
+  datetime: 'yyyy-mm-dd hh:mm:ss',
 };
+
+const DATE_WIDTHS: Partial<Record<NumberFormat, number>> = { date: 10, datetime: 19 };
 
 const TONE_COLOURS: Record<Tone, { fill: string; font: string }> = {
   good: { fill: 'FFC6EFCE', font: 'FF006100' },
@@ -52,6 +57,11 @@ export function setCell(cell: Cell, input: CellInput, format?: NumberFormat): vo
     cell.value = null;
     return;
   }
+  if (input instanceof Date) {
+    cell.value = input;
+    cell.numFmt = NUMBER_FORMATS[format ?? 'datetime'];
+    return;
+  }
   if (typeof input === 'number') {
     if (Number.isFinite(input)) {
       cell.value = input;
@@ -74,6 +84,7 @@ export function setCell(cell: Cell, input: CellInput, format?: NumberFormat): vo
 /** Display length used for column widths (longest line for text, formatted length for numbers). */
 export function displayLength(input: CellInput, format?: NumberFormat): number {
   if (input === null || input === undefined) return 0;
+  if (input instanceof Date) return DATE_WIDTHS[format ?? 'datetime'] ?? 19;
   if (typeof input === 'number') {
     if (format === 'pct' || format === 'pct2') return 8;
     return Math.round(input).toLocaleString('en-US').length;
