@@ -6,56 +6,9 @@ import { readConfinedText } from '../util/confined-read.js';
 import { stableJson, writeFileAtomic } from '../util/atomic-write.js';
 import { PACKET_FILE } from '../packet-folder.js';
 import { portfolioXlsx } from './portfolio-book.js';
+import type { Portfolio, PortfolioRow, PreviousMonth } from './portfolio-model.js';
 
-/**
- * The month before, as the tenant's own packet recorded it (its trend section holds the earlier
- * months' figures, each from a packet that verified when this one was made).
- */
-export interface PreviousMonth {
-  period: string;
-  /** present: figures compared; missing: no packet; unreadable/unverified: one exists but is not used; not_collected: no trend. */
-  state: 'present' | 'missing' | 'unreadable' | 'unverified' | 'not_collected';
-  objectsPct: number | null;
-  bytesPct: number | null;
-  failingControls: number | null;
-  criticalDrifts: number | null;
-  deniedUploads: number | null;
-  problem?: string;
-}
-
-/** One tenant's line in the operator's cross-tenant review of a period. */
-export interface PortfolioRow {
-  tenant: string;
-  displayName: string;
-  /** unreadable: no packet.json could be read; unverified: a packet from an earlier run that does not verify. */
-  status: Packet['status'] | 'unreadable' | 'unverified';
-  /** % of objects / bytes encrypted; null when nothing was measured. */
-  objectsPct: number | null;
-  bytesPct: number | null;
-  measuredBuckets: number | null;
-  totalBuckets: number | null;
-  failingControls: number | null;
-  /** null when the section was not collected for this tenant. */
-  deniedUploads: number | null;
-  criticalDrifts: number | null;
-  openExceptions: number | null;
-  expiredExceptions: number | null;
-  complete: boolean;
-  missingEvidence: number | null;
-  generatedAt: string | null;
-  /** Why the packet could not be read or used (status "unreadable" or "unverified"). */
-  problem?: string;
-  /** The tenant's PDF and workbook, relative to the period folder; null when the file is not there. */
-  pdf: string | null;
-  workbook: string | null;
-  previous: PreviousMonth | null;
-}
-
-export interface Portfolio {
-  portfolioVersion: 2;
-  period: string;
-  tenants: PortfolioRow[];
-}
+export type { Portfolio } from './portfolio-model.js';
 
 const PORTFOLIO_JSON = 'portfolio.json';
 const PORTFOLIO_XLSX = 'portfolio.xlsx';
