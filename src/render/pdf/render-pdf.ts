@@ -13,7 +13,7 @@ import { pageGeometry, type PageSize } from './layout.js';
 import { pageContext, type PageContext } from './sections/context.js';
 import { controlsHeight, drawControls, exceptedResources } from './sections/controls.js';
 import { detailsHeight, drawDetails, planDetails, type DetailsPlan } from './sections/details.js';
-import { drawFindings, findingsHeight } from './sections/findings.js';
+import { drawFindings, findingGroupCount, findingsHeight } from './sections/findings.js';
 import { drawFooter, footerTop } from './sections/footer.js';
 import { drawHeader, headerHeight } from './sections/header.js';
 import { drawProvisionalStamp } from './sections/provisional.js';
@@ -30,7 +30,7 @@ export interface RenderPdfOptions {
   packetSha256: string;
   /** PNG or JPEG, drawn at most 34 pt square in the header. */
   logoPath?: string;
-  /** Findings listed before "and N more" (config `topFindings`); default 6. */
+  /** Finding rows (one per rule and severity) listed before "and N more rules" (config `topFindings`); default 6. */
   topFindings?: number;
 }
 
@@ -90,6 +90,8 @@ function planPage(
   const limit = footerTop(base);
   const mustShow = packet.controls.filter((c) => c.verdict === 'fail' || c.verdict === 'not_evaluated').length;
   const topFindings = opts.topFindings ?? 6;
+  // Findings take one row per rule (and severity): the rows wanted are the groups, not the findings.
+  const groups = findingGroupCount(base);
   const plan = (compact: boolean, withoutTrendChart: boolean, must = mustShow) => {
     const ctx = withoutTrendChart ? { ...base, withoutTrendChart } : base;
     const details = planDetails(ctx, compact);
@@ -98,11 +100,11 @@ function planPage(
       controls: (count: number, rows: number) => controlsHeight(count, rows, footnote),
       findings: findingsHeight,
     };
-    const counts = { controls: packet.controls.length, findings: packet.findings.length };
+    const counts = { controls: packet.controls.length, findings: groups };
     return { ctx, details, budget: allocateRows(limit - g.top - fixed, counts, topFindings, heights, must) };
   };
   const wantControls = Math.min(packet.controls.length, Math.max(MAX_CONTROL_ROWS, mustShow));
-  const wantFindings = Math.min(packet.findings.length, topFindings);
+  const wantFindings = Math.min(groups, topFindings);
   const plans: Array<ReturnType<typeof plan>> = [];
   let lastError: unknown;
   for (const [compact, withoutTrend] of [
@@ -150,7 +152,7 @@ function drawPage(base: PageContext, opts: RenderPdfOptions): void {
       draw: (y) => drawControls(ctx, y, budget.controlRows),
     },
     {
-      height: findingsHeight(packet.findings.length, budget.findingRows),
+      height: findingsHeight(findingGroupCount(ctx), budget.findingRows),
       draw: (y) => drawFindings(ctx, y, budget.findingRows),
     },
     { height: detailsHeight(details), draw: (y) => drawDetails(ctx, y, details) },

@@ -28,7 +28,7 @@ function control(id: string, title: string, verdict: ControlResult['verdict']): 
   };
 }
 
-/** Six controls, the two failing ones last (as acme's were), eleven findings, every section filled. */
+/** Six controls, the two failing ones last (as acme's were), eleven findings of eight rules, every section filled. */
 function fullPage(): Packet {
   const p = samplePacket({ logs: true, governance: true });
   const controls = [
@@ -42,6 +42,8 @@ function fullPage(): Packet {
   const findings = Array.from({ length: 11 }, (_, i) => ({
     ...p.findings[0]!,
     id: `F-${i + 1}`,
+    // Eight rules: rule-0, rule-1 and rule-2 hold two findings each, rule-3 … rule-7 one.
+    controlId: `rule-${i % 8}`,
     resource: `bucket-${i}`,
     text: `bucket-${i}: finding number ${i + 1}`,
   }));
@@ -55,7 +57,11 @@ describe('the page never hides a failure', () => {
       expect(t).toContain('Non-TLS requests denied by policy FAIL');
       expect(t).toContain('Customer-managed keys rotate FAIL');
       expect(t).not.toMatch(/and \d+ more — see workbook sheet Controls/);
-      expect(t).toContain('6 of 11 · full list: workbook sheet Findings');
+      // Eleven findings of eight rules: the configured six rows, the rules with two findings first.
+      expect(t).toContain('by rule: 6 of 8 rules, 11 findings · full list: workbook sheet Findings');
+      expect(t).toContain('×2 rule-0: bucket-0, bucket-8');
+      expect(t).toContain('×1 bucket-3: finding number 4');
+      expect(t).toContain('and 2 more rules (2 findings) — see workbook sheet Findings');
     });
   }
 
@@ -168,5 +174,17 @@ describe('client-safe text', () => {
     expect(t).not.toContain('s3-evidence baseline');
     expect(t).not.toContain('s3-evidence verify');
     expect(t).toContain('no S3 Inventory report');
+  });
+});
+
+describe('free space before any cut', () => {
+  it('a section reason too long for its grid cell gets a row of its own, whole, instead of "(account 22…"', async () => {
+    const p = samplePacket();
+    const reason =
+      'no AWS Config evidence (account 222222222222: the offline export has no configservice folder; account 333333333333: not recording)';
+    const t = await render({ ...p, sections: { ...p.sections, awsConfig: { state: 'not_collected', reason } } });
+    // The row's two lines read as one sentence once the line break is a space.
+    expect(t.replace(/\n\s*/g, ' ')).toContain(`AWS Config not collected — ${reason}`);
+    expect(t).not.toMatch(/\(account \d*…/);
   });
 });

@@ -95,12 +95,15 @@ describe('renderPdf: the sample packet', () => {
     expect(text).toMatch(/Objects encrypted at rest FAIL 1 bucket with unencrypted objects CBC-AWS-S3-1/);
   });
 
-  it('lists the first 6 findings in packet order, then how many more', () => {
-    expect(text).toContain('6 of 15 · full list: workbook sheet Findings');
-    expect(text).toMatch(/1 HIGH acme-prod-data: 1 unencrypted object \(100 B\), oldest 2019-03-02/);
-    expect(text).toMatch(/6 MEDIUM bucket-4: no bucket policy/);
-    expect(text).not.toContain('bucket-5:');
-    expect(text).toContain('and 9 more — see workbook sheet Findings');
+  it('lists findings by rule, worst first, each rule once with its count; resources whole, then how many more', () => {
+    // 15 findings: 1 HIGH of one rule, 14 MEDIUM of another (sample-packet.ts): two rows, not six.
+    expect(text).toContain('by rule: 2 of 2 rules, 15 findings · full list: workbook sheet Findings');
+    expect(text).toMatch(/HIGH ×1 acme-prod-data: 1 unencrypted object \(100 B\), oldest 2019-03-02/);
+    expect(text).toMatch(
+      /MEDIUM ×14 s3-policy-denies-unencrypted-uploads: bucket-0, bucket-1, bucket-2, bucket-3, bucket-4, bucket-5 and 8 more/,
+    );
+    expect(text).not.toContain('bucket-0: no bucket policy');
+    expect(text).not.toMatch(/more rules? \(/);
   });
 
   it('states missing evidence, keys, scope, sources and every later section', () => {
@@ -176,8 +179,9 @@ describe('renderPdf: one page whatever the packet size', () => {
       const pdf = await render(samplePacket({ manyBuckets: 500 }), size);
       expect(pageObjects(pdf)).toBe(1);
       const text = squash(pdfText(pdf));
-      expect(text).toContain('6 of 515');
-      expect(text).toContain('and 509 more — see workbook sheet Findings');
+      expect(text).toContain('by rule: 2 of 2 rules, 515 findings');
+      expect(text).toContain('MEDIUM ×514 s3-policy-denies-unencrypted-uploads: bucket-0, bucket-1');
+      expect(text).toContain('and 508 more');
       expect(text).toContain('502 buckets in 1 account');
     },
   );
@@ -198,7 +202,10 @@ describe('renderPdf: one page whatever the packet size', () => {
       expect(text).toContain('FAIL');
       expect(text).toContain('NOT EVALUATED');
       expect(text).toMatch(/and \d+ more — see workbook sheet Controls/);
-      expect(text).toMatch(/and \d+ more — see workbook sheet Findings/);
+      // 514 findings of one rule on 504 buckets with 68-character names: no name fits whole beside the rule, so the row counts them.
+      expect(text).toContain(
+        'MEDIUM ×514 s3-policy-denies-unencrypted-uploads: 504 resources — see workbook sheet Findings',
+      );
       expect(text).toContain('and 39 more — see workbook');
     },
   );
@@ -206,7 +213,7 @@ describe('renderPdf: one page whatever the packet size', () => {
   it('shortens a long bucket name in the middle, keeping its distinctive end', async () => {
     const text = squash(pdfText(await render(stressPacket(), 'A4')));
     expect(text).not.toContain(LONG_BUCKET);
-    const shortened = /(acme-very-long-[a-z-]*)…([a-z-]*-0042-archive): no bucket policy/.exec(text);
+    const shortened = /(acme-very-long-[a-z-]*)…([a-z-]*-0042-archive): 1 unencrypted object/.exec(text);
     expect(shortened).not.toBeNull();
     expect(shortened![1]!.length + shortened![2]!.length).toBeLessThan(LONG_BUCKET.length);
   });

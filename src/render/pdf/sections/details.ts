@@ -251,7 +251,24 @@ export function planDetails(ctx: PageContext, compact = false): DetailsPlan {
     { label: ctx.t('details.missing'), lines: missingLines(ctx, width) },
     { label: ctx.t('details.sources'), lines: wrap(sourcesText(ctx), compact ? 1 : 2) },
   ];
-  return { rows, grid: gridSections(ctx), leading: compact ? COMPACT_LEADING : SPACE.detailRow };
+  // A grid cell whose text would be cut in its half of the line gets a row of its own instead, where
+  // it has the whole width and a second line: "(account 22…" told the reader nothing.
+  const grid = gridSections(ctx);
+  const [half] = columns(ctx.geometry.left, ctx.geometry.contentWidth, [1, 1], GRID_GAP);
+  const fitsCell = (key: SectionKey) => {
+    const label = ctx.t(`later.${key}`);
+    const labelWidth = Math.min(measurer(ctx.doc, TYPE.detailLabel)(cleanText(label)), (half?.width ?? 0) / 2);
+    const room = (half?.width ?? 0) - labelWidth - 5;
+    return measurer(ctx.doc, TYPE.detail)(cleanText(laterText(ctx, ctx.packet.sections[key]))) <= room;
+  };
+  const ownRows = grid
+    .filter((key) => !fitsCell(key))
+    .map((key) => ({ label: ctx.t(`later.${key}`), lines: wrap(laterText(ctx, ctx.packet.sections[key]), 2) }));
+  return {
+    rows: [...rows, ...ownRows],
+    grid: grid.filter(fitsCell),
+    leading: compact ? COMPACT_LEADING : SPACE.detailRow,
+  };
 }
 
 /** Until a section has a row of its own, its cell names its state (e.g. "no baseline") and points to the workbook. */
@@ -274,6 +291,7 @@ function laterText(ctx: PageContext, section: Packet['sections'][SectionKey]): s
 }
 
 const LATER_COLUMNS = 2;
+const GRID_GAP = 16;
 const gridRows = (plan: DetailsPlan) => Math.ceil(plan.grid.length / LATER_COLUMNS);
 
 export function detailsHeight(plan: DetailsPlan): number {
@@ -302,7 +320,7 @@ export function drawDetails(ctx: PageContext, y: number, plan: DetailsPlan): num
     g.left,
     g.contentWidth,
     Array.from({ length: LATER_COLUMNS }, () => 1),
-    16,
+    GRID_GAP,
   );
   plan.grid.forEach((key, i) => {
     const col = cols[i % LATER_COLUMNS];

@@ -1,9 +1,14 @@
-/** Top findings in packet order, then "and M more" pointing at the workbook. */
-import type { Finding } from '../../../model/packet.js';
+/**
+ * Top findings by rule: one row per rule and severity (finding-groups.ts), worst first, each with
+ * how many findings it holds; then "and N more rules (M findings)" pointing at the workbook. A rule
+ * with one finding shows its sentence; a rule with several names its resources whole, as many as fit,
+ * then how many more.
+ */
 import type { Severity } from '../../../model/shared.js';
 import { drawText, fitted, measurer, type Doc } from '../draw.js';
+import { groupFindings, type FindingGroup } from '../finding-groups.js';
 import { columns, PALETTE, SPACE, TYPE, type TextStyle } from '../layout.js';
-import { cleanText } from '../text-fit.js';
+import { cleanText, fitEnd } from '../text-fit.js';
 import type { PageContext } from './context.js';
 import { drawHeading } from './heading.js';
 
@@ -17,66 +22,108 @@ const SEVERITY_COLOUR: Record<Severity, string> = {
 
 /** At most this share of the line goes to the resource name before the rest of the sentence. */
 const NAME_SHARE = 0.45;
+/** At most this share of a grouped row goes to the rule's name; its resources get the rest. */
+const RULE_SHARE = 0.5;
 
 /**
  * The finding sentence fitted to one line. When it starts with its resource name (the usual
  * "bucket: what is wrong"), the name is shortened in the middle so the sentence stays readable.
  */
-function findingLine(doc: Doc, finding: Finding, style: TextStyle, width: number): string {
-  const text = cleanText(finding.text);
-  const name = cleanText(finding.resource);
+function findingLine(doc: Doc, text: string, resource: string, style: TextStyle, width: number): string {
+  const clean = cleanText(text);
+  const name = cleanText(resource);
   const measure = measurer(doc, style);
-  if (measure(text) <= width || !name || !text.startsWith(name)) return fitted(doc, text, style, width);
+  if (measure(clean) <= width || !name || !clean.startsWith(name)) return fitted(doc, clean, style, width);
   const shortName = fitted(doc, name, style, Math.min(measure(name), width * NAME_SHARE), 'middle');
-  const rest = text.slice(name.length);
+  const rest = clean.slice(name.length);
   return shortName + fitted(doc, rest, style, width - measure(shortName));
 }
 
+/** The rule's name as the reader knows it: the control's title, else the finding source's wording, else its id. */
+function ruleName(ctx: PageContext, rule: string): string {
+  const control = ctx.packet.controls.find((c) => c.id === rule);
+  if (control) return control.title;
+  return ctx.has(`findings.rules.${rule}`) ? ctx.t(`findings.rules.${rule}`) : rule;
+}
+
+/**
+ * "<rule>: name-1, name-2 and 3 more": names whole (an identifier is never cut), as many as fit.
+ * When not even one fits, the row counts them ("<rule>: 300 resources").
+ */
+function groupLine(ctx: PageContext, group: FindingGroup, width: number): string {
+  const measure = measurer(ctx.doc, TYPE.cell);
+  const names = group.resources.map(cleanText);
+  const separator = ctx.t('findings.resourceSeparator');
+  const fullRule = cleanText(ruleName(ctx, group.rule));
+  const rule = fitEnd(fullRule, Math.min(measure(fullRule), width * RULE_SHARE), measure);
+  const line = (shown: number) => {
+    const rest = names.length - shown;
+    const list = names.slice(0, shown).join(separator);
+    const more = rest > 0 ? ctx.t('findings.resourcesMore', { count: rest }) : '';
+    return cleanText(ctx.t('findings.groupLine', { rule, resources: list, more }));
+  };
+  for (let shown = names.length; shown >= 1; shown--) if (measure(line(shown)) <= width) return line(shown);
+  return fitEnd(cleanText(ctx.t('findings.groupCount', { rule, count: names.length })), width, measure);
+}
+
+function rowText(ctx: PageContext, group: FindingGroup, width: number): string {
+  const only = group.findings.length === 1 ? group.findings[0] : undefined;
+  return only ? findingLine(ctx.doc, only.text, only.resource, TYPE.cell, width) : groupLine(ctx, group, width);
+}
+
+/** `count` is the number of groups (rules), `maxRows` how many of them the page shows. */
 export function findingsHeight(count: number, maxRows: number): number {
   const rows = Math.min(count, maxRows);
   const more = count > maxRows || count === 0 ? SPACE.moreLine : 0;
   return SPACE.headingHeight + rows * SPACE.findingRow + more + SPACE.afterSection;
 }
 
+/** How many rows the findings would fill if every rule were shown. */
+export function findingGroupCount(ctx: PageContext): number {
+  return groupFindings(ctx.packet.findings).length;
+}
+
 export function drawFindings(ctx: PageContext, y: number, maxRows: number): number {
   const { doc, packet, geometry: g } = ctx;
-  const findings = packet.findings;
-  const shown = findings.slice(0, maxRows);
+  const groups = groupFindings(packet.findings);
+  const shown = groups.slice(0, maxRows);
   y = drawHeading(
     ctx,
     y,
     ctx.t('findings.heading'),
-    ctx.t('findings.note', { shown: shown.length, total: findings.length }),
+    ctx.t('findings.note', { shown: shown.length, rules: groups.length, total: packet.findings.length }),
   );
-  if (findings.length === 0) {
+  if (groups.length === 0) {
     drawText(doc, ctx.t('findings.none'), g.left + 4, y + 2, TYPE.more, { width: g.contentWidth });
     return y + SPACE.moreLine + SPACE.afterSection;
   }
-  const [num, sev, text] = columns(g.left + 4, g.contentWidth - 4, [14, 44, g.contentWidth - 70], 6);
-  if (!num || !sev || !text) throw new Error('findings list needs three columns');
-  shown.forEach((f, i) => {
+  const [sev, count, text] = columns(g.left + 4, g.contentWidth - 4, [44, 24, g.contentWidth - 80], 6);
+  if (!sev || !count || !text) throw new Error('findings list needs three columns');
+  shown.forEach((group, i) => {
     const rowY = y + i * SPACE.findingRow + 2;
     drawText(
       doc,
-      String(i + 1),
-      num.x,
+      ctx.t(`severity.${group.severity}`),
+      sev.x,
       rowY,
-      { ...TYPE.cell, color: PALETTE.muted },
-      { width: num.width, align: 'right' },
+      { ...TYPE.cellBold, color: SEVERITY_COLOUR[group.severity] },
+      { width: sev.width },
     );
     drawText(
       doc,
-      ctx.t(`severity.${f.severity}`),
-      sev.x,
+      ctx.t('findings.count', { count: group.findings.length }),
+      count.x,
       rowY,
-      { ...TYPE.cellBold, color: SEVERITY_COLOUR[f.severity] },
-      { width: sev.width },
+      { ...TYPE.cell, color: PALETTE.muted },
+      { width: count.width, align: 'right' },
     );
-    drawText(doc, findingLine(doc, f, TYPE.cell, text.width), text.x, rowY, TYPE.cell, { width: text.width });
+    drawText(doc, rowText(ctx, group, text.width), text.x, rowY, TYPE.cell, { width: text.width });
   });
   y += shown.length * SPACE.findingRow;
-  if (findings.length > shown.length) {
-    drawText(doc, ctx.t('findings.more', { count: findings.length - shown.length }), text.x, y + 3, TYPE.more, {
+  if (groups.length > shown.length) {
+    const left = groups.slice(shown.length);
+    const findings = left.reduce((n, grp) => n + grp.findings.length, 0);
+    drawText(doc, ctx.t('findings.more', { count: left.length, findings }), text.x, y + 3, TYPE.more, {
       width: text.width,
     });
     y += SPACE.moreLine;
