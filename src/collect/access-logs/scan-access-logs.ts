@@ -13,6 +13,7 @@ import {
 } from './read-log-file.js';
 import { SkippedLines } from './skipped-lines.js';
 import { UPLOAD_OPERATIONS } from '../../evidence/upload-operations.js';
+import { fileBatches } from '../workers/batches.js';
 import { sharedScanPool, type ScanPool } from '../workers/pool.js';
 import type { ReadLimits } from '../../util/confined-read.js';
 
@@ -107,7 +108,7 @@ export async function scanAccessLogs(tree: TreeReader, options: ScanAccessLogsOp
   if (pool && tree.local && bytes >= (options.workersFromBytes ?? WORKERS_FROM_BYTES)) {
     const local = tree.local;
     const read = await Promise.all(
-      batches(ordered, options.workerBatchBytes ?? BATCH_BYTES).map((files) =>
+      fileBatches(ordered, options.workerBatchBytes ?? BATCH_BYTES).map((files) =>
         pool
           .run<AccessLogPart>({
             kind: 'access-log-files',
@@ -142,27 +143,6 @@ export async function scanAccessLogs(tree: TreeReader, options: ScanAccessLogsOp
   scan.skipped = skipped.summary();
   scan.denied.sort((a, b) => a.epochMs - b.epochMs || (a.requestId < b.requestId ? -1 : 1));
   return scan;
-}
-
-/** Consecutive runs of files of about `limit` bytes each (a larger file alone). */
-function batches(
-  files: Array<{ path: string; size: number }>,
-  limit: number,
-): Array<Array<{ path: string; size: number }>> {
-  const out: Array<Array<{ path: string; size: number }>> = [];
-  let current: Array<{ path: string; size: number }> = [];
-  let size = 0;
-  for (const f of files) {
-    if (current.length > 0 && size + f.size > limit) {
-      out.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(f);
-    size += f.size;
-  }
-  if (current.length > 0) out.push(current);
-  return out;
 }
 
 /** Reads `files` in the order given (whole files loaded ahead, large ones streamed): what they add to a scan. */

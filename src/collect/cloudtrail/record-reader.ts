@@ -17,7 +17,13 @@ import {
   transportOf,
   UPLOAD_EVENT_NAMES,
 } from './s3-events.js';
-import type { CloudTrailScan, KmsCallTally } from '../../evidence/log-scans.js';
+import type {
+  CloudTrailDeniedUpload,
+  CloudTrailScan,
+  KmsCallTally,
+  KmsManagementRecord,
+} from '../../evidence/log-scans.js';
+import type { ResolvedPrincipal } from '../../evidence/principal.js';
 import { compareKmsTallies } from '../../evidence/log-scans.js';
 
 /**
@@ -30,8 +36,38 @@ export interface KmsEventIdWatch {
 }
 
 /**
+ * A KMS event as the reader counts it, before it is checked against the events already counted:
+ * plain data, so a worker thread can read files and the scan add its events up in file order.
+ */
+export type KmsEventSummary =
+  | {
+      crypto: true;
+      eventId?: string;
+      ms: number;
+      operation: string;
+      day: string;
+      bucket: string;
+      keyArns: string[];
+      principal: string;
+      kind: ResolvedPrincipal['kind'];
+      via?: string;
+      errorCode?: string;
+    }
+  | { crypto: false; eventId?: string; records: KmsManagementRecord[] };
+
+/**
+ * What reading some files found that depends on what other files hold (the same event delivered
+ * twice counts once): kept in reading order and added with `addFound`, in file order.
+ */
+export interface CloudTrailFound {
+  denied: CloudTrailDeniedUpload[];
+  kmsEvents: KmsEventSummary[];
+}
+
+/**
  * Turns CloudTrail records (of trail files or LookupEvents) into a scan's denied uploads, S3
- * coverage and KMS tallies: `readRecords` per batch, then `finish` once.
+ * coverage and KMS tallies: `readRecords` per batch, then `finish` once. Given `found`, it keeps
+ * denied uploads and KMS events there, unchecked, for another reader's `addFound`.
  */
 export class CloudTrailRecordReader {
   private readonly startMs: number;
@@ -48,6 +84,7 @@ export class CloudTrailRecordReader {
     private readonly skipped: SkippedLines,
     private readonly scan: CloudTrailScan,
     private readonly watch?: KmsEventIdWatch,
+    private readonly found?: CloudTrailFound,
   ) {
     this.startMs = Date.parse(period.startUtc);
     this.endMs = Date.parse(period.endUtc);
@@ -88,12 +125,9 @@ export class CloudTrailRecordReader {
       days[day] = (days[day] ?? 0) + 1;
     }
     if (r.errorCode !== 'AccessDenied' || !UPLOAD_EVENT_NAMES.has(r.eventName!)) return;
-    if (r.eventID) {
-      if (this.deniedEventIds.has(r.eventID)) return;
-      this.deniedEventIds.add(r.eventID);
-    }
+    if (!this.found && r.eventID && this.deniedEventIds.has(r.eventID)) return;
     const who = principalOf(r.userIdentity);
-    this.scan.denied.push({
+    this.addDenied({
       requestId: r.requestID ?? null,
       eventId: r.eventID ?? null,
       time: new Date(ms).toISOString(),
@@ -120,18 +154,17 @@ export class CloudTrailRecordReader {
     const name = r.eventName!;
     const crypto = KMS_CRYPTO_OPERATIONS.has(name);
     if (!crypto && !KMS_MANAGEMENT_EVENTS.has(name)) return;
-    if (r.eventID) {
-      if (this.kmsEventIds.has(r.eventID)) return;
-      this.kmsEventIds.add(r.eventID);
-    }
-    this.scan.kmsEvents++;
-    if (r.eventID && this.watch?.eventIds.has(r.eventID)) this.watch.seen.add(r.eventID);
+    if (!this.found && r.eventID && this.kmsEventIds.has(r.eventID)) return;
+    const eventId = r.eventID ? { eventId: r.eventID } : {};
     const keys = keyArnsOf(r);
+    const keyArns = keys.length > 0 ? keys : ['unknown'];
     const who = principalOf(r.userIdentity);
     if (!crypto) {
       const detail = managementDetail(r);
-      for (const keyArn of keys.length > 0 ? keys : ['unknown']) {
-        this.scan.kmsManagementEvents.push({
+      this.addKmsEvent({
+        crypto: false,
+        ...eventId,
+        records: keyArns.map((keyArn) => ({
           keyArn,
           time: new Date(ms).toISOString(),
           eventName: name,
@@ -142,21 +175,68 @@ export class CloudTrailRecordReader {
           ...(r.requestID ? { requestId: r.requestID } : {}),
           ...(r.eventID ? { eventId: r.eventID } : {}),
           ...(detail ? { detail } : {}),
-        });
-      }
+        })),
+      });
       return;
     }
-    const day = this.dayOf(ms);
-    const bucket = bucketOfKmsEvent(r) ?? '';
-    for (const keyArn of keys.length > 0 ? keys : ['unknown']) {
-      const id = `${keyArn}\t${who.principal}\t${name}\t${day}\t${bucket}`;
+    this.addKmsEvent({
+      crypto: true,
+      ...eventId,
+      ms,
+      operation: name,
+      day: this.dayOf(ms),
+      bucket: bucketOfKmsEvent(r) ?? '',
+      keyArns,
+      principal: who.principal,
+      kind: who.kind,
+      ...(who.via ? { via: who.via } : {}),
+      ...(r.errorCode ? { errorCode: r.errorCode } : {}),
+    });
+  }
+
+  /** Another reader's finds, read after everything this one has read (so after its files). */
+  addFound(found: CloudTrailFound): void {
+    for (const d of found.denied) this.addDenied(d);
+    for (const e of found.kmsEvents) this.addKmsEvent(e);
+  }
+
+  private addDenied(d: CloudTrailDeniedUpload): void {
+    if (this.found) {
+      this.found.denied.push(d);
+      return;
+    }
+    if (d.eventId) {
+      if (this.deniedEventIds.has(d.eventId)) return;
+      this.deniedEventIds.add(d.eventId);
+    }
+    this.scan.denied.push(d);
+  }
+
+  private addKmsEvent(e: KmsEventSummary): void {
+    if (this.found) {
+      this.found.kmsEvents.push(e);
+      return;
+    }
+    if (e.eventId) {
+      if (this.kmsEventIds.has(e.eventId)) return;
+      this.kmsEventIds.add(e.eventId);
+    }
+    this.scan.kmsEvents++;
+    if (e.eventId && this.watch?.eventIds.has(e.eventId)) this.watch.seen.add(e.eventId);
+    if (!e.crypto) {
+      for (const record of e.records) this.scan.kmsManagementEvents.push(record);
+      return;
+    }
+    const { ms, day, bucket, principal, operation } = e;
+    for (const keyArn of e.keyArns) {
+      const id = `${keyArn}\t${principal}\t${operation}\t${day}\t${bucket}`;
       let t = this.tallies.get(id);
       if (!t) {
         t = {
           keyArn,
-          principal: who.principal,
-          kind: who.kind,
-          operation: name,
+          principal,
+          kind: e.kind,
+          operation,
           day,
           bucket,
           calls: 0,
@@ -172,11 +252,11 @@ export class CloudTrailRecordReader {
         this.tallies.set(id, t);
       }
       t.calls++;
-      if (r.errorCode) {
+      if (e.errorCode) {
         t.failures++;
-        t.errorCodes[r.errorCode] = (t.errorCodes[r.errorCode] ?? 0) + 1;
+        t.errorCodes[e.errorCode] = (t.errorCodes[e.errorCode] ?? 0) + 1;
       }
-      if (who.via) t.viaSet.add(who.via);
+      if (e.via) t.viaSet.add(e.via);
       if (ms < t.firstMs) t.firstMs = ms;
       if (ms > t.lastMs) t.lastMs = ms;
     }

@@ -3,8 +3,11 @@ import type { TreeReader } from '../tree/tree.js';
 import { utcDaysAround } from '../../format/zone-day.js';
 import { errorMessage, forEachPrefetched, readWholeLogFile } from '../access-logs/read-log-file.js';
 import { SkippedLines } from '../access-logs/skipped-lines.js';
+import type { ReadLimits } from '../../util/confined-read.js';
+import { fileBatches } from '../workers/batches.js';
+import { sharedScanPool, type ScanPool } from '../workers/pool.js';
 import { dayFolder, findTrailFolders, isTrailLogFile } from './cloudtrail-paths.js';
-import { CloudTrailRecordReader, type KmsEventIdWatch } from './record-reader.js';
+import { CloudTrailRecordReader, type CloudTrailFound, type KmsEventIdWatch } from './record-reader.js';
 
 export interface ScanCloudTrailOptions {
   period: { startUtc: string; endUtc: string; timeZone: string };
@@ -16,7 +19,36 @@ export interface ScanCloudTrailOptions {
   prefetch?: number;
   /** LookupEvents' KMS event ids; those found in the trail files are noted, so LookupEvents' copies are left out. */
   watchKmsEventIds?: KmsEventIdWatch;
+  /**
+   * Worker threads that read batches of files (of a local tree) side by side; default the process's
+   * shared pool, 'in-process' to read every file on this thread.
+   */
+  workers?: ScanPool | 'in-process';
+  /** Trees with fewer bytes to read than this are read in-process: starting workers costs more. */
+  workersFromBytes?: number;
+  /** About how many bytes of files one worker task reads; default 4 MiB. */
+  workerBatchBytes?: number;
 }
+
+const WORKERS_FROM_BYTES = 8 * 1024 * 1024;
+const BATCH_BYTES = 4 * 1024 * 1024;
+
+/** A batch of trail files to read in a worker thread (cloudtrail-task.ts): plain data, the tree named by its local root. */
+export interface CloudTrailFilesTask {
+  kind: 'cloudtrail-files';
+  tree: { root: string; limits: ReadLimits };
+  files: Array<{ path: string; size: number }>;
+  period: { startUtc: string; endUtc: string; timeZone: string };
+}
+
+/**
+ * What reading some of the tree's files adds to the scan: counts, and the denied uploads and KMS
+ * events found, in reading order, not yet checked against those of other batches.
+ */
+export type CloudTrailPart = Pick<
+  CloudTrailScan,
+  'filesRead' | 'recordsRead' | 'recordsInPeriod' | 's3DataEvents' | 's3DataEventsByBucketDay' | 'skipped' | 'problems'
+> & { found: CloudTrailFound };
 
 /** A scan that has read nothing yet (also what an unreadable tree reports, with its problem). */
 export function emptyCloudTrailScan(location: string): CloudTrailScan {
@@ -42,7 +74,7 @@ export function emptyCloudTrailScan(location: string): CloudTrailScan {
 export async function scanCloudTrail(tree: TreeReader, options: ScanCloudTrailOptions): Promise<CloudTrailScan> {
   const scan = emptyCloudTrailScan(tree.description);
   const days = utcDaysAround(options.period.startUtc, options.period.endUtc, options.marginDays ?? 1);
-  const files: string[] = [];
+  const files: Array<{ path: string; size: number }> = [];
   try {
     const found = await findTrailFolders(tree, options.accounts);
     for (const message of found.problems) scan.problems.push({ file: tree.description, message });
@@ -53,7 +85,7 @@ export async function scanCloudTrail(tree: TreeReader, options: ScanCloudTrailOp
         for await (const entry of tree.list(`${folder.prefix}${dayFolder(day)}`)) {
           scan.filesListed++;
           if (!isTrailLogFile(entry.path)) continue;
-          files.push(entry.path);
+          files.push({ path: entry.path, size: entry.size });
           any = true;
         }
         if (any) withFiles++;
@@ -63,34 +95,109 @@ export async function scanCloudTrail(tree: TreeReader, options: ScanCloudTrailOp
   } catch (error) {
     scan.problems.push({ file: tree.description, message: `listing failed: ${errorMessage(error)}` });
   }
-  files.sort();
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
-  const reader = new CloudTrailRecordReader(options.period, new SkippedLines(), scan, options.watchKmsEventIds);
+  // Batches are read side by side in workers (or all here) and added up in file order as they
+  // come, so the scan is the same whichever batch finished first and however many workers there
+  // are, and a batch's finds are let go once added.
+  const skipped = new SkippedLines();
+  const reader = new CloudTrailRecordReader(options.period, skipped, scan, options.watchKmsEventIds);
+  const add = (part: CloudTrailPart) => {
+    scan.filesRead += part.filesRead;
+    scan.recordsRead += part.recordsRead;
+    scan.recordsInPeriod += part.recordsInPeriod;
+    scan.s3DataEvents += part.s3DataEvents;
+    for (const [bucket, days] of Object.entries(part.s3DataEventsByBucketDay)) {
+      const into = (scan.s3DataEventsByBucketDay[bucket] ??= {});
+      for (const [day, n] of Object.entries(days)) into[day] = (into[day] ?? 0) + n;
+    }
+    skipped.addAll(part.skipped);
+    scan.problems.push(...part.problems);
+    reader.addFound(part.found);
+  };
+  const pool = options.workers === 'in-process' ? undefined : (options.workers ?? sharedScanPool());
+  const bytes = files.reduce((n, f) => n + f.size, 0);
+  if (pool && tree.local && bytes >= (options.workersFromBytes ?? WORKERS_FROM_BYTES)) {
+    const local = tree.local;
+    const pending = fileBatches(files, options.workerBatchBytes ?? BATCH_BYTES).map((batch) =>
+      pool
+        .run<CloudTrailPart>({
+          kind: 'cloudtrail-files',
+          tree: local,
+          files: batch,
+          period: options.period,
+        } satisfies CloudTrailFilesTask)
+        .catch((err: unknown): CloudTrailPart => {
+          const part = emptyPart();
+          part.problems.push(...batch.map((f) => ({ file: f.path, message: `unreadable: ${errorMessage(err)}` })));
+          return part;
+        }),
+    );
+    for (let i = 0; i < pending.length; i++) {
+      add(await pending[i]!);
+      pending[i] = DONE;
+    }
+  } else {
+    add(await readCloudTrailFiles(tree, files, options));
+  }
+  reader.finish();
+  return scan;
+}
+
+const DONE: Promise<CloudTrailPart> = Promise.resolve(emptyPart());
+
+function emptyPart(): CloudTrailPart {
+  return {
+    filesRead: 0,
+    recordsRead: 0,
+    recordsInPeriod: 0,
+    s3DataEvents: 0,
+    s3DataEventsByBucketDay: {},
+    skipped: { count: 0, samples: [] },
+    problems: [],
+    found: { denied: [], kmsEvents: [] },
+  };
+}
+
+/** Reads `files` in the order given (loaded ahead while the current one is parsed): what they add to a scan. */
+export async function readCloudTrailFiles(
+  tree: TreeReader,
+  files: ReadonlyArray<{ path: string }>,
+  options: Pick<ScanCloudTrailOptions, 'period' | 'prefetch'>,
+): Promise<CloudTrailPart> {
+  const scan = emptyCloudTrailScan(tree.description);
+  const part = emptyPart();
+  const skipped = new SkippedLines();
+  const reader = new CloudTrailRecordReader(options.period, skipped, scan, undefined, part.found);
   await forEachPrefetched(
     files,
     options.prefetch ?? 3,
-    (path) => readWholeLogFile(tree, path),
-    (path, loaded) => {
+    (f) => readWholeLogFile(tree, f.path),
+    (f, loaded) => {
       if (loaded.status === 'rejected') {
-        scan.problems.push({ file: path, message: `unreadable: ${errorMessage(loaded.reason)}` });
+        part.problems.push({ file: f.path, message: `unreadable: ${errorMessage(loaded.reason)}` });
         return;
       }
       let parsed: unknown;
       try {
         parsed = JSON.parse(loaded.value.toString('utf8'));
       } catch (error) {
-        scan.problems.push({ file: path, message: `not JSON: ${errorMessage(error)}` });
+        part.problems.push({ file: f.path, message: `not JSON: ${errorMessage(error)}` });
         return;
       }
       const records = (parsed as { Records?: unknown } | null)?.Records;
       if (!Array.isArray(records)) {
-        scan.problems.push({ file: path, message: 'no "Records" array' });
+        part.problems.push({ file: f.path, message: 'no "Records" array' });
         return;
       }
-      scan.filesRead++;
-      reader.readRecords(path, records);
+      part.filesRead++;
+      reader.readRecords(f.path, records);
     },
   );
-  reader.finish();
-  return scan;
+  part.recordsRead = scan.recordsRead;
+  part.recordsInPeriod = scan.recordsInPeriod;
+  part.s3DataEvents = scan.s3DataEvents;
+  part.s3DataEventsByBucketDay = scan.s3DataEventsByBucketDay;
+  part.skipped = skipped.summary();
+  return part;
 }

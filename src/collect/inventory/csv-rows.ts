@@ -33,7 +33,7 @@ export class CsvRows implements RowSink, RowDetails {
     this.ends = ends;
     this.escaped = escaped;
     const L = this.layout;
-    const otherBucket = L.bucket >= 0 && this.bucket.compare(buf, starts[L.bucket], ends[L.bucket]) !== 0;
+    const otherBucket = L.bucket >= 0 && !sameBytes(this.bucket, buf, starts[L.bucket]!, ends[L.bucket]!);
     const deleteMarker = L.isDeleteMarker >= 0 && isTrue(buf, starts[L.isDeleteMarker]!, ends[L.isDeleteMarker]!);
     const size = escaped[L.size] ? -1 : parseSize(buf, starts[L.size]!, ends[L.size]!);
     const status = statusIndex(buf, starts[L.encryptionStatus]!, ends[L.encryptionStatus]!);
@@ -80,6 +80,14 @@ export class CsvRows implements RowSink, RowDetails {
 /** Inventory CSV keys are URL-encoded with spaces as '+' (a literal '+' arrives as %2B). */
 function decodeInventoryKey(raw: string): string {
   return decodeURIComponent(raw.replace(/\+/g, ' '));
+}
+
+/** Whether buf[s, e) holds exactly `want`'s bytes; a loop, as Buffer.compare's call costs more than a short name. */
+function sameBytes(want: Buffer, buf: Buffer, s: number, e: number): boolean {
+  const len = want.length;
+  if (e - s !== len) return false;
+  for (let i = 0; i < len; i++) if (buf[s + i] !== want[i]) return false;
+  return true;
 }
 
 /** Digits only; -1 for empty or anything else. */

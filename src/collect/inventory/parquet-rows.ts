@@ -64,7 +64,8 @@ export async function countParquetFile(
   let groupStart = 0;
   for (const [g, group] of metadata.row_groups.entries()) {
     const groupRows = Number(group.num_rows);
-    const data: Partial<Record<Column, unknown[]>> = {};
+    const data: Partial<Record<Column, Values>> = {};
+    const copies: Partial<Record<Column, unknown[]>> = {};
     try {
       await parquetRead({
         file,
@@ -75,7 +76,19 @@ export async function countParquetFile(
         compressors,
         parsers: PARSERS,
         onChunk: ({ columnName, columnData, rowStart }) => {
-          const into = (data[columnName as Column] ??= new Array<unknown>(groupRows));
+          const name = columnName as Column;
+          // A flat column usually arrives as one chunk holding the whole group: used as it is.
+          if (data[name] === undefined && rowStart === groupStart && columnData.length === groupRows) {
+            data[name] = columnData;
+            return;
+          }
+          let into = copies[name];
+          if (into === undefined) {
+            into = new Array<unknown>(groupRows);
+            for (let i = 0; i < groupRows && data[name] !== undefined; i++) into[i] = data[name][i];
+            copies[name] = into;
+            data[name] = into;
+          }
           for (let i = 0; i < columnData.length; i++) {
             const at = rowStart - groupStart + i;
             if (at >= 0 && at < groupRows) into[at] = columnData[i];
@@ -131,6 +144,8 @@ function columnsOf(metadata: FileMetaData): Partial<Record<Column, true>> | stri
   return found;
 }
 
+const MAX_SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** The largest time a Date can hold. */
 const MAX_DATE_MS = 8.64e15;
 
@@ -157,7 +172,7 @@ class ParquetRow implements RowDetails {
   /** A whole, non-negative number of bytes; -1 for null or anything else. */
   size(): number {
     const v = this.data.size?.[this.i];
-    if (typeof v === 'bigint') return v >= 0n && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : -1;
+    if (typeof v === 'bigint') return v >= 0n && v <= MAX_SAFE_BIGINT ? Number(v) : -1;
     if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 ? v : -1;
     return -1;
   }

@@ -5,9 +5,11 @@
 import { parentPort } from 'node:worker_threads';
 import { runAccessLogTask } from '../access-logs/access-log-task.js';
 import type { AccessLogFilesTask } from '../access-logs/scan-access-logs.js';
+import { runCloudTrailTask } from '../cloudtrail/cloudtrail-task.js';
+import type { CloudTrailFilesTask } from '../cloudtrail/scan-cloudtrail.js';
 import { runDataFileTask, type DataFileTask } from '../inventory/data-file-task.js';
 
-type Task = DataFileTask | AccessLogFilesTask;
+type Task = DataFileTask | AccessLogFilesTask | CloudTrailFilesTask;
 
 async function run(task: Task): Promise<unknown> {
   switch (task.kind) {
@@ -15,6 +17,8 @@ async function run(task: Task): Promise<unknown> {
       return runDataFileTask(task);
     case 'access-log-files':
       return runAccessLogTask(task);
+    case 'cloudtrail-files':
+      return runCloudTrailTask(task);
   }
 }
 
