@@ -8,7 +8,7 @@ import type { ControlResult, Packet } from '../../../src/model/packet.js';
 import { renderPdf } from '../../../src/render/pdf/render-pdf.js';
 import { loadWording } from '../../../src/wording/wording.js';
 import { samplePacket } from '../../support/sample-packet.js';
-import { pdfText, pdfWords, squash } from './pdf-inspect.js';
+import { pdfText, pdfWords, squash, titleLines } from './pdf-inspect.js';
 
 const wording = loadWording();
 const render = async (p: Packet, pageSize: 'A4' | 'LETTER' = 'A4', topFindings = 6) =>
@@ -104,14 +104,19 @@ describe('cut lists say what they leave out, never mid-identifier', () => {
     expect(words.some((w) => /^[1-4]$/.test(w))).toBe(true);
   });
 
-  it('a 108-character tenant name shrinks the title, then gives way only after a whole word', async () => {
+  it('a 108-character tenant name shrinks the title onto two lines, whole', async () => {
     const name =
       'Contoso Global Logistics and Maritime Shipping Holdings International Limited Partnership of Europe and Asia';
     expect(name.length).toBe(108);
     const p = samplePacket();
-    const t = await render({ ...p, tenant: { ...p.tenant, displayName: name } });
-    // Seven words where "Contoso Global Logisti…" showed two and a half; the fixed wording stays whole.
-    expect(t).toContain('Contoso Global Logistics and Maritime Shipping Holdings… — S3 encryption evidence');
+    const pdf = await renderPdf(
+      { ...p, tenant: { ...p.tenant, displayName: name } },
+      { pageSize: 'A4', wording, packetSha256: 'ef'.repeat(32) },
+    );
+    const t = pdfText(pdf);
+    // Whole, on two smaller lines, where "Contoso Global Logisti…" showed two and a half words.
+    expect(titleLines(pdf)).toBe(`${name} — S3 encryption evidence`);
+    expect(t).not.toMatch(/Contoso[^\n]*…/);
   });
 
   it('exception ids in the footnote are whole: as many as fit, then "+N"', async () => {

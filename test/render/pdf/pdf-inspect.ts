@@ -79,3 +79,23 @@ export const outsideMargins = (words: Word[], width: number, height: number): Wo
 
 /** Runs of spaces and tabs as one space, so layout text can be matched as prose. */
 export const squash = (text: string): string => text.replace(/[ \t]+/g, ' ');
+
+/** The header's title lines (above the byline, left of the period block), each read left to right, joined by a space. */
+export function titleLines(pdf: Buffer): string {
+  const { width, words } = pdfWords(pdf);
+  const title = words.filter((w) => w.yMax < 36 + 24 && w.xMax < width - 150);
+  const lines: Word[][] = [];
+  for (const w of [...title].sort((a, b) => a.yMin - b.yMin)) {
+    const line = lines.find((l) => Math.abs(l[0]!.yMin - w.yMin) < 2);
+    if (line) line.push(w);
+    else lines.push([w]);
+  }
+  return lines
+    .map((l) =>
+      l
+        .sort((a, b) => a.xMin - b.xMin)
+        .map((w) => w.text)
+        .join(' '),
+    )
+    .join(' ');
+}
