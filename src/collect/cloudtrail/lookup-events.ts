@@ -47,6 +47,8 @@ function lookupLocation(account: string, region: string): string {
  */
 export async function lookupKmsEvents(args: {
   client: CloudTrailClient;
+  /** Each page's call goes through it (the run's CallLimiter: a region given up on is not asked). */
+  limit?: <T>(send: () => Promise<T>) => Promise<T>;
   account: string;
   region: string;
   period: { startUtc: string; endUtc: string };
@@ -69,18 +71,21 @@ export async function lookupKmsEvents(args: {
       message: `LookupEvents keeps ${HISTORY_DAYS} days of history: events before ${historyStart.toISOString()} are not available from it`,
     });
   }
+  const limit = args.limit ?? ((send) => send());
   let token: string | undefined;
   do {
     const page = out.pages + 1;
     const r = await attempt(() =>
-      args.client.send(
-        new LookupEventsCommand({
-          LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: 'kms.amazonaws.com' }],
-          StartTime: new Date(args.period.startUtc),
-          EndTime: new Date(args.period.endUtc),
-          MaxResults: PAGE_SIZE,
-          ...(token ? { NextToken: token } : {}),
-        }),
+      limit(() =>
+        args.client.send(
+          new LookupEventsCommand({
+            LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: 'kms.amazonaws.com' }],
+            StartTime: new Date(args.period.startUtc),
+            EndTime: new Date(args.period.endUtc),
+            MaxResults: PAGE_SIZE,
+            ...(token ? { NextToken: token } : {}),
+          }),
+        ),
       ),
     );
     if (!r.ok) {

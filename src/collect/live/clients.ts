@@ -42,6 +42,9 @@ export function s3ClientFor(
     forcePathStyle: opts.forcePathStyle,
     // Redirects are handled by the live source so the record names the bucket's real region.
     followRegionRedirects: extra.followRegionRedirects ?? false,
+    // The SDK's redirect swaps the client's region while a call is redirected: with the handler chain
+    // cached, a redirected call that failed left every later call of the client signed for that region.
+    ...(extra.followRegionRedirects ? { cacheMiddleware: false } : {}),
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });

@@ -2,6 +2,7 @@ import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { lookupKmsEvents, type LookedUpKmsEvents } from '../cloudtrail/lookup-events.js';
 import { cloudTrailClientFor } from './clients.js';
+import type { CallLimiter } from './limiter.js';
 import type { ResolvedLiveOptions } from './options.js';
 import { paceClient, RequestPacer } from './request-pacer.js';
 
@@ -24,6 +25,8 @@ export class KmsEventLookup {
   constructor(
     private readonly opts: ResolvedLiveOptions,
     private readonly accounts: readonly LookupAccount[],
+    /** The run's limiter: a region given up on is not asked, and a lookup that finds nothing answering gives it up. */
+    private readonly limiter: CallLimiter,
     private readonly perSecond = LOOKUP_EVENTS_PER_SECOND,
   ) {}
 
@@ -47,6 +50,7 @@ export class KmsEventLookup {
         a.regions.map((region) =>
           lookupKmsEvents({
             client: this.client(a, region),
+            limit: (send) => this.limiter.run('cloudtrail', a.account, region, send),
             account: a.account,
             region,
             period,

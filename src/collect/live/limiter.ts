@@ -51,13 +51,21 @@ export class CallLimiter {
       try {
         return await fn();
       } catch (err) {
-        if (isUnreachable(err) && !this.givenUp.has(region)) {
-          const { error } = describeAwsError(err);
-          this.givenUp.set(region, `${service} in ${region} did not answer (${error.code}: ${error.message})`);
-        }
+        this.noteFailure(service, region, err);
         throw err;
       }
     });
+  }
+
+  /**
+   * Gives a region up when `err` (a call's final failure there, after the SDK's attempts) says
+   * nothing answers there; for clients whose calls do not go through `run` (see giveUpWithLimiter).
+   */
+  noteFailure(service: string, region: string, err: unknown): void {
+    if (isUnreachable(err) && !this.givenUp.has(region)) {
+      const { error } = describeAwsError(err);
+      this.givenUp.set(region, `${service} in ${region} did not answer (${error.code}: ${error.message})`);
+    }
   }
 
   /** Regions given up on in this run, with the first failure there. */
@@ -65,7 +73,8 @@ export class CallLimiter {
     return [...this.givenUp].map(([region, reason]) => ({ region, reason }));
   }
 
-  private throwIfGivenUp(region: string): void {
+  /** Throws NotAttempted when the region has been given up on. */
+  throwIfGivenUp(region: string): void {
     const reason = this.givenUp.get(region);
     if (reason)
       throw new NotAttemptedError(`not attempted: ${reason} earlier in this run, so no further call was made there`);

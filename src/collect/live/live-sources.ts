@@ -11,6 +11,7 @@ import { RegionalClients, s3ClientFor, stsClientFor } from './clients.js';
 import { assumedRoleCredentials, baseCredentials, roleSessionName } from './credentials.js';
 import { CallLimiter } from './limiter.js';
 import { KmsEventLookup, type LookupAccount } from './kms-lookup.js';
+import { giveUpWithLimiter } from './give-up-client.js';
 import { liveAccountSource } from './live-source.js';
 import { resolveLiveOptions, type LiveOptions, type ResolvedLiveOptions } from './options.js';
 
@@ -85,7 +86,11 @@ export async function liveSources(tenant: TenantConfig, options: LiveOptions): P
   );
   if (!caller.ok) {
     const message = `the caller's credentials do not work (sts:GetCallerIdentity failed: ${failureText(caller.cause)})`;
-    const treeS3 = s3ClientFor(opts, opts.defaultRegion, base, { followRegionRedirects: true });
+    const treeS3 = giveUpWithLimiter(
+      s3ClientFor(opts, opts.defaultRegion, base, { followRegionRedirects: true }),
+      limiter,
+      's3',
+    );
     toClose.push(treeS3);
     return {
       sources,
@@ -95,7 +100,7 @@ export async function liveSources(tenant: TenantConfig, options: LiveOptions): P
       problems: tenant.accounts.map((a) => ({ account: a.id, message })),
       treeS3,
       options: opts,
-      kmsEventLookup: new KmsEventLookup(opts, []),
+      kmsEventLookup: new KmsEventLookup(opts, [], limiter),
       close,
     };
   }
@@ -160,10 +165,15 @@ export async function liveSources(tenant: TenantConfig, options: LiveOptions): P
     configSources.push(liveConfigSource({ account: acct.id, clients, limiter }));
     lookupAccounts.push({ account: acct.id, regions: acct.regions, credentials });
   }
-  const kmsEventLookup = new KmsEventLookup(opts, lookupAccounts);
+  const kmsEventLookup = new KmsEventLookup(opts, lookupAccounts, limiter);
   toClose.push(kmsEventLookup);
 
-  const treeS3 = s3ClientFor(opts, opts.defaultRegion, treeCredentials, { followRegionRedirects: true });
+  // Inventory and log trees are read in whatever region their bucket is: a region given up is given up there too.
+  const treeS3 = giveUpWithLimiter(
+    s3ClientFor(opts, opts.defaultRegion, treeCredentials, { followRegionRedirects: true }),
+    limiter,
+    's3',
+  );
   toClose.push(treeS3);
   const note = accountIdentities.length
     ? `accounts read as: ${accountIdentities.map((a) => a.arn).join(', ')}`

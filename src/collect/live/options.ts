@@ -2,7 +2,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-
 import type { CollectionConfig } from '../../config/schema.js';
 import { systemClock, type PacerClock } from './request-pacer.js';
 
-export type LiveService = 's3' | 'kms' | 'sts' | 'config';
+export type LiveService = 's3' | 'kms' | 'sts' | 'config' | 'cloudtrail';
 
 /** Most calls in flight at once, per account, region and service. */
 export type ServiceLimits = Record<LiveService, number>;
@@ -27,7 +27,8 @@ export interface WorkLimits {
  * configuration reads, KMS's shared 5,500/s cryptographic-and-describe quota, AWS Config's
  * per-account rates), and the SDK's adaptive retry slows a throttled service down.
  */
-export const DEFAULT_LIMITS: ServiceLimits = { s3: 64, kms: 16, sts: 2, config: 8 };
+// CloudTrail: LookupEvents pages follow one another per account and region, paced at 2 requests/s.
+export const DEFAULT_LIMITS: ServiceLimits = { s3: 64, kms: 16, sts: 2, config: 8, cloudtrail: 2 };
 export const DEFAULT_WORK: WorkLimits = { buckets: 256, keys: 64, configHistory: 16, inventory: 16, logFiles: 8 };
 const DEFAULT_MAX_ATTEMPTS = 5;
 const DEFAULT_TIMEOUT_MS = 30_000;
