@@ -18,7 +18,7 @@ const parse = (collection?: unknown) =>
 describe('liveOptionsFromConfig', () => {
   it('gives the shipped defaults when the config says nothing', () => {
     const o = resolveLiveOptions(liveOptionsFromConfig(parse().collection));
-    expect(o.limits).toEqual({ s3: 64, kms: 16, sts: 2, config: 8 });
+    expect(o.limits).toEqual({ s3: 64, kms: 16, sts: 2, config: 8, cloudtrail: 2 });
     expect(o.work).toEqual({ buckets: 256, keys: 64, configHistory: 16, inventory: 16, logFiles: 8 });
     expect([o.maxAttempts, o.timeoutMs]).toEqual([5, 30_000]);
     expect(o.limits).toEqual(DEFAULT_LIMITS);
@@ -32,7 +32,7 @@ describe('liveOptionsFromConfig', () => {
       timeoutMs: 2000,
     }).collection;
     const o = resolveLiveOptions(liveOptionsFromConfig(c, { endpoint: 'http://127.0.0.1:1', profile: 'p' }));
-    expect(o.limits).toEqual({ s3: 100, kms: 16, sts: 2, config: 3 });
+    expect(o.limits).toEqual({ s3: 100, kms: 16, sts: 2, config: 3, cloudtrail: 2 });
     expect(o.work).toEqual({ buckets: 500, keys: 64, configHistory: 16, inventory: 16, logFiles: 2 });
     expect([o.maxAttempts, o.timeoutMs, o.endpoint, o.forcePathStyle]).toEqual([3, 2000, 'http://127.0.0.1:1', true]);
   });
