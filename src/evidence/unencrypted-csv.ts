@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { csvRecord } from '../format/csv.js';
 import { UNENCRYPTED_CSV_HEADER } from '../format/unencrypted-columns.js';
 
 export interface UnencryptedRow {
@@ -14,23 +15,20 @@ export interface UnencryptedRow {
   encryptionStatus: string;
 }
 
-/** RFC 4180 quoting: only fields holding a comma, quote or line break are quoted. */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
+/** One record of an evidence copy: the keys exactly as the inventory holds them (no formula quoting). */
 export function unencryptedCsvLine(row: UnencryptedRow): string {
-  return (
+  return csvRecord(
     [
-      csvField(row.bucket),
-      csvField(row.key),
-      csvField(row.versionId ?? ''),
-      row.isLatest === undefined ? '' : String(row.isLatest),
-      String(row.size),
-      csvField(row.lastModified ?? ''),
-      csvField(row.storageClass ?? ''),
-      csvField(row.encryptionStatus),
-    ].join(',') + '\n'
+      row.bucket,
+      row.key,
+      row.versionId ?? '',
+      row.isLatest === undefined ? '' : row.isLatest,
+      row.size,
+      row.lastModified ?? '',
+      row.storageClass ?? '',
+      row.encryptionStatus,
+    ],
+    { exact: true },
   );
 }
 

@@ -2,12 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  csvField,
-  readUnencryptedCsv,
-  unencryptedCsvLine,
-  type UnencryptedRow,
-} from '../../src/evidence/unencrypted-csv.js';
+import { readUnencryptedCsv, unencryptedCsvLine, type UnencryptedRow } from '../../src/evidence/unencrypted-csv.js';
 import { UNENCRYPTED_CSV_HEADER } from '../../src/format/unencrypted-columns.js';
 
 let dir: string;
@@ -25,16 +20,15 @@ async function readAll(file: string): Promise<UnencryptedRow[]> {
 }
 
 describe('unencrypted objects CSV', () => {
-  it('quotes only fields that need it', () => {
-    expect(csvField('plain/key.txt')).toBe('plain/key.txt');
-    expect(csvField('a,b')).toBe('"a,b"');
-    expect(csvField('say "hi"')).toBe('"say ""hi"""');
-    expect(csvField('two\nlines')).toBe('"two\nlines"');
+  it('quotes only fields that need it, and keeps formula starts (an evidence copy is exact)', () => {
+    expect(unencryptedCsvLine({ bucket: 'b', key: '=a,b "c"\nd', size: 1, encryptionStatus: 'NOT-SSE' })).toBe(
+      'b,"=a,b ""c""\nd",,,1,,,NOT-SSE\r\n',
+    );
   });
 
   it('writes a row in header order, empty where the report had no column', () => {
     expect(unencryptedCsvLine({ bucket: 'b', key: 'k', size: 5, encryptionStatus: 'NOT-SSE' })).toBe(
-      'b,k,,,5,,,NOT-SSE\n',
+      'b,k,,,5,,,NOT-SSE\r\n',
     );
   });
 

@@ -31,7 +31,7 @@ function frameworkFile(id: string): {
 function csvRows(text: string): string[][] {
   return text
     .trimEnd()
-    .split('\n')
+    .split('\r\n')
     .map((line) => {
       const cells: string[] = [];
       let cell = '';
@@ -137,32 +137,57 @@ describe('frameworks chosen by the configuration', () => {
     ]);
   });
 
-  it('one exports/compliance-<framework>.csv per framework with the same rows', () => {
+  it('one exports/compliance-<framework>.csv per framework, in Prowler’s shape: a row per requirement, control and resource', () => {
     for (const fw of packet.frameworks!) {
-      const rows = csvRows(readFileSync(path.join(folder, 'exports', `compliance-${fw.id}.csv`), 'utf8'));
-      expect(rows[0]).toEqual([
-        'framework',
-        'framework_version',
-        'requirement',
-        'requirement_title',
-        'requirement_status',
-        'control',
-        'control_title',
-        'control_verdict',
-        'control_scope',
+      const text = readFileSync(path.join(folder, 'exports', `compliance-${fw.id}.csv`), 'utf8');
+      expect(text.split('\r\n').at(-1)).toBe('');
+      const rows = csvRows(text);
+      const header = rows[0]!;
+      expect(header.slice(0, 6)).toEqual([
+        'Provider',
+        'Description',
+        'AccountId',
+        'Region',
+        'AssessmentDate',
+        'Requirements_Id',
       ]);
+      const at = (r: string[], h: string) => r[header.indexOf(h)];
       const file = frameworkFile(fw.id);
-      expect(rows.slice(1).map((r) => [r[0], r[1], r[2], r[3], r[5]])).toEqual(
-        file.requirements.flatMap((r) => r.controls.map((c) => [file.framework, fw.version, r.id, r.title, c])),
+      const expected = file.requirements.flatMap((r) =>
+        r.controls.flatMap((id) => {
+          const c = packet.controls.find((x) => x.id === id)!;
+          return (c.resources.length > 0 ? c.resources : [undefined]).map((res) => [
+            r.id,
+            r.title,
+            id,
+            c.title,
+            res?.resource ?? '',
+            { pass: 'PASS', fail: 'FAIL', exception: 'FAIL', not_evaluated: 'MANUAL', not_applicable: 'MANUAL' }[
+              res?.verdict ?? c.verdict
+            ],
+            res?.verdict === 'exception' ? 'True' : 'False',
+          ]);
+        }),
       );
+      expect(
+        rows
+          .slice(1)
+          .map((r) =>
+            [
+              'Requirements_Id',
+              'Requirements_Description',
+              'CheckId',
+              'CheckTitle',
+              'ResourceName',
+              'Status',
+              'Muted',
+            ].map((h) => at(r, h)),
+          ),
+      ).toEqual(expected);
       for (const r of rows.slice(1)) {
-        const c = packet.controls.find((x) => x.id === r[5])!;
-        expect([r[4], r[6], r[7], r[8]]).toEqual([
-          fw.requirements.find((q) => q.id === r[2])!.status,
-          c.title,
-          c.verdict,
-          c.summary,
-        ]);
+        expect(at(r, 'Name')).toBe(file.framework);
+        expect(at(r, 'Version')).toBe(fw.version);
+        expect(at(r, 'AssessmentDate')).toBe(packet.generatedAt);
       }
     }
   });

@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { BufferedLines } from './buffered-lines.js';
+import { csvRecord } from '../../format/csv.js';
 import { UNENCRYPTED_CSV_HEADER } from '../../format/unencrypted-columns.js';
 
 /**
@@ -24,7 +25,7 @@ export class ExportFile extends BufferedLines {
     const out = createWriteStream(tempPath, { flags: 'wx' });
     await once(out, 'open');
     const file = new ExportFile(finalPath, tempPath, out);
-    file.pending = `${UNENCRYPTED_CSV_HEADER.join(',')}\n`;
+    file.pending = csvRecord(UNENCRYPTED_CSV_HEADER, { exact: true });
     return file;
   }
 

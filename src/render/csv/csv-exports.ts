@@ -5,13 +5,10 @@ import path from 'node:path';
 import { UNENCRYPTED_CSV_HEADER } from '../../format/unencrypted-columns.js';
 import type { Packet } from '../../model/packet.js';
 import type { Renderer } from '../renderer.js';
-import { csvCell } from './csv-lines.js';
+import { csvRecord, type CsvValue } from '../../format/csv.js';
+import { complianceCsvRecords } from './compliance-csv.js';
 import { writeLogExports } from './log-exports.js';
-import { complianceCsvPath, frameworkRows } from '../framework-rows.js';
-
-// Exports are opened in spreadsheets: neutralise formula starts as the workbook does (OWASP).
-// The evidence copies under evidence/ keep the exact keys.
-const safe = csvCell;
+import { complianceCsvPath } from '../framework-rows.js';
 
 class CsvFile {
   private readonly tmp: string;
@@ -20,8 +17,9 @@ class CsvFile {
     this.tmp = `${file}.tmp-${process.pid}`;
     this.out = createWriteStream(this.tmp);
   }
-  async row(values: Array<string | number>): Promise<void> {
-    const line = `${values.map((v) => (typeof v === 'number' ? String(v) : safe(v))).join(',')}\n`;
+  async row(values: readonly CsvValue[]): Promise<void> {
+    // Exports are opened in spreadsheets: formula starts neutralised as the workbook's cells are (OWASP).
+    const line = csvRecord(values);
     if (!this.out.write(line)) await once(this.out, 'drain');
   }
   async close(): Promise<void> {
@@ -32,18 +30,6 @@ class CsvFile {
 }
 
 export const UNENCRYPTED_EXPORT = 'exports/unencrypted-objects.csv';
-
-const COMPLIANCE_COLUMNS = [
-  'framework',
-  'framework_version',
-  'requirement',
-  'requirement_title',
-  'requirement_status',
-  'control',
-  'control_title',
-  'control_verdict',
-  'control_scope',
-] as const;
 
 /**
  * exports/*.csv: the unencrypted objects of every bucket, the findings, the per-bucket table, one
@@ -127,10 +113,7 @@ export const csvRenderer: Renderer = {
     for (const fw of packet.frameworks ?? []) {
       const rel = complianceCsvPath(fw);
       const csv = new CsvFile(path.join(ctx.outDir, ...rel.split('/')));
-      await csv.row([...COMPLIANCE_COLUMNS]);
-      for (const { requirement: r, control: c } of frameworkRows(packet, fw)) {
-        await csv.row([fw.name, fw.version, r.id, r.title, r.status, c.id, c.title, c.verdict, c.summary]);
-      }
+      for (const record of complianceCsvRecords(packet, fw)) await csv.row(record);
       await csv.close();
       written.push(rel);
     }

@@ -3,21 +3,11 @@ import type { Writable } from 'node:stream';
 import type { KmsManagementRecord } from '../../model/export-rows.js';
 import type { MergedDeniedUpload } from '../../model/export-rows.js';
 import type { KeyUsageRow } from '../../model/export-rows.js';
-import { quoteFormulaStart } from '../../format/spreadsheet-safe.js';
+import { csvRecord, type CsvValue } from '../../format/csv.js';
 
-/**
- * RFC 4180 cell. Log values come from requesters (keys, user agents), so a cell that a spreadsheet
- * would run as a formula (leading = + - @ tab or CR) is prefixed with a single quote.
- */
-export function csvCell(value: string | number | boolean | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  let s = String(value);
-  if (typeof value === 'string') s = quoteFormulaStart(s);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-function csvLine(cells: ReadonlyArray<string | number | boolean | null | undefined>): string {
-  return `${cells.map(csvCell).join(',')}\r\n`;
+/** Log values come from requesters (keys, user agents): the one CSV writer neutralises formula starts. */
+function csvLine(cells: readonly CsvValue[]): string {
+  return csvRecord(cells);
 }
 
 const DENIED_UPLOADS_COLUMNS = [

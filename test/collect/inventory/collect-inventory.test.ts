@@ -155,10 +155,10 @@ describe('the fixture report (10 rows in two files, destination prefix "inventor
     expectStatus(e, 'ok');
     expect(e.unencryptedExport).toEqual({ file: 'exports/unencrypted.csv', rows: 3 });
     expect(await readFile(path.join(work, 'packet', 'exports', 'unencrypted.csv'), 'utf8')).toBe(
-      'bucket,key,version_id,is_latest,size,last_modified_date,storage_class,encryption_status\n' +
-        'example-source-bucket,"reports/annual report, 2025.pdf",Q8z1JbN2rV0oMWD6p4kFh7TtsYcE9aLx,true,5000,2024-02-10T08:00:00.000Z,STANDARD,NOT-SSE\n' +
-        'example-source-bucket,"logs/say ""hi"".txt",Kp3Lm5Nq7Rs9Tu1Vw3Xy5Za7Bc9De1Fg,true,700,2023-11-05T12:30:00.000Z,STANDARD,NOT-SSE\n' +
-        'example-source-bucket,big/dump + more.bin,v8,false,12000,2025-06-01T00:00:00.000Z,GLACIER,NOT-SSE\n',
+      'bucket,key,version_id,is_latest,size,last_modified_date,storage_class,encryption_status\r\n' +
+        'example-source-bucket,"reports/annual report, 2025.pdf",Q8z1JbN2rV0oMWD6p4kFh7TtsYcE9aLx,true,5000,2024-02-10T08:00:00.000Z,STANDARD,NOT-SSE\r\n' +
+        'example-source-bucket,"logs/say ""hi"".txt",Kp3Lm5Nq7Rs9Tu1Vw3Xy5Za7Bc9De1Fg,true,700,2023-11-05T12:30:00.000Z,STANDARD,NOT-SSE\r\n' +
+        'example-source-bucket,big/dump + more.bin,v8,false,12000,2025-06-01T00:00:00.000Z,GLACIER,NOT-SSE\r\n',
     );
     expect(await readdir(path.join(work, 'packet', 'exports'))).toEqual(['unencrypted.csv']);
   });
@@ -358,7 +358,7 @@ describe('choosing the report: the first one delivered at or after the period en
     expect(e.tally['NOT-SSE']).toEqual({ objects: 0, bytes: 0 });
     expect(e.unencryptedExport.rows).toBe(0);
     expect(await readFile(path.join(work, 'packet', 'exports', 'unencrypted.csv'), 'utf8')).toBe(
-      'bucket,key,version_id,is_latest,size,last_modified_date,storage_class,encryption_status\n',
+      'bucket,key,version_id,is_latest,size,last_modified_date,storage_class,encryption_status\r\n',
     );
   });
 

@@ -1,14 +1,14 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { csvCell, writeDeniedUploadsCsv } from '../../../src/render/csv/csv-lines.js';
+import { writeDeniedUploadsCsv } from '../../../src/render/csv/csv-lines.js';
 
 describe('csv export', () => {
-  it('quotes commas and quotes, and defuses cells a spreadsheet would run as formulas', () => {
-    expect(csvCell('a,b')).toBe('"a,b"');
-    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
-    expect(csvCell('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
-    expect(csvCell(null)).toBe('');
-    expect(csvCell(-3)).toBe('-3');
+  it('writes its cells through the one writer: quoted where needed, formula starts defused', async () => {
+    const out = new PassThrough();
+    const chunks: string[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c.toString()));
+    await writeDeniedUploadsCsv([], out);
+    expect(chunks.join('')).toMatch(/^time,day,bucket,key,.*,evidence\r\n$/);
   });
 
   it('writes a header and one line per denied upload, returning the row count', async () => {
