@@ -5,6 +5,7 @@ import type { Packet } from '../model/packet.js';
 import { csvRenderer, UNENCRYPTED_EXPORT } from './csv/csv-exports.js';
 import { renderPdf } from './pdf/render-pdf.js';
 import { complianceFindingLines, OCSF_EXPORT } from './ocsf/compliance-findings.js';
+import { readmeRenderer } from './readme/packet-readme.js';
 import type { Renderer } from './renderer.js';
 import { renderXlsxFile, type UnencryptedRow } from './xlsx/index.js';
 
@@ -73,4 +74,4 @@ const ocsfRenderer: Renderer = {
 };
 
 /** Every output format, in the order they are produced. */
-export const RENDERERS: readonly Renderer[] = [csvRenderer, ocsfRenderer, pdfRenderer, xlsxRenderer];
+export const RENDERERS: readonly Renderer[] = [csvRenderer, ocsfRenderer, pdfRenderer, xlsxRenderer, readmeRenderer];

@@ -16,6 +16,6 @@ interface RenderContext {
 
 /** One output format. Returns the paths it wrote, relative to outDir. */
 export interface Renderer {
-  id: 'pdf' | 'xlsx' | 'csv' | 'ocsf';
+  id: 'pdf' | 'xlsx' | 'csv' | 'ocsf' | 'readme';
   render(packet: Packet, ctx: RenderContext): Promise<string[]>;
 }

@@ -94,6 +94,7 @@ describe('verify binds every file of the packet', () => {
     expect(failuresOf(r)).toEqual(CLEAN);
     expect(r.ok).toBe(true);
     expect(r.rendered.map((c) => c.path)).toEqual([
+      'README.txt',
       'exports/buckets.csv',
       // northwind's frameworks in the demo config: one compliance export each.
       'exports/compliance-cis-aws-foundations-v7.0.0.csv',
@@ -109,6 +110,29 @@ describe('verify binds every file of the packet', () => {
       'northwind-2026-10.xlsx',
     ]);
     expect(verifyMessages(r)).toEqual([]);
+  });
+
+  it('README.txt is in the manifest, names every file of the folder, and an edited one is named by verify', async () => {
+    for (const folder of Object.values(folders)) {
+      const manifest = JSON.parse(readFileSync(path.join(folder, 'manifest.json'), 'utf8')) as {
+        files: Array<{ path: string }>;
+      };
+      expect(manifest.files.map((f) => f.path)).toContain('README.txt');
+      const readme = readFileSync(path.join(folder, 'README.txt'), 'utf8');
+      const lines = readme.split('\n');
+      const named = lines
+        .slice(lines.indexOf('Files') + 1, lines.indexOf('', lines.indexOf('Files')))
+        .filter((l) => /^ {2}\S/.test(l))
+        .map((l) => l.trim().split(/\s+/)[0]!)
+        .filter((f) => f.includes('.') || f.endsWith('/'));
+      const listed = manifest.files.map((f) => (f.path.startsWith('evidence/') ? 'evidence/' : f.path));
+      expect([...new Set(listed)].sort()).toEqual([...new Set(named.filter((f) => f !== 'manifest.json'))].sort());
+    }
+    const dir = copyOfNorthwind();
+    writeFileSync(path.join(dir, 'README.txt'), 'nothing to see\n');
+    recomputeHashes(dir);
+    const r = await verifyFolder(dir);
+    expect(failuresOf(r)).toEqual({ ...CLEAN, rendered: ['differs README.txt'] });
   });
 
   it('the OCSF export is part of the packet: every line a valid Compliance Finding, one per control and resource, and an edited line is named', async () => {
@@ -259,9 +283,9 @@ describe('verify binds every file of the packet', () => {
 
   it('an extra file not even in the manifest: named as unlisted and as extra', async () => {
     const dir = copyOfNorthwind();
-    writeFileSync(path.join(dir, 'README.txt'), 'hello\n');
+    writeFileSync(path.join(dir, 'NOTES.txt'), 'hello\n');
     const r = await verifyFolder(dir);
-    expect(failuresOf(r)).toEqual({ ...CLEAN, files: ['unlisted README.txt'], extra: ['README.txt'] });
+    expect(failuresOf(r)).toEqual({ ...CLEAN, files: ['unlisted NOTES.txt'], extra: ['NOTES.txt'] });
   });
 
   it('a missing rendered file, hashes recomputed: named as missing', async () => {

@@ -15,7 +15,7 @@ import { frameworkRows } from '../framework-rows.js';
  * - A control with no resources gives one row with its scope sentence and no resource.
  * - Comma-separated (RFC 4180), where Prowler writes semicolons.
  */
-export const COMPLIANCE_CSV_COLUMNS = [
+const COMPLIANCE_CSV_COLUMNS = [
   'Provider',
   'Description',
   'AccountId',
