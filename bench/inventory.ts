@@ -64,6 +64,20 @@ export interface InventoryBenchResult {
     /** duckdb / twoWorkers. Aim >= 0.5. */
     ratioTwoWorkersToDuckdb: number;
   };
+  /**
+   * The built CLI's whole `run` (shipped defaults, its own process) of a tenant whose one bucket has
+   * the CSV report (its account read from a minimal offline export: the run is the inventory, the
+   * analysis and the packet), beside `gzip -dc` of the report's data files.
+   */
+  wholeRun: {
+    run: Timed;
+    /** gzip / run: aim >= 1.0. */
+    ratioToGzip: number;
+    /** Median wall time per phase (ms), from `run --json`. */
+    phasesMs: Record<string, number>;
+    /** Peak RSS of the run's process (all threads). Aim < 250. */
+    peakRssMb: number;
+  };
   /** Highest RSS (main thread and its workers) of the processes that read the reports. */
   peakRssMb: number;
   /** The same, per way of reading (MB). */
@@ -110,9 +124,11 @@ export async function benchInventory(
   const sizeOf = async (list: string[]) =>
     (await Promise.all(list.map((f) => stat(f)))).reduce((n, s) => n + s.size, 0);
   const compressedBytes = await sizeOf(dataFiles);
+  const runSetup = await ensureRunSetup(workDir, treeRoot);
   const before = os.loadavg().map((n) => round(n));
 
   const peakBy: Record<string, number> = {};
+  const runs: CliRunOnce[] = [];
   // Each read runs in a fresh process (as a user's run would), so its peak RSS is its own and not
   // the generator's or DuckDB's leftovers in this one.
   const collect = async (name: string, root: string, workers: number): Promise<number> => {
@@ -142,6 +158,11 @@ export async function benchInventory(
     parquetOneWorker: () => collect('parquetOneWorker', parquetRoot, 1),
     parquetTwoWorkers: () => collect('parquetTwoWorkers', parquetRoot, 2),
     duckdb: () => timeDuckdb(parquetFiles, path.join(workDir, 'duckdb-unencrypted.csv')),
+    wholeRun: async () => {
+      const r = await runCliOnce(runSetup);
+      runs.push(r);
+      return r.seconds;
+    },
   };
   const names = Object.keys(contenders);
   const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
@@ -163,11 +184,19 @@ export async function benchInventory(
     twoWorkers: timed('parquetTwoWorkers'),
     duckdb: timed('duckdb'),
   };
+  const run = timed('wholeRun');
+  const phases = Object.keys(runs[0]?.timings ?? {});
   return {
     rows,
     files,
     compressedBytes,
     rounds,
+    wholeRun: {
+      run,
+      ratioToGzip: round(csv.gzip.seconds / run.seconds),
+      phasesMs: Object.fromEntries(phases.map((k) => [k, median(runs.map((r) => r.timings[k] ?? 0))])),
+      peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
+    },
     loadAverage: { before, after: os.loadavg().map((n) => round(n)) },
     csv: {
       ...csv,
@@ -405,6 +434,108 @@ async function timeGzip(files: string[]): Promise<number> {
 
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
+}
+
+interface RunSetup {
+  config: string;
+  out: string;
+}
+
+interface CliRunOnce {
+  seconds: number;
+  timings: Record<string, number>;
+  peakRssMb: number;
+}
+
+/**
+ * A tenant for the whole-run figure: one account read from a minimal offline export (the bucket
+ * list and the bucket's inventory configuration; the rest of its evidence is missing, so the packet
+ * is incomplete and the run exits 3) and the generated report as its inventory source.
+ */
+async function ensureRunSetup(workDir: string, treeRoot: string): Promise<RunSetup> {
+  const dir = path.join(workDir, 'run');
+  const exportDir = path.join(dir, 'export');
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(path.join(exportDir, 's3api', BUCKET), { recursive: true });
+  await writeFile(
+    path.join(exportDir, 'export.json'),
+    JSON.stringify({ exportedAt: '2026-11-01T06:00:00Z', exportedBy: 'bench/inventory.ts', account: RUN_ACCOUNT }),
+  );
+  await writeFile(
+    path.join(exportDir, 's3api', 'list-buckets.json'),
+    JSON.stringify({ Buckets: [{ Name: BUCKET, CreationDate: '2017-05-02T11:00:00+00:00' }], Owner: { ID: 'bench' } }),
+  );
+  await writeFile(
+    path.join(exportDir, 's3api', BUCKET, 'list-bucket-inventory-configurations.json'),
+    JSON.stringify({
+      InventoryConfigurationList: [
+        {
+          Id: CONFIG,
+          IsEnabled: true,
+          Destination: {
+            S3BucketDestination: {
+              Bucket: 'arn:aws:s3:::bench-inventory-destination',
+              Format: 'CSV',
+              Prefix: DESTINATION_PREFIX,
+            },
+          },
+          IncludedObjectVersions: 'All',
+          OptionalFields: SCHEMA.slice(2),
+          Schedule: { Frequency: 'Daily' },
+        },
+      ],
+      IsTruncated: false,
+    }),
+  );
+  const config = path.join(dir, 'tenants.yaml');
+  await writeFile(
+    config,
+    JSON.stringify({
+      version: 1,
+      timeZone: 'UTC',
+      tenants: [
+        {
+          id: 'bench',
+          displayName: 'Benchmark',
+          accounts: [{ id: RUN_ACCOUNT, regions: ['us-east-1'], offlineExport: exportDir }],
+          sources: { inventory: [treeRoot] },
+        },
+      ],
+    }),
+  );
+  return { config, out: path.join(dir, 'out') };
+}
+
+const RUN_ACCOUNT = '222222222222';
+
+/** The built CLI's `run`, as a user runs it (no options beyond the config, period and output folder). */
+async function runCliOnce(setup: RunSetup): Promise<CliRunOnce> {
+  await rm(setup.out, { recursive: true, force: true });
+  const rssFile = `${setup.out}.rss`;
+  const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  const preload = new URL('./product/rss-on-exit.js', import.meta.url).href;
+  const started = process.hrtime.bigint();
+  const child = spawn(
+    process.execPath,
+    ['--import', preload, cli, 'run', '-c', setup.config, '-p', '2026-10', '-o', setup.out, '--json'],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_RSS_FILE: rssFile } },
+  );
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  // 3: the packet is incomplete (the export holds only what the inventory needs), as intended.
+  if (code !== 3) throw new Error(`s3-evidence run exited with ${code}`);
+  const summary = JSON.parse(out) as { packets: Array<{ timings?: Record<string, number> }> };
+  const peakRssMb = Math.round(Number(await readFile(rssFile, 'utf8')) / 1024 / 1024);
+  const inventory = JSON.parse(
+    await readFile(
+      path.join(setup.out, '2026-10', 'bench', 'evidence', 'accounts', RUN_ACCOUNT, 's3', BUCKET, 'inventory.json'),
+      'utf8',
+    ),
+  ) as { status: string };
+  if (inventory.status !== 'ok') throw new Error(`the run did not read the report: inventory ${inventory.status}`);
+  return { seconds: round(seconds), timings: summary.packets[0]?.timings ?? {}, peakRssMb };
 }
 
 const READ_FLAG = '--read-report';

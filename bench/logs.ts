@@ -1,9 +1,12 @@
 /**
  * Log-reading benchmark: generates gzipped S3 server access logs and CloudTrail files
- * deterministically, scans them with the real collectors, and times `gzip -dc` over the same
- * files in the same run. Reports records/s, the speed ratio to gzip -dc and peak RSS.
+ * deterministically, then times, in interleaved rounds (the order rotates each round), `gzip -dc`
+ * over the same files and the real collectors scanning them with one and with two scan workers
+ * (S3_EVIDENCE_SCAN_WORKERS, each scan in a fresh process of the built code); medians are compared.
+ * Reports records/s, the ratio to gzip -dc, peak RSS and the load average around the rounds.
  */
 import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,12 +20,18 @@ import { seededRandom } from '../src/util/seeded-random.js';
 
 interface LogBenchFigures {
   records: number;
+  /** Median seconds of the scan with two workers (the default on two cores). */
   seconds: number;
   recordsPerSecond: number;
-  /** `gzip -dc` over the same files, to /dev/null. */
+  /** Median seconds of `gzip -dc` over the same files, to /dev/null. */
   gzipSeconds: number;
-  /** Our speed relative to gzip -dc (gzipSeconds / seconds): 1 means as fast. */
+  /** gzipSeconds / seconds (two workers): 1 means as fast as gzip -dc. */
   ratioToGzip: number;
+  /** The same with one worker. */
+  oneWorkerSeconds: number;
+  ratioOneWorkerToGzip: number;
+  /** Every round's seconds, in round order. */
+  rounds: { gzip: number[]; oneWorker: number[]; twoWorkers: number[] };
   /** Compressed bytes read. */
   bytes: number;
 }
@@ -30,8 +39,11 @@ interface LogBenchFigures {
 export interface LogBenchResult {
   accessLogs: LogBenchFigures;
   cloudTrail: LogBenchFigures;
-  /** Highest resident set size sampled while scanning. */
+  /** Highest resident set size (all threads) of the scanning processes. */
   peakRssMb: number;
+  /** os.loadavg() (1, 5, 15 minutes) before and after the rounds: the machine may be shared. */
+  loadAverage: { before: number[]; after: number[] };
+  rounds: number;
 }
 
 const LINES_PER_ACCESS_LOG_FILE = 20_000;
@@ -147,14 +159,31 @@ function timeGzip(files: string[]): number {
   return (performance.now() - started) / 1000;
 }
 
-function figures(records: number, seconds: number, gzipSeconds: number, bytes: number): LogBenchFigures {
-  const round = (v: number, digits = 3) => Math.round(v * 10 ** digits) / 10 ** digits;
+const round3 = (v: number) => Math.round(v * 1000) / 1000;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function figures(
+  records: number,
+  times: { gzip: number[]; oneWorker: number[]; twoWorkers: number[] },
+  bytes: number,
+): LogBenchFigures {
+  const gzipSeconds = median(times.gzip);
+  const seconds = median(times.twoWorkers);
+  const oneWorkerSeconds = median(times.oneWorker);
   return {
     records,
-    seconds: round(seconds),
+    seconds: round3(seconds),
     recordsPerSecond: Math.round(records / seconds),
-    gzipSeconds: round(gzipSeconds),
-    ratioToGzip: round(gzipSeconds / seconds),
+    gzipSeconds: round3(gzipSeconds),
+    ratioToGzip: round3(gzipSeconds / seconds),
+    oneWorkerSeconds: round3(oneWorkerSeconds),
+    ratioOneWorkerToGzip: round3(gzipSeconds / oneWorkerSeconds),
+    rounds: times,
     bytes,
   };
 }
@@ -163,9 +192,11 @@ export async function benchLogs(opts: {
   accessLogLines?: number;
   cloudTrailRecords?: number;
   workDir: string;
+  rounds?: number;
 }): Promise<LogBenchResult> {
   const accessLogLines = opts.accessLogLines ?? 2_000_000;
   const cloudTrailRecords = opts.cloudTrailRecords ?? 1_000_000;
+  const rounds = Math.max(1, opts.rounds ?? 3);
   const period = periodFor('2026-10', 'UTC');
   const startMs = Date.parse(period.startUtc) + 3_600_000;
   const spanMs = Date.parse(period.endUtc) - startMs - 3_600_000;
@@ -176,59 +207,71 @@ export async function benchLogs(opts: {
   const al = await generateAccessLogs(alDir, accessLogLines, startMs, spanMs);
   const ct = await generateCloudTrail(ctDir, cloudTrailRecords, startMs, spanMs);
 
-  const alGzip = timeGzip(al.files);
-  const ctGzip = timeGzip(ct.files);
-  // Scan in a fresh process so peak RSS measures the scan, not the generator's leftovers.
-  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), SCAN_FLAG, alDir, ctDir], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
-  const scan = JSON.parse(out) as ScanTimes;
-  if (scan.accessLogRecords !== accessLogLines)
-    throw new Error(`access logs: read ${scan.accessLogRecords} of ${accessLogLines} records`);
-  if (scan.cloudTrailRecords !== cloudTrailRecords)
-    throw new Error(`CloudTrail: read ${scan.cloudTrailRecords} of ${cloudTrailRecords} records`);
+  let peakRssMb = 0;
+  // Each scan runs in a fresh process, so its peak RSS is its own and not the generator's.
+  const scan = (what: 'access-logs' | 'cloudtrail', dir: string, workers: number, records: number) => () => {
+    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), SCAN_FLAG, what, dir], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+      env: { ...process.env, S3_EVIDENCE_SCAN_WORKERS: String(workers) },
+    });
+    const r = JSON.parse(out) as ScanTimes;
+    if (r.records !== records) throw new Error(`${what}: read ${r.records} of ${records} records`);
+    peakRssMb = Math.max(peakRssMb, r.peakRssMb);
+    return r.seconds;
+  };
+  const contenders: Record<string, () => number> = {
+    alGzip: () => timeGzip(al.files),
+    alOne: scan('access-logs', alDir, 1, accessLogLines),
+    alTwo: scan('access-logs', alDir, 2, accessLogLines),
+    ctGzip: () => timeGzip(ct.files),
+    ctOne: scan('cloudtrail', ctDir, 1, cloudTrailRecords),
+    ctTwo: scan('cloudtrail', ctDir, 2, cloudTrailRecords),
+  };
+  const names = Object.keys(contenders);
+  const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  const before = os.loadavg().map(round3);
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(i + r) % names.length]!;
+      times[name]!.push(round3(contenders[name]!()));
+    }
+  }
   return {
-    accessLogs: figures(accessLogLines, scan.accessLogSeconds, alGzip, al.bytes),
-    cloudTrail: figures(cloudTrailRecords, scan.cloudTrailSeconds, ctGzip, ct.bytes),
-    peakRssMb: scan.peakRssMb,
+    accessLogs: figures(
+      accessLogLines,
+      { gzip: times.alGzip!, oneWorker: times.alOne!, twoWorkers: times.alTwo! },
+      al.bytes,
+    ),
+    cloudTrail: figures(
+      cloudTrailRecords,
+      { gzip: times.ctGzip!, oneWorker: times.ctOne!, twoWorkers: times.ctTwo! },
+      ct.bytes,
+    ),
+    peakRssMb,
+    loadAverage: { before, after: os.loadavg().map(round3) },
+    rounds,
   };
 }
 
 const SCAN_FLAG = '--scan-generated-logs';
 
 interface ScanTimes {
-  accessLogRecords: number;
-  accessLogSeconds: number;
-  cloudTrailRecords: number;
-  cloudTrailSeconds: number;
+  records: number;
+  seconds: number;
   peakRssMb: number;
 }
 
-async function scanGenerated(alDir: string, ctDir: string): Promise<ScanTimes> {
+/** One scan of a generated tree in this process, with the shared pool (S3_EVIDENCE_SCAN_WORKERS) as a run uses it. */
+async function scanGenerated(what: string, dir: string): Promise<ScanTimes> {
   const period = periodFor('2026-10', 'UTC');
-  let peakRss = process.memoryUsage.rss();
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
-  }, 10);
-  try {
-    let started = performance.now();
-    const alScan = await scanAccessLogs(localTree(alDir), { period });
-    const accessLogSeconds = (performance.now() - started) / 1000;
-    started = performance.now();
-    const ctScan = await scanCloudTrail(localTree(ctDir), { period });
-    const cloudTrailSeconds = (performance.now() - started) / 1000;
-    peakRss = Math.max(peakRss, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
-    return {
-      accessLogRecords: alScan.recordsRead,
-      accessLogSeconds,
-      cloudTrailRecords: ctScan.recordsRead,
-      cloudTrailSeconds,
-      peakRssMb: Math.round(peakRss / 1024 / 1024),
-    };
-  } finally {
-    clearInterval(sampler);
-  }
+  const started = performance.now();
+  const records =
+    what === 'cloudtrail'
+      ? (await scanCloudTrail(localTree(dir), { period })).recordsRead
+      : (await scanAccessLogs(localTree(dir), { period })).recordsRead;
+  const seconds = (performance.now() - started) / 1000;
+  return { records, seconds, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
 }
 
 if (process.argv[2] === SCAN_FLAG) {

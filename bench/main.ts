@@ -74,6 +74,12 @@ if (json) {
       `inventory   ${int(inv.rows)} rows in ${inv.files} files, medians of ${inv.rounds} interleaved rounds; load average ${inv.loadAverage.before.join(' ')} before, ${inv.loadAverage.after.join(' ')} after`,
       `  CSV       Node gunzip floor ${fixed(c.nodeGunzip.seconds)} s, gzip -dc ${fixed(c.gzip.seconds)} s; one worker ${fixed(c.oneWorker.seconds)} s = ${fixed(c.ratioOneWorkerToNodeGunzip)}x the floor (aim >= 0.8); two workers ${fixed(c.twoWorkers.seconds)} s = ${fixed(c.ratioTwoWorkersToNodeGunzip)}x the floor (aim >= 1.5), ${fixed(c.ratioTwoWorkersToGzip)}x gzip -dc, ${int(c.rowsPerSecondTwoWorkers)} rows/s`,
       `  Parquet   (${p.compression}) one worker ${fixed(p.oneWorker.seconds)} s, two workers ${fixed(p.twoWorkers.seconds)} s = ${int(p.rowsPerSecondTwoWorkers)} rows/s; DuckDB ${fixed(p.duckdb.seconds)} s = ${int(p.rowsPerSecondDuckdb)} rows/s; ${fixed(p.ratioTwoWorkersToDuckdb)}x DuckDB (aim >= 0.5)`,
+      `  run       the built CLI's whole run (shipped defaults) ${fixed(inv.wholeRun.run.seconds)} s = ${fixed(inv.wholeRun.ratioToGzip)}x gzip -dc (aim >= 1.0), peak RSS ${int(inv.wholeRun.peakRssMb)} MB (aim < 250); phases (ms) ${Object.entries(
+        inv.wholeRun.phasesMs,
+      )
+        .filter(([, v]) => v >= 50)
+        .map(([k, v]) => `${k} ${int(v)}`)
+        .join(', ')}`,
       `  peak RSS  ${int(inv.peakRssMb)} MB (aim < 250): ${Object.entries(inv.peakRssMbBy)
         .map(([k, v]) => `${k} ${int(v)}`)
         .join(', ')}`,
@@ -81,11 +87,13 @@ if (json) {
   }
   const logs = results.logs;
   if (logs) {
+    const a = logs.accessLogs;
+    const t = logs.cloudTrail;
     lines.push(
-      `access logs ${int(logs.accessLogs.records)} lines: ${int(logs.accessLogs.recordsPerSecond)} records/s, ${fixed(logs.accessLogs.ratioToGzip)}x gzip -dc (aim >= 0.3)`,
-    );
-    lines.push(
-      `cloudtrail  ${int(logs.cloudTrail.records)} records: ${int(logs.cloudTrail.recordsPerSecond)} records/s, ${fixed(logs.cloudTrail.ratioToGzip)}x gzip -dc (aim >= 0.2); peak RSS ${int(logs.peakRssMb)} MB`,
+      `logs        medians of ${logs.rounds} interleaved rounds (gzip -dc, one scan worker, two scan workers); load average ${logs.loadAverage.before.join(' ')} before, ${logs.loadAverage.after.join(' ')} after`,
+      `  access logs ${int(a.records)} lines: gzip -dc ${fixed(a.gzipSeconds)} s; one worker ${fixed(a.oneWorkerSeconds)} s = ${fixed(a.ratioOneWorkerToGzip)}x; two workers ${fixed(a.seconds)} s = ${fixed(a.ratioToGzip)}x gzip -dc (aim >= 1.0), ${int(a.recordsPerSecond)} records/s`,
+      `  cloudtrail  ${int(t.records)} records: gzip -dc ${fixed(t.gzipSeconds)} s; one worker ${fixed(t.oneWorkerSeconds)} s = ${fixed(t.ratioOneWorkerToGzip)}x; two workers ${fixed(t.seconds)} s = ${fixed(t.ratioToGzip)}x gzip -dc (aim >= 0.6), ${int(t.recordsPerSecond)} records/s`,
+      `  peak RSS  ${int(logs.peakRssMb)} MB (aim < 250)`,
     );
   }
   if (results.product) lines.push(...formatProductBench(results.product));

@@ -22,6 +22,7 @@ async function run(): Promise<unknown> {
         accessLogLines: Math.round(2_000_000 * scale),
         cloudTrailRecords: Math.round(1_000_000 * scale),
         workDir: path.join(workDir, 'logs'),
+        rounds,
       });
     default:
       throw new Error(`unknown benchmark "${which}" (inventory, logs)`);
