@@ -97,6 +97,7 @@ export function controlsHeight(count: number, maxRows: number, footnote = false)
 }
 
 const FOOTNOTE_IDS = 4;
+const MIN_TITLE_SCALE = 0.85;
 
 /** Ids of the register entries that excepted something this month, as the footnote names them. */
 function appliedExceptionIds(ctx: PageContext): string[] {
@@ -154,7 +155,19 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
     const rowY = y + i * SPACE.controlRow;
     if (i % 2 === 0) box(doc, g.left, rowY, g.contentWidth, SPACE.controlRow, { fill: PALETTE.zebra });
     const textY = rowY + (SPACE.controlRow - TYPE.cell.size) / 2;
-    drawText(doc, c.title, title.x, textY, TYPE.cell, { width: title.width });
+    // A title a little too long for its column shrinks (to 85 %) before it is cut.
+    const titleScale = Math.max(
+      MIN_TITLE_SCALE,
+      Math.min(1, title.width / measurer(doc, TYPE.cell)(cleanText(c.title))),
+    );
+    drawText(
+      doc,
+      c.title,
+      title.x,
+      textY + (1 - titleScale) * TYPE.cell.size * 0.7,
+      { ...TYPE.cell, size: TYPE.cell.size * titleScale },
+      { width: title.width },
+    );
     // An asterisk marks a control with excepted resources, whatever its overall word (FAIL*, EXCEPTION*).
     const word = ctx.t(`verdict.${c.verdict}`) + (c.counts.exception > 0 ? ctx.t('controls.exceptionMark') : '');
     drawText(

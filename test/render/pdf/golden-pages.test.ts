@@ -1,0 +1,147 @@
+/**
+ * Golden page images: the three demo tenants' October pages (rendered by the demo's own pipeline in a
+ * temporary folder, September approved as baseline first, as `npm start` does) and the stress tenant on
+ * A4 and Letter, rasterised with PDF.js onto a Skia canvas (test/support/page-image.ts), compared with the
+ * references in test/fixtures/golden-pages/. A page that differs writes the actual image and a diff
+ * under <os tmpdir>/s3e-golden-pages/ and names them in the failure.
+ *
+ * After a deliberate change to the page, look at the new images and regenerate the references:
+ *   npm run golden:update
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../src/config/load.js';
+import { periodFor } from '../../../src/config/period.js';
+import { prepareDemoHistory } from '../../../src/demo/demo-history.js';
+import { DEMO_PERIOD, demoExportedAt } from '../../../src/demo/generate-demo.js';
+import type { Packet } from '../../../src/model/packet.js';
+import { runTenant } from '../../../src/pipeline/run-tenant.js';
+import { renderPdf } from '../../../src/render/pdf/render-pdf.js';
+import { loadWording } from '../../../src/wording/wording.js';
+import {
+  decodePng,
+  diffImages,
+  encodePng,
+  PIXEL_TOLERANCE,
+  rasterise,
+  writeFailure,
+  type PageImage,
+} from '../../support/page-image.js';
+import { stressTenant } from '../../support/stress-tenant.js';
+
+const REFERENCES = path.resolve('test/fixtures/golden-pages');
+const UPDATE = process.env.S3E_UPDATE_GOLDEN === '1';
+const DEMO_TENANTS = ['northwind', 'acme', 'globex'] as const;
+
+const pdfs = new Map<string, Buffer>();
+let root: string;
+
+/** The demo as `npm start` makes it, in a temporary folder: config and exceptions copied, exports generated. */
+async function renderDemo(): Promise<void> {
+  root = mkdtempSync(path.join(os.tmpdir(), 's3e-golden-demo-'));
+  cpSync(path.resolve('config/demo.yaml'), path.join(root, 'config', 'demo.yaml'));
+  cpSync(path.resolve('config/exceptions'), path.join(root, 'config', 'exceptions'), { recursive: true });
+  const file = path.join(root, 'config', 'demo.yaml');
+  const config = parseConfig(readFileSync(file, 'utf8'), file);
+  const outDir = path.join(root, 'out');
+  const exportsDir = path.join(root, 'output', 'demo-export');
+  await prepareDemoHistory({ config, configSha256: 'f'.repeat(64), exportsDir, outDir });
+  for (const tenant of config.tenants) {
+    const result = await runTenant({
+      config,
+      configSha256: 'f'.repeat(64),
+      tenant,
+      period: periodFor(DEMO_PERIOD, tenant.timeZone),
+      outDir,
+      now: new Date(demoExportedAt(DEMO_PERIOD)),
+    });
+    pdfs.set(tenant.id, readFileSync(path.join(result.folder, `${tenant.id}-${DEMO_PERIOD}.pdf`)));
+  }
+}
+
+async function renderStress(packet: Packet, size: 'A4' | 'LETTER'): Promise<Buffer> {
+  return renderPdf(packet, { pageSize: size, wording: loadWording(), packetSha256: 'ab'.repeat(32) });
+}
+
+/** Compares a page with its reference (or writes the reference in update mode); returns the failure text, if any. */
+async function compare(name: string, image: PageImage): Promise<string | undefined> {
+  const reference = path.join(REFERENCES, `${name}.png`);
+  if (UPDATE) {
+    mkdirSync(REFERENCES, { recursive: true });
+    writeFileSync(reference, encodePng(image));
+  }
+  if (!existsSync(reference)) return `no reference ${reference}: run npm run golden:update and look at it`;
+  const diff = diffImages(await decodePng(reference), image);
+  if (diff.sameSize && diff.differing <= PIXEL_TOLERANCE) return undefined;
+  const files = writeFailure(name, image, diff);
+  return (
+    `${name}: ${diff.sameSize ? `${diff.differing} pixels differ (at most ${PIXEL_TOLERANCE} may)` : 'page size differs'}` +
+    ` from ${path.relative(process.cwd(), reference)}; actual ${files.actual}, diff ${files.diff}` +
+    ' (after a deliberate change: npm run golden:update)'
+  );
+}
+
+beforeAll(async () => {
+  await renderDemo();
+  const stress = stressTenant();
+  for (const size of ['A4', 'LETTER'] as const) pdfs.set(`stress-${size}`, await renderStress(stress, size));
+}, 180_000);
+
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+describe('golden page images', () => {
+  for (const name of [...DEMO_TENANTS, 'stress-A4', 'stress-LETTER']) {
+    it(`${name}: the page looks as its reference`, async () => {
+      const pdf = pdfs.get(name);
+      expect(pdf, `${name} was not rendered`).toBeDefined();
+      expect(await compare(name, await rasterise(pdf!))).toBeUndefined();
+    }, 60_000);
+  }
+
+  it('rasterising the same page twice gives the same pixels', async () => {
+    const pdf = pdfs.get('acme')!;
+    const [a, b] = [await rasterise(pdf), await rasterise(pdf)];
+    expect(diffImages(a, b).differing).toBe(0);
+  }, 60_000);
+});
+
+describe('the comparison sees a layout change', () => {
+  it('a page whose findings moved by one row fails against the reference, and names its actual and diff images', async () => {
+    const stress = stressTenant();
+    // One rule fewer: every line below the findings moves up by a row.
+    const perturbed = {
+      ...stress,
+      findings: stress.findings.filter((f) => f.controlId !== 'kms-customer-keys-rotate'),
+    };
+    const image = await rasterise(await renderStress(perturbed, 'A4'));
+    const reference = await decodePng(path.join(REFERENCES, 'stress-A4.png'));
+    const diff = diffImages(reference, image);
+    expect(diff.differing).toBeGreaterThan(PIXEL_TOLERANCE * 10);
+    const files = writeFailure('perturbed-stress-A4', image, diff);
+    expect(existsSync(files.actual) && existsSync(files.diff)).toBe(true);
+    expect(files.diff.startsWith(os.tmpdir())).toBe(true);
+    rmSync(path.dirname(files.actual), { recursive: true, force: true });
+  }, 60_000);
+
+  it('a one-point shift of the whole page fails; the same page passes', async () => {
+    const pdf = pdfs.get('northwind')!;
+    const reference = await rasterise(pdf);
+    const shifted = shiftRight(reference, 1);
+    expect(diffImages(reference, shifted).differing).toBeGreaterThan(PIXEL_TOLERANCE);
+    expect(diffImages(reference, reference).differing).toBe(0);
+  }, 60_000);
+});
+
+/** The image moved `px` pixels to the right, white coming in from the left. */
+function shiftRight(image: PageImage, px: number): PageImage {
+  const data = new Uint8ClampedArray(image.data.length).fill(255);
+  for (let y = 0; y < image.height; y++) {
+    const row = y * image.width * 4;
+    data.set(image.data.subarray(row, row + (image.width - px) * 4), row + px * 4);
+  }
+  return { ...image, data };
+}
