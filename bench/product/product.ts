@@ -170,10 +170,12 @@ export function formatProductBench(r: ProductBenchResult): string[] {
     Object.entries(t)
       .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`)
       .join(', ');
+  const cpu = (x: CliRun) => `CPU ${x.cpuSeconds.toFixed(1)} s, load ${x.loadAverage}`;
   const lines = [
-    `product     s3-evidence run (built CLI, shipped defaults) vs one call at a time; ${r.buckets} buckets in ${r.regions} regions, ${r.customerKeys} customer keys, 10% AccessDenied, AWS Config recording; ${r.rounds} interleaved round(s); load average ${r.loadAverage} on ${r.cores} cores`,
-    `  at 50 ms:  run ${s(med(r.run50))} (${r.calls} calls) vs one at a time ${s(median(r.baseline50.map((b) => b.seconds)))} (${r.baselineCalls} calls, ${r.baseline50[0]?.bucketsReported ?? 0} of ${r.buckets} buckets reported) = ${r.speedup.toFixed(1)}x (aim >= 15); buckets missing from the packet: ${r.bucketsMissing}`,
-    `  latency:   run at 50 ms / run at 1 ms = ${r.latencyRatio.toFixed(2)} (aim <= 1.5); at 1 ms ${s(med(r.run1))}`,
+    `product     s3-evidence run (built CLI, shipped defaults) vs one call at a time; ${r.buckets} buckets in ${r.regions} regions, ${r.customerKeys} customer keys, 10% AccessDenied, AWS Config recording; ${r.rounds} interleaved round(s); load average ${r.loadAverage} on ${r.cores} cores at the start`,
+    `            (wall times are this machine's: with a load average above its ${r.cores} cores the run waits for CPU while the one-call-at-a-time client mostly waits on the network; "CPU" is the run's own user + system time, "load" the 1-minute load average as the run ended)`,
+    `  at 50 ms:  run ${s(med(r.run50))} (${r.calls} calls; ${r.run50.map(cpu).join('; ')}) vs one at a time ${s(median(r.baseline50.map((b) => b.seconds)))} (${r.baselineCalls} calls, ${r.baseline50[0]?.bucketsReported ?? 0} of ${r.buckets} buckets reported) = ${r.speedup.toFixed(1)}x (aim >= 15); buckets missing from the packet: ${r.bucketsMissing}`,
+    `  latency:   run at 50 ms / run at 1 ms = ${r.latencyRatio.toFixed(2)} (aim <= 1.5); at 1 ms ${s(med(r.run1))} (${r.run1.map(cpu).join('; ')})`,
     `  phases at 50 ms (s): ${phases(r.run50[0]?.timings ?? {})}`,
     `  phases at 1 ms (s):  ${phases(r.run1[0]?.timings ?? {})}`,
     `  calls: ${Object.entries(r.callsPerApi)
@@ -188,14 +190,14 @@ export function formatProductBench(r: ProductBenchResult): string[] {
   ];
   if (r.scaling) {
     lines.push(
-      `  scaling:   ${r.scaling.buckets} buckets ${s(r.scaling.run.seconds)} = ${r.scaling.ratioTo1000.toFixed(1)}x the ${r.buckets}-bucket run (aim <= 11); peak RSS ${Math.round(r.scaling.run.peakRssMb)} MB (aim < 250); buckets missing ${r.scaling.buckets - r.scaling.run.bucketsInPacket}`,
+      `  scaling:   ${r.scaling.buckets} buckets ${s(r.scaling.run.seconds)} (${cpu(r.scaling.run)}) = ${r.scaling.ratioTo1000.toFixed(1)}x the ${r.buckets}-bucket run (aim <= 11); peak RSS ${Math.round(r.scaling.run.peakRssMb)} MB (aim < 250); buckets missing ${r.scaling.buckets - r.scaling.run.bucketsInPacket}`,
     );
     lines.push(`  phases (s): ${phases(r.scaling.run.timings)}`);
   }
   if (r.hungRegion) {
     const h = r.hungRegion;
     lines.push(
-      `  hung region ${h.region}: ${s(h.run.seconds)} vs ${s(h.normal.seconds)} with every region answering = +${h.extraSeconds.toFixed(1)} s (bound: timeout x attempts = ${h.boundSeconds} s); ${h.bucketsInPacket} buckets in the packet, ${h.run.missing} items missing`,
+      `  hung region ${h.region}: ${s(h.run.seconds)} (${cpu(h.run)}) vs ${s(h.normal.seconds)} (${cpu(h.normal)}) with every region answering = +${h.extraSeconds.toFixed(1)} s (bound: timeout x attempts = ${h.boundSeconds} s); ${h.bucketsInPacket} buckets in the packet, ${h.run.missing} items missing`,
     );
   }
   return lines;

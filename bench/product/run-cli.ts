@@ -16,6 +16,10 @@ export interface CliRun {
   /** Wall time per phase, ms, from `run --json`. */
   timings: Record<string, number>;
   peakRssMb: number;
+  /** CPU time the CLI process used (user + system): what a busy machine cannot hide behind wall time. */
+  cpuSeconds: number;
+  /** The machine's 1-minute load average when the run ended (os.loadavg). */
+  loadAverage: number;
   bucketsInPacket: number;
   missing: number;
 }
@@ -87,12 +91,14 @@ export async function runCli(endpoint: string, collection?: Record<string, unkno
     };
     const packet = summary.packets[0]!;
     const model = JSON.parse(await readFile(path.join(packet.folder, PACKET_FILE), 'utf8')) as { buckets: unknown[] };
-    const peakRssMb = Number(await readFile(rssFile, 'utf8')) / 1024 / 1024;
+    const usage = JSON.parse(await readFile(rssFile, 'utf8')) as { maxRssBytes: number; cpuSeconds: number };
     return {
       seconds,
       exitCode: code,
       timings: packet.timings ?? {},
-      peakRssMb,
+      peakRssMb: usage.maxRssBytes / 1024 / 1024,
+      cpuSeconds: usage.cpuSeconds,
+      loadAverage: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
       bucketsInPacket: model.buckets.length,
       missing: packet.missing,
     };

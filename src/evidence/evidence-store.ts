@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import path from 'node:path';
 import type { Period } from '../config/period.js';
@@ -15,8 +15,8 @@ import type { InventoryEvidence } from './inventory.js';
 import type { ListAliasesOutput } from './aws-shapes.js';
 import type { EvidenceRecord, FiledRecord } from './record.js';
 import { readAnswer, readStoredRecord } from './answers.js';
-import { stableJson, writeFileAtomic } from '../util/atomic-write.js';
-import { recordAsIs, recordValue, type RecordLocations } from './recorded-locations.js';
+import { stableJson } from '../util/atomic-write.js';
+import { recordAsIs, recordedJson, type RecordLocations } from './recorded-locations.js';
 import { hashTree } from '../util/hash.js';
 import { WrittenEvidence } from './written-evidence.js';
 import { isRefusedRead, readConfinedText } from '../util/confined-read.js';
@@ -27,6 +27,12 @@ import { isRefusedRead, readConfinedText } from '../util/confined-read.js';
  */
 export const EVIDENCE_DIR = 'evidence';
 
+/**
+ * Writes a packet's evidence files. The folder is one no reader sees until the whole packet is moved
+ * into place (runTenant's staging folder, doctor's temporary one), so each file is written in place:
+ * a collection writes some 13 files per bucket, and a temporary sibling and a rename for each doubled
+ * the file-system work of the run.
+ */
 export class EvidenceWriter {
   /** Folders made so far: a collection writes thousands of files into a few hundred folders. */
   private readonly folders = new Map<string, Promise<unknown>>();
@@ -61,8 +67,9 @@ export class EvidenceWriter {
 
   private async write(relative: string, value: unknown): Promise<string> {
     const file = this.abs(relative);
-    const text = stableJson(recordValue(value, this.record));
-    await writeFileAtomic(file, text, this.folder(path.dirname(file)));
+    const text = recordedJson(value, this.record, stableJson);
+    await this.folder(path.dirname(file));
+    await writeFile(file, text);
     return text;
   }
 

@@ -63,6 +63,23 @@ export function configuredRoots(config: Config, outDir: string): string[] {
   ];
 }
 
+/**
+ * `value` as JSON text (`toText`) with `record` applied to every string in it (keys included). The
+ * text is made once: only when a configured root occurs in it is the value copied with its strings
+ * recorded. A root appears in the text as it is unless JSON escapes one of its characters (a quote,
+ * a backslash, a control character); the whole text then says nothing about the strings, and the
+ * value is copied every time.
+ */
+export function recordedJson(value: unknown, record: RecordLocations, toText: (v: unknown) => string): string {
+  const text = toText(value);
+  if (record === recordAsIs) return text;
+  if (record(text) === text && !JSON_ESCAPED.test(text)) return text;
+  return toText(recordValue(value, record));
+}
+
+/** An escape in JSON text (a quote or backslash in a string, a control character): the text may hide a root. */
+const JSON_ESCAPED = /\\/;
+
 /** A deep copy of a JSON value with `record` applied to every string (keys included). */
 export function recordValue(value: unknown, record: RecordLocations): unknown {
   if (record === recordAsIs) return value;

@@ -3,11 +3,10 @@ import path from 'node:path';
 import type { ExportRows } from '../model/export-rows.js';
 import type { Packet } from '../model/packet.js';
 import { csvRenderer, UNENCRYPTED_EXPORT } from './csv/csv-exports.js';
-import { renderPdf } from './pdf/render-pdf.js';
 import { complianceFindingLines, OCSF_EXPORT } from './ocsf/compliance-findings.js';
 import { readmeRenderer } from './readme/packet-readme.js';
 import type { Renderer } from './renderer.js';
-import { renderXlsxFile, type UnencryptedRow } from './xlsx/index.js';
+import type { UnencryptedRow } from './xlsx/index.js';
 
 function packetBaseName(packet: Packet): string {
   return `${packet.tenant.id}-${packet.period.label}`;
@@ -17,6 +16,9 @@ const pdfRenderer: Renderer = {
   id: 'pdf',
   async render(packet, ctx) {
     const file = `${packetBaseName(packet)}.pdf`;
+    // pdfkit, fontkit and the fonts (and exceljs below) are loaded when a packet is rendered: a command
+    // that renders nothing (--help, verify of a bad folder, doctor) and a run until it renders do without them.
+    const { renderPdf } = await import('./pdf/render-pdf.js');
     const pdf = await renderPdf(packet, {
       pageSize: ctx.pageSize,
       wording: ctx.wording,
@@ -50,6 +52,7 @@ const xlsxRenderer: Renderer = {
   id: 'xlsx',
   async render(packet, ctx) {
     const file = `${packetBaseName(packet)}.xlsx`;
+    const { renderXlsxFile } = await import('./xlsx/index.js');
     await renderXlsxFile(
       packet,
       {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { locationRecorder, recordAsIs, recordValue } from '../../src/evidence/recorded-locations.js';
+import { locationRecorder, recordAsIs, recordedJson, recordValue } from '../../src/evidence/recorded-locations.js';
 
 describe('locationRecorder', () => {
   const record = locationRecorder('/home/ops/evidence/config', [
@@ -41,5 +41,21 @@ describe('locationRecorder', () => {
     });
     const same = { a: path.sep };
     expect(recordValue(same, recordAsIs)).toBe(same);
+  });
+
+  it('gives the same JSON text as recording every string first, whether or not a root occurs, escaped or not', () => {
+    const toText = (v: unknown) => JSON.stringify(v, null, 2);
+    const values: unknown[] = [
+      { operation: 's3:GetBucketPolicy', response: { Policy: '{"Statement":[{"Effect":"Deny"}]}' } },
+      { file: '/home/ops/evidence/output/export/a.json', n: 1 },
+      { quoted: 'see "/home/ops/evidence/output/export"\n', key: { '/home/ops/evidence/output/export': true } },
+      { line: 'tab\t/home/ops/evidence/output/export/x' },
+      ['/home/ops/evidence/output/exported-not-a-root', null, 2],
+    ];
+    for (const v of values) {
+      expect(recordedJson(v, record, toText)).toBe(toText(recordValue(v, record)));
+      expect(recordedJson(v, recordAsIs, toText)).toBe(toText(v));
+    }
+    expect(recordedJson(values[1], record, toText)).toContain('"../output/export/a.json"');
   });
 });
