@@ -67,8 +67,37 @@ const account = z
   })
   .strict();
 
+/**
+ * How a source's files are read: `local` (the default) streams them through this machine;
+ * `athena` pushes the aggregation down to Amazon Athena, which reads the tree where it lies in S3.
+ */
+const athenaEngine = z
+  .object({
+    engine: z.literal('athena'),
+    /** Athena workgroup the queries run in; its own scan limit (if set) applies too. */
+    workgroup: z.string().regex(/^[a-zA-Z0-9._-]{1,128}$/, 'an Athena workgroup name'),
+    /** Glue database the tool creates its tables in (created if absent). */
+    database: z.string().regex(/^[a-z0-9_]{1,255}$/, 'a Glue database name: lower-case letters, digits, underscores'),
+    /** Where Athena writes query results: an s3:// URL. */
+    resultsLocation: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 'an s3://bucket/prefix/ URL'),
+    /** Region Athena runs in; default the first region of the account. */
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1').optional(),
+    /** Account (of the tenant's accounts) whose role runs the queries; default the first account. */
+    account: accountId.optional(),
+    /** A query may scan at most this many bytes (BytesScannedCutoffPerQuery); past it, the evidence is unreadable. */
+    scanLimitBytes: z.number().int().min(10_000_000).optional(),
+  })
+  .strict();
+
+const sourceEngine = z.discriminatedUnion('engine', [z.object({ engine: z.literal('local') }).strict(), athenaEngine]);
+
 const evidenceSources = z
   .object({
+    /** Per source, the engine that reads it; every source not named here is read locally. */
+    engines: z
+      .object({ inventory: sourceEngine.optional(), accessLogs: sourceEngine.optional(), cloudTrail: sourceEngine.optional() })
+      .strict()
+      .optional(),
     inventory: z.array(treeLocation).default([]),
     accessLogs: z.array(treeLocation).default([]),
     cloudTrail: z.array(treeLocation).default([]),
@@ -270,3 +299,4 @@ export type DeliveriesConfig = z.infer<typeof deliveriesSchema>;
 export type DeliveryDestination = DeliveriesConfig['destinations'][number];
 export type AccountConfig = TenantConfig['accounts'][number];
 export type BucketSelection = TenantConfig['buckets'];
+export type AthenaEngineConfig = z.infer<typeof athenaEngine>;

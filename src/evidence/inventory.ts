@@ -36,7 +36,7 @@ export interface UnencryptedObjectSample {
   lastModified?: string;
 }
 
-interface InventoryReportRef {
+export interface InventoryReportRef {
   /** The bucket the inventory describes. */
   bucket: string;
   /** Inventory configuration id (folder name under the source bucket). */
@@ -68,6 +68,8 @@ export type InventoryEvidence =
       /** Largest unencrypted objects, for the PDF and the workbook preview. */
       largestUnencrypted: UnencryptedObjectSample[];
       oldestUnencryptedLastModified?: string;
+      /** engine: athena: the queries that counted the report (ids, SQL, data scanned, cost); `files` is then empty. */
+      sqlQueries?: SqlQueryEvidence[];
     })
   | (Partial<InventoryReportRef> & {
       bucket: string;
@@ -88,7 +90,21 @@ export type InventoryEvidence =
       status: 'unverified';
       reason: string;
       problems: InventoryProblem[];
+      sqlQueries?: SqlQueryEvidence[];
     });
+
+/** One query an engine ran for the evidence (engine: athena): its id, SQL, state, data scanned and price. */
+export interface SqlQueryEvidence {
+  purpose: string;
+  queryId: string;
+  sql: string;
+  state: 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  reason?: string;
+  dataScannedBytes: number;
+  /** $5 per TB scanned (Athena's on-demand price; 10 MB minimum per query), in USD. */
+  costUsd: number;
+  rows?: number;
+}
 
 export function emptyTally(): TallyByStatus {
   return {

@@ -1,3 +1,5 @@
+import type { SqlQueryEvidence } from './inventory.js';
+
 /**
  * What the log scans keep of S3 server access logs and CloudTrail (the log evidence analyze reads):
  * denied uploads, KMS call tallies and management events, per-day counts, skipped lines and problems.
@@ -152,6 +154,8 @@ export interface AccessLogScan {
   denied: AccessLogDeniedUpload[];
   skipped: SkippedSummary;
   problems: LogProblem[];
+  /** engine: athena: the queries that made this scan (ids, SQL, data scanned, cost). */
+  sqlQueries?: SqlQueryEvidence[];
 }
 
 /**

@@ -110,7 +110,7 @@ export function parseLogTime(line: string, start: number, end: number): number {
 }
 
 /** Decodes the log's URL-encoded key; a key that is not valid percent-encoding is returned as logged. */
-function decodeLoggedKey(raw: string): string {
+export function decodeLoggedKey(raw: string): string {
   if (raw.indexOf('%') < 0) return raw;
   try {
     return decodeURIComponent(raw);

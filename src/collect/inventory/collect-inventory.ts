@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import type { InventoryDataFile, InventoryEvidence, InventoryProblem } from '../../evidence/inventory.js';
+import type {
+  InventoryDataFile,
+  InventoryEvidence,
+  InventoryProblem,
+  InventoryReportRef,
+} from '../../evidence/inventory.js';
 import { UNREADABLE } from '../../evidence/answers.js';
 import { isTreeNotFound, type TreeReader } from '../tree/index.js';
 import { readDataFile } from './data-file.js';
@@ -32,6 +37,8 @@ import { sharedScanPool, type ScanPool } from '../workers/pool.js';
 import { describeWindow, staleBecause, type ReportWindow } from './report-window.js';
 import { columnLayout, InventoryTotals } from './tally.js';
 import { WHOLE_FILE_MAX_BYTES } from '../../util/confined-read.js';
+import { countInventoryWithSql } from '../athena/sql-inventory.js';
+import { QueryFailed, type SqlEngine } from '../athena/sql-engine.js';
 
 export interface CollectInventoryArgs {
   /** The tenant's inventory locations (destination bucket + prefix, or local copies). */
@@ -53,6 +60,11 @@ export interface CollectInventoryArgs {
   workers?: ScanPool | 'in-process';
   /** Reports smaller than this (compressed bytes, all files) are read in-process: starting workers costs more. */
   workersFromBytes?: number;
+  /**
+   * `engine: athena`: the report's rows are counted by SQL where they lie (CSV, Parquet and ORC);
+   * the manifest is still read and verified here. Default: streamed through this machine.
+   */
+  sql?: SqlEngine;
 }
 
 const WORKERS_FROM_BYTES = 8 * 1024 * 1024;
@@ -225,6 +237,7 @@ async function readReport(
     problems,
   });
 
+  if (args.sql) return readReportWithSql(args, args.sql, report, read, ref, unverified);
   if (isOrcFormat(manifest.fileFormat)) {
     return unverified(ORC_INVENTORY, [{ file: read.location, message: `fileFormat is ORC: ${ORC_INVENTORY}` }]);
   }
@@ -292,6 +305,88 @@ async function readReport(
     };
   } catch (err) {
     await exportFile.discard();
+    throw err;
+  }
+}
+
+/** The report counted by SQL (engine: athena); a query that fails makes the report unverified with its reason. */
+async function readReportWithSql(
+  args: CollectInventoryArgs,
+  sql: SqlEngine,
+  report: ReportFolder,
+  read: ManifestRead,
+  ref: InventoryReportRef,
+  unverified: (reason: string, problems: InventoryProblem[]) => Unverified,
+): Promise<InventoryEvidence> {
+  const { bucket } = args;
+  const { manifest } = read;
+  const format = isCsvFormat(manifest.fileFormat)
+    ? 'csv'
+    : isParquetFormat(manifest.fileFormat)
+      ? 'parquet'
+      : isOrcFormat(manifest.fileFormat)
+        ? 'orc'
+        : undefined;
+  if (format === undefined) {
+    const reason = `fileFormat ${manifest.fileFormat} is not an S3 Inventory format (CSV, Parquet or ORC)`;
+    return unverified(reason, [{ file: read.location, message: reason }]);
+  }
+  const needed = format === 'csv' ? ['Key', 'Size'] : ['key', 'size'];
+  const absent = needed.filter((c) => !ref.fileSchema.includes(c));
+  if (absent.length > 0) {
+    const reason = `the report has no ${absent.join(' or ')} column, so object and byte counts cannot be made`;
+    return unverified(reason, [{ file: read.location, message: `fileSchema lacks ${absent.join(', ')}` }]);
+  }
+  const queriesBefore = sql.queries.length;
+  const queries = () => sql.queries.slice(queriesBefore);
+  const exportFile = await ExportFile.create(args.unencryptedCsvPath);
+  try {
+    const totals = new InventoryTotals(exportFile, args.largestN ?? 20);
+    const problems = await countInventoryWithSql({
+      engine: sql,
+      totals,
+      table: {
+        format,
+        fileSchema: ref.fileSchema,
+        configLocation: report.tree.locate(`${bucket}/${report.configId}/`),
+        dt: report.folder.replace(/T(\d\d)-(\d\d)Z$/, '-$1-$2'),
+        dataFiles: manifest.files.map((f) => f.key),
+        bucket,
+        configId: report.configId,
+      },
+    });
+    if (problems.length > 0) {
+      await exportFile.discard();
+      return {
+        ...unverified(`${problems.length} problem(s) in the report's rows; its counts are not used`, problems),
+        sqlQueries: queries(),
+      };
+    }
+    await exportFile.commit();
+    return {
+      ...ref,
+      status: 'ok',
+      // The data files were read by the engine, not here: their MD5 checksums are not verified.
+      files: [],
+      tally: totals.tally(),
+      deleteMarkers: totals.deleteMarkers,
+      unknownStatus: { ...totals.unknownStatus },
+      includesVersions: ref.fileSchema.includes(format === 'csv' ? 'VersionId' : 'version_id'),
+      unencryptedExport: { file: args.unencryptedCsvRelative, rows: exportFile.rows },
+      largestUnencrypted: totals.largest.list,
+      ...(totals.oldestUnencrypted ? { oldestUnencryptedLastModified: totals.oldestUnencrypted } : {}),
+      sqlQueries: queries(),
+    };
+  } catch (err) {
+    await exportFile.discard();
+    if (err instanceof QueryFailed) {
+      return {
+        ...unverified(`the ${sql.dialect.name} query could not be read: ${err.message}`, [
+          { file: read.location, message: err.message },
+        ]),
+        sqlQueries: queries(),
+      };
+    }
     throw err;
   }
 }

@@ -78,7 +78,7 @@ export class CsvRows implements RowSink, RowDetails {
 }
 
 /** Inventory CSV keys are URL-encoded with spaces as '+' (a literal '+' arrives as %2B). */
-function decodeInventoryKey(raw: string): string {
+export function decodeInventoryKey(raw: string): string {
   return decodeURIComponent(raw.replace(/\+/g, ' '));
 }
 

@@ -1,0 +1,148 @@
+/**
+ * One truth, two engines: the aggregation SQL (run here by DuckDB over the local fixture trees)
+ * gives what the streaming engine gives, fixture by fixture: inventory CSV and Parquet (coverage
+ * counts and bytes per status, delete markers, empty statuses, the unencrypted list, its largest
+ * and oldest), access logs of both key formats (records per bucket and day, denied uploads).
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectInventory } from '../../../src/collect/inventory/index.js';
+import { reportWindow } from '../../../src/collect/inventory/report-window.js';
+import { localTree } from '../../../src/collect/tree/index.js';
+import { periodFor } from '../../../src/config/period.js';
+import type { InventoryEvidence } from '../../../src/evidence/inventory.js';
+import { scanAccessLogs } from '../../../src/collect/access-logs/scan-access-logs.js';
+import { scanAccessLogsWithSql } from '../../../src/collect/athena/sql-access-logs.js';
+import type { AccessLogScan } from '../../../src/evidence/log-scans.js';
+import { DuckdbEngine, duckdbConnection } from '../../support/duckdb-engine.js';
+import { PARQUET_FILE_SCHEMA, writeInventoryParquet, type ParquetInventoryRow } from '../../support/duckdb-parquet.js';
+import { writeReport } from '../inventory/build-report.js';
+
+const FIXTURES = path.resolve('test/fixtures');
+let work: string;
+let engine: DuckdbEngine;
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'engine-equivalence-'));
+  engine = new DuckdbEngine(await duckdbConnection(), (l) => l, 7);
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+async function bothInventories(root: string, bucket: string, period: string, name: string) {
+  const window = reportWindow(periodFor(period, 'UTC'), { maxDaysAfterPeriod: 7 });
+  const run = async (label: string, sql?: DuckdbEngine) => {
+    const csv = path.join(work, `${name}-${label}.csv`);
+    const e = await collectInventory({
+      trees: [localTree(root)],
+      bucket,
+      window,
+      unencryptedCsvPath: csv,
+      unencryptedCsvRelative: 'exports/unencrypted.csv',
+      workers: 'in-process',
+      ...(sql ? { sql } : {}),
+    });
+    const lines = e.status === 'ok' ? (await readFile(csv, 'utf8')).split('\n').filter(Boolean) : [];
+    return { e, lines };
+  };
+  return { stream: await run('stream'), sql: await run('sql', engine) };
+}
+
+/** What both engines must agree on (the streaming engine also lists data files and their MD5s; SQL leaves them to Athena). */
+function aggregates(e: InventoryEvidence) {
+  if (e.status !== 'ok') return e;
+  const { files: _files, sqlQueries: _queries, ...rest } = e;
+  return rest;
+}
+
+describe('inventory: streaming engine = SQL on DuckDB', () => {
+  it('CSV (the basic fixture: URL-encoded keys, quotes, commas, every status)', async () => {
+    const root = path.join(FIXTURES, 'inventory', 'basic');
+    const { stream, sql } = await bothInventories(root, 'example-source-bucket', '2026-10', 'csv');
+    expect(stream.e.status).toBe('ok');
+    expect(aggregates(sql.e)).toEqual(aggregates(stream.e));
+    // The list holds the same objects (SQL lists them in key order, the stream in file order).
+    expect([...sql.lines].sort()).toEqual([...stream.lines].sort());
+    expect(sql.lines.length).toBeGreaterThan(1);
+    // Independently of both engines: the fixture's NOT-SSE rows, from the source CSVs.
+    const sources = await Promise.all(
+      ['part-1.csv', 'part-2.csv'].map((f) => readFile(path.join(FIXTURES, 'inventory', 'source', f), 'utf8')),
+    );
+    const notSse = sources
+      .join('')
+      .split('\n')
+      .filter((l) => l.includes('"NOT-SSE"')).length;
+    expect(sql.lines.length).toBe(notSse + 1); // + the header line
+  });
+
+  it('Parquet written by DuckDB (delete markers, null statuses, non-ASCII keys, two files)', async () => {
+    const root = path.join(work, 'parquet');
+    const rows = (file: number): ParquetInventoryRow[] =>
+      Array.from({ length: 900 }, (_, i) => {
+        const deleteMarker = i % 41 === 7;
+        const statuses = ['SSE-S3', 'NOT-SSE', 'SSE-KMS', null, 'DSSE-KMS', 'SSE-C', 'NOT-SSE'] as const;
+        return {
+          bucket: 'src-bucket',
+          key: `${['a b+c', 'ünï/файл', 'x,"y"'][i % 3]}-${file}-${i}`,
+          version_id: `v${file}-${i}`,
+          is_latest: i % 4 !== 0,
+          is_delete_marker: deleteMarker,
+          size: deleteMarker ? null : (i * 7919 + file) % 3_000_000,
+          last_modified_date: new Date(Date.UTC(2026, 8, 1 + (i % 30), i % 24, i % 60, i % 60, i % 1000)).toISOString(),
+          storage_class: deleteMarker ? null : 'STANDARD',
+          encryption_status: deleteMarker ? null : statuses[i % statuses.length]!,
+        };
+      });
+    const files = [];
+    for (const f of [1, 2]) {
+      const file = path.join(work, `inv-${f}.parquet`);
+      await writeInventoryParquet(file, rows(f), { compression: 'zstd', rowGroupSize: 256 });
+      files.push({ name: `part-${f}.parquet`, bytes: await readFile(file) });
+    }
+    await writeReport({
+      root,
+      folder: '2026-11-01T00-00Z',
+      fileFormat: 'Parquet',
+      fileSchemaText: PARQUET_FILE_SCHEMA,
+      files,
+    });
+    const { stream, sql } = await bothInventories(root, 'src-bucket', '2026-10', 'parquet');
+    expect(stream.e.status).toBe('ok');
+    expect(aggregates(sql.e)).toEqual(aggregates(stream.e));
+    expect([...sql.lines].sort()).toEqual([...stream.lines].sort());
+    // Independently: NOT-SSE rows of both files (every 7 rows two, minus delete markers).
+    const all = [...rows(1), ...rows(2)];
+    expect(sql.lines.length - 1).toBe(all.filter((r) => r.encryption_status === 'NOT-SSE').length);
+    if (sql.e.status === 'ok') expect(sql.e.deleteMarkers).toBe(all.filter((r) => r.is_delete_marker).length);
+  });
+});
+
+/** What both engines must agree on for access logs (lines are numbered only by the stream; files are listed by it). */
+function logAggregates(scan: AccessLogScan) {
+  return {
+    recordsInPeriod: scan.recordsInPeriod,
+    byBucketDay: scan.byBucketDay,
+    denied: scan.denied.map(({ line: _line, file, ...d }) => ({ ...d, file: path.basename(file) })),
+    problems: scan.problems,
+  };
+}
+
+describe('access logs: streaming engine = SQL on DuckDB', () => {
+  const period = periodFor('2026-10', 'Europe/Berlin');
+  for (const [layout, buckets] of [
+    ['simple', ['acme-data', 'acme-logs', 'acme-archive']],
+    ['partitioned', ['acme-data']],
+  ] as const) {
+    it(`${layout} key format`, async () => {
+      const root = path.join(FIXTURES, 'access-logs', layout);
+      const stream = await scanAccessLogs(localTree(root), { period, buckets, workers: 'in-process' });
+      const sql = await scanAccessLogsWithSql({ engine, tree: localTree(root), location: root, period, buckets });
+      expect(logAggregates(sql)).toEqual(logAggregates(stream));
+      expect(stream.recordsInPeriod).toBeGreaterThan(0);
+      expect(stream.denied.length).toBeGreaterThan(0);
+    });
+  }
+});
