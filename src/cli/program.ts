@@ -185,6 +185,7 @@ function liveCollection(config: Config, opts: RunOptions): LiveCollection {
     },
     s3ForTrees: () => setup?.treeS3 ?? treeS3Client(liveOptions),
     lookupKmsEvents: async (period) => (setup ? setup.kmsEventLookup.lookup(period) : []),
+    athena: (account, region) => setup?.athenaFor(account, region),
     close: () => setup?.close(),
   };
 }

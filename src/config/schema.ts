@@ -95,7 +95,17 @@ const evidenceSources = z
   .object({
     /** Per source, the engine that reads it; every source not named here is read locally. */
     engines: z
-      .object({ inventory: sourceEngine.optional(), accessLogs: sourceEngine.optional(), cloudTrail: sourceEngine.optional() })
+      .object({
+        inventory: sourceEngine.optional(),
+        accessLogs: sourceEngine.optional(),
+        // CloudTrail trail files are read locally only, for now: Athena's CloudTrail table is not built yet.
+        cloudTrail: z
+          .object({
+            engine: z.literal('local', { error: 'CloudTrail is read by the local engine only (engine: athena is not built for it yet)' }),
+          })
+          .strict()
+          .optional(),
+      })
       .strict()
       .optional(),
     inventory: z.array(treeLocation).default([]),

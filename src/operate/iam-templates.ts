@@ -4,6 +4,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { projectRoot } from '../project-root.js';
 import { FileExistsError, writeNewFile } from './init-config.js';
+import { ATHENA_IAM_ACTION, glueActionsFor, RESULTS_S3_ACTIONS } from '../collect/athena/iam-actions.js';
 
 interface PolicyStatement {
   Sid: string;
@@ -20,6 +21,7 @@ export interface PolicyDocument {
 const READER_POLICY_FILE = 'evidence-reader-policy.json';
 const READER_ROLE_TEMPLATE_FILE = 'reader-role.cfn.yaml';
 const PUBLISHER_POLICY_FILE = 'publisher-policy.json';
+const ATHENA_POLICY_FILE = 'athena-engine-policy.json';
 
 /** The statement whose resources are the inventory / log delivery buckets (a placeholder in the JSON file). */
 const DELIVERY_SID = 'ReadInventoryAndLogDeliveriesOnly';
@@ -154,12 +156,49 @@ function publisherPolicy(
   };
 }
 
+/**
+ * `engine: athena`: what the reader role of the account that runs the queries needs besides the
+ * read-only policy (which already lets it read the delivery buckets Athena scans). Scoped to the
+ * configured workgroup, Glue database (and its tables) and results location.
+ */
+function athenaEnginePolicy(): PolicyDocument {
+  const glue = [...new Set(['CREATE DATABASE', 'CREATE EXTERNAL TABLE', 'SELECT'].flatMap(glueActionsFor))].sort();
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'RunQueriesInTheWorkgroup',
+        Effect: 'Allow',
+        Action: Object.values(ATHENA_IAM_ACTION).sort(),
+        Resource: 'arn:aws:athena:REPLACE-REGION:REPLACE-ACCOUNT:workgroup/REPLACE-WITH-WORKGROUP',
+      },
+      {
+        Sid: 'CreateAndReadTheEvidenceTables',
+        Effect: 'Allow',
+        Action: glue,
+        Resource: [
+          'arn:aws:glue:REPLACE-REGION:REPLACE-ACCOUNT:catalog',
+          'arn:aws:glue:REPLACE-REGION:REPLACE-ACCOUNT:database/REPLACE-WITH-DATABASE',
+          'arn:aws:glue:REPLACE-REGION:REPLACE-ACCOUNT:table/REPLACE-WITH-DATABASE/*',
+        ],
+      },
+      {
+        Sid: 'WriteQueryResults',
+        Effect: 'Allow',
+        Action: [...RESULTS_S3_ACTIONS],
+        Resource: ['arn:aws:s3:::REPLACE-WITH-RESULTS-BUCKET', 'arn:aws:s3:::REPLACE-WITH-RESULTS-BUCKET/*'],
+      },
+    ],
+  };
+}
+
 /** The files `s3-evidence iam` writes, by file name. */
 export function iamFiles(): Record<string, string> {
   return {
     [READER_POLICY_FILE]: readFileSync(path.join(projectRoot(), 'iam', READER_POLICY_FILE), 'utf8'),
     [READER_ROLE_TEMPLATE_FILE]: readerRoleTemplateYaml(),
     [PUBLISHER_POLICY_FILE]: `${JSON.stringify(publisherPolicy(), null, 2)}\n`,
+    [ATHENA_POLICY_FILE]: `${JSON.stringify(athenaEnginePolicy(), null, 2)}\n`,
   };
 }
 

@@ -8,6 +8,8 @@ import { emptyCloudTrailScan, scanCloudTrail } from '../collect/cloudtrail/scan-
 import { type CloudTrailScan } from '../evidence/log-scans.js';
 import { treeFor, type TreeReader } from '../collect/tree/index.js';
 import type { LogEvidence } from '../evidence/log-evidence.js';
+import { scanAccessLogsWithSql } from '../collect/athena/sql-access-logs.js';
+import { engineFor, type AthenaClientFn } from './sql-engines.js';
 
 function failedAccessLogScan(location: string, err: unknown): AccessLogScan {
   return {
@@ -42,10 +44,13 @@ export async function collectLogs(args: {
   prefetch?: number;
   /** Wraps each tree read (progress counts files and bytes through it). */
   countTree?: (tree: TreeReader) => TreeReader;
+  /** Athena clients for `engine: athena` (sql-engines.ts). */
+  athena?: AthenaClientFn;
 }): Promise<LogEvidence> {
   const { tenant, period } = args;
   const window = { startUtc: period.startUtc, endUtc: period.endUtc, timeZone: period.timeZone };
   const count = args.countTree ?? ((t: TreeReader) => t);
+  const accessLogEngine = tenant.sources.accessLogs.length === 0 ? {} : engineFor(tenant, 'accessLogs', args.athena);
   const tree = (loc: string) => count(treeFor(loc, loc.startsWith('s3://') ? args.s3?.() : undefined));
   const accessLogs =
     tenant.sources.accessLogs.length === 0
@@ -53,13 +58,22 @@ export async function collectLogs(args: {
       : await Promise.all(
           tenant.sources.accessLogs.map((loc) =>
             Promise.resolve()
-              .then(() =>
-                scanAccessLogs(tree(loc), {
+              .then(() => {
+                if (accessLogEngine.problem) throw new Error(accessLogEngine.problem);
+                if (accessLogEngine.engine)
+                  return scanAccessLogsWithSql({
+                    engine: accessLogEngine.engine,
+                    tree: tree(loc),
+                    location: loc,
+                    period: window,
+                    buckets: args.buckets,
+                  });
+                return scanAccessLogs(tree(loc), {
                   period: window,
                   buckets: args.buckets,
                   ...(args.prefetch ? { prefetch: args.prefetch } : {}),
-                }),
-              )
+                });
+              })
               .catch((err: unknown) => failedAccessLogScan(loc, err)),
           ),
         );

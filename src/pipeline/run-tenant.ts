@@ -1,3 +1,4 @@
+import { engineFor, type AthenaClientFn } from './sql-engines.js';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -80,6 +81,8 @@ export interface LiveCollection {
   s3ForTrees(): S3Client;
   /** CloudTrail LookupEvents for KMS events of the accounts `sources` opened (tenants with `sources.cloudTrailLookup`). */
   lookupKmsEvents?: KmsEventLookupFn;
+  /** An Athena client for `engine: athena` (sql-engines.ts), with the credentials `sources` opened. */
+  athena?: AthenaClientFn;
   /** Releases clients opened for the tenant. */
   close?(): void;
 }
@@ -234,10 +237,25 @@ export async function collectTenantEvidence(
     maxDaysAfterPeriod: tenant.sources.inventoryMaxDaysAfterPeriod ?? DEFAULT_INVENTORY_MAX_DAYS_AFTER_PERIOD,
     provisional: args.provisional === true,
   });
+  const inventoryEngine = engineFor(tenant, 'inventory', args.live?.athena);
   const readInventory: InventoryReader = async ({ bucket, unencryptedCsvPath, unencryptedCsvRelative }) => {
     if (trees.length === 0)
       return { bucket, status: 'missing', reason: 'no S3 Inventory location is configured for this tenant' };
-    return collectInventory({ trees, bucket, window: inventoryWindow, unencryptedCsvPath, unencryptedCsvRelative });
+    if (inventoryEngine.problem)
+      return {
+        bucket,
+        status: 'unverified',
+        reason: inventoryEngine.problem,
+        problems: [{ file: tenant.sources.inventory.join(', '), message: inventoryEngine.problem }],
+      };
+    return collectInventory({
+      trees,
+      bucket,
+      window: inventoryWindow,
+      unencryptedCsvPath,
+      unencryptedCsvRelative,
+      ...(inventoryEngine.engine ? { sql: inventoryEngine.engine } : {}),
+    });
   };
   const evidence = await collectTenant({
     tenant,
@@ -275,6 +293,7 @@ export async function collectTenantEvidence(
             buckets: evidence.buckets.map((b) => b.name),
             prefetch: work.logFiles,
             ...(args.live ? { s3: () => args.live!.s3ForTrees() } : {}),
+            ...(args.live?.athena ? { athena: args.live.athena } : {}),
             ...(args.live?.lookupKmsEvents && liveAccounts.length > 0
               ? { lookupKmsEvents: args.live.lookupKmsEvents }
               : {}),

@@ -199,9 +199,10 @@ describe('init, iam, doctor', () => {
     expect(captured.err).toContain('already exists; not overwriting it');
   });
 
-  it('iam writes the three files', async () => {
+  it('iam writes the four files', async () => {
     expect(await cli('iam', '--out', path.join(ws.root, 'iam'))).toBe(0);
     expect(readdirSync(path.join(ws.root, 'iam')).sort()).toEqual([
+      'athena-engine-policy.json',
       'evidence-reader-policy.json',
       'publisher-policy.json',
       'reader-role.cfn.yaml',

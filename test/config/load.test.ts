@@ -45,6 +45,39 @@ describe('configuration', () => {
     }
   });
 
+  it('sources.engines: engine athena per source (workgroup, database, s3:// results, optional scan limit); local by default', () => {
+    const athena = `    sources:
+      engines:
+        inventory: { engine: athena, workgroup: evidence, database: s3_evidence, resultsLocation: "s3://acme-results/athena/", scanLimitBytes: 50000000000 }
+        accessLogs: { engine: local }
+`;
+    const cfg = parseConfig(minimal.replace('    sources:\n', athena), 'tenants.yaml');
+    expect(cfg.tenants[0]!.sources.engines).toEqual({
+      inventory: {
+        engine: 'athena',
+        workgroup: 'evidence',
+        database: 's3_evidence',
+        resultsLocation: 's3://acme-results/athena/',
+        scanLimitBytes: 50_000_000_000,
+      },
+      accessLogs: { engine: 'local' },
+    });
+    expect(parseConfig(minimal, 'tenants.yaml').tenants[0]!.sources.engines).toBeUndefined();
+    expect(() => parseConfig(minimal.replace('    sources:\n', athena.replace('"s3://acme-results/athena/"', '/tmp/results')), 'x.yaml')).toThrow(
+      /tenants\[0\]\.sources\.engines\.inventory\.resultsLocation: an s3:\/\/bucket\/prefix\/ URL/,
+    );
+    expect(() => parseConfig(minimal.replace('    sources:\n', athena.replace('workgroup: evidence, ', '')), 'x.yaml')).toThrow(
+      /sources\.engines\.inventory\.workgroup/,
+    );
+    const cloudTrail = `    sources:
+      engines:
+        cloudTrail: { engine: athena }
+`;
+    expect(() => parseConfig(minimal.replace('    sources:\n', cloudTrail), 'x.yaml')).toThrow(
+      /sources\.engines\.cloudTrail\.engine: CloudTrail is read by the local engine only/,
+    );
+  });
+
   it('names the file, the path of the bad field and what was expected', () => {
     const bad = minimal.replace('"111122223333"', '"12345"');
     expect(() => parseConfig(bad, 'tenants.yaml')).toThrow(ConfigError);

@@ -72,11 +72,12 @@ describe('iam', () => {
     template = parse(await readFile(path.join(dir, 'iam', 'reader-role.cfn.yaml'), 'utf8')) as Template;
   });
 
-  it('writes the read-only policy, the role template and the publishing statement', () => {
+  it("writes the read-only policy, the role template, the publishing statement and the Athena engine's policy", () => {
     expect(written.map((f) => path.basename(f))).toEqual([
       'evidence-reader-policy.json',
       'reader-role.cfn.yaml',
       'publisher-policy.json',
+      'athena-engine-policy.json',
     ]);
   });
 

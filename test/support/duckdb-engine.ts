@@ -88,7 +88,7 @@ export class DuckdbEngine implements SqlEngine {
 }
 
 /** The view standing for AWS's inventory table over one report: its data files, with the report's dt. */
-export function inventoryView(spec: InventoryTableSpec, localOf: LocalOf): string {
+function inventoryView(spec: InventoryTableSpec, localOf: LocalOf): string {
   const root = localOf(spec.configLocation);
   const files = spec.dataFiles.map((key) => {
     const inTree = dataFileTreePath(key, spec.bucket, spec.configId);

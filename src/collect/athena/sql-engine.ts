@@ -56,7 +56,7 @@ export interface SqlEngine {
 }
 
 /** Athena's on-demand price: $5 per TB scanned (10^12 bytes), each query billed at least 10 MB. */
-export const USD_PER_TB_SCANNED = 5;
+const USD_PER_TB_SCANNED = 5;
 const MIN_BILLED_BYTES = 10_000_000;
 
 export function costOfScan(bytes: number): number {

@@ -1,3 +1,4 @@
+import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -124,4 +125,13 @@ export class RegionalClients {
     for (const c of this.made.values()) c.destroy();
     this.made.clear();
   }
+}
+
+/** Athena (engine: athena): few calls, mostly polls; the same retry and timeout manners as the rest. */
+export function athenaClientFor(
+  opts: ResolvedLiveOptions,
+  region: string,
+  credentials: AwsCredentialIdentityProvider,
+): AthenaClient {
+  return new AthenaClient(commonConfig(opts, region, credentials, 4));
 }

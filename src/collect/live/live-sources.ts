@@ -1,3 +1,4 @@
+import type { AthenaClient } from '@aws-sdk/client-athena';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
@@ -7,7 +8,7 @@ import type { AccountSource } from '../source.js';
 import { liveConfigSource } from '../aws-config/live-config-source.js';
 import type { AwsConfigSource } from '../aws-config/source.js';
 import { attempt, checkedAnswer, describeAwsError } from './aws-call.js';
-import { RegionalClients, s3ClientFor, stsClientFor } from './clients.js';
+import { RegionalClients, s3ClientFor, stsClientFor, athenaClientFor } from './clients.js';
 import { assumedRoleCredentials, baseCredentials, roleSessionName } from './credentials.js';
 import { CallLimiter } from './limiter.js';
 import { KmsEventLookup, type LookupAccount } from './kms-lookup.js';
@@ -37,6 +38,11 @@ export interface LiveSetup {
   options: ResolvedLiveOptions;
   /** CloudTrail LookupEvents (KMS events) in every readable account and its configured regions. */
   kmsEventLookup: KmsEventLookup;
+  /**
+   * An Athena client with an account's credentials (engine: athena), in `region`; default the first
+   * account that could be read. Undefined when that account cannot be read.
+   */
+  athenaFor(account: string | undefined, region: string | undefined): AthenaClient | undefined;
   /** Closes every client's sockets. */
   close(): void;
 }
@@ -101,6 +107,7 @@ export async function liveSources(tenant: TenantConfig, options: LiveOptions): P
       treeS3,
       options: opts,
       kmsEventLookup: new KmsEventLookup(opts, [], limiter),
+      athenaFor: () => undefined,
       close,
     };
   }
@@ -187,6 +194,13 @@ export async function liveSources(tenant: TenantConfig, options: LiveOptions): P
     treeS3,
     options: opts,
     kmsEventLookup,
+    athenaFor: (account, region) => {
+      const chosen = account === undefined ? lookupAccounts[0] : lookupAccounts.find((a) => a.account === account);
+      if (!chosen) return undefined;
+      const client = athenaClientFor(opts, region ?? chosen.regions[0] ?? opts.defaultRegion, chosen.credentials);
+      toClose.push(client);
+      return client;
+    },
     close,
   };
 }
