@@ -66,7 +66,7 @@ export async function countInventoryWithSql(args: SqlInventoryArgs): Promise<Inv
     if (totals.unencrypted.needsFlush) await totals.unencrypted.flush();
   }
   if (badKeys > 0)
-    problems.push({ file: where, message: `${badKeys} NOT-SSE row(s) whose Key is not valid URL encoding` });
+    problems.push({ file: where, message: `${badKeys} NOT-SSE row(s) whose Key is empty or not valid URL encoding` });
   return problems;
 }
 
