@@ -203,7 +203,16 @@ function splitRuns(text: string): Array<{ family: Family; text: string }> {
     if (last && last.family === into) last.text += glyph;
     else out.push({ family: into, text: glyph });
   }
-  return out;
+  // Spaces after an Arabic run's last word belong to the Latin that follows: laid out right to left
+  // they would land before its first word, doubling one gap and closing the next.
+  return out.flatMap((r) => {
+    const trailing = r.family === 'arabic' ? (/ +$/.exec(r.text)?.[0] ?? '') : '';
+    if (!trailing || trailing === r.text) return [r];
+    return [
+      { family: r.family, text: r.text.slice(0, -trailing.length) },
+      { family: 'base' as const, text: trailing },
+    ];
+  });
 }
 
 /** Width of `text` at size 1 in `weight`, without a document (for measuring before drawing). */
