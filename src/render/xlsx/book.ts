@@ -75,7 +75,8 @@ const WIDTH_SAMPLE = 1_000;
 // streams do not push back, so a pause is the only way to let the deflater run).
 const ROWS_PER_PAUSE = 200;
 const MIN_WIDTH = 8;
-const MAX_WIDTH = 48;
+// Wide enough for a KMS key ARN (75 characters) and most object keys; longer text wraps or is cut at a column edge.
+const MAX_WIDTH = 80;
 const MAX_WRAPPED_WIDTH = 64;
 const BANNER_COLOUR = 'FFC00000';
 const HEADER_FILL = 'FFDDEBF7';

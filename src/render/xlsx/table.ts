@@ -1,6 +1,7 @@
 import type { Wording } from '../../wording/wording.js';
 import type { Book, CellSpec, Link, SheetLayout, SheetOut } from './book.js';
 import type { CellInput, NumberFormat } from './cells.js';
+import { calendarDay, wallClock } from '../../format/zone-day.js';
 
 /** One column of a table sheet: its header, how its numbers are formatted and where its value comes from. */
 export interface Column<R> {
@@ -23,11 +24,33 @@ interface AddOptions {
 export interface ColumnSpec<R> extends Omit<Column<R>, 'header'> {
   /** Header label key under xlsx.columns.<sheet>. */
   id: string;
+  /**
+   * The column holds instants (ISO-8601) or calendar days (YYYY-MM-DD): written as real dates, as
+   * wall-clock time in `zone`, which the header names. A value that is not a date stays text.
+   */
+  when?: { zone: string; kind: 'datetime' | 'date' };
 }
 
-/** Resolve headers from templates/wording.yaml: xlsx.columns.<sheet>.<id>. */
+/** A date cell for an instant or a calendar day; the text itself when it is neither. */
+function dateValue(value: CellInput, when: NonNullable<ColumnSpec<unknown>['when']>): CellInput {
+  if (typeof value !== 'string' || value === '') return value;
+  const date =
+    when.kind === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? calendarDay(value) : wallClock(value, when.zone);
+  return date ?? value;
+}
+
+/** Resolve headers from templates/wording.yaml: xlsx.columns.<sheet>.<id>; date columns name their zone. */
 export function columnsFor<R>(w: Wording, sheet: string, specs: Array<ColumnSpec<R>>): Array<Column<R>> {
-  return specs.map(({ id, ...rest }) => ({ header: w.t(`xlsx.columns.${sheet}.${id}`), ...rest }));
+  return specs.map(({ id, when, ...rest }) => {
+    const header = w.t(`xlsx.columns.${sheet}.${id}`);
+    if (!when) return { header, ...rest };
+    return {
+      ...rest,
+      header: `${header} (${when.zone})`,
+      format: when.kind,
+      value: (row: R) => dateValue(rest.value(row), when),
+    };
+  });
 }
 
 /** The sheet layout a table needs: its columns' widths, the rows down to its header frozen. */

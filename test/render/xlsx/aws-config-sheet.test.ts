@@ -68,7 +68,7 @@ describe('AWS Config sheet, collected', () => {
       'AWS verdict',
       'Our verdict',
       'Agreement',
-      'Time (UTC)',
+      'Time (America/New_York)',
       'Changed by',
       'Detail',
     ]);
@@ -108,7 +108,7 @@ describe('AWS Config sheet, collected', () => {
       'NON_COMPLIANT',
       'PASS',
       'DISAGREE',
-      '2026-10-10T00:00:00Z',
+      '2026-10-09T20:00:00.000Z',
     ]);
     expect(row[12]).toContain('says NON_COMPLIANT as of 2026-10-10 00:00 UTC, but Default encryption enabled passes');
     expect([cellAt(s, 'H10').fill, cellAt(s, 'I10').fill, cellAt(s, 'J10').fill]).toEqual([RED, GREEN, RED]);
@@ -143,7 +143,7 @@ describe('AWS Config sheet, collected', () => {
       null,
       null,
       null,
-      '2026-10-15T08:00:00Z',
+      '2026-10-15T04:00:00.000Z',
       `arn:aws:iam::${A}:role/admin (PutKeyPolicy)`,
       'first configuration item in the period; no earlier item to compare',
     ]);
@@ -153,7 +153,7 @@ describe('AWS Config sheet, collected', () => {
       null,
       null,
       null,
-      '2026-10-12T08:00:00Z',
+      '2026-10-12T04:00:00.000Z',
       'unknown',
       'policy changed',
     ]);

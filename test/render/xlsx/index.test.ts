@@ -157,12 +157,18 @@ describe('renderXlsx on the sample packet', () => {
       'ACME Corp',
       'acme',
     ]);
-    expect([cellAt(s, 'A5').value, cellAt(s, 'B5').value]).toEqual(['Period start (UTC)', '2026-10-01T04:00:00Z']);
+    // Real dates (the reader sees a date number under a date format), the tenant's wall-clock time beside them.
+    expect([cellAt(s, 'A5').value, cellAt(s, 'B5').value, cellAt(s, 'C5').value]).toEqual([
+      'Period start (UTC)',
+      '2026-10-01T04:00:00.000Z',
+      '2026-10-01 00:00:00 America/New_York',
+    ]);
+    expect(cellAt(s, 'B5')).toMatchObject({ type: 'd', numberFormat: 'yyyy-mm-dd hh:mm:ss' });
     expect([cellAt(s, 'A6').value, cellAt(s, 'B6').value]).toEqual([
       'Period end (UTC, exclusive)',
-      '2026-11-01T04:00:00Z',
+      '2026-11-01T04:00:00.000Z',
     ]);
-    expect([cellAt(s, 'A7').value, cellAt(s, 'B7').value]).toEqual(['Generated at (UTC)', '2026-11-01T11:00:00Z']);
+    expect([cellAt(s, 'A7').value, cellAt(s, 'B7').value]).toEqual(['Generated at (UTC)', '2026-11-01T11:00:00.000Z']);
     expect(cellAt(s, 'B8')).toMatchObject({ value: 'ATTENTION', fill: RED, bold: true });
     expect(cellAt(s, 'B9').value).toBe('3 controls failing');
     expect(cellAt(s, 'B10')).toMatchObject({ value: 'INCOMPLETE', fill: AMBER });
@@ -254,7 +260,11 @@ describe('renderXlsx on the sample packet', () => {
     expect(prod[col('Bytes')]).toMatchObject({ value: 1000, numberFormat: '#,##0' });
     expect(prod[col('Unencrypted objects')]).toMatchObject({ value: 1, numberFormat: '#,##0' });
     expect(prod[col('Objects encrypted')]).toMatchObject({ value: 0.9, numberFormat: '0.000%' });
-    expect(prod[col('Inventory report date')]!.value).toBe('2026-10-31T00:00:00Z');
+    // 2026-10-31T00:00Z is 20:00 the evening before in New York: the header names the zone.
+    expect(prod[col('Inventory report date (America/New_York)')]).toMatchObject({
+      value: '2026-10-30T20:00:00.000Z',
+      type: 'd',
+    });
     expect(denied[col('Default encryption')]!.value).toBe('unreadable: AccessDenied');
     expect(denied[col('SSE enforced')]!.value).toBe('Unknown');
     expect(denied[col('Coverage')]!.value).toBe('no inventory');
@@ -324,7 +334,7 @@ describe('renderXlsx on the sample packet', () => {
       'Version id',
       'Is latest',
       'Size (bytes)',
-      'Last modified',
+      'Last modified (America/New_York)',
       'Storage class',
       'Encryption status',
     ]);
@@ -376,10 +386,10 @@ describe('renderXlsx on the sample packet', () => {
     );
   });
 
-  it('sizes columns within bounds', () => {
+  it('sizes columns within bounds (a KMS key ARN fits: 75 characters + 2)', () => {
     for (const sheet of py.sheets) {
       for (const [letter, width] of Object.entries(sheet.widths)) {
-        expect([sheet.title, letter, width >= 8 && width <= 72]).toEqual([sheet.title, letter, true]);
+        expect([sheet.title, letter, width >= 8 && width <= 82]).toEqual([sheet.title, letter, true]);
       }
     }
     // Buckets!C holds "acme-prod-data" (14) under the header "Bucket": 14 + 2 padding.
@@ -407,7 +417,7 @@ describe('renderXlsx: unencrypted object stream and cap', () => {
       null,
       'true',
       1000,
-      '2020-01-02T03:04:05.000Z',
+      '2020-01-01T22:04:05.000Z',
       'STANDARD',
       'NOT-SSE',
     ]);

@@ -164,8 +164,8 @@ describe('renderXlsx: collected denied uploads and key usage', () => {
       'Buckets (encryption context)',
       'Failures by error code',
       'Via AWS service',
-      'First seen (UTC)',
-      'Last seen (UTC)',
+      'First seen (America/New_York)',
+      'Last seen (America/New_York)',
     ]);
     expect([s.freezePanes, s.autoFilter]).toEqual(['A3', 'A2:M6']);
     expect(values(s, 3)).toEqual([
@@ -196,8 +196,8 @@ describe('renderXlsx: collected denied uploads and key usage', () => {
       null,
       null,
       null,
-      '2026-10-20T02:11:45.000Z',
-      '2026-10-21T03:11:15.000Z',
+      '2026-10-19T22:11:45.000Z',
+      '2026-10-20T23:11:15.000Z',
     ]);
     expect([cellAt(s, 'C5').fill, cellAt(s, 'E5').fill]).toEqual([RED, RED]);
     expect(values(s, 6).slice(2, 6)).toEqual(['s3.amazonaws.com', 'AWS service', 'Yes', 4]);
@@ -211,7 +211,7 @@ describe('renderXlsx: collected denied uploads and key usage', () => {
     expect(values(s, 2)).toEqual([
       'Key ARN',
       'Alias',
-      'Time (UTC)',
+      'Time (America/New_York)',
       'Event',
       'Principal',
       'Principal type',
@@ -225,7 +225,7 @@ describe('renderXlsx: collected denied uploads and key usage', () => {
     expect(values(s, 3)).toEqual([
       SAMPLE_KEY_ARN,
       'alias/app-data',
-      '2026-10-12T16:14:40.000Z',
+      '2026-10-12T12:14:40.000Z',
       'DisableKeyRotation',
       'arn:aws:iam::111122223333:role/platform-admin',
       'IAM role',

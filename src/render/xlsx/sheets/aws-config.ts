@@ -70,7 +70,7 @@ export async function addAwsConfigSheet(book: Book, w: Wording, p: Packet): Prom
           ? { text: w.t(`xlsx.awsConfig.agreement.${r.agreement}`), tone: AGREEMENT_TONE[r.agreement] }
           : undefined,
     },
-    { id: 'time', value: (r) => r.time },
+    { id: 'time', when: { zone: p.period.timeZone, kind: 'datetime' }, value: (r) => r.time },
     { id: 'author', value: (r) => r.author },
     { id: 'detail', wrap: true, value: (r) => r.detail },
   ]);

@@ -111,7 +111,11 @@ export async function addBucketsSheet(book: Book, w: Wording, p: Packet): Promis
     { id: 'unknownStatusObjects', format: 'count', value: measured((c) => c.unknownStatus.objects) },
     { id: 'objectsPct', format: 'pct', value: measuredPct(w, 'objectsPct') },
     { id: 'bytesPct', format: 'pct', value: measuredPct(w, 'bytesPct') },
-    { id: 'reportDate', value: (b) => (b.coverage.state === 'measured' ? b.coverage.reportDate : undefined) },
+    {
+      id: 'reportDate',
+      when: { zone: p.period.timeZone, kind: 'datetime' },
+      value: (b) => (b.coverage.state === 'measured' ? b.coverage.reportDate : undefined),
+    },
     { id: 'sseC', value: (b) => sseCText(w, b) },
     { id: 'sseCObjects', format: 'count', value: measured((c) => c.tally['SSE-C'].objects) },
     { id: 'evidence', wrap: true, value: (b) => lines(b.evidence), link: (b) => evidenceLink(b.evidence) },

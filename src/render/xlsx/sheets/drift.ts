@@ -1,3 +1,4 @@
+import { wallClock } from '../../../format/zone-day.js';
 import type { Book } from '../book.js';
 import type { DriftItem } from '../../../model/governance-sections.js';
 import type { Severity } from '../../../model/severity.js';
@@ -37,7 +38,7 @@ export async function addDriftSheet(book: Book, w: Wording, p: Packet): Promise<
     block = [
       [t('baseline.version'), b.version],
       [t('baseline.period'), b.period],
-      [t('baseline.approvedAt'), b.approvedAt],
+      [t('baseline.approvedAt'), wallClock(b.approvedAt, 'UTC') ?? b.approvedAt],
       [t('baseline.approvedBy'), b.approvedBy],
       [t('baseline.reason'), b.reason],
       [t('baseline.counts'), t('counts', s.counts)],

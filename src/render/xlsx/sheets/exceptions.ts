@@ -30,7 +30,7 @@ export async function addExceptionsSheet(book: Book, w: Wording, p: Packet): Pro
     { id: 'id', value: (e) => e.id },
     { id: 'status', value: (e) => ({ text: w.t(`xlsx.exceptionStatus.${e.status}`), tone: STATUS_TONE[e.status] }) },
     { id: 'daysLeft', value: (e) => e.daysLeft },
-    { id: 'expires', value: (e) => e.expires },
+    { id: 'expires', when: { zone: p.period.timeZone, kind: 'date' }, value: (e) => e.expires },
     { id: 'bucket', value: (e) => scopeParts(e.scope).bucket },
     { id: 'prefix', value: (e) => scopeParts(e.scope).prefix },
     { id: 'key', value: (e) => scopeParts(e.scope).key },

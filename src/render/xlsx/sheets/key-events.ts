@@ -15,7 +15,7 @@ export async function addKeyEventsSheet(book: Book, w: Wording, p: Packet, csv: 
   const columns = columnsFor<Row>(w, 'keyEvents', [
     { id: 'key', value: (e) => e.keyArn },
     { id: 'alias', value: (e) => e.alias },
-    { id: 'time', value: (e) => e.time },
+    { id: 'time', when: { zone: p.period.timeZone, kind: 'datetime' }, value: (e) => e.time },
     { id: 'event', value: (e) => e.eventName },
     { id: 'principal', value: (e) => e.principal },
     { id: 'kind', value: (e) => kindLabel(w, e.kind) },

@@ -98,8 +98,8 @@ export async function addKeyUsageSheet(book: Book, w: Wording, p: Packet, csv: s
     { id: 'buckets', wrap: true, value: (r) => r.buckets },
     { id: 'errorCodes', wrap: true, value: (r) => r.errorCodes },
     { id: 'via', value: (r) => r.via },
-    { id: 'firstSeen', value: (r) => r.firstSeen },
-    { id: 'lastSeen', value: (r) => r.lastSeen },
+    { id: 'firstSeen', when: { zone: p.period.timeZone, kind: 'datetime' }, value: (r) => r.firstSeen },
+    { id: 'lastSeen', when: { zone: p.period.timeZone, kind: 'datetime' }, value: (r) => r.lastSeen },
   ]);
   const note =
     s.state === 'collected'

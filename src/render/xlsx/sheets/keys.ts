@@ -26,7 +26,11 @@ export async function addKeysSheet(book: Book, w: Wording, p: Packet): Promise<v
       format: 'count',
       value: (k) => (k.rotation.state === 'enabled' ? k.rotation.periodDays : undefined),
     },
-    { id: 'nextRotation', value: (k) => (k.rotation.state === 'enabled' ? k.rotation.nextRotation : undefined) },
+    {
+      id: 'nextRotation',
+      when: { zone: p.period.timeZone, kind: 'datetime' },
+      value: (k) => (k.rotation.state === 'enabled' ? k.rotation.nextRotation : undefined),
+    },
     { id: 'readable', value: (k) => yesNo(w, k.readable) },
     { id: 'errorCode', value: (k) => k.errorCode },
     {

@@ -3,6 +3,7 @@ import type { Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
 import { pctFraction, type CellInput, type NumberFormat } from '../cells.js';
 import { completenessCell, statusCell } from '../labels.js';
+import { wallClock } from '../../../format/zone-day.js';
 
 /** A key/value sheet (Field, Value, Detail) followed by the missing-evidence and excluded-bucket lists. */
 
@@ -17,6 +18,14 @@ function pctOrNotMeasured(w: Wording, pct: number | null): Pick<Line, 'value' | 
   return pct === null ? { value: w.t('xlsx.values.notMeasured') } : { value: pctFraction(pct), format: 'pct' };
 }
 
+/** An instant as a real date in UTC (the field names the zone), its wall-clock time in the tenant's zone beside it. */
+function utcTime(iso: string, zone: string): Pick<Line, 'value' | 'format' | 'detail'> {
+  const utc = wallClock(iso, 'UTC');
+  const local = wallClock(iso, zone);
+  if (!utc || !local) return { value: iso };
+  return { value: utc, format: 'datetime', detail: `${local.toISOString().slice(0, 19).replace('T', ' ')} ${zone}` };
+}
+
 function summaryLines(w: Wording, p: Packet): Line[] {
   const f = (key: string) => w.t(`xlsx.summary.${key}`);
   const ofTotal = (n: number, total: number, unit: string) =>
@@ -26,9 +35,9 @@ function summaryLines(w: Wording, p: Packet): Line[] {
     { field: f('tenant'), value: p.tenant.displayName, detail: p.tenant.id },
     { field: f('operator'), value: p.operator },
     { field: f('period'), value: p.period.label, detail: p.period.timeZone },
-    { field: f('periodStartUtc'), value: p.period.startUtc },
-    { field: f('periodEndUtc'), value: p.period.endUtc },
-    { field: f('generatedAt'), value: p.generatedAt },
+    { field: f('periodStartUtc'), ...utcTime(p.period.startUtc, p.period.timeZone) },
+    { field: f('periodEndUtc'), ...utcTime(p.period.endUtc, p.period.timeZone) },
+    { field: f('generatedAt'), ...utcTime(p.generatedAt, p.period.timeZone) },
     { field: f('status'), value: statusCell(w, p.status), detail: p.statusReason },
     { field: f('headline'), value: p.headline },
     { field: f('completeness'), value: completenessCell(w, p.completeness.complete), detail: p.completeness.text },
@@ -122,7 +131,7 @@ function pageFigures(w: Wording, p: Packet): Figure[] {
 /** Field, Value, Detail: the detail and value columns wrap, the field column does not. */
 const LAYOUT = {
   columns: [
-    { min: 12, max: 32 },
+    { min: 12, max: 40 },
     { min: 12, max: 56, wrap: true },
     { min: 12, max: 72, wrap: true },
   ],

@@ -56,7 +56,7 @@ const WIDTHS = {
   versionId: 34,
   isLatest: 9,
   size: 14,
-  lastModified: 26,
+  lastModified: 20,
   storageClass: 18,
   encryptionStatus: 12,
 };
@@ -73,7 +73,12 @@ export async function addUnencryptedSheet(book: Book, w: Wording, p: Packet, sou
     { id: 'versionId', width: WIDTHS.versionId, value: (r) => r.version_id || undefined },
     { id: 'isLatest', width: WIDTHS.isLatest, value: (r) => r.is_latest || undefined },
     { id: 'size', width: WIDTHS.size, format: 'bytes', value: (r) => r.size },
-    { id: 'lastModified', width: WIDTHS.lastModified, value: (r) => r.last_modified_date || undefined },
+    {
+      id: 'lastModified',
+      width: WIDTHS.lastModified,
+      when: { zone: p.period.timeZone, kind: 'datetime' },
+      value: (r) => r.last_modified_date || undefined,
+    },
     { id: 'storageClass', width: WIDTHS.storageClass, value: (r) => r.storage_class || undefined },
     { id: 'encryptionStatus', width: WIDTHS.encryptionStatus, value: (r) => r.encryption_status || undefined },
   ]);
