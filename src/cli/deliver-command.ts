@@ -8,14 +8,21 @@ import { TOOL } from '../tool.js';
 import { UsageError } from '../errors.js';
 import { EXIT } from './exit-codes.js';
 
-/** Deliveries after `run`: every packet made and the period's portfolio. Never throws, never sets the exit code. */
+/**
+ * Deliveries after `run`: every packet made and the period's portfolio (not after a shard, which
+ * writes no portfolio). Never throws, never sets the exit code.
+ */
 export async function deliverAfterRun(
   config: Config,
   folders: string[],
   periodDir: string,
+  portfolio = true,
 ): Promise<DeliveryRun | undefined> {
   if (!config.deliveries) return undefined;
-  return deliverAll(config.deliveries, { packets: folders, portfolios: folders.length > 0 ? [periodDir] : [] });
+  return deliverAll(config.deliveries, {
+    packets: folders,
+    portfolios: portfolio && folders.length > 0 ? [periodDir] : [],
+  });
 }
 
 export function registerDeliverCommand(program: Command): void {

@@ -190,6 +190,8 @@ export interface PacketOperations {
   finish(
     outDir: string,
     period: string,
+    /** false for a shard: the period's portfolio is `s3-evidence portfolio`'s once every shard is done. */
+    portfolio?: boolean,
   ): Promise<{ summary: Record<string, unknown>; lines: string[]; failed: boolean }>;
 }
 
@@ -244,7 +246,7 @@ export async function preparePacketOperations(config: Config, opts: RunOperation
         }
       }
     },
-    async finish(outDir, period) {
+    async finish(outDir, period, portfolio = true) {
       signing?.kms.destroy();
       s3?.destroy();
       // Each tenant's summary line names a kept earlier revision; these lines are the steps after it.
@@ -266,11 +268,11 @@ export async function preparePacketOperations(config: Config, opts: RunOperation
             `${r.tenant}: PUBLISH ${r.receipt.state === 'refused_existing' ? 'REFUSED (already published there; S3 did not overwrite)' : 'FAILED'}: ${r.receipt.failure?.key} ${r.receipt.failure?.code}: ${r.receipt.failure?.message}`,
           );
       }
-      const portfolio = await writePortfolio(outDir, period, { writtenThisRun: written });
+      const portfolioFiles = portfolio ? await writePortfolio(outDir, period, { writtenThisRun: written }) : undefined;
       const failed = signatures.some((s) => 'error' in s) || receipts.some((r) => r.receipt?.state !== 'published');
       return {
         summary: {
-          portfolio: { json: portfolio.json, xlsx: portfolio.xlsx },
+          ...(portfolioFiles ? { portfolio: { json: portfolioFiles.json, xlsx: portfolioFiles.xlsx } } : {}),
           ...(signing ? { signatures } : {}),
           ...(target ? { published: receipts } : {}),
         },
@@ -281,9 +283,19 @@ export async function preparePacketOperations(config: Config, opts: RunOperation
   };
 }
 
-/** Runs `fn` holding `<out>/.s3-evidence.lock`; a second run on the same folder is refused. */
-export function withOutputLock<T>(outDir: string, fn: (lock: RunLock) => Promise<T>): Promise<T> {
-  return withRunLock(outDir, fn, { command: process.argv.slice(1).join(' ') || 'run' });
+/**
+ * Runs `fn` holding `<out>/.s3-evidence.lock` (a shard: `<out>/.s3-evidence.shard-<i>-of-<n>.lock`, so
+ * the shards of one run share the folder); a second run of the same scope on the same folder is refused.
+ */
+export function withOutputLock<T>(
+  outDir: string,
+  fn: (lock: RunLock) => Promise<T>,
+  shard?: { index: number; count: number },
+): Promise<T> {
+  return withRunLock(outDir, fn, {
+    command: process.argv.slice(1).join(' ') || 'run',
+    ...(shard ? { fileName: `.s3-evidence.shard-${shard.index}-of-${shard.count}.lock` } : {}),
+  });
 }
 
 // ---------------------------------------------------------------- verify: the signature

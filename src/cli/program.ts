@@ -23,6 +23,7 @@ import { removeStaleWorkFolders } from '../operate/stale-work.js';
 import { registerBaselineCommands } from './baseline-command.js';
 import { requirePacketFolder } from './packet-folders.js';
 import { registerSealCommands } from './seal-commands.js';
+import { registerPortfolioCommand } from './portfolio-command.js';
 import { describeSeal, reviseSealedPacket, SealedPacketError, sealOf, type Seal } from '../operate/sealed-packet.js';
 import { EvidenceReadError } from '../evidence/evidence-store.js';
 import { deliverAfterRun, registerDeliverCommand } from './deliver-command.js';
@@ -33,9 +34,13 @@ import {
   liveSources,
   resolveLiveOptions,
   treeS3Client,
+  type CallSlots,
   type LiveOptions,
   type LiveSetup,
 } from '../collect/live/index.js';
+import pLimit from 'p-limit';
+import { parseShard, shardLabel, tenantsOfShard } from '../operate/shard.js';
+import { TenantCheckpoints } from '../pipeline/checkpoints.js';
 import type { LiveCollection } from '../pipeline/run-tenant.js';
 import {
   addRunOperationOptions,
@@ -112,6 +117,8 @@ function summaryLine(r: TenantRunResult): string {
     `${r.tenant} ${r.period}: ${r.provisional ? 'PROVISIONAL ' : ''}${r.status.toUpperCase()}, ` +
     `${r.failingControls} failing control(s), evidence ${state}, ${r.folder}` +
     (r.earlierRevision ? `, earlier packet kept as ${r.earlierRevision}` : '') +
+    (r.resumed?.packet ? ', finished by the interrupted run (verified)' : '') +
+    (r.resumed?.sources ? `, resumed: ${r.resumed.sources.join(', ')} from checkpoints` : '') +
     (total !== undefined ? ` (${(total / 1000).toFixed(1)} s)` : '')
   );
 }
@@ -160,6 +167,11 @@ interface RunOptions extends CommonOptions, RunOperationOptions {
   exitPolicy?: (code: number) => number;
   profile?: string;
   endpointUrl?: string;
+  /** `i/n` or `auto/n`: only the tenants of that shard (see operate/shard.ts). */
+  shard?: string;
+  tenantsAtOnce?: number;
+  /** false (--no-resume): ignore what an interrupted run left and collect every source afresh. */
+  resume?: boolean;
 }
 
 /** Live collection for the tenants whose accounts have no offline export. */
@@ -170,8 +182,8 @@ function liveOptionsFor(config: Config, opts: RunOptions): LiveOptions {
   });
 }
 
-function liveCollection(config: Config, opts: RunOptions): LiveCollection {
-  const liveOptions = liveOptionsFor(config, opts);
+function liveCollection(config: Config, opts: RunOptions, callSlots: CallSlots): LiveCollection {
+  const liveOptions = { ...liveOptionsFor(config, opts), callSlots };
   let setup: LiveSetup | undefined;
   return {
     async sources(tenant) {
@@ -190,11 +202,24 @@ function liveCollection(config: Config, opts: RunOptions): LiveCollection {
   };
 }
 
+/** Tenants side by side in one run when neither --tenants-at-once nor collection.concurrency.tenants says. */
+const DEFAULT_TENANTS_AT_ONCE = 4;
+
+function parseTenantsAtOnce(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 256)
+    throw new UsageError(`--tenants-at-once "${value}" is not a whole number between 1 and 256`);
+  return n;
+}
+
 async function runCommand(opts: RunOptions): Promise<number> {
+  // A bad --shard is refused before the configuration is read.
+  const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
   const loaded = await loadConfig(opts.config);
   const now = opts.now ?? new Date();
   const label = periodLabel(opts.period, loaded.config, now);
-  const tenants = selectTenants(loaded.config, opts.tenant);
+  const selected = selectTenants(loaded.config, opts.tenant);
+  const tenants = shard ? tenantsOfShard(selected, shard) : selected;
   // Closed periods only: an unfinished month needs --provisional; one not begun or too old never runs.
   const periods = new Map(tenants.map((t) => [t.id, periodFor(label, t.timeZone)]));
   const refusals = tenants
@@ -207,74 +232,108 @@ async function runCommand(opts: RunOptions): Promise<number> {
     .filter((r): r is string => r !== undefined);
   if (refusals.length > 0) throw new UsageError([...new Set(refusals)].join('\n'));
   const operations = await preparePacketOperations(loaded.config, opts);
-  return withOutputLock(path.resolve(opts.out), async (lock) => {
-    const notes: string[] = [];
-    if (lock.replaced)
-      notes.push(
-        `took over the stale lock of pid ${lock.replaced.pid} on ${lock.replaced.host} (started ${lock.replaced.startedAt})`,
+  const tenantsAtOnce = opts.tenantsAtOnce ?? loaded.config.collection?.concurrency?.tenants ?? DEFAULT_TENANTS_AT_ONCE;
+  const outDir = path.resolve(opts.out);
+  return withOutputLock(
+    outDir,
+    async (lock) => {
+      const notes: string[] = [];
+      if (shard)
+        notes.push(
+          `shard ${shardLabel(shard)}: ${tenants.length} of ${selected.length} tenant(s); the period's portfolio is not written by a shard (run \`s3-evidence portfolio ${path.join(opts.out, label)}\` once every shard is done)`,
+        );
+      if (lock.replaced)
+        notes.push(
+          `took over the stale lock of pid ${lock.replaced.pid} on ${lock.replaced.host} (started ${lock.replaced.startedAt})`,
+        );
+      const own = shard ? new Set(tenants.map((t) => t.id)) : undefined;
+      for (const stale of await removeStaleWorkFolders(outDir, undefined, own))
+        notes.push(`removed ${stale.folder}, left by pid ${stale.pid}, which no longer runs`);
+      const outcomes = new Map<string, { result: TenantRunResult } | { failure: TenantFailure }>();
+      const progress = opts.progressOutput ?? progressOutput(opts.quiet ? 'none' : (opts.progress ?? 'auto'));
+      // The tenants of one process share the call slots per account and region (see CallLimiter).
+      const callSlots: CallSlots = new Map();
+      const limit = pLimit(tenantsAtOnce);
+      const checkpointsOf = (tenant: string) =>
+        TenantCheckpoints.at(outDir, { tenant, period: label, configSha256: loaded.sha256 });
+      await Promise.all(
+        tenants.map((tenant) =>
+          limit(async () => {
+            let result: TenantRunResult;
+            try {
+              result = await runTenant({
+                config: loaded.config,
+                configSha256: loaded.sha256,
+                tenant,
+                period: periods.get(tenant.id)!,
+                outDir,
+                now,
+                ...(periodTiming(periods.get(tenant.id)!, now) === 'open' ? { provisional: true } : {}),
+                live: liveCollection(loaded.config, opts, callSlots),
+                work: resolveLiveOptions(liveOptionsFor(loaded.config, opts)).work,
+                ...(progress ? { onProgress: progress.sink } : {}),
+                ...(opts.resume === false ? {} : { checkpoints: checkpointsOf(tenant.id) }),
+              });
+            } catch (err) {
+              // One tenant's failure is that tenant's: the others' packets are still made.
+              const failure = tenantFailure(tenant.id, label, err);
+              outcomes.set(tenant.id, { failure });
+              if (failure.kind === 'unexpected')
+                process.stderr.write(
+                  `s3-evidence: ${tenant.id}: unexpected failure: ${(err as Error).stack ?? String(err)}\n`,
+                );
+              return;
+            }
+            outcomes.set(tenant.id, { result });
+            await operations.afterPacket(result);
+          }),
+        ),
       );
-    for (const stale of await removeStaleWorkFolders(path.resolve(opts.out)))
-      notes.push(`removed ${stale.folder}, left by pid ${stale.pid}, which no longer runs`);
-    const results: TenantRunResult[] = [];
-    const failures: TenantFailure[] = [];
-    const progress = opts.progressOutput ?? progressOutput(opts.quiet ? 'none' : (opts.progress ?? 'auto'));
-    for (const tenant of tenants) {
-      let result: TenantRunResult;
-      try {
-        result = await runTenant({
-          config: loaded.config,
-          configSha256: loaded.sha256,
-          tenant,
-          period: periods.get(tenant.id)!,
-          outDir: path.resolve(opts.out),
-          now,
-          ...(periodTiming(periods.get(tenant.id)!, now) === 'open' ? { provisional: true } : {}),
-          live: liveCollection(loaded.config, opts),
-          work: resolveLiveOptions(liveOptionsFor(loaded.config, opts)).work,
-          ...(progress ? { onProgress: progress.sink } : {}),
-        });
-      } catch (err) {
-        // One tenant's failure is that tenant's: the others' packets are still made.
-        const failure = tenantFailure(tenant.id, label, err);
-        failures.push(failure);
-        if (failure.kind === 'unexpected')
-          process.stderr.write(
-            `s3-evidence: ${tenant.id}: unexpected failure: ${(err as Error).stack ?? String(err)}\n`,
-          );
-        continue;
+      // Reported in the configuration's order, whichever tenant finished first.
+      const results: TenantRunResult[] = [];
+      const failures: TenantFailure[] = [];
+      for (const t of tenants) {
+        const o = outcomes.get(t.id);
+        if (o && 'result' in o) results.push(o.result);
+        else if (o) failures.push(o.failure);
       }
-      results.push(result);
-      await operations.afterPacket(result);
-    }
-    const after = await operations.finish(path.resolve(opts.out), label);
-    progress?.close();
-    // Deliveries come after every packet is sealed; their failures are reported, never part of the exit code.
-    const delivered = await deliverAfterRun(
-      loaded.config,
-      results.map((r) => r.folder),
-      path.join(path.resolve(opts.out), label),
-    );
-    const code = report(
-      results,
-      opts,
-      {
-        period: label,
-        ...after.summary,
-        ...(delivered ? { deliveries: delivered.outcomes } : {}),
-        ...(delivered?.problems.length ? { deliveryProblems: delivered.problems } : {}),
-        ...(notes.length > 0 ? { notes } : {}),
-      },
-      failures,
-      (c) => (after.failed ? EXIT.unexpected : (opts.exitPolicy ?? ((x: number) => x))(c)),
-    );
-    // Lock take-overs, signing/publishing and delivery outcomes; --quiet keeps them only when something failed.
-    if (!opts.json) {
-      if (!opts.quiet || after.failed) for (const line of [...notes, ...after.lines]) process.stdout.write(`${line}\n`);
-      if (!opts.quiet || delivered?.failed)
-        for (const line of delivered?.lines ?? []) process.stdout.write(`${line}\n`);
-    }
-    return code;
-  });
+      // The run is over (not killed): its checkpoints are not taken up again; the next run collects afresh.
+      for (const t of tenants) await checkpointsOf(t.id).clear();
+      for (const r of results) notes.push(...(r.resumed?.notices ?? []));
+      const after = await operations.finish(outDir, label, shard === undefined);
+      progress?.close();
+      // Deliveries come after every packet is sealed; their failures are reported, never part of the exit code.
+      const delivered = await deliverAfterRun(
+        loaded.config,
+        results.map((r) => r.folder),
+        path.join(outDir, label),
+        shard === undefined,
+      );
+      const code = report(
+        results,
+        opts,
+        {
+          period: label,
+          ...(shard ? { shard: { index: shard.index, count: shard.count, tenants: tenants.map((t) => t.id) } } : {}),
+          ...after.summary,
+          ...(delivered ? { deliveries: delivered.outcomes } : {}),
+          ...(delivered?.problems.length ? { deliveryProblems: delivered.problems } : {}),
+          ...(notes.length > 0 ? { notes } : {}),
+        },
+        failures,
+        (c) => (after.failed ? EXIT.unexpected : (opts.exitPolicy ?? ((x: number) => x))(c)),
+      );
+      // Lock take-overs, signing/publishing and delivery outcomes; --quiet keeps them only when something failed.
+      if (!opts.json) {
+        if (!opts.quiet || after.failed)
+          for (const line of [...notes, ...after.lines]) process.stdout.write(`${line}\n`);
+        if (!opts.quiet || delivered?.failed)
+          for (const line of delivered?.lines ?? []) process.stdout.write(`${line}\n`);
+      }
+      return code;
+    },
+    shard,
+  );
 }
 
 interface FoldersOptions {
@@ -443,7 +502,7 @@ function buildProgram(): Command {
     .version(TOOL.version)
     .addHelpText(
       'after',
-      '\nExit codes: 0 every packet complete · 3 at least one packet incomplete (evidence missing or unreadable) · 2 usage or configuration error · 1 unexpected failure (verify: a packet did not verify).',
+      '\nExit codes: 0 every packet complete · 3 at least one packet incomplete (evidence missing or unreadable) · 2 usage or configuration error · 1 unexpected failure (verify, portfolio: a packet did not verify).',
     )
     .showHelpAfterError()
     .exitOverride();
@@ -491,6 +550,20 @@ function buildProgram(): Command {
     )
     .option('--profile <name>', "AWS shared-config profile for live collection (default: the SDK's credential chain)")
     .option('--endpoint-url <url>', 'send every AWS call to this endpoint (path-style S3), e.g. a local test endpoint')
+    .option(
+      '--shard <i/n>',
+      "only shard i of n (1 ≤ i ≤ n; a tenant's shard is sha256 of its id modulo n, so it never moves when other tenants come or go); auto/n takes i from AWS_BATCH_JOB_ARRAY_INDEX or JOB_COMPLETION_INDEX (0-based) + 1. A shard writes its tenants' folders only, not the portfolio: run `s3-evidence portfolio` after the last shard",
+    )
+    .option(
+      '--no-resume',
+      "collect every source afresh, ignoring what an interrupted run of the period left (by default a run killed part-way is taken up: each tenant's finished, verified packet and its checkpointed sources are reused)",
+    )
+    .addOption(
+      new Option(
+        '--tenants-at-once <n>',
+        `tenants collected side by side (default: collection.concurrency.tenants, else ${DEFAULT_TENANTS_AT_ONCE}); the per-account and region call limits hold across them`,
+      ).argParser(parseTenantsAtOnce),
+    )
     .action(async (opts: RunOptions) => {
       process.exitCode = await runCommand(opts);
     });
@@ -557,6 +630,7 @@ function buildProgram(): Command {
   registerOperateCommands(program);
   registerSealCommands(program);
   registerDeliverCommand(program);
+  registerPortfolioCommand(program);
   return program;
 }
 

@@ -168,6 +168,8 @@ const collectionSchema = z
         configHistory: positive(256),
         inventory: positive(256),
         logFiles: positive(64),
+        /** Tenants collected side by side in one run (each still bound by the limits above). */
+        tenants: positive(256),
       })
       .strict()
       .optional(),

@@ -149,6 +149,8 @@ export interface PortfolioOptions {
   /** Tenants whose packets this run has just written and verified by construction; every other folder is verified first. */
   writtenThisRun?: ReadonlySet<string>;
   check?: PacketCheck;
+  /** Tenants that should have a packet (the configuration's): one without a folder is listed as unreadable. */
+  expectedTenants?: readonly string[];
 }
 
 /**
@@ -183,6 +185,9 @@ async function readPortfolio(periodDir: string, period: string, opts: PortfolioO
         : unusableRow(e.name, 'unverified', `packet does not verify: ${problem}`),
     );
   }
+  const present = new Set(tenants.map((t) => t.tenant));
+  for (const id of opts.expectedTenants ?? [])
+    if (!present.has(id)) tenants.push(unusableRow(id, 'unreadable', 'no packet folder for this period'));
   return { portfolioVersion: 2, period, tenants: tenants.sort(byRisk) };
 }
 

@@ -32,6 +32,8 @@ export class RunLockedError extends UsageError {
 
 export interface LockOptions {
   command?: string;
+  /** The lock file's name in the output folder; default LOCK_FILE (a shard of a run takes one of its own). */
+  fileName?: string;
   now?: () => Date;
   /** A lock older than this is stale whatever its host (a container that was killed); default 12 h. */
   maxAgeMs?: number;
@@ -84,11 +86,11 @@ function staleReason(
 }
 
 /**
- * Takes `<outDir>/.s3-evidence.lock` with an exclusive create. A stale lock is moved aside (rename is
+ * Takes `<outDir>/.s3-evidence.lock` (or `options.fileName`) with an exclusive create. A stale lock is moved aside (rename is
  * atomic, so of two runs taking over the same stale lock only one wins) and the create retried once.
  */
 export async function acquireRunLock(outDir: string, options: LockOptions = {}): Promise<RunLock> {
-  const file = path.join(outDir, LOCK_FILE);
+  const file = path.join(outDir, options.fileName ?? LOCK_FILE);
   const now = options.now ?? (() => new Date());
   const judge = {
     maxAgeMs: options.maxAgeMs ?? 12 * 3600_000,

@@ -31,6 +31,8 @@ async function folders(dir: string): Promise<string[]> {
 export async function removeStaleWorkFolders(
   outDir: string,
   isAlive: (pid: number) => boolean = pidIsAlive,
+  /** Only these tenants' folders (a shard's: another shard's may belong to a live process on another host). */
+  tenants?: ReadonlySet<string>,
 ): Promise<StaleWorkFolder[]> {
   const removed: StaleWorkFolder[] = [];
   const consider = async (rel: string[], pattern: RegExp, name: string) => {
@@ -43,6 +45,8 @@ export async function removeStaleWorkFolders(
   };
   for (const period of (await folders(outDir)).filter((n) => PERIOD.test(n)).sort()) {
     for (const name of (await folders(path.join(outDir, period))).sort()) {
+      const tenant = name.startsWith('.') ? /^\.(.*)\.staging-\d+$/.exec(name)?.[1] : name;
+      if (tenants && (tenant === undefined || !tenants.has(tenant))) continue;
       if (name.startsWith('.')) await consider([period], STAGING, name);
       else
         for (const inner of (await folders(path.join(outDir, period, name))).sort())

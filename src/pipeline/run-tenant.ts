@@ -1,5 +1,5 @@
 import { engineFor, type AthenaClientFn } from './sql-engines.js';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Period } from '../config/period.js';
@@ -12,7 +12,6 @@ import type { AccountSource } from '../collect/source.js';
 import { treeFor } from '../collect/tree/index.js';
 import type { RunInfo } from '../evidence/bundle.js';
 import type { Packet } from '../model/packet.js';
-import { EvidenceWriter } from '../evidence/evidence-store.js';
 import type { WrittenEvidence } from '../evidence/written-evidence.js';
 import { configuredRoots, locationRecorder } from '../evidence/recorded-locations.js';
 import { TOOL } from '../tool.js';
@@ -29,6 +28,12 @@ import { settleRevision } from './revisions.js';
 import { DEFAULT_WORK, type WorkLimits } from '../collect/live/options.js';
 import { PhaseClock, type PhaseTimings } from './phase-times.js';
 import { countingTree, type ProgressEvent, type ProgressPhase, type ProgressSink } from './progress.js';
+import { CHECKPOINT_SOURCES, type CheckpointSource, type TenantCheckpoints } from './checkpoints.js';
+import { EvidenceWriter, loadEvidence } from '../evidence/evidence-store.js';
+import { verifyFolder, verifyMessages } from './verify-folder.js';
+import { MANIFEST_FILE } from '../workspace/manifest.js';
+import { PACKET_FILE } from '../packet-folder.js';
+import { sha256, type FileHash } from '../util/hash.js';
 
 /** The events of one tenant's run: `emit` fills in tenant and period. */
 function progressOf(args: RunTenantArgs): (...events: Array<Omit<ProgressEvent, 'tenant' | 'period'>>) => void {
@@ -67,6 +72,11 @@ export interface TenantRunResult {
   earlierRevision?: string;
   /** Wall time per phase (ms) of the run that made this packet; not part of the packet. */
   timings?: PhaseTimings;
+  /**
+   * Taken up from an interrupted run: `packet` its finished packet (verified), `sources` the
+   * checkpointed sources it copied back instead of collecting them; `notices` checkpoints not used.
+   */
+  resumed?: { packet?: true; sources?: CheckpointSource[]; notices?: string[] };
 }
 
 /** Live collection is supplied by the caller (CLI) so this module needs no AWS credentials. */
@@ -102,6 +112,18 @@ export interface RunTenantArgs {
   work?: Partial<WorkLimits>;
   /** Told of every phase's start, counts and end (see progress.ts); nothing of it enters the packet. */
   onProgress?: ProgressSink;
+  /**
+   * Checkpoint each source collected under `<out>/<period>/.resume/<tenant>/` and take up what an
+   * interrupted run of the same period left there (see checkpoints.ts). The caller clears them when
+   * its run is over.
+   */
+  checkpoints?: TenantCheckpoints;
+}
+
+/** What collection may skip (restored from checkpoints) and where each source collected is checkpointed. */
+interface CollectResume {
+  restored: ReadonlySet<CheckpointSource>;
+  save(source: CheckpointSource, known: ReadonlyMap<string, FileHash>): Promise<void>;
 }
 
 function packetFolder(outDir: string, period: string, tenant: string): string {
@@ -119,13 +141,33 @@ function isoSeconds(d: Date): string {
 export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
   const { tenant, period, config } = args;
   const finalDir = packetFolder(args.outDir, period.label, tenant.id);
+  const checkpoints = args.checkpoints;
+  const notices: string[] = [];
+  if (checkpoints) {
+    const finished = await reuseFinishedPacket(checkpoints, finalDir);
+    if ('result' in finished) {
+      args.live?.close?.();
+      return finished.result;
+    }
+    notices.push(...finished.notices);
+  }
   const staging = path.join(args.outDir, period.label, `.${tenant.id}.staging-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
   const clock = new PhaseClock();
   const emit = progressOf(args);
   try {
-    const written = await collectTenantEvidence(args, staging, clock);
+    const restored = checkpoints ? await checkpoints.restore(staging) : undefined;
+    notices.push(...(restored?.notices ?? []));
+    // The rest is collected as of the interrupted run's clock, so the packet is the one it would have made.
+    const runArgs = restored?.runClock ? { ...args, now: new Date(restored.runClock) } : args;
+    const resume: CollectResume | undefined = checkpoints
+      ? {
+          restored: new Set(restored?.sources ?? []),
+          save: (source, known) => checkpoints.save(source, staging, runArgs.now, known),
+        }
+      : undefined;
+    const written = await collectTenantEvidence(runArgs, staging, clock, resume);
     emit({ phase: 'analyze', state: 'start' });
     let rendered = false;
     const packet = await analyzeFolder(staging, {
@@ -149,10 +191,19 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
       else await rename(staging, finalDir);
       return settled;
     });
+    await checkpoints?.markFinished(await readFile(path.join(finalDir, MANIFEST_FILE), 'utf8'));
+    const resumed =
+      (restored?.sources.length ?? 0) > 0 || notices.length > 0
+        ? {
+            ...(restored?.sources.length ? { sources: restored.sources } : {}),
+            ...(notices.length > 0 ? { notices } : {}),
+          }
+        : undefined;
     return {
       ...summarise(packet, finalDir),
       ...(revision.state === 'revised' ? { earlierRevision: revision.movedTo } : {}),
       timings: clock.timings(),
+      ...(resumed ? { resumed } : {}),
     };
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
@@ -160,6 +211,31 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
   } finally {
     args.live?.close?.();
   }
+}
+
+/**
+ * The packet an interrupted run finished for this tenant, if its folder still holds exactly that
+ * packet (the manifest recorded) and it verifies; otherwise why it is made again.
+ */
+async function reuseFinishedPacket(
+  checkpoints: TenantCheckpoints,
+  finalDir: string,
+): Promise<{ result: TenantRunResult } | { notices: string[] }> {
+  const manifestSha256 = await checkpoints.finishedManifest();
+  if (manifestSha256 === undefined) return { notices: [] };
+  const tenant = path.basename(finalDir);
+  const manifest = await readFile(path.join(finalDir, MANIFEST_FILE), 'utf8').catch(() => undefined);
+  if (manifest === undefined || sha256(manifest) !== manifestSha256)
+    return { notices: [`${tenant}: the packet the interrupted run finished is no longer in place; it is made again`] };
+  const report = await verifyFolder(finalDir);
+  if (!report.ok)
+    return {
+      notices: [
+        `${tenant}: the packet the interrupted run finished does not verify (${verifyMessages(report)[0] ?? 'it does not verify'}); it is made again`,
+      ],
+    };
+  const packet = JSON.parse(await readFile(path.join(finalDir, PACKET_FILE), 'utf8')) as Packet;
+  return { result: { ...summarise(packet, finalDir), resumed: { packet: true } } };
 }
 
 /**
@@ -171,7 +247,9 @@ export async function collectTenantEvidence(
   args: RunTenantArgs,
   packetDir: string,
   clock: PhaseClock = new PhaseClock(),
+  resume?: CollectResume,
 ): Promise<WrittenEvidence> {
+  const restored = resume?.restored ?? new Set<CheckpointSource>();
   const { tenant, period, config } = args;
   const work = { ...DEFAULT_WORK, ...args.work };
   const emit = progressOf(args);
@@ -193,7 +271,9 @@ export async function collectTenantEvidence(
   let identity: RunInfo['identity'] =
     offlineAccounts.length > 0 ? { note: `offline export of ${offlineAccounts.length} account(s)` } : undefined;
   const liveAccounts = tenant.accounts.filter((a) => !a.offlineExport);
-  if (liveAccounts.length > 0) {
+  // Every source restored from a checkpoint: nothing is asked of AWS (run.json, with the identity, is restored too).
+  const allRestored = CHECKPOINT_SOURCES.every((source) => restored.has(source));
+  if (liveAccounts.length > 0 && !allRestored) {
     if (!args.live) {
       for (const a of liveAccounts)
         missingAccounts.push({
@@ -257,75 +337,86 @@ export async function collectTenantEvidence(
       ...(inventoryEngine.engine ? { sql: inventoryEngine.engine } : {}),
     });
   };
-  const evidence = await collectTenant({
-    tenant,
-    period,
-    run,
-    sources,
-    readInventory,
-    writer,
-    missingAccounts,
-    work,
-    onProgress: (p: CollectProgress) =>
-      emit({ phase: p.phase, state: p.done === 1 ? 'start' : 'update', done: p.done, total: p.total }),
-    onBucketSelected: (b) => {
-      // Only where the AWS Config phase reads: the account's configured regions.
-      const regions = tenant.accounts.find((a) => a.id === b.account)?.regions ?? [];
-      if (b.region && regions.includes(b.region))
-        liveConfig?.find((c) => c.account === b.account)?.prefetchBucket(b.region, b.name);
-    },
-    onPhaseTime: (phase, ms) => {
-      clock.add(phase === 'buckets' ? 'collectBuckets' : phase === 'keys' ? 'collectKeys' : 'collectInventory', ms);
-      emit({ phase, state: 'end', ...(phase === 'inventory' ? { bytes: inventoryRead.bytes } : {}) });
-    },
-  });
+  const evidence = restored.has('accounts') ? await loadEvidence(packetDir) : await collectAccounts();
+  async function collectAccounts() {
+    const collected = await collectTenant({
+      tenant,
+      period,
+      run,
+      sources,
+      readInventory,
+      writer,
+      missingAccounts,
+      work,
+      onProgress: (p: CollectProgress) =>
+        emit({ phase: p.phase, state: p.done === 1 ? 'start' : 'update', done: p.done, total: p.total }),
+      onBucketSelected: (b) => {
+        // Only where the AWS Config phase reads: the account's configured regions.
+        const regions = tenant.accounts.find((a) => a.id === b.account)?.regions ?? [];
+        if (b.region && regions.includes(b.region))
+          liveConfig?.find((c) => c.account === b.account)?.prefetchBucket(b.region, b.name);
+      },
+      onPhaseTime: (phase, ms) => {
+        clock.add(phase === 'buckets' ? 'collectBuckets' : phase === 'keys' ? 'collectKeys' : 'collectInventory', ms);
+        emit({ phase, state: 'end', ...(phase === 'inventory' ? { bytes: inventoryRead.bytes } : {}) });
+      },
+    });
+    await resume?.save('accounts', writer.written.fileHashes());
+    return collected;
+  }
   const logsRead = { files: 0, bytes: 0 };
-  await clock.time('collectLogs', async () =>
-    inPhase(
-      emit,
-      'logs',
-      async () =>
-        writeLogEvidence(
+  if (!restored.has('logs')) {
+    await clock.time('collectLogs', async () =>
+      inPhase(
+        emit,
+        'logs',
+        async () =>
+          writeLogEvidence(
+            writer,
+            await collectLogs({
+              tenant,
+              period,
+              buckets: evidence.buckets.map((b) => b.name),
+              prefetch: work.logFiles,
+              ...(args.live ? { s3: () => args.live!.s3ForTrees() } : {}),
+              ...(args.live?.athena ? { athena: args.live.athena } : {}),
+              ...(args.live?.lookupKmsEvents && liveAccounts.length > 0
+                ? { lookupKmsEvents: args.live.lookupKmsEvents }
+                : {}),
+              countTree: (tree) =>
+                countingTree(tree, (bytes, opened) => {
+                  logsRead.bytes += bytes;
+                  if (opened) logsRead.files++;
+                  emit({ phase: 'logs', state: 'update', done: logsRead.files, bytes: logsRead.bytes });
+                }),
+            }),
+          ),
+        () => ({ done: logsRead.files, bytes: logsRead.bytes }),
+      ),
+    );
+    await resume?.save('logs', writer.written.fileHashes());
+  }
+  if (!restored.has('awsConfig')) {
+    await clock.time('collectConfig', async () =>
+      inPhase(emit, 'awsConfig', async () =>
+        writeAwsConfigEvidence(
           writer,
-          await collectLogs({
+          await collectAwsConfigEvidence({
             tenant,
             period,
-            buckets: evidence.buckets.map((b) => b.name),
-            prefetch: work.logFiles,
-            ...(args.live ? { s3: () => args.live!.s3ForTrees() } : {}),
-            ...(args.live?.athena ? { athena: args.live.athena } : {}),
-            ...(args.live?.lookupKmsEvents && liveAccounts.length > 0
-              ? { lookupKmsEvents: args.live.lookupKmsEvents }
-              : {}),
-            countTree: (tree) =>
-              countingTree(tree, (bytes, opened) => {
-                logsRead.bytes += bytes;
-                if (opened) logsRead.files++;
-                emit({ phase: 'logs', state: 'update', done: logsRead.files, bytes: logsRead.bytes });
-              }),
+            evidence,
+            writer,
+            collectedAt,
+            historyConcurrency: work.configHistory,
+            ...(liveConfig ? { live: liveConfig } : {}),
+            liveProblems: missingAccounts,
+            onRegion: (done, total) => emit({ phase: 'awsConfig', state: 'update', done, total }),
           }),
         ),
-      () => ({ done: logsRead.files, bytes: logsRead.bytes }),
-    ),
-  );
-  await clock.time('collectConfig', async () =>
-    inPhase(emit, 'awsConfig', async () =>
-      writeAwsConfigEvidence(
-        writer,
-        await collectAwsConfigEvidence({
-          tenant,
-          period,
-          evidence,
-          writer,
-          collectedAt,
-          historyConcurrency: work.configHistory,
-          ...(liveConfig ? { live: liveConfig } : {}),
-          liveProblems: missingAccounts,
-          onRegion: (done, total) => emit({ phase: 'awsConfig', state: 'update', done, total }),
-        }),
       ),
-    ),
-  );
+    );
+    await resume?.save('awsConfig', writer.written.fileHashes());
+  }
   await clock.time('collectGovernance', async () =>
     inPhase(emit, 'governance', async () => {
       const governance = await collectGovernance({ config, tenant, period, outDir: args.outDir });

@@ -61,3 +61,36 @@ export function runIntoClosedPipe(
     child.on('close', (code, signal) => resolve({ code, signal, stderr }));
   });
 }
+
+/** What a CLI process printed and how it ended. */
+export interface CliProcessResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Starts the bundled CLI as a process of its own; `done` settles when it ends. `kill` is the child's,
+ * for tests that stop it part-way (SIGKILL: no clean-up of its own runs).
+ */
+export function startCli(
+  cli: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): { done: Promise<CliProcessResult>; kill: (signal: NodeJS.Signals) => void; stderrSoFar: () => string } {
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  const done = new Promise<CliProcessResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { done, kill: (signal) => child.kill(signal), stderrSoFar: () => stderr };
+}

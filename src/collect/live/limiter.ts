@@ -1,6 +1,6 @@
-import pLimit, { type LimitFunction } from 'p-limit';
+import pLimit from 'p-limit';
 import { describeAwsError } from './aws-call.js';
-import type { LiveService, ServiceLimits } from './options.js';
+import type { CallSlots, LiveService, ServiceLimits } from './options.js';
 
 /** Error codes that say "nothing answers there" (the endpoint, not the resource): timeouts and refused or broken connections. */
 const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
@@ -37,10 +37,16 @@ function isUnreachable(err: unknown): boolean {
  * not that times the number of resources in it.
  */
 export class CallLimiter {
-  private readonly limits = new Map<string, LimitFunction>();
   private readonly givenUp = new Map<string, string>();
 
-  constructor(private readonly perService: ServiceLimits) {}
+  /**
+   * `limits`: the slots per service, account and region; tenants collected side by side in one
+   * process share one map, so two tenants of the same account never double its calls in flight.
+   */
+  constructor(
+    private readonly perService: ServiceLimits,
+    private readonly limits: CallSlots = new Map(),
+  ) {}
 
   run<T>(service: LiveService, account: string, region: string, fn: () => Promise<T>): Promise<T> {
     const id = `${service}|${account}|${region}`;

@@ -73,7 +73,7 @@ export async function liveSources(tenant: TenantConfig, options: LiveOptions): P
   const opts = resolveLiveOptions(options);
   const runId = options.runId ?? runIdNow();
   const base = baseCredentials(options);
-  const limiter = new CallLimiter(opts.limits);
+  const limiter = new CallLimiter(opts.limits, options.callSlots);
   const baseSts = stsClientFor(opts, opts.defaultRegion, base);
   const toClose: Array<{ destroy(): void }> = [baseSts];
   const problems: LiveSetup['problems'] = [];

@@ -1,8 +1,12 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { CollectionConfig } from '../../config/schema.js';
 import { systemClock, type PacerClock } from './request-pacer.js';
+import type { LimitFunction } from 'p-limit';
 
 export type LiveService = 's3' | 'kms' | 'sts' | 'config' | 'cloudtrail';
+
+/** The call slots of a process (p-limit per `service|account|region`), shared by the tenants it collects. */
+export type CallSlots = Map<string, LimitFunction>;
 
 /** Most calls in flight at once, per account, region and service. */
 export type ServiceLimits = Record<LiveService, number>;
@@ -56,6 +60,8 @@ export interface LiveOptions {
   listBucketsPageSize?: number;
   /** The clock each account and region's LookupEvents pacing waits on; default the system clock (tests, embedding). */
   pacerClock?: (account: string, region: string) => PacerClock;
+  /** Call slots shared with the other tenants of the run (tenants collected side by side); default: the tenant's own. */
+  callSlots?: CallSlots;
 }
 
 export interface ResolvedLiveOptions {

@@ -125,6 +125,11 @@ function faceOf(file: string): fontkit.Font {
     const opened = fontkit.create(fontBytes(file));
     if (!('layout' in opened)) throw new Error(`${file} is a font collection`);
     f = opened;
+    // fontkit keeps the first Glyph made for an id, with the code points of that first request, and the
+    // PDF's ToUnicode map is read from it: made on demand, it would depend on what earlier documents of
+    // the process drew (tenants render side by side). Made here for every code point in ascending order,
+    // a glyph always carries its lowest code point, whatever was rendered before.
+    for (const cp of [...f.characterSet].sort((a, b) => a - b)) f.glyphForCodePoint(cp);
     faces.set(file, f);
   }
   return f;
