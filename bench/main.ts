@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --json] [-- --scale 0.1] [-- --rounds 3] [-- --only inventory,logs,product]
+ * npm run bench [-- --json] [-- --scale 0.1] [-- --rounds 3] [-- --only inventory,logs,product,fleet]
  * npm run bench -- --from result.json: the text form of a result saved with --json (no new run).
  * Every figure is a ratio against a reference measured in the same run (gzip -dc over the same
  * files; one call at a time against the same endpoint, interleaved), because the machines are small and noisy.
@@ -11,13 +11,15 @@ import { fileURLToPath } from 'node:url';
 import { benchProduct, formatProductBench, type ProductBenchResult } from './product/product.js';
 import type { InventoryBenchResult } from './inventory.js';
 import type { LogBenchResult } from './logs.js';
+import os from 'node:os';
+import { benchFleet, formatFleetBench, type FleetBenchResult } from './fleet.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const scaleArg = args.indexOf('--scale');
 const scale = scaleArg >= 0 ? Number(args[scaleArg + 1]) : 1;
 const onlyArg = args.indexOf('--only');
-const only: string[] = onlyArg >= 0 ? args[onlyArg + 1]!.split(',') : ['inventory', 'logs', 'product'];
+const only: string[] = onlyArg >= 0 ? args[onlyArg + 1]!.split(',') : ['inventory', 'logs', 'product', 'fleet'];
 const roundsArg = args.indexOf('--rounds');
 const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : 2;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -41,7 +43,12 @@ const saved =
   fromArg >= 0
     ? (JSON.parse(readFileSync(args[fromArg + 1]!, 'utf8')) as typeof results & { scale: number })
     : undefined;
-const results: { inventory?: InventoryBenchResult; logs?: LogBenchResult; product?: ProductBenchResult } = saved ?? {};
+const results: {
+  inventory?: InventoryBenchResult;
+  logs?: LogBenchResult;
+  product?: ProductBenchResult;
+  fleet?: FleetBenchResult;
+} = saved ?? {};
 if (saved) only.length = 0;
 if (only.includes('inventory')) results.inventory = runOne<InventoryBenchResult>('inventory');
 if (only.includes('logs')) results.logs = runOne<LogBenchResult>('logs');
@@ -54,6 +61,19 @@ if (only.includes('product')) {
       rounds,
       scaling: !args.includes('--no-scaling'),
       hungRegion: !args.includes('--no-hung-region'),
+    },
+    (line) => (json ? undefined : process.stderr.write(`  ${line}\n`)),
+  );
+}
+
+if (only.includes('fleet')) {
+  if (!json) process.stderr.write('running fleet benchmark...\n');
+  results.fleet = await benchFleet(
+    {
+      tenants: Math.max(6, Math.round(300 * scale)),
+      // Whole runs of hundreds of tenants: one round unless --rounds says otherwise.
+      rounds: roundsArg >= 0 ? rounds : 1,
+      workDir: process.env.S3_EVIDENCE_BENCH_DIR ?? path.join(os.tmpdir(), 's3-evidence-bench'),
     },
     (line) => (json ? undefined : process.stderr.write(`  ${line}\n`)),
   );
@@ -97,5 +117,6 @@ if (json) {
     );
   }
   if (results.product) lines.push(...formatProductBench(results.product));
+  if (results.fleet) lines.push(...formatFleetBench(results.fleet));
   process.stdout.write(`${lines.join('\n')}\n`);
 }

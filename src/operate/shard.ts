@@ -13,7 +13,7 @@ export interface Shard {
 }
 
 /** Environment variables that carry a 0-based array index, and who sets them. */
-export const SHARD_INDEX_VARIABLES = [
+const SHARD_INDEX_VARIABLES = [
   { name: 'AWS_BATCH_JOB_ARRAY_INDEX', setBy: 'an AWS Batch array job' },
   { name: 'JOB_COMPLETION_INDEX', setBy: 'a Kubernetes Indexed Job' },
 ] as const;

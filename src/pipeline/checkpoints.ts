@@ -13,7 +13,7 @@ import { TOOL } from '../tool.js';
 import { hashTree, sha256, sha256File, type FileHash } from '../util/hash.js';
 import { stableJson, writeFileAtomic } from '../util/atomic-write.js';
 
-export const RESUME_DIR = '.resume';
+const RESUME_DIR = '.resume';
 
 /** The units a tenant's collection is checkpointed in, in the order they are collected. */
 export const CHECKPOINT_SOURCES = ['accounts', 'logs', 'awsConfig'] as const;
@@ -120,7 +120,7 @@ export class TenantCheckpoints {
     const restored: Restored = { sources: [], notices: [] };
     for (const source of CHECKPOINT_SOURCES) {
       const problem = await this.restoreOne(source, staging, restored);
-      if (problem === 'absent') break;
+      if (typeof problem === 'object') break;
       if (problem !== undefined) {
         restored.notices.push(
           `${this.scope.tenant}: the checkpoint of ${source} is not used (${problem}); ${source} and what follows are collected again`,
@@ -137,10 +137,10 @@ export class TenantCheckpoints {
     source: CheckpointSource,
     staging: string,
     restored: Restored,
-  ): Promise<string | 'absent' | undefined> {
+  ): Promise<{ absent: true } | string | undefined> {
     const record = (await readJson(path.join(this.dir, `${source}.json`))) as
       Partial<CheckpointRecord> | undefined | null;
-    if (record === undefined) return 'absent';
+    if (record === undefined) return { absent: true };
     if (record === null || typeof record !== 'object') return `${source}.json is not readable JSON`;
     if (!this.matchesScope(record) || record.source !== source)
       return 'made for another configuration, period or tool version';

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TenantCheckpoints } from '../../src/pipeline/checkpoints.js';
+
+let root: string;
+const scope = { tenant: 'acme', period: '2026-10', configSha256: 'c'.repeat(64) };
+const clock = new Date('2026-11-02T06:00:00Z');
+
+function put(dir: string, rel: string, text: string) {
+  mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+  writeFileSync(path.join(dir, rel), text);
+}
+
+function filesOf(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string, prefix: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(path.join(d, e.name), `${prefix}${e.name}/`);
+      else out[`${prefix}${e.name}`] = readFileSync(path.join(d, e.name), 'utf8');
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
+/** A staging folder collected in two steps, checkpointed after each. */
+async function checkpointed(): Promise<TenantCheckpoints> {
+  const staging = path.join(root, 'staging-1');
+  const cp = TenantCheckpoints.at(path.join(root, 'out'), scope);
+  put(staging, 'evidence/index.json', '{"buckets":[]}');
+  put(staging, 'evidence/accounts/1/list-buckets.json', '{"outcome":"ok"}');
+  await cp.save('accounts', staging, clock);
+  put(staging, 'evidence/logs/cloudtrail.json', '{"files":3}');
+  await cp.save('logs', staging, clock);
+  put(staging, 'evidence/aws-config/summary.json', '{"rules":1}');
+  await cp.save('awsConfig', staging, clock);
+  return cp;
+}
+
+beforeEach(() => {
+  root = mkdtempSync(path.join(os.tmpdir(), 's3e-checkpoints-'));
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+describe('TenantCheckpoints', () => {
+  it('keeps each source the files it added, with their sha256, outside the packet folder', async () => {
+    await checkpointed();
+    const dir = path.join(root, 'out', '2026-10', '.resume', 'acme');
+    const logs = JSON.parse(readFileSync(path.join(dir, 'logs.json'), 'utf8')) as {
+      runClock: string;
+      files: Array<{ path: string; sha256: string; size: number }>;
+    };
+    const text = '{"files":3}';
+    expect(logs.files).toEqual([
+      {
+        path: 'evidence/logs/cloudtrail.json',
+        sha256: createHash('sha256').update(text).digest('hex'),
+        size: text.length,
+      },
+    ]);
+    expect(logs.runClock).toBe('2026-11-02T06:00:00.000Z');
+    expect(filesOf(path.join(dir, 'accounts'))).toEqual({
+      'evidence/index.json': '{"buckets":[]}',
+      'evidence/accounts/1/list-buckets.json': '{"outcome":"ok"}',
+    });
+  });
+
+  it('restores every source into a new staging folder, as collected', async () => {
+    const cp = await checkpointed();
+    const staging = path.join(root, 'staging-2');
+    const restored = await cp.restore(staging);
+    expect(restored).toEqual({
+      sources: ['accounts', 'logs', 'awsConfig'],
+      runClock: '2026-11-02T06:00:00.000Z',
+      notices: [],
+    });
+    expect(filesOf(staging)).toEqual(filesOf(path.join(root, 'staging-1')));
+  });
+
+  it('drops a checkpoint whose file was changed, and the ones after it, with a notice', async () => {
+    const cp = await checkpointed();
+    const dir = path.join(root, 'out', '2026-10', '.resume', 'acme');
+    writeFileSync(path.join(dir, 'logs', 'evidence', 'logs', 'cloudtrail.json'), '{"files":0}');
+    const staging = path.join(root, 'staging-2');
+    const restored = await cp.restore(staging);
+    expect(restored.sources).toEqual(['accounts']);
+    expect(restored.notices).toEqual([
+      'acme: the checkpoint of logs is not used (evidence/logs/cloudtrail.json does not match its recorded sha256); logs and what follows are collected again',
+    ]);
+    expect(Object.keys(filesOf(staging)).sort()).toEqual([
+      'evidence/accounts/1/list-buckets.json',
+      'evidence/index.json',
+    ]);
+    expect(existsSync(path.join(dir, 'logs.json'))).toBe(false);
+    expect(existsSync(path.join(dir, 'awsConfig.json'))).toBe(false);
+    expect(existsSync(path.join(dir, 'accounts.json'))).toBe(true);
+  });
+
+  it('uses no checkpoint of another configuration', async () => {
+    await checkpointed();
+    const other = TenantCheckpoints.at(path.join(root, 'out'), { ...scope, configSha256: 'd'.repeat(64) });
+    const restored = await other.restore(path.join(root, 'staging-2'));
+    expect(restored.sources).toEqual([]);
+    expect(restored.notices[0]).toBe(
+      'acme: the checkpoint of accounts is not used (made for another configuration, period or tool version); accounts and what follows are collected again',
+    );
+  });
+
+  it('refuses a record that names a path outside the staging folder, and writes nothing there', async () => {
+    const cp = await checkpointed();
+    const dir = path.join(root, 'out', '2026-10', '.resume', 'acme');
+    const record = JSON.parse(readFileSync(path.join(dir, 'accounts.json'), 'utf8')) as {
+      files: Array<{ path: string }>;
+    };
+    record.files[0]!.path = '../../escaped.json';
+    writeFileSync(path.join(dir, 'accounts.json'), JSON.stringify(record));
+    const restored = await cp.restore(path.join(root, 'staging-2'));
+    expect(restored.sources).toEqual([]);
+    expect(restored.notices[0]).toContain('(a file entry is malformed)');
+    expect(existsSync(path.join(root, 'escaped.json'))).toBe(false);
+  });
+
+  it('names a finished packet only for its own scope, and clears everything', async () => {
+    const cp = await checkpointed();
+    await cp.markFinished('{"manifest":1}');
+    expect(await cp.finishedManifest()).toBe(createHash('sha256').update('{"manifest":1}').digest('hex'));
+    const other = TenantCheckpoints.at(path.join(root, 'out'), { ...scope, period: '2026-10', tenant: 'globex' });
+    expect(await other.finishedManifest()).toBeUndefined();
+    await cp.clear();
+    expect(existsSync(path.join(root, 'out', '2026-10', '.resume'))).toBe(false);
+  });
+});
