@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CallLimiter } from '../../../src/collect/live/limiter.js';
 import type { CallSlots } from '../../../src/collect/live/options.js';
 
-const LIMITS = { s3: 2, kms: 1, sts: 1, config: 1 };
+const LIMITS = { s3: 2, kms: 1, sts: 1, config: 1, cloudtrail: 1 };
 
 /** Runs `calls` calls through the limiters in turn; returns the most in flight per account. */
 async function mostInFlight(
