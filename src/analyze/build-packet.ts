@@ -19,6 +19,7 @@ import { bySeverity } from '../model/severity.js';
 import { governanceSections, trendSection, type GovernanceResult } from './governance.js';
 import type { GovernanceEvidence } from '../evidence/governance-evidence.js';
 import { keyResult } from './keys.js';
+import { tableBucketsMissing, tableBucketsSection } from './table-buckets.js';
 import { importedMaterialFindings } from './key-custody.js';
 import { decideStatus, unusableKeyFindings } from './status.js';
 import type { LogExportRows } from '../model/export-rows.js';
@@ -79,7 +80,9 @@ function unexplainedNotEvaluated(
 ): MissingEvidence[] {
   const named = new Set(missing.map((m) => m.scope));
   const scopeOf = (resource: string, controlId: string) => {
-    if (CONTROLS.find((c) => c.id === controlId)?.scope !== 'keys') return `bucket ${resource}`;
+    const scope = CONTROLS.find((c) => c.id === controlId)?.scope;
+    if (scope === 'tables') return resource.includes('/') ? `table ${resource}` : `table bucket ${resource}`;
+    if (scope !== 'keys') return `bucket ${resource}`;
     const key = firstByKey(keys, 'name', (k) => [k.alias, k.arn, k.reference].filter((n) => n !== undefined)).get(
       resource,
     );
@@ -146,7 +149,12 @@ export function analyzeEvidence({
   const buckets = ev.buckets.map((b) => bucketResult(b, ev.tenant, keys));
   // Evidence recorded before frameworks were selectable keeps the mapping its packet was issued with.
   const frameworks = selectFrameworks(catalog.frameworks, ev.tenant.frameworks ?? LEGACY_FRAMEWORKS);
-  const evaluated = evaluateControls({ buckets, keys }, { ...catalog, frameworks }, wording);
+  const tableBuckets = ev.tableBuckets ? tableBucketsSection(ev.tableBuckets, ev.keys, keys) : undefined;
+  const evaluated = evaluateControls(
+    { buckets, keys, tableBuckets: tableBuckets?.buckets ?? [] },
+    { ...catalog, frameworks },
+    wording,
+  );
   const controlSeverity = new Map([...catalog.metadata].map(([id, meta]) => [id, meta.severity] as const));
   const gov = governanceSections(ev, governance, evaluated.controls, keys, wording, controlSeverity);
   const controls = gov.controls;
@@ -177,6 +185,7 @@ export function analyzeEvidence({
     ),
     ...guardrails.missing,
     ...awsConfig.missing,
+    ...(tableBuckets ? tableBucketsMissing(tableBuckets) : []),
   ];
   missing.push(...unexplainedNotEvaluated(controls, missing, keys));
   const coverage = summariseCoverage(buckets.map((b) => b.coverage));
@@ -245,6 +254,7 @@ export function analyzeEvidence({
     excludedBuckets: ev.excludedBuckets,
     scopeUndetermined: ev.undeterminedBuckets,
     keys,
+    ...(tableBuckets ? { tableBuckets } : {}),
     controls,
     frameworks: frameworkResults(frameworks, controls),
     findings: findings.map((f, i) => ({ id: `F-${String(i + 1).padStart(3, '0')}`, ...f })),

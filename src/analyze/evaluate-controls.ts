@@ -87,7 +87,8 @@ export function evaluateControls(
       verdict: aggregateVerdict(
         counts,
         judgements.length,
-        control.scope === 'keys' ? 'not_applicable' : 'not_evaluated',
+        // No customer key, or no table bucket, is normal; no general purpose bucket in scope is not.
+        control.scope === 'buckets' ? 'not_evaluated' : 'not_applicable',
       ),
       summary,
       counts,

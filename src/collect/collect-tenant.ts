@@ -9,6 +9,7 @@ import { hashTree } from '../util/hash.js';
 import { parseKeyReference } from './key-reference.js';
 import { KeyReads } from './key-reads.js';
 import { DEFAULT_WORK } from './live/options.js';
+import { collectTableBuckets } from './table-buckets.js';
 import { regionFromLocationConstraint, selectByName, selectByTags } from './select-buckets.js';
 import {
   BUCKET_EXTRA_OPERATIONS,
@@ -111,6 +112,8 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
     }
   };
 
+  // Table buckets are read beside the general purpose ones; their keys join the same key reads.
+  const tableBucketsRead = collectTableBuckets({ tenant, sources: args.sources, writer, keyReads });
   // Accounts side by side (each has its own limits); their results are merged in the configured order.
   const perAccount = await timed('buckets', () =>
     Promise.all(
@@ -167,6 +170,7 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
       selected.push(r.bucket);
     }
   }
+  const tableBuckets = await tableBucketsRead;
   const keys = await timed('keys', () => keyReads.gather(accounts));
   const buckets = await timed('inventory', () => readInventories(selected, args, work.inventory));
   const evidence = {
@@ -180,6 +184,7 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
       (a, b) => a.account.localeCompare(b.account) || a.name.localeCompare(b.name),
     ),
     keys,
+    tableBuckets,
     collectionProblems: problems,
   };
   await writeEvidenceIndex(writer, evidence);

@@ -17,6 +17,17 @@ export const BUCKET_EXTRA_OPERATIONS = [
 ] as const;
 export type BucketExtraOperation = (typeof BUCKET_EXTRA_OPERATIONS)[number];
 
+/** S3 Tables reads: `ListTableBuckets` is per region, the others name a table bucket (and a table). */
+export type TablesOperation =
+  'ListTableBuckets' | 'GetTableBucketEncryption' | 'ListNamespaces' | 'ListTables' | 'GetTableEncryption';
+
+/** Parameters of an S3 Tables read, as the API names them. */
+export interface TablesParameters {
+  tableBucketARN?: string;
+  namespace?: string;
+  name?: string;
+}
+
 /** Further per-key reads, filed under `KeyEvidence.extra` (keyed by operation name). */
 export type KeyExtraOperation = 'ListResourceTags';
 
@@ -36,6 +47,8 @@ export interface AccountSource {
   listAliases(region: string): Promise<EvidenceRecord<ListAliasesOutput>>;
   /** `keyId` is a key id, key ARN, alias name or alias ARN; `region` the key's region. */
   keyCall(operation: KeyOperation | KeyExtraOperation, keyId: string, region: string): Promise<EvidenceRecord>;
+  /** One S3 Tables read in `region`; list operations return every page merged into one answer. */
+  tablesCall(operation: TablesOperation, parameters: TablesParameters, region: string): Promise<EvidenceRecord>;
 }
 
 /** The IAM action recorded for an operation, e.g. GetBucketEncryption -> s3:GetEncryptionConfiguration. */
@@ -44,6 +57,7 @@ export const IAM_ACTION: Record<
   | BucketExtraOperation
   | KeyOperation
   | KeyExtraOperation
+  | TablesOperation
   | 'ListBuckets'
   | 'ListAliases'
   | 'ListObjectsV2'
@@ -69,4 +83,9 @@ export const IAM_ACTION: Record<
   GetKeyRotationStatus: 'kms:GetKeyRotationStatus',
   GetKeyPolicy: 'kms:GetKeyPolicy',
   ListResourceTags: 'kms:ListResourceTags',
+  ListTableBuckets: 's3tables:ListTableBuckets',
+  GetTableBucketEncryption: 's3tables:GetTableBucketEncryption',
+  ListNamespaces: 's3tables:ListNamespaces',
+  ListTables: 's3tables:ListTables',
+  GetTableEncryption: 's3tables:GetTableEncryption',
 };

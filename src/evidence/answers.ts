@@ -111,6 +111,50 @@ const S3_ANSWERS = {
   }),
 } as const;
 
+/** A table bucket's or table's encryption: SSE-KMS always names its key (the answer is unreadable without one). */
+const tableEncryption = z.object({
+  encryptionConfiguration: z
+    .object({ sseAlgorithm: z.enum(['AES256', 'aws:kms']), kmsKeyArn: nonEmpty.optional() })
+    .refine((c) => c.sseAlgorithm !== 'aws:kms' || c.kmsKeyArn !== undefined, {
+      error: 'expected kmsKeyArn with sseAlgorithm aws:kms',
+      path: ['kmsKeyArn'],
+    }),
+});
+
+/** S3 Tables (REST-JSON): every list is always sent, so a missing list is unreadable, never empty. */
+const S3TABLES_ANSWERS = {
+  's3tables:ListTableBuckets': z.object({
+    tableBuckets: z.array(
+      z.object({
+        arn: nonEmpty.regex(
+          /^arn:aws[-a-z0-9]*:s3tables:[-a-z0-9]+:\d{12}:bucket\/[a-z0-9_-]{3,63}$/,
+          'expected a table bucket ARN',
+        ),
+        name: nonEmpty,
+        ownerAccountId: z.string().optional(),
+        createdAt: timestamp.optional(),
+        tableBucketId: z.string().optional(),
+        type: z.string().optional(),
+      }),
+    ),
+  }),
+  's3tables:GetTableBucketEncryption': tableEncryption,
+  's3tables:ListNamespaces': z.object({
+    namespaces: z.array(z.object({ namespace: z.array(nonEmpty).min(1) })),
+  }),
+  's3tables:ListTables': z.object({
+    tables: z.array(
+      z.object({
+        namespace: z.array(nonEmpty).min(1),
+        name: nonEmpty,
+        tableARN: z.string().optional(),
+        type: z.string().optional(),
+      }),
+    ),
+  }),
+  's3tables:GetTableEncryption': tableEncryption,
+} as const;
+
 const KMS_ANSWERS = {
   'kms:DescribeKey': z.object({
     KeyMetadata: z.object({
@@ -271,6 +315,7 @@ export const INVENTORY_MANIFEST = z.object({
 /** The documented shape of every AWS answer the tool keeps, by "service:Operation". */
 export const AWS_ANSWER_SHAPES: Readonly<Record<string, z.ZodType>> = {
   ...S3_ANSWERS,
+  ...S3TABLES_ANSWERS,
   ...KMS_ANSWERS,
   ...CONFIG_ANSWERS,
   ...STS_ANSWERS,

@@ -11,6 +11,10 @@ const BUCKET = /^[a-z0-9](?:[a-z0-9.-]{1,61})[a-z0-9]$/;
 const LEGACY_BUCKET = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{1,253})[A-Za-z0-9]$/;
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 const ACCOUNT = /^\d{12}$/;
+// S3 Tables (API reference): table bucket names 3-63 of a-z, 0-9 and '-', starting and ending with a
+// letter or digit; namespace and table names 1-255 of a-z, 0-9 and '_'.
+const TABLE_BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+const TABLE_NAME = /^[a-z0-9_]{1,255}$/;
 const PARTITION = 'aws(?:-[a-z]+)*';
 // A key id is a UUID, or mrk- and 32 hex digits for a multi-Region key.
 const KEY_ID_BODY =
@@ -50,6 +54,8 @@ export const IDENTIFIER_FORMATS = {
   region: 'an AWS Region code such as eu-west-1',
   account: 'a 12-digit AWS account id',
   kmsKey: 'a KMS key id (UUID or mrk-…), key ARN, alias name (alias/…) or alias ARN',
+  tableBucket: 'an S3 table bucket name (3-63 characters of a-z, 0-9 and "-")',
+  tableName: 'an S3 Tables namespace or table name (1-255 characters of a-z, 0-9 and "_")',
 } as const;
 
 /** Why `value` cannot be used as a `kind`, or undefined when it fits AWS's format. */
@@ -62,7 +68,11 @@ export function identifierProblem(kind: keyof typeof IDENTIFIER_FORMATS, value: 
         ? isRegion(value)
         : kind === 'account'
           ? isAccountId(value)
-          : isKmsKeyReference(value));
+          : kind === 'tableBucket'
+            ? TABLE_BUCKET.test(value)
+            : kind === 'tableName'
+              ? TABLE_NAME.test(value)
+              : isKmsKeyReference(value));
   if (ok) return undefined;
   const shown = typeof value === 'string' ? quoteIdentifier(value) : `a ${value === null ? 'null' : typeof value}`;
   return `${shown} is not ${IDENTIFIER_FORMATS[kind]}`;

@@ -93,3 +93,20 @@ export interface GetKeyPolicyOutput {
 export interface ListAliasesOutput {
   Aliases?: Array<{ AliasName?: string; AliasArn?: string; TargetKeyId?: string }>;
 }
+
+/** S3 Tables: a table bucket's or table's encryption (AES256, or aws:kms with its key ARN). */
+export interface TableEncryptionOutput {
+  encryptionConfiguration?: { sseAlgorithm?: string; kmsKeyArn?: string };
+}
+
+export interface ListTableBucketsOutput {
+  tableBuckets?: Array<{ arn?: string; name?: string; ownerAccountId?: string; type?: string }>;
+}
+
+export interface ListNamespacesOutput {
+  namespaces?: Array<{ namespace?: string[] }>;
+}
+
+export interface ListTablesOutput {
+  tables?: Array<{ namespace?: string[]; name?: string; tableARN?: string }>;
+}

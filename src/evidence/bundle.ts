@@ -14,6 +14,7 @@ import type {
 } from './aws-shapes.js';
 import type { InventoryEvidence } from './inventory.js';
 import type { FiledRecord } from './record.js';
+import type { TableBucketRegionEvidence } from './table-buckets.js';
 
 /** Who collected the evidence, when and how. Analysis takes its clock from here, never the wall clock. */
 export interface RunInfo {
@@ -95,6 +96,8 @@ export interface TenantEvidence {
   /** Buckets whose tags decide membership and could not be read: named, never excluded, never judged. */
   undeterminedBuckets: ExcludedBucket[];
   keys: KeyEvidence[];
+  /** S3 table buckets per account and region; absent in evidence collected before they were read. */
+  tableBuckets?: TableBucketRegionEvidence[];
   /** Problems that stopped a whole source (e.g. an offline export folder missing). */
   collectionProblems: Array<{ scope: string; message: string }>;
   files: EvidenceFile[];

@@ -19,6 +19,7 @@ import { stableJson } from '../util/atomic-write.js';
 import { recordAsIs, recordedJson, type RecordLocations } from './recorded-locations.js';
 import { hashTree } from '../util/hash.js';
 import { WrittenEvidence } from './written-evidence.js';
+import { readTableBucketIndex, tableBucketIndex, type TableBucketIndex } from './table-buckets.js';
 import { isRefusedRead, readConfinedText } from '../util/confined-read.js';
 
 /**
@@ -135,6 +136,8 @@ interface EvidenceIndex {
     files: { describe: string; rotation?: string; policy?: string };
     extra?: Record<string, string>;
   }>;
+  /** Absent in evidence collected before table buckets were read. */
+  tableBuckets?: TableBucketIndex[];
   collectionProblems: Array<{ scope: string; message: string }>;
 }
 
@@ -189,6 +192,7 @@ export async function writeEvidenceIndex(writer: EvidenceWriter, ev: Omit<Tenant
       },
       ...(k.extra ? { extra: extraFiles(k.extra) } : {}),
     })),
+    ...(ev.tableBuckets ? { tableBuckets: tableBucketIndex(ev.tableBuckets) } : {}),
     collectionProblems: ev.collectionProblems,
   };
   await writer.writeJson(evidencePaths.run, ev.run);
@@ -287,6 +291,7 @@ export async function loadEvidence(packetDir: string, written?: WrittenEvidence)
     ...(k.files.policy ? { policy: await readRecordOf(k.files.policy) } : {}),
     ...(await readExtra(packetDir, k.extra, written)),
   }));
+  const tableBuckets = index.tableBuckets ? await readTableBucketIndex(index.tableBuckets, readRecordOf) : undefined;
   const files = await hashTree(packetDir, EVIDENCE_DIR, written?.fileHashes());
   return {
     run,
@@ -297,6 +302,7 @@ export async function loadEvidence(packetDir: string, written?: WrittenEvidence)
     excludedBuckets: index.excludedBuckets,
     undeterminedBuckets: index.undeterminedBuckets ?? [],
     keys,
+    ...(tableBuckets ? { tableBuckets } : {}),
     collectionProblems: index.collectionProblems,
     files,
   };

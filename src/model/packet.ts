@@ -11,6 +11,7 @@ import type { Verdict, Severity } from './shared.js';
 import type { DeniedUploadsSection, KeyUsageSection } from './log-sections.js';
 import type { DriftSection, ExceptionsSection, TrendSection } from './governance-sections.js';
 import type { AwsConfigSection } from './config-sections.js';
+import type { TableBucketsSection } from './table-buckets.js';
 
 /** 2: packets record the frameworks they were made with (`frameworks`) and references carry `short`. */
 export const PACKET_SCHEMA_VERSION = 2;
@@ -252,6 +253,8 @@ export interface Packet {
   /** Buckets whose membership depends on tags that could not be read: neither judged nor excluded. */
   scopeUndetermined: Array<{ name: string; account: string; reason: string }>;
   keys: KeyResult[];
+  /** S3 table buckets: each account and region's list and the buckets in scope; absent in packets made before they were read. */
+  tableBuckets?: TableBucketsSection;
   controls: ControlResult[];
   /**
    * The frameworks the tenant's packet shows, in the configured order, with their requirements. Absent in

@@ -29,6 +29,7 @@ const B = '222222222222';
 const CALLER = '999900000000';
 let fake: FakeAws;
 let run: LiveRun;
+let tablesRun: LiveRun | undefined;
 let doctorReady: boolean | undefined;
 
 beforeAll(async () => {
@@ -72,6 +73,7 @@ beforeAll(async () => {
           },
         ],
         keys: [{ id: 'k-data', region: 'eu-west-1', aliases: ['alias/acme-data'], rotation: { enabled: true }, tags: { team: 'data' } }],
+        tableBuckets: [{ name: 'acme-lake', region: 'eu-west-1', namespaces: [{ name: 'sales', tables: [{ name: 'orders' }] }] }],
         trails: [{ name: 'main', homeRegion: 'us-east-1', multiRegion: true, s3BucketName: 'acme-inventory' }],
         configRecorders: [{ region: 'eu-west-1', recording: true }],
         configRules: [{ region: 'eu-west-1', name: 'sse', sourceIdentifier: 'S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED', results: [{ resourceType: 'AWS::S3::Bucket', resourceId: 'acme-data', compliance: 'COMPLIANT' }] }],
@@ -101,6 +103,11 @@ beforeAll(async () => {
         collectInventory({ trees: [s3Tree(setup.treeS3, 's3://acme-inventory/inv/')], window: reportWindow(periodFor('2026-10', 'UTC'), { maxDaysAfterPeriod: 7 }), ...a }),
     },
   );
+  // Table buckets are judged only where names select them (their tags are not read): a name-selected tenant.
+  tablesRun = await collectLive(
+    fake,
+    tenant({ id: 'acme-lake', accounts: [{ id: A, roleArn: `arn:aws:iam::${A}:role/EvidenceReader`, externalId: 'ext-1', regions: ['eu-west-1'] }], buckets: { include: ['acme-lake'] } }),
+  );
   const acme = tenant({
     id: 'acme',
     accounts: [{ id: A, roleArn: `arn:aws:iam::${A}:role/EvidenceReader`, externalId: 'ext-1', regions: ['eu-west-1'] }],
@@ -110,6 +117,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await run?.cleanup();
+  await tablesRun?.cleanup();
   await fake?.close();
 });
 
@@ -161,13 +169,15 @@ it('every S3, KMS, CloudTrail and Config operation sent maps to an action in the
 it('STS: AssumeRole only as the caller (the caller\'s permission), GetCallerIdentity (no permission needed), nothing else', () => {
   const sts = fake.recorder.calls.filter((c) => c.service === 'sts');
   expect([...new Set(sts.map((c) => c.operation))].sort()).toEqual(['AssumeRole', 'GetCallerIdentity']);
-  // one AssumeRole for the collection, one for doctor; both signed by the caller
-  expect(sts.filter((c) => c.operation === 'AssumeRole').map((c) => c.account)).toEqual([CALLER, CALLER]);
+  // one AssumeRole per collection (tag-selected and name-selected tenant), one for doctor; all signed by the caller
+  expect(sts.filter((c) => c.operation === 'AssumeRole').map((c) => c.account)).toEqual([CALLER, CALLER, CALLER]);
 });
 
 it('sends no write operation', () => {
   const calls = fake.recorder.calls;
   expect(calls.filter((c) => /^(Put|Delete|Create|Update)/.test(c.operation))).toEqual([]);
   expect(calls.filter((c) => c.service === 's3' && !['GET', 'HEAD'].includes(c.method))).toEqual([]);
-  expect(calls.filter((c) => c.service !== 's3' && c.method !== 'POST')).toEqual([]);
+  // S3 Tables is REST-JSON: its reads are GETs, like S3's.
+  expect(calls.filter((c) => c.service === 's3tables' && c.method !== 'GET')).toEqual([]);
+  expect(calls.filter((c) => !['s3', 's3tables'].includes(c.service) && c.method !== 'POST')).toEqual([]);
 });

@@ -1,10 +1,13 @@
 import type { BucketResult, KeyResult } from '../../model/packet.js';
 import type { Verdict } from '../../model/shared.js';
+import type { TableBucketResult } from '../../model/table-buckets.js';
 
 /** What controls judge: the per-bucket and per-key facts derived from evidence. */
 export interface ControlFacts {
   buckets: BucketResult[];
   keys: KeyResult[];
+  /** S3 table buckets in scope (none in evidence collected before they were read). */
+  tableBuckets?: TableBucketResult[];
 }
 
 export interface Judgement {
@@ -20,7 +23,7 @@ export interface Judgement {
 export interface Control {
   /** Equals the folder name and the `id` in control.yaml. */
   id: string;
-  /** What the control is judged over, for the scope line: "buckets" or "keys". */
-  scope: 'buckets' | 'keys';
+  /** What the control is judged over, for the scope line: "buckets", "keys" or "tables". */
+  scope: 'buckets' | 'keys' | 'tables';
   evaluate(facts: ControlFacts): Judgement[];
 }

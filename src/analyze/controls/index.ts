@@ -5,6 +5,7 @@ import { control as objectsEncrypted } from './s3-objects-encrypted/control.js';
 import { control as deniesUnencryptedUploads } from './s3-policy-denies-unencrypted-uploads/control.js';
 import { control as deniesInsecureTransport } from './s3-policy-denies-insecure-transport/control.js';
 import { control as sseCUploadsBlocked } from './s3-sse-c-uploads-blocked/control.js';
+import { control as tableKeysAllowMaintenance } from './s3tables-kms-key-allows-maintenance/control.js';
 import { control as customerKeysRotate } from './kms-customer-keys-rotate/control.js';
 
 /** Every control, in the order the packet lists them. A test checks each folder is listed here. */
@@ -16,4 +17,5 @@ export const CONTROLS: readonly Control[] = [
   deniesInsecureTransport,
   sseCUploadsBlocked,
   customerKeysRotate,
+  tableKeysAllowMaintenance,
 ];

@@ -29,7 +29,7 @@ export interface ApplyOptions {
   /** The packet's keys, so a key-ARN scope matches a key listed by its alias. */
   keys?: KeyResult[];
   /** Which controls judge buckets and which keys (default: CONTROLS). */
-  controlScopes?: ReadonlyMap<string, 'buckets' | 'keys'>;
+  controlScopes?: ReadonlyMap<string, 'buckets' | 'keys' | 'tables'>;
   /**
    * Whether a bucket's failure of a control lies wholly under a prefix. Without this answer a
    * prefix-scoped exception cannot narrow a bucket-wide FAIL, so the FAIL stands.
@@ -87,7 +87,11 @@ interface Judged {
   usable: boolean;
 }
 
-function judge(e: RegisterEntry, opts: ApplyOptions, scopes: ReadonlyMap<string, 'buckets' | 'keys'>): Judged {
+function judge(
+  e: RegisterEntry,
+  opts: ApplyOptions,
+  scopes: ReadonlyMap<string, 'buckets' | 'keys' | 'tables'>,
+): Judged {
   const f = e.fields;
   const problems = [...e.problems];
   const entry = e.entry;

@@ -3,6 +3,7 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
+import { S3TablesClient } from '@aws-sdk/client-s3tables';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { ResolvedLiveOptions } from './options.js';
@@ -83,8 +84,8 @@ export function stsClientFor(
   return new STSClient(commonConfig(opts, region, credentials, opts.limits.sts + 2));
 }
 
-type Service = 's3' | 'kms' | 'config' | 'cloudtrail';
-type Client = S3Client | KMSClient | ConfigServiceClient | CloudTrailClient;
+type Service = 's3' | 's3tables' | 'kms' | 'config' | 'cloudtrail';
+type Client = S3Client | S3TablesClient | KMSClient | ConfigServiceClient | CloudTrailClient;
 
 /**
  * The one client cache: one client per service and region for one set of credentials, made on first
@@ -107,6 +108,15 @@ export class RegionalClients {
 
   s3(region: string): S3Client {
     return this.get('s3', region, () => s3ClientFor(this.opts, region, this.credentials));
+  }
+
+  /** S3 Tables (s3tables.<region>.amazonaws.com, REST-JSON); its calls share the S3 limits. */
+  s3tables(region: string): S3TablesClient {
+    return this.get(
+      's3tables',
+      region,
+      () => new S3TablesClient(commonConfig(this.opts, region, this.credentials, this.opts.limits.s3 + 2)),
+    );
   }
 
   kms(region: string): KMSClient {

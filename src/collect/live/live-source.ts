@@ -20,6 +20,14 @@ import {
   ListBucketsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import {
+  GetTableBucketEncryptionCommand,
+  GetTableEncryptionCommand,
+  ListNamespacesCommand,
+  ListTableBucketsCommand,
+  ListTablesCommand,
+  type S3TablesClient,
+} from '@aws-sdk/client-s3tables';
 import { UNREADABLE } from '../../evidence/answers.js';
 import type { ListAliasesOutput, ListBucketsOutput } from '../../evidence/aws-shapes.js';
 import type { EvidenceRecord } from '../../evidence/record.js';
@@ -29,6 +37,8 @@ import type {
   BucketOperation,
   KeyExtraOperation,
   KeyOperation,
+  TablesOperation,
+  TablesParameters,
 } from '../source.js';
 import { asEvidence, attempt, toRecord, type CallResult } from './aws-call.js';
 import type { RegionalClients } from './clients.js';
@@ -118,6 +128,55 @@ export function liveAccountSource(args: LiveAccountSourceArgs): AccountSource {
     attempt(() => limiter.run('s3', account, region, () => fn(clients.s3(region))));
   const kms = <T extends Output>(region: string, fn: (c: KMSClient) => Promise<T>) =>
     attempt(() => limiter.run('kms', account, region, () => fn(clients.kms(region))));
+
+  const tables = <T extends Output>(region: string, fn: (c: S3TablesClient) => Promise<T>) =>
+    attempt(() => limiter.run('s3', account, region, () => fn(clients.s3tables(region))));
+
+  /** One S3 Tables read; lists follow continuationToken to the last page (the REST-JSON lists are always sent). */
+  const tablesOnce = async (op: TablesOperation, p: TablesParameters, region: string): Promise<CallResult<unknown>> => {
+    const arn = p.tableBucketARN ?? '';
+    const next = (page: { continuationToken?: string }) => page.continuationToken;
+    switch (op) {
+      case 'ListTableBuckets':
+        return mergedPages(
+          await allPages(
+            (continuationToken) => tables(region, (c) => c.send(new ListTableBucketsCommand({ continuationToken }))),
+            next,
+          ),
+          'tableBuckets',
+        );
+      case 'ListNamespaces':
+        return mergedPages(
+          await allPages(
+            (continuationToken) =>
+              tables(region, (c) => c.send(new ListNamespacesCommand({ tableBucketARN: arn, continuationToken }))),
+            next,
+          ),
+          'namespaces',
+        );
+      case 'ListTables':
+        return mergedPages(
+          await allPages(
+            (continuationToken) =>
+              tables(region, (c) => c.send(new ListTablesCommand({ tableBucketARN: arn, continuationToken }))),
+            next,
+          ),
+          'tables',
+        );
+      case 'GetTableBucketEncryption': {
+        const r = await tables(region, (c) => c.send(new GetTableBucketEncryptionCommand({ tableBucketARN: arn })));
+        return r.ok ? { ...r, output: asEvidence(r.output) } : r;
+      }
+      case 'GetTableEncryption': {
+        const r = await tables(region, (c) =>
+          c.send(
+            new GetTableEncryptionCommand({ tableBucketARN: arn, namespace: p.namespace ?? '', name: p.name ?? '' }),
+          ),
+        );
+        return r.ok ? { ...r, output: asEvidence(r.output) } : r;
+      }
+    }
+  };
 
   const bucketOnce = async (
     op: BucketOperation | BucketExtraOperation,
@@ -223,6 +282,16 @@ export function liveAccountSource(args: LiveAccountSourceArgs): AccountSource {
         r = single.ok ? { ...single, output: asEvidence(single.output) } : single;
       }
       const meta = { operation: `kms:${operation}`, parameters, account, region };
+      return toRecord(meta, r, () => (r.ok ? r.output : undefined), now().toISOString());
+    },
+
+    async tablesCall(
+      operation: TablesOperation,
+      parameters: TablesParameters,
+      region: string,
+    ): Promise<EvidenceRecord> {
+      const r = await tablesOnce(operation, parameters, region);
+      const meta = { operation: `s3tables:${operation}`, parameters: { ...parameters }, account, region };
       return toRecord(meta, r, () => (r.ok ? r.output : undefined), now().toISOString());
     },
   };

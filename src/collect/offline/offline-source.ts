@@ -5,6 +5,8 @@ import type {
   BucketOperation,
   KeyExtraOperation,
   KeyOperation,
+  TablesOperation,
+  TablesParameters,
 } from '../source.js';
 import type { EvidenceRecord } from '../../evidence/record.js';
 import type { ListAliasesOutput, ListBucketsOutput } from '../../evidence/aws-shapes.js';
@@ -30,6 +32,21 @@ const CLI_NAME: Record<BucketOperation | BucketExtraOperation | KeyOperation | K
   GetKeyPolicy: 'get-key-policy',
   ListResourceTags: 'list-resource-tags',
 };
+
+/** AWS CLI command name of each S3 Tables read (`aws s3tables <command>`). */
+const TABLES_CLI_NAME: Record<TablesOperation, string> = {
+  ListTableBuckets: 'list-table-buckets',
+  GetTableBucketEncryption: 'get-table-bucket-encryption',
+  ListNamespaces: 'list-namespaces',
+  ListTables: 'list-tables',
+  GetTableEncryption: 'get-table-encryption',
+};
+
+/** The name part of a table bucket ARN (arn:aws:s3tables:<region>:<account>:bucket/<name>); undefined when not one. */
+function tableBucketName(arn: string): string | undefined {
+  const m = /^arn:aws[-a-z0-9]*:s3tables:[-a-z0-9]+:\d{12}:bucket\/([^/]+)$/.exec(arn);
+  return m?.[1];
+}
 
 export interface ExportInfo {
   exportedAt?: string;
@@ -123,6 +140,23 @@ export function offlineAccountSource(args: {
       const base = owner !== account ? (args.otherExports?.get(owner) ?? folder) : folder;
       const folderName = ref.kind === 'key' ? ref.keyId : ref.aliasName.replace(/\//g, '_');
       return readCliOutput(path.join(base, 'kms', region, folderName), CLI_NAME[operation], c, base);
+    },
+    // s3tables/<region>/list-table-buckets.json, s3tables/<region>/<table-bucket>/<command>.json,
+    // s3tables/<region>/<table-bucket>/<namespace>/<table>/get-table-encryption.json
+    tablesCall: async (operation: TablesOperation, parameters: TablesParameters, region: string) => {
+      const c = call(`s3tables:${operation}`, { ...parameters }, region);
+      const checks: Array<[keyof typeof IDENTIFIER_FORMATS, string]> = [['region', region]];
+      let bucketName: string | undefined;
+      if (parameters.tableBucketARN !== undefined) {
+        bucketName = tableBucketName(parameters.tableBucketARN);
+        checks.push(['tableBucket', bucketName ?? parameters.tableBucketARN]);
+      }
+      if (parameters.namespace !== undefined) checks.push(['tableName', parameters.namespace]);
+      if (parameters.name !== undefined) checks.push(['tableName', parameters.name]);
+      const problems = problemsOf(checks);
+      if (problems.length > 0) return invalidIdentifierRecord(c, problems);
+      const parts = [bucketName, parameters.namespace, parameters.name].filter((p): p is string => p !== undefined);
+      return readCliOutput(path.join(folder, 's3tables', region, ...parts), TABLES_CLI_NAME[operation], c, folder);
     },
   };
 }

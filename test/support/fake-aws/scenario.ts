@@ -3,7 +3,7 @@
  * identity, and faults injected per operation / bucket / key.
  */
 
-export type Service = 's3' | 'kms' | 'sts' | 'cloudtrail' | 'config';
+export type Service = 's3' | 's3tables' | 'kms' | 'sts' | 'cloudtrail' | 'config';
 
 interface FakeInventoryConfig {
   id: string;
@@ -95,6 +95,22 @@ export interface FakeKey {
   signing?: { spec: 'ECC_NIST_P256' | 'RSA_2048' };
 }
 
+/** A table bucket's or table's encryption; absent means AES256 (S3 Tables' default). */
+export interface FakeTableEncryption {
+  algorithm: 'AES256' | 'aws:kms';
+  kmsKeyArn?: string;
+}
+
+/** An S3 Tables table bucket with its namespaces and tables. */
+export interface FakeTableBucket {
+  name: string;
+  region: string;
+  createdAt?: string;
+  encryption?: FakeTableEncryption;
+  /** Each table's encryption defaults to the bucket's. */
+  namespaces?: Array<{ name: string; tables: Array<{ name: string; encryption?: FakeTableEncryption }> }>;
+}
+
 /** A CloudTrail trail as DescribeTrails / GetEventSelectors / GetTrailStatus describe it. */
 export interface FakeTrail {
   name: string;
@@ -158,6 +174,7 @@ export interface FakeConfigItem {
 export interface FakeAccount {
   id: string;
   buckets: FakeBucket[];
+  tableBuckets?: FakeTableBucket[];
   keys?: FakeKey[];
   /** The role the tool assumes in this account; absent means AssumeRole is denied. */
   role?: { name: string; externalId?: string };
@@ -216,6 +233,10 @@ export interface Scenario {
   maxKeysCap?: number;
   /** Largest AWS Config page (compliance results, configuration items) the fake returns, to exercise pagination. */
   configPageCap?: number;
+  /** Largest S3 Tables list page the fake returns (the API's is 1000), to exercise continuationToken. */
+  tablesPageCap?: number;
+  /** Regions where S3 Tables answers every signed request UnrecognizedClientException (not offered or not enabled). */
+  tablesUnsupportedRegions?: string[];
   /** Largest LookupEvents page the fake returns (CloudTrail's is 50). */
   lookupPageCap?: number;
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { answerKms, identifyKms, kmsError, kmsThrottle } from './kms.js';
 import { Recorder, type ReceivedCall } from './recorder.js';
 import { answerS3, identifyS3, s3Error, s3Throttle } from './s3.js';
+import { answerTables, identifyTables, tablesError, tablesThrottle } from './s3tables.js';
 import type { Fault, Scenario, Service } from './scenario.js';
 import { answerSts, identifySts, stsError, stsThrottle } from './sts.js';
 import { answerCloudTrail } from './cloudtrail.js';
@@ -22,10 +23,11 @@ export interface FakeAws {
   close(): Promise<void>;
 }
 
-const SERVICES: ReadonlySet<string> = new Set(['s3', 'kms', 'sts', 'cloudtrail', 'config']);
+const SERVICES: ReadonlySet<string> = new Set(['s3', 's3tables', 'kms', 'sts', 'cloudtrail', 'config']);
 
 const IDENTIFY: Record<Service, (r: WireRequest) => Identified> = {
   s3: identifyS3,
+  s3tables: identifyTables,
   kms: identifyKms,
   sts: identifySts,
   cloudtrail: identifyJson11,
@@ -33,6 +35,7 @@ const IDENTIFY: Record<Service, (r: WireRequest) => Identified> = {
 };
 const THROTTLE: Record<Service, (r: WireRequest) => WireAnswer> = {
   s3: s3Throttle,
+  s3tables: tablesThrottle,
   kms: kmsThrottle,
   sts: stsThrottle,
   cloudtrail: jsonThrottle,
@@ -42,6 +45,7 @@ const THROTTLE: Record<Service, (r: WireRequest) => WireAnswer> = {
 function errorFor(service: Service, req: WireRequest, status: number, code: string, message: string): WireAnswer {
   if (service === 's3') return s3Error(req, status, code, message);
   if (service === 'kms') return kmsError(req, status, code, message);
+  if (service === 's3tables') return tablesError(req, status, code, message);
   if (service === 'sts') return stsError(req, status, code, message);
   return jsonError(req, status, code, message);
 }
@@ -126,7 +130,9 @@ export async function startFakeAws(scenario: Scenario): Promise<FakeAws> {
           ? [403, 'InvalidAccessKeyId']
           : service === 'sts'
             ? [403, 'InvalidClientTokenId']
-            : [400, 'UnrecognizedClientException'];
+            : service === 's3tables'
+              ? [403, 'UnrecognizedClientException']
+              : [400, 'UnrecognizedClientException'];
       answer = errorFor(
         service,
         req,
@@ -153,6 +159,7 @@ export async function startFakeAws(scenario: Scenario): Promise<FakeAws> {
     if (!answer) {
       if (service === 's3') answer = answerS3(req, id, scenario);
       else if (service === 'kms') answer = answerKms(req, id, scenario);
+      else if (service === 's3tables') answer = answerTables(req, id, scenario);
       else if (service === 'cloudtrail') answer = answerCloudTrail(req, id, scenario);
       else if (service === 'config') answer = answerConfig(req, id, scenario);
       else answer = answerSts(req, id, scenario, issue);
