@@ -51,6 +51,27 @@ keys=$(cat "$out"/s3api/*/get-bucket-encryption.json 2>/dev/null \
 for region in "${regions[@]}"; do
   run "$out/kms/$region" list-aliases kms list-aliases --region "$region"
 done
+
+# Table buckets (S3 Tables), per region: the list (the CLI follows every page), then each table bucket's
+# encryption, namespaces and tables, and each table's encryption. Their SSE-KMS keys join the keys above.
+for region in "${regions[@]}"; do
+  run "$out/s3tables/$region" list-table-buckets s3tables list-table-buckets --region "$region"
+  for arn in $(aws s3tables list-table-buckets --region "$region" --query 'tableBuckets[].arn' --output text 2>/dev/null); do
+    d="$out/s3tables/$region/${arn##*/}"
+    run "$d" get-table-bucket-encryption s3tables get-table-bucket-encryption --table-bucket-arn "$arn" --region "$region"
+    run "$d" list-namespaces s3tables list-namespaces --table-bucket-arn "$arn" --region "$region"
+    run "$d" list-tables s3tables list-tables --table-bucket-arn "$arn" --region "$region"
+    aws s3tables list-tables --table-bucket-arn "$arn" --region "$region" \
+      --query 'tables[].[namespace[0], name]' --output text 2>/dev/null |
+      while read -r ns name; do
+        run "$d/$ns/$name" get-table-encryption s3tables get-table-encryption \
+          --table-bucket-arn "$arn" --namespace "$ns" --name "$name" --region "$region"
+      done
+  done
+done
+table_keys=$(cat "$out"/s3tables/*/*/get-table-bucket-encryption.json "$out"/s3tables/*/*/*/*/get-table-encryption.json \
+  2>/dev/null | grep -o '"kmsKeyArn": *"[^"]*"' | sed 's/.*: *"\(.*\)"/\1/')
+keys=$(printf '%s\n' $keys $table_keys | sort -u)
 for key in $keys; do
   region=$(echo "$key" | awk -F: '/^arn:/ {print $4}')
   region=${region:-${regions[0]}}

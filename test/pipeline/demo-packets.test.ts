@@ -71,7 +71,28 @@ describe('demo packets end to end', () => {
       's3-policy-denies-insecure-transport': 'fail',
       's3-sse-c-uploads-blocked': 'fail',
       'kms-customer-keys-rotate': 'fail',
+      's3tables-kms-key-allows-maintenance': 'fail',
     });
+    // The lakehouse table bucket: its SSE-KMS table's key lets only the account use it, so S3 Tables
+    // maintenance cannot; the SSE-S3 table has no customer key to grant.
+    const lake = p.tableBuckets!;
+    expect(lake.regions.map((r) => [r.region, r.listed, r.inScope])).toEqual([
+      ['eu-west-1', true, 1],
+      ['us-east-1', true, 0],
+    ]);
+    const maintenance = p.controls.find((c) => c.id === 's3tables-kms-key-allows-maintenance')!;
+    expect(maintenance.resources.map((r) => [r.resource, r.verdict, r.reason])).toEqual([
+      [
+        'acme-lakehouse/sales/orders',
+        'fail',
+        'the policy of alias/acme-lakehouse does not allow maintenance.s3tables.amazonaws.com kms:GenerateDataKey or kms:Decrypt',
+      ],
+      ['acme-lakehouse/web/sessions', 'not_applicable', 'SSE-S3 (AES256): no customer key to grant'],
+    ]);
+    // Its key is in the key section, used by the table bucket and the table.
+    const lakeKey = p.keys.find((k) => k.alias === 'alias/acme-lakehouse')!;
+    expect(lakeKey.usedBy).toEqual(['acme-lakehouse', 'acme-lakehouse/sales/orders']);
+    expect(lakeKey.rotation.state).toBe('enabled');
     // acme-app-data predates SSE-C blocking by default and still accepts it; the inventory counts its SSE-C objects.
     const sseC = p.controls.find((c) => c.id === 's3-sse-c-uploads-blocked')!;
     expect(sseC.resources.map((r) => [r.resource, r.verdict])).toEqual([
@@ -96,7 +117,7 @@ describe('demo packets end to end', () => {
     expect(p.findings.filter((f) => f.controlId === 'kms-key-custody').map((f) => [f.severity, f.resource])).toEqual([
       ['high', 'alias/acme-payments-byok'],
     ]);
-    expect(p.kpis.keysRotating).toEqual({ rotating: 0, total: 1 });
+    expect(p.kpis.keysRotating).toEqual({ rotating: 1, total: 2 });
     expect(p.kpis.sseEnforced).toEqual({ yes: 2, total: 3 });
     expect(p.kpis.tlsEnforced).toEqual({ yes: 0, total: 3 });
     const appData = p.buckets.find((b) => b.name === 'acme-app-data')!;

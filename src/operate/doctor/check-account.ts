@@ -69,6 +69,14 @@ export async function checkAccount(args: AccountCheckArgs): Promise<{ checks: Ch
     return { checks, calls };
   }
 
+  // Table buckets (S3 Tables) are listed in each of the account's regions; a refusal there is a gap.
+  for (const region of [...new Set(account.regions)].sort()) {
+    const tables = readAnswer(await source.tablesCall('ListTableBuckets', {}, region), 'ListTableBuckets');
+    calls.push(callOf(tables, `${acctScope} ${region}`));
+    const gap = readCheck(tables, `${acctScope} ${region}`, role);
+    if (gap) checks.push(gap);
+  }
+
   // Which buckets belong to the tenant: name patterns, then tags.
   const selected: Array<{ name: string; region: string }> = [];
   for (const b of list.response.Buckets ?? []) {
