@@ -88,10 +88,11 @@ describe('--progress json', () => {
     expect([...ends.keys()].sort()).toEqual(
       ['analyze', 'awsConfig', 'buckets', 'governance', 'inventory', 'keys', 'logs', 'render', 'write'].sort(),
     );
-    // acme's export: 3 buckets in scope, 2 customer keys (alias/acme-app and the imported-material
-    // alias/acme-payments-byok), 3 inventory reports read, its access logs and trail files.
+    // acme's export: 3 buckets in scope, 3 customer keys (alias/acme-app, the imported-material
+    // alias/acme-payments-byok and the lakehouse table bucket's alias/acme-lakehouse), 3 inventory
+    // reports read, its access logs and trail files.
     expect(ends.get('buckets')).toMatchObject({ done: 3, total: 3 });
-    expect(ends.get('keys')).toMatchObject({ done: 2, total: 2 });
+    expect(ends.get('keys')).toMatchObject({ done: 3, total: 3 });
     expect(ends.get('inventory')).toMatchObject({ done: 3, total: 3 });
     expect(ends.get('inventory')!.bytes).toBeGreaterThan(0);
     expect(ends.get('logs')!.done).toBeGreaterThan(0);

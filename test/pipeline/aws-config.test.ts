@@ -18,6 +18,7 @@ import { readWorkbook, sheetNamed } from '../support/xlsx-reader.js';
 
 const ACME = '222222222222';
 const KEY_ID = '7f4a1b2c-3d5e-4f60-8a9b-0c1d2e3f4a5b';
+const LAKE_KEY_ID = '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a';
 let ws: Awaited<ReturnType<typeof demoWorkspace>>;
 let before: Packet;
 let after: Packet;
@@ -82,7 +83,10 @@ beforeAll(async () => {
     EvaluationResults: [result('ssl-only', 'AWS::S3::Bucket', 'acme-app-data', 'COMPLIANT')],
   });
   put(path.join(eu, 'get-compliance-details-by-config-rule', 'key-rotation.json'), {
-    EvaluationResults: [result('key-rotation', 'AWS::KMS::Key', KEY_ID, 'NON_COMPLIANT')],
+    EvaluationResults: [
+      result('key-rotation', 'AWS::KMS::Key', KEY_ID, 'NON_COMPLIANT'),
+      result('key-rotation', 'AWS::KMS::Key', LAKE_KEY_ID, 'COMPLIANT'),
+    ],
   });
   const hist = path.join(eu, 'get-resource-config-history');
   put(path.join(hist, 'AWS_KMS_Key', `${KEY_ID}.before.json`), {
@@ -104,6 +108,8 @@ beforeAll(async () => {
       },
     ],
   });
+  // The lakehouse table bucket's key (eu-west-1) had no change in the period.
+  put(path.join(hist, 'AWS_KMS_Key', `${LAKE_KEY_ID}.json`), { configurationItems: [] });
   put(path.join(hist, 'AWS_S3_Bucket', 'acme-app-data.json'), { configurationItems: [] });
   put(path.join(hist, 'AWS_S3_Bucket', 'acme-app-data.before.json'), { configurationItems: [] });
   const second = await run();
@@ -141,7 +147,13 @@ describe('AWS Config in the acme packet', () => {
     expect(
       section(after).rules.map((r) => [r.name, r.resources.map((x) => [x.resource, x.aws, x.ours, x.agreement])]),
     ).toEqual([
-      ['key-rotation', [['alias/acme-app', 'NON_COMPLIANT', 'fail', 'agree']]],
+      [
+        'key-rotation',
+        [
+          ['alias/acme-app', 'NON_COMPLIANT', 'fail', 'agree'],
+          ['alias/acme-lakehouse', 'COMPLIANT', 'pass', 'agree'],
+        ],
+      ],
       ['ssl-only', [['acme-app-data', 'COMPLIANT', 'fail', 'disagree']]],
     ]);
     const f = after.findings.filter((x) => x.controlId === 'aws-config');

@@ -20,6 +20,7 @@ import {
   type FakeAws,
   type FakeBucket,
   type FakeKey,
+  type FakeTableBucket,
   type Fault,
   type Scenario,
 } from '../support/fake-aws/index.js';
@@ -127,7 +128,49 @@ function accountFromExport(
       });
     }
   }
-  return { account: { id, role: { name: 'EvidenceReader' }, buckets, keys }, foreign };
+  return {
+    account: { id, role: { name: 'EvidenceReader' }, buckets, keys, tableBuckets: tableBucketsOf(dir) },
+    foreign,
+  };
+}
+
+/** The export's table buckets (s3tables/<region>/...), as the fake's declarative table buckets. */
+function tableBucketsOf(dir: string): FakeTableBucket[] {
+  const root = path.join(dir, 's3tables');
+  if (!existsSync(root)) return [];
+  const encryptionOf = (file: string) => {
+    const c = readJson(file).encryptionConfiguration as { sseAlgorithm: 'AES256' | 'aws:kms'; kmsKeyArn?: string };
+    return { algorithm: c.sseAlgorithm, ...(c.kmsKeyArn ? { kmsKeyArn: c.kmsKeyArn } : {}) };
+  };
+  const out: FakeTableBucket[] = [];
+  for (const region of readdirSync(root)) {
+    for (const b of readJson(path.join(root, region, 'list-table-buckets.json')).tableBuckets as Array<{
+      name: string;
+      createdAt: string;
+    }>) {
+      const bd = path.join(root, region, b.name);
+      const tables = readJson(path.join(bd, 'list-tables.json')).tables as Array<{ namespace: string[]; name: string }>;
+      const namespaces = (
+        readJson(path.join(bd, 'list-namespaces.json')).namespaces as Array<{ namespace: string[] }>
+      ).map((n) => ({
+        name: n.namespace[0]!,
+        tables: tables
+          .filter((t) => t.namespace[0] === n.namespace[0])
+          .map((t) => ({
+            name: t.name,
+            encryption: encryptionOf(path.join(bd, n.namespace[0]!, t.name, 'get-table-encryption.json')),
+          })),
+      }));
+      out.push({
+        name: b.name,
+        region,
+        createdAt: b.createdAt,
+        encryption: encryptionOf(path.join(bd, 'get-table-bucket-encryption.json')),
+        namespaces,
+      });
+    }
+  }
+  return out;
 }
 
 /** Inventory reports and logs as objects of the archive bucket, keyed as the export lays them out. */

@@ -235,8 +235,8 @@ function faultFor(service: Service, operation: string, kind: FaultKind): Fault {
  */
 const EXPECTED_ERROR: Record<Exclude<FaultKind, 'throttle burst'>, RegExp> = {
   AccessDenied: /AccessDenied/,
-  throttled: /Throttl|SlowDown/,
-  '500': /InternalError|InternalFailure|KMSInternalException/,
+  throttled: /Throttl|SlowDown|TooManyRequests/,
+  '500': /InternalError|InternalFailure|KMSInternalException|InternalServerErrorException/,
   reset: /ECONNRESET|socket hang up|reset/i,
   timeout: /Timeout|timed out/i,
   truncated: /ECONNRESET|socket hang up|aborted|premature|Deserializ|Unreadable|closed|truncated|end of/i,
@@ -429,9 +429,9 @@ afterAll(() => {
 const faulted = () => cells.filter((c) => c.kind !== 'throttle burst' && c.packet);
 
 describe('fault matrix', () => {
-  it('the clean run is complete and compliant, reads S3, KMS, STS and AWS Config, and judges the bucket and key', () => {
+  it('the clean run is complete and compliant, reads S3, S3 Tables, KMS, STS and AWS Config, and judges the bucket and key', () => {
     expect([clean.completeness.complete, clean.status]).toEqual([true, 'compliant']);
-    expect([...new Set(operations.map((o) => o.service))].sort()).toEqual(['config', 'kms', 's3', 'sts']);
+    expect([...new Set(operations.map((o) => o.service))].sort()).toEqual(['config', 'kms', 's3', 's3tables', 'sts']);
     for (const control of EVERYTHING) {
       const resources = clean.controls.find((c) => c.id === control)!.resources;
       expect(
