@@ -129,7 +129,11 @@ function faceOf(file: string): fontkit.Font {
     // PDF's ToUnicode map is read from it: made on demand, it would depend on what earlier documents of
     // the process drew (tenants render side by side). Made here for every code point in ascending order,
     // a glyph always carries its lowest code point, whatever was rendered before.
-    for (const cp of [...f.characterSet].sort((a, b) => a - b)) f.glyphForCodePoint(cp);
+    // Not for the Arabic face: its shaped (joining) glyphs must keep the code points the layout gives them,
+    // or text read back from the page is garbled.
+    if (!file.includes('noto-sans-arabic')) {
+      for (const cp of [...f.characterSet].sort((a, b) => a - b)) f.glyphForCodePoint(cp);
+    }
     faces.set(file, f);
   }
   return f;
