@@ -5,10 +5,15 @@
  * runs, each drawn in the first face that has all its characters; a character no face has prints as
  * "?". The CJK and Arabic faces (5 MB and 200 KB) are read only when a text needs them, once per
  * process, and embedded only in the documents that use them; pdfkit receives the parsed fonts.
+ *
+ * The bytes of a document depend on nothing but its own text: the code points a glyph is read back as
+ * (the PDF's ToUnicode map) are fixed per face before any document draws (Latin, Greek, Cyrillic, CJK),
+ * or, for Arabic, decided by the document itself on a face of its own (see `drawingFace`).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as fontkit from 'fontkit';
+import { visualPieces, type CharClass } from './bidi.js';
 
 export type Weight = 'regular' | 'bold' | 'italic';
 
@@ -94,8 +99,7 @@ const MISSING = '?';
  * OpenType features the page turns off for Latin, Greek, Cyrillic and CJK: no kerning, ligatures or
  * contextual forms, so a line's width is the sum of its characters' advances, read from a table
  * instead of shaping every candidate string while fitting (10,000 names would otherwise take
- * minutes), and drawing skips the layout tables' lookups. Arabic keeps its shaping (joining forms)
- * and loses only kerning and optional ligatures.
+ * minutes), and drawing skips the layout tables' lookups.
  */
 const PLAIN_FEATURES = {
   kern: false,
@@ -111,26 +115,51 @@ const PLAIN_FEATURES = {
   rlig: false,
   curs: false,
 } as const;
-const ARABIC_FEATURES = { kern: false, liga: false, dlig: false } as const;
+/**
+ * Arabic keeps its joining forms (init, medi, fina, rlig) but not ccmp, which splits a letter into its
+ * skeleton and dots: the dot glyphs carry no code point, and a reader would read them back as stray codes.
+ */
+const ARABIC_FEATURES = { kern: false, liga: false, dlig: false, ccmp: false } as const;
+/**
+ * fontkit's mark positioning throws on some Arabic glyphs of Noto Sans Arabic (a mark-to-base anchor it
+ * reads as null: Maghrebi feh and qaf, several Quranic marks). A run it throws on is laid out again
+ * without mark positioning: its marks sit where their advance puts them instead of failing the page.
+ */
+const ARABIC_WITHOUT_MARKS = { ...ARABIC_FEATURES, mark: false, mkmk: false } as const;
 
-function featuresOf(family: Family): Record<string, boolean> {
-  return { ...(family === 'arabic' ? ARABIC_FEATURES : PLAIN_FEATURES) };
+/** An Arabic run shaped with mark positioning if fontkit can, else without: its features and advance at size 1. */
+function arabicLayout(font: fontkit.Font, text: string): { features: Record<string, boolean>; width: number } {
+  const shaped = (features: Record<string, boolean>) => ({
+    features,
+    // fontkit adds to the features object it is given: the layout gets a copy.
+    width: font.layout(text, { ...features }).advanceWidth / font.unitsPerEm,
+  });
+  try {
+    return shaped({ ...ARABIC_FEATURES });
+  } catch {
+    return shaped({ ...ARABIC_WITHOUT_MARKS });
+  }
 }
 
 const faces = new Map<string, fontkit.Font>();
 
+function openFace(file: string): fontkit.Font {
+  const opened = fontkit.create(fontBytes(file));
+  if (!('layout' in opened)) throw new Error(`${file} is a font collection`);
+  return opened;
+}
+
+/** A face parsed once per process, for measuring (every family) and for drawing Latin, Greek, Cyrillic and CJK. */
 function faceOf(file: string): fontkit.Font {
   let f = faces.get(file);
   if (!f) {
-    const opened = fontkit.create(fontBytes(file));
-    if (!('layout' in opened)) throw new Error(`${file} is a font collection`);
-    f = opened;
+    f = openFace(file);
     // fontkit keeps the first Glyph made for an id, with the code points of that first request, and the
     // PDF's ToUnicode map is read from it: made on demand, it would depend on what earlier documents of
     // the process drew (tenants render side by side). Made here for every code point in ascending order,
-    // a glyph always carries its lowest code point, whatever was rendered before.
-    // Not for the Arabic face: its shaped (joining) glyphs must keep the code points the layout gives them,
-    // or text read back from the page is garbled.
+    // a glyph always carries its lowest code point, whatever was rendered before. Arabic cannot be drawn
+    // from such a face: its shaped (joining) glyphs must carry the letters they were shaped from, not the
+    // presentation-form code point that also reaches them, or text read back from the page is garbled.
     if (!file.includes('noto-sans-arabic')) {
       for (const cp of [...f.characterSet].sort((a, b) => a - b)) f.glyphForCodePoint(cp);
     }
@@ -139,13 +168,24 @@ function faceOf(file: string): fontkit.Font {
   return f;
 }
 
+/**
+ * The face a document draws `family` with. Arabic gets a face of its own per document: a glyph then
+ * carries the code points of its first use in that document (one glyph serves both "١" U+0661 and "۱"
+ * U+06F1, and every shaped form), so the document's bytes never depend on what the process rendered
+ * before it (tenants render side by side under --tenants-at-once). Parsing it costs some tens of
+ * milliseconds, paid only by a page that prints Arabic.
+ */
+function drawingFace(family: Family, weight: Weight): fontkit.Font {
+  return family === 'arabic' ? openFace(FILES[family][weight]) : faceOf(FILES[family][weight]);
+}
+
 const advances = new Map<string, Map<number, number>>();
 
 /** Width of a run at size 1: advances per character, or shaped as a whole for Arabic. */
 function widthOf(family: Family, weight: Weight, text: string): number {
   const file = FILES[family][weight];
   const font = faceOf(file);
-  if (family === 'arabic') return font.layout(text, featuresOf(family)).advanceWidth / font.unitsPerEm;
+  if (family === 'arabic') return arabicLayout(font, text).width;
   let table = advances.get(file);
   if (!table) {
     table = new Map();
@@ -170,39 +210,69 @@ export function documentFonts(doc: PDFKit.PDFDocument): DocFonts {
   const face = (family: Family, weight: Weight): string => {
     const name = `${family}-${weight}`;
     if (!registered.has(name)) {
-      // The parsed font is shared by every document of the process: parsing Noto's layout tables
-      // anew per page cost more than the rest of the render. Each document still makes its own subset.
-      doc.registerFont(name, faceOf(FILES[family][weight]) as unknown as Buffer);
+      // The parsed font is shared by every document of the process (Arabic aside): parsing Noto's layout
+      // tables anew per page cost more than the rest of the render. Each document makes its own subset.
+      doc.registerFont(name, drawingFace(family, weight) as unknown as Buffer);
       registered.add(name);
     }
     return name;
   };
   return {
     runs(text, weight) {
-      return splitRuns(text).map((r) => ({
-        face: face(r.family, weight),
-        text: r.text,
-        width: widthOf(r.family, weight, r.text),
-        features: featuresOf(r.family),
-      }));
+      return splitRuns(text).map((r) => {
+        const arabic = r.family === 'arabic' ? arabicLayout(faceOf(FILES.arabic[weight]), r.text) : undefined;
+        return {
+          face: face(r.family, weight),
+          text: r.text,
+          width: arabic?.width ?? widthOf(r.family, weight, r.text),
+          features: arabic?.features ?? { ...PLAIN_FEATURES },
+        };
+      });
     },
   };
 }
 
-/** Runs of one family each; a character no family has becomes "?". */
+/** Arabic-Indic and Extended Arabic-Indic digits: Arabic-face characters that read left to right. */
+const ARABIC_DIGITS = /^[\u0660-\u0669\u06f0-\u06f9]$/u;
+
+function classOf(ch: string): CharClass {
+  if (familyFor(ch.codePointAt(0) ?? 0) === 'arabic') return ARABIC_DIGITS.test(ch) ? 'D' : 'R';
+  if (/^\p{Nd}$/u.test(ch)) return 'D';
+  return /^\p{L}$/u.test(ch) ? 'L' : 'N';
+}
+
+/**
+ * Runs of one family each, in the order they stand on the page (bidi.ts): Arabic words right to left,
+ * numbers among them left to right. A character no family has becomes "?".
+ */
 function splitRuns(text: string): Array<{ family: Family; text: string }> {
+  return visualPieces(text, classOf).flatMap((piece) => {
+    const runs = familyRuns(piece.text);
+    if (piece.direction === 'ltr') return runs;
+    if (piece.direction === 'digits') {
+      // fontkit lays out every Arabic-face string right to left: digits go one run each to stay in order.
+      return runs.flatMap((r) =>
+        r.family === 'arabic' ? Array.from(r.text).map((d) => ({ family: r.family, text: d })) : [r],
+      );
+    }
+    // Right to left: fontkit reverses an Arabic run itself; the neutral characters of another face are
+    // reversed here, and the runs are taken from the last.
+    return runs
+      .map((r) => (r.family === 'arabic' ? r : { family: r.family, text: Array.from(r.text).reverse().join('') }))
+      .reverse();
+  });
+}
+
+/** Runs of one family each, in logical order. */
+function familyRuns(text: string): Array<{ family: Family; text: string }> {
   const out: Array<{ family: Family; text: string }> = [];
   for (const ch of text) {
     const cp = ch.codePointAt(0) ?? 0;
     const family = familyFor(cp);
     const last = out.at(-1);
     // A CJK run keeps the characters its face also has (spaces, digits, Latin), so a name is drawn
-    // in one piece rather than hopping between faces. An Arabic run keeps only the spaces between its
-    // words: it is laid out right to left, which would reverse any Latin inside it.
-    const absorbs =
-      last?.family === 'cjk'
-        ? family !== null && cmapOf('cjk').hasGlyphForCodePoint(cp)
-        : last?.family === 'arabic' && cp === 0x20;
+    // in one piece rather than hopping between faces.
+    const absorbs = last?.family === 'cjk' && family !== null && cmapOf('cjk').hasGlyphForCodePoint(cp);
     if (last && absorbs) {
       last.text += ch;
       continue;
@@ -212,16 +282,7 @@ function splitRuns(text: string): Array<{ family: Family; text: string }> {
     if (last && last.family === into) last.text += glyph;
     else out.push({ family: into, text: glyph });
   }
-  // Spaces after an Arabic run's last word belong to the Latin that follows: laid out right to left
-  // they would land before its first word, doubling one gap and closing the next.
-  return out.flatMap((r) => {
-    const trailing = r.family === 'arabic' ? (/ +$/.exec(r.text)?.[0] ?? '') : '';
-    if (!trailing || trailing === r.text) return [r];
-    return [
-      { family: r.family, text: r.text.slice(0, -trailing.length) },
-      { family: 'base' as const, text: trailing },
-    ];
-  });
+  return out;
 }
 
 /** Width of `text` at size 1 in `weight`, without a document (for measuring before drawing). */
