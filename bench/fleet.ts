@@ -1,8 +1,10 @@
 /**
- * Hundreds of tenants: N generated tenants over offline trees (the demo's three exports, each tenant a
- * copy of one demo tenant under its own id), made by the built CLI as processes of their own: one
- * `run` of every tenant, against two `run --shard i/2` side by side. Reports the wall time of each way,
- * their ratio, the peak RSS of every process, and whether both ways gave the same packets.
+ * Hundreds of tenants: N generated tenants over offline trees (the demo's three exports, generated once
+ * with the demo's fixed seed; each tenant a copy of one demo tenant under its own id), made by the built
+ * CLI as processes of their own: one `run` of every tenant, against two `run --shard i/2` side by side
+ * followed by `portfolio` of the period folder (what an operator does after the last shard). Reports the
+ * wall time of each way, their ratio, the peak RSS and CPU time of every process, and whether both ways
+ * gave the same packets and the same portfolio.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -20,6 +22,7 @@ interface ProcessRun {
   seconds: number;
   exitCode: number;
   peakRssMb: number;
+  cpuSeconds: number;
   packets: number;
 }
 
@@ -29,14 +32,27 @@ export interface FleetBenchResult {
   /** Cores of the machine and its load average before and after (it may be shared). */
   cpus: number;
   loadAverage: { before: number[]; after: number[] };
-  oneProcess: { seconds: number; peakRssMb: number };
-  twoShards: { seconds: number; peakRssMb: [number, number]; tenants: [number, number] };
-  /** One process's wall time over the two shards' (the slower shard's). */
+  oneProcess: { seconds: number; peakRssMb: number; cpuSeconds: number };
+  /** Wall time from starting both shards to the end of `portfolio`; the portfolio's own part apart. */
+  twoShards: {
+    seconds: number;
+    peakRssMb: [number, number];
+    cpuSeconds: [number, number];
+    tenants: [number, number];
+    portfolio: { seconds: number; peakRssMb: number; tenants: number };
+  };
+  /** One process's wall time over the two shards' (both shards and the portfolio). */
   ratio: number;
   samePackets: boolean;
+  /** The portfolio rebuilt from the shards' folders equals the one the single run wrote. */
+  samePortfolio: boolean;
 }
 
-function runCli(args: string[], rssFile: string): Promise<ProcessRun & { stdout: string }> {
+function runCli(
+  args: string[],
+  rssFile: string,
+  count: (stdout: string) => number = (out) => (JSON.parse(out) as { packets: unknown[] }).packets.length,
+): Promise<ProcessRun & { stdout: string }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -58,13 +74,14 @@ function runCli(args: string[], rssFile: string): Promise<ProcessRun & { stdout:
         reject(new Error(`s3-evidence ${args[0]} exited ${code}: ${err}`));
         return;
       }
-      void readFile(rssFile, 'utf8').then((rss) => {
-        const summary = JSON.parse(out) as { packets: unknown[] };
+      void readFile(rssFile, 'utf8').then((text) => {
+        const usage = JSON.parse(text) as { maxRssBytes: number; cpuSeconds: number };
         resolve({
           seconds,
           exitCode: code,
-          peakRssMb: Number(rss) / 1024 / 1024,
-          packets: summary.packets.length,
+          peakRssMb: usage.maxRssBytes / 1024 / 1024,
+          cpuSeconds: usage.cpuSeconds,
+          packets: count(out),
           stdout: out,
         });
       }, reject);
@@ -109,7 +126,10 @@ export async function benchFleet(
   const loadBefore = os.loadavg();
   const one: ProcessRun[] = [];
   const two: Array<[ProcessRun, ProcessRun]> = [];
+  const portfolios: ProcessRun[] = [];
+  const twoWall: number[] = [];
   let samePackets = true;
+  let samePortfolio = true;
   const common = (out: string) => [
     'run',
     '-c',
@@ -132,22 +152,30 @@ export async function benchFleet(
     const shards = await Promise.all(
       [1, 2].map((i) => runCli([...common(outTwo), '--shard', `${i}/2`], path.join(root, `rss-two-${round}-${i}`))),
     );
+    const portfolio = await runCli(
+      ['portfolio', path.join(outTwo, DEMO_PERIOD), '-c', config, '--json'],
+      path.join(root, `rss-portfolio-${round}`),
+      (out) => (JSON.parse(out) as { tenants: unknown[] }).tenants.length,
+    );
     const wall = (performance.now() - started) / 1000;
-    two.push([
-      { ...shards[0]!, seconds: wall },
-      { ...shards[1]!, seconds: wall },
-    ]);
+    two.push([shards[0]!, shards[1]!]);
+    portfolios.push(portfolio);
+    twoWall.push(wall);
     log(
-      `round ${round + 1}: two shards ${wall.toFixed(1)} s (${shards.map((s) => `${s.packets} tenants, ${s.peakRssMb.toFixed(0)} MB`).join('; ')})`,
+      `round ${round + 1}: two shards and portfolio ${wall.toFixed(1)} s (${shards.map((s) => `${s.packets} tenants ${s.seconds.toFixed(1)} s, ${s.peakRssMb.toFixed(0)} MB`).join('; ')}; portfolio of ${portfolio.packets} ${portfolio.seconds.toFixed(1)} s, ${portfolio.peakRssMb.toFixed(0)} MB)`,
     );
     const a = await manifests(whole.stdout);
     const b = new Map([...(await manifests(shards[0]!.stdout)), ...(await manifests(shards[1]!.stdout))]);
     samePackets &&= a.size === opts.tenants && b.size === a.size && [...a].every(([t, m]) => b.get(t) === m);
+    const [p1, p2] = await Promise.all(
+      [outOne, outTwo].map((o) => readFile(path.join(o, DEMO_PERIOD, 'portfolio.json'), 'utf8')),
+    );
+    samePortfolio &&= p1 === p2;
     await rm(outOne, { recursive: true, force: true });
     await rm(outTwo, { recursive: true, force: true });
   }
   const oneSeconds = median(one.map((r) => r.seconds));
-  const twoSeconds = median(two.map((r) => r[0].seconds));
+  const twoSeconds = median(twoWall);
   return {
     tenants: opts.tenants,
     rounds: opts.rounds,
@@ -156,14 +184,25 @@ export async function benchFleet(
       before: loadBefore.map((x) => Math.round(x * 100) / 100),
       after: os.loadavg().map((x) => Math.round(x * 100) / 100),
     },
-    oneProcess: { seconds: oneSeconds, peakRssMb: Math.max(...one.map((r) => r.peakRssMb)) },
+    oneProcess: {
+      seconds: oneSeconds,
+      peakRssMb: Math.max(...one.map((r) => r.peakRssMb)),
+      cpuSeconds: median(one.map((r) => r.cpuSeconds)),
+    },
     twoShards: {
       seconds: twoSeconds,
       peakRssMb: [Math.max(...two.map((r) => r[0].peakRssMb)), Math.max(...two.map((r) => r[1].peakRssMb))],
+      cpuSeconds: [median(two.map((r) => r[0].cpuSeconds)), median(two.map((r) => r[1].cpuSeconds))],
       tenants: [two[0]![0].packets, two[0]![1].packets],
+      portfolio: {
+        seconds: median(portfolios.map((p) => p.seconds)),
+        peakRssMb: Math.max(...portfolios.map((p) => p.peakRssMb)),
+        tenants: portfolios[0]!.packets,
+      },
     },
     ratio: oneSeconds / twoSeconds,
     samePackets,
+    samePortfolio,
   };
 }
 
@@ -171,7 +210,8 @@ export function formatFleetBench(r: FleetBenchResult): string[] {
   const f = (n: number, d = 1) => n.toFixed(d);
   return [
     `fleet       ${r.tenants} generated tenants (offline demo trees), built CLI as its own processes, median of ${r.rounds} round(s); ${r.cpus} cores, load average ${r.loadAverage.before.join(' ')} before, ${r.loadAverage.after.join(' ')} after`,
-    `  one process ${f(r.oneProcess.seconds)} s, peak RSS ${f(r.oneProcess.peakRssMb, 0)} MB; two shards side by side ${f(r.twoShards.seconds)} s (${r.twoShards.tenants.join(' + ')} tenants), peak RSS ${r.twoShards.peakRssMb.map((x) => f(x, 0)).join(' MB and ')} MB`,
-    `  wall ratio one process / two shards ${f(r.ratio, 2)}x; packets ${r.samePackets ? 'identical' : 'DIFFER'} between the two ways`,
+    `  one process ${f(r.oneProcess.seconds)} s (CPU ${f(r.oneProcess.cpuSeconds)} s), peak RSS ${f(r.oneProcess.peakRssMb, 0)} MB`,
+    `  two shards side by side, then portfolio: ${f(r.twoShards.seconds)} s in all (${r.twoShards.tenants.join(' + ')} tenants; CPU ${r.twoShards.cpuSeconds.map((x) => f(x)).join(' s and ')} s), peak RSS ${r.twoShards.peakRssMb.map((x) => f(x, 0)).join(' MB and ')} MB; portfolio of ${r.twoShards.portfolio.tenants} ${f(r.twoShards.portfolio.seconds)} s, peak RSS ${f(r.twoShards.portfolio.peakRssMb, 0)} MB`,
+    `  wall ratio one process / two shards ${f(r.ratio, 2)}x; packets ${r.samePackets ? 'identical' : 'DIFFER'} between the two ways, portfolio ${r.samePortfolio ? 'identical' : 'DIFFERS'}`,
   ];
 }

@@ -527,7 +527,8 @@ async function runCliOnce(setup: RunSetup): Promise<CliRunOnce> {
   // 3: the packet is incomplete (the export holds only what the inventory needs), as intended.
   if (code !== 3) throw new Error(`s3-evidence run exited with ${code}`);
   const summary = JSON.parse(out) as { packets: Array<{ timings?: Record<string, number> }> };
-  const peakRssMb = Math.round(Number(await readFile(rssFile, 'utf8')) / 1024 / 1024);
+  const usage = JSON.parse(await readFile(rssFile, 'utf8')) as { maxRssBytes: number };
+  const peakRssMb = Math.round(usage.maxRssBytes / 1024 / 1024);
   const inventory = JSON.parse(
     await readFile(
       path.join(setup.out, '2026-10', 'bench', 'evidence', 'accounts', RUN_ACCOUNT, 's3', BUCKET, 'inventory.json'),

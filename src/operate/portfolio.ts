@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import pLimit from 'p-limit';
 import type { Packet } from '../model/packet.js';
 import { verifyFolder, verifyMessages } from '../pipeline/verify-folder.js';
 import { readConfinedText } from '../util/confined-read.js';
@@ -151,7 +152,11 @@ export interface PortfolioOptions {
   check?: PacketCheck;
   /** Tenants that should have a packet (the configuration's): one without a folder is listed as unreadable. */
   expectedTenants?: readonly string[];
+  /** Packets verified at once; default VERIFY_AT_ONCE. */
+  verifyAtOnce?: number;
 }
+
+const VERIFY_AT_ONCE = 4;
 
 /**
  * Every tenant packet of the period folder (dot-folders such as .revisions and staging are skipped).
@@ -160,35 +165,43 @@ export interface PortfolioOptions {
 async function readPortfolio(periodDir: string, period: string, opts: PortfolioOptions = {}): Promise<Portfolio> {
   const check = opts.check ?? verifyPacketFolder;
   const entries = await readdir(periodDir, { withFileTypes: true });
-  const tenants: PortfolioRow[] = [];
-  for (const e of entries
+  const folders = entries
     .filter((x) => x.isDirectory() && !x.name.startsWith('.'))
-    .sort((a, b) => a.name.localeCompare(b.name))) {
-    const folder = path.join(periodDir, e.name);
-    let packet: Packet;
-    try {
-      const text = await readConfinedText(folder, path.join(folder, PACKET_FILE));
-      if (text === undefined) throw new Error('no such file');
-      packet = JSON.parse(text) as Packet;
-    } catch (err) {
-      tenants.push(unusableRow(e.name, 'unreadable', `packet.json unreadable: ${(err as Error).message}`));
-      continue;
-    }
-    const problem = opts.writtenThisRun?.has(e.name) ? undefined : await check(folder);
-    const base = `${packet.tenant.id}-${packet.period.label}`;
-    tenants.push(
-      problem === undefined
-        ? portfolioRow(packet, {
-            pdf: await renderedFile(periodDir, e.name, `${base}.pdf`),
-            workbook: await renderedFile(periodDir, e.name, `${base}.xlsx`),
-          })
-        : unusableRow(e.name, 'unverified', `packet does not verify: ${problem}`),
-    );
-  }
+    .map((x) => x.name)
+    .sort((a, b) => a.localeCompare(b));
+  // Verification reads and re-renders every packet: several at once, so one packet's reads and
+  // writes overlap another's rendering. Rows are sorted afterwards, so the order they finish in is not seen.
+  const limit = pLimit(opts.verifyAtOnce ?? VERIFY_AT_ONCE);
+  const tenants = await Promise.all(folders.map((name) => limit(() => portfolioEntry(periodDir, name, check, opts))));
   const present = new Set(tenants.map((t) => t.tenant));
   for (const id of opts.expectedTenants ?? [])
     if (!present.has(id)) tenants.push(unusableRow(id, 'unreadable', 'no packet folder for this period'));
   return { portfolioVersion: 2, period, tenants: tenants.sort(byRisk) };
+}
+
+/** One tenant folder's row: its packet's figures if it verifies (or was written by this run), else why not. */
+async function portfolioEntry(
+  periodDir: string,
+  name: string,
+  check: PacketCheck,
+  opts: PortfolioOptions,
+): Promise<PortfolioRow> {
+  const folder = path.join(periodDir, name);
+  let packet: Packet;
+  try {
+    const text = await readConfinedText(folder, path.join(folder, PACKET_FILE));
+    if (text === undefined) throw new Error('no such file');
+    packet = JSON.parse(text) as Packet;
+  } catch (err) {
+    return unusableRow(name, 'unreadable', `packet.json unreadable: ${(err as Error).message}`);
+  }
+  const problem = opts.writtenThisRun?.has(name) ? undefined : await check(folder);
+  if (problem !== undefined) return unusableRow(name, 'unverified', `packet does not verify: ${problem}`);
+  const base = `${packet.tenant.id}-${packet.period.label}`;
+  return portfolioRow(packet, {
+    pdf: await renderedFile(periodDir, name, `${base}.pdf`),
+    workbook: await renderedFile(periodDir, name, `${base}.xlsx`),
+  });
 }
 
 /** Writes `<out>/<period>/portfolio.json` and `portfolio.xlsx` from every packet of the period. */

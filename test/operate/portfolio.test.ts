@@ -230,3 +230,49 @@ describe('portfolio: packets left by earlier runs', () => {
     expect(edited.problem).toBe('packet does not verify: packet.json differs from what evidence/ gives');
   });
 });
+
+describe('portfolio of many packets', () => {
+  let dir: string;
+  const ids = ['t1', 't2', 't3', 't4', 't5', 't6', 't7'];
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 's3e-portfolio-many-'));
+    for (const id of ids) {
+      await mkdir(path.join(dir, '2026-10', id), { recursive: true });
+      await writeFile(
+        path.join(dir, '2026-10', id, 'packet.json'),
+        JSON.stringify(packet(id, { status: 'compliant' })),
+      );
+    }
+  });
+  afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+  it('verifies packets several at a time, never more than asked, and its rows do not depend on which verification ends first', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const finished: string[] = [];
+    const { portfolio } = await writePortfolio(dir, '2026-10', {
+      verifyAtOnce: 3,
+      check: async (folder) => {
+        const id = path.basename(folder);
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        // The earlier a tenant sorts, the longer its verification takes: they end in reverse order.
+        await new Promise((r) => setTimeout(r, 10 * (ids.length - ids.indexOf(id))));
+        inFlight -= 1;
+        finished.push(id);
+        return id === 't2' || id === 't6' ? 'changed: packet.json' : undefined;
+      },
+    });
+    expect(most).toBe(3);
+    expect(finished).not.toEqual(ids);
+    expect(portfolio.tenants.map((r) => [r.tenant, r.status])).toEqual([
+      ['t2', 'unverified'],
+      ['t6', 'unverified'],
+      ['t1', 'compliant'],
+      ['t3', 'compliant'],
+      ['t4', 'compliant'],
+      ['t5', 'compliant'],
+      ['t7', 'compliant'],
+    ]);
+  });
+});

@@ -7,7 +7,7 @@ import type {
   InventoryReportRef,
 } from '../../evidence/inventory.js';
 import { UNREADABLE } from '../../evidence/answers.js';
-import { isTreeNotFound, type TreeReader } from '../tree/index.js';
+import { isTreeNotFound, type TreeReader } from '../tree/tree.js';
 import { readDataFile } from './data-file.js';
 import { errorText } from './error-text.js';
 import { ExportFile } from './export-file.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type { InventoryDataFile, InventoryProblem } from '../../evidence/inventory.js';
-import { isTreeNotFound, type TreeReader } from '../tree/index.js';
+import { isTreeNotFound, type TreeReader } from '../tree/tree.js';
 import { errorText } from './error-text.js';
 import type { ManifestFile } from './manifest.js';
 

@@ -68,3 +68,17 @@ describe('scan pool', () => {
     await expect(pool.run({ n: 3 })).rejects.toThrow('the scan pool is closed');
   });
 });
+
+describe('scan pool: idle workers', () => {
+  it('keeps a busy worker between tasks that come back to back, and stops one left idle (the next task gets a fresh one)', async () => {
+    const pool = createScanPool(1, url, { idleMs: 150 });
+    const first = await pool.run<{ threadId: number }>({ n: 1 });
+    const soon = await pool.run<{ threadId: number }>({ n: 2 });
+    expect(soon.threadId).toBe(first.threadId);
+    await new Promise((r) => setTimeout(r, 600));
+    const later = await pool.run<{ echo: number; threadId: number }>({ n: 3 });
+    expect(later.echo).toBe(3);
+    expect(later.threadId).not.toBe(first.threadId);
+    await pool.close();
+  });
+});
