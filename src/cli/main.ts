@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { main } from './program.js';
 import { endQuietlyOnClosedPipe } from './closed-pipe.js';
-import { replaceSdkNodeWarning } from './runtime.js';
+import { keepHeapGrowthLow, replaceSdkNodeWarning } from './runtime.js';
 
+keepHeapGrowthLow();
 replaceSdkNodeWarning();
 endQuietlyOnClosedPipe(process.stdout);
 endQuietlyOnClosedPipe(process.stderr);
