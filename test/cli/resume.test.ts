@@ -134,12 +134,20 @@ describe('run, killed and started again', () => {
     const out = path.join(ws.root, 'tampered');
     await killedWhen(out, '.resume/acme/logs.json');
     // One of acme's checkpointed evidence files, changed after the kill: its hash no longer matches.
-    const record = JSON.parse(readFileSync(path.join(out, '2026-10', '.resume', 'acme', 'accounts.json'), 'utf8')) as {
-      files: Array<{ path: string }>;
+    const resume = path.join(out, '2026-10', '.resume', 'acme');
+    const record = JSON.parse(readFileSync(path.join(resume, 'accounts.json'), 'utf8')) as {
+      files: Array<{ path: string; size: number }>;
     };
-    const victim = record.files.find((f) => f.path.startsWith('evidence/accounts/'))!.path;
-    const copy = path.join(out, '2026-10', '.resume', 'acme', 'accounts', ...victim.split('/'));
-    writeFileSync(copy, readFileSync(copy, 'utf8').replace(/"ok"/, '"error"'));
+    const at = record.files.findIndex((f) => f.path.startsWith('evidence/accounts/'));
+    const victim = record.files[at]!.path;
+    // Its bytes in the pack, changed in place (same length): only its hash tells.
+    const start = record.files.slice(0, at).reduce((n, f) => n + f.size, 0);
+    const pack = readFileSync(path.join(resume, 'accounts.pack'));
+    const bytes = pack.subarray(start, start + record.files[at]!.size);
+    const changed = Buffer.from(bytes.toString('latin1').replace(/"ok"/, '"OK"'), 'latin1');
+    expect(changed.equals(bytes)).toBe(false);
+    changed.copy(pack, start);
+    writeFileSync(path.join(resume, 'accounts.pack'), pack);
 
     const again = await startCli(bundle, [...runArgs(out), '--json', '--progress', 'json']).done;
     const summary = JSON.parse(again.stdout) as Resumed & { notes?: string[] };

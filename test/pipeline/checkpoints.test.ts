@@ -26,6 +26,19 @@ function filesOf(dir: string): Record<string, string> {
   return out;
 }
 
+/** The files a source's checkpoint holds: its record's list, cut out of its pack in order. */
+function packedFiles(dir: string, source: string): Record<string, string> {
+  const record = JSON.parse(readFileSync(path.join(dir, `${source}.json`), 'utf8')) as {
+    files: Array<{ path: string; size: number }>;
+  };
+  const pack = readFileSync(path.join(dir, `${source}.pack`));
+  const out: Record<string, string> = {};
+  let at = 0;
+  for (const f of record.files) out[f.path] = pack.subarray(at, (at += f.size)).toString('utf8');
+  expect(at).toBe(pack.length);
+  return out;
+}
+
 /** A staging folder collected in two steps, checkpointed after each. */
 async function checkpointed(): Promise<TenantCheckpoints> {
   const staging = path.join(root, 'staging-1');
@@ -62,10 +75,20 @@ describe('TenantCheckpoints', () => {
       },
     ]);
     expect(logs.runClock).toBe('2026-11-02T06:00:00.000Z');
-    expect(filesOf(path.join(dir, 'accounts'))).toEqual({
-      'evidence/index.json': '{"buckets":[]}',
+    expect(packedFiles(dir, 'accounts')).toEqual({
       'evidence/accounts/1/list-buckets.json': '{"outcome":"ok"}',
+      'evidence/index.json': '{"buckets":[]}',
     });
+    expect(packedFiles(dir, 'logs')).toEqual({ 'evidence/logs/cloudtrail.json': '{"files":3}' });
+    // One record and one pack per source: no copy of each file.
+    expect(readdirSync(dir).sort()).toEqual([
+      'accounts.json',
+      'accounts.pack',
+      'awsConfig.json',
+      'awsConfig.pack',
+      'logs.json',
+      'logs.pack',
+    ]);
   });
 
   it('restores every source into a new staging folder, as collected', async () => {
@@ -83,7 +106,8 @@ describe('TenantCheckpoints', () => {
   it('drops a checkpoint whose file was changed, and the ones after it, with a notice', async () => {
     const cp = await checkpointed();
     const dir = path.join(root, 'out', '2026-10', '.resume', 'acme');
-    writeFileSync(path.join(dir, 'logs', 'evidence', 'logs', 'cloudtrail.json'), '{"files":0}');
+    // The same length, other bytes: only the hash can tell.
+    writeFileSync(path.join(dir, 'logs.pack'), '{"files":0}');
     const staging = path.join(root, 'staging-2');
     const restored = await cp.restore(staging);
     expect(restored.sources).toEqual(['accounts']);
@@ -97,6 +121,34 @@ describe('TenantCheckpoints', () => {
     expect(existsSync(path.join(dir, 'logs.json'))).toBe(false);
     expect(existsSync(path.join(dir, 'awsConfig.json'))).toBe(false);
     expect(existsSync(path.join(dir, 'accounts.json'))).toBe(true);
+  });
+
+  it('drops a checkpoint whose pack is cut short, and writes none of its files', async () => {
+    const cp = await checkpointed();
+    const dir = path.join(root, 'out', '2026-10', '.resume', 'acme');
+    const pack = readFileSync(path.join(dir, 'accounts.pack'));
+    writeFileSync(path.join(dir, 'accounts.pack'), pack.subarray(0, pack.length - 1));
+    const staging = path.join(root, 'staging-2');
+    mkdirSync(staging);
+    const restored = await cp.restore(staging);
+    expect(restored.sources).toEqual([]);
+    expect(restored.notices[0]).toBe(
+      'acme: the checkpoint of accounts is not used (accounts.pack does not hold the files listed); accounts and what follows are collected again',
+    );
+    expect(filesOf(staging)).toEqual({});
+  });
+
+  it('drops a checkpoint whose second file is changed without writing its first', async () => {
+    const cp = await checkpointed();
+    const dir = path.join(root, 'out', '2026-10', '.resume', 'acme');
+    const pack = readFileSync(path.join(dir, 'accounts.pack'), 'utf8');
+    // accounts holds list-buckets.json then index.json: the change is in the second.
+    writeFileSync(path.join(dir, 'accounts.pack'), pack.replace('"buckets"', '"BUCKETS"'));
+    const staging = path.join(root, 'staging-2');
+    mkdirSync(staging);
+    const restored = await cp.restore(staging);
+    expect(restored.notices[0]).toContain('(evidence/index.json does not match its recorded sha256)');
+    expect(filesOf(staging)).toEqual({});
   });
 
   it('uses no checkpoint of another configuration', async () => {
