@@ -98,13 +98,7 @@ const evidenceSources = z
       .object({
         inventory: sourceEngine.optional(),
         accessLogs: sourceEngine.optional(),
-        // CloudTrail trail files are read locally only, for now: Athena's CloudTrail table is not built yet.
-        cloudTrail: z
-          .object({
-            engine: z.literal('local', { error: 'CloudTrail is read by the local engine only (engine: athena is not built for it yet)' }),
-          })
-          .strict()
-          .optional(),
+        cloudTrail: sourceEngine.optional(),
       })
       .strict()
       .optional(),

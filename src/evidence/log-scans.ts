@@ -115,6 +115,8 @@ export interface CloudTrailScan {
   duplicatesLeftOut?: number;
   skipped: SkippedSummary;
   problems: LogProblem[];
+  /** engine: athena: the queries that made this scan (ids, SQL, data scanned, cost). */
+  sqlQueries?: SqlQueryEvidence[];
 }
 
 /** One upload the access log shows refused with 403 AccessDenied. */

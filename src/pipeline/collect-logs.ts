@@ -9,6 +9,7 @@ import { type CloudTrailScan } from '../evidence/log-scans.js';
 import { treeFor, type TreeReader } from '../collect/tree/index.js';
 import type { LogEvidence } from '../evidence/log-evidence.js';
 import { scanAccessLogsWithSql } from '../collect/athena/sql-access-logs.js';
+import { scanCloudTrailWithSql } from '../collect/athena/sql-cloudtrail.js';
 import { engineFor, type AthenaClientFn } from './sql-engines.js';
 
 function failedAccessLogScan(location: string, err: unknown): AccessLogScan {
@@ -84,20 +85,32 @@ export async function collectLogs(args: {
         seen: new Set<string>(),
       }
     : undefined;
+  const cloudTrailEngine = tenant.sources.cloudTrail.length === 0 ? {} : engineFor(tenant, 'cloudTrail', args.athena);
   const trailScans =
     tenant.sources.cloudTrail.length === 0
       ? null
       : await Promise.all(
           tenant.sources.cloudTrail.map((loc) =>
             Promise.resolve()
-              .then(() =>
-                scanCloudTrail(tree(loc), {
+              .then(() => {
+                if (cloudTrailEngine.problem) throw new Error(cloudTrailEngine.problem);
+                const accounts = tenant.accounts.map((a) => a.id);
+                if (cloudTrailEngine.engine)
+                  return scanCloudTrailWithSql({
+                    engine: cloudTrailEngine.engine,
+                    tree: tree(loc),
+                    location: loc,
+                    period: window,
+                    accounts,
+                    ...(watch ? { watchKmsEventIds: watch } : {}),
+                  });
+                return scanCloudTrail(tree(loc), {
                   period: window,
-                  accounts: tenant.accounts.map((a) => a.id),
+                  accounts,
                   ...(watch ? { watchKmsEventIds: watch } : {}),
                   ...(args.prefetch ? { prefetch: args.prefetch } : {}),
-                }),
-              )
+                });
+              })
               .catch((err: unknown) => failedCloudTrailScan(loc, err)),
           ),
         );

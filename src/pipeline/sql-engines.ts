@@ -4,7 +4,7 @@ import type { SqlEngine } from '../collect/athena/sql-engine.js';
 import type { AthenaEngineConfig, TenantConfig } from '../config/schema.js';
 
 /** The sources that can be read by another engine than the local one. */
-export type EngineSource = 'inventory' | 'accessLogs';
+export type EngineSource = 'inventory' | 'accessLogs' | 'cloudTrail';
 
 /** Opens an Athena client for the engine's account and region; undefined when that account cannot be read. */
 export type AthenaClientFn = (account: string | undefined, region: string | undefined) => AthenaClient | undefined;
@@ -22,7 +22,7 @@ export function engineFor(
   const chosen = tenant.sources.engines?.[source];
   if (!chosen || chosen.engine === 'local') return {};
   const config: AthenaEngineConfig = chosen;
-  const locations = source === 'inventory' ? tenant.sources.inventory : tenant.sources.accessLogs;
+  const locations = tenant.sources[source];
   const notS3 = locations.filter((l) => !l.startsWith('s3://'));
   if (notS3.length > 0) return { problem: `engine: athena reads s3:// locations only; ${notS3.join(', ')} is not one` };
   if (!athena) return { problem: 'engine: athena needs live AWS credentials; this run reads offline evidence only' };

@@ -71,10 +71,18 @@ describe('configuration', () => {
     );
     const cloudTrail = `    sources:
       engines:
-        cloudTrail: { engine: athena }
+        cloudTrail: { engine: athena, workgroup: evidence, database: s3_evidence, resultsLocation: "s3://acme-results/athena/" }
 `;
-    expect(() => parseConfig(minimal.replace('    sources:\n', cloudTrail), 'x.yaml')).toThrow(
-      /sources\.engines\.cloudTrail\.engine: CloudTrail is read by the local engine only/,
+    expect(parseConfig(minimal.replace('    sources:\n', cloudTrail), 'x.yaml').tenants[0]!.sources.engines).toEqual({
+      cloudTrail: {
+        engine: 'athena',
+        workgroup: 'evidence',
+        database: 's3_evidence',
+        resultsLocation: 's3://acme-results/athena/',
+      },
+    });
+    expect(() => parseConfig(minimal.replace('    sources:\n', cloudTrail.replace(', database: s3_evidence', '')), 'x.yaml')).toThrow(
+      /sources\.engines\.cloudTrail\.database/,
     );
   });
 

@@ -10,13 +10,14 @@ import {
   costOfScan,
   QueryFailed,
   type AccessLogTableSpec,
+  type CloudTrailTableSpec,
   type InventoryTableSpec,
   type QueryRecord,
   type SqlEngine,
   type SqlRow,
 } from '../../src/collect/athena/sql-engine.js';
 import { dataFileTreePath } from '../../src/collect/inventory/manifest.js';
-import { ACCESS_LOG_COLUMNS, ACCESS_LOG_REGEX } from '../../src/collect/athena/table-ddl.js';
+import { ACCESS_LOG_COLUMNS, ACCESS_LOG_REGEX, CLOUDTRAIL_COLUMNS } from '../../src/collect/athena/table-ddl.js';
 
 /** DuckDB's value as Athena sends it: text, or null. */
 export function athenaText(v: unknown): string | null {
@@ -57,6 +58,12 @@ export class DuckdbEngine implements SqlEngine {
     const root = this.localOf(spec.location);
     const folder = spec.partitionedPrefix ? path.join(root, spec.partitionedPrefix.path) : root;
     await this.db.run(`CREATE VIEW ${name} AS ${accessLogView(folder)}`);
+    return name;
+  }
+
+  async cloudTrailTable(spec: CloudTrailTableSpec): Promise<string> {
+    const name = `cloudtrail_${++this.views}`;
+    await this.db.run(`CREATE VIEW ${name} AS ${cloudTrailView(this.localOf(spec.location))}`);
     return name;
   }
 
@@ -121,5 +128,79 @@ export function accessLogView(folder: string): string {
       FROM read_text(${quote(path.join(folder, '**'))})
     )
     WHERE line <> ''
+  )`;
+}
+
+/** A JSON member as the JSON SerDe gives a string column: text for a scalar, the JSON itself for an object or array. */
+const text = (r: string, path: string) =>
+  `CASE WHEN json_type(${r}, ${quote(path)}) IN ('OBJECT', 'ARRAY') THEN CAST(json_extract(${r}, ${quote(path)}) AS VARCHAR)
+    ELSE json_extract_string(${r}, ${quote(path)}) END`;
+
+/** Each CloudTrail column of the table (lower case, as Hive names them) from the record's field (camel case, as CloudTrail writes it). */
+function cloudTrailColumn(column: string, r: string): string {
+  const s = (p: string) => text(r, p);
+  switch (column) {
+    case 'useridentity':
+      return `struct_pack(type := ${s('$.userIdentity.type')}, principalid := ${s('$.userIdentity.principalId')},
+        arn := ${s('$.userIdentity.arn')}, accountid := ${s('$.userIdentity.accountId')},
+        invokedby := ${s('$.userIdentity.invokedBy')}, accesskeyid := ${s('$.userIdentity.accessKeyId')},
+        username := ${s('$.userIdentity.userName')},
+        sessioncontext := struct_pack(
+          attributes := struct_pack(mfaauthenticated := ${s('$.userIdentity.sessionContext.attributes.mfaAuthenticated')},
+            creationdate := ${s('$.userIdentity.sessionContext.attributes.creationDate')}),
+          sessionissuer := struct_pack(type := ${s('$.userIdentity.sessionContext.sessionIssuer.type')},
+            principalid := ${s('$.userIdentity.sessionContext.sessionIssuer.principalId')},
+            arn := ${s('$.userIdentity.sessionContext.sessionIssuer.arn')},
+            accountid := ${s('$.userIdentity.sessionContext.sessionIssuer.accountId')},
+            username := ${s('$.userIdentity.sessionContext.sessionIssuer.userName')})))`;
+    case 'resources':
+      return `list_transform(TRY_CAST(json_extract(${r}, '$.resources') AS JSON[]),
+        x -> struct_pack(arn := json_extract_string(x, '$.ARN'), accountid := json_extract_string(x, '$.accountId'),
+          type := json_extract_string(x, '$.type')))`;
+    case 'tlsdetails':
+      return `struct_pack(tlsversion := ${s('$.tlsDetails.tlsVersion')}, ciphersuite := ${s('$.tlsDetails.cipherSuite')},
+        clientprovidedhostheader := ${s('$.tlsDetails.clientProvidedHostHeader')})`;
+    default: {
+      const field = CLOUDTRAIL_FIELDS[column];
+      if (!field) throw new Error(`no CloudTrail field for the column ${column}`);
+      return s(`$.${field}`);
+    }
+  }
+}
+
+const CLOUDTRAIL_FIELDS: Record<string, string> = {
+  eventversion: 'eventVersion',
+  eventtime: 'eventTime',
+  eventsource: 'eventSource',
+  eventname: 'eventName',
+  awsregion: 'awsRegion',
+  sourceipaddress: 'sourceIPAddress',
+  useragent: 'userAgent',
+  errorcode: 'errorCode',
+  errormessage: 'errorMessage',
+  requestparameters: 'requestParameters',
+  responseelements: 'responseElements',
+  additionaleventdata: 'additionalEventData',
+  requestid: 'requestID',
+  eventid: 'eventID',
+  readonly: 'readOnly',
+  eventtype: 'eventType',
+  recipientaccountid: 'recipientAccountId',
+  eventcategory: 'eventCategory',
+  managementevent: 'managementEvent',
+};
+
+/**
+ * The view standing for AWS's CloudTrail table over one trail folder: every record of every log
+ * file under it (.json or .json.gz, each {"Records": [...]}), its fields as the JSON SerDe maps
+ * them, the file as "$path" and its day folder as "timestamp".
+ */
+export function cloudTrailView(folder: string): string {
+  const columns = CLOUDTRAIL_COLUMNS.map(([c]) => `${cloudTrailColumn(c, 'r')} AS ${ident(c)}`);
+  return `SELECT ${columns.join(',\n  ')}, path AS "$path",
+    regexp_extract(path, '(\\d{4}/\\d{2}/\\d{2})/[^/]*$', 1) AS "timestamp"
+  FROM (
+    SELECT filename AS path, unnest(Records) AS r
+    FROM read_json(${quote(path.join(folder, '**', '*.json*'))}, columns = {Records: 'JSON[]'}, filename = true, format = 'auto')
   )`;
 }

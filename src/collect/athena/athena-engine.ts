@@ -13,12 +13,13 @@ import {
   costOfScan,
   QueryFailed,
   type AccessLogTableSpec,
+  type CloudTrailTableSpec,
   type InventoryTableSpec,
   type QueryRecord,
   type SqlEngine,
   type SqlRow,
 } from './sql-engine.js';
-import { accessLogTableDdl, ddlIdent, inventoryTableDdl, tableName } from './table-ddl.js';
+import { accessLogTableDdl, cloudTrailTableDdl, ddlIdent, inventoryTableDdl, tableName } from './table-ddl.js';
 
 /** How the engine waits for a query: the first wait, doubling up to the longest, giving up after `timeoutMs`. */
 export interface PollOptions {
@@ -70,6 +71,10 @@ export class AthenaEngine implements SqlEngine {
   accessLogTable(spec: AccessLogTableSpec): Promise<string> {
     const identity = JSON.stringify([spec.location, spec.partitionedPrefix?.path ?? '']);
     return this.table('access_logs', identity, (db, t) => accessLogTableDdl(db, t, spec));
+  }
+
+  cloudTrailTable(spec: CloudTrailTableSpec): Promise<string> {
+    return this.table('cloudtrail', spec.location, (db, t) => cloudTrailTableDdl(db, t, spec));
   }
 
   private table(kind: string, identity: string, ddl: (database: string, table: string) => string): Promise<string> {

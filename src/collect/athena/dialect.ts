@@ -16,9 +16,20 @@ export interface SqlDialect {
   dayIn(expr: string, zone: string): string;
   /** Milliseconds since the epoch of a timestamp (with or without zone, UTC), as BIGINT. */
   epochMillis(expr: string): string;
-  /** A JSON text's member at a path such as $.keyId, as text (NULL when absent or not a scalar). */
-  jsonText(json: string, path: string): string;
+  /** A JSON text's member at the path of `keys` (e.g. ['encryptionContext', 'aws:s3:arn']), as text; NULL when absent. */
+  jsonText(json: string, keys: readonly string[]): string;
+  /** CloudTrail's resources (array of {arn, accountid, type}) as text: `type=arn` per resource, space-separated; NULL when absent. */
+  resourcesText(column: string): string;
 }
+
+const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Trino's JSON path: $.a for a plain name, $["a:b"] for any other. */
+const trinoPath = (keys: readonly string[]) =>
+  `$${keys.map((k) => (PLAIN_KEY.test(k) ? `.${k}` : `["${k.replace(/"/g, '')}"]`)).join('')}`;
+/** DuckDB's JSON path: $.a, or $."a:b" for a name that is not plain. */
+const duckdbPath = (keys: readonly string[]) =>
+  `$${keys.map((k) => (PLAIN_KEY.test(k) ? `.${k}` : `."${k.replace(/"/g, '')}"`)).join('')}`;
+const RESOURCE_TEXT = `r -> concat(coalesce(r.type, ''), '=', coalesce(r.arn, ''))`;
 
 export const ATHENA: SqlDialect = {
   name: 'athena',
@@ -27,7 +38,8 @@ export const ATHENA: SqlDialect = {
   isoTime: (c) => `try(from_iso8601_timestamp(${c}))`,
   dayIn: (e, zone) => `format_datetime(${e} AT TIME ZONE ${quote(zone)}, 'yyyy-MM-dd')`,
   epochMillis: (e) => `CAST(to_unixtime(${e}) * 1000 AS BIGINT)`,
-  jsonText: (json, path) => `json_extract_scalar(${json}, ${quote(path)})`,
+  jsonText: (json, keys) => `json_extract_scalar(${json}, ${quote(trinoPath(keys))})`,
+  resourcesText: (c) => `array_join(transform(${c}, ${RESOURCE_TEXT}), ' ')`,
 };
 
 export const DUCKDB: SqlDialect = {
@@ -37,7 +49,8 @@ export const DUCKDB: SqlDialect = {
   isoTime: (c) => `TRY_CAST(${c} AS TIMESTAMPTZ)`,
   dayIn: (e, zone) => `strftime(${e} AT TIME ZONE ${quote(zone)}, '%Y-%m-%d')`,
   epochMillis: (e) => `epoch_ms(${e})`,
-  jsonText: (json, path) => `json_extract_string(${json}, ${quote(path)})`,
+  jsonText: (json, keys) => `json_extract_string(${json}, ${quote(duckdbPath(keys))})`,
+  resourcesText: (c) => `array_to_string(list_transform(${c}, ${RESOURCE_TEXT}), ' ')`,
 };
 
 /** A SQL string literal. */

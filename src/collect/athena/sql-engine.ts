@@ -40,6 +40,12 @@ export interface AccessLogTableSpec {
   partitionedPrefix?: { path: string; since: string };
 }
 
+/** Athena's table for one trail folder (AWS's CloudTrail table: JSON SerDe, `timestamp` projected as yyyy/MM/dd day folders). */
+export interface CloudTrailTableSpec {
+  /** The trail folder: s3://bucket/[prefix/]AWSLogs/[org/]<account>/CloudTrail/<region>/ (or the local copy). */
+  location: string;
+}
+
 /**
  * An engine that runs the aggregation SQL: Athena in the tenant's account (athena-engine.ts) or, in
  * tests, DuckDB over local trees. Tables are made by the engine, queries are the same statements.
@@ -49,6 +55,7 @@ export interface SqlEngine {
   /** Creates (or finds) the table for the report and returns the relation to query, e.g. "db"."inv_…". */
   inventoryTable(spec: InventoryTableSpec): Promise<string>;
   accessLogTable(spec: AccessLogTableSpec): Promise<string>;
+  cloudTrailTable(spec: CloudTrailTableSpec): Promise<string>;
   /** Runs one statement and yields its rows page by page; throws QueryFailed when it does not succeed. */
   query(sql: string, purpose: string): AsyncIterable<SqlRow[]>;
   /** Every query run so far (DDL included), in order: what the evidence records. */

@@ -1,5 +1,5 @@
 import { quote } from './dialect.js';
-import type { AccessLogTableSpec, InventoryTableSpec } from './sql-engine.js';
+import type { AccessLogTableSpec, CloudTrailTableSpec, InventoryTableSpec } from './sql-engine.js';
 
 /**
  * The tables AWS documents for Athena, made by the tool (partition projection, no crawler):
@@ -7,7 +7,10 @@ import type { AccessLogTableSpec, InventoryTableSpec } from './sql-engine.js';
  *    and ORC with their SerDes, read through the symlink.txt files S3 delivers under hive/dt=…/, with
  *    `dt` projected as a date (yyyy-MM-dd-HH-mm, hourly);
  *  - S3 server access logs ("Querying access logs for requests by using Amazon Athena"): RegexSerDe,
- *    with `timestamp` projected (yyyy/MM/dd) for the date-based key format.
+ *    with `timestamp` projected (yyyy/MM/dd) for the date-based key format;
+ *  - CloudTrail ("Create the table for CloudTrail logs in Athena using partition projection"): the
+ *    JSON SerDe over CloudTrailInputFormat, one table per trail folder (account and region), with
+ *    `timestamp` projected (yyyy/MM/dd day folders).
  * Names are derived from what the table reads, so a second run finds the same table.
  */
 
@@ -157,4 +160,64 @@ WITH SERDEPROPERTIES ('input.regex' = ${hiveQuote(ACCESS_LOG_REGEX)})
 STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat'
 OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
 LOCATION ${quote(location)}${properties}`;
+}
+
+/**
+ * AWS's CloudTrail table, with the columns the tool reads (a JSON SerDe maps fields by name, so
+ * undeclared ones are simply not read) plus `managementevent`, which tells data from management
+ * events in records that carry it. Nested JSON (requestparameters, …) stays text, as AWS's table has it.
+ */
+export const CLOUDTRAIL_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ['eventversion', 'string'],
+  [
+    'useridentity',
+    'struct<type:string,principalid:string,arn:string,accountid:string,invokedby:string,accesskeyid:string,username:string,' +
+      'sessioncontext:struct<attributes:struct<mfaauthenticated:string,creationdate:string>,' +
+      'sessionissuer:struct<type:string,principalid:string,arn:string,accountid:string,username:string>>>',
+  ],
+  ['eventtime', 'string'],
+  ['eventsource', 'string'],
+  ['eventname', 'string'],
+  ['awsregion', 'string'],
+  ['sourceipaddress', 'string'],
+  ['useragent', 'string'],
+  ['errorcode', 'string'],
+  ['errormessage', 'string'],
+  ['requestparameters', 'string'],
+  ['responseelements', 'string'],
+  ['additionaleventdata', 'string'],
+  ['requestid', 'string'],
+  ['eventid', 'string'],
+  ['readonly', 'string'],
+  ['resources', 'array<struct<arn:string,accountid:string,type:string>>'],
+  ['eventtype', 'string'],
+  ['recipientaccountid', 'string'],
+  ['eventcategory', 'string'],
+  ['managementevent', 'string'],
+  ['tlsdetails', 'struct<tlsversion:string,ciphersuite:string,clientprovidedhostheader:string>'],
+];
+
+/** The first day folder a CloudTrail table projects: CloudTrail began delivering in November 2013. */
+const CLOUDTRAIL_SINCE = '2013/11/01';
+
+export function cloudTrailTableDdl(database: string, table: string, spec: CloudTrailTableSpec): string {
+  const location = withSlash(spec.location);
+  const columns = CLOUDTRAIL_COLUMNS.map(([c, type]) => `  ${ddlIdent(c)} ${type}`).join(',\n');
+  return `CREATE EXTERNAL TABLE IF NOT EXISTS ${ddlIdent(database)}.${ddlIdent(table)} (
+${columns}
+)
+PARTITIONED BY (${ddlIdent('timestamp')} string)
+ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'
+STORED AS INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat'
+OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+LOCATION ${quote(location)}
+TBLPROPERTIES (
+  'projection.enabled' = 'true',
+  'projection.timestamp.type' = 'date',
+  'projection.timestamp.format' = 'yyyy/MM/dd',
+  'projection.timestamp.interval' = '1',
+  'projection.timestamp.interval.unit' = 'DAYS',
+  'projection.timestamp.range' = ${quote(`${CLOUDTRAIL_SINCE},NOW`)},
+  'storage.location.template' = ${quote(`${location}\${timestamp}`)}
+)`;
 }

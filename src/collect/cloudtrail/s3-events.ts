@@ -12,7 +12,7 @@ export const UPLOAD_EVENT_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 /** Object-level S3 calls, for records older than the eventCategory / managementEvent fields. */
-const OBJECT_LEVEL_EVENTS: ReadonlySet<string> = new Set([
+export const OBJECT_LEVEL_EVENTS: ReadonlySet<string> = new Set([
   ...UPLOAD_EVENT_NAMES,
   'GetObject',
   'HeadObject',

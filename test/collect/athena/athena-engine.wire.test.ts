@@ -17,7 +17,10 @@ import { reportWindow } from '../../../src/collect/inventory/report-window.js';
 import { localTree, type TreeReader } from '../../../src/collect/tree/index.js';
 import { scanAccessLogs } from '../../../src/collect/access-logs/scan-access-logs.js';
 import { scanAccessLogsWithSql } from '../../../src/collect/athena/sql-access-logs.js';
+import { scanCloudTrailWithSql } from '../../../src/collect/athena/sql-cloudtrail.js';
+import { scanCloudTrail } from '../../../src/collect/cloudtrail/scan-cloudtrail.js';
 import { periodFor } from '../../../src/config/period.js';
+import { listFilesRecursive } from '../../../src/util/hash.js';
 import type { AthenaEngineConfig } from '../../../src/config/schema.js';
 import type { InventoryEvidence } from '../../../src/evidence/inventory.js';
 import { startFakeAthena, type FakeAthena, type FakeAthenaOptions } from '../../support/fake-aws/athena.js';
@@ -66,6 +69,8 @@ function localOf(url: string): string {
     return path.join(root, url.slice(url.indexOf(BUCKET)));
   if (url.startsWith('s3://logs/'))
     return path.join(path.resolve('test/fixtures/access-logs'), url.slice('s3://logs/'.length));
+  if (url.startsWith('s3://trail/'))
+    return path.join(path.resolve('test/fixtures/cloudtrail'), url.slice('s3://trail/'.length));
   throw new Error(`no local copy of ${url}`);
 }
 
@@ -288,5 +293,58 @@ describe('Athena engine over the wire', () => {
     expect(sql.sqlQueries!.find((q) => q.purpose === 'access-log totals')!.sql).toContain(
       `"timestamp" BETWEEN '2026/09/29' AND '2026/11/01'`,
     );
+  });
+
+  describe('CloudTrail', () => {
+    const period = periodFor('2026-10', 'Europe/Berlin');
+    const local = path.resolve('test/fixtures/cloudtrail');
+    const read = (engine: AthenaEngine) =>
+      scanCloudTrailWithSql({ engine, tree: s3Tree(local, 's3://trail/'), location: 's3://trail/', period });
+
+    it("a table per trail folder (AWS's CloudTrail table, day folders projected), paged results equal to the streaming engine's", async () => {
+      const { engine } = await engineFor({ pageRows: 2 });
+      const sql = await read(engine);
+      const stream = await scanCloudTrail(localTree(local), { period, workers: 'in-process' });
+      expect(sql.problems).toEqual([]);
+      expect(sql.recordsInPeriod).toBe(stream.recordsInPeriod);
+      expect(sql.s3DataEventsByBucketDay).toEqual(stream.s3DataEventsByBucketDay);
+      expect(sql.denied.map(({ record: _r, ...d }) => d)).toEqual(stream.denied.map(({ record: _r, ...d }) => d));
+      expect(sql.kmsTallies).toEqual(stream.kmsTallies);
+      expect(sql.kmsManagementEvents).toEqual(stream.kmsManagementEvents);
+      const tables = sql.sqlQueries!.filter((q) => q.purpose.startsWith('create table'));
+      expect(tables.length).toBe(2);
+      expect(tables[0]!.sql).toContain("ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'");
+      expect(tables[0]!.sql).toContain("STORED AS INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat'");
+      expect(tables[0]!.sql).toContain("LOCATION 's3://trail/AWSLogs/111122223333/CloudTrail/eu-west-1/'");
+      expect(tables[1]!.sql).toContain(
+        "'storage.location.template' = 's3://trail/AWSLogs/o-exampleorg1/444455556666/CloudTrail/us-east-1/${timestamp}'",
+      );
+      const calls = sql.sqlQueries!.find((q) => q.purpose === 'CloudTrail KMS calls')!;
+      expect(calls.state).toBe('SUCCEEDED');
+      expect(calls.sql).toContain(`"timestamp" BETWEEN '2026/09/29' AND '2026/11/01'`);
+      // Both trail folders' files are what each query over both tables scans.
+      let bytes = 0;
+      for (const f of await listFilesRecursive(path.join(local, 'AWSLogs')))
+        if (f.includes('/CloudTrail/')) bytes += (await stat(path.join(local, 'AWSLogs', f))).size;
+      expect(calls.dataScannedBytes).toBe(bytes);
+    });
+
+    it('a FAILED query: the scan holds the reason and no counts, never a clean empty scan', async () => {
+      const reason = 'HIVE_CURSOR_ERROR: Row is not a valid JSON Object';
+      const { engine } = await engineFor({ faults: [{ sql: /count\(\*\) AS calls/, state: 'FAILED', reason }] });
+      const sql = await read(engine);
+      expect(sql.problems).toEqual([
+        {
+          file: 's3://trail/',
+          message: expect.stringMatching(
+            new RegExp(`^CloudTrail logs unreadable: CloudTrail KMS calls: query fake-query-\\d+ FAILED: ${reason}$`),
+          ) as string,
+        },
+      ]);
+      expect(sql.kmsTallies).toEqual([]);
+      expect(sql.denied).toEqual([]);
+      expect(sql.recordsInPeriod).toBe(0);
+      expect(sql.sqlQueries!.at(-1)).toMatchObject({ purpose: 'CloudTrail KMS calls', state: 'FAILED', reason });
+    });
   });
 });

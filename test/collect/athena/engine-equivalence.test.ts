@@ -2,7 +2,9 @@
  * One truth, two engines: the aggregation SQL (run here by DuckDB over the local fixture trees)
  * gives what the streaming engine gives, fixture by fixture: inventory CSV and Parquet (coverage
  * counts and bytes per status, delete markers, empty statuses, the unencrypted list, its largest
- * and oldest), access logs of both key formats (records per bucket and day, denied uploads).
+ * and oldest), access logs of both key formats (records per bucket and day, denied uploads),
+ * CloudTrail trees (S3 data events per bucket and day, denied uploads, KMS call tallies by key,
+ * principal, operation, day and bucket, key-management events), plain and gzipped.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -15,7 +17,10 @@ import { periodFor } from '../../../src/config/period.js';
 import type { InventoryEvidence } from '../../../src/evidence/inventory.js';
 import { scanAccessLogs } from '../../../src/collect/access-logs/scan-access-logs.js';
 import { scanAccessLogsWithSql } from '../../../src/collect/athena/sql-access-logs.js';
-import type { AccessLogScan } from '../../../src/evidence/log-scans.js';
+import type { AccessLogScan, CloudTrailScan } from '../../../src/evidence/log-scans.js';
+import { scanCloudTrail } from '../../../src/collect/cloudtrail/scan-cloudtrail.js';
+import { scanCloudTrailWithSql } from '../../../src/collect/athena/sql-cloudtrail.js';
+import { gzippedCopy } from '../cloudtrail/gzip-tree.js';
 import { DuckdbEngine, duckdbConnection } from '../../support/duckdb-engine.js';
 import { PARQUET_FILE_SCHEMA, writeInventoryParquet, type ParquetInventoryRow } from '../../support/duckdb-parquet.js';
 import { writeReport } from '../inventory/build-report.js';
@@ -143,6 +148,55 @@ describe('access logs: streaming engine = SQL on DuckDB', () => {
       expect(logAggregates(sql)).toEqual(logAggregates(stream));
       expect(stream.recordsInPeriod).toBeGreaterThan(0);
       expect(stream.denied.length).toBeGreaterThan(0);
+    });
+  }
+});
+
+/** What both engines must agree on for CloudTrail (a record's index in its file is the stream's alone). */
+function trailAggregates(scan: CloudTrailScan) {
+  return {
+    trails: scan.trails,
+    filesRead: scan.filesRead,
+    recordsInPeriod: scan.recordsInPeriod,
+    s3DataEvents: scan.s3DataEvents,
+    s3DataEventsByBucketDay: scan.s3DataEventsByBucketDay,
+    denied: scan.denied.map(({ record: _record, ...d }) => d),
+    kmsEvents: scan.kmsEvents,
+    kmsTallies: scan.kmsTallies,
+    kmsManagementEvents: scan.kmsManagementEvents,
+    problems: scan.problems,
+  };
+}
+
+describe('CloudTrail: streaming engine = SQL on DuckDB', () => {
+  const cases = [
+    ['cloudtrail', 'Europe/Berlin', 'plain .json files, an account and an organization trail'],
+    ['cloudtrail', 'UTC', 'gzipped as CloudTrail delivers them'],
+    ['cloudtrail-edge', 'UTC', 'KMS edge cases: resources null, an alias key id, a record delivered twice'],
+  ] as const;
+  for (const [fixture, zone, what] of cases) {
+    it(`${fixture} (${zone}): ${what}`, async () => {
+      const period = periodFor('2026-10', zone);
+      const source = path.join(FIXTURES, fixture);
+      const root = zone === 'UTC' ? await gzippedCopy(source) : source;
+      try {
+        const stream = await scanCloudTrail(localTree(root), { period, workers: 'in-process' });
+        const sql = await scanCloudTrailWithSql({ engine, tree: localTree(root), location: root, period });
+        expect(trailAggregates(sql)).toEqual(trailAggregates(stream));
+        expect(sql.sqlQueries?.map((q) => q.purpose)).toEqual([
+          'CloudTrail totals',
+          'CloudTrail S3 data events per bucket and day',
+          'CloudTrail denied uploads',
+          'CloudTrail key-management events',
+          'CloudTrail KMS calls',
+        ]);
+        // Independently of both engines: the fixtures hold KMS events and, except the edge cases, refused uploads.
+        expect(stream.kmsTallies.length).toBeGreaterThan(0);
+        expect(stream.kmsManagementEvents.length).toBeGreaterThan(0);
+        if (fixture === 'cloudtrail') expect(stream.denied.length).toBeGreaterThan(0);
+      } finally {
+        if (root !== source) await rm(root, { recursive: true, force: true });
+      }
     });
   }
 });

@@ -3,7 +3,9 @@
  * what it is sent on DuckDB: CREATE DATABASE and the tool's CREATE EXTERNAL TABLE become a schema
  * and a view over the local copies of the table's S3 location (inventory tables through the
  * symlink.txt files under hive/dt=…/, as Athena reads them; access-log tables through the same
- * regex); queries run as sent, Trino's few functions the SQL uses given to DuckDB as macros.
+ * regex; CloudTrail tables through the JSON of the trail folder's log files); queries run as sent,
+ * Trino's few functions the SQL uses given to DuckDB as macros (and `transform`, which takes a
+ * lambda, renamed to DuckDB's `list_transform`).
  * It answers StartQueryExecution, GetQueryExecution (RUNNING for a number of polls, then the
  * end state), GetQueryResults (pages of `pageRows`, header row first, NextToken) and
  * StopQueryExecution; faults make chosen queries FAILED or CANCELLED; a workgroup's
@@ -15,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quote } from '../../../src/collect/athena/dialect.js';
-import { accessLogView, athenaText, duckdbConnection } from '../duckdb-engine.js';
+import { accessLogView, athenaText, cloudTrailView, duckdbConnection } from '../duckdb-engine.js';
 
 export interface FakeAthenaOptions {
   /** The local folder holding what an s3:// location holds. */
@@ -57,8 +59,15 @@ const TRINO_SHIM = [
   `CREATE MACRO to_unixtime(t) AS epoch(t)`,
   `CREATE MACRO parse_datetime(s, f) AS strptime(s, '%d/%b/%Y:%H:%M:%S %z')`,
   `CREATE MACRO format_datetime(t, f) AS strftime(t, '%Y-%m-%d')`,
-  `CREATE MACRO json_extract_scalar(j, p) AS json_extract_string(j, p)`,
+  // Trino's path $.a["b:c"] is DuckDB's $.a."b:c".
+  `CREATE MACRO json_extract_scalar(j, p) AS json_extract_string(j, regexp_replace(p, '\\["([^"]*)"\\]', '."\\1"', 'g'))`,
+  `CREATE MACRO array_join(l, s) AS array_to_string(l, s)`,
 ];
+
+/** Trino's lambda functions under DuckDB's names (a macro cannot take a lambda). */
+function duckdbNames(sql: string): string {
+  return sql.replace(/\btransform\(/g, 'list_transform(');
+}
 
 /** The only Joda formats the macros stand for: a query passing another fails, as it would mean another thing. */
 const FORMATS = new Set(["'dd/MMM/yyyy:HH:mm:ss Z'", "'yyyy-MM-dd'"]);
@@ -111,9 +120,13 @@ export async function startFakeAthena(options: FakeAthenaOptions): Promise<FakeA
     const view = `"${t.database}"."${t.table}"`;
     let body: string;
     let files: string[];
-    if (t.serde.endsWith('RegexSerDe')) {
-      const folder = options.localOf(t.template ? t.template.replace(/\/?\$\{timestamp\}$/, '') : t.location);
-      body = accessLogView(folder);
+    if (t.serde.endsWith('JsonSerDe') || t.serde.endsWith('RegexSerDe')) {
+      const s3 = t.template ? t.template.replace(/\/?\$\{timestamp\}$/, '') : t.location;
+      const folder = options.localOf(s3);
+      // "$path" names the object as Athena does (its s3:// URL), not the local copy.
+      const view = t.serde.endsWith('JsonSerDe') ? cloudTrailView(folder) : accessLogView(folder);
+      const local = folder.endsWith('/') ? folder : `${folder}/`;
+      body = `SELECT * REPLACE (replace("$path", ${quote(local)}, ${quote(s3.endsWith('/') ? s3 : `${s3}/`)}) AS "$path") FROM (${view})`;
       files = await filesUnder(folder);
     } else {
       // S3 Inventory: each hive/dt=…/symlink.txt lists the report's data files (s3:// URLs).
@@ -175,7 +188,7 @@ export async function startFakeAthena(options: FakeAthenaOptions): Promise<FakeA
         }
         const unknown = unknownFormat(sql);
         if (unknown) throw new Error(unknown);
-        const reader = await db.runAndReadAll(sql);
+        const reader = await db.runAndReadAll(duckdbNames(sql));
         e.columns = reader.columnNames();
         e.rows = reader.getRowsJS().map((r) => r.map((v) => athenaText(v)));
       }
