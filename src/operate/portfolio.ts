@@ -156,7 +156,7 @@ export interface PortfolioOptions {
   verifyAtOnce?: number;
 }
 
-const VERIFY_AT_ONCE = 4;
+const VERIFY_AT_ONCE = 2;
 
 /**
  * Every tenant packet of the period folder (dot-folders such as .revisions and staging are skipped).
