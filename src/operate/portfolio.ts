@@ -6,7 +6,6 @@ import { verifyFolder, verifyMessages } from '../pipeline/verify-folder.js';
 import { readConfinedText } from '../util/confined-read.js';
 import { stableJson, writeFileAtomic } from '../util/atomic-write.js';
 import { PACKET_FILE } from '../packet-folder.js';
-import { portfolioXlsx } from './portfolio-book.js';
 import type { Portfolio, PortfolioRow, PreviousMonth } from './portfolio-model.js';
 
 export type { Portfolio } from './portfolio-model.js';
@@ -215,6 +214,8 @@ export async function writePortfolio(
   const json = path.join(periodDir, PORTFOLIO_JSON);
   const xlsx = path.join(periodDir, PORTFOLIO_XLSX);
   await writeFileAtomic(json, stableJson(portfolio));
+  // exceljs (~25 MB once loaded) only when a workbook is written: a run holds it only while it renders.
+  const { portfolioXlsx } = await import('./portfolio-book.js');
   await writeFileAtomic(xlsx, await portfolioXlsx(portfolio));
   return { json, xlsx, portfolio };
 }
