@@ -2,6 +2,7 @@ import type { TenantEvidence } from '../evidence/bundle.js';
 import { ENCRYPTION_STATUSES } from '../evidence/inventory.js';
 import {
   PACKET_SCHEMA_VERSION,
+  type BucketResult,
   type ControlResult,
   type Finding,
   type KeyResult,
@@ -269,11 +270,14 @@ export function analyzeEvidence({
     sources: {
       inventory:
         coverage.measuredBuckets === 0
-          ? wording.t('packet.sources.inventory.none')
+          ? wording.t('packet.sources.inventory.none', { notMeasured: notMeasuredText(buckets, wording) })
           : wording.t('packet.sources.inventory.some', {
               dates: reportDates.join(', '),
               measured: coverage.measuredBuckets,
               total: buckets.length,
+              notMeasured: notMeasuredText(buckets, wording),
+              versions: wording.t(`packet.sources.inventory.versions.${coverage.objectVersions ?? 'current'}`),
+              deleteMarkers: coverage.deleteMarkers ?? 0,
             }),
       accessLogs: guardrails.sources.accessLogs,
       cloudTrail: guardrails.sources.cloudTrail,
@@ -283,4 +287,18 @@ export function analyzeEvidence({
   // The trend needs this month's figures, so it is the last thing added.
   packet.sections.trend = trendSection(governance, packet);
   return { packet, rows: guardrails.rows };
+}
+
+/** Buckets not measured, by why: "1 report unreadable, 1 not delivered"; "" when every bucket was measured. */
+function notMeasuredText(buckets: readonly BucketResult[], wording: Wording): string {
+  const counts = new Map<string, number>();
+  for (const b of buckets) {
+    const c = b.coverage;
+    if (c.state === 'measured') continue;
+    const why = c.state === 'unverified' ? 'unreadable' : (c.cause ?? 'unknown');
+    counts.set(why, (counts.get(why) ?? 0) + 1);
+  }
+  return [...counts]
+    .map(([why, n]) => wording.t(`packet.sources.inventory.notMeasured.${why}`, { n }))
+    .join(wording.t('packet.sources.inventory.notMeasuredSeparator'));
 }

@@ -28,7 +28,11 @@ function totals(tally: TallyByStatus): { total: ObjectTally; encrypted: ObjectTa
 }
 
 export function bucketCoverage(inv: InventoryEvidence): BucketCoverage {
-  if (inv.status === 'missing') return { state: 'no_inventory', reason: inv.reason };
+  if (inv.status === 'missing') {
+    // Evidence collected before the cause was recorded: stale reports are named, the rest is unknown.
+    const cause = inv.cause ?? (inv.staleReports?.length ? 'stale' : undefined);
+    return { state: 'no_inventory', reason: inv.reason, ...(cause ? { cause } : {}) };
+  }
   if (inv.status === 'unverified') {
     return {
       state: 'unverified',
@@ -48,6 +52,7 @@ export function bucketCoverage(inv: InventoryEvidence): BucketCoverage {
     bytesPct: percent(encrypted.bytes, total.bytes),
     unknownStatus: inv.unknownStatus,
     deleteMarkers: inv.deleteMarkers,
+    objectVersions: inv.includesVersions ? 'all' : 'current',
     largestUnencrypted: inv.largestUnencrypted,
     ...(inv.oldestUnencryptedLastModified ? { oldestUnencryptedLastModified: inv.oldestUnencryptedLastModified } : {}),
     unencryptedExport: inv.unencryptedExport,
@@ -58,9 +63,13 @@ export function bucketCoverage(inv: InventoryEvidence): BucketCoverage {
 export function summariseCoverage(coverages: BucketCoverage[]): CoverageSummary {
   const tally = emptyTally();
   let measured = 0;
+  let deleteMarkers = 0;
+  const versions = new Set<'current' | 'all'>();
   for (const c of coverages) {
     if (c.state !== 'measured') continue;
     measured++;
+    deleteMarkers += c.deleteMarkers;
+    if (c.objectVersions) versions.add(c.objectVersions);
     for (const s of ENCRYPTION_STATUSES) tally[s] = add(tally[s], c.tally[s]);
   }
   const { total, encrypted, unencrypted } = totals(tally);
@@ -73,5 +82,9 @@ export function summariseCoverage(coverages: BucketCoverage[]): CoverageSummary 
     unencrypted,
     objectsPct: measured === 0 ? null : percent(encrypted.objects, total.objects),
     bytesPct: measured === 0 ? null : percent(encrypted.bytes, total.bytes),
+    deleteMarkers,
+    ...(versions.size > 0
+      ? { objectVersions: versions.size > 1 ? 'mixed' : versions.has('all') ? 'all' : 'current' }
+      : {}),
   };
 }

@@ -76,6 +76,8 @@ export type InventoryEvidence =
       /** no report for the period exists */
       status: 'missing';
       reason: string;
+      /** Why (absent in evidence collected before it was recorded). */
+      cause?: InventoryGap;
       /** Report dates that exist but were not used, to make the gap concrete. */
       otherReportDates?: string[];
       /**
@@ -105,6 +107,13 @@ export interface SqlQueryEvidence {
   costUsd: number;
   rows?: number;
 }
+
+/**
+ * Why a bucket has no report to count: no inventory location configured for the tenant, no report
+ * delivered for the bucket, only reports that do not describe the period, or reports configured
+ * without the EncryptionStatus field. A report that exists but cannot be read is `unverified`, never one of these.
+ */
+export type InventoryGap = 'not_configured' | 'not_delivered' | 'stale' | 'no_encryption_status';
 
 export function emptyTally(): TallyByStatus {
   return {

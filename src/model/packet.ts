@@ -2,7 +2,13 @@
  * The Packet: one typed, versioned model of a tenant's month. Every renderer reads only this.
  * Bump PACKET_SCHEMA_VERSION on any change a reader could notice.
  */
-import type { EncryptionStatus, ObjectTally, TallyByStatus, UnencryptedObjectSample } from '../evidence/inventory.js';
+import type {
+  EncryptionStatus,
+  InventoryGap,
+  ObjectTally,
+  TallyByStatus,
+  UnencryptedObjectSample,
+} from '../evidence/inventory.js';
 import type { EvidenceFile } from '../evidence/bundle.js';
 
 // The packet carries these evidence shapes as they are.
@@ -60,12 +66,20 @@ export type BucketCoverage =
       objectsPct: number | null;
       bytesPct: number | null;
       unknownStatus: ObjectTally;
+      /** Delete markers: listed by an all-versions report, not objects (no data, no encryption status), counted apart. */
       deleteMarkers: number;
+      /**
+       * Which versions the counts include: `current` (IncludedObjectVersions Current) or `all` (noncurrent
+       * versions too), read from the report's fields. Absent in packets made before it was recorded.
+       */
+      objectVersions?: 'current' | 'all';
       largestUnencrypted: UnencryptedObjectSample[];
       oldestUnencryptedLastModified?: string;
       unencryptedExport: { file: string; rows: number };
     }
-  | { state: 'no_inventory'; reason: string }
+  /** No report to count; `cause` says why (absent in packets made before it was recorded). */
+  | { state: 'no_inventory'; reason: string; cause?: InventoryGap }
+  /** A report exists but could not be read or verified. */
   | { state: 'unverified'; reason: string; problems: string[] };
 
 /**
@@ -215,6 +229,10 @@ export interface CoverageSummary {
   unencrypted: ObjectTally;
   objectsPct: number | null;
   bytesPct: number | null;
+  /** Delete markers in the measured buckets' reports (not objects; never in the counts). Absent in older packets. */
+  deleteMarkers?: number;
+  /** Which versions the counts include over the measured buckets; `mixed` when reports differ. Absent in older packets or when nothing was measured. */
+  objectVersions?: 'current' | 'all' | 'mixed';
 }
 
 export interface Packet {

@@ -320,7 +320,12 @@ export async function collectTenantEvidence(
   const inventoryEngine = engineFor(tenant, 'inventory', args.live?.athena);
   const readInventory: InventoryReader = async ({ bucket, unencryptedCsvPath, unencryptedCsvRelative }) => {
     if (trees.length === 0)
-      return { bucket, status: 'missing', reason: 'no S3 Inventory location is configured for this tenant' };
+      return {
+        bucket,
+        status: 'missing',
+        cause: 'not_configured',
+        reason: 'no S3 Inventory location is configured for this tenant',
+      };
     if (inventoryEngine.problem)
       return {
         bucket,

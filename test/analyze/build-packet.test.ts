@@ -104,3 +104,47 @@ describe('buildPacket: empty scopes', () => {
     expect(m.reason).toMatch(/^bucket policy unparsable: /);
   });
 });
+
+describe('buildPacket: the inventory source line', () => {
+  const build = (inventories: Array<Parameters<typeof bucketEvidence>[0]['inventory']>) =>
+    buildPacket({
+      evidence: tenantEvidence(
+        inventories.map((inventory, i) => bucketEvidence({ name: `b${i}`, policy: TLS_AND_SSE, inventory })),
+      ),
+      logs: noLogs,
+      governance: null,
+      catalog,
+      wording,
+    });
+
+  it('says which versions are counted, the delete markers left out and why the other buckets were not measured', () => {
+    const all = measuredInventory('b0', { 'SSE-S3': [3, 30] });
+    if (all.status !== 'ok') throw new Error('measured');
+    all.includesVersions = true;
+    all.deleteMarkers = 2;
+    const p = build([
+      all,
+      { bucket: 'b1', status: 'unverified', reason: 'MD5 mismatch', problems: [] },
+      { bucket: 'b2', status: 'missing', cause: 'not_configured', reason: 'no location' },
+    ]);
+    expect(p.sources.inventory).toBe(
+      'inventory 2026-10-31 for 1 of 3 buckets (1 report unreadable, 1 not configured), all versions, 2 delete markers not counted',
+    );
+  });
+
+  it('current versions only, no delete marker: says so and nothing more', () => {
+    expect(build([measuredInventory('b0', { 'SSE-S3': [3, 30] })]).sources.inventory).toBe(
+      'inventory 2026-10-31 for 1 of 1 bucket, current versions',
+    );
+  });
+
+  it('a report that exists but could not be read is never "no inventory"', () => {
+    const p = build([
+      { bucket: 'b0', status: 'unverified', reason: 'MD5 mismatch', problems: [] },
+      { bucket: 'b1', status: 'missing', cause: 'not_delivered', reason: 'no report' },
+    ]);
+    expect(p.sources.inventory).toBe(
+      'no bucket measured from an inventory report (1 report unreadable, 1 not delivered)',
+    );
+  });
+});

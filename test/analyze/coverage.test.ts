@@ -37,6 +37,49 @@ describe('object coverage', () => {
     });
   });
 
+  it('a bucket without a report keeps why: not configured, not delivered, only stale, no EncryptionStatus', () => {
+    for (const cause of ['not_configured', 'not_delivered', 'stale', 'no_encryption_status'] as const)
+      expect(bucketCoverage({ bucket: 'b', status: 'missing', cause, reason: 'r' })).toEqual({
+        state: 'no_inventory',
+        reason: 'r',
+        cause,
+      });
+  });
+
+  it('evidence collected before the cause was recorded: stale reports named make it "stale", else no cause', () => {
+    const stale = [{ configId: 'audit', reportDate: '2026-09-30T00:00:00Z', location: 'm.json', why: 'before' }];
+    expect(bucketCoverage({ bucket: 'b', status: 'missing', reason: 'r', staleReports: stale })).toMatchObject({
+      cause: 'stale',
+    });
+    expect(bucketCoverage({ bucket: 'b', status: 'missing', reason: 'r' })).not.toHaveProperty('cause');
+  });
+
+  it('says which versions the counts include: current only, or all (the report lists VersionId)', () => {
+    const current = bucketCoverage(measuredInventory('a', { 'SSE-S3': [2, 20] }));
+    const allVersions = measuredInventory('b', { 'SSE-S3': [5, 50] });
+    if (allVersions.status === 'ok') allVersions.includesVersions = true;
+    expect(current).toMatchObject({ state: 'measured', objectVersions: 'current' });
+    expect(bucketCoverage(allVersions)).toMatchObject({ state: 'measured', objectVersions: 'all' });
+  });
+
+  it('delete markers are counted apart from objects, per bucket and for the tenant', () => {
+    const a = measuredInventory('a', { 'SSE-S3': [4, 40] });
+    const b = measuredInventory('b', { 'NOT-SSE': [1, 10] });
+    if (a.status !== 'ok' || b.status !== 'ok') throw new Error('measured');
+    a.deleteMarkers = 3;
+    a.includesVersions = true;
+    b.deleteMarkers = 0;
+    const s = summariseCoverage([bucketCoverage(a), bucketCoverage(b), { state: 'no_inventory', reason: 'x' }]);
+    // 5 objects (4 + 1), never 8: the 3 delete markers are not objects.
+    expect(s.total).toEqual({ objects: 5, bytes: 50 });
+    expect(s.deleteMarkers).toBe(3);
+    expect(s.objectVersions).toBe('mixed');
+    expect(summariseCoverage([bucketCoverage(b)]).objectVersions).toBe('current');
+    expect(summariseCoverage([{ state: 'unverified', reason: 'x', problems: [] }])).not.toHaveProperty(
+      'objectVersions',
+    );
+  });
+
   it('an unverified report carries its problems with file and line', () => {
     const c = bucketCoverage({
       bucket: 'b',

@@ -5,7 +5,8 @@
  * must hold it on A4 and on Letter without hiding a FAIL or NOT EVALUATED control.
  */
 import type { ExceptionRow } from '../../src/model/governance-sections.js';
-import type { Finding, Packet } from '../../src/model/packet.js';
+import { emptyTally, ENCRYPTION_STATUSES, type EncryptionStatus } from '../../src/evidence/inventory.js';
+import type { BucketResult, Finding, Packet } from '../../src/model/packet.js';
 import { samplePacket } from './sample-packet.js';
 
 export const STRESS_TENANT_NAME =
@@ -38,16 +39,66 @@ export const STRESS_RULES = [
 ] as const;
 
 export const STRESS_EXCEPTIONS = 60;
+/** Buckets whose objects were not measured: the last has no report for the period, the one before an unreadable one. */
+const STRESS_NOT_MEASURED = 2;
 export const STRESS_OWNERLESS = 12;
 
 export function stressTenant(): Packet {
   const base = samplePacket({ logs: true, governance: true });
   const template = base.buckets[0]!;
-  const buckets = Array.from({ length: 300 }, (_, i) => ({
-    ...template,
-    name: stressBucketName(i),
-    evidence: [`evidence/accounts/111122223333/buckets/${stressBucketName(i)}/get-bucket-encryption.json`],
-  }));
+  const buckets = Array.from({ length: 300 }, (_, i): BucketResult => {
+    const name = stressBucketName(i);
+    const row = {
+      ...template,
+      name,
+      evidence: [`evidence/accounts/111122223333/buckets/${name}/get-bucket-encryption.json`],
+    };
+    if (i === 299)
+      return {
+        ...row,
+        coverage: {
+          state: 'no_inventory',
+          cause: 'not_delivered',
+          reason: `no S3 Inventory report for bucket ${name}`,
+        },
+      };
+    if (i === 298)
+      return {
+        ...row,
+        coverage: {
+          state: 'unverified',
+          reason: 'inventory data file MD5 mismatch',
+          problems: ['data/0.csv.gz: MD5 mismatch'],
+        },
+      };
+    return row;
+  });
+  // The tenant's coverage is the sum over the measured buckets, as analysis makes it.
+  const tally = emptyTally();
+  for (const b of buckets) {
+    if (b.coverage.state !== 'measured') continue;
+    for (const status of ENCRYPTION_STATUSES) {
+      tally[status].objects += b.coverage.tally[status].objects;
+      tally[status].bytes += b.coverage.tally[status].bytes;
+    }
+  }
+  const sum = (statuses: readonly EncryptionStatus[]) => ({
+    objects: statuses.reduce((n, st) => n + tally[st].objects, 0),
+    bytes: statuses.reduce((n, st) => n + tally[st].bytes, 0),
+  });
+  const total = sum(ENCRYPTION_STATUSES);
+  const encrypted = sum(ENCRYPTION_STATUSES.filter((st) => st !== 'NOT-SSE'));
+  const measured = 300 - STRESS_NOT_MEASURED;
+  const coverage: Packet['coverage'] = {
+    measuredBuckets: measured,
+    totalBuckets: 300,
+    tally,
+    total,
+    encrypted,
+    unencrypted: sum(['NOT-SSE']),
+    objectsPct: (encrypted.objects / total.objects) * 100,
+    bytesPct: (encrypted.bytes / total.bytes) * 100,
+  };
   let n = 0;
   const findings: Finding[] = STRESS_RULES.flatMap(({ rule, severity, count, text }) =>
     Array.from({ length: count }, (_, i) => {
@@ -90,9 +141,26 @@ export function stressTenant(): Packet {
     ...base,
     tenant: { ...base.tenant, displayName: STRESS_TENANT_NAME },
     buckets,
+    coverage,
+    sources: {
+      ...base.sources,
+      inventory: 'inventory 2026-10-31 for 298 of 300 buckets (1 report unreadable, 1 not delivered), current versions',
+    },
+    completeness: {
+      complete: false,
+      missing: [
+        ...base.completeness.missing,
+        { scope: `bucket ${stressBucketName(298)}`, source: 'S3 Inventory', reason: 'report unreadable' },
+        { scope: `bucket ${stressBucketName(299)}`, source: 'S3 Inventory', reason: 'no report for the period' },
+      ],
+      text: 'Evidence incomplete: 1 bucket unreadable (AccessDenied); 2 buckets without a readable inventory report',
+    },
     // Every bucket has default encryption; 100 lack the TLS deny and all 300 the SSE deny (the findings above).
     kpis: {
       ...base.kpis,
+      objectsPct: coverage.objectsPct,
+      bytesPct: coverage.bytesPct,
+      coverageBasis: `${measured} of 300 buckets measured`,
       defaultEncryption: { enabled: 300, total: 300 },
       sseEnforced: { yes: 0, total: 300 },
       tlsEnforced: { yes: 200, total: 300 },

@@ -88,7 +88,12 @@ export async function collectInventory(args: CollectInventoryArgs): Promise<Inve
 async function findAndReadReport(args: CollectInventoryArgs): Promise<InventoryEvidence> {
   const { trees, bucket, window } = args;
   if (trees.length === 0) {
-    return { bucket, status: 'missing', reason: 'no S3 Inventory location is configured for this tenant' };
+    return {
+      bucket,
+      status: 'missing',
+      cause: 'not_configured',
+      reason: 'no S3 Inventory location is configured for this tenant',
+    };
   }
   const { found, failures } = await listReportFolders(trees, bucket);
   if (failures.length > 0) {
@@ -102,7 +107,12 @@ async function findAndReadReport(args: CollectInventoryArgs): Promise<InventoryE
 
   if (found.length === 0) {
     const where = trees.map((t) => t.locate(`${bucket}/`)).join(', ');
-    return { bucket, status: 'missing', reason: `no S3 Inventory report for bucket ${bucket} (looked in ${where})` };
+    return {
+      bucket,
+      status: 'missing',
+      cause: 'not_delivered',
+      reason: `no S3 Inventory report for bucket ${bucket} (looked in ${where})`,
+    };
   }
 
   const allDates = uniqueSorted(found.map((r) => r.reportDate));
@@ -120,6 +130,7 @@ async function findAndReadReport(args: CollectInventoryArgs): Promise<InventoryE
     return {
       bucket,
       status: 'missing',
+      cause: 'stale',
       reason: `no S3 Inventory report for bucket ${bucket} describes period ${window.period.label} (${describeWindow(window)}); stale: ${named(stale)}`,
       staleReports: stale,
       otherReportDates: allDates,
@@ -154,6 +165,7 @@ async function findAndReadReport(args: CollectInventoryArgs): Promise<InventoryE
   return {
     bucket,
     status: 'missing',
+    cause: 'no_encryption_status',
     reason:
       `the S3 Inventory configuration(s) ${list(uniqueSorted(withoutStatus))} for bucket ${bucket} do not include ` +
       'the EncryptionStatus field, so they cannot show which objects are encrypted' +

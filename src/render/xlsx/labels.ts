@@ -1,5 +1,5 @@
 import type { Wording } from '../../wording/wording.js';
-import type { EnforcementLevel, OverallStatus } from '../../model/packet.js';
+import type { BucketCoverage, CoverageSummary, EnforcementLevel, OverallStatus } from '../../model/packet.js';
 import type { Severity, Verdict } from '../../model/shared.js';
 import type { Link } from './book.js';
 import type { CellInput, Tone } from './cells.js';
@@ -32,6 +32,20 @@ export function completenessCell(w: Wording, complete: boolean): CellInput {
   return complete
     ? { text: w.t('xlsx.completeness.complete'), tone: 'good' }
     : { text: w.t('xlsx.completeness.incomplete'), tone: 'warn' };
+}
+
+/**
+ * A bucket's coverage in words: measured, or why not, so that a report that exists but could not be read
+ * ("report unreadable") is never called "no inventory", and "not configured" and "not delivered" differ.
+ */
+export function coverageStateLabel(w: Wording, c: BucketCoverage): string {
+  if (c.state === 'no_inventory' && c.cause) return w.t(`xlsx.buckets.coverageCause.${c.cause}`);
+  return w.t(`xlsx.buckets.coverageState.${c.state}`);
+}
+
+/** Which object versions a count includes; blank where the packet does not say (older packets, nothing measured). */
+export function objectVersionsLabel(w: Wording, versions: CoverageSummary['objectVersions']): string | undefined {
+  return versions ? w.t(`xlsx.coverage.versions.${versions}`) : undefined;
 }
 
 export function enforcementLabel(w: Wording, level: EnforcementLevel): string {

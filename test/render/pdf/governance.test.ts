@@ -216,7 +216,7 @@ describe('renderPdf: governance variants', () => {
       // 515 findings of two rules take two rows; the 504 buckets of the second are counted, not listed.
       expect(t).toContain('by rule: 2 of 2 rules, 515 findings · full list: workbook sheet Findings');
       expect(t).toContain(
-        'MEDIUM ×514 s3-policy-denies-unencrypted-uploads: 504 resources — see workbook sheet Findings',
+        'MEDIUM ×514 No bucket policy statement denies uploads without…: 504 resources — see workbook sheet Findings',
       );
     },
   );

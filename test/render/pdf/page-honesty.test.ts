@@ -8,7 +8,7 @@ import type { ControlResult, Packet } from '../../../src/model/packet.js';
 import { renderPdf } from '../../../src/render/pdf/render-pdf.js';
 import { loadWording } from '../../../src/wording/wording.js';
 import { samplePacket } from '../../support/sample-packet.js';
-import { pdfText, pdfWords, squash, titleLines } from './pdf-inspect.js';
+import { pdfText, pdfWords, squash, tileTexts, titleLines } from './pdf-inspect.js';
 
 const wording = loadWording();
 const render = async (p: Packet, pageSize: 'A4' | 'LETTER' = 'A4', topFindings = 6) =>
@@ -59,7 +59,9 @@ describe('the page never hides a failure', () => {
       expect(t).not.toMatch(/and \d+ more — see workbook sheet Controls/);
       // Eleven findings of eight rules: the configured six rows, the rules with two findings first.
       expect(t).toContain('by rule: 6 of 8 rules, 11 findings · full list: workbook sheet Findings');
-      expect(t).toContain('×2 rule-0: bucket-0, bucket-8');
+      // rule-0 is no control of the packet and has no wording: named by the words its findings share, never by its id.
+      expect(t).toContain('×2 Finding number: bucket-0, bucket-8');
+      expect(t).not.toMatch(/\brule-\d/);
       expect(t).toContain('×1 bucket-3: finding number 4');
       expect(t).toContain('and 2 more rules (2 findings) — see workbook sheet Findings');
     });
@@ -81,6 +83,45 @@ describe('honest headers and tiles', () => {
     const t = await render({ ...p, controls: p.controls.map((c) => ({ ...c, verdict: 'not_evaluated' as const })) });
     expect(t).toContain('0 of 6 evaluated · 0 failing');
     expect(t).not.toMatch(/(^|[^f] )6 evaluated/);
+  });
+
+  it('coverage tiles with no bucket measured say why, never "no inventory" for a report that could not be read', async () => {
+    const p = samplePacket();
+    const [first, second] = p.buckets;
+    const pdf = await renderPdf(
+      {
+        ...p,
+        buckets: [
+          { ...first!, coverage: { state: 'unverified', reason: 'MD5 mismatch', problems: [] } },
+          { ...second!, coverage: { state: 'no_inventory', cause: 'not_configured', reason: 'no location' } },
+        ],
+        kpis: { ...p.kpis, objectsPct: null, bytesPct: null },
+        coverage: { ...p.coverage, measuredBuckets: 0, totalBuckets: 2, objectsPct: null, bytesPct: null },
+      },
+      { pageSize: 'A4', wording, packetSha256: 'ef'.repeat(32) },
+    );
+    // Both coverage tiles: "—" and the reasons, each counted ("none measured: " gives way on A4's narrow tiles).
+    expect(tileTexts(pdf).slice(0, 2)).toEqual([
+      'OBJECTS ENCRYPTED — 1 unreadable, 1 not configured',
+      'BYTES ENCRYPTED — 1 unreadable, 1 not configured',
+    ]);
+    expect(pdfText(pdf)).not.toContain('no inventory');
+  });
+
+  it('coverage tiles over measured buckets without objects say so, not "no inventory"', async () => {
+    const p = samplePacket();
+    const pdf = await renderPdf(
+      {
+        ...p,
+        kpis: { ...p.kpis, objectsPct: null, bytesPct: null },
+        coverage: { ...p.coverage, objectsPct: null, bytesPct: null },
+      },
+      { pageSize: 'A4', wording, packetSha256: 'ef'.repeat(32) },
+    );
+    expect(tileTexts(pdf).slice(0, 2)).toEqual([
+      'OBJECTS ENCRYPTED — measured buckets hold no objects',
+      'BYTES ENCRYPTED — measured buckets hold no objects',
+    ]);
   });
 });
 

@@ -2,6 +2,7 @@
  * Reads a rendered PDF back the way a reader's tools would, with PDF.js (test/support/pdf-reader.ts):
  * text as it stands on the page, word boxes, fonts, document info and page count.
  */
+import { SPACE } from '../../../src/render/pdf/layout.js';
 import { isoDate, pageText, readPdf, type Word } from '../../support/pdf-reader.js';
 
 export type { Word };
@@ -98,4 +99,31 @@ export function titleLines(pdf: Buffer): string {
         .join(' '),
     )
     .join(' ');
+}
+
+const TILE_LABELS = ['OBJECTS', 'BYTES', 'DEFAULT', 'POLICY', 'DENIED'] as const;
+
+/**
+ * The five KPI tiles' text, each read on its own (label, value, delta, note), lines joined by a space:
+ * a tile's column starts at its label's first word and ends where the next one starts.
+ */
+export function tileTexts(pdf: Buffer): string[] {
+  const { width, words } = pdfWords(pdf);
+  const labels = TILE_LABELS.map((l) => {
+    const w = words.find((x) => x.text === l);
+    if (!w) throw new Error(`no tile labelled ${l}`);
+    return w;
+  });
+  const top = labels[0]!.yMin - 1;
+  const bottom = top + SPACE.tileHeight;
+  return labels.map((label, i) => {
+    const right = labels[i + 1]?.xMin ?? width;
+    const inside = words.filter(
+      (w) => w.yMin >= top && w.yMax <= bottom && w.xMin >= label.xMin - 1 && w.xMin < right - 1,
+    );
+    return inside
+      .sort((a, b) => a.yMin - b.yMin || a.xMin - b.xMin)
+      .map((w) => w.text)
+      .join(' ');
+  });
 }

@@ -14,7 +14,16 @@ import {
   stressBucketName,
   stressTenant,
 } from '../../support/stress-tenant.js';
-import { titleLines, overlapping, outsideMargins, pageObjects, pdfText, pdfWords, squash } from './pdf-inspect.js';
+import {
+  tileTexts,
+  titleLines,
+  overlapping,
+  outsideMargins,
+  pageObjects,
+  pdfText,
+  pdfWords,
+  squash,
+} from './pdf-inspect.js';
 
 const wording = loadWording();
 const packet = stressTenant();
@@ -31,6 +40,19 @@ describe('the stress tenant fixture', () => {
     expect(ex.entries).toHaveLength(STRESS_EXCEPTIONS);
     expect(ex.entries.filter((e) => e.owner === undefined)).toHaveLength(STRESS_OWNERLESS);
     expect(packet.tenant.displayName).toHaveLength(108);
+  });
+
+  it('its coverage adds up over its own 300 buckets: 298 measured, 2 not (one report unreadable, one not delivered)', () => {
+    const measured = packet.buckets.filter((b) => b.coverage.state === 'measured');
+    expect(measured).toHaveLength(298);
+    expect(packet.coverage).toMatchObject({ measuredBuckets: 298, totalBuckets: 300 });
+    // Each measured bucket holds the sample's 10 objects, 9 of them encrypted.
+    expect(packet.coverage.total.objects).toBe(2980);
+    expect(packet.coverage.encrypted.objects).toBe(2682);
+    expect(packet.buckets.filter((b) => b.coverage.state !== 'measured').map((b) => b.coverage.state)).toEqual([
+      'unverified',
+      'no_inventory',
+    ]);
   });
 });
 
@@ -89,6 +111,20 @@ for (const size of ['A4', 'LETTER'] as const) {
       for (const m of text.matchAll(/contoso-global-logistics[a-z0-9-]*/g))
         expect(bucketNames.has(m[0]), m[0]).toBe(true);
       expect(text).not.toMatch(/EX-\d*…|…X-/);
+    });
+
+    it('coverage tiles say what they cover: 298 of the 300 buckets measured, 2 not', () => {
+      const [objects, bytes] = tileTexts(pdf);
+      // Letter's wider tiles hold the full sentence on two lines; A4's take the shorter one, whole.
+      const note = size === 'LETTER' ? 'of 298 measured buckets; 2 not measured' : '298 of 300 buckets measured, 2 not';
+      expect(objects).toBe(`OBJECTS ENCRYPTED 90.0 % –9.972 pt vs Sep ${note}`);
+      expect(bytes).toBe(`BYTES ENCRYPTED 90.0 % –9.910 pt vs Sep ${note}`);
+    });
+
+    it('names every rule by its title or its wording, never by its id', () => {
+      for (const { rule } of STRESS_RULES) expect(text).not.toContain(rule);
+      expect(text).toContain('Plain-HTTP requests not denied: contoso-global');
+      expect(text).toContain('Uploads without SSE not denied: contoso-global');
     });
 
     it('the exceptions row counts all 60, the 12 without an owner included', () => {

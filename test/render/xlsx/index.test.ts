@@ -127,7 +127,7 @@ describe('renderXlsx on the sample packet', () => {
       Controls: ['A2', 'A1:I6'],
       Findings: ['A2', 'A1:F16'],
       Buckets: ['A2', 'A1:AK3'],
-      Coverage: ['A2', 'A1:Q3'],
+      Coverage: ['A2', 'A1:S3'],
       'Unencrypted objects': ['A3', 'A2:H3'],
       Keys: ['A2', 'A1:O2'],
       // Not collected: the sheets are still there (stable names), header frozen, nothing under it.
@@ -267,7 +267,8 @@ describe('renderXlsx on the sample packet', () => {
     });
     expect(denied[col('Default encryption')]!.value).toBe('unreadable: AccessDenied');
     expect(denied[col('SSE enforced')]!.value).toBe('Unknown');
-    expect(denied[col('Coverage')]!.value).toBe('no inventory');
+    // A bucket without a report whose cause the packet does not record: never called unreadable, never "no inventory".
+    expect(denied[col('Coverage')]!.value).toBe('no usable inventory report');
     expect(denied[col('Coverage note')]!.value).toBe('no inventory report delivered on or before 2026-11-01');
     expect(denied[col('Objects')]!.value).toBeNull();
     expect(denied[col('Objects encrypted')]!.value).toBeNull();
@@ -285,6 +286,7 @@ describe('renderXlsx on the sample packet', () => {
       'Bucket',
       'Coverage',
       'Note',
+      'Versions counted',
       'NOT-SSE objects',
       'NOT-SSE bytes',
       'SSE-S3 objects',
@@ -297,14 +299,17 @@ describe('renderXlsx on the sample packet', () => {
       'DSSE-KMS bytes',
       'Total objects',
       'Total bytes',
+      'Delete markers (not counted)',
     ]);
-    expect(s.rows[1]!.slice(5).map((c) => c.value)).toEqual([1, 100, 9, 900, 0, 0, 0, 0, 0, 0, 10, 1000]);
-    expect(s.rows[2]!.slice(5).map((c) => c.value)).toEqual(Array(12).fill(null));
+    // The sample's packet predates objectVersions: which versions were counted stays blank, never guessed.
+    expect(s.rows[1]!.slice(5).map((c) => c.value)).toEqual([null, 1, 100, 9, 900, 0, 0, 0, 0, 0, 0, 10, 1000, 0]);
+    expect(s.rows[2]!.slice(5).map((c) => c.value)).toEqual(Array(14).fill(null));
     expect(s.rows[3]!.map((c) => c.value)).toEqual([
       null,
       null,
       'Tenant total (ACME Corp)',
       '1 of 2 buckets measured',
+      '1 no usable inventory report',
       null,
       1,
       100,
@@ -318,6 +323,7 @@ describe('renderXlsx on the sample packet', () => {
       0,
       10,
       1000,
+      null,
     ]);
     expect(cellAt(s, 'C4').bold).toBe(true);
     expect(cellAt(s, 'G4').numberFormat).toBe('#,##0');
@@ -513,7 +519,7 @@ describe('renderXlsx: packet variants', () => {
       'Customer managed',
     ]);
     expect(at(2, 'Public access block')).toBe('partial; off: IgnorePublicAcls, RestrictPublicBuckets');
-    expect(at(2, 'Coverage')).toBe('unverified');
+    expect(at(2, 'Coverage')).toBe('report unreadable');
     expect(at(2, 'Coverage note')).toBe('MD5 mismatch\ndata/a.csv.gz: MD5 mismatch');
 
     const coverage = sheetNamed(py, 'Coverage');
@@ -522,7 +528,8 @@ describe('renderXlsx: packet variants', () => {
       null,
       'Tenant total (ACME Corp)',
       '0 of 2 buckets measured',
-      ...Array(13).fill(null),
+      '1 report unreadable',
+      ...Array(14).fill(null),
     ]);
     expect(cellAt(sheetNamed(py, 'Unencrypted objects'), 'B3').value).toBe('a\\u0001b');
   });

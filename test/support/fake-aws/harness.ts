@@ -16,6 +16,7 @@ import type { LookedUpKmsEvents } from '../../../src/collect/cloudtrail/lookup-e
 const noInventory: InventoryReader = async ({ bucket }) => ({
   bucket,
   status: 'missing',
+  cause: 'not_configured',
   reason: 'no inventory location configured',
 });
 

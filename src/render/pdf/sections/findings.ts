@@ -39,11 +39,35 @@ function findingLine(doc: Doc, text: string, resource: string, style: TextStyle,
   return shortName + fitted(doc, rest, style, width - measure(shortName));
 }
 
-/** The rule's name as the reader knows it: the control's title, else the finding source's wording, else its id. */
-function ruleName(ctx: PageContext, rule: string): string {
-  const control = ctx.packet.controls.find((c) => c.id === rule);
+/**
+ * The rule's name as the reader knows it: the control's title, else the finding source's wording, else
+ * what its findings say (the words their sentences share after the resource name, e.g. "Plain-HTTP
+ * requests not denied"), else a general label. Never its id: an id is operator vocabulary.
+ */
+function ruleName(ctx: PageContext, group: FindingGroup): string {
+  const control = ctx.packet.controls.find((c) => c.id === group.rule);
   if (control) return control.title;
-  return ctx.has(`findings.rules.${rule}`) ? ctx.t(`findings.rules.${rule}`) : rule;
+  if (ctx.has(`findings.rules.${group.rule}`)) return ctx.t(`findings.rules.${group.rule}`);
+  const shared = sharedWords(group.findings.map((f) => sentenceAfterResource(f.text, f.resource)));
+  return shared ? shared.charAt(0).toUpperCase() + shared.slice(1) : ctx.t('findings.ruleUnnamed');
+}
+
+/** A finding's sentence without its leading "<resource>: ". */
+function sentenceAfterResource(text: string, resource: string): string {
+  const prefix = `${resource}: `;
+  return resource && text.startsWith(prefix) ? text.slice(prefix.length) : text;
+}
+
+/** The leading words every sentence shares (a word with a parenthesis or colon ends it), or "" if none. */
+function sharedWords(sentences: string[]): string {
+  const words = sentences.map((s) => s.split(' '));
+  const first = words[0] ?? [];
+  const shared: string[] = [];
+  for (const [i, word] of first.entries()) {
+    if (/[(:)]/.test(word) || !words.every((w) => w[i] === word)) break;
+    shared.push(word);
+  }
+  return shared.join(' ');
 }
 
 /**
@@ -54,7 +78,7 @@ function groupLine(ctx: PageContext, group: FindingGroup, width: number): string
   const measure = measurer(ctx.doc, TYPE.cell);
   const names = group.resources.map(cleanText);
   const separator = ctx.t('findings.resourceSeparator');
-  const fullRule = cleanText(ruleName(ctx, group.rule));
+  const fullRule = cleanText(ruleName(ctx, group));
   const rule = fitEnd(fullRule, Math.min(measure(fullRule), width * RULE_SHARE), measure);
   const line = (shown: number) => {
     const rest = names.length - shown;

@@ -7,7 +7,7 @@ import { DENIAL_REASONS } from '../../../model/log-sections.js';
 import { BASELINE, box, drawText, measurer, type Doc } from '../draw.js';
 import { formatMonth, formatPercent } from '../format.js';
 import { columns, PALETTE, SPACE, TYPE, type TextStyle } from '../layout.js';
-import { fitEnd, cleanText, wrapLines } from '../text-fit.js';
+import { fitEnd, fitsInLines, cleanText, wrapLines } from '../text-fit.js';
 import { countDelta, percentDelta, previousPoint, type Delta } from '../trend-model.js';
 import type { PageContext } from './context.js';
 import { hasTrendChart } from './trend-chart.js';
@@ -17,8 +17,11 @@ const NOTE_LEADING = 8.5;
 /** Values never shrink below this share of their size; past it they are cut with an ellipsis. */
 const MIN_SCALE = 0.45;
 
-/** A note is a sentence (word-wrapped) or a list whose items are never split across lines. */
-type Note = string | { items: string[]; separator: string };
+/**
+ * A note is a sentence (word-wrapped), sentences from the fullest to the shortest (the first that fits
+ * whole is shown), or a list whose items are never split across lines.
+ */
+type Note = string | { choices: string[] } | { items: string[]; separator: string };
 
 type TileBody =
   | { kind: 'value'; value: string; unit?: string; note: Note }
@@ -67,10 +70,31 @@ function deltaOf(
   };
 }
 
-function percentTile(ctx: PageContext, label: string, pct: number | null, note: string): Tile {
+/**
+ * Why a coverage tile has no figure: no bucket measured, each reason counted ("none measured: 1 report
+ * unreadable, 1 not configured"), never "no inventory" for a report that exists but could not be read;
+ * or measured buckets that hold no object.
+ */
+function noFigureNote(ctx: PageContext): Note {
+  if (ctx.packet.coverage.measuredBuckets > 0) return ctx.t('tiles.noObjects');
+  const counts = new Map<string, number>();
+  for (const b of ctx.packet.buckets) {
+    const c = b.coverage;
+    if (c.state === 'measured') continue;
+    const why = c.state === 'unverified' ? 'unreadable' : (c.cause ?? 'unknown');
+    counts.set(why, (counts.get(why) ?? 0) + 1);
+  }
+  const reasons = [...counts].map(([why, n]) => ctx.t(`tiles.notMeasuredReason.${why}`, { n }));
+  const separator = ctx.t('tiles.notMeasuredSeparator');
+  const sentence = ctx.t('tiles.notMeasured', { reasons: reasons.join(separator) });
+  if (reasons.length === 0) return ctx.t('tiles.noBuckets');
+  // The reasons alone, each whole, when the sentence does not fit the two lines.
+  return { choices: [sentence, reasons.join(separator)] };
+}
+
+function percentTile(ctx: PageContext, label: string, pct: number | null, note: Note): Tile {
   const value = formatPercent(pct);
-  if (value === null)
-    return { label, body: { kind: 'value', value: ctx.t('tiles.noValue'), note: ctx.t('tiles.noInventory') } };
+  if (value === null) return { label, body: { kind: 'value', value: ctx.t('tiles.noValue'), note: noFigureNote(ctx) } };
   return { label, body: { kind: 'value', value, unit: ctx.t('tiles.percentUnit'), note } };
 }
 
@@ -109,10 +133,11 @@ function deniedUploadsTile(ctx: PageContext): Tile {
  * What a tile's figure covers, on a packet whose evidence is incomplete: "of 2 measured buckets; 1 not
  * measured" under a coverage figure, "1 not read" under a bucket count, so 100 % never stands for all.
  */
-function coverageNote(ctx: PageContext): string {
+function coverageNote(ctx: PageContext): Note {
   const { measuredBuckets, totalBuckets } = ctx.packet.coverage;
   if (measuredBuckets >= totalBuckets || measuredBuckets === 0) return ctx.packet.kpis.coverageBasis;
-  return ctx.t('tiles.coveragePartial', { measured: measuredBuckets, missing: totalBuckets - measuredBuckets });
+  const counts = { measured: measuredBuckets, missing: totalBuckets - measuredBuckets, total: totalBuckets };
+  return { choices: [ctx.t('tiles.coveragePartial', counts), ctx.t('tiles.coveragePartialShort', counts)] };
 }
 
 function defaultEncryptionNote(ctx: PageContext): string {
@@ -204,6 +229,10 @@ function packItems(
 function noteLines(doc: Doc, note: Note, width: number): string[] {
   const measure = measurer(doc, TYPE.tileNote);
   if (typeof note === 'string') return wrapLines(cleanText(note), width, 2, measure);
+  if ('choices' in note) {
+    const whole = note.choices.map(cleanText).find((c) => fitsInLines(c, width, 2, measure));
+    return wrapLines(whole ?? cleanText(note.choices.at(-1) ?? ''), width, 2, measure);
+  }
   return packItems(note.items.map(cleanText), cleanText(note.separator), width, 2, measure);
 }
 

@@ -2,7 +2,7 @@ import type { Book } from '../book.js';
 import type { BucketResult, Packet } from '../../../model/packet.js';
 import type { Wording } from '../../../wording/wording.js';
 import { pctFraction, type CellInput } from '../cells.js';
-import { enforcementLabel, evidenceLink, lines, yesNo } from '../labels.js';
+import { coverageStateLabel, enforcementLabel, evidenceLink, lines, yesNo } from '../labels.js';
 import { columnsFor, writeTable, type ColumnSpec } from '../table.js';
 
 function defaultEncryptionState(w: Wording, b: BucketResult): string {
@@ -100,7 +100,7 @@ export async function addBucketsSheet(book: Book, w: Wording, p: Packet): Promis
     { id: 'tlsStatements', wrap: true, value: (b) => lines(b.tlsEnforcement.statements) },
     { id: 'minimumTlsVersion', value: (b) => b.tlsEnforcement.minimumTlsVersion },
     { id: 'publicAccessBlock', wrap: true, value: (b) => publicAccessBlock(w, b) },
-    { id: 'coverageState', value: (b) => w.t(`xlsx.buckets.coverageState.${b.coverage.state}`) },
+    { id: 'coverageState', value: (b) => coverageStateLabel(w, b.coverage) },
     { id: 'coverageNote', wrap: true, value: coverageNote },
     { id: 'totalObjects', format: 'count', value: measured((c) => c.total.objects) },
     { id: 'totalBytes', format: 'bytes', value: measured((c) => c.total.bytes) },
