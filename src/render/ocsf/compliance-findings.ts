@@ -107,9 +107,38 @@ const ms = (iso: string): number => {
 
 const awsAccount = (uid: string) => ({ uid, type_id: 10, type: 'AWS Account' });
 
+/**
+ * The packet's buckets, keys and findings by the names verdicts use, made once per export: looking
+ * each verdict's resource and finding up by scanning the lists made the export quadratic (10,000
+ * buckets: a scan of 10,000 buckets for each of some 70,000 verdicts). Each name keeps the first
+ * entry that carries it, as a scan in list order finds.
+ */
+interface PacketIndex {
+  buckets: Map<string, Packet['buckets'][number]>;
+  keys: Map<string, Packet['keys'][number]>;
+  /** controlId -> the control's first finding, and its first finding per resource. */
+  findings: Map<string, { first: Packet['findings'][number]; byResource: Map<string, Packet['findings'][number]> }>;
+}
+
+function firstBy<T>(map: Map<string, T>, name: string | undefined, value: T): void {
+  if (name !== undefined && !map.has(name)) map.set(name, value);
+}
+
+function indexPacket(packet: Packet): PacketIndex {
+  const index: PacketIndex = { buckets: new Map(), keys: new Map(), findings: new Map() };
+  for (const b of packet.buckets) firstBy(index.buckets, b.name, b);
+  for (const k of packet.keys) for (const name of [k.arn, k.reference, k.alias]) firstBy(index.keys, name, k);
+  for (const f of packet.findings) {
+    const of = index.findings.get(f.controlId);
+    if (!of) index.findings.set(f.controlId, { first: f, byResource: new Map([[f.resource, f]]) });
+    else firstBy(of.byResource, f.resource, f);
+  }
+  return index;
+}
+
 /** The resource a verdict names: a bucket of the packet, a key (by ARN, reference or alias), else as named. */
-function resourceOf(packet: Packet, name: string): { resource: OcsfResource; account?: string; region?: string } {
-  const bucket = packet.buckets.find((b) => b.name === name);
+function resourceOf(index: PacketIndex, name: string): { resource: OcsfResource; account?: string; region?: string } {
+  const bucket = index.buckets.get(name);
   if (bucket)
     return {
       resource: {
@@ -121,7 +150,7 @@ function resourceOf(packet: Packet, name: string): { resource: OcsfResource; acc
       account: bucket.account,
       region: bucket.region,
     };
-  const key = packet.keys.find((k) => k.arn === name || k.reference === name || k.alias === name);
+  const key = index.keys.get(name);
   if (key)
     return {
       resource: {
@@ -137,11 +166,10 @@ function resourceOf(packet: Packet, name: string): { resource: OcsfResource; acc
 }
 
 /** Severity of a resource's result: its finding's, for a failure; informational for a pass or N/A. */
-function severityOf(packet: Packet, control: ControlResult, r: ResourceVerdict | undefined, verdict: Verdict) {
+function severityOf(index: PacketIndex, control: ControlResult, r: ResourceVerdict | undefined, verdict: Verdict) {
   if (verdict === 'pass' || verdict === 'not_applicable') return SEVERITY.info;
-  const finding = packet.findings.find(
-    (f) => f.controlId === control.id && (r === undefined || f.resource === r.resource),
-  );
+  const of = index.findings.get(control.id);
+  const finding = r === undefined ? of?.first : of?.byResource.get(r.resource);
   return finding ? SEVERITY[finding.severity] : UNKNOWN_SEVERITY;
 }
 
@@ -165,11 +193,16 @@ function standardsOf(packet: Packet, control: ControlResult): { standards: strin
 
 const idPart = (s: string) => encodeURIComponent(s);
 
-function event(packet: Packet, control: ControlResult, r: ResourceVerdict | undefined): ComplianceFindingEvent {
+function event(
+  packet: Packet,
+  index: PacketIndex,
+  control: ControlResult,
+  r: ResourceVerdict | undefined,
+): ComplianceFindingEvent {
   const verdict = r?.verdict ?? control.verdict;
-  const subject = r ? resourceOf(packet, r.resource) : undefined;
+  const subject = r ? resourceOf(index, r.resource) : undefined;
   const time = ms(packet.generatedAt);
-  const severity = severityOf(packet, control, r, verdict);
+  const severity = severityOf(index, control, r, verdict);
   const { standards, requirements } = standardsOf(packet, control);
   const uid = [
     's3-evidence',
@@ -236,8 +269,11 @@ function event(packet: Packet, control: ControlResult, r: ResourceVerdict | unde
 
 /** One event per control and resource it judged; a control that judged no resource gives one event of its own. */
 export function complianceFindings(packet: Packet): ComplianceFindingEvent[] {
+  const index = indexPacket(packet);
   return packet.controls.flatMap((c) =>
-    c.resources.length === 0 ? [event(packet, c, undefined)] : c.resources.map((r) => event(packet, c, r)),
+    c.resources.length === 0
+      ? [event(packet, index, c, undefined)]
+      : c.resources.map((r) => event(packet, index, c, r)),
   );
 }
 

@@ -188,4 +188,59 @@ describe('OCSF Compliance Finding export', () => {
     expect(own[0]!.resources).toEqual([]);
     expect(validateComplianceFinding(own[0])).toEqual([]);
   });
+
+  it('takes the first finding of a control and resource for its severity, as the packet lists them', () => {
+    const p = packet();
+    const control = p.controls[1]!.id;
+    const finding = (severity: 'high' | 'low', resource: string) => ({
+      id: `${control}-${severity}`,
+      severity,
+      controlId: control,
+      resource,
+      text: 'unencrypted objects',
+      evidence: [],
+    });
+    p.findings = [finding('low', 'acme-other'), finding('high', 'acme-prod-data'), finding('low', 'acme-prod-data')];
+    const e = byUid(complianceFindings(p), `${control}/acme-prod-data`);
+    expect([e.severity_id, e.severity]).toEqual([4, 'High']);
+  });
+
+  it('reads the buckets, keys and findings once, not once per verdict (10,000 buckets)', () => {
+    const p = packet();
+    const n = 10_000;
+    const bucket = p.buckets[0]!;
+    const names = Array.from({ length: n }, (_, i) => `bulk-${String(i).padStart(5, '0')}`);
+    let reads = 0;
+    // Counts every element read from the list (a scan per verdict would read n x n of them).
+    const counted = <T>(items: T[]): T[] =>
+      new Proxy(items, {
+        get(target, prop, receiver) {
+          if (typeof prop === 'string' && /^\d+$/.test(prop)) reads++;
+          return Reflect.get(target, prop, receiver) as unknown;
+        },
+      });
+    p.buckets = counted(names.map((name) => ({ ...bucket, name })));
+    p.keys = counted([...p.keys]);
+    p.findings = counted(
+      names.map((name) => ({
+        id: `f-${name}`,
+        severity: 'medium' as const,
+        controlId: p.controls[0]!.id,
+        resource: name,
+        text: 'not encrypted',
+        evidence: [],
+      })),
+    );
+    p.controls = [
+      {
+        ...p.controls[0]!,
+        resources: names.map((resource) => ({ resource, verdict: 'fail' as const, reason: 'none', evidence: [] })),
+      },
+    ];
+    const events = complianceFindings(p);
+    expect(events).toHaveLength(n);
+    expect(events[n - 1]!.resources[0]!.uid).toBe(`arn:aws:s3:::${names[n - 1]}`);
+    expect(events[n - 1]!.severity).toBe('Medium');
+    expect(reads).toBeLessThanOrEqual(3 * n);
+  });
 });
