@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -111,6 +111,15 @@ describe('renderXlsx on the sample packet', () => {
   it('has the fifteen sheets in order, in both readers', () => {
     expect(py.sheetNames).toEqual(SHEETS);
     expect(xl.worksheets.map((s) => s.name)).toEqual(SHEETS);
+  });
+
+  it("README's list of sheets is the workbook's: these, a sheet per framework after Controls, Table buckets after Keys", () => {
+    const readme = readFileSync(path.resolve('README.md'), 'utf8');
+    const listed = /an \*\*XLSX workbook\*\* for auditors \(([^)]*)\)/.exec(readme)?.[1]?.split(', ');
+    const expected = [...SHEETS];
+    expected.splice(expected.indexOf('Controls') + 1, 0, 'one sheet per framework');
+    expected.splice(expected.indexOf('Keys') + 1, 0, 'Table buckets');
+    expect(listed).toEqual(expected);
   });
 
   it('stamps document properties from packet.generatedAt and the tool', () => {
