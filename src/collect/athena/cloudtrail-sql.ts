@@ -51,13 +51,24 @@ function base(rel: CloudTrailRelation, dialect: SqlDialect): string {
 p AS (SELECT * FROM r WHERE ${inPeriod(rel, dialect)})`;
 }
 
-/** Per trail: records, files and day folders with records, records that are no event (S3/KMS without time or name), in the period, S3 data events. */
+/** A row with none of the fields every CloudTrail record has: an entry of Records that is no record (the SerDe's row of NULLs). */
+const NOT_A_RECORD = `eventversion IS NULL AND eventtime IS NULL AND eventsource IS NULL AND eventname IS NULL AND eventid IS NULL`;
+/** An S3 or KMS record whose time or name cannot be read (the streaming reader skips it as malformed). */
+const NOT_AN_EVENT = `eventsource IN (${S3}, ${KMS}) AND (event_time IS NULL OR eventname IS NULL)`;
+
+/**
+ * Per trail: records, files and day folders with records, entries that are no record and S3/KMS
+ * records without a readable time or name (each with the first file holding one), records in the period.
+ */
 export function cloudTrailTotalsSql(rel: CloudTrailRelation, dialect: SqlDialect): string {
   return `WITH r AS (
   ${records(rel, dialect)}
 )
 SELECT trail, count(*) AS records, count(DISTINCT log_file) AS files, count(DISTINCT ${ident('timestamp')}) AS days,
-  sum(CASE WHEN eventsource IN (${S3}, ${KMS}) AND (event_time IS NULL OR eventname IS NULL) THEN 1 ELSE 0 END) AS not_events,
+  sum(CASE WHEN ${NOT_A_RECORD} THEN 1 ELSE 0 END) AS not_records,
+  min(CASE WHEN ${NOT_A_RECORD} THEN log_file END) AS first_not_record_file,
+  sum(CASE WHEN ${NOT_AN_EVENT} THEN 1 ELSE 0 END) AS not_events,
+  min(CASE WHEN ${NOT_AN_EVENT} THEN log_file END) AS first_not_event_file,
   sum(CASE WHEN ${inPeriod(rel, dialect)} THEN 1 ELSE 0 END) AS in_period
 FROM r
 GROUP BY trail

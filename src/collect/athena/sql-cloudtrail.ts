@@ -80,14 +80,14 @@ async function fill(scan: CloudTrailScan, args: Parameters<typeof scanCloudTrail
     scan.filesRead += num(row?.files);
     scan.recordsRead += num(row?.records);
     scan.recordsInPeriod += num(row?.in_period);
-    const notEvents = num(row?.not_events);
-    if (notEvents > 0) {
-      skipped.count += notEvents;
-      skipped.samples.push({
-        file: folder.prefix,
-        message: `${notEvents} record(s) with no valid eventTime or eventName`,
-      });
-    }
+    // Athena names the file, not the record's place in it: the samples carry no index.
+    const skip = (count: number, file: string | null | undefined, message: string) => {
+      if (count <= 0) return;
+      skipped.count += count;
+      skipped.samples.push({ file: file ? inTree(file, base) : folder.prefix, message });
+    };
+    skip(num(row?.not_records), row?.first_not_record_file, 'record is not an object');
+    skip(num(row?.not_events), row?.first_not_event_file, 'no valid eventTime or eventName');
   });
 
   for (const row of await allRows(
@@ -186,6 +186,11 @@ async function fill(scan: CloudTrailScan, args: Parameters<typeof scanCloudTrail
       lastSeen: new Date(lastMs).toISOString(),
     }))
     .sort(compareKmsTallies);
+}
+
+/** A file Athena names ("$path", an s3:// URL) as the path inside the location, as the streaming engine names it. */
+function inTree(file: string, location: string): string {
+  return file.startsWith(location) ? file.slice(location.length) : file;
 }
 
 function num(text: string | null | undefined): number {
@@ -318,7 +323,7 @@ function deniedOf(row: SqlRow, location: string) {
     account: row.recipientaccountid ?? null,
     region: row.awsregion ?? null,
     // Athena names the file ("$path"), not the record: 0 says its index in the file is not known.
-    file: path.startsWith(location) ? path.slice(location.length) : path,
+    file: inTree(path, location),
     record: 0,
   };
 }

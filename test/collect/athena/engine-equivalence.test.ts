@@ -165,6 +165,9 @@ function trailAggregates(scan: CloudTrailScan) {
     kmsTallies: scan.kmsTallies,
     kmsManagementEvents: scan.kmsManagementEvents,
     problems: scan.problems,
+    // Skipped entries and the first file holding one (Athena cannot tell a record's index in its file).
+    skipped: scan.skipped.count,
+    firstSkippedFile: scan.skipped.samples[0]?.file,
   };
 }
 

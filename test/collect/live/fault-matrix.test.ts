@@ -202,6 +202,7 @@ const ACCESS_DENIED: Record<Service, { code: string; status: number }> = {
   kms: { code: 'AccessDeniedException', status: 400 },
   cloudtrail: { code: 'AccessDeniedException', status: 400 },
   config: { code: 'AccessDeniedException', status: 400 },
+  athena: { code: 'AccessDeniedException', status: 400 },
 };
 const INTERNAL: Record<Service, string> = {
   s3: 'InternalError',
@@ -210,6 +211,7 @@ const INTERNAL: Record<Service, string> = {
   kms: 'KMSInternalException',
   cloudtrail: 'InternalFailure',
   config: 'InternalFailure',
+  athena: 'InternalServerException',
 };
 
 function faultFor(service: Service, operation: string, kind: FaultKind): Fault {

@@ -105,7 +105,14 @@ function parseCreateTable(sql: string) {
   return { database: name[1]!, table: name[2]!, columns, serde, location: location[1]!, template };
 }
 
-export async function startFakeAthena(options: FakeAthenaOptions): Promise<FakeAthena> {
+/** The fake Athena's answers without a server of its own: what the fake AWS endpoint routes Athena's calls to. */
+export interface FakeAthenaService {
+  calls: FakeAthena['calls'];
+  executions: FakeAthena['executions'];
+  answer(operation: string, input: Record<string, unknown>): Promise<{ status: number; body: string }>;
+}
+
+export async function fakeAthenaService(options: FakeAthenaOptions): Promise<FakeAthenaService> {
   const db: DuckDBConnection = await duckdbConnection();
   for (const m of TRINO_SHIM) await db.run(m);
   const calls: FakeAthena['calls'] = [];
@@ -208,6 +215,7 @@ export async function startFakeAthena(options: FakeAthenaOptions): Promise<FakeA
   const clientError = (type: string, message: string) => json(400, { __type: type, Message: message });
 
   async function answer(operation: string, input: Record<string, unknown>) {
+    calls.push({ operation, input });
     switch (operation) {
       case 'StartQueryExecution': {
         const workgroup = String(input.WorkGroup ?? 'primary');
@@ -268,6 +276,11 @@ export async function startFakeAthena(options: FakeAthenaOptions): Promise<FakeA
     }
   }
 
+  return { calls, executions, answer };
+}
+
+export async function startFakeAthena(options: FakeAthenaOptions): Promise<FakeAthena> {
+  const { calls, executions, answer } = await fakeAthenaService(options);
   const server: Server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -280,7 +293,6 @@ export async function startFakeAthena(options: FakeAthenaOptions): Promise<FakeA
       } catch {
         input = {};
       }
-      calls.push({ operation, input });
       answer(operation, input).then(
         (a) => {
           res.writeHead(a.status, {

@@ -3,7 +3,9 @@
  * identity, and faults injected per operation / bucket / key.
  */
 
-export type Service = 's3' | 's3tables' | 'kms' | 'sts' | 'cloudtrail' | 'config';
+import type { FakeAthenaService } from './athena.js';
+
+export type Service = 's3' | 's3tables' | 'kms' | 'sts' | 'cloudtrail' | 'config' | 'athena';
 
 interface FakeInventoryConfig {
   id: string;
@@ -237,6 +239,8 @@ export interface Scenario {
   tablesPageCap?: number;
   /** Regions where S3 Tables answers every signed request UnrecognizedClientException (not offered or not enabled). */
   tablesUnsupportedRegions?: string[];
+  /** Amazon Athena (engine: athena): the fake Athena service that executes what it is sent on DuckDB; absent, Athena is not offered. */
+  athena?: FakeAthenaService;
   /** Largest LookupEvents page the fake returns (CloudTrail's is 50). */
   lookupPageCap?: number;
 }

@@ -11,6 +11,16 @@ import { answerConfig } from './config.js';
 import { identifyJson11, jsonError, jsonThrottle } from './json11.js';
 import { credentialScope, type Identified, type WireAnswer, type WireRequest } from './wire.js';
 import { wrongShape } from './wrong-shape.js';
+import { jsonOk, parseJsonBody } from './json11.js';
+
+/** Athena's calls, answered by the scenario's fake Athena service (JSON 1.1); without one, Athena is not offered. */
+async function answerAthena(req: WireRequest, operation: string, scenario: Scenario): Promise<WireAnswer> {
+  if (!scenario.athena) return jsonError(req, 400, 'UnrecognizedClientException', 'Athena is not offered here');
+  const a = await scenario.athena.answer(operation, parseJsonBody(req));
+  if (a.status === 200) return jsonOk(req, JSON.parse(a.body));
+  const e = JSON.parse(a.body) as { __type: string; Message: string };
+  return jsonError(req, a.status, e.__type, e.Message);
+}
 
 export interface FakeAws {
   /** e.g. http://127.0.0.1:41234 — one endpoint for S3, KMS, STS, CloudTrail and Config (told apart by the SigV4 scope). */
@@ -23,7 +33,7 @@ export interface FakeAws {
   close(): Promise<void>;
 }
 
-const SERVICES: ReadonlySet<string> = new Set(['s3', 's3tables', 'kms', 'sts', 'cloudtrail', 'config']);
+const SERVICES: ReadonlySet<string> = new Set(['s3', 's3tables', 'kms', 'sts', 'cloudtrail', 'config', 'athena']);
 
 const IDENTIFY: Record<Service, (r: WireRequest) => Identified> = {
   s3: identifyS3,
@@ -32,6 +42,7 @@ const IDENTIFY: Record<Service, (r: WireRequest) => Identified> = {
   sts: identifySts,
   cloudtrail: identifyJson11,
   config: identifyJson11,
+  athena: identifyJson11,
 };
 const THROTTLE: Record<Service, (r: WireRequest) => WireAnswer> = {
   s3: s3Throttle,
@@ -40,6 +51,7 @@ const THROTTLE: Record<Service, (r: WireRequest) => WireAnswer> = {
   sts: stsThrottle,
   cloudtrail: jsonThrottle,
   config: jsonThrottle,
+  athena: jsonThrottle,
 };
 
 function errorFor(service: Service, req: WireRequest, status: number, code: string, message: string): WireAnswer {
@@ -162,6 +174,7 @@ export async function startFakeAws(scenario: Scenario): Promise<FakeAws> {
       else if (service === 's3tables') answer = answerTables(req, id, scenario);
       else if (service === 'cloudtrail') answer = answerCloudTrail(req, id, scenario);
       else if (service === 'config') answer = answerConfig(req, id, scenario);
+      else if (service === 'athena') answer = await answerAthena(req, id.operation, scenario);
       else answer = answerSts(req, id, scenario, issue);
     }
     if (latency > 0) await sleep(latency);
