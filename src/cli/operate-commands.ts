@@ -71,7 +71,7 @@ export function registerOperateCommands(program: Command): void {
   program
     .command('iam')
     .description(
-      'write the read-only policy, a CloudFormation template for the cross-account reader role (StackSet-ready), the publishing statement and the Athena engine policy (engine: athena)',
+      'write the read-only policy, a CloudFormation template for the cross-account reader role (StackSet-ready; the Athena engine policy optional in it), the publishing statement and the Athena engine policy (engine: athena)',
     )
     .option('-o, --out <dir>', 'folder to write into (must not hold the files already)', 's3-evidence-iam')
     .action(async (opts: { out: string }) => {

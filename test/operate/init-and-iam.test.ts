@@ -111,6 +111,39 @@ describe('iam', () => {
     });
   });
 
+  it("optionally (AthenaWorkgroup set) carries exactly iam/athena-engine-policy.json, scoped by the template's parameters", async () => {
+    const t = template as unknown as {
+      Parameters: Record<string, { Default?: string }>;
+      Conditions: Record<string, unknown>;
+      Resources: Record<
+        string,
+        {
+          Type: string;
+          Condition?: string;
+          Properties: {
+            RoleName: unknown;
+            PolicyDocument: { Statement: Array<{ Action: string[]; Resource: unknown }> };
+          };
+        }
+      >;
+    };
+    expect(t.Parameters.AthenaWorkgroup!.Default).toBe('');
+    expect(t.Conditions.UseAthenaEngine).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AthenaWorkgroup' }, ''] }] });
+    const part = t.Resources.AthenaEnginePolicy!;
+    expect(part.Type).toBe('AWS::IAM::RolePolicy');
+    expect(part.Condition).toBe('UseAthenaEngine');
+    expect(part.Properties.RoleName).toEqual({ Ref: 'EvidenceReaderRole' });
+    const file = JSON.parse(await readFile(path.join(dir, 'iam', 'athena-engine-policy.json'), 'utf8')) as {
+      Statement: Array<{ Action: string[] }>;
+    };
+    const statements = part.Properties.PolicyDocument.Statement;
+    expect(statements.map((s) => s.Action)).toEqual(file.Statement.map((s) => s.Action));
+    expect(statements[0]!.Resource).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:athena:${AthenaRegion}:${AWS::AccountId}:workgroup/${AthenaWorkgroup}',
+    });
+    expect(JSON.stringify(statements)).not.toContain('REPLACE');
+  });
+
   it('the publishing statement allows conditional PutObject with retention, HeadObject to compare what is there, SSE-KMS data keys, Sign and GetPublicKey', async () => {
     const pub = JSON.parse(await readFile(path.join(dir, 'iam', 'publisher-policy.json'), 'utf8')) as {
       Statement: Array<{ Action: string[] }>;
