@@ -48,7 +48,7 @@ async function renderMs(packet: Packet): Promise<{ ms: number; pdf: Buffer }> {
 
 /** Fastest render of each packet over `rounds` interleaved rounds: the least disturbed by other work. */
 async function fastestInterleaved(packets: Packet[], rounds: number): Promise<{ ms: number; pdf: Buffer }[]> {
-  const best = packets.map(() => ({ ms: Infinity, pdf: Buffer.alloc(0) }));
+  const best: { ms: number; pdf: Buffer }[] = packets.map(() => ({ ms: Infinity, pdf: Buffer.alloc(0) }));
   for (let round = 0; round < rounds; round++) {
     for (const [i, packet] of packets.entries()) {
       const r = await renderMs(packet);
