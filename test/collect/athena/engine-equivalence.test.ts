@@ -202,4 +202,17 @@ describe('CloudTrail: streaming engine = SQL on DuckDB', () => {
       }
     });
   }
+
+  it('KMS events LookupEvents also fetched: the same ones are noted as held by the trail files', async () => {
+    const period = periodFor('2026-10', 'Europe/Berlin');
+    const root = path.join(FIXTURES, 'cloudtrail');
+    const ids = ['e0000002-0000-4000-8000-000000000006', 'e0000002-0000-4000-8000-000000000001', 'not-in-any-trail'];
+    const stream = { eventIds: new Set(ids), seen: new Set<string>() };
+    const sql = { eventIds: new Set(ids), seen: new Set<string>() };
+    await scanCloudTrail(localTree(root), { period, workers: 'in-process', watchKmsEventIds: stream });
+    await scanCloudTrailWithSql({ engine, tree: localTree(root), location: root, period, watchKmsEventIds: sql });
+    expect([...sql.seen].sort()).toEqual([...stream.seen].sort());
+    // Independently: DisableKeyRotation (…0006) and GenerateDataKey (…0001) of 5 October are in the trail.
+    expect([...sql.seen].sort()).toEqual(ids.slice(0, 2).sort());
+  });
 });
