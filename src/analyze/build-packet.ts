@@ -26,6 +26,7 @@ import { decideStatus, unusableKeyFindings } from './status.js';
 import type { LogExportRows } from '../model/export-rows.js';
 import { guardrailSections } from './guardrail-sections.js';
 import { firstByKey } from './lookup.js';
+import { scopeByType } from './scope.js';
 import type { LogEvidence } from '../evidence/log-evidence.js';
 import { awsConfigSection } from './aws-config/index.js';
 import { frameworkResults, selectFrameworks } from './controls/frameworks.js';
@@ -252,6 +253,7 @@ export function analyzeEvidence({
     coverage,
     encryptionStatuses: ENCRYPTION_STATUSES,
     buckets,
+    scope: { types: scopeByType(ev, buckets) },
     excludedBuckets: ev.excludedBuckets,
     scopeUndetermined: ev.undeterminedBuckets,
     keys,

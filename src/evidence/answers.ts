@@ -155,6 +155,43 @@ const S3TABLES_ANSWERS = {
   's3tables:GetTableEncryption': tableEncryption,
 } as const;
 
+/**
+ * Directory buckets (S3 Express One Zone), read at the Regional s3express-control endpoint. S3's XML
+ * leaves an empty list out, so a ListDirectoryBuckets answer without `Buckets` is "none in this region"
+ * (the record's outcome says the call was answered). Directory buckets encrypt with SSE-S3 or SSE-KMS only.
+ */
+const S3EXPRESS_ANSWERS = {
+  's3express:ListDirectoryBuckets': z.object({
+    Buckets: z
+      .array(
+        z.object({
+          Name: nonEmpty.regex(/--x-s3$/, 'expected a directory bucket name (ending --x-s3)'),
+          CreationDate: timestamp.optional(),
+          BucketRegion: z.string().optional(),
+        }),
+      )
+      .optional(),
+  }),
+  's3express:GetBucketEncryption': z.object({
+    ServerSideEncryptionConfiguration: z.object({
+      Rules: z
+        .array(
+          z.object({
+            ApplyServerSideEncryptionByDefault: z.object({
+              SSEAlgorithm: z.enum(['AES256', 'aws:kms'], {
+                error: 'expected AES256 or aws:kms (the only encryption directory buckets support)',
+              }),
+              KMSMasterKeyID: nonEmpty.optional(),
+            }),
+            BucketKeyEnabled: z.boolean().optional(),
+          }),
+        )
+        .min(1, 'expected at least one rule'),
+    }),
+  }),
+  's3express:GetBucketPolicy': z.object({ Policy: nonEmpty }),
+} as const;
+
 const KMS_ANSWERS = {
   'kms:DescribeKey': z.object({
     KeyMetadata: z.object({
@@ -316,6 +353,7 @@ export const INVENTORY_MANIFEST = z.object({
 export const AWS_ANSWER_SHAPES: Readonly<Record<string, z.ZodType>> = {
   ...S3_ANSWERS,
   ...S3TABLES_ANSWERS,
+  ...S3EXPRESS_ANSWERS,
   ...KMS_ANSWERS,
   ...CONFIG_ANSWERS,
   ...STS_ANSWERS,

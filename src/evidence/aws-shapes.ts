@@ -110,3 +110,8 @@ export interface ListNamespacesOutput {
 export interface ListTablesOutput {
   tables?: Array<{ namespace?: string[]; name?: string; tableARN?: string }>;
 }
+
+/** ListDirectoryBuckets (s3express-control): S3's XML leaves the list out when there is none. */
+export interface ListDirectoryBucketsOutput {
+  Buckets?: Array<{ Name?: string; BucketRegion?: string; CreationDate?: Timestamp }>;
+}

@@ -11,6 +11,7 @@ import type {
   GetPublicAccessBlockOutput,
   ListAliasesOutput,
   ListBucketsOutput,
+  ListDirectoryBucketsOutput,
 } from './aws-shapes.js';
 import type { InventoryEvidence } from './inventory.js';
 import type { FiledRecord } from './record.js';
@@ -31,9 +32,18 @@ export interface RunInfo {
   provisional?: true;
 }
 
+/** The kinds of S3 bucket a tenant's data can live in: general purpose, directory (S3 Express One Zone), table (S3 Tables). */
+export type BucketType = 'general_purpose' | 'directory' | 'table';
+
 export interface AccountEvidence {
   id: string;
+  /** The account's general purpose buckets (s3:ListBuckets). */
   listBuckets: FiledRecord<ListBucketsOutput>;
+  /**
+   * s3express:ListDirectoryBuckets, one record per region of the tenant (every page merged). Absent in
+   * evidence collected before directory buckets were listed: the type was not read, never "none".
+   */
+  directoryBuckets?: Array<FiledRecord<ListDirectoryBucketsOutput>>;
   /** kms:ListAliases per region, used to resolve alias references. */
   aliases: Array<FiledRecord<ListAliasesOutput>>;
 }
@@ -76,6 +86,8 @@ export interface ExcludedBucket {
   name: string;
   account: string;
   reason: string;
+  /** Absent: a general purpose bucket. */
+  type?: BucketType;
 }
 
 export interface EvidenceFile {

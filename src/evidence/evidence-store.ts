@@ -12,7 +12,7 @@ import type {
   TenantEvidence,
 } from './bundle.js';
 import type { InventoryEvidence } from './inventory.js';
-import type { ListAliasesOutput } from './aws-shapes.js';
+import type { ListAliasesOutput, ListDirectoryBucketsOutput } from './aws-shapes.js';
 import type { EvidenceRecord, FiledRecord } from './record.js';
 import { readAnswer, readStoredRecord } from './answers.js';
 import { stableJson } from '../util/atomic-write.js';
@@ -109,7 +109,8 @@ export const evidencePaths = {
 };
 
 interface EvidenceIndex {
-  accounts: Array<{ id: string; listBuckets: string; aliases: string[] }>;
+  /** `directoryBuckets`: one file per region; absent in evidence collected before directory buckets were listed. */
+  accounts: Array<{ id: string; listBuckets: string; directoryBuckets?: string[]; aliases: string[] }>;
   buckets: Array<{
     name: string;
     account: string;
@@ -162,6 +163,7 @@ export async function writeEvidenceIndex(writer: EvidenceWriter, ev: Omit<Tenant
     accounts: ev.accounts.map((a) => ({
       id: a.id,
       listBuckets: a.listBuckets.file,
+      ...(a.directoryBuckets ? { directoryBuckets: a.directoryBuckets.map((r) => r.file) } : {}),
       aliases: a.aliases.map((r) => r.file),
     })),
     buckets: ev.buckets.map((b) => ({
@@ -265,6 +267,13 @@ export async function loadEvidence(packetDir: string, written?: WrittenEvidence)
     accounts.push({
       id: a.id,
       listBuckets: await readRecordOf(a.listBuckets),
+      ...(a.directoryBuckets
+        ? {
+            directoryBuckets: await Promise.all(
+              a.directoryBuckets.map((f) => readRecordOf<ListDirectoryBucketsOutput>(f)),
+            ),
+          }
+        : {}),
       aliases: await Promise.all(a.aliases.map((f) => readRecordOf<ListAliasesOutput>(f))),
     });
   }

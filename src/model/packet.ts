@@ -9,7 +9,7 @@ import type {
   TallyByStatus,
   UnencryptedObjectSample,
 } from '../evidence/inventory.js';
-import type { EvidenceFile } from '../evidence/bundle.js';
+import type { BucketType, EvidenceFile } from '../evidence/bundle.js';
 
 // The packet carries these evidence shapes as they are.
 export type { EvidenceFile, ObjectTally, TallyByStatus };
@@ -92,6 +92,8 @@ export interface BucketResult {
   name: string;
   account: string;
   region: string;
+  /** Absent: a general purpose bucket. */
+  type?: BucketType;
   defaultEncryption: DefaultEncryption;
   expectation: {
     requiredMode: 'any' | DefaultEncryptionMode;
@@ -235,6 +237,23 @@ export interface CoverageSummary {
   objectVersions?: 'current' | 'all' | 'mixed';
 }
 
+/**
+ * One bucket type in the scope line. `listed`: every account (and each of the tenant's regions, for a
+ * regional type) answered its listing. `unlisted`: some listing could not be read, so `inScope` is what
+ * the others showed and the packet is incomplete. `not_read`: the evidence holds no listing of the type
+ * (collected by a version that did not list it); the line says so, it never reads as none.
+ */
+export interface BucketTypeScope {
+  type: BucketType;
+  state: 'listed' | 'unlisted' | 'not_read';
+  inScope: number;
+  excluded: number;
+  /** Listed, but whether the tenant's selection takes them could not be decided. */
+  undetermined: number;
+  /** Each listing that could not be read: where (account, region) and why. */
+  unlisted: Array<{ where: string; source: string; reason: string }>;
+}
+
 export interface Packet {
   /** 1 for packets made before frameworks were recorded; render reads both. */
   schemaVersion: 1 | typeof PACKET_SCHEMA_VERSION;
@@ -267,9 +286,11 @@ export interface Packet {
   coverage: CoverageSummary;
   encryptionStatuses: readonly EncryptionStatus[];
   buckets: BucketResult[];
-  excludedBuckets: Array<{ name: string; account: string; reason: string }>;
+  /** Counts per bucket type, general purpose first. Absent in packets made before types were counted. */
+  scope?: { types: BucketTypeScope[] };
+  excludedBuckets: Array<{ name: string; account: string; reason: string; type?: BucketType }>;
   /** Buckets whose membership depends on tags that could not be read: neither judged nor excluded. */
-  scopeUndetermined: Array<{ name: string; account: string; reason: string }>;
+  scopeUndetermined: Array<{ name: string; account: string; reason: string; type?: BucketType }>;
   keys: KeyResult[];
   /** S3 table buckets: each account and region's list and the buckets in scope; absent in packets made before they were read. */
   tableBuckets?: TableBucketsSection;

@@ -183,3 +183,34 @@ describe('every AWS answer is read against its documented shape', () => {
     );
   });
 });
+
+describe('directory bucket answers (s3express)', () => {
+  it('ListDirectoryBuckets: S3 XML leaves an empty list out, so no Buckets is an answer; a name must end --x-s3', () => {
+    expect(verdict('s3express:ListDirectoryBuckets', {})).toBe('fits');
+    expect(
+      verdict('s3express:ListDirectoryBuckets', {
+        Buckets: [{ Name: 'trades--use1-az4--x-s3', BucketRegion: 'us-east-1', CreationDate: '2026-01-02T00:00:00Z' }],
+      }),
+    ).toBe('fits');
+    expect(verdict('s3express:ListDirectoryBuckets', { Buckets: [{ Name: 'plain-bucket' }] })).toBe(
+      `${FILE}: s3express:ListDirectoryBuckets answer does not have the documented shape: Buckets[0].Name: expected a directory bucket name (ending --x-s3), got a string`,
+    );
+    expect(verdict('s3express:ListDirectoryBuckets', { Buckets: {} })).toContain(
+      'Buckets: expected array, got an empty object',
+    );
+  });
+
+  it('GetBucketEncryption: only AES256 and aws:kms are directory-bucket encryption', () => {
+    const rule = (SSEAlgorithm: string) => ({
+      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm } }] },
+    });
+    expect(verdict('s3express:GetBucketEncryption', rule('aws:kms'))).toBe('fits');
+    expect(verdict('s3express:GetBucketEncryption', rule('AES256'))).toBe('fits');
+    expect(verdict('s3express:GetBucketEncryption', rule('aws:kms:dsse'))).toContain(
+      'ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm: expected AES256 or aws:kms',
+    );
+    expect(verdict('s3express:GetBucketEncryption', {})).toContain(
+      'ServerSideEncryptionConfiguration: expected object, got nothing',
+    );
+  });
+});

@@ -38,6 +38,38 @@ function outsideContentBox(words: Word[], width: number, height: number): Word[]
   );
 }
 
+describe('renderPdf: the scope line per bucket type', () => {
+  it('states each type: counted, not listed (where and the error code), or not read', async () => {
+    const p = samplePacket();
+    p.scope = {
+      types: [
+        { type: 'general_purpose', state: 'listed', inScope: 2, excluded: 1, undetermined: 0, unlisted: [] },
+        {
+          type: 'directory',
+          state: 'unlisted',
+          inScope: 0,
+          excluded: 0,
+          undetermined: 0,
+          unlisted: [
+            {
+              where: 'account 111122223333 ap-south-2',
+              source: 's3express:ListDirectoryBuckets',
+              reason: 'AccessDenied: no',
+            },
+          ],
+        },
+        { type: 'table', state: 'not_read', inScope: 0, excluded: 0, undetermined: 0, unlisted: [] },
+      ],
+    };
+    const text = squash(pdfText(await render(p)));
+    expect(text).toContain(
+      'Scope 2 general purpose buckets; directory buckets not listed in account 111122223333 ap-south-2 (AccessDenied); table',
+    );
+    // The line wraps: the second line goes on with the last type and the accounts.
+    expect(text).toContain("buckets not read — in 1 account, 1 region; 1 excluded by the tenant's bucket selection");
+  });
+});
+
 describe('renderPdf: the sample packet', () => {
   let pdf: Buffer;
   let text: string;

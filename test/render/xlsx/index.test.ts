@@ -631,3 +631,47 @@ describe('renderXlsx: traceable to the rows and files behind it', () => {
         if (link.file !== undefined) expect(link.file).toMatch(/^(evidence|exports)\/[^:]*$/);
   });
 });
+
+describe('renderXlsx: the scope per bucket type on Summary', () => {
+  it('one line per type after completeness: count in scope, and where a type could not be listed, why', async () => {
+    const p = samplePacket();
+    p.scope = {
+      types: [
+        { type: 'general_purpose', state: 'listed', inScope: 2, excluded: 1, undetermined: 0, unlisted: [] },
+        {
+          type: 'directory',
+          state: 'unlisted',
+          inScope: 1,
+          excluded: 0,
+          undetermined: 0,
+          unlisted: [
+            {
+              where: 'account 111122223333 ap-south-2',
+              source: 's3express:ListDirectoryBuckets',
+              reason: 'AccessDenied: not authorized',
+            },
+          ],
+        },
+        { type: 'table', state: 'not_read', inScope: 0, excluded: 0, undetermined: 0, unlisted: [] },
+      ],
+    };
+    const s = sheetNamed(
+      readWorkbook(tempFile('scope.xlsx', await renderXlsx(p, { wording, unencryptedCsv: CSV }))),
+      'Summary',
+    );
+    expect(s.rows.slice(10, 14).map((r) => r.map((c) => c.value))).toEqual([
+      ['General purpose buckets', '2 in scope · 1 excluded', 'every listing of the type answered'],
+      [
+        'Directory (S3 Express One Zone) buckets',
+        '1 in scope',
+        'not listed in account 111122223333 ap-south-2: s3express:ListDirectoryBuckets (AccessDenied: not authorized)',
+      ],
+      [
+        'Table (S3 Tables) buckets',
+        'not read',
+        "this packet's evidence holds no listing of the type; its buckets are not counted",
+      ],
+      ['Objects encrypted', 0.99982, '1 of 2 buckets measured'],
+    ]);
+  });
+});

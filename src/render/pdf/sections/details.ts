@@ -4,7 +4,7 @@
  * say gets a row of its own; a section that was not collected (and AWS Config, until it has a
  * summary) shares a two-column grid of one cell each saying why. The trend has its chart instead.
  */
-import type { Packet } from '../../../model/packet.js';
+import type { BucketTypeScope, Packet } from '../../../model/packet.js';
 import { drawText, hline, measurer } from '../draw.js';
 import { columns, PALETTE, SPACE, TYPE } from '../layout.js';
 import { fitsInLines, cleanText, withoutLocalPaths, wrapLines, wrapWithSuffix } from '../text-fit.js';
@@ -104,15 +104,35 @@ function custodyLine(ctx: PageContext): string | undefined {
     .join(ctx.t('details.listSeparator'));
 }
 
+/** One phrase per bucket type: "3 general purpose buckets", "directory buckets not listed: …", "table buckets not read". */
+function typePhrases(ctx: PageContext, types: BucketTypeScope[]): string {
+  return types
+    .map((s) => {
+      const name = ctx.t(`details.scopeTypeName.${s.type}`);
+      const first = s.unlisted[0];
+      return ctx.t(`details.scopeType.${s.state}`, {
+        name,
+        count: s.inScope,
+        where: first?.where ?? '',
+        reason: first ? first.reason.split(':')[0] : '',
+        more: Math.max(0, s.unlisted.length - 1),
+      });
+    })
+    .join(ctx.t('details.listSeparator'));
+}
+
 function scopeText(ctx: PageContext): string {
-  const { buckets, excludedBuckets } = ctx.packet;
-  return ctx.t('details.scopeValue', {
+  const { buckets, excludedBuckets, scope } = ctx.packet;
+  const counts = {
     buckets: buckets.length,
     accounts: new Set(buckets.map((b) => b.account)).size,
     regions: new Set(buckets.map((b) => b.region)).size,
     excluded: excludedBuckets.length,
     undetermined: ctx.packet.scopeUndetermined.length,
-  });
+  };
+  // Packets made before bucket types were counted keep the line they were issued with.
+  if (!scope) return ctx.t('details.scopeValue', counts);
+  return ctx.t('details.scopeTypesValue', { ...counts, types: typePhrases(ctx, scope.types) });
 }
 
 /**
@@ -247,7 +267,7 @@ export function planDetails(ctx: PageContext, compact = false): DetailsPlan {
       label: ctx.t(`later.${row.key}`),
       lines: sectionLines(ctx, row, width, compact ? 1 : Infinity),
     })),
-    { label: ctx.t('details.scope'), lines: wrap(scopeText(ctx), 1) },
+    { label: ctx.t('details.scope'), lines: wrap(scopeText(ctx), ctx.packet.scope ? 2 : 1) },
     { label: ctx.t('details.missing'), lines: missingLines(ctx, width) },
     { label: ctx.t('details.sources'), lines: wrap(sourcesText(ctx), compact ? 1 : 2) },
   ];

@@ -26,6 +26,21 @@ function utcTime(iso: string, zone: string): Pick<Line, 'value' | 'format' | 'de
   return { value: utc, format: 'datetime', detail: `${local.toISOString().slice(0, 19).replace('T', ' ')} ${zone}` };
 }
 
+/** One line per bucket type: how many are in scope, and whether every listing of the type was read. */
+function scopeLines(w: Wording, p: Packet): Line[] {
+  // Packets made before bucket types were counted have no such lines.
+  return (p.scope?.types ?? []).map((s) => ({
+    field: w.t('xlsx.summary.scopeType', { name: w.t(`xlsx.summary.scopeTypeName.${s.type}`) }),
+    value: s.state === 'not_read' ? w.t('xlsx.summary.scopeNotRead') : w.t('xlsx.summary.scopeCount', { ...s }),
+    detail:
+      s.state === 'unlisted'
+        ? s.unlisted.map((u) => w.t('xlsx.summary.scopeUnlisted', { ...u })).join('\n')
+        : s.state === 'listed'
+          ? w.t('xlsx.summary.scopeListed')
+          : w.t('xlsx.summary.scopeNotReadDetail'),
+  }));
+}
+
 function summaryLines(w: Wording, p: Packet): Line[] {
   const f = (key: string) => w.t(`xlsx.summary.${key}`);
   const ofTotal = (n: number, total: number, unit: string) =>
@@ -41,6 +56,7 @@ function summaryLines(w: Wording, p: Packet): Line[] {
     { field: f('status'), value: statusCell(w, p.status), detail: p.statusReason },
     { field: f('headline'), value: p.headline },
     { field: f('completeness'), value: completenessCell(w, p.completeness.complete), detail: p.completeness.text },
+    ...scopeLines(w, p),
     { field: f('objectsEncrypted'), ...pctOrNotMeasured(w, p.kpis.objectsPct), detail: p.kpis.coverageBasis },
     { field: f('bytesEncrypted'), ...pctOrNotMeasured(w, p.kpis.bytesPct), detail: p.kpis.coverageBasis },
     {
