@@ -253,7 +253,7 @@ export function analyzeEvidence({
     coverage,
     encryptionStatuses: ENCRYPTION_STATUSES,
     buckets,
-    scope: { types: scopeByType(ev, buckets) },
+    scope: { types: scopeByType(ev, buckets.length) },
     excludedBuckets: ev.excludedBuckets,
     scopeUndetermined: ev.undeterminedBuckets,
     keys,

@@ -36,8 +36,8 @@ export function missingEvidence(
     missing.push({ scope: `bucket ${b.name}`, source: 'bucket selection', reason: b.reason });
   for (const a of ev.accounts) {
     if (failed(a.listBuckets)) missing.push(item(`account ${a.id}`, a.listBuckets));
-    for (const rec of a.directoryBuckets ?? [])
-      if (failed(rec)) missing.push(item(`account ${a.id} ${rec.region}`, rec));
+    for (const r of ev.directoryBuckets ?? [])
+      if (r.account === a.id && failed(r.list)) missing.push(item(`account ${a.id} ${r.region}`, r.list));
     for (const rec of a.aliases) if (failed(rec)) missing.push(item(`account ${a.id} ${rec.region}`, rec));
   }
   for (const b of ev.buckets) {

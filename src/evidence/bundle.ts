@@ -11,11 +11,11 @@ import type {
   GetPublicAccessBlockOutput,
   ListAliasesOutput,
   ListBucketsOutput,
-  ListDirectoryBucketsOutput,
 } from './aws-shapes.js';
 import type { InventoryEvidence } from './inventory.js';
 import type { FiledRecord } from './record.js';
 import type { TableBucketRegionEvidence } from './table-buckets.js';
+import type { DirectoryBucketRegionEvidence } from './directory-buckets.js';
 
 /** Who collected the evidence, when and how. Analysis takes its clock from here, never the wall clock. */
 export interface RunInfo {
@@ -39,11 +39,6 @@ export interface AccountEvidence {
   id: string;
   /** The account's general purpose buckets (s3:ListBuckets). */
   listBuckets: FiledRecord<ListBucketsOutput>;
-  /**
-   * s3express:ListDirectoryBuckets, one record per region of the tenant (every page merged). Absent in
-   * evidence collected before directory buckets were listed: the type was not read, never "none".
-   */
-  directoryBuckets?: Array<FiledRecord<ListDirectoryBucketsOutput>>;
   /** kms:ListAliases per region, used to resolve alias references. */
   aliases: Array<FiledRecord<ListAliasesOutput>>;
 }
@@ -86,8 +81,6 @@ export interface ExcludedBucket {
   name: string;
   account: string;
   reason: string;
-  /** Absent: a general purpose bucket. */
-  type?: BucketType;
 }
 
 export interface EvidenceFile {
@@ -110,6 +103,8 @@ export interface TenantEvidence {
   keys: KeyEvidence[];
   /** S3 table buckets per account and region; absent in evidence collected before they were read. */
   tableBuckets?: TableBucketRegionEvidence[];
+  /** Directory buckets (S3 Express One Zone) per account and region; absent in evidence collected before they were read. */
+  directoryBuckets?: DirectoryBucketRegionEvidence[];
   /** Problems that stopped a whole source (e.g. an offline export folder missing). */
   collectionProblems: Array<{ scope: string; message: string }>;
   files: EvidenceFile[];

@@ -12,13 +12,14 @@ import type {
   TenantEvidence,
 } from './bundle.js';
 import type { InventoryEvidence } from './inventory.js';
-import type { ListAliasesOutput, ListDirectoryBucketsOutput } from './aws-shapes.js';
+import type { ListAliasesOutput } from './aws-shapes.js';
 import type { EvidenceRecord, FiledRecord } from './record.js';
 import { readAnswer, readStoredRecord } from './answers.js';
 import { stableJson } from '../util/atomic-write.js';
 import { recordAsIs, recordedJson, type RecordLocations } from './recorded-locations.js';
 import { hashTree } from '../util/hash.js';
 import { WrittenEvidence } from './written-evidence.js';
+import { directoryBucketIndex, readDirectoryBucketIndex, type DirectoryBucketIndex } from './directory-buckets.js';
 import { readTableBucketIndex, tableBucketIndex, type TableBucketIndex } from './table-buckets.js';
 import { isRefusedRead, readConfinedText } from '../util/confined-read.js';
 
@@ -109,8 +110,7 @@ export const evidencePaths = {
 };
 
 interface EvidenceIndex {
-  /** `directoryBuckets`: one file per region; absent in evidence collected before directory buckets were listed. */
-  accounts: Array<{ id: string; listBuckets: string; directoryBuckets?: string[]; aliases: string[] }>;
+  accounts: Array<{ id: string; listBuckets: string; aliases: string[] }>;
   buckets: Array<{
     name: string;
     account: string;
@@ -139,6 +139,8 @@ interface EvidenceIndex {
   }>;
   /** Absent in evidence collected before table buckets were read. */
   tableBuckets?: TableBucketIndex[];
+  /** Absent in evidence collected before directory buckets were read. */
+  directoryBuckets?: DirectoryBucketIndex[];
   collectionProblems: Array<{ scope: string; message: string }>;
 }
 
@@ -163,7 +165,6 @@ export async function writeEvidenceIndex(writer: EvidenceWriter, ev: Omit<Tenant
     accounts: ev.accounts.map((a) => ({
       id: a.id,
       listBuckets: a.listBuckets.file,
-      ...(a.directoryBuckets ? { directoryBuckets: a.directoryBuckets.map((r) => r.file) } : {}),
       aliases: a.aliases.map((r) => r.file),
     })),
     buckets: ev.buckets.map((b) => ({
@@ -195,6 +196,7 @@ export async function writeEvidenceIndex(writer: EvidenceWriter, ev: Omit<Tenant
       ...(k.extra ? { extra: extraFiles(k.extra) } : {}),
     })),
     ...(ev.tableBuckets ? { tableBuckets: tableBucketIndex(ev.tableBuckets) } : {}),
+    ...(ev.directoryBuckets ? { directoryBuckets: directoryBucketIndex(ev.directoryBuckets) } : {}),
     collectionProblems: ev.collectionProblems,
   };
   await writer.writeJson(evidencePaths.run, ev.run);
@@ -267,13 +269,6 @@ export async function loadEvidence(packetDir: string, written?: WrittenEvidence)
     accounts.push({
       id: a.id,
       listBuckets: await readRecordOf(a.listBuckets),
-      ...(a.directoryBuckets
-        ? {
-            directoryBuckets: await Promise.all(
-              a.directoryBuckets.map((f) => readRecordOf<ListDirectoryBucketsOutput>(f)),
-            ),
-          }
-        : {}),
       aliases: await Promise.all(a.aliases.map((f) => readRecordOf<ListAliasesOutput>(f))),
     });
   }
@@ -301,6 +296,9 @@ export async function loadEvidence(packetDir: string, written?: WrittenEvidence)
     ...(await readExtra(packetDir, k.extra, written)),
   }));
   const tableBuckets = index.tableBuckets ? await readTableBucketIndex(index.tableBuckets, readRecordOf) : undefined;
+  const directoryBuckets = index.directoryBuckets
+    ? await readDirectoryBucketIndex(index.directoryBuckets, readRecordOf)
+    : undefined;
   const files = await hashTree(packetDir, EVIDENCE_DIR, written?.fileHashes());
   return {
     run,
@@ -312,6 +310,7 @@ export async function loadEvidence(packetDir: string, written?: WrittenEvidence)
     undeterminedBuckets: index.undeterminedBuckets ?? [],
     keys,
     ...(tableBuckets ? { tableBuckets } : {}),
+    ...(directoryBuckets ? { directoryBuckets } : {}),
     collectionProblems: index.collectionProblems,
     files,
   };

@@ -92,8 +92,6 @@ export interface BucketResult {
   name: string;
   account: string;
   region: string;
-  /** Absent: a general purpose bucket. */
-  type?: BucketType;
   defaultEncryption: DefaultEncryption;
   expectation: {
     requiredMode: 'any' | DefaultEncryptionMode;
@@ -288,9 +286,9 @@ export interface Packet {
   buckets: BucketResult[];
   /** Counts per bucket type, general purpose first. Absent in packets made before types were counted. */
   scope?: { types: BucketTypeScope[] };
-  excludedBuckets: Array<{ name: string; account: string; reason: string; type?: BucketType }>;
+  excludedBuckets: Array<{ name: string; account: string; reason: string }>;
   /** Buckets whose membership depends on tags that could not be read: neither judged nor excluded. */
-  scopeUndetermined: Array<{ name: string; account: string; reason: string; type?: BucketType }>;
+  scopeUndetermined: Array<{ name: string; account: string; reason: string }>;
   keys: KeyResult[];
   /** S3 table buckets: each account and region's list and the buckets in scope; absent in packets made before they were read. */
   tableBuckets?: TableBucketsSection;
