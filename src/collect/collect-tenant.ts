@@ -10,6 +10,7 @@ import { parseKeyReference } from './key-reference.js';
 import { KeyReads } from './key-reads.js';
 import { DEFAULT_WORK } from './live/options.js';
 import { collectTableBuckets } from './table-buckets.js';
+import { collectDirectoryBuckets } from './directory-buckets.js';
 import { regionFromLocationConstraint, selectByName, selectByTags } from './select-buckets.js';
 import {
   BUCKET_EXTRA_OPERATIONS,
@@ -114,6 +115,7 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
 
   // Table buckets are read beside the general purpose ones; their keys join the same key reads.
   const tableBucketsRead = collectTableBuckets({ tenant, sources: args.sources, writer, keyReads });
+  const directoryBucketsRead = collectDirectoryBuckets({ tenant, sources: args.sources, writer, keyReads });
   // Accounts side by side (each has its own limits); their results are merged in the configured order.
   const perAccount = await timed('buckets', () =>
     Promise.all(
@@ -171,6 +173,7 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
     }
   }
   const tableBuckets = await tableBucketsRead;
+  const directoryBuckets = await directoryBucketsRead;
   const keys = await timed('keys', () => keyReads.gather(accounts));
   const buckets = await timed('inventory', () => readInventories(selected, args, work.inventory));
   const evidence = {
@@ -185,6 +188,7 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
     ),
     keys,
     tableBuckets,
+    directoryBuckets,
     collectionProblems: problems,
   };
   await writeEvidenceIndex(writer, evidence);

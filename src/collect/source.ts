@@ -28,6 +28,16 @@ export interface TablesParameters {
   name?: string;
 }
 
+/** Directory-bucket (S3 Express One Zone) reads at the Regional s3express-control endpoint. */
+export type DirectoryOperation = 'ListDirectoryBuckets' | 'GetBucketEncryption' | 'GetBucketPolicy';
+
+/** The IAM action of each directory-bucket read: the s3express namespace, not s3's. */
+export const DIRECTORY_IAM_ACTION: Record<DirectoryOperation, string> = {
+  ListDirectoryBuckets: 's3express:ListAllMyDirectoryBuckets',
+  GetBucketEncryption: 's3express:GetEncryptionConfiguration',
+  GetBucketPolicy: 's3express:GetBucketPolicy',
+};
+
 /** Further per-key reads, filed under `KeyEvidence.extra` (keyed by operation name). */
 export type KeyExtraOperation = 'ListResourceTags';
 
@@ -49,6 +59,8 @@ export interface AccountSource {
   keyCall(operation: KeyOperation | KeyExtraOperation, keyId: string, region: string): Promise<EvidenceRecord>;
   /** One S3 Tables read in `region`; list operations return every page merged into one answer. */
   tablesCall(operation: TablesOperation, parameters: TablesParameters, region: string): Promise<EvidenceRecord>;
+  /** One directory-bucket read in `region` (`bucket` for all but ListDirectoryBuckets, whose pages are merged). */
+  directoryCall(operation: DirectoryOperation, bucket: string | undefined, region: string): Promise<EvidenceRecord>;
 }
 
 /** The IAM action recorded for an operation, e.g. GetBucketEncryption -> s3:GetEncryptionConfiguration. */

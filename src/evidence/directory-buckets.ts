@@ -6,7 +6,7 @@
 import type { GetBucketEncryptionOutput, GetBucketPolicyOutput, ListDirectoryBucketsOutput } from './aws-shapes.js';
 import type { FiledRecord } from './record.js';
 
-interface DirectoryBucketEvidence {
+export interface DirectoryBucketEvidence {
   name: string;
   account: string;
   region: string;

@@ -84,7 +84,7 @@ export function stsClientFor(
   return new STSClient(commonConfig(opts, region, credentials, opts.limits.sts + 2));
 }
 
-type Service = 's3' | 's3tables' | 'kms' | 'config' | 'cloudtrail';
+type Service = 's3' | 's3express' | 's3tables' | 'kms' | 'config' | 'cloudtrail';
 type Client = S3Client | S3TablesClient | KMSClient | ConfigServiceClient | CloudTrailClient;
 
 /**
@@ -108,6 +108,26 @@ export class RegionalClients {
 
   s3(region: string): S3Client {
     return this.get('s3', region, () => s3ClientFor(this.opts, region, this.credentials));
+  }
+
+  /**
+   * Directory buckets (S3 Express One Zone): the S3 client, sent by the SDK to the Regional
+   * s3express-control endpoint and signed for s3express. The tool makes only Regional calls, which need
+   * no CreateSession; with an endpoint override the SDK cannot tell and would ask for a session first.
+   */
+  s3express(region: string): S3Client {
+    return this.get(
+      's3express',
+      region,
+      () =>
+        new S3Client({
+          ...commonConfig(this.opts, region, this.credentials, this.opts.limits.s3 + 2),
+          forcePathStyle: true,
+          disableS3ExpressSessionAuth: true,
+          requestChecksumCalculation: 'WHEN_REQUIRED',
+          responseChecksumValidation: 'WHEN_REQUIRED',
+        }),
+    );
   }
 
   /** S3 Tables (s3tables.<region>.amazonaws.com, REST-JSON); its calls share the S3 limits. */

@@ -18,6 +18,7 @@ import {
   GetPublicAccessBlockCommand,
   ListBucketInventoryConfigurationsCommand,
   ListBucketsCommand,
+  ListDirectoryBucketsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import {
@@ -29,12 +30,13 @@ import {
   type S3TablesClient,
 } from '@aws-sdk/client-s3tables';
 import { UNREADABLE } from '../../evidence/answers.js';
-import type { ListAliasesOutput, ListBucketsOutput } from '../../evidence/aws-shapes.js';
+import type { ListAliasesOutput, ListBucketsOutput, ListDirectoryBucketsOutput } from '../../evidence/aws-shapes.js';
 import type { EvidenceRecord } from '../../evidence/record.js';
 import type {
   AccountSource,
   BucketExtraOperation,
   BucketOperation,
+  DirectoryOperation,
   KeyExtraOperation,
   KeyOperation,
   TablesOperation,
@@ -109,6 +111,16 @@ const SINGLE_BUCKET_CALLS: Record<
   GetObjectLockConfiguration: (c, Bucket) => c.send(new GetObjectLockConfigurationCommand({ Bucket })),
 };
 
+/**
+ * A directory-bucket read that got no HTTP answer at all: where S3 Express One Zone is not offered (or
+ * the Region is not enabled) the s3express-control endpoint does not exist. The record says so.
+ */
+function withoutControlEndpoint(r: CallResult<unknown>, region: string): CallResult<unknown> {
+  if (r.ok || r.error.httpStatus !== undefined) return r;
+  const message = `no answer from the s3express-control endpoint of ${region} (S3 Express One Zone not offered there, or the Region not enabled): ${r.error.message}`;
+  return { ...r, error: { ...r.error, message } };
+}
+
 export interface LiveAccountSourceArgs {
   account: string;
   clients: RegionalClients;
@@ -128,6 +140,33 @@ export function liveAccountSource(args: LiveAccountSourceArgs): AccountSource {
     attempt(() => limiter.run('s3', account, region, () => fn(clients.s3(region))));
   const kms = <T extends Output>(region: string, fn: (c: KMSClient) => Promise<T>) =>
     attempt(() => limiter.run('kms', account, region, () => fn(clients.kms(region))));
+
+  const express = <T extends Output>(region: string, fn: (c: S3Client) => Promise<T>) =>
+    attempt(() => limiter.run('s3', account, region, () => fn(clients.s3express(region))));
+
+  /** One directory-bucket read; ListDirectoryBuckets follows ContinuationToken to the last page. */
+  const directoryOnce = async (
+    op: DirectoryOperation,
+    bucket: string,
+    region: string,
+  ): Promise<CallResult<unknown>> => {
+    if (op === 'ListDirectoryBuckets') {
+      const r = await allPages(
+        (ContinuationToken) => express(region, (c) => c.send(new ListDirectoryBucketsCommand({ ContinuationToken }))),
+        (p) => p.ContinuationToken,
+      );
+      if (!r.ok) return r;
+      // S3's XML leaves an empty list out: a page without Buckets lists none.
+      const Buckets = r.output.flatMap((p) => (asEvidence(p) as ListDirectoryBucketsOutput).Buckets ?? []);
+      return { ...r, output: { Buckets } };
+    }
+    const r = await express(region, (c) =>
+      op === 'GetBucketEncryption'
+        ? c.send(new GetBucketEncryptionCommand({ Bucket: bucket }))
+        : c.send(new GetBucketPolicyCommand({ Bucket: bucket })),
+    );
+    return r.ok ? { ...r, output: asEvidence(r.output) } : r;
+  };
 
   const tables = <T extends Output>(region: string, fn: (c: S3TablesClient) => Promise<T>) =>
     attempt(() => limiter.run('s3', account, region, () => fn(clients.s3tables(region))));
@@ -282,6 +321,13 @@ export function liveAccountSource(args: LiveAccountSourceArgs): AccountSource {
         r = single.ok ? { ...single, output: asEvidence(single.output) } : single;
       }
       const meta = { operation: `kms:${operation}`, parameters, account, region };
+      return toRecord(meta, r, () => (r.ok ? r.output : undefined), now().toISOString());
+    },
+
+    async directoryCall(operation: DirectoryOperation, bucket: string | undefined, region: string) {
+      const r = withoutControlEndpoint(await directoryOnce(operation, bucket ?? '', region), region);
+      const parameters: Record<string, string> = bucket === undefined ? {} : { Bucket: bucket };
+      const meta = { operation: `s3express:${operation}`, parameters, account, region };
       return toRecord(meta, r, () => (r.ok ? r.output : undefined), now().toISOString());
     },
 

@@ -3,6 +3,7 @@ import type {
   AccountSource,
   BucketExtraOperation,
   BucketOperation,
+  DirectoryOperation,
   KeyExtraOperation,
   KeyOperation,
   TablesOperation,
@@ -47,6 +48,12 @@ function tableBucketName(arn: string): string | undefined {
   const m = /^arn:aws[-a-z0-9]*:s3tables:[-a-z0-9]+:\d{12}:bucket\/([^/]+)$/.exec(arn);
   return m?.[1];
 }
+
+const DIRECTORY_CLI_NAME: Record<DirectoryOperation, string> = {
+  ListDirectoryBuckets: 'list-directory-buckets',
+  GetBucketEncryption: 'get-bucket-encryption',
+  GetBucketPolicy: 'get-bucket-policy',
+};
 
 export interface ExportInfo {
   exportedAt?: string;
@@ -140,6 +147,16 @@ export function offlineAccountSource(args: {
       const base = owner !== account ? (args.otherExports?.get(owner) ?? folder) : folder;
       const folderName = ref.kind === 'key' ? ref.keyId : ref.aliasName.replace(/\//g, '_');
       return readCliOutput(path.join(base, 'kms', region, folderName), CLI_NAME[operation], c, base);
+    },
+    // s3express/<region>/list-directory-buckets.json, s3express/<region>/<bucket>/get-bucket-encryption.json, get-bucket-policy.json
+    directoryCall: async (operation: DirectoryOperation, bucket: string | undefined, region: string) => {
+      const c = call(`s3express:${operation}`, bucket === undefined ? {} : { Bucket: bucket }, region);
+      const checks: Array<[keyof typeof IDENTIFIER_FORMATS, string]> = [['region', region]];
+      if (bucket !== undefined) checks.push(['bucket', bucket]);
+      const problems = problemsOf(checks);
+      if (problems.length > 0) return invalidIdentifierRecord(c, problems);
+      const at = path.join(folder, 's3express', region, ...(bucket === undefined ? [] : [bucket]));
+      return readCliOutput(at, DIRECTORY_CLI_NAME[operation], c, folder);
     },
     // s3tables/<region>/list-table-buckets.json, s3tables/<region>/<table-bucket>/<command>.json,
     // s3tables/<region>/<table-bucket>/<namespace>/<table>/get-table-encryption.json

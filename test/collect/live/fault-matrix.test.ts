@@ -198,6 +198,7 @@ const FAULT_KINDS: FaultKind[] = [
 const ACCESS_DENIED: Record<Service, { code: string; status: number }> = {
   s3: { code: 'AccessDenied', status: 403 },
   s3tables: { code: 'AccessDeniedException', status: 403 },
+  s3express: { code: 'AccessDenied', status: 403 },
   sts: { code: 'AccessDenied', status: 403 },
   kms: { code: 'AccessDeniedException', status: 400 },
   cloudtrail: { code: 'AccessDeniedException', status: 400 },
@@ -207,6 +208,7 @@ const ACCESS_DENIED: Record<Service, { code: string; status: number }> = {
 const INTERNAL: Record<Service, string> = {
   s3: 'InternalError',
   s3tables: 'InternalServerErrorException',
+  s3express: 'InternalError',
   sts: 'InternalFailure',
   kms: 'KMSInternalException',
   cloudtrail: 'InternalFailure',

@@ -5,7 +5,7 @@
 
 import type { FakeAthenaService } from './athena.js';
 
-export type Service = 's3' | 's3tables' | 'kms' | 'sts' | 'cloudtrail' | 'config' | 'athena';
+export type Service = 's3' | 's3tables' | 's3express' | 'kms' | 'sts' | 'cloudtrail' | 'config' | 'athena';
 
 interface FakeInventoryConfig {
   id: string;
@@ -113,6 +113,16 @@ export interface FakeTableBucket {
   namespaces?: Array<{ name: string; tables: Array<{ name: string; encryption?: FakeTableEncryption }> }>;
 }
 
+/** A directory bucket (S3 Express One Zone); its encryption defaults to SSE-S3, as AWS's does. */
+export interface FakeDirectoryBucket {
+  /** e.g. acme-hot--euw1-az1--x-s3 */
+  name: string;
+  region: string;
+  createdAt?: string;
+  encryption?: { algorithm: 'AES256' | 'aws:kms'; kmsKeyArn?: string };
+  policy?: string;
+}
+
 /** A CloudTrail trail as DescribeTrails / GetEventSelectors / GetTrailStatus describe it. */
 export interface FakeTrail {
   name: string;
@@ -177,6 +187,7 @@ export interface FakeAccount {
   id: string;
   buckets: FakeBucket[];
   tableBuckets?: FakeTableBucket[];
+  directoryBuckets?: FakeDirectoryBucket[];
   keys?: FakeKey[];
   /** The role the tool assumes in this account; absent means AssumeRole is denied. */
   role?: { name: string; externalId?: string };
@@ -241,6 +252,10 @@ export interface Scenario {
   tablesUnsupportedRegions?: string[];
   /** Amazon Athena (engine: athena): the fake Athena service that executes what it is sent on DuckDB; absent, Athena is not offered. */
   athena?: FakeAthenaService;
+  /** Largest ListDirectoryBuckets page the fake returns, to exercise continuation-token. */
+  directoryPageCap?: number;
+  /** Regions with no s3express-control endpoint (S3 Express One Zone not offered): no HTTP answer at all. */
+  directoryUnsupportedRegions?: string[];
   /** Largest LookupEvents page the fake returns (CloudTrail's is 50). */
   lookupPageCap?: number;
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { answerKms, identifyKms, kmsError, kmsThrottle } from './kms.js';
 import { Recorder, type ReceivedCall } from './recorder.js';
 import { answerS3, identifyS3, s3Error, s3Throttle } from './s3.js';
+import { answerExpress, expressThrottle, expressUnreachable, identifyExpress } from './s3express.js';
 import { answerTables, identifyTables, tablesError, tablesThrottle } from './s3tables.js';
 import type { Fault, Scenario, Service } from './scenario.js';
 import { answerSts, identifySts, stsError, stsThrottle } from './sts.js';
@@ -33,11 +34,12 @@ export interface FakeAws {
   close(): Promise<void>;
 }
 
-const SERVICES: ReadonlySet<string> = new Set(['s3', 's3tables', 'kms', 'sts', 'cloudtrail', 'config', 'athena']);
+const SERVICES: ReadonlySet<string> = new Set(['s3', 's3tables', 's3express', 'kms', 'sts', 'cloudtrail', 'config', 'athena']);
 
 const IDENTIFY: Record<Service, (r: WireRequest) => Identified> = {
   s3: identifyS3,
   s3tables: identifyTables,
+  s3express: identifyExpress,
   kms: identifyKms,
   sts: identifySts,
   cloudtrail: identifyJson11,
@@ -47,6 +49,7 @@ const IDENTIFY: Record<Service, (r: WireRequest) => Identified> = {
 const THROTTLE: Record<Service, (r: WireRequest) => WireAnswer> = {
   s3: s3Throttle,
   s3tables: tablesThrottle,
+  s3express: expressThrottle,
   kms: kmsThrottle,
   sts: stsThrottle,
   cloudtrail: jsonThrottle,
@@ -55,7 +58,7 @@ const THROTTLE: Record<Service, (r: WireRequest) => WireAnswer> = {
 };
 
 function errorFor(service: Service, req: WireRequest, status: number, code: string, message: string): WireAnswer {
-  if (service === 's3') return s3Error(req, status, code, message);
+  if (service === 's3' || service === 's3express') return s3Error(req, status, code, message);
   if (service === 'kms') return kmsError(req, status, code, message);
   if (service === 's3tables') return tablesError(req, status, code, message);
   if (service === 'sts') return stsError(req, status, code, message);
@@ -138,7 +141,7 @@ export async function startFakeAws(scenario: Scenario): Promise<FakeAws> {
     if (!scope) answer = errorFor(service, req, 403, 'AccessDenied', 'the request is not signed with SigV4');
     else if (!identity) {
       const [status, code] =
-        service === 's3'
+        service === 's3' || service === 's3express'
           ? [403, 'InvalidAccessKeyId']
           : service === 'sts'
             ? [403, 'InvalidClientTokenId']
@@ -152,6 +155,10 @@ export async function startFakeAws(scenario: Scenario): Promise<FakeAws> {
         code,
         `The security token included in the request is invalid (${scope.accessKeyId}).`,
       );
+    }
+    if (!answer && service === 's3express' && expressUnreachable(req, scenario)) {
+      http.socket.destroy();
+      return;
     }
     for (const f of scenario.faults ?? []) {
       if (answer || !matches(f, call)) continue;
@@ -172,6 +179,7 @@ export async function startFakeAws(scenario: Scenario): Promise<FakeAws> {
       if (service === 's3') answer = answerS3(req, id, scenario);
       else if (service === 'kms') answer = answerKms(req, id, scenario);
       else if (service === 's3tables') answer = answerTables(req, id, scenario);
+      else if (service === 's3express') answer = answerExpress(req, id, scenario);
       else if (service === 'cloudtrail') answer = answerCloudTrail(req, id, scenario);
       else if (service === 'config') answer = answerConfig(req, id, scenario);
       else if (service === 'athena') answer = await answerAthena(req, id.operation, scenario);
