@@ -69,9 +69,22 @@ for region in "${regions[@]}"; do
       done
   done
 done
+# Directory buckets (S3 Express One Zone), per region at its s3express-control endpoint: the list, then each
+# directory bucket's default encryption and bucket policy. Their SSE-KMS keys join the keys above.
+for region in "${regions[@]}"; do
+  run "$out/s3express/$region" list-directory-buckets s3api list-directory-buckets --region "$region"
+  for bucket in $(aws s3api list-directory-buckets --region "$region" --query 'Buckets[].Name' --output text 2>/dev/null); do
+    [ "$bucket" != None ] || continue # the CLI prints None for a region without directory buckets
+    d="$out/s3express/$region/$bucket"
+    run "$d" get-bucket-encryption s3api get-bucket-encryption --bucket "$bucket" --region "$region"
+    run "$d" get-bucket-policy s3api get-bucket-policy --bucket "$bucket" --region "$region"
+  done
+done
+directory_keys=$(cat "$out"/s3express/*/*/get-bucket-encryption.json 2>/dev/null \
+  | grep -o '"KMSMasterKeyID": *"[^"]*"' | sed 's/.*: *"\(.*\)"/\1/')
 table_keys=$(cat "$out"/s3tables/*/*/get-table-bucket-encryption.json "$out"/s3tables/*/*/*/*/get-table-encryption.json \
   2>/dev/null | grep -o '"kmsKeyArn": *"[^"]*"' | sed 's/.*: *"\(.*\)"/\1/')
-keys=$(printf '%s\n' $keys $table_keys | sort -u)
+keys=$(printf '%s\n' $keys $table_keys $directory_keys | sort -u)
 for key in $keys; do
   region=$(echo "$key" | awk -F: '/^arn:/ {print $4}')
   region=${region:-${regions[0]}}

@@ -1,5 +1,9 @@
 import type { TenantConfig } from '../config/schema.js';
-import type { GetBucketEncryptionOutput, GetBucketPolicyOutput, ListDirectoryBucketsOutput } from '../evidence/aws-shapes.js';
+import type {
+  GetBucketEncryptionOutput,
+  GetBucketPolicyOutput,
+  ListDirectoryBucketsOutput,
+} from '../evidence/aws-shapes.js';
 import type { DirectoryBucketRegionEvidence } from '../evidence/directory-buckets.js';
 import { evidencePaths, safeSegment, type EvidenceWriter } from '../evidence/evidence-store.js';
 import type { FiledRecord } from '../evidence/record.js';
@@ -73,7 +77,8 @@ async function collectRegion(
       read<GetBucketPolicyOutput>('GetBucketPolicy', name),
     ]);
     if (encryption.outcome === 'ok') {
-      const rule = encryption.response.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault;
+      const rule =
+        encryption.response.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault;
       if (rule?.SSEAlgorithm === 'aws:kms' && rule.KMSMasterKeyID)
         args.keyReads.want(rule.KMSMasterKeyID, source.account, region, name);
     }

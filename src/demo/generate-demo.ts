@@ -49,6 +49,15 @@ interface DemoTableBucket {
   namespaces: Array<{ name: string; tables: Array<{ name: string; key?: DemoKey }> }>;
 }
 
+/** A directory bucket (S3 Express One Zone): SSE-S3 unless a key is named; its policy's statements. */
+interface DemoDirectoryBucket {
+  name: string;
+  region: string;
+  created: string;
+  key?: DemoKey;
+  policy: object[];
+}
+
 interface DemoBucket {
   name: string;
   region: string;
@@ -66,6 +75,7 @@ interface DemoAccount {
   /** The regions config/demo.yaml lists for the account: the export lists table buckets in each. */
   regions: string[];
   tableBuckets?: DemoTableBucket[];
+  directoryBuckets?: DemoDirectoryBucket[];
   buckets: DemoBucket[];
   keys: DemoKey[];
   /** Keys of other accounts this account can describe (the export ran describe-key on them). */
@@ -133,6 +143,38 @@ const ACME_LAKEHOUSE: DemoTableBucket = {
     { name: 'sales', tables: [{ name: 'orders', key: ACME_LAKE_KEY }] },
     { name: 'web', tables: [{ name: 'sessions' }] },
   ],
+};
+// The checkout service's low-latency cache: a directory bucket under the app key. Its policy lets the
+// checkout role open sessions; in October a second statement let the analytics account in too.
+const acmeCheckoutCache = (september: boolean): DemoDirectoryBucket => {
+  const arn = 'arn:aws:s3express:eu-west-1:222222222222:bucket/acme-checkout-cache--euw1-az1--x-s3';
+  return {
+    name: 'acme-checkout-cache--euw1-az1--x-s3',
+    region: 'eu-west-1',
+    created: '2026-05-11T08:30:00+00:00',
+    key: ACME_KEY,
+    policy: [
+      {
+        Sid: 'CheckoutSessions',
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::222222222222:role/checkout-service' },
+        Action: 's3express:CreateSession',
+        Resource: arn,
+      },
+      ...(september
+        ? []
+        : [
+            {
+              Sid: 'AnalyticsReadOnly',
+              Effect: 'Allow',
+              Principal: { AWS: 'arn:aws:iam::444444444444:root' },
+              Action: 's3express:CreateSession',
+              Resource: arn,
+              Condition: { StringEquals: { 's3express:SessionMode': 'ReadOnly' } },
+            },
+          ]),
+    ],
+  };
 };
 // In September the app key still rotated; CloudTrail shows it being turned off on 12 October.
 const ACME_KEY_SEPTEMBER: DemoKey = { ...ACME_KEY, rotation: true };
@@ -219,6 +261,7 @@ function tenantsIn(month: DemoMonth): DemoTenant[] {
           regions: ['us-east-1', 'eu-west-1'],
           keys: [september ? ACME_KEY_SEPTEMBER : ACME_KEY, ACME_BYOK_KEY, ACME_LAKE_KEY],
           tableBuckets: [ACME_LAKEHOUSE],
+          directoryBuckets: [acmeCheckoutCache(september)],
           buckets: [
             // The TLS deny on web assets was dropped in a policy rewrite during October.
             {
@@ -685,6 +728,34 @@ async function writeAccount(dir: string, a: DemoAccount, tenant: string, month: 
   }
   for (const k of [...a.keys, ...(a.foreignKeys ?? [])]) await writeKey(dir, k);
   await writeTableBuckets(dir, a);
+  await writeDirectoryBuckets(dir, a);
+}
+
+/** s3express/<region>/list-directory-buckets.json for every region of the account, and each directory bucket's reads. */
+async function writeDirectoryBuckets(dir: string, a: DemoAccount): Promise<void> {
+  for (const region of a.regions) {
+    const here = (a.directoryBuckets ?? []).filter((d) => d.region === region);
+    await put(
+      path.join(dir, 's3express', region, 'list-directory-buckets.json'),
+      json({ Buckets: here.map((d) => ({ Name: d.name, CreationDate: d.created, BucketRegion: d.region })) }),
+    );
+    for (const d of here) {
+      const dd = path.join(dir, 's3express', region, d.name);
+      const byDefault = d.key ? { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: kmsArn(d.key) } : { SSEAlgorithm: 'AES256' };
+      await put(
+        path.join(dd, 'get-bucket-encryption.json'),
+        json({
+          ServerSideEncryptionConfiguration: {
+            Rules: [{ ApplyServerSideEncryptionByDefault: byDefault, ...(d.key ? { BucketKeyEnabled: true } : {}) }],
+          },
+        }),
+      );
+      await put(
+        path.join(dd, 'get-bucket-policy.json'),
+        json({ Policy: JSON.stringify({ Version: '2012-10-17', Statement: d.policy }) }),
+      );
+    }
+  }
 }
 
 /** s3tables/<region>/list-table-buckets.json for every region of the account, and each table bucket's reads. */

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { collectInventory } from '../../src/collect/inventory/index.js';
 import { reportWindow } from '../../src/collect/inventory/report-window.js';
 import { periodFor } from '../../src/config/period.js';
-import { IAM_ACTION } from '../../src/collect/source.js';
+import { DIRECTORY_IAM_ACTION, IAM_ACTION } from '../../src/collect/source.js';
 import { s3Tree } from '../../src/collect/tree/index.js';
 import { collectLive, tenant, type LiveRun } from '../support/fake-aws/harness.js';
 import { inventoryReportObjects } from '../support/fake-aws/inventory-report.js';
@@ -74,6 +74,7 @@ beforeAll(async () => {
         ],
         keys: [{ id: 'k-data', region: 'eu-west-1', aliases: ['alias/acme-data'], rotation: { enabled: true }, tags: { team: 'data' } }],
         tableBuckets: [{ name: 'acme-lake', region: 'eu-west-1', namespaces: [{ name: 'sales', tables: [{ name: 'orders' }] }] }],
+        directoryBuckets: [{ name: 'acme-hot--euw1-az1--x-s3', region: 'eu-west-1', policy: '{"Version":"2012-10-17","Statement":[]}' }],
         trails: [{ name: 'main', homeRegion: 'us-east-1', multiRegion: true, s3BucketName: 'acme-inventory' }],
         configRecorders: [{ region: 'eu-west-1', recording: true }],
         configRules: [{ region: 'eu-west-1', name: 'sse', sourceIdentifier: 'S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED', results: [{ resourceType: 'AWS::S3::Bucket', resourceId: 'acme-data', compliance: 'COMPLIANT' }] }],
@@ -103,10 +104,10 @@ beforeAll(async () => {
         collectInventory({ trees: [s3Tree(setup.treeS3, 's3://acme-inventory/inv/')], window: reportWindow(periodFor('2026-10', 'UTC'), { maxDaysAfterPeriod: 7 }), ...a }),
     },
   );
-  // Table buckets are judged only where names select them (their tags are not read): a name-selected tenant.
+  // Table and directory buckets are judged only where names select them (their tags are not read): a name-selected tenant.
   tablesRun = await collectLive(
     fake,
-    tenant({ id: 'acme-lake', accounts: [{ id: A, roleArn: `arn:aws:iam::${A}:role/EvidenceReader`, externalId: 'ext-1', regions: ['eu-west-1'] }], buckets: { include: ['acme-lake'] } }),
+    tenant({ id: 'acme-lake', accounts: [{ id: A, roleArn: `arn:aws:iam::${A}:role/EvidenceReader`, externalId: 'ext-1', regions: ['eu-west-1'] }], buckets: { include: ['acme-lake', 'acme-hot--*'] } }),
   );
   const acme = tenant({
     id: 'acme',
@@ -135,6 +136,8 @@ it('the collection exercised every read: buckets, keys, aliases, inventory listi
   expect(inv.status === 'ok' && inv.tally['NOT-SSE']).toEqual({ objects: 1, bytes: 50 });
   const ops = new Set(fake.recorder.operations());
   for (const op of Object.keys(IAM_ACTION)) expect(ops, op).toContain(op);
+  const express = new Set(fake.recorder.operations('s3express'));
+  for (const op of Object.keys(DIRECTORY_IAM_ACTION)) expect(express, op).toContain(op);
 });
 
 it('the AWS Config collection exercised every Config read', () => {
@@ -157,9 +160,12 @@ it('doctor exercised its CloudTrail and Config reads', () => {
 
 it('every S3, KMS, CloudTrail and Config operation sent maps to an action in the policy, and every policy action was used', async () => {
   const awsCalls = fake.recorder.calls.filter((c) => c.service !== 'sts');
-  const unmapped = [...new Set(awsCalls.map((c) => c.operation).filter((op) => !(op in ACTION)))];
+  // Directory-bucket reads share S3's operation names but are s3express actions.
+  const actionOf = (c: (typeof awsCalls)[number]) =>
+    c.service === 's3express' ? DIRECTORY_IAM_ACTION[c.operation as keyof typeof DIRECTORY_IAM_ACTION] : ACTION[c.operation];
+  const unmapped = [...new Set(awsCalls.filter((c) => actionOf(c) === undefined).map((c) => c.operation))];
   expect(unmapped).toEqual([]);
-  const used = [...new Set(awsCalls.map((c) => ACTION[c.operation]!))].sort();
+  const used = [...new Set(awsCalls.map((c) => actionOf(c)!))].sort();
   const listed = [...new Set(await policyActions())].sort();
   expect(used.filter((a) => !listed.includes(a)), 'used but missing from the policy').toEqual([]);
   expect(listed.filter((a) => !used.includes(a)), 'in the policy but never used').toEqual([]);
@@ -179,5 +185,7 @@ it('sends no write operation', () => {
   expect(calls.filter((c) => c.service === 's3' && !['GET', 'HEAD'].includes(c.method))).toEqual([]);
   // S3 Tables is REST-JSON: its reads are GETs, like S3's.
   expect(calls.filter((c) => c.service === 's3tables' && c.method !== 'GET')).toEqual([]);
-  expect(calls.filter((c) => !['s3', 's3tables'].includes(c.service) && c.method !== 'POST')).toEqual([]);
+  // Directory-bucket reads at s3express-control are GETs too.
+  expect(calls.filter((c) => c.service === 's3express' && c.method !== 'GET')).toEqual([]);
+  expect(calls.filter((c) => !['s3', 's3tables', 's3express'].includes(c.service) && c.method !== 'POST')).toEqual([]);
 });

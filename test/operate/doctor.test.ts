@@ -149,6 +149,12 @@ function scenario(): Scenario {
         bucket: 'b-stale',
         action: { kind: 'error', code: 'AccessDenied', status: 403, message: 'Access Denied' },
       },
+      {
+        service: 's3express',
+        operation: 'ListDirectoryBuckets',
+        account: B,
+        action: { kind: 'error', code: 'AccessDenied', status: 403, message: 'Access Denied' },
+      },
     ],
   };
 }
@@ -222,6 +228,7 @@ describe('doctor: a ready tenant', () => {
     const ops = new Set(calls.map((c) => c.operation));
     for (const op of [
       's3:ListBuckets',
+      's3express:ListDirectoryBuckets',
       's3:GetBucketEncryption',
       's3:ListBucketInventoryConfigurations',
       'kms:DescribeKey',
@@ -294,6 +301,17 @@ describe('doctor: each not-ready case, with its fix', () => {
   it('a read the role may not make: the AWS error, the IAM action, and the policy to put back', () => {
     const c = find('gaps', B, 'read', 's3:GetBucketPolicy on bucket b-stale')!;
     expect(c).toMatchObject({ status: 'gap', detail: 'AccessDenied: Access Denied (needs s3:GetBucketPolicy)' });
+    expect(c.fix).toEqual([
+      'aws iam put-role-policy --role-name S3EvidenceReader --policy-name s3-evidence-reader --policy-document file://iam/evidence-reader-policy.json',
+    ]);
+  });
+
+  it('directory buckets the role may not list: the s3express action named, the policy to put back', () => {
+    const c = find('gaps', B, 'read', `s3express:ListDirectoryBuckets on account ${B} ${REGION}`)!;
+    expect(c).toMatchObject({
+      status: 'gap',
+      detail: 'AccessDenied: Access Denied (needs s3express:ListAllMyDirectoryBuckets)',
+    });
     expect(c.fix).toEqual([
       'aws iam put-role-policy --role-name S3EvidenceReader --policy-name s3-evidence-reader --policy-document file://iam/evidence-reader-policy.json',
     ]);

@@ -21,6 +21,7 @@ import {
   type FakeBucket,
   type FakeKey,
   type FakeTableBucket,
+  type FakeDirectoryBucket,
   type Fault,
   type Scenario,
 } from '../support/fake-aws/index.js';
@@ -129,7 +130,14 @@ function accountFromExport(
     }
   }
   return {
-    account: { id, role: { name: 'EvidenceReader' }, buckets, keys, tableBuckets: tableBucketsOf(dir) },
+    account: {
+      id,
+      role: { name: 'EvidenceReader' },
+      buckets,
+      keys,
+      tableBuckets: tableBucketsOf(dir),
+      directoryBuckets: directoryBucketsOf(dir),
+    },
     foreign,
   };
 }
@@ -167,6 +175,36 @@ function tableBucketsOf(dir: string): FakeTableBucket[] {
         createdAt: b.createdAt,
         encryption: encryptionOf(path.join(bd, 'get-table-bucket-encryption.json')),
         namespaces,
+      });
+    }
+  }
+  return out;
+}
+
+/** The export's directory buckets (s3express/<region>/...), as the fake's declarative directory buckets. */
+function directoryBucketsOf(dir: string): FakeDirectoryBucket[] {
+  const root = path.join(dir, 's3express');
+  if (!existsSync(root)) return [];
+  const out: FakeDirectoryBucket[] = [];
+  for (const region of readdirSync(root)) {
+    const listed = readJson(path.join(root, region, 'list-directory-buckets.json')).Buckets as Array<{
+      Name: string;
+      CreationDate: string;
+    }>;
+    for (const b of listed) {
+      const bd = path.join(root, region, b.Name);
+      const rule = readJson(path.join(bd, 'get-bucket-encryption.json')).ServerSideEncryptionConfiguration.Rules[0]
+        .ApplyServerSideEncryptionByDefault as { SSEAlgorithm: 'AES256' | 'aws:kms'; KMSMasterKeyID?: string };
+      const policyFile = path.join(bd, 'get-bucket-policy.json');
+      out.push({
+        name: b.Name,
+        region,
+        createdAt: b.CreationDate,
+        encryption: {
+          algorithm: rule.SSEAlgorithm,
+          ...(rule.KMSMasterKeyID ? { kmsKeyArn: rule.KMSMasterKeyID } : {}),
+        },
+        ...(existsSync(policyFile) ? { policy: readJson(policyFile).Policy as string } : {}),
       });
     }
   }

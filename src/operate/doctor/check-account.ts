@@ -69,12 +69,20 @@ export async function checkAccount(args: AccountCheckArgs): Promise<{ checks: Ch
     return { checks, calls };
   }
 
-  // Table buckets (S3 Tables) are listed in each of the account's regions; a refusal there is a gap.
+  // Table buckets (S3 Tables) and directory buckets are listed in each of the account's regions; a refusal there is a gap.
   for (const region of [...new Set(account.regions)].sort()) {
     const tables = readAnswer(await source.tablesCall('ListTableBuckets', {}, region), 'ListTableBuckets');
     calls.push(callOf(tables, `${acctScope} ${region}`));
     const gap = readCheck(tables, `${acctScope} ${region}`, role);
     if (gap) checks.push(gap);
+    // Directory buckets (S3 Express One Zone), at the Region's s3express-control endpoint.
+    const directory = readAnswer(
+      await source.directoryCall('ListDirectoryBuckets', undefined, region),
+      'ListDirectoryBuckets',
+    );
+    calls.push(callOf(directory, `${acctScope} ${region}`));
+    const directoryGap = readCheck(directory, `${acctScope} ${region}`, role);
+    if (directoryGap) checks.push(directoryGap);
   }
 
   // Which buckets belong to the tenant: name patterns, then tags.

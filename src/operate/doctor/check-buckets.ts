@@ -4,6 +4,7 @@ import type { TenantConfig } from '../../config/schema.js';
 import { isOrcFormat, ORC_INVENTORY, reportFolderDate } from '../../collect/inventory/manifest.js';
 import { s3Tree } from '../../collect/tree/index.js';
 import {
+  DIRECTORY_IAM_ACTION,
   IAM_ACTION,
   type AccountSource,
   type BucketExtraOperation,
@@ -44,12 +45,15 @@ export function callOf(record: EvidenceRecord, scope: string): ReadCall {
 /** A read that failed is a gap: the collection would record AccessDenied there. */
 export function readCheck(record: EvidenceRecord, scope: string, roleName: string | undefined): Check | undefined {
   if (record.outcome !== 'access_denied' && record.outcome !== 'error') return undefined;
-  const op = record.operation.split(':')[1] as keyof typeof IAM_ACTION;
+  const [service, op] = record.operation.split(':') as [string, string];
+  // Directory-bucket reads share S3's operation names; their actions are s3express's.
+  const actions: Record<string, string> = service === 's3express' ? DIRECTORY_IAM_ACTION : IAM_ACTION;
+  const action = actions[op];
   return {
     area: 'read',
     scope: `${record.operation} on ${scope}`,
     status: 'gap',
-    detail: `${record.error.code}: ${record.error.message}${IAM_ACTION[op] ? ` (needs ${IAM_ACTION[op]})` : ''}`,
+    detail: `${record.error.code}: ${record.error.message}${action ? ` (needs ${action})` : ''}`,
     ...(record.outcome === 'access_denied' && roleName ? { fix: attachReaderPolicy(roleName) } : {}),
   };
 }

@@ -1,4 +1,4 @@
-/** S3 Tables reads from an AWS CLI export: the layout s3tables/<region>/<table-bucket>/<namespace>/<table>/. */
+/** S3 Tables and directory-bucket reads from an AWS CLI export: s3tables/<region>/<table-bucket>/<namespace>/<table>/, s3express/<region>/<bucket>/. */
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,5 +66,46 @@ describe('offline S3 Tables reads', () => {
     expect(r.outcome !== 'ok' && r.error.code).toBe('InvalidIdentifier');
     const bad = await source.tablesCall('GetTableBucketEncryption', { tableBucketARN: 'lake/../..' }, 'eu-west-1');
     expect(bad.outcome !== 'ok' && bad.error.message).toContain('is not an S3 table bucket name');
+  });
+});
+
+describe('offline directory-bucket reads', () => {
+  const HOT = 'hot--euw1-az1--x-s3';
+  const dir = exportFolder({
+    's3express/eu-west-1/list-directory-buckets.json': JSON.stringify({
+      Buckets: [{ Name: HOT, CreationDate: '2026-05-11T08:30:00+00:00', BucketRegion: 'eu-west-1' }],
+    }),
+    [`s3express/eu-west-1/${HOT}/get-bucket-encryption.json`]: JSON.stringify({
+      ServerSideEncryptionConfiguration: {
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+    }),
+    [`s3express/eu-west-1/${HOT}/get-bucket-policy.error.txt`]:
+      'An error occurred (AccessDenied) when calling the GetBucketPolicy operation: Access Denied\n',
+  });
+  const source = offlineAccountSource({ account: A, folder: dir, collectedAt: '2026-11-01T06:00:00Z' });
+
+  it('reads the region list and the bucket encryption from their folders, as s3express operations', async () => {
+    const list = await source.directoryCall('ListDirectoryBuckets', undefined, 'eu-west-1');
+    expect(list.operation).toBe('s3express:ListDirectoryBuckets');
+    expect(list.outcome === 'ok' && list.response).toEqual({
+      Buckets: [{ Name: HOT, CreationDate: '2026-05-11T08:30:00+00:00', BucketRegion: 'eu-west-1' }],
+    });
+    const enc = await source.directoryCall('GetBucketEncryption', HOT, 'eu-west-1');
+    expect(enc.outcome).toBe('ok');
+    expect(enc.parameters).toEqual({ Bucket: HOT });
+    expect(enc.sourcePath).toBe(path.join(dir, `s3express/eu-west-1/${HOT}/get-bucket-encryption.json`));
+  });
+
+  it('keeps an exported AccessDenied, and a region that was not exported is missing evidence, never none', async () => {
+    const policy = await source.directoryCall('GetBucketPolicy', HOT, 'eu-west-1');
+    expect(policy.outcome).toBe('access_denied');
+    const other = await source.directoryCall('ListDirectoryBuckets', undefined, 'us-east-1');
+    expect(other.outcome !== 'ok' && other.error.code).toBe('NotExported');
+  });
+
+  it('never turns a name that climbs out of the export into a path', async () => {
+    const r = await source.directoryCall('GetBucketEncryption', '../..', 'eu-west-1');
+    expect(r.outcome !== 'ok' && r.error.code).toBe('InvalidIdentifier');
   });
 });

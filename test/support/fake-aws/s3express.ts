@@ -43,7 +43,14 @@ function listDirectoryBuckets(req: WireRequest, account: FakeAccount, world: Sce
     .filter((b) => b.region === req.region)
     .sort((a, b) => a.name.localeCompare(b.name));
   const token = req.query.get('continuation-token');
-  const from = token === null ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8').replace(/^after:/, ''));
+  const from =
+    token === null
+      ? 0
+      : Number(
+          Buffer.from(token, 'base64url')
+            .toString('utf8')
+            .replace(/^after:/, ''),
+        );
   if (!Number.isInteger(from) || from < 0 || from > all.length)
     return s3Error(req, 400, 'InvalidArgument', 'The continuation token provided is incorrect');
   const cap = Math.min(Number(req.query.get('max-directory-buckets') ?? 1000), world.directoryPageCap ?? 1000);
@@ -87,7 +94,11 @@ export function answerExpress(req: WireRequest, id: Identified, world: Scenario)
   if (id.operation === 'GetBucketPolicy') {
     if (!b.policy)
       return s3Error(req, 404, 'NoSuchBucketPolicy', 'The bucket policy does not exist', { BucketName: b.name });
-    return { status: 200, headers: { 'content-type': 'application/json', 'x-amz-request-id': req.requestId }, body: b.policy };
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/json', 'x-amz-request-id': req.requestId },
+      body: b.policy,
+    };
   }
   // Directory buckets always have default encryption: SSE-S3 unless set to SSE-KMS.
   const enc = b.encryption ?? { algorithm: 'AES256' as const };
