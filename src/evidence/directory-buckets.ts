@@ -6,7 +6,7 @@
 import type { GetBucketEncryptionOutput, GetBucketPolicyOutput, ListDirectoryBucketsOutput } from './aws-shapes.js';
 import type { FiledRecord } from './record.js';
 
-export interface DirectoryBucketEvidence {
+interface DirectoryBucketEvidence {
   name: string;
   account: string;
   region: string;
