@@ -21,6 +21,7 @@ import { governanceSections, trendSection, type GovernanceResult } from './gover
 import type { GovernanceEvidence } from '../evidence/governance-evidence.js';
 import { keyResult } from './keys.js';
 import { tableBucketsMissing, tableBucketsSection } from './table-buckets.js';
+import { directoryBucketsMissing, directoryBucketsSection } from './directory-buckets.js';
 import { importedMaterialFindings } from './key-custody.js';
 import { decideStatus, unusableKeyFindings } from './status.js';
 import type { LogExportRows } from '../model/export-rows.js';
@@ -84,6 +85,7 @@ function unexplainedNotEvaluated(
   const scopeOf = (resource: string, controlId: string) => {
     const scope = CONTROLS.find((c) => c.id === controlId)?.scope;
     if (scope === 'tables') return resource.includes('/') ? `table ${resource}` : `table bucket ${resource}`;
+    if (scope === 'directory buckets') return `directory bucket ${resource}`;
     if (scope !== 'keys') return `bucket ${resource}`;
     const key = firstByKey(keys, 'name', (k) => [k.alias, k.arn, k.reference].filter((n) => n !== undefined)).get(
       resource,
@@ -152,8 +154,11 @@ export function analyzeEvidence({
   // Evidence recorded before frameworks were selectable keeps the mapping its packet was issued with.
   const frameworks = selectFrameworks(catalog.frameworks, ev.tenant.frameworks ?? LEGACY_FRAMEWORKS);
   const tableBuckets = ev.tableBuckets ? tableBucketsSection(ev.tableBuckets, ev.keys, keys) : undefined;
+  const directoryBuckets = ev.directoryBuckets
+    ? directoryBucketsSection(ev.directoryBuckets, ev.tenant, keys)
+    : undefined;
   const evaluated = evaluateControls(
-    { buckets, keys, tableBuckets: tableBuckets?.buckets ?? [] },
+    { buckets, keys, tableBuckets: tableBuckets?.buckets ?? [], directoryBuckets: directoryBuckets?.buckets ?? [] },
     { ...catalog, frameworks },
     wording,
   );
@@ -188,6 +193,7 @@ export function analyzeEvidence({
     ...guardrails.missing,
     ...awsConfig.missing,
     ...(tableBuckets ? tableBucketsMissing(tableBuckets) : []),
+    ...(directoryBuckets ? directoryBucketsMissing(directoryBuckets) : []),
   ];
   missing.push(...unexplainedNotEvaluated(controls, missing, keys));
   const coverage = summariseCoverage(buckets.map((b) => b.coverage));
@@ -258,6 +264,7 @@ export function analyzeEvidence({
     scopeUndetermined: ev.undeterminedBuckets,
     keys,
     ...(tableBuckets ? { tableBuckets } : {}),
+    ...(directoryBuckets ? { directoryBuckets } : {}),
     controls,
     frameworks: frameworkResults(frameworks, controls),
     findings: findings.map((f, i) => ({ id: `F-${String(i + 1).padStart(3, '0')}`, ...f })),

@@ -87,7 +87,7 @@ export function evaluateControls(
       verdict: aggregateVerdict(
         counts,
         judgements.length,
-        // No customer key, or no table bucket, is normal; no general purpose bucket in scope is not.
+        // No customer key, table or directory bucket is normal; no general purpose bucket in scope is not.
         control.scope === 'buckets' ? 'not_evaluated' : 'not_applicable',
       ),
       summary,

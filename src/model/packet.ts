@@ -10,6 +10,7 @@ import type {
   UnencryptedObjectSample,
 } from '../evidence/inventory.js';
 import type { BucketType, EvidenceFile } from '../evidence/bundle.js';
+import type { DirectoryBucketsSection } from './directory-buckets.js';
 
 // The packet carries these evidence shapes as they are.
 export type { EvidenceFile, ObjectTally, TallyByStatus };
@@ -292,6 +293,8 @@ export interface Packet {
   keys: KeyResult[];
   /** S3 table buckets: each account and region's list and the buckets in scope; absent in packets made before they were read. */
   tableBuckets?: TableBucketsSection;
+  /** Directory buckets (S3 Express One Zone): each account and region's list and the buckets in scope; absent in packets made before they were read. */
+  directoryBuckets?: DirectoryBucketsSection;
   controls: ControlResult[];
   /**
    * The frameworks the tenant's packet shows, in the configured order, with their requirements. Absent in

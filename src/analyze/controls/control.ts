@@ -1,5 +1,6 @@
 import type { BucketResult, KeyResult } from '../../model/packet.js';
 import type { Verdict } from '../../model/shared.js';
+import type { DirectoryBucketResult } from '../../model/directory-buckets.js';
 import type { TableBucketResult } from '../../model/table-buckets.js';
 
 /** What controls judge: the per-bucket and per-key facts derived from evidence. */
@@ -8,6 +9,8 @@ export interface ControlFacts {
   keys: KeyResult[];
   /** S3 table buckets in scope (none in evidence collected before they were read). */
   tableBuckets?: TableBucketResult[];
+  /** Directory buckets (S3 Express One Zone) in scope (none in evidence collected before they were read). */
+  directoryBuckets?: DirectoryBucketResult[];
 }
 
 export interface Judgement {
@@ -23,7 +26,7 @@ export interface Judgement {
 export interface Control {
   /** Equals the folder name and the `id` in control.yaml. */
   id: string;
-  /** What the control is judged over, for the scope line: "buckets", "keys" or "tables". */
-  scope: 'buckets' | 'keys' | 'tables';
+  /** What the control is judged over, for the scope line: "buckets", "keys", "tables" or "directory buckets". */
+  scope: 'buckets' | 'keys' | 'tables' | 'directory buckets';
   evaluate(facts: ControlFacts): Judgement[];
 }

@@ -6,6 +6,7 @@ import { control as deniesUnencryptedUploads } from './s3-policy-denies-unencryp
 import { control as deniesInsecureTransport } from './s3-policy-denies-insecure-transport/control.js';
 import { control as sseCUploadsBlocked } from './s3-sse-c-uploads-blocked/control.js';
 import { control as tableKeysAllowMaintenance } from './s3tables-kms-key-allows-maintenance/control.js';
+import { control as directoryEncryptionMatches } from './s3express-default-encryption-matches-expectation/control.js';
 import { control as customerKeysRotate } from './kms-customer-keys-rotate/control.js';
 
 /** Every control, in the order the packet lists them. A test checks each folder is listed here. */
@@ -16,6 +17,7 @@ export const CONTROLS: readonly Control[] = [
   deniesUnencryptedUploads,
   deniesInsecureTransport,
   sseCUploadsBlocked,
+  directoryEncryptionMatches,
   customerKeysRotate,
   tableKeysAllowMaintenance,
 ];

@@ -29,7 +29,7 @@ export interface ApplyOptions {
   /** The packet's keys, so a key-ARN scope matches a key listed by its alias. */
   keys?: KeyResult[];
   /** Which controls judge buckets and which keys (default: CONTROLS). */
-  controlScopes?: ReadonlyMap<string, 'buckets' | 'keys' | 'tables'>;
+  controlScopes?: ReadonlyMap<string, 'buckets' | 'keys' | 'tables' | 'directory buckets'>;
   /**
    * Whether a bucket's failure of a control lies wholly under a prefix. Without this answer a
    * prefix-scoped exception cannot narrow a bucket-wide FAIL, so the FAIL stands.
@@ -90,13 +90,15 @@ interface Judged {
 function judge(
   e: RegisterEntry,
   opts: ApplyOptions,
-  scopes: ReadonlyMap<string, 'buckets' | 'keys' | 'tables'>,
+  scopes: ReadonlyMap<string, 'buckets' | 'keys' | 'tables' | 'directory buckets'>,
 ): Judged {
   const f = e.fields;
   const problems = [...e.problems];
   const entry = e.entry;
   if (entry) {
-    const judges = scopes.get(entry.control);
+    const scope = scopes.get(entry.control);
+    // A directory bucket is named as a bucket in the register.
+    const judges = scope === 'directory buckets' ? 'buckets' : scope;
     const names = 'key' in entry.scope ? 'keys' : 'buckets';
     if (judges && judges !== names)
       problems.push(

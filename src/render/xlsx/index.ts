@@ -15,6 +15,7 @@ import { addKeyEventsSheet } from './sheets/key-events.js';
 import { addKeyUsageSheet } from './sheets/key-usage.js';
 import { addKeysSheet } from './sheets/keys.js';
 import { addTableBucketsSheet } from './sheets/table-buckets.js';
+import { addDirectoryBucketsSheet } from './sheets/directory-buckets.js';
 import { addSectionsSheet } from './sheets/sections.js';
 import { addSummarySheet } from './sheets/summary.js';
 import { addTrendSheet } from './sheets/trend.js';
@@ -65,6 +66,7 @@ async function writeXlsx(packet: Packet, opts: RenderXlsxOptions, out: Writable)
   await addDeniedUploadsSheet(book, w, packet, logCsv.deniedUploads);
   await addKeysSheet(book, w, packet);
   await addTableBucketsSheet(book, w, packet);
+  await addDirectoryBucketsSheet(book, w, packet);
   await addKeyUsageSheet(book, w, packet, logCsv.keyUsage);
   await addKeyEventsSheet(book, w, packet, logCsv.keyEvents);
   await addDriftSheet(book, w, packet);

@@ -39,9 +39,12 @@ describe('control catalog', () => {
     const rotate = ['kms-customer-keys-rotate'];
     const sseC = ['s3-sse-c-uploads-blocked'];
     const tableKeys = ['s3tables-kms-key-allows-maintenance'];
+    const directory = 's3express-default-encryption-matches-expectation';
+    // Directory buckets' encryption sits beside the general purpose buckets' expectation control.
+    const atRestAll = [...atRest.slice(0, 2), directory, ...atRest.slice(2)];
     expect(pinned).toEqual({
       'aws-fsbp-v1.0.0.yaml': { 'S3.5': tls },
-      'cbc-aws-s3.yaml': { 'CBC-AWS-S3-1': [...atRest, ...tls, ...sseC, ...rotate, ...tableKeys] },
+      'cbc-aws-s3.yaml': { 'CBC-AWS-S3-1': [...atRestAll, ...tls, ...sseC, ...rotate, ...tableKeys] },
       'cis-aws-foundations-v1.4.0.yaml': { '2.1.1': ['s3-default-encryption-enabled'], '2.1.2': tls, '3.8': rotate },
       'cis-aws-foundations-v3.0.0.yaml': { '2.1.1': tls, '3.6': rotate },
       'cis-aws-foundations-v4.0.1.yaml': { '2.1.1': tls, '3.6': rotate },
@@ -52,15 +55,15 @@ describe('control catalog', () => {
         '164.312(e)(1)': tls,
         '164.312(e)(2)(ii)': tls,
       },
-      'iso-27001-2022.yaml': { '5.14': tls, '8.24': [...atRest, ...tls, ...sseC, ...rotate, ...tableKeys] },
+      'iso-27001-2022.yaml': { '5.14': tls, '8.24': [...atRestAll, ...tls, ...sseC, ...rotate, ...tableKeys] },
       'nist-800-53-r5.yaml': {
         'SC-8': tls,
         'SC-12': [...sseC, ...rotate, ...tableKeys],
-        'SC-13': ['s3-default-encryption-matches-expectation', 's3-policy-denies-unencrypted-uploads'],
+        'SC-13': ['s3-default-encryption-matches-expectation', 's3-policy-denies-unencrypted-uploads', directory],
         'SC-28': ['s3-default-encryption-enabled', 's3-objects-encrypted', 's3-policy-denies-unencrypted-uploads'],
       },
       'pci-dss-v4.0.1.yaml': { '3.5.1': [...atRest, ...sseC], '3.7.4': rotate, '4.2.1': tls },
-      'soc2-tsc-2017.yaml': { 'CC6.1': [...atRest, ...sseC, ...rotate, ...tableKeys], 'CC6.7': tls },
+      'soc2-tsc-2017.yaml': { 'CC6.1': [...atRestAll, ...sseC, ...rotate, ...tableKeys], 'CC6.7': tls },
     });
   });
 

@@ -92,7 +92,7 @@ describe('exceptions register: loading', () => {
     const ex2 = (await loadExceptions(FILE)).entries[1]!;
     expect(ex2.entry).toBeUndefined();
     expect(ex2.problems).toEqual([
-      `${FILE}: exceptions[1].control: unknown control id "s3-bucket-is-pink" (known: s3-default-encryption-enabled, s3-default-encryption-matches-expectation, s3-objects-encrypted, s3-policy-denies-unencrypted-uploads, s3-policy-denies-insecure-transport, s3-sse-c-uploads-blocked, kms-customer-keys-rotate, s3tables-kms-key-allows-maintenance)`,
+      `${FILE}: exceptions[1].control: unknown control id "s3-bucket-is-pink" (known: s3-default-encryption-enabled, s3-default-encryption-matches-expectation, s3-objects-encrypted, s3-policy-denies-unencrypted-uploads, s3-policy-denies-insecure-transport, s3-sse-c-uploads-blocked, s3express-default-encryption-matches-expectation, kms-customer-keys-rotate, s3tables-kms-key-allows-maintenance)`,
     ]);
   });
 
