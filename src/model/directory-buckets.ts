@@ -1,5 +1,4 @@
 /** Directory buckets (S3 Express One Zone) in the packet: what was listed where, each bucket's encryption and policy. */
-import type { BucketResult } from './packet.js';
 
 /** A directory bucket's default encryption as read; unreadable is never taken for encrypted. */
 export type DirectoryEncryption =
@@ -24,7 +23,12 @@ export interface DirectoryBucketResult {
   kmsKeyArn?: string;
   keyAlias?: string;
   policy: DirectoryPolicy;
-  expectation: BucketResult['expectation'];
+  /** The tenant's expectation matching the name (as for general purpose buckets). */
+  expectation: {
+    requiredMode: 'any' | 'SSE-S3' | 'SSE-KMS' | 'DSSE-KMS';
+    allowedKmsKeys: string[];
+    source: string;
+  };
   evidence: string[];
 }
 
