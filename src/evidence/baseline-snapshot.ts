@@ -63,6 +63,15 @@ export interface KeySnapshot {
   rotation: RotationSnapshot;
 }
 
+/** A directory bucket's governed state: default encryption and policy (its public access is always blocked). */
+export interface DirectoryBucketSnapshot {
+  name: string;
+  account: string;
+  region: string;
+  encryption: EncryptionSnapshot;
+  policy: PolicySnapshot;
+}
+
 export interface BaselineSnapshot {
   snapshotVersion: typeof SNAPSHOT_VERSION;
   tenant: string;
@@ -74,6 +83,8 @@ export interface BaselineSnapshot {
   buckets: BucketSnapshot[];
   /** Sorted by id. */
   keys: KeySnapshot[];
+  /** Sorted by name; absent in snapshots of evidence collected before directory buckets were read. */
+  directoryBuckets?: DirectoryBucketSnapshot[];
 }
 
 function unreadable(record: FiledRecord): Unreadable | undefined {
@@ -185,6 +196,20 @@ export function snapshotFromEvidence(ev: TenantEvidence): BaselineSnapshot {
     collectedAt: ev.run.startedAt,
     buckets: ev.buckets.map(bucketSnapshot).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     keys: mergeKeys(ev.keys.map(keySnapshot)),
+    ...(ev.directoryBuckets
+      ? {
+          directoryBuckets: ev.directoryBuckets
+            .flatMap((r) => r.buckets)
+            .map((b) => ({
+              name: b.name,
+              account: b.account,
+              region: b.region,
+              encryption: encryptionOf(b.encryption),
+              policy: policySnapshotOf(b.policy),
+            }))
+            .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+        }
+      : {}),
   };
 }
 

@@ -1,5 +1,10 @@
 /** Baseline snapshot vs current snapshot: every drift item, buckets then keys, each in name order. */
-import type { BaselineSnapshot, BucketSnapshot, KeySnapshot } from '../../evidence/baseline-snapshot.js';
+import type {
+  BaselineSnapshot,
+  BucketSnapshot,
+  DirectoryBucketSnapshot,
+  KeySnapshot,
+} from '../../evidence/baseline-snapshot.js';
 import type { DriftItem } from '../../model/governance-sections.js';
 import { bucketDrift } from './bucket-drift.js';
 import { keyDrift } from './key-drift.js';
@@ -38,6 +43,44 @@ function firstByName(buckets: readonly BucketSnapshot[]): Map<string, BucketSnap
   return out;
 }
 
+/**
+ * Directory buckets against the baseline: encryption and policy as for any bucket (their public access
+ * block cannot change). A baseline approved before directory buckets were read has nothing to compare.
+ */
+function directoryDrift(
+  baseline: BaselineSnapshot,
+  current: BaselineSnapshot,
+  keys: { before: KeySnapshot[]; after: KeySnapshot[] },
+): DriftItem[] {
+  if (!baseline.directoryBuckets || !current.directoryBuckets) return [];
+  const asBucket = (d: DirectoryBucketSnapshot): BucketSnapshot => ({
+    ...d,
+    publicAccessBlock: { state: 'not_configured' },
+  });
+  const items: DriftItem[] = [];
+  const names = [
+    ...new Set([...baseline.directoryBuckets.map((b) => b.name), ...current.directoryBuckets.map((b) => b.name)]),
+  ].sort();
+  for (const name of names) {
+    const b = baseline.directoryBuckets.find((x) => x.name === name);
+    const a = current.directoryBuckets.find((x) => x.name === name);
+    if (b && a) items.push(...bucketDrift(asBucket(b), asBucket(a), keys));
+    else
+      items.push({
+        resource: name,
+        resourceType: 'bucket',
+        kind: a ? 'bucket_added' : 'bucket_removed',
+        severity: 'medium',
+        summary: a
+          ? `Directory bucket ${name} is in scope now but not in the baseline.`
+          : `Directory bucket ${name} is in the baseline but no longer in scope.`,
+        before: b ?? null,
+        after: a ?? null,
+      });
+  }
+  return items;
+}
+
 export function diffSnapshots(baseline: BaselineSnapshot, current: BaselineSnapshot): DriftItem[] {
   const items: DriftItem[] = [];
   const keys = { before: baseline.keys, after: current.keys };
@@ -71,6 +114,7 @@ export function diffSnapshots(baseline: BaselineSnapshot, current: BaselineSnaps
       });
     }
   }
+  items.push(...directoryDrift(baseline, current, keys));
   const { pairs, removed, added } = pairKeys(baseline.keys, current.keys);
   const keyItems: DriftItem[] = [];
   for (const [b, a] of pairs) keyItems.push(...keyDrift(b, a));

@@ -465,3 +465,54 @@ describe('drift on the one severity scale: a weakening a control judges takes th
     ]);
   });
 });
+
+describe('drift: directory buckets', () => {
+  const dir = (statements: object[], algorithm = 'aws:kms') => {
+    const { publicAccessBlock: _p, ...rest } = bucket({
+      name: 'hot--euw1-az1--x-s3',
+      policy: { state: 'present', document: { Version: '2012-10-17', Statement: statements } },
+    });
+    const rule = { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: algorithm } };
+    return {
+      ...rest,
+      region: 'eu-west-1',
+      ...(algorithm === 'aws:kms'
+        ? {}
+        : { encryption: { state: 'configured' as const, configuration: { Rules: [rule] } } }),
+    };
+  };
+  const session = {
+    Sid: 'Checkout',
+    Effect: 'Allow',
+    Principal: { AWS: 'arn:aws:iam::111122223333:role/checkout' },
+    Action: 's3express:CreateSession',
+    Resource: 'arn:aws:s3express:eu-west-1:111122223333:bucket/hot--euw1-az1--x-s3',
+  };
+  const withDirectory = (d: ReturnType<typeof dir>[] | undefined) => ({
+    ...snapshot(),
+    ...(d ? { directoryBuckets: d } : {}),
+  });
+
+  it('a statement added to a directory bucket policy is drift on that bucket; nothing else changes', () => {
+    const other = { ...session, Sid: 'Analytics', Principal: { AWS: 'arn:aws:iam::444444444444:root' } };
+    const items = diffSnapshots(withDirectory([dir([session])]), withDirectory([dir([session, other])]));
+    const item = only(items);
+    expect(item).toMatchObject({ resource: 'hot--euw1-az1--x-s3', resourceType: 'bucket' });
+    expect(item.summary).toContain('hot--euw1-az1--x-s3');
+    expect(item.summary).toContain('Analytics');
+  });
+
+  it('SSE-KMS turned to SSE-S3 is encryption drift; a directory bucket new since the baseline is named', () => {
+    const encryption = diffSnapshots(withDirectory([dir([session])]), withDirectory([dir([session], 'AES256')]));
+    expect(only(encryption).resource).toBe('hot--euw1-az1--x-s3');
+    const added = diffSnapshots(withDirectory([]), withDirectory([dir([session])]));
+    expect(only(added)).toMatchObject({
+      kind: 'bucket_added',
+      summary: 'Directory bucket hot--euw1-az1--x-s3 is in scope now but not in the baseline.',
+    });
+  });
+
+  it('a baseline approved before directory buckets were read compares none of them', () => {
+    expect(diffSnapshots(withDirectory(undefined), withDirectory([dir([session])]))).toEqual([]);
+  });
+});

@@ -102,12 +102,12 @@ describe('a hung region', () => {
   it('costs one call timeout x attempts, not that per resource: counted in calls, not seconds', () => {
     // Only the calls in flight when it stopped answering were sent there, each attempt: at most every
     // service's limit (S3 and KMS start first; on a slow machine a Config or CloudTrail call may already be
-    // on its way before the first timeout; S3 Tables calls share S3's limit). Waiting per resource would
+    // on its way before the first timeout; S3 Tables and directory-bucket calls share S3's limit). Waiting per resource would
     // have sent 20 buckets x 10 reads x 2 attempts, plus keys, Config and CloudTrail.
     const hungCalls = fake.recorder.calls.filter((c) => c.region === HUNG);
     expect(hungCalls.length).toBeGreaterThan(0);
     const limitOf = { s3: S3_LIMIT, kms: KMS_LIMIT, config: CONFIG_LIMIT, cloudtrail: CLOUDTRAIL_LIMIT };
-    const limitGroup = (service: string) => (service === 's3tables' ? 's3' : service);
+    const limitGroup = (service: string) => (service === 's3tables' || service === 's3express' ? 's3' : service);
     expect(hungCalls.every((c) => limitGroup(c.service) in limitOf)).toBe(true);
     for (const [group, limit] of Object.entries(limitOf)) {
       expect(hungCalls.filter((c) => limitGroup(c.service) === group).length).toBeLessThanOrEqual(limit * ATTEMPTS);
