@@ -156,21 +156,19 @@ const S3TABLES_ANSWERS = {
 } as const;
 
 /**
- * Directory buckets (S3 Express One Zone), read at the Regional s3express-control endpoint. S3's XML
- * leaves an empty list out, so a ListDirectoryBuckets answer without `Buckets` is "none in this region"
- * (the record's outcome says the call was answered). Directory buckets encrypt with SSE-S3 or SSE-KMS only.
+ * Directory buckets (S3 Express One Zone), read at the Regional s3express-control endpoint. The list is
+ * always sent (`<Buckets/>` when empty, which the SDK reads as []): an answer without it is unreadable,
+ * never "none in this region". Directory buckets encrypt with SSE-S3 or SSE-KMS only.
  */
 const S3EXPRESS_ANSWERS = {
   's3express:ListDirectoryBuckets': z.object({
-    Buckets: z
-      .array(
-        z.object({
-          Name: nonEmpty.regex(/--x-s3$/, 'expected a directory bucket name (ending --x-s3)'),
-          CreationDate: timestamp.optional(),
-          BucketRegion: z.string().optional(),
-        }),
-      )
-      .optional(),
+    Buckets: z.array(
+      z.object({
+        Name: nonEmpty.regex(/--x-s3$/, 'expected a directory bucket name (ending --x-s3)'),
+        CreationDate: timestamp.optional(),
+        BucketRegion: z.string().optional(),
+      }),
+    ),
   }),
   's3express:GetBucketEncryption': z.object({
     ServerSideEncryptionConfiguration: z.object({

@@ -128,7 +128,7 @@ describe('directory buckets over the wire', () => {
     expect(stored.requestId.split(',')).toHaveLength(2);
   });
 
-  it('a region with no directory bucket answers an empty list (S3 leaves <Buckets> out): listed, none', async () => {
+  it('a region with no directory bucket answers an empty <Buckets/>: listed, none', async () => {
     const r = await collect(scenario(), ['ap-northeast-1']);
     const tokyo = region(r, 'ap-northeast-1');
     expect(tokyo.list.outcome).toBe('ok');
@@ -182,6 +182,18 @@ describe('directory buckets over the wire', () => {
     );
     expect(hyd.buckets).toEqual([]);
     expect(region(r, 'eu-west-1').buckets).toHaveLength(2);
+  });
+
+  it('reads a list answer without its <Buckets> element as unreadable, never as no directory buckets', async () => {
+    const r = await collect(
+      scenario({
+        faults: [{ service: 's3express', operation: 'ListDirectoryBuckets', action: { kind: 'wrong-shape' } }],
+      }),
+    );
+    const eu = region(r, 'eu-west-1');
+    // The misshapen page cannot be read as a list: the listing is an error, never "none".
+    expect(eu.list.outcome).toBe('error');
+    expect(eu.buckets).toEqual([]);
   });
 
   it('reads an encryption answer with an algorithm directory buckets do not have as unreadable', async () => {

@@ -185,8 +185,9 @@ describe('every AWS answer is read against its documented shape', () => {
 });
 
 describe('directory bucket answers (s3express)', () => {
-  it('ListDirectoryBuckets: S3 XML leaves an empty list out, so no Buckets is an answer; a name must end --x-s3', () => {
-    expect(verdict('s3express:ListDirectoryBuckets', {})).toBe('fits');
+  it('ListDirectoryBuckets: the list is always sent (an answer without it is unreadable); a name must end --x-s3', () => {
+    expect(verdict('s3express:ListDirectoryBuckets', { Buckets: [] })).toBe('fits');
+    expect(verdict('s3express:ListDirectoryBuckets', {})).toContain('Buckets: expected array');
     expect(
       verdict('s3express:ListDirectoryBuckets', {
         Buckets: [{ Name: 'trades--use1-az4--x-s3', BucketRegion: 'us-east-1', CreationDate: '2026-01-02T00:00:00Z' }],

@@ -156,9 +156,11 @@ export function liveAccountSource(args: LiveAccountSourceArgs): AccountSource {
         (p) => p.ContinuationToken,
       );
       if (!r.ok) return r;
-      // S3's XML leaves an empty list out: a page without Buckets lists none.
-      const Buckets = r.output.flatMap((p) => (asEvidence(p) as ListDirectoryBucketsOutput).Buckets ?? []);
-      return { ...r, output: { Buckets } };
+      const pages = r.output.map((p) => asEvidence(p) as ListDirectoryBucketsOutput);
+      // A page without its list is kept as it came, to be read as unreadable, never as "none".
+      const broken = pages.find((p) => !Array.isArray(p.Buckets));
+      if (broken) return { ...r, output: broken };
+      return { ...r, output: { Buckets: pages.flatMap((p) => p.Buckets ?? []) } };
     }
     const r = await express(region, (c) =>
       op === 'GetBucketEncryption'

@@ -433,9 +433,16 @@ afterAll(() => {
 const faulted = () => cells.filter((c) => c.kind !== 'throttle burst' && c.packet);
 
 describe('fault matrix', () => {
-  it('the clean run is complete and compliant, reads S3, S3 Tables, KMS, STS and AWS Config, and judges the bucket and key', () => {
+  it('the clean run is complete and compliant, reads S3, S3 Express One Zone, S3 Tables, KMS, STS and AWS Config, and judges the bucket and key', () => {
     expect([clean.completeness.complete, clean.status]).toEqual([true, 'compliant']);
-    expect([...new Set(operations.map((o) => o.service))].sort()).toEqual(['config', 'kms', 's3', 's3tables', 'sts']);
+    expect([...new Set(operations.map((o) => o.service))].sort()).toEqual([
+      'config',
+      'kms',
+      's3',
+      's3express',
+      's3tables',
+      'sts',
+    ]);
     for (const control of EVERYTHING) {
       const resources = clean.controls.find((c) => c.id === control)!.resources;
       expect(

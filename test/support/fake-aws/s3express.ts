@@ -56,15 +56,13 @@ function listDirectoryBuckets(req: WireRequest, account: FakeAccount, world: Sce
   const cap = Math.min(Number(req.query.get('max-directory-buckets') ?? 1000), world.directoryPageCap ?? 1000);
   const page = all.slice(from, from + cap);
   const next = from + cap < all.length ? Buffer.from(`after:${from + cap}`).toString('base64url') : undefined;
-  // S3's XML leaves an empty list out.
-  const buckets = page.length
-    ? `<Buckets>${page
-        .map(
-          (b) =>
-            `<Bucket>${el('Name', b.name)}${el('CreationDate', b.createdAt ?? '2026-02-01T09:00:00.000Z')}${el('BucketRegion', b.region)}</Bucket>`,
-        )
-        .join('')}</Buckets>`
-    : '';
+  // The list element is always sent, empty when the region has none.
+  const buckets = `<Buckets>${page
+    .map(
+      (b) =>
+        `<Bucket>${el('Name', b.name)}${el('CreationDate', b.createdAt ?? '2026-02-01T09:00:00.000Z')}${el('BucketRegion', b.region)}</Bucket>`,
+    )
+    .join('')}</Buckets>`;
   return xml(
     req,
     `<ListAllMyDirectoryBucketsResult xmlns="${S3_NS}">${buckets}${el('ContinuationToken', next)}</ListAllMyDirectoryBucketsResult>`,
