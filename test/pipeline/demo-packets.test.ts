@@ -39,8 +39,9 @@ describe('demo packets end to end', () => {
     const p = packets.northwind!;
     expect(p.status).toBe('compliant');
     expect(p.completeness.complete).toBe(true);
-    // Northwind has no table bucket: the table-key control has nothing to judge (N/A); every other passes.
+    // Northwind has no table or directory bucket: those controls have nothing to judge (N/A); every other passes.
     expect(p.controls.filter((c) => c.verdict !== 'pass').map((c) => [c.id, c.verdict, c.summary])).toEqual([
+      ['s3express-default-encryption-matches-expectation', 'not_applicable', 'no directory buckets in scope'],
       ['s3tables-kms-key-allows-maintenance', 'not_applicable', 'no tables in scope'],
     ]);
     expect(p.tableBuckets?.regions.map((r) => [r.region, r.listed, r.inScope])).toEqual([
@@ -77,6 +78,7 @@ describe('demo packets end to end', () => {
       's3-policy-denies-unencrypted-uploads': 'fail',
       's3-policy-denies-insecure-transport': 'fail',
       's3-sse-c-uploads-blocked': 'fail',
+      's3express-default-encryption-matches-expectation': 'pass',
       'kms-customer-keys-rotate': 'fail',
       's3tables-kms-key-allows-maintenance': 'fail',
     });
