@@ -34,7 +34,16 @@ export interface FakeAws {
   close(): Promise<void>;
 }
 
-const SERVICES: ReadonlySet<string> = new Set(['s3', 's3tables', 's3express', 'kms', 'sts', 'cloudtrail', 'config', 'athena']);
+const SERVICES: ReadonlySet<string> = new Set([
+  's3',
+  's3tables',
+  's3express',
+  'kms',
+  'sts',
+  'cloudtrail',
+  'config',
+  'athena',
+]);
 
 const IDENTIFY: Record<Service, (r: WireRequest) => Identified> = {
   s3: identifyS3,
