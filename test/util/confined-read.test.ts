@@ -144,8 +144,10 @@ describe('openConfinedStream', () => {
 
   it('a slow consumer is not a timeout', async () => {
     writeFileSync(path.join(root, 'data'), 'abc');
-    const s = await openConfinedStream(root, at('data'), { timeoutMs: 50 });
-    await new Promise((r) => setTimeout(r, 150));
+    // The open has a second (a loaded machine may take tens of ms to open a file); the consumer then
+    // waits longer than that before reading, which must not count against the open's timeout.
+    const s = await openConfinedStream(root, at('data'), { timeoutMs: 1_000 });
+    await new Promise((r) => setTimeout(r, 1_500));
     expect(await streamText(s)).toBe('abc');
   });
 });
