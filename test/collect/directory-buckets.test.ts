@@ -196,6 +196,24 @@ describe('directory buckets over the wire', () => {
     expect(eu.buckets).toEqual([]);
   });
 
+  it('reads a garbled list in a region with none (text where <Bucket> elements belong) as unreadable, never as none', async () => {
+    const r = await collect(
+      scenario({
+        faults: [{ service: 's3express', operation: 'ListDirectoryBuckets', action: { kind: 'wrong-shape' } }],
+      }),
+      ['ap-northeast-1'],
+    );
+    const tokyo = region(r, 'ap-northeast-1');
+    // The SDK alone would read <Buckets>wrong-shape</Buckets> as Buckets: [].
+    expect(tokyo.list.outcome).toBe('error');
+    expect(tokyo.list.outcome !== 'ok' && tokyo.list.error).toMatchObject({
+      code: 'UnreadableEvidence',
+      message:
+        'ListDirectoryBuckets answer does not have the documented shape: Buckets: expected only Bucket elements, got "wrong-shape"',
+    });
+    expect(tokyo.buckets).toEqual([]);
+  });
+
   it('reads an encryption answer with an algorithm directory buckets do not have as unreadable', async () => {
     const r = await collect(
       scenario({

@@ -7,6 +7,7 @@ import { S3TablesClient } from '@aws-sdk/client-s3tables';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { ResolvedLiveOptions } from './options.js';
+import { directoryListShapeCheck } from './directory-list-shape.js';
 
 /** Settings every client shares: adaptive retry with bounded attempts, a timeout per attempt. */
 function commonConfig(
@@ -116,18 +117,17 @@ export class RegionalClients {
    * no CreateSession; with an endpoint override the SDK cannot tell and would ask for a session first.
    */
   s3express(region: string): S3Client {
-    return this.get(
-      's3express',
-      region,
-      () =>
-        new S3Client({
-          ...commonConfig(this.opts, region, this.credentials, this.opts.limits.s3 + 2),
-          forcePathStyle: true,
-          disableS3ExpressSessionAuth: true,
-          requestChecksumCalculation: 'WHEN_REQUIRED',
-          responseChecksumValidation: 'WHEN_REQUIRED',
-        }),
-    );
+    return this.get('s3express', region, () => {
+      const client = new S3Client({
+        ...commonConfig(this.opts, region, this.credentials, this.opts.limits.s3 + 2),
+        forcePathStyle: true,
+        disableS3ExpressSessionAuth: true,
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      });
+      client.middlewareStack.use(directoryListShapeCheck());
+      return client;
+    });
   }
 
   /** S3 Tables (s3tables.<region>.amazonaws.com, REST-JSON); its calls share the S3 limits. */
