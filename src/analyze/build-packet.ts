@@ -218,6 +218,8 @@ export function analyzeEvidence({
     ...new Set(buckets.flatMap((b) => (b.coverage.state === 'measured' ? [b.coverage.reportDate.slice(0, 10)] : []))),
   ].sort();
   const notCollected: SectionNotCollected = { state: 'not_collected', reason: wording.t('packet.sectionNotCollected') };
+  const scopeTypes = scopeByType(ev, buckets.length);
+  const bucketsInScope = scopeTypes.reduce((n, t) => n + t.inScope, 0);
   const packet: Packet = {
     schemaVersion: PACKET_SCHEMA_VERSION,
     tool: ev.run.tool,
@@ -234,7 +236,8 @@ export function analyzeEvidence({
     status,
     statusReason,
     headline,
-    completeness: { complete, missing, text: completenessText(missing, wording, buckets.length, keys.length) },
+    // Every bucket type in scope: general purpose, directory and table buckets.
+    completeness: { complete, missing, text: completenessText(missing, wording, bucketsInScope, keys.length) },
     kpis: {
       objectsPct: coverage.objectsPct,
       bytesPct: coverage.bytesPct,
@@ -259,7 +262,7 @@ export function analyzeEvidence({
     coverage,
     encryptionStatuses: ENCRYPTION_STATUSES,
     buckets,
-    scope: { types: scopeByType(ev, buckets.length) },
+    scope: { types: scopeTypes },
     excludedBuckets: ev.excludedBuckets,
     scopeUndetermined: ev.undeterminedBuckets,
     keys,
