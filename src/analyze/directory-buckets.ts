@@ -10,6 +10,7 @@ import type {
 } from '../model/directory-buckets.js';
 import type { KeyResult, MissingEvidence } from '../model/packet.js';
 import { expectationFor } from './expectations.js';
+import { regionalListingResults } from './regional-listings.js';
 
 function encryptionOf(r: FiledRecord<GetBucketEncryptionOutput>): DirectoryEncryption {
   if (r.outcome !== 'ok') return { state: 'unreadable', errorCode: r.error.code, message: r.error.message };
@@ -69,15 +70,7 @@ export function directoryBucketsSection(
     }
   }
   return {
-    regions: regions.map((r) => ({
-      account: r.account,
-      region: r.region,
-      listed: r.list.outcome === 'ok',
-      inScope: r.buckets.length,
-      excluded: r.excluded,
-      ...(r.list.outcome !== 'ok' ? { reason: `${r.list.error.code}: ${r.list.error.message}` } : {}),
-      evidence: r.list.file,
-    })),
+    regions: regionalListingResults(regions),
     buckets,
   };
 }

@@ -11,6 +11,7 @@ import type {
   TableResult,
 } from '../model/table-buckets.js';
 import { maintenanceAccess } from './policy/maintenance-access.js';
+import { regionalListingResults } from './regional-listings.js';
 
 function encryptionOf(r: FiledRecord<TableEncryptionOutput>): TableEncryption {
   if (r.outcome !== 'ok') return { state: 'unreadable', errorCode: r.error.code, message: r.error.message };
@@ -88,15 +89,7 @@ export function tableBucketsSection(
     }
   }
   return {
-    regions: regions.map((r) => ({
-      account: r.account,
-      region: r.region,
-      listed: r.list.outcome === 'ok',
-      inScope: r.buckets.length,
-      excluded: r.excluded,
-      ...(r.list.outcome !== 'ok' ? { reason: `${r.list.error.code}: ${r.list.error.message}` } : {}),
-      evidence: r.list.file,
-    })),
+    regions: regionalListingResults(regions),
     buckets,
   };
 }

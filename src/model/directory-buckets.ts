@@ -1,4 +1,5 @@
 /** Directory buckets (S3 Express One Zone) in the packet: what was listed where, each bucket's encryption and policy. */
+import type { RegionalListingResult } from './regional-listing.js';
 
 /** A directory bucket's default encryption as read; unreadable is never taken for encrypted. */
 export type DirectoryEncryption =
@@ -32,20 +33,7 @@ export interface DirectoryBucketResult {
   evidence: string[];
 }
 
-/** One account and region's ListDirectoryBuckets: read (with its count), or why not. */
-interface DirectoryBucketRegion {
-  account: string;
-  region: string;
-  listed: boolean;
-  /** Directory buckets in the tenant's scope there (0 when not listed). */
-  inScope: number;
-  excluded: Array<{ name: string; reason: string }>;
-  /** Not listed: the error code and message. */
-  reason?: string;
-  evidence: string;
-}
-
 export interface DirectoryBucketsSection {
-  regions: DirectoryBucketRegion[];
+  regions: RegionalListingResult[];
   buckets: DirectoryBucketResult[];
 }

@@ -1,4 +1,5 @@
 /** S3 table buckets (S3 Tables) in the packet: what was listed where, and each bucket's and table's encryption. */
+import type { RegionalListingResult } from './regional-listing.js';
 
 /** A table bucket's or table's encryption as read; unreadable is never taken for encrypted. */
 export type TableEncryption =
@@ -43,21 +44,7 @@ export interface TableBucketResult {
   evidence: string[];
 }
 
-/** One account and region's ListTableBuckets: read (with its count), or why not. */
-interface TableBucketRegion {
-  account: string;
-  region: string;
-  listed: boolean;
-  /** Table buckets in the tenant's scope there (0 when not listed). */
-  inScope: number;
-  /** Listed table buckets outside the tenant's scope, with why. */
-  excluded: Array<{ name: string; reason: string }>;
-  /** Not listed: the error code and message. */
-  reason?: string;
-  evidence: string;
-}
-
 export interface TableBucketsSection {
-  regions: TableBucketRegion[];
+  regions: RegionalListingResult[];
   buckets: TableBucketResult[];
 }
