@@ -1,8 +1,9 @@
 /**
- * How many control and finding rows the page has room for. Findings give way first (down to 3),
- * then controls (down to 4, never below `mustShowControls`: every FAIL and NOT EVALUATED control),
- * then findings again (down to 1): a cut list always ends with "and N more", so shortening is
- * honest; overflowing the page is not.
+ * How many control and finding rows the page has room for, by importance: every FAIL and NOT
+ * EVALUATED control (`mustShowControls`) is never cut; findings come next; the other controls
+ * (passing, excepted, not applicable) give way first, down to 4 rows, then findings down to 1, then
+ * those controls down to the FAIL and NOT EVALUATED ones. A cut list always ends with "and N more",
+ * so shortening is honest; overflowing the page is not.
  */
 export interface RowBudget {
   controlRows: number;
@@ -28,9 +29,9 @@ export function allocateRows(
   let findingRows = Math.min(counts.findings, topFindings);
   const fits = () =>
     heights.controls(counts.controls, controlRows) + heights.findings(counts.findings, findingRows) <= available;
+  const keepControls = Math.max(floor, Math.min(4, controlRows));
   while (!fits()) {
-    if (findingRows > 3) findingRows--;
-    else if (controlRows > Math.max(4, floor)) controlRows--;
+    if (controlRows > keepControls) controlRows--;
     else if (findingRows > 1) findingRows--;
     else if (controlRows > floor) controlRows--;
     else

@@ -123,7 +123,8 @@ function planPage(
   }
   const best = plans.reduce<ReturnType<typeof plan> | undefined>((a, b) => {
     if (!a) return b;
-    const score = (p: ReturnType<typeof plan>) => p.budget.controlRows * 1000 + p.budget.findingRows;
+    // Every plan shows the FAIL and NOT EVALUATED controls; findings matter next, then the other controls.
+    const score = (p: ReturnType<typeof plan>) => p.budget.findingRows * 1000 + p.budget.controlRows;
     return score(b) > score(a) ? b : a;
   }, undefined);
   if (best) return best;

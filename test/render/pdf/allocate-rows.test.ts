@@ -15,12 +15,17 @@ describe('allocateRows', () => {
       findingRows: 2,
     });
   });
-  it('cuts findings to 3 first, then controls to 4', () => {
-    // 12 controls + 6 findings need 40 + 180 = 220. 190 fits 12 + 3; 160 fits 9 + 3; 110 fits 4 + 3.
-    expect(allocateRows(190, { controls: 12, findings: 6 }, 6, heights)).toEqual({ controlRows: 12, findingRows: 3 });
-    expect(allocateRows(160, { controls: 12, findings: 6 }, 6, heights)).toEqual({ controlRows: 9, findingRows: 3 });
+  it('cuts the other controls first (down to 4), then findings, never a FAIL or NOT EVALUATED control', () => {
+    // 12 controls + 6 findings need 140 + 80 = 220. 190 fits 9 + 6; 160 fits 6 + 6; at 110 the controls stop
+    // at 4 (60) and findings take 50 (3 rows); at 90, 4 + 1.
+    expect(allocateRows(190, { controls: 12, findings: 6 }, 6, heights)).toEqual({ controlRows: 9, findingRows: 6 });
+    expect(allocateRows(160, { controls: 12, findings: 6 }, 6, heights)).toEqual({ controlRows: 6, findingRows: 6 });
     expect(allocateRows(110, { controls: 12, findings: 6 }, 6, heights)).toEqual({ controlRows: 4, findingRows: 3 });
     expect(allocateRows(90, { controls: 12, findings: 6 }, 6, heights)).toEqual({ controlRows: 4, findingRows: 1 });
+    // Seven controls must show: 160 leaves 160 - 90 = 70 for findings, 5 rows; 100 leaves 10 below one row's 30,
+    // so the must-show controls stay and the page cannot be laid out.
+    expect(allocateRows(160, { controls: 12, findings: 6 }, 6, heights, 7)).toEqual({ controlRows: 7, findingRows: 5 });
+    expect(() => allocateRows(100, { controls: 12, findings: 6 }, 6, heights, 7)).toThrow(/not enough/);
   });
   it('throws rather than overflow the page', () => {
     expect(() => allocateRows(50, { controls: 12, findings: 6 }, 6, heights)).toThrow(/not enough/);

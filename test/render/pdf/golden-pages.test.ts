@@ -30,12 +30,14 @@ import {
   type PageImage,
 } from '../../support/page-image.js';
 import { stressTenant } from '../../support/stress-tenant.js';
+import { pdfText, squash } from './pdf-inspect.js';
 
 const REFERENCES = path.resolve('test/fixtures/golden-pages');
 const UPDATE = process.env.S3E_UPDATE_GOLDEN === '1';
 const DEMO_TENANTS = ['northwind', 'acme', 'globex'] as const;
 
 const pdfs = new Map<string, Buffer>();
+const demoPackets = new Map<string, Packet>();
 let root: string;
 
 /** The demo as `npm start` makes it, in a temporary folder: config and exceptions copied, exports generated. */
@@ -58,6 +60,7 @@ async function renderDemo(): Promise<void> {
       now: new Date(demoExportedAt(DEMO_PERIOD)),
     });
     pdfs.set(tenant.id, readFileSync(path.join(result.folder, `${tenant.id}-${DEMO_PERIOD}.pdf`)));
+    demoPackets.set(tenant.id, JSON.parse(readFileSync(path.join(result.folder, 'packet.json'), 'utf8')) as Packet);
   }
 }
 
@@ -107,6 +110,25 @@ describe('golden page images', () => {
     const [a, b] = [await rasterise(pdf), await rasterise(pdf)];
     expect(diffImages(a, b).differing).toBe(0);
   }, 60_000);
+});
+
+describe("acme's demo page: what matters most is never cut", () => {
+  it('every FAIL control and the six finding rows the config asks for; passing controls give way, counted', () => {
+    const text = squash(pdfText(pdfs.get('acme')!));
+    const packet = demoPackets.get('acme')!;
+    const controls = text.slice(text.indexOf('CONTROL'), text.indexOf('Top findings'));
+    const fail = packet.controls.filter((c) => c.verdict === 'fail').length;
+    expect(fail).toBe(5);
+    expect(packet.controls.filter((c) => c.verdict === 'not_evaluated')).toHaveLength(0);
+    // Each FAIL row is on the page (FAIL* when an exception covers some of its resources).
+    expect(controls.match(/ FAIL\*? /g)).toHaveLength(fail);
+    // config/demo.yaml asks for six finding rows; acme's 14 findings fall under 12 rules.
+    expect(text).toContain('by rule: 6 of 12 rules, 14 findings');
+    expect(text).toContain('and 6 more rules (6 findings) — see workbook sheet Findings');
+    // Nine controls: the five FAIL rows and one other are shown, the other three counted.
+    expect(packet.controls).toHaveLength(9);
+    expect(controls).toContain('and 3 more — see workbook sheet Controls');
+  });
 });
 
 describe('the comparison sees a layout change', () => {
