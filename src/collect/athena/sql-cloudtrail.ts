@@ -1,8 +1,9 @@
 import type { CloudTrailRecord, CloudTrailUserIdentity } from '../../evidence/cloudtrail-record.js';
-import { compareKmsTallies, type CloudTrailScan, type KmsCallTally } from '../../evidence/log-scans.js';
+import type { CloudTrailScan } from '../../evidence/log-scans.js';
 import { principalOf } from '../../evidence/principal.js';
 import { utcDaysAround } from '../../format/zone-day.js';
 import { SkippedLines } from '../access-logs/skipped-lines.js';
+import { KmsTallies } from '../cloudtrail/kms-tallies.js';
 import { findTrailFolders } from '../cloudtrail/cloudtrail-paths.js';
 import { keyArnsOf, managementDetail } from '../cloudtrail/kms-events.js';
 import { CloudTrailRecordReader, type KmsEventIdWatch, type KmsEventSummary } from '../cloudtrail/record-reader.js';
@@ -117,7 +118,7 @@ async function fill(scan: CloudTrailScan, args: Parameters<typeof scanCloudTrail
     kmsEvents: management.map(managementOf),
   });
 
-  const tallies = new Map<string, KmsCallTally & { viaSet: Set<string>; firstMs: number; lastMs: number }>();
+  const tallies = new KmsTallies();
   let calls = 0;
   for await (const page of engine.query(cloudTrailKmsCallsSql(rel, dialect), 'CloudTrail KMS calls')) {
     for (const row of page) {
@@ -129,36 +130,15 @@ async function fill(scan: CloudTrailScan, args: Parameters<typeof scanCloudTrail
       const firstMs = num(row.first_ms);
       const lastMs = num(row.last_ms);
       for (const keyArn of keys.length > 0 ? keys : ['unknown']) {
-        const id = `${keyArn}\t${who.principal}\t${row.operation}\t${row.day}\t${row.context_bucket ?? ''}`;
-        let t = tallies.get(id);
-        if (!t) {
-          t = {
-            keyArn,
-            principal: who.principal,
-            kind: who.kind,
-            operation: row.operation ?? '',
-            day: row.day ?? '',
-            bucket: row.context_bucket ?? '',
-            calls: 0,
-            failures: 0,
-            errorCodes: {},
-            via: [],
-            firstSeen: '',
-            lastSeen: '',
-            viaSet: new Set(),
-            firstMs,
-            lastMs,
-          };
-          tallies.set(id, t);
-        }
-        t.calls += n;
-        if (row.errorcode) {
-          t.failures += n;
-          t.errorCodes[row.errorcode] = (t.errorCodes[row.errorcode] ?? 0) + n;
-        }
-        if (who.via) t.viaSet.add(who.via);
-        t.firstMs = Math.min(t.firstMs, firstMs);
-        t.lastMs = Math.max(t.lastMs, lastMs);
+        const group = {
+          keyArn,
+          principal: who.principal,
+          kind: who.kind,
+          operation: row.operation ?? '',
+          day: row.day ?? '',
+          bucket: row.context_bucket ?? '',
+        };
+        tallies.add(group, n, firstMs, lastMs, row.errorcode ?? undefined, who.via);
       }
     }
   }
@@ -178,14 +158,7 @@ async function fill(scan: CloudTrailScan, args: Parameters<typeof scanCloudTrail
 
   reader.finish();
   scan.kmsEvents += calls;
-  scan.kmsTallies = [...tallies.values()]
-    .map(({ viaSet, firstMs, lastMs, ...t }) => ({
-      ...t,
-      via: [...viaSet].sort(),
-      firstSeen: new Date(firstMs).toISOString(),
-      lastSeen: new Date(lastMs).toISOString(),
-    }))
-    .sort(compareKmsTallies);
+  scan.kmsTallies = tallies.done();
 }
 
 /** A file Athena names ("$path", an s3:// URL) as the path inside the location, as the streaming engine names it. */

@@ -17,14 +17,9 @@ import {
   transportOf,
   UPLOAD_EVENT_NAMES,
 } from './s3-events.js';
-import type {
-  CloudTrailDeniedUpload,
-  CloudTrailScan,
-  KmsCallTally,
-  KmsManagementRecord,
-} from '../../evidence/log-scans.js';
+import type { CloudTrailDeniedUpload, CloudTrailScan, KmsManagementRecord } from '../../evidence/log-scans.js';
 import type { ResolvedPrincipal } from '../../evidence/principal.js';
-import { compareKmsTallies } from '../../evidence/log-scans.js';
+import { KmsTallies } from './kms-tallies.js';
 
 /**
  * KMS event ids fetched another way (LookupEvents): those this reader counts are added to `seen`, so
@@ -73,7 +68,7 @@ export class CloudTrailRecordReader {
   private readonly startMs: number;
   private readonly endMs: number;
   private readonly dayOf: (ms: number) => string;
-  private readonly tallies = new Map<string, KmsCallTally & { viaSet: Set<string>; firstMs: number; lastMs: number }>();
+  private readonly tallies = new KmsTallies();
   /** Denied uploads by eventID: the same event in two trails is one event. */
   private readonly deniedEventIds = new Set<string>();
   /** KMS events by eventID: a record delivered twice (two trails, a file repeated) counts once. */
@@ -228,51 +223,14 @@ export class CloudTrailRecordReader {
       return;
     }
     const { ms, day, bucket, principal, operation } = e;
-    for (const keyArn of e.keyArns) {
-      const id = `${keyArn}\t${principal}\t${operation}\t${day}\t${bucket}`;
-      let t = this.tallies.get(id);
-      if (!t) {
-        t = {
-          keyArn,
-          principal,
-          kind: e.kind,
-          operation,
-          day,
-          bucket,
-          calls: 0,
-          failures: 0,
-          errorCodes: {},
-          via: [],
-          firstSeen: '',
-          lastSeen: '',
-          viaSet: new Set(),
-          firstMs: ms,
-          lastMs: ms,
-        };
-        this.tallies.set(id, t);
-      }
-      t.calls++;
-      if (e.errorCode) {
-        t.failures++;
-        t.errorCodes[e.errorCode] = (t.errorCodes[e.errorCode] ?? 0) + 1;
-      }
-      if (e.via) t.viaSet.add(e.via);
-      if (ms < t.firstMs) t.firstMs = ms;
-      if (ms > t.lastMs) t.lastMs = ms;
-    }
+    for (const keyArn of e.keyArns)
+      this.tallies.add({ keyArn, principal, kind: e.kind, operation, day, bucket }, 1, ms, ms, e.errorCode, e.via);
   }
 
   finish(): void {
     this.scan.skipped = this.skipped.summary();
     this.scan.denied.sort((a, b) => a.epochMs - b.epochMs || ((a.eventId ?? '') < (b.eventId ?? '') ? -1 : 1));
-    this.scan.kmsTallies = [...this.tallies.values()]
-      .map(({ viaSet, firstMs, lastMs, ...t }) => ({
-        ...t,
-        via: [...viaSet].sort(),
-        firstSeen: new Date(firstMs).toISOString(),
-        lastSeen: new Date(lastMs).toISOString(),
-      }))
-      .sort(compareKmsTallies);
+    this.scan.kmsTallies = this.tallies.done();
     this.scan.kmsManagementEvents.sort(
       (a, b) => cmp(a.keyArn, b.keyArn) || cmp(a.time, b.time) || cmp(a.eventId ?? '', b.eventId ?? ''),
     );
