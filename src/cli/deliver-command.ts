@@ -1,29 +1,7 @@
-/** `s3-evidence deliver <folder...>`: send (or send again) existing packets' summaries to the configured destinations. */
-import { stat } from 'node:fs/promises';
+/** The declaration of `s3-evidence deliver` (actions/deliver.ts does it). */
 import { Command, Option } from 'commander';
-import { loadConfig } from '../config/load.js';
-import type { Config } from '../config/schema.js';
-import { deliverAll, deliveryTargets, type DeliveryRun } from '../operate/deliver/index.js';
-import { TOOL } from '../tool.js';
-import { UsageError } from '../errors.js';
-import { EXIT } from './exit-codes.js';
-
-/**
- * Deliveries after `run`: every packet made and the period's portfolio (not after a shard, which
- * writes no portfolio). Never throws, never sets the exit code.
- */
-export async function deliverAfterRun(
-  config: Config,
-  folders: string[],
-  periodDir: string,
-  portfolio = true,
-): Promise<DeliveryRun | undefined> {
-  if (!config.deliveries) return undefined;
-  return deliverAll(config.deliveries, {
-    packets: folders,
-    portfolios: portfolio && folders.length > 0 ? [periodDir] : [],
-  });
-}
+import type { DeliverOptions } from './actions/deliver.js';
+import { DEFAULT_CONFIG_FILE } from './defaults.js';
 
 export function registerDeliverCommand(program: Command): void {
   program
@@ -32,7 +10,7 @@ export function registerDeliverCommand(program: Command): void {
       "send packets' summaries to the configured destinations (webhooks, e-mail with the PDF) again: a packet folder, or a period folder (every packet in it and its portfolio); a destination that already has the same packet is skipped unless --force",
     )
     .argument('<folders...>', 'packet folders (output/<period>/<tenant>) or period folders (output/<period>)')
-    .option('-c, --config <file>', 'tenants configuration (YAML) holding `deliveries`', 'config/tenants.yaml')
+    .option('-c, --config <file>', 'tenants configuration (YAML) holding `deliveries`', DEFAULT_CONFIG_FILE)
     .addOption(
       new Option('-t, --tenant <id>', 'only this tenant (repeatable; skips the portfolio)').argParser(
         (v: string, prev?: string[]) => [...(prev ?? []), v],
@@ -40,27 +18,8 @@ export function registerDeliverCommand(program: Command): void {
     )
     .option('--force', 'send again to destinations that already received the same packet')
     .option('--json', 'print the outcomes as JSON')
-    .action(async (folders: string[], opts: { config: string; tenant?: string[]; force?: boolean; json?: boolean }) => {
-      const { config } = await loadConfig(opts.config);
-      if (!config.deliveries) throw new UsageError(`${opts.config}: no \`deliveries\` configured; nothing to send`);
-      for (const f of folders)
-        if (
-          !(await stat(f).then(
-            (s) => s.isDirectory(),
-            () => false,
-          ))
-        )
-          throw new UsageError(`${f}: not a folder (expected output/<period> or output/<period>/<tenant>)`);
-      const targets = await deliveryTargets(folders, opts.tenant);
-      if (targets.packets.length === 0 && targets.portfolios.length === 0)
-        throw new UsageError(`no packet folder (holding packet.json) found in ${folders.join(', ')}`);
-      const run = await deliverAll(config.deliveries, targets, opts.force ? { force: true } : {});
-      if (opts.json)
-        process.stdout.write(
-          `${JSON.stringify({ tool: TOOL, deliveries: run.outcomes, ...(run.problems.length > 0 ? { problems: run.problems } : {}) }, null, 2)}\n`,
-        );
-      else for (const line of run.lines) process.stdout.write(`${line}\n`);
-      // For this command a failed delivery is the outcome: exit 1 (run's exit code never depends on deliveries).
-      process.exitCode = run.failed ? EXIT.unexpected : EXIT.complete;
+    .action(async (folders: string[], opts: DeliverOptions) => {
+      const { deliverCommand } = await import('./actions/deliver.js');
+      process.exitCode = await deliverCommand(folders, opts);
     });
 }

@@ -1,60 +1,6 @@
-/**
- * `s3-evidence portfolio <period-folder>`: the period's portfolio rebuilt from the packets on disk,
- * e.g. after the shards of a run are all done. Every packet is verified first: one that does not
- * verify (edited, a file missing) or cannot be read is named and never counted as green.
- */
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
+/** The declaration of `s3-evidence portfolio` (actions/portfolio.ts does it). */
 import type { Command } from 'commander';
-import { loadConfig } from '../config/load.js';
-import { isPeriodLabel } from '../config/period.js';
-import { writePortfolio } from '../operate/portfolio.js';
-import { TOOL } from '../tool.js';
-import { UsageError } from '../errors.js';
-import { EXIT } from './exit-codes.js';
-
-interface PortfolioCommandOptions {
-  config?: string;
-  json?: boolean;
-}
-
-async function portfolioCommand(periodFolder: string, opts: PortfolioCommandOptions): Promise<number> {
-  const periodDir = path.resolve(periodFolder);
-  const period = path.basename(periodDir);
-  if (!isPeriodLabel(period))
-    throw new UsageError(`portfolio: ${periodFolder} is not a period folder (expected output/<YYYY-MM>)`);
-  const isDir = await stat(periodDir).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-  if (!isDir) throw new UsageError(`portfolio: ${periodFolder} is not a folder`);
-  const expected = opts.config ? (await loadConfig(opts.config)).config.tenants.map((t) => t.id) : undefined;
-  const written = await writePortfolio(path.dirname(periodDir), period, {
-    ...(expected ? { expectedTenants: expected } : {}),
-  });
-  const rows = written.portfolio.tenants;
-  const unusable = rows.filter((r) => r.status === 'unreadable' || r.status === 'unverified');
-  const incomplete = rows.filter((r) => !r.complete);
-  // Not green: a packet that cannot be used is a failure (as in verify); an incomplete one exits as run does.
-  const code = unusable.length > 0 ? EXIT.unexpected : incomplete.length > 0 ? EXIT.incomplete : EXIT.complete;
-  if (opts.json) {
-    process.stdout.write(
-      `${JSON.stringify({ tool: TOOL, exitCode: code, period, json: written.json, xlsx: written.xlsx, tenants: rows }, null, 2)}\n`,
-    );
-    return code;
-  }
-  for (const r of rows) {
-    const state =
-      r.status === 'unreadable' || r.status === 'unverified'
-        ? `${r.status.toUpperCase()}, not counted: ${r.problem ?? ''}`
-        : `${r.status.toUpperCase()}, evidence ${r.complete ? 'complete' : `INCOMPLETE (${r.missingEvidence} missing)`}`;
-    process.stdout.write(`${r.tenant} ${period}: ${state}\n`);
-  }
-  process.stdout.write(
-    `portfolio of ${rows.length} tenant(s): ${rows.length - unusable.length} verified packet(s), ${unusable.length} not usable; wrote ${written.json} and ${written.xlsx}\n`,
-  );
-  return code;
-}
+import type { PortfolioCommandOptions } from './actions/portfolio.js';
 
 export function registerPortfolioCommand(program: Command): void {
   program
@@ -69,6 +15,7 @@ export function registerPortfolioCommand(program: Command): void {
     )
     .option('--json', 'print the portfolio rows as JSON')
     .action(async (folder: string, opts: PortfolioCommandOptions) => {
+      const { portfolioCommand } = await import('./actions/portfolio.js');
       process.exitCode = await portfolioCommand(folder, opts);
     });
 }

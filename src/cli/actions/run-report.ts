@@ -1,0 +1,85 @@
+/** What a command prints and exits with once its packets are made or have failed. */
+import { ConfigError } from '../../config/load.js';
+import { UsageError } from '../../errors.js';
+import { ExceptionsFileError } from '../../analyze/exceptions/register.js';
+import { BaselineFileError } from '../../baseline/store.js';
+import type { TenantRunResult } from '../../pipeline/run-tenant.js';
+import { TOOL } from '../../tool.js';
+import { EXIT } from '../exit-codes.js';
+import { runtimeNotice } from '../runtime.js';
+
+/** A tenant whose packet could not be made; the others' packets are made all the same. */
+export interface TenantFailure {
+  tenant: string;
+  period: string;
+  /** expected: a file the operator keeps is wrong (register, baseline store, configuration): exit 2. */
+  kind: 'expected' | 'unexpected';
+  reason: string;
+}
+
+/** Errors that name a file and field the operator can fix; anything else is a bug or a broken machine. */
+export function isExpectedError(err: unknown): err is Error {
+  return (
+    err instanceof ConfigError ||
+    err instanceof UsageError ||
+    err instanceof ExceptionsFileError ||
+    err instanceof BaselineFileError
+  );
+}
+
+export function tenantFailure(tenant: string, period: string, err: unknown): TenantFailure {
+  if (isExpectedError(err)) return { tenant, period, kind: 'expected', reason: err.message };
+  const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return { tenant, period, kind: 'unexpected', reason };
+}
+
+function exitCodeFor(results: Array<{ complete: boolean }>, failures: TenantFailure[] = []): number {
+  if (failures.some((f) => f.kind === 'unexpected')) return EXIT.unexpected;
+  if (failures.length > 0) return EXIT.usage;
+  return results.every((r) => r.complete) ? EXIT.complete : EXIT.incomplete;
+}
+
+/** The one line a tenant's packet gets in the text summary. */
+function summaryLine(r: TenantRunResult): string {
+  const state = r.complete ? 'complete' : `INCOMPLETE (${r.missing} missing)`;
+  const total = r.timings ? Object.values(r.timings).reduce((n, ms) => n + ms, 0) : undefined;
+  return (
+    `${r.tenant} ${r.period}: ${r.provisional ? 'PROVISIONAL ' : ''}${r.status.toUpperCase()}, ` +
+    `${r.failingControls} failing control(s), evidence ${state}, ${r.folder}` +
+    (r.earlierRevision ? `, earlier packet kept as ${r.earlierRevision}` : '') +
+    (r.resumed?.packet ? ', finished by the interrupted run (verified)' : '') +
+    (r.resumed?.sources ? `, resumed: ${r.resumed.sources.join(', ')} from checkpoints` : '') +
+    (total !== undefined ? ` (${(total / 1000).toFixed(1)} s)` : '')
+  );
+}
+
+function failureLine(f: TenantFailure): string {
+  return `${f.tenant} ${f.period}: FAILED, no packet (${f.kind === 'expected' ? 'fix the file named' : 'unexpected error'}): ${f.reason}`;
+}
+
+/** A packet that needs no one's attention: --quiet prints nothing for it. */
+function needsNoAttention(r: TenantRunResult): boolean {
+  return r.complete && r.status === 'compliant' && !r.provisional;
+}
+
+export function report(
+  results: TenantRunResult[],
+  opts: { json?: boolean; quiet?: boolean },
+  extra: Record<string, unknown> = {},
+  failures: TenantFailure[] = [],
+  exitPolicy: (code: number) => number = (code) => code,
+): number {
+  const code = exitPolicy(exitCodeFor(results, failures));
+  const notice = runtimeNotice();
+  if (opts.json) {
+    process.stdout.write(
+      `${JSON.stringify({ tool: TOOL, exitCode: code, ...(notice ? { runtime: { node: process.version, notice } } : {}), ...extra, packets: results, ...(failures.length > 0 ? { failures } : {}) }, null, 2)}\n`,
+    );
+  } else {
+    // On a terminal only: a scheduled run's output stays its summary lines.
+    if (notice && process.stderr.isTTY && !opts.quiet) process.stderr.write(`s3-evidence: note: ${notice}\n`);
+    for (const r of results) if (!opts.quiet || !needsNoAttention(r)) process.stdout.write(`${summaryLine(r)}\n`);
+    for (const f of failures) process.stdout.write(`${failureLine(f)}\n`);
+  }
+  return code;
+}

@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * `--help`, `--version` and a usage mistake must not load the AWS SDK, the renderers or the
+ * configuration schema (they did: 110 MB and most of a second for `--help`). esbuild's metafile gives
+ * the import graph independently of the code under test; from src/cli/main.ts, only static imports
+ * are followed, as Node loads them before the first line runs.
+ */
+let graph: Metafile;
+
+beforeAll(async () => {
+  const result = await build({
+    entryPoints: [path.resolve('src', 'cli', 'main.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    write: false,
+    metafile: true,
+    outdir: 'unused',
+    logLevel: 'silent',
+  });
+  graph = result.metafile;
+}, 60_000);
+
+function loadedAtStart(): { modules: Set<string>; packages: Set<string> } {
+  const modules = new Set<string>();
+  const packages = new Set<string>();
+  const pending = ['src/cli/main.ts'];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (modules.has(file)) continue;
+    modules.add(file);
+    for (const edge of graph.inputs[file]?.imports ?? []) {
+      if (edge.kind !== 'import-statement') continue;
+      if (edge.external) {
+        if (!edge.path.startsWith('node:'))
+          packages.add(
+            edge.path
+              .split('/')
+              .slice(0, edge.path.startsWith('@') ? 2 : 1)
+              .join('/'),
+          );
+      } else pending.push(edge.path);
+    }
+  }
+  return { modules, packages };
+}
+
+describe('the command line loads an action only when it runs', () => {
+  it('at start: commander, cli-progress and the declarations, no AWS SDK, renderer, workbook or configuration schema', () => {
+    const { modules, packages } = loadedAtStart();
+    // cli-progress comes with --progress's parser (progress-output.ts); it is small and loads nothing else.
+    expect([...packages].sort()).toEqual(['cli-progress', 'commander']);
+    expect(modules).toContain('src/cli/program.ts');
+    expect(modules).toContain('src/cli/operate-commands.ts');
+    const heavy = [...modules].filter((m) =>
+      /^src\/(collect|pipeline|render|analyze|evidence|operate)\/|^src\/config\/load\.ts$/.test(m),
+    );
+    expect(heavy).toEqual([]);
+  });
+
+  it('each command reaches its action through a dynamic import', () => {
+    const dynamic = new Set(
+      Object.entries(graph.inputs).flatMap(([from, input]) =>
+        input.imports.filter((i) => i.kind === 'dynamic-import').map((i) => `${from} -> ${i.path}`),
+      ),
+    );
+    for (const edge of [
+      'src/cli/program.ts -> src/cli/actions/run.ts',
+      'src/cli/program.ts -> src/cli/actions/remake.ts',
+      'src/cli/program.ts -> src/cli/actions/verify.ts',
+      'src/cli/program.ts -> src/cli/actions/demo.ts',
+      'src/cli/operate-commands.ts -> src/cli/actions/operate.ts',
+      'src/cli/seal-commands.ts -> src/cli/actions/seal.ts',
+      'src/cli/deliver-command.ts -> src/cli/actions/deliver.ts',
+      'src/cli/portfolio-command.ts -> src/cli/actions/portfolio.ts',
+      'src/cli/baseline-command.ts -> src/cli/actions/baseline.ts',
+    ])
+      expect(dynamic).toContain(edge);
+  });
+});
