@@ -61,6 +61,8 @@ export async function writeInventoryParquet(
     compression: 'snappy' | 'gzip' | 'zstd' | 'uncompressed';
     rowGroupSize?: number;
     columns?: Record<string, string>;
+    /** V2: data pages v2 and the delta encodings (DuckDB writes V1 pages by default). */
+    parquetVersion?: 'V1' | 'V2';
   },
 ): Promise<void> {
   const columns = opts.columns ?? PARQUET_COLUMNS;
@@ -86,7 +88,9 @@ export async function writeInventoryParquet(
         .join(',\n');
       if (values) await c.run(`INSERT INTO ${table} VALUES ${values}`);
     }
-    const groups = opts.rowGroupSize ? `, ROW_GROUP_SIZE ${opts.rowGroupSize}` : '';
+    const groups =
+      (opts.rowGroupSize ? `, ROW_GROUP_SIZE ${opts.rowGroupSize}` : '') +
+      (opts.parquetVersion ? `, PARQUET_VERSION ${opts.parquetVersion}` : '');
     await c.run(
       `COPY (SELECT * FROM ${table} ORDER BY rowid) TO '${file.replace(/'/g, "''")}' (FORMAT parquet, COMPRESSION ${opts.compression}${groups})`,
     );
