@@ -8,12 +8,12 @@ import type { Packet } from '../model/packet.js';
 import { readUnencryptedCsv } from '../evidence/unencrypted-csv.js';
 import { RENDERERS } from '../render/index.js';
 import { loadWording, type Wording } from '../wording/wording.js';
-import { stableJson, writeFileAtomic } from '../util/atomic-write.js';
+import { stableJson, writeTextAtomic } from '../util/atomic-write.js';
+import { stableJsonPieces } from '../util/json-pieces.js';
 import { evidencePaths, loadEvidence } from '../evidence/evidence-store.js';
 import { loadLogEvidence } from '../evidence/log-evidence.js';
 import { loadGovernanceEvidence } from '../evidence/governance-evidence.js';
 import { loadAwsConfigEvidence } from '../evidence/aws-config-evidence.js';
-import { sha256 } from '../util/hash.js';
 import { buildManifest, writeManifest } from '../workspace/manifest.js';
 import { manifestHeader } from './manifest-header.js';
 import { PACKET_FILE } from '../packet-folder.js';
@@ -38,6 +38,20 @@ function exportRows(packetDir: string, rows: LogExportRows): ExportRows {
   return { ...rows, unencryptedObjects: (file) => readUnencryptedCsv(path.join(packetDir, ...file.split('/'))) };
 }
 
+/** The pure analysis of the folder's evidence: the packet, and the export rows from the same pass. */
+async function analyzePacket(
+  packetDir: string,
+  wording: Wording,
+  written?: WrittenEvidence,
+): Promise<{ packet: Packet; exports: ExportRows }> {
+  const evidence = await loadEvidence(packetDir, written);
+  const logs = await loadLogEvidence(packetDir, written);
+  const governance = await loadGovernanceEvidence(packetDir, written);
+  const awsConfig = await loadAwsConfigEvidence(packetDir, written);
+  const { packet, rows } = analyzeEvidence({ evidence, logs, governance, awsConfig, catalog: loadCatalog(), wording });
+  return { packet, exports: exportRows(packetDir, rows) };
+}
+
 /**
  * Re-derives packet.json from the folder's evidence: the pure analysis step, used by `verify` too.
  * The export rows come from the same pass, so every fact is computed once.
@@ -45,14 +59,9 @@ function exportRows(packetDir: string, rows: LogExportRows): ExportRows {
 export async function derivePacket(
   packetDir: string,
   wording: Wording = loadWording(),
-  written?: WrittenEvidence,
 ): Promise<{ packet: Packet; text: string; exports: ExportRows }> {
-  const evidence = await loadEvidence(packetDir, written);
-  const logs = await loadLogEvidence(packetDir, written);
-  const governance = await loadGovernanceEvidence(packetDir, written);
-  const awsConfig = await loadAwsConfigEvidence(packetDir, written);
-  const { packet, rows } = analyzeEvidence({ evidence, logs, governance, awsConfig, catalog: loadCatalog(), wording });
-  return { packet, text: stableJson(packet), exports: exportRows(packetDir, rows) };
+  const { packet, exports } = await analyzePacket(packetDir, wording);
+  return { packet, text: stableJson(packet), exports };
 }
 
 /**
@@ -62,13 +71,13 @@ export async function derivePacket(
 async function exportsFor(packetDir: string, packet: Packet, wording: Wording): Promise<ExportRows> {
   const logsCollected =
     packet.sections.deniedUploads.state === 'collected' || packet.sections.keyUsage.state === 'collected';
-  if (logsCollected) return (await derivePacket(packetDir, wording)).exports;
+  if (logsCollected) return (await analyzePacket(packetDir, wording)).exports;
   return exportRows(packetDir, { deniedUploads: [], keyUsage: [], keyEvents: [] });
 }
 
 /**
- * packet.json derived and written; only its hash is kept for the renderers, so its text (some 100 MB
- * at 10,000 buckets) is not held while they run.
+ * packet.json derived and written in pieces, its hash taken as they are written: its text (some
+ * 100 MB at 10,000 buckets) is never one string.
  */
 async function deriveAndWrite(
   packetDir: string,
@@ -76,12 +85,11 @@ async function deriveAndWrite(
   opts: RenderOptions,
 ): Promise<{ packet: Packet; packetSha256: string; exports: ExportRows }> {
   const started = performance.now();
-  const { packet, text, exports } = await derivePacket(packetDir, wording, opts.written);
+  const { packet, exports } = await analyzePacket(packetDir, wording, opts.written);
   opts.written?.dropContents();
   const derived = performance.now();
   opts.onPhaseTime?.('analyze', derived - started);
-  await writeFileAtomic(path.join(packetDir, PACKET_FILE), text);
-  const packetSha256 = sha256(text);
+  const packetSha256 = (await writeTextAtomic(path.join(packetDir, PACKET_FILE), stableJsonPieces(packet))).sha256;
   opts.onPhaseTime?.('write', performance.now() - derived);
   return { packet, packetSha256, exports };
 }

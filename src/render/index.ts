@@ -1,9 +1,12 @@
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExportRows } from '../model/export-rows.js';
 import type { Packet } from '../model/packet.js';
 import { csvRenderer, UNENCRYPTED_EXPORT } from './csv/csv-exports.js';
-import { complianceFindingLines, OCSF_EXPORT } from './ocsf/compliance-findings.js';
+import { complianceFindingLinePieces, OCSF_EXPORT } from './ocsf/compliance-findings.js';
 import { readmeRenderer } from './readme/packet-readme.js';
 import type { Renderer } from './renderer.js';
 import type { UnencryptedRow } from './xlsx/index.js';
@@ -71,7 +74,11 @@ const ocsfRenderer: Renderer = {
   id: 'ocsf',
   async render(packet, ctx) {
     await mkdir(path.join(ctx.outDir, 'exports'), { recursive: true });
-    await writeFile(path.join(ctx.outDir, ...OCSF_EXPORT.split('/')), complianceFindingLines(packet));
+    // Line by line: 10,000 buckets give some 100,000 events (170 MB), never one string.
+    await pipeline(
+      Readable.from(complianceFindingLinePieces(packet)),
+      createWriteStream(path.join(ctx.outDir, ...OCSF_EXPORT.split('/'))),
+    );
     return [OCSF_EXPORT];
   },
 };

@@ -267,19 +267,28 @@ function event(
   };
 }
 
-/** One event per control and resource it judged; a control that judged no resource gives one event of its own. */
-export function complianceFindings(packet: Packet): ComplianceFindingEvent[] {
+/**
+ * One event per control and resource it judged; a control that judged no resource gives one event of
+ * its own. Made one at a time as they are asked for: 10,000 buckets give some 100,000 events.
+ */
+export function* complianceFindingEvents(packet: Packet): Generator<ComplianceFindingEvent> {
   const index = indexPacket(packet);
-  return packet.controls.flatMap((c) =>
-    c.resources.length === 0
-      ? [event(packet, index, c, undefined)]
-      : c.resources.map((r) => event(packet, index, c, r)),
-  );
+  for (const c of packet.controls) {
+    if (c.resources.length === 0) yield event(packet, index, c, undefined);
+    else for (const r of c.resources) yield event(packet, index, c, r);
+  }
+}
+
+export function complianceFindings(packet: Packet): ComplianceFindingEvent[] {
+  return [...complianceFindingEvents(packet)];
+}
+
+/** JSON lines: one event per line, each ending in a newline, one line at a time. */
+export function* complianceFindingLinePieces(packet: Packet): Generator<string> {
+  for (const e of complianceFindingEvents(packet)) yield `${JSON.stringify(e)}\n`;
 }
 
 /** JSON lines: one event per line, each ending in a newline. */
 export function complianceFindingLines(packet: Packet): string {
-  return complianceFindings(packet)
-    .map((e) => `${JSON.stringify(e)}\n`)
-    .join('');
+  return [...complianceFindingLinePieces(packet)].join('');
 }

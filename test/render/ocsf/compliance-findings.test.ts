@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Packet } from '../../../src/model/packet.js';
 import {
+  complianceFindingEvents,
+  complianceFindingLinePieces,
   complianceFindingLines,
   complianceFindings,
   OCSF_VERSION,
@@ -175,6 +177,21 @@ describe('OCSF Compliance Finding export', () => {
     expect(uids[0]).toBe('s3-evidence/acme/2026-10/s3-default-encryption-enabled/acme-prod-data');
     expect(complianceFindingLines(p)).toBe(complianceFindingLines(structuredClone(p)));
     expect(complianceFindingLines(p)).not.toMatch(/\/(tmp|home|Users|work)\//);
+  });
+
+  it('makes each event when it is asked for, never the whole list, and its lines are the lines of the file', () => {
+    const p = packet();
+    const events = complianceFindingEvents(p);
+    const first = events.next().value!;
+    expect(first.finding_info.uid).toBe('s3-evidence/acme/2026-10/s3-default-encryption-enabled/acme-prod-data');
+    // The second control's first event is made only now: a reason changed after the first was taken shows in it.
+    p.controls[1]!.resources[0]!.reason = 'changed after the first event was taken';
+    events.next();
+    expect(events.next().value!.compliance.status_detail).toBe('changed after the first event was taken');
+    const pieces = [...complianceFindingLinePieces(packet())];
+    expect(pieces).toHaveLength(complianceFindings(packet()).length);
+    expect(pieces.every((line) => line.endsWith('}\n') && !line.slice(0, -1).includes('\n'))).toBe(true);
+    expect(pieces.join('')).toBe(complianceFindingLines(packet()));
   });
 
   it('a control that judged no resource still gives one event for itself', () => {
