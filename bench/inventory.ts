@@ -5,7 +5,8 @@
  * than gunzipping), `gzip -dc`, collectInventory with one and with two worker threads over each
  * report, and DuckDB reading the Parquet files; medians are compared, and memory is sampled.
  *
- *   node dist/bench/inventory.js [rows] [files] [workDir] [rounds]
+ *   node dist/bench/inventory.js [rows] [files] [workDir] [rounds] [parquet]
+ * (`parquet`: only the Parquet reads and DuckDB; `npm run bench -- --only inventory-parquet`)
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -38,7 +39,8 @@ export interface InventoryBenchResult {
   rounds: number;
   /** os.loadavg() (1, 5, 15 minutes) before and after: the machine is shared. */
   loadAverage: { before: number[]; after: number[] };
-  csv: {
+  /** Absent when only the Parquet part ran. */
+  csv?: {
     /** Node's own gunzip (zlib streams, one file after another) of the same files, output discarded: the floor. */
     nodeGunzip: Timed;
     /** `gzip -dc` over the same files, output discarded. */
@@ -69,7 +71,7 @@ export interface InventoryBenchResult {
    * the CSV report (its account read from a minimal offline export: the run is the inventory, the
    * analysis and the packet), beside `gzip -dc` of the report's data files.
    */
-  wholeRun: {
+  wholeRun?: {
     run: Timed;
     /** gzip / run: aim >= 1.0. */
     ratioToGzip: number;
@@ -111,7 +113,7 @@ const SCHEMA = [
 ];
 
 export async function benchInventory(
-  opts: { rows?: number; files?: number; workDir?: string; rounds?: number } = {},
+  opts: { rows?: number; files?: number; workDir?: string; rounds?: number; parquetOnly?: boolean } = {},
 ): Promise<InventoryBenchResult> {
   const rows = opts.rows ?? 5_000_000;
   const files = opts.files ?? 8;
@@ -164,7 +166,8 @@ export async function benchInventory(
       return r.seconds;
     },
   };
-  const names = Object.keys(contenders);
+  const parquetOnly = ['parquetOneWorker', 'parquetTwoWorkers', 'duckdb'];
+  const names = Object.keys(contenders).filter((n) => !opts.parquetOnly || parquetOnly.includes(n));
   const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < names.length; i++) {
@@ -173,38 +176,43 @@ export async function benchInventory(
     }
   }
   const timed = (name: string): Timed => ({ seconds: median(times[name]!), rounds: times[name]! });
-  const csv = {
-    nodeGunzip: timed('nodeGunzip'),
-    gzip: timed('gzip'),
-    oneWorker: timed('csvOneWorker'),
-    twoWorkers: timed('csvTwoWorkers'),
-  };
   const parquet = {
     oneWorker: timed('parquetOneWorker'),
     twoWorkers: timed('parquetTwoWorkers'),
     duckdb: timed('duckdb'),
   };
-  const run = timed('wholeRun');
-  const phases = Object.keys(runs[0]?.timings ?? {});
+  const csvAndRun = () => {
+    const csv = {
+      nodeGunzip: timed('nodeGunzip'),
+      gzip: timed('gzip'),
+      oneWorker: timed('csvOneWorker'),
+      twoWorkers: timed('csvTwoWorkers'),
+    };
+    const run = timed('wholeRun');
+    const phases = Object.keys(runs[0]?.timings ?? {});
+    return {
+      wholeRun: {
+        run,
+        ratioToGzip: round(csv.gzip.seconds / run.seconds),
+        phasesMs: Object.fromEntries(phases.map((k) => [k, median(runs.map((r) => r.timings[k] ?? 0))])),
+        peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
+      },
+      csv: {
+        ...csv,
+        ratioOneWorkerToNodeGunzip: round(csv.nodeGunzip.seconds / csv.oneWorker.seconds),
+        ratioTwoWorkersToNodeGunzip: round(csv.nodeGunzip.seconds / csv.twoWorkers.seconds),
+        ratioTwoWorkersToGzip: round(csv.gzip.seconds / csv.twoWorkers.seconds),
+        rowsPerSecondTwoWorkers: Math.round(rows / csv.twoWorkers.seconds),
+      },
+    };
+  };
   return {
     rows,
     files,
     compressedBytes,
     rounds,
-    wholeRun: {
-      run,
-      ratioToGzip: round(csv.gzip.seconds / run.seconds),
-      phasesMs: Object.fromEntries(phases.map((k) => [k, median(runs.map((r) => r.timings[k] ?? 0))])),
-      peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
-    },
+    ...(opts.parquetOnly ? {} : csvAndRun()),
     loadAverage: { before, after: os.loadavg().map((n) => round(n)) },
-    csv: {
-      ...csv,
-      ratioOneWorkerToNodeGunzip: round(csv.nodeGunzip.seconds / csv.oneWorker.seconds),
-      ratioTwoWorkersToNodeGunzip: round(csv.nodeGunzip.seconds / csv.twoWorkers.seconds),
-      ratioTwoWorkersToGzip: round(csv.gzip.seconds / csv.twoWorkers.seconds),
-      rowsPerSecondTwoWorkers: Math.round(rows / csv.twoWorkers.seconds),
-    },
     parquet: {
       compressedBytes: await sizeOf(parquetFiles),
       compression: PARQUET_COMPRESSION,
@@ -575,8 +583,9 @@ if (process.argv[2] === READ_FLAG) {
   const [root, workers, rows] = process.argv.slice(3);
   process.stdout.write(JSON.stringify(await readOnce(root!, Number(workers), Number(rows))));
 } else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [rows, files, workDir, rounds] = process.argv.slice(2);
+  const [rows, files, workDir, rounds, only] = process.argv.slice(2);
   const result = await benchInventory({
+    parquetOnly: only === 'parquet',
     ...(rows ? { rows: Number(rows) } : {}),
     ...(files ? { files: Number(files) } : {}),
     ...(workDir ? { workDir } : {}),

@@ -1,5 +1,6 @@
 /**
  * npm run bench [-- --json] [-- --scale 0.1] [-- --rounds 3] [-- --only inventory,logs,product,fleet]
+ * (--only inventory-parquet: the inventory's Parquet reads and DuckDB alone)
  * npm run bench -- --from result.json: the text form of a result saved with --json (no new run).
  * Every figure is a ratio against a reference measured in the same run (gzip -dc over the same
  * files; one call at a time against the same endpoint, interleaved), because the machines are small and noisy.
@@ -51,6 +52,7 @@ const results: {
 } = saved ?? {};
 if (saved) only.length = 0;
 if (only.includes('inventory')) results.inventory = runOne<InventoryBenchResult>('inventory');
+else if (only.includes('inventory-parquet')) results.inventory = runOne<InventoryBenchResult>('inventory-parquet');
 if (only.includes('logs')) results.logs = runOne<LogBenchResult>('logs');
 if (only.includes('product')) {
   if (!json) process.stderr.write('running product benchmark...\n');
@@ -90,16 +92,27 @@ if (json) {
   if (inv) {
     const c = inv.csv;
     const p = inv.parquet;
+    const run = inv.wholeRun;
     lines.push(
       `inventory   ${int(inv.rows)} rows in ${inv.files} files, medians of ${inv.rounds} interleaved rounds; load average ${inv.loadAverage.before.join(' ')} before, ${inv.loadAverage.after.join(' ')} after`,
-      `  CSV       Node gunzip floor ${fixed(c.nodeGunzip.seconds)} s, gzip -dc ${fixed(c.gzip.seconds)} s; one worker ${fixed(c.oneWorker.seconds)} s = ${fixed(c.ratioOneWorkerToNodeGunzip)}x the floor (aim >= 0.8); two workers ${fixed(c.twoWorkers.seconds)} s = ${fixed(c.ratioTwoWorkersToNodeGunzip)}x the floor (aim >= 1.5), ${fixed(c.ratioTwoWorkersToGzip)}x gzip -dc, ${int(c.rowsPerSecondTwoWorkers)} rows/s`,
+    );
+    if (c)
+      lines.push(
+        `  CSV       Node gunzip floor ${fixed(c.nodeGunzip.seconds)} s, gzip -dc ${fixed(c.gzip.seconds)} s; one worker ${fixed(c.oneWorker.seconds)} s = ${fixed(c.ratioOneWorkerToNodeGunzip)}x the floor (aim >= 0.8); two workers ${fixed(c.twoWorkers.seconds)} s = ${fixed(c.ratioTwoWorkersToNodeGunzip)}x the floor (aim >= 1.5), ${fixed(c.ratioTwoWorkersToGzip)}x gzip -dc, ${int(c.rowsPerSecondTwoWorkers)} rows/s`,
+      );
+    lines.push(
       `  Parquet   (${p.compression}) one worker ${fixed(p.oneWorker.seconds)} s, two workers ${fixed(p.twoWorkers.seconds)} s = ${int(p.rowsPerSecondTwoWorkers)} rows/s; DuckDB ${fixed(p.duckdb.seconds)} s = ${int(p.rowsPerSecondDuckdb)} rows/s; ${fixed(p.ratioTwoWorkersToDuckdb)}x DuckDB (aim >= 0.5)`,
-      `  run       the built CLI's whole run (shipped defaults) ${fixed(inv.wholeRun.run.seconds)} s = ${fixed(inv.wholeRun.ratioToGzip)}x gzip -dc (aim >= 1.0), peak RSS ${int(inv.wholeRun.peakRssMb)} MB (aim < 250); phases (ms) ${Object.entries(
-        inv.wholeRun.phasesMs,
-      )
-        .filter(([, v]) => v >= 50)
-        .map(([k, v]) => `${k} ${int(v)}`)
-        .join(', ')}`,
+    );
+    if (run)
+      lines.push(
+        `  run       the built CLI's whole run (shipped defaults) ${fixed(run.run.seconds)} s = ${fixed(run.ratioToGzip)}x gzip -dc (aim >= 1.0), peak RSS ${int(run.peakRssMb)} MB (aim < 250); phases (ms) ${Object.entries(
+          run.phasesMs,
+        )
+          .filter(([, v]) => v >= 50)
+          .map(([k, v]) => `${k} ${int(v)}`)
+          .join(', ')}`,
+      );
+    lines.push(
       `  peak RSS  ${int(inv.peakRssMb)} MB (aim < 250): ${Object.entries(inv.peakRssMbBy)
         .map(([k, v]) => `${k} ${int(v)}`)
         .join(', ')}`,

@@ -1,6 +1,6 @@
 /**
  * Runs one benchmark in this (fresh) process and prints its result as JSON, so each benchmark's
- * peak RSS is its own. Used by bench/main.ts: node dist/bench/run-one.js <inventory|logs> [scale] [rounds]
+ * peak RSS is its own. Used by bench/main.ts: node dist/bench/run-one.js <inventory|inventory-parquet|logs> [scale] [rounds]
  * (S3_EVIDENCE_BENCH_DIR: where the generated inputs are kept; default <tmp>/s3-evidence-bench)
  */
 import os from 'node:os';
@@ -16,7 +16,13 @@ const rounds = Number(process.argv[4] ?? '3');
 async function run(): Promise<unknown> {
   switch (which) {
     case 'inventory':
-      return benchInventory({ rows: Math.round(5_000_000 * scale), workDir: path.join(workDir, 'inventory'), rounds });
+    case 'inventory-parquet':
+      return benchInventory({
+        rows: Math.round(5_000_000 * scale),
+        workDir: path.join(workDir, 'inventory'),
+        rounds,
+        parquetOnly: which === 'inventory-parquet',
+      });
     case 'logs':
       return benchLogs({
         accessLogLines: Math.round(2_000_000 * scale),
@@ -25,7 +31,7 @@ async function run(): Promise<unknown> {
         rounds,
       });
     default:
-      throw new Error(`unknown benchmark "${which}" (inventory, logs)`);
+      throw new Error(`unknown benchmark "${which}" (inventory, inventory-parquet, logs)`);
   }
 }
 

@@ -184,10 +184,14 @@ export async function readConfinedText(
 }
 
 /**
- * A stream of `target` inside `root` (refusals as readConfinedFile; ENOENT rejects as fs does). The
- * stream fails with a RefusedReadError when no bytes arrive for `timeoutMs` or the file outgrows `maxBytes`.
+ * `target` inside `root` opened for reading at any offset (a Parquet file's footer comes first),
+ * with its size: refusals as readConfinedFile, ENOENT rejects as fs does. The caller closes it.
  */
-export async function openConfinedStream(root: string, target: string, limits: ReadLimits = {}): Promise<Readable> {
+export async function openConfinedHandle(
+  root: string,
+  target: string,
+  limits: ReadLimits = {},
+): Promise<{ handle: FileHandle; info: Stats }> {
   const maxBytes = limits.maxBytes ?? STREAMED_FILE_MAX_BYTES;
   const timeoutMs = limits.timeoutMs ?? READ_TIMEOUT_MS;
   const opened = async (): Promise<{ handle: FileHandle; info: Stats }> => {
@@ -196,11 +200,21 @@ export async function openConfinedStream(root: string, target: string, limits: R
     const info = await regularFile(real, target, maxBytes);
     return { handle: await openChecked(real, target, info), info };
   };
-  const { handle } = await withTimeout(
+  return withTimeout(
     opened(),
     timeoutMs,
     () => new RefusedReadError('ReadTimeout', target, `could not be opened within ${timeoutMs} ms`),
   );
+}
+
+/**
+ * A stream of `target` inside `root` (refusals as readConfinedFile; ENOENT rejects as fs does). The
+ * stream fails with a RefusedReadError when no bytes arrive for `timeoutMs` or the file outgrows `maxBytes`.
+ */
+export async function openConfinedStream(root: string, target: string, limits: ReadLimits = {}): Promise<Readable> {
+  const maxBytes = limits.maxBytes ?? STREAMED_FILE_MAX_BYTES;
+  const timeoutMs = limits.timeoutMs ?? READ_TIMEOUT_MS;
+  const { handle } = await openConfinedHandle(root, target, limits);
   const source = handle.createReadStream({ highWaterMark: 1 << 20 });
   let total = 0;
   let timer: NodeJS.Timeout | undefined;

@@ -16,20 +16,24 @@ export async function openDataFile(
   treePath: string,
   file: ManifestFile,
 ): Promise<{ record: InventoryDataFile; source: NodeJS.ReadableStream } | { unopened: DataFileRead }> {
-  const location = tree.locate(treePath);
-  const record: InventoryDataFile = {
-    key: file.key,
-    location,
-    expectedMd5: file.MD5checksum.toLowerCase(),
-    rows: 0,
-    bytesCompressed: 0,
-  };
+  const record = dataFileRecord(tree, treePath, file);
   try {
     return { record, source: await tree.open(treePath) };
   } catch (err) {
     const message = isTreeNotFound(err) ? `data file listed in the manifest is missing (${err.code})` : errorText(err);
-    return { unopened: { record, problems: [{ file: location, message }] } };
+    return { unopened: { record, problems: [{ file: record.location, message }] } };
   }
+}
+
+/** The record a data file is reported under, before it is read. */
+export function dataFileRecord(tree: TreeReader, treePath: string, file: ManifestFile): InventoryDataFile {
+  return {
+    key: file.key,
+    location: tree.locate(treePath),
+    expectedMd5: file.MD5checksum.toLowerCase(),
+    rows: 0,
+    bytesCompressed: 0,
+  };
 }
 
 /** A pass-through that hashes (MD5) and counts the bytes of a data file as they go by. */
@@ -56,7 +60,7 @@ export function manifestHashing() {
 export function checkAgainstManifest(
   record: InventoryDataFile,
   file: ManifestFile,
-  hashing: ReturnType<typeof manifestHashing>,
+  hashing: { readonly size: number; digest(): string },
 ): InventoryProblem[] {
   record.bytesCompressed = hashing.size;
   record.actualMd5 = hashing.digest();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parquetMetadataAsync } from 'hyparquet';
@@ -201,6 +201,26 @@ describe('Parquet that cannot be trusted is unreadable evidence, never an empty 
     expect(e.problems).toHaveLength(1);
     expect(e.problems[0]!.file).toBe(dataFile('cut.parquet'));
     expect(e.problems[0]!.message).toMatch(/^not a readable Parquet file: /);
+    expect(await exportExists()).toBe(false);
+  });
+
+  it('a file the manifest lists that is not there, and one that is a link out of the tree', async () => {
+    await report([
+      { name: 'gone.parquet', bytes: written.snappy! },
+      { name: 'link.parquet', bytes: written.gzip! },
+    ]);
+    await rm(dataFile('gone.parquet'));
+    await rm(dataFile('link.parquet'));
+    await symlink(path.join(fixtures, 'gzip.parquet'), dataFile('link.parquet'));
+    const e = await collect();
+    expectStatus(e, 'unverified');
+    expect(e.problems).toEqual([
+      { file: dataFile('gone.parquet'), message: 'data file listed in the manifest is missing (ENOENT)' },
+      {
+        file: dataFile('link.parquet'),
+        message: `OutsideRoot: ${dataFile('link.parquet')}: is a symbolic link that leads outside ${work}`,
+      },
+    ]);
     expect(await exportExists()).toBe(false);
   });
 
