@@ -48,4 +48,33 @@ describe('visualPieces', () => {
   it('neutral characters between right-to-left words take their direction; after the last, the line’s', () => {
     expect(onPage('AB & CD: x')).toBe('DC & BA: x');
   });
+
+  it('a bracket pair around right-to-left words after right-to-left text is part of the stretch, drawn mirrored (N0, L4)', () => {
+    expect(onPage('SHARIKA (ALKHALIJ)')).toBe('(JILAHKLA) AKIRAHS');
+    expect(visualPieces('SHARIKA (ALKHALIJ)', classOf)).toEqual([{ text: 'SHARIKA )ALKHALIJ(', direction: 'rtl' }]);
+    expect(onPage('SHARIKA [ALKHALIJ] {FAWATIR} x')).toBe('{RITAWAF} [JILAHKLA] AKIRAHS x');
+  });
+
+  it('a bracket pair around left-to-right text keeps its direction, and the right-to-left words on both sides are stretches of their own', () => {
+    expect(onPage('SHARIKA (acme) ALKHALIJ')).toBe('AKIRAHS (acme) JILAHKLA');
+  });
+
+  it('a bracket pair around right-to-left words after left-to-right text stays left to right (N0 c.2)', () => {
+    expect(onPage('acme (SHARIKA ALKHALIJ) ltd')).toBe('acme (JILAHKLA AKIRAHS) ltd');
+    expect(onPage('(SHARIKA)')).toBe('(AKIRAHS)');
+  });
+
+  it('a number in brackets after right-to-left words stays in their stretch, read left to right', () => {
+    expect(onPage('SHARIKA (1389)')).toBe('(1389) AKIRAHS');
+  });
+
+  it('mirrored characters that are not paired brackets (<, >, «, ») are drawn mirrored inside a stretch', () => {
+    expect(onPage('SHARIKA < ALKHALIJ')).toBe('JILAHKLA > AKIRAHS');
+    expect(onPage('SHARIKA «ALKHALIJ» FAWATIR')).toBe('RITAWAF «JILAHKLA» AKIRAHS');
+  });
+
+  it('an unmatched bracket is neutral: inside a stretch it is mirrored, outside it stays as typed', () => {
+    expect(onPage('SHARIKA ( ALKHALIJ')).toBe('JILAHKLA ) AKIRAHS');
+    expect(onPage('SHARIKA) x')).toBe('AKIRAHS) x');
+  });
 });

@@ -24,6 +24,10 @@ const render = (name: string) => renderPdf(named(name), { pageSize: 'A4', wordin
 /** The page title as read left to right, without the fixed " — S3 encryption evidence". */
 const title = (pdf: Buffer) => titleLines(pdf).replace(/ — S3 encryption evidence$/, '');
 
+/** The title line as a reader's text extraction gives it: runs that touch (an Arabic word and its brackets) are one word. */
+const titleText = (pdf: Buffer) =>
+  (pdfText(pdf, false).split('\n')[0] ?? '').replace(/ — S3 encryption evidence.*$/, '');
+
 /** Code points as U+ hex, so a failure shows which digit or letter came back. */
 const codes = (s: string) =>
   Array.from(s).map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
@@ -38,6 +42,14 @@ describe('fonts: Arabic on the page', () => {
 
   it('Latin before and after an Arabic stretch stays in place', async () => {
     expect(title(await render('Gulf Co شركة الخليج للتجارة Ltd'))).toBe('Gulf Co للتجارة الخليج شركة Ltd');
+  });
+
+  it('an Arabic name with a bracketed word: the brackets stand around it, mirrored, on the left of the first word', async () => {
+    // Logical "شركة (الخليج)": drawn right to left, the pair encloses the second word on the left.
+    expect(titleText(await render('شركة (الخليج)'))).toBe('(الخليج) شركة');
+    expect(titleText(await render('شركة [الخليج] للتجارة'))).toBe('للتجارة [الخليج] شركة');
+    // Latin in the brackets makes them left to right: the Arabic words on either side stand apart, in place.
+    expect(titleText(await render('شركة (Gulf) للتجارة'))).toBe('شركة (Gulf) للتجارة');
   });
 
   it('a number after Arabic words reads left to right, on their left', async () => {
