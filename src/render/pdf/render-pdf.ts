@@ -12,7 +12,7 @@ import type { Doc } from './draw.js';
 import { pageGeometry, type PageSize } from './layout.js';
 import { pageContext, type PageContext } from './sections/context.js';
 import { controlsHeight, drawControls, exceptedResources } from './sections/controls.js';
-import { detailsHeight, drawDetails, planDetails, type DetailsPlan } from './sections/details.js';
+import { detailsHeight, drawDetails, growDetails, planDetails, type DetailsPlan } from './sections/details.js';
 import { drawFindings, findingGroupCount, findingsHeight } from './sections/findings.js';
 import { drawFooter, footerTop } from './sections/footer.js';
 import { drawHeader, headerHeight } from './sections/header.js';
@@ -79,7 +79,8 @@ interface Block {
  * (never cut, on A4 or Letter), then the configured number of findings, then the small print and the
  * trend. Plans from the fullest to the leanest (full small print; compact small print; compact and
  * the trend chart left to the workbook); the first that shows every control and the configured
- * findings wins, else the one that shows the most (controls first, then findings).
+ * findings wins, else the one that shows the most (controls first, then findings). What room is left
+ * gives small-print lines that were cut another line (growDetails).
  */
 function planPage(
   base: PageContext,
@@ -101,7 +102,15 @@ function planPage(
       findings: findingsHeight,
     };
     const counts = { controls: packet.controls.length, findings: groups };
-    return { ctx, details, budget: allocateRows(limit - g.top - fixed, counts, topFindings, heights, must) };
+    const budget = allocateRows(limit - g.top - fixed, counts, topFindings, heights, must);
+    // Room the rows leave goes to small-print lines that were cut, before any gap widens.
+    const spare =
+      limit -
+      g.top -
+      fixed -
+      heights.controls(counts.controls, budget.controlRows) -
+      heights.findings(counts.findings, budget.findingRows);
+    return { ctx, details: growDetails(details, spare), budget };
   };
   const wantControls = Math.min(packet.controls.length, Math.max(MAX_CONTROL_ROWS, mustShow));
   const wantFindings = Math.min(groups, topFindings);

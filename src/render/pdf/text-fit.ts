@@ -173,21 +173,44 @@ export function fitsInLines(text: string, maxWidth: number, maxLines: number, me
 }
 
 /**
- * Wraps `text` + `suffix` into at most `maxLines` lines, cutting `text` (with an ellipsis) so the
- * suffix, e.g. "and 3 more — see workbook", always survives whole.
+ * A line that names a list of items, cut only between whole items: the items shown, then how many it
+ * leaves out and where they are ("+3 more — see workbook sheet Keys"). An item is never cut.
  */
-export function wrapWithSuffix(
-  text: string,
-  suffix: string,
-  maxWidth: number,
-  maxLines: number,
-  measure: Measure,
-): string[] {
-  const chars = Array.from(text);
-  for (let keep = prefixBound(chars, maxWidth * maxLines, measure); keep >= 0; keep--) {
-    const head = keep === chars.length ? text : chars.slice(0, keep).join('').trimEnd() + ELLIPSIS;
-    const candidate = head + suffix;
-    if (fitsInLines(candidate, maxWidth, maxLines, measure)) return wrapLines(candidate, maxWidth, maxLines, measure);
+export interface ItemLine {
+  /** The whole line around the list: `list` is the items shown, joined, with the "more" note. */
+  template(list: string): string;
+  /** The first items, worded; `total` may count more than are worded (only those that can fit are). */
+  items: readonly string[];
+  /** Items in all (default: items.length). */
+  total?: number;
+  separator: string;
+  /** What the cut leaves out and where it is, e.g. "+3 more — see workbook sheet Keys". */
+  more(count: number): string;
+}
+
+/** The line with its first `shown` items: the rest counted, or only counted when none is shown. */
+function itemLineText(line: ItemLine, shown: number): string {
+  const total = Math.max(line.total ?? line.items.length, line.items.length);
+  const rest = total - shown;
+  const list = line.items.slice(0, shown).join(line.separator);
+  const note = rest > 0 ? line.more(rest) : '';
+  return line.template(list && note ? list + line.separator + note : list || note);
+}
+
+/**
+ * The line in at most `maxLines` lines with as many whole items as fit, the rest counted. When not
+ * even the count alone fits, the count line is cut at its end (a line too narrow for any sentence).
+ */
+export function fitItems(line: ItemLine, maxWidth: number, maxLines: number, measure: Measure): string[] {
+  // Items whose widths alone exceed every line's width together cannot be shown: start below them.
+  let start = 0;
+  for (let room = maxWidth * maxLines; start < line.items.length; start++) {
+    room -= measure(cleanText(line.items[start] ?? ''));
+    if (room < 0) break;
   }
-  return wrapLines(suffix, maxWidth, maxLines, measure);
+  for (let shown = start; shown >= 0; shown--) {
+    const text = cleanText(itemLineText(line, shown));
+    if (fitsInLines(text, maxWidth, maxLines, measure)) return wrapLines(text, maxWidth, maxLines, measure);
+  }
+  return wrapLines(cleanText(itemLineText(line, 0)), maxWidth, maxLines, measure);
 }

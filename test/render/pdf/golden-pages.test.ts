@@ -129,6 +129,61 @@ describe("acme's demo page: what matters most is never cut", () => {
     expect(packet.controls).toHaveLength(9);
     expect(controls).toContain('and 3 more — see workbook sheet Controls');
   });
+
+  it('each control row whole: the result column as wide as its words, so title and scope need no ellipsis', () => {
+    const text = squash(pdfText(pdfs.get('acme')!));
+    const controls = text.slice(text.indexOf('CONTROL'), text.indexOf('Top findings'));
+    expect(controls).toContain('Non-TLS requests denied by policy FAIL* 0 of 3 buckets pass · 2 fail · 1 excepted');
+    expect(controls).toContain('Table keys usable by S3 Tables maintenance FAIL 0 of 1 tables pass · 1 fail');
+    expect(controls).not.toContain('…');
+    const globex = squash(pdfText(pdfs.get('globex')!));
+    expect(globex.slice(globex.indexOf('CONTROL'), globex.indexOf('Top findings'))).not.toContain('…');
+  });
+});
+
+describe('the small print: a cut line says what and how many it leaves out, and where they are', () => {
+  /** The lines of "Evidence and scope", as a reader's text extraction gives them. */
+  const smallPrint = (name: string) => {
+    const text = pdfText(pdfs.get(name)!, false);
+    return text
+      .slice(text.indexOf('Evidence and scope'), text.indexOf('packet.json sha256'))
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
+  };
+
+  it('no line of the small print ends in an ellipsis, on any golden page', () => {
+    for (const name of [...DEMO_TENANTS, 'stress-A4', 'stress-LETTER'])
+      expect(
+        smallPrint(name).filter((l) => l.endsWith('…')),
+        name,
+      ).toEqual([]);
+  });
+
+  it("acme's full page: Sources and the denied-uploads coverage keep whole items, then count the rest and name the sheet", () => {
+    const lines = smallPrint('acme');
+    expect(lines).toContain(
+      'Sources inventory 2026-11-01 for 3 of 3 buckets, all versions · +2 more — see workbook sheet Summary',
+    );
+    expect(lines).toContain(
+      'coverage: access logs 31/31 days on 3/3 buckets; +1 more — see workbook sheet Denied uploads',
+    );
+  });
+
+  it('the stress tenant: what each cut line leaves out, on A4 and on Letter', () => {
+    const a4 = smallPrint('stress-A4');
+    expect(a4).toContain('coverage: +2 more — see workbook sheet Denied uploads');
+    expect(a4).toContain('Sources +3 more — see workbook sheet Summary');
+    const missing =
+      'Missing evidence bucket acme-denied: s3:GetBucketEncryption (AccessDenied); and 2 more — see workbook sheet Summary';
+    expect(a4).toContain(missing);
+    const letter = smallPrint('stress-LETTER');
+    expect(letter).toContain(missing);
+    // Letter has room: coverage and sources take a second line and show every item.
+    expect(letter.join(' ')).toContain('CloudTrail 31/31 days on 1/2 buckets, no data events for acme-denied');
+    expect(letter.join(' ')).toContain('access logs: not collected · CloudTrail: not collected');
+    expect(letter.filter((l) => l.includes('more — see workbook sheet'))).toEqual([missing]);
+  });
 });
 
 describe('the comparison sees a layout change', () => {

@@ -6,7 +6,8 @@ import {
   fitsInLines,
   cleanText,
   wrapLines,
-  wrapWithSuffix,
+  fitItems,
+  type ItemLine,
 } from '../../../src/render/pdf/text-fit.js';
 
 /** One point per character: widths are counted by hand. */
@@ -84,10 +85,43 @@ describe('fitsInLines', () => {
   });
 });
 
-describe('wrapWithSuffix', () => {
-  it('keeps the suffix whole and cuts the text before it', () => {
-    // 12 columns, 1 line: "; +3 more" is 9 columns, leaving "ab" + ellipsis.
-    expect(wrapWithSuffix('abcdefgh', '; +3 more', 12, 1, chars)).toEqual(['ab…; +3 more']);
-    expect(wrapWithSuffix('abc', '; +3 more', 12, 1, chars)).toEqual(['abc; +3 more']);
+describe('fitItems', () => {
+  const sources: ItemLine = {
+    template: (list) => `src: ${list}`,
+    items: ['inventory ok', 'logs: 883 records', 'trail: s3:GetBucketEncryption'],
+    separator: ' · ',
+    more: (n) => `+${n} more — sheet S`,
+  };
+
+  it('the whole line when it fits', () => {
+    expect(fitItems(sources, 80, 1, chars)).toEqual([
+      'src: inventory ok · logs: 883 records · trail: s3:GetBucketEncryption',
+    ]);
+  });
+
+  it('cuts between whole items and says how many it leaves out and where; never an ellipsis, never a cut word', () => {
+    // 50 columns: "src: inventory ok · logs: 883 records · +1 more — sheet S" is 57, one item fewer is 38.
+    expect(fitItems(sources, 50, 1, chars)).toEqual(['src: inventory ok · +2 more — sheet S']);
+    expect(fitItems(sources, 57, 1, chars)).toEqual(['src: inventory ok · logs: 883 records · +1 more — sheet S']);
+  });
+
+  it('a second line shows more items before it cuts', () => {
+    expect(fitItems(sources, 30, 1, chars)).toEqual(['src: +3 more — sheet S']);
+    expect(fitItems(sources, 30, 2, chars)).toEqual(['src: inventory ok · logs: 883', 'records · +1 more — sheet S']);
+    expect(fitItems(sources, 30, 3, chars)).toEqual([
+      'src: inventory ok · logs: 883',
+      'records · trail:',
+      's3:GetBucketEncryption',
+    ]);
+  });
+
+  it('counts the items that were not worded (total) with those that did not fit', () => {
+    const long: ItemLine = { ...sources, items: ['a1', 'b2'], total: 300, separator: ', ' };
+    expect(fitItems(long, 32, 1, chars)).toEqual(['src: a1, b2, +298 more — sheet S']);
+    expect(fitItems(long, 31, 1, chars)).toEqual(['src: a1, +299 more — sheet S']);
+  });
+
+  it('when not even one item fits, the line only counts them', () => {
+    expect(fitItems(sources, 25, 1, chars)).toEqual(['src: +3 more — sheet S']);
   });
 });

@@ -2,7 +2,7 @@
 import type { ControlResult } from '../../../model/packet.js';
 import type { Verdict } from '../../../model/shared.js';
 import { box, drawText, measurer } from '../draw.js';
-import { columns, PALETTE, SPACE, TYPE } from '../layout.js';
+import { columns, PALETTE, SPACE, TYPE, type TextStyle } from '../layout.js';
 import { fitMiddle, cleanText, type Measure } from '../text-fit.js';
 import type { PageContext } from './context.js';
 import { drawHeading } from './heading.js';
@@ -98,6 +98,35 @@ export function controlsHeight(count: number, maxRows: number, footnote = false)
 
 const FOOTNOTE_IDS = 4;
 const MIN_TITLE_SCALE = 0.85;
+const COLUMN_GAP = 8;
+/** Share of the table the framework references keep at least: they count what they leave out ("+2"). */
+const REFS_MIN_SHARE = 0.18;
+
+export interface ControlColumnWidths {
+  title: number;
+  result: number;
+  scope: number;
+  refs: number;
+}
+
+/**
+ * Widths of the four columns from what the shown rows need: the result column as wide as its widest
+ * word, title and scope as wide as their longest text, the references what remains (the slack shared
+ * by need). When title and scope do not fit beside the references' least share, they share what is left
+ * by need, and a title or scope a little too long shrinks (drawControls) before anything is cut.
+ */
+export function controlColumns(usable: number, need: ControlColumnWidths): ControlColumnWidths {
+  const rest = usable - need.result;
+  const wanted = need.title + need.scope + need.refs;
+  if (wanted <= rest) {
+    const grow = (w: number) => w + ((rest - wanted) * w) / wanted;
+    return { title: grow(need.title), result: need.result, scope: grow(need.scope), refs: grow(need.refs) };
+  }
+  const refs = Math.max(Math.min(need.refs, usable * REFS_MIN_SHARE), rest - need.title - need.scope);
+  const shared = rest - refs;
+  const title = (shared * need.title) / (need.title + need.scope);
+  return { title, result: need.result, scope: shared - title, refs };
+}
 
 /** Ids of the register entries that excepted something this month, as the footnote names them. */
 function appliedExceptionIds(ctx: PageContext): string[] {
@@ -125,9 +154,41 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
       : ctx.t('controls.note', { total: controls.length, evaluated, failing });
   y = drawHeading(ctx, y, ctx.t('controls.heading'), note);
 
-  // Grouped references ("CIS 3.1.1 · SOC 2 CC6.7") need a wider column than schema-1's bare ids.
-  const widths = frameworks.length > 0 ? [30, 15, 29, 26] : [33, 15, 34, 18];
-  const [title, result, scope, refs] = columns(g.left + 4, g.contentWidth - 8, widths, 8);
+  // When rows are cut, every FAIL and NOT EVALUATED control stays (the allocation leaves room for
+  // them); the rows that give way are the others, from the end, and "and N more" counts them.
+  const must = (c: ControlResult) => c.verdict === 'fail' || c.verdict === 'not_evaluated';
+  const musts = controls.filter(must).length;
+  let others = Math.max(0, maxRows - musts);
+  let kept = maxRows;
+  const shown =
+    musts > maxRows ? controls.filter((c) => must(c) && kept-- > 0) : controls.filter((c) => must(c) || others-- > 0);
+  const separators = { group: ctx.t('controls.refSeparator'), id: ctx.t('controls.refIdSeparator') };
+  const refStyle = { ...TYPE.cell, color: PALETTE.muted };
+  const moreRefs = (count: number) => ctx.t('controls.refsMore', { count });
+  const wordOf = (c: ControlResult) =>
+    ctx.t(`verdict.${c.verdict}`) + (c.counts.exception > 0 ? ctx.t('controls.exceptionMark') : '');
+  const widest = (texts: string[], style: TextStyle) =>
+    Math.max(0, ...texts.map((t) => measurer(doc, style)(cleanText(t))));
+  // Half a point of headroom: a text measured exactly as wide as its column is never cut.
+  const need = {
+    title: widest([ctx.t('controls.colControl'), ...shown.map((c) => c.title)], TYPE.cell) + 0.5,
+    result:
+      Math.max(widest([ctx.t('controls.colResult')], TYPE.columnHead), widest(shown.map(wordOf), TYPE.cellBold)) + 0.5,
+    scope: widest([ctx.t('controls.colScope'), ...shown.map((c) => c.summary)], TYPE.cell) + 0.5,
+    refs:
+      widest(
+        shown.map((c) => groupedReferences(c.references, separators, moreRefs, Infinity, measurer(doc, refStyle))),
+        refStyle,
+      ) + 0.5,
+  };
+  const usable = g.contentWidth - 8 - 3 * COLUMN_GAP;
+  const w = controlColumns(usable, need);
+  const [title, result, scope, refs] = columns(
+    g.left + 4,
+    g.contentWidth - 8,
+    [w.title, w.result, w.scope, w.refs],
+    COLUMN_GAP,
+  );
   if (!title || !result || !scope || !refs) throw new Error('controls table needs four columns');
   const head = [
     [title, 'controls.colControl'],
@@ -142,15 +203,6 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
     drawText(doc, ctx.t('controls.none'), title.x, y + 2, TYPE.more, { width: g.contentWidth });
     return y + SPACE.moreLine + SPACE.afterSection;
   }
-  // When rows are cut, every FAIL and NOT EVALUATED control stays (the allocation leaves room for
-  // them); the rows that give way are the others, from the end, and "and N more" counts them.
-  const must = (c: ControlResult) => c.verdict === 'fail' || c.verdict === 'not_evaluated';
-  const musts = controls.filter(must).length;
-  let others = Math.max(0, maxRows - musts);
-  let kept = maxRows;
-  const shown =
-    musts > maxRows ? controls.filter((c) => must(c) && kept-- > 0) : controls.filter((c) => must(c) || others-- > 0);
-  const separators = { group: ctx.t('controls.refSeparator'), id: ctx.t('controls.refIdSeparator') };
   shown.forEach((c, i) => {
     const rowY = y + i * SPACE.controlRow;
     if (i % 2 === 0) box(doc, g.left, rowY, g.contentWidth, SPACE.controlRow, { fill: PALETTE.zebra });
@@ -169,7 +221,7 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
       { width: title.width },
     );
     // An asterisk marks a control with excepted resources, whatever its overall word (FAIL*, EXCEPTION*).
-    const word = ctx.t(`verdict.${c.verdict}`) + (c.counts.exception > 0 ? ctx.t('controls.exceptionMark') : '');
+    const word = wordOf(c);
     drawText(
       doc,
       word,
@@ -178,10 +230,20 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
       { ...TYPE.cellBold, color: VERDICT_COLOUR[c.verdict] },
       { width: result.width },
     );
-    drawText(doc, c.summary, scope.x, textY, TYPE.cell, { width: scope.width });
-    const refStyle = { ...TYPE.cell, color: PALETTE.muted };
-    const more = (count: number) => ctx.t('controls.refsMore', { count });
-    const r = groupedReferences(c.references, separators, more, refs.width, measurer(doc, refStyle));
+    // The scope counts ("0 of 3 pass · 2 fail · 1 excepted") shrink like the title before any is cut.
+    const scopeScale = Math.max(
+      MIN_TITLE_SCALE,
+      Math.min(1, scope.width / measurer(doc, TYPE.cell)(cleanText(c.summary))),
+    );
+    drawText(
+      doc,
+      c.summary,
+      scope.x,
+      textY + (1 - scopeScale) * TYPE.cell.size * 0.7,
+      { ...TYPE.cell, size: TYPE.cell.size * scopeScale },
+      { width: scope.width },
+    );
+    const r = groupedReferences(c.references, separators, moreRefs, refs.width, measurer(doc, refStyle));
     drawText(doc, r || ctx.t('controls.noRefs'), refs.x, textY, refStyle, { width: refs.width });
   });
   y += shown.length * SPACE.controlRow;

@@ -3,15 +3,18 @@
  * key usage, denied uploads, scope, missing evidence (named), sources. A section with something to
  * say gets a row of its own; a section that was not collected (and AWS Config, until it has a
  * summary) shares a two-column grid of one cell each saying why. The trend has its chart instead.
+ * A line that holds a list is cut only between whole items and then says how many it leaves out and
+ * on which workbook sheet they are ("+1 more — see workbook sheet Summary"); a line that was cut takes
+ * another line when the page has room for it (growDetails).
  */
 import type { BucketTypeScope, Packet } from '../../../model/packet.js';
 import { drawText, hline, measurer } from '../draw.js';
 import { columns, PALETTE, SPACE, TYPE } from '../layout.js';
-import { fitsInLines, cleanText, withoutLocalPaths, wrapLines, wrapWithSuffix } from '../text-fit.js';
+import { fitItems, fitsInLines, cleanText, withoutLocalPaths, wrapLines, type ItemLine } from '../text-fit.js';
 import type { PageContext } from './context.js';
 import { drawHeading } from './heading.js';
 import { driftLines, exceptionLines } from './governance-lines.js';
-import { deniedUploadsLines, keyUsageLines, type Paragraph } from './log-lines.js';
+import { deniedUploadsLines, keyUsageLines, moreOn, type Paragraph } from './log-lines.js';
 import { hasTrendChart } from './trend-chart.js';
 import { custodyText } from '../../key-custody-text.js';
 
@@ -21,6 +24,21 @@ const MISSING_LINES = 2;
 interface DetailRow {
   label: string;
   lines: string[];
+  /** The row given one more line per paragraph, when that shows more of it; undefined when it is already whole. */
+  grow?: () => DetailRow | undefined;
+}
+
+/** A row fitted to `maxLines` by `build`, which may grow while a line more shows more of it. */
+function growingRow(label: string, maxLines: number, build: (maxLines: number) => string[]): DetailRow {
+  const lines = build(maxLines);
+  return {
+    label,
+    lines,
+    grow() {
+      const next = build(maxLines + 1);
+      return next.join('\n') === lines.join('\n') ? undefined : growingRow(label, maxLines + 1, build);
+    },
+  };
 }
 
 type SectionKey = keyof Packet['sections'];
@@ -67,61 +85,74 @@ const NOT_COLLECTED_LINES = 2;
 /** Most names per list tried first; fewer until the row fits its lines. */
 const MAX_LIST_ITEMS = 3;
 
-function keysText(ctx: PageContext): string {
+/** Most names a cut list words; the rest can only be counted on one or two lines. */
+const CUT_ITEMS = 12;
+
+function keysLine(ctx: PageContext): ItemLine {
   const { keys, kpis } = ctx.packet;
   const notRotating = keys
     .filter((k) => k.manager === 'CUSTOMER' && k.rotation.state === 'disabled')
     .map((k) => k.alias ?? k.reference);
-  return ctx.t('details.keysValue', {
-    customer: keys.filter((k) => k.manager === 'CUSTOMER').length,
-    aws: keys.filter((k) => k.manager === 'AWS').length,
-    unreadable: keys.filter((k) => !k.readable).length,
-    rotating: kpis.keysRotating.rotating,
-    rotatingTotal: kpis.keysRotating.total,
-    notRotating: notRotating.join(ctx.t('details.listSeparator')),
-    notRotatingCount: notRotating.length,
-  });
+  return {
+    template: (list) =>
+      ctx.t('details.keysValue', {
+        customer: keys.filter((k) => k.manager === 'CUSTOMER').length,
+        aws: keys.filter((k) => k.manager === 'AWS').length,
+        unreadable: keys.filter((k) => !k.readable).length,
+        rotating: kpis.keysRotating.rotating,
+        rotatingTotal: kpis.keysRotating.total,
+        notRotating: list,
+        notRotatingCount: notRotating.length,
+      }),
+    items: notRotating.slice(0, CUT_ITEMS),
+    total: notRotating.length,
+    separator: ctx.t('details.listSeparator'),
+    more: moreOn(ctx, 'keys'),
+  };
 }
 
 /**
  * Keys whose material is not generated and held by AWS KMS (imported, CloudHSM, external key store),
  * one phrase each; undefined when every readable key is AWS_KMS (then the page has no custody line).
  */
-function custodyLine(ctx: PageContext): string | undefined {
+function custodyLine(ctx: PageContext): ItemLine | undefined {
   const held = ctx.packet.keys.filter((k) => k.custody && k.custody.origin !== 'AWS_KMS');
   if (held.length === 0) return undefined;
   const phrase = (key: string, c?: Record<string, unknown>) => ctx.t(`details.custodyPhrase.${key}`, c);
-  return held
-    .map((k) =>
-      ctx.t('details.custodyItem', {
-        key: k.alias ?? k.arn ?? k.reference,
-        text: custodyText(phrase, k.custody!)
-          .split(phrase('separator'))
-          .filter((p) => p !== '')
-          .join(phrase('separator')),
-      }),
-    )
-    .join(ctx.t('details.listSeparator'));
+  const items = held.slice(0, CUT_ITEMS).map((k) =>
+    ctx.t('details.custodyItem', {
+      key: k.alias ?? k.arn ?? k.reference,
+      text: custodyText(phrase, k.custody!)
+        .split(phrase('separator'))
+        .filter((p) => p !== '')
+        .join(phrase('separator')),
+    }),
+  );
+  return {
+    template: (list) => list,
+    items,
+    total: held.length,
+    separator: ctx.t('details.listSeparator'),
+    more: moreOn(ctx, 'keys'),
+  };
 }
 
 /** One phrase per bucket type: "3 general purpose buckets", "directory buckets not listed: …", "table buckets not read". */
-function typePhrases(ctx: PageContext, types: BucketTypeScope[]): string {
-  return types
-    .map((s) => {
-      const name = ctx.t(`details.scopeTypeName.${s.type}`);
-      const first = s.unlisted[0];
-      return ctx.t(`details.scopeType.${s.state}`, {
-        name,
-        count: s.inScope,
-        where: first?.where ?? '',
-        reason: first ? first.reason.split(':')[0] : '',
-        more: Math.max(0, s.unlisted.length - 1),
-      });
-    })
-    .join(ctx.t('details.listSeparator'));
+function typePhrases(ctx: PageContext, types: BucketTypeScope[]): string[] {
+  return types.map((s) => {
+    const name = ctx.t(`details.scopeTypeName.${s.type}`);
+    const first = s.unlisted[0];
+    return ctx.t(`details.scopeType.${s.state}`, {
+      name,
+      count: s.inScope,
+      where: first?.where ?? '',
+      reason: first ? first.reason.split(':')[0] : '',
+      more: Math.max(0, s.unlisted.length - 1),
+    });
+  });
 }
 
-function scopeText(ctx: PageContext): string {
+function scopeLine(ctx: PageContext): ItemLine {
   const { buckets, excludedBuckets, scope } = ctx.packet;
   const counts = {
     buckets: buckets.length,
@@ -131,23 +162,27 @@ function scopeText(ctx: PageContext): string {
     undetermined: ctx.packet.scopeUndetermined.length,
   };
   // Packets made before bucket types were counted keep the line they were issued with.
-  if (!scope) return ctx.t('details.scopeValue', counts);
-  return ctx.t('details.scopeTypesValue', { ...counts, types: typePhrases(ctx, scope.types) });
+  if (!scope) return { template: () => ctx.t('details.scopeValue', counts), items: [], separator: '', more: () => '' };
+  return {
+    template: (types) => ctx.t('details.scopeTypesValue', { ...counts, types }),
+    items: typePhrases(ctx, scope.types),
+    separator: ctx.t('details.listSeparator'),
+    more: moreOn(ctx, 'buckets'),
+  };
 }
 
 /**
- * As many missing-evidence items as fit two lines, then "and N more". Each item names its scope
- * (bucket or source), the source and the reason; when even one item is too long, it is cut and
- * the "and N more" still shows.
+ * As many missing-evidence items as fit, then "and N more". Each item names its scope (bucket or
+ * source), the source and the reason; an item is never cut.
  */
-function missingLines(ctx: PageContext, width: number): string[] {
+function missingLines(ctx: PageContext, width: number, maxLines: number): string[] {
   const missing = ctx.packet.completeness.missing;
   const measure = measurer(ctx.doc, TYPE.detail);
   if (missing.length === 0) return wrapLines(cleanText(ctx.t('details.missingNone')), width, 1, measure);
   const separator = ctx.t('details.listSeparator');
   // Only the items whose joined width could fill the lines twice over are worded and tried: the
   // rest can only be counted, so the cost stays the same for ten items or ten thousand.
-  const room = 2 * width * MISSING_LINES;
+  const room = 2 * width * maxLines;
   const items: string[] = [];
   for (let used = 0, i = 0; i < missing.length && used <= room; i++) {
     const m = missing[i]!;
@@ -157,13 +192,14 @@ function missingLines(ctx: PageContext, width: number): string[] {
     items.push(item);
     used += measure(cleanText(item + separator));
   }
-  const suffixFor = (shown: number) =>
-    shown < missing.length ? separator + ctx.t('details.missingMore', { count: missing.length - shown }) : '';
-  for (let shown = items.length; shown >= 1; shown--) {
-    const text = cleanText(items.slice(0, shown).join(separator) + suffixFor(shown));
-    if (fitsInLines(text, width, MISSING_LINES, measure)) return wrapLines(text, width, MISSING_LINES, measure);
-  }
-  return wrapWithSuffix(cleanText(items[0] ?? ''), cleanText(suffixFor(1)), width, MISSING_LINES, measure);
+  const line: ItemLine = {
+    template: (list) => list,
+    items,
+    total: missing.length,
+    separator,
+    more: (count) => ctx.t('details.missingMore', { count }),
+  };
+  return fitItems(line, width, maxLines, measure);
 }
 
 /** "access logs: access logs: 883 records" reads as a stutter: the label goes when the text starts with it. */
@@ -172,13 +208,18 @@ function labelled(ctx: PageContext, labelKey: string, text: string): string {
   return text.toLowerCase().startsWith(label.toLowerCase()) ? text : ctx.t('details.sourceItem', { label, text });
 }
 
-function sourcesText(ctx: PageContext): string {
+function sourcesLine(ctx: PageContext): ItemLine {
   const s = ctx.packet.sources;
-  return ctx.t('details.sourcesValue', {
-    inventory: labelled(ctx, 'details.sourceInventory', s.inventory),
-    accessLogs: labelled(ctx, 'details.sourceAccessLogs', s.accessLogs),
-    cloudTrail: labelled(ctx, 'details.sourceCloudTrail', s.cloudTrail),
-  });
+  return {
+    template: (list) => list,
+    items: [
+      labelled(ctx, 'details.sourceInventory', s.inventory),
+      labelled(ctx, 'details.sourceAccessLogs', s.accessLogs),
+      labelled(ctx, 'details.sourceCloudTrail', s.cloudTrail),
+    ],
+    separator: ctx.t('details.sourceSeparator'),
+    more: moreOn(ctx, 'sources'),
+  };
 }
 
 /** `lineCap`: most lines any one paragraph may take (the compact plan allows one). */
@@ -208,8 +249,11 @@ function sectionLines(ctx: PageContext, row: SectionRow, width: number, lineCap 
       const text = cleanText(p.text);
       if (fitsInLines(text, width, p.maxLines, measure)) return wrapLines(text, width, p.maxLines, measure);
     }
+    // Not even one name per list fits: cut between the paragraph's whole items, saying how many are left out.
     const p = paragraphAt(1, i);
-    return wrapLines(cleanText(p.text), width, p.maxLines, measure);
+    return p.cut
+      ? fitItems(p.cut, width, p.maxLines, measure)
+      : wrapLines(cleanText(p.text), width, p.maxLines, measure);
   });
 }
 
@@ -235,9 +279,9 @@ function gridSections(ctx: PageContext): SectionKey[] {
   });
 }
 
-function custodyRows(ctx: PageContext, wrap: (text: string, maxLines: number) => string[]): DetailRow[] {
+function custodyRows(ctx: PageContext, fit: (line: ItemLine, maxLines: number) => string[]): DetailRow[] {
   const line = custodyLine(ctx);
-  return line === undefined ? [] : [{ label: ctx.t('details.custody'), lines: wrap(line, 1) }];
+  return line === undefined ? [] : [growingRow(ctx.t('details.custody'), 1, (n) => fit(line, n))];
 }
 
 export interface DetailsPlan {
@@ -253,23 +297,29 @@ const COMPACT_LEADING = 11.5;
 /**
  * What the small print says. `compact` is for a full page: each log paragraph, the sources and
  * the exceptions state keep to one line and drift names one item, so the controls and the top
- * findings keep their rows. Missing evidence keeps its two lines either way.
+ * findings keep their rows. Missing evidence keeps its two lines either way. Rows that were cut take
+ * lines back when the page has room (growDetails).
  */
 export function planDetails(ctx: PageContext, compact = false): DetailsPlan {
   const width = ctx.geometry.contentWidth - LABEL_WIDTH;
-  const wrap = (text: string, maxLines: number) =>
-    wrapLines(cleanText(text), width, maxLines, measurer(ctx.doc, TYPE.detail));
-  const rows = [
+  const measure = measurer(ctx.doc, TYPE.detail);
+  const wrap = (text: string, maxLines: number) => wrapLines(cleanText(text), width, maxLines, measure);
+  const fit = (line: ItemLine, maxLines: number) => fitItems(line, width, maxLines, measure);
+  const keys = keysLine(ctx);
+  const scope = scopeLine(ctx);
+  const sources = sourcesLine(ctx);
+  const rows: DetailRow[] = [
     ...governanceRows(ctx, width, compact),
-    { label: ctx.t('details.keys'), lines: wrap(keysText(ctx), 1) },
-    ...custodyRows(ctx, wrap),
-    ...SECTION_ROWS.map((row) => ({
-      label: ctx.t(`later.${row.key}`),
-      lines: sectionLines(ctx, row, width, compact ? 1 : Infinity),
-    })),
-    { label: ctx.t('details.scope'), lines: wrap(scopeText(ctx), ctx.packet.scope ? 2 : 1) },
-    { label: ctx.t('details.missing'), lines: missingLines(ctx, width) },
-    { label: ctx.t('details.sources'), lines: wrap(sourcesText(ctx), compact ? 1 : 2) },
+    growingRow(ctx.t('details.keys'), 1, (n) => fit(keys, n)),
+    ...custodyRows(ctx, fit),
+    ...SECTION_ROWS.map((row) =>
+      compact
+        ? growingRow(ctx.t(`later.${row.key}`), 1, (cap) => sectionLines(ctx, row, width, cap))
+        : { label: ctx.t(`later.${row.key}`), lines: sectionLines(ctx, row, width) },
+    ),
+    growingRow(ctx.t('details.scope'), ctx.packet.scope ? 2 : 1, (n) => fit(scope, n)),
+    growingRow(ctx.t('details.missing'), MISSING_LINES, (n) => missingLines(ctx, width, n)),
+    growingRow(ctx.t('details.sources'), compact ? 1 : 2, (n) => fit(sources, n)),
   ];
   // A grid cell whose text would be cut in its half of the line gets a row of its own instead, where
   // it has the whole width and a second line: "(account 22…" told the reader nothing.
@@ -283,7 +333,7 @@ export function planDetails(ctx: PageContext, compact = false): DetailsPlan {
   };
   const ownRows = grid
     .filter((key) => !fitsCell(key))
-    .map((key) => ({ label: ctx.t(`later.${key}`), lines: wrap(laterText(ctx, ctx.packet.sections[key]), 2) }));
+    .map((key) => growingRow(ctx.t(`later.${key}`), 2, (n) => wrap(laterText(ctx, ctx.packet.sections[key]), n)));
   return {
     rows: [...rows, ...ownRows],
     grid: grid.filter(fitsCell),
@@ -313,6 +363,29 @@ function laterText(ctx: PageContext, section: Packet['sections'][SectionKey]): s
 const LATER_COLUMNS = 2;
 const GRID_GAP = 16;
 const gridRows = (plan: DetailsPlan) => Math.ceil(plan.grid.length / LATER_COLUMNS);
+
+/**
+ * The plan with the rows that were cut given more lines while `spare` points of the page are free:
+ * free space is used before anything is left out. Each step grows the row that costs the fewest
+ * lines (the first on the page among equals), so one long row does not take the room of several.
+ */
+export function growDetails(plan: DetailsPlan, spare: number): DetailsPlan {
+  const lines = (row: DetailRow) => Math.max(1, row.lines.length);
+  const rows = [...plan.rows];
+  let left = spare;
+  for (;;) {
+    let best: { at: number; row: DetailRow; cost: number } | undefined;
+    rows.forEach((row, at) => {
+      const next = row.grow?.();
+      if (!next) return;
+      const cost = (lines(next) - lines(row)) * plan.leading;
+      if (cost > 0 && cost <= left + 0.01 && (!best || cost < best.cost)) best = { at, row: next, cost };
+    });
+    if (!best) return { ...plan, rows };
+    rows[best.at] = best.row;
+    left -= best.cost;
+  }
+}
 
 export function detailsHeight(plan: DetailsPlan): number {
   const lines = plan.rows.reduce((n, r) => n + Math.max(1, r.lines.length), 0);

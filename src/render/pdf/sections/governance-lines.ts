@@ -10,9 +10,18 @@ import { measurer } from '../draw.js';
 import { formatInstant, formatMonth } from '../format.js';
 import { TYPE } from '../layout.js';
 import { shortKey } from '../names.js';
-import { fitEnd, fitMiddle, fitsInLines, cleanText, wrapLines, type Measure } from '../text-fit.js';
+import {
+  fitEnd,
+  fitItems,
+  fitMiddle,
+  fitsInLines,
+  cleanText,
+  wrapLines,
+  type ItemLine,
+  type Measure,
+} from '../text-fit.js';
 import type { PageContext } from './context.js';
-import { ownAccounts } from './log-lines.js';
+import { moreOn, ownAccounts } from './log-lines.js';
 
 /** Drift items named on the page (one when compact); the workbook has every one. */
 const DRIFT_ITEMS = 2;
@@ -121,7 +130,8 @@ function unique(values: Array<string | undefined>): string[] {
   return [...new Set(values.filter((v): v is string => v !== undefined && v !== ''))];
 }
 
-function registerStateText(ctx: PageContext, s: Evaluated, limit: number): string {
+/** The register's state, one part per kind of entry (open, expired, invalid), each list with at most `limit` names. */
+function registerStateParts(ctx: PageContext, s: Evaluated, limit: number): string[] {
   const open = s.entries.filter((e) => OPEN.has(e.status));
   const of = (status: ExceptionRow['status']) => s.entries.filter((e) => e.status === status);
   const withOwner = (e: ExceptionRow) =>
@@ -164,12 +174,28 @@ function registerStateText(ctx: PageContext, s: Evaluated, limit: number): strin
         ),
       }),
     );
-  return ctx.t('governance.exceptionsLine', { parts: parts.join(ctx.t('details.paragraphSeparator')) });
+  return parts;
 }
 
-function expiringText(ctx: PageContext, s: Evaluated, limit: number): string {
+function registerStateText(ctx: PageContext, s: Evaluated, limit: number): string {
+  return ctx.t('governance.exceptionsLine', {
+    parts: registerStateParts(ctx, s, limit).join(ctx.t('details.paragraphSeparator')),
+  });
+}
+
+/** The state cut between whole parts, when not even one name per list lets it fit. */
+function registerStateCut(ctx: PageContext, s: Evaluated): ItemLine {
+  return {
+    template: (parts) => ctx.t('governance.exceptionsLine', { parts }),
+    items: registerStateParts(ctx, s, 1),
+    separator: ctx.t('details.paragraphSeparator'),
+    more: moreOn(ctx, 'exceptions'),
+  };
+}
+
+function expiringItems(ctx: PageContext, s: Evaluated): string[] {
   const byId = new Map(s.entries.map((e) => [e.id, e]));
-  const items = s.expiringWithin30Days.flatMap((id) => {
+  return s.expiringWithin30Days.flatMap((id) => {
     const e = byId.get(id);
     return e
       ? [
@@ -182,21 +208,39 @@ function expiringText(ctx: PageContext, s: Evaluated, limit: number): string {
         ]
       : [];
   });
+}
+
+function expiringText(ctx: PageContext, s: Evaluated, limit: number): string {
+  const items = expiringItems(ctx, s);
   return items.length > 0
     ? ctx.t('governance.expiring', { count: items.length, list: listOf(ctx, items, limit) })
     : ctx.t('governance.expiringNone');
 }
 
+/** The expiring entries cut between whole entries, when not even one lets the line fit. */
+function expiringCut(ctx: PageContext, s: Evaluated): ItemLine | undefined {
+  const items = expiringItems(ctx, s);
+  if (items.length === 0) return undefined;
+  return {
+    template: (list) => ctx.t('governance.expiring', { count: items.length, list }),
+    items,
+    separator: ctx.t('logs.itemSeparator'),
+    more: moreOn(ctx, 'exceptions'),
+  };
+}
+
 /**
  * Lines of text that fit `maxLines`, with lists shortened from MAX_LIST_ITEMS names down to one;
- * only when even one name per list does not fit is a second line (`orLines`) taken, then the end cut.
+ * only when even one name per list does not fit is a second line (`orLines`) taken, then the line is
+ * cut between the whole items of `cut`, saying how many it leaves out.
  */
 function fitted(
   ctx: PageContext,
   text: (limit: number) => string,
   width: number,
   maxLines: number,
-  orLines?: number,
+  orLines: number | undefined,
+  cut: ItemLine | undefined,
 ): string[] {
   const m = measure(ctx);
   for (const lines of orLines ? [maxLines, orLines] : [maxLines]) {
@@ -205,7 +249,8 @@ function fitted(
       if (out) return out;
     }
   }
-  return wrapLines(cleanText(text(1)), width, orLines ?? maxLines, m);
+  const lines = orLines ?? maxLines;
+  return cut ? fitItems(cut, width, lines, m) : wrapLines(cleanText(text(1)), width, lines, m);
 }
 
 export function exceptionLines(
@@ -223,6 +268,13 @@ export function exceptionLines(
     `${registerStateText(ctx, s, limit)}${ctx.t('details.paragraphSeparator')}${expiringText(ctx, s, limit)}`;
   const one = whole(joined(MAX_LIST_ITEMS), width, 1, m);
   if (one) return one;
-  const state = fitted(ctx, (limit) => registerStateText(ctx, s, limit), width, 1, compact ? undefined : 2);
-  return [...state, ...fitted(ctx, (limit) => expiringText(ctx, s, limit), width, 1)];
+  const state = fitted(
+    ctx,
+    (limit) => registerStateText(ctx, s, limit),
+    width,
+    1,
+    compact ? undefined : 2,
+    registerStateCut(ctx, s),
+  );
+  return [...state, ...fitted(ctx, (limit) => expiringText(ctx, s, limit), width, 1, undefined, expiringCut(ctx, s))];
 }

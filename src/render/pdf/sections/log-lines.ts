@@ -2,7 +2,9 @@
  * Summaries of the log sections for the small print, two lines each: denied uploads (count, per
  * source, top buckets; then which source covered which buckets) and key usage (calls and unexpected
  * principals; then key-management events). Each line is built for a number of names per list, so
- * the caller can shrink the lists until it fits, and every list that is cut says "+N more".
+ * the caller can shrink the lists until it fits, and every list that is cut says "+N more". A paragraph
+ * that does not fit even with one name per list is cut between whole items (its `cut`), and says how
+ * many it leaves out and on which workbook sheet they are.
  */
 import type {
   CoverageStatement,
@@ -15,13 +17,23 @@ import { measurer } from '../draw.js';
 import { formatInstant } from '../format.js';
 import { TYPE } from '../layout.js';
 import { shortKey, shortPrincipal } from '../names.js';
-import { fitMiddle, cleanText } from '../text-fit.js';
+import { fitMiddle, cleanText, type ItemLine } from '../text-fit.js';
 import type { PageContext } from './context.js';
 
 /** Text for the small print and the most lines it may wrap to. */
 export interface Paragraph {
   text: string;
   maxLines: number;
+  /** Its top-level list, to cut between whole items when the text does not fit even with one name per list. */
+  cut?: ItemLine;
+}
+
+/** Names shown, at most, when a paragraph is cut between whole items. */
+const CUT_ITEMS = 3;
+
+/** "+3 more — see workbook sheet Denied uploads": what a cut leaves out and where it is. */
+export function moreOn(ctx: PageContext, sheet: string): (count: number) => string {
+  return (count) => ctx.t(`details.more.${sheet}`, { count });
 }
 
 /** Widest a single name (bucket, principal) may be inside a summary: narrower as lists shrink. */
@@ -122,20 +134,39 @@ export function deniedUploadsLines(ctx: PageContext, s: DeniedUploadsCollected, 
       );
     }
   }
+  const bucketCount = (b: DeniedUploadsCollected['byBucket'][number]) =>
+    ctx.t('logs.bucketCount', { bucket: name(b.bucket), count: b.count });
+  const deniedText = (buckets: string) =>
+    ctx.t(s.total === 0 ? 'details.deniedNone' : 'details.deniedValue', {
+      total: s.total,
+      buckets,
+      sources: sourceCounts.join(ctx.t('logs.itemSeparator')),
+    });
+  const coverageText = (list: string) => ctx.t('details.deniedCoverage', { coverage: list });
   return [
     {
-      text: ctx.t(s.total === 0 ? 'details.deniedNone' : 'details.deniedValue', {
-        total: s.total,
-        // Two buckets at most: the page names where it happened, the workbook has the full list.
-        buckets: listOf(ctx, s.byBucket, Math.min(limit, 2), (b) =>
-          ctx.t('logs.bucketCount', { bucket: name(b.bucket), count: b.count }),
-        ),
-        sources: sourceCounts.join(ctx.t('logs.itemSeparator')),
-      }),
+      // Two buckets at most: the page names where it happened, the workbook has the full list.
+      text: deniedText(listOf(ctx, s.byBucket, Math.min(limit, 2), bucketCount)),
       maxLines: 1,
+      cut: {
+        template: deniedText,
+        items: s.byBucket.slice(0, 2).map(bucketCount),
+        total: s.byBucket.length,
+        separator: ctx.t('logs.itemSeparator'),
+        more: moreOn(ctx, 'deniedUploads'),
+      },
     },
     // Gaps in coverage are missing evidence: they get a second line rather than an ellipsis.
-    { text: ctx.t('details.deniedCoverage', { coverage: coverage.join(ctx.t('logs.sourceSeparator')) }), maxLines: 2 },
+    {
+      text: coverageText(coverage.join(ctx.t('logs.sourceSeparator'))),
+      maxLines: 2,
+      cut: {
+        template: coverageText,
+        items: coverage,
+        separator: ctx.t('logs.sourceSeparator'),
+        more: moreOn(ctx, 'deniedUploads'),
+      },
+    },
   ];
 }
 
@@ -167,15 +198,14 @@ export function keyUsageLines(ctx: PageContext, s: KeyUsageCollected, limit: num
       operations: u.operations.join('/'),
     });
   const unchecked = s.keys.filter((k) => !k.expectationConfigured).length;
-  let principals: string;
-  if (s.keys.length > 0 && unchecked === s.keys.length) principals = ctx.t('logs.unexpectedNotChecked');
-  else {
-    principals =
+  const principalsWith = (list: string) => {
+    if (s.keys.length > 0 && unchecked === s.keys.length) return ctx.t('logs.unexpectedNotChecked');
+    const principals =
       unexpected.length > 0
-        ? ctx.t('logs.unexpected', { count: unexpected.length, list: listOf(ctx, unexpected, limit, unexpectedItem) })
+        ? ctx.t('logs.unexpected', { count: unexpected.length, list })
         : ctx.t('logs.unexpectedNone');
-    if (unchecked > 0) principals += ctx.t('logs.uncheckedKeys', { count: unchecked });
-  }
+    return unchecked > 0 ? principals + ctx.t('logs.uncheckedKeys', { count: unchecked }) : principals;
+  };
 
   const events = sortedEvents(s.keys.flatMap((k) => k.managementEvents.map((e) => ({ ...e, keyArn: k.keyArn }))));
   const locale = ctx.t('locale');
@@ -187,21 +217,38 @@ export function keyUsageLines(ctx: PageContext, s: KeyUsageCollected, limit: num
       day: formatInstant(e.time, packet.tenant.timeZone, ctx.t('format.day'), locale),
       error: e.errorCode ?? '',
     });
-  const changes =
-    events.length > 0
-      ? ctx.t('logs.events', { count: events.length, list: listOf(ctx, events, limit, eventItem) })
-      : ctx.t('logs.eventsNone');
+  const changesWith = (list: string) =>
+    events.length > 0 ? ctx.t('logs.events', { count: events.length, list }) : ctx.t('logs.eventsNone');
+  const usageWith = (list: string) =>
+    ctx.t('details.keyUsageValue', {
+      calls: s.totals.calls,
+      keys: single ? keyName(single.keyArn) : ctx.t('logs.keyCount', { count: s.keys.length }),
+      failures: s.totals.failures,
+      principals: principalsWith(list),
+    });
   return [
     {
-      text: ctx.t('details.keyUsageValue', {
-        calls: s.totals.calls,
-        keys: single ? keyName(single.keyArn) : ctx.t('logs.keyCount', { count: s.keys.length }),
-        failures: s.totals.failures,
-        principals,
-      }),
+      text: usageWith(listOf(ctx, unexpected, limit, unexpectedItem)),
       // Unexpected principals are the point of this row: a second line before any is cut.
       maxLines: 2,
+      cut: {
+        template: usageWith,
+        items: unexpected.slice(0, CUT_ITEMS).map(unexpectedItem),
+        total: unexpected.length,
+        separator: ctx.t('logs.itemSeparator'),
+        more: moreOn(ctx, 'keyUsage'),
+      },
     },
-    { text: changes, maxLines: 2 },
+    {
+      text: changesWith(listOf(ctx, events, limit, eventItem)),
+      maxLines: 2,
+      cut: {
+        template: changesWith,
+        items: events.slice(0, CUT_ITEMS).map(eventItem),
+        total: events.length,
+        separator: ctx.t('logs.itemSeparator'),
+        more: moreOn(ctx, 'keyEvents'),
+      },
+    },
   ];
 }
