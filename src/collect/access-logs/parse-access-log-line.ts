@@ -21,38 +21,41 @@ const QUOTE = 34;
 const BACKSLASH = 92;
 const OPEN_BRACKET = 91;
 
-/** Splits `line` into fields; false (with `bounds.error`) when the line is not well formed. */
-export function splitAccessLogLine(line: string, bounds: FieldBounds): boolean {
-  const len = line.length;
-  let pos = 0;
+/**
+ * Splits the line at [from, to) of `text` (default the whole of it) into fields; false (with
+ * `bounds.error`) when the line is not well formed. Bounds are offsets into `text`, so a reader can
+ * split the lines of a whole file without cutting each one out first.
+ */
+export function splitAccessLogLine(text: string, bounds: FieldBounds, from = 0, to = text.length): boolean {
+  let pos = from;
   let n = 0;
-  while (pos < len) {
+  while (pos < to) {
     if (n === MAX_FIELDS) return fail(bounds, `more than ${MAX_FIELDS} fields`);
-    const c = line.charCodeAt(pos);
+    const c = text.charCodeAt(pos);
     let start: number;
     let end: number;
     let next: number;
     if (c === QUOTE) {
       start = pos + 1;
-      end = line.indexOf('"', start);
-      while (end > 0 && line.charCodeAt(end - 1) === BACKSLASH) end = line.indexOf('"', end + 1);
-      if (end < 0) return fail(bounds, `unterminated quoted field ${n + 1}`);
+      end = text.indexOf('"', start);
+      while (end >= 0 && end < to && text.charCodeAt(end - 1) === BACKSLASH) end = text.indexOf('"', end + 1);
+      if (end < 0 || end >= to) return fail(bounds, `unterminated quoted field ${n + 1}`);
       next = end + 1;
     } else if (c === OPEN_BRACKET) {
       start = pos + 1;
-      end = line.indexOf(']', start);
-      if (end < 0) return fail(bounds, `unterminated bracketed field ${n + 1}`);
+      end = text.indexOf(']', start);
+      if (end < 0 || end >= to) return fail(bounds, `unterminated bracketed field ${n + 1}`);
       next = end + 1;
     } else {
       start = pos;
-      end = line.indexOf(' ', pos);
-      if (end < 0) end = len;
+      end = text.indexOf(' ', pos);
+      if (end < 0 || end > to) end = to;
       next = end;
     }
     bounds.start[n] = start;
     bounds.end[n] = end;
     n++;
-    if (next < len && line.charCodeAt(next) !== SPACE) return fail(bounds, `no space after field ${n}`);
+    if (next < to && text.charCodeAt(next) !== SPACE) return fail(bounds, `no space after field ${n}`);
     pos = next + 1;
   }
   bounds.count = n;
@@ -66,20 +69,14 @@ function fail(bounds: FieldBounds, message: string): false {
   return false;
 }
 
-const MONTHS: Readonly<Record<string, number>> = {
-  Jan: 0,
-  Feb: 1,
-  Mar: 2,
-  Apr: 3,
-  May: 4,
-  Jun: 5,
-  Jul: 6,
-  Aug: 7,
-  Sep: 8,
-  Oct: 9,
-  Nov: 10,
-  Dec: 11,
-};
+const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Three UTF-16 code units as one number: a month name looked up without cutting it out of the line. */
+const threeChars = (a: number, b: number, c: number): number => a * 2 ** 32 + b * 2 ** 16 + c;
+
+const MONTHS: ReadonlyMap<number, number> = new Map(
+  MONTH_NAMES.map((m, i) => [threeChars(m.charCodeAt(0), m.charCodeAt(1), m.charCodeAt(2)), i]),
+);
 
 function twoDigits(s: string, at: number): number {
   const a = s.charCodeAt(at) - 48;
@@ -95,7 +92,7 @@ export function parseLogTime(line: string, start: number, end: number): number {
   if (end - start !== 26) return NaN;
   const s = start;
   const day = twoDigits(line, s);
-  const month = MONTHS[line.slice(s + 3, s + 6)];
+  const month = MONTHS.get(threeChars(line.charCodeAt(s + 3), line.charCodeAt(s + 4), line.charCodeAt(s + 5)));
   const year = twoDigits(line, s + 7) * 100 + twoDigits(line, s + 9);
   const hour = twoDigits(line, s + 12);
   const minute = twoDigits(line, s + 15);

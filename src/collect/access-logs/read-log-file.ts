@@ -20,7 +20,20 @@ export async function readWholeLogFile(tree: TreeReader, path: string): Promise<
     chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   }
   const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-  return isGzip(raw) ? gunzipAsync(raw, { chunkSize: 1024 * 1024 }) : raw;
+  return isGzip(raw) ? gunzipAsync(raw, { chunkSize: outputChunkSize(raw) }) : raw;
+}
+
+const MIN_CHUNK = 64 * 1024;
+const MAX_CHUNK = 32 * 1024 * 1024;
+
+/**
+ * A gzip member ends with its uncompressed size (mod 2^32): gunzipping into one chunk that size
+ * spares copying the chunks into one buffer at the end. It is only a hint (a file of several
+ * members, or a hostile one, may say anything), so it is bounded and a wrong one costs only copies.
+ */
+function outputChunkSize(gz: Buffer): number {
+  const said = gz.length >= 18 ? gz.readUInt32LE(gz.length - 4) + 1 : MIN_CHUNK;
+  return Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, said));
 }
 
 /** UTF-8 text of a (possibly gzipped) file, chunk by chunk, for files too large to hold whole. */

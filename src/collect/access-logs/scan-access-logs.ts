@@ -12,6 +12,7 @@ import {
   streamLogFileText,
 } from './read-log-file.js';
 import { SkippedLines } from './skipped-lines.js';
+import { logText } from './log-text.js';
 import { UPLOAD_OPERATIONS } from '../../evidence/upload-operations.js';
 import { fileBatches } from '../workers/batches.js';
 import { sharedScanPool, type ScanPool } from '../workers/pool.js';
@@ -173,7 +174,7 @@ export async function readAccessLogFiles(
         return;
       }
       part.filesRead++;
-      lines.readText(f.path, loaded.value.toString('utf8'));
+      lines.readText(f.path, logText(loaded.value));
     },
   );
   for (const f of files.filter((e) => e.size > WHOLE_FILE_LIMIT)) {
@@ -203,12 +204,17 @@ export async function readAccessLogFiles(
   return part;
 }
 
+/** Whether field `i` of the line just split is exactly `value` (compared in place). */
+function fieldIs(text: string, b: FieldBounds, i: number, value: string): boolean {
+  return b.end[i]! - b.start[i]! === value.length && text.startsWith(value, b.start[i]);
+}
+
 /** The per-line hot path: split, filter by time and bucket, count, and keep the denied uploads. */
 class AccessLogLineReader {
   private readonly bounds = new FieldBounds();
   private readonly detailBounds = new FieldBounds();
   private readonly dayOf: (ms: number) => string;
-  private lastBucket = '';
+  private lastBucket: string | undefined;
   private lastDays: Record<string, number> | undefined;
   private lastBucketIncluded = true;
 
@@ -237,24 +243,24 @@ class AccessLogLineReader {
       const start = pos;
       pos = nl + 1;
       if (end === start) continue;
-      const line = text.slice(start, end);
-      if (!splitAccessLogLine(line, b)) {
+      // Fields are read where they lie in `text`: a line is cut out only when it is kept.
+      if (!splitAccessLogLine(text, b, start, end)) {
         this.skipped.add(file, lineNo, b.error);
         continue;
       }
-      const ms = parseLogTime(line, b.start[2]!, b.end[2]!);
+      const ms = parseLogTime(text, b.start[2]!, b.end[2]!);
       if (Number.isNaN(ms)) {
         this.skipped.add(
           file,
           lineNo,
-          `time "${line.slice(b.start[2], b.end[2])}" is not [dd/Mon/yyyy:HH:MM:SS ±hhmm]`,
+          `time "${text.slice(b.start[2], b.end[2])}" is not [dd/Mon/yyyy:HH:MM:SS ±hhmm]`,
         );
         continue;
       }
       this.scan.recordsRead++;
       if (ms < this.startMs || ms >= this.endMs) continue;
-      const bucket = line.slice(b.start[1], b.end[1]);
-      if (bucket !== this.lastBucket) {
+      if (!this.sameBucket(text, b.start[1]!, b.end[1]!)) {
+        const bucket = text.slice(b.start[1], b.end[1]);
         this.lastBucket = bucket;
         this.lastBucketIncluded = this.includeBucket ? this.includeBucket(bucket) : true;
         this.lastDays = this.lastBucketIncluded ? (this.scan.byBucketDay[bucket] ??= {}) : undefined;
@@ -263,11 +269,17 @@ class AccessLogLineReader {
       this.scan.recordsInPeriod++;
       const day = this.dayOf(ms);
       this.lastDays![day] = (this.lastDays![day] ?? 0) + 1;
-      if (!UPLOAD_OPERATIONS.has(line.slice(b.start[6], b.end[6]))) continue;
-      if (line.slice(b.start[9], b.end[9]) !== '403' || line.slice(b.start[10], b.end[10]) !== 'AccessDenied') continue;
-      this.keepDenied(file, lineNo, line);
+      if (!fieldIs(text, b, 9, '403') || !fieldIs(text, b, 10, 'AccessDenied')) continue;
+      if (!UPLOAD_OPERATIONS.has(text.slice(b.start[6], b.end[6]))) continue;
+      this.keepDenied(file, lineNo, text.slice(start, end));
     }
     return lineNo;
+  }
+
+  /** Whether the field at [start, end) of `text` is the bucket of the line before. */
+  private sameBucket(text: string, start: number, end: number): boolean {
+    const last = this.lastBucket;
+    return last !== undefined && end - start === last.length && text.startsWith(last, start);
   }
 
   private keepDenied(file: string, lineNo: number, line: string): void {

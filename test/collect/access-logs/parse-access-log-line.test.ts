@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseAccessLogLine, parseLogTime } from '../../../src/collect/access-logs/parse-access-log-line.js';
+import {
+  FieldBounds,
+  parseAccessLogLine,
+  parseLogTime,
+  splitAccessLogLine,
+} from '../../../src/collect/access-logs/parse-access-log-line.js';
 
 const OWNER = '6e3f9b2c4a1d8e7f0b5c3a9d2e4f6a8b1c3d5e7f9a0b2c4d6e8f0a1b3c5d7e9f';
 
@@ -88,5 +93,50 @@ describe('parseAccessLogLine', () => {
   it('applies the time zone offset of the log time', () => {
     const line = '01/Oct/2026:02:00:00 +0200';
     expect(new Date(parseLogTime(line, 0, line.length)).toISOString()).toBe('2026-10-01T00:00:00.000Z');
+  });
+
+  it('reads every month name and no other: a wrong case or a near miss is not a time', () => {
+    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    months.forEach((m, i) => {
+      const line = `15/${m}/2026:10:20:30 +0000`;
+      expect(parseLogTime(line, 0, line.length)).toBe(Date.UTC(2026, i, 15, 10, 20, 30));
+    });
+    for (const m of ['jan', 'JAN', 'Jam', 'Ja ', 'Dez']) {
+      const line = `15/${m}/2026:10:20:30 +0000`;
+      expect(parseLogTime(line, 0, line.length)).toBeNaN();
+    }
+  });
+});
+
+describe('splitAccessLogLine over a range of a longer text', () => {
+  const line = `${OWNER} acme [01/Oct/2026:00:00:00 +0000] 1.2.3.4 - R1 REST.PUT.OBJECT k "PUT /k HTTP/1.1" 403 AccessDenied 1 - 1 - "-" "ua x"`;
+
+  it('gives bounds inside the text, the same fields as the line alone', () => {
+    const text = `first line\n${line}\nlast "line"`;
+    const from = text.indexOf(OWNER);
+    const b = new FieldBounds();
+    expect(splitAccessLogLine(text, b, from, from + line.length)).toBe(true);
+    expect(b.count).toBe(17);
+    const fields = Array.from({ length: b.count }, (_, i) => text.slice(b.start[i], b.end[i]));
+    const alone = new FieldBounds();
+    expect(splitAccessLogLine(line, alone)).toBe(true);
+    expect(fields).toEqual(Array.from({ length: alone.count }, (_, i) => line.slice(alone.start[i], alone.end[i])));
+    expect(fields[1]).toBe('acme');
+    expect(fields[2]).toBe('01/Oct/2026:00:00:00 +0000');
+    expect(fields[16]).toBe('ua x');
+  });
+
+  it('does not close a quote or a bracket, nor end a field, with what follows the range', () => {
+    const b = new FieldBounds();
+    const cutQuote = line.slice(0, line.length - 1);
+    expect(splitAccessLogLine(`${cutQuote}\n"next"`, b, 0, cutQuote.length)).toBe(false);
+    expect(b.error).toBe('unterminated quoted field 17');
+    const cutBracket = `${OWNER} acme [01/Oct/2026:00:00:00`;
+    expect(splitAccessLogLine(`${cutBracket}\n+0000] x`, b, 0, cutBracket.length)).toBe(false);
+    expect(b.error).toBe('unterminated bracketed field 3');
+    const text = `${line} extra\nmore`;
+    expect(splitAccessLogLine(text, b, 0, line.length + 6)).toBe(true);
+    expect(b.count).toBe(18);
+    expect(text.slice(b.start[17], b.end[17])).toBe('extra');
   });
 });
