@@ -29,6 +29,8 @@ export class ColumnChunkValues {
     private readonly page: Int32Array,
     private readonly at: Int32Array,
     private readonly flags: Int8Array | undefined,
+    /** Only some rows' values, decoded (the rest null): a chunk read for a few rows. */
+    private readonly only?: Map<number, unknown>,
   ) {
     this.views = pages.map((p) => new DataView(p.buffer, p.byteOffset, p.byteLength));
   }
@@ -76,6 +78,7 @@ export class ColumnChunkValues {
 
   /** The row's value as hyparquet's plain decoding gives it (before logical types), or null. */
   raw(row: number): unknown {
+    if (this.only) return this.only.get(row) ?? null;
     if (this.flags) return this.flags[row]! < 0 ? null : this.flags[row] === 1;
     const at = this.at[row]!;
     if (at < 0) return null;
@@ -94,11 +97,25 @@ export function decodeColumnChunk(
   bytes: Uint8Array,
   rows: number,
   decoder: ChunkDecoder,
+  wanted?: Uint8Array,
 ): ColumnChunkValues | undefined {
   const isBoolean = decoder.type === 'BOOLEAN';
+  // For a few wanted rows (the listed ones), their values are decoded at once and no page is kept.
+  const only = wanted && !isBoolean ? new Map<number, unknown>() : undefined;
   const pages: Uint8Array[] = [];
-  const page = new Int32Array(isBoolean ? 0 : rows);
-  const at = new Int32Array(isBoolean ? 0 : rows);
+  const page = new Int32Array(isBoolean || only ? 0 : rows);
+  const at = new Int32Array(isBoolean || only ? 0 : rows);
+  const keep = (p: Uint8Array): number => {
+    pages.push(p);
+    return pages.length - 1;
+  };
+  // A copy, so that a kept value does not hold its whole page.
+  const valueAt = (p: Uint8Array, offset: number): unknown => {
+    const view = new DataView(p.buffer, p.byteOffset, p.byteLength);
+    const v: unknown = readPlain({ view, offset }, decoder.type, 1, decoder.typeLength)[0];
+    return v instanceof Uint8Array ? v.slice() : v;
+  };
+  let dictionaryBytes: Uint8Array | undefined;
   const flags = isBoolean ? new Int8Array(rows) : undefined;
   let dictionaryPage = -1;
   let dictionary: Int32Array | undefined;
@@ -120,7 +137,8 @@ export function decodeColumnChunk(
       const count = header.dictionary_page_header?.num_values ?? 0;
       const values = decompressPage(compressed, header.uncompressed_page_size, decoder.codec, decoder.compressors);
       dictionary = plainOffsets(values, decoder, count);
-      dictionaryPage = pages.push(values) - 1;
+      dictionaryBytes = values;
+      dictionaryPage = only ? -1 : keep(values);
       continue;
     }
     if (header.type !== 'DATA_PAGE' && header.type !== 'DATA_PAGE_V2') continue; // index pages
@@ -135,6 +153,11 @@ export function decodeColumnChunk(
       if (!h) throw new Error('a data page has no data page header');
       count = h.num_values;
       encoding = h.encoding;
+      if (only && !anyWanted(wanted!, row, count)) {
+        if (row + count > rows) throw new Error(`the pages hold more than the row group's ${rows} rows`);
+        row += count;
+        continue;
+      }
       values = decompressPage(compressed, header.uncompressed_page_size, decoder.codec, decoder.compressors);
       valuesReader = { view: new DataView(values.buffer, values.byteOffset, values.byteLength), offset: 0 };
       if (decoder.optional) {
@@ -166,17 +189,22 @@ export function decodeColumnChunk(
     let nonNull = count;
     if (present) for (let i = 0; i < count; i++) if (present[i] !== 1) nonNull--;
 
-    const pageIndex = pages.push(values) - 1;
     if (encoding === 'PLAIN' && !isBoolean) {
       const offsets = plainOffsets(values, decoder, nonNull, valuesReader.offset);
+      const pageIndex = only ? -1 : keep(values);
       let k = 0;
       for (let i = 0; i < count; i++, row++) {
         if (present && present[i] !== 1) {
-          at[row] = -1;
+          if (!only) at[row] = -1;
+          continue;
+        }
+        const offset = offsets[k++]!;
+        if (only) {
+          if (wanted![row] === 1) only.set(row, valueAt(values, offset));
           continue;
         }
         page[row] = pageIndex;
-        at[row] = offsets[k++]!;
+        at[row] = offset;
       }
     } else if (isBoolean && (encoding === 'PLAIN' || encoding === 'RLE')) {
       const bits = new Uint8Array(nonNull);
@@ -198,12 +226,16 @@ export function decodeColumnChunk(
       let k = 0;
       for (let i = 0; i < count; i++, row++) {
         if (present && present[i] !== 1) {
-          at[row] = -1;
+          if (!only) at[row] = -1;
           continue;
         }
         const index = indices[k++]!;
         if (index < 0 || index >= dictionary.length) {
           throw new Error(`dictionary index ${index} is outside its ${dictionary.length} values`);
+        }
+        if (only) {
+          if (wanted![row] === 1) only.set(row, valueAt(dictionaryBytes!, dictionary[index]!));
+          continue;
         }
         page[row] = dictionaryPage;
         at[row] = dictionary[index]!;
@@ -212,7 +244,13 @@ export function decodeColumnChunk(
       return undefined;
     }
   }
-  return new ColumnChunkValues(decoder, pages, page, at, flags);
+  return new ColumnChunkValues(decoder, pages, page, at, flags, only);
+}
+
+function anyWanted(wanted: Uint8Array, from: number, count: number): boolean {
+  const end = Math.min(wanted.length, from + count);
+  for (let i = from; i < end; i++) if (wanted[i] === 1) return true;
+  return false;
 }
 
 /** Where each of `count` plain-encoded values starts in `bytes` (from `offset`); throws if they do not fit. */

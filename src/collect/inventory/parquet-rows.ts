@@ -117,10 +117,10 @@ async function countGroupByColumns(
 ): Promise<'counted' | 'stopped' | 'not-columnar'> {
   const fields = new Map(schema.children.map((c) => [c.element.name, c]));
   const chunks: Partial<Record<Column, ColumnChunkValues>> = {};
-  const load = async (names: readonly Column[]): Promise<boolean> => {
+  const load = async (names: readonly Column[], wanted?: Uint8Array): Promise<boolean> => {
     for (const name of names) {
       if (!present.includes(name) || chunks[name]) continue;
-      const decoded = await readChunk(file, group, groupRows, fields.get(name)!);
+      const decoded = await readChunk(file, group, groupRows, fields.get(name)!, wanted);
       if (!decoded) return false;
       chunks[name] = decoded;
     }
@@ -139,6 +139,7 @@ async function countGroupByColumns(
   let lastBucketOther = 0;
   let lastStatus = -2;
   let lastStatusIndex = 0;
+  const wanted = new Uint8Array(groupRows);
   let needsTexts = false;
   for (let i = 0; i < groupRows; i++) {
     if (bucket) {
@@ -162,9 +163,11 @@ async function countGroupByColumns(
       (deleted[i] === 0 && (size[i]! < 0 || lastStatusIndex === NOT_SSE || lastStatusIndex === STATUS_UNKNOWN))
     ) {
       needsTexts = true;
+      wanted[i] = 1;
     }
   }
-  if (needsTexts && !(await load(present))) return 'not-columnar';
+  // The other columns only for the rows listed or reported.
+  if (needsTexts && !(await load(present, wanted))) return 'not-columnar';
 
   const current = new ColumnRow(rows.bucket, chunks, schema);
   for (let i = 0; i < groupRows; i++) {
@@ -208,6 +211,7 @@ async function readChunk(
   group: RowGroup,
   groupRows: number,
   field: SchemaTree,
+  wanted?: Uint8Array,
 ): Promise<ColumnChunkValues | undefined> {
   const element = field.element;
   const chunk = group.columns.find(
@@ -225,13 +229,18 @@ async function readChunk(
   }
   const bytes = new Uint8Array(await file.slice(start, end));
   if (bytes.length !== end - start) throw new Error(`the ${element.name} column chunk could not be read whole`);
-  return decodeColumnChunk(bytes, groupRows, {
-    type: element.type,
-    typeLength: element.type_length,
-    codec: meta.codec,
-    optional: element.repetition_type !== 'REQUIRED',
-    compressors,
-  });
+  return decodeColumnChunk(
+    bytes,
+    groupRows,
+    {
+      type: element.type,
+      typeLength: element.type_length,
+      codec: meta.codec,
+      optional: element.repetition_type !== 'REQUIRED',
+      compressors,
+    },
+    wanted,
+  );
 }
 
 /**
