@@ -1,5 +1,6 @@
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import type { TransformOptions } from 'node:stream';
+import { createGunzip, type ZlibOptions } from 'node:zlib';
 import type { InventoryDataFile, InventoryProblem } from '../../evidence/inventory.js';
 import type { TreeReader } from '../tree/index.js';
 import { checkAgainstManifest, manifestHashing, openDataFile, unlistedProblems } from './data-file-source.js';
@@ -11,11 +12,21 @@ import { DataFileRows, type ColumnLayout, type InventoryTotals } from './tally.j
 
 export const MAX_PROBLEMS_PER_FILE = 20;
 const GUNZIP_CHUNK = 256 * 1024;
+/**
+ * How far gunzip may inflate ahead of the scanner. Its default (16 KiB, less than one chunk) makes
+ * every chunk wait until the scanner has taken the one before, so the two never overlap.
+ */
+const GUNZIP_AHEAD = 4 * GUNZIP_CHUNK;
+// zlib's streams take a Transform's options; its typings list only zlib's own.
+const GUNZIP_OPTIONS: ZlibOptions & Pick<TransformOptions, 'readableHighWaterMark'> = {
+  chunkSize: GUNZIP_CHUNK,
+  readableHighWaterMark: GUNZIP_AHEAD,
+};
 
 /**
  * Reads one gzipped CSV data file in a single pass: the compressed bytes are hashed (MD5, checked
  * against the manifest) on their way into gunzip, which runs on the libuv pool while the scanner
- * works on the previous chunk here.
+ * works on the chunks it inflated before.
  */
 export async function readDataFile(args: {
   tree: TreeReader;
@@ -42,27 +53,22 @@ export async function readDataFile(args: {
   // pipeline() reports an error thrown by the last stage as an AbortError, so keep the original.
   let sinkError: unknown;
   try {
-    await pipeline(
-      source,
-      hashing.transform,
-      createGunzip({ chunkSize: GUNZIP_CHUNK }),
-      async (csv: AsyncIterable<Buffer>) => {
-        try {
-          for await (const chunk of csv) {
-            scanner.push(chunk);
-            if (rows.problemCount > MAX_PROBLEMS_PER_FILE) {
-              stoppedEarly = true;
-              throw new Error('too many problems');
-            }
-            if (totals.unencrypted.needsFlush) await totals.unencrypted.flush();
+    await pipeline(source, hashing.transform, createGunzip(GUNZIP_OPTIONS), async (csv: AsyncIterable<Buffer>) => {
+      try {
+        for await (const chunk of csv) {
+          scanner.push(chunk);
+          if (rows.problemCount > MAX_PROBLEMS_PER_FILE) {
+            stoppedEarly = true;
+            throw new Error('too many problems');
           }
-          scanner.end();
-        } catch (err) {
-          sinkError = err;
-          throw err;
+          if (totals.unencrypted.needsFlush) await totals.unencrypted.flush();
         }
-      },
-    );
+        scanner.end();
+      } catch (err) {
+        sinkError = err;
+        throw err;
+      }
+    });
     complete = true;
   } catch (caught) {
     const err = sinkError ?? caught;
