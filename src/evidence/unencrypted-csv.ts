@@ -72,8 +72,13 @@ export async function* readUnencryptedCsv(path: string): AsyncGenerator<Unencryp
   if (header) throw new Error(`${path}: empty file, no header`);
 }
 
-/** General RFC 4180 record reader (quoted fields may hold commas, quotes and line breaks). */
-async function* csvRecords(stream: NodeJS.ReadableStream): AsyncGenerator<string[]> {
+/**
+ * General RFC 4180 record reader (quoted fields may hold commas, quotes and line breaks). Runs of
+ * plain text are taken as slices of the decoded chunk, not a character at a time: the lists it reads
+ * back run to hundreds of thousands of records. A CR outside quotes is dropped; text after a closing
+ * quote joins the field.
+ */
+export async function* csvRecords(stream: AsyncIterable<Buffer | string>): AsyncGenerator<string[]> {
   const decoder = new StringDecoder('utf8');
   let record: string[] = [];
   let field = '';
@@ -82,47 +87,65 @@ async function* csvRecords(stream: NodeJS.ReadableStream): AsyncGenerator<string
   let fieldStarted = false;
 
   const chunks = async function* (): AsyncGenerator<string> {
-    for await (const chunk of stream) yield decoder.write(chunk);
+    for await (const chunk of stream) yield typeof chunk === 'string' ? chunk : decoder.write(chunk);
     yield decoder.end();
   };
   for await (const text of chunks()) {
     const out: string[][] = [];
-    for (let i = 0; i < text.length; i++) {
-      const ch = text[i]!;
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
       if (inQuotes) {
         if (quotePending) {
           quotePending = false;
-          if (ch === '"') {
+          if (text.charCodeAt(i) === QUOTE) {
             field += '"';
+            i++;
             continue;
           }
-          inQuotes = false; // the quote closed the field; fall through to the separator handling
-        } else if (ch === '"') {
-          quotePending = true;
-          continue;
+          inQuotes = false; // the quote closed the field; the separator handling below takes this character
         } else {
-          field += ch;
+          const close = text.indexOf('"', i);
+          if (close < 0) {
+            field += text.slice(i);
+            break;
+          }
+          field += text.slice(i, close);
+          quotePending = true;
+          i = close + 1;
           continue;
         }
       }
-      if (ch === ',') {
+      const c = text.charCodeAt(i);
+      if (c === COMMA) {
         record.push(field);
         field = '';
         fieldStarted = false;
-      } else if (ch === '\n') {
+        i++;
+      } else if (c === LF) {
         record.push(field);
         out.push(record);
         record = [];
         field = '';
         fieldStarted = false;
-      } else if (ch === '\r') {
-        // CRLF: the LF ends the record
-      } else if (ch === '"' && !fieldStarted) {
+        i++;
+      } else if (c === CR) {
+        i++; // CRLF: the LF ends the record
+      } else if (c === QUOTE && !fieldStarted) {
         inQuotes = true;
         fieldStarted = true;
+        i++;
       } else {
-        field += ch;
+        // Plain text up to the next separator; a quote inside it is a character like any other.
+        let end = i + 1;
+        while (end < n) {
+          const d = text.charCodeAt(end);
+          if (d === COMMA || d === LF || d === CR) break;
+          end++;
+        }
+        field += text.slice(i, end);
         fieldStarted = true;
+        i = end;
       }
     }
     yield* out;
@@ -134,3 +157,8 @@ async function* csvRecords(stream: NodeJS.ReadableStream): AsyncGenerator<string
     yield record;
   }
 }
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const LF = 0x0a;
+const CR = 0x0d;

@@ -46,12 +46,35 @@ export function utcDaysAround(startUtc: string, endUtc: string, marginDays: numb
  * an instant, so the caller keeps the text instead of inventing a date.
  */
 export function wallClock(iso: string, timeZone: string): Date | undefined {
+  // The shape inventories and the tool's own records use, read without luxon's general ISO parser
+  // (a workbook may list 10,000 of them); anything else, or a field out of range, goes the long way.
+  const m = UTC_INSTANT.exec(iso);
+  if (m) {
+    const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+    if (month >= 1 && month <= 12 && hour <= 23 && minute <= 59 && second <= 59 && new Date(ms).getUTCDate() === day) {
+      if (timeZone === 'UTC') return new Date(ms);
+      const local = DateTime.fromMillis(ms, { zone: timeZone });
+      if (!local.isValid) return undefined;
+      return new Date(Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second));
+    }
+  }
   const t = DateTime.fromISO(iso, { zone: 'utc' });
   if (!t.isValid) return undefined;
   const local = t.setZone(timeZone);
   if (!local.isValid) return undefined;
   return new Date(Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second));
 }
+
+/** YYYY-MM-DDThh:mm:ss[.fff]Z from year 1000 on (Date.UTC reads years below 100 as 19xx). */
+const UTC_INSTANT = /^([1-9]\d{3})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,3})?Z$/;
 
 /** A calendar day ("2026-10-05") as a spreadsheet date; undefined when it is not one. */
 export function calendarDay(day: string): Date | undefined {

@@ -2,7 +2,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readUnencryptedCsv, unencryptedCsvLine, type UnencryptedRow } from '../../src/evidence/unencrypted-csv.js';
+import { Readable } from 'node:stream';
+import {
+  csvRecords,
+  readUnencryptedCsv,
+  unencryptedCsvLine,
+  type UnencryptedRow,
+} from '../../src/evidence/unencrypted-csv.js';
 import { UNENCRYPTED_CSV_HEADER } from '../../src/format/unencrypted-columns.js';
 
 let dir: string;
@@ -55,5 +61,49 @@ describe('unencrypted objects CSV', () => {
     const file = path.join(dir, 'bad.csv');
     await writeFile(file, 'key,size\nk,1\n');
     await expect(readAll(file)).rejects.toThrow('header is not bucket,key,version_id');
+  });
+});
+
+/** The records of `text` fed to the reader in pieces of `piece` bytes (UTF-8 characters split too). */
+async function records(text: string, piece = 1 << 16): Promise<string[][]> {
+  const bytes = Buffer.from(text, 'utf8');
+  const parts: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += piece) parts.push(bytes.subarray(i, i + piece));
+  const out: string[][] = [];
+  for await (const r of csvRecords(Readable.from(parts))) out.push(r);
+  return out;
+}
+
+describe('csvRecords: the RFC 4180 reader', () => {
+  const text =
+    'bucket,key,size\r\n' +
+    'b,"a,b ""quoted"" c",12\r\n' +
+    'b,,0\n' +
+    'b,"two\r\nlines",\r\n' +
+    'b,tenant%2F2026%2F10%2Fevents+1.json,7\r\n' +
+    'b,caf\u00e9/\u6771\u4eac/\ud83d\ude00,3';
+  const expected = [
+    ['bucket', 'key', 'size'],
+    ['b', 'a,b "quoted" c', '12'],
+    ['b', '', '0'],
+    ['b', 'two\r\nlines', ''],
+    ['b', 'tenant%2F2026%2F10%2Fevents+1.json', '7'],
+    ['b', 'caf\u00e9/\u6771\u4eac/\ud83d\ude00', '3'],
+  ];
+
+  it('quoted commas, doubled quotes, empty fields, CRLF and LF, a quoted line break, no final line end', async () => {
+    expect(await records(text)).toEqual(expected);
+  });
+
+  it('gives the same records whichever byte the chunks break at', async () => {
+    for (const piece of [1, 2, 3, 5, 7, 13]) expect(await records(text, piece)).toEqual(expected);
+  });
+
+  it('keeps a quote inside unquoted text and text after a closing quote', async () => {
+    expect(await records('a"b,"x"y,""\n')).toEqual([['a"b', 'xy', '']]);
+  });
+
+  it('refuses a quoted field left open at the end', async () => {
+    await expect(records('a,"open\n')).rejects.toThrow('quoted field not closed before the end of the file');
   });
 });

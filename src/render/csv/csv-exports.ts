@@ -10,19 +10,29 @@ import { complianceCsvRecords } from './compliance-csv.js';
 import { writeLogExports } from './log-exports.js';
 import { complianceCsvPath } from '../framework-rows.js';
 
+/** Lines are gathered and written in pieces of about this many characters: one write per line costs more than the line. */
+const WRITE_AT = 64 * 1024;
+
 class CsvFile {
   private readonly tmp: string;
   private readonly out;
+  private pending = '';
   constructor(private readonly file: string) {
     this.tmp = `${file}.tmp-${process.pid}`;
     this.out = createWriteStream(this.tmp);
   }
   async row(values: readonly CsvValue[]): Promise<void> {
     // Exports are opened in spreadsheets: formula starts neutralised as the workbook's cells are (OWASP).
-    const line = csvRecord(values);
-    if (!this.out.write(line)) await once(this.out, 'drain');
+    this.pending += csvRecord(values);
+    if (this.pending.length >= WRITE_AT) await this.flush();
+  }
+  private async flush(): Promise<void> {
+    const data = this.pending;
+    this.pending = '';
+    if (data !== '' && !this.out.write(data)) await once(this.out, 'drain');
   }
   async close(): Promise<void> {
+    await this.flush();
     this.out.end();
     await once(this.out, 'finish');
     await rename(this.tmp, this.file);
