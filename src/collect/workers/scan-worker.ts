@@ -1,24 +1,24 @@
 /**
  * The entry of a scan worker thread (see pool.ts): runs each task it is sent and posts the result
- * back with the task's id. A task that throws is answered with its error, never dropped.
+ * back with the task's id. A task that throws is answered with its error, never dropped. Each kind's
+ * reader is loaded when its first task comes: a worker reading inventory data files does not load
+ * the CloudTrail and access-log readers (a few hundred ms of each worker's start).
  */
 import { parentPort } from 'node:worker_threads';
-import { runAccessLogTask } from '../access-logs/access-log-task.js';
 import type { AccessLogFilesTask } from '../access-logs/scan-access-logs.js';
-import { runCloudTrailTask } from '../cloudtrail/cloudtrail-task.js';
 import type { CloudTrailFilesTask } from '../cloudtrail/scan-cloudtrail.js';
-import { runDataFileTask, type DataFileTask } from '../inventory/data-file-task.js';
+import type { DataFileTask } from '../inventory/data-file-task.js';
 
 type Task = DataFileTask | AccessLogFilesTask | CloudTrailFilesTask;
 
 async function run(task: Task): Promise<unknown> {
   switch (task.kind) {
     case 'inventory-data-file':
-      return runDataFileTask(task);
+      return (await import('../inventory/data-file-task.js')).runDataFileTask(task);
     case 'access-log-files':
-      return runAccessLogTask(task);
+      return (await import('../access-logs/access-log-task.js')).runAccessLogTask(task);
     case 'cloudtrail-files':
-      return runCloudTrailTask(task);
+      return (await import('../cloudtrail/cloudtrail-task.js')).runCloudTrailTask(task);
   }
 }
 
