@@ -10,6 +10,7 @@
  * after it (they were collected from its results), with a notice. A run that ends normally removes
  * its tenants' checkpoints, so the next run collects afresh.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, open, readFile, rm, rmdir, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { TOOL } from '../tool.js';
@@ -212,7 +213,9 @@ export class TenantCheckpoints {
     try {
       for (let i = 0; i < changed.length; i += FILES_AT_ONCE) {
         const batch = changed.slice(i, i + FILES_AT_ONCE);
-        const contents = await Promise.all(batch.map((f) => readFile(path.join(staging, ...f.path.split('/')))));
+        // Read synchronously: thousands of small files, each four thread-pool trips (open, stat, read,
+        // close) through the promise API: 13,000 files took ~0.6-1 s of CPU that way, ~0.15 s like this.
+        const contents = batch.map((f) => readFileSync(path.join(staging, ...f.path.split('/'))));
         batch.forEach((f, j) => files.push({ path: f.path, sha256: sha256(contents[j]!), size: contents[j]!.length }));
         await pack.write(Buffer.concat(contents));
       }

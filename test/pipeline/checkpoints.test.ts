@@ -1,9 +1,15 @@
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TenantCheckpoints } from '../../src/pipeline/checkpoints.js';
+
+vi.mock('node:fs', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs')>();
+  return { ...real, readFileSync: vi.fn(real.readFileSync) };
+});
 
 let root: string;
 const scope = { tenant: 'acme', period: '2026-10', configSha256: 'c'.repeat(64) };
@@ -89,6 +95,21 @@ describe('TenantCheckpoints', () => {
       'logs.json',
       'logs.pack',
     ]);
+  });
+
+  it('reads each file it packs once, and only the files new since the last checkpoint', async () => {
+    const staging = path.join(root, 'staging-1');
+    const cp = TenantCheckpoints.at(path.join(root, 'out'), scope);
+    for (let i = 0; i < 40; i++) put(staging, `evidence/accounts/1/s3/b${i}/get-bucket-encryption.json`, `{"i":${i}}`);
+    const readsUnder = (dir: string) =>
+      vi.mocked(fs.readFileSync).mock.calls.filter(([f]) => String(f).startsWith(dir + path.sep)).length;
+    vi.mocked(fs.readFileSync).mockClear();
+    await cp.save('accounts', staging, clock);
+    expect(readsUnder(staging)).toBe(40);
+    put(staging, 'evidence/logs/cloudtrail.json', '{"files":3}');
+    vi.mocked(fs.readFileSync).mockClear();
+    await cp.save('logs', staging, clock);
+    expect(readsUnder(staging)).toBe(1);
   });
 
   it('restores every source into a new staging folder, as collected', async () => {
