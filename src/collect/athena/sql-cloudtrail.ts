@@ -6,7 +6,11 @@ import { SkippedLines } from '../access-logs/skipped-lines.js';
 import { KmsTallies } from '../cloudtrail/kms-tallies.js';
 import { findTrailFolders } from '../cloudtrail/cloudtrail-paths.js';
 import { keyArnsOf, managementDetail } from '../cloudtrail/kms-events.js';
-import { CloudTrailRecordReader, type KmsEventIdWatch, type KmsEventSummary } from '../cloudtrail/record-reader.js';
+import {
+  CloudTrailRecordReader,
+  type KmsEventIdWatch,
+  type KmsManagementSummary,
+} from '../cloudtrail/record-reader.js';
 import { bucketOfS3Event, keyOfS3Event, sseHeaderOf, transportOf } from '../cloudtrail/s3-events.js';
 import { emptyCloudTrailScan } from '../cloudtrail/scan-cloudtrail.js';
 import type { TreeReader } from '../tree/tree.js';
@@ -115,7 +119,7 @@ async function fill(scan: CloudTrailScan, args: Parameters<typeof scanCloudTrail
   );
   reader.addFound({
     denied: denied.map((row) => deniedOf(row, base)),
-    kmsEvents: management.map(managementOf),
+    management: management.map(managementOf),
   });
 
   const tallies = new KmsTallies();
@@ -232,7 +236,7 @@ function keyRecord(row: SqlRow, requestParameters?: Record<string, unknown>): Cl
   });
 }
 
-function managementOf(row: SqlRow): KmsEventSummary {
+function managementOf(row: SqlRow): KmsManagementSummary {
   const r: CloudTrailRecord = {
     ...keyRecord(row, jsonObject(row.requestparameters) ?? {}),
     eventName: row.eventname ?? '',
@@ -242,7 +246,6 @@ function managementOf(row: SqlRow): KmsEventSummary {
   const detail = managementDetail(r);
   const time = new Date(num(row.epoch_ms)).toISOString();
   return {
-    crypto: false,
     ...(row.eventid ? { eventId: row.eventid } : {}),
     records: (keys.length > 0 ? keys : ['unknown']).map((keyArn) => ({
       keyArn,

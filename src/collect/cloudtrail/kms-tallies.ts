@@ -3,6 +3,9 @@ import { compareKmsTallies, type KmsCallTally } from '../../evidence/log-scans.j
 /** What one or more KMS calls share: one tally per key, principal, operation, day and bucket. */
 export type KmsCallGroup = Pick<KmsCallTally, 'keyArn' | 'principal' | 'kind' | 'operation' | 'day' | 'bucket'>;
 
+/** An open tally, as this.tally() hands it out (counted only through this.count()). */
+export type KmsTally = object;
+
 interface OpenTally extends KmsCallTally {
   viaSet: Set<string>;
   firstMs: number;
@@ -15,6 +18,11 @@ export class KmsTallies {
 
   /** Adds `calls` calls of one group made between `firstMs` and `lastMs`; failed ones carry their error code. */
   add(group: KmsCallGroup, calls: number, firstMs: number, lastMs: number, errorCode?: string, via?: string): void {
+    this.count(this.tally(group), calls, firstMs, lastMs, errorCode, via);
+  }
+
+  /** The group's tally, opened (with no calls yet) the first time: for a reader that counts many calls of one group. */
+  tally(group: KmsCallGroup): KmsTally {
     const id = `${group.keyArn}\t${group.principal}\t${group.operation}\t${group.day}\t${group.bucket}`;
     let t = this.open.get(id);
     if (!t) {
@@ -27,11 +35,17 @@ export class KmsTallies {
         firstSeen: '',
         lastSeen: '',
         viaSet: new Set(),
-        firstMs,
-        lastMs,
+        firstMs: Infinity,
+        lastMs: -Infinity,
       };
       this.open.set(id, t);
     }
+    return t;
+  }
+
+  /** Adds `calls` calls to a tally of this.tally(). */
+  count(tally: KmsTally, calls: number, firstMs: number, lastMs: number, errorCode?: string, via?: string): void {
+    const t = tally as OpenTally;
     t.calls += calls;
     if (errorCode) {
       t.failures += calls;

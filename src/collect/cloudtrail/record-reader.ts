@@ -18,8 +18,8 @@ import {
   UPLOAD_EVENT_NAMES,
 } from './s3-events.js';
 import type { CloudTrailDeniedUpload, CloudTrailScan, KmsManagementRecord } from '../../evidence/log-scans.js';
-import type { ResolvedPrincipal } from '../../evidence/principal.js';
-import { KmsTallies } from './kms-tallies.js';
+import { KmsTallies, type KmsTally } from './kms-tallies.js';
+import { KmsEventBatchBuilder, type KmsEventBatch } from './kms-event-batch.js';
 
 /**
  * KMS event ids fetched another way (LookupEvents): those this reader counts are added to `seen`, so
@@ -31,24 +31,13 @@ export interface KmsEventIdWatch {
 }
 
 /**
- * A KMS event as the reader counts it, before it is checked against the events already counted:
- * plain data, so a worker thread can read files and the scan add its events up in file order.
+ * A key-management event as found elsewhere (the Athena engine's rows), for addFound: plain data,
+ * checked like the reader's own against the events already counted.
  */
-export type KmsEventSummary =
-  | {
-      crypto: true;
-      eventId?: string;
-      ms: number;
-      operation: string;
-      day: string;
-      bucket: string;
-      keyArns: string[];
-      principal: string;
-      kind: ResolvedPrincipal['kind'];
-      via?: string;
-      errorCode?: string;
-    }
-  | { crypto: false; eventId?: string; records: KmsManagementRecord[] };
+export interface KmsManagementSummary {
+  eventId?: string;
+  records: KmsManagementRecord[];
+}
 
 /**
  * What reading some files found that depends on what other files hold (the same event delivered
@@ -56,13 +45,14 @@ export type KmsEventSummary =
  */
 export interface CloudTrailFound {
   denied: CloudTrailDeniedUpload[];
-  kmsEvents: KmsEventSummary[];
+  kms: KmsEventBatch;
 }
 
 /**
  * Turns CloudTrail records (of trail files or LookupEvents) into a scan's denied uploads, S3
- * coverage and KMS tallies: `readRecords` per batch, then `finish` once. Given `found`, it keeps
- * denied uploads and KMS events there, unchecked, for another reader's `addFound`.
+ * coverage and KMS tallies: `readRecords` per batch, then `finish` once. Denied uploads and KMS
+ * events are kept unchecked as read; `takeFound` hands them to another reader's `addFound` (a
+ * worker's files to the scan), or `finish` adds them to this reader's own scan.
  */
 export class CloudTrailRecordReader {
   private readonly startMs: number;
@@ -73,13 +63,15 @@ export class CloudTrailRecordReader {
   private readonly deniedEventIds = new Set<string>();
   /** KMS events by eventID: a record delivered twice (two trails, a file repeated) counts once. */
   private readonly kmsEventIds = new Set<string>();
+  /** What this reader has read and not yet added up or handed on. */
+  private denied: CloudTrailDeniedUpload[] = [];
+  private readonly kms = new KmsEventBatchBuilder();
 
   constructor(
     period: { startUtc: string; endUtc: string; timeZone: string },
     private readonly skipped: SkippedLines,
     private readonly scan: CloudTrailScan,
     private readonly watch?: KmsEventIdWatch,
-    private readonly found?: CloudTrailFound,
   ) {
     this.startMs = Date.parse(period.startUtc);
     this.endMs = Date.parse(period.endUtc);
@@ -120,9 +112,8 @@ export class CloudTrailRecordReader {
       days[day] = (days[day] ?? 0) + 1;
     }
     if (r.errorCode !== 'AccessDenied' || !UPLOAD_EVENT_NAMES.has(r.eventName!)) return;
-    if (!this.found && r.eventID && this.deniedEventIds.has(r.eventID)) return;
     const who = principalOf(r.userIdentity);
-    this.addDenied({
+    this.denied.push({
       requestId: r.requestID ?? null,
       eventId: r.eventID ?? null,
       time: new Date(ms).toISOString(),
@@ -149,19 +140,19 @@ export class CloudTrailRecordReader {
     const name = r.eventName!;
     const crypto = KMS_CRYPTO_OPERATIONS.has(name);
     if (!crypto && !KMS_MANAGEMENT_EVENTS.has(name)) return;
-    if (!this.found && r.eventID && this.kmsEventIds.has(r.eventID)) return;
-    const eventId = r.eventID ? { eventId: r.eventID } : {};
+    const eventId = r.eventID || undefined;
     const keys = keyArnsOf(r);
     const keyArns = keys.length > 0 ? keys : ['unknown'];
     const who = principalOf(r.userIdentity);
     if (!crypto) {
       const detail = managementDetail(r);
-      this.addKmsEvent({
-        crypto: false,
-        ...eventId,
-        records: keyArns.map((keyArn) => ({
+      const time = new Date(ms).toISOString();
+      this.kms.addManagement(
+        eventId,
+        ms,
+        keyArns.map((keyArn) => ({
           keyArn,
-          time: new Date(ms).toISOString(),
+          time,
           eventName: name,
           principal: who.principal,
           kind: who.kind,
@@ -171,35 +162,50 @@ export class CloudTrailRecordReader {
           ...(r.eventID ? { eventId: r.eventID } : {}),
           ...(detail ? { detail } : {}),
         })),
-      });
+      );
       return;
     }
-    this.addKmsEvent({
-      crypto: true,
-      ...eventId,
+    this.kms.addCall(
+      eventId,
       ms,
-      operation: name,
-      day: this.dayOf(ms),
-      bucket: bucketOfKmsEvent(r) ?? '',
-      keyArns,
-      principal: who.principal,
-      kind: who.kind,
-      ...(who.via ? { via: who.via } : {}),
-      ...(r.errorCode ? { errorCode: r.errorCode } : {}),
-    });
+      {
+        keyArns,
+        principal: who.principal,
+        kind: who.kind,
+        operation: name,
+        day: this.dayOf(ms),
+        bucket: bucketOfKmsEvent(r) ?? '',
+      },
+      r.errorCode || undefined,
+      who.via,
+    );
   }
 
-  /** Another reader's finds, read after everything this one has read (so after its files). */
-  addFound(found: CloudTrailFound): void {
+  /** What this reader has read since it started or was last asked, unchecked, for another reader's `addFound`. */
+  takeFound(): CloudTrailFound {
+    const found = { denied: this.denied, kms: this.kms.take() };
+    this.denied = [];
+    return found;
+  }
+
+  /**
+   * Another reader's finds, read after everything this one has added up: each denied upload and
+   * KMS event whose eventID was already counted is left out.
+   */
+  addFound(found: {
+    denied: readonly CloudTrailDeniedUpload[];
+    kms?: KmsEventBatch;
+    management?: readonly KmsManagementSummary[];
+  }): void {
     for (const d of found.denied) this.addDenied(d);
-    for (const e of found.kmsEvents) this.addKmsEvent(e);
+    if (found.kms) this.addKmsEvents(found.kms);
+    for (const m of found.management ?? [])
+      this.addKmsEvent(m.eventId, () => {
+        for (const record of m.records) this.scan.kmsManagementEvents.push(record);
+      });
   }
 
   private addDenied(d: CloudTrailDeniedUpload): void {
-    if (this.found) {
-      this.found.denied.push(d);
-      return;
-    }
     if (d.eventId) {
       if (this.deniedEventIds.has(d.eventId)) return;
       this.deniedEventIds.add(d.eventId);
@@ -207,27 +213,51 @@ export class CloudTrailRecordReader {
     this.scan.denied.push(d);
   }
 
-  private addKmsEvent(e: KmsEventSummary): void {
-    if (this.found) {
-      this.found.kmsEvents.push(e);
-      return;
-    }
-    if (e.eventId) {
-      if (this.kmsEventIds.has(e.eventId)) return;
-      this.kmsEventIds.add(e.eventId);
+  /** Counts a KMS event not counted before (by eventID): `add` adds what it holds. */
+  private addKmsEvent(eventId: string | undefined, add: () => void): void {
+    if (eventId) {
+      if (this.kmsEventIds.has(eventId)) return;
+      this.kmsEventIds.add(eventId);
     }
     this.scan.kmsEvents++;
-    if (e.eventId && this.watch?.eventIds.has(e.eventId)) this.watch.seen.add(e.eventId);
-    if (!e.crypto) {
-      for (const record of e.records) this.scan.kmsManagementEvents.push(record);
-      return;
-    }
-    const { ms, day, bucket, principal, operation } = e;
-    for (const keyArn of e.keyArns)
-      this.tallies.add({ keyArn, principal, kind: e.kind, operation, day, bucket }, 1, ms, ms, e.errorCode, e.via);
+    if (eventId && this.watch?.eventIds.has(eventId)) this.watch.seen.add(eventId);
+    add();
   }
 
+  private addKmsEvents(batch: KmsEventBatch): void {
+    // Tallies of each call shape, opened at its first event counted.
+    const talliesOf: Array<KmsTally[] | undefined> = [];
+    for (let i = 0; i < batch.ids.length; i++) {
+      const id = batch.ids[i]!;
+      if (id !== '') {
+        if (this.kmsEventIds.has(id)) continue;
+        this.kmsEventIds.add(id);
+      }
+      this.scan.kmsEvents++;
+      if (id !== '' && this.watch?.eventIds.has(id)) this.watch.seen.add(id);
+      const s = batch.shape[i]!;
+      if (s < 0) {
+        for (const record of batch.management[-1 - s]!) this.scan.kmsManagementEvents.push(record);
+        continue;
+      }
+      let tallies = talliesOf[s];
+      if (!tallies) {
+        const { keyArns, principal, kind, operation, day, bucket } = batch.shapes[s]!;
+        tallies = keyArns.map((keyArn) => this.tallies.tally({ keyArn, principal, kind, operation, day, bucket }));
+        talliesOf[s] = tallies;
+      }
+      const ms = batch.ms[i]!;
+      const e = batch.errorCode[i]!;
+      const v = batch.via[i]!;
+      const errorCode = e < 0 ? undefined : batch.texts[e];
+      const via = v < 0 ? undefined : batch.texts[v];
+      for (const t of tallies) this.tallies.count(t, 1, ms, ms, errorCode, via);
+    }
+  }
+
+  /** Adds up what this reader read itself, then puts the scan's lists in their one order. */
   finish(): void {
+    if (this.denied.length > 0 || this.kms.size > 0) this.addFound(this.takeFound());
     this.scan.skipped = this.skipped.summary();
     this.scan.denied.sort((a, b) => a.epochMs - b.epochMs || ((a.eventId ?? '') < (b.eventId ?? '') ? -1 : 1));
     this.scan.kmsTallies = this.tallies.done();

@@ -7,6 +7,7 @@ import type { ReadLimits } from '../../util/confined-read.js';
 import { fileBatches } from '../workers/batches.js';
 import { sharedScanPool, type ScanPool } from '../workers/pool.js';
 import { dayFolder, findTrailFolders, isTrailLogFile } from './cloudtrail-paths.js';
+import { KmsEventBatchBuilder } from './kms-event-batch.js';
 import { CloudTrailRecordReader, type CloudTrailFound, type KmsEventIdWatch } from './record-reader.js';
 
 export interface ScanCloudTrailOptions {
@@ -155,7 +156,7 @@ function emptyPart(): CloudTrailPart {
     s3DataEventsByBucketDay: {},
     skipped: { count: 0, samples: [] },
     problems: [],
-    found: { denied: [], kmsEvents: [] },
+    found: { denied: [], kms: new KmsEventBatchBuilder().take() },
   };
 }
 
@@ -168,7 +169,7 @@ export async function readCloudTrailFiles(
   const scan = emptyCloudTrailScan(tree.description);
   const part = emptyPart();
   const skipped = new SkippedLines();
-  const reader = new CloudTrailRecordReader(options.period, skipped, scan, undefined, part.found);
+  const reader = new CloudTrailRecordReader(options.period, skipped, scan);
   await forEachPrefetched(
     files,
     options.prefetch ?? 3,
@@ -194,6 +195,7 @@ export async function readCloudTrailFiles(
       reader.readRecords(f.path, records);
     },
   );
+  part.found = reader.takeFound();
   part.recordsRead = scan.recordsRead;
   part.recordsInPeriod = scan.recordsInPeriod;
   part.s3DataEvents = scan.s3DataEvents;

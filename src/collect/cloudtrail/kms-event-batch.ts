@@ -1,0 +1,114 @@
+import type { KmsManagementRecord, PrincipalKind } from '../../evidence/log-scans.js';
+
+/** What KMS usage calls of one shape share: one tally per key named, for a principal, operation, day and bucket. */
+export interface KmsCallShape {
+  keyArns: string[];
+  principal: string;
+  kind: PrincipalKind;
+  operation: string;
+  day: string;
+  bucket: string;
+}
+
+/**
+ * KMS events as read, in reading order, not yet checked against the events read elsewhere (the same
+ * event delivered twice counts once): one entry per event in a few columns, the calls' shapes and
+ * texts listed once, so a worker hands back hundreds of thousands of events as a few arrays instead
+ * of an object each, and the scan adds them up in file order with a look-up per event.
+ */
+export interface KmsEventBatch {
+  /** Per event: its eventID, '' when it has none (then it is never taken for another). */
+  ids: string[];
+  /** Per event: a usage call's index in `shapes`, or -1 - i for the key-management event `management[i]`. */
+  shape: Int32Array;
+  /** Per event: its time (ms since the epoch). */
+  ms: Float64Array;
+  /** Per event: index in `texts` of its error code, -1 when it succeeded. */
+  errorCode: Int32Array;
+  /** Per event: index in `texts` of the service that called on the principal's behalf, -1 when none. */
+  via: Int32Array;
+  shapes: KmsCallShape[];
+  texts: string[];
+  /** A key-management event's records (one per key it concerns). */
+  management: KmsManagementRecord[][];
+}
+
+/** Collects KMS events into a KmsEventBatch, in the order they are added. */
+export class KmsEventBatchBuilder {
+  private ids: string[] = [];
+  private shape: number[] = [];
+  private ms: number[] = [];
+  private errorCode: number[] = [];
+  private via: number[] = [];
+  private shapes: KmsCallShape[] = [];
+  private readonly shapeIndex = new Map<string, number>();
+  private texts: string[] = [];
+  private readonly textIndex = new Map<string, number>();
+  private management: KmsManagementRecord[][] = [];
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  addCall(eventId: string | undefined, ms: number, call: KmsCallShape, errorCode?: string, via?: string): void {
+    // Each part's length goes first, so no two different shapes make the same key.
+    let key = `${call.keyArns.length}`;
+    for (const k of call.keyArns) key += `|${k.length}:${k}`;
+    key += `|${call.principal.length}:${call.principal}|${call.kind}|${call.operation.length}:${call.operation}|${call.day}|${call.bucket}`;
+    let s = this.shapeIndex.get(key);
+    if (s === undefined) {
+      s = this.shapes.length;
+      this.shapes.push(call);
+      this.shapeIndex.set(key, s);
+    }
+    this.push(eventId, s, ms, errorCode, via);
+  }
+
+  addManagement(eventId: string | undefined, ms: number, records: KmsManagementRecord[]): void {
+    this.management.push(records);
+    this.push(eventId, -this.management.length, ms, undefined, undefined);
+  }
+
+  private push(eventId: string | undefined, shape: number, ms: number, errorCode?: string, via?: string): void {
+    this.ids.push(eventId ?? '');
+    this.shape.push(shape);
+    this.ms.push(ms);
+    this.errorCode.push(errorCode ? this.text(errorCode) : -1);
+    this.via.push(via ? this.text(via) : -1);
+  }
+
+  private text(t: string): number {
+    let i = this.textIndex.get(t);
+    if (i === undefined) {
+      i = this.texts.length;
+      this.texts.push(t);
+      this.textIndex.set(t, i);
+    }
+    return i;
+  }
+
+  /** The batch so far; the builder starts over empty. */
+  take(): KmsEventBatch {
+    const batch: KmsEventBatch = {
+      ids: this.ids,
+      shape: Int32Array.from(this.shape),
+      ms: Float64Array.from(this.ms),
+      errorCode: Int32Array.from(this.errorCode),
+      via: Int32Array.from(this.via),
+      shapes: this.shapes,
+      texts: this.texts,
+      management: this.management,
+    };
+    this.ids = [];
+    this.shape = [];
+    this.ms = [];
+    this.errorCode = [];
+    this.via = [];
+    this.shapes = [];
+    this.shapeIndex.clear();
+    this.texts = [];
+    this.textIndex.clear();
+    this.management = [];
+    return batch;
+  }
+}
