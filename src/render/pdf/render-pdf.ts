@@ -78,8 +78,9 @@ interface Block {
  * Space by importance: the status and its reason, the tiles, every FAIL and NOT EVALUATED control
  * (never cut, on A4 or Letter), then the configured number of findings, then the small print and the
  * trend. Plans from the fullest to the leanest (full small print; compact small print; compact and
- * the trend chart left to the workbook); the first that shows every control and the configured
- * findings wins, else the one that shows the most (controls first, then findings). What room is left
+ * the trend chart left to the workbook; lean, when findings are still short); the first that shows
+ * every control and the configured findings wins, else the one that shows the most (controls first,
+ * then findings). What room is left
  * gives small-print lines that were cut another line (growDetails).
  */
 function planPage(
@@ -93,9 +94,9 @@ function planPage(
   const topFindings = opts.topFindings ?? 6;
   // Findings take one row per rule (and severity): the rows wanted are the groups, not the findings.
   const groups = findingGroupCount(base);
-  const plan = (compact: boolean, withoutTrendChart: boolean, must = mustShow) => {
+  const plan = (compact: boolean, withoutTrendChart: boolean, must = mustShow, lean = false) => {
     const ctx = withoutTrendChart ? { ...base, withoutTrendChart } : base;
-    const details = planDetails(ctx, compact);
+    const details = planDetails(ctx, compact, lean);
     const fixed = headerHeight() + statusHeight() + tilesHeight(ctx) + trendHeight(ctx) + detailsHeight(details);
     const heights = {
       controls: (count: number, rows: number) => controlsHeight(count, rows, footnote),
@@ -136,6 +137,17 @@ function planPage(
     const score = (p: ReturnType<typeof plan>) => p.budget.findingRows * 1000 + p.budget.controlRows;
     return score(b) > score(a) ? b : a;
   }, undefined);
+  // Findings come before the small print: when they are still short, the lean small print (log
+  // sections and the exceptions register on one line each, cut between whole items) is taken if it
+  // shows more of them; never for passing controls alone.
+  if (best && best.budget.findingRows < wantFindings) {
+    try {
+      const lean = plan(true, true, mustShow, true);
+      if (lean.budget.findingRows > best.budget.findingRows) return lean;
+    } catch {
+      // The lean plan fits no better: the best of the others stands.
+    }
+  }
   if (best) return best;
   // More FAIL and NOT EVALUATED controls than a page holds (dozens of controls): the leanest plan cuts
   // them too, and its "and N more" counts them; the workbook's Controls sheet lists every one.

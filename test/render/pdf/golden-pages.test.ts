@@ -130,6 +130,19 @@ describe("acme's demo page: what matters most is never cut", () => {
     expect(controls).toContain('and 3 more — see workbook sheet Controls');
   });
 
+  it('on Letter too: every FAIL control and the six finding rows; the small print gives way, each cut line counting what it leaves out', async () => {
+    const packet = demoPackets.get('acme')!;
+    const text = squash(pdfText(await renderStress(packet, 'LETTER')));
+    const controls = text.slice(text.indexOf('CONTROL'), text.indexOf('Top findings'));
+    expect(controls.match(/ FAIL\*? /g)).toHaveLength(5);
+    expect(text).toContain('by rule: 6 of 12 rules, 14 findings');
+    expect(text).toContain('Key usage +2 more — see workbook sheet Key usage');
+    expect(text).toContain('Denied uploads +2 more — see workbook sheet Denied uploads');
+    expect(text).toContain(
+      'Exceptions 2 open (owners: records-team@acme.example +1 more) · +2 more — see workbook sheet Exceptions',
+    );
+  }, 60_000);
+
   it('each control row whole: the result column as wide as its words, so title and scope need no ellipsis', () => {
     const text = squash(pdfText(pdfs.get('acme')!));
     const controls = text.slice(text.indexOf('CONTROL'), text.indexOf('Top findings'));

@@ -257,14 +257,33 @@ function sectionLines(ctx: PageContext, row: SectionRow, width: number, lineCap 
   });
 }
 
+/** Sheet of the workbook that lists what a section's row leaves out. */
+const SECTION_SHEET: Partial<Record<SectionKey, string>> = { keyUsage: 'keyUsage', deniedUploads: 'deniedUploads' };
+
+/**
+ * A section's paragraphs on one line (the lean plan), one name per list, cut between whole paragraphs:
+ * "19 distinct requests refused (…): acme-web-assets 14 · +1 more — see workbook sheet Denied uploads".
+ */
+function sectionLine(ctx: PageContext, row: SectionRow, width: number): string[] {
+  const paragraphs = row.lines(ctx, 1);
+  if (!Array.isArray(paragraphs)) return sectionLines(ctx, row, width, 1);
+  const line: ItemLine = {
+    template: (list) => list,
+    items: paragraphs.map((p) => p.text),
+    separator: ctx.t('details.paragraphSeparator'),
+    more: moreOn(ctx, SECTION_SHEET[row.key] ?? 'sources'),
+  };
+  return fitItems(line, width, 1, measurer(ctx.doc, TYPE.detail));
+}
+
 /** Drift and exceptions rows, when the packet has them (not collected: a grid cell instead). */
-function governanceRows(ctx: PageContext, width: number, compact: boolean): DetailRow[] {
+function governanceRows(ctx: PageContext, width: number, compact: boolean, lean: boolean): DetailRow[] {
   const { drift, exceptions } = ctx.packet.sections;
   const rows: DetailRow[] = [];
   if (drift.state !== 'not_collected')
     rows.push({ label: ctx.t('later.drift'), lines: driftLines(ctx, drift, width, compact) });
   if (exceptions.state !== 'not_collected')
-    rows.push({ label: ctx.t('later.exceptions'), lines: exceptionLines(ctx, exceptions, width, compact) });
+    rows.push({ label: ctx.t('later.exceptions'), lines: exceptionLines(ctx, exceptions, width, compact, lean) });
   return rows;
 }
 
@@ -300,7 +319,7 @@ const COMPACT_LEADING = 11.5;
  * findings keep their rows. Missing evidence keeps its two lines either way. Rows that were cut take
  * lines back when the page has room (growDetails).
  */
-export function planDetails(ctx: PageContext, compact = false): DetailsPlan {
+export function planDetails(ctx: PageContext, compact = false, lean = false): DetailsPlan {
   const width = ctx.geometry.contentWidth - LABEL_WIDTH;
   const measure = measurer(ctx.doc, TYPE.detail);
   const wrap = (text: string, maxLines: number) => wrapLines(cleanText(text), width, maxLines, measure);
@@ -309,13 +328,17 @@ export function planDetails(ctx: PageContext, compact = false): DetailsPlan {
   const scope = scopeLine(ctx);
   const sources = sourcesLine(ctx);
   const rows: DetailRow[] = [
-    ...governanceRows(ctx, width, compact),
+    ...governanceRows(ctx, width, compact, lean),
     growingRow(ctx.t('details.keys'), 1, (n) => fit(keys, n)),
     ...custodyRows(ctx, fit),
     ...SECTION_ROWS.map((row) =>
-      compact
-        ? growingRow(ctx.t(`later.${row.key}`), 1, (cap) => sectionLines(ctx, row, width, cap))
-        : { label: ctx.t(`later.${row.key}`), lines: sectionLines(ctx, row, width) },
+      lean
+        ? growingRow(ctx.t(`later.${row.key}`), 0, (n) =>
+            n === 0 ? sectionLine(ctx, row, width) : sectionLines(ctx, row, width, n),
+          )
+        : compact
+          ? growingRow(ctx.t(`later.${row.key}`), 1, (cap) => sectionLines(ctx, row, width, cap))
+          : { label: ctx.t(`later.${row.key}`), lines: sectionLines(ctx, row, width) },
     ),
     growingRow(ctx.t('details.scope'), ctx.packet.scope ? 2 : 1, (n) => fit(scope, n)),
     growingRow(ctx.t('details.missing'), MISSING_LINES, (n) => missingLines(ctx, width, n)),

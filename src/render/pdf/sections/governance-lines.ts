@@ -253,11 +253,16 @@ function fitted(
   return cut ? fitItems(cut, width, lines, m) : wrapLines(cleanText(text(1)), width, lines, m);
 }
 
+/**
+ * `compact`: the state keeps to one line. `lean` (the fullest page): state and expiries share one line,
+ * cut between whole parts ("+1 more — see workbook sheet Exceptions").
+ */
 export function exceptionLines(
   ctx: PageContext,
   s: Exclude<ExceptionsSection, { state: 'not_collected' }>,
   width: number,
   compact = false,
+  lean = false,
 ): string[] {
   const m = measure(ctx);
   // The register's file is the operator's: the page says whether there is one, not where it lives.
@@ -268,6 +273,11 @@ export function exceptionLines(
     `${registerStateText(ctx, s, limit)}${ctx.t('details.paragraphSeparator')}${expiringText(ctx, s, limit)}`;
   const one = whole(joined(MAX_LIST_ITEMS), width, 1, m);
   if (one) return one;
+  if (lean) {
+    const cut = registerStateCut(ctx, s);
+    const line: ItemLine = { ...cut, items: [...cut.items, expiringText(ctx, s, 1)] };
+    return fitItems(line, width, 1, m);
+  }
   const state = fitted(
     ctx,
     (limit) => registerStateText(ctx, s, limit),
