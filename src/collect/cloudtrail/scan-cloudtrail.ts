@@ -3,6 +3,7 @@ import type { TreeReader } from '../tree/tree.js';
 import { utcDaysAround } from '../../format/zone-day.js';
 import { errorMessage, forEachPrefetched, readWholeLogFile } from '../access-logs/read-log-file.js';
 import { SkippedLines } from '../access-logs/skipped-lines.js';
+import { logText } from '../access-logs/log-text.js';
 import type { ReadLimits } from '../../util/confined-read.js';
 import { fileBatches } from '../workers/batches.js';
 import { sharedScanPool, type ScanPool } from '../workers/pool.js';
@@ -181,7 +182,7 @@ export async function readCloudTrailFiles(
       }
       let parsed: unknown;
       try {
-        parsed = JSON.parse(loaded.value.toString('utf8'));
+        parsed = JSON.parse(logText(loaded.value));
       } catch (error) {
         part.problems.push({ file: f.path, message: `not JSON: ${errorMessage(error)}` });
         return;
