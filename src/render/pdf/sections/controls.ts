@@ -207,19 +207,19 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
     const rowY = y + i * SPACE.controlRow;
     if (i % 2 === 0) box(doc, g.left, rowY, g.contentWidth, SPACE.controlRow, { fill: PALETTE.zebra });
     const textY = rowY + (SPACE.controlRow - TYPE.cell.size) / 2;
-    // A title a little too long for its column shrinks (to 85 %) before it is cut.
-    const titleScale = Math.max(
-      MIN_TITLE_SCALE,
-      Math.min(1, title.width / measurer(doc, TYPE.cell)(cleanText(c.title))),
-    );
-    drawText(
-      doc,
-      c.title,
-      title.x,
-      textY + (1 - titleScale) * TYPE.cell.size * 0.7,
-      { ...TYPE.cell, size: TYPE.cell.size * titleScale },
-      { width: title.width },
-    );
+    // A title or scope a little too long for its column shrinks (to 85 %) before it is cut.
+    const drawShrinking = (text: string, column: { x: number; width: number }) => {
+      const scale = Math.max(MIN_TITLE_SCALE, Math.min(1, column.width / measurer(doc, TYPE.cell)(cleanText(text))));
+      drawText(
+        doc,
+        text,
+        column.x,
+        textY + (1 - scale) * TYPE.cell.size * 0.7,
+        { ...TYPE.cell, size: TYPE.cell.size * scale },
+        { width: column.width },
+      );
+    };
+    drawShrinking(c.title, title);
     // An asterisk marks a control with excepted resources, whatever its overall word (FAIL*, EXCEPTION*).
     const word = wordOf(c);
     drawText(
@@ -230,19 +230,7 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
       { ...TYPE.cellBold, color: VERDICT_COLOUR[c.verdict] },
       { width: result.width },
     );
-    // The scope counts ("0 of 3 pass · 2 fail · 1 excepted") shrink like the title before any is cut.
-    const scopeScale = Math.max(
-      MIN_TITLE_SCALE,
-      Math.min(1, scope.width / measurer(doc, TYPE.cell)(cleanText(c.summary))),
-    );
-    drawText(
-      doc,
-      c.summary,
-      scope.x,
-      textY + (1 - scopeScale) * TYPE.cell.size * 0.7,
-      { ...TYPE.cell, size: TYPE.cell.size * scopeScale },
-      { width: scope.width },
-    );
+    drawShrinking(c.summary, scope);
     const r = groupedReferences(c.references, separators, moreRefs, refs.width, measurer(doc, refStyle));
     drawText(doc, r || ctx.t('controls.noRefs'), refs.x, textY, refStyle, { width: refs.width });
   });
