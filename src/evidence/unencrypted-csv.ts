@@ -34,42 +34,57 @@ export function unencryptedCsvLine(row: UnencryptedRow): string {
 
 /** Streams the rows of a file written by the inventory collector back, header checked. */
 export async function* readUnencryptedCsv(path: string): AsyncGenerator<UnencryptedRow> {
+  for await (const batch of readUnencryptedCsvBatches(path)) yield* batch;
+}
+
+/**
+ * The same rows in batches (those of one read of the file): a list of hundreds of thousands of rows
+ * is handed on without a promise per row.
+ */
+export async function* readUnencryptedCsvBatches(path: string): AsyncGenerator<UnencryptedRow[]> {
   let header = true;
   let line = 0;
-  for await (const record of csvRecords(createReadStream(path))) {
-    line++;
-    if (header) {
-      if (record.join(',') !== UNENCRYPTED_CSV_HEADER.join(',')) {
-        throw new Error(`${path}: header is not ${UNENCRYPTED_CSV_HEADER.join(',')}`);
+  for await (const records of csvRecordBatches(createReadStream(path))) {
+    const rows: UnencryptedRow[] = [];
+    for (const record of records) {
+      line++;
+      if (header) {
+        if (record.join(',') !== UNENCRYPTED_CSV_HEADER.join(',')) {
+          throw new Error(`${path}: header is not ${UNENCRYPTED_CSV_HEADER.join(',')}`);
+        }
+        header = false;
+        continue;
       }
-      header = false;
-      continue;
+      rows.push(unencryptedRow(record, path, line));
     }
-    if (record.length !== UNENCRYPTED_CSV_HEADER.length) {
-      throw new Error(`${path}: record ${line} has ${record.length} fields, expected ${UNENCRYPTED_CSV_HEADER.length}`);
-    }
-    const [bucket, key, versionId, isLatest, size, lastModified, storageClass, encryptionStatus] = record as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
-    yield {
-      bucket,
-      key,
-      ...(versionId ? { versionId } : {}),
-      ...(isLatest ? { isLatest: isLatest === 'true' } : {}),
-      size: Number(size),
-      ...(lastModified ? { lastModified } : {}),
-      ...(storageClass ? { storageClass } : {}),
-      encryptionStatus,
-    };
+    if (rows.length > 0) yield rows;
   }
   if (header) throw new Error(`${path}: empty file, no header`);
+}
+
+function unencryptedRow(record: string[], path: string, line: number): UnencryptedRow {
+  if (record.length !== UNENCRYPTED_CSV_HEADER.length) {
+    throw new Error(`${path}: record ${line} has ${record.length} fields, expected ${UNENCRYPTED_CSV_HEADER.length}`);
+  }
+  const [bucket, key, versionId, isLatest, size, lastModified, storageClass, encryptionStatus] = record as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  // Fields set one by one in the header's order (spreading an object per optional field cost more than the parse).
+  const row: Partial<UnencryptedRow> = { bucket, key };
+  if (versionId) row.versionId = versionId;
+  if (isLatest) row.isLatest = isLatest === 'true';
+  row.size = Number(size);
+  if (lastModified) row.lastModified = lastModified;
+  if (storageClass) row.storageClass = storageClass;
+  row.encryptionStatus = encryptionStatus;
+  return row as UnencryptedRow;
 }
 
 /**
@@ -79,6 +94,11 @@ export async function* readUnencryptedCsv(path: string): AsyncGenerator<Unencryp
  * quote joins the field.
  */
 export async function* csvRecords(stream: AsyncIterable<Buffer | string>): AsyncGenerator<string[]> {
+  for await (const records of csvRecordBatches(stream)) yield* records;
+}
+
+/** The records of `csvRecords`, in batches: those completed by each piece of the stream. */
+async function* csvRecordBatches(stream: AsyncIterable<Buffer | string>): AsyncGenerator<string[][]> {
   const decoder = new StringDecoder('utf8');
   let record: string[] = [];
   let field = '';
@@ -148,13 +168,13 @@ export async function* csvRecords(stream: AsyncIterable<Buffer | string>): Async
         i = end;
       }
     }
-    yield* out;
+    if (out.length > 0) yield out;
   }
   if (quotePending) inQuotes = false;
   if (inQuotes) throw new Error('quoted field not closed before the end of the file');
   if (fieldStarted || record.length > 0) {
     record.push(field);
-    yield record;
+    yield [record];
   }
 }
 

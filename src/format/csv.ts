@@ -24,6 +24,16 @@ const OPTIONS = {
  * evidence copies whose keys must match the inventory byte for byte.
  */
 export function csvRecord(cells: readonly CsvValue[], opts: { exact?: boolean } = {}): string {
-  const record = cells.map((v) => (typeof v === 'string' && !opts.exact ? quoteFormulaStart(v) : (v ?? '')));
-  return stringify([record], OPTIONS);
+  return csvLines([cells], opts);
+}
+
+/**
+ * Many records, each exactly as `csvRecord` writes it, in one text: one call to the writer (which
+ * sets its options up on every call) for a whole list rather than one per record.
+ */
+export function csvLines(rows: ReadonlyArray<readonly CsvValue[]>, opts: { exact?: boolean } = {}): string {
+  const records = rows.map((cells) =>
+    cells.map((v) => (typeof v === 'string' && !opts.exact ? quoteFormulaStart(v) : (v ?? ''))),
+  );
+  return stringify(records, OPTIONS);
 }

@@ -46,6 +46,9 @@ export interface LogExportRows {
 }
 
 export interface ExportRows extends LogExportRows {
-  /** One bucket's unencrypted objects, from the list the packet names (`coverage.unencryptedExport.file`); streamed, lists can be long. */
-  unencryptedObjects(file: string): AsyncIterable<UnencryptedRow>;
+  /**
+   * One bucket's unencrypted objects, from the list the packet names (`coverage.unencryptedExport.file`);
+   * streamed in batches, lists can be long.
+   */
+  unencryptedObjects(file: string): AsyncIterable<readonly UnencryptedRow[]>;
 }

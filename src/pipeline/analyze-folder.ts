@@ -5,7 +5,7 @@ import { loadCatalog } from '../analyze/catalog.js';
 import type { TenantConfig } from '../config/schema.js';
 import type { ExportRows, LogExportRows } from '../model/export-rows.js';
 import type { Packet } from '../model/packet.js';
-import { readUnencryptedCsv } from '../evidence/unencrypted-csv.js';
+import { readUnencryptedCsvBatches } from '../evidence/unencrypted-csv.js';
 import { RENDERERS } from '../render/index.js';
 import { loadWording, type Wording } from '../wording/wording.js';
 import { stableJson, writeTextAtomic } from '../util/atomic-write.js';
@@ -35,7 +35,7 @@ export interface RenderOptions {
 
 /** The rows the renderers need beside the packet: the analysis's log rows, and the unencrypted-object lists of `packetDir`. */
 function exportRows(packetDir: string, rows: LogExportRows): ExportRows {
-  return { ...rows, unencryptedObjects: (file) => readUnencryptedCsv(path.join(packetDir, ...file.split('/'))) };
+  return { ...rows, unencryptedObjects: (file) => readUnencryptedCsvBatches(path.join(packetDir, ...file.split('/'))) };
 }
 
 /** The pure analysis of the folder's evidence: the packet, and the export rows from the same pass. */

@@ -33,11 +33,11 @@ const pdfRenderer: Renderer = {
   },
 };
 
-async function* unencryptedRows(packet: Packet, exports: ExportRows): AsyncGenerator<UnencryptedRow> {
+async function* unencryptedRows(packet: Packet, exports: ExportRows): AsyncGenerator<UnencryptedRow[]> {
   for (const b of packet.buckets) {
     if (b.coverage.state !== 'measured' || b.coverage.unencryptedExport.rows === 0) continue;
-    for await (const r of exports.unencryptedObjects(b.coverage.unencryptedExport.file)) {
-      yield {
+    for await (const batch of exports.unencryptedObjects(b.coverage.unencryptedExport.file)) {
+      yield batch.map((r) => ({
         bucket: r.bucket,
         key: r.key,
         version_id: r.versionId ?? '',
@@ -46,7 +46,7 @@ async function* unencryptedRows(packet: Packet, exports: ExportRows): AsyncGener
         last_modified_date: r.lastModified ?? '',
         storage_class: r.storageClass ?? '',
         encryption_status: r.encryptionStatus,
-      };
+      }));
     }
   }
 }

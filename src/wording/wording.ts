@@ -41,7 +41,7 @@ export function wordingFromText(text: string, file = 'wording.yaml'): Wording {
 
 /** Several YAML files make one wording; a key defined twice is an error, not a silent override. */
 function wordingFromFiles(files: Array<{ file: string; text: string }>): Wording {
-  const compiled = new Map<string, { tpl: Handlebars.TemplateDelegate; file: string }>();
+  const compiled = new Map<string, { tpl: (context: Record<string, unknown>) => string; file: string }>();
   for (const { file, text } of files) {
     const flat = new Map<string, string>();
     flatten(parse(text), '', flat, file);
@@ -49,7 +49,10 @@ function wordingFromFiles(files: Array<{ file: string; text: string }>): Wording
       const prior = compiled.get(k);
       if (prior) throw new Error(`${file}: template "${k}" is already defined in ${prior.file}`);
       // noEscape: outputs are PDF/XLSX/CSV text, never HTML; strict: unknown placeholders throw.
-      compiled.set(k, { tpl: hb.compile(src, { strict: true, noEscape: true }), file });
+      // Most templates are plain text, which Handlebars renders as itself: compiling each one on its
+      // first use (parse, generate, new Function) cost a run more than rendering all of them.
+      const tpl = src.includes('{{') ? hb.compile(src, { strict: true, noEscape: true }) : () => src;
+      compiled.set(k, { tpl, file });
     }
   }
   return {

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import {
   csvRecords,
   readUnencryptedCsv,
+  readUnencryptedCsvBatches,
   unencryptedCsvLine,
   type UnencryptedRow,
 } from '../../src/evidence/unencrypted-csv.js';
@@ -54,6 +55,28 @@ describe('unencrypted objects CSV', () => {
     ];
     const file = path.join(dir, 'u.csv');
     await writeFile(file, `${UNENCRYPTED_CSV_HEADER.join(',')}\n${rows.map(unencryptedCsvLine).join('')}`);
+    expect(await readAll(file)).toEqual(rows);
+  });
+
+  it('reads in batches: the same rows in order, none empty, many rows per batch', async () => {
+    const rows: UnencryptedRow[] = Array.from({ length: 20_000 }, (_, i) => ({
+      bucket: 'b',
+      key: `k/${i},"x"`,
+      ...(i % 3 === 0 ? { versionId: `v${i}` } : {}),
+      ...(i % 2 === 0 ? { isLatest: i % 4 === 0 } : {}),
+      size: i,
+      ...(i % 5 === 0 ? { lastModified: '2026-10-01T00:00:00.000Z' } : {}),
+      ...(i % 7 === 0 ? { storageClass: 'GLACIER' } : {}),
+      encryptionStatus: 'NOT-SSE',
+    }));
+    const file = path.join(dir, 'many.csv');
+    await writeFile(file, `${UNENCRYPTED_CSV_HEADER.join(',')}\r\n${rows.map(unencryptedCsvLine).join('')}`);
+    const batches: UnencryptedRow[][] = [];
+    for await (const b of readUnencryptedCsvBatches(file)) batches.push(b);
+    expect(batches.flat()).toEqual(rows);
+    expect(batches.every((b) => b.length > 0)).toBe(true);
+    // ~1 MB of text read in 64 KiB pieces: a batch per piece, not per row.
+    expect(batches.length).toBeLessThan(40);
     expect(await readAll(file)).toEqual(rows);
   });
 

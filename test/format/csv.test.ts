@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvRecord } from '../../src/format/csv.js';
+import { csvLines, csvRecord } from '../../src/format/csv.js';
 
 describe('csvRecord: the one CSV writer', () => {
   it('RFC 4180: CRLF after the record, quoted only where a comma, quote or line break is held', () => {
@@ -20,5 +20,17 @@ describe('csvRecord: the one CSV writer', () => {
 
   it('exact: evidence copies keep the text as it is', () => {
     expect(csvRecord(['=k', '-k'], { exact: true })).toBe('=k,-k\r\n');
+  });
+
+  it('csvLines: many records in one text, each as csvRecord writes it', () => {
+    expect(
+      csvLines([
+        ['a,b', 1],
+        ['=x', null],
+        [true, 'two\nlines'],
+      ]),
+    ).toBe('"a,b",1\r\n\'=x,\r\ntrue,"two\nlines"\r\n');
+    expect(csvLines([['=k'], ['-k']], { exact: true })).toBe('=k\r\n-k\r\n');
+    expect(csvLines([])).toBe('');
   });
 });

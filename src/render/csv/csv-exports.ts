@@ -5,7 +5,7 @@ import path from 'node:path';
 import { UNENCRYPTED_CSV_HEADER } from '../../format/unencrypted-columns.js';
 import type { Packet } from '../../model/packet.js';
 import type { Renderer } from '../renderer.js';
-import { csvRecord, type CsvValue } from '../../format/csv.js';
+import { csvLines, csvRecord, type CsvValue } from '../../format/csv.js';
 import { complianceCsvRecords } from './compliance-csv.js';
 import { writeLogExports } from './log-exports.js';
 import { complianceCsvPath } from '../framework-rows.js';
@@ -24,6 +24,11 @@ class CsvFile {
   async row(values: readonly CsvValue[]): Promise<void> {
     // Exports are opened in spreadsheets: formula starts neutralised as the workbook's cells are (OWASP).
     this.pending += csvRecord(values);
+    if (this.pending.length >= WRITE_AT) await this.flush();
+  }
+  /** Many rows, written as `row` writes each. */
+  async rows(rows: ReadonlyArray<readonly CsvValue[]>): Promise<void> {
+    this.pending += csvLines(rows);
     if (this.pending.length >= WRITE_AT) await this.flush();
   }
   private async flush(): Promise<void> {
@@ -56,17 +61,19 @@ export const csvRenderer: Renderer = {
     await unencrypted.row([...UNENCRYPTED_CSV_HEADER]);
     for (const b of packet.buckets) {
       if (b.coverage.state !== 'measured' || b.coverage.unencryptedExport.rows === 0) continue;
-      for await (const r of ctx.exports.unencryptedObjects(b.coverage.unencryptedExport.file)) {
-        await unencrypted.row([
-          r.bucket,
-          r.key,
-          r.versionId ?? '',
-          r.isLatest === undefined ? '' : String(r.isLatest),
-          r.size,
-          r.lastModified ?? '',
-          r.storageClass ?? '',
-          r.encryptionStatus,
-        ]);
+      for await (const batch of ctx.exports.unencryptedObjects(b.coverage.unencryptedExport.file)) {
+        await unencrypted.rows(
+          batch.map((r) => [
+            r.bucket,
+            r.key,
+            r.versionId ?? '',
+            r.isLatest === undefined ? '' : String(r.isLatest),
+            r.size,
+            r.lastModified ?? '',
+            r.storageClass ?? '',
+            r.encryptionStatus,
+          ]),
+        );
       }
     }
     await unencrypted.close();

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import WorkbookWriter from 'exceljs/lib/stream/xlsx/workbook-writer.js';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { Writable } from 'node:stream';
@@ -90,7 +91,7 @@ function quotedSheet(name: string): string {
 }
 
 export function openBook(out: Writable, props: BookProperties): Book {
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const wb = new WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = props.author;
   wb.lastModifiedBy = props.author;
   wb.created = props.date;

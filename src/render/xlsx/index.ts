@@ -29,8 +29,8 @@ const DEFAULT_UNENCRYPTED_CAP = 10_000;
 
 export interface RenderXlsxOptions {
   wording: Wording;
-  /** The full unencrypted-object list, streamed; without it the packet's samples are shown. */
-  unencryptedObjects?: AsyncIterable<UnencryptedRow>;
+  /** The full unencrypted-object list, streamed in batches; without it the packet's samples are shown. */
+  unencryptedObjects?: AsyncIterable<readonly UnencryptedRow[]>;
   /** Most rows on the Unencrypted objects sheet; default 10,000. */
   unencryptedCap?: number;
   /** Relative path of the full CSV, e.g. exports/unencrypted-objects.csv. */

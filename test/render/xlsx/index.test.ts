@@ -82,9 +82,15 @@ function exporting<P extends Packet>(p: P, n: number): P {
   return p;
 }
 
-async function* rowsOf(n: number): AsyncGenerator<UnencryptedRow> {
+/** n rows in batches of two: the cap falls inside a batch as well as between them. */
+async function* rowsOf(n: number): AsyncGenerator<UnencryptedRow[]> {
+  let batch: UnencryptedRow[] = [];
   for (let i = 0; i < n; i += 1) {
-    yield {
+    if (batch.length === 2) {
+      yield batch;
+      batch = [];
+    }
+    batch.push({
       bucket: 'acme-prod-data',
       key: i === 0 ? '@cmd|calc' : `logs/${i}.gz`,
       version_id: i === 1 ? 'v-1' : '',
@@ -93,8 +99,9 @@ async function* rowsOf(n: number): AsyncGenerator<UnencryptedRow> {
       last_modified_date: '2020-01-02T03:04:05.000Z',
       storage_class: 'STANDARD',
       encryption_status: 'NOT-SSE',
-    };
+    });
   }
+  if (batch.length > 0) yield batch;
 }
 
 describe('renderXlsx on the sample packet', () => {

@@ -17,8 +17,8 @@ export interface UnencryptedRow {
 }
 
 export interface UnencryptedSource {
-  /** The full list, streamed; when absent, the packet's largest-unencrypted samples are shown. */
-  rows?: AsyncIterable<UnencryptedRow>;
+  /** The full list, streamed in batches; when absent, the packet's largest-unencrypted samples are shown. */
+  rows?: AsyncIterable<readonly UnencryptedRow[]>;
   cap: number;
   /** Relative path of the full CSV, named in the note. */
   csv: string;
@@ -96,9 +96,10 @@ export async function addUnencryptedSheet(book: Book, w: Wording, p: Packet, sou
   });
   const { sheet, table } = await openNotedTable(book, w.t('xlsx.sheets.unencrypted'), columns, note);
   let seen = 0;
-  for await (const row of source.rows ?? samples) {
-    seen += 1;
-    if (seen <= source.cap) await table.add(row);
+  // Past the cap the rows are only counted.
+  for await (const batch of source.rows ?? [samples]) {
+    for (let i = 0; i < batch.length && seen + i < source.cap; i++) await table.add(batch[i]!);
+    seen += batch.length;
   }
   if (source.rows && seen !== exported)
     throw new Error(`unencrypted objects: the export rows give ${seen} objects, packet.json says ${exported}`);
