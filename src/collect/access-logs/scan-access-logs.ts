@@ -129,69 +129,85 @@ export async function scanAccessLogs(tree: TreeReader, options: ScanAccessLogsOp
   } else {
     parts.push(await readAccessLogFiles(tree, ordered, options));
   }
-  for (const part of parts) {
-    scan.filesRead += part.filesRead;
-    scan.recordsRead += part.recordsRead;
-    scan.recordsInPeriod += part.recordsInPeriod;
-    for (const [bucket, days] of Object.entries(part.byBucketDay)) {
-      const into = (scan.byBucketDay[bucket] ??= {});
-      for (const [day, n] of Object.entries(days)) into[day] = (into[day] ?? 0) + n;
-    }
-    for (const d of part.denied) scan.denied.push(d);
-    skipped.addAll(part.skipped);
-    scan.problems.push(...part.problems);
-  }
+  for (const part of parts) addPart(scan, skipped, part);
   scan.skipped = skipped.summary();
   scan.denied.sort((a, b) => a.epochMs - b.epochMs || (a.requestId < b.requestId ? -1 : 1));
   return scan;
 }
 
-/** Reads `files` in the order given (whole files loaded ahead, large ones streamed): what they add to a scan. */
+/** Adds what some files added (`part`, read after what `into` holds) to `into`; skipped lines go to `skipped`. */
+function addPart(into: AccessLogPart, skipped: SkippedLines, part: AccessLogPart): void {
+  into.filesRead += part.filesRead;
+  into.recordsRead += part.recordsRead;
+  into.recordsInPeriod += part.recordsInPeriod;
+  for (const [bucket, days] of Object.entries(part.byBucketDay)) {
+    const to = (into.byBucketDay[bucket] ??= {});
+    for (const [day, n] of Object.entries(days)) to[day] = (to[day] ?? 0) + n;
+  }
+  for (const d of part.denied) into.denied.push(d);
+  skipped.addAll(part.skipped);
+  into.problems.push(...part.problems);
+}
+
+/**
+ * Reads `files` in the order given: what they add to a scan. Whole files (up to WHOLE_FILE_LIMIT)
+ * are loaded ahead (`prefetch`), or with `streamed` read one at a time as they are gunzipped, so
+ * only a chunk of each is held (a scan worker's way: its memory stays flat whatever the files'
+ * size); either way a file that turns out unreadable adds nothing but its problem. Larger files
+ * are streamed and count the records read before a fault.
+ */
 export async function readAccessLogFiles(
   tree: TreeReader,
   files: Array<{ path: string; size: number }>,
-  options: Pick<ScanAccessLogsOptions, 'period' | 'buckets' | 'prefetch'>,
+  options: Pick<ScanAccessLogsOptions, 'period' | 'buckets' | 'prefetch'> & { streamed?: boolean },
 ): Promise<AccessLogPart> {
   const part = emptyAccessLogScan(tree.description);
   const skipped = new SkippedLines();
   const selected = options.buckets ? new Set(options.buckets) : undefined;
-  const lines = new AccessLogLineReader(
-    Date.parse(options.period.startUtc),
-    Date.parse(options.period.endUtc),
-    options.period.timeZone,
-    selected ? (b) => selected.has(b) : undefined,
-    skipped,
-    part,
-  );
+  const lineReader = (into: AccessLogScan, skips: SkippedLines) =>
+    new AccessLogLineReader(
+      Date.parse(options.period.startUtc),
+      Date.parse(options.period.endUtc),
+      options.period.timeZone,
+      selected ? (b) => selected.has(b) : undefined,
+      skips,
+      into,
+    );
+  const lines = lineReader(part, skipped);
   const whole = files.filter((f) => f.size <= WHOLE_FILE_LIMIT);
-  await forEachPrefetched(
-    whole,
-    options.prefetch ?? 3,
-    (f) => readWholeLogFile(tree, f.path),
-    (f, loaded) => {
-      if (loaded.status === 'rejected') {
-        part.problems.push({ file: f.path, message: `unreadable: ${errorMessage(loaded.reason)}` });
-        return;
+  if (options.streamed) {
+    for (const f of whole) {
+      // The file's own counts, added only once it has been read to its end.
+      const filePart = emptyAccessLogScan(tree.description);
+      const fileSkipped = new SkippedLines();
+      try {
+        await readStreamed(tree, f.path, lineReader(filePart, fileSkipped));
+      } catch (error) {
+        part.problems.push({ file: f.path, message: `unreadable: ${errorMessage(error)}` });
+        continue;
       }
-      part.filesRead++;
-      lines.readText(f.path, logText(loaded.value));
-    },
-  );
+      filePart.filesRead++;
+      filePart.skipped = fileSkipped.summary();
+      addPart(part, skipped, filePart);
+    }
+  } else {
+    await forEachPrefetched(
+      whole,
+      options.prefetch ?? 3,
+      (f) => readWholeLogFile(tree, f.path),
+      (f, loaded) => {
+        if (loaded.status === 'rejected') {
+          part.problems.push({ file: f.path, message: `unreadable: ${errorMessage(loaded.reason)}` });
+          return;
+        }
+        part.filesRead++;
+        lines.readText(f.path, logText(loaded.value));
+      },
+    );
+  }
   for (const f of files.filter((e) => e.size > WHOLE_FILE_LIMIT)) {
     try {
-      let carry = '';
-      let lineNo = 0;
-      for await (const text of streamLogFileText(tree, f.path)) {
-        const chunk = carry + text;
-        const lastNl = chunk.lastIndexOf('\n');
-        if (lastNl < 0) {
-          carry = chunk;
-          continue;
-        }
-        lineNo = lines.readText(f.path, chunk.slice(0, lastNl + 1), lineNo);
-        carry = chunk.slice(lastNl + 1);
-      }
-      if (carry) lines.readText(f.path, carry, lineNo);
+      await readStreamed(tree, f.path, lines);
       part.filesRead++;
     } catch (error) {
       part.problems.push({
@@ -202,6 +218,25 @@ export async function readAccessLogFiles(
   }
   part.skipped = skipped.summary();
   return part;
+}
+
+/** Reads a file's lines as it is gunzipped, a chunk at a time. */
+async function readStreamed(tree: TreeReader, path: string, lines: AccessLogLineReader): Promise<void> {
+  // Only the line a chunk's end cuts is joined with the next chunk's start; the rest is read in place.
+  let carry = '';
+  let lineNo = 0;
+  for await (const text of streamLogFileText(tree, path)) {
+    const firstNl = text.indexOf('\n');
+    if (firstNl < 0) {
+      carry += text;
+      continue;
+    }
+    lineNo = lines.readText(path, carry + text.slice(0, firstNl + 1), lineNo);
+    const lastNl = text.lastIndexOf('\n');
+    if (lastNl > firstNl) lineNo = lines.readText(path, text, lineNo, firstNl + 1, lastNl + 1);
+    carry = text.slice(lastNl + 1);
+  }
+  if (carry) lines.readText(path, carry, lineNo);
 }
 
 /** Whether field `i` of the line just split is exactly `value` (compared in place). */
@@ -229,14 +264,14 @@ class AccessLogLineReader {
     this.dayOf = zoneDayLabeler(timeZone);
   }
 
-  /** Reads the complete lines of `text`; returns the number of the last line read. */
-  readText(file: string, text: string, lineNo = 0): number {
+  /** Reads the complete lines of `text` from `from` to `to`; returns the number of the last line read. */
+  readText(file: string, text: string, lineNo = 0, from = 0, to = text.length): number {
     const b = this.bounds;
-    const len = text.length;
-    let pos = 0;
+    const len = to;
+    let pos = from;
     while (pos < len) {
       let nl = text.indexOf('\n', pos);
-      if (nl < 0) nl = len;
+      if (nl < 0 || nl > len) nl = len;
       lineNo++;
       let end = nl;
       if (end > pos && text.charCodeAt(end - 1) === 13) end--;

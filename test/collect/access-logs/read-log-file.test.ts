@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readWholeLogFile } from '../../../src/collect/access-logs/read-log-file.js';
+import { readWholeLogFile, streamLogFileText } from '../../../src/collect/access-logs/read-log-file.js';
 import { localTree } from '../../../src/collect/tree/local.js';
 
 let root: string;
@@ -16,6 +16,8 @@ beforeAll(async () => {
   await writeFile(path.join(root, 'two.gz'), Buffer.concat([gzipSync(big), gzipSync('tail')]));
   await writeFile(path.join(root, 'cut.gz'), gzipSync(big).subarray(0, 1000));
   await writeFile(path.join(root, 'plain.log'), 'not gzipped\n');
+  // 600,000 bytes of non-ASCII text: gunzipped chunks end inside its 2- and 3-byte sequences.
+  await writeFile(path.join(root, 'utf8.gz'), gzipSync('ä€'.repeat(120_000)));
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -34,5 +36,25 @@ describe('readWholeLogFile', () => {
 
   it('rejects a truncated gzip', async () => {
     await expect(readWholeLogFile(localTree(root), 'cut.gz')).rejects.toThrow(/unexpected end of file/);
+  });
+});
+
+describe('streamLogFileText', () => {
+  const streamed = async (file: string): Promise<string[]> => {
+    const chunks: string[] = [];
+    for await (const text of streamLogFileText(localTree(root), file)) chunks.push(text);
+    return chunks;
+  };
+
+  it('gives the text of the whole file in chunks, multi-byte characters whole', async () => {
+    const chunks = await streamed('utf8.gz');
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.join('')).toBe('ä€'.repeat(120_000));
+    expect((await streamed('two.gz')).join('')).toBe(`${big}tail`);
+    expect((await streamed('plain.log')).join('')).toBe('not gzipped\n');
+  });
+
+  it('rejects a truncated gzip as reading it whole does', async () => {
+    await expect(streamed('cut.gz')).rejects.toThrow(/unexpected end of file/);
   });
 });
