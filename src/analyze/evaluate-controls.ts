@@ -9,8 +9,8 @@ import { referencesFor, type Framework } from './controls/frameworks.js';
 
 export interface ControlCatalog {
   controls: readonly Control[];
-  metadata: Map<string, ControlMetadata>;
-  frameworks: Framework[];
+  readonly metadata: ReadonlyMap<string, ControlMetadata>;
+  readonly frameworks: readonly Framework[];
 }
 
 /**

@@ -140,10 +140,17 @@ async function renderedFile(periodDir: string, tenant: string, name: string): Pr
 /** Says why a packet folder does not verify, or nothing when it does. */
 type PacketCheck = (folder: string) => Promise<string | undefined>;
 
-const verifyPacketFolder: PacketCheck = async (folder) => {
-  const report = await verifyFolder(folder);
-  return report.ok ? undefined : (verifyMessages(report)[0] ?? 'it does not verify');
-};
+/**
+ * A portfolio row reads packet.json's figures only: every packet is re-derived from its evidence and
+ * every file checked against its manifest hash. Re-rendering each PDF and workbook (what `verify` does,
+ * and as costly as the run that made them) is asked for with `rerender`.
+ */
+const verifyPacketFolder =
+  (rerender: boolean): PacketCheck =>
+  async (folder) => {
+    const report = await verifyFolder(folder, { rerender });
+    return report.ok ? undefined : (verifyMessages(report)[0] ?? 'it does not verify');
+  };
 
 export interface PortfolioOptions {
   /** Tenants whose packets this run has just written and verified by construction; every other folder is verified first. */
@@ -153,6 +160,8 @@ export interface PortfolioOptions {
   expectedTenants?: readonly string[];
   /** Packets verified at once; default VERIFY_AT_ONCE. */
   verifyAtOnce?: number;
+  /** Also re-render every packet's PDF, workbook and CSV exports and compare them byte for byte. */
+  rerender?: boolean;
 }
 
 const VERIFY_AT_ONCE = 2;
@@ -162,7 +171,7 @@ const VERIFY_AT_ONCE = 2;
  * A packet left by an earlier run is used only if it verifies: an edited one is listed as unverified, never counted.
  */
 async function readPortfolio(periodDir: string, period: string, opts: PortfolioOptions = {}): Promise<Portfolio> {
-  const check = opts.check ?? verifyPacketFolder;
+  const check = opts.check ?? verifyPacketFolder(opts.rerender ?? false);
   const entries = await readdir(periodDir, { withFileTypes: true });
   const folders = entries
     .filter((x) => x.isDirectory() && !x.name.startsWith('.'))

@@ -44,8 +44,13 @@ export interface VerifyReport {
   packetDifferences: string[];
   /** Header fields of manifest.json that disagree with packet.json / evidence/run.json / evidence/tenant.json. */
   header: HeaderMismatch[];
-  /** PDF, XLSX and CSV exports re-rendered from packet.json (outside the folder) and compared byte for byte. */
+  /**
+   * PDF, XLSX and CSV exports re-rendered from packet.json (outside the folder) and compared byte for byte;
+   * empty when the check was asked not to re-render (then rendered files are proven by their hashes alone).
+   */
   rendered: RenderedCheck[];
+  /** Whether rendered files were re-rendered (`verify`) or checked by hash only (`portfolio` by default). */
+  rerendered: boolean;
   /** Files in the folder that are neither evidence packet.json lists, nor packet.json, nor a rendered file. */
   extra: string[];
   /** Evidence files packet.json lists that the folder does not hold. */
@@ -200,12 +205,22 @@ async function checkRendered(
   }
 }
 
+export interface VerifyOptions {
+  /**
+   * Re-render the PDF, workbook and CSV exports and compare them byte for byte (default). Without it,
+   * every figure is still re-derived from evidence/ and every file checked against its manifest hash:
+   * what a portfolio, which reads packet.json's figures only, needs at a fraction of the cost.
+   */
+  rerender?: boolean;
+}
+
 /**
  * Proves the whole folder: every hash in the manifest, every manifest header field, packet.json
  * re-derived from evidence/, every rendered file re-rendered from packet.json, and no file that
  * nothing accounts for. Each discrepancy gets its own message.
  */
-export async function verifyFolder(folder: string): Promise<VerifyReport> {
+export async function verifyFolder(folder: string, opts: VerifyOptions = {}): Promise<VerifyReport> {
+  const rerender = opts.rerender ?? true;
   const report: VerifyReport = {
     folder,
     ok: false,
@@ -214,6 +229,7 @@ export async function verifyFolder(folder: string): Promise<VerifyReport> {
     packetDifferences: [],
     header: [],
     rendered: [],
+    rerendered: rerender,
     extra: [],
     missingEvidence: [],
     notes: [],
@@ -267,7 +283,7 @@ export async function verifyFolder(folder: string): Promise<VerifyReport> {
     }
   }
 
-  if (stored && manifest && isRenderSettings(manifest.render)) {
+  if (rerender && stored && manifest && isRenderSettings(manifest.render)) {
     try {
       report.rendered = await checkRendered(folder, stored.packet, stored.text, manifest.render, exports);
     } catch (err) {
@@ -284,6 +300,8 @@ export async function verifyFolder(folder: string): Promise<VerifyReport> {
       ...MANIFEST_COMPANIONS,
       ...listed,
       ...report.rendered.map((r) => r.path),
+      // Not re-rendered: the rendered files are the ones the manifest lists, each checked by its hash above.
+      ...(rerender ? [] : report.files.filter((f) => f.state !== 'unlisted').map((f) => f.path)),
     ]);
     const present = await listFilesRecursive(folder);
     report.extra = present.filter((p) => !accounted.has(p));
@@ -299,8 +317,7 @@ export async function verifyFolder(folder: string): Promise<VerifyReport> {
     report.files.every((f) => f.state === 'ok') &&
     report.packetReproduced &&
     report.header.length === 0 &&
-    report.rendered.length > 0 &&
-    report.rendered.every((r) => r.state === 'identical') &&
+    (!rerender || (report.rendered.length > 0 && report.rendered.every((r) => r.state === 'identical'))) &&
     report.extra.length === 0 &&
     report.missingEvidence.length === 0;
   return report;

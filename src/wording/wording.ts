@@ -69,8 +69,24 @@ function wordingFromFiles(files: Array<{ file: string; text: string }>): Wording
   };
 }
 
-/** Every templates/*.yaml file, merged. */
+/**
+ * Every templates/*.yaml file, merged; read and compiled once per folder and process. A run of
+ * hundreds of tenants (or a portfolio verifying them) otherwise re-parsed and re-compiled every
+ * template per packet: most of a small tenant's CPU.
+ */
+const loaded = new Map<string, Wording>();
+
 export function loadWording(templatesDir = defaultTemplatesDir()): Wording {
+  const key = path.resolve(templatesDir);
+  let wording = loaded.get(key);
+  if (!wording) {
+    wording = readWording(key);
+    loaded.set(key, wording);
+  }
+  return wording;
+}
+
+function readWording(templatesDir: string): Wording {
   const names = readdirSync(templatesDir)
     .filter((f) => f.endsWith('.yaml'))
     .sort();

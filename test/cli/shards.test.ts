@@ -1,4 +1,5 @@
-import { appendFileSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, cpSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledCli, startCli, type CliProcessResult } from '../support/cli-process.js';
@@ -82,6 +83,32 @@ describe('portfolio <period-folder>', () => {
       expect(
         readFileSync(path.join(sharded, '2026-10', file)).equals(readFileSync(path.join(unsharded, '2026-10', file))),
       ).toBe(true);
+  });
+
+  it('checks every hash and re-derives every packet; only --rerender re-renders, and so names a swapped PDF', async () => {
+    const period = path.join(ws.root, 'swapped', '2026-10');
+    cpSync(path.join(sharded, '2026-10'), period, { recursive: true });
+    const folder = path.join(period, 'northwind');
+    cpSync(path.join(period, 'acme', 'acme-2026-10.pdf'), path.join(folder, 'northwind-2026-10.pdf'));
+    // The forger's next step: the manifest's hash of the PDF recomputed.
+    const manifestFile = path.join(folder, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
+      files: Array<{ path: string; sha256: string; size: number }>;
+    };
+    const pdf = readFileSync(path.join(folder, 'northwind-2026-10.pdf'));
+    const entry = manifest.files.find((f) => f.path === 'northwind-2026-10.pdf')!;
+    Object.assign(entry, { sha256: createHash('sha256').update(pdf).digest('hex'), size: pdf.length });
+    writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+
+    const light = await startCli(bundle, ['portfolio', period]).done;
+    expect(light.stdout).toContain('northwind 2026-10: COMPLIANT, evidence complete');
+    expect(light.stdout).toContain('portfolio of 3 tenant(s): 3 verified packet(s), 0 not usable');
+    const deep = await startCli(bundle, ['portfolio', period, '--rerender']).done;
+    expect(deep.code).toBe(1);
+    expect(deep.stdout).toContain(
+      'northwind 2026-10: UNVERIFIED, not counted: packet does not verify: rendered: northwind-2026-10.pdf is not what packet.json renders to',
+    );
+    expect(deep.stdout).toContain('portfolio of 3 tenant(s): 2 verified packet(s), 1 not usable');
   });
 
   it('names a tampered packet and a missing one, counts neither, and exits 1', async () => {

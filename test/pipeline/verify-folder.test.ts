@@ -324,6 +324,48 @@ describe('verify binds every file of the packet', () => {
   });
 });
 
+describe('checked without re-rendering (what a portfolio asks for)', () => {
+  const light = (dir: string) => verifyFolder(dir, { rerender: false });
+
+  it('the untouched packet checks out, nothing re-rendered, every file proven by its hash', async () => {
+    const r = await light(copyOfNorthwind());
+    expect(failuresOf(r)).toEqual(CLEAN);
+    expect(r.ok).toBe(true);
+    expect(r.rerendered).toBe(false);
+    expect(r.rendered).toEqual([]);
+    expect(r.files.map((f) => f.path)).toEqual(expect.arrayContaining(['northwind-2026-10.pdf', 'packet.json']));
+  });
+
+  it('a figure edited in packet.json, hashes recomputed: packet.json no longer re-derives from evidence', async () => {
+    const dir = copyOfNorthwind();
+    const file = path.join(dir, 'packet.json');
+    const packet = JSON.parse(readFileSync(file, 'utf8')) as { kpis: { objectsPct: number } };
+    packet.kpis.objectsPct = 42;
+    writeFileSync(file, JSON.stringify(packet));
+    recomputeHashes(dir);
+    const r = await light(dir);
+    expect(r.ok).toBe(false);
+    expect(r.packetReproduced).toBe(false);
+    expect(r.packetDifferences.some((d) => d.includes('kpis.objectsPct'))).toBe(true);
+  });
+
+  it("another tenant's PDF copied in without recomputing hashes: named as changed", async () => {
+    const dir = copyOfNorthwind();
+    cpSync(path.join(folders.acme!, 'acme-2026-10.pdf'), path.join(dir, 'northwind-2026-10.pdf'));
+    const r = await light(dir);
+    expect(r.ok).toBe(false);
+    expect(failuresOf(r)).toEqual({ ...CLEAN, files: ['changed northwind-2026-10.pdf'] });
+  });
+
+  it('an extra file not in the manifest: named as unlisted and as extra', async () => {
+    const dir = copyOfNorthwind();
+    writeFileSync(path.join(dir, 'notes.txt'), 'x');
+    const r = await light(dir);
+    expect(r.ok).toBe(false);
+    expect(failuresOf(r)).toEqual({ ...CLEAN, files: ['unlisted notes.txt'], extra: ['notes.txt'] });
+  });
+});
+
 describe('a signed manifest keeps verifying', () => {
   let fake: FakeAws;
   const SIGNER = '999900000000';

@@ -1,7 +1,8 @@
 /**
  * `s3-evidence portfolio <period-folder>`: the period's portfolio rebuilt from the packets on disk,
- * e.g. after the shards of a run are all done. Every packet is verified first: one that does not
- * verify (edited, a file missing) or cannot be read is named and never counted as green.
+ * e.g. after the shards of a run are all done. Every packet is checked first (hashes, header, packet.json
+ * re-derived from evidence; `--rerender` also re-renders): one that does not check out (edited, a file
+ * missing) or cannot be read is named and never counted as green.
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { EXIT } from '../exit-codes.js';
 export interface PortfolioCommandOptions {
   config?: string;
   json?: boolean;
+  rerender?: boolean;
 }
 
 export async function portfolioCommand(periodFolder: string, opts: PortfolioCommandOptions): Promise<number> {
@@ -30,6 +32,7 @@ export async function portfolioCommand(periodFolder: string, opts: PortfolioComm
   const expected = opts.config ? (await loadConfig(opts.config)).config.tenants.map((t) => t.id) : undefined;
   const written = await writePortfolio(path.dirname(periodDir), period, {
     ...(expected ? { expectedTenants: expected } : {}),
+    rerender: opts.rerender ?? false,
   });
   const rows = written.portfolio.tenants;
   const unusable = rows.filter((r) => r.status === 'unreadable' || r.status === 'unverified');
