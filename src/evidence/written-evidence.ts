@@ -1,6 +1,6 @@
 import { readStoredRecord } from './answers.js';
 import type { FiledRecord } from './record.js';
-import { sha256, type FileHash } from '../util/hash.js';
+import { sha256, type HashedFile } from '../util/hash.js';
 
 type StoredRead = { record: FiledRecord } | { problem: string };
 
@@ -11,7 +11,7 @@ type StoredRead = { record: FiledRecord } | { problem: string };
  * readStoredRecord). Anything not written here is read from disk as before.
  */
 export class WrittenEvidence {
-  private readonly hashes = new Map<string, FileHash>();
+  private readonly hashes = new Map<string, HashedFile>();
   private readonly values = new Map<string, unknown>();
   private readonly records = new Map<string, StoredRead>();
   private kept = true;
@@ -35,7 +35,7 @@ export class WrittenEvidence {
   }
 
   private noteHash(relative: string, text: string): void {
-    this.hashes.set(relative, { sha256: sha256(text), size: Buffer.byteLength(text) });
+    this.hashes.set(relative, { path: relative, sha256: sha256(text), size: Buffer.byteLength(text) });
   }
 
   /** The parsed content of a JSON file written here (not records), or undefined when not kept. */
@@ -48,8 +48,11 @@ export class WrittenEvidence {
     return this.records.get(relative);
   }
 
-  /** sha256 and size of every file written here, by path relative to the packet folder. */
-  fileHashes(): ReadonlyMap<string, FileHash> {
+  /**
+   * Path, sha256 and size of every file written here, by path relative to the packet folder; the
+   * lists made from it (the packet's evidence, the manifest's files) share these entries.
+   */
+  fileHashes(): ReadonlyMap<string, HashedFile> {
     return this.hashes;
   }
 

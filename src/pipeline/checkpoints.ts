@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, open, readFile, rm, rmdir, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { TOOL } from '../tool.js';
-import { hashTree, sha256, type FileHash } from '../util/hash.js';
+import { hashTree, sha256, type FileHash, type HashedFile } from '../util/hash.js';
 import { stableJson, writeFileAtomic } from '../util/atomic-write.js';
 
 const RESUME_DIR = '.resume';
@@ -202,7 +202,7 @@ export class TenantCheckpoints {
     source: CheckpointSource,
     staging: string,
     runClock: Date,
-    known?: ReadonlyMap<string, FileHash>,
+    known?: ReadonlyMap<string, HashedFile>,
   ): Promise<void> {
     const changed = (await hashTree(staging, '', known)).filter((f) => this.held.get(f.path) !== f.sha256);
     await rm(path.join(this.dir, source), { recursive: true, force: true });

@@ -33,7 +33,7 @@ import { EvidenceWriter, loadEvidence } from '../evidence/evidence-store.js';
 import { verifyFolder, verifyMessages } from './verify-folder.js';
 import { MANIFEST_FILE } from '../workspace/manifest.js';
 import { PACKET_FILE } from '../packet-folder.js';
-import { sha256, type FileHash } from '../util/hash.js';
+import { sha256, type HashedFile } from '../util/hash.js';
 
 /** The events of one tenant's run: `emit` fills in tenant and period. */
 function progressOf(args: RunTenantArgs): (...events: Array<Omit<ProgressEvent, 'tenant' | 'period'>>) => void {
@@ -123,7 +123,7 @@ export interface RunTenantArgs {
 /** What collection may skip (restored from checkpoints) and where each source collected is checkpointed. */
 interface CollectResume {
   restored: ReadonlySet<CheckpointSource>;
-  save(source: CheckpointSource, known: ReadonlyMap<string, FileHash>): Promise<void>;
+  save(source: CheckpointSource, known: ReadonlyMap<string, HashedFile>): Promise<void>;
 }
 
 function packetFolder(outDir: string, period: string, tenant: string): string {

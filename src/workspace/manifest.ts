@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { RunInfo } from '../evidence/bundle.js';
 import { writeTextAtomic } from '../util/atomic-write.js';
 import { stableJsonPieces } from '../util/json-pieces.js';
-import { hashTree, type FileHash } from '../util/hash.js';
+import { hashTree, type HashedFile } from '../util/hash.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_VERSION = 1;
@@ -45,7 +45,7 @@ export interface Manifest {
 export async function buildManifest(
   packetDir: string,
   meta: Omit<Manifest, 'manifestVersion' | 'files'>,
-  known?: ReadonlyMap<string, FileHash>,
+  known?: ReadonlyMap<string, HashedFile>,
 ): Promise<Manifest> {
   const files = (await hashTree(packetDir, '', known)).filter(
     (f) => f.path !== MANIFEST_FILE && !MANIFEST_COMPANIONS.has(f.path),

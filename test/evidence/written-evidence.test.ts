@@ -136,6 +136,19 @@ describe('WrittenEvidence', () => {
     expect(await hashTree(dir, 'evidence', known)).toEqual(await hashTree(dir, 'evidence'));
   });
 
+  it('every list of the written files shares their entries: none is copied per list', async () => {
+    const writer = new EvidenceWriter(dir);
+    await writeFolder(writer);
+    const known = writer.written.fileHashes();
+    const evidenceFiles = await hashTree(dir, 'evidence', known);
+    const folderFiles = await hashTree(dir, '', known);
+    expect(evidenceFiles).toHaveLength(16);
+    for (const [i, f] of evidenceFiles.entries()) {
+      expect(f).toBe(known.get(f.path));
+      expect(folderFiles[i]).toBe(f);
+    }
+  });
+
   it('a file that is no evidence record fails the analysis as it does when read from disk', async () => {
     const writer = new EvidenceWriter(dir);
     await writeFolder(writer);
