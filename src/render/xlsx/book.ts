@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { displayLength, setCell, type CellInput, type NumberFormat } from './cells.js';
 import { routeInternalLinks } from './stream-links.js';
 import { stampZipEntries, stampZipFile } from './zip-timestamps.js';
+import { zipTakenUpTo } from './zip-backlog.js';
 
 /**
  * The workbook, written with exceljs's streaming writer: rows go to the zip as they are committed,
@@ -234,6 +235,7 @@ function openSheet(
         if (pending.length >= WIDTH_SAMPLE) {
           flushSample();
           await pause();
+          await zipTakenUpTo(ws);
         }
         return number;
       }
@@ -241,6 +243,7 @@ function openSheet(
       if (++sinceSample >= ROWS_PER_PAUSE) {
         sinceSample = 0;
         await pause();
+        await zipTakenUpTo(ws);
       }
       return number;
     },
