@@ -33,6 +33,12 @@ export interface KmsEventBatch {
   management: KmsManagementRecord[][];
 }
 
+/** Where a KmsEventBatchBuilder stood. */
+export interface KmsBatchMark {
+  events: number;
+  management: number;
+}
+
 /** Collects KMS events into a KmsEventBatch, in the order they are added. */
 export class KmsEventBatchBuilder {
   private ids: string[] = [];
@@ -67,6 +73,21 @@ export class KmsEventBatchBuilder {
   addManagement(eventId: string | undefined, ms: number, records: KmsManagementRecord[]): void {
     this.management.push(records);
     this.push(eventId, -this.management.length, ms, undefined, undefined);
+  }
+
+  /** Where the builder stands: events and key-management events added so far. */
+  mark(): KmsBatchMark {
+    return { events: this.ids.length, management: this.management.length };
+  }
+
+  /** Drops the events added since `mark` (shapes and texts they added stay, unused). */
+  undo(mark: KmsBatchMark): void {
+    this.ids.length = mark.events;
+    this.shape.length = mark.events;
+    this.ms.length = mark.events;
+    this.errorCode.length = mark.events;
+    this.via.length = mark.events;
+    this.management.length = mark.management;
   }
 
   private push(eventId: string | undefined, shape: number, ms: number, errorCode?: string, via?: string): void {

@@ -1,5 +1,5 @@
 import { zoneDayLabeler } from '../../format/zone-day.js';
-import type { SkippedLines } from '../access-logs/skipped-lines.js';
+import type { SkippedLines, SkippedMark } from '../access-logs/skipped-lines.js';
 import type { CloudTrailRecord } from '../../evidence/cloudtrail-record.js';
 import {
   bucketOfKmsEvent,
@@ -19,7 +19,7 @@ import {
 } from './s3-events.js';
 import type { CloudTrailDeniedUpload, CloudTrailScan, KmsManagementRecord } from '../../evidence/log-scans.js';
 import { KmsTallies, type KmsTally } from './kms-tallies.js';
-import { KmsEventBatchBuilder, type KmsEventBatch } from './kms-event-batch.js';
+import { KmsEventBatchBuilder, type KmsBatchMark, type KmsEventBatch } from './kms-event-batch.js';
 
 /**
  * KMS event ids fetched another way (LookupEvents): those this reader counts are added to `seen`, so
@@ -48,6 +48,16 @@ export interface CloudTrailFound {
   kms: KmsEventBatch;
 }
 
+/** Where a reader stood (CloudTrailRecordReader.mark). */
+export interface ReaderMark {
+  recordsRead: number;
+  recordsInPeriod: number;
+  s3DataEvents: number;
+  skipped: SkippedMark;
+  denied: number;
+  kms: KmsBatchMark;
+}
+
 /**
  * Turns CloudTrail records (of trail files or LookupEvents) into a scan's denied uploads, S3
  * coverage and KMS tallies: `readRecords` per batch, then `finish` once. Denied uploads and KMS
@@ -66,6 +76,8 @@ export class CloudTrailRecordReader {
   /** What this reader has read and not yet added up or handed on. */
   private denied: CloudTrailDeniedUpload[] = [];
   private readonly kms = new KmsEventBatchBuilder();
+  /** Since mark(): each S3 data event's (day counts, day) counted, for undo(). */
+  private bucketDayUndo: Array<Record<string, number> | string> | undefined;
 
   constructor(
     period: { startUtc: string; endUtc: string; timeZone: string },
@@ -80,26 +92,69 @@ export class CloudTrailRecordReader {
 
   /** `firstIndex`: the 1-based index of records[0] in its file (or LookupEvents page). */
   readRecords(file: string, records: unknown[], firstIndex = 1): void {
-    for (let i = 0; i < records.length; i++) {
-      this.scan.recordsRead++;
-      const index = firstIndex + i;
-      const r = records[i] as CloudTrailRecord | null;
-      if (r === null || typeof r !== 'object' || Array.isArray(r)) {
-        this.skipped.add(file, index, 'record is not an object');
-        continue;
-      }
-      const source = r.eventSource;
-      if (source !== 's3.amazonaws.com' && source !== 'kms.amazonaws.com') continue;
-      const ms = typeof r.eventTime === 'string' ? Date.parse(r.eventTime) : NaN;
-      if (Number.isNaN(ms) || typeof r.eventName !== 'string') {
-        this.skipped.add(file, index, 'no valid eventTime or eventName');
-        continue;
-      }
-      if (ms < this.startMs || ms >= this.endMs) continue;
-      this.scan.recordsInPeriod++;
-      if (source === 's3.amazonaws.com') this.readS3(file, index, r, ms);
-      else this.readKms(r, ms);
+    for (let i = 0; i < records.length; i++) this.readRecord(file, firstIndex + i, records[i]);
+  }
+
+  /** `index`: the record's 1-based index in its file (or LookupEvents page). */
+  readRecord(file: string, index: number, record: unknown): void {
+    this.scan.recordsRead++;
+    const r = record as CloudTrailRecord | null;
+    if (r === null || typeof r !== 'object' || Array.isArray(r)) {
+      this.skipped.add(file, index, 'record is not an object');
+      return;
     }
+    const source = r.eventSource;
+    if (source !== 's3.amazonaws.com' && source !== 'kms.amazonaws.com') return;
+    const ms = typeof r.eventTime === 'string' ? Date.parse(r.eventTime) : NaN;
+    if (Number.isNaN(ms) || typeof r.eventName !== 'string') {
+      this.skipped.add(file, index, 'no valid eventTime or eventName');
+      return;
+    }
+    if (ms < this.startMs || ms >= this.endMs) return;
+    this.scan.recordsInPeriod++;
+    if (source === 's3.amazonaws.com') this.readS3(file, index, r, ms);
+    else this.readKms(r, ms);
+  }
+
+  /**
+   * Where this reader stands, to undo what it reads next (a file read record by record that turns
+   * out unreadable must add nothing): `undo(mark)` takes it back there.
+   */
+  mark(): ReaderMark {
+    this.bucketDayUndo = [];
+    return {
+      recordsRead: this.scan.recordsRead,
+      recordsInPeriod: this.scan.recordsInPeriod,
+      s3DataEvents: this.scan.s3DataEvents,
+      skipped: this.skipped.mark(),
+      denied: this.denied.length,
+      kms: this.kms.mark(),
+    };
+  }
+
+  undo(mark: ReaderMark): void {
+    this.scan.recordsRead = mark.recordsRead;
+    this.scan.recordsInPeriod = mark.recordsInPeriod;
+    this.scan.s3DataEvents = mark.s3DataEvents;
+    this.skipped.undo(mark.skipped);
+    this.denied.length = mark.denied;
+    this.kms.undo(mark.kms);
+    const counted = this.bucketDayUndo ?? [];
+    for (let i = 0; i < counted.length; i += 2) {
+      const days = counted[i] as Record<string, number>;
+      const day = counted[i + 1] as string;
+      days[day]! -= 1;
+      if (days[day] === 0) Reflect.deleteProperty(days, day);
+    }
+    for (const [bucket, days] of Object.entries(this.scan.s3DataEventsByBucketDay)) {
+      if (Object.keys(days).length === 0) Reflect.deleteProperty(this.scan.s3DataEventsByBucketDay, bucket);
+    }
+    this.bucketDayUndo = undefined;
+  }
+
+  /** What has been read since `mark` stays: nothing more is kept to undo it. */
+  keep(): void {
+    this.bucketDayUndo = undefined;
   }
 
   private readS3(file: string, index: number, r: CloudTrailRecord, ms: number): void {
@@ -110,6 +165,7 @@ export class CloudTrailRecordReader {
       const days = (this.scan.s3DataEventsByBucketDay[bucket] ??= {});
       const day = this.dayOf(ms);
       days[day] = (days[day] ?? 0) + 1;
+      this.bucketDayUndo?.push(days, day);
     }
     if (r.errorCode !== 'AccessDenied' || !UPLOAD_EVENT_NAMES.has(r.eventName!)) return;
     const who = principalOf(r.userIdentity);

@@ -9,6 +9,7 @@ import { fileBatches } from '../workers/batches.js';
 import { sharedScanPool, type ScanPool } from '../workers/pool.js';
 import { dayFolder, findTrailFolders, isTrailLogFile } from './cloudtrail-paths.js';
 import { KmsEventBatchBuilder } from './kms-event-batch.js';
+import { eachTrailRecord } from './trail-records.js';
 import { CloudTrailRecordReader, type CloudTrailFound, type KmsEventIdWatch } from './record-reader.js';
 
 export interface ScanCloudTrailOptions {
@@ -180,9 +181,17 @@ export async function readCloudTrailFiles(
         part.problems.push({ file: f.path, message: `unreadable: ${errorMessage(loaded.reason)}` });
         return;
       }
+      const text = logText(loaded.value);
+      const mark = reader.mark();
+      if (eachTrailRecord(text, (record, index) => reader.readRecord(f.path, index, record))) {
+        reader.keep();
+        part.filesRead++;
+        return;
+      }
+      reader.undo(mark);
       let parsed: unknown;
       try {
-        parsed = JSON.parse(logText(loaded.value));
+        parsed = JSON.parse(text);
       } catch (error) {
         part.problems.push({ file: f.path, message: `not JSON: ${errorMessage(error)}` });
         return;
