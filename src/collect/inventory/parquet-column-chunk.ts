@@ -14,113 +14,196 @@ export interface ChunkDecoder {
 }
 
 /**
- * One flat column of one row group, decoded without a JavaScript value per cell: the decompressed
- * pages stay as bytes, and each row holds where its value's plain encoding sits (a page, or the
- * dictionary page for dictionary-encoded rows), or -1 for null. Booleans are held as -1/0/1.
- * Values become JavaScript values only when `raw` is asked for one row (hyparquet's own
- * decoding), so a row group of 120,000 rows costs a few typed arrays, not 120,000 strings.
+ * Maps one plain-encoded BYTE_ARRAY value (at `offset` of `bytes`, its 4-byte length first) to a
+ * number. Called once per dictionary entry, or once per row of a plain-encoded page.
  */
-export class ColumnChunkValues {
-  private readonly views: DataView[];
-
-  constructor(
-    private readonly decoder: ChunkDecoder,
-    private readonly pages: Uint8Array[],
-    private readonly page: Int32Array,
-    private readonly at: Int32Array,
-    private readonly flags: Int8Array | undefined,
-    /** Only some rows' values, decoded (the rest null): a chunk read for a few rows. */
-    private readonly only?: Map<number, unknown>,
-  ) {
-    this.views = pages.map((p) => new DataView(p.buffer, p.byteOffset, p.byteLength));
-  }
-
-  isNull(row: number): boolean {
-    return this.flags ? this.flags[row]! < 0 : this.at[row]! < 0;
-  }
-
-  /** -1 for null, else 0 or 1 (BOOLEAN columns only). */
-  flag(row: number): number {
-    return this.flags![row]!;
-  }
-
-  /** Whether a BYTE_ARRAY value equals `bytes` (false for null). */
-  equals(row: number, bytes: Uint8Array): boolean {
-    const at = this.at[row]!;
-    if (at < 0) return false;
-    const view = this.views[this.page[row]!]!;
-    if (view.getUint32(at, true) !== bytes.length) return false;
-    const page = this.pages[this.page[row]!]!;
-    for (let i = 0; i < bytes.length; i++) if (page[at + 4 + i] !== bytes[i]) return false;
-    return true;
-  }
-
-  /** Where a row's value sits, as one number (page and offset): equal keys hold equal values. */
-  where(row: number): number {
-    return this.at[row]! < 0 ? -1 : this.page[row]! * 2 ** 32 + this.at[row]!;
-  }
-
-  /**
-   * An INT64 or INT32 value as a number when it is whole and 0..2^53-1, else -1 (null, negative or
-   * larger), without a BigInt.
-   */
-  nonNegativeSafe(row: number): number {
-    const at = this.at[row]!;
-    if (at < 0) return -1;
-    const view = this.views[this.page[row]!]!;
-    if (this.decoder.type === 'INT32') {
-      const v = view.getInt32(at, true);
-      return v >= 0 ? v : -1;
-    }
-    const high = view.getInt32(at + 4, true);
-    return high >= 0 && high < 0x200000 ? high * 2 ** 32 + view.getUint32(at, true) : -1;
-  }
-
-  /** The row's value as hyparquet's plain decoding gives it (before logical types), or null. */
-  raw(row: number): unknown {
-    if (this.only) return this.only.get(row) ?? null;
-    if (this.flags) return this.flags[row]! < 0 ? null : this.flags[row] === 1;
-    const at = this.at[row]!;
-    if (at < 0) return null;
-    const reader: DataReader = { view: this.views[this.page[row]!]!, offset: at };
-    return readPlain(reader, this.decoder.type, 1, this.decoder.typeLength)[0] as unknown;
-  }
-}
+export type TextToNumber = (bytes: Uint8Array, view: DataView, offset: number) => number;
 
 /**
- * Decodes a column chunk's pages (dictionary, data pages v1 and v2, any codec hyparquet's
- * compressors read) for `rows` rows. Returns undefined when a page uses an encoding this decoder
- * does not take apart itself (the delta and byte-stream-split encodings): the caller then reads the
- * row group with hyparquet's row reader. Throws when the bytes are not what their headers say.
+ * Decodes a column chunk into one number per row, written to `out` (`rows` long), without a
+ * JavaScript value per cell: a BYTE_ARRAY value through `textToNumber` (each dictionary entry only
+ * once), an INT32 or INT64 value as itself when it is whole and 0..2^53-1 and else -1, a BOOLEAN as
+ * 0 or 1, and null as `nullValue`. Returns false when a page uses an encoding this decoder does not
+ * take apart itself (the delta and byte-stream-split encodings), or the column is of another type:
+ * the caller then reads the row group with hyparquet's row reader. Throws when the bytes are not
+ * what their headers say.
  */
-export function decodeColumnChunk(
+export function decodeColumnNumbers(
   bytes: Uint8Array,
   rows: number,
   decoder: ChunkDecoder,
-  wanted?: Uint8Array,
-): ColumnChunkValues | undefined {
+  textToNumber: TextToNumber,
+  nullValue: number,
+  out: Float64Array,
+): boolean {
+  const type = decoder.type;
+  if (type !== 'BOOLEAN' && type !== 'BYTE_ARRAY' && type !== 'INT32' && type !== 'INT64') return false;
+  let dictionary: Float64Array | undefined;
+  return walkPages(bytes, rows, decoder, {
+    dictionary(values, offsets) {
+      if (type === 'BOOLEAN') throw new Error('a BOOLEAN column has a dictionary page');
+      dictionary = plainNumbers(values, offsets.length, 0, type, textToNumber, undefined, nullValue, 0);
+    },
+    page({ first, count, encoding, present, nonNull, values, offset }) {
+      if (type === 'BOOLEAN') {
+        const bits = booleanBits(values, offset, encoding, nonNull);
+        if (!bits) return false;
+        for (let i = 0, k = 0, row = first; i < count; i++, row++) {
+          out[row] = present && present[i] !== 1 ? nullValue : bits[k++]!;
+        }
+        return true;
+      }
+      if (encoding === 'PLAIN') {
+        plainNumbers(values, count, offset, type, textToNumber, present, nullValue, first, out);
+        return true;
+      }
+      const indices = dictionaryIndices(values, offset, encoding, nonNull, dictionary?.length);
+      if (!indices || !dictionary) return false;
+      for (let i = 0, k = 0, row = first; i < count; i++, row++) {
+        out[row] = present && present[i] !== 1 ? nullValue : dictionary[indices[k++]!]!;
+      }
+      return true;
+    },
+  });
+}
+
+/**
+ * `count` plain-encoded values (from `offset`; rows whose `present` is not 1 are null and hold no
+ * value) as numbers, into `out` from `first` (a new array when none is given); throws if they do
+ * not fit in `bytes`.
+ */
+function plainNumbers(
+  bytes: Uint8Array,
+  count: number,
+  offset: number,
+  type: 'BYTE_ARRAY' | 'INT32' | 'INT64',
+  textToNumber: TextToNumber,
+  present: Uint8Array | undefined,
+  nullValue: number,
+  first: number,
+  out: Float64Array = new Float64Array(count),
+): Float64Array {
+  const view = viewOf(bytes);
+  if (type === 'BYTE_ARRAY') {
+    for (let i = 0, row = first; i < count; i++, row++) {
+      if (present && present[i] !== 1) {
+        out[row] = nullValue;
+        continue;
+      }
+      const end = checkedValueEnd(bytes, view, offset, 0);
+      out[row] = textToNumber(bytes, view, offset);
+      offset = end;
+    }
+    return out;
+  }
+  const width = type === 'INT32' ? 4 : 8;
+  let nonNull = count;
+  if (present) for (let i = 0; i < count; i++) if (present[i] !== 1) nonNull--;
+  if (offset + width * nonNull > bytes.length) throw new Error('a page holds fewer values than its header says');
+  for (let i = 0, row = first; i < count; i++, row++) {
+    if (present && present[i] !== 1) {
+      out[row] = nullValue;
+      continue;
+    }
+    if (width === 4) {
+      const v = view.getInt32(offset, true);
+      out[row] = v >= 0 ? v : -1;
+    } else {
+      const high = view.getInt32(offset + 4, true);
+      out[row] = high >= 0 && high < 0x200000 ? high * 2 ** 32 + view.getUint32(offset, true) : -1;
+    }
+    offset += width;
+  }
+  return out;
+}
+
+/**
+ * Decodes only the wanted rows' values of a column chunk (`wanted[row] === 1`), as hyparquet's
+ * plain decoding gives them (before logical types); a page without a wanted row is not even
+ * decompressed. Null values are left out of the map. Undefined as for decodeColumnNumbers.
+ */
+export function decodeWantedValues(
+  bytes: Uint8Array,
+  rows: number,
+  decoder: ChunkDecoder,
+  wanted: Uint8Array,
+): Map<number, unknown> | undefined {
   const isBoolean = decoder.type === 'BOOLEAN';
-  // For a few wanted rows (the listed ones), their values are decoded at once and no page is kept.
-  const only = wanted && !isBoolean ? new Map<number, unknown>() : undefined;
-  const pages: Uint8Array[] = [];
-  const page = new Int32Array(isBoolean || only ? 0 : rows);
-  const at = new Int32Array(isBoolean || only ? 0 : rows);
-  const keep = (p: Uint8Array): number => {
-    pages.push(p);
-    return pages.length - 1;
-  };
+  const found = new Map<number, unknown>();
   // A copy, so that a kept value does not hold its whole page.
-  const valueAt = (p: Uint8Array, offset: number): unknown => {
-    const view = new DataView(p.buffer, p.byteOffset, p.byteLength);
-    const v: unknown = readPlain({ view, offset }, decoder.type, 1, decoder.typeLength)[0];
+  const valueAt = (values: Uint8Array, offset: number): unknown => {
+    const v: unknown = readPlain({ view: viewOf(values), offset }, decoder.type, 1, decoder.typeLength)[0];
     return v instanceof Uint8Array ? v.slice() : v;
   };
-  let dictionaryBytes: Uint8Array | undefined;
-  const flags = isBoolean ? new Int8Array(rows) : undefined;
-  let dictionaryPage = -1;
-  let dictionary: Int32Array | undefined;
+  let dictionary: { values: Uint8Array; offsets: Int32Array } | undefined;
+  const decoded = walkPages(bytes, rows, decoder, {
+    skip: (first, count) => !anyWanted(wanted, first, count),
+    dictionary(values, offsets) {
+      dictionary = { values, offsets };
+    },
+    page({ first, count, encoding, present, nonNull, values, offset }) {
+      if (isBoolean) {
+        const bits = booleanBits(values, offset, encoding, nonNull);
+        if (!bits) return false;
+        for (let i = 0, k = 0, row = first; i < count; i++, row++) {
+          if (present && present[i] !== 1) continue;
+          const bit = bits[k++]!;
+          if (wanted[row] === 1) found.set(row, bit === 1);
+        }
+        return true;
+      }
+      if (encoding === 'PLAIN') {
+        const view = viewOf(values);
+        const width = decoder.type === 'BYTE_ARRAY' ? 0 : fixedWidth(decoder);
+        for (let i = 0, row = first; i < count; i++, row++) {
+          if (present && present[i] !== 1) continue;
+          const end = checkedValueEnd(values, view, offset, width);
+          if (wanted[row] === 1) found.set(row, valueAt(values, offset));
+          offset = end;
+        }
+        return true;
+      }
+      const indices = dictionaryIndices(values, offset, encoding, nonNull, dictionary?.offsets.length);
+      if (!indices || !dictionary) return false;
+      for (let i = 0, k = 0, row = first; i < count; i++, row++) {
+        if (present && present[i] !== 1) continue;
+        const index = indices[k++]!;
+        if (wanted[row] === 1) found.set(row, valueAt(dictionary.values, dictionary.offsets[index]!));
+      }
+      return true;
+    },
+  });
+  return decoded ? found : undefined;
+}
 
-  const reader: DataReader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
+/** One data page, decompressed: its rows, which of them are not null, and where its values start. */
+interface DataPage {
+  first: number;
+  count: number;
+  encoding: string;
+  /** Definition levels (1 = a value), absent for a required column. */
+  present: Uint8Array | undefined;
+  nonNull: number;
+  values: Uint8Array;
+  offset: number;
+}
+
+/**
+ * Walks a column chunk's pages (dictionary, data pages v1 and v2, any codec hyparquet's
+ * compressors read) for `rows` rows. `page` returns false for an encoding it does not take apart;
+ * the walk then returns false. A page `skip` declines is counted but not decompressed.
+ */
+function walkPages(
+  bytes: Uint8Array,
+  rows: number,
+  decoder: ChunkDecoder,
+  on: {
+    skip?: (first: number, count: number) => boolean;
+    dictionary: (values: Uint8Array, offsets: Int32Array) => void;
+    page: (page: DataPage) => boolean;
+  },
+): boolean {
+  const reader: DataReader = { view: viewOf(bytes), offset: 0 };
   let row = 0;
   while (row < rows) {
     if (reader.offset >= bytes.length) throw new Error(`the column chunk ends after ${row} of ${rows} rows`);
@@ -136,9 +219,7 @@ export function decodeColumnChunk(
     if (header.type === 'DICTIONARY_PAGE') {
       const count = header.dictionary_page_header?.num_values ?? 0;
       const values = decompressPage(compressed, header.uncompressed_page_size, decoder.codec, decoder.compressors);
-      dictionary = plainOffsets(values, decoder, count);
-      dictionaryBytes = values;
-      dictionaryPage = only ? -1 : keep(values);
+      on.dictionary(values, plainOffsets(values, decoder, count));
       continue;
     }
     if (header.type !== 'DATA_PAGE' && header.type !== 'DATA_PAGE_V2') continue; // index pages
@@ -147,29 +228,35 @@ export function decodeColumnChunk(
     let encoding: string;
     let present: Uint8Array | undefined;
     let values: Uint8Array;
-    let valuesReader: DataReader;
+    let offset = 0;
     if (header.type === 'DATA_PAGE') {
       const h = header.data_page_header;
       if (!h) throw new Error('a data page has no data page header');
       count = h.num_values;
       encoding = h.encoding;
-      if (only && !anyWanted(wanted!, row, count)) {
-        if (row + count > rows) throw new Error(`the pages hold more than the row group's ${rows} rows`);
+      if (row + count > rows) throw new Error(`the pages hold more than the row group's ${rows} rows`);
+      if (on.skip?.(row, count)) {
         row += count;
         continue;
       }
       values = decompressPage(compressed, header.uncompressed_page_size, decoder.codec, decoder.compressors);
-      valuesReader = { view: new DataView(values.buffer, values.byteOffset, values.byteLength), offset: 0 };
       if (decoder.optional) {
         present = new Uint8Array(count);
-        readRleBitPackedHybrid(valuesReader, 1, present);
+        const levels: DataReader = { view: viewOf(values), offset: 0 };
+        readRleBitPackedHybrid(levels, 1, present);
+        offset = levels.offset;
       }
     } else {
       const h = header.data_page_header_v2;
       if (!h) throw new Error('a data page v2 has no header');
       count = h.num_values;
       encoding = h.encoding;
-      if (h.repetition_levels_byte_length !== 0) return undefined;
+      if (h.repetition_levels_byte_length !== 0) return false;
+      if (row + count > rows) throw new Error(`the pages hold more than the row group's ${rows} rows`);
+      if (on.skip?.(row, count)) {
+        row += count;
+        continue;
+      }
       const levelsLength = h.definition_levels_byte_length;
       if (decoder.optional) {
         present = new Uint8Array(count);
@@ -183,68 +270,65 @@ export function decodeColumnChunk(
       const size = header.uncompressed_page_size - levelsLength;
       values =
         h.is_compressed !== false && size > 0 ? decompressPage(rest, size, decoder.codec, decoder.compressors) : rest;
-      valuesReader = { view: new DataView(values.buffer, values.byteOffset, values.byteLength), offset: 0 };
     }
-    if (row + count > rows) throw new Error(`the pages hold more than the row group's ${rows} rows`);
     let nonNull = count;
     if (present) for (let i = 0; i < count; i++) if (present[i] !== 1) nonNull--;
+    if (!on.page({ first: row, count, encoding, present, nonNull, values, offset })) return false;
+    row += count;
+  }
+  return true;
+}
 
-    if (encoding === 'PLAIN' && !isBoolean) {
-      const offsets = plainOffsets(values, decoder, nonNull, valuesReader.offset);
-      const pageIndex = only ? -1 : keep(values);
-      let k = 0;
-      for (let i = 0; i < count; i++, row++) {
-        if (present && present[i] !== 1) {
-          if (!only) at[row] = -1;
-          continue;
-        }
-        const offset = offsets[k++]!;
-        if (only) {
-          if (wanted![row] === 1) only.set(row, valueAt(values, offset));
-          continue;
-        }
-        page[row] = pageIndex;
-        at[row] = offset;
-      }
-    } else if (isBoolean && (encoding === 'PLAIN' || encoding === 'RLE')) {
-      const bits = new Uint8Array(nonNull);
-      if (encoding === 'RLE') readRleBitPackedHybrid(valuesReader, 1, bits);
-      else {
-        if (valuesReader.offset + Math.ceil(nonNull / 8) > values.length)
-          throw new Error('a boolean page is too short');
-        for (let i = 0; i < nonNull; i++) bits[i] = (values[valuesReader.offset + (i >> 3)]! >> (i & 7)) & 1;
-      }
-      let k = 0;
-      for (let i = 0; i < count; i++, row++) flags![row] = present && present[i] !== 1 ? -1 : bits[k++]!;
-    } else if (!isBoolean && (encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY')) {
-      // A writer that leaves the dictionary page's offset out: hyparquet's row reader finds it.
-      if (!dictionary) return undefined;
-      const indices = new Int32Array(nonNull);
-      const bitWidth = values[valuesReader.offset++] ?? 0;
-      if (bitWidth > 32) throw new Error(`a dictionary page's bit width is ${bitWidth}`);
-      if (bitWidth > 0) readRleBitPackedHybrid(valuesReader, bitWidth, indices, values.length - valuesReader.offset);
-      let k = 0;
-      for (let i = 0; i < count; i++, row++) {
-        if (present && present[i] !== 1) {
-          if (!only) at[row] = -1;
-          continue;
-        }
-        const index = indices[k++]!;
-        if (index < 0 || index >= dictionary.length) {
-          throw new Error(`dictionary index ${index} is outside its ${dictionary.length} values`);
-        }
-        if (only) {
-          if (wanted![row] === 1) only.set(row, valueAt(dictionaryBytes!, dictionary[index]!));
-          continue;
-        }
-        page[row] = dictionaryPage;
-        at[row] = dictionary[index]!;
-      }
-    } else {
-      return undefined;
+/** A boolean page's values as 0/1, or undefined for an encoding other than PLAIN and RLE. */
+function booleanBits(values: Uint8Array, offset: number, encoding: string, count: number): Uint8Array | undefined {
+  const bits = new Uint8Array(count);
+  if (encoding === 'RLE') {
+    readRleBitPackedHybrid({ view: viewOf(values), offset }, 1, bits);
+    return bits;
+  }
+  if (encoding !== 'PLAIN') return undefined;
+  if (offset + Math.ceil(count / 8) > values.length) throw new Error('a boolean page is too short');
+  for (let i = 0; i < count; i++) bits[i] = (values[offset + (i >> 3)]! >> (i & 7)) & 1;
+  return bits;
+}
+
+/**
+ * A dictionary-encoded page's indices, each checked against the dictionary's size; undefined for
+ * another encoding, or when the writer left the dictionary page out (hyparquet's row reader finds it).
+ */
+function dictionaryIndices(
+  values: Uint8Array,
+  offset: number,
+  encoding: string,
+  count: number,
+  dictionarySize: number | undefined,
+): Int32Array | undefined {
+  if ((encoding !== 'PLAIN_DICTIONARY' && encoding !== 'RLE_DICTIONARY') || dictionarySize === undefined) {
+    return undefined;
+  }
+  const indices = new Int32Array(count);
+  const bitWidth = values[offset++] ?? 0;
+  if (bitWidth > 32) throw new Error(`a dictionary page's bit width is ${bitWidth}`);
+  if (bitWidth > 0) readRleBitPackedHybrid({ view: viewOf(values), offset }, bitWidth, indices, values.length - offset);
+  for (let i = 0; i < count; i++) {
+    const index = indices[i]!;
+    if (index < 0 || index >= dictionarySize) {
+      throw new Error(`dictionary index ${index} is outside its ${dictionarySize} values`);
     }
   }
-  return new ColumnChunkValues(decoder, pages, page, at, flags, only);
+  return indices;
+}
+
+/** Where the plain value at `offset` ends (`width` 0: a length-prefixed BYTE_ARRAY); throws if it runs past the page. */
+function checkedValueEnd(bytes: Uint8Array, view: DataView, offset: number, width: number): number {
+  if (width > 0) {
+    if (offset + width > bytes.length) throw new Error('a page holds fewer values than its header says');
+    return offset + width;
+  }
+  if (offset + 4 > bytes.length) throw new Error('a page holds fewer values than its header says');
+  const end = offset + 4 + view.getUint32(offset, true);
+  if (end > bytes.length) throw new Error(`a page's last value runs past its end`);
+  return end;
 }
 
 function anyWanted(wanted: Uint8Array, from: number, count: number): boolean {
@@ -253,22 +337,16 @@ function anyWanted(wanted: Uint8Array, from: number, count: number): boolean {
   return false;
 }
 
-/** Where each of `count` plain-encoded values starts in `bytes` (from `offset`); throws if they do not fit. */
-function plainOffsets(bytes: Uint8Array, decoder: ChunkDecoder, count: number, offset = 0): Int32Array {
+/** Where each of `count` plain-encoded values starts in `bytes`; throws if they do not fit. */
+function plainOffsets(bytes: Uint8Array, decoder: ChunkDecoder, count: number): Int32Array {
   const offsets = new Int32Array(count);
-  if (decoder.type === 'BYTE_ARRAY') {
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (let i = 0; i < count; i++) {
-      if (offset + 4 > bytes.length) throw new Error(`a page holds ${i} of its ${count} values`);
-      offsets[i] = offset;
-      offset += 4 + view.getUint32(offset, true);
-    }
-    if (offset > bytes.length) throw new Error(`a page's last value runs past its end`);
-    return offsets;
+  const view = viewOf(bytes);
+  const width = decoder.type === 'BYTE_ARRAY' ? 0 : fixedWidth(decoder);
+  let offset = 0;
+  for (let i = 0; i < count; i++) {
+    offsets[i] = offset;
+    offset = checkedValueEnd(bytes, view, offset, width);
   }
-  const width = fixedWidth(decoder);
-  if (offset + width * count > bytes.length) throw new Error(`a page holds fewer than its ${count} values`);
-  for (let i = 0; i < count; i++) offsets[i] = offset + i * width;
   return offsets;
 }
 
@@ -288,4 +366,8 @@ function fixedWidth(decoder: ChunkDecoder): number {
     default:
       throw new Error(`a ${decoder.type} column is not plain-decodable here`);
   }
+}
+
+function viewOf(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -16,7 +16,12 @@ import { ENCRYPTION_STATUSES } from '../../evidence/inventory.js';
 import type { UnencryptedRow } from '../../evidence/unencrypted-csv.js';
 import { errorText } from './error-text.js';
 import { MAX_PROBLEMS_PER_FILE } from './data-file.js';
-import { decodeColumnChunk, type ColumnChunkValues } from './parquet-column-chunk.js';
+import {
+  decodeColumnNumbers,
+  decodeWantedValues,
+  type ChunkDecoder,
+  type TextToNumber,
+} from './parquet-column-chunk.js';
 import { STATUS_EMPTY, STATUS_UNKNOWN, statusIndexOf, type DataFileRows, type RowDetails } from './tally.js';
 
 /**
@@ -72,13 +77,14 @@ export async function countParquetFile(
   // Columns whose logical type would change what the tally compares are read by hyparquet's row reader.
   const columnar = columnarTypes(fields);
 
+  const arrays = new GroupArrays();
   let groupStart = 0;
   for (const [g, group] of metadata.row_groups.entries()) {
     const groupRows = Number(group.num_rows);
     let counted: 'counted' | 'stopped' | 'not-columnar';
     try {
       counted = columnar
-        ? await countGroupByColumns(file, group, groupStart, groupRows, present, schema, rows)
+        ? await countGroupByColumns(file, group, groupStart, groupRows, present, schema, rows, arrays)
         : 'not-columnar';
       if (counted === 'not-columnar') {
         counted = await countGroupByRows(file, metadata, groupStart, groupRows, present, rows);
@@ -96,15 +102,47 @@ export async function countParquetFile(
   return undefined;
 }
 
-const TALLY_COLUMNS: readonly Column[] = ['bucket', 'is_delete_marker', 'size', 'encryption_status'];
 const STATUS_BYTES = ENCRYPTION_STATUSES.map((s) => new TextEncoder().encode(s));
 const NOT_SSE = ENCRYPTION_STATUSES.indexOf('NOT-SSE');
+/** The columns an unencrypted object's line needs besides its bucket, size and status. */
+const LISTED_COLUMNS: readonly Column[] = ['key', 'version_id', 'is_latest', 'last_modified_date', 'storage_class'];
+/** The columns whose text a problem quotes. */
+const QUOTED_COLUMNS: readonly Column[] = ['bucket', 'size', 'encryption_status'];
+
+/** Per-row arrays of one row group's tally inputs, kept from group to group (grown when a group is larger). */
+class GroupArrays {
+  rows = 0;
+  otherBucket = new Float64Array(0);
+  deleteMarker = new Float64Array(0);
+  size = new Float64Array(0);
+  status = new Float64Array(0);
+  listed = new Uint8Array(0);
+  quoted = new Uint8Array(0);
+
+  reset(rows: number): void {
+    if (rows > this.otherBucket.length) {
+      this.otherBucket = new Float64Array(rows);
+      this.deleteMarker = new Float64Array(rows);
+      this.size = new Float64Array(rows);
+      this.status = new Float64Array(rows);
+      this.listed = new Uint8Array(rows);
+      this.quoted = new Uint8Array(rows);
+    }
+    this.rows = rows;
+    this.otherBucket.fill(0, 0, rows);
+    this.deleteMarker.fill(0, 0, rows);
+    this.listed.fill(0, 0, rows);
+    this.quoted.fill(0, 0, rows);
+  }
+}
 
 /**
  * Counts one row group from its column chunks, decoded without a value per cell: the tally's
- * columns first; the key and the other listed columns only when a row of the group is listed or
- * is a problem, and then only that row's values become strings. 'not-columnar' (nothing counted)
- * when a page is encoded in a way only hyparquet's row reader takes apart.
+ * columns (bucket, is_delete_marker, size, encryption_status) into one number per row, the plain
+ * rows added up at once; the key and the other listed columns only when a row of the group is
+ * listed, the tally columns' texts only when a row is a problem, and then only those rows' values
+ * become JavaScript values. 'not-columnar' (nothing counted) when a page is encoded in a way only
+ * hyparquet's row reader takes apart.
  */
 async function countGroupByColumns(
   file: AsyncBuffer,
@@ -114,69 +152,102 @@ async function countGroupByColumns(
   present: Column[],
   schema: SchemaTree,
   rows: DataFileRows,
+  arrays: GroupArrays,
 ): Promise<'counted' | 'stopped' | 'not-columnar'> {
   const fields = new Map(schema.children.map((c) => [c.element.name, c]));
-  const chunks: Partial<Record<Column, ColumnChunkValues>> = {};
-  const load = async (names: readonly Column[], wanted?: Uint8Array): Promise<boolean> => {
+  arrays.reset(groupRows);
+  const { otherBucket, deleteMarker, size, status, listed, quoted } = arrays;
+  const numbers = async (name: Column, nullValue: number, out: Float64Array, text = noText): Promise<boolean> => {
+    if (!present.includes(name)) return true;
+    const chunk = await readChunk(file, group, fields.get(name)!);
+    return chunk !== undefined && decodeColumnNumbers(chunk.bytes, groupRows, chunk.decoder, text, nullValue, out);
+  };
+  const bucketBytes = new TextEncoder().encode(rows.bucket);
+  const isBucket: TextToNumber = (bytes, view, at) => (bytesEqual(bytes, view, at, bucketBytes) ? 0 : 1);
+  if (
+    !(await numbers('bucket', 1, otherBucket, isBucket)) ||
+    !(await numbers('is_delete_marker', 0, deleteMarker)) ||
+    !(await numbers('size', -1, size)) ||
+    !(await numbers('encryption_status', STATUS_EMPTY, status, statusOfBytes))
+  ) {
+    return 'not-columnar';
+  }
+
+  // The plain rows are added up here; the others (listed or problems) go through rows.count in order.
+  const objects = new Float64Array(ENCRYPTION_STATUSES.length);
+  const bytes = new Float64Array(ENCRYPTION_STATUSES.length);
+  let plain = 0;
+  let deleteMarkers = 0;
+  let unknownObjects = 0;
+  let unknownBytes = 0;
+  const special: number[] = [];
+  for (let i = 0; i < groupRows; i++) {
+    if (otherBucket[i] === 1) {
+      quoted[i] = 1;
+    } else if (deleteMarker[i] === 1) {
+      deleteMarkers++;
+      plain++;
+      continue;
+    } else {
+      const s = size[i]!;
+      const st = status[i]!;
+      if (s < 0 || st === STATUS_UNKNOWN) quoted[i] = 1;
+      else if (st === NOT_SSE) listed[i] = 1;
+      else {
+        if (st === STATUS_EMPTY) {
+          unknownObjects++;
+          unknownBytes += s;
+        } else {
+          objects[st]! += 1;
+          bytes[st]! += s;
+        }
+        plain++;
+        continue;
+      }
+    }
+    special.push(i);
+  }
+  rows.addPlain(plain, deleteMarkers, objects, bytes, { objects: unknownObjects, bytes: unknownBytes });
+  if (special.length === 0) return 'counted';
+
+  const values: Partial<Record<Column, Map<number, unknown>>> = {};
+  const load = async (names: readonly Column[], wanted: Uint8Array): Promise<boolean> => {
     for (const name of names) {
-      if (!present.includes(name) || chunks[name]) continue;
-      const decoded = await readChunk(file, group, groupRows, fields.get(name)!, wanted);
+      if (!present.includes(name)) continue;
+      const chunk = await readChunk(file, group, fields.get(name)!);
+      const decoded = chunk && decodeWantedValues(chunk.bytes, groupRows, chunk.decoder, wanted);
       if (!decoded) return false;
-      chunks[name] = decoded;
+      values[name] = decoded;
     }
     return true;
   };
-  if (!(await load(TALLY_COLUMNS))) return 'not-columnar';
+  if (special.some((i) => listed[i] === 1) && !(await load(LISTED_COLUMNS, listed))) return 'not-columnar';
+  if (special.some((i) => quoted[i] === 1) && !(await load(QUOTED_COLUMNS, quoted))) return 'not-columnar';
 
-  // The tally's inputs for every row; whether any row needs its texts.
-  const { bucket, is_delete_marker: deleteMarkers, size: sizes, encryption_status: statusColumn } = chunks;
-  const bucketBytes = new TextEncoder().encode(rows.bucket);
-  const other = new Uint8Array(groupRows);
-  const deleted = new Uint8Array(groupRows);
-  const size = new Float64Array(groupRows);
-  const status = new Int8Array(groupRows);
-  let lastBucket = -2;
-  let lastBucketOther = 0;
-  let lastStatus = -2;
-  let lastStatusIndex = 0;
-  const wanted = new Uint8Array(groupRows);
-  let needsTexts = false;
-  for (let i = 0; i < groupRows; i++) {
-    if (bucket) {
-      const where = bucket.where(i);
-      if (where !== lastBucket) {
-        lastBucket = where;
-        lastBucketOther = bucket.equals(i, bucketBytes) ? 0 : 1;
-      }
-      other[i] = lastBucketOther;
-    }
-    deleted[i] = deleteMarkers?.flag(i) === 1 ? 1 : 0;
-    size[i] = sizes!.nonNegativeSafe(i);
-    const where = statusColumn!.where(i);
-    if (where !== lastStatus) {
-      lastStatus = where;
-      lastStatusIndex = statusIndexOfBytes(statusColumn!, i);
-    }
-    status[i] = lastStatusIndex;
-    if (
-      other[i] === 1 ||
-      (deleted[i] === 0 && (size[i]! < 0 || lastStatusIndex === NOT_SSE || lastStatusIndex === STATUS_UNKNOWN))
-    ) {
-      needsTexts = true;
-      wanted[i] = 1;
-    }
-  }
-  // The other columns only for the rows listed or reported.
-  if (needsTexts && !(await load(present, wanted))) return 'not-columnar';
-
-  const current = new ColumnRow(rows.bucket, chunks, schema);
-  for (let i = 0; i < groupRows; i++) {
+  const current = new ColumnRow(rows.bucket, values, schema);
+  for (const i of special) {
     current.at(i);
-    rows.count(groupStart + i + 1, other[i] === 1, deleted[i] === 1, size[i]!, status[i]!, current);
+    rows.count(groupStart + i + 1, otherBucket[i] === 1, deleteMarker[i] === 1, size[i]!, status[i]!, current);
     if (rows.problemCount > MAX_PROBLEMS_PER_FILE) return 'stopped';
   }
   return 'counted';
 }
+
+/** Whether the BYTE_ARRAY value at `at` (its length prefix first) is `want`. */
+function bytesEqual(bytes: Uint8Array, view: DataView, at: number, want: Uint8Array): boolean {
+  if (view.getUint32(at, true) !== want.length) return false;
+  for (let i = 0; i < want.length; i++) if (bytes[at + 4 + i] !== want[i]) return false;
+  return true;
+}
+
+/** A status value as an index into ENCRYPTION_STATUSES, STATUS_EMPTY (empty) or STATUS_UNKNOWN. */
+function statusOfBytes(bytes: Uint8Array, view: DataView, at: number): number {
+  for (let s = 0; s < STATUS_BYTES.length; s++) if (bytesEqual(bytes, view, at, STATUS_BYTES[s]!)) return s;
+  return view.getUint32(at, true) === 0 ? STATUS_EMPTY : STATUS_UNKNOWN;
+}
+
+/** For columns that hold no texts. */
+const noText: TextToNumber = () => -1;
 
 /**
  * Whether the tally's columns hold plain values (texts, signed integers, booleans), so comparing
@@ -197,22 +268,15 @@ function columnarTypes(fields: Map<string, SchemaTree>): boolean {
   );
 }
 
-/** A status column's value as an index into ENCRYPTION_STATUSES, STATUS_EMPTY or STATUS_UNKNOWN. */
-function statusIndexOfBytes(column: ColumnChunkValues, row: number): number {
-  if (column.isNull(row)) return STATUS_EMPTY;
-  for (let s = 0; s < STATUS_BYTES.length; s++) if (column.equals(row, STATUS_BYTES[s]!)) return s;
-  return column.equals(row, EMPTY_BYTES) ? STATUS_EMPTY : STATUS_UNKNOWN;
-}
-const EMPTY_BYTES = new Uint8Array(0);
-
-/** One column's chunk in this row group, read by its byte range and decoded; undefined when it needs hyparquet's row reader. */
+/**
+ * One column's chunk in this row group, read by its byte range, with how to decode it; undefined
+ * when it needs hyparquet's row reader.
+ */
 async function readChunk(
   file: AsyncBuffer,
   group: RowGroup,
-  groupRows: number,
   field: SchemaTree,
-  wanted?: Uint8Array,
-): Promise<ColumnChunkValues | undefined> {
+): Promise<{ bytes: Uint8Array; decoder: ChunkDecoder } | undefined> {
   const element = field.element;
   const chunk = group.columns.find(
     (c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === element.name,
@@ -229,18 +293,16 @@ async function readChunk(
   }
   const bytes = new Uint8Array(await file.slice(start, end));
   if (bytes.length !== end - start) throw new Error(`the ${element.name} column chunk could not be read whole`);
-  return decodeColumnChunk(
+  return {
     bytes,
-    groupRows,
-    {
+    decoder: {
       type: element.type,
       typeLength: element.type_length,
       codec: meta.codec,
       optional: element.repetition_type !== 'REQUIRED',
       compressors,
     },
-    wanted,
-  );
+  };
 }
 
 /**
@@ -405,19 +467,19 @@ class ParquetRow extends RowCells {
 }
 
 /**
- * A row of decoded column chunks: a cell becomes a value (through hyparquet's conversion of the
- * column's logical type, as its row reader would give it) only when asked.
+ * A row of decoded column chunks: the values decoded for the listed and quoted rows become values
+ * as hyparquet's row reader would give them (its conversion of the column's logical type) only when asked.
  */
 class ColumnRow extends RowCells {
   private readonly decoders: Partial<Record<Column, ColumnDecoder>> = {};
 
   constructor(
     bucket: string,
-    private readonly chunks: Partial<Record<Column, ColumnChunkValues>>,
+    private readonly values: Partial<Record<Column, Map<number, unknown>>>,
     schema: SchemaTree,
   ) {
     super(bucket);
-    for (const name of Object.keys(chunks) as Column[]) {
+    for (const name of Object.keys(values) as Column[]) {
       const field = schema.children.find((c) => c.element.name === name)!;
       this.decoders[name] = {
         pathInSchema: [name],
@@ -432,10 +494,10 @@ class ColumnRow extends RowCells {
   }
 
   protected cell(column: Column): unknown {
-    const chunk = this.chunks[column];
-    if (chunk === undefined) return undefined;
-    const raw = chunk.raw(this.i);
-    if (raw === null) return null;
+    const values = this.values[column];
+    if (values === undefined) return undefined;
+    const raw = values.get(this.i);
+    if (raw === undefined) return null;
     return convert([raw], this.decoders[column]!)[0] as unknown;
   }
 }

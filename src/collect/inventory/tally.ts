@@ -237,6 +237,28 @@ export class DataFileRows {
     }
   }
 
+  /**
+   * Rows that need nothing but adding up (no listing, no problem), counted by the format's reader in
+   * bulk: `objects` and `bytes` per ENCRYPTION_STATUSES index, `unknown` for an empty status.
+   */
+  addPlain(
+    rows: number,
+    deleteMarkers: number,
+    objects: ArrayLike<number>,
+    bytes: ArrayLike<number>,
+    unknown: ObjectTally,
+  ): void {
+    this.rows += rows;
+    const totals = this.totals;
+    totals.deleteMarkers += deleteMarkers;
+    for (let s = 0; s < ENCRYPTION_STATUSES.length; s++) {
+      totals.objects[s]! += objects[s]!;
+      totals.bytes[s]! += bytes[s]!;
+    }
+    totals.unknownStatus.objects += unknown.objects;
+    totals.unknownStatus.bytes += unknown.bytes;
+  }
+
   problem(line: number | undefined, message: string): void {
     if (this.problems.length < this.maxProblems)
       this.problems.push({ file: this.file, ...(line !== undefined ? { line } : {}), message });
