@@ -25,10 +25,10 @@ beforeAll(async () => {
   graph = result.metafile;
 }, 60_000);
 
-function loadedAtStart(): { modules: Set<string>; packages: Set<string> } {
+function loadedAtStart(entry = 'src/cli/main.ts'): { modules: Set<string>; packages: Set<string> } {
   const modules = new Set<string>();
   const packages = new Set<string>();
-  const pending = ['src/cli/main.ts'];
+  const pending = [entry];
   while (pending.length > 0) {
     const file = pending.pop()!;
     if (modules.has(file)) continue;
@@ -80,5 +80,20 @@ describe('the command line loads an action only when it runs', () => {
       'src/cli/baseline-command.ts -> src/cli/actions/baseline.ts',
     ])
       expect(dynamic).toContain(edge);
+  });
+
+  it('`run` loads the clients, credentials and signing of live collection only when a tenant or option asks AWS', () => {
+    const { packages } = loadedAtStart('src/cli/actions/run.ts');
+    const live = [
+      '@aws-sdk/client-sts',
+      '@aws-sdk/client-kms',
+      '@aws-sdk/client-config-service',
+      '@aws-sdk/client-s3tables',
+      '@aws-sdk/credential-provider-node',
+      '@aws-sdk/credential-provider-ini',
+    ];
+    expect(live.filter((p) => packages.has(p))).toEqual([]);
+    const dynamic = graph.inputs['src/cli/actions/run.ts']!.imports.filter((i) => i.kind === 'dynamic-import');
+    expect(dynamic.map((i) => i.path)).toContain('src/collect/live/index.ts');
   });
 });

@@ -1,33 +1,23 @@
 /**
  * What `run` does around each packet (output-folder lock, --sign-with, --publish, the portfolio), what
- * `verify` adds (the signature), and the KMS and S3 clients `sign` and `publish` share with them.
+ * `verify` adds (the signature), and the KMS and S3 clients `sign` and `publish` share with them. The
+ * AWS SDK is imported only when a packet is signed or published: an offline run never loads it.
  */
 import { readFile } from 'node:fs/promises';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../../config/schema.js';
-import { baseCredentials } from '../../collect/live/credentials.js';
-import { kmsClientFor, s3ClientFor } from '../../collect/live/clients.js';
 import { liveOptionsFromConfig, resolveLiveOptions, type LiveOptions } from '../../collect/live/options.js';
 import { parseKeyReference } from '../../collect/key-reference.js';
 import { UsageError } from '../../errors.js';
 import type { TenantRunResult } from '../../pipeline/run-tenant.js';
 import { writePortfolio } from '../../operate/portfolio.js';
-import {
-  parsePublishUrl,
-  publishPacket,
-  type PublishReceipt,
-  type PublishTarget,
-} from '../../operate/publish/index.js';
+import { parsePublishUrl, type PublishTarget } from '../../operate/publish/target.js';
+import type { PublishReceipt } from '../../operate/publish/receipt.js';
 import { withRunLock, type RunLock } from '../../operate/run-lock.js';
-import {
-  fetchSigningKey,
-  signManifest,
-  verifyManifestSignature,
-  type ManifestSignature,
-  type SignatureCheck,
-  type SigningKey,
-} from '../../operate/sign/index.js';
+import type { SigningKey } from '../../operate/sign/sign-manifest.js';
+import type { ManifestSignature } from '../../operate/sign/signature-file.js';
+import { verifyManifestSignature, type SignatureCheck } from '../../operate/sign/verify-signature.js';
 
 export interface AwsOptions {
   profile?: string;
@@ -61,6 +51,11 @@ export async function openSigning(
 ): Promise<Signing> {
   const region = parseKeyReference(keyRef).region ?? 'us-east-1';
   const live = liveOptions(config, opts, region);
+  const [{ kmsClientFor }, { baseCredentials }, { fetchSigningKey }] = await Promise.all([
+    import('../../collect/live/clients.js'),
+    import('../../collect/live/credentials.js'),
+    import('../../operate/sign/sign-manifest.js'),
+  ]);
   const kms = kmsClientFor(resolveLiveOptions(live), region, baseCredentials(live));
   try {
     return { kms, key: await fetchSigningKey(kms, keyRef) };
@@ -77,7 +72,7 @@ export interface Publishing {
 }
 
 /** The publish target `url` names and an S3 client for it; needs `publish.kmsKeyId` in the configuration. */
-export function openPublishing(config: Config, opts: AwsOptions, url: string, flag: string): Publishing {
+export async function openPublishing(config: Config, opts: AwsOptions, url: string, flag: string): Promise<Publishing> {
   let target: PublishTarget;
   try {
     target = parsePublishUrl(url);
@@ -90,6 +85,10 @@ export function openPublishing(config: Config, opts: AwsOptions, url: string, fl
     );
   const region = config.publish.region ?? parseKeyReference(config.publish.kmsKeyId).region ?? 'us-east-1';
   const live = liveOptions(config, opts, region);
+  const [{ s3ClientFor }, { baseCredentials }] = await Promise.all([
+    import('../../collect/live/clients.js'),
+    import('../../collect/live/credentials.js'),
+  ]);
   const s3 = s3ClientFor(resolveLiveOptions(live), region, baseCredentials(live), { followRegionRedirects: true });
   return { target, s3, settings: config.publish };
 }
@@ -111,7 +110,7 @@ export interface PacketOperations {
  * key that cannot sign stops the run up front), and returns the steps to run after each packet.
  */
 export async function preparePacketOperations(config: Config, opts: RunOperationOptions): Promise<PacketOperations> {
-  const publishing = opts.publish ? openPublishing(config, opts, opts.publish, '--publish') : undefined;
+  const publishing = opts.publish ? await openPublishing(config, opts, opts.publish, '--publish') : undefined;
   let signing: Signing | undefined;
   try {
     signing = opts.signWith ? await openSigning(config, opts, opts.signWith, '--sign-with') : undefined;
@@ -131,6 +130,7 @@ export async function preparePacketOperations(config: Config, opts: RunOperation
       let signed = true;
       if (signing) {
         try {
+          const { signManifest } = await import('../../operate/sign/sign-manifest.js');
           signatures.push({
             tenant: result.tenant,
             signature: await signManifest({ kms: signing.kms, key: signing.key, packetDir: result.folder }),
@@ -143,6 +143,7 @@ export async function preparePacketOperations(config: Config, opts: RunOperation
       if (target && s3 && publishing) {
         if (!signed) receipts.push({ tenant: result.tenant, error: 'not published: the manifest could not be signed' });
         else {
+          const { publishPacket } = await import('../../operate/publish/publish-packet.js');
           receipts.push({
             tenant: result.tenant,
             receipt: await publishPacket({

@@ -3,21 +3,19 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import { loadConfig } from '../../config/load.js';
 import { periodFor, periodRefusal, periodTiming, previousMonthLabel, isPeriodLabel } from '../../config/period.js';
-import type { Config } from '../../config/schema.js';
+import type { Config, TenantConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
 import { removeStaleWorkFolders } from '../../operate/stale-work.js';
 import { parseShard, shardLabel, tenantsOfShard } from '../../operate/shard.js';
 import { TenantCheckpoints } from '../../pipeline/checkpoints.js';
 import { runTenant, type LiveCollection, type TenantRunResult } from '../../pipeline/run-tenant.js';
+import type { LiveSetup } from '../../collect/live/index.js';
 import {
   liveOptionsFromConfig,
-  liveSources,
   resolveLiveOptions,
-  treeS3Client,
   type CallSlots,
   type LiveOptions,
-  type LiveSetup,
-} from '../../collect/live/index.js';
+} from '../../collect/live/options.js';
 import { DEFAULT_TENANTS_AT_ONCE } from '../defaults.js';
 import { EXIT } from '../exit-codes.js';
 import { progressOutput, type ProgressMode, type ProgressOutput } from '../progress-output.js';
@@ -68,7 +66,22 @@ function liveOptionsFor(config: Config, opts: RunOptions): LiveOptions {
   });
 }
 
-function liveCollection(config: Config, opts: RunOptions, callSlots: CallSlots): LiveCollection {
+type LiveModule = typeof import('../../collect/live/index.js');
+
+/**
+ * Whether a tenant asks anything of AWS: an account without an offline export, or a source read from
+ * s3:// (Athena reads s3:// only). A run of offline tenants never loads the AWS SDK (~2 s of start-up).
+ */
+function asksAws(tenant: TenantConfig): boolean {
+  const { inventory, accessLogs, cloudTrail } = tenant.sources;
+  return (
+    tenant.accounts.some((a) => !a.offlineExport) ||
+    [...inventory, ...accessLogs, ...cloudTrail].some((l) => l.startsWith('s3://'))
+  );
+}
+
+function liveCollection(live: LiveModule, config: Config, opts: RunOptions, callSlots: CallSlots): LiveCollection {
+  const { liveSources, treeS3Client } = live;
   const liveOptions = { ...liveOptionsFor(config, opts), callSlots };
   let setup: LiveSetup | undefined;
   return {
@@ -108,6 +121,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     .filter((r): r is string => r !== undefined);
   if (refusals.length > 0) throw new UsageError([...new Set(refusals)].join('\n'));
   const operations = await preparePacketOperations(loaded.config, opts);
+  const live = tenants.some(asksAws) ? await import('../../collect/live/index.js') : undefined;
   const tenantsAtOnce = opts.tenantsAtOnce ?? loaded.config.collection?.concurrency?.tenants ?? DEFAULT_TENANTS_AT_ONCE;
   const outDir = path.resolve(opts.out);
   return withOutputLock(
@@ -145,7 +159,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
                 outDir,
                 now,
                 ...(periodTiming(periods.get(tenant.id)!, now) === 'open' ? { provisional: true } : {}),
-                live: liveCollection(loaded.config, opts, callSlots),
+                ...(live && asksAws(tenant) ? { live: liveCollection(live, loaded.config, opts, callSlots) } : {}),
                 work: resolveLiveOptions(liveOptionsFor(loaded.config, opts)).work,
                 ...(progress ? { onProgress: progress.sink } : {}),
                 ...(opts.resume === false ? {} : { checkpoints: checkpointsOf(tenant.id) }),

@@ -92,7 +92,7 @@ function publishLine(folder: string, r: PublishReceipt): string {
 export async function publishCommand(folders: string[], opts: SealOptions & { to: string }): Promise<number> {
   for (const folder of folders) await requirePacketFolder(folder, 'verify');
   const { config } = await loadConfig(opts.config);
-  const publishing = openPublishing(config, opts, opts.to, '--to');
+  const publishing = await openPublishing(config, opts, opts.to, '--to');
   const receipts: Array<{ folder: string; receipt: PublishReceipt }> = [];
   try {
     for (const folder of folders) {
