@@ -9,9 +9,12 @@ const BUCKET_EVIDENCE = ['encryption', 'policy', 'publicAccessBlock', 'inventory
 
 type BucketEvidenceName = (typeof BUCKET_EVIDENCE)[number];
 
-/** `BucketResult.evidence` for a bucket's evidence. */
-export function bucketEvidenceFiles(b: BucketEvidence): string[] {
-  return BUCKET_EVIDENCE.map((name) => b[name].file);
+/**
+ * `BucketResult.evidence` for a bucket's evidence. `regionFile` is cited for the region when no
+ * GetBucketLocation was read: the account's list-buckets.json, whose BucketRegion gave it.
+ */
+export function bucketEvidenceFiles(b: BucketEvidence, regionFile: string): string[] {
+  return BUCKET_EVIDENCE.map((name) => (name === 'location' ? (b.location?.file ?? regionFile) : b[name].file));
 }
 
 /** The file of a bucket's result that holds `name`'s answer. */

@@ -70,7 +70,13 @@ function withKey(enc: DefaultEncryption, bucket: string, keys: KeyResult[]): Def
   return { ...enc, ...(key.arn ? { kmsKeyArn: key.arn } : {}), keyManager: key.readable ? key.manager : 'unknown' };
 }
 
-export function bucketResult(b: BucketEvidence, tenant: TenantConfig, keys: KeyResult[]): BucketResult {
+/** `listBucketsFile`: the bucket's account's list-buckets.json (the region's evidence when no GetBucketLocation was read). */
+export function bucketResult(
+  b: BucketEvidence,
+  tenant: TenantConfig,
+  keys: KeyResult[],
+  listBucketsFile: string,
+): BucketResult {
   return {
     name: b.name,
     account: b.account,
@@ -81,6 +87,6 @@ export function bucketResult(b: BucketEvidence, tenant: TenantConfig, keys: KeyR
     ...policyView(b),
     publicAccessBlock: publicAccessBlockOf(b),
     coverage: bucketCoverage(b.inventory),
-    evidence: bucketEvidenceFiles(b),
+    evidence: bucketEvidenceFiles(b, listBucketsFile),
   };
 }

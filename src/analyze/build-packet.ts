@@ -150,7 +150,11 @@ export function analyzeEvidence({
   awsConfig: configEvidence,
 }: AnalyzeInput): { packet: Packet; rows: LogExportRows } {
   const keys = ev.keys.map((k) => keyResult(k, ev.accounts));
-  const buckets = ev.buckets.map((b) => bucketResult(b, ev.tenant, keys));
+  const listBucketsFiles = new Map(ev.accounts.map((a) => [a.id, a.listBuckets.file]));
+  // A bucket of an account the evidence does not list: only the evidence index claims it (completeness says so).
+  const buckets = ev.buckets.map((b) =>
+    bucketResult(b, ev.tenant, keys, listBucketsFiles.get(b.account) ?? 'evidence/index.json'),
+  );
   // Evidence recorded before frameworks were selectable keeps the mapping its packet was issued with.
   const frameworks = selectFrameworks(catalog.frameworks, ev.tenant.frameworks ?? LEGACY_FRAMEWORKS);
   const tableBuckets = ev.tableBuckets ? tableBucketsSection(ev.tableBuckets, ev.keys, keys) : undefined;

@@ -1,4 +1,5 @@
-import type { TenantEvidence } from '../evidence/bundle.js';
+import type { BucketEvidence, TenantEvidence } from '../evidence/bundle.js';
+import { listedBucketRegions } from '../evidence/listed-region.js';
 import type { EvidenceRecord, FailedRecord } from '../evidence/record.js';
 import type { MissingEvidence } from '../model/packet.js';
 
@@ -13,6 +14,24 @@ function failed(rec: EvidenceRecord | undefined): rec is FailedRecord {
 
 function item(scope: string, rec: FailedRecord): MissingEvidence {
   return { scope, source: rec.operation, reason: `${rec.error.code}: ${rec.error.message}` };
+}
+
+/**
+ * Why a bucket's region, read from no GetBucketLocation, is not evidenced by its account's ListBuckets
+ * answer (no usable BucketRegion there, or another region than the one recorded); undefined when it is.
+ */
+function unevidencedRegion(
+  b: BucketEvidence,
+  listed: { file: string; regions: ReadonlyMap<string, string> } | undefined,
+): string | undefined {
+  if (!listed)
+    return `no s3:ListBuckets answer of account ${b.account} lists the bucket, and s3:GetBucketLocation was not read: its region is unknown`;
+  const region = listed.regions.get(b.name);
+  if (region === undefined)
+    return `${listed.file} gives no usable BucketRegion for the bucket, and s3:GetBucketLocation was not read: its region is unknown`;
+  if (region !== b.region)
+    return `${listed.file} gives the bucket's region as ${region}, but the evidence index records ${b.region ?? 'none'}`;
+  return undefined;
 }
 
 /**
@@ -40,8 +59,15 @@ export function missingEvidence(
       if (r.account === a.id && failed(r.list)) missing.push(item(`account ${a.id} ${r.region}`, r.list));
     for (const rec of a.aliases) if (failed(rec)) missing.push(item(`account ${a.id} ${rec.region}`, rec));
   }
+  const listedRegions = new Map(
+    ev.accounts.map((a) => [a.id, { file: a.listBuckets.file, regions: listedBucketRegions(a.listBuckets) }]),
+  );
   for (const b of ev.buckets) {
     const scope = `bucket ${b.name}`;
+    if (!b.location) {
+      const problem = unevidencedRegion(b, listedRegions.get(b.account));
+      if (problem) missing.push({ scope, source: 's3:ListBuckets', reason: problem });
+    }
     const records = [
       b.location,
       b.tagging,

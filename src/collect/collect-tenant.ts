@@ -5,6 +5,7 @@ import type { AccountEvidence, BucketEvidence, ExcludedBucket, RunInfo, TenantEv
 import type { InventoryEvidence } from '../evidence/inventory.js';
 import type { FiledRecord } from '../evidence/record.js';
 import { EvidenceWriter, evidencePaths, writeEvidenceIndex } from '../evidence/evidence-store.js';
+import { listedBucketRegions } from '../evidence/listed-region.js';
 import { hashTree } from '../util/hash.js';
 import { parseKeyReference } from './key-reference.js';
 import { KeyReads } from './key-reads.js';
@@ -128,7 +129,7 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
         if (listBuckets.outcome !== 'ok') return { account, listBuckets, results: [] };
         const listed = listBuckets.response.Buckets ?? [];
         const names = [...new Set(listed.map((b) => b.Name).filter((n): n is string => typeof n === 'string'))].sort();
-        const listedRegion = new Map(listed.map((b) => [b.Name, b.BucketRegion]));
+        const listedRegion = listedBucketRegions(listBuckets);
         const limit = pLimit(work.buckets);
         let done = 0;
         const results = await Promise.all(
@@ -225,9 +226,10 @@ async function collectBucket(
   const call = async (op: BucketOperation | BucketExtraOperation, region: string | undefined) =>
     writer.writeRecord(`${dir}/${CLI_FILE[op]}`, await source.bucketCall(op, name, region));
 
-  const location = await call('GetBucketLocation', listedRegion);
+  // ListBuckets' BucketRegion is the region's evidence when it gave one; only otherwise is S3 asked.
+  const location = listedRegion === undefined ? await call('GetBucketLocation', undefined) : undefined;
   let region = listedRegion;
-  if (!region && location.outcome === 'ok') {
+  if (location?.outcome === 'ok') {
     region = regionFromLocationConstraint(
       (location.response as { LocationConstraint?: string | null }).LocationConstraint,
     );
@@ -250,7 +252,7 @@ async function collectBucket(
       name,
       account,
       ...(region ? { region } : {}),
-      location,
+      ...(location ? { location } : {}),
       tagging,
       encryption,
       policy,

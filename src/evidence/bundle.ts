@@ -46,9 +46,14 @@ export interface AccountEvidence {
 export interface BucketEvidence {
   name: string;
   account: string;
-  /** Region resolved from GetBucketLocation / ListBuckets; undefined when unreadable. */
+  /** Region resolved from ListBuckets / GetBucketLocation; undefined when unreadable. */
   region?: string;
-  location: FiledRecord<GetBucketLocationOutput>;
+  /**
+   * s3:GetBucketLocation, asked only when the account's ListBuckets answer gave no usable
+   * `BucketRegion` for the bucket (evidence/listed-region.ts); absent when it did, and that
+   * list-buckets.json is then the region's evidence.
+   */
+  location?: FiledRecord<GetBucketLocationOutput>;
   tagging: FiledRecord<GetBucketTaggingOutput>;
   encryption: FiledRecord<GetBucketEncryptionOutput>;
   policy: FiledRecord<GetBucketPolicyOutput>;

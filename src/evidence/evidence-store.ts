@@ -12,7 +12,7 @@ import type {
   TenantEvidence,
 } from './bundle.js';
 import type { InventoryEvidence } from './inventory.js';
-import type { ListAliasesOutput } from './aws-shapes.js';
+import type { GetBucketLocationOutput, ListAliasesOutput } from './aws-shapes.js';
 import type { EvidenceRecord, FiledRecord } from './record.js';
 import { readAnswer, readStoredRecord } from './answers.js';
 import { stableJson } from '../util/atomic-write.js';
@@ -126,7 +126,8 @@ interface EvidenceIndex {
     account: string;
     region?: string;
     files: {
-      location: string;
+      /** Absent when the account's list-buckets.json gave the bucket's region. */
+      location?: string;
       tagging: string;
       encryption: string;
       policy: string;
@@ -182,7 +183,7 @@ export async function writeEvidenceIndex(writer: EvidenceWriter, ev: Omit<Tenant
       account: b.account,
       ...(b.region ? { region: b.region } : {}),
       files: {
-        location: b.location.file,
+        ...(b.location ? { location: b.location.file } : {}),
         tagging: b.tagging.file,
         encryption: b.encryption.file,
         policy: b.policy.file,
@@ -287,7 +288,7 @@ export async function loadEvidence(packetDir: string, written?: WrittenEvidence)
     name: b.name,
     account: b.account,
     ...(b.region ? { region: b.region } : {}),
-    location: await readRecordOf(b.files.location),
+    ...(b.files.location ? { location: await readRecordOf<GetBucketLocationOutput>(b.files.location) } : {}),
     tagging: await readRecordOf(b.files.tagging),
     encryption: await readRecordOf(b.files.encryption),
     policy: await readRecordOf(b.files.policy),

@@ -14,7 +14,7 @@ const ev = {
 
 describe('bucket evidence by name', () => {
   it('lists the files in the packet order: encryption, policy, public access block, inventory, location, tagging', () => {
-    expect(bucketEvidenceFiles(ev)).toEqual([
+    expect(bucketEvidenceFiles(ev, 'evidence/list-buckets.json')).toEqual([
       'evidence/e.json',
       'evidence/p.json',
       'evidence/s3:GetPublicAccessBlock.json',
@@ -24,8 +24,15 @@ describe('bucket evidence by name', () => {
     ]);
   });
 
+  it('cites the list of buckets for the region when no GetBucketLocation was read', () => {
+    const { location: _read, ...listed } = ev;
+    expect(bucketEvidenceFiles(listed, 'evidence/list-buckets.json')[4]).toBe('evidence/list-buckets.json');
+    const b = bucketResult(listed, tenant, [], 'evidence/list-buckets.json');
+    expect(bucketEvidence(b, 'location')).toBe('evidence/list-buckets.json');
+  });
+
   it("gives a bucket result's file by the answer's name", () => {
-    const b = bucketResult(ev, tenant, []);
+    const b = bucketResult(ev, tenant, [], 'evidence/list-buckets.json');
     expect([
       bucketEvidence(b, 'encryption'),
       bucketEvidence(b, 'policy'),
@@ -40,7 +47,7 @@ describe('bucket evidence by name', () => {
   });
 
   it('throws for a result that cites fewer files than it should', () => {
-    const b = { ...bucketResult(ev, tenant, []), evidence: ['evidence/e.json'] };
+    const b = { ...bucketResult(ev, tenant, [], 'evidence/list-buckets.json'), evidence: ['evidence/e.json'] };
     expect(() => bucketEvidence(b, 'policy')).toThrow('bucket data cites no policy evidence');
   });
 });

@@ -55,7 +55,7 @@ export async function writePacketFolder(out: string, ev: TenantEvidence): Promis
     await writer.writeJson(inventory, b.inventory);
     buckets.push({
       ...b,
-      location: await put(writer, `${base}/get-bucket-location.json`, b.location),
+      ...(b.location ? { location: await put(writer, `${base}/get-bucket-location.json`, b.location) } : {}),
       tagging: await put(writer, `${base}/get-bucket-tagging.json`, b.tagging),
       encryption: await put(writer, `${base}/get-bucket-encryption.json`, b.encryption),
       policy: await put(writer, `${base}/get-bucket-policy.json`, b.policy),

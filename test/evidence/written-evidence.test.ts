@@ -104,7 +104,7 @@ describe('WrittenEvidence', () => {
       outcome: 'error',
       error: { code: 'UnreadableEvidence' },
     });
-    expect('requestId' in fromMemory.buckets[0]!.location).toBe(false);
+    expect('requestId' in fromMemory.buckets[0]!.location!).toBe(false);
     expect(fromMemory.files.map((f) => f.path)).toContain('evidence/accounts/111122223333/s3/alpha/objects.csv');
     expect(fromMemory.files).toHaveLength(17);
   });

@@ -56,6 +56,8 @@ beforeAll(async () => {
           {
             name: 'acme-inventory',
             region: 'us-east-2',
+            // An older ListBuckets answer without BucketRegion: the collection asks GetBucketLocation.
+            listedRegion: null,
             tags: { tenant: 'acme' },
             encryption: { algorithm: 'aws:kms', kmsKeyId: `arn:aws:kms:us-east-2:${B}:key/central-1` },
             objects: inventoryReportObjects({

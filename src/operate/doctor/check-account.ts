@@ -3,6 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { AccountConfig, TenantConfig } from '../../config/schema.js';
 import { parseKeyReference } from '../../collect/key-reference.js';
 import { regionFromLocationConstraint, selectByName, selectByTags } from '../../collect/select-buckets.js';
+import { listedBucketRegions } from '../../evidence/listed-region.js';
 import type { AccountSource } from '../../collect/source.js';
 import type { GetBucketTaggingOutput, ListBucketsOutput } from '../../evidence/aws-shapes.js';
 import { readAnswer } from '../../evidence/answers.js';
@@ -87,9 +88,11 @@ export async function checkAccount(args: AccountCheckArgs): Promise<{ checks: Ch
 
   // Which buckets belong to the tenant: name patterns, then tags.
   const selected: Array<{ name: string; region: string }> = [];
+  // The same rule as the collection: ListBuckets' region when usable, else GetBucketLocation.
+  const listedRegions = listedBucketRegions(list);
   for (const b of list.response.Buckets ?? []) {
     if (!b.Name || !selectByName(b.Name, tenant.buckets).selected) continue;
-    const region = await bucketRegion(source, b.Name, b.BucketRegion, calls, checks, role);
+    const region = await bucketRegion(source, b.Name, listedRegions.get(b.Name), calls, checks, role);
     if (!region) continue;
     if (tenant.buckets.tags.length > 0) {
       const tagging = readAnswer<GetBucketTaggingOutput>(

@@ -11,7 +11,12 @@ const OTHER_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/9999abcd-12ab-34cd-56e
 
 function judge(control: typeof enabled, encryption: ReturnType<typeof ok>, tenant: Record<string, unknown> = {}) {
   const t = tenantSchema.parse({ id: 'acme', displayName: 'ACME', accounts: [{ id: '111122223333' }], ...tenant });
-  const b = bucketResult(bucketEvidence({ name: 'data-bucket', encryption }), t, []);
+  const b = bucketResult(
+    bucketEvidence({ name: 'data-bucket', encryption }),
+    t,
+    [],
+    'evidence/accounts/111122223333/s3/list-buckets.json',
+  );
   return control.evaluate({ buckets: [b], keys: [] })[0]!;
 }
 

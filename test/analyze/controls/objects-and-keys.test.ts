@@ -11,7 +11,8 @@ import { bucketEvidence, failed, measuredInventory, ok } from '../../support/evi
 import type { InventoryEvidence } from '../../../src/evidence/inventory.js';
 
 const tenant = tenantSchema.parse({ id: 'acme', displayName: 'ACME', accounts: [{ id: '111122223333' }] });
-const bucket = (spec: Parameters<typeof bucketEvidence>[0]) => bucketResult(bucketEvidence(spec), tenant, []);
+const bucket = (spec: Parameters<typeof bucketEvidence>[0]) =>
+  bucketResult(bucketEvidence(spec), tenant, [], 'evidence/accounts/111122223333/s3/list-buckets.json');
 
 describe('s3-objects-encrypted', () => {
   const run = (inventory: InventoryEvidence) =>

@@ -23,7 +23,14 @@ const rule = (extra: object) =>
 
 const judge = (name: string, encryption: FiledRecord, inventory?: InventoryEvidence) =>
   control.evaluate({
-    buckets: [bucketResult(bucketEvidence({ name, encryption, ...(inventory ? { inventory } : {}) }), tenant, [])],
+    buckets: [
+      bucketResult(
+        bucketEvidence({ name, encryption, ...(inventory ? { inventory } : {}) }),
+        tenant,
+        [],
+        'evidence/accounts/111122223333/s3/list-buckets.json',
+      ),
+    ],
     keys: [],
   })[0]!;
 

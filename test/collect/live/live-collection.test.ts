@@ -219,7 +219,13 @@ describe('buckets', () => {
     expect(regionsOf('acme-data-us2')).toEqual(['us-west-2']);
     expect(regionsOf('acme-logs')).toEqual(['us-east-1']);
     expect(bucket('acme-data-eu').region).toBe('eu-west-1');
-    expect(bucket('acme-data-eu').location.outcome).toBe('ok');
+  });
+
+  it('asks GetBucketLocation only of the bucket whose ListBuckets entry names no region', () => {
+    expect(calls((c) => c.operation === 'GetBucketLocation').map((c) => c.bucket)).toEqual(['acme-moved']);
+    // ListBuckets' BucketRegion is the region's evidence: no location record is made.
+    expect(bucket('acme-data-eu').location).toBeUndefined();
+    expect(bucket('acme-stale').location).toBeUndefined();
   });
 
   it('follows a 301 PermanentRedirect once, then calls the bucket straight in its region', () => {
@@ -235,7 +241,7 @@ describe('buckets', () => {
     const enc = bucket('acme-moved').encryption;
     expect(enc.outcome).toBe('ok');
     expect(enc.region).toBe('eu-central-1');
-    expect(bucket('acme-moved').location.outcome).toBe('access_denied');
+    expect(bucket('acme-moved').location?.outcome).toBe('access_denied');
   });
 
   it('follows a 400 AuthorizationHeaderMalformed region hint when ListBuckets named a stale region', () => {

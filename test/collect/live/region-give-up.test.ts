@@ -67,7 +67,7 @@ describe('a hung region', () => {
   it('records every call for its buckets as a failure: the first ones timed out, the rest not attempted, naming the timeout', () => {
     const hung = inHung();
     expect(hung).toHaveLength(BUCKETS / 2);
-    const records = hung.flatMap((b) => [b.location, b.tagging]);
+    const records = hung.flatMap((b) => [b.tagging, b.encryption]);
     expect(records.every((r) => r.outcome === 'error')).toBe(true);
     const codes = records.map((r) => (r.outcome === 'ok' ? 'ok' : r.error.code));
     expect(new Set(codes)).toEqual(new Set(['TimeoutError', 'NotAttempted']));
@@ -113,7 +113,7 @@ describe('a hung region', () => {
       expect(hungCalls.filter((c) => limitGroup(c.service) === group).length).toBeLessThanOrEqual(limit * ATTEMPTS);
     }
     // Every read of the region's buckets that was not sent is recorded as not attempted.
-    const records = inHung().flatMap((b) => [b.location, b.tagging]);
+    const records = inHung().flatMap((b) => [b.tagging, b.encryption]);
     const timedOut = records.filter((r) => r.outcome === 'error' && r.error.code === 'TimeoutError').length;
     expect(records.length - timedOut).toBe(
       records.filter((r) => r.outcome === 'error' && r.error.code === 'NotAttempted').length,

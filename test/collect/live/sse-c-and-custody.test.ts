@@ -90,11 +90,9 @@ describe('live: SSE-C blocking and key custody', () => {
 
   const bucket = (name: string) => {
     const keys = run.evidence.keys.map((k) => keyResult(k, run.evidence.accounts));
-    return bucketResult(
-      run.evidence.buckets.find((b) => b.name === name)!,
-      run.evidence.tenant,
-      keys,
-    );
+    const b = run.evidence.buckets.find((x) => x.name === name)!;
+    const list = run.evidence.accounts.find((a) => a.id === b.account)!.listBuckets.file;
+    return bucketResult(b, run.evidence.tenant, keys, list);
   };
   const key = (id: string) => {
     const k = run.evidence.keys.find((x) => x.reference.endsWith(`/${id}`))!;
