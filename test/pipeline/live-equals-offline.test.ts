@@ -54,10 +54,17 @@ function accountFromExport(
   for (const b of readJson(path.join(dir, 's3api', 'list-buckets.json')).Buckets as Array<{
     Name: string;
     CreationDate: string;
+    BucketRegion?: string;
   }>) {
     const bd = path.join(dir, 's3api', b.Name);
     const location = readJson(path.join(bd, 'get-bucket-location.json')).LocationConstraint as string | null;
-    const bucket: FakeBucket = { name: b.Name, region: location ?? 'us-east-1', creationDate: b.CreationDate };
+    // The list says what the export's list says: without BucketRegion, the region is GetBucketLocation's.
+    const bucket: FakeBucket = {
+      name: b.Name,
+      region: location ?? 'us-east-1',
+      creationDate: b.CreationDate,
+      listedRegion: b.BucketRegion ?? null,
+    };
     const enc = path.join(bd, 'get-bucket-encryption.json');
     if (existsSync(enc)) {
       const rule = readJson(enc).ServerSideEncryptionConfiguration.Rules[0];
