@@ -12,12 +12,11 @@ import { parseKeyReference } from '../../collect/key-reference.js';
 import { UsageError } from '../../errors.js';
 import type { TenantRunResult } from '../../pipeline/run-tenant.js';
 import { writePortfolio } from '../../operate/portfolio.js';
-import { parsePublishUrl, type PublishTarget } from '../../operate/publish/target.js';
-import type { PublishReceipt } from '../../operate/publish/receipt.js';
+import type { PublishReceipt, PublishTarget } from '../../operate/publish/index.js';
+import { parsePublishUrl } from '../../operate/publish/target.js';
 import { withRunLock, type RunLock } from '../../operate/run-lock.js';
-import type { SigningKey } from '../../operate/sign/sign-manifest.js';
-import type { ManifestSignature } from '../../operate/sign/signature-file.js';
-import { verifyManifestSignature, type SignatureCheck } from '../../operate/sign/verify-signature.js';
+import type { ManifestSignature, SignatureCheck, SigningKey } from '../../operate/sign/index.js';
+import { verifyManifestSignature } from '../../operate/sign/verify-signature.js';
 
 export interface AwsOptions {
   profile?: string;
