@@ -61,6 +61,11 @@ export interface InventoryBenchResult {
     twoWorkers: Timed;
     /** DuckDB (its own threads, 2 here) reading the same files: the same counts and the NOT-SSE list written to CSV. */
     duckdb: Timed;
+    /**
+     * `md5sum` of the same files, in two processes side by side: the check of each file against the
+     * manifest's MD5 that the reader must make and DuckDB's timing does not include.
+     */
+    md5sum: Timed;
     rowsPerSecondTwoWorkers: number;
     rowsPerSecondDuckdb: number;
     /** duckdb / twoWorkers. Aim >= 0.5. */
@@ -160,13 +165,14 @@ export async function benchInventory(
     parquetOneWorker: () => collect('parquetOneWorker', parquetRoot, 1),
     parquetTwoWorkers: () => collect('parquetTwoWorkers', parquetRoot, 2),
     duckdb: () => timeDuckdb(parquetFiles, path.join(workDir, 'duckdb-unencrypted.csv')),
+    md5sum: () => timeMd5sum(parquetFiles),
     wholeRun: async () => {
       const r = await runCliOnce(runSetup);
       runs.push(r);
       return r.seconds;
     },
   };
-  const parquetOnly = ['parquetOneWorker', 'parquetTwoWorkers', 'duckdb'];
+  const parquetOnly = ['parquetOneWorker', 'parquetTwoWorkers', 'duckdb', 'md5sum'];
   const names = Object.keys(contenders).filter((n) => !opts.parquetOnly || parquetOnly.includes(n));
   const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let r = 0; r < rounds; r++) {
@@ -180,6 +186,7 @@ export async function benchInventory(
     oneWorker: timed('parquetOneWorker'),
     twoWorkers: timed('parquetTwoWorkers'),
     duckdb: timed('duckdb'),
+    md5sum: timed('md5sum'),
   };
   const csvAndRun = () => {
     const csv = {
@@ -437,6 +444,20 @@ async function timeGzip(files: string[]): Promise<number> {
   const child = spawn('gzip', ['-dc', ...files], { stdio: ['ignore', 'ignore', 'inherit'] });
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0) throw new Error(`gzip -dc exited with ${code}`);
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+/** `md5sum` over the files, split between two processes running side by side (the machine's 2 cores). */
+async function timeMd5sum(files: string[]): Promise<number> {
+  const started = process.hrtime.bigint();
+  const halves = [files.filter((_, i) => i % 2 === 0), files.filter((_, i) => i % 2 === 1)].filter((h) => h.length);
+  await Promise.all(
+    halves.map(async (half) => {
+      const child = spawn('md5sum', half, { stdio: ['ignore', 'ignore', 'inherit'] });
+      const [code] = (await once(child, 'exit')) as [number | null];
+      if (code !== 0) throw new Error(`md5sum exited with ${code}`);
+    }),
+  );
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
