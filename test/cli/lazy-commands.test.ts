@@ -12,7 +12,7 @@ let graph: Metafile;
 
 beforeAll(async () => {
   const result = await build({
-    entryPoints: [path.resolve('src', 'cli', 'main.ts')],
+    entryPoints: [path.resolve('src', 'cli', 'main.ts'), path.resolve('src', 'collect', 'workers', 'scan-worker.ts')],
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -95,5 +95,36 @@ describe('the command line loads an action only when it runs', () => {
     expect(live.filter((p) => packages.has(p))).toEqual([]);
     const dynamic = graph.inputs['src/cli/actions/run.ts']!.imports.filter((i) => i.kind === 'dynamic-import');
     expect(dynamic.map((i) => i.path)).toContain('src/collect/live/index.ts');
+  });
+
+  it('`run` loads the S3, CloudTrail and Athena SDKs, the mailer and the Parquet reader only when a source, lookup, engine, delivery or report needs them', () => {
+    const { packages } = loadedAtStart('src/cli/actions/run.ts');
+    const onDemand = [
+      '@aws-sdk/client-s3',
+      '@aws-sdk/client-cloudtrail',
+      '@aws-sdk/client-athena',
+      'nodemailer',
+      'hyparquet',
+      'hyparquet-compressors',
+    ];
+    expect(onDemand.filter((p) => packages.has(p))).toEqual([]);
+    const lazy = (from: string) =>
+      graph.inputs[from]!.imports.filter((i) => i.kind === 'dynamic-import').map((i) => i.path);
+    expect(lazy('src/collect/tree/s3.ts')).toEqual(['@aws-sdk/client-s3']);
+    expect(lazy('src/collect/cloudtrail/lookup-events.ts')).toEqual(['@aws-sdk/client-cloudtrail']);
+    expect(lazy('src/collect/athena/athena-engine.ts')).toEqual(['@aws-sdk/client-athena']);
+    expect(lazy('src/operate/deliver/smtp-send.ts')).toEqual(['nodemailer']);
+    expect(lazy('src/collect/inventory/collect-inventory.ts')).toContain('src/collect/inventory/parquet-data-file.ts');
+  });
+
+  it('a scan worker reading a CSV inventory data file does not load the Parquet reader', () => {
+    const { modules, packages } = loadedAtStart('src/collect/inventory/data-file-task.ts');
+    expect(modules).toContain('src/collect/inventory/data-file.ts');
+    expect([...packages].filter((p) => p.startsWith('hyparquet'))).toEqual([]);
+    expect(
+      graph.inputs['src/collect/inventory/data-file-task.ts']!.imports.filter((i) => i.kind === 'dynamic-import').map(
+        (i) => i.path,
+      ),
+    ).toEqual(['src/collect/inventory/parquet-data-file.ts']);
   });
 });

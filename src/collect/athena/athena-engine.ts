@@ -1,12 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  GetQueryExecutionCommand,
-  GetQueryResultsCommand,
-  StartQueryExecutionCommand,
-  StopQueryExecutionCommand,
-  type AthenaClient,
-  type GetQueryResultsCommandOutput,
-} from '@aws-sdk/client-athena';
+import type { AthenaClient, GetQueryResultsCommandOutput } from '@aws-sdk/client-athena';
 import type { AthenaEngineConfig } from '../../config/schema.js';
 import { ATHENA, ident } from './dialect.js';
 import {
@@ -20,6 +13,12 @@ import {
   type SqlRow,
 } from './sql-engine.js';
 import { accessLogTableDdl, cloudTrailTableDdl, ddlIdent, inventoryTableDdl, tableName } from './table-ddl.js';
+
+/**
+ * The SDK's command classes, loaded at the first query: a run whose sources are read locally (the
+ * default engine) never loads the Athena SDK.
+ */
+const athenaCommands = () => import('@aws-sdk/client-athena');
 
 /** How the engine waits for a query: the first wait, doubling up to the longest, giving up after `timeoutMs`. */
 export interface PollOptions {
@@ -102,6 +101,7 @@ export class AthenaEngine implements SqlEngine {
 
   async *query(sql: string, purpose: string): AsyncIterable<SqlRow[]> {
     const { client, config } = this.options;
+    const { StartQueryExecutionCommand } = await athenaCommands();
     const started = await client.send(
       new StartQueryExecutionCommand({
         QueryString: sql,
@@ -121,6 +121,7 @@ export class AthenaEngine implements SqlEngine {
   /** Polls until the query ends; past the scan limit it is stopped. Fills `record`; throws QueryFailed unless it succeeded. */
   private async wait(record: QueryRecord): Promise<string | undefined> {
     const { client, config } = this.options;
+    const { GetQueryExecutionCommand, StopQueryExecutionCommand } = await athenaCommands();
     let delay = this.poll.firstMs;
     let waited = 0;
     for (;;) {
@@ -167,6 +168,7 @@ export class AthenaEngine implements SqlEngine {
   /** GetQueryResults page by page (NextToken); the first row of a query's (DML's) first page is its header. */
   private async *pages(record: QueryRecord, hasHeader: boolean): AsyncIterable<SqlRow[]> {
     const { client } = this.options;
+    const { GetQueryResultsCommand } = await athenaCommands();
     let token: string | undefined;
     let first = true;
     let rows = 0;

@@ -1,4 +1,4 @@
-import { LookupEventsCommand, type CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { LogProblem } from '../../evidence/log-scans.js';
 import { SkippedLines } from '../access-logs/skipped-lines.js';
 import { attempt } from '../live/aws-call.js';
@@ -71,6 +71,8 @@ export async function lookupKmsEvents(args: {
       message: `LookupEvents keeps ${HISTORY_DAYS} days of history: events before ${historyStart.toISOString()} are not available from it`,
     });
   }
+  // Loaded here, not with the module: a run without a live lookup never loads the CloudTrail SDK.
+  const { LookupEventsCommand } = await import('@aws-sdk/client-cloudtrail');
   const limit = args.limit ?? ((send) => send());
   let token: string | undefined;
   do {

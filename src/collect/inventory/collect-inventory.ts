@@ -31,7 +31,6 @@ import {
   schemaHasEncryptionStatus,
   type InventoryManifest,
 } from './manifest.js';
-import { readParquetDataFile } from './parquet-data-file.js';
 import { readDataFilesInWorkers } from './read-in-workers.js';
 import { sharedScanPool, type ScanPool } from '../workers/pool.js';
 import { describeWindow, staleBecause, type ReportWindow } from './report-window.js';
@@ -285,9 +284,11 @@ async function readReport(
       files.push(...read.records);
       problems.push(...read.problems);
     } else {
+      // The Parquet reader (hyparquet and its decompressors) is loaded only for a Parquet report.
+      const readParquetDataFile = parquet ? (await import('./parquet-data-file.js')).readParquetDataFile : undefined;
       for (const file of manifest.files) {
         const treePath = dataFileTreePath(file.key, bucket, report.configId);
-        const result = parquet
+        const result = readParquetDataFile
           ? await readParquetDataFile({ tree: report.tree, treePath, file, totals, bucket })
           : await readDataFile({ tree: report.tree, treePath, file, layout, totals, bucket });
         files.push(result.record);

@@ -3,7 +3,6 @@ import { localTree } from '../tree/local.js';
 import type { ReadLimits } from '../../util/confined-read.js';
 import { readDataFile } from './data-file.js';
 import type { ManifestFile } from './manifest.js';
-import { readParquetDataFile } from './parquet-data-file.js';
 import { PartFile } from './part-file.js';
 import { InventoryTotals, type ColumnLayout, type TotalsPart } from './tally.js';
 
@@ -35,9 +34,10 @@ export async function runDataFileTask(task: DataFileTask): Promise<DataFileTaskR
   const totals = new InventoryTotals(part, task.largestN);
   const args = { tree, treePath: task.treePath, file: task.file, bucket: task.bucket, totals };
   try {
+    // A worker reading CSV never loads the Parquet reader (hyparquet and its decompressors).
     const { record, problems } =
       task.format === 'parquet'
-        ? await readParquetDataFile(args)
+        ? await (await import('./parquet-data-file.js')).readParquetDataFile(args)
         : await readDataFile({ ...args, layout: task.layout });
     return { record, problems, totals: totals.part(), unencryptedRows: part.rows };
   } finally {

@@ -4,7 +4,7 @@
  * the SMTP reply code and text or nodemailer's error code, never the credentials.
  */
 import { rootCertificates } from 'node:tls';
-import { createTransport, type TransportConfig } from 'nodemailer';
+import type { TransportConfig } from 'nodemailer';
 import { DeliveryError } from './attempts.js';
 
 export interface SmtpTarget {
@@ -63,6 +63,8 @@ export async function sendEmail(target: SmtpTarget, email: Email): Promise<{ mes
     socketTimeout: target.timeoutMs,
     logger: false,
   };
+  // Loaded when a mail is sent: `run` reaches this module for --deliver, and most runs deliver nothing.
+  const { createTransport } = await import('nodemailer');
   const transport = createTransport(options);
   try {
     const info = await transport.sendMail({
