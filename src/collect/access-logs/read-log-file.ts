@@ -54,9 +54,14 @@ export async function* streamLogFileText(tree: TreeReader, path: string): AsyncG
   if (first.done) return;
   const head = typeof first.value === 'string' ? Buffer.from(first.value) : first.value;
   async function* all(): AsyncGenerator<Buffer> {
-    yield head;
-    for (let r = await it.next(); !r.done; r = await it.next())
-      yield typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+    try {
+      yield head;
+      for (let r = await it.next(); !r.done; r = await it.next())
+        yield typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+    } finally {
+      // A reader that stops early (the stream destroyed) lets go of the file too.
+      await it.return?.();
+    }
   }
   const decoder = new LogTextDecoder();
   if (isGzip(head)) {

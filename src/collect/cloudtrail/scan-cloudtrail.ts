@@ -1,7 +1,7 @@
 import type { CloudTrailScan } from '../../evidence/log-scans.js';
 import type { TreeReader } from '../tree/tree.js';
 import { utcDaysAround } from '../../format/zone-day.js';
-import { errorMessage, forEachPrefetched, readWholeLogFile } from '../access-logs/read-log-file.js';
+import { errorMessage, readWholeLogFile, streamLogFileText } from '../access-logs/read-log-file.js';
 import { SkippedLines } from '../access-logs/skipped-lines.js';
 import { logText } from '../access-logs/log-text.js';
 import type { ReadLimits } from '../../util/confined-read.js';
@@ -9,7 +9,7 @@ import { fileBatches } from '../workers/batches.js';
 import { sharedScanPool, type ScanPool } from '../workers/pool.js';
 import { dayFolder, findTrailFolders, isTrailLogFile } from './cloudtrail-paths.js';
 import { KmsEventBatchBuilder } from './kms-event-batch.js';
-import { eachTrailRecord } from './trail-records.js';
+import { TrailRecordSplitter } from './trail-records.js';
 import { CloudTrailRecordReader, type CloudTrailFound, type KmsEventIdWatch } from './record-reader.js';
 
 export interface ScanCloudTrailOptions {
@@ -18,8 +18,6 @@ export interface ScanCloudTrailOptions {
   marginDays?: number;
   /** Only these accounts' folders are read; default all. */
   accounts?: readonly string[];
-  /** Files loaded (read + gunzipped) ahead of the one being parsed. Default 3. */
-  prefetch?: number;
   /** LookupEvents' KMS event ids; those found in the trail files are noted, so LookupEvents' copies are left out. */
   watchKmsEventIds?: KmsEventIdWatch;
   /**
@@ -162,49 +160,52 @@ function emptyPart(): CloudTrailPart {
   };
 }
 
-/** Reads `files` in the order given (loaded ahead while the current one is parsed): what they add to a scan. */
+/**
+ * Reads `files` in the order given: what they add to a scan. Each file is read as it is gunzipped, a
+ * chunk at a time, record by record (TrailRecordSplitter), so only a chunk of it is held; one that
+ * does not read that way (another layout, broken JSON, a truncated gzip) adds nothing from that
+ * reading and is read again whole, as before: the records, or the reason it is unreadable, of a
+ * whole-file parse.
+ */
 export async function readCloudTrailFiles(
   tree: TreeReader,
   files: ReadonlyArray<{ path: string }>,
-  options: Pick<ScanCloudTrailOptions, 'period' | 'prefetch'>,
+  options: Pick<ScanCloudTrailOptions, 'period'>,
 ): Promise<CloudTrailPart> {
   const scan = emptyCloudTrailScan(tree.description);
   const part = emptyPart();
   const skipped = new SkippedLines();
   const reader = new CloudTrailRecordReader(options.period, skipped, scan);
-  await forEachPrefetched(
-    files,
-    options.prefetch ?? 3,
-    (f) => readWholeLogFile(tree, f.path),
-    (f, loaded) => {
-      if (loaded.status === 'rejected') {
-        part.problems.push({ file: f.path, message: `unreadable: ${errorMessage(loaded.reason)}` });
-        return;
-      }
-      const text = logText(loaded.value);
-      const mark = reader.mark();
-      if (eachTrailRecord(text, (record, index) => reader.readRecord(f.path, index, record))) {
-        reader.keep();
-        part.filesRead++;
-        return;
-      }
-      reader.undo(mark);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch (error) {
-        part.problems.push({ file: f.path, message: `not JSON: ${errorMessage(error)}` });
-        return;
-      }
-      const records = (parsed as { Records?: unknown } | null)?.Records;
-      if (!Array.isArray(records)) {
-        part.problems.push({ file: f.path, message: 'no "Records" array' });
-        return;
-      }
+  for (const f of files) {
+    const mark = reader.mark();
+    if (await readRecordByRecord(tree, f.path, reader)) {
+      reader.keep();
       part.filesRead++;
-      reader.readRecords(f.path, records);
-    },
-  );
+      continue;
+    }
+    reader.undo(mark);
+    let text: string;
+    try {
+      text = logText(await readWholeLogFile(tree, f.path));
+    } catch (error) {
+      part.problems.push({ file: f.path, message: `unreadable: ${errorMessage(error)}` });
+      continue;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      part.problems.push({ file: f.path, message: `not JSON: ${errorMessage(error)}` });
+      continue;
+    }
+    const records = (parsed as { Records?: unknown } | null)?.Records;
+    if (!Array.isArray(records)) {
+      part.problems.push({ file: f.path, message: 'no "Records" array' });
+      continue;
+    }
+    part.filesRead++;
+    reader.readRecords(f.path, records);
+  }
   part.found = reader.takeFound();
   part.recordsRead = scan.recordsRead;
   part.recordsInPeriod = scan.recordsInPeriod;
@@ -212,4 +213,27 @@ export async function readCloudTrailFiles(
   part.s3DataEventsByBucketDay = scan.s3DataEventsByBucketDay;
   part.skipped = skipped.summary();
   return part;
+}
+
+/**
+ * Streams a file's text through a TrailRecordSplitter into `reader`: true when the whole file was
+ * read that way; false at the first thing that does not fit, or when reading or gunzipping fails
+ * (the caller undoes what the reader was given and reads the file whole).
+ */
+async function readRecordByRecord(tree: TreeReader, path: string, reader: CloudTrailRecordReader): Promise<boolean> {
+  const splitter = new TrailRecordSplitter((record, index) => reader.readRecord(path, index, record));
+  const chunks = streamLogFileText(tree, path);
+  for (;;) {
+    let next: IteratorResult<string>;
+    try {
+      next = await chunks.next();
+    } catch {
+      return false;
+    }
+    if (next.done) return splitter.end();
+    if (!splitter.write(next.value)) {
+      await chunks.return(undefined).catch(() => undefined);
+      return false;
+    }
+  }
 }
