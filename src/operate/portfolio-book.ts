@@ -1,7 +1,8 @@
 import type { CellSpec } from '../render/xlsx/book.js';
 import { bookBytes, openBook } from '../render/xlsx/book.js';
 import { calendarDay, wallClock } from '../format/zone-day.js';
-import type { Portfolio, PortfolioRow, PreviousMonth } from './portfolio-model.js';
+import type { Portfolio, PortfolioRow } from './portfolio-model.js';
+import type { PreviousMonth } from '../model/packet-figures.js';
 
 /**
  * portfolio.xlsx: one row per tenant, riskiest first. Numeric columns hold numbers or nothing; why a

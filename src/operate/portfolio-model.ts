@@ -1,20 +1,5 @@
 import type { Packet } from '../model/packet.js';
-
-/**
- * The month before, as the tenant's own packet recorded it (its trend section holds the earlier
- * months' figures, each from a packet that verified when this one was made).
- */
-export interface PreviousMonth {
-  period: string;
-  /** present: figures compared; missing: no packet; unreadable/unverified: one exists but is not used; not_collected: no trend. */
-  state: 'present' | 'missing' | 'unreadable' | 'unverified' | 'not_collected';
-  objectsPct: number | null;
-  bytesPct: number | null;
-  failingControls: number | null;
-  criticalDrifts: number | null;
-  deniedUploads: number | null;
-  problem?: string;
-}
+import type { PreviousMonth } from '../model/packet-figures.js';
 
 /** One tenant's line in the operator's cross-tenant review of a period. */
 export interface PortfolioRow {

@@ -6,75 +6,17 @@ import { verifyFolder, verifyMessages } from '../pipeline/verify-folder.js';
 import { readConfinedText } from '../util/confined-read.js';
 import { stableJson, writeFileAtomic } from '../util/atomic-write.js';
 import { PACKET_FILE } from '../packet-folder.js';
-import type { Portfolio, PortfolioRow, PreviousMonth } from './portfolio-model.js';
+import type { Portfolio, PortfolioRow } from './portfolio-model.js';
+import { packetFigures, type PacketFigures } from '../model/packet-figures.js';
 
 export type { Portfolio } from './portfolio-model.js';
 
 const PORTFOLIO_JSON = 'portfolio.json';
 const PORTFOLIO_XLSX = 'portfolio.xlsx';
 
-/** Sections the packet types may still describe as "not collected"; read by their state alone. */
-type LooseSection = { state?: string; total?: number; counts?: Record<string, number> } | undefined;
-
-const count = (c: Record<string, number> | undefined, ...keys: string[]) => keys.reduce((n, k) => n + (c?.[k] ?? 0), 0);
-
-/** The trend point of the month before the packet's own, as the packet recorded it. */
-function previousMonth(packet: Packet): PreviousMonth {
-  const label = monthBefore(packet.period.label);
-  const trend = (packet.sections as unknown as Record<string, LooseTrend>).trend;
-  const blank = { objectsPct: null, bytesPct: null, failingControls: null, criticalDrifts: null, deniedUploads: null };
-  if (trend?.state !== 'collected' || !Array.isArray(trend.points))
-    return { period: label, state: 'not_collected', ...blank };
-  const point = trend.points.find((p) => p.period === label);
-  if (!point) return { period: label, state: 'missing', ...blank };
-  if (point.state !== 'present')
-    return { period: label, state: point.state, ...blank, ...(point.problem ? { problem: point.problem } : {}) };
-  return {
-    period: label,
-    state: 'present',
-    objectsPct: point.objectsPct,
-    bytesPct: point.bytesPct,
-    failingControls: point.failingControls,
-    criticalDrifts: point.criticalDrifts,
-    deniedUploads: point.deniedUploads,
-  };
-}
-
-/** "2026-10" → "2026-09". */
-function monthBefore(period: string): string {
-  const [y, m] = period.split('-').map(Number) as [number, number];
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
-}
-
-type LooseTrend =
-  { state?: string; points?: Array<Omit<PreviousMonth, 'state'> & { state: PreviousMonth['state'] }> } | undefined;
-
-function portfolioRow(packet: Packet, files: { pdf: string | null; workbook: string | null }): PortfolioRow {
-  const sections = packet.sections as unknown as Record<string, LooseSection>;
-  const denied = sections.deniedUploads;
-  const drift = sections.drift;
-  const exceptions = sections.exceptions;
-  return {
-    tenant: packet.tenant.id,
-    displayName: packet.tenant.displayName,
-    status: packet.status,
-    objectsPct: packet.kpis.objectsPct,
-    bytesPct: packet.kpis.bytesPct,
-    measuredBuckets: packet.coverage.measuredBuckets,
-    totalBuckets: packet.coverage.totalBuckets,
-    failingControls: packet.controls.filter((c) => c.verdict === 'fail').length,
-    deniedUploads: denied?.state === 'collected' ? (denied.total ?? 0) : null,
-    criticalDrifts: drift?.state === 'compared' ? count(drift.counts, 'critical') : null,
-    // Open: entries that still cover something or could (active, expiring soon, unused); expired are listed apart.
-    openExceptions:
-      exceptions?.state === 'evaluated' ? count(exceptions.counts, 'active', 'expiring_soon', 'unused') : null,
-    expiredExceptions: exceptions?.state === 'evaluated' ? count(exceptions.counts, 'expired') : null,
-    complete: packet.completeness.complete,
-    missingEvidence: packet.completeness.missing.length,
-    generatedAt: packet.generatedAt,
-    ...files,
-    previous: previousMonth(packet),
-  };
+function portfolioRow(figures: PacketFigures, files: { pdf: string | null; workbook: string | null }): PortfolioRow {
+  const { period: _period, previous, ...counts } = figures;
+  return { ...counts, ...files, previous };
 }
 
 function unusableRow(tenant: string, status: 'unreadable' | 'unverified', problem: string): PortfolioRow {
@@ -153,8 +95,11 @@ const verifyPacketFolder =
   };
 
 export interface PortfolioOptions {
-  /** Tenants whose packets this run has just written and verified by construction; every other folder is verified first. */
-  writtenThisRun?: ReadonlySet<string>;
+  /**
+   * The figures of the packets this run has just written (verified by construction), by tenant folder:
+   * listed as they are, their packet.json not read back. Every other folder is read and verified first.
+   */
+  writtenThisRun?: ReadonlyMap<string, PacketFigures>;
   check?: PacketCheck;
   /** Tenants that should have a packet (the configuration's): one without a folder is listed as unreadable. */
   expectedTenants?: readonly string[];
@@ -187,7 +132,10 @@ async function readPortfolio(periodDir: string, period: string, opts: PortfolioO
   return { portfolioVersion: 2, period, tenants: tenants.sort(byRisk) };
 }
 
-/** One tenant folder's row: its packet's figures if it verifies (or was written by this run), else why not. */
+/**
+ * One tenant folder's row: the figures of the packet this run wrote, else its packet.json's if it
+ * verifies, else why not.
+ */
 async function portfolioEntry(
   periodDir: string,
   name: string,
@@ -195,18 +143,22 @@ async function portfolioEntry(
   opts: PortfolioOptions,
 ): Promise<PortfolioRow> {
   const folder = path.join(periodDir, name);
-  let packet: Packet;
-  try {
-    const text = await readConfinedText(folder, path.join(folder, PACKET_FILE));
-    if (text === undefined) throw new Error('no such file');
-    packet = JSON.parse(text) as Packet;
-  } catch (err) {
-    return unusableRow(name, 'unreadable', `packet.json unreadable: ${(err as Error).message}`);
+  let figures = opts.writtenThisRun?.get(name);
+  if (!figures) {
+    let packet: Packet;
+    try {
+      const text = await readConfinedText(folder, path.join(folder, PACKET_FILE));
+      if (text === undefined) throw new Error('no such file');
+      packet = JSON.parse(text) as Packet;
+    } catch (err) {
+      return unusableRow(name, 'unreadable', `packet.json unreadable: ${(err as Error).message}`);
+    }
+    const problem = await check(folder);
+    if (problem !== undefined) return unusableRow(name, 'unverified', `packet does not verify: ${problem}`);
+    figures = packetFigures(packet);
   }
-  const problem = opts.writtenThisRun?.has(name) ? undefined : await check(folder);
-  if (problem !== undefined) return unusableRow(name, 'unverified', `packet does not verify: ${problem}`);
-  const base = `${packet.tenant.id}-${packet.period.label}`;
-  return portfolioRow(packet, {
+  const base = `${figures.tenant}-${figures.period}`;
+  return portfolioRow(figures, {
     pdf: await renderedFile(periodDir, name, `${base}.pdf`),
     workbook: await renderedFile(periodDir, name, `${base}.xlsx`),
   });

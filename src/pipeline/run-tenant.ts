@@ -118,6 +118,11 @@ export interface RunTenantArgs {
    * its run is over.
    */
   checkpoints?: TenantCheckpoints;
+  /**
+   * Told the tenant's packet once it is written (or, taken up from an interrupted run, read back and
+   * verified), before it is let go: what the caller keeps of it for later (the run's portfolio).
+   */
+  onPacket?: (packet: Packet) => void;
 }
 
 /** What collection may skip (restored from checkpoints) and where each source collected is checkpointed. */
@@ -147,6 +152,7 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
     const finished = await reuseFinishedPacket(checkpoints, finalDir);
     if ('result' in finished) {
       args.live?.close?.();
+      args.onPacket?.(finished.packet);
       return finished.result;
     }
     notices.push(...finished.notices);
@@ -191,6 +197,7 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
       else await rename(staging, finalDir);
       return settled;
     });
+    args.onPacket?.(packet);
     await checkpoints?.markFinished(await readFile(path.join(finalDir, MANIFEST_FILE), 'utf8'));
     const resumed =
       (restored?.sources.length ?? 0) > 0 || notices.length > 0
@@ -220,7 +227,7 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
 async function reuseFinishedPacket(
   checkpoints: TenantCheckpoints,
   finalDir: string,
-): Promise<{ result: TenantRunResult } | { notices: string[] }> {
+): Promise<{ result: TenantRunResult; packet: Packet } | { notices: string[] }> {
   const manifestSha256 = await checkpoints.finishedManifest();
   if (manifestSha256 === undefined) return { notices: [] };
   const tenant = path.basename(finalDir);
@@ -235,7 +242,7 @@ async function reuseFinishedPacket(
       ],
     };
   const packet = JSON.parse(await readFile(path.join(finalDir, PACKET_FILE), 'utf8')) as Packet;
-  return { result: { ...summarise(packet, finalDir), resumed: { packet: true } } };
+  return { result: { ...summarise(packet, finalDir), resumed: { packet: true } }, packet };
 }
 
 /**

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePortfolio, type Portfolio } from '../../src/operate/portfolio.js';
 import type { Packet } from '../../src/model/packet.js';
+import { packetFigures } from '../../src/model/packet-figures.js';
 import { samplePacket } from '../support/sample-packet.js';
 
 let out: string;
@@ -101,8 +102,13 @@ describe('portfolio', () => {
     await writeFile(path.join(out, '2026-10', 'alpha', 'alpha-2026-10.xlsx'), 'xlsx');
     await mkdir(path.join(out, '2026-10', '.revisions', 'alpha-20261101T000000Z'), { recursive: true });
     await mkdir(path.join(out, '2026-10', 'broken'), { recursive: true });
-    portfolio = (await writePortfolio(out, '2026-10', { writtenThisRun: new Set(['alpha', 'evil', 'aaa-calm']) }))
-      .portfolio;
+    // alpha and evil as this run wrote them (their figures from memory), aaa-calm read back from its folder.
+    portfolio = (
+      await writePortfolio(out, '2026-10', {
+        writtenThisRun: new Map([a, b].map((p) => [p.tenant.id, packetFigures(p)])),
+        check: async () => undefined,
+      })
+    ).portfolio;
   });
 
   it('one row per tenant folder (revisions skipped), riskiest first, with the section figures where collected', () => {
@@ -200,7 +206,7 @@ describe('portfolio: packets left by earlier runs', () => {
   it('uses an earlier packet only if it verifies; one that does not is listed unverified with the reason, its figures left out', async () => {
     const checked: string[] = [];
     const { portfolio } = await writePortfolio(dir, '2026-10', {
-      writtenThisRun: new Set(['fresh']),
+      writtenThisRun: new Map([['fresh', packetFigures(packet('fresh', { status: 'compliant' }))]]),
       check: async (folder) => {
         checked.push(path.basename(folder));
         return path.basename(folder) === 'edited'
@@ -224,10 +230,44 @@ describe('portfolio: packets left by earlier runs', () => {
   });
 
   it('by default runs verify: a folder holding only packet.json (no manifest, no evidence) is unverified', async () => {
-    const { portfolio } = await writePortfolio(dir, '2026-10', { writtenThisRun: new Set(['fresh', 'kept']) });
+    const { portfolio } = await writePortfolio(dir, '2026-10', {
+      writtenThisRun: new Map(['fresh', 'kept'].map((id) => [id, packetFigures(packet(id, { status: 'compliant' }))])),
+    });
     const edited = portfolio.tenants.find((r) => r.tenant === 'edited')!;
     expect(edited.status).toBe('unverified');
     expect(edited.problem).toBe('packet does not verify: packet.json differs from what evidence/ gives');
+  });
+});
+
+describe('portfolio: the packets this run wrote', () => {
+  it('lists them from the figures the run kept: their packet.json is never read back (nor verified)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 's3e-portfolio-written-'));
+    try {
+      await mkdir(path.join(dir, '2026-10', 'fresh'), { recursive: true });
+      await writeFile(path.join(dir, '2026-10', 'fresh', 'packet.json'), 'not the packet');
+      await writeFile(path.join(dir, '2026-10', 'fresh', 'fresh-2026-10.pdf'), 'pdf');
+      const written = packet('fresh', { status: 'attention' });
+      const checked: string[] = [];
+      const { portfolio } = await writePortfolio(dir, '2026-10', {
+        writtenThisRun: new Map([['fresh', packetFigures(written)]]),
+        check: async (folder) => {
+          checked.push(folder);
+          return 'checked';
+        },
+      });
+      expect(checked).toEqual([]);
+      expect(portfolio.tenants).toHaveLength(1);
+      expect(portfolio.tenants[0]).toMatchObject({
+        tenant: 'fresh',
+        displayName: 'Tenant fresh',
+        status: 'attention',
+        failingControls: written.controls.filter((c) => c.verdict === 'fail').length,
+        pdf: 'fresh/fresh-2026-10.pdf',
+        workbook: null,
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

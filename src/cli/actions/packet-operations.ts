@@ -11,6 +11,7 @@ import { liveOptionsFromConfig, resolveLiveOptions, type LiveOptions } from '../
 import { parseKeyReference } from '../../collect/key-reference.js';
 import { UsageError } from '../../errors.js';
 import type { TenantRunResult } from '../../pipeline/run-tenant.js';
+import type { PacketFigures } from '../../model/packet-figures.js';
 import { writePortfolio } from '../../operate/portfolio.js';
 import type { PublishReceipt, PublishTarget } from '../../operate/publish/index.js';
 import { parsePublishUrl } from '../../operate/publish/target.js';
@@ -94,7 +95,8 @@ export async function openPublishing(config: Config, opts: AwsOptions, url: stri
 
 export interface PacketOperations {
   /** Signs then publishes one packet, as asked; failures are reported, never thrown. */
-  afterPacket(result: TenantRunResult): Promise<void>;
+  /** `figures`: the packet's, for the portfolio (without them it reads the packet back and verifies it). */
+  afterPacket(result: TenantRunResult, figures?: PacketFigures): Promise<void>;
   /** Writes the portfolio; returns what to add to the run summary and whether anything failed. */
   finish(
     outDir: string,
@@ -121,11 +123,11 @@ export async function preparePacketOperations(config: Config, opts: RunOperation
   const s3 = publishing?.s3;
   const signatures: Array<{ tenant: string } & ({ signature: ManifestSignature } | { error: string })> = [];
   const receipts: Array<{ tenant: string; receipt?: PublishReceipt; error?: string }> = [];
-  const written = new Set<string>();
+  const written = new Map<string, PacketFigures>();
 
   return {
-    async afterPacket(result) {
-      written.add(result.tenant);
+    async afterPacket(result, figures) {
+      if (figures) written.set(result.tenant, figures);
       let signed = true;
       if (signing) {
         try {

@@ -9,6 +9,7 @@ import { removeStaleWorkFolders } from '../../operate/stale-work.js';
 import { parseShard, shardLabel, tenantsOfShard } from '../../operate/shard.js';
 import { TenantCheckpoints } from '../../pipeline/checkpoints.js';
 import { runTenant, type LiveCollection, type TenantRunResult } from '../../pipeline/run-tenant.js';
+import { packetFigures, type PacketFigures } from '../../model/packet-figures.js';
 import type { LiveSetup } from '../../collect/live/index.js';
 import {
   liveOptionsFromConfig,
@@ -150,6 +151,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
         tenants.map((tenant) =>
           limit(async () => {
             let result: TenantRunResult;
+            let figures: PacketFigures | undefined;
             try {
               result = await runTenant({
                 config: loaded.config,
@@ -163,6 +165,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
                 work: resolveLiveOptions(liveOptionsFor(loaded.config, opts)).work,
                 ...(progress ? { onProgress: progress.sink } : {}),
                 ...(opts.resume === false ? {} : { checkpoints: checkpointsOf(tenant.id) }),
+                onPacket: (packet) => (figures = packetFigures(packet)),
               });
             } catch (err) {
               // One tenant's failure is that tenant's: the others' packets are still made.
@@ -175,7 +178,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
               return;
             }
             outcomes.set(tenant.id, { result });
-            await operations.afterPacket(result);
+            await operations.afterPacket(result, figures);
           }),
         ),
       );
