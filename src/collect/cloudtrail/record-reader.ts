@@ -19,6 +19,7 @@ import {
 } from './s3-events.js';
 import type { CloudTrailDeniedUpload, CloudTrailScan, KmsManagementRecord } from '../../evidence/log-scans.js';
 import { KmsTallies, type KmsTally } from './kms-tallies.js';
+import { EventIdSet } from './event-id-set.js';
 import { KmsEventBatchBuilder, type KmsBatchMark, type KmsEventBatch } from './kms-event-batch.js';
 
 /**
@@ -72,7 +73,7 @@ export class CloudTrailRecordReader {
   /** Denied uploads by eventID: the same event in two trails is one event. */
   private readonly deniedEventIds = new Set<string>();
   /** KMS events by eventID: a record delivered twice (two trails, a file repeated) counts once. */
-  private readonly kmsEventIds = new Set<string>();
+  private readonly kmsEventIds = new EventIdSet();
   /** What this reader has read and not yet added up or handed on. */
   private denied: CloudTrailDeniedUpload[] = [];
   private readonly kms = new KmsEventBatchBuilder();
@@ -271,10 +272,7 @@ export class CloudTrailRecordReader {
 
   /** Counts a KMS event not counted before (by eventID): `add` adds what it holds. */
   private addKmsEvent(eventId: string | undefined, add: () => void): void {
-    if (eventId) {
-      if (this.kmsEventIds.has(eventId)) return;
-      this.kmsEventIds.add(eventId);
-    }
+    if (eventId && !this.kmsEventIds.addNew(eventId)) return;
     this.scan.kmsEvents++;
     if (eventId && this.watch?.eventIds.has(eventId)) this.watch.seen.add(eventId);
     add();
@@ -285,10 +283,7 @@ export class CloudTrailRecordReader {
     const talliesOf: Array<KmsTally[] | undefined> = [];
     for (let i = 0; i < batch.ids.length; i++) {
       const id = batch.ids[i]!;
-      if (id !== '') {
-        if (this.kmsEventIds.has(id)) continue;
-        this.kmsEventIds.add(id);
-      }
+      if (id !== '' && !this.kmsEventIds.addNew(id)) continue;
       this.scan.kmsEvents++;
       if (id !== '' && this.watch?.eventIds.has(id)) this.watch.seen.add(id);
       const s = batch.shape[i]!;

@@ -1,0 +1,79 @@
+/** A GUID as CloudTrail writes eventIDs: lowercase hex, 8-4-4-4-12. */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The event ids a scan has counted. An id of the usual form (a lowercase GUID) is kept as its 128
+ * bits in an open-addressing table rather than as a string in a Set: a month's KMS events are
+ * hundreds of thousands of ids, which as strings were most of the scan's main-thread heap. Any
+ * other id is kept as itself in a Set beside the table. The 32 hex digits of a GUID-form id give
+ * back that very string, and no id is in both parts, so the set holds exactly the ids added.
+ */
+export class EventIdSet {
+  private capacity = 1024;
+  /** Four 32-bit words per slot, the GUID's hex digits in order. */
+  private words = new Int32Array(4 * this.capacity);
+  private used = new Uint8Array(this.capacity);
+  private count = 0;
+  private readonly others = new Set<string>();
+
+  get size(): number {
+    return this.count + this.others.size;
+  }
+
+  /** Adds `id`: true when it was not in the set before. */
+  addNew(id: string): boolean {
+    if (!GUID.test(id)) {
+      if (this.others.has(id)) return false;
+      this.others.add(id);
+      return true;
+    }
+    const a = parseInt(id.slice(0, 8), 16) | 0;
+    const b = parseInt(id.slice(9, 13) + id.slice(14, 18), 16) | 0;
+    const c = parseInt(id.slice(19, 23) + id.slice(24, 28), 16) | 0;
+    const d = parseInt(id.slice(28, 36), 16) | 0;
+    const slot = this.find(a, b, c, d);
+    if (this.used[slot] === 1) return false;
+    this.put(slot, a, b, c, d);
+    if (2 * this.count > this.capacity) this.grow();
+    return true;
+  }
+
+  /** The slot holding (a, b, c, d), else the free slot where it goes. */
+  private find(a: number, b: number, c: number, d: number): number {
+    const mask = this.capacity - 1;
+    let h = a ^ Math.imul(b, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b) ^ Math.imul(d, 0xc2b2ae35);
+    h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+    h ^= h >>> 15;
+    const w = this.words;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      if (this.used[slot] === 0) return slot;
+      const at = 4 * slot;
+      if (w[at] === a && w[at + 1] === b && w[at + 2] === c && w[at + 3] === d) return slot;
+    }
+  }
+
+  private put(slot: number, a: number, b: number, c: number, d: number): void {
+    const at = 4 * slot;
+    this.words[at] = a;
+    this.words[at + 1] = b;
+    this.words[at + 2] = c;
+    this.words[at + 3] = d;
+    this.used[slot] = 1;
+    this.count++;
+  }
+
+  private grow(): void {
+    const words = this.words;
+    const used = this.used;
+    this.capacity *= 2;
+    this.words = new Int32Array(4 * this.capacity);
+    this.used = new Uint8Array(this.capacity);
+    this.count = 0;
+    for (let slot = 0; slot < used.length; slot++) {
+      if (used[slot] === 0) continue;
+      const at = 4 * slot;
+      const [a, b, c, d] = [words[at]!, words[at + 1]!, words[at + 2]!, words[at + 3]!];
+      this.put(this.find(a, b, c, d), a, b, c, d);
+    }
+  }
+}
