@@ -7,6 +7,7 @@ import type { FiledRecord } from '../evidence/record.js';
 import { EvidenceWriter, evidencePaths, writeEvidenceIndex } from '../evidence/evidence-store.js';
 import { listedBucketRegions } from '../evidence/listed-region.js';
 import { hashTree } from '../util/hash.js';
+import { copyWith } from '../util/copy-with.js';
 import { parseKeyReference } from './key-reference.js';
 import { KeyReads } from './key-reads.js';
 import { DEFAULT_WORK } from './live/options.js';
@@ -286,7 +287,7 @@ async function readInventories(
         await writer.writeJson(inventoryFile, inventory);
         args.onProgress?.({ phase: 'inventory', account: b.account, done: ++done, total: selected.length });
         const { extra, ...read } = b;
-        return { ...read, inventory: { ...inventory, file: inventoryFile }, extra };
+        return copyWith(read, { inventory: copyWith(inventory, { file: inventoryFile }), extra });
       }),
     ),
   );

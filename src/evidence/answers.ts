@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EvidenceRecord, FiledRecord } from './record.js';
+import { copyWith } from '../util/copy-with.js';
 
 /**
  * The one reading of every AWS answer the tool keeps, between collect and analyze: each answer is
@@ -458,5 +459,5 @@ const recordEnvelope = z.discriminatedUnion('outcome', [
 export function readStoredRecord<T>(value: unknown, file: string): { record: FiledRecord<T> } | { problem: string } {
   const envelope = shapeProblem(recordEnvelope, value);
   if (envelope !== undefined) return { problem: `${file}: not an evidence record: ${envelope}` };
-  return { record: readAnswer<T>({ ...(value as EvidenceRecord), file }) };
+  return { record: readAnswer<T>(copyWith(value as EvidenceRecord, { file })) };
 }

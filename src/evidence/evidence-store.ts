@@ -18,6 +18,7 @@ import { readAnswer, readStoredRecord } from './answers.js';
 import { stableJson } from '../util/atomic-write.js';
 import { recordAsIs, recordedJson, type RecordLocations } from './recorded-locations.js';
 import { hashTree } from '../util/hash.js';
+import { copyWith } from '../util/copy-with.js';
 import { WrittenEvidence } from './written-evidence.js';
 import { directoryBucketIndex, readDirectoryBucketIndex, type DirectoryBucketIndex } from './directory-buckets.js';
 import { readTableBucketIndex, tableBucketIndex, type TableBucketIndex } from './table-buckets.js';
@@ -293,7 +294,7 @@ export async function loadEvidence(packetDir: string, written?: WrittenEvidence)
     encryption: await readRecordOf(b.files.encryption),
     policy: await readRecordOf(b.files.policy),
     publicAccessBlock: await readRecordOf(b.files.publicAccessBlock),
-    inventory: { ...(await readJsonOf<InventoryEvidence>(b.files.inventory)), file: b.files.inventory },
+    inventory: copyWith(await readJsonOf<InventoryEvidence>(b.files.inventory), { file: b.files.inventory }),
     ...(await readExtra(packetDir, b.extra, written)),
   }));
   const keys: KeyEvidence[] = await inOrder(index.keys, async (k) => ({
