@@ -1,6 +1,28 @@
 /** A GUID as CloudTrail writes eventIDs: lowercase hex, 8-4-4-4-12. */
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+const WORDS = new Int32Array(4);
+
+/**
+ * Puts the 128 bits of a GUID-form id (lowercase hex, 8-4-4-4-12) into into[at..at+3], its hex
+ * digits in order; false, and nothing put, for an id of any other form.
+ */
+export function guidWords(id: string, into: Int32Array | number[], at: number): boolean {
+  if (!GUID.test(id)) return false;
+  into[at] = parseInt(id.slice(0, 8), 16) | 0;
+  into[at + 1] = parseInt(id.slice(9, 13) + id.slice(14, 18), 16) | 0;
+  into[at + 2] = parseInt(id.slice(19, 23) + id.slice(24, 28), 16) | 0;
+  into[at + 3] = parseInt(id.slice(28, 36), 16) | 0;
+  return true;
+}
+
+/** The GUID-form id whose words guidWords gave: the very string it read them from. */
+export function guidText(a: number, b: number, c: number, d: number): string {
+  const hex = (w: number) => (w >>> 0).toString(16).padStart(8, '0');
+  const [x, y, z, t] = [hex(a), hex(b), hex(c), hex(d)];
+  return `${x}-${y.slice(0, 4)}-${y.slice(4)}-${z.slice(0, 4)}-${z.slice(4)}${t}`;
+}
+
 /**
  * The event ids a scan has counted. An id of the usual form (a lowercase GUID) is kept as its 128
  * bits in an open-addressing table rather than as a string in a Set: a month's KMS events are
@@ -22,15 +44,16 @@ export class EventIdSet {
 
   /** Adds `id`: true when it was not in the set before. */
   addNew(id: string): boolean {
-    if (!GUID.test(id)) {
+    if (!guidWords(id, WORDS, 0)) {
       if (this.others.has(id)) return false;
       this.others.add(id);
       return true;
     }
-    const a = parseInt(id.slice(0, 8), 16) | 0;
-    const b = parseInt(id.slice(9, 13) + id.slice(14, 18), 16) | 0;
-    const c = parseInt(id.slice(19, 23) + id.slice(24, 28), 16) | 0;
-    const d = parseInt(id.slice(28, 36), 16) | 0;
+    return this.addNewGuid(WORDS[0]!, WORDS[1]!, WORDS[2]!, WORDS[3]!);
+  }
+
+  /** Adds the GUID-form id whose words (guidWords) are a, b, c, d: true when it was not in the set before. */
+  addNewGuid(a: number, b: number, c: number, d: number): boolean {
     const slot = this.find(a, b, c, d);
     if (this.used[slot] === 1) return false;
     this.put(slot, a, b, c, d);

@@ -1,4 +1,5 @@
 import type { KmsManagementRecord, PrincipalKind } from '../../evidence/log-scans.js';
+import { guidText, guidWords } from './event-id-set.js';
 
 /** What KMS usage calls of one shape share: one tally per key named, for a principal, operation, day and bucket. */
 export interface KmsCallShape {
@@ -17,8 +18,15 @@ export interface KmsCallShape {
  * of an object each, and the scan adds them up in file order with a look-up per event.
  */
 export interface KmsEventBatch {
-  /** Per event: its eventID, '' when it has none (then it is never taken for another). */
+  /**
+   * Per event: its eventID, '' when it has none (then it is never taken for another) or when it is a
+   * GUID (the usual form), which is carried in `guids` instead: hundreds of thousands of ids cost
+   * 16 bytes each there, and the scan never makes a string of them (eventIdOf does).
+   */
   ids: string[];
+  /** Per event: 1 when its eventID is a GUID, whose words (guidWords) are guids[4i..4i+3]. */
+  isGuid: Uint8Array;
+  guids: Int32Array;
   /** Per event: a usage call's index in `shapes`, or -1 - i for the key-management event `management[i]`. */
   shape: Int32Array;
   /** Per event: its time (ms since the epoch). */
@@ -42,6 +50,8 @@ export interface KmsBatchMark {
 /** Collects KMS events into a KmsEventBatch, in the order they are added. */
 export class KmsEventBatchBuilder {
   private ids: string[] = [];
+  private isGuid: number[] = [];
+  private guids: number[] = [];
   private shape: number[] = [];
   private ms: number[] = [];
   private errorCode: number[] = [];
@@ -83,6 +93,8 @@ export class KmsEventBatchBuilder {
   /** Drops the events added since `mark` (shapes and texts they added stay, unused). */
   undo(mark: KmsBatchMark): void {
     this.ids.length = mark.events;
+    this.isGuid.length = mark.events;
+    this.guids.length = 4 * mark.events;
     this.shape.length = mark.events;
     this.ms.length = mark.events;
     this.errorCode.length = mark.events;
@@ -91,7 +103,15 @@ export class KmsEventBatchBuilder {
   }
 
   private push(eventId: string | undefined, shape: number, ms: number, errorCode?: string, via?: string): void {
-    this.ids.push(eventId ?? '');
+    const at = this.guids.length;
+    if (eventId && guidWords(eventId, this.guids, at)) {
+      this.ids.push('');
+      this.isGuid.push(1);
+    } else {
+      this.ids.push(eventId ?? '');
+      this.isGuid.push(0);
+      this.guids.push(0, 0, 0, 0);
+    }
     this.shape.push(shape);
     this.ms.push(ms);
     this.errorCode.push(errorCode ? this.text(errorCode) : -1);
@@ -112,6 +132,8 @@ export class KmsEventBatchBuilder {
   take(): KmsEventBatch {
     const batch: KmsEventBatch = {
       ids: this.ids,
+      isGuid: Uint8Array.from(this.isGuid),
+      guids: Int32Array.from(this.guids),
       shape: Int32Array.from(this.shape),
       ms: Float64Array.from(this.ms),
       errorCode: Int32Array.from(this.errorCode),
@@ -121,6 +143,8 @@ export class KmsEventBatchBuilder {
       management: this.management,
     };
     this.ids = [];
+    this.isGuid = [];
+    this.guids = [];
     this.shape = [];
     this.ms = [];
     this.errorCode = [];
@@ -132,4 +156,11 @@ export class KmsEventBatchBuilder {
     this.management = [];
     return batch;
   }
+}
+
+/** The eventID of event `i` of `batch`, '' when it has none. */
+export function eventIdOf(batch: KmsEventBatch, i: number): string {
+  if (batch.isGuid[i] !== 1) return batch.ids[i]!;
+  const g = batch.guids;
+  return guidText(g[4 * i]!, g[4 * i + 1]!, g[4 * i + 2]!, g[4 * i + 3]!);
 }

@@ -20,7 +20,7 @@ import {
 import type { CloudTrailDeniedUpload, CloudTrailScan, KmsManagementRecord } from '../../evidence/log-scans.js';
 import { KmsTallies, type KmsTally } from './kms-tallies.js';
 import { EventIdSet } from './event-id-set.js';
-import { KmsEventBatchBuilder, type KmsBatchMark, type KmsEventBatch } from './kms-event-batch.js';
+import { eventIdOf, KmsEventBatchBuilder, type KmsBatchMark, type KmsEventBatch } from './kms-event-batch.js';
 
 /**
  * KMS event ids fetched another way (LookupEvents): those this reader counts are added to `seen`, so
@@ -282,10 +282,16 @@ export class CloudTrailRecordReader {
     // Tallies of each call shape, opened at its first event counted.
     const talliesOf: Array<KmsTally[] | undefined> = [];
     for (let i = 0; i < batch.ids.length; i++) {
-      const id = batch.ids[i]!;
-      if (id !== '' && !this.kmsEventIds.addNew(id)) continue;
+      const g = 4 * i;
+      if (batch.isGuid[i] === 1) {
+        const words = batch.guids;
+        if (!this.kmsEventIds.addNewGuid(words[g]!, words[g + 1]!, words[g + 2]!, words[g + 3]!)) continue;
+      } else if (batch.ids[i] !== '' && !this.kmsEventIds.addNew(batch.ids[i]!)) continue;
       this.scan.kmsEvents++;
-      if (id !== '' && this.watch?.eventIds.has(id)) this.watch.seen.add(id);
+      if (this.watch && this.watch.eventIds.size > 0) {
+        const id = eventIdOf(batch, i);
+        if (id !== '' && this.watch.eventIds.has(id)) this.watch.seen.add(id);
+      }
       const s = batch.shape[i]!;
       if (s < 0) {
         for (const record of batch.management[-1 - s]!) this.scan.kmsManagementEvents.push(record);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventIdSet } from '../../../src/collect/cloudtrail/event-id-set.js';
+import { EventIdSet, guidText, guidWords } from '../../../src/collect/cloudtrail/event-id-set.js';
 import { seededRandom } from '../../../src/util/seeded-random.js';
 
 const hex = (rand: () => number, n: number) =>
@@ -47,5 +47,26 @@ describe('EventIdSet', () => {
     }
     expect(set.addNew(base)).toBe(false);
     expect(set.size).toBe(33);
+  });
+
+  it("gives back from a GUID's words the very id they were read from, and reads no other form", () => {
+    const rand = seededRandom(11);
+    const words = new Int32Array(4);
+    for (let i = 0; i < 2_000; i++) {
+      const id = guid(rand);
+      expect(guidWords(id, words, 0)).toBe(true);
+      expect(guidText(words[0]!, words[1]!, words[2]!, words[3]!)).toBe(id);
+    }
+    for (const id of [
+      '',
+      'e1',
+      '0123ABCD-4567-89ab-cdef-0123456789ab',
+      '0123abcd-4567-89ab-cdef-0123456789a',
+      '0123abcd-4567-89ab-cdef_0123456789ab',
+    ]) {
+      words.fill(7);
+      expect(guidWords(id, words, 0)).toBe(false);
+      expect([...words]).toEqual([7, 7, 7, 7]);
+    }
   });
 });

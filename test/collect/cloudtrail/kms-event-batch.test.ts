@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KmsEventBatchBuilder, type KmsCallShape } from '../../../src/collect/cloudtrail/kms-event-batch.js';
+import { eventIdOf, KmsEventBatchBuilder, type KmsCallShape } from '../../../src/collect/cloudtrail/kms-event-batch.js';
 
 const call = (keyArns: string[], principal: string, bucket = 'b'): KmsCallShape => ({
   keyArns,
@@ -41,5 +41,26 @@ describe('KmsEventBatchBuilder', () => {
     b.addCall('d', 1, call(['k'], 'p', 'b|x'));
     b.addCall('e', 1, call(['k'], 'p', 'b|x'));
     expect([...b.take().shape]).toEqual([0, 1, 2, 3, 3]);
+  });
+
+  it('carries GUID event ids as words, gives every id back as it was added, and undoes GUIDs with the rest', () => {
+    const b = new KmsEventBatchBuilder();
+    const ids = [
+      '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
+      'E0000001-0000-4000-8000-000000000001',
+      '',
+      'ffffffff-0000-ffff-0000-ffffffffffff',
+    ];
+    for (const [i, id] of ids.entries()) b.addCall(id || undefined, i, call(['k1'], 'p'));
+    const mark = b.mark();
+    b.addCall('00000000-0000-0000-0000-000000000007', 9, call(['k1'], 'p'));
+    b.undo(mark);
+    b.addCall('x', 5, call(['k1'], 'p'));
+    const batch = b.take();
+    expect([...batch.isGuid]).toEqual([1, 0, 0, 1, 0]);
+    // Only ids that are not GUIDs of lowercase hex are carried as text.
+    expect(batch.ids).toEqual(['', 'E0000001-0000-4000-8000-000000000001', '', '', 'x']);
+    expect(batch.guids).toHaveLength(20);
+    expect(batch.ids.map((_, i) => eventIdOf(batch, i))).toEqual([...ids, 'x']);
   });
 });
