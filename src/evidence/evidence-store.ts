@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import pLimit from 'p-limit';
 import path from 'node:path';
 import type { Period } from '../config/period.js';
@@ -23,6 +22,7 @@ import { WrittenEvidence } from './written-evidence.js';
 import { directoryBucketIndex, readDirectoryBucketIndex, type DirectoryBucketIndex } from './directory-buckets.js';
 import { readTableBucketIndex, tableBucketIndex, type TableBucketIndex } from './table-buckets.js';
 import { isRefusedRead, readConfinedText } from '../util/confined-read.js';
+import { threadFileSink, type FileSink } from '../util/background-files.js';
 
 /**
  * The evidence folder of one packet. Every record is its own file; `evidence/index.json` says which
@@ -36,13 +36,13 @@ export const EVIDENCE_DIR = 'evidence';
  * a collection writes some 13 files per bucket, and a temporary sibling and a rename for each doubled
  * the file-system work of the run.
  *
- * Each file is written synchronously. The files are small (a few hundred bytes to a few KB) and a live
- * run writes one per AWS answer, thousands of them. Through the promise API each file was three trips
- * to the thread pool (open, write, close) and their promises: 13,000 files took ~3 s of CPU that way
- * and ~0.5 s written synchronously (test/evidence/evidence-store-writes.test.ts counts the calls).
+ * A live run writes one file per AWS answer, thousands of them. The text, hash and parsed record
+ * are made here; the write itself goes to the file-writing thread (util/background-files.ts), one
+ * synchronous write per file there, so a slow disk never holds up the event loop that handles the
+ * calls in flight. Each write's promise settles once the file is on disk, or with why it is not.
  */
 export class EvidenceWriter {
-  /** Folders made so far: a collection writes thousands of files into a few hundred folders. */
+  /** Folders made, or asked for, so far: a collection writes thousands of files into a few hundred folders. */
   private readonly folders = new Set<string>();
   /** Every file written, with its hash and (until analysed) its content. */
   readonly written = new WrittenEvidence();
@@ -51,14 +51,8 @@ export class EvidenceWriter {
   constructor(
     readonly packetDir: string,
     private readonly record: RecordLocations = recordAsIs,
+    private readonly sink: FileSink = threadFileSink(),
   ) {}
-
-  private folder(dir: string): void {
-    if (this.folders.has(dir)) return;
-    mkdirSync(dir, { recursive: true });
-    // Noted only once made: a failure is not remembered, and the next write tries again.
-    this.folders.add(dir);
-  }
 
   /** Absolute path for a path relative to the packet folder. */
   abs(relative: string): string {
@@ -69,38 +63,38 @@ export class EvidenceWriter {
     return path.join(this.packetDir, ...parts);
   }
 
-  private write(relative: string, value: unknown): string {
+  /** Writes `value`'s text; resolves with the text once the file is written. */
+  private async write(relative: string, value: unknown): Promise<string> {
     const file = this.abs(relative);
     const text = recordedJson(value, this.record, stableJson);
-    this.folder(path.dirname(file));
-    writeFileSync(file, text);
+    const dir = path.dirname(file);
+    const makeDir = this.folders.has(dir) ? undefined : dir;
+    this.folders.add(dir);
+    try {
+      await this.sink.write(file, text, makeDir);
+    } catch (err) {
+      // A folder that could not be made is not remembered: the next write there tries again.
+      if (makeDir !== undefined) this.folders.delete(makeDir);
+      throw err;
+    }
     return text;
   }
 
-  writeJson(relative: string, value: unknown): Promise<string> {
-    return settled(() => {
-      this.written.noteJson(relative, this.write(relative, value));
-      return relative;
-    });
+  async writeJson(relative: string, value: unknown): Promise<string> {
+    this.written.noteJson(relative, await this.write(relative, value));
+    return relative;
   }
 
   /**
    * Writes the record as it was received; returns it as analysis reads it (the file read back,
    * answers checked against their shape), so the collector and the analysis share one copy.
    */
-  writeRecord<T>(relative: string, record: EvidenceRecord<T>): Promise<FiledRecord<T>> {
-    return settled(() => {
-      const read = this.written.noteRecord(relative, this.write(relative, record));
-      // Not an evidence record at all: analysis refuses the file when it reads it (loadEvidence).
-      if ('problem' in read) return readAnswer<T>({ ...record, file: relative } as FiledRecord);
-      return read.record as FiledRecord<T>;
-    });
+  async writeRecord<T>(relative: string, record: EvidenceRecord<T>): Promise<FiledRecord<T>> {
+    const read = this.written.noteRecord(relative, await this.write(relative, record));
+    // Not an evidence record at all: analysis refuses the file when it reads it (loadEvidence).
+    if ('problem' in read) return readAnswer<T>({ ...record, file: relative } as FiledRecord);
+    return read.record as FiledRecord<T>;
   }
-}
-
-/** `fn`'s result as a promise, a throw as its rejection (the writer's callers await it). */
-function settled<T>(fn: () => T): Promise<T> {
-  return new Promise((resolve) => resolve(fn()));
 }
 
 /** Folder-safe form of a name that may hold '/' or ':' (aliases, ARNs). */
