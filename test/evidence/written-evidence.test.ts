@@ -16,6 +16,8 @@ import {
 } from '../../src/evidence/evidence-store.js';
 import type { EvidenceRecord } from '../../src/evidence/record.js';
 import { hashTree } from '../../src/util/hash.js';
+import { WrittenEvidence } from '../../src/evidence/written-evidence.js';
+import { readStoredRecord } from '../../src/evidence/answers.js';
 import { bucketEvidence, tenantEvidence } from '../support/evidence-builders.js';
 
 let dir: string;
@@ -166,6 +168,27 @@ describe('WrittenEvidence', () => {
     expect(memoryError).toBeInstanceOf(EvidenceReadError);
     expect((memoryError as Error).message).toBe((diskError as Error).message);
     expect((memoryError as Error).message).toContain(`${file}: not an evidence record`);
+  });
+
+  it('a record kept with its strings shared reads as the file does, a hostile __proto__ key included', async () => {
+    const written = new WrittenEvidence();
+    const text = (bucket: string) =>
+      JSON.stringify({
+        ...base,
+        operation: 's3:GetBucketTagging',
+        parameters: { Bucket: bucket },
+        outcome: 'ok',
+        response: { TagSet: [{ Key: 'team', Value: 'payments' }], ['__proto__']: { polluted: 'yes' } },
+      });
+    for (const bucket of ['alpha', 'beta']) {
+      const kept = written.noteRecord(`evidence/${bucket}.json`, text(bucket));
+      const read = readStoredRecord(JSON.parse(text(bucket)) as unknown, `evidence/${bucket}.json`);
+      expect(kept).toStrictEqual(read);
+      expect(JSON.stringify(kept)).toBe(JSON.stringify(read));
+      const response = (kept as { record: { response: Record<string, unknown> } }).record.response;
+      expect(Object.getPrototypeOf(response)).toBe(Object.prototype);
+      expect(response.polluted).toBeUndefined();
+    }
   });
 
   it('lets go of contents once analysed and keeps the hashes', async () => {
