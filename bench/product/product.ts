@@ -197,7 +197,7 @@ export function formatProductBench(r: ProductBenchResult): string[] {
   if (r.hungRegion) {
     const h = r.hungRegion;
     lines.push(
-      `  hung region ${h.region}: ${s(h.run.seconds)} (${cpu(h.run)}) vs ${s(h.normal.seconds)} (${cpu(h.normal)}, ${h.normal.missing} items missing) with every region answering = +${h.extraSeconds.toFixed(1)} s (bound: timeout x attempts = ${h.boundSeconds} s); ${h.bucketsInPacket} buckets in the packet, ${h.run.missing} items missing`,
+      `  hung region ${h.region}: ${s(h.run.seconds)} (${cpu(h.run)}) vs ${s(h.normal.seconds)} (${cpu(h.normal)}, ${h.normal.missing} items missing) with every region answering = ${h.extraSeconds >= 0 ? '+' : ''}${h.extraSeconds.toFixed(1)} s (bound: timeout x attempts = ${h.boundSeconds} s); ${h.bucketsInPacket} buckets in the packet, ${h.run.missing} items missing`,
     );
     // With every region answering, the round's run should miss what the shipped-defaults run misses (the
     // AccessDenied buckets); if it misses more, its calls timed out as well (a machine too busy for the
