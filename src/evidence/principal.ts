@@ -20,32 +20,31 @@ const ASSUMED_ROLE = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/;
 
 export function principalOf(identity: CloudTrailUserIdentity | undefined): ResolvedPrincipal {
   if (!identity) return { principal: 'unknown', kind: 'unknown' };
-  const via = identity.invokedBy && identity.type !== 'AWSService' ? identity.invokedBy : undefined;
-  const withVia = (p: ResolvedPrincipal): ResolvedPrincipal => (via ? { ...p, via } : p);
+  if (identity.type === 'AWSService')
+    return { principal: identity.invokedBy ?? 'unknown-aws-service', kind: 'aws_service' };
+  const p = actingPrincipal(identity);
+  // Built here rather than spread: this runs once per KMS record of a month's trail.
+  return identity.invokedBy ? { principal: p.principal, kind: p.kind, via: identity.invokedBy } : p;
+}
+
+/** The principal of an identity that is not an AWS service acting on its own. */
+function actingPrincipal(identity: CloudTrailUserIdentity): ResolvedPrincipal {
   switch (identity.type) {
-    case 'AWSService':
-      return { principal: identity.invokedBy ?? 'unknown-aws-service', kind: 'aws_service' };
     case 'AssumedRole': {
       const issuer = identity.sessionContext?.sessionIssuer?.arn;
-      if (issuer) return withVia({ principal: issuer, kind: 'role' });
-      return withVia(principalFromArn(identity.arn));
+      if (issuer) return { principal: issuer, kind: 'role' };
+      return principalFromArn(identity.arn);
     }
     case 'IAMUser':
-      return withVia({ principal: identity.arn ?? `user:${identity.userName ?? 'unknown'}`, kind: 'user' });
+      return { principal: identity.arn ?? `user:${identity.userName ?? 'unknown'}`, kind: 'user' };
     case 'Root':
-      return withVia({
-        principal: identity.arn ?? `arn:aws:iam::${identity.accountId ?? 'unknown'}:root`,
-        kind: 'root',
-      });
+      return { principal: identity.arn ?? `arn:aws:iam::${identity.accountId ?? 'unknown'}:root`, kind: 'root' };
     case 'FederatedUser':
-      return withVia({
-        principal: identity.sessionContext?.sessionIssuer?.arn ?? identity.arn ?? 'unknown',
-        kind: 'federated',
-      });
+      return { principal: identity.sessionContext?.sessionIssuer?.arn ?? identity.arn ?? 'unknown', kind: 'federated' };
     case 'AWSAccount':
-      return withVia({ principal: `account:${identity.accountId ?? 'unknown'}`, kind: 'aws_account' });
+      return { principal: `account:${identity.accountId ?? 'unknown'}`, kind: 'aws_account' };
     default:
-      return withVia(identity.arn ? principalFromArn(identity.arn) : { principal: 'unknown', kind: 'unknown' });
+      return identity.arn ? principalFromArn(identity.arn) : { principal: 'unknown', kind: 'unknown' };
   }
 }
 

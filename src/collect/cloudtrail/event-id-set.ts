@@ -1,18 +1,40 @@
-/** A GUID as CloudTrail writes eventIDs: lowercase hex, 8-4-4-4-12. */
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 const WORDS = new Int32Array(4);
+/** guidWords' words while it reads an id, put only once the whole id is read. */
+const READING = new Int32Array(4);
+
+/** Hex digit value of a lowercase hex digit's char code, -1 for any other char. */
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
+}
 
 /**
- * Puts the 128 bits of a GUID-form id (lowercase hex, 8-4-4-4-12) into into[at..at+3], its hex
- * digits in order; false, and nothing put, for an id of any other form.
+ * Puts the 128 bits of a GUID-form id (lowercase hex, 8-4-4-4-12, as CloudTrail writes eventIDs)
+ * into into[at..at+3], its hex digits in order; false, and nothing put, for an id of any other form.
+ * Read char by char: it runs once per KMS record of a month's trail.
  */
 export function guidWords(id: string, into: Int32Array | number[], at: number): boolean {
-  if (!GUID.test(id)) return false;
-  into[at] = parseInt(id.slice(0, 8), 16) | 0;
-  into[at + 1] = parseInt(id.slice(9, 13) + id.slice(14, 18), 16) | 0;
-  into[at + 2] = parseInt(id.slice(19, 23) + id.slice(24, 28), 16) | 0;
-  into[at + 3] = parseInt(id.slice(28, 36), 16) | 0;
+  if (typeof id !== 'string' || id.length !== 36) return false;
+  const words = READING;
+  words.fill(0);
+  let digits = 0;
+  for (let i = 0; i < 36; i++) {
+    const c = id.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 0x2d) return false;
+      continue;
+    }
+    const v = hexDigit(c);
+    if (v < 0) return false;
+    const w = digits >> 3;
+    words[w] = (words[w]! << 4) | v;
+    digits++;
+  }
+  into[at] = words[0]!;
+  into[at + 1] = words[1]!;
+  into[at + 2] = words[2]!;
+  into[at + 3] = words[3]!;
   return true;
 }
 

@@ -58,11 +58,12 @@ const isKeyArn = (v: unknown): boolean => typeof v === 'string' && v.startsWith(
  * ListAliases (aliasTargets in analyze/guardrails/key-usage.ts).
  */
 export function keyArnsOf(r: CloudTrailRecord): string[] {
-  const arns = new Set<string>();
+  // Each key once, in the order named (an array: a record names one key or a few).
+  const arns: string[] = [];
   for (const res of r.resources ?? []) {
-    if (isKeyArn(res?.ARN)) arns.add(res.ARN!);
+    if (isKeyArn(res?.ARN) && !arns.includes(res.ARN!)) arns.push(res.ARN!);
   }
-  if (arns.size > 0) return [...arns];
+  if (arns.length > 0) return arns;
   const answered = r.responseElements?.keyId ?? (r.responseElements?.keyMetadata as { arn?: unknown } | undefined)?.arn;
   if (isKeyArn(answered)) return [answered as string];
   const keyId = r.requestParameters?.keyId ?? r.requestParameters?.targetKeyId;
