@@ -31,23 +31,28 @@ export function giveUpWithLimiter<C>(client: C, limiter: CallLimiter, service: L
   stack.addRelativeTo(
     (next, context) => async (args) => {
       const region = signedRegion(args.request);
-      if (region) {
-        limiter.throwIfGivenUp(region);
-        lastRegion.set(context, region);
-      }
-      return next(args);
+      if (!region) return next(args);
+      limiter.throwIfGivenUp(region);
+      lastRegion.set(context, region);
+      const answer = await next(args);
+      // Any HTTP answer, redirects and error statuses included: the region answers.
+      limiter.noteAnswer(service, region);
+      return answer;
     },
     { name: 'giveUpRegionAttempt', relation: 'after', toMiddleware: 'httpSigningMiddleware' },
   );
   // The call as a whole: its final failure, after the SDK's own retries.
   stack.add(
     (next, context) => async (args) => {
+      const startedAt = limiter.callStarted();
       try {
         return await next(args);
       } catch (err) {
         const region = lastRegion.get(context);
-        if (region) limiter.noteFailure(service, region, err);
+        if (region) limiter.noteFailure(service, region, startedAt, err);
         throw err;
+      } finally {
+        limiter.callSettled();
       }
     },
     { step: 'initialize', priority: 'high', name: 'giveUpRegionCall' },

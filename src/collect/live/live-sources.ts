@@ -73,7 +73,10 @@ export async function liveSources(tenant: TenantConfig, options: LiveOptions): P
   const opts = resolveLiveOptions(options);
   const runId = options.runId ?? runIdNow();
   const base = baseCredentials(options);
-  const limiter = new CallLimiter(opts.limits, options.callSlots);
+  const limiter = new CallLimiter(opts.limits, options.callSlots, {
+    timeoutMs: opts.timeoutMs,
+    ...(options.loopStalls ? { stalls: options.loopStalls } : {}),
+  });
   const baseSts = stsClientFor(opts, opts.defaultRegion, base);
   const toClose: Array<{ destroy(): void }> = [baseSts];
   const problems: LiveSetup['problems'] = [];

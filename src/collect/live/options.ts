@@ -1,6 +1,7 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { CollectionConfig } from '../../config/schema.js';
 import { systemClock, type PacerClock } from './request-pacer.js';
+import type { LoopStalls } from './loop-stalls.js';
 import type { LimitFunction } from 'p-limit';
 
 export type LiveService = 's3' | 'kms' | 'sts' | 'config' | 'cloudtrail';
@@ -62,6 +63,8 @@ export interface LiveOptions {
   pacerClock?: (account: string, region: string) => PacerClock;
   /** Call slots shared with the other tenants of the run (tenants collected side by side); default: the tenant's own. */
   callSlots?: CallSlots;
+  /** What tells a hung region from this process's own stalls; default: the watch on this process's event loop (tests). */
+  loopStalls?: LoopStalls;
 }
 
 export interface ResolvedLiveOptions {

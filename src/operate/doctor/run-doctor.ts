@@ -166,7 +166,7 @@ export async function runDoctor(args: DoctorArgs): Promise<DoctorReport> {
       .toISOString()
       .replace(/[-:]/g, '')
       .replace(/\.\d+Z$/, 'Z')}`;
-  const limiter = new CallLimiter(opts.limits);
+  const limiter = new CallLimiter(opts.limits, undefined, { timeoutMs: opts.timeoutMs });
   // Only live accounts need the caller: an offline-only config is checked without credentials.
   const anyLive = args.tenants.some((t) => t.accounts.some((a) => !a.offlineExport));
   const sts = anyLive ? stsClientFor(opts, opts.defaultRegion, base) : undefined;

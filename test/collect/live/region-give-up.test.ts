@@ -2,10 +2,12 @@
  * A region that does not answer is given up once: after one call's timeout x attempts, every
  * remaining call there (S3, KMS, AWS Config; any resource) is recorded as not attempted, naming the
  * first failure, instead of each resource waiting out its own timeouts. Other regions are unaffected.
+ * On a process whose event loop stalls while the calls are out, after the next round of calls.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectLive, tenant, type LiveRun } from '../../support/fake-aws/harness.js';
 import { startFakeAws, type FakeAws, type FakeBucket } from '../../support/fake-aws/index.js';
+import type { LoopStalls } from '../../../src/collect/live/loop-stalls.js';
 
 const A = '111111111111';
 const HUNG = 'eu-west-1';
@@ -19,6 +21,14 @@ const CONFIG_LIMIT = 2;
 const CLOUDTRAIL_LIMIT = 2;
 let fake: FakeAws;
 let run: LiveRun;
+
+/** A process whose event loop never stalls: the first round's timeouts are the region's own, on any machine. */
+const responsive: LoopStalls = {
+  now: () => performance.now(),
+  longestStall: () => 0,
+  callStarted: () => undefined,
+  callSettled: () => undefined,
+};
 
 beforeAll(async () => {
   const buckets: FakeBucket[] = Array.from({ length: BUCKETS }, (_, i) => ({
@@ -47,6 +57,7 @@ beforeAll(async () => {
       maxAttempts: ATTEMPTS,
       awsConfig: true,
       kmsLookup: true,
+      loopStalls: responsive,
     },
   );
 }, 60_000);
@@ -117,6 +128,78 @@ describe('a hung region', () => {
     const timedOut = records.filter((r) => r.outcome === 'error' && r.error.code === 'TimeoutError').length;
     expect(records.length - timedOut).toBe(
       records.filter((r) => r.outcome === 'error' && r.error.code === 'NotAttempted').length,
+    );
+  });
+});
+
+describe('a hung region while this process stalls', () => {
+  // One attempt per call: the calls out when the loop stood still (the other region's first encryption
+  // read blocks it) time out as it resumes, so their timeouts may be this process's own; the next
+  // calls sent there find nothing answering either.
+  const STALL_ATTEMPTS = 1;
+  let stalledFake: FakeAws;
+  let stalledRun: LiveRun;
+  beforeAll(async () => {
+    stalledFake = await startFakeAws({
+      caller: { accessKeyId: 'AKIDCALLER', account: A, arn: `arn:aws:iam::${A}:user/auditor` },
+      accounts: [
+        {
+          id: A,
+          buckets: Array.from({ length: BUCKETS }, (_, i) => ({
+            name: `b-${String(i).padStart(2, '0')}`,
+            region: REGIONS[i % 2]!,
+            encryption: { algorithm: 'AES256' as const },
+          })),
+        },
+      ],
+      faults: [
+        {
+          region: 'us-east-1',
+          operation: 'GetBucketEncryption',
+          times: 1,
+          action: { kind: 'block-loop', ms: TIMEOUT_MS * 3 },
+        },
+        { region: HUNG, action: { kind: 'hang' } },
+      ],
+    });
+    stalledRun = await collectLive(stalledFake, tenant({ id: 'stalled', accounts: [{ id: A, regions: REGIONS }] }), {
+      concurrency: { s3: S3_LIMIT },
+      timeoutMs: TIMEOUT_MS,
+      maxAttempts: STALL_ATTEMPTS,
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await stalledRun?.cleanup();
+    await stalledFake?.close();
+  });
+
+  it('is given up by the next round of calls: the rest recorded as not attempted, naming the timeout', () => {
+    const hung = stalledRun.evidence.buckets.filter((b) => b.region === HUNG);
+    const records = hung.flatMap((b) => [b.tagging, b.encryption]);
+    const codes = records.map((r) => (r.outcome === 'error' ? r.error.code : 'read'));
+    expect(new Set(codes)).toEqual(new Set(['TimeoutError', 'NotAttempted']));
+    const skipped = records.find((r) => r.outcome !== 'ok' && r.error.code === 'NotAttempted');
+    expect(skipped?.outcome === 'error' && skipped.error.message).toMatch(
+      /^not attempted: s3 in eu-west-1 did not answer \(TimeoutError/,
+    );
+    // The other region's calls out during the stall timed out too (their records say so); it is not given up.
+    const other = stalledRun.evidence.buckets.filter((b) => b.region === 'us-east-1');
+    expect(other).toHaveLength(BUCKETS / 2);
+    const otherCodes = other
+      .flatMap((b) => [b.tagging, b.encryption])
+      .map((r) => (r.outcome === 'error' ? r.error.code : 'read'));
+    expect(otherCodes.filter((c) => c !== 'read' && c !== 'TimeoutError')).toEqual([]);
+    expect(otherCodes.filter((c) => c === 'read').length).toBeGreaterThan(BUCKETS / 2);
+  });
+
+  it('costs at most two rounds of calls there, not one per resource', () => {
+    const records = stalledRun.evidence.buckets
+      .filter((b) => b.region === HUNG)
+      .flatMap((b) => [b.tagging, b.encryption]);
+    const timedOut = records.filter((r) => r.outcome === 'error' && r.error.code === 'TimeoutError').length;
+    expect(timedOut).toBeLessThanOrEqual(2 * S3_LIMIT);
+    expect(stalledFake.recorder.calls.filter((c) => c.region === HUNG).length).toBeLessThanOrEqual(
+      2 * S3_LIMIT * STALL_ATTEMPTS,
     );
   });
 });

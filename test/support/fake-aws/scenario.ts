@@ -211,6 +211,11 @@ export type FaultAction =
   | { kind: 'throttle' }
   | { kind: 'latency'; ms: number }
   | { kind: 'hang' }
+  /**
+   * The process's event loop is blocked for `ms` when the request arrives, then it is answered: the
+   * fake runs in the test's process, so this is the client's own process stalling with calls in flight.
+   */
+  | { kind: 'block-loop'; ms: number }
   /** The connection is dropped before any answer. */
   | { kind: 'reset' }
   /** The real answer's headers and half its body, then the connection is dropped. */

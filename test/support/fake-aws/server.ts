@@ -178,7 +178,8 @@ export async function startFakeAws(scenario: Scenario): Promise<FakeAws> {
         http.socket.destroy();
         return;
       }
-      if (a.kind === 'truncate') truncate = true;
+      if (a.kind === 'block-loop') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, a.ms);
+      else if (a.kind === 'truncate') truncate = true;
       else if (a.kind === 'wrong-shape') misshape = true;
       else if (a.kind === 'latency') latency += a.ms;
       else if (a.kind === 'throttle') answer = THROTTLE[service](req);
