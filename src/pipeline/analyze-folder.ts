@@ -3,9 +3,8 @@ import path from 'node:path';
 import { analyzeEvidence } from '../analyze/build-packet.js';
 import { loadCatalog } from '../analyze/catalog.js';
 import type { TenantConfig } from '../config/schema.js';
-import type { ExportRows, LogExportRows } from '../model/export-rows.js';
+import type { ExportRows } from '../model/export-rows.js';
 import type { Packet } from '../model/packet.js';
-import { readUnencryptedCsvBatches } from '../evidence/unencrypted-csv.js';
 import { RENDERERS } from '../render/index.js';
 import { loadWording, type Wording } from '../wording/wording.js';
 import { stableJson, writeTextAtomic } from '../util/atomic-write.js';
@@ -19,6 +18,7 @@ import { manifestHeader } from './manifest-header.js';
 import { PACKET_FILE } from '../packet-folder.js';
 import type { Period } from '../config/period.js';
 import type { WrittenEvidence } from '../evidence/written-evidence.js';
+import { exportRows, renderWorkbookOnThread, workbookThreadFits } from './workbook-thread.js';
 
 export interface RenderOptions {
   pageSize: 'A4' | 'LETTER';
@@ -31,11 +31,6 @@ export interface RenderOptions {
    * read back; its contents are let go once analysed.
    */
   written?: WrittenEvidence;
-}
-
-/** The rows the renderers need beside the packet: the analysis's log rows, and the unencrypted-object lists of `packetDir`. */
-function exportRows(packetDir: string, rows: LogExportRows): ExportRows {
-  return { ...rows, unencryptedObjects: (file) => readUnencryptedCsvBatches(path.join(packetDir, ...file.split('/'))) };
 }
 
 /** The pure analysis of the folder's evidence: the packet, and the export rows from the same pass. */
@@ -116,20 +111,43 @@ export async function renderInto(
 ): Promise<string[]> {
   const wording = opts.wording ?? loadWording();
   const exports = given ?? (await exportsFor(packetDir, packet, wording));
-  const written: string[] = [];
-  for (const r of RENDERERS) {
-    written.push(
-      ...(await r.render(packet, {
-        outDir,
-        exports,
-        wording,
-        pageSize: opts.pageSize,
-        topFindings: opts.topFindings,
-        packetSha256,
-      })),
-    );
+  const ctx = { outDir, exports, wording, pageSize: opts.pageSize, topFindings: opts.topFindings, packetSha256 };
+  // The workbook on the second core while this thread renders the rest (see workbook-thread.ts);
+  // its failure is held until the rest is done, so it is never an unhandled rejection.
+  const onThread =
+    wording === loadWording() && workbookThreadFits(packet, exports)
+      ? renderWorkbookOnThread({
+          packet,
+          packetDir,
+          outDir,
+          logRows: { deniedUploads: exports.deniedUploads, keyUsage: exports.keyUsage, keyEvents: exports.keyEvents },
+          pageSize: opts.pageSize,
+          topFindings: opts.topFindings,
+          packetSha256,
+        }).then(
+          (files) => ({ files }),
+          (error: unknown) => ({ error }),
+        )
+      : undefined;
+  const written: string[][] = [];
+  let workbookAt = -1;
+  try {
+    for (const r of RENDERERS) {
+      if (r.id === 'xlsx' && onThread) {
+        workbookAt = written.push([]) - 1;
+        continue;
+      }
+      written.push(await r.render(packet, ctx));
+    }
+  } finally {
+    // Settled before the caller may remove the folder it writes into, even when a renderer here failed
+    // (that failure is the one thrown).
+    await onThread;
   }
-  return written;
+  const workbook = await onThread;
+  if (workbook && 'error' in workbook) throw workbook.error;
+  if (workbook) written[workbookAt] = workbook.files;
+  return written.flat();
 }
 
 /** Renders every format into a staging folder, then moves the results into place. */

@@ -51,7 +51,7 @@ async function* unencryptedRows(packet: Packet, exports: ExportRows): AsyncGener
   }
 }
 
-const xlsxRenderer: Renderer = {
+export const xlsxRenderer: Renderer = {
   id: 'xlsx',
   async render(packet, ctx) {
     const file = `${packetBaseName(packet)}.xlsx`;

@@ -273,10 +273,17 @@ export async function writeBookFile(file: string, date: Date, write: (out: Writa
   const closed = once(out, 'close');
   try {
     await write(out);
-  } finally {
-    out.end();
-    await closed;
+  } catch (err) {
+    // The workbook's own error is the one reported: ending the stream here made the zip's pending
+    // writes fail with "write after end", and that replaced it. Late writes of the abandoned zip are
+    // dropped with the stream.
+    out.on('error', () => undefined);
+    out.destroy();
+    await closed.catch(() => undefined);
+    throw err;
   }
+  out.end();
+  await closed;
   await stampZipFile(file, date);
 }
 

@@ -57,6 +57,18 @@ describe('streamed workbook', () => {
     expect(new Set(readZip(file).times.map((t) => t.join(' ')))).toEqual(new Set(['2026 11 1 11 0 0']));
   });
 
+  it("a workbook that fails mid-sheet rejects with its own error, not the stream's", async () => {
+    const file = tempFile();
+    const failing = writeBookFile(file, DATE, async (out) => {
+      const book = openBook(out, { author: 'a', title: 't', date: DATE });
+      const sheet = book.addSheet('List', { columns: [{}, {}], frozenRows: 1 });
+      // Past the width sample, so rows have gone to the zip when it fails.
+      for (let i = 0; i < 1_500; i++) await sheet.row([{ value: `name-${i}` }, { value: i }]);
+      throw new Error('the list is shorter than the packet says');
+    });
+    await expect(failing).rejects.toThrow('the list is shorter than the packet says');
+  });
+
   it('widths come from the first 1,000 rows only: a longer value after them does not widen the column', async () => {
     const s = sheetNamed(readWorkbook(writeTemp(await oneSheet(1_200)), 2), 'List');
     expect(s.widths.A).toBe(10); // "name-999" + 2, not the 40 x's of the last row

@@ -1,0 +1,201 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { periodFor } from '../../src/config/period.js';
+import type { Packet } from '../../src/model/packet.js';
+import { derivePacket, renderInto } from '../../src/pipeline/analyze-folder.js';
+import { runTenant } from '../../src/pipeline/run-tenant.js';
+import { renderWorkbookOnThread, workbookThreadFits, type WorkbookJob } from '../../src/pipeline/workbook-thread.js';
+import type { LogExportRows } from '../../src/model/export-rows.js';
+import { sha256 } from '../../src/util/hash.js';
+import { demoWorkspace } from '../support/demo-workspace.js';
+
+type AnalyzeFolderModule = typeof import('../../src/pipeline/analyze-folder.js');
+
+let ws: Awaited<ReturnType<typeof demoWorkspace>>;
+let folder: string;
+let packet: Packet;
+let packetText: string;
+let logRows: LogExportRows;
+let bundleDir: string;
+/** workbook-thread.ts compiled beside analyze-folder.ts, as dist/ has them: the thread is found and used. */
+let threadModule: URL;
+let bundledAnalyzeFolder: AnalyzeFolderModule;
+let scratch: string;
+
+const RENDER = { pageSize: 'A4' as const, topFindings: 5 };
+
+async function bundle(entry: string, outfile: string): Promise<void> {
+  await build({
+    entryPoints: [path.resolve('src', 'pipeline', entry)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile,
+    logLevel: 'silent',
+  });
+}
+
+/** Every file under `dir` (relative path → sha256). */
+function hashes(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const rel of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    const file = path.join(dir, rel);
+    if (existsSync(file) && !readdirSafe(file)) out[rel.split(path.sep).join('/')] = sha256(readFileSync(file));
+  }
+  return out;
+}
+function readdirSafe(file: string): boolean {
+  try {
+    readdirSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function job(p: Packet, outDir: string): WorkbookJob {
+  return { packet: p, packetDir: folder, outDir, logRows, packetSha256: sha256(packetText), ...RENDER };
+}
+
+beforeAll(async () => {
+  ws = await demoWorkspace();
+  const tenant = ws.config.tenants.find((t) => t.id === 'acme')!;
+  const result = await runTenant({
+    config: ws.config,
+    configSha256: 'f'.repeat(64),
+    tenant,
+    period: periodFor('2026-10', tenant.timeZone),
+    outDir: ws.out,
+    now: new Date('2030-01-01T00:00:00Z'),
+  });
+  folder = result.folder;
+  packetText = readFileSync(path.join(folder, 'packet.json'), 'utf8');
+  packet = JSON.parse(packetText) as Packet;
+  const { deniedUploads, keyUsage, keyEvents } = (await derivePacket(folder)).exports;
+  logRows = { deniedUploads, keyUsage, keyEvents };
+  // Under node_modules/ so that the bundles find the project root (package.json) as dist/ does.
+  bundleDir = path.resolve('node_modules', '.cache', 's3e-workbook-thread', String(process.pid));
+  mkdirSync(bundleDir, { recursive: true });
+  await bundle('workbook-thread.ts', path.join(bundleDir, 'workbook-thread.js'));
+  await bundle('analyze-folder.ts', path.join(bundleDir, 'analyze-folder.js'));
+  threadModule = pathToFileURL(path.join(bundleDir, 'workbook-thread.js'));
+  bundledAnalyzeFolder = (await import(
+    pathToFileURL(path.join(bundleDir, 'analyze-folder.js')).href
+  )) as AnalyzeFolderModule;
+  scratch = mkdtempSync(path.join(os.tmpdir(), 's3e-workbook-thread-'));
+}, 180_000);
+
+afterAll(() => {
+  rmSync(ws.root, { recursive: true, force: true });
+  rmSync(bundleDir, { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('the workbook on a thread of its own', () => {
+  it('the demo tenant has what the workbook reads beside the packet: an unencrypted-object list and log rows', () => {
+    const listed = packet.buckets.filter(
+      (b) => b.coverage.state === 'measured' && b.coverage.unencryptedExport.rows > 0,
+    );
+    expect(listed.length).toBeGreaterThan(0);
+    expect(logRows.deniedUploads.length + logRows.keyUsage.length + logRows.keyEvents.length).toBeGreaterThan(0);
+  });
+
+  it('a render with the thread writes the same files, byte for byte, as one without it, and starts exactly one thread', async () => {
+    const inProcess = path.join(scratch, 'in-process');
+    const threaded = path.join(scratch, 'threaded');
+    mkdirSync(inProcess);
+    mkdirSync(threaded);
+    const started: number[] = [];
+    const onWorker = (w: { threadId: number }) => started.push(w.threadId);
+    process.on('worker', onWorker);
+    try {
+      // The sources' renderInto: no compiled thread module beside them, so the workbook is made here.
+      const a = await renderInto(inProcess, folder, packet, sha256(packetText), RENDER);
+      expect(started).toEqual([]);
+      const b = await bundledAnalyzeFolder.renderInto(threaded, folder, packet, sha256(packetText), RENDER);
+      expect(started).toHaveLength(1);
+      expect(b).toEqual(a);
+      expect(a).toContain('acme-2026-10.xlsx');
+    } finally {
+      process.off('worker', onWorker);
+    }
+    const expected = hashes(inProcess);
+    expect(Object.keys(expected).length).toBeGreaterThanOrEqual(8);
+    expect(hashes(threaded)).toEqual(expected);
+  }, 120_000);
+
+  it("a failure on the thread fails the render with the renderer's own message, and the folder gets no workbook", async () => {
+    const bucket = packet.buckets.find(
+      (b) => b.coverage.state === 'measured' && b.coverage.unencryptedExport.rows > 0,
+    )!;
+    if (bucket.coverage.state !== 'measured') throw new Error('unreachable');
+    const rows = bucket.coverage.unencryptedExport.rows;
+    const total = packet.buckets.reduce(
+      (n, b) => n + (b.coverage.state === 'measured' ? b.coverage.unencryptedExport.rows : 0),
+      0,
+    );
+    // The packet claims one object more than the list holds.
+    const wrong = structuredClone(packet);
+    const wrongBucket = wrong.buckets.find((b) => b.name === bucket.name)!;
+    if (wrongBucket.coverage.state !== 'measured') throw new Error('unreachable');
+    wrongBucket.coverage.unencryptedExport.rows = rows + 1;
+    const message = `unencrypted objects: the export rows give ${total} objects, packet.json says ${total + 1}`;
+
+    const out = path.join(scratch, 'fails');
+    mkdirSync(out);
+    await expect(renderWorkbookOnThread(job(wrong, out), threadModule)).rejects.toThrow(message);
+
+    // Through renderFolder: the run's render fails, and no workbook (or other output) is moved into the folder.
+    const copy = path.join(scratch, 'packet-copy');
+    mkdirSync(copy);
+    const evidenceFile = path.join(copy, ...bucket.coverage.unencryptedExport.file.split('/'));
+    mkdirSync(path.dirname(evidenceFile), { recursive: true });
+    writeFileSync(evidenceFile, readFileSync(path.join(folder, ...bucket.coverage.unencryptedExport.file.split('/'))));
+    const only = { ...wrong, buckets: [wrongBucket] };
+    // The main thread's renderers are given no rows (its CSV export then succeeds): the thread reads the list itself.
+    const noRows = async function* (): AsyncGenerator<never[]> {};
+    await expect(
+      bundledAnalyzeFolder.renderFolder(copy, only, sha256(packetText), RENDER, {
+        ...logRows,
+        unencryptedObjects: noRows,
+      }),
+    ).rejects.toThrow(`unencrypted objects: the export rows give ${rows} objects, packet.json says ${rows + 1}`);
+    expect(existsSync(path.join(copy, 'acme-2026-10.xlsx'))).toBe(false);
+    expect(readdirSync(copy)).toEqual(['evidence']);
+  }, 120_000);
+
+  it('a thread that stops without answering rejects with its exit code', async () => {
+    const dying = path.join(bundleDir, 'dying.mjs');
+    writeFileSync(dying, 'export function serveWorkbook() { process.exit(7); }\n');
+    await expect(renderWorkbookOnThread(job(packet, scratch), pathToFileURL(dying))).rejects.toThrow(
+      'the workbook thread stopped before the workbook was written (exit code 7)',
+    );
+  });
+
+  it('is used only when the compiled module is there, the packet is small and no other thread is busy', async () => {
+    expect(workbookThreadFits(packet, logRows, threadModule)).toBe(true);
+    // The sources' own module (no compiled file beside it), as under the test runner.
+    expect(workbookThreadFits(packet, logRows)).toBe(false);
+    expect(workbookThreadFits(packet, logRows, pathToFileURL(path.join(bundleDir, 'absent.js')))).toBe(false);
+    const many = { ...packet, buckets: Array.from({ length: 251 }, () => packet.buckets[0]!) };
+    expect(workbookThreadFits(many, logRows, threadModule)).toBe(false);
+    expect(workbookThreadFits({ ...packet, buckets: many.buckets.slice(0, 250) }, logRows, threadModule)).toBe(true);
+    const rows = <T>(n: number) => Array.from({ length: n }, () => ({}) as T);
+    expect(workbookThreadFits(packet, { deniedUploads: [], keyUsage: [], keyEvents: rows(20_001) }, threadModule)).toBe(
+      false,
+    );
+    expect(
+      workbookThreadFits(packet, { deniedUploads: rows(10_000), keyUsage: rows(10_000), keyEvents: [] }, threadModule),
+    ).toBe(true);
+    const busy = renderWorkbookOnThread(job(packet, scratch), threadModule);
+    expect(workbookThreadFits(packet, logRows, threadModule)).toBe(false);
+    await busy;
+    expect(workbookThreadFits(packet, logRows, threadModule)).toBe(true);
+  }, 60_000);
+});
