@@ -18,7 +18,13 @@ import { manifestHeader } from './manifest-header.js';
 import { PACKET_FILE } from '../packet-folder.js';
 import type { Period } from '../config/period.js';
 import type { WrittenEvidence } from '../evidence/written-evidence.js';
-import { exportRows, renderWorkbookOnThread, workbookThreadFits } from './workbook-thread.js';
+import {
+  exportRows,
+  startWorkbookThread,
+  WARM_START_MAX_FILES,
+  workbookThreadFits,
+  type WorkbookThread,
+} from './workbook-thread.js';
 
 export interface RenderOptions {
   pageSize: 'A4' | 'LETTER';
@@ -92,9 +98,16 @@ async function deriveAndWrite(
 /** evidence/ → packet.json → PDF, XLSX, CSV → manifest.json, all inside `packetDir`. */
 export async function analyzeFolder(packetDir: string, opts: RenderOptions): Promise<Packet> {
   const wording = opts.wording ?? loadWording();
-  const { packet, packetSha256, exports } = await deriveAndWrite(packetDir, wording, opts);
-  await renderFolder(packetDir, packet, packetSha256, { ...opts, wording }, exports);
-  return packet;
+  // A small tenant's workbook thread is started now, so it loads its code while the packet is made.
+  const started =
+    opts.written && opts.written.fileHashes().size <= WARM_START_MAX_FILES ? startWorkbookThread() : undefined;
+  try {
+    const { packet, packetSha256, exports } = await deriveAndWrite(packetDir, wording, opts);
+    await renderFolder(packetDir, packet, packetSha256, { ...opts, wording }, exports, started);
+    return packet;
+  } finally {
+    started?.close();
+  }
 }
 
 /**
@@ -108,27 +121,30 @@ export async function renderInto(
   packetSha256: string,
   opts: RenderOptions,
   given?: ExportRows,
+  started?: WorkbookThread,
 ): Promise<string[]> {
   const wording = opts.wording ?? loadWording();
   const exports = given ?? (await exportsFor(packetDir, packet, wording));
   const ctx = { outDir, exports, wording, pageSize: opts.pageSize, topFindings: opts.topFindings, packetSha256 };
   // The workbook on the second core while this thread renders the rest (see workbook-thread.ts);
   // its failure is held until the rest is done, so it is never an unhandled rejection.
-  const onThread =
-    wording === loadWording() && workbookThreadFits(packet, exports)
-      ? renderWorkbookOnThread({
-          packet,
-          packetDir,
-          outDir,
-          logRows: { deniedUploads: exports.deniedUploads, keyUsage: exports.keyUsage, keyEvents: exports.keyEvents },
-          pageSize: opts.pageSize,
-          topFindings: opts.topFindings,
-          packetSha256,
-        }).then(
-          (files) => ({ files }),
-          (error: unknown) => ({ error }),
-        )
-      : undefined;
+  const fits = wording === loadWording() && workbookThreadFits(packet, exports);
+  if (!fits) started?.close();
+  const thread = fits ? (started ?? startWorkbookThread()) : undefined;
+  const onThread = thread
+    ?.render({
+      packet,
+      packetDir,
+      outDir,
+      logRows: { deniedUploads: exports.deniedUploads, keyUsage: exports.keyUsage, keyEvents: exports.keyEvents },
+      pageSize: opts.pageSize,
+      topFindings: opts.topFindings,
+      packetSha256,
+    })
+    .then(
+      (files) => ({ files }),
+      (error: unknown) => ({ error }),
+    );
   const written: string[][] = [];
   let workbookAt = -1;
   try {
@@ -157,6 +173,7 @@ export async function renderFolder(
   packetSha256: string,
   opts: RenderOptions,
   exports?: ExportRows,
+  started?: WorkbookThread,
 ): Promise<void> {
   const staging = path.join(packetDir, `.render-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
@@ -168,7 +185,7 @@ export async function renderFolder(
     mark = now;
   };
   try {
-    const written = await renderInto(staging, packetDir, packet, packetSha256, opts, exports);
+    const written = await renderInto(staging, packetDir, packet, packetSha256, opts, exports, started);
     lap('render');
     for (const rel of written) {
       const dest = path.join(packetDir, ...rel.split('/'));

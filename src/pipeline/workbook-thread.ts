@@ -51,24 +51,34 @@ const WORKBOOK_YOUNG_MB = 8;
 
 let busy = false;
 
-/** Whether `renderWorkbookOnThread` would take this packet now (the module exists, the packet is small, no thread busy). */
-export function workbookThreadFits(packet: Packet, logRows: LogExportRows, module: URL = OWN_MODULE): boolean {
+/** Whether a packet is small enough to hand to the thread (see above). */
+export function workbookThreadFits(packet: Packet, logRows: LogExportRows): boolean {
   const rows = logRows.deniedUploads.length + logRows.keyUsage.length + logRows.keyEvents.length;
-  return (
-    !busy &&
-    packet.buckets.length <= THREAD_MAX_BUCKETS &&
-    rows <= THREAD_MAX_LOG_ROWS &&
-    module.protocol === 'file:' &&
-    existsSync(fileURLToPath(module))
-  );
+  return packet.buckets.length <= THREAD_MAX_BUCKETS && rows <= THREAD_MAX_LOG_ROWS;
 }
 
 /**
- * Renders the workbook of `job` on a new thread; resolves with the files written (relative to
- * outDir), rejects with the renderer's error, or with the exit code if the thread stopped without
- * answering. The thread is gone when it settles.
+ * A run may start the thread before its analysis when the tenant's evidence is at most this many
+ * files (some 250 buckets' worth): it then loads the workbook code while the packet is made.
  */
-export function renderWorkbookOnThread(job: WorkbookJob, module: URL = OWN_MODULE): Promise<string[]> {
+export const WARM_START_MAX_FILES = 3_000;
+
+export interface WorkbookThread {
+  /**
+   * Renders the workbook of `job` (once); resolves with the files written (relative to outDir),
+   * rejects with the renderer's error, or with the exit code if the thread stopped without answering.
+   */
+  render(job: WorkbookJob): Promise<string[]>;
+  /** Stops the thread if it was never given a job (a no-op otherwise). */
+  close(): void;
+}
+
+/**
+ * Starts the thread, which loads the workbook code and waits for its job; undefined when the compiled
+ * module is not there (the sources run unbuilt or bundled) or another workbook thread is running.
+ */
+export function startWorkbookThread(module: URL = OWN_MODULE): WorkbookThread | undefined {
+  if (busy || module.protocol !== 'file:' || !existsSync(fileURLToPath(module))) return undefined;
   busy = true;
   const worker = new Worker(`import(${JSON.stringify(module.href)}).then((m) => m.serveWorkbook());`, {
     eval: true,
@@ -76,7 +86,10 @@ export function renderWorkbookOnThread(job: WorkbookJob, module: URL = OWN_MODUL
     // generation keeps the thread's garbage, and so the run's peak RSS, down.
     resourceLimits: { maxYoungGenerationSizeMb: WORKBOOK_YOUNG_MB },
   });
-  return new Promise<string[]>((resolve, reject) => {
+  // Until it has a job, a waiting thread does not keep the process alive.
+  worker.unref();
+  let posted = false;
+  const result = new Promise<string[]>((resolve, reject) => {
     let answered = false;
     worker.once('message', (answer: Answer) => {
       answered = true;
@@ -95,24 +108,46 @@ export function renderWorkbookOnThread(job: WorkbookJob, module: URL = OWN_MODUL
       if (!answered)
         reject(new Error(`the workbook thread stopped before the workbook was written (exit code ${code})`));
     });
-    worker.postMessage(job);
   });
+  // A thread that fails before it is given a job is reported by render(), or not at all once closed.
+  result.catch(() => undefined);
+  return {
+    render(job) {
+      if (posted) return Promise.reject(new Error('a workbook thread renders one workbook'));
+      posted = true;
+      worker.ref();
+      worker.postMessage(job);
+      return result;
+    },
+    close() {
+      if (posted) return;
+      posted = true;
+      void worker.terminate();
+    },
+  };
 }
 
-/** The thread's side: renders the one workbook it is sent and answers with its files or its error. */
+/**
+ * The thread's side: loads the workbook code at once (while the main thread analyses), then renders
+ * the one workbook it is sent and answers with its files or its error.
+ */
 export function serveWorkbook(): void {
   const port = parentPort;
   if (!port) throw new Error('serveWorkbook runs on a worker thread');
+  const wording = loadWording();
+  const loaded = import('../render/xlsx/index.js');
   port.once('message', (job: WorkbookJob) => {
-    xlsxRenderer
-      .render(job.packet, {
-        outDir: job.outDir,
-        exports: exportRows(job.packetDir, job.logRows),
-        wording: loadWording(),
-        pageSize: job.pageSize,
-        topFindings: job.topFindings,
-        packetSha256: job.packetSha256,
-      })
+    loaded
+      .then(() =>
+        xlsxRenderer.render(job.packet, {
+          outDir: job.outDir,
+          exports: exportRows(job.packetDir, job.logRows),
+          wording,
+          pageSize: job.pageSize,
+          topFindings: job.topFindings,
+          packetSha256: job.packetSha256,
+        }),
+      )
       .then(
         (files) => port.postMessage({ ok: true, files } satisfies Answer),
         (err: unknown) =>

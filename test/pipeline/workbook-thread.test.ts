@@ -8,7 +8,7 @@ import { periodFor } from '../../src/config/period.js';
 import type { Packet } from '../../src/model/packet.js';
 import { derivePacket, renderInto } from '../../src/pipeline/analyze-folder.js';
 import { runTenant } from '../../src/pipeline/run-tenant.js';
-import { renderWorkbookOnThread, workbookThreadFits, type WorkbookJob } from '../../src/pipeline/workbook-thread.js';
+import { startWorkbookThread, workbookThreadFits, type WorkbookJob } from '../../src/pipeline/workbook-thread.js';
 import type { LogExportRows } from '../../src/model/export-rows.js';
 import { sha256 } from '../../src/util/hash.js';
 import { demoWorkspace } from '../support/demo-workspace.js';
@@ -57,6 +57,13 @@ function readdirSafe(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The job rendered on a thread of the bundled module. */
+function onThread(j: WorkbookJob, module = threadModule): Promise<string[]> {
+  const thread = startWorkbookThread(module);
+  if (!thread) throw new Error('no workbook thread');
+  return thread.render(j);
 }
 
 function job(p: Packet, outDir: string): WorkbookJob {
@@ -149,7 +156,7 @@ describe('the workbook on a thread of its own', () => {
 
     const out = path.join(scratch, 'fails');
     mkdirSync(out);
-    await expect(renderWorkbookOnThread(job(wrong, out), threadModule)).rejects.toThrow(message);
+    await expect(onThread(job(wrong, out))).rejects.toThrow(message);
 
     // Through renderFolder: the run's render fails, and no workbook (or other output) is moved into the folder.
     const copy = path.join(scratch, 'packet-copy');
@@ -173,29 +180,40 @@ describe('the workbook on a thread of its own', () => {
   it('a thread that stops without answering rejects with its exit code', async () => {
     const dying = path.join(bundleDir, 'dying.mjs');
     writeFileSync(dying, 'export function serveWorkbook() { process.exit(7); }\n');
-    await expect(renderWorkbookOnThread(job(packet, scratch), pathToFileURL(dying))).rejects.toThrow(
+    await expect(onThread(job(packet, scratch), pathToFileURL(dying))).rejects.toThrow(
       'the workbook thread stopped before the workbook was written (exit code 7)',
     );
   });
 
-  it('is used only when the compiled module is there, the packet is small and no other thread is busy', async () => {
-    expect(workbookThreadFits(packet, logRows, threadModule)).toBe(true);
-    // The sources' own module (no compiled file beside it), as under the test runner.
-    expect(workbookThreadFits(packet, logRows)).toBe(false);
-    expect(workbookThreadFits(packet, logRows, pathToFileURL(path.join(bundleDir, 'absent.js')))).toBe(false);
+  it('is used only when the compiled module is there, the packet is small and no other thread is running', async () => {
+    expect(workbookThreadFits(packet, logRows)).toBe(true);
     const many = { ...packet, buckets: Array.from({ length: 251 }, () => packet.buckets[0]!) };
-    expect(workbookThreadFits(many, logRows, threadModule)).toBe(false);
-    expect(workbookThreadFits({ ...packet, buckets: many.buckets.slice(0, 250) }, logRows, threadModule)).toBe(true);
+    expect(workbookThreadFits(many, logRows)).toBe(false);
+    expect(workbookThreadFits({ ...packet, buckets: many.buckets.slice(0, 250) }, logRows)).toBe(true);
     const rows = <T>(n: number) => Array.from({ length: n }, () => ({}) as T);
-    expect(workbookThreadFits(packet, { deniedUploads: [], keyUsage: [], keyEvents: rows(20_001) }, threadModule)).toBe(
-      false,
+    expect(workbookThreadFits(packet, { deniedUploads: [], keyUsage: [], keyEvents: rows(20_001) })).toBe(false);
+    expect(workbookThreadFits(packet, { deniedUploads: rows(10_000), keyUsage: rows(10_000), keyEvents: [] })).toBe(
+      true,
     );
-    expect(
-      workbookThreadFits(packet, { deniedUploads: rows(10_000), keyUsage: rows(10_000), keyEvents: [] }, threadModule),
-    ).toBe(true);
-    const busy = renderWorkbookOnThread(job(packet, scratch), threadModule);
-    expect(workbookThreadFits(packet, logRows, threadModule)).toBe(false);
-    await busy;
-    expect(workbookThreadFits(packet, logRows, threadModule)).toBe(true);
+    // The sources' own module (no compiled file beside it, as under the test runner), or none at all.
+    expect(startWorkbookThread()).toBeUndefined();
+    expect(startWorkbookThread(pathToFileURL(path.join(bundleDir, 'absent.js')))).toBeUndefined();
+    // One at a time: a second is refused while the first waits for its job or renders it, and
+    // allowed once it has answered or been closed.
+    const first = startWorkbookThread(threadModule)!;
+    expect(startWorkbookThread(threadModule)).toBeUndefined();
+    const out = path.join(scratch, 'one-at-a-time');
+    mkdirSync(out);
+    const files = first.render(job(packet, out));
+    expect(startWorkbookThread(threadModule)).toBeUndefined();
+    expect(await files).toEqual(['acme-2026-10.xlsx']);
+    await expect(first.render(job(packet, out))).rejects.toThrow('a workbook thread renders one workbook');
+    const second = startWorkbookThread(threadModule)!;
+    expect(second).toBeDefined();
+    second.close();
+    await new Promise((r) => setTimeout(r, 200));
+    const third = startWorkbookThread(threadModule);
+    expect(third).toBeDefined();
+    third!.close();
   }, 60_000);
 });
