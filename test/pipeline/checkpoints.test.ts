@@ -196,6 +196,39 @@ describe('TenantCheckpoints', () => {
     expect(existsSync(path.join(root, 'escaped.json'))).toBe(false);
   });
 
+  it('holds the files of each checkpoint until the last source is in one, then none', async () => {
+    const staging = path.join(root, 'staging-1');
+    const cp = TenantCheckpoints.at(path.join(root, 'out'), scope);
+    put(staging, 'evidence/index.json', '{"buckets":[]}');
+    put(staging, 'evidence/accounts/1/list-buckets.json', '{"outcome":"ok"}');
+    await cp.save('accounts', staging, clock);
+    expect(cp.filesHeld()).toBe(2);
+    put(staging, 'evidence/logs/cloudtrail.json', '{"files":3}');
+    await cp.save('logs', staging, clock);
+    expect(cp.filesHeld()).toBe(3);
+    put(staging, 'evidence/aws-config/summary.json', '{"rules":1}');
+    await cp.save('awsConfig', staging, clock);
+    expect(cp.filesHeld()).toBe(0);
+    // What the last checkpoint holds is still only what its source added.
+    expect(packedFiles(cp.dir, 'awsConfig')).toEqual({ 'evidence/aws-config/summary.json': '{"rules":1}' });
+
+    const resumed = TenantCheckpoints.at(path.join(root, 'out'), scope);
+    const restored = await resumed.restore(path.join(root, 'staging-2'));
+    expect(restored.sources).toEqual(['accounts', 'logs', 'awsConfig']);
+    expect(resumed.filesHeld()).toBe(0);
+    expect(Object.keys(filesOf(path.join(root, 'staging-2'))).length).toBe(4);
+  });
+
+  it('keeps the files restored when a later source is to be collected again', async () => {
+    await checkpointed();
+    const dir = path.join(root, 'out', '2026-10', '.resume', 'acme');
+    rmSync(path.join(dir, 'awsConfig.json'));
+    const resumed = TenantCheckpoints.at(path.join(root, 'out'), scope);
+    const restored = await resumed.restore(path.join(root, 'staging-2'));
+    expect(restored.sources).toEqual(['accounts', 'logs']);
+    expect(resumed.filesHeld()).toBe(3);
+  });
+
   it('names a finished packet only for its own scope, and clears everything', async () => {
     const cp = await checkpointed();
     await cp.markFinished('{"manifest":1}');
