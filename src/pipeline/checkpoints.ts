@@ -120,13 +120,13 @@ export class TenantCheckpoints {
     return done.manifestSha256;
   }
 
-  /** Records that the tenant's packet is in place (its manifest's sha256). */
-  async markFinished(manifestText: string): Promise<void> {
+  /** Records that the tenant's packet is in place, by its manifest's sha256. */
+  async markFinished(manifestSha256: string): Promise<void> {
     const done: DoneRecord = {
       checkpointVersion: 1,
       tool: `${TOOL.name}@${TOOL.version}`,
       ...this.scope,
-      manifestSha256: sha256(manifestText),
+      manifestSha256,
     };
     await mkdir(this.dir, { recursive: true });
     await writeFileAtomic(path.join(this.dir, DONE_FILE), stableJson(done));

@@ -231,7 +231,7 @@ describe('TenantCheckpoints', () => {
 
   it('names a finished packet only for its own scope, and clears everything', async () => {
     const cp = await checkpointed();
-    await cp.markFinished('{"manifest":1}');
+    await cp.markFinished(createHash('sha256').update('{"manifest":1}').digest('hex'));
     expect(await cp.finishedManifest()).toBe(createHash('sha256').update('{"manifest":1}').digest('hex'));
     const other = TenantCheckpoints.at(path.join(root, 'out'), { ...scope, period: '2026-10', tenant: 'globex' });
     expect(await other.finishedManifest()).toBeUndefined();

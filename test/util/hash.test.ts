@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hashTree, type HashedFile } from '../../src/util/hash.js';
+
+let root: string;
+beforeEach(() => {
+  root = mkdtempSync(path.join(os.tmpdir(), 's3e-hash-'));
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+function put(rel: string, text: string): void {
+  mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+  writeFileSync(path.join(root, rel), text);
+}
+const hex = (text: string) => createHash('sha256').update(text).digest('hex');
+
+describe('hashTree', () => {
+  it('hashes every file in path order, taking a known file as given instead of reading it', async () => {
+    for (let i = 0; i < 40; i++) put(`evidence/b${String(i).padStart(2, '0')}/x.json`, `{"i":${i}}`);
+    put('evidence/a.json', 'a');
+    // Known entries that do not match the files' bytes: only a file that was not read comes back with them.
+    const known = new Map<string, HashedFile>();
+    for (let i = 0; i < 40; i += 2) {
+      const p = `evidence/b${String(i).padStart(2, '0')}/x.json`;
+      known.set(p, { path: p, sha256: 'k'.repeat(64), size: 1000 + i });
+    }
+    const files = await hashTree(root, 'evidence', known);
+    expect(files.map((f) => f.path)).toEqual([
+      'evidence/a.json',
+      ...Array.from({ length: 40 }, (_, i) => `evidence/b${String(i).padStart(2, '0')}/x.json`),
+    ]);
+    expect(files[0]).toEqual({ path: 'evidence/a.json', sha256: hex('a'), size: 1 });
+    files.slice(1).forEach((f, i) => {
+      if (i % 2 === 0) expect(f).toBe(known.get(f.path));
+      else expect(f).toEqual({ path: f.path, sha256: hex(`{"i":${i}}`), size: `{"i":${i}}`.length });
+    });
+  });
+
+  it('gives an empty list for a folder that does not exist', async () => {
+    expect(await hashTree(root, 'absent')).toEqual([]);
+  });
+});
