@@ -11,6 +11,7 @@ import { CallLimiter } from '../../../src/collect/live/limiter.js';
 import { DEFAULT_LIMITS, resolveLiveOptions } from '../../../src/collect/live/options.js';
 import { s3Tree } from '../../../src/collect/tree/s3.js';
 import { startFakeAws, type FakeAws } from '../../support/fake-aws/index.js';
+import { responsiveLoop } from '../../support/responsive-loop.js';
 
 const A = '111111111111';
 const HUNG = 'eu-west-1';
@@ -57,7 +58,7 @@ describe('signedRegion', () => {
 describe('the tree reader S3 client', () => {
   it('gives the region up after one call timed out there (after its redirect), and sends nothing there again', async () => {
     fake.recorder.reset();
-    const limiter = new CallLimiter(DEFAULT_LIMITS);
+    const limiter = new CallLimiter(DEFAULT_LIMITS, new Map(), { timeoutMs: TIMEOUT_MS, stalls: responsiveLoop });
     const client = giveUpWithLimiter(
       s3ClientFor(options(), 'us-east-1', credentials, { followRegionRedirects: true }),
       limiter,
@@ -84,7 +85,7 @@ describe('the tree reader S3 client', () => {
 describe('CloudTrail LookupEvents', () => {
   it('is not asked in a region given up, and says why; a region that hangs is given up by the lookup itself', async () => {
     fake.recorder.reset();
-    const limiter = new CallLimiter(DEFAULT_LIMITS);
+    const limiter = new CallLimiter(DEFAULT_LIMITS, new Map(), { timeoutMs: TIMEOUT_MS, stalls: responsiveLoop });
     const lookup = new KmsEventLookup(options(), [{ account: A, regions: ['us-east-1', HUNG], credentials }], limiter);
     const period = { startUtc: '2026-10-01T00:00:00Z', endUtc: '2026-11-01T00:00:00Z' };
     try {

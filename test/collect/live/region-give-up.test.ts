@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectLive, tenant, type LiveRun } from '../../support/fake-aws/harness.js';
 import { startFakeAws, type FakeAws, type FakeBucket } from '../../support/fake-aws/index.js';
-import type { LoopStalls } from '../../../src/collect/live/loop-stalls.js';
+import { responsiveLoop } from '../../support/responsive-loop.js';
 
 const A = '111111111111';
 const HUNG = 'eu-west-1';
@@ -21,14 +21,6 @@ const CONFIG_LIMIT = 2;
 const CLOUDTRAIL_LIMIT = 2;
 let fake: FakeAws;
 let run: LiveRun;
-
-/** A process whose event loop never stalls: the first round's timeouts are the region's own, on any machine. */
-const responsive: LoopStalls = {
-  now: () => performance.now(),
-  longestStall: () => 0,
-  callStarted: () => undefined,
-  callSettled: () => undefined,
-};
 
 beforeAll(async () => {
   const buckets: FakeBucket[] = Array.from({ length: BUCKETS }, (_, i) => ({
@@ -57,7 +49,7 @@ beforeAll(async () => {
       maxAttempts: ATTEMPTS,
       awsConfig: true,
       kmsLookup: true,
-      loopStalls: responsive,
+      loopStalls: responsiveLoop,
     },
   );
 }, 60_000);

@@ -10,7 +10,7 @@ import { startFakeAws, type FakeAws, type Fault } from '../../support/fake-aws/i
 const A = '111111111111';
 const REGION = 'us-east-1';
 const BUCKETS = 24;
-const TIMEOUT_MS = 300;
+const TIMEOUT_MS = 1_000;
 const SLOW = 'b-03';
 
 async function collectWith(
