@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { bundleModule } from '../support/bundle-module.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodFor } from '../../src/config/period.js';
 import type { Packet } from '../../src/model/packet.js';
@@ -28,18 +28,7 @@ let scratch: string;
 
 const RENDER = { pageSize: 'A4' as const, topFindings: 5 };
 
-async function bundle(entry: string, outfile: string): Promise<void> {
-  await build({
-    entryPoints: [path.resolve('src', 'pipeline', entry)],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outfile,
-    logLevel: 'silent',
-  });
-}
+const bundle = (entry: string, outfile: string) => bundleModule(path.resolve('src', 'pipeline', entry), outfile);
 
 /** Every file under `dir` (relative path → sha256). */
 function hashes(dir: string): Record<string, string> {

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { bundleModule } from './bundle-module.js';
 
 /**
  * The CLI as one ESM file, bundled from src/ with esbuild (dependencies stay external), so tests can
@@ -13,16 +13,7 @@ export async function bundledCli(): Promise<string> {
   const dir = path.resolve('node_modules', '.cache', 's3e-cli-process', String(process.pid));
   mkdirSync(dir, { recursive: true });
   const outfile = path.join(dir, 'main.mjs');
-  await build({
-    entryPoints: [path.resolve('src', 'cli', 'main.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outfile,
-    logLevel: 'silent',
-  });
+  await bundleModule(path.resolve('src', 'cli', 'main.ts'), outfile);
   return outfile;
 }
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { bundleModule } from './bundle-module.js';
 
 /**
  * The scan worker entry as one ESM file, bundled from src/ with esbuild (dependencies stay
@@ -11,15 +11,6 @@ export async function bundledScanWorker(): Promise<URL> {
   const dir = path.resolve('node_modules', '.cache', 's3e-scan-worker', String(process.pid));
   mkdirSync(dir, { recursive: true });
   const outfile = path.join(dir, 'scan-worker.mjs');
-  await build({
-    entryPoints: [path.resolve('src', 'collect', 'workers', 'scan-worker.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outfile,
-    logLevel: 'silent',
-  });
+  await bundleModule(path.resolve('src', 'collect', 'workers', 'scan-worker.ts'), outfile);
   return pathToFileURL(outfile);
 }
