@@ -8,12 +8,10 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { periodFor } from '../../src/config/period.js';
 import type { AwsConfigCollected } from '../../src/model/config-sections.js';
 import type { Packet } from '../../src/model/packet.js';
-import { runTenant } from '../../src/pipeline/run-tenant.js';
 import { verifyFolder } from '../../src/pipeline/verify-folder.js';
-import { demoWorkspace } from '../support/demo-workspace.js';
+import { demoWorkspace, runDemoTenant } from '../support/demo-workspace.js';
 import { readWorkbook, sheetNamed } from '../support/xlsx-reader.js';
 
 const ACME = '222222222222';
@@ -27,14 +25,7 @@ let denied: Packet;
 
 async function run(): Promise<{ packet: Packet; folder: string }> {
   const tenant = ws.config.tenants.find((t) => t.id === 'acme')!;
-  const r = await runTenant({
-    config: ws.config,
-    configSha256: 'f'.repeat(64),
-    tenant,
-    period: periodFor('2026-10', tenant.timeZone),
-    outDir: ws.out,
-    now: new Date('2030-01-01T00:00:00Z'),
-  });
+  const r = await runDemoTenant(ws, tenant);
   return { packet: JSON.parse(readFileSync(path.join(r.folder, 'packet.json'), 'utf8')) as Packet, folder: r.folder };
 }
 

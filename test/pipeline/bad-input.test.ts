@@ -1,23 +1,14 @@
 import { readFileSync, rmSync, truncateSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { periodFor } from '../../src/config/period.js';
 import type { Packet } from '../../src/model/packet.js';
-import { runTenant } from '../../src/pipeline/run-tenant.js';
-import { demoWorkspace } from '../support/demo-workspace.js';
+import { demoWorkspace, runDemoTenant } from '../support/demo-workspace.js';
 
 let ws: Awaited<ReturnType<typeof demoWorkspace>>;
 
 async function run(tenantId: string): Promise<Packet> {
   const tenant = ws.config.tenants.find((t) => t.id === tenantId)!;
-  const r = await runTenant({
-    config: ws.config,
-    configSha256: 'f'.repeat(64),
-    tenant,
-    period: periodFor('2026-10', tenant.timeZone),
-    outDir: ws.out,
-    now: new Date('2030-01-01T00:00:00Z'),
-  });
+  const r = await runDemoTenant(ws, tenant);
   return JSON.parse(readFileSync(path.join(r.folder, 'packet.json'), 'utf8')) as Packet;
 }
 

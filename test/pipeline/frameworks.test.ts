@@ -3,13 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { periodFor } from '../../src/config/period.js';
 import type { FrameworkRef, Packet } from '../../src/model/packet.js';
 import { derivePacket, renderInto } from '../../src/pipeline/analyze-folder.js';
-import { runTenant } from '../../src/pipeline/run-tenant.js';
 import { verifyFolder } from '../../src/pipeline/verify-folder.js';
 import { stableJson } from '../../src/util/atomic-write.js';
-import { demoWorkspace } from '../support/demo-workspace.js';
+import { demoWorkspace, runDemoTenant } from '../support/demo-workspace.js';
 import { pageText, readPdf } from '../support/pdf-reader.js';
 import { readWorkbook, sheetNamed } from '../support/xlsx-reader.js';
 import { sha256 } from '../../src/util/hash.js';
@@ -55,14 +53,7 @@ function csvRows(text: string): string[][] {
 beforeAll(async () => {
   ws = await demoWorkspace();
   const tenant = ws.config.tenants.find((t) => t.id === 'acme')!;
-  const result = await runTenant({
-    config: ws.config,
-    configSha256: 'f'.repeat(64),
-    tenant,
-    period: periodFor('2026-10', tenant.timeZone),
-    outDir: ws.out,
-    now: new Date('2030-01-01T00:00:00Z'),
-  });
+  const result = await runDemoTenant(ws, tenant);
   folder = result.folder;
   packet = JSON.parse(readFileSync(path.join(folder, 'packet.json'), 'utf8')) as Packet;
 }, 120_000);

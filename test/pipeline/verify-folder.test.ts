@@ -6,10 +6,8 @@ import { createHash } from 'node:crypto';
 import { cpSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { periodFor } from '../../src/config/period.js';
-import { runTenant } from '../../src/pipeline/run-tenant.js';
 import { verifyFolder, verifyMessages, type VerifyReport } from '../../src/pipeline/verify-folder.js';
-import { demoWorkspace } from '../support/demo-workspace.js';
+import { demoWorkspace, runDemoTenant } from '../support/demo-workspace.js';
 import { kmsClientFor } from '../../src/collect/live/clients.js';
 import { resolveLiveOptions } from '../../src/collect/live/options.js';
 import { fetchSigningKey, signManifest, verifyManifestSignature } from '../../src/operate/sign/index.js';
@@ -23,14 +21,7 @@ let copies = 0;
 beforeAll(async () => {
   ws = await demoWorkspace();
   for (const tenant of ws.config.tenants.filter((t) => t.id !== 'globex')) {
-    const r = await runTenant({
-      config: ws.config,
-      configSha256: 'f'.repeat(64),
-      tenant,
-      period: periodFor('2026-10', tenant.timeZone),
-      outDir: ws.out,
-      now: new Date('2030-01-01T00:00:00Z'),
-    });
+    const r = await runDemoTenant(ws, tenant);
     folders[tenant.id] = r.folder;
   }
 }, 180_000);

@@ -4,14 +4,12 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bundleModule } from '../support/bundle-module.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { periodFor } from '../../src/config/period.js';
 import type { Packet } from '../../src/model/packet.js';
 import { derivePacket, renderInto } from '../../src/pipeline/analyze-folder.js';
-import { runTenant } from '../../src/pipeline/run-tenant.js';
 import { startWorkbookThread, workbookThreadFits, type WorkbookJob } from '../../src/pipeline/workbook-thread.js';
 import type { LogExportRows } from '../../src/model/export-rows.js';
 import { sha256 } from '../../src/util/hash.js';
-import { demoWorkspace } from '../support/demo-workspace.js';
+import { demoWorkspace, runDemoTenant } from '../support/demo-workspace.js';
 
 type AnalyzeFolderModule = typeof import('../../src/pipeline/analyze-folder.js');
 
@@ -62,14 +60,7 @@ function job(p: Packet, outDir: string): WorkbookJob {
 beforeAll(async () => {
   ws = await demoWorkspace();
   const tenant = ws.config.tenants.find((t) => t.id === 'acme')!;
-  const result = await runTenant({
-    config: ws.config,
-    configSha256: 'f'.repeat(64),
-    tenant,
-    period: periodFor('2026-10', tenant.timeZone),
-    outDir: ws.out,
-    now: new Date('2030-01-01T00:00:00Z'),
-  });
+  const result = await runDemoTenant(ws, tenant);
   folder = result.folder;
   packetText = readFileSync(path.join(folder, 'packet.json'), 'utf8');
   packet = JSON.parse(packetText) as Packet;

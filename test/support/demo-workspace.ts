@@ -4,7 +4,9 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { generateDemoExports } from '../../src/demo/generate-demo.js';
 import { parseConfig } from '../../src/config/load.js';
-import type { Config } from '../../src/config/schema.js';
+import { periodFor } from '../../src/config/period.js';
+import type { Config, TenantConfig } from '../../src/config/schema.js';
+import { runTenant } from '../../src/pipeline/run-tenant.js';
 
 /** The demo's offline exports and config, copied into a fresh temporary folder. */
 export async function demoWorkspace(): Promise<{ root: string; exportsDir: string; config: Config; out: string }> {
@@ -48,4 +50,16 @@ export function countReport(
     }
   }
   return { rows, byStatus, bytesByStatus };
+}
+
+/** Runs one demo tenant for October 2026 into the workspace's `out`, as of a fixed later date. */
+export function runDemoTenant(ws: { config: Config; out: string }, tenant: TenantConfig): ReturnType<typeof runTenant> {
+  return runTenant({
+    config: ws.config,
+    configSha256: 'f'.repeat(64),
+    tenant,
+    period: periodFor('2026-10', tenant.timeZone),
+    outDir: ws.out,
+    now: new Date('2030-01-01T00:00:00Z'),
+  });
 }

@@ -2,12 +2,10 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { periodFor } from '../../../src/config/period.js';
 import type { Packet } from '../../../src/model/packet.js';
-import { runTenant } from '../../../src/pipeline/run-tenant.js';
 import { csvRenderer } from '../../../src/render/csv/csv-exports.js';
 import { loadWording } from '../../../src/wording/wording.js';
-import { demoWorkspace } from '../../support/demo-workspace.js';
+import { demoWorkspace, runDemoTenant } from '../../support/demo-workspace.js';
 import { derivePacket } from '../../../src/pipeline/analyze-folder.js';
 
 /** RFC 4180 rows, read independently of the tool's writer. */
@@ -56,14 +54,7 @@ const packets: Record<string, Packet> = {};
 beforeAll(async () => {
   ws = await demoWorkspace();
   for (const tenant of ws.config.tenants.filter((t) => t.id === 'acme' || t.id === 'globex')) {
-    const r = await runTenant({
-      config: ws.config,
-      configSha256: 'f'.repeat(64),
-      tenant,
-      period: periodFor('2026-10', tenant.timeZone),
-      outDir: ws.out,
-      now: new Date('2030-01-01T00:00:00Z'),
-    });
+    const r = await runDemoTenant(ws, tenant);
     folders[tenant.id] = r.folder;
     packets[tenant.id] = JSON.parse(readFileSync(path.join(r.folder, 'packet.json'), 'utf8')) as Packet;
   }
