@@ -9,3 +9,6 @@ export const UNENCRYPTED_CSV_HEADER = [
   'storage_class',
   'encryption_status',
 ] as const;
+
+/** The full list of unencrypted objects, beside the workbook that shows its head. */
+export const UNENCRYPTED_EXPORT = 'exports/unencrypted-objects.csv';

@@ -100,7 +100,7 @@ export async function analyzeFolder(packetDir: string, opts: RenderOptions): Pro
   const wording = opts.wording ?? loadWording();
   // A small tenant's workbook thread is started now, so it loads its code while the packet is made.
   const started =
-    opts.written && opts.written.fileHashes().size <= WARM_START_MAX_FILES ? startWorkbookThread() : undefined;
+    opts.written && opts.written.fileHashes().size <= WARM_START_MAX_FILES ? startWorkbookThread(wording) : undefined;
   try {
     const { packet, packetSha256, exports } = await deriveAndWrite(packetDir, wording, opts);
     await renderFolder(packetDir, packet, packetSha256, { ...opts, wording }, exports, started);
@@ -128,9 +128,9 @@ export async function renderInto(
   const ctx = { outDir, exports, wording, pageSize: opts.pageSize, topFindings: opts.topFindings, packetSha256 };
   // The workbook on the second core while this thread renders the rest (see workbook-thread.ts);
   // its failure is held until the rest is done, so it is never an unhandled rejection.
-  const fits = wording === loadWording() && workbookThreadFits(packet, exports);
+  const fits = workbookThreadFits(packet, exports);
   if (!fits) started?.close();
-  const thread = fits ? (started ?? startWorkbookThread()) : undefined;
+  const thread = fits ? (started ?? startWorkbookThread(wording)) : undefined;
   const onThread = thread
     ?.render({
       packet,

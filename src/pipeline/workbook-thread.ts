@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parentPort, Worker } from 'node:worker_threads';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { readUnencryptedCsvBatches } from '../evidence/unencrypted-csv.js';
 import type { ExportRows, LogExportRows } from '../model/export-rows.js';
 import type { Packet } from '../model/packet.js';
-import { xlsxRenderer } from '../render/index.js';
-import { loadWording } from '../wording/wording.js';
+import { xlsxRenderer } from '../render/xlsx-renderer.js';
+import { wordingFromTemplates, type Wording, type WordingTemplate } from '../wording/wording-templates.js';
 
 /**
  * The workbook rendered on a thread of its own, while the main thread renders the CSV exports, the
@@ -73,15 +73,23 @@ export interface WorkbookThread {
   close(): void;
 }
 
+/** What the thread is started with: the templates of the wording it renders with, so it reads no YAML. */
+interface ThreadStart {
+  templates: readonly WordingTemplate[];
+}
+
 /**
  * Starts the thread, which loads the workbook code and waits for its job; undefined when the compiled
- * module is not there (the sources run unbuilt or bundled) or another workbook thread is running.
+ * module is not there (the sources run unbuilt or bundled), another workbook thread is running, or
+ * `wording` was not made from templates the thread can be sent.
  */
-export function startWorkbookThread(module: URL = OWN_MODULE): WorkbookThread | undefined {
-  if (busy || module.protocol !== 'file:' || !existsSync(fileURLToPath(module))) return undefined;
+export function startWorkbookThread(wording: Wording, module: URL = OWN_MODULE): WorkbookThread | undefined {
+  const templates = wording.templates;
+  if (busy || !templates || module.protocol !== 'file:' || !existsSync(fileURLToPath(module))) return undefined;
   busy = true;
   const worker = new Worker(`import(${JSON.stringify(module.href)}).then((m) => m.serveWorkbook());`, {
     eval: true,
+    workerData: { templates } satisfies ThreadStart,
     // The workbook keeps little alive (rows go to the zip as they are written): a small young
     // generation keeps the thread's garbage, and so the run's peak RSS, down.
     resourceLimits: { maxYoungGenerationSizeMb: WORKBOOK_YOUNG_MB },
@@ -134,7 +142,7 @@ export function startWorkbookThread(module: URL = OWN_MODULE): WorkbookThread | 
 export function serveWorkbook(): void {
   const port = parentPort;
   if (!port) throw new Error('serveWorkbook runs on a worker thread');
-  const wording = loadWording();
+  const wording = wordingFromTemplates((workerData as ThreadStart).templates);
   const loaded = import('../render/xlsx/index.js');
   port.once('message', (job: WorkbookJob) => {
     loaded

@@ -3,17 +3,12 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ExportRows } from '../model/export-rows.js';
-import type { Packet } from '../model/packet.js';
-import { csvRenderer, UNENCRYPTED_EXPORT } from './csv/csv-exports.js';
+import { csvRenderer } from './csv/csv-exports.js';
 import { complianceFindingLinePieces, OCSF_EXPORT } from './ocsf/compliance-findings.js';
 import { readmeRenderer } from './readme/packet-readme.js';
 import type { Renderer } from './renderer.js';
-import type { UnencryptedRow } from './xlsx/index.js';
-
-function packetBaseName(packet: Packet): string {
-  return `${packet.tenant.id}-${packet.period.label}`;
-}
+import { xlsxRenderer } from './xlsx-renderer.js';
+import { packetBaseName } from './packet-base-name.js';
 
 const pdfRenderer: Renderer = {
   id: 'pdf',
@@ -29,42 +24,6 @@ const pdfRenderer: Renderer = {
       topFindings: ctx.topFindings,
     });
     await writeFile(path.join(ctx.outDir, file), pdf);
-    return [file];
-  },
-};
-
-async function* unencryptedRows(packet: Packet, exports: ExportRows): AsyncGenerator<UnencryptedRow[]> {
-  for (const b of packet.buckets) {
-    if (b.coverage.state !== 'measured' || b.coverage.unencryptedExport.rows === 0) continue;
-    for await (const batch of exports.unencryptedObjects(b.coverage.unencryptedExport.file)) {
-      yield batch.map((r) => ({
-        bucket: r.bucket,
-        key: r.key,
-        version_id: r.versionId ?? '',
-        is_latest: r.isLatest === undefined ? '' : String(r.isLatest),
-        size: r.size,
-        last_modified_date: r.lastModified ?? '',
-        storage_class: r.storageClass ?? '',
-        encryption_status: r.encryptionStatus,
-      }));
-    }
-  }
-}
-
-export const xlsxRenderer: Renderer = {
-  id: 'xlsx',
-  async render(packet, ctx) {
-    const file = `${packetBaseName(packet)}.xlsx`;
-    const { renderXlsxFile } = await import('./xlsx/index.js');
-    await renderXlsxFile(
-      packet,
-      {
-        wording: ctx.wording,
-        unencryptedObjects: unencryptedRows(packet, ctx.exports),
-        unencryptedCsv: UNENCRYPTED_EXPORT,
-      },
-      path.join(ctx.outDir, file),
-    );
     return [file];
   },
 };

@@ -1,18 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import Handlebars from 'handlebars';
 import { parse } from 'yaml';
 import { projectRoot } from '../project-root.js';
+import { wordingFromTemplates, type Wording, type WordingTemplate } from './wording-templates.js';
 
-/**
- * Every label and sentence a reader sees comes from templates/*.yaml (Handlebars), so wording
- * and branding change without code. Templates are compiled strict: an unknown placeholder throws.
- */
-export interface Wording {
-  /** Render the template `key` with `context`. Throws on an unknown key or placeholder. */
-  t(key: string, context?: Record<string, unknown>): string;
-  has(key: string): boolean;
-}
+export type { Wording } from './wording-templates.js';
 
 /** templates/ at the project root. */
 export function defaultTemplatesDir(): string {
@@ -31,42 +23,19 @@ function flatten(value: unknown, prefix: string, out: Map<string, string>, file:
   throw new Error(`${file}: "${prefix}" must be a string or a map of strings`);
 }
 
-const hb = Handlebars.create();
-hb.registerHelper('plural', (n: number, one: string, many: string) => (n === 1 ? one : many));
-hb.registerHelper('num', (n: number) => (typeof n === 'number' ? n.toLocaleString('en-US') : String(n)));
-
 export function wordingFromText(text: string, file = 'wording.yaml'): Wording {
   return wordingFromFiles([{ file, text }]);
 }
 
 /** Several YAML files make one wording; a key defined twice is an error, not a silent override. */
 function wordingFromFiles(files: Array<{ file: string; text: string }>): Wording {
-  const compiled = new Map<string, { tpl: (context: Record<string, unknown>) => string; file: string }>();
+  const templates: WordingTemplate[] = [];
   for (const { file, text } of files) {
     const flat = new Map<string, string>();
     flatten(parse(text), '', flat, file);
-    for (const [k, src] of flat) {
-      const prior = compiled.get(k);
-      if (prior) throw new Error(`${file}: template "${k}" is already defined in ${prior.file}`);
-      // noEscape: outputs are PDF/XLSX/CSV text, never HTML; strict: unknown placeholders throw.
-      // Most templates are plain text, which Handlebars renders as itself: compiling each one on its
-      // first use (parse, generate, new Function) cost a run more than rendering all of them.
-      const tpl = src.includes('{{') ? hb.compile(src, { strict: true, noEscape: true }) : () => src;
-      compiled.set(k, { tpl, file });
-    }
+    for (const [key, source] of flat) templates.push({ key, source, file });
   }
-  return {
-    has: (key) => compiled.has(key),
-    t(key, context = {}) {
-      const entry = compiled.get(key);
-      if (!entry) throw new Error(`no template "${key}" in templates/*.yaml`);
-      try {
-        return entry.tpl(context);
-      } catch (err) {
-        throw new Error(`${entry.file}: template "${key}": ${(err as Error).message}`, { cause: err });
-      }
-    },
-  };
+  return wordingFromTemplates(templates);
 }
 
 /**

@@ -10,6 +10,8 @@ import { startWorkbookThread, workbookThreadFits, type WorkbookJob } from '../..
 import type { LogExportRows } from '../../src/model/export-rows.js';
 import { sha256 } from '../../src/util/hash.js';
 import { demoWorkspace, runDemoTenant } from '../support/demo-workspace.js';
+import { loadWording } from '../../src/wording/wording.js';
+import { wordingFromTemplates } from '../../src/wording/wording-templates.js';
 
 type AnalyzeFolderModule = typeof import('../../src/pipeline/analyze-folder.js');
 
@@ -48,7 +50,7 @@ function readdirSafe(file: string): boolean {
 
 /** The job rendered on a thread of the bundled module. */
 function onThread(j: WorkbookJob, module = threadModule): Promise<string[]> {
-  const thread = startWorkbookThread(module);
+  const thread = startWorkbookThread(loadWording(), module);
   if (!thread) throw new Error('no workbook thread');
   return thread.render(j);
 }
@@ -117,6 +119,42 @@ describe('the workbook on a thread of its own', () => {
     expect(hashes(threaded)).toEqual(expected);
   }, 120_000);
 
+  it('renders with the wording it is given: a changed label reaches the thread, byte for byte as in-process', async () => {
+    const templates = path.join(scratch, 'templates');
+    mkdirSync(templates);
+    for (const name of readdirSync('templates'))
+      writeFileSync(path.join(templates, name), readFileSync(path.join('templates', name)));
+    const text = readFileSync(path.join(templates, 'wording.yaml'), 'utf8');
+    expect(text).toContain('    findings: Findings\n');
+    writeFileSync(
+      path.join(templates, 'wording.yaml'),
+      text.replace('    findings: Findings\n', '    findings: Befunde\n'),
+    );
+    const wording = loadWording(templates);
+    expect(wording.t('xlsx.sheets.findings')).toBe('Befunde');
+    const inProcess = path.join(scratch, 'custom-in-process');
+    const threaded = path.join(scratch, 'custom-threaded');
+    const defaultWording = path.join(scratch, 'custom-default');
+    for (const dir of [inProcess, threaded, defaultWording]) mkdirSync(dir);
+    await renderInto(inProcess, folder, packet, sha256(packetText), { ...RENDER, wording });
+    const started: number[] = [];
+    const onWorker = (w: { threadId: number }) => started.push(w.threadId);
+    process.on('worker', onWorker);
+    try {
+      await bundledAnalyzeFolder.renderInto(threaded, folder, packet, sha256(packetText), { ...RENDER, wording });
+    } finally {
+      process.off('worker', onWorker);
+    }
+    expect(started).toHaveLength(1);
+    await renderInto(defaultWording, folder, packet, sha256(packetText), RENDER);
+    const xlsx = 'acme-2026-10.xlsx';
+    expect(hashes(threaded)[xlsx]).toBe(hashes(inProcess)[xlsx]);
+    expect(hashes(threaded)[xlsx]).not.toBe(hashes(defaultWording)[xlsx]);
+    // The same templates make the same wording on either side.
+    const again = wordingFromTemplates([{ key: 'a.b', source: '{{num n}} {{plural n "row" "rows"}}', file: 'x.yaml' }]);
+    expect(again.t('a.b', { n: 1200 })).toBe('1,200 rows');
+  }, 120_000);
+
   it("a failure on the thread fails the render with the renderer's own message, and the folder gets no workbook", async () => {
     const bucket = packet.buckets.find(
       (b) => b.coverage.state === 'measured' && b.coverage.unencryptedExport.rows > 0,
@@ -176,23 +214,26 @@ describe('the workbook on a thread of its own', () => {
       true,
     );
     // The sources' own module (no compiled file beside it, as under the test runner), or none at all.
-    expect(startWorkbookThread()).toBeUndefined();
-    expect(startWorkbookThread(pathToFileURL(path.join(bundleDir, 'absent.js')))).toBeUndefined();
+    const wording = loadWording();
+    expect(startWorkbookThread(wording)).toBeUndefined();
+    expect(startWorkbookThread(wording, pathToFileURL(path.join(bundleDir, 'absent.js')))).toBeUndefined();
+    // A wording not made from templates (a stand-in) cannot be sent to the thread.
+    expect(startWorkbookThread({ t: (key) => key, has: () => true }, threadModule)).toBeUndefined();
     // One at a time: a second is refused while the first waits for its job or renders it, and
     // allowed once it has answered or been closed.
-    const first = startWorkbookThread(threadModule)!;
-    expect(startWorkbookThread(threadModule)).toBeUndefined();
+    const first = startWorkbookThread(wording, threadModule)!;
+    expect(startWorkbookThread(wording, threadModule)).toBeUndefined();
     const out = path.join(scratch, 'one-at-a-time');
     mkdirSync(out);
     const files = first.render(job(packet, out));
-    expect(startWorkbookThread(threadModule)).toBeUndefined();
+    expect(startWorkbookThread(wording, threadModule)).toBeUndefined();
     expect(await files).toEqual(['acme-2026-10.xlsx']);
     await expect(first.render(job(packet, out))).rejects.toThrow('a workbook thread renders one workbook');
-    const second = startWorkbookThread(threadModule)!;
+    const second = startWorkbookThread(wording, threadModule)!;
     expect(second).toBeDefined();
     second.close();
     await new Promise((r) => setTimeout(r, 200));
-    const third = startWorkbookThread(threadModule);
+    const third = startWorkbookThread(wording, threadModule);
     expect(third).toBeDefined();
     third!.close();
   }, 60_000);

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
-import { UNENCRYPTED_CSV_HEADER } from '../../format/unencrypted-columns.js';
+import { UNENCRYPTED_CSV_HEADER, UNENCRYPTED_EXPORT } from '../../format/unencrypted-columns.js';
 import type { Packet } from '../../model/packet.js';
 import type { Renderer } from '../renderer.js';
 import { csvLines, csvRecord, type CsvValue } from '../../format/csv.js';
@@ -43,8 +43,6 @@ class CsvFile {
     await rename(this.tmp, this.file);
   }
 }
-
-export const UNENCRYPTED_EXPORT = 'exports/unencrypted-objects.csv';
 
 /**
  * exports/*.csv: the unencrypted objects of every bucket, the findings, the per-bucket table, one

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Packet } from '../../model/packet.js';
-import { UNENCRYPTED_EXPORT } from '../csv/csv-exports.js';
+import { UNENCRYPTED_EXPORT } from '../../format/unencrypted-columns.js';
 import { LOG_EXPORTS } from '../csv/log-exports.js';
 import { complianceCsvPath } from '../framework-rows.js';
 import { OCSF_EXPORT } from '../ocsf/compliance-findings.js';
