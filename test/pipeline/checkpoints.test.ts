@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TenantCheckpoints } from '../../src/pipeline/checkpoints.js';
+import { packedEntry, TenantCheckpoints } from '../../src/pipeline/checkpoints.js';
+import { TOOL } from '../../src/tool.js';
 
 vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
@@ -110,6 +111,54 @@ describe('TenantCheckpoints', () => {
     vi.mocked(fs.readFileSync).mockClear();
     await cp.save('logs', staging, clock);
     expect(readsUnder(staging)).toBe(1);
+  });
+
+  it('writes a record of many files as the one JSON text of its value, and restores them all', async () => {
+    const staging = path.join(root, 'staging-1');
+    const cp = TenantCheckpoints.at(path.join(root, 'out'), scope);
+    const texts: Record<string, string> = {};
+    for (let i = 0; i < 150; i++) {
+      const rel = `evidence/accounts/1/s3/b${String(i).padStart(3, '0')}/get-bucket-encryption.json`;
+      texts[rel] = `{"i":${i},"name":"b\u00e9${i}"}`;
+      put(staging, rel, texts[rel]);
+    }
+    await cp.save('accounts', staging, clock);
+    const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+    const expected = {
+      checkpointVersion: 2,
+      tool: `${TOOL.name}@${TOOL.version}`,
+      tenant: 'acme',
+      period: '2026-10',
+      configSha256: 'c'.repeat(64),
+      source: 'accounts',
+      runClock: '2026-11-02T06:00:00.000Z',
+      files: Object.keys(texts)
+        .sort()
+        .map((p) => ({ path: p, sha256: sha(texts[p]!), size: Buffer.byteLength(texts[p]!) })),
+    };
+    expect(readFileSync(path.join(cp.dir, 'accounts.json'), 'utf8')).toBe(`${JSON.stringify(expected, null, 2)}\n`);
+    const resumed = TenantCheckpoints.at(path.join(root, 'out'), scope);
+    expect((await resumed.restore(path.join(root, 'staging-2'))).sources).toEqual(['accounts']);
+    expect(filesOf(path.join(root, 'staging-2'))).toEqual(texts);
+  });
+
+  it('packs a known entry itself when the bytes read match it, and a new entry when they do not', () => {
+    const bytes = Buffer.from('{"outcome":"ok"}');
+    const known = {
+      path: 'evidence/a.json',
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      size: bytes.length,
+    };
+    expect(packedEntry(known, bytes)).toBe(known);
+    const changed = Buffer.from('{"outcome":"no"}');
+    const entry = packedEntry(known, changed);
+    expect(entry).not.toBe(known);
+    expect(entry).toEqual({
+      path: 'evidence/a.json',
+      sha256: createHash('sha256').update(changed).digest('hex'),
+      size: 16,
+    });
+    expect(packedEntry({ ...known, size: 15 }, bytes)).toEqual(known);
   });
 
   it('restores every source into a new staging folder, as collected', async () => {
