@@ -41,4 +41,51 @@ describe('stableJsonPieces', () => {
     expect(pieces.filter((p) => p.includes('bucket-')).length).toBe(Math.ceil(10_000 / 64));
     expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(total / 100);
   });
+
+  it('takes apart a large value at any depth, so no piece holds much of it', () => {
+    // Like a packet's controls: a few objects, each with a list of 5,000 resources, under two levels.
+    const controls = Array.from({ length: 6 }, (_, c) => ({
+      id: `C-${c}`,
+      resources: Array.from({ length: 5_000 }, (_, i) => ({
+        resource: `bucket-${String(i).padStart(5, '0')}`,
+        verdict: i % 7 ? 'pass' : 'fail',
+        reason: i % 11 ? undefined : 'x'.repeat(i % 300),
+        evidence: [`evidence/accounts/1/s3/bucket-${i}/get-bucket-encryption.json`],
+      })),
+    }));
+    const value = { sections: { deep: { deeper: { controls } } }, tail: [controls[0], 1, undefined, 'end'] };
+    const pieces = [...stableJsonPieces(value)];
+    const text = pieces.join('');
+    expect(text).toBe(stableJson(value));
+    // No piece is more than a small part of the whole (some 7 MB): the longest is a batch of resources.
+    expect(text.length).toBeGreaterThan(7_000_000);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(64 * 1024);
+  });
+
+  it('joins to exactly the text of stableJson for values of every shape, small and large', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    let budget = 0;
+    const make = (depth: number): unknown => {
+      const r = random();
+      if (depth === 0 || r < 0.3 || --budget < 0) {
+        const leaves = ['s\n"q"', 0, -1.25, true, null, undefined, '', 'x'.repeat(Math.floor(random() * 200))];
+        return leaves[Math.floor(random() * leaves.length)];
+      }
+      const n = Math.floor(random() * (r < 0.5 ? 4 : 150));
+      if (r < 0.75) return Array.from({ length: n }, () => make(depth - 1));
+      return Object.fromEntries(
+        Array.from({ length: n }, (_, i) => [i % 5 === 0 ? String(i) : `k${i}`, make(depth - 1)]),
+      );
+    };
+    for (let i = 0; i < 40; i++) {
+      budget = 400;
+      const value = make(5);
+      if (value === undefined) continue;
+      expect(joined(value)).toBe(stableJson(value));
+    }
+  });
 });
