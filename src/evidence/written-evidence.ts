@@ -23,7 +23,10 @@ export class WrittenEvidence {
     this.noteHash(relative, text);
     const value = JSON.parse(text) as unknown;
     this.records.delete(relative);
-    if (this.kept) this.values.set(relative, value);
+    if (this.kept) {
+      sharePaths(value, this.hashes);
+      this.values.set(relative, value);
+    }
     return value;
   }
 
@@ -94,5 +97,32 @@ function shareStrings(value: unknown, pool: Map<string, string>): void {
       if (shared === undefined) pool.set(item, item);
       else node[key] = shared;
     } else shareStrings(item, pool);
+  }
+}
+
+/**
+ * Replaces, in place, each string in a freshly parsed value that is the path of a file written here by
+ * that path's own copy. evidence/index.json names every record file (some 90,000 paths at 10,000
+ * buckets, 9 MB): kept parsed, it held a second copy of each path until the analysis. An own
+ * `__proto__` key is left as it is.
+ */
+function sharePaths(value: unknown, hashes: ReadonlyMap<string, HashedFile>): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === 'string') value[i] = hashes.get(item)?.path ?? item;
+      else sharePaths(item, hashes);
+    }
+    return;
+  }
+  const node = value as Record<string, unknown>;
+  for (const key of Object.keys(node)) {
+    if (key === '__proto__') continue;
+    const item = node[key];
+    if (typeof item === 'string') {
+      const known = hashes.get(item);
+      if (known) node[key] = known.path;
+    } else sharePaths(item, hashes);
   }
 }

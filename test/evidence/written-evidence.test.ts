@@ -191,6 +191,34 @@ describe('WrittenEvidence', () => {
     }
   });
 
+  it('a JSON file naming written files reads as the file does, arrays, other strings and __proto__ included', () => {
+    const written = new WrittenEvidence();
+    written.noteRecord('evidence/a/get-bucket-tagging.json', JSON.stringify({ ...base, outcome: 'ok', response: {} }));
+    written.noteJson('evidence/a/inventory.json', '{"bucket":"a"}');
+    const text = JSON.stringify({
+      buckets: [
+        {
+          name: 'a',
+          files: { tagging: 'evidence/a/get-bucket-tagging.json', inventory: 'evidence/a/inventory.json' },
+          extra: { Other: 'evidence/a/not-written.json' },
+        },
+      ],
+      listed: [
+        'evidence/a/inventory.json',
+        'evidence/a/get-bucket-tagging.json',
+        3,
+        null,
+        ['evidence/a/inventory.json'],
+      ],
+      ['__proto__']: 'evidence/a/inventory.json',
+    });
+    const value = written.noteJson(evidencePaths.index, text);
+    expect(value).toStrictEqual(JSON.parse(text));
+    expect(written.json(evidencePaths.index)?.value).toStrictEqual(JSON.parse(text));
+    expect(JSON.stringify(written.json(evidencePaths.index)?.value)).toBe(text);
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+  });
+
   it('lets go of contents once analysed and keeps the hashes', async () => {
     const writer = new EvidenceWriter(dir);
     await writeFolder(writer);
