@@ -29,20 +29,15 @@ vi.mock('../../src/util/confined-read.js', async (original) => {
     },
   };
 });
-vi.mock('node:fs', async (original) => {
-  const actual = await original<typeof import('node:fs')>();
-  return {
-    ...actual,
-    createReadStream: ((file: string, ...rest: unknown[]) => {
-      bump(counts.streamReads, file);
-      return (actual.createReadStream as (...a: unknown[]) => unknown)(file, ...rest);
-    }) as typeof actual.createReadStream,
-  };
-});
 vi.mock('node:fs/promises', async (original) => {
   const actual = await original<typeof import('node:fs/promises')>();
   return {
     ...actual,
+    // sha256File opens a file 'r' to hash it (confined reads open with flags of their own).
+    open: ((file: string, flags?: unknown, ...rest: unknown[]) => {
+      if (flags === 'r') bump(counts.streamReads, file);
+      return (actual.open as (...a: unknown[]) => unknown)(file, flags, ...rest);
+    }) as typeof actual.open,
     readdir: ((dir: string, ...rest: unknown[]) => {
       bump(counts.listings, dir);
       return (actual.readdir as (...a: unknown[]) => unknown)(dir, ...rest);

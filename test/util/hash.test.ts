@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hashTree, type HashedFile } from '../../src/util/hash.js';
+import { hashTree, sha256File, type HashedFile } from '../../src/util/hash.js';
 
 let root: string;
 beforeEach(() => {
@@ -37,6 +37,20 @@ describe('hashTree', () => {
       if (i % 2 === 0) expect(f).toBe(known.get(f.path));
       else expect(f).toEqual({ path: f.path, sha256: hex(`{"i":${i}}`), size: `{"i":${i}}`.length });
     });
+  });
+
+  it('hashes a file of many reads, one read, or none as its whole bytes hash', async () => {
+    const bytes = Buffer.alloc(3 * 65_536 + 17);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + (i >> 8)) & 0xff;
+    for (const size of [bytes.length, 65_536, 65_535, 1, 0]) {
+      const file = path.join(root, `f-${size}`);
+      writeFileSync(file, bytes.subarray(0, size));
+      expect(await sha256File(file)).toEqual({
+        sha256: createHash('sha256').update(bytes.subarray(0, size)).digest('hex'),
+        size,
+      });
+    }
+    await expect(sha256File(path.join(root, 'absent'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('gives an empty list for a folder that does not exist', async () => {
