@@ -6,6 +6,7 @@ import type { Period } from '../config/period.js';
 import { DEFAULT_INVENTORY_MAX_DAYS_AFTER_PERIOD, type Config, type TenantConfig } from '../config/schema.js';
 import { collectTenant, type CollectProgress, type InventoryReader } from '../collect/collect-tenant.js';
 import { collectInventory } from '../collect/inventory/collect-inventory.js';
+import { stopIdleScanWorkers } from '../collect/workers/pool.js';
 import { reportWindow } from '../collect/inventory/report-window.js';
 import { offlineAccountSource, readExportInfo } from '../collect/offline/offline-source.js';
 import type { AccountSource } from '../collect/source.js';
@@ -174,6 +175,8 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
         }
       : undefined;
     const written = await collectTenantEvidence(runArgs, staging, clock, resume);
+    // The scans are over for this tenant: their idle workers go now, not beside the workbook thread.
+    await stopIdleScanWorkers();
     emit({ phase: 'analyze', state: 'start' });
     let rendered = false;
     const packet = await analyzeFolder(staging, {

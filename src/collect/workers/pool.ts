@@ -14,6 +14,11 @@ import { Worker } from 'node:worker_threads';
 export interface ScanPool {
   readonly size: number;
   run<T>(task: unknown): Promise<T>;
+  /**
+   * Stops every worker not running a task now, without waiting out its idle time; resolves once they
+   * have exited. A task run later starts a fresh worker.
+   */
+  stopIdle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -119,6 +124,15 @@ export function createScanPool(
         dispatch();
       });
     },
+    async stopIdle(): Promise<void> {
+      const idle = slots.filter((s) => !s.busy);
+      for (const slot of idle) {
+        clearTimeout(slot.idle);
+        // Out of the slots first: its exit is then not a failure.
+        slots.splice(slots.indexOf(slot), 1);
+      }
+      await Promise.all(idle.map((s) => s.worker.terminate()));
+    },
     async close(): Promise<void> {
       closed = true;
       for (const job of queue.splice(0)) job.reject(new Error('the scan pool is closed'));
@@ -146,4 +160,13 @@ export function sharedScanPool(): ScanPool | undefined {
     shared = existsSync(fileURLToPath(SCAN_WORKER_URL)) ? createScanPool(size) : null;
   }
   return shared ?? undefined;
+}
+
+/**
+ * Stops the process's idle scan workers now (see ScanPool.stopIdle): a tenant whose collection has
+ * ended gives their memory back before its packet is rendered, instead of holding it for the idle
+ * time while the workbook thread starts beside them.
+ */
+export async function stopIdleScanWorkers(): Promise<void> {
+  await shared?.stopIdle();
 }

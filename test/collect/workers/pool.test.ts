@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScanPool } from '../../../src/collect/workers/pool.js';
 
@@ -80,5 +81,40 @@ describe('scan pool: idle workers', () => {
     expect(later.echo).toBe(3);
     expect(later.threadId).not.toBe(first.threadId);
     await pool.close();
+  });
+
+  it('stopIdle stops the idle workers at once and leaves a busy one to finish its task', async () => {
+    // An idle time far longer than the test: only stopIdle can stop a worker here.
+    const pool = createScanPool(2, url, { idleMs: 60_000 });
+    const exited: number[] = [];
+    const onWorker = (w: Worker) => {
+      // A worker's threadId reads -1 once it has stopped: take it now.
+      const id = w.threadId;
+      w.once('exit', () => exited.push(id));
+    };
+    process.on('worker', onWorker);
+    try {
+      const [a, b] = await Promise.all([
+        pool.run<{ threadId: number }>({ n: 1 }),
+        pool.run<{ threadId: number }>({ n: 2 }),
+      ]);
+      expect(a.threadId).not.toBe(b.threadId);
+      const slow = pool.run<{ echo: number; threadId: number }>({ n: 3, ms: 300 });
+      await pool.stopIdle();
+      // One of the two was idle and has exited; the other is running the slow task.
+      expect(exited).toHaveLength(1);
+      const done = await slow;
+      expect(done.echo).toBe(3);
+      expect(exited).not.toContain(done.threadId);
+      await pool.stopIdle();
+      expect(exited.sort()).toEqual([a.threadId, b.threadId].sort());
+      // A later task gets a fresh worker.
+      const later = await pool.run<{ echo: number; threadId: number }>({ n: 4 });
+      expect(later.echo).toBe(4);
+      expect([a.threadId, b.threadId]).not.toContain(later.threadId);
+    } finally {
+      process.off('worker', onWorker);
+      await pool.close();
+    }
   });
 });
