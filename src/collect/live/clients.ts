@@ -5,30 +5,9 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3TablesClient } from '@aws-sdk/client-s3tables';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { AuthScheme, AwsCredentialIdentityProvider, RequestSigner } from '@aws-sdk/types';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { ResolvedLiveOptions } from './options.js';
 import { directoryListShapeCheck } from './directory-list-shape.js';
-
-type SignerProvider = (authScheme?: AuthScheme) => Promise<RequestSigner>;
-
-/**
- * One request signer per client instead of one per call. The SDK's default \`signer\` makes a new SigV4
- * signer on every call (a copy of the whole client config, some 70 settings, then the signer object):
- * 12 % of a live run's SDK CPU. What it makes never changes after the first call, which fixes the
- * config's signing region and service; each call's own region and service go to sign() itself. So the
- * SDK's own function makes the signer once, on the first call, and every later call takes that one
- * (a first attempt that fails is not kept: the next call asks again).
- */
-export function oneSignerPerClient<C extends { config: { signer: SignerProvider } }>(client: C): C {
-  const make = client.config.signer;
-  let made: Promise<RequestSigner> | undefined;
-  client.config.signer = (authScheme) =>
-    (made ??= make(authScheme).catch((err: unknown) => {
-      made = undefined;
-      throw err;
-    }));
-  return client;
-}
 
 /** Settings every client shares: adaptive retry with bounded attempts, a timeout per attempt. */
 function commonConfig(
@@ -61,19 +40,17 @@ export function s3ClientFor(
   credentials: AwsCredentialIdentityProvider,
   extra: { followRegionRedirects?: boolean } = {},
 ): S3Client {
-  return oneSignerPerClient(
-    new S3Client({
-      ...commonConfig(opts, region, credentials, opts.limits.s3 + 2),
-      forcePathStyle: opts.forcePathStyle,
-      // Redirects are handled by the live source so the record names the bucket's real region.
-      followRegionRedirects: extra.followRegionRedirects ?? false,
-      // The SDK's redirect swaps the client's region while a call is redirected: with the handler chain
-      // cached, a redirected call that failed left every later call of the client signed for that region.
-      ...(extra.followRegionRedirects ? { cacheMiddleware: false } : {}),
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    }),
-  );
+  return new S3Client({
+    ...commonConfig(opts, region, credentials, opts.limits.s3 + 2),
+    forcePathStyle: opts.forcePathStyle,
+    // Redirects are handled by the live source so the record names the bucket's real region.
+    followRegionRedirects: extra.followRegionRedirects ?? false,
+    // The SDK's redirect swaps the client's region while a call is redirected: with the handler chain
+    // cached, a redirected call that failed left every later call of the client signed for that region.
+    ...(extra.followRegionRedirects ? { cacheMiddleware: false } : {}),
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
 }
 
 export function kmsClientFor(
@@ -81,7 +58,7 @@ export function kmsClientFor(
   region: string,
   credentials: AwsCredentialIdentityProvider,
 ): KMSClient {
-  return oneSignerPerClient(new KMSClient(commonConfig(opts, region, credentials, opts.limits.kms + 2)));
+  return new KMSClient(commonConfig(opts, region, credentials, opts.limits.kms + 2));
 }
 
 function configClientFor(
@@ -89,7 +66,7 @@ function configClientFor(
   region: string,
   credentials: AwsCredentialIdentityProvider,
 ): ConfigServiceClient {
-  return oneSignerPerClient(new ConfigServiceClient(commonConfig(opts, region, credentials, opts.limits.config + 2)));
+  return new ConfigServiceClient(commonConfig(opts, region, credentials, opts.limits.config + 2));
 }
 
 export function cloudTrailClientFor(
@@ -97,7 +74,7 @@ export function cloudTrailClientFor(
   region: string,
   credentials: AwsCredentialIdentityProvider,
 ): CloudTrailClient {
-  return oneSignerPerClient(new CloudTrailClient(commonConfig(opts, region, credentials, 2)));
+  return new CloudTrailClient(commonConfig(opts, region, credentials, 2));
 }
 
 export function stsClientFor(
@@ -105,7 +82,7 @@ export function stsClientFor(
   region: string,
   credentials: AwsCredentialIdentityProvider,
 ): STSClient {
-  return oneSignerPerClient(new STSClient(commonConfig(opts, region, credentials, opts.limits.sts + 2)));
+  return new STSClient(commonConfig(opts, region, credentials, opts.limits.sts + 2));
 }
 
 type Service = 's3' | 's3express' | 's3tables' | 'kms' | 'config' | 'cloudtrail';
@@ -149,16 +126,16 @@ export class RegionalClients {
         responseChecksumValidation: 'WHEN_REQUIRED',
       });
       client.middlewareStack.use(directoryListShapeCheck());
-      return oneSignerPerClient(client);
+      return client;
     });
   }
 
   /** S3 Tables (s3tables.<region>.amazonaws.com, REST-JSON); its calls share the S3 limits. */
   s3tables(region: string): S3TablesClient {
-    return this.get('s3tables', region, () =>
-      oneSignerPerClient(
-        new S3TablesClient(commonConfig(this.opts, region, this.credentials, this.opts.limits.s3 + 2)),
-      ),
+    return this.get(
+      's3tables',
+      region,
+      () => new S3TablesClient(commonConfig(this.opts, region, this.credentials, this.opts.limits.s3 + 2)),
     );
   }
 
@@ -186,5 +163,5 @@ export function athenaClientFor(
   region: string,
   credentials: AwsCredentialIdentityProvider,
 ): AthenaClient {
-  return oneSignerPerClient(new AthenaClient(commonConfig(opts, region, credentials, 4)));
+  return new AthenaClient(commonConfig(opts, region, credentials, 4));
 }
