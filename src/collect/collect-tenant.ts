@@ -9,7 +9,7 @@ import { listedBucketRegions } from '../evidence/listed-region.js';
 import { hashTree } from '../util/hash.js';
 import { copyWith } from '../util/copy-with.js';
 import { parseKeyReference } from './key-reference.js';
-import { KeyReads } from './key-reads.js';
+import { KeyReads, type KeyRead } from './key-reads.js';
 import { DEFAULT_WORK } from './live/options.js';
 import { collectTableBuckets } from './table-buckets.js';
 import { collectDirectoryBuckets } from './directory-buckets.js';
@@ -85,6 +85,8 @@ export interface CollectTenantArgs {
   missingAccounts?: Array<{ account: string; message: string }>;
   /** Told of each bucket as soon as it is selected (so later phases can start reading it). */
   onBucketSelected?: (bucket: { account: string; name: string; region?: string }) => void;
+  /** Told of each key reference as soon as its key is read (so later phases can start reading it). */
+  onKeyRead?: (key: KeyRead) => void;
 }
 
 /** Collects every piece of S3/KMS evidence for one tenant and writes it to the evidence folder. */
@@ -101,7 +103,13 @@ export async function collectTenant(args: CollectTenantArgs): Promise<TenantEvid
     ...(args.bucketConcurrency ? { buckets: args.bucketConcurrency } : {}),
   };
   // Keys are read while buckets still are: each as soon as a bucket (or the config) names it.
-  const keyReads = new KeyReads(sourceByAccount, writer, work.keys, (p) => args.onProgress?.({ phase: 'keys', ...p }));
+  const keyReads = new KeyReads(
+    sourceByAccount,
+    writer,
+    work.keys,
+    (p) => args.onProgress?.({ phase: 'keys', ...p }),
+    args.onKeyRead,
+  );
   for (const arn of tenant.kmsKeys) {
     const ref = parseKeyReference(arn);
     keyReads.want(arn, ref.account ?? tenant.accounts[0]!.id, ref.region ?? 'us-east-1', 'config');

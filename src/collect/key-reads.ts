@@ -18,6 +18,9 @@ const KEY_FILE: Record<KeyOperation | KeyExtraOperation, string> = {
   ListResourceTags: 'list-resource-tags.json',
 };
 
+/** A wanted reference as read: its key's account, region and DescribeKey record. */
+export type KeyRead = Pick<KeyEvidence, 'reference' | 'account' | 'region' | 'describe'>;
+
 /** One key as read: the records every reference that resolves to it shares. */
 type KeyRecords = Pick<KeyEvidence, 'describe' | 'rotation' | 'policy' | 'extra'>;
 
@@ -53,6 +56,8 @@ export class KeyReads {
     private readonly writer: EvidenceWriter,
     concurrency: number,
     private readonly onRead?: (p: { account: string; done: number; total: number }) => void,
+    /** Told of each wanted reference once its key is read (what a later phase can start reading by). */
+    private readonly onKeyRead?: (key: KeyRead) => void,
   ) {
     this.limit = pLimit(concurrency);
   }
@@ -68,7 +73,12 @@ export class KeyReads {
       const w = { reference, account: owner, via: account, region: keyRegion, referencedBy: new Set<string>() };
       const read = this.resolveAndRead(w);
       // Failures (a folder that cannot be written) surface when the keys are gathered, not before.
-      read.catch(() => undefined);
+      read.then(
+        (records) => {
+          if (records) this.onKeyRead?.({ reference, account: owner, region: keyRegion, describe: records.describe });
+        },
+        () => undefined,
+      );
       entry = { ...w, read };
       this.wanted.set(id, entry);
     }

@@ -21,7 +21,7 @@ import { collectLogs, type KmsEventLookupFn } from './collect-logs.js';
 import { collectGovernance } from './collect-governance.js';
 import { collectAwsConfigEvidence, historyWindow } from './collect-aws-config.js';
 import { prefetchingConfigSource, type PrefetchingConfigSource } from '../collect/aws-config/prefetching-source.js';
-import type { AwsConfigSource } from '../collect/aws-config/index.js';
+import { configKeyId, type AwsConfigSource } from '../collect/aws-config/index.js';
 import { writeAwsConfigEvidence } from '../evidence/aws-config-evidence.js';
 import { writeGovernanceEvidence } from '../evidence/governance-evidence.js';
 import { writeLogEvidence } from '../evidence/log-evidence.js';
@@ -371,6 +371,13 @@ export async function collectTenantEvidence(
         const regions = tenant.accounts.find((a) => a.id === b.account)?.regions ?? [];
         if (b.region && regions.includes(b.region))
           liveConfig?.find((c) => c.account === b.account)?.prefetchBucket(b.region, b.name);
+      },
+      onKeyRead: (k) => {
+        // Likewise each key's, by the id the AWS Config phase reads it by, in its account's configured regions.
+        const regions = tenant.accounts.find((a) => a.id === k.account)?.regions ?? [];
+        const keyId = configKeyId(k);
+        if (keyId && regions.includes(k.region))
+          liveConfig?.find((c) => c.account === k.account)?.prefetchKey(k.region, keyId);
       },
       onPhaseTime: (phase, ms) => {
         clock.add(phase === 'buckets' ? 'collectBuckets' : phase === 'keys' ? 'collectKeys' : 'collectInventory', ms);

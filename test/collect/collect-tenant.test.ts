@@ -1,5 +1,7 @@
 /** collectTenant's key reads, over the wire: every key is read once, however many ways it is named. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configKeyId } from '../../src/collect/aws-config/index.js';
+import type { KeyRead } from '../../src/collect/key-reads.js';
 import { collectLive, tenant, type LiveRun } from '../support/fake-aws/harness.js';
 import { startFakeAws, type FakeAws } from '../support/fake-aws/index.js';
 
@@ -10,6 +12,7 @@ const OTHER = '9999bbbb-1111-4222-8333-444455556666';
 
 let fake: FakeAws;
 let run: LiveRun;
+const keysRead: KeyRead[] = [];
 
 beforeAll(async () => {
   fake = await startFakeAws({
@@ -40,7 +43,7 @@ beforeAll(async () => {
     ],
     latencyMs: 5,
   });
-  run = await collectLive(fake, tenant({ id: 'keys', accounts: [{ id: A }] }));
+  run = await collectLive(fake, tenant({ id: 'keys', accounts: [{ id: A }] }), { onKeyRead: (k) => keysRead.push(k) });
 });
 afterAll(async () => {
   await run?.cleanup();
@@ -90,5 +93,28 @@ describe('key reads', () => {
       `evidence/accounts/${A}/kms/us-east-1/list-aliases.json`,
     ]);
     expect(fake.recorder.calls.filter((c) => c.operation === 'ListAliases')).toHaveLength(2);
+  });
+
+  it('tells of each reference once its key is read, by the key id AWS Config records it under', () => {
+    // Six references (the key four ways in eu-west-1, once in us-east-1, the other key), each told once,
+    // before collection ends: the AWS Config phase's history reads can start from here.
+    expect(
+      keysRead
+        .map((k) => [k.reference, k.account, k.region, k.describe.file, configKeyId(k)])
+        .sort((a, b) => `${a[2]} ${a[0]}`.localeCompare(`${b[2]} ${b[0]}`)),
+    ).toEqual([
+      [KEY, A, 'eu-west-1', `evidence/accounts/${A}/kms/eu-west-1/${KEY}/describe-key.json`, KEY],
+      [OTHER, A, 'eu-west-1', `evidence/accounts/${A}/kms/eu-west-1/${OTHER}/describe-key.json`, OTHER],
+      ['alias/data', A, 'eu-west-1', `evidence/accounts/${A}/kms/eu-west-1/${KEY}/describe-key.json`, KEY],
+      [
+        `arn:aws:kms:eu-west-1:${A}:alias/data`,
+        A,
+        'eu-west-1',
+        `evidence/accounts/${A}/kms/eu-west-1/${KEY}/describe-key.json`,
+        KEY,
+      ],
+      [ARN, A, 'eu-west-1', `evidence/accounts/${A}/kms/eu-west-1/${KEY}/describe-key.json`, KEY],
+      [KEY, A, 'us-east-1', `evidence/accounts/${A}/kms/us-east-1/${KEY}/describe-key.json`, KEY],
+    ]);
   });
 });

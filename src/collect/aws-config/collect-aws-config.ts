@@ -55,7 +55,7 @@ function rulesToRead(rules: DescribeConfigRulesOutput, extraRules: readonly stri
 }
 
 /** The key id AWS Config records a key under: from DescribeKey, else from a key id or key ARN reference. */
-function keyIdOf(k: Pick<KeyEvidence, 'reference' | 'describe'>): string | undefined {
+export function configKeyId(k: Pick<KeyEvidence, 'reference' | 'describe'>): string | undefined {
   if (k.describe.outcome === 'ok') {
     const id = k.describe.response.KeyMetadata?.KeyId;
     if (id) return id;
@@ -78,7 +78,7 @@ function historyTargets(
   const buckets = args.buckets.filter((b) => b.account === account && b.region === region).map((b) => b.name);
   const keys = args.keys
     .filter((k) => k.account === account && k.region === region)
-    .map(keyIdOf)
+    .map(configKeyId)
     .filter((id): id is string => id !== undefined);
   return [
     ...[...new Set(buckets)].sort().map((resourceId): HistoryTarget => ({ resourceType: BUCKET_TYPE, resourceId })),

@@ -1,7 +1,9 @@
 import type { EvidenceRecord } from '../../evidence/record.js';
 import {
   BUCKET_TYPE,
+  KEY_TYPE,
   type GetResourceConfigHistoryOutput,
+  type HistoryResourceType,
   type HistoryWindow,
 } from '../../evidence/aws-config-shapes.js';
 import { hasNoRecorder } from '../../evidence/aws-config-no-recorder.js';
@@ -15,10 +17,12 @@ export interface PrefetchingConfigSource extends AwsConfigSource {
    * same question and is given this answer: the call is made once, and nothing is written until then.
    */
   prefetchBucket(region: string, bucket: string): void;
+  /** The same for a KMS key, by the key id the AWS Config phase asks for (see `configKeyId`). */
+  prefetchKey(region: string, keyId: string): void;
 }
 
 /**
- * Wraps a source so that a bucket's history can be read while the buckets are still being read (the
+ * Wraps a source so that a bucket's (or a key's) history can be read while the buckets are still being read (the
  * history calls are latency, the bucket reads are CPU, so they overlap well). DescribeConfigurationRecorders
  * and the period's GetResourceConfigHistory are asked once per region and resource; every other call
  * goes straight through. Only the history over `window` is shared.
@@ -30,6 +34,16 @@ export function prefetchingConfigSource(source: AwsConfigSource, window: History
     let r = recorders.get(region);
     if (!r) recorders.set(region, (r = source.describeRecorders(region)));
     return r;
+  };
+  const prefetch = (region: string, type: HistoryResourceType, id: string) => {
+    const key = `${region}|${type}|${id}`;
+    if (histories.has(key)) return;
+    const read = describeRecorders(region).then((rec) =>
+      hasNoRecorder(rec) ? undefined : source.resourceHistory(region, type, id, window),
+    );
+    // A failure surfaces when the phase asks for this history; one never asked for is not reported.
+    read.catch(() => undefined);
+    histories.set(key, read);
   };
   const sameWindow = (w: HistoryWindow) => w.earlierTime === window.earlierTime && w.laterTime === window.laterTime;
   return {
@@ -50,15 +64,7 @@ export function prefetchingConfigSource(source: AwsConfigSource, window: History
       }
       return source.resourceHistory(region, type, id, w);
     },
-    prefetchBucket(region, bucket) {
-      const key = `${region}|${BUCKET_TYPE}|${bucket}`;
-      if (histories.has(key)) return;
-      const read = describeRecorders(region).then((rec) =>
-        hasNoRecorder(rec) ? undefined : source.resourceHistory(region, BUCKET_TYPE, bucket, window),
-      );
-      // A failure surfaces when the phase asks for this history; one never asked for is not reported.
-      read.catch(() => undefined);
-      histories.set(key, read);
-    },
+    prefetchBucket: (region, bucket) => prefetch(region, BUCKET_TYPE, bucket),
+    prefetchKey: (region, keyId) => prefetch(region, KEY_TYPE, keyId),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * A bucket's AWS Config history read ahead, over the wire: started before the AWS Config phase, asked
+ * A bucket's (and a key's) AWS Config history read ahead, over the wire: started before the AWS Config phase, asked
  * once, handed to the phase, and never asked in a region without a recorder.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,6 +15,7 @@ import { tenant, testOptions } from '../../support/fake-aws/harness.js';
 import { startFakeAws, type FakeAws } from '../../support/fake-aws/index.js';
 
 const A = '111111111111';
+const KEY = '0000aaaa-1111-4222-8333-444455556666';
 const WINDOW = { earlierTime: '2026-10-01T00:00:00Z', laterTime: '2026-11-01T00:00:00Z' };
 
 let fake: FakeAws;
@@ -56,6 +57,7 @@ beforeAll(async () => {
             resourceId: 'quiet',
             captureTime: '2026-08-02T00:00:00Z',
           },
+          { region: 'eu-west-1', resourceType: 'AWS::KMS::Key', resourceId: KEY, captureTime: '2026-10-20T00:00:00Z' },
         ],
       },
     ],
@@ -69,7 +71,10 @@ beforeAll(async () => {
     source.prefetchBucket('eu-west-1', 'quiet');
     source.prefetchBucket('eu-west-1', 'quiet'); // twice: asked once
     source.prefetchBucket('us-east-1', 'unrecorded');
-    for (let i = 0; i < 200 && sent('GetResourceConfigHistory').length < 2; i++)
+    source.prefetchKey('eu-west-1', KEY);
+    source.prefetchKey('eu-west-1', KEY); // twice: asked once
+    source.prefetchKey('us-east-1', KEY); // no recorder there: not asked
+    for (let i = 0; i < 200 && sent('GetResourceConfigHistory').length < 3; i++)
       await new Promise((r) => setTimeout(r, 10));
     before = sent('GetResourceConfigHistory');
     ev = await collectAwsConfig({
@@ -80,7 +85,25 @@ beforeAll(async () => {
         { name: 'quiet', account: A, region: 'eu-west-1' },
         { name: 'unrecorded', account: A, region: 'us-east-1' },
       ],
-      keys: [],
+      // Named by its alias: the phase reads the history of the key id DescribeKey gave, the one read ahead.
+      keys: [
+        {
+          reference: 'alias/data',
+          account: A,
+          region: 'eu-west-1',
+          describe: {
+            file: `evidence/accounts/${A}/kms/eu-west-1/${KEY}/describe-key.json`,
+            operation: 'kms:DescribeKey',
+            parameters: { KeyId: KEY },
+            account: A,
+            region: 'eu-west-1',
+            collectedAt: '2026-11-02T08:00:00Z',
+            source: 'live',
+            outcome: 'ok',
+            response: { KeyMetadata: { KeyId: KEY } },
+          },
+        },
+      ],
       sources: [source],
       notCollected: [],
       writer: new EvidenceWriter(dir),
@@ -97,13 +120,14 @@ afterAll(async () => {
 
 describe('history read ahead', () => {
   it('starts the period history reads before the AWS Config phase, where a recorder records', () => {
-    expect(before).toEqual(['eu-west-1', 'eu-west-1']);
+    expect(before).toEqual(['eu-west-1', 'eu-west-1', 'eu-west-1']);
   });
 
   it('asks each region for its recorders and each bucket for its period once; the state before only for the changed one', () => {
     expect(sent('DescribeConfigurationRecorders').sort()).toEqual(['eu-west-1', 'us-east-1']);
-    // changed: its period and the state before it; quiet: its period; unrecorded: nothing (no recorder there).
-    expect(sent('GetResourceConfigHistory')).toEqual(['eu-west-1', 'eu-west-1', 'eu-west-1']);
+    // changed: its period and the state before it; quiet: its period; unrecorded: nothing (no recorder there);
+    // the key: its period and the state before it.
+    expect(sent('GetResourceConfigHistory')).toEqual(['eu-west-1', 'eu-west-1', 'eu-west-1', 'eu-west-1', 'eu-west-1']);
   });
 
   it('hands the answers read ahead to the phase, filed like any other', () => {
@@ -117,7 +141,11 @@ describe('history read ahead', () => {
     ).toEqual([
       ['changed', 1, 'ok'],
       ['quiet', 0, undefined],
+      [KEY, 1, 'ok'],
     ]);
+    expect(eu.history[2]!.record.file).toBe(
+      `evidence/aws-config/${A}/eu-west-1/get-resource-config-history/AWS_KMS_Key/${KEY}.json`,
+    );
     expect(eu.history[0]!.record.file).toBe(
       `evidence/aws-config/${A}/eu-west-1/get-resource-config-history/AWS_S3_Bucket/changed.json`,
     );

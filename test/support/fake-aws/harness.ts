@@ -1,4 +1,5 @@
 /** Runs a full live collection (liveSources + collectTenant) against the fake endpoint. */
+import type { KeyRead } from '../../../src/collect/key-reads.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,9 +58,10 @@ export async function collectLive(
     bucketConcurrency?: number;
     awsConfig?: boolean;
     kmsLookup?: boolean;
+    onKeyRead?: (key: KeyRead) => void;
   } = {},
 ): Promise<LiveRun> {
-  const { readInventory, bucketConcurrency, awsConfig: withConfig, kmsLookup, ...liveOver } = over;
+  const { readInventory, bucketConcurrency, awsConfig: withConfig, kmsLookup, onKeyRead, ...liveOver } = over;
   const setup = await liveSources(config, testOptions(fake, liveOver));
   const dir = await mkdtemp(path.join(os.tmpdir(), 's3e-live-'));
   const progress: CollectProgress[] = [];
@@ -81,6 +83,7 @@ export async function collectLive(
       missingAccounts: setup.problems,
       ...(bucketConcurrency ? { bucketConcurrency } : {}),
       onProgress: (p) => progress.push(p),
+      ...(onKeyRead ? { onKeyRead } : {}),
     });
     const period = periodFor('2026-10', 'UTC');
     const awsConfig = withConfig
