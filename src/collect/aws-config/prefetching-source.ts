@@ -24,12 +24,13 @@ export interface PrefetchingConfigSource extends AwsConfigSource {
 /**
  * Wraps a source so that a bucket's (or a key's) history can be read while the buckets are still being read (the
  * history calls are latency, the bucket reads are CPU, so they overlap well). DescribeConfigurationRecorders
- * and the period's GetResourceConfigHistory are asked once per region and resource; every other call
+ * and the period's GetResourceConfigHistory (with the state before it, when the period holds changes) are asked once per region and resource; every other call
  * goes straight through. Only the history over `window` is shared.
  */
 export function prefetchingConfigSource(source: AwsConfigSource, window: HistoryWindow): PrefetchingConfigSource {
   const recorders = new Map<string, ReturnType<AwsConfigSource['describeRecorders']>>();
   const histories = new Map<string, Promise<EvidenceRecord<GetResourceConfigHistoryOutput> | undefined>>();
+  const befores = new Map<string, ReturnType<AwsConfigSource['stateBefore']>>();
   const describeRecorders: AwsConfigSource['describeRecorders'] = (region) => {
     let r = recorders.get(region);
     if (!r) recorders.set(region, (r = source.describeRecorders(region)));
@@ -44,6 +45,16 @@ export function prefetchingConfigSource(source: AwsConfigSource, window: History
     // A failure surfaces when the phase asks for this history; one never asked for is not reported.
     read.catch(() => undefined);
     histories.set(key, read);
+    // A history of changes in the period: the phase asks next for the state before it (as collectRegion does).
+    void read.then(
+      (r) => {
+        if (r?.outcome !== 'ok' || (r.response.configurationItems ?? []).length === 0) return;
+        const before = source.stateBefore(region, type, id, window.earlierTime);
+        before.catch(() => undefined);
+        befores.set(key, before);
+      },
+      () => undefined,
+    );
   };
   const sameWindow = (w: HistoryWindow) => w.earlierTime === window.earlierTime && w.laterTime === window.laterTime;
   return {
@@ -53,7 +64,13 @@ export function prefetchingConfigSource(source: AwsConfigSource, window: History
     describeRecorderStatus: (region) => source.describeRecorderStatus(region),
     describeRules: (region) => source.describeRules(region),
     complianceDetails: (region, rule) => source.complianceDetails(region, rule),
-    stateBefore: (region, type, id, time) => source.stateBefore(region, type, id, time),
+    stateBefore: (region, type, id, time) => {
+      const key = `${region}|${type}|${id}`;
+      const held = time === window.earlierTime ? befores.get(key) : undefined;
+      if (!held) return source.stateBefore(region, type, id, time);
+      befores.delete(key);
+      return held;
+    },
     resourceHistory: (region, type, id, w) => {
       if (!sameWindow(w)) return source.resourceHistory(region, type, id, w);
       const key = `${region}|${type}|${id}`;

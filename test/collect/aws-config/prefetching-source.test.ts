@@ -74,7 +74,7 @@ beforeAll(async () => {
     source.prefetchKey('eu-west-1', KEY);
     source.prefetchKey('eu-west-1', KEY); // twice: asked once
     source.prefetchKey('us-east-1', KEY); // no recorder there: not asked
-    for (let i = 0; i < 200 && sent('GetResourceConfigHistory').length < 3; i++)
+    for (let i = 0; i < 200 && sent('GetResourceConfigHistory').length < 5; i++)
       await new Promise((r) => setTimeout(r, 10));
     before = sent('GetResourceConfigHistory');
     ev = await collectAwsConfig({
@@ -119,8 +119,9 @@ afterAll(async () => {
 });
 
 describe('history read ahead', () => {
-  it('starts the period history reads before the AWS Config phase, where a recorder records', () => {
-    expect(before).toEqual(['eu-west-1', 'eu-west-1', 'eu-west-1']);
+  it('starts the period history reads, and the state before a period of changes, before the AWS Config phase, where a recorder records', () => {
+    // changed, quiet and the key's period; the state before the period of changed and of the key, which changed in it.
+    expect(before).toEqual(['eu-west-1', 'eu-west-1', 'eu-west-1', 'eu-west-1', 'eu-west-1']);
   });
 
   it('asks each region for its recorders and each bucket for its period once; the state before only for the changed one', () => {
