@@ -7,6 +7,7 @@ import { DEFAULT_INVENTORY_MAX_DAYS_AFTER_PERIOD, type Config, type TenantConfig
 import { collectTenant, type CollectProgress, type InventoryReader } from '../collect/collect-tenant.js';
 import { collectInventory } from '../collect/inventory/collect-inventory.js';
 import { stopIdleScanWorkers } from '../collect/workers/pool.js';
+import { stopIdleFileThread } from '../util/background-files.js';
 import { reportWindow } from '../collect/inventory/report-window.js';
 import { offlineAccountSource, readExportInfo } from '../collect/offline/offline-source.js';
 import type { AccountSource } from '../collect/source.js';
@@ -175,8 +176,10 @@ export async function runTenant(args: RunTenantArgs): Promise<TenantRunResult> {
         }
       : undefined;
     const written = await collectTenantEvidence(runArgs, staging, clock, resume);
-    // The scans are over for this tenant: their idle workers go now, not beside the workbook thread.
+    // The scans are over for this tenant: their idle workers go now, not beside the workbook thread,
+    // and so does the thread that wrote the evidence files (the rest is written from this thread).
     await stopIdleScanWorkers();
+    await stopIdleFileThread();
     emit({ phase: 'analyze', state: 'start' });
     let rendered = false;
     const packet = await analyzeFolder(staging, {

@@ -110,6 +110,24 @@ export class ThreadFileSink implements FileSink {
     if (this.sent.size === 0) this.worker?.unref();
   }
 
+  /** Whether the thread is up (started by a write, not yet stopped). */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /**
+   * Stops the thread when no write is waiting, queued or out; resolves once it has exited. A write
+   * after it starts a new thread. A run's collection writes thousands of files through it, and its
+   * heap and buffers stayed beside the analysis and render, which write none of their own here.
+   */
+  async stopIdle(): Promise<void> {
+    const worker = this.worker;
+    if (!worker || this.sent.size > 0 || this.queued.length > 0) return;
+    // Out of the sink first: its exit is then not a failure of any write.
+    this.worker = undefined;
+    await worker.terminate();
+  }
+
   /** The thread failed as a whole: every write not yet answered fails with it, and the next write starts a new thread. */
   private fail(worker: Worker, err: Error): void {
     if (worker !== this.worker) return;
@@ -121,6 +139,11 @@ export class ThreadFileSink implements FileSink {
 }
 
 let shared: ThreadFileSink | undefined;
+
+/** Stops the process's file-writing thread if it is idle (see ThreadFileSink.stopIdle). */
+export async function stopIdleFileThread(): Promise<void> {
+  await shared?.stopIdle();
+}
 
 /** The process's one file-writing thread. */
 export function threadFileSink(): FileSink {

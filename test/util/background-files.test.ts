@@ -53,4 +53,39 @@ describe('ThreadFileSink', () => {
     await Promise.all([sink.write(file, 'first', dir), sink.write(file, 'second')]);
     expect(await readFile(file, 'utf8')).toBe('second');
   });
+
+  it('stops an idle thread, and a later write starts a new one', async () => {
+    const sink = new ThreadFileSink();
+    expect(sink.running).toBe(false);
+    await Promise.all(Array.from({ length: 50 }, (_, i) => sink.write(path.join(dir, `a${i}.json`), `${i}`)));
+    expect(sink.running).toBe(true);
+    await sink.stopIdle();
+    expect(sink.running).toBe(false);
+    // Stopped on purpose: no write fails with the thread's exit, and the next write is made by a new thread.
+    await sink.write(path.join(dir, 'after.json'), 'after');
+    expect(sink.running).toBe(true);
+    expect(await readFile(path.join(dir, 'after.json'), 'utf8')).toBe('after');
+    expect(await readFile(path.join(dir, 'a49.json'), 'utf8')).toBe('49');
+    await sink.stopIdle();
+  });
+
+  it('does not stop a thread with writes queued or out: they are written', async () => {
+    const sink = new ThreadFileSink();
+    await sink.write(path.join(dir, 'first.json'), 'first');
+    // Queued in this turn, sent at the next: stopIdle now leaves the thread for them.
+    const queued = Array.from({ length: 20 }, (_, i) => sink.write(path.join(dir, `q${i}.json`), `q${i}`));
+    await sink.stopIdle();
+    expect(sink.running).toBe(true);
+    await Promise.all(queued);
+    expect(await readFile(path.join(dir, 'q19.json'), 'utf8')).toBe('q19');
+    // Out to the thread (sent, not yet answered): still not stopped.
+    const out = sink.write(path.join(dir, 'out.json'), 'out');
+    await new Promise((resolve) => setImmediate(resolve));
+    await sink.stopIdle();
+    expect(sink.running).toBe(true);
+    await out;
+    expect(await readFile(path.join(dir, 'out.json'), 'utf8')).toBe('out');
+    await sink.stopIdle();
+    expect(sink.running).toBe(false);
+  });
 });
