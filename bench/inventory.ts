@@ -37,11 +37,13 @@ export interface InventoryBenchResult {
   files: number;
   compressedBytes: number;
   rounds: number;
+  /** os.availableParallelism() of this machine: the cores the ceilings below are worked out for. */
+  cores: number;
   /** os.loadavg() (1, 5, 15 minutes) before and after: the machine is shared. */
   loadAverage: { before: number[]; after: number[] };
   /** Absent when only the Parquet part ran. */
   csv?: {
-    /** Node's own gunzip (zlib streams, one file after another) of the same files, output discarded: the floor. */
+    /** Node's own gunzip (zlib streams, 1 MiB reads and chunks, one file after another) of the same files, output discarded: the floor. */
     nodeGunzip: Timed;
     /** `gzip -dc` over the same files, output discarded. */
     gzip: Timed;
@@ -53,6 +55,13 @@ export interface InventoryBenchResult {
     ratioTwoWorkersToNodeGunzip: number;
     ratioTwoWorkersToGzip: number;
     rowsPerSecondTwoWorkers: number;
+    /** Median CPU (user + system, all threads) of the two-worker read, in seconds. */
+    cpuSecondsTwoWorkers: number;
+    /**
+     * nodeGunzip / (cpuSecondsTwoWorkers / cores): the ratio to the floor that the two-worker read could
+     * reach at best on this machine, were its CPU spread over every core with no wait.
+     */
+    ceilingTwoWorkersToNodeGunzip: number;
   };
   parquet: {
     compressedBytes: number;
@@ -68,6 +77,10 @@ export interface InventoryBenchResult {
     md5sum: Timed;
     rowsPerSecondTwoWorkers: number;
     rowsPerSecondDuckdb: number;
+    /** Median CPU (user + system, all threads) of the two-worker read, in seconds. */
+    cpuSecondsTwoWorkers: number;
+    /** duckdb / (cpuSecondsTwoWorkers / cores): the best ratio to DuckDB that CPU allows on this machine. */
+    ceilingTwoWorkersToDuckdb: number;
     /** duckdb / twoWorkers. Aim >= 0.5. */
     ratioTwoWorkersToDuckdb: number;
   };
@@ -135,6 +148,8 @@ export async function benchInventory(
   const before = os.loadavg().map((n) => round(n));
 
   const peakBy: Record<string, number> = {};
+  const cpuBy: Record<string, number[]> = {};
+  const cores = os.availableParallelism();
   const runs: CliRunOnce[] = [];
   // Each read runs in a fresh process (as a user's run would), so its peak RSS is its own and not
   // the generator's or DuckDB's leftovers in this one.
@@ -150,8 +165,9 @@ export async function benchInventory(
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
     const [code] = (await once(child, 'exit')) as [number | null];
     if (code !== 0) throw new Error(`reading ${root} with ${workers} worker(s) exited with ${code}`);
-    const read = JSON.parse(out) as { seconds: number; peakRssMb: number };
+    const read = JSON.parse(out) as { seconds: number; peakRssMb: number; cpuSeconds: number };
     peakBy[name] = Math.max(peakBy[name] ?? 0, read.peakRssMb);
+    (cpuBy[name] ??= []).push(read.cpuSeconds);
     return read.seconds;
   };
 
@@ -210,6 +226,8 @@ export async function benchInventory(
         ratioTwoWorkersToNodeGunzip: round(csv.nodeGunzip.seconds / csv.twoWorkers.seconds),
         ratioTwoWorkersToGzip: round(csv.gzip.seconds / csv.twoWorkers.seconds),
         rowsPerSecondTwoWorkers: Math.round(rows / csv.twoWorkers.seconds),
+        cpuSecondsTwoWorkers: median(cpuBy.csvTwoWorkers!),
+        ceilingTwoWorkersToNodeGunzip: round(csv.nodeGunzip.seconds / (median(cpuBy.csvTwoWorkers!) / cores)),
       },
     };
   };
@@ -218,6 +236,7 @@ export async function benchInventory(
     files,
     compressedBytes,
     rounds,
+    cores,
     ...(opts.parquetOnly ? {} : csvAndRun()),
     loadAverage: { before, after: os.loadavg().map((n) => round(n)) },
     parquet: {
@@ -227,6 +246,8 @@ export async function benchInventory(
       rowsPerSecondTwoWorkers: Math.round(rows / parquet.twoWorkers.seconds),
       rowsPerSecondDuckdb: Math.round(rows / parquet.duckdb.seconds),
       ratioTwoWorkersToDuckdb: round(parquet.duckdb.seconds / parquet.twoWorkers.seconds),
+      cpuSecondsTwoWorkers: median(cpuBy.parquetTwoWorkers!),
+      ceilingTwoWorkersToDuckdb: round(parquet.duckdb.seconds / (median(cpuBy.parquetTwoWorkers!) / cores)),
     },
     peakRssMb: Math.max(...Object.values(peakBy)),
     peakRssMbBy: peakBy,
@@ -240,13 +261,20 @@ function median(values: number[]): number {
 }
 
 /** Node's gunzip of each file in turn (as the reader streams them), output discarded. */
+/**
+ * Node's fastest gunzip of the files measured here: 1 MiB reads (what the reader's own file source
+ * uses) and 1 MiB inflate chunks. With createReadStream's 64 KiB default the same gunzip takes ~1.4x
+ * as long, which made an earlier floor flatter the reader.
+ */
+const FLOOR_BUFFER = 1 << 20;
+
 async function timeNodeGunzip(files: string[]): Promise<number> {
   const started = process.hrtime.bigint();
   let bytes = 0;
   for (const file of files) {
     await pipeline(
-      createReadStream(file),
-      createGunzip({ chunkSize: 256 * 1024 }),
+      createReadStream(file, { highWaterMark: FLOOR_BUFFER }),
+      createGunzip({ chunkSize: FLOOR_BUFFER }),
       async (out: AsyncIterable<Buffer>) => {
         for await (const chunk of out) bytes += chunk.length;
       },
@@ -571,10 +599,15 @@ async function runCliOnce(setup: RunSetup): Promise<CliRunOnce> {
 const READ_FLAG = '--read-report';
 
 /** One read of a generated report in this process: its time and the process's peak RSS (all threads). */
-async function readOnce(root: string, workers: number, rows: number): Promise<{ seconds: number; peakRssMb: number }> {
+async function readOnce(
+  root: string,
+  workers: number,
+  rows: number,
+): Promise<{ seconds: number; peakRssMb: number; cpuSeconds: number }> {
   const pool = createScanPool(workers);
   try {
     const started = process.hrtime.bigint();
+    const cpuBefore = process.cpuUsage();
     const evidence = await collectInventory({
       trees: [localTree(root)],
       bucket: BUCKET,
@@ -587,6 +620,8 @@ async function readOnce(root: string, workers: number, rows: number): Promise<{ 
       workersFromBytes: 0,
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    // The whole process's CPU (every thread: the workers, the libuv pool's inflate).
+    const cpu = process.cpuUsage(cpuBefore);
     if (evidence.status !== 'ok')
       throw new Error(`bench report did not read cleanly: ${JSON.stringify(evidence).slice(0, 2000)}`);
     const counted =
@@ -594,7 +629,11 @@ async function readOnce(root: string, workers: number, rows: number): Promise<{ 
       evidence.deleteMarkers +
       evidence.unknownStatus.objects;
     if (counted !== rows) throw new Error(`counted ${counted} rows, generated ${rows}`);
-    return { seconds: round(seconds), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+    return {
+      seconds: round(seconds),
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      cpuSeconds: round((cpu.user + cpu.system) / 1e6),
+    };
   } finally {
     await pool.close();
   }

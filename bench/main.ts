@@ -99,10 +99,12 @@ if (json) {
     if (c)
       lines.push(
         `  CSV       Node gunzip floor ${fixed(c.nodeGunzip.seconds)} s, gzip -dc ${fixed(c.gzip.seconds)} s; one worker ${fixed(c.oneWorker.seconds)} s = ${fixed(c.ratioOneWorkerToNodeGunzip)}x the floor (aim >= 0.8); two workers ${fixed(c.twoWorkers.seconds)} s = ${fixed(c.ratioTwoWorkersToNodeGunzip)}x the floor (aim >= 1.5), ${fixed(c.ratioTwoWorkersToGzip)}x gzip -dc, ${int(c.rowsPerSecondTwoWorkers)} rows/s`,
+        `            two workers use ${fixed(c.cpuSecondsTwoWorkers)} s of CPU: spread over ${inv.cores} cores with no wait, at most ${fixed(c.ceilingTwoWorkersToNodeGunzip)}x the floor on this machine`,
       );
     lines.push(
       `  Parquet   (${p.compression}) one worker ${fixed(p.oneWorker.seconds)} s, two workers ${fixed(p.twoWorkers.seconds)} s = ${int(p.rowsPerSecondTwoWorkers)} rows/s; DuckDB ${fixed(p.duckdb.seconds)} s = ${int(p.rowsPerSecondDuckdb)} rows/s; ${fixed(p.ratioTwoWorkersToDuckdb)}x DuckDB (aim >= 0.5)`,
       `            the manifest's MD5 check alone (md5sum of the same files, two processes) ${fixed(p.md5sum.seconds)} s: a reader that makes it is at most ${fixed(p.duckdb.seconds / p.md5sum.seconds)}x DuckDB, whose time has no checksum`,
+      `            two workers use ${fixed(p.cpuSecondsTwoWorkers)} s of CPU: spread over ${inv.cores} cores with no wait, at most ${fixed(p.ceilingTwoWorkersToDuckdb)}x DuckDB on this machine`,
     );
     if (run)
       lines.push(

@@ -9,6 +9,9 @@ import { benchScenario, type ScenarioSize } from './scenario.js';
 const scenario = benchScenario(JSON.parse(process.argv[2] ?? '{}') as ScenarioSize);
 const fake = await startFakeAws(scenario);
 const send = (m: unknown) => process.send!(m);
+// The CPU this process spends answering, counted from the last reset: what the run's calls cost the
+// machine beside the run's own CPU.
+let cpuAtReset = process.cpuUsage();
 send({ type: 'ready', endpoint: fake.endpoint });
 process.on('message', (msg: { type: string; ms?: number }) => void answer(msg));
 async function answer(msg: { type: string; ms?: number }): Promise<void> {
@@ -17,9 +20,11 @@ async function answer(msg: { type: string; ms?: number }): Promise<void> {
     send({ type: 'latency' });
   } else if (msg.type === 'reset') {
     fake.recorder.reset();
+    cpuAtReset = process.cpuUsage();
     send({ type: 'reset' });
   } else if (msg.type === 'stats') {
     const r = fake.recorder;
+    const cpu = process.cpuUsage(cpuAtReset);
     const byOperation: Record<string, number> = {};
     for (const c of r.calls)
       byOperation[`${c.service}:${c.operation}`] = (byOperation[`${c.service}:${c.operation}`] ?? 0) + 1;
@@ -29,6 +34,7 @@ async function answer(msg: { type: string; ms?: number }): Promise<void> {
       byOperation,
       maxInFlight: r.maxInFlight,
       maxInFlightBy: r.maxInFlightBy,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
     });
   } else if (msg.type === 'close') {
     await fake.close();

@@ -6,6 +6,8 @@ import type { ScenarioSize } from './scenario.js';
 
 export interface EndpointStats {
   calls: number;
+  /** CPU (user + system) the endpoint's process spent since the last reset. */
+  cpuSeconds: number;
   byOperation: Record<string, number>;
   maxInFlight: Record<string, number>;
   maxInFlightBy: Record<string, number>;
