@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 
 /**
  * A bounded pool of worker threads for the CPU-heavy scans (inventory data files, log files):
- * tasks queue, each worker runs one at a time, results come back in whatever order they finish
+ * tasks queue, each worker runs a set number at a time (ScanPoolSettings), results come back in whatever order they finish
  * and the caller puts them back in file order, so the output never depends on which ran first.
  * Workers are started on first use and, while idle, do not keep the process alive. A worker idle for
  * `idleMs` is stopped, so the memory of a finished scan (each worker's heap and inflate buffers,
@@ -33,19 +33,50 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
-  busy?: Pending;
+  /** The tasks it runs now, by id. */
+  running: Map<number, Pending>;
   idle?: NodeJS.Timeout;
 }
 
-/**
- * A scan worker's young generation (MB). V8's default lets each worker grow ~50 MB of short-lived
- * garbage between collections; the scans keep little alive, so a small one costs about nothing in
- * time and keeps two workers' peak ~40 MB lower (measured on the 5 M-row inventory bench).
- */
-const WORKER_YOUNG_MB = 8;
-
 /** How long a worker may sit idle before it is stopped (a scan's tasks come back to back, far closer). */
 const DEFAULT_IDLE_MS = 300;
+
+/** How a pool's workers are run. */
+export interface ScanPoolSettings {
+  /**
+   * Each worker's young generation (MB). V8's default lets a worker grow ~50 MB of short-lived
+   * garbage between collections; the scans keep little alive, so a small one costs little time and
+   * keeps the workers' peak lower.
+   */
+  youngGenerationMb: number;
+  /** Tasks a worker runs at once. */
+  tasksPerWorker: number;
+}
+
+/**
+ * The settings of each kind of scan, measured on the benches (bench/inventory.ts, bench/logs.ts;
+ * 2 cores, interleaved rounds).
+ *
+ * CSV inventory data files: a task's gunzip runs on the libuv pool while its rows are scanned on the
+ * worker, and with one file at a time the two wait on each other; with two, the worker scans one
+ * file's rows while another inflates (5 M rows, two workers: 3.54 -> 3.29 s median of 4). Each
+ * inflated 256 KiB chunk is memory outside the heap, let go only when the small object holding it is
+ * collected, so the smaller the young generation the fewer dead chunks pile up: 2 MB holds two
+ * workers with two files each at the peak RSS one file each had with 8 MB (184 vs 187 MB; 222 MB
+ * with two files each and 8 MB).
+ *
+ * Parquet data files are read a row group at a time, whole: a second file per worker raised two
+ * workers' peak from ~230 to 282 MB and gained nothing (2.41 vs 2.45 s). Log files: CloudTrail's
+ * JSON keeps more alive per record, and 2 MB made its scan ~10 % slower; two tasks per worker gained
+ * nothing there and raised its peak. Both keep 8 MB and one task.
+ */
+export const SCAN_SETTINGS = {
+  csvInventory: { youngGenerationMb: 2, tasksPerWorker: 2 },
+  parquetInventory: { youngGenerationMb: 8, tasksPerWorker: 1 },
+  logs: { youngGenerationMb: 8, tasksPerWorker: 1 },
+} as const satisfies Record<string, ScanPoolSettings>;
+
+export type ScanKind = keyof typeof SCAN_SETTINGS;
 
 /** The compiled worker entry beside this module (dist/src/collect/workers/scan-worker.js). */
 const SCAN_WORKER_URL = new URL('./scan-worker.js', import.meta.url);
@@ -53,10 +84,12 @@ const SCAN_WORKER_URL = new URL('./scan-worker.js', import.meta.url);
 export function createScanPool(
   size: number,
   workerUrl: URL = SCAN_WORKER_URL,
-  opts: { idleMs?: number } = {},
+  opts: { idleMs?: number } & Partial<ScanPoolSettings> = {},
 ): ScanPool {
   if (!Number.isInteger(size) || size < 1) throw new Error(`a scan pool needs at least one worker, not ${size}`);
   const idleMs = opts.idleMs ?? DEFAULT_IDLE_MS;
+  const perWorker = opts.tasksPerWorker ?? SCAN_SETTINGS.logs.tasksPerWorker;
+  const youngMb = opts.youngGenerationMb ?? SCAN_SETTINGS.logs.youngGenerationMb;
   const slots: Slot[] = [];
   const queue: Pending[] = [];
   let nextId = 1;
@@ -64,25 +97,26 @@ export function createScanPool(
 
   function start(): Slot {
     const slot: Slot = {
-      worker: new Worker(workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } }),
+      worker: new Worker(workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: youngMb } }),
+      running: new Map(),
     };
     slot.worker.unref();
     slot.worker.on('message', (answer: Answer) => {
-      const job = slot.busy;
-      if (!job || job.id !== answer.id) return;
-      slot.busy = undefined;
-      slot.worker.unref();
+      const job = slot.running.get(answer.id);
+      if (!job) return;
+      slot.running.delete(answer.id);
+      if (slot.running.size === 0) slot.worker.unref();
       if (answer.ok) job.resolve(answer.value);
       else job.reject(new Error(answer.error));
       dispatch();
-      if (!slot.busy) retireWhenIdle(slot);
+      if (slot.running.size === 0) retireWhenIdle(slot);
     });
     const fail = (error: Error) => {
-      const job = slot.busy;
-      slot.busy = undefined;
+      const jobs = [...slot.running.values()];
+      slot.running.clear();
       const at = slots.indexOf(slot);
       if (at >= 0) slots.splice(at, 1);
-      job?.reject(new Error(`scan worker stopped: ${error.message}`));
+      for (const job of jobs) job.reject(new Error(`scan worker stopped: ${error.message}`));
       dispatch();
     };
     slot.worker.on('error', fail);
@@ -95,7 +129,7 @@ export function createScanPool(
 
   function retireWhenIdle(slot: Slot): void {
     slot.idle = setTimeout(() => {
-      if (slot.busy || !slots.includes(slot)) return;
+      if (slot.running.size > 0 || !slots.includes(slot)) return;
       // Out of the slots first: its exit is then not a failure.
       slots.splice(slots.indexOf(slot), 1);
       void slot.worker.terminate();
@@ -103,13 +137,23 @@ export function createScanPool(
     slot.idle.unref();
   }
 
+  /** An idle worker, a new one while there is room, else the least busy one with room for another task. */
+  function freeSlot(): Slot | undefined {
+    const idle = slots.find((s) => s.running.size === 0);
+    if (idle) return idle;
+    if (slots.length < size) return start();
+    let best: Slot | undefined;
+    for (const s of slots) if (s.running.size < perWorker && (!best || s.running.size < best.running.size)) best = s;
+    return best;
+  }
+
   function dispatch(): void {
     while (queue.length > 0 && !closed) {
-      const slot = slots.find((s) => !s.busy) ?? (slots.length < size ? start() : undefined);
+      const slot = freeSlot();
       if (!slot) return;
       const job = queue.shift()!;
       clearTimeout(slot.idle);
-      slot.busy = job;
+      slot.running.set(job.id, job);
       slot.worker.ref();
       slot.worker.postMessage({ id: job.id, task: job.task });
     }
@@ -125,7 +169,7 @@ export function createScanPool(
       });
     },
     async stopIdle(): Promise<void> {
-      const idle = slots.filter((s) => !s.busy);
+      const idle = slots.filter((s) => s.running.size === 0);
       for (const slot of idle) {
         clearTimeout(slot.idle);
         // Out of the slots first: its exit is then not a failure.
@@ -139,27 +183,34 @@ export function createScanPool(
       const all = slots.splice(0);
       for (const slot of all) {
         clearTimeout(slot.idle);
-        slot.busy?.reject(new Error('the scan pool is closed'));
+        for (const job of slot.running.values()) job.reject(new Error('the scan pool is closed'));
+        slot.running.clear();
       }
       await Promise.all(all.map((s) => s.worker.terminate()));
     },
   };
 }
 
-let shared: ScanPool | null | undefined;
+const shared = new Map<ScanKind, ScanPool | null>();
 
 /**
- * The process's pool: S3_EVIDENCE_SCAN_WORKERS workers, by default one per core up to 4. None when
- * the compiled worker is not there (the sources run without a build, as under the test runner):
- * the scans then run on the main thread, with the same results.
+ * The process's pool for one kind of scan (SCAN_SETTINGS): S3_EVIDENCE_SCAN_WORKERS workers, by
+ * default one per core up to 4. The kinds' scans run one after another, and a pool's idle workers
+ * stop, so two pools never hold more workers than one would. None when the compiled worker is not
+ * there (the sources run without a build, as under the test runner): the scans then run on the main
+ * thread, with the same results.
  */
-export function sharedScanPool(): ScanPool | undefined {
-  if (shared === undefined) {
+export function sharedScanPool(kind: ScanKind): ScanPool | undefined {
+  let pool = shared.get(kind);
+  if (pool === undefined) {
     const fromEnv = Number(process.env.S3_EVIDENCE_SCAN_WORKERS);
     const size = Number.isInteger(fromEnv) && fromEnv >= 1 ? fromEnv : Math.min(4, os.availableParallelism());
-    shared = existsSync(fileURLToPath(SCAN_WORKER_URL)) ? createScanPool(size) : null;
+    pool = existsSync(fileURLToPath(SCAN_WORKER_URL))
+      ? createScanPool(size, SCAN_WORKER_URL, SCAN_SETTINGS[kind])
+      : null;
+    shared.set(kind, pool);
   }
-  return shared ?? undefined;
+  return pool ?? undefined;
 }
 
 /**
@@ -168,5 +219,5 @@ export function sharedScanPool(): ScanPool | undefined {
  * time while the workbook thread starts beside them.
  */
 export async function stopIdleScanWorkers(): Promise<void> {
-  await shared?.stopIdle();
+  for (const pool of shared.values()) await pool?.stopIdle();
 }

@@ -9,11 +9,14 @@ import { createScanPool } from '../../../src/collect/workers/pool.js';
 /** A worker speaking the pool's protocol: echoes, throws, or exits, as the task asks. */
 const WORKER = `
 import { parentPort, threadId } from 'node:worker_threads';
+let running = 0;
 parentPort.on('message', async ({ id, task }) => {
   if (task.exit) process.exit(3);
+  const alongside = ++running;
   await new Promise((r) => setTimeout(r, task.ms ?? 0));
+  running--;
   if (task.fail) parentPort.postMessage({ id, ok: false, error: 'asked to fail' });
-  else parentPort.postMessage({ id, ok: true, value: { echo: task.n, threadId } });
+  else parentPort.postMessage({ id, ok: true, value: { echo: task.n, threadId, alongside } });
 });
 `;
 
@@ -34,6 +37,46 @@ describe('scan pool', () => {
     );
     expect(answers.map((a) => a.echo)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(new Set(answers.map((a) => a.threadId)).size).toBe(2);
+    await pool.close();
+  });
+
+  it('a worker runs one task at a time unless its pool allows more; then never more than that', async () => {
+    type Answer = { echo: number; threadId: number; alongside: number };
+    const tasks = (n: number) => Array.from({ length: n }, (_, i) => ({ n: i, ms: 40 }));
+    const one = createScanPool(1, url);
+    const single = await Promise.all(tasks(4).map((t) => one.run<Answer>(t)));
+    expect(single.map((a) => a.alongside)).toEqual([1, 1, 1, 1]);
+    await one.close();
+
+    const two = createScanPool(1, url, { tasksPerWorker: 2 });
+    const paired = await Promise.all(tasks(5).map((t) => two.run<Answer>(t)));
+    expect(paired.map((a) => a.echo)).toEqual([0, 1, 2, 3, 4]);
+    // The first two start together; each later one when one of those running has answered.
+    expect(paired.slice(0, 2).map((a) => a.alongside)).toEqual([1, 2]);
+    expect(Math.max(...paired.map((a) => a.alongside))).toBe(2);
+    expect(new Set(paired.map((a) => a.threadId)).size).toBe(1);
+    await two.close();
+  });
+
+  it('two workers of two tasks each: a new worker is started before a busy one takes a second task', async () => {
+    type Answer = { threadId: number; alongside: number };
+    const pool = createScanPool(2, url, { tasksPerWorker: 2 });
+    const answers = await Promise.all(Array.from({ length: 4 }, (_, n) => pool.run<Answer>({ n, ms: 60 })));
+    const byThread = new Map<number, number>();
+    for (const a of answers) byThread.set(a.threadId, (byThread.get(a.threadId) ?? 0) + 1);
+    expect([...byThread.values()]).toEqual([2, 2]);
+    expect(answers.map((a) => a.alongside).sort()).toEqual([1, 1, 2, 2]);
+    await pool.close();
+  });
+
+  it('a worker that dies with two tasks rejects both; the queue goes on in a new worker', async () => {
+    const pool = createScanPool(1, url, { tasksPerWorker: 2 });
+    const slow = pool.run({ n: 1, ms: 200 });
+    const died = pool.run({ exit: true });
+    const next = pool.run<{ echo: number }>({ n: 9 });
+    await expect(died).rejects.toThrow('scan worker stopped: exited with code 3');
+    await expect(slow).rejects.toThrow('scan worker stopped: exited with code 3');
+    await expect(next).resolves.toMatchObject({ echo: 9 });
     await pool.close();
   });
 
