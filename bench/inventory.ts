@@ -20,7 +20,7 @@ import { createGzip } from 'node:zlib';
 import { collectInventory } from '../src/collect/inventory/index.js';
 import { reportWindow } from '../src/collect/inventory/report-window.js';
 import { localTree } from '../src/collect/tree/index.js';
-import { createScanPool, SCAN_SETTINGS } from '../src/collect/workers/pool.js';
+import { createScanPool } from '../src/collect/workers/pool.js';
 import { periodFor } from '../src/config/period.js';
 import { DEFAULT_INVENTORY_MAX_DAYS_AFTER_PERIOD } from '../src/config/schema.js';
 import { seededRandom } from '../src/util/seeded-random.js';
@@ -152,10 +152,10 @@ export async function benchInventory(
   const runs: CliRunOnce[] = [];
   // Each read runs in a fresh process (as a user's run would), so its peak RSS is its own and not
   // the generator's or DuckDB's leftovers in this one.
-  const collect = async (name: string, root: string, workers: number, format: ReportFormat): Promise<number> => {
+  const collect = async (name: string, root: string, workers: number): Promise<number> => {
     const child = spawn(
       process.execPath,
-      [fileURLToPath(import.meta.url), READ_FLAG, root, String(workers), String(rows), format],
+      [fileURLToPath(import.meta.url), READ_FLAG, root, String(workers), String(rows)],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
       },
@@ -175,10 +175,10 @@ export async function benchInventory(
   const contenders: Record<string, () => Promise<number>> = {
     nodeGunzip: () => floorInFreshProcess(dataFiles),
     gzip: () => timeGzip(dataFiles),
-    csvOneWorker: () => collect('csvOneWorker', treeRoot, 1, 'csv'),
-    csvTwoWorkers: () => collect('csvTwoWorkers', treeRoot, 2, 'csv'),
-    parquetOneWorker: () => collect('parquetOneWorker', parquetRoot, 1, 'parquet'),
-    parquetTwoWorkers: () => collect('parquetTwoWorkers', parquetRoot, 2, 'parquet'),
+    csvOneWorker: () => collect('csvOneWorker', treeRoot, 1),
+    csvTwoWorkers: () => collect('csvTwoWorkers', treeRoot, 2),
+    parquetOneWorker: () => collect('parquetOneWorker', parquetRoot, 1),
+    parquetTwoWorkers: () => collect('parquetTwoWorkers', parquetRoot, 2),
     duckdb: () => timeDuckdb(parquetFiles, path.join(workDir, 'duckdb-unencrypted.csv')),
     md5sum: () => timeMd5sum(parquetFiles),
     wholeRun: async () => {
@@ -574,21 +574,13 @@ async function runCliOnce(setup: RunSetup): Promise<CliRunOnce> {
 
 const READ_FLAG = '--read-report';
 
-type ReportFormat = 'csv' | 'parquet';
-
 /** One read of a generated report in this process: its time and the process's peak RSS (all threads). */
 async function readOnce(
   root: string,
   workers: number,
   rows: number,
-  format: ReportFormat,
 ): Promise<{ seconds: number; peakRssMb: number; cpuSeconds: number }> {
-  // The pool a run reads the format's data files with, but of `workers` workers.
-  const pool = createScanPool(
-    workers,
-    undefined,
-    SCAN_SETTINGS[format === 'parquet' ? 'parquetInventory' : 'csvInventory'],
-  );
+  const pool = createScanPool(workers);
   try {
     const started = process.hrtime.bigint();
     const cpuBefore = process.cpuUsage();
@@ -641,10 +633,8 @@ async function floorInFreshProcess(files: string[]): Promise<number> {
 }
 
 if (process.argv[2] === READ_FLAG) {
-  const [root, workers, rows, format] = process.argv.slice(3);
-  process.stdout.write(
-    JSON.stringify(await readOnce(root!, Number(workers), Number(rows), format === 'parquet' ? 'parquet' : 'csv')),
-  );
+  const [root, workers, rows] = process.argv.slice(3);
+  process.stdout.write(JSON.stringify(await readOnce(root!, Number(workers), Number(rows))));
 } else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [rows, files, workDir, rounds, only] = process.argv.slice(2);
   const result = await benchInventory({

@@ -108,7 +108,7 @@ export async function scanAccessLogs(tree: TreeReader, options: ScanAccessLogsOp
   ];
 
   const skipped = new SkippedLines();
-  const pool = options.workers === 'in-process' ? undefined : (options.workers ?? sharedScanPool('logs'));
+  const pool = options.workers === 'in-process' ? undefined : (options.workers ?? sharedScanPool());
   const bytes = ordered.reduce((n, f) => n + f.size, 0);
   const parts: AccessLogPart[] = [];
   if (pool && tree.local && bytes >= (options.workersFromBytes ?? WORKERS_FROM_BYTES)) {

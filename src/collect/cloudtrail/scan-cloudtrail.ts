@@ -122,7 +122,7 @@ export async function scanCloudTrail(tree: TreeReader, options: ScanCloudTrailOp
     scan.problems.push(...part.problems);
     reader.addFound(part.found);
   };
-  const pool = options.workers === 'in-process' ? undefined : (options.workers ?? sharedScanPool('logs'));
+  const pool = options.workers === 'in-process' ? undefined : (options.workers ?? sharedScanPool());
   const bytes = files.reduce((n, f) => n + f.size, 0);
   if (pool && tree.local && bytes >= (options.workersFromBytes ?? WORKERS_FROM_BYTES)) {
     const local = tree.local;

@@ -270,7 +270,7 @@ async function readReport(
     const totals = new InventoryTotals(exportFile, largestN);
     const files: InventoryDataFile[] = [];
     const problems: InventoryProblem[] = [];
-    const pool = args.workers === 'in-process' ? undefined : (args.workers ?? sharedScanPool(parquet ? 'parquetInventory' : 'csvInventory'));
+    const pool = args.workers === 'in-process' ? undefined : (args.workers ?? sharedScanPool());
     const local = report.tree.local;
     const reportBytes = manifest.files.reduce((n, f) => n + f.size, 0);
     if (pool && local && reportBytes >= (args.workersFromBytes ?? WORKERS_FROM_BYTES)) {

@@ -34,7 +34,8 @@ export async function readDataFilesInWorkers(args: {
           partPath: path.join(partsDir, `${i}.csv`),
         };
         const location = path.join(args.task.tree.root, ...treePath.split('/'));
-        return args.pool.run<DataFileTaskResult>(task).catch((err: unknown) => ({
+        const kind = task.format === 'parquet' ? 'parquetInventory' : 'csvInventory';
+        return args.pool.run<DataFileTaskResult>(task, kind).catch((err: unknown) => ({
           record: {
             key: file.key,
             location,

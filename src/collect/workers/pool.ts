@@ -5,15 +5,19 @@ import { Worker } from 'node:worker_threads';
 
 /**
  * A bounded pool of worker threads for the CPU-heavy scans (inventory data files, log files):
- * tasks queue, each worker runs a set number at a time (ScanPoolSettings), results come back in whatever order they finish
- * and the caller puts them back in file order, so the output never depends on which ran first.
- * Workers are started on first use and, while idle, do not keep the process alive. A worker idle for
- * `idleMs` is stopped, so the memory of a finished scan (each worker's heap and inflate buffers,
- * tens of MB) is given back before the packet is rendered; the next task starts a fresh one.
+ * tasks queue in order; each worker is made for one kind of scan (SCAN_SETTINGS: its young
+ * generation, how many of its tasks it runs at once), and the pool never runs more workers than its
+ * size, whatever kinds the tasks are (tenants run side by side may scan logs and inventories at
+ * once). Results come back in whatever order they finish and the caller puts them back in file
+ * order, so the output never depends on which ran first. Workers are started on first use and,
+ * while idle, do not keep the process alive. A worker idle for `idleMs` is stopped, so the memory of
+ * a finished scan (each worker's heap and inflate buffers, tens of MB) is given back before the
+ * packet is rendered; the next task starts a fresh one.
  */
 export interface ScanPool {
   readonly size: number;
-  run<T>(task: unknown): Promise<T>;
+  /** Runs `task` in a worker made for `kind` (by default a log scan's). */
+  run<T>(task: unknown, kind?: ScanKind): Promise<T>;
   /**
    * Stops every worker not running a task now, without waiting out its idle time; resolves once they
    * have exited. A task run later starts a fresh worker.
@@ -27,12 +31,14 @@ type Answer = { id: number; ok: true; value: unknown } | { id: number; ok: false
 interface Pending {
   id: number;
   task: unknown;
+  kind: ScanKind;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
 }
 
 interface Slot {
   worker: Worker;
+  kind: ScanKind;
   /** The tasks it runs now, by id. */
   running: Map<number, Pending>;
   idle?: NodeJS.Timeout;
@@ -41,7 +47,7 @@ interface Slot {
 /** How long a worker may sit idle before it is stopped (a scan's tasks come back to back, far closer). */
 const DEFAULT_IDLE_MS = 300;
 
-/** How a pool's workers are run. */
+/** How a worker made for one kind of scan runs. */
 export interface ScanPoolSettings {
   /**
    * Each worker's young generation (MB). V8's default lets a worker grow ~50 MB of short-lived
@@ -84,20 +90,23 @@ const SCAN_WORKER_URL = new URL('./scan-worker.js', import.meta.url);
 export function createScanPool(
   size: number,
   workerUrl: URL = SCAN_WORKER_URL,
-  opts: { idleMs?: number } & Partial<ScanPoolSettings> = {},
+  opts: { idleMs?: number } = {},
 ): ScanPool {
   if (!Number.isInteger(size) || size < 1) throw new Error(`a scan pool needs at least one worker, not ${size}`);
   const idleMs = opts.idleMs ?? DEFAULT_IDLE_MS;
-  const perWorker = opts.tasksPerWorker ?? SCAN_SETTINGS.logs.tasksPerWorker;
-  const youngMb = opts.youngGenerationMb ?? SCAN_SETTINGS.logs.youngGenerationMb;
   const slots: Slot[] = [];
   const queue: Pending[] = [];
   let nextId = 1;
+  /** Workers stopped but not yet exited. */
+  let exiting = 0;
   let closed = false;
 
-  function start(): Slot {
+  function start(kind: ScanKind): Slot {
     const slot: Slot = {
-      worker: new Worker(workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: youngMb } }),
+      worker: new Worker(workerUrl, {
+        resourceLimits: { maxYoungGenerationSizeMb: SCAN_SETTINGS[kind].youngGenerationMb },
+      }),
+      kind,
       running: new Map(),
     };
     slot.worker.unref();
@@ -130,26 +139,50 @@ export function createScanPool(
   function retireWhenIdle(slot: Slot): void {
     slot.idle = setTimeout(() => {
       if (slot.running.size > 0 || !slots.includes(slot)) return;
-      // Out of the slots first: its exit is then not a failure.
-      slots.splice(slots.indexOf(slot), 1);
-      void slot.worker.terminate();
+      void retire(slot);
     }, idleMs);
     slot.idle.unref();
   }
 
-  /** An idle worker, a new one while there is room, else the least busy one with room for another task. */
-  function freeSlot(): Slot | undefined {
-    const idle = slots.find((s) => s.running.size === 0);
+  /**
+   * Stops an idle worker now. It leaves the slots first (its exit is then not a failure) but counts
+   * against the size until it has exited, so a worker started in its place never runs beside it.
+   */
+  function retire(slot: Slot): Promise<unknown> {
+    clearTimeout(slot.idle);
+    slots.splice(slots.indexOf(slot), 1);
+    exiting++;
+    return slot.worker.terminate().finally(() => {
+      exiting--;
+      dispatch();
+    });
+  }
+
+  /**
+   * Where a task of `kind` runs: an idle worker of its kind, else a new one while the pool has room,
+   * else the least busy worker of its kind with room for another task. None yet when every worker
+   * is busy, or when an idle worker of another kind must first exit to make room (it is stopped).
+   */
+  function slotFor(kind: ScanKind): Slot | undefined {
+    const idle = slots.find((s) => s.kind === kind && s.running.size === 0);
     if (idle) return idle;
-    if (slots.length < size) return start();
+    if (slots.length + exiting < size) return start(kind);
+    const other = slots.find((s) => s.running.size === 0);
+    if (other) {
+      void retire(other);
+      return undefined;
+    }
     let best: Slot | undefined;
-    for (const s of slots) if (s.running.size < perWorker && (!best || s.running.size < best.running.size)) best = s;
+    for (const s of slots)
+      if (s.kind === kind && s.running.size < SCAN_SETTINGS[kind].tasksPerWorker)
+        if (!best || s.running.size < best.running.size) best = s;
     return best;
   }
 
   function dispatch(): void {
+    // In order: a task that must wait for a worker holds back those queued after it.
     while (queue.length > 0 && !closed) {
-      const slot = freeSlot();
+      const slot = slotFor(queue[0]!.kind);
       if (!slot) return;
       const job = queue.shift()!;
       clearTimeout(slot.idle);
@@ -161,21 +194,15 @@ export function createScanPool(
 
   return {
     size,
-    run<T>(task: unknown): Promise<T> {
+    run<T>(task: unknown, kind: ScanKind = 'logs'): Promise<T> {
       if (closed) return Promise.reject(new Error('the scan pool is closed'));
       return new Promise<T>((resolve, reject) => {
-        queue.push({ id: nextId++, task, resolve: resolve as (v: unknown) => void, reject });
+        queue.push({ id: nextId++, task, kind, resolve: resolve as (v: unknown) => void, reject });
         dispatch();
       });
     },
     async stopIdle(): Promise<void> {
-      const idle = slots.filter((s) => s.running.size === 0);
-      for (const slot of idle) {
-        clearTimeout(slot.idle);
-        // Out of the slots first: its exit is then not a failure.
-        slots.splice(slots.indexOf(slot), 1);
-      }
-      await Promise.all(idle.map((s) => s.worker.terminate()));
+      await Promise.all(slots.filter((s) => s.running.size === 0).map(retire));
     },
     async close(): Promise<void> {
       closed = true;
@@ -191,26 +218,20 @@ export function createScanPool(
   };
 }
 
-const shared = new Map<ScanKind, ScanPool | null>();
+let shared: ScanPool | null | undefined;
 
 /**
- * The process's pool for one kind of scan (SCAN_SETTINGS): S3_EVIDENCE_SCAN_WORKERS workers, by
- * default one per core up to 4. The kinds' scans run one after another, and a pool's idle workers
- * stop, so two pools never hold more workers than one would. None when the compiled worker is not
- * there (the sources run without a build, as under the test runner): the scans then run on the main
- * thread, with the same results.
+ * The process's pool: S3_EVIDENCE_SCAN_WORKERS workers, by default one per core up to 4. None when
+ * the compiled worker is not there (the sources run without a build, as under the test runner):
+ * the scans then run on the main thread, with the same results.
  */
-export function sharedScanPool(kind: ScanKind): ScanPool | undefined {
-  let pool = shared.get(kind);
-  if (pool === undefined) {
+export function sharedScanPool(): ScanPool | undefined {
+  if (shared === undefined) {
     const fromEnv = Number(process.env.S3_EVIDENCE_SCAN_WORKERS);
     const size = Number.isInteger(fromEnv) && fromEnv >= 1 ? fromEnv : Math.min(4, os.availableParallelism());
-    pool = existsSync(fileURLToPath(SCAN_WORKER_URL))
-      ? createScanPool(size, SCAN_WORKER_URL, SCAN_SETTINGS[kind])
-      : null;
-    shared.set(kind, pool);
+    shared = existsSync(fileURLToPath(SCAN_WORKER_URL)) ? createScanPool(size) : null;
   }
-  return pool ?? undefined;
+  return shared ?? undefined;
 }
 
 /**
@@ -219,5 +240,5 @@ export function sharedScanPool(kind: ScanKind): ScanPool | undefined {
  * time while the workbook thread starts beside them.
  */
 export async function stopIdleScanWorkers(): Promise<void> {
-  for (const pool of shared.values()) await pool?.stopIdle();
+  await shared?.stopIdle();
 }

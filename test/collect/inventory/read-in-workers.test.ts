@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectInventory } from '../../../src/collect/inventory/index.js';
 import { reportWindow } from '../../../src/collect/inventory/report-window.js';
 import { localTree } from '../../../src/collect/tree/index.js';
-import { createScanPool, SCAN_SETTINGS, type ScanPool } from '../../../src/collect/workers/pool.js';
+import { createScanPool, type ScanPool } from '../../../src/collect/workers/pool.js';
 import { periodFor } from '../../../src/config/period.js';
 import type { InventoryEvidence } from '../../../src/evidence/inventory.js';
 import { PARQUET_FILE_SCHEMA, writeInventoryParquet, type ParquetInventoryRow } from '../../support/duckdb-parquet.js';
@@ -32,8 +32,7 @@ const STATUSES = ['SSE-S3', 'NOT-SSE', 'SSE-KMS', '', 'DSSE-KMS', 'SSE-C', 'NOT-
 let pool: ScanPool;
 let work: string;
 beforeAll(async () => {
-  // As a run reads CSV data files: two workers, each with more than one file at a time.
-  pool = createScanPool(2, await bundledScanWorker(), SCAN_SETTINGS.csvInventory);
+  pool = createScanPool(2, await bundledScanWorker());
   work = await mkdtemp(path.join(os.tmpdir(), 'inventory-workers-'));
 }, 60_000);
 afterAll(async () => {

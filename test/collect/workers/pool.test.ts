@@ -40,28 +40,27 @@ describe('scan pool', () => {
     await pool.close();
   });
 
-  it('a worker runs one task at a time unless its pool allows more; then never more than that', async () => {
+  it('a worker runs as many tasks at once as its kind allows: one for a log scan, two for CSV data files', async () => {
     type Answer = { echo: number; threadId: number; alongside: number };
     const tasks = (n: number) => Array.from({ length: n }, (_, i) => ({ n: i, ms: 40 }));
-    const one = createScanPool(1, url);
-    const single = await Promise.all(tasks(4).map((t) => one.run<Answer>(t)));
-    expect(single.map((a) => a.alongside)).toEqual([1, 1, 1, 1]);
-    await one.close();
-
-    const two = createScanPool(1, url, { tasksPerWorker: 2 });
-    const paired = await Promise.all(tasks(5).map((t) => two.run<Answer>(t)));
-    expect(paired.map((a) => a.echo)).toEqual([0, 1, 2, 3, 4]);
+    const pool = createScanPool(1, url);
+    const logs = await Promise.all(tasks(4).map((t) => pool.run<Answer>(t, 'logs')));
+    expect(logs.map((a) => a.alongside)).toEqual([1, 1, 1, 1]);
+    const csv = await Promise.all(tasks(5).map((t) => pool.run<Answer>(t, 'csvInventory')));
+    expect(csv.map((a) => a.echo)).toEqual([0, 1, 2, 3, 4]);
     // The first two start together; each later one when one of those running has answered.
-    expect(paired.slice(0, 2).map((a) => a.alongside)).toEqual([1, 2]);
-    expect(Math.max(...paired.map((a) => a.alongside))).toBe(2);
-    expect(new Set(paired.map((a) => a.threadId)).size).toBe(1);
-    await two.close();
+    expect(csv.slice(0, 2).map((a) => a.alongside)).toEqual([1, 2]);
+    expect(Math.max(...csv.map((a) => a.alongside))).toBe(2);
+    expect(new Set(csv.map((a) => a.threadId)).size).toBe(1);
+    await pool.close();
   });
 
-  it('two workers of two tasks each: a new worker is started before a busy one takes a second task', async () => {
+  it('two workers, two CSV tasks each: a new worker is started before a busy one takes a second task', async () => {
     type Answer = { threadId: number; alongside: number };
-    const pool = createScanPool(2, url, { tasksPerWorker: 2 });
-    const answers = await Promise.all(Array.from({ length: 4 }, (_, n) => pool.run<Answer>({ n, ms: 60 })));
+    const pool = createScanPool(2, url);
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, (_, n) => pool.run<Answer>({ n, ms: 60 }, 'csvInventory')),
+    );
     const byThread = new Map<number, number>();
     for (const a of answers) byThread.set(a.threadId, (byThread.get(a.threadId) ?? 0) + 1);
     expect([...byThread.values()]).toEqual([2, 2]);
@@ -69,11 +68,40 @@ describe('scan pool', () => {
     await pool.close();
   });
 
+  it('never runs more workers than its size whatever the kinds: a task of another kind waits, then replaces an idle worker', async () => {
+    type Answer = { echo: number; threadId: number; alongside: number };
+    const pool = createScanPool(1, url, { idleMs: 60_000 });
+    let alive = 0;
+    let most = 0;
+    const onWorker = (w: Worker) => {
+      most = Math.max(most, ++alive);
+      w.once('exit', () => alive--);
+    };
+    process.on('worker', onWorker);
+    try {
+      const csv = pool.run<Answer>({ n: 1, ms: 150 }, 'csvInventory');
+      const log = pool.run<Answer>({ n: 2 }, 'logs');
+      const [a, b] = await Promise.all([csv, log]);
+      expect(a.echo).toBe(1);
+      expect(b).toMatchObject({ echo: 2, alongside: 1 });
+      // The log scan did not share the CSV worker, nor ran beside it in a second one.
+      expect(b.threadId).not.toBe(a.threadId);
+      expect(most).toBe(1);
+      // Back to CSV: the idle log worker makes room again.
+      const again = await pool.run<Answer>({ n: 3 }, 'csvInventory');
+      expect([a.threadId, b.threadId]).not.toContain(again.threadId);
+      expect(most).toBe(1);
+    } finally {
+      process.off('worker', onWorker);
+      await pool.close();
+    }
+  });
+
   it('a worker that dies with two tasks rejects both; the queue goes on in a new worker', async () => {
-    const pool = createScanPool(1, url, { tasksPerWorker: 2 });
-    const slow = pool.run({ n: 1, ms: 200 });
-    const died = pool.run({ exit: true });
-    const next = pool.run<{ echo: number }>({ n: 9 });
+    const pool = createScanPool(1, url);
+    const slow = pool.run({ n: 1, ms: 200 }, 'csvInventory');
+    const died = pool.run({ exit: true }, 'csvInventory');
+    const next = pool.run<{ echo: number }>({ n: 9 }, 'csvInventory');
     await expect(died).rejects.toThrow('scan worker stopped: exited with code 3');
     await expect(slow).rejects.toThrow('scan worker stopped: exited with code 3');
     await expect(next).resolves.toMatchObject({ echo: 9 });
