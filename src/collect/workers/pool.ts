@@ -48,7 +48,7 @@ interface Slot {
 const DEFAULT_IDLE_MS = 300;
 
 /** How a worker made for one kind of scan runs. */
-export interface ScanPoolSettings {
+interface ScanPoolSettings {
   /**
    * Each worker's young generation (MB). V8's default lets a worker grow ~50 MB of short-lived
    * garbage between collections; the scans keep little alive, so a small one costs little time and
@@ -76,13 +76,13 @@ export interface ScanPoolSettings {
  * JSON keeps more alive per record, and 2 MB made its scan ~10 % slower; two tasks per worker gained
  * nothing there and raised its peak. Both keep 8 MB and one task.
  */
-export const SCAN_SETTINGS = {
+const SCAN_SETTINGS = {
   csvInventory: { youngGenerationMb: 2, tasksPerWorker: 2 },
   parquetInventory: { youngGenerationMb: 8, tasksPerWorker: 1 },
   logs: { youngGenerationMb: 8, tasksPerWorker: 1 },
 } as const satisfies Record<string, ScanPoolSettings>;
 
-export type ScanKind = keyof typeof SCAN_SETTINGS;
+type ScanKind = keyof typeof SCAN_SETTINGS;
 
 /** The compiled worker entry beside this module (dist/src/collect/workers/scan-worker.js). */
 const SCAN_WORKER_URL = new URL('./scan-worker.js', import.meta.url);
