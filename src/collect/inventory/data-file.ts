@@ -11,18 +11,12 @@ import { CsvRows } from './csv-rows.js';
 import { DataFileRows, type ColumnLayout, type InventoryTotals } from './tally.js';
 
 export const MAX_PROBLEMS_PER_FILE = 20;
+const GUNZIP_CHUNK = 256 * 1024;
 /**
- * Each inflate call's output. Larger chunks cost gunzip less per byte (Node's own gunzip of the
- * bench's 8 files: 2.45 s with 256 KiB, 2.34 s with 1 MiB); two workers reading the 5 M-row bench
- * report, 3 interleaved rounds: 3.21 s with 256 KiB, 3.06 s with 512 KiB at the same peak RSS
- * (190 MB), 2.93 s with 1 MiB but 238 MB, the dead chunks waiting longer for a collection.
+ * How far gunzip may inflate ahead of the scanner. Its default (16 KiB, less than one chunk) makes
+ * every chunk wait until the scanner has taken the one before, so the two never overlap.
  */
-const GUNZIP_CHUNK = 512 * 1024;
-/**
- * How far gunzip may inflate ahead of the scanner (1 MiB). Its default (16 KiB, less than one chunk)
- * makes every chunk wait until the scanner has taken the one before, so the two never overlap.
- */
-const GUNZIP_AHEAD = 2 * GUNZIP_CHUNK;
+const GUNZIP_AHEAD = 4 * GUNZIP_CHUNK;
 // zlib's streams take a Transform's options; its typings list only zlib's own.
 const GUNZIP_OPTIONS: ZlibOptions & Pick<TransformOptions, 'readableHighWaterMark'> = {
   chunkSize: GUNZIP_CHUNK,
