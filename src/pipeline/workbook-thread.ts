@@ -6,6 +6,7 @@ import { readUnencryptedCsvBatches } from '../evidence/unencrypted-csv.js';
 import type { ExportRows, LogExportRows } from '../model/export-rows.js';
 import type { Packet } from '../model/packet.js';
 import { xlsxRenderer } from '../render/xlsx-renderer.js';
+import { exitOnStop, STOP_MESSAGE, stopWorker } from '../util/worker-stop.js';
 import { wordingFromTemplates, type Wording, type WordingTemplate } from '../wording/wording-templates.js';
 
 /**
@@ -104,7 +105,8 @@ export function startWorkbookThread(wording: Wording, module: URL = OWN_MODULE):
       busy = false;
       if (answer.ok) resolve(answer.files);
       else reject(new Error(answer.error));
-      void worker.terminate();
+      // A failed render's zip may still be writing on the thread: it is asked to exit, not interrupted.
+      void stopWorker(worker);
     });
     worker.once('error', (err) => {
       answered = true;
@@ -130,7 +132,7 @@ export function startWorkbookThread(wording: Wording, module: URL = OWN_MODULE):
     close() {
       if (posted) return;
       posted = true;
-      void worker.terminate();
+      void stopWorker(worker);
     },
   };
 }
@@ -144,7 +146,12 @@ export function serveWorkbook(): void {
   if (!port) throw new Error('serveWorkbook runs on a worker thread');
   const wording = wordingFromTemplates((workerData as ThreadStart).templates);
   const loaded = import('../render/xlsx/index.js');
-  port.once('message', (job: WorkbookJob) => {
+  exitOnStop(port);
+  let started = false;
+  port.on('message', (message: WorkbookJob | typeof STOP_MESSAGE) => {
+    if (message === STOP_MESSAGE || started) return;
+    started = true;
+    const job = message;
     loaded
       .then(() =>
         xlsxRenderer.render(job.packet, {

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { STOP_MESSAGE, stopWorker } from './worker-stop.js';
 
 /** Where a packet's small files go once their text is made: to disk, each write reported done or failed. */
 export interface FileSink {
@@ -19,13 +20,15 @@ interface Waiting {
 
 /**
  * The thread's code: each batch's files written in order, one synchronous write each (and a mkdir
- * where asked), answered with the index and message of each failure. Plain JavaScript, so it runs as
- * it is from src/ (tests) and dist/ alike.
+ * where asked), answered with the index and message of each failure; it exits when asked (see
+ * worker-stop.ts). Plain JavaScript, so it runs as it is from src/ (tests) and dist/ alike.
  */
 const WRITER_THREAD = `
 const { parentPort } = require('node:worker_threads');
 const { mkdirSync, writeFileSync } = require('node:fs');
-parentPort.on('message', ({ id, jobs }) => {
+parentPort.on('message', (message) => {
+  if (message === ${JSON.stringify(STOP_MESSAGE)}) process.exit(0);
+  const { id, jobs } = message;
   const failed = [];
   jobs.forEach(({ file, text, makeDir }, i) => {
     try {
@@ -125,7 +128,7 @@ export class ThreadFileSink implements FileSink {
     if (!worker || this.sent.size > 0 || this.queued.length > 0) return;
     // Out of the sink first: its exit is then not a failure of any write.
     this.worker = undefined;
-    await worker.terminate();
+    await stopWorker(worker);
   }
 
   /** The thread failed as a whole: every write not yet answered fails with it, and the next write starts a new thread. */

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { stopWorker } from '../../util/worker-stop.js';
 
 /**
  * A bounded pool of worker threads for the CPU-heavy scans (inventory data files, log files):
@@ -145,14 +146,15 @@ export function createScanPool(
   }
 
   /**
-   * Stops an idle worker now. It leaves the slots first (its exit is then not a failure) but counts
-   * against the size until it has exited, so a worker started in its place never runs beside it.
+   * Stops an idle worker now (asked to exit, see stopWorker). It leaves the slots first (its exit is
+   * then not a failure) but counts against the size until it has exited, so a worker started in its
+   * place never runs beside it.
    */
   function retire(slot: Slot): Promise<unknown> {
     clearTimeout(slot.idle);
     slots.splice(slots.indexOf(slot), 1);
     exiting++;
-    return slot.worker.terminate().finally(() => {
+    return stopWorker(slot.worker).finally(() => {
       exiting--;
       dispatch();
     });
@@ -213,7 +215,7 @@ export function createScanPool(
         for (const job of slot.running.values()) job.reject(new Error('the scan pool is closed'));
         slot.running.clear();
       }
-      await Promise.all(all.map((s) => s.worker.terminate()));
+      await Promise.all(all.map((s) => stopWorker(s.worker)));
     },
   };
 }

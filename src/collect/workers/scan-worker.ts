@@ -8,6 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import type { AccessLogFilesTask } from '../access-logs/scan-access-logs.js';
 import type { CloudTrailFilesTask } from '../cloudtrail/scan-cloudtrail.js';
 import type { DataFileTask } from '../inventory/data-file-task.js';
+import { exitOnStop, STOP_MESSAGE } from '../../util/worker-stop.js';
 
 type Task = DataFileTask | AccessLogFilesTask | CloudTrailFilesTask;
 
@@ -22,7 +23,10 @@ async function run(task: Task): Promise<unknown> {
   }
 }
 
-parentPort?.on('message', ({ id, task }: { id: number; task: Task }) => {
+if (parentPort) exitOnStop(parentPort);
+parentPort?.on('message', (message: { id: number; task: Task } | typeof STOP_MESSAGE) => {
+  if (message === STOP_MESSAGE) return;
+  const { id, task } = message;
   run(task).then(
     (value) => parentPort!.postMessage({ id, ok: true, value }),
     (err: unknown) =>

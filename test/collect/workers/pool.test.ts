@@ -5,12 +5,15 @@ import { pathToFileURL } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScanPool } from '../../../src/collect/workers/pool.js';
+import { STOP_MESSAGE } from '../../../src/util/worker-stop.js';
 
-/** A worker speaking the pool's protocol: echoes, throws, or exits, as the task asks. */
+/** A worker speaking the pool's protocol: echoes, throws, or exits, as the task asks; exits when asked to stop. */
 const WORKER = `
 import { parentPort, threadId } from 'node:worker_threads';
 let running = 0;
-parentPort.on('message', async ({ id, task }) => {
+parentPort.on('message', async (message) => {
+  if (message === ${JSON.stringify(STOP_MESSAGE)}) process.exit(0);
+  const { id, task } = message;
   if (task.exit) process.exit(3);
   const alongside = ++running;
   await new Promise((r) => setTimeout(r, task.ms ?? 0));
