@@ -7,7 +7,8 @@ import type { ExportRows } from '../model/export-rows.js';
 import type { Packet } from '../model/packet.js';
 import { RENDERERS } from '../render/index.js';
 import { loadWording, type Wording } from '../wording/wording.js';
-import { stableJson, writeTextAtomic } from '../util/atomic-write.js';
+import { writeTextAtomic } from '../util/atomic-write.js';
+import { sha256OfPieces } from '../util/hash.js';
 import { stableJsonPieces } from '../util/json-pieces.js';
 import { evidencePaths, loadEvidence } from '../evidence/evidence-store.js';
 import { loadLogEvidence } from '../evidence/log-evidence.js';
@@ -55,14 +56,15 @@ async function analyzePacket(
 
 /**
  * Re-derives packet.json from the folder's evidence: the pure analysis step, used by `verify` too.
- * The export rows come from the same pass, so every fact is computed once.
+ * The export rows come from the same pass, so every fact is computed once. `sha256` is that of the
+ * packet.json text the packet makes, hashed in pieces: the text is never one string.
  */
 export async function derivePacket(
   packetDir: string,
   wording: Wording = loadWording(),
-): Promise<{ packet: Packet; text: string; exports: ExportRows }> {
+): Promise<{ packet: Packet; sha256: string; exports: ExportRows }> {
   const { packet, exports } = await analyzePacket(packetDir, wording);
-  return { packet, text: stableJson(packet), exports };
+  return { packet, sha256: sha256OfPieces(stableJsonPieces(packet)), exports };
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Packet } from '../model/packet.js';
 import { REVISION_NOTE } from './revisions.js';
 import { TOOL } from '../tool.js';
 import { EVIDENCE_DIR, evidencePaths } from '../evidence/evidence-store.js';
-import { listFilesRecursive, sha256, sha256File } from '../util/hash.js';
+import { listFilesRecursive, sha256File } from '../util/hash.js';
 import {
   checkFiles,
   MANIFEST_COMPANIONS,
@@ -18,6 +18,7 @@ import {
   type RenderSettings,
 } from '../workspace/manifest.js';
 import { derivePacket, readRecordedTenant, renderInto } from './analyze-folder.js';
+import { readPacketFile } from './packet-file.js';
 import { PACKET_FILE } from '../packet-folder.js';
 import { packetHeader, type ManifestHeader } from './manifest-header.js';
 import { describeDifference } from './verify/describe-difference.js';
@@ -167,13 +168,13 @@ function checkHeader(stored: Record<string, unknown>, expected: Omit<ManifestHea
 async function checkRendered(
   folder: string,
   packet: Packet,
-  packetText: string,
+  packetSha256: string,
   render: RenderSettings,
   exports?: ExportRows,
 ): Promise<RenderedCheck[]> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 's3e-verify-'));
   try {
-    const written = await renderInto(scratch, folder, packet, sha256(packetText), render, exports);
+    const written = await renderInto(scratch, folder, packet, packetSha256, render, exports);
     const checks: RenderedCheck[] = [];
     for (const rel of [...written].sort()) {
       const mine = path.join(scratch, ...rel.split('/'));
@@ -214,6 +215,87 @@ export interface VerifyOptions {
   rerender?: boolean;
 }
 
+type StoredPacket = { packet: Packet; sha256: string } | { problem: string };
+
+/** packet.json, read and parsed on the first call only. */
+function packetFileOnce(folder: string): () => Promise<StoredPacket> {
+  let read: Promise<StoredPacket> | undefined;
+  return () =>
+    (read ??= readPacketFile(folder).catch((err: unknown) => ({
+      problem: `packet.json unreadable: ${(err as Error).message}`,
+    })));
+}
+
+/**
+ * packet.json re-derived from evidence/ and compared with the folder's, and the manifest header
+ * checked against it (against packet.json's packet when it cannot be derived). The derived packet
+ * (some 150 MB at 10,000 buckets) does not outlive this call, and packet.json is parsed here only
+ * when its bytes differ from the derived text, to list how: on the usual path one packet is in
+ * memory at a time.
+ */
+async function checkDerivation(
+  folder: string,
+  manifest: Record<string, unknown> | undefined,
+  report: VerifyReport,
+  storedPacket: () => Promise<StoredPacket>,
+): Promise<{ exports?: ExportRows; notDerived?: string; headerProblem?: string }> {
+  let derived: Awaited<ReturnType<typeof derivePacket>> | undefined;
+  let notDerived: string | undefined;
+  try {
+    derived = await derivePacket(folder);
+  } catch (err) {
+    notDerived = `packet could not be re-derived: ${(err as Error).message}`;
+  }
+  let basis = derived?.packet;
+  if (derived) {
+    const storedSha256 = await sha256File(path.join(folder, PACKET_FILE)).then(
+      (f) => f.sha256,
+      () => undefined,
+    );
+    report.packetReproduced = storedSha256 === derived.sha256;
+    if (!report.packetReproduced) {
+      const stored = await storedPacket();
+      if ('packet' in stored) report.packetDifferences = diffJson(stored.packet, derived.packet);
+    }
+  } else {
+    const stored = await storedPacket();
+    if ('packet' in stored) basis = stored.packet;
+  }
+  const headerProblem = manifest ? await checkManifestHeader(folder, manifest, basis, report) : undefined;
+  return {
+    ...(derived ? { exports: derived.exports } : {}),
+    ...(notDerived ? { notDerived } : {}),
+    ...(headerProblem ? { headerProblem } : {}),
+  };
+}
+
+/**
+ * Checks manifest.json's header against the packet (`basis`: the derived one, else packet.json's),
+ * into report.header, with a note when another version of the tool collected the evidence; returns
+ * the problem when the check could not be made.
+ */
+async function checkManifestHeader(
+  folder: string,
+  manifest: Record<string, unknown>,
+  basis: Packet | undefined,
+  report: VerifyReport,
+): Promise<string | undefined> {
+  try {
+    const { tenant } = await readRecordedTenant(folder);
+    const run = JSON.parse(await readFile(path.join(folder, ...evidencePaths.run.split('/')), 'utf8')) as RunInfo;
+    if (!basis) throw new Error('neither packet.json nor evidence/ gives a packet to compare with');
+    report.header = checkHeader(manifest, packetHeader(basis, tenant));
+    if (run.tool?.version !== TOOL.version || run.tool?.name !== TOOL.name) {
+      report.notes.push(
+        `collected by ${run.tool?.name} ${run.tool?.version}, verified with ${TOOL.name} ${TOOL.version}: re-rendered files may differ for that reason alone`,
+      );
+    }
+    return undefined;
+  } catch (err) {
+    return `manifest header could not be checked: ${(err as Error).message}`;
+  }
+}
+
 /**
  * Proves the whole folder: every hash in the manifest, every manifest header field, packet.json
  * re-derived from evidence/, every rendered file re-rendered from packet.json, and no file that
@@ -244,48 +326,16 @@ export async function verifyFolder(folder: string, opts: VerifyOptions = {}): Pr
     report.problems.push(`manifest.json unreadable: ${(err as Error).message}`);
   }
 
-  let stored: { packet: Packet; text: string } | undefined;
-  try {
-    const text = await readFile(path.join(folder, PACKET_FILE), 'utf8');
-    stored = { packet: JSON.parse(text) as Packet, text };
-  } catch (err) {
-    report.problems.push(`packet.json unreadable: ${(err as Error).message}`);
-  }
-
-  let derived: Packet | undefined;
-  let exports: ExportRows | undefined;
-  try {
-    const { packet, text, exports: rows } = await derivePacket(folder);
-    derived = packet;
-    exports = rows;
-    if (stored) {
-      report.packetReproduced = stored.text === text;
-      if (!report.packetReproduced) report.packetDifferences = diffJson(stored.packet, packet);
-    }
-  } catch (err) {
-    report.problems.push(`packet could not be re-derived: ${(err as Error).message}`);
-  }
-
-  if (manifest) {
-    try {
-      const { tenant } = await readRecordedTenant(folder);
-      const run = JSON.parse(await readFile(path.join(folder, ...evidencePaths.run.split('/')), 'utf8')) as RunInfo;
-      const basis = derived ?? stored?.packet;
-      if (!basis) throw new Error('neither packet.json nor evidence/ gives a packet to compare with');
-      report.header = checkHeader(manifest, packetHeader(basis, tenant));
-      if (run.tool?.version !== TOOL.version || run.tool?.name !== TOOL.name) {
-        report.notes.push(
-          `collected by ${run.tool?.name} ${run.tool?.version}, verified with ${TOOL.name} ${TOOL.version}: re-rendered files may differ for that reason alone`,
-        );
-      }
-    } catch (err) {
-      report.problems.push(`manifest header could not be checked: ${(err as Error).message}`);
-    }
-  }
+  const storedPacket = packetFileOnce(folder);
+  const { exports, notDerived, headerProblem } = await checkDerivation(folder, manifest, report, storedPacket);
+  const read = await storedPacket();
+  const stored = 'packet' in read ? read : undefined;
+  for (const problem of ['problem' in read ? read.problem : undefined, notDerived, headerProblem])
+    if (problem) report.problems.push(problem);
 
   if (rerender && stored && manifest && isRenderSettings(manifest.render)) {
     try {
-      report.rendered = await checkRendered(folder, stored.packet, stored.text, manifest.render, exports);
+      report.rendered = await checkRendered(folder, stored.packet, stored.sha256, manifest.render, exports);
     } catch (err) {
       report.problems.push(`packet.json could not be re-rendered: ${(err as Error).message}`);
     }

@@ -9,6 +9,13 @@ export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** sha256 of the concatenation of `pieces` (UTF-8), without making it one string. */
+export function sha256OfPieces(pieces: Iterable<string>): string {
+  const hash = createHash('sha256');
+  for (const piece of pieces) hash.update(piece);
+  return hash.digest('hex');
+}
+
 /** Bytes read at a time by sha256File, into one buffer per file. */
 const READ_CHUNK = 1 << 16;
 

@@ -315,6 +315,50 @@ describe('verify binds every file of the packet', () => {
   });
 });
 
+describe('packet.json read only as far as it must be', () => {
+  it('the same packet written compactly, hashes recomputed: its bytes are not what evidence/ derives, and no figure differs', async () => {
+    const dir = copyOfNorthwind();
+    const file = path.join(dir, 'packet.json');
+    writeFileSync(file, JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))));
+    recomputeHashes(dir);
+    const r = await verifyFolder(dir, { rerender: false });
+    expect(r.ok).toBe(false);
+    expect(r.packetReproduced).toBe(false);
+    expect(r.packetDifferences).toEqual([]);
+    expect(r.problems).toEqual([]);
+  });
+
+  it('packet.json not JSON, hashes recomputed: named unreadable, the header still checked against the derived packet, nothing re-rendered', async () => {
+    const dir = copyOfNorthwind();
+    writeFileSync(path.join(dir, 'packet.json'), '{"kpis": ');
+    recomputeHashes(dir);
+    const r = await verifyFolder(dir);
+    expect(r.ok).toBe(false);
+    expect(r.packetReproduced).toBe(false);
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0]).toMatch(/^packet\.json unreadable: /);
+    expect(r.header).toEqual([]);
+    expect(r.rendered).toEqual([]);
+  });
+
+  it('neither packet.json nor evidence/ readable: each named, in that order, and the header not checked', async () => {
+    const dir = copyOfNorthwind();
+    writeFileSync(path.join(dir, 'packet.json'), 'not json');
+    unlinkSync(path.join(dir, 'evidence', 'index.json'));
+    recomputeHashes(dir);
+    const r = await verifyFolder(dir);
+    expect(r.ok).toBe(false);
+    expect(r.problems.map((p) => p.split(':')[0])).toEqual([
+      'packet.json unreadable',
+      'packet could not be re-derived',
+      'manifest header could not be checked',
+    ]);
+    expect(r.problems[2]).toBe(
+      'manifest header could not be checked: neither packet.json nor evidence/ gives a packet to compare with',
+    );
+  });
+});
+
 describe('checked without re-rendering (what a portfolio asks for)', () => {
   const light = (dir: string) => verifyFolder(dir, { rerender: false });
 

@@ -1,5 +1,4 @@
 /** `s3-evidence analyze` and `render`: a packet folder made again from its evidence/ or its packet.json. */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { UsageError } from '../../errors.js';
@@ -8,8 +7,8 @@ import type { Packet } from '../../model/packet.js';
 import { describeSeal, reviseSealedPacket, SealedPacketError, sealOf, type Seal } from '../../operate/sealed-packet.js';
 import { PACKET_FILE } from '../../packet-folder.js';
 import { analyzeFolder, renderFolder } from '../../pipeline/analyze-folder.js';
+import { readPacketFile } from '../../pipeline/packet-file.js';
 import { summarise, type TenantRunResult } from '../../pipeline/run-tenant.js';
-import { sha256 } from '../../util/hash.js';
 import { readManifest, type RenderSettings } from '../../workspace/manifest.js';
 import { requirePacketFolder } from '../packet-folders.js';
 import { report } from './run-report.js';
@@ -82,13 +81,13 @@ async function remakePacket(folder: string, action: 'analyze' | 'render', render
       throw err;
     }
   }
-  const text = await readFile(path.join(folder, PACKET_FILE), 'utf8');
-  let packet: Packet;
+  let stored: Awaited<ReturnType<typeof readPacketFile>>;
   try {
-    packet = JSON.parse(text) as Packet;
+    stored = await readPacketFile(folder);
   } catch (err) {
-    throw new UsageError(`render: ${path.join(folder, PACKET_FILE)} is not valid JSON (${(err as Error).message})`);
+    if (!(err instanceof SyntaxError)) throw err;
+    throw new UsageError(`render: ${path.join(folder, PACKET_FILE)} is not valid JSON (${err.message})`);
   }
-  await renderFolder(folder, packet, sha256(text), renderOpts);
-  return packet;
+  await renderFolder(folder, stored.packet, stored.sha256, renderOpts);
+  return stored.packet;
 }

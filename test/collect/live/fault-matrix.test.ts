@@ -16,6 +16,7 @@ import { periodFor } from '../../../src/config/period.js';
 import { configSchema, type Config } from '../../../src/config/schema.js';
 import type { MissingEvidence, Packet } from '../../../src/model/packet.js';
 import { derivePacket } from '../../../src/pipeline/analyze-folder.js';
+import { stableJson } from '../../../src/util/atomic-write.js';
 import { collectTenantEvidence, type LiveCollection } from '../../../src/pipeline/run-tenant.js';
 import { testOptions } from '../../support/fake-aws/harness.js';
 import { inventoryReportObjects } from '../../support/fake-aws/inventory-report.js';
@@ -337,8 +338,11 @@ async function runOnce(faults: Fault[]): Promise<{ packet: Packet; calls: { serv
       out,
     );
     // The output folder is a fresh temporary one per run: name it alike so packets compare.
-    const { text } = await derivePacket(out);
-    const packet = JSON.parse(text.split(out).join('<out>')) as Packet;
+    const packet = JSON.parse(
+      stableJson((await derivePacket(out)).packet)
+        .split(out)
+        .join('<out>'),
+    ) as Packet;
     return { packet, calls: fake.recorder.calls.map((c) => ({ service: c.service, operation: c.operation })) };
   } finally {
     setup?.close();
