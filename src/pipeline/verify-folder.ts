@@ -238,7 +238,7 @@ async function checkDerivation(
   manifest: Record<string, unknown> | undefined,
   report: VerifyReport,
   storedPacket: () => Promise<StoredPacket>,
-): Promise<{ exports?: ExportRows; notDerived?: string; headerProblem?: string }> {
+): Promise<{ exports?: ExportRows; derivedSha256?: string; notDerived?: string; headerProblem?: string }> {
   let derived: Awaited<ReturnType<typeof derivePacket>> | undefined;
   let notDerived: string | undefined;
   try {
@@ -263,7 +263,7 @@ async function checkDerivation(
   }
   const headerProblem = manifest ? await checkManifestHeader(folder, manifest, basis, report) : undefined;
   return {
-    ...(derived ? { exports: derived.exports } : {}),
+    ...(derived ? { exports: derived.exports, derivedSha256: derived.sha256 } : {}),
     ...(notDerived ? { notDerived } : {}),
     ...(headerProblem ? { headerProblem } : {}),
   };
@@ -327,9 +327,21 @@ export async function verifyFolder(folder: string, opts: VerifyOptions = {}): Pr
   }
 
   const storedPacket = packetFileOnce(folder);
-  const { exports, notDerived, headerProblem } = await checkDerivation(folder, manifest, report, storedPacket);
+  const { exports, derivedSha256, notDerived, headerProblem } = await checkDerivation(
+    folder,
+    manifest,
+    report,
+    storedPacket,
+  );
   const read = await storedPacket();
   const stored = 'packet' in read ? read : undefined;
+  // packet.json is read twice on the usual path (its bytes hashed, then its text parsed): what is
+  // re-rendered below must be the packet that was found reproduced. Bytes equal to the derived text
+  // are valid UTF-8, so the two hashes agree unless the file changed in between.
+  if (stored && report.packetReproduced && stored.sha256 !== derivedSha256) {
+    report.packetReproduced = false;
+    report.problems.push('packet.json changed while it was being verified: verify it again');
+  }
   for (const problem of ['problem' in read ? read.problem : undefined, notDerived, headerProblem])
     if (problem) report.problems.push(problem);
 

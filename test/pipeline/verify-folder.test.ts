@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { cpSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyFolder, verifyMessages, type VerifyReport } from '../../src/pipeline/verify-folder.js';
 import { demoWorkspace, runDemoTenant } from '../support/demo-workspace.js';
 import { kmsClientFor } from '../../src/collect/live/clients.js';
@@ -13,6 +13,22 @@ import { resolveLiveOptions } from '../../src/collect/live/options.js';
 import { fetchSigningKey, signManifest, verifyManifestSignature } from '../../src/operate/sign/index.js';
 import { startFakeAws, type FakeAws } from '../support/fake-aws/index.js';
 import { validateComplianceFinding } from '../support/ocsf-validator.js';
+
+/** Run once (then cleared) when verify reads the recorded tenant, after packet.json has been hashed: a concurrent edit. */
+const duringVerify = vi.hoisted(() => ({ edit: undefined as ((folder: string) => void) | undefined }));
+vi.mock('../../src/pipeline/analyze-folder.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/pipeline/analyze-folder.js')>();
+  return {
+    ...actual,
+    readRecordedTenant: async (folder: string) => {
+      const recorded = await actual.readRecordedTenant(folder);
+      const edit = duringVerify.edit;
+      duringVerify.edit = undefined;
+      edit?.(folder);
+      return recorded;
+    },
+  };
+});
 
 let ws: Awaited<ReturnType<typeof demoWorkspace>>;
 const folders: Record<string, string> = {};
@@ -339,6 +355,21 @@ describe('packet.json read only as far as it must be', () => {
     expect(r.problems[0]).toMatch(/^packet\.json unreadable: /);
     expect(r.header).toEqual([]);
     expect(r.rendered).toEqual([]);
+  });
+
+  it('packet.json changed after it was hashed and before it is parsed for the re-render: not reproduced, and said', async () => {
+    const dir = copyOfNorthwind();
+    const file = path.join(dir, 'packet.json');
+    duringVerify.edit = () => {
+      const packet = JSON.parse(readFileSync(file, 'utf8')) as { kpis: { objectsPct: number } };
+      packet.kpis.objectsPct = 42;
+      writeFileSync(file, `${JSON.stringify(packet, null, 2)}\n`);
+    };
+    const r = await verifyFolder(dir);
+    expect(duringVerify.edit).toBeUndefined();
+    expect(r.ok).toBe(false);
+    expect(r.packetReproduced).toBe(false);
+    expect(r.problems).toEqual(['packet.json changed while it was being verified: verify it again']);
   });
 
   it('neither packet.json nor evidence/ readable: each named, in that order, and the header not checked', async () => {
