@@ -38,6 +38,7 @@ const LABEL: Record<ProgressPhase, string> = {
   analyze: 'analyze',
   render: 'render',
   write: 'write',
+  checkpoint: 'checkpoint',
 };
 
 /** What a phase counts, for the text beside its bar. */
@@ -65,7 +66,8 @@ function merge(state: PhaseState | undefined, e: ProgressEvent): PhaseState {
     ...(e.total !== undefined ? { total: e.total } : {}),
     ...(e.bytes !== undefined ? { bytes: e.bytes } : {}),
     ...(e.detail !== undefined ? { detail: e.detail } : {}),
-    ended: e.state === 'end' || (state?.ended ?? false),
+    // A phase that runs more than once (a checkpoint after each source) is under way again when it starts.
+    ended: e.state === 'end' ? true : e.state === 'start' ? false : (state?.ended ?? false),
   };
 }
 

@@ -13,6 +13,8 @@ const PHASES = [
   'analyze',
   'render',
   'write',
+  // Saving and restoring the checkpoints a killed run is resumed from (pipeline/checkpoints.ts).
+  'checkpoint',
 ] as const;
 export type Phase = (typeof PHASES)[number];
 

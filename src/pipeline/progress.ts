@@ -17,7 +17,8 @@ export type ProgressPhase =
   | 'governance'
   | 'analyze'
   | 'render'
-  | 'write';
+  | 'write'
+  | 'checkpoint';
 
 export interface ProgressEvent {
   tenant: string;

@@ -21,9 +21,31 @@ beforeAll(async () => {
 afterAll(() => rmSync(ws.root, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 
+/** The run's time, then each phase's in the order they ran (an offline run connects to nothing). */
+const PHASE_NAMES = [
+  'buckets',
+  'keys',
+  'inventory',
+  'logs',
+  'AWS Config',
+  'baseline',
+  'analyze',
+  'render',
+  'write',
+  'checkpoint',
+];
+const TIME = `(\\d+\\.\\d) s: ${PHASE_NAMES.map((p) => `${p} (\\d+\\.\\d)`).join(', ')}`;
+
+/** The phases' seconds add up to the total shown, give or take their rounding. */
+function phasesAddUp(line: string): void {
+  const [total, ...phases] = new RegExp(`${TIME}\\)$`).exec(line)!.slice(1).map(Number);
+  const sum = phases.reduce((n, s) => n + s, 0);
+  expect(Math.abs(sum - total!)).toBeLessThanOrEqual(0.05 * (phases.length + 1));
+}
+
 const SUMMARY = (tenant: string, status: string, evidence: string) =>
   new RegExp(
-    `^${tenant} 2026-10: ${status}, \\d+ failing control\\(s\\), evidence ${evidence}, ${path.join(ws.out, '2026-10', tenant).replace(/[.]/g, '\\.')}(, earlier packet kept as \\.revisions/${tenant}-\\d{8}T\\d{6}Z)? \\(\\d+\\.\\d s\\)$`,
+    `^${tenant} 2026-10: ${status}, \\d+ failing control\\(s\\), evidence ${evidence}, ${path.join(ws.out, '2026-10', tenant).replace(/[.]/g, '\\.')}(, earlier packet kept as \\.revisions/${tenant}-\\d{8}T\\d{6}Z)? \\(${TIME}\\)$`,
   );
 
 describe('a cron-style run (stdout and stderr not a terminal)', () => {
@@ -36,6 +58,7 @@ describe('a cron-style run (stdout and stderr not a terminal)', () => {
     expect(lines[0]).toMatch(SUMMARY('northwind', 'COMPLIANT', 'complete'));
     expect(lines[1]).toMatch(SUMMARY('acme', 'ATTENTION', 'complete'));
     expect(lines[2]).toMatch(SUMMARY('globex', 'INCOMPLETE', 'INCOMPLETE \\(4 missing\\)'));
+    for (const line of lines) phasesAddUp(line);
   }, 120_000);
 
   it('--quiet prints only the packets that need attention', async () => {
@@ -86,8 +109,28 @@ describe('--progress json', () => {
   it('reports every phase of the packet, start and end, with the counts it has', () => {
     const ends = new Map(events.filter((e) => e.state === 'end').map((e) => [e.phase, e]));
     expect([...ends.keys()].sort()).toEqual(
-      ['analyze', 'awsConfig', 'buckets', 'governance', 'inventory', 'keys', 'logs', 'render', 'write'].sort(),
+      [
+        'analyze',
+        'awsConfig',
+        'buckets',
+        'checkpoint',
+        'governance',
+        'inventory',
+        'keys',
+        'logs',
+        'render',
+        'write',
+      ].sort(),
     );
+    // A checkpoint after each source collected (accounts, logs, AWS Config), each started and ended.
+    expect(events.filter((e) => e.phase === 'checkpoint').map((e) => e.state)).toEqual([
+      'start',
+      'end',
+      'start',
+      'end',
+      'start',
+      'end',
+    ]);
     // acme's export: 3 buckets in scope, 3 customer keys (alias/acme-app, the imported-material
     // alias/acme-payments-byok and the lakehouse table bucket's alias/acme-lakehouse), 3 inventory
     // reports read, its access logs and trail files.

@@ -117,9 +117,10 @@ describe('TenantCheckpoints', () => {
     const staging = path.join(root, 'staging-1');
     const cp = TenantCheckpoints.at(path.join(root, 'out'), scope);
     const texts: Record<string, string> = {};
-    for (let i = 0; i < 150; i++) {
+    // More files than are packed at once (256), of different lengths: three batches, the last one short.
+    for (let i = 0; i < 600; i++) {
       const rel = `evidence/accounts/1/s3/b${String(i).padStart(3, '0')}/get-bucket-encryption.json`;
-      texts[rel] = `{"i":${i},"name":"b\u00e9${i}"}`;
+      texts[rel] = `{"i":${i},"name":"b\u00e9${i}","pad":"${'x'.repeat(i % 37)}"}`;
       put(staging, rel, texts[rel]);
     }
     await cp.save('accounts', staging, clock);
@@ -137,6 +138,7 @@ describe('TenantCheckpoints', () => {
         .map((p) => ({ path: p, sha256: sha(texts[p]!), size: Buffer.byteLength(texts[p]!) })),
     };
     expect(readFileSync(path.join(cp.dir, 'accounts.json'), 'utf8')).toBe(`${JSON.stringify(expected, null, 2)}\n`);
+    expect(packedFiles(cp.dir, 'accounts')).toEqual(texts);
     const resumed = TenantCheckpoints.at(path.join(root, 'out'), scope);
     expect((await resumed.restore(path.join(root, 'staging-2'))).sources).toEqual(['accounts']);
     expect(filesOf(path.join(root, 'staging-2'))).toEqual(texts);

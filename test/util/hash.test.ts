@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hashTree, sha256File, type HashedFile } from '../../src/util/hash.js';
+import { hashTree, listFilesRecursive, sha256File, type HashedFile } from '../../src/util/hash.js';
 
 let root: string;
 beforeEach(() => {
@@ -55,5 +55,48 @@ describe('hashTree', () => {
 
   it('gives an empty list for a folder that does not exist', async () => {
     expect(await hashTree(root, 'absent')).toEqual([]);
+  });
+});
+
+describe('listFilesRecursive', () => {
+  it('lists every regular file of a wide, deep tree once, sorted, relative to the base, following no link', async () => {
+    // 60 folders of 3 levels (more than are listed at once), files at every level.
+    const expected: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const a = `evidence/b-${i}`;
+      for (const rel of [`${a}/x.json`, `${a}/deep/y.json`, `${a}/deep/er/z.json`]) {
+        put(rel, rel);
+        expected.push(rel);
+      }
+    }
+    put('top.json', '{}');
+    expected.push('top.json');
+    mkdirSync(path.join(root, 'evidence', 'empty'));
+    // Links, to a folder and to a file, inside and outside the tree: none is listed or walked into.
+    const outside = mkdtempSync(path.join(os.tmpdir(), 's3e-hash-outside-'));
+    try {
+      writeFileSync(path.join(outside, 'secret.txt'), 'x');
+      symlinkSync(outside, path.join(root, 'evidence', 'link-out'));
+      symlinkSync(path.join(root, 'evidence', 'b-1'), path.join(root, 'evidence', 'link-in'));
+      symlinkSync(path.join(root, 'top.json'), path.join(root, 'evidence', 'link-file.json'));
+      // Plain string order (UTF-16 code units): 'b-10' before 'b-2', upper case before lower.
+      expected.sort();
+      expect(await listFilesRecursive(root)).toEqual(expected);
+      expect(expected.indexOf('evidence/b-10/deep/er/z.json')).toBeLessThan(expected.indexOf('evidence/b-2/x.json'));
+      // Under a subfolder, still relative to the base.
+      expect(await listFilesRecursive(path.join(root, 'evidence', 'b-7'), root)).toEqual([
+        'evidence/b-7/deep/er/z.json',
+        'evidence/b-7/deep/y.json',
+        'evidence/b-7/x.json',
+      ]);
+      expect(await listFilesRecursive(path.join(root, 'absent'))).toEqual([]);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('fails on a folder it cannot list rather than leaving it out', async () => {
+    put('evidence/a.json', 'a');
+    await expect(listFilesRecursive(path.join(root, 'evidence', 'a.json'))).rejects.toMatchObject({ code: 'ENOTDIR' });
   });
 });

@@ -3,6 +3,7 @@ import { ConfigError } from '../../config/load.js';
 import { UsageError } from '../../errors.js';
 import { ExceptionsFileError } from '../../analyze/exceptions/register.js';
 import { BaselineFileError } from '../../baseline/store.js';
+import type { Phase, PhaseTimings } from '../../pipeline/phase-times.js';
 import type { TenantRunResult } from '../../pipeline/run-tenant.js';
 import { TOOL } from '../../tool.js';
 import { EXIT } from '../exit-codes.js';
@@ -39,17 +40,40 @@ function exitCodeFor(results: Array<{ complete: boolean }>, failures: TenantFail
   return results.every((r) => r.complete) ? EXIT.complete : EXIT.incomplete;
 }
 
+/** A phase's name on the summary line: what the progress bars call it. */
+const PHASE_NAME: Record<Phase, string> = {
+  connect: 'connect',
+  collectBuckets: 'buckets',
+  collectKeys: 'keys',
+  collectInventory: 'inventory',
+  collectLogs: 'logs',
+  collectConfig: 'AWS Config',
+  collectGovernance: 'baseline',
+  analyze: 'analyze',
+  render: 'render',
+  write: 'write',
+  checkpoint: 'checkpoint',
+};
+
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+
+/** `12.3 s: buckets 10.3, …`: the run's time and where it went, phase by phase in the order they ran. */
+function timeText(timings: PhaseTimings): string {
+  const phases = Object.entries(timings) as Array<[Phase, number]>;
+  const total = phases.reduce((n, [, ms]) => n + ms, 0);
+  return `${seconds(total)} s: ${phases.map(([phase, ms]) => `${PHASE_NAME[phase]} ${seconds(ms)}`).join(', ')}`;
+}
+
 /** The one line a tenant's packet gets in the text summary. */
 function summaryLine(r: TenantRunResult): string {
   const state = r.complete ? 'complete' : `INCOMPLETE (${r.missing} missing)`;
-  const total = r.timings ? Object.values(r.timings).reduce((n, ms) => n + ms, 0) : undefined;
   return (
     `${r.tenant} ${r.period}: ${r.provisional ? 'PROVISIONAL ' : ''}${r.status.toUpperCase()}, ` +
     `${r.failingControls} failing control(s), evidence ${state}, ${r.folder}` +
     (r.earlierRevision ? `, earlier packet kept as ${r.earlierRevision}` : '') +
     (r.resumed?.packet ? ', finished by the interrupted run (verified)' : '') +
     (r.resumed?.sources ? `, resumed: ${r.resumed.sources.join(', ')} from checkpoints` : '') +
-    (total !== undefined ? ` (${(total / 1000).toFixed(1)} s)` : '')
+    (r.timings && Object.keys(r.timings).length > 0 ? ` (${timeText(r.timings)})` : '')
   );
 }
 
