@@ -18,18 +18,23 @@ export interface FindingGroup {
 }
 
 export function groupFindings(findings: readonly Finding[]): FindingGroup[] {
-  const groups = new Map<string, FindingGroup & { first: number }>();
+  // Each group's resources seen so far, as a set: looking them up in the list made a group of 10,000
+  // findings (one rule failing on every bucket) cost 50 million comparisons, 1.6 s of a 10,000-bucket render.
+  const groups = new Map<string, FindingGroup & { first: number; seen: Set<string> }>();
   findings.forEach((f, i) => {
     const key = `${f.severity}\u0000${f.controlId}`;
     let g = groups.get(key);
     if (!g) {
-      g = { rule: f.controlId, severity: f.severity, findings: [], resources: [], first: i };
+      g = { rule: f.controlId, severity: f.severity, findings: [], resources: [], first: i, seen: new Set() };
       groups.set(key, g);
     }
     g.findings.push(f);
-    if (!g.resources.includes(f.resource)) g.resources.push(f.resource);
+    if (!g.seen.has(f.resource)) {
+      g.seen.add(f.resource);
+      g.resources.push(f.resource);
+    }
   });
   return [...groups.values()]
     .sort((a, b) => bySeverity(a.severity, b.severity) || b.findings.length - a.findings.length || a.first - b.first)
-    .map(({ first: _first, ...g }) => g);
+    .map(({ first: _first, seen: _seen, ...g }) => g);
 }
