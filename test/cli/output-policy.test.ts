@@ -180,17 +180,8 @@ describe('under a pseudo-terminal', () => {
     const r = runUnderPty(bundle, run('--tenant', 'acme'));
     expect(r.status).toBe(0);
     const screen = r.stdout;
-    for (const label of [
-      'buckets',
-      'keys',
-      'inventory',
-      'logs',
-      'AWS Config',
-      'baseline',
-      'analyze',
-      'render',
-      'write',
-    ])
+    // A bar per phase, the checkpoint's too (it runs after each source; its bar ends with the last).
+    for (const label of PHASE_NAMES)
       expect(screen, label).toMatch(new RegExp(`acme 2026-10 ${label} +\\[█{24}\\] [^\\n]*done`));
     expect(screen).toMatch(/acme 2026-10 inventory +\[█{24}\] 3\/3 reports, [\d.]+ [KMG]?B, done/);
     // Cursor movement: the bars are redrawn in place, not printed as lines.
