@@ -22,10 +22,12 @@ async function tablesOf(tree: TreeReader, location: string, buckets: readonly st
   const accounts = top.filter((c) => ACCOUNT.test(c));
   if (accounts.length === 0 || accounts.length !== top.length) return [{ location }];
   const specs: AccessLogTableSpec[] = [];
+  // A set: a list looked up once per bucket folder is quadratic in a tenant of thousands of buckets.
+  const wanted = new Set(buckets);
   for (const account of accounts)
     for (const region of await tree.listChildren(`${account}/`))
       for (const bucket of await tree.listChildren(`${account}/${region}/`))
-        if (buckets.includes(bucket))
+        if (wanted.has(bucket))
           specs.push({ location, partitionedPrefix: { path: `${account}/${region}/${bucket}`, since: '2020/01/01' } });
   return specs;
 }
