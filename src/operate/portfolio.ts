@@ -113,19 +113,27 @@ const VERIFY_AT_ONCE = 2;
 
 /**
  * Every tenant packet of the period folder (dot-folders such as .revisions and staging are skipped).
- * A packet left by an earlier run is used only if it verifies: an edited one is listed as unverified, never counted.
+ * A packet left by an earlier run is used only if it verifies and is the folder's own (its tenant id the
+ * folder's name, its period the period's): any other is listed as unverified, never counted.
  */
 async function readPortfolio(periodDir: string, period: string, opts: PortfolioOptions = {}): Promise<Portfolio> {
   const check = opts.check ?? verifyPacketFolder(opts.rerender ?? false);
-  const entries = await readdir(periodDir, { withFileTypes: true });
-  const folders = entries
-    .filter((x) => x.isDirectory() && !x.name.startsWith('.'))
-    .map((x) => x.name)
-    .sort((a, b) => a.localeCompare(b));
+  const entries = (await readdir(periodDir, { withFileTypes: true }))
+    .filter((x) => !x.name.startsWith('.'))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const folders = entries.filter((x) => x.isDirectory()).map((x) => x.name);
+  // A link is never followed (it could name any folder on the machine), nor passed over in silence:
+  // where a tenant's packet should be, the portfolio says what is there instead.
+  const links = entries
+    .filter((x) => x.isSymbolicLink())
+    .map((x) => unusableRow(x.name, 'unreadable', 'a symbolic link, not a packet folder: it is not followed'));
   // Verification reads and re-renders every packet: several at once, so one packet's reads and
   // writes overlap another's rendering. Rows are sorted afterwards, so the order they finish in is not seen.
   const limit = pLimit(opts.verifyAtOnce ?? VERIFY_AT_ONCE);
-  const tenants = await Promise.all(folders.map((name) => limit(() => portfolioEntry(periodDir, name, check, opts))));
+  const tenants = [
+    ...(await Promise.all(folders.map((name) => limit(() => portfolioEntry(periodDir, period, name, check, opts))))),
+    ...links,
+  ];
   const present = new Set(tenants.map((t) => t.tenant));
   for (const id of opts.expectedTenants ?? [])
     if (!present.has(id)) tenants.push(unusableRow(id, 'unreadable', 'no packet folder for this period'));
@@ -138,6 +146,7 @@ async function readPortfolio(periodDir: string, period: string, opts: PortfolioO
  */
 async function portfolioEntry(
   periodDir: string,
+  period: string,
   name: string,
   check: PacketCheck,
   opts: PortfolioOptions,
@@ -156,6 +165,14 @@ async function portfolioEntry(
     const problem = await check(folder);
     if (problem !== undefined) return unusableRow(name, 'unverified', `packet does not verify: ${problem}`);
     figures = packetFigures(packet);
+    // A packet verifies wherever it lies; it counts only where the run writes it, <period>/<tenant id>/.
+    // Else last month's packet, or another tenant's, copied into this period's folder would be counted as this month's.
+    if (figures.period !== period || figures.tenant !== name)
+      return unusableRow(
+        name,
+        'unverified',
+        `the packet in ${name}/ is tenant ${figures.tenant}'s for ${figures.period}, not tenant ${name}'s for ${period}`,
+      );
   }
   const base = `${figures.tenant}-${figures.period}`;
   return portfolioRow(figures, {

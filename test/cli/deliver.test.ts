@@ -4,7 +4,7 @@
  * neither the packets (they verify) nor the exit code; `deliver <period folder>` sends again what did
  * not arrive and skips what did; no secret reaches the output or any file.
  */
-import { appendFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captured, cli } from '../support/cli.js';
@@ -158,6 +158,23 @@ describe('deliveries after run, and deliver', () => {
       expect(bytes.includes(TOKEN), file).toBe(false);
       expect(bytes.includes(SMTP_PASS), file).toBe(false);
     }
+  }, 120_000);
+
+  it("deliver sends nothing of a packet that does not verify: a PDF swapped for another tenant's is named, exit 1", async () => {
+    const out = path.join(ws.root, 'out-swapped');
+    cpSync(ws.out, out, { recursive: true });
+    const acme = path.join(out, '2026-10', 'acme');
+    copyFileSync(path.join(out, '2026-10', 'northwind', 'northwind-2026-10.pdf'), path.join(acme, 'acme-2026-10.pdf'));
+    hook.requests.length = 0;
+    hook.script = [];
+    smtp.mails.length = 0;
+    expect(await cli('deliver', acme, '--config', cfg, '--force')).toBe(1);
+    expect(captured.out.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(
+        /^.*acme: not delivered: the packet does not verify \(.*acme-2026-10\.pdf.*\): nothing sent$/,
+      ),
+    ]);
+    expect([hook.requests.length, smtp.mails.length]).toEqual([0, 0]);
   }, 120_000);
 
   it('run --quiet still prints a failed delivery, and nothing for deliveries that arrived', async () => {

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -237,6 +237,54 @@ describe('portfolio: packets left by earlier runs', () => {
     const edited = portfolio.tenants.find((r) => r.tenant === 'edited')!;
     expect(edited.status).toBe('unverified');
     expect(edited.problem).toBe('packet does not verify: packet.json differs from what evidence/ gives');
+  });
+});
+
+describe("portfolio: a packet that is not the folder's own", () => {
+  it("counts a verified packet only in <period>/<its tenant id>/: last month's or another tenant's copied in, and a link, are named, not counted", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 's3e-portfolio-placed-'));
+    try {
+      const place = async (folder: string, p: Packet) => {
+        await mkdir(path.join(dir, '2026-10', folder), { recursive: true });
+        await writeFile(path.join(dir, '2026-10', folder, 'packet.json'), JSON.stringify(p));
+      };
+      const september = packet('acme', { status: 'compliant' });
+      september.period = { ...september.period, label: '2026-09' };
+      await place('acme', packet('acme', { status: 'attention' }));
+      await place('acme-copy', packet('acme', { status: 'compliant' }));
+      await place('beta', september);
+      await place('gamma', { ...september, tenant: { ...september.tenant, id: 'gamma' } });
+      const elsewhere = path.join(dir, 'elsewhere', 'delta');
+      await mkdir(elsewhere, { recursive: true });
+      await writeFile(path.join(elsewhere, 'packet.json'), JSON.stringify(packet('delta', { status: 'compliant' })));
+      await symlink(elsewhere, path.join(dir, '2026-10', 'delta'));
+      const checked: string[] = [];
+      const { portfolio } = await writePortfolio(dir, '2026-10', {
+        // Every packet here verifies: what is refused is refused for where it lies.
+        check: async (folder) => {
+          checked.push(path.basename(folder));
+          return undefined;
+        },
+        expectedTenants: ['acme', 'beta', 'delta'],
+      });
+      expect(checked.sort()).toEqual(['acme', 'acme-copy', 'beta', 'gamma']);
+      expect(portfolio.tenants.map((r) => [r.tenant, r.status, r.problem ?? null])).toEqual([
+        ['delta', 'unreadable', 'a symbolic link, not a packet folder: it is not followed'],
+        [
+          'acme-copy',
+          'unverified',
+          "the packet in acme-copy/ is tenant acme's for 2026-10, not tenant acme-copy's for 2026-10",
+        ],
+        ['beta', 'unverified', "the packet in beta/ is tenant acme's for 2026-09, not tenant beta's for 2026-10"],
+        ['gamma', 'unverified', "the packet in gamma/ is tenant gamma's for 2026-09, not tenant gamma's for 2026-10"],
+        ['acme', 'attention', null],
+      ]);
+      // Nothing of the refused packets is counted.
+      for (const r of portfolio.tenants.slice(0, 4))
+        expect([r.objectsPct, r.failingControls, r.complete]).toEqual([null, null, false]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

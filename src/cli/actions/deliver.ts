@@ -18,10 +18,11 @@ export async function deliverAfterRun(
   portfolio = true,
 ): Promise<DeliveryRun | undefined> {
   if (!config.deliveries) return undefined;
-  return deliverAll(config.deliveries, {
-    packets: folders,
-    portfolios: portfolio && folders.length > 0 ? [periodDir] : [],
-  });
+  return deliverAll(
+    config.deliveries,
+    { packets: folders, portfolios: portfolio && folders.length > 0 ? [periodDir] : [] },
+    { madeThisRun: folders },
+  );
 }
 
 export interface DeliverOptions {

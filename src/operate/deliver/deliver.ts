@@ -12,6 +12,7 @@ import type { Packet } from '../../model/packet.js';
 import { PACKET_FILE } from '../../packet-folder.js';
 import { sha256 } from '../../util/hash.js';
 import { MANIFEST_FILE } from '../../workspace/manifest.js';
+import { verifyFolder, verifyMessages } from '../../pipeline/verify-folder.js';
 import type { Portfolio } from '../portfolio.js';
 import { DeliveryError, withAttempts } from './attempts.js';
 import { postJson } from './https-post.js';
@@ -46,7 +47,18 @@ export interface DeliveryContext {
   /** The clock of the record (deliveries.json is not part of the packet); the pause between attempts. */
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
+  /** Why a packet folder does not check out, or nothing when it does (default: verify, as `s3-evidence verify`). */
+  checkPacket?: PacketCheck;
+  /** Packet folders this process's run has just written (verified by construction): not verified again. */
+  madeThisRun?: ReadonlySet<string>;
 }
+
+type PacketCheck = (folder: string, opts: { rerender: boolean }) => Promise<string | undefined>;
+
+const verifyPacket: PacketCheck = async (folder, opts) => {
+  const report = await verifyFolder(folder, opts);
+  return report.ok ? undefined : (verifyMessages(report)[0] ?? 'it does not verify');
+};
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -210,6 +222,31 @@ async function readPacket(file: string): Promise<Packet | undefined> {
   }
 }
 
+/**
+ * The month before's packet of the same tenant, to say what changed: only one that verifies (its
+ * packet.json re-derived from its evidence) and is that tenant's, for that month. Else why not.
+ */
+async function previousPacket(
+  folder: string,
+  packet: Packet,
+  check: PacketCheck,
+): Promise<{ previous?: Packet; previousUnusable?: string }> {
+  const month = previousLabel(packet.period.label);
+  const previousFolder = path.join(path.dirname(path.dirname(folder)), month, path.basename(folder));
+  const previous = await readPacket(path.join(previousFolder, PACKET_FILE));
+  if (!previous) return {};
+  // Read as it is on disk: a file in that folder may hold anything.
+  const found = previous as { tenant?: { id?: unknown }; period?: { label?: unknown } };
+  const [tenant, period] = [found.tenant?.id, found.period?.label];
+  const shown = (v: unknown) => (typeof v === 'string' ? v : 'unknown');
+  if (tenant !== packet.tenant.id || period !== month)
+    return { previousUnusable: `the packet found for ${month} is tenant ${shown(tenant)}'s for ${shown(period)}` };
+  const problem = await check(previousFolder, { rerender: false });
+  return problem === undefined
+    ? { previous }
+    : { previousUnusable: `the ${month} packet does not verify (${problem})` };
+}
+
 /** The files a summary links to, as the manifest lists them: the page, the workbook, the OCSF export, the manifest. */
 function linkedFiles(manifestText: string): string[] {
   const files = (JSON.parse(manifestText) as { files?: Array<{ path?: unknown }> }).files ?? [];
@@ -232,19 +269,19 @@ export async function deliverPacket(folder: string, ctx: DeliveryContext): Promi
     (d) => wants(d, 'tenants') && (d.tenants === undefined || d.tenants.includes(packet.tenant.id)),
   );
   if (destinations.length === 0) return [];
+  const check = ctx.checkPacket ?? verifyPacket;
+  // What goes out (its page attached, its figures in the message) is what verify vouches for: an
+  // edited packet.json or a swapped PDF is never sent, even to its own tenant.
+  if (!ctx.madeThisRun?.has(folder)) {
+    const problem = await check(folder, { rerender: true });
+    if (problem !== undefined) throw new DeliveryError(`the packet does not verify (${problem}): nothing sent`, false);
+  }
   const manifestText = await readFile(path.join(folder, MANIFEST_FILE), 'utf8');
   const files = linkedFiles(manifestText);
-  const previous = await readPacket(
-    path.join(
-      path.dirname(path.dirname(folder)),
-      previousLabel(packet.period.label),
-      path.basename(folder),
-      PACKET_FILE,
-    ),
-  );
+  const previous = await previousPacket(folder, packet, check);
   const summary = tenantSummary({
     packet,
-    ...(previous ? { previous } : {}),
+    ...previous,
     files,
     ...(ctx.deliveries.linkBase ? { linkBase: ctx.deliveries.linkBase } : {}),
   });

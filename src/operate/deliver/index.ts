@@ -20,6 +20,8 @@ export interface DeliveryRun {
 
 interface Options {
   force?: boolean;
+  /** Packet folders the run has just written: delivered without being verified again (any other is verified first). */
+  madeThisRun?: readonly string[];
   env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -35,7 +37,13 @@ export async function deliverAll(
   targets: { packets: string[]; portfolios: string[] },
   opts: Options = {},
 ): Promise<DeliveryRun> {
-  const ctx = { deliveries, tool: TOOL, env: opts.env ?? process.env, ...(opts.force ? { force: true } : {}) };
+  const ctx = {
+    deliveries,
+    tool: TOOL,
+    env: opts.env ?? process.env,
+    ...(opts.force ? { force: true } : {}),
+    ...(opts.madeThisRun ? { madeThisRun: new Set(opts.madeThisRun) } : {}),
+  };
   const outcomes: DeliveryOutcome[] = [];
   const problems: string[] = [];
   for (const folder of targets.packets) {

@@ -1,7 +1,7 @@
 /**
  * What a delivery says about one tenant's month: status, failing controls, what changed since the
  * previous month's packet, and links to the packet's files. Built from packet.json (and the previous
- * month's, when there is one) only: nothing here is re-judged.
+ * month's, when there is one and it verifies) only: nothing here is re-judged.
  */
 import type { Packet } from '../../model/packet.js';
 
@@ -29,7 +29,13 @@ export interface TenantSummary {
 
 const pct = (v: number | null) => (v === null ? 'not measured' : `${Math.floor(v * 100) / 100} %`);
 
-function sinceLastMonth(packet: Packet, previous: Packet | undefined, previousLabel: string): string[] {
+function sinceLastMonth(
+  packet: Packet,
+  previous: Packet | undefined,
+  previousLabel: string,
+  unusable: string | undefined,
+): string[] {
+  if (unusable !== undefined) return [`not compared with ${previousLabel}: ${unusable}`];
   if (!previous) return [`no packet for ${previousLabel} to compare with`];
   const changes: string[] = [];
   if (previous.status !== packet.status)
@@ -62,6 +68,8 @@ export function linkTo(linkBase: string | undefined, relative: string): string {
 export function tenantSummary(args: {
   packet: Packet;
   previous?: Packet;
+  /** Why the month before's packet, found, is not compared with (it does not verify, or is another's). */
+  previousUnusable?: string;
   /** The packet's files, relative to the packet folder, that the summary links to. */
   files: string[];
   linkBase?: string;
@@ -81,7 +89,7 @@ export function tenantSummary(args: {
     failingControls: packet.controls
       .filter((c) => c.verdict === 'fail')
       .map((c) => ({ id: c.id, title: c.title, summary: c.summary })),
-    changes: sinceLastMonth(packet, args.previous, previousLabel(packet.period.label)),
+    changes: sinceLastMonth(packet, args.previous, previousLabel(packet.period.label), args.previousUnusable),
     links: args.files.map((f) => ({ label: f, href: linkTo(args.linkBase, `${folder}/${f}`) })),
   };
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -104,7 +104,8 @@ const mail = (over: Record<string, unknown> = {}): Destination => ({
 });
 
 function ctx(d: DeliveriesConfig, over: Partial<DeliveryContext> = {}): DeliveryContext {
-  return { deliveries: d, tool: TOOL, env, now: at, sleep: noSleep, ...over };
+  // These folders are made up, not packets that verify: the check is tested on its own below.
+  return { deliveries: d, tool: TOOL, env, now: at, sleep: noSleep, checkPacket: async () => undefined, ...over };
 }
 
 beforeAll(async () => {
@@ -351,6 +352,75 @@ describe('webhook deliveries', () => {
       'now failing: Objects encrypted at rest',
       'objects encrypted 95.5 % → 99.98 %',
     ]);
+  });
+});
+
+describe('what is delivered is what verifies', () => {
+  it('by default verifies the packet (re-rendering it) before anything is sent: one that does not is not delivered', async () => {
+    const { folder } = packetFolder(root, samplePacket());
+    const c = ctx(deliveries([slack()]));
+    delete c.checkPacket;
+    await expect(deliverPacket(folder, c)).rejects.toThrow(/^the packet does not verify \(.+\): nothing sent$/);
+    expect(hook.requests).toHaveLength(0);
+    expect(existsSync(path.join(folder, 'deliveries.json'))).toBe(false);
+  });
+
+  it('a packet that does not check out (a swapped PDF, say) is not sent; one this run made is not checked again', async () => {
+    const { folder } = packetFolder(root, samplePacket());
+    const checked: Array<[string, boolean]> = [];
+    const swapped = ctx(deliveries([slack(), mail()]), {
+      checkPacket: async (f, o) => {
+        checked.push([path.relative(root, f), o.rerender]);
+        return 'acme-2026-10.pdf is not what packet.json renders to';
+      },
+    });
+    await expect(deliverPacket(folder, swapped)).rejects.toThrow(
+      'the packet does not verify (acme-2026-10.pdf is not what packet.json renders to): nothing sent',
+    );
+    expect([hook.requests.length, smtp.mails.length]).toEqual([0, 0]);
+    expect(checked).toEqual([[path.join('2026-10', 'acme'), true]]);
+    const made = await deliverPacket(folder, { ...swapped, madeThisRun: new Set([folder]) });
+    expect(made).toMatchObject([{ state: 'delivered' }, { state: 'delivered' }]);
+    expect(checked).toHaveLength(1);
+  });
+
+  it("compares with last month's packet only if it verifies and is the tenant's own for that month", async () => {
+    const prev = samplePacket();
+    prev.period = { ...prev.period, label: '2026-09' };
+    prev.kpis = { ...prev.kpis, objectsPct: 95.5 };
+    const prevFolder = packetFolder(root, prev).folder;
+    const { folder } = packetFolder(root, samplePacket());
+    const changes = async (check: DeliveryContext['checkPacket']) => {
+      hook.requests.length = 0;
+      await deliverPacket(
+        folder,
+        ctx(deliveries([slack({ id: 'json', format: 'json' })]), { checkPacket: check, force: true }),
+      );
+      return (JSON.parse(hook.requests[0]!.body) as { summary: { changes: string[] } }).summary.changes;
+    };
+    const checked: Array<[string, boolean]> = [];
+    expect(
+      await changes(async (f, o) => {
+        checked.push([path.relative(root, f), o.rerender]);
+        return f === prevFolder ? 'changed: packet.json (its sha256 is not the one manifest.json lists)' : undefined;
+      }),
+    ).toEqual([
+      'not compared with 2026-09: the 2026-09 packet does not verify (changed: packet.json (its sha256 is not the one manifest.json lists))',
+    ]);
+    // The packet sent is re-rendered; last month's only re-derived (its figures are all that is used).
+    expect(checked).toEqual([
+      [path.join('2026-10', 'acme'), true],
+      [path.join('2026-09', 'acme'), false],
+    ]);
+    // Another tenant's packet copied into acme's September folder.
+    const other = structuredClone(prev);
+    other.tenant = { ...other.tenant, id: 'globex' };
+    writeFileSync(path.join(prevFolder, 'packet.json'), JSON.stringify(other));
+    expect(await changes(async () => undefined)).toEqual([
+      "not compared with 2026-09: the packet found for 2026-09 is tenant globex's for 2026-09",
+    ]);
+    writeFileSync(path.join(prevFolder, 'packet.json'), JSON.stringify(prev));
+    expect(await changes(async () => undefined)).toEqual(['objects encrypted 95.5 % → 99.98 %']);
   });
 });
 
