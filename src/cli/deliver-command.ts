@@ -7,7 +7,7 @@ export function registerDeliverCommand(program: Command): void {
   program
     .command('deliver')
     .description(
-      "send packets' summaries to the configured destinations (webhooks, e-mail with the PDF) again: a packet folder, or a period folder (every packet in it and its portfolio). Each packet is verified first (as `verify` does): one that does not verify is named and not sent (exit 1). A destination that already has the same packet is skipped unless --force",
+      "send packets' summaries to the configured destinations (webhooks, e-mail with the PDF) again: a packet folder, or a period folder (every packet in it and its portfolio). Each packet is verified first (as `verify` does): one that does not verify is named and not sent (exit 1), and so is a portfolio that is not what the period's packets give now. A destination that already has the same packet is skipped unless --force",
     )
     .argument('<folders...>', 'packet folders (output/<period>/<tenant>) or period folders (output/<period>)')
     .option('-c, --config <file>', 'tenants configuration (YAML) holding `deliveries`', DEFAULT_CONFIG_FILE)

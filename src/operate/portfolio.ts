@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import type { Packet } from '../model/packet.js';
@@ -136,7 +136,7 @@ async function readPortfolio(periodDir: string, period: string, opts: PortfolioO
   ];
   const present = new Set(tenants.map((t) => t.tenant));
   for (const id of opts.expectedTenants ?? [])
-    if (!present.has(id)) tenants.push(unusableRow(id, 'unreadable', 'no packet folder for this period'));
+    if (!present.has(id)) tenants.push(unusableRow(id, 'unreadable', NO_FOLDER));
   return { portfolioVersion: 2, period, tenants: tenants.sort(byRisk) };
 }
 
@@ -179,6 +179,44 @@ async function portfolioEntry(
     pdf: await renderedFile(periodDir, name, `${base}.pdf`),
     workbook: await renderedFile(periodDir, name, `${base}.xlsx`),
   });
+}
+
+const NO_FOLDER = 'no packet folder for this period';
+
+/**
+ * Why the period's portfolio.json and portfolio.xlsx on disk are not what its packets give now (each
+ * verified again, as `portfolio` does), or nothing when they are, byte for byte: an edited portfolio,
+ * or one left stale by a later run of a tenant, is never taken for the period's. Tenants it names
+ * as having no folder (`portfolio --config`) are named again.
+ */
+export async function portfolioDiffers(
+  periodDir: string,
+  opts: Pick<PortfolioOptions, 'check'> = {},
+): Promise<string | undefined> {
+  let text: string;
+  let xlsx: Buffer;
+  try {
+    text = await readFile(path.join(periodDir, PORTFOLIO_JSON), 'utf8');
+    xlsx = await readFile(path.join(periodDir, PORTFOLIO_XLSX));
+  } catch (err) {
+    return `the portfolio cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  }
+  let recorded: unknown;
+  try {
+    recorded = JSON.parse(text);
+  } catch {
+    return `${PORTFOLIO_JSON} is not JSON`;
+  }
+  const rows = (recorded as { tenants?: unknown }).tenants;
+  const expectedTenants = (Array.isArray(rows) ? (rows as Array<Partial<PortfolioRow>>) : [])
+    .filter((r) => r.problem === NO_FOLDER && typeof r.tenant === 'string')
+    .map((r) => r.tenant!);
+  const rebuilt = await readPortfolio(periodDir, path.basename(periodDir), { ...opts, expectedTenants });
+  if (stableJson(rebuilt) !== text)
+    return `${PORTFOLIO_JSON} is not what the period's packets give now (\`s3-evidence portfolio\` rebuilds it)`;
+  const { portfolioXlsx } = await import('./portfolio-book.js');
+  if (!xlsx.equals(await portfolioXlsx(rebuilt))) return `${PORTFOLIO_XLSX} is not what ${PORTFOLIO_JSON} renders to`;
+  return undefined;
 }
 
 /** Writes `<out>/<period>/portfolio.json` and `portfolio.xlsx` from every packet of the period. */

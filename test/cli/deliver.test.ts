@@ -160,7 +160,7 @@ describe('deliveries after run, and deliver', () => {
     }
   }, 120_000);
 
-  it("deliver sends nothing of a packet that does not verify: a PDF swapped for another tenant's is named, exit 1", async () => {
+  it('deliver sends nothing of a packet that does not verify, nor a portfolio that counts it: a swapped PDF is named, exit 1', async () => {
     const out = path.join(ws.root, 'out-swapped');
     cpSync(ws.out, out, { recursive: true });
     const acme = path.join(out, '2026-10', 'acme');
@@ -175,6 +175,21 @@ describe('deliveries after run, and deliver', () => {
       ),
     ]);
     expect([hook.requests.length, smtp.mails.length]).toEqual([0, 0]);
+
+    // The period: its portfolio.json still counts acme's packet, which no longer verifies: the portfolio is not sent either.
+    expect(await cli('deliver', path.join(out, '2026-10'), '--config', cfg, '--force')).toBe(1);
+    const refused = captured.out
+      .trimEnd()
+      .split('\n')
+      .filter((l) => l.includes('not delivered'));
+    expect(refused).toEqual([
+      expect.stringMatching(/acme: not delivered: the packet does not verify \(.*acme-2026-10\.pdf.*\): nothing sent$/),
+      expect.stringMatching(
+        /2026-10: portfolio not delivered: the portfolio does not check out \(portfolio\.json is not what the period's packets give now \(`s3-evidence portfolio` rebuilds it\)\): nothing sent$/,
+      ),
+    ]);
+    // globex and northwind, which verify, are sent (once to the hook each); acme's e-mail is not.
+    expect([hook.requests.length, smtp.mails.length]).toEqual([2, 0]);
   }, 120_000);
 
   it('run --quiet still prints a failed delivery, and nothing for deliveries that arrived', async () => {

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writePortfolio, type Portfolio } from '../../src/operate/portfolio.js';
+import { portfolioDiffers, writePortfolio, type Portfolio } from '../../src/operate/portfolio.js';
 import type { Packet } from '../../src/model/packet.js';
 import { packetFigures } from '../../src/model/packet-figures.js';
 import { samplePacket } from '../support/sample-packet.js';
@@ -282,6 +282,50 @@ describe("portfolio: a packet that is not the folder's own", () => {
       // Nothing of the refused packets is counted.
       for (const r of portfolio.tenants.slice(0, 4))
         expect([r.objectsPct, r.failingControls, r.complete]).toEqual([null, null, false]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('portfolioDiffers: the portfolio on disk against what the packets give now', () => {
+  it('nothing for the portfolio as written (tenants named without a folder included); names an edited portfolio.json, an edited workbook and a packet changed since', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 's3e-portfolio-differs-'));
+    try {
+      const periodDir = path.join(dir, '2026-10');
+      for (const id of ['one', 'two']) {
+        await mkdir(path.join(periodDir, id), { recursive: true });
+        await writeFile(path.join(periodDir, id, 'packet.json'), JSON.stringify(packet(id, { status: 'compliant' })));
+      }
+      const check = async () => undefined;
+      await writePortfolio(dir, '2026-10', { check, expectedTenants: ['one', 'two', 'gone'] });
+      expect(await portfolioDiffers(periodDir, { check })).toBeUndefined();
+
+      const jsonFile = path.join(periodDir, 'portfolio.json');
+      const xlsxFile = path.join(periodDir, 'portfolio.xlsx');
+      const [json, xlsx] = [await readFile(jsonFile, 'utf8'), await readFile(xlsxFile)];
+      await writeFile(jsonFile, json.replace('"status": "compliant"', '"status": "attention"'));
+      expect(await readFile(jsonFile, 'utf8')).not.toBe(json);
+      expect(await portfolioDiffers(periodDir, { check })).toBe(
+        "portfolio.json is not what the period's packets give now (`s3-evidence portfolio` rebuilds it)",
+      );
+      await writeFile(jsonFile, json);
+      const edited = Buffer.from(xlsx);
+      edited.writeUInt8(edited.readUInt8(edited.length - 40) ^ 1, edited.length - 40);
+      await writeFile(xlsxFile, edited);
+      expect(await portfolioDiffers(periodDir, { check })).toBe('portfolio.xlsx is not what portfolio.json renders to');
+      await writeFile(xlsxFile, xlsx);
+      expect(await portfolioDiffers(periodDir, { check })).toBeUndefined();
+      // A tenant's packet made again after the portfolio was written (a shard re-run): the portfolio is stale.
+      await writeFile(
+        path.join(periodDir, 'two', 'packet.json'),
+        JSON.stringify(packet('two', { status: 'attention' })),
+      );
+      expect(await portfolioDiffers(periodDir, { check })).toBe(
+        "portfolio.json is not what the period's packets give now (`s3-evidence portfolio` rebuilds it)",
+      );
+      await rm(jsonFile);
+      expect(await portfolioDiffers(periodDir, { check })).toBe('the portfolio cannot be read (ENOENT)');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

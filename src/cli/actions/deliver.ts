@@ -21,7 +21,7 @@ export async function deliverAfterRun(
   return deliverAll(
     config.deliveries,
     { packets: folders, portfolios: portfolio && folders.length > 0 ? [periodDir] : [] },
-    { madeThisRun: folders },
+    { madeThisRun: [...folders, periodDir] },
   );
 }
 

@@ -13,7 +13,7 @@ import { PACKET_FILE } from '../../packet-folder.js';
 import { sha256 } from '../../util/hash.js';
 import { MANIFEST_FILE } from '../../workspace/manifest.js';
 import { verifyFolder, verifyMessages } from '../../pipeline/verify-folder.js';
-import type { Portfolio } from '../portfolio.js';
+import { portfolioDiffers, type Portfolio } from '../portfolio.js';
 import { DeliveryError, withAttempts } from './attempts.js';
 import { postJson } from './https-post.js';
 import {
@@ -49,7 +49,9 @@ export interface DeliveryContext {
   sleep?: (ms: number) => Promise<void>;
   /** Why a packet folder does not check out, or nothing when it does (default: verify, as `s3-evidence verify`). */
   checkPacket?: PacketCheck;
-  /** Packet folders this process's run has just written (verified by construction): not verified again. */
+  /** Why a period's portfolio is not what its packets give now, or nothing (default: rebuilt and compared). */
+  checkPortfolio?: (periodDir: string) => Promise<string | undefined>;
+  /** Packet and period folders this process's run has just written (verified by construction): not checked again. */
   madeThisRun?: ReadonlySet<string>;
 }
 
@@ -303,6 +305,11 @@ export async function deliverPacket(folder: string, ctx: DeliveryContext): Promi
 export async function deliverPortfolio(periodDir: string, ctx: DeliveryContext): Promise<DeliveryOutcome[]> {
   const destinations = ctx.deliveries.destinations.filter((d) => wants(d, 'portfolio'));
   if (destinations.length === 0) return [];
+  if (!ctx.madeThisRun?.has(periodDir)) {
+    const problem = await (ctx.checkPortfolio ?? ((dir: string) => portfolioDiffers(dir)))(periodDir);
+    if (problem !== undefined)
+      throw new DeliveryError(`the portfolio does not check out (${problem}): nothing sent`, false);
+  }
   const text = await readFile(path.join(periodDir, 'portfolio.json'), 'utf8');
   const portfolio = JSON.parse(text) as Portfolio;
   const links = ['portfolio.xlsx', 'portfolio.json'].map((f) => ({

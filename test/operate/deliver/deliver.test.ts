@@ -15,6 +15,7 @@ import {
   type WebhookReceiver,
 } from '../../support/delivery-receivers.js';
 import { samplePacket } from '../../support/sample-packet.js';
+import { stableJson } from '../../../src/util/atomic-write.js';
 
 const SECRET_PATH = '/services/T0001/B0002/s3cr3t-T0KEN-never-print';
 const SMTP_USER = 'mailer@msp.example';
@@ -105,7 +106,16 @@ const mail = (over: Record<string, unknown> = {}): Destination => ({
 
 function ctx(d: DeliveriesConfig, over: Partial<DeliveryContext> = {}): DeliveryContext {
   // These folders are made up, not packets that verify: the check is tested on its own below.
-  return { deliveries: d, tool: TOOL, env, now: at, sleep: noSleep, checkPacket: async () => undefined, ...over };
+  return {
+    deliveries: d,
+    tool: TOOL,
+    env,
+    now: at,
+    sleep: noSleep,
+    checkPacket: async () => undefined,
+    checkPortfolio: async () => undefined,
+    ...over,
+  };
 }
 
 beforeAll(async () => {
@@ -540,6 +550,38 @@ describe('portfolio deliveries', () => {
     expect(att!.body.equals(xlsx)).toBe(true);
     expect(JSON.parse(readFileSync(path.join(periodDir, 'portfolio-deliveries.json'), 'utf8')).deliveries).toHaveLength(
       2,
+    );
+  });
+
+  it('sends a portfolio only if it is what the packets give now; the one a run has just written is not checked again', async () => {
+    const periodDir = path.join(root, '2026-10');
+    mkdirSync(periodDir, { recursive: true });
+    // What an empty period folder gives, as `portfolio` writes it: only the workbook is not.
+    writeFileSync(
+      path.join(periodDir, 'portfolio.json'),
+      stableJson({ portfolioVersion: 2, period: '2026-10', tenants: [] }),
+    );
+    writeFileSync(path.join(periodDir, 'portfolio.xlsx'), randomBytes(64));
+    const checked: string[] = [];
+    const c = ctx(deliveries([slack({ send: 'portfolio' }), mail({ send: 'both' })]), {
+      checkPortfolio: async (dir) => {
+        checked.push(dir);
+        return "portfolio.json is not what the period's packets give now (`s3-evidence portfolio` rebuilds it)";
+      },
+    });
+    await expect(deliverPortfolio(periodDir, c)).rejects.toThrow(
+      "the portfolio does not check out (portfolio.json is not what the period's packets give now (`s3-evidence portfolio` rebuilds it)): nothing sent",
+    );
+    expect([checked, hook.requests.length, smtp.mails.length]).toEqual([[periodDir], 0, 0]);
+    expect(existsSync(path.join(periodDir, 'portfolio-deliveries.json'))).toBe(false);
+    const made = await deliverPortfolio(periodDir, { ...c, madeThisRun: new Set([periodDir]) });
+    expect(made.map((o) => o.state)).toEqual(['delivered', 'delivered']);
+    expect(checked).toHaveLength(1);
+    // By default the portfolio is rebuilt from the folder and compared, byte for byte.
+    const byDefault = ctx(deliveries([slack({ send: 'portfolio' })]), { force: true });
+    delete byDefault.checkPortfolio;
+    await expect(deliverPortfolio(periodDir, byDefault)).rejects.toThrow(
+      'the portfolio does not check out (portfolio.xlsx is not what portfolio.json renders to): nothing sent',
     );
   });
 });
