@@ -2,10 +2,10 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import type { Packet } from '../model/packet.js';
-import { verifyFolder, verifyMessages } from '../pipeline/verify-folder.js';
+import { verifyProblem } from '../pipeline/verify-folder.js';
 import { readConfinedText } from '../util/confined-read.js';
 import { stableJson, writeFileAtomic } from '../util/atomic-write.js';
-import { PACKET_FILE } from '../packet-folder.js';
+import { PACKET_FILE, packetOwner } from '../packet-folder.js';
 import type { Portfolio, PortfolioRow } from './portfolio-model.js';
 import { packetFigures, type PacketFigures } from '../model/packet-figures.js';
 
@@ -89,10 +89,8 @@ type PacketCheck = (folder: string) => Promise<string | undefined>;
  */
 const verifyPacketFolder =
   (rerender: boolean): PacketCheck =>
-  async (folder) => {
-    const report = await verifyFolder(folder, { rerender });
-    return report.ok ? undefined : (verifyMessages(report)[0] ?? 'it does not verify');
-  };
+  (folder) =>
+    verifyProblem(folder, { rerender });
 
 export interface PortfolioOptions {
   /**
@@ -154,25 +152,27 @@ async function portfolioEntry(
   const folder = path.join(periodDir, name);
   let figures = opts.writtenThisRun?.get(name);
   if (!figures) {
-    let packet: Packet;
+    let packet: unknown;
     try {
       const text = await readConfinedText(folder, path.join(folder, PACKET_FILE));
       if (text === undefined) throw new Error('no such file');
-      packet = JSON.parse(text) as Packet;
+      packet = JSON.parse(text) as unknown;
     } catch (err) {
       return unusableRow(name, 'unreadable', `packet.json unreadable: ${(err as Error).message}`);
     }
-    const problem = await check(folder);
-    if (problem !== undefined) return unusableRow(name, 'unverified', `packet does not verify: ${problem}`);
-    figures = packetFigures(packet);
     // A packet verifies wherever it lies; it counts only where the run writes it, <period>/<tenant id>/.
-    // Else last month's packet, or another tenant's, copied into this period's folder would be counted as this month's.
-    if (figures.period !== period || figures.tenant !== name)
+    // Else last month's packet, or another tenant's, copied into this period's folder would be counted as
+    // this month's. Checked first: it costs nothing, and such a packet is not worth re-deriving.
+    const whose = packetOwner(packet);
+    if (whose.tenant !== name || whose.period !== period)
       return unusableRow(
         name,
         'unverified',
-        `the packet in ${name}/ is tenant ${figures.tenant}'s for ${figures.period}, not tenant ${name}'s for ${period}`,
+        `the packet in ${name}/ is tenant ${whose.tenant}'s for ${whose.period}, not tenant ${name}'s for ${period}`,
       );
+    const problem = await check(folder);
+    if (problem !== undefined) return unusableRow(name, 'unverified', `packet does not verify: ${problem}`);
+    figures = packetFigures(packet as Packet);
   }
   const base = `${figures.tenant}-${figures.period}`;
   return portfolioRow(figures, {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { trendPoint } from '../analyze/trend/index.js';
 import { readPreviousPackets } from '../evidence/earlier-packets.js';
 import type { PacketFile } from '../evidence/earlier-packets.js';
-import { verifyFolder, verifyMessages } from './verify-folder.js';
+import { verifyProblem } from './verify-folder.js';
 import { CONTROLS } from '../analyze/controls/index.js';
 import type { Period } from '../config/period.js';
 import type { Config, TenantConfig } from '../config/schema.js';
@@ -22,14 +22,10 @@ async function verifiedPackets(outDir: string, tenant: string, files: PacketFile
       out.push(f);
       continue;
     }
-    const report = await verifyFolder(path.join(outDir, f.period, tenant));
-    if (report.ok) out.push(f);
+    const problem = await verifyProblem(path.join(outDir, f.period, tenant));
+    if (problem === undefined) out.push(f);
     else
-      out.push({
-        period: f.period,
-        state: 'unverified',
-        problem: `the ${f.period} packet did not verify: ${verifyMessages(report)[0] ?? 'unknown reason'}`,
-      });
+      out.push({ period: f.period, state: 'unverified', problem: `the ${f.period} packet did not verify: ${problem}` });
   }
   return out;
 }

@@ -32,7 +32,7 @@ import { PhaseClock, type PhaseTimings } from './phase-times.js';
 import { countingTree, type ProgressEvent, type ProgressPhase, type ProgressSink } from './progress.js';
 import { CHECKPOINT_SOURCES, type CheckpointSource, type TenantCheckpoints } from './checkpoints.js';
 import { EvidenceWriter, loadEvidence } from '../evidence/evidence-store.js';
-import { verifyFolder, verifyMessages } from './verify-folder.js';
+import { verifyProblem } from './verify-folder.js';
 import { MANIFEST_FILE } from '../workspace/manifest.js';
 import { PACKET_FILE } from '../packet-folder.js';
 import { sha256, sha256File, type HashedFile } from '../util/hash.js';
@@ -249,12 +249,10 @@ async function reuseFinishedPacket(
   const manifest = await readFile(path.join(finalDir, MANIFEST_FILE), 'utf8').catch(() => undefined);
   if (manifest === undefined || sha256(manifest) !== manifestSha256)
     return { notices: [`${tenant}: the packet the interrupted run finished is no longer in place; it is made again`] };
-  const report = await verifyFolder(finalDir);
-  if (!report.ok)
+  const problem = await verifyProblem(finalDir);
+  if (problem !== undefined)
     return {
-      notices: [
-        `${tenant}: the packet the interrupted run finished does not verify (${verifyMessages(report)[0] ?? 'it does not verify'}); it is made again`,
-      ],
+      notices: [`${tenant}: the packet the interrupted run finished does not verify (${problem}); it is made again`],
     };
   const packet = JSON.parse(await readFile(path.join(finalDir, PACKET_FILE), 'utf8')) as Packet;
   return { result: { ...summarise(packet, finalDir), resumed: { packet: true } }, packet };

@@ -386,6 +386,15 @@ export async function verifyFolder(folder: string, opts: VerifyOptions = {}): Pr
 }
 
 /** One line per discrepancy, in the order a reviewer should read them. */
+/**
+ * Why a packet folder does not verify (the first of verify's messages), or nothing when it does: for
+ * the commands that only use a packet that verifies (portfolio, deliver, resume, the trend's months).
+ */
+export async function verifyProblem(folder: string, opts: VerifyOptions = {}): Promise<string | undefined> {
+  const report = await verifyFolder(folder, opts);
+  return report.ok ? undefined : (verifyMessages(report)[0] ?? 'it does not verify');
+}
+
 export function verifyMessages(r: VerifyReport): string[] {
   const out: string[] = [];
   for (const f of r.files) {

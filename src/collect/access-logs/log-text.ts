@@ -21,7 +21,8 @@ function sequenceLength(lead: number): number {
 /**
  * Where the last whole UTF-8 sequence of `bytes` ends: before a lead byte near the end whose
  * sequence is cut off, else the end. Decoding is the same on either side of a byte that is not a
- * continuation byte (10xxxxxx), so text decoded up to there and from there equals the whole decoded.
+ * continuation byte (one whose top two bits are 1 and 0), so text decoded up to there and from
+ * there equals the whole decoded.
  */
 function wholeSequencesEnd(bytes: Buffer): number {
   for (let i = bytes.length - 1; i >= 0 && i >= bytes.length - 4; i--) {

@@ -9,10 +9,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DeliveriesConfig, DeliveryDestination } from '../../config/schema.js';
 import type { Packet } from '../../model/packet.js';
-import { PACKET_FILE } from '../../packet-folder.js';
+import { PACKET_FILE, packetOwner } from '../../packet-folder.js';
 import { sha256 } from '../../util/hash.js';
 import { MANIFEST_FILE } from '../../workspace/manifest.js';
-import { verifyFolder, verifyMessages } from '../../pipeline/verify-folder.js';
+import { verifyProblem } from '../../pipeline/verify-folder.js';
 import { portfolioDiffers, type Portfolio } from '../portfolio.js';
 import { DeliveryError, withAttempts } from './attempts.js';
 import { postJson } from './https-post.js';
@@ -57,10 +57,7 @@ export interface DeliveryContext {
 
 type PacketCheck = (folder: string, opts: { rerender: boolean }) => Promise<string | undefined>;
 
-const verifyPacket: PacketCheck = async (folder, opts) => {
-  const report = await verifyFolder(folder, opts);
-  return report.ok ? undefined : (verifyMessages(report)[0] ?? 'it does not verify');
-};
+const verifyPacket: PacketCheck = (folder, opts) => verifyProblem(folder, opts);
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -237,12 +234,9 @@ async function previousPacket(
   const previousFolder = path.join(path.dirname(path.dirname(folder)), month, path.basename(folder));
   const previous = await readPacket(path.join(previousFolder, PACKET_FILE));
   if (!previous) return {};
-  // Read as it is on disk: a file in that folder may hold anything.
-  const found = previous as { tenant?: { id?: unknown }; period?: { label?: unknown } };
-  const [tenant, period] = [found.tenant?.id, found.period?.label];
-  const shown = (v: unknown) => (typeof v === 'string' ? v : 'unknown');
-  if (tenant !== packet.tenant.id || period !== month)
-    return { previousUnusable: `the packet found for ${month} is tenant ${shown(tenant)}'s for ${shown(period)}` };
+  const whose = packetOwner(previous);
+  if (whose.tenant !== packet.tenant.id || whose.period !== month)
+    return { previousUnusable: `the packet found for ${month} is tenant ${whose.tenant}'s for ${whose.period}` };
   const problem = await check(previousFolder, { rerender: false });
   return problem === undefined
     ? { previous }
