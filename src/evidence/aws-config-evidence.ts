@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readOptionalEvidenceJson } from './read-evidence.js';
 import type {
   DescribeConfigRulesOutput,
   DescribeConfigurationRecordersOutput,
@@ -94,12 +93,6 @@ export async function writeAwsConfigEvidence(writer: EvidenceWriter, ev: AwsConf
   await writer.writeJson(INDEX, index);
 }
 
-async function readJson<T>(packetDir: string, rel: string, written?: WrittenEvidence): Promise<T> {
-  const kept = written?.json(rel);
-  if (kept) return kept.value as T;
-  return JSON.parse(await readFile(path.join(packetDir, ...rel.split('/')), 'utf8')) as T;
-}
-
 /**
  * Packets collected before AWS Config evidence existed have no index: null ("not collected by this
  * version"). `written`: what this run wrote into the folder, taken from memory instead of read back.
@@ -109,13 +102,8 @@ export async function loadAwsConfigEvidence(
   written?: WrittenEvidence,
 ): Promise<AwsConfigEvidence | null> {
   const readRecordOf = <T>(relative: string) => readRecord<T>(packetDir, relative, written);
-  let index: IndexFile;
-  try {
-    index = await readJson<IndexFile>(packetDir, INDEX, written);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+  const index = await readOptionalEvidenceJson<IndexFile>(packetDir, INDEX, written);
+  if (index === undefined) return null;
   const accounts: AwsConfigAccountEvidence[] = [];
   for (const a of index.accounts) {
     const regions: AwsConfigRegionEvidence[] = [];

@@ -7,38 +7,34 @@ import { PACKET_FILE } from '../packet-folder.js';
 export type PacketFile =
   | { period: string; state: 'present'; packet: unknown }
   | { period: string; state: 'missing' }
-  | { period: string; state: 'unreadable'; problem: string }
-  /** Present but did not pass `verify` (decided at collection, where I/O is allowed): a gap, never its figures. */
-  | { period: string; state: 'unverified'; problem: string };
+  | { period: string; state: 'unreadable'; problem: string };
 
 /**
- * Reads output/<month>/<tenant>/packet.json for the 12 months up to and including `period`.
- * Only I/O: what the files say is judged by buildTrend.
+ * Reads output/<month>/<tenant>/packet.json. Only I/O: what the file says is judged by trendPoint.
  */
+export async function readPacketOfMonth(outDir: string, tenant: string, month: string): Promise<PacketFile> {
+  const file = path.join(outDir, month, tenant, PACKET_FILE);
+  let text: string | undefined;
+  try {
+    // Inside the output folder only: a packet.json linked to elsewhere is unreadable, not a month.
+    text = await readConfinedText(outDir, file);
+  } catch (err) {
+    const problem = isRefusedRead(err)
+      ? err.message
+      : `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+    return { period: month, state: 'unreadable', problem };
+  }
+  if (text === undefined) return { period: month, state: 'missing' };
+  try {
+    return { period: month, state: 'present', packet: JSON.parse(text) as unknown };
+  } catch (err) {
+    return { period: month, state: 'unreadable', problem: `${file}: not valid JSON (${(err as Error).message})` };
+  }
+}
+
+/** readPacketOfMonth for the 12 months up to and including `period`, all held at once (for buildTrend). */
 export async function readPreviousPackets(outDir: string, tenant: string, period: string): Promise<PacketFile[]> {
   const out: PacketFile[] = [];
-  for (const month of monthsEndingWith(period)) {
-    const file = path.join(outDir, month, tenant, PACKET_FILE);
-    let text: string | undefined;
-    try {
-      // Inside the output folder only: a packet.json linked to elsewhere is unreadable, not a month.
-      text = await readConfinedText(outDir, file);
-    } catch (err) {
-      const problem = isRefusedRead(err)
-        ? err.message
-        : `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
-      out.push({ period: month, state: 'unreadable', problem });
-      continue;
-    }
-    if (text === undefined) {
-      out.push({ period: month, state: 'missing' });
-      continue;
-    }
-    try {
-      out.push({ period: month, state: 'present', packet: JSON.parse(text) as unknown });
-    } catch (err) {
-      out.push({ period: month, state: 'unreadable', problem: `${file}: not valid JSON (${(err as Error).message})` });
-    }
-  }
+  for (const month of monthsEndingWith(period)) out.push(await readPacketOfMonth(outDir, tenant, month));
   return out;
 }

@@ -21,7 +21,7 @@ import { copyWith } from '../util/copy-with.js';
 import { WrittenEvidence } from './written-evidence.js';
 import { directoryBucketIndex, readDirectoryBucketIndex, type DirectoryBucketIndex } from './directory-buckets.js';
 import { readTableBucketIndex, tableBucketIndex, type TableBucketIndex } from './table-buckets.js';
-import { isRefusedRead, readConfinedText } from '../util/confined-read.js';
+import { EvidenceReadError, hashesTaken, noteHashes, readEvidenceJson } from './read-evidence.js';
 import { threadFileSink, type FileSink } from '../util/background-files.js';
 
 /**
@@ -210,34 +210,6 @@ export async function writeEvidenceIndex(writer: EvidenceWriter, ev: Omit<Tenant
   await writer.writeJson(evidencePaths.index, index);
 }
 
-export class EvidenceReadError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'EvidenceReadError';
-  }
-}
-
-/** `written`: what this run wrote into the folder, taken from memory instead of read back. */
-async function readJson<T>(packetDir: string, relative: string, written?: WrittenEvidence): Promise<T> {
-  const kept = written?.json(relative);
-  if (kept) return kept.value as T;
-  const file = path.join(packetDir, ...relative.split('/'));
-  let text: string | undefined;
-  try {
-    // index.json names the files: a packet folder from elsewhere must not point it outside itself.
-    text = await readConfinedText(packetDir, file);
-  } catch (err) {
-    if (isRefusedRead(err)) throw new EvidenceReadError(err.message);
-    throw new EvidenceReadError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  if (text === undefined) throw new EvidenceReadError(`${file}: cannot read (ENOENT)`);
-  try {
-    return JSON.parse(text) as T;
-  } catch (err) {
-    throw new EvidenceReadError(`${file}: not valid JSON (${(err as Error).message})`);
-  }
-}
-
 /** One stored record, read through the shape of its answer (evidence/answers.ts). */
 export async function readRecord<T>(
   packetDir: string,
@@ -246,7 +218,7 @@ export async function readRecord<T>(
 ): Promise<FiledRecord<T>> {
   const read =
     (written?.record(relative) as { record: FiledRecord<T> } | { problem: string } | undefined) ??
-    readStoredRecord<T>(await readJson<unknown>(packetDir, relative), relative);
+    readStoredRecord<T>(await readEvidenceJson<unknown>(packetDir, relative), relative);
   if ('problem' in read) throw new EvidenceReadError(read.problem);
   return read.record;
 }
@@ -265,7 +237,7 @@ async function inOrder<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): 
  * writer put there, taken from memory (the same values a read gives) instead of read back.
  */
 export async function loadEvidence(packetDir: string, written?: WrittenEvidence): Promise<TenantEvidence> {
-  const readJsonOf = <T>(relative: string) => readJson<T>(packetDir, relative, written);
+  const readJsonOf = <T>(relative: string) => readEvidenceJson<T>(packetDir, relative, written);
   const readRecordOf = <T>(relative: string) => readRecord<T>(packetDir, relative, written);
   const run = await readJsonOf<RunInfo>(evidencePaths.run);
   const { tenant, period } = await readJsonOf<{ tenant: TenantConfig; period: Period }>(evidencePaths.tenant);
@@ -305,7 +277,9 @@ export async function loadEvidence(packetDir: string, written?: WrittenEvidence)
   const directoryBuckets = index.directoryBuckets
     ? await readDirectoryBucketIndex(index.directoryBuckets, readRecordOf)
     : undefined;
-  const files = await hashTree(packetDir, EVIDENCE_DIR, written?.fileHashes());
+  // In `verify`, the files just read are hashed from those bytes, and these hashes serve its manifest check.
+  const files = await hashTree(packetDir, EVIDENCE_DIR, written?.fileHashes() ?? hashesTaken(packetDir));
+  noteHashes(packetDir, files);
   return {
     run,
     tenant,

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readOptionalEvidenceJson } from './read-evidence.js';
 import type { StoredBaseline } from './baseline-snapshot.js';
 import type { ExceptionsRegister } from './exceptions-register.js';
 import { EVIDENCE_DIR, type EvidenceWriter } from './evidence-store.js';
@@ -45,12 +44,7 @@ export async function loadGovernanceEvidence(
 ): Promise<GovernanceEvidence | null> {
   const kept = written?.json(FILE);
   if (kept) return kept.value as GovernanceEvidence;
-  try {
-    return JSON.parse(await readFile(path.join(packetDir, ...FILE.split('/')), 'utf8')) as GovernanceEvidence;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+  return (await readOptionalEvidenceJson<GovernanceEvidence>(packetDir, FILE)) ?? null;
 }
 
 export interface TrendPoint {

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readEvidenceJson, readOptionalEvidenceJson } from './read-evidence.js';
 import type { AccessLogScan } from './log-scans.js';
 import type { CloudTrailScan } from './log-scans.js';
 import { EVIDENCE_DIR, type EvidenceWriter } from './evidence-store.js';
@@ -33,30 +32,23 @@ export async function writeLogEvidence(writer: EvidenceWriter, logs: LogEvidence
   await writer.writeJson(LOG_INDEX, files);
 }
 
-async function readJson<T>(packetDir: string, rel: string, written?: WrittenEvidence): Promise<T> {
-  const kept = written?.json(rel);
-  if (kept) return kept.value as T;
-  return JSON.parse(await readFile(path.join(packetDir, ...rel.split('/')), 'utf8')) as T;
-}
-
 /**
  * Packets collected before log evidence existed have no index: that reads as "not configured".
  * `written`: what this run wrote into the folder, taken from memory instead of read back.
  */
 export async function loadLogEvidence(packetDir: string, written?: WrittenEvidence): Promise<LogEvidence> {
-  let index: { accessLogs: string[] | null; cloudTrail: string[] | null };
-  try {
-    index = await readJson(packetDir, LOG_INDEX, written);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { accessLogs: null, cloudTrail: null };
-    throw err;
-  }
+  const index = await readOptionalEvidenceJson<{ accessLogs: string[] | null; cloudTrail: string[] | null }>(
+    packetDir,
+    LOG_INDEX,
+    written,
+  );
+  if (index === undefined) return { accessLogs: null, cloudTrail: null };
   return {
     accessLogs: index.accessLogs
-      ? await Promise.all(index.accessLogs.map((f) => readJson<AccessLogScan>(packetDir, f, written)))
+      ? await Promise.all(index.accessLogs.map((f) => readEvidenceJson<AccessLogScan>(packetDir, f, written)))
       : null,
     cloudTrail: index.cloudTrail
-      ? await Promise.all(index.cloudTrail.map((f) => readJson<CloudTrailScan>(packetDir, f, written)))
+      ? await Promise.all(index.cloudTrail.map((f) => readEvidenceJson<CloudTrailScan>(packetDir, f, written)))
       : null,
   };
 }

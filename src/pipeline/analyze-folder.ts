@@ -46,10 +46,11 @@ async function analyzePacket(
   wording: Wording,
   written?: WrittenEvidence,
 ): Promise<{ packet: Packet; exports: ExportRows }> {
-  const evidence = await loadEvidence(packetDir, written);
   const logs = await loadLogEvidence(packetDir, written);
   const governance = await loadGovernanceEvidence(packetDir, written);
   const awsConfig = await loadAwsConfigEvidence(packetDir, written);
+  // Last: it lists (and, in `verify`, hashes) every evidence file, those read above included.
+  const evidence = await loadEvidence(packetDir, written);
   const { packet, rows } = analyzeEvidence({ evidence, logs, governance, awsConfig, catalog: loadCatalog(), wording });
   return { packet, exports: exportRows(packetDir, rows) };
 }

@@ -69,9 +69,16 @@ export type FileCheck =
   | { path: string; state: 'missing' }
   | { path: string; state: 'unlisted' };
 
-/** Recomputes every hash; also reports files present in the folder but absent from the manifest. */
-export async function checkFiles(packetDir: string, manifest: Manifest): Promise<FileCheck[]> {
-  const present = new Map((await hashTree(packetDir, '')).map((f) => [f.path, f]));
+/**
+ * Recomputes every hash; also reports files present in the folder but absent from the manifest.
+ * `known`: hashes of files just read whole by the caller (verify's re-derivation), taken for those paths.
+ */
+export async function checkFiles(
+  packetDir: string,
+  manifest: Manifest,
+  known?: ReadonlyMap<string, HashedFile>,
+): Promise<FileCheck[]> {
+  const present = new Map((await hashTree(packetDir, '', known)).map((f) => [f.path, f]));
   const checks: FileCheck[] = [];
   for (const f of manifest.files) {
     const actual = present.get(f.path);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BucketEvidence } from '../../src/evidence/bundle.js';
 import { EvidenceWriter, evidencePaths, loadEvidence, writeEvidenceIndex } from '../../src/evidence/evidence-store.js';
 import type { EvidenceRecord } from '../../src/evidence/record.js';
+import { hashingReads } from '../../src/evidence/read-evidence.js';
 import type { ListBucketsOutput } from '../../src/evidence/aws-shapes.js';
 import { tenantEvidence } from '../support/evidence-builders.js';
 
@@ -23,9 +24,9 @@ vi.mock('../../src/util/confined-read.js', async (original) => {
   const actual = await original<typeof import('../../src/util/confined-read.js')>();
   return {
     ...actual,
-    readConfinedText: (root: string, file: string) => {
+    readConfinedFile: (root: string, file: string) => {
       bump(counts.textReads, file);
-      return actual.readConfinedText(root, file);
+      return actual.readConfinedFile(root, file);
     },
   };
 });
@@ -141,5 +142,18 @@ describe('loadEvidence at 10,000 buckets', () => {
     // evidence/, accounts/, the account, s3/ and one folder per bucket: listed once each.
     expect(counts.listings.size).toBe(4 + BUCKETS);
     expect(Math.max(...counts.listings.values())).toBe(1);
+  }, 240_000);
+
+  it('as verify reads it: each file read once and hashed from those bytes, the same hashes as hashing the files', async () => {
+    const hashedFromDisk = (await loadEvidence(dir)).files;
+    counts.textReads.clear();
+    counts.streamReads.clear();
+    const { result, read } = await hashingReads(dir, () => loadEvidence(dir));
+    expect(counts.textReads.size).toBe(4 + BUCKETS * FILES_PER_BUCKET);
+    expect(Math.max(...counts.textReads.values())).toBe(1);
+    expect(counts.streamReads.size).toBe(0);
+    expect(result.files).toEqual(hashedFromDisk);
+    // What the manifest check then takes instead of reading the files again.
+    expect(read.size).toBe(hashedFromDisk.length);
   }, 240_000);
 });

@@ -7,16 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BucketEvidence } from '../../src/evidence/bundle.js';
-import {
-  EvidenceReadError,
-  EvidenceWriter,
-  evidencePaths,
-  loadEvidence,
-  writeEvidenceIndex,
-} from '../../src/evidence/evidence-store.js';
+import { EvidenceWriter, evidencePaths, loadEvidence, writeEvidenceIndex } from '../../src/evidence/evidence-store.js';
 import type { EvidenceRecord } from '../../src/evidence/record.js';
 import { hashTree } from '../../src/util/hash.js';
 import { WrittenEvidence } from '../../src/evidence/written-evidence.js';
+import { EvidenceReadError } from '../../src/evidence/read-evidence.js';
 import { readStoredRecord } from '../../src/evidence/answers.js';
 import { bucketEvidence, tenantEvidence } from '../support/evidence-builders.js';
 

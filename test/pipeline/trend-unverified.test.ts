@@ -1,18 +1,26 @@
 /**
  * The trend uses an earlier month's packet only if it verifies: an edited September packet (hashes
  * recomputed, so only `verify` can tell) is a gap labelled "unverified" in October's packet model,
- * PDF chart and Trend sheet, never its figures frozen into October's evidence.
+ * PDF chart and Trend sheet, never its figures frozen into October's evidence. Only the months before
+ * the period are verified, and without re-rendering: the trend reads packet.json's figures only.
  */
 import ExcelJS from 'exceljs';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { periodFor } from '../../src/config/period.js';
 import type { Packet } from '../../src/model/packet.js';
 import { runTenant } from '../../src/pipeline/run-tenant.js';
+import { verifyProblem } from '../../src/pipeline/verify-folder.js';
 import { pdfText, squash } from '../render/pdf/pdf-inspect.js';
 import { demoWorkspace } from '../support/demo-workspace.js';
+
+vi.mock('../../src/pipeline/verify-folder.js', async (original) => {
+  const real = await original<typeof import('../../src/pipeline/verify-folder.js')>();
+  return { ...real, verifyProblem: vi.fn(real.verifyProblem) };
+});
+const verifyCalls = vi.mocked(verifyProblem);
 
 let ws: Awaited<ReturnType<typeof demoWorkspace>>;
 
@@ -42,6 +50,22 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => rmSync(ws.root, { recursive: true, force: true }));
 
+/** manifest.json's file list made again from the folder as it is: only re-deriving or re-rendering can tell. */
+function rehash(folder: string): void {
+  const manifestFile = path.join(folder, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
+    files: Array<{ path: string; sha256: string; size: number }>;
+  };
+  manifest.files = walk(folder)
+    .filter((p) => p !== 'manifest.json')
+    .sort()
+    .map((p) => {
+      const bytes = readFileSync(path.join(folder, p));
+      return { path: p, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
+    });
+  writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
 describe('trend and earlier packets that do not verify', () => {
   it('an untouched September packet is a month with figures', async () => {
     const september = await run('2026-09');
@@ -52,24 +76,39 @@ describe('trend and earlier packets that do not verify', () => {
     expect(point.objectsPct).toBe(september.packet.kpis.objectsPct);
   }, 120_000);
 
+  it('a second October run verifies September once, without re-rendering, and not the October packet it replaces', async () => {
+    verifyCalls.mockClear();
+    const { packet } = await run('2026-10');
+    expect(verifyCalls.mock.calls).toEqual([[path.join(ws.out, '2026-09', 'acme'), { rerender: false }]]);
+    if (packet.sections.trend.state !== 'collected') throw new Error('trend not collected');
+    expect(packet.sections.trend.points.map((p) => `${p.period}:${p.state}`).slice(-3)).toEqual([
+      '2026-08:missing',
+      '2026-09:present',
+      '2026-10:present',
+    ]);
+  }, 120_000);
+
+  it('a September whose PDF was swapped (hashes recomputed) keeps its figures: they are re-derived from its evidence', async () => {
+    const folder = path.join(ws.out, '2026-09', 'acme');
+    const september = JSON.parse(readFileSync(path.join(folder, 'packet.json'), 'utf8')) as Packet;
+    copyFileSync(path.join(ws.out, '2026-10', 'acme', 'acme-2026-10.pdf'), path.join(folder, 'acme-2026-09.pdf'));
+    rehash(folder);
+    // The swap is real: verify, which re-renders, refuses the folder.
+    expect(await verifyProblem(folder)).toMatch(/^rendered: acme-2026-09\.pdf/);
+
+    const { packet } = await run('2026-10');
+    if (packet.sections.trend.state !== 'collected') throw new Error('trend not collected');
+    const point = packet.sections.trend.points.find((p) => p.period === '2026-09')!;
+    expect(point).toMatchObject({ state: 'present', objectsPct: september.kpis.objectsPct });
+  }, 120_000);
+
   it('an edited September packet (hashes recomputed) is an unverified gap on the page, in the workbook and in packet.json', async () => {
     const folder = path.join(ws.out, '2026-09', 'acme');
     const file = path.join(folder, 'packet.json');
     const sept = JSON.parse(readFileSync(file, 'utf8')) as Packet;
     sept.kpis.objectsPct = 100;
     writeFileSync(file, `${JSON.stringify(sept, null, 2)}\n`);
-    const manifestFile = path.join(folder, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
-      files: Array<{ path: string; sha256: string; size: number }>;
-    };
-    manifest.files = walk(folder)
-      .filter((p) => p !== 'manifest.json')
-      .sort()
-      .map((p) => {
-        const bytes = readFileSync(path.join(folder, p));
-        return { path: p, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
-      });
-    writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+    rehash(folder);
 
     const { packet, folder: october } = await run('2026-10');
     if (packet.sections.trend.state !== 'collected') throw new Error('trend not collected');

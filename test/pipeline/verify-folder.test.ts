@@ -3,7 +3,7 @@
  * manifest's hashes consistent (recomputed after the edit) must still fail, each with its own message.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyFolder, verifyMessages, type VerifyReport } from '../../src/pipeline/verify-folder.js';
@@ -28,6 +28,17 @@ vi.mock('../../src/pipeline/analyze-folder.js', async (importOriginal) => {
       return recorded;
     },
   };
+});
+
+/** Every path `verify` opens through fs/promises' open (hashing and confined reads both do), while `opened` is set. */
+const opens = vi.hoisted(() => ({ opened: undefined as string[] | undefined }));
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs/promises')>();
+  const open: typeof actual.open = (file, ...rest) => {
+    opens.opened?.push(String(file));
+    return actual.open(file, ...rest);
+  };
+  return { ...actual, open, default: { ...actual, open } };
 });
 
 let ws: Awaited<ReturnType<typeof demoWorkspace>>;
@@ -429,6 +440,68 @@ describe('checked without re-rendering (what a portfolio asks for)', () => {
     const r = await light(dir);
     expect(r.ok).toBe(false);
     expect(failuresOf(r)).toEqual({ ...CLEAN, files: ['unlisted notes.txt'], extra: ['notes.txt'] });
+  });
+});
+
+describe('verify reads each file once, and only inside the folder', () => {
+  it('no file of the folder is opened twice: evidence is hashed from the bytes the re-derivation read', async () => {
+    const dir = copyOfNorthwind();
+    opens.opened = [];
+    const r = await verifyFolder(dir, { rerender: false });
+    const opened = opens.opened;
+    opens.opened = undefined;
+    expect(r.ok).toBe(true);
+    const inFolder = opened.filter((f) => f.startsWith(`${dir}${path.sep}`)).map((f) => path.relative(dir, f));
+    const twice = [...new Set(inFolder.filter((f, i) => inFolder.indexOf(f) !== i))];
+    expect(twice).toEqual([]);
+    // Every file the manifest lists was opened (hashed or read), except manifest.json itself.
+    const listed = (
+      JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { files: Array<{ path: string }> }
+    ).files.map((f) => f.path.split('/').join(path.sep));
+    expect(listed.filter((f) => !inFolder.includes(f))).toEqual([]);
+  });
+
+  it('an evidence file edited after the manifest was written is still named as changed', async () => {
+    const dir = copyOfNorthwind();
+    const rel = 'evidence/logs/cloudtrail-1.json';
+    writeFileSync(path.join(dir, rel), `${readFileSync(path.join(dir, rel), 'utf8')} `);
+    const r = await verifyFolder(dir, { rerender: false });
+    expect(r.files.filter((f) => f.state !== 'ok').map((f) => `${f.state} ${f.path}`)).toEqual([`changed ${rel}`]);
+  });
+
+  it('a log index that names a file outside the folder: refused, the file never read', async () => {
+    const dir = copyOfNorthwind();
+    const outside = path.join(ws.root, 'outside-verify');
+    mkdirSync(outside, { recursive: true });
+    cpSync(path.join(dir, 'evidence/logs/cloudtrail-1.json'), path.join(outside, 'cloudtrail.json'));
+    const depth = path.relative(dir, outside).split(path.sep).join('/');
+    writeFileSync(
+      path.join(dir, 'evidence/logs/index.json'),
+      JSON.stringify({ accessLogs: ['evidence/logs/access-logs-1.json'], cloudTrail: [`${depth}/cloudtrail.json`] }),
+    );
+    recomputeHashes(dir);
+    opens.opened = [];
+    const r = await verifyFolder(dir, { rerender: false });
+    const opened = opens.opened;
+    opens.opened = undefined;
+    expect(r.ok).toBe(false);
+    expect(r.problems.find((p) => p.startsWith('packet could not be re-derived'))).toBe(
+      `packet could not be re-derived: ${path.join(dir, ...depth.split('/'), 'cloudtrail.json')}: is outside ${dir}`,
+    );
+    expect(opened.filter((f) => f.startsWith(outside))).toEqual([]);
+  });
+
+  it('governance.json as a link to a copy outside the folder: refused, not followed', async () => {
+    const dir = copyOfNorthwind();
+    const outside = path.join(ws.root, 'outside-governance.json');
+    cpSync(path.join(dir, 'evidence/governance.json'), outside);
+    unlinkSync(path.join(dir, 'evidence/governance.json'));
+    symlinkSync(outside, path.join(dir, 'evidence/governance.json'));
+    const r = await verifyFolder(dir, { rerender: false });
+    expect(r.ok).toBe(false);
+    expect(r.problems.find((p) => p.startsWith('packet could not be re-derived'))).toBe(
+      `packet could not be re-derived: ${path.join(dir, 'evidence', 'governance.json')}: is a symbolic link that leads outside ${dir}`,
+    );
   });
 });
 

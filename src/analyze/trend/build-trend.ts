@@ -25,7 +25,8 @@ const packetView = z.looseObject({
     .optional(),
 });
 
-const GAP = {
+/** A month without figures: missing, unreadable or unverified. */
+export const TREND_GAP = {
   objectsPct: null,
   bytesPct: null,
   deniedUploads: null,
@@ -40,7 +41,7 @@ export function trendPoint(period: string, tenant: string, packet: unknown): Tre
     return {
       period,
       state: 'unreadable',
-      ...GAP,
+      ...TREND_GAP,
       problem: `packet.json of ${period} lacks ${issue.path.join('.') || 'its fields'} (${issue.message})`,
     };
   }
@@ -49,7 +50,7 @@ export function trendPoint(period: string, tenant: string, packet: unknown): Tre
     return {
       period,
       state: 'unreadable',
-      ...GAP,
+      ...TREND_GAP,
       problem: `packet.json found for ${period} is of tenant ${p.tenant.id}, period ${p.period.label}`,
     };
   }
@@ -80,9 +81,8 @@ export function buildTrend({ tenant, period, packets, current }: TrendInput): Tr
   const points = monthsEndingWith(period).map((month): TrendPoint => {
     if (month === period && current !== undefined) return trendPoint(month, tenant, current);
     const file = packets.find((f) => f.period === month);
-    if (!file || file.state === 'missing') return { period: month, state: 'missing', ...GAP };
-    if (file.state === 'unreadable' || file.state === 'unverified')
-      return { period: month, state: file.state, ...GAP, problem: file.problem };
+    if (!file || file.state === 'missing') return { period: month, state: 'missing', ...TREND_GAP };
+    if (file.state === 'unreadable') return { period: month, state: file.state, ...TREND_GAP, problem: file.problem };
     return trendPoint(month, tenant, file.packet);
   });
   return { state: 'collected', points };

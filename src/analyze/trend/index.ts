@@ -1,1 +1,1 @@
-export { buildTrend, trendPoint } from './build-trend.js';
+export { buildTrend, trendPoint, TREND_GAP } from './build-trend.js';

@@ -15,7 +15,8 @@ import {
   type BaselineStore,
 } from '../../baseline/index.js';
 import { isPeriodLabel } from '../../config/period.js';
-import { EvidenceReadError, evidencePaths, loadEvidence } from '../../evidence/evidence-store.js';
+import { evidencePaths, loadEvidence } from '../../evidence/evidence-store.js';
+import { EvidenceReadError } from '../../evidence/read-evidence.js';
 import { UsageError } from '../../errors.js';
 import { approvePacketEvidence } from '../../baseline/approve-packet.js';
 import { loadConfig } from '../../config/load.js';

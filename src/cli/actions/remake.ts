@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { UsageError } from '../../errors.js';
-import { EvidenceReadError } from '../../evidence/evidence-store.js';
+import { EvidenceReadError } from '../../evidence/read-evidence.js';
 import type { Packet } from '../../model/packet.js';
 import { describeSeal, reviseSealedPacket, SealedPacketError, sealOf, type Seal } from '../../operate/sealed-packet.js';
 import { PACKET_FILE } from '../../packet-folder.js';
