@@ -5,8 +5,7 @@
  * the period are verified, and without re-rendering: the trend reads packet.json's figures only.
  */
 import ExcelJS from 'exceljs';
-import { createHash } from 'node:crypto';
-import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { periodFor } from '../../src/config/period.js';
@@ -15,6 +14,7 @@ import { runTenant } from '../../src/pipeline/run-tenant.js';
 import { verifyProblem } from '../../src/pipeline/verify-folder.js';
 import { pdfText, squash } from '../render/pdf/pdf-inspect.js';
 import { demoWorkspace } from '../support/demo-workspace.js';
+import { recomputeHashes } from '../support/forged-manifest.js';
 
 vi.mock('../../src/pipeline/verify-folder.js', async (original) => {
   const real = await original<typeof import('../../src/pipeline/verify-folder.js')>();
@@ -37,34 +37,10 @@ async function run(period: string): Promise<{ packet: Packet; folder: string }> 
   return { packet: JSON.parse(readFileSync(path.join(r.folder, 'packet.json'), 'utf8')) as Packet, folder: r.folder };
 }
 
-function walk(dir: string, base = dir): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory()
-      ? walk(path.join(dir, e.name), base)
-      : [path.relative(base, path.join(dir, e.name)).split(path.sep).join('/')],
-  );
-}
-
 beforeAll(async () => {
   ws = await demoWorkspace();
 }, 60_000);
 afterAll(() => rmSync(ws.root, { recursive: true, force: true }));
-
-/** manifest.json's file list made again from the folder as it is: only re-deriving or re-rendering can tell. */
-function rehash(folder: string): void {
-  const manifestFile = path.join(folder, 'manifest.json');
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
-    files: Array<{ path: string; sha256: string; size: number }>;
-  };
-  manifest.files = walk(folder)
-    .filter((p) => p !== 'manifest.json')
-    .sort()
-    .map((p) => {
-      const bytes = readFileSync(path.join(folder, p));
-      return { path: p, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
-    });
-  writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
-}
 
 describe('trend and earlier packets that do not verify', () => {
   it('an untouched September packet is a month with figures', async () => {
@@ -92,7 +68,7 @@ describe('trend and earlier packets that do not verify', () => {
     const folder = path.join(ws.out, '2026-09', 'acme');
     const september = JSON.parse(readFileSync(path.join(folder, 'packet.json'), 'utf8')) as Packet;
     copyFileSync(path.join(ws.out, '2026-10', 'acme', 'acme-2026-10.pdf'), path.join(folder, 'acme-2026-09.pdf'));
-    rehash(folder);
+    recomputeHashes(folder);
     // The swap is real: verify, which re-renders, refuses the folder.
     expect(await verifyProblem(folder)).toMatch(/^rendered: acme-2026-09\.pdf/);
 
@@ -108,7 +84,7 @@ describe('trend and earlier packets that do not verify', () => {
     const sept = JSON.parse(readFileSync(file, 'utf8')) as Packet;
     sept.kpis.objectsPct = 100;
     writeFileSync(file, `${JSON.stringify(sept, null, 2)}\n`);
-    rehash(folder);
+    recomputeHashes(folder);
 
     const { packet, folder: october } = await run('2026-10');
     if (packet.sections.trend.state !== 'collected') throw new Error('trend not collected');

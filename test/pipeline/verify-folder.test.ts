@@ -2,12 +2,12 @@
  * `verify` binds every file of a packet: tampering a dishonest operator could do while keeping the
  * manifest's hashes consistent (recomputed after the edit) must still fail, each with its own message.
  */
-import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyFolder, verifyMessages, type VerifyReport } from '../../src/pipeline/verify-folder.js';
 import { demoWorkspace, runDemoTenant } from '../support/demo-workspace.js';
+import { recomputeHashes } from '../support/forged-manifest.js';
 import { kmsClientFor } from '../../src/collect/live/clients.js';
 import { resolveLiveOptions } from '../../src/collect/live/options.js';
 import { fetchSigningKey, signManifest, verifyManifestSignature } from '../../src/operate/sign/index.js';
@@ -60,28 +60,6 @@ function copyOfNorthwind(): string {
   const dir = path.join(ws.root, 'tampered', String(copies++), '2026-10', 'northwind');
   cpSync(folders.northwind!, dir, { recursive: true });
   return dir;
-}
-
-function walk(dir: string, base = dir): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    return e.isDirectory() ? walk(full, base) : [path.relative(base, full).split(path.sep).join('/')];
-  });
-}
-
-/** What a careful forger does after editing: rewrite the manifest's file list with fresh sha256 and sizes (header untouched). */
-function recomputeHashes(dir: string, header?: (m: Record<string, unknown>) => void): void {
-  const file = path.join(dir, 'manifest.json');
-  const manifest = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  header?.(manifest);
-  manifest.files = walk(dir)
-    .filter((p) => p !== 'manifest.json')
-    .sort()
-    .map((p) => {
-      const bytes = readFileSync(path.join(dir, p));
-      return { path: p, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
-    });
-  writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 function failuresOf(r: VerifyReport) {
