@@ -24,6 +24,7 @@ import { createScanPool } from '../src/collect/workers/pool.js';
 import { periodFor } from '../src/config/period.js';
 import { DEFAULT_INVENTORY_MAX_DAYS_AFTER_PERIOD } from '../src/config/schema.js';
 import { seededRandom } from '../src/util/seeded-random.js';
+import { ownPeakRssBytes } from './peak-rss.js';
 
 /** Medians of interleaved rounds, in seconds. */
 interface Timed {
@@ -607,7 +608,7 @@ async function readOnce(
     if (counted !== rows) throw new Error(`counted ${counted} rows, generated ${rows}`);
     return {
       seconds: round(seconds),
-      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      peakRssMb: Math.round(ownPeakRssBytes() / 1024 / 1024),
       cpuSeconds: round((cpu.user + cpu.system) / 1e6),
     };
   } finally {

@@ -17,6 +17,7 @@ import { scanCloudTrail } from '../src/collect/cloudtrail/scan-cloudtrail.js';
 import { localTree } from '../src/collect/tree/local.js';
 import { periodFor } from '../src/config/period.js';
 import { seededRandom } from '../src/util/seeded-random.js';
+import { ownPeakRssBytes } from './peak-rss.js';
 
 interface LogBenchFigures {
   records: number;
@@ -271,7 +272,7 @@ async function scanGenerated(what: string, dir: string): Promise<ScanTimes> {
       ? (await scanCloudTrail(localTree(dir), { period })).recordsRead
       : (await scanAccessLogs(localTree(dir), { period })).recordsRead;
   const seconds = (performance.now() - started) / 1000;
-  return { records, seconds, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  return { records, seconds, peakRssMb: Math.round(ownPeakRssBytes() / 1024 / 1024) };
 }
 
 if (process.argv[2] === SCAN_FLAG) {

@@ -3,11 +3,12 @@
  * used (seconds, user + system) to $BENCH_RSS_FILE on exit, as JSON.
  */
 import { writeFileSync } from 'node:fs';
+import { ownPeakRssBytes } from '../peak-rss.js';
 
 const file = process.env.BENCH_RSS_FILE;
 if (file)
   process.on('exit', () => {
     const usage = process.resourceUsage();
     const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
-    writeFileSync(file, JSON.stringify({ maxRssBytes: usage.maxRSS * 1024, cpuSeconds }));
+    writeFileSync(file, JSON.stringify({ maxRssBytes: ownPeakRssBytes(), cpuSeconds }));
   });
