@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { readOptionalEvidenceJson } from './read-evidence.js';
 import type {
   DescribeConfigRulesOutput,
@@ -61,6 +62,25 @@ interface RegionIndex {
   history: Array<{ resourceType: HistoryResourceType; resourceId: string; file: string; before?: string }>;
 }
 
+/** The index's outline, as far as the loader walks it. */
+const INDEX_SHAPE = z.looseObject({
+  accounts: z.array(
+    z.looseObject({
+      account: z.string(),
+      regions: z.array(
+        z.looseObject({
+          region: z.string(),
+          recorders: z.string(),
+          recorderStatus: z.string(),
+          rules: z.string().optional(),
+          compliance: z.array(z.looseObject({ rule: z.string(), file: z.string() })),
+          history: z.array(z.looseObject({ file: z.string(), before: z.string().optional() })),
+        }),
+      ),
+    }),
+  ),
+});
+
 interface IndexFile {
   window: HistoryWindow;
   extraRules: string[];
@@ -102,7 +122,7 @@ export async function loadAwsConfigEvidence(
   written?: WrittenEvidence,
 ): Promise<AwsConfigEvidence | null> {
   const readRecordOf = <T>(relative: string) => readRecord<T>(packetDir, relative, written);
-  const index = await readOptionalEvidenceJson<IndexFile>(packetDir, INDEX, written);
+  const index = await readOptionalEvidenceJson<IndexFile>(packetDir, INDEX, written, INDEX_SHAPE);
   if (index === undefined) return null;
   const accounts: AwsConfigAccountEvidence[] = [];
   for (const a of index.accounts) {

@@ -21,7 +21,8 @@ import { copyWith } from '../util/copy-with.js';
 import { WrittenEvidence } from './written-evidence.js';
 import { directoryBucketIndex, readDirectoryBucketIndex, type DirectoryBucketIndex } from './directory-buckets.js';
 import { readTableBucketIndex, tableBucketIndex, type TableBucketIndex } from './table-buckets.js';
-import { EvidenceReadError, hashesTaken, noteHashes, readEvidenceJson } from './read-evidence.js';
+import { EvidenceReadError, hashesTaken, noteHashes, readEvidenceJson, type EvidenceShape } from './read-evidence.js';
+import { z } from 'zod';
 import { threadFileSink, type FileSink } from '../util/background-files.js';
 
 /**
@@ -223,6 +224,20 @@ export async function readRecord<T>(
   return read.record;
 }
 
+/** The outlines of run.json, tenant.json and index.json, as far as loadEvidence walks them. */
+const RUN_SHAPE = z.looseObject({ tool: z.looseObject({ name: z.string(), version: z.string() }) });
+const TENANT_SHAPE = z.looseObject({
+  tenant: z.looseObject({ id: z.string() }),
+  period: z.looseObject({ label: z.string() }),
+});
+const INDEX_SHAPE = z.looseObject({
+  accounts: z.array(z.looseObject({ id: z.string(), listBuckets: z.string(), aliases: z.array(z.string()) })),
+  buckets: z.array(z.looseObject({ name: z.string(), account: z.string(), files: z.looseObject({}) })),
+  excludedBuckets: z.array(z.unknown()),
+  keys: z.array(z.looseObject({ files: z.looseObject({ describe: z.string() }) })),
+  collectionProblems: z.array(z.unknown()),
+});
+
 /** Files read at once while loading evidence. */
 const READS_AT_ONCE = 32;
 
@@ -237,11 +252,15 @@ async function inOrder<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): 
  * writer put there, taken from memory (the same values a read gives) instead of read back.
  */
 export async function loadEvidence(packetDir: string, written?: WrittenEvidence): Promise<TenantEvidence> {
-  const readJsonOf = <T>(relative: string) => readEvidenceJson<T>(packetDir, relative, written);
+  const readJsonOf = <T>(relative: string, shape?: EvidenceShape) =>
+    readEvidenceJson<T>(packetDir, relative, written, shape);
   const readRecordOf = <T>(relative: string) => readRecord<T>(packetDir, relative, written);
-  const run = await readJsonOf<RunInfo>(evidencePaths.run);
-  const { tenant, period } = await readJsonOf<{ tenant: TenantConfig; period: Period }>(evidencePaths.tenant);
-  const index = await readJsonOf<EvidenceIndex>(evidencePaths.index);
+  const run = await readJsonOf<RunInfo>(evidencePaths.run, RUN_SHAPE);
+  const { tenant, period } = await readJsonOf<{ tenant: TenantConfig; period: Period }>(
+    evidencePaths.tenant,
+    TENANT_SHAPE,
+  );
+  const index = await readJsonOf<EvidenceIndex>(evidencePaths.index, INDEX_SHAPE);
   const accounts: AccountEvidence[] = [];
   for (const a of index.accounts) {
     accounts.push({

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { readOptionalEvidenceJson } from './read-evidence.js';
 import type { StoredBaseline } from './baseline-snapshot.js';
 import type { ExceptionsRegister } from './exceptions-register.js';
@@ -19,6 +20,14 @@ export interface GovernanceEvidence {
 }
 
 const FILE = `${EVIDENCE_DIR}/governance.json`;
+
+/** Its outline: a governance.json of `null` or `{}` is unreadable, never "collected before governance existed". */
+const GOVERNANCE_SHAPE = z.looseObject({
+  baseline: z.looseObject({}).nullable(),
+  baselineLocation: z.string(),
+  exceptions: z.looseObject({}),
+  previousMonths: z.array(z.looseObject({ period: z.string(), state: z.string() })),
+});
 
 export async function writeGovernanceEvidence(
   writer: EvidenceWriter,
@@ -42,9 +51,7 @@ export async function loadGovernanceEvidence(
   packetDir: string,
   written?: WrittenEvidence,
 ): Promise<GovernanceEvidence | null> {
-  const kept = written?.json(FILE);
-  if (kept) return kept.value as GovernanceEvidence;
-  return (await readOptionalEvidenceJson<GovernanceEvidence>(packetDir, FILE)) ?? null;
+  return (await readOptionalEvidenceJson<GovernanceEvidence>(packetDir, FILE, written, GOVERNANCE_SHAPE)) ?? null;
 }
 
 export interface TrendPoint {

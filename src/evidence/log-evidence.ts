@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { readEvidenceJson, readOptionalEvidenceJson } from './read-evidence.js';
 import type { AccessLogScan } from './log-scans.js';
 import type { CloudTrailScan } from './log-scans.js';
@@ -32,15 +33,21 @@ export async function writeLogEvidence(writer: EvidenceWriter, logs: LogEvidence
   await writer.writeJson(LOG_INDEX, files);
 }
 
+const LOG_INDEX_SHAPE = z.object({
+  accessLogs: z.array(z.string()).nullable(),
+  cloudTrail: z.array(z.string()).nullable(),
+});
+
 /**
  * Packets collected before log evidence existed have no index: that reads as "not configured".
  * `written`: what this run wrote into the folder, taken from memory instead of read back.
  */
 export async function loadLogEvidence(packetDir: string, written?: WrittenEvidence): Promise<LogEvidence> {
-  const index = await readOptionalEvidenceJson<{ accessLogs: string[] | null; cloudTrail: string[] | null }>(
+  const index = await readOptionalEvidenceJson<z.infer<typeof LOG_INDEX_SHAPE>>(
     packetDir,
     LOG_INDEX,
     written,
+    LOG_INDEX_SHAPE,
   );
   if (index === undefined) return { accessLogs: null, cloudTrail: null };
   return {

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { z } from 'zod';
 import path from 'node:path';
 import { isRefusedRead, readConfinedFile } from '../util/confined-read.js';
 import { sha256, type HashedFile } from '../util/hash.js';
@@ -86,23 +87,49 @@ function parsed(packetDir: string, relative: string, bytes: Buffer): unknown {
 }
 
 /**
+ * The outline of a file this tool writes (an index, run.json, governance.json): a file that is there
+ * but not of that outline (`{}`, `[]`, `null`) is unreadable evidence, never "not collected".
+ */
+export type EvidenceShape = z.ZodType;
+
+function shaped(packetDir: string, relative: string, value: unknown, shape: EvidenceShape | undefined): unknown {
+  if (!shape) return value;
+  const checked = shape.safeParse(value);
+  if (checked.success) return value;
+  const issue = checked.error.issues[0];
+  const where = issue?.path.length ? issue.path.join('.') : 'the file';
+  throw new EvidenceReadError(
+    `${path.join(packetDir, ...relative.split('/'))}: not the shape this tool writes (${where}: ${issue?.message ?? 'invalid'})`,
+  );
+}
+
+/**
  * A JSON file of the folder's evidence, or undefined when it is not there (packets collected before
  * a source existed lack its index). `written`: what this run wrote, taken from memory instead.
+ * `shape`: the outline the file must have when it is there.
  */
 export async function readOptionalEvidenceJson<T>(
   packetDir: string,
   relative: string,
   written?: WrittenEvidence,
+  shape?: EvidenceShape,
 ): Promise<T | undefined> {
   const kept = written?.json(relative);
   if (kept) return kept.value as T;
   const bytes = await readEvidenceBytes(packetDir, relative);
-  return bytes === undefined ? undefined : (parsed(packetDir, relative, bytes) as T);
+  return bytes === undefined
+    ? undefined
+    : (shaped(packetDir, relative, parsed(packetDir, relative, bytes), shape) as T);
 }
 
 /** A JSON file of the folder's evidence that must be there (an index names it). */
-export async function readEvidenceJson<T>(packetDir: string, relative: string, written?: WrittenEvidence): Promise<T> {
-  const value = await readOptionalEvidenceJson<T>(packetDir, relative, written);
+export async function readEvidenceJson<T>(
+  packetDir: string,
+  relative: string,
+  written?: WrittenEvidence,
+  shape?: EvidenceShape,
+): Promise<T> {
+  const value = await readOptionalEvidenceJson<T>(packetDir, relative, written, shape);
   if (value === undefined)
     throw new EvidenceReadError(`${path.join(packetDir, ...relative.split('/'))}: cannot read (ENOENT)`);
   return value;

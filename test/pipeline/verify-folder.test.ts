@@ -483,6 +483,29 @@ describe('verify reads each file once, and only inside the folder', () => {
   });
 });
 
+describe('an index or record the tool writes, emptied: unreadable, never "not collected"', () => {
+  const files = [
+    'evidence/index.json',
+    'evidence/run.json',
+    'evidence/tenant.json',
+    'evidence/logs/index.json',
+    'evidence/governance.json',
+    'evidence/aws-config/index.json',
+  ];
+  for (const file of files)
+    for (const value of ['{}', '[]', 'null'])
+      it(`${file} as ${value}, hashes recomputed: the packet is not re-derived, and the file is named`, async () => {
+        const dir = copyOfNorthwind();
+        writeFileSync(path.join(dir, file), value);
+        recomputeHashes(dir);
+        const r = await verifyFolder(dir, { rerender: false });
+        expect(r.ok).toBe(false);
+        expect(r.problems.find((p) => p.startsWith('packet could not be re-derived'))).toMatch(
+          `packet could not be re-derived: ${path.join(dir, ...file.split('/'))}: not the shape this tool writes (`,
+        );
+      });
+});
+
 describe('a signed manifest keeps verifying', () => {
   let fake: FakeAws;
   const SIGNER = '999900000000';
