@@ -1,6 +1,5 @@
 import { isRefusedRead, readConfinedText } from '../util/confined-read.js';
 import path from 'node:path';
-import { monthsEndingWith } from '../config/period.js';
 import { PACKET_FILE } from '../packet-folder.js';
 
 /** One month's packet.json as found on disk: parsed JSON (not yet checked), absent, or unreadable. */
@@ -10,7 +9,7 @@ export type PacketFile =
   | { period: string; state: 'unreadable'; problem: string };
 
 /**
- * Reads output/<month>/<tenant>/packet.json. Only I/O: what the file says is judged by trendPoint.
+ * Reads output/<month>/<tenant>/packet.json. Only I/O: what the file says is judged by pointOfFile.
  */
 export async function readPacketOfMonth(outDir: string, tenant: string, month: string): Promise<PacketFile> {
   const file = path.join(outDir, month, tenant, PACKET_FILE);
@@ -30,11 +29,4 @@ export async function readPacketOfMonth(outDir: string, tenant: string, month: s
   } catch (err) {
     return { period: month, state: 'unreadable', problem: `${file}: not valid JSON (${(err as Error).message})` };
   }
-}
-
-/** readPacketOfMonth for the 12 months up to and including `period`, all held at once (for buildTrend). */
-export async function readPreviousPackets(outDir: string, tenant: string, period: string): Promise<PacketFile[]> {
-  const out: PacketFile[] = [];
-  for (const month of monthsEndingWith(period)) out.push(await readPacketOfMonth(outDir, tenant, month));
-  return out;
 }

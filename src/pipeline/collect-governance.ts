@@ -1,7 +1,7 @@
 import { baselineStore, defaultBaselineDir, folderBackend } from '../baseline/index.js';
 import { exceptionsFileFor, loadExceptions, readExceptionsText } from './read-exceptions.js';
 import path from 'node:path';
-import { TREND_GAP, trendPoint } from '../analyze/trend/index.js';
+import { pointOfFile, TREND_GAP } from '../analyze/trend/index.js';
 import { readPacketOfMonth } from '../evidence/earlier-packets.js';
 import type { TrendPoint } from '../model/governance-sections.js';
 import { verifyProblem } from './verify-folder.js';
@@ -20,24 +20,13 @@ import type { GovernanceEvidence } from '../evidence/governance-evidence.js';
  * some 150 MB.
  */
 async function earlierMonth(outDir: string, tenant: string, month: string): Promise<TrendPoint> {
-  const point = await pointAsFound(outDir, tenant, month);
+  // The point as its packet.json says, not yet verified (the parsed packet ends here).
+  const point = pointOfFile(month, tenant, await readPacketOfMonth(outDir, tenant, month));
   if (point.state !== 'present') return point;
   const problem = await verifyProblem(path.join(outDir, month, tenant), { rerender: false });
   return problem === undefined
     ? point
     : { period: month, state: 'unverified', ...TREND_GAP, problem: `the ${month} packet did not verify: ${problem}` };
-}
-
-/** The month's point as its packet.json says, not yet verified (the parsed packet ends here). */
-async function pointAsFound(outDir: string, tenant: string, month: string): Promise<TrendPoint> {
-  const found = await readPacketOfMonth(outDir, tenant, month);
-  if (found.state === 'present') return trendPoint(month, tenant, found.packet);
-  return {
-    period: month,
-    state: found.state,
-    ...TREND_GAP,
-    ...(found.state !== 'missing' ? { problem: found.problem } : {}),
-  };
 }
 
 /** Reads the baseline in force, the exceptions register and the earlier months' packets. */

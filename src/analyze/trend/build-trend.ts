@@ -4,9 +4,7 @@
  * month's packet did not collect is null, never 0.
  */
 import { z } from 'zod';
-import type { TrendSection } from '../../model/governance-sections.js';
 import type { TrendPoint } from '../../evidence/governance-evidence.js';
-import { monthsEndingWith } from '../../config/period.js';
 import type { PacketFile } from '../../evidence/earlier-packets.js';
 
 /** Only the parts of a packet the trend reads; older and newer packets both satisfy it. */
@@ -67,23 +65,9 @@ export function trendPoint(period: string, tenant: string, packet: unknown): Tre
   };
 }
 
-export interface TrendInput {
-  tenant: string;
-  /** The packet's own period: the last of the 12 months. */
-  period: string;
-  /** From readPreviousPackets; months not listed are gaps. */
-  packets: PacketFile[];
-  /** The packet being built, which replaces whatever is on disk for its own month. */
-  current?: unknown;
-}
-
-export function buildTrend({ tenant, period, packets, current }: TrendInput): TrendSection {
-  const points = monthsEndingWith(period).map((month): TrendPoint => {
-    if (month === period && current !== undefined) return trendPoint(month, tenant, current);
-    const file = packets.find((f) => f.period === month);
-    if (!file || file.state === 'missing') return { period: month, state: 'missing', ...TREND_GAP };
-    if (file.state === 'unreadable') return { period: month, state: file.state, ...TREND_GAP, problem: file.problem };
-    return trendPoint(month, tenant, file.packet);
-  });
-  return { state: 'collected', points };
+/** One month's point from its packet.json as found on disk (readPacketOfMonth): a gap unless present and readable. */
+export function pointOfFile(month: string, tenant: string, file: PacketFile): TrendPoint {
+  if (file.state === 'missing') return { period: month, state: 'missing', ...TREND_GAP };
+  if (file.state === 'unreadable') return { period: month, state: file.state, ...TREND_GAP, problem: file.problem };
+  return trendPoint(month, tenant, file.packet);
 }

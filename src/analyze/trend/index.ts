@@ -1,1 +1,1 @@
-export { buildTrend, trendPoint, TREND_GAP } from './build-trend.js';
+export { pointOfFile, trendPoint, TREND_GAP } from './build-trend.js';

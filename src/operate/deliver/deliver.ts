@@ -57,8 +57,6 @@ export interface DeliveryContext {
 
 type PacketCheck = (folder: string, opts: { rerender: boolean }) => Promise<string | undefined>;
 
-const verifyPacket: PacketCheck = (folder, opts) => verifyProblem(folder, opts);
-
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Every secret a destination resolves to, so no message can carry one out. */
@@ -265,7 +263,7 @@ export async function deliverPacket(folder: string, ctx: DeliveryContext): Promi
     (d) => wants(d, 'tenants') && (d.tenants === undefined || d.tenants.includes(packet.tenant.id)),
   );
   if (destinations.length === 0) return [];
-  const check = ctx.checkPacket ?? verifyPacket;
+  const check = ctx.checkPacket ?? verifyProblem;
   // What goes out (its page attached, its figures in the message) is what verify vouches for: an
   // edited packet.json or a swapped PDF is never sent, even to its own tenant.
   if (!ctx.madeThisRun?.has(folder)) {

@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildTrend } from '../../../src/analyze/trend/index.js';
+import { pointOfFile, trendPoint } from '../../../src/analyze/trend/index.js';
 import { monthsEndingWith } from '../../../src/config/period.js';
-import { readPreviousPackets } from '../../../src/evidence/earlier-packets.js';
+import { readPacketOfMonth } from '../../../src/evidence/earlier-packets.js';
+import type { TrendPoint } from '../../../src/evidence/governance-evidence.js';
 
 const MONTHS = [
   '2025-11',
@@ -36,6 +37,14 @@ function packet(month: string, i: number, extra: Record<string, unknown> = {}) {
     },
     ...extra,
   };
+}
+
+/** Each of the 12 months as collect-governance reads it from disk, before any is verified. */
+async function pointsOnDisk(out: string, period: string): Promise<TrendPoint[]> {
+  const points: TrendPoint[] = [];
+  for (const month of monthsEndingWith(period))
+    points.push(pointOfFile(month, 'acme', await readPacketOfMonth(out, 'acme', month)));
+  return points;
 }
 
 function writePacket(out: string, month: string, value: unknown): void {
@@ -74,16 +83,13 @@ describe('12-month trend with one missing month', () => {
             : {};
       writePacket(out, m, packet(m, i, extra));
     });
-    const files = await readPreviousPackets(out, 'acme', '2026-10');
-    expect(files.map((f) => `${f.period}:${f.state}`)).toEqual(
+    const points = await pointsOnDisk(out, '2026-10');
+    expect(points.map((p) => `${p.period}:${p.state}`)).toEqual(
       MONTHS.map((m) => `${m}:${m === '2026-03' ? 'missing' : 'present'}`),
     );
-
-    const trend = buildTrend({ tenant: 'acme', period: '2026-10', packets: files });
-    if (trend.state !== 'collected') throw new Error(trend.state);
-    expect(trend.points).toHaveLength(12);
+    expect(points).toHaveLength(12);
     expect(
-      trend.points.map((p) => [
+      points.map((p) => [
         p.period,
         p.state,
         p.objectsPct,
@@ -108,16 +114,10 @@ describe('12-month trend with one missing month', () => {
     ]);
   });
 
-  it('lets the packet being built stand for its own month', () => {
-    const trend = buildTrend({
-      tenant: 'acme',
-      period: '2026-10',
-      packets: [],
-      current: packet('2026-10', 11, { kpis: { objectsPct: 99.5, bytesPct: 99.9 } }),
-    });
-    if (trend.state !== 'collected') throw new Error(trend.state);
-    expect(trend.points.filter((p) => p.state === 'missing')).toHaveLength(11);
-    expect(trend.points[11]).toEqual({
+  it("takes a month's figures from its packet: coverage, failing controls, and null for what it did not collect", () => {
+    expect(
+      trendPoint('2026-10', 'acme', packet('2026-10', 11, { kpis: { objectsPct: 99.5, bytesPct: 99.9 } })),
+    ).toEqual({
       period: '2026-10',
       state: 'present',
       objectsPct: 99.5,
@@ -132,13 +132,8 @@ describe('12-month trend with one missing month', () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 's3e-trend-'));
     writePacket(out, '2026-09', '{"tenant":');
     writePacket(out, '2026-08', { ...packet('2026-08', 9), tenant: { id: 'globex' } });
-    const trend = buildTrend({
-      tenant: 'acme',
-      period: '2026-10',
-      packets: await readPreviousPackets(out, 'acme', '2026-10'),
-    });
-    if (trend.state !== 'collected') throw new Error(trend.state);
-    const [aug, sep] = [trend.points[9]!, trend.points[10]!];
+    const points = await pointsOnDisk(out, '2026-10');
+    const [aug, sep] = [points[9]!, points[10]!];
     expect([aug.state, aug.objectsPct, aug.problem]).toEqual([
       'unreadable',
       null,
