@@ -63,6 +63,7 @@ if (only.includes('product')) {
       rounds,
       scaling: !args.includes('--no-scaling'),
       hungRegion: !args.includes('--no-hung-region'),
+      history: !args.includes('--no-history'),
     },
     (line) => (json ? undefined : process.stderr.write(`  ${line}\n`)),
   );

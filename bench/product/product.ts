@@ -6,7 +6,9 @@
  * busy machine slows both sides of a ratio alike. Also: 10x the buckets for scaling, and one hung
  * region for the cost of giving it up.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { startEndpoint, type EndpointStats } from './endpoint.js';
 import { runBaseline, runCli, type CliRun } from './run-cli.js';
 import { keyArnsNamedByBuckets, benchScenario, REGIONS } from './scenario.js';
@@ -18,6 +20,8 @@ export interface ProductBenchOptions {
   /** Skip the 10x scaling run (slow). */
   scaling: boolean;
   hungRegion: boolean;
+  /** Four months of the same tenant into one folder: what the trend's earlier months cost a run. */
+  history: boolean;
 }
 
 export interface ProductBenchResult {
@@ -58,6 +62,7 @@ export interface ProductBenchResult {
     boundSeconds: number;
     bucketsInPacket: number;
   };
+  history?: { months: string[]; runs: CliRun[] };
 }
 
 const median = (xs: number[]) => {
@@ -173,6 +178,22 @@ export async function benchProduct(
       await healthy.close();
     }
   }
+  if (opts.history) {
+    const endpoint = await startEndpoint({ buckets: opts.buckets, keys: opts.keys, latencyMs: 1 });
+    const outDir = await mkdtemp(path.join(os.tmpdir(), 's3e-bench-history-'));
+    const months = ['2026-07', '2026-08', '2026-09', '2026-10'];
+    try {
+      const runs: CliRun[] = [];
+      for (const period of months) {
+        log(`history: ${period} into the folder holding the months before it`);
+        runs.push(await runCli(endpoint.url, undefined, { outDir, period }));
+      }
+      result.history = { months, runs };
+    } finally {
+      await endpoint.close();
+      await rm(outDir, { recursive: true, force: true });
+    }
+  }
   return result;
 }
 
@@ -221,6 +242,15 @@ export function formatProductBench(r: ProductBenchResult): string[] {
       lines.push(
         `  hung region: NOT MEASURED: with every region answering the run missed ${h.normal.missing} items, not the ${healthyMissing} of the shipped-defaults run (its calls timed out as well), so the difference says nothing about the bound`,
       );
+  }
+  if (r.history) {
+    const { months, runs } = r.history;
+    const trend = runs.map((x) => (x.timings.collectGovernance ?? 0) / 1000);
+    const withOne = trend[1] ?? 0;
+    const last = trend.at(-1) ?? 0;
+    lines.push(
+      `  history:   ${months[0]} to ${months.at(-1)} run one after the other into one folder at 1 ms; the trend's phase (collectGovernance) with ${trend.map((t, i) => `${i} earlier ${i === 1 ? 'month' : 'months'} ${s(t)}`).join(', ')} = ${withOne > 0 ? (last / withOne).toFixed(2) : 'n/a'}x the phase with one (a run verifies the month before it and takes the older months from that packet's verified trend); runs ${runs.map((x) => s(x.seconds)).join(', ')}, peak RSS ${runs.map((x) => `${Math.round(x.peakRssMb)} MB`).join(', ')}`,
+    );
   }
   return lines;
 }

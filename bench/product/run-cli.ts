@@ -24,8 +24,16 @@ export interface CliRun {
   missing: number;
 }
 
-/** `collection` is written into the config only when given: otherwise the shipped defaults apply. */
-export async function runCli(endpoint: string, collection?: Record<string, unknown>): Promise<CliRun> {
+/**
+ * `collection` is written into the config only when given: otherwise the shipped defaults apply.
+ * `history`: the output folder (kept, the caller removes it) and the period, for a run of one month
+ * beside the months run before it; otherwise October 2026 into a folder of its own, removed after.
+ */
+export async function runCli(
+  endpoint: string,
+  collection?: Record<string, unknown>,
+  history?: { outDir: string; period: string },
+): Promise<CliRun> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 's3e-bench-run-'));
   try {
     const config = {
@@ -54,9 +62,9 @@ export async function runCli(endpoint: string, collection?: Record<string, unkno
           '-c',
           configFile,
           '-p',
-          '2026-10',
+          history?.period ?? '2026-10',
           '-o',
-          path.join(dir, 'out'),
+          history?.outDir ?? path.join(dir, 'out'),
           '--endpoint-url',
           endpoint,
           '--json',

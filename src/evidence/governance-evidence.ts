@@ -72,4 +72,9 @@ export interface TrendPoint {
   criticalDrifts: number | null;
   /** Why the month is unreadable or unverified. */
   problem?: string;
+  /**
+   * present: sha256 of the month's manifest.json when its packet verified. A later month's run takes
+   * the point from here, without verifying that month again, while its manifest.json is still this one.
+   */
+  manifestSha256?: string;
 }

@@ -1,32 +1,81 @@
 import { baselineStore, defaultBaselineDir, folderBackend } from '../baseline/index.js';
 import { exceptionsFileFor, loadExceptions, readExceptionsText } from './read-exceptions.js';
 import path from 'node:path';
-import { pointOfFile, TREND_GAP } from '../analyze/trend/index.js';
+import { pointOfFile, TREND_GAP, vouchedPoints } from '../analyze/trend/index.js';
 import { readPacketOfMonth } from '../evidence/earlier-packets.js';
 import type { TrendPoint } from '../model/governance-sections.js';
-import { verifyProblem } from './verify-folder.js';
+import { verifiedManifest } from './verify-folder.js';
+import { readConfinedFile } from '../util/confined-read.js';
+import { sha256 } from '../util/hash.js';
+import { MANIFEST_FILE } from '../workspace/manifest.js';
 import { CONTROLS } from '../analyze/controls/index.js';
 import { monthsEndingWith, type Period } from '../config/period.js';
 import type { Config, TenantConfig } from '../config/schema.js';
 import type { GovernanceEvidence } from '../evidence/governance-evidence.js';
 
 /**
- * One earlier month's point. Its packet counts only if it verifies (every hash, the manifest header,
- * packet.json re-derived from its evidence): one that does not is a gap labelled "unverified" with
- * verify's first message, so an edited packet is never frozen into new evidence. Its PDF and workbook
- * are proven by their hashes, not re-rendered: the trend takes packet.json's figures only, as the
- * portfolio does, and re-rendering a 10,000-bucket month took 53 s and 550 MB. Months are read one at
- * a time, and a packet is dropped once it is a point: at 10,000 buckets one parsed packet.json is
- * some 150 MB.
+ * One earlier month's point, read and verified: its packet counts only if it verifies (every hash,
+ * the manifest header, packet.json re-derived from its evidence); one that does not is a gap labelled
+ * "unverified" with verify's first message, so an edited packet is never frozen into new evidence. Its
+ * PDF and workbook are proven by their hashes, not re-rendered: the trend takes packet.json's figures
+ * only, as the portfolio does. `vouched`: the points for months before it that its packet froze, each
+ * with the manifest.json it was verified against. The parsed packet (some 150 MB at 10,000 buckets)
+ * ends here.
  */
-async function earlierMonth(outDir: string, tenant: string, month: string): Promise<TrendPoint> {
-  // The point as its packet.json says, not yet verified (the parsed packet ends here).
-  const point = pointOfFile(month, tenant, await readPacketOfMonth(outDir, tenant, month));
-  if (point.state !== 'present') return point;
-  const problem = await verifyProblem(path.join(outDir, month, tenant), { rerender: false });
-  return problem === undefined
-    ? point
-    : { period: month, state: 'unverified', ...TREND_GAP, problem: `the ${month} packet did not verify: ${problem}` };
+async function verifiedMonth(
+  outDir: string,
+  tenant: string,
+  month: string,
+): Promise<{ point: TrendPoint; vouched: TrendPoint[] }> {
+  const file = await readPacketOfMonth(outDir, tenant, month);
+  const point = pointOfFile(month, tenant, file);
+  if (point.state !== 'present' || file.state !== 'present') return { point, vouched: [] };
+  const checked = await verifiedManifest(path.join(outDir, month, tenant), { rerender: false });
+  if ('problem' in checked)
+    return {
+      point: {
+        period: month,
+        state: 'unverified',
+        ...TREND_GAP,
+        problem: `the ${month} packet did not verify: ${checked.problem}`,
+      },
+      vouched: [],
+    };
+  return { point: { ...point, manifestSha256: checked.manifestSha256 }, vouched: vouchedPoints(month, file.packet) };
+}
+
+/** sha256 of a month's manifest.json as it is now; undefined when there is none or it cannot be read. */
+async function manifestShaNow(outDir: string, tenant: string, month: string): Promise<string | undefined> {
+  try {
+    const bytes = await readConfinedFile(outDir, path.join(outDir, month, tenant, MANIFEST_FILE));
+    return bytes && sha256(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The earlier months' points, newest first, one packet at a time. A month that a later month's
+ * verified packet already shows with figures is taken from there while its manifest.json is the one
+ * that packet recorded: so a monthly run verifies the month before it (at 10,000 buckets some 24 s
+ * each), not all eleven again. A month re-run since (another manifest), one that was a gap, and any
+ * month of packets made before manifests were recorded, are read and verified as ever.
+ */
+async function earlierMonths(outDir: string, tenant: string, months: string[]): Promise<TrendPoint[]> {
+  const points = new Map<string, TrendPoint>();
+  const vouchedFor = new Map<string, TrendPoint>();
+  for (const month of [...months].reverse()) {
+    const vouched = vouchedFor.get(month);
+    if (vouched && vouched.manifestSha256 === (await manifestShaNow(outDir, tenant, month))) {
+      points.set(month, vouched);
+      continue;
+    }
+    const read = await verifiedMonth(outDir, tenant, month);
+    points.set(month, read.point);
+    // The newest verified packet's word counts: it was checked last.
+    for (const p of read.vouched) if (!vouchedFor.has(p.period)) vouchedFor.set(p.period, p);
+  }
+  return months.map((m) => points.get(m)!);
 }
 
 /** Reads the baseline in force, the exceptions register and the earlier months' packets. */
@@ -44,9 +93,7 @@ export async function collectGovernance(args: {
   const registerText = exceptions.exists ? await readExceptionsText(file) : undefined;
   // The months before this one only: a packet already in this period's folder (an earlier run's) is
   // about to be replaced, and reading and verifying it cost a 10,000-bucket rerun 63 s and 1 GB.
-  const previousMonths: TrendPoint[] = [];
-  for (const month of monthsEndingWith(period.label).slice(0, -1))
-    previousMonths.push(await earlierMonth(args.outDir, tenant.id, month));
+  const previousMonths = await earlierMonths(args.outDir, tenant.id, monthsEndingWith(period.label).slice(0, -1));
   return {
     evidence: { baseline, baselineLocation, exceptions, previousMonths },
     ...(registerText !== undefined ? { registerText } : {}),

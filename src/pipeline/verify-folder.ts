@@ -7,7 +7,7 @@ import type { Packet } from '../model/packet.js';
 import { REVISION_NOTE } from './revisions.js';
 import { TOOL } from '../tool.js';
 import { EVIDENCE_DIR, evidencePaths } from '../evidence/evidence-store.js';
-import { listFilesRecursive, sha256File, type HashedFile } from '../util/hash.js';
+import { listFilesRecursive, sha256, sha256File, type HashedFile } from '../util/hash.js';
 import {
   checkFiles,
   MANIFEST_COMPANIONS,
@@ -60,6 +60,8 @@ export interface VerifyReport {
   /** Facts that do not fail verification but explain a difference (e.g. another tool version). */
   notes: string[];
   problems: string[];
+  /** sha256 of the manifest.json bytes this verification checked; absent when it could not be read. */
+  manifestSha256?: string;
 }
 
 /** Lists the JSON paths where two values differ (first 20), so a reviewer sees what changed. */
@@ -342,7 +344,9 @@ export async function verifyFolder(folder: string, opts: VerifyOptions = {}): Pr
   let manifest: (Record<string, unknown> & Partial<Manifest>) | undefined;
   let manifestProblem: string | undefined;
   try {
-    manifest = JSON.parse(await readFile(path.join(folder, MANIFEST_FILE), 'utf8')) as Record<string, unknown>;
+    const bytes = await readFile(path.join(folder, MANIFEST_FILE));
+    report.manifestSha256 = sha256(bytes);
+    manifest = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
     if (!Array.isArray(manifest.files)) throw new Error('it has no file list');
   } catch (err) {
     manifestProblem = `manifest.json unreadable: ${(err as Error).message}`;
@@ -429,8 +433,21 @@ export async function verifyFolder(folder: string, opts: VerifyOptions = {}): Pr
  * the commands that only use a packet that verifies (portfolio, deliver, resume, the trend's months).
  */
 export async function verifyProblem(folder: string, opts: VerifyOptions = {}): Promise<string | undefined> {
+  const checked = await verifiedManifest(folder, opts);
+  return 'problem' in checked ? checked.problem : undefined;
+}
+
+/**
+ * verifyProblem, with the sha256 of the manifest.json that verified: what later reads of the folder
+ * compare with to know it is still the packet that was checked (the trend's earlier months).
+ */
+export async function verifiedManifest(
+  folder: string,
+  opts: VerifyOptions = {},
+): Promise<{ manifestSha256: string } | { problem: string }> {
   const report = await verifyFolder(folder, opts);
-  return report.ok ? undefined : (verifyMessages(report)[0] ?? 'it does not verify');
+  if (report.ok && report.manifestSha256 !== undefined) return { manifestSha256: report.manifestSha256 };
+  return { problem: verifyMessages(report)[0] ?? 'it does not verify' };
 }
 
 export function verifyMessages(r: VerifyReport): string[] {

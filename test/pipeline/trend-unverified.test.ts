@@ -11,16 +11,16 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { periodFor } from '../../src/config/period.js';
 import type { Packet } from '../../src/model/packet.js';
 import { runTenant } from '../../src/pipeline/run-tenant.js';
-import { verifyProblem } from '../../src/pipeline/verify-folder.js';
+import { verifiedManifest, verifyProblem } from '../../src/pipeline/verify-folder.js';
 import { pdfText, squash } from '../render/pdf/pdf-inspect.js';
 import { demoWorkspace } from '../support/demo-workspace.js';
 import { recomputeHashes } from '../support/forged-manifest.js';
 
 vi.mock('../../src/pipeline/verify-folder.js', async (original) => {
   const real = await original<typeof import('../../src/pipeline/verify-folder.js')>();
-  return { ...real, verifyProblem: vi.fn(real.verifyProblem) };
+  return { ...real, verifiedManifest: vi.fn(real.verifiedManifest) };
 });
-const verifyCalls = vi.mocked(verifyProblem);
+const verifyCalls = vi.mocked(verifiedManifest);
 
 let ws: Awaited<ReturnType<typeof demoWorkspace>>;
 

@@ -211,7 +211,7 @@ function sampleTrend(deniedThisMonth: number | null): TrendSection {
       present('2026-06', 99.7, 99.8, 22, 3, null),
       present('2026-07', 99.9, 99.95, 20, 3, null),
       present('2026-08', 99.95, 99.97, null, 3, null),
-      present('2026-09', 99.972, 99.91, 12, 2, 0),
+      { ...present('2026-09', 99.972, 99.91, 12, 2, 0), manifestSha256: 'a1b2c3d4'.repeat(8) },
       present('2026-10', 99.982, 99.9, deniedThisMonth, 2, 2),
     ],
   };

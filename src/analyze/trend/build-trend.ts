@@ -71,3 +71,39 @@ export function pointOfFile(month: string, tenant: string, file: PacketFile): Tr
   if (file.state === 'unreadable') return { period: month, state: file.state, ...TREND_GAP, problem: file.problem };
   return trendPoint(month, tenant, file.packet);
 }
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** A point a verified packet froze for a month before its own, as the trend takes it up unchanged. */
+const vouchedPoint = z.strictObject({
+  period: z.string(),
+  state: z.literal('present'),
+  objectsPct: z.number().nullable(),
+  bytesPct: z.number().nullable(),
+  deniedUploads: z.number().nullable(),
+  failingControls: z.number().nullable(),
+  criticalDrifts: z.number().nullable(),
+  manifestSha256: z.string().regex(SHA256_HEX),
+});
+
+const packetTrend = z.looseObject({
+  sections: z.looseObject({
+    trend: z.looseObject({ state: z.literal('collected'), points: z.array(z.unknown()) }),
+  }),
+});
+
+/**
+ * The months before `month` that its packet's trend shows with figures and with the manifest.json
+ * they were verified against (packets made before that was recorded have none: their months are
+ * verified again). Only for a packet that verified: its trend is then re-derived from its evidence.
+ */
+export function vouchedPoints(month: string, packet: unknown): TrendPoint[] {
+  const trend = packetTrend.safeParse(packet);
+  if (!trend.success) return [];
+  const points: TrendPoint[] = [];
+  for (const candidate of trend.data.sections.trend.points) {
+    const point = vouchedPoint.safeParse(candidate);
+    if (point.success && point.data.period < month) points.push(point.data);
+  }
+  return points;
+}

@@ -1,1 +1,1 @@
-export { pointOfFile, trendPoint, TREND_GAP } from './build-trend.js';
+export { pointOfFile, trendPoint, TREND_GAP, vouchedPoints } from './build-trend.js';

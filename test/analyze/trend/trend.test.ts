@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pointOfFile, trendPoint } from '../../../src/analyze/trend/index.js';
+import { pointOfFile, trendPoint, vouchedPoints } from '../../../src/analyze/trend/index.js';
 import { monthsEndingWith } from '../../../src/config/period.js';
 import { readPacketOfMonth } from '../../../src/evidence/earlier-packets.js';
 import type { TrendPoint } from '../../../src/evidence/governance-evidence.js';
@@ -141,5 +141,60 @@ describe('12-month trend with one missing month', () => {
     ]);
     expect(sep.state).toBe('unreadable');
     expect(sep.problem).toMatch(/2026-09.acme.packet\.json: not valid JSON/);
+  });
+});
+
+describe('vouchedPoints: the earlier months a verified packet shows with figures and their manifest', () => {
+  const sha = (c: string) => c.repeat(64);
+  const present = (period: string, manifestSha256?: string) => ({
+    period,
+    state: 'present',
+    objectsPct: 97.5,
+    bytesPct: null,
+    deniedUploads: 3,
+    failingControls: 1,
+    criticalDrifts: null,
+    ...(manifestSha256 !== undefined ? { manifestSha256 } : {}),
+  });
+  const withTrend = (points: unknown[], state = 'collected') => ({ sections: { trend: { state, points } } });
+
+  it('takes each earlier month with figures and a manifest sha256, as it is', () => {
+    const points = [present('2026-08', sha('a')), present('2026-09', sha('b')), present('2026-10')];
+    expect(vouchedPoints('2026-10', withTrend(points))).toEqual([
+      present('2026-08', sha('a')),
+      present('2026-09', sha('b')),
+    ]);
+  });
+
+  it('leaves out gaps, points without a manifest (older packets), malformed ones and any month not before its own', () => {
+    const points = [
+      {
+        period: '2026-03',
+        state: 'missing',
+        objectsPct: null,
+        bytesPct: null,
+        deniedUploads: null,
+        failingControls: null,
+        criticalDrifts: null,
+      },
+      { ...present('2026-04'), state: 'unverified', manifestSha256: sha('c') },
+      present('2026-05'),
+      present('2026-06', 'not-a-sha'),
+      present('2026-07', sha('A')),
+      { ...present('2026-08', sha('d')), objectsPct: '97.5' },
+      { ...present('2026-09', sha('e')), extra: 'field' },
+      present('2026-10', sha('f')),
+      present('2026-11', sha('f')),
+      null,
+      'text',
+    ];
+    expect(vouchedPoints('2026-10', withTrend(points))).toEqual([]);
+  });
+
+  it('a packet without a collected trend vouches for nothing', () => {
+    expect(vouchedPoints('2026-10', withTrend([present('2026-09', sha('a'))], 'not_collected'))).toEqual([]);
+    expect(vouchedPoints('2026-10', { sections: {} })).toEqual([]);
+    expect(vouchedPoints('2026-10', null)).toEqual([]);
+    expect(vouchedPoints('2026-10', [])).toEqual([]);
   });
 });

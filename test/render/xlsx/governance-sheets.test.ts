@@ -182,7 +182,7 @@ describe('renderXlsx: drift, exceptions and trend sheets', () => {
   it('Trend: twelve months; gaps are blank, never 0; percentages are real fractions', () => {
     const s = sheetNamed(py, 'Trend');
     expect(cellAt(s, 'A1').value).toBe(
-      "12 months, 2025-11 to 2026-10, from the tenant's earlier packets: 10 with a packet, 1 without, 1 unreadable. A month without a figure is blank, never 0.",
+      "12 months, 2025-11 to 2026-10, from the tenant's earlier packets: 10 with a packet, 1 without, 1 unreadable. A month without a figure is blank, never 0. Each earlier month with figures names the sha256 of the manifest.json its packet verified with.",
     );
     expect(values(s, 2)).toEqual([
       'Month',
@@ -193,8 +193,9 @@ describe('renderXlsx: drift, exceptions and trend sheets', () => {
       'Failing controls',
       'Critical drifts',
       'Note',
+      'Its verified manifest.json (SHA-256)',
     ]);
-    expect([s.freezePanes, s.autoFilter, s.maxRow]).toEqual(['A3', 'A2:H14', 14]);
+    expect([s.freezePanes, s.autoFilter, s.maxRow]).toEqual(['A3', 'A2:I14', 14]);
     expect(s.rows.slice(2, 14).map((r) => r[0]!.value)).toEqual([
       '2025-11',
       '2025-12',
@@ -209,7 +210,7 @@ describe('renderXlsx: drift, exceptions and trend sheets', () => {
       '2026-09',
       '2026-10',
     ]);
-    expect(values(s, 5)).toEqual(['2026-01', 'no packet', null, null, null, null, null, null]);
+    expect(values(s, 5)).toEqual(['2026-01', 'no packet', null, null, null, null, null, null, null]);
     expect(cellAt(s, 'B5').fill).toBe(GREY);
     expect(values(s, 8)).toEqual([
       '2026-04',
@@ -220,11 +221,14 @@ describe('renderXlsx: drift, exceptions and trend sheets', () => {
       null,
       null,
       'packet.json of 2026-04 lacks kpis (Invalid input)',
+      null,
     ]);
     expect(cellAt(s, 'B8').fill).toBe(RED);
     // August: read, but denied uploads not collected that month.
-    expect(values(s, 12)).toEqual(['2026-08', 'packet read', 0.9995, 0.9997, null, 3, null, null]);
-    expect(values(s, 14)).toEqual(['2026-10', 'packet read', 0.99982, 0.999, 17, 2, 2, null]);
+    expect(values(s, 12)).toEqual(['2026-08', 'packet read', 0.9995, 0.9997, null, 3, null, null, null]);
+    // September names the manifest.json its packet verified with; October, the packet itself, none.
+    expect(values(s, 13)).toEqual(['2026-09', 'packet read', 0.99972, 0.9991, 12, 2, 0, null, 'a1b2c3d4'.repeat(8)]);
+    expect(values(s, 14)).toEqual(['2026-10', 'packet read', 0.99982, 0.999, 17, 2, 2, null, null]);
     expect(cellAt(s, 'C14')).toMatchObject({ type: 'n', numberFormat: '0.000%' });
     expect(cellAt(s, 'B14').fill).toBe(GREEN);
   });

@@ -153,7 +153,7 @@ describe('renderXlsx on the sample packet', () => {
       'Key events': ['A3', 'A2:K2'],
       Drift: ['A3', 'A2:I2'],
       Exceptions: ['A3', 'A2:N2'],
-      Trend: ['A3', 'A2:H2'],
+      Trend: ['A3', 'A2:I2'],
       Sections: ['A2', 'A1:C7'],
       Evidence: ['A2', 'A1:C2'],
     };

@@ -27,6 +27,7 @@ export async function addTrendSheet(book: Book, w: Wording, p: Packet): Promise<
     { id: 'failingControls', format: 'count', value: (r) => r.failingControls },
     { id: 'criticalDrifts', format: 'count', value: (r) => r.criticalDrifts },
     { id: 'note', wrap: true, value: (r) => r.problem },
+    { id: 'manifest', value: (r) => r.manifestSha256 },
   ]);
   const count = (state: TrendPoint['state']) =>
     s.state === 'collected' ? s.points.filter((pt) => pt.state === state).length : 0;

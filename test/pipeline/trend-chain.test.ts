@@ -1,0 +1,133 @@
+/**
+ * A monthly run verifies the month before it, not every earlier month again: the older months are
+ * taken from that month's verified packet, each point with the sha256 of the manifest.json it was
+ * verified against, for as long as that month's manifest.json is still the one. A month re-run or
+ * edited since, and every month behind a packet that does not verify, is verified on its own.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { periodFor } from '../../src/config/period.js';
+import type { Packet } from '../../src/model/packet.js';
+import type { TrendPoint } from '../../src/model/governance-sections.js';
+import { runTenant } from '../../src/pipeline/run-tenant.js';
+import { verifiedManifest } from '../../src/pipeline/verify-folder.js';
+import { demoWorkspace } from '../support/demo-workspace.js';
+import { recomputeHashes } from '../support/forged-manifest.js';
+
+vi.mock('../../src/pipeline/verify-folder.js', async (original) => {
+  const real = await original<typeof import('../../src/pipeline/verify-folder.js')>();
+  return { ...real, verifiedManifest: vi.fn(real.verifiedManifest) };
+});
+const verifyCalls = vi.mocked(verifiedManifest);
+
+let ws: Awaited<ReturnType<typeof demoWorkspace>>;
+
+const folderOf = (month: string) => path.join(ws.out, month, 'acme');
+const manifestSha = (month: string) =>
+  createHash('sha256')
+    .update(readFileSync(path.join(folderOf(month), 'manifest.json')))
+    .digest('hex');
+const packetOf = (month: string) =>
+  JSON.parse(readFileSync(path.join(folderOf(month), 'packet.json'), 'utf8')) as Packet;
+const verifiedMonths = () => verifyCalls.mock.calls.map(([folder]) => path.basename(path.dirname(folder)));
+
+async function run(period: string, configSha256 = 'f'.repeat(64)): Promise<Packet> {
+  const tenant = ws.config.tenants.find((t) => t.id === 'acme')!;
+  await runTenant({
+    config: ws.config,
+    configSha256,
+    tenant,
+    period: periodFor(period, tenant.timeZone),
+    outDir: ws.out,
+    now: new Date('2030-01-01T00:00:00Z'),
+  });
+  return packetOf(period);
+}
+
+function trendOf(packet: Packet): TrendPoint[] {
+  if (packet.sections.trend.state !== 'collected') throw new Error('trend not collected');
+  return packet.sections.trend.points;
+}
+
+const pointOf = (packet: Packet, month: string) => trendOf(packet).find((p) => p.period === month)!;
+
+beforeAll(async () => {
+  ws = await demoWorkspace();
+  for (const month of ['2026-07', '2026-08', '2026-09']) await run(month);
+}, 180_000);
+afterAll(() => rmSync(ws.root, { recursive: true, force: true }));
+beforeEach(() => {
+  verifyCalls.mockClear();
+});
+
+describe('the trend takes older months from the verified month before', () => {
+  it('October verifies September only; July and August come from September, with their manifests', async () => {
+    const july = packetOf('2026-07');
+    const october = await run('2026-10');
+    expect(verifiedMonths()).toEqual(['2026-09']);
+    expect(verifyCalls.mock.calls[0]).toEqual([folderOf('2026-09'), { rerender: false }]);
+    expect(pointOf(october, '2026-07')).toMatchObject({
+      state: 'present',
+      objectsPct: july.kpis.objectsPct,
+      failingControls: july.controls.filter((c) => c.verdict === 'fail').length,
+      manifestSha256: manifestSha('2026-07'),
+    });
+    expect(pointOf(october, '2026-08')).toMatchObject({ state: 'present', manifestSha256: manifestSha('2026-08') });
+    expect(pointOf(october, '2026-09')).toMatchObject({ state: 'present', manifestSha256: manifestSha('2026-09') });
+    // The month of the packet itself names no manifest: it is this packet.
+    expect(pointOf(october, '2026-10').manifestSha256).toBeUndefined();
+    expect(
+      trendOf(october)
+        .map((p) => `${p.period}:${p.state}`)
+        .slice(-5),
+    ).toEqual(['2026-06:missing', '2026-07:present', '2026-08:present', '2026-09:present', '2026-10:present']);
+  }, 120_000);
+
+  it('a month re-run since (another manifest) is verified again and shows its new packet', async () => {
+    const before = manifestSha('2026-08');
+    // Run under another configuration file: another run.json, another manifest.
+    await run('2026-08', 'e'.repeat(64));
+    expect(manifestSha('2026-08')).not.toBe(before);
+    verifyCalls.mockClear();
+    const october = await run('2026-10');
+    expect(verifiedMonths()).toEqual(['2026-09', '2026-08']);
+    expect(pointOf(october, '2026-08')).toMatchObject({ state: 'present', manifestSha256: manifestSha('2026-08') });
+    expect(pointOf(october, '2026-07')).toMatchObject({ state: 'present', manifestSha256: manifestSha('2026-07') });
+  }, 120_000);
+
+  it('a month edited since (hashes recomputed) is verified again: an unverified gap, though September vouched for it', async () => {
+    const folder = folderOf('2026-07');
+    const file = path.join(folder, 'packet.json');
+    const july = packetOf('2026-07');
+    july.kpis.objectsPct = 100;
+    writeFileSync(file, `${JSON.stringify(july, null, 2)}\n`);
+    recomputeHashes(folder);
+    const october = await run('2026-10');
+    expect(verifiedMonths()).toEqual(['2026-09', '2026-08', '2026-07']);
+    expect(pointOf(october, '2026-07')).toMatchObject({
+      state: 'unverified',
+      objectsPct: null,
+      problem: 'the 2026-07 packet did not verify: packet.json differs from what evidence/ gives',
+    });
+    expect(pointOf(october, '2026-07').manifestSha256).toBeUndefined();
+  }, 120_000);
+
+  it("behind a month that does not verify, every older month is verified on its own: its packet's word is not taken", async () => {
+    // July made again (it was edited above), then September, which is then edited, hashes recomputed.
+    await run('2026-07');
+    await run('2026-09');
+    const folder = folderOf('2026-09');
+    const september = packetOf('2026-09');
+    september.kpis.objectsPct = 100;
+    writeFileSync(path.join(folder, 'packet.json'), `${JSON.stringify(september, null, 2)}\n`);
+    recomputeHashes(folder);
+    verifyCalls.mockClear();
+    const october = await run('2026-10');
+    expect(verifiedMonths()).toEqual(['2026-09', '2026-08', '2026-07']);
+    expect(pointOf(october, '2026-09').state).toBe('unverified');
+    expect(pointOf(october, '2026-08')).toMatchObject({ state: 'present', manifestSha256: manifestSha('2026-08') });
+    expect(pointOf(october, '2026-07')).toMatchObject({ state: 'present', manifestSha256: manifestSha('2026-07') });
+  }, 180_000);
+});
