@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pointOfFile, trendPoint, vouchedPoints } from '../../../src/analyze/trend/index.js';
+import { pointOfFile, trendPoint, TREND_GAP, vouchedPoints } from '../../../src/analyze/trend/index.js';
 import { monthsEndingWith } from '../../../src/config/period.js';
 import { readPacketOfMonth } from '../../../src/evidence/earlier-packets.js';
 import type { TrendPoint } from '../../../src/evidence/governance-evidence.js';
@@ -168,15 +168,7 @@ describe('vouchedPoints: the earlier months a verified packet shows with figures
 
   it('leaves out gaps, points without a manifest (older packets), malformed ones and any month not before its own', () => {
     const points = [
-      {
-        period: '2026-03',
-        state: 'missing',
-        objectsPct: null,
-        bytesPct: null,
-        deniedUploads: null,
-        failingControls: null,
-        criticalDrifts: null,
-      },
+      { period: '2026-03', state: 'missing', ...TREND_GAP },
       { ...present('2026-04'), state: 'unverified', manifestSha256: sha('c') },
       present('2026-05'),
       present('2026-06', 'not-a-sha'),
