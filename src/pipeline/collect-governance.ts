@@ -14,22 +14,36 @@ import type { Config, TenantConfig } from '../config/schema.js';
 import type { GovernanceEvidence } from '../evidence/governance-evidence.js';
 
 /**
- * One earlier month's point, read and verified: its packet counts only if it verifies (every hash,
- * the manifest header, packet.json re-derived from its evidence); one that does not is a gap labelled
- * "unverified" with verify's first message, so an edited packet is never frozen into new evidence. Its
- * PDF and workbook are proven by their hashes, not re-rendered: the trend takes packet.json's figures
- * only, as the portfolio does. `vouched`: the points for months before it that its packet froze, each
- * with the manifest.json it was verified against. The parsed packet (some 150 MB at 10,000 buckets)
- * ends here.
+ * A month's point as its packet.json says (not yet verified), and the points its trend shows for the
+ * months before it. The parsed packet (some 150 MB at 10,000 buckets) ends here, before the month is
+ * verified: the verification re-derives a packet of its own.
  */
-async function verifiedMonth(
+async function pointAndVouched(
   outDir: string,
   tenant: string,
   month: string,
 ): Promise<{ point: TrendPoint; vouched: TrendPoint[] }> {
   const file = await readPacketOfMonth(outDir, tenant, month);
   const point = pointOfFile(month, tenant, file);
-  if (point.state !== 'present' || file.state !== 'present') return { point, vouched: [] };
+  const vouched = point.state === 'present' && file.state === 'present' ? vouchedPoints(month, file.packet) : [];
+  return { point, vouched };
+}
+
+/**
+ * One earlier month's point, read and verified: its packet counts only if it verifies (every hash,
+ * the manifest header, packet.json re-derived from its evidence); one that does not is a gap labelled
+ * "unverified" with verify's first message, so an edited packet is never frozen into new evidence. Its
+ * PDF and workbook are proven by their hashes, not re-rendered: the trend takes packet.json's figures
+ * only, as the portfolio does. `vouched`: the points for months before it that its packet froze, each
+ * with the manifest.json it was verified against; taken only from a packet that verified.
+ */
+async function verifiedMonth(
+  outDir: string,
+  tenant: string,
+  month: string,
+): Promise<{ point: TrendPoint; vouched: TrendPoint[] }> {
+  const { point, vouched } = await pointAndVouched(outDir, tenant, month);
+  if (point.state !== 'present') return { point, vouched: [] };
   const checked = await verifiedManifest(path.join(outDir, month, tenant), { rerender: false });
   if ('problem' in checked)
     return {
@@ -41,7 +55,7 @@ async function verifiedMonth(
       },
       vouched: [],
     };
-  return { point: { ...point, manifestSha256: checked.manifestSha256 }, vouched: vouchedPoints(month, file.packet) };
+  return { point: { ...point, manifestSha256: checked.manifestSha256 }, vouched };
 }
 
 /** sha256 of a month's manifest.json as it is now; undefined when there is none or it cannot be read. */
