@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { lstat, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunInfo } from '../evidence/bundle.js';
@@ -344,7 +344,15 @@ export async function verifyFolder(folder: string, opts: VerifyOptions = {}): Pr
   let manifest: (Record<string, unknown> & Partial<Manifest>) | undefined;
   let manifestProblem: string | undefined;
   try {
-    const bytes = await readFile(path.join(folder, MANIFEST_FILE));
+    // A file of the folder, as every file the manifest lists is (links list nothing): a link is
+    // refused, never followed to a manifest kept elsewhere.
+    const file = path.join(folder, MANIFEST_FILE);
+    const info = await lstat(file);
+    if (!info.isFile())
+      throw new Error(
+        `it is ${info.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; a packet's manifest.json is a file of its own folder`,
+      );
+    const bytes = await readFile(file);
     report.manifestSha256 = sha256(bytes);
     manifest = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
     if (!Array.isArray(manifest.files)) throw new Error('it has no file list');

@@ -481,6 +481,21 @@ describe('verify reads each file once, and only inside the folder', () => {
       `packet could not be re-derived: ${path.join(dir, 'evidence', 'governance.json')}: is a symbolic link that leads outside ${dir}`,
     );
   });
+
+  it('manifest.json as a link to an identical copy outside the folder: refused, the packet does not verify', async () => {
+    const dir = copyOfNorthwind();
+    expect((await verifyFolder(dir, { rerender: false })).ok).toBe(true);
+    const outside = path.join(ws.root, 'outside-manifest.json');
+    cpSync(path.join(dir, 'manifest.json'), outside);
+    unlinkSync(path.join(dir, 'manifest.json'));
+    symlinkSync(outside, path.join(dir, 'manifest.json'));
+    const r = await verifyFolder(dir, { rerender: false });
+    expect(r.ok).toBe(false);
+    expect(r.manifestSha256).toBeUndefined();
+    expect(r.problems).toContain(
+      "manifest.json unreadable: it is a symbolic link; a packet's manifest.json is a file of its own folder",
+    );
+  });
 });
 
 describe('an index or record the tool writes, emptied: unreadable, never "not collected"', () => {
