@@ -245,11 +245,11 @@ export function formatProductBench(r: ProductBenchResult): string[] {
   }
   if (r.history) {
     const { months, runs } = r.history;
-    const trend = runs.map((x) => (x.timings.collectGovernance ?? 0) / 1000);
-    const withOne = trend[1] ?? 0;
-    const last = trend.at(-1) ?? 0;
+    const first = runs[0]?.seconds ?? 0;
+    const last = runs.at(-1)?.seconds ?? 0;
     lines.push(
-      `  history:   ${months[0]} to ${months.at(-1)} run one after the other into one folder at 1 ms; the trend's phase (collectGovernance) with ${trend.map((t, i) => `${i} earlier ${i === 1 ? 'month' : 'months'} ${s(t)}`).join(', ')} = ${withOne > 0 ? (last / withOne).toFixed(2) : 'n/a'}x the phase with one (a run verifies the month before it and takes the older months from that packet's verified trend); runs ${runs.map((x) => s(x.seconds)).join(', ')}, peak RSS ${runs.map((x) => `${Math.round(x.peakRssMb)} MB`).join(', ')}`,
+      `  history:   ${months[0]} to ${months.at(-1)} run one after the other into one folder at 1 ms: whole runs ${runs.map((x) => s(x.seconds)).join(', ')} with 0 to ${runs.length - 1} earlier months' packets present; the last / the first = ${first > 0 ? (last / first).toFixed(2) : 'n/a'}x (a run verifies the month before it and takes the older months from that packet's verified trend)`,
+      `             of which the trend's phase (collectGovernance) ${runs.map((x) => s((x.timings.collectGovernance ?? 0) / 1000)).join(', ')}; peak RSS ${runs.map((x) => `${Math.round(x.peakRssMb)} MB`).join(', ')}`,
     );
   }
   return lines;
