@@ -421,6 +421,14 @@ describe('checked without re-rendering (what a portfolio asks for)', () => {
   });
 });
 
+/** Replaces `relative` in `dir` by a link to an identical copy of it outside the folder. */
+function linkToCopyOutside(dir: string, relative: string): void {
+  const outside = path.join(ws.root, `outside-${path.basename(relative)}`);
+  cpSync(path.join(dir, relative), outside);
+  unlinkSync(path.join(dir, relative));
+  symlinkSync(outside, path.join(dir, relative));
+}
+
 describe('verify reads each file once, and only inside the folder', () => {
   it('no file of the folder is opened twice: evidence is hashed from the bytes the re-derivation read', async () => {
     const dir = copyOfNorthwind();
@@ -471,10 +479,7 @@ describe('verify reads each file once, and only inside the folder', () => {
 
   it('governance.json as a link to a copy outside the folder: refused, not followed', async () => {
     const dir = copyOfNorthwind();
-    const outside = path.join(ws.root, 'outside-governance.json');
-    cpSync(path.join(dir, 'evidence/governance.json'), outside);
-    unlinkSync(path.join(dir, 'evidence/governance.json'));
-    symlinkSync(outside, path.join(dir, 'evidence/governance.json'));
+    linkToCopyOutside(dir, 'evidence/governance.json');
     const r = await verifyFolder(dir, { rerender: false });
     expect(r.ok).toBe(false);
     expect(r.problems.find((p) => p.startsWith('packet could not be re-derived'))).toBe(
@@ -485,10 +490,7 @@ describe('verify reads each file once, and only inside the folder', () => {
   it('manifest.json as a link to an identical copy outside the folder: refused, the packet does not verify', async () => {
     const dir = copyOfNorthwind();
     expect((await verifyFolder(dir, { rerender: false })).ok).toBe(true);
-    const outside = path.join(ws.root, 'outside-manifest.json');
-    cpSync(path.join(dir, 'manifest.json'), outside);
-    unlinkSync(path.join(dir, 'manifest.json'));
-    symlinkSync(outside, path.join(dir, 'manifest.json'));
+    linkToCopyOutside(dir, 'manifest.json');
     const r = await verifyFolder(dir, { rerender: false });
     expect(r.ok).toBe(false);
     expect(r.manifestSha256).toBeUndefined();
