@@ -67,9 +67,14 @@ export function addRunOperationOptions(cmd: Command): Command {
 
 export function addVerifySignatureOptions(cmd: Command): Command {
   return cmd
-    .option('--expect-key <kms-key-arn>', 'require the manifest to be signed by this KMS key')
+    .option(
+      '--expect-key <kms-key>',
+      'require the manifest to be signed by this KMS key: its public key is asked of KMS (kms:GetPublicKey) unless --trusted-public-key gives it',
+    )
     .option(
       '--trusted-public-key <file>',
-      'require the stored public key to equal this one (PEM or DER), e.g. exported once from kms:GetPublicKey',
-    );
+      'require the stored public key to equal this one (PEM or DER), e.g. exported once from kms:GetPublicKey; no AWS call',
+    )
+    .option('--profile <name>', "AWS shared-config profile for --expect-key (default: the SDK's credential chain)")
+    .option('--endpoint-url <url>', 'send the --expect-key call to this endpoint, e.g. a local test endpoint');
 }

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { demoWorkspace } from '../support/demo-workspace.js';
 import { startFakeAws, type FakeAws } from '../support/fake-aws/index.js';
 import { captured, cli } from '../support/cli.js';
+import { forgeSignature } from '../support/forged-manifest.js';
 
 const OPERATOR = '999900000000';
 const SIGNING_KEY = `arn:aws:kms:eu-west-1:${OPERATOR}:key/sign-1`;
@@ -111,11 +112,20 @@ describe('run --sign-with --publish', () => {
 
   it('verify checks the signature offline and reports key, algorithm and signing time; a changed byte fails', async () => {
     const folder = path.join(ws.out, '2026-10', 'northwind');
-    expect(await cli('verify', folder, '--expect-key', SIGNING_KEY)).toBe(0);
+    expect(await cli('verify', folder, '--expect-key', SIGNING_KEY, '--endpoint-url', fake.endpoint)).toBe(0);
     expect(captured.out).toMatch(
       new RegExp(`signature: VERIFIED: key ${SIGNING_KEY}, ECDSA_SHA_256, signed \\d{4}-\\d\\d-\\d\\dT`),
     );
-    expect(await cli('verify', folder, '--expect-key', `arn:aws:kms:eu-west-1:${OPERATOR}:key/other`)).toBe(1);
+    expect(
+      await cli(
+        'verify',
+        folder,
+        '--expect-key',
+        `arn:aws:kms:eu-west-1:${OPERATOR}:key/other`,
+        '--endpoint-url',
+        fake.endpoint,
+      ),
+    ).toBe(1);
     expect(captured.out).toContain('signature: FAILED');
     const m = path.join(folder, 'manifest.json');
     const text = readFileSync(m, 'utf8');
@@ -124,6 +134,48 @@ describe('run --sign-with --publish', () => {
     const rep = JSON.parse(captured.out) as { reports: Array<{ signature: { state: string; problems: string[] } }> };
     expect(rep.reports[0]!.signature.state).toBe('failed');
     writeFileSync(m, text);
+  });
+
+  it('--expect-key pins the public key KMS gives for the key: a signature in its name with another key pair fails', async () => {
+    const folder = path.join(ws.out, '2026-10', 'northwind');
+    const companions = ['manifest.signature.json', 'manifest.public-key.der'].map((f) => path.join(folder, f));
+    const genuine = companions.map((f) => readFileSync(f));
+    const trusted = path.join(ws.root, 'signing-key.der');
+    writeFileSync(trusted, genuine[1]!);
+    try {
+      forgeSignature(folder, SIGNING_KEY);
+      // Without a pin the forged signature is a valid one: it proves the manifest's integrity only.
+      expect(await cli('verify', folder)).toBe(0);
+      expect(captured.out).toContain(`signature: VERIFIED: key ${SIGNING_KEY}, ECDSA_SHA_256`);
+      fake.recorder.reset();
+      expect(await cli('verify', folder, '--expect-key', SIGNING_KEY, '--endpoint-url', fake.endpoint)).toBe(1);
+      expect(captured.out).toContain(
+        `  signature: FAILED: key ${SIGNING_KEY}, ECDSA_SHA_256, signed 2026-11-02T06:00:00.000Z\n    the stored public key is not the public key of ${SIGNING_KEY} (kms:GetPublicKey)\n`,
+      );
+      expect(fake.recorder.find((c) => c.operation === 'GetPublicKey').length).toBe(1);
+      // Pinned offline: the same failure, and no AWS call.
+      fake.recorder.reset();
+      expect(await cli('verify', folder, '--expect-key', SIGNING_KEY, '--trusted-public-key', trusted)).toBe(1);
+      expect(captured.out).toContain('    the stored public key is not the trusted public key\n');
+      expect(fake.recorder.find(() => true)).toEqual([]);
+    } finally {
+      companions.forEach((f, i) => writeFileSync(f, genuine[i]!));
+    }
+    expect(await cli('verify', folder, '--expect-key', SIGNING_KEY, '--trusted-public-key', trusted)).toBe(0);
+  });
+
+  it('--expect-key whose public key KMS does not give fails, saying the key id alone is only a claim', async () => {
+    const folder = path.join(ws.out, '2026-10', 'northwind');
+    const missing = `arn:aws:kms:eu-west-1:${OPERATOR}:key/not-there`;
+    expect(await cli('verify', folder, '--expect-key', missing, '--endpoint-url', fake.endpoint, '--json')).toBe(1);
+    const report = JSON.parse(captured.out) as {
+      reports: Array<{ ok: boolean; signature: { state: string; keyId: string; problems: string[] } }>;
+    };
+    expect(report.reports[0]).toMatchObject({ ok: false, signature: { state: 'failed', keyId: SIGNING_KEY } });
+    expect(report.reports[0]!.signature.problems).toEqual([
+      `signed with ${SIGNING_KEY}, not the expected key ${missing}`,
+      `--expect-key ${missing}: Key '${missing}' does not exist. Without the key's public key, the key id manifest.signature.json names is only a claim: give --trusted-public-key <file> (exported once with aws kms get-public-key) to check it offline`,
+    ]);
   });
 
   it('a re-run whose packet differs keeps the earlier one as a revision; publishing it again is refused (exit 1)', async () => {

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { demoWorkspace } from '../support/demo-workspace.js';
 import { startFakeAws, type FakeAws } from '../support/fake-aws/index.js';
 import { captured, cli } from '../support/cli.js';
+import { forgeSignature } from '../support/forged-manifest.js';
 
 const OPERATOR = '999900000000';
 const SIGNING_KEY = `arn:aws:kms:eu-west-1:${OPERATOR}:key/sign-1`;
@@ -62,7 +63,7 @@ describe('s3-evidence sign <folder>', () => {
   it('signs an existing packet, which then verifies with the key', async () => {
     expect(await cli('sign', folder, '--sign-with', SIGNING_KEY, ...aws())).toBe(0);
     expect(captured.out).toBe(`${folder}: manifest signed with ${SIGNING_KEY} (ECDSA_SHA_256)\n`);
-    expect(await cli('verify', folder, '--expect-key', SIGNING_KEY)).toBe(0);
+    expect(await cli('verify', folder, '--expect-key', SIGNING_KEY, '--endpoint-url', fake.endpoint)).toBe(0);
   }, 60_000);
 
   it('is idempotent: signing again with the same key changes nothing and calls kms:Sign no more', async () => {
@@ -82,6 +83,24 @@ describe('s3-evidence sign <folder>', () => {
   });
 });
 
+describe('s3-evidence sign <folder> on a forged signature', () => {
+  it('a signature in the name of the key but made with another key pair is not "already signed": refused (exit 2)', async () => {
+    const companions = ['manifest.signature.json', 'manifest.public-key.der'];
+    const genuine = companions.map((f) => read(f));
+    try {
+      forgeSignature(folder, SIGNING_KEY);
+      fake.recorder.reset();
+      expect(await cli('sign', folder, '--sign-with', SIGNING_KEY, ...aws())).toBe(2);
+      expect(captured.err).toBe(
+        `s3-evidence: sign: ${folder} is signed in the name of ${SIGNING_KEY} but not with its key (the stored public key is not the one kms:GetPublicKey gives); a packet carries one signature (re-make it with render --revise to sign it anew)\n`,
+      );
+      expect(fake.recorder.find((c) => c.operation === 'Sign')).toEqual([]);
+    } finally {
+      companions.forEach((f, i) => writeFileSync(path.join(folder, f), genuine[i]!));
+    }
+  });
+});
+
 describe('render and analyze on a sealed packet', () => {
   it('render on a signed packet refuses (exit 2, one line) and leaves every file as it was', async () => {
     const manifest = read('manifest.json');
@@ -94,7 +113,7 @@ describe('render and analyze on a sealed packet', () => {
     expect(captured.err).toContain(`analyze: ${folder} is signed with ${SIGNING_KEY}`);
     expect(read('manifest.json').equals(manifest)).toBe(true);
     expect(read('northwind-2026-10.pdf').equals(pdf)).toBe(true);
-    expect(await cli('verify', folder, '--expect-key', SIGNING_KEY)).toBe(0);
+    expect(await cli('verify', folder, '--expect-key', SIGNING_KEY, '--endpoint-url', fake.endpoint)).toBe(0);
   }, 60_000);
 
   it('render --revise that gives the same packet leaves the signed one in place', async () => {
@@ -149,7 +168,7 @@ describe('s3-evidence publish <folder>', () => {
     expect(readFileSync(path.join(kept, 'manifest.json')).equals(sealedManifest)).toBe(true);
     expect(existsSync(path.join(kept, 'manifest.signature.json'))).toBe(true);
     expect(existsSync(path.join(kept, 'publish-receipt.json'))).toBe(true);
-    expect(await cli('verify', kept, '--expect-key', SIGNING_KEY)).toBe(0);
+    expect(await cli('verify', kept, '--expect-key', SIGNING_KEY, '--endpoint-url', fake.endpoint)).toBe(0);
     // The new packet is neither signed nor published, names the one it supersedes, and verifies.
     expect(existsSync(path.join(folder, 'manifest.signature.json'))).toBe(false);
     expect(existsSync(path.join(folder, 'publish-receipt.json'))).toBe(false);

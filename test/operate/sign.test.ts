@@ -3,7 +3,7 @@
  * against the fake endpoint (which signs with real key pairs), then tampering and wrong keys.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kmsClientFor } from '../../src/collect/live/clients.js';
@@ -155,6 +155,30 @@ describe('signManifest (ECDSA P-256)', () => {
     const swapped = await verifyManifestSignature(d);
     expect(swapped.state === 'failed' && swapped.problems).toEqual([
       'the signature does not verify over manifest.json with the stored public key',
+    ]);
+  });
+
+  it('a signature file or public key that is a link is refused, never followed', async () => {
+    const { dir: d } = await signedFolder(EC_KEY);
+    const moveOut = async (name: string) => {
+      const outside = path.join(path.dirname(d), `elsewhere-${name}`);
+      await rename(path.join(d, name), outside);
+      await symlink(outside, path.join(d, name));
+      return async () => {
+        await rm(path.join(d, name));
+        await rename(outside, path.join(d, name));
+      };
+    };
+    const putBack = await moveOut(SIGNATURE_FILE);
+    expect(await verifyManifestSignature(d)).toEqual({
+      state: 'failed',
+      problems: [`${SIGNATURE_FILE} unreadable: it is a symbolic link, not a file of the packet's folder`],
+    });
+    await putBack();
+    await moveOut(PUBLIC_KEY_FILE);
+    const linkedKey = await verifyManifestSignature(d);
+    expect(linkedKey.state === 'failed' && linkedKey.problems).toEqual([
+      `${PUBLIC_KEY_FILE} unreadable: it is a symbolic link, not a file of the packet's folder`,
     ]);
   });
 

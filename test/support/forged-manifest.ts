@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -25,4 +25,29 @@ export function recomputeHashes(dir: string, header?: (m: Record<string, unknown
       return { path: p, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
     });
   writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/**
+ * A forger's signature: manifest.json signed with a key pair of their own (ECDSA P-256, as KMS signs),
+ * stored as the tool stores a KMS signature and naming `keyId`, which is only a field of the file.
+ * Valid over the manifest with the stored public key, so only a pin on the public key tells.
+ */
+export function forgeSignature(dir: string, keyId: string): void {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const manifest = readFileSync(path.join(dir, 'manifest.json'));
+  const der = publicKey.export({ format: 'der', type: 'spki' });
+  const hex = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  writeFileSync(path.join(dir, 'manifest.public-key.der'), der);
+  const record = {
+    signatureVersion: 1,
+    keyId,
+    signingAlgorithm: 'ECDSA_SHA_256',
+    messageType: 'DIGEST',
+    manifestSha256: hex(manifest),
+    signedAt: '2026-11-02T06:00:00.000Z',
+    signature: sign('sha256', manifest, { key: privateKey, dsaEncoding: 'der' }).toString('base64'),
+    publicKeyFile: 'manifest.public-key.der',
+    publicKeySha256: hex(der),
+  };
+  writeFileSync(path.join(dir, 'manifest.signature.json'), `${JSON.stringify(record, null, 2)}\n`);
 }

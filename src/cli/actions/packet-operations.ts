@@ -17,7 +17,8 @@ import type { PublishReceipt, PublishTarget } from '../../operate/publish/index.
 import { parsePublishUrl } from '../../operate/publish/target.js';
 import { withRunLock, type RunLock } from '../../operate/run-lock.js';
 import type { ManifestSignature, SignatureCheck, SigningKey } from '../../operate/sign/index.js';
-import { verifyManifestSignature } from '../../operate/sign/verify-signature.js';
+import { SIGNATURE_FILE } from '../../operate/sign/signature-file.js';
+import { verifyManifestSignature, type TrustAnchors } from '../../operate/sign/verify-signature.js';
 
 export interface AwsOptions {
   profile?: string;
@@ -211,20 +212,60 @@ export function withOutputLock<T>(
   });
 }
 
-export interface VerifySignatureOptions {
+export interface VerifySignatureOptions extends AwsOptions {
   expectKey?: string;
   trustedPublicKey?: string;
 }
 
-/** The offline signature check of one folder, and the lines `verify` prints for it. */
+/** What signatures are checked against; `unconfirmed`: why the public key of `--expect-key` is not among them. */
+export interface SignatureTrust {
+  anchors: TrustAnchors;
+  unconfirmed?: string;
+}
+
+/**
+ * The trust anchors `verify` was given. The key id in manifest.signature.json is only a name that
+ * whoever wrote the file chose, so `--expect-key` on its own asks KMS for that key's public key
+ * (kms:GetPublicKey, read-only, once for all folders) and the stored public key must equal it;
+ * `--trusted-public-key` pins the public key offline instead, with no AWS call.
+ */
+export async function signatureTrust(opts: VerifySignatureOptions): Promise<SignatureTrust> {
+  if (opts.trustedPublicKey)
+    return {
+      anchors: {
+        ...(opts.expectKey ? { expectKeyId: opts.expectKey } : {}),
+        trustedPublicKey: await readFile(opts.trustedPublicKey),
+      },
+    };
+  if (!opts.expectKey) return { anchors: {} };
+  let signing: Signing;
+  try {
+    signing = await openSigning(undefined, opts, opts.expectKey, '--expect-key');
+  } catch (err) {
+    return {
+      anchors: { expectKeyId: opts.expectKey },
+      unconfirmed: `${(err as Error).message}. Without the key's public key, the key id ${SIGNATURE_FILE} names is only a claim: give --trusted-public-key <file> (exported once with aws kms get-public-key) to check it offline`,
+    };
+  }
+  signing.kms.destroy();
+  return {
+    anchors: {
+      expectKeyId: signing.key.keyId,
+      trustedPublicKey: signing.key.publicKeyDer,
+      trustedPublicKeyIs: `the public key of ${signing.key.keyId} (kms:GetPublicKey)`,
+    },
+  };
+}
+
+/** The offline signature check of one folder against `trust`, and the lines `verify` prints for it. */
 export async function signatureCheck(
   folder: string,
-  opts: VerifySignatureOptions,
+  trust: SignatureTrust,
 ): Promise<{ check: SignatureCheck; lines: string[] }> {
-  const check = await verifyManifestSignature(folder, {
-    ...(opts.expectKey ? { expectKeyId: opts.expectKey } : {}),
-    ...(opts.trustedPublicKey ? { trustedPublicKey: await readFile(opts.trustedPublicKey) } : {}),
-  });
+  let check = await verifyManifestSignature(folder, trust.anchors);
+  // Signed in the key's name, but whether with its key is not known: never VERIFIED.
+  if (trust.unconfirmed && check.state !== 'absent')
+    check = { ...check, state: 'failed', problems: [...check.problems, trust.unconfirmed] };
   if (check.state === 'absent') return { check, lines: ['  signature: none (manifest.json is not signed)'] };
   const head = `  signature: ${check.state === 'verified' ? 'VERIFIED' : 'FAILED'}: key ${check.keyId ?? '?'}, ${check.algorithm ?? '?'}, signed ${check.signedAt ?? '?'}`;
   return { check, lines: [head, ...check.problems.map((p) => `    ${p}`)] };

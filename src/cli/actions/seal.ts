@@ -47,20 +47,28 @@ export async function signCommand(folders: string[], opts: SealOptions & { signW
   const outcomes: SignOutcome[] = [];
   try {
     for (const folder of folders) {
-      const existing = await verifyManifestSignature(folder);
-      if (existing.state === 'verified' && existing.keyId === signing.key.keyId) {
+      // Signed by this very key: the stored public key must be the one KMS gave for it, since the key id
+      // in the signature file is only a name (any key pair could sign under it).
+      const byThisKey = await verifyManifestSignature(folder, {
+        expectKeyId: signing.key.keyId,
+        trustedPublicKey: signing.key.publicKeyDer,
+      });
+      if (byThisKey.state === 'verified') {
         // Same key, and the signature still holds for this manifest: nothing to do.
         outcomes.push({
           folder,
           state: 'already_signed',
-          keyId: existing.keyId,
-          signingAlgorithm: existing.algorithm ?? '?',
+          keyId: signing.key.keyId,
+          signingAlgorithm: byThisKey.algorithm ?? '?',
         });
         continue;
       }
+      const existing = await verifyManifestSignature(folder);
       if (existing.state === 'verified')
         throw new UsageError(
-          `sign: ${folder} is already signed with ${existing.keyId ?? 'another key'}, not ${signing.key.keyId}; a packet carries one signature (re-make it with render --revise to sign it anew)`,
+          existing.keyId === signing.key.keyId
+            ? `sign: ${folder} is signed in the name of ${signing.key.keyId} but not with its key (the stored public key is not the one kms:GetPublicKey gives); a packet carries one signature (re-make it with render --revise to sign it anew)`
+            : `sign: ${folder} is already signed with ${existing.keyId ?? 'another key'}, not ${signing.key.keyId}; a packet carries one signature (re-make it with render --revise to sign it anew)`,
         );
       await requireVerified(folder, 'sign');
       const signature = await signManifest({ kms: signing.kms, key: signing.key, packetDir: folder });

@@ -4,7 +4,7 @@ import { verifyFolder, verifyMessages } from '../../pipeline/verify-folder.js';
 import { TOOL } from '../../tool.js';
 import { EXIT } from '../exit-codes.js';
 import { requirePacketFolder } from '../packet-folders.js';
-import { signatureCheck, type VerifySignatureOptions } from './packet-operations.js';
+import { signatureCheck, signatureTrust, type VerifySignatureOptions } from './packet-operations.js';
 
 export async function verifyCommand(
   folders: string[],
@@ -12,10 +12,11 @@ export async function verifyCommand(
 ): Promise<number> {
   if (folders.length === 0) throw new UsageError('verify needs at least one packet folder');
   for (const f of folders) await requirePacketFolder(f, 'verify');
+  const trust = await signatureTrust(opts);
   const reports = [];
   const signatures = new Map<string, Awaited<ReturnType<typeof signatureCheck>>>();
   for (const f of folders) {
-    const signature = await signatureCheck(f, opts);
+    const signature = await signatureCheck(f, trust);
     signatures.set(f, signature);
     const r = await verifyFolder(f);
     reports.push({ ...r, ok: r.ok && signature.check.state !== 'failed', signature: signature.check });

@@ -1,5 +1,5 @@
 import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256 } from '../../util/hash.js';
 import { MANIFEST_FILE } from '../../workspace/manifest.js';
@@ -25,10 +25,29 @@ export type SignatureCheck =
     };
 
 export interface TrustAnchors {
-  /** The signature must come from this KMS key (ARN as KMS reports it). */
+  /**
+   * The key id manifest.signature.json must name (ARN as KMS reports it). A name only: whoever writes
+   * the file writes it, so it proves who signed only together with `trustedPublicKey`.
+   */
   expectKeyId?: string;
   /** A trusted copy of the signer's public key (PEM or DER SPKI); the stored one must equal it. */
   trustedPublicKey?: Buffer;
+  /** Whose key `trustedPublicKey` is, in the words of a problem (default "the trusted public key"). */
+  trustedPublicKeyIs?: string;
+}
+
+/**
+ * One of the packet's own files: a link is refused, never followed, as for every file of a packet
+ * (a signature or key kept elsewhere is not the packet's).
+ */
+async function readOwnFile(packetDir: string, name: string): Promise<Buffer> {
+  const file = path.join(packetDir, name);
+  const info = await lstat(file);
+  if (!info.isFile())
+    throw new Error(
+      `it is ${info.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}, not a file of the packet's folder`,
+    );
+  return readFile(file);
 }
 
 function publicKeyFrom(bytes: Buffer): KeyObject {
@@ -70,7 +89,7 @@ export function signatureValid(
 export async function verifyManifestSignature(packetDir: string, trust: TrustAnchors = {}): Promise<SignatureCheck> {
   let sig: ManifestSignature;
   try {
-    sig = JSON.parse(await readFile(path.join(packetDir, SIGNATURE_FILE), 'utf8')) as ManifestSignature;
+    sig = JSON.parse((await readOwnFile(packetDir, SIGNATURE_FILE)).toString('utf8')) as ManifestSignature;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       return trust.expectKeyId || trust.trustedPublicKey
@@ -87,15 +106,21 @@ export async function verifyManifestSignature(packetDir: string, trust: TrustAnc
     manifestSha256: sig.manifestSha256,
     publicKeySha256: sig.publicKeySha256,
   };
-  const manifest = await readFile(path.join(packetDir, MANIFEST_FILE)).catch(() => undefined);
-  if (!manifest) return { state: 'failed', ...base, problems: [`${MANIFEST_FILE} is missing`] };
+  let manifest: Buffer;
+  try {
+    manifest = await readOwnFile(packetDir, MANIFEST_FILE);
+  } catch (err) {
+    const why =
+      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'is missing' : `unreadable: ${(err as Error).message}`;
+    return { state: 'failed', ...base, problems: [`${MANIFEST_FILE} ${why}`] };
+  }
   if (sha256(manifest) !== sig.manifestSha256)
     problems.push(
       `${MANIFEST_FILE} has changed since it was signed (sha256 ${sha256(manifest)}, signed ${sig.manifestSha256})`,
     );
   let key: KeyObject | undefined;
   try {
-    const stored = await readFile(path.join(packetDir, PUBLIC_KEY_FILE));
+    const stored = await readOwnFile(packetDir, PUBLIC_KEY_FILE);
     if (sha256(stored) !== sig.publicKeySha256)
       problems.push(`${PUBLIC_KEY_FILE} is not the public key recorded in ${SIGNATURE_FILE}`);
     key = publicKeyFrom(stored);
@@ -112,7 +137,7 @@ export async function verifyManifestSignature(packetDir: string, trust: TrustAnc
       problems.push(`the trusted public key cannot be read: ${(err as Error).message}`);
     }
     if (trusted && !spkiDer(trusted).equals(spkiDer(key)))
-      problems.push('the stored public key is not the trusted public key');
+      problems.push(`the stored public key is not ${trust.trustedPublicKeyIs ?? 'the trusted public key'}`);
   }
   if (!isSigningAlgorithm(sig.signingAlgorithm))
     problems.push(`unsupported signing algorithm ${String(sig.signingAlgorithm)}`);
