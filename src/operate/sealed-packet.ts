@@ -9,7 +9,7 @@ import { UsageError } from '../errors.js';
 import { settleRevision, type RevisionOutcome } from '../pipeline/revisions.js';
 import { MANIFEST_COMPANIONS } from '../workspace/manifest.js';
 import { RECEIPT_FILE, type PublishReceipt } from './publish/receipt.js';
-import { SIGNATURE_FILE } from './sign/signature-file.js';
+import { SIGNATURE_FILE } from '../workspace/signature-file.js';
 
 export interface Seal {
   /** manifest.signature.json is present: the KMS key it names, if readable. */

@@ -1,5 +1,6 @@
 import { baselineStore, defaultBaselineDir, folderBackend } from '../baseline/index.js';
 import { exceptionsFileFor, loadExceptions, readExceptionsText } from './read-exceptions.js';
+import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { pointOfFile, TREND_GAP, vouchedPoints } from '../analyze/trend/index.js';
 import { readPacketOfMonth } from '../evidence/earlier-packets.js';
@@ -8,6 +9,7 @@ import { verifiedManifest } from './verify-folder.js';
 import { readConfinedFile } from '../util/confined-read.js';
 import { sha256 } from '../util/hash.js';
 import { MANIFEST_FILE } from '../workspace/manifest.js';
+import { verifyManifestSignature } from '../workspace/verify-signature.js';
 import { CONTROLS } from '../analyze/controls/index.js';
 import { monthsEndingWith, type Period } from '../config/period.js';
 import type { Config, TenantConfig } from '../config/schema.js';
@@ -31,7 +33,7 @@ async function pointAndVouched(
 
 /**
  * One earlier month's point, read and verified: its packet counts only if it verifies (every hash,
- * the manifest header, packet.json re-derived from its evidence); one that does not is a gap labelled
+ * the manifest header, packet.json re-derived from its evidence, and its signature if it is signed); one that does not is a gap labelled
  * "unverified" with verify's first message, so an edited packet is never frozen into new evidence. Its
  * PDF and workbook are proven by their hashes, not re-rendered: the trend takes packet.json's figures
  * only, as the portfolio does. `vouched`: the points for months before it that its packet froze, each
@@ -44,24 +46,52 @@ async function verifiedMonth(
 ): Promise<{ point: TrendPoint; vouched: TrendPoint[] }> {
   const { point, vouched } = await pointAndVouched(outDir, tenant, month);
   if (point.state !== 'present') return { point, vouched: [] };
-  const checked = await verifiedManifest(path.join(outDir, month, tenant), { rerender: false });
-  if ('problem' in checked)
-    return {
-      point: {
-        period: month,
-        state: 'unverified',
-        ...TREND_GAP,
-        problem: `the ${month} packet did not verify: ${checked.problem}`,
-      },
-      vouched: [],
-    };
+  const folder = path.join(outDir, month, tenant);
+  const checked = await verifiedManifest(folder, { rerender: false });
+  if ('problem' in checked) return unverified(month, checked.problem);
+  const badSignature = await signatureProblem(folder, checked.manifestSha256);
+  if (badSignature !== undefined) return unverified(month, badSignature);
   return { point: { ...point, manifestSha256: checked.manifestSha256 }, vouched };
 }
 
-/** sha256 of a month's manifest.json as it is now; undefined when there is none or it cannot be read. */
+/**
+ * Why a signed packet's signature does not hold for the manifest.json that verified (sha256
+ * `manifestSha256`), as verify would report it; undefined when it holds or the packet is not signed.
+ * An altered packet whose hashes were all rewritten still verifies, but not its signature. Checked
+ * offline with the stored public key: integrity, not who signed (verify --expect-key pins that).
+ */
+async function signatureProblem(folder: string, manifestSha256: string): Promise<string | undefined> {
+  const signature = await verifyManifestSignature(folder);
+  if (signature.state === 'absent') return undefined;
+  if (signature.state === 'failed')
+    return `its signature does not verify: ${signature.problems[0] ?? 'no reason given'}`;
+  if (signature.manifestSha256 !== manifestSha256)
+    return `its signature is of another manifest.json (sha256 ${signature.manifestSha256 ?? '?'}, verified ${manifestSha256})`;
+  return undefined;
+}
+
+function unverified(month: string, problem: string): { point: TrendPoint; vouched: TrendPoint[] } {
+  return {
+    point: {
+      period: month,
+      state: 'unverified',
+      ...TREND_GAP,
+      problem: `the ${month} packet did not verify: ${problem}`,
+    },
+    vouched: [],
+  };
+}
+
+/**
+ * sha256 of a month's manifest.json as it is now; undefined when there is none, it cannot be read, or
+ * it is a link (verify refuses a manifest.json that is not a file of its folder, so the month is read
+ * and verified, and shown unverified).
+ */
 async function manifestShaNow(outDir: string, tenant: string, month: string): Promise<string | undefined> {
   try {
-    const bytes = await readConfinedFile(outDir, path.join(outDir, month, tenant, MANIFEST_FILE));
+    const file = path.join(outDir, month, tenant, MANIFEST_FILE);
+    if (!(await lstat(file)).isFile()) return undefined;
+    const bytes = await readConfinedFile(outDir, file);
     return bytes && sha256(bytes);
   } catch {
     return undefined;

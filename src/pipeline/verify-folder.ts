@@ -455,7 +455,9 @@ export async function verifiedManifest(
 ): Promise<{ manifestSha256: string } | { problem: string }> {
   const report = await verifyFolder(folder, opts);
   if (report.ok && report.manifestSha256 !== undefined) return { manifestSha256: report.manifestSha256 };
-  return { problem: verifyMessages(report)[0] ?? 'it does not verify' };
+  // A problem of the folder itself (manifest.json or packet.json unreadable) is why the files differ,
+  // so it is the one message given, not the first of the differences it causes.
+  return { problem: report.problems[0] ?? verifyMessages(report)[0] ?? 'it does not verify' };
 }
 
 export function verifyMessages(r: VerifyReport): string[] {

@@ -5,7 +5,7 @@
  * edited since, and every month behind a packet that does not verify, is verified on its own.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { periodFor } from '../../src/config/period.js';
@@ -14,7 +14,7 @@ import type { TrendPoint } from '../../src/model/governance-sections.js';
 import { runTenant } from '../../src/pipeline/run-tenant.js';
 import { verifiedManifest } from '../../src/pipeline/verify-folder.js';
 import { demoWorkspace } from '../support/demo-workspace.js';
-import { recomputeHashes } from '../support/forged-manifest.js';
+import { forgeSignature, recomputeHashes } from '../support/forged-manifest.js';
 
 vi.mock('../../src/pipeline/verify-folder.js', async (original) => {
   const real = await original<typeof import('../../src/pipeline/verify-folder.js')>();
@@ -129,5 +129,48 @@ describe('the trend takes older months from the verified month before', () => {
     expect(pointOf(october, '2026-09').state).toBe('unverified');
     expect(pointOf(october, '2026-08')).toMatchObject({ state: 'present', manifestSha256: manifestSha('2026-08') });
     expect(pointOf(october, '2026-07')).toMatchObject({ state: 'present', manifestSha256: manifestSha('2026-07') });
+  }, 180_000);
+});
+
+describe('signatures and links in the chain', () => {
+  const signatureFiles = ['manifest.signature.json', 'manifest.public-key.der'];
+
+  it('a signed month counts while its signature holds for the manifest.json that verified; a stale one makes it unverified', async () => {
+    await run('2026-09');
+    const folder = folderOf('2026-09');
+    forgeSignature(folder, 'arn:aws:kms:eu-west-1:999900000000:key/sign-1');
+    const signedSha = manifestSha('2026-09');
+    let october = await run('2026-10');
+    expect(pointOf(october, '2026-09')).toMatchObject({ state: 'present', manifestSha256: signedSha });
+    // September made again (another manifest, which verifies on its own), carrying the old signature:
+    // what a packet altered and re-hashed by someone without the signing key looks like.
+    const signature = signatureFiles.map((f) => readFileSync(path.join(folder, f)));
+    await run('2026-09', 'd'.repeat(64));
+    signatureFiles.forEach((f, i) => writeFileSync(path.join(folder, f), signature[i]!));
+    verifyCalls.mockClear();
+    october = await run('2026-10');
+    expect(verifiedMonths()).toEqual(['2026-09', '2026-08', '2026-07']);
+    expect(pointOf(october, '2026-09')).toMatchObject({
+      state: 'unverified',
+      objectsPct: null,
+      problem: `the 2026-09 packet did not verify: its signature does not verify: manifest.json has changed since it was signed (sha256 ${manifestSha('2026-09')}, signed ${signedSha})`,
+    });
+    signatureFiles.forEach((f) => rmSync(path.join(folder, f)));
+  }, 180_000);
+
+  it('a month September vouches for whose manifest.json is now a link is verified on its own, and refused', async () => {
+    await run('2026-09');
+    const manifest = path.join(folderOf('2026-07'), 'manifest.json');
+    const copy = path.join(ws.out, 'july-manifest.json');
+    renameSync(manifest, copy);
+    symlinkSync(copy, manifest);
+    verifyCalls.mockClear();
+    const october = await run('2026-10');
+    expect(verifiedMonths()).toEqual(['2026-09', '2026-07']);
+    expect(pointOf(october, '2026-08')).toMatchObject({ state: 'present', manifestSha256: manifestSha('2026-08') });
+    expect(pointOf(october, '2026-07')).toMatchObject({ state: 'unverified', objectsPct: null });
+    expect(pointOf(october, '2026-07').problem).toBe(
+      "the 2026-07 packet did not verify: manifest.json unreadable: it is a symbolic link; a packet's manifest.json is a file of its own folder",
+    );
   }, 180_000);
 });

@@ -17,8 +17,8 @@ import type { PublishReceipt, PublishTarget } from '../../operate/publish/index.
 import { parsePublishUrl } from '../../operate/publish/target.js';
 import { withRunLock, type RunLock } from '../../operate/run-lock.js';
 import type { ManifestSignature, SignatureCheck, SigningKey } from '../../operate/sign/index.js';
-import { SIGNATURE_FILE } from '../../operate/sign/signature-file.js';
-import { verifyManifestSignature, type TrustAnchors } from '../../operate/sign/verify-signature.js';
+import { SIGNATURE_FILE } from '../../workspace/signature-file.js';
+import { verifyManifestSignature, type TrustAnchors } from '../../workspace/verify-signature.js';
 
 export interface AwsOptions {
   profile?: string;

@@ -6,7 +6,7 @@ import { describeAwsError } from '../../collect/live/aws-call.js';
 import { stableJson, writeFileAtomic } from '../../util/atomic-write.js';
 import { listFilesRecursive, sha256 } from '../../util/hash.js';
 import { MANIFEST_FILE } from '../../workspace/manifest.js';
-import { PUBLIC_KEY_FILE, SIGNATURE_FILE } from '../sign/signature-file.js';
+import { PUBLIC_KEY_FILE, SIGNATURE_FILE } from '../../workspace/signature-file.js';
 import { RECEIPT_FILE, type PublishedObject, type PublishReceipt } from './receipt.js';
 import { packetKeyPrefix, type PublishTarget } from './target.js';
 

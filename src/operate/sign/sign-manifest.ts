@@ -11,8 +11,8 @@ import {
   SIGNING_ALGORITHMS,
   type ManifestSignature,
   type SigningAlgorithm,
-} from './signature-file.js';
-import { signatureValid } from './verify-signature.js';
+} from '../../workspace/signature-file.js';
+import { signatureValid } from '../../workspace/verify-signature.js';
 
 class SigningError extends Error {
   constructor(message: string) {

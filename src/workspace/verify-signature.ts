@@ -1,8 +1,8 @@
 import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { sha256 } from '../../util/hash.js';
-import { MANIFEST_FILE } from '../../workspace/manifest.js';
+import { sha256 } from '../util/hash.js';
+import { MANIFEST_FILE } from './manifest.js';
 import {
   isSigningAlgorithm,
   PUBLIC_KEY_FILE,
