@@ -9,7 +9,6 @@ import { verifiedManifest } from './verify-folder.js';
 import { readConfinedFile } from '../util/confined-read.js';
 import { sha256 } from '../util/hash.js';
 import { MANIFEST_FILE } from '../workspace/manifest.js';
-import { verifyManifestSignature } from '../workspace/verify-signature.js';
 import { CONTROLS } from '../analyze/controls/index.js';
 import { monthsEndingWith, type Period } from '../config/period.js';
 import type { Config, TenantConfig } from '../config/schema.js';
@@ -33,7 +32,7 @@ async function pointAndVouched(
 
 /**
  * One earlier month's point, read and verified: its packet counts only if it verifies (every hash,
- * the manifest header, packet.json re-derived from its evidence, and its signature if it is signed); one that does not is a gap labelled
+ * the manifest header, packet.json re-derived from its evidence, its signature if it is signed); one that does not is a gap labelled
  * "unverified" with verify's first message, so an edited packet is never frozen into new evidence. Its
  * PDF and workbook are proven by their hashes, not re-rendered: the trend takes packet.json's figures
  * only, as the portfolio does. `vouched`: the points for months before it that its packet froze, each
@@ -49,25 +48,7 @@ async function verifiedMonth(
   const folder = path.join(outDir, month, tenant);
   const checked = await verifiedManifest(folder, { rerender: false });
   if ('problem' in checked) return unverified(month, checked.problem);
-  const badSignature = await signatureProblem(folder, checked.manifestSha256);
-  if (badSignature !== undefined) return unverified(month, badSignature);
   return { point: { ...point, manifestSha256: checked.manifestSha256 }, vouched };
-}
-
-/**
- * Why a signed packet's signature does not hold for the manifest.json that verified (sha256
- * `manifestSha256`), as verify would report it; undefined when it holds or the packet is not signed.
- * An altered packet whose hashes were all rewritten still verifies, but not its signature. Checked
- * offline with the stored public key: integrity, not who signed (verify --expect-key pins that).
- */
-async function signatureProblem(folder: string, manifestSha256: string): Promise<string | undefined> {
-  const signature = await verifyManifestSignature(folder);
-  if (signature.state === 'absent') return undefined;
-  if (signature.state === 'failed')
-    return `its signature does not verify: ${signature.problems[0] ?? 'no reason given'}`;
-  if (signature.manifestSha256 !== manifestSha256)
-    return `its signature is of another manifest.json (sha256 ${signature.manifestSha256 ?? '?'}, verified ${manifestSha256})`;
-  return undefined;
 }
 
 function unverified(month: string, problem: string): { point: TrendPoint; vouched: TrendPoint[] } {

@@ -8,6 +8,8 @@ import { REVISION_NOTE } from './revisions.js';
 import { TOOL } from '../tool.js';
 import { EVIDENCE_DIR, evidencePaths } from '../evidence/evidence-store.js';
 import { listFilesRecursive, sha256, sha256File, type HashedFile } from '../util/hash.js';
+import { readFailure } from '../util/read-failure.js';
+import { verifyManifestSignature } from '../workspace/verify-signature.js';
 import {
   checkFiles,
   MANIFEST_COMPANIONS,
@@ -225,7 +227,7 @@ function packetFileOnce(folder: string): () => Promise<StoredPacket> {
   let read: Promise<StoredPacket> | undefined;
   return () =>
     (read ??= readPacketFile(folder).catch((err: unknown) => ({
-      problem: `packet.json unreadable: ${(err as Error).message}`,
+      problem: `packet.json unreadable: ${readFailure(err)}`,
     })));
 }
 
@@ -357,7 +359,7 @@ export async function verifyFolder(folder: string, opts: VerifyOptions = {}): Pr
     manifest = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
     if (!Array.isArray(manifest.files)) throw new Error('it has no file list');
   } catch (err) {
-    manifestProblem = `manifest.json unreadable: ${(err as Error).message}`;
+    manifestProblem = `manifest.json unreadable: ${readFailure(err)}`;
   }
 
   const storedPacket = packetFileOnce(folder);
@@ -372,7 +374,7 @@ export async function verifyFolder(folder: string, opts: VerifyOptions = {}): Pr
     try {
       report.files = await checkFiles(folder, manifest as Manifest, hashedWhileDerived);
     } catch (err) {
-      manifestProblem = `manifest.json unreadable: ${(err as Error).message}`;
+      manifestProblem = `manifest.json unreadable: ${readFailure(err)}`;
     }
   }
   if (manifestProblem) report.problems.push(manifestProblem);
@@ -435,10 +437,11 @@ export async function verifyFolder(folder: string, opts: VerifyOptions = {}): Pr
   return report;
 }
 
-/** One line per discrepancy, in the order a reviewer should read them. */
 /**
- * Why a packet folder does not verify (the first of verify's messages), or nothing when it does: for
- * the commands that only use a packet that verifies (portfolio, deliver, resume, the trend's months).
+ * Why a packet folder does not verify (a problem of the folder itself, else the first of verify's
+ * messages, or its signature, if it has one, not holding for its manifest.json), or nothing when it
+ * does: for the commands that only use a packet that verifies (portfolio, deliver, resume, the trend's
+ * months).
  */
 export async function verifyProblem(folder: string, opts: VerifyOptions = {}): Promise<string | undefined> {
   const checked = await verifiedManifest(folder, opts);
@@ -454,12 +457,32 @@ export async function verifiedManifest(
   opts: VerifyOptions = {},
 ): Promise<{ manifestSha256: string } | { problem: string }> {
   const report = await verifyFolder(folder, opts);
-  if (report.ok && report.manifestSha256 !== undefined) return { manifestSha256: report.manifestSha256 };
+  if (report.ok && report.manifestSha256 !== undefined) {
+    const problem = await signatureProblem(folder, report.manifestSha256);
+    return problem === undefined ? { manifestSha256: report.manifestSha256 } : { problem };
+  }
   // A problem of the folder itself (manifest.json or packet.json unreadable) is why the files differ,
   // so it is the one message given, not the first of the differences it causes.
   return { problem: report.problems[0] ?? verifyMessages(report)[0] ?? 'it does not verify' };
 }
 
+/**
+ * Why a signed packet's signature does not hold for the manifest.json that verified (sha256
+ * `manifestSha256`), as `verify` reports it; undefined when it holds or the packet is not signed.
+ * An altered packet whose hashes were all rewritten still verifies, but not its signature. Checked
+ * offline with the stored public key: integrity, not who signed (verify --expect-key pins that).
+ */
+async function signatureProblem(folder: string, manifestSha256: string): Promise<string | undefined> {
+  const signature = await verifyManifestSignature(folder);
+  if (signature.state === 'absent') return undefined;
+  if (signature.state === 'failed')
+    return `its signature does not verify: ${signature.problems[0] ?? 'no reason given'}`;
+  if (signature.manifestSha256 !== manifestSha256)
+    return `its signature is of another manifest.json (sha256 ${signature.manifestSha256 ?? '?'}, verified ${manifestSha256})`;
+  return undefined;
+}
+
+/** One line per discrepancy, in the order a reviewer should read them. */
 export function verifyMessages(r: VerifyReport): string[] {
   const out: string[] = [];
   for (const f of r.files) {

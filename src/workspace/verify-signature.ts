@@ -2,6 +2,7 @@ import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto'
 import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256 } from '../util/hash.js';
+import { readFailure } from '../util/read-failure.js';
 import { MANIFEST_FILE } from './manifest.js';
 import {
   isSigningAlgorithm,
@@ -96,7 +97,7 @@ export async function verifyManifestSignature(packetDir: string, trust: TrustAnc
         ? { state: 'failed', problems: [`${SIGNATURE_FILE} is missing but a signature was required`] }
         : { state: 'absent' };
     }
-    return { state: 'failed', problems: [`${SIGNATURE_FILE} unreadable: ${(err as Error).message}`] };
+    return { state: 'failed', problems: [`${SIGNATURE_FILE} unreadable: ${readFailure(err)}`] };
   }
   const problems: string[] = [];
   const base = {
@@ -110,8 +111,7 @@ export async function verifyManifestSignature(packetDir: string, trust: TrustAnc
   try {
     manifest = await readOwnFile(packetDir, MANIFEST_FILE);
   } catch (err) {
-    const why =
-      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'is missing' : `unreadable: ${(err as Error).message}`;
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'is missing' : `unreadable: ${readFailure(err)}`;
     return { state: 'failed', ...base, problems: [`${MANIFEST_FILE} ${why}`] };
   }
   if (sha256(manifest) !== sig.manifestSha256)
@@ -125,7 +125,7 @@ export async function verifyManifestSignature(packetDir: string, trust: TrustAnc
       problems.push(`${PUBLIC_KEY_FILE} is not the public key recorded in ${SIGNATURE_FILE}`);
     key = publicKeyFrom(stored);
   } catch (err) {
-    problems.push(`${PUBLIC_KEY_FILE} unreadable: ${(err as Error).message}`);
+    problems.push(`${PUBLIC_KEY_FILE} unreadable: ${readFailure(err)}`);
   }
   if (trust.expectKeyId && trust.expectKeyId !== sig.keyId)
     problems.push(`signed with ${sig.keyId}, not the expected key ${trust.expectKeyId}`);

@@ -236,7 +236,8 @@ describe('portfolio: packets left by earlier runs', () => {
     });
     const edited = portfolio.tenants.find((r) => r.tenant === 'edited')!;
     expect(edited.status).toBe('unverified');
-    expect(edited.problem).toBe('packet does not verify: packet.json differs from what evidence/ gives');
+    // No manifest.json: that is the reason given, not the differences it causes.
+    expect(edited.problem).toBe('packet does not verify: manifest.json unreadable: there is no such file');
   });
 });
 

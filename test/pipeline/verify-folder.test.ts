@@ -5,9 +5,9 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { verifyFolder, verifyMessages, type VerifyReport } from '../../src/pipeline/verify-folder.js';
+import { verifyFolder, verifyMessages, verifyProblem, type VerifyReport } from '../../src/pipeline/verify-folder.js';
 import { demoWorkspace, runDemoTenant } from '../support/demo-workspace.js';
-import { recomputeHashes } from '../support/forged-manifest.js';
+import { forgeSignature, recomputeHashes } from '../support/forged-manifest.js';
 import { kmsClientFor } from '../../src/collect/live/clients.js';
 import { resolveLiveOptions } from '../../src/collect/live/options.js';
 import { fetchSigningKey, signManifest, verifyManifestSignature } from '../../src/operate/sign/index.js';
@@ -558,5 +558,20 @@ describe('a signed manifest keeps verifying', () => {
     recomputeHashes(dir, (m) => (m.tenant = 'acme'));
     expect(failuresOf(await verifyFolder(dir))).toEqual({ ...CLEAN, header: ['tenant'] });
     expect((await verifyManifestSignature(dir, { expectKeyId: KEY })).state).toBe('failed');
+  });
+
+  it('verifyProblem (portfolio, deliver, the trend): a packet that verifies but whose signature does not hold does not verify', async () => {
+    const dir = copyOfNorthwind();
+    forgeSignature(dir, KEY);
+    expect(await verifyProblem(dir, { rerender: false })).toBeUndefined();
+    const file = path.join(dir, 'manifest.signature.json');
+    const record = JSON.parse(readFileSync(file, 'utf8')) as { signature: string };
+    // The signature of other bytes, under the same stored public key.
+    record.signature = Buffer.from(record.signature, 'base64').reverse().toString('base64');
+    writeFileSync(file, JSON.stringify(record));
+    expect(failuresOf(await verifyFolder(dir, { rerender: false }))).toEqual(CLEAN);
+    expect(await verifyProblem(dir, { rerender: false })).toBe(
+      'its signature does not verify: the signature does not verify over manifest.json with the stored public key',
+    );
   });
 });
