@@ -166,7 +166,30 @@ function checkHeader(stored: Record<string, unknown>, expected: Omit<ManifestHea
     if (field === 'manifestVersion' || field === 'files' || field === 'render' || field in HEADER_SOURCE) continue;
     out.push({ field, message: `manifest.json has a field no packet explains: ${field} = ${short(stored[field])}` });
   }
+  const entryProblem = unexplainedEntryFields(stored.files);
+  if (entryProblem) out.push({ field: 'files', message: entryProblem });
   return out;
+}
+
+const FILE_ENTRY_FIELDS: ReadonlySet<string> = new Set(['path', 'sha256', 'size']);
+
+/** File entries holding more than path, sha256 and size (the hashes and sizes are checked file by file). */
+function unexplainedEntryFields(files: unknown): string | undefined {
+  if (!Array.isArray(files)) return undefined;
+  const extra: string[] = [];
+  let entries = 0;
+  for (const entry of files) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const fields = Object.keys(entry).filter((k) => !FILE_ENTRY_FIELDS.has(k));
+    if (fields.length === 0) continue;
+    entries++;
+    if (extra.length < 3)
+      extra.push(
+        `${short((entry as { path?: unknown }).path)}: ${fields.map((k) => `${k} = ${short((entry as Record<string, unknown>)[k])}`).join(', ')}`,
+      );
+  }
+  if (entries === 0) return undefined;
+  return `manifest.json lists ${entries} file(s) with fields no packet explains (an entry holds path, sha256 and size): ${extra.join('; ')}${entries > extra.length ? ` and ${entries - extra.length} more` : ''}`;
 }
 
 /** Renders packet.json again into a temporary folder outside the packet, and compares every output with the folder's copy. */
@@ -486,7 +509,13 @@ async function signatureProblem(folder: string, manifestSha256: string): Promise
 export function verifyMessages(r: VerifyReport): string[] {
   const out: string[] = [];
   for (const f of r.files) {
-    if (f.state === 'changed') out.push(`changed: ${f.path} (its sha256 is not the one manifest.json lists)`);
+    if (f.state === 'changed')
+      out.push(
+        f.actual !== f.expected
+          ? `changed: ${f.path} (its sha256 is not the one manifest.json lists)`
+          : `changed: ${f.path} (its size, ${f.actualSize} bytes, is not the one manifest.json lists: ${JSON.stringify(f.expectedSize)})`,
+      );
+    else if (f.state === 'listed_twice') out.push(`listed twice: ${f.path} (manifest.json lists it more than once)`);
     else if (f.state === 'missing') out.push(`missing: ${f.path} (listed in manifest.json, not in the folder)`);
     else if (f.state === 'unlisted') out.push(`unlisted: ${f.path} (in the folder, not in manifest.json)`);
   }

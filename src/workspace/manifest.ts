@@ -65,13 +65,17 @@ export async function readManifest(packetDir: string): Promise<Manifest> {
 
 export type FileCheck =
   | { path: string; state: 'ok' }
-  | { path: string; state: 'changed'; expected: string; actual: string }
+  /** Its bytes are not the ones listed: another sha256, or the same sha256 beside another size. */
+  | { path: string; state: 'changed'; expected: string; actual: string; expectedSize: unknown; actualSize: number }
   | { path: string; state: 'missing' }
-  | { path: string; state: 'unlisted' };
+  | { path: string; state: 'unlisted' }
+  /** A second entry for a path already listed: a manifest lists each file once. */
+  | { path: string; state: 'listed_twice' };
 
 /**
- * Recomputes every hash; also reports files present in the folder but absent from the manifest.
- * `known`: hashes of files just read whole by the caller (verify's re-derivation), taken for those paths.
+ * Recomputes every hash and size; also reports files present in the folder but absent from the
+ * manifest, and entries that list a file again. `known`: hashes of files just read whole by the
+ * caller (verify's re-derivation), taken for those paths.
  */
 export async function checkFiles(
   packetDir: string,
@@ -79,12 +83,25 @@ export async function checkFiles(
   known?: ReadonlyMap<string, HashedFile>,
 ): Promise<FileCheck[]> {
   const present = new Map((await hashTree(packetDir, '', known)).map((f) => [f.path, f]));
+  const listed = new Set<string>();
   const checks: FileCheck[] = [];
   for (const f of manifest.files) {
+    if (listed.has(f.path)) {
+      checks.push({ path: f.path, state: 'listed_twice' });
+      continue;
+    }
+    listed.add(f.path);
     const actual = present.get(f.path);
     if (!actual) checks.push({ path: f.path, state: 'missing' });
-    else if (actual.sha256 !== f.sha256)
-      checks.push({ path: f.path, state: 'changed', expected: f.sha256, actual: actual.sha256 });
+    else if (actual.sha256 !== f.sha256 || actual.size !== f.size)
+      checks.push({
+        path: f.path,
+        state: 'changed',
+        expected: f.sha256,
+        actual: actual.sha256,
+        expectedSize: f.size,
+        actualSize: actual.size,
+      });
     else checks.push({ path: f.path, state: 'ok' });
     present.delete(f.path);
   }

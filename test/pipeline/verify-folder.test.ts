@@ -108,6 +108,37 @@ describe('verify binds every file of the packet', () => {
     expect(verifyMessages(r)).toEqual([]);
   });
 
+  it('every field of a file entry is checked: a wrong size beside the right sha256, a file listed twice and a field of its own are named', async () => {
+    const dir = copyOfNorthwind();
+    const file = path.join(dir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
+      files: Array<{ path: string; sha256: string; size: number }>;
+    };
+    const pdf = manifest.files.find((f) => f.path === 'northwind-2026-10.pdf')!;
+    const realSize = readFileSync(path.join(dir, pdf.path)).length;
+    expect(pdf.size).toBe(realSize);
+    pdf.size = realSize + 1000;
+    const csv = manifest.files.find((f) => f.path === 'exports/findings.csv')!;
+    manifest.files.push({ ...csv, sha256: '0'.repeat(64) });
+    Object.assign(
+      manifest.files.find((f) => f.path === 'README.txt')!,
+      { reviewedBy: 'the auditor' },
+    );
+    writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+    const r = await verifyFolder(dir);
+    expect(failuresOf(r)).toEqual({
+      ...CLEAN,
+      files: ['changed northwind-2026-10.pdf', 'listed_twice exports/findings.csv'],
+      header: ['files'],
+    });
+    expect(verifyMessages(r)).toEqual([
+      `changed: northwind-2026-10.pdf (its size, ${realSize} bytes, is not the one manifest.json lists: ${realSize + 1000})`,
+      'listed twice: exports/findings.csv (manifest.json lists it more than once)',
+      'manifest header: manifest.json lists 1 file(s) with fields no packet explains (an entry holds path, sha256 and size): "README.txt": reviewedBy = "the auditor"',
+    ]);
+    expect(r.ok).toBe(false);
+  });
+
   it('README.txt is in the manifest, names every file of the folder, and an edited one is named by verify', async () => {
     for (const folder of Object.values(folders)) {
       const manifest = JSON.parse(readFileSync(path.join(folder, 'manifest.json'), 'utf8')) as {
