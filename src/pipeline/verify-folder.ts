@@ -178,15 +178,14 @@ function unexplainedEntryFields(files: unknown): string | undefined {
   if (!Array.isArray(files)) return undefined;
   const extra: string[] = [];
   let entries = 0;
-  for (const entry of files) {
-    if (typeof entry !== 'object' || entry === null) continue;
+  for (const item of files as unknown[]) {
+    if (typeof item !== 'object' || item === null) continue;
+    const entry = item as Record<string, unknown>;
     const fields = Object.keys(entry).filter((k) => !FILE_ENTRY_FIELDS.has(k));
     if (fields.length === 0) continue;
     entries++;
     if (extra.length < 3)
-      extra.push(
-        `${short((entry as { path?: unknown }).path)}: ${fields.map((k) => `${k} = ${short((entry as Record<string, unknown>)[k])}`).join(', ')}`,
-      );
+      extra.push(`${short(entry.path)}: ${fields.map((k) => `${k} = ${short(entry[k])}`).join(', ')}`);
   }
   if (entries === 0) return undefined;
   return `manifest.json lists ${entries} file(s) with fields no packet explains (an entry holds path, sha256 and size): ${extra.join('; ')}${entries > extra.length ? ` and ${entries - extra.length} more` : ''}`;
