@@ -64,6 +64,17 @@ export interface VerifyReport {
   problems: string[];
   /** sha256 of the manifest.json bytes this verification checked; absent when it could not be read. */
   manifestSha256?: string;
+  /** Whose packet manifest.json says this is (tenant id, period label), when it says. */
+  owner?: { tenant: string; period: string };
+}
+
+/** The tenant id and period label manifest.json names, when both are texts. */
+function manifestOwner(manifest: Record<string, unknown>): VerifyReport['owner'] {
+  const period = manifest.period as { label?: unknown } | null | undefined;
+  const label = typeof period === 'object' && period !== null ? period.label : undefined;
+  return typeof manifest.tenant === 'string' && typeof label === 'string'
+    ? { tenant: manifest.tenant, period: label }
+    : undefined;
 }
 
 /** Lists the JSON paths where two values differ (first 20), so a reviewer sees what changed. */
@@ -380,6 +391,8 @@ export async function verifyFolder(folder: string, opts: VerifyOptions = {}): Pr
     report.manifestSha256 = sha256(bytes);
     manifest = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
     if (!Array.isArray(manifest.files)) throw new Error('it has no file list');
+    const owner = manifestOwner(manifest);
+    if (owner) report.owner = owner;
   } catch (err) {
     manifestProblem = `manifest.json unreadable: ${readFailure(err)}`;
   }

@@ -3,7 +3,7 @@
  * endpoint (offline demo evidence), verify with the signature, the output lock, revisions on a
  * re-run, the portfolio, and doctor's exit code; init and iam refusing to overwrite.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -176,6 +176,38 @@ describe('run --sign-with --publish', () => {
       `signed with ${SIGNING_KEY}, not the expected key ${missing}`,
       `--expect-key ${missing}: Key '${missing}' does not exist. Without the key's public key, the key id manifest.signature.json names is only a claim: give --trusted-public-key <file> (exported once with aws kms get-public-key) to check it offline`,
     ]);
+  });
+
+  it("verify says whose packet it is; one in another tenant's or month's folder of the run's layout does not verify", async () => {
+    const folder = path.join(ws.out, '2026-10', 'northwind');
+    expect(await cli('verify', folder)).toBe(0);
+    expect(captured.out.split('\n')[0]).toBe(`${folder}: VERIFIED (tenant northwind, 2026-10)`);
+    const swapped = path.join(ws.root, 'swap', '2026-09', 'acme');
+    const elsewhere = path.join(ws.root, 'swap', 'northwind-october');
+    cpSync(folder, swapped, { recursive: true });
+    cpSync(folder, elsewhere, { recursive: true });
+    try {
+      expect(await cli('verify', swapped)).toBe(1);
+      expect(captured.out.split('\n').slice(0, 2)).toEqual([
+        `${swapped}: NOT VERIFIED (tenant northwind, 2026-10)`,
+        "  placement: the packet in 2026-09/acme/ is tenant northwind's for 2026-10, not tenant acme's for 2026-09",
+      ]);
+      expect(await cli('verify', swapped, '--json')).toBe(1);
+      expect(JSON.parse(captured.out)).toMatchObject({
+        reports: [
+          {
+            ok: false,
+            owner: { tenant: 'northwind', period: '2026-10' },
+            placement: expect.stringContaining('2026-09/acme/'),
+          },
+        ],
+      });
+      // Kept outside a period folder, it verifies wherever it is.
+      expect(await cli('verify', elsewhere)).toBe(0);
+      expect(captured.out.split('\n')[0]).toBe(`${elsewhere}: VERIFIED (tenant northwind, 2026-10)`);
+    } finally {
+      rmSync(path.join(ws.root, 'swap'), { recursive: true, force: true });
+    }
   });
 
   it('a re-run whose packet differs keeps the earlier one as a revision; publishing it again is refused (exit 1)', async () => {

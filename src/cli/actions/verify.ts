@@ -4,6 +4,7 @@ import { verifyFolder, verifyMessages } from '../../pipeline/verify-folder.js';
 import { TOOL } from '../../tool.js';
 import { EXIT } from '../exit-codes.js';
 import { requirePacketFolder } from '../packet-folders.js';
+import { placementProblem } from '../../packet-folder.js';
 import { signatureCheck, signatureTrust, type VerifySignatureOptions } from './packet-operations.js';
 
 export async function verifyCommand(
@@ -19,12 +20,21 @@ export async function verifyCommand(
     const signature = await signatureCheck(f, trust);
     signatures.set(f, signature);
     const r = await verifyFolder(f);
-    reports.push({ ...r, ok: r.ok && signature.check.state !== 'failed', signature: signature.check });
+    // A packet verifies wherever it is kept, but one in <period>/<name>/ must be that tenant's of that month.
+    const placement = r.owner ? placementProblem(f, r.owner) : undefined;
+    reports.push({
+      ...r,
+      ok: r.ok && placement === undefined && signature.check.state !== 'failed',
+      ...(placement ? { placement } : {}),
+      signature: signature.check,
+    });
   }
   if (opts.json) process.stdout.write(`${JSON.stringify({ tool: TOOL, reports }, null, 2)}\n`);
   else {
     for (const r of reports) {
-      process.stdout.write(`${r.folder}: ${r.ok ? 'VERIFIED' : 'NOT VERIFIED'}\n`);
+      const whose = r.owner ? ` (tenant ${r.owner.tenant}, ${r.owner.period})` : '';
+      process.stdout.write(`${r.folder}: ${r.ok ? 'VERIFIED' : 'NOT VERIFIED'}${whose}\n`);
+      if (r.placement) process.stdout.write(`  placement: ${r.placement}\n`);
       const bad = r.files.filter((f) => f.state !== 'ok');
       process.stdout.write(`  files: ${r.files.length - bad.length} of ${r.files.length} match the manifest\n`);
       process.stdout.write(
