@@ -192,6 +192,25 @@ describe('deliveries after run, and deliver', () => {
     expect([hook.requests.length, smtp.mails.length]).toEqual([2, 0]);
   }, 120_000);
 
+  it("another tenant's packet copied over a tenant's folder is not sent as that tenant's: named, exit 1", async () => {
+    const out = path.join(ws.root, 'out-copied-over');
+    cpSync(ws.out, out, { recursive: true });
+    const acme = path.join(out, '2026-10', 'acme');
+    rmSync(acme, { recursive: true });
+    cpSync(path.join(out, '2026-10', 'northwind'), acme, { recursive: true });
+    rmSync(path.join(acme, 'deliveries.json'), { force: true });
+    hook.requests.length = 0;
+    hook.script = [];
+    smtp.mails.length = 0;
+    expect(await cli('deliver', acme, '--config', cfg, '--force')).toBe(1);
+    expect(captured.out.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(
+        /acme: not delivered: the packet in 2026-10\/acme\/ is tenant northwind's for 2026-10, not tenant acme's for 2026-10: nothing sent$/,
+      ),
+    ]);
+    expect([hook.requests.length, smtp.mails.length]).toEqual([0, 0]);
+  }, 120_000);
+
   it('run --quiet still prints a failed delivery, and nothing for deliveries that arrived', async () => {
     hook.script = [{ status: 502, body: 'bad gateway' }];
     const out = path.join(ws.root, 'out-quiet');

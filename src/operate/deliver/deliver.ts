@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DeliveriesConfig, DeliveryDestination } from '../../config/schema.js';
 import type { Packet } from '../../model/packet.js';
-import { PACKET_FILE, packetOwner } from '../../packet-folder.js';
+import { PACKET_FILE, packetOwner, placementProblem } from '../../packet-folder.js';
 import { sha256 } from '../../util/hash.js';
 import { MANIFEST_FILE } from '../../workspace/manifest.js';
 import { verifyProblem } from '../../pipeline/verify-folder.js';
@@ -263,6 +263,9 @@ export async function deliverPacket(folder: string, ctx: DeliveryContext): Promi
     (d) => wants(d, 'tenants') && (d.tenants === undefined || d.tenants.includes(packet.tenant.id)),
   );
   if (destinations.length === 0) return [];
+  // Last month's packet, or another tenant's, copied over this folder's is not sent as this folder's.
+  const misplaced = placementProblem(folder, { tenant: packet.tenant.id, period: packet.period.label });
+  if (misplaced !== undefined) throw new DeliveryError(`${misplaced}: nothing sent`, false);
   const check = ctx.checkPacket ?? verifyProblem;
   // What goes out (its page attached, its figures in the message) is what verify vouches for: an
   // edited packet.json or a swapped PDF is never sent, even to its own tenant.
