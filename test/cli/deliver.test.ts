@@ -160,15 +160,20 @@ describe('deliveries after run, and deliver', () => {
     }
   }, 120_000);
 
+  /** `deliver <folder> --force` with both receivers emptied first. */
+  async function deliverAfresh(folder: string): Promise<number> {
+    hook.requests.length = 0;
+    hook.script = [];
+    smtp.mails.length = 0;
+    return cli('deliver', folder, '--config', cfg, '--force');
+  }
+
   it('deliver sends nothing of a packet that does not verify, nor a portfolio that counts it: a swapped PDF is named, exit 1', async () => {
     const out = path.join(ws.root, 'out-swapped');
     cpSync(ws.out, out, { recursive: true });
     const acme = path.join(out, '2026-10', 'acme');
     copyFileSync(path.join(out, '2026-10', 'northwind', 'northwind-2026-10.pdf'), path.join(acme, 'acme-2026-10.pdf'));
-    hook.requests.length = 0;
-    hook.script = [];
-    smtp.mails.length = 0;
-    expect(await cli('deliver', acme, '--config', cfg, '--force')).toBe(1);
+    expect(await deliverAfresh(acme)).toBe(1);
     expect(captured.out.trimEnd().split('\n')).toEqual([
       expect.stringMatching(
         /^.*acme: not delivered: the packet does not verify \(.*acme-2026-10\.pdf.*\): nothing sent$/,
@@ -199,10 +204,7 @@ describe('deliveries after run, and deliver', () => {
     rmSync(acme, { recursive: true });
     cpSync(path.join(out, '2026-10', 'northwind'), acme, { recursive: true });
     rmSync(path.join(acme, 'deliveries.json'), { force: true });
-    hook.requests.length = 0;
-    hook.script = [];
-    smtp.mails.length = 0;
-    expect(await cli('deliver', acme, '--config', cfg, '--force')).toBe(1);
+    expect(await deliverAfresh(acme)).toBe(1);
     expect(captured.out.trimEnd().split('\n')).toEqual([
       expect.stringMatching(
         /acme: not delivered: the packet in 2026-10\/acme\/ is tenant northwind's for 2026-10, not tenant acme's for 2026-10: nothing sent$/,
