@@ -6,6 +6,8 @@ import { verifyProblem } from '../pipeline/verify-folder.js';
 import { readConfinedText } from '../util/confined-read.js';
 import { stableJson, writeFileAtomic } from '../util/atomic-write.js';
 import { PACKET_FILE, packetOwner } from '../packet-folder.js';
+import { placementProblem } from '../workspace/packet-placement.js';
+import { locationRecorder } from '../evidence/recorded-locations.js';
 import type { Portfolio, PortfolioRow } from './portfolio-model.js';
 import { packetFigures, type PacketFigures } from '../model/packet-figures.js';
 
@@ -128,10 +130,11 @@ async function readPortfolio(periodDir: string, period: string, opts: PortfolioO
   // Verification reads and re-renders every packet: several at once, so one packet's reads and
   // writes overlap another's rendering. Rows are sorted afterwards, so the order they finish in is not seen.
   const limit = pLimit(opts.verifyAtOnce ?? VERIFY_AT_ONCE);
-  const tenants = [
-    ...(await Promise.all(folders.map((name) => limit(() => portfolioEntry(periodDir, period, name, check, opts))))),
-    ...links,
-  ];
+  // A reason quotes the files it is about as the reader found them, absolute: the portfolio names them
+  // from the period folder ("./acme/evidence/run.json"), so it reads the same on any machine.
+  const record = locationRecorder(periodDir, [periodDir]);
+  const entered = await Promise.all(folders.map((name) => limit(() => portfolioEntry(periodDir, name, check, opts))));
+  const tenants = [...entered.map((row) => (row.problem ? { ...row, problem: record(row.problem) } : row)), ...links];
   const present = new Set(tenants.map((t) => t.tenant));
   for (const id of opts.expectedTenants ?? [])
     if (!present.has(id)) tenants.push(unusableRow(id, 'unreadable', NO_FOLDER));
@@ -144,7 +147,6 @@ async function readPortfolio(periodDir: string, period: string, opts: PortfolioO
  */
 async function portfolioEntry(
   periodDir: string,
-  period: string,
   name: string,
   check: PacketCheck,
   opts: PortfolioOptions,
@@ -163,13 +165,8 @@ async function portfolioEntry(
     // A packet verifies wherever it lies; it counts only where the run writes it, <period>/<tenant id>/.
     // Else last month's packet, or another tenant's, copied into this period's folder would be counted as
     // this month's. Checked first: it costs nothing, and such a packet is not worth re-deriving.
-    const whose = packetOwner(packet);
-    if (whose.tenant !== name || whose.period !== period)
-      return unusableRow(
-        name,
-        'unverified',
-        `the packet in ${name}/ is tenant ${whose.tenant}'s for ${whose.period}, not tenant ${name}'s for ${period}`,
-      );
+    const misplaced = placementProblem(folder, packetOwner(packet));
+    if (misplaced !== undefined) return unusableRow(name, 'unverified', misplaced);
     const problem = await check(folder);
     if (problem !== undefined) return unusableRow(name, 'unverified', `packet does not verify: ${problem}`);
     figures = packetFigures(packet as Packet);

@@ -275,15 +275,50 @@ describe("portfolio: a packet that is not the folder's own", () => {
         [
           'acme-copy',
           'unverified',
-          "the packet in acme-copy/ is tenant acme's for 2026-10, not tenant acme-copy's for 2026-10",
+          "the packet in 2026-10/acme-copy/ is tenant acme's for 2026-10, not tenant acme-copy's for 2026-10",
         ],
-        ['beta', 'unverified', "the packet in beta/ is tenant acme's for 2026-09, not tenant beta's for 2026-10"],
-        ['gamma', 'unverified', "the packet in gamma/ is tenant gamma's for 2026-09, not tenant gamma's for 2026-10"],
+        [
+          'beta',
+          'unverified',
+          "the packet in 2026-10/beta/ is tenant acme's for 2026-09, not tenant beta's for 2026-10",
+        ],
+        [
+          'gamma',
+          'unverified',
+          "the packet in 2026-10/gamma/ is tenant gamma's for 2026-09, not tenant gamma's for 2026-10",
+        ],
         ['acme', 'attention', null],
       ]);
       // Nothing of the refused packets is counted.
       for (const r of portfolio.tenants.slice(0, 4))
         expect([r.objectsPct, r.failingControls, r.complete]).toEqual([null, null, false]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('portfolio: the reasons it gives name no local path', () => {
+  it('a packet.json that is a link out, and evidence that is a link out, are named from the period folder', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 's3e-portfolio-paths-'));
+    try {
+      const acme = path.join(dir, '2026-10', 'acme');
+      await mkdir(path.join(acme, 'evidence'), { recursive: true });
+      await writeFile(path.join(acme, 'packet.json'), JSON.stringify(packet('acme', { status: 'compliant' })));
+      await writeFile(path.join(acme, 'manifest.json'), JSON.stringify({ manifestVersion: 1, files: [] }));
+      await writeFile(path.join(dir, 'outside.json'), '{}');
+      await symlink(path.join(dir, 'outside.json'), path.join(acme, 'evidence', 'run.json'));
+      await mkdir(path.join(dir, '2026-10', 'beta'));
+      await symlink(path.join(dir, 'outside.json'), path.join(dir, '2026-10', 'beta', 'packet.json'));
+      const { portfolio } = await writePortfolio(dir, '2026-10', {});
+      expect(portfolio.tenants.map((r) => [r.tenant, r.problem])).toEqual([
+        ['beta', 'packet.json unreadable: ./beta/packet.json: is a symbolic link that leads outside ./beta'],
+        [
+          'acme',
+          'packet does not verify: packet could not be re-derived: ./acme/evidence/run.json: is a symbolic link that leads outside ./acme',
+        ],
+      ]);
+      expect(await readFile(path.join(dir, '2026-10', 'portfolio.json'), 'utf8')).not.toContain(dir);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

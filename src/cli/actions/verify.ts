@@ -4,7 +4,7 @@ import { verifyFolder, verifyMessages } from '../../pipeline/verify-folder.js';
 import { TOOL } from '../../tool.js';
 import { EXIT } from '../exit-codes.js';
 import { requirePacketFolder } from '../packet-folders.js';
-import { placementProblem } from '../../packet-folder.js';
+import { placementProblem } from '../../workspace/packet-placement.js';
 import { signatureCheck, signatureTrust, type VerifySignatureOptions } from './packet-operations.js';
 
 export async function verifyCommand(

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { placementProblem } from '../src/packet-folder.js';
+import { placementProblem } from '../../src/workspace/packet-placement.js';
 
 const acmeOctober = { tenant: 'acme', period: '2026-10' };
 
