@@ -1,6 +1,5 @@
 import { baselineStore, defaultBaselineDir, folderBackend } from '../baseline/index.js';
 import { exceptionsFileFor, loadExceptions, readExceptionsText } from './read-exceptions.js';
-import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { pointOfFile, TREND_GAP, vouchedPoints } from '../analyze/trend/index.js';
 import { readPacketOfMonth } from '../evidence/earlier-packets.js';
@@ -9,6 +8,7 @@ import { verifiedManifest } from './verify-folder.js';
 import { readConfinedFile } from '../util/confined-read.js';
 import { sha256 } from '../util/hash.js';
 import { MANIFEST_FILE } from '../workspace/manifest.js';
+import { notOwnFile } from '../workspace/own-file.js';
 import { CONTROLS } from '../analyze/controls/index.js';
 import { monthsEndingWith, type Period } from '../config/period.js';
 import type { Config, TenantConfig } from '../config/schema.js';
@@ -71,7 +71,7 @@ function unverified(month: string, problem: string): { point: TrendPoint; vouche
 async function manifestShaNow(outDir: string, tenant: string, month: string): Promise<string | undefined> {
   try {
     const file = path.join(outDir, month, tenant, MANIFEST_FILE);
-    if (!(await lstat(file)).isFile()) return undefined;
+    if ((await notOwnFile(file)) !== undefined) return undefined;
     const bytes = await readConfinedFile(outDir, file);
     return bytes && sha256(bytes);
   } catch {

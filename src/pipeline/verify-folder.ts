@@ -1,4 +1,4 @@
-import { lstat, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunInfo } from '../evidence/bundle.js';
@@ -10,6 +10,7 @@ import { EVIDENCE_DIR, evidencePaths } from '../evidence/evidence-store.js';
 import { listFilesRecursive, sha256, sha256File, type HashedFile } from '../util/hash.js';
 import { readFailure } from '../util/read-failure.js';
 import { verifyManifestSignature } from '../workspace/verify-signature.js';
+import { readOwnFile } from '../workspace/own-file.js';
 import {
   checkFiles,
   MANIFEST_COMPANIONS,
@@ -379,15 +380,7 @@ export async function verifyFolder(folder: string, opts: VerifyOptions = {}): Pr
   let manifest: (Record<string, unknown> & Partial<Manifest>) | undefined;
   let manifestProblem: string | undefined;
   try {
-    // A file of the folder, as every file the manifest lists is (links list nothing): a link is
-    // refused, never followed to a manifest kept elsewhere.
-    const file = path.join(folder, MANIFEST_FILE);
-    const info = await lstat(file);
-    if (!info.isFile())
-      throw new Error(
-        `it is ${info.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; a packet's manifest.json is a file of its own folder`,
-      );
-    const bytes = await readFile(file);
+    const bytes = await readOwnFile(folder, MANIFEST_FILE);
     report.manifestSha256 = sha256(bytes);
     manifest = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
     if (!Array.isArray(manifest.files)) throw new Error('it has no file list');

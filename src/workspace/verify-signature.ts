@@ -1,9 +1,8 @@
 import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { lstat, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { sha256 } from '../util/hash.js';
 import { readFailure } from '../util/read-failure.js';
 import { MANIFEST_FILE } from './manifest.js';
+import { readOwnFile } from './own-file.js';
 import {
   isSigningAlgorithm,
   PUBLIC_KEY_FILE,
@@ -35,20 +34,6 @@ export interface TrustAnchors {
   trustedPublicKey?: Buffer;
   /** Whose key `trustedPublicKey` is, in the words of a problem (default "the trusted public key"). */
   trustedPublicKeyIs?: string;
-}
-
-/**
- * One of the packet's own files: a link is refused, never followed, as for every file of a packet
- * (a signature or key kept elsewhere is not the packet's).
- */
-async function readOwnFile(packetDir: string, name: string): Promise<Buffer> {
-  const file = path.join(packetDir, name);
-  const info = await lstat(file);
-  if (!info.isFile())
-    throw new Error(
-      `it is ${info.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}, not a file of the packet's folder`,
-    );
-  return readFile(file);
 }
 
 function publicKeyFrom(bytes: Buffer): KeyObject {

@@ -172,13 +172,15 @@ describe('signManifest (ECDSA P-256)', () => {
     const putBack = await moveOut(SIGNATURE_FILE);
     expect(await verifyManifestSignature(d)).toEqual({
       state: 'failed',
-      problems: [`${SIGNATURE_FILE} unreadable: it is a symbolic link, not a file of the packet's folder`],
+      problems: [
+        `${SIGNATURE_FILE} unreadable: it is a symbolic link; a packet's ${SIGNATURE_FILE} is a file of its own folder`,
+      ],
     });
     await putBack();
     await moveOut(PUBLIC_KEY_FILE);
     const linkedKey = await verifyManifestSignature(d);
     expect(linkedKey.state === 'failed' && linkedKey.problems).toEqual([
-      `${PUBLIC_KEY_FILE} unreadable: it is a symbolic link, not a file of the packet's folder`,
+      `${PUBLIC_KEY_FILE} unreadable: it is a symbolic link; a packet's ${PUBLIC_KEY_FILE} is a file of its own folder`,
     ]);
   });
 
