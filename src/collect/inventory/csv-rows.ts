@@ -12,8 +12,8 @@ const STATUS_BYTES = ENCRYPTION_STATUSES.map((s) => Buffer.from(s, 'latin1'));
 export class CsvRows implements RowSink, RowDetails {
   private readonly bucket: Buffer;
   private buf: Buffer = Buffer.alloc(0);
-  private starts: Int32Array = new Int32Array(0);
-  private ends: Int32Array = new Int32Array(0);
+  private bounds: Int32Array = new Int32Array(0);
+  private at = 0;
   private escaped: Uint8Array = new Uint8Array(0);
 
   constructor(
@@ -27,17 +27,21 @@ export class CsvRows implements RowSink, RowDetails {
     this.counter.error(line, message);
   }
 
-  row(buf: Buffer, starts: Int32Array, ends: Int32Array, escaped: Uint8Array, line: number): void {
+  row(buf: Buffer, bounds: Int32Array, at: number, escaped: Uint8Array, line: number): void {
     this.buf = buf;
-    this.starts = starts;
-    this.ends = ends;
+    this.bounds = bounds;
+    this.at = at;
     this.escaped = escaped;
     const L = this.layout;
-    const otherBucket = L.bucket >= 0 && !sameBytes(this.bucket, buf, starts[L.bucket]!, ends[L.bucket]!);
-    const deleteMarker = L.isDeleteMarker >= 0 && isTrue(buf, starts[L.isDeleteMarker]!, ends[L.isDeleteMarker]!);
-    const size = escaped[L.size] ? -1 : parseSize(buf, starts[L.size]!, ends[L.size]!);
-    const status = statusIndex(buf, starts[L.encryptionStatus]!, ends[L.encryptionStatus]!);
-    this.counter.count(line, otherBucket, deleteMarker, size, status, this);
+    const bucket = at + 2 * L.bucket;
+    const marker = at + 2 * L.isDeleteMarker;
+    const size = at + 2 * L.size;
+    const status = at + 2 * L.encryptionStatus;
+    const otherBucket = L.bucket >= 0 && !sameBytes(this.bucket, buf, bounds[bucket]!, bounds[bucket + 1]!);
+    const deleteMarker = L.isDeleteMarker >= 0 && isTrue(buf, bounds[marker]!, bounds[marker + 1]!);
+    const bytes = escaped[L.size] ? -1 : parseSize(buf, bounds[size]!, bounds[size + 1]!);
+    const statusAt = statusIndex(buf, bounds[status]!, bounds[status + 1]!);
+    this.counter.count(line, otherBucket, deleteMarker, bytes, statusAt, this);
   }
 
   text(field: 'Bucket' | 'Size' | 'EncryptionStatus'): string {
@@ -72,7 +76,8 @@ export class CsvRows implements RowSink, RowDetails {
 
   private field(i: number): string {
     if (i < 0) return '';
-    const v = this.buf.toString('utf8', this.starts[i], this.ends[i]);
+    const at = this.at + 2 * i;
+    const v = this.buf.toString('utf8', this.bounds[at], this.bounds[at + 1]);
     return this.escaped[i] ? v.replace(/""/g, '"') : v;
   }
 }

@@ -2,7 +2,13 @@
  * A streaming scanner for S3 Inventory CSV: no header, fields double-quoted with "" as the escape
  * (unquoted fields are accepted too), rows ended by LF (CRLF tolerated). It works on the raw bytes
  * and only reports where each field lies, so rows that need no strings cost no allocations.
+ *
+ * Rows of the common shape (every field quoted, no "" escape) are found by csv-fast-rows.wat, 16
+ * bytes at a time; any other row, and every row where WebAssembly cannot run, by the general scanner
+ * below. Both report the same rows, fields and errors for the same bytes, however they are chunked
+ * (test/collect/inventory/csv-scanner.test.ts compares them on random input).
  */
+import { fastRowReader, type FastRowReader } from './csv-fast-rows.js';
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
@@ -11,13 +17,16 @@ const CR = 0x0d;
 
 /** Inventory rows are a few hundred bytes; anything this long is not an inventory row. */
 const MAX_ROW_BYTES = 1 << 20;
+const WASM_PAGE = 65_536;
+/** Room after the bytes for the fast reader: its sentinel quote and the 16 bytes a vector load reads past it. */
+const FAST_TAIL = 32;
 
 export interface RowSink {
   /**
-   * Field f lies in bytes [starts[f], ends[f]) of buf, without its quotes; escaped[f] is 1 when it
-   * holds "" escapes. The arrays are reused for the next row.
+   * Field f lies in bytes [bounds[at + 2f], bounds[at + 2f + 1]) of buf, without its quotes;
+   * escaped[f] is 1 when it holds "" escapes. buf, bounds and escaped are reused for the next row.
    */
-  row(buf: Buffer, starts: Int32Array, ends: Int32Array, escaped: Uint8Array, line: number): void;
+  row(buf: Buffer, bounds: Int32Array, at: number, escaped: Uint8Array, line: number): void;
   error(line: number, message: string): void;
 }
 
@@ -31,19 +40,25 @@ export class CsvScanError extends Error {
 }
 
 export class InventoryCsvScanner {
-  private carry: Buffer | null = null;
   private line = 0;
-  private readonly starts: Int32Array;
-  private readonly ends: Int32Array;
+  private readonly fast: FastRowReader | undefined;
+  /** The bytes not yet scanned (a row cut by the chunk's end) are store[0, pending). */
+  private store: Uint8Array;
+  private pending = 0;
+  private readonly bounds: Int32Array;
   private readonly escaped: Uint8Array;
+  private readonly noEscapes: Uint8Array;
 
   constructor(
     private readonly columns: number,
     private readonly sink: RowSink,
+    options: { fastRows?: boolean } = {},
   ) {
-    this.starts = new Int32Array(columns);
-    this.ends = new Int32Array(columns);
+    this.fast = options.fastRows === false ? undefined : fastRowReader();
+    this.store = this.fast ? new Uint8Array(this.fast.memory.buffer) : Buffer.alloc(0);
+    this.bounds = new Int32Array(2 * columns);
     this.escaped = new Uint8Array(columns);
+    this.noEscapes = new Uint8Array(columns);
   }
 
   /** Rows seen so far, good or bad. */
@@ -51,53 +66,85 @@ export class InventoryCsvScanner {
     return this.line;
   }
 
-  push(chunk: Buffer): void {
-    let buf = chunk;
-    if (this.carry) {
-      // Finish the carried row with the chunk's bytes up to a line end, then scan the rest in
-      // place, rather than copying every chunk behind the carry.
-      let end = chunk.indexOf(LF);
-      for (;;) {
-        if (end < 0) {
-          this.keep(Buffer.concat([this.carry, chunk]));
-          return;
-        }
-        const joined = Buffer.concat([this.carry, chunk.subarray(0, end + 1)]);
-        if (this.scan(joined) === joined.length) break;
-        end = chunk.indexOf(LF, end + 1); // the line end was inside a quoted field
-      }
-      this.carry = null;
-      buf = chunk.subarray(end + 1);
-    }
-    const used = this.scan(buf);
-    if (used < buf.length) this.keep(Buffer.from(buf.subarray(used))); // a copy, so it does not pin the chunk
-  }
-
-  private keep(partialRow: Buffer): void {
-    if (partialRow.length > MAX_ROW_BYTES) {
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    const length = this.pending + chunk.length;
+    this.reserve(length);
+    this.store.set(chunk, this.pending);
+    this.pending = length;
+    const used = this.fast ? this.scanFast(this.fast) : this.scanAll();
+    this.store.copyWithin(0, used, length);
+    this.pending = length - used;
+    if (this.pending > MAX_ROW_BYTES) {
       throw new CsvScanError(this.line + 1, `row longer than ${MAX_ROW_BYTES} bytes without a line end`);
     }
-    this.carry = partialRow;
   }
 
   /** The last row may lack its line end; anything still unfinished after that is an open quote. */
   end(): void {
-    if (!this.carry) return;
+    if (this.pending === 0) return;
     this.push(Buffer.from([LF]));
-    if (this.carry) throw new CsvScanError(this.line + 1, 'quoted field not closed before the end of the file');
+    if (this.pending > 0) throw new CsvScanError(this.line + 1, 'quoted field not closed before the end of the file');
   }
 
-  /** Scans whole rows; returns where the first incomplete row starts. */
-  private scan(buf: Buffer): number {
+  /** Room for `length` bytes, and in the fast reader's memory for the rows it may write after them. */
+  private reserve(length: number): void {
+    if (this.fast) {
+      const needed = fastRowsAt(length) + fastRowsRoom(length, this.columns);
+      const memory = this.fast.memory;
+      const have = memory.buffer.byteLength;
+      if (needed > have) {
+        memory.grow(Math.ceil((Math.max(needed, 2 * have) - have) / WASM_PAGE));
+        this.store = new Uint8Array(memory.buffer);
+      }
+    } else if (length > this.store.length) {
+      const grown = Buffer.allocUnsafe(Math.max(length, 2 * this.store.length));
+      grown.set(this.store.subarray(0, this.pending));
+      this.store = grown;
+    }
+  }
+
+  private scanAll(): number {
+    const buf = Buffer.from(this.store.buffer, this.store.byteOffset, this.pending);
+    return this.scanRows(buf, 0, Infinity, buf.lastIndexOf(QUOTE));
+  }
+
+  /** The fast reader takes every row it can; the general scanner the one row at a time it cannot. */
+  private scanFast(fast: FastRowReader): number {
+    const end = this.pending;
+    const cols = this.columns;
+    this.store[end] = QUOTE;
+    const out = fastRowsAt(end);
+    const capacity = fastRowsCapacity(end, cols);
+    const memory = fast.memory.buffer;
+    const buf = Buffer.from(memory, 0, end);
+    const bounds = new Int32Array(memory, out, capacity * 2 * cols);
+    let lastQuote: number | undefined;
+    let pos = 0;
+    for (;;) {
+      const count = fast.rows(pos, end, cols, out, capacity);
+      for (let r = 0; r < count; r++) this.sink.row(buf, bounds, 2 * cols * r, this.noEscapes, ++this.line);
+      pos = fast.stop();
+      if (pos >= end) return pos;
+      lastQuote ??= buf.lastIndexOf(QUOTE);
+      const next = this.scanRows(buf, pos, 1, lastQuote);
+      if (next === pos) return pos; // a row cut by the chunk's end: wait for more bytes
+      pos = next;
+    }
+  }
+
+  /**
+   * Scans up to `maxRows` whole rows from `from`; returns where the first row it did not scan starts
+   * (an incomplete one, or the one after the last it scanned). `lastQuote` is buf's last quote.
+   */
+  private scanRows(buf: Buffer, from: number, maxRows: number, lastQuote: number): number {
     const n = buf.length;
     const cols = this.columns;
-    const starts = this.starts;
-    const ends = this.ends;
+    const bounds = this.bounds;
     const escaped = this.escaped;
-    // Every quote search below stops at this quote at the latest, so it needs no bounds check.
-    const lastQuote = buf.lastIndexOf(QUOTE);
-    let pos = 0;
-    while (pos < n) {
+    let pos = from;
+    let scanned = 0;
+    while (pos < n && scanned < maxRows) {
       const rowStart = pos;
       let f = 0;
       let bad: string | undefined;
@@ -111,6 +158,7 @@ export class InventoryCsvScanner {
           s = pos + 1;
           let p = s;
           for (;;) {
+            // Every quote search stops at the last quote at the latest, so it needs no bounds check.
             if (p > lastQuote) return rowStart;
             while (buf[p] !== QUOTE) p++;
             // A quote as the last byte may be the first half of "": wait for more.
@@ -135,8 +183,8 @@ export class InventoryCsvScanner {
           e = pos;
         }
         if (f < cols) {
-          starts[f] = s;
-          ends[f] = e;
+          bounds[2 * f] = s;
+          bounds[2 * f + 1] = e;
           escaped[f] = x;
         }
         f++;
@@ -163,11 +211,26 @@ export class InventoryCsvScanner {
         bad = `unexpected character '${String.fromCharCode(c)}' after field ${f}`;
         break;
       }
+      scanned++;
       const line = ++this.line;
       if (bad !== undefined) this.sink.error(line, bad);
       else if (f !== cols) this.sink.error(line, `${f} columns where the fileSchema has ${cols}`);
-      else this.sink.row(buf, starts, ends, escaped, line);
+      else this.sink.row(buf, bounds, 0, escaped, line);
     }
     return pos;
   }
+}
+
+/** Where the fast reader writes its rows: past the bytes and their tail, 8-byte aligned. */
+function fastRowsAt(length: number): number {
+  return (length + FAST_TAIL + 7) & ~7;
+}
+
+/** The most rows of the fast shape `length` bytes can hold: each has at least 3 bytes per field. */
+function fastRowsCapacity(length: number, cols: number): number {
+  return Math.floor(length / (3 * cols)) + 1;
+}
+
+function fastRowsRoom(length: number, cols: number): number {
+  return fastRowsCapacity(length, cols) * 8 * cols;
 }
