@@ -20,6 +20,15 @@ const MAX_ROW_BYTES = 1 << 20;
 const WASM_PAGE = 65_536;
 /** Room after the bytes for the fast reader: its sentinel quote and the 16 bytes a vector load reads past it. */
 const FAST_TAIL = 32;
+/** Rows the fast reader reads per call: its output is this many rows' field bounds, after the bytes. */
+const FAST_BATCH_ROWS = 1_024;
+/**
+ * Readers of scanners that have ended, for the next scanner of this thread: each reader's memory
+ * (the chunk and its rows, about a megabyte) then serves file after file instead of each file
+ * leaving one behind until the collector gets to it.
+ */
+const spareReaders: FastRowReader[] = [];
+const MAX_SPARE_READERS = 4;
 
 export interface RowSink {
   /**
@@ -41,7 +50,8 @@ export class CsvScanError extends Error {
 
 export class InventoryCsvScanner {
   private line = 0;
-  private readonly fast: FastRowReader | undefined;
+  private ended: 'ok' | CsvScanError | undefined;
+  private fast: FastRowReader | undefined;
   /** The bytes not yet scanned (a row cut by the chunk's end) are store[0, pending). */
   private store: Uint8Array;
   private pending = 0;
@@ -54,7 +64,7 @@ export class InventoryCsvScanner {
     private readonly sink: RowSink,
     options: { fastRows?: boolean } = {},
   ) {
-    this.fast = options.fastRows === false ? undefined : fastRowReader();
+    this.fast = options.fastRows === false ? undefined : (spareReaders.pop() ?? fastRowReader());
     this.store = this.fast ? new Uint8Array(this.fast.memory.buffer) : Buffer.alloc(0);
     this.bounds = new Int32Array(2 * columns);
     this.escaped = new Uint8Array(columns);
@@ -67,6 +77,7 @@ export class InventoryCsvScanner {
   }
 
   push(chunk: Uint8Array): void {
+    if (this.ended) throw new Error('the scanner has ended');
     if (chunk.length === 0) return;
     const length = this.pending + chunk.length;
     this.reserve(length);
@@ -80,21 +91,43 @@ export class InventoryCsvScanner {
     }
   }
 
-  /** The last row may lack its line end; anything still unfinished after that is an open quote. */
+  /**
+   * The last row may lack its line end; anything still unfinished after that is an open quote.
+   * The scanner is done after this: another end() gives the same outcome, a push() is refused.
+   */
   end(): void {
-    if (this.pending === 0) return;
-    this.push(Buffer.from([LF]));
-    if (this.pending > 0) throw new CsvScanError(this.line + 1, 'quoted field not closed before the end of the file');
+    if (this.ended) {
+      if (this.ended instanceof CsvScanError) throw this.ended;
+      return;
+    }
+    try {
+      if (this.pending > 0) this.push(Buffer.from([LF]));
+      if (this.pending > 0) throw new CsvScanError(this.line + 1, 'quoted field not closed before the end of the file');
+      this.ended = 'ok';
+    } catch (err) {
+      this.ended = err instanceof CsvScanError ? err : 'ok';
+      throw err;
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Hands the fast reader to the next scanner of this thread, with the memory it holds. */
+  private release(): void {
+    if (this.fast && spareReaders.length < MAX_SPARE_READERS) spareReaders.push(this.fast);
+    this.fast = undefined;
+    this.store = Buffer.alloc(0);
+    this.pending = 0;
   }
 
   /** Room for `length` bytes, and in the fast reader's memory for the rows it may write after them. */
   private reserve(length: number): void {
     if (this.fast) {
-      const needed = fastRowsAt(length) + fastRowsRoom(length, this.columns);
+      const needed = fastRowsAt(length) + FAST_BATCH_ROWS * 8 * this.columns;
       const memory = this.fast.memory;
       const have = memory.buffer.byteLength;
       if (needed > have) {
-        memory.grow(Math.ceil((Math.max(needed, 2 * have) - have) / WASM_PAGE));
+        memory.grow(Math.ceil((Math.max(needed, have + have / 4) - have) / WASM_PAGE));
         this.store = new Uint8Array(memory.buffer);
       }
     } else if (length > this.store.length) {
@@ -115,17 +148,17 @@ export class InventoryCsvScanner {
     const cols = this.columns;
     this.store[end] = QUOTE;
     const out = fastRowsAt(end);
-    const capacity = fastRowsCapacity(end, cols);
     const memory = fast.memory.buffer;
     const buf = Buffer.from(memory, 0, end);
-    const bounds = new Int32Array(memory, out, capacity * 2 * cols);
+    const bounds = new Int32Array(memory, out, FAST_BATCH_ROWS * 2 * cols);
     let lastQuote: number | undefined;
     let pos = 0;
     for (;;) {
-      const count = fast.rows(pos, end, cols, out, capacity);
+      const count = fast.rows(pos, end, cols, out, FAST_BATCH_ROWS);
       for (let r = 0; r < count; r++) this.sink.row(buf, bounds, 2 * cols * r, this.noEscapes, ++this.line);
       pos = fast.stop();
       if (pos >= end) return pos;
+      if (count === FAST_BATCH_ROWS) continue;
       lastQuote ??= buf.lastIndexOf(QUOTE);
       const next = this.scanRows(buf, pos, 1, lastQuote);
       if (next === pos) return pos; // a row cut by the chunk's end: wait for more bytes
@@ -224,13 +257,4 @@ export class InventoryCsvScanner {
 /** Where the fast reader writes its rows: past the bytes and their tail, 8-byte aligned. */
 function fastRowsAt(length: number): number {
   return (length + FAST_TAIL + 7) & ~7;
-}
-
-/** The most rows of the fast shape `length` bytes can hold: each has at least 3 bytes per field. */
-function fastRowsCapacity(length: number, cols: number): number {
-  return Math.floor(length / (3 * cols)) + 1;
-}
-
-function fastRowsRoom(length: number, cols: number): number {
-  return fastRowsCapacity(length, cols) * 8 * cols;
 }
