@@ -20,8 +20,11 @@ const MAX_ROW_BYTES = 1 << 20;
 const WASM_PAGE = 65_536;
 /** Room after the bytes for the fast reader: its sentinel quote and the 16 bytes a vector load reads past it. */
 const FAST_TAIL = 32;
-/** Rows the fast reader reads per call: its output is this many rows' field bounds, after the bytes. */
-const FAST_BATCH_ROWS = 1_024;
+/**
+ * Room for the fast reader's output (each row's field bounds, 8 bytes a field) after the bytes: 1,820
+ * rows of S3's 18 columns per call; a fileSchema of thousands of columns gets fewer rows, not more memory.
+ */
+const FAST_OUTPUT_BYTES = 256 * 1024;
 /**
  * Readers of scanners that have ended, for the next scanner of this thread: each reader's memory
  * (the chunk and its rows, about a megabyte) then serves file after file instead of each file
@@ -58,6 +61,8 @@ export class InventoryCsvScanner {
   private readonly bounds: Int32Array;
   private readonly escaped: Uint8Array;
   private readonly noEscapes: Uint8Array;
+  /** Rows the fast reader reads per call. */
+  private readonly batchRows: number;
 
   constructor(
     private readonly columns: number,
@@ -69,6 +74,7 @@ export class InventoryCsvScanner {
     this.bounds = new Int32Array(2 * columns);
     this.escaped = new Uint8Array(columns);
     this.noEscapes = new Uint8Array(columns);
+    this.batchRows = Math.max(1, Math.floor(FAST_OUTPUT_BYTES / (8 * columns)));
   }
 
   /** Rows seen so far, good or bad. */
@@ -123,7 +129,7 @@ export class InventoryCsvScanner {
   /** Room for `length` bytes, and in the fast reader's memory for the rows it may write after them. */
   private reserve(length: number): void {
     if (this.fast) {
-      const needed = fastRowsAt(length) + FAST_BATCH_ROWS * 8 * this.columns;
+      const needed = fastRowsAt(length) + this.batchRows * 8 * this.columns;
       const memory = this.fast.memory;
       const have = memory.buffer.byteLength;
       if (needed > have) {
@@ -150,15 +156,16 @@ export class InventoryCsvScanner {
     const out = fastRowsAt(end);
     const memory = fast.memory.buffer;
     const buf = Buffer.from(memory, 0, end);
-    const bounds = new Int32Array(memory, out, FAST_BATCH_ROWS * 2 * cols);
+    const batchRows = this.batchRows;
+    const bounds = new Int32Array(memory, out, batchRows * 2 * cols);
     let lastQuote: number | undefined;
     let pos = 0;
     for (;;) {
-      const count = fast.rows(pos, end, cols, out, FAST_BATCH_ROWS);
+      const count = fast.rows(pos, end, cols, out, batchRows);
       for (let r = 0; r < count; r++) this.sink.row(buf, bounds, 2 * cols * r, this.noEscapes, ++this.line);
       pos = fast.stop();
       if (pos >= end) return pos;
-      if (count === FAST_BATCH_ROWS) continue;
+      if (count === batchRows) continue;
       lastQuote ??= buf.lastIndexOf(QUOTE);
       const next = this.scanRows(buf, pos, 1, lastQuote);
       if (next === pos) return pos; // a row cut by the chunk's end: wait for more bytes

@@ -199,3 +199,25 @@ describe('the fast row reader and the general scanner', () => {
     }
   });
 });
+
+describe('the fast row reader in batches', () => {
+  it('reads more rows than one call takes, and rows of thousands of columns, as the general scanner does', () => {
+    const wide = (cols: number, rows: number) =>
+      Array.from(
+        { length: rows },
+        (_, r) => Array.from({ length: cols }, (_, c) => `"${r}.${c}"`).join(',') + '\n',
+      ).join('');
+    // 1 column: 32,768 rows a call; 2,000 columns: 16 rows a call; 40,000 columns: 1 row a call.
+    for (const [cols, rows] of [
+      [1, 70_000],
+      [2_000, 40],
+      [40_000, 3],
+    ] as const) {
+      const bytes = Buffer.from(wide(cols, rows));
+      const fast = scanPieces(bytes, cols, [bytes.length], { fastRows: true });
+      expect(fast.rows).toHaveLength(rows);
+      expect(fast.rows[rows - 1]!.fields[cols - 1]).toBe(`${rows - 1}.${cols - 1}`);
+      expect(fast).toEqual(scanPieces(bytes, cols, [bytes.length], { fastRows: false }));
+    }
+  });
+});
