@@ -5,9 +5,10 @@ import { MANIFEST_FILE } from './manifest.js';
 import { readOwnFile } from './own-file.js';
 import {
   isSigningAlgorithm,
+  parseSignatureFile,
   PUBLIC_KEY_FILE,
   SIGNATURE_FILE,
-  type ManifestSignature,
+  type StoredSignature,
   type SigningAlgorithm,
 } from './signature-file.js';
 
@@ -73,9 +74,11 @@ export function signatureValid(
  * public key, and (when given) that key against the caller's trust anchors.
  */
 export async function verifyManifestSignature(packetDir: string, trust: TrustAnchors = {}): Promise<SignatureCheck> {
-  let sig: ManifestSignature;
+  let sig: StoredSignature;
   try {
-    sig = JSON.parse((await readOwnFile(packetDir, SIGNATURE_FILE)).toString('utf8')) as ManifestSignature;
+    const read = parseSignatureFile((await readOwnFile(packetDir, SIGNATURE_FILE)).toString('utf8'));
+    if ('problem' in read) return { state: 'failed', problems: [`${SIGNATURE_FILE} unreadable: ${read.problem}`] };
+    sig = read;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       return trust.expectKeyId || trust.trustedPublicKey
@@ -125,8 +128,8 @@ export async function verifyManifestSignature(packetDir: string, trust: TrustAnc
       problems.push(`the stored public key is not ${trust.trustedPublicKeyIs ?? 'the trusted public key'}`);
   }
   if (!isSigningAlgorithm(sig.signingAlgorithm))
-    problems.push(`unsupported signing algorithm ${String(sig.signingAlgorithm)}`);
-  else if (key && !signatureValid(manifest, Buffer.from(sig.signature ?? '', 'base64'), key, sig.signingAlgorithm)) {
+    problems.push(`unsupported signing algorithm ${sig.signingAlgorithm}`);
+  else if (key && !signatureValid(manifest, Buffer.from(sig.signature, 'base64'), key, sig.signingAlgorithm)) {
     problems.push(`the signature does not verify over ${MANIFEST_FILE} with the stored public key`);
   }
   return { state: problems.length === 0 ? 'verified' : 'failed', ...base, problems };

@@ -184,6 +184,27 @@ describe('signManifest (ECDSA P-256)', () => {
     ]);
   });
 
+  it('a signature file that is not one ({}, [], null, garbage, a field of another type) is unreadable, one reason, no crash', async () => {
+    const { dir: d } = await signedFolder(EC_KEY);
+    const good = JSON.parse(await readFile(path.join(d, SIGNATURE_FILE), 'utf8')) as Record<string, unknown>;
+    const cases: [string, string][] = [
+      ['{}', 'not a signature file: signatureVersion: '],
+      ['[]', 'not a signature file: (top level): '],
+      ['null', 'not a signature file: (top level): '],
+      ['\u0001garbage', 'not valid JSON ('],
+      [JSON.stringify({ ...good, signature: 5 }), 'not a signature file: signature: '],
+      [JSON.stringify({ ...good, publicKeyFile: '../elsewhere.der' }), 'not a signature file: publicKeyFile: '],
+    ];
+    for (const [text, reason] of cases) {
+      await writeFile(path.join(d, SIGNATURE_FILE), text);
+      const check = await verifyManifestSignature(d);
+      expect(check.state, text).toBe('failed');
+      const problems = check.state === 'failed' ? check.problems : [];
+      expect(problems, text).toHaveLength(1);
+      expect(problems[0], text).toContain(`${SIGNATURE_FILE} unreadable: ${reason}`);
+    }
+  });
+
   it('no signature file: absent, unless a key was required', async () => {
     const d = await packetFolder();
     folders.push(path.dirname(path.dirname(d)));
