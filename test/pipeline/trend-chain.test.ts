@@ -158,6 +158,19 @@ describe('signatures and links in the chain', () => {
     signatureFiles.forEach((f) => rmSync(path.join(folder, f)));
   }, 180_000);
 
+  it('a month whose signature file is null is unverified with that reason; the run goes on and writes its packet', async () => {
+    await run('2026-09');
+    const folder = folderOf('2026-09');
+    forgeSignature(folder, 'arn:aws:kms:eu-west-1:999900000000:key/sign-1');
+    writeFileSync(path.join(folder, 'manifest.signature.json'), 'null');
+    const october = await run('2026-10');
+    expect(pointOf(october, '2026-09')).toMatchObject({ state: 'unverified', objectsPct: null });
+    expect(pointOf(october, '2026-09').problem).toBe(
+      'the 2026-09 packet did not verify: its signature does not verify: manifest.signature.json unreadable: not a signature file: (top level): Invalid input: expected object, received null',
+    );
+    signatureFiles.forEach((f) => rmSync(path.join(folder, f)));
+  }, 180_000);
+
   it('a month September vouches for whose manifest.json is now a link is verified on its own, and refused', async () => {
     await run('2026-09');
     const manifest = path.join(folderOf('2026-07'), 'manifest.json');
