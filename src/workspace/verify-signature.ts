@@ -127,8 +127,7 @@ export async function verifyManifestSignature(packetDir: string, trust: TrustAnc
     if (trusted && !spkiDer(trusted).equals(spkiDer(key)))
       problems.push(`the stored public key is not ${trust.trustedPublicKeyIs ?? 'the trusted public key'}`);
   }
-  if (!isSigningAlgorithm(sig.signingAlgorithm))
-    problems.push(`unsupported signing algorithm ${sig.signingAlgorithm}`);
+  if (!isSigningAlgorithm(sig.signingAlgorithm)) problems.push(`unsupported signing algorithm ${sig.signingAlgorithm}`);
   else if (key && !signatureValid(manifest, Buffer.from(sig.signature, 'base64'), key, sig.signingAlgorithm)) {
     problems.push(`the signature does not verify over ${MANIFEST_FILE} with the stored public key`);
   }
