@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startEndpoint, type EndpointStats } from './endpoint.js';
-import { runBaseline, runCli, type CliRun } from './run-cli.js';
+import { runBaseline, runCli, runSdkFloor, type CliRun } from './run-cli.js';
 import { keyArnsNamedByBuckets, benchScenario, REGIONS } from './scenario.js';
 
 export interface ProductBenchOptions {
@@ -43,6 +43,13 @@ export interface ProductBenchResult {
    * machine allows at best, were all the CPU the run causes spread over every core with no wait.
    */
   speedupCeiling: number;
+  /**
+   * Per round at 50 ms: the bare SDK making only the run's per-bucket S3 and per-key KMS reads (its
+   * own process, the run's client settings and calls in flight, nothing recorded): no run can be
+   * faster. `speedupFloor`: baseline seconds / floor seconds, median: the most the SDK allows.
+   */
+  sdkFloor50: Array<{ seconds: number; cpuSeconds: number; calls: number }>;
+  speedupFloor: number;
   /** Per round: run at 50 ms / run at 1 ms; median. */
   latencyRatio: number;
   callsPerApi: Record<string, number>;
@@ -90,6 +97,7 @@ export async function benchProduct(
   const run50: CliRun[] = [];
   const run1: CliRun[] = [];
   const baseline50: ProductBenchResult['baseline50'] = [];
+  const sdkFloor50: ProductBenchResult['sdkFloor50'] = [];
   let stats50: EndpointStats | undefined;
   const endpointCpu50: number[] = [];
   let baselineCalls = 0;
@@ -105,6 +113,8 @@ export async function benchProduct(
       log(`round ${r + 1}: one call at a time at 50 ms`);
       baseline50.push(await runBaseline(endpoint.url));
       baselineCalls = (await endpoint.stats()).calls;
+      log(`round ${r + 1}: the SDK's floor at 50 ms`);
+      sdkFloor50.push(await runSdkFloor(endpoint.url, opts));
       await endpoint.setLatency(1);
       log(`round ${r + 1}: run at 1 ms`);
       run1.push(await runCli(endpoint.url));
@@ -127,6 +137,8 @@ export async function benchProduct(
     speedupCeiling: round2(
       median(baseline50.map((b, i) => b.seconds / ((run50[i]!.cpuSeconds + endpointCpu50[i]!) / os.cpus().length))),
     ),
+    sdkFloor50: sdkFloor50.map((f) => ({ ...f, seconds: round2(f.seconds), cpuSeconds: round2(f.cpuSeconds) })),
+    speedupFloor: round2(median(baseline50.map((b, i) => b.seconds / sdkFloor50[i]!.seconds))),
     latencyRatio: round2(median(run50.map((r, i) => r.seconds / run1[i]!.seconds))),
     callsPerApi: stats50!.byOperation,
     calls: stats50!.calls,
@@ -210,6 +222,7 @@ export function formatProductBench(r: ProductBenchResult): string[] {
     `            (wall times are this machine's: with a load average above its ${r.cores} cores the run waits for CPU while the one-call-at-a-time client mostly waits on the network; "CPU" is the run's own user + system time, "load" the 1-minute load average as the run ended)`,
     `  at 50 ms:  run ${s(med(r.run50))} (${r.calls} calls; ${r.run50.map(cpu).join('; ')}) vs one at a time ${s(median(r.baseline50.map((b) => b.seconds)))} (${r.baselineCalls} calls, ${r.baseline50[0]?.bucketsReported ?? 0} of ${r.buckets} buckets reported) = ${r.speedup.toFixed(1)}x (aim >= 15); buckets missing from the packet: ${r.bucketsMissing}`,
     `            the run's CPU and the endpoint's answering it (${r.endpointCpu50.map((x) => s(x)).join(', ')}), spread over ${r.cores} cores with no wait: at most ${r.speedupCeiling.toFixed(1)}x on this machine`,
+    `            the bare SDK making only the run's S3 and KMS reads (${r.sdkFloor50[0]?.calls ?? 0} calls, the run's client settings and calls in flight, nothing recorded): ${s(median(r.sdkFloor50.map((f) => f.seconds)))} (CPU ${r.sdkFloor50.map((f) => s(f.cpuSeconds)).join(', ')}): no run is faster, so at most ${r.speedupFloor.toFixed(1)}x with this SDK on this machine`,
     `  latency:   run at 50 ms / run at 1 ms = ${r.latencyRatio.toFixed(2)} (aim <= 1.5); at 1 ms ${s(med(r.run1))} (${r.run1.map(cpu).join('; ')})`,
     `  phases at 50 ms (s): ${phases(r.run50[0]?.timings ?? {})}`,
     `  phases at 1 ms (s):  ${phases(r.run1[0]?.timings ?? {})}`,

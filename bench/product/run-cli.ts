@@ -115,6 +115,12 @@ export async function runCli(
   }
 }
 
+/**
+ * On an old Node the SDK prints a nine-line warning when its first client is made; the CLI switches it
+ * off (src/cli/runtime.ts), and so do the bench's own SDK clients: it is not the bench's output.
+ */
+const QUIET_SDK = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+
 /** The one-call-at-a-time client (baseline-client.ts) as a process of its own. */
 export async function runBaseline(
   endpoint: string,
@@ -122,6 +128,7 @@ export async function runBaseline(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(here, 'baseline-client.js'), endpoint], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: QUIET_SDK,
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -137,6 +144,31 @@ export async function runBaseline(
             },
           )
         : reject(new Error(`baseline client exited ${c}`)),
+    );
+  });
+}
+
+/** The SDK's own floor (sdk-floor-client.ts) as a process of its own. */
+export async function runSdkFloor(
+  endpoint: string,
+  size: { buckets: number; keys: number },
+): Promise<{ seconds: number; cpuSeconds: number; calls: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [path.join(here, 'sdk-floor-client.js'), endpoint, String(size.buckets), String(size.keys)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: QUIET_SDK,
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (c) =>
+      c === 0
+        ? resolve(JSON.parse(out.trim().split('\n').at(-1)!) as { seconds: number; cpuSeconds: number; calls: number })
+        : reject(new Error(`SDK floor client exited ${c}`)),
     );
   });
 }
