@@ -91,7 +91,7 @@ const answered = (p: Promise<unknown>) =>
 const started = performance.now();
 const cpuBefore = process.cpuUsage();
 await Promise.all([
-  ...account.buckets!.flatMap((b) => {
+  ...account.buckets.flatMap((b) => {
     const { client, slot } = s3(b.region);
     return BUCKET_READS.map((read) => slot(() => answered(read(client, b.name))));
   }),
