@@ -121,12 +121,10 @@ export async function runCli(
  */
 const QUIET_SDK = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
-/** The one-call-at-a-time client (baseline-client.ts) as a process of its own. */
-export async function runBaseline(
-  endpoint: string,
-): Promise<{ seconds: number; calls: number; buckets: number; bucketsReported: number }> {
+/** Runs one of the bench's SDK clients (a module beside this one) as a process of its own; resolves with its last line, parsed. */
+function runClient<T>(module: string, args: string[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(here, 'baseline-client.js'), endpoint], {
+    const child = spawn(process.execPath, [path.join(here, module), ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: QUIET_SDK,
     });
@@ -134,41 +132,22 @@ export async function runBaseline(
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
     child.on('exit', (c) =>
-      c === 0
-        ? resolve(
-            JSON.parse(out.trim().split('\n').at(-1)!) as {
-              seconds: number;
-              calls: number;
-              buckets: number;
-              bucketsReported: number;
-            },
-          )
-        : reject(new Error(`baseline client exited ${c}`)),
+      c === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!) as T) : reject(new Error(`${module} exited ${c}`)),
     );
   });
 }
 
-/** The SDK's own floor (sdk-floor-client.ts) as a process of its own. */
-export async function runSdkFloor(
+/** The one-call-at-a-time client (baseline-client.ts). */
+export function runBaseline(
+  endpoint: string,
+): Promise<{ seconds: number; calls: number; buckets: number; bucketsReported: number }> {
+  return runClient('baseline-client.js', [endpoint]);
+}
+
+/** The SDK's own floor (sdk-floor-client.ts). */
+export function runSdkFloor(
   endpoint: string,
   size: { buckets: number; keys: number },
 ): Promise<{ seconds: number; cpuSeconds: number; calls: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [path.join(here, 'sdk-floor-client.js'), endpoint, String(size.buckets), String(size.keys)],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-        env: QUIET_SDK,
-      },
-    );
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (c) =>
-      c === 0
-        ? resolve(JSON.parse(out.trim().split('\n').at(-1)!) as { seconds: number; cpuSeconds: number; calls: number })
-        : reject(new Error(`SDK floor client exited ${c}`)),
-    );
-  });
+  return runClient('sdk-floor-client.js', [endpoint, String(size.buckets), String(size.keys)]);
 }
