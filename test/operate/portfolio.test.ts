@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -238,6 +238,35 @@ describe('portfolio: packets left by earlier runs', () => {
     expect(edited.status).toBe('unverified');
     // No manifest.json: that is the reason given, not the differences it causes.
     expect(edited.problem).toBe('packet does not verify: manifest.json unreadable: there is no such file');
+  });
+  it("one tenant's manifest.json past the limit for a file read whole: that tenant unverified, the rest counted", async () => {
+    const own = await mkdtemp(path.join(os.tmpdir(), 's3e-portfolio-oversized-'));
+    try {
+      for (const id of ['fine', 'oversized']) {
+        await mkdir(path.join(own, '2026-10', id), { recursive: true });
+        await writeFile(
+          path.join(own, '2026-10', id, 'packet.json'),
+          JSON.stringify(packet(id, { status: 'compliant' })),
+        );
+      }
+      // 300 MiB, sparse: read whole, one tenant's file would hold the process's memory for every tenant.
+      const manifest = path.join(own, '2026-10', 'oversized', 'manifest.json');
+      await writeFile(manifest, '');
+      await truncate(manifest, 300 * 1024 * 1024);
+      const { portfolio } = await writePortfolio(own, '2026-10', {
+        writtenThisRun: new Map([['fine', packetFigures(packet('fine', { status: 'compliant' }))]]),
+      });
+      // The unverified first, as the portfolio orders its rows.
+      expect(portfolio.tenants.map((r) => [r.tenant, r.status])).toEqual([
+        ['oversized', 'unverified'],
+        ['fine', 'compliant'],
+      ]);
+      expect(portfolio.tenants[0]!.problem).toBe(
+        'packet does not verify: manifest.json unreadable: it is 314572800 bytes, over the 268435456-byte limit for a file read whole',
+      );
+    } finally {
+      await rm(own, { recursive: true, force: true });
+    }
   });
 });
 

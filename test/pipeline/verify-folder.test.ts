@@ -2,7 +2,17 @@
  * `verify` binds every file of a packet: tampering a dishonest operator could do while keeping the
  * manifest's hashes consistent (recomputed after the edit) must still fail, each with its own message.
  */
-import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyFolder, verifyMessages, verifyProblem, type VerifyReport } from '../../src/pipeline/verify-folder.js';
@@ -527,6 +537,20 @@ describe('verify reads each file once, and only inside the folder', () => {
     expect(r.manifestSha256).toBeUndefined();
     expect(r.problems).toContain(
       "manifest.json unreadable: it is a symbolic link; a packet's manifest.json is a file of its own folder",
+    );
+  });
+
+  it('manifest.json past the limit for a file read whole: not read, the packet does not verify', async () => {
+    const dir = copyOfNorthwind();
+    // 257 MiB of zeros, sparse: nothing of it is on disk, and verify must not read it into memory.
+    const size = 257 * 1024 * 1024;
+    truncateSync(path.join(dir, 'manifest.json'), size);
+    expect(statSync(path.join(dir, 'manifest.json')).size).toBe(269_484_032);
+    const r = await verifyFolder(dir, { rerender: false });
+    expect(r.ok).toBe(false);
+    expect(r.manifestSha256).toBeUndefined();
+    expect(r.problems).toContain(
+      'manifest.json unreadable: it is 269484032 bytes, over the 268435456-byte limit for a file read whole',
     );
   });
 });
