@@ -50,6 +50,11 @@ export interface ProductBenchResult {
    */
   sdkFloor50: Array<{ seconds: number; cpuSeconds: number; calls: number }>;
   speedupFloor: number;
+  /**
+   * The floor's calls as the endpoint counted them, by API, where they differ from the run's count of
+   * the same API (empty: the floor made exactly the run's S3 and KMS reads, so it is a floor of the run).
+   */
+  sdkFloorDiffers: string[];
   /** Per round: run at 50 ms / run at 1 ms; median. */
   latencyRatio: number;
   callsPerApi: Record<string, number>;
@@ -88,6 +93,25 @@ function perAccountRegion(stats: EndpointStats): Record<string, number> {
   return out;
 }
 
+/** The account-wide listings a run makes before its per-resource reads: not the floor's to make. */
+const LISTINGS: ReadonlySet<string> = new Set(['s3:ListBuckets', 'kms:ListAliases']);
+
+/**
+ * Every S3 and KMS read whose count differs between the floor and the run (the run's listings and the
+ * floor's own AssumeRole aside), as "api floor-count (the run run-count)"; empty when the floor made
+ * exactly the run's per-bucket and per-key reads. An API either side left out counts as 0 there.
+ */
+function floorDifferences(floor: Record<string, number>, run: Record<string, number>): string[] {
+  const apis = new Set([
+    ...Object.keys(floor).filter((api) => api !== 'sts:AssumeRole'),
+    ...Object.keys(run).filter((api) => /^(s3|kms):/.test(api) && !LISTINGS.has(api)),
+  ]);
+  return [...apis]
+    .filter((api) => (floor[api] ?? 0) !== (run[api] ?? 0))
+    .sort()
+    .map((api) => `${api} ${floor[api] ?? 0} (the run ${run[api] ?? 0})`);
+}
+
 export async function benchProduct(
   opts: ProductBenchOptions,
   log: (line: string) => void,
@@ -98,6 +122,7 @@ export async function benchProduct(
   const run1: CliRun[] = [];
   const baseline50: ProductBenchResult['baseline50'] = [];
   const sdkFloor50: ProductBenchResult['sdkFloor50'] = [];
+  let floorCalls: Record<string, number> = {};
   let stats50: EndpointStats | undefined;
   const endpointCpu50: number[] = [];
   let baselineCalls = 0;
@@ -114,7 +139,9 @@ export async function benchProduct(
       baseline50.push(await runBaseline(endpoint.url));
       baselineCalls = (await endpoint.stats()).calls;
       log(`round ${r + 1}: the SDK's floor at 50 ms`);
+      await endpoint.reset();
       sdkFloor50.push(await runSdkFloor(endpoint.url, opts));
+      floorCalls = (await endpoint.stats()).byOperation;
       await endpoint.setLatency(1);
       log(`round ${r + 1}: run at 1 ms`);
       run1.push(await runCli(endpoint.url));
@@ -139,6 +166,7 @@ export async function benchProduct(
     ),
     sdkFloor50: sdkFloor50.map((f) => ({ ...f, seconds: round2(f.seconds), cpuSeconds: round2(f.cpuSeconds) })),
     speedupFloor: round2(median(baseline50.map((b, i) => b.seconds / sdkFloor50[i]!.seconds))),
+    sdkFloorDiffers: floorDifferences(floorCalls, stats50!.byOperation),
     latencyRatio: round2(median(run50.map((r, i) => r.seconds / run1[i]!.seconds))),
     callsPerApi: stats50!.byOperation,
     calls: stats50!.calls,
@@ -223,6 +251,11 @@ export function formatProductBench(r: ProductBenchResult): string[] {
     `  at 50 ms:  run ${s(med(r.run50))} (${r.calls} calls; ${r.run50.map(cpu).join('; ')}) vs one at a time ${s(median(r.baseline50.map((b) => b.seconds)))} (${r.baselineCalls} calls, ${r.baseline50[0]?.bucketsReported ?? 0} of ${r.buckets} buckets reported) = ${r.speedup.toFixed(1)}x (aim >= 15); buckets missing from the packet: ${r.bucketsMissing}`,
     `            the run's CPU and the endpoint's answering it (${r.endpointCpu50.map((x) => s(x)).join(', ')}), spread over ${r.cores} cores with no wait: at most ${r.speedupCeiling.toFixed(1)}x on this machine`,
     `            the bare SDK making only the run's S3 and KMS reads (${r.sdkFloor50[0]?.calls ?? 0} calls, the run's client settings and calls in flight, nothing recorded): ${s(median(r.sdkFloor50.map((f) => f.seconds)))} (CPU ${r.sdkFloor50.map((f) => s(f.cpuSeconds)).join(', ')}): no run is faster, so at most ${r.speedupFloor.toFixed(1)}x with this SDK on this machine`,
+    ...(r.sdkFloorDiffers.length > 0
+      ? [
+          `            SDK floor NOT COMPARABLE: its calls are not the run's (${r.sdkFloorDiffers.join(', ')}), so it bounds nothing`,
+        ]
+      : []),
     `  latency:   run at 50 ms / run at 1 ms = ${r.latencyRatio.toFixed(2)} (aim <= 1.5); at 1 ms ${s(med(r.run1))} (${r.run1.map(cpu).join('; ')})`,
     `  phases at 50 ms (s): ${phases(r.run50[0]?.timings ?? {})}`,
     `  phases at 1 ms (s):  ${phases(r.run1[0]?.timings ?? {})}`,

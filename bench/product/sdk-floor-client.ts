@@ -63,7 +63,7 @@ const BUCKET_READS: Array<(c: S3Client, Bucket: string) => Promise<unknown>> = [
 ];
 const KEY_READS: Array<(c: KMSClient, KeyId: string) => Promise<unknown>> = [
   (c, KeyId) => c.send(new DescribeKeyCommand({ KeyId })),
-  (c, KeyId) => c.send(new GetKeyPolicyCommand({ KeyId })),
+  (c, KeyId) => c.send(new GetKeyPolicyCommand({ KeyId, PolicyName: 'default' })),
   (c, KeyId) => c.send(new GetKeyRotationStatusCommand({ KeyId })),
   (c, KeyId) => c.send(new ListResourceTagsCommand({ KeyId })),
 ];
