@@ -67,10 +67,10 @@ interface ScanPoolSettings {
  * CSV inventory data files: a task's gunzip runs on the libuv pool while its rows are scanned on the
  * worker, and with one file at a time the two wait on each other; with two, the worker scans one
  * file's rows while another inflates (5 M rows, two workers: 3.54 -> 3.29 s median of 4). Each
- * inflated chunk (512 KiB, see data-file.ts) is memory outside the heap, let go only when the small object holding it is
- * collected, so the smaller the young generation the fewer dead chunks pile up: 2 MB holds two
- * workers with two files each at the peak RSS one file each had with 8 MB (184 vs 187 MB; 222 MB
- * with two files each and 8 MB).
+ * inflated chunk (512 KiB, see data-file.ts) is memory outside the heap, let go only when the small
+ * object holding it is collected, so the smaller the young generation the fewer dead chunks pile up:
+ * 2 MB holds two workers with two files each at the peak RSS one file each had with 8 MB (184 vs
+ * 187 MB; 222 MB with two files each and 8 MB; measured with 256 KiB chunks).
  *
  * Parquet data files are read a row group at a time, whole: a second file per worker raised two
  * workers' peak from ~230 to 282 MB and gained nothing (2.41 vs 2.45 s). Log files: CloudTrail's
