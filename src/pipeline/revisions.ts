@@ -3,6 +3,7 @@ import path from 'node:path';
 import { stableJson, writeFileAtomic } from '../util/atomic-write.js';
 import { sha256, sha256File } from '../util/hash.js';
 import { MANIFEST_FILE, writeManifest, type Manifest } from '../workspace/manifest.js';
+import { readOwnFile } from '../workspace/own-file.js';
 
 /** Earlier packets of a period live in `<out>/<period>/.revisions/<tenant>-<UTC time>/`. */
 const REVISIONS_DIR = '.revisions';
@@ -47,8 +48,16 @@ function compactUtc(d: Date): string {
     .replace(/\.\d{3}Z$/, 'Z');
 }
 
+/**
+ * A folder's manifest text, or undefined when it has none it can be read by: the earlier packet in the
+ * output folder is read as verify reads it (readOwnFile), so a link out of the folder is not followed
+ * and a file past the limit is not read whole; such a packet counts as a different one, kept aside.
+ */
 async function readManifestText(dir: string): Promise<string | undefined> {
-  return readFile(path.join(dir, MANIFEST_FILE), 'utf8').catch(() => undefined);
+  return readOwnFile(dir, MANIFEST_FILE).then(
+    (bytes) => bytes.toString('utf8'),
+    () => undefined,
+  );
 }
 
 /** The manifest without its revision note: what the packet's content is, whatever it superseded. */

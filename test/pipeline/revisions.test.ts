@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { cp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, readFile, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REVISION_NOTE, settleRevision, type RevisionNote } from '../../src/pipeline/revisions.js';
@@ -84,6 +85,38 @@ describe('settleRevision', () => {
     const checks = await checkFiles(s, await readManifest(s));
     expect(checks.find((c) => c.path === REVISION_NOTE)).toEqual({ path: REVISION_NOTE, state: 'ok' });
     expect(checks.every((c) => c.state === 'ok')).toBe(true);
+  });
+
+  it('an earlier packet whose manifest.json is a link to an identical copy outside: not followed, the packet is kept aside, not left in place', async () => {
+    const { finalDir, periodDir } = await setup();
+    const s = await staging(finalDir, '.acme.staging-1');
+    const outside = path.join(os.tmpdir(), `s3e-revision-outside-${process.pid}.json`);
+    roots.push(outside);
+    await cp(path.join(finalDir, 'manifest.json'), outside);
+    await rm(path.join(finalDir, 'manifest.json'));
+    await symlink(outside, path.join(finalDir, 'manifest.json'));
+    const outcome = await settleRevision({ staging: s, finalDir, now: new Date('2026-11-02T08:00:00Z') });
+    expect(outcome).toMatchObject({ state: 'revised', movedTo: '.revisions/acme-20261102T080000Z' });
+    expect(await exists(path.join(periodDir, '.revisions', 'acme-20261102T080000Z'))).toBe(true);
+    // Described by where it went only: the file a link leads to is not the packet's to hash.
+    expect((JSON.parse(await readFile(path.join(s, REVISION_NOTE), 'utf8')) as RevisionNote).supersedes).toEqual({
+      movedTo: '.revisions/acme-20261102T080000Z',
+      supersededAt: '2026-11-02T08:00:00.000Z',
+    });
+  });
+
+  it('an earlier packet whose manifest.json is past the limit for a file read whole: not read, kept aside', async () => {
+    const { finalDir, periodDir } = await setup();
+    const s = await staging(finalDir, '.acme.staging-1');
+    // 300 MiB, sparse.
+    await truncate(path.join(finalDir, 'manifest.json'), 300 * 1024 * 1024);
+    const outcome = await settleRevision({ staging: s, finalDir, now: new Date('2026-11-02T08:00:00Z') });
+    expect(outcome).toMatchObject({ state: 'revised', movedTo: '.revisions/acme-20261102T080000Z' });
+    expect(await exists(path.join(periodDir, '.revisions', 'acme-20261102T080000Z'))).toBe(true);
+    expect((JSON.parse(await readFile(path.join(s, REVISION_NOTE), 'utf8')) as RevisionNote).supersedes).toEqual({
+      movedTo: '.revisions/acme-20261102T080000Z',
+      supersededAt: '2026-11-02T08:00:00.000Z',
+    });
   });
 
   it('a second revision in the same second gets its own folder, and the chain of earlier ones is carried', async () => {
