@@ -87,29 +87,26 @@ describe('settleRevision', () => {
     expect(checks.every((c) => c.state === 'ok')).toBe(true);
   });
 
-  it('an earlier packet whose manifest.json is a link to an identical copy outside: not followed, the packet is kept aside, not left in place', async () => {
-    const { finalDir, periodDir } = await setup();
-    const s = await staging(finalDir, '.acme.staging-1');
-    const outside = path.join(os.tmpdir(), `s3e-revision-outside-${process.pid}.json`);
-    roots.push(outside);
-    await cp(path.join(finalDir, 'manifest.json'), outside);
-    await rm(path.join(finalDir, 'manifest.json'));
-    await symlink(outside, path.join(finalDir, 'manifest.json'));
-    const outcome = await settleRevision({ staging: s, finalDir, now: new Date('2026-11-02T08:00:00Z') });
-    expect(outcome).toMatchObject({ state: 'revised', movedTo: '.revisions/acme-20261102T080000Z' });
-    expect(await exists(path.join(periodDir, '.revisions', 'acme-20261102T080000Z'))).toBe(true);
-    // Described by where it went only: the file a link leads to is not the packet's to hash.
-    expect((JSON.parse(await readFile(path.join(s, REVISION_NOTE), 'utf8')) as RevisionNote).supersedes).toEqual({
-      movedTo: '.revisions/acme-20261102T080000Z',
-      supersededAt: '2026-11-02T08:00:00.000Z',
-    });
-  });
-
-  it('an earlier packet whose manifest.json is past the limit for a file read whole: not read, kept aside', async () => {
-    const { finalDir, periodDir } = await setup();
-    const s = await staging(finalDir, '.acme.staging-1');
+  // An earlier manifest read as verify reads it: such a packet is not left in place, and it is described
+  // by where it went only (the file a link leads to, or a file past the limit, is not the packet's to hash).
+  const unreadManifests: Array<[string, (manifest: string) => Promise<void>]> = [
+    [
+      'a link to an identical copy outside: not followed',
+      async (manifest) => {
+        const outside = path.join(os.tmpdir(), `s3e-revision-outside-${process.pid}.json`);
+        roots.push(outside);
+        await cp(manifest, outside);
+        await rm(manifest);
+        await symlink(outside, manifest);
+      },
+    ],
     // 300 MiB, sparse.
-    await truncate(path.join(finalDir, 'manifest.json'), 300 * 1024 * 1024);
+    ['past the limit for a file read whole: not read', (manifest) => truncate(manifest, 300 * 1024 * 1024)],
+  ];
+  it.each(unreadManifests)('an earlier packet whose manifest.json is %s; the packet is kept aside', async (_, make) => {
+    const { finalDir, periodDir } = await setup();
+    const s = await staging(finalDir, '.acme.staging-1');
+    await make(path.join(finalDir, 'manifest.json'));
     const outcome = await settleRevision({ staging: s, finalDir, now: new Date('2026-11-02T08:00:00Z') });
     expect(outcome).toMatchObject({ state: 'revised', movedTo: '.revisions/acme-20261102T080000Z' });
     expect(await exists(path.join(periodDir, '.revisions', 'acme-20261102T080000Z'))).toBe(true);
