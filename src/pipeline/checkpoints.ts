@@ -10,6 +10,7 @@
  * after it (they were collected from its results), with a notice. A run that ends normally removes
  * its tenants' checkpoints, so the next run collects afresh.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, open, readFile, rm, rmdir, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -32,6 +33,40 @@ const DONE_FILE = 'packet-done.json';
  * files: batches of 32 made 3,000 writes of the pack, each a trip to the thread pool).
  */
 const FILES_AT_ONCE = 256;
+/**
+ * At most this many bytes of files in memory at once. A larger file (an inventory's unencrypted-object
+ * list: some 150 bytes an object, 110 MB for 700,000 objects, past Node's 2 GiB read limit for 15
+ * million) goes to and from the pack alone, in pieces of PIECE_BYTES, never read whole.
+ */
+const BYTES_AT_ONCE = 8 * 1024 * 1024;
+const PIECE_BYTES = 1024 * 1024;
+
+/** A run of small files read or written together, or one large file moved in pieces. */
+type PackSegment<F> = { batch: F[] } | { large: F };
+
+/** `files` in pack order, grouped as they are read and written (see BYTES_AT_ONCE). */
+export function packSegments<F extends { size: number }>(files: readonly F[]): Array<PackSegment<F>> {
+  const segments: Array<PackSegment<F>> = [];
+  let batch: F[] = [];
+  let bytes = 0;
+  const close = () => {
+    if (batch.length > 0) segments.push({ batch });
+    batch = [];
+    bytes = 0;
+  };
+  for (const f of files) {
+    if (f.size > BYTES_AT_ONCE) {
+      close();
+      segments.push({ large: f });
+      continue;
+    }
+    if (batch.length === FILES_AT_ONCE || bytes + f.size > BYTES_AT_ONCE) close();
+    batch.push(f);
+    bytes += f.size;
+  }
+  close();
+  return segments;
+}
 
 /** What a checkpoint is of: a checkpoint of another configuration, period or tool version is never used. */
 interface CheckpointScope {
@@ -188,22 +223,9 @@ export class TenantCheckpoints {
       const packSize = (await pack.stat()).size;
       if (packSize !== files.reduce((n, f) => n + f.size, 0)) return `${source}.pack does not hold the files listed`;
       // Every file is checked before any is copied: a checkpoint is used whole or not at all.
-      const mismatch = await eachFileOfPack(pack, files, (f, bytes) =>
-        sha256(bytes) === f.sha256 ? undefined : `${f.path} does not match its recorded sha256`,
-      );
+      const mismatch = await checkPack(pack, files);
       if (mismatch) return mismatch;
-      const folders = new Set<string>();
-      await eachFileOfPack(pack, files, async (f, bytes) => {
-        const target = path.join(staging, ...f.path.split('/'));
-        const folder = path.dirname(target);
-        if (!folders.has(folder)) {
-          await mkdir(folder, { recursive: true });
-          folders.add(folder);
-        }
-        await writeFile(target, bytes);
-        this.held.set(f.path, f.sha256);
-        return undefined;
-      });
+      await copyPack(pack, files, staging, (f) => this.held.set(f.path, f.sha256));
     } finally {
       await pack.close();
     }
@@ -229,17 +251,18 @@ export class TenantCheckpoints {
     const files: CheckpointRecord['files'] = [];
     const pack = await open(path.join(this.dir, `${source}.pack`), 'w');
     try {
-      for (let i = 0; i < changed.length; i += FILES_AT_ONCE) {
-        const batch = changed.slice(i, i + FILES_AT_ONCE);
+      for (const segment of packSegments(changed)) {
+        if ('large' in segment) {
+          files.push(await packLargeFile(pack, staging, segment.large, source));
+          continue;
+        }
+        const batch = segment.batch;
         // Read synchronously: thousands of small files, each four thread-pool trips (open, stat, read,
         // close) through the promise API: 13,000 files took ~0.6-1 s of CPU that way, ~0.15 s like this.
         const contents = batch.map((f) => readFileSync(path.join(staging, ...f.path.split('/'))));
         batch.forEach((f, j) => files.push(packedEntry(f, contents[j]!)));
         // Written as they were read, not copied into one buffer first.
-        const expected = contents.reduce((n, c) => n + c.length, 0);
-        const { bytesWritten } = await pack.writev(contents);
-        if (bytesWritten !== expected)
-          throw new Error(`checkpoint ${source}: wrote ${bytesWritten} of ${expected} bytes`);
+        await writeAll(pack, contents, source);
       }
     } finally {
       await pack.close();
@@ -285,31 +308,137 @@ export function packedEntry(hashed: HashedFile, bytes: Uint8Array): HashedFile {
     : { path: hashed.path, sha256: hash, size: bytes.length };
 }
 
+/** Appends `contents` to the pack, all of it. */
+async function writeAll(pack: FileHandle, contents: Buffer[], source: CheckpointSource): Promise<void> {
+  const expected = contents.reduce((n, c) => n + c.length, 0);
+  const { bytesWritten } = await pack.writev(contents);
+  if (bytesWritten !== expected) throw new Error(`checkpoint ${source}: wrote ${bytesWritten} of ${expected} bytes`);
+}
+
+/** Appends one large file to the pack in pieces; its entry is made from the bytes packed, as packedEntry's is. */
+async function packLargeFile(
+  pack: FileHandle,
+  staging: string,
+  hashed: HashedFile,
+  source: CheckpointSource,
+): Promise<HashedFile> {
+  const hash = createHash('sha256');
+  let size = 0;
+  const file = await open(path.join(staging, ...hashed.path.split('/')), 'r');
+  try {
+    for (;;) {
+      // A fresh piece each time: writev may still hold the last one when the next read would fill it.
+      const piece = Buffer.allocUnsafe(PIECE_BYTES);
+      const { bytesRead } = await file.read(piece, 0, PIECE_BYTES, null);
+      if (bytesRead === 0) break;
+      const bytes = piece.subarray(0, bytesRead);
+      hash.update(bytes);
+      size += bytesRead;
+      await writeAll(pack, [bytes], source);
+    }
+  } finally {
+    await file.close();
+  }
+  const sha = hash.digest('hex');
+  return sha === hashed.sha256 && size === hashed.size ? hashed : { path: hashed.path, sha256: sha, size };
+}
+
 /**
- * Calls `fn` with each listed file's bytes, read from the pack in order, FILES_AT_ONCE files per read;
- * stops at (and returns) the first answer that is not undefined.
+ * Calls `fn` with each piece of the `size` bytes at `position` of the pack, in order; false when the
+ * pack ends before them.
  */
-async function eachFileOfPack(
+async function eachPieceOfPack(
+  pack: FileHandle,
+  position: number,
+  size: number,
+  fn: (piece: Buffer) => unknown,
+): Promise<boolean> {
+  for (let done = 0; done < size;) {
+    const piece = Buffer.alloc(Math.min(PIECE_BYTES, size - done));
+    const { bytesRead } = await pack.read(piece, 0, piece.length, position + done);
+    if (bytesRead !== piece.length) return false;
+    await fn(piece);
+    done += piece.length;
+  }
+  return true;
+}
+
+/** The first file of the pack whose bytes do not hash as recorded (or the pack's end), else undefined. */
+async function checkPack(
   pack: FileHandle,
   files: ReadonlyArray<{ path: string } & FileHash>,
-  fn: (file: { path: string } & FileHash, bytes: Buffer) => string | undefined | Promise<string | undefined>,
 ): Promise<string | undefined> {
   let position = 0;
-  for (let i = 0; i < files.length; i += FILES_AT_ONCE) {
-    const batch = files.slice(i, i + FILES_AT_ONCE);
-    const chunk = Buffer.alloc(batch.reduce((n, f) => n + f.size, 0));
-    const { bytesRead } = await pack.read(chunk, 0, chunk.length, position);
-    if (bytesRead !== chunk.length) return 'the pack ends early';
-    position += chunk.length;
-    let offset = 0;
-    const answers = await Promise.all(
-      batch.map(async (f) => {
-        const bytes = chunk.subarray(offset, (offset += f.size));
-        return fn(f, bytes);
-      }),
-    );
-    const problem = answers.find((a) => a !== undefined);
-    if (problem !== undefined) return problem;
+  for (const segment of packSegments(files)) {
+    const batch = 'large' in segment ? [segment.large] : segment.batch;
+    const size = batch.reduce((n, f) => n + f.size, 0);
+    if ('large' in segment) {
+      const hash = createHash('sha256');
+      if (!(await eachPieceOfPack(pack, position, size, (piece) => hash.update(piece)))) return 'the pack ends early';
+      if (hash.digest('hex') !== segment.large.sha256)
+        return `${segment.large.path} does not match its recorded sha256`;
+    } else {
+      const chunk = Buffer.alloc(size);
+      const { bytesRead } = await pack.read(chunk, 0, size, position);
+      if (bytesRead !== size) return 'the pack ends early';
+      let offset = 0;
+      for (const f of batch)
+        if (sha256(chunk.subarray(offset, (offset += f.size))) !== f.sha256)
+          return `${f.path} does not match its recorded sha256`;
+    }
+    position += size;
   }
   return undefined;
+}
+
+/** Writes every file of a checked pack into `staging`, telling `onFile` of each. */
+async function copyPack(
+  pack: FileHandle,
+  files: ReadonlyArray<{ path: string } & FileHash>,
+  staging: string,
+  onFile: (file: { path: string } & FileHash) => void,
+): Promise<void> {
+  const folders = new Set<string>();
+  const targetOf = async (f: { path: string }) => {
+    const target = path.join(staging, ...f.path.split('/'));
+    const folder = path.dirname(target);
+    if (!folders.has(folder)) {
+      await mkdir(folder, { recursive: true });
+      folders.add(folder);
+    }
+    return target;
+  };
+  let position = 0;
+  for (const segment of packSegments(files)) {
+    if ('large' in segment) {
+      const f = segment.large;
+      const out = await open(await targetOf(f), 'w');
+      try {
+        const copied = await eachPieceOfPack(pack, position, f.size, async (piece) => {
+          const { bytesWritten } = await out.write(piece);
+          if (bytesWritten !== piece.length)
+            throw new Error(`${f.path}: wrote ${bytesWritten} of ${piece.length} bytes`);
+        });
+        if (!copied) throw new Error(`${f.path}: the pack ended while it was copied`);
+      } finally {
+        await out.close();
+      }
+      onFile(f);
+      position += f.size;
+      continue;
+    }
+    const size = segment.batch.reduce((n, f) => n + f.size, 0);
+    const chunk = Buffer.alloc(size);
+    const { bytesRead } = await pack.read(chunk, 0, size, position);
+    if (bytesRead !== size) throw new Error('the pack ended while it was copied');
+    let offset = 0;
+    await Promise.all(
+      segment.batch.map(async (f) => {
+        const bytes = chunk.subarray(offset, (offset += f.size));
+        await writeFile(await targetOf(f), bytes);
+        onFile(f);
+      }),
+    );
+    position += size;
+  }
 }

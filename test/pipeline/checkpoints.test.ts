@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { packedEntry, TenantCheckpoints } from '../../src/pipeline/checkpoints.js';
+import { packedEntry, packSegments, TenantCheckpoints } from '../../src/pipeline/checkpoints.js';
 import { TOOL } from '../../src/tool.js';
 
 vi.mock('node:fs', async (importOriginal) => {
@@ -193,6 +193,58 @@ describe('TenantCheckpoints', () => {
     expect(existsSync(path.join(dir, 'logs.json'))).toBe(false);
     expect(existsSync(path.join(dir, 'awsConfig.json'))).toBe(false);
     expect(existsSync(path.join(dir, 'accounts.json'))).toBe(true);
+  });
+
+  it('packs small files in batches of at most 256 files and 8 MiB, and a larger file alone', () => {
+    const MiB = 1024 * 1024;
+    const sizes = [...Array<number>(300).fill(10), 3 * MiB, 3 * MiB, 3 * MiB, 8 * MiB + 1, 5];
+    const files = sizes.map((size, i) => ({ path: `f${i}`, size }));
+    const shape = packSegments(files).map((s) => ('large' in s ? `large ${s.large.path}` : s.batch.length));
+    // 256 small files close the first batch; the third 3 MiB file would pass 8 MiB; 8 MiB + 1 goes alone.
+    expect(shape).toEqual([256, 46, 1, 'large f303', 1]);
+    expect(packSegments([])).toEqual([]);
+  });
+
+  it('moves a file larger than a batch through the pack in pieces, unread whole, and checks it', async () => {
+    const staging = path.join(root, 'staging-1');
+    const cp = TenantCheckpoints.at(path.join(root, 'out'), scope);
+    // 9 MiB and 3 bytes: past the 8 MiB batch, and not a whole number of 1 MiB pieces.
+    const large = Buffer.alloc(9 * 1024 * 1024 + 3);
+    for (let i = 0; i < large.length; i++) large[i] = (i * 7 + (i >> 12)) & 0xff;
+    put(staging, 'evidence/a.json', '{"a":1}');
+    mkdirSync(path.join(staging, 'evidence/inventory'), { recursive: true });
+    writeFileSync(path.join(staging, 'evidence/inventory/unencrypted.csv'), large);
+    put(staging, 'evidence/z.json', '{"z":2}');
+    vi.mocked(fs.readFileSync).mockClear();
+    await cp.save('accounts', staging, clock);
+    const readWhole = vi.mocked(fs.readFileSync).mock.calls.map(([f]) => path.relative(staging, String(f)));
+    expect(readWhole.sort()).toEqual([path.join('evidence', 'a.json'), path.join('evidence', 'z.json')]);
+    const dir = path.join(root, 'out', '2026-10', '.resume', 'acme');
+    const record = JSON.parse(readFileSync(path.join(dir, 'accounts.json'), 'utf8')) as {
+      files: Array<{ path: string; sha256: string; size: number }>;
+    };
+    expect(record.files.find((f) => f.path === 'evidence/inventory/unencrypted.csv')).toEqual({
+      path: 'evidence/inventory/unencrypted.csv',
+      sha256: createHash('sha256').update(large).digest('hex'),
+      size: large.length,
+    });
+
+    const restored = await cp.restore(path.join(root, 'staging-2'));
+    expect(restored.sources).toEqual(['accounts']);
+    expect(readFileSync(path.join(root, 'staging-2', 'evidence/inventory/unencrypted.csv')).equals(large)).toBe(true);
+    expect(filesOf(path.join(root, 'staging-2'))).toEqual(filesOf(staging));
+
+    // One byte changed in the large file's last piece: the checkpoint is not used, and nothing is written.
+    const pack = readFileSync(path.join(dir, 'accounts.pack'));
+    const at = '{"a":1}'.length + large.length - 2;
+    pack[at] = pack[at]! ^ 1;
+    writeFileSync(path.join(dir, 'accounts.pack'), pack);
+    const again = await cp.restore(path.join(root, 'staging-3'));
+    expect(again.sources).toEqual([]);
+    expect(again.notices).toEqual([
+      'acme: the checkpoint of accounts is not used (evidence/inventory/unencrypted.csv does not match its recorded sha256); accounts and what follows are collected again',
+    ]);
+    expect(existsSync(path.join(root, 'staging-3', 'evidence'))).toBe(false);
   });
 
   it('drops a checkpoint whose pack is cut short, and writes none of its files', async () => {
