@@ -33,6 +33,7 @@ import { countingTree, type ProgressEvent, type ProgressPhase, type ProgressSink
 import { CHECKPOINT_SOURCES, type CheckpointSource, type TenantCheckpoints } from './checkpoints.js';
 import { EvidenceWriter, loadEvidence } from '../evidence/evidence-store.js';
 import { verifyProblem } from './verify-folder.js';
+import { readOwnFile } from '../workspace/own-file.js';
 import { MANIFEST_FILE } from '../workspace/manifest.js';
 import { PACKET_FILE } from '../packet-folder.js';
 import { sha256, sha256File, type HashedFile } from '../util/hash.js';
@@ -246,7 +247,8 @@ async function reuseFinishedPacket(
   const manifestSha256 = await checkpoints.finishedManifest();
   if (manifestSha256 === undefined) return { notices: [] };
   const tenant = path.basename(finalDir);
-  const manifest = await readFile(path.join(finalDir, MANIFEST_FILE), 'utf8').catch(() => undefined);
+  // Read as verify reads it: a link is not followed, and a file past the limit is not read whole.
+  const manifest = await readOwnFile(finalDir, MANIFEST_FILE).catch(() => undefined);
   if (manifest === undefined || sha256(manifest) !== manifestSha256)
     return { notices: [`${tenant}: the packet the interrupted run finished is no longer in place; it is made again`] };
   const problem = await verifyProblem(finalDir);

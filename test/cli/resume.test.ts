@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledCli, startCli, type CliProcessResult } from '../support/cli-process.js';
@@ -161,6 +161,30 @@ describe('run, killed and started again', () => {
       expect.arrayContaining(['buckets', 'keys', 'inventory', 'logs', 'awsConfig']),
     );
     await samePacketFolders(out);
+  });
+
+  it('makes a finished packet again when its manifest is a link, even to the same bytes', async () => {
+    const out = path.join(ws.root, 'linked');
+    await killedWhen(out, '.resume/acme/logs.json');
+    // northwind was finished; its manifest is replaced by a link to an identical copy kept elsewhere.
+    const manifest = path.join(out, '2026-10', 'northwind', 'manifest.json');
+    const copy = path.join(ws.root, 'northwind-manifest-copy.json');
+    writeFileSync(copy, readFileSync(manifest));
+    rmSync(manifest);
+    symlinkSync(copy, manifest);
+
+    const again = await startCli(bundle, [...runArgs(out), '--json']).done;
+    const summary = JSON.parse(again.stdout) as Resumed;
+    // Its collected sources are still checkpointed: the packet is made again from them, nothing collected.
+    expect(summary.packets.find((p) => p.tenant === 'northwind')?.resumed).toEqual({
+      sources: ['accounts', 'logs', 'awsConfig'],
+      notices: ['northwind: the packet the interrupted run finished is no longer in place; it is made again'],
+    });
+    expect(lstatSync(manifest).isFile()).toBe(true);
+    // The same packet, made again; the folder that held the link is kept aside as an earlier revision.
+    const packetOf = (root: string) => readFileSync(path.join(root, '2026-10', 'northwind', 'packet.json'));
+    expect(packetOf(out).equals(packetOf(reference))).toBe(true);
+    expect(existsSync(path.join(out, '2026-10', 'northwind', 'revision.json'))).toBe(true);
   });
 
   it('--no-resume collects everything again', async () => {
