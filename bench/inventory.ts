@@ -98,6 +98,22 @@ export interface InventoryBenchResult {
     /** Peak RSS of the run's process (all threads). Aim < 250. */
     peakRssMb: number;
   };
+  /**
+   * The same whole run on a tenant whose report lists most of its objects unencrypted (a bucket of
+   * legacy objects): every such row is listed in the evidence, the CSV export and the workbook, so
+   * this run writes a line for most rows where the other writes one for 1.5 %.
+   */
+  mostlyUnencryptedRun?: {
+    rows: number;
+    notSseShare: number;
+    run: Timed;
+    gzip: Timed;
+    /** gzip / run. */
+    ratioToGzip: number;
+    phasesMs: Record<string, number>;
+    /** Aim < 250, as at any size. */
+    peakRssMb: number;
+  };
   /** Highest RSS (main thread and its workers) of the processes that read the reports. */
   peakRssMb: number;
   /** The same, per way of reading (MB). */
@@ -105,6 +121,9 @@ export interface InventoryBenchResult {
 }
 
 const BUCKET = 'bench-source-bucket';
+/** Share of the rows that are NOT-SSE in the main report, and in the mostly-unencrypted one. */
+const NOT_SSE_SHARE = 0.015;
+const MOSTLY_UNENCRYPTED = { rows: 1_000_000, files: 2, notSseShare: 0.7 };
 const CONFIG = 'daily-encryption';
 /** The first report after October's end (UTC): the one that describes October. */
 const REPORT = '2026-11-01T00-00Z';
@@ -145,12 +164,26 @@ export async function benchInventory(
     (await Promise.all(list.map((f) => stat(f)))).reduce((n, s) => n + s.size, 0);
   const compressedBytes = await sizeOf(dataFiles);
   const runSetup = await ensureRunSetup(workDir, treeRoot);
+  const unencryptedFiles = opts.parquetOnly
+    ? []
+    : await ensureReport(
+        path.join(workDir, 'tree-mostly-unencrypted'),
+        MOSTLY_UNENCRYPTED.rows,
+        MOSTLY_UNENCRYPTED.files,
+        MOSTLY_UNENCRYPTED.notSseShare,
+      );
+  const unencryptedSetup = await ensureRunSetup(
+    workDir,
+    path.join(workDir, 'tree-mostly-unencrypted'),
+    'run-mostly-unencrypted',
+  );
   const before = os.loadavg().map((n) => round(n));
 
   const peakBy: Record<string, number> = {};
   const cpuBy: Record<string, number[]> = {};
   const cores = os.availableParallelism();
   const runs: CliRunOnce[] = [];
+  const unencryptedRuns: CliRunOnce[] = [];
   // Each read runs in a fresh process (as a user's run would), so its peak RSS is its own and not
   // the generator's or DuckDB's leftovers in this one.
   const collect = async (name: string, root: string, workers: number): Promise<number> => {
@@ -187,6 +220,12 @@ export async function benchInventory(
       runs.push(r);
       return r.seconds;
     },
+    gzipMostlyUnencrypted: () => timeGzip(unencryptedFiles),
+    wholeRunMostlyUnencrypted: async () => {
+      const r = await runCliOnce(unencryptedSetup);
+      unencryptedRuns.push(r);
+      return r.seconds;
+    },
   };
   const parquetOnly = ['parquetOneWorker', 'parquetTwoWorkers', 'duckdb', 'md5sum'];
   const names = Object.keys(contenders).filter((n) => !opts.parquetOnly || parquetOnly.includes(n));
@@ -212,13 +251,25 @@ export async function benchInventory(
       twoWorkers: timed('csvTwoWorkers'),
     };
     const run = timed('wholeRun');
-    const phases = Object.keys(runs[0]?.timings ?? {});
+    const phasesOf = (list: CliRunOnce[]) =>
+      Object.fromEntries(
+        Object.keys(list[0]?.timings ?? {}).map((k) => [k, median(list.map((r) => r.timings[k] ?? 0))]),
+      );
+    const unencrypted = { run: timed('wholeRunMostlyUnencrypted'), gzip: timed('gzipMostlyUnencrypted') };
     return {
       wholeRun: {
         run,
         ratioToGzip: round(csv.gzip.seconds / run.seconds),
-        phasesMs: Object.fromEntries(phases.map((k) => [k, median(runs.map((r) => r.timings[k] ?? 0))])),
+        phasesMs: phasesOf(runs),
         peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
+      },
+      mostlyUnencryptedRun: {
+        rows: MOSTLY_UNENCRYPTED.rows,
+        notSseShare: MOSTLY_UNENCRYPTED.notSseShare,
+        ...unencrypted,
+        ratioToGzip: round(unencrypted.gzip.seconds / unencrypted.run.seconds),
+        phasesMs: phasesOf(unencryptedRuns),
+        peakRssMb: Math.max(...unencryptedRuns.map((r) => r.peakRssMb)),
       },
       csv: {
         ...csv,
@@ -334,14 +385,24 @@ async function timeDuckdb(files: string[], outCsv: string): Promise<number> {
   return (JSON.parse(out) as { seconds: number }).seconds;
 }
 
-/** Writes the report unless an identical one (same rows and files) is already there. */
-async function ensureReport(treeRoot: string, rows: number, files: number): Promise<string[]> {
+/** Writes the report unless an identical one (same rows, files and share unencrypted) is already there. */
+async function ensureReport(
+  treeRoot: string,
+  rows: number,
+  files: number,
+  notSseShare: number = NOT_SSE_SHARE,
+): Promise<string[]> {
   const configDir = path.join(treeRoot, BUCKET, CONFIG);
   const manifestFile = path.join(configDir, REPORT, 'manifest.json');
   const names = Array.from({ length: files }, (_, i) => `bench-${String(i).padStart(4, '0')}.csv.gz`);
   const dataFiles = names.map((n) => path.join(configDir, 'data', n));
   const stampFile = path.join(configDir, 'bench-params.json');
-  const stamp = JSON.stringify({ rows, files, generator: 2 });
+  const stamp = JSON.stringify({
+    rows,
+    files,
+    generator: 2,
+    ...(notSseShare !== NOT_SSE_SHARE ? { notSseShare } : {}),
+  });
   if ((await readFile(stampFile, 'utf8').catch(() => '')) === stamp) return dataFiles;
 
   await rm(treeRoot, { recursive: true, force: true });
@@ -352,7 +413,7 @@ async function ensureReport(treeRoot: string, rows: number, files: number): Prom
   let row = 0;
   for (let f = 0; f < files; f++) {
     const inFile = Math.floor(rows / files) + (f < rows % files ? 1 : 0);
-    const { md5, size } = await writeDataFile(dataFiles[f]!, inFile, row, random);
+    const { md5, size } = await writeDataFile(dataFiles[f]!, inFile, row, random, notSseShare);
     row += inFile;
     manifestFiles.push({ key: `${DESTINATION_PREFIX}/${BUCKET}/${CONFIG}/data/${names[f]}`, size, MD5checksum: md5 });
   }
@@ -381,6 +442,7 @@ async function writeDataFile(
   rows: number,
   firstRow: number,
   random: () => number,
+  notSseShare: number,
 ): Promise<{ md5: string; size: number }> {
   const gzip = createGzip();
   const out = createWriteStream(file);
@@ -393,7 +455,7 @@ async function writeDataFile(
   gzip.pipe(out);
   let batch = '';
   for (let i = 0; i < rows; i++) {
-    batch += inventoryRow(firstRow + i, random);
+    batch += inventoryRow(firstRow + i, random, notSseShare);
     if (batch.length > 1 << 20) {
       if (!gzip.write(batch)) await once(gzip, 'drain');
       batch = '';
@@ -407,10 +469,11 @@ async function writeDataFile(
 const HEX = '0123456789abcdef';
 const VERSION_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._';
 
-function inventoryRow(n: number, random: () => number): string {
+function inventoryRow(n: number, random: () => number, notSseShare: number): string {
   const r = random();
   const deleteMarker = r < 0.005;
-  const status = r < 0.015 ? 'NOT-SSE' : r < 0.3 ? 'SSE-KMS' : r < 0.302 ? 'DSSE-KMS' : 'SSE-S3';
+  const status =
+    r < notSseShare ? 'NOT-SSE' : r < notSseShare + 0.285 ? 'SSE-KMS' : r < notSseShare + 0.287 ? 'DSSE-KMS' : 'SSE-S3';
   const day = 1 + (n % 28);
   const key = `tenant-${String(n % 97).padStart(3, '0')}%2F2026%2F10%2F${String(day).padStart(2, '0')}%2Fevents-${n}-part+${n % 7}.json.gz`;
   const size = deleteMarker ? '' : String(Math.floor(random() * random() * 50_000_000));
@@ -486,8 +549,8 @@ interface CliRunOnce {
  * list and the bucket's inventory configuration; the rest of its evidence is missing, so the packet
  * is incomplete and the run exits 3) and the generated report as its inventory source.
  */
-async function ensureRunSetup(workDir: string, treeRoot: string): Promise<RunSetup> {
-  const dir = path.join(workDir, 'run');
+async function ensureRunSetup(workDir: string, treeRoot: string, name = 'run'): Promise<RunSetup> {
+  const dir = path.join(workDir, name);
   const exportDir = path.join(dir, 'export');
   await rm(dir, { recursive: true, force: true });
   await mkdir(path.join(exportDir, 's3api', BUCKET), { recursive: true });

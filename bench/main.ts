@@ -116,6 +116,16 @@ if (json) {
           .map(([k, v]) => `${k} ${int(v)}`)
           .join(', ')}`,
       );
+    const mostly = inv.mostlyUnencryptedRun;
+    if (mostly)
+      lines.push(
+        `  run       the same on a report of ${int(mostly.rows)} rows, ${Math.round(mostly.notSseShare * 100)} % of them unencrypted (each listed): ${fixed(mostly.run.seconds)} s = ${fixed(mostly.ratioToGzip)}x gzip -dc of its files (${fixed(mostly.gzip.seconds)} s), peak RSS ${int(mostly.peakRssMb)} MB (aim < 250); phases (ms) ${Object.entries(
+          mostly.phasesMs,
+        )
+          .filter(([, v]) => v >= 50)
+          .map(([k, v]) => `${k} ${int(v)}`)
+          .join(', ')}`,
+      );
     lines.push(
       `  peak RSS  ${int(inv.peakRssMb)} MB (aim < 250): ${Object.entries(inv.peakRssMbBy)
         .map(([k, v]) => `${k} ${int(v)}`)
