@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { csvLines } from '../format/csv.js';
+import { csvRecord } from '../format/csv.js';
 import { UNENCRYPTED_CSV_HEADER } from '../format/unencrypted-columns.js';
 
 export interface UnencryptedRow {
@@ -15,14 +15,10 @@ export interface UnencryptedRow {
   encryptionStatus: string;
 }
 
-/**
- * Records of an evidence copy, one per row, in one text: the keys exactly as the inventory holds them
- * (no formula quoting). One call to the CSV writer per batch, not per row: a tenant whose objects are
- * mostly unencrypted lists nearly every row, and the writer's setup per call cost more than the scan.
- */
-export function unencryptedCsvLines(rows: readonly UnencryptedRow[]): string {
-  return csvLines(
-    rows.map((row) => [
+/** One record of an evidence copy: the keys exactly as the inventory holds them (no formula quoting). */
+export function unencryptedCsvLine(row: UnencryptedRow): string {
+  return csvRecord(
+    [
       row.bucket,
       row.key,
       row.versionId ?? '',
@@ -31,14 +27,9 @@ export function unencryptedCsvLines(rows: readonly UnencryptedRow[]): string {
       row.lastModified ?? '',
       row.storageClass ?? '',
       row.encryptionStatus,
-    ]),
+    ],
     { exact: true },
   );
-}
-
-/** One record of an evidence copy, as unencryptedCsvLines writes it. */
-export function unencryptedCsvLine(row: UnencryptedRow): string {
-  return unencryptedCsvLines([row]);
 }
 
 /** Streams the rows of a file written by the inventory collector back, header checked. */

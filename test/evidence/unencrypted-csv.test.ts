@@ -8,7 +8,6 @@ import {
   readUnencryptedCsv,
   readUnencryptedCsvBatches,
   unencryptedCsvLine,
-  unencryptedCsvLines,
   type UnencryptedRow,
 } from '../../src/evidence/unencrypted-csv.js';
 import { UNENCRYPTED_CSV_HEADER } from '../../src/format/unencrypted-columns.js';
@@ -32,24 +31,6 @@ describe('unencrypted objects CSV', () => {
     expect(unencryptedCsvLine({ bucket: 'b', key: '=a,b "c"\nd', size: 1, encryptionStatus: 'NOT-SSE' })).toBe(
       'b,"=a,b ""c""\nd",,,1,,,NOT-SSE\r\n',
     );
-  });
-
-  it('writes many rows in one text, each as it is written alone', () => {
-    expect(
-      unencryptedCsvLines([
-        { bucket: 'b', key: '=a,b', size: 1, encryptionStatus: 'NOT-SSE' },
-        {
-          bucket: 'b',
-          key: 'k',
-          versionId: 'v',
-          isLatest: true,
-          size: 2,
-          storageClass: 'GLACIER',
-          encryptionStatus: 'NOT-SSE',
-        },
-      ]),
-    ).toBe('b,"=a,b",,,1,,,NOT-SSE\r\nb,k,v,true,2,,GLACIER,NOT-SSE\r\n');
-    expect(unencryptedCsvLines([])).toBe('');
   });
 
   it('writes a row in header order, empty where the report had no column', () => {

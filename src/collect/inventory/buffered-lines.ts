@@ -1,30 +1,19 @@
 import { once } from 'node:events';
 import type { WriteStream } from 'node:fs';
-import { unencryptedCsvLines, type UnencryptedRow } from '../../evidence/unencrypted-csv.js';
 import type { UnencryptedSink } from './tally.js';
 
 const FLUSH_AT = 256 * 1024;
-/** Rows turned into CSV text at a time (see unencryptedCsvLines). */
-const ROWS_PER_BATCH = 128;
 
-/** Unencrypted rows gathered in memory as CSV text and written to a file stream in large pieces, honouring backpressure. */
+/** CSV lines gathered in memory and written to a file stream in large pieces, honouring backpressure. */
 export class BufferedLines implements UnencryptedSink {
   rows = 0;
   protected pending = '';
-  private batch: UnencryptedRow[] = [];
 
   constructor(protected readonly out: WriteStream) {}
 
-  add(row: UnencryptedRow): void {
-    this.batch.push(row);
+  add(line: string): void {
+    this.pending += line;
     this.rows++;
-    if (this.batch.length >= ROWS_PER_BATCH) this.writeBatch();
-  }
-
-  private writeBatch(): void {
-    if (this.batch.length === 0) return;
-    this.pending += unencryptedCsvLines(this.batch);
-    this.batch = [];
   }
 
   get needsFlush(): boolean {
@@ -32,7 +21,6 @@ export class BufferedLines implements UnencryptedSink {
   }
 
   async flush(): Promise<void> {
-    this.writeBatch();
     if (this.pending === '') return;
     const data = this.pending;
     this.pending = '';

@@ -6,7 +6,7 @@ import {
   type TallyByStatus,
   type UnencryptedObjectSample,
 } from '../../evidence/inventory.js';
-import type { UnencryptedRow } from '../../evidence/unencrypted-csv.js';
+import { unencryptedCsvLine, type UnencryptedRow } from '../../evidence/unencrypted-csv.js';
 
 /** Where the columns this collector reads sit in the fileSchema; -1 when the report lacks one. */
 export interface ColumnLayout {
@@ -75,9 +75,9 @@ const NOT_SSE = ENCRYPTION_STATUSES.indexOf('NOT-SSE');
 export const STATUS_EMPTY = -1;
 export const STATUS_UNKNOWN = -2;
 
-/** Where the NOT-SSE rows go, written as CSV; the collector's export file, or a part of it. */
+/** Where the NOT-SSE rows go, as CSV lines; the collector's export file, or a part of it. */
 export interface UnencryptedSink {
-  add(row: UnencryptedRow): void;
+  add(line: string): void;
   readonly needsFlush: boolean;
   flush(): Promise<void>;
 }
@@ -108,7 +108,7 @@ export class InventoryTotals {
   }
 
   addUnencrypted(row: UnencryptedRow): void {
-    this.unencrypted.add(row);
+    this.unencrypted.add(unencryptedCsvLine(row));
     if (this.largest.wants(row.size)) {
       this.largest.offer({
         key: row.key,
