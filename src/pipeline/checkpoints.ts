@@ -370,22 +370,22 @@ async function checkPack(
 ): Promise<string | undefined> {
   let position = 0;
   for (const segment of packSegments(files)) {
-    const batch = 'large' in segment ? [segment.large] : segment.batch;
-    const size = batch.reduce((n, f) => n + f.size, 0);
     if ('large' in segment) {
+      const f = segment.large;
       const hash = createHash('sha256');
-      if (!(await eachPieceOfPack(pack, position, size, (piece) => hash.update(piece)))) return 'the pack ends early';
-      if (hash.digest('hex') !== segment.large.sha256)
-        return `${segment.large.path} does not match its recorded sha256`;
-    } else {
-      const chunk = Buffer.alloc(size);
-      const { bytesRead } = await pack.read(chunk, 0, size, position);
-      if (bytesRead !== size) return 'the pack ends early';
-      let offset = 0;
-      for (const f of batch)
-        if (sha256(chunk.subarray(offset, (offset += f.size))) !== f.sha256)
-          return `${f.path} does not match its recorded sha256`;
+      if (!(await eachPieceOfPack(pack, position, f.size, (piece) => hash.update(piece)))) return 'the pack ends early';
+      if (hash.digest('hex') !== f.sha256) return `${f.path} does not match its recorded sha256`;
+      position += f.size;
+      continue;
     }
+    const size = segment.batch.reduce((n, f) => n + f.size, 0);
+    const chunk = Buffer.alloc(size);
+    const { bytesRead } = await pack.read(chunk, 0, size, position);
+    if (bytesRead !== size) return 'the pack ends early';
+    let offset = 0;
+    for (const f of segment.batch)
+      if (sha256(chunk.subarray(offset, (offset += f.size))) !== f.sha256)
+        return `${f.path} does not match its recorded sha256`;
     position += size;
   }
   return undefined;
