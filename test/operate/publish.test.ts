@@ -3,7 +3,7 @@
  * a SHA-256 checksum S3 verifies, `If-None-Match: *` refusing to overwrite, Object Lock retention.
  */
 import { createHash } from 'node:crypto';
-import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -242,6 +242,35 @@ describe('publishPacket', () => {
       .catch((e: unknown) => e as { name: string; $metadata: { httpStatusCode: number } });
     expect(err).toMatchObject({ name: 'BadDigest', $metadata: { httpStatusCode: 400 } });
     expect(bucket('plain-archive').objects ?? {}).toEqual({});
+  });
+
+  it('a file it cannot read (past 2 GiB) fails the publish with a receipt naming it; nothing after it is sent', async () => {
+    const big = path.join(path.dirname(path.dirname(dir)), 'too-big', '2026-10', 'acme');
+    await cp(dir, big, { recursive: true });
+    await rm(path.join(big, RECEIPT_FILE), { force: true });
+    // Sparse: 2 GiB and one byte on paper, nothing on disk.
+    const handle = await open(path.join(big, 'exports', 'unencrypted-objects.csv'), 'r+');
+    await handle.truncate(2 ** 31 + 1);
+    await handle.close();
+    const failed = await publishPacket({
+      s3: client(),
+      packetDir: big,
+      target: parsePublishUrl('s3://evidence-archive/big/'),
+      period: '2026-10',
+      tenant: 'acme',
+      settings: { kmsKeyId: KMS_KEY },
+    });
+    expect(failed.state).toBe('failed');
+    expect(failed.failure).toMatchObject({
+      path: 'exports/unencrypted-objects.csv',
+      key: 'big/2026-10/acme/exports/unencrypted-objects.csv',
+      code: 'ERR_FS_FILE_TOO_LARGE',
+    });
+    expect(failed.failure?.message).toMatch(/^exports\/unencrypted-objects\.csv could not be read to upload: /);
+    const stored = Object.keys(bucket('evidence-archive').objects ?? {}).filter((k) => k.startsWith('big/'));
+    expect(stored).not.toContain('big/2026-10/acme/manifest.json');
+    expect(stored).not.toContain('big/2026-10/acme/exports/unencrypted-objects.csv');
+    expect(JSON.parse(await readFile(path.join(big, RECEIPT_FILE), 'utf8'))).toEqual(failed);
   });
 
   it('Object Lock retention on a bucket without Object Lock fails the publish, nothing is stored', async () => {

@@ -75,9 +75,23 @@ export async function publishPacket(args: {
   let failure: PublishReceipt['failure'];
 
   for (const rel of uploadOrder(await listFilesRecursive(args.packetDir))) {
-    const body = await readFile(path.join(args.packetDir, ...rel.split('/')));
-    const checksum = createHash('sha256').update(body).digest('base64');
     const key = `${keyPrefix}${rel}`;
+    let body: Buffer;
+    try {
+      body = await readFile(path.join(args.packetDir, ...rel.split('/')));
+    } catch (err) {
+      // Read whole for its checksum and a body the SDK can send again on a retry: a file past Node's
+      // 2 GiB read limit (an unencrypted-object list of some 15 million objects) is named here, in the receipt.
+      const e = err as NodeJS.ErrnoException;
+      failure = {
+        path: rel,
+        key,
+        code: e.code ?? 'ReadFailed',
+        message: `${rel} could not be read to upload: ${e.message}`,
+      };
+      break;
+    }
+    const checksum = createHash('sha256').update(body).digest('base64');
     try {
       const out = await args.s3.send(
         new PutObjectCommand({
