@@ -16,6 +16,7 @@ import {
   uploadOrder,
   type PublishReceipt,
 } from '../../src/operate/publish/index.js';
+import type { PublishSettings } from '../../src/operate/publish/publish-packet.js';
 import { checkFiles, readManifest } from '../../src/workspace/manifest.js';
 import { startFakeAws, type FakeAws, type FakeBucket } from '../support/fake-aws/index.js';
 import { packetFolder, PACKET_FILES } from './packet-folder.js';
@@ -36,6 +37,16 @@ const client = () =>
     },
   );
 const sha256b64 = (text: string) => createHash('sha256').update(text).digest('base64');
+/** acme's October packet in `packetDir`, published to `url` with the operator's key (and `settings`). */
+const publishTo = (packetDir: string, url: string, settings: Partial<PublishSettings> = {}) =>
+  publishPacket({
+    s3: client(),
+    packetDir,
+    target: parsePublishUrl(url),
+    period: '2026-10',
+    tenant: 'acme',
+    settings: { kmsKeyId: KMS_KEY, ...settings },
+  });
 
 beforeAll(async () => {
   fake = await startFakeAws({
@@ -151,14 +162,7 @@ describe('publishPacket', () => {
   it('is idempotent: a second publish of the same bytes finds every object already there (HeadObject checksum) and overwrites nothing', async () => {
     fake.recorder.reset();
     const before = { ...bucket('evidence-archive').uploads! };
-    const again = await publishPacket({
-      s3: client(),
-      packetDir: dir,
-      target: parsePublishUrl('s3://evidence-archive/packets/'),
-      period: '2026-10',
-      tenant: 'acme',
-      settings: { kmsKeyId: KMS_KEY },
-    });
+    const again = await publishTo(dir, 's3://evidence-archive/packets/');
     expect(again.failure).toBeUndefined();
     expect(again.state).toBe('published');
     expect(again.failure).toBeUndefined();
@@ -181,14 +185,7 @@ describe('publishPacket', () => {
     await cp(dir, other, { recursive: true });
     await writeFile(path.join(other, 'packet.json'), '{"changed":true}\n');
     fake.recorder.reset();
-    const refused = await publishPacket({
-      s3: client(),
-      packetDir: other,
-      target: parsePublishUrl('s3://evidence-archive/packets/'),
-      period: '2026-10',
-      tenant: 'acme',
-      settings: { kmsKeyId: KMS_KEY },
-    });
+    const refused = await publishTo(other, 's3://evidence-archive/packets/');
     expect(refused.state).toBe('refused_existing');
     expect(refused.failure).toMatchObject({
       path: 'packet.json',
@@ -214,14 +211,7 @@ describe('publishPacket', () => {
     bucket('plain-archive').objects = {
       'y/2026-10/acme/acme-2026-10.pdf': Buffer.from(PACKET_FILES['acme-2026-10.pdf']!),
     };
-    const refused = await publishPacket({
-      s3: client(),
-      packetDir: dir,
-      target: parsePublishUrl('s3://plain-archive/y/'),
-      period: '2026-10',
-      tenant: 'acme',
-      settings: { kmsKeyId: KMS_KEY },
-    });
+    const refused = await publishTo(dir, 's3://plain-archive/y/');
     expect(refused.state).toBe('refused_existing');
     expect(refused.failure!.message).toBe(
       's3://plain-archive/y/2026-10/acme/acme-2026-10.pdf already exists without a SHA-256 checksum, so it cannot be shown to hold the same bytes',
@@ -252,21 +242,16 @@ describe('publishPacket', () => {
     const handle = await open(path.join(big, 'exports', 'unencrypted-objects.csv'), 'r+');
     await handle.truncate(2 ** 31 + 1);
     await handle.close();
-    const failed = await publishPacket({
-      s3: client(),
-      packetDir: big,
-      target: parsePublishUrl('s3://evidence-archive/big/'),
-      period: '2026-10',
-      tenant: 'acme',
-      settings: { kmsKeyId: KMS_KEY },
+    const failed = await publishTo(big, 's3://evidence-archive/big/');
+    expect(failed).toMatchObject({
+      state: 'failed',
+      failure: {
+        path: 'exports/unencrypted-objects.csv',
+        key: 'big/2026-10/acme/exports/unencrypted-objects.csv',
+        code: 'ERR_FS_FILE_TOO_LARGE',
+        message: expect.stringMatching(/^exports\/unencrypted-objects\.csv could not be read to upload: /) as string,
+      },
     });
-    expect(failed.state).toBe('failed');
-    expect(failed.failure).toMatchObject({
-      path: 'exports/unencrypted-objects.csv',
-      key: 'big/2026-10/acme/exports/unencrypted-objects.csv',
-      code: 'ERR_FS_FILE_TOO_LARGE',
-    });
-    expect(failed.failure?.message).toMatch(/^exports\/unencrypted-objects\.csv could not be read to upload: /);
     const stored = Object.keys(bucket('evidence-archive').objects ?? {}).filter((k) => k.startsWith('big/'));
     expect(stored).not.toContain('big/2026-10/acme/manifest.json');
     expect(stored).not.toContain('big/2026-10/acme/exports/unencrypted-objects.csv');
@@ -274,14 +259,7 @@ describe('publishPacket', () => {
   });
 
   it('Object Lock retention on a bucket without Object Lock fails the publish, nothing is stored', async () => {
-    const bad = await publishPacket({
-      s3: client(),
-      packetDir: dir,
-      target: parsePublishUrl('s3://plain-archive/x/'),
-      period: '2026-10',
-      tenant: 'acme',
-      settings: { kmsKeyId: KMS_KEY, objectLock: { mode: 'GOVERNANCE', days: 1 } },
-    });
+    const bad = await publishTo(dir, 's3://plain-archive/x/', { objectLock: { mode: 'GOVERNANCE', days: 1 } });
     expect(bad.state).toBe('failed');
     expect(bad.failure).toMatchObject({ code: 'InvalidRequest', httpStatus: 400 });
     expect(bucket('plain-archive').objects ?? {}).toEqual({});
