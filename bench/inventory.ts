@@ -123,7 +123,8 @@ export interface InventoryBenchResult {
 const BUCKET = 'bench-source-bucket';
 /** Share of the rows that are NOT-SSE in the main report, and in the mostly-unencrypted one. */
 const NOT_SSE_SHARE = 0.015;
-const MOSTLY_UNENCRYPTED = { rows: 1_000_000, files: 2, notSseShare: 0.7 };
+/** The mostly-unencrypted report: a fifth of the main report's rows (1 M at full scale), in 2 files. */
+const MOSTLY_UNENCRYPTED = { shareOfRows: 0.2, files: 2, notSseShare: 0.7 };
 const CONFIG = 'daily-encryption';
 /** The first report after October's end (UTC): the one that describes October. */
 const REPORT = '2026-11-01T00-00Z';
@@ -164,19 +165,8 @@ export async function benchInventory(
     (await Promise.all(list.map((f) => stat(f)))).reduce((n, s) => n + s.size, 0);
   const compressedBytes = await sizeOf(dataFiles);
   const runSetup = await ensureRunSetup(workDir, treeRoot);
-  const unencryptedFiles = opts.parquetOnly
-    ? []
-    : await ensureReport(
-        path.join(workDir, 'tree-mostly-unencrypted'),
-        MOSTLY_UNENCRYPTED.rows,
-        MOSTLY_UNENCRYPTED.files,
-        MOSTLY_UNENCRYPTED.notSseShare,
-      );
-  const unencryptedSetup = await ensureRunSetup(
-    workDir,
-    path.join(workDir, 'tree-mostly-unencrypted'),
-    'run-mostly-unencrypted',
-  );
+  const unencryptedRows = Math.max(1_000, Math.round(rows * MOSTLY_UNENCRYPTED.shareOfRows));
+  const mostly = opts.parquetOnly ? undefined : await ensureMostlyUnencrypted(workDir, unencryptedRows);
   const before = os.loadavg().map((n) => round(n));
 
   const peakBy: Record<string, number> = {};
@@ -220,9 +210,9 @@ export async function benchInventory(
       runs.push(r);
       return r.seconds;
     },
-    gzipMostlyUnencrypted: () => timeGzip(unencryptedFiles),
+    gzipMostlyUnencrypted: () => timeGzip(mostly!.files),
     wholeRunMostlyUnencrypted: async () => {
-      const r = await runCliOnce(unencryptedSetup);
+      const r = await runCliOnce(mostly!.setup);
       unencryptedRuns.push(r);
       return r.seconds;
     },
@@ -264,7 +254,7 @@ export async function benchInventory(
         peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
       },
       mostlyUnencryptedRun: {
-        rows: MOSTLY_UNENCRYPTED.rows,
+        rows: unencryptedRows,
         notSseShare: MOSTLY_UNENCRYPTED.notSseShare,
         ...unencrypted,
         ratioToGzip: round(unencrypted.gzip.seconds / unencrypted.run.seconds),
@@ -383,6 +373,13 @@ async function timeDuckdb(files: string[], outCsv: string): Promise<number> {
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0) throw new Error(`duckdb-read exited with ${code}`);
   return (JSON.parse(out) as { seconds: number }).seconds;
+}
+
+/** The mostly-unencrypted report and a run set up on it. */
+async function ensureMostlyUnencrypted(workDir: string, rows: number): Promise<{ files: string[]; setup: RunSetup }> {
+  const tree = path.join(workDir, 'tree-mostly-unencrypted');
+  const files = await ensureReport(tree, rows, MOSTLY_UNENCRYPTED.files, MOSTLY_UNENCRYPTED.notSseShare);
+  return { files, setup: await ensureRunSetup(workDir, tree, 'run-mostly-unencrypted') };
 }
 
 /** Writes the report unless an identical one (same rows, files and share unencrypted) is already there. */
