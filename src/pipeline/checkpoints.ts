@@ -325,10 +325,10 @@ async function packLargeFile(
   const hash = createHash('sha256');
   let size = 0;
   const file = await open(path.join(staging, ...hashed.path.split('/')), 'r');
+  // One piece, read into again only once the pack has taken what was read into it before.
+  const piece = Buffer.allocUnsafe(PIECE_BYTES);
   try {
     for (;;) {
-      // A fresh piece each time: writev may still hold the last one when the next read would fill it.
-      const piece = Buffer.allocUnsafe(PIECE_BYTES);
       const { bytesRead } = await file.read(piece, 0, PIECE_BYTES, null);
       if (bytesRead === 0) break;
       const bytes = piece.subarray(0, bytesRead);
@@ -343,9 +343,16 @@ async function packLargeFile(
   return sha === hashed.sha256 && size === hashed.size ? hashed : { path: hashed.path, sha256: sha, size };
 }
 
+/** `size` bytes of the pack from `position`, or undefined when the pack ends before them. */
+async function readPack(pack: FileHandle, position: number, size: number): Promise<Buffer | undefined> {
+  const bytes = Buffer.alloc(size);
+  const { bytesRead } = await pack.read(bytes, 0, size, position);
+  return bytesRead === size ? bytes : undefined;
+}
+
 /**
- * Calls `fn` with each piece of the `size` bytes at `position` of the pack, in order; false when the
- * pack ends before them.
+ * Calls `fn` with each piece of the `size` bytes at `position` of the pack, in order, waiting for it
+ * before the next (the piece is read into again); false when the pack ends before them.
  */
 async function eachPieceOfPack(
   pack: FileHandle,
@@ -353,12 +360,13 @@ async function eachPieceOfPack(
   size: number,
   fn: (piece: Buffer) => unknown,
 ): Promise<boolean> {
+  const buffer = Buffer.alloc(Math.min(PIECE_BYTES, size));
   for (let done = 0; done < size;) {
-    const piece = Buffer.alloc(Math.min(PIECE_BYTES, size - done));
-    const { bytesRead } = await pack.read(piece, 0, piece.length, position + done);
-    if (bytesRead !== piece.length) return false;
-    await fn(piece);
-    done += piece.length;
+    const length = Math.min(buffer.length, size - done);
+    const { bytesRead } = await pack.read(buffer, 0, length, position + done);
+    if (bytesRead !== length) return false;
+    await fn(buffer.subarray(0, length));
+    done += length;
   }
   return true;
 }
@@ -379,9 +387,8 @@ async function checkPack(
       continue;
     }
     const size = segment.batch.reduce((n, f) => n + f.size, 0);
-    const chunk = Buffer.alloc(size);
-    const { bytesRead } = await pack.read(chunk, 0, size, position);
-    if (bytesRead !== size) return 'the pack ends early';
+    const chunk = await readPack(pack, position, size);
+    if (!chunk) return 'the pack ends early';
     let offset = 0;
     for (const f of segment.batch)
       if (sha256(chunk.subarray(offset, (offset += f.size))) !== f.sha256)
@@ -428,9 +435,8 @@ async function copyPack(
       continue;
     }
     const size = segment.batch.reduce((n, f) => n + f.size, 0);
-    const chunk = Buffer.alloc(size);
-    const { bytesRead } = await pack.read(chunk, 0, size, position);
-    if (bytesRead !== size) throw new Error('the pack ended while it was copied');
+    const chunk = await readPack(pack, position, size);
+    if (!chunk) throw new Error('the pack ended while it was copied');
     let offset = 0;
     await Promise.all(
       segment.batch.map(async (f) => {
