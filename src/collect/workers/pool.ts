@@ -70,7 +70,11 @@ interface ScanPoolSettings {
  * inflated chunk (512 KiB, see data-file.ts) is memory outside the heap, let go only when the small
  * object holding it is collected, so the smaller the young generation the fewer dead chunks pile up:
  * 2 MB holds two workers with two files each at the peak RSS one file each had with 8 MB (184 vs
- * 187 MB; 222 MB with two files each and 8 MB; measured with 256 KiB chunks).
+ * 187 MB; 222 MB with two files each and 8 MB; measured with 256 KiB chunks). Most dead chunks wait
+ * for a full collection, which the scan's own garbage brings on: a scan that made less of it (fewer
+ * calls to the CSV writer for unencrypted rows) let each worker's chunks pile up to 64-77 MB instead
+ * of ~40, two workers' peak 189-198 -> 241-270 MB; a full gc() every 8 chunks held them at 16 MB.
+ * Less garbage in the scan needs gunzip output that is not a new buffer per chunk.
  *
  * Parquet data files are read a row group at a time, whole: a second file per worker raised two
  * workers' peak from ~230 to 282 MB and gained nothing (2.41 vs 2.45 s). Log files: CloudTrail's
