@@ -2,17 +2,7 @@
  * `verify` binds every file of a packet: tampering a dishonest operator could do while keeping the
  * manifest's hashes consistent (recomputed after the edit) must still fail, each with its own message.
  */
-import {
-  cpSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  truncateSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyFolder, verifyMessages, verifyProblem, type VerifyReport } from '../../src/pipeline/verify-folder.js';
@@ -543,9 +533,7 @@ describe('verify reads each file once, and only inside the folder', () => {
   it('manifest.json past the limit for a file read whole: not read, the packet does not verify', async () => {
     const dir = copyOfNorthwind();
     // 257 MiB of zeros, sparse: nothing of it is on disk, and verify must not read it into memory.
-    const size = 257 * 1024 * 1024;
-    truncateSync(path.join(dir, 'manifest.json'), size);
-    expect(statSync(path.join(dir, 'manifest.json')).size).toBe(269_484_032);
+    truncateSync(path.join(dir, 'manifest.json'), 257 * 1024 * 1024);
     const r = await verifyFolder(dir, { rerender: false });
     expect(r.ok).toBe(false);
     expect(r.manifestSha256).toBeUndefined();
