@@ -3,7 +3,7 @@
  * analysis that made the packet, and handed to the renderers (which never read evidence themselves).
  */
 import type { KmsCallTally, KmsManagementRecord, PrincipalKind } from '../evidence/log-scans.js';
-import type { UnencryptedRow } from '../evidence/unencrypted-csv.js';
+import type { UnencryptedRecords } from '../evidence/unencrypted-list.js';
 import type { DenialReason } from './log-sections.js';
 
 export type { KmsManagementRecord };
@@ -48,7 +48,7 @@ export interface LogExportRows {
 export interface ExportRows extends LogExportRows {
   /**
    * One bucket's unencrypted objects, from the list the packet names (`coverage.unencryptedExport.file`);
-   * streamed in batches, lists can be long.
+   * streamed in runs of records, lists can be long.
    */
-  unencryptedObjects(file: string): AsyncIterable<readonly UnencryptedRow[]>;
+  unencryptedObjects(file: string): AsyncIterable<UnencryptedRecords>;
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { readUnencryptedCsvBatches } from '../evidence/unencrypted-csv.js';
+import { readUnencryptedCsvRecords } from '../evidence/unencrypted-list.js';
 import type { ExportRows, LogExportRows } from '../model/export-rows.js';
 import type { Packet } from '../model/packet.js';
 import { xlsxRenderer } from '../render/xlsx-renderer.js';
@@ -24,7 +24,7 @@ import { wordingFromTemplates, type Wording, type WordingTemplate } from '../wor
 
 /** The rows the renderers need beside the packet, the unencrypted lists read from `packetDir`. */
 export function exportRows(packetDir: string, rows: LogExportRows): ExportRows {
-  return { ...rows, unencryptedObjects: (file) => readUnencryptedCsvBatches(path.join(packetDir, ...file.split('/'))) };
+  return { ...rows, unencryptedObjects: (file) => readUnencryptedCsvRecords(path.join(packetDir, ...file.split('/'))) };
 }
 
 /** Beyond these the packet renders its workbook in-process (see above). */

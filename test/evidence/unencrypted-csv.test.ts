@@ -3,13 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
-import {
-  csvRecords,
-  readUnencryptedCsv,
-  readUnencryptedCsvBatches,
-  unencryptedCsvLine,
-  type UnencryptedRow,
-} from '../../src/evidence/unencrypted-csv.js';
+import { csvRecords } from '../../src/format/csv-records.js';
+import { unencryptedCsvLine, type UnencryptedRow } from '../../src/evidence/unencrypted-csv.js';
+import { readUnencryptedCsv, readUnencryptedCsvBatches } from '../../src/evidence/unencrypted-list.js';
 import { UNENCRYPTED_CSV_HEADER } from '../../src/format/unencrypted-columns.js';
 
 let dir: string;
@@ -71,11 +67,11 @@ describe('unencrypted objects CSV', () => {
     }));
     const file = path.join(dir, 'many.csv');
     await writeFile(file, `${UNENCRYPTED_CSV_HEADER.join(',')}\r\n${rows.map(unencryptedCsvLine).join('')}`);
-    const batches: UnencryptedRow[][] = [];
+    const batches: (readonly UnencryptedRow[])[] = [];
     for await (const b of readUnencryptedCsvBatches(file)) batches.push(b);
     expect(batches.flat()).toEqual(rows);
     expect(batches.every((b) => b.length > 0)).toBe(true);
-    // ~1 MB of text read in 64 KiB pieces: a batch per piece, not per row.
+    // ~1 MB of text: batches of hundreds of rows, not one per row.
     expect(batches.length).toBeLessThan(40);
     expect(await readAll(file)).toEqual(rows);
   });

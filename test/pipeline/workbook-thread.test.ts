@@ -184,7 +184,7 @@ describe('the workbook on a thread of its own', () => {
     writeFileSync(evidenceFile, readFileSync(path.join(folder, ...bucket.coverage.unencryptedExport.file.split('/'))));
     const only = { ...wrong, buckets: [wrongBucket] };
     // The main thread's renderers are given no rows (its CSV export then succeeds): the thread reads the list itself.
-    const noRows = async function* (): AsyncGenerator<never[]> {};
+    const noRows = async function* (): AsyncGenerator<never> {};
     await expect(
       bundledAnalyzeFolder.renderFolder(copy, only, sha256(packetText), RENDER, {
         ...logRows,

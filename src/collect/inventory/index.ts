@@ -1,2 +1,2 @@
 export { collectInventory } from './collect-inventory.js';
-export { readUnencryptedCsv } from '../../evidence/unencrypted-csv.js';
+export { readUnencryptedCsv } from '../../evidence/unencrypted-list.js';

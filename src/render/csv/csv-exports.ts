@@ -31,6 +31,11 @@ class CsvFile {
     this.pending += csvLines(rows);
     if (this.pending.length >= WRITE_AT) await this.flush();
   }
+  /** Records already written as `rows` would write them. */
+  async bytes(data: Buffer): Promise<void> {
+    await this.flush();
+    if (!this.out.write(data)) await once(this.out, 'drain');
+  }
   private async flush(): Promise<void> {
     const data = this.pending;
     this.pending = '';
@@ -59,19 +64,25 @@ export const csvRenderer: Renderer = {
     await unencrypted.row([...UNENCRYPTED_CSV_HEADER]);
     for (const b of packet.buckets) {
       if (b.coverage.state !== 'measured' || b.coverage.unencryptedExport.rows === 0) continue;
-      for await (const batch of ctx.exports.unencryptedObjects(b.coverage.unencryptedExport.file)) {
-        await unencrypted.rows(
-          batch.map((r) => [
-            r.bucket,
-            r.key,
-            r.versionId ?? '',
-            r.isLatest === undefined ? '' : String(r.isLatest),
-            r.size,
-            r.lastModified ?? '',
-            r.storageClass ?? '',
-            r.encryptionStatus,
-          ]),
-        );
+      for await (const records of ctx.exports.unencryptedObjects(b.coverage.unencryptedExport.file)) {
+        for (const segment of records.exportSegments()) {
+          if (Buffer.isBuffer(segment)) {
+            await unencrypted.bytes(segment);
+            continue;
+          }
+          await unencrypted.rows(
+            segment.map((r) => [
+              r.bucket,
+              r.key,
+              r.versionId ?? '',
+              r.isLatest === undefined ? '' : String(r.isLatest),
+              r.size,
+              r.lastModified ?? '',
+              r.storageClass ?? '',
+              r.encryptionStatus,
+            ]),
+          );
+        }
       }
     }
     await unencrypted.close();

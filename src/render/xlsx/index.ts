@@ -19,18 +19,18 @@ import { addDirectoryBucketsSheet } from './sheets/directory-buckets.js';
 import { addSectionsSheet } from './sheets/sections.js';
 import { addSummarySheet } from './sheets/summary.js';
 import { addTrendSheet } from './sheets/trend.js';
-import { addUnencryptedSheet, type UnencryptedRow } from './sheets/unencrypted.js';
+import { addUnencryptedSheet, type UnencryptedBatch } from './sheets/unencrypted.js';
 import { provisionalBanner } from './provisional.js';
 import { bookBytes, openBook, writeBookFile } from './book.js';
 import { LOG_EXPORTS, type LogExportPaths } from '../csv/log-exports.js';
 
-export type { UnencryptedRow } from './sheets/unencrypted.js';
+export type { UnencryptedBatch, UnencryptedRow } from './sheets/unencrypted.js';
 const DEFAULT_UNENCRYPTED_CAP = 10_000;
 
 export interface RenderXlsxOptions {
   wording: Wording;
   /** The full unencrypted-object list, streamed in batches; without it the packet's samples are shown. */
-  unencryptedObjects?: AsyncIterable<readonly UnencryptedRow[]>;
+  unencryptedObjects?: AsyncIterable<UnencryptedBatch>;
   /** Most rows on the Unencrypted objects sheet; default 10,000. */
   unencryptedCap?: number;
   /** Relative path of the full CSV, e.g. exports/unencrypted-objects.csv. */

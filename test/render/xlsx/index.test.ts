@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Packet } from '../../../src/model/packet.js';
 import { loadWording } from '../../../src/wording/wording.js';
-import { renderXlsx, type UnencryptedRow } from '../../../src/render/xlsx/index.js';
+import { renderXlsx, type UnencryptedBatch, type UnencryptedRow } from '../../../src/render/xlsx/index.js';
 import { cellAt, readWorkbook, sheetNamed, type SheetDump, type WorkbookDump } from '../../support/xlsx-reader.js';
 import { samplePacket } from '../../support/sample-packet.js';
 
@@ -83,7 +83,11 @@ function exporting<P extends Packet>(p: P, n: number): P {
 }
 
 /** n rows in batches of two: the cap falls inside a batch as well as between them. */
-async function* rowsOf(n: number): AsyncGenerator<UnencryptedRow[]> {
+async function* rowsOf(n: number): AsyncGenerator<UnencryptedBatch> {
+  for await (const rows of rowLists(n)) yield { count: rows.length, rows: () => rows };
+}
+
+async function* rowLists(n: number): AsyncGenerator<UnencryptedRow[]> {
   let batch: UnencryptedRow[] = [];
   for (let i = 0; i < n; i += 1) {
     if (batch.length === 2) {
@@ -466,6 +470,24 @@ describe('renderXlsx: unencrypted object stream and cap', () => {
     );
     expect(sheet.rowCount).toBe(10_002);
     expect(sheet.getCell('B10002').value).toBe('logs/9999.gz');
+  });
+
+  it('past the cap only counts: the rows of later batches are never made', async () => {
+    async function* batches(): AsyncGenerator<UnencryptedBatch> {
+      for await (const b of rowsOf(3)) yield b;
+      yield { count: 1_000_000, rows: () => expect.unreachable('rows made past the cap') };
+    }
+    const bytes = await renderXlsx(exporting(samplePacket(), 1_000_003), {
+      wording,
+      unencryptedCsv: CSV,
+      unencryptedObjects: batches(),
+      unencryptedCap: 2,
+    });
+    const sheet = (await loadExcelJs(bytes)).getWorksheet('Unencrypted objects')!;
+    expect(sheet.getCell('A1').value).toBe(
+      'Showing 2 of 1,000,003 unencrypted objects (1 of 2 buckets measured) — full list: exports/unencrypted-objects.csv',
+    );
+    expect(sheet.rowCount).toBe(4);
   });
 });
 

@@ -16,9 +16,15 @@ export interface UnencryptedRow {
   encryption_status: string;
 }
 
+/** Consecutive rows of the full list: each batch is counted, and its rows made only while the sheet still shows rows. */
+export interface UnencryptedBatch {
+  readonly count: number;
+  rows(): readonly UnencryptedRow[];
+}
+
 export interface UnencryptedSource {
   /** The full list, streamed in batches; when absent, the packet's largest-unencrypted samples are shown. */
-  rows?: AsyncIterable<readonly UnencryptedRow[]>;
+  rows?: AsyncIterable<UnencryptedBatch>;
   cap: number;
   /** Relative path of the full CSV, named in the note. */
   csv: string;
@@ -97,9 +103,12 @@ export async function addUnencryptedSheet(book: Book, w: Wording, p: Packet, sou
   const { sheet, table } = await openNotedTable(book, w.t('xlsx.sheets.unencrypted'), columns, note);
   let seen = 0;
   // Past the cap the rows are only counted.
-  for await (const batch of source.rows ?? [samples]) {
-    for (let i = 0; i < batch.length && seen + i < source.cap; i++) await table.add(batch[i]!);
-    seen += batch.length;
+  for await (const batch of source.rows ?? [{ count: samples.length, rows: () => samples }]) {
+    if (seen < source.cap) {
+      const rows = batch.rows();
+      for (let i = 0; i < rows.length && seen + i < source.cap; i++) await table.add(rows[i]!);
+    }
+    seen += batch.count;
   }
   if (source.rows && seen !== exported)
     throw new Error(`unencrypted objects: the export rows give ${seen} objects, packet.json says ${exported}`);

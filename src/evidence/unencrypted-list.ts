@@ -1,0 +1,348 @@
+import { isUtf8 } from 'node:buffer';
+import { createReadStream } from 'node:fs';
+import { CsvRecordParser, csvRecordEnd } from '../format/csv-records.js';
+import { UNENCRYPTED_CSV_HEADER } from '../format/unencrypted-columns.js';
+import type { UnencryptedRow } from './unencrypted-csv.js';
+
+/**
+ * Reading back an unencrypted-object list the inventory collector wrote (unencrypted-csv.ts), for
+ * the CSV export and the workbook. Lists run to millions of records, nearly all of them plain text:
+ * such records are found at the byte level and parsed only when asked, and the export copies those
+ * it would write unchanged as they are. Every record reads as the general CSV reader (CsvRecordParser)
+ * reads it.
+ */
+
+/** Streams the rows of a list back, header checked. */
+export async function* readUnencryptedCsv(path: string): AsyncGenerator<UnencryptedRow> {
+  for await (const batch of readUnencryptedCsvBatches(path)) yield* batch;
+}
+
+const BATCH_ROWS = 1024;
+
+/** The same rows in batches of about a thousand: a long list is handed on without a promise per row. */
+export async function* readUnencryptedCsvBatches(path: string): AsyncGenerator<readonly UnencryptedRow[]> {
+  let rows: UnencryptedRow[] = [];
+  for await (const records of readUnencryptedCsvRecords(path)) {
+    if (rows.length === 0 && records.count >= BATCH_ROWS) {
+      yield records.rows();
+      continue;
+    }
+    for (const row of records.rows()) rows.push(row);
+    if (rows.length >= BATCH_ROWS) {
+      yield rows;
+      rows = [];
+    }
+  }
+  if (rows.length > 0) yield rows;
+}
+
+/** Records the export copies as they are, or rows it writes again. */
+type ExportSegment = Buffer | readonly UnencryptedRow[];
+
+/**
+ * Consecutive records of a list. They are counted as they are read; their rows are made when asked
+ * for (past the workbook's cap they are only counted), and a record that does not hold as many
+ * fields as the header is an error then.
+ */
+export interface UnencryptedRecords {
+  readonly count: number;
+  rows(): readonly UnencryptedRow[];
+  /**
+   * The records as the CSV export writes them: runs of records it would write exactly as they are
+   * here (see `exportsAsIs`), as bytes, and the rows of the others, which it writes again.
+   */
+  exportSegments(): ExportSegment[];
+}
+
+/** How much of a list is read at a time. */
+const READ_BYTES = 256 * 1024;
+/**
+ * A record is a bucket name, a key (at most 1,024 bytes), a version id and short fields: one that has
+ * not ended after this many bytes is not one the collector wrote (a quote left open).
+ */
+const MAX_RECORD_BYTES = 1024 * 1024;
+
+/** A list as runs of records, in order (see UnencryptedRecords). */
+export async function* readUnencryptedCsvRecords(path: string): AsyncGenerator<UnencryptedRecords> {
+  const list = new ListScan(path);
+  let carry: Buffer | undefined;
+  for await (const chunk of createReadStream(path, { highWaterMark: READ_BYTES }) as AsyncIterable<Buffer>) {
+    const bytes = carry === undefined ? chunk : Buffer.concat([carry, chunk]);
+    const taken = list.scan(bytes);
+    yield* list.take();
+    carry = taken < bytes.length ? bytes.subarray(taken) : undefined;
+    if (carry !== undefined && carry.length > MAX_RECORD_BYTES) {
+      throw new Error(`${path}: record ${list.records + 1} runs past ${MAX_RECORD_BYTES} bytes without ending`);
+    }
+  }
+  list.finish(carry);
+  yield* list.take();
+}
+
+/** Takes a list's bytes apart into runs of records. */
+class ListScan {
+  /** Records seen so far, the header included: the number of the last one. */
+  records = 0;
+  private runs: UnencryptedRecords[] = [];
+
+  constructor(private readonly path: string) {}
+
+  /** Takes the complete records of `bytes`; returns where the first incomplete one starts. */
+  scan(bytes: Buffer): number {
+    let pos = 0;
+    let plain = -1; // start of the run of records without a quote
+    let quoted = -1; // start of the run of records with one
+    let quote = bytes.indexOf(QUOTE);
+    while (pos < bytes.length) {
+      if (quote !== -1 && quote < pos) quote = bytes.indexOf(QUOTE, pos);
+      const lf = bytes.indexOf(LF, pos);
+      if (lf === -1 && quote === -1) break;
+      if (lf !== -1 && (quote === -1 || quote > lf) && this.records > 0) {
+        if (quoted !== -1) this.runs.push(new QuotedRun(bytes.subarray(quoted, pos), this.records, this.path));
+        quoted = -1;
+        if (plain === -1) plain = pos;
+        this.records++;
+        pos = lf + 1;
+        continue;
+      }
+      const end = csvRecordEnd(bytes, pos);
+      if (end === -1) break;
+      if (plain !== -1) this.runs.push(new PlainRun(bytes.subarray(plain, pos), this.records, this.path));
+      plain = -1;
+      if (this.records === 0) {
+        this.header(bytes.subarray(pos, end));
+      } else if (quoted === -1) {
+        quoted = pos;
+      }
+      this.records++;
+      pos = end;
+    }
+    if (plain !== -1) this.runs.push(new PlainRun(bytes.subarray(plain, pos), this.records, this.path));
+    if (quoted !== -1) this.runs.push(new QuotedRun(bytes.subarray(quoted, pos), this.records, this.path));
+    return pos;
+  }
+
+  /** The bytes after the last line end, which the general reader takes as a last record. */
+  finish(rest: Buffer | undefined): void {
+    const parser = new CsvRecordParser();
+    const tail = [...(rest === undefined ? [] : parser.push(rest.toString('utf8'))), ...parser.end()];
+    if (tail.length > 0 && this.records === 0) {
+      this.checkHeader(tail[0]!);
+      this.records++;
+      tail.shift();
+    }
+    if (this.records === 0) throw new Error(`${this.path}: empty file, no header`);
+    if (tail.length > 0) {
+      this.records++;
+      const row = unencryptedRow(tail[0]!, this.path, this.records);
+      this.runs.push({ count: 1, rows: () => [row], exportSegments: () => [[row]] });
+    }
+  }
+
+  take(): UnencryptedRecords[] {
+    const runs = this.runs;
+    this.runs = [];
+    return runs;
+  }
+
+  private header(bytes: Buffer): void {
+    const records = new CsvRecordParser().push(bytes.toString('utf8'));
+    this.checkHeader(records[0]!);
+  }
+
+  private checkHeader(record: string[]): void {
+    if (record.join(',') !== UNENCRYPTED_CSV_HEADER.join(',')) {
+      throw new Error(`${this.path}: header is not ${UNENCRYPTED_CSV_HEADER.join(',')}`);
+    }
+  }
+}
+
+/** Records without a quote, each ending with a line feed; `last` is the number of the last one. */
+class PlainRun implements UnencryptedRecords {
+  readonly count: number;
+  private made: UnencryptedRow[] | undefined;
+
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly last: number,
+    private readonly path: string,
+  ) {
+    this.count = countLineFeeds(bytes);
+  }
+
+  rows(): readonly UnencryptedRow[] {
+    this.made ??= this.rowsOf(this.bytes, this.last - this.count + 1);
+    return this.made;
+  }
+
+  exportSegments(): ExportSegment[] {
+    const { bytes } = this;
+    const segments: ExportSegment[] = [];
+    let line = this.last - this.count; // the number of the record before `pos`
+    let asIs = -1; // where the records written as they are start, and the first one's number
+    let asIsLine = 0;
+    let other = -1; // the same for the records written again
+    let otherLine = 0;
+    for (let pos = 0; pos < bytes.length;) {
+      const lf = bytes.indexOf(LF, pos);
+      line++;
+      if (exportsAsIs(bytes, pos, lf)) {
+        if (other !== -1) segments.push(this.rowsOf(bytes.subarray(other, pos), otherLine));
+        other = -1;
+        if (asIs === -1) [asIs, asIsLine] = [pos, line];
+      } else {
+        if (asIs !== -1) segments.push(this.asIs(bytes.subarray(asIs, pos), asIsLine));
+        asIs = -1;
+        if (other === -1) [other, otherLine] = [pos, line];
+      }
+      pos = lf + 1;
+    }
+    if (asIs !== -1) segments.push(this.asIs(bytes.subarray(asIs), asIsLine));
+    if (other !== -1) segments.push(this.rowsOf(bytes.subarray(other), otherLine));
+    return segments;
+  }
+
+  /** Records the export writes as they are, once checked to be UTF-8: a decoder would replace a byte that is not. */
+  private asIs(bytes: Buffer, first: number): ExportSegment {
+    return isUtf8(bytes) ? bytes : this.rowsOf(bytes, first);
+  }
+
+  /** Without quotes, the general reader drops every CR and splits at commas and line feeds. */
+  private rowsOf(bytes: Buffer, first: number): UnencryptedRow[] {
+    const lines = bytes.toString('utf8').split('\n');
+    const rows: UnencryptedRow[] = [];
+    for (let i = 0; i < lines.length - 1; i++) {
+      const line = lines[i]!;
+      rows.push(
+        unencryptedRow((line.includes('\r') ? line.replaceAll('\r', '') : line).split(','), this.path, first + i),
+      );
+    }
+    return rows;
+  }
+}
+
+/** Complete records, some holding quoted fields; `last` is the number of the last one. */
+class QuotedRun implements UnencryptedRecords {
+  readonly count: number;
+  private made: UnencryptedRow[] | undefined;
+
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly last: number,
+    private readonly path: string,
+  ) {
+    let count = 0;
+    for (let pos = 0; pos < bytes.length; pos = csvRecordEnd(bytes, pos)) count++;
+    this.count = count;
+  }
+
+  rows(): readonly UnencryptedRow[] {
+    if (this.made === undefined) {
+      const records = new CsvRecordParser().push(this.bytes.toString('utf8'));
+      let line = this.last - records.length;
+      this.made = records.map((record) => unencryptedRow(record, this.path, ++line));
+    }
+    return this.made;
+  }
+
+  exportSegments(): ExportSegment[] {
+    return [this.rows()];
+  }
+}
+
+function countLineFeeds(bytes: Buffer): number {
+  let n = 0;
+  for (let i = bytes.indexOf(LF); i !== -1; i = bytes.indexOf(LF, i + 1)) n++;
+  return n;
+}
+
+const FIELDS = UNENCRYPTED_CSV_HEADER.length;
+const IS_LATEST = UNENCRYPTED_CSV_HEADER.indexOf('is_latest');
+const SIZE = UNENCRYPTED_CSV_HEADER.indexOf('size');
+
+/**
+ * Whether the export writes the record at `start` of `bytes` (its line feed at `lf`, no quote in it)
+ * exactly as it is here: so when reading it and writing it again changes nothing. It ends with CRLF
+ * and holds no other CR (the reader drops a CR); it has the header's fields; no field starts as a
+ * formula would (the export puts a quote before it); is_latest is empty, true or false, and size a
+ * whole number as a number is written (both are read as values, not text). Without quotes, no field
+ * holds a comma, a quote or a line break, so none is quoted when written.
+ */
+function exportsAsIs(bytes: Buffer, start: number, lf: number): boolean {
+  const stop = lf - 1;
+  if (stop < start || bytes[stop] !== CR) return false;
+  let field = 0;
+  let fieldStart = start;
+  for (let i = start; i < stop; i++) {
+    const c = bytes[i];
+    if (c === COMMA) {
+      if (!fieldAsIs(bytes, field, fieldStart, i)) return false;
+      field++;
+      fieldStart = i + 1;
+    } else if (c === CR) {
+      return false;
+    }
+  }
+  return field === FIELDS - 1 && fieldAsIs(bytes, field, fieldStart, stop);
+}
+
+function fieldAsIs(bytes: Buffer, field: number, start: number, end: number): boolean {
+  if (end > start && FORMULA_START_BYTE[bytes[start]!] === 1) return false;
+  if (field === IS_LATEST) return isLatestText(bytes, start, end);
+  if (field === SIZE) return isWholeNumberText(bytes, start, end);
+  return true;
+}
+
+/** = + - @ tab CR: the first characters spreadsheet-safe.ts neutralises. */
+const FORMULA_START_BYTE = new Uint8Array(256);
+for (const c of '=+-@\t\r') FORMULA_START_BYTE[c.charCodeAt(0)] = 1;
+
+/** Empty, `true` or `false`. */
+function isLatestText(bytes: Buffer, start: number, end: number): boolean {
+  const n = end - start;
+  if (n === 0) return true;
+  const word = n === 4 ? 'true' : n === 5 ? 'false' : undefined;
+  if (word === undefined) return false;
+  for (let i = 0; i < n; i++) if (bytes[start + i] !== word.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Digits with no leading zero, few enough that Number() and back gives the same text. */
+function isWholeNumberText(bytes: Buffer, start: number, end: number): boolean {
+  const n = end - start;
+  if (n === 0 || n > 15 || (n > 1 && bytes[start] === ZERO)) return false;
+  for (let i = start; i < end; i++) if (bytes[i]! < ZERO || bytes[i]! > NINE) return false;
+  return true;
+}
+
+function unencryptedRow(record: string[], path: string, line: number): UnencryptedRow {
+  if (record.length !== FIELDS) {
+    throw new Error(`${path}: record ${line} has ${record.length} fields, expected ${FIELDS}`);
+  }
+  const [bucket, key, versionId, isLatest, size, lastModified, storageClass, encryptionStatus] = record as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  // Fields set one by one in the header's order (spreading an object per optional field cost more than the parse).
+  const row: Partial<UnencryptedRow> = { bucket, key };
+  if (versionId) row.versionId = versionId;
+  if (isLatest) row.isLatest = isLatest === 'true';
+  row.size = Number(size);
+  if (lastModified) row.lastModified = lastModified;
+  if (storageClass) row.storageClass = storageClass;
+  row.encryptionStatus = encryptionStatus;
+  return row as UnencryptedRow;
+}
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const LF = 0x0a;
+const CR = 0x0d;
+const ZERO = 0x30;
+const NINE = 0x39;
