@@ -7,6 +7,8 @@ import { csvRecords } from '../../src/format/csv-records.js';
 import { unencryptedCsvLine, type UnencryptedRow } from '../../src/evidence/unencrypted-csv.js';
 import { readUnencryptedCsv, readUnencryptedCsvBatches } from '../../src/evidence/unencrypted-list.js';
 import { UNENCRYPTED_CSV_HEADER } from '../../src/format/unencrypted-columns.js';
+import { stringify } from 'csv-stringify/sync';
+import { seededRandom } from '../../src/util/seeded-random.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -27,6 +29,35 @@ describe('unencrypted objects CSV', () => {
     expect(unencryptedCsvLine({ bucket: 'b', key: '=a,b "c"\nd', size: 1, encryptionStatus: 'NOT-SSE' })).toBe(
       'b,"=a,b ""c""\nd",,,1,,,NOT-SSE\r\n',
     );
+  });
+
+  it('writes every record as csv-stringify does (CRLF, fields with a comma, quote or line break quoted), formula starts kept', () => {
+    const random = seededRandom(7);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+    const texts = ['', 'a', 'logs/2026/10/x.gz', '=1+2', '-x', 'a,b', 'say "hi"', 'two\nlines', 'cr\rhere', 'caf\u00e9', ' sp '];
+    for (let i = 0; i < 3_000; i++) {
+      const row: UnencryptedRow = {
+        bucket: pick(texts),
+        key: pick(texts),
+        ...(random() < 0.5 ? { versionId: pick(texts) } : {}),
+        ...(random() < 0.5 ? { isLatest: random() < 0.5 } : {}),
+        size: pick([0, 1, 123456789012, 2 ** 53]),
+        ...(random() < 0.5 ? { lastModified: pick(texts) } : {}),
+        ...(random() < 0.5 ? { storageClass: pick(texts) } : {}),
+        encryptionStatus: pick(texts),
+      };
+      const cells = [
+        row.bucket,
+        row.key,
+        row.versionId ?? '',
+        row.isLatest === undefined ? '' : String(row.isLatest),
+        row.size,
+        row.lastModified ?? '',
+        row.storageClass ?? '',
+        row.encryptionStatus,
+      ];
+      expect(unencryptedCsvLine(row)).toBe(stringify([cells], { record_delimiter: 'windows', quoted_match: /[\r\n]/ }));
+    }
   });
 
   it('writes a row in header order, empty where the report had no column', () => {
