@@ -176,8 +176,10 @@ function readerRoleTemplateYaml(): string {
 
 /**
  * The extra permissions `run --publish` and `--sign-with` need, for the identity that runs the tool
- * (not the tenant roles): conditional PutObject with retention under the prefix, the SSE-KMS data
- * key, and Sign / GetPublicKey on the signing key.
+ * (not the tenant roles): conditional PutObject with retention under the prefix (which covers the
+ * multipart-upload calls of a file larger than a part; aborting a failed one is its own action), the
+ * SSE-KMS data key (and Decrypt, which S3 needs to complete a multipart upload under SSE-KMS), and
+ * Sign / GetPublicKey on the signing key.
  */
 function publisherPolicy(
   args: { bucket?: string; prefix?: string; sseKmsKeyArn?: string; signingKeyArn?: string } = {},
@@ -190,7 +192,7 @@ function publisherPolicy(
       {
         Sid: 'PublishPacketsWithoutOverwrite',
         Effect: 'Allow',
-        Action: ['s3:PutObject', 's3:PutObjectRetention'],
+        Action: ['s3:PutObject', 's3:PutObjectRetention', 's3:AbortMultipartUpload'],
         Resource: `arn:aws:s3:::${bucket}/${prefix}*`,
       },
       {
@@ -203,7 +205,7 @@ function publisherPolicy(
       {
         Sid: 'EncryptPublishedObjects',
         Effect: 'Allow',
-        Action: ['kms:GenerateDataKey'],
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
         Resource: args.sseKmsKeyArn ?? 'arn:aws:kms:REPLACE-REGION:REPLACE-ACCOUNT:key/REPLACE-WITH-SSE-KMS-KEY-ID',
         Condition: {
           StringEquals: {

@@ -34,7 +34,19 @@ describe('unencrypted objects CSV', () => {
   it('writes every record as csv-stringify does (CRLF, fields with a comma, quote or line break quoted), formula starts kept', () => {
     const random = seededRandom(7);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
-    const texts = ['', 'a', 'logs/2026/10/x.gz', '=1+2', '-x', 'a,b', 'say "hi"', 'two\nlines', 'cr\rhere', 'caf\u00e9', ' sp '];
+    const texts = [
+      '',
+      'a',
+      'logs/2026/10/x.gz',
+      '=1+2',
+      '-x',
+      'a,b',
+      'say "hi"',
+      'two\nlines',
+      'cr\rhere',
+      'caf\u00e9',
+      ' sp ',
+    ];
     for (let i = 0; i < 3_000; i++) {
       const row: UnencryptedRow = {
         bucket: pick(texts),

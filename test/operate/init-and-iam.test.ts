@@ -144,15 +144,17 @@ describe('iam', () => {
     expect(JSON.stringify(statements)).not.toContain('REPLACE');
   });
 
-  it('the publishing statement allows conditional PutObject with retention, HeadObject to compare what is there, SSE-KMS data keys, Sign and GetPublicKey', async () => {
+  it('the publishing statement allows conditional PutObject with retention and multipart aborts, HeadObject to compare what is there, SSE-KMS data keys (Decrypt to complete parts), Sign and GetPublicKey', async () => {
     const pub = JSON.parse(await readFile(path.join(dir, 'iam', 'publisher-policy.json'), 'utf8')) as {
       Statement: Array<{ Action: string[] }>;
     };
     expect(pub.Statement.flatMap((s) => s.Action)).toEqual([
       's3:PutObject',
       's3:PutObjectRetention',
+      's3:AbortMultipartUpload',
       's3:GetObject',
       'kms:GenerateDataKey',
+      'kms:Decrypt',
       'kms:GetPublicKey',
       'kms:Sign',
     ]);

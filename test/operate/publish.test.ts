@@ -17,6 +17,7 @@ import {
   type PublishReceipt,
 } from '../../src/operate/publish/index.js';
 import type { PublishSettings } from '../../src/operate/publish/publish-packet.js';
+import { partBytesFor } from '../../src/operate/publish/upload-parts.js';
 import { checkFiles, readManifest } from '../../src/workspace/manifest.js';
 import { startFakeAws, type FakeAws, type FakeBucket } from '../support/fake-aws/index.js';
 import { packetFolder, PACKET_FILES } from './packet-folder.js';
@@ -38,7 +39,7 @@ const client = () =>
   );
 const sha256b64 = (text: string) => createHash('sha256').update(text).digest('base64');
 /** acme's October packet in `packetDir`, published to `url` with the operator's key (and `settings`). */
-const publishTo = (packetDir: string, url: string, settings: Partial<PublishSettings> = {}) =>
+const publishTo = (packetDir: string, url: string, settings: Partial<PublishSettings> = {}, partBytes?: number) =>
   publishPacket({
     s3: client(),
     packetDir,
@@ -46,7 +47,17 @@ const publishTo = (packetDir: string, url: string, settings: Partial<PublishSett
     period: '2026-10',
     tenant: 'acme',
     settings: { kmsKeyId: KMS_KEY, ...settings },
+    ...(partBytes !== undefined ? { partBytes } : {}),
   });
+
+/** A copy of acme's packet folder under `name`, without a receipt, its export replaced by `csv`. */
+async function packetWithExport(name: string, csv: Buffer | undefined): Promise<string> {
+  const copy = path.join(path.dirname(path.dirname(dir)), name, '2026-10', 'acme');
+  await cp(dir, copy, { recursive: true });
+  await rm(path.join(copy, RECEIPT_FILE), { force: true });
+  if (csv) await writeFile(path.join(copy, 'exports', 'unencrypted-objects.csv'), csv);
+  return copy;
+}
 
 beforeAll(async () => {
   fake = await startFakeAws({
@@ -234,15 +245,13 @@ describe('publishPacket', () => {
     expect(bucket('plain-archive').objects ?? {}).toEqual({});
   });
 
-  it('a file it cannot read (past 2 GiB) fails the publish with a receipt naming it; nothing after it is sent', async () => {
-    const big = path.join(path.dirname(path.dirname(dir)), 'too-big', '2026-10', 'acme');
-    await cp(dir, big, { recursive: true });
-    await rm(path.join(big, RECEIPT_FILE), { force: true });
-    // Sparse: 2 GiB and one byte on paper, nothing on disk.
+  it('a file it cannot read fails the publish with a receipt naming it; nothing after it is sent', async () => {
+    const big = await packetWithExport('too-big', undefined);
+    // Sparse: 2 GiB and one byte on paper, nothing on disk; with parts larger than that it is read whole, which Node refuses.
     const handle = await open(path.join(big, 'exports', 'unencrypted-objects.csv'), 'r+');
     await handle.truncate(2 ** 31 + 1);
     await handle.close();
-    const failed = await publishTo(big, 's3://evidence-archive/big/');
+    const failed = await publishTo(big, 's3://evidence-archive/big/', {}, 2 ** 32);
     expect(failed).toMatchObject({
       state: 'failed',
       failure: {
@@ -263,5 +272,172 @@ describe('publishPacket', () => {
     expect(bad.state).toBe('failed');
     expect(bad.failure).toMatchObject({ code: 'InvalidRequest', httpStatus: 400 });
     expect(bucket('plain-archive').objects ?? {}).toEqual({});
+  });
+});
+
+describe('publishPacket: a file larger than a part goes up in parts', () => {
+  const MIB = 1024 * 1024;
+  const PART = 5 * MIB;
+  // 12 MiB and 3 bytes: parts of 5, 5 and 2 MiB + 3 bytes.
+  const csv = Buffer.alloc(12 * MIB + 3);
+  for (let i = 0; i < csv.length; i++) csv[i] = (i * 31 + (i >> 12)) & 0xff;
+  const KEY = 'parts/2026-10/acme/exports/unencrypted-objects.csv';
+  /** S3's composite SHA-256, worked out here: the digest of the three parts' digests, then -3. */
+  const digest = (b: Buffer) => createHash('sha256').update(b).digest();
+  const composite = `${createHash('sha256')
+    .update(Buffer.concat([csv.subarray(0, PART), csv.subarray(PART, 2 * PART), csv.subarray(2 * PART)].map(digest)))
+    .digest('base64')}-3`;
+  let packet: string;
+  let receipt: PublishReceipt;
+
+  beforeAll(async () => {
+    packet = await packetWithExport('in-parts', csv);
+    fake.recorder.reset();
+    receipt = await publishTo(
+      packet,
+      's3://evidence-archive/parts/',
+      { objectLock: { mode: 'COMPLIANCE', days: 1 } },
+      PART,
+    );
+  });
+
+  it('creates the upload with SSE-KMS and retention, sends three parts with their SHA-256, completes it conditionally', () => {
+    expect(receipt.state).toBe('published');
+    const calls = fake.recorder.find((c) => c.key === KEY).map((c) => c.operation);
+    expect(calls).toEqual([
+      'CreateMultipartUpload',
+      'UploadPart',
+      'UploadPart',
+      'UploadPart',
+      'CompleteMultipartUpload',
+    ]);
+    const stored = bucket('evidence-archive').objects![KEY] as Buffer;
+    expect(stored.equals(csv)).toBe(true);
+    expect(bucket('evidence-archive').uploads![KEY]).toMatchObject({
+      checksumSha256: composite,
+      parts: 3,
+      sse: 'aws:kms',
+      sseKmsKeyId: KMS_KEY,
+      objectLockMode: 'COMPLIANCE',
+    });
+    // The manifest still goes up last, after the file in parts.
+    const keys = fake.recorder.find((c) => c.status === 200).map((c) => c.key);
+    expect(keys.at(-1)).toBe('parts/2026-10/acme/manifest.json');
+  });
+
+  it('the receipt holds the composite checksum S3 gave, the size and the version', () => {
+    expect(receipt.uploaded.find((u) => u.path === 'exports/unencrypted-objects.csv')).toEqual({
+      path: 'exports/unencrypted-objects.csv',
+      key: KEY,
+      size: csv.length,
+      checksumSha256: composite,
+      etag: expect.stringMatching(/^"[0-9a-f]{32}-3"$/) as string,
+      versionId: expect.stringMatching(/^v-/) as string,
+      requestId: expect.any(String) as string,
+    });
+  });
+
+  it('publishing again finds the same bytes there: the upload is aborted and the object counts as already there', async () => {
+    const aborted = bucket('evidence-archive').abortedUploads?.length ?? 0;
+    await rm(path.join(packet, RECEIPT_FILE));
+    const again = await publishTo(
+      packet,
+      's3://evidence-archive/parts/',
+      { objectLock: { mode: 'COMPLIANCE', days: 1 } },
+      PART,
+    );
+    expect(again.state).toBe('published');
+    expect(again.uploaded.find((u) => u.key === KEY)).toEqual({
+      path: 'exports/unencrypted-objects.csv',
+      key: KEY,
+      size: csv.length,
+      checksumSha256: composite,
+      alreadyThere: true,
+    });
+    expect(bucket('evidence-archive').abortedUploads!.length).toBe(aborted + 1);
+    expect(Object.keys(bucket('evidence-archive').multipartUploads ?? {})).toEqual([]);
+  });
+
+  it('a part S3 fails: the upload is aborted, the receipt names the file and the error, nothing after it is sent', async () => {
+    const failing = await packetWithExport('part-fails', csv);
+    const aborted = bucket('evidence-archive').abortedUploads?.length ?? 0;
+    fake.scenario.faults = [
+      { operation: 'UploadPart', times: 1, action: { kind: 'error', status: 500, code: 'InternalError' } },
+    ];
+    try {
+      const failed = await publishTo(failing, 's3://evidence-archive/fails/', {}, PART);
+      expect(failed.state).toBe('failed');
+      expect(failed.failure).toMatchObject({
+        path: 'exports/unencrypted-objects.csv',
+        key: 'fails/2026-10/acme/exports/unencrypted-objects.csv',
+        code: 'InternalError',
+        httpStatus: 500,
+      });
+    } finally {
+      fake.scenario.faults = [];
+    }
+    expect(bucket('evidence-archive').abortedUploads!.length).toBe(aborted + 1);
+    const stored = Object.keys(bucket('evidence-archive').objects ?? {}).filter((k) => k.startsWith('fails/'));
+    expect(stored).not.toContain('fails/2026-10/acme/exports/unencrypted-objects.csv');
+    expect(stored).not.toContain('fails/2026-10/acme/manifest.json');
+  });
+
+  it('an object an earlier publish put up in one piece is compared by its whole SHA-256: the same bytes count as there', async () => {
+    const earlier = await packetWithExport('earlier-whole', csv);
+    const key = 'earlier/2026-10/acme/exports/unencrypted-objects.csv';
+    const whole = createHash('sha256').update(csv).digest('base64');
+    await client().send(
+      new PutObjectCommand({
+        Bucket: 'evidence-archive',
+        Key: key,
+        Body: csv,
+        ChecksumSHA256: whole,
+        IfNoneMatch: '*',
+      }),
+    );
+    const again = await publishTo(earlier, 's3://evidence-archive/earlier/', {}, PART);
+    expect(again.state).toBe('published');
+    expect(again.uploaded.find((u) => u.key === key)).toEqual({
+      path: 'exports/unencrypted-objects.csv',
+      key,
+      size: csv.length,
+      checksumSha256: whole,
+      alreadyThere: true,
+    });
+  });
+
+  it('different bytes there stop the publish, named with both checksums', async () => {
+    const other = Buffer.from(csv);
+    other.writeUInt8(other.readUInt8(other.length - 1) ^ 1, other.length - 1);
+    const changed = await packetWithExport('in-parts-changed', other);
+    const refused = await publishTo(
+      changed,
+      's3://evidence-archive/parts/',
+      { objectLock: { mode: 'COMPLIANCE', days: 1 } },
+      PART,
+    );
+    expect(refused.state).toBe('refused_existing');
+    expect(refused.failure).toMatchObject({ key: KEY, code: 'PreconditionFailed', httpStatus: 412 });
+    const changedComposite = `${createHash('sha256')
+      .update(
+        Buffer.concat([other.subarray(0, PART), other.subarray(PART, 2 * PART), other.subarray(2 * PART)].map(digest)),
+      )
+      .digest('base64')}-3`;
+    expect(refused.failure!.message).toBe(
+      `s3://evidence-archive/${KEY} already exists with different bytes (sha256 ${composite}, this packet's ${changedComposite})`,
+    );
+    expect((bucket('evidence-archive').objects![KEY] as Buffer).equals(csv)).toBe(true);
+  });
+});
+
+describe('partBytesFor', () => {
+  it('16 MiB parts, never under S3 5 MiB, and larger whole MiB when a file would need more than 10,000', () => {
+    const MIB = 1024 * 1024;
+    expect(partBytesFor(100 * MIB)).toBe(16 * MIB);
+    expect(partBytesFor(100 * MIB, MIB)).toBe(5 * MIB);
+    expect(partBytesFor(10_000 * 16 * MIB)).toBe(16 * MIB);
+    expect(partBytesFor(10_000 * 16 * MIB + 1)).toBe(17 * MIB);
+    // 200 GB: 20,000,000 bytes a part at least, so 20 MiB (10,000 parts of 19 MiB would not hold it).
+    expect(partBytesFor(200e9)).toBe(20 * MIB);
   });
 });

@@ -1,6 +1,6 @@
-import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describeAwsError } from '../../collect/live/aws-call.js';
 import { stableJson, writeFileAtomic } from '../../util/atomic-write.js';
@@ -9,6 +9,15 @@ import { MANIFEST_FILE } from '../../workspace/manifest.js';
 import { PUBLIC_KEY_FILE, SIGNATURE_FILE } from '../../workspace/signature-file.js';
 import { RECEIPT_FILE, type PublishedObject, type PublishReceipt } from './receipt.js';
 import { packetKeyPrefix, type PublishTarget } from './target.js';
+import {
+  FileReadError,
+  fileChecksum,
+  partBytesFor,
+  partsChecksum,
+  readingFile,
+  uploadInParts,
+  WHOLE_UPLOAD_BYTES,
+} from './upload-parts.js';
 
 export interface PublishSettings {
   kmsKeyId: string;
@@ -30,23 +39,38 @@ export function uploadOrder(files: string[]): string[] {
   return [...rest, ...last.filter((f) => files.includes(f))];
 }
 
+class ChecksumMismatch extends Error {}
+
+/** A packet file that could not be read to upload, named in the receipt. */
+function unreadable(rel: string, key: string, e: NodeJS.ErrnoException): NonNullable<PublishReceipt['failure']> {
+  return { path: rel, key, code: e.code ?? 'ReadFailed', message: `${rel} could not be read to upload: ${e.message}` };
+}
+
 /**
  * S3 refused to overwrite `key`: is what is there the same bytes? HeadObject with checksum mode
  * returns the SHA-256 S3 verified when the object was written (needs s3:GetObject, no download and
  * no kms:Decrypt). An object without that checksum cannot be shown equal, so it counts as different.
+ * `ours` gives this file's checksum in the form of the one there: of the whole object, or of its
+ * parts (`-N`), as an earlier publish may have uploaded it either way.
  */
-async function existingObjectDiffers(
+async function existingObject(
   s3: S3Client,
   bucket: string,
   key: string,
-  checksum: string,
-): Promise<string | undefined> {
+  ours: (there: string) => Promise<string>,
+): Promise<{ same: string } | { differs: string }> {
   const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
-  if (!head.ChecksumSHA256)
-    return `s3://${bucket}/${key} already exists without a SHA-256 checksum, so it cannot be shown to hold the same bytes`;
-  if (head.ChecksumSHA256 !== checksum)
-    return `s3://${bucket}/${key} already exists with different bytes (sha256 ${head.ChecksumSHA256}, this packet's ${checksum})`;
-  return undefined;
+  const there = head.ChecksumSHA256;
+  if (!there)
+    return {
+      differs: `s3://${bucket}/${key} already exists without a SHA-256 checksum, so it cannot be shown to hold the same bytes`,
+    };
+  const checksum = await ours(there);
+  if (there !== checksum)
+    return {
+      differs: `s3://${bucket}/${key} already exists with different bytes (sha256 ${there}, this packet's ${checksum})`,
+    };
+  return { same: checksum };
 }
 
 /**
@@ -64,6 +88,8 @@ export async function publishPacket(args: {
   tenant: string;
   settings: PublishSettings;
   now?: () => Date;
+  /** Files larger than this go up in parts of this size (default WHOLE_UPLOAD_BYTES; at least S3's 5 MiB). */
+  partBytes?: number;
 }): Promise<PublishReceipt> {
   const now = args.now ?? (() => new Date());
   const startedAt = now();
@@ -74,73 +100,87 @@ export async function publishPacket(args: {
   const uploaded: PublishedObject[] = [];
   let failure: PublishReceipt['failure'];
 
+  const put = (rel: string): Omit<PutObjectCommandInput, 'Body' | 'Key' | 'Bucket'> => ({
+    ContentType: CONTENT_TYPES[path.extname(rel)] ?? 'application/octet-stream',
+    ServerSideEncryption: 'aws:kms',
+    SSEKMSKeyId: args.settings.kmsKeyId,
+    BucketKeyEnabled: true,
+    ...(lock && retainUntil ? { ObjectLockMode: lock.mode, ObjectLockRetainUntilDate: retainUntil } : {}),
+  });
+
   for (const rel of uploadOrder(await listFilesRecursive(args.packetDir))) {
     const key = `${keyPrefix}${rel}`;
-    let body: Buffer;
+    const file = path.join(args.packetDir, ...rel.split('/'));
+    let size: number;
     try {
-      body = await readFile(path.join(args.packetDir, ...rel.split('/')));
+      size = (await stat(file)).size;
     } catch (err) {
-      // Read whole for its checksum and a body the SDK can send again on a retry: a file past Node's
-      // 2 GiB read limit (an unencrypted-object list of some 15 million objects) is named here, in the receipt.
-      const e = err as NodeJS.ErrnoException;
-      failure = {
-        path: rel,
-        key,
-        code: e.code ?? 'ReadFailed',
-        message: `${rel} could not be read to upload: ${e.message}`,
-      };
+      failure = unreadable(rel, key, err as NodeJS.ErrnoException);
       break;
     }
-    const checksum = createHash('sha256').update(body).digest('base64');
+    const partBytes = size > (args.partBytes ?? WHOLE_UPLOAD_BYTES) ? partBytesFor(size, args.partBytes) : undefined;
+    let checksum: string | undefined;
     try {
-      const out = await args.s3.send(
-        new PutObjectCommand({
-          Bucket: args.target.bucket,
-          Key: key,
-          Body: body,
-          ContentLength: body.length,
-          ContentType: CONTENT_TYPES[path.extname(rel)] ?? 'application/octet-stream',
-          ChecksumSHA256: checksum,
-          IfNoneMatch: '*',
-          ServerSideEncryption: 'aws:kms',
-          SSEKMSKeyId: args.settings.kmsKeyId,
-          BucketKeyEnabled: true,
-          ...(lock && retainUntil ? { ObjectLockMode: lock.mode, ObjectLockRetainUntilDate: retainUntil } : {}),
-        }),
-      );
-      if (out.ChecksumSHA256 && out.ChecksumSHA256 !== checksum) {
-        failure = {
-          path: rel,
-          key,
-          code: 'ChecksumMismatch',
-          message: `S3 answered checksum ${out.ChecksumSHA256}, sent ${checksum}`,
+      let sent: Omit<PublishedObject, 'path' | 'key'>;
+      if (partBytes === undefined) {
+        const body = await readingFile(readFile(file));
+        checksum = createHash('sha256').update(body).digest('base64');
+        const out = await args.s3.send(
+          new PutObjectCommand({
+            ...put(rel),
+            Bucket: args.target.bucket,
+            Key: key,
+            Body: body,
+            ContentLength: body.length,
+            ChecksumSHA256: checksum,
+            IfNoneMatch: '*',
+          }),
+        );
+        if (out.ChecksumSHA256 && out.ChecksumSHA256 !== checksum)
+          throw new ChecksumMismatch(`S3 answered checksum ${out.ChecksumSHA256}, sent ${checksum}`);
+        sent = {
+          size: body.length,
+          checksumSha256: checksum,
+          ...(out.ETag ? { etag: out.ETag } : {}),
+          ...(out.VersionId ? { versionId: out.VersionId } : {}),
+          ...(out.$metadata.requestId ? { requestId: out.$metadata.requestId } : {}),
         };
+      } else {
+        sent = await uploadInParts({ s3: args.s3, bucket: args.target.bucket, key, file, partBytes, create: put(rel) });
+      }
+      uploaded.push({ path: rel, key, ...sent });
+    } catch (err) {
+      if (err instanceof FileReadError) {
+        failure = unreadable(rel, key, err.cause);
         break;
       }
-      uploaded.push({
-        path: rel,
-        key,
-        size: body.length,
-        checksumSha256: checksum,
-        ...(out.ETag ? { etag: out.ETag } : {}),
-        ...(out.VersionId ? { versionId: out.VersionId } : {}),
-        ...(out.$metadata.requestId ? { requestId: out.$metadata.requestId } : {}),
-      });
-    } catch (err) {
+      if (err instanceof ChecksumMismatch) {
+        failure = { path: rel, key, code: 'ChecksumMismatch', message: err.message };
+        break;
+      }
       const { error, requestId } = describeAwsError(err);
       if (error.code === 'PreconditionFailed' || error.httpStatus === 412) {
-        let differs: string | undefined;
+        const sentChecksum = checksum;
+        const ours = (there: string) =>
+          sentChecksum !== undefined
+            ? Promise.resolve(sentChecksum)
+            : /-\d+$/.test(there)
+              ? partsChecksum(file, partBytes!)
+              : fileChecksum(file);
+        let found: { same: string } | { differs: string };
         try {
-          differs = await existingObjectDiffers(args.s3, args.target.bucket, key, checksum);
+          found = await existingObject(args.s3, args.target.bucket, key, ours);
         } catch (headErr) {
           const head = describeAwsError(headErr);
-          differs = `s3://${args.target.bucket}/${key} already exists and could not be compared (HeadObject ${head.error.code}: ${head.error.message})`;
+          found = {
+            differs: `s3://${args.target.bucket}/${key} already exists and could not be compared (HeadObject ${head.error.code}: ${head.error.message})`,
+          };
         }
-        if (!differs) {
-          uploaded.push({ path: rel, key, size: body.length, checksumSha256: checksum, alreadyThere: true });
+        if ('same' in found) {
+          uploaded.push({ path: rel, key, size, checksumSha256: found.same, alreadyThere: true });
           continue;
         }
-        failure = { path: rel, key, code: 'PreconditionFailed', message: differs, httpStatus: 412 };
+        failure = { path: rel, key, code: 'PreconditionFailed', message: found.differs, httpStatus: 412 };
         break;
       }
       failure = {

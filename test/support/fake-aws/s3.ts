@@ -43,8 +43,22 @@ export function identifyS3(req: WireRequest): Identified {
   // The SDK adds ?x-id=PutObject; any other query parameter names a subresource this fake does not serve.
   if (req.method === 'PUT' && key && [...req.query.keys()].every((k) => k === 'x-id'))
     return { operation: 'PutObject', ...where };
+  if (key) {
+    const multipart = multipartOperation(req);
+    if (multipart) return { operation: multipart, ...where };
+  }
   // Anything else would change state; named so a test can see it and fail.
   return { operation: `${req.method} ${sub ?? (key ? 'object' : 'bucket')}`, ...where };
+}
+
+/** The multipart-upload operations, by method and query (S3 API reference). */
+function multipartOperation(req: WireRequest): string | undefined {
+  const has = (k: string) => req.query.has(k);
+  if (req.method === 'POST' && has('uploads')) return 'CreateMultipartUpload';
+  if (req.method === 'PUT' && has('partNumber') && has('uploadId')) return 'UploadPart';
+  if (req.method === 'POST' && has('uploadId')) return 'CompleteMultipartUpload';
+  if (req.method === 'DELETE' && has('uploadId')) return 'AbortMultipartUpload';
+  return undefined;
 }
 
 export function s3Error(
@@ -89,6 +103,15 @@ function findBucket(world: Scenario, name: string): { owner: FakeAccount; bucket
   return undefined;
 }
 
+/** What s3:PutObject (and s3:AbortMultipartUpload) lets another account do in a writable bucket. */
+const PUT_OPERATIONS = new Set([
+  'PutObject',
+  'CreateMultipartUpload',
+  'UploadPart',
+  'CompleteMultipartUpload',
+  'AbortMultipartUpload',
+]);
+
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 const unb64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
 const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
@@ -106,7 +129,7 @@ export function answerS3(req: WireRequest, id: Identified, world: Scenario): Wir
     return s3Error(req, 404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: id.bucket });
   const { owner, bucket } = found;
   const isReadOfObjects = ['ListObjectsV2', 'ListObjects', 'GetObject', 'HeadObject'].includes(id.operation);
-  const isPut = id.operation === 'PutObject' && bucket.writableBy?.includes(caller.account);
+  const isPut = PUT_OPERATIONS.has(id.operation) && bucket.writableBy?.includes(caller.account);
   if (owner.id !== caller.account && !(isReadOfObjects && bucket.readableBy?.includes(caller.account)) && !isPut) {
     return s3Error(req, 403, 'AccessDenied', 'Access Denied');
   }
@@ -286,6 +309,17 @@ const S3_ANSWERS: Record<string, S3Answer> = {
   },
   ListObjectsV2: listObjectsV2,
   PutObject: putObject,
+  CreateMultipartUpload: createMultipartUpload,
+  UploadPart: uploadPart,
+  CompleteMultipartUpload: completeMultipartUpload,
+  AbortMultipartUpload: (req, b) => {
+    const uploadId = req.query.get('uploadId') ?? '';
+    if (!b.multipartUploads?.[uploadId])
+      return s3Error(req, 404, 'NoSuchUpload', 'The specified upload does not exist.', { UploadId: uploadId });
+    delete b.multipartUploads[uploadId];
+    (b.abortedUploads ??= []).push(uploadId);
+    return { status: 204, headers: s3Headers(req), body: '' };
+  },
   HeadObject: headObject,
   GetObject: (req, b, id) => {
     const body = b.objects?.[id.key ?? ''];
@@ -328,19 +362,10 @@ function putObject(req: WireRequest, b: FakeBucket, id: Identified): WireAnswer 
       Condition: 'If-None-Match',
     });
   }
+  const refused = lockRefusal(req, b);
+  if (refused) return refused;
   const lockMode = header(req, 'x-amz-object-lock-mode');
   const retainUntil = header(req, 'x-amz-object-lock-retain-until-date');
-  if ((lockMode || retainUntil) && !b.objectLock) {
-    return s3Error(req, 400, 'InvalidRequest', 'Bucket is missing Object Lock Configuration');
-  }
-  if (Boolean(lockMode) !== Boolean(retainUntil)) {
-    return s3Error(
-      req,
-      400,
-      'InvalidRequest',
-      'x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied',
-    );
-  }
   const sse = header(req, 'x-amz-server-side-encryption');
   const kmsKey = header(req, 'x-amz-server-side-encryption-aws-kms-key-id');
   const versionId = b.versioning === 'Enabled' ? `v-${req.requestId}` : undefined;
@@ -368,6 +393,153 @@ function putObject(req: WireRequest, b: FakeBucket, id: Identified): WireAnswer 
       ...s3Headers(req),
     },
     body: '',
+  };
+}
+
+/** The object-lock headers of a write, refused as PutObject refuses them; undefined when they are fine. */
+function lockRefusal(req: WireRequest, b: FakeBucket): WireAnswer | undefined {
+  const lockMode = header(req, 'x-amz-object-lock-mode');
+  const retainUntil = header(req, 'x-amz-object-lock-retain-until-date');
+  if ((lockMode || retainUntil) && !b.objectLock)
+    return s3Error(req, 400, 'InvalidRequest', 'Bucket is missing Object Lock Configuration');
+  if (Boolean(lockMode) !== Boolean(retainUntil))
+    return s3Error(
+      req,
+      400,
+      'InvalidRequest',
+      'x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied',
+    );
+  return undefined;
+}
+
+/** CreateMultipartUpload: keeps the object's headers for CompleteMultipartUpload; answers the upload id. */
+function createMultipartUpload(req: WireRequest, b: FakeBucket, id: Identified): WireAnswer {
+  const refused = lockRefusal(req, b);
+  if (refused) return refused;
+  const uploadId = `upload-${req.requestId}`;
+  const sse = header(req, 'x-amz-server-side-encryption');
+  const kmsKey = header(req, 'x-amz-server-side-encryption-aws-kms-key-id');
+  const lockMode = header(req, 'x-amz-object-lock-mode');
+  const retainUntil = header(req, 'x-amz-object-lock-retain-until-date');
+  (b.multipartUploads ??= {})[uploadId] = {
+    key: id.key ?? '',
+    checksumAlgorithm: header(req, 'x-amz-checksum-algorithm'),
+    parts: new Map(),
+    headers: {
+      ...(sse ? { sse } : {}),
+      ...(kmsKey ? { sseKmsKeyId: kmsKey } : {}),
+      ...(lockMode ? { objectLockMode: lockMode } : {}),
+      ...(retainUntil ? { objectLockRetainUntil: retainUntil } : {}),
+      ...(header(req, 'content-type') ? { contentType: header(req, 'content-type')! } : {}),
+    },
+  };
+  return {
+    status: 200,
+    headers: {
+      'content-type': 'application/xml',
+      ...(sse ? { 'x-amz-server-side-encryption': sse } : {}),
+      ...(kmsKey ? { 'x-amz-server-side-encryption-aws-kms-key-id': kmsKey } : {}),
+      ...s3Headers(req),
+    },
+    body: `${XML_DECL}<InitiateMultipartUploadResult xmlns="${S3_NS}">${el('Bucket', b.name)}${el('Key', id.key)}${el('UploadId', uploadId)}</InitiateMultipartUploadResult>`,
+  };
+}
+
+/** UploadPart: verifies the part's x-amz-checksum-sha256 (400 BadDigest); a SHA-256 upload needs one. */
+function uploadPart(req: WireRequest, b: FakeBucket, id: Identified): WireAnswer {
+  const uploadId = req.query.get('uploadId') ?? '';
+  const upload = b.multipartUploads?.[uploadId];
+  if (!upload || upload.key !== id.key)
+    return s3Error(req, 404, 'NoSuchUpload', 'The specified upload does not exist.', { UploadId: uploadId });
+  const number = Number(req.query.get('partNumber'));
+  if (!Number.isInteger(number) || number < 1 || number > 10_000)
+    return s3Error(req, 400, 'InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive');
+  const sent = header(req, 'x-amz-checksum-sha256');
+  const digest = createHash('sha256').update(req.body).digest();
+  if (upload.checksumAlgorithm === 'SHA256' && sent === undefined)
+    return s3Error(
+      req,
+      400,
+      'InvalidRequest',
+      'The upload was created using a sha256 checksum. The part is missing one.',
+    );
+  if (sent !== undefined && sent !== digest.toString('base64'))
+    return s3Error(req, 400, 'BadDigest', 'The SHA256 you specified did not match the calculated checksum.');
+  const etag = `"${createHash('md5').update(req.body).digest('hex')}"`;
+  upload.parts.set(number, { body: Buffer.from(req.body), etag, sha256: digest });
+  return {
+    status: 200,
+    headers: { etag, ...(sent ? { 'x-amz-checksum-sha256': sent } : {}), ...s3Headers(req) },
+    body: '',
+  };
+}
+
+const MIN_PART_BYTES = 5 * 1024 * 1024;
+
+/**
+ * CompleteMultipartUpload: the parts listed must be those uploaded (ETag and checksum), in order, all
+ * but the last at least 5 MiB; honours `If-None-Match: *`. The object's checksum is the composite of
+ * the parts' SHA-256 digests, `-N`.
+ */
+function completeMultipartUpload(req: WireRequest, b: FakeBucket, id: Identified): WireAnswer {
+  const uploadId = req.query.get('uploadId') ?? '';
+  const upload = b.multipartUploads?.[uploadId];
+  if (!upload || upload.key !== id.key)
+    return s3Error(req, 404, 'NoSuchUpload', 'The specified upload does not exist.', { UploadId: uploadId });
+  const listed = [...req.body.toString('utf8').matchAll(/<Part>([\s\S]*?)<\/Part>/g)].map((m) => ({
+    number: Number(/<PartNumber>(\d+)<\/PartNumber>/.exec(m[1]!)?.[1]),
+    etag: /<ETag>(.*?)<\/ETag>/.exec(m[1]!)?.[1]?.replaceAll('&quot;', '"'),
+    sha256: /<ChecksumSHA256>(.*?)<\/ChecksumSHA256>/.exec(m[1]!)?.[1],
+  }));
+  if (listed.length === 0) return s3Error(req, 400, 'MalformedXML', 'The XML you provided was not well-formed.');
+  const bodies: Buffer[] = [];
+  const composite = createHash('sha256');
+  for (const [i, part] of listed.entries()) {
+    if (i > 0 && part.number <= listed[i - 1]!.number)
+      return s3Error(req, 400, 'InvalidPartOrder', 'The list of parts was not in ascending order.');
+    const stored = upload.parts.get(part.number);
+    if (
+      !stored ||
+      stored.etag !== part.etag ||
+      (part.sha256 !== undefined && part.sha256 !== stored.sha256.toString('base64'))
+    )
+      return s3Error(req, 400, 'InvalidPart', 'One or more of the specified parts could not be found.');
+    if (i < listed.length - 1 && stored.body.length < MIN_PART_BYTES)
+      return s3Error(
+        req,
+        400,
+        'EntityTooSmall',
+        'Your proposed upload is smaller than the minimum allowed object size.',
+      );
+    bodies.push(stored.body);
+    composite.update(stored.sha256);
+  }
+  const key = upload.key;
+  if (header(req, 'if-none-match') === '*' && b.objects?.[key] !== undefined) {
+    return s3Error(req, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {
+      Condition: 'If-None-Match',
+    });
+  }
+  const checksum = `${composite.digest('base64')}-${listed.length}`;
+  const versionId = b.versioning === 'Enabled' ? `v-${req.requestId}` : undefined;
+  const etag = `"${createHash('md5')
+    .update(Buffer.concat(bodies.map((x) => createHash('md5').update(x).digest())))
+    .digest('hex')}-${listed.length}"`;
+  b.objects = { ...(b.objects ?? {}), [key]: Buffer.concat(bodies) };
+  b.uploads = {
+    ...(b.uploads ?? {}),
+    [key]: { ...upload.headers, checksumSha256: checksum, parts: listed.length, ...(versionId ? { versionId } : {}) },
+  };
+  delete b.multipartUploads![uploadId];
+  return {
+    status: 200,
+    headers: {
+      'content-type': 'application/xml',
+      ...(versionId ? { 'x-amz-version-id': versionId } : {}),
+      ...(upload.headers.sse ? { 'x-amz-server-side-encryption': upload.headers.sse } : {}),
+      ...s3Headers(req),
+    },
+    body: `${XML_DECL}<CompleteMultipartUploadResult xmlns="${S3_NS}">${el('Location', `http://${b.name}.s3.amazonaws.com/${key}`)}${el('Bucket', b.name)}${el('Key', key)}${el('ETag', etag)}${el('ChecksumSHA256', checksum)}${el('ChecksumType', 'COMPOSITE')}</CompleteMultipartUploadResult>`,
   };
 }
 

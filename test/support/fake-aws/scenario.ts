@@ -57,13 +57,26 @@ export interface FakeBucket {
   readableBy?: string[];
   /** Other accounts allowed to PutObject (a publishing bucket, for example). */
   writableBy?: string[];
-  /** Filled by PutObject: what each upload sent, keyed by object key. */
+  /** Filled by PutObject and CompleteMultipartUpload: what each upload sent, keyed by object key. */
   uploads?: Record<string, FakeUpload>;
+  /** Multipart uploads begun and neither completed nor aborted, by upload id. */
+  multipartUploads?: Record<string, FakeMultipartUpload>;
+  /** Upload ids AbortMultipartUpload was called for. */
+  abortedUploads?: string[];
+}
+
+interface FakeMultipartUpload {
+  key: string;
+  checksumAlgorithm: string | undefined;
+  parts: Map<number, { body: Buffer; etag: string; sha256: Buffer }>;
+  headers: Omit<FakeUpload, 'checksumSha256' | 'versionId' | 'parts'>;
 }
 
 /** The headers of one PutObject the fake accepted, as S3 would store them with the object. */
 interface FakeUpload {
   checksumSha256?: string;
+  /** How many parts, for an object uploaded in parts. */
+  parts?: number;
   sse?: string;
   sseKmsKeyId?: string;
   objectLockMode?: string;
