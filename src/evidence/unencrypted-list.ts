@@ -157,22 +157,32 @@ class ListScan {
   }
 }
 
-/** Records without a quote, each ending with a line feed; `last` is the number of the last one. */
-class PlainRun implements UnencryptedRecords {
-  readonly count: number;
+/** Complete records of a list; `last` is the number of the last one. Their rows are made once, when asked for. */
+abstract class RecordRun implements UnencryptedRecords {
+  abstract readonly count: number;
   private made: UnencryptedRow[] | undefined;
 
   constructor(
-    private readonly bytes: Buffer,
-    private readonly last: number,
-    private readonly path: string,
-  ) {
-    this.count = countLineFeeds(bytes);
-  }
+    protected readonly bytes: Buffer,
+    protected readonly last: number,
+    protected readonly path: string,
+  ) {}
 
   rows(): readonly UnencryptedRow[] {
-    this.made ??= this.rowsOf(this.bytes, this.last - this.count + 1);
+    this.made ??= this.makeRows();
     return this.made;
+  }
+
+  protected abstract makeRows(): UnencryptedRow[];
+  abstract exportSegments(): ExportSegment[];
+}
+
+/** Records without a quote, each ending with a line feed. */
+class PlainRun extends RecordRun {
+  readonly count = countLineFeeds(this.bytes);
+
+  protected makeRows(): UnencryptedRow[] {
+    return this.rowsOf(this.bytes, this.last - this.count + 1);
   }
 
   exportSegments(): ExportSegment[] {
@@ -221,28 +231,20 @@ class PlainRun implements UnencryptedRecords {
   }
 }
 
-/** Complete records, some holding quoted fields; `last` is the number of the last one. */
-class QuotedRun implements UnencryptedRecords {
-  readonly count: number;
-  private made: UnencryptedRow[] | undefined;
+/** Records some of which hold quoted fields. */
+class QuotedRun extends RecordRun {
+  readonly count = QuotedRun.countRecords(this.bytes);
 
-  constructor(
-    private readonly bytes: Buffer,
-    private readonly last: number,
-    private readonly path: string,
-  ) {
+  private static countRecords(bytes: Buffer): number {
     let count = 0;
     for (let pos = 0; pos < bytes.length; pos = csvRecordEnd(bytes, pos)) count++;
-    this.count = count;
+    return count;
   }
 
-  rows(): readonly UnencryptedRow[] {
-    if (this.made === undefined) {
-      const records = new CsvRecordParser().push(this.bytes.toString('utf8'));
-      let line = this.last - records.length;
-      this.made = records.map((record) => unencryptedRow(record, this.path, ++line));
-    }
-    return this.made;
+  protected makeRows(): UnencryptedRow[] {
+    const records = new CsvRecordParser().push(this.bytes.toString('utf8'));
+    let line = this.last - records.length;
+    return records.map((record) => unencryptedRow(record, this.path, ++line));
   }
 
   exportSegments(): ExportSegment[] {
@@ -319,16 +321,17 @@ function unencryptedRow(record: string[], path: string, line: number): Unencrypt
   if (record.length !== FIELDS) {
     throw new Error(`${path}: record ${line} has ${record.length} fields, expected ${FIELDS}`);
   }
-  const [bucket, key, versionId, isLatest, size, lastModified, storageClass, encryptionStatus] = record as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
+  // Each field is there (counted above): the defaults only give the names their type.
+  const [
+    bucket = '',
+    key = '',
+    versionId = '',
+    isLatest = '',
+    size = '',
+    lastModified = '',
+    storageClass = '',
+    encryptionStatus = '',
+  ] = record;
   // Fields set one by one in the header's order (spreading an object per optional field cost more than the parse).
   const row: Partial<UnencryptedRow> = { bucket, key };
   if (versionId) row.versionId = versionId;

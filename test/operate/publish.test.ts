@@ -282,23 +282,23 @@ describe('publishPacket: a file larger than a part goes up in parts', () => {
   const csv = Buffer.alloc(12 * MIB + 3);
   for (let i = 0; i < csv.length; i++) csv[i] = (i * 31 + (i >> 12)) & 0xff;
   const KEY = 'parts/2026-10/acme/exports/unencrypted-objects.csv';
-  /** S3's composite SHA-256, worked out here: the digest of the three parts' digests, then -3. */
   const digest = (b: Buffer) => createHash('sha256').update(b).digest();
-  const composite = `${createHash('sha256')
-    .update(Buffer.concat([csv.subarray(0, PART), csv.subarray(PART, 2 * PART), csv.subarray(2 * PART)].map(digest)))
-    .digest('base64')}-3`;
+  /** Publishes `packet` to s3://evidence-archive/parts/ with retention, in 5 MiB parts. */
+  const publishInParts = (packet: string) =>
+    publishTo(packet, 's3://evidence-archive/parts/', { objectLock: { mode: 'COMPLIANCE', days: 1 } }, PART);
+  /** S3's composite SHA-256 of `b` in parts of PART, worked out here: the digest of the three parts' digests, then -3. */
+  const compositeOf = (b: Buffer) =>
+    `${createHash('sha256')
+      .update(Buffer.concat([b.subarray(0, PART), b.subarray(PART, 2 * PART), b.subarray(2 * PART)].map(digest)))
+      .digest('base64')}-3`;
+  const composite = compositeOf(csv);
   let packet: string;
   let receipt: PublishReceipt;
 
   beforeAll(async () => {
     packet = await packetWithExport('in-parts', csv);
     fake.recorder.reset();
-    receipt = await publishTo(
-      packet,
-      's3://evidence-archive/parts/',
-      { objectLock: { mode: 'COMPLIANCE', days: 1 } },
-      PART,
-    );
+    receipt = await publishInParts(packet);
   });
 
   it('creates the upload with SSE-KMS and retention, sends three parts with their SHA-256, completes it conditionally', () => {
@@ -340,12 +340,7 @@ describe('publishPacket: a file larger than a part goes up in parts', () => {
   it('publishing again finds the same bytes there: the upload is aborted and the object counts as already there', async () => {
     const aborted = bucket('evidence-archive').abortedUploads?.length ?? 0;
     await rm(path.join(packet, RECEIPT_FILE));
-    const again = await publishTo(
-      packet,
-      's3://evidence-archive/parts/',
-      { objectLock: { mode: 'COMPLIANCE', days: 1 } },
-      PART,
-    );
+    const again = await publishInParts(packet);
     expect(again.state).toBe('published');
     expect(again.uploaded.find((u) => u.key === KEY)).toEqual({
       path: 'exports/unencrypted-objects.csv',
@@ -410,19 +405,10 @@ describe('publishPacket: a file larger than a part goes up in parts', () => {
     const other = Buffer.from(csv);
     other.writeUInt8(other.readUInt8(other.length - 1) ^ 1, other.length - 1);
     const changed = await packetWithExport('in-parts-changed', other);
-    const refused = await publishTo(
-      changed,
-      's3://evidence-archive/parts/',
-      { objectLock: { mode: 'COMPLIANCE', days: 1 } },
-      PART,
-    );
+    const refused = await publishInParts(changed);
     expect(refused.state).toBe('refused_existing');
     expect(refused.failure).toMatchObject({ key: KEY, code: 'PreconditionFailed', httpStatus: 412 });
-    const changedComposite = `${createHash('sha256')
-      .update(
-        Buffer.concat([other.subarray(0, PART), other.subarray(PART, 2 * PART), other.subarray(2 * PART)].map(digest)),
-      )
-      .digest('base64')}-3`;
+    const changedComposite = compositeOf(other);
     expect(refused.failure!.message).toBe(
       `s3://evidence-archive/${KEY} already exists with different bytes (sha256 ${composite}, this packet's ${changedComposite})`,
     );
