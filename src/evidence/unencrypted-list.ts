@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { CsvRecordParser, csvRecordEnd } from '../format/csv-records.js';
+import { FORMULA_START } from '../format/spreadsheet-safe.js';
 import { UNENCRYPTED_CSV_HEADER } from '../format/unencrypted-columns.js';
 import type { UnencryptedRow } from './unencrypted-csv.js';
 
@@ -289,15 +290,23 @@ function exportsAsIs(bytes: Buffer, start: number, lf: number): boolean {
 }
 
 function fieldAsIs(bytes: Buffer, field: number, start: number, end: number): boolean {
-  if (end > start && FORMULA_START_BYTE[bytes[start]!] === 1) return false;
+  if (end > start && startsFormula(bytes, start, end)) return false;
   if (field === IS_LATEST) return isLatestText(bytes, start, end);
   if (field === SIZE) return isWholeNumberText(bytes, start, end);
   return true;
 }
 
-/** = + - @ tab CR: the first characters spreadsheet-safe.ts neutralises. */
-const FORMULA_START_BYTE = new Uint8Array(256);
-for (const c of '=+-@\t\r') FORMULA_START_BYTE[c.charCodeAt(0)] = 1;
+/** The ASCII characters spreadsheet-safe.ts's rule neutralises at the start of a cell, by byte, from that rule itself. */
+const FORMULA_START_ASCII = Uint8Array.from({ length: 0x80 }, (_, c) =>
+  FORMULA_START.test(String.fromCharCode(c)) ? 1 : 0,
+);
+
+/** Whether the export would neutralise the field at `start`: by table for ASCII, by the rule itself on its first character otherwise. */
+function startsFormula(bytes: Buffer, start: number, end: number): boolean {
+  const first = bytes[start]!;
+  if (first < 0x80) return FORMULA_START_ASCII[first] === 1;
+  return FORMULA_START.test(bytes.toString('utf8', start, Math.min(end, start + 4)));
+}
 
 /** Empty, `true` or `false`. */
 function isLatestText(bytes: Buffer, start: number, end: number): boolean {

@@ -137,7 +137,9 @@ describe('reading an unencrypted-object list back', () => {
   it('passes the plain records of a list on as the very bytes of the file', async () => {
     const lines = Array.from(
       { length: 3 },
-      (_, i) => `b,k/${i},v${i},true,${i + 1},2026-10-01T00:00:00.000Z,STANDARD,NOT-SSE\r\n`,
+      // Keys starting with a letter, a non-ASCII letter and an emoji: none starts a formula.
+      (_, i) =>
+        `b,${['k', '\u6771\u4eac', '\u{1F600}'][i]}/${i},v${i},true,${i + 1},2026-10-01T00:00:00.000Z,STANDARD,NOT-SSE\r\n`,
     );
     const file = await listFile(`${HEADER}\r\n${lines.join('')}`);
     const runs = await runsOf(file);

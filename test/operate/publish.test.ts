@@ -353,6 +353,41 @@ describe('publishPacket: a file larger than a part goes up in parts', () => {
     expect(Object.keys(bucket('evidence-archive').multipartUploads ?? {})).toEqual([]);
   });
 
+  it('S3 answering another composite checksum than the parts sent give fails the publish as ChecksumMismatch, nothing after it sent', async () => {
+    const lied = await packetWithExport('parts-lied', csv);
+    const aborted = bucket('evidence-archive').abortedUploads?.length ?? 0;
+    const s3 = client();
+    // The answer as the SDK parsed it, its checksum changed: what a corrupted answer would look like.
+    s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (context.commandName === 'CompleteMultipartUploadCommand')
+          (result.output as { ChecksumSHA256?: string }).ChecksumSHA256 = 'AAAA-3';
+        return result;
+      },
+      { step: 'initialize' },
+    );
+    const failed = await publishPacket({
+      s3,
+      packetDir: lied,
+      target: parsePublishUrl('s3://evidence-archive/lied/'),
+      period: '2026-10',
+      tenant: 'acme',
+      settings: { kmsKeyId: KMS_KEY },
+      partBytes: PART,
+    });
+    expect(failed.state).toBe('failed');
+    expect(failed.failure).toEqual({
+      path: 'exports/unencrypted-objects.csv',
+      key: 'lied/2026-10/acme/exports/unencrypted-objects.csv',
+      code: 'ChecksumMismatch',
+      message: `S3 answered checksum AAAA-3, the parts sent give ${composite}`,
+    });
+    // S3 completed the upload before the answer was found wrong, so there is nothing left to abort.
+    expect(bucket('evidence-archive').abortedUploads?.length ?? 0).toBe(aborted);
+    expect(Object.keys(bucket('evidence-archive').objects ?? {})).not.toContain('lied/2026-10/acme/manifest.json');
+  });
+
   it('a part S3 fails: the upload is aborted, the receipt names the file and the error, nothing after it is sent', async () => {
     const failing = await packetWithExport('part-fails', csv);
     const aborted = bucket('evidence-archive').abortedUploads?.length ?? 0;

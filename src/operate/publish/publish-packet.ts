@@ -10,6 +10,7 @@ import { PUBLIC_KEY_FILE, SIGNATURE_FILE } from '../../workspace/signature-file.
 import { RECEIPT_FILE, type PublishedObject, type PublishReceipt } from './receipt.js';
 import { packetKeyPrefix, type PublishTarget } from './target.js';
 import {
+  ChecksumMismatch,
   FileReadError,
   fileChecksum,
   partBytesFor,
@@ -38,8 +39,6 @@ export function uploadOrder(files: string[]): string[] {
   const rest = files.filter((f) => !last.includes(f) && f !== RECEIPT_FILE);
   return [...rest, ...last.filter((f) => files.includes(f))];
 }
-
-class ChecksumMismatch extends Error {}
 
 /** A packet file that could not be read to upload, named in the receipt. */
 function unreadable(rel: string, key: string, e: NodeJS.ErrnoException): NonNullable<PublishReceipt['failure']> {

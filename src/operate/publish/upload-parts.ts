@@ -50,6 +50,9 @@ export async function fileChecksum(file: string): Promise<string> {
   return whole.digest('base64');
 }
 
+/** S3 answered a checksum other than the one the bytes sent give. */
+export class ChecksumMismatch extends Error {}
+
 /** A packet file could not be read to upload (`cause` is the file system's error), as against S3 failing. */
 export class FileReadError extends Error {
   constructor(override readonly cause: NodeJS.ErrnoException) {
@@ -137,7 +140,7 @@ export async function uploadInParts(args: {
         }),
       );
       if (out.ChecksumSHA256 && out.ChecksumSHA256 !== sent)
-        throw new Error(`S3 answered part ${part.number}'s checksum ${out.ChecksumSHA256}, sent ${sent}`);
+        throw new ChecksumMismatch(`S3 answered part ${part.number}'s checksum ${out.ChecksumSHA256}, sent ${sent}`);
       parts.push({ PartNumber: part.number, ETag: out.ETag, ChecksumSHA256: sent });
     }
     const checksum = `${composite.digest('base64')}-${parts.length}`;
@@ -151,7 +154,7 @@ export async function uploadInParts(args: {
       }),
     );
     if (done.ChecksumSHA256 && done.ChecksumSHA256 !== checksum)
-      throw new Error(`S3 answered checksum ${done.ChecksumSHA256}, the parts sent give ${checksum}`);
+      throw new ChecksumMismatch(`S3 answered checksum ${done.ChecksumSHA256}, the parts sent give ${checksum}`);
     return {
       checksumSha256: checksum,
       size,
