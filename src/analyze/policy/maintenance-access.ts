@@ -6,6 +6,7 @@
  * service principal only through the key policy (IAM policies cannot), so the key policy decides.
  * Pure: the policy text and the request's context in, a verdict with the deciding statements out.
  */
+import { repeatedKeyProblem } from '../../format/json-keys.js';
 import { evaluateClause, isPlainObject, parseConditionBlock, type ConditionClause } from './conditions.js';
 import { globMatches } from './match.js';
 
@@ -57,11 +58,14 @@ function stringsOf(entry: Record<string, unknown>, name: string, notName: string
 
 function parseKeyPolicy(text: string): { statements: KeyStatement[] } | { error: string } {
   let doc: unknown;
+  const json = text.replace(/^\uFEFF/, '');
   try {
-    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
+    doc = JSON.parse(json);
   } catch (err) {
     return { error: `the key policy is not valid JSON (${(err as Error).message})` };
   }
+  const twice = repeatedKeyProblem(json, doc);
+  if (twice !== undefined) return { error: `the key policy ${twice}` };
   if (!isPlainObject(doc)) return { error: 'the key policy is not a JSON object' };
   const statements: KeyStatement[] = [];
   for (const [i, entry] of list(doc['Statement']).entries()) {

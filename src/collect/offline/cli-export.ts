@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { outcomeForErrorCode, type EvidenceRecord } from '../../evidence/record.js';
 import { UNREADABLE } from '../../evidence/answers.js';
+import { repeatedKeyProblem } from '../../format/json-keys.js';
 import { isRefusedRead, readConfinedText, type ReadLimits } from '../../util/confined-read.js';
 
 /**
@@ -66,7 +67,17 @@ export async function readCliOutput(
   const errorText = 'text' in errorRead ? errorRead.text : undefined;
   if (json !== undefined && json.trim() !== '') {
     try {
-      return { ...base, sourcePath: jsonPath, outcome: 'ok', response: JSON.parse(json) as unknown };
+      const response = JSON.parse(json) as unknown;
+      // The AWS CLI never writes a key twice: a file that does was not written by it as it is.
+      const twice = repeatedKeyProblem(json, response);
+      if (twice !== undefined)
+        return {
+          ...base,
+          sourcePath: jsonPath,
+          outcome: 'error',
+          error: { code: 'UnparsableExport', message: `${jsonPath}: ${twice}` },
+        };
+      return { ...base, sourcePath: jsonPath, outcome: 'ok', response };
     } catch (err) {
       return {
         ...base,

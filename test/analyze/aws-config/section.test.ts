@@ -277,4 +277,16 @@ describe('recording groups and attribute changes', () => {
     };
     expect(changedAttributes(before, after)).toEqual(['key state', 'public access block', 'rotation']);
   });
+
+  it('changedAttributes compares a document that names a key twice as its text: a change to the hidden value shows', () => {
+    const item = (sse: string) => ({
+      configuration: '{"name":"b"}',
+      supplementaryConfiguration: { ServerSideEncryptionConfiguration: sse },
+    });
+    // JSON.parse reads both as {"rules":"aws:kms"}; the first value differs.
+    const before = item('{"rules":"AES256","rules":"aws:kms"}');
+    const after = item('{"rules":"none","rules":"aws:kms"}');
+    expect(changedAttributes(before, after)).toEqual(['encryption']);
+    expect(changedAttributes(before, item('{"rules":"AES256","rules":"aws:kms"}'))).toEqual([]);
+  });
 });

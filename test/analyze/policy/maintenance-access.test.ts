@@ -94,6 +94,14 @@ describe('S3 Tables maintenance access to a key', () => {
     });
   });
 
+  it('unknown: a policy that names a key twice in one statement (Deny, then Allow) has no single reading', () => {
+    const p = policy(maintenance({ Effect: 'Deny' })).replace('"Effect":"Deny"', '"Effect":"Deny","Effect":"Allow"');
+    expect(maintenanceAccess(p, request)).toEqual({
+      state: 'unknown',
+      reason: 'the key policy names "Effect" twice in Statement[1] (JSON readers differ on which of the two counts)',
+    });
+  });
+
   it('unknown: a policy that is not JSON', () => {
     expect(maintenanceAccess('{"Statement": [', request).state).toBe('unknown');
   });

@@ -35,6 +35,18 @@ describe('manifest.json', () => {
     expect(parseManifest('{')).toEqual({ error: expect.stringMatching(/^not valid JSON/) });
   });
 
+  it('refuses a manifest that names a key twice: one reader would see one list of files, another the other', () => {
+    const files = (key: string) => `[{"key":"${key}","size":10,"MD5checksum":"f11166069f1990abeb9c97ace9cdfabc"}]`;
+    const text =
+      '{"sourceBucket":"b","destinationBucket":"arn:aws:s3:::d","version":"2016-11-30","creationTimestamp":"1514944800000",' +
+      `"fileFormat":"CSV","fileSchema":"Bucket, Key","files":${files('i/b/data/one.csv.gz')},"files":${files('i/b/data/two.csv.gz')}}`;
+    expect(parseManifest(text)).toEqual({
+      error:
+        'not an S3 Inventory manifest as S3 writes it: it names "files" twice at the top (JSON readers differ on which of the two counts)',
+    });
+    expect('manifest' in parseManifest(text.replace(`,"files":${files('i/b/data/two.csv.gz')}`, ''))).toBe(true);
+  });
+
   it('splits fileSchema on commas with or without spaces', () => {
     expect(parseCsvFileSchema('Bucket, Key,Size ,  EncryptionStatus')).toEqual([
       'Bucket',

@@ -74,6 +74,24 @@ describe('AWS CLI export reader', () => {
     expect(rec.outcome !== 'ok' && rec.error.code).toBe('UnparsableExport');
     expect(rec.outcome !== 'ok' && rec.error.message).toContain(path.join(dir, 'get-bucket-policy.json'));
   });
+  it('a file that names a key twice in one object is an error naming the key: it has no single reading', async () => {
+    // AES256 first, SSE-KMS second: JSON.parse alone would read SSE-KMS without a word.
+    const text =
+      '{"ServerSideEncryptionConfiguration":{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]},' +
+      '"ServerSideEncryptionConfiguration":{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms"}}]}}';
+    const dir = folder({ 'get-bucket-encryption.json': text });
+    const rec = await readCliOutput(dir, 'get-bucket-encryption', { ...call, operation: 's3:GetBucketEncryption' });
+    expect(rec).toMatchObject({
+      outcome: 'error',
+      error: {
+        code: 'UnparsableExport',
+        message: `${path.join(dir, 'get-bucket-encryption.json')}: names "ServerSideEncryptionConfiguration" twice at the top (JSON readers differ on which of the two counts)`,
+      },
+    });
+    // The same key in two different objects is not a repeat.
+    const fine = folder({ 'get-bucket-policy.json': '{"Policy":"{}","Other":{"Policy":"x"}}' });
+    expect((await readCliOutput(fine, 'get-bucket-policy', call)).outcome).toBe('ok');
+  });
   it('neither file is "not exported", an error', async () => {
     expect(await readCliOutput(folder({}), 'get-bucket-policy', call)).toMatchObject({
       outcome: 'error',
