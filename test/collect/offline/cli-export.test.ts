@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCliError, readCliOutput } from '../../../src/collect/offline/cli-export.js';
-import { offlineAccountSource } from '../../../src/collect/offline/offline-source.js';
+import { offlineAccountSource, readExportInfo } from '../../../src/collect/offline/offline-source.js';
 import { makeFifo } from '../../support/special-files.js';
 
 const call = {
@@ -120,6 +120,20 @@ describe('AWS CLI export reader', () => {
       account: '444455556666',
       response: { KeyMetadata: { KeyId: '0b1c2d3e-0000-4000-8000-0000000000f2' } },
     });
+  });
+});
+
+describe('export.json', () => {
+  it('says when and by whom the export was made; broken or read two ways, it says nothing', async () => {
+    const info = '{"exportedAt":"2026-11-01T06:00:00Z","exportedBy":"ops"}';
+    expect(await readExportInfo(folder({ 'export.json': info }))).toEqual({
+      exportedAt: '2026-11-01T06:00:00Z',
+      exportedBy: 'ops',
+    });
+    const twice = '{"exportedAt":"2026-11-01T06:00:00Z","exportedAt":"2026-10-15T06:00:00Z"}';
+    expect(await readExportInfo(folder({ 'export.json': twice }))).toEqual({});
+    expect(await readExportInfo(folder({ 'export.json': '{"exportedAt":' }))).toEqual({});
+    expect(await readExportInfo(folder({}))).toEqual({});
   });
 });
 
