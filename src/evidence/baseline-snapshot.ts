@@ -6,6 +6,7 @@
 import type { BucketEvidence, KeyEvidence, TenantEvidence } from './bundle.js';
 import type { GetBucketEncryptionOutput, GetPublicAccessBlockOutput } from './aws-shapes.js';
 import type { FiledRecord } from './record.js';
+import { repeatedKeyProblem } from '../format/json-keys.js';
 
 export const SNAPSHOT_VERSION = 1;
 
@@ -20,10 +21,13 @@ export type EncryptionSnapshot =
   | { state: 'not_configured' }
   | Unreadable;
 
-/** A policy document: parsed JSON as stored, or its text when it is not JSON. */
+/**
+ * A policy document: parsed JSON as stored, or its text when it is not JSON or has no single reading
+ * (`repeatedKey`: it names a key twice in one object, which JSON readers resolve differently).
+ */
 export type PolicySnapshot =
   | { state: 'present'; document: unknown }
-  | { state: 'unparsable'; text: string; error: string }
+  | { state: 'unparsable'; text: string; error: string; repeatedKey?: true }
   | { state: 'none' }
   | Unreadable;
 
@@ -99,11 +103,17 @@ function policySnapshotOf(record: FiledRecord<{ Policy?: string }>): PolicySnaps
   if (failed || record.outcome !== 'ok') return failed!;
   const text = record.response.Policy;
   if (text === undefined || text.trim() === '') return { state: 'none' };
+  const json = text.replace(/^\uFEFF/, '');
+  let document: unknown;
   try {
-    return { state: 'present', document: JSON.parse(text.replace(/^\uFEFF/, '')) as unknown };
+    document = JSON.parse(json);
   } catch (err) {
     return { state: 'unparsable', text, error: (err as Error).message };
   }
+  const twice = repeatedKeyProblem(json, document);
+  return twice === undefined
+    ? { state: 'present', document }
+    : { state: 'unparsable', text, error: `it ${twice}`, repeatedKey: true };
 }
 
 function encryptionOf(record: BucketEvidence['encryption']): EncryptionSnapshot {

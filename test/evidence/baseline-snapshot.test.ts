@@ -72,6 +72,19 @@ describe('snapshotFromEvidence', () => {
     expect(snap.buckets[1]!.policy).toMatchObject({ state: 'unparsable', text: '{"Statement": [' });
   });
 
+  it('keeps a policy that names a key twice as text, never as the one reading JSON.parse gives', () => {
+    const text = '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:*","Effect":"Deny"}]}';
+    const twice = snapshotFromEvidence(
+      tenantEvidence([bucketEvidence({ name: 'b', policy: ok('s3:GetBucketPolicy', { Policy: text }) })], []),
+    );
+    expect(twice.buckets[0]!.policy).toEqual({
+      state: 'unparsable',
+      text,
+      error: 'it names "Effect" twice in Statement[0] (JSON readers differ on which of the two counts)',
+      repeatedKey: true,
+    });
+  });
+
   it('merges two references to one key, and keeps an unreadable key under its reference', () => {
     // Sorted by id: "alias/lost" sorts before "arn:…".
     expect(snap.keys.map((k) => [k.id, k.references, k.rotation.state])).toEqual([

@@ -20,7 +20,7 @@ function describeState(p: PolicyState): string {
     case 'unreadable':
       return `unreadable (${p.errorCode})`;
     case 'unparsable':
-      return 'not valid JSON';
+      return p.repeatedKey ? `a document with no single reading (${p.error})` : 'not valid JSON';
     case 'not_collected':
       return 'not collected';
     case 'none':

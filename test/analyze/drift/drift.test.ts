@@ -347,6 +347,17 @@ describe('drift severity: medium and info', () => {
     );
   });
 
+  it('medium: a policy that names a key twice now is not comparable, and says why', () => {
+    const text = '{"Statement":[{"Effect":"Allow","Effect":"Deny"}]}';
+    const error = 'it names "Effect" twice in Statement[0] (JSON readers differ on which of the two counts)';
+    const after = bucket({ policy: { state: 'unparsable', text, error, repeatedKey: true } });
+    const item = only(diffSnapshots(snapshot(), snapshot([after])));
+    expect(item).toMatchObject({ kind: 'not_comparable', severity: 'medium', after: text });
+    expect(item.summary).toBe(
+      `The bucket policy of bucket acme-data cannot be compared with the baseline: it is a document with no single reading (${error}) now.`,
+    );
+  });
+
   it('matches a key whose DescribeKey failed now to its baseline entry by reference', () => {
     const failed = { state: 'unreadable' as const, errorCode: 'AccessDeniedException', message: 'denied' };
     const after = key({
