@@ -9,6 +9,7 @@ import type {
   DirectoryPolicy,
 } from '../model/directory-buckets.js';
 import type { KeyResult, MissingEvidence } from '../model/packet.js';
+import { repeatedKeyProblem } from '../format/json-keys.js';
 import { expectationFor } from './expectations.js';
 import { regionalListingResults } from './regional-listings.js';
 
@@ -31,7 +32,10 @@ function policyOf(r: FiledRecord<GetBucketPolicyOutput>): DirectoryPolicy {
   if (r.outcome === 'not_configured') return { state: 'none' };
   if (r.outcome !== 'ok') return { state: 'unreadable', errorCode: r.error.code, message: r.error.message };
   try {
-    const doc = JSON.parse(r.response.Policy ?? '') as { Statement?: unknown };
+    const text = r.response.Policy ?? '';
+    const doc = JSON.parse(text) as { Statement?: unknown };
+    // A key named twice (two Statement lists) has no single reading: its statements cannot be counted.
+    if (repeatedKeyProblem(text, doc) !== undefined) return { state: 'unparsable' };
     const s = doc.Statement;
     return { state: 'present', statements: Array.isArray(s) ? s.length : s && typeof s === 'object' ? 1 : 0 };
   } catch {

@@ -68,6 +68,21 @@ describe('directoryBucketsSection', () => {
     expect(directoryBucketsMissing(s)).toEqual([]);
   });
 
+  it('a policy that is not JSON, or names a key twice, is unparsable: its statements are not counted', () => {
+    const text = (t: string) => ok('s3express:GetBucketPolicy', { Policy: t });
+    const s = directoryBucketsSection(
+      [
+        region([
+          { name: HOT, encryption: rule('AES256'), policy: text('{"Statement":[{}],"Statement":[{},{}]}') },
+          { name: COLD, encryption: rule('AES256'), policy: text('{"Statement":[') },
+        ]),
+      ],
+      tenantEvidence([]).tenant,
+      [],
+    );
+    expect(s.buckets.map((b) => b.policy)).toEqual([{ state: 'unparsable' }, { state: 'unparsable' }]);
+  });
+
   it('an unreadable encryption or policy is missing evidence, never SSE-S3 or "no policy"', () => {
     const s = directoryBucketsSection(
       [
