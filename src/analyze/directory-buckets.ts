@@ -9,7 +9,7 @@ import type {
   DirectoryPolicy,
 } from '../model/directory-buckets.js';
 import type { KeyResult, MissingEvidence } from '../model/packet.js';
-import { repeatedKeyProblem } from '../format/json-keys.js';
+import { readJson } from '../format/json-keys.js';
 import { expectationFor } from './expectations.js';
 import { regionalListingResults } from './regional-listings.js';
 
@@ -31,16 +31,11 @@ function encryptionOf(r: FiledRecord<GetBucketEncryptionOutput>): DirectoryEncry
 function policyOf(r: FiledRecord<GetBucketPolicyOutput>): DirectoryPolicy {
   if (r.outcome === 'not_configured') return { state: 'none' };
   if (r.outcome !== 'ok') return { state: 'unreadable', errorCode: r.error.code, message: r.error.message };
-  try {
-    const text = r.response.Policy ?? '';
-    const doc = JSON.parse(text) as { Statement?: unknown };
-    // A key named twice (two Statement lists) has no single reading: its statements cannot be counted.
-    if (repeatedKeyProblem(text, doc) !== undefined) return { state: 'unparsable' };
-    const s = doc.Statement;
-    return { state: 'present', statements: Array.isArray(s) ? s.length : s && typeof s === 'object' ? 1 : 0 };
-  } catch {
-    return { state: 'unparsable' };
-  }
+  // Not JSON, or a key named twice (two Statement lists): its statements cannot be counted.
+  const read = readJson(r.response.Policy ?? '');
+  if (!('value' in read) || read.value === null) return { state: 'unparsable' };
+  const s = (read.value as { Statement?: unknown }).Statement;
+  return { state: 'present', statements: Array.isArray(s) ? s.length : s && typeof s === 'object' ? 1 : 0 };
 }
 
 /** Directory bucket names end in --<zone id>--x-s3 (AWS's naming rule). */

@@ -6,7 +6,7 @@
 import type { BucketEvidence, KeyEvidence, TenantEvidence } from './bundle.js';
 import type { GetBucketEncryptionOutput, GetPublicAccessBlockOutput } from './aws-shapes.js';
 import type { FiledRecord } from './record.js';
-import { repeatedKeyProblem } from '../format/json-keys.js';
+import { readJson } from '../format/json-keys.js';
 
 export const SNAPSHOT_VERSION = 1;
 
@@ -103,17 +103,10 @@ function policySnapshotOf(record: FiledRecord<{ Policy?: string }>): PolicySnaps
   if (failed || record.outcome !== 'ok') return failed!;
   const text = record.response.Policy;
   if (text === undefined || text.trim() === '') return { state: 'none' };
-  const json = text.replace(/^\uFEFF/, '');
-  let document: unknown;
-  try {
-    document = JSON.parse(json);
-  } catch (err) {
-    return { state: 'unparsable', text, error: (err as Error).message };
-  }
-  const twice = repeatedKeyProblem(json, document);
-  return twice === undefined
-    ? { state: 'present', document }
-    : { state: 'unparsable', text, error: `it ${twice}`, repeatedKey: true };
+  const read = readJson(text.replace(/^\uFEFF/, ''));
+  if ('invalid' in read) return { state: 'unparsable', text, error: read.invalid };
+  if ('twice' in read) return { state: 'unparsable', text, error: `it ${read.twice}`, repeatedKey: true };
+  return { state: 'present', document: read.value };
 }
 
 function encryptionOf(record: BucketEvidence['encryption']): EncryptionSnapshot {

@@ -7,6 +7,24 @@ interface RepeatedKey {
   path: (string | number)[];
 }
 
+/** A JSON text read once: its value, or why it has none (not JSON at all, or a key named twice). */
+export type JsonReading = { value: unknown } | { invalid: string } | { twice: string };
+
+/**
+ * Reads `text` as JSON that has a single reading: JSON.parse's value when every object names each
+ * key once; `invalid` with JSON.parse's message; `twice` with repeatedKeyProblem's words.
+ */
+export function readJson(text: string): JsonReading {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { invalid: (err as Error).message };
+  }
+  const twice = repeatedKeyProblem(text, value);
+  return twice === undefined ? { value } : { twice };
+}
+
 /**
  * Why `text`, valid JSON that parsed to `parsed`, has no single reading, or undefined when it has
  * one: "names "Effect" twice in Statement[0] (…)". JSON allows a key twice in one object, but

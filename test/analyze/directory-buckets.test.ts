@@ -75,12 +75,17 @@ describe('directoryBucketsSection', () => {
         region([
           { name: HOT, encryption: rule('AES256'), policy: text('{"Statement":[{}],"Statement":[{},{}]}') },
           { name: COLD, encryption: rule('AES256'), policy: text('{"Statement":[') },
+          { name: `null${HOT}`, encryption: rule('AES256'), policy: text('null') },
         ]),
       ],
       tenantEvidence([]).tenant,
       [],
     );
-    expect(s.buckets.map((b) => b.policy)).toEqual([{ state: 'unparsable' }, { state: 'unparsable' }]);
+    expect(s.buckets.map((b) => b.policy)).toEqual([
+      { state: 'unparsable' },
+      { state: 'unparsable' },
+      { state: 'unparsable' },
+    ]);
   });
 
   it('an unreadable encryption or policy is missing evidence, never SSE-S3 or "no policy"', () => {

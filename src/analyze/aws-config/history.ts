@@ -5,7 +5,7 @@ import type { Wording } from '../../wording/wording.js';
 import type { TrailEvent } from './authors.js';
 import { isoSeconds } from './rule-controls.js';
 import { firstByKey, joinKey } from '../lookup.js';
-import { repeatedKeyProblem } from '../../format/json-keys.js';
+import { readJson } from '../../format/json-keys.js';
 
 /** Codes with which Config says "I have no record of this resource": a state, not a failure to read. */
 const NOT_RECORDED_CODES: ReadonlySet<string> = new Set(['ResourceNotDiscoveredException']);
@@ -27,12 +27,8 @@ function attributeLabel(name: string): string {
 /** The document a configuration string holds; the text itself when it has no single reading (a key twice) or none. */
 function parsed(text: string | undefined): unknown {
   if (text === undefined) return undefined;
-  try {
-    const value = JSON.parse(text) as unknown;
-    return repeatedKeyProblem(text, value) === undefined ? value : text;
-  } catch {
-    return text;
-  }
+  const read = readJson(text);
+  return 'value' in read ? read.value : text;
 }
 
 /** JSON with keys sorted, so a re-ordered but equal document compares equal. */

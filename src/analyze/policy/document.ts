@@ -2,7 +2,7 @@
  * Parse a bucket policy document and normalise its statements: Statement as object or list,
  * Action/Resource as string or list, missing Sid or Version.
  */
-import { repeatedKeyProblem } from '../../format/json-keys.js';
+import { readJson } from '../../format/json-keys.js';
 import { isPlainObject, parseConditionBlock, type ConditionClause } from './conditions.js';
 import { principalScope, type ActionElement, type PrincipalScope, type ResourceElement } from './match.js';
 
@@ -24,15 +24,10 @@ export function statementLabel(sid: unknown, position: number): string {
 }
 
 export function parsePolicyDocument(policyText: string): ParsedPolicy {
-  let document: unknown;
-  const text = policyText.replace(/^\uFEFF/, '');
-  try {
-    document = JSON.parse(text);
-  } catch (err) {
-    return { ok: false, error: `The bucket policy is not valid JSON (${(err as Error).message}).` };
-  }
-  const twice = repeatedKeyProblem(text, document);
-  if (twice !== undefined) return { ok: false, error: `The bucket policy ${twice}.` };
+  const read = readJson(policyText.replace(/^\uFEFF/, ''));
+  if ('invalid' in read) return { ok: false, error: `The bucket policy is not valid JSON (${read.invalid}).` };
+  if ('twice' in read) return { ok: false, error: `The bucket policy ${read.twice}.` };
+  const document = read.value;
   if (!isPlainObject(document)) return { ok: false, error: 'The bucket policy is not a JSON object.' };
   const raw = document['Statement'];
   const list = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];

@@ -6,7 +6,7 @@
  * service principal only through the key policy (IAM policies cannot), so the key policy decides.
  * Pure: the policy text and the request's context in, a verdict with the deciding statements out.
  */
-import { repeatedKeyProblem } from '../../format/json-keys.js';
+import { readJson } from '../../format/json-keys.js';
 import { evaluateClause, isPlainObject, parseConditionBlock, type ConditionClause } from './conditions.js';
 import { globMatches } from './match.js';
 
@@ -57,15 +57,10 @@ function stringsOf(entry: Record<string, unknown>, name: string, notName: string
 }
 
 function parseKeyPolicy(text: string): { statements: KeyStatement[] } | { error: string } {
-  let doc: unknown;
-  const json = text.replace(/^\uFEFF/, '');
-  try {
-    doc = JSON.parse(json);
-  } catch (err) {
-    return { error: `the key policy is not valid JSON (${(err as Error).message})` };
-  }
-  const twice = repeatedKeyProblem(json, doc);
-  if (twice !== undefined) return { error: `the key policy ${twice}` };
+  const read = readJson(text.replace(/^\uFEFF/, ''));
+  if ('invalid' in read) return { error: `the key policy is not valid JSON (${read.invalid})` };
+  if ('twice' in read) return { error: `the key policy ${read.twice}` };
+  const doc = read.value;
   if (!isPlainObject(doc)) return { error: 'the key policy is not a JSON object' };
   const statements: KeyStatement[] = [];
   for (const [i, entry] of list(doc['Statement']).entries()) {

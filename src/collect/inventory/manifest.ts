@@ -1,20 +1,16 @@
 import type { z } from 'zod';
 import { INVENTORY_MANIFEST, shapeProblem } from '../../evidence/answers.js';
-import { repeatedKeyProblem } from '../../format/json-keys.js';
+import { readJson } from '../../format/json-keys.js';
 
 export type InventoryManifest = z.infer<typeof INVENTORY_MANIFEST>;
 export type ManifestFile = InventoryManifest['files'][number];
 
 export function parseManifest(text: string): { manifest: InventoryManifest } | { error: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    return { error: `not valid JSON: ${(err as Error).message}` };
-  }
+  const read = readJson(text);
+  if ('invalid' in read) return { error: `not valid JSON: ${read.invalid}` };
   // S3 never writes a key twice; a manifest that does lists one set of files to one reader, another to the next.
-  const twice = repeatedKeyProblem(text, json);
-  if (twice !== undefined) return { error: `not an S3 Inventory manifest as S3 writes it: it ${twice}` };
+  if ('twice' in read) return { error: `not an S3 Inventory manifest as S3 writes it: it ${read.twice}` };
+  const json = read.value;
   const problem = shapeProblem(INVENTORY_MANIFEST, json);
   if (problem !== undefined) return { error: `not an S3 Inventory manifest: ${problem}` };
   return { manifest: json as InventoryManifest };

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { outcomeForErrorCode, type EvidenceRecord } from '../../evidence/record.js';
 import { UNREADABLE } from '../../evidence/answers.js';
-import { repeatedKeyProblem } from '../../format/json-keys.js';
+import { readJson } from '../../format/json-keys.js';
 import { isRefusedRead, readConfinedText, type ReadLimits } from '../../util/confined-read.js';
 
 /**
@@ -66,26 +66,16 @@ export async function readCliOutput(
     return { ...base, sourcePath: errorPath, outcome: 'error', error: errorRead.refused };
   const errorText = 'text' in errorRead ? errorRead.text : undefined;
   if (json !== undefined && json.trim() !== '') {
-    try {
-      const response = JSON.parse(json) as unknown;
-      // The AWS CLI never writes a key twice: a file that does was not written by it as it is.
-      const twice = repeatedKeyProblem(json, response);
-      if (twice !== undefined)
-        return {
-          ...base,
-          sourcePath: jsonPath,
-          outcome: 'error',
-          error: { code: 'UnparsableExport', message: `${jsonPath}: ${twice}` },
-        };
-      return { ...base, sourcePath: jsonPath, outcome: 'ok', response };
-    } catch (err) {
-      return {
-        ...base,
-        sourcePath: jsonPath,
-        outcome: 'error',
-        error: { code: 'UnparsableExport', message: `${jsonPath}: not valid JSON (${(err as Error).message})` },
-      };
-    }
+    const read = readJson(json);
+    if ('value' in read) return { ...base, sourcePath: jsonPath, outcome: 'ok', response: read.value };
+    // The AWS CLI never writes a key twice: a file that does was not written by it as it is.
+    const why = 'invalid' in read ? `not valid JSON (${read.invalid})` : read.twice;
+    return {
+      ...base,
+      sourcePath: jsonPath,
+      outcome: 'error',
+      error: { code: 'UnparsableExport', message: `${jsonPath}: ${why}` },
+    };
   }
   if (errorText !== undefined && errorText.trim() !== '') {
     const { code, message, operation } = parseCliError(errorText);

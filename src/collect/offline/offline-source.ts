@@ -15,7 +15,7 @@ import { readCliOutput, type CliCall } from './cli-export.js';
 import { parseKeyReference } from '../key-reference.js';
 import { identifierProblem, IDENTIFIER_FORMATS } from '../../evidence/aws-identifiers.js';
 import { readConfinedText } from '../../util/confined-read.js';
-import { repeatedKeyProblem } from '../../format/json-keys.js';
+import { readJson } from '../../format/json-keys.js';
 
 /** AWS CLI command name for each API operation: the file name in the export layout. */
 const CLI_NAME: Record<BucketOperation | BucketExtraOperation | KeyOperation | KeyExtraOperation, string> = {
@@ -64,10 +64,15 @@ export interface ExportInfo {
 export async function readExportInfo(folder: string): Promise<ExportInfo> {
   try {
     const text = await readConfinedText(folder, path.join(folder, 'export.json'));
-    if (text === undefined) return {};
-    const info = JSON.parse(text) as unknown;
-    // A key named twice (two exportedAt) has no single reading: unreadable, like broken JSON.
-    return repeatedKeyProblem(text, info) === undefined ? (info as ExportInfo) : {};
+    // Broken, not an object, or a key named twice (two exportedAt): unreadable either way.
+    const read = text === undefined ? undefined : readJson(text);
+    const info = read && 'value' in read ? read.value : undefined;
+    if (typeof info !== 'object' || info === null) return {};
+    const { exportedAt, exportedBy } = info as Record<string, unknown>;
+    return {
+      ...(typeof exportedAt === 'string' ? { exportedAt } : {}),
+      ...(typeof exportedBy === 'string' ? { exportedBy } : {}),
+    };
   } catch {
     return {}; // export.json is optional; absent or unreadable means "unknown exporter", not an error
   }

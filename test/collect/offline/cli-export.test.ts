@@ -133,6 +133,11 @@ describe('export.json', () => {
     const twice = '{"exportedAt":"2026-11-01T06:00:00Z","exportedAt":"2026-10-15T06:00:00Z"}';
     expect(await readExportInfo(folder({ 'export.json': twice }))).toEqual({});
     expect(await readExportInfo(folder({ 'export.json': '{"exportedAt":' }))).toEqual({});
+    expect(await readExportInfo(folder({ 'export.json': '{"exportedAt":5,"exportedBy":"ops"}' }))).toEqual({
+      exportedBy: 'ops',
+    });
+    for (const notObject of ['null', '[]', '"2026-11-01"'])
+      expect(await readExportInfo(folder({ 'export.json': notObject }))).toEqual({});
     expect(await readExportInfo(folder({}))).toEqual({});
   });
 });
