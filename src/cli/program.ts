@@ -83,7 +83,10 @@ function buildProgram(): Command {
       'allow a period that has not ended yet; every page, sheet and packet.json says PROVISIONAL',
     )
     .option('--profile <name>', "AWS shared-config profile for live collection (default: the SDK's credential chain)")
-    .option('--endpoint-url <url>', 'send every AWS call to this endpoint (path-style S3), e.g. a local test endpoint')
+    .option(
+      '--endpoint-url <url>',
+      'send every AWS call to this endpoint (path-style S3), e.g. a local test endpoint; AWS_ENDPOINT_URL also works',
+    )
     .option(
       '--shard <i/n>',
       "only shard i of n (1 ≤ i ≤ n; a tenant's shard is sha256 of its id modulo n, so it never moves when other tenants come or go); auto/n takes i from AWS_BATCH_JOB_ARRAY_INDEX or JOB_COMPLETION_INDEX (0-based) + 1. A shard writes its tenants' folders only, not the portfolio: run `s3-evidence portfolio` after the last shard",

@@ -1,6 +1,7 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { CollectionConfig } from '../../config/schema.js';
 import { systemClock, type PacerClock } from './request-pacer.js';
+import { s3EndpointFromEnvironment } from './configured-endpoint.js';
 import type { LoopStalls } from './loop-stalls.js';
 import type { LimitFunction } from 'p-limit';
 
@@ -45,7 +46,7 @@ export interface LiveOptions {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Endpoint override for every service, e.g. a local test endpoint. */
   endpoint?: string;
-  /** S3 path-style addressing; on by default when `endpoint` is set. */
+  /** S3 path-style addressing; on by default when `endpoint` is set or the environment names one for S3. */
   forcePathStyle?: boolean;
   concurrency?: Partial<ServiceLimits>;
   work?: Partial<WorkLimits>;
@@ -86,7 +87,7 @@ function defined<T extends object>(o: T | undefined): Partial<T> {
 export function resolveLiveOptions(opts: LiveOptions): ResolvedLiveOptions {
   return {
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
-    forcePathStyle: opts.forcePathStyle ?? opts.endpoint !== undefined,
+    forcePathStyle: opts.forcePathStyle ?? (opts.endpoint !== undefined || s3EndpointFromEnvironment() !== undefined),
     limits: { ...DEFAULT_LIMITS, ...defined(opts.concurrency) },
     work: { ...DEFAULT_WORK, ...defined(opts.work) },
     maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
