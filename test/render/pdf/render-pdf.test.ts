@@ -240,7 +240,8 @@ describe('renderPdf: one page whatever the packet size', () => {
       expect(text).toContain(
         'MEDIUM ×514 No bucket policy statement denies uploads without…: 504 resources — see workbook sheet Findings',
       );
-      expect(text).toContain('and 39 more — see workbook');
+      // 40 missing items: one or two named whole (as the spare lines fall), the rest counted.
+      expect(text).toMatch(/and 3[89] more — see workbook sheet Summary/);
     },
   );
 

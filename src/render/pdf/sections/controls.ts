@@ -169,6 +169,15 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
     ctx.t(`verdict.${c.verdict}`) + (c.counts.exception > 0 ? ctx.t('controls.exceptionMark') : '');
   const widest = (texts: string[], style: TextStyle) =>
     Math.max(0, ...texts.map((t) => measurer(doc, style)(cleanText(t))));
+  // The packet's summary ("9,000 of 10,000 buckets pass · …"), or the same counts without the scope
+  // noun, which the control's title names, when the summary or a title would otherwise be cut.
+  const shortSummary = (c: ControlResult): string => {
+    const { pass, fail, exception, not_evaluated: notEvaluated } = c.counts;
+    const applicable = pass + fail + notEvaluated + exception;
+    if (applicable === 0) return c.summary;
+    return ctx.t('controls.summaryShort', { pass, applicable, fail, exception, notEvaluated });
+  };
+  const cut = (text: string, width: number) => measurer(doc, TYPE.cell)(cleanText(text)) * MIN_TITLE_SCALE > width;
   // Half a point of headroom: a text measured exactly as wide as its column is never cut.
   const need = {
     title: widest([ctx.t('controls.colControl'), ...shown.map((c) => c.title)], TYPE.cell) + 0.5,
@@ -182,7 +191,14 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
       ) + 0.5,
   };
   const usable = g.contentWidth - 8 - 3 * COLUMN_GAP;
-  const w = controlColumns(usable, need);
+  let w = controlColumns(usable, need);
+  // A large tenant's counts make long summaries: one cut even when shrunk, or a title cut beside them,
+  // and the summaries are drawn short; the columns are then shared again by the texts drawn.
+  let summaries = shown.map((c) => c.summary);
+  if (shown.some((c) => cut(c.summary, w.scope) || cut(c.title, w.title))) {
+    summaries = shown.map(shortSummary);
+    w = controlColumns(usable, { ...need, scope: widest([ctx.t('controls.colScope'), ...summaries], TYPE.cell) + 0.5 });
+  }
   const [title, result, scope, refs] = columns(
     g.left + 4,
     g.contentWidth - 8,
@@ -230,7 +246,7 @@ export function drawControls(ctx: PageContext, y: number, maxRows: number): numb
       { ...TYPE.cellBold, color: VERDICT_COLOUR[c.verdict] },
       { width: result.width },
     );
-    drawShrinking(c.summary, scope);
+    drawShrinking(summaries[i] ?? c.summary, scope);
     const r = groupedReferences(c.references, separators, moreRefs, refs.width, measurer(doc, refStyle));
     drawText(doc, r || ctx.t('controls.noRefs'), refs.x, textY, refStyle, { width: refs.width });
   });

@@ -397,12 +397,16 @@ export function growDetails(plan: DetailsPlan, spare: number): DetailsPlan {
   const rows = [...plan.rows];
   let left = spare;
   for (;;) {
-    let best: { at: number; row: DetailRow; cost: number } | undefined;
+    let best: { at: number; row: DetailRow; cost: number; had: number } | undefined;
+    // The cheapest growth first; at equal cost, the row with the fewest lines: a row cut to one line
+    // (sources shown only as "+3 more") is given its second line before another row its fourth.
     rows.forEach((row, at) => {
       const next = row.grow?.();
       if (!next) return;
       const cost = (lines(next) - lines(row)) * plan.leading;
-      if (cost > 0 && cost <= left + 0.01 && (!best || cost < best.cost)) best = { at, row: next, cost };
+      const had = lines(row);
+      if (cost <= 0 || cost > left + 0.01) return;
+      if (!best || cost < best.cost || (cost === best.cost && had < best.had)) best = { at, row: next, cost, had };
     });
     if (!best) return { ...plan, rows };
     rows[best.at] = best.row;

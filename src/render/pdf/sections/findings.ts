@@ -22,6 +22,8 @@ const SEVERITY_COLOUR: Record<Severity, string> = {
 
 /** At most this share of the line goes to the resource name before the rest of the sentence. */
 const NAME_SHARE = 0.45;
+/** Width of the count column (points) when every count fits in it ("×3", "×19", "×250"). */
+const MIN_COUNT_WIDTH = 24;
 /** At most this share of a grouped row goes to the rule's name; its resources get the rest. */
 const RULE_SHARE = 0.5;
 
@@ -125,7 +127,18 @@ export function drawFindings(ctx: PageContext, y: number, maxRows: number): numb
     drawText(doc, ctx.t('findings.none'), g.left + 4, y + 2, TYPE.more, { width: g.contentWidth });
     return y + SPACE.moreLine + SPACE.afterSection;
   }
-  const [sev, count, text] = columns(g.left + 4, g.contentWidth - 4, [44, 24, g.contentWidth - 80], 6);
+  // The count column is as wide as its widest count ("×10,000" at a large tenant), never cut.
+  const countText = (group: FindingGroup) => ctx.t('findings.count', { count: group.findings.length });
+  const countWidth = Math.max(
+    MIN_COUNT_WIDTH,
+    ...shown.map((group) => measurer(doc, TYPE.cell)(cleanText(countText(group))) + 0.5),
+  );
+  const [sev, count, text] = columns(
+    g.left + 4,
+    g.contentWidth - 4,
+    [44, countWidth, g.contentWidth - 56 - countWidth],
+    6,
+  );
   if (!sev || !count || !text) throw new Error('findings list needs three columns');
   shown.forEach((group, i) => {
     const rowY = y + i * SPACE.findingRow + 2;
@@ -139,7 +152,7 @@ export function drawFindings(ctx: PageContext, y: number, maxRows: number): numb
     );
     drawText(
       doc,
-      ctx.t('findings.count', { count: group.findings.length }),
+      countText(group),
       count.x,
       rowY,
       { ...TYPE.cell, color: PALETTE.muted },
