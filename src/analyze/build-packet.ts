@@ -54,7 +54,7 @@ function shortReason(reason: string): string {
   return clause.length > 60 ? `${clause.slice(0, 57)}...` : clause;
 }
 
-function completenessText(missing: MissingEvidence[], wording: Wording, buckets: number, keys: number): string {
+export function completenessText(missing: MissingEvidence[], wording: Wording, buckets: number, keys: number): string {
   if (missing.length === 0) return wording.t('packet.completeness.complete', { buckets, keys });
   // One phrase per resource, so "bucket x" with two denied calls reads as one problem.
   const byScope = new Map<string, MissingEvidence[]>();

@@ -3,11 +3,13 @@
  * whole. The controls are the catalog's own, their summaries made by the analysis's controlSummary with
  * a large tenant's counts (those of the 10,000-bucket bench); the findings are the sample's 10,014 of
  * one rule. Before, the page showed "×…00" for those findings, "3000 of 10000 buckets pass · 6000 fail ·
- * 1000 not…" and "Table keys usable by S3 Tables…".
+ * 1000 not…" and "Table keys usable by S3 Tables…", and said "bucket bench-00000 (…); and 3 more" of
+ * 10,000 buckets with missing evidence: it counted the packet sentence's own "and 9,997 more" as one.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/analyze/catalog.js';
 import { referencesFor } from '../../../src/analyze/controls/frameworks.js';
+import { completenessText } from '../../../src/analyze/build-packet.js';
 import { controlSummary } from '../../../src/analyze/evaluate-controls.js';
 import type { ControlResult, Packet } from '../../../src/model/packet.js';
 import type { Verdict } from '../../../src/model/shared.js';
@@ -57,7 +59,22 @@ function largeTenant(): Packet {
       remediation: meta.remediation,
     };
   });
-  return { ...base, controls };
+  // Each of 10,000 buckets without inventory (the 10,000-bucket bench's tenant); the first 1,000 also denied.
+  const scope = (i: number) => `bucket bench-${String(i).padStart(5, '0')}`;
+  const missing = [
+    ...Array.from({ length: 10_000 }, (_, i) => ({
+      scope: scope(i),
+      source: 'S3 Inventory',
+      reason: 'no S3 Inventory location is configured for this tenant',
+    })),
+    ...Array.from({ length: 1_000 }, (_, i) => ({
+      scope: scope(i * 10 + 9),
+      source: 's3:GetBucketPolicy',
+      reason: 'AccessDenied: denied',
+    })),
+  ];
+  const completeness = { complete: false, missing, text: completenessText(missing, wording, 10_000, 900) };
+  return { ...base, status: 'incomplete', controls, completeness };
 }
 
 for (const pageSize of ['A4', 'LETTER'] as const) {
@@ -73,6 +90,24 @@ for (const pageSize of ['A4', 'LETTER'] as const) {
     it('states its counts with thousands separators in the packet (the analysis wording)', () => {
       const tls = packet.controls.find((c) => c.id === 's3-policy-denies-insecure-transport')!;
       expect(tls.summary).toBe('3,000 of 10,000 buckets pass · 6,000 fail · 1,000 not evaluated');
+    });
+
+    it('counts every bucket with missing evidence it does not name: 10,000 in all', () => {
+      // The packet's sentence names three and counts the rest in its own words.
+      expect(packet.completeness.text).toContain('; and 9,997 more (workbook sheet Summary)');
+      // The status block's words in reading order (its two sizes of line leading defeat line grouping).
+      const { words } = pdfWords(pdf);
+      const top = words.find((w) => w.text === 'OBJECTS')!.yMin;
+      const status = words
+        .filter((w) => w.yMax < top)
+        .sort((a, b) => Math.round(a.yMin) - Math.round(b.yMin) || a.xMin - b.xMin)
+        .map((w) => w.text)
+        .join(' ');
+      const named = status.match(/bucket bench-\d{5}/g) ?? [];
+      expect(named.length).toBeGreaterThan(0);
+      expect(status).toContain(
+        `and ${(10_000 - named.length).toLocaleString('en-US')} more — see Missing evidence below`,
+      );
     });
 
     it('draws the count of a rule with 10,014 findings whole', () => {

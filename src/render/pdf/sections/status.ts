@@ -31,6 +31,8 @@ export function drawStatus(ctx: PageContext, y: number): number {
 /**
  * The completeness sentence whole if it fits, else as many whole items ("; "-separated, after the
  * lead "Evidence incomplete:") as fit, then how many more: what is missing is never cut mid-name.
+ * The packet's sentence names a few resources and counts the rest ("and 9,997 more (workbook sheet
+ * Summary)"); the page's count is of every resource not named, from the packet's missing items.
  */
 function completenessLines(ctx: PageContext, width: number, maxLines: number): string[] {
   const measure = measurer(ctx.doc, TYPE.completeness);
@@ -39,9 +41,14 @@ function completenessLines(ctx: PageContext, width: number, maxLines: number): s
   const colon = text.indexOf(': ');
   const lead = colon >= 0 ? text.slice(0, colon + 2) : '';
   const items = (colon >= 0 ? text.slice(colon + 2) : text).split('; ');
-  for (let shown = items.length - 1; shown >= 0; shown--) {
-    const more = ctx.t('status.completenessMore', { count: items.length - shown });
-    const candidate = cleanText(lead + [...items.slice(0, shown), more].join('; '));
+  // One item per resource (scope); the last is the packet's own count of the others when it has one.
+  const resources = new Set(ctx.packet.completeness.missing.map((m) => m.scope)).size;
+  const counted = cleanText(ctx.packetT('completeness.more', { count: resources - (items.length - 1) }));
+  const named = items.length > 1 && items.at(-1) === counted ? items.slice(0, -1) : items;
+  const total = Math.max(resources, named.length);
+  for (let shown = total > named.length ? named.length : named.length - 1; shown >= 0; shown--) {
+    const more = ctx.t('status.completenessMore', { count: total - shown });
+    const candidate = cleanText(lead + [...named.slice(0, shown), more].join('; '));
     if (fitsInLines(candidate, width, maxLines, measure)) return wrapLines(candidate, width, maxLines, measure);
   }
   return wrapLines(text, width, maxLines, measure);
