@@ -40,7 +40,12 @@ function fileEntries(packet: Packet): string[] {
     lines.push(entry(LOG_EXPORTS.keyEvents, 'every KMS key-management event (rotation, policy, deletion)'));
   }
   lines.push(entry(OCSF_EXPORT, 'the control results as OCSF Compliance Finding events'));
-  lines.push(entry('evidence/', `the raw evidence the figures were computed from (${packet.evidence.length} files)`));
+  lines.push(
+    entry(
+      'evidence/',
+      `the raw evidence the figures were computed from (${packet.evidence.length.toLocaleString('en-US')} files)`,
+    ),
+  );
   return lines;
 }
 

@@ -20,6 +20,17 @@ import { outsideMargins, overlapping, pdfText, pdfWords, squash } from './pdf-in
 
 const wording = loadWording();
 
+/** The status block's words in reading order (its two sizes of line leading defeat line grouping). */
+function statusWords(pdf: Buffer): string {
+  const { words } = pdfWords(pdf);
+  const top = words.find((w) => w.text === 'OBJECTS')!.yMin;
+  return words
+    .filter((w) => w.yMax < top)
+    .sort((a, b) => Math.round(a.yMin) - Math.round(b.yMin) || a.xMin - b.xMin)
+    .map((w) => w.text)
+    .join(' ');
+}
+
 /** pass, fail, not evaluated per control, in catalog order; zeros where the bench's tenant has none in scope. */
 const COUNTS: Record<string, [number, number, number]> = {
   's3-default-encryption-enabled': [9000, 0, 1000],
@@ -95,14 +106,7 @@ for (const pageSize of ['A4', 'LETTER'] as const) {
     it('counts every bucket with missing evidence it does not name: 10,000 in all', () => {
       // The packet's sentence names three and counts the rest in its own words.
       expect(packet.completeness.text).toContain('; and 9,997 more (workbook sheet Summary)');
-      // The status block's words in reading order (its two sizes of line leading defeat line grouping).
-      const { words } = pdfWords(pdf);
-      const top = words.find((w) => w.text === 'OBJECTS')!.yMin;
-      const status = words
-        .filter((w) => w.yMax < top)
-        .sort((a, b) => Math.round(a.yMin) - Math.round(b.yMin) || a.xMin - b.xMin)
-        .map((w) => w.text)
-        .join(' ');
+      const status = statusWords(pdf);
       const named = status.match(/bucket bench-\d{5}/g) ?? [];
       expect(named.length).toBeGreaterThan(0);
       expect(status).toContain(
@@ -143,6 +147,24 @@ for (const pageSize of ['A4', 'LETTER'] as const) {
     });
   });
 }
+
+describe('a packet made before counts had separators ("and 9997 more (workbook sheet Summary)")', () => {
+  it('is counted the same on the page: every bucket not named', async () => {
+    const made = largeTenant();
+    const text = made.completeness.text.replace('and 9,997 more', 'and 9997 more');
+    expect(text).not.toBe(made.completeness.text);
+    const pdf = await renderPdf(
+      { ...made, completeness: { ...made.completeness, text } },
+      { pageSize: 'A4', wording, packetSha256: 'ab'.repeat(32) },
+    );
+    const status = statusWords(pdf);
+    const named = status.match(/bucket bench-\d{5}/g) ?? [];
+    expect(named.length).toBeGreaterThan(0);
+    expect(status).toContain(
+      `and ${(10_000 - named.length).toLocaleString('en-US')} more — see Missing evidence below`,
+    );
+  });
+});
 
 describe("the page's AWS Config line at a large tenant", () => {
   it('writes its counts with thousands separators', () => {

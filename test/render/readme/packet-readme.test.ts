@@ -33,6 +33,17 @@ describe('README.txt of a packet', () => {
     );
   });
 
+  it("counts a large tenant's evidence files with thousands separators", () => {
+    const evidence = Array.from({ length: 112_031 }, (_, i) => ({
+      path: `evidence/f${i}.json`,
+      sha256: 'ab'.repeat(32),
+      size: 1,
+    }));
+    expect(packetReadme({ ...packet, evidence })).toContain(
+      'the raw evidence the figures were computed from (112,031 files)',
+    );
+  });
+
   it('says what each file is, the exports the packet has included', () => {
     const files = text
       .split('\n')

@@ -11,8 +11,6 @@ export interface PageContext {
   t(key: string, context?: Record<string, unknown>): string;
   /** Whether `pdf.<key>` exists. */
   has(key: string): boolean;
-  /** `packet.<key>` of templates/packet.yaml: the wording the packet's own sentences were made with. */
-  packetT(key: string, context?: Record<string, unknown>): string;
   /** The page gave the trend chart's room to controls and findings (the workbook's Trend sheet has it). */
   withoutTrendChart?: boolean;
 }
@@ -24,6 +22,5 @@ export function pageContext(doc: Doc, packet: Packet, geometry: PageGeometry, wo
     geometry,
     t: (key, context) => wording.t(`pdf.${key}`, context),
     has: (key) => wording.has(`pdf.${key}`),
-    packetT: (key, context) => wording.t(`packet.${key}`, context),
   };
 }

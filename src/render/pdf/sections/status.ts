@@ -41,11 +41,13 @@ function completenessLines(ctx: PageContext, width: number, maxLines: number): s
   const colon = text.indexOf(': ');
   const lead = colon >= 0 ? text.slice(0, colon + 2) : '';
   const items = (colon >= 0 ? text.slice(colon + 2) : text).split('; ');
-  // One item per resource (scope); the last is the packet's own count of the others when it has one.
-  const resources = new Set(ctx.packet.completeness.missing.map((m) => m.scope)).size;
-  const counted = cleanText(ctx.packetT('completeness.more', { count: resources - (items.length - 1) }));
-  const named = items.length > 1 && items.at(-1) === counted ? items.slice(0, -1) : items;
-  const total = Math.max(resources, named.length);
+  // One item per resource ("<scope> (<source>: <reason>)"), then the packet's own count of the others
+  // when there are more: the page counts every resource it does not name itself.
+  const scopes = [...new Set(ctx.packet.completeness.missing.map((m) => cleanText(withoutLocalPaths(m.scope))))];
+  const groups = items.filter((item) => scopes.some((scope) => item.startsWith(`${scope} (`)));
+  const tailOnly = groups.length > 0 && groups.length === items.length - 1 && groups.every((g, i) => g === items[i]);
+  const named = tailOnly ? groups : items;
+  const total = tailOnly ? Math.max(scopes.length, named.length) : items.length;
   for (let shown = total > named.length ? named.length : named.length - 1; shown >= 0; shown--) {
     const more = ctx.t('status.completenessMore', { count: total - shown });
     const candidate = cleanText(lead + [...named.slice(0, shown), more].join('; '));
