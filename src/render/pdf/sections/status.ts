@@ -45,9 +45,10 @@ function completenessLines(ctx: PageContext, width: number, maxLines: number): s
   // when there are more: the page counts every resource it does not name itself.
   const scopes = [...new Set(ctx.packet.completeness.missing.map((m) => cleanText(withoutLocalPaths(m.scope))))];
   const groups = items.filter((item) => scopes.some((scope) => item.startsWith(`${scope} (`)));
-  const tailOnly = groups.length > 0 && groups.length === items.length - 1 && groups.every((g, i) => g === items[i]);
-  const named = tailOnly ? groups : items;
-  const total = tailOnly ? Math.max(scopes.length, named.length) : items.length;
+  const endsWithCount =
+    groups.length > 0 && groups.length === items.length - 1 && groups.every((g, i) => g === items[i]);
+  const named = endsWithCount ? groups : items;
+  const total = endsWithCount ? Math.max(scopes.length, named.length) : items.length;
   for (let shown = total > named.length ? named.length : named.length - 1; shown >= 0; shown--) {
     const more = ctx.t('status.completenessMore', { count: total - shown });
     const candidate = cleanText(lead + [...named.slice(0, shown), more].join('; '));
