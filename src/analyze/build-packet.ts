@@ -11,6 +11,7 @@ import {
 } from '../model/packet.js';
 import { type SectionNotCollected } from '../model/shared.js';
 import type { Wording } from '../wording/wording.js';
+import { missingByResource } from '../format/missing-by-resource.js';
 import { bucketResult } from './buckets.js';
 import { CONTROLS } from './controls/index.js';
 import { missingEvidence } from './completeness.js';
@@ -46,28 +47,18 @@ export interface AnalyzeInput {
   awsConfig?: AwsConfigEvidence | null;
 }
 
-/** Short reason for the page: the error code or the first clause, never a whole path. */
-function shortReason(reason: string): string {
-  const code = /^([A-Za-z]+(?:Exception|Error|Denied)?):/.exec(reason)?.[1];
-  if (code) return code;
-  const clause = reason.split(/[:(;]/)[0]!.trim();
-  return clause.length > 60 ? `${clause.slice(0, 57)}...` : clause;
-}
-
+/** The packet's completeness sentence: complete, or the first resources missing evidence and how many more. */
 export function completenessText(missing: MissingEvidence[], wording: Wording, buckets: number, keys: number): string {
   if (missing.length === 0) return wording.t('packet.completeness.complete', { buckets, keys });
-  // One phrase per resource, so "bucket x" with two denied calls reads as one problem.
-  const byScope = new Map<string, MissingEvidence[]>();
-  for (const m of missing) byScope.set(m.scope, [...(byScope.get(m.scope) ?? []), m]);
-  const groups = [...byScope.entries()].map(([scope, items]) =>
+  const resources = missingByResource(missing);
+  const shown = resources.slice(0, 3).map((r) =>
     wording.t('packet.completeness.group', {
-      scope,
-      source: [...new Set(items.map((i) => i.source))].join(', '),
-      reason: [...new Set(items.map((i) => shortReason(i.reason)))].join(', '),
+      scope: r.scope,
+      source: r.sources.join(', '),
+      reason: r.reasons.join(', '),
     }),
   );
-  const shown = groups.slice(0, 3);
-  if (groups.length > 3) shown.push(wording.t('packet.completeness.more', { count: groups.length - 3 }));
+  if (resources.length > 3) shown.push(wording.t('packet.completeness.more', { count: resources.length - 3 }));
   return wording.t('packet.completeness.incomplete', { summary: shown.join('; ') });
 }
 

@@ -4,6 +4,7 @@
  * operator's paths and commands off the client's page.
  */
 import { describe, expect, it } from 'vitest';
+import { completenessText } from '../../../src/analyze/build-packet.js';
 import type { ControlResult, Packet } from '../../../src/model/packet.js';
 import { renderPdf } from '../../../src/render/pdf/render-pdf.js';
 import { loadWording } from '../../../src/wording/wording.js';
@@ -128,12 +129,12 @@ describe('honest headers and tiles', () => {
 describe('cut lists say what they leave out, never mid-identifier', () => {
   it('missing evidence beside the status: whole items, then how many more', async () => {
     const p = samplePacket();
-    const items = ['globex-analytics', 'globex-payments', 'globex-archive', 'globex-logs', 'globex-media'].map(
-      (b) => `bucket ${b} (s3:GetBucketEncryption: AccessDenied)`,
+    const missing = ['globex-analytics', 'globex-payments', 'globex-archive', 'globex-logs', 'globex-media'].map(
+      (b) => ({ scope: `bucket ${b}`, source: 's3:GetBucketEncryption', reason: 'AccessDenied: denied' }),
     );
-    const text = `Evidence incomplete: ${items.join('; ')}`;
+    const text = completenessText(missing, wording, 5, 0);
     const pdf = await renderPdf(
-      { ...p, completeness: { ...p.completeness, text } },
+      { ...p, completeness: { complete: false, missing, text } },
       { pageSize: 'A4', wording, packetSha256: 'ef'.repeat(32) },
     );
     // Word by word: the status word beside the two lines makes a reader interleave them.

@@ -2,6 +2,7 @@
 import { box, drawText, measurer } from '../draw.js';
 import { SPACE, STATUS_COLOURS, TYPE } from '../layout.js';
 import { cleanText, fitsInLines, withoutLocalPaths, wrapLines } from '../text-fit.js';
+import { missingByResource } from '../../../format/missing-by-resource.js';
 import type { PageContext } from './context.js';
 
 const BOX_WIDTH = 150;
@@ -29,29 +30,32 @@ export function drawStatus(ctx: PageContext, y: number): number {
 }
 
 /**
- * The completeness sentence whole if it fits, else as many whole items ("; "-separated, after the
- * lead "Evidence incomplete:") as fit, then how many more: what is missing is never cut mid-name.
- * The packet's sentence names a few resources and counts the rest ("and 9,997 more (workbook sheet
- * Summary)"); the page's count is of every resource not named, from the packet's missing items.
+ * The completeness sentence whole if it fits, else as many resources as fit, each whole, then how many
+ * more: what is missing is never cut mid-name. The resources come from the packet's missing items
+ * (missingByResource, as the packet's sentence does), so every one not named is counted.
  */
 function completenessLines(ctx: PageContext, width: number, maxLines: number): string[] {
   const measure = measurer(ctx.doc, TYPE.completeness);
   const text = cleanText(withoutLocalPaths(ctx.packet.completeness.text));
   if (fitsInLines(text, width, maxLines, measure)) return wrapLines(text, width, maxLines, measure);
-  const colon = text.indexOf(': ');
-  const lead = colon >= 0 ? text.slice(0, colon + 2) : '';
-  const items = (colon >= 0 ? text.slice(colon + 2) : text).split('; ');
-  // One item per resource ("<scope> (<source>: <reason>)"), then the packet's own count of the others
-  // when there are more: the page counts every resource it does not name itself.
-  const scopes = [...new Set(ctx.packet.completeness.missing.map((m) => cleanText(withoutLocalPaths(m.scope))))];
-  const groups = items.filter((item) => scopes.some((scope) => item.startsWith(`${scope} (`)));
-  const endsWithCount =
-    groups.length > 0 && groups.length === items.length - 1 && groups.every((g, i) => g === items[i]);
-  const named = endsWithCount ? groups : items;
-  const total = endsWithCount ? Math.max(scopes.length, named.length) : items.length;
-  for (let shown = total > named.length ? named.length : named.length - 1; shown >= 0; shown--) {
-    const more = ctx.t('status.completenessMore', { count: total - shown });
-    const candidate = cleanText(lead + [...named.slice(0, shown), more].join('; '));
+  const resources = missingByResource(ctx.packet.completeness.missing);
+  // Only the resources whose phrases could fill the lines are worded: the same work for 4 or 10,000.
+  const room = width * maxLines;
+  const items: string[] = [];
+  for (let used = 0, i = 0; i < resources.length && used <= room; i++) {
+    const r = resources[i]!;
+    const item = ctx.t('status.completenessItem', {
+      scope: r.scope,
+      source: r.sources.join(', '),
+      reason: r.reasons.join(', '),
+    });
+    items.push(cleanText(withoutLocalPaths(item)));
+    used += measure(items.at(-1)!);
+  }
+  for (let shown = items.length; shown >= 0; shown--) {
+    const rest = resources.length - shown;
+    const list = [...items.slice(0, shown), ...(rest > 0 ? [ctx.t('status.completenessMore', { count: rest })] : [])];
+    const candidate = cleanText(ctx.t('status.completenessList', { items: list.join('; ') }));
     if (fitsInLines(candidate, width, maxLines, measure)) return wrapLines(candidate, width, maxLines, measure);
   }
   return wrapLines(text, width, maxLines, measure);
