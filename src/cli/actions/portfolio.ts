@@ -12,6 +12,7 @@ import { writePortfolio } from '../../operate/portfolio.js';
 import { TOOL } from '../../tool.js';
 import { UsageError } from '../../errors.js';
 import { EXIT } from '../exit-codes.js';
+import { evidenceState } from '../../format/evidence-state.js';
 
 export interface PortfolioCommandOptions {
   config?: string;
@@ -49,7 +50,7 @@ export async function portfolioCommand(periodFolder: string, opts: PortfolioComm
     const state =
       r.status === 'unreadable' || r.status === 'unverified'
         ? `${r.status.toUpperCase()}, not counted: ${r.problem ?? ''}`
-        : `${r.status.toUpperCase()}, evidence ${r.complete ? 'complete' : `INCOMPLETE (${r.missingEvidence} missing)`}`;
+        : `${r.status.toUpperCase()}, evidence ${evidenceState(r.complete, r.missingEvidence)}`;
     process.stdout.write(`${r.tenant} ${period}: ${state}\n`);
   }
   process.stdout.write(

@@ -8,6 +8,7 @@ import type { TenantRunResult } from '../../pipeline/run-tenant.js';
 import { TOOL } from '../../tool.js';
 import { EXIT } from '../exit-codes.js';
 import { runtimeNotice } from '../runtime.js';
+import { evidenceState } from '../../format/evidence-state.js';
 
 /** A tenant whose packet could not be made; the others' packets are made all the same. */
 export interface TenantFailure {
@@ -66,7 +67,7 @@ function timeText(timings: PhaseTimings): string {
 
 /** The one line a tenant's packet gets in the text summary. */
 function summaryLine(r: TenantRunResult): string {
-  const state = r.complete ? 'complete' : `INCOMPLETE (${r.missing} missing)`;
+  const state = evidenceState(r.complete, r.missing);
   return (
     `${r.tenant} ${r.period}: ${r.provisional ? 'PROVISIONAL ' : ''}${r.status.toUpperCase()}, ` +
     `${r.failingControls} failing control(s), evidence ${state}, ${r.folder}` +

@@ -7,6 +7,9 @@ import { requirePacketFolder } from '../packet-folders.js';
 import { placementProblem } from '../../workspace/packet-placement.js';
 import { signatureCheck, signatureTrust, type VerifySignatureOptions } from './packet-operations.js';
 
+/** A file count as the terminal shows it: 112,042. */
+const count = (n: number) => n.toLocaleString('en-US');
+
 export async function verifyCommand(
   folders: string[],
   opts: { json?: boolean } & VerifySignatureOptions,
@@ -36,7 +39,9 @@ export async function verifyCommand(
       process.stdout.write(`${r.folder}: ${r.ok ? 'VERIFIED' : 'NOT VERIFIED'}${whose}\n`);
       if (r.placement) process.stdout.write(`  placement: ${r.placement}\n`);
       const bad = r.files.filter((f) => f.state !== 'ok');
-      process.stdout.write(`  files: ${r.files.length - bad.length} of ${r.files.length} match the manifest\n`);
+      process.stdout.write(
+        `  files: ${count(r.files.length - bad.length)} of ${count(r.files.length)} match the manifest\n`,
+      );
       process.stdout.write(
         `  packet.json ${r.packetReproduced ? 're-derived identically from evidence/' : 'differs from what evidence/ gives'}\n`,
       );

@@ -5,6 +5,7 @@
  */
 import type { Portfolio } from '../portfolio.js';
 import type { SummaryLink, TenantSummary } from './summary.js';
+import { evidenceState } from '../../format/evidence-state.js';
 
 export interface DeliveryMessage {
   kind: 'tenant' | 'portfolio';
@@ -20,7 +21,7 @@ export interface DeliveryMessage {
 
 export function tenantMessage(s: TenantSummary): DeliveryMessage {
   const status = `${s.provisional ? 'PROVISIONAL ' : ''}${s.status.toUpperCase()}`;
-  const evidence = s.complete ? 'complete' : `INCOMPLETE (${s.missingEvidence} missing)`;
+  const evidence = evidenceState(s.complete, s.missingEvidence);
   return {
     kind: 'tenant',
     title: `${s.displayName} (${s.tenant}) ${s.period}: ${status}`,
