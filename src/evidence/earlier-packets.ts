@@ -1,4 +1,5 @@
-import { isRefusedRead, readConfinedText } from '../util/confined-read.js';
+import { isRefusedRead, readConfinedFile } from '../util/confined-read.js';
+import { parseJsonBytes } from '../util/json-members.js';
 import path from 'node:path';
 import { PACKET_FILE } from '../packet-folder.js';
 
@@ -13,19 +14,19 @@ export type PacketFile =
  */
 export async function readPacketOfMonth(outDir: string, tenant: string, month: string): Promise<PacketFile> {
   const file = path.join(outDir, month, tenant, PACKET_FILE);
-  let text: string | undefined;
+  let bytes: Buffer | undefined;
   try {
     // Inside the output folder only: a packet.json linked to elsewhere is unreadable, not a month.
-    text = await readConfinedText(outDir, file);
+    bytes = await readConfinedFile(outDir, file);
   } catch (err) {
     const problem = isRefusedRead(err)
       ? err.message
       : `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
     return { period: month, state: 'unreadable', problem };
   }
-  if (text === undefined) return { period: month, state: 'missing' };
+  if (bytes === undefined) return { period: month, state: 'missing' };
   try {
-    return { period: month, state: 'present', packet: JSON.parse(text) as unknown };
+    return { period: month, state: 'present', packet: parseJsonBytes(bytes) };
   } catch (err) {
     return { period: month, state: 'unreadable', problem: `${file}: not valid JSON (${(err as Error).message})` };
   }

@@ -3,7 +3,8 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import type { Packet } from '../model/packet.js';
 import { verifyProblem } from '../pipeline/verify-folder.js';
-import { readConfinedText } from '../util/confined-read.js';
+import { readConfinedFile } from '../util/confined-read.js';
+import { parseJsonBytes } from '../util/json-members.js';
 import { stableJson, writeFileAtomic } from '../util/atomic-write.js';
 import { PACKET_FILE, packetOwner } from '../packet-folder.js';
 import { placementProblem } from '../workspace/packet-placement.js';
@@ -156,9 +157,9 @@ async function portfolioEntry(
   if (!figures) {
     let packet: unknown;
     try {
-      const text = await readConfinedText(folder, path.join(folder, PACKET_FILE));
-      if (text === undefined) throw new Error('no such file');
-      packet = JSON.parse(text) as unknown;
+      const bytes = await readConfinedFile(folder, path.join(folder, PACKET_FILE));
+      if (bytes === undefined) throw new Error('no such file');
+      packet = parseJsonBytes(bytes);
     } catch (err) {
       return unusableRow(name, 'unreadable', `packet.json unreadable: ${(err as Error).message}`);
     }

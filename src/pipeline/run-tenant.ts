@@ -36,6 +36,7 @@ import { verifyProblem } from './verify-folder.js';
 import { readOwnFile } from '../workspace/own-file.js';
 import { MANIFEST_FILE } from '../workspace/manifest.js';
 import { PACKET_FILE } from '../packet-folder.js';
+import { parseJsonBytes } from '../util/json-members.js';
 import { sha256, sha256File, type HashedFile } from '../util/hash.js';
 
 /** The events of one tenant's run: `emit` fills in tenant and period. */
@@ -256,7 +257,7 @@ async function reuseFinishedPacket(
     return {
       notices: [`${tenant}: the packet the interrupted run finished does not verify (${problem}); it is made again`],
     };
-  const packet = JSON.parse(await readFile(path.join(finalDir, PACKET_FILE), 'utf8')) as Packet;
+  const packet = parseJsonBytes(await readFile(path.join(finalDir, PACKET_FILE))) as Packet;
   return { result: { ...summarise(packet, finalDir), resumed: { packet: true } }, packet };
 }
 

@@ -16,6 +16,7 @@ import { UsageError } from '../../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { requirePacketFolder } from '../packet-folders.js';
 import { openPublishing, openSigning, type AwsOptions } from './packet-operations.js';
+import { parseJsonBytes } from '../../util/json-members.js';
 
 export interface SealOptions extends AwsOptions {
   config: string;
@@ -105,7 +106,7 @@ export async function publishCommand(folders: string[], opts: SealOptions & { to
   try {
     for (const folder of folders) {
       await requireVerified(folder, 'publish');
-      const packet = JSON.parse(await readFile(path.join(folder, PACKET_FILE), 'utf8')) as Packet;
+      const packet = parseJsonBytes(await readFile(path.join(folder, PACKET_FILE))) as Packet;
       const receipt = await publishPacket({
         s3: publishing.s3,
         packetDir: folder,

@@ -29,6 +29,7 @@ import {
 import { readDeliveries, writeDeliveries, type DeliveryRecord } from './record.js';
 import { sendEmail } from './smtp-send.js';
 import { linkTo, previousLabel, tenantSummary } from './summary.js';
+import { parseJsonBytes } from '../../util/json-members.js';
 
 const PORTFOLIO_DELIVERIES_FILE = 'portfolio-deliveries.json';
 
@@ -214,7 +215,7 @@ const wants = (d: DeliveryDestination, what: 'tenants' | 'portfolio') => d.send 
 
 async function readPacket(file: string): Promise<Packet | undefined> {
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as Packet;
+    return parseJsonBytes(await readFile(file)) as Packet;
   } catch {
     return undefined;
   }
