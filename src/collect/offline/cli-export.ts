@@ -87,6 +87,18 @@ export async function readCliOutput(
     }
     return { ...base, sourcePath: errorPath, outcome: outcomeForErrorCode(code), error: { code, message } };
   }
+  // A file that is there but blank was written by something, and not as the CLI writes: unreadable, not absent.
+  const blank = json !== undefined ? jsonPath : errorText !== undefined ? errorPath : undefined;
+  if (blank !== undefined)
+    return {
+      ...base,
+      sourcePath: blank,
+      outcome: 'error',
+      error: {
+        code: 'EmptyExport',
+        message: `${blank}: empty (the AWS CLI writes its answer, or its error in ${name}.error.txt; an empty file is neither)`,
+      },
+    };
   return {
     ...base,
     sourcePath: jsonPath,

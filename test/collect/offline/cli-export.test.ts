@@ -98,6 +98,33 @@ describe('AWS CLI export reader', () => {
       error: { code: 'NotExported' },
     });
   });
+  it('a file that is there but blank is an empty export, named, never "not exported"', async () => {
+    const json = folder({ 'get-bucket-policy.json': '  \n' });
+    expect(await readCliOutput(json, 'get-bucket-policy', call)).toMatchObject({
+      outcome: 'error',
+      sourcePath: path.join(json, 'get-bucket-policy.json'),
+      error: {
+        code: 'EmptyExport',
+        message: `${path.join(json, 'get-bucket-policy.json')}: empty (the AWS CLI writes its answer, or its error in get-bucket-policy.error.txt; an empty file is neither)`,
+      },
+    });
+    const errorOnly = folder({ 'get-bucket-policy.error.txt': '' });
+    expect(await readCliOutput(errorOnly, 'get-bucket-policy', call)).toMatchObject({
+      outcome: 'error',
+      sourcePath: path.join(errorOnly, 'get-bucket-policy.error.txt'),
+      error: { code: 'EmptyExport' },
+    });
+    // A blank answer beside the CLI's error text: the error is the record, as before.
+    const both = folder({
+      'get-bucket-policy.json': '',
+      'get-bucket-policy.error.txt':
+        'An error occurred (NoSuchBucketPolicy) when calling the GetBucketPolicy operation: The bucket policy does not exist',
+    });
+    expect(await readCliOutput(both, 'get-bucket-policy', call)).toMatchObject({
+      outcome: 'not_configured',
+      error: { code: 'NoSuchBucketPolicy' },
+    });
+  });
   it("reads a key of another account from that account's export", async () => {
     const mine = folder({});
     const theirs = folder({
