@@ -134,20 +134,30 @@ export function openBook(out: Writable, props: BookProperties): Book {
 /**
  * One style object per distinct style: exceljs remembers the style id of a style object it has seen,
  * but each cell gets a fresh one, so every cell committed had its style written out as XML to be
- * looked up (a third of the workbook's CPU). A cell's style is swapped for its shared equal just
- * before the row is committed, when nothing changes it any more. The cell's type is part of the key:
- * exceljs gives a style with no number format a different id for numbers and dates.
+ * looked up (a third of the workbook's CPU). A cell's style is decided by a few things (its value's
+ * type and number format, its tone, and whether it wraps, heads a table, links, is bold or is the
+ * banner): a cell whose key has been seen takes the style object made for the first such cell, and
+ * only the first is built. The cell's type is part of the key: exceljs gives a style with no number
+ * format a different id for numbers and dates.
  */
 class StyleInterner {
   private readonly seen = new Map<string, Partial<ExcelJS.Style>>();
 
-  intern(type: ExcelJS.ValueType, style: Partial<ExcelJS.Style>): Partial<ExcelJS.Style> {
-    const key = `${type}|${JSON.stringify(style)}`;
-    const shared = this.seen.get(key);
-    if (shared) return shared;
-    this.seen.set(key, style);
-    return style;
+  get(key: string): Partial<ExcelJS.Style> | undefined {
+    return this.seen.get(key);
   }
+
+  keep(key: string, style: Partial<ExcelJS.Style>): void {
+    this.seen.set(key, style);
+  }
+}
+
+/** What decides a committed cell's style (see StyleInterner), read once its value is set. */
+function styleKey(cell: ExcelJS.Cell, spec: CellSpec, bold: boolean, bannerEdge: boolean): string {
+  const v = spec.value;
+  const tone = typeof v === 'object' && v !== null && !(v instanceof Date) ? v.tone : '';
+  const flags = `${spec.wrap ? 1 : 0}${spec.header ? 1 : 0}${spec.link ? 1 : 0}${bold ? 1 : 0}${bannerEdge ? 1 : 0}`;
+  return `${cell.type}|${cell.numFmt ?? ''}|${tone}|${flags}`;
 }
 
 interface PendingRow {
@@ -186,15 +196,22 @@ function openSheet(
       const shown = cell.value;
       if (spec.link && (typeof shown === 'string' || typeof shown === 'number'))
         cell.value = { text: String(shown), hyperlink: linkTarget(spec.link) };
+      const edge = i === columnCount + 1;
+      const bold = spec.bold === true || spec.header === true || (row.number === 1 && edge && Boolean(banner));
+      const key = styleKey(cell, spec, bold, edge);
+      const shared = styles.get(key);
+      if (shared) {
+        cell.style = shared;
+        return;
+      }
       if (spec.wrap || spec.header) cell.alignment = { vertical: 'top', wrapText: true };
       if (spec.header) {
         cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: HEADER_FILL } };
         cell.border = { bottom: { style: 'thin' } };
       }
       if (spec.link) cell.font = { ...cell.font, underline: true, color: { argb: LINK_COLOUR } };
-      if (spec.bold || spec.header || (row.number === 1 && i === columnCount + 1 && banner))
-        cell.font = { ...cell.font, bold: true, ...(i === columnCount + 1 ? { color: { argb: BANNER_COLOUR } } : {}) };
-      cell.style = styles.intern(cell.type, cell.style);
+      if (bold) cell.font = { ...cell.font, bold: true, ...(edge ? { color: { argb: BANNER_COLOUR } } : {}) };
+      styles.keep(key, cell.style);
     });
     out.commit();
   };
@@ -300,12 +317,19 @@ export async function bookBytes(date: Date, write: (out: Writable) => Promise<vo
   return stampZipEntries(Buffer.concat(chunks), date);
 }
 
+/** Characters encodeURIComponent leaves as they are, and the slash between segments. */
+const URI_PLAIN = /^[A-Za-z0-9\-_.!~*'()/]*$/;
+
 function linkTarget(link: Link): string {
   if ('file' in link) {
-    if (link.file.startsWith('/') || link.file.split('/').includes('..') || /^[a-z][a-z0-9+.-]*:/i.test(link.file))
+    if (
+      link.file.startsWith('/') ||
+      (link.file.includes('..') && link.file.split('/').includes('..')) ||
+      /^[a-z][a-z0-9+.-]*:/i.test(link.file)
+    )
       throw new Error(`workbook link outside the packet: ${link.file}`);
-    // A relative URI: each path segment percent-encoded, the slashes kept.
-    return link.file.split('/').map(encodeURIComponent).join('/');
+    // A relative URI: each path segment percent-encoded, the slashes kept (most paths need none).
+    return URI_PLAIN.test(link.file) ? link.file : link.file.split('/').map(encodeURIComponent).join('/');
   }
   return `${quotedSheet(link.sheet)}!${link.cell}`;
 }

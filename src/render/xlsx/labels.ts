@@ -75,7 +75,7 @@ function insidePacket(p: string): boolean {
     !p.startsWith('/') &&
     !p.includes('\\') &&
     !/^[a-z][a-z0-9+.-]*:/i.test(p) &&
-    !p.split('/').includes('..')
+    !(p.includes('..') && p.split('/').includes('..'))
   );
 }
 
