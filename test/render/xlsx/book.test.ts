@@ -78,6 +78,68 @@ describe('streamed workbook', () => {
     expect((await oneSheet(300)).equals(await oneSheet(300))).toBe(true);
   });
 
+  it('gives each cell the style its own value and spec decide, however many cells came before with another', async () => {
+    // Cells differing in one thing only (tone, number format, date format, bold, header) follow one
+    // another, each kind first seen with one setting and then the other: a style shared by cells that
+    // differ would show here as the first cell's fill, format or weight on the second.
+    const bytes = await bookBytes(DATE, async (out) => {
+      const book = openBook(out, { author: 'a', title: 't', date: DATE });
+      const sheet = book.addSheet('Styles', { columns: [{}, {}, {}, {}], frozenRows: 0 });
+      await sheet.row([
+        { value: { text: 'FAIL', tone: 'bad' } },
+        { value: { text: 'PASS', tone: 'good' } },
+        { value: { text: 'N/A', tone: 'neutral' } },
+        { value: { text: 'FAIL', tone: 'bad' } },
+      ]);
+      await sheet.row([
+        { value: 1234, format: 'count' },
+        { value: 0.5, format: 'pct' },
+        { value: 7 },
+        { value: 0.25, format: 'pct2' },
+      ]);
+      await sheet.row([
+        { value: new Date('2026-10-31T00:00:00Z'), format: 'date' },
+        { value: new Date('2026-10-31T12:34:56Z'), format: 'datetime' },
+        { value: new Date('2026-10-30T00:00:00Z'), format: 'date' },
+        { value: 'plain' },
+      ]);
+      await sheet.row([
+        { value: 'plain' },
+        { value: 'strong', bold: true },
+        { value: 'Head', header: true },
+        { value: 'linked', link: { file: 'evidence/a b.json' } },
+      ]);
+      await sheet.finish();
+      await book.finish();
+    });
+    const s = sheetNamed(readWorkbook(writeTemp(bytes)), 'Styles');
+    expect(['A1', 'B1', 'C1', 'D1'].map((ref) => [cellAt(s, ref).fill, cellAt(s, ref).bold])).toEqual([
+      ['FFFFC7CE', true],
+      ['FFC6EFCE', true],
+      ['FFD9D9D9', true],
+      ['FFFFC7CE', true],
+    ]);
+    expect(['A2', 'B2', 'C2', 'D2'].map((ref) => cellAt(s, ref).numberFormat)).toEqual([
+      '#,##0',
+      '0.000%',
+      'General',
+      '0.00%',
+    ]);
+    expect(['A3', 'B3', 'C3'].map((ref) => [cellAt(s, ref).numberFormat, cellAt(s, ref).value])).toEqual([
+      ['yyyy-mm-dd', '2026-10-31T00:00:00.000Z'],
+      ['yyyy-mm-dd hh:mm:ss', '2026-10-31T12:34:56.000Z'],
+      ['yyyy-mm-dd', '2026-10-30T00:00:00.000Z'],
+    ]);
+    expect(cellAt(s, 'D3')).toMatchObject({ value: 'plain', bold: false, fill: null, numberFormat: 'General' });
+    expect(['A4', 'B4', 'C4', 'D4'].map((ref) => [cellAt(s, ref).bold, cellAt(s, ref).fill])).toEqual([
+      [false, null],
+      [true, null],
+      [true, 'FFDDEBF7'],
+      [false, null],
+    ]);
+    expect(s.links.D4).toEqual({ file: 'evidence/a%20b.json' });
+  });
+
   it('puts the banner on row 1 right of the columns, even on a sheet with no rows', async () => {
     const bytes = await bookBytes(DATE, async (out) => {
       const book = openBook(out, { author: 'a', title: 't', date: DATE, banner: 'PROVISIONAL' });
