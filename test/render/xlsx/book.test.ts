@@ -140,6 +140,39 @@ describe('streamed workbook', () => {
     expect(s.links.D4).toEqual({ file: 'evidence/a%20b.json' });
   });
 
+  it('links a file by its path with each segment percent-encoded as encodeURIComponent does, for every printable ASCII character', async () => {
+    // One file name per character (none of them a path separator or a dot-dot), in a folder of its own,
+    // so the part of a path that needs no encoding and the part that does are both written.
+    const chars = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)).filter(
+      (c) => c !== '/' && c !== '\\',
+    );
+    const files = chars.map((c) => `evidence/dir-${c}/name${c}x.json`);
+    const bytes = await bookBytes(DATE, async (out) => {
+      const book = openBook(out, { author: 'a', title: 't', date: DATE });
+      const sheet = book.addSheet('Links', { columns: [{}], frozenRows: 0 });
+      for (const file of files) await sheet.row([{ value: file, link: { file } }]);
+      await sheet.finish();
+      await book.finish();
+    });
+    const s = sheetNamed(readWorkbook(writeTemp(bytes), files.length), 'Links');
+    const expected = Object.fromEntries(
+      files.map((file, i) => [
+        `A${i + 1}`,
+        {
+          file: file
+            .split('/')
+            .map((seg) => encodeURIComponent(seg))
+            .join('/'),
+        },
+      ]),
+    );
+    expect(s.links).toEqual(expected);
+    // The plain path is written as it is; a space or a percent sign is encoded.
+    expect(s.links.A1).toEqual({ file: 'evidence/dir-%20/name%20x.json' });
+    expect(s.links[`A${chars.indexOf('%') + 1}`]).toEqual({ file: 'evidence/dir-%25/name%25x.json' });
+    expect(s.links[`A${chars.indexOf('_') + 1}`]).toEqual({ file: 'evidence/dir-_/name_x.json' });
+  });
+
   it('puts the banner on row 1 right of the columns, even on a sheet with no rows', async () => {
     const bytes = await bookBytes(DATE, async (out) => {
       const book = openBook(out, { author: 'a', title: 't', date: DATE, banner: 'PROVISIONAL' });
