@@ -22,3 +22,8 @@ export async function readPacketFile(folder: string): Promise<{ packet: Packet; 
 function packetTextSha256(bytes: Buffer): string {
   return sha256(isUtf8(bytes) ? bytes : bytes.toString('utf8'));
 }
+
+/** A folder's packet.json parsed as readPacketFile parses it, for readers that do not need its hash. */
+export async function readPacket(folder: string): Promise<Packet> {
+  return parseJsonBytes(await readFile(path.join(folder, PACKET_FILE))) as Packet;
+}

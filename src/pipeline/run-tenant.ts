@@ -1,5 +1,5 @@
 import { engineFor, type AthenaClientFn } from './sql-engines.js';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Period } from '../config/period.js';
@@ -35,8 +35,7 @@ import { EvidenceWriter, loadEvidence } from '../evidence/evidence-store.js';
 import { verifyProblem } from './verify-folder.js';
 import { readOwnFile } from '../workspace/own-file.js';
 import { MANIFEST_FILE } from '../workspace/manifest.js';
-import { PACKET_FILE } from '../packet-folder.js';
-import { parseJsonBytes } from '../util/json-members.js';
+import { readPacket } from './packet-file.js';
 import { sha256, sha256File, type HashedFile } from '../util/hash.js';
 
 /** The events of one tenant's run: `emit` fills in tenant and period. */
@@ -257,7 +256,7 @@ async function reuseFinishedPacket(
     return {
       notices: [`${tenant}: the packet the interrupted run finished does not verify (${problem}); it is made again`],
     };
-  const packet = parseJsonBytes(await readFile(path.join(finalDir, PACKET_FILE))) as Packet;
+  const packet = await readPacket(finalDir);
   return { result: { ...summarise(packet, finalDir), resumed: { packet: true } }, packet };
 }
 

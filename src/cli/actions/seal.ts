@@ -4,11 +4,7 @@
  * packet verifies first, and both are idempotent: signing a packet already signed by the same key, or
  * publishing one whose objects are already there with the same bytes, succeeds without changing anything.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { loadConfig } from '../../config/load.js';
-import type { Packet } from '../../model/packet.js';
-import { PACKET_FILE } from '../../packet-folder.js';
 import { verifyFolder, verifyMessages } from '../../pipeline/verify-folder.js';
 import { publishPacket, type PublishReceipt } from '../../operate/publish/index.js';
 import { signManifest, verifyManifestSignature } from '../../operate/sign/index.js';
@@ -16,7 +12,7 @@ import { UsageError } from '../../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { requirePacketFolder } from '../packet-folders.js';
 import { openPublishing, openSigning, type AwsOptions } from './packet-operations.js';
-import { parseJsonBytes } from '../../util/json-members.js';
+import { readPacket } from '../../pipeline/packet-file.js';
 
 export interface SealOptions extends AwsOptions {
   config: string;
@@ -106,7 +102,7 @@ export async function publishCommand(folders: string[], opts: SealOptions & { to
   try {
     for (const folder of folders) {
       await requireVerified(folder, 'publish');
-      const packet = parseJsonBytes(await readFile(path.join(folder, PACKET_FILE))) as Packet;
+      const packet = await readPacket(folder);
       const receipt = await publishPacket({
         s3: publishing.s3,
         packetDir: folder,

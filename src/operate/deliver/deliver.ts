@@ -29,7 +29,7 @@ import {
 import { readDeliveries, writeDeliveries, type DeliveryRecord } from './record.js';
 import { sendEmail } from './smtp-send.js';
 import { linkTo, previousLabel, tenantSummary } from './summary.js';
-import { parseJsonBytes } from '../../util/json-members.js';
+import { readPacket } from '../../pipeline/packet-file.js';
 
 const PORTFOLIO_DELIVERIES_FILE = 'portfolio-deliveries.json';
 
@@ -213,9 +213,9 @@ async function deliverTo(
 
 const wants = (d: DeliveryDestination, what: 'tenants' | 'portfolio') => d.send === what || d.send === 'both';
 
-async function readPacket(file: string): Promise<Packet | undefined> {
+async function packetOf(folder: string): Promise<Packet | undefined> {
   try {
-    return parseJsonBytes(await readFile(file)) as Packet;
+    return await readPacket(folder);
   } catch {
     return undefined;
   }
@@ -232,7 +232,7 @@ async function previousPacket(
 ): Promise<{ previous?: Packet; previousUnusable?: string }> {
   const month = previousLabel(packet.period.label);
   const previousFolder = path.join(path.dirname(path.dirname(folder)), month, path.basename(folder));
-  const previous = await readPacket(path.join(previousFolder, PACKET_FILE));
+  const previous = await packetOf(previousFolder);
   if (!previous) return {};
   const whose = packetOwner(previous);
   if (whose.tenant !== packet.tenant.id || whose.period !== month)
@@ -258,7 +258,7 @@ function linkedFiles(manifestText: string): string[] {
 
 /** Delivers one sealed packet folder (<out>/<period>/<tenant>) to every destination that takes its tenant. */
 export async function deliverPacket(folder: string, ctx: DeliveryContext): Promise<DeliveryOutcome[]> {
-  const packet = await readPacket(path.join(folder, PACKET_FILE));
+  const packet = await packetOf(folder);
   if (!packet)
     throw new DeliveryError(`${path.join(folder, PACKET_FILE)} could not be read: nothing to deliver`, false);
   const destinations = ctx.deliveries.destinations.filter(

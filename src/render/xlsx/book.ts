@@ -320,14 +320,24 @@ export async function bookBytes(date: Date, write: (out: Writable) => Promise<vo
 /** Characters encodeURIComponent leaves as they are, and the slash between segments. */
 const URI_PLAIN = /^[A-Za-z0-9\-_.!~*'()/]*$/;
 
+/**
+ * Whether `p` names a file inside the packet folder, relative to it: not empty, not absolute, no
+ * backslash, no URI scheme, no `..` segment. Cells link only such paths (labels.ts), and the workbook
+ * refuses any other.
+ */
+export function insidePacket(p: string): boolean {
+  return (
+    p !== '' &&
+    !p.startsWith('/') &&
+    !p.includes('\\') &&
+    !/^[a-z][a-z0-9+.-]*:/i.test(p) &&
+    !(p.includes('..') && p.split('/').includes('..'))
+  );
+}
+
 function linkTarget(link: Link): string {
   if ('file' in link) {
-    if (
-      link.file.startsWith('/') ||
-      (link.file.includes('..') && link.file.split('/').includes('..')) ||
-      /^[a-z][a-z0-9+.-]*:/i.test(link.file)
-    )
-      throw new Error(`workbook link outside the packet: ${link.file}`);
+    if (!insidePacket(link.file)) throw new Error(`workbook link outside the packet: ${link.file}`);
     // A relative URI: each path segment percent-encoded, the slashes kept (most paths need none).
     return URI_PLAIN.test(link.file) ? link.file : link.file.split('/').map(encodeURIComponent).join('/');
   }

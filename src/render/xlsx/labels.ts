@@ -1,7 +1,7 @@
 import type { Wording } from '../../wording/wording.js';
 import type { BucketCoverage, CoverageSummary, EnforcementLevel, OverallStatus } from '../../model/packet.js';
 import type { Severity, Verdict } from '../../model/shared.js';
-import type { Link } from './book.js';
+import { insidePacket, type Link } from './book.js';
 import type { CellInput, Tone } from './cells.js';
 
 /** Status words and their tones; the words come from templates/wording.yaml (xlsx.verdict.*, xlsx.status.*). */
@@ -67,16 +67,6 @@ export function yesNo(w: Wording, value: boolean): string {
 export function evidenceLink(paths: readonly string[]): Link | undefined {
   const inside = paths.find((p) => insidePacket(p));
   return inside === undefined ? undefined : { file: inside };
-}
-
-function insidePacket(p: string): boolean {
-  return (
-    p !== '' &&
-    !p.startsWith('/') &&
-    !p.includes('\\') &&
-    !/^[a-z][a-z0-9+.-]*:/i.test(p) &&
-    !(p.includes('..') && p.split('/').includes('..'))
-  );
 }
 
 /** Evidence paths, one per line. */
