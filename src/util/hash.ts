@@ -97,21 +97,30 @@ export async function hashTree(
   known?: ReadonlyMap<string, HashedFile>,
 ): Promise<HashedFile[]> {
   const files = await listFilesRecursive(path.join(root, sub), root);
-  // Many small files: hashed HASHES_AT_ONCE at a time, listed in path order. A known file is taken as
-  // it is, with no promise of its own (a run's whole evidence is known: 112,000 files at 10,000 buckets).
-  const limit = pLimit(HASHES_AT_ONCE);
   const hashed: HashedFile[] = new Array<HashedFile>(files.length);
-  const reads: Array<Promise<void>> = [];
-  files.forEach((f, i) => {
-    const hash = known?.get(f);
-    if (hash) hashed[i] = hash;
-    else
-      reads.push(
-        limit(async () => {
-          hashed[i] = { path: f, ...(await sha256File(path.join(root, f))) };
-        }),
-      );
-  });
-  await Promise.all(reads);
+  // HASHES_AT_ONCE readers take the next path in turn. A promise and a queued task per file, made all
+  // at once, put `render` of a 10,000-bucket packet (112,000 files, none known) 53 MB higher at its
+  // peak. A known file is taken as it is, without waiting.
+  let next = 0;
+  let failed = false;
+  const reader = async (): Promise<void> => {
+    while (!failed && next < files.length) {
+      const i = next++;
+      const f = files[i]!;
+      const hash = known?.get(f);
+      if (hash) {
+        hashed[i] = hash;
+        continue;
+      }
+      try {
+        hashed[i] = { path: f, ...(await sha256File(path.join(root, f))) };
+      } catch (err) {
+        // The others stop at their next file rather than read the rest of the tree for nothing.
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(HASHES_AT_ONCE, files.length) }, reader));
   return hashed;
 }
