@@ -63,7 +63,11 @@ export interface ProductBenchResult {
   maxInFlight: Record<string, number>;
   maxInFlightPerAccountRegion: Record<string, number>;
   bucketsMissing: number;
-  scaling?: { buckets: number; run: CliRun; ratioTo1000: number };
+  /**
+   * `run`: the tenant's first month; `nextMonth`: the month after, into the same folder, as an operator's
+   * monthly run finds it (the month before present, which the run verifies for its trend).
+   */
+  scaling?: { buckets: number; run: CliRun; ratioTo1000: number; nextMonth: CliRun };
   hungRegion?: {
     region: string;
     timeoutMs: number;
@@ -180,16 +184,21 @@ export async function benchProduct(
 
   if (opts.scaling) {
     const big = await startEndpoint({ buckets: opts.buckets * 10, keys: opts.keys, latencyMs: 50 });
+    const outDir = await mkdtemp(path.join(os.tmpdir(), 's3e-bench-scaling-'));
     try {
-      log(`scaling: run of ${opts.buckets * 10} buckets at 50 ms`);
-      const run = await runCli(big.url);
+      log(`scaling: run of ${opts.buckets * 10} buckets at 50 ms, 2026-09`);
+      const run = await runCli(big.url, undefined, { outDir, period: '2026-09' });
+      log(`scaling: run of ${opts.buckets * 10} buckets at 50 ms, 2026-10 into the folder holding 2026-09`);
+      const nextMonth = await runCli(big.url, undefined, { outDir, period: '2026-10' });
       result.scaling = {
         buckets: opts.buckets * 10,
         run,
         ratioTo1000: round2(run.seconds / median(run50.map((r) => r.seconds))),
+        nextMonth,
       };
     } finally {
       await big.close();
+      await rm(outDir, { recursive: true, force: true });
     }
   }
   if (opts.hungRegion) {
@@ -274,6 +283,10 @@ export function formatProductBench(r: ProductBenchResult): string[] {
       `  scaling:   ${r.scaling.buckets} buckets ${s(r.scaling.run.seconds)} (${cpu(r.scaling.run)}) = ${r.scaling.ratioTo1000.toFixed(1)}x the ${r.buckets}-bucket run (aim <= 11); peak RSS ${Math.round(r.scaling.run.peakRssMb)} MB (aim < 250); buckets missing ${r.scaling.buckets - r.scaling.run.bucketsInPacket}`,
     );
     lines.push(`  phases (s): ${phases(r.scaling.run.timings)}`);
+    const next = r.scaling.nextMonth;
+    lines.push(
+      `  next month: the same ${r.scaling.buckets} buckets a month later, into the folder holding the first month's packet (which the run verifies for its trend): ${s(next.seconds)} (${cpu(next)}), of which the trend's phase (collectGovernance) ${s((next.timings.collectGovernance ?? 0) / 1000)}; peak RSS ${Math.round(next.peakRssMb)} MB (aim < 250); buckets missing ${r.scaling.buckets - next.bucketsInPacket}`,
+    );
   }
   if (r.hungRegion) {
     const h = r.hungRegion;

@@ -3,13 +3,14 @@
  * a run goes. Never written into the packet or its evidence, which stay byte-identical run to run.
  */
 const PHASES = [
+  // The baseline, the exceptions register and the earlier months' packets: read before anything is collected.
+  'collectGovernance',
   'connect',
   'collectBuckets',
   'collectKeys',
   'collectInventory',
   'collectLogs',
   'collectConfig',
-  'collectGovernance',
   'analyze',
   'render',
   'write',

@@ -23,12 +23,12 @@ afterEach(() => vi.restoreAllMocks());
 
 /** The run's time, then each phase's in the order they ran (an offline run connects to nothing). */
 const PHASE_NAMES = [
+  'baseline',
   'buckets',
   'keys',
   'inventory',
   'logs',
   'AWS Config',
-  'baseline',
   'analyze',
   'render',
   'write',

@@ -48,12 +48,12 @@ describe('phase timings', () => {
     const { result, events, wallMs } = await runAcme(`${ws.root}/with-checkpoints`, true);
     const timings = result.timings!;
     expect(Object.keys(timings)).toEqual([
+      'collectGovernance',
       'collectBuckets',
       'collectKeys',
       'collectInventory',
       'collectLogs',
       'collectConfig',
-      'collectGovernance',
       'analyze',
       'render',
       'write',

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { periodFor } from '../../src/config/period.js';
 import type { Packet } from '../../src/model/packet.js';
 import type { TrendPoint } from '../../src/model/governance-sections.js';
+import type { ProgressEvent } from '../../src/pipeline/progress.js';
 import { runTenant } from '../../src/pipeline/run-tenant.js';
 import { verifiedManifest } from '../../src/pipeline/verify-folder.js';
 import { demoWorkspace } from '../support/demo-workspace.js';
@@ -33,7 +34,11 @@ const packetOf = (month: string) =>
   JSON.parse(readFileSync(path.join(folderOf(month), 'packet.json'), 'utf8')) as Packet;
 const verifiedMonths = () => verifyCalls.mock.calls.map(([folder]) => path.basename(path.dirname(folder)));
 
-async function run(period: string, configSha256 = 'f'.repeat(64)): Promise<Packet> {
+async function run(
+  period: string,
+  configSha256 = 'f'.repeat(64),
+  onProgress?: (e: ProgressEvent) => void,
+): Promise<Packet> {
   const tenant = ws.config.tenants.find((t) => t.id === 'acme')!;
   await runTenant({
     config: ws.config,
@@ -42,6 +47,7 @@ async function run(period: string, configSha256 = 'f'.repeat(64)): Promise<Packe
     period: periodFor(period, tenant.timeZone),
     outDir: ws.out,
     now: new Date('2030-01-01T00:00:00Z'),
+    ...(onProgress ? { onProgress } : {}),
   });
   return packetOf(period);
 }
@@ -63,6 +69,32 @@ beforeEach(() => {
 });
 
 describe('the trend takes older months from the verified month before', () => {
+  it('is read before anything is collected: the month before is verified and let go before the collection holds its own', async () => {
+    const actual = await vi.importActual<typeof import('../../src/pipeline/verify-folder.js')>(
+      '../../src/pipeline/verify-folder.js',
+    );
+    const order: string[] = [];
+    verifyCalls.mockImplementationOnce(async (folder, opts) => {
+      order.push(`verify ${path.basename(path.dirname(folder))} start`);
+      const checked = await actual.verifiedManifest(folder, opts);
+      order.push(`verify ${path.basename(path.dirname(folder))} end`);
+      return checked;
+    });
+    const october = await run('2026-10', undefined, (e) => {
+      if (e.state !== 'update') order.push(`${e.phase} ${e.state}`);
+    });
+    expect(order.slice(0, 4)).toEqual([
+      'governance start',
+      'verify 2026-09 start',
+      'verify 2026-09 end',
+      'governance end',
+    ]);
+    // Then the collection (buckets and keys are read side by side; either may report first).
+    expect(order[4]).toMatch(/^(buckets|keys) start$/);
+    // Read first, written with the rest: the packet's trend has September, verified.
+    expect(pointOf(october, '2026-09')).toMatchObject({ state: 'present', manifestSha256: manifestSha('2026-09') });
+  }, 120_000);
+
   it('October verifies September only; July and August come from September, with their manifests', async () => {
     const july = packetOf('2026-07');
     const october = await run('2026-10');

@@ -43,13 +43,13 @@ function exitCodeFor(results: Array<{ complete: boolean }>, failures: TenantFail
 
 /** A phase's name on the summary line: what the progress bars call it. */
 const PHASE_NAME: Record<Phase, string> = {
+  collectGovernance: 'baseline',
   connect: 'connect',
   collectBuckets: 'buckets',
   collectKeys: 'keys',
   collectInventory: 'inventory',
   collectLogs: 'logs',
   collectConfig: 'AWS Config',
-  collectGovernance: 'baseline',
   analyze: 'analyze',
   render: 'render',
   write: 'write',
