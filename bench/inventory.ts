@@ -24,6 +24,7 @@ import { createScanPool } from '../src/collect/workers/pool.js';
 import { periodFor } from '../src/config/period.js';
 import { DEFAULT_INVENTORY_MAX_DAYS_AFTER_PERIOD } from '../src/config/schema.js';
 import { seededRandom } from '../src/util/seeded-random.js';
+import { runOffline } from './offline-run.js';
 import { ownPeakRssBytes } from './peak-rss.js';
 
 /** Medians of interleaved rounds, in seconds. */
@@ -602,27 +603,11 @@ async function ensureRunSetup(workDir: string, treeRoot: string, name = 'run'): 
 
 const RUN_ACCOUNT = '222222222222';
 
-/** The built CLI's `run`, as a user runs it (no options beyond the config, period and output folder). */
+/** The built CLI's `run`, as a user runs it (bench/offline-run.ts), and the proof it read the report. */
 async function runCliOnce(setup: RunSetup): Promise<CliRunOnce> {
-  await rm(setup.out, { recursive: true, force: true });
-  const rssFile = `${setup.out}.rss`;
-  const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-  const preload = new URL('./product/rss-on-exit.js', import.meta.url).href;
-  const started = process.hrtime.bigint();
-  const child = spawn(
-    process.execPath,
-    ['--import', preload, cli, 'run', '-c', setup.config, '-p', '2026-10', '-o', setup.out, '--json'],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_RSS_FILE: rssFile } },
-  );
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const run = await runOffline(setup.config, setup.out);
   // 3: the packet is incomplete (the export holds only what the inventory needs), as intended.
-  if (code !== 3) throw new Error(`s3-evidence run exited with ${code}`);
-  const summary = JSON.parse(out) as { packets: Array<{ timings?: Record<string, number> }> };
-  const usage = JSON.parse(await readFile(rssFile, 'utf8')) as { maxRssBytes: number };
-  const peakRssMb = Math.round(usage.maxRssBytes / 1024 / 1024);
+  if (run.exitCode !== 3) throw new Error(`s3-evidence run exited with ${run.exitCode}`);
   const inventory = JSON.parse(
     await readFile(
       path.join(setup.out, '2026-10', 'bench', 'evidence', 'accounts', RUN_ACCOUNT, 's3', BUCKET, 'inventory.json'),
@@ -630,7 +615,7 @@ async function runCliOnce(setup: RunSetup): Promise<CliRunOnce> {
     ),
   ) as { status: string };
   if (inventory.status !== 'ok') throw new Error(`the run did not read the report: inventory ${inventory.status}`);
-  return { seconds: round(seconds), timings: summary.packets[0]?.timings ?? {}, peakRssMb };
+  return { seconds: round(run.seconds), timings: run.timings, peakRssMb: run.peakRssMb };
 }
 
 const READ_FLAG = '--read-report';

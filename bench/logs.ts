@@ -2,12 +2,14 @@
  * Log-reading benchmark: generates gzipped S3 server access logs and CloudTrail files
  * deterministically, then times, in interleaved rounds (the order rotates each round), `gzip -dc`
  * over the same files and the real collectors scanning them with one and with two scan workers
- * (S3_EVIDENCE_SCAN_WORKERS, each scan in a fresh process of the built code); medians are compared.
- * Reports records/s, the ratio to gzip -dc, peak RSS and the load average around the rounds.
+ * (S3_EVIDENCE_SCAN_WORKERS, each scan in a fresh process of the built code), and the product itself:
+ * the built CLI's whole `run` (shipped defaults, its own process) of a tenant whose sources are both
+ * trees; medians are compared. Reports records/s, the ratios to gzip -dc, peak RSS and the load
+ * average around the rounds.
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +19,7 @@ import { scanCloudTrail } from '../src/collect/cloudtrail/scan-cloudtrail.js';
 import { localTree } from '../src/collect/tree/local.js';
 import { periodFor } from '../src/config/period.js';
 import { seededRandom } from '../src/util/seeded-random.js';
+import { runOffline } from './offline-run.js';
 import { ownPeakRssBytes } from './peak-rss.js';
 
 interface LogBenchFigures {
@@ -37,9 +40,26 @@ interface LogBenchFigures {
   bytes: number;
 }
 
+/** The built CLI's whole `run` of a tenant whose sources are both generated trees (bench/offline-run.ts). */
+interface LogWholeRunFigures {
+  /** Median seconds of the run. */
+  seconds: number;
+  /** Median seconds of `gzip -dc` over both trees' files (the access logs' and the trail's, added). */
+  gzipSeconds: number;
+  /** gzipSeconds / seconds. */
+  ratioToGzip: number;
+  /** The run's log phase (its median, in the round of the median run): the scans and the writing of their evidence. */
+  collectLogsSeconds: number;
+  /** The highest of the runs' peak RSS (the CLI's process, every thread). */
+  peakRssMb: number;
+  rounds: number[];
+  peakRssMbRounds: number[];
+}
+
 export interface LogBenchResult {
   accessLogs: LogBenchFigures;
   cloudTrail: LogBenchFigures;
+  wholeRun: LogWholeRunFigures;
   /** Highest resident set size (all threads) of the scanning processes. */
   peakRssMb: number;
   /** os.loadavg() (1, 5, 15 minutes) before and after the rounds: the machine may be shared. */
@@ -208,6 +228,26 @@ export async function benchLogs(opts: {
   const al = await generateAccessLogs(alDir, accessLogLines, startMs, spanMs);
   const ct = await generateCloudTrail(ctDir, cloudTrailRecords, startMs, spanMs);
 
+  const runSetup = await logsRunSetup(opts.workDir, alDir, ctDir);
+  const wholeRuns: Array<{ seconds: number; peakRssMb: number; collectLogs: number }> = [];
+  const runWhole = () => async () => {
+    const run = await runOffline(runSetup.config, runSetup.out);
+    // 3: the packet is incomplete (the export holds only the bucket list), as intended.
+    if (run.exitCode !== 3) throw new Error(`s3-evidence run exited with ${run.exitCode}`);
+    const logs = path.join(runSetup.out, '2026-10', 'bench', 'evidence', 'logs');
+    const read = async (file: string) =>
+      (JSON.parse(await readFile(path.join(logs, file), 'utf8')) as { recordsRead: number }).recordsRead;
+    const [lines, records] = [await read('access-logs-1.json'), await read('cloudtrail-1.json')];
+    if (lines !== accessLogLines || records !== cloudTrailRecords)
+      throw new Error(`the run read ${lines} access-log lines and ${records} trail records`);
+    wholeRuns.push({
+      seconds: run.seconds,
+      peakRssMb: run.peakRssMb,
+      collectLogs: (run.timings.collectLogs ?? 0) / 1000,
+    });
+    return run.seconds;
+  };
+
   let peakRssMb = 0;
   // Each scan runs in a fresh process, so its peak RSS is its own and not the generator's.
   const scan = (what: 'access-logs' | 'cloudtrail', dir: string, workers: number, records: number) => () => {
@@ -221,13 +261,14 @@ export async function benchLogs(opts: {
     peakRssMb = Math.max(peakRssMb, r.peakRssMb);
     return r.seconds;
   };
-  const contenders: Record<string, () => number> = {
+  const contenders: Record<string, () => number | Promise<number>> = {
     alGzip: () => timeGzip(al.files),
     alOne: scan('access-logs', alDir, 1, accessLogLines),
     alTwo: scan('access-logs', alDir, 2, accessLogLines),
     ctGzip: () => timeGzip(ct.files),
     ctOne: scan('cloudtrail', ctDir, 1, cloudTrailRecords),
     ctTwo: scan('cloudtrail', ctDir, 2, cloudTrailRecords),
+    run: runWhole(),
   };
   const names = Object.keys(contenders);
   const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
@@ -235,7 +276,7 @@ export async function benchLogs(opts: {
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < names.length; i++) {
       const name = names[(i + r) % names.length]!;
-      times[name]!.push(round3(contenders[name]!()));
+      times[name]!.push(round3(await contenders[name]!()));
     }
   }
   return {
@@ -249,10 +290,78 @@ export async function benchLogs(opts: {
       { gzip: times.ctGzip!, oneWorker: times.ctOne!, twoWorkers: times.ctTwo! },
       ct.bytes,
     ),
+    wholeRun: wholeRunFigures(wholeRuns, median(times.alGzip!) + median(times.ctGzip!)),
     peakRssMb,
     loadAverage: { before, after: os.loadavg().map(round3) },
     rounds,
   };
+}
+
+function wholeRunFigures(
+  runs: Array<{ seconds: number; peakRssMb: number; collectLogs: number }>,
+  gzipSeconds: number,
+): LogWholeRunFigures {
+  const seconds = median(runs.map((r) => r.seconds));
+  const middle = [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor((runs.length - 1) / 2)]!;
+  return {
+    seconds: round3(seconds),
+    gzipSeconds: round3(gzipSeconds),
+    ratioToGzip: round3(gzipSeconds / seconds),
+    collectLogsSeconds: round3(middle.collectLogs),
+    peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
+    rounds: runs.map((r) => r.seconds),
+    peakRssMbRounds: runs.map((r) => r.peakRssMb),
+  };
+}
+
+/** The account whose buckets the generated logs name (bench-bucket-0 .. 19), as its trail's folders do. */
+const RUN_ACCOUNT = '111122223333';
+
+/**
+ * A tenant for the whole-run figure: one account read from a minimal offline export (the list of the
+ * 20 buckets the logs name; the rest of its evidence is missing, so the packet is incomplete and the
+ * run exits 3) with the generated access logs and trail as its sources.
+ */
+async function logsRunSetup(
+  workDir: string,
+  accessLogs: string,
+  cloudTrail: string,
+): Promise<{ config: string; out: string }> {
+  const dir = path.join(workDir, 'run');
+  const exportDir = path.join(dir, 'export');
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(path.join(exportDir, 's3api'), { recursive: true });
+  await writeFile(
+    path.join(exportDir, 'export.json'),
+    JSON.stringify({ exportedAt: '2026-11-01T06:00:00Z', exportedBy: 'bench/logs.ts', account: RUN_ACCOUNT }),
+  );
+  await writeFile(
+    path.join(exportDir, 's3api', 'list-buckets.json'),
+    JSON.stringify({
+      Buckets: Array.from({ length: 20 }, (_, i) => ({
+        Name: `bench-bucket-${i}`,
+        CreationDate: '2017-05-02T11:00:00+00:00',
+      })),
+      Owner: { ID: 'bench' },
+    }),
+  );
+  const config = path.join(dir, 'tenants.yaml');
+  await writeFile(
+    config,
+    JSON.stringify({
+      version: 1,
+      timeZone: 'UTC',
+      tenants: [
+        {
+          id: 'bench',
+          displayName: 'Benchmark',
+          accounts: [{ id: RUN_ACCOUNT, regions: ['eu-west-1'], offlineExport: exportDir }],
+          sources: { accessLogs: [accessLogs], cloudTrail: [cloudTrail] },
+        },
+      ],
+    }),
+  );
+  return { config, out: path.join(dir, 'out') };
 }
 
 const SCAN_FLAG = '--scan-generated-logs';

@@ -136,11 +136,13 @@ if (json) {
   if (logs) {
     const a = logs.accessLogs;
     const t = logs.cloudTrail;
+    const w = logs.wholeRun;
     lines.push(
-      `logs        medians of ${logs.rounds} interleaved rounds (gzip -dc, one scan worker, two scan workers); load average ${logs.loadAverage.before.join(' ')} before, ${logs.loadAverage.after.join(' ')} after`,
+      `logs        medians of ${logs.rounds} interleaved rounds (gzip -dc, one scan worker, two scan workers, the whole run); load average ${logs.loadAverage.before.join(' ')} before, ${logs.loadAverage.after.join(' ')} after`,
       `  access logs ${int(a.records)} lines: gzip -dc ${fixed(a.gzipSeconds)} s; one worker ${fixed(a.oneWorkerSeconds)} s = ${fixed(a.ratioOneWorkerToGzip)}x; two workers ${fixed(a.seconds)} s = ${fixed(a.ratioToGzip)}x gzip -dc (aim >= 1.0), ${int(a.recordsPerSecond)} records/s`,
       `  cloudtrail  ${int(t.records)} records: gzip -dc ${fixed(t.gzipSeconds)} s; one worker ${fixed(t.oneWorkerSeconds)} s = ${fixed(t.ratioOneWorkerToGzip)}x; two workers ${fixed(t.seconds)} s = ${fixed(t.ratioToGzip)}x gzip -dc (aim >= 0.6), ${int(t.recordsPerSecond)} records/s`,
       `  peak RSS  ${int(logs.peakRssMb)} MB (aim < 250)`,
+      `  whole run s3-evidence run (built CLI, shipped defaults) of a tenant with both trees as its sources: ${fixed(w.seconds)} s (its log phase ${fixed(w.collectLogsSeconds)} s) = ${fixed(w.ratioToGzip)}x gzip -dc over both trees (${fixed(w.gzipSeconds)} s); peak RSS ${int(w.peakRssMb)} MB (aim < 250; rounds ${w.peakRssMbRounds.join(', ')})`,
     );
   }
   if (results.product) lines.push(...formatProductBench(results.product));

@@ -64,16 +64,19 @@ export function configuredRoots(config: Config, outDir: string): string[] {
 }
 
 /**
- * `value` as JSON text (`toText`) with `record` applied to every string in it (keys included). The
- * text is made once: only when a configured root occurs in it is the value copied with its strings
- * recorded. A root appears in the text as it is unless JSON escapes one of its characters (a quote,
- * a backslash, a control character); the whole text then says nothing about the strings, and the
- * value is copied every time.
+ * `value` as JSON text (`toText`) with `record` applied to every string in it (keys included). In a
+ * text without a single escape every string and key stands as it is, and a root (which holds no
+ * quote) can only occur inside one of them, so recording the text records each string: the text is
+ * made once and the value is never copied. A log scan's evidence names its tree and is megabytes of
+ * text; copying it and making its text twice was most of what writing it cost (a run's peak RSS at
+ * the end of its log scans). When JSON escapes a character (a quote, a backslash, a control
+ * character) the text no longer shows the strings as they are, and the value is copied with its
+ * strings recorded.
  */
 export function recordedJson(value: unknown, record: RecordLocations, toText: (v: unknown) => string): string {
   const text = toText(value);
   if (record === recordAsIs) return text;
-  if (record(text) === text && !JSON_ESCAPED.test(text)) return text;
+  if (!JSON_ESCAPED.test(text)) return record(text);
   return toText(recordValue(value, record));
 }
 

@@ -412,27 +412,29 @@ export async function collectTenantEvidence(
       inPhase(
         emit,
         'logs',
-        async () =>
-          writeLogEvidence(
-            writer,
-            await collectLogs({
-              tenant,
-              period,
-              buckets: evidence.buckets.map((b) => b.name),
-              prefetch: work.logFiles,
-              ...(args.live ? { s3: () => args.live!.s3ForTrees() } : {}),
-              ...(args.live?.athena ? { athena: args.live.athena } : {}),
-              ...(args.live?.lookupKmsEvents && liveAccounts.length > 0
-                ? { lookupKmsEvents: args.live.lookupKmsEvents }
-                : {}),
-              countTree: (tree) =>
-                countingTree(tree, (bytes, opened) => {
-                  logsRead.bytes += bytes;
-                  if (opened) logsRead.files++;
-                  emit({ phase: 'logs', state: 'update', done: logsRead.files, bytes: logsRead.bytes });
-                }),
-            }),
-          ),
+        async () => {
+          const logs = await collectLogs({
+            tenant,
+            period,
+            buckets: evidence.buckets.map((b) => b.name),
+            prefetch: work.logFiles,
+            ...(args.live ? { s3: () => args.live!.s3ForTrees() } : {}),
+            ...(args.live?.athena ? { athena: args.live.athena } : {}),
+            ...(args.live?.lookupKmsEvents && liveAccounts.length > 0
+              ? { lookupKmsEvents: args.live.lookupKmsEvents }
+              : {}),
+            countTree: (tree) =>
+              countingTree(tree, (bytes, opened) => {
+                logsRead.bytes += bytes;
+                if (opened) logsRead.files++;
+                emit({ phase: 'logs', state: 'update', done: logsRead.files, bytes: logsRead.bytes });
+              }),
+          });
+          // The logs are the last source scanned on the workers: they go before the scans' evidence is
+          // written (its text and the parse of it read back), not beside it.
+          await stopIdleScanWorkers();
+          return writeLogEvidence(writer, logs);
+        },
         () => ({ done: logsRead.files, bytes: logsRead.bytes }),
       ),
     );

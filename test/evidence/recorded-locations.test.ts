@@ -51,11 +51,40 @@ describe('locationRecorder', () => {
       { quoted: 'see "/home/ops/evidence/output/export"\n', key: { '/home/ops/evidence/output/export': true } },
       { line: 'tab\t/home/ops/evidence/output/export/x' },
       ['/home/ops/evidence/output/exported-not-a-root', null, 2],
+      {
+        location: '/home/ops/evidence/output/export/inventory/acme',
+        '/home/ops/evidence/config/exceptions': ['/home/ops/evidence/config/exceptions/acme.yaml', 7],
+        problems: [{ file: 'logs/2026-10-01', message: 'read /home/ops/evidence/output/export: EACCES' }],
+      },
     ];
     for (const v of values) {
       expect(recordedJson(v, record, toText)).toBe(toText(recordValue(v, record)));
       expect(recordedJson(v, recordAsIs, toText)).toBe(toText(v));
     }
     expect(recordedJson(values[1], record, toText)).toContain('"../output/export/a.json"');
+    expect(JSON.parse(recordedJson(values[5], record, toText))).toEqual({
+      location: '../output/export/inventory/acme',
+      exceptions: ['exceptions/acme.yaml', 7],
+      problems: [{ file: 'logs/2026-10-01', message: 'read ../output/export: EACCES' }],
+    });
+  });
+
+  it('makes the text once when no string needs escaping, even when roots occur in it', () => {
+    let made = 0;
+    const toText = (v: unknown) => {
+      made++;
+      return JSON.stringify(v, null, 2);
+    };
+    const scan = { location: '/home/ops/evidence/output/export', denied: [{ key: 'a/b.parquet', file: 'logs/x' }] };
+    expect(recordedJson(scan, record, toText)).toBe(
+      '{\n  "location": "../output/export",\n  "denied": [\n    {\n      "key": "a/b.parquet",\n      "file": "logs/x"\n    }\n  ]\n}',
+    );
+    expect(made).toBe(1);
+    // An escaped character anywhere: the strings are recorded one by one, on a copy.
+    made = 0;
+    expect(JSON.parse(recordedJson({ ...scan, note: 'a "quoted" word' }, record, toText)).location).toBe(
+      '../output/export',
+    );
+    expect(made).toBe(2);
   });
 });

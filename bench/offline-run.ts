@@ -1,0 +1,48 @@
+/**
+ * The built CLI's `run` as a user runs it on offline evidence: a process of its own, the shipped
+ * defaults, no options beyond the config, the period and the output folder. Used by the benches
+ * whose whole-run figure reads a generated tree (bench/inventory.ts, bench/logs.ts).
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+export interface OfflineRun {
+  seconds: number;
+  exitCode: number | null;
+  /** Wall time per phase, ms, from `run --json`. */
+  timings: Record<string, number>;
+  /** Peak resident set size of the CLI's process, every thread included. */
+  peakRssMb: number;
+}
+
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const RSS_ON_EXIT = new URL('./product/rss-on-exit.js', import.meta.url).href;
+
+/** Runs `run -c config -p period -o out --json` (out is emptied first). */
+export async function runOffline(config: string, out: string, period = '2026-10'): Promise<OfflineRun> {
+  await rm(out, { recursive: true, force: true });
+  const rssFile = `${out}.rss`;
+  const started = process.hrtime.bigint();
+  const child = spawn(
+    process.execPath,
+    ['--import', RSS_ON_EXIT, CLI, 'run', '-c', config, '-p', period, '-o', out, '--json'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, BENCH_RSS_FILE: rssFile },
+    },
+  );
+  let stdout = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  const [exitCode] = (await once(child, 'exit')) as [number | null];
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const summary = JSON.parse(stdout) as { packets: Array<{ timings?: Record<string, number> }> };
+  const usage = JSON.parse(await readFile(rssFile, 'utf8')) as { maxRssBytes: number };
+  return {
+    seconds: Math.round(seconds * 1000) / 1000,
+    exitCode,
+    timings: summary.packets[0]?.timings ?? {},
+    peakRssMb: Math.round(usage.maxRssBytes / 1024 / 1024),
+  };
+}
