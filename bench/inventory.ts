@@ -24,7 +24,7 @@ import { createScanPool } from '../src/collect/workers/pool.js';
 import { periodFor } from '../src/config/period.js';
 import { DEFAULT_INVENTORY_MAX_DAYS_AFTER_PERIOD } from '../src/config/schema.js';
 import { seededRandom } from '../src/util/seeded-random.js';
-import { runOffline } from './offline-run.js';
+import { offlineTenant, runOffline } from './offline-run.js';
 import { ownPeakRssBytes } from './peak-rss.js';
 
 /** Medians of interleaved rounds, in seconds. */
@@ -548,18 +548,14 @@ interface CliRunOnce {
  * is incomplete and the run exits 3) and the generated report as its inventory source.
  */
 async function ensureRunSetup(workDir: string, treeRoot: string, name = 'run'): Promise<RunSetup> {
-  const dir = path.join(workDir, name);
-  const exportDir = path.join(dir, 'export');
-  await rm(dir, { recursive: true, force: true });
+  const { config, out, exportDir } = await offlineTenant(path.join(workDir, name), {
+    account: RUN_ACCOUNT,
+    region: 'us-east-1',
+    buckets: [BUCKET],
+    sources: { inventory: [treeRoot] },
+    exportedBy: 'bench/inventory.ts',
+  });
   await mkdir(path.join(exportDir, 's3api', BUCKET), { recursive: true });
-  await writeFile(
-    path.join(exportDir, 'export.json'),
-    JSON.stringify({ exportedAt: '2026-11-01T06:00:00Z', exportedBy: 'bench/inventory.ts', account: RUN_ACCOUNT }),
-  );
-  await writeFile(
-    path.join(exportDir, 's3api', 'list-buckets.json'),
-    JSON.stringify({ Buckets: [{ Name: BUCKET, CreationDate: '2017-05-02T11:00:00+00:00' }], Owner: { ID: 'bench' } }),
-  );
   await writeFile(
     path.join(exportDir, 's3api', BUCKET, 'list-bucket-inventory-configurations.json'),
     JSON.stringify({
@@ -582,23 +578,7 @@ async function ensureRunSetup(workDir: string, treeRoot: string, name = 'run'): 
       IsTruncated: false,
     }),
   );
-  const config = path.join(dir, 'tenants.yaml');
-  await writeFile(
-    config,
-    JSON.stringify({
-      version: 1,
-      timeZone: 'UTC',
-      tenants: [
-        {
-          id: 'bench',
-          displayName: 'Benchmark',
-          accounts: [{ id: RUN_ACCOUNT, regions: ['us-east-1'], offlineExport: exportDir }],
-          sources: { inventory: [treeRoot] },
-        },
-      ],
-    }),
-  );
-  return { config, out: path.join(dir, 'out') };
+  return { config, out };
 }
 
 const RUN_ACCOUNT = '222222222222';

@@ -19,7 +19,7 @@ import { scanCloudTrail } from '../src/collect/cloudtrail/scan-cloudtrail.js';
 import { localTree } from '../src/collect/tree/local.js';
 import { periodFor } from '../src/config/period.js';
 import { seededRandom } from '../src/util/seeded-random.js';
-import { runOffline } from './offline-run.js';
+import { offlineTenant, runOffline, type OfflineTenant } from './offline-run.js';
 import { ownPeakRssBytes } from './peak-rss.js';
 
 interface LogBenchFigures {
@@ -322,46 +322,14 @@ const RUN_ACCOUNT = '111122223333';
  * 20 buckets the logs name; the rest of its evidence is missing, so the packet is incomplete and the
  * run exits 3) with the generated access logs and trail as its sources.
  */
-async function logsRunSetup(
-  workDir: string,
-  accessLogs: string,
-  cloudTrail: string,
-): Promise<{ config: string; out: string }> {
-  const dir = path.join(workDir, 'run');
-  const exportDir = path.join(dir, 'export');
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(path.join(exportDir, 's3api'), { recursive: true });
-  await writeFile(
-    path.join(exportDir, 'export.json'),
-    JSON.stringify({ exportedAt: '2026-11-01T06:00:00Z', exportedBy: 'bench/logs.ts', account: RUN_ACCOUNT }),
-  );
-  await writeFile(
-    path.join(exportDir, 's3api', 'list-buckets.json'),
-    JSON.stringify({
-      Buckets: Array.from({ length: 20 }, (_, i) => ({
-        Name: `bench-bucket-${i}`,
-        CreationDate: '2017-05-02T11:00:00+00:00',
-      })),
-      Owner: { ID: 'bench' },
-    }),
-  );
-  const config = path.join(dir, 'tenants.yaml');
-  await writeFile(
-    config,
-    JSON.stringify({
-      version: 1,
-      timeZone: 'UTC',
-      tenants: [
-        {
-          id: 'bench',
-          displayName: 'Benchmark',
-          accounts: [{ id: RUN_ACCOUNT, regions: ['eu-west-1'], offlineExport: exportDir }],
-          sources: { accessLogs: [accessLogs], cloudTrail: [cloudTrail] },
-        },
-      ],
-    }),
-  );
-  return { config, out: path.join(dir, 'out') };
+function logsRunSetup(workDir: string, accessLogs: string, cloudTrail: string): Promise<OfflineTenant> {
+  return offlineTenant(path.join(workDir, 'run'), {
+    account: RUN_ACCOUNT,
+    region: 'eu-west-1',
+    buckets: Array.from({ length: 20 }, (_, i) => `bench-bucket-${i}`),
+    sources: { accessLogs: [accessLogs], cloudTrail: [cloudTrail] },
+    exportedBy: 'bench/logs.ts',
+  });
 }
 
 const SCAN_FLAG = '--scan-generated-logs';

@@ -4,11 +4,9 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { periodFor } from '../../src/config/period.js';
 import { stopIdleScanWorkers } from '../../src/collect/workers/pool.js';
 import { writeLogEvidence } from '../../src/evidence/log-evidence.js';
-import { runTenant } from '../../src/pipeline/run-tenant.js';
-import { demoWorkspace } from '../support/demo-workspace.js';
+import { demoWorkspace, runDemoTenant } from '../support/demo-workspace.js';
 
 const order: string[] = [];
 
@@ -42,19 +40,14 @@ describe('log evidence and the scan workers', () => {
       );
       return real.writeLogEvidence(writer, logs);
     });
-    const tenant = ws.config.tenants.find((t) => t.id === 'acme')!;
-    await runTenant({
-      config: ws.config,
-      configSha256: 'f'.repeat(64),
-      tenant,
-      period: periodFor('2026-10', tenant.timeZone),
-      outDir: ws.out,
-      now: new Date('2030-01-01T00:00:00Z'),
-      onProgress: (e) => {
+    await runDemoTenant(
+      ws,
+      ws.config.tenants.find((t) => t.id === 'acme')!,
+      (e) => {
         if (e.phase === 'logs' && e.state !== 'update') order.push(`logs ${e.state}`);
         if (e.phase === 'analyze' && e.state === 'start') order.push('analyze start');
       },
-    });
+    );
     // The demo's acme has one access-log tree and one trail; after the collection the workers are
     // stopped once more (for the inventory's, had the logs not run), before the analysis.
     expect(order).toEqual([

@@ -6,6 +6,7 @@ import { generateDemoExports } from '../../src/demo/generate-demo.js';
 import { parseConfig } from '../../src/config/load.js';
 import { periodFor } from '../../src/config/period.js';
 import type { Config, TenantConfig } from '../../src/config/schema.js';
+import type { ProgressEvent } from '../../src/pipeline/progress.js';
 import { runTenant } from '../../src/pipeline/run-tenant.js';
 
 /** The demo's offline exports and config, copied into a fresh temporary folder. */
@@ -53,7 +54,11 @@ export function countReport(
 }
 
 /** Runs one demo tenant for October 2026 into the workspace's `out`, as of a fixed later date. */
-export function runDemoTenant(ws: { config: Config; out: string }, tenant: TenantConfig): ReturnType<typeof runTenant> {
+export function runDemoTenant(
+  ws: { config: Config; out: string },
+  tenant: TenantConfig,
+  onProgress?: (e: ProgressEvent) => void,
+): ReturnType<typeof runTenant> {
   return runTenant({
     config: ws.config,
     configSha256: 'f'.repeat(64),
@@ -61,5 +66,6 @@ export function runDemoTenant(ws: { config: Config; out: string }, tenant: Tenan
     period: periodFor('2026-10', tenant.timeZone),
     outDir: ws.out,
     now: new Date('2030-01-01T00:00:00Z'),
+    ...(onProgress ? { onProgress } : {}),
   });
 }
