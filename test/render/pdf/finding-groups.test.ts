@@ -53,17 +53,17 @@ describe('groupFindings', () => {
     ]);
   });
 
-  it('takes time linear in the findings of one rule: eight times the buckets cost about eight times as long', () => {
+  it('takes time linear in the findings of one rule: sixteen times the buckets cost about sixteen times as long', () => {
     // One rule failing on every bucket, as in a tenant whose buckets all lack a policy statement:
     // resources that share a long prefix, each twice (its finding and a duplicate).
     const onEveryBucket = (n: number) =>
       Array.from({ length: 2 * n }, (_, i) =>
         finding(`F-${i}`, 'medium', 'sse', `arn:aws:s3:::tenant-bucket-${String(i % n).padStart(6, '0')}`),
       );
-    const small = onEveryBucket(2_500);
+    const small = onEveryBucket(1_250);
     const large = onEveryBucket(20_000);
     const fastest = [Infinity, Infinity];
-    for (let round = 0; round < 3; round++)
+    for (let round = 0; round < 5; round++)
       [small, large].forEach((findings, i) => {
         const started = performance.now();
         const groups = groupFindings(findings);
@@ -71,8 +71,11 @@ describe('groupFindings', () => {
         expect(groups).toHaveLength(1);
         expect(groups[0]!.resources).toHaveLength(findings.length / 2);
       });
-    // A lookup in the list of resources per finding made this 64x (some 5 s for the larger here).
-    expect(fastest[1]! / Math.max(fastest[0]!, 0.5)).toBeLessThan(24);
+    // Quadratic is 256x: a lookup in the list of resources per finding made it so (some 5 s for the
+    // larger here). Linear is 16x only in theory: the larger set outgrows the caches and meets garbage
+    // collections the smaller does not, 38-51x measured on 2 idle cores (24.6x at 8x the buckets on a
+    // loaded CI machine broke the old bound of 24). 128 sits between the two with room both sides.
+    expect(fastest[1]! / Math.max(fastest[0]!, 0.25)).toBeLessThan(128);
     expect(groupFindings(large)[0]!.resources.slice(0, 2)).toEqual([
       'arn:aws:s3:::tenant-bucket-000000',
       'arn:aws:s3:::tenant-bucket-000001',
