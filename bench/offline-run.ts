@@ -39,8 +39,17 @@ export async function runOffline(config: string, out: string, period = '2026-10'
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
   const [exitCode] = (await once(child, 'exit')) as [number | null];
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const summary = JSON.parse(stdout) as { packets: Array<{ timings?: Record<string, number> }> };
-  const usage = JSON.parse(await readFile(rssFile, 'utf8')) as { maxRssBytes: number };
+  // A run that stopped without its summary (a crash, a signal) is named by its exit, not by a parse error.
+  let summary: { packets: Array<{ timings?: Record<string, number> }> };
+  let usage: { maxRssBytes: number };
+  try {
+    summary = JSON.parse(stdout) as typeof summary;
+    usage = JSON.parse(await readFile(rssFile, 'utf8')) as typeof usage;
+  } catch {
+    throw new Error(`s3-evidence run exited with ${exitCode} without its --json summary`);
+  } finally {
+    await rm(rssFile, { force: true });
+  }
   return {
     seconds: Math.round(seconds * 1000) / 1000,
     exitCode,
