@@ -54,6 +54,8 @@ interface LogWholeRunFigures {
   peakRssMb: number;
   rounds: number[];
   peakRssMbRounds: number[];
+  /** The refused uploads the run's packet itemised, and counted past the default limit (sources.maxDeniedUploads), per source. */
+  denied: Record<'accessLogs' | 'cloudTrail', { itemised: number; pastLimit: number }>;
 }
 
 export interface LogBenchResult {
@@ -230,16 +232,19 @@ export async function benchLogs(opts: {
 
   const runSetup = await logsRunSetup(opts.workDir, alDir, ctDir);
   const wholeRuns: Array<{ seconds: number; peakRssMb: number; collectLogs: number }> = [];
+  let denied: LogWholeRunFigures['denied'] | undefined;
   const runWhole = () => async () => {
     const run = await runOffline(runSetup.config, runSetup.out);
     // 3: the packet is incomplete (the export holds only the bucket list), as intended.
     if (run.exitCode !== 3) throw new Error(`s3-evidence run exited with ${run.exitCode}`);
     const logs = path.join(runSetup.out, '2026-10', 'bench', 'evidence', 'logs');
-    const read = async (file: string) =>
-      (JSON.parse(await readFile(path.join(logs, file), 'utf8')) as { recordsRead: number }).recordsRead;
-    const [lines, records] = [await read('access-logs-1.json'), await read('cloudtrail-1.json')];
-    if (lines !== accessLogLines || records !== cloudTrailRecords)
-      throw new Error(`the run read ${lines} access-log lines and ${records} trail records`);
+    type ScanRead = { recordsRead: number; denied: unknown[]; deniedPastLimit?: { count: number } };
+    const read = async (file: string) => JSON.parse(await readFile(path.join(logs, file), 'utf8')) as ScanRead;
+    const [alScan, ctScan] = [await read('access-logs-1.json'), await read('cloudtrail-1.json')];
+    if (alScan.recordsRead !== accessLogLines || ctScan.recordsRead !== cloudTrailRecords)
+      throw new Error(`the run read ${alScan.recordsRead} access-log lines and ${ctScan.recordsRead} trail records`);
+    const deniedOf = (s: ScanRead) => ({ itemised: s.denied.length, pastLimit: s.deniedPastLimit?.count ?? 0 });
+    denied = { accessLogs: deniedOf(alScan), cloudTrail: deniedOf(ctScan) };
     wholeRuns.push({
       seconds: run.seconds,
       peakRssMb: run.peakRssMb,
@@ -290,7 +295,7 @@ export async function benchLogs(opts: {
       { gzip: times.ctGzip!, oneWorker: times.ctOne!, twoWorkers: times.ctTwo! },
       ct.bytes,
     ),
-    wholeRun: wholeRunFigures(wholeRuns, median(times.alGzip!) + median(times.ctGzip!)),
+    wholeRun: wholeRunFigures(wholeRuns, median(times.alGzip!) + median(times.ctGzip!), denied!),
     peakRssMb,
     loadAverage: { before, after: os.loadavg().map(round3) },
     rounds,
@@ -300,6 +305,7 @@ export async function benchLogs(opts: {
 function wholeRunFigures(
   runs: Array<{ seconds: number; peakRssMb: number; collectLogs: number }>,
   gzipSeconds: number,
+  denied: LogWholeRunFigures['denied'],
 ): LogWholeRunFigures {
   const seconds = median(runs.map((r) => r.seconds));
   const middle = [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor((runs.length - 1) / 2)]!;
@@ -311,6 +317,7 @@ function wholeRunFigures(
     peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
     rounds: runs.map((r) => r.seconds),
     peakRssMbRounds: runs.map((r) => r.peakRssMb),
+    denied,
   };
 }
 

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { benchProduct, formatProductBench, type ProductBenchResult } from './product/product.js';
 import type { InventoryBenchResult } from './inventory.js';
 import type { LogBenchResult } from './logs.js';
+import { DEFAULT_MAX_DENIED_UPLOADS } from '../src/evidence/log-scans.js';
 import os from 'node:os';
 import { benchFleet, formatFleetBench, type FleetBenchResult } from './fleet.js';
 
@@ -143,6 +144,7 @@ if (json) {
       `  cloudtrail  ${int(t.records)} records: gzip -dc ${fixed(t.gzipSeconds)} s; one worker ${fixed(t.oneWorkerSeconds)} s = ${fixed(t.ratioOneWorkerToGzip)}x; two workers ${fixed(t.seconds)} s = ${fixed(t.ratioToGzip)}x gzip -dc (aim >= 0.6), ${int(t.recordsPerSecond)} records/s`,
       `  peak RSS  ${int(logs.peakRssMb)} MB (aim < 250)`,
       `  whole run s3-evidence run (built CLI, shipped defaults) of a tenant with both trees as its sources: ${fixed(w.seconds)} s (its log phase ${fixed(w.collectLogsSeconds)} s) = ${fixed(w.ratioToGzip)}x gzip -dc over both trees (${fixed(w.gzipSeconds)} s); peak RSS ${int(w.peakRssMb)} MB (aim < 250; rounds ${w.peakRssMbRounds.join(', ')})`,
+      `            refused uploads itemised (default limit ${int(DEFAULT_MAX_DENIED_UPLOADS)} per location), and counted past it: access logs ${int(w.denied.accessLogs.itemised)} and ${int(w.denied.accessLogs.pastLimit)}, CloudTrail ${int(w.denied.cloudTrail.itemised)} and ${int(w.denied.cloudTrail.pastLimit)}`,
     );
   }
   if (results.product) lines.push(...formatProductBench(results.product));

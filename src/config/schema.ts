@@ -112,6 +112,11 @@ const evidenceSources = z
      * most this many days later (default DEFAULT_INVENTORY_MAX_DAYS_AFTER_PERIOD); any other is stale.
      */
     inventoryMaxDaysAfterPeriod: z.number().int().min(0).max(31).optional(),
+    /**
+     * Per access-log or CloudTrail location, the denied uploads itemised (default
+     * DEFAULT_MAX_DENIED_UPLOADS, evidence/log-scans.ts); past it they are counted only, and the packet says so.
+     */
+    maxDeniedUploads: z.number().int().min(1).max(10_000_000).optional(),
   })
   .strict();
 

@@ -95,6 +95,21 @@ export function compareKmsTallies(a: KmsCallTally, b: KmsCallTally): number {
 /** A key-management event as the packet lists it, plus the key it concerns. */
 export type KmsManagementRecord = KeyManagementEvent & { keyArn: string };
 
+/**
+ * Denied uploads itemised per log location (config `sources.maxDeniedUploads`). Each one held costs
+ * about a kilobyte until the packet is written; past this a month's refusals are counted only, so a
+ * flood of them (an application retrying a refused upload all month) can exhaust neither memory nor
+ * the longest string an evidence file is written from. Reaching it is missing evidence: the packet
+ * names the location and how many were not itemised.
+ */
+export const DEFAULT_MAX_DENIED_UPLOADS = 10_000;
+
+/** Denied uploads a scan counted past its itemising limit (absent from scans that stayed within it, and from evidence written before the limit existed). */
+export interface DeniedPastLimit {
+  limit: number;
+  count: number;
+}
+
 export interface CloudTrailScan {
   /** The tree read; `file` in skipped records and problems is relative to it. */
   location: string;
@@ -107,7 +122,14 @@ export interface CloudTrailScan {
   s3DataEvents: number;
   /** S3 data events in the period per bucket and day (tenant's zone): which buckets CloudTrail covers. */
   s3DataEventsByBucketDay: Record<string, Record<string, number>>;
+  /** The first denied uploads found, in file order: at most the tenant's `sources.maxDeniedUploads`. */
   denied: CloudTrailDeniedUpload[];
+  /**
+   * Set when the scan found more denied upload records than its limit: the first `limit` records in
+   * file order are itemised (a copy of an event itemised once more is left out, as before), the
+   * `count` records after them are counted only, copies too.
+   */
+  deniedPastLimit?: DeniedPastLimit;
   kmsEvents: number;
   kmsTallies: KmsCallTally[];
   kmsManagementEvents: KmsManagementRecord[];
@@ -153,7 +175,10 @@ export interface AccessLogScan {
   recordsInPeriod: number;
   /** Records in the period per bucket and day (tenant's zone). */
   byBucketDay: Record<string, Record<string, number>>;
+  /** The first denied uploads found, in file order: at most the tenant's `sources.maxDeniedUploads`. */
   denied: AccessLogDeniedUpload[];
+  /** Set when the scan found more denied uploads than its limit: the first `limit` in file order are itemised, `count` more were counted only. */
+  deniedPastLimit?: DeniedPastLimit;
   skipped: SkippedSummary;
   problems: LogProblem[];
   /** engine: athena: the queries that made this scan (ids, SQL, data scanned, cost). */

@@ -81,6 +81,11 @@ export interface DeniedUploadsCollected {
   coverage: CoverageStatement[];
   skipped: SkippedSummary;
   problems: LogProblem[];
+  /**
+   * Denied uploads the scans counted past the tenant's itemising limit (sources.maxDeniedUploads):
+   * in none of the figures above; each location's count is also among `problems`. Absent when none.
+   */
+  notItemised?: number;
 }
 
 export type DeniedUploadsSection = { state: 'not_collected'; reason: string } | DeniedUploadsCollected;

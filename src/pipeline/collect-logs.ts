@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Period } from '../config/period.js';
 import type { TenantConfig } from '../config/schema.js';
 import { emptyAccessLogScan, scanAccessLogs } from '../collect/access-logs/scan-access-logs.js';
-import { type AccessLogScan } from '../evidence/log-scans.js';
+import { DEFAULT_MAX_DENIED_UPLOADS, type AccessLogScan } from '../evidence/log-scans.js';
 import { lookupScan, type LookedUpKmsEvents } from '../collect/cloudtrail/lookup-events.js';
 import { emptyCloudTrailScan, scanCloudTrail } from '../collect/cloudtrail/scan-cloudtrail.js';
 import { type CloudTrailScan } from '../evidence/log-scans.js';
@@ -51,6 +51,7 @@ export async function collectLogs(args: {
   const { tenant, period } = args;
   const window = { startUtc: period.startUtc, endUtc: period.endUtc, timeZone: period.timeZone };
   const count = args.countTree ?? ((t: TreeReader) => t);
+  const maxDenied = tenant.sources.maxDeniedUploads ?? DEFAULT_MAX_DENIED_UPLOADS;
   const accessLogEngine = tenant.sources.accessLogs.length === 0 ? {} : engineFor(tenant, 'accessLogs', args.athena);
   const tree = (loc: string) => count(treeFor(loc, loc.startsWith('s3://') ? args.s3?.() : undefined));
   const accessLogs =
@@ -68,10 +69,12 @@ export async function collectLogs(args: {
                     location: loc,
                     period: window,
                     buckets: args.buckets,
+                    maxDenied,
                   });
                 return scanAccessLogs(tree(loc), {
                   period: window,
                   buckets: args.buckets,
+                  maxDenied,
                   ...(args.prefetch ? { prefetch: args.prefetch } : {}),
                 });
               })
@@ -103,10 +106,12 @@ export async function collectLogs(args: {
                     period: window,
                     accounts,
                     ...(watch ? { watchKmsEventIds: watch } : {}),
+                    maxDenied,
                   });
                 return scanCloudTrail(tree(loc), {
                   period: window,
                   accounts,
+                  maxDenied,
                   ...(watch ? { watchKmsEventIds: watch } : {}),
                   ...(args.prefetch ? { prefetch: args.prefetch } : {}),
                 });

@@ -4,7 +4,7 @@ import {
   type DenialReason,
   type LogSourceSummary,
 } from '../../model/log-sections.js';
-import type { AccessLogDeniedUpload, AccessLogScan } from '../../evidence/log-scans.js';
+import type { AccessLogDeniedUpload, AccessLogScan, LogProblem } from '../../evidence/log-scans.js';
 import type { CloudTrailScan } from '../../evidence/log-scans.js';
 import { UPLOAD_EVENT_NAME } from '../../evidence/upload-operations.js';
 import { principalFromRequester } from '../../evidence/principal.js';
@@ -161,10 +161,16 @@ export function mergeDeniedUploads(input: MergeDeniedUploadsInput): {
     if (input.cloudTrail !== null) coverage.push(coverageStatement('cloudtrail', bucket, periodDays, ctDays[bucket]));
   }
 
+  const notItemised = [
+    ...(input.accessLogs ?? []).map((s) => notItemisedProblem(s, 'uploads')),
+    ...(input.cloudTrail ?? []).map((s) => notItemisedProblem(s, 'upload records')),
+  ].filter((p) => p !== null);
   const problems = [
     ...(input.accessLogs ?? []).flatMap((s) => s.problems.map((p) => locatedIn(s.location, p))),
     ...(input.cloudTrail ?? []).flatMap((s) => s.problems.map((p) => locatedIn(s.location, p))),
+    ...notItemised.map((p) => p.problem),
   ];
+  const notItemisedTotal = notItemised.reduce((n, p) => n + p.count, 0);
   const skipped = mergeSkipped([...(input.accessLogs ?? []), ...(input.cloudTrail ?? [])]);
 
   return {
@@ -193,8 +199,29 @@ export function mergeDeniedUploads(input: MergeDeniedUploadsInput): {
       coverage,
       skipped,
       problems,
+      ...(notItemisedTotal > 0 ? { notItemised: notItemisedTotal } : {}),
     },
     rows,
+  };
+}
+
+/**
+ * A location whose denied uploads went past the tenant's limit: the ones past it were counted by
+ * the scan but not kept, so this section's figures leave them out. Missing evidence, named.
+ */
+function notItemisedProblem(
+  scan: AccessLogScan | CloudTrailScan,
+  what: string,
+): { problem: LogProblem; count: number } | null {
+  const past = scan.deniedPastLimit;
+  if (!past || past.count <= 0) return null;
+  const n = (v: number) => v.toLocaleString('en-US');
+  return {
+    count: past.count,
+    problem: {
+      file: scan.location,
+      message: `${n(past.count)} more denied ${what} past the first ${n(past.limit)} were counted, not itemised (the limit is sources.maxDeniedUploads): the refused uploads' figures by reason, bucket, principal and day leave them out`,
+    },
   };
 }
 

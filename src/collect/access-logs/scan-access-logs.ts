@@ -1,4 +1,4 @@
-import type { AccessLogScan } from '../../evidence/log-scans.js';
+import { DEFAULT_MAX_DENIED_UPLOADS, type AccessLogScan } from '../../evidence/log-scans.js';
 import type { TreeReader } from '../tree/tree.js';
 import { zoneDayLabeler } from '../../format/zone-day.js';
 import { CIPHER_SUITE_FIELD, TLS_VERSION_FIELD } from './access-log-record.js';
@@ -17,6 +17,12 @@ import { UPLOAD_OPERATIONS } from '../../evidence/upload-operations.js';
 import { fileBatches } from '../workers/batches.js';
 import { sharedScanPool, type ScanPool } from '../workers/pool.js';
 import type { ReadLimits } from '../../util/confined-read.js';
+import {
+  countPastLimit,
+  deniedUploadLimit,
+  noteTaken,
+  type DeniedUploadLimit,
+} from '../workers/denied-upload-limit.js';
 
 export interface ScanAccessLogsOptions {
   period: { startUtc: string; endUtc: string; timeZone: string };
@@ -35,6 +41,8 @@ export interface ScanAccessLogsOptions {
   workersFromBytes?: number;
   /** About how many bytes of files one worker task reads; default 1 MiB. */
   workerBatchBytes?: number;
+  /** Denied uploads itemised, the first found in file order; the rest are counted only. Default DEFAULT_MAX_DENIED_UPLOADS. */
+  maxDenied?: number;
 }
 
 const WORKERS_FROM_BYTES = 8 * 1024 * 1024;
@@ -53,12 +61,20 @@ export interface AccessLogFilesTask {
   files: Array<{ path: string; size: number }>;
   period: { startUtc: string; endUtc: string; timeZone: string };
   buckets?: string[];
+  deniedLimit: DeniedUploadLimit;
 }
 
 /** What reading some of the tree's files adds to the scan; batches are added up in reading order. */
 export type AccessLogPart = Pick<
   AccessLogScan,
-  'filesRead' | 'recordsRead' | 'recordsInPeriod' | 'byBucketDay' | 'denied' | 'skipped' | 'problems'
+  | 'filesRead'
+  | 'recordsRead'
+  | 'recordsInPeriod'
+  | 'byBucketDay'
+  | 'denied'
+  | 'deniedPastLimit'
+  | 'skipped'
+  | 'problems'
 >;
 
 /** A scan that has read nothing yet (also what an unreadable tree reports, with its problem). */
@@ -108,40 +124,50 @@ export async function scanAccessLogs(tree: TreeReader, options: ScanAccessLogsOp
   ];
 
   const skipped = new SkippedLines();
+  const maxDenied = options.maxDenied ?? DEFAULT_MAX_DENIED_UPLOADS;
+  const deniedLimit = deniedUploadLimit(maxDenied);
   const pool = options.workers === 'in-process' ? undefined : (options.workers ?? sharedScanPool());
   const bytes = ordered.reduce((n, f) => n + f.size, 0);
-  const parts: AccessLogPart[] = [];
   if (pool && tree.local && bytes >= (options.workersFromBytes ?? WORKERS_FROM_BYTES)) {
     const local = tree.local;
-    const read = await Promise.all(
-      fileBatches(ordered, options.workerBatchBytes ?? BATCH_BYTES).map((files) =>
-        pool
-          .run<AccessLogPart>({
-            kind: 'access-log-files',
-            tree: local,
-            files,
-            period: options.period,
-            ...(options.buckets ? { buckets: [...options.buckets] } : {}),
-          } satisfies AccessLogFilesTask)
-          .catch((err: unknown): AccessLogPart => {
-            const part = emptyAccessLogScan(tree.description);
-            part.problems.push(...files.map((f) => ({ file: f.path, message: `unreadable: ${errorMessage(err)}` })));
-            return part;
-          }),
-      ),
+    // Added in file order as they come and let go once added: only the batches that finished ahead
+    // of an earlier one wait in memory, whatever the size of the tree.
+    const pending = fileBatches(ordered, options.workerBatchBytes ?? BATCH_BYTES).map((files) =>
+      pool
+        .run<AccessLogPart>({
+          kind: 'access-log-files',
+          tree: local,
+          files,
+          period: options.period,
+          ...(options.buckets ? { buckets: [...options.buckets] } : {}),
+          deniedLimit,
+        } satisfies AccessLogFilesTask)
+        .catch((err: unknown): AccessLogPart => {
+          const part = emptyAccessLogScan(tree.description);
+          part.problems.push(...files.map((f) => ({ file: f.path, message: `unreadable: ${errorMessage(err)}` })));
+          return part;
+        }),
     );
-    parts.push(...read);
+    for (let i = 0; i < pending.length; i++) {
+      addPart(scan, skipped, await pending[i]!, maxDenied);
+      noteTaken(deniedLimit, scan.denied.length);
+      pending[i] = ADDED;
+    }
   } else {
-    parts.push(await readAccessLogFiles(tree, ordered, options));
+    addPart(scan, skipped, await readAccessLogFiles(tree, ordered, { ...options, maxDenied }), maxDenied);
   }
-  for (const part of parts) addPart(scan, skipped, part);
   scan.skipped = skipped.summary();
   scan.denied.sort((a, b) => a.epochMs - b.epochMs || (a.requestId < b.requestId ? -1 : 1));
   return scan;
 }
 
-/** Adds what some files added (`part`, read after what `into` holds) to `into`; skipped lines go to `skipped`. */
-function addPart(into: AccessLogPart, skipped: SkippedLines, part: AccessLogPart): void {
+const ADDED: Promise<AccessLogPart> = Promise.resolve(emptyAccessLogScan(''));
+
+/**
+ * Adds what some files added (`part`, read after what `into` holds) to `into`; skipped lines go to
+ * `skipped`. Denied uploads past `maxDenied` in `into` are counted, not kept.
+ */
+function addPart(into: AccessLogPart, skipped: SkippedLines, part: AccessLogPart, maxDenied: number): void {
   into.filesRead += part.filesRead;
   into.recordsRead += part.recordsRead;
   into.recordsInPeriod += part.recordsInPeriod;
@@ -149,7 +175,12 @@ function addPart(into: AccessLogPart, skipped: SkippedLines, part: AccessLogPart
     const to = (into.byBucketDay[bucket] ??= {});
     for (const [day, n] of Object.entries(days)) to[day] = (to[day] ?? 0) + n;
   }
-  for (const d of part.denied) into.denied.push(d);
+  let past = part.deniedPastLimit?.count ?? 0;
+  for (const d of part.denied) {
+    if (into.denied.length < maxDenied) into.denied.push(d);
+    else past++;
+  }
+  if (past > 0) countPastLimit(into, maxDenied, past);
   skipped.addAll(part.skipped);
   into.problems.push(...part.problems);
 }
@@ -164,9 +195,15 @@ function addPart(into: AccessLogPart, skipped: SkippedLines, part: AccessLogPart
 export async function readAccessLogFiles(
   tree: TreeReader,
   files: Array<{ path: string; size: number }>,
-  options: Pick<ScanAccessLogsOptions, 'period' | 'buckets' | 'prefetch'> & { streamed?: boolean },
+  options: Pick<ScanAccessLogsOptions, 'period' | 'buckets' | 'prefetch'> & {
+    streamed?: boolean;
+    maxDenied: number;
+    /** A worker's batch: whether the scan it reads for already itemises `maxDenied`. */
+    scanFull?: () => boolean;
+  },
 ): Promise<AccessLogPart> {
   const part = emptyAccessLogScan(tree.description);
+  const { maxDenied, scanFull } = options;
   const skipped = new SkippedLines();
   const selected = options.buckets ? new Set(options.buckets) : undefined;
   const lineReader = (into: AccessLogScan, skips: SkippedLines) =>
@@ -177,6 +214,8 @@ export async function readAccessLogFiles(
       selected ? (b) => selected.has(b) : undefined,
       skips,
       into,
+      maxDenied,
+      scanFull,
     );
   const lines = lineReader(part, skipped);
   const whole = files.filter((f) => f.size <= WHOLE_FILE_LIMIT);
@@ -193,7 +232,7 @@ export async function readAccessLogFiles(
       }
       filePart.filesRead++;
       filePart.skipped = fileSkipped.summary();
-      addPart(part, skipped, filePart);
+      addPart(part, skipped, filePart, maxDenied);
     }
   } else {
     await forEachPrefetched(
@@ -265,6 +304,9 @@ class AccessLogLineReader {
     private readonly includeBucket: ((bucket: string) => boolean) | undefined,
     private readonly skipped: SkippedLines,
     private readonly scan: AccessLogScan,
+    /** Denied uploads kept in `scan.denied`; past it they are counted in `scan.deniedPastLimit`. */
+    private readonly maxDenied: number,
+    private readonly scanFull: (() => boolean) | undefined,
   ) {
     this.dayOf = zoneDayLabeler(timeZone);
   }
@@ -327,6 +369,10 @@ class AccessLogLineReader {
     const parsed = parseAccessLogLine(Buffer.from(line, 'utf8').toString('utf8'), this.detailBounds);
     if (!parsed.ok) {
       this.skipped.add(file, lineNo, parsed.message);
+      return;
+    }
+    if (this.scan.denied.length >= this.maxDenied || this.scanFull?.()) {
+      countPastLimit(this.scan, this.maxDenied);
       return;
     }
     const r = parsed.record;

@@ -1,6 +1,7 @@
-import type { AccessLogScan } from '../../evidence/log-scans.js';
+import { DEFAULT_MAX_DENIED_UPLOADS, type AccessLogScan } from '../../evidence/log-scans.js';
 import { utcDaysAround } from '../../format/zone-day.js';
 import { emptyAccessLogScan } from '../access-logs/scan-access-logs.js';
+import { countPastLimit } from '../workers/denied-upload-limit.js';
 import { decodeLoggedKey } from '../access-logs/parse-access-log-line.js';
 import type { TreeReader } from '../tree/tree.js';
 import {
@@ -45,10 +46,13 @@ export async function scanAccessLogsWithSql(args: {
   period: { startUtc: string; endUtc: string; timeZone: string };
   buckets: readonly string[];
   marginDays?: number;
+  /** Denied uploads itemised, the first in the query's order; the rest are counted only. Default DEFAULT_MAX_DENIED_UPLOADS. */
+  maxDenied?: number;
 }): Promise<AccessLogScan> {
   const { engine, period } = args;
   const scan: AccessLogScan = emptyAccessLogScan(args.tree.description);
   const before = engine.queries.length;
+  const maxDenied = args.maxDenied ?? DEFAULT_MAX_DENIED_UPLOADS;
   try {
     const days = utcDaysAround(period.startUtc, period.endUtc, args.marginDays ?? 1).map((d) => d.replace(/-/g, '/'));
     for (const spec of await tablesOf(args.tree, args.location, args.buckets)) {
@@ -81,8 +85,10 @@ export async function scanAccessLogsWithSql(args: {
       }
       for (const row of await allRows(
         engine.query(accessLogDeniedSql(rel, engine.dialect), 'access-log denied uploads'),
-      ))
-        scan.denied.push(deniedOf(row, args.location));
+      )) {
+        if (scan.denied.length < maxDenied) scan.denied.push(deniedOf(row, args.location));
+        else countPastLimit(scan, maxDenied);
+      }
     }
   } catch (err) {
     if (!(err instanceof QueryFailed)) throw err;

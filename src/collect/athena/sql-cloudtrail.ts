@@ -45,6 +45,8 @@ export async function scanCloudTrailWithSql(args: {
   accounts?: readonly string[];
   marginDays?: number;
   watchKmsEventIds?: KmsEventIdWatch;
+  /** Denied uploads itemised, the first in the query's order; the rest are counted only. Default DEFAULT_MAX_DENIED_UPLOADS. */
+  maxDenied?: number;
 }): Promise<CloudTrailScan> {
   const { engine } = args;
   const before = engine.queries.length;
@@ -112,7 +114,7 @@ async function fill(scan: CloudTrailScan, args: Parameters<typeof scanCloudTrail
   }
 
   // Denied uploads and key-management events are few: each goes through the streaming reader's own bookkeeping.
-  const reader = new CloudTrailRecordReader(period, skipped, scan);
+  const reader = new CloudTrailRecordReader(period, skipped, scan, undefined, args.maxDenied);
   const denied = await allRows(engine.query(cloudTrailDeniedSql(rel, dialect), 'CloudTrail denied uploads'));
   const management = await allRows(
     engine.query(cloudTrailKeyManagementSql(rel, dialect), 'CloudTrail key-management events'),

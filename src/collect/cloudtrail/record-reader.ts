@@ -17,7 +17,13 @@ import {
   transportOf,
   UPLOAD_EVENT_NAMES,
 } from './s3-events.js';
-import type { CloudTrailDeniedUpload, CloudTrailScan, KmsManagementRecord } from '../../evidence/log-scans.js';
+import {
+  DEFAULT_MAX_DENIED_UPLOADS,
+  type CloudTrailDeniedUpload,
+  type CloudTrailScan,
+  type KmsManagementRecord,
+} from '../../evidence/log-scans.js';
+import { countPastLimit } from '../workers/denied-upload-limit.js';
 import { KmsTallies, type KmsTally } from './kms-tallies.js';
 import { EventIdSet } from './event-id-set.js';
 import { eventIdOf, KmsEventBatchBuilder, type KmsBatchMark, type KmsEventBatch } from './kms-event-batch.js';
@@ -46,6 +52,8 @@ export interface KmsManagementSummary {
  */
 export interface CloudTrailFound {
   denied: CloudTrailDeniedUpload[];
+  /** Denied upload records found past the reader's limit: counted, not kept. */
+  deniedNotItemised: number;
   kms: KmsEventBatch;
 }
 
@@ -56,6 +64,7 @@ export interface ReaderMark {
   s3DataEvents: number;
   skipped: SkippedMark;
   denied: number;
+  deniedNotItemised: number;
   kms: KmsBatchMark;
 }
 
@@ -76,6 +85,9 @@ export class CloudTrailRecordReader {
   private readonly kmsEventIds = new EventIdSet();
   /** What this reader has read and not yet added up or handed on. */
   private denied: CloudTrailDeniedUpload[] = [];
+  private deniedNotItemised = 0;
+  /** Denied upload records added to the scan (copies of one event too): the limit counts these. */
+  private deniedTaken = 0;
   private readonly kms = new KmsEventBatchBuilder();
   /** Since mark(): each S3 data event's (day counts, day) counted, for undo(). */
   private bucketDayUndo: Array<Record<string, number> | string> | undefined;
@@ -85,6 +97,10 @@ export class CloudTrailRecordReader {
     private readonly skipped: SkippedLines,
     private readonly scan: CloudTrailScan,
     private readonly watch?: KmsEventIdWatch,
+    /** Denied upload records itemised, the first found; past it they are counted in `scan.deniedPastLimit`. */
+    private readonly maxDenied = DEFAULT_MAX_DENIED_UPLOADS,
+    /** A worker's reader: the scan it reads for, full once it has itemised `maxDenied`. */
+    private readonly scanFull?: () => boolean,
   ) {
     this.startMs = Date.parse(period.startUtc);
     this.endMs = Date.parse(period.endUtc);
@@ -117,6 +133,11 @@ export class CloudTrailRecordReader {
     else this.readKms(r, ms);
   }
 
+  /** Denied upload records added to the scan so far (what its limit counts). */
+  get deniedRecordsTaken(): number {
+    return this.deniedTaken;
+  }
+
   /**
    * Where this reader stands, to undo what it reads next (a file read record by record that turns
    * out unreadable must add nothing): `undo(mark)` takes it back there.
@@ -129,6 +150,7 @@ export class CloudTrailRecordReader {
       s3DataEvents: this.scan.s3DataEvents,
       skipped: this.skipped.mark(),
       denied: this.denied.length,
+      deniedNotItemised: this.deniedNotItemised,
       kms: this.kms.mark(),
     };
   }
@@ -139,6 +161,7 @@ export class CloudTrailRecordReader {
     this.scan.s3DataEvents = mark.s3DataEvents;
     this.skipped.undo(mark.skipped);
     this.denied.length = mark.denied;
+    this.deniedNotItemised = mark.deniedNotItemised;
     this.kms.undo(mark.kms);
     const counted = this.bucketDayUndo ?? [];
     for (let i = 0; i < counted.length; i += 2) {
@@ -169,6 +192,10 @@ export class CloudTrailRecordReader {
       this.bucketDayUndo?.push(days, day);
     }
     if (r.errorCode !== 'AccessDenied' || !UPLOAD_EVENT_NAMES.has(r.eventName!)) return;
+    if (this.denied.length >= this.maxDenied || this.scanFull?.()) {
+      this.deniedNotItemised++;
+      return;
+    }
     const who = principalOf(r.userIdentity);
     this.denied.push({
       requestId: r.requestID ?? null,
@@ -240,8 +267,9 @@ export class CloudTrailRecordReader {
 
   /** What this reader has read since it started or was last asked, unchecked, for another reader's `addFound`. */
   takeFound(): CloudTrailFound {
-    const found = { denied: this.denied, kms: this.kms.take() };
+    const found = { denied: this.denied, deniedNotItemised: this.deniedNotItemised, kms: this.kms.take() };
     this.denied = [];
+    this.deniedNotItemised = 0;
     return found;
   }
 
@@ -251,10 +279,12 @@ export class CloudTrailRecordReader {
    */
   addFound(found: {
     denied: readonly CloudTrailDeniedUpload[];
+    deniedNotItemised?: number;
     kms?: KmsEventBatch;
     management?: readonly KmsManagementSummary[];
   }): void {
     for (const d of found.denied) this.addDenied(d);
+    if (found.deniedNotItemised) countPastLimit(this.scan, this.maxDenied, found.deniedNotItemised);
     if (found.kms) this.addKmsEvents(found.kms);
     for (const m of found.management ?? [])
       this.addKmsEvent(m.eventId, () => {
@@ -262,11 +292,19 @@ export class CloudTrailRecordReader {
       });
   }
 
+  /**
+   * The limit counts records, copies of one event too, so a batch read elsewhere (a worker, which
+   * knows nothing of the events before it) stops keeping them exactly where this reader would: past
+   * the first `maxDenied` records in file order every one is counted (see DeniedUploadLimit).
+   */
   private addDenied(d: CloudTrailDeniedUpload): void {
-    if (d.eventId) {
-      if (this.deniedEventIds.has(d.eventId)) return;
-      this.deniedEventIds.add(d.eventId);
+    if (this.deniedTaken >= this.maxDenied) {
+      countPastLimit(this.scan, this.maxDenied);
+      return;
     }
+    this.deniedTaken++;
+    if (d.eventId && this.deniedEventIds.has(d.eventId)) return;
+    if (d.eventId) this.deniedEventIds.add(d.eventId);
     this.scan.denied.push(d);
   }
 
@@ -314,7 +352,7 @@ export class CloudTrailRecordReader {
 
   /** Adds up what this reader read itself, then puts the scan's lists in their one order. */
   finish(): void {
-    if (this.denied.length > 0 || this.kms.size > 0) this.addFound(this.takeFound());
+    if (this.denied.length > 0 || this.deniedNotItemised > 0 || this.kms.size > 0) this.addFound(this.takeFound());
     this.scan.skipped = this.skipped.summary();
     this.scan.denied.sort((a, b) => a.epochMs - b.epochMs || ((a.eventId ?? '') < (b.eventId ?? '') ? -1 : 1));
     this.scan.kmsTallies = this.tallies.done();

@@ -1,4 +1,4 @@
-import type { CloudTrailScan } from '../../evidence/log-scans.js';
+import { DEFAULT_MAX_DENIED_UPLOADS, type CloudTrailScan } from '../../evidence/log-scans.js';
 import type { TreeReader } from '../tree/tree.js';
 import { utcDaysAround } from '../../format/zone-day.js';
 import { errorMessage, readWholeLogFile, streamLogFileText } from '../access-logs/read-log-file.js';
@@ -6,6 +6,7 @@ import { SkippedLines } from '../access-logs/skipped-lines.js';
 import { logText } from '../access-logs/log-text.js';
 import type { ReadLimits } from '../../util/confined-read.js';
 import { fileBatches } from '../workers/batches.js';
+import { deniedUploadLimit, noteTaken, type DeniedUploadLimit } from '../workers/denied-upload-limit.js';
 import { sharedScanPool, type ScanPool } from '../workers/pool.js';
 import { dayFolder, findTrailFolders, isTrailLogFile } from './cloudtrail-paths.js';
 import { KmsEventBatchBuilder } from './kms-event-batch.js';
@@ -29,6 +30,8 @@ export interface ScanCloudTrailOptions {
   workersFromBytes?: number;
   /** About how many bytes of files one worker task reads; default 1 MiB. */
   workerBatchBytes?: number;
+  /** Denied uploads itemised, the first found in file order; the rest are counted only. Default DEFAULT_MAX_DENIED_UPLOADS. */
+  maxDenied?: number;
 }
 
 const WORKERS_FROM_BYTES = 8 * 1024 * 1024;
@@ -46,6 +49,7 @@ export interface CloudTrailFilesTask {
   tree: { root: string; limits: ReadLimits };
   files: Array<{ path: string; size: number }>;
   period: { startUtc: string; endUtc: string; timeZone: string };
+  deniedLimit: DeniedUploadLimit;
 }
 
 /**
@@ -108,7 +112,9 @@ export async function scanCloudTrail(tree: TreeReader, options: ScanCloudTrailOp
   // come, so the scan is the same whichever batch finished first and however many workers there
   // are, and a batch's finds are let go once added.
   const skipped = new SkippedLines();
-  const reader = new CloudTrailRecordReader(options.period, skipped, scan, options.watchKmsEventIds);
+  const maxDenied = options.maxDenied ?? DEFAULT_MAX_DENIED_UPLOADS;
+  const reader = new CloudTrailRecordReader(options.period, skipped, scan, options.watchKmsEventIds, maxDenied);
+  const deniedLimit = deniedUploadLimit(maxDenied);
   const add = (part: CloudTrailPart) => {
     scan.filesRead += part.filesRead;
     scan.recordsRead += part.recordsRead;
@@ -133,6 +139,7 @@ export async function scanCloudTrail(tree: TreeReader, options: ScanCloudTrailOp
           tree: local,
           files: batch,
           period: options.period,
+          deniedLimit,
         } satisfies CloudTrailFilesTask)
         .catch((err: unknown): CloudTrailPart => {
           const part = emptyPart();
@@ -142,10 +149,11 @@ export async function scanCloudTrail(tree: TreeReader, options: ScanCloudTrailOp
     );
     for (let i = 0; i < pending.length; i++) {
       add(await pending[i]!);
+      noteTaken(deniedLimit, reader.deniedRecordsTaken);
       pending[i] = DONE;
     }
   } else {
-    add(await readCloudTrailFiles(tree, files, options));
+    add(await readCloudTrailFiles(tree, files, { period: options.period, maxDenied }));
   }
   reader.finish();
   return scan;
@@ -162,7 +170,7 @@ function emptyPart(): CloudTrailPart {
     s3DataEventsByBucketDay: {},
     skipped: { count: 0, samples: [] },
     problems: [],
-    found: { denied: [], kms: new KmsEventBatchBuilder().take() },
+    found: { denied: [], deniedNotItemised: 0, kms: new KmsEventBatchBuilder().take() },
   };
 }
 
@@ -176,12 +184,23 @@ function emptyPart(): CloudTrailPart {
 export async function readCloudTrailFiles(
   tree: TreeReader,
   files: ReadonlyArray<{ path: string }>,
-  options: Pick<ScanCloudTrailOptions, 'period'>,
+  options: Pick<ScanCloudTrailOptions, 'period'> & {
+    maxDenied: number;
+    /** A worker's batch: whether the scan it reads for already itemises `maxDenied`. */
+    scanFull?: () => boolean;
+  },
 ): Promise<CloudTrailPart> {
   const scan = emptyCloudTrailScan(tree.description);
   const part = emptyPart();
   const skipped = new SkippedLines();
-  const reader = new CloudTrailRecordReader(options.period, skipped, scan);
+  const reader = new CloudTrailRecordReader(
+    options.period,
+    skipped,
+    scan,
+    undefined,
+    options.maxDenied,
+    options.scanFull,
+  );
   for (const f of files) {
     const mark = reader.mark();
     if (await readRecordByRecord(tree, f.path, reader)) {

@@ -167,3 +167,31 @@ describe('mergeDeniedUploads', () => {
     expect(ctOnly.coverage.map((c) => c.source)).toEqual(['cloudtrail']);
   });
 });
+
+describe('mergeDeniedUploads past the itemising limit', () => {
+  it('names each location that counted refused uploads past its limit and totals them apart from the figures', () => {
+    const merged = mergeDeniedUploads({
+      period,
+      accessLogs: [{ ...accessLogs[0]!, deniedPastLimit: { limit: 3, count: 1234 } }, accessLogs[1]!],
+      cloudTrail: [{ ...cloudTrail[0]!, deniedPastLimit: { limit: 3, count: 5 } }],
+      buckets: BUCKETS,
+    });
+    if (merged.section.state !== 'collected') throw new Error('expected a collected section');
+    expect(merged.section.notItemised).toBe(1239);
+    // The itemised figures are those of the scans' lists, as without a limit.
+    expect(merged.section.total).toBe(section.total);
+    expect(merged.section.problems.slice(-2)).toEqual([
+      {
+        file: accessLogs[0]!.location,
+        message:
+          "1,234 more denied uploads past the first 3 were counted, not itemised (the limit is sources.maxDeniedUploads): the refused uploads' figures by reason, bucket, principal and day leave them out",
+      },
+      {
+        file: cloudTrail[0]!.location,
+        message:
+          "5 more denied upload records past the first 3 were counted, not itemised (the limit is sources.maxDeniedUploads): the refused uploads' figures by reason, bucket, principal and day leave them out",
+      },
+    ]);
+    expect(section.notItemised).toBeUndefined();
+  });
+});

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanAccessLogs } from '../../../src/collect/access-logs/scan-access-logs.js';
+import { readAccessLogFiles, scanAccessLogs } from '../../../src/collect/access-logs/scan-access-logs.js';
 import { localTree } from '../../../src/collect/tree/local.js';
 import { createScanPool, type ScanPool } from '../../../src/collect/workers/pool.js';
 import { periodFor } from '../../../src/config/period.js';
@@ -68,5 +68,53 @@ describe('access logs read in worker threads', () => {
     ]);
     expect(workers.problems[1]!.message).toMatch(/^unreadable: .*unexpected end of file/);
     expect(Object.keys(workers.byBucketDay)).toEqual(['acme-data']);
+  });
+});
+
+describe('a month with more denied uploads than the limit', () => {
+  it('itemises the first ones in file order and counts the rest, the same in workers and in one thread', async () => {
+    const all = await scanAccessLogs(localTree(root), { period, workers: 'in-process', buckets: ['acme-data'] });
+    expect(all.deniedPastLimit).toBeUndefined();
+    const limit = 25;
+    // Files are read in name order, lines in file order: the first `limit` of those are itemised.
+    const byFileOrder = [...all.denied].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+    const expected = byFileOrder.slice(0, limit).map((d) => `${d.file}:${d.line}`);
+
+    const oneThread = await scanAccessLogs(localTree(root), {
+      period,
+      workers: 'in-process',
+      buckets: ['acme-data'],
+      maxDenied: limit,
+    });
+    const workers = await scanAccessLogs(localTree(root), {
+      period,
+      workers: pool,
+      workersFromBytes: 0,
+      workerBatchBytes: 3000,
+      buckets: ['acme-data'],
+      maxDenied: limit,
+    });
+    expect(workers).toEqual(oneThread);
+    expect(oneThread.denied.map((d) => `${d.file}:${d.line}`).sort()).toEqual([...expected].sort());
+    expect(oneThread.deniedPastLimit).toEqual({ limit, count: all.denied.length - limit });
+    // Everything else is counted as before.
+    expect({ ...oneThread, denied: [], deniedPastLimit: undefined }).toEqual({
+      ...all,
+      denied: [],
+      deniedPastLimit: undefined,
+    });
+  });
+});
+
+describe('a worker batch read after its scan holds the limit', () => {
+  it('keeps none of its denied uploads and counts them all', async () => {
+    const files = (await readdir(path.join(root, 'logs'))).sort().map((f) => ({ path: `logs/${f}`, size: 1 }));
+    const options = { period, streamed: true, buckets: ['acme-data'], maxDenied: 1_000_000 };
+    const kept = await readAccessLogFiles(localTree(root), files, options);
+    const full = await readAccessLogFiles(localTree(root), files, { ...options, scanFull: () => true });
+    expect(kept.denied.length).toBeGreaterThan(60);
+    expect(full.denied).toEqual([]);
+    expect(full.deniedPastLimit).toEqual({ limit: 1_000_000, count: kept.denied.length });
+    expect({ ...full, deniedPastLimit: undefined }).toEqual({ ...kept, denied: [] });
   });
 });

@@ -90,3 +90,19 @@ describe('CloudTrail files read in worker threads', () => {
     );
   });
 });
+
+describe('a month with more denied uploads than the limit', () => {
+  it('itemises the events of the first records in file order and counts every record after them, copies too, the same in workers and in one thread', async () => {
+    const scanWith = (workers: ScanPool | 'in-process') =>
+      scanCloudTrail(localTree(root), { period, workers, workersFromBytes: 0, workerBatchBytes: 4000, maxDenied: 10 });
+    const inProcess = await scanWith('in-process');
+    expect(await scanWith(one)).toEqual(inProcess);
+    expect(await scanWith(two)).toEqual(inProcess);
+    // Each file holds the fixture's 4 refused upload records (ids ...01, 02, 03, 05); the odd files
+    // give them ids of their own, the even ones repeat the first file's. The first 10 records are
+    // file 0's 4, file 1's 4 and two of file 2's, which are copies of file 0's: 8 events.
+    const ids = ['01', '02', '03', '05'].map((n) => `e0000001-0000-4000-8000-0000000000${n}`);
+    expect(inProcess.denied.map((d) => d.eventId).sort()).toEqual([...ids, ...ids.map((id) => `${id}-1`)].sort());
+    expect(inProcess.deniedPastLimit).toEqual({ limit: 10, count: 40 * 4 - 10 });
+  });
+});

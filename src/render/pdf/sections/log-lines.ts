@@ -137,11 +137,15 @@ export function deniedUploadsLines(ctx: PageContext, s: DeniedUploadsCollected, 
   const bucketCount = (b: DeniedUploadsCollected['byBucket'][number]) =>
     ctx.t('logs.bucketCount', { bucket: name(b.bucket), count: b.count });
   const deniedText = (buckets: string) =>
-    ctx.t(s.total === 0 ? 'details.deniedNone' : 'details.deniedValue', {
-      total: s.total,
-      buckets,
-      sources: sourceCounts.join(ctx.t('logs.itemSeparator')),
-    });
+    ctx.t(
+      s.notItemised ? 'details.deniedValueNotItemised' : s.total === 0 ? 'details.deniedNone' : 'details.deniedValue',
+      {
+        total: s.total,
+        more: s.notItemised ?? 0,
+        buckets,
+        sources: sourceCounts.join(ctx.t('logs.itemSeparator')),
+      },
+    );
   const coverageText = (list: string) => ctx.t('details.deniedCoverage', { coverage: list });
   return [
     {

@@ -119,6 +119,18 @@ function deniedUploadsTile(ctx: PageContext): Tile {
   const reasons = DENIAL_REASONS.filter((r) => s.byReason[r] > 0).map((r) =>
     ctx.t(`tiles.deniedReason.${r}`, { n: s.byReason[r] }),
   );
+  if (s.notItemised) {
+    // The reasons cover only the itemised uploads: the tile says how many more there were instead.
+    return {
+      label,
+      body: {
+        kind: 'value',
+        value: ctx.t('tiles.deniedAtLeast', { n: s.total }),
+        unit: ctx.t('tiles.deniedUnit'),
+        note: ctx.t('tiles.deniedNotItemised', { n: s.notItemised }),
+      },
+    };
+  }
   const note =
     reasons.length > 0
       ? { items: reasons, separator: ctx.t('tiles.deniedReasonSeparator') }

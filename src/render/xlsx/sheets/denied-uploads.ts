@@ -64,6 +64,13 @@ function* rowsOf(w: Wording, s: DeniedUploadsCollected): Generator<Row> {
   const section = (key: string) => t(`section.${key}`);
 
   yield { section: section('total'), item: t('totalItem'), denied: s.total, byReason: s.byReason, bold: true };
+  if (s.notItemised)
+    yield {
+      section: section('total'),
+      item: t('notItemisedItem'),
+      denied: s.notItemised,
+      detail: t('notItemisedDetail'),
+    };
 
   for (const key of ['accessLogs', 'cloudTrail', 'both', 'accessLogsOnly', 'cloudTrailOnly'] as const) {
     const summary =

@@ -36,6 +36,7 @@ function summary(w: Wording, p: Packet, id: SectionId): string {
       total: denied.total,
       reasons: reasons.length > 0 ? reasons.join(', ') : w.t('xlsx.logs.none'),
       buckets: denied.byBucket.length,
+      more: denied.notItemised ?? 0,
       sources: sources.join(', '),
     });
   }
