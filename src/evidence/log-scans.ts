@@ -12,6 +12,8 @@ export interface LogProblem {
   /** 1-based line number (access logs) or record index (CloudTrail, 1-based). */
   line?: number;
   message: string;
+  /** Refused uploads counted past the itemising limit (the denied-uploads section's own), not a read that failed. */
+  pastLimit?: true;
 }
 
 export interface SkippedSummary {

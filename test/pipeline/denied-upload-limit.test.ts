@@ -10,6 +10,7 @@ import type { AccessLogScan, CloudTrailScan } from '../../src/evidence/log-scans
 import type { Packet } from '../../src/model/packet.js';
 import { demoWorkspace, runDemoTenant } from '../support/demo-workspace.js';
 import { tileTexts } from '../render/pdf/pdf-inspect.js';
+import { readWorkbook, sheetNamed } from '../support/xlsx-reader.js';
 
 let ws: Awaited<ReturnType<typeof demoWorkspace>>;
 beforeAll(async () => {
@@ -66,5 +67,18 @@ describe('sources.maxDeniedUploads', () => {
     const pdf = readFileSync(path.join(limited.folder, `acme-2026-10.pdf`));
     const tile = tileTexts(pdf).find((t) => t.startsWith('DENIED UPLOADS'))!;
     expect(tile).toBe(`DENIED UPLOADS ${denied.total}+ this month +${a - 2 + (c - 2)} not itemised`);
+    // The workbook's sheet says it apart from the itemised total, and marks each location's count.
+    const sheet = sheetNamed(readWorkbook(path.join(limited.folder, 'acme-2026-10.xlsx'), 200), 'Denied uploads');
+    const rows = sheet.rows.map((r) => r.map((c) => c.value).filter((v) => v !== null));
+    expect(rows).toContainEqual([
+      'Total',
+      'more refused, counted but not itemised',
+      a - 2 + (c - 2),
+      'past the limit sources.maxDeniedUploads per log location; in none of the rows below (see the Problem rows)',
+    ]);
+    expect(rows.filter((r) => r[0] === 'Problem' && r[2] === 'NOT ITEMISED').map((r) => r[1])).toEqual([
+      accessLogs.location,
+      trail.location,
+    ]);
   });
 });

@@ -221,6 +221,7 @@ function notItemisedProblem(
     problem: {
       file: scan.location,
       message: `${n(past.count)} more denied ${what} past the first ${n(past.limit)} were counted, not itemised (the limit is sources.maxDeniedUploads): the refused uploads' figures by reason, bucket, principal and day leave them out`,
+      pastLimit: true,
     },
   };
 }

@@ -185,11 +185,13 @@ describe('mergeDeniedUploads past the itemising limit', () => {
         file: accessLogs[0]!.location,
         message:
           "1,234 more denied uploads past the first 3 were counted, not itemised (the limit is sources.maxDeniedUploads): the refused uploads' figures by reason, bucket, principal and day leave them out",
+        pastLimit: true,
       },
       {
         file: cloudTrail[0]!.location,
         message:
           "5 more denied upload records past the first 3 were counted, not itemised (the limit is sources.maxDeniedUploads): the refused uploads' figures by reason, bucket, principal and day leave them out",
+        pastLimit: true,
       },
     ]);
     expect(section.notItemised).toBeUndefined();

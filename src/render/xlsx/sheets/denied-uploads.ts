@@ -142,7 +142,7 @@ function* rowsOf(w: Wording, s: DeniedUploadsCollected): Generator<Row> {
     yield {
       section: section('problem'),
       item: t('skippedSample', { file: p.file, line: p.line ?? '' }),
-      state: { text: t('problemState'), tone: 'bad' },
+      state: p.pastLimit ? { text: t('pastLimitState'), tone: 'warn' } : { text: t('problemState'), tone: 'bad' },
       detail: p.message,
     };
   }
