@@ -114,7 +114,7 @@ async function fill(scan: CloudTrailScan, args: Parameters<typeof scanCloudTrail
   }
 
   // Denied uploads and key-management events are few: each goes through the streaming reader's own bookkeeping.
-  const reader = new CloudTrailRecordReader(period, skipped, scan, undefined, args.maxDenied);
+  const reader = new CloudTrailRecordReader(period, skipped, scan, { maxDenied: args.maxDenied });
   const denied = await allRows(engine.query(cloudTrailDeniedSql(rel, dialect), 'CloudTrail denied uploads'));
   const management = await allRows(
     engine.query(cloudTrailKeyManagementSql(rel, dialect), 'CloudTrail key-management events'),

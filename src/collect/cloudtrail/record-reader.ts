@@ -57,6 +57,14 @@ export interface CloudTrailFound {
   kms: KmsEventBatch;
 }
 
+export interface CloudTrailReaderOptions {
+  watch?: KmsEventIdWatch | undefined;
+  /** Denied upload records itemised, the first found; past it they are counted in `scan.deniedPastLimit`. Default DEFAULT_MAX_DENIED_UPLOADS. */
+  maxDenied?: number | undefined;
+  /** A worker's reader: whether the scan it reads for has taken `maxDenied` records already. */
+  scanFull?: (() => boolean) | undefined;
+}
+
 /** Where a reader stood (CloudTrailRecordReader.mark). */
 export interface ReaderMark {
   recordsRead: number;
@@ -92,16 +100,19 @@ export class CloudTrailRecordReader {
   /** Since mark(): each S3 data event's (day counts, day) counted, for undo(). */
   private bucketDayUndo: Array<Record<string, number> | string> | undefined;
 
+  private readonly watch: KmsEventIdWatch | undefined;
+  private readonly maxDenied: number;
+  private readonly scanFull: (() => boolean) | undefined;
+
   constructor(
     period: { startUtc: string; endUtc: string; timeZone: string },
     private readonly skipped: SkippedLines,
     private readonly scan: CloudTrailScan,
-    private readonly watch?: KmsEventIdWatch,
-    /** Denied upload records itemised, the first found; past it they are counted in `scan.deniedPastLimit`. */
-    private readonly maxDenied = DEFAULT_MAX_DENIED_UPLOADS,
-    /** A worker's reader: the scan it reads for, full once it has itemised `maxDenied`. */
-    private readonly scanFull?: () => boolean,
+    options: CloudTrailReaderOptions = {},
   ) {
+    this.watch = options.watch;
+    this.maxDenied = options.maxDenied ?? DEFAULT_MAX_DENIED_UPLOADS;
+    this.scanFull = options.scanFull;
     this.startMs = Date.parse(period.startUtc);
     this.endMs = Date.parse(period.endUtc);
     this.dayOf = zoneDayLabeler(period.timeZone);

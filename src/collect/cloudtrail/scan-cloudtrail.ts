@@ -113,7 +113,10 @@ export async function scanCloudTrail(tree: TreeReader, options: ScanCloudTrailOp
   // are, and a batch's finds are let go once added.
   const skipped = new SkippedLines();
   const maxDenied = options.maxDenied ?? DEFAULT_MAX_DENIED_UPLOADS;
-  const reader = new CloudTrailRecordReader(options.period, skipped, scan, options.watchKmsEventIds, maxDenied);
+  const reader = new CloudTrailRecordReader(options.period, skipped, scan, {
+    watch: options.watchKmsEventIds,
+    maxDenied,
+  });
   const deniedLimit = deniedUploadLimit(maxDenied);
   const add = (part: CloudTrailPart) => {
     scan.filesRead += part.filesRead;
@@ -186,21 +189,17 @@ export async function readCloudTrailFiles(
   files: ReadonlyArray<{ path: string }>,
   options: Pick<ScanCloudTrailOptions, 'period'> & {
     maxDenied: number;
-    /** A worker's batch: whether the scan it reads for already itemises `maxDenied`. */
+    /** A worker's batch: whether the scan it reads for has taken `maxDenied` records already. */
     scanFull?: () => boolean;
   },
 ): Promise<CloudTrailPart> {
   const scan = emptyCloudTrailScan(tree.description);
   const part = emptyPart();
   const skipped = new SkippedLines();
-  const reader = new CloudTrailRecordReader(
-    options.period,
-    skipped,
-    scan,
-    undefined,
-    options.maxDenied,
-    options.scanFull,
-  );
+  const reader = new CloudTrailRecordReader(options.period, skipped, scan, {
+    maxDenied: options.maxDenied,
+    scanFull: options.scanFull,
+  });
   for (const f of files) {
     const mark = reader.mark();
     if (await readRecordByRecord(tree, f.path, reader)) {

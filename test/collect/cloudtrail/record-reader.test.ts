@@ -39,7 +39,7 @@ function readFile(file: string, records: unknown[]) {
 function merge(...parts: ReturnType<typeof readFile>[]) {
   const scan = emptyCloudTrailScan('t');
   const watch = { eventIds: new Set(['ev-2']), seen: new Set<string>() };
-  const reader = new CloudTrailRecordReader(period, new SkippedLines(), scan, watch);
+  const reader = new CloudTrailRecordReader(period, new SkippedLines(), scan, { watch });
   for (const p of parts) reader.addFound(p);
   reader.finish();
   return { kmsEvents: scan.kmsEvents, tallies: scan.kmsTallies, seen: [...watch.seen] };
