@@ -365,13 +365,15 @@ class AccessLogLineReader {
   }
 
   private keepDenied(file: string, lineNo: number, line: string): void {
-    // A slice keeps its whole file's text alive; a kept row must own a copy of its line.
-    const parsed = parseAccessLogLine(Buffer.from(line, 'utf8').toString('utf8'), this.detailBounds);
+    const past = this.scan.denied.length >= this.maxDenied || this.scanFull?.() === true;
+    // A slice keeps its whole file's text alive; a kept row must own a copy of its line. One past
+    // the limit is only parsed (a malformed line is skipped there too) and counted.
+    const parsed = parseAccessLogLine(past ? line : Buffer.from(line, 'utf8').toString('utf8'), this.detailBounds);
     if (!parsed.ok) {
       this.skipped.add(file, lineNo, parsed.message);
       return;
     }
-    if (this.scan.denied.length >= this.maxDenied || this.scanFull?.()) {
+    if (past) {
       countPastLimit(this.scan, this.maxDenied);
       return;
     }
