@@ -1,5 +1,5 @@
 import { UPLOAD_OPERATIONS } from '../../evidence/upload-operations.js';
-import { ident, quote, quoteList, type SqlDialect } from './dialect.js';
+import { ident, quote, quoteList, sqlLimit, type SqlDialect } from './dialect.js';
 
 /** One access-log table (or a view with its columns and "$path"), and what of it the period needs. */
 export interface AccessLogRelation {
@@ -42,14 +42,19 @@ GROUP BY 1, 2
 ORDER BY 1, 2`;
 }
 
-/** Uploads refused with 403 AccessDenied in the period, with what the packet lists of each. */
-export function accessLogDeniedSql(rel: AccessLogRelation, dialect: SqlDialect): string {
+/**
+ * Uploads refused with 403 AccessDenied in the period, with what the packet lists of each: the first
+ * `limit` in time order, each row also carrying how many there are in all (`denied_total`, counted
+ * before the LIMIT), so a flood of them is counted where the logs lie, not paged out and held.
+ */
+export function accessLogDeniedSql(rel: AccessLogRelation, dialect: SqlDialect, limit: number): string {
   return `WITH r AS (${records(rel, dialect)})
 SELECT requestid, ${dialect.epochMillis('request_time')} AS epoch_ms, bucket_name, key, operation, requester, remoteip,
-  useragent, ciphersuite, tlsversion, ${ident('$path')} AS log_file
+  useragent, ciphersuite, tlsversion, ${ident('$path')} AS log_file, count(*) OVER () AS denied_total
 FROM r
 WHERE ${inPeriod(rel, dialect)}
   AND operation IN (${quoteList([...UPLOAD_OPERATIONS].sort())})
   AND httpstatus = '403' AND errorcode = 'AccessDenied'
-ORDER BY epoch_ms, requestid`;
+ORDER BY epoch_ms, requestid
+LIMIT ${sqlLimit(limit)}`;
 }

@@ -1,6 +1,6 @@
 import { KMS_CRYPTO_OPERATIONS, KMS_MANAGEMENT_EVENTS } from '../cloudtrail/kms-events.js';
 import { OBJECT_LEVEL_EVENTS, UPLOAD_EVENT_NAMES } from '../cloudtrail/s3-events.js';
-import { ident, quote, quoteList, type SqlDialect } from './dialect.js';
+import { ident, quote, quoteList, sqlLimit, type SqlDialect } from './dialect.js';
 
 /**
  * The trail tables of one CloudTrail location (one per account and region folder) and what of them
@@ -102,7 +102,7 @@ function firstCopies(where: string): string {
 }
 
 /** Uploads refused with AccessDenied in the period, once per event, with what the packet lists of each. */
-export function cloudTrailDeniedSql(rel: CloudTrailRelation, dialect: SqlDialect): string {
+export function cloudTrailDeniedSql(rel: CloudTrailRelation, dialect: SqlDialect, limit: number): string {
   return `${base(rel, dialect)},
 d AS (${firstCopies(`${S3_DATA_EVENT} AND errorcode = 'AccessDenied' AND eventname IN (${sorted(UPLOAD_EVENT_NAMES)})`)})
 SELECT t.requestid, t.eventid, ${dialect.epochMillis('t.event_time')} AS epoch_ms, t.eventname, t.errorcode, t.errormessage,
@@ -110,10 +110,11 @@ SELECT t.requestid, t.eventid, ${dialect.epochMillis('t.event_time')} AS epoch_m
   t.additionaleventdata, t.tlsdetails.tlsversion AS tls_version, t.tlsdetails.ciphersuite AS tls_cipher_suite,
   ${dialect.resourcesText('t.resources')} AS resources_text,
   ${IDENTITY},
-  t.log_file
+  t.log_file, count(*) OVER () AS denied_total
 FROM d t
 WHERE t.eventid IS NULL OR t.copy = 1
-ORDER BY epoch_ms, t.eventid`;
+ORDER BY epoch_ms, t.eventid
+LIMIT ${sqlLimit(limit)}`;
 }
 
 /** KMS records of the period that the key sections count, once per event. */

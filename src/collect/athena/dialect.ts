@@ -67,3 +67,10 @@ export function ident(name: string): string {
 export function quoteList(values: readonly string[]): string {
   return values.length === 0 ? 'NULL' : values.map(quote).join(', ');
 }
+
+/** A LIMIT's value: a positive whole number, never text from elsewhere. */
+export function sqlLimit(limit: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 1)
+    throw new Error(`a query's limit must be a whole number >= 1, not ${limit}`);
+  return limit;
+}

@@ -10,7 +10,14 @@ import {
   accessLogTotalsSql,
   type AccessLogRelation,
 } from './access-log-sql.js';
-import { allRows, QueryFailed, type AccessLogTableSpec, type SqlEngine, type SqlRow } from './sql-engine.js';
+import {
+  allRows,
+  limitedRows,
+  QueryFailed,
+  type AccessLogTableSpec,
+  type SqlEngine,
+  type SqlRow,
+} from './sql-engine.js';
 
 const ACCOUNT = /^\d{12}$/;
 
@@ -83,12 +90,14 @@ export async function scanAccessLogsWithSql(args: {
         const into = (scan.byBucketDay[row.bucket ?? ''] ??= {});
         into[row.day ?? ''] = (into[row.day ?? ''] ?? 0) + num(row.records);
       }
-      for (const row of await allRows(
-        engine.query(accessLogDeniedSql(rel, engine.dialect), 'access-log denied uploads'),
-      )) {
-        if (scan.denied.length < maxDenied) scan.denied.push(deniedOf(row, args.location));
-        else countPastLimit(scan, maxDenied);
-      }
+      // The query itemises at most what the limit leaves (one row when nothing: its total is the count).
+      const room = maxDenied - scan.denied.length;
+      const rows = await allRows(
+        engine.query(accessLogDeniedSql(rel, engine.dialect, Math.max(1, room)), 'access-log denied uploads'),
+      );
+      const { kept, past } = limitedRows(rows, room);
+      for (const row of kept) scan.denied.push(deniedOf(row, args.location));
+      if (past > 0) countPastLimit(scan, maxDenied, past);
     }
   } catch (err) {
     if (!(err instanceof QueryFailed)) throw err;

@@ -1,5 +1,5 @@
 import type { CloudTrailRecord, CloudTrailUserIdentity } from '../../evidence/cloudtrail-record.js';
-import type { CloudTrailScan } from '../../evidence/log-scans.js';
+import { DEFAULT_MAX_DENIED_UPLOADS, type CloudTrailScan } from '../../evidence/log-scans.js';
 import { principalOf } from '../../evidence/principal.js';
 import { utcDaysAround } from '../../format/zone-day.js';
 import { SkippedLines } from '../access-logs/skipped-lines.js';
@@ -23,7 +23,7 @@ import {
   cloudTrailTotalsSql,
   type CloudTrailRelation,
 } from './cloudtrail-sql.js';
-import { allRows, QueryFailed, type SqlEngine, type SqlRow } from './sql-engine.js';
+import { allRows, limitedRows, QueryFailed, type SqlEngine, type SqlRow } from './sql-engine.js';
 
 /** LookupEvents' event ids asked about per query. */
 const IDS_PER_QUERY = 500;
@@ -114,13 +114,18 @@ async function fill(scan: CloudTrailScan, args: Parameters<typeof scanCloudTrail
   }
 
   // Denied uploads and key-management events are few: each goes through the streaming reader's own bookkeeping.
-  const reader = new CloudTrailRecordReader(period, skipped, scan, { maxDenied: args.maxDenied });
-  const denied = await allRows(engine.query(cloudTrailDeniedSql(rel, dialect), 'CloudTrail denied uploads'));
+  const maxDenied = args.maxDenied ?? DEFAULT_MAX_DENIED_UPLOADS;
+  const reader = new CloudTrailRecordReader(period, skipped, scan, { maxDenied });
+  const { kept: denied, past } = limitedRows(
+    await allRows(engine.query(cloudTrailDeniedSql(rel, dialect, maxDenied), 'CloudTrail denied uploads')),
+    maxDenied,
+  );
   const management = await allRows(
     engine.query(cloudTrailKeyManagementSql(rel, dialect), 'CloudTrail key-management events'),
   );
   reader.addFound({
     denied: denied.map((row) => deniedOf(row, base)),
+    deniedNotItemised: past,
     management: management.map(managementOf),
   });
 

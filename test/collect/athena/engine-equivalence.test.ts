@@ -6,7 +6,7 @@
  * CloudTrail trees (S3 data events per bucket and day, denied uploads, KMS call tallies by key,
  * principal, operation, day and bucket, key-management events), plain and gzipped.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,6 +152,84 @@ describe('access logs: streaming engine = SQL on DuckDB', () => {
   }
 });
 
+describe('access logs: SQL itemises at most sources.maxDeniedUploads and counts the rest where the logs lie', () => {
+  const period = periodFor('2026-10', 'Europe/Berlin');
+  const buckets = ['acme-data', 'acme-logs', 'acme-archive'];
+  const root = path.join(FIXTURES, 'access-logs', 'simple');
+
+  it('one table: the first k in time order, the rest counted, every other figure unchanged', async () => {
+    const stream = await scanAccessLogs(localTree(root), { period, buckets, workers: 'in-process' });
+    const all = await scanAccessLogsWithSql({ engine, tree: localTree(root), location: root, period, buckets });
+    const n = stream.denied.length;
+    expect(n).toBeGreaterThanOrEqual(3);
+    expect(all.deniedPastLimit).toBeUndefined();
+    for (const k of [1, 2, n - 1]) {
+      const limited = await scanAccessLogsWithSql({
+        engine,
+        tree: localTree(root),
+        location: root,
+        period,
+        buckets,
+        maxDenied: k,
+      });
+      expect(limited.denied).toEqual(all.denied.slice(0, k));
+      expect(limited.deniedPastLimit).toEqual({ limit: k, count: n - k });
+      expect(limited.byBucketDay).toEqual(all.byBucketDay);
+      expect(limited.recordsInPeriod).toBe(all.recordsInPeriod);
+      expect(limited.problems).toEqual([]);
+      // The query itself carries the limit: the engine never pages out more than k rows.
+      expect(limited.sqlQueries?.find((q) => q.purpose === 'access-log denied uploads')?.sql).toMatch(
+        new RegExp(`\\nLIMIT ${k}$`),
+      );
+    }
+    const exact = await scanAccessLogsWithSql({
+      engine,
+      tree: localTree(root),
+      location: root,
+      period,
+      buckets,
+      maxDenied: n,
+    });
+    expect(exact.denied).toEqual(all.denied);
+    expect(exact.deniedPastLimit).toBeUndefined();
+  });
+
+  it('tables of several buckets share one limit: what the first leaves, the next may itemise', async () => {
+    // Two bucket folders of the date-based key format whose logs both name acme-data: each table
+    // reads the same lines, so the location holds twice the one folder's refused uploads.
+    const tree = path.join(work, 'two-tables');
+    const from = path.join(FIXTURES, 'access-logs', 'partitioned', '111122223333', 'eu-west-1', 'acme-data');
+    for (const folder of ['acme-data', 'acme-data-copy'])
+      await cp(from, path.join(tree, '111122223333', 'eu-west-1', folder), { recursive: true });
+    const scan = (maxDenied?: number) =>
+      scanAccessLogsWithSql({
+        engine,
+        tree: localTree(tree),
+        location: tree,
+        period,
+        buckets: ['acme-data', 'acme-data-copy'],
+        ...(maxDenied ? { maxDenied } : {}),
+      });
+    const one = await scanAccessLogsWithSql({
+      engine,
+      tree: localTree(path.join(FIXTURES, 'access-logs', 'partitioned')),
+      location: path.join(FIXTURES, 'access-logs', 'partitioned'),
+      period,
+      buckets: ['acme-data'],
+    });
+    const n = one.denied.length;
+    expect(n).toBeGreaterThanOrEqual(1);
+    const all = await scan();
+    expect(all.denied).toHaveLength(2 * n);
+    for (const k of [1, n, n + 1]) {
+      if (k >= 2 * n) continue;
+      const limited = await scan(k);
+      expect(limited.denied).toHaveLength(k);
+      expect(limited.deniedPastLimit).toEqual({ limit: k, count: 2 * n - k });
+    }
+  });
+});
+
 /** What both engines must agree on for CloudTrail (a record's index in its file is the stream's alone). */
 function trailAggregates(scan: CloudTrailScan) {
   return {
@@ -202,6 +280,35 @@ describe('CloudTrail: streaming engine = SQL on DuckDB', () => {
       }
     });
   }
+
+  it('denied uploads past sources.maxDeniedUploads are counted by the query, the first k itemised', async () => {
+    const period = periodFor('2026-10', 'Europe/Berlin');
+    const root = path.join(FIXTURES, 'cloudtrail');
+    const all = await scanCloudTrailWithSql({ engine, tree: localTree(root), location: root, period });
+    const stream = await scanCloudTrail(localTree(root), { period, workers: 'in-process' });
+    const n = stream.denied.length;
+    expect(n).toBeGreaterThanOrEqual(2);
+    expect(all.deniedPastLimit).toBeUndefined();
+    for (const k of [1, n - 1]) {
+      const limited = await scanCloudTrailWithSql({
+        engine,
+        tree: localTree(root),
+        location: root,
+        period,
+        maxDenied: k,
+      });
+      expect(limited.denied).toEqual(all.denied.slice(0, k));
+      expect(limited.deniedPastLimit).toEqual({ limit: k, count: n - k });
+      expect(limited.kmsTallies).toEqual(all.kmsTallies);
+      expect(limited.s3DataEventsByBucketDay).toEqual(all.s3DataEventsByBucketDay);
+      expect(limited.sqlQueries?.find((q) => q.purpose === 'CloudTrail denied uploads')?.sql).toMatch(
+        new RegExp(`\\nLIMIT ${k}$`),
+      );
+    }
+    const exact = await scanCloudTrailWithSql({ engine, tree: localTree(root), location: root, period, maxDenied: n });
+    expect(exact.denied).toEqual(all.denied);
+    expect(exact.deniedPastLimit).toBeUndefined();
+  });
 
   it('KMS events LookupEvents also fetched: the same ones are noted as held by the trail files', async () => {
     const period = periodFor('2026-10', 'Europe/Berlin');
