@@ -67,6 +67,11 @@ export interface TrendPoint {
   bytesPct: number | null;
   /** null when the month's denied-uploads section was not collected. */
   deniedUploads: number | null;
+  /**
+   * Refused uploads the month's scans counted past its itemising limit (sources.maxDeniedUploads):
+   * `deniedUploads` (the itemised ones) leaves them out, so that figure is a floor. Absent when none.
+   */
+  deniedUploadsNotItemised?: number;
   failingControls: number | null;
   /** null when the month had no drift comparison. */
   criticalDrifts: number | null;

@@ -34,6 +34,8 @@ export interface PacketFigures {
   failingControls: number;
   /** null when the section was not collected for this tenant. */
   deniedUploads: number | null;
+  /** Refused uploads counted past sources.maxDeniedUploads: `deniedUploads` leaves them out. Absent when none. */
+  deniedUploadsNotItemised?: number;
   criticalDrifts: number | null;
   openExceptions: number | null;
   expiredExceptions: number | null;
@@ -44,7 +46,8 @@ export interface PacketFigures {
 }
 
 /** Sections the packet types may still describe as "not collected"; read by their state alone. */
-type LooseSection = { state?: string; total?: number; counts?: Record<string, number> } | undefined;
+type LooseSection =
+  { state?: string; total?: number; notItemised?: number; counts?: Record<string, number> } | undefined;
 
 type LooseTrend =
   { state?: string; points?: Array<Omit<PreviousMonth, 'state'> & { state: PreviousMonth['state'] }> } | undefined;
@@ -99,6 +102,7 @@ export function packetFigures(packet: Packet): PacketFigures {
     totalBuckets: packet.coverage.totalBuckets,
     failingControls: packet.controls.filter((c) => c.verdict === 'fail').length,
     deniedUploads: denied?.state === 'collected' ? (denied.total ?? 0) : null,
+    ...(denied?.state === 'collected' && denied.notItemised ? { deniedUploadsNotItemised: denied.notItemised } : {}),
     criticalDrifts: drift?.state === 'compared' ? count(drift.counts, 'critical') : null,
     // Open: entries that still cover something or could (active, expiring soon, unused); expired are listed apart.
     openExceptions:

@@ -35,6 +35,10 @@ function notMeasured(r: PortfolioRow): string {
   const out: string[] = [];
   if (r.objectsPct === null) out.push('encryption coverage not measured');
   if (r.deniedUploads === null) out.push('denied uploads not collected');
+  else if (r.deniedUploadsNotItemised)
+    out.push(
+      `denied uploads: ${r.deniedUploadsNotItemised.toLocaleString('en-US')} more counted past sources.maxDeniedUploads, not itemised`,
+    );
   if (r.criticalDrifts === null) out.push('drift not compared');
   if (r.openExceptions === null) out.push('no exceptions register');
   return out.join('; ');

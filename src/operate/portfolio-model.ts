@@ -15,6 +15,8 @@ export interface PortfolioRow {
   failingControls: number | null;
   /** null when the section was not collected for this tenant. */
   deniedUploads: number | null;
+  /** Refused uploads counted past sources.maxDeniedUploads: `deniedUploads` leaves them out. Absent when none. */
+  deniedUploadsNotItemised?: number;
   criticalDrifts: number | null;
   openExceptions: number | null;
   expiredExceptions: number | null;

@@ -43,7 +43,13 @@ describe('portfolio', () => {
       completeness: { complete: true, missing: [], text: '' },
       sections: {
         ...base.sections,
-        deniedUploads: { ...(base.sections.deniedUploads as object), state: 'collected', total: 14 },
+        // 14 itemised, 3,500 more counted past sources.maxDeniedUploads.
+        deniedUploads: {
+          ...(base.sections.deniedUploads as object),
+          state: 'collected',
+          total: 14,
+          notItemised: 3_500,
+        },
         drift: { state: 'compared', counts: { critical: 2, high: 0, medium: 1, low: 0, info: 0 }, items: [] },
         exceptions: {
           state: 'evaluated',
@@ -122,6 +128,7 @@ describe('portfolio', () => {
       objectsPct: 97.5,
       bytesPct: 99.25,
       deniedUploads: 14,
+      deniedUploadsNotItemised: 3_500,
       criticalDrifts: 2,
       openExceptions: 3,
       expiredExceptions: 2,
@@ -144,6 +151,7 @@ describe('portfolio', () => {
       previous: { period: '2026-09', state: 'missing' },
     });
     expect(portfolio.tenants[3]!.previous).toMatchObject({ state: 'unverified', problem: 'changed: packet.json' });
+    expect(portfolio.tenants[3]).not.toHaveProperty('deniedUploadsNotItemised');
   });
 
   it('writes portfolio.json and portfolio.xlsx: numbers only in numeric columns, links, change since last month', async () => {
@@ -165,6 +173,9 @@ describe('portfolio', () => {
     expect(at(3, 'Failing controls: change since last month')).toBe((at(3, 'Failing controls') as number) - 4);
     expect(at(3, 'Critical drifts: change since last month')).toBe(-1);
     expect(at(3, 'Denied uploads')).toBe(14);
+    expect(at(3, 'Not measured / problem')).toBe(
+      'denied uploads: 3,500 more counted past sources.maxDeniedUploads, not itemised',
+    );
     expect(at(3, 'Previous month')).toBe('compared with 2026-09');
     expect(at(3, 'Page (PDF)')).toEqual({ text: 'PDF', hyperlink: 'alpha/alpha-2026-10.pdf' });
     expect(at(3, 'Workbook (XLSX)')).toEqual({ text: 'XLSX', hyperlink: 'alpha/alpha-2026-10.xlsx' });

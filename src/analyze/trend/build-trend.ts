@@ -15,7 +15,13 @@ const packetView = z.looseObject({
   controls: z.array(z.looseObject({ verdict: z.string() })),
   sections: z
     .looseObject({
-      deniedUploads: z.looseObject({ state: z.string(), total: z.number().optional() }).optional(),
+      deniedUploads: z
+        .looseObject({
+          state: z.string(),
+          total: z.number().optional(),
+          notItemised: z.number().int().positive().optional(),
+        })
+        .optional(),
       drift: z
         .looseObject({ state: z.string(), counts: z.looseObject({ critical: z.number() }).optional() })
         .optional(),
@@ -54,12 +60,14 @@ export function trendPoint(period: string, tenant: string, packet: unknown): Tre
   }
   const denied = p.sections?.deniedUploads;
   const drift = p.sections?.drift;
+  const deniedUploads = denied?.state === 'collected' && denied.total !== undefined ? denied.total : null;
   return {
     period,
     state: 'present',
     objectsPct: p.kpis.objectsPct,
     bytesPct: p.kpis.bytesPct,
-    deniedUploads: denied?.state === 'collected' && denied.total !== undefined ? denied.total : null,
+    deniedUploads,
+    ...(deniedUploads !== null && denied?.notItemised ? { deniedUploadsNotItemised: denied.notItemised } : {}),
     failingControls: p.controls.filter((c) => c.verdict === 'fail').length,
     criticalDrifts: drift?.state === 'compared' && drift.counts ? drift.counts.critical : null,
   };
@@ -81,6 +89,7 @@ const vouchedPoint = z.strictObject({
   objectsPct: z.number().nullable(),
   bytesPct: z.number().nullable(),
   deniedUploads: z.number().nullable(),
+  deniedUploadsNotItemised: z.number().int().positive().optional(),
   failingControls: z.number().nullable(),
   criticalDrifts: z.number().nullable(),
   manifestSha256: z.string().regex(SHA256_HEX),

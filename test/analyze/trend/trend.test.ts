@@ -128,6 +128,21 @@ describe('12-month trend with one missing month', () => {
     });
   });
 
+  it('a month whose refused uploads went past the itemising limit: its itemised count, and how many more it counted', () => {
+    const denied = (section: Record<string, unknown>) =>
+      trendPoint('2026-10', 'acme', packet('2026-10', 11, { sections: { deniedUploads: section } }));
+    expect(denied({ state: 'collected', total: 10_000, notItemised: 990_000 })).toMatchObject({
+      deniedUploads: 10_000,
+      deniedUploadsNotItemised: 990_000,
+    });
+    // Within the limit (or from a packet made before it) the point has no such field.
+    expect(denied({ state: 'collected', total: 12 })).not.toHaveProperty('deniedUploadsNotItemised');
+    expect(denied({ state: 'collected', total: 12 }).deniedUploads).toBe(12);
+    // A count that is no positive whole number makes the packet unreadable, never a figure.
+    for (const notItemised of [0, -3, 2.5, '990000'])
+      expect(denied({ state: 'collected', total: 10, notItemised }).state).toBe('unreadable');
+  });
+
   it('marks a month unreadable (not missing, not zero) when its packet.json is broken or of another tenant', async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 's3e-trend-'));
     writePacket(out, '2026-09', '{"tenant":');
@@ -181,6 +196,13 @@ describe('vouchedPoints: the earlier months a verified packet shows with figures
       'text',
     ];
     expect(vouchedPoints('2026-10', withTrend(points))).toEqual([]);
+  });
+
+  it("takes up a month's count of refused uploads past its itemising limit; a malformed one is no vouched point", () => {
+    const flooded = { ...present('2026-08', sha('a')), deniedUploadsNotItemised: 990_000 };
+    expect(vouchedPoints('2026-10', withTrend([flooded]))).toEqual([flooded]);
+    for (const bad of [0, -1, 1.5, '990000', null])
+      expect(vouchedPoints('2026-10', withTrend([{ ...flooded, deniedUploadsNotItemised: bad }]))).toEqual([]);
   });
 
   it('a packet without a collected trend vouches for nothing', () => {

@@ -221,3 +221,19 @@ describe('renderPdf: governance variants', () => {
     },
   );
 });
+
+describe('renderPdf: a month whose refused uploads went past the itemising limit', () => {
+  it('shows its count as a floor ("12+") in the trend, and no difference of floors on the tile', async () => {
+    const p = samplePacket({ governance: true, logs: true });
+    const trend = p.sections.trend;
+    if (trend.state !== 'collected') throw new Error('the sample packet has a trend');
+    const points = trend.points.map((pt) =>
+      pt.period === '2026-09' ? { ...pt, deniedUploadsNotItemised: 4_000 } : pt,
+    );
+    const text = squash(pdfText(await render({ ...p, sections: { ...p.sections, trend: { ...trend, points } } })));
+    expect(text).toMatch(/Denied uploads 40 35 30 28 25 22 20 — 12\+ 17\n/);
+    // The denied tile's "+5 vs Sep" (17 after 12) is gone; the coverage tiles keep theirs.
+    expect(text).not.toContain('+5 vs Sep');
+    expect(text).toContain('+0.010 pt vs Sep');
+  });
+});

@@ -233,6 +233,30 @@ describe('renderXlsx: drift, exceptions and trend sheets', () => {
     expect(cellAt(s, 'B14').fill).toBe(GREEN);
   });
 
+  it('Trend: a month whose refused uploads went past the itemising limit says how many more it counted', async () => {
+    const p = samplePacket({ governance: true, logs: true });
+    const trend = p.sections.trend;
+    if (trend.state !== 'collected') throw new Error('the sample packet has a trend');
+    const points = trend.points.map((pt) =>
+      pt.period === '2026-09' ? { ...pt, deniedUploadsNotItemised: 4_000 } : pt,
+    );
+    const s = sheetNamed(
+      read(await render({ ...p, sections: { ...p.sections, trend: { ...trend, points } } })),
+      'Trend',
+    );
+    expect(values(s, 13).slice(0, 8)).toEqual([
+      '2026-09',
+      'packet read',
+      0.99972,
+      0.9991,
+      12,
+      2,
+      0,
+      "Denied uploads: the month's itemised ones; 4,000 more were counted past sources.maxDeniedUploads, not itemised (see that month's packet).",
+    ]);
+    expect(values(s, 14)[7]).toBeNull();
+  });
+
   it('Sections: one line each for drift, exceptions and trend', () => {
     const s = sheetNamed(py, 'Sections');
     expect(values(s, 4)).toEqual([

@@ -176,8 +176,9 @@ function tilesFor(ctx: PageContext): Tile[] {
       : undefined;
   const denied = ctx.packet.sections.deniedUploads;
   const neutral = { up: PALETTE.muted, down: PALETTE.muted, same: PALETTE.muted };
+  // Either month's count past its itemising limit makes its figure a floor: no difference of floors is shown.
   const deniedDelta =
-    prev && denied.state === 'collected'
+    prev && denied.state === 'collected' && !denied.notItemised && !prev.point.deniedUploadsNotItemised
       ? deltaOf(ctx, countDelta(denied.total, prev.point.deniedUploads), 'tiles.countDelta', prev.month, neutral)
       : undefined;
   return [

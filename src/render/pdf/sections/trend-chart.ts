@@ -158,7 +158,12 @@ export function drawTrend(ctx: PageContext, y: number): number {
     points.forEach((p, i) => {
       if (p.state !== 'present') return;
       const v = p[key];
-      const text = v === null ? ctx.t('trend.notCollected') : ctx.t('trend.count', { n: v });
+      const text =
+        v === null
+          ? ctx.t('trend.notCollected')
+          : key === 'deniedUploads' && p.deniedUploadsNotItemised
+            ? ctx.t('trend.countAtLeast', { n: v })
+            : ctx.t('trend.count', { n: v });
       centred(
         ctx,
         text,

@@ -26,7 +26,13 @@ export async function addTrendSheet(book: Book, w: Wording, p: Packet): Promise<
     { id: 'deniedUploads', format: 'count', value: (r) => r.deniedUploads },
     { id: 'failingControls', format: 'count', value: (r) => r.failingControls },
     { id: 'criticalDrifts', format: 'count', value: (r) => r.criticalDrifts },
-    { id: 'note', wrap: true, value: (r) => r.problem },
+    {
+      id: 'note',
+      wrap: true,
+      value: (r) =>
+        r.problem ??
+        (r.deniedUploadsNotItemised ? w.t('xlsx.trend.deniedNotItemised', { n: r.deniedUploadsNotItemised }) : null),
+    },
     { id: 'manifest', value: (r) => r.manifestSha256 },
   ]);
   const count = (state: TrendPoint['state']) =>
