@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessLogScan, CloudTrailScan } from '../../src/evidence/log-scans.js';
 import type { Packet } from '../../src/model/packet.js';
 import { demoWorkspace, runDemoTenant } from '../support/demo-workspace.js';
+import { verifyFolder } from '../../src/pipeline/verify-folder.js';
 import { tileTexts } from '../render/pdf/pdf-inspect.js';
 import { readWorkbook, sheetNamed } from '../support/xlsx-reader.js';
 
@@ -80,5 +81,17 @@ describe('sources.maxDeniedUploads', () => {
       accessLogs.location,
       trail.location,
     ]);
+    // The month's trend point keeps the count, so a later month's trend shows this one as a floor.
+    const trend = packet.sections.trend;
+    if (trend.state !== 'collected') throw new Error('expected a trend');
+    expect(trend.points.at(-1)).toMatchObject({
+      period: '2026-10',
+      deniedUploads: denied.total,
+      deniedUploadsNotItemised: a - 2 + (c - 2),
+    });
+    // And the packet verifies: packet.json re-derived from its evidence is the same, byte for byte.
+    const verified = await verifyFolder(limited.folder);
+    expect(verified.problems).toEqual([]);
+    expect(verified.ok).toBe(true);
   });
 });
