@@ -152,6 +152,23 @@ describe('access logs: streaming engine = SQL on DuckDB', () => {
   }
 });
 
+/**
+ * A scan limited to k of the n refused uploads: the first k of the unlimited scan's (in the query's
+ * time order), the rest counted; the query itself carries the limit, so the engine never pages out
+ * more than k rows.
+ */
+function expectFirstItemised<S extends AccessLogScan | CloudTrailScan>(
+  limited: S,
+  all: S,
+  k: number,
+  n: number,
+  purpose: string,
+): void {
+  expect(limited.denied).toEqual(all.denied.slice(0, k));
+  expect(limited.deniedPastLimit).toEqual({ limit: k, count: n - k });
+  expect(limited.sqlQueries?.find((q) => q.purpose === purpose)?.sql).toMatch(new RegExp(`\\nLIMIT ${k}$`));
+}
+
 describe('access logs: SQL itemises at most sources.maxDeniedUploads and counts the rest where the logs lie', () => {
   const period = periodFor('2026-10', 'Europe/Berlin');
   const buckets = ['acme-data', 'acme-logs', 'acme-archive'];
@@ -172,15 +189,10 @@ describe('access logs: SQL itemises at most sources.maxDeniedUploads and counts 
         buckets,
         maxDenied: k,
       });
-      expect(limited.denied).toEqual(all.denied.slice(0, k));
-      expect(limited.deniedPastLimit).toEqual({ limit: k, count: n - k });
+      expectFirstItemised(limited, all, k, n, 'access-log denied uploads');
       expect(limited.byBucketDay).toEqual(all.byBucketDay);
       expect(limited.recordsInPeriod).toBe(all.recordsInPeriod);
       expect(limited.problems).toEqual([]);
-      // The query itself carries the limit: the engine never pages out more than k rows.
-      expect(limited.sqlQueries?.find((q) => q.purpose === 'access-log denied uploads')?.sql).toMatch(
-        new RegExp(`\\nLIMIT ${k}$`),
-      );
     }
     const exact = await scanAccessLogsWithSql({
       engine,
@@ -297,13 +309,9 @@ describe('CloudTrail: streaming engine = SQL on DuckDB', () => {
         period,
         maxDenied: k,
       });
-      expect(limited.denied).toEqual(all.denied.slice(0, k));
-      expect(limited.deniedPastLimit).toEqual({ limit: k, count: n - k });
+      expectFirstItemised(limited, all, k, n, 'CloudTrail denied uploads');
       expect(limited.kmsTallies).toEqual(all.kmsTallies);
       expect(limited.s3DataEventsByBucketDay).toEqual(all.s3DataEventsByBucketDay);
-      expect(limited.sqlQueries?.find((q) => q.purpose === 'CloudTrail denied uploads')?.sql).toMatch(
-        new RegExp(`\\nLIMIT ${k}$`),
-      );
     }
     const exact = await scanCloudTrailWithSql({ engine, tree: localTree(root), location: root, period, maxDenied: n });
     expect(exact.denied).toEqual(all.denied);
