@@ -23,12 +23,21 @@ function inPeriod(rel: AccessLogRelation, dialect: SqlDialect): string {
   AND bucket_name IN (${quoteList(rel.buckets)})`;
 }
 
-/** Lines read, lines that are no record (the SerDe's NULL row or a time that does not parse), and records in the period. */
+/** An upload refused with 403 AccessDenied (what the denied-upload rows list). */
+const DENIED_UPLOAD = `operation IN (${quoteList([...UPLOAD_OPERATIONS].sort())})
+  AND httpstatus = '403' AND errorcode = 'AccessDenied'`;
+
+/**
+ * Lines read, lines that are no record (the SerDe's NULL row or a time that does not parse), records
+ * in the period, and refused uploads in the period: counted in the same scan, so the denied-upload
+ * query need only return the few it itemises (see accessLogDeniedSql).
+ */
 export function accessLogTotalsSql(rel: AccessLogRelation, dialect: SqlDialect): string {
   return `WITH r AS (${records(rel, dialect)})
 SELECT count(*) AS lines, count(DISTINCT ${ident('$path')}) AS files,
   sum(CASE WHEN request_time IS NULL THEN 1 ELSE 0 END) AS not_records,
-  sum(CASE WHEN ${inPeriod(rel, dialect)} THEN 1 ELSE 0 END) AS in_period
+  sum(CASE WHEN ${inPeriod(rel, dialect)} THEN 1 ELSE 0 END) AS in_period,
+  sum(CASE WHEN ${inPeriod(rel, dialect)} AND ${DENIED_UPLOAD} THEN 1 ELSE 0 END) AS denied
 FROM r`;
 }
 
@@ -43,18 +52,17 @@ ORDER BY 1, 2`;
 }
 
 /**
- * Uploads refused with 403 AccessDenied in the period, with what the packet lists of each: the first
- * `limit` in time order, each row also carrying how many there are in all (`denied_total`, counted
- * before the LIMIT), so a flood of them is counted where the logs lie, not paged out and held.
+ * Uploads refused with 403 AccessDenied in the period, with what the packet lists of each: only the
+ * first `limit` in time order (a top-N the engine keeps bounded on every node), so a flood of them is
+ * never paged back; the totals query counts them all.
  */
 export function accessLogDeniedSql(rel: AccessLogRelation, dialect: SqlDialect, limit: number): string {
   return `WITH r AS (${records(rel, dialect)})
 SELECT requestid, ${dialect.epochMillis('request_time')} AS epoch_ms, bucket_name, key, operation, requester, remoteip,
-  useragent, ciphersuite, tlsversion, ${ident('$path')} AS log_file, count(*) OVER () AS denied_total
+  useragent, ciphersuite, tlsversion, ${ident('$path')} AS log_file
 FROM r
 WHERE ${inPeriod(rel, dialect)}
-  AND operation IN (${quoteList([...UPLOAD_OPERATIONS].sort())})
-  AND httpstatus = '403' AND errorcode = 'AccessDenied'
+  AND ${DENIED_UPLOAD}
 ORDER BY epoch_ms, requestid
 LIMIT ${sqlLimit(limit)}`;
 }

@@ -44,6 +44,9 @@ const S3_DATA_EVENT = `eventsource = ${S3} AND CASE
       ELSE eventname IN (${sorted(OBJECT_LEVEL_EVENTS)})
     END`;
 
+/** An upload refused with AccessDenied (what the denied-upload rows list), before copies of one event are told apart. */
+const DENIED_UPLOAD = `${S3_DATA_EVENT} AND errorcode = 'AccessDenied' AND eventname IN (${sorted(UPLOAD_EVENT_NAMES)})`;
+
 function base(rel: CloudTrailRelation, dialect: SqlDialect): string {
   return `WITH r AS (
   ${records(rel, dialect)}
@@ -69,7 +72,8 @@ SELECT trail, count(*) AS records, count(DISTINCT log_file) AS files, count(DIST
   min(CASE WHEN ${NOT_A_RECORD} THEN log_file END) AS first_not_record_file,
   sum(CASE WHEN ${NOT_AN_EVENT} THEN 1 ELSE 0 END) AS not_events,
   min(CASE WHEN ${NOT_AN_EVENT} THEN log_file END) AS first_not_event_file,
-  sum(CASE WHEN ${inPeriod(rel, dialect)} THEN 1 ELSE 0 END) AS in_period
+  sum(CASE WHEN ${inPeriod(rel, dialect)} THEN 1 ELSE 0 END) AS in_period,
+  sum(CASE WHEN ${inPeriod(rel, dialect)} AND ${DENIED_UPLOAD} THEN 1 ELSE 0 END) AS denied_records
 FROM r
 GROUP BY trail
 ORDER BY trail`;
@@ -97,20 +101,26 @@ const IDENTITY = `t.useridentity.type AS identity_type,
   t.useridentity.invokedby AS invoked_by, t.useridentity.sessioncontext.sessionissuer.arn AS issuer_arn`;
 
 /** A record delivered more than once (two trails, a file repeated) is one event: its first copy in file order. */
-function firstCopies(where: string): string {
-  return `SELECT *, row_number() OVER (PARTITION BY eventid ORDER BY log_file) AS copy FROM p WHERE ${where}`;
+function firstCopies(where: string, countCopies = false): string {
+  const copies = countCopies ? ', count(*) OVER (PARTITION BY eventid) AS copies' : '';
+  return `SELECT *, row_number() OVER (PARTITION BY eventid ORDER BY log_file) AS copy${copies} FROM p WHERE ${where}`;
 }
 
-/** Uploads refused with AccessDenied in the period, once per event, with what the packet lists of each. */
+/**
+ * Uploads refused with AccessDenied in the period, once per event, with what the packet lists of each
+ * and how many records delivered it (`records`: copies in two trails): only the first `limit` events
+ * in time order (a top-N the engine keeps bounded on every node), so a flood of them is never paged
+ * back; the totals query counts every such record (`denied_records`).
+ */
 export function cloudTrailDeniedSql(rel: CloudTrailRelation, dialect: SqlDialect, limit: number): string {
   return `${base(rel, dialect)},
-d AS (${firstCopies(`${S3_DATA_EVENT} AND errorcode = 'AccessDenied' AND eventname IN (${sorted(UPLOAD_EVENT_NAMES)})`)})
+d AS (${firstCopies(DENIED_UPLOAD, true)})
 SELECT t.requestid, t.eventid, ${dialect.epochMillis('t.event_time')} AS epoch_ms, t.eventname, t.errorcode, t.errormessage,
   t.sourceipaddress, t.useragent, t.eventversion, t.awsregion, t.recipientaccountid, t.requestparameters,
   t.additionaleventdata, t.tlsdetails.tlsversion AS tls_version, t.tlsdetails.ciphersuite AS tls_cipher_suite,
   ${dialect.resourcesText('t.resources')} AS resources_text,
   ${IDENTITY},
-  t.log_file, count(*) OVER () AS denied_total
+  t.log_file, CASE WHEN t.eventid IS NULL THEN 1 ELSE t.copies END AS records
 FROM d t
 WHERE t.eventid IS NULL OR t.copy = 1
 ORDER BY epoch_ms, t.eventid

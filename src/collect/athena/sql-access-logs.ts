@@ -12,7 +12,7 @@ import {
 } from './access-log-sql.js';
 import {
   allRows,
-  limitedRows,
+  countNotItemised,
   QueryFailed,
   type AccessLogTableSpec,
   type SqlEngine,
@@ -71,6 +71,7 @@ export async function scanAccessLogsWithSql(args: {
         ...(spec.partitionedPrefix ? { partitionDays: { from: days[0]!, to: days.at(-1)! } } : {}),
       };
       const [totals] = await allRows(engine.query(accessLogTotalsSql(rel, engine.dialect), 'access-log totals'));
+      const deniedInAll = num(totals?.denied);
       scan.filesRead += num(totals?.files);
       scan.filesListed += num(totals?.files);
       scan.recordsRead += num(totals?.lines) - num(totals?.not_records);
@@ -90,13 +91,15 @@ export async function scanAccessLogsWithSql(args: {
         const into = (scan.byBucketDay[row.bucket ?? ''] ??= {});
         into[row.day ?? ''] = (into[row.day ?? ''] ?? 0) + num(row.records);
       }
-      // The query itemises at most what the limit leaves (one row when nothing: its total is the count).
+      // The tables of one location share its limit: this one itemises what the ones before it left.
       const room = maxDenied - scan.denied.length;
-      const rows = await allRows(
-        engine.query(accessLogDeniedSql(rel, engine.dialect, Math.max(1, room)), 'access-log denied uploads'),
-      );
-      const { kept, past } = limitedRows(rows, room);
-      for (const row of kept) scan.denied.push(deniedOf(row, args.location));
+      const rows =
+        room > 0
+          ? await allRows(engine.query(accessLogDeniedSql(rel, engine.dialect, room), 'access-log denied uploads'))
+          : [];
+      if (rows.length > room) throw new Error(`the engine answered ${rows.length} rows to a query limited to ${room}`);
+      for (const row of rows) scan.denied.push(deniedOf(row, args.location));
+      const past = countNotItemised(deniedInAll, rows.length, 'refused uploads');
       if (past > 0) countPastLimit(scan, maxDenied, past);
     }
   } catch (err) {

@@ -23,7 +23,7 @@ import {
   cloudTrailTotalsSql,
   type CloudTrailRelation,
 } from './cloudtrail-sql.js';
-import { allRows, limitedRows, QueryFailed, type SqlEngine, type SqlRow } from './sql-engine.js';
+import { allRows, countNotItemised, QueryFailed, type SqlEngine, type SqlRow } from './sql-engine.js';
 
 /** LookupEvents' event ids asked about per query. */
 const IDS_PER_QUERY = 500;
@@ -80,6 +80,7 @@ async function fill(scan: CloudTrailScan, args: Parameters<typeof scanCloudTrail
 
   const skipped = new SkippedLines();
   const totals = await allRows(engine.query(cloudTrailTotalsSql(rel, dialect), 'CloudTrail totals'));
+  const deniedRecords = totals.reduce((n, row) => n + num(row.denied_records), 0);
   found.folders.forEach((folder, i) => {
     const row = totals.find((t) => num(t.trail) === i);
     scan.trails.push({ ...folder, dayFoldersRead: days.length, dayFoldersWithFiles: num(row?.days) });
@@ -116,9 +117,14 @@ async function fill(scan: CloudTrailScan, args: Parameters<typeof scanCloudTrail
   // Denied uploads and key-management events are few: each goes through the streaming reader's own bookkeeping.
   const maxDenied = args.maxDenied ?? DEFAULT_MAX_DENIED_UPLOADS;
   const reader = new CloudTrailRecordReader(period, skipped, scan, { maxDenied });
-  const { kept: denied, past } = limitedRows(
-    await allRows(engine.query(cloudTrailDeniedSql(rel, dialect, maxDenied), 'CloudTrail denied uploads')),
-    maxDenied,
+  const denied = await allRows(engine.query(cloudTrailDeniedSql(rel, dialect, maxDenied), 'CloudTrail denied uploads'));
+  if (denied.length > maxDenied)
+    throw new Error(`the engine answered ${denied.length} rows to a query limited to ${maxDenied}`);
+  // Past the itemised events, every record of a refused upload is counted (a copy in a second trail too).
+  const past = countNotItemised(
+    deniedRecords,
+    denied.reduce((n, row) => n + num(row.records), 0),
+    'refused upload records',
   );
   const management = await allRows(
     engine.query(cloudTrailKeyManagementSql(rel, dialect), 'CloudTrail key-management events'),

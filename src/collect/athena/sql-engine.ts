@@ -80,15 +80,11 @@ export async function allRows(pages: AsyncIterable<SqlRow[]>): Promise<SqlRow[]>
 }
 
 /**
- * The rows of a query with a LIMIT whose rows each carry `denied_total`, the count before the LIMIT:
- * the first `room` rows (room may be 0) and how many more there are. An answer whose total does not
- * cover its rows, or differs between rows, is not a count: it throws rather than be believed.
+ * How many of `total` (a count the engine answered) the itemised rows leave out. Engine answers are
+ * checked, not believed: fewer in all than itemised is no count, and throws.
  */
-export function limitedRows(rows: readonly SqlRow[], room: number): { kept: SqlRow[]; past: number } {
-  if (rows.length === 0) return { kept: [], past: 0 };
-  const total = Number(rows[0]!.denied_total ?? '');
-  if (!Number.isSafeInteger(total) || total < rows.length || rows.some((r) => Number(r.denied_total) !== total))
-    throw new Error(`the engine answered a total of "${String(rows[0]!.denied_total)}" for ${rows.length} row(s)`);
-  const kept = rows.slice(0, Math.max(0, room));
-  return { kept, past: total - kept.length };
+export function countNotItemised(total: number, itemised: number, what: string): number {
+  if (!Number.isSafeInteger(total) || !Number.isSafeInteger(itemised) || total < itemised)
+    throw new Error(`the engine counted ${total} ${what} but itemised ${itemised}`);
+  return total - itemised;
 }

@@ -242,6 +242,17 @@ describe('access logs: SQL itemises at most sources.maxDeniedUploads and counts 
   });
 });
 
+/** A CloudTrail scan by SQL of the tree at `root`, read as its own location. */
+function sqlTrail(root: string, period: ReturnType<typeof periodFor>, maxDenied?: number): Promise<CloudTrailScan> {
+  return scanCloudTrailWithSql({
+    engine,
+    tree: localTree(root),
+    location: root,
+    period,
+    ...(maxDenied ? { maxDenied } : {}),
+  });
+}
+
 /** What both engines must agree on for CloudTrail (a record's index in its file is the stream's alone). */
 function trailAggregates(scan: CloudTrailScan) {
   return {
@@ -302,13 +313,7 @@ describe('CloudTrail: streaming engine = SQL on DuckDB', () => {
     expect(n).toBeGreaterThanOrEqual(2);
     expect(all.deniedPastLimit).toBeUndefined();
     for (const k of [1, n - 1]) {
-      const limited = await scanCloudTrailWithSql({
-        engine,
-        tree: localTree(root),
-        location: root,
-        period,
-        maxDenied: k,
-      });
+      const limited = await sqlTrail(root, period, k);
       expectFirstItemised(limited, all, k, n, 'CloudTrail denied uploads');
       expect(limited.kmsTallies).toEqual(all.kmsTallies);
       expect(limited.s3DataEventsByBucketDay).toEqual(all.s3DataEventsByBucketDay);
@@ -316,6 +321,32 @@ describe('CloudTrail: streaming engine = SQL on DuckDB', () => {
     const exact = await scanCloudTrailWithSql({ engine, tree: localTree(root), location: root, period, maxDenied: n });
     expect(exact.denied).toEqual(all.denied);
     expect(exact.deniedPastLimit).toBeUndefined();
+  });
+
+  it('past the limit, every record of a refused upload is counted: copies in a second trail too', async () => {
+    const period = periodFor('2026-10', 'Europe/Berlin');
+    const source = path.join(FIXTURES, 'cloudtrail');
+    // Every trail folder delivered twice (a second region's folder holding the same files): each
+    // refused upload is one event of two records.
+    const root = path.join(work, 'two-trails');
+    await cp(source, root, { recursive: true });
+    for (const [from, to] of [
+      ['AWSLogs/111122223333/CloudTrail/eu-west-1', 'AWSLogs/111122223333/CloudTrail/eu-central-1'],
+      [
+        'AWSLogs/o-exampleorg1/444455556666/CloudTrail/us-east-1',
+        'AWSLogs/o-exampleorg1/444455556666/CloudTrail/us-west-2',
+      ],
+    ] as const)
+      await cp(path.join(source, from), path.join(root, to), { recursive: true });
+    const n = (await scanCloudTrail(localTree(source), { period, workers: 'in-process' })).denied.length;
+    const all = await scanCloudTrailWithSql({ engine, tree: localTree(root), location: root, period });
+    expect(all.denied).toHaveLength(n);
+    expect(all.deniedPastLimit).toBeUndefined();
+    const k = 1;
+    const limited = await sqlTrail(root, period, k);
+    expect(limited.denied).toEqual(all.denied.slice(0, k));
+    // The itemised event's two records are itemised; the other events' records are all counted.
+    expect(limited.deniedPastLimit).toEqual({ limit: k, count: 2 * (n - k) });
   });
 
   it('KMS events LookupEvents also fetched: the same ones are noted as held by the trail files', async () => {
